@@ -1,0 +1,17 @@
+package io.aldis.protocol;
+
+/** A violation of the protocol, carrying the error code to answer it with. */
+public class ProtocolException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final ErrorCode code;
+
+    public ProtocolException(ErrorCode code, String message) {
+        super(message);
+        this.code = code;
+    }
+
+    /** The code to put in the ERROR frame that answers this violation. */
+    public ErrorCode code() {
+        return code;
+    }
+}

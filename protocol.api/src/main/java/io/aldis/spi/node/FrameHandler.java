@@ -1,0 +1,29 @@
+package io.aldis.spi.node;
+
+import io.aldis.protocol.Frame;
+import io.aldis.protocol.FrameType;
+import java.util.Set;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Whiteboard service through which a feature bundle serves frame types on authenticated
+ * sessions. The core dispatches every frame of the declared types to the handler, on a worker
+ * thread, in arrival order per session; while it is registered, the capabilities named in the
+ * {@value #CAPABILITY} service property are announced in CONNECT_ACK. When the handler's bundle
+ * stops, its frame types are answered with {@code CAPABILITY_UNAVAILABLE} again.
+ */
+@ConsumerType
+public interface FrameHandler {
+    /** Service property: the capability names (see {@link io.aldis.protocol.Capability}) this handler provides. */
+    String CAPABILITY = "aldis.capability";
+
+    /** The frame types this handler serves. */
+    Set<FrameType> frameTypes();
+
+    /** Handles one frame of a session. Runs off the event loop; may block briefly. */
+    void handle(Session session, Frame frame) throws Exception;
+
+    /** The session ended; release whatever the handler holds for it. */
+    default void sessionClosed(Session session) {
+    }
+}

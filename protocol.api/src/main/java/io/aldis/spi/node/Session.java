@@ -1,0 +1,46 @@
+package io.aldis.spi.node;
+
+import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.Frame;
+import io.aldis.spi.auth.AuthenticatedUser;
+import io.aldis.spi.transport.TransportConnection;
+import java.time.Instant;
+import java.util.UUID;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** An authenticated client session, owned by the node core. All methods are thread-safe. */
+@ProviderType
+public interface Session {
+    /** The session id sent in CONNECT_ACK. */
+    UUID id();
+
+    /** The client id from CONNECT. */
+    UUID clientId();
+
+    /** The client name from CONNECT. */
+    String clientName();
+
+    /** The authenticated user; {@code null} until authentication completes. */
+    AuthenticatedUser user();
+
+    /** The capability mask the client announced in CONNECT. */
+    long clientCapabilities();
+
+    /** The connection the session runs on. */
+    TransportConnection connection();
+
+    /** When the session was opened. */
+    Instant openedAt();
+
+    /** The session's lifecycle state. */
+    SessionState state();
+
+    /** Sends a frame to the client; frames are written in call order. */
+    void send(Frame frame);
+
+    /** Sends an ERROR frame answering {@code requestId} (0 for none). */
+    void sendError(long requestId, ErrorCode code, String message);
+
+    /** Starts a graceful close: CLOSE with the code and message, drain, then disconnect. */
+    void close(ErrorCode code, String message);
+}

@@ -1,0 +1,31 @@
+package io.aldis.spi.transport;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A running listener, registered as an OSGi service by each transport listener component so
+ * that operators can list them ({@code aldis:listener-list}).
+ */
+@ConsumerType
+public interface Listener {
+    /** The configured listener name. */
+    String name();
+
+    /** The transport's name, such as {@code tcp}. */
+    String transport();
+
+    /** The bound host. */
+    String host();
+
+    /** The bound port (the actual one when 0 was configured). */
+    int port();
+
+    /** Whether the listener requires TLS. */
+    boolean secure();
+
+    /** Connections open right now. */
+    int connections();
+
+    /** The configured maximum number of connections. */
+    int maxConnections();
+}
