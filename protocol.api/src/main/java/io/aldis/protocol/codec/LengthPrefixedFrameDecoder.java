@@ -1,0 +1,96 @@
+package io.aldis.protocol.codec;
+
+import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.ProtocolException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * Splits a byte stream into frames, each behind a 4-byte big-endian length prefix, and decodes
+ * them with {@link FrameCodec}. Emits {@link io.aldis.protocol.Frame}s, or a {@link DecodeFailure}
+ * when the input is bad; no exception ever leaves this handler.
+ *
+ * <p>A length prefix of 0 or 1 (too short for type and flags) or above the maximum frame size is
+ * rejected as soon as the prefix is read, before any of the body is awaited, so a peer cannot make
+ * the node reserve memory by announcing a large frame. Such a failure, and a malformed body, are
+ * fatal: every later byte is discarded because the frame boundaries can no longer be trusted. A
+ * frame of an unknown type is skipped with a non-fatal failure, its length being trustworthy.
+ *
+ * <p>Not sharable: it keeps the cumulation buffer and the failed state of one connection.
+ */
+public class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
+    private static final int PREFIX = 4;
+    private static final int MIN_FRAME = 2;
+
+    private final int maxFrameSize;
+    private boolean failed;
+
+    /**
+     * @param maxFrameSize the largest frame accepted, in bytes, counting type and flags
+     */
+    public LengthPrefixedFrameDecoder(int maxFrameSize) {
+        if (maxFrameSize < MIN_FRAME) {
+            throw new IllegalArgumentException("maxFrameSize must be at least " + MIN_FRAME + ": " + maxFrameSize);
+        }
+        this.maxFrameSize = maxFrameSize;
+    }
+
+    /** The largest frame accepted, in bytes. */
+    public int maxFrameSize() {
+        return maxFrameSize;
+    }
+
+    /** Whether a fatal failure was reported; all input is discarded from then on. */
+    public boolean failed() {
+        return failed;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        if (in.readableBytes() < PREFIX) {
+            return;
+        }
+        long length = in.getUnsignedInt(in.readerIndex());
+        if (length > maxFrameSize) {
+            fail(in, out, ErrorCode.FRAME_TOO_LARGE,
+                    "frame length " + length + " exceeds the maximum of " + maxFrameSize);
+            return;
+        }
+        if (length < MIN_FRAME) {
+            fail(in, out, ErrorCode.MALFORMED_FRAME, "frame length " + length + " is shorter than a frame header");
+            return;
+        }
+        int frameLength = (int) length;
+        if (in.readableBytes() < PREFIX + frameLength) {
+            return;
+        }
+        in.skipBytes(PREFIX);
+        ByteBuf frame = in.readSlice(frameLength);
+        try {
+            out.add(FrameCodec.decode(frame));
+        } catch (ProtocolException e) {
+            if (e.code() == ErrorCode.UNKNOWN_FRAME_TYPE) {
+                out.add(new DecodeFailure(ErrorCode.UNKNOWN_FRAME_TYPE, e.getMessage(), false));
+            } else {
+                fail(in, out, e.code(), e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            // FrameCodec promises only ProtocolException; this keeps the promise of this handler
+            // even if that one is ever broken.
+            fail(in, out, ErrorCode.MALFORMED_FRAME, "undecodable frame of type 0x"
+                    + Integer.toHexString(frame.getUnsignedByte(0)) + ": " + e);
+        }
+    }
+
+    private void fail(ByteBuf in, List<Object> out, ErrorCode code, String message) {
+        failed = true;
+        in.skipBytes(in.readableBytes());
+        out.add(new DecodeFailure(code, message, true));
+    }
+}
