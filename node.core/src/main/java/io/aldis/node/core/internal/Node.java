@@ -1,0 +1,193 @@
+package io.aldis.node.core.internal;
+
+import io.aldis.protocol.ErrorCode;
+import io.aldis.spi.auth.AuthenticationMechanism;
+import io.aldis.spi.node.FrameHandler;
+import io.aldis.spi.node.Session;
+import io.aldis.spi.node.SessionRegistry;
+import io.aldis.spi.node.SessionStats;
+import io.aldis.spi.transport.ConnectionAcceptor;
+import io.aldis.spi.transport.TransportConnection;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The node engine: accepts connections from transports, runs their sessions and dispatches
+ * session frames to the feature handlers registered right now. It has no OSGi dependency, so it
+ * can run in a plain JVM; {@link NodeComponent} wires it into the service registry.
+ */
+public final class Node implements ConnectionAcceptor, SessionRegistry, AutoCloseable {
+    static final System.Logger LOG = System.getLogger("io.aldis.node");
+
+    private volatile NodeSettings settings;
+    private final Clock clock = Clock.systemUTC();
+    private final List<AuthenticationMechanism> mechanisms = new CopyOnWriteArrayList<>();
+    private final HandlerRegistry handlers = new HandlerRegistry();
+    private final Map<UUID, SessionHandler> sessions = new ConcurrentHashMap<>();
+    private final ResumeTokens tokens;
+    private final AuthThrottle throttle;
+    private final ExecutorService workers;
+    private volatile boolean closed;
+
+    public Node(NodeSettings settings) {
+        this.settings = settings;
+        this.tokens = new ResumeTokens(clock, settings.resumeTokenTtlSeconds() * 1000L);
+        this.throttle = new AuthThrottle(clock, settings.authFailureDelayMillis(), settings.authFailureMaxDelayMillis());
+        int threads = settings.workerThreads() > 0 ? settings.workerThreads()
+                : 2 * Runtime.getRuntime().availableProcessors();
+        AtomicInteger count = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "aldis-worker-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Applies new settings; open sessions keep the limits they were given in CONNECT_ACK. */
+    public void update(NodeSettings newSettings) {
+        this.settings = newSettings;
+        tokens.ttlMillis(newSettings.resumeTokenTtlSeconds() * 1000L);
+        throttle.delays(newSettings.authFailureDelayMillis(), newSettings.authFailureMaxDelayMillis());
+    }
+
+    public NodeSettings settings() {
+        return settings;
+    }
+
+    public void addMechanism(AuthenticationMechanism mechanism) {
+        mechanisms.add(mechanism);
+    }
+
+    public void removeMechanism(AuthenticationMechanism mechanism) {
+        mechanisms.remove(mechanism);
+    }
+
+    public void addHandler(FrameHandler handler, Map<String, ?> properties) {
+        handlers.add(handler, properties);
+    }
+
+    public void removeHandler(FrameHandler handler) {
+        handlers.remove(handler);
+    }
+
+    /** The capability mask CONNECT_ACK announces right now. */
+    public long capabilities() {
+        return handlers.capabilities();
+    }
+
+    /** Authentication attempts the throttle has held back so far. */
+    public long throttledAttempts() {
+        return throttle.delayedAttempts();
+    }
+
+    @Override
+    public void accept(TransportConnection connection) {
+        if (closed) {
+            connection.channel().close();
+            return;
+        }
+        NodeSettings s = settings;
+        ChannelPipeline pipeline = connection.channel().pipeline();
+        pipeline.addLast("aldis-idle", new IdleStateHandler(2L * s.heartbeatIntervalMillis(),
+                s.heartbeatIntervalMillis(), 0, TimeUnit.MILLISECONDS));
+        pipeline.addLast("aldis-session", new SessionHandler(this, connection, s));
+    }
+
+    @Override
+    public Collection<Session> sessions() {
+        return new ArrayList<>(sessions.values());
+    }
+
+    @Override
+    public Optional<Session> find(UUID id) {
+        return Optional.ofNullable(sessions.get(id));
+    }
+
+    @Override
+    public SessionStats stats(Session session) {
+        if (session instanceof SessionHandler handler) {
+            return handler.stats();
+        }
+        return new SessionStats(0, 0, 0, 0, 0);
+    }
+
+    @Override
+    public boolean kill(UUID id, boolean revokeToken) {
+        SessionHandler session = sessions.get(id);
+        if (session == null) {
+            return false;
+        }
+        if (revokeToken) {
+            session.revokeToken();
+        }
+        session.close(ErrorCode.SESSION_KILLED, "session closed by an operator");
+        return true;
+    }
+
+    /** Closes every session with SHUTTING_DOWN and stops the workers. */
+    @Override
+    public void close() {
+        closed = true;
+        for (SessionHandler session : sessions.values()) {
+            session.close(ErrorCode.SHUTTING_DOWN, "node shutting down");
+        }
+        workers.shutdown();
+        try {
+            workers.awaitTermination(settings.closeTimeoutMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.shutdownNow();
+    }
+
+    // --- used by sessions ---
+
+    List<AuthenticationMechanism> mechanisms() {
+        return mechanisms;
+    }
+
+    HandlerRegistry handlers() {
+        return handlers;
+    }
+
+    ResumeTokens tokens() {
+        return tokens;
+    }
+
+    AuthThrottle throttle() {
+        return throttle;
+    }
+
+    ExecutorService workers() {
+        return workers;
+    }
+
+    void register(SessionHandler session) {
+        sessions.put(session.id(), session);
+    }
+
+    void unregister(SessionHandler session) {
+        sessions.remove(session.id());
+        for (FrameHandler handler : handlers.handlers()) {
+            try {
+                handler.sessionClosed(session);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Feature handler failed on session close", e);
+            }
+        }
+    }
+}

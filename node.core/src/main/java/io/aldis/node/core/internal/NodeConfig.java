@@ -1,0 +1,47 @@
+package io.aldis.node.core.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration of the node, PID {@code io.aldis.node} (file {@code etc/io.aldis.node.cfg}). */
+@ObjectClassDefinition(name = "Aldis node", description = "Sessions, heartbeats, limits and flow control")
+public @interface NodeConfig {
+    @AttributeDefinition(description = "Node name reported in CONNECT_ACK")
+    String name() default "aldis";
+
+    @AttributeDefinition(description = "Heartbeat interval in ms; a peer silent for two intervals is closed")
+    int heartbeatIntervalMillis() default 10_000;
+
+    @AttributeDefinition(description = "A connection that has not authenticated after this many ms is closed")
+    int authTimeoutMillis() default 10_000;
+
+    @AttributeDefinition(description = "How long a graceful close waits for CLOSE_ACK or for in-flight work, in ms")
+    int closeTimeoutMillis() default 5_000;
+
+    @AttributeDefinition(description = "Largest frame in bytes (a listener may lower it)")
+    int maxFrameSize() default 1_048_576;
+
+    @AttributeDefinition(description = "Largest file accepted by file transfer, in bytes")
+    long maxFileSize() default 10L * 1024 * 1024 * 1024;
+
+    @AttributeDefinition(description = "Largest file chunk, in bytes")
+    int maxChunkSize() default 1_048_576;
+
+    @AttributeDefinition(description = "Queued inbound frames per session at which the node sends PAUSE and stops reading")
+    int pauseHighWater() default 1_000;
+
+    @AttributeDefinition(description = "Queued inbound frames per session at which the node sends RESUME")
+    int pauseLowWater() default 250;
+
+    @AttributeDefinition(description = "Lifetime of resume tokens, in seconds")
+    int resumeTokenTtlSeconds() default 3_600;
+
+    @AttributeDefinition(description = "Delay before answering the first failed authentication, in ms; doubles with each further failure")
+    int authFailureDelayMillis() default 250;
+
+    @AttributeDefinition(description = "Upper bound of the authentication failure delay, in ms")
+    int authFailureMaxDelayMillis() default 10_000;
+
+    @AttributeDefinition(description = "Threads that run feature work off the network threads (0 = two per core)")
+    int workerThreads() default 0;
+}

@@ -1,0 +1,550 @@
+package io.aldis.node.core.internal;
+
+import io.aldis.protocol.AuthChallenge;
+import io.aldis.protocol.AuthOk;
+import io.aldis.protocol.AuthResponse;
+import io.aldis.protocol.AuthStart;
+import io.aldis.protocol.Close;
+import io.aldis.protocol.CloseAck;
+import io.aldis.protocol.Connect;
+import io.aldis.protocol.ConnectAck;
+import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.ErrorFrame;
+import io.aldis.protocol.Frame;
+import io.aldis.protocol.Pause;
+import io.aldis.protocol.Ping;
+import io.aldis.protocol.Pong;
+import io.aldis.protocol.ProtocolVersion;
+import io.aldis.protocol.Resume;
+import io.aldis.protocol.codec.DecodeFailure;
+import io.aldis.spi.auth.AuthStep;
+import io.aldis.spi.auth.AuthenticatedUser;
+import io.aldis.spi.auth.AuthenticationExchange;
+import io.aldis.spi.auth.AuthenticationMechanism;
+import io.aldis.spi.node.FrameHandler;
+import io.aldis.spi.node.Session;
+import io.aldis.spi.node.SessionState;
+import io.aldis.spi.node.SessionStats;
+import io.aldis.spi.transport.TransportConnection;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
+
+/**
+ * One connection's session: handshake, authentication, heartbeats, connection-level flow control,
+ * graceful close, and in-order dispatch of feature frames to worker threads. Protocol state is
+ * only touched on the channel's event loop; the work queue and {@link #send} are thread-safe.
+ */
+final class SessionHandler extends ChannelInboundHandlerAdapter implements Session {
+    private static final System.Logger LOG = Node.LOG;
+
+    private final Node node;
+    private final TransportConnection connection;
+    private final NodeSettings settings;
+    private final UUID id = UUID.randomUUID();
+    private final Instant openedAt = Instant.now();
+    private final LongAdder framesIn = new LongAdder();
+    private final LongAdder framesOut = new LongAdder();
+
+    private volatile SessionState state = SessionState.CONNECTING;
+    private volatile AuthenticatedUser user;
+    private volatile UUID clientId = new UUID(0, 0);
+    private volatile String clientName = "";
+    private volatile long clientCapabilities;
+    private volatile String resumeToken;
+
+    private ChannelHandlerContext ctx;
+    private AuthenticationExchange exchange;
+    private boolean authStepPending;
+    private ScheduledFuture<?> authTimeout;
+    private ScheduledFuture<?> closeTimeout;
+    private long pingNonce;
+
+    // Inbound work, run in order on the shared workers; its length drives PAUSE/RESUME.
+    private final Queue<Runnable> work = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private volatile boolean paused;
+    private volatile boolean ackCloseWhenDrained;
+
+    SessionHandler(Node node, TransportConnection connection, NodeSettings settings) {
+        this.node = node;
+        this.connection = connection;
+        this.settings = settings;
+    }
+
+    // ---------------------------------------------------------------- Session
+
+    @Override
+    public UUID id() {
+        return id;
+    }
+
+    @Override
+    public UUID clientId() {
+        return clientId;
+    }
+
+    @Override
+    public String clientName() {
+        return clientName;
+    }
+
+    @Override
+    public AuthenticatedUser user() {
+        return user;
+    }
+
+    @Override
+    public long clientCapabilities() {
+        return clientCapabilities;
+    }
+
+    @Override
+    public TransportConnection connection() {
+        return connection;
+    }
+
+    @Override
+    public Instant openedAt() {
+        return openedAt;
+    }
+
+    @Override
+    public SessionState state() {
+        return state;
+    }
+
+    @Override
+    public void send(Frame frame) {
+        framesOut.increment();
+        connection.channel().writeAndFlush(frame, connection.channel().voidPromise());
+    }
+
+    @Override
+    public void sendError(long requestId, ErrorCode code, String message) {
+        send(ErrorFrame.of(requestId, code, message));
+    }
+
+    @Override
+    public void close(ErrorCode code, String message) {
+        if (ctx == null) {
+            connection.channel().close();
+            return;
+        }
+        ctx.executor().execute(() -> closeFromNode(code, message));
+    }
+
+    SessionStats stats() {
+        return new SessionStats(connection.bytesRead(), connection.bytesWritten(), framesIn.sum(), framesOut.sum(),
+                queued.get());
+    }
+
+    void revokeToken() {
+        node.tokens().revoke(resumeToken);
+    }
+
+    // ---------------------------------------------------------------- pipeline events
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
+        node.register(this);
+        authTimeout = context.executor().schedule(this::onAuthTimeout, settings.authTimeoutMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) throws Exception {
+        state = SessionState.CLOSED;
+        cancel(authTimeout);
+        cancel(closeTimeout);
+        work.clear();
+        try {
+            node.workers().execute(() -> node.unregister(this));
+        } catch (RejectedExecutionException shuttingDown) {
+            node.unregister(this);
+        }
+        super.channelInactive(context);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext context, Object msg) {
+        framesIn.increment();
+        if (msg instanceof Frame frame) {
+            onFrame(frame);
+        } else if (msg instanceof DecodeFailure failure) {
+            onDecodeFailure(failure);
+        } else {
+            ReferenceCountUtil.release(msg);
+            failAndClose(0, ErrorCode.INTERNAL_ERROR, "transport delivered something that is not a frame");
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext context, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent idle) {
+            switch (idle.state()) {
+                case WRITER_IDLE -> send(new Ping(++pingNonce));
+                case READER_IDLE -> failAndClose(0, ErrorCode.HEARTBEAT_TIMEOUT,
+                        "nothing received for " + 2 * settings.heartbeatIntervalMillis() + " ms");
+                default -> {
+                }
+            }
+            return;
+        }
+        super.userEventTriggered(context, evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        // TLS handshake failures, resets and the like: the connection is unusable, so just close it.
+        LOG.log(System.Logger.Level.DEBUG, () -> "Closing session " + id + ": " + cause);
+        context.close();
+    }
+
+    // ---------------------------------------------------------------- frames
+
+    private void onDecodeFailure(DecodeFailure failure) {
+        if (failure.fatal()) {
+            failAndClose(0, failure.code(), failure.message());
+        } else {
+            sendError(0, failure.code(), failure.message());
+        }
+    }
+
+    private void onFrame(Frame frame) {
+        // Liveness and close work in every state.
+        if (frame instanceof Ping ping) {
+            send(new Pong(ping.nonce()));
+            return;
+        }
+        if (frame instanceof Pong) {
+            return;
+        }
+        if (frame instanceof Close) {
+            onCloseRequested();
+            return;
+        }
+        if (frame instanceof CloseAck) {
+            if (state == SessionState.CLOSING) {
+                ctx.close();
+            }
+            return;
+        }
+        switch (state) {
+            case CONNECTING -> onConnect(frame);
+            case AUTHENTICATING -> onAuthFrame(frame);
+            case OPEN, PAUSED -> dispatch(frame);
+            case CLOSING, CLOSED -> {
+                // Work that arrives after a close started is dropped; the peer was told to stop.
+            }
+        }
+    }
+
+    private void onConnect(Frame frame) {
+        if (!(frame instanceof Connect connect)) {
+            failAndClose(0, ErrorCode.AUTH_REQUIRED, "the first frame must be CONNECT, got " + frame.type());
+            return;
+        }
+        if (!ProtocolVersion.SUPPORTED.contains(connect.version())) {
+            String supported = ProtocolVersion.SUPPORTED.stream().map(v -> "\"" + ProtocolVersion.format(v) + "\"")
+                    .collect(Collectors.joining(","));
+            String names = ProtocolVersion.SUPPORTED.stream().map(ProtocolVersion::format)
+                    .collect(Collectors.joining(", "));
+            state = SessionState.CLOSING;
+            ctx.writeAndFlush(new ErrorFrame(0, ErrorCode.UNSUPPORTED_VERSION.code(),
+                    "protocol version " + ProtocolVersion.format(connect.version())
+                            + " is not supported; supported: " + names,
+                    "{\"supported\":[" + supported + "]}")).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        clientId = connect.clientId();
+        clientName = connect.clientName();
+        clientCapabilities = connect.capabilities();
+        var grant = node.tokens().validate(connect.resumeToken());
+        int flags = 0;
+        if (grant.isPresent()) {
+            resumeToken = grant.get().token();
+            flags = ConnectAck.FLAG_AUTHENTICATED;
+        }
+        List<String> offered = offeredMechanisms();
+        send(new ConnectAck(flags, ProtocolVersion.V1, node.capabilities(), id,
+                Math.min(settings.maxFrameSize(), connection.maxFrameSize()), settings.heartbeatIntervalMillis(),
+                settings.maxFileSize(), settings.maxChunkSize(), offered, settings.name()));
+        if (grant.isPresent()) {
+            opened(new AuthenticatedUser(grant.get().user().name(), grant.get().user().roles(), "RESUME"));
+        } else {
+            state = SessionState.AUTHENTICATING;
+        }
+    }
+
+    private List<String> offeredMechanisms() {
+        List<String> names = new ArrayList<>();
+        for (AuthenticationMechanism m : node.mechanisms()) {
+            if (m.allowedOn(connection)) {
+                names.add(m.name());
+            }
+        }
+        return names;
+    }
+
+    private void onAuthFrame(Frame frame) {
+        if (authStepPending) {
+            failAndClose(0, ErrorCode.UNEXPECTED_FRAME, "a " + frame.type() + " arrived before the last one was answered");
+            return;
+        }
+        if (frame instanceof AuthStart start && exchange == null) {
+            AuthenticationMechanism mechanism = null;
+            for (AuthenticationMechanism m : node.mechanisms()) {
+                if (m.name().equals(start.mechanism()) && m.allowedOn(connection)) {
+                    mechanism = m;
+                }
+            }
+            if (mechanism == null) {
+                failAndClose(0, ErrorCode.AUTH_MECHANISM_UNSUPPORTED, "mechanism " + start.mechanism()
+                        + " is not offered on this connection; offered: " + offeredMechanisms());
+                return;
+            }
+            exchange = mechanism.start(connection);
+            // Hold back attempts from an address that has been failing, before judging anything.
+            long wait = node.throttle().delayBeforeAttempt(null, remoteHost());
+            authStepPending = true;
+            if (wait > 0) {
+                ctx.executor().schedule(() -> runAuthStep(start.data()), wait, TimeUnit.MILLISECONDS);
+            } else {
+                runAuthStep(start.data());
+            }
+        } else if (frame instanceof AuthResponse response && exchange != null) {
+            authStepPending = true;
+            runAuthStep(response.data());
+        } else {
+            failAndClose(0, ErrorCode.AUTH_REQUIRED, frame.type() + " is not allowed before authentication");
+        }
+    }
+
+    private void runAuthStep(byte[] data) {
+        if (state != SessionState.AUTHENTICATING) {
+            return;
+        }
+        try {
+            exchange.step(data).whenComplete((step, error) -> ctx.executor().execute(() -> onAuthStep(step, error)));
+        } catch (RuntimeException e) {
+            onAuthStep(null, e);
+        }
+    }
+
+    private void onAuthStep(AuthStep step, Throwable error) {
+        authStepPending = false;
+        if (state != SessionState.AUTHENTICATING) {
+            return;
+        }
+        if (error != null || step == null) {
+            LOG.log(System.Logger.Level.WARNING, "Authentication mechanism failed on session " + id, error);
+            step = new AuthStep.Failure(null, "mechanism error: " + error);
+        }
+        if (step instanceof AuthStep.Challenge challenge) {
+            send(new AuthChallenge(challenge.data()));
+        } else if (step instanceof AuthStep.Success success) {
+            // Even a success waits out the throttle, so guessing in parallel gains nothing.
+            long wait = node.throttle().delayBeforeAttempt(success.user().name(), remoteHost());
+            later(wait, () -> {
+                if (state != SessionState.AUTHENTICATING) {
+                    return;
+                }
+                node.throttle().succeeded(success.user().name());
+                ResumeTokens.Grant grant = node.tokens().issue(success.user());
+                resumeToken = grant.token();
+                send(new AuthOk(success.user().name(), grant.token(), grant.expiresAt(), success.data()));
+                opened(success.user());
+            });
+        } else if (step instanceof AuthStep.Failure failure) {
+            LOG.log(System.Logger.Level.INFO, () -> "Authentication failed for user '" + failure.user() + "' from "
+                    + remoteHost() + ": " + failure.reason());
+            long wait = node.throttle().failed(failure.user(), remoteHost());
+            state = SessionState.CLOSING;
+            later(wait, () -> ctx.writeAndFlush(ErrorFrame.of(0, ErrorCode.AUTH_FAILED, "authentication failed"))
+                    .addListener(ChannelFutureListener.CLOSE));
+        }
+    }
+
+    private void opened(AuthenticatedUser authenticated) {
+        user = authenticated;
+        exchange = null;
+        state = paused ? SessionState.PAUSED : SessionState.OPEN;
+        cancel(authTimeout);
+    }
+
+    private void onAuthTimeout() {
+        if (state == SessionState.CONNECTING || state == SessionState.AUTHENTICATING) {
+            failAndClose(0, ErrorCode.AUTH_TIMEOUT,
+                    "not authenticated within " + settings.authTimeoutMillis() + " ms");
+        }
+    }
+
+    // ---------------------------------------------------------------- dispatch and flow control
+
+    private void dispatch(Frame frame) {
+        FrameHandler handler = node.handlers().handlerFor(frame.type());
+        if (handler == null) {
+            sendError(0, ErrorCode.CAPABILITY_UNAVAILABLE, "no installed feature serves " + frame.type() + " frames");
+            return;
+        }
+        enqueue(() -> {
+            try {
+                handler.handle(this, frame);
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "Feature handler failed on " + frame.type() + " in session " + id, e);
+                sendError(0, ErrorCode.INTERNAL_ERROR, "the node failed to handle a " + frame.type() + " frame");
+            }
+        });
+    }
+
+    /** Queues work for this session; called on the event loop. */
+    void enqueue(Runnable task) {
+        work.add(task);
+        if (queued.incrementAndGet() >= settings.pauseHighWater() && !paused) {
+            paused = true;
+            state = SessionState.PAUSED;
+            connection.channel().config().setAutoRead(false);
+            send(Pause.INSTANCE);
+        }
+        scheduleDrain();
+    }
+
+    private void scheduleDrain() {
+        if (draining.compareAndSet(false, true)) {
+            try {
+                node.workers().execute(this::drain);
+            } catch (RejectedExecutionException shuttingDown) {
+                draining.set(false);
+                work.clear();
+                queued.set(0);
+            }
+        }
+    }
+
+    private void drain() {
+        Runnable task;
+        int ran = 0;
+        while ((task = work.poll()) != null) {
+            task.run();
+            int left = queued.decrementAndGet();
+            if ((paused && left <= settings.pauseLowWater()) || (ackCloseWhenDrained && left == 0)) {
+                ctx.executor().execute(this::maybeResume);
+            }
+            if (++ran == 64) {
+                break; // let other sessions' work in
+            }
+        }
+        draining.set(false);
+        if (!work.isEmpty()) {
+            scheduleDrain();
+        }
+    }
+
+    private void maybeResume() {
+        if (paused && queued.get() <= settings.pauseLowWater() && state != SessionState.CLOSED) {
+            paused = false;
+            if (state == SessionState.PAUSED) {
+                state = SessionState.OPEN;
+            }
+            connection.channel().config().setAutoRead(true);
+            send(Resume.INSTANCE);
+        }
+        if (ackCloseWhenDrained && queued.get() == 0) {
+            finishPeerClose();
+        }
+    }
+
+    // ---------------------------------------------------------------- close
+
+    private void onCloseRequested() {
+        if (state == SessionState.CLOSING || state == SessionState.CLOSED) {
+            // Both sides closed at once: our CLOSE is answered too, so finish now.
+            finishPeerClose();
+            return;
+        }
+        state = SessionState.CLOSING;
+        ackCloseWhenDrained = true;
+        cancel(authTimeout);
+        if (queued.get() == 0) {
+            finishPeerClose();
+        } else {
+            closeTimeout = ctx.executor().schedule(this::finishPeerClose, settings.closeTimeoutMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void finishPeerClose() {
+        ackCloseWhenDrained = false;
+        cancel(closeTimeout);
+        framesOut.increment();
+        ctx.writeAndFlush(CloseAck.INSTANCE).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void closeFromNode(ErrorCode code, String message) {
+        if (state == SessionState.CLOSING || state == SessionState.CLOSED) {
+            return;
+        }
+        state = SessionState.CLOSING;
+        cancel(authTimeout);
+        send(new Close(code.code(), message));
+        // Reading must go on to see the CLOSE_ACK, even if the session was paused.
+        connection.channel().config().setAutoRead(true);
+        closeTimeout = ctx.executor().schedule(() -> {
+            ctx.close();
+        }, settings.closeTimeoutMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void failAndClose(long requestId, ErrorCode code, String message) {
+        if (state == SessionState.CLOSED) {
+            return;
+        }
+        state = SessionState.CLOSING;
+        framesOut.increment();
+        ctx.writeAndFlush(ErrorFrame.of(requestId, code, message)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void later(long delayMillis, Runnable action) {
+        if (delayMillis <= 0) {
+            action.run();
+        } else {
+            ctx.executor().schedule(action, delayMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private String remoteHost() {
+        InetSocketAddress remote = connection.remoteAddress();
+        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
+    }
+
+    private static void cancel(ScheduledFuture<?> future) {
+        if (future != null) {
+            future.cancel(false);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + id + ", " + (user == null ? "-" : user.name()) + ", " + state + "]";
+    }
+}
