@@ -5,24 +5,68 @@ import io.aldis.protocol.AuthChallenge;
 import io.aldis.protocol.AuthOk;
 import io.aldis.protocol.AuthResponse;
 import io.aldis.protocol.AuthStart;
+import io.aldis.protocol.ChunkAck;
+import io.aldis.protocol.ChunkData;
+import io.aldis.protocol.ChunkNack;
+import io.aldis.protocol.ChunkRange;
 import io.aldis.protocol.Close;
 import io.aldis.protocol.CloseAck;
+import io.aldis.protocol.Compression;
 import io.aldis.protocol.Connect;
 import io.aldis.protocol.ConnectAck;
+import io.aldis.protocol.CreditMode;
+import io.aldis.protocol.Deliver;
+import io.aldis.protocol.DownloadAccept;
+import io.aldis.protocol.DownloadComplete;
+import io.aldis.protocol.DownloadReject;
+import io.aldis.protocol.DownloadRequest;
+import io.aldis.protocol.DownloadVerify;
 import io.aldis.protocol.ErrorCode;
 import io.aldis.protocol.ErrorFrame;
+import io.aldis.protocol.FileEntry;
 import io.aldis.protocol.Frame;
 import io.aldis.protocol.FrameType;
+import io.aldis.protocol.ListRequest;
+import io.aldis.protocol.ListResponse;
+import io.aldis.protocol.Message;
 import io.aldis.protocol.Pause;
 import io.aldis.protocol.Ping;
 import io.aldis.protocol.Pong;
 import io.aldis.protocol.ProtocolException;
+import io.aldis.protocol.Publish;
 import io.aldis.protocol.Resume;
+import io.aldis.protocol.ResumeRequest;
+import io.aldis.protocol.ResumeResponse;
+import io.aldis.protocol.ResumeStatus;
+import io.aldis.protocol.RpcCancel;
+import io.aldis.protocol.RpcError;
+import io.aldis.protocol.RpcRequest;
+import io.aldis.protocol.RpcResponse;
+import io.aldis.protocol.ServiceProvide;
+import io.aldis.protocol.ServiceWithdraw;
+import io.aldis.protocol.StreamCancel;
+import io.aldis.protocol.StreamCredit;
+import io.aldis.protocol.StreamData;
+import io.aldis.protocol.StreamDirection;
+import io.aldis.protocol.StreamEnd;
+import io.aldis.protocol.StreamError;
+import io.aldis.protocol.StreamOpen;
+import io.aldis.protocol.Subscribe;
+import io.aldis.protocol.TransferDirection;
+import io.aldis.protocol.Unsubscribe;
+import io.aldis.protocol.UploadAccept;
+import io.aldis.protocol.UploadComplete;
+import io.aldis.protocol.UploadReject;
+import io.aldis.protocol.UploadRequest;
+import io.aldis.protocol.UploadVerify;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -41,8 +85,7 @@ import java.util.UUID;
  * {@link IllegalArgumentException}.
  */
 public final class FrameCodec {
-    private static final int FLAG_BIT0 = 0x01;
-    private static final int FLAG_BIT1 = 0x02;
+    private static final int SHA256_LENGTH = 32;
 
     private FrameCodec() {
     }
@@ -179,7 +222,248 @@ public final class FrameCodec {
                 writeStr(out, f.message());
                 writeJson(out, f.details());
             }
-            default -> throw new IllegalArgumentException("no encoding for " + type);
+            case MESSAGE -> {
+                Message f = (Message) frame;
+                out.writeByte(f.reply() ? Message.FLAG_REPLY : 0);
+                out.writeLong(f.correlationId());
+                writeStr(out, f.messageType());
+                out.writeBytes(f.payload());
+            }
+            case SUBSCRIBE -> {
+                Subscribe f = (Subscribe) frame;
+                out.writeByte(0);
+                out.writeLong(f.subscriptionId());
+                writeStr(out, f.subject());
+                writeStr(out, f.queueGroup());
+                writeJson(out, f.options());
+            }
+            case UNSUBSCRIBE -> {
+                out.writeByte(0);
+                out.writeLong(((Unsubscribe) frame).subscriptionId());
+            }
+            case PUBLISH -> {
+                Publish f = (Publish) frame;
+                out.writeByte(f.headers().isEmpty() ? 0 : Publish.FLAG_HEADERS);
+                writeStr(out, f.subject());
+                writeStr(out, f.replyTo());
+                writeHeaders(out, f.headers());
+                out.writeBytes(f.payload());
+            }
+            case DELIVER -> {
+                Deliver f = (Deliver) frame;
+                out.writeByte(f.headers().isEmpty() ? 0 : Deliver.FLAG_HEADERS);
+                out.writeLong(f.subscriptionId());
+                writeStr(out, f.subject());
+                writeStr(out, f.replyTo());
+                writeHeaders(out, f.headers());
+                out.writeBytes(f.payload());
+            }
+            case RPC_REQUEST -> {
+                RpcRequest f = (RpcRequest) frame;
+                out.writeByte(0);
+                out.writeLong(f.callId());
+                writeU31(out, f.timeoutMillis(), "timeoutMillis");
+                writeStr(out, f.method());
+                out.writeBytes(f.params());
+            }
+            case RPC_RESPONSE -> {
+                RpcResponse f = (RpcResponse) frame;
+                out.writeByte(0);
+                out.writeLong(f.callId());
+                out.writeBytes(f.result());
+            }
+            case RPC_ERROR -> {
+                RpcError f = (RpcError) frame;
+                out.writeByte(0);
+                out.writeLong(f.callId());
+                out.writeInt(f.code());
+                writeStr(out, f.message());
+                writeJson(out, f.details());
+            }
+            case RPC_CANCEL -> {
+                out.writeByte(0);
+                out.writeLong(((RpcCancel) frame).callId());
+            }
+            case SERVICE_PROVIDE -> {
+                ServiceProvide f = (ServiceProvide) frame;
+                out.writeByte(0);
+                out.writeLong(f.requestId());
+                writeStr(out, f.service());
+                writeJson(out, f.descriptor());
+            }
+            case SERVICE_WITHDRAW -> {
+                ServiceWithdraw f = (ServiceWithdraw) frame;
+                out.writeByte(0);
+                out.writeLong(f.requestId());
+                writeStr(out, f.service());
+            }
+            case STREAM_OPEN -> {
+                StreamOpen f = (StreamOpen) frame;
+                out.writeByte(0);
+                out.writeLong(f.streamId());
+                out.writeLong(f.callId());
+                out.writeByte(f.direction().code());
+                out.writeByte(f.creditMode().code());
+                writeU31(out, f.initialCredit(), "initialCredit");
+                writeJson(out, f.metadata());
+            }
+            case STREAM_DATA -> {
+                StreamData f = (StreamData) frame;
+                out.writeByte(f.last() ? StreamData.FLAG_LAST : 0);
+                out.writeLong(f.streamId());
+                out.writeBytes(f.item());
+            }
+            case STREAM_CREDIT -> {
+                StreamCredit f = (StreamCredit) frame;
+                out.writeByte(0);
+                out.writeLong(f.streamId());
+                writeU31(out, f.credit(), "credit");
+            }
+            case STREAM_END -> {
+                out.writeByte(0);
+                out.writeLong(((StreamEnd) frame).streamId());
+            }
+            case STREAM_CANCEL -> {
+                out.writeByte(0);
+                out.writeLong(((StreamCancel) frame).streamId());
+            }
+            case STREAM_ERROR -> {
+                StreamError f = (StreamError) frame;
+                out.writeByte(0);
+                out.writeLong(f.streamId());
+                out.writeInt(f.code());
+                writeStr(out, f.message());
+            }
+            case UPLOAD_REQUEST -> {
+                UploadRequest f = (UploadRequest) frame;
+                out.writeByte(0);
+                out.writeLong(f.requestId());
+                writeStr(out, f.fileName());
+                writeSize64(out, f.fileSize(), "fileSize");
+                out.writeBytes(f.fileHash());
+                writeU31(out, f.chunkCount(), "chunkCount");
+                writeU31(out, f.chunkSize(), "chunkSize");
+                out.writeByte(f.compression().code());
+                writeJson(out, f.metadata());
+            }
+            case UPLOAD_ACCEPT -> {
+                UploadAccept f = (UploadAccept) frame;
+                out.writeByte(0);
+                out.writeLong(f.requestId());
+                writeUuid(out, f.transferId());
+                writeU31(out, f.chunkSize(), "chunkSize");
+                writeU16(out, f.window(), "window");
+            }
+            case UPLOAD_REJECT -> {
+                UploadReject f = (UploadReject) frame;
+                writeReject(out, f.requestId(), f.code(), f.reason(), f.details());
+            }
+            case DOWNLOAD_REJECT -> {
+                DownloadReject f = (DownloadReject) frame;
+                writeReject(out, f.requestId(), f.code(), f.reason(), f.details());
+            }
+            case DOWNLOAD_REQUEST -> {
+                DownloadRequest f = (DownloadRequest) frame;
+                out.writeByte(0);
+                out.writeLong(f.requestId());
+                writeStr(out, f.fileName());
+                writeU31(out, f.chunkSize(), "chunkSize");
+                out.writeByte(f.compression().code());
+            }
+            case DOWNLOAD_ACCEPT -> {
+                DownloadAccept f = (DownloadAccept) frame;
+                out.writeByte(0);
+                out.writeLong(f.requestId());
+                writeUuid(out, f.transferId());
+                writeSize64(out, f.fileSize(), "fileSize");
+                out.writeBytes(f.fileHash());
+                writeU31(out, f.chunkCount(), "chunkCount");
+                writeU31(out, f.chunkSize(), "chunkSize");
+                out.writeByte(f.compression().code());
+            }
+            case CHUNK_DATA -> {
+                ChunkData f = (ChunkData) frame;
+                out.writeByte((f.compressed() ? ChunkData.FLAG_COMPRESSED : 0)
+                        | (f.last() ? ChunkData.FLAG_LAST : 0));
+                writeUuid(out, f.transferId());
+                writeU31(out, f.chunkIndex(), "chunkIndex");
+                writeU31(out, f.originalSize(), "originalSize");
+                out.writeInt(f.crc32());
+                out.writeBytes(f.data());
+            }
+            case CHUNK_ACK -> {
+                ChunkAck f = (ChunkAck) frame;
+                out.writeByte(0);
+                writeUuid(out, f.transferId());
+                writeU31(out, f.chunkIndex(), "chunkIndex");
+            }
+            case CHUNK_NACK -> {
+                ChunkNack f = (ChunkNack) frame;
+                out.writeByte(0);
+                writeUuid(out, f.transferId());
+                writeU31(out, f.chunkIndex(), "chunkIndex");
+                out.writeInt(f.code());
+            }
+            case UPLOAD_COMPLETE -> {
+                out.writeByte(0);
+                writeUuid(out, ((UploadComplete) frame).transferId());
+            }
+            case DOWNLOAD_COMPLETE -> {
+                out.writeByte(0);
+                writeUuid(out, ((DownloadComplete) frame).transferId());
+            }
+            case UPLOAD_VERIFY -> {
+                UploadVerify f = (UploadVerify) frame;
+                out.writeByte(f.verified() ? UploadVerify.FLAG_VERIFIED : 0);
+                writeUuid(out, f.transferId());
+                out.writeBytes(f.computedHash());
+                writeStr(out, f.storedName());
+            }
+            case DOWNLOAD_VERIFY -> {
+                DownloadVerify f = (DownloadVerify) frame;
+                out.writeByte(f.verified() ? DownloadVerify.FLAG_VERIFIED : 0);
+                writeUuid(out, f.transferId());
+            }
+            case LIST_REQUEST -> {
+                ListRequest f = (ListRequest) frame;
+                out.writeByte(0);
+                out.writeLong(f.requestId());
+                writeStr(out, f.pattern());
+                writeU31(out, f.offset(), "offset");
+                writeU31(out, f.limit(), "limit");
+            }
+            case LIST_RESPONSE -> {
+                ListResponse f = (ListResponse) frame;
+                out.writeByte(0);
+                out.writeLong(f.requestId());
+                writeU31(out, f.totalCount(), "totalCount");
+                List<FileEntry> entries = f.entries();
+                out.writeInt(entries.size());
+                for (FileEntry entry : entries) {
+                    writeStr(out, entry.name());
+                    writeSize64(out, entry.size(), "size");
+                    out.writeLong(entry.modifiedMillis());
+                }
+            }
+            case RESUME_REQUEST -> {
+                ResumeRequest f = (ResumeRequest) frame;
+                out.writeByte(0);
+                out.writeLong(f.requestId());
+                writeUuid(out, f.transferId());
+                out.writeByte(f.direction().code());
+                out.writeBytes(f.fileHash());
+                writeRanges(out, f.chunksHeld());
+            }
+            case RESUME_RESPONSE -> {
+                ResumeResponse f = (ResumeResponse) frame;
+                out.writeByte(0);
+                out.writeLong(f.requestId());
+                writeUuid(out, f.transferId());
+                out.writeByte(f.status().code());
+                writeU31(out, f.totalChunks(), "totalChunks");
+                writeRanges(out, f.chunksReceived());
+                writeRanges(out, f.chunksMissing());
+            }
         }
     }
 
@@ -216,7 +500,69 @@ public final class FrameCodec {
             case CLOSE -> new Close(in.readInt(), readStr(in));
             case ACK -> new Ack(in.readLong(), readJson(in));
             case ERROR -> new ErrorFrame(in.readLong(), in.readInt(), readStr(in), readJson(in));
-            default -> throw new ProtocolException(ErrorCode.UNKNOWN_FRAME_TYPE, "no decoding for " + type);
+            case MESSAGE -> new Message((flags & Message.FLAG_REPLY) != 0, in.readLong(), readStr(in), readRest(in));
+            case SUBSCRIBE -> new Subscribe(in.readLong(), readStr(in), readStr(in), readJson(in));
+            case UNSUBSCRIBE -> new Unsubscribe(in.readLong());
+            case PUBLISH -> new Publish(readStr(in), readStr(in), readHeaders(in, flags & Publish.FLAG_HEADERS),
+                    readRest(in));
+            case DELIVER -> new Deliver(in.readLong(), readStr(in), readStr(in),
+                    readHeaders(in, flags & Deliver.FLAG_HEADERS), readRest(in));
+            case RPC_REQUEST -> new RpcRequest(in.readLong(), readU31(in, "timeoutMillis"), readStr(in), readRest(in));
+            case RPC_RESPONSE -> new RpcResponse(in.readLong(), readRest(in));
+            case RPC_ERROR -> new RpcError(in.readLong(), in.readInt(), readStr(in), readJson(in));
+            case RPC_CANCEL -> new RpcCancel(in.readLong());
+            case SERVICE_PROVIDE -> new ServiceProvide(in.readLong(), readStr(in), readJson(in));
+            case SERVICE_WITHDRAW -> new ServiceWithdraw(in.readLong(), readStr(in));
+            case STREAM_OPEN -> new StreamOpen(in.readLong(), in.readLong(),
+                    known(StreamDirection.of(in.readUnsignedByte()), "stream direction"),
+                    known(CreditMode.of(in.readUnsignedByte()), "credit mode"), readU31(in, "initialCredit"),
+                    readJson(in));
+            case STREAM_DATA -> new StreamData((flags & StreamData.FLAG_LAST) != 0, in.readLong(), readRest(in));
+            case STREAM_CREDIT -> new StreamCredit(in.readLong(), readU31(in, "credit"));
+            case STREAM_END -> new StreamEnd(in.readLong());
+            case STREAM_CANCEL -> new StreamCancel(in.readLong());
+            case STREAM_ERROR -> new StreamError(in.readLong(), in.readInt(), readStr(in));
+            case UPLOAD_REQUEST -> new UploadRequest(in.readLong(), readStr(in), readSize64(in, "fileSize"),
+                    readSha256(in), readU31(in, "chunkCount"), readU31(in, "chunkSize"), readCompression(in),
+                    readJson(in));
+            case UPLOAD_ACCEPT -> new UploadAccept(in.readLong(), readUuid(in), readU31(in, "chunkSize"),
+                    in.readUnsignedShort());
+            case UPLOAD_REJECT -> new UploadReject(in.readLong(), in.readInt(), readStr(in), readJson(in));
+            case DOWNLOAD_REJECT -> new DownloadReject(in.readLong(), in.readInt(), readStr(in), readJson(in));
+            case DOWNLOAD_REQUEST -> new DownloadRequest(in.readLong(), readStr(in), readU31(in, "chunkSize"),
+                    readCompression(in));
+            case DOWNLOAD_ACCEPT -> new DownloadAccept(in.readLong(), readUuid(in), readSize64(in, "fileSize"),
+                    readSha256(in), readU31(in, "chunkCount"), readU31(in, "chunkSize"), readCompression(in));
+            case CHUNK_DATA -> new ChunkData((flags & ChunkData.FLAG_COMPRESSED) != 0,
+                    (flags & ChunkData.FLAG_LAST) != 0, readUuid(in), readU31(in, "chunkIndex"),
+                    readU31(in, "originalSize"), in.readInt(), readRest(in));
+            case CHUNK_ACK -> new ChunkAck(readUuid(in), readU31(in, "chunkIndex"));
+            case CHUNK_NACK -> new ChunkNack(readUuid(in), readU31(in, "chunkIndex"), in.readInt());
+            case UPLOAD_COMPLETE -> new UploadComplete(readUuid(in));
+            case DOWNLOAD_COMPLETE -> new DownloadComplete(readUuid(in));
+            case UPLOAD_VERIFY -> new UploadVerify((flags & UploadVerify.FLAG_VERIFIED) != 0, readUuid(in),
+                    readSha256(in), readStr(in));
+            case DOWNLOAD_VERIFY -> new DownloadVerify((flags & DownloadVerify.FLAG_VERIFIED) != 0, readUuid(in));
+            case LIST_REQUEST -> new ListRequest(in.readLong(), readStr(in), readU31(in, "offset"),
+                    readU31(in, "limit"));
+            case LIST_RESPONSE -> {
+                long requestId = in.readLong();
+                int totalCount = readU31(in, "totalCount");
+                long count = in.readUnsignedInt();
+                // Each entry takes at least 18 bytes (empty name, size, time).
+                requireAtLeast(in, count * 18, "list entries");
+                List<FileEntry> entries = new ArrayList<>((int) count);
+                for (int i = 0; i < count; i++) {
+                    entries.add(new FileEntry(readStr(in), readSize64(in, "size"), in.readLong()));
+                }
+                yield new ListResponse(requestId, totalCount, entries);
+            }
+            case RESUME_REQUEST -> new ResumeRequest(in.readLong(), readUuid(in),
+                    known(TransferDirection.of(in.readUnsignedByte()), "transfer direction"), readSha256(in),
+                    readRanges(in));
+            case RESUME_RESPONSE -> new ResumeResponse(in.readLong(), readUuid(in),
+                    known(ResumeStatus.of(in.readUnsignedByte()), "resume status"), readU31(in, "totalChunks"),
+                    readRanges(in), readRanges(in));
         };
     }
 
@@ -277,6 +623,33 @@ public final class FrameCodec {
         out.setInt(lengthIndex, length);
     }
 
+    private static void writeHeaders(ByteBuf out, Map<String, String> headers) {
+        if (headers.isEmpty()) {
+            return;
+        }
+        writeU16(out, headers.size(), "header count");
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            writeStr(out, header.getKey());
+            writeStr(out, header.getValue());
+        }
+    }
+
+    private static void writeRanges(ByteBuf out, List<ChunkRange> ranges) {
+        out.writeInt(ranges.size());
+        for (ChunkRange range : ranges) {
+            out.writeInt(range.first());
+            out.writeInt(range.last());
+        }
+    }
+
+    private static void writeReject(ByteBuf out, long requestId, int code, String reason, String details) {
+        out.writeByte(0);
+        out.writeLong(requestId);
+        out.writeInt(code);
+        writeStr(out, reason);
+        writeJson(out, details);
+    }
+
     // ---- reading primitives
 
     private static int readU31(ByteBuf in, String field) {
@@ -308,6 +681,59 @@ public final class FrameCodec {
         long length = in.readUnsignedInt();
         requireAtLeast(in, length, "json");
         return readUtf8(in, (int) length);
+    }
+
+    private static Map<String, String> readHeaders(ByteBuf in, int headersFlag) {
+        if (headersFlag == 0) {
+            return Map.of();
+        }
+        int count = in.readUnsignedShort();
+        if (count == 0) {
+            throw malformed("HEADERS flag set on an empty header block");
+        }
+        // Each header takes at least 4 bytes (two empty strings).
+        requireAtLeast(in, count * 4L, "headers");
+        Map<String, String> headers = new LinkedHashMap<>(count * 2);
+        for (int i = 0; i < count; i++) {
+            String name = readStr(in);
+            if (headers.put(name, readStr(in)) != null) {
+                throw malformed("header " + name + " appears twice");
+            }
+        }
+        return Collections.unmodifiableMap(headers);
+    }
+
+    private static List<ChunkRange> readRanges(ByteBuf in) {
+        long count = in.readUnsignedInt();
+        requireAtLeast(in, count * 8, "chunk ranges");
+        List<ChunkRange> ranges = new ArrayList<>((int) count);
+        for (int i = 0; i < count; i++) {
+            int first = readU31(in, "first chunk");
+            int last = readU31(in, "last chunk");
+            if (last < first) {
+                throw malformed("chunk range " + first + ".." + last + " ends before it starts");
+            }
+            ranges.add(new ChunkRange(first, last));
+        }
+        return ranges;
+    }
+
+    private static byte[] readSha256(ByteBuf in) {
+        requireAtLeast(in, SHA256_LENGTH, "sha256");
+        byte[] hash = new byte[SHA256_LENGTH];
+        in.readBytes(hash);
+        return hash;
+    }
+
+    private static Compression readCompression(ByteBuf in) {
+        return known(Compression.of(in.readUnsignedByte()), "compression");
+    }
+
+    private static <T> T known(T value, String field) {
+        if (value == null) {
+            throw malformed("unknown " + field);
+        }
+        return value;
     }
 
     private static byte[] readRest(ByteBuf in) {
