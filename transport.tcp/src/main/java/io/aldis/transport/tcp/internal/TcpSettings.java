@@ -1,0 +1,48 @@
+package io.aldis.transport.tcp.internal;
+
+import java.util.List;
+
+/** A TCP listener's settings as plain values, so a listener can run without OSGi. */
+public record TcpSettings(String name, String host, int port, int maxConnections, int maxFrameSize, int ioThreads,
+        TlsSettings tls) {
+
+    /** TLS settings; {@code keyStore} empty means plain TCP. */
+    public record TlsSettings(String keyStore, String keyStorePassword, String keyStoreType, String trustStore,
+            String trustStorePassword, String clientAuth, List<String> protocols) {
+        public static final TlsSettings NONE = new TlsSettings("", "", "PKCS12", "", "", "none",
+                List.of("TLSv1.3", "TLSv1.2"));
+
+        public boolean enabled() {
+            return keyStore != null && !keyStore.isBlank();
+        }
+    }
+
+    public TcpSettings {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0..65535, was " + port);
+        }
+        if (maxFrameSize < 64) {
+            throw new IllegalArgumentException("maxFrameSize must be at least 64 bytes");
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be at least 1");
+        }
+    }
+
+    /** A plain-TCP listener on a loopback port with default limits. */
+    public static TcpSettings plain(String name, int port) {
+        return new TcpSettings(name, "127.0.0.1", port, 10_000, 1_048_576, 0, TlsSettings.NONE);
+    }
+
+    /** The same listener with TLS. */
+    public TcpSettings withTls(TlsSettings newTls) {
+        return new TcpSettings(name, host, port, maxConnections, maxFrameSize, ioThreads, newTls);
+    }
+
+    /** Settings read from a DS configuration. */
+    public static TcpSettings from(TcpListenerConfig c) {
+        return new TcpSettings(c.name(), c.host(), c.port(), c.maxConnections(), c.maxFrameSize(), c.ioThreads(),
+                new TlsSettings(c.tls_keyStore(), c.tls_keyStorePassword(), c.tls_keyStoreType(), c.tls_trustStore(),
+                        c.tls_trustStorePassword(), c.tls_clientAuth(), List.of(c.tls_protocols())));
+    }
+}
