@@ -1,0 +1,297 @@
+package io.aldis.client;
+
+import io.aldis.client.internal.ClientConfig;
+import io.aldis.client.internal.DefaultAldisClient;
+import io.aldis.protocol.Capability;
+import io.aldis.protocol.Frame;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import javax.net.ssl.TrustManagerFactory;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A connection to an Aldis node that authenticates, keeps itself alive and comes back after a
+ * loss. Build one with {@link #builder()}, then {@link #connect()}:
+ *
+ * <pre>{@code
+ * AldisClient client = AldisClient.builder()
+ *     .address("127.0.0.1", 7440)
+ *     .credentials("alice", password)
+ *     .build();
+ * client.connect().join();
+ * }</pre>
+ *
+ * All methods are thread-safe and none of them blocks.
+ */
+@ProviderType
+public interface AldisClient {
+
+    /** A builder with the defaults described on each of its methods. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Opens the connection and authenticates. The future completes once the session is open (after
+     * AUTH_OK, or after a CONNECT_ACK that accepted the resume token), or fails with an
+     * {@link AldisException}: {@code CONNECTION_FAILED} when the node cannot be reached,
+     * {@code CONNECTION_TIMEOUT}, {@code AUTH_FAILED}, {@code UNSUPPORTED_VERSION} and so on.
+     * Calling it again while connecting or connected returns the same future.
+     */
+    CompletableFuture<AldisClient> connect();
+
+    /** The current state. */
+    ClientState state();
+
+    /** The current or, while reconnecting, the last session; {@code null} before the first one opened. */
+    SessionInfo session();
+
+    /** The resume token from the last AUTH_OK, used on the next reconnect. */
+    Optional<String> resumeToken();
+
+    /** A snapshot of the counters. */
+    ClientStats stats();
+
+    /** Whether the node has paused this client (sends are being queued). */
+    boolean paused();
+
+    /**
+     * Sends a frame. While the node has paused the client the frame waits in a bounded queue and
+     * is written, in order, on RESUME; when that queue is full the future fails with
+     * {@code BUSY}. The future completes when the frame was written to the network, and fails
+     * when the client is not connected.
+     */
+    CompletableFuture<Void> send(Frame frame);
+
+    /**
+     * Sends a frame that carries {@code requestId} and completes with the node's answer carrying
+     * the same id; an ERROR answer fails the future with an {@link AldisException}. Pending
+     * requests fail with {@code CONNECTION_INTERRUPTED} when the connection is lost.
+     */
+    CompletableFuture<Frame> request(long requestId, Frame frame);
+
+    /** A request id never returned before by this client; never 0. */
+    long nextRequestId();
+
+    /**
+     * Registers a handler for frames the client does not consume itself (everything but the
+     * handshake, heartbeats, flow control, close and answers to {@link #request}). Handlers are
+     * called in arrival order on the client's callback thread.
+     *
+     * @return an action that removes the handler again
+     */
+    Runnable onFrame(Consumer<Frame> handler);
+
+    /**
+     * Closes gracefully: sends CLOSE, waits for CLOSE_ACK (or the close timeout), closes the socket
+     * and releases the client's threads. The client does not reconnect afterwards and cannot be
+     * connected again. Calling it again returns the same future.
+     */
+    CompletableFuture<Void> close();
+
+    /** Collects the settings of a client. Not thread-safe; build once. */
+    final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 7440;
+        private String user;
+        private char[] password;
+        private String mechanism = "SCRAM-SHA-256";
+        private TrustManagerFactory trustManagers;
+        private boolean hostnameVerification = true;
+        private ReconnectPolicy reconnect = ReconnectPolicy.defaultPolicy();
+        private boolean retryInitialConnect;
+        private final List<ConnectionListener> listeners = new ArrayList<>();
+        private String clientName = "aldis-java-client";
+        private UUID clientId;
+        private Set<Capability> capabilities = EnumSet.complementOf(EnumSet.of(Capability.LZ4));
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration closeTimeout = Duration.ofSeconds(5);
+        private int maxQueuedWhilePaused = 10_000;
+        private int maxFrameSize = 16 * 1024 * 1024;
+        private EventLoopGroup eventLoopGroup;
+
+        Builder() {
+        }
+
+        /** The node's host and port; default {@code 127.0.0.1:7440}. */
+        public Builder address(String host, int port) {
+            if (port < 1 || port > 65_535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.host = Objects.requireNonNull(host, "host");
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * The user and password to authenticate with. The client keeps a copy of the password
+         * for re-authentication after a reconnect and wipes it on {@link AldisClient#close()};
+         * the caller may wipe its own array at once.
+         */
+        public Builder credentials(String user, char[] password) {
+            this.user = Objects.requireNonNull(user, "user");
+            this.password = Objects.requireNonNull(password, "password").clone();
+            return this;
+        }
+
+        /**
+         * The authentication mechanism: {@code SCRAM-SHA-256} (the default, never sends the
+         * password) or {@code PLAIN} (sends it; the node accepts it only over TLS or loopback).
+         */
+        public Builder mechanism(String mechanism) {
+            String m = Objects.requireNonNull(mechanism, "mechanism").toUpperCase(java.util.Locale.ROOT);
+            if (!m.equals("SCRAM-SHA-256") && !m.equals("PLAIN")) {
+                throw new IllegalArgumentException("unsupported mechanism: " + mechanism);
+            }
+            this.mechanism = m;
+            return this;
+        }
+
+        /** Connects with TLS (1.3 or 1.2, the JDK's implementation), trusting what {@code tmf} trusts. */
+        public Builder tls(TrustManagerFactory tmf) {
+            this.trustManagers = Objects.requireNonNull(tmf, "tmf");
+            return this;
+        }
+
+        /** Connects with TLS, trusting the certificates in a PKCS12 trust store file. */
+        public Builder tls(Path trustStore, char[] password) {
+            try (InputStream in = Files.newInputStream(trustStore)) {
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                store.load(in, password);
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(store);
+                return tls(tmf);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read trust store " + trustStore, e);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalArgumentException("cannot load trust store " + trustStore, e);
+            }
+        }
+
+        /**
+         * Whether TLS checks that the node's certificate names the host given to
+         * {@link #address}; default true. Turn it off only for test certificates.
+         */
+        public Builder hostnameVerification(boolean verify) {
+            this.hostnameVerification = verify;
+            return this;
+        }
+
+        /**
+         * How to reconnect after a lost connection; default
+         * {@code exponential(1 s, 30 s, 10).withJitter(0.2)}. {@link ReconnectPolicy#none()}
+         * disables it.
+         */
+        public Builder reconnect(ReconnectPolicy policy) {
+            this.reconnect = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Whether a failure of the very first connection is retried with the reconnect policy;
+         * default false: {@link AldisClient#connect()} fails at once.
+         */
+        public Builder retryInitialConnect(boolean retry) {
+            this.retryInitialConnect = retry;
+            return this;
+        }
+
+        /** Adds a listener; may be called several times. */
+        public Builder listener(ConnectionListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** A name and version shown to operators, such as {@code my-app/1.0}. */
+        public Builder clientName(String name) {
+            this.clientName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** The client's id in CONNECT; default a random id, stable for the life of the client. */
+        public Builder clientId(UUID id) {
+            this.clientId = Objects.requireNonNull(id, "id");
+            return this;
+        }
+
+        /** The capabilities announced in CONNECT; default all but LZ4. */
+        public Builder capabilities(Set<Capability> capabilities) {
+            this.capabilities = EnumSet.noneOf(Capability.class);
+            this.capabilities.addAll(capabilities);
+            return this;
+        }
+
+        /** How long opening and authenticating one connection may take; default 10 s. */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /** How long {@link AldisClient#close()} waits for CLOSE_ACK; default 5 s. */
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = positive(timeout, "closeTimeout");
+            return this;
+        }
+
+        /** How many frames may wait while the node has paused the client; default 10 000. */
+        public Builder maxQueuedWhilePaused(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("maxQueuedWhilePaused must not be negative: " + max);
+            }
+            this.maxQueuedWhilePaused = max;
+            return this;
+        }
+
+        /** The largest frame accepted from the node, in bytes; default 16 MiB. */
+        public Builder maxFrameSize(int bytes) {
+            if (bytes < 64) {
+                throw new IllegalArgumentException("maxFrameSize too small: " + bytes);
+            }
+            this.maxFrameSize = bytes;
+            return this;
+        }
+
+        /**
+         * A Netty NIO event loop group to share with other clients. The client never shuts down
+         * a group it was given; by default it creates and owns a group with one thread.
+         */
+        public Builder eventLoopGroup(EventLoopGroup group) {
+            this.eventLoopGroup = Objects.requireNonNull(group, "group");
+            return this;
+        }
+
+        /** A new client in state {@link ClientState#NEW}. */
+        public AldisClient build() {
+            ClientConfig config = new ClientConfig(host, port, user, password == null ? null : password.clone(),
+                    mechanism, trustManagers, hostnameVerification, reconnect, retryInitialConnect,
+                    List.copyOf(listeners), clientName, clientId != null ? clientId : UUID.randomUUID(),
+                    Capability.maskOf(capabilities), connectTimeout, closeTimeout, maxQueuedWhilePaused,
+                    maxFrameSize, eventLoopGroup);
+            return new DefaultAldisClient(config);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + d);
+            }
+            return d;
+        }
+    }
+}

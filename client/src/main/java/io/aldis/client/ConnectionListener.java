@@ -1,0 +1,46 @@
+package io.aldis.client;
+
+import io.aldis.protocol.ErrorFrame;
+import java.time.Duration;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Receives the life events of a client's connection. Every method does nothing by default.
+ * Callbacks arrive one at a time, in order, on a thread of the client's own that is neither a
+ * network thread nor holding a client lock, so a slow listener delays other callbacks but never
+ * the connection.
+ */
+@ConsumerType
+public interface ConnectionListener {
+    /** The first session opened after {@link AldisClient#connect()}. */
+    default void connected(SessionInfo session) {
+    }
+
+    /** A connection ended, whether by the node, the network or {@link AldisClient#close()}. */
+    default void disconnected(DisconnectReason reason) {
+    }
+
+    /** Reconnect attempt {@code attempt} (from 1) will start after {@code delay}. */
+    default void reconnecting(int attempt, Duration delay) {
+    }
+
+    /** A session opened again after a loss; {@code session.resumed()} says whether the token was accepted. */
+    default void reconnected(SessionInfo session) {
+    }
+
+    /** The client gave up reconnecting; the code is {@link io.aldis.protocol.ErrorCode#RECONNECT_FAILED}. */
+    default void reconnectFailed(AldisException cause) {
+    }
+
+    /** The node asked the client to stop sending; sends are queued until {@link #resumed()}. */
+    default void paused() {
+    }
+
+    /** The node accepts work again; queued sends have been written. */
+    default void resumed() {
+    }
+
+    /** An ERROR about the connection as a whole (request id 0). */
+    default void error(ErrorFrame error) {
+    }
+}

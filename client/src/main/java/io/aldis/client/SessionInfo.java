@@ -1,0 +1,29 @@
+package io.aldis.client;
+
+import io.aldis.protocol.Capability;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The session the node opened for this client, from CONNECT_ACK and AUTH_OK.
+ *
+ * @param sessionId       the node's id for the session
+ * @param user            the authenticated user
+ * @param capabilities    what the node offered when the session opened
+ * @param maxFrameSize    the largest frame either side may send, in bytes
+ * @param heartbeatMillis the heartbeat interval the node asked for
+ * @param maxFileSize     the largest file the node accepts, in bytes
+ * @param maxChunkSize    the largest file chunk, in bytes
+ * @param resumed         whether the node accepted the resume token instead of a new authentication
+ */
+public record SessionInfo(UUID sessionId, String user, Set<Capability> capabilities, int maxFrameSize,
+        int heartbeatMillis, long maxFileSize, int maxChunkSize, boolean resumed) {
+    public SessionInfo {
+        capabilities = Set.copyOf(capabilities);
+    }
+
+    /** Whether the node offered the capability when the session opened. */
+    public boolean has(Capability capability) {
+        return capabilities.contains(capability);
+    }
+}

@@ -1,0 +1,22 @@
+package io.aldis.client.internal;
+
+import io.aldis.client.ConnectionListener;
+import io.aldis.client.ReconnectPolicy;
+import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import javax.net.ssl.TrustManagerFactory;
+
+/** Everything the builder collected; {@code user} and {@code password} are null without credentials. */
+public record ClientConfig(String host, int port, String user, char[] password, String mechanism,
+        TrustManagerFactory trustManagers, boolean hostnameVerification, ReconnectPolicy reconnect,
+        boolean retryInitialConnect, List<ConnectionListener> listeners, String clientName, UUID clientId,
+        long capabilities, Duration connectTimeout, Duration closeTimeout, int maxQueuedWhilePaused,
+        int maxFrameSize, EventLoopGroup eventLoopGroup) {
+
+    /** Whether connections are wrapped in TLS. */
+    public boolean tls() {
+        return trustManagers != null;
+    }
+}

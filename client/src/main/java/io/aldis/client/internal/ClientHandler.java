@@ -1,0 +1,551 @@
+package io.aldis.client.internal;
+
+import io.aldis.client.AldisException;
+import io.aldis.client.DisconnectReason;
+import io.aldis.client.SessionInfo;
+import io.aldis.protocol.AuthChallenge;
+import io.aldis.protocol.AuthOk;
+import io.aldis.protocol.AuthResponse;
+import io.aldis.protocol.AuthStart;
+import io.aldis.protocol.Capability;
+import io.aldis.protocol.Close;
+import io.aldis.protocol.CloseAck;
+import io.aldis.protocol.Connect;
+import io.aldis.protocol.ConnectAck;
+import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.ErrorFrame;
+import io.aldis.protocol.Frame;
+import io.aldis.protocol.FrameType;
+import io.aldis.protocol.Pause;
+import io.aldis.protocol.Ping;
+import io.aldis.protocol.Pong;
+import io.aldis.protocol.ProtocolVersion;
+import io.aldis.protocol.Resume;
+import io.aldis.protocol.codec.DecodeFailure;
+import io.aldis.protocol.scram.ScramClient;
+import io.aldis.protocol.scram.ScramException;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One connection's side of the session protocol: the handshake (CONNECT, resume token or SCRAM /
+ * PLAIN), heartbeats, PAUSE/RESUME, CLOSE/CLOSE_ACK and dispatch of everything else. It reads and
+ * writes {@link Frame} objects, so it runs on an EmbeddedChannel in tests just as behind the
+ * length-prefix codec on a socket. All state is touched on the channel's event loop only.
+ */
+public final class ClientHandler extends ChannelInboundHandlerAdapter {
+    /** Name of the idle-state handler this handler installs in front of itself. */
+    public static final String IDLE_HANDLER = "aldis-idle";
+
+    private enum Phase { NEW, AWAIT_CONNECT_ACK, AWAIT_CHALLENGE, AWAIT_AUTH_OK, OPEN, CLOSING, CLOSED }
+
+    private record Queued(Frame frame, CompletableFuture<Void> future) {
+    }
+
+    private final HandshakeParams params;
+    private final ConnectionEvents events;
+    private final StatsCounters stats;
+    private final RequestTracker requests;
+    private final CompletableFuture<SessionInfo> opened = new CompletableFuture<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+
+    private ChannelHandlerContext ctx;
+    private Phase phase = Phase.NEW;
+    private ConnectAck ack;
+    private ScramClient scram;
+    private ScheduledFuture<?> timer;
+    private volatile boolean paused;
+    private long nextPingNonce = 1;
+    private DisconnectReason reason;
+    private boolean reconnect = true;
+    private AldisException handshakeFailure;
+
+    public ClientHandler(HandshakeParams params, ConnectionEvents events, StatsCounters stats,
+            RequestTracker requests) {
+        this.params = params;
+        this.events = events;
+        this.stats = stats;
+        this.requests = requests;
+    }
+
+    /** Completes when the session is open; fails with an {@link AldisException} otherwise. */
+    public CompletableFuture<SessionInfo> opened() {
+        return opened;
+    }
+
+    /** Completes when the channel has closed, for whatever reason. */
+    public CompletableFuture<Void> closedFuture() {
+        return closed;
+    }
+
+    /** Whether the node has paused this connection. */
+    public boolean paused() {
+        return paused;
+    }
+
+    /** Whether the session is open and accepts frames. */
+    public boolean isOpen() {
+        return phase == Phase.OPEN;
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            start();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        start();
+        super.channelActive(ctx);
+    }
+
+    private void start() {
+        if (phase != Phase.NEW) {
+            return;
+        }
+        phase = Phase.AWAIT_CONNECT_ACK;
+        long timeout = params.handshakeTimeout() == null ? 0 : params.handshakeTimeout().toMillis();
+        if (timeout > 0) {
+            timer = ctx.executor().schedule(() -> failHandshake(new AldisException(ErrorCode.CONNECTION_TIMEOUT,
+                    "no session after " + timeout + " ms")), timeout, TimeUnit.MILLISECONDS);
+        }
+        String token = params.resumeToken() == null ? "" : params.resumeToken();
+        write(new Connect(ProtocolVersion.V1, params.capabilities(), params.clientId(), token, params.clientName()));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        Phase was = phase;
+        phase = Phase.CLOSED;
+        paused = false;
+        cancelTimer();
+        AldisException lost = new AldisException(ErrorCode.CONNECTION_LOST, "connection closed");
+        failQueue(lost);
+        if (reason == null) {
+            reason = new DisconnectReason(ErrorCode.CONNECTION_LOST, "connection closed by the node or the network",
+                    null);
+        }
+        if (!opened.isDone()) {
+            AldisException failure = handshakeFailure != null ? handshakeFailure
+                    : new AldisException(was == Phase.CLOSING ? ErrorCode.CONNECTION_LOST : ErrorCode.CONNECTION_FAILED,
+                            "connection closed before the session opened: " + reason.message(), reason.cause());
+            opened.completeExceptionally(failure);
+        }
+        closed.complete(null);
+        events.closed(this, reason, reconnect);
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (reason == null) {
+            reason = new DisconnectReason(phase == Phase.OPEN ? ErrorCode.CONNECTION_LOST : ErrorCode.CONNECTION_FAILED,
+                    String.valueOf(cause.getMessage()), cause);
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent idle) {
+            switch (idle.state()) {
+                case WRITER_IDLE -> {
+                    if (phase.compareTo(Phase.AWAIT_CONNECT_ACK) >= 0 && phase != Phase.CLOSED) {
+                        stats.pingsSent.increment();
+                        write(new Ping(nextPingNonce++));
+                    }
+                }
+                case READER_IDLE -> {
+                    int interval = ack == null ? 0 : ack.heartbeatMillis();
+                    lose(new DisconnectReason(ErrorCode.HEARTBEAT_TIMEOUT,
+                            "nothing received from the node for " + 2L * interval + " ms", null), true);
+                }
+                default -> {
+                }
+            }
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    // ---------------------------------------------------------------- inbound
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof DecodeFailure failure) {
+            if (failure.fatal()) {
+                lose(new DisconnectReason(failure.code(), "undecodable frame from the node: " + failure.message(),
+                        null), true);
+            }
+            return;
+        }
+        if (!(msg instanceof Frame frame)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        stats.framesReceived.increment();
+        if (phase == Phase.CLOSED) {
+            return;
+        }
+        // Liveness and close work in every phase, so that the node can always tell we are alive.
+        if (frame instanceof Ping ping) {
+            stats.pingsReceived.increment();
+            write(new Pong(ping.nonce()));
+            return;
+        }
+        if (frame instanceof Pong) {
+            stats.pongsReceived.increment();
+            return;
+        }
+        if (frame instanceof Close close) {
+            onRemoteClose(close);
+            return;
+        }
+        switch (phase) {
+            case AWAIT_CONNECT_ACK -> onConnectAck(frame);
+            case AWAIT_CHALLENGE -> onChallenge(frame);
+            case AWAIT_AUTH_OK -> onAuthOk(frame);
+            case OPEN, CLOSING -> onSessionFrame(frame);
+            default -> {
+            }
+        }
+    }
+
+    private void onConnectAck(Frame frame) {
+        if (frame instanceof ErrorFrame error) {
+            failHandshake(AldisException.of(error));
+            return;
+        }
+        if (!(frame instanceof ConnectAck connectAck)) {
+            failHandshake(unexpected(frame, "CONNECT_ACK"));
+            return;
+        }
+        if (connectAck.version() != ProtocolVersion.V1) {
+            failHandshake(new AldisException(ErrorCode.UNSUPPORTED_VERSION, "the node answered with protocol "
+                    + ProtocolVersion.format(connectAck.version()) + ", this client speaks "
+                    + ProtocolVersion.format(ProtocolVersion.V1)));
+            return;
+        }
+        ack = connectAck;
+        installHeartbeat(connectAck.heartbeatMillis());
+        if (connectAck.authenticated()) {
+            String user = params.resumedUser() != null ? params.resumedUser() : params.user();
+            open(user == null ? "" : user, true);
+            return;
+        }
+        startAuthentication();
+    }
+
+    private void startAuthentication() {
+        if (params.user() == null || params.password() == null) {
+            failHandshake(new AldisException(ErrorCode.AUTH_REQUIRED,
+                    "the node asks for authentication and no credentials are configured"));
+            return;
+        }
+        String mechanism = params.mechanism();
+        if (!ack.mechanisms().isEmpty() && !ack.mechanisms().contains(mechanism)) {
+            failHandshake(new AldisException(ErrorCode.AUTH_MECHANISM_UNSUPPORTED,
+                    "the node offers " + ack.mechanisms() + " on this connection, not " + mechanism));
+            return;
+        }
+        if (mechanism.equals("PLAIN")) {
+            phase = Phase.AWAIT_AUTH_OK;
+            write(new AuthStart(mechanism, plainMessage(params.user(), params.password())));
+        } else {
+            scram = new ScramClient(params.user(), params.password());
+            phase = Phase.AWAIT_CHALLENGE;
+            write(new AuthStart(mechanism, scram.clientFirstMessage()));
+        }
+    }
+
+    /** RFC 4616: an empty authorization id, the user and the password, separated by NUL. */
+    static byte[] plainMessage(String user, char[] password) {
+        byte[] userBytes = user.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer pw = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
+        byte[] message = new byte[2 + userBytes.length + pw.remaining()];
+        System.arraycopy(userBytes, 0, message, 1, userBytes.length);
+        pw.get(message, 2 + userBytes.length, pw.remaining());
+        // The encoder's buffer holds the password in clear; wipe it rather than leave it to the GC.
+        if (pw.hasArray()) {
+            Arrays.fill(pw.array(), (byte) 0);
+        }
+        return message;
+    }
+
+    private void onChallenge(Frame frame) {
+        if (frame instanceof ErrorFrame error) {
+            failHandshake(AldisException.of(error));
+            return;
+        }
+        if (!(frame instanceof AuthChallenge challenge)) {
+            failHandshake(unexpected(frame, "AUTH_CHALLENGE"));
+            return;
+        }
+        byte[] clientFinal;
+        try {
+            clientFinal = scram.clientFinalMessage(challenge.data());
+        } catch (ScramException e) {
+            failHandshake(new AldisException(ErrorCode.AUTH_FAILED, "invalid SCRAM challenge: " + e.getMessage(), e));
+            return;
+        }
+        phase = Phase.AWAIT_AUTH_OK;
+        write(new AuthResponse(clientFinal));
+    }
+
+    private void onAuthOk(Frame frame) {
+        if (frame instanceof ErrorFrame error) {
+            failHandshake(AldisException.of(error));
+            return;
+        }
+        if (!(frame instanceof AuthOk ok)) {
+            failHandshake(unexpected(frame, "AUTH_OK"));
+            return;
+        }
+        if (scram != null) {
+            try {
+                scram.verifyServerFinal(ok.data());
+            } catch (ScramException e) {
+                // The node could not prove it knows the credentials: it may be an impostor.
+                failHandshake(new AldisException(ErrorCode.AUTH_FAILED,
+                        "the node's SCRAM signature is wrong: " + e.getMessage(), e));
+                return;
+            }
+        }
+        if (!ok.resumeToken().isEmpty()) {
+            events.tokenIssued(ok.resumeToken(), ok.tokenExpiresAt());
+        }
+        open(ok.user(), false);
+    }
+
+    private void open(String user, boolean resumed) {
+        cancelTimer();
+        phase = Phase.OPEN;
+        scram = null;
+        SessionInfo session = new SessionInfo(ack.sessionId(), user, Capability.fromMask(ack.capabilities()),
+                ack.maxFrameSize(), ack.heartbeatMillis(), ack.maxFileSize(), ack.maxChunkSize(), resumed);
+        opened.complete(session);
+    }
+
+    private void onSessionFrame(Frame frame) {
+        if (frame instanceof Pause) {
+            if (!paused) {
+                paused = true;
+                events.nodePaused();
+            }
+            return;
+        }
+        if (frame instanceof Resume) {
+            if (paused) {
+                paused = false;
+                flushQueue();
+                events.nodeResumed();
+            }
+            return;
+        }
+        if (frame instanceof CloseAck) {
+            if (phase == Phase.CLOSING) {
+                ctx.close();
+            }
+            return;
+        }
+        if (frame instanceof ErrorFrame error && error.requestId() == 0) {
+            events.connectionError(error);
+            return;
+        }
+        long requestId = RequestIds.of(frame);
+        if (requestId != 0 && requests.complete(requestId, frame)) {
+            return;
+        }
+        events.frame(frame);
+    }
+
+    private void onRemoteClose(Close close) {
+        ErrorCode code = close.code() == 0 ? null : ErrorCode.of(close.code());
+        String message = close.message().isEmpty() ? "closed by the node" : close.message();
+        boolean again = code != ErrorCode.AUTH_FAILED && code != ErrorCode.UNSUPPORTED_VERSION;
+        if (!opened.isDone()) {
+            handshakeFailure = new AldisException(close.code() == 0 ? ErrorCode.CONNECTION_LOST.code() : close.code(),
+                    message, null);
+        }
+        if (reason == null) {
+            reason = new DisconnectReason(code, message, null);
+        }
+        reconnect &= again;
+        phase = Phase.CLOSING;
+        failQueue(new AldisException(ErrorCode.CONNECTION_LOST, "the node closed the connection: " + message));
+        stats.framesSent.increment();
+        ctx.writeAndFlush(CloseAck.INSTANCE).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    // ---------------------------------------------------------------- outbound
+
+    /**
+     * Sends a frame from any thread. Control frames (PING, PONG, CLOSE, CLOSE_ACK) always go out;
+     * anything else waits while the node has paused us.
+     */
+    public CompletableFuture<Void> send(Frame frame) {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        if (ctx == null) {
+            future.completeExceptionally(notConnected());
+            return future;
+        }
+        if (ctx.executor().inEventLoop()) {
+            send0(frame, future);
+        } else {
+            ctx.executor().execute(() -> send0(frame, future));
+        }
+        return future;
+    }
+
+    private void send0(Frame frame, CompletableFuture<Void> future) {
+        if (phase != Phase.OPEN) {
+            future.completeExceptionally(notConnected());
+            return;
+        }
+        if (paused && !isControl(frame)) {
+            if (queue.size() >= params.maxQueuedWhilePaused()) {
+                future.completeExceptionally(new AldisException(ErrorCode.BUSY, "the node has paused this client and "
+                        + queue.size() + " frames are already queued (maxQueuedWhilePaused)"));
+            } else {
+                queue.add(new Queued(frame, future));
+            }
+            return;
+        }
+        writeFor(frame, future);
+    }
+
+    private static boolean isControl(Frame frame) {
+        FrameType type = frame.type();
+        return type == FrameType.PING || type == FrameType.PONG || type == FrameType.CLOSE
+                || type == FrameType.CLOSE_ACK;
+    }
+
+    private AldisException notConnected() {
+        return new AldisException(ErrorCode.CONNECTION_LOST, "not connected");
+    }
+
+    private void flushQueue() {
+        Queued next;
+        while ((next = queue.poll()) != null) {
+            writeFor(next.frame(), next.future());
+        }
+    }
+
+    private void failQueue(AldisException cause) {
+        Queued next;
+        while ((next = queue.poll()) != null) {
+            next.future().completeExceptionally(cause);
+        }
+    }
+
+    private void writeFor(Frame frame, CompletableFuture<Void> future) {
+        stats.framesSent.increment();
+        ctx.writeAndFlush(frame).addListener(f -> {
+            if (f.isSuccess()) {
+                future.complete(null);
+            } else {
+                future.completeExceptionally(
+                        new AldisException(ErrorCode.CONNECTION_LOST, "write failed: " + f.cause(), f.cause()));
+            }
+        });
+    }
+
+    private void write(Frame frame) {
+        stats.framesSent.increment();
+        ctx.writeAndFlush(frame).addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+    }
+
+    /**
+     * Closes gracefully from any thread: CLOSE, then the channel closes on CLOSE_ACK or after
+     * {@code timeoutMillis}. A connection still in its handshake is simply closed.
+     */
+    public CompletableFuture<Void> close(long timeoutMillis) {
+        if (ctx == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        ctx.executor().execute(() -> close0(timeoutMillis));
+        return closed;
+    }
+
+    private void close0(long timeoutMillis) {
+        reconnect = false;
+        if (phase == Phase.CLOSED || phase == Phase.CLOSING) {
+            return;
+        }
+        if (reason == null) {
+            reason = new DisconnectReason(null, "closed by the client", null);
+        }
+        if (phase != Phase.OPEN) {
+            handshakeFailure = new AldisException(ErrorCode.CONNECTION_FAILED, "closed by the client");
+            ctx.close();
+            return;
+        }
+        phase = Phase.CLOSING;
+        failQueue(new AldisException(ErrorCode.CONNECTION_LOST, "the client is closing"));
+        write(new Close(0, "client closing"));
+        cancelTimer();
+        timer = ctx.executor().schedule(() -> {
+            ctx.close();
+        }, timeoutMillis, TimeUnit.MILLISECONDS);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void installHeartbeat(int heartbeatMillis) {
+        if (heartbeatMillis <= 0 || ctx.pipeline().get(IDLE_HANDLER) != null) {
+            return;
+        }
+        // In front of this handler: it sees every frame read and every frame this handler writes.
+        ctx.pipeline().addBefore(ctx.name(), IDLE_HANDLER,
+                new IdleStateHandler(2L * heartbeatMillis, heartbeatMillis, 0, TimeUnit.MILLISECONDS));
+    }
+
+    private AldisException unexpected(Frame frame, String expected) {
+        return new AldisException(ErrorCode.UNEXPECTED_FRAME, "expected " + expected + " but got " + frame.type());
+    }
+
+    private void failHandshake(AldisException failure) {
+        if (opened.isDone()) {
+            return;
+        }
+        handshakeFailure = failure;
+        ErrorCode code = failure.code();
+        if (code == ErrorCode.AUTH_FAILED || code == ErrorCode.UNSUPPORTED_VERSION) {
+            reconnect = false;
+        }
+        lose(new DisconnectReason(code, failure.getMessage(), failure), reconnect);
+    }
+
+    private void lose(DisconnectReason why, boolean again) {
+        if (reason == null) {
+            reason = why;
+        }
+        reconnect &= again;
+        ctx.close();
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+}

@@ -1,0 +1,503 @@
+package io.aldis.client.internal;
+
+import io.aldis.client.AldisClient;
+import io.aldis.client.AldisException;
+import io.aldis.client.ClientState;
+import io.aldis.client.ClientStats;
+import io.aldis.client.ConnectionListener;
+import io.aldis.client.DisconnectReason;
+import io.aldis.client.ReconnectPolicy;
+import io.aldis.client.SessionInfo;
+import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.ErrorFrame;
+import io.aldis.protocol.Frame;
+import io.aldis.protocol.codec.LengthPrefixedFrameDecoder;
+import io.aldis.protocol.codec.LengthPrefixedFrameEncoder;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
+
+/**
+ * The client: owns the state machine across connections (connect, reconnect with backoff,
+ * close) while each connection's protocol lives in a {@link ClientHandler}. State changes happen
+ * under {@code lock}; listener callbacks are queued to a serial executor, never run under the lock
+ * or on the event loop.
+ */
+public final class DefaultAldisClient implements AldisClient {
+    private static final System.Logger LOG = System.getLogger(DefaultAldisClient.class.getName());
+    private static final String DECODER = "aldis-decoder";
+    private static final String ENCODER = "aldis-encoder";
+    private static final String HANDLER = "aldis-client";
+
+    private final ClientConfig config;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final SslContext sslContext;
+    private final Executor callbacks = new SerialExecutor(SerialExecutor.SHARED);
+    private final List<ConnectionListener> listeners;
+    private final List<Consumer<Frame>> frameHandlers = new CopyOnWriteArrayList<>();
+    private final StatsCounters stats = new StatsCounters();
+    private final RequestTracker requests = new RequestTracker();
+    private final AtomicLong requestIds = new AtomicLong();
+    private final Object lock = new Object();
+
+    // guarded by lock
+    private ClientState state = ClientState.NEW;
+    private CompletableFuture<AldisClient> connectFuture;
+    private CompletableFuture<Void> closeFuture;
+    private ClientHandler attempt;
+    private long generation;
+    private int attemptNumber;
+    private boolean initial = true;
+    private ScheduledFuture<?> reconnectTask;
+    private char[] password;
+
+    private volatile ClientHandler current;
+    private volatile SessionInfo session;
+    private volatile String resumeToken;
+    private volatile String sessionUser;
+
+    public DefaultAldisClient(ClientConfig config) {
+        this.config = config;
+        this.listeners = config.listeners();
+        this.password = config.password();
+        if (config.eventLoopGroup() != null) {
+            this.group = config.eventLoopGroup();
+            this.ownsGroup = false;
+        } else {
+            this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("aldis-client", true),
+                    NioIoHandler.newFactory());
+            this.ownsGroup = true;
+        }
+        this.sslContext = config.tls() ? buildSslContext(config) : null;
+    }
+
+    private static SslContext buildSslContext(ClientConfig config) {
+        try {
+            return SslContextBuilder.forClient()
+                    .sslProvider(SslProvider.JDK)
+                    .protocols("TLSv1.3", "TLSv1.2")
+                    .trustManager(config.trustManagers())
+                    .endpointIdentificationAlgorithm(config.hostnameVerification() ? "HTTPS" : null)
+                    .build();
+        } catch (SSLException e) {
+            throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- public API
+
+    @Override
+    public CompletableFuture<AldisClient> connect() {
+        synchronized (lock) {
+            switch (state) {
+                case CONNECTING, CONNECTED, RECONNECTING -> {
+                    return connectFuture;
+                }
+                case CLOSING, CLOSED -> {
+                    return CompletableFuture.failedFuture(
+                            new AldisException(ErrorCode.CONNECTION_FAILED, "the client is closed"));
+                }
+                default -> {
+                    state = ClientState.CONNECTING;
+                    connectFuture = new CompletableFuture<>();
+                    initial = true;
+                    attemptNumber = 0;
+                    startAttempt();
+                    return connectFuture;
+                }
+            }
+        }
+    }
+
+    @Override
+    public ClientState state() {
+        synchronized (lock) {
+            return state;
+        }
+    }
+
+    @Override
+    public SessionInfo session() {
+        return session;
+    }
+
+    @Override
+    public Optional<String> resumeToken() {
+        return Optional.ofNullable(resumeToken);
+    }
+
+    @Override
+    public ClientStats stats() {
+        return stats.snapshot();
+    }
+
+    @Override
+    public boolean paused() {
+        ClientHandler h = current;
+        return h != null && h.paused();
+    }
+
+    @Override
+    public CompletableFuture<Void> send(Frame frame) {
+        ClientHandler h = current;
+        if (h == null) {
+            return CompletableFuture.failedFuture(
+                    new AldisException(ErrorCode.CONNECTION_LOST, "not connected (" + state() + ")"));
+        }
+        return relay(h.send(frame));
+    }
+
+    @Override
+    public CompletableFuture<Frame> request(long requestId, Frame frame) {
+        CompletableFuture<Frame> answer;
+        try {
+            answer = requests.register(requestId);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        send(frame).whenComplete((ok, error) -> {
+            if (error != null) {
+                requests.fail(requestId, unwrap(error));
+            }
+        });
+        return relay(answer);
+    }
+
+    @Override
+    public long nextRequestId() {
+        return requestIds.incrementAndGet();
+    }
+
+    @Override
+    public Runnable onFrame(Consumer<Frame> handler) {
+        frameHandlers.add(handler);
+        return () -> frameHandlers.remove(handler);
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        ClientHandler toClose;
+        boolean wasOpen;
+        synchronized (lock) {
+            if (closeFuture != null) {
+                return closeFuture;
+            }
+            closeFuture = new CompletableFuture<>();
+            wasOpen = state == ClientState.CONNECTED;
+            state = ClientState.CLOSING;
+            generation++;
+            if (reconnectTask != null) {
+                reconnectTask.cancel(false);
+            }
+            toClose = current != null ? current : attempt;
+            if (connectFuture != null && !connectFuture.isDone()) {
+                CompletableFuture<AldisClient> pending = connectFuture;
+                callbacks.execute(() -> pending.completeExceptionally(
+                        new AldisException(ErrorCode.CONNECTION_FAILED, "the client was closed")));
+            }
+        }
+        CompletableFuture<Void> done = toClose == null ? CompletableFuture.completedFuture(null)
+                : toClose.close(config.closeTimeout().toMillis());
+        done.whenComplete((v, e) -> finishClose(wasOpen));
+        return closeFuture;
+    }
+
+    private void finishClose(boolean wasOpen) {
+        CompletableFuture<Void> future;
+        synchronized (lock) {
+            state = ClientState.CLOSED;
+            current = null;
+            attempt = null;
+            if (password != null) {
+                Arrays.fill(password, '\0');
+            }
+            future = closeFuture;
+        }
+        requests.failAll(new AldisException(ErrorCode.CONNECTION_LOST, "the client was closed"));
+        if (wasOpen) {
+            notifyListeners(l -> l.disconnected(new DisconnectReason(null, "closed by the client", null)));
+        }
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS)
+                    .addListener(f -> callbacks.execute(() -> future.complete(null)));
+        } else {
+            callbacks.execute(() -> future.complete(null));
+        }
+    }
+
+    // ---------------------------------------------------------------- connection attempts
+
+    /** Opens one connection; called under the lock. */
+    private void startAttempt() {
+        long gen = ++generation;
+        HandshakeParams params = new HandshakeParams(config.clientId(), config.capabilities(), config.clientName(),
+                resumeToken, sessionUser, config.user(), password, config.mechanism(),
+                config.maxQueuedWhilePaused(), config.connectTimeout());
+        ClientHandler handler = new ClientHandler(params, events, stats, requests);
+        attempt = handler;
+        Bootstrap bootstrap = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        config.connectTimeout().toMillis()))
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        if (sslContext != null) {
+                            p.addLast("tls", sslContext.newHandler(ch.alloc(), config.host(), config.port()));
+                        }
+                        p.addLast(DECODER, new LengthPrefixedFrameDecoder(config.maxFrameSize()));
+                        p.addLast(ENCODER, LengthPrefixedFrameEncoder.INSTANCE);
+                        p.addLast(HANDLER, handler);
+                    }
+                });
+        ChannelFuture connecting;
+        try {
+            connecting = bootstrap.connect(config.host(), config.port());
+        } catch (RuntimeException e) {
+            // A shut-down or rejecting event loop: treat like an unreachable node.
+            callbacks.execute(() -> attemptFailed(gen, new AldisException(ErrorCode.CONNECTION_FAILED,
+                    "cannot start a connection: " + e.getMessage(), e)));
+            return;
+        }
+        connecting.addListener(f -> {
+            if (!f.isSuccess()) {
+                attemptFailed(gen, new AldisException(ErrorCode.CONNECTION_FAILED, "cannot connect to "
+                        + config.host() + ":" + config.port() + ": " + f.cause().getMessage(), f.cause()));
+            }
+        });
+        handler.opened().whenComplete((opened, error) -> {
+            if (error != null) {
+                attemptFailed(gen, error);
+            } else {
+                attemptOpened(gen, handler, opened);
+            }
+        });
+    }
+
+    private void attemptOpened(long gen, ClientHandler handler, SessionInfo opened) {
+        boolean reconnected;
+        CompletableFuture<AldisClient> toComplete = null;
+        synchronized (lock) {
+            if (gen != generation || (state != ClientState.CONNECTING && state != ClientState.RECONNECTING)) {
+                handler.close(0);
+                return;
+            }
+            attempt = null;
+            current = handler;
+            session = opened;
+            sessionUser = opened.user();
+            reconnected = !initial;
+            initial = false;
+            attemptNumber = 0;
+            state = ClientState.CONNECTED;
+            if (!reconnected) {
+                toComplete = connectFuture;
+            } else {
+                stats.reconnects.increment();
+            }
+        }
+        if (reconnected) {
+            notifyListeners(l -> l.reconnected(opened));
+        } else {
+            CompletableFuture<AldisClient> future = toComplete;
+            notifyListeners(l -> l.connected(opened));
+            callbacks.execute(() -> future.complete(this));
+        }
+    }
+
+    private void attemptFailed(long gen, Throwable error) {
+        AldisException failure = toAldis(error);
+        synchronized (lock) {
+            if (gen != generation || (state != ClientState.CONNECTING && state != ClientState.RECONNECTING)) {
+                return;
+            }
+            attempt = null;
+            boolean fatal = isFatal(failure.code());
+            if (initial && (!config.retryInitialConnect() || fatal)) {
+                state = ClientState.FAILED;
+                CompletableFuture<AldisClient> future = connectFuture;
+                callbacks.execute(() -> future.completeExceptionally(failure));
+                return;
+            }
+            if (fatal) {
+                giveUp(failure, "the node refused to re-authenticate: " + failure.getMessage());
+                return;
+            }
+            scheduleNext(failure);
+        }
+    }
+
+    /** Waits for the next attempt, or gives up after the last; called under the lock. */
+    private void scheduleNext(AldisException lastFailure) {
+        ReconnectPolicy policy = config.reconnect();
+        attemptNumber++;
+        if (attemptNumber > policy.maxAttempts()) {
+            giveUp(lastFailure, "no connection after " + policy.maxAttempts() + " attempts");
+            return;
+        }
+        int n = attemptNumber;
+        Duration delay = policy.delay(n);
+        long gen = generation;
+        notifyListeners(l -> l.reconnecting(n, delay));
+        reconnectTask = group.schedule(() -> {
+            synchronized (lock) {
+                if (gen == generation && (state == ClientState.CONNECTING || state == ClientState.RECONNECTING)) {
+                    startAttempt();
+                }
+            }
+        }, delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Called under the lock. */
+    private void giveUp(AldisException lastFailure, String message) {
+        state = ClientState.FAILED;
+        AldisException failure = new AldisException(ErrorCode.RECONNECT_FAILED, message, lastFailure);
+        if (initial) {
+            CompletableFuture<AldisClient> future = connectFuture;
+            callbacks.execute(() -> future.completeExceptionally(failure));
+        }
+        notifyListeners(l -> l.reconnectFailed(failure));
+    }
+
+    private static boolean isFatal(ErrorCode code) {
+        return code == ErrorCode.AUTH_FAILED || code == ErrorCode.UNSUPPORTED_VERSION
+                || code == ErrorCode.AUTH_REQUIRED || code == ErrorCode.AUTH_MECHANISM_UNSUPPORTED
+                || code == ErrorCode.AUTH_MECHANISM_NOT_ALLOWED;
+    }
+
+    // ---------------------------------------------------------------- connection events (event loop)
+
+    private final ConnectionEvents events = new ConnectionEvents() {
+        @Override
+        public void tokenIssued(String token, long expiresAt) {
+            resumeToken = token;
+        }
+
+        @Override
+        public void nodePaused() {
+            notifyListeners(ConnectionListener::paused);
+        }
+
+        @Override
+        public void nodeResumed() {
+            notifyListeners(ConnectionListener::resumed);
+        }
+
+        @Override
+        public void connectionError(ErrorFrame error) {
+            notifyListeners(l -> l.error(error));
+        }
+
+        @Override
+        public void frame(Frame frame) {
+            deliver(frame);
+        }
+
+        @Override
+        public void closed(ClientHandler handler, DisconnectReason reason, boolean reconnect) {
+            connectionClosed(handler, reason, reconnect);
+        }
+    };
+
+    private void deliver(Frame frame) {
+        callbacks.execute(() -> {
+            for (Consumer<Frame> handler : frameHandlers) {
+                try {
+                    handler.accept(frame);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "frame handler failed on " + frame.type(), e);
+                }
+            }
+        });
+    }
+
+    private void connectionClosed(ClientHandler handler, DisconnectReason reason, boolean reconnect) {
+        synchronized (lock) {
+            if (handler != current) {
+                // A connection that never opened: its failure went through attemptFailed.
+                return;
+            }
+            current = null;
+            requests.failAll(new AldisException(ErrorCode.CONNECTION_INTERRUPTED,
+                    "the connection was lost: " + reason.message()));
+            if (state != ClientState.CONNECTED) {
+                return;
+            }
+            notifyListeners(l -> l.disconnected(reason));
+            initial = false;
+            attemptNumber = 0;
+            if (reconnect && config.reconnect().enabled()) {
+                state = ClientState.RECONNECTING;
+                scheduleNext(null);
+            } else {
+                state = ClientState.FAILED;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Queues a listener callback; safe under the lock because it only enqueues. */
+    private void notifyListeners(Consumer<ConnectionListener> event) {
+        callbacks.execute(() -> {
+            for (ConnectionListener listener : listeners) {
+                try {
+                    event.accept(listener);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "connection listener failed", e);
+                }
+            }
+        });
+    }
+
+    /** The same outcome, delivered on the callback executor so user code never runs on the event loop. */
+    private <T> CompletableFuture<T> relay(CompletableFuture<T> source) {
+        CompletableFuture<T> target = new CompletableFuture<>();
+        source.whenComplete((value, error) -> callbacks.execute(() -> {
+            if (error != null) {
+                target.completeExceptionally(unwrap(error));
+            } else {
+                target.complete(value);
+            }
+        }));
+        return target;
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    private static AldisException toAldis(Throwable error) {
+        Throwable cause = unwrap(error);
+        return cause instanceof AldisException a ? a
+                : new AldisException(ErrorCode.CONNECTION_FAILED, String.valueOf(cause.getMessage()), cause);
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * Java client for an Aldis node: connect, authenticate, keep the connection alive with
+ * heartbeats, honour the node's PAUSE/RESUME, close gracefully and reconnect after a loss.
+ * Start with {@link io.aldis.client.AldisClient#builder()}.
+ */
+@org.osgi.annotation.bundle.Export
+@org.osgi.annotation.versioning.Version("1.0.0")
+package io.aldis.client;
