@@ -62,6 +62,9 @@ final class Fixtures {
     static void assertSameFrame(Frame actual, Frame expected) {
         assertThat(actual).isNotNull();
         assertThat(actual.getClass()).isEqualTo(expected.getClass());
-        assertThat(actual).usingRecursiveComparison().isEqualTo(expected);
+        // Arrays.equals for byte[]: element-wise introspection of large payloads is very slow.
+        assertThat(actual).usingRecursiveComparison()
+                .withEqualsForType(java.util.Arrays::equals, byte[].class)
+                .isEqualTo(expected);
     }
 }
