@@ -93,7 +93,9 @@ public final class PlainJaasMechanism implements AuthenticationMechanism {
     /** Stops the login threads; attempts still queued fail. */
     @Deactivate
     public void close() {
-        executor.shutdownNow();
+        for (Runnable queued : executor.shutdownNow()) {
+            ((LoginTask) queued).abandon("PLAIN mechanism stopped");
+        }
     }
 
     /** The realm logins are checked against. */
@@ -130,16 +132,12 @@ public final class PlainJaasMechanism implements AuthenticationMechanism {
                     return CompletableFuture.completedFuture(new AuthStep.Failure(null, "exchange already finished"));
                 }
                 used = true;
-                if (!allowed) {
-                    return CompletableFuture.completedFuture(
-                            new AuthStep.Failure(null, "PLAIN refused on a connection that is neither TLS nor loopback"));
-                }
-                return login(clientMessage);
+                return login(clientMessage, allowed);
             }
         };
     }
 
-    private CompletionStage<AuthStep> login(byte[] message) {
+    private CompletionStage<AuthStep> login(byte[] message, boolean allowed) {
         String[] parts;
         try {
             parts = parse(message);
@@ -148,27 +146,50 @@ public final class PlainJaasMechanism implements AuthenticationMechanism {
         }
         String authzid = parts[0];
         String user = parts[1];
-        char[] password = parts[2].toCharArray();
+        if (!allowed) {
+            return CompletableFuture.completedFuture(
+                    new AuthStep.Failure(user, "PLAIN refused on a connection that is neither TLS nor loopback"));
+        }
         if (!authzid.isEmpty() && !authzid.equals(user)) {
             return CompletableFuture.completedFuture(new AuthStep.Failure(user, "authorization identity differs from the user"));
         }
-        String realmNow = realm;
-        CompletableFuture<AuthStep> result = new CompletableFuture<>();
+        LoginTask task = new LoginTask(realm, user, parts[2].toCharArray());
         try {
-            executor.execute(() -> {
-                try {
-                    result.complete(check(realmNow, user, password));
-                } catch (RuntimeException e) {
-                    result.complete(new AuthStep.Failure(user, "realm " + realmNow + " failed: " + e));
-                } finally {
-                    Arrays.fill(password, '\0');
-                }
-            });
+            executor.execute(task);
         } catch (RejectedExecutionException e) {
-            Arrays.fill(password, '\0');
-            result.complete(new AuthStep.Failure(user, "too many PLAIN logins in progress"));
+            task.abandon("too many PLAIN logins in progress");
         }
-        return result;
+        return task.result;
+    }
+
+    /** One realm login; kept as a type so logins still queued at shutdown can be answered. */
+    private static final class LoginTask implements Runnable {
+        final CompletableFuture<AuthStep> result = new CompletableFuture<>();
+        private final String realm;
+        private final String user;
+        private final char[] password;
+
+        LoginTask(String realm, String user, char[] password) {
+            this.realm = realm;
+            this.user = user;
+            this.password = password;
+        }
+
+        @Override
+        public void run() {
+            try {
+                result.complete(check(realm, user, password));
+            } catch (RuntimeException e) {
+                result.complete(new AuthStep.Failure(user, "realm " + realm + " failed: " + e));
+            } finally {
+                Arrays.fill(password, '\0');
+            }
+        }
+
+        void abandon(String reason) {
+            Arrays.fill(password, '\0');
+            result.complete(new AuthStep.Failure(user, reason));
+        }
     }
 
     /** Splits {@code [authzid] NUL authcid NUL passwd}; each part is UTF-8 without NUL. */

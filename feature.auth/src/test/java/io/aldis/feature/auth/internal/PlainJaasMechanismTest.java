@@ -158,7 +158,15 @@ class PlainJaasMechanismTest {
         assertThat(mechanism.allowedOn(TestConnection.remote(false))).isFalse();
         assertThat(mechanism.allowedOn(TestConnection.remote(true))).isTrue();
         assertThat(mechanism.allowedOn(TestConnection.local())).isTrue();
-        assertThat(login(TestConnection.remote(false), "\0alice\0secret")).isInstanceOf(AuthStep.Failure.class);
+        AuthStep refused = login(TestConnection.remote(false), "\0alice\0secret");
+        assertThat(refused).isInstanceOf(AuthStep.Failure.class);
+        assertThat(((AuthStep.Failure) refused).user()).isEqualTo("alice");
+    }
+
+    @Test
+    void afterCloseLoginsFailInsteadOfHanging() {
+        mechanism.close();
+        assertThat(login(TestConnection.local(), "\0alice\0secret")).isInstanceOf(AuthStep.Failure.class);
     }
 
     @Test
