@@ -285,14 +285,14 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
             flags = ConnectAck.FLAG_AUTHENTICATED;
         }
         List<String> offered = offeredMechanisms();
-        send(new ConnectAck(flags, ProtocolVersion.V1, node.capabilities(), id,
-                Math.min(settings.maxFrameSize(), connection.maxFrameSize()), settings.heartbeatIntervalMillis(),
-                settings.maxFileSize(), settings.maxChunkSize(), offered, settings.name()));
         if (grant.isPresent()) {
             opened(new AuthenticatedUser(grant.get().user().name(), grant.get().user().roles(), "RESUME"));
         } else {
             state = SessionState.AUTHENTICATING;
         }
+        send(new ConnectAck(flags, ProtocolVersion.V1, node.capabilities(), id,
+                Math.min(settings.maxFrameSize(), connection.maxFrameSize()), settings.heartbeatIntervalMillis(),
+                settings.maxFileSize(), settings.maxChunkSize(), offered, settings.name()));
     }
 
     private List<String> offeredMechanisms() {
@@ -371,8 +371,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
                 node.throttle().succeeded(success.user().name());
                 ResumeTokens.Grant grant = node.tokens().issue(success.user());
                 resumeToken = grant.token();
-                send(new AuthOk(success.user().name(), grant.token(), grant.expiresAt(), success.data()));
                 opened(success.user());
+                send(new AuthOk(success.user().name(), grant.token(), grant.expiresAt(), success.data()));
             });
         } else if (step instanceof AuthStep.Failure failure) {
             LOG.log(System.Logger.Level.INFO, () -> "Authentication failed for user '" + failure.user() + "' from "

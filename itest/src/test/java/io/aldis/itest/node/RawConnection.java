@@ -1,0 +1,151 @@
+package io.aldis.itest.node;
+
+import io.aldis.protocol.AuthChallenge;
+import io.aldis.protocol.AuthOk;
+import io.aldis.protocol.AuthResponse;
+import io.aldis.protocol.AuthStart;
+import io.aldis.protocol.Capability;
+import io.aldis.protocol.Connect;
+import io.aldis.protocol.ConnectAck;
+import io.aldis.protocol.ErrorFrame;
+import io.aldis.protocol.Frame;
+import io.aldis.protocol.FrameType;
+import io.aldis.protocol.ProtocolVersion;
+import io.aldis.protocol.codec.FrameCodec;
+import io.aldis.protocol.scram.ScramClient;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.UUID;
+
+/**
+ * A blocking socket that speaks frames with no client logic at all, so tests can send exactly
+ * what they want, including garbage, and see exactly what the node answers.
+ */
+final class RawConnection implements AutoCloseable {
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    RawConnection(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        socket.setTcpNoDelay(true);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
+    void send(Frame frame) throws IOException {
+        ByteBuf buf = Unpooled.buffer();
+        try {
+            buf.writeInt(0);
+            FrameCodec.encode(frame, buf);
+            buf.setInt(0, buf.readableBytes() - 4);
+            byte[] bytes = new byte[buf.readableBytes()];
+            buf.readBytes(bytes);
+            sendBytes(bytes);
+        } finally {
+            buf.release();
+        }
+    }
+
+    void sendBytes(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** The next frame from the node. */
+    Frame read() throws IOException {
+        int length = in.readInt();
+        byte[] body = new byte[length];
+        in.readFully(body);
+        ByteBuf buf = Unpooled.wrappedBuffer(body);
+        try {
+            return FrameCodec.decode(buf);
+        } finally {
+            buf.release();
+        }
+    }
+
+    /** Reads frames until one of the given type arrives, answering PINGs on the way. */
+    @SuppressWarnings("unchecked")
+    <T extends Frame> T readUntil(FrameType type) throws IOException {
+        while (true) {
+            Frame frame = read();
+            if (frame.type() == type) {
+                return (T) frame;
+            }
+            if (frame instanceof io.aldis.protocol.Ping ping) {
+                send(new io.aldis.protocol.Pong(ping.nonce()));
+            } else if (frame.type() == FrameType.ERROR && type != FrameType.ERROR) {
+                throw new AssertionError("node answered " + frame + " while waiting for " + type);
+            }
+        }
+    }
+
+    /** Whether the node closed the connection: reading gives end-of-stream or a reset, skipping frames. */
+    boolean closedByNode() throws IOException {
+        try {
+            while (true) {
+                read();
+            }
+        } catch (EOFException | SocketException closed) {
+            return true;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        }
+    }
+
+    ConnectAck connect() throws IOException {
+        return connect("");
+    }
+
+    ConnectAck connect(String resumeToken) throws IOException {
+        send(new Connect(ProtocolVersion.V1, Capability.RESUME_TOKEN.mask(), UUID.randomUUID(), resumeToken, "raw-test"));
+        return readUntil(FrameType.CONNECT_ACK);
+    }
+
+    /** A whole SCRAM exchange; returns AUTH_OK, or throws with the ERROR the node sent. */
+    AuthOk scram(String user, String password) throws Exception {
+        ScramClient scram = new ScramClient(user, password.toCharArray());
+        send(new AuthStart("SCRAM-SHA-256", scram.clientFirstMessage()));
+        Frame challenge = read();
+        if (challenge instanceof ErrorFrame error) {
+            throw new AuthRefused(error);
+        }
+        send(new AuthResponse(scram.clientFinalMessage(((AuthChallenge) challenge).data())));
+        Frame result = read();
+        if (result instanceof ErrorFrame error) {
+            throw new AuthRefused(error);
+        }
+        AuthOk ok = (AuthOk) result;
+        scram.verifyServerFinal(ok.data());
+        return ok;
+    }
+
+    /** Thrown when the node answers an authentication with ERROR. */
+    static final class AuthRefused extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient ErrorFrame error;
+
+        AuthRefused(ErrorFrame error) {
+            super(error.toString());
+            this.error = error;
+        }
+    }
+
+    void soTimeout(int millis) throws SocketException {
+        socket.setSoTimeout(millis);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
