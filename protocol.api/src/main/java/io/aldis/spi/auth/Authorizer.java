@@ -1,0 +1,54 @@
+package io.aldis.spi.auth;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The node's one permission model, registered as an OSGi service by the authorization feature
+ * and asked by every feature before it acts for a user: pub/sub for subjects, RPC for services
+ * and methods, file transfer for paths. A feature that finds no Authorizer denies everything
+ * but what {@link #DEFAULT} allows.
+ *
+ * <p>Domains and actions used by the features: {@value #PUBSUB} with {@code publish} and
+ * {@code subscribe} on subjects; {@value #RPC} with {@code call} and {@code provide} on
+ * {@code service.method} names; {@value #FILES} with {@code read}, {@code write} and {@code list} on
+ * paths relative to the storage root.
+ */
+@ProviderType
+public interface Authorizer {
+    /** Domain of publish/subscribe subjects. */
+    String PUBSUB = "pubsub";
+    /** Domain of RPC services and methods. */
+    String RPC = "rpc";
+    /** Domain of file-transfer paths. */
+    String FILES = "files";
+
+    /**
+     * Whether {@code user} may do {@code action} on {@code resource} of {@code domain}. The
+     * resource is concrete (a subject, never a wildcard pattern).
+     */
+    boolean permits(AuthenticatedUser user, String domain, String resource, String action);
+
+    /**
+     * Whether {@code user} may do {@code action} on every resource a pattern can match (a
+     * wildcard subscription, say). Answers false when only some of them are allowed; the
+     * feature then checks each concrete resource with {@link #permits}.
+     */
+    boolean permitsAll(AuthenticatedUser user, String domain, String pattern, String action);
+
+    /**
+     * What holds when no authorization feature is installed: users with the role {@code admin}
+     * may do anything; others may do anything outside the reserved {@code $sys} subjects.
+     */
+    Authorizer DEFAULT = new Authorizer() {
+        @Override
+        public boolean permits(AuthenticatedUser user, String domain, String resource, String action) {
+            return user.roles().contains("admin") || !resource.startsWith("$sys");
+        }
+
+        @Override
+        public boolean permitsAll(AuthenticatedUser user, String domain, String pattern, String action) {
+            return user.roles().contains("admin")
+                    || !(pattern.startsWith("$sys") || pattern.startsWith("*") || pattern.startsWith(">"));
+        }
+    };
+}
