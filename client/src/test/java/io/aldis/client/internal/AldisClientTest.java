@@ -1,0 +1,338 @@
+package io.aldis.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.aldis.client.AldisClient;
+import io.aldis.client.AldisException;
+import io.aldis.client.ClientState;
+import io.aldis.client.ConnectionListener;
+import io.aldis.client.DisconnectReason;
+import io.aldis.client.ReconnectPolicy;
+import io.aldis.client.SessionInfo;
+import io.aldis.protocol.Ack;
+import io.aldis.protocol.Close;
+import io.aldis.protocol.CloseAck;
+import io.aldis.protocol.Connect;
+import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.Frame;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The whole client against a small scripted node on loopback. */
+class AldisClientTest {
+    private static final ReconnectPolicy FAST = ReconnectPolicy.exponential(Duration.ofMillis(10),
+            Duration.ofMillis(40), 4);
+
+    private final Events events = new Events();
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : cleanup) {
+            c.close();
+        }
+    }
+
+    private FakeNode node() throws InterruptedException {
+        FakeNode node = new FakeNode().start();
+        cleanup.add(node);
+        return node;
+    }
+
+    private AldisClient client(int port, ReconnectPolicy policy) {
+        AldisClient client = AldisClient.builder()
+                .address("127.0.0.1", port)
+                .credentials("alice", "pencil".toCharArray())
+                .mechanism("PLAIN")
+                .reconnect(policy)
+                .listener(events)
+                .clientName("client-test")
+                .connectTimeout(Duration.ofSeconds(5))
+                .closeTimeout(Duration.ofSeconds(5))
+                .build();
+        cleanup.add(0, () -> client.close().get(10, TimeUnit.SECONDS));
+        return client;
+    }
+
+    private static <T> T get(CompletableFuture<T> future) throws Exception {
+        return future.get(10, TimeUnit.SECONDS);
+    }
+
+    private static AldisException failure(CompletableFuture<?> future) {
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> future.get(10, TimeUnit.SECONDS));
+        assertThat(thrown).isInstanceOf(ExecutionException.class);
+        assertThat(thrown.getCause()).isInstanceOf(AldisException.class);
+        return (AldisException) thrown.getCause();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
+    void connectionRefusedFailsTheInitialConnectWithConnectionFailed() throws Exception {
+        AldisClient client = client(freePort(), FAST);
+        AldisException e = failure(client.connect());
+        assertThat(e.code()).isEqualTo(ErrorCode.CONNECTION_FAILED);
+        assertThat(e.rawCode()).isEqualTo(-700);
+        assertThat(client.state()).isEqualTo(ClientState.FAILED);
+        // Listener events are queued before the future completes, on the same callback queue.
+        assertThat(events.now()).isEqualTo("nothing");
+    }
+
+    @Test
+    void connectsAuthenticatesAndClosesGracefully() throws Exception {
+        FakeNode node = node();
+        AldisClient client = client(node.port(), FAST);
+        assertThat(client.state()).isEqualTo(ClientState.NEW);
+        assertThat(get(client.connect())).isSameAs(client);
+        assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
+        assertThat(client.session().user()).isEqualTo("alice");
+        assertThat(client.session().resumed()).isFalse();
+        assertThat(client.resumeToken()).contains("token-1");
+        assertThat(events.next()).isEqualTo("connected resumed=false");
+        Connect connect = node.await(Connect.class);
+        assertThat(connect.clientName()).isEqualTo("client-test");
+
+        get(client.close());
+        assertThat(node.await(Close.class).message()).isEqualTo("client closing");
+        assertThat(client.state()).isEqualTo(ClientState.CLOSED);
+        assertThat(events.next()).isEqualTo("disconnected null");
+        assertThat(failure(client.send(new Ack(1, ""))).code()).isEqualTo(ErrorCode.CONNECTION_LOST);
+        assertThat(failure(client.connect()).code()).isEqualTo(ErrorCode.CONNECTION_FAILED);
+    }
+
+    @Test
+    void wrongPasswordFailsTheConnectWithAuthFailed() throws Exception {
+        FakeNode node = node();
+        node.password = "other";
+        AldisClient client = client(node.port(), FAST);
+        assertThat(failure(client.connect()).code()).isEqualTo(ErrorCode.AUTH_FAILED);
+        assertThat(client.state()).isEqualTo(ClientState.FAILED);
+        assertThat(node.connects.get()).isEqualTo(1);
+    }
+
+    @Test
+    void requestsCompleteWithTheAnswerOrFailWithTheError() throws Exception {
+        FakeNode node = node();
+        AldisClient client = client(node.port(), FAST);
+        get(client.connect());
+        long id = client.nextRequestId();
+        assertThat(client.nextRequestId()).isNotEqualTo(id);
+        assertThat(get(client.request(id, new Ack(id, "hello")))).isEqualTo(new Ack(id, "answer"));
+        long bad = client.nextRequestId();
+        assertThat(failure(client.request(bad, new Ack(bad, "fail"))).code()).isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(client.stats().framesSent()).isGreaterThanOrEqualTo(4);
+        assertThat(client.stats().framesReceived()).isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void reconnectsAfterALostConnectionAndResumesWithTheToken() throws Exception {
+        FakeNode node = node();
+        AldisClient client = client(node.port(), FAST);
+        get(client.connect());
+        events.next();
+        node.await(Connect.class);
+
+        node.dropAll();
+        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        assertThat(events.next()).startsWith("reconnecting 1 ");
+        assertThat(events.next()).isEqualTo("reconnected resumed=true");
+        assertThat(node.await(Connect.class).resumeToken()).isEqualTo("token-1");
+        assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
+        assertThat(client.session().resumed()).isTrue();
+        assertThat(client.stats().reconnects()).isEqualTo(1);
+    }
+
+    @Test
+    void refusedTokenOnReconnectFallsBackToTheCredentials() throws Exception {
+        FakeNode node = node();
+        AldisClient client = client(node.port(), FAST);
+        get(client.connect());
+        events.next();
+        node.validTokens.clear();
+        node.dropAll();
+        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        assertThat(events.next()).startsWith("reconnecting 1 ");
+        assertThat(events.next()).isEqualTo("reconnected resumed=false");
+        assertThat(client.resumeToken()).contains("token-2");
+    }
+
+    @Test
+    void closeFromTheNodeIsAcknowledgedAndTheClientComesBack() throws Exception {
+        FakeNode node = node();
+        AldisClient client = client(node.port(), FAST);
+        get(client.connect());
+        events.next();
+        node.closeAll(ErrorCode.SESSION_KILLED, "kicked");
+        assertThat(node.await(CloseAck.class)).isNotNull();
+        assertThat(events.next()).isEqualTo("disconnected SESSION_KILLED");
+        assertThat(events.next()).startsWith("reconnecting 1 ");
+        assertThat(events.next()).isEqualTo("reconnected resumed=true");
+    }
+
+    @Test
+    void givesUpAfterTheLastAttemptWithReconnectFailed() throws Exception {
+        FakeNode node = node();
+        AldisClient client = client(node.port(), FAST);
+        get(client.connect());
+        events.next();
+        node.stopListening();
+        node.dropAll();
+        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        for (int n = 1; n <= 4; n++) {
+            assertThat(events.next()).startsWith("reconnecting " + n + " ");
+        }
+        assertThat(events.next()).isEqualTo("reconnectFailed RECONNECT_FAILED");
+        assertThat(client.state()).isEqualTo(ClientState.FAILED);
+        assertThat(events.lastFailure.getCause()).isInstanceOf(AldisException.class);
+    }
+
+    @Test
+    void backoffDelaysReportedToTheListenerFollowThePolicy() throws Exception {
+        FakeNode node = node();
+        AldisClient client = client(node.port(), FAST);
+        get(client.connect());
+        events.next();
+        node.stopListening();
+        node.dropAll();
+        events.next();
+        List<String> delays = new ArrayList<>();
+        for (int n = 1; n <= 4; n++) {
+            delays.add(events.next());
+        }
+        assertThat(delays).containsExactly("reconnecting 1 PT0.01S", "reconnecting 2 PT0.02S",
+                "reconnecting 3 PT0.04S", "reconnecting 4 PT0.04S");
+    }
+
+    @Test
+    void authFailedWhileReconnectingStopsAtOnce() throws Exception {
+        FakeNode node = node();
+        AldisClient client = client(node.port(), FAST);
+        get(client.connect());
+        events.next();
+        node.validTokens.clear();
+        node.password = "changed";
+        node.dropAll();
+        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        assertThat(events.next()).startsWith("reconnecting 1 ");
+        assertThat(events.next()).isEqualTo("reconnectFailed RECONNECT_FAILED");
+        assertThat(((AldisException) events.lastFailure.getCause()).code()).isEqualTo(ErrorCode.AUTH_FAILED);
+        assertThat(client.state()).isEqualTo(ClientState.FAILED);
+        assertThat(node.connects.get()).isEqualTo(2);
+    }
+
+    @Test
+    void noReconnectWithPolicyNone() throws Exception {
+        FakeNode node = node();
+        AldisClient client = client(node.port(), ReconnectPolicy.none());
+        get(client.connect());
+        events.next();
+        node.dropAll();
+        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        // A later event would be a reconnect; closing flushes the callback queue deterministically.
+        get(client.close());
+        assertThat(events.now()).isEqualTo("nothing");
+        assertThat(client.state()).isEqualTo(ClientState.CLOSED);
+        assertThat(node.connects.get()).isEqualTo(1);
+    }
+
+    @Test
+    void initialConnectRetriesWhenAskedTo() throws Exception {
+        int port = freePort();
+        AldisClient client = AldisClient.builder()
+                .address("127.0.0.1", port)
+                .credentials("alice", "pencil".toCharArray())
+                .mechanism("PLAIN")
+                .reconnect(ReconnectPolicy.exponential(Duration.ofMillis(50), Duration.ofMillis(200), 100))
+                .retryInitialConnect(true)
+                .listener(events)
+                .build();
+        cleanup.add(0, () -> client.close().get(10, TimeUnit.SECONDS));
+        CompletableFuture<AldisClient> connected = client.connect();
+        assertThat(events.next()).startsWith("reconnecting 1 ");
+        FakeNode node = new FakeNode().start(port);
+        cleanup.add(node);
+        assertThat(get(connected)).isSameAs(client);
+        assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
+    }
+
+    @Test
+    void framesNotConsumedByTheClientReachFrameHandlers() throws Exception {
+        FakeNode node = node();
+        AldisClient client = client(node.port(), FAST);
+        BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+        client.onFrame(frames::add);
+        get(client.connect());
+        // Request id the client is not waiting for: the node's answer is unsolicited.
+        get(client.send(new Ack(777, "x")));
+        assertThat(frames.poll(10, TimeUnit.SECONDS)).isEqualTo(new Ack(777, "answer"));
+    }
+
+    @Test
+    void builderRejectsNonsense() {
+        assertThatThrownBy(() -> AldisClient.builder().address("h", 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AldisClient.builder().mechanism("MD5")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AldisClient.builder().maxQueuedWhilePaused(-1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AldisClient.builder().connectTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Listener that turns events into strings, in order. */
+    static final class Events implements ConnectionListener {
+        private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+        volatile AldisException lastFailure;
+
+        /** The event already delivered, if any, without waiting. */
+        String now() {
+            String e = queue.poll();
+            return e == null ? "nothing" : e;
+        }
+
+        /** The next event, or "nothing" if none came within a long while. */
+        String next() throws InterruptedException {
+            String e = queue.poll(10, TimeUnit.SECONDS);
+            return e == null ? "nothing" : e;
+        }
+
+        @Override
+        public void connected(SessionInfo session) {
+            queue.add("connected resumed=" + session.resumed());
+        }
+
+        @Override
+        public void disconnected(DisconnectReason reason) {
+            queue.add("disconnected " + reason.code());
+        }
+
+        @Override
+        public void reconnecting(int attempt, Duration delay) {
+            queue.add("reconnecting " + attempt + " " + delay);
+        }
+
+        @Override
+        public void reconnected(SessionInfo session) {
+            queue.add("reconnected resumed=" + session.resumed());
+        }
+
+        @Override
+        public void reconnectFailed(AldisException cause) {
+            lastFailure = cause;
+            queue.add("reconnectFailed " + cause.code());
+        }
+    }
+}
