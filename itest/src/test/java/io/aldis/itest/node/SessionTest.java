@@ -129,6 +129,48 @@ class SessionTest {
     }
 
     @Test
+    void aFeatureCanHoldASessionAndNonBlockingHandlersRunInOrder() throws Exception {
+        node = TestNode.start();
+        Object holder = new Object();
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        List<Session> sessions = new CopyOnWriteArrayList<>();
+        FrameHandler inline = new FrameHandler() {
+            @Override
+            public Set<FrameType> frameTypes() {
+                return Set.of(FrameType.MESSAGE);
+            }
+
+            @Override
+            public boolean nonBlocking() {
+                return true;
+            }
+
+            @Override
+            public void handle(Session session, Frame frame) {
+                seen.add(((Message) frame).correlationId());
+                if (sessions.isEmpty()) {
+                    sessions.add(session);
+                    session.hold(holder);
+                }
+            }
+        };
+        node.node.addHandler(inline, Map.of(FrameHandler.CAPABILITY, "messages"));
+        try (RawConnection conn = node.raw()) {
+            conn.connect();
+            conn.scram(TestNode.USER, TestNode.PASSWORD);
+            conn.send(new Message(false, 1, "work", new byte[0]));
+            conn.readUntil(FrameType.PAUSE);
+            assertThat(sessions.get(0).state()).isEqualTo(SessionState.PAUSED);
+            conn.send(new Message(false, 2, "work", new byte[0]));
+            sessions.get(0).release(holder);
+            conn.readUntil(FrameType.RESUME);
+            waitFor(() -> seen.size() == 2);
+            assertThat(seen).containsExactly(1L, 2L);
+            assertThat(sessions.get(0).writable()).isTrue();
+        }
+    }
+
+    @Test
     void gracefulCloseDrainsInFlightWorkBeforeCloseAck() throws Exception {
         node = TestNode.start();
         RecordingHandler handler = new RecordingHandler();

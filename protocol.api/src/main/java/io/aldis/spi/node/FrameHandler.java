@@ -23,6 +23,16 @@ public interface FrameHandler {
     /** Handles one frame of a session. Runs off the event loop; may block briefly. */
     void handle(Session session, Frame frame) throws Exception;
 
+    /**
+     * Whether {@link #handle} never blocks. The core then calls it directly on the connection's
+     * event loop, with no queueing and no thread hop: the path for high-rate frames such as
+     * PUBLISH. Order is kept per session and handler; a non-blocking handler that has slow work
+     * to do must hand it off itself.
+     */
+    default boolean nonBlocking() {
+        return false;
+    }
+
     /** The session ended; release whatever the handler holds for it. */
     default void sessionClosed(Session session) {
     }

@@ -43,4 +43,27 @@ public interface Session {
 
     /** Starts a graceful close: CLOSE with the code and message, drain, then disconnect. */
     void close(ErrorCode code, String message);
+
+    /**
+     * Holds back this session's inbound frames on behalf of {@code holder}: the node sends PAUSE
+     * and stops reading the socket until every holder has released it (then RESUME). Features
+     * use it to push back on a client that feeds something full, such as a slow subscriber.
+     * Holding twice with the same holder counts once.
+     */
+    void hold(Object holder);
+
+    /** Ends a {@link #hold}; the session resumes when no holder and no queued work remain. */
+    void release(Object holder);
+
+    /**
+     * Whether frames sent now go out without growing the session's outbound buffer past its
+     * high-water mark. A feature that must not buffer without bound checks this before sending.
+     */
+    boolean writable();
+
+    /**
+     * Runs {@code callback} on the session's event loop each time the session turns writable
+     * again. Closing the returned handle removes the callback.
+     */
+    AutoCloseable onWritable(Runnable callback);
 }

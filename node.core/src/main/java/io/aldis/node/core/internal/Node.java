@@ -9,6 +9,7 @@ import io.aldis.spi.node.SessionStats;
 import io.aldis.spi.transport.ConnectionAcceptor;
 import io.aldis.spi.transport.TransportConnection;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -104,6 +105,8 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
         ChannelPipeline pipeline = connection.channel().pipeline();
         pipeline.addLast("aldis-idle", new IdleStateHandler(2L * s.heartbeatIntervalMillis(),
                 s.heartbeatIntervalMillis(), 0, TimeUnit.MILLISECONDS));
+        // Many small frames (fan-out, heartbeats) go out in one syscall instead of one each.
+        pipeline.addLast("aldis-flush", new FlushConsolidationHandler(256, true));
         pipeline.addLast("aldis-session", new SessionHandler(this, connection, s));
     }
 

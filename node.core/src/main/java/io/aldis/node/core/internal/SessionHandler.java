@@ -81,7 +81,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
     private volatile boolean paused;
+    private volatile boolean queuePaused;
     private volatile boolean ackCloseWhenDrained;
+    private final java.util.Set<Object> holders = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final List<Runnable> writableCallbacks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     SessionHandler(Node node, TransportConnection connection, NodeSettings settings) {
         this.node = node;
@@ -151,6 +154,31 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
         ctx.executor().execute(() -> closeFromNode(code, message));
     }
 
+    @Override
+    public void hold(Object holder) {
+        if (holders.add(holder)) {
+            connection.channel().eventLoop().execute(this::applyPause);
+        }
+    }
+
+    @Override
+    public void release(Object holder) {
+        if (holders.remove(holder)) {
+            connection.channel().eventLoop().execute(this::applyPause);
+        }
+    }
+
+    @Override
+    public boolean writable() {
+        return connection.channel().isWritable();
+    }
+
+    @Override
+    public AutoCloseable onWritable(Runnable callback) {
+        writableCallbacks.add(callback);
+        return () -> writableCallbacks.remove(callback);
+    }
+
     SessionStats stats() {
         return new SessionStats(connection.bytesRead(), connection.bytesWritten(), framesIn.sum(), framesOut.sum(),
                 queued.get());
@@ -210,6 +238,20 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
             return;
         }
         super.userEventTriggered(context, evt);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext context) throws Exception {
+        if (context.channel().isWritable()) {
+            for (Runnable callback : writableCallbacks) {
+                try {
+                    callback.run();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "Writability callback failed in session " + id, e);
+                }
+            }
+        }
+        super.channelWritabilityChanged(context);
     }
 
     @Override
@@ -406,6 +448,15 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
             sendError(0, ErrorCode.CAPABILITY_UNAVAILABLE, "no installed feature serves " + frame.type() + " frames");
             return;
         }
+        if (handler.nonBlocking()) {
+            try {
+                handler.handle(this, frame);
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "Feature handler failed on " + frame.type() + " in session " + id, e);
+                sendError(0, ErrorCode.INTERNAL_ERROR, "the node failed to handle a " + frame.type() + " frame");
+            }
+            return;
+        }
         enqueue(() -> {
             try {
                 handler.handle(this, frame);
@@ -419,11 +470,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
     /** Queues work for this session; called on the event loop. */
     void enqueue(Runnable task) {
         work.add(task);
-        if (queued.incrementAndGet() >= settings.pauseHighWater() && !paused) {
-            paused = true;
-            state = SessionState.PAUSED;
-            connection.channel().config().setAutoRead(false);
-            send(Pause.INSTANCE);
+        if (queued.incrementAndGet() >= settings.pauseHighWater() && !queuePaused) {
+            queuePaused = true;
+            applyPause();
         }
         scheduleDrain();
     }
@@ -446,7 +495,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
         while ((task = work.poll()) != null) {
             task.run();
             int left = queued.decrementAndGet();
-            if ((paused && left <= settings.pauseLowWater()) || (ackCloseWhenDrained && left == 0)) {
+            if ((queuePaused && left <= settings.pauseLowWater()) || (ackCloseWhenDrained && left == 0)) {
                 ctx.executor().execute(this::maybeResume);
             }
             if (++ran == 64) {
@@ -460,17 +509,30 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
     }
 
     private void maybeResume() {
-        if (paused && queued.get() <= settings.pauseLowWater() && state != SessionState.CLOSED) {
-            paused = false;
-            if (state == SessionState.PAUSED) {
-                state = SessionState.OPEN;
-            }
-            connection.channel().config().setAutoRead(true);
-            send(Resume.INSTANCE);
+        if (queuePaused && queued.get() <= settings.pauseLowWater()) {
+            queuePaused = false;
+            applyPause();
         }
         if (ackCloseWhenDrained && queued.get() == 0) {
             finishPeerClose();
         }
+    }
+
+    /** Pauses or resumes reading to match the work queue and the holders; on the event loop only. */
+    private void applyPause() {
+        if (state == SessionState.CLOSED || state == SessionState.CLOSING) {
+            return;
+        }
+        boolean wanted = queuePaused || !holders.isEmpty();
+        if (wanted == paused) {
+            return;
+        }
+        paused = wanted;
+        if (state == SessionState.OPEN || state == SessionState.PAUSED) {
+            state = wanted ? SessionState.PAUSED : SessionState.OPEN;
+        }
+        connection.channel().config().setAutoRead(!wanted);
+        send(wanted ? Pause.INSTANCE : Resume.INSTANCE);
     }
 
     // ---------------------------------------------------------------- close
