@@ -27,6 +27,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -60,11 +61,18 @@ final class FakeNode implements AutoCloseable {
     }
 
     FakeNode start(int onPort) throws InterruptedException {
+        return start(onPort, null);
+    }
+
+    FakeNode start(int onPort, SslContext tls) throws InterruptedException {
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         clients.add(ch);
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new LengthPrefixedFrameDecoder(1 << 20),
                                 LengthPrefixedFrameEncoder.INSTANCE, new Session());
                     }
