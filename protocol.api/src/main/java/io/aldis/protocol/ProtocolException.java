@@ -6,7 +6,8 @@ public class ProtocolException extends RuntimeException {
     private final ErrorCode code;
 
     public ProtocolException(ErrorCode code, String message) {
-        super(message);
+        // No stack trace: a flood of bad frames must stay cheap, and the code says all there is.
+        super(message, null, false, false);
         this.code = code;
     }
 

@@ -24,8 +24,8 @@ public @interface NodeConfig {
     @AttributeDefinition(description = "Largest file accepted by file transfer, in bytes")
     long maxFileSize() default 10L * 1024 * 1024 * 1024;
 
-    @AttributeDefinition(description = "Largest file chunk, in bytes")
-    int maxChunkSize() default 1_048_576;
+    @AttributeDefinition(description = "Largest file chunk, in bytes; at most maxFrameSize - 30 so a chunk fits one frame")
+    int maxChunkSize() default 262_144;
 
     @AttributeDefinition(description = "Queued inbound frames per session at which the node sends PAUSE and stops reading")
     int pauseHighWater() default 1_000;

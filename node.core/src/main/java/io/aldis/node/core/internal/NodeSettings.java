@@ -14,6 +14,9 @@ public record NodeSettings(String name, int heartbeatIntervalMillis, int authTim
         if (pauseLowWater < 0 || pauseLowWater >= pauseHighWater) {
             throw new IllegalArgumentException("pauseLowWater must be below pauseHighWater");
         }
+        if (maxChunkSize > maxFrameSize - 30) {
+            throw new IllegalArgumentException("maxChunkSize must leave 30 bytes of the frame for the CHUNK_DATA header");
+        }
         if (authFailureDelayMillis < 0 || authFailureMaxDelayMillis < authFailureDelayMillis) {
             throw new IllegalArgumentException("authFailureMaxDelayMillis must be at least authFailureDelayMillis");
         }
@@ -21,7 +24,7 @@ public record NodeSettings(String name, int heartbeatIntervalMillis, int authTim
 
     /** The defaults of {@link NodeConfig}. */
     public static NodeSettings defaults() {
-        return new NodeSettings("aldis", 10_000, 10_000, 5_000, 1_048_576, 10L * 1024 * 1024 * 1024, 1_048_576,
+        return new NodeSettings("aldis", 10_000, 10_000, 5_000, 1_048_576, 10L * 1024 * 1024 * 1024, 262_144,
                 1_000, 250, 3_600, 250, 10_000, 0);
     }
 
