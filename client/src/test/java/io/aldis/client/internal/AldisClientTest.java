@@ -15,6 +15,9 @@ import io.aldis.protocol.Close;
 import io.aldis.protocol.CloseAck;
 import io.aldis.protocol.Connect;
 import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.ErrorFrame;
+import io.aldis.protocol.Pause;
+import io.aldis.protocol.Resume;
 import io.aldis.protocol.Frame;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -283,6 +286,51 @@ class AldisClientTest {
     }
 
     @Test
+    void pausedClientQueuesUntilResume() throws Exception {
+        FakeNode node = node();
+        AldisClient client = client(node.port(), FAST);
+        get(client.connect());
+        events.next();
+        node.broadcast(Pause.INSTANCE);
+        assertThat(events.next()).isEqualTo("paused");
+        assertThat(client.paused()).isTrue();
+        CompletableFuture<Void> queued = client.send(new Ack(0, "queued"));
+        node.broadcast(Resume.INSTANCE);
+        assertThat(events.next()).isEqualTo("resumed");
+        get(queued);
+        assertThat(node.await(Ack.class).json()).isEqualTo("queued");
+        assertThat(client.paused()).isFalse();
+    }
+
+    @Test
+    void connectionLevelErrorsReachTheListener() throws Exception {
+        FakeNode node = node();
+        AldisClient client = client(node.port(), FAST);
+        get(client.connect());
+        events.next();
+        node.broadcast(ErrorFrame.of(0, ErrorCode.RATE_LIMITED, "slow down"));
+        assertThat(events.next()).isEqualTo("error RATE_LIMITED");
+        assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
+    }
+
+    @Test
+    void closeWhileWaitingToReconnectCancelsTheReconnect() throws Exception {
+        FakeNode node = node();
+        AldisClient client = client(node.port(),
+                ReconnectPolicy.exponential(Duration.ofMinutes(5), Duration.ofMinutes(5), 3));
+        get(client.connect());
+        events.next();
+        node.dropAll();
+        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        assertThat(events.next()).isEqualTo("reconnecting 1 PT5M");
+        assertThat(client.state()).isEqualTo(ClientState.RECONNECTING);
+        get(client.close());
+        assertThat(client.state()).isEqualTo(ClientState.CLOSED);
+        assertThat(events.now()).isEqualTo("nothing");
+        assertThat(node.connects.get()).isEqualTo(1);
+    }
+
+    @Test
     void builderRejectsNonsense() {
         assertThatThrownBy(() -> AldisClient.builder().address("h", 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> AldisClient.builder().mechanism("MD5")).isInstanceOf(IllegalArgumentException.class);
@@ -327,6 +375,21 @@ class AldisClientTest {
         @Override
         public void reconnected(SessionInfo session) {
             queue.add("reconnected resumed=" + session.resumed());
+        }
+
+        @Override
+        public void paused() {
+            queue.add("paused");
+        }
+
+        @Override
+        public void resumed() {
+            queue.add("resumed");
+        }
+
+        @Override
+        public void error(ErrorFrame error) {
+            queue.add("error " + error.errorCode());
         }
 
         @Override

@@ -95,6 +95,11 @@ final class FakeNode implements AutoCloseable {
         clients.close().sync();
     }
 
+    /** Sends a frame to every connection. */
+    void broadcast(Frame frame) throws InterruptedException {
+        clients.writeAndFlush(frame).sync();
+    }
+
     /** Sends CLOSE to every connection. */
     void closeAll(ErrorCode code, String message) {
         clients.writeAndFlush(new Close(code.code(), message));
