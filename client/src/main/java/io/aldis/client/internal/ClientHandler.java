@@ -37,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -410,7 +411,12 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (ctx.executor().inEventLoop()) {
             send0(frame, future);
         } else {
-            ctx.executor().execute(() -> send0(frame, future));
+            try {
+                ctx.executor().execute(() -> send0(frame, future));
+            } catch (RejectedExecutionException e) {
+                // The event loop is shutting down, so the connection is going with it.
+                future.completeExceptionally(notConnected());
+            }
         }
         return future;
     }
@@ -481,7 +487,12 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (ctx == null) {
             return CompletableFuture.completedFuture(null);
         }
-        ctx.executor().execute(() -> close0(timeoutMillis));
+        try {
+            ctx.executor().execute(() -> close0(timeoutMillis));
+        } catch (RejectedExecutionException e) {
+            // The event loop is shutting down and closes the channel itself.
+            return CompletableFuture.completedFuture(null);
+        }
         return closed;
     }
 
@@ -502,9 +513,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         failQueue(new AldisException(ErrorCode.CONNECTION_LOST, "the client is closing"));
         write(new Close(0, "client closing"));
         cancelTimer();
-        timer = ctx.executor().schedule(() -> {
-            ctx.close();
-        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        timer = ctx.executor().schedule(() -> ctx.close(), timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     // ---------------------------------------------------------------- helpers
