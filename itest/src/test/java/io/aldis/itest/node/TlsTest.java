@@ -72,6 +72,20 @@ class TlsTest {
     }
 
     @Test
+    void javaClientOverTlsWithHostnameVerification() throws Exception {
+        io.aldis.client.AldisClient client = io.aldis.client.AldisClient.builder().address("127.0.0.1", node.port())
+                .credentials(TestNode.USER, TestNode.PASSWORD.toCharArray())
+                .tls(trustStore, STORE_PASSWORD.toCharArray())
+                .reconnect(io.aldis.client.ReconnectPolicy.none()).build();
+        try {
+            client.connect().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(client.session().user()).isEqualTo(TestNode.USER);
+        } finally {
+            client.close().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void plaintextSentToTheTlsPortIsClosed() throws Exception {
         try (RawConnection plain = new RawConnection(new Socket("127.0.0.1", node.port()))) {
             plain.connect();
