@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Session benchmarks of protocol v1: new sessions per second, heap of idle sessions, heartbeat CPU.
+# Results and how to read them: docs/benchmarks.md, section "Sessions (protocol v1 foundation)".
+#
+# Needs the other modules installed first:  mvn -B install -DskipTests
+# Usage:
+#   bench/run-sessions.sh                                # rate, heap and heartbeat with the defaults
+#   bench/run-sessions.sh rate connectors=8 rounds=9     # one part, other options
+#   BENCH_MAVEN_ARGS=-o bench/run-sessions.sh            # extra Maven arguments (here: offline)
+# Parts: rate heap heartbeat all. Options and defaults: see SessionBench.OPTIONS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# 10 000 sessions need about 10 000 descriptors in each of the two JVMs: take the hard limit.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+exec mvn -B -q ${BENCH_MAVEN_ARGS:-} -pl bench -Pbench compile org.codehaus.mojo:exec-maven-plugin:3.5.0:exec -Dbench.args="$*"

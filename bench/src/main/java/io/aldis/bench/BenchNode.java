@@ -1,0 +1,131 @@
+package io.aldis.bench;
+
+import io.aldis.feature.auth.internal.CredentialStore;
+import io.aldis.feature.auth.internal.ScramSha256Mechanism;
+import io.aldis.node.core.internal.Node;
+import io.aldis.node.core.internal.NodeSettings;
+import io.aldis.spi.node.Session;
+import io.aldis.spi.node.SessionStats;
+import io.aldis.transport.tcp.internal.TcpServer;
+import io.aldis.transport.tcp.internal.TcpSettings;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.util.internal.PlatformDependent;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The node under test, run in a JVM of its own so that its heap and CPU time are not mixed with
+ * the clients'. It wires the same classes Karaf runs (core, SCRAM against a credential store, one
+ * plain TCP listener on loopback) and answers one-line commands on stdin:
+ *
+ * <ul>
+ *   <li>{@code heap}: collects garbage several times, then prints
+ *       {@code HEAP <heap used> <netty direct used> <resident set size>} in bytes;</li>
+ *   <li>{@code stats}: prints {@code STATS <open sessions> <process cpu ns> <frames in> <frames out>};</li>
+ *   <li>{@code quit}: stops the listener and the node and exits.</li>
+ * </ul>
+ *
+ * Arguments: heartbeat interval in ms, SCRAM iterations, user, password.
+ */
+public final class BenchNode {
+    private BenchNode() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int heartbeatMillis = Integer.parseInt(args[0]);
+        int iterations = Integer.parseInt(args[1]);
+        String user = args[2];
+        String password = args[3];
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+
+        Path dir = Files.createTempDirectory("aldis-bench-node");
+        CredentialStore store = new CredentialStore(dir.resolve("aldis-users.properties"), iterations, false);
+        store.add(user, password.toCharArray(), Set.of("user"));
+        // Long auth timeout: while thousands of sessions are opened the client side may queue.
+        Node node = new Node(NodeSettings.defaults().withTimeouts(heartbeatMillis, 60_000));
+        node.addMechanism(new ScramSha256Mechanism(store));
+        TcpSettings plain = TcpSettings.plain("bench", 0);
+        TcpServer tcp = new TcpServer(new TcpSettings(plain.name(), plain.host(), 0, 50_000, plain.maxFrameSize(),
+                plain.ioThreads(), plain.tls()), node);
+        tcp.start();
+        out.println("PORT " + tcp.port());
+
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            switch (line.trim()) {
+                case "heap" -> out.println("HEAP " + heapAfterGc() + " " + nettyDirect() + " " + residentBytes());
+                case "stats" -> out.println(stats(node));
+                case "quit" -> {
+                    tcp.stop();
+                    node.close();
+                    deleteTree(dir);
+                    out.println("BYE");
+                    System.exit(0);
+                }
+                default -> out.println("ERR unknown command " + line);
+            }
+        }
+        System.exit(0);
+    }
+
+    private static long heapAfterGc() throws InterruptedException {
+        var memory = ManagementFactory.getMemoryMXBean();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 6; i++) {
+            System.gc();
+            Thread.sleep(150);
+            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
+    private static long nettyDirect() {
+        long tracked = PlatformDependent.usedDirectMemory();
+        long pooled = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+        return Math.max(tracked, pooled);
+    }
+
+    private static long residentBytes() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (l.startsWith("VmRSS:")) {
+                    return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: report nothing
+        }
+        return -1;
+    }
+
+    private static String stats(Node node) {
+        long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+        long in = 0;
+        long out = 0;
+        int open = 0;
+        for (Session s : node.sessions()) {
+            SessionStats st = node.stats(s);
+            in += st.framesIn();
+            out += st.framesOut();
+            open++;
+        }
+        return "STATS " + open + " " + cpu + " " + in + " " + out;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

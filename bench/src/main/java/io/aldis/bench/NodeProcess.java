@@ -1,0 +1,86 @@
+package io.aldis.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Starts {@link BenchNode} in a child JVM and talks to it over its stdin and stdout. */
+final class NodeProcess implements AutoCloseable {
+    /** One reading of the node's counters. */
+    record Stats(int sessions, long cpuNanos, long framesIn, long framesOut) {
+        long frames() {
+            return framesIn + framesOut;
+        }
+    }
+
+    /** The node's memory after garbage collection, in bytes. */
+    record Memory(long heapUsed, long nettyDirect, long resident) {
+    }
+
+    private final Process process;
+    private final BufferedReader out;
+    private final PrintWriter in;
+    private final int port;
+
+    NodeProcess(int heartbeatMillis, int iterations, String user, String password, String heap) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseG1GC",
+                "-cp", System.getProperty("java.class.path"), BenchNode.class.getName(),
+                Integer.toString(heartbeatMillis), Integer.toString(iterations), user, password));
+        process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        in = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
+        port = Integer.parseInt(expect("PORT")[1]);
+    }
+
+    int port() {
+        return port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Memory memory() throws IOException {
+        in.println("heap");
+        String[] f = expect("HEAP");
+        return new Memory(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]));
+    }
+
+    Stats stats() throws IOException {
+        in.println("stats");
+        String[] f = expect("STATS");
+        return new Stats(Integer.parseInt(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]));
+    }
+
+    private String[] expect(String tag) throws IOException {
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.startsWith(tag + " ")) {
+                return line.split(" ");
+            }
+            System.out.println("[node] " + line);
+        }
+        throw new IOException("node process ended before answering " + tag);
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.println("quit");
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroy();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroy();
+        }
+    }
+}

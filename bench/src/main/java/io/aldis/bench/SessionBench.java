@@ -1,0 +1,441 @@
+package io.aldis.bench;
+
+import io.aldis.client.AldisClient;
+import io.aldis.client.ConnectionListener;
+import io.aldis.client.DisconnectReason;
+import io.aldis.client.ReconnectPolicy;
+import io.aldis.node.core.internal.NodeSettings;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+
+/**
+ * Session benchmarks of protocol v1 (issue 2, section 8), against a node in a child JVM:
+ *
+ * <ul>
+ *   <li>{@code rate}: new authenticated sessions per second (connect, CONNECT, SCRAM-SHA-256 or
+ *       resume token, CLOSE / CLOSE_ACK) with a few concurrent connectors;</li>
+ *   <li>{@code heap}: node heap held by N idle authenticated sessions, and the node's CPU with
+ *       them idle at the default 10 s heartbeat;</li>
+ *   <li>{@code heartbeat}: the node's CPU with N sessions at a 1 s heartbeat.</li>
+ * </ul>
+ *
+ * Arguments: any of {@code rate heap heartbeat} (or {@code all}, the default), then
+ * {@code key=value} options; see {@link #OPTIONS}. Prints results as it goes and a summary at the
+ * end. Nothing here asserts a speed.
+ */
+public final class SessionBench {
+    static final String USER = "bench";
+    static final String PASSWORD = "bench-password-not-a-secret";
+    static final String HOST = "127.0.0.1";
+
+    /** Options and their defaults. */
+    static final Map<String, String> OPTIONS = new LinkedHashMap<>();
+
+    static {
+        OPTIONS.put("sessions", "10000");       // idle sessions for heap and heartbeat
+        OPTIONS.put("connectors", "4");         // concurrent connectors for the rate test
+        OPTIONS.put("rounds", "5");             // measured rounds per rate variant (median reported)
+        OPTIONS.put("roundSeconds", "5");       // length of one rate round
+        OPTIONS.put("warmupSeconds", "5");      // warm-up per rate variant
+        OPTIONS.put("iterations", "4096");      // SCRAM iterations of the bench user
+        OPTIONS.put("windows", "3");            // CPU windows with idle sessions (median reported)
+        OPTIONS.put("windowSeconds", "20");     // length of one CPU window
+        OPTIONS.put("fastHeartbeatMillis", "1000");
+        OPTIONS.put("clientThreads", "2");      // the shared client event loop group
+        OPTIONS.put("openInFlight", "32");      // sessions being opened at once while filling the node
+        OPTIONS.put("nodeHeap", "2g");          // -Xmx of the node JVM
+    }
+
+    private final Map<String, String> opts;
+    private final EventLoopGroup group;
+    private final List<String> summary = new ArrayList<>();
+
+    private SessionBench(Map<String, String> opts) {
+        this.opts = opts;
+        this.group = new MultiThreadIoEventLoopGroup(intOpt("clientThreads"),
+                new DefaultThreadFactory("bench-client", true), NioIoHandler.newFactory());
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new HashMap<>(OPTIONS);
+        List<String> parts = new ArrayList<>();
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            if (eq > 0) {
+                String key = a.substring(0, eq);
+                if (!OPTIONS.containsKey(key)) {
+                    throw new IllegalArgumentException("unknown option " + key + "; known: " + OPTIONS.keySet());
+                }
+                opts.put(key, a.substring(eq + 1));
+            } else if (!a.isBlank()) {
+                parts.add(a);
+            }
+        }
+        if (parts.isEmpty() || parts.contains("all")) {
+            parts = List.of("rate", "heap", "heartbeat");
+        }
+        SessionBench bench = new SessionBench(opts);
+        bench.describe();
+        for (String part : parts) {
+            switch (part) {
+                case "rate" -> bench.rate();
+                case "heap" -> bench.idle(NodeSettings.defaults().heartbeatIntervalMillis(), "heap");
+                case "heartbeat" -> bench.idle(bench.intOpt("fastHeartbeatMillis"), "heartbeat");
+                default -> throw new IllegalArgumentException("unknown part " + part + "; known: rate heap heartbeat all");
+            }
+        }
+        System.out.println();
+        System.out.println("==== summary ====");
+        bench.summary.forEach(System.out::println);
+        bench.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private void describe() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        System.out.printf(Locale.ROOT, "machine: %d cores, %s %s, Java %s; options %s%n",
+                os.getAvailableProcessors(), os.getName(), os.getVersion(), System.getProperty("java.version"),
+                new java.util.TreeMap<>(opts));
+        long fds = fileDescriptorLimit();
+        System.out.println("open-file limit of this process: " + (fds < 0 ? "unknown" : fds));
+        if (fds > 0 && fds < intOpt("sessions") + 1_000L) {
+            System.out.println("WARNING: the open-file limit is below sessions + 1000; raise it with ulimit -n");
+        }
+    }
+
+    // ------------------------------------------------------------------ new sessions per second
+
+    private void rate() throws Exception {
+        String heading = "-- new authenticated sessions per second, " + intOpt("connectors") + " concurrent connectors";
+        System.out.println();
+        System.out.println(heading);
+        double pbkdf2Ms = pbkdf2Millis(intOpt("iterations"));
+        String pbkdf2 = String.format(Locale.ROOT,
+                "client-side PBKDF2-HMAC-SHA-256 with %d iterations: %.2f ms per derivation on one core (≈ %.0f/s per core)",
+                intOpt("iterations"), pbkdf2Ms, 1000 / pbkdf2Ms);
+        System.out.println(pbkdf2);
+
+        try (NodeProcess node = new NodeProcess(10_000, intOpt("iterations"), USER, PASSWORD, opts.get("nodeHeap"))) {
+            WireClient wire = new WireClient(group, HOST, node.port(), USER, PASSWORD.toCharArray());
+            String token = wire.session("").get(30, TimeUnit.SECONDS);
+
+            Map<String, Supplier<CompletableFuture<?>>> variants = new LinkedHashMap<>();
+            variants.put("SCRAM-SHA-256, Java client (AldisClient)", () -> productSession(node.port()));
+            variants.put("SCRAM-SHA-256, minimal wire client", () -> wire.session(""));
+            variants.put("resume token, minimal wire client", () -> wire.session(token));
+
+            Map<String, List<Round>> results = new LinkedHashMap<>();
+            for (var v : variants.entrySet()) {
+                System.out.println("warming up: " + v.getKey());
+                run(node, v.getValue(), intOpt("warmupSeconds"));
+                results.put(v.getKey(), new ArrayList<>());
+            }
+            // Interleave the variants round by round, so a busy spell on the shared machine hits all of them.
+            for (int r = 1; r <= intOpt("rounds"); r++) {
+                for (var v : variants.entrySet()) {
+                    Round round = run(node, v.getValue(), intOpt("roundSeconds"));
+                    results.get(v.getKey()).add(round);
+                    System.out.printf(Locale.ROOT, "round %d %-42s %8.0f sessions/s, node CPU %6.1f µs/session, "
+                            + "client CPU %6.1f µs/session, %d failed%n", r, v.getKey(), round.perSecond(),
+                            round.nodeMicrosPerSession(), round.clientMicrosPerSession(), round.failed);
+                }
+            }
+            summary.add(heading + " (median of " + intOpt("rounds") + " rounds of " + intOpt("roundSeconds") + " s)");
+            summary.add("   " + pbkdf2);
+            for (var e : results.entrySet()) {
+                List<Round> rs = e.getValue();
+                summary.add(String.format(Locale.ROOT,
+                        "   %-42s %8.0f sessions/s (min %.0f, max %.0f); node CPU %.1f µs/session; client CPU %.1f µs/session; failed %d",
+                        e.getKey(), median(rs, Round::perSecond), min(rs, Round::perSecond), max(rs, Round::perSecond),
+                        median(rs, Round::nodeMicrosPerSession), median(rs, Round::clientMicrosPerSession),
+                        rs.stream().mapToLong(x -> x.failed).sum()));
+            }
+        }
+    }
+
+    private CompletableFuture<?> productSession(int port) {
+        AldisClient client = AldisClient.builder().address(HOST, port).credentials(USER, PASSWORD.toCharArray())
+                .eventLoopGroup(group).reconnect(ReconnectPolicy.none()).clientName("aldis-bench").build();
+        return client.connect().thenCompose(c -> c.close()).whenComplete((v, e) -> {
+            if (e != null) {
+                client.close();
+            }
+        });
+    }
+
+    /** What happened in one measured window. */
+    record Round(long sessions, long failed, double seconds, long nodeCpuNanos, long clientCpuNanos) {
+        double perSecond() {
+            return sessions / seconds;
+        }
+
+        double nodeMicrosPerSession() {
+            return sessions == 0 ? Double.NaN : nodeCpuNanos / 1000.0 / sessions;
+        }
+
+        double clientMicrosPerSession() {
+            return sessions == 0 ? Double.NaN : clientCpuNanos / 1000.0 / sessions;
+        }
+    }
+
+    /** Runs {@code connectors} loops of back-to-back sessions and measures a window in the middle. */
+    private Round run(NodeProcess node, Supplier<CompletableFuture<?>> op, int seconds) throws Exception {
+        int connectors = intOpt("connectors");
+        AtomicBoolean stop = new AtomicBoolean();
+        LongAdder ok = new LongAdder();
+        LongAdder failed = new LongAdder();
+        AtomicReference<Throwable> lastError = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(connectors);
+        for (int i = 0; i < connectors; i++) {
+            loop(op, stop, ok, failed, lastError, done);
+        }
+        Thread.sleep(300); // let every connector get going
+        long ok0 = ok.sum();
+        long failed0 = failed.sum();
+        NodeProcess.Stats s0 = node.stats();
+        long c0 = processCpuNanos();
+        long t0 = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        long ok1 = ok.sum();
+        long failed1 = failed.sum();
+        long t1 = System.nanoTime();
+        long c1 = processCpuNanos();
+        NodeProcess.Stats s1 = node.stats();
+        stop.set(true);
+        if (!done.await(60, TimeUnit.SECONDS)) {
+            System.out.println("WARNING: connectors did not stop within 60 s");
+        }
+        if (lastError.get() != null && failed1 > failed0) {
+            System.out.println("last failure: " + lastError.get());
+        }
+        return new Round(ok1 - ok0, failed1 - failed0, (t1 - t0) / 1e9, s1.cpuNanos() - s0.cpuNanos(), c1 - c0);
+    }
+
+    private static void loop(Supplier<CompletableFuture<?>> op, AtomicBoolean stop, LongAdder ok, LongAdder failed,
+            AtomicReference<Throwable> lastError, CountDownLatch done) {
+        if (stop.get()) {
+            done.countDown();
+            return;
+        }
+        CompletableFuture<?> f;
+        try {
+            f = op.get();
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        f.whenComplete((v, e) -> {
+            if (e == null) {
+                ok.increment();
+            } else {
+                failed.increment();
+                lastError.set(e);
+            }
+            // Hop off the completing thread so a chain of quick completions never deepens the stack.
+            CompletableFuture.runAsync(() -> loop(op, stop, ok, failed, lastError, done));
+        });
+    }
+
+    // ------------------------------------------------------------------ idle sessions: heap and heartbeats
+
+    private void idle(int heartbeatMillis, String label) throws Exception {
+        int n = intOpt("sessions");
+        String heading = String.format(Locale.ROOT, "-- %d idle authenticated sessions, heartbeat %d ms (%s)", n,
+                heartbeatMillis, label);
+        System.out.println();
+        System.out.println(heading);
+        summary.add(heading);
+        try (NodeProcess node = new NodeProcess(heartbeatMillis, intOpt("iterations"), USER, PASSWORD,
+                opts.get("nodeHeap"))) {
+            // Warm the node (classes loaded, code compiled, pools created) before the baseline.
+            closeAll(open(node.port(), 200, new LongAdder()));
+            NodeProcess.Stats empty0 = node.stats();
+            Thread.sleep(5_000);
+            NodeProcess.Stats empty1 = node.stats();
+            NodeProcess.Memory before = node.memory();
+
+            LongAdder lost = new LongAdder();
+            long t0 = System.nanoTime();
+            OpenSessions clients = open(node.port(), n, lost);
+            double openSeconds = (System.nanoTime() - t0) / 1e9;
+            Thread.sleep(2_000);
+            NodeProcess.Memory after = node.memory();
+            int open = node.stats().sessions();
+
+            long heap = after.heapUsed() - before.heapUsed();
+            String memory = String.format(Locale.ROOT,
+                    "   node heap after GC: %s before, %s with %d sessions open (%d requested, opened in %.1f s, %.0f/s)"
+                            + " -> %s in total, %.1f KiB per session; Netty direct memory %s -> %s; node RSS %s -> %s",
+                    mib(before.heapUsed()), mib(after.heapUsed()), open, n, openSeconds, n / openSeconds, mib(heap),
+                    heap / 1024.0 / n, mib(before.nettyDirect()), mib(after.nettyDirect()), mib(before.resident()),
+                    mib(after.resident()));
+            System.out.println(memory);
+            summary.add(memory);
+            double emptyPercent = 100.0 * (empty1.cpuNanos() - empty0.cpuNanos()) / 5e9;
+            summary.add(String.format(Locale.ROOT, "   node CPU with no sessions open: %.2f %% of one core", emptyPercent));
+
+            // Let the heartbeats of all sessions settle into their rhythm before measuring.
+            Thread.sleep(Math.max(5_000, 2L * heartbeatMillis));
+            List<double[]> windows = new ArrayList<>();
+            for (int w = 1; w <= intOpt("windows"); w++) {
+                NodeProcess.Stats s0 = node.stats();
+                long c0 = processCpuNanos();
+                long t = System.nanoTime();
+                Thread.sleep(intOpt("windowSeconds") * 1000L);
+                double secs = (System.nanoTime() - t) / 1e9;
+                long c1 = processCpuNanos();
+                NodeProcess.Stats s1 = node.stats();
+                long frames = s1.frames() - s0.frames();
+                long cpu = s1.cpuNanos() - s0.cpuNanos();
+                // The same, less what the node burns with no session at all (timers, GC, JIT).
+                double net = Math.max(0, cpu - emptyPercent / 100 * secs * 1e9);
+                double[] r = {100.0 * cpu / 1e9 / secs, frames / secs, frames == 0 ? Double.NaN : cpu / 1000.0 / frames,
+                        100.0 * (c1 - c0) / 1e9 / secs, s1.sessions(), frames == 0 ? Double.NaN : net / 1000.0 / frames};
+                windows.add(r);
+                System.out.printf(Locale.ROOT,
+                        "window %d: node CPU %.2f %% of one core, %.0f heartbeat frames/s in+out, %.2f µs per frame"
+                                + " (%.2f above the empty node), client JVM CPU %.1f %%, %d sessions open%n",
+                        w, r[0], r[1], r[2], r[5], r[3], (int) r[4]);
+            }
+            String cpu = String.format(Locale.ROOT,
+                    "   node CPU over %d windows of %d s (median): %.2f %% of one core; %.0f heartbeat frames/s "
+                            + "(PING + PONG, in + out); %.2f µs node CPU per frame (%.2f above the empty node), "
+                            + "%.2f µs per PING/PONG exchange; client JVM %.1f %%; sessions open at the end %d, lost %d",
+                    windows.size(), intOpt("windowSeconds"), medianOf(windows, 0), medianOf(windows, 1),
+                    medianOf(windows, 2), medianOf(windows, 5), 2 * medianOf(windows, 2), medianOf(windows, 3),
+                    (int) windows.get(windows.size() - 1)[4], lost.sum());
+            System.out.println(cpu);
+            summary.add(cpu);
+            closeAll(clients);
+        }
+    }
+
+    /** Opens {@code n} sessions with the Java client, {@code openInFlight} at a time, on the shared group. */
+    private OpenSessions open(int port, int n, LongAdder lost) throws Exception {
+        List<AldisClient> clients = new ArrayList<>(n);
+        Semaphore inFlight = new Semaphore(intOpt("openInFlight"));
+        LongAdder failed = new LongAdder();
+        AtomicBoolean closing = new AtomicBoolean();
+        ConnectionListener watch = new ConnectionListener() {
+            @Override
+            public void disconnected(DisconnectReason reason) {
+                if (!closing.get()) {
+                    lost.increment();
+                }
+            }
+        };
+        for (int i = 0; i < n; i++) {
+            inFlight.acquire();
+            AldisClient client = AldisClient.builder().address(HOST, port).credentials(USER, PASSWORD.toCharArray())
+                    .eventLoopGroup(group).reconnect(ReconnectPolicy.none()).clientName("aldis-bench")
+                    .connectTimeout(Duration.ofSeconds(60)).listener(watch).build();
+            clients.add(client);
+            client.connect().whenComplete((c, e) -> {
+                if (e != null) {
+                    failed.increment();
+                }
+                inFlight.release();
+            });
+            if ((i + 1) % 2_000 == 0) {
+                System.out.println("opened " + (i + 1) + " of " + n);
+            }
+        }
+        inFlight.acquire(intOpt("openInFlight"));
+        if (failed.sum() > 0) {
+            System.out.println("WARNING: " + failed.sum() + " sessions failed to open");
+        }
+        return new OpenSessions(clients, closing);
+    }
+
+    /** Open clients, and the flag that tells their listener that disconnects from now on are ours. */
+    private record OpenSessions(List<AldisClient> clients, AtomicBoolean closing) {
+    }
+
+    private static void closeAll(OpenSessions sessions) {
+        sessions.closing().set(true);
+        CompletableFuture<?>[] closing = sessions.clients().stream().map(AldisClient::close).toArray(CompletableFuture[]::new);
+        try {
+            CompletableFuture.allOf(closing).get(120, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.out.println("WARNING: closing the clients: " + e);
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private int intOpt(String key) {
+        return Integer.parseInt(opts.get(key));
+    }
+
+    private static double pbkdf2Millis(int iterations) throws Exception {
+        SecretKeyFactory f = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256");
+        byte[] salt = new byte[16];
+        char[] pw = PASSWORD.toCharArray();
+        for (int i = 0; i < 200; i++) {
+            f.generateSecret(new PBEKeySpec(pw, salt, iterations, 256)).getEncoded();
+        }
+        double[] rounds = new double[5];
+        for (int r = 0; r < rounds.length; r++) {
+            int count = 100;
+            long t = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                f.generateSecret(new PBEKeySpec(pw, salt, iterations, 256)).getEncoded();
+            }
+            rounds[r] = (System.nanoTime() - t) / 1e6 / count;
+        }
+        Arrays.sort(rounds);
+        return rounds[rounds.length / 2];
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static long fileDescriptorLimit() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean u) {
+            return u.getMaxFileDescriptorCount();
+        }
+        return -1;
+    }
+
+    private static String mib(long bytes) {
+        return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f MiB", bytes / 1024.0 / 1024.0);
+    }
+
+    private static <T> double median(List<T> xs, java.util.function.ToDoubleFunction<T> f) {
+        double[] v = xs.stream().mapToDouble(f).sorted().toArray();
+        return v.length == 0 ? Double.NaN : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static <T> double min(List<T> xs, java.util.function.ToDoubleFunction<T> f) {
+        return xs.stream().mapToDouble(f).min().orElse(Double.NaN);
+    }
+
+    private static <T> double max(List<T> xs, java.util.function.ToDoubleFunction<T> f) {
+        return xs.stream().mapToDouble(f).max().orElse(Double.NaN);
+    }
+
+    private static double medianOf(List<double[]> rows, int column) {
+        return median(rows, r -> r[column]);
+    }
+}

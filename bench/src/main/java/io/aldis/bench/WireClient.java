@@ -1,0 +1,146 @@
+package io.aldis.bench;
+
+import io.aldis.protocol.AuthChallenge;
+import io.aldis.protocol.AuthOk;
+import io.aldis.protocol.AuthResponse;
+import io.aldis.protocol.AuthStart;
+import io.aldis.protocol.Capability;
+import io.aldis.protocol.Close;
+import io.aldis.protocol.CloseAck;
+import io.aldis.protocol.Connect;
+import io.aldis.protocol.ConnectAck;
+import io.aldis.protocol.Frame;
+import io.aldis.protocol.Ping;
+import io.aldis.protocol.Pong;
+import io.aldis.protocol.ProtocolVersion;
+import io.aldis.protocol.codec.LengthPrefixedFrameDecoder;
+import io.aldis.protocol.codec.LengthPrefixedFrameEncoder;
+import io.aldis.protocol.scram.ScramClient;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The smallest client that can open a session: CONNECT, then either a resume token or a SCRAM
+ * exchange, then CLOSE / CLOSE_ACK. Used where the product client has no knob for what is
+ * measured (starting a fresh connection from a token it did not obtain itself), and to show how
+ * much of a SCRAM session's cost is the client library's own.
+ */
+final class WireClient {
+    private static final int MAX_FRAME = 1 << 20;
+
+    private final Bootstrap bootstrap;
+    private final String user;
+    private final char[] password;
+
+    WireClient(EventLoopGroup group, String host, int port, String user, char[] password) {
+        this.user = user;
+        this.password = password.clone();
+        this.bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .remoteAddress(host, port)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new LengthPrefixedFrameDecoder(MAX_FRAME), LengthPrefixedFrameEncoder.INSTANCE);
+                    }
+                });
+    }
+
+    /**
+     * One whole session: connect, authenticate (with the token if it is not empty, else SCRAM),
+     * close gracefully. Completes with the resume token the node returned (the given one when
+     * resumed) once the socket is closed.
+     */
+    CompletableFuture<String> session(String resumeToken) {
+        CompletableFuture<String> result = new CompletableFuture<>();
+        ChannelFuture connect = bootstrap.connect();
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(f.cause());
+                return;
+            }
+            connect.channel().pipeline().addLast(new OneSession(resumeToken, result));
+        });
+        return result;
+    }
+
+    private final class OneSession extends SimpleChannelInboundHandler<Object> {
+        private final String token;
+        private final CompletableFuture<String> result;
+        private ScramClient scram;
+        private String issued;
+        private boolean closing;
+
+        OneSession(String token, CompletableFuture<String> result) {
+            this.token = token;
+            this.result = result;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            ctx.writeAndFlush(new Connect(ProtocolVersion.V1, Capability.RESUME_TOKEN.mask(), UUID.randomUUID(),
+                    token, "aldis-bench"));
+            ctx.channel().closeFuture().addListener(f -> {
+                if (closing && issued != null) {
+                    result.complete(issued);
+                } else {
+                    result.completeExceptionally(new IllegalStateException("connection closed before the session ended"));
+                }
+            });
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (msg instanceof Ping ping) {
+                ctx.writeAndFlush(new Pong(ping.nonce()));
+            } else if (msg instanceof ConnectAck ack) {
+                if (ack.authenticated()) {
+                    issued = token;
+                    close(ctx);
+                } else if (!token.isEmpty()) {
+                    fail(ctx, "resume token refused");
+                } else {
+                    scram = new ScramClient(user, password);
+                    ctx.writeAndFlush(new AuthStart("SCRAM-SHA-256", scram.clientFirstMessage()));
+                }
+            } else if (msg instanceof AuthChallenge challenge && scram != null) {
+                ctx.writeAndFlush(new AuthResponse(scram.clientFinalMessage(challenge.data())));
+            } else if (msg instanceof AuthOk ok && scram != null) {
+                scram.verifyServerFinal(ok.data());
+                issued = ok.resumeToken();
+                close(ctx);
+            } else if (msg instanceof CloseAck) {
+                ctx.close();
+            } else if (msg instanceof Frame frame) {
+                fail(ctx, "unexpected " + frame);
+            } else {
+                fail(ctx, "not a frame: " + msg);
+            }
+        }
+
+        private void close(ChannelHandlerContext ctx) {
+            closing = true;
+            ctx.writeAndFlush(new Close(0, "bench"));
+        }
+
+        private void fail(ChannelHandlerContext ctx, String why) {
+            result.completeExceptionally(new IllegalStateException(why));
+            ctx.close();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            result.completeExceptionally(cause);
+            ctx.close();
+        }
+    }
+}
