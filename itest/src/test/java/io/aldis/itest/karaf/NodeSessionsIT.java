@@ -1,0 +1,142 @@
+package io.aldis.itest.karaf;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import io.aldis.client.AldisClient;
+import io.aldis.client.ClientState;
+import io.aldis.client.ConnectionListener;
+import io.aldis.client.DisconnectReason;
+import io.aldis.client.ReconnectPolicy;
+import io.aldis.client.SessionInfo;
+import io.aldis.spi.node.SessionRegistry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/**
+ * The Java client against the node inside the distribution: the users an operator manages,
+ * the generated admin password, PLAIN against the Karaf JAAS realm, and the session commands.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class NodeSessionsIT extends AldisKarafTestSupport {
+
+    @Before
+    public void nodeIsUp() {
+        awaitAldisBundlesActive();
+        awaitService(SessionRegistry.class, "", WAIT);
+        awaitPortOpen(DEFAULT_PORT);
+    }
+
+    @Test
+    public void userAddedInTheShellConnectsWithScram() throws Exception {
+        executeCommand("aldis:user-add -p alice-Pa55word alice");
+        assertTrue(executeCommand("aldis:user-list").contains("alice"));
+
+        AldisClient client = connect("alice", "alice-Pa55word", "SCRAM-SHA-256").get(10, SECONDS);
+        try {
+            SessionInfo session = client.session();
+            assertEquals("alice", session.user());
+            assertNotNull(session.sessionId());
+            assertFalse("capabilities of the node", session.capabilities().isEmpty());
+            assertEquals(ClientState.CONNECTED, client.state());
+        } finally {
+            client.close().get(10, SECONDS);
+        }
+        assertEquals(ClientState.CLOSED, client.state());
+    }
+
+    @Test
+    public void wrongPasswordIsRefused() throws Exception {
+        executeCommand("aldis:user-add -p bob-Pa55word bob");
+        try {
+            AldisClient client = connect("bob", "not-bobs-password", "SCRAM-SHA-256").get(30, SECONDS);
+            client.close().get(10, SECONDS);
+            fail("a wrong password was accepted");
+        } catch (ExecutionException expected) {
+            // the node answered with an authentication error
+        }
+    }
+
+    @Test
+    public void generatedAdminPasswordWorks() throws Exception {
+        Path file = karafEtc().resolve("aldis-admin.password");
+        assertTrue("the first start writes " + file, Files.isRegularFile(file));
+        String password = Files.readString(file, StandardCharsets.UTF_8).strip();
+        assertTrue("a password of some length", password.length() >= 16);
+
+        AldisClient client = connect("admin", password, "SCRAM-SHA-256").get(10, SECONDS);
+        try {
+            assertEquals("admin", client.session().user());
+        } finally {
+            client.close().get(10, SECONDS);
+        }
+    }
+
+    @Test
+    public void plainAuthenticatesAgainstTheKarafRealm() throws Exception {
+        AldisClient client = connect(JAAS_USER, JAAS_PASSWORD, "PLAIN").get(10, SECONDS);
+        try {
+            assertEquals(JAAS_USER, client.session().user());
+        } finally {
+            client.close().get(10, SECONDS);
+        }
+    }
+
+    @Test
+    public void sessionListShowsTheSessionAndSessionKillDisconnectsIt() throws Exception {
+        executeCommand("aldis:user-add -p carol-Pa55word carol");
+        CompletableFuture<DisconnectReason> disconnected = new CompletableFuture<>();
+        AldisClient client = AldisClient.builder()
+                .address("127.0.0.1", DEFAULT_PORT)
+                .credentials("carol", "carol-Pa55word".toCharArray())
+                .mechanism("SCRAM-SHA-256")
+                .reconnect(ReconnectPolicy.none())
+                .listener(new ConnectionListener() {
+                    @Override
+                    public void disconnected(DisconnectReason reason) {
+                        disconnected.complete(reason);
+                    }
+                })
+                .build()
+                .connect()
+                .get(10, SECONDS);
+        try {
+            String id = client.session().sessionId().toString();
+            String list = executeCommand("aldis:session-list");
+            String row = list.lines().filter(line -> line.contains(id)).findFirst().orElse(null);
+            assertNotNull("session-list shows session " + id + ":\n" + list, row);
+            assertTrue("session-list shows the user:\n" + row, row.contains("carol"));
+
+            executeCommand("aldis:session-kill " + id);
+            assertNotNull("the client is told it was disconnected", disconnected.get(10, SECONDS));
+            await("client no longer connected", WAIT, () -> client.state() != ClientState.CONNECTED);
+            assertNotContains(executeCommand("aldis:session-list"), id);
+        } finally {
+            client.close().exceptionally(e -> null).get(10, SECONDS);
+        }
+    }
+
+    private static CompletableFuture<AldisClient> connect(String user, String password, String mechanism) {
+        return AldisClient.builder()
+                .address("127.0.0.1", DEFAULT_PORT)
+                .credentials(user, password.toCharArray())
+                .mechanism(mechanism)
+                .reconnect(ReconnectPolicy.none())
+                .build()
+                .connect();
+    }
+}
