@@ -1,0 +1,108 @@
+package io.aldis.pubsub.internal;
+
+import io.aldis.pubsub.api.MessageHandler;
+import io.aldis.pubsub.api.PubSub;
+import io.aldis.spi.auth.Authorizer;
+import io.aldis.spi.node.FrameHandler;
+import io.aldis.spi.node.SessionRegistry;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * Runs the {@link PubSubEngine} in OSGi: registers its two frame handlers with the node
+ * (capabilities {@code pubsub} and {@code messages}), offers the {@link PubSub} service, follows
+ * {@link MessageHandler} services and the {@link Authorizer}, and applies configuration changes
+ * of PID {@code io.aldis.pubsub} live.
+ */
+@Component(service = {PubSub.class, PubSubAdmin.class}, configurationPid = "io.aldis.pubsub", immediate = true)
+@Designate(ocd = PubSubConfig.class)
+public final class PubSubComponent implements PubSub, PubSubAdmin {
+    private final PubSubEngine engine;
+    private final PubSubStats stats;
+    private final ServiceRegistration<FrameHandler> pubSubRegistration;
+    private final ServiceRegistration<FrameHandler> messageRegistration;
+
+    @Activate
+    public PubSubComponent(PubSubConfig config, BundleContext context, @Reference SessionRegistry registry) {
+        this.engine = new PubSubEngine(PubSubSettings.from(config), registry);
+        this.stats = new PubSubStats(engine);
+        stats.register();
+        pubSubRegistration = context.registerService(FrameHandler.class, engine.pubSubFrames(), capability("pubsub"));
+        messageRegistration = context.registerService(FrameHandler.class, engine.messageFrames(), capability("messages"));
+    }
+
+    private static Dictionary<String, Object> capability(String name) {
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(FrameHandler.CAPABILITY, name);
+        return props;
+    }
+
+    @Modified
+    void modified(PubSubConfig config) {
+        engine.update(PubSubSettings.from(config));
+    }
+
+    @Deactivate
+    void deactivate() {
+        unregister(pubSubRegistration);
+        unregister(messageRegistration);
+        stats.unregister();
+        engine.close();
+    }
+
+    private static void unregister(ServiceRegistration<?> registration) {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the bundle is stopping
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setAuthorizer(Authorizer authorizer) {
+        engine.authorizer(authorizer);
+    }
+
+    void unsetAuthorizer(Authorizer authorizer) {
+        if (engine.authorizer() == authorizer) {
+            engine.authorizer(null);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addMessageHandler(MessageHandler handler, Map<String, Object> properties) {
+        engine.messages().add(handler, properties);
+    }
+
+    void removeMessageHandler(MessageHandler handler) {
+        engine.messages().remove(handler);
+    }
+
+    @Override
+    public PubSubEngine engine() {
+        return engine;
+    }
+
+    @Override
+    public int publish(String subject, String replyTo, Map<String, String> headers, byte[] payload) {
+        return engine.publish(subject, replyTo, headers, payload);
+    }
+
+    @Override
+    public Subscription subscribe(String pattern, String queueGroup, MessageListener listener) {
+        return engine.subscribe(pattern, queueGroup, listener);
+    }
+}

@@ -1,0 +1,50 @@
+package io.aldis.pubsub.internal;
+
+import io.aldis.protocol.Frame;
+import io.aldis.protocol.FrameType;
+import io.aldis.protocol.Publish;
+import io.aldis.protocol.Subscribe;
+import io.aldis.protocol.Unsubscribe;
+import io.aldis.spi.node.FrameHandler;
+import io.aldis.spi.node.Session;
+import java.util.Set;
+
+/**
+ * SUBSCRIBE, UNSUBSCRIBE and PUBLISH, handled on the connection's event loop: nothing here
+ * blocks, and keeping all three on one path keeps a session's subscribe-then-publish in order.
+ */
+public final class PubSubFrames implements FrameHandler {
+    private static final Set<FrameType> TYPES = Set.of(FrameType.SUBSCRIBE, FrameType.UNSUBSCRIBE, FrameType.PUBLISH);
+
+    private final PubSubEngine engine;
+
+    PubSubFrames(PubSubEngine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public Set<FrameType> frameTypes() {
+        return TYPES;
+    }
+
+    @Override
+    public boolean nonBlocking() {
+        return true;
+    }
+
+    @Override
+    public void handle(Session session, Frame frame) {
+        if (frame instanceof Publish p) {
+            engine.onPublish(session, p);
+        } else if (frame instanceof Subscribe s) {
+            engine.onSubscribe(session, s);
+        } else if (frame instanceof Unsubscribe u) {
+            engine.onUnsubscribe(session, u);
+        }
+    }
+
+    @Override
+    public void sessionClosed(Session session) {
+        engine.sessionClosed(session);
+    }
+}

@@ -1,0 +1,82 @@
+package io.aldis.pubsub.internal;
+
+import io.aldis.spi.auth.Authorizer;
+import io.aldis.spi.node.Session;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** What the pub/sub feature keeps for one session: its subscriptions, counters and rate bucket. */
+final class Subscriber {
+    private static final int PUBLISH_CACHE_SIZE = 256;
+
+    final PubSubEngine engine;
+    final Session session;
+    final Map<Long, SessionSubscription> subscriptions = new ConcurrentHashMap<>();
+    /** Subscriptions with queued messages, drained when the session turns writable. */
+    final Set<SessionSubscription> backlog = ConcurrentHashMap.newKeySet();
+    final LongAdder published = new LongAdder();
+    final LongAdder delivered = new LongAdder();
+    final LongAdder dropped = new LongAdder();
+    final LongAdder rateLimited = new LongAdder();
+    final LongAdder errors = new LongAdder();
+    final AtomicInteger inFlightMessages = new AtomicInteger();
+    volatile TokenBucket bucket;
+    volatile boolean closed;
+    private final AutoCloseable writableHandle;
+
+    private final Map<String, Boolean> publishCache = new LinkedHashMap<>(32, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > PUBLISH_CACHE_SIZE;
+        }
+    };
+    private long publishCacheGeneration = -1;
+
+    Subscriber(PubSubEngine engine, Session session) {
+        this.engine = engine;
+        this.session = session;
+        this.writableHandle = session.onWritable(this::drainBacklog);
+    }
+
+    /** Whether the session's user may publish on a subject. */
+    boolean mayPublish(String subject) {
+        long generation = engine.authorizerGeneration();
+        synchronized (publishCache) {
+            if (publishCacheGeneration != generation) {
+                publishCache.clear();
+                publishCacheGeneration = generation;
+            }
+            Boolean known = publishCache.get(subject);
+            if (known != null) {
+                return known;
+            }
+            boolean allowed = engine.authorizer().permits(session.user(), Authorizer.PUBSUB, subject, "publish");
+            publishCache.put(subject, allowed);
+            return allowed;
+        }
+    }
+
+    private void drainBacklog() {
+        for (SessionSubscription sub : backlog) {
+            if (!session.writable()) {
+                return;
+            }
+            sub.drain();
+        }
+    }
+
+    void close() {
+        closed = true;
+        try {
+            writableHandle.close();
+        } catch (Exception ignored) {
+            // nothing to release
+        }
+    }
+}
