@@ -1,0 +1,51 @@
+package io.aldis.rpc.internal;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * One call in flight. It ends exactly once ({@link #done}, under the call's monitor); whatever
+ * ends it first (the result, an error, the deadline, a cancel, the provider going away) answers
+ * the caller, and everything else that happens later is ignored.
+ */
+final class Call {
+    /** The id in the caller's space (the caller's callId). */
+    final long callId;
+    final String method;
+    final byte[] params;
+    final SessionCalls owner;
+    final Reply reply;
+    final MethodCounters counters;
+    final long startNanos = System.nanoTime();
+
+    // guarded by this
+    boolean done;
+    ExportedService service;
+    Provider provider;
+    long nodeCallId;
+
+    volatile Future<?> task;
+    volatile CompletableFuture<?> stage;
+    volatile ScheduledFuture<?> deadline;
+
+    Call(long callId, String method, byte[] params, SessionCalls owner, Reply reply, MethodCounters counters) {
+        this.callId = callId;
+        this.method = method;
+        this.params = params;
+        this.owner = owner;
+        this.reply = reply;
+        this.counters = counters;
+    }
+
+    synchronized boolean isDone() {
+        return done;
+    }
+
+    /** Where the answer of a call goes: a session, or a future for calls made inside the node. */
+    interface Reply {
+        void result(long callId, byte[] json);
+
+        void error(long callId, int code, String message, String details);
+    }
+}

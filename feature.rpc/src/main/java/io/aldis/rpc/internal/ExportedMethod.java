@@ -1,0 +1,72 @@
+package io.aldis.rpc.internal;
+
+import com.fasterxml.jackson.databind.JavaType;
+import io.aldis.rpc.api.MethodInfo;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/** One remotely callable method of an OSGi service, with what decoding and listing need. */
+final class ExportedMethod {
+    final String name;
+    final Method method;
+    final String[] parameterNames;
+    final JavaType[] parameterTypes;
+    final Annotation[][] parameterAnnotations;
+    final boolean[] primitive;
+    final Type resultType;
+
+    ExportedMethod(Method method) {
+        this.name = method.getName();
+        this.method = method;
+        Parameter[] params = method.getParameters();
+        Type[] generic = method.getGenericParameterTypes();
+        this.parameterNames = new String[params.length];
+        this.parameterTypes = new JavaType[params.length];
+        this.primitive = new boolean[params.length];
+        this.parameterAnnotations = method.getParameterAnnotations();
+        for (int i = 0; i < params.length; i++) {
+            parameterNames[i] = params[i].getName();
+            parameterTypes[i] = Json.MAPPER.getTypeFactory().constructType(generic[i]);
+            primitive[i] = params[i].getType().isPrimitive();
+        }
+        Type result = method.getGenericReturnType();
+        if (CompletionStage.class.isAssignableFrom(method.getReturnType())) {
+            result = result instanceof ParameterizedType p ? p.getActualTypeArguments()[0] : Object.class;
+        }
+        this.resultType = result;
+    }
+
+    int arity() {
+        return parameterNames.length;
+    }
+
+    MethodInfo info() {
+        List<String> params = new ArrayList<>();
+        for (int i = 0; i < parameterNames.length; i++) {
+            params.add(parameterNames[i] + ": " + typeName(method.getGenericParameterTypes()[i]));
+        }
+        return new MethodInfo(name, params, typeName(resultType));
+    }
+
+    /** A short type name: simple class names, generics kept ({@code List<OrderItem>}). */
+    static String typeName(Type type) {
+        if (type instanceof Class<?> c) {
+            return c.isArray() ? typeName(c.getComponentType()) + "[]" : c.getSimpleName();
+        }
+        if (type instanceof ParameterizedType p) {
+            StringBuilder b = new StringBuilder(typeName(p.getRawType())).append('<');
+            Type[] args = p.getActualTypeArguments();
+            for (int i = 0; i < args.length; i++) {
+                b.append(i == 0 ? "" : ", ").append(typeName(args[i]));
+            }
+            return b.append('>').toString();
+        }
+        return type.getTypeName();
+    }
+}

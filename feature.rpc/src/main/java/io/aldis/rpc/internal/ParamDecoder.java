@@ -1,0 +1,212 @@
+package io.aldis.rpc.internal;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the JSON parameters of a call into the arguments of a Java method: a JSON array gives
+ * them by position, a JSON object by parameter name (or, for a method with one parameter of an
+ * object type, the object may be that parameter itself). Every value is decoded with Jackson into
+ * the declared generic type and then validated; all errors found are reported together, each with
+ * its path.
+ */
+final class ParamDecoder {
+    private final ObjectReader strict = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final ObjectReader lenient = Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private final Validator validator = new Validator();
+
+    Object[] decode(ExportedMethod m, byte[] params, boolean rejectUnknown) throws InvalidParamsException {
+        List<FieldError> errors = new ArrayList<>();
+        JsonNode[] nodes = split(m, params, rejectUnknown, errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidParamsException(errors);
+        }
+        ObjectReader reader = rejectUnknown ? strict : lenient;
+        Object[] args = new Object[m.arity()];
+        boolean[] decoded = new boolean[m.arity()];
+        for (int i = 0; i < args.length; i++) {
+            JsonNode node = nodes[i];
+            String name = m.parameterNames[i];
+            if (node == null || node.isNull() || node.isMissingNode()) {
+                if (m.primitive[i]) {
+                    errors.add(new FieldError(name, "field required"));
+                    continue;
+                }
+                decoded[i] = true;
+                continue;
+            }
+            try {
+                args[i] = reader.forType(m.parameterTypes[i]).readValue(node);
+                decoded[i] = true;
+            } catch (JsonMappingException e) {
+                errors.add(new FieldError(path(name, e), reason(e, m.parameterTypes[i])));
+            } catch (java.io.IOException | RuntimeException e) {
+                errors.add(new FieldError(name, "cannot be read as " + describe(m.parameterTypes[i])));
+            }
+        }
+        for (int i = 0; i < args.length; i++) {
+            if (decoded[i]) {
+                validator.validate(m.parameterNames[i], args[i], m.parameterAnnotations[i], errors);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidParamsException(errors);
+        }
+        return args;
+    }
+
+    /** One JSON node per parameter (null where absent). */
+    private static JsonNode[] split(ExportedMethod m, byte[] params, boolean rejectUnknown, List<FieldError> errors) {
+        JsonNode[] nodes = new JsonNode[m.arity()];
+        if (params.length == 0) {
+            return nodes;
+        }
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(params);
+        } catch (JsonProcessingException e) {
+            errors.add(new FieldError("", "malformed JSON: " + e.getOriginalMessage()));
+            return nodes;
+        } catch (java.io.IOException e) {
+            errors.add(new FieldError("", "malformed JSON"));
+            return nodes;
+        }
+        if (root == null || root.isNull() || root.isMissingNode()) {
+            return nodes;
+        }
+        if (root.isArray()) {
+            if (root.size() > nodes.length) {
+                errors.add(new FieldError("", "expected at most " + nodes.length + " parameters, got " + root.size()));
+                return nodes;
+            }
+            for (int i = 0; i < root.size(); i++) {
+                nodes[i] = root.get(i);
+            }
+            return nodes;
+        }
+        if (root.isObject()) {
+            if (nodes.length == 1 && !root.has(m.parameterNames[0]) && isObjectType(m.parameterTypes[0])) {
+                nodes[0] = root; // the object is the single parameter itself
+                return nodes;
+            }
+            List<String> names = Arrays.asList(m.parameterNames);
+            for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
+                String field = it.next();
+                int index = names.indexOf(field);
+                if (index >= 0) {
+                    nodes[index] = root.get(field);
+                } else if (rejectUnknown) {
+                    errors.add(new FieldError(field, "unknown parameter"));
+                }
+            }
+            return nodes;
+        }
+        if (nodes.length == 1) {
+            nodes[0] = root;
+            return nodes;
+        }
+        errors.add(new FieldError("", "parameters must be a JSON array or object"));
+        return nodes;
+    }
+
+    private static boolean isObjectType(JavaType type) {
+        Class<?> raw = type.getRawClass();
+        return !(type.isContainerType() && !type.isMapLikeType()) && !raw.isPrimitive() && !raw.isEnum()
+                && !CharSequence.class.isAssignableFrom(raw) && !Number.class.isAssignableFrom(raw)
+                && raw != Boolean.class && raw != Object.class;
+    }
+
+    /** The parameter name followed by the path Jackson reports inside the value. */
+    private static String path(String parameter, JsonMappingException e) {
+        StringBuilder b = new StringBuilder(parameter);
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                b.append('.').append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                b.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String reason(JsonMappingException e, JavaType parameterType) {
+        if (e instanceof UnrecognizedPropertyException) {
+            return "unknown field";
+        }
+        if (e instanceof InvalidFormatException f) {
+            Class<?> target = f.getTargetType();
+            if (target != null && target.isEnum()) {
+                return "must be one of " + Arrays.toString(target.getEnumConstants());
+            }
+            return "invalid value " + f.getValue() + " for " + describe(target);
+        }
+        if (e instanceof ValueInstantiationException v) {
+            Throwable cause = v.getCause();
+            return cause != null && cause.getMessage() != null ? cause.getMessage() : "invalid value";
+        }
+        if (e instanceof MismatchedInputException m) {
+            Class<?> target = m.getTargetType();
+            if (target != null && target.isPrimitive() && m.getOriginalMessage().contains("null")) {
+                return "field required";
+            }
+            if (target != null && target.isEnum()) {
+                return "must be one of " + Arrays.toString(target.getEnumConstants());
+            }
+            return "expected " + describe(target != null ? target : parameterType.getRawClass());
+        }
+        if (e.getCause() instanceof JacksonException inner && inner.getOriginalMessage() != null) {
+            return inner.getOriginalMessage();
+        }
+        return "invalid value";
+    }
+
+    private static String describe(JavaType type) {
+        return describe(type.getRawClass());
+    }
+
+    static String describe(Class<?> type) {
+        if (type == null) {
+            return "a value";
+        }
+        if (type == String.class || CharSequence.class.isAssignableFrom(type) || type == char.class
+                || type == Character.class) {
+            return "a string";
+        }
+        if (type == int.class || type == long.class || type == short.class || type == byte.class
+                || type == Integer.class || type == Long.class || type == Short.class || type == Byte.class
+                || type == java.math.BigInteger.class) {
+            return "an integer";
+        }
+        if (type == double.class || type == float.class || Number.class.isAssignableFrom(type)) {
+            return "a number";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "a boolean";
+        }
+        if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        if (type.isEnum()) {
+            return "one of " + Arrays.toString(type.getEnumConstants());
+        }
+        if (Map.class.isAssignableFrom(type) || type.isRecord() || !type.getName().startsWith("java.")) {
+            return "an object";
+        }
+        return "a " + type.getSimpleName();
+    }
+}

@@ -1,0 +1,154 @@
+package io.aldis.rpc.internal;
+
+import io.aldis.protocol.Frame;
+import io.aldis.protocol.FrameType;
+import io.aldis.rpc.api.MethodStats;
+import io.aldis.rpc.api.RpcConstants;
+import io.aldis.rpc.api.RpcRegistry;
+import io.aldis.rpc.api.ServiceInfo;
+import io.aldis.spi.auth.Authorizer;
+import io.aldis.spi.node.FrameHandler;
+import io.aldis.spi.node.Session;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.util.tracker.ServiceTracker;
+import org.osgi.util.tracker.ServiceTrackerCustomizer;
+
+/**
+ * The RPC feature in Karaf: serves the RPC frame types for the node (announcing the {@code rpc}
+ * capability while it is registered), exports every service that carries
+ * {@value RpcConstants#SERVICE}, asks the {@link Authorizer} if one is installed, and publishes
+ * its counters over JMX.
+ */
+@Component(service = {FrameHandler.class, RpcRegistry.class}, immediate = true,
+        configurationPid = "io.aldis.feature.rpc", property = FrameHandler.CAPABILITY + "=rpc")
+@Designate(ocd = RpcConfig.class)
+public final class RpcComponent implements FrameHandler, RpcRegistry {
+    private final RpcEngine engine;
+    private final ServiceTracker<Object, Export> exported;
+    private final RpcStats jmx;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Authorizer authorizer;
+
+    @Activate
+    public RpcComponent(BundleContext context, RpcConfig config) throws InvalidSyntaxException {
+        this.engine = new RpcEngine(RpcSettings.of(config), () -> authorizer);
+        this.exported = new ServiceTracker<>(context, context.createFilter("(" + RpcConstants.SERVICE + "=*)"),
+                new ServiceTrackerCustomizer<>() {
+                    @Override
+                    public Export addingService(ServiceReference<Object> reference) {
+                        Object service = context.getService(reference);
+                        if (service == null) {
+                            return null;
+                        }
+                        Export export = new Export(service);
+                        export.handle = engine.addService(service, properties(reference), origin(reference));
+                        return export;
+                    }
+
+                    @Override
+                    public void modifiedService(ServiceReference<Object> reference, Export export) {
+                        // the name or the interfaces may have changed: withdraw and export again
+                        engine.removeService(export.handle);
+                        export.handle = engine.addService(export.service, properties(reference), origin(reference));
+                    }
+
+                    @Override
+                    public void removedService(ServiceReference<Object> reference, Export export) {
+                        engine.removeService(export.handle);
+                        context.ungetService(reference);
+                    }
+                });
+        exported.open(true);
+        this.jmx = RpcStats.register(this);
+    }
+
+    /** A tracked service and the engine's handle of its export (null when it could not be exported). */
+    private static final class Export {
+        final Object service;
+        volatile Object handle;
+
+        Export(Object service) {
+            this.service = service;
+        }
+    }
+
+    private static String origin(ServiceReference<?> reference) {
+        return reference.getBundle() == null ? "?" : reference.getBundle().getSymbolicName();
+    }
+
+    private static Map<String, Object> properties(ServiceReference<?> reference) {
+        Map<String, Object> properties = new HashMap<>();
+        for (String key : reference.getPropertyKeys()) {
+            properties.put(key, reference.getProperty(key));
+        }
+        return properties;
+    }
+
+    @Modified
+    void modified(RpcConfig config) {
+        engine.update(RpcSettings.of(config));
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (jmx != null) {
+            jmx.close();
+        }
+        exported.close();
+        engine.close();
+    }
+
+    @Override
+    public Set<FrameType> frameTypes() {
+        return engine.frameTypes();
+    }
+
+    @Override
+    public boolean nonBlocking() {
+        return engine.nonBlocking();
+    }
+
+    @Override
+    public void handle(Session session, Frame frame) {
+        engine.handle(session, frame);
+    }
+
+    @Override
+    public void sessionClosed(Session session) {
+        engine.sessionClosed(session);
+    }
+
+    @Override
+    public List<ServiceInfo> services() {
+        return engine.services();
+    }
+
+    @Override
+    public CompletableFuture<String> call(String method, String paramsJson, Duration timeout) {
+        return engine.call(method, paramsJson, timeout);
+    }
+
+    @Override
+    public List<MethodStats> stats() {
+        return engine.stats();
+    }
+}

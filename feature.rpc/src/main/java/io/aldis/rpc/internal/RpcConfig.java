@@ -1,0 +1,31 @@
+package io.aldis.rpc.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+/** Configuration {@code etc/io.aldis.feature.rpc.cfg}; every key may be changed while the node runs. */
+@ObjectClassDefinition(name = "Aldis RPC", description = "Limits and policies of remote method calls")
+public @interface RpcConfig {
+    @AttributeDefinition(description = "Threads that run OSGi service methods")
+    int workerThreads() default 16;
+
+    @AttributeDefinition(description = "Calls that may wait for a worker; beyond it calls are answered BUSY "
+            + "(takes effect when the feature restarts)")
+    int queueCapacity() default 1024;
+
+    @AttributeDefinition(description = "Calls one session may have in flight; beyond it calls are answered BUSY")
+    int maxCallsPerSession() default 256;
+
+    @AttributeDefinition(description = "Calls of one method that may be in flight at once, unless the service sets "
+            + "aldis.rpc.max.concurrency; beyond it calls are answered BUSY")
+    int maxConcurrentPerMethod() default 256;
+
+    @AttributeDefinition(description = "JSON fields that no parameter or record component declares",
+            options = {@Option(value = "reject", label = "Reject with INVALID_PARAMS"),
+                    @Option(value = "ignore", label = "Ignore")})
+    String unknownFields() default "reject";
+
+    @AttributeDefinition(description = "Deadline in milliseconds for calls that carry none; 0 for none")
+    int defaultTimeoutMillis() default 0;
+}
