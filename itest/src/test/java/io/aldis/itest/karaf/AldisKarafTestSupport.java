@@ -4,7 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.maven;
-import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+import org.ops4j.pax.exam.CoreOptions;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
@@ -43,7 +43,6 @@ import org.junit.After;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.karaf.options.LogLevelOption.LogLevel;
-import org.ops4j.pax.exam.options.MavenArtifactUrlReference;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Filter;
@@ -80,14 +79,18 @@ public abstract class AldisKarafTestSupport {
 
     @Configuration
     public Option[] config() {
-        // -Daldis.itest.distribution=<url> runs the tests against another build of the tar.gz.
-        String override = System.getProperty("aldis.itest.distribution", "");
-        MavenArtifactUrlReference distribution = maven("io.aldis", "aldis-distribution")
-                .type("tar.gz").versionAsInProject();
+        // -Daldis.itest.distribution=<url> runs the tests against another build of the tar.gz;
+        // otherwise the file Maven resolved for this build (the reactor's own output), and last
+        // the local repository.
+        String distribution = firstNonBlank(System.getProperty("aldis.itest.distribution"),
+                fileUrl(System.getProperty("aldis.itest.distribution.file")),
+                maven("io.aldis", "aldis-distribution").type("tar.gz").versionAsInProject().getURL());
+        String client = firstNonBlank(fileUrl(System.getProperty("aldis.itest.client.file")),
+                maven("io.aldis", "io.aldis.client").versionAsInProject().getURL());
         File unpack = new File(System.getProperty("aldis.itest.dir", "target"), "exam");
         List<Option> options = new ArrayList<>(Arrays.asList(
                 karafDistributionConfiguration()
-                        .frameworkUrl(override.isBlank() ? distribution.getURL() : override)
+                        .frameworkUrl(distribution)
                         .name("Aldis")
                         .unpackDirectory(unpack),
                 keepRuntimeFolder(),
@@ -104,7 +107,7 @@ public abstract class AldisKarafTestSupport {
                 // A user of the default JAAS realm, for PLAIN authentication.
                 editConfigurationFilePut("etc/users.properties", JAAS_USER, JAAS_PASSWORD + ",viewer"),
                 // The Java client, used by the tests as a remote application would.
-                mavenBundle("io.aldis", "io.aldis.client").versionAsInProject()));
+                CoreOptions.bundle(client)));
         String localRepository = System.getProperty("maven.repo.local");
         if (localRepository != null && !localRepository.isBlank()) {
             options.add(editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg",
@@ -112,6 +115,23 @@ public abstract class AldisKarafTestSupport {
         }
         options.addAll(Arrays.asList(extraOptions()));
         return options.toArray(new Option[0]);
+    }
+
+    private static String fileUrl(String path) {
+        if (path == null || path.isBlank() || path.startsWith("${")) {
+            return null;
+        }
+        File file = new File(path);
+        return file.isFile() ? file.toURI().toString() : null;
+    }
+
+    private static String firstNonBlank(String... candidates) {
+        for (String candidate : candidates) {
+            if (candidate != null && !candidate.isBlank()) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("no candidate");
     }
 
     /** Options a test class adds to the common ones. */
