@@ -90,12 +90,17 @@ final class HandlerRegistry {
         return mask;
     }
 
-    private static long maskOfName(String name) {
-        try {
-            return Capability.named(name.trim()).mask();
-        } catch (IllegalArgumentException unknown) {
-            return 0;
+    /** One name, or several separated by commas as a single string property allows. */
+    private static long maskOfName(String names) {
+        long mask = 0;
+        for (String name : names.split(",")) {
+            try {
+                mask |= Capability.named(name.trim()).mask();
+            } catch (IllegalArgumentException unknown) {
+                // A capability this node does not know is not announced.
+            }
         }
+        return mask;
     }
 
     private static int intProperty(Object value) {

@@ -1,0 +1,52 @@
+package io.aldis.node.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aldis.spi.auth.AuthenticatedUser;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ResumeTokensTest {
+    private final AuthThrottleTest.ManualClock clock = new AuthThrottleTest.ManualClock();
+    private final AuthenticatedUser alice = new AuthenticatedUser("alice", Set.of("user"), "SCRAM-SHA-256");
+
+    @Test
+    void tokensAreRandomAndLongEnough() {
+        ResumeTokens tokens = new ResumeTokens(clock, 60_000);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 1_000; i++) {
+            String token = tokens.issue(alice).token();
+            assertThat(Base64.getUrlDecoder().decode(token)).hasSize(32);
+            assertThat(seen.add(token)).isTrue();
+        }
+    }
+
+    @Test
+    void tokensExpire() {
+        ResumeTokens tokens = new ResumeTokens(clock, 60_000);
+        String token = tokens.issue(alice).token();
+        assertThat(tokens.validate(token)).map(g -> g.user().name()).contains("alice");
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(tokens.validate(token)).isEmpty();
+        assertThat(tokens.size()).isZero();
+    }
+
+    @Test
+    void tokensCanBeRevokedOneByOneOrPerUser() {
+        ResumeTokens tokens = new ResumeTokens(clock, 60_000);
+        String first = tokens.issue(alice).token();
+        String second = tokens.issue(alice).token();
+        String bobs = tokens.issue(new AuthenticatedUser("bob", Set.of(), "PLAIN")).token();
+        assertThat(tokens.revoke(first)).isTrue();
+        assertThat(tokens.validate(first)).isEmpty();
+        assertThat(tokens.validate(second)).isPresent();
+        assertThat(tokens.revokeUser("alice")).isEqualTo(1);
+        assertThat(tokens.validate(second)).isEmpty();
+        assertThat(tokens.validate(bobs)).isPresent();
+        assertThat(tokens.validate("")).isEmpty();
+        assertThat(tokens.validate("not-a-token")).isEmpty();
+    }
+}
