@@ -6,6 +6,7 @@ import io.aldis.node.core.internal.NodeSettings;
 import io.aldis.protocol.FrameType;
 import io.aldis.protocol.Ping;
 import io.aldis.protocol.Pong;
+import io.aldis.spi.transport.tls.TlsSettings;
 import io.aldis.transport.tcp.internal.TcpSettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +36,7 @@ class TlsTest {
         Path keyStore = dir.resolve("server.p12");
         trustStore = dir.resolve("trust.p12");
         Certificates.serverKeyStore(keyStore, trustStore, STORE_PASSWORD);
-        TcpSettings tls = TcpSettings.plain("tls", 0).withTls(new TcpSettings.TlsSettings(keyStore.toString(),
+        TcpSettings tls = TcpSettings.plain("tls", 0).withTls(new TlsSettings(keyStore.toString(),
                 STORE_PASSWORD, "PKCS12", "", "", "none", List.of("TLSv1.3", "TLSv1.2")));
         node = TestNode.start(NodeSettings.defaults(), tls);
     }

@@ -6,6 +6,7 @@ import io.aldis.protocol.codec.LengthPrefixedFrameDecoder;
 import io.aldis.protocol.codec.LengthPrefixedFrameEncoder;
 import io.aldis.spi.transport.ConnectionAcceptor;
 import io.aldis.spi.transport.Listener;
+import io.aldis.spi.transport.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -19,24 +20,12 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A Netty TCP listener: frames the byte stream with a 4-byte length prefix (optionally inside
@@ -65,7 +54,7 @@ public final class TcpServer implements Listener {
 
     /** Binds the listener; fails if the address is taken or the TLS material cannot be read. */
     public synchronized void start() throws Exception {
-        this.sslContext = settings.tls().enabled() ? sslContext(settings.tls()) : null;
+        this.sslContext = settings.tls().enabled() ? ServerTls.sslContext(settings.tls()) : null;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
                 .channel(NioServerSocketChannel.class)
@@ -132,39 +121,6 @@ public final class TcpServer implements Listener {
         channel.closeFuture().addListener(f -> open.decrementAndGet());
         connections.add(channel);
         acceptor.accept(connection);
-    }
-
-    static SslContext sslContext(TcpSettings.TlsSettings tls) throws GeneralSecurityException, IOException {
-        KeyStore keyStore = load(tls.keyStore(), tls.keyStoreType(), tls.keyStorePassword());
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keyStore, tls.keyStorePassword().toCharArray());
-        SslContextBuilder builder = SslContextBuilder.forServer(kmf)
-                .sslProvider(SslProvider.JDK)
-                .protocols(tls.protocols().toArray(String[]::new));
-        if (tls.trustStore() != null && !tls.trustStore().isBlank()) {
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(load(tls.trustStore(), tls.keyStoreType(), tls.trustStorePassword()));
-            builder.trustManager(tmf);
-        }
-        builder.clientAuth(switch (tls.clientAuth().toLowerCase(Locale.ROOT)) {
-            case "want" -> ClientAuth.OPTIONAL;
-            case "need" -> ClientAuth.REQUIRE;
-            case "none", "" -> ClientAuth.NONE;
-            default -> throw new IllegalArgumentException("tls.clientAuth must be none, want or need");
-        });
-        return builder.build();
-    }
-
-    private static KeyStore load(String file, String type, String password) throws GeneralSecurityException, IOException {
-        Path path = Path.of(file);
-        if (!path.isAbsolute() && System.getProperty("karaf.base") != null) {
-            path = Path.of(System.getProperty("karaf.base")).resolve(path);
-        }
-        KeyStore store = KeyStore.getInstance(type);
-        try (InputStream in = Files.newInputStream(path)) {
-            store.load(in, password.toCharArray());
-        }
-        return store;
     }
 
     // ---------------------------------------------------------------- Listener

@@ -1,21 +1,11 @@
 package io.aldis.transport.tcp.internal;
 
+import io.aldis.spi.transport.tls.TlsSettings;
 import java.util.List;
 
 /** A TCP listener's settings as plain values, so a listener can run without OSGi. */
 public record TcpSettings(String name, String host, int port, int maxConnections, int maxFrameSize, int ioThreads,
         TlsSettings tls) {
-
-    /** TLS settings; {@code keyStore} empty means plain TCP. */
-    public record TlsSettings(String keyStore, String keyStorePassword, String keyStoreType, String trustStore,
-            String trustStorePassword, String clientAuth, List<String> protocols) {
-        public static final TlsSettings NONE = new TlsSettings("", "", "PKCS12", "", "", "none",
-                List.of("TLSv1.3", "TLSv1.2"));
-
-        public boolean enabled() {
-            return keyStore != null && !keyStore.isBlank();
-        }
-    }
 
     public TcpSettings {
         if (port < 0 || port > 65_535) {
