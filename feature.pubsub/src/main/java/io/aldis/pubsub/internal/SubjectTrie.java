@@ -236,7 +236,9 @@ final class SubjectTrie<S extends SubjectTrie.Entry> {
 
     private void changed() {
         generation.incrementAndGet();
-        cache.clear();
+        if (!cache.isEmpty()) {
+            cache.clear();
+        }
     }
 
     private static Node step(Node node, String token) {
