@@ -24,6 +24,11 @@ final class ExportedMethod {
     ExportedMethod(Method method) {
         this.name = method.getName();
         this.method = method;
+        try {
+            method.setAccessible(true); // a public method of a non-public type is callable too
+        } catch (RuntimeException notOpen) {
+            // left to the normal access rules
+        }
         Parameter[] params = method.getParameters();
         Type[] generic = method.getGenericParameterTypes();
         this.parameterNames = new String[params.length];
