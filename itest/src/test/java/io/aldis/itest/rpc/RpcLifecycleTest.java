@@ -1,0 +1,162 @@
+package io.aldis.itest.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aldis.itest.node.LeakWatch;
+import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.RpcCancel;
+import io.aldis.rpc.api.RpcConstants;
+import io.aldis.rpc.internal.RpcSettings;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Deadlines, cancellation, concurrency limits and withdrawal, observed from the service's side too. */
+@ExtendWith(LeakWatch.class)
+class RpcLifecycleTest {
+    private RpcTestNode node;
+    private final Gate gate = new Gate();
+    private Object exported;
+
+    private Wire start(RpcSettings settings, Map<String, ?> properties) throws Exception {
+        node = new RpcTestNode(settings);
+        exported = node.export("gate", gate, properties, GateApi.class);
+        return node.login(RpcTestNode.ALICE);
+    }
+
+    private Wire start() throws Exception {
+        return start(RpcSettings.defaults(), Map.of());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        gate.open.countDown();
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void aDeadlineThatPassesInterruptsTheHandler() throws Exception {
+        try (Wire alice = start()) {
+            alice.call(1, "gate.hold", "[\"slow\"]", 200);
+            assertThat(alice.error(1).code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED.code());
+            assertThat(gate.awaitInterrupt()).isTrue();
+            assertThat(gate.interrupted).containsExactly("slow");
+        }
+    }
+
+    @Test
+    void aDeadlineCancelsTheFutureOfAnAsyncMethod() throws Exception {
+        try (Wire alice = start()) {
+            alice.call(1, "gate.later", "[\"async\"]", 200);
+            assertThat(alice.error(1).code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED.code());
+            assertThat(gate.awaitCancellation()).isTrue();
+            assertThat(gate.futures.get("async").isCancelled()).isTrue();
+        }
+    }
+
+    @Test
+    void anExplicitCancelAnswersCancelledAndInterruptsTheHandler() throws Exception {
+        try (Wire alice = start()) {
+            alice.call(5, "gate.hold", "[\"c\"]", 0);
+            gate.awaitEntered(1);
+            alice.send(new RpcCancel(5));
+            assertThat(alice.error(5).code()).isEqualTo(ErrorCode.CANCELLED.code());
+            assertThat(gate.awaitInterrupt()).isTrue();
+            assertThat(gate.interrupted).containsExactly("c");
+            // the call id is free again
+            alice.call(5, "gate.quick", "[\"again\"]", 0);
+            assertThat(alice.result(5)).isEqualTo("\"again\"");
+        }
+    }
+
+    @Test
+    void aSlowCallDoesNotHoldUpTheSessionsOtherCalls() throws Exception {
+        try (Wire alice = start()) {
+            alice.call(1, "gate.hold", "[\"first\"]", 0);
+            gate.awaitEntered(1);
+            alice.call(2, "gate.quick", "[\"second\"]", 0);
+            assertThat(alice.result(2)).isEqualTo("\"second\"");
+            gate.open.countDown();
+            assertThat(alice.result(1)).isEqualTo("\"first\"");
+        }
+    }
+
+    @Test
+    void aMethodAtItsConcurrencyLimitAnswersBusy() throws Exception {
+        try (Wire alice = start(RpcSettings.defaults(), Map.of(RpcConstants.MAX_CONCURRENCY, 2))) {
+            alice.call(1, "gate.hold", "[\"a\"]", 0);
+            alice.call(2, "gate.hold", "[\"b\"]", 0);
+            gate.awaitEntered(2);
+            alice.call(3, "gate.hold", "[\"c\"]", 0);
+            assertThat(alice.error(3).code()).isEqualTo(ErrorCode.BUSY.code());
+            alice.call(4, "gate.quick", "[\"other method\"]", 0);
+            assertThat(alice.result(4)).isEqualTo("\"other method\"");
+            gate.open.countDown();
+            assertThat(alice.result(1)).isEqualTo("\"a\"");
+            assertThat(alice.result(2)).isEqualTo("\"b\"");
+            alice.call(5, "gate.hold", "[\"d\"]", 0);
+            assertThat(alice.result(5)).isEqualTo("\"d\"");
+        }
+    }
+
+    @Test
+    void aSessionAtItsCallLimitAnswersBusyWhileOthersGoOn() throws Exception {
+        try (Wire alice = start(RpcSettings.defaults().withMaxCallsPerSession(2), Map.of());
+                Wire bob = node.login(RpcTestNode.BOB)) {
+            alice.call(1, "gate.hold", "[\"a\"]", 0);
+            alice.call(2, "gate.hold", "[\"b\"]", 0);
+            gate.awaitEntered(2);
+            alice.call(3, "gate.quick", "[\"c\"]", 0);
+            assertThat(alice.error(3).code()).isEqualTo(ErrorCode.BUSY.code());
+            bob.call(1, "gate.quick", "[\"bob\"]", 0);
+            assertThat(bob.result(1)).isEqualTo("\"bob\"");
+            gate.open.countDown();
+            assertThat(alice.result(1)).isEqualTo("\"a\"");
+            assertThat(alice.result(2)).isEqualTo("\"b\"");
+        }
+    }
+
+    @Test
+    void saturatedWorkersAnswerBusyInsteadOfQueueingWithoutBound() throws Exception {
+        RpcSettings tiny = new RpcSettings(1, 1, 256, 256, true, 0);
+        try (Wire alice = start(tiny, Map.of())) {
+            alice.call(1, "gate.hold", "[\"running\"]", 0);
+            gate.awaitEntered(1);
+            alice.call(2, "gate.hold", "[\"queued\"]", 0);
+            alice.call(3, "gate.hold", "[\"refused\"]", 0);
+            assertThat(alice.error(3).code()).isEqualTo(ErrorCode.BUSY.code());
+            gate.open.countDown();
+            assertThat(alice.result(1)).isEqualTo("\"running\"");
+            assertThat(alice.result(2)).isEqualTo("\"queued\"");
+        }
+    }
+
+    @Test
+    void aServiceWithdrawnMidCallFailsItsCallsAndIsGoneForNewOnes() throws Exception {
+        try (Wire alice = start()) {
+            alice.call(1, "gate.hold", "[\"in flight\"]", 0);
+            gate.awaitEntered(1);
+            node.rpc.removeService(exported);
+            assertThat(alice.error(1).code()).isEqualTo(ErrorCode.PROVIDER_GONE.code());
+            assertThat(gate.awaitInterrupt()).isTrue();
+            alice.call(2, "gate.quick", "[\"x\"]", 0);
+            assertThat(alice.error(2).code()).isEqualTo(ErrorCode.METHOD_NOT_FOUND.code());
+            exported = node.export("gate", gate, GateApi.class);
+            alice.call(3, "gate.quick", "[\"back\"]", 0);
+            assertThat(alice.result(3)).isEqualTo("\"back\"");
+        }
+    }
+
+    @Test
+    void aCallerThatDisconnectsHasItsCallsCancelled() throws Exception {
+        Wire alice = start();
+        alice.call(1, "gate.hold", "[\"orphan\"]", 0);
+        gate.awaitEntered(1);
+        alice.close();
+        assertThat(gate.awaitInterrupt()).isTrue();
+        assertThat(gate.interrupted).containsExactly("orphan");
+    }
+}
