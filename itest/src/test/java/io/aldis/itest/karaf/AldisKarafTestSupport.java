@@ -261,6 +261,22 @@ public abstract class AldisKarafTestSupport {
         await("port " + port + " accepting connections", WAIT, () -> accepts(port));
     }
 
+    /** Ports that never opened in this container: later tests fail at once instead of waiting again. */
+    private static final java.util.Set<Integer> NEVER_OPENED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Waits for the node's listener on the port, once per container. */
+    protected static void awaitListener(int port) {
+        if (NEVER_OPENED.contains(port)) {
+            fail("port " + port + " did not accept connections in an earlier test of this container");
+        }
+        try {
+            awaitPortOpen(port);
+        } catch (AssertionError e) {
+            NEVER_OPENED.add(port);
+            throw e;
+        }
+    }
+
     protected static void awaitPortClosed(int port) {
         await("port " + port + " refusing connections", WAIT, () -> !accepts(port));
     }

@@ -55,7 +55,7 @@ public class NodeFeaturesIT extends AldisKarafTestSupport {
     @Before
     public void nodeIsUp() {
         awaitAldisBundlesActive();
-        awaitPortOpen(DEFAULT_PORT);
+        awaitListener(DEFAULT_PORT);
     }
 
     @Test

@@ -38,7 +38,7 @@ public class NodeSessionsIT extends AldisKarafTestSupport {
     public void nodeIsUp() {
         awaitAldisBundlesActive();
         awaitService(SessionRegistry.class, "", WAIT);
-        awaitPortOpen(DEFAULT_PORT);
+        awaitListener(DEFAULT_PORT);
     }
 
     @Test
