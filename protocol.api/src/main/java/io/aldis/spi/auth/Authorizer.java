@@ -12,6 +12,15 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@code subscribe} on subjects; {@value #RPC} with {@code call} and {@code provide} on
  * {@code service.method} names; {@value #FILES} with {@code read}, {@code write} and {@code list} on
  * paths relative to the storage root.
+ *
+ * <p>Resources and patterns per domain: a subject is dot-separated tokens, and a subject pattern
+ * uses {@code *} for one token and {@code >}, as the last token, for one or more. An RPC name is
+ * {@code service.method}, the method being the last token (service names may contain dots). A path
+ * is '/'-separated and relative to the storage root, the root itself being the empty path;
+ * features hand over normalized paths, and the authorization feature allows no path with an
+ * empty, {@code .} or {@code ..} segment, a leading '/' or a backslash.
+ * Subjects that begin with {@code $sys} are reserved for system events: a grant on patterns that
+ * begin with a wildcard does not reach them.
  */
 @ProviderType
 public interface Authorizer {
@@ -30,8 +39,11 @@ public interface Authorizer {
 
     /**
      * Whether {@code user} may do {@code action} on every resource a pattern can match (a
-     * wildcard subscription, say). Answers false when only some of them are allowed; the
-     * feature then checks each concrete resource with {@link #permits}.
+     * wildcard subscription, say). Answers false when only some of them are allowed, and may
+     * answer false when it cannot tell; it answers true only if {@link #permits} would allow every
+     * resource the pattern matches, where a wildcard first token of a subject pattern is taken to
+     * reach reserved {@code $sys} subjects too. After false the feature checks each concrete
+     * resource with {@link #permits}.
      */
     boolean permitsAll(AuthenticatedUser user, String domain, String pattern, String action);
 

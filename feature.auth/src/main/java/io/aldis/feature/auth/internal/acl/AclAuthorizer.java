@@ -1,0 +1,274 @@
+package io.aldis.feature.auth.internal.acl;
+
+import io.aldis.spi.auth.AuthenticatedUser;
+import io.aldis.spi.auth.Authorizer;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The node's permission model: an ordered list of allow and deny rules, read from the
+ * configuration {@value #PID}. The rules are tried in the order of their numbers and the first
+ * rule that concerns the user, the domain and the action and whose pattern matches the resource
+ * decides; when none does, the answer is no.
+ *
+ * <p>{@link #permits} is meant for hot paths: patterns are compiled when the configuration is
+ * read, each user's applicable rules are sorted into a table per (domain, action) once and kept
+ * in a bounded cache, and matching allocates nothing. A configuration change replaces the rules
+ * and the cache at once.
+ */
+// Immediate, so that a bad rule is reported when the configuration is read, not at first use.
+@Component(service = {Authorizer.class, AclAuthorizer.class}, configurationPid = AclAuthorizer.PID, immediate = true)
+@Designate(ocd = AclAuthorizer.Config.class)
+public final class AclAuthorizer implements Authorizer {
+    /** The configuration PID. */
+    public static final String PID = "io.aldis.auth.acl";
+
+    /** The rules in force when the configuration has no {@code rule.*} entry. */
+    public static final Map<String, String> DEFAULT_RULES;
+
+    static {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        defaults.put("rule.10", "allow role:admin * * >");
+        defaults.put("rule.20", "allow role:admin pubsub * $sys.>");
+        defaults.put("rule.30", "allow * pubsub publish,subscribe >");
+        defaults.put("rule.40", "allow * rpc call,provide >");
+        defaults.put("rule.50", "allow * files read,write,list >");
+        DEFAULT_RULES = java.util.Collections.unmodifiableMap(defaults);
+    }
+
+    static final int DEFAULT_CACHE_SIZE = 1024;
+
+    private static final System.Logger LOG = System.getLogger(AclAuthorizer.class.getName());
+    private static final Entry[] NONE = new Entry[0];
+
+    /** Configuration of the access-control list; the rules themselves are the rule.* entries. */
+    @ObjectClassDefinition(name = "Aldis access control",
+            description = "Allow and deny rules: rule.<number> = <allow|deny> <principal> <domain> <actions> <pattern>, "
+                    + "tried in the order of their numbers; the first that matches decides.")
+    public @interface Config {
+        @AttributeDefinition(name = "Cache size",
+                description = "How many users' rule tables are kept; 0 computes them on every check.")
+        int cache_size() default DEFAULT_CACHE_SIZE;
+    }
+
+    private volatile Acl acl;
+
+    @Activate
+    public AclAuthorizer(Config config, Map<String, Object> properties) {
+        this(config.cache_size(), properties);
+    }
+
+    /**
+     * Builds an authorizer outside OSGi.
+     *
+     * @param cacheSize  how many users' rule tables to keep
+     * @param properties the configuration; its {@code rule.*} entries are the rules
+     */
+    public AclAuthorizer(int cacheSize, Map<String, ?> properties) {
+        this.acl = Acl.load(cacheSize, properties);
+    }
+
+    @Modified
+    void modified(Config config, Map<String, Object> properties) {
+        update(config.cache_size(), properties);
+    }
+
+    /** Replaces the rules (and forgets every cached table). */
+    public void update(int cacheSize, Map<String, ?> properties) {
+        this.acl = Acl.load(cacheSize, properties);
+    }
+
+    /** The rules in evaluation order. */
+    public List<AclRule> rules() {
+        return acl.rules;
+    }
+
+    /** Whether the built-in defaults are in force, because the configuration has no rule. */
+    public boolean usingDefaults() {
+        return acl.defaults;
+    }
+
+    /** The rules that were skipped, each as {@code key: reason}. */
+    public List<String> problems() {
+        return acl.problems;
+    }
+
+    @Override
+    public boolean permits(AuthenticatedUser user, String domain, String resource, String action) {
+        if (user == null || domain == null || resource == null || action == null) {
+            return false;
+        }
+        AclDomain d = AclDomain.of(domain);
+        if (d == null) {
+            return false;
+        }
+        if (d == AclDomain.PUBSUB && SubjectPattern.isPattern(resource)) {
+            // A wildcard passed as a subject is judged as the pattern it is.
+            return permitsAll(user, domain, resource, action);
+        }
+        AclRule rule = decide(acl, user, d, resource, action);
+        return rule != null && rule.allow();
+    }
+
+    /**
+     * The rule that decides a concrete request, or null when no rule matches (and the request is
+     * denied). A pub/sub subject with wildcards is matched token by token as if it were concrete.
+     */
+    public AclRule decidingRule(AuthenticatedUser user, String domain, String resource, String action) {
+        AclDomain d = AclDomain.of(domain);
+        return d == null ? null : decide(acl, user, d, resource, action);
+    }
+
+    private static AclRule decide(Acl acl, AuthenticatedUser user, AclDomain d, String resource, String action) {
+        for (Entry entry : acl.entries(user, d, action)) {
+            if (entry.pattern.matches(resource)) {
+                return entry.rule;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * True only when every resource the pattern can match is allowed: the rules are walked in
+     * order; a deny rule that may overlap the pattern answers false, an allow rule that covers
+     * it answers true (every earlier rule that overlapped it was an allow), and rules that do not
+     * overlap it are passed over. Reaching the end answers false.
+     */
+    @Override
+    public boolean permitsAll(AuthenticatedUser user, String domain, String pattern, String action) {
+        if (user == null || domain == null || pattern == null || action == null) {
+            return false;
+        }
+        AclDomain d = AclDomain.of(domain);
+        if (d == null) {
+            return false;
+        }
+        ResourcePattern requested;
+        try {
+            requested = d.compile(pattern);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        for (Entry entry : acl.entries(user, d, action)) {
+            if (!entry.pattern.overlaps(requested)) {
+                continue;
+            }
+            if (!entry.rule.allow()) {
+                return false;
+            }
+            if (entry.pattern.covers(requested)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A rule together with its pattern in one domain. */
+    private static final class Entry {
+        final AclRule rule;
+        final ResourcePattern pattern;
+
+        Entry(AclRule rule, ResourcePattern pattern) {
+            this.rule = rule;
+            this.pattern = pattern;
+        }
+    }
+
+    /** One configuration: the rules, what was skipped, and the per-user tables built from them. */
+    private static final class Acl {
+        final List<AclRule> rules;
+        final List<String> problems;
+        final boolean defaults;
+        final int cacheSize;
+        final ConcurrentHashMap<AuthenticatedUser, Entry[][]> cache = new ConcurrentHashMap<>();
+
+        private Acl(List<AclRule> rules, List<String> problems, boolean defaults, int cacheSize) {
+            this.rules = rules;
+            this.problems = problems;
+            this.defaults = defaults;
+            this.cacheSize = Math.max(0, cacheSize);
+        }
+
+        static Acl load(int cacheSize, Map<String, ?> properties) {
+            Map<String, Object> configured = new LinkedHashMap<>();
+            if (properties != null) {
+                properties.forEach((key, value) -> {
+                    if (AclRule.isRuleKey(key)) {
+                        configured.put(key, value);
+                    }
+                });
+            }
+            boolean defaults = configured.isEmpty();
+            if (defaults) {
+                configured.putAll(DEFAULT_RULES);
+            }
+            List<AclRule> rules = new ArrayList<>();
+            List<String> problems = new ArrayList<>();
+            for (Map.Entry<String, Object> line : configured.entrySet()) {
+                try {
+                    if (!(line.getValue() instanceof String)) {
+                        throw new IllegalArgumentException("value must be a single string");
+                    }
+                    rules.add(AclRule.parse(line.getKey(), (String) line.getValue()));
+                } catch (IllegalArgumentException e) {
+                    problems.add(line.getKey() + ": " + e.getMessage());
+                    LOG.log(Level.ERROR, "Skipping {0} of {1}: {2}", line.getKey(), PID, e.getMessage());
+                }
+            }
+            rules.sort(Comparator.comparingInt(AclRule::number).thenComparing(AclRule::key));
+            problems.sort(null);
+            if (defaults) {
+                LOG.log(Level.INFO, "No rule in {0}; using the built-in defaults", PID);
+            } else {
+                LOG.log(Level.INFO, "{0}: {1} rules in force, {2} skipped", PID, rules.size(), problems.size());
+            }
+            return new Acl(List.copyOf(rules), List.copyOf(problems), defaults, cacheSize);
+        }
+
+        /** The rules for this user, domain and action, in order, each with its compiled pattern. */
+        Entry[] entries(AuthenticatedUser user, AclDomain d, String action) {
+            int pair = d.pair(action);
+            if (pair < 0) {
+                return build(user, d, action); // an action no rule names explicitly: rare, not cached
+            }
+            Entry[][] tables = cache.get(user);
+            if (tables == null) {
+                tables = new Entry[AclDomain.PAIRS][];
+                for (AclDomain each : AclDomain.values()) {
+                    for (String a : each.actions()) {
+                        tables[each.pair(a)] = build(user, each, a);
+                    }
+                }
+                if (cacheSize > 0) {
+                    if (cache.size() >= cacheSize) {
+                        cache.clear();
+                    }
+                    cache.put(user, tables);
+                }
+            }
+            return tables[pair];
+        }
+
+        private Entry[] build(AuthenticatedUser user, AclDomain d, String action) {
+            List<Entry> entries = new ArrayList<>();
+            for (AclRule rule : rules) {
+                ResourcePattern pattern = rule.patternFor(d);
+                if (pattern != null && rule.coversAction(action) && rule.concerns(user)) {
+                    entries.add(new Entry(rule, pattern));
+                }
+            }
+            return entries.isEmpty() ? NONE : entries.toArray(NONE);
+        }
+    }
+}

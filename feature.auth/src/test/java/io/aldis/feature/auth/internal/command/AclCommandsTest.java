@@ -1,0 +1,116 @@
+package io.aldis.feature.auth.internal.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aldis.feature.auth.internal.CredentialStore;
+import io.aldis.feature.auth.internal.acl.AclAuthorizer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AclCommandsTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream oldOut;
+    private PrintStream oldErr;
+
+    @BeforeEach
+    void capture() {
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+    }
+
+    private String printed() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void listShowsRulesInEvaluationOrderAndWhatWasSkipped() {
+        AclListCommand list = new AclListCommand();
+        list.authorizer = new AclAuthorizer(8, Map.of(
+                "rule.100", "deny * pubsub publish orders.secret",
+                "rule.20", "allow role:ops rpc call,provide calculator.*",
+                "rule.30", "allow nobody pubsub publish x"));
+        list.execute();
+        String shown = printed();
+        assertThat(shown).contains("Rule").contains("Effect").contains("Principal").contains("Pattern");
+        assertThat(shown).containsPattern("rule\\.20\\s+\\|\\s+allow\\s+\\|\\s+role:ops\\s+\\|\\s+rpc\\s+\\|\\s+"
+                + "call,provide\\s+\\|\\s+calculator\\.\\*");
+        assertThat(shown.indexOf("rule.20")).isLessThan(shown.indexOf("rule.100"));
+        assertThat(shown).doesNotContain("Built-in defaults").contains("Anything no rule matches is denied.");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Skipped rule.30: principal must be");
+    }
+
+    @Test
+    void listSaysWhenTheDefaultsAreInForce() {
+        AclListCommand list = new AclListCommand();
+        list.authorizer = new AclAuthorizer(8, Map.of());
+        list.execute();
+        assertThat(printed()).contains("rule.50").contains("$sys.>").contains("Built-in defaults");
+    }
+
+    private AclCheckCommand check(AclAuthorizer acl, CredentialStore store, String who, String domain, String action,
+            String resource, String... roles) {
+        AclCheckCommand check = new AclCheckCommand();
+        check.authorizer = acl;
+        check.store = store;
+        check.who = who;
+        check.domain = domain;
+        check.action = action;
+        check.resource = resource;
+        check.roles = roles.length == 0 ? null : List.of(roles);
+        return check;
+    }
+
+    @Test
+    void checkNamesTheDecidingRule() {
+        AclAuthorizer acl = new AclAuthorizer(8, Map.of());
+        check(acl, null, "bob", "pubsub", "publish", "orders.new").execute();
+        check(acl, null, "bob", "pubsub", "subscribe", "$sys.sessions.opened").execute();
+        check(acl, null, "role:admin", "pubsub", "subscribe", "$sys.sessions.opened").execute();
+        check(acl, null, "user:carol", "pubsub", "subscribe", "$sys.x", "admin").execute();
+        assertThat(printed().lines()).containsExactly(
+                "allowed: user bob publish pubsub orders.new by rule.30 = allow * pubsub publish,subscribe >",
+                "denied: user bob subscribe pubsub $sys.sessions.opened (no rule matches)",
+                "allowed: roles admin subscribe pubsub $sys.sessions.opened by rule.20 = allow role:admin pubsub * $sys.>",
+                "allowed: user carol (roles admin) subscribe pubsub $sys.x by rule.20 = allow role:admin pubsub * $sys.>");
+    }
+
+    @Test
+    void checkTakesTheRolesOfAStoredUserAndJudgesWildcardSubjectsAsPatterns() {
+        CredentialStore store = new CredentialStore(dir.resolve("users.properties"), 4096, false);
+        store.add("dora", "pw".toCharArray(), Set.of("ops"));
+        AclAuthorizer acl = new AclAuthorizer(8, Map.of(
+                "rule.1", "deny * pubsub subscribe orders.secret",
+                "rule.2", "allow role:ops pubsub subscribe orders.>"));
+        check(acl, store, "dora", "pubsub", "subscribe", "orders.new").execute();
+        check(acl, store, "dora", "pubsub", "subscribe", "orders.*").execute();
+        check(acl, store, "dora", "pubsub", "subscribe", "orders.new.>").execute();
+        check(acl, store, "dora", "mqtt", "subscribe", "x").execute();
+        assertThat(printed().lines()).containsExactly(
+                "allowed: user dora (roles ops) subscribe pubsub orders.new by rule.2 = allow role:ops pubsub subscribe orders.>",
+                "not allowed on every matching subject: user dora (roles ops) subscribe pubsub orders.* "
+                        + "(each subject is then checked on its own)",
+                "allowed: user dora (roles ops) subscribe pubsub orders.new.> (every matching subject)");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Error: domain must be pubsub, rpc or files.");
+    }
+}
