@@ -22,7 +22,6 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -130,24 +129,6 @@ final class Wire implements AutoCloseable {
             throw new AssertionError("call " + callId + " succeeded: " + new String(r.result(), StandardCharsets.UTF_8));
         }
         return (RpcError) f;
-    }
-
-    /** Whether a frame matching {@code wanted} arrives within {@code millis}; others are kept. */
-    boolean arrivesWithin(Predicate<Frame> wanted, int millis) throws IOException {
-        for (Frame f : kept) {
-            if (wanted.test(f)) {
-                return true;
-            }
-        }
-        socket.setSoTimeout(millis);
-        try {
-            next(wanted);
-            return true;
-        } catch (SocketTimeoutException none) {
-            return false;
-        } finally {
-            socket.setSoTimeout(10_000);
-        }
     }
 
     ConnectAck connect() throws IOException {
