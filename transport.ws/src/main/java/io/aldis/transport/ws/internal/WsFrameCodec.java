@@ -1,0 +1,56 @@
+package io.aldis.transport.ws.internal;
+
+import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.Frame;
+import io.aldis.protocol.ProtocolException;
+import io.aldis.protocol.codec.DecodeFailure;
+import io.aldis.protocol.codec.FrameCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToMessageCodec;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.util.List;
+
+/**
+ * One protocol frame per WebSocket message. Inbound, each complete binary message (fragments are
+ * joined in front of this handler) is decoded into exactly one {@link Frame}; a text message or
+ * bytes that are not a frame become a {@link DecodeFailure}, which the node answers with ERROR.
+ * Outbound, each {@link Frame} becomes one binary message.
+ *
+ * <p>Message boundaries survive a bad message here, unlike on TCP, so only an unknown frame type
+ * is passed on as non-fatal (as on TCP); a text message or a malformed frame means the peer does
+ * not speak the protocol, and is fatal.
+ */
+final class WsFrameCodec extends MessageToMessageCodec<WebSocketFrame, Frame> {
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, WebSocketFrame message, List<Object> out) {
+        if (!(message instanceof BinaryWebSocketFrame)) {
+            out.add(new DecodeFailure(ErrorCode.PROTOCOL_ERROR, "only binary WebSocket messages carry frames; got "
+                    + message.getClass().getSimpleName(), true));
+            return;
+        }
+        ByteBuf content = message.content();
+        try {
+            out.add(FrameCodec.decode(content));
+        } catch (ProtocolException e) {
+            out.add(new DecodeFailure(e.code(), e.getMessage(), e.code() != ErrorCode.UNKNOWN_FRAME_TYPE));
+        } catch (RuntimeException e) {
+            // FrameCodec promises only ProtocolException; keep this handler's promise regardless.
+            out.add(new DecodeFailure(ErrorCode.MALFORMED_FRAME, "undecodable frame: " + e, true));
+        }
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, Frame frame, List<Object> out) {
+        ByteBuf buf = ctx.alloc().buffer();
+        try {
+            FrameCodec.encode(frame, buf);
+        } catch (RuntimeException e) {
+            buf.release();
+            throw e;
+        }
+        out.add(new BinaryWebSocketFrame(buf));
+    }
+}

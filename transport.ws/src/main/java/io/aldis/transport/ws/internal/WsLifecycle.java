@@ -1,0 +1,141 @@
+package io.aldis.transport.ws.internal;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The WebSocket side of a connection's life, placed after the message aggregator. It opens the
+ * connection to its {@link WsEndpoint} once the handshake is complete, sends WebSocket pings,
+ * closes a client that stays silent for the timeout, and makes sure every close of an upgraded
+ * connection sends exactly one close frame with a fitting status:
+ *
+ * <ul>
+ *   <li>1002/1007/1009 from Netty's decoder and UTF-8 validator, which write them themselves on a
+ *       protocol violation (this handler only notes that a close frame went out);</li>
+ *   <li>1009 when a fragmented message grows past the maximum size;</li>
+ *   <li>the peer's own status echoed when the peer starts the close handshake (Netty);</li>
+ *   <li>1001 when the listener stops, 1000 for every other close (the node ends the session, the
+ *       client timeout).</li>
+ * </ul>
+ */
+final class WsLifecycle extends ChannelDuplexHandler {
+    private static final System.Logger LOG = System.getLogger("io.aldis.transport.ws");
+
+    private final WsConnection connection;
+    private final WsEndpoint endpoint;
+    private final long pingIntervalMillis;
+    private final long clientTimeoutMillis;
+    private final BooleanSupplier stopping;
+    private boolean open;
+    private boolean closeFrameSent;
+    private ScheduledFuture<?> pings;
+
+    WsLifecycle(WsConnection connection, WsEndpoint endpoint, long pingIntervalMillis, long clientTimeoutMillis,
+            BooleanSupplier stopping) {
+        this.connection = connection;
+        this.endpoint = endpoint;
+        this.pingIntervalMillis = pingIntervalMillis;
+        this.clientTimeoutMillis = clientTimeoutMillis;
+        this.stopping = stopping;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof HandshakeComplete) {
+            open = true;
+            if (pingIntervalMillis > 0) {
+                pings = ctx.executor().scheduleAtFixedRate(() -> ping(ctx), pingIntervalMillis, pingIntervalMillis,
+                        TimeUnit.MILLISECONDS);
+            }
+            endpoint.open(connection);
+            return;
+        }
+        if (evt instanceof IdleStateEvent) {
+            // Only the client-timeout handler at the head of the pipeline fires these this far:
+            // nothing at all was read for the timeout, not even a pong.
+            LOG.log(System.Logger.Level.DEBUG, () -> "Closing silent WebSocket client " + ctx.channel().remoteAddress());
+            close(ctx, WebSocketCloseStatus.NORMAL_CLOSURE.code(),
+                    "client timeout: nothing received for " + clientTimeoutMillis + " ms");
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    private void ping(ChannelHandlerContext ctx) {
+        if (!closeFrameSent && ctx.channel().isActive()) {
+            ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.copyLong(System.nanoTime())));
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof CorruptedWebSocketFrameException) {
+            // The decoder or the UTF-8 validator has written its close frame already; Netty closes.
+            closeFrameSent = true;
+            LOG.log(System.Logger.Level.DEBUG, () -> "WebSocket protocol violation from "
+                    + ctx.channel().remoteAddress() + ": " + cause.getMessage());
+            return;
+        }
+        if (cause instanceof TooLongFrameException && open) {
+            close(ctx, WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), "message larger than "
+                    + connection.maxFrameSize() + " bytes");
+            return;
+        }
+        if (open) {
+            ctx.fireExceptionCaught(cause); // the node's session decides
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, () -> "Closing WebSocket connection before the upgrade: " + cause);
+            ctx.close();
+        }
+    }
+
+    private void close(ChannelHandlerContext ctx, int status, String reason) {
+        if (!open || closeFrameSent) {
+            ctx.close();
+            return;
+        }
+        closeFrameSent = true;
+        ctx.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(f -> ctx.close());
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        if (msg instanceof CloseWebSocketFrame) {
+            closeFrameSent = true;
+        }
+        super.write(ctx, msg, promise);
+    }
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
+        if (!open || closeFrameSent || !ctx.channel().isActive()) {
+            super.close(ctx, promise);
+            return;
+        }
+        closeFrameSent = true;
+        CloseWebSocketFrame frame = stopping.getAsBoolean()
+                ? new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE)
+                : new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE);
+        ctx.writeAndFlush(frame).addListener(f -> ctx.close(promise));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (pings != null) {
+            pings.cancel(false);
+        }
+        super.channelInactive(ctx);
+    }
+}

@@ -1,0 +1,68 @@
+package io.aldis.transport.ws.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * One WebSocket listener, factory PID {@code io.aldis.transport.ws}: each file
+ * {@code etc/io.aldis.transport.ws-<name>.cfg} runs a listener. Editing the file rebinds it.
+ */
+@ObjectClassDefinition(name = "Aldis WebSocket listener",
+        description = "A WebSocket (ws or wss) listener of the node: HTTP upgrade on a path, one frame per binary message")
+public @interface WsListenerConfig {
+    @AttributeDefinition(description = "Listener name shown by aldis:listener-list")
+    String name() default "default";
+
+    @AttributeDefinition(description = "Address to bind; 127.0.0.1 keeps the node local, 0.0.0.0 opens it to the network")
+    String host() default "127.0.0.1";
+
+    @AttributeDefinition(description = "TCP port; 0 picks a free one")
+    int port() default WsSettings.DEFAULT_PORT;
+
+    @AttributeDefinition(description = "HTTP path of the WebSocket endpoint")
+    String path() default WsSettings.DEFAULT_PATH;
+
+    @AttributeDefinition(description = "WebSocket subprotocol a client must offer; handshakes without it get HTTP 400")
+    String subprotocol() default WsSettings.SUBPROTOCOL;
+
+    @AttributeDefinition(description = "Origins allowed to open a WebSocket: empty = requests without an Origin header "
+            + "and origins of the same host and port only; a list = exactly those origins (comma separated); * = any")
+    String[] allowedOrigins() default {};
+
+    @AttributeDefinition(description = "Connections accepted at once; more get HTTP 503")
+    int maxConnections() default 10_000;
+
+    @AttributeDefinition(description = "Largest WebSocket message, and so largest frame, in bytes; larger ones close with 1009")
+    int maxFrameSize() default 1_048_576;
+
+    @AttributeDefinition(description = "Interval of WebSocket ping frames in milliseconds (0 = no pings)")
+    long pingIntervalMillis() default 20_000;
+
+    @AttributeDefinition(description = "A client that sends nothing, not even a pong, for this many milliseconds is closed (0 = never)")
+    long clientTimeoutMillis() default 60_000;
+
+    @AttributeDefinition(description = "Network threads (0 = two per core)")
+    int ioThreads() default 0;
+
+    @AttributeDefinition(name = "tls.keyStore", description = "Key store (PKCS12 or JKS) with the server key; wss is on when set")
+    String tls_keyStore() default "";
+
+    @AttributeDefinition(name = "tls.keyStorePassword", type = AttributeType.PASSWORD)
+    String tls_keyStorePassword() default "";
+
+    @AttributeDefinition(name = "tls.keyStoreType")
+    String tls_keyStoreType() default "PKCS12";
+
+    @AttributeDefinition(name = "tls.trustStore", description = "Trust store for client certificates")
+    String tls_trustStore() default "";
+
+    @AttributeDefinition(name = "tls.trustStorePassword", type = AttributeType.PASSWORD)
+    String tls_trustStorePassword() default "";
+
+    @AttributeDefinition(name = "tls.clientAuth", description = "Client certificates: none, want or need")
+    String tls_clientAuth() default "none";
+
+    @AttributeDefinition(name = "tls.protocols", description = "TLS protocol versions allowed")
+    String[] tls_protocols() default {"TLSv1.3", "TLSv1.2"};
+}

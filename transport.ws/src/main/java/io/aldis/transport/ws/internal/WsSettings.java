@@ -1,0 +1,116 @@
+package io.aldis.transport.ws.internal;
+
+import io.aldis.spi.transport.tls.TlsSettings;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A WebSocket listener's settings as plain values, so a listener can run without OSGi.
+ *
+ * @param subprotocol the subprotocol a client must offer, or the empty string to accept
+ *        handshakes without one (only the conformance echo server does that)
+ * @param allowedOrigins empty: no Origin header or a same-host origin; otherwise the exact
+ *        origins allowed, or {@code *} for any
+ */
+public record WsSettings(String name, String host, int port, String path, String subprotocol,
+        List<String> allowedOrigins, int maxConnections, int maxFrameSize, long pingIntervalMillis,
+        long clientTimeoutMillis, int ioThreads, TlsSettings tls) {
+
+    public static final int DEFAULT_PORT = 7441;
+    public static final String DEFAULT_PATH = "/aldis";
+    /** The subprotocol name of Aldis protocol v1 over WebSocket. */
+    public static final String SUBPROTOCOL = "aldis.v1";
+
+    public WsSettings {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0..65535, was " + port);
+        }
+        if (path == null || !path.startsWith("/") || path.contains("?") || path.contains("#")) {
+            throw new IllegalArgumentException("path must start with / and have no query, was " + path);
+        }
+        if (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        subprotocol = subprotocol == null ? "" : subprotocol.trim();
+        allowedOrigins = normalizeOrigins(allowedOrigins);
+        if (maxFrameSize < 64) {
+            throw new IllegalArgumentException("maxFrameSize must be at least 64 bytes");
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be at least 1");
+        }
+        if (pingIntervalMillis < 0 || clientTimeoutMillis < 0) {
+            throw new IllegalArgumentException("pingIntervalMillis and clientTimeoutMillis must not be negative");
+        }
+        if (tls == null) {
+            tls = TlsSettings.NONE;
+        }
+    }
+
+    /** Splits entries on commas and blanks (a .cfg value arrives as one string) and drops empty ones. */
+    private static List<String> normalizeOrigins(List<String> origins) {
+        List<String> result = new ArrayList<>();
+        if (origins != null) {
+            for (String entry : origins) {
+                if (entry == null) {
+                    continue;
+                }
+                for (String part : entry.split("[,\\s]+")) {
+                    if (!part.isEmpty()) {
+                        result.add(part);
+                    }
+                }
+            }
+        }
+        return List.copyOf(result);
+    }
+
+    /** A plain-ws listener on a loopback port with the default path, subprotocol and limits. */
+    public static WsSettings plain(String name, int port) {
+        return new WsSettings(name, "127.0.0.1", port, DEFAULT_PATH, SUBPROTOCOL, List.of(), 10_000, 1_048_576,
+                20_000, 60_000, 0, TlsSettings.NONE);
+    }
+
+    /** Settings read from a DS configuration. */
+    public static WsSettings from(WsListenerConfig c) {
+        return new WsSettings(c.name(), c.host(), c.port(), c.path(), c.subprotocol(), List.of(c.allowedOrigins()),
+                c.maxConnections(), c.maxFrameSize(), c.pingIntervalMillis(), c.clientTimeoutMillis(), c.ioThreads(),
+                new TlsSettings(c.tls_keyStore(), c.tls_keyStorePassword(), c.tls_keyStoreType(), c.tls_trustStore(),
+                        c.tls_trustStorePassword(), c.tls_clientAuth(), List.of(c.tls_protocols())));
+    }
+
+    public WsSettings withPort(int newPort) {
+        return new WsSettings(name, host, newPort, path, subprotocol, allowedOrigins, maxConnections, maxFrameSize,
+                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls);
+    }
+
+    public WsSettings withPath(String newPath) {
+        return new WsSettings(name, host, port, newPath, subprotocol, allowedOrigins, maxConnections, maxFrameSize,
+                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls);
+    }
+
+    public WsSettings withSubprotocol(String newSubprotocol) {
+        return new WsSettings(name, host, port, path, newSubprotocol, allowedOrigins, maxConnections, maxFrameSize,
+                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls);
+    }
+
+    public WsSettings withAllowedOrigins(List<String> origins) {
+        return new WsSettings(name, host, port, path, subprotocol, origins, maxConnections, maxFrameSize,
+                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls);
+    }
+
+    public WsSettings withLimits(int newMaxConnections, int newMaxFrameSize) {
+        return new WsSettings(name, host, port, path, subprotocol, allowedOrigins, newMaxConnections, newMaxFrameSize,
+                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls);
+    }
+
+    public WsSettings withHeartbeat(long newPingIntervalMillis, long newClientTimeoutMillis) {
+        return new WsSettings(name, host, port, path, subprotocol, allowedOrigins, maxConnections, maxFrameSize,
+                newPingIntervalMillis, newClientTimeoutMillis, ioThreads, tls);
+    }
+
+    public WsSettings withTls(TlsSettings newTls) {
+        return new WsSettings(name, host, port, path, subprotocol, allowedOrigins, maxConnections, maxFrameSize,
+                pingIntervalMillis, clientTimeoutMillis, ioThreads, newTls);
+    }
+}

@@ -1,0 +1,65 @@
+package io.aldis.transport.ws.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.Ping;
+import io.aldis.protocol.codec.DecodeFailure;
+import io.aldis.protocol.codec.FrameCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import org.junit.jupiter.api.Test;
+
+class WsFrameCodecTest {
+
+    private static ByteBuf encoded(io.aldis.protocol.Frame frame) {
+        ByteBuf buf = Unpooled.buffer();
+        FrameCodec.encode(frame, buf);
+        return buf;
+    }
+
+    @Test
+    void oneBinaryMessageIsOneFrameBothWays() {
+        EmbeddedChannel channel = new EmbeddedChannel(new WsFrameCodec());
+        assertThat(channel.writeInbound(new BinaryWebSocketFrame(encoded(new Ping(42))))).isTrue();
+        assertThat((Object) channel.readInbound()).isEqualTo(new Ping(42));
+
+        assertThat(channel.writeOutbound(new Ping(7))).isTrue();
+        BinaryWebSocketFrame out = channel.readOutbound();
+        try {
+            assertThat(FrameCodec.decode(out.content())).isEqualTo(new Ping(7));
+        } finally {
+            out.release();
+        }
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void textMessageIsAFatalProtocolError() {
+        EmbeddedChannel channel = new EmbeddedChannel(new WsFrameCodec());
+        channel.writeInbound(new TextWebSocketFrame("hello"));
+        DecodeFailure failure = channel.readInbound();
+        assertThat(failure.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
+        assertThat(failure.fatal()).isTrue();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void badBytesBecomeDecodeFailuresAndAreReleased() {
+        EmbeddedChannel channel = new EmbeddedChannel(new WsFrameCodec());
+        BinaryWebSocketFrame garbage = new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1}));
+        channel.writeInbound(garbage);
+        DecodeFailure truncated = channel.readInbound();
+        assertThat(truncated.fatal()).isTrue();
+        assertThat(garbage.refCnt()).isZero();
+
+        channel.writeInbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {(byte) 0xEE, 0})));
+        DecodeFailure unknown = channel.readInbound();
+        assertThat(unknown.code()).isEqualTo(ErrorCode.UNKNOWN_FRAME_TYPE);
+        assertThat(unknown.fatal()).isFalse();
+        channel.finishAndReleaseAll();
+    }
+}
