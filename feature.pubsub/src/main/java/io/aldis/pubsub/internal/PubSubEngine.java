@@ -311,7 +311,7 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
                 removeSubscription(subscriber, sub);
             }
             for (Subscriber other : subscribers.values()) {
-                for (SessionSubscription sub : other.backlog) {
+                for (SessionSubscription sub : other.subscriptions.values()) {
                     sub.forget(subscriber);
                 }
             }

@@ -3,16 +3,20 @@ package io.aldis.pubsub.internal;
 import io.aldis.protocol.ErrorCode;
 import io.aldis.protocol.ErrorFrame;
 import io.aldis.spi.node.Session;
+import io.netty.channel.EventLoop;
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
- * A client's subscription. Messages go straight to the session while it is writable and nothing
- * is queued; otherwise they wait in this subscription's own queue, bounded by its budget in
- * bytes, and the subscriber's policy decides what happens when the budget is full. The queue
- * drains when the session turns writable again. All queue state is guarded by {@code this};
- * publishers on different event loops take turns, so each publisher's messages keep their order.
+ * A client's subscription. Published messages enter this subscription's own queue, which the
+ * subscriber's event loop drains into the session while the session is writable; when the
+ * connection cannot keep up, the queue is bounded by the subscription's budget in bytes and the
+ * subscriber's policy decides what happens when it is full. The queue drains again when the
+ * session turns writable. Queue state is guarded by {@code this}; publishers on different event
+ * loops take turns, and every write happens on the subscriber's loop in queue order, so each
+ * publisher's messages keep their order.
  */
 final class SessionSubscription extends BaseSubscription {
     final long id;
@@ -26,6 +30,8 @@ final class SessionSubscription extends BaseSubscription {
     private boolean dropping;
     private Set<Subscriber> held;
     private long maxPendingBytes;
+    private boolean drainScheduled;
+    private final EventLoop loop;
 
     SessionSubscription(PubSubEngine engine, Subscriber owner, long id, String pattern, String queueGroup,
             Policy policy, int budget, int blockOverflow) {
@@ -35,6 +41,7 @@ final class SessionSubscription extends BaseSubscription {
         this.policy = policy;
         this.budget = budget;
         this.hardLimit = budget + Math.max(0, blockOverflow);
+        this.loop = owner.session.connection().channel().eventLoop();
     }
 
     @Override
@@ -48,11 +55,10 @@ final class SessionSubscription extends BaseSubscription {
             if (closed) {
                 return false;
             }
-            if (pending.isEmpty() && session.writable()) {
-                send(d);
-                return true;
-            }
-            if (pendingBytes + d.size > budget) {
+            long after = pendingBytes + d.size;
+            // Over budget only counts while the connection cannot take more: a writable session's
+            // queue empties on its next turn. The hard limit bounds the queue in every case.
+            if (after > budget && (!session.writable() || after > hardLimit)) {
                 switch (policy) {
                     case DROP_NEWEST -> {
                         dropped(1);
@@ -72,14 +78,14 @@ final class SessionSubscription extends BaseSubscription {
                     }
                     case DISCONNECT -> disconnect = true;
                     case BLOCK -> {
-                        if (pendingBytes + d.size > hardLimit) {
+                        if (after > hardLimit) {
                             disconnect = true;
                         } else if (publisher != null && !publisher.closed) {
                             if (held == null) {
                                 held = new LinkedHashSet<>();
                             }
                             if (held.add(publisher)) {
-                                owner.engine.counters.publishersPaused.increment();
+                                engine.counters.publishersPaused.increment();
                                 publisher.session.hold(this);
                             }
                         }
@@ -90,26 +96,31 @@ final class SessionSubscription extends BaseSubscription {
                 pending.add(d);
                 pendingBytes += d.size;
                 maxPendingBytes = Math.max(maxPendingBytes, pendingBytes);
-                owner.backlog.add(this);
-                if (session.writable()) {
-                    drainLocked();
+                if (!drainScheduled) {
+                    // Every write of this subscription happens on the subscriber's event loop, in
+                    // queue order: that keeps each publisher's order whatever thread published.
+                    drainScheduled = true;
+                    try {
+                        loop.execute(this::drain);
+                    } catch (RejectedExecutionException connectionGone) {
+                        closed = true;
+                        pending.clear();
+                        pendingBytes = 0;
+                    }
                 }
             }
         }
         if (disconnect) {
-            owner.engine.slowConsumer(this);
+            engine.slowConsumer(this);
         }
         return true;
     }
 
-    /** Sends what is queued while the session stays writable. */
+    /** Sends what is queued while the session stays writable; on the subscriber's event loop only. */
     synchronized void drain() {
-        drainLocked();
-    }
-
-    private void drainLocked() {
+        drainScheduled = false;
         Session session = owner.session;
-        while (!pending.isEmpty() && session.writable() && !closed) {
+        while (!pending.isEmpty() && !closed && session.writable()) {
             Delivery d = pending.poll();
             pendingBytes -= d.size;
             send(d);
@@ -117,6 +128,8 @@ final class SessionSubscription extends BaseSubscription {
         if (pending.isEmpty()) {
             owner.backlog.remove(this);
             dropping = false;
+        } else {
+            owner.backlog.add(this);
         }
         if (held != null && pendingBytes <= budget / 2) {
             releaseHeld();

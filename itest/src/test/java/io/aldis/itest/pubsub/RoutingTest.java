@@ -1,0 +1,279 @@
+package io.aldis.itest.pubsub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aldis.itest.node.LeakWatch;
+import io.aldis.protocol.Ack;
+import io.aldis.protocol.Deliver;
+import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.ErrorFrame;
+import io.aldis.protocol.Frame;
+import io.aldis.protocol.FrameType;
+import io.aldis.protocol.Publish;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** SUBSCRIBE / UNSUBSCRIBE / PUBLISH / DELIVER between real sockets: wildcards, validation, order, fan-out, queue groups, replies. */
+@ExtendWith(LeakWatch.class)
+class RoutingTest {
+    private PubSubNode node;
+    private final List<Client> clients = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        node = PubSubNode.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Client c : clients) {
+            c.close();
+        }
+        node.close();
+    }
+
+    private Client login(String user) throws Exception {
+        Client c = node.login(user);
+        clients.add(c);
+        return c;
+    }
+
+    @Test
+    void wildcardsMatchOneTokenOrTheRest() throws Exception {
+        Client pub = login("alice");
+        Client sub = login("bob");
+        sub.subscribeOk(1, "orders.*.created");
+        sub.subscribeOk(2, "orders.>");
+        sub.subscribeOk(3, "orders.eu.created");
+        sub.subscribeOk(4, "*.eu");
+        sub.subscribeOk(5, "orders.*");
+        sub.subscribeOk(9, "end");
+
+        pub.publish("orders.eu.created", "a");
+        pub.publish("orders", "b"); // '>' needs at least one more token; '*' none
+        pub.publish("orders.eu", "c");
+        pub.publish("orders.eu.created.late", "d");
+        pub.publish("end", "");
+
+        Map<String, Set<Long>> got = new HashMap<>();
+        while (true) {
+            Deliver d = sub.deliver();
+            if (d.subject().equals("end")) {
+                break;
+            }
+            got.computeIfAbsent(Client.text(d), k -> new TreeSet<>()).add(d.subscriptionId());
+        }
+        assertThat(got).containsOnlyKeys("a", "c", "d");
+        assertThat(got.get("a")).containsExactly(1L, 2L, 3L);
+        assertThat(got.get("c")).containsExactly(2L, 4L, 5L);
+        assertThat(got.get("d")).containsExactly(2L);
+    }
+
+    @Test
+    void invalidSubjectsAreRefusedWithTheRequestId() throws Exception {
+        Client c = login("alice");
+        for (String bad : List.of("a..b", ".a", "a.", "a.>.b", "a*", "a.b*.c", ">x", "a b", "")) {
+            Frame answer = c.subscribe(7, bad, "", "");
+            assertThat(answer).as(bad).isInstanceOf(ErrorFrame.class);
+            assertThat(((ErrorFrame) answer).errorCode()).as(bad).isEqualTo(ErrorCode.INVALID_SUBJECT);
+        }
+        Frame tooDeep = c.subscribe(8, "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q", "", "");
+        assertThat(((ErrorFrame) tooDeep).errorCode()).isEqualTo(ErrorCode.INVALID_SUBJECT);
+        assertThat(((ErrorFrame) c.subscribe(9, "x".repeat(300), "", "")).errorCode()).isEqualTo(ErrorCode.INVALID_SUBJECT);
+        assertThat(((ErrorFrame) c.subscribe(10, "ok", "bad group", "")).errorCode()).isEqualTo(ErrorCode.INVALID_SUBJECT);
+
+        c.publish("a.*", "wild");
+        ErrorFrame e = c.error();
+        assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_SUBJECT);
+        assertThat(e.requestId()).isZero();
+        assertThat(e.details()).contains("\"subject\":\"a.*\"");
+        c.publish("a..b", "empty token");
+        assertThat(c.error().errorCode()).isEqualTo(ErrorCode.INVALID_SUBJECT);
+        // The session is still usable.
+        assertThat(c.subscribeOk(11, "fine.>")).isNotNull();
+    }
+
+    @Test
+    void unsubscribeStopsDeliveryAndReSubscribingAnIdReplacesIt() throws Exception {
+        Client pub = login("alice");
+        Client sub = login("bob");
+        sub.subscribeOk(1, "news.>");
+        sub.subscribeOk(2, "mark");
+        pub.publish("news.a", "1");
+        assertThat(Client.text(sub.deliverOn("news.a"))).isEqualTo("1");
+
+        assertThat(sub.unsubscribe(1)).isInstanceOf(Ack.class);
+        pub.publish("news.a", "2");
+        pub.publish("mark", "m1");
+        assertThat(sub.deliver().subject()).isEqualTo("mark");
+
+        // The same id twice: the second replaces the first, so nothing arrives twice.
+        sub.subscribeOk(3, "news.a");
+        sub.subscribeOk(3, "news.a");
+        pub.publish("news.a", "3");
+        pub.publish("mark", "m2");
+        assertThat(Client.text(sub.deliver())).isEqualTo("3");
+        assertThat(Client.text(sub.deliver())).isEqualTo("m2");
+        assertThat(node.engine.subscriptions()).hasSize(2);
+
+        // Unknown ids are acknowledged too (idempotent).
+        assertThat(sub.unsubscribe(99)).isInstanceOf(Ack.class);
+    }
+
+    @Test
+    void orderIsKeptPerPublisherPerSubscriber() throws Exception {
+        Client a = login("alice");
+        Client b = login("alice");
+        Client sub = login("bob");
+        sub.subscribeOk(1, "seq.*");
+        int n = 2_000;
+        Thread other = new Thread(() -> {
+            try {
+                for (int i = 0; i < n; i++) {
+                    b.write(new Publish("seq.b", "", Map.of(), Integer.toString(i).getBytes(StandardCharsets.UTF_8)));
+                }
+                b.flush();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        other.start();
+        for (int i = 0; i < n; i++) {
+            a.write(new Publish("seq.a", "", Map.of(), Integer.toString(i).getBytes(StandardCharsets.UTF_8)));
+        }
+        a.flush();
+        other.join();
+        Map<String, Integer> next = new HashMap<>(Map.of("seq.a", 0, "seq.b", 0));
+        for (int i = 0; i < 2 * n; i++) {
+            Deliver d = sub.deliver();
+            int expected = next.get(d.subject());
+            assertThat(Integer.parseInt(Client.text(d))).as(d.subject()).isEqualTo(expected);
+            next.put(d.subject(), expected + 1);
+        }
+        assertThat(next).containsEntry("seq.a", n).containsEntry("seq.b", n);
+    }
+
+    @Test
+    void fanOutToFiftySubscribers() throws Exception {
+        List<Client> subs = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            Client s = login(i % 2 == 0 ? "alice" : "bob");
+            s.subscribeOk(100 + i, i % 3 == 0 ? "fan.>" : "fan.out");
+            subs.add(s);
+        }
+        Client pub = login("root");
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("trace", "t-1");
+        pub.publish("fan.out", "inbox.x", headers, "hello".getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < 50; i++) {
+            Deliver d = subs.get(i).deliver();
+            assertThat(d.subscriptionId()).isEqualTo(100 + i);
+            assertThat(d.subject()).isEqualTo("fan.out");
+            assertThat(d.replyTo()).isEqualTo("inbox.x");
+            assertThat(d.headers()).containsExactly(Map.entry("trace", "t-1"));
+            assertThat(Client.text(d)).isEqualTo("hello");
+        }
+    }
+
+    @Test
+    void eachMessageGoesToOneMemberOfAQueueGroup() throws Exception {
+        Client pub = login("alice");
+        Client plain = login("bob");
+        plain.subscribeOk(1, "jobs.>");
+        List<Client> workers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Client w = login("bob");
+            w.subscribeOk(1, "jobs.run", "workers", "");
+            w.subscribeOk(2, "jobs.done");
+            workers.add(w);
+        }
+        int n = 30;
+        for (int i = 0; i < n; i++) {
+            pub.publish("jobs.run", Integer.toString(i));
+        }
+        pub.publish("jobs.done", "");
+        Set<String> seen = new TreeSet<>();
+        int total = 0;
+        for (Client w : workers) {
+            int mine = 0;
+            while (true) {
+                Deliver d = w.deliver();
+                if (d.subscriptionId() == 2) {
+                    break;
+                }
+                assertThat(seen.add(Client.text(d))).as("delivered twice: " + Client.text(d)).isTrue();
+                mine++;
+            }
+            assertThat(mine).isPositive();
+            total += mine;
+        }
+        assertThat(total).isEqualTo(n);
+        for (int i = 0; i <= n; i++) {
+            assertThat(plain.deliver().subject()).isIn("jobs.run", "jobs.done");
+        }
+    }
+
+    @Test
+    void repliesTravelThroughTheReplySubject() throws Exception {
+        Client requester = login("alice");
+        Client responder = login("bob");
+        responder.subscribeOk(1, "svc.echo", "echoers", "");
+        requester.subscribeOk(5, "inbox.alice.1");
+        requester.publish("svc.echo", "inbox.alice.1", Map.of(), "ping".getBytes(StandardCharsets.UTF_8));
+        Deliver request = responder.deliver();
+        assertThat(request.replyTo()).isEqualTo("inbox.alice.1");
+        responder.publish(request.replyTo(), "", Map.of(), ("re:" + Client.text(request)).getBytes(StandardCharsets.UTF_8));
+        Deliver reply = requester.deliver();
+        assertThat(reply.subscriptionId()).isEqualTo(5);
+        assertThat(Client.text(reply)).isEqualTo("re:ping");
+
+        // Nobody listening: a request gets NO_RESPONDERS at once instead of waiting for a timeout.
+        requester.publish("svc.nobody", "inbox.alice.2", Map.of(), new byte[0]);
+        ErrorFrame none = requester.error();
+        assertThat(none.errorCode()).isEqualTo(ErrorCode.NO_RESPONDERS);
+        assertThat(none.details()).contains("inbox.alice.2");
+        // A wildcard reply subject is refused.
+        requester.publish("svc.echo", "inbox.*", Map.of(), new byte[0]);
+        assertThat(requester.error().errorCode()).isEqualTo(ErrorCode.INVALID_SUBJECT);
+    }
+
+    @Test
+    void subscriptionsEndWithTheirSession() throws Exception {
+        Client sub = login("bob");
+        sub.subscribeOk(1, "gone.>");
+        sub.subscribeOk(2, "gone.x");
+        assertThat(node.engine.stats()).containsEntry("subscriptions", 2L);
+        sub.close();
+        Client pub = login("alice");
+        pub.subscribeOk(1, "probe");
+        // Wait until the node has seen the close (no sleeps: poll the engine's view).
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (node.engine.stats().get("subscriptions") != 1L && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(node.engine.stats()).containsEntry("subscriptions", 1L);
+        pub.publish("gone.x", "", Map.of(), new byte[0]);
+        pub.publish("probe", "ok");
+        assertThat(pub.deliver().subject()).isEqualTo("probe");
+    }
+
+    @Test
+    void capabilitiesAreAnnounced() throws Exception {
+        try (Client c = new Client(node.port(), 0)) {
+            c.send(new io.aldis.protocol.Connect(io.aldis.protocol.ProtocolVersion.V1, 0, java.util.UUID.randomUUID(), "", "t"));
+            io.aldis.protocol.ConnectAck ack = (io.aldis.protocol.ConnectAck) c.next(FrameType.CONNECT_ACK);
+            assertThat(io.aldis.protocol.Capability.fromMask(ack.capabilities()))
+                    .contains(io.aldis.protocol.Capability.PUBSUB, io.aldis.protocol.Capability.MESSAGES);
+        }
+    }
+}
