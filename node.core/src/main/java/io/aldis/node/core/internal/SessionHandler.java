@@ -151,7 +151,12 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
             connection.channel().close();
             return;
         }
-        ctx.executor().execute(() -> closeFromNode(code, message));
+        try {
+            ctx.executor().execute(() -> closeFromNode(code, message));
+        } catch (java.util.concurrent.RejectedExecutionException loopGone) {
+            // The transport already shut its event loop down; the connection is closed with it.
+            connection.channel().close();
+        }
     }
 
     @Override
