@@ -1,0 +1,222 @@
+package io.aldis.itest.pubsub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aldis.itest.node.LeakWatch;
+import io.aldis.protocol.Close;
+import io.aldis.protocol.Deliver;
+import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.ErrorFrame;
+import io.aldis.protocol.Frame;
+import io.aldis.protocol.FrameType;
+import io.aldis.protocol.Publish;
+import io.aldis.pubsub.internal.Policy;
+import io.aldis.pubsub.internal.PubSubEngine;
+import io.aldis.pubsub.internal.PubSubSettings;
+import io.aldis.spi.node.SessionState;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every slow-consumer policy with a subscriber that stops reading (a small receive buffer and no
+ * reads) while a fast subscriber on the same subject keeps receiving everything.
+ */
+@ExtendWith(LeakWatch.class)
+class SlowConsumerTest {
+    private static final int MESSAGES = 1_000;
+    private static final int PAYLOAD = 16 * 1024;
+    private static final int BUDGET = 64 * 1024;
+
+    private PubSubNode node;
+    private final List<Client> clients = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        node = PubSubNode.start(PubSubSettings.defaults()
+                .withBudgets(Policy.DISCONNECT, EnumSet.allOf(Policy.class), BUDGET, 1 << 20, 8 << 20));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (Client c : clients) {
+            c.close();
+        }
+        node.close();
+    }
+
+    private Client track(Client c) {
+        clients.add(c);
+        return c;
+    }
+
+    private static String options(String policy) {
+        return "{\"policy\":\"" + policy + "\",\"budgetBytes\":" + BUDGET + "}";
+    }
+
+    private static void publishAll(Client pub, int n) throws Exception {
+        for (int i = 0; i < n; i++) {
+            byte[] payload = new byte[PAYLOAD];
+            ByteBuffer.wrap(payload).putInt(i);
+            pub.write(new Publish("feed", "", Map.of(), payload));
+        }
+        pub.flush();
+    }
+
+    private static int seq(Deliver d) {
+        return ByteBuffer.wrap(d.payload()).getInt();
+    }
+
+    /** Waits for a condition the node reaches on its own; fails after a generous deadline, never asserts on time. */
+    private static void await(String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not reached: " + what);
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
+    private PubSubEngine.SubscriptionView view(String owner) {
+        return node.engine.subscriptions().stream().filter(v -> v.owner().startsWith(owner)).findFirst().orElseThrow();
+    }
+
+    /** Publishes from another thread while the fast subscriber reads everything, in order. */
+    private void publishWhileFastSubscriberReads(Client pub, Client fast) throws Exception {
+        Thread publisher = new Thread(() -> {
+            try {
+                publishAll(pub, MESSAGES);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        publisher.start();
+        for (int i = 0; i < MESSAGES; i++) {
+            assertThat(seq(fast.deliver())).isEqualTo(i);
+        }
+        publisher.join();
+    }
+
+    private void dropPolicy(String policy) throws Exception {
+        Client slow = track(node.loginSlow("bob", 4096));
+        Client fast = track(node.login("bob"));
+        Client pub = track(node.login("alice"));
+        slow.subscribeOk(1, "feed", "", options(policy));
+        fast.subscribeOk(1, "feed");
+        publishWhileFastSubscriberReads(pub, fast);
+        String owner = slow.sessionId.toString();
+        await("messages dropped", () -> view(owner).dropped() > 0);
+        long dropped = view(owner).dropped();
+        assertThat(node.engine.stats().get("dropped")).isEqualTo(dropped);
+
+        // The slow reader now catches up: it gets every message that was not dropped, in order,
+        // and one SLOW_CONSUMER error telling it that it lost some.
+        int expected = (int) (MESSAGES - dropped);
+        int received = 0;
+        int last = -1;
+        List<ErrorFrame> errors = new ArrayList<>();
+        while (received < expected) {
+            Frame f = slow.nextAny();
+            if (f instanceof Deliver d) {
+                assertThat(seq(d)).isGreaterThan(last);
+                last = seq(d);
+                received++;
+            } else if (f instanceof ErrorFrame e) {
+                errors.add(e);
+            }
+        }
+        assertThat(errors).isNotEmpty();
+        assertThat(errors.get(0).errorCode()).isEqualTo(ErrorCode.SLOW_CONSUMER);
+        assertThat(errors.get(0).requestId()).isEqualTo(1);
+        if (policy.equals("drop-oldest")) {
+            assertThat(last).isEqualTo(MESSAGES - 1); // the newest survive
+        }
+        assertThat(view(owner).pendingBytes()).isZero();
+        // Still subscribed and served normally afterwards.
+        pub.publish("feed", "", Map.of(), new byte[] {0, 0, 0x7f, 0});
+        assertThat(seq(slow.deliver())).isEqualTo(0x7f00);
+    }
+
+    @Test
+    void dropNewest() throws Exception {
+        dropPolicy("drop-newest");
+    }
+
+    @Test
+    void dropOldest() throws Exception {
+        dropPolicy("drop-oldest");
+    }
+
+    @Test
+    void disconnectClosesOnlyTheSlowSession() throws Exception {
+        Client slow = track(node.loginSlow("bob", 4096));
+        Client fast = track(node.login("bob"));
+        Client pub = track(node.login("alice"));
+        slow.subscribeOk(1, "feed", "", options("disconnect"));
+        fast.subscribeOk(1, "feed");
+        publishWhileFastSubscriberReads(pub, fast);
+        await("slow consumer found", () -> node.engine.stats().get("slowConsumers") == 1L);
+        Close close = (Close) slow.next(FrameType.CLOSE);
+        assertThat(close.code()).isEqualTo(ErrorCode.SLOW_CONSUMER.code());
+        assertThat(close.message()).contains("subscription 1");
+        // The publisher and the fast subscriber carry on.
+        pub.publish("feed", "", Map.of(), new byte[4]);
+        assertThat(seq(fast.deliver())).isZero();
+        assertThat(node.engine.subscriptions()).extracting(PubSubEngine.SubscriptionView::owner)
+                .noneMatch(o -> o.startsWith(slow.sessionId.toString()));
+    }
+
+    @Test
+    void blockPausesThePublisherAndLosesNothing() throws Exception {
+        Client slow = track(node.loginSlow("bob", 4096));
+        Client pub = track(node.login("alice"));
+        slow.subscribeOk(1, "feed", "", options("block"));
+        Thread publisher = new Thread(() -> {
+            try {
+                publishAll(pub, MESSAGES);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        publisher.start();
+        await("publisher paused", () -> node.engine.stats().get("publishersPaused") > 0);
+        await("publisher session paused",
+                () -> node.node.find(pub.sessionId).map(s -> s.state() == SessionState.PAUSED).orElse(false));
+
+        for (int i = 0; i < MESSAGES; i++) {
+            assertThat(seq(slow.deliver())).isEqualTo(i);
+        }
+        publisher.join();
+        assertThat(pub.next(FrameType.PAUSE)).isNotNull();
+        assertThat(pub.next(FrameType.RESUME)).isNotNull();
+        String owner = slow.sessionId.toString();
+        assertThat(view(owner).dropped()).isZero();
+        assertThat(node.engine.stats()).containsEntry("dropped", 0L).containsEntry("slowConsumers", 0L);
+    }
+
+    @Test
+    void policiesOutsideTheOperatorsChoiceAreRefused() throws Exception {
+        node.engine.update(node.engine.settings()
+                .withBudgets(Policy.DROP_NEWEST, EnumSet.of(Policy.DROP_NEWEST, Policy.DISCONNECT), BUDGET, 128 * 1024, 0));
+        Client c = track(node.login("bob"));
+        Frame refused = c.subscribe(1, "feed", "", options("block"));
+        assertThat(((ErrorFrame) refused).errorCode()).isEqualTo(ErrorCode.FORBIDDEN);
+        Frame unknown = c.subscribe(2, "feed", "", "{\"policy\":\"later\"}");
+        assertThat(((ErrorFrame) unknown).errorCode()).isEqualTo(ErrorCode.MALFORMED_FRAME);
+        Frame badJson = c.subscribe(3, "feed", "", "{oops");
+        assertThat(((ErrorFrame) badJson).errorCode()).isEqualTo(ErrorCode.MALFORMED_FRAME);
+        // A budget over the operator's maximum is lowered to it, and the ACK says so.
+        assertThat(c.subscribeOk(4, "feed", "", "{\"budgetBytes\":999999999}").json())
+                .contains("\"budgetBytes\":131072").contains("drop-newest");
+        assertThat(c.subscribeOk(5, "feed").json()).contains("\"policy\":\"drop-newest\"").contains("\"budgetBytes\":65536");
+    }
+}
