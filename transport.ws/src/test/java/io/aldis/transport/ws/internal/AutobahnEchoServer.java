@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * The WebSocket listener's own pipeline with an echo endpoint in place of the node, for
  * Autobahn|Testsuite (profile {@code autobahn}): every complete text or binary message is sent
- * back as it came. Only what a conformance run needs differs from a node listener: no
- * subprotocol is required, any Origin is accepted, messages may reach 32 MiB (cases 9.1 and 9.2
+ * back as it came. Only what a conformance run needs differs from a node listener: the path is
+ * {@code /}, no subprotocol is required, any Origin is accepted, messages may reach 32 MiB (cases 9.1 and 9.2
  * send up to 16 MiB), and server pings are off because the suite does not expect them.
  */
 public final class AutobahnEchoServer {
@@ -28,6 +28,7 @@ public final class AutobahnEchoServer {
 
     static WsServer start(int port) throws Exception {
         WsSettings settings = WsSettings.plain("autobahn", port)
+                .withPath("/") // the fuzzing client connects to ws://<host>:<port> with no path
                 .withSubprotocol("")
                 .withAllowedOrigins(List.of("*"))
                 .withLimits(100, MAX_MESSAGE)

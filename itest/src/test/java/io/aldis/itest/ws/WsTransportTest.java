@@ -1,0 +1,254 @@
+package io.aldis.itest.ws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.aldis.protocol.Ack;
+import io.aldis.protocol.Close;
+import io.aldis.protocol.CloseAck;
+import io.aldis.protocol.ConnectAck;
+import io.aldis.protocol.Deliver;
+import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.ErrorFrame;
+import io.aldis.protocol.FrameType;
+import io.aldis.protocol.Ping;
+import io.aldis.protocol.Pong;
+import io.aldis.protocol.Publish;
+import io.aldis.protocol.Subscribe;
+import io.aldis.transport.ws.internal.WsSettings;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The WebSocket listener in front of a real in-process node, at the socket level: sessions over
+ * WebSocket and across transports, and every way a handshake or a message can be refused.
+ */
+class WsTransportTest {
+    static final int MAX_MESSAGE = 64 * 1024;
+    static final long PING_MILLIS = 300;
+    static final long CLIENT_TIMEOUT_MILLIS = 1_200;
+    private static WsTestNode node;
+
+    @BeforeAll
+    static void start() throws Exception {
+        node = WsTestNode.start(WsSettings.plain("ws-test", 0)
+                .withLimits(100, MAX_MESSAGE)
+                .withHeartbeat(PING_MILLIS, CLIENT_TIMEOUT_MILLIS));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        node.close();
+    }
+
+    private static FrameLink.Ws rawLink() throws Exception {
+        return new FrameLink.Ws(new RawWebSocket(node.wsPort()).open());
+    }
+
+    @Test
+    void fullSessionWithTheJdkClient() throws Exception {
+        try (JdkWsLink ws = JdkWsLink.open(node.wsUri())) {
+            assertThat(ws.subprotocol()).isEqualTo("aldis.v1");
+            ConnectAck ack = ws.connect("jdk-websocket");
+            assertThat(ack.sessionId()).isNotNull();
+            assertThat(ws.scram(WsTestNode.USER, WsTestNode.PASSWORD).user()).isEqualTo(WsTestNode.USER);
+            assertThat(node.node.sessions()).anySatisfy(s -> {
+                assertThat(s.id()).isEqualTo(ack.sessionId());
+                assertThat(s.connection().transport()).isEqualTo("ws");
+                assertThat(s.connection().listener()).isEqualTo("ws-test");
+                assertThat(s.connection().secure()).isFalse();
+            });
+
+            ws.send(new Ping(77));
+            assertThat(ws.<Pong>readUntil(FrameType.PONG).nonce()).isEqualTo(77);
+
+            ws.send(new Close(0, "done"));
+            assertThat(ws.<CloseAck>readUntil(FrameType.CLOSE_ACK)).isNotNull();
+            JdkWsLink.CloseInfo close = ws.closed.get(10, TimeUnit.SECONDS);
+            assertThat(close.status()).isEqualTo(1000);
+        }
+    }
+
+    @Test
+    void publishFromWebSocketReachesTcpAndBack() throws Exception {
+        try (FrameLink.Tcp tcp = new FrameLink.Tcp(node.tcpPort()); FrameLink.Ws ws = rawLink()) {
+            tcp.login(WsTestNode.USER, WsTestNode.PASSWORD);
+            ws.login(WsTestNode.USER, WsTestNode.PASSWORD);
+            assertThat(node.node.sessions()).extracting(s -> s.connection().transport()).contains("tcp", "ws");
+
+            tcp.send(new Subscribe(11, "cross.to-tcp", "", ""));
+            assertThat(tcp.<Ack>readUntil(FrameType.ACK).requestId()).isEqualTo(11);
+            ws.send(new Subscribe(22, "cross.to-ws", "", ""));
+            assertThat(ws.<Ack>readUntil(FrameType.ACK).requestId()).isEqualTo(22);
+
+            ws.send(new Publish("cross.to-tcp", "", Map.of("from", "ws"), "hello tcp".getBytes(StandardCharsets.UTF_8)));
+            Deliver atTcp = tcp.readUntil(FrameType.DELIVER);
+            assertThat(atTcp.subscriptionId()).isEqualTo(11);
+            assertThat(atTcp.subject()).isEqualTo("cross.to-tcp");
+            assertThat(atTcp.headers()).containsEntry("from", "ws");
+            assertThat(new String(atTcp.payload(), StandardCharsets.UTF_8)).isEqualTo("hello tcp");
+
+            tcp.send(new Publish("cross.to-ws", "", Map.of(), "hello ws".getBytes(StandardCharsets.UTF_8)));
+            Deliver atWs = ws.readUntil(FrameType.DELIVER);
+            assertThat(atWs.subscriptionId()).isEqualTo(22);
+            assertThat(new String(atWs.payload(), StandardCharsets.UTF_8)).isEqualTo("hello ws");
+        }
+    }
+
+    @Test
+    void silentClientIsClosedAtTheTimeoutWhileAnAnsweringOneStays() throws Exception {
+        try (JdkWsLink answering = JdkWsLink.open(node.wsUri());
+                RawWebSocket silent = new RawWebSocket(node.wsPort()).open()) {
+            silent.answerPings(false);
+            RawWebSocket.Closed closed = silent.awaitClose();
+            assertThat(closed.status).isEqualTo(1000);
+            assertThat(closed.reason).startsWith("client timeout");
+            assertThat(silent.pingsSeen()).as("pings before the timeout").isPositive();
+            assertThat(silent.endsWithinTimeout()).isTrue();
+
+            // The JDK client answered every ping, so it is still there.
+            assertThat(answering.connect("answering").sessionId()).isNotNull();
+        }
+    }
+
+    @Test
+    void oversizeMessagesCloseWith1009WholeOrFragmented() throws Exception {
+        try (RawWebSocket whole = new RawWebSocket(node.wsPort()).open()) {
+            whole.sendFrame(RawWebSocket.BINARY, true, new byte[MAX_MESSAGE + 1]);
+            assertThat(whole.awaitClose().status).isEqualTo(1009);
+            assertThat(whole.endsWithinTimeout()).isTrue();
+        }
+        try (RawWebSocket fragmented = new RawWebSocket(node.wsPort()).open()) {
+            byte[] third = new byte[MAX_MESSAGE / 3 + 1];
+            fragmented.sendFrame(RawWebSocket.BINARY, false, third);
+            fragmented.sendFrame(RawWebSocket.CONTINUATION, false, third);
+            fragmented.sendFrame(RawWebSocket.CONTINUATION, true, third);
+            assertThat(fragmented.awaitClose().status).isEqualTo(1009);
+            assertThat(fragmented.endsWithinTimeout()).isTrue();
+        }
+    }
+
+    @Test
+    void aFragmentedMessageUnderTheLimitIsOneFrame() throws Exception {
+        try (FrameLink.Ws ws = rawLink()) {
+            byte[] ping = FrameLink.encode(new Ping(5));
+            ws.socket.sendFrame(RawWebSocket.BINARY, false, Arrays.copyOfRange(ping, 0, 3));
+            ws.socket.sendFrame(RawWebSocket.CONTINUATION, true, Arrays.copyOfRange(ping, 3, ping.length));
+            assertThat(ws.<Pong>readUntil(FrameType.PONG).nonce()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void textMessageIsAnsweredWithErrorAndClose() throws Exception {
+        try (FrameLink.Ws ws = rawLink()) {
+            ws.socket.sendFrame(RawWebSocket.TEXT, true, "{\"type\":\"connect\"}".getBytes(StandardCharsets.UTF_8));
+            ErrorFrame error = ws.readUntil(FrameType.ERROR);
+            assertThat(error.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR.code());
+            assertThat(ws.socket.awaitClose().status).isEqualTo(1000);
+        }
+    }
+
+    @Test
+    void plainHttpRequestsGetAnAnswerAndAClose() throws Exception {
+        try (RawWebSocket http = new RawWebSocket(node.wsPort())) {
+            RawWebSocket.HttpAnswer answer = http.request("GET /aldis HTTP/1.1", "Host: 127.0.0.1");
+            assertThat(answer.status()).isEqualTo(426);
+            assertThat(answer.header("Upgrade")).isEqualToIgnoringCase("websocket");
+            assertThat(http.endsWithinTimeout()).isTrue();
+        }
+        try (RawWebSocket http = new RawWebSocket(node.wsPort())) {
+            RawWebSocket.HttpAnswer answer = http.request("GET / HTTP/1.1", "Host: 127.0.0.1");
+            assertThat(answer.status()).isEqualTo(404);
+            assertThat(answer.body()).contains("/aldis");
+            assertThat(http.endsWithinTimeout()).isTrue();
+        }
+        try (RawWebSocket http = new RawWebSocket(node.wsPort())) {
+            assertThat(http.request("NONSENSE").status()).isEqualTo(400);
+            assertThat(http.endsWithinTimeout()).isTrue();
+        }
+    }
+
+    @Test
+    void handshakeWithoutTheSubprotocolIsRefusedWith400() throws Exception {
+        try (RawWebSocket ws = new RawWebSocket(node.wsPort())) {
+            RawWebSocket.HttpAnswer answer = ws.upgrade("/aldis", Map.of());
+            assertThat(answer.status()).isEqualTo(400);
+            assertThat(answer.body()).contains("aldis.v1");
+            assertThat(ws.endsWithinTimeout()).isTrue();
+        }
+        try (RawWebSocket ws = new RawWebSocket(node.wsPort())) {
+            assertThat(ws.upgrade("/aldis", Map.of("Sec-WebSocket-Protocol", "mqtt, aldis.v2")).status())
+                    .isEqualTo(400);
+            assertThat(ws.endsWithinTimeout()).isTrue();
+        }
+        try (RawWebSocket ws = new RawWebSocket(node.wsPort())) {
+            RawWebSocket.HttpAnswer answer = ws.upgrade("/aldis", Map.of("Sec-WebSocket-Protocol", "mqtt, aldis.v1"));
+            assertThat(answer.status()).isEqualTo(101);
+            assertThat(answer.header("Sec-WebSocket-Protocol")).isEqualTo("aldis.v1");
+        }
+    }
+
+    @Test
+    void foreignOriginIsRefusedWith403AndTheSameHostIsAccepted() throws Exception {
+        try (RawWebSocket ws = new RawWebSocket(node.wsPort())) {
+            RawWebSocket.HttpAnswer answer = ws.upgrade("/aldis",
+                    Map.of("Sec-WebSocket-Protocol", "aldis.v1", "Origin", "https://attacker.example"));
+            assertThat(answer.status()).isEqualTo(403);
+            assertThat(ws.endsWithinTimeout()).isTrue();
+        }
+        try (RawWebSocket ws = new RawWebSocket(node.wsPort())) {
+            RawWebSocket.HttpAnswer answer = ws.upgrade("/aldis",
+                    Map.of("Sec-WebSocket-Protocol", "aldis.v1", "Origin", "http://127.0.0.1:" + node.wsPort()));
+            assertThat(answer.status()).isEqualTo(101);
+        }
+    }
+
+    @Test
+    void settingsChangeRebindsAndKeepsOpenConnections() throws Exception {
+        try (WsTestNode own = WsTestNode.start(); FrameLink.Ws before = new FrameLink.Ws(
+                new RawWebSocket(own.wsPort()).open())) {
+            int oldPort = own.wsPort();
+            before.login(WsTestNode.USER, WsTestNode.PASSWORD);
+
+            int freePort;
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                freePort = probe.getLocalPort();
+            }
+            own.ws.rebind(own.ws.settings().withPort(freePort).withPath("/v1"));
+            int newPort = own.wsPort();
+            assertThat(newPort).isEqualTo(freePort).isNotEqualTo(oldPort);
+            assertThatThrownBy(() -> new Socket("127.0.0.1", oldPort).close()).isInstanceOf(ConnectException.class);
+            try (RawWebSocket moved = new RawWebSocket(newPort)) {
+                assertThat(moved.upgrade("/v1", Map.of("Sec-WebSocket-Protocol", "aldis.v1")).status())
+                        .isEqualTo(101);
+            }
+            try (RawWebSocket oldPath = new RawWebSocket(newPort)) {
+                assertThat(oldPath.upgrade("/aldis", Map.of("Sec-WebSocket-Protocol", "aldis.v1")).status())
+                        .isEqualTo(404);
+            }
+
+            before.send(new Ping(9));
+            assertThat(before.<Pong>readUntil(FrameType.PONG).nonce()).isEqualTo(9);
+        }
+    }
+
+    @Test
+    void connectionsOverTheLimitGet503() throws Exception {
+        try (WsTestNode own = WsTestNode.start(WsSettings.plain("small", 0).withLimits(1, MAX_MESSAGE));
+                RawWebSocket first = new RawWebSocket(own.wsPort()).open();
+                RawWebSocket second = new RawWebSocket(own.wsPort())) {
+            assertThat(second.upgrade("/aldis", Map.of("Sec-WebSocket-Protocol", "aldis.v1")).status())
+                    .isEqualTo(503);
+            assertThat(own.ws.connections()).isEqualTo(1);
+        }
+    }
+}
