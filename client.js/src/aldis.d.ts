@@ -1,0 +1,184 @@
+// Types for aldis.js: the Aldis browser client.
+
+import type { BytesInput, Frame, FrameInput, HeadersInput, Uuid } from './codec.js';
+
+export * from './codec.js';
+export { ScramClient, ScramError, SCRAM_MECHANISM } from './scram.js';
+
+export declare const DEFAULT_URL: 'ws://127.0.0.1:7441/aldis';
+export declare const SUBPROTOCOL: 'aldis.v1';
+export declare const CLIENT_CAPABILITIES: bigint;
+
+export interface ReconnectPolicy {
+  /** Delay before the first attempt; doubles per attempt. Default 1000. */
+  initialDelayMs: number;
+  /** Cap on the delay. Default 30000. */
+  maxDelayMs: number;
+  /** Attempts before giving up with reconnectFailed; 0 never reconnects. Default 10. */
+  maxAttempts: number;
+  /** Each delay is spread uniformly over ±jitter of its value (0..1). Default 0.2. */
+  jitter: number;
+}
+
+/** The smallest part of the WebSocket interface the client uses. */
+export interface WebSocketLike {
+  binaryType: string;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code?: number; reason?: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  send(data: Uint8Array): void;
+  close(code?: number, reason?: string): void;
+}
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
+
+/** Timer functions; injectable so tests can run a fake clock. */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+  now(): number;
+}
+
+export interface AldisClientOptions {
+  /** Default 'ws://127.0.0.1:7441/aldis'. */
+  url?: string;
+  user?: string;
+  password?: string;
+  /** 'SCRAM-SHA-256' (default) or 'PLAIN' (the node offers PLAIN only over TLS or loopback). */
+  mechanism?: 'SCRAM-SHA-256' | 'PLAIN';
+  /** Stable id of this client; default a random UUID per AldisClient. */
+  clientId?: Uuid;
+  /** Free-form name shown to operators. */
+  clientName?: string;
+  /** Capability mask sent in CONNECT; default CLIENT_CAPABILITIES. */
+  capabilities?: bigint;
+  /** Partial policy merged over the defaults, or false for no reconnect. */
+  reconnect?: Partial<ReconnectPolicy> | false;
+  /** Whether a failing first connect() also retries with the reconnect policy. Default false. */
+  retryInitialConnect?: boolean;
+  /** Time allowed from opening the socket to an authenticated session. Default 10000. */
+  connectTimeoutMs?: number;
+  /** Time close() waits for CLOSE_ACK. Default 5000. */
+  closeTimeoutMs?: number;
+  /** Default timeout of subscribe/unsubscribe acknowledgements, request(), send() and call(). Default 30000. */
+  requestTimeoutMs?: number;
+  /** Most work frames held while the node has paused the client. Default 10000. */
+  maxQueuedWhilePaused?: number;
+  /** WebSocket constructor; default globalThis.WebSocket. */
+  WebSocket?: WebSocketConstructor;
+  timers?: Timers;
+  /** Random source for jitter, returning [0, 1). */
+  random?: () => number;
+}
+
+export interface SessionInfo {
+  readonly sessionId: Uuid;
+  readonly user: string;
+  /** True when the resume token was accepted and no authentication took place. */
+  readonly resumed: boolean;
+  readonly capabilities: bigint;
+  readonly maxFrameSize: number;
+  readonly heartbeatMillis: number;
+  readonly maxFileSize: bigint;
+  readonly maxChunkSize: number;
+  readonly mechanisms: readonly string[];
+  readonly nodeName: string;
+}
+
+export interface DisconnectReason {
+  /** 0 for a normal close, otherwise an ErrorCode (e.g. CONNECTION_LOST, HEARTBEAT_TIMEOUT). */
+  code: number;
+  message: string;
+}
+
+export type ClientState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closing' | 'closed' | 'failed';
+
+export declare class AldisError extends Error {
+  constructor(code: number, message: string, options?: { details?: unknown; requestId?: bigint; cause?: unknown });
+  /** An ErrorCode value; codes this release does not know are kept as numbers. */
+  readonly code: number;
+  readonly codeName: string | undefined;
+  /** The parsed JSON details, e.g. `{fields: {...}}` for INVALID_PARAMS. */
+  readonly details: any;
+  readonly requestId?: bigint;
+  static fromFrame(frame: { code: number; message: string; details: string; requestId?: bigint; callId?: bigint }): AldisError;
+}
+
+export interface PublishOptions {
+  replyTo?: string;
+  headers?: HeadersInput;
+}
+
+/** A DELIVER (pub/sub; `subject` set) or a MESSAGE (typed; `messageType` set). */
+export declare class AldisMessage {
+  readonly subject?: string;
+  readonly replyTo?: string;
+  readonly headers?: Map<string, string>;
+  readonly subscriptionId?: bigint;
+  readonly messageType?: string;
+  readonly correlationId?: bigint;
+  readonly reply?: boolean;
+  readonly payload: Uint8Array;
+  text(): string;
+  json<T = any>(): T;
+  /** Publishes to replyTo (DELIVER) or sends a REPLY with the same correlation id (MESSAGE). */
+  respond(payload?: BytesInput, options?: PublishOptions): Promise<void>;
+}
+
+export interface Subscription {
+  readonly id: bigint;
+  readonly subject: string;
+  readonly queueGroup: string;
+  /** Stops deliveries at once and tells the node; idempotent. */
+  unsubscribe(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  /** Among subscriptions sharing a queue group, one gets each message. */
+  queueGroup?: string;
+  /** JSON options for the node, e.g. slow-consumer policy. */
+  options?: string | Record<string, unknown>;
+}
+
+export interface AldisEventMap {
+  connected: { session: SessionInfo };
+  disconnected: { reason: DisconnectReason };
+  reconnecting: { attempt: number; delay: number };
+  reconnected: { session: SessionInfo };
+  reconnectFailed: { error: AldisError };
+  paused: Record<string, never>;
+  resumed: Record<string, never>;
+  error: { error: Error; subscription?: Subscription };
+  message: { message: AldisMessage };
+  frame: { frame: Frame };
+}
+
+/** The delay before reconnect attempt `attempt` (from 1) under `policy`. */
+export declare function backoffDelay(policy: ReconnectPolicy, attempt: number, random?: () => number): number;
+
+export declare class AldisClient extends EventTarget {
+  constructor(options?: AldisClientOptions);
+  readonly state: ClientState;
+  readonly session: SessionInfo | undefined;
+  readonly paused: boolean;
+  readonly resumeToken: string | undefined;
+
+  /** Calls `listener(event.detail)`; returns a function that removes the listener. */
+  on<K extends keyof AldisEventMap>(type: K, listener: (detail: AldisEventMap[K]) => void): () => void;
+  addEventListener<K extends keyof AldisEventMap>(type: K,
+    listener: (event: CustomEvent<AldisEventMap[K]>) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions): void;
+
+  connect(): Promise<SessionInfo>;
+  close(): Promise<void>;
+
+  publish(subject: string, payload?: BytesInput, options?: PublishOptions): Promise<void>;
+  subscribe(pattern: string, handler: (message: AldisMessage) => unknown, options?: SubscribeOptions): Promise<Subscription>;
+  request(subject: string, payload?: BytesInput, options?: { timeoutMs?: number; headers?: HeadersInput }): Promise<AldisMessage>;
+  send(messageType: string, payload?: BytesInput, options?: { timeoutMs?: number; noReply?: false }): Promise<AldisMessage>;
+  send(messageType: string, payload: BytesInput | undefined, options: { noReply: true }): Promise<void>;
+  call<T = any>(method: string, params?: unknown, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<T>;
+  /** Low level: sends any frame, subject to PAUSE for work frames. */
+  sendFrame(frame: FrameInput): Promise<void>;
+}
