@@ -93,7 +93,7 @@ export class AldisMessage {
   }
 }
 
-// ------------------------------------------------------------------ helpers
+// ------------------------------------------------------------------ utilities
 
 const realTimers = {
   setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
