@@ -33,6 +33,13 @@ public interface FrameHandler {
         return false;
     }
 
+    /**
+     * A session finished authenticating (or resumed with its token). Called on a worker thread;
+     * frames of the session may reach {@link #handle} before or after this call.
+     */
+    default void sessionOpened(Session session) {
+    }
+
     /** The session ended; release whatever the handler holds for it. */
     default void sessionClosed(Session session) {
     }

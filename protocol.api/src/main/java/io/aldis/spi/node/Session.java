@@ -35,7 +35,12 @@ public interface Session {
     /** The session's lifecycle state. */
     SessionState state();
 
-    /** Sends a frame to the client; frames are written in call order. */
+    /**
+     * Sends a frame to the client. Frames sent from one thread are written in that thread's call
+     * order; a frame sent on the session's event loop is written at once, ahead of frames other
+     * threads handed over but the loop has not yet run. A feature that sends one stream of frames
+     * from several threads must funnel them through one thread itself.
+     */
     void send(Frame frame);
 
     /** Sends an ERROR frame answering {@code requestId} (0 for none). */

@@ -183,6 +183,23 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
         sessions.put(session.id(), session);
     }
 
+    /** Tells the features a session is authenticated, off the event loop. */
+    void opened(SessionHandler session) {
+        for (FrameHandler handler : handlers.handlers()) {
+            try {
+                workers.execute(() -> {
+                    try {
+                        handler.sessionOpened(session);
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "Feature handler failed on session open", e);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                return;
+            }
+        }
+    }
+
     void unregister(SessionHandler session) {
         sessions.remove(session.id());
         for (FrameHandler handler : handlers.handlers()) {

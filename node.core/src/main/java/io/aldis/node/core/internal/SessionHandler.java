@@ -436,6 +436,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
         exchange = null;
         state = paused ? SessionState.PAUSED : SessionState.OPEN;
         cancel(authTimeout);
+        node.opened(this);
     }
 
     private void onAuthTimeout() {
