@@ -279,6 +279,15 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** Whether the socket ends (end of stream or reset) with not one more byte before it. */
+    boolean endsWithNothingMore() throws IOException {
+        try {
+            return in.read() < 0;
+        } catch (SocketException reset) {
+            return true;
+        }
+    }
+
     HttpAnswer answer() {
         return answer;
     }

@@ -158,6 +158,38 @@ class WsTransportTest {
     }
 
     @Test
+    void webSocketProtocolErrorsCloseWithTheirOwnStatusAndNothingElse() throws Exception {
+        try (RawWebSocket ws = new RawWebSocket(node.wsPort()).open()) {
+            ws.sendFrame(0x3, true, new byte[0]); // a reserved opcode
+            assertThat(ws.awaitClose().status).isEqualTo(1002);
+            assertThat(ws.endsWithNothingMore()).as("no second close frame, just the end").isTrue();
+        }
+        try (RawWebSocket ws = new RawWebSocket(node.wsPort()).open()) {
+            ws.sendFrame(RawWebSocket.TEXT, true, new byte[] {(byte) 0xC3, (byte) 0x28}); // invalid UTF-8
+            assertThat(ws.awaitClose().status).isEqualTo(1007);
+            assertThat(ws.endsWithNothingMore()).isTrue();
+        }
+        try (RawWebSocket ws = new RawWebSocket(node.wsPort()).open()) {
+            ws.sendFrame(RawWebSocket.CLOSE, true, new byte[] {0, 0}); // close code 0 is invalid
+            RawWebSocket.WsFrame answer;
+            try {
+                answer = ws.readFrame();
+            } catch (java.io.EOFException endedWithoutCloseFrame) {
+                answer = null; // allowed: RFC 6455 lets the server just drop the connection
+            }
+            if (answer != null) {
+                assertThat(answer.opcode()).isEqualTo(RawWebSocket.CLOSE);
+                assertThat(((answer.payload()[0] & 0xFF) << 8) | (answer.payload()[1] & 0xFF)).isEqualTo(1002);
+                assertThat(ws.endsWithNothingMore()).isTrue();
+            }
+        }
+        try (RawWebSocket ws = new RawWebSocket(node.wsPort()).open()) {
+            ws.sendFrame(RawWebSocket.CLOSE, true, new byte[] {0x03, (byte) 0xE9}); // 1001, going away
+            assertThat(ws.awaitClose().status).as("the peer's status echoed").isEqualTo(1001);
+        }
+    }
+
+    @Test
     void plainHttpRequestsGetAnAnswerAndAClose() throws Exception {
         try (RawWebSocket http = new RawWebSocket(node.wsPort())) {
             RawWebSocket.HttpAnswer answer = http.request("GET /aldis HTTP/1.1", "Host: 127.0.0.1");

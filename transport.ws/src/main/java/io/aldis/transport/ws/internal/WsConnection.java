@@ -19,6 +19,7 @@ final class WsConnection extends ChannelDuplexHandler implements TransportConnec
     private final int maxFrameSize;
     private volatile long bytesRead;
     private volatile long bytesWritten;
+    private boolean reading;
 
     WsConnection(Channel channel, String listener, boolean secure, int maxFrameSize) {
         this.channel = channel;
@@ -32,7 +33,20 @@ final class WsConnection extends ChannelDuplexHandler implements TransportConnec
         if (msg instanceof ByteBuf buf) {
             bytesRead += buf.readableBytes(); // only the event loop writes these counters
         }
-        super.channelRead(ctx, msg);
+        reading = true;
+        try {
+            super.channelRead(ctx, msg);
+        } finally {
+            reading = false;
+        }
+    }
+
+    /**
+     * Whether the event loop is inside the processing of bytes just read, which is when Netty's
+     * WebSocket decoder reacts to a protocol violation. Only meaningful on the event loop.
+     */
+    boolean reading() {
+        return reading;
     }
 
     @Override

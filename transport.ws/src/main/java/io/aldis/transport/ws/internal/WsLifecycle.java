@@ -29,9 +29,18 @@ import java.util.function.BooleanSupplier;
  *   <li>1001 when the listener stops, 1000 for every other close (the node ends the session, the
  *       client timeout).</li>
  * </ul>
+ *
+ * <p>Netty's decoder writes its close frame (or none, when the peer's own close frame was
+ * invalid) straight to the encoder and closes the channel before its exception reaches this
+ * handler, so this handler cannot see that close frame go by. It tells such a close apart
+ * instead: it happens while bytes are being read but before any decoded frame reaches the
+ * {@link WireWatch} placed right behind the decoder. Close frames written by any handler after
+ * the decoder pass the watch and are noted there.
  */
 final class WsLifecycle extends ChannelDuplexHandler {
     private static final System.Logger LOG = System.getLogger("io.aldis.transport.ws");
+    /** The name Netty's handshaker gives the WebSocket frame decoder in the pipeline. */
+    static final String WS_DECODER = "wsdecoder";
 
     private final WsConnection connection;
     private final WsEndpoint endpoint;
@@ -40,6 +49,7 @@ final class WsLifecycle extends ChannelDuplexHandler {
     private final BooleanSupplier stopping;
     private boolean open;
     private boolean closeFrameSent;
+    private boolean delivering;
     private ScheduledFuture<?> pings;
 
     WsLifecycle(WsConnection connection, WsEndpoint endpoint, long pingIntervalMillis, long clientTimeoutMillis,
@@ -55,6 +65,7 @@ final class WsLifecycle extends ChannelDuplexHandler {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof HandshakeComplete) {
             open = true;
+            ctx.pipeline().addAfter(WS_DECODER, "aldis-ws-watch", new WireWatch());
             if (pingIntervalMillis > 0) {
                 pings = ctx.executor().scheduleAtFixedRate(() -> ping(ctx), pingIntervalMillis, pingIntervalMillis,
                         TimeUnit.MILLISECONDS);
@@ -120,7 +131,7 @@ final class WsLifecycle extends ChannelDuplexHandler {
 
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
-        if (!open || closeFrameSent || !ctx.channel().isActive()) {
+        if (!open || closeFrameSent || !ctx.channel().isActive() || (connection.reading() && !delivering)) {
             super.close(ctx, promise);
             return;
         }
@@ -137,5 +148,26 @@ final class WsLifecycle extends ChannelDuplexHandler {
             pings.cancel(false);
         }
         super.channelInactive(ctx);
+    }
+
+    /** Sits right behind Netty's WebSocket decoder: sees each decoded frame and each close frame written. */
+    private final class WireWatch extends ChannelDuplexHandler {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            delivering = true;
+            try {
+                ctx.fireChannelRead(msg);
+            } finally {
+                delivering = false;
+            }
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+            if (msg instanceof CloseWebSocketFrame) {
+                closeFrameSent = true;
+            }
+            ctx.write(msg, promise);
+        }
     }
 }

@@ -14,7 +14,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * One WebSocket listener per factory configuration of {@code io.aldis.transport.ws}; a changed
  * configuration rebinds it in place, a deleted one closes it and its connections.
  */
-@Component(service = Listener.class, configurationPid = "io.aldis.transport.ws",
+@Component(service = Listener.class, configurationPid = "io.aldis.transport.ws", immediate = true,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = WsListenerConfig.class, factory = true)
 public final class WsListenerComponent implements Listener {
