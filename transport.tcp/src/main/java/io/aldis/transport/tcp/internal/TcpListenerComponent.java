@@ -14,7 +14,7 @@ import org.osgi.service.metatype.annotations.Designate;
  * One listener per factory configuration of {@code io.aldis.transport.tcp}; a changed
  * configuration rebinds it in place, a deleted one closes it and its connections.
  */
-@Component(service = Listener.class, configurationPid = "io.aldis.transport.tcp",
+@Component(service = Listener.class, configurationPid = "io.aldis.transport.tcp", immediate = true,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = TcpListenerConfig.class, factory = true)
 public final class TcpListenerComponent implements Listener {
