@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.lang.reflect.Type;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -16,11 +17,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import javax.net.ssl.TrustManagerFactory;
 import org.osgi.annotation.versioning.ProviderType;
@@ -98,6 +101,108 @@ public interface AldisClient {
      */
     Runnable onFrame(Consumer<Frame> handler);
 
+    // ---------------------------------------------------------------- RPC
+
+    /**
+     * Calls a remote method with the client's default timeout and decodes the result with Jackson.
+     * Same as {@link #call(String, Object, Type, CallOptions)}.
+     */
+    <T> CompletableFuture<T> call(String method, Object params, Class<T> resultType);
+
+    /**
+     * Calls a remote method, {@code service.method}. {@code params} is encoded with Jackson: an
+     * {@code Object[]} or a list as a JSON array (parameters by position), a record, bean or map
+     * as a JSON object (parameters by name, or the single parameter itself), any other value as
+     * that value (the single parameter); {@code null} sends no parameters.
+     *
+     * <p>The future completes with the result decoded into {@code resultType} (for example a
+     * {@code ParameterizedType} of {@code List<Item>}) or fails with an {@link RpcCallException}
+     * carrying the node's code, message and details. Cancelling the future sends RPC_CANCEL, so
+     * the node stops the work. A call in flight when the connection breaks fails with
+     * {@code CONNECTION_INTERRUPTED}, {@link RpcCallException#retryable() retryable}; the client
+     * never sends it again by itself. A call the node does not answer within its timeout plus a
+     * second fails with {@code DEADLINE_EXCEEDED}.
+     */
+    <T> CompletableFuture<T> call(String method, Object params, Type resultType, CallOptions options);
+
+    /**
+     * A typed proxy of a remote service whose name comes from {@link ServiceName} or, without it,
+     * from the interface's simple name with a lower-case first letter.
+     */
+    <T> T proxy(Class<T> api);
+
+    /**
+     * A typed proxy of the remote service {@code service}: each method of {@code api} calls
+     * {@code service.methodName} with its arguments by position. Methods returning a
+     * {@code CompletionStage} (or {@code CompletableFuture}) return at once; others block until
+     * the result arrives or the default call timeout passes, and throw {@link RpcCallException}.
+     * A {@link CallOptions} parameter is not sent but sets the call's options. Default methods run
+     * locally.
+     */
+    <T> T proxy(Class<T> api, String service);
+
+    /**
+     * Provides a service to the node: RPC_REQUESTs for {@code service.*} reach {@code handler} on a
+     * worker thread. The service is provided again after every reconnect until the registration
+     * is closed.
+     */
+    Registration provide(String service, RpcHandler handler);
+
+    /**
+     * Provides the public methods of {@code impl}'s interfaces (or of its class when it implements
+     * none outside the JDK) as {@code service}. Parameters are decoded with Jackson into the
+     * declared parameter types, by position from a JSON array or by name from an object;
+     * decoding errors are answered with {@code INVALID_PARAMS} and field errors. A parameter of
+     * type {@link CallContext} receives the call's context. A cancelled call interrupts the method
+     * or cancels the {@code CompletionStage} it returned. The descriptor sent to the node lists the
+     * methods with their parameter and result types.
+     */
+    Registration provide(String service, Object impl);
+
+    /** Provides {@code impl} under the name {@link #proxy(Class)} would use for {@code api}, with the methods of {@code api}. */
+    <T> Registration provide(Class<T> api, T impl);
+
+    // ---------------------------------------------------------------- publish/subscribe and messages
+
+    /** Publishes {@code payload} on {@code subject}; see {@link #publish(String, byte[], String, Map)}. */
+    CompletableFuture<Void> publish(String subject, byte[] payload);
+
+    /**
+     * Publishes with an optional reply subject ({@code null} or empty for none) and optional
+     * headers. The future completes once the frame is written: the node does not acknowledge
+     * publishes, and reports a refused one (invalid subject, no permission, rate limit, too
+     * large) as a connection-level ERROR to {@link ConnectionListener#error}.
+     */
+    CompletableFuture<Void> publish(String subject, byte[] payload, String replyTo, Map<String, String> headers);
+
+    /** Subscribes to a subject pattern ({@code *} one token, {@code >} the rest) with the node's default options. */
+    Subscription subscribe(String pattern, MessageHandler handler);
+
+    /** Subscribes as a member of a queue group: each message goes to one member of the group. */
+    Subscription subscribe(String pattern, String queueGroup, MessageHandler handler);
+
+    /**
+     * Subscribes with options. The subscription is returned at once; {@link Subscription#ready()}
+     * tells when the node accepted or refused it. After an automatic reconnect the client
+     * subscribes again with the same id, so the node holds each subscription once.
+     */
+    Subscription subscribe(String pattern, SubscribeOptions options, MessageHandler handler);
+
+    /**
+     * Publishes a request with a reply subject of this client's inbox and completes with the
+     * first answer. Fails with {@code NO_RESPONDERS} when nobody subscribes to {@code subject},
+     * and with {@code REQUEST_TIMEOUT} when no answer arrives within {@code timeout}.
+     */
+    CompletableFuture<Delivery> requestReply(String subject, byte[] payload, Duration timeout);
+
+    /**
+     * Sends a typed MESSAGE to the node's handler for {@code type} and completes with its reply,
+     * matched by correlation id. Fails with {@code NO_HANDLER} when no handler serves the type,
+     * with the handler's error code when it fails, and with {@code CONNECTION_INTERRUPTED} when the
+     * connection breaks first (the message is not sent again).
+     */
+    CompletableFuture<Message> send(String type, byte[] payload);
+
     /**
      * Closes gracefully: sends CLOSE, waits for CLOSE_ACK (or the close timeout), closes the socket
      * and releases the client's threads. The client does not reconnect afterwards and cannot be
@@ -125,6 +230,9 @@ public interface AldisClient {
         private int maxQueuedWhilePaused = 10_000;
         private int maxFrameSize = 16 * 1024 * 1024;
         private EventLoopGroup eventLoopGroup;
+        private Duration callTimeout = Duration.ofSeconds(30);
+        private Executor handlerExecutor;
+        private String inboxPrefix = "_inbox";
 
         Builder() {
         }
@@ -276,13 +384,45 @@ public interface AldisClient {
             return this;
         }
 
+        /**
+         * The timeout of calls that do not set their own (and of blocking proxy methods and typed
+         * messages); default 30 s.
+         */
+        public Builder callTimeout(Duration timeout) {
+            this.callTimeout = positive(timeout, "callTimeout");
+            return this;
+        }
+
+        /**
+         * Where the handlers of provided services run; default a pool of daemon threads shared by
+         * the clients of this JVM.
+         */
+        public Builder handlerExecutor(Executor executor) {
+            this.handlerExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * The first token of the reply subjects of {@link AldisClient#requestReply}; default
+         * {@code _inbox}. Each client adds a random token of its own.
+         */
+        public Builder inboxPrefix(String prefix) {
+            Objects.requireNonNull(prefix, "prefix");
+            if (prefix.isEmpty() || prefix.contains("*") || prefix.contains(">") || prefix.startsWith("$sys")
+                    || prefix.chars().anyMatch(c -> c <= ' ' || c == '.')) {
+                throw new IllegalArgumentException("inboxPrefix must be one plain subject token: " + prefix);
+            }
+            this.inboxPrefix = prefix;
+            return this;
+        }
+
         /** A new client in state {@link ClientState#NEW}. */
         public AldisClient build() {
             ClientConfig config = new ClientConfig(host, port, user, password == null ? null : password.clone(),
                     mechanism, trustManagers, hostnameVerification, reconnect, retryInitialConnect,
                     List.copyOf(listeners), clientName, clientId != null ? clientId : UUID.randomUUID(),
                     Capability.maskOf(capabilities), connectTimeout, closeTimeout, maxQueuedWhilePaused,
-                    maxFrameSize, eventLoopGroup);
+                    maxFrameSize, eventLoopGroup, callTimeout, handlerExecutor, inboxPrefix);
             return new DefaultAldisClient(config);
         }
 

@@ -43,6 +43,11 @@ public class AldisException extends RuntimeException {
         return rawCode;
     }
 
+    /** The message alone, without the code that {@link #getMessage()} puts in front of it. */
+    public String reason() {
+        return super.getMessage();
+    }
+
     @Override
     public String getMessage() {
         ErrorCode code = code();

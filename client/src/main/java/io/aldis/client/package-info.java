@@ -4,5 +4,5 @@
  * Start with {@link io.aldis.client.AldisClient#builder()}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.aldis.client;

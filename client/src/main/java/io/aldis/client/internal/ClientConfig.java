@@ -6,6 +6,7 @@ import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import javax.net.ssl.TrustManagerFactory;
 
 /** Everything the builder collected; {@code user} and {@code password} are null without credentials. */
@@ -13,7 +14,8 @@ public record ClientConfig(String host, int port, String user, char[] password, 
         TrustManagerFactory trustManagers, boolean hostnameVerification, ReconnectPolicy reconnect,
         boolean retryInitialConnect, List<ConnectionListener> listeners, String clientName, UUID clientId,
         long capabilities, Duration connectTimeout, Duration closeTimeout, int maxQueuedWhilePaused,
-        int maxFrameSize, EventLoopGroup eventLoopGroup) {
+        int maxFrameSize, EventLoopGroup eventLoopGroup, Duration callTimeout, Executor handlerExecutor,
+        String inboxPrefix) {
 
     /** Whether connections are wrapped in TLS. */
     public boolean tls() {

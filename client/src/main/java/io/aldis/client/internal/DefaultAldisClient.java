@@ -1,6 +1,14 @@
 package io.aldis.client.internal;
 
 import io.aldis.client.AldisClient;
+import io.aldis.client.CallOptions;
+import io.aldis.client.Delivery;
+import io.aldis.client.Message;
+import io.aldis.client.MessageHandler;
+import io.aldis.client.Registration;
+import io.aldis.client.RpcHandler;
+import io.aldis.client.SubscribeOptions;
+import io.aldis.client.Subscription;
 import io.aldis.client.AldisException;
 import io.aldis.client.ClientState;
 import io.aldis.client.ClientStats;
@@ -28,9 +36,11 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -39,6 +49,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLException;
 
 /**
@@ -60,6 +71,13 @@ public final class DefaultAldisClient implements AldisClient {
     private final Executor callbacks = new SerialExecutor(SerialExecutor.SHARED);
     private final List<ConnectionListener> listeners;
     private final List<Consumer<Frame>> frameHandlers = new CopyOnWriteArrayList<>();
+    /** The client's own consumers (RPC, pub/sub), asked before {@link #frameHandlers}; true = consumed. */
+    private final List<Predicate<Frame>> consumers = new CopyOnWriteArrayList<>();
+    /** The client's own listeners, told before the application's. */
+    private final List<ConnectionListener> internalListeners = new CopyOnWriteArrayList<>();
+    private final PubSubSupport pubsub;
+    private final Object rpcLock = new Object();
+    private volatile RpcSupport rpc;
     private final StatsCounters stats = new StatsCounters();
     private final RequestTracker requests = new RequestTracker();
     private final AtomicLong requestIds = new AtomicLong();
@@ -94,6 +112,7 @@ public final class DefaultAldisClient implements AldisClient {
             this.ownsGroup = true;
         }
         this.sslContext = config.tls() ? buildSslContext(config) : null;
+        this.pubsub = new PubSubSupport(this);
     }
 
     private static SslContext buildSslContext(ClientConfig config) {
@@ -197,6 +216,130 @@ public final class DefaultAldisClient implements AldisClient {
     public Runnable onFrame(Consumer<Frame> handler) {
         frameHandlers.add(handler);
         return () -> frameHandlers.remove(handler);
+    }
+
+    // ---------------------------------------------------------------- RPC and pub/sub
+
+    @Override
+    public <T> CompletableFuture<T> call(String method, Object params, Class<T> resultType) {
+        return rpc().call(method, params, resultType, CallOptions.defaults());
+    }
+
+    @Override
+    public <T> CompletableFuture<T> call(String method, Object params, Type resultType, CallOptions options) {
+        return rpc().call(method, params, resultType, options == null ? CallOptions.defaults() : options);
+    }
+
+    @Override
+    public <T> T proxy(Class<T> api) {
+        return rpc().proxy(api, RpcSupport.serviceName(api));
+    }
+
+    @Override
+    public <T> T proxy(Class<T> api, String service) {
+        return rpc().proxy(api, service);
+    }
+
+    @Override
+    public Registration provide(String service, RpcHandler handler) {
+        return rpc().provide(service, handler, null);
+    }
+
+    @Override
+    public Registration provide(String service, Object impl) {
+        return rpc().provide(service, impl, null);
+    }
+
+    @Override
+    public <T> Registration provide(Class<T> api, T impl) {
+        return rpc().provide(RpcSupport.serviceName(api), impl, api);
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(String subject, byte[] payload) {
+        return pubsub.publish(subject, payload, null, null);
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(String subject, byte[] payload, String replyTo, Map<String, String> headers) {
+        return pubsub.publish(subject, payload, replyTo, headers);
+    }
+
+    @Override
+    public Subscription subscribe(String pattern, MessageHandler handler) {
+        return pubsub.subscribe(pattern, SubscribeOptions.defaults(), handler);
+    }
+
+    @Override
+    public Subscription subscribe(String pattern, String queueGroup, MessageHandler handler) {
+        return pubsub.subscribe(pattern, SubscribeOptions.defaults().withQueueGroup(queueGroup), handler);
+    }
+
+    @Override
+    public Subscription subscribe(String pattern, SubscribeOptions options, MessageHandler handler) {
+        return pubsub.subscribe(pattern, options == null ? SubscribeOptions.defaults() : options, handler);
+    }
+
+    @Override
+    public CompletableFuture<Delivery> requestReply(String subject, byte[] payload, Duration timeout) {
+        return pubsub.requestReply(subject, payload, timeout);
+    }
+
+    @Override
+    public CompletableFuture<Message> send(String type, byte[] payload) {
+        return pubsub.send(type, payload);
+    }
+
+    /** The RPC part, made on first use: it is the only part that needs Jackson. */
+    private RpcSupport rpc() {
+        RpcSupport r = rpc;
+        if (r == null) {
+            synchronized (rpcLock) {
+                r = rpc;
+                if (r == null) {
+                    r = new RpcSupport(this);
+                    rpc = r;
+                }
+            }
+        }
+        return r;
+    }
+
+    ClientConfig config() {
+        return config;
+    }
+
+    /** Adds one of the client's own frame consumers; they see frames before the application's handlers. */
+    void addConsumer(Predicate<Frame> consumer) {
+        consumers.add(consumer);
+    }
+
+    /** Adds one of the client's own connection listeners; they are told before the application's. */
+    void addInternalListener(ConnectionListener listener) {
+        internalListeners.add(listener);
+    }
+
+    /** Runs {@code task} on the client's callback thread, in order with frames and events. */
+    void onCallbackThread(Runnable task) {
+        callbacks.execute(task);
+    }
+
+    /**
+     * Runs {@code task} on the callback thread after {@code delay}; null when the client's event
+     * loop is gone (the client is closed).
+     */
+    java.util.concurrent.Future<?> schedule(Runnable task, long delay, TimeUnit unit) {
+        try {
+            return group.schedule(() -> callbacks.execute(task), delay, unit);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    /** Whether the client may still get a session: connected, or about to (re)connect. */
+    boolean mayConnect() {
+        ClientState s = state();
+        return s == ClientState.CONNECTED || s == ClientState.RECONNECTING || s == ClientState.CONNECTING;
     }
 
     @Override
@@ -429,6 +572,16 @@ public final class DefaultAldisClient implements AldisClient {
 
     private void deliver(Frame frame) {
         callbacks.execute(() -> {
+            for (Predicate<Frame> consumer : consumers) {
+                try {
+                    if (consumer.test(frame)) {
+                        return;
+                    }
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "the client failed on a " + frame.type() + " frame", e);
+                    return;
+                }
+            }
             for (Consumer<Frame> handler : frameHandlers) {
                 try {
                     handler.accept(frame);
@@ -468,6 +621,13 @@ public final class DefaultAldisClient implements AldisClient {
     /** Queues a listener callback; safe under the lock because it only enqueues. */
     private void notifyListeners(Consumer<ConnectionListener> event) {
         callbacks.execute(() -> {
+            for (ConnectionListener listener : internalListeners) {
+                try {
+                    event.accept(listener);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "the client failed on a connection event", e);
+                }
+            }
             for (ConnectionListener listener : listeners) {
                 try {
                     event.accept(listener);

@@ -1,0 +1,657 @@
+package io.aldis.client.internal;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.aldis.client.AldisException;
+import io.aldis.client.CallContext;
+import io.aldis.client.CallOptions;
+import io.aldis.client.ClientState;
+import io.aldis.client.ConnectionListener;
+import io.aldis.client.DisconnectReason;
+import io.aldis.client.Registration;
+import io.aldis.client.RpcCallException;
+import io.aldis.client.RpcHandler;
+import io.aldis.client.ServiceName;
+import io.aldis.client.SessionInfo;
+import io.aldis.protocol.Capability;
+import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.Frame;
+import io.aldis.protocol.RpcCancel;
+import io.aldis.protocol.RpcError;
+import io.aldis.protocol.RpcRequest;
+import io.aldis.protocol.RpcResponse;
+import io.aldis.protocol.ServiceProvide;
+import io.aldis.protocol.ServiceWithdraw;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Proxy;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Remote calls in both directions: calls this client makes (with their futures, deadlines and
+ * cancels), typed proxies, and the services it provides (re-provided after every reconnect, their
+ * calls run on the handler executor). This is the only part of the client that uses Jackson, and
+ * the client makes it on first use.
+ */
+final class RpcSupport {
+    private static final System.Logger LOG = System.getLogger(RpcSupport.class.getName());
+    /** How long after its deadline the client stops waiting for the node's own DEADLINE_EXCEEDED. */
+    private static final long GRACE_MILLIS = 1_000;
+    private static final byte[] JSON_NULL = "null".getBytes(StandardCharsets.US_ASCII);
+
+    /** Results are read leniently: a newer service may add fields. */
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .build();
+
+    private final DefaultAldisClient client;
+    private final Executor handlerExecutor;
+    private final Map<Long, PendingCall> calls = new ConcurrentHashMap<>();
+    private final Map<Long, Served> served = new ConcurrentHashMap<>();
+    private final Map<String, Provided> provided = new ConcurrentHashMap<>();
+
+    RpcSupport(DefaultAldisClient client) {
+        this.client = client;
+        Executor configured = client.config().handlerExecutor();
+        this.handlerExecutor = configured != null ? configured : SerialExecutor.SHARED;
+        client.addConsumer(this::consume);
+        client.addInternalListener(new ConnectionListener() {
+            @Override
+            public void disconnected(DisconnectReason reason) {
+                connectionLost(reason);
+            }
+
+            @Override
+            public void reconnected(SessionInfo session) {
+                for (Provided p : provided.values()) {
+                    if (!session.sessionId().equals(p.sentOn)) {
+                        establish(p);
+                    }
+                }
+            }
+
+            @Override
+            public void reconnectFailed(AldisException cause) {
+                for (Provided p : provided.values()) {
+                    provided.remove(p.service, p);
+                    p.end(cause);
+                }
+            }
+        });
+    }
+
+    /** The service name of an interface: its {@link ServiceName}, or its simple name in lower camel case. */
+    static String serviceName(Class<?> api) {
+        ServiceName annotated = api.getAnnotation(ServiceName.class);
+        if (annotated != null) {
+            return annotated.value();
+        }
+        String simple = api.getSimpleName();
+        return simple.isEmpty() ? simple : simple.substring(0, 1).toLowerCase(Locale.ROOT) + simple.substring(1);
+    }
+
+    // ---------------------------------------------------------------- calls
+
+    @SuppressWarnings("unchecked")
+    <T> CompletableFuture<T> call(String method, Object params, Type resultType, CallOptions options) {
+        Objects.requireNonNull(method, "method");
+        AldisException missing = missingRpc();
+        if (missing != null) {
+            return CompletableFuture.failedFuture(missing);
+        }
+        byte[] json;
+        try {
+            json = encodeParams(params);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(
+                    new IllegalArgumentException("the parameters of " + method + " cannot be encoded as JSON", e));
+        }
+        Duration timeout = options.timeout() != null ? options.timeout() : client.config().callTimeout();
+        long millis = timeout.isZero() ? 0 : Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        long id = client.nextRequestId();
+        SessionInfo session = client.session();
+        PendingCall pc = new PendingCall(id, method, resultType == null ? Object.class : resultType,
+                session == null ? null : session.sessionId());
+        calls.put(id, pc);
+        pc.future.whenComplete((value, error) -> {
+            calls.remove(id, pc);
+            Future<?> timer = pc.timer;
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            if (pc.future.isCancelled()) {
+                client.send(new RpcCancel(id));
+            }
+        });
+        if (millis > 0) {
+            pc.timer = client.schedule(() -> {
+                if (pc.future.completeExceptionally(new RpcCallException(ErrorCode.DEADLINE_EXCEEDED,
+                        method + " got no answer within " + millis + " ms"))) {
+                    client.send(new RpcCancel(id));
+                }
+            }, millis + GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        client.send(new RpcRequest(id, (int) millis, method, json)).whenComplete((sent, error) -> {
+            if (error != null) {
+                pc.future.completeExceptionally(asRpcFailure(error));
+            }
+        });
+        return (CompletableFuture<T>) pc.future;
+    }
+
+    /** An Object[] or list as a JSON array, null as nothing, anything else as Jackson writes it. */
+    static byte[] encodeParams(Object params) throws Exception {
+        if (params == null) {
+            return new byte[0];
+        }
+        return MAPPER.writeValueAsBytes(params);
+    }
+
+    private RpcCallException missingRpc() {
+        SessionInfo session = client.session();
+        if (session != null && client.state() == ClientState.CONNECTED && !session.has(Capability.RPC)) {
+            return new RpcCallException(ErrorCode.CAPABILITY_UNAVAILABLE,
+                    "the node offered no RPC capability when this session opened");
+        }
+        return null;
+    }
+
+    static RpcCallException asRpcFailure(Throwable error) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof RpcCallException r) {
+            return r;
+        }
+        if (cause instanceof AldisException a) {
+            return new RpcCallException(a.rawCode(), a.reason(), "", a);
+        }
+        return new RpcCallException(ErrorCode.INTERNAL_ERROR.code(), String.valueOf(cause.getMessage()), "", cause);
+    }
+
+    private void connectionLost(DisconnectReason reason) {
+        SessionInfo now = client.state() == ClientState.CONNECTED ? client.session() : null;
+        UUID open = now == null ? null : now.sessionId();
+        for (PendingCall pc : calls.values()) {
+            if (open == null || !open.equals(pc.session)) {
+                pc.future.completeExceptionally(new RpcCallException(ErrorCode.CONNECTION_INTERRUPTED.code(),
+                        "the connection broke while " + pc.method + " was in flight (" + reason.message()
+                                + "); it was not sent again",
+                        ""));
+            }
+        }
+        // Answers could not reach the caller any more: the node has failed those calls already.
+        for (Served s : served.values()) {
+            served.remove(s.callId, s);
+            s.cancel();
+        }
+    }
+
+    // ---------------------------------------------------------------- inbound frames
+
+    private boolean consume(Frame frame) {
+        if (frame instanceof RpcResponse r) {
+            PendingCall pc = calls.get(r.callId());
+            if (pc == null) {
+                return false;
+            }
+            Object value;
+            try {
+                value = decodeResult(r.result(), pc.resultType);
+            } catch (Exception e) {
+                pc.future.completeExceptionally(new RpcCallException(ErrorCode.SERVICE_ERROR.code(),
+                        "the result of " + pc.method + " cannot be read as " + pc.resultType.getTypeName() + ": "
+                                + e.getMessage(), "", e));
+                return true;
+            }
+            pc.future.complete(value);
+            return true;
+        }
+        if (frame instanceof RpcError e) {
+            PendingCall pc = calls.get(e.callId());
+            if (pc == null) {
+                return false;
+            }
+            pc.future.completeExceptionally(new RpcCallException(e.code(), e.message(), e.details()));
+            return true;
+        }
+        if (frame instanceof RpcRequest request) {
+            serve(request);
+            return true;
+        }
+        if (frame instanceof RpcCancel cancel) {
+            Served s = served.remove(cancel.callId());
+            if (s != null) {
+                s.cancel();
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static Object decodeResult(byte[] json, Type type) throws Exception {
+        if (type == void.class || type == Void.class || json.length == 0) {
+            return null;
+        }
+        JavaType javaType = MAPPER.constructType(type);
+        return MAPPER.readValue(json, javaType.isPrimitive() ? MAPPER.constructType(boxed(javaType.getRawClass()))
+                : javaType);
+    }
+
+    static Class<?> boxed(Class<?> c) {
+        if (!c.isPrimitive()) {
+            return c;
+        }
+        if (c == int.class) {
+            return Integer.class;
+        } else if (c == long.class) {
+            return Long.class;
+        } else if (c == boolean.class) {
+            return Boolean.class;
+        } else if (c == double.class) {
+            return Double.class;
+        } else if (c == float.class) {
+            return Float.class;
+        } else if (c == short.class) {
+            return Short.class;
+        } else if (c == byte.class) {
+            return Byte.class;
+        } else if (c == char.class) {
+            return Character.class;
+        }
+        return Void.class;
+    }
+
+    // ---------------------------------------------------------------- serving provided services
+
+    private void serve(RpcRequest request) {
+        String method = request.method();
+        int dot = method.lastIndexOf('.');
+        Provided p = dot <= 0 ? null : provided.get(method.substring(0, dot));
+        if (p == null || !p.active) {
+            client.send(new RpcError(request.callId(), ErrorCode.METHOD_NOT_FOUND.code(),
+                    "this client does not provide " + (dot <= 0 ? method : method.substring(0, dot)), ""));
+            return;
+        }
+        Instant deadline = request.timeoutMillis() > 0 ? Instant.now().plusMillis(request.timeoutMillis()) : null;
+        Served s = new Served(request.callId(), method, deadline);
+        served.put(s.callId, s);
+        String name = method.substring(dot + 1);
+        try {
+            handlerExecutor.execute(() -> run(p.handler, name, request.params(), s));
+        } catch (RejectedExecutionException e) {
+            served.remove(s.callId, s);
+            client.send(new RpcError(s.callId, ErrorCode.BUSY.code(), "the client cannot run more calls now", ""));
+        }
+    }
+
+    private void run(RpcHandler handler, String name, byte[] params, Served s) {
+        if (s.isCancelled()) {
+            return;
+        }
+        CompletionStage<byte[]> stage;
+        try {
+            stage = handler.handle(name, params, s);
+        } catch (Throwable t) {
+            stage = CompletableFuture.failedFuture(t);
+        }
+        if (stage == null) {
+            stage = CompletableFuture.completedFuture(null);
+        }
+        stage.whenComplete((result, error) -> answer(s, result, error));
+    }
+
+    private void answer(Served s, byte[] result, Throwable error) {
+        if (!served.remove(s.callId, s) || s.isCancelled()) {
+            return; // cancelled: the node answered the caller already
+        }
+        if (error == null) {
+            client.send(new RpcResponse(s.callId, result == null || result.length == 0 ? JSON_NULL : result));
+            return;
+        }
+        Throwable cause = unwrap(error);
+        RpcError frame;
+        if (cause instanceof RpcCallException r) {
+            frame = new RpcError(s.callId, r.rawCode(), String.valueOf(r.reason()), r.details());
+        } else if (cause instanceof CancellationException) {
+            frame = new RpcError(s.callId, ErrorCode.CANCELLED.code(), "the service cancelled the call", "");
+        } else {
+            LOG.log(System.Logger.Level.DEBUG, "provided method " + s.method + " failed", cause);
+            String message = cause.getMessage() == null ? "the service failed" : cause.getMessage();
+            frame = new RpcError(s.callId, ErrorCode.SERVICE_ERROR.code(), message,
+                    MAPPER.createObjectNode().put("exception", cause.getClass().getSimpleName()).toString());
+        }
+        client.send(frame);
+    }
+
+    /** The context of a call this client serves. */
+    private static final class Served implements CallContext {
+        final long callId;
+        final String method;
+        final Instant deadline;
+        private final List<Runnable> actions = new ArrayList<>();
+        private boolean cancelled;
+
+        Served(long callId, String method, Instant deadline) {
+            this.callId = callId;
+            this.method = method;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public String method() {
+            return method;
+        }
+
+        @Override
+        public long callId() {
+            return callId;
+        }
+
+        @Override
+        public Optional<Instant> deadline() {
+            return Optional.ofNullable(deadline);
+        }
+
+        @Override
+        public synchronized boolean isCancelled() {
+            return cancelled;
+        }
+
+        @Override
+        public void onCancel(Runnable action) {
+            synchronized (this) {
+                if (!cancelled) {
+                    actions.add(action);
+                    return;
+                }
+            }
+            runQuietly(action);
+        }
+
+        void cancel() {
+            List<Runnable> toRun;
+            synchronized (this) {
+                if (cancelled) {
+                    return;
+                }
+                cancelled = true;
+                toRun = List.copyOf(actions);
+                actions.clear();
+            }
+            toRun.forEach(Served::runQuietly);
+        }
+
+        private static void runQuietly(Runnable action) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "a cancel action failed", e);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- provide and withdraw
+
+    Registration provide(String service, Object target, Class<?> api) {
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(target, "target");
+        RpcHandler handler;
+        String descriptor;
+        if (target instanceof RpcHandler h && api == null) {
+            handler = h;
+            descriptor = "";
+        } else {
+            ReflectiveService reflective = new ReflectiveService(target, api);
+            handler = reflective;
+            descriptor = reflective.descriptor();
+        }
+        Provided p = new Provided(service, descriptor, handler);
+        RpcCallException missing = missingRpc();
+        if (missing != null) {
+            p.end(missing);
+            return p;
+        }
+        Provided old = provided.put(service, p);
+        if (old != null) {
+            old.active = false; // the node replaces a service provided again on the same session
+        }
+        establish(p);
+        return p;
+    }
+
+    private void establish(Provided p) {
+        if (!p.active) {
+            return;
+        }
+        SessionInfo session = client.session();
+        if (client.state() != ClientState.CONNECTED || session == null) {
+            if (!client.mayConnect()) {
+                provided.remove(p.service, p);
+                p.end(new AldisException(ErrorCode.CONNECTION_LOST, "the client is not connected"));
+            }
+            return;
+        }
+        p.sentOn = session.sessionId();
+        long id = client.nextRequestId();
+        client.request(id, new ServiceProvide(id, p.service, p.descriptor)).whenComplete((ack, error) -> {
+            if (error == null) {
+                p.ready.complete(null);
+                return;
+            }
+            Throwable cause = unwrap(error);
+            if (cause instanceof AldisException a && (a.code() == ErrorCode.CONNECTION_INTERRUPTED
+                    || a.code() == ErrorCode.CONNECTION_LOST) && client.mayConnect()) {
+                p.sentOn = null;
+                SessionInfo now = client.session();
+                if (client.state() == ClientState.CONNECTED && now != null
+                        && !now.sessionId().equals(session.sessionId())) {
+                    establish(p);
+                }
+                return;
+            }
+            provided.remove(p.service, p);
+            p.end(cause);
+        });
+    }
+
+    private CompletableFuture<Void> withdraw(Provided p) {
+        if (!p.active) {
+            return p.withdrawn;
+        }
+        p.active = false;
+        provided.remove(p.service, p);
+        if (!p.ready.isDone()) {
+            p.ready.completeExceptionally(new AldisException(ErrorCode.CANCELLED, "withdrawn before the node answered"));
+        }
+        if (client.state() != ClientState.CONNECTED || provided.containsKey(p.service)) {
+            p.withdrawn.complete(null);
+            return p.withdrawn;
+        }
+        long id = client.nextRequestId();
+        client.request(id, new ServiceWithdraw(id, p.service)).whenComplete((ack, error) -> {
+            Throwable cause = error == null ? null : unwrap(error);
+            if (cause == null || cause instanceof AldisException a && (a.code() == ErrorCode.METHOD_NOT_FOUND
+                    || a.code() == ErrorCode.CONNECTION_INTERRUPTED || a.code() == ErrorCode.CONNECTION_LOST)) {
+                p.withdrawn.complete(null);
+            } else {
+                p.withdrawn.completeExceptionally(cause);
+            }
+        });
+        return p.withdrawn;
+    }
+
+    private final class Provided implements Registration {
+        final String service;
+        final String descriptor;
+        final RpcHandler handler;
+        final CompletableFuture<Void> ready = new CompletableFuture<>();
+        final CompletableFuture<Void> withdrawn = new CompletableFuture<>();
+        volatile boolean active = true;
+        volatile UUID sentOn;
+
+        Provided(String service, String descriptor, RpcHandler handler) {
+            this.service = service;
+            this.descriptor = descriptor;
+            this.handler = handler;
+        }
+
+        void end(Throwable cause) {
+            active = false;
+            ready.completeExceptionally(cause);
+            withdrawn.complete(null);
+        }
+
+        @Override
+        public String service() {
+            return service;
+        }
+
+        @Override
+        public CompletableFuture<Void> ready() {
+            return ready;
+        }
+
+        @Override
+        public CompletableFuture<Void> withdraw() {
+            return RpcSupport.this.withdraw(this);
+        }
+
+        @Override
+        public void close() {
+            withdraw();
+        }
+
+        @Override
+        public String toString() {
+            return "Registration[" + service + "]";
+        }
+    }
+
+    // ---------------------------------------------------------------- proxies
+
+    @SuppressWarnings("unchecked")
+    <T> T proxy(Class<T> api, String service) {
+        Objects.requireNonNull(api, "api");
+        Objects.requireNonNull(service, "service");
+        if (!api.isInterface()) {
+            throw new IllegalArgumentException(api.getName() + " is not an interface");
+        }
+        return (T) Proxy.newProxyInstance(api.getClassLoader(), new Class<?>[] {api}, new ProxyHandler(service));
+    }
+
+    private final class ProxyHandler implements InvocationHandler {
+        private final String service;
+
+        ProxyHandler(String service) {
+            this.service = service;
+        }
+
+        @Override
+        public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+            if (method.getDeclaringClass() == Object.class) {
+                return switch (method.getName()) {
+                    case "equals" -> proxy == args[0];
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    default -> "proxy of remote service " + service;
+                };
+            }
+            if (method.isDefault()) {
+                return InvocationHandler.invokeDefault(proxy, method, args);
+            }
+            CallOptions options = CallOptions.defaults();
+            List<Object> params = new ArrayList<>();
+            if (args != null) {
+                for (Object arg : args) {
+                    if (arg instanceof CallOptions o) {
+                        options = o;
+                    } else {
+                        params.add(arg);
+                    }
+                }
+            }
+            String name = service + "." + method.getName();
+            Class<?> returns = method.getReturnType();
+            if (CompletionStage.class.isAssignableFrom(returns)) {
+                Type inner = method.getGenericReturnType() instanceof ParameterizedType p
+                        ? p.getActualTypeArguments()[0] : Object.class;
+                return call(name, params, inner, options);
+            }
+            CompletableFuture<Object> future = call(name, params, method.getGenericReturnType(), options);
+            Object value;
+            try {
+                value = future.get();
+            } catch (InterruptedException e) {
+                future.cancel(true);
+                for (Class<?> declared : method.getExceptionTypes()) {
+                    if (declared.isAssignableFrom(InterruptedException.class)) {
+                        throw e;
+                    }
+                }
+                Thread.currentThread().interrupt();
+                throw new RpcCallException(ErrorCode.CANCELLED, "interrupted while waiting for " + name);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RpcCallException r) {
+                    // A fresh exception, so that the stack trace shows the caller's code.
+                    throw new RpcCallException(r.rawCode(), r.reason(), r.details(), r);
+                }
+                throw asRpcFailure(cause);
+            }
+            if (value == null && returns.isPrimitive() && returns != void.class) {
+                throw new RpcCallException(ErrorCode.SERVICE_ERROR.code(), name + " returned null for a "
+                        + returns.getName(), "");
+            }
+            return value;
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static Throwable unwrap(Throwable error) {
+        Throwable t = error;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static final class PendingCall {
+        final long id;
+        final String method;
+        final Type resultType;
+        final UUID session;
+        final CompletableFuture<Object> future = new CompletableFuture<>();
+        volatile Future<?> timer;
+
+        PendingCall(long id, String method, Type resultType, UUID session) {
+            this.id = id;
+            this.method = method;
+            this.resultType = resultType;
+            this.session = session;
+        }
+    }
+}
