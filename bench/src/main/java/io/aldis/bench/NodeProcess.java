@@ -1,11 +1,14 @@
 package io.aldis.bench;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,12 +34,40 @@ final class NodeProcess implements AutoCloseable {
     NodeProcess(int heartbeatMillis, int iterations, String user, String password, String heap) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseG1GC",
-                "-cp", System.getProperty("java.class.path"), BenchNode.class.getName(),
+                "-cp", classPathCopy(), BenchNode.class.getName(),
                 Integer.toString(heartbeatMillis), Integer.toString(iterations), user, password));
         process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         in = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
         port = Integer.parseInt(expect("PORT")[1]);
+    }
+
+    private static String snapshot;
+
+    /**
+     * The node runs from a private copy of the class path, taken once: the node loads classes
+     * lazily, and a jar rebuilt and installed elsewhere in the meantime must not change it mid-run.
+     */
+    private static synchronized String classPathCopy() throws IOException {
+        if (snapshot == null) {
+            Path dir = Files.createTempDirectory("aldis-bench-cp");
+            dir.toFile().deleteOnExit(); // registered first, so deleted after the files in it
+            List<String> entries = new ArrayList<>();
+            int i = 0;
+            for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+                Path from = Path.of(entry);
+                if (Files.isRegularFile(from)) {
+                    Path to = dir.resolve((i++) + "-" + from.getFileName());
+                    Files.copy(from, to);
+                    to.toFile().deleteOnExit();
+                    entries.add(to.toString());
+                } else {
+                    entries.add(entry);
+                }
+            }
+            snapshot = String.join(File.pathSeparator, entries);
+        }
+        return snapshot;
     }
 
     int port() {
