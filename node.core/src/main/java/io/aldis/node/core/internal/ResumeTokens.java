@@ -19,10 +19,13 @@ final class ResumeTokens {
     record Grant(String token, AuthenticatedUser user, long expiresAt) {
     }
 
+    private static final long PURGE_INTERVAL_MILLIS = 10_000;
+
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Grant> grants = new ConcurrentHashMap<>();
     private final Clock clock;
     private volatile long ttlMillis;
+    private volatile long nextPurgeAt;
 
     ResumeTokens(Clock clock, long ttlMillis) {
         this.clock = clock;
@@ -40,7 +43,13 @@ final class ResumeTokens {
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         Grant grant = new Grant(token, user, clock.millis() + ttlMillis);
         grants.put(token, grant);
-        purgeExpired();
+        // Sweeping every token on every login made logins slower the more there had been;
+        // expired tokens are refused on sight anyway, so a sweep now and then is enough.
+        long now = clock.millis();
+        if (now >= nextPurgeAt) {
+            nextPurgeAt = now + PURGE_INTERVAL_MILLIS;
+            purgeExpired();
+        }
         return grant;
     }
 

@@ -35,6 +35,17 @@ class ResumeTokensTest {
     }
 
     @Test
+    void expiredTokensAreSweptWithoutAValidation() {
+        ResumeTokens tokens = new ResumeTokens(clock, 60_000);
+        for (int i = 0; i < 100; i++) {
+            tokens.issue(alice);
+        }
+        clock.advance(Duration.ofSeconds(61));
+        tokens.issue(alice);
+        assertThat(tokens.size()).isEqualTo(1);
+    }
+
+    @Test
     void tokensCanBeRevokedOneByOneOrPerUser() {
         ResumeTokens tokens = new ResumeTokens(clock, 60_000);
         String first = tokens.issue(alice).token();
