@@ -94,8 +94,9 @@ public interface AldisClient {
 
     /**
      * Registers a handler for frames the client does not consume itself (everything but the
-     * handshake, heartbeats, flow control, close and answers to {@link #request}). Handlers are
-     * called in arrival order on the client's callback thread.
+     * handshake, heartbeats, flow control, close, answers to {@link #request}, and the frames of
+     * the client's own calls, subscriptions, messages and provided services). Handlers are called
+     * in arrival order on the client's callback thread.
      *
      * @return an action that removes the handler again
      */
