@@ -205,6 +205,7 @@ class SessionTest {
             conn.send(new Message(false, 5, "work", new byte[1]));
             ErrorFrame error = conn.readUntil(FrameType.ERROR);
             assertThat(error.errorCode()).isEqualTo(ErrorCode.CAPABILITY_UNAVAILABLE);
+            assertThat(error.requestId()).isEqualTo(5);
             conn.send(new Ping(3));
             assertThat(conn.<Pong>readUntil(FrameType.PONG).nonce()).isEqualTo(3);
         }

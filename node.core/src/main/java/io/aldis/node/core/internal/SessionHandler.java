@@ -15,6 +15,7 @@ import io.aldis.protocol.Pause;
 import io.aldis.protocol.Ping;
 import io.aldis.protocol.Pong;
 import io.aldis.protocol.ProtocolVersion;
+import io.aldis.protocol.Requests;
 import io.aldis.protocol.Resume;
 import io.aldis.protocol.codec.DecodeFailure;
 import io.aldis.spi.auth.AuthStep;
@@ -451,7 +452,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
     private void dispatch(Frame frame) {
         FrameHandler handler = node.handlers().handlerFor(frame.type());
         if (handler == null) {
-            sendError(0, ErrorCode.CAPABILITY_UNAVAILABLE, "no installed feature serves " + frame.type() + " frames");
+            sendError(Requests.idOf(frame), ErrorCode.CAPABILITY_UNAVAILABLE,
+                    "no installed feature serves " + frame.type() + " frames");
             return;
         }
         if (handler.nonBlocking()) {
