@@ -65,4 +65,7 @@ public @interface WsListenerConfig {
 
     @AttributeDefinition(name = "tls.protocols", description = "TLS protocol versions allowed")
     String[] tls_protocols() default {"TLSv1.3", "TLSv1.2"};
+
+    @AttributeDefinition(description = "Serve the demo chat page (a browser room on subject demo.room) at GET / of this listener")
+    boolean demo() default true;
 }

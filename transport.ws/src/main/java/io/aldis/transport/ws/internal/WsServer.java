@@ -54,11 +54,16 @@ public final class WsServer implements Listener {
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicInteger open = new AtomicInteger();
     private volatile WsSettings settings;
+    /** The demo page for the current path, or null when the settings turn it off. */
+    private volatile DemoPage demoPage;
     private volatile SslContext sslContext;
     private volatile Channel serverChannel;
     private volatile boolean stopping;
 
-    /** A listener that hands every upgraded connection to the node. */
+    /**
+     * A listener that hands every upgraded connection to the node, and answers plain GETs with
+     * the demo page when {@link WsSettings#demo()} is on.
+     */
     public WsServer(WsSettings settings, ConnectionAcceptor acceptor) {
         this(settings, connection -> {
             connection.channel().pipeline().addLast("aldis-ws-frames", new WsFrameCodec());
@@ -70,6 +75,7 @@ public final class WsServer implements Listener {
         this.settings = settings;
         this.endpoint = endpoint;
         this.plainHttp = plainHttp;
+        this.demoPage = demoPage(settings);
         this.bossGroup = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("aldis-ws-" + settings.name() + "-accept", true), NioIoHandler.newFactory());
         this.workerGroup = new MultiThreadIoEventLoopGroup(settings.ioThreads(),
@@ -94,12 +100,15 @@ public final class WsServer implements Listener {
                 });
         serverChannel = bootstrap.bind(settings.host(), settings.port()).sync().channel();
         LOG.log(System.Logger.Level.INFO, () -> "Aldis WebSocket listener '" + settings.name() + "' on "
-                + (sslContext != null ? "wss://" : "ws://") + settings.host() + ":" + port() + settings.path());
+                + (sslContext != null ? "wss://" : "ws://") + settings.host() + ":" + port() + settings.path()
+                + (demoPage != null ? ", demo page at " + (sslContext != null ? "https://" : "http://")
+                        + settings.host() + ":" + port() + "/" : ""));
     }
 
     /** Applies new settings: new connections get them, and the socket is rebound if the address or TLS changed. */
     public synchronized void rebind(WsSettings newSettings) throws Exception {
         WsSettings old = this.settings;
+        this.demoPage = demoPage(newSettings);
         this.settings = newSettings;
         if (old.host().equals(newSettings.host()) && old.port() == newSettings.port()
                 && old.tls().equals(newSettings.tls()) && serverChannel != null && serverChannel.isActive()) {
@@ -130,9 +139,23 @@ public final class WsServer implements Listener {
         return settings;
     }
 
+    private static DemoPage demoPage(WsSettings s) {
+        if (!s.demo()) {
+            return null;
+        }
+        DemoPage page = new DemoPage(s.path());
+        if (!page.available()) {
+            LOG.log(System.Logger.Level.WARNING, () -> "Listener '" + s.name() + "': the demo page is on but not packaged");
+            return null;
+        }
+        return page;
+    }
+
     private void initConnection(SocketChannel channel) {
         WsSettings s = settings;
         SslContext ssl = sslContext;
+        DemoPage demo = demoPage;
+        PlainHttp http = demo != null ? demo : plainHttp;
         WsConnection connection = new WsConnection(channel, s.name(), ssl != null, s.maxFrameSize());
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("aldis-bytes", connection);
@@ -147,13 +170,13 @@ public final class WsServer implements Listener {
         pipeline.addLast("aldis-http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST));
         if (open.incrementAndGet() > s.maxConnections()) {
             open.decrementAndGet();
-            pipeline.addLast("aldis-ws-gate", new UpgradeGate(s, ssl != null, plainHttp,
+            pipeline.addLast("aldis-ws-gate", new UpgradeGate(s, ssl != null, http,
                     "listener " + s.name() + " is at its limit of " + s.maxConnections() + " connections"));
             return;
         }
         channel.closeFuture().addListener(f -> open.decrementAndGet());
         connections.add(channel);
-        pipeline.addLast("aldis-ws-gate", new UpgradeGate(s, ssl != null, plainHttp, null));
+        pipeline.addLast("aldis-ws-gate", new UpgradeGate(s, ssl != null, http, null));
         pipeline.addLast("aldis-ws", new WebSocketServerProtocolHandler(protocolConfig(s)));
         pipeline.addLast("aldis-ws-aggregator", new WebSocketFrameAggregator(s.maxFrameSize()));
         pipeline.addLast("aldis-ws-lifecycle", new WsLifecycle(connection, endpoint, s.pingIntervalMillis(),

@@ -11,10 +11,12 @@ import java.util.List;
  *        handshakes without one (only the conformance echo server does that)
  * @param allowedOrigins empty: no Origin header or a same-host origin; otherwise the exact
  *        origins allowed, or {@code *} for any
+ * @param demo whether plain GET requests for {@code /} and the few files of the demo page are
+ *        answered with the page (see {@link DemoPage}); other requests still get 404
  */
 public record WsSettings(String name, String host, int port, String path, String subprotocol,
         List<String> allowedOrigins, int maxConnections, int maxFrameSize, long pingIntervalMillis,
-        long clientTimeoutMillis, int ioThreads, TlsSettings tls) {
+        long clientTimeoutMillis, int ioThreads, TlsSettings tls, boolean demo) {
 
     public static final int DEFAULT_PORT = 7441;
     public static final String DEFAULT_PATH = "/aldis";
@@ -65,10 +67,10 @@ public record WsSettings(String name, String host, int port, String path, String
         return List.copyOf(result);
     }
 
-    /** A plain-ws listener on a loopback port with the default path, subprotocol and limits. */
+    /** A plain-ws listener on a loopback port with the default path, subprotocol and limits, without the demo page. */
     public static WsSettings plain(String name, int port) {
         return new WsSettings(name, "127.0.0.1", port, DEFAULT_PATH, SUBPROTOCOL, List.of(), 10_000, 1_048_576,
-                20_000, 60_000, 0, TlsSettings.NONE);
+                20_000, 60_000, 0, TlsSettings.NONE, false);
     }
 
     /** Settings read from a DS configuration. */
@@ -76,41 +78,46 @@ public record WsSettings(String name, String host, int port, String path, String
         return new WsSettings(c.name(), c.host(), c.port(), c.path(), c.subprotocol(), List.of(c.allowedOrigins()),
                 c.maxConnections(), c.maxFrameSize(), c.pingIntervalMillis(), c.clientTimeoutMillis(), c.ioThreads(),
                 new TlsSettings(c.tls_keyStore(), c.tls_keyStorePassword(), c.tls_keyStoreType(), c.tls_trustStore(),
-                        c.tls_trustStorePassword(), c.tls_clientAuth(), List.of(c.tls_protocols())));
+                        c.tls_trustStorePassword(), c.tls_clientAuth(), List.of(c.tls_protocols())), c.demo());
     }
 
     public WsSettings withPort(int newPort) {
         return new WsSettings(name, host, newPort, path, subprotocol, allowedOrigins, maxConnections, maxFrameSize,
-                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls);
+                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls, demo);
     }
 
     public WsSettings withPath(String newPath) {
         return new WsSettings(name, host, port, newPath, subprotocol, allowedOrigins, maxConnections, maxFrameSize,
-                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls);
+                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls, demo);
     }
 
     public WsSettings withSubprotocol(String newSubprotocol) {
         return new WsSettings(name, host, port, path, newSubprotocol, allowedOrigins, maxConnections, maxFrameSize,
-                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls);
+                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls, demo);
     }
 
     public WsSettings withAllowedOrigins(List<String> origins) {
         return new WsSettings(name, host, port, path, subprotocol, origins, maxConnections, maxFrameSize,
-                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls);
+                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls, demo);
     }
 
     public WsSettings withLimits(int newMaxConnections, int newMaxFrameSize) {
         return new WsSettings(name, host, port, path, subprotocol, allowedOrigins, newMaxConnections, newMaxFrameSize,
-                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls);
+                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls, demo);
     }
 
     public WsSettings withHeartbeat(long newPingIntervalMillis, long newClientTimeoutMillis) {
         return new WsSettings(name, host, port, path, subprotocol, allowedOrigins, maxConnections, maxFrameSize,
-                newPingIntervalMillis, newClientTimeoutMillis, ioThreads, tls);
+                newPingIntervalMillis, newClientTimeoutMillis, ioThreads, tls, demo);
     }
 
     public WsSettings withTls(TlsSettings newTls) {
         return new WsSettings(name, host, port, path, subprotocol, allowedOrigins, maxConnections, maxFrameSize,
-                pingIntervalMillis, clientTimeoutMillis, ioThreads, newTls);
+                pingIntervalMillis, clientTimeoutMillis, ioThreads, newTls, demo);
+    }
+
+    public WsSettings withDemo(boolean newDemo) {
+        return new WsSettings(name, host, port, path, subprotocol, allowedOrigins, maxConnections, maxFrameSize,
+                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls, newDemo);
     }
 }
