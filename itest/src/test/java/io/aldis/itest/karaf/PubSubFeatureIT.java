@@ -1,0 +1,323 @@
+package io.aldis.itest.karaf;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import io.aldis.client.AldisClient;
+import io.aldis.client.AldisException;
+import io.aldis.client.ClientState;
+import io.aldis.client.Delivery;
+import io.aldis.client.Subscription;
+import io.aldis.protocol.Capability;
+import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.ErrorFrame;
+import io.aldis.protocol.Ping;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.junit.Before;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.SynchronousBundleListener;
+
+/**
+ * Typed messages and publish/subscribe in the distribution: a handler bundle that comes and goes,
+ * delivery between two clients, and the aldis-pubsub feature removed and installed again under
+ * subscribed sessions.
+ *
+ * <p>The test never loads a class of io.aldis.pubsub.api itself (the handler bundle is built from
+ * class files copied by name): otherwise uninstalling the feature would refresh the test.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class PubSubFeatureIT extends AldisKarafTestSupport {
+
+    private static final String USER = "pubsubuser";
+    private static final String PASSWORD = "pubsub-Pa55word";
+    private static final String PUBSUB_BUNDLE = "io.aldis.feature.pubsub";
+    private static final String ECHO_ACTIVATOR = "io.aldis.itest.karaf.EchoHandlerActivator";
+
+    private static boolean userAdded;
+
+    @Before
+    public void nodeIsUp() {
+        awaitAldisBundlesActive();
+        awaitListener(DEFAULT_PORT);
+        awaitPubSubServing();
+        synchronized (PubSubFeatureIT.class) {
+            if (!userAdded) {
+                executeCommand("aldis:user-add -p " + PASSWORD + " " + USER);
+                userAdded = true;
+            }
+        }
+    }
+
+    @Test
+    public void typedMessageIsAnsweredByTheHandlerBundleWhileItRuns() throws Exception {
+        Bundle echo = TestBundles.install(bundleContext, "io.aldis.itest.echo", ECHO_ACTIVATOR,
+                "io.aldis.pubsub.api,org.osgi.framework", List.of(ECHO_ACTIVATOR));
+        AldisClient client = null;
+        try {
+            echo.start();
+            client = connect(null);
+
+            assertEquals("echo:hello", client.send("echo", utf8("hello")).get(30, SECONDS).text());
+
+            // Stopping the bundle withdraws the type at once: no wait before the next message.
+            echo.stop();
+            AldisException gone = failureOf(client.send("echo", utf8("anyone?")));
+            assertEquals("no handler once the bundle stopped: " + gone, ErrorCode.NO_HANDLER, gone.code());
+
+            echo.start();
+            assertEquals("echo:back", client.send("echo", utf8("back")).get(30, SECONDS).text());
+            assertEquals("the session lived through it", ClientState.CONNECTED, client.state());
+        } finally {
+            RecordingListener.closeQuietly(client);
+            TestBundles.uninstallQuietly(echo);
+        }
+    }
+
+    @Test
+    public void publishedMessageReachesAWildcardSubscriberOfAnotherClient() throws Exception {
+        AldisClient subscriber = null;
+        AldisClient publisher = null;
+        try {
+            subscriber = connect(null);
+            publisher = connect(null);
+            BlockingQueue<Delivery> received = new LinkedBlockingQueue<>();
+            Subscription subscription = subscriber.subscribe("demo.>", received::add);
+            subscription.ready().get(30, SECONDS);
+
+            publisher.publish("demo.kitchen.temp", utf8("21.5")).get(30, SECONDS);
+
+            Delivery delivery = received.poll(30, SECONDS);
+            assertNotNull("the subscriber got the message", delivery);
+            assertEquals("demo.kitchen.temp", delivery.subject());
+            assertEquals("21.5", delivery.text());
+            assertEquals(subscription.id(), delivery.subscriptionId());
+        } finally {
+            RecordingListener.closeQuietly(subscriber);
+            RecordingListener.closeQuietly(publisher);
+        }
+    }
+
+    @Test
+    public void uninstallingTheFeatureKeepsSessionsAndReinstallingItRestoresMessaging() throws Exception {
+        Bundle core = bundle("io.aldis.node.core");
+        Bundle api = bundle("io.aldis.protocol.api");
+        long coreId = core.getBundleId();
+        long coreModified = core.getLastModified();
+        List<String> coreEvents = Collections.synchronizedList(new ArrayList<>());
+        SynchronousBundleListener watcher = event -> {
+            long id = event.getBundle().getBundleId();
+            if ((id == coreId || id == api.getBundleId())
+                    && event.getType() != BundleEvent.STARTING && event.getType() != BundleEvent.STARTED) {
+                coreEvents.add(event.getBundle().getSymbolicName() + " event " + event.getType());
+            }
+        };
+
+        RecordingListener subscriberEvents = new RecordingListener();
+        RecordingListener publisherEvents = new RecordingListener();
+        AldisClient subscriber = null;
+        AldisClient publisher = null;
+        boolean uninstalled = false;
+        bundleContext.addBundleListener(watcher);
+        try {
+            subscriber = connect(subscriberEvents);
+            publisher = connect(publisherEvents);
+            UUID subscriberSession = subscriber.session().sessionId();
+            UUID publisherSession = publisher.session().sessionId();
+
+            BlockingQueue<Delivery> before = new LinkedBlockingQueue<>();
+            subscriber.subscribe("demo.>", before::add).ready().get(30, SECONDS);
+            publisher.publish("demo.before", utf8("before")).get(30, SECONDS);
+            Delivery first = before.poll(30, SECONDS);
+            assertNotNull("delivered before the uninstall", first);
+            assertEquals("before", first.text());
+
+            executeCommand("feature:uninstall aldis-pubsub");
+            uninstalled = true;
+            assertNull("the pubsub bundle is gone", bundle(PUBSUB_BUNDLE));
+            assertFalse("no handler announces pubsub any more", capabilityServed("pubsub"));
+
+            // Both sessions survive: connected, same sessions, still answering PING.
+            for (AldisClient client : List.of(subscriber, publisher)) {
+                assertEquals(ClientState.CONNECTED, client.state());
+                assertPongReceived(client);
+            }
+            assertEquals(subscriberSession, subscriber.session().sessionId());
+            assertEquals(publisherSession, publisher.session().sessionId());
+
+            // A PUBLISH has no request id: the node answers with a connection-level ERROR.
+            publisher.publish("demo.during", utf8("during")).get(30, SECONDS);
+            ErrorFrame error = publisherEvents.errors.poll(30, SECONDS);
+            assertNotNull("the publisher is told its PUBLISH found no feature", error);
+            assertEquals(error.toString(), ErrorCode.CAPABILITY_UNAVAILABLE.code(), error.code());
+            assertEquals(ClientState.CONNECTED, publisher.state());
+
+            // A new session is no longer offered pub/sub or typed messages; RPC is still there.
+            AldisClient fresh = connect(null);
+            try {
+                assertFalse(fresh.session().capabilities().toString(), fresh.session().has(Capability.PUBSUB));
+                assertFalse(fresh.session().capabilities().toString(), fresh.session().has(Capability.MESSAGES));
+                assertTrue(fresh.session().capabilities().toString(), fresh.session().has(Capability.RPC));
+            } finally {
+                RecordingListener.closeQuietly(fresh);
+            }
+
+            // The core was neither refreshed nor restarted.
+            Bundle coreNow = bundle("io.aldis.node.core");
+            assertEquals("core bundle id", coreId, coreNow.getBundleId());
+            assertEquals("core last modified", coreModified, coreNow.getLastModified());
+            assertEquals("core still active", Bundle.ACTIVE, coreNow.getState());
+
+            executeCommand("feature:install aldis-pubsub");
+            uninstalled = false;
+            awaitPubSubServing();
+            AldisClient afterReinstall = connect(null);
+            try {
+                assertTrue(afterReinstall.session().capabilities().toString(),
+                        afterReinstall.session().has(Capability.PUBSUB));
+            } finally {
+                RecordingListener.closeQuietly(afterReinstall);
+            }
+
+            // The subscriptions lived in the feature and went with it: the node holds none of the
+            // old ones, and subscribing again once the capability is back is the client's job.
+            // The sessions that lived through it subscribe and publish again.
+            BlockingQueue<Delivery> after = new LinkedBlockingQueue<>();
+            subscriber.subscribe("demo.>", after::add).ready().get(30, SECONDS);
+            publisher.publish("demo.after", utf8("after-1")).get(30, SECONDS);
+            publisher.publish("demo.after", utf8("after-2")).get(30, SECONDS);
+            Delivery one = after.poll(30, SECONDS);
+            Delivery two = after.poll(30, SECONDS);
+            assertNotNull("first message after the reinstall delivered", one);
+            assertNotNull("second message after the reinstall delivered", two);
+            assertEquals("after-1", one.text());
+            assertEquals("after-2", two.text());
+            // Had the node kept the old subscription, it would have had both messages written
+            // before the second one reached the new subscription.
+            assertEquals("the old subscription got nothing after the uninstall", List.of(), texts(before));
+
+            assertEquals("no connection-level errors for the subscriber", List.of(),
+                    new ArrayList<>(subscriberEvents.errors));
+            assertEquals("no further errors for the publisher", List.of(), new ArrayList<>(publisherEvents.errors));
+            assertEquals("subscriber never disconnected", List.of(), subscriberEvents.disconnects);
+            assertEquals("publisher never disconnected", List.of(), publisherEvents.disconnects);
+            assertEquals(subscriberSession, subscriber.session().sessionId());
+            assertEquals(publisherSession, publisher.session().sessionId());
+
+            Bundle coreAfter = bundle("io.aldis.node.core");
+            assertEquals("core bundle id", coreId, coreAfter.getBundleId());
+            assertEquals("core last modified", coreModified, coreAfter.getLastModified());
+            assertEquals(Bundle.ACTIVE, coreAfter.getState());
+            assertEquals("core and API bundles were not refreshed", List.of(), coreEvents);
+        } finally {
+            bundleContext.removeBundleListener(watcher);
+            RecordingListener.closeQuietly(subscriber);
+            RecordingListener.closeQuietly(publisher);
+            if (uninstalled) {
+                executeCommand("feature:install aldis-pubsub");
+            }
+        }
+    }
+
+    /**
+     * SUBSCRIBE and MESSAGE carry an id that the node's ERROR repeats: once the feature is gone, an
+     * open session's subscription and typed message fail at once instead of waiting.
+     */
+    @Test
+    public void requestsOfAnOpenSessionFailUnderTheirOwnIdOnceTheFeatureIsGone() throws Exception {
+        RecordingListener events = new RecordingListener();
+        AldisClient client = connect(events);
+        boolean uninstalled = false;
+        try {
+            executeCommand("feature:uninstall aldis-pubsub");
+            uninstalled = true;
+
+            AldisException subscribe = failureOf(client.subscribe("demo.>", d -> { }).ready());
+            assertEquals(subscribe.toString(), ErrorCode.CAPABILITY_UNAVAILABLE, subscribe.code());
+            AldisException message = failureOf(client.send("echo", utf8("anyone?")));
+            assertEquals(message.toString(), ErrorCode.CAPABILITY_UNAVAILABLE, message.code());
+            assertEquals(ClientState.CONNECTED, client.state());
+        } finally {
+            RecordingListener.closeQuietly(client);
+            if (uninstalled) {
+                executeCommand("feature:install aldis-pubsub");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- support
+
+    private AldisClient connect(RecordingListener listener) throws Exception {
+        return RecordingListener.connect(DEFAULT_PORT, USER, PASSWORD, listener);
+    }
+
+    /** Waits until the pub/sub feature's bundle is active and its frame handler registered. */
+    private void awaitPubSubServing() {
+        await(PUBSUB_BUNDLE + " active", WAIT, () -> {
+            Bundle b = bundle(PUBSUB_BUNDLE);
+            return b != null && b.getState() == Bundle.ACTIVE;
+        });
+        await("a frame handler for pubsub", WAIT, () -> capabilityServed("pubsub"));
+    }
+
+    /** Whether a frame handler announcing the capability is registered, looked up by name only. */
+    private boolean capabilityServed(String capability) {
+        try {
+            ServiceReference<?>[] refs = bundleContext.getAllServiceReferences(null,
+                    "(aldis.capability=" + capability + ")");
+            return refs != null && refs.length > 0;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static void assertPongReceived(AldisClient client) throws Exception {
+        long pongs = client.stats().pongsReceived();
+        client.send(new Ping(System.nanoTime())).get(30, SECONDS);
+        await("PONG from the node", WAIT, () -> client.stats().pongsReceived() > pongs);
+    }
+
+    private static AldisException failureOf(CompletableFuture<?> future) throws Exception {
+        try {
+            Object value = future.get(30, SECONDS);
+            fail("expected a failure, got " + value);
+            return null;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AldisException failure) {
+                return failure;
+            }
+            throw new AssertionError("unexpected failure", e.getCause());
+        }
+    }
+
+    private static List<String> texts(BlockingQueue<Delivery> deliveries) {
+        List<String> texts = new ArrayList<>();
+        deliveries.forEach(d -> texts.add(d.subject() + " " + d.text()));
+        return texts;
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
