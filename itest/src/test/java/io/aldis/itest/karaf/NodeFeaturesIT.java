@@ -121,8 +121,8 @@ public class NodeFeaturesIT extends AldisKarafTestSupport {
             executeCommand("feature:uninstall aldis-transport-tcp");
             awaitPortClosed(DEFAULT_PORT);
             assertNull("transport bundle uninstalled", bundle("io.aldis.transport.tcp"));
-            assertTrue("no listener service left",
-                    bundleContext.getServiceReferences(Listener.class, null).isEmpty());
+            assertTrue("no TCP listener service left",
+                    bundleContext.getServiceReferences(Listener.class, "(aldis.transport=tcp)").isEmpty());
 
             executeCommand("feature:install aldis-transport-tcp");
             awaitPortOpen(DEFAULT_PORT);

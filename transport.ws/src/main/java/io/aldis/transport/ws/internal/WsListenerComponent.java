@@ -2,6 +2,10 @@ package io.aldis.transport.ws.internal;
 
 import io.aldis.spi.transport.ConnectionAcceptor;
 import io.aldis.spi.transport.Listener;
+import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -14,14 +18,15 @@ import org.osgi.service.metatype.annotations.Designate;
  * One WebSocket listener per factory configuration of {@code io.aldis.transport.ws}; a changed
  * configuration rebinds it in place, a deleted one closes it and its connections.
  */
-@Component(service = Listener.class, configurationPid = "io.aldis.transport.ws", immediate = true,
-        configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Component(configurationPid = "io.aldis.transport.ws", immediate = true, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = WsListenerConfig.class, factory = true)
-public final class WsListenerComponent implements Listener {
+public final class WsListenerComponent {
     private final WsServer server;
+    private final ServiceRegistration<Listener> registration;
 
     @Activate
-    public WsListenerComponent(WsListenerConfig config, @Reference ConnectionAcceptor acceptor) throws Exception {
+    public WsListenerComponent(WsListenerConfig config, @Reference ConnectionAcceptor acceptor, BundleContext context)
+            throws Exception {
         this.server = new WsServer(WsSettings.from(config), acceptor);
         try {
             server.start();
@@ -29,6 +34,9 @@ public final class WsListenerComponent implements Listener {
             server.stop();
             throw e;
         }
+        // The server itself is the Listener operators see; it answers from its live state.
+        this.registration = context.registerService(Listener.class, server,
+                FrameworkUtil.asDictionary(Map.of("aldis.transport", "ws", "aldis.listener", config.name())));
     }
 
     @Modified
@@ -38,41 +46,11 @@ public final class WsListenerComponent implements Listener {
 
     @Deactivate
     void deactivate() {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // The framework unregistered it while stopping the bundle.
+        }
         server.stop();
-    }
-
-    @Override
-    public String name() {
-        return server.name();
-    }
-
-    @Override
-    public String transport() {
-        return server.transport();
-    }
-
-    @Override
-    public String host() {
-        return server.host();
-    }
-
-    @Override
-    public int port() {
-        return server.port();
-    }
-
-    @Override
-    public boolean secure() {
-        return server.secure();
-    }
-
-    @Override
-    public int connections() {
-        return server.connections();
-    }
-
-    @Override
-    public int maxConnections() {
-        return server.maxConnections();
     }
 }
