@@ -4,6 +4,14 @@ import io.aldis.feature.auth.internal.CredentialStore;
 import io.aldis.feature.auth.internal.ScramSha256Mechanism;
 import io.aldis.node.core.internal.Node;
 import io.aldis.node.core.internal.NodeSettings;
+import io.aldis.pubsub.internal.PubSubEngine;
+import io.aldis.pubsub.internal.PubSubSettings;
+import io.aldis.rpc.api.RpcConstants;
+import io.aldis.rpc.internal.RpcEngine;
+import io.aldis.rpc.internal.RpcSettings;
+import io.aldis.spi.node.FrameHandler;
+import io.aldis.transport.ws.internal.WsServer;
+import io.aldis.transport.ws.internal.WsSettings;
 import io.aldis.spi.node.Session;
 import io.aldis.spi.node.SessionStats;
 import io.aldis.transport.tcp.internal.TcpServer;
@@ -18,7 +26,10 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -34,7 +45,12 @@ import java.util.stream.Stream;
  *   <li>{@code quit}: stops the listener and the node and exits.</li>
  * </ul>
  *
- * Arguments: heartbeat interval in ms, SCRAM iterations, user, password.
+ * Arguments: heartbeat interval in ms, SCRAM iterations, user, password, and optionally a
+ * comma-separated list of features to wire in as Karaf would: {@code pubsub} (the pub/sub engine
+ * with its default settings, except room for 200 000 subscriptions per session), {@code rpc} (the
+ * RPC engine with its default settings and {@link EchoService} exported as {@code echo}) and
+ * {@code ws} (a WebSocket listener on loopback with the default path and subprotocol, whose port
+ * is printed as {@code WSPORT <port>} after {@code PORT <port>}).
  */
 public final class BenchNode {
     private BenchNode() {
@@ -45,6 +61,7 @@ public final class BenchNode {
         int iterations = Integer.parseInt(args[1]);
         String user = args[2];
         String password = args[3];
+        List<String> features = args.length > 4 ? Arrays.asList(args[4].split(",")) : List.of();
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
         Path dir = Files.createTempDirectory("aldis-bench-node");
@@ -53,11 +70,31 @@ public final class BenchNode {
         // Long auth timeout: while thousands of sessions are opened the client side may queue.
         Node node = new Node(NodeSettings.defaults().withTimeouts(heartbeatMillis, 60_000));
         node.addMechanism(new ScramSha256Mechanism(store));
+        PubSubEngine pubsub = null;
+        if (features.contains("pubsub")) {
+            PubSubSettings defaults = PubSubSettings.defaults();
+            pubsub = new PubSubEngine(defaults.withLimits(200_000, defaults.maxMessageBytes()), node);
+            node.addHandler(pubsub.pubSubFrames(), Map.of(FrameHandler.CAPABILITY, "pubsub"));
+            node.addHandler(pubsub.messageFrames(), Map.of(FrameHandler.CAPABILITY, "messages"));
+        }
+        RpcEngine rpc = null;
+        if (features.contains("rpc")) {
+            rpc = new RpcEngine(RpcSettings.defaults(), () -> null);
+            node.addHandler(rpc, Map.of(FrameHandler.CAPABILITY, "rpc"));
+            rpc.addService(new EchoService.Impl(), Map.of(RpcConstants.SERVICE, "echo",
+                    "objectClass", new String[] {EchoService.class.getName()}, "service.id", 1L), "aldis-bench");
+        }
         TcpSettings plain = TcpSettings.plain("bench", 0);
         TcpServer tcp = new TcpServer(new TcpSettings(plain.name(), plain.host(), 0, 50_000, plain.maxFrameSize(),
                 plain.ioThreads(), plain.tls()), node);
         tcp.start();
         out.println("PORT " + tcp.port());
+        WsServer ws = null;
+        if (features.contains("ws")) {
+            ws = new WsServer(WsSettings.plain("bench-ws", 0), node);
+            ws.start();
+            out.println("WSPORT " + ws.port());
+        }
 
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
@@ -66,8 +103,17 @@ public final class BenchNode {
                 case "heap" -> out.println("HEAP " + heapAfterGc() + " " + nettyDirect() + " " + residentBytes());
                 case "stats" -> out.println(stats(node));
                 case "quit" -> {
-                    tcp.stop();
                     node.close();
+                    tcp.stop();
+                    if (ws != null) {
+                        ws.stop();
+                    }
+                    if (pubsub != null) {
+                        pubsub.close();
+                    }
+                    if (rpc != null) {
+                        rpc.close();
+                    }
                     deleteTree(dir);
                     out.println("BYE");
                     System.exit(0);

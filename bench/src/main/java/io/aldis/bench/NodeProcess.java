@@ -30,16 +30,32 @@ final class NodeProcess implements AutoCloseable {
     private final BufferedReader out;
     private final PrintWriter in;
     private final int port;
+    private final int wsPort;
 
     NodeProcess(int heartbeatMillis, int iterations, String user, String password, String heap) throws IOException {
+        this(heartbeatMillis, iterations, user, password, heap, "");
+    }
+
+    /** A node with the given features ({@code pubsub,rpc,ws}; see {@link BenchNode}). */
+    NodeProcess(int heartbeatMillis, int iterations, String user, String password, String heap, String features)
+            throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseG1GC",
                 "-cp", classPathCopy(), BenchNode.class.getName(),
                 Integer.toString(heartbeatMillis), Integer.toString(iterations), user, password));
+        if (!features.isEmpty()) {
+            cmd.add(features);
+        }
         process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         in = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
         port = Integer.parseInt(expect("PORT")[1]);
+        wsPort = features.contains("ws") ? Integer.parseInt(expect("WSPORT")[1]) : -1;
+    }
+
+    /** The WebSocket listener's port, or -1 without one. */
+    int wsPort() {
+        return wsPort;
     }
 
     private static String snapshot;
@@ -48,7 +64,7 @@ final class NodeProcess implements AutoCloseable {
      * The node runs from a private copy of the class path, taken once: the node loads classes
      * lazily, and a jar rebuilt and installed elsewhere in the meantime must not change it mid-run.
      */
-    private static synchronized String classPathCopy() throws IOException {
+    static synchronized String classPathCopy() throws IOException {
         if (snapshot == null) {
             Path dir = Files.createTempDirectory("aldis-bench-cp");
             dir.toFile().deleteOnExit(); // registered first, so deleted after the files in it

@@ -1,0 +1,114 @@
+package io.aldis.bench.rsocket;
+
+import io.rsocket.Payload;
+import io.rsocket.RSocket;
+import io.rsocket.SocketAcceptor;
+import io.rsocket.core.RSocketConnector;
+import io.rsocket.core.RSocketServer;
+import io.rsocket.transport.netty.client.TcpClientTransport;
+import io.rsocket.transport.netty.server.CloseableChannel;
+import io.rsocket.transport.netty.server.TcpServerTransport;
+import io.rsocket.util.DefaultPayload;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import reactor.core.publisher.Mono;
+
+/**
+ * The RSocket peer of the request/response benchmark, in a JVM of its own.
+ *
+ * <ul>
+ *   <li>{@code server}: an RSocket TCP server on loopback whose request-response answers with the
+ *       request's data; prints {@code RSOCKET <port>}.</li>
+ *   <li>{@code client <port> <size>}: connects, prints {@code READY}, then answers
+ *       {@code round <in flight> <seconds>} with {@code RESULT <calls/s> <p50 µs> <p99 µs>}, keeping
+ *       that many calls outstanding for that long, as the Aldis side does.</li>
+ * </ul>
+ * Both stop on {@code quit}.
+ */
+public final class RsocketPeer {
+    private RsocketPeer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        if (args[0].equals("server")) {
+            CloseableChannel server = RSocketServer.create(SocketAcceptor.forRequestResponse(
+                    p -> {
+                        Payload answer = DefaultPayload.create(p.getData());
+                        p.release();
+                        return Mono.just(answer);
+                    }))
+                    .bind(TcpServerTransport.create("127.0.0.1", 0)).block();
+            System.out.println("RSOCKET " + server.address().getPort());
+            String line;
+            while ((line = in.readLine()) != null && !line.trim().equals("quit")) {
+                // nothing else to answer
+            }
+            server.dispose();
+        } else {
+            int port = Integer.parseInt(args[1]);
+            byte[] data = new byte[Integer.parseInt(args[2])];
+            for (int i = 0; i < data.length; i++) {
+                data[i] = (byte) ('a' + i % 26);
+            }
+            RSocket socket = RSocketConnector.create().connect(TcpClientTransport.create("127.0.0.1", port)).block();
+            System.out.println("READY " + port);
+            String line;
+            while ((line = in.readLine()) != null && !line.trim().equals("quit")) {
+                String[] f = line.trim().split(" ");
+                if (f[0].equals("round")) {
+                    System.out.println(round(socket, data, Integer.parseInt(f[1]), Double.parseDouble(f[2])));
+                }
+            }
+            socket.dispose();
+        }
+        System.exit(0);
+    }
+
+    private static String round(RSocket socket, byte[] data, int inflight, double seconds) throws InterruptedException {
+        long[] latencies = new long[4_000_000];
+        AtomicInteger recorded = new AtomicInteger();
+        CountDownLatch done = new CountDownLatch(inflight);
+        long from = System.nanoTime() + 200_000_000L;
+        long to = from + (long) (seconds * 1e9);
+        for (int l = 0; l < inflight; l++) {
+            next(socket, data, latencies, recorded, from, to, done);
+        }
+        done.await((long) (seconds * 1000) + 30_000, TimeUnit.MILLISECONDS);
+        int n = Math.min(recorded.get(), latencies.length);
+        long[] sorted = Arrays.copyOf(latencies, n);
+        Arrays.sort(sorted);
+        double rate = recorded.get() / ((to - from) / 1e9);
+        double p50 = n == 0 ? 0 : sorted[(int) (n * 0.50)] / 1e3;
+        double p99 = n == 0 ? 0 : sorted[(int) (n * 0.99)] / 1e3;
+        return "RESULT " + rate + " " + p50 + " " + p99;
+    }
+
+    private static void next(RSocket socket, byte[] data, long[] latencies, AtomicInteger recorded, long from, long to,
+            CountDownLatch done) {
+        long sent = System.nanoTime();
+        if (sent >= to) {
+            done.countDown();
+            return;
+        }
+        socket.requestResponse(DefaultPayload.create(data)).subscribe(answer -> {
+            long now = System.nanoTime();
+            answer.release();
+            if (now >= from && now < to) {
+                int i = recorded.getAndIncrement();
+                if (i < latencies.length) {
+                    latencies[i] = now - sent;
+                }
+            }
+            next(socket, data, latencies, recorded, from, to, done);
+        }, error -> {
+            System.out.println("call failed: " + error);
+            done.countDown();
+        });
+    }
+}

@@ -1,0 +1,398 @@
+package io.aldis.bench;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Publish/subscribe and request/response of the node next to NATS, Redis, Mosquitto, RSocket and
+ * gRPC, in one run with interleaved rounds. Run it through {@code bench/run-messaging.sh}, which
+ * starts the peers' servers. Parts: {@code pubsub} (1→1, 1→10, 10→1), {@code match} (100 000
+ * subscriptions), {@code rpc}, {@code ws} (1→1 over WebSocket), {@code all}.
+ */
+public final class MessagingBench {
+    static final Map<String, String> OPTIONS = new LinkedHashMap<>();
+
+    static {
+        OPTIONS.put("rounds", "5");            // measured rounds per workload and system
+        OPTIONS.put("roundSeconds", "3");      // length of a round
+        OPTIONS.put("warmupRounds", "2");      // unmeasured rounds first, interleaved too
+        OPTIONS.put("size", "128");            // payload bytes
+        OPTIONS.put("window", "8192");         // messages published but not yet received, at most, per subscriber
+        OPTIONS.put("batch", "64");            // messages a publisher hands its client at once
+        OPTIONS.put("matchSubs", "100000");    // subscriptions that match nothing, for the matching part
+        OPTIONS.put("matchSubjects", "10000"); // distinct subjects published in the matching part
+        OPTIONS.put("natsPort", "4222");
+        OPTIONS.put("redisPort", "6379");
+        OPTIONS.put("mqttPort", "1883");
+        OPTIONS.put("rsocketClassPath", "");   // file holding the RSocket peer's class path; empty: no RSocket
+        OPTIONS.put("systems", "");            // comma-separated name prefixes to keep (lower case); empty: all
+    }
+
+    private static final String USER = "bench";
+    private static final char[] PASSWORD = "bench-password-1".toCharArray();
+
+    private final Map<String, String> opts;
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    private final StringBuilder summary = new StringBuilder();
+
+    private MessagingBench(Map<String, String> opts) {
+        this.opts = opts;
+    }
+
+    private int i(String key) {
+        return Integer.parseInt(opts.get(key));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new LinkedHashMap<>(OPTIONS);
+        List<String> parts = new ArrayList<>();
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            if (eq > 0) {
+                String key = a.substring(0, eq);
+                if (!OPTIONS.containsKey(key)) {
+                    throw new IllegalArgumentException("unknown option " + key + "; options: " + OPTIONS);
+                }
+                opts.put(key, a.substring(eq + 1));
+            } else if (!a.isBlank()) {
+                parts.add(a);
+            }
+        }
+        if (parts.isEmpty() || parts.contains("all")) {
+            parts = List.of("pubsub", "match", "rpc", "ws");
+        }
+        System.out.println("options " + opts + ", parts " + parts + ", load average "
+                + String.format(Locale.ROOT, "%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                        .getSystemLoadAverage()));
+        MessagingBench bench = new MessagingBench(opts);
+        try (NodeProcess node = new NodeProcess(10_000, 4096, USER, new String(PASSWORD), "2g", "pubsub,rpc,ws")) {
+            for (String part : parts) {
+                switch (part) {
+                    case "pubsub" -> bench.pubsub(node);
+                    case "match" -> bench.match(node);
+                    case "rpc" -> bench.rpc(node);
+                    case "ws" -> bench.ws(node);
+                    default -> throw new IllegalArgumentException("unknown part " + part);
+                }
+            }
+        } finally {
+            bench.group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        System.out.println();
+        System.out.println("==== summary ====");
+        System.out.print(bench.summary);
+        System.exit(0);
+    }
+
+    // ---------------------------------------------------------------- publish/subscribe
+
+    private List<PubSubSystems.System> pubSubSystems(NodeProcess node, boolean withWire) {
+        List<PubSubSystems.System> all = new ArrayList<>();
+        all.add(PubSubSystems.aldisClient(node.port(), USER, PASSWORD, group));
+        if (withWire) {
+            all.add(PubSubSystems.aldisWire(false, node.port(), USER, PASSWORD, group));
+        }
+        all.add(PubSubSystems.nats(i("natsPort")));
+        all.add(PubSubSystems.redis(i("redisPort")));
+        all.add(PubSubSystems.mqtt(i("mqttPort")));
+        return keep(all, PubSubSystems.System::name);
+    }
+
+    private <T> List<T> keep(List<T> all, java.util.function.Function<T, String> name) {
+        String filter = opts.get("systems");
+        if (filter.isBlank()) {
+            return all;
+        }
+        List<T> kept = new ArrayList<>();
+        for (T t : all) {
+            for (String f : filter.split(",")) {
+                if (name.apply(t).toLowerCase(Locale.ROOT).startsWith(f.trim())) {
+                    kept.add(t);
+                    break;
+                }
+            }
+        }
+        return kept;
+    }
+
+    private void pubsub(NodeProcess node) throws Exception {
+        List<PubSubSystems.System> systems = pubSubSystems(node, true);
+        String[] one = {"bench.x"};
+        compare("pub/sub 1→1", systems, 1, 1, one, List.of("bench.x"));
+        compare("pub/sub 1→10 fan-out", systems, 1, 10, one, List.of("bench.x"));
+        compare("pub/sub 10→1 fan-in", systems, 10, 1, one, List.of("bench.x"));
+    }
+
+    private void ws(NodeProcess node) throws Exception {
+        List<PubSubSystems.System> systems = keep(List.of(
+                PubSubSystems.aldisWire(false, node.port(), USER, PASSWORD, group),
+                PubSubSystems.aldisWire(true, node.wsPort(), USER, PASSWORD, group),
+                PubSubSystems.aldisClient(node.port(), USER, PASSWORD, group),
+                PubSubSystems.nats(i("natsPort"))), PubSubSystems.System::name);
+        compare("pub/sub 1→1, TCP and WebSocket", systems, 1, 1, new String[] {"bench.ws"}, List.of("bench.ws"));
+    }
+
+    /**
+     * Subject matching: a subscriber on {@code match.*} receives messages published on
+     * {@code matchSubjects} distinct subjects in turn, first alone, then with {@code matchSubs}
+     * subscriptions on other subjects of the same shape ({@code match.f<n>}, matching nothing
+     * published) held by one more connection.
+     */
+    private void match(NodeProcess node) throws Exception {
+        List<PubSubSystems.System> systems = pubSubSystems(node, false);
+        String[] subjects = new String[i("matchSubjects")];
+        for (int k = 0; k < subjects.length; k++) {
+            subjects[k] = "match." + k;
+        }
+        List<Workload> alone = new ArrayList<>();
+        for (PubSubSystems.System s : systems) {
+            alone.add(new Workload(s, 1, 1, subjects, List.of("match.*")));
+        }
+        run("matching, " + subjects.length + " subjects, no other subscription", alone);
+        List<String> fillers = new ArrayList<>();
+        for (int k = 0; k < i("matchSubs"); k++) {
+            fillers.add("match.f" + k);
+        }
+        List<AutoCloseable> fillerConnections = new ArrayList<>();
+        for (PubSubSystems.System s : systems) {
+            long t0 = System.nanoTime();
+            fillerConnections.add(s.subscriber(fillers, new AtomicLong()));
+            System.out.printf(Locale.ROOT, "%s: %d subscriptions made in %.1f s%n", s.name(), fillers.size(),
+                    (System.nanoTime() - t0) / 1e9);
+        }
+        run("matching, " + subjects.length + " subjects, with " + fillers.size() + " other subscriptions", alone);
+        for (AutoCloseable c : fillerConnections) {
+            c.close();
+        }
+        for (Workload w : alone) {
+            w.close();
+        }
+    }
+
+    private void compare(String title, List<PubSubSystems.System> systems, int publishers, int subscribers,
+            String[] subjects, List<String> patterns) throws Exception {
+        List<Workload> workloads = new ArrayList<>();
+        for (PubSubSystems.System s : systems) {
+            workloads.add(new Workload(s, publishers, subscribers, subjects, patterns));
+        }
+        run(title, workloads);
+        for (Workload w : workloads) {
+            w.close();
+        }
+    }
+
+    /** Interleaved rounds: warm-up rounds, then measured ones, each visiting every system in turn. */
+    private void run(String title, List<Workload> workloads) throws Exception {
+        System.out.println();
+        System.out.println("== " + title + " ==");
+        double seconds = Double.parseDouble(opts.get("roundSeconds"));
+        Map<Workload, List<Double>> rates = new LinkedHashMap<>();
+        int warm = i("warmupRounds");
+        int rounds = i("rounds");
+        for (int r = 0; r < warm + rounds; r++) {
+            for (Workload w : workloads) {
+                double rate = w.round(seconds, i("window"), i("batch"), PubSubSystems.payload(i("size")));
+                System.out.printf(Locale.ROOT, "%s round %d %-32s %,12.0f msg/s delivered%n",
+                        r < warm ? "warm-up" : "measured", r + 1, w.system.name(), rate);
+                if (r >= warm) {
+                    rates.computeIfAbsent(w, k -> new ArrayList<>()).add(rate);
+                }
+            }
+        }
+        summary.append("\n").append(title).append(" (delivered msg/s; median, min–max of ").append(rounds)
+                .append(" rounds)\n");
+        double reference = median(rates.get(workloads.get(0)));
+        for (Workload w : workloads) {
+            List<Double> v = rates.get(w);
+            double m = median(v);
+            summary.append(String.format(Locale.ROOT, "  %-34s %,12.0f  (%,.0f–%,.0f)  first/this %.2f×%n",
+                    w.system.name(), m, v.stream().mapToDouble(d -> d).min().orElse(0),
+                    v.stream().mapToDouble(d -> d).max().orElse(0), reference / m));
+        }
+        System.out.print(summary.substring(summary.lastIndexOf(title)));
+    }
+
+    static double median(List<Double> values) {
+        double[] v = values.stream().mapToDouble(d -> d).toArray();
+        Arrays.sort(v);
+        return v.length == 0 ? 0 : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    /**
+     * Publishers and subscribers of one system for one workload. Publishers stop handing messages
+     * to their client while the slowest subscriber is more than {@code window} messages behind, so
+     * no system is pushed into its slow-consumer handling and the rate is what flows end to end.
+     */
+    private static final class Workload implements AutoCloseable {
+        final PubSubSystems.System system;
+        final String[] subjects;
+        final List<PubSubSystems.Publisher> publishers = new ArrayList<>();
+        final List<AutoCloseable> subscribers = new ArrayList<>();
+        final List<AtomicLong> received = new ArrayList<>();
+        /** Per subscriber, messages given up as lost after a round (never expected any more). */
+        final long[] lost;
+        final AtomicLong sent = new AtomicLong();
+
+        Workload(PubSubSystems.System system, int publishers, int subscribers, String[] subjects, List<String> patterns)
+                throws Exception {
+            this.system = system;
+            this.subjects = subjects;
+            for (int k = 0; k < subscribers; k++) {
+                AtomicLong counter = new AtomicLong();
+                received.add(counter);
+                this.subscribers.add(system.subscriber(patterns, counter));
+            }
+            for (int k = 0; k < publishers; k++) {
+                this.publishers.add(system.publisher());
+            }
+            lost = new long[subscribers];
+            Thread.sleep(200);
+        }
+
+        long slowest() {
+            long min = Long.MAX_VALUE;
+            for (int k = 0; k < received.size(); k++) {
+                min = Math.min(min, received.get(k).get() + lost[k]);
+            }
+            return min;
+        }
+
+        long total() {
+            long n = 0;
+            for (AtomicLong r : received) {
+                n += r.get();
+            }
+            return n;
+        }
+
+        double round(double seconds, int window, int batch, byte[] payload) throws Exception {
+            AtomicBoolean running = new AtomicBoolean(true);
+            List<Thread> threads = new ArrayList<>();
+            long[] failures = new long[1];
+            for (PubSubSystems.Publisher p : publishers) {
+                Thread t = new Thread(() -> {
+                    long seq = 0;
+                    try {
+                        while (running.get()) {
+                            while (sent.get() - slowest() > window && running.get()) {
+                                // Parked, not spinning: the 2 cores are shared with the subscribers and servers.
+                                java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+                            }
+                            p.publish(subjects, seq, payload, batch);
+                            seq += batch;
+                            sent.addAndGet(batch);
+                        }
+                    } catch (Exception e) {
+                        failures[0]++;
+                        System.out.println("publisher failed: " + e);
+                    }
+                }, "publisher");
+                t.start();
+                threads.add(t);
+            }
+            Thread.sleep(250);
+            long r0 = total();
+            long t0 = System.nanoTime();
+            Thread.sleep((long) (seconds * 1000));
+            long r1 = total();
+            long t1 = System.nanoTime();
+            running.set(false);
+            for (Thread t : threads) {
+                t.join();
+            }
+            // Drain: let every subscriber catch up before the next system runs.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (slowest() < sent.get() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            for (int k = 0; k < received.size(); k++) {
+                long missing = sent.get() - received.get(k).get() - lost[k];
+                if (missing > 0) {
+                    System.out.println(system.name() + ": subscriber " + k + " still misses " + missing
+                            + " messages 10 s after the round; counted as lost");
+                    lost[k] += missing;
+                }
+            }
+            return (r1 - r0) / ((t1 - t0) / 1e9);
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (PubSubSystems.Publisher p : publishers) {
+                p.close();
+            }
+            for (AutoCloseable s : subscribers) {
+                s.close();
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- request/response
+
+    private void rpc(NodeProcess node) throws Exception {
+        int size = i("size");
+        List<RpcSystems.System> systems = new ArrayList<>();
+        ChildJvm grpcServer = new ChildJvm(NodeProcess.classPathCopy(), GrpcEcho.class.getName());
+        int grpcPort = Integer.parseInt(grpcServer.expect("GRPC")[1]);
+        systems.add(RpcSystems.aldis(node.port(), USER, PASSWORD, group, size));
+        String rsocketCp = opts.get("rsocketClassPath");
+        if (!rsocketCp.isBlank()) {
+            systems.add(RpcSystems.rsocket(Files.readString(Path.of(rsocketCp)).replaceAll("\\s+", ""), size));
+        }
+        systems.add(RpcSystems.grpc(grpcPort, size));
+        systems.add(RpcSystems.nats(i("natsPort"), size));
+        systems = keep(systems, RpcSystems.System::name);
+        try {
+            for (int inflight : new int[] {1, 32}) {
+                rpcRounds("request/response, " + inflight + " in flight", systems, inflight);
+            }
+        } finally {
+            for (RpcSystems.System s : systems) {
+                s.close();
+            }
+            grpcServer.close();
+        }
+    }
+
+    private void rpcRounds(String title, List<RpcSystems.System> systems, int inflight) throws Exception {
+        System.out.println();
+        System.out.println("== " + title + " ==");
+        double seconds = Double.parseDouble(opts.get("roundSeconds"));
+        Map<RpcSystems.System, List<RpcSystems.Result>> results = new LinkedHashMap<>();
+        int warm = i("warmupRounds");
+        for (int r = 0; r < warm + i("rounds"); r++) {
+            for (RpcSystems.System s : systems) {
+                RpcSystems.Result res = s.round(inflight, seconds);
+                System.out.printf(Locale.ROOT, "%s round %d %-50s %,10.0f calls/s  p50 %7.1f µs  p99 %8.1f µs%n",
+                        r < warm ? "warm-up" : "measured", r + 1, s.name(), res.rate(), res.p50(), res.p99());
+                if (r >= warm) {
+                    results.computeIfAbsent(s, k -> new ArrayList<>()).add(res);
+                }
+            }
+        }
+        summary.append("\n").append(title).append(" (medians of ").append(i("rounds")).append(" rounds)\n");
+        double reference = median(results.get(systems.get(0)).stream().map(RpcSystems.Result::rate).toList());
+        for (RpcSystems.System s : systems) {
+            List<RpcSystems.Result> v = results.get(s);
+            double rate = median(v.stream().map(RpcSystems.Result::rate).toList());
+            summary.append(String.format(Locale.ROOT,
+                    "  %-50s %,10.0f calls/s (%,.0f–%,.0f)  p50 %7.1f µs  p99 %8.1f µs  first/this %.2f×%n",
+                    s.name(), rate, v.stream().mapToDouble(RpcSystems.Result::rate).min().orElse(0),
+                    v.stream().mapToDouble(RpcSystems.Result::rate).max().orElse(0),
+                    median(v.stream().map(RpcSystems.Result::p50).toList()),
+                    median(v.stream().map(RpcSystems.Result::p99).toList()), reference / rate));
+        }
+        System.out.print(summary.substring(summary.lastIndexOf(title)));
+    }
+}

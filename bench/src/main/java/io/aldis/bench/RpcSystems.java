@@ -1,0 +1,250 @@
+package io.aldis.bench;
+
+import io.aldis.client.AldisClient;
+import io.aldis.client.CallOptions;
+import io.aldis.client.ReconnectPolicy;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
+import io.nats.client.Connection;
+import io.nats.client.Dispatcher;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.netty.channel.EventLoopGroup;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The request/response systems under comparison, each called through its own Java client. */
+final class RpcSystems {
+    private RpcSystems() {
+    }
+
+    /** One round: completed calls per second and latency percentiles in microseconds. */
+    record Result(double rate, double p50, double p99) {
+    }
+
+    interface System extends AutoCloseable {
+        String name();
+
+        /** One call with a 128-byte argument; completes when the answer arrived. */
+        CompletableFuture<?> call();
+
+        /** Keeps {@code inflight} calls outstanding for {@code seconds} and measures. */
+        default Result round(int inflight, double seconds) throws Exception {
+            return Lanes.run(this::call, inflight, seconds);
+        }
+
+        @Override
+        default void close() throws Exception {
+        }
+    }
+
+    /** Runs calls back to back in a number of lanes and records each call's latency. */
+    static final class Lanes {
+        private Lanes() {
+        }
+
+        static Result run(java.util.function.Supplier<CompletableFuture<?>> call, int inflight, double seconds)
+                throws InterruptedException {
+            long[] latencies = new long[4_000_000];
+            AtomicInteger recorded = new AtomicInteger();
+            CountDownLatch done = new CountDownLatch(inflight);
+            long[] window = new long[2];
+            // Calls that complete between the two marks are counted; a short ramp comes first.
+            long start = java.lang.System.nanoTime();
+            long from = start + 200_000_000L;
+            long to = from + (long) (seconds * 1e9);
+            window[0] = from;
+            window[1] = to;
+            for (int l = 0; l < inflight; l++) {
+                new Lane(call, latencies, recorded, window, done).next();
+            }
+            if (!done.await((long) (seconds * 1000) + 30_000, TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("calls still outstanding 30 s after the round ended");
+            }
+            int n = Math.min(recorded.get(), latencies.length);
+            long[] sorted = Arrays.copyOf(latencies, n);
+            Arrays.sort(sorted);
+            double rate = recorded.get() / ((to - from) / 1e9);
+            return new Result(rate, n == 0 ? 0 : sorted[(int) (n * 0.50)] / 1e3, n == 0 ? 0 : sorted[(int) (n * 0.99)] / 1e3);
+        }
+
+        private static final class Lane {
+            private final java.util.function.Supplier<CompletableFuture<?>> call;
+            private final long[] latencies;
+            private final AtomicInteger recorded;
+            private final long[] window;
+            private final CountDownLatch done;
+
+            Lane(java.util.function.Supplier<CompletableFuture<?>> call, long[] latencies, AtomicInteger recorded,
+                    long[] window, CountDownLatch done) {
+                this.call = call;
+                this.latencies = latencies;
+                this.recorded = recorded;
+                this.window = window;
+                this.done = done;
+            }
+
+            void next() {
+                long sent = java.lang.System.nanoTime();
+                if (sent >= window[1]) {
+                    done.countDown();
+                    return;
+                }
+                call.get().whenComplete((answer, error) -> {
+                    long now = java.lang.System.nanoTime();
+                    if (error != null) {
+                        java.lang.System.out.println("call failed: " + error);
+                        done.countDown();
+                        return;
+                    }
+                    if (now >= window[0] && now < window[1]) {
+                        int i = recorded.getAndIncrement();
+                        if (i < latencies.length) {
+                            latencies[i] = now - sent;
+                        }
+                    }
+                    next();
+                });
+            }
+        }
+    }
+
+    static String text(int size) {
+        return new String(PubSubSystems.payload(size), StandardCharsets.US_ASCII);
+    }
+
+    // ---------------------------------------------------------------- Aldis
+
+    /** {@code echo.echo(String)} on the node's exported {@link EchoService}, through {@code AldisClient.call}. */
+    static System aldis(int port, String user, char[] password, EventLoopGroup group, int size) {
+        AldisClient c = AldisClient.builder().address("127.0.0.1", port).credentials(user, password)
+                .reconnect(ReconnectPolicy.none()).eventLoopGroup(group).clientName("aldis-bench").build();
+        c.connect().join();
+        Object[] params = {text(size)};
+        CallOptions options = CallOptions.timeout(Duration.ofSeconds(30));
+        return new System() {
+            @Override
+            public String name() {
+                return "Aldis RPC (AldisClient.call)";
+            }
+
+            @Override
+            public CompletableFuture<?> call() {
+                return c.call("echo.echo", params, String.class, options);
+            }
+
+            @Override
+            public void close() {
+                c.close().join();
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- gRPC
+
+    static System grpc(int port, int size) {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        byte[] payload = PubSubSystems.payload(size);
+        return new System() {
+            @Override
+            public String name() {
+                return "gRPC unary (grpc-java)";
+            }
+
+            @Override
+            public CompletableFuture<?> call() {
+                CompletableFuture<byte[]> f = new CompletableFuture<>();
+                var answer = ClientCalls.futureUnaryCall(channel.newCall(GrpcEcho.ECHO, io.grpc.CallOptions.DEFAULT), payload);
+                answer.addListener(() -> {
+                    try {
+                        f.complete(answer.get());
+                    } catch (Exception e) {
+                        f.completeExceptionally(e);
+                    }
+                }, Runnable::run);
+                return f;
+            }
+
+            @Override
+            public void close() throws InterruptedException {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- NATS
+
+    /** NATS request/reply: the requester and an echoing responder are both clients of nats-server. */
+    static System nats(int port, int size) throws Exception {
+        Options o = new Options.Builder().server("nats://127.0.0.1:" + port).maxReconnects(0).build();
+        Connection responder = Nats.connect(o);
+        Dispatcher d = responder.createDispatcher(m -> responder.publish(m.getReplyTo(), m.getData()));
+        d.subscribe("bench.echo");
+        responder.flush(Duration.ofSeconds(10));
+        Connection requester = Nats.connect(o);
+        byte[] payload = PubSubSystems.payload(size);
+        return new System() {
+            @Override
+            public String name() {
+                return "NATS request/reply (jnats)";
+            }
+
+            @Override
+            public CompletableFuture<?> call() {
+                return requester.request("bench.echo", payload);
+            }
+
+            @Override
+            public void close() throws InterruptedException {
+                requester.close();
+                responder.close();
+            }
+        };
+    }
+
+    // ---------------------------------------------------------------- RSocket (own JVMs)
+
+    /**
+     * RSocket request-response. RSocket 1.1.4 needs Netty 4.1 while Aldis uses Netty 4.2, so its
+     * server and its client each run in a JVM of their own, from a class path built separately
+     * ({@code bench/rsocket-peer}); the client runs the same lanes and reports the same figures.
+     */
+    static System rsocket(String classPath, int size) throws Exception {
+        ChildJvm server = new ChildJvm(classPath, "io.aldis.bench.rsocket.RsocketPeer", "server");
+        int port = Integer.parseInt(server.expect("RSOCKET")[1]);
+        ChildJvm client = new ChildJvm(classPath, "io.aldis.bench.rsocket.RsocketPeer", "client",
+                Integer.toString(port), Integer.toString(size));
+        client.expect("READY");
+        return new System() {
+            @Override
+            public String name() {
+                return "RSocket request-response (rsocket-java, own JVMs)";
+            }
+
+            @Override
+            public CompletableFuture<?> call() {
+                throw new UnsupportedOperationException("the RSocket client runs in its own JVM");
+            }
+
+            @Override
+            public Result round(int inflight, double seconds) throws Exception {
+                client.send("round " + inflight + " " + seconds);
+                String[] f = client.expect("RESULT");
+                return new Result(Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]));
+            }
+
+            @Override
+            public void close() {
+                client.close();
+                server.close();
+            }
+        };
+    }
+
+}
