@@ -20,6 +20,7 @@ import io.aldis.protocol.Capability;
 import io.aldis.protocol.ErrorCode;
 import io.aldis.protocol.Frame;
 import io.aldis.protocol.RpcCancel;
+import io.aldis.protocol.ErrorFrame;
 import io.aldis.protocol.RpcError;
 import io.aldis.protocol.RpcRequest;
 import io.aldis.protocol.RpcResponse;
@@ -232,6 +233,15 @@ final class RpcSupport {
         }
         if (frame instanceof RpcError e) {
             PendingCall pc = calls.get(e.callId());
+            if (pc == null) {
+                return false;
+            }
+            pc.future.completeExceptionally(new RpcCallException(e.code(), e.message(), e.details()));
+            return true;
+        }
+        if (frame instanceof ErrorFrame e && e.requestId() != 0) {
+            // The node refused the call before any service saw it (e.g. RPC is not installed now).
+            PendingCall pc = calls.get(e.requestId());
             if (pc == null) {
                 return false;
             }

@@ -31,7 +31,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.Before;
-import org.junit.Ignore;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Option;
@@ -261,8 +260,6 @@ public class RpcFeatureIT extends AldisKarafTestSupport {
      * A call of a session that was offered RPC at connect time, made after the feature went away,
      * should fail at once with CAPABILITY_UNAVAILABLE rather than wait for its deadline.
      */
-    @Ignore("the node answers with ERROR under the call id (protocol 4.2), but the Java client matches "
-            + "calls only against RPC_RESPONSE and RPC_ERROR, so the call waits for its deadline; enable once fixed")
     @Test
     public void callOfAnOpenSessionFailsUnderItsCallIdOnceTheFeatureIsGone() throws Exception {
         AldisClient client = connect(new RecordingListener());
