@@ -10,7 +10,6 @@ import io.aldis.spi.transport.ConnectionAcceptor;
 import io.aldis.spi.transport.TransportConnection;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -103,8 +102,8 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
         }
         NodeSettings s = settings;
         ChannelPipeline pipeline = connection.channel().pipeline();
-        pipeline.addLast("aldis-idle", new IdleStateHandler(2L * s.heartbeatIntervalMillis(),
-                s.heartbeatIntervalMillis(), 0, TimeUnit.MILLISECONDS));
+        // Reader and writer idle events; output is noted per flush, not per frame (see Heartbeats).
+        pipeline.addLast("aldis-idle", new Heartbeats(2L * s.heartbeatIntervalMillis(), s.heartbeatIntervalMillis()));
         // Many small frames (fan-out, heartbeats) go out in one syscall instead of one each.
         pipeline.addLast("aldis-flush", new FlushConsolidationHandler(256, true));
         pipeline.addLast("aldis-session", new SessionHandler(this, connection, s));
