@@ -24,6 +24,7 @@ import io.aldis.protocol.Resume;
 import io.aldis.protocol.codec.DecodeFailure;
 import io.aldis.protocol.scram.ScramClient;
 import io.aldis.protocol.scram.ScramException;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -35,10 +36,16 @@ import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One connection's side of the session protocol: the handshake (CONNECT, resume token or SCRAM /
@@ -52,8 +59,11 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     private enum Phase { NEW, AWAIT_CONNECT_ACK, AWAIT_CHALLENGE, AWAIT_AUTH_OK, OPEN, CLOSING, CLOSED }
 
-    private record Queued(Frame frame, CompletableFuture<Void> future) {
+    /** A frame on its way out, with the future to complete and where to complete it (null: the event loop). */
+    private record Queued(Frame frame, CompletableFuture<Void> future, Executor completeOn) {
     }
+
+    private static final int OUTBOX_BATCH = 256;
 
     private final HandshakeParams params;
     private final ConnectionEvents events;
@@ -62,6 +72,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final CompletableFuture<SessionInfo> opened = new CompletableFuture<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    private final Queue<Queued> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean outboxScheduled = new AtomicBoolean();
 
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.NEW;
@@ -400,42 +412,156 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Sends a frame from any thread. Control frames (PING, PONG, CLOSE, CLOSE_ACK) always go out;
-     * anything else waits while the node has paused us.
+     * anything else waits while the node has paused us. The future completes on the event loop.
      */
     public CompletableFuture<Void> send(Frame frame) {
         CompletableFuture<Void> future = new CompletableFuture<>();
-        if (ctx == null) {
-            future.completeExceptionally(notConnected());
-            return future;
-        }
-        if (ctx.executor().inEventLoop()) {
-            send0(frame, future);
-        } else {
-            try {
-                ctx.executor().execute(() -> send0(frame, future));
-            } catch (RejectedExecutionException e) {
-                // The event loop is shutting down, so the connection is going with it.
-                future.completeExceptionally(notConnected());
-            }
-        }
+        send(frame, future, null);
         return future;
     }
 
-    private void send0(Frame frame, CompletableFuture<Void> future) {
-        if (phase != Phase.OPEN) {
-            future.completeExceptionally(notConnected());
+    /**
+     * Sends a frame from any thread and completes {@code future} once it is written, on
+     * {@code completeOn} (or on the event loop when it is null). Frames sent from other threads
+     * gather in an outbox that the event loop drains in one task: written in order, flushed once
+     * per drain, and their futures completed together with one hand-off to {@code completeOn}.
+     */
+    public void send(Frame frame, CompletableFuture<Void> future, Executor completeOn) {
+        Queued queued = new Queued(frame, future, completeOn);
+        if (ctx == null) {
+            fail(queued, notConnected());
             return;
         }
-        if (paused && !isControl(frame)) {
-            if (queue.size() >= params.maxQueuedWhilePaused()) {
-                future.completeExceptionally(new AldisException(ErrorCode.BUSY, "the node has paused this client and "
-                        + queue.size() + " frames are already queued (maxQueuedWhilePaused)"));
-            } else {
-                queue.add(new Queued(frame, future));
+        if (ctx.executor().inEventLoop()) {
+            if (!outbox.isEmpty()) {
+                drainOutbox(); // frames sent earlier from other threads go first
             }
+            send0(queued);
             return;
         }
-        writeFor(frame, future);
+        outbox.add(queued);
+        if (outboxScheduled.compareAndSet(false, true)) {
+            try {
+                ctx.executor().execute(this::drainOutbox);
+            } catch (RejectedExecutionException e) {
+                // The event loop is shutting down, so the connection is going with it.
+                Queued next;
+                while ((next = outbox.poll()) != null) {
+                    fail(next, notConnected());
+                }
+            }
+        }
+    }
+
+    /** Writes what other threads queued, flushing once per batch; on the event loop. */
+    private void drainOutbox() {
+        outboxScheduled.set(false);
+        List<Object> batch = new ArrayList<>();
+        Queued next;
+        while ((next = outbox.poll()) != null) {
+            if (phase != Phase.OPEN) {
+                fail(next, notConnected());
+            } else if (paused && !isControl(next.frame())) {
+                hold(next);
+            } else {
+                stats.framesSent.increment();
+                batch.add(ctx.write(next.frame()));
+                batch.add(next);
+                if (batch.size() == 2 * OUTBOX_BATCH) {
+                    flushBatch(batch);
+                    batch = new ArrayList<>();
+                }
+            }
+        }
+        flushBatch(batch);
+    }
+
+    /** Flushes a batch of (write future, queued frame) pairs and settles their futures when the last is written. */
+    private void flushBatch(List<Object> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        ctx.flush();
+        ((ChannelFuture) batch.get(batch.size() - 2)).addListener(last -> settle(batch));
+    }
+
+    private void settle(List<Object> batch) {
+        // Writes complete in order, so every earlier one is done too, except one whose encoding
+        // failed while a later one was still queued: those settle on their own.
+        List<Queued> done = new ArrayList<>(batch.size() / 2);
+        for (int i = 0; i < batch.size(); i += 2) {
+            ChannelFuture written = (ChannelFuture) batch.get(i);
+            Queued queued = (Queued) batch.get(i + 1);
+            if (!written.isDone()) {
+                written.addListener(f -> complete(queued, f.isSuccess() ? null : f.cause()));
+                continue;
+            }
+            if (written.isSuccess() && queued.completeOn() != null) {
+                done.add(queued);
+            } else if (written.isSuccess()) {
+                complete(queued, null);
+            } else {
+                complete(queued, written.cause());
+            }
+        }
+        if (!done.isEmpty()) {
+            Executor executor = done.get(0).completeOn();
+            List<Queued> other = new ArrayList<>();
+            List<Queued> same = new ArrayList<>(done.size());
+            for (Queued q : done) {
+                (q.completeOn() == executor ? same : other).add(q);
+            }
+            executor.execute(() -> {
+                for (Queued q : same) {
+                    q.future().complete(null);
+                }
+            });
+            for (Queued q : other) {
+                complete(q, null);
+            }
+        }
+    }
+
+    private void complete(Queued queued, Throwable writeFailure) {
+        if (writeFailure == null) {
+            if (queued.completeOn() == null) {
+                queued.future().complete(null);
+            } else {
+                queued.completeOn().execute(() -> queued.future().complete(null));
+            }
+        } else {
+            fail(queued, new AldisException(ErrorCode.CONNECTION_LOST, "write failed: " + writeFailure, writeFailure));
+        }
+    }
+
+    private static void fail(Queued queued, Throwable cause) {
+        if (queued.completeOn() == null) {
+            queued.future().completeExceptionally(cause);
+        } else {
+            queued.completeOn().execute(() -> queued.future().completeExceptionally(cause));
+        }
+    }
+
+    private void send0(Queued queued) {
+        if (phase != Phase.OPEN) {
+            fail(queued, notConnected());
+            return;
+        }
+        if (paused && !isControl(queued.frame())) {
+            hold(queued);
+            return;
+        }
+        writeFor(queued);
+    }
+
+    /** Keeps a frame while the node has paused us, within the limit. */
+    private void hold(Queued queued) {
+        if (queue.size() >= params.maxQueuedWhilePaused()) {
+            fail(queued, new AldisException(ErrorCode.BUSY, "the node has paused this client and "
+                    + queue.size() + " frames are already queued (maxQueuedWhilePaused)"));
+        } else {
+            queue.add(queued);
+        }
     }
 
     private static boolean isControl(Frame frame) {
@@ -451,27 +577,20 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     private void flushQueue() {
         Queued next;
         while ((next = queue.poll()) != null) {
-            writeFor(next.frame(), next.future());
+            writeFor(next);
         }
     }
 
     private void failQueue(AldisException cause) {
         Queued next;
         while ((next = queue.poll()) != null) {
-            next.future().completeExceptionally(cause);
+            fail(next, cause);
         }
     }
 
-    private void writeFor(Frame frame, CompletableFuture<Void> future) {
+    private void writeFor(Queued queued) {
         stats.framesSent.increment();
-        ctx.writeAndFlush(frame).addListener(f -> {
-            if (f.isSuccess()) {
-                future.complete(null);
-            } else {
-                future.completeExceptionally(
-                        new AldisException(ErrorCode.CONNECTION_LOST, "write failed: " + f.cause(), f.cause()));
-            }
-        });
+        ctx.writeAndFlush(queued.frame()).addListener(f -> complete(queued, f.isSuccess() ? null : f.cause()));
     }
 
     private void write(Frame frame) {

@@ -188,7 +188,10 @@ public final class DefaultAldisClient implements AldisClient {
             return CompletableFuture.failedFuture(
                     new AldisException(ErrorCode.CONNECTION_LOST, "not connected (" + state() + ")"));
         }
-        return relay(h.send(frame));
+        // Completed on the callback executor, one hand-off per batch of writes rather than per frame.
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        h.send(frame, sent, callbacks);
+        return sent;
     }
 
     @Override
