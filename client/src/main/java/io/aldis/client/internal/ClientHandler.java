@@ -29,7 +29,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
@@ -643,7 +642,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         // In front of this handler: it sees every frame read and every frame this handler writes.
         ctx.pipeline().addBefore(ctx.name(), IDLE_HANDLER,
-                new IdleStateHandler(2L * heartbeatMillis, heartbeatMillis, 0, TimeUnit.MILLISECONDS));
+                new Heartbeats(2L * heartbeatMillis, heartbeatMillis));
     }
 
     private AldisException unexpected(Frame frame, String expected) {
