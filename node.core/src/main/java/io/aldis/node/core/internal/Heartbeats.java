@@ -77,7 +77,7 @@ final class Heartbeats extends ChannelDuplexHandler {
     @Override
     public void channelReadComplete(ChannelHandlerContext context) throws Exception {
         if (reading) {
-            lastRead = System.nanoTime();
+            lastRead = context.executor().ticker().nanoTime();
             reading = false;
         }
         context.fireChannelReadComplete();
@@ -85,7 +85,7 @@ final class Heartbeats extends ChannelDuplexHandler {
 
     @Override
     public void flush(ChannelHandlerContext context) throws Exception {
-        lastWrite = System.nanoTime();
+        lastWrite = context.executor().ticker().nanoTime();
         firstWriterEvent = true;
         context.flush();
     }
@@ -95,7 +95,7 @@ final class Heartbeats extends ChannelDuplexHandler {
             return;
         }
         started = true;
-        long now = System.nanoTime();
+        long now = ctx.executor().ticker().nanoTime();
         lastRead = now;
         lastWrite = now;
         if (readerIdleNanos > 0) {
@@ -126,7 +126,7 @@ final class Heartbeats extends ChannelDuplexHandler {
         if (!started || !ctx.channel().isOpen()) {
             return;
         }
-        long left = reading ? readerIdleNanos : readerIdleNanos - (System.nanoTime() - lastRead);
+        long left = reading ? readerIdleNanos : readerIdleNanos - (ctx.executor().ticker().nanoTime() - lastRead);
         if (left > 0) {
             readerTimer = schedule(this::checkReader, left);
             return;
@@ -142,7 +142,7 @@ final class Heartbeats extends ChannelDuplexHandler {
         if (!started || !ctx.channel().isOpen()) {
             return;
         }
-        long left = writerIdleNanos - (System.nanoTime() - lastWrite);
+        long left = writerIdleNanos - (ctx.executor().ticker().nanoTime() - lastWrite);
         if (left > 0) {
             writerTimer = schedule(this::checkWriter, left);
             return;
