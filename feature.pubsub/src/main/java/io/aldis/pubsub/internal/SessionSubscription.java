@@ -56,9 +56,26 @@ final class SessionSubscription extends BaseSubscription {
                 return false;
             }
             long after = pendingBytes + d.size;
-            // Over budget only counts while the connection cannot take more: a writable session's
-            // queue empties on its next turn. The hard limit bounds the queue in every case.
-            if (after > budget && (!session.writable() || after > hardLimit)) {
+            if (policy == Policy.BLOCK) {
+                // Pause the publisher as soon as the queue is over budget, writable or not: when
+                // many publishers feed one subscriber, the subscriber's loop may be far behind, and
+                // what each publisher's connection already read still arrives after its pause. The
+                // hard limit is for a subscriber that stops reading for good.
+                if (after > hardLimit) {
+                    disconnect = true;
+                } else if (after > budget && publisher != null && !publisher.closed) {
+                    if (held == null) {
+                        held = new LinkedHashSet<>();
+                    }
+                    if (held.add(publisher)) {
+                        engine.counters.publishersPaused.increment();
+                        publisher.session.hold(this);
+                    }
+                }
+            } else if (after > budget && (!session.writable() || after > hardLimit)) {
+                // Over budget only counts while the connection cannot take more: a writable
+                // session's queue empties on its next turn. The hard limit bounds the queue in
+                // every case.
                 switch (policy) {
                     case DROP_NEWEST -> {
                         dropped(1);
@@ -76,20 +93,7 @@ final class SessionSubscription extends BaseSubscription {
                         }
                         dropped(n);
                     }
-                    case DISCONNECT -> disconnect = true;
-                    case BLOCK -> {
-                        if (after > hardLimit) {
-                            disconnect = true;
-                        } else if (publisher != null && !publisher.closed) {
-                            if (held == null) {
-                                held = new LinkedHashSet<>();
-                            }
-                            if (held.add(publisher)) {
-                                engine.counters.publishersPaused.increment();
-                                publisher.session.hold(this);
-                            }
-                        }
-                    }
+                    default -> disconnect = true;
                 }
             }
             if (!disconnect) {

@@ -163,7 +163,15 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
     @Override
     public void hold(Object holder) {
         if (holders.add(holder)) {
-            connection.channel().eventLoop().execute(this::applyPause);
+            io.netty.channel.EventLoop loop = connection.channel().eventLoop();
+            if (loop.inEventLoop()) {
+                // A feature holding the session while it handles one of its frames: stop reading
+                // now, so the read in progress ends with the buffer at hand instead of going on
+                // for a whole read loop before the pause is applied.
+                applyPause();
+            } else {
+                loop.execute(this::applyPause);
+            }
         }
     }
 
