@@ -217,12 +217,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
         state = SessionState.CLOSED;
         cancel(authTimeout);
         cancel(closeTimeout);
-        work.clear();
-        try {
-            node.workers().execute(() -> node.unregister(this));
-        } catch (RejectedExecutionException shuttingDown) {
-            node.unregister(this);
-        }
+        // Frames the peer sent before it went away were accepted: they still run, and the
+        // features hear of the close only after them, as the last item of the session's queue.
+        work.add(() -> node.unregister(this));
+        queued.incrementAndGet();
+        scheduleDrain();
         super.channelInactive(context);
     }
 
@@ -498,9 +497,13 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
             try {
                 node.workers().execute(this::drain);
             } catch (RejectedExecutionException shuttingDown) {
+                // The node is stopping: queued work cannot run any more.
                 draining.set(false);
                 work.clear();
                 queued.set(0);
+                if (state == SessionState.CLOSED) {
+                    node.unregister(this);
+                }
             }
         }
     }
