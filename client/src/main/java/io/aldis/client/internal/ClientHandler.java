@@ -22,6 +22,7 @@ import io.aldis.protocol.Pong;
 import io.aldis.protocol.ProtocolVersion;
 import io.aldis.protocol.Resume;
 import io.aldis.protocol.codec.DecodeFailure;
+import io.aldis.protocol.codec.Heartbeats;
 import io.aldis.protocol.scram.ScramClient;
 import io.aldis.protocol.scram.ScramException;
 import io.netty.channel.ChannelFuture;

@@ -1,6 +1,7 @@
 package io.aldis.node.core.internal;
 
 import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.codec.Heartbeats;
 import io.aldis.spi.auth.AuthenticationMechanism;
 import io.aldis.spi.node.FrameHandler;
 import io.aldis.spi.node.Session;

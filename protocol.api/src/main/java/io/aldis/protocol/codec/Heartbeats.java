@@ -1,4 +1,4 @@
-package io.aldis.client.internal;
+package io.aldis.protocol.codec;
 
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,12 +10,12 @@ import java.util.concurrent.TimeUnit;
  * Fires {@link IdleStateEvent}s like Netty's {@code IdleStateHandler} with a reader and a writer
  * time, but notes output once per flush instead of once per written frame. The stock handler
  * turns every write's promise into a real one and listens to it, which costs a promise, a
- * listener and a notification per frame; here a flush just stores the time, and the client
- * flushes once per batch of frames (the node has the same handler). Output counts from the
- * moment it is flushed, not from when the socket took it; a ping is then sent a little later on
- * a connection whose writes are stuck, where it would not get through anyway.
+ * listener and a notification per frame; here a flush just stores the time. Node and client
+ * both use it; on the node it sits behind the flush consolidation, so it sees few flushes. Output counts from the moment it is flushed, not
+ * from when the socket took it; a ping is then sent a little later on a connection whose writes
+ * are stuck, where it would not get through anyway.
  */
-final class Heartbeats extends ChannelDuplexHandler {
+public final class Heartbeats extends ChannelDuplexHandler {
     private final long readerIdleNanos;
     private final long writerIdleNanos;
 
@@ -29,7 +29,7 @@ final class Heartbeats extends ChannelDuplexHandler {
     private ScheduledFuture<?> readerTimer;
     private ScheduledFuture<?> writerTimer;
 
-    Heartbeats(long readerIdleMillis, long writerIdleMillis) {
+    public Heartbeats(long readerIdleMillis, long writerIdleMillis) {
         this.readerIdleNanos = TimeUnit.MILLISECONDS.toNanos(readerIdleMillis);
         this.writerIdleNanos = TimeUnit.MILLISECONDS.toNanos(writerIdleMillis);
     }
