@@ -17,6 +17,16 @@ public final class RpcConstants {
      */
     public static final String MAX_CONCURRENCY = "aldis.rpc.max.concurrency";
 
+    /**
+     * Service property (optional, boolean): the service's methods never block, so the node calls
+     * them on the I/O thread that read the request instead of handing each call to a worker and
+     * its answer back. That saves two thread hand-offs per call; in exchange a method that does
+     * block stalls every session served by that thread, and a deadline or cancel can only stop a
+     * method that returned a {@link java.util.concurrent.CompletionStage} (there is no worker to
+     * interrupt). Default false.
+     */
+    public static final String DIRECT = "aldis.rpc.direct";
+
     private RpcConstants() {
     }
 }

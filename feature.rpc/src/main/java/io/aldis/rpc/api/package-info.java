@@ -13,11 +13,13 @@
  * answered with {@code INVALID_PARAMS} and one entry per field path. A method may return a value,
  * nothing, or a {@link java.util.concurrent.CompletionStage}; it may throw
  * {@link io.aldis.rpc.api.RpcException} to choose the error code, and any other exception is
- * answered with {@code SERVICE_ERROR} without a stack trace.
+ * answered with {@code SERVICE_ERROR} without a stack trace. Methods run on a bounded pool of
+ * workers, unless the service declares with {@link io.aldis.rpc.api.RpcDirect} that they never
+ * block.
  *
  * <p><b>Calling from inside the node.</b> The {@link io.aldis.rpc.api.RpcRegistry} service lists
  * the callable services, calls them, and reports per-method statistics.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.aldis.rpc.api;

@@ -1,8 +1,8 @@
 package io.aldis.rpc.internal;
 
+import io.netty.util.Timeout;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledFuture;
 
 /**
  * One call in flight. It ends exactly once ({@link #done}, under the call's monitor); whatever
@@ -25,9 +25,11 @@ final class Call {
     Provider provider;
     long nodeCallId;
 
+    /** Set when the call ended without its work (cancel, deadline, ...): that work is to be stopped. */
+    volatile boolean abandoned;
     volatile Future<?> task;
     volatile CompletableFuture<?> stage;
-    volatile ScheduledFuture<?> deadline;
+    volatile Timeout deadline;
 
     Call(long callId, String method, byte[] params, SessionCalls owner, Reply reply, MethodCounters counters) {
         this.callId = callId;

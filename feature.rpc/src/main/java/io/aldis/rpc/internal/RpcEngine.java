@@ -24,6 +24,8 @@ import io.aldis.spi.auth.Authorizer;
 import io.aldis.spi.node.FrameHandler;
 import io.aldis.spi.node.Session;
 import io.aldis.spi.node.SessionState;
+import io.netty.util.HashedWheelTimer;
+import io.netty.util.Timeout;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -49,8 +51,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,7 +79,12 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
     private volatile RpcSettings settings;
     private final Supplier<Authorizer> authorizer;
     private final ThreadPoolExecutor workers;
-    private final ScheduledThreadPoolExecutor timer;
+    /**
+     * Deadlines. A wheel rather than a scheduled executor: arming and cancelling a deadline only
+     * queue an entry, where a scheduled executor wakes its thread whenever a new deadline is the
+     * earliest, which with one call in flight is every call.
+     */
+    private final HashedWheelTimer deadlines;
     private final ParamDecoder decoder = new ParamDecoder();
 
     /** OSGi services by name, best first (highest ranking, then oldest); guarded by {@code this}. */
@@ -109,12 +114,11 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
                     return t;
                 });
         workers.allowCoreThreadTimeOut(true);
-        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+        this.deadlines = new HashedWheelTimer(r -> {
             Thread t = new Thread(r, "aldis-rpc-deadlines");
             t.setDaemon(true);
             return t;
-        });
-        timer.setRemoveOnCancelPolicy(true);
+        }, 10, TimeUnit.MILLISECONDS, 512);
     }
 
     /** Applies new settings; calls in flight keep the limits they started with. */
@@ -248,8 +252,8 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
         int timeout = timeoutMillis > 0 ? timeoutMillis : s.defaultTimeoutMillis();
         if (timeout > 0) {
             try {
-                call.deadline = timer.schedule(() -> expire(call, timeout), timeout, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException stopping) {
+                call.deadline = deadlines.newTimeout(t -> expire(call, timeout), timeout, TimeUnit.MILLISECONDS);
+            } catch (IllegalStateException stopping) {
                 fail(call, ErrorCode.SHUTTING_DOWN.code(), "the RPC feature is stopping", "");
                 return call;
             }
@@ -311,10 +315,16 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
             fail(call, ErrorCode.PROVIDER_GONE.code(), "service " + svc.name + " was withdrawn", "");
             return;
         }
+        if (svc.direct) {
+            // The service promised never to block: no hand-off to a worker and back.
+            invoke(call, svc, m);
+            return;
+        }
         try {
             Future<?> task = workers.submit(() -> invoke(call, svc, m));
             call.task = task;
-            if (call.isDone()) {
+            // A call that ended by itself must not interrupt the worker that is just returning.
+            if (call.abandoned) {
                 task.cancel(true);
             }
         } catch (RejectedExecutionException saturated) {
@@ -352,7 +362,7 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
                 // only the callback below then
             }
             call.stage = future;
-            if (future != null && call.isDone()) {
+            if (future != null && call.abandoned) {
                 future.cancel(true);
             }
             stage.whenComplete((value, failure) -> {
@@ -454,6 +464,7 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
 
     /** Stops whatever still works on an ended call: interrupts the worker, cancels the future, tells the provider. */
     private void cancelWork(Call call, boolean tellProvider) {
+        call.abandoned = true;
         Future<?> task = call.task;
         if (task != null) {
             task.cancel(true);
@@ -503,9 +514,9 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
             p = call.provider;
             id = call.nodeCallId;
         }
-        ScheduledFuture<?> deadline = call.deadline;
+        Timeout deadline = call.deadline;
         if (deadline != null) {
-            deadline.cancel(false);
+            deadline.cancel();
         }
         if (call.owner != null) {
             call.owner.calls.remove(call.callId, call);
@@ -663,7 +674,7 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
         Map<String, ExportedMethod> methods = exportedMethods(target, properties.get("objectClass"));
         ExportedService svc = new ExportedService(name, target, origin, intProperty(properties.get("service.ranking")),
                 longProperty(properties.get("service.id")), intProperty(properties.get(RpcConstants.MAX_CONCURRENCY)),
-                methods);
+                booleanProperty(properties.get(RpcConstants.DIRECT)), methods);
         synchronized (this) {
             List<ExportedService> list = registered.computeIfAbsent(name, k -> new ArrayList<>());
             list.add(svc);
@@ -776,6 +787,10 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
         return 0;
     }
 
+    private static boolean booleanProperty(Object value) {
+        return value instanceof Boolean b ? b : value instanceof String s && Boolean.parseBoolean(s.trim());
+    }
+
     private static long longProperty(Object value) {
         return value instanceof Number n ? n.longValue() : Long.MAX_VALUE;
     }
@@ -848,7 +863,7 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
             }
         }
         workers.shutdownNow();
-        timer.shutdownNow();
+        deadlines.stop();
     }
 
     /** Answers a session's call with frames; nothing is sent once the session is closed. */

@@ -54,6 +54,11 @@ public final class Gate implements GateApi {
         return tag;
     }
 
+    @Override
+    public String thread() {
+        return Thread.currentThread().getName();
+    }
+
     /** Waits until {@code n} more calls have entered a method. */
     void awaitEntered(int n) throws InterruptedException {
         if (!entered.tryAcquire(n, 10, TimeUnit.SECONDS)) {

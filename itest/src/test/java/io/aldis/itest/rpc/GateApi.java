@@ -9,4 +9,7 @@ public interface GateApi {
     CompletionStage<String> later(String tag);
 
     String quick(String tag);
+
+    /** The name of the thread the method ran on. */
+    String thread();
 }

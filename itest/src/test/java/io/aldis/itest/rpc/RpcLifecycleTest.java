@@ -58,6 +58,29 @@ class RpcLifecycleTest {
     }
 
     @Test
+    void methodsRunOnWorkersUnlessTheServiceIsDirect() throws Exception {
+        try (Wire alice = start()) {
+            alice.call(1, "gate.thread", "[]", 0);
+            assertThat(alice.result(1)).startsWith("\"aldis-rpc-");
+            node.export("direct", new Gate(), Map.of(RpcConstants.DIRECT, true), GateApi.class);
+            alice.call(2, "direct.thread", "[]", 0);
+            assertThat(alice.result(2)).startsWith("\"aldis-tcp-");
+            alice.call(3, "direct.quick", "[\"fast\"]", 0);
+            assertThat(alice.result(3)).isEqualTo("\"fast\"");
+        }
+    }
+
+    @Test
+    void aDeadlineCancelsTheFutureOfADirectService() throws Exception {
+        try (Wire alice = start(RpcSettings.defaults(), Map.of(RpcConstants.DIRECT, "true"))) {
+            alice.call(1, "gate.later", "[\"direct\"]", 200);
+            assertThat(alice.error(1).code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED.code());
+            assertThat(gate.awaitCancellation()).isTrue();
+            assertThat(gate.futures.get("direct").isCancelled()).isTrue();
+        }
+    }
+
+    @Test
     void anExplicitCancelAnswersCancelledAndInterruptsTheHandler() throws Exception {
         try (Wire alice = start()) {
             alice.call(5, "gate.hold", "[\"c\"]", 0);
