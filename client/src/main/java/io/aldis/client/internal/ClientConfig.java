@@ -9,13 +9,16 @@ import java.util.UUID;
 import java.util.concurrent.Executor;
 import javax.net.ssl.TrustManagerFactory;
 
-/** Everything the builder collected; {@code user} and {@code password} are null without credentials. */
+/**
+ * Everything the builder collected; {@code user} and {@code password} are null without
+ * credentials, {@code handlerExecutor} and {@code callbackExecutor} null for the defaults.
+ */
 public record ClientConfig(String host, int port, String user, char[] password, String mechanism,
         TrustManagerFactory trustManagers, boolean hostnameVerification, ReconnectPolicy reconnect,
         boolean retryInitialConnect, List<ConnectionListener> listeners, String clientName, UUID clientId,
         long capabilities, Duration connectTimeout, Duration closeTimeout, int maxQueuedWhilePaused,
         int maxFrameSize, EventLoopGroup eventLoopGroup, Duration callTimeout, Executor handlerExecutor,
-        String inboxPrefix) {
+        Executor callbackExecutor, String inboxPrefix) {
 
     /** Whether connections are wrapped in TLS. */
     public boolean tls() {

@@ -68,7 +68,7 @@ public final class DefaultAldisClient implements AldisClient {
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final SslContext sslContext;
-    private final Executor callbacks = new SerialExecutor(SerialExecutor.SHARED);
+    private final SerialExecutor callbacks;
     private final List<ConnectionListener> listeners;
     private final List<Consumer<Frame>> frameHandlers = new CopyOnWriteArrayList<>();
     /** The client's own consumers (RPC, pub/sub), asked before {@link #frameHandlers}; true = consumed. */
@@ -98,6 +98,8 @@ public final class DefaultAldisClient implements AldisClient {
     private volatile SessionInfo session;
     private volatile String resumeToken;
     private volatile String sessionUser;
+    /** Whether this client counts in {@link SharedTimer}; changed under {@code lock}. */
+    private volatile boolean holdsTimer;
 
     public DefaultAldisClient(ClientConfig config) {
         this.config = config;
@@ -112,6 +114,8 @@ public final class DefaultAldisClient implements AldisClient {
             this.ownsGroup = true;
         }
         this.sslContext = config.tls() ? buildSslContext(config) : null;
+        this.callbacks = new SerialExecutor(
+                config.callbackExecutor() != null ? config.callbackExecutor() : SerialExecutor.SHARED);
         this.pubsub = new PubSubSupport(this);
     }
 
@@ -192,6 +196,27 @@ public final class DefaultAldisClient implements AldisClient {
         CompletableFuture<Void> sent = new CompletableFuture<>();
         h.send(frame, sent, callbacks);
         return sent;
+    }
+
+    /**
+     * Sends a frame whose successful write nobody waits for: only a failure is reported, to
+     * {@code onFailure} on the callback executor. Saves the hand-off that completing a future
+     * there would cost on every frame.
+     */
+    void send(Frame frame, Consumer<Throwable> onFailure) {
+        ClientHandler h = current;
+        if (h == null) {
+            AldisException notConnected = new AldisException(ErrorCode.CONNECTION_LOST, "not connected (" + state() + ")");
+            callback(() -> onFailure.accept(notConnected));
+            return;
+        }
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        sent.whenComplete((ok, error) -> {
+            if (error != null) {
+                callback(() -> onFailure.accept(error));
+            }
+        });
+        h.send(frame, sent, null);
     }
 
     @Override
@@ -324,17 +349,35 @@ public final class DefaultAldisClient implements AldisClient {
 
     /** Runs {@code task} on the client's callback thread, in order with frames and events. */
     void onCallbackThread(Runnable task) {
-        callbacks.execute(task);
+        callback(task);
     }
 
     /**
-     * Runs {@code task} on the callback thread after {@code delay}; null when the client's event
-     * loop is gone (the client is closed).
+     * Queues a callback; never runs it under {@link #lock}, even with a callback executor that
+     * runs tasks in the calling thread.
      */
-    java.util.concurrent.Future<?> schedule(Runnable task, long delay, TimeUnit unit) {
+    private void callback(Runnable task) {
+        callbacks.execute(task, !Thread.holdsLock(lock));
+    }
+
+    /**
+     * Runs {@code task} on the callback thread after {@code delay}; null when the client is closed.
+     */
+    io.netty.util.Timeout schedule(Runnable task, long delay, TimeUnit unit) {
+        if (!holdsTimer) {
+            synchronized (lock) {
+                if (state == ClientState.CLOSED) {
+                    return null;
+                }
+                if (!holdsTimer) {
+                    SharedTimer.acquire();
+                    holdsTimer = true;
+                }
+            }
+        }
         try {
-            return group.schedule(() -> callbacks.execute(task), delay, unit);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return SharedTimer.schedule(() -> callback(task), delay, unit);
+        } catch (IllegalStateException closedMeanwhile) {
             return null;
         }
     }
@@ -363,7 +406,7 @@ public final class DefaultAldisClient implements AldisClient {
             toClose = current != null ? current : attempt;
             if (connectFuture != null && !connectFuture.isDone()) {
                 CompletableFuture<AldisClient> pending = connectFuture;
-                callbacks.execute(() -> pending.completeExceptionally(
+                callback(() -> pending.completeExceptionally(
                         new AldisException(ErrorCode.CONNECTION_FAILED, "the client was closed")));
             }
         }
@@ -383,6 +426,10 @@ public final class DefaultAldisClient implements AldisClient {
                 Arrays.fill(password, '\0');
             }
             future = closeFuture;
+            if (holdsTimer) {
+                holdsTimer = false;
+                SharedTimer.release();
+            }
         }
         requests.failAll(new AldisException(ErrorCode.CONNECTION_LOST, "the client was closed"));
         if (wasOpen) {
@@ -390,9 +437,9 @@ public final class DefaultAldisClient implements AldisClient {
         }
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS)
-                    .addListener(f -> callbacks.execute(() -> future.complete(null)));
+                    .addListener(f -> callback(() -> future.complete(null)));
         } else {
-            callbacks.execute(() -> future.complete(null));
+            callback(() -> future.complete(null));
         }
     }
 
@@ -429,7 +476,7 @@ public final class DefaultAldisClient implements AldisClient {
             connecting = bootstrap.connect(config.host(), config.port());
         } catch (RuntimeException e) {
             // A shut-down or rejecting event loop: treat like an unreachable node.
-            callbacks.execute(() -> attemptFailed(gen, new AldisException(ErrorCode.CONNECTION_FAILED,
+            callback(() -> attemptFailed(gen, new AldisException(ErrorCode.CONNECTION_FAILED,
                     "cannot start a connection: " + e.getMessage(), e)));
             return;
         }
@@ -475,7 +522,7 @@ public final class DefaultAldisClient implements AldisClient {
         } else {
             CompletableFuture<AldisClient> future = toComplete;
             notifyListeners(l -> l.connected(opened));
-            callbacks.execute(() -> future.complete(this));
+            callback(() -> future.complete(this));
         }
     }
 
@@ -490,7 +537,7 @@ public final class DefaultAldisClient implements AldisClient {
             if (initial && (!config.retryInitialConnect() || fatal)) {
                 state = ClientState.FAILED;
                 CompletableFuture<AldisClient> future = connectFuture;
-                callbacks.execute(() -> future.completeExceptionally(failure));
+                callback(() -> future.completeExceptionally(failure));
                 return;
             }
             if (fatal) {
@@ -528,7 +575,7 @@ public final class DefaultAldisClient implements AldisClient {
         AldisException failure = new AldisException(ErrorCode.RECONNECT_FAILED, message, lastFailure);
         if (initial) {
             CompletableFuture<AldisClient> future = connectFuture;
-            callbacks.execute(() -> future.completeExceptionally(failure));
+            callback(() -> future.completeExceptionally(failure));
         }
         notifyListeners(l -> l.reconnectFailed(failure));
     }
@@ -574,7 +621,7 @@ public final class DefaultAldisClient implements AldisClient {
     };
 
     private void deliver(Frame frame) {
-        callbacks.execute(() -> {
+        callback(() -> {
             for (Predicate<Frame> consumer : consumers) {
                 try {
                     if (consumer.test(frame)) {
@@ -623,7 +670,7 @@ public final class DefaultAldisClient implements AldisClient {
 
     /** Queues a listener callback; safe under the lock because it only enqueues. */
     private void notifyListeners(Consumer<ConnectionListener> event) {
-        callbacks.execute(() -> {
+        callback(() -> {
             for (ConnectionListener listener : internalListeners) {
                 try {
                     event.accept(listener);
@@ -644,7 +691,7 @@ public final class DefaultAldisClient implements AldisClient {
     /** The same outcome, delivered on the callback executor so user code never runs on the event loop. */
     private <T> CompletableFuture<T> relay(CompletableFuture<T> source) {
         CompletableFuture<T> target = new CompletableFuture<>();
-        source.whenComplete((value, error) -> callbacks.execute(() -> {
+        source.whenComplete((value, error) -> callback(() -> {
             if (error != null) {
                 target.completeExceptionally(unwrap(error));
             } else {

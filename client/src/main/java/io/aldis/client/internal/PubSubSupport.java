@@ -25,7 +25,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -365,12 +364,12 @@ final class PubSubSupport {
 
     private static final class Pending<T> {
         final CompletableFuture<T> future = new CompletableFuture<>();
-        volatile Future<?> timer;
+        volatile io.netty.util.Timeout timer;
 
         void cancelTimer() {
-            Future<?> t = timer;
+            io.netty.util.Timeout t = timer;
             if (t != null) {
-                t.cancel(false);
+                t.cancel();
             }
         }
     }

@@ -48,7 +48,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -141,9 +140,9 @@ final class RpcSupport {
         calls.put(id, pc);
         pc.future.whenComplete((value, error) -> {
             calls.remove(id, pc);
-            Future<?> timer = pc.timer;
+            io.netty.util.Timeout timer = pc.timer;
             if (timer != null) {
-                timer.cancel(false);
+                timer.cancel();
             }
             if (pc.future.isCancelled()) {
                 client.send(new RpcCancel(id));
@@ -157,11 +156,8 @@ final class RpcSupport {
                 }
             }, millis + GRACE_MILLIS, TimeUnit.MILLISECONDS);
         }
-        client.send(new RpcRequest(id, (int) millis, method, json)).whenComplete((sent, error) -> {
-            if (error != null) {
-                pc.future.completeExceptionally(asRpcFailure(error));
-            }
-        });
+        client.send(new RpcRequest(id, (int) millis, method, json),
+                error -> pc.future.completeExceptionally(asRpcFailure(error)));
         return (CompletableFuture<T>) pc.future;
     }
 
@@ -655,7 +651,7 @@ final class RpcSupport {
         final Type resultType;
         final UUID session;
         final CompletableFuture<Object> future = new CompletableFuture<>();
-        volatile Future<?> timer;
+        volatile io.netty.util.Timeout timer;
 
         PendingCall(long id, String method, Type resultType, UUID session) {
             this.id = id;

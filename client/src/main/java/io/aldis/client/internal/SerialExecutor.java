@@ -27,19 +27,29 @@ final class SerialExecutor implements Executor {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean();
 
+    /** Runs tasks on {@code delegate}, which may be an executor that runs them in the calling thread. */
     SerialExecutor(Executor delegate) {
         this.delegate = delegate;
     }
 
     @Override
     public void execute(Runnable task) {
-        tasks.add(task);
-        schedule();
+        execute(task, true);
     }
 
-    private void schedule() {
+    /**
+     * Queues {@code task}; with {@code mayRunHere} false the tasks are never run by the calling
+     * thread, even when the delegate would do so, but on the shared pool (for callers that hold a
+     * lock user code must not run under).
+     */
+    void execute(Runnable task, boolean mayRunHere) {
+        tasks.add(task);
+        schedule(mayRunHere ? delegate : SHARED);
+    }
+
+    private void schedule(Executor on) {
         if (!tasks.isEmpty() && running.compareAndSet(false, true)) {
-            delegate.execute(this::drain);
+            on.execute(this::drain);
         }
     }
 
@@ -55,8 +65,9 @@ final class SerialExecutor implements Executor {
             }
         } finally {
             running.set(false);
-            // A task may have been added after the last poll but before the flag was cleared.
-            schedule();
+            // A task may have been added after the last poll but before the flag was cleared;
+            // it goes to the pool, as this thread may be a caller's that is done here.
+            schedule(SHARED);
         }
     }
 }

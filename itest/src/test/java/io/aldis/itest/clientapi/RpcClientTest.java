@@ -71,6 +71,55 @@ class RpcClientTest {
     }
 
     @Test
+    void callbacksRunOnTheIoThreadWithADirectCallbackExecutor() throws Exception {
+        CompletableFuture<String> connectedOn = new CompletableFuture<>();
+        CompletableFuture<String> disconnectedOn = new CompletableFuture<>();
+        AldisClient direct = node.connect(node.builder(ApiNode.ALICE).callbackExecutor(Runnable::run)
+                .listener(new io.aldis.client.ConnectionListener() {
+                    @Override
+                    public void connected(io.aldis.client.SessionInfo session) {
+                        connectedOn.complete(Thread.currentThread().getName());
+                    }
+
+                    @Override
+                    public void disconnected(io.aldis.client.DisconnectReason reason) {
+                        disconnectedOn.complete(Thread.currentThread().getName());
+                    }
+                }));
+        assertThat(connectedOn.get(10, TimeUnit.SECONDS)).isNotEmpty();
+
+        // Each call is made from the callback of the one before: 200 round trips chained on the I/O thread.
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        CompletableFuture<Integer> chained = new CompletableFuture<>();
+        chain(direct, 0, 200, threads, chained);
+        assertThat(chained.get(20, TimeUnit.SECONDS)).isEqualTo(200);
+        assertThat(threads).hasSize(1).allMatch(name -> name.startsWith("aldis-client"));
+
+        // A failure is delivered the same way.
+        assertThat(failure(direct.call("till.nothing", new Object[0], Integer.class)).code())
+                .isEqualTo(ErrorCode.METHOD_NOT_FOUND);
+        // Events of a state change still reach the listener, and the client still closes.
+        direct.close().get(10, TimeUnit.SECONDS);
+        assertThat(disconnectedOn.get(10, TimeUnit.SECONDS)).isNotEmpty();
+    }
+
+    private static void chain(AldisClient client, int sum, int left, java.util.Set<String> threads,
+            CompletableFuture<Integer> done) {
+        if (left == 0) {
+            done.complete(sum);
+            return;
+        }
+        client.call("till.add", new Object[] {sum, 1}, Integer.class).whenComplete((value, error) -> {
+            threads.add(Thread.currentThread().getName());
+            if (error != null) {
+                done.completeExceptionally(error);
+            } else {
+                chain(client, value, left - 1, threads, done);
+            }
+        });
+    }
+
+    @Test
     void failuresCarryCodeDetailsAndFieldErrors() {
         RpcCallException invalid = failure(client.call("till.total",
                 Map.of("owner", "ann", "lines", List.of(Map.of("sku", "A-1", "count", 0), Map.of("count", "x"))),
