@@ -83,6 +83,8 @@ public final class BenchNode {
             node.addHandler(rpc, Map.of(FrameHandler.CAPABILITY, "rpc"));
             rpc.addService(new EchoService.Impl(), Map.of(RpcConstants.SERVICE, "echo",
                     "objectClass", new String[] {EchoService.class.getName()}, "service.id", 1L), "aldis-bench");
+            rpc.addService(new EchoService.Impl(), Map.of(RpcConstants.SERVICE, "echo-direct", RpcConstants.DIRECT, true,
+                    "objectClass", new String[] {EchoService.class.getName()}, "service.id", 2L), "aldis-bench");
         }
         TcpSettings plain = TcpSettings.plain("bench", 0);
         TcpServer tcp = new TcpServer(new TcpSettings(plain.name(), plain.host(), 0, 50_000, plain.maxFrameSize(),

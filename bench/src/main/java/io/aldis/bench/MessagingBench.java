@@ -345,7 +345,8 @@ public final class MessagingBench {
         List<RpcSystems.System> systems = new ArrayList<>();
         ChildJvm grpcServer = new ChildJvm(NodeProcess.classPathCopy(), GrpcEcho.class.getName());
         int grpcPort = Integer.parseInt(grpcServer.expect("GRPC")[1]);
-        systems.add(RpcSystems.aldis(node.port(), USER, PASSWORD, group, size));
+        systems.add(RpcSystems.aldis(node.port(), USER, PASSWORD, group, size, false));
+        systems.add(RpcSystems.aldis(node.port(), USER, PASSWORD, group, size, true));
         String rsocketCp = opts.get("rsocketClassPath");
         if (!rsocketCp.isBlank()) {
             systems.add(RpcSystems.rsocket(Files.readString(Path.of(rsocketCp)).replaceAll("\\s+", ""), size));

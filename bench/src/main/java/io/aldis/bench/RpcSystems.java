@@ -121,22 +121,33 @@ final class RpcSystems {
 
     // ---------------------------------------------------------------- Aldis
 
-    /** {@code echo.echo(String)} on the node's exported {@link EchoService}, through {@code AldisClient.call}. */
-    static System aldis(int port, String user, char[] password, EventLoopGroup group, int size) {
-        AldisClient c = AldisClient.builder().address("127.0.0.1", port).credentials(user, password)
-                .reconnect(ReconnectPolicy.none()).eventLoopGroup(group).clientName("aldis-bench").build();
+    /**
+     * {@code echo(String)} on the node's exported {@link EchoService}, through {@code AldisClient.call}.
+     * With {@code direct}, the service is the copy exported with {@code aldis.rpc.direct} (run on the
+     * node's I/O thread) and the client runs its callbacks on its I/O thread
+     * ({@code callbackExecutor(Runnable::run)}): the threading RSocket uses by default. Without it,
+     * both sides hand each call to another thread, as they do by default.
+     */
+    static System aldis(int port, String user, char[] password, EventLoopGroup group, int size, boolean direct) {
+        AldisClient.Builder builder = AldisClient.builder().address("127.0.0.1", port).credentials(user, password)
+                .reconnect(ReconnectPolicy.none()).eventLoopGroup(group).clientName("aldis-bench");
+        if (direct) {
+            builder.callbackExecutor(Runnable::run);
+        }
+        AldisClient c = builder.build();
         c.connect().join();
         Object[] params = {text(size)};
         CallOptions options = CallOptions.timeout(Duration.ofSeconds(30));
+        String method = direct ? "echo-direct.echo" : "echo.echo";
         return new System() {
             @Override
             public String name() {
-                return "Aldis RPC (AldisClient.call)";
+                return direct ? "Aldis RPC, I/O-thread (direct service + callbacks)" : "Aldis RPC (AldisClient.call)";
             }
 
             @Override
             public CompletableFuture<?> call() {
-                return c.call("echo.echo", params, String.class, options);
+                return c.call(method, params, String.class, options);
             }
 
             @Override
