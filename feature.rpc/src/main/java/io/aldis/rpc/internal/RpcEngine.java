@@ -173,6 +173,13 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
         }
     }
 
+    /** A closing session gets its CLOSE_ACK once every call it made was answered. */
+    @Override
+    public CompletionStage<?> sessionClosing(Session session) {
+        SessionCalls owned = sessions.get(session.id());
+        return owned == null ? CompletableFuture.completedFuture(null) : owned.closing();
+    }
+
     @Override
     public void sessionClosed(Session session) {
         SessionCalls owned = sessions.remove(session.id());
@@ -489,6 +496,7 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
             return false;
         }
         call.reply.result(call.callId, json);
+        answered(call);
         return true;
     }
 
@@ -497,7 +505,15 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
             return false;
         }
         call.reply.error(call.callId, code, message, details);
+        answered(call);
         return true;
+    }
+
+    /** After a call's answer went out: a session that is closing may be waiting for it. */
+    private static void answered(Call call) {
+        if (call.owner != null) {
+            call.owner.answeredIfIdle();
+        }
     }
 
     /** Ends a call once: releases its slots and records it; false if it had ended already. */

@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.itest.node.LeakWatch;
 import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.Close;
+import io.aldis.protocol.CloseAck;
+import io.aldis.protocol.Frame;
 import io.aldis.protocol.RpcCancel;
+import io.aldis.protocol.RpcError;
+import io.aldis.protocol.RpcResponse;
+import io.aldis.spi.node.SessionState;
 import io.aldis.rpc.api.RpcConstants;
 import io.aldis.rpc.internal.RpcSettings;
 import java.util.Map;
@@ -92,6 +98,34 @@ class RpcLifecycleTest {
             // the call id is free again
             alice.call(5, "gate.quick", "[\"again\"]", 0);
             assertThat(alice.result(5)).isEqualTo("\"again\"");
+        }
+    }
+
+    @Test
+    void aCloseIsAcknowledgedOnlyAfterTheAnswersOfCallsInFlight() throws Exception {
+        try (Wire alice = start()) {
+            alice.call(1, "gate.hold", "[\"last\"]", 0);
+            gate.awaitEntered(1);
+            alice.send(new Close(0, "done for today"));
+            awaitSessionsClosing();
+            gate.open.countDown();
+            Frame first = alice.next(f -> f instanceof RpcResponse || f instanceof RpcError || f instanceof CloseAck);
+            assertThat(first).isInstanceOf(RpcResponse.class);
+            assertThat(((RpcResponse) first).callId()).isEqualTo(1);
+            assertThat(new String(((RpcResponse) first).result(), java.nio.charset.StandardCharsets.UTF_8))
+                    .isEqualTo("\"last\"");
+            assertThat(alice.next(CloseAck.class)).isNotNull();
+        }
+    }
+
+    /** Waits until the node saw the CLOSE of every session (they are closing, not open). */
+    private void awaitSessionsClosing() throws InterruptedException {
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (!node.node.sessions().stream().allMatch(s -> s.state() == SessionState.CLOSING)) {
+            if (System.nanoTime() > until) {
+                throw new AssertionError("the node did not start closing the session");
+            }
+            Thread.sleep(5);
         }
     }
 

@@ -3,6 +3,8 @@ package io.aldis.spi.node;
 import io.aldis.protocol.Frame;
 import io.aldis.protocol.FrameType;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -38,6 +40,17 @@ public interface FrameHandler {
      * frames of the session may reach {@link #handle} before or after this call.
      */
     default void sessionOpened(Session session) {
+    }
+
+    /**
+     * The peer asked to close the session: the core accepts no new work frames from it. It answers
+     * CLOSE_ACK and closes once the session's queued frames ran and the stages returned by every
+     * handler completed, or when the node's close timeout passes, whichever comes first. A handler
+     * with work in flight for the session (calls whose answers must still go out) returns a stage
+     * that completes once those answers were sent. Called on the event loop; must not block.
+     */
+    default CompletionStage<?> sessionClosing(Session session) {
+        return CompletableFuture.completedFuture(null);
     }
 
     /** The session ended; release whatever the handler holds for it. */

@@ -39,6 +39,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +85,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
     private volatile boolean paused;
     private volatile boolean queuePaused;
     private volatile boolean ackCloseWhenDrained;
+    /** Features still finish work of a session whose peer asked to close; on the event loop only. */
+    private boolean featuresBusy;
+    /** CLOSE_ACK went out; on the event loop only. */
+    private boolean closeAcked;
     private final java.util.Set<Object> holders = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<Runnable> writableCallbacks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -532,7 +537,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
             queuePaused = false;
             applyPause();
         }
-        if (ackCloseWhenDrained && queued.get() == 0) {
+        if (ackCloseWhenDrained && queued.get() == 0 && !featuresBusy) {
             finishPeerClose();
         }
     }
@@ -565,7 +570,15 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
         state = SessionState.CLOSING;
         ackCloseWhenDrained = true;
         cancel(authTimeout);
-        if (queued.get() == 0) {
+        CompletableFuture<?> featuresDone = featuresClosing();
+        if (!featuresDone.isDone()) {
+            featuresBusy = true;
+            featuresDone.whenComplete((done, error) -> ctx.executor().execute(() -> {
+                featuresBusy = false;
+                maybeResume();
+            }));
+        }
+        if (queued.get() == 0 && !featuresBusy) {
             finishPeerClose();
         } else {
             closeTimeout = ctx.executor().schedule(this::finishPeerClose, settings.closeTimeoutMillis(),
@@ -573,7 +586,27 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
         }
     }
 
+    /** Tells every feature the peer is closing; completes when all of them finished their work in flight. */
+    private CompletableFuture<?> featuresClosing() {
+        List<CompletableFuture<?>> pending = new ArrayList<>();
+        for (FrameHandler handler : node.handlers().handlers()) {
+            try {
+                CompletableFuture<?> stage = handler.sessionClosing(this).toCompletableFuture();
+                if (!stage.isDone()) {
+                    pending.add(stage);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "A feature failed while session " + id + " was closing", e);
+            }
+        }
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
+    }
+
     private void finishPeerClose() {
+        if (closeAcked) {
+            return;
+        }
+        closeAcked = true;
         ackCloseWhenDrained = false;
         cancel(closeTimeout);
         framesOut.increment();
