@@ -62,7 +62,7 @@ final class Json {
         return new Options(policy, budget);
     }
 
-    /** A flat JSON object of strings, numbers and booleans, as UTF-8 bytes. */
+    /** A JSON object of strings, numbers, booleans, lists and nested maps, as UTF-8 bytes. */
     static byte[] bytes(Map<String, ?> fields) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(128);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
@@ -73,7 +73,7 @@ final class Json {
         return out.toByteArray();
     }
 
-    /** A flat JSON object as a string. */
+    /** A JSON object as a string. */
     static String string(Map<String, ?> fields) {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
@@ -87,19 +87,32 @@ final class Json {
     private static void write(JsonGenerator g, Map<String, ?> fields) throws IOException {
         g.writeStartObject();
         for (Map.Entry<String, ?> e : fields.entrySet()) {
-            Object v = e.getValue();
-            if (v == null) {
-                g.writeNullField(e.getKey());
-            } else if (v instanceof Boolean b) {
-                g.writeBooleanField(e.getKey(), b);
-            } else if (v instanceof Integer || v instanceof Long) {
-                g.writeNumberField(e.getKey(), ((Number) v).longValue());
-            } else if (v instanceof Number n) {
-                g.writeNumberField(e.getKey(), n.doubleValue());
-            } else {
-                g.writeStringField(e.getKey(), v.toString());
-            }
+            g.writeFieldName(e.getKey());
+            writeValue(g, e.getValue());
         }
         g.writeEndObject();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void writeValue(JsonGenerator g, Object v) throws IOException {
+        if (v == null) {
+            g.writeNull();
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
+        } else if (v instanceof Integer || v instanceof Long) {
+            g.writeNumber(((Number) v).longValue());
+        } else if (v instanceof Number n) {
+            g.writeNumber(n.doubleValue());
+        } else if (v instanceof Map<?, ?> map) {
+            write(g, (Map<String, ?>) map);
+        } else if (v instanceof Iterable<?> items) {
+            g.writeStartArray();
+            for (Object item : items) {
+                writeValue(g, item);
+            }
+            g.writeEndArray();
+        } else {
+            g.writeString(v.toString());
+        }
     }
 }

@@ -23,8 +23,9 @@ import org.osgi.service.metatype.annotations.Designate;
 /**
  * Runs the {@link PubSubEngine} in OSGi: registers its two frame handlers with the node
  * (capabilities {@code pubsub} and {@code messages}), offers the {@link PubSub} service, follows
- * {@link MessageHandler} services and the {@link Authorizer}, and applies configuration changes
- * of PID {@code io.aldis.pubsub} live.
+ * {@link MessageHandler} services and the {@link Authorizer}, announces the node's services on
+ * {@code $sys} ({@link ServiceEvents}), and applies configuration changes of PID
+ * {@code io.aldis.pubsub} live.
  */
 @Component(service = {PubSub.class, PubSubAdmin.class}, configurationPid = "io.aldis.pubsub", immediate = true)
 @Designate(ocd = PubSubConfig.class)
@@ -33,12 +34,14 @@ public final class PubSubComponent implements PubSub, PubSubAdmin {
     private final PubSubStats stats;
     private final ServiceRegistration<FrameHandler> pubSubRegistration;
     private final ServiceRegistration<FrameHandler> messageRegistration;
+    private final ServiceEvents serviceEvents;
 
     @Activate
     public PubSubComponent(PubSubConfig config, BundleContext context, @Reference SessionRegistry registry) {
         this.engine = new PubSubEngine(PubSubSettings.from(config), registry);
         this.stats = new PubSubStats(engine);
         stats.register();
+        serviceEvents = ServiceEvents.start(context, engine);
         pubSubRegistration = context.registerService(FrameHandler.class, engine.pubSubFrames(), capability("pubsub"));
         messageRegistration = context.registerService(FrameHandler.class, engine.messageFrames(), capability("messages"));
     }
@@ -56,6 +59,7 @@ public final class PubSubComponent implements PubSub, PubSubAdmin {
 
     @Deactivate
     void deactivate() {
+        serviceEvents.stop();
         unregister(pubSubRegistration);
         unregister(messageRegistration);
         stats.unregister();

@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.maven;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import org.ops4j.pax.exam.CoreOptions;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
@@ -137,6 +138,21 @@ public abstract class AldisKarafTestSupport {
     /** Options a test class adds to the common ones. */
     protected Option[] extraOptions() {
         return new Option[0];
+    }
+
+    /**
+     * Jackson installed on its own, for test classes that uninstall aldis-rpc. The Java client runs
+     * inside the container here and wires to Jackson when it is present. Jackson comes with
+     * aldis-rpc, so uninstalling the feature would take it away and refresh the client, and with it
+     * the test. A remote application has its own Jackson: keep one in the container that does not
+     * belong to the feature.
+     */
+    protected static Option[] jacksonOutsideTheFeatures() {
+        return new Option[] {
+            mavenBundle("com.fasterxml.jackson.core", "jackson-annotations").versionAsInProject(),
+            mavenBundle("com.fasterxml.jackson.core", "jackson-core").versionAsInProject(),
+            mavenBundle("com.fasterxml.jackson.core", "jackson-databind").versionAsInProject(),
+        };
     }
 
     @After

@@ -29,6 +29,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -55,7 +56,15 @@ public class PubSubFeatureIT extends AldisKarafTestSupport {
     private static final String PUBSUB_BUNDLE = "io.aldis.feature.pubsub";
     private static final String ECHO_ACTIVATOR = "io.aldis.itest.karaf.EchoHandlerActivator";
 
+    private static final String ADMIN = "pubsubadmin";
     private static boolean userAdded;
+    private static boolean adminAdded;
+
+    /** One test uninstalls aldis-rpc, so Jackson must not come only with it. */
+    @Override
+    protected Option[] extraOptions() {
+        return jacksonOutsideTheFeatures();
+    }
 
     @Before
     public void nodeIsUp() {
@@ -264,6 +273,70 @@ public class PubSubFeatureIT extends AldisKarafTestSupport {
                 executeCommand("feature:install aldis-pubsub");
             }
         }
+    }
+
+    /**
+     * An admin subscribed to {@code $sys} sees a handler service come and go, and the RPC feature
+     * go and come back, as the node's capabilities change.
+     */
+    @Test
+    public void servicesAndFeaturesComingAndGoingAreAnnouncedOnSys() throws Exception {
+        synchronized (PubSubFeatureIT.class) {
+            if (!adminAdded) {
+                executeCommand("aldis:user-add -r admin -p " + PASSWORD + " " + ADMIN);
+                adminAdded = true;
+            }
+        }
+        Bundle echo = TestBundles.install(bundleContext, "io.aldis.itest.echo.sys", ECHO_ACTIVATOR,
+                "io.aldis.pubsub.api,org.osgi.framework", List.of(ECHO_ACTIVATOR));
+        AldisClient admin = null;
+        boolean uninstalled = false;
+        try {
+            admin = RecordingListener.connect(DEFAULT_PORT, ADMIN, PASSWORD, null);
+            BlockingQueue<Delivery> events = new LinkedBlockingQueue<>();
+            admin.subscribe("$sys.service.*", events::add).ready().get(30, SECONDS);
+            admin.subscribe("$sys.feature.*", events::add).ready().get(30, SECONDS);
+
+            echo.start();
+            String registered = awaitEvent(events, "$sys.service.registered", "\"aldis.message.type\":\"echo\"");
+            assertTrue(registered, registered.contains("\"bundle\":\"io.aldis.itest.echo.sys/"));
+            echo.stop();
+            awaitEvent(events, "$sys.service.unregistered", "\"aldis.message.type\":\"echo\"");
+
+            executeCommand("feature:uninstall aldis-rpc");
+            uninstalled = true;
+            String removed = awaitEvent(events, "$sys.feature.removed", "\"capability\":\"rpc\"");
+            assertTrue(removed, removed.contains("\"bundle\":\"io.aldis.feature.rpc/"));
+            executeCommand("feature:install aldis-rpc");
+            uninstalled = false;
+            awaitEvent(events, "$sys.feature.added", "\"capability\":\"rpc\"");
+            assertEquals(ClientState.CONNECTED, admin.state());
+        } finally {
+            RecordingListener.closeQuietly(admin);
+            TestBundles.uninstallQuietly(echo);
+            if (uninstalled) {
+                executeCommand("feature:install aldis-rpc");
+            }
+        }
+    }
+
+    /** The payload of the first event on {@code subject} whose payload contains {@code text}. */
+    private static String awaitEvent(BlockingQueue<Delivery> events, String subject, String text)
+            throws InterruptedException {
+        List<String> seen = new ArrayList<>();
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < until) {
+            Delivery d = events.poll(1, SECONDS);
+            if (d == null) {
+                continue;
+            }
+            if (d.subject().equals(subject) && d.text().contains(text)) {
+                return d.text();
+            }
+            seen.add(d.subject() + " " + d.text());
+        }
+        fail("no " + subject + " event containing " + text + "; seen: " + seen);
+        return null;
     }
 
     // ---------------------------------------------------------------- support

@@ -7,7 +7,6 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
-import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 
 import io.aldis.client.AldisClient;
 import io.aldis.client.AldisException;
@@ -58,19 +57,10 @@ public class RpcFeatureIT extends AldisKarafTestSupport {
 
     private static boolean userAdded;
 
-    /**
-     * The Java client runs inside the container here and wires to Jackson when it is present.
-     * Jackson comes with aldis-rpc, so uninstalling the feature would take it away and refresh the
-     * client, and with it this test. A remote application has its own Jackson: keep one in the
-     * container that does not belong to the feature.
-     */
+    /** Uninstalls aldis-rpc, so Jackson must not come only with it. */
     @Override
     protected Option[] extraOptions() {
-        return new Option[] {
-            mavenBundle("com.fasterxml.jackson.core", "jackson-annotations").versionAsInProject(),
-            mavenBundle("com.fasterxml.jackson.core", "jackson-core").versionAsInProject(),
-            mavenBundle("com.fasterxml.jackson.core", "jackson-databind").versionAsInProject(),
-        };
+        return jacksonOutsideTheFeatures();
     }
 
     @Before
