@@ -4,5 +4,5 @@
  * tokens; a mechanism only judges the messages of one attempt.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.aldis.spi.auth;

@@ -41,9 +41,11 @@ public final class AclAuthorizer implements Authorizer {
         Map<String, String> defaults = new LinkedHashMap<>();
         defaults.put("rule.10", "allow role:admin * * >");
         defaults.put("rule.20", "allow role:admin pubsub * $sys.>");
+        defaults.put("rule.25", "allow role:admin messages * $sys.>");
         defaults.put("rule.30", "allow * pubsub publish,subscribe >");
         defaults.put("rule.40", "allow * rpc call,provide >");
         defaults.put("rule.50", "allow * files read,write,list >");
+        defaults.put("rule.60", "allow * messages send >");
         DEFAULT_RULES = java.util.Collections.unmodifiableMap(defaults);
     }
 

@@ -7,10 +7,11 @@ import java.util.List;
 public enum AclDomain {
     PUBSUB(Authorizer.PUBSUB, 0, "publish", "subscribe"),
     RPC(Authorizer.RPC, 2, "call", "provide"),
-    FILES(Authorizer.FILES, 4, "read", "write", "list");
+    FILES(Authorizer.FILES, 4, "read", "write", "list"),
+    MESSAGES(Authorizer.MESSAGES, 7, "send");
 
     /** The number of (domain, action) pairs, the size of the per-user tables. */
-    static final int PAIRS = 7;
+    static final int PAIRS = 8;
 
     private final String id;
     private final int firstPair;
@@ -41,6 +42,8 @@ public enum AclDomain {
                 return RPC;
             case Authorizer.FILES:
                 return FILES;
+            case Authorizer.MESSAGES:
+                return MESSAGES;
             default:
                 return null;
         }
@@ -61,6 +64,10 @@ public enum AclDomain {
         switch (this) {
             case PUBSUB:
                 return SubjectPattern.compile(pattern);
+            // Message types are named like subjects, so they are granted with the same patterns:
+            // one syntax for dotted names, and the same reservation of $sys.
+            case MESSAGES:
+                return SubjectPattern.compile(pattern, "message-type pattern");
             case RPC:
                 return MethodPattern.compile(pattern);
             default:

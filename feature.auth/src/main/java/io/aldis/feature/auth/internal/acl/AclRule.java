@@ -102,7 +102,8 @@ public final class AclRule {
         } else {
             AclDomain single = AclDomain.of(domainText);
             if (single == null) {
-                throw new IllegalArgumentException("domain must be pubsub, rpc, files or *, not '" + fields[2] + "'");
+                throw new IllegalArgumentException(
+                        "domain must be pubsub, rpc, messages, files or *, not '" + fields[2] + "'");
             }
             domains = Set.of(single);
         }
@@ -178,7 +179,7 @@ public final class AclRule {
         };
     }
 
-    /** The domain as written: pubsub, rpc, files or {@code *}. */
+    /** The domain as written: pubsub, rpc, messages, files or {@code *}. */
     public String domain() {
         return domain;
     }

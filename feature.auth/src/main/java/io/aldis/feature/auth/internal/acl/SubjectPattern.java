@@ -1,10 +1,12 @@
 package io.aldis.feature.auth.internal.acl;
 
 /**
- * A pub/sub subject pattern: dot-separated tokens, {@code *} for exactly one token, {@code >} as
- * the last token for one or more tokens. A pattern whose first token is a wildcard never matches
- * a reserved subject (one that begins with {@code $sys}); only a pattern that spells the reserved
- * first token out, such as {@code $sys.>}, does.
+ * A pub/sub subject pattern, also used for message types: dot-separated tokens, {@code *} for
+ * exactly one token, {@code >} as the last token for one or more tokens. A pattern whose first
+ * token is a wildcard never matches a reserved subject or type (one that begins with
+ * {@code $sys}); only a pattern that spells the reserved first token out, such as {@code $sys.>},
+ * does. A message type is matched as a subject is; a type that has a wildcard character in it is
+ * still a name, not a pattern, since the node routes it to the handler of exactly that type.
  *
  * <p>When this pattern is compared with a requested pattern (a subscription), the requested
  * pattern's wildcards are taken to reach reserved subjects too, since the subscription may well
@@ -34,31 +36,41 @@ final class SubjectPattern implements ResourcePattern {
      * @throws IllegalArgumentException naming what is wrong
      */
     static SubjectPattern compile(String text) {
+        return compile(text, "subject pattern");
+    }
+
+    /**
+     * Compiles a pattern in the subject syntax; {@code noun} names it in errors ("message-type
+     * pattern"), so that a bad rule is explained in the words of its domain.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    static SubjectPattern compile(String text, String noun) {
         if (text.isEmpty()) {
-            throw new IllegalArgumentException("empty subject pattern");
+            throw new IllegalArgumentException("empty " + noun);
         }
         String[] tokens = text.split("\\.", -1);
         byte[] kinds = new byte[tokens.length];
         for (int i = 0; i < tokens.length; i++) {
             String token = tokens[i];
             if (token.isEmpty()) {
-                throw new IllegalArgumentException("empty token in subject pattern '" + text + "'");
+                throw new IllegalArgumentException("empty token in " + noun + " '" + text + "'");
             }
             for (int c = 0; c < token.length(); c++) {
                 if (Character.isWhitespace(token.charAt(c))) {
-                    throw new IllegalArgumentException("whitespace in subject pattern '" + text + "'");
+                    throw new IllegalArgumentException("whitespace in " + noun + " '" + text + "'");
                 }
             }
             if (token.equals("*")) {
                 kinds[i] = ONE;
             } else if (token.equals(">")) {
                 if (i != tokens.length - 1) {
-                    throw new IllegalArgumentException("'>' must be the last token in subject pattern '" + text + "'");
+                    throw new IllegalArgumentException("'>' must be the last token in " + noun + " '" + text + "'");
                 }
                 kinds[i] = REST;
             } else if (token.indexOf('*') >= 0 || token.indexOf('>') >= 0) {
                 throw new IllegalArgumentException(
-                        "'*' and '>' must be whole tokens in subject pattern '" + text + "'");
+                        "'*' and '>' must be whole tokens in " + noun + " '" + text + "'");
             } else {
                 kinds[i] = LITERAL;
             }

@@ -31,15 +31,15 @@ public class AclCheckCommand implements Action {
             description = "user:NAME (or just NAME; its roles come from the credential store) or role:NAME.")
     String who;
 
-    @Argument(index = 1, name = "domain", required = true, description = "pubsub, rpc or files.")
+    @Argument(index = 1, name = "domain", required = true, description = "pubsub, rpc, messages or files.")
     String domain;
 
     @Argument(index = 2, name = "action", required = true,
-            description = "publish, subscribe, call, provide, read, write or list.")
+            description = "publish, subscribe, call, provide, send, read, write or list.")
     String action;
 
     @Argument(index = 3, name = "resource", required = true,
-            description = "A subject (wildcards allowed), a service.method name or a file path.")
+            description = "A subject (wildcards allowed), a service.method name, a message type or a file path.")
     String resource;
 
     @Option(name = "--role", aliases = "-r", multiValued = true,
@@ -49,7 +49,7 @@ public class AclCheckCommand implements Action {
     @Override
     public Object execute() {
         if (AclDomain.of(domain) == null) {
-            System.err.println("Error: domain must be pubsub, rpc or files.");
+            System.err.println("Error: domain must be pubsub, rpc, messages or files.");
             return null;
         }
         AuthenticatedUser user = user();

@@ -28,7 +28,7 @@ class AclAuthorizerTest {
         AclAuthorizer acl = acl();
         assertThat(acl.usingDefaults()).isTrue();
         assertThat(acl.rules()).extracting(AclRule::key)
-                .containsExactly("rule.10", "rule.20", "rule.30", "rule.40", "rule.50");
+                .containsExactly("rule.10", "rule.20", "rule.25", "rule.30", "rule.40", "rule.50", "rule.60");
 
         for (String action : new String[] {"publish", "subscribe"}) {
             assertThat(acl.permits(BOB, "pubsub", "orders.new", action)).isTrue();
@@ -49,6 +49,89 @@ class AclAuthorizerTest {
         assertThat(acl.permitsAll(BOB, "pubsub", "orders.>", "subscribe")).isTrue();
         assertThat(acl.permitsAll(BOB, "rpc", "calculator.*", "call")).isTrue();
         assertThat(acl.permitsAll(BOB, "files", "reports/**", "read")).isTrue();
+    }
+
+    @Test
+    void defaultsLetEveryoneSendEveryMessageTypeOutsideSys() {
+        AclAuthorizer acl = acl();
+        for (AuthenticatedUser user : new AuthenticatedUser[] {ADMIN, ALICE, BOB}) {
+            assertThat(acl.permits(user, "messages", "orders.create", "send")).isTrue();
+            assertThat(acl.permits(user, "messages", "echo", "send")).isTrue();
+            assertThat(acl.permits(user, "messages", "billing.invoice.create", "send")).isTrue();
+        }
+        // As Authorizer.DEFAULT has it: $sys types are the admins' only.
+        assertThat(acl.permits(BOB, "messages", "$sys.ping", "send")).isFalse();
+        assertThat(acl.permits(ADMIN, "messages", "$sys.ping", "send")).isTrue();
+        assertThat(acl.decidingRule(ADMIN, "messages", "$sys.ping", "send").key()).isEqualTo("rule.25");
+        assertThat(acl.decidingRule(BOB, "messages", "orders.create", "send").key()).isEqualTo("rule.60");
+        for (String type : new String[] {"orders.create", "echo", "$sys.ping"}) {
+            for (AuthenticatedUser user : new AuthenticatedUser[] {ADMIN, BOB}) {
+                assertThat(acl.permits(user, "messages", type, "send"))
+                        .as("%s sends %s", user.name(), type)
+                        .isEqualTo(Authorizer.DEFAULT.permits(user, Authorizer.MESSAGES, type, "send"));
+            }
+        }
+        assertThat(acl.permits(BOB, "messages", "orders.create", "publish")).isFalse();
+    }
+
+    @Test
+    void messageTypesAreGrantedWithSubjectPatterns() {
+        AclAuthorizer acl = acl(
+                "rule.10", "deny user:bob messages send orders.cancel",
+                "rule.20", "allow user:alice messages send orders.*",
+                "rule.30", "allow role:ops messages send billing.>",
+                "rule.40", "allow * messages send orders.>",
+                "rule.50", "allow * messages send echo",
+                "rule.60", "allow * pubsub publish,subscribe >");
+        assertThat(acl.permits(ALICE, "messages", "orders.create", "send")).isTrue();
+        assertThat(acl.decidingRule(ALICE, "messages", "orders.create", "send").key()).isEqualTo("rule.20");
+        // '*' is one token, as in subjects; '>' is one or more.
+        assertThat(acl.decidingRule(ALICE, "messages", "orders.create.eu", "send").key()).isEqualTo("rule.40");
+        assertThat(acl.permits(ALICE, "messages", "orders", "send")).isFalse();
+        assertThat(acl.permits(ALICE, "messages", "billing.charge", "send")).isTrue(); // role ops
+        assertThat(acl.permits(ALICE, "messages", "billing", "send")).isFalse();
+        assertThat(acl.permits(BOB, "messages", "billing.charge", "send")).isFalse();
+        assertThat(acl.permits(BOB, "messages", "orders.cancel", "send")).isFalse();
+        assertThat(acl.decidingRule(BOB, "messages", "orders.cancel", "send").key()).isEqualTo("rule.10");
+        assertThat(acl.permits(BOB, "messages", "orders.create", "send")).isTrue();
+        assertThat(acl.permits(BOB, "messages", "echo", "send")).isTrue();
+        assertThat(acl.permits(BOB, "messages", "echo.x", "send")).isFalse();
+        // Malformed types match no pattern but '>': they are denied here.
+        assertThat(acl.permits(BOB, "messages", "", "send")).isFalse();
+        assertThat(acl.permits(BOB, "messages", "orders..create", "send")).isFalse();
+        assertThat(acl.permits(BOB, "messages", "orders.", "send")).isFalse();
+        // A grant in another domain grants nothing here, and the reverse.
+        assertThat(acl.permits(BOB, "messages", "news.today", "send")).isFalse();
+        assertThat(acl.permits(BOB, "pubsub", "orders.create", "publish")).isTrue();
+        assertThat(acl.permits(BOB, "rpc", "orders.create", "call")).isFalse();
+    }
+
+    @Test
+    void aMessageTypeWithWildcardCharactersIsANameNotAPattern() {
+        AclAuthorizer acl = acl(
+                "rule.1", "deny * messages send orders.cancel",
+                "rule.2", "allow * messages send orders.*");
+        // The node hands a type only to the handler of exactly that type, so the deny on
+        // orders.cancel is not in the way of a type literally named "orders.*".
+        assertThat(acl.permits(BOB, "messages", "orders.*", "send")).isTrue();
+        assertThat(acl.permits(BOB, "messages", "orders.cancel", "send")).isFalse();
+        // Asked as a pattern, it is judged as one.
+        assertThat(acl.permitsAll(BOB, "messages", "orders.*", "send")).isFalse();
+        assertThat(acl.permitsAll(BOB, "messages", "orders.create", "send")).isTrue();
+    }
+
+    @Test
+    void wildcardGrantsOnMessageTypesDoNotReachSys() {
+        AclAuthorizer acl = acl(
+                "rule.1", "allow * messages send >",
+                "rule.2", "allow * * * *.admin",
+                "rule.3", "allow role:ops messages send $sys.>");
+        assertThat(acl.permits(BOB, "messages", "$sys.ping", "send")).isFalse();
+        assertThat(acl.permits(BOB, "messages", "$sys.admin", "send")).isFalse();
+        assertThat(acl.permits(ALICE, "messages", "$sys.ping", "send")).isTrue();
+        assertThat(acl.permits(BOB, "messages", "ops.admin", "send")).isTrue();
+        assertThat(acl.permitsAll(BOB, "messages", ">", "send")).isFalse();
+        assertThat(acl.permitsAll(BOB, "messages", "orders.>", "send")).isTrue();
     }
 
     @Test
@@ -254,5 +337,6 @@ class AclAuthorizerTest {
     void isAnAuthorizer() {
         Authorizer authorizer = acl();
         assertThat(authorizer.permits(ADMIN, Authorizer.PUBSUB, "$sys.x", "subscribe")).isTrue();
+        assertThat(authorizer.permits(BOB, Authorizer.MESSAGES, "orders.create", "send")).isTrue();
     }
 }

@@ -32,6 +32,34 @@ class AclRuleTest {
         assertThat(rule.patternFor(AclDomain.PUBSUB)).isInstanceOf(SubjectPattern.class);
         assertThat(rule.patternFor(AclDomain.RPC)).isInstanceOf(MethodPattern.class);
         assertThat(rule.patternFor(AclDomain.FILES)).isInstanceOf(PathPattern.class);
+        assertThat(rule.patternFor(AclDomain.MESSAGES)).isInstanceOf(SubjectPattern.class);
+    }
+
+    @Test
+    void parsesAMessagesRule() {
+        AclRule rule = AclRule.parse("rule.30", "allow role:billing MESSAGES Send billing.>");
+        assertThat(rule.allow()).isTrue();
+        assertThat(rule.principal()).isEqualTo("role:billing");
+        assertThat(rule.domain()).isEqualTo("messages");
+        assertThat(rule.actions()).isEqualTo("send");
+        assertThat(rule.pattern()).isEqualTo("billing.>");
+        assertThat(rule.patternFor(AclDomain.MESSAGES)).isInstanceOf(SubjectPattern.class);
+        assertThat(rule.patternFor(AclDomain.PUBSUB)).isNull();
+        assertThat(rule.coversAction("send")).isTrue();
+        assertThat(rule.coversAction("publish")).isFalse();
+        assertThat(rule.toString()).isEqualTo("rule.30 = allow role:billing messages send billing.>");
+    }
+
+    @Test
+    void sendAloneLimitsAWildcardDomainRuleToMessages() {
+        AclRule rule = AclRule.parse("rule.1", "deny * * send orders.*");
+        assertThat(rule.patternFor(AclDomain.MESSAGES)).isNotNull();
+        assertThat(rule.patternFor(AclDomain.PUBSUB)).isNull();
+        assertThat(rule.patternFor(AclDomain.RPC)).isNull();
+        assertThat(rule.patternFor(AclDomain.FILES)).isNull();
+        // A single token is a fine message type, though it would not do as an rpc pattern.
+        AclRule single = AclRule.parse("rule.2", "allow * * send,publish echo");
+        assertThat(single.patternFor(AclDomain.MESSAGES).matches("echo")).isTrue();
     }
 
     @Test
@@ -69,7 +97,7 @@ class AclRuleTest {
         "rule.1   | permit * * * >                       | effect must be allow or deny",
         "rule.1   | allow alice * * >                    | principal must be user:NAME, role:NAME or *",
         "rule.1   | allow user: * * >                    | principal must be",
-        "rule.1   | allow * mqtt * >                     | domain must be pubsub, rpc, files or *",
+        "rule.1   | allow * mqtt * >                     | domain must be pubsub, rpc, messages, files or *",
         "rule.1   | allow * pubsub subscibe >            | unknown action 'subscibe' for domain pubsub",
         "rule.1   | allow * pubsub call >                | unknown action 'call'",
         "rule.1   | allow * pubsub publish,,subscribe >  | unknown action ''",
@@ -77,6 +105,14 @@ class AclRuleTest {
         "rule.1   | allow * rpc call calculator          | SERVICE.METHOD",
         "rule.1   | allow * files read /etc/**           | relative",
         "rule.1   | allow * * * $sys.>                   | rpc",
+        "rule.1   | allow * message send >               | domain must be",
+        "rule.1   | allow * messages sned orders.*       | unknown action 'sned' for domain messages (known: send,",
+        "rule.1   | allow * messages publish orders.*    | unknown action 'publish' for domain messages",
+        "rule.1   | allow * messages send orders..create | empty token in message-type pattern 'orders..create'",
+        "rule.1   | allow * messages send orders.cr*     | '*' and '>' must be whole tokens in message-type pattern",
+        "rule.1   | allow * messages send >.create       | '>' must be the last token",
+        "rule.1   | allow * messages send .orders        | empty token",
+        "rule.1   | allow * pubsub * a.>.b               | '>' must be the last token in subject pattern",
     })
     void badRulesAreExplained(String key, String value, String message) {
         assertThatThrownBy(() -> AclRule.parse(key, value))

@@ -96,6 +96,21 @@ class AclCommandsTest {
     }
 
     @Test
+    void checkJudgesMessageTypes() {
+        AclAuthorizer defaults = new AclAuthorizer(8, Map.of());
+        check(defaults, null, "bob", "messages", "send", "orders.create").execute();
+        check(defaults, null, "bob", "messages", "send", "$sys.ping").execute();
+        AclAuthorizer acl = new AclAuthorizer(8, Map.of("rule.1", "allow role:ops messages send billing.*"));
+        check(acl, null, "role:ops", "messages", "send", "billing.charge").execute();
+        check(acl, null, "bob", "messages", "send", "billing.charge").execute();
+        assertThat(printed().lines()).containsExactly(
+                "allowed: user bob send messages orders.create by rule.60 = allow * messages send >",
+                "denied: user bob send messages $sys.ping (no rule matches)",
+                "allowed: roles ops send messages billing.charge by rule.1 = allow role:ops messages send billing.*",
+                "denied: user bob send messages billing.charge (no rule matches)");
+    }
+
+    @Test
     void checkTakesTheRolesOfAStoredUserAndJudgesWildcardSubjectsAsPatterns() {
         CredentialStore store = new CredentialStore(dir.resolve("users.properties"), 4096, false);
         store.add("dora", "pw".toCharArray(), Set.of("ops"));
@@ -111,6 +126,7 @@ class AclCommandsTest {
                 "not allowed on every matching subject: user dora (roles ops) subscribe pubsub orders.* "
                         + "(each subject is then checked on its own)",
                 "allowed: user dora (roles ops) subscribe pubsub orders.new.> (every matching subject)");
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Error: domain must be pubsub, rpc or files.");
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("Error: domain must be pubsub, rpc, messages or files.");
     }
 }
