@@ -6,6 +6,8 @@ import io.aldis.protocol.Message;
 import io.aldis.pubsub.api.MessageContext;
 import io.aldis.pubsub.api.MessageException;
 import io.aldis.pubsub.api.MessageHandler;
+import io.aldis.spi.auth.AuthenticatedUser;
+import io.aldis.spi.auth.Authorizer;
 import io.aldis.spi.node.Session;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,7 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Routes typed MESSAGE frames to the {@link MessageHandler} services registered right now, by
  * type: the highest {@code service.ranking} wins a type, then the oldest service. Replies go
- * back as MESSAGE with the REPLY flag and the request's correlation id.
+ * back as MESSAGE with the REPLY flag and the request's correlation id. Only types the sender may
+ * {@code send} in the {@link Authorizer#MESSAGES} domain reach a handler; others are answered with
+ * FORBIDDEN.
  */
 public final class MessageRouter {
     private record Registration(MessageHandler handler, List<String> types, int ranking, long serviceId) {
@@ -134,6 +138,16 @@ public final class MessageRouter {
         }
         Counters counters = engine.counters;
         counters.messages.increment();
+        // Judged before the handler is looked up, so that a user who may not send a type learns
+        // nothing about whether it is served (FORBIDDEN either way, never NO_HANDLER).
+        AuthenticatedUser user = session.user();
+        if (user == null || !engine.authorizer().permits(user, Authorizer.MESSAGES, m.messageType(), "send")) {
+            counters.forbidden.increment();
+            fail(session, correlation, m.messageType(), ErrorCode.FORBIDDEN,
+                    "user '" + (user == null ? "" : user.name()) + "' may not send messages of type '"
+                            + m.messageType() + "'");
+            return;
+        }
         Registration r = byType.get(m.messageType());
         if (r == null) {
             counters.noHandler.increment();
@@ -149,8 +163,8 @@ public final class MessageRouter {
                     "more than " + settings.maxInFlightMessages() + " messages of this session wait for replies");
             return;
         }
-        MessageContext context = new MessageContext(m.messageType(), correlation, session.id(), session.user().name(),
-                session.user().roles());
+        MessageContext context = new MessageContext(m.messageType(), correlation, session.id(), user.name(),
+                user.roles());
         CompletionStage<byte[]> stage;
         try {
             stage = r.handler.handle(context, m.payload());

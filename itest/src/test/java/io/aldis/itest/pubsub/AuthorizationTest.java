@@ -2,19 +2,32 @@ package io.aldis.itest.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aldis.feature.auth.internal.acl.AclAuthorizer;
 import io.aldis.itest.node.LeakWatch;
 import io.aldis.protocol.Deliver;
 import io.aldis.protocol.ErrorCode;
 import io.aldis.protocol.ErrorFrame;
+import io.aldis.protocol.Frame;
+import io.aldis.protocol.Message;
+import io.aldis.pubsub.api.MessageContext;
+import io.aldis.pubsub.api.MessageHandler;
 import io.aldis.spi.auth.AuthenticatedUser;
 import io.aldis.spi.auth.Authorizer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Publish and subscribe permissions through the Authorizer, including wildcards over denied subjects. */
+/**
+ * Publish and subscribe permissions through the Authorizer, including wildcards over denied
+ * subjects, and the permission to send typed messages, judged by the ACL of the auth feature.
+ */
 @ExtendWith(LeakWatch.class)
 class AuthorizationTest {
     /** Admins may do anything; others only under {@code public.} and their own {@code inbox.<user>.}. */
@@ -123,5 +136,137 @@ class AuthorizationTest {
         Deliver d = alice.deliver();
         assertThat(d.subject()).isEqualTo("secret.a");
         assertThat(Client.text(d)).isEqualTo("visible");
+    }
+
+    // ---------------------------------------------------------------- typed messages
+
+    /** Echoes the payload and counts how often it was reached. */
+    static final class CountingHandler implements MessageHandler {
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public CompletionStage<byte[]> handle(MessageContext context, byte[] payload) {
+            calls.incrementAndGet();
+            return CompletableFuture.completedFuture(payload);
+        }
+    }
+
+    private CountingHandler handler(String type) {
+        CountingHandler h = new CountingHandler();
+        node.engine.messages().add(h, Map.of(MessageHandler.TYPE, type));
+        return h;
+    }
+
+    /** The ACL of the auth feature with these rules, as read from its configuration file. */
+    private static AclAuthorizer aclWith(String... keysAndRules) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndRules.length; i += 2) {
+            properties.put(keysAndRules[i], keysAndRules[i + 1]);
+        }
+        return new AclAuthorizer(16, properties);
+    }
+
+    /** Sends a typed message and returns its answer: the REPLY, or the ERROR for its correlation id. */
+    private static Frame send(Client client, long correlation, String type) throws Exception {
+        client.send(new Message(false, correlation, type, (type + "#" + correlation).getBytes(StandardCharsets.UTF_8)));
+        return client.next(f -> (f instanceof Message m && m.reply() && m.correlationId() == correlation)
+                || (f instanceof ErrorFrame e && e.requestId() == correlation));
+    }
+
+    private static void answered(Client client, long correlation, String type) throws Exception {
+        Frame answer = send(client, correlation, type);
+        assertThat(answer).as("answer to %s", type).isInstanceOf(Message.class);
+        assertThat(new String(((Message) answer).payload(), StandardCharsets.UTF_8))
+                .isEqualTo(type + "#" + correlation);
+    }
+
+    private static ErrorFrame refused(Client client, long correlation, String type, ErrorCode code) throws Exception {
+        Frame answer = send(client, correlation, type);
+        assertThat(answer).as("answer to %s", type).isInstanceOf(ErrorFrame.class);
+        ErrorFrame error = (ErrorFrame) answer;
+        assertThat(error.errorCode()).as("error for %s", type).isEqualTo(code);
+        assertThat(error.requestId()).isEqualTo(correlation);
+        assertThat(error.details()).contains(type);
+        return error;
+    }
+
+    @Test
+    void typedMessagesNeedTheSendPermission() throws Exception {
+        node.engine.authorizer(aclWith(
+                "rule.10", "allow user:alice messages send orders.*",
+                "rule.20", "allow role:admin pubsub subscribe $sys.>"));
+        CountingHandler orders = handler("orders.create");
+        CountingHandler billing = handler("billing.charge");
+        root.subscribeOk(1, "$sys.error");
+
+        answered(alice, 1, "orders.create");
+        ErrorFrame denied = refused(alice, 2, "billing.charge", ErrorCode.FORBIDDEN);
+        assertThat(denied.message()).contains("alice").contains("billing.charge");
+        // A type nobody serves is refused the same way, so a denied user cannot probe which types exist ...
+        refused(alice, 3, "billing.refund", ErrorCode.FORBIDDEN);
+        // ... while a type the user may send but nobody serves has no handler.
+        refused(alice, 4, "orders.delete", ErrorCode.NO_HANDLER);
+        // orders.* is one token, as in subjects.
+        refused(alice, 5, "orders.create.eu", ErrorCode.FORBIDDEN);
+        // Correlation id 0: no reply is wanted, but a refusal is still reported.
+        alice.send(new Message(false, 0, "billing.charge", new byte[0]));
+        assertThat(((ErrorFrame) alice.next(f -> f instanceof ErrorFrame e && e.requestId() == 0)).errorCode())
+                .isEqualTo(ErrorCode.FORBIDDEN);
+        // Nobody else was granted anything, admins included.
+        refused(root, 6, "orders.create", ErrorCode.FORBIDDEN);
+        // Messages of a session are handled in order: once this is answered, the denied ones are done.
+        answered(alice, 7, "orders.create");
+
+        assertThat(orders.calls).hasValue(2);
+        assertThat(billing.calls).hasValue(0);
+        Deliver event = (Deliver) root.next(f -> f instanceof Deliver d && d.subject().equals("$sys.error")
+                && Client.text(d).contains("billing.charge"));
+        assertThat(Client.text(event)).contains("\"user\":\"alice\"").contains("\"code\":-210")
+                .contains("FORBIDDEN").contains(alice.sessionId.toString());
+    }
+
+    @Test
+    void typedMessagesGrantedByRole() throws Exception {
+        node.engine.authorizer(aclWith(
+                "rule.10", "deny user:bob messages send orders.cancel",
+                "rule.20", "allow role:user messages send orders.>",
+                "rule.30", "allow role:admin messages send billing.*"));
+        CountingHandler create = handler("orders.create");
+        CountingHandler cancel = handler("orders.cancel");
+        CountingHandler charge = handler("billing.charge");
+        try (Client bob = node.login("bob")) {
+            answered(alice, 1, "orders.create");
+            answered(alice, 2, "orders.cancel");
+            refused(alice, 3, "billing.charge", ErrorCode.FORBIDDEN);
+            // The deny numbered before the role's grant carves bob out of it.
+            refused(bob, 4, "orders.cancel", ErrorCode.FORBIDDEN);
+            answered(bob, 5, "orders.create");
+            answered(root, 6, "billing.charge");
+            refused(root, 7, "orders.create", ErrorCode.FORBIDDEN);
+        }
+        assertThat(create.calls).hasValue(2);
+        assertThat(cancel.calls).hasValue(1);
+        assertThat(charge.calls).hasValue(1);
+    }
+
+    @Test
+    void withoutAnAclEveryUserMaySendEveryTypeOutsideSys() throws Exception {
+        CountingHandler orders = handler("orders.create");
+        CountingHandler billing = handler("billing.charge");
+        CountingHandler sys = handler("$sys.ping");
+        // No authorization feature at all, then the auth feature without an ACL file: the same answers.
+        Authorizer[] defaults = {null, aclWith()};
+        long id = 0;
+        for (Authorizer authorizer : defaults) {
+            node.engine.authorizer(authorizer);
+            answered(alice, ++id, "orders.create");
+            answered(alice, ++id, "billing.charge");
+            refused(alice, ++id, "nobody.serves.this", ErrorCode.NO_HANDLER);
+            refused(alice, ++id, "$sys.ping", ErrorCode.FORBIDDEN);
+            answered(root, ++id, "$sys.ping");
+        }
+        assertThat(orders.calls).hasValue(2);
+        assertThat(billing.calls).hasValue(2);
+        assertThat(sys.calls).hasValue(2);
     }
 }
