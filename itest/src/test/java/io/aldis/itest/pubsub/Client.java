@@ -48,6 +48,9 @@ final class Client implements AutoCloseable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
+    /** How long a test waits for a frame it expects. */
+    static final int WAIT_MILLIS = 15_000;
+
     private final Deque<Frame> kept = new ArrayDeque<>();
     UUID sessionId;
 
@@ -57,7 +60,7 @@ final class Client implements AutoCloseable {
             socket.setReceiveBufferSize(receiveBuffer);
         }
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
-        socket.setSoTimeout(15_000);
+        socket.setSoTimeout(WAIT_MILLIS);
         socket.setTcpNoDelay(true);
         in = new DataInputStream(socket.getInputStream());
         out = new BufferedOutputStream(socket.getOutputStream(), 65_536);
@@ -155,7 +158,10 @@ final class Client implements AutoCloseable {
         return next(f -> f.type() == type);
     }
 
-    /** The first frame, kept or new, that matches; others read on the way are kept. */
+    /**
+     * The first frame, kept or new, that matches; others read on the way are kept. Gives up after
+     * {@link #WAIT_MILLIS} even while the node keeps the socket busy with PINGs or other frames.
+     */
     Frame next(Predicate<Frame> wanted) throws IOException {
         for (Iterator<Frame> it = kept.iterator(); it.hasNext();) {
             Frame f = it.next();
@@ -164,12 +170,16 @@ final class Client implements AutoCloseable {
                 return f;
             }
         }
+        long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000L;
         while (true) {
             Frame f = read();
             if (wanted.test(f)) {
                 return f;
             }
             kept.add(f);
+            if (System.nanoTime() - deadline > 0) {
+                throw new SocketTimeoutException("no wanted frame within " + WAIT_MILLIS + " ms; read meanwhile: " + kept);
+            }
         }
     }
 
@@ -180,6 +190,7 @@ final class Client implements AutoCloseable {
     }
 
     private Frame read() throws IOException {
+        long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000L;
         while (true) {
             int length = in.readInt();
             byte[] body = new byte[length];
@@ -193,6 +204,9 @@ final class Client implements AutoCloseable {
             }
             if (f instanceof Ping ping) {
                 send(new Pong(ping.nonce()));
+                if (System.nanoTime() - deadline > 0) {
+                    throw new SocketTimeoutException("only PINGs for " + WAIT_MILLIS + " ms");
+                }
                 continue;
             }
             return f;

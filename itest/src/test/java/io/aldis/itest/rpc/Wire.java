@@ -22,11 +22,13 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -91,6 +93,8 @@ final class Wire implements AutoCloseable {
                 return (T) f;
             }
         }
+        // The node's PINGs keep the socket busy, so the read timeout alone would never fire.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (true) {
             Frame f = readFrame();
             if (f instanceof Ping ping) {
@@ -99,6 +103,9 @@ final class Wire implements AutoCloseable {
                 return (T) f;
             } else {
                 kept.add(f);
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new SocketTimeoutException("no wanted frame within 15 s; read meanwhile: " + kept);
             }
         }
     }

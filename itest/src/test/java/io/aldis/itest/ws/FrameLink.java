@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A client that speaks protocol frames over one transport with no client logic, so the same
@@ -58,6 +59,8 @@ abstract class FrameLink implements AutoCloseable {
     /** Reads frames until one of the given type arrives, answering the node's PINGs on the way. */
     @SuppressWarnings("unchecked")
     <T extends Frame> T readUntil(FrameType type) throws IOException {
+        // The node's PINGs keep the link busy, so a read timeout alone would never fire.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (true) {
             Frame frame = read();
             if (frame.type() == type) {
@@ -67,6 +70,9 @@ abstract class FrameLink implements AutoCloseable {
                 send(new Pong(ping.nonce()));
             } else if (frame.type() == FrameType.ERROR) {
                 throw new AssertionError("node answered " + frame + " while waiting for " + type);
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new java.net.SocketTimeoutException("no " + type + " within 15 s");
             }
         }
     }
