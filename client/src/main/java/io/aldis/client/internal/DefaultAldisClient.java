@@ -31,6 +31,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -63,6 +64,7 @@ public final class DefaultAldisClient implements AldisClient {
     private static final String DECODER = "aldis-decoder";
     private static final String ENCODER = "aldis-encoder";
     private static final String HANDLER = "aldis-client";
+    private static final String FLUSH = "aldis-flush";
 
     private final ClientConfig config;
     private final EventLoopGroup group;
@@ -468,6 +470,9 @@ public final class DefaultAldisClient implements AldisClient {
                         }
                         p.addLast(DECODER, new LengthPrefixedFrameDecoder(config.maxFrameSize()));
                         p.addLast(ENCODER, LengthPrefixedFrameEncoder.INSTANCE);
+                        // Frames written while the answers of one read are handled (calls made from
+                        // callbacks on the I/O thread) go out in one flush when the read ends.
+                        p.addLast(FLUSH, new FlushConsolidationHandler(256, false));
                         p.addLast(HANDLER, handler);
                     }
                 });
