@@ -203,8 +203,8 @@ public final class MessagingBench {
         for (int r = 0; r < warm + rounds; r++) {
             for (Workload w : workloads) {
                 double rate = w.round(seconds, i("window"), i("batch"), PubSubSystems.payload(i("size")));
-                System.out.printf(Locale.ROOT, "%s round %d %-32s %,12.0f msg/s delivered%n",
-                        r < warm ? "warm-up" : "measured", r + 1, w.system.name(), rate);
+                System.out.printf(Locale.ROOT, "%s round %d %-32s %,12.0f msg/s delivered  (client JVM direct memory %,d KiB)%n",
+                        r < warm ? "warm-up" : "measured", r + 1, w.system.name(), rate, directMemoryKib());
                 if (r >= warm) {
                     rates.computeIfAbsent(w, k -> new ArrayList<>()).add(rate);
                 }
@@ -336,6 +336,17 @@ public final class MessagingBench {
                 s.close();
             }
         }
+    }
+
+    /** Direct memory held by this JVM's buffers: a figure that keeps growing across rounds is a leak. */
+    private static long directMemoryKib() {
+        for (java.lang.management.BufferPoolMXBean pool
+                : java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                return pool.getMemoryUsed() / 1024;
+            }
+        }
+        return -1;
     }
 
     // ---------------------------------------------------------------- request/response
