@@ -3,6 +3,7 @@ package io.aldis.client.internal;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.aldis.client.AldisException;
@@ -262,10 +263,24 @@ final class RpcSupport {
         if (type == void.class || type == Void.class || json.length == 0) {
             return null;
         }
-        JavaType javaType = MAPPER.constructType(type);
-        return MAPPER.readValue(json, javaType.isPrimitive() ? MAPPER.constructType(boxed(javaType.getRawClass()))
-                : javaType);
+        if (type instanceof Class<?> c) {
+            return RESULT_READERS.get(c).readValue(json);
+        }
+        return resultReader(type).readValue(json);
     }
+
+    private static ObjectReader resultReader(Type type) {
+        JavaType javaType = MAPPER.constructType(type);
+        return MAPPER.readerFor(javaType.isPrimitive() ? MAPPER.constructType(boxed(javaType.getRawClass())) : javaType);
+    }
+
+    /** Readers of plain result classes, resolved once per class rather than on every answer. */
+    private static final ClassValue<ObjectReader> RESULT_READERS = new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+            return resultReader(type);
+        }
+    };
 
     static Class<?> boxed(Class<?> c) {
         if (!c.isPrimitive()) {

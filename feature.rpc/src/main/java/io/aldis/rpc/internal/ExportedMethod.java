@@ -1,9 +1,13 @@
 package io.aldis.rpc.internal;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.aldis.rpc.api.MethodInfo;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
@@ -20,6 +24,12 @@ final class ExportedMethod {
     final Annotation[][] parameterAnnotations;
     final boolean[] primitive;
     final Type resultType;
+    // Readers and the writer are resolved once per method, not per call: finding Jackson's
+    // (de)serializer for a type on every call was a visible part of a call's cost.
+    final ObjectReader[] strictReaders;
+    final ObjectReader[] lenientReaders;
+    /** Writes results when the declared type is final (so it is the runtime type); else null. */
+    final ObjectWriter resultWriter;
 
     ExportedMethod(Method method) {
         this.name = method.getName();
@@ -34,17 +44,25 @@ final class ExportedMethod {
         this.parameterNames = new String[params.length];
         this.parameterTypes = new JavaType[params.length];
         this.primitive = new boolean[params.length];
+        this.strictReaders = new ObjectReader[params.length];
+        this.lenientReaders = new ObjectReader[params.length];
         this.parameterAnnotations = method.getParameterAnnotations();
         for (int i = 0; i < params.length; i++) {
             parameterNames[i] = params[i].getName();
             parameterTypes[i] = Json.MAPPER.getTypeFactory().constructType(generic[i]);
             primitive[i] = params[i].getType().isPrimitive();
+            strictReaders[i] = Json.MAPPER.readerFor(parameterTypes[i])
+                    .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            lenientReaders[i] = Json.MAPPER.readerFor(parameterTypes[i])
+                    .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         }
         Type result = method.getGenericReturnType();
         if (CompletionStage.class.isAssignableFrom(method.getReturnType())) {
             result = result instanceof ParameterizedType p ? p.getActualTypeArguments()[0] : Object.class;
         }
         this.resultType = result;
+        this.resultWriter = result instanceof Class<?> c && !c.isPrimitive() && !c.isArray()
+                && Modifier.isFinal(c.getModifiers()) ? Json.MAPPER.writerFor(c) : null;
     }
 
     int arity() {

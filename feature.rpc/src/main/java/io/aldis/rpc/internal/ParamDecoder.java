@@ -1,8 +1,9 @@
 package io.aldis.rpc.internal;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,17 +27,24 @@ import java.util.Map;
  * its path.
  */
 final class ParamDecoder {
-    private final ObjectReader strict = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    private final ObjectReader lenient = Json.MAPPER.reader().without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final Validator validator = new Validator();
 
     Object[] decode(ExportedMethod m, byte[] params, boolean rejectUnknown) throws InvalidParamsException {
+        ObjectReader[] readers = rejectUnknown ? m.strictReaders : m.lenientReaders;
+        Object[] streamed = streamArray(m, params, readers);
+        if (streamed != null) {
+            List<FieldError> errors = new ArrayList<>();
+            validate(m, streamed, null, errors);
+            if (!errors.isEmpty()) {
+                throw new InvalidParamsException(errors);
+            }
+            return streamed;
+        }
         List<FieldError> errors = new ArrayList<>();
         JsonNode[] nodes = split(m, params, rejectUnknown, errors);
         if (!errors.isEmpty()) {
             throw new InvalidParamsException(errors);
         }
-        ObjectReader reader = rejectUnknown ? strict : lenient;
         Object[] args = new Object[m.arity()];
         boolean[] decoded = new boolean[m.arity()];
         for (int i = 0; i < args.length; i++) {
@@ -51,7 +59,7 @@ final class ParamDecoder {
                 continue;
             }
             try {
-                args[i] = reader.forType(m.parameterTypes[i]).readValue(node);
+                args[i] = readers[i].readValue(node);
                 decoded[i] = true;
             } catch (JsonMappingException e) {
                 errors.add(new FieldError(path(name, e), reason(e, m.parameterTypes[i])));
@@ -59,15 +67,58 @@ final class ParamDecoder {
                 errors.add(new FieldError(name, "cannot be read as " + describe(m.parameterTypes[i])));
             }
         }
-        for (int i = 0; i < args.length; i++) {
-            if (decoded[i]) {
-                validator.validate(m.parameterNames[i], args[i], m.parameterAnnotations[i], errors);
-            }
-        }
+        validate(m, args, decoded, errors);
         if (!errors.isEmpty()) {
             throw new InvalidParamsException(errors);
         }
         return args;
+    }
+
+    private void validate(ExportedMethod m, Object[] args, boolean[] decoded, List<FieldError> errors) {
+        for (int i = 0; i < args.length; i++) {
+            if (decoded == null || decoded[i]) {
+                validator.validate(m.parameterNames[i], args[i], m.parameterAnnotations[i], errors);
+            }
+        }
+    }
+
+    /**
+     * The common case, parameters by position, decoded straight from the bytes without building a
+     * tree first. Returns null on anything but a clean decode (not an array, too many values, a
+     * null for a primitive, a value Jackson refuses, malformed JSON, trailing content): the tree
+     * path then decodes again and reports every error with its path, so both paths answer alike.
+     */
+    private static Object[] streamArray(ExportedMethod m, byte[] params, ObjectReader[] readers) {
+        if (params.length == 0 || params[0] != '[') {
+            return null;
+        }
+        Object[] args = new Object[m.arity()];
+        try (JsonParser p = Json.MAPPER.createParser(params)) {
+            p.nextToken(); // START_ARRAY
+            int i = 0;
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t == null || i == args.length) {
+                    return null;
+                }
+                if (t == JsonToken.VALUE_NULL) {
+                    if (m.primitive[i]) {
+                        return null;
+                    }
+                } else {
+                    args[i] = readers[i].readValue(p);
+                }
+                i++;
+            }
+            for (int missing = i; missing < args.length; missing++) {
+                if (m.primitive[missing]) {
+                    return null;
+                }
+            }
+            return p.nextToken() == null ? args : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** One JSON node per parameter (null where absent). */

@@ -376,21 +376,22 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
                 if (failure != null) {
                     failWith(call, failure);
                 } else {
-                    succeed(call, value);
+                    succeed(call, m, value);
                 }
             });
         } else {
-            succeed(call, result);
+            succeed(call, m, result);
         }
     }
 
-    private void succeed(Call call, Object value) {
+    private void succeed(Call call, ExportedMethod m, Object value) {
         if (call.isDone()) {
             return;
         }
         byte[] json;
         try {
-            json = value == null ? JSON_NULL : Json.write(value);
+            json = value == null ? JSON_NULL
+                    : m.resultWriter != null ? m.resultWriter.writeValueAsBytes(value) : Json.write(value);
         } catch (JsonProcessingException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not encode the result of " + call.method, e);
             fail(call, ErrorCode.SERVICE_ERROR.code(), "the result of " + call.method + " could not be encoded as JSON",

@@ -105,6 +105,22 @@ class ParamDecoderTest {
     }
 
     @Test
+    void positionalParametersAreDecodedStraightFromTheBytesAsTheTreeWouldDecodeThem() throws Exception {
+        String order = "{\"items\":[{\"sku\":\"ABC-1\",\"quantity\":2}],\"priority\":\"HIGH\"}";
+        Order expected = new Order(List.of(new Item("ABC-1", 2)), Priority.HIGH, null, null);
+        // Positional (decoded without a tree) and named (through the tree) give the same values.
+        assertThat(decode("place", "[" + order + "]", true)).containsExactly(decode("place", "{\"order\":" + order + "}", true));
+        assertThat(decode("place", "[" + order + "]", true)).containsExactly(expected);
+        assertThat(decode("add", "[4, null]", true)).containsExactly(4, null);
+        assertThat(decode("add", "[4]", true)).containsExactly(4, null);
+        assertThat(errors("add", "[]", true)).containsExactly(new FieldError("a", "field required"));
+        assertThat(errors("add", "[1, 2] 3", true)).singleElement()
+                .satisfies(e -> assertThat(e.reason()).startsWith("malformed JSON"));
+        assertThat(errors("place", "[{\"items\":[{\"sku\":\"ABC-1\",\"quantity\":2,\"colour\":\"red\"}],"
+                + "\"priority\":\"LOW\"}]", true)).containsExactly(new FieldError("order.items[0].colour", "unknown field"));
+    }
+
+    @Test
     void unknownFieldsFollowThePolicy() throws Exception {
         String order = "{\"items\":[{\"sku\":\"ABC-1\",\"quantity\":2,\"colour\":\"red\"}],\"priority\":\"LOW\"}";
         assertThat(errors("place", "{\"order\":" + order + "}", true))
