@@ -156,8 +156,8 @@ public final class MessagingBench {
             subjects[k] = "match." + k;
         }
         List<Workload> alone = new ArrayList<>();
-        for (PubSubSystems.System s : systems) {
-            alone.add(new Workload(s, 1, 1, subjects, List.of("match.*")));
+        for (int k = 0; k < systems.size(); k++) {
+            alone.add(new Workload(systems.get(k), k, 1, 1, subjects, List.of("match.*")));
         }
         run("matching, " + subjects.length + " subjects, no other subscription", alone);
         List<String> fillers = new ArrayList<>();
@@ -183,8 +183,8 @@ public final class MessagingBench {
     private void compare(String title, List<PubSubSystems.System> systems, int publishers, int subscribers,
             String[] subjects, List<String> patterns) throws Exception {
         List<Workload> workloads = new ArrayList<>();
-        for (PubSubSystems.System s : systems) {
-            workloads.add(new Workload(s, publishers, subscribers, subjects, patterns));
+        for (int k = 0; k < systems.size(); k++) {
+            workloads.add(new Workload(systems.get(k), k, publishers, subscribers, subjects, patterns));
         }
         run(title, workloads);
         for (Workload w : workloads) {
@@ -244,14 +244,21 @@ public final class MessagingBench {
         final long[] lost;
         final AtomicLong sent = new AtomicLong();
 
-        Workload(PubSubSystems.System system, int publishers, int subscribers, String[] subjects, List<String> patterns)
-                throws Exception {
+        /**
+         * Subjects and patterns get a prefix of their own per system ({@code index}): the Aldis
+         * systems share one node, and a subscriber that also counted another system's messages
+         * would open its publishers' window by that much, letting them queue without bound.
+         */
+        Workload(PubSubSystems.System system, int index, int publishers, int subscribers, String[] subjects,
+                List<String> patterns) throws Exception {
             this.system = system;
-            this.subjects = subjects;
+            String prefix = "s" + index + ".";
+            this.subjects = Arrays.stream(subjects).map(x -> prefix + x).toArray(String[]::new);
+            List<String> own = patterns.stream().map(x -> prefix + x).toList();
             for (int k = 0; k < subscribers; k++) {
                 AtomicLong counter = new AtomicLong();
                 received.add(counter);
-                this.subscribers.add(system.subscriber(patterns, counter));
+                this.subscribers.add(system.subscriber(own, counter));
             }
             for (int k = 0; k < publishers; k++) {
                 this.publishers.add(system.publisher());
