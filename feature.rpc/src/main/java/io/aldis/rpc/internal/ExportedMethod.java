@@ -51,10 +51,12 @@ final class ExportedMethod {
             parameterNames[i] = params[i].getName();
             parameterTypes[i] = Json.MAPPER.getTypeFactory().constructType(generic[i]);
             primitive[i] = params[i].getType().isPrimitive();
-            strictReaders[i] = Json.MAPPER.readerFor(parameterTypes[i])
-                    .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-            lenientReaders[i] = Json.MAPPER.readerFor(parameterTypes[i])
-                    .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            // Each reads one value of the parameter array, so what follows it is not "trailing":
+            // the decoder checks the end of the whole array itself.
+            ObjectReader reader = Json.MAPPER.readerFor(parameterTypes[i])
+                    .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            strictReaders[i] = reader.with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            lenientReaders[i] = reader.without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         }
         Type result = method.getGenericReturnType();
         if (CompletionStage.class.isAssignableFrom(method.getReturnType())) {

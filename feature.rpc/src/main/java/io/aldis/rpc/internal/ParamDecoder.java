@@ -88,7 +88,7 @@ final class ParamDecoder {
      * null for a primitive, a value Jackson refuses, malformed JSON, trailing content): the tree
      * path then decodes again and reports every error with its path, so both paths answer alike.
      */
-    private static Object[] streamArray(ExportedMethod m, byte[] params, ObjectReader[] readers) {
+    static Object[] streamArray(ExportedMethod m, byte[] params, ObjectReader[] readers) {
         if (params.length == 0 || params[0] != '[') {
             return null;
         }

@@ -111,6 +111,10 @@ class ParamDecoderTest {
         // Positional (decoded without a tree) and named (through the tree) give the same values.
         assertThat(decode("place", "[" + order + "]", true)).containsExactly(decode("place", "{\"order\":" + order + "}", true));
         assertThat(decode("place", "[" + order + "]", true)).containsExactly(expected);
+        assertThat(ParamDecoder.streamArray(method("add"), "[4, 5]".getBytes(StandardCharsets.UTF_8),
+                method("add").strictReaders)).as("decoded without the tree").containsExactly(4, 5);
+        assertThat(ParamDecoder.streamArray(method("place"), ("[" + order + "]").getBytes(StandardCharsets.UTF_8),
+                method("place").strictReaders)).as("decoded without the tree").containsExactly(expected);
         assertThat(decode("add", "[4, null]", true)).containsExactly(4, null);
         assertThat(decode("add", "[4]", true)).containsExactly(4, null);
         assertThat(errors("add", "[]", true)).containsExactly(new FieldError("a", "field required"));
