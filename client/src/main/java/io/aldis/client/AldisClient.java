@@ -359,7 +359,11 @@ public interface AldisClient {
             return this;
         }
 
-        /** How many frames may wait while the node has paused the client; default 10 000. */
+        /**
+         * How many frames may wait while the node has paused the client or the connection takes
+         * no more for now (its write buffer is full); default 10 000. Sends beyond it fail with
+         * {@code BUSY}.
+         */
         public Builder maxQueuedWhilePaused(int max) {
             if (max < 0) {
                 throw new IllegalArgumentException("maxQueuedWhilePaused must not be negative: " + max);

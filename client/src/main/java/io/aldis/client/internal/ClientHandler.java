@@ -461,7 +461,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         while ((next = outbox.poll()) != null) {
             if (phase != Phase.OPEN) {
                 fail(next, notConnected());
-            } else if (paused && !isControl(next.frame())) {
+            } else if (mustWait(next.frame())) {
                 hold(next);
             } else {
                 stats.framesSent.increment();
@@ -547,21 +547,40 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             fail(queued, notConnected());
             return;
         }
-        if (paused && !isControl(queued.frame())) {
+        if (mustWait(queued.frame())) {
             hold(queued);
             return;
         }
         writeFor(queued);
     }
 
-    /** Keeps a frame while the node has paused us, within the limit. */
+    /**
+     * Whether an application frame has to wait: the node has paused us, or the socket takes no
+     * more for now (Netty's write buffer is over its high-water mark), or frames held earlier
+     * still wait and must go first. Without the writability check a sender faster than the
+     * network grows the write buffer without bound.
+     */
+    private boolean mustWait(Frame frame) {
+        return (paused || !ctx.channel().isWritable() || !queue.isEmpty()) && !isControl(frame);
+    }
+
+    /** Keeps a frame while it must wait, within the limit. */
     private void hold(Queued queued) {
         if (queue.size() >= params.maxQueuedWhilePaused()) {
-            fail(queued, new AldisException(ErrorCode.BUSY, "the node has paused this client and "
-                    + queue.size() + " frames are already queued (maxQueuedWhilePaused)"));
+            fail(queued, new AldisException(ErrorCode.BUSY, queue.size() + " frames are already waiting to be sent ("
+                    + (paused ? "the node has paused this client" : "the connection takes no more for now")
+                    + "; maxQueuedWhilePaused)"));
         } else {
             queue.add(queued);
         }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().isWritable() && !paused && phase == Phase.OPEN) {
+            flushQueue();
+        }
+        super.channelWritabilityChanged(ctx);
     }
 
     private static boolean isControl(Frame frame) {
@@ -574,9 +593,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         return new AldisException(ErrorCode.CONNECTION_LOST, "not connected");
     }
 
+    /** Writes held frames in order while the node lets us and the socket takes them. */
     private void flushQueue() {
         Queued next;
-        while ((next = queue.poll()) != null) {
+        while (!paused && ctx.channel().isWritable() && (next = queue.poll()) != null) {
             writeFor(next);
         }
     }

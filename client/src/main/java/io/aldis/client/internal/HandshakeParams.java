@@ -14,7 +14,7 @@ import java.util.UUID;
  * @param user              the user for a full authentication, or null without credentials
  * @param password          the password for a full authentication, or null
  * @param mechanism         {@code SCRAM-SHA-256} or {@code PLAIN}
- * @param maxQueuedWhilePaused how many frames may wait while paused
+ * @param maxQueuedWhilePaused how many frames may wait while paused or while the socket takes no more
  * @param handshakeTimeout  how long CONNECT to session-open may take; zero for no limit
  */
 public record HandshakeParams(UUID clientId, long capabilities, String clientName, String resumeToken,

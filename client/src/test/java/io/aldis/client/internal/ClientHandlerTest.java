@@ -305,6 +305,34 @@ class ClientHandlerTest {
     }
 
     @Test
+    void framesWaitWhileTheSocketTakesNoMoreWithinTheLimitAndGoOutInOrderAfterwards() throws Exception {
+        openWithScram(); // queue limit 3
+        // The write buffer over its high-water mark, as when the node stops reading our socket.
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+        assertThat(channel.isWritable()).isFalse();
+        CompletableFuture<Void> a = handler.send(new Ack(1, "a"));
+        handler.send(new Ack(2, "b"));
+        handler.send(new Ack(3, "c"));
+        AldisException failure = failureOf(handler.send(new Ack(4, "d")));
+        assertThat(failure.code()).isEqualTo(ErrorCode.BUSY);
+        assertThat(failure.getMessage()).contains("takes no more");
+        channel.writeInbound(new Ping(5));
+        assertThat(next(Pong.class).nonce()).as("control frames still go out").isEqualTo(5);
+        noMoreOutbound();
+        assertThat(a).isNotDone();
+
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
+        channel.runPendingTasks(); // Netty announces the change in a task of the event loop
+        assertThat(next(Ack.class).requestId()).isEqualTo(1);
+        assertThat(next(Ack.class).requestId()).isEqualTo(2);
+        assertThat(next(Ack.class).requestId()).isEqualTo(3);
+        noMoreOutbound();
+        assertThat(a).isCompleted();
+        handler.send(new Ack(6, "e"));
+        assertThat(next(Ack.class).requestId()).isEqualTo(6);
+    }
+
+    @Test
     void pingIsAnsweredWhilePaused() throws Exception {
         openWithScram();
         channel.writeInbound(Pause.INSTANCE);

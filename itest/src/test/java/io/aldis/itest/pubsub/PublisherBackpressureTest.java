@@ -1,0 +1,97 @@
+package io.aldis.itest.pubsub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aldis.client.AldisClient;
+import io.aldis.client.AldisException;
+import io.aldis.client.ReconnectPolicy;
+import io.aldis.itest.node.LeakWatch;
+import io.aldis.protocol.ErrorCode;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A Java client publishing faster than the node takes its frames (the node holds it for a
+ * subscriber that stopped reading, under the block policy): its sends fail with BUSY once the
+ * client's bounded queue is full, instead of piling up in memory, and it publishes normally again
+ * once the node reads it.
+ */
+@ExtendWith(LeakWatch.class)
+class PublisherBackpressureTest {
+    private static final int QUEUE_LIMIT = 50;
+
+    private PubSubNode node;
+    private AldisClient publisher;
+    private Client stalled;
+    private Client reader;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (publisher != null) {
+            publisher.close().get(10, TimeUnit.SECONDS);
+        }
+        for (Client c : new Client[] {stalled, reader}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+        node.close();
+    }
+
+    @Test
+    void aPublisherAheadOfTheNodeGetsBusyAndRecoversWhenTheNodeReadsAgain() throws Exception {
+        node = PubSubNode.start();
+        stalled = node.loginSlow("bob", 4096);
+        stalled.subscribeOk(1, "flood", "", "{\"policy\":\"block\",\"budgetBytes\":65536}");
+        // bob reads nothing from here on, so the node stops reading the publisher.
+
+        publisher = AldisClient.builder().address("127.0.0.1", node.port())
+                .credentials("alice", PubSubNode.PASSWORD.toCharArray()).reconnect(ReconnectPolicy.none())
+                .maxQueuedWhilePaused(QUEUE_LIMIT).clientName("flooder").build();
+        publisher.connect().get(10, TimeUnit.SECONDS);
+
+        byte[] payload = new byte[1024];
+        AtomicReference<Throwable> refused = new AtomicReference<>();
+        long published = 0;
+        // 4 GiB at most: far beyond what the socket buffers of loopback can hold.
+        while (refused.get() == null && published < 4_000_000) {
+            publisher.publish("flood", payload).whenComplete((ok, error) -> {
+                if (error != null) {
+                    refused.compareAndSet(null, error);
+                }
+            });
+            published++;
+            if (published % 1024 == 0) {
+                Thread.sleep(1); // lets the failure of an earlier send be seen before sending much more
+            }
+        }
+        assertThat(refused.get()).as("a send refused after %d publishes", published).isInstanceOf(AldisException.class);
+        AldisException busy = (AldisException) refused.get();
+        assertThat(busy.code()).isEqualTo(ErrorCode.BUSY);
+        assertThat(busy.getMessage()).contains("maxQueuedWhilePaused");
+
+        // The stalled subscriber leaves; the node reads the publisher again and it gets through.
+        stalled.close();
+        stalled = null;
+        reader = node.login("bob");
+        reader.subscribeOk(1, "after");
+        CompletableFuture<Void> after = null;
+        for (int attempt = 0; attempt < 200; attempt++) {
+            after = publisher.publish("after", "back".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                after.get(10, TimeUnit.SECONDS);
+                break;
+            } catch (java.util.concurrent.ExecutionException stillFull) {
+                assertThat(stillFull.getCause()).isInstanceOf(AldisException.class);
+                assertThat(((AldisException) stillFull.getCause()).code()).isEqualTo(ErrorCode.BUSY);
+                Thread.sleep(50); // the backlog drains into the node first
+            }
+        }
+        assertThat(after).isCompleted();
+        assertThat(Client.text(reader.deliverOn("after"))).isEqualTo("back");
+    }
+}
