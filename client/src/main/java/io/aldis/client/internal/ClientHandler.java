@@ -596,8 +596,15 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** Writes held frames in order while the node lets us and the socket takes them. */
     private void flushQueue() {
         Queued next;
+        boolean wrote = false;
         while (!paused && ctx.channel().isWritable() && (next = queue.poll()) != null) {
-            writeFor(next);
+            Queued queued = next;
+            stats.framesSent.increment();
+            ctx.write(queued.frame()).addListener(f -> complete(queued, f.isSuccess() ? null : f.cause()));
+            wrote = true;
+        }
+        if (wrote) {
+            ctx.flush();
         }
     }
 
