@@ -14,6 +14,11 @@ import java.util.concurrent.TimeUnit;
  * both use it; on the node it sits behind the flush consolidation, so it sees few flushes. Output counts from the moment it is flushed, not
  * from when the socket took it; a ping is then sent a little later on a connection whose writes
  * are stuck, where it would not get through anyway.
+ *
+ * <p>While reading is suspended on this side ({@code autoRead} off: the node holding a publisher,
+ * a client whose handlers are behind), the peer's silence is ours, not the peer's: it does not
+ * count towards the reader time (which then runs from the last check made while suspended, at
+ * most one reader time before reading resumed).
  */
 public final class Heartbeats extends ChannelDuplexHandler {
     private final long readerIdleNanos;
@@ -125,6 +130,9 @@ public final class Heartbeats extends ChannelDuplexHandler {
     private void checkReader() {
         if (!started || !ctx.channel().isOpen()) {
             return;
+        }
+        if (!ctx.channel().config().isAutoRead()) {
+            lastRead = ctx.executor().ticker().nanoTime();
         }
         long left = reading ? readerIdleNanos : readerIdleNanos - (ctx.executor().ticker().nanoTime() - lastRead);
         if (left > 0) {
