@@ -46,6 +46,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One connection's side of the session protocol: the handshake (CONNECT, resume token or SCRAM /
@@ -64,6 +65,12 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static final int OUTBOX_BATCH = 256;
+    /**
+     * Received frames that may wait for the application's handlers before the connection stops
+     * reading: a handler slower than the network then holds the node back (whose slow-consumer
+     * policy decides what happens) instead of filling the client's memory.
+     */
+    static final int MAX_UNPROCESSED = 8192;
 
     private final HandshakeParams params;
     private final ConnectionEvents events;
@@ -74,6 +81,9 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     private final Queue<Queued> outbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean outboxScheduled = new AtomicBoolean();
+    private final AtomicInteger unprocessed = new AtomicInteger();
+    private final Runnable processed = this::frameProcessed;
+    private volatile boolean readingHeld;
 
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.NEW;
@@ -387,7 +397,23 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (requestId != 0 && requests.complete(requestId, frame)) {
             return;
         }
-        events.frame(frame);
+        if (unprocessed.incrementAndGet() >= MAX_UNPROCESSED && !readingHeld) {
+            readingHeld = true;
+            ctx.channel().config().setAutoRead(false);
+        }
+        events.frame(frame, processed);
+    }
+
+    /** Run by the application side for each frame it has handled; reading resumes at half the limit. */
+    private void frameProcessed() {
+        if (unprocessed.decrementAndGet() <= MAX_UNPROCESSED / 2 && readingHeld) {
+            ctx.executor().execute(() -> {
+                if (readingHeld && unprocessed.get() <= MAX_UNPROCESSED / 2) {
+                    readingHeld = false;
+                    ctx.channel().config().setAutoRead(true);
+                }
+            });
+        }
     }
 
     private void onRemoteClose(Close close) {

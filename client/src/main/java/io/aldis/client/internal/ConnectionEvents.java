@@ -30,6 +30,19 @@ public interface ConnectionEvents {
     }
 
     /**
+     * A frame the client does not consume itself; {@code processed} is to be run once the
+     * application has handled it, from any thread (the connection stops reading while too many
+     * frames wait for that).
+     */
+    default void frame(Frame frame, Runnable processed) {
+        try {
+            frame(frame);
+        } finally {
+            processed.run();
+        }
+    }
+
+    /**
      * The channel closed. Called after the handler's {@code opened()} future has completed, one way
      * or the other.
      *

@@ -619,8 +619,8 @@ public final class DefaultAldisClient implements AldisClient {
         }
 
         @Override
-        public void frame(Frame frame) {
-            deliver(frame);
+        public void frame(Frame frame, Runnable processed) {
+            deliver(frame, processed);
         }
 
         @Override
@@ -629,26 +629,34 @@ public final class DefaultAldisClient implements AldisClient {
         }
     };
 
-    private void deliver(Frame frame) {
+    private void deliver(Frame frame, Runnable processed) {
         callback(() -> {
-            for (Predicate<Frame> consumer : consumers) {
-                try {
-                    if (consumer.test(frame)) {
-                        return;
-                    }
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "the client failed on a " + frame.type() + " frame", e);
-                    return;
-                }
-            }
-            for (Consumer<Frame> handler : frameHandlers) {
-                try {
-                    handler.accept(frame);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "frame handler failed on " + frame.type(), e);
-                }
+            try {
+                dispatch(frame);
+            } finally {
+                processed.run();
             }
         });
+    }
+
+    private void dispatch(Frame frame) {
+        for (Predicate<Frame> consumer : consumers) {
+            try {
+                if (consumer.test(frame)) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "the client failed on a " + frame.type() + " frame", e);
+                return;
+            }
+        }
+        for (Consumer<Frame> handler : frameHandlers) {
+            try {
+                handler.accept(frame);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "frame handler failed on " + frame.type(), e);
+            }
+        }
     }
 
     private void connectionClosed(ClientHandler handler, DisconnectReason reason, boolean reconnect) {

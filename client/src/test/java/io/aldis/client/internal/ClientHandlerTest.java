@@ -479,6 +479,29 @@ class ClientHandlerTest {
     }
 
     @Test
+    void readingStopsWhileTooManyFramesWaitForTheApplicationAndResumesAtHalf() throws Exception {
+        openWithScram();
+        events.unprocessed = new ArrayList<>();
+        for (int i = 1; i < ClientHandler.MAX_UNPROCESSED; i++) {
+            channel.writeInbound(new Ack(1000 + i, ""));
+        }
+        assertThat(channel.config().isAutoRead()).isTrue();
+        channel.writeInbound(new Ack(999, "the last one allowed"));
+        assertThat(channel.config().isAutoRead()).as("reading stopped at the limit").isFalse();
+
+        int half = ClientHandler.MAX_UNPROCESSED / 2;
+        for (int i = 0; i < half - 1; i++) {
+            events.unprocessed.get(i).run();
+        }
+        channel.runPendingTasks();
+        assertThat(channel.config().isAutoRead()).as("still above half").isFalse();
+        events.unprocessed.get(half - 1).run();
+        channel.runPendingTasks();
+        assertThat(channel.config().isAutoRead()).as("reading resumed at half").isTrue();
+        assertThat(events.frames).hasSize(ClientHandler.MAX_UNPROCESSED);
+    }
+
+    @Test
     void connectionLevelErrorsGoToTheListenerAndOtherFramesToFrameHandlers() throws Exception {
         openWithScram();
         ErrorFrame connectionError = ErrorFrame.of(0, ErrorCode.RATE_LIMITED, "slow down");
@@ -554,6 +577,19 @@ class ClientHandlerTest {
         @Override
         public void frame(Frame frame) {
             frames.add(frame);
+        }
+
+        /** When set, frames stay unprocessed until the test runs their callbacks. */
+        List<Runnable> unprocessed;
+
+        @Override
+        public void frame(Frame frame, Runnable processed) {
+            if (unprocessed == null) {
+                ConnectionEvents.super.frame(frame, processed);
+            } else {
+                frames.add(frame);
+                unprocessed.add(processed);
+            }
         }
 
         @Override

@@ -15,10 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A Java client publishing faster than the node takes its frames (the node holds it for a
- * subscriber that stopped reading, under the block policy): its sends fail with BUSY once the
- * client's bounded queue is full, instead of piling up in memory, and it publishes normally again
- * once the node reads it.
+ * Backpressure through the Java client, both ways. A client publishing faster than the node takes
+ * its frames (the node holds it for a subscriber that stopped reading, under the block policy):
+ * its sends fail with BUSY once the client's bounded queue is full, instead of piling up in
+ * memory, and it publishes normally again once the node reads it. A client whose message handler
+ * is slower than the network stops reading, so the node's slow-consumer policy applies to it
+ * instead of the client buffering everything.
  */
 @ExtendWith(LeakWatch.class)
 class PublisherBackpressureTest {
@@ -40,6 +42,58 @@ class PublisherBackpressureTest {
             }
         }
         node.close();
+    }
+
+    @Test
+    void aSubscriberWhoseHandlerIsStuckStopsReadingSoTheNodeAppliesItsPolicy() throws Exception {
+        node = PubSubNode.start();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicLong handled = new java.util.concurrent.atomic.AtomicLong();
+        publisher = AldisClient.builder().address("127.0.0.1", node.port())
+                .credentials("bob", PubSubNode.PASSWORD.toCharArray()).reconnect(ReconnectPolicy.none())
+                .clientName("stuck-handler").build();
+        publisher.connect().get(10, TimeUnit.SECONDS);
+        io.aldis.client.Subscription subscription = publisher.subscribe("feed",
+                io.aldis.client.SubscribeOptions.defaults().withPolicy(io.aldis.client.SlowConsumerPolicy.DROP_NEWEST)
+                        .withBudgetBytes(65_536),
+                d -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    handled.incrementAndGet();
+                });
+        subscription.ready().get(10, TimeUnit.SECONDS);
+        String owner = node.engine.subscriptions().stream().filter(v -> v.pattern().equals("feed")).findFirst()
+                .orElseThrow().owner();
+
+        reader = node.login("alice");
+        byte[] payload = new byte[512];
+        // 200 000 × 512 bytes: far more than the client's 8 192 waiting frames and the sockets' buffers.
+        int sent = 0;
+        while (sent < 200_000 && view(owner).dropped() == 0) {
+            for (int i = 0; i < 1000; i++) {
+                reader.write(new io.aldis.protocol.Publish("feed", "", java.util.Map.of(), payload));
+            }
+            reader.flush();
+            sent += 1000;
+        }
+        assertThat(view(owner).dropped()).as("the node dropped for the stuck subscriber after %d publishes", sent)
+                .isPositive();
+
+        release.countDown();
+        // Once the handler runs again, the client reads again and gets what the node kept.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (view(owner).pendingBytes() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(view(owner).pendingBytes()).isZero();
+        assertThat(handled.get()).isPositive().isLessThan(sent);
+    }
+
+    private io.aldis.pubsub.internal.PubSubEngine.SubscriptionView view(String owner) {
+        return node.engine.subscriptions().stream().filter(v -> v.owner().equals(owner)).findFirst().orElseThrow();
     }
 
     @Test
