@@ -91,7 +91,7 @@ class RpcClientTest {
         // Each call is made from the callback of the one before: 200 round trips chained on the I/O thread.
         java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
         CompletableFuture<Integer> chained = new CompletableFuture<>();
-        chain(direct, 0, 200, threads, chained);
+        chain(direct, 0, 200, threads, chained, false);
         assertThat(chained.get(20, TimeUnit.SECONDS)).isEqualTo(200);
         assertThat(threads).hasSize(1).allMatch(name -> name.startsWith("aldis-client"));
 
@@ -103,18 +103,25 @@ class RpcClientTest {
         assertThat(disconnectedOn.get(10, TimeUnit.SECONDS)).isNotEmpty();
     }
 
+    /**
+     * The first call is made by the test thread: its answer may arrive before whenComplete is
+     * attached, and CompletableFuture then runs the callback on the test thread. Its thread is not
+     * recorded; every later call is made from a callback.
+     */
     private static void chain(AldisClient client, int sum, int left, java.util.Set<String> threads,
-            CompletableFuture<Integer> done) {
+            CompletableFuture<Integer> done, boolean record) {
         if (left == 0) {
             done.complete(sum);
             return;
         }
         client.call("till.add", new Object[] {sum, 1}, Integer.class).whenComplete((value, error) -> {
-            threads.add(Thread.currentThread().getName());
+            if (record) {
+                threads.add(Thread.currentThread().getName());
+            }
             if (error != null) {
                 done.completeExceptionally(error);
             } else {
-                chain(client, value, left - 1, threads, done);
+                chain(client, value, left - 1, threads, done, true);
             }
         });
     }
