@@ -493,26 +493,42 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
     }
 
     private boolean complete(Call call, byte[] json) {
-        if (!end(call, false)) {
-            return false;
+        answering(call);
+        try {
+            if (!end(call, false)) {
+                return false;
+            }
+            call.reply.result(call.callId, json);
+            return true;
+        } finally {
+            answered(call);
         }
-        call.reply.result(call.callId, json);
-        answered(call);
-        return true;
     }
 
     private boolean fail(Call call, int code, String message, String details) {
-        if (!end(call, true)) {
-            return false;
+        answering(call);
+        try {
+            if (!end(call, true)) {
+                return false;
+            }
+            call.reply.error(call.callId, code, message, details);
+            return true;
+        } finally {
+            answered(call);
         }
-        call.reply.error(call.callId, code, message, details);
-        answered(call);
-        return true;
+    }
+
+    /** Before a call may end: a session that is closing waits until its answer is written, not only ended. */
+    private static void answering(Call call) {
+        if (call.owner != null) {
+            call.owner.answering.incrementAndGet();
+        }
     }
 
     /** After a call's answer went out: a session that is closing may be waiting for it. */
     private static void answered(Call call) {
         if (call.owner != null) {
+            call.owner.answering.decrementAndGet();
             call.owner.answeredIfIdle();
         }
     }

@@ -578,11 +578,12 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
                 maybeResume();
             }));
         }
+        closeTimeout = ctx.executor().schedule(this::finishPeerClose, settings.closeTimeoutMillis(),
+                TimeUnit.MILLISECONDS);
         if (queued.get() == 0 && !featuresBusy) {
-            finishPeerClose();
-        } else {
-            closeTimeout = ctx.executor().schedule(this::finishPeerClose, settings.closeTimeoutMillis(),
-                    TimeUnit.MILLISECONDS);
+            // Not right here: an answer another thread sent just before its feature reported the
+            // session idle is a task queued on this loop, and it must go out before the CLOSE_ACK.
+            ctx.executor().execute(this::maybeResume);
         }
     }
 
