@@ -578,6 +578,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         writeFor(queued);
+        ctx.flush();
     }
 
     /**
@@ -624,9 +625,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         Queued next;
         boolean wrote = false;
         while (!paused && ctx.channel().isWritable() && (next = queue.poll()) != null) {
-            Queued queued = next;
-            stats.framesSent.increment();
-            ctx.write(queued.frame()).addListener(f -> complete(queued, f.isSuccess() ? null : f.cause()));
+            writeFor(next);
             wrote = true;
         }
         if (wrote) {
@@ -641,9 +640,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Writes a frame whose future completes once it is written; the caller flushes. */
     private void writeFor(Queued queued) {
         stats.framesSent.increment();
-        ctx.writeAndFlush(queued.frame()).addListener(f -> complete(queued, f.isSuccess() ? null : f.cause()));
+        ctx.write(queued.frame()).addListener(f -> complete(queued, f.isSuccess() ? null : f.cause()));
     }
 
     private void write(Frame frame) {
