@@ -114,6 +114,16 @@ public final class FrameCodec {
      *         no v1 frame, or {@link ErrorCode#MALFORMED_FRAME} for any other defect
      */
     public static Frame decode(ByteBuf frame) {
+        return decode(frame, null);
+    }
+
+    /**
+     * Like {@link #decode(ByteBuf)}, reusing the strings a connection repeats (subjects, reply
+     * subjects, message types, method names, header names) from {@code strings}.
+     *
+     * @param strings the connection's table of repeated strings, or {@code null} for none
+     */
+    public static Frame decode(ByteBuf frame, RepeatedStrings strings) {
         int size = frame.readableBytes();
         if (size < 2) {
             throw malformed("a frame of " + size + " bytes is shorter than its header");
@@ -127,7 +137,7 @@ public final class FrameCodec {
         int flags = frame.readUnsignedByte();
         Frame decoded;
         try {
-            decoded = decodeBody(type, flags, frame);
+            decoded = decodeBody(type, flags, frame, strings);
         } catch (ProtocolException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -467,7 +477,7 @@ public final class FrameCodec {
         }
     }
 
-    private static Frame decodeBody(FrameType type, int flags, ByteBuf in) {
+    private static Frame decodeBody(FrameType type, int flags, ByteBuf in, RepeatedStrings strings) {
         return switch (type) {
             case CONNECT -> new Connect(in.readUnsignedShort(), in.readLong(), readUuid(in), readStr(in), readStr(in));
             case CONNECT_ACK -> {
@@ -500,14 +510,16 @@ public final class FrameCodec {
             case CLOSE -> new Close(in.readInt(), readStr(in));
             case ACK -> new Ack(in.readLong(), readJson(in));
             case ERROR -> new ErrorFrame(in.readLong(), in.readInt(), readStr(in), readJson(in));
-            case MESSAGE -> new Message((flags & Message.FLAG_REPLY) != 0, in.readLong(), readStr(in), readRest(in));
+            case MESSAGE -> new Message((flags & Message.FLAG_REPLY) != 0, in.readLong(), readStr(in, strings), readRest(in));
             case SUBSCRIBE -> new Subscribe(in.readLong(), readStr(in), readStr(in), readJson(in));
             case UNSUBSCRIBE -> new Unsubscribe(in.readLong());
-            case PUBLISH -> new Publish(readStr(in), readStr(in), readHeaders(in, flags & Publish.FLAG_HEADERS),
+            case PUBLISH -> new Publish(readStr(in, strings), readStr(in, strings),
+                    readHeaders(in, flags & Publish.FLAG_HEADERS, strings),
                     readRest(in));
-            case DELIVER -> new Deliver(in.readLong(), readStr(in), readStr(in),
-                    readHeaders(in, flags & Deliver.FLAG_HEADERS), readRest(in));
-            case RPC_REQUEST -> new RpcRequest(in.readLong(), readU31(in, "timeoutMillis"), readStr(in), readRest(in));
+            case DELIVER -> new Deliver(in.readLong(), readStr(in, strings), readStr(in, strings),
+                    readHeaders(in, flags & Deliver.FLAG_HEADERS, strings), readRest(in));
+            case RPC_REQUEST -> new RpcRequest(in.readLong(), readU31(in, "timeoutMillis"), readStr(in, strings),
+                    readRest(in));
             case RPC_RESPONSE -> new RpcResponse(in.readLong(), readRest(in));
             case RPC_ERROR -> new RpcError(in.readLong(), in.readInt(), readStr(in), readJson(in));
             case RPC_CANCEL -> new RpcCancel(in.readLong());
@@ -677,13 +689,26 @@ public final class FrameCodec {
         return readUtf8(in, in.readUnsignedShort());
     }
 
+    private static String readStr(ByteBuf in, RepeatedStrings strings) {
+        int length = in.readUnsignedShort();
+        if (strings == null || length == 0) {
+            return readUtf8(in, length);
+        }
+        requireAtLeast(in, length, "string");
+        String value = strings.read(in, length);
+        if (value == null) {
+            throw malformed("invalid UTF-8");
+        }
+        return value;
+    }
+
     private static String readJson(ByteBuf in) {
         long length = in.readUnsignedInt();
         requireAtLeast(in, length, "json");
         return readUtf8(in, (int) length);
     }
 
-    private static Map<String, String> readHeaders(ByteBuf in, int headersFlag) {
+    private static Map<String, String> readHeaders(ByteBuf in, int headersFlag, RepeatedStrings strings) {
         if (headersFlag == 0) {
             return Map.of();
         }
@@ -695,7 +720,7 @@ public final class FrameCodec {
         requireAtLeast(in, count * 4L, "headers");
         Map<String, String> headers = new LinkedHashMap<>(count * 2);
         for (int i = 0; i < count; i++) {
-            String name = readStr(in);
+            String name = readStr(in, strings);
             if (headers.put(name, readStr(in)) != null) {
                 throw malformed("header " + name + " appears twice");
             }

@@ -18,13 +18,15 @@ import java.util.List;
  * fatal: every later byte is discarded because the frame boundaries can no longer be trusted. A
  * frame of an unknown type is skipped with a non-fatal failure, its length being trustworthy.
  *
- * <p>Not sharable: it keeps the cumulation buffer and the failed state of one connection.
+ * <p>Not sharable: it keeps the cumulation buffer, the failed state and the {@link RepeatedStrings}
+ * of one connection.
  */
 public class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
     private static final int PREFIX = 4;
     private static final int MIN_FRAME = 2;
 
     private final int maxFrameSize;
+    private final RepeatedStrings strings = new RepeatedStrings();
     private boolean failed;
 
     /**
@@ -73,7 +75,7 @@ public class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
         in.skipBytes(PREFIX);
         ByteBuf frame = in.readSlice(frameLength);
         try {
-            out.add(FrameCodec.decode(frame));
+            out.add(FrameCodec.decode(frame, strings));
         } catch (ProtocolException e) {
             if (e.code() == ErrorCode.UNKNOWN_FRAME_TYPE) {
                 out.add(new DecodeFailure(ErrorCode.UNKNOWN_FRAME_TYPE, e.getMessage(), false));

@@ -5,6 +5,7 @@ import io.aldis.protocol.Frame;
 import io.aldis.protocol.ProtocolException;
 import io.aldis.protocol.codec.DecodeFailure;
 import io.aldis.protocol.codec.FrameCodec;
+import io.aldis.protocol.codec.RepeatedStrings;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;
@@ -21,8 +22,11 @@ import java.util.List;
  * <p>Message boundaries survive a bad message here, unlike on TCP, so only an unknown frame type
  * is passed on as non-fatal (as on TCP); a text message or a malformed frame means the peer does
  * not speak the protocol, and is fatal.
+ *
+ * <p>One instance per connection: it keeps that connection's {@link RepeatedStrings}.
  */
 final class WsFrameCodec extends MessageToMessageCodec<WebSocketFrame, Frame> {
+    private final RepeatedStrings strings = new RepeatedStrings();
 
     @Override
     protected void decode(ChannelHandlerContext ctx, WebSocketFrame message, List<Object> out) {
@@ -33,7 +37,7 @@ final class WsFrameCodec extends MessageToMessageCodec<WebSocketFrame, Frame> {
         }
         ByteBuf content = message.content();
         try {
-            out.add(FrameCodec.decode(content));
+            out.add(FrameCodec.decode(content, strings));
         } catch (ProtocolException e) {
             out.add(new DecodeFailure(e.code(), e.getMessage(), e.code() != ErrorCode.UNKNOWN_FRAME_TYPE));
         } catch (RuntimeException e) {
