@@ -37,6 +37,11 @@ final class Subscriber {
         }
     };
     private long publishCacheGeneration = -1;
+    private volatile PublishedSubject lastPublished;
+
+    /** A subject that passed every publish check, with what it was checked against. */
+    private record PublishedSubject(String subject, PubSubSettings settings, long authorizerGeneration) {
+    }
 
     Subscriber(PubSubEngine engine, Session session) {
         this.engine = engine;
@@ -60,6 +65,21 @@ final class Subscriber {
             publishCache.put(subject, allowed);
             return allowed;
         }
+    }
+
+    /**
+     * Whether {@code subject} is the very instance this session last published on after it passed
+     * every check, under the same settings and permissions.
+     */
+    boolean publishedLast(String subject, PubSubSettings settings, long authorizerGeneration) {
+        PublishedSubject last = lastPublished;
+        return last != null && last.subject == subject && last.settings == settings
+                && last.authorizerGeneration == authorizerGeneration;
+    }
+
+    /** Remembers a subject that passed every publish check, for {@link #publishedLast}. */
+    void rememberPublished(String subject, PubSubSettings settings, long authorizerGeneration) {
+        lastPublished = new PublishedSubject(subject, settings, authorizerGeneration);
     }
 
     private void drainBacklog() {
