@@ -349,10 +349,21 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
     int route(Delivery d, Subscriber from) {
         counters.published.increment();
         counters.publishedBytes.add(d.payload.length);
-        if (from != null) {
-            topic(d.subject, d.payload.length);
+        SubjectTrie.Match<BaseSubscription> match;
+        if (from == null) {
+            match = trie.match(d.subject);
+        } else {
+            // A session publishing on the subject it published on last reuses that route: no
+            // lookup of the subject's statistics or of its cached match while both still hold.
+            Subscriber.Route last = from.lastRoute;
+            if (last == null || last.subject() != d.subject || !trie.isCurrent(last.match())
+                    || last.topic() == null || last.topic().retired) {
+                last = new Subscriber.Route(d.subject, topic(d.subject), trie.match(d.subject));
+                from.lastRoute = last;
+            }
+            match = last.match();
+            count(last.topic(), d.payload.length);
         }
-        SubjectTrie.Match<BaseSubscription> match = trie.match(d.subject);
         int n = 0;
         for (BaseSubscription s : match.plain) {
             if (s.offer(d, from)) {
@@ -603,6 +614,7 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
                 if (idle > IDLE_TOPIC_TICKS && t.messages.sum() == before) {
                     topics.remove(t.subject);
                     topicIdle.remove(t.subject);
+                    t.retired = true;
                 }
             } else {
                 topicIdle.remove(t.subject);
@@ -610,16 +622,20 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
         }
     }
 
-    private void topic(String subject, int bytes) {
+    private static void count(TopicStats t, int bytes) {
+        if (t != null) {
+            t.messages.increment();
+            t.bytes.add(bytes);
+        }
+    }
+
+    /** The statistics of a subject; null when {@value #TOPIC_LIMIT} subjects are already tracked. */
+    private TopicStats topic(String subject) {
         TopicStats t = topics.get(subject);
-        if (t == null) {
-            if (topics.size() >= TOPIC_LIMIT) {
-                return;
-            }
+        if (t == null && topics.size() < TOPIC_LIMIT) {
             t = topics.computeIfAbsent(subject, TopicStats::new);
         }
-        t.messages.increment();
-        t.bytes.add(bytes);
+        return t;
     }
 
     // ---------------------------------------------------------------- PubSub service
@@ -640,7 +656,7 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
         }
         Map<String, String> h = headers == null ? Map.of() : headers;
         Delivery d = new Delivery(subject, reply, new LinkedHashMap<>(h), Objects.requireNonNull(payload, "payload"));
-        topic(subject, payload.length);
+        count(topic(subject), payload.length);
         return route(d, null);
     }
 

@@ -145,6 +145,11 @@ final class SubjectTrie<S extends SubjectTrie.Entry> {
         return count;
     }
 
+    /** Whether {@code match} still holds: no subscription was added or removed since it was made. */
+    boolean isCurrent(Match<S> match) {
+        return match.generation == generation.get();
+    }
+
     /** The subscriptions matching a concrete, valid subject. */
     Match<S> match(String subject) {
         long gen = generation.get();

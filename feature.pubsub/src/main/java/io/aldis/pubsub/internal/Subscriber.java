@@ -39,6 +39,13 @@ final class Subscriber {
     private long publishCacheGeneration = -1;
     private volatile PublishedSubject lastPublished;
 
+    /** Where this session's last publish went; read and written on the session's event loop only. */
+    Route lastRoute;
+
+    /** A subject's statistics (null when not tracked) and the subscriptions it matched. */
+    record Route(String subject, TopicStats topic, SubjectTrie.Match<BaseSubscription> match) {
+    }
+
     /** A subject that passed every publish check, with what it was checked against. */
     private record PublishedSubject(String subject, PubSubSettings settings, long authorizerGeneration) {
     }

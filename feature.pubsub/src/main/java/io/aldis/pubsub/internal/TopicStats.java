@@ -9,6 +9,8 @@ final class TopicStats {
     final LongAdder bytes = new LongAdder();
     private long lastCount;
     private volatile double rate;
+    /** Set once the subject is no longer tracked, so that whoever kept this instance looks it up again. */
+    volatile boolean retired;
 
     TopicStats(String subject) {
         this.subject = subject;
