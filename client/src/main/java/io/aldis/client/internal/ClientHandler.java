@@ -71,6 +71,11 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
      * policy decides what happens) instead of filling the client's memory.
      */
     static final int MAX_UNPROCESSED = 8192;
+    /**
+     * Received frames handed to the application in one go at most: one hand-over per read, not per
+     * frame, with this bound so that a long read does not hold frames back.
+     */
+    static final int HANDOVER_BATCH = 256;
 
     private final HandshakeParams params;
     private final ConnectionEvents events;
@@ -82,7 +87,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final Queue<Queued> outbox = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean outboxScheduled = new AtomicBoolean();
     private final AtomicInteger unprocessed = new AtomicInteger();
-    private final Runnable processed = this::frameProcessed;
+    /** Frames read for the application and not yet handed over; on the event loop only. */
+    private List<Frame> inbound = new ArrayList<>();
     private volatile boolean readingHeld;
 
     private ChannelHandlerContext ctx;
@@ -156,6 +162,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        handOver();
         Phase was = phase;
         phase = Phase.CLOSED;
         paused = false;
@@ -212,6 +219,12 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     // ---------------------------------------------------------------- inbound
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        handOver();
+        super.channelReadComplete(ctx);
+    }
+
+    @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof DecodeFailure failure) {
             if (failure.fatal()) {
@@ -239,6 +252,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (frame instanceof Close close) {
+            handOver();
             onRemoteClose(close);
             return;
         }
@@ -368,6 +382,16 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onSessionFrame(Frame frame) {
+        long requestId = RequestIds.of(frame);
+        if (requestId == 0 && !(frame instanceof ErrorFrame) && !isFlowControl(frame)) {
+            inbound.add(frame);
+            if (inbound.size() >= HANDOVER_BATCH) {
+                handOver();
+            }
+            return;
+        }
+        // Whatever the handler acts on itself goes after the frames read before it.
+        handOver();
         if (frame instanceof Pause) {
             if (!paused) {
                 paused = true;
@@ -393,20 +417,35 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             events.connectionError(error);
             return;
         }
-        long requestId = RequestIds.of(frame);
         if (requestId != 0 && requests.complete(requestId, frame)) {
             return;
         }
-        if (unprocessed.incrementAndGet() >= MAX_UNPROCESSED && !readingHeld) {
+        inbound.add(frame);
+        handOver();
+    }
+
+    private static boolean isFlowControl(Frame frame) {
+        return frame instanceof Pause || frame instanceof Resume || frame instanceof CloseAck;
+    }
+
+    /** Hands the frames read so far to the application, as one batch; on the event loop. */
+    private void handOver() {
+        if (inbound.isEmpty()) {
+            return;
+        }
+        List<Frame> batch = inbound;
+        inbound = new ArrayList<>();
+        int n = batch.size();
+        if (unprocessed.addAndGet(n) >= MAX_UNPROCESSED && !readingHeld) {
             readingHeld = true;
             ctx.channel().config().setAutoRead(false);
         }
-        events.frame(frame, processed);
+        events.frames(batch, () -> framesProcessed(n));
     }
 
-    /** Run by the application side for each frame it has handled; reading resumes at half the limit. */
-    private void frameProcessed() {
-        if (unprocessed.decrementAndGet() <= MAX_UNPROCESSED / 2 && readingHeld) {
+    /** Run by the application side once it has handled a batch; reading resumes at half the limit. */
+    private void framesProcessed(int n) {
+        if (unprocessed.addAndGet(-n) <= MAX_UNPROCESSED / 2 && readingHeld) {
             ctx.executor().execute(() -> {
                 if (readingHeld && unprocessed.get() <= MAX_UNPROCESSED / 2) {
                     readingHeld = false;

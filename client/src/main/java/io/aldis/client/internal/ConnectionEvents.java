@@ -3,6 +3,7 @@ package io.aldis.client.internal;
 import io.aldis.client.DisconnectReason;
 import io.aldis.protocol.ErrorFrame;
 import io.aldis.protocol.Frame;
+import java.util.List;
 
 /**
  * What a {@link ClientHandler} tells its owner. Called on the channel's event loop: implementations
@@ -30,13 +31,16 @@ public interface ConnectionEvents {
     }
 
     /**
-     * A frame the client does not consume itself; {@code processed} is to be run once the
-     * application has handled it, from any thread (the connection stops reading while too many
-     * frames wait for that).
+     * Frames the client does not consume itself, in the order they arrived; {@code processed} is
+     * to be run once the application has handled all of them, from any thread (the connection
+     * stops reading while too many frames wait for that). The handler hands over what one read
+     * brought, so that the application side is woken once per read rather than per frame.
      */
-    default void frame(Frame frame, Runnable processed) {
+    default void frames(List<Frame> frames, Runnable processed) {
         try {
-            frame(frame);
+            for (Frame frame : frames) {
+                frame(frame);
+            }
         } finally {
             processed.run();
         }

@@ -619,8 +619,8 @@ public final class DefaultAldisClient implements AldisClient {
         }
 
         @Override
-        public void frame(Frame frame, Runnable processed) {
-            deliver(frame, processed);
+        public void frames(List<Frame> frames, Runnable processed) {
+            deliver(frames, processed);
         }
 
         @Override
@@ -629,10 +629,12 @@ public final class DefaultAldisClient implements AldisClient {
         }
     };
 
-    private void deliver(Frame frame, Runnable processed) {
+    private void deliver(List<Frame> frames, Runnable processed) {
         callback(() -> {
             try {
-                dispatch(frame);
+                for (Frame frame : frames) {
+                    dispatch(frame);
+                }
             } finally {
                 processed.run();
             }

@@ -15,6 +15,7 @@ import io.aldis.protocol.Close;
 import io.aldis.protocol.CloseAck;
 import io.aldis.protocol.Connect;
 import io.aldis.protocol.ConnectAck;
+import io.aldis.protocol.Deliver;
 import io.aldis.protocol.ErrorCode;
 import io.aldis.protocol.ErrorFrame;
 import io.aldis.protocol.Frame;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -479,6 +481,28 @@ class ClientHandlerTest {
     }
 
     @Test
+    void framesReadInOneGoReachTheApplicationAsOneBatchAfterWhatTheHandlerActedOnBeforeThem() throws Exception {
+        openWithScram();
+        List<Deliver> d = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            d.add(new Deliver(7, "s.x", "", Map.of(), new byte[] {(byte) i}));
+        }
+        channel.writeInbound(d.get(0), d.get(1), Pause.INSTANCE, d.get(2), d.get(3), d.get(4));
+        assertThat(events.log).containsExactly("frames 2", "paused", "frames 3");
+        assertThat(events.frames).containsExactlyElementsOf(d);
+
+        // A read longer than one batch is handed over in bounded batches, still in order.
+        List<Deliver> many = new ArrayList<>();
+        for (int i = 0; i < ClientHandler.HANDOVER_BATCH + 10; i++) {
+            many.add(new Deliver(7, "s.y", "", Map.of(), new byte[0]));
+        }
+        events.batches.clear();
+        channel.writeInbound(many.toArray());
+        assertThat(events.batches).containsExactly(ClientHandler.HANDOVER_BATCH, 10);
+        assertThat(events.frames.subList(d.size(), events.frames.size())).containsExactlyElementsOf(many);
+    }
+
+    @Test
     void readingStopsWhileTooManyFramesWaitForTheApplicationAndResumesAtHalf() throws Exception {
         openWithScram();
         events.unprocessed = new ArrayList<>();
@@ -579,15 +603,19 @@ class ClientHandlerTest {
             frames.add(frame);
         }
 
-        /** When set, frames stay unprocessed until the test runs their callbacks. */
+        /** When set, batches of frames stay unprocessed until the test runs their callbacks. */
         List<Runnable> unprocessed;
+        /** The size of every batch handed over. */
+        final List<Integer> batches = new ArrayList<>();
 
         @Override
-        public void frame(Frame frame, Runnable processed) {
+        public void frames(List<Frame> batch, Runnable processed) {
+            batches.add(batch.size());
+            log.add("frames " + batch.size());
             if (unprocessed == null) {
-                ConnectionEvents.super.frame(frame, processed);
+                ConnectionEvents.super.frames(batch, processed);
             } else {
-                frames.add(frame);
+                frames.addAll(batch);
                 unprocessed.add(processed);
             }
         }
