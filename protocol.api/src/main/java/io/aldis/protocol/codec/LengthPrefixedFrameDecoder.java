@@ -73,21 +73,36 @@ public class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
             return;
         }
         in.skipBytes(PREFIX);
-        ByteBuf frame = in.readSlice(frameLength);
+        int start = in.readerIndex();
+        int end = start + frameLength;
+        int writerIndex = in.writerIndex();
+        // Decoded frames keep no reference to the buffer, so bounding it to this frame for the
+        // decode does what a slice would, without allocating one per frame.
+        in.writerIndex(end);
         try {
-            out.add(FrameCodec.decode(frame, strings));
+            out.add(FrameCodec.decode(in, strings));
         } catch (ProtocolException e) {
+            restore(in, writerIndex, end);
             if (e.code() == ErrorCode.UNKNOWN_FRAME_TYPE) {
                 out.add(new DecodeFailure(ErrorCode.UNKNOWN_FRAME_TYPE, e.getMessage(), false));
             } else {
                 fail(in, out, e.code(), e.getMessage());
             }
+            return;
         } catch (RuntimeException e) {
+            restore(in, writerIndex, end);
             // FrameCodec promises only ProtocolException; this keeps the promise of this handler
             // even if that one is ever broken.
             fail(in, out, ErrorCode.MALFORMED_FRAME, "undecodable frame of type 0x"
-                    + Integer.toHexString(frame.getUnsignedByte(0)) + ": " + e);
+                    + Integer.toHexString(in.getUnsignedByte(start)) + ": " + e);
+            return;
         }
+        restore(in, writerIndex, end);
+    }
+
+    private static void restore(ByteBuf in, int writerIndex, int frameEnd) {
+        in.writerIndex(writerIndex);
+        in.readerIndex(frameEnd);
     }
 
     private void fail(ByteBuf in, List<Object> out, ErrorCode code, String message) {
