@@ -2,6 +2,8 @@ package io.aldis.node.core.internal;
 
 import io.aldis.protocol.ErrorCode;
 import io.aldis.protocol.codec.Heartbeats;
+import io.aldis.protocol.codec.LengthPrefixedFrameDecoder;
+import io.aldis.protocol.codec.LengthPrefixedFrameEncoder;
 import io.aldis.spi.auth.AuthenticationMechanism;
 import io.aldis.spi.node.FrameHandler;
 import io.aldis.spi.node.Session;
@@ -9,6 +11,7 @@ import io.aldis.spi.node.SessionRegistry;
 import io.aldis.spi.node.SessionStats;
 import io.aldis.spi.transport.ConnectionAcceptor;
 import io.aldis.spi.transport.TransportConnection;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import java.time.Clock;
@@ -103,11 +106,35 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
         }
         NodeSettings s = settings;
         ChannelPipeline pipeline = connection.channel().pipeline();
-        // Reader and writer idle events; output is noted per flush, not per frame (see Heartbeats).
-        pipeline.addLast("aldis-idle", new Heartbeats(2L * s.heartbeatIntervalMillis(), s.heartbeatIntervalMillis()));
+        Heartbeats heartbeats = new Heartbeats(2L * s.heartbeatIntervalMillis(), s.heartbeatIntervalMillis());
         // Many small frames (fan-out, heartbeats) go out in one syscall instead of one each.
-        pipeline.addLast("aldis-flush", new FlushConsolidationHandler(256, true));
+        FlushConsolidationHandler flushes = new FlushConsolidationHandler(256, true);
+        // Where the transport decodes length-prefixed frames behind its encoder, both go in front
+        // of the decoder: they then see each read instead of each frame, and still see every
+        // flush before the encoder. Elsewhere (WebSocket) they go after the transport's handlers.
+        ChannelHandlerContext decoder = pipeline.context(LengthPrefixedFrameDecoder.class);
+        ChannelHandlerContext encoder = pipeline.context(LengthPrefixedFrameEncoder.class);
+        if (decoder != null && encoder != null && before(pipeline, encoder, decoder)) {
+            pipeline.addBefore(decoder.name(), "aldis-idle", heartbeats);
+            pipeline.addBefore(decoder.name(), "aldis-flush", flushes);
+        } else {
+            pipeline.addLast("aldis-idle", heartbeats);
+            pipeline.addLast("aldis-flush", flushes);
+        }
         pipeline.addLast("aldis-session", new SessionHandler(this, connection, s));
+    }
+
+    /** Whether {@code first} comes before {@code second}, seen from the head of the pipeline. */
+    private static boolean before(ChannelPipeline pipeline, ChannelHandlerContext first, ChannelHandlerContext second) {
+        for (String name : pipeline.names()) {
+            if (name.equals(first.name())) {
+                return true;
+            }
+            if (name.equals(second.name())) {
+                return false;
+            }
+        }
+        return false;
     }
 
     @Override

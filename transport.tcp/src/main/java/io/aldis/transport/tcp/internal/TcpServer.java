@@ -109,8 +109,9 @@ public final class TcpServer implements Listener {
         if (ssl != null) {
             pipeline.addLast("aldis-tls", ssl.newHandler(channel.alloc()));
         }
-        pipeline.addLast("aldis-decoder", new LengthPrefixedFrameDecoder(s.maxFrameSize()));
+        // Encoder first: the node puts its per-read handlers between the two (see Node.accept).
         pipeline.addLast("aldis-encoder", LengthPrefixedFrameEncoder.INSTANCE);
+        pipeline.addLast("aldis-decoder", new LengthPrefixedFrameDecoder(s.maxFrameSize()));
         if (open.incrementAndGet() > s.maxConnections()) {
             open.decrementAndGet();
             channel.writeAndFlush(ErrorFrame.of(0, ErrorCode.TOO_MANY_CONNECTIONS,
