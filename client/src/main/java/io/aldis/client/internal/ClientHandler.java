@@ -23,12 +23,14 @@ import io.aldis.protocol.ProtocolVersion;
 import io.aldis.protocol.Resume;
 import io.aldis.protocol.codec.DecodeFailure;
 import io.aldis.protocol.codec.Heartbeats;
+import io.aldis.protocol.codec.LengthPrefixedFrameDecoder;
 import io.aldis.protocol.scram.ScramClient;
 import io.aldis.protocol.scram.ScramException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -434,8 +436,9 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         List<Frame> batch = inbound;
-        inbound = new ArrayList<>();
         int n = batch.size();
+        // Sized like the last batch: reads tend to bring alike amounts.
+        inbound = new ArrayList<>(Math.max(8, n));
         if (unprocessed.addAndGet(n) >= MAX_UNPROCESSED && !readingHeld) {
             readingHeld = true;
             ctx.channel().config().setAutoRead(false);
@@ -733,8 +736,14 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (heartbeatMillis <= 0 || ctx.pipeline().get(IDLE_HANDLER) != null) {
             return;
         }
-        // In front of this handler: it sees every frame read and every frame this handler writes.
-        ctx.pipeline().addBefore(ctx.name(), IDLE_HANDLER,
+        // In front of the flush consolidation and the frame decoder when there are such, so that
+        // it notes each read rather than each frame and each consolidated flush; else right in
+        // front of this handler.
+        ChannelHandlerContext before = ctx.pipeline().context(FlushConsolidationHandler.class);
+        if (before == null) {
+            before = ctx.pipeline().context(LengthPrefixedFrameDecoder.class);
+        }
+        ctx.pipeline().addBefore(before != null ? before.name() : ctx.name(), IDLE_HANDLER,
                 new Heartbeats(2L * heartbeatMillis, heartbeatMillis));
     }
 

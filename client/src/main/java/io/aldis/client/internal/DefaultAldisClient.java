@@ -87,7 +87,8 @@ public final class DefaultAldisClient implements AldisClient {
     private final Object lock = new Object();
 
     // guarded by lock
-    private ClientState state = ClientState.NEW;
+    /** Written under {@link #lock}; volatile so that {@link #state()}, asked on every publish, takes no lock. */
+    private volatile ClientState state = ClientState.NEW;
     private CompletableFuture<AldisClient> connectFuture;
     private CompletableFuture<Void> closeFuture;
     private ClientHandler attempt;
@@ -162,9 +163,7 @@ public final class DefaultAldisClient implements AldisClient {
 
     @Override
     public ClientState state() {
-        synchronized (lock) {
-            return state;
-        }
+        return state;
     }
 
     @Override
@@ -472,11 +471,14 @@ public final class DefaultAldisClient implements AldisClient {
                         if (sslContext != null) {
                             p.addLast("tls", sslContext.newHandler(ch.alloc(), config.host(), config.port()));
                         }
-                        p.addLast(DECODER, new LengthPrefixedFrameDecoder(config.maxFrameSize()));
                         p.addLast(ENCODER, LengthPrefixedFrameEncoder.INSTANCE);
                         // Frames written while the answers of one read are handled (calls made from
-                        // callbacks on the I/O thread) go out in one flush when the read ends.
+                        // callbacks on the I/O thread) go out in one flush when the read ends. On
+                        // the encoder's tail side, so that the encoder's batch ends at the real
+                        // flush; on the decoder's head side, so that it sees each read, not each
+                        // frame (the heartbeat handler goes beside it).
                         p.addLast(FLUSH, new FlushConsolidationHandler(256, false));
+                        p.addLast(DECODER, new LengthPrefixedFrameDecoder(config.maxFrameSize()));
                         p.addLast(HANDLER, handler);
                     }
                 });

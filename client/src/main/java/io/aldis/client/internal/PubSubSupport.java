@@ -345,7 +345,7 @@ final class PubSubSupport {
     /** CAPABILITY_UNAVAILABLE when the open session lacks {@code capability}, else null. */
     private AldisException missing(Capability capability) {
         SessionInfo session = client.session();
-        if (session != null && client.state() == ClientState.CONNECTED && !session.has(capability)) {
+        if (session != null && !session.has(capability) && client.state() == ClientState.CONNECTED) {
             return new AldisException(ErrorCode.CAPABILITY_UNAVAILABLE,
                     "the node offered no " + capability + " capability when this session opened");
         }

@@ -1,6 +1,7 @@
 package io.aldis.client.internal;
 
 import io.aldis.protocol.Ack;
+import io.aldis.protocol.Deliver;
 import io.aldis.protocol.ErrorFrame;
 import io.aldis.protocol.Frame;
 import java.lang.invoke.MethodHandle;
@@ -45,6 +46,9 @@ final class RequestIds {
         }
         if (frame instanceof Ack a) {
             return a.requestId();
+        }
+        if (frame instanceof Deliver) {
+            return 0; // the most frequent frame by far, and one that answers nothing
         }
         MethodHandle accessor = ACCESSORS.get(frame.getClass());
         if (accessor == null) {
