@@ -36,7 +36,7 @@ public final class MessagingBench {
         OPTIONS.put("redisPort", "6379");
         OPTIONS.put("mqttPort", "1883");
         OPTIONS.put("rsocketClassPath", "");   // file holding the RSocket peer's class path; empty: no RSocket
-        OPTIONS.put("systems", "");            // comma-separated name prefixes to keep (lower case); empty: all
+        OPTIONS.put("systems", "");            // comma-separated name prefixes to keep (lower case, spaces optional); empty: all
     }
 
     private static final String USER = "bench";
@@ -117,7 +117,9 @@ public final class MessagingBench {
         List<T> kept = new ArrayList<>();
         for (T t : all) {
             for (String f : filter.split(",")) {
-                if (name.apply(t).toLowerCase(Locale.ROOT).startsWith(f.trim())) {
+                String n = name.apply(t).toLowerCase(Locale.ROOT);
+                // Spaces cannot be passed in an option, so "aldis(aldisclient)" matches too.
+                if (n.startsWith(f.trim()) || n.replace(" ", "").startsWith(f.trim())) {
                     kept.add(t);
                     break;
                 }
