@@ -97,9 +97,20 @@ public final class FrameCodec {
      *         UTF-8 bytes, a negative size, an out-of-range small integer, ...)
      */
     public static void encode(Frame frame, ByteBuf out) {
+        encode(frame, out, null);
+    }
+
+    /**
+     * Like {@link #encode(Frame, ByteBuf)}, taking the UTF-8 form of the strings a connection
+     * repeats (subjects, reply subjects, message types, method names, header names) from
+     * {@code strings}.
+     *
+     * @param strings the connection's table of repeated strings, or {@code null} for none
+     */
+    public static void encode(Frame frame, ByteBuf out, RepeatedStrings strings) {
         int start = out.writerIndex();
         try {
-            encodeFrame(frame, out);
+            encodeFrame(frame, out, strings);
         } catch (RuntimeException e) {
             out.writerIndex(start);
             throw e;
@@ -151,7 +162,7 @@ public final class FrameCodec {
         return decoded;
     }
 
-    private static void encodeFrame(Frame frame, ByteBuf out) {
+    private static void encodeFrame(Frame frame, ByteBuf out, RepeatedStrings strings) {
         FrameType type = frame.type();
         out.writeByte(type.code());
         switch (type) {
@@ -236,7 +247,7 @@ public final class FrameCodec {
                 Message f = (Message) frame;
                 out.writeByte(f.reply() ? Message.FLAG_REPLY : 0);
                 out.writeLong(f.correlationId());
-                writeStr(out, f.messageType());
+                writeStr(out, f.messageType(), strings);
                 out.writeBytes(f.payload());
             }
             case SUBSCRIBE -> {
@@ -254,18 +265,18 @@ public final class FrameCodec {
             case PUBLISH -> {
                 Publish f = (Publish) frame;
                 out.writeByte(f.headers().isEmpty() ? 0 : Publish.FLAG_HEADERS);
-                writeStr(out, f.subject());
-                writeStr(out, f.replyTo());
-                writeHeaders(out, f.headers());
+                writeStr(out, f.subject(), strings);
+                writeStr(out, f.replyTo(), strings);
+                writeHeaders(out, f.headers(), strings);
                 out.writeBytes(f.payload());
             }
             case DELIVER -> {
                 Deliver f = (Deliver) frame;
                 out.writeByte(f.headers().isEmpty() ? 0 : Deliver.FLAG_HEADERS);
                 out.writeLong(f.subscriptionId());
-                writeStr(out, f.subject());
-                writeStr(out, f.replyTo());
-                writeHeaders(out, f.headers());
+                writeStr(out, f.subject(), strings);
+                writeStr(out, f.replyTo(), strings);
+                writeHeaders(out, f.headers(), strings);
                 out.writeBytes(f.payload());
             }
             case RPC_REQUEST -> {
@@ -273,7 +284,7 @@ public final class FrameCodec {
                 out.writeByte(0);
                 out.writeLong(f.callId());
                 writeU31(out, f.timeoutMillis(), "timeoutMillis");
-                writeStr(out, f.method());
+                writeStr(out, f.method(), strings);
                 out.writeBytes(f.params());
             }
             case RPC_RESPONSE -> {
@@ -613,6 +624,16 @@ public final class FrameCodec {
         out.writeLong(uuid.getLeastSignificantBits());
     }
 
+    private static void writeStr(ByteBuf out, String value, RepeatedStrings strings) {
+        byte[] utf8 = strings == null ? null : strings.utf8(value);
+        if (utf8 == null) {
+            writeStr(out, value);
+            return;
+        }
+        out.writeShort(utf8.length);
+        out.writeBytes(utf8);
+    }
+
     private static void writeStr(ByteBuf out, String value) {
         int lengthIndex = out.writerIndex();
         out.writeShort(0);
@@ -635,13 +656,13 @@ public final class FrameCodec {
         out.setInt(lengthIndex, length);
     }
 
-    private static void writeHeaders(ByteBuf out, Map<String, String> headers) {
+    private static void writeHeaders(ByteBuf out, Map<String, String> headers, RepeatedStrings strings) {
         if (headers.isEmpty()) {
             return;
         }
         writeU16(out, headers.size(), "header count");
         for (Map.Entry<String, String> header : headers.entrySet()) {
-            writeStr(out, header.getKey());
+            writeStr(out, header.getKey(), strings);
             writeStr(out, header.getValue());
         }
     }

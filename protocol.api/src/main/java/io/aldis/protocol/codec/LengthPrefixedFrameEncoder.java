@@ -19,7 +19,8 @@ import java.util.List;
  * {@value #BATCH_BYTES} bytes): one allocation and one outbound-buffer entry per batch instead of
  * per frame. Each frame's promise still completes with the write of its batch; a frame that
  * cannot be encoded fails its own promise and leaves the batch as it was. The batch of a channel
- * lives in a channel attribute, so one instance serves every pipeline.
+ * lives in a channel attribute, so one instance serves every pipeline; so does the channel's
+ * {@link RepeatedStrings}, which spares re-encoding the subjects it keeps writing.
  */
 @Sharable
 public class LengthPrefixedFrameEncoder extends MessageToByteEncoder<Frame> {
@@ -33,6 +34,7 @@ public class LengthPrefixedFrameEncoder extends MessageToByteEncoder<Frame> {
 
     /** Frames encoded since the last flush, with the promises to complete when they are written. */
     private static final class Batch {
+        final RepeatedStrings strings = new RepeatedStrings();
         ByteBuf buf;
         List<ChannelPromise> promises = new ArrayList<>();
         boolean voidPromises;
@@ -45,11 +47,15 @@ public class LengthPrefixedFrameEncoder extends MessageToByteEncoder<Frame> {
 
     @Override
     protected void encode(ChannelHandlerContext ctx, Frame frame, ByteBuf out) {
+        encode(frame, out, null);
+    }
+
+    private static void encode(Frame frame, ByteBuf out, RepeatedStrings strings) {
         int lengthIndex = out.writerIndex();
         // The body size is only known once written, so reserve the prefix and patch it afterwards
         // rather than encoding twice.
         out.writeInt(0);
-        FrameCodec.encode(frame, out);
+        FrameCodec.encode(frame, out, strings);
         out.setInt(lengthIndex, out.writerIndex() - lengthIndex - 4);
     }
 
@@ -70,7 +76,7 @@ public class LengthPrefixedFrameEncoder extends MessageToByteEncoder<Frame> {
         }
         int start = batch.buf.writerIndex();
         try {
-            encode(ctx, frame, batch.buf);
+            encode(frame, batch.buf, batch.strings);
         } catch (Throwable e) {
             batch.buf.writerIndex(start);
             promise.setFailure(e instanceof EncoderException ? e : new EncoderException(e));

@@ -15,16 +15,24 @@ import java.util.Arrays;
  * nothing. Only strings that were valid UTF-8 enter the table, and a hit requires the bytes to be
  * equal, so a hit returns exactly what a fresh decode would.
  *
- * <p>Not thread-safe: one instance belongs to one connection's decoder.
+ * <p>The other direction works alike: the strings one connection keeps writing (a subscription's
+ * subject on every DELIVER) are encoded to UTF-8 once, keyed by the very {@code String} instance,
+ * which is what the decoding side hands out for repeated bytes.
+ *
+ * <p>Not thread-safe: one instance belongs to one connection's decoder or encoder.
  */
 public final class RepeatedStrings {
     /** Strings longer than this, in UTF-8 bytes, are never remembered. */
     public static final int MAX_LENGTH = 64;
     private static final int SLOTS = 64;
 
+    private static final byte[] EMPTY = new byte[0];
+
     private byte[][] keys;
     private String[] values;
     private byte[] scratch;
+    private String[] written;
+    private byte[][] writtenBytes;
 
     /**
      * Reads a string of {@code length} UTF-8 bytes, advancing the reader index by that much.
@@ -62,6 +70,34 @@ public final class RepeatedStrings {
         keys[slot] = copy;
         values[slot] = value;
         return value;
+    }
+
+    /**
+     * The UTF-8 form of {@code value}, encoded once per instance while it keeps its slot.
+     *
+     * @return the bytes, not to be modified; {@code null} when the string is longer than
+     *         {@value #MAX_LENGTH} characters and is not remembered
+     */
+    byte[] utf8(String value) {
+        if (value.isEmpty()) {
+            return EMPTY;
+        }
+        if (value.length() > MAX_LENGTH) {
+            return null;
+        }
+        if (written == null) {
+            written = new String[SLOTS];
+            writtenBytes = new byte[SLOTS][];
+        }
+        int hash = value.hashCode();
+        int slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
+        if (written[slot] == value) {
+            return writtenBytes[slot];
+        }
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        written[slot] = value;
+        writtenBytes[slot] = bytes;
+        return bytes;
     }
 
     private static String fresh(ByteBuf in, int length) {

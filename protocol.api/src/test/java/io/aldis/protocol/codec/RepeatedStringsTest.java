@@ -56,6 +56,47 @@ class RepeatedStringsTest {
         assertThat(p.subject()).isSameAs(d1.subject());
     }
 
+    private byte[] encodeWithTable(Frame frame) {
+        io.netty.buffer.ByteBuf out = Unpooled.buffer();
+        try {
+            FrameCodec.encode(frame, out, strings);
+            return io.netty.buffer.ByteBufUtil.getBytes(out);
+        } finally {
+            out.release();
+        }
+    }
+
+    @Test
+    void encodingThroughTheTableWritesTheSameBytesAsWithout() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("tr\u00e4ce", "v");
+        Random random = new Random(7);
+        List<String> subjects = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            subjects.add("s" + random.nextInt(300) + ".x");
+        }
+        subjects.add("\u00e9t\u00e9.\u65e5\u672c");         // non-ASCII
+        subjects.add("a".repeat(RepeatedStrings.MAX_LENGTH));       // the longest remembered
+        subjects.add("b".repeat(RepeatedStrings.MAX_LENGTH + 1));   // too long to remember
+        subjects.add("broken\ud800pair");                        // a lone surrogate, as Netty writes it
+        for (int round = 0; round < 2; round++) {
+            for (String subject : subjects) {
+                List<Frame> frames = List.of(
+                        new Deliver(9, subject, round == 0 ? "" : subject, headers, new byte[] {1, 2, 3}),
+                        new Publish(subject, "r." + subject, Map.of(), new byte[0]),
+                        new Message(true, 3, subject, new byte[] {4}),
+                        new RpcRequest(4, 10, subject, new byte[] {5}));
+                for (Frame frame : frames) {
+                    assertThat(encodeWithTable(frame)).as("%s", frame).isEqualTo(encode(frame));
+                }
+            }
+        }
+        // An equal string that is another instance is encoded afresh, still to the same bytes.
+        String again = new String("s1.x".toCharArray());
+        Publish p = new Publish(again, "", Map.of(), new byte[0]);
+        assertThat(encodeWithTable(p)).isEqualTo(encode(p));
+    }
+
     @Test
     void manyDistinctStringsAllDecodeToTheirOwnValue() {
         // Far more strings than slots, several times over, in a random order: a slot taken by

@@ -50,7 +50,7 @@ final class WsFrameCodec extends MessageToMessageCodec<WebSocketFrame, Frame> {
     protected void encode(ChannelHandlerContext ctx, Frame frame, List<Object> out) {
         ByteBuf buf = ctx.alloc().buffer();
         try {
-            FrameCodec.encode(frame, buf);
+            FrameCodec.encode(frame, buf, strings);
         } catch (RuntimeException e) {
             buf.release();
             throw e;
