@@ -5,6 +5,7 @@ import io.aldis.protocol.Frame;
 import io.aldis.spi.auth.AuthenticatedUser;
 import io.aldis.spi.transport.TransportConnection;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -42,6 +43,13 @@ public interface Session {
      * from several threads must funnel them through one thread itself.
      */
     void send(Frame frame);
+
+    /**
+     * Sends frames in list order, as {@link #send(Frame)} one after the other would, but through
+     * the connection in one pass: for a feature that has several frames ready at once (a
+     * subscription draining its queue). Frames from one thread keep that thread's call order.
+     */
+    void send(List<? extends Frame> frames);
 
     /** Sends an ERROR frame answering {@code requestId} (0 for none). */
     void sendError(long requestId, ErrorCode code, String message);

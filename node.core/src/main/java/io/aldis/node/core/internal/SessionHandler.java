@@ -27,6 +27,7 @@ import io.aldis.spi.node.Session;
 import io.aldis.spi.node.SessionState;
 import io.aldis.spi.node.SessionStats;
 import io.aldis.spi.transport.TransportConnection;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -144,6 +145,19 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
     public void send(Frame frame) {
         framesOut.increment();
         connection.channel().writeAndFlush(frame, connection.channel().voidPromise());
+    }
+
+    @Override
+    public void send(List<? extends Frame> frames) {
+        if (frames.isEmpty()) {
+            return;
+        }
+        framesOut.add(frames.size());
+        Channel channel = connection.channel();
+        for (Frame frame : frames) {
+            channel.write(frame, channel.voidPromise());
+        }
+        channel.flush();
     }
 
     @Override
