@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes each {@link Frame} behind a 4-byte big-endian length prefix that counts the bytes of the
- * frame (type, flags and body). Frames written between two flushes are encoded one after the
+ * Writes each {@link Frame}, and each frame of a {@link FrameBatch}, behind a 4-byte big-endian
+ * length prefix that counts the bytes of the frame (type, flags and body). Frames written between two flushes are encoded one after the
  * other into one buffer, which goes down the pipeline on the flush (or once it holds
  * {@value #BATCH_BYTES} bytes): one allocation and one outbound-buffer entry per batch instead of
  * per frame. Each frame's promise still completes with the write of its batch; a frame that
@@ -61,16 +61,44 @@ public class LengthPrefixedFrameEncoder extends MessageToByteEncoder<Frame> {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        if (!(msg instanceof Frame frame)) {
+        if (msg instanceof Frame frame) {
+            Batch batch = batch(ctx);
+            if (append(ctx, batch, frame, promise)) {
+                settleWith(batch, promise);
+                passOnIfFull(ctx, batch);
+            }
+        } else if (msg instanceof FrameBatch frames) {
+            Batch batch = batch(ctx);
+            for (Frame frame : frames.frames()) {
+                // Checked before each frame, so that the last one's buffer is still open for the promise.
+                passOnIfFull(ctx, batch);
+                if (!append(ctx, batch, frame, promise)) {
+                    return;
+                }
+            }
+            if (batch.buf == null) {
+                promise.trySuccess(); // an empty list: nothing to write
+                return;
+            }
+            settleWith(batch, promise);
+            passOnIfFull(ctx, batch);
+        } else {
             writeBatch(ctx); // keeps the order of everything written
             ctx.write(msg, promise);
-            return;
         }
+    }
+
+    private static Batch batch(ChannelHandlerContext ctx) {
         Batch batch = ctx.channel().attr(BATCH).get();
         if (batch == null) {
             batch = new Batch();
             ctx.channel().attr(BATCH).set(batch);
         }
+        return batch;
+    }
+
+    /** Encodes one frame into the batch; false (with the promise failed) when it cannot be encoded. */
+    private static boolean append(ChannelHandlerContext ctx, Batch batch, Frame frame, ChannelPromise promise) {
         if (batch.buf == null) {
             batch.buf = ctx.alloc().ioBuffer(1024);
         }
@@ -80,14 +108,22 @@ public class LengthPrefixedFrameEncoder extends MessageToByteEncoder<Frame> {
         } catch (Throwable e) {
             batch.buf.writerIndex(start);
             promise.setFailure(e instanceof EncoderException ? e : new EncoderException(e));
-            return;
+            return false;
         }
+        return true;
+    }
+
+    /** Makes {@code promise} complete with the write of the batch being filled. */
+    private static void settleWith(Batch batch, ChannelPromise promise) {
         if (promise.isVoid()) {
             batch.voidPromises = true;
         } else {
             batch.promises.add(promise);
         }
-        if (batch.buf.readableBytes() >= BATCH_BYTES) {
+    }
+
+    private static void passOnIfFull(ChannelHandlerContext ctx, Batch batch) {
+        if (batch.buf != null && batch.buf.readableBytes() >= BATCH_BYTES) {
             writeBatch(ctx);
         }
     }

@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aldis.protocol.Close;
+import io.aldis.protocol.Deliver;
 import io.aldis.protocol.Frame;
 import io.aldis.protocol.Ping;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.EncoderException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class LengthPrefixedFrameEncoderTest {
@@ -65,6 +69,74 @@ class LengthPrefixedFrameEncoderTest {
         assertThatThrownBy(() -> channel.writeOutbound(new Close(0, "x".repeat(70_000))))
                 .isInstanceOf(EncoderException.class);
         assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void aBatchGoesOutAsTheSameBytesAsItsFramesOneByOne() {
+        List<Frame> frames = List.of(new Ping(1), new Deliver(3, "a.b", "", Map.of(), new byte[] {9}), new Ping(2));
+        EmbeddedChannel single = new EmbeddedChannel(LengthPrefixedFrameEncoder.INSTANCE);
+        for (Frame frame : frames) {
+            single.write(frame);
+        }
+        single.flush();
+        EmbeddedChannel batched = new EmbeddedChannel(LengthPrefixedFrameEncoder.INSTANCE);
+        ChannelFuture written = batched.writeAndFlush(new FrameBatch(frames));
+        assertThat(written.isSuccess()).isTrue();
+        ByteBuf expected = single.readOutbound();
+        ByteBuf actual = batched.readOutbound();
+        assertThat(ByteBufUtil.hexDump(actual)).isEqualTo(ByteBufUtil.hexDump(expected));
+        expected.release();
+        actual.release();
+        assertThat(single.finish()).isFalse();
+        assertThat(batched.finish()).as("one buffer for the whole batch").isFalse();
+    }
+
+    @Test
+    void aBatchLargerThanOneBufferCompletesWithItsLastBuffer() {
+        List<Frame> frames = new ArrayList<>();
+        int frameBytes = 4 + 2 + 8 + 2 + 1 + 2 + 1000; // prefix, header, id, subject, reply, payload
+        int count = 3 * LengthPrefixedFrameEncoder.BATCH_BYTES / frameBytes;
+        for (int i = 0; i < count; i++) {
+            frames.add(new Deliver(i, "s", "", Map.of(), new byte[1000]));
+        }
+        EmbeddedChannel channel = new EmbeddedChannel(LengthPrefixedFrameEncoder.INSTANCE);
+        ChannelFuture written = channel.write(new FrameBatch(frames));
+        assertThat(written.isDone()).as("the last buffer waits for the flush").isFalse();
+        channel.flush();
+        assertThat(written.isSuccess()).isTrue();
+        long total = 0;
+        int buffers = 0;
+        ByteBuf buf;
+        while ((buf = channel.readOutbound()) != null) {
+            assertThat(buf.readableBytes()).isLessThan(LengthPrefixedFrameEncoder.BATCH_BYTES + frameBytes);
+            total += buf.readableBytes();
+            buffers++;
+            buf.release();
+        }
+        assertThat(buffers).as("full buffers passed on as they filled").isGreaterThanOrEqualTo(3);
+        assertThat(total).isEqualTo((long) count * frameBytes);
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void aBatchStopsAtAFrameThatCannotBeEncodedAndFailsItsWrite() {
+        EmbeddedChannel channel = new EmbeddedChannel(LengthPrefixedFrameEncoder.INSTANCE);
+        ChannelFuture written = channel.writeAndFlush(
+                new FrameBatch(List.of(new Ping(1), new Close(0, "x".repeat(70_000)), new Ping(2))));
+        assertThat(written.cause()).isInstanceOf(EncoderException.class);
+        ByteBuf sent = channel.readOutbound();
+        byte[] ping = Fixtures.encode(new Ping(1));
+        assertThat(ByteBufUtil.hexDump(sent)).as("the frame before it, alone")
+                .isEqualTo(String.format("%08x", ping.length) + ByteBufUtil.hexDump(ping));
+        sent.release();
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void anEmptyBatchWritesNothing() {
+        EmbeddedChannel channel = new EmbeddedChannel(LengthPrefixedFrameEncoder.INSTANCE);
+        assertThat(channel.writeAndFlush(new FrameBatch(List.of())).isSuccess()).isTrue();
         assertThat(channel.finish()).isFalse();
     }
 }

@@ -18,6 +18,7 @@ import io.aldis.protocol.ProtocolVersion;
 import io.aldis.protocol.Requests;
 import io.aldis.protocol.Resume;
 import io.aldis.protocol.codec.DecodeFailure;
+import io.aldis.protocol.codec.FrameBatch;
 import io.aldis.spi.auth.AuthStep;
 import io.aldis.spi.auth.AuthenticatedUser;
 import io.aldis.spi.auth.AuthenticationExchange;
@@ -154,10 +155,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
         }
         framesOut.add(frames.size());
         Channel channel = connection.channel();
-        for (Frame frame : frames) {
-            channel.write(frame, channel.voidPromise());
-        }
-        channel.flush();
+        // On the event loop the write is done before this returns, so the caller's list can be
+        // used as it is; from elsewhere it waits in the loop's queue and must not change meanwhile.
+        List<? extends Frame> stable = channel.eventLoop().inEventLoop() ? frames : List.copyOf(frames);
+        channel.writeAndFlush(new FrameBatch(stable), channel.voidPromise());
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.aldis.protocol.ErrorCode;
 import io.aldis.protocol.Frame;
 import io.aldis.protocol.ProtocolException;
 import io.aldis.protocol.codec.DecodeFailure;
+import io.aldis.protocol.codec.FrameBatch;
 import io.aldis.protocol.codec.FrameCodec;
 import io.aldis.protocol.codec.RepeatedStrings;
 import io.netty.buffer.ByteBuf;
@@ -17,7 +18,7 @@ import java.util.List;
  * One protocol frame per WebSocket message. Inbound, each complete binary message (fragments are
  * joined in front of this handler) is decoded into exactly one {@link Frame}; a text message or
  * bytes that are not a frame become a {@link DecodeFailure}, which the node answers with ERROR.
- * Outbound, each {@link Frame} becomes one binary message.
+ * Outbound, each {@link Frame}, and each frame of a {@link FrameBatch}, becomes one binary message.
  *
  * <p>Message boundaries survive a bad message here, unlike on TCP, so only an unknown frame type
  * is passed on as non-fatal (as on TCP); a text message or a malformed frame means the peer does
@@ -25,7 +26,7 @@ import java.util.List;
  *
  * <p>One instance per connection: it keeps that connection's {@link RepeatedStrings}.
  */
-final class WsFrameCodec extends MessageToMessageCodec<WebSocketFrame, Frame> {
+final class WsFrameCodec extends MessageToMessageCodec<WebSocketFrame, Object> {
     private final RepeatedStrings strings = new RepeatedStrings();
 
     @Override
@@ -47,7 +48,22 @@ final class WsFrameCodec extends MessageToMessageCodec<WebSocketFrame, Frame> {
     }
 
     @Override
-    protected void encode(ChannelHandlerContext ctx, Frame frame, List<Object> out) {
+    public boolean acceptOutboundMessage(Object msg) {
+        return msg instanceof Frame || msg instanceof FrameBatch;
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, Object msg, List<Object> out) {
+        if (msg instanceof FrameBatch frames) {
+            for (Frame frame : frames.frames()) {
+                out.add(message(ctx, frame));
+            }
+        } else {
+            out.add(message(ctx, (Frame) msg));
+        }
+    }
+
+    private BinaryWebSocketFrame message(ChannelHandlerContext ctx, Frame frame) {
         ByteBuf buf = ctx.alloc().buffer();
         try {
             FrameCodec.encode(frame, buf, strings);
@@ -55,6 +71,6 @@ final class WsFrameCodec extends MessageToMessageCodec<WebSocketFrame, Frame> {
             buf.release();
             throw e;
         }
-        out.add(new BinaryWebSocketFrame(buf));
+        return new BinaryWebSocketFrame(buf);
     }
 }

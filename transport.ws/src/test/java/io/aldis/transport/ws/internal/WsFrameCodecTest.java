@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aldis.protocol.ErrorCode;
 import io.aldis.protocol.Ping;
 import io.aldis.protocol.codec.DecodeFailure;
+import io.aldis.protocol.codec.FrameBatch;
 import io.aldis.protocol.codec.FrameCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WsFrameCodecTest {
@@ -35,6 +37,21 @@ class WsFrameCodecTest {
             out.release();
         }
         assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void aBatchBecomesOneBinaryMessagePerFrameInOrder() {
+        EmbeddedChannel channel = new EmbeddedChannel(new WsFrameCodec());
+        assertThat(channel.writeOutbound(new FrameBatch(List.of(new Ping(1), new Ping(2), new Ping(3))))).isTrue();
+        for (long nonce = 1; nonce <= 3; nonce++) {
+            BinaryWebSocketFrame out = channel.readOutbound();
+            try {
+                assertThat(FrameCodec.decode(out.content())).isEqualTo(new Ping(nonce));
+            } finally {
+                out.release();
+            }
+        }
+        assertThat(channel.finish()).isFalse();
     }
 
     @Test
