@@ -24,13 +24,16 @@ import java.util.Arrays;
 public final class RepeatedStrings {
     /** Strings longer than this, in UTF-8 bytes, are never remembered. */
     public static final int MAX_LENGTH = 64;
-    private static final int SLOTS = 64;
+    private static final int SLOT_BITS = 6;
+    private static final int SLOTS = 1 << SLOT_BITS;
 
     private static final byte[] EMPTY = new byte[0];
 
-    private byte[][] keys;
+    /** The remembered bytes of each slot as big-endian longs, the last one holding the tail. */
+    private long[][] keys;
+    private int[] keyLengths;
     private String[] values;
-    private byte[] scratch;
+    private long[] words;
     private String[] written;
     private byte[][] writtenBytes;
 
@@ -41,35 +44,68 @@ public final class RepeatedStrings {
      * @throws IndexOutOfBoundsException when fewer than {@code length} bytes are readable
      */
     String read(ByteBuf in, int length) {
+        if (length > in.readableBytes()) {
+            throw new IndexOutOfBoundsException(length + " bytes needed, " + in.readableBytes() + " readable");
+        }
         if (length > MAX_LENGTH) {
             return fresh(in, length);
         }
         if (keys == null) {
-            keys = new byte[SLOTS][];
+            keys = new long[SLOTS][];
+            keyLengths = new int[SLOTS];
             values = new String[SLOTS];
-            scratch = new byte[MAX_LENGTH];
+            words = new long[(MAX_LENGTH + 7) / 8];
         }
-        byte[] bytes = scratch;
-        in.getBytes(in.readerIndex(), bytes, 0, length);
-        int hash = length;
-        for (int i = 0; i < length; i++) {
-            hash = 31 * hash + bytes[i];
+        // The bytes are read as a few longs straight from the buffer, hashed and compared as such:
+        // copying a short string out of a pooled direct buffer costs more than the lookup.
+        int index = in.readerIndex();
+        long[] w = words;
+        int n = 0;
+        long hash = length;
+        for (int end = index + (length & ~7); index < end; index += 8) {
+            long v = in.getLong(index);
+            w[n++] = v;
+            hash = (hash ^ v) * 0x9E3779B97F4A7C15L;
         }
-        int slot = (hash ^ (hash >>> 16)) & (SLOTS - 1);
-        byte[] key = keys[slot];
-        if (key != null && Arrays.equals(key, 0, key.length, bytes, 0, length)) {
+        int rest = length & 7;
+        if (rest != 0) {
+            long tail = 0;
+            if ((rest & 4) != 0) {
+                tail = in.getUnsignedInt(index);
+                index += 4;
+            }
+            if ((rest & 2) != 0) {
+                tail = tail << 16 | in.getUnsignedShort(index);
+                index += 2;
+            }
+            if ((rest & 1) != 0) {
+                tail = tail << 8 | in.getUnsignedByte(index);
+            }
+            w[n++] = tail;
+            hash = (hash ^ tail) * 0x9E3779B97F4A7C15L;
+        }
+        int slot = (int) (hash >>> (64 - SLOT_BITS));
+        long[] key = keys[slot];
+        if (key != null && keyLengths[slot] == length && sameWords(key, w, n)) {
             in.skipBytes(length);
             return values[slot];
         }
-        byte[] copy = Arrays.copyOf(bytes, length);
-        if (!FrameCodec.validUtf8(copy)) {
-            return null;
+        String value = fresh(in, length);
+        if (value != null) {
+            keys[slot] = Arrays.copyOf(w, n);
+            keyLengths[slot] = length;
+            values[slot] = value;
         }
-        in.skipBytes(length);
-        String value = new String(copy, StandardCharsets.UTF_8);
-        keys[slot] = copy;
-        values[slot] = value;
         return value;
+    }
+
+    private static boolean sameWords(long[] key, long[] words, int n) {
+        for (int i = 0; i < n; i++) {
+            if (key[i] != words[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

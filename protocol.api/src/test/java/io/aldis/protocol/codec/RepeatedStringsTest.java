@@ -98,6 +98,26 @@ class RepeatedStringsTest {
     }
 
     @Test
+    void stringsOfEveryLengthThatDifferInOneByteStayApart() {
+        for (int length = 1; length <= RepeatedStrings.MAX_LENGTH + 1; length++) {
+            String base = "abcdefghij".repeat(7).substring(0, length);
+            List<String> variants = List.of(base, base.substring(0, length - 1) + "Z", "Z" + base.substring(1));
+            // Interleaved, so each lookup meets the others' entries (or evicts them: direct-mapped).
+            for (int round = 0; round < 2; round++) {
+                for (int i = 0; i < variants.size(); i++) {
+                    String got = ((Publish) decode(encode(new Publish(variants.get(i), "", Map.of(), new byte[0])))).subject();
+                    assertThat(got).as("length %d, variant %d", length, i).isEqualTo(variants.get(i));
+                }
+            }
+            String once = ((Publish) decode(encode(new Publish(base, "", Map.of(), new byte[0])))).subject();
+            String twice = ((Publish) decode(encode(new Publish(base, "", Map.of(), new byte[0])))).subject();
+            if (length <= RepeatedStrings.MAX_LENGTH) {
+                assertThat(twice).as("length %d repeated", length).isSameAs(once);
+            }
+        }
+    }
+
+    @Test
     void manyDistinctStringsAllDecodeToTheirOwnValue() {
         // Far more strings than slots, several times over, in a random order: a slot taken by
         // another string must never answer for this one.
