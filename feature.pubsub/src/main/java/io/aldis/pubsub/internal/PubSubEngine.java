@@ -12,6 +12,7 @@ import io.aldis.spi.auth.Authorizer;
 import io.aldis.spi.node.Session;
 import io.aldis.spi.node.SessionRegistry;
 import io.aldis.spi.node.SessionState;
+import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,6 +47,8 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
     final Counters counters = new Counters();
     private final Map<UUID, Subscriber> subscribers = new ConcurrentHashMap<>();
     private final Map<String, TopicStats> topics = new ConcurrentHashMap<>();
+    /** One per event loop that routed messages; a handful per transport, kept for the engine's life. */
+    private final Map<EventLoop, RemoteDrains> remoteDrains = new ConcurrentHashMap<>();
     private final Map<String, Integer> topicIdle = new ConcurrentHashMap<>();
     /** Sessions announced on $sys.session.opened (true) or already closed (false, kept a minute). */
     private final Map<UUID, Boolean> announced = new ConcurrentHashMap<>();
@@ -312,6 +315,12 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
             session.send(new ErrorFrame(0, ErrorCode.NO_RESPONDERS.code(), "no subscriber for '" + subject + "'",
                     Json.string(Map.of("subject", subject, "replyTo", p.replyTo()))));
         }
+    }
+
+    /** The drains that {@code loop}'s thread hands to other loops; on that thread only. */
+    RemoteDrains remoteDrains(EventLoop loop) {
+        RemoteDrains drains = remoteDrains.get(loop);
+        return drains != null ? drains : remoteDrains.computeIfAbsent(loop, RemoteDrains::new);
     }
 
     void sessionClosed(Session session) {

@@ -111,13 +111,7 @@ final class SessionSubscription extends BaseSubscription {
                     // Every write of this subscription happens on the subscriber's event loop, in
                     // queue order: that keeps each publisher's order whatever thread published.
                     drainScheduled = true;
-                    try {
-                        loop.execute(this::drain);
-                    } catch (RejectedExecutionException connectionGone) {
-                        closed = true;
-                        pending.clear();
-                        pendingBytes = 0;
-                    }
+                    scheduleDrain(publisher);
                 }
             }
         }
@@ -125,6 +119,30 @@ final class SessionSubscription extends BaseSubscription {
             engine.slowConsumer(this);
         }
         return true;
+    }
+
+    private void scheduleDrain(Subscriber publisher) {
+        EventLoop here = publisher == null ? null : publisher.loop;
+        if (here != null && here != loop && here.inEventLoop() && engine.remoteDrains(here).add(this)) {
+            return;
+        }
+        try {
+            loop.execute(this::drain);
+        } catch (RejectedExecutionException connectionGone) {
+            loopGone();
+        }
+    }
+
+    /** The subscriber's event loop, where this subscription drains. */
+    EventLoop loop() {
+        return loop;
+    }
+
+    /** The subscriber's event loop takes no more work: its connection is going. */
+    synchronized void loopGone() {
+        closed = true;
+        pending.clear();
+        pendingBytes = 0;
     }
 
     /** Sends what is queued while the session stays writable; on the subscriber's event loop only. */

@@ -2,6 +2,7 @@ package io.aldis.pubsub.internal;
 
 import io.aldis.spi.auth.Authorizer;
 import io.aldis.spi.node.Session;
+import io.netty.channel.EventLoop;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +16,8 @@ final class Subscriber {
 
     final PubSubEngine engine;
     final Session session;
+    /** The session's event loop, where its frames are handled. */
+    final EventLoop loop;
     final Map<Long, SessionSubscription> subscriptions = new ConcurrentHashMap<>();
     /** Subscriptions with queued messages, drained when the session turns writable. */
     final Set<SessionSubscription> backlog = ConcurrentHashMap.newKeySet();
@@ -53,6 +56,7 @@ final class Subscriber {
     Subscriber(PubSubEngine engine, Session session) {
         this.engine = engine;
         this.session = session;
+        this.loop = session.connection().channel().eventLoop();
         this.writableHandle = session.onWritable(this::drainBacklog);
     }
 
