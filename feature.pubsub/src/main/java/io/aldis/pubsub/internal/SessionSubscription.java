@@ -28,7 +28,13 @@ final class SessionSubscription extends BaseSubscription {
     final int budget;
     private final int hardLimit;
 
+    /**
+     * At most this many frames, and this many bytes, go to the session per pass: small messages
+     * share a pass through the connection, while large ones still meet a writability check every
+     * few tens of kilobytes, as the connection's write buffer is only a little larger than that.
+     */
     private static final int SEND_GROUP = 64;
+    private static final int SEND_GROUP_BYTES = 16 * 1024;
 
     private final ArrayDeque<Delivery> pending = new ArrayDeque<>();
     /** Frames being handed to the session by {@link #drain}; empty between drains. */
@@ -154,13 +160,15 @@ final class SessionSubscription extends BaseSubscription {
         while (!pending.isEmpty() && !closed && session.writable()) {
             // Handed to the session a few at a time: one pass through the connection per group,
             // while writability is still checked often enough to bound what goes out unread.
-            for (int i = 0; i < SEND_GROUP && !pending.isEmpty(); i++) {
+            int groupBytes = 0;
+            for (int i = 0; i < SEND_GROUP && groupBytes < SEND_GROUP_BYTES && !pending.isEmpty(); i++) {
                 Delivery d = pending.poll();
                 pendingBytes -= d.size;
                 outgoing.add(d.frame(id));
-                sent++;
-                sentBytes += d.size;
+                groupBytes += d.size;
             }
+            sent += outgoing.size();
+            sentBytes += groupBytes;
             try {
                 session.send(outgoing);
             } finally {
