@@ -30,6 +30,7 @@ public final class MessagingBench {
         OPTIONS.put("size", "128");            // payload bytes
         OPTIONS.put("window", "8192");         // messages published but not yet received, at most, per subscriber
         OPTIONS.put("batch", "64");            // messages a publisher hands its client at once
+        OPTIONS.put("inflight", "1,32");       // calls in flight per request/response workload, comma-separated
         OPTIONS.put("matchSubs", "100000");    // subscriptions that match nothing, for the matching part
         OPTIONS.put("matchSubjects", "10000"); // distinct subjects published in the matching part
         OPTIONS.put("natsPort", "4222");
@@ -375,8 +376,8 @@ public final class MessagingBench {
         systems.add(RpcSystems.nats(i("natsPort"), size));
         systems = keep(systems, RpcSystems.System::name);
         try {
-            for (int inflight : new int[] {1, 32}) {
-                rpcRounds("request/response, " + inflight + " in flight", systems, inflight);
+            for (String inflight : opts.get("inflight").split(",")) {
+                rpcRounds("request/response, " + inflight.trim() + " in flight", systems, Integer.parseInt(inflight.trim()));
             }
         } finally {
             for (RpcSystems.System s : systems) {

@@ -57,6 +57,9 @@ final class PubSubSystems {
     }
 
     /** Subscriptions get the largest budget and the block policy, so a burst is never dropped. */
+    /** SUBSCRIBEs an Aldis client keeps unacknowledged while it subscribes many patterns. */
+    private static final int SUBSCRIBE_WINDOW = 4096;
+
     static final String ALDIS_OPTIONS = "{\"policy\":\"block\",\"budgetBytes\":16777216}";
 
     // ---------------------------------------------------------------- Aldis, product client
@@ -99,12 +102,18 @@ final class PubSubSystems {
                 AldisClient c = open();
                 SubscribeOptions options = SubscribeOptions.defaults().withPolicy(SlowConsumerPolicy.BLOCK)
                         .withBudgetBytes(16 * 1024 * 1024);
+                // A window of unacknowledged SUBSCRIBEs: the node acknowledges them more slowly than
+                // a loop can send them, and past the client's send queue limit it answers BUSY.
                 List<Subscription> subs = new ArrayList<>();
+                int acknowledged = 0;
                 for (String p : patterns) {
                     subs.add(c.subscribe(p, options, d -> received.incrementAndGet()));
+                    if (subs.size() - acknowledged >= SUBSCRIBE_WINDOW) {
+                        subs.get(acknowledged++).ready().get(60, TimeUnit.SECONDS);
+                    }
                 }
-                for (Subscription s : subs) {
-                    s.ready().get(60, TimeUnit.SECONDS);
+                while (acknowledged < subs.size()) {
+                    subs.get(acknowledged++).ready().get(60, TimeUnit.SECONDS);
                 }
                 return () -> c.close().join();
             }
