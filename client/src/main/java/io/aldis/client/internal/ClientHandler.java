@@ -92,6 +92,9 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** Frames read for the application and not yet handed over; on the event loop only. */
     private List<Frame> inbound = new ArrayList<>();
     private volatile boolean readingHeld;
+    /** While a batch is handed to the application: flushes wait for its end; on the event loop only. */
+    private boolean holdingFlushes;
+    private boolean flushHeld;
 
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.NEW;
@@ -443,7 +446,31 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             readingHeld = true;
             ctx.channel().config().setAutoRead(false);
         }
-        events.frames(batch, () -> framesProcessed(n));
+        // The application may answer inline (a callback executor that runs on this thread): what it
+        // sends while the batch is handled goes out in one flush after it, not one write per frame.
+        // Flush consolidation does not cover this, as the read is already over by now.
+        boolean outer = !holdingFlushes;
+        holdingFlushes = true;
+        try {
+            events.frames(batch, () -> framesProcessed(n));
+        } finally {
+            if (outer) {
+                holdingFlushes = false;
+                if (flushHeld) {
+                    flushHeld = false;
+                    ctx.flush();
+                }
+            }
+        }
+    }
+
+    /** Flushes now, or once the batch being handed to the application is done with. */
+    private void flush() {
+        if (holdingFlushes) {
+            flushHeld = true;
+        } else {
+            ctx.flush();
+        }
     }
 
     /** Run by the application side once it has handled a batch; reading resumes at half the limit. */
@@ -549,7 +576,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (batch.isEmpty()) {
             return;
         }
-        ctx.flush();
+        flush();
         ((ChannelFuture) batch.get(batch.size() - 2)).addListener(last -> settle(batch));
     }
 
@@ -620,7 +647,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         writeFor(queued);
-        ctx.flush();
+        flush();
     }
 
     /**
@@ -671,7 +698,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             wrote = true;
         }
         if (wrote) {
-            ctx.flush();
+            flush();
         }
     }
 

@@ -23,6 +23,7 @@ import io.aldis.protocol.Pause;
 import io.aldis.protocol.Ping;
 import io.aldis.protocol.Pong;
 import io.aldis.protocol.ProtocolVersion;
+import io.aldis.protocol.Publish;
 import io.aldis.protocol.Resume;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -503,6 +504,42 @@ class ClientHandlerTest {
     }
 
     @Test
+    void whatTheApplicationSendsInlineWhileHandlingABatchGoesOutInOneFlush() throws Exception {
+        openWithScram();
+        int[] flushes = {0};
+        channel.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(io.netty.channel.ChannelHandlerContext ctx) throws Exception {
+                flushes[0]++;
+                super.flush(ctx);
+            }
+        });
+        List<CompletableFuture<Void>> sent = new ArrayList<>();
+        events.inline = frame -> {
+            CompletableFuture<Void> written = new CompletableFuture<>();
+            sent.add(written);
+            handler.send(new Publish("s.answer", "", Map.of(), new byte[] {1}), written, null);
+        };
+        Object[] delivers = new Object[5];
+        for (int i = 0; i < delivers.length; i++) {
+            delivers[i] = new Deliver(7, "s.x", "", Map.of(), new byte[] {(byte) i});
+        }
+        channel.writeInbound(delivers);
+        events.inline = null;
+        assertThat(flushes[0]).as("flushes for five frames sent while one batch was handled").isEqualTo(1);
+        for (int i = 0; i < delivers.length; i++) {
+            next(Publish.class);
+        }
+        noMoreOutbound();
+        assertThat(sent).hasSize(5).allMatch(CompletableFuture::isDone);
+
+        // Outside a batch, a send is flushed at once.
+        handler.send(new Publish("s.alone", "", Map.of(), new byte[0]), new CompletableFuture<>(), null);
+        assertThat(flushes[0]).isEqualTo(2);
+        next(Publish.class);
+    }
+
+    @Test
     void readingStopsWhileTooManyFramesWaitForTheApplicationAndResumesAtHalf() throws Exception {
         openWithScram();
         events.unprocessed = new ArrayList<>();
@@ -598,9 +635,15 @@ class ClientHandlerTest {
             errors.add(error);
         }
 
+        /** When set, run for every frame as the application handles it, on the event loop. */
+        java.util.function.Consumer<Frame> inline;
+
         @Override
         public void frame(Frame frame) {
             frames.add(frame);
+            if (inline != null) {
+                inline.accept(frame);
+            }
         }
 
         /** When set, batches of frames stay unprocessed until the test runs their callbacks. */
