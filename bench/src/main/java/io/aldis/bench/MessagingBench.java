@@ -37,7 +37,7 @@ public final class MessagingBench {
         OPTIONS.put("redisPort", "6379");
         OPTIONS.put("mqttPort", "1883");
         OPTIONS.put("rsocketClassPath", "");   // file holding the RSocket peer's class path; empty: no RSocket
-        OPTIONS.put("systems", "");            // comma-separated name prefixes to keep (lower case, spaces optional); empty: all
+        OPTIONS.put("systems", "");            // comma-separated name prefixes to keep (lower case; spaces, or all but letters and digits, left out); empty: all
     }
 
     private static final String USER = "bench";
@@ -87,6 +87,11 @@ public final class MessagingBench {
                     default -> throw new IllegalArgumentException("unknown part " + part);
                 }
             }
+        } catch (Exception | Error e) {
+            // The peers' clients leave non-daemon threads behind: without an exit, a failed run
+            // would keep its JVM, and the script's servers, alive.
+            e.printStackTrace();
+            System.exit(1);
         } finally {
             bench.group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         }
@@ -119,8 +124,10 @@ public final class MessagingBench {
         for (T t : all) {
             for (String f : filter.split(",")) {
                 String n = name.apply(t).toLowerCase(Locale.ROOT);
-                // Spaces cannot be passed in an option, so "aldis(aldisclient)" matches too.
-                if (n.startsWith(f.trim()) || n.replace(" ", "").startsWith(f.trim())) {
+                // Spaces and commas cannot be passed in a name, so names also match with only their
+                // letters and digits: "aldisrpcio" keeps "Aldis RPC, I/O-thread (...)".
+                String compact = n.replaceAll("[^a-z0-9]", "");
+                if (n.startsWith(f.trim()) || n.replace(" ", "").startsWith(f.trim()) || compact.startsWith(f.trim())) {
                     kept.add(t);
                     break;
                 }
