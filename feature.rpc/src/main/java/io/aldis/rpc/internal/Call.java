@@ -31,13 +31,31 @@ final class Call {
     volatile CompletableFuture<?> stage;
     volatile Timeout deadline;
 
+    /**
+     * Calls sit in hash sets (a service's and a provider's calls in flight). The identity hash
+     * would do, but taking it while the call's monitor is held inflates that monitor, on every
+     * call; a call id is unique within its owner, so the two together spread as well.
+     */
+    private final int hash;
+
     Call(long callId, String method, byte[] params, SessionCalls owner, Reply reply, MethodCounters counters) {
+        this.hash = 31 * (owner == null ? 0 : System.identityHashCode(owner)) + Long.hashCode(callId);
         this.callId = callId;
         this.method = method;
         this.params = params;
         this.owner = owner;
         this.reply = reply;
         this.counters = counters;
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return this == other;
     }
 
     synchronized boolean isDone() {
