@@ -1,5 +1,8 @@
 package io.aldis.client.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -167,7 +170,53 @@ final class RpcSupport {
         if (params == null) {
             return new byte[0];
         }
+        if (params instanceof Object[] args && allStrings(args)) {
+            return stringArray(args);
+        }
         return MAPPER.writeValueAsBytes(params);
+    }
+
+    /** Non-null strings without surrogates: their JSON is the same whether Jackson writes it or {@link #stringArray}. */
+    private static boolean allStrings(Object[] args) {
+        for (Object a : args) {
+            if (!(a instanceof String text)) {
+                return false;
+            }
+            for (int i = 0; i < text.length(); i++) {
+                if (Character.isSurrogate(text.charAt(i))) {
+                    return false; // Jackson writes these as escaped pairs
+                }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Strings as a JSON array, byte for byte what Jackson writes, without the serializer lookup
+     * and generator a general write costs on every call: most calls pass a few plain strings.
+     */
+    private static byte[] stringArray(Object[] args) {
+        JsonStringEncoder encoder = JsonStringEncoder.getInstance();
+        byte[][] quoted = new byte[args.length][];
+        int length = 2 + Math.max(0, args.length - 1);
+        for (int i = 0; i < args.length; i++) {
+            quoted[i] = encoder.quoteAsUTF8((String) args[i]);
+            length += quoted[i].length + 2;
+        }
+        byte[] json = new byte[length];
+        int at = 0;
+        json[at++] = '[';
+        for (int i = 0; i < quoted.length; i++) {
+            if (i > 0) {
+                json[at++] = ',';
+            }
+            json[at++] = '"';
+            System.arraycopy(quoted[i], 0, json, at, quoted[i].length);
+            at += quoted[i].length;
+            json[at++] = '"';
+        }
+        json[at] = ']';
+        return json;
     }
 
     private RpcCallException missingRpc() {
@@ -259,9 +308,20 @@ final class RpcSupport {
         return false;
     }
 
-    private static Object decodeResult(byte[] json, Type type) throws Exception {
+    static Object decodeResult(byte[] json, Type type) throws Exception {
         if (type == void.class || type == Void.class || json.length == 0) {
             return null;
+        }
+        if (type == String.class && json[0] == '"') {
+            // A string result read with a bare parser: no deserialization context per call.
+            try (JsonParser p = MAPPER.createParser(json)) {
+                if (p.nextToken() == JsonToken.VALUE_STRING) {
+                    String text = p.getText();
+                    if (p.nextToken() == null) {
+                        return text;
+                    }
+                }
+            }
         }
         if (type instanceof Class<?> c) {
             return RESULT_READERS.get(c).readValue(json);

@@ -1,6 +1,7 @@
 package io.aldis.rpc.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,5 +47,23 @@ final class Json {
 
     static byte[] write(Object value) throws JsonProcessingException {
         return MAPPER.writeValueAsBytes(value);
+    }
+
+    /**
+     * A string as a JSON string, the bytes Jackson writes for it, without the serializer lookup
+     * and generator a general write costs on every call.
+     */
+    static byte[] string(String text) throws JsonProcessingException {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isSurrogate(text.charAt(i))) {
+                return MAPPER.writeValueAsBytes(text); // Jackson writes these as escaped pairs; keep its bytes
+            }
+        }
+        byte[] quoted = JsonStringEncoder.getInstance().quoteAsUTF8(text);
+        byte[] json = new byte[quoted.length + 2];
+        json[0] = '"';
+        System.arraycopy(quoted, 0, json, 1, quoted.length);
+        json[json.length - 1] = '"';
+        return json;
     }
 }

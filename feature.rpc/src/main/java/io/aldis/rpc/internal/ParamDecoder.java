@@ -105,6 +105,9 @@ final class ParamDecoder {
                     if (m.primitive[i]) {
                         return null;
                     }
+                } else if (t == JsonToken.VALUE_STRING && m.parameterTypes[i].getRawClass() == String.class) {
+                    // What Jackson's string deserializer returns, without a deserialization context per call.
+                    args[i] = p.getText();
                 } else {
                     args[i] = readers[i].readValue(p);
                 }

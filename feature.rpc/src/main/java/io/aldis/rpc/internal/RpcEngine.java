@@ -391,6 +391,7 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
         byte[] json;
         try {
             json = value == null ? JSON_NULL
+                    : value instanceof String text ? Json.string(text)
                     : m.resultWriter != null ? m.resultWriter.writeValueAsBytes(value) : Json.write(value);
         } catch (JsonProcessingException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not encode the result of " + call.method, e);

@@ -32,6 +32,8 @@ class ParamDecoderTest {
         int add(int a, @Min(0) Integer b);
 
         List<Priority> echo(List<Priority> values);
+
+        String label(String text, @Size(max = 5) String tag);
     }
 
     private final ParamDecoder decoder = new ParamDecoder();
@@ -54,6 +56,29 @@ class ParamDecoderTest {
                 () -> decode(name, json, rejectUnknown));
         assertThat(e).as("expected invalid params for %s", json).isNotNull();
         return e.errors();
+    }
+
+    @Test
+    void stringParametersAreReadAsJacksonReadsThemAndStillValidated() throws Exception {
+        String json = "[\"caf\\u00e9 \\\"quoted\\\" \\n tab\\t \\ud83d\\ude00 \u00e6\", \"short\"]";
+        Object[] args = decode("label", json, true);
+        assertThat(args).containsExactly("caf\u00e9 \"quoted\" \n tab\t \ud83d\ude00 \u00e6", "short");
+        assertThat(args[0]).isEqualTo(Json.MAPPER.readValue("\"caf\\u00e9 \\\"quoted\\\" \\n tab\\t \\ud83d\\ude00 \u00e6\"", String.class));
+        assertThat(decode("label", "[null, \"x\"]", true)).containsExactly(null, "x");
+        assertThat(errors("label", "[\"a\", \"too long\"]", true)).extracting(FieldError::path).containsExactly("tag");
+    }
+
+    @Test
+    void aStringResultIsWrittenByteForByteAsJacksonWritesIt() throws Exception {
+        StringBuilder every = new StringBuilder();
+        for (char c = 0; c < 0x800; c++) {
+            every.append(c);
+        }
+        for (String text : List.of("", "plain", "quote \" backslash \\ slash /", "\u0000\u001f\u007f\t\r\n\b\f",
+                "caf\u00e9 \u4e2d\u6587 \ud83d\ude00", every.toString())) {
+            assertThat(Json.string(text)).as("JSON of %s", text).isEqualTo(Json.MAPPER.writeValueAsBytes(text));
+            assertThat(Json.MAPPER.readValue(Json.string(text), String.class)).isEqualTo(text);
+        }
     }
 
     @Test
