@@ -675,14 +675,16 @@ public final class DefaultAldisClient implements AldisClient {
             if (state != ClientState.CONNECTED) {
                 return;
             }
-            notifyListeners(l -> l.disconnected(reason));
             initial = false;
             attemptNumber = 0;
-            if (reconnect && config.reconnect().enabled()) {
-                state = ClientState.RECONNECTING;
+            boolean again = reconnect && config.reconnect().enabled();
+            // The state changes before listeners hear of it: they run on another thread at once,
+            // and state() is read without the lock (a listener that still saw CONNECTED would
+            // take calls of the lost connection for calls of an open one).
+            state = again ? ClientState.RECONNECTING : ClientState.FAILED;
+            notifyListeners(l -> l.disconnected(reason));
+            if (again) {
                 scheduleNext(null);
-            } else {
-                state = ClientState.FAILED;
             }
         }
     }
