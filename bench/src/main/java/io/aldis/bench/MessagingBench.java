@@ -31,6 +31,7 @@ public final class MessagingBench {
         OPTIONS.put("window", "8192");         // messages published but not yet received, at most, per subscriber
         OPTIONS.put("batch", "64");            // messages a publisher hands its client at once
         OPTIONS.put("inflight", "1,32");       // calls in flight per request/response workload, comma-separated
+        OPTIONS.put("rpcWarmupSeconds", "5");  // unmeasured calls per RPC system at 32 in flight before any round
         OPTIONS.put("matchSubs", "100000");    // subscriptions that match nothing, for the matching part
         OPTIONS.put("matchSubjects", "10000"); // distinct subjects published in the matching part
         OPTIONS.put("natsPort", "4222");
@@ -383,6 +384,17 @@ public final class MessagingBench {
         systems.add(RpcSystems.nats(i("natsPort"), size));
         systems = keep(systems, RpcSystems.System::name);
         try {
+            // Every system first gets calls at 32 in flight for a while, unmeasured: at 1 in flight
+            // the warm-up rounds are too few calls for the JIT of a server in a fresh JVM (gRPC's
+            // and RSocket's run in JVMs of their own), and the first rounds would measure that.
+            double warmSeconds = Double.parseDouble(opts.get("rpcWarmupSeconds"));
+            if (warmSeconds > 0) {
+                for (RpcSystems.System s : systems) {
+                    RpcSystems.Result res = s.round(32, warmSeconds);
+                    System.out.printf(Locale.ROOT, "JIT warm-up %-50s %,10.0f calls/s at 32 in flight%n", s.name(),
+                            res.rate());
+                }
+            }
             for (String inflight : opts.get("inflight").split(",")) {
                 rpcRounds("request/response, " + inflight.trim() + " in flight", systems, Integer.parseInt(inflight.trim()));
             }
