@@ -38,7 +38,7 @@ public final class MessagingBench {
         OPTIONS.put("redisPort", "6379");
         OPTIONS.put("mqttPort", "1883");
         OPTIONS.put("rsocketClassPath", "");   // file holding the RSocket peer's class path; empty: no RSocket
-        OPTIONS.put("systems", "");            // comma-separated name prefixes to keep (lower case; spaces, or all but letters and digits, left out); empty: all
+        OPTIONS.put("systems", "");            // comma-separated name prefixes to keep, compared by letters and digits only; empty: all
     }
 
     private static final String USER = "bench";
@@ -116,6 +116,10 @@ public final class MessagingBench {
         return keep(all, PubSubSystems.System::name);
     }
 
+    private static String compact(String name) {
+        return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    }
+
     private <T> List<T> keep(List<T> all, java.util.function.Function<T, String> name) {
         String filter = opts.get("systems");
         if (filter.isBlank()) {
@@ -124,11 +128,9 @@ public final class MessagingBench {
         List<T> kept = new ArrayList<>();
         for (T t : all) {
             for (String f : filter.split(",")) {
-                String n = name.apply(t).toLowerCase(Locale.ROOT);
-                // Spaces and commas cannot be passed in a name, so names also match with only their
-                // letters and digits: "aldisrpcio" keeps "Aldis RPC, I/O-thread (...)".
-                String compact = n.replaceAll("[^a-z0-9]", "");
-                if (n.startsWith(f.trim()) || n.replace(" ", "").startsWith(f.trim()) || compact.startsWith(f.trim())) {
+                // Spaces and commas cannot be passed in an option, so names and filters are
+                // compared by their letters and digits only: "aldisrpcio" keeps "Aldis RPC, I/O-thread (...)".
+                if (compact(name.apply(t)).startsWith(compact(f))) {
                     kept.add(t);
                     break;
                 }

@@ -34,7 +34,8 @@ final class Call {
     /**
      * Calls sit in hash sets (a service's and a provider's calls in flight). The identity hash
      * would do, but taking it while the call's monitor is held inflates that monitor, on every
-     * call; a call id is unique within its owner, so the two together spread as well.
+     * call; a call id is unique within its owner, so the two together spread as well. Equality stays
+     * identity.
      */
     private final int hash;
 
@@ -51,11 +52,6 @@ final class Call {
     @Override
     public int hashCode() {
         return hash;
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return this == other;
     }
 
     synchronized boolean isDone() {
