@@ -22,6 +22,7 @@ import io.aldis.protocol.Pong;
 import io.aldis.protocol.ProtocolVersion;
 import io.aldis.protocol.Resume;
 import io.aldis.protocol.codec.DecodeFailure;
+import io.aldis.protocol.codec.Flushes;
 import io.aldis.protocol.codec.Heartbeats;
 import io.aldis.protocol.codec.LengthPrefixedFrameDecoder;
 import io.aldis.protocol.scram.ScramClient;
@@ -92,9 +93,12 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** Frames read for the application and not yet handed over; on the event loop only. */
     private List<Frame> inbound = new ArrayList<>();
     private volatile boolean readingHeld;
-    /** While a batch is handed to the application: flushes wait for its end; on the event loop only. */
+    /**
+     * While a batch is handed to the application: flushes wait for its end or for
+     * {@link Flushes#FRAMES_PER_FLUSH} of them; on the event loop only.
+     */
     private boolean holdingFlushes;
-    private boolean flushHeld;
+    private int flushesHeld;
 
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.NEW;
@@ -447,8 +451,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             ctx.channel().config().setAutoRead(false);
         }
         // The application may answer inline (a callback executor that runs on this thread): what it
-        // sends while the batch is handled goes out in one flush after it, not one write per frame.
-        // Flush consolidation does not cover this, as the read is already over by now.
+        // sends while the batch is handled goes out in slices of a few frames, not one write per
+        // frame. Flush consolidation does not cover this, as the read is already over by now.
         boolean outer = !holdingFlushes;
         holdingFlushes = true;
         try {
@@ -456,8 +460,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         } finally {
             if (outer) {
                 holdingFlushes = false;
-                if (flushHeld) {
-                    flushHeld = false;
+                if (flushesHeld > 0) {
+                    flushesHeld = 0;
                     ctx.flush();
                 }
             }
@@ -466,11 +470,11 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     /** Flushes now, or once the batch being handed to the application is done with. */
     private void flush() {
-        if (holdingFlushes) {
-            flushHeld = true;
-        } else {
-            ctx.flush();
+        if (holdingFlushes && ++flushesHeld < Flushes.FRAMES_PER_FLUSH) {
+            return;
         }
+        flushesHeld = 0;
+        ctx.flush();
     }
 
     /** Run by the application side once it has handled a batch; reading resumes at half the limit. */

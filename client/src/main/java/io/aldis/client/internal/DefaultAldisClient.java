@@ -19,6 +19,7 @@ import io.aldis.client.SessionInfo;
 import io.aldis.protocol.ErrorCode;
 import io.aldis.protocol.ErrorFrame;
 import io.aldis.protocol.Frame;
+import io.aldis.protocol.codec.Flushes;
 import io.aldis.protocol.codec.LengthPrefixedFrameDecoder;
 import io.aldis.protocol.codec.LengthPrefixedFrameEncoder;
 import io.netty.bootstrap.Bootstrap;
@@ -32,7 +33,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -473,11 +473,11 @@ public final class DefaultAldisClient implements AldisClient {
                         }
                         p.addLast(ENCODER, LengthPrefixedFrameEncoder.INSTANCE);
                         // Frames written while the answers of one read are handled (calls made from
-                        // callbacks on the I/O thread) go out in one flush when the read ends. On
+                        // callbacks on the I/O thread) go out in slices of a few frames. On
                         // the encoder's tail side, so that the encoder's batch ends at the real
                         // flush; on the decoder's head side, so that it sees each read, not each
                         // frame (the heartbeat handler goes beside it).
-                        p.addLast(FLUSH, new FlushConsolidationHandler(256, false));
+                        p.addLast(FLUSH, Flushes.consolidation(false));
                         p.addLast(DECODER, new LengthPrefixedFrameDecoder(config.maxFrameSize()));
                         p.addLast(HANDLER, handler);
                     }

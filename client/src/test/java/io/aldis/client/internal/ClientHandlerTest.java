@@ -540,6 +540,48 @@ class ClientHandlerTest {
     }
 
     @Test
+    void aLongAnswerToOneBatchGoesOutInSlicesSoThePeerCanStartOnTheFirst() throws Exception {
+        openWithScram();
+        List<Integer> framesPerFlush = new ArrayList<>();
+        int[] written = {0};
+        channel.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg,
+                    io.netty.channel.ChannelPromise promise) throws Exception {
+                written[0]++;
+                super.write(ctx, msg, promise);
+            }
+
+            @Override
+            public void flush(io.netty.channel.ChannelHandlerContext ctx) throws Exception {
+                framesPerFlush.add(written[0]);
+                written[0] = 0;
+                super.flush(ctx);
+            }
+        });
+        int slice = io.aldis.protocol.codec.Flushes.FRAMES_PER_FLUSH;
+        events.inline = frame -> {
+            // two answers per frame read: more than one slice in all
+            for (int k = 0; k < 2; k++) {
+                handler.send(new Publish("s.answer", "", Map.of(), new byte[] {1}), new CompletableFuture<>(), null);
+            }
+        };
+        Object[] delivers = new Object[slice + 1];
+        for (int i = 0; i < delivers.length; i++) {
+            delivers[i] = new Deliver(7, "s.x", "", Map.of(), new byte[] {(byte) i});
+        }
+        channel.writeInbound(delivers);
+        events.inline = null;
+        int total = 2 * delivers.length;
+        assertThat(framesPerFlush).as("frames per flush for %d frames sent while one batch was handled", total)
+                .containsExactly(slice, slice, total - 2 * slice);
+        for (int i = 0; i < total; i++) {
+            next(Publish.class);
+        }
+        noMoreOutbound();
+    }
+
+    @Test
     void readingStopsWhileTooManyFramesWaitForTheApplicationAndResumesAtHalf() throws Exception {
         openWithScram();
         events.unprocessed = new ArrayList<>();

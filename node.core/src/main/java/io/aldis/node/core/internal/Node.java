@@ -1,6 +1,7 @@
 package io.aldis.node.core.internal;
 
 import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.codec.Flushes;
 import io.aldis.protocol.codec.Heartbeats;
 import io.aldis.protocol.codec.LengthPrefixedFrameDecoder;
 import io.aldis.protocol.codec.LengthPrefixedFrameEncoder;
@@ -107,8 +108,8 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
         NodeSettings s = settings;
         ChannelPipeline pipeline = connection.channel().pipeline();
         Heartbeats heartbeats = new Heartbeats(2L * s.heartbeatIntervalMillis(), s.heartbeatIntervalMillis());
-        // Many small frames (fan-out, heartbeats) go out in one syscall instead of one each.
-        FlushConsolidationHandler flushes = new FlushConsolidationHandler(256, true);
+        // Many small frames (fan-out, answers from RPC workers) go out in a few syscalls instead of one each.
+        FlushConsolidationHandler flushes = Flushes.consolidation(true);
         // Where the transport decodes length-prefixed frames behind its encoder, both go in front
         // of the decoder: they then see each read instead of each frame, and still see every
         // flush before the encoder. Elsewhere (WebSocket) they go after the transport's handlers.
