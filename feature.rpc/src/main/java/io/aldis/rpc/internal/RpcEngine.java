@@ -41,7 +41,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -50,8 +49,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -78,7 +76,7 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
 
     private volatile RpcSettings settings;
     private final Supplier<Authorizer> authorizer;
-    private final ThreadPoolExecutor workers;
+    private final WorkerPool workers;
     /**
      * Deadlines. A wheel rather than a scheduled executor: arming and cancelling a deadline only
      * queue an entry, where a scheduled executor wakes its thread whenever a new deadline is the
@@ -107,13 +105,11 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
         this.settings = settings;
         this.authorizer = authorizer;
         AtomicInteger threads = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(settings.queueCapacity()), r -> {
-                    Thread t = new Thread(r, "aldis-rpc-" + threads.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        workers.allowCoreThreadTimeOut(true);
+        this.workers = new WorkerPool(settings.workerThreads(), settings.queueCapacity(), 30, TimeUnit.SECONDS, r -> {
+            Thread t = new Thread(r, "aldis-rpc-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         this.deadlines = new HashedWheelTimer(r -> {
             Thread t = new Thread(r, "aldis-rpc-deadlines");
             t.setDaemon(true);
@@ -123,15 +119,8 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
 
     /** Applies new settings; calls in flight keep the limits they started with. */
     public void update(RpcSettings newSettings) {
-        RpcSettings old = this.settings;
         this.settings = newSettings;
-        if (newSettings.workerThreads() > old.workerThreads()) {
-            workers.setMaximumPoolSize(newSettings.workerThreads());
-            workers.setCorePoolSize(newSettings.workerThreads());
-        } else if (newSettings.workerThreads() < old.workerThreads()) {
-            workers.setCorePoolSize(newSettings.workerThreads());
-            workers.setMaximumPoolSize(newSettings.workerThreads());
-        }
+        workers.resize(newSettings.workerThreads(), newSettings.queueCapacity());
     }
 
     public RpcSettings settings() {
@@ -327,14 +316,14 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
             invoke(call, svc, m);
             return;
         }
-        try {
-            Future<?> task = workers.submit(() -> invoke(call, svc, m));
-            call.task = task;
-            // A call that ended by itself must not interrupt the worker that is just returning.
-            if (call.abandoned) {
-                task.cancel(true);
-            }
-        } catch (RejectedExecutionException saturated) {
+        // A FutureTask interrupts its runner only while it runs this call, for cancels and deadlines.
+        FutureTask<Void> task = new FutureTask<>(() -> invoke(call, svc, m), null);
+        call.task = task;
+        // A call that ended by itself must not interrupt the worker that is just returning.
+        if (call.abandoned) {
+            task.cancel(true);
+        }
+        if (!workers.execute(task)) {
             fail(call, ErrorCode.BUSY.code(), "every RPC worker is busy and the queue is full", "");
         }
     }
@@ -896,7 +885,7 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
                 cancelWork(call, true);
             }
         }
-        workers.shutdownNow();
+        workers.shutdown();
         deadlines.stop();
     }
 
