@@ -10,6 +10,11 @@ public @interface RpcConfig {
     @AttributeDefinition(description = "Threads that run OSGi service methods")
     int workerThreads() default 16;
 
+    @AttributeDefinition(description = "Microseconds a worker that runs out of calls stays awake (yielding to "
+            + "other threads) before it parks, one worker at a time; shortens the next call's wait where waking "
+            + "a thread is slow, at the cost of that much processor time after each burst; 0 to park at once")
+    int workerSpinMicros() default 50;
+
     @AttributeDefinition(description = "Calls that may wait for a worker; beyond it calls are answered BUSY "
             + "(takes effect when the feature restarts)")
     int queueCapacity() default 1024;

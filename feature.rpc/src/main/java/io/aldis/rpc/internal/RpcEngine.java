@@ -110,6 +110,7 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
             t.setDaemon(true);
             return t;
         });
+        workers.spinBeforePark(settings.workerSpinMicros(), TimeUnit.MICROSECONDS);
         this.deadlines = new HashedWheelTimer(r -> {
             Thread t = new Thread(r, "aldis-rpc-deadlines");
             t.setDaemon(true);
@@ -121,6 +122,7 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
     public void update(RpcSettings newSettings) {
         this.settings = newSettings;
         workers.resize(newSettings.workerThreads(), newSettings.queueCapacity());
+        workers.spinBeforePark(newSettings.workerSpinMicros(), TimeUnit.MICROSECONDS);
     }
 
     public RpcSettings settings() {

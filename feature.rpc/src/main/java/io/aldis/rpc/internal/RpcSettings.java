@@ -5,6 +5,7 @@ package io.aldis.rpc.internal;
  * tests.
  *
  * @param workerThreads          threads that run OSGi service methods
+ * @param workerSpinMicros       how long a worker that runs out of calls stays awake before it parks
  * @param queueCapacity          calls that may wait for a worker before new ones are answered BUSY
  * @param maxCallsPerSession     calls one session may have in flight; more are answered BUSY
  * @param maxConcurrentPerMethod calls of one method that may be in flight; more are answered BUSY
@@ -12,39 +13,39 @@ package io.aldis.rpc.internal;
  *                               declares are an error (true) or ignored (false)
  * @param defaultTimeoutMillis   the deadline of calls that carry none (timeout 0); 0 for none
  */
-public record RpcSettings(int workerThreads, int queueCapacity, int maxCallsPerSession, int maxConcurrentPerMethod,
-        boolean rejectUnknownFields, int defaultTimeoutMillis) {
+public record RpcSettings(int workerThreads, int workerSpinMicros, int queueCapacity, int maxCallsPerSession,
+        int maxConcurrentPerMethod, boolean rejectUnknownFields, int defaultTimeoutMillis) {
 
     public RpcSettings {
-        if (workerThreads < 1 || queueCapacity < 1 || maxCallsPerSession < 1 || maxConcurrentPerMethod < 1
-                || defaultTimeoutMillis < 0) {
-            throw new IllegalArgumentException("RPC limits must be positive: " + this);
+        if (workerThreads < 1 || workerSpinMicros < 0 || queueCapacity < 1 || maxCallsPerSession < 1
+                || maxConcurrentPerMethod < 1 || defaultTimeoutMillis < 0) {
+            throw new IllegalArgumentException("RPC limits must be positive (the spin time may be 0): " + this);
         }
     }
 
     /** The defaults of {@link RpcConfig}. */
     public static RpcSettings defaults() {
-        return new RpcSettings(16, 1024, 256, 256, true, 0);
+        return new RpcSettings(16, 50, 1024, 256, 256, true, 0);
     }
 
     static RpcSettings of(RpcConfig config) {
-        return new RpcSettings(config.workerThreads(), config.queueCapacity(), config.maxCallsPerSession(),
-                config.maxConcurrentPerMethod(), "reject".equalsIgnoreCase(config.unknownFields().trim()),
-                config.defaultTimeoutMillis());
+        return new RpcSettings(config.workerThreads(), config.workerSpinMicros(), config.queueCapacity(),
+                config.maxCallsPerSession(), config.maxConcurrentPerMethod(),
+                "reject".equalsIgnoreCase(config.unknownFields().trim()), config.defaultTimeoutMillis());
     }
 
     public RpcSettings withMaxCallsPerSession(int max) {
-        return new RpcSettings(workerThreads, queueCapacity, max, maxConcurrentPerMethod, rejectUnknownFields,
-                defaultTimeoutMillis);
+        return new RpcSettings(workerThreads, workerSpinMicros, queueCapacity, max, maxConcurrentPerMethod,
+                rejectUnknownFields, defaultTimeoutMillis);
     }
 
     public RpcSettings withMaxConcurrentPerMethod(int max) {
-        return new RpcSettings(workerThreads, queueCapacity, maxCallsPerSession, max, rejectUnknownFields,
-                defaultTimeoutMillis);
+        return new RpcSettings(workerThreads, workerSpinMicros, queueCapacity, maxCallsPerSession, max,
+                rejectUnknownFields, defaultTimeoutMillis);
     }
 
     public RpcSettings withRejectUnknownFields(boolean reject) {
-        return new RpcSettings(workerThreads, queueCapacity, maxCallsPerSession, maxConcurrentPerMethod, reject,
-                defaultTimeoutMillis);
+        return new RpcSettings(workerThreads, workerSpinMicros, queueCapacity, maxCallsPerSession,
+                maxConcurrentPerMethod, reject, defaultTimeoutMillis);
     }
 }

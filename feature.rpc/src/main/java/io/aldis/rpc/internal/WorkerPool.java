@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
@@ -19,6 +20,12 @@ import java.util.concurrent.locks.LockSupport;
  * the few threads that are awake, where each one used to cost a wake-up and a park, which was most
  * of the node's CPU with many small calls. A method that blocks still gets the waiting tasks
  * another thread, as the thread that takes a task wakes the next one while tasks wait.
+ *
+ * <p>A thread that runs out of work may first stay awake for a while ({@link #spinBeforePark}),
+ * giving up its processor to any other thread that is ready, before it parks; one thread at a time
+ * does so. Where waking a parked thread is slow, as on virtual machines whose idle processors
+ * halt, a caller that sends its next call soon after the answer to the last finds a thread awake.
+ * The price is up to that long of processor time after each burst of work.
  *
  * <p>The tasks are usually {@link java.util.concurrent.FutureTask}s, which interrupt their runner
  * only while they run and wait for that interrupt to land before they return; the pool clears the
@@ -38,6 +45,9 @@ final class WorkerPool {
     private volatile int maxThreads;
     private volatile int capacity;
     private volatile boolean shutdown;
+    private volatile long spinNanos;
+    /** Set while one idle thread stays awake before parking. */
+    private final AtomicBoolean spinning = new AtomicBoolean();
 
     WorkerPool(int maxThreads, int capacity, long keepAlive, TimeUnit unit, ThreadFactory threadFactory) {
         this.threadFactory = threadFactory;
@@ -59,6 +69,17 @@ final class WorkerPool {
         if (!queue.isEmpty() && searching.get() == 0) {
             wakeOne();
         }
+    }
+
+    /**
+     * How long a thread that finds no work stays awake before it parks, when no other idle thread
+     * does; 0 to park at once. Takes effect at once, also for a thread that is waiting already.
+     */
+    void spinBeforePark(long duration, TimeUnit unit) {
+        if (duration < 0) {
+            throw new IllegalArgumentException("a spin time cannot be negative");
+        }
+        this.spinNanos = unit.toNanos(duration);
     }
 
     /** Queues {@code task}; false when {@code capacity} tasks wait already or the pool is shut down. */
@@ -145,6 +166,9 @@ final class WorkerPool {
                     searching.incrementAndGet();
                     continue;
                 }
+                if (spinNanos > 0 && spinning.compareAndSet(false, true) && spinUntilWorkArrives()) {
+                    continue;
+                }
                 parked.push(this);
                 // A task offered after the poll above by a submitter that still saw this thread
                 // searching: take it rather than leave it until the next submission.
@@ -167,6 +191,26 @@ final class WorkerPool {
             } finally {
                 // a cancel's interrupt belongs to the task it was meant for
                 Thread.interrupted();
+            }
+        }
+
+        /**
+         * Stays awake, still counted as searching, so that a submitter leaves the task to this
+         * thread instead of waking one; true if a task came.
+         */
+        private boolean spinUntilWorkArrives() {
+            try {
+                long start = System.nanoTime();
+                while (queue.isEmpty()) {
+                    if (shutdown || System.nanoTime() - start >= spinNanos) {
+                        return false;
+                    }
+                    // not a busy loop: threads that are ready on this processor go first
+                    Thread.yield();
+                }
+                return true;
+            } finally {
+                spinning.set(false);
             }
         }
 

@@ -11,8 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The worker pool with real threads; every wait is bounded so that a lost wake-up fails the test. */
 class WorkerPoolTest {
@@ -40,10 +43,15 @@ class WorkerPoolTest {
         assertThat(latch.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("waited for the pool's threads").isTrue();
     }
 
-    /** Submits from two threads at once, as several event loops do, in bursts with pauses between. */
-    @Test
-    void everyTaskRunsExactlyOnceWhenSubmittedInBurstsFromSeveralThreads() throws Exception {
+    /**
+     * Submits from two threads at once, as several event loops do, in bursts with pauses between;
+     * with and without an idle thread staying awake for a while before it parks.
+     */
+    @ParameterizedTest(name = "spin {0} µs")
+    @ValueSource(longs = {0, 50})
+    void everyTaskRunsExactlyOnceWhenSubmittedInBurstsFromSeveralThreads(long spinMicros) throws Exception {
         WorkerPool pool = pool(3, 100_000);
+        pool.spinBeforePark(spinMicros, TimeUnit.MICROSECONDS);
         int perSubmitter = 20_000;
         AtomicIntegerArray runs = new AtomicIntegerArray(2 * perSubmitter);
         CountDownLatch done = new CountDownLatch(2 * perSubmitter);
@@ -232,6 +240,91 @@ class WorkerPoolTest {
         assertThatThrownBy(() -> pool(0, 10)).isInstanceOf(IllegalArgumentException.class);
         WorkerPool pool = pool(1, 1);
         assertThatThrownBy(() -> pool.resize(1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> pool.spinBeforePark(-1, TimeUnit.MICROSECONDS))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anIdleThreadStaysAwakeWhileTheSpinTimeLastsAndParksOnceItIsSetToZero() throws Exception {
+        WorkerPool pool = pool(1, 10);
+        pool.spinBeforePark(1, TimeUnit.HOURS);
+        Thread worker = runAndReturnThread(pool);
+        // a parked thread would show as TIMED_WAITING; a yielding one stays RUNNABLE
+        for (int i = 0; i < 10; i++) {
+            Thread.sleep(20);
+            assertThat(worker.getState()).as("state of the idle worker").isEqualTo(Thread.State.RUNNABLE);
+        }
+        // the awake thread takes the next task itself
+        assertThat(runAndReturnThread(pool)).isSameAs(worker);
+        assertThat(pool.threads()).isEqualTo(1);
+
+        pool.spinBeforePark(0, TimeUnit.MICROSECONDS);
+        awaitState(worker, Thread.State.TIMED_WAITING);
+        assertThat(runAndReturnThread(pool)).as("a parked thread is woken for the next task").isSameAs(worker);
+    }
+
+    @Test
+    void onlyOneIdleThreadStaysAwakeTheOthersPark() throws Exception {
+        WorkerPool pool = pool(2, 10);
+        pool.spinBeforePark(1, TimeUnit.HOURS);
+        List<Thread> workers = new ArrayList<>();
+        CountDownLatch bothRunning = new CountDownLatch(2);
+        CountDownLatch release = new CountDownLatch(1);
+        for (int i = 0; i < 2; i++) {
+            assertThat(pool.execute(() -> {
+                synchronized (workers) {
+                    workers.add(Thread.currentThread());
+                }
+                bothRunning.countDown();
+                awaitQuietly(release);
+            })).isTrue();
+        }
+        await(bothRunning);
+        release.countDown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (parkedAmong(workers) != 1 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(parkedAmong(workers)).as("parked workers of two idle ones").isEqualTo(1);
+        Thread.sleep(50);
+        assertThat(parkedAmong(workers)).as("parked workers of two idle ones, a moment later").isEqualTo(1);
+    }
+
+    @Test
+    void shutdownEndsAThreadThatStaysAwake() throws Exception {
+        WorkerPool pool = pool(1, 10);
+        pool.spinBeforePark(1, TimeUnit.HOURS);
+        Thread worker = runAndReturnThread(pool);
+        pool.shutdown();
+        worker.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        assertThat(worker.isAlive()).isFalse();
+        assertThat(pool.threads()).isZero();
+    }
+
+    /** Runs a task and returns the thread that ran it. */
+    private static Thread runAndReturnThread(WorkerPool pool) throws InterruptedException {
+        AtomicReference<Thread> ranOn = new AtomicReference<>();
+        CountDownLatch ran = new CountDownLatch(1);
+        assertThat(pool.execute(() -> {
+            ranOn.set(Thread.currentThread());
+            ran.countDown();
+        })).isTrue();
+        await(ran);
+        return ranOn.get();
+    }
+
+    private static long parkedAmong(List<Thread> threads) {
+        synchronized (threads) {
+            return threads.stream().filter(t -> t.getState() == Thread.State.TIMED_WAITING).count();
+        }
+    }
+
+    private static void awaitState(Thread thread, Thread.State expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (thread.getState() != expected && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(thread.getState()).isEqualTo(expected);
     }
 
     private static void awaitThreads(WorkerPool pool, int expected) throws InterruptedException {

@@ -178,7 +178,7 @@ class RpcLifecycleTest {
 
     @Test
     void saturatedWorkersAnswerBusyInsteadOfQueueingWithoutBound() throws Exception {
-        RpcSettings tiny = new RpcSettings(1, 1, 256, 256, true, 0);
+        RpcSettings tiny = new RpcSettings(1, 0, 1, 256, 256, true, 0);
         try (Wire alice = start(tiny, Map.of())) {
             alice.call(1, "gate.hold", "[\"running\"]", 0);
             gate.awaitEntered(1);
