@@ -50,7 +50,8 @@ import java.util.stream.Stream;
  * with its default settings, except room for 200 000 subscriptions per session), {@code rpc} (the
  * RPC engine with its default settings and {@link EchoService} exported as {@code echo}) and
  * {@code ws} (a WebSocket listener on loopback with the default path and subprotocol, whose port
- * is printed as {@code WSPORT <port>} after {@code PORT <port>}).
+ * is printed as {@code WSPORT <port>} after {@code PORT <port>}), and then optionally the RPC
+ * setting {@code workerSpinMicros} (default 0, as in the feature).
  */
 public final class BenchNode {
     private BenchNode() {
@@ -62,6 +63,7 @@ public final class BenchNode {
         String user = args[2];
         String password = args[3];
         List<String> features = args.length > 4 ? Arrays.asList(args[4].split(",")) : List.of();
+        int rpcWorkerSpinMicros = args.length > 5 ? Integer.parseInt(args[5]) : 0;
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
         Path dir = Files.createTempDirectory("aldis-bench-node");
@@ -79,7 +81,7 @@ public final class BenchNode {
         }
         RpcEngine rpc = null;
         if (features.contains("rpc")) {
-            rpc = new RpcEngine(RpcSettings.defaults(), () -> null);
+            rpc = new RpcEngine(RpcSettings.defaults().withWorkerSpinMicros(rpcWorkerSpinMicros), () -> null);
             node.addHandler(rpc, Map.of(FrameHandler.CAPABILITY, "rpc"));
             rpc.addService(new EchoService.Impl(), Map.of(RpcConstants.SERVICE, "echo",
                     "objectClass", new String[] {EchoService.class.getName()}, "service.id", 1L), "aldis-bench");

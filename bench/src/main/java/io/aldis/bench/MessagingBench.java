@@ -32,6 +32,7 @@ public final class MessagingBench {
         OPTIONS.put("batch", "64");            // messages a publisher hands its client at once
         OPTIONS.put("inflight", "1,32");       // calls in flight per request/response workload, comma-separated
         OPTIONS.put("rpcWarmupSeconds", "5");  // unmeasured calls per RPC system at 32 in flight before any round
+        OPTIONS.put("workerSpinMicros", "0");  // the node's RPC setting of that name
         OPTIONS.put("matchSubs", "100000");    // subscriptions that match nothing, for the matching part
         OPTIONS.put("matchSubjects", "10000"); // distinct subjects published in the matching part
         OPTIONS.put("natsPort", "4222");
@@ -78,7 +79,8 @@ public final class MessagingBench {
                 + String.format(Locale.ROOT, "%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                         .getSystemLoadAverage()));
         MessagingBench bench = new MessagingBench(opts);
-        try (NodeProcess node = new NodeProcess(10_000, 4096, USER, new String(PASSWORD), "2g", "pubsub,rpc,ws")) {
+        try (NodeProcess node = new NodeProcess(10_000, 4096, USER, new String(PASSWORD), "2g", "pubsub,rpc,ws",
+                Integer.parseInt(opts.get("workerSpinMicros")))) {
             for (String part : parts) {
                 switch (part) {
                     case "pubsub" -> bench.pubsub(node);

@@ -36,15 +36,24 @@ final class NodeProcess implements AutoCloseable {
         this(heartbeatMillis, iterations, user, password, heap, "");
     }
 
-    /** A node with the given features ({@code pubsub,rpc,ws}; see {@link BenchNode}). */
     NodeProcess(int heartbeatMillis, int iterations, String user, String password, String heap, String features)
             throws IOException {
+        this(heartbeatMillis, iterations, user, password, heap, features, 0);
+    }
+
+    /**
+     * A node with the given features ({@code pubsub,rpc,ws}; see {@link BenchNode}) and the RPC
+     * workers' {@code workerSpinMicros} setting.
+     */
+    NodeProcess(int heartbeatMillis, int iterations, String user, String password, String heap, String features,
+            int rpcWorkerSpinMicros) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseG1GC",
                 "-cp", classPathCopy(), BenchNode.class.getName(),
                 Integer.toString(heartbeatMillis), Integer.toString(iterations), user, password));
         if (!features.isEmpty()) {
             cmd.add(features);
+            cmd.add(Integer.toString(rpcWorkerSpinMicros));
         }
         process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

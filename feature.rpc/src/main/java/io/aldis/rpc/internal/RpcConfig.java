@@ -12,8 +12,9 @@ public @interface RpcConfig {
 
     @AttributeDefinition(description = "Microseconds a worker that runs out of calls stays awake (yielding to "
             + "other threads) before it parks, one worker at a time; shortens the next call's wait where waking "
-            + "a thread is slow, at the cost of that much processor time after each burst; 0 to park at once")
-    int workerSpinMicros() default 50;
+            + "a thread is slow, if the next call comes within that time, at the cost of up to that much processor "
+            + "time after each burst; 0 to park at once")
+    int workerSpinMicros() default 0;
 
     @AttributeDefinition(description = "Calls that may wait for a worker; beyond it calls are answered BUSY "
             + "(takes effect when the feature restarts)")

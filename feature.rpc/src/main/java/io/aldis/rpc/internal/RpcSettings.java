@@ -25,7 +25,7 @@ public record RpcSettings(int workerThreads, int workerSpinMicros, int queueCapa
 
     /** The defaults of {@link RpcConfig}. */
     public static RpcSettings defaults() {
-        return new RpcSettings(16, 50, 1024, 256, 256, true, 0);
+        return new RpcSettings(16, 0, 1024, 256, 256, true, 0);
     }
 
     static RpcSettings of(RpcConfig config) {
@@ -41,6 +41,11 @@ public record RpcSettings(int workerThreads, int workerSpinMicros, int queueCapa
 
     public RpcSettings withMaxConcurrentPerMethod(int max) {
         return new RpcSettings(workerThreads, workerSpinMicros, queueCapacity, maxCallsPerSession, max,
+                rejectUnknownFields, defaultTimeoutMillis);
+    }
+
+    public RpcSettings withWorkerSpinMicros(int micros) {
+        return new RpcSettings(workerThreads, micros, queueCapacity, maxCallsPerSession, maxConcurrentPerMethod,
                 rejectUnknownFields, defaultTimeoutMillis);
     }
 
