@@ -19,7 +19,7 @@ public record RpcSettings(int workerThreads, int workerSpinMicros, int queueCapa
     public RpcSettings {
         if (workerThreads < 1 || workerSpinMicros < 0 || queueCapacity < 1 || maxCallsPerSession < 1
                 || maxConcurrentPerMethod < 1 || defaultTimeoutMillis < 0) {
-            throw new IllegalArgumentException("RPC limits must be positive (the spin time may be 0): " + this);
+            throw new IllegalArgumentException("RPC limits must be positive (the spin time and the default timeout may be 0): " + this);
         }
     }
 

@@ -73,7 +73,7 @@ final class WorkerPool {
 
     /**
      * How long a thread that finds no work stays awake before it parks, when no other idle thread
-     * does; 0 to park at once. Takes effect at once, also for a thread that is waiting already.
+     * does; 0 to park at once. Takes effect at once, also for a thread that is staying awake already.
      */
     void spinBeforePark(long duration, TimeUnit unit) {
         if (duration < 0) {
