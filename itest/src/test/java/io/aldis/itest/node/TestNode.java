@@ -63,7 +63,7 @@ final class TestNode implements AutoCloseable {
         tcp = new TcpServer(tcpSettings, node);
         tcp.start();
         tcpSettings = new TcpSettings(tcpSettings.name(), tcpSettings.host(), tcp.port(), tcpSettings.maxConnections(),
-                tcpSettings.maxFrameSize(), tcpSettings.ioThreads(), tcpSettings.tls());
+                tcpSettings.maxFrameSize(), tcpSettings.ioThreads(), tcpSettings.spinMicros(), tcpSettings.tls());
     }
 
     RawConnection raw() throws IOException {

@@ -28,6 +28,11 @@ public @interface TcpListenerConfig {
     @AttributeDefinition(description = "Network threads (0 = two per core)")
     int ioThreads() default 0;
 
+    @AttributeDefinition(description = "Longest a network thread that runs out of work polls for more before it"
+            + " sleeps, in microseconds; it polls only while work has been coming back within that time"
+            + " (0 = never poll)")
+    int spinMicros() default TcpSettings.DEFAULT_SPIN_MICROS;
+
     @AttributeDefinition(name = "tls.keyStore", description = "Key store (PKCS12 or JKS) with the server key; TLS is on when set")
     String tls_keyStore() default "";
 

@@ -6,6 +6,7 @@ import io.aldis.protocol.codec.LengthPrefixedFrameDecoder;
 import io.aldis.protocol.codec.LengthPrefixedFrameEncoder;
 import io.aldis.spi.transport.ConnectionAcceptor;
 import io.aldis.spi.transport.Listener;
+import io.aldis.spi.transport.SpinningSelectStrategy;
 import io.aldis.spi.transport.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -24,6 +25,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,7 +51,9 @@ public final class TcpServer implements Listener {
         this.bossGroup = new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("aldis-tcp-" + settings.name() + "-accept", true), NioIoHandler.newFactory());
         this.workerGroup = new MultiThreadIoEventLoopGroup(settings.ioThreads(),
-                new DefaultThreadFactory("aldis-tcp-" + settings.name() + "-io", true), NioIoHandler.newFactory());
+                new DefaultThreadFactory("aldis-tcp-" + settings.name() + "-io", true), NioIoHandler.newFactory(
+                        SelectorProvider.provider(),
+                        SpinningSelectStrategy.factory(() -> TimeUnit.MICROSECONDS.toNanos(this.settings.spinMicros()))));
     }
 
     /** Binds the listener; fails if the address is taken or the TLS material cannot be read. */

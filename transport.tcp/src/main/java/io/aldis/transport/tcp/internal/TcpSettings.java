@@ -5,7 +5,10 @@ import java.util.List;
 
 /** A TCP listener's settings as plain values, so a listener can run without OSGi. */
 public record TcpSettings(String name, String host, int port, int maxConnections, int maxFrameSize, int ioThreads,
-        TlsSettings tls) {
+        int spinMicros, TlsSettings tls) {
+
+    /** The default of {@link TcpListenerConfig#spinMicros()}. */
+    public static final int DEFAULT_SPIN_MICROS = 200;
 
     public TcpSettings {
         if (port < 0 || port > 65_535) {
@@ -17,21 +20,30 @@ public record TcpSettings(String name, String host, int port, int maxConnections
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be at least 1");
         }
+        if (spinMicros < 0) {
+            throw new IllegalArgumentException("spinMicros cannot be negative (0 turns spinning off)");
+        }
     }
 
     /** A plain-TCP listener on a loopback port with default limits. */
     public static TcpSettings plain(String name, int port) {
-        return new TcpSettings(name, "127.0.0.1", port, 10_000, 1_048_576, 0, TlsSettings.NONE);
+        return new TcpSettings(name, "127.0.0.1", port, 10_000, 1_048_576, 0, DEFAULT_SPIN_MICROS, TlsSettings.NONE);
     }
 
     /** The same listener with TLS. */
     public TcpSettings withTls(TlsSettings newTls) {
-        return new TcpSettings(name, host, port, maxConnections, maxFrameSize, ioThreads, newTls);
+        return new TcpSettings(name, host, port, maxConnections, maxFrameSize, ioThreads, spinMicros, newTls);
+    }
+
+    /** The same listener with another spin cap. */
+    public TcpSettings withSpinMicros(int newSpinMicros) {
+        return new TcpSettings(name, host, port, maxConnections, maxFrameSize, ioThreads, newSpinMicros, tls);
     }
 
     /** Settings read from a DS configuration. */
     public static TcpSettings from(TcpListenerConfig c) {
         return new TcpSettings(c.name(), c.host(), c.port(), c.maxConnections(), c.maxFrameSize(), c.ioThreads(),
+                c.spinMicros(),
                 new TlsSettings(c.tls_keyStore(), c.tls_keyStorePassword(), c.tls_keyStoreType(), c.tls_trustStore(),
                         c.tls_trustStorePassword(), c.tls_clientAuth(), List.of(c.tls_protocols())));
     }

@@ -16,12 +16,14 @@ import java.util.List;
  */
 public record WsSettings(String name, String host, int port, String path, String subprotocol,
         List<String> allowedOrigins, int maxConnections, int maxFrameSize, long pingIntervalMillis,
-        long clientTimeoutMillis, int ioThreads, TlsSettings tls, boolean demo) {
+        long clientTimeoutMillis, int ioThreads, int spinMicros, TlsSettings tls, boolean demo) {
 
     public static final int DEFAULT_PORT = 7441;
     public static final String DEFAULT_PATH = "/aldis";
     /** The subprotocol name of Aldis protocol v1 over WebSocket. */
     public static final String SUBPROTOCOL = "aldis.v1";
+    /** The default of {@link WsListenerConfig#spinMicros()}, as for TCP listeners. */
+    public static final int DEFAULT_SPIN_MICROS = 200;
 
     public WsSettings {
         if (port < 0 || port > 65_535) {
@@ -40,6 +42,9 @@ public record WsSettings(String name, String host, int port, String path, String
         }
         if (maxConnections < 1) {
             throw new IllegalArgumentException("maxConnections must be at least 1");
+        }
+        if (spinMicros < 0) {
+            throw new IllegalArgumentException("spinMicros cannot be negative (0 turns spinning off)");
         }
         if (pingIntervalMillis < 0 || clientTimeoutMillis < 0) {
             throw new IllegalArgumentException("pingIntervalMillis and clientTimeoutMillis must not be negative");
@@ -70,54 +75,60 @@ public record WsSettings(String name, String host, int port, String path, String
     /** A plain-ws listener on a loopback port with the default path, subprotocol and limits, without the demo page. */
     public static WsSettings plain(String name, int port) {
         return new WsSettings(name, "127.0.0.1", port, DEFAULT_PATH, SUBPROTOCOL, List.of(), 10_000, 1_048_576,
-                20_000, 60_000, 0, TlsSettings.NONE, false);
+                20_000, 60_000, 0, DEFAULT_SPIN_MICROS, TlsSettings.NONE, false);
     }
 
     /** Settings read from a DS configuration. */
     public static WsSettings from(WsListenerConfig c) {
         return new WsSettings(c.name(), c.host(), c.port(), c.path(), c.subprotocol(), List.of(c.allowedOrigins()),
                 c.maxConnections(), c.maxFrameSize(), c.pingIntervalMillis(), c.clientTimeoutMillis(), c.ioThreads(),
+                c.spinMicros(),
                 new TlsSettings(c.tls_keyStore(), c.tls_keyStorePassword(), c.tls_keyStoreType(), c.tls_trustStore(),
                         c.tls_trustStorePassword(), c.tls_clientAuth(), List.of(c.tls_protocols())), c.demo());
     }
 
     public WsSettings withPort(int newPort) {
         return new WsSettings(name, host, newPort, path, subprotocol, allowedOrigins, maxConnections, maxFrameSize,
-                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls, demo);
+                pingIntervalMillis, clientTimeoutMillis, ioThreads, spinMicros, tls, demo);
     }
 
     public WsSettings withPath(String newPath) {
         return new WsSettings(name, host, port, newPath, subprotocol, allowedOrigins, maxConnections, maxFrameSize,
-                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls, demo);
+                pingIntervalMillis, clientTimeoutMillis, ioThreads, spinMicros, tls, demo);
     }
 
     public WsSettings withSubprotocol(String newSubprotocol) {
         return new WsSettings(name, host, port, path, newSubprotocol, allowedOrigins, maxConnections, maxFrameSize,
-                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls, demo);
+                pingIntervalMillis, clientTimeoutMillis, ioThreads, spinMicros, tls, demo);
     }
 
     public WsSettings withAllowedOrigins(List<String> origins) {
         return new WsSettings(name, host, port, path, subprotocol, origins, maxConnections, maxFrameSize,
-                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls, demo);
+                pingIntervalMillis, clientTimeoutMillis, ioThreads, spinMicros, tls, demo);
     }
 
     public WsSettings withLimits(int newMaxConnections, int newMaxFrameSize) {
         return new WsSettings(name, host, port, path, subprotocol, allowedOrigins, newMaxConnections, newMaxFrameSize,
-                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls, demo);
+                pingIntervalMillis, clientTimeoutMillis, ioThreads, spinMicros, tls, demo);
     }
 
     public WsSettings withHeartbeat(long newPingIntervalMillis, long newClientTimeoutMillis) {
         return new WsSettings(name, host, port, path, subprotocol, allowedOrigins, maxConnections, maxFrameSize,
-                newPingIntervalMillis, newClientTimeoutMillis, ioThreads, tls, demo);
+                newPingIntervalMillis, newClientTimeoutMillis, ioThreads, spinMicros, tls, demo);
     }
 
     public WsSettings withTls(TlsSettings newTls) {
         return new WsSettings(name, host, port, path, subprotocol, allowedOrigins, maxConnections, maxFrameSize,
-                pingIntervalMillis, clientTimeoutMillis, ioThreads, newTls, demo);
+                pingIntervalMillis, clientTimeoutMillis, ioThreads, spinMicros, newTls, demo);
     }
 
     public WsSettings withDemo(boolean newDemo) {
         return new WsSettings(name, host, port, path, subprotocol, allowedOrigins, maxConnections, maxFrameSize,
-                pingIntervalMillis, clientTimeoutMillis, ioThreads, tls, newDemo);
+                pingIntervalMillis, clientTimeoutMillis, ioThreads, spinMicros, tls, newDemo);
+    }
+
+    public WsSettings withSpinMicros(int newSpinMicros) {
+        return new WsSettings(name, host, port, path, subprotocol, allowedOrigins, maxConnections, maxFrameSize,
+                pingIntervalMillis, clientTimeoutMillis, ioThreads, newSpinMicros, tls, demo);
     }
 }
