@@ -10,11 +10,11 @@ public @interface RpcConfig {
     @AttributeDefinition(description = "Threads that run OSGi service methods")
     int workerThreads() default 16;
 
-    @AttributeDefinition(description = "Microseconds a worker that runs out of calls stays awake (yielding to "
-            + "other threads) before it parks, one worker at a time; shortens the next call's wait where waking "
-            + "a thread is slow, if the next call comes within that time, at the cost of up to that much processor "
-            + "time after each burst; 0 to park at once")
-    int workerSpinMicros() default 0;
+    @AttributeDefinition(description = "Longest a worker that runs out of calls stays awake (yielding to other "
+            + "threads) before it parks, in microseconds, one worker at a time. Within it the worker stays awake "
+            + "twice as long as the middle of the recent gaps before the next call, and not at all when those gaps "
+            + "are longer; this shortens the next call's wait where waking a thread is slow. 0 to park at once")
+    int workerSpinMicros() default RpcSettings.DEFAULT_WORKER_SPIN_MICROS;
 
     @AttributeDefinition(description = "Calls that may wait for a worker; beyond it calls are answered BUSY "
             + "(takes effect when the feature restarts)")

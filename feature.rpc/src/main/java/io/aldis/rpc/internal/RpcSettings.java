@@ -5,7 +5,7 @@ package io.aldis.rpc.internal;
  * tests.
  *
  * @param workerThreads          threads that run OSGi service methods
- * @param workerSpinMicros       how long a worker that runs out of calls stays awake before it parks
+ * @param workerSpinMicros       the longest a worker that runs out of calls stays awake before it parks
  * @param queueCapacity          calls that may wait for a worker before new ones are answered BUSY
  * @param maxCallsPerSession     calls one session may have in flight; more are answered BUSY
  * @param maxConcurrentPerMethod calls of one method that may be in flight; more are answered BUSY
@@ -16,6 +16,9 @@ package io.aldis.rpc.internal;
 public record RpcSettings(int workerThreads, int workerSpinMicros, int queueCapacity, int maxCallsPerSession,
         int maxConcurrentPerMethod, boolean rejectUnknownFields, int defaultTimeoutMillis) {
 
+    /** The default of {@link RpcConfig#workerSpinMicros()}. */
+    public static final int DEFAULT_WORKER_SPIN_MICROS = 200;
+
     public RpcSettings {
         if (workerThreads < 1 || workerSpinMicros < 0 || queueCapacity < 1 || maxCallsPerSession < 1
                 || maxConcurrentPerMethod < 1 || defaultTimeoutMillis < 0) {
@@ -25,7 +28,7 @@ public record RpcSettings(int workerThreads, int workerSpinMicros, int queueCapa
 
     /** The defaults of {@link RpcConfig}. */
     public static RpcSettings defaults() {
-        return new RpcSettings(16, 0, 1024, 256, 256, true, 0);
+        return new RpcSettings(16, DEFAULT_WORKER_SPIN_MICROS, 1024, 256, 256, true, 0);
     }
 
     static RpcSettings of(RpcConfig config) {

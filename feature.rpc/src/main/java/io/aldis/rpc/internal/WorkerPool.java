@@ -1,5 +1,6 @@
 package io.aldis.rpc.internal;
 
+import io.aldis.spi.transport.SpinWindow;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -7,6 +8,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -21,11 +23,13 @@ import java.util.concurrent.locks.LockSupport;
  * of the node's CPU with many small calls. A method that blocks still gets the waiting tasks
  * another thread, as the thread that takes a task wakes the next one while tasks wait.
  *
- * <p>A thread that runs out of work may first stay awake for a while ({@link #spinBeforePark}),
- * giving up its processor to any other thread that is ready, before it parks; one thread at a time
- * does so. Where waking a parked thread is slow, as on virtual machines whose idle processors
- * halt, a caller that sends its next call soon after the answer to the last finds a thread awake.
- * The price is up to that long of processor time after each burst of work.
+ * <p>A thread that runs out of work may first stay awake for a while, giving up its processor to
+ * any other thread that is ready, before it parks; one thread at a time does so. Where waking a
+ * parked thread is slow, as on virtual machines whose idle processors halt, a caller that sends
+ * its next call soon after the answer to the last finds a thread awake. How long it stays awake is
+ * learned by a {@link SpinWindow} from how soon calls came after the pool last ran out of work,
+ * within a cap ({@link #spinBeforePark}): a pool whose calls come further apart than the cap parks
+ * at once and spends nothing.
  *
  * <p>The tasks are usually {@link java.util.concurrent.FutureTask}s, which interrupt their runner
  * only while they run and wait for that interrupt to land before they return; the pool clears the
@@ -45,12 +49,22 @@ final class WorkerPool {
     private volatile int maxThreads;
     private volatile int capacity;
     private volatile boolean shutdown;
-    private volatile long spinNanos;
+    private final SpinWindow spinWindow;
     /** Set while one idle thread stays awake before parking. */
     private final AtomicBoolean spinning = new AtomicBoolean();
+    /** When a thread last ran out of work, until the next task comes; {@link #NOT_IDLE} meanwhile. */
+    private final AtomicLong idleSince = new AtomicLong(NOT_IDLE);
+    private static final long NOT_IDLE = Long.MIN_VALUE;
 
     WorkerPool(int maxThreads, int capacity, long keepAlive, TimeUnit unit, ThreadFactory threadFactory) {
+        this(maxThreads, capacity, keepAlive, unit, threadFactory, new SpinWindow(0, TimeUnit.NANOSECONDS));
+    }
+
+    /** A pool whose idle threads stay awake as long as {@code spinWindow} says. */
+    WorkerPool(int maxThreads, int capacity, long keepAlive, TimeUnit unit, ThreadFactory threadFactory,
+            SpinWindow spinWindow) {
         this.threadFactory = threadFactory;
+        this.spinWindow = spinWindow;
         this.keepAliveNanos = unit.toNanos(keepAlive);
         resize(maxThreads, capacity);
     }
@@ -72,14 +86,12 @@ final class WorkerPool {
     }
 
     /**
-     * How long a thread that finds no work stays awake before it parks, when no other idle thread
-     * does; 0 to park at once. Takes effect at once, also for a thread that is staying awake already.
+     * The longest a thread that finds no work stays awake before it parks, when no other idle
+     * thread does; 0 to park at once. Takes effect at once, also for a thread that is staying awake
+     * already.
      */
-    void spinBeforePark(long duration, TimeUnit unit) {
-        if (duration < 0) {
-            throw new IllegalArgumentException("a spin time cannot be negative");
-        }
-        this.spinNanos = unit.toNanos(duration);
+    void spinBeforePark(long cap, TimeUnit unit) {
+        spinWindow.cap(cap, unit);
     }
 
     /** Queues {@code task}; false when {@code capacity} tasks wait already or the pool is shut down. */
@@ -92,6 +104,10 @@ final class WorkerPool {
             return false;
         }
         queue.offer(task);
+        long since = idleSince.get();
+        if (since != NOT_IDLE && idleSince.compareAndSet(since, NOT_IDLE)) {
+            spinWindow.idleEnded(System.nanoTime() - since);
+        }
         // A thread that is looking sees the task: it polls the queue after it stops counting as
         // searching (see Worker#run).
         if (searching.get() == 0) {
@@ -166,7 +182,8 @@ final class WorkerPool {
                     searching.incrementAndGet();
                     continue;
                 }
-                if (spinNanos > 0 && spinning.compareAndSet(false, true) && spinUntilWorkArrives()) {
+                idleSince.compareAndSet(NOT_IDLE, System.nanoTime());
+                if (spinWindow.windowNanos() > 0 && spinning.compareAndSet(false, true) && spinUntilWorkArrives()) {
                     continue;
                 }
                 parked.push(this);
@@ -202,7 +219,7 @@ final class WorkerPool {
             try {
                 long start = System.nanoTime();
                 while (queue.isEmpty()) {
-                    if (shutdown || System.nanoTime() - start >= spinNanos) {
+                    if (shutdown || System.nanoTime() - start >= spinWindow.windowNanos()) {
                         return false;
                     }
                     // not a busy loop: threads that are ready on this processor go first

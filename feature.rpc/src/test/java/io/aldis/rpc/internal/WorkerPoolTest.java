@@ -3,6 +3,7 @@ package io.aldis.rpc.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.aldis.spi.transport.SpinWindow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -25,13 +26,29 @@ class WorkerPoolTest {
     private final List<WorkerPool> pools = new ArrayList<>();
 
     private WorkerPool pool(int maxThreads, int capacity) {
+        return pool(maxThreads, capacity, new SpinWindow(0, TimeUnit.NANOSECONDS));
+    }
+
+    private WorkerPool pool(int maxThreads, int capacity, SpinWindow spinWindow) {
         WorkerPool pool = new WorkerPool(maxThreads, capacity, 30, TimeUnit.SECONDS, r -> {
             Thread t = new Thread(r, "worker-pool-test-" + started.incrementAndGet());
             t.setDaemon(true);
             return t;
-        });
+        }, spinWindow);
         pools.add(pool);
         return pool;
+    }
+
+    /**
+     * A pool whose idle threads have learned to stay awake for an hour: calls came half an hour
+     * after the pool ran out of work, within a cap of an hour.
+     */
+    private WorkerPool poolThatStaysAwake(int maxThreads, int capacity) {
+        SpinWindow window = new SpinWindow(1, TimeUnit.HOURS);
+        for (int i = 0; i < SpinWindow.SAMPLES; i++) {
+            window.idleEnded(TimeUnit.MINUTES.toNanos(30));
+        }
+        return pool(maxThreads, capacity, window);
     }
 
     @AfterEach
@@ -47,11 +64,13 @@ class WorkerPoolTest {
      * Submits from two threads at once, as several event loops do, in bursts with pauses between;
      * with and without an idle thread staying awake for a while before it parks.
      */
-    @ParameterizedTest(name = "spin {0} µs")
-    @ValueSource(longs = {0, 50})
+    @ParameterizedTest(name = "spin cap {0} µs")
+    @ValueSource(longs = {0, 50, 3_600_000_000L})
     void everyTaskRunsExactlyOnceWhenSubmittedInBurstsFromSeveralThreads(long spinMicros) throws Exception {
-        WorkerPool pool = pool(3, 100_000);
-        pool.spinBeforePark(spinMicros, TimeUnit.MICROSECONDS);
+        WorkerPool pool = spinMicros > 1_000_000 ? poolThatStaysAwake(3, 100_000) : pool(3, 100_000);
+        if (spinMicros <= 1_000_000) {
+            pool.spinBeforePark(spinMicros, TimeUnit.MICROSECONDS);
+        }
         int perSubmitter = 20_000;
         AtomicIntegerArray runs = new AtomicIntegerArray(2 * perSubmitter);
         CountDownLatch done = new CountDownLatch(2 * perSubmitter);
@@ -245,9 +264,8 @@ class WorkerPoolTest {
     }
 
     @Test
-    void anIdleThreadStaysAwakeWhileTheSpinTimeLastsAndParksOnceItIsSetToZero() throws Exception {
-        WorkerPool pool = pool(1, 10);
-        pool.spinBeforePark(1, TimeUnit.HOURS);
+    void anIdleThreadStaysAwakeWhileTheSpinWindowLastsAndParksOnceTheCapIsSetToZero() throws Exception {
+        WorkerPool pool = poolThatStaysAwake(1, 10);
         Thread worker = runAndReturnThread(pool);
         // a parked thread would show as TIMED_WAITING; a yielding one stays RUNNABLE
         for (int i = 0; i < 10; i++) {
@@ -265,8 +283,7 @@ class WorkerPoolTest {
 
     @Test
     void onlyOneIdleThreadStaysAwakeTheOthersPark() throws Exception {
-        WorkerPool pool = pool(2, 10);
-        pool.spinBeforePark(1, TimeUnit.HOURS);
+        WorkerPool pool = poolThatStaysAwake(2, 10);
         List<Thread> workers = new ArrayList<>();
         CountDownLatch bothRunning = new CountDownLatch(2);
         CountDownLatch release = new CountDownLatch(1);
@@ -292,13 +309,35 @@ class WorkerPoolTest {
 
     @Test
     void shutdownEndsAThreadThatStaysAwake() throws Exception {
-        WorkerPool pool = pool(1, 10);
-        pool.spinBeforePark(1, TimeUnit.HOURS);
+        WorkerPool pool = poolThatStaysAwake(1, 10);
         Thread worker = runAndReturnThread(pool);
         pool.shutdown();
         worker.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
         assertThat(worker.isAlive()).isFalse();
         assertThat(pool.threads()).isZero();
+    }
+
+    @Test
+    void withoutCallsThatCameSoonAnIdleThreadParksAtOnceWhateverTheCap() throws Exception {
+        WorkerPool pool = pool(1, 10, new SpinWindow(1, TimeUnit.HOURS));
+        Thread worker = runAndReturnThread(pool);
+        awaitState(worker, Thread.State.TIMED_WAITING);
+    }
+
+    @Test
+    void thePoolLearnsHowSoonCallsComeAfterItRanOutOfWork() throws Exception {
+        SpinWindow window = new SpinWindow(1, TimeUnit.HOURS);
+        for (int i = 0; i < SpinWindow.SAMPLES; i++) {
+            window.idleEnded(TimeUnit.MICROSECONDS.toNanos(10));
+        }
+        WorkerPool pool = pool(1, 10, window);
+        // calls that come at least 20 ms after the last one ended, more than half of the samples
+        for (int i = 0; i < SpinWindow.SAMPLES / 2 + 1; i++) {
+            runAndReturnThread(pool);
+            Thread.sleep(20);
+        }
+        runAndReturnThread(pool);
+        assertThat(window.windowNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(20));
     }
 
     /** Runs a task and returns the thread that ran it. */
