@@ -18,7 +18,7 @@ public record ClientConfig(String host, int port, String user, char[] password, 
         boolean retryInitialConnect, List<ConnectionListener> listeners, String clientName, UUID clientId,
         long capabilities, Duration connectTimeout, Duration closeTimeout, int maxQueuedWhilePaused,
         int maxFrameSize, EventLoopGroup eventLoopGroup, Duration callTimeout, Executor handlerExecutor,
-        Executor callbackExecutor, String inboxPrefix) {
+        Executor callbackExecutor, String inboxPrefix, Duration idleSpin) {
 
     /** Whether connections are wrapped in TLS. */
     public boolean tls() {

@@ -22,6 +22,7 @@ import io.aldis.protocol.Frame;
 import io.aldis.protocol.codec.Flushes;
 import io.aldis.protocol.codec.LengthPrefixedFrameDecoder;
 import io.aldis.protocol.codec.LengthPrefixedFrameEncoder;
+import io.aldis.spi.transport.SpinningSelectStrategy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -39,6 +40,7 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.reflect.Type;
+import java.nio.channels.spi.SelectorProvider;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -113,13 +115,15 @@ public final class DefaultAldisClient implements AldisClient {
             this.group = config.eventLoopGroup();
             this.ownsGroup = false;
         } else {
+            long spinNanos = config.idleSpin().toNanos();
             this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("aldis-client", true),
-                    NioIoHandler.newFactory());
+                    NioIoHandler.newFactory(SelectorProvider.provider(), SpinningSelectStrategy.factory(() -> spinNanos)));
             this.ownsGroup = true;
         }
         this.sslContext = config.tls() ? buildSslContext(config) : null;
         this.callbacks = new SerialExecutor(
-                config.callbackExecutor() != null ? config.callbackExecutor() : SerialExecutor.SHARED);
+                config.callbackExecutor() != null ? config.callbackExecutor() : SerialExecutor.SHARED,
+                config.idleSpin());
         this.pubsub = new PubSubSupport(this);
     }
 

@@ -1,17 +1,27 @@
 package io.aldis.client.internal;
 
+import io.aldis.spi.transport.SpinWindow;
+import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs tasks one at a time in submission order on a shared pool, so that each client delivers its
  * callbacks in order without owning a thread (thousands of clients in one JVM are normal in
  * benchmarks).
+ *
+ * <p>A pool thread that has run out of this executor's tasks may keep looking for the next one a
+ * little while before it returns to the pool, as long as a {@link SpinWindow} says tasks have been
+ * following each other that soon: handing a task to a sleeping pool thread costs a wake-up, tens
+ * of microseconds on a virtual machine, which is more than an answer to a call takes to arrive on
+ * loopback. Few threads linger at once ({@link #MAX_LINGERING}), however many clients there are.
  */
 final class SerialExecutor implements Executor {
     private static final System.Logger LOG = System.getLogger(SerialExecutor.class.getName());
@@ -23,13 +33,30 @@ final class SerialExecutor implements Executor {
         return t;
     });
 
+    /** Pool threads that may linger at once, over all executors of this JVM. */
+    static final int MAX_LINGERING = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    private static final AtomicInteger LINGERING = new AtomicInteger();
+    private static final long NOT_IDLE = Long.MIN_VALUE;
+
     private final Executor delegate;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean();
+    private final SpinWindow lingerWindow;
+    /** When the last drain on the pool ended, until the next task comes. */
+    private final AtomicLong idleSince = new AtomicLong(NOT_IDLE);
 
-    /** Runs tasks on {@code delegate}, which may be an executor that runs them in the calling thread. */
-    SerialExecutor(Executor delegate) {
+    /**
+     * Runs tasks on {@code delegate}, which may be an executor that runs them in the calling
+     * thread; a drain on the shared pool lingers for at most {@code maxLinger}.
+     */
+    SerialExecutor(Executor delegate, Duration maxLinger) {
+        this(delegate, new SpinWindow(maxLinger.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    /** Runs tasks on {@code delegate}; a drain on the shared pool lingers as {@code lingerWindow} says. */
+    SerialExecutor(Executor delegate, SpinWindow lingerWindow) {
         this.delegate = delegate;
+        this.lingerWindow = lingerWindow;
     }
 
     @Override
@@ -44,30 +71,74 @@ final class SerialExecutor implements Executor {
      */
     void execute(Runnable task, boolean mayRunHere) {
         tasks.add(task);
+        long since = idleSince.get();
+        if (since != NOT_IDLE && idleSince.compareAndSet(since, NOT_IDLE)) {
+            lingerWindow.idleEnded(System.nanoTime() - since);
+        }
         schedule(mayRunHere ? delegate : SHARED);
     }
 
     private void schedule(Executor on) {
         if (!tasks.isEmpty() && running.compareAndSet(false, true)) {
-            on.execute(this::drain);
+            // Only the pool's own threads linger: a delegate's thread (an event loop) is not ours to hold.
+            on.execute(on == SHARED ? this::drainAndLinger : this::drain);
         }
     }
 
     private void drain() {
+        drain(false);
+    }
+
+    private void drainAndLinger() {
+        drain(true);
+    }
+
+    private void drain(boolean mayLinger) {
         try {
-            Runnable task;
-            while ((task = tasks.poll()) != null) {
-                try {
-                    task.run();
-                } catch (RuntimeException | Error e) {
-                    LOG.log(System.Logger.Level.WARNING, "client callback failed", e);
+            for (;;) {
+                Runnable task;
+                while ((task = tasks.poll()) != null) {
+                    try {
+                        task.run();
+                    } catch (RuntimeException | Error e) {
+                        LOG.log(System.Logger.Level.WARNING, "client callback failed", e);
+                    }
                 }
+                long idle = System.nanoTime();
+                if (!mayLinger || !lingerForTask(idle)) {
+                    idleSince.set(idle);
+                    break;
+                }
+                lingerWindow.idleEnded(System.nanoTime() - idle);
             }
         } finally {
             running.set(false);
             // A task may have been added after the last poll but before the flag was cleared;
             // it goes to the pool, as this thread may be a caller's that is done here.
             schedule(SHARED);
+        }
+    }
+
+    /** Waits awake, yielding, for a task within the learned window; true if one came. */
+    private boolean lingerForTask(long idleFrom) {
+        if (lingerWindow.windowNanos() == 0) {
+            return false;
+        }
+        if (LINGERING.incrementAndGet() > MAX_LINGERING) {
+            LINGERING.decrementAndGet();
+            return false;
+        }
+        try {
+            while (tasks.isEmpty()) {
+                // read each time, so that a lowered cap ends the wait at once
+                if (System.nanoTime() - idleFrom >= lingerWindow.windowNanos()) {
+                    return false;
+                }
+                Thread.yield();
+            }
+            return true;
+        } finally {
+            LINGERING.decrementAndGet();
         }
     }
 }
