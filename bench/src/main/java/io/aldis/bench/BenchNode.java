@@ -51,7 +51,8 @@ import java.util.stream.Stream;
  * RPC engine with its default settings and {@link EchoService} exported as {@code echo}) and
  * {@code ws} (a WebSocket listener on loopback with the default path and subprotocol, whose port
  * is printed as {@code WSPORT <port>} after {@code PORT <port>}), and then optionally the RPC
- * setting {@code workerSpinMicros} (default 0, as in the feature).
+ * setting {@code workerSpinMicros} and the listeners' {@code spinMicros} (by default those of the
+ * product).
  */
 public final class BenchNode {
     private BenchNode() {
@@ -63,7 +64,8 @@ public final class BenchNode {
         String user = args[2];
         String password = args[3];
         List<String> features = args.length > 4 ? Arrays.asList(args[4].split(",")) : List.of();
-        int rpcWorkerSpinMicros = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+        int rpcWorkerSpinMicros = args.length > 5 ? Integer.parseInt(args[5]) : RpcSettings.DEFAULT_WORKER_SPIN_MICROS;
+        int listenerSpinMicros = args.length > 6 ? Integer.parseInt(args[6]) : TcpSettings.DEFAULT_SPIN_MICROS;
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
         Path dir = Files.createTempDirectory("aldis-bench-node");
@@ -90,12 +92,12 @@ public final class BenchNode {
         }
         TcpSettings plain = TcpSettings.plain("bench", 0);
         TcpServer tcp = new TcpServer(new TcpSettings(plain.name(), plain.host(), 0, 50_000, plain.maxFrameSize(),
-                plain.ioThreads(), plain.tls()), node);
+                plain.ioThreads(), listenerSpinMicros, plain.tls()), node);
         tcp.start();
         out.println("PORT " + tcp.port());
         WsServer ws = null;
         if (features.contains("ws")) {
-            ws = new WsServer(WsSettings.plain("bench-ws", 0), node);
+            ws = new WsServer(WsSettings.plain("bench-ws", 0).withSpinMicros(listenerSpinMicros), node);
             ws.start();
             out.println("WSPORT " + ws.port());
         }

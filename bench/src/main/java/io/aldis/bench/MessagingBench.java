@@ -1,9 +1,12 @@
 package io.aldis.bench;
 
+import io.aldis.rpc.internal.RpcSettings;
+import io.aldis.transport.tcp.internal.TcpSettings;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +35,10 @@ public final class MessagingBench {
         OPTIONS.put("batch", "64");            // messages a publisher hands its client at once
         OPTIONS.put("inflight", "1,32");       // calls in flight per request/response workload, comma-separated
         OPTIONS.put("rpcWarmupSeconds", "5");  // unmeasured calls per RPC system at 32 in flight before any round
-        OPTIONS.put("workerSpinMicros", "0");  // the node's RPC setting of that name
+        // the node's RPC setting, its listeners' spinMicros and the RPC clients' idleSpin; by default the products'
+        OPTIONS.put("workerSpinMicros", Integer.toString(RpcSettings.DEFAULT_WORKER_SPIN_MICROS));
+        OPTIONS.put("spinMicros", Integer.toString(TcpSettings.DEFAULT_SPIN_MICROS));
+        OPTIONS.put("clientSpinMicros", "200");
         OPTIONS.put("matchSubs", "100000");    // subscriptions that match nothing, for the matching part
         OPTIONS.put("matchSubjects", "10000"); // distinct subjects published in the matching part
         OPTIONS.put("natsPort", "4222");
@@ -80,7 +86,7 @@ public final class MessagingBench {
                         .getSystemLoadAverage()));
         MessagingBench bench = new MessagingBench(opts);
         try (NodeProcess node = new NodeProcess(10_000, 4096, USER, new String(PASSWORD), "2g", "pubsub,rpc,ws",
-                Integer.parseInt(opts.get("workerSpinMicros")))) {
+                Integer.parseInt(opts.get("workerSpinMicros")), Integer.parseInt(opts.get("spinMicros")))) {
             for (String part : parts) {
                 switch (part) {
                     case "pubsub" -> bench.pubsub(node);
@@ -378,8 +384,9 @@ public final class MessagingBench {
         List<RpcSystems.System> systems = new ArrayList<>();
         ChildJvm grpcServer = new ChildJvm(NodeProcess.classPathCopy(), GrpcEcho.class.getName());
         int grpcPort = Integer.parseInt(grpcServer.expect("GRPC")[1]);
-        systems.add(RpcSystems.aldis(node.port(), USER, PASSWORD, group, size, false));
-        systems.add(RpcSystems.aldis(node.port(), USER, PASSWORD, group, size, true));
+        Duration clientSpin = Duration.ofNanos(1000L * i("clientSpinMicros"));
+        systems.add(RpcSystems.aldis(node.port(), USER, PASSWORD, clientSpin, size, false));
+        systems.add(RpcSystems.aldis(node.port(), USER, PASSWORD, clientSpin, size, true));
         String rsocketCp = opts.get("rsocketClassPath");
         if (!rsocketCp.isBlank()) {
             systems.add(RpcSystems.rsocket(Files.readString(Path.of(rsocketCp)).replaceAll("\\s+", ""), size));

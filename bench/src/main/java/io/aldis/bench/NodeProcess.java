@@ -1,5 +1,7 @@
 package io.aldis.bench;
 
+import io.aldis.rpc.internal.RpcSettings;
+import io.aldis.transport.tcp.internal.TcpSettings;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -38,15 +40,16 @@ final class NodeProcess implements AutoCloseable {
 
     NodeProcess(int heartbeatMillis, int iterations, String user, String password, String heap, String features)
             throws IOException {
-        this(heartbeatMillis, iterations, user, password, heap, features, 0);
+        this(heartbeatMillis, iterations, user, password, heap, features, RpcSettings.DEFAULT_WORKER_SPIN_MICROS,
+                TcpSettings.DEFAULT_SPIN_MICROS);
     }
 
     /**
-     * A node with the given features ({@code pubsub,rpc,ws}; see {@link BenchNode}) and the RPC
-     * workers' {@code workerSpinMicros} setting.
+     * A node with the given features ({@code pubsub,rpc,ws}; see {@link BenchNode}), the RPC
+     * workers' {@code workerSpinMicros} setting and the listeners' {@code spinMicros}.
      */
     NodeProcess(int heartbeatMillis, int iterations, String user, String password, String heap, String features,
-            int rpcWorkerSpinMicros) throws IOException {
+            int rpcWorkerSpinMicros, int listenerSpinMicros) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseG1GC",
                 "-cp", classPathCopy(), BenchNode.class.getName(),
@@ -54,6 +57,7 @@ final class NodeProcess implements AutoCloseable {
         if (!features.isEmpty()) {
             cmd.add(features);
             cmd.add(Integer.toString(rpcWorkerSpinMicros));
+            cmd.add(Integer.toString(listenerSpinMicros));
         }
         process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

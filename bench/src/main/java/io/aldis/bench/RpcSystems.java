@@ -10,7 +10,6 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Nats;
 import io.nats.client.Options;
-import io.netty.channel.EventLoopGroup;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -123,14 +122,16 @@ final class RpcSystems {
 
     /**
      * {@code echo(String)} on the node's exported {@link EchoService}, through {@code AldisClient.call}.
+     * Each client runs on an event loop of its own, as an {@code AldisClient} does by default (and
+     * as RSocket's client does), with {@code idleSpin} as given.
      * With {@code direct}, the service is the copy exported with {@code aldis.rpc.direct} (run on the
      * node's I/O thread) and the client runs its callbacks on its I/O thread
      * ({@code callbackExecutor(Runnable::run)}): the threading RSocket uses by default. Without it,
      * both sides hand each call to another thread, as they do by default.
      */
-    static System aldis(int port, String user, char[] password, EventLoopGroup group, int size, boolean direct) {
+    static System aldis(int port, String user, char[] password, Duration idleSpin, int size, boolean direct) {
         AldisClient.Builder builder = AldisClient.builder().address("127.0.0.1", port).credentials(user, password)
-                .reconnect(ReconnectPolicy.none()).eventLoopGroup(group).clientName("aldis-bench");
+                .reconnect(ReconnectPolicy.none()).clientName("aldis-bench").idleSpin(idleSpin);
         if (direct) {
             builder.callbackExecutor(Runnable::run);
         }
