@@ -3,6 +3,7 @@ package io.aldis.spi.transport;
 import io.netty.channel.SelectStrategy;
 import io.netty.channel.SelectStrategyFactory;
 import io.netty.util.IntSupplier;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -11,31 +12,38 @@ import java.util.function.LongSupplier;
  * it, for as long as a {@link SpinWindow} says work has been coming back soon. An event loop that
  * answers a request and gets the next one a round trip later then reads it without being woken,
  * and a task another thread hands it (a reply from a worker) needs no selector wake-up either.
- * While polling the loop gives its processor to any other thread that is ready.
+ * While polling the loop gives its processor to any other thread that is ready, and only a few
+ * loops of one group poll at a time ({@link #factory}), so that polling loops never crowd out the
+ * loops that have work.
  */
 public final class SpinningSelectStrategy implements SelectStrategy {
     private final SpinWindow window;
     private final LongSupplier capNanos;
     private final LongSupplier clock;
+    /** Loops of this group that may poll at once; shared by the group's strategies. */
+    private final Semaphore pollers;
+    private boolean polling;
     /** When this loop ran out of work, if {@link #idle}. */
     private long idleSince;
     private boolean idle;
     /** The loop blocked in the selector during the current idle spell. */
     private boolean blocked;
 
-    SpinningSelectStrategy(LongSupplier capNanos, LongSupplier clock) {
+    SpinningSelectStrategy(LongSupplier capNanos, LongSupplier clock, Semaphore pollers) {
         this.capNanos = capNanos;
         this.clock = clock;
+        this.pollers = pollers;
         this.window = new SpinWindow(capNanos.getAsLong(), TimeUnit.NANOSECONDS);
     }
 
     /**
-     * A factory for NIO event loops whose window is capped by {@code capNanos}, read again at every
-     * idle spell so a changed setting reaches running loops; a cap of 0 blocks at once, as Netty's
-     * default strategy does.
+     * A factory for the NIO event loops of one group, whose window is capped by {@code capNanos},
+     * read again at every idle spell so a changed setting reaches running loops; a cap of 0 blocks
+     * at once, as Netty's default strategy does. One loop per two processors polls at a time.
      */
     public static SelectStrategyFactory factory(LongSupplier capNanos) {
-        return () -> new SpinningSelectStrategy(capNanos, System::nanoTime);
+        Semaphore pollers = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        return () -> new SpinningSelectStrategy(capNanos, System::nanoTime, pollers);
     }
 
     @Override
@@ -56,7 +64,7 @@ public final class SpinningSelectStrategy implements SelectStrategy {
                 window.cap(cap, TimeUnit.NANOSECONDS);
             }
         }
-        if (now - idleSince < window.windowNanos()) {
+        if (now - idleSince < window.windowNanos() && (polling || (polling = pollers.tryAcquire()))) {
             int ready = selectNow.get();
             if (ready > 0) {
                 workCame(now);
@@ -65,6 +73,7 @@ public final class SpinningSelectStrategy implements SelectStrategy {
             Thread.yield();
             return SelectStrategy.CONTINUE;
         }
+        stopPolling();
         blocked = true;
         return SelectStrategy.SELECT;
     }
@@ -74,7 +83,15 @@ public final class SpinningSelectStrategy implements SelectStrategy {
         return window.windowNanos();
     }
 
+    private void stopPolling() {
+        if (polling) {
+            polling = false;
+            pollers.release();
+        }
+    }
+
     private void workCame(long now) {
+        stopPolling();
         if (idle) {
             window.idleEnded(now - idleSince);
             idle = false;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.SelectStrategy;
 import io.netty.util.IntSupplier;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +15,8 @@ class SpinningSelectStrategyTest {
     private final AtomicLong clock = new AtomicLong(1_000_000 * US);
     private final AtomicLong cap = new AtomicLong(200 * US);
     private final FakeSelector selector = new FakeSelector();
-    private final SpinningSelectStrategy strategy = new SpinningSelectStrategy(cap::get, clock::get);
+    private final Semaphore pollers = new Semaphore(1);
+    private final SpinningSelectStrategy strategy = new SpinningSelectStrategy(cap::get, clock::get, pollers);
 
     private static final class FakeSelector implements IntSupplier {
         int ready;
@@ -122,5 +124,34 @@ class SpinningSelectStrategyTest {
         spell(30);
         assertThat(strategy.windowNanos()).isZero();
         assertThat(idleCall()).isEqualTo(SelectStrategy.SELECT);
+    }
+
+    @Test
+    void whileAnotherLoopOfTheGroupPollsThisOneBlocksAndAfterwardsItPollsAgain() throws Exception {
+        spells(30, SpinWindow.SAMPLES);
+        SpinningSelectStrategy other = new SpinningSelectStrategy(cap::get, clock::get, pollers);
+        FakeSelector otherSelector = new FakeSelector();
+        for (int i = 0; i < SpinWindow.SAMPLES; i++) {
+            assertThat(other.calculateStrategy(otherSelector, false)).isIn(SelectStrategy.SELECT,
+                    SelectStrategy.CONTINUE);
+            clock.addAndGet(30 * US);
+            otherSelector.ready = 1;
+            other.calculateStrategy(otherSelector, false);
+        }
+        // the other loop is polling now
+        assertThat(other.calculateStrategy(otherSelector, false)).isEqualTo(SelectStrategy.CONTINUE);
+        int polls = selector.calls;
+        assertThat(idleCall()).as("this loop, while the other polls").isEqualTo(SelectStrategy.SELECT);
+        assertThat(selector.calls).isEqualTo(polls);
+
+        // the other loop finds work and stops polling; this one, woken, may poll in its next spell
+        otherSelector.ready = 1;
+        assertThat(other.calculateStrategy(otherSelector, false)).isEqualTo(1);
+        clock.addAndGet(30 * US);
+        assertThat(idleCall()).isEqualTo(SelectStrategy.CONTINUE);
+        assertThat(pollers.availablePermits()).isZero();
+        selector.ready = 1;
+        assertThat(idleCall()).isEqualTo(1);
+        assertThat(pollers.availablePermits()).isEqualTo(1);
     }
 }
