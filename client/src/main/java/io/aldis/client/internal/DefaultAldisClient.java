@@ -50,6 +50,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -70,6 +71,8 @@ public final class DefaultAldisClient implements AldisClient {
     private static final String FLUSH = "aldis-flush";
 
     private final ClientConfig config;
+    /** The clients of this JVM that own their event loop poll with these permits, a few at a time. */
+    private static final Semaphore POLLERS = SpinningSelectStrategy.pollers();
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final SslContext sslContext;
@@ -117,7 +120,8 @@ public final class DefaultAldisClient implements AldisClient {
         } else {
             long spinNanos = config.idleSpin().toNanos();
             this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("aldis-client", true),
-                    NioIoHandler.newFactory(SelectorProvider.provider(), SpinningSelectStrategy.factory(() -> spinNanos)));
+                    NioIoHandler.newFactory(SelectorProvider.provider(),
+                            SpinningSelectStrategy.factory(() -> spinNanos, POLLERS)));
             this.ownsGroup = true;
         }
         this.sslContext = config.tls() ? buildSslContext(config) : null;

@@ -42,8 +42,21 @@ public final class SpinningSelectStrategy implements SelectStrategy {
      * at once, as Netty's default strategy does. One loop per two processors polls at a time.
      */
     public static SelectStrategyFactory factory(LongSupplier capNanos) {
-        Semaphore pollers = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        return factory(capNanos, pollers());
+    }
+
+    /**
+     * A factory for NIO event loops, of one group or of several, that poll only while they hold
+     * one of {@code pollers}' permits: groups that share the semaphore share the limit, as the
+     * single-thread groups of many clients in one JVM should.
+     */
+    public static SelectStrategyFactory factory(LongSupplier capNanos, Semaphore pollers) {
         return () -> new SpinningSelectStrategy(capNanos, System::nanoTime, pollers);
+    }
+
+    /** Permits for one polling loop per two processors. */
+    public static Semaphore pollers() {
+        return new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     }
 
     @Override
