@@ -63,7 +63,7 @@ public final class BenchNode {
         int iterations = Integer.parseInt(args[1]);
         String user = args[2];
         String password = args[3];
-        List<String> features = args.length > 4 ? Arrays.asList(args[4].split(",")) : List.of();
+        List<String> features = args.length > 4 && !args[4].isEmpty() ? Arrays.asList(args[4].split(",")) : List.of();
         int rpcWorkerSpinMicros = args.length > 5 ? Integer.parseInt(args[5]) : RpcSettings.DEFAULT_WORKER_SPIN_MICROS;
         int listenerSpinMicros = args.length > 6 ? Integer.parseInt(args[6]) : TcpSettings.DEFAULT_SPIN_MICROS;
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);

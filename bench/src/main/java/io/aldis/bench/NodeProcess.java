@@ -1,7 +1,5 @@
 package io.aldis.bench;
 
-import io.aldis.rpc.internal.RpcSettings;
-import io.aldis.transport.tcp.internal.TcpSettings;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -34,18 +32,8 @@ final class NodeProcess implements AutoCloseable {
     private final int port;
     private final int wsPort;
 
-    NodeProcess(int heartbeatMillis, int iterations, String user, String password, String heap) throws IOException {
-        this(heartbeatMillis, iterations, user, password, heap, "");
-    }
-
-    NodeProcess(int heartbeatMillis, int iterations, String user, String password, String heap, String features)
-            throws IOException {
-        this(heartbeatMillis, iterations, user, password, heap, features, RpcSettings.DEFAULT_WORKER_SPIN_MICROS,
-                TcpSettings.DEFAULT_SPIN_MICROS);
-    }
-
     /**
-     * A node with the given features ({@code pubsub,rpc,ws}; see {@link BenchNode}), the RPC
+     * A node with the given features ({@code pubsub,rpc,ws}, or none; see {@link BenchNode}), the RPC
      * workers' {@code workerSpinMicros} setting and the listeners' {@code spinMicros}.
      */
     NodeProcess(int heartbeatMillis, int iterations, String user, String password, String heap, String features,
@@ -54,11 +42,9 @@ final class NodeProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseG1GC",
                 "-cp", classPathCopy(), BenchNode.class.getName(),
                 Integer.toString(heartbeatMillis), Integer.toString(iterations), user, password));
-        if (!features.isEmpty()) {
-            cmd.add(features);
-            cmd.add(Integer.toString(rpcWorkerSpinMicros));
-            cmd.add(Integer.toString(listenerSpinMicros));
-        }
+        cmd.add(features);
+        cmd.add(Integer.toString(rpcWorkerSpinMicros));
+        cmd.add(Integer.toString(listenerSpinMicros));
         process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         in = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
