@@ -71,11 +71,16 @@ final class SerialExecutor implements Executor {
      */
     void execute(Runnable task, boolean mayRunHere) {
         tasks.add(task);
+        workCame();
+        schedule(mayRunHere ? delegate : SHARED);
+    }
+
+    /** Ends the idle spell, if one is open, and teaches its length to the linger window. */
+    private void workCame() {
         long since = idleSince.get();
         if (since != NOT_IDLE && idleSince.compareAndSet(since, NOT_IDLE)) {
             lingerWindow.idleEnded(System.nanoTime() - since);
         }
-        schedule(mayRunHere ? delegate : SHARED);
     }
 
     private void schedule(Executor on) {
@@ -94,6 +99,8 @@ final class SerialExecutor implements Executor {
     }
 
     private void drain(boolean mayLinger) {
+        // a task added just before the last drain marked this executor idle ends that spell here
+        workCame();
         try {
             for (;;) {
                 Runnable task;

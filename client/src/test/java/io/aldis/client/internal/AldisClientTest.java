@@ -338,6 +338,8 @@ class AldisClientTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> AldisClient.builder().connectTimeout(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AldisClient.builder().idleSpin(Duration.ofNanos(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     /** Listener that turns events into strings, in order. */

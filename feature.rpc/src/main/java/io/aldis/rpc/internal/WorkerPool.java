@@ -104,10 +104,7 @@ final class WorkerPool {
             return false;
         }
         queue.offer(task);
-        long since = idleSince.get();
-        if (since != NOT_IDLE && idleSince.compareAndSet(since, NOT_IDLE)) {
-            spinWindow.idleEnded(System.nanoTime() - since);
-        }
+        workCame();
         // A thread that is looking sees the task: it polls the queue after it stops counting as
         // searching (see Worker#run).
         if (searching.get() == 0) {
@@ -128,6 +125,14 @@ final class WorkerPool {
 
     int threads() {
         return threads.get();
+    }
+
+    /** Ends the idle spell, if one is open, and teaches its length to the spin window. */
+    private void workCame() {
+        long since = idleSince.get();
+        if (since != NOT_IDLE && idleSince.compareAndSet(since, NOT_IDLE)) {
+            spinWindow.idleEnded(System.nanoTime() - since);
+        }
     }
 
     private void wakeOne() {
@@ -171,6 +176,8 @@ final class WorkerPool {
             while (!shutdown) {
                 Runnable task = queue.poll();
                 if (task != null) {
+                    // a task offered just before this thread marked the pool idle ends that spell here
+                    workCame();
                     waiting.decrementAndGet();
                     if (searching.decrementAndGet() == 0 && !queue.isEmpty()) {
                         wakeOne();
