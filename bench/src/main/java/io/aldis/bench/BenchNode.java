@@ -10,6 +10,7 @@ import io.aldis.rpc.api.RpcConstants;
 import io.aldis.rpc.internal.RpcEngine;
 import io.aldis.rpc.internal.RpcSettings;
 import io.aldis.spi.node.FrameHandler;
+import io.aldis.spi.transport.SpinWindow;
 import io.aldis.transport.ws.internal.WsServer;
 import io.aldis.transport.ws.internal.WsSettings;
 import io.aldis.spi.node.Session;
@@ -64,8 +65,8 @@ public final class BenchNode {
         String user = args[2];
         String password = args[3];
         List<String> features = args.length > 4 && !args[4].isEmpty() ? Arrays.asList(args[4].split(",")) : List.of();
-        int rpcWorkerSpinMicros = args.length > 5 ? Integer.parseInt(args[5]) : RpcSettings.DEFAULT_WORKER_SPIN_MICROS;
-        int listenerSpinMicros = args.length > 6 ? Integer.parseInt(args[6]) : TcpSettings.DEFAULT_SPIN_MICROS;
+        int rpcWorkerSpinMicros = args.length > 5 ? Integer.parseInt(args[5]) : SpinWindow.DEFAULT_CAP_MICROS;
+        int listenerSpinMicros = args.length > 6 ? Integer.parseInt(args[6]) : SpinWindow.DEFAULT_CAP_MICROS;
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
 
         Path dir = Files.createTempDirectory("aldis-bench-node");

@@ -1,13 +1,12 @@
 package io.aldis.bench;
 
-import io.aldis.rpc.internal.RpcSettings;
-import io.aldis.transport.tcp.internal.TcpSettings;
+import io.aldis.spi.transport.SpinWindow;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -36,9 +35,9 @@ public final class MessagingBench {
         OPTIONS.put("inflight", "1,32");       // calls in flight per request/response workload, comma-separated
         OPTIONS.put("rpcWarmupSeconds", "5");  // unmeasured calls per RPC system at 32 in flight before any round
         // the node's RPC setting, its listeners' spinMicros and the RPC clients' idleSpin; by default the products'
-        OPTIONS.put("workerSpinMicros", Integer.toString(RpcSettings.DEFAULT_WORKER_SPIN_MICROS));
-        OPTIONS.put("spinMicros", Integer.toString(TcpSettings.DEFAULT_SPIN_MICROS));
-        OPTIONS.put("clientSpinMicros", "200");
+        OPTIONS.put("workerSpinMicros", Integer.toString(SpinWindow.DEFAULT_CAP_MICROS));
+        OPTIONS.put("spinMicros", Integer.toString(SpinWindow.DEFAULT_CAP_MICROS));
+        OPTIONS.put("clientSpinMicros", Integer.toString(SpinWindow.DEFAULT_CAP_MICROS));
         OPTIONS.put("matchSubs", "100000");    // subscriptions that match nothing, for the matching part
         OPTIONS.put("matchSubjects", "10000"); // distinct subjects published in the matching part
         OPTIONS.put("natsPort", "4222");

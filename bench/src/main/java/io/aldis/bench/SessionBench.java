@@ -6,8 +6,7 @@ import io.aldis.client.ConnectionListener;
 import io.aldis.client.DisconnectReason;
 import io.aldis.client.ReconnectPolicy;
 import io.aldis.node.core.internal.NodeSettings;
-import io.aldis.rpc.internal.RpcSettings;
-import io.aldis.transport.tcp.internal.TcpSettings;
+import io.aldis.spi.transport.SpinWindow;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -68,7 +67,7 @@ public final class SessionBench {
         OPTIONS.put("clientThreads", "2");      // the shared client event loop group
         OPTIONS.put("openInFlight", "8");       // sessions being opened at once while filling the node
         OPTIONS.put("nodeHeap", "2g");          // -Xmx of the node JVM
-        OPTIONS.put("spinMicros", Integer.toString(TcpSettings.DEFAULT_SPIN_MICROS)); // the node listener's setting
+        OPTIONS.put("spinMicros", Integer.toString(SpinWindow.DEFAULT_CAP_MICROS)); // the node listener's setting
     }
 
     private final Map<String, String> opts;
@@ -142,7 +141,7 @@ public final class SessionBench {
         System.out.println(pbkdf2);
 
         try (NodeProcess node = new NodeProcess(10_000, intOpt("iterations"), USER, PASSWORD, opts.get("nodeHeap"), "",
-                RpcSettings.DEFAULT_WORKER_SPIN_MICROS, intOpt("spinMicros"))) {
+                SpinWindow.DEFAULT_CAP_MICROS, intOpt("spinMicros"))) {
             WireClient wire = new WireClient(group, HOST, node.port(), USER, PASSWORD.toCharArray());
             String token = wire.session("").get(30, TimeUnit.SECONDS);
             NodeProcess.Memory before = node.memory();
@@ -283,7 +282,7 @@ public final class SessionBench {
         System.out.println(heading);
         summary.add(heading);
         try (NodeProcess node = new NodeProcess(heartbeatMillis, intOpt("iterations"), USER, PASSWORD,
-                opts.get("nodeHeap"), "", RpcSettings.DEFAULT_WORKER_SPIN_MICROS, intOpt("spinMicros"))) {
+                opts.get("nodeHeap"), "", SpinWindow.DEFAULT_CAP_MICROS, intOpt("spinMicros"))) {
             // Warm the node (classes loaded, code compiled, pools created) before the baseline.
             closeAll(open(node.port(), 200, new LongAdder()));
             NodeProcess.Stats empty0 = node.stats();

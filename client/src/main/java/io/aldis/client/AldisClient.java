@@ -4,6 +4,7 @@ import io.aldis.client.internal.ClientConfig;
 import io.aldis.client.internal.DefaultAldisClient;
 import io.aldis.protocol.Capability;
 import io.aldis.protocol.Frame;
+import io.aldis.spi.transport.SpinWindow;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -235,7 +237,7 @@ public interface AldisClient {
         private Executor handlerExecutor;
         private Executor callbackExecutor;
         private String inboxPrefix = "_inbox";
-        private Duration idleSpin = Duration.ofNanos(200_000);
+        private Duration idleSpin = Duration.of(SpinWindow.DEFAULT_CAP_MICROS, ChronoUnit.MICROS);
 
         Builder() {
         }

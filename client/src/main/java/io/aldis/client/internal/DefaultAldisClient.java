@@ -70,9 +70,10 @@ public final class DefaultAldisClient implements AldisClient {
     private static final String HANDLER = "aldis-client";
     private static final String FLUSH = "aldis-flush";
 
-    private final ClientConfig config;
     /** The clients of this JVM that own their event loop poll with these permits, a few at a time. */
     private static final Semaphore POLLERS = SpinningSelectStrategy.pollers();
+
+    private final ClientConfig config;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final SslContext sslContext;

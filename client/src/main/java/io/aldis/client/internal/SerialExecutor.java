@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,8 +35,8 @@ final class SerialExecutor implements Executor {
     });
 
     /** Pool threads that may linger at once, over all executors of this JVM. */
-    static final int MAX_LINGERING = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-    private static final AtomicInteger LINGERING = new AtomicInteger();
+    static final int MAX_LINGERING = SpinWindow.SPINNERS_AT_ONCE;
+    private static final Semaphore LINGERING = new Semaphore(MAX_LINGERING);
     private static final long NOT_IDLE = Long.MIN_VALUE;
 
     private final Executor delegate;
@@ -131,8 +132,7 @@ final class SerialExecutor implements Executor {
         if (lingerWindow.windowNanos() == 0) {
             return false;
         }
-        if (LINGERING.incrementAndGet() > MAX_LINGERING) {
-            LINGERING.decrementAndGet();
+        if (!LINGERING.tryAcquire()) {
             return false;
         }
         try {
@@ -145,7 +145,7 @@ final class SerialExecutor implements Executor {
             }
             return true;
         } finally {
-            LINGERING.decrementAndGet();
+            LINGERING.release();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.aldis.rpc.internal;
 
+import io.aldis.spi.transport.SpinWindow;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
@@ -14,7 +15,7 @@ public @interface RpcConfig {
             + "threads) before it parks, in microseconds, one worker at a time. Within it the worker stays awake "
             + "twice as long as the middle of the recent gaps before the next call, and not at all when those gaps "
             + "are longer; this shortens the next call's wait where waking a thread is slow. 0 to park at once")
-    int workerSpinMicros() default RpcSettings.DEFAULT_WORKER_SPIN_MICROS;
+    int workerSpinMicros() default SpinWindow.DEFAULT_CAP_MICROS;
 
     @AttributeDefinition(description = "Calls that may wait for a worker; beyond it calls are answered BUSY "
             + "(takes effect when the feature restarts)")

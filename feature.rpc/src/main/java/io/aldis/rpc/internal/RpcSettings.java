@@ -1,5 +1,7 @@
 package io.aldis.rpc.internal;
 
+import io.aldis.spi.transport.SpinWindow;
+
 /**
  * The feature's limits and policies, read from {@link RpcConfig} in Karaf or built directly in
  * tests.
@@ -16,9 +18,6 @@ package io.aldis.rpc.internal;
 public record RpcSettings(int workerThreads, int workerSpinMicros, int queueCapacity, int maxCallsPerSession,
         int maxConcurrentPerMethod, boolean rejectUnknownFields, int defaultTimeoutMillis) {
 
-    /** The default of {@link RpcConfig#workerSpinMicros()}. */
-    public static final int DEFAULT_WORKER_SPIN_MICROS = 200;
-
     public RpcSettings {
         if (workerThreads < 1 || workerSpinMicros < 0 || queueCapacity < 1 || maxCallsPerSession < 1
                 || maxConcurrentPerMethod < 1 || defaultTimeoutMillis < 0) {
@@ -28,7 +27,7 @@ public record RpcSettings(int workerThreads, int workerSpinMicros, int queueCapa
 
     /** The defaults of {@link RpcConfig}. */
     public static RpcSettings defaults() {
-        return new RpcSettings(16, DEFAULT_WORKER_SPIN_MICROS, 1024, 256, 256, true, 0);
+        return new RpcSettings(16, SpinWindow.DEFAULT_CAP_MICROS, 1024, 256, 256, true, 0);
     }
 
     static RpcSettings of(RpcConfig config) {

@@ -19,6 +19,14 @@ import java.util.concurrent.TimeUnit;
 public final class SpinWindow {
     /** Idle spells the window is learned from. */
     public static final int SAMPLES = 16;
+    /** The cap the node's and the client's spinning threads have by default, in microseconds. */
+    public static final int DEFAULT_CAP_MICROS = 200;
+    /**
+     * How many threads of one kind (network threads of a listener, callback threads of a JVM's
+     * clients) may spin at once: one per two processors, so spinners never take every processor
+     * from the threads that have work.
+     */
+    public static final int SPINNERS_AT_ONCE = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
 
     private final long[] spells = new long[SAMPLES];
     private final long[] sorted = new long[SAMPLES];

@@ -54,9 +54,9 @@ public final class SpinningSelectStrategy implements SelectStrategy {
         return () -> new SpinningSelectStrategy(capNanos, System::nanoTime, pollers);
     }
 
-    /** Permits for one polling loop per two processors. */
+    /** Permits for {@link SpinWindow#SPINNERS_AT_ONCE} polling loops. */
     public static Semaphore pollers() {
-        return new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        return new Semaphore(SpinWindow.SPINNERS_AT_ONCE);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.aldis.transport.tcp.internal;
 
+import io.aldis.spi.transport.SpinWindow;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -31,7 +32,7 @@ public @interface TcpListenerConfig {
     @AttributeDefinition(description = "Longest a network thread that runs out of work polls for more before it"
             + " sleeps, in microseconds; it polls only while work has been coming back within that time"
             + " (0 = never poll)")
-    int spinMicros() default TcpSettings.DEFAULT_SPIN_MICROS;
+    int spinMicros() default SpinWindow.DEFAULT_CAP_MICROS;
 
     @AttributeDefinition(name = "tls.keyStore", description = "Key store (PKCS12 or JKS) with the server key; TLS is on when set")
     String tls_keyStore() default "";

@@ -1,14 +1,12 @@
 package io.aldis.transport.tcp.internal;
 
+import io.aldis.spi.transport.SpinWindow;
 import io.aldis.spi.transport.tls.TlsSettings;
 import java.util.List;
 
 /** A TCP listener's settings as plain values, so a listener can run without OSGi. */
 public record TcpSettings(String name, String host, int port, int maxConnections, int maxFrameSize, int ioThreads,
         int spinMicros, TlsSettings tls) {
-
-    /** The default of {@link TcpListenerConfig#spinMicros()}. */
-    public static final int DEFAULT_SPIN_MICROS = 200;
 
     public TcpSettings {
         if (port < 0 || port > 65_535) {
@@ -27,17 +25,12 @@ public record TcpSettings(String name, String host, int port, int maxConnections
 
     /** A plain-TCP listener on a loopback port with default limits. */
     public static TcpSettings plain(String name, int port) {
-        return new TcpSettings(name, "127.0.0.1", port, 10_000, 1_048_576, 0, DEFAULT_SPIN_MICROS, TlsSettings.NONE);
+        return new TcpSettings(name, "127.0.0.1", port, 10_000, 1_048_576, 0, SpinWindow.DEFAULT_CAP_MICROS, TlsSettings.NONE);
     }
 
     /** The same listener with TLS. */
     public TcpSettings withTls(TlsSettings newTls) {
         return new TcpSettings(name, host, port, maxConnections, maxFrameSize, ioThreads, spinMicros, newTls);
-    }
-
-    /** The same listener with another spin cap. */
-    public TcpSettings withSpinMicros(int newSpinMicros) {
-        return new TcpSettings(name, host, port, maxConnections, maxFrameSize, ioThreads, newSpinMicros, tls);
     }
 
     /** Settings read from a DS configuration. */

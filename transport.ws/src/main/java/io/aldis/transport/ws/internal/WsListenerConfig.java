@@ -1,5 +1,6 @@
 package io.aldis.transport.ws.internal;
 
+import io.aldis.spi.transport.SpinWindow;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -48,7 +49,7 @@ public @interface WsListenerConfig {
     @AttributeDefinition(description = "Longest a network thread that runs out of work polls for more before it"
             + " sleeps, in microseconds; it polls only while work has been coming back within that time"
             + " (0 = never poll)")
-    int spinMicros() default WsSettings.DEFAULT_SPIN_MICROS;
+    int spinMicros() default SpinWindow.DEFAULT_CAP_MICROS;
 
     @AttributeDefinition(name = "tls.keyStore", description = "Key store (PKCS12 or JKS) with the server key; wss is on when set")
     String tls_keyStore() default "";

@@ -1,5 +1,6 @@
 package io.aldis.transport.ws.internal;
 
+import io.aldis.spi.transport.SpinWindow;
 import io.aldis.spi.transport.tls.TlsSettings;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +23,6 @@ public record WsSettings(String name, String host, int port, String path, String
     public static final String DEFAULT_PATH = "/aldis";
     /** The subprotocol name of Aldis protocol v1 over WebSocket. */
     public static final String SUBPROTOCOL = "aldis.v1";
-    /** The default of {@link WsListenerConfig#spinMicros()}, as for TCP listeners. */
-    public static final int DEFAULT_SPIN_MICROS = 200;
 
     public WsSettings {
         if (port < 0 || port > 65_535) {
@@ -75,7 +74,7 @@ public record WsSettings(String name, String host, int port, String path, String
     /** A plain-ws listener on a loopback port with the default path, subprotocol and limits, without the demo page. */
     public static WsSettings plain(String name, int port) {
         return new WsSettings(name, "127.0.0.1", port, DEFAULT_PATH, SUBPROTOCOL, List.of(), 10_000, 1_048_576,
-                20_000, 60_000, 0, DEFAULT_SPIN_MICROS, TlsSettings.NONE, false);
+                20_000, 60_000, 0, SpinWindow.DEFAULT_CAP_MICROS, TlsSettings.NONE, false);
     }
 
     /** Settings read from a DS configuration. */
