@@ -148,6 +148,7 @@ export interface AldisEventMap {
   reconnectFailed: { error: AldisError };
   paused: Record<string, never>;
   resumed: Record<string, never>;
+  capabilitiesChanged: { session: SessionInfo };
   error: { error: Error; subscription?: Subscription };
   message: { message: AldisMessage };
   frame: { frame: Frame };

@@ -387,6 +387,10 @@ class Connection {
   // ---------------------------------------------------------------- session
 
   onSessionFrame(frame) {
+    if (frame.type === 'CAPABILITY_CHANGE') {
+      this.client._capabilitiesChanged(frame.capabilities);
+      return;
+    }
     if (frame.type === 'CLOSE_ACK') {
       if (this.phase === 'closing') this.lose({ code: 0, message: 'closed by the client' }, false);
       return;
@@ -631,6 +635,16 @@ export class AldisClient extends EventTarget {
     const wrapped = (event) => listener(event.detail);
     this.addEventListener(type, wrapped);
     return () => this.removeEventListener(type, wrapped);
+  }
+
+  /**
+   * The node offers other capabilities now (a feature came or went). When one comes back, the
+   * node has already restored this session's subscriptions and provided services of its family.
+   */
+  _capabilitiesChanged(capabilities) {
+    if (!this._session) return;
+    this._session = Object.freeze({ ...this._session, capabilities });
+    this._emit('capabilitiesChanged', { session: this._session });
   }
 
   _emit(type, detail) {

@@ -22,7 +22,7 @@ function setup(nodeOptions = {}, clientOptions = {}) {
   });
   const events = [];
   for (const name of ['connected', 'disconnected', 'reconnecting', 'reconnected', 'reconnectFailed', 'paused',
-    'resumed', 'error', 'message', 'frame']) {
+    'resumed', 'capabilitiesChanged', 'error', 'message', 'frame']) {
     client.addEventListener(name, (e) => events.push({ name, ...e.detail }));
   }
   const named = (name) => events.filter((e) => e.name === name);
@@ -288,6 +288,22 @@ describe('liveness and flow control', { timeout: 30_000 }, () => {
     await node.waitFor('PUBLISH', 3);
     assert.deepEqual(ws.of('PUBLISH').map((p) => dec(p.payload)), ['1', '2', '3']);
     assert.equal(client.paused, false);
+  });
+
+  test('CAPABILITY_CHANGE updates the session, is announced, and gates requests of the family', async () => {
+    const { node, client, nextEvent } = setup();
+    await client.connect();
+    node.socket.deliver({ type: 'CAPABILITY_CHANGE', capabilities: 0xffn & ~Capability.RPC });
+    const away = await nextEvent('capabilitiesChanged');
+    assert.equal(away.session.capabilities & Capability.RPC, 0n);
+    assert.equal(client.session.capabilities, 0xffn & ~Capability.RPC);
+    await rejectsWithCode(client.call('calc.add', [1, 2]), ErrorCode.CAPABILITY_UNAVAILABLE);
+    assert.equal(node.socket.of('RPC_REQUEST').length, 0);
+    node.socket.deliver({ type: 'CAPABILITY_CHANGE', capabilities: 0xffn });
+    const back = await nextEvent('capabilitiesChanged', 2);
+    assert.equal(back.session.capabilities, 0xffn);
+    node.on('RPC_REQUEST', (ws, f) => ws.deliver({ type: 'RPC_RESPONSE', callId: f.callId, result: enc('3') }));
+    assert.equal(await client.call('calc.add', [1, 2]), 3);
   });
 
   test('the pause queue is bounded', async () => {

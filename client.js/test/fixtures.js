@@ -42,6 +42,7 @@ export const GOLDEN = [
   [{ type: 'RESUME' }, '23 00'],
   [{ type: 'CLOSE', code: -603, message: 'bye' }, '24 00 | fffffda5 | 0003 627965'],
   [{ type: 'CLOSE_ACK' }, '25 00'],
+  [{ type: 'CAPABILITY_CHANGE', capabilities: 0xc7n }, '26 00 | 00000000000000c7'],
   [{ type: 'ACK', requestId: 7n, json: '{}' }, '2e 00 | 0000000000000007 | 00000002 7b7d'],
   [{ type: 'ERROR', requestId: 0n, code: -101, message: 'v', details: '{"supported":["1.0"]}' },
     '2f 00 | 0000000000000000 | ffffff9b | 0001 76 | 00000015 7b22737570706f72746564223a5b22312e30225d7d'],

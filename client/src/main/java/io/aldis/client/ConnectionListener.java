@@ -40,6 +40,16 @@ public interface ConnectionListener {
     default void resumed() {
     }
 
+    /**
+     * The node's capabilities changed while the session ran: a feature was installed, removed,
+     * updated or refreshed. {@code session.capabilities()} is what the node offers now. When a
+     * capability comes back, the node has already restored this client's subscriptions and
+     * provided services of that family, so nothing needs to be set up again; while it is away,
+     * requests of that family fail with {@code CAPABILITY_UNAVAILABLE}.
+     */
+    default void capabilitiesChanged(SessionInfo session) {
+    }
+
     /** An ERROR about the connection as a whole (request id 0). */
     default void error(ErrorFrame error) {
     }

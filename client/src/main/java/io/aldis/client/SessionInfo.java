@@ -9,7 +9,7 @@ import java.util.UUID;
  *
  * @param sessionId       the node's id for the session
  * @param user            the authenticated user
- * @param capabilities    what the node offered when the session opened
+ * @param capabilities    what the node offers: as the session opened, then as CAPABILITY_CHANGE said
  * @param maxFrameSize    the largest frame either side may send, in bytes
  * @param heartbeatMillis the heartbeat interval the node asked for
  * @param maxFileSize     the largest file the node accepts, in bytes
@@ -22,7 +22,7 @@ public record SessionInfo(UUID sessionId, String user, Set<Capability> capabilit
         capabilities = Set.copyOf(capabilities);
     }
 
-    /** Whether the node offered the capability when the session opened. */
+    /** Whether the node offers the capability (see {@link ConnectionListener#capabilitiesChanged}). */
     public boolean has(Capability capability) {
         return capabilities.contains(capability);
     }

@@ -20,6 +20,7 @@ public enum FrameType {
     RESUME(0x23),
     CLOSE(0x24),
     CLOSE_ACK(0x25),
+    CAPABILITY_CHANGE(0x26),
     ACK(0x2E),
     ERROR(0x2F),
     // typed messages and publish/subscribe

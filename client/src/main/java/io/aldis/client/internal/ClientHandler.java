@@ -8,6 +8,7 @@ import io.aldis.protocol.AuthOk;
 import io.aldis.protocol.AuthResponse;
 import io.aldis.protocol.AuthStart;
 import io.aldis.protocol.Capability;
+import io.aldis.protocol.CapabilityChange;
 import io.aldis.protocol.Close;
 import io.aldis.protocol.CloseAck;
 import io.aldis.protocol.Connect;
@@ -307,7 +308,13 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String mechanism = params.mechanism();
-        if (!ack.mechanisms().isEmpty() && !ack.mechanisms().contains(mechanism)) {
+        if (ack.mechanisms().isEmpty()) {
+            // Not a refusal: the node's authentication feature is away for now, so a retry may work.
+            failHandshake(new AldisException(ErrorCode.CAPABILITY_UNAVAILABLE,
+                    "the node cannot authenticate anyone right now (no authentication feature is running)"));
+            return;
+        }
+        if (!ack.mechanisms().contains(mechanism)) {
             failHandshake(new AldisException(ErrorCode.AUTH_MECHANISM_UNSUPPORTED,
                     "the node offers " + ack.mechanisms() + " on this connection, not " + mechanism));
             return;
@@ -416,6 +423,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
+        if (frame instanceof CapabilityChange change) {
+            events.capabilitiesChanged(change.capabilities());
+            return;
+        }
         if (frame instanceof CloseAck) {
             if (phase == Phase.CLOSING) {
                 ctx.close();
@@ -434,7 +445,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private static boolean isFlowControl(Frame frame) {
-        return frame instanceof Pause || frame instanceof Resume || frame instanceof CloseAck;
+        return frame instanceof Pause || frame instanceof Resume || frame instanceof CloseAck
+                || frame instanceof CapabilityChange;
     }
 
     /** Hands the frames read so far to the application, as one batch; on the event loop. */

@@ -22,6 +22,10 @@ public interface ConnectionEvents {
     default void nodeResumed() {
     }
 
+    /** The node sent CAPABILITY_CHANGE: it offers {@code capabilities} from now on. */
+    default void capabilitiesChanged(long capabilities) {
+    }
+
     /** The node sent an ERROR with request id 0 while the session was open. */
     default void connectionError(ErrorFrame error) {
     }

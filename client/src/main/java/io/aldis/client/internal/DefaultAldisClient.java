@@ -16,6 +16,7 @@ import io.aldis.client.ConnectionListener;
 import io.aldis.client.DisconnectReason;
 import io.aldis.client.ReconnectPolicy;
 import io.aldis.client.SessionInfo;
+import io.aldis.protocol.Capability;
 import io.aldis.protocol.ErrorCode;
 import io.aldis.protocol.ErrorFrame;
 import io.aldis.protocol.Frame;
@@ -622,6 +623,18 @@ public final class DefaultAldisClient implements AldisClient {
         @Override
         public void nodeResumed() {
             notifyListeners(ConnectionListener::resumed);
+        }
+
+        @Override
+        public void capabilitiesChanged(long capabilities) {
+            SessionInfo now = session;
+            if (now == null) {
+                return;
+            }
+            SessionInfo changed = new SessionInfo(now.sessionId(), now.user(), Capability.fromMask(capabilities),
+                    now.maxFrameSize(), now.heartbeatMillis(), now.maxFileSize(), now.maxChunkSize(), now.resumed());
+            session = changed;
+            notifyListeners(l -> l.capabilitiesChanged(changed));
         }
 
         @Override

@@ -11,6 +11,7 @@ import io.aldis.protocol.AuthOk;
 import io.aldis.protocol.AuthResponse;
 import io.aldis.protocol.AuthStart;
 import io.aldis.protocol.Capability;
+import io.aldis.protocol.CapabilityChange;
 import io.aldis.protocol.Close;
 import io.aldis.protocol.CloseAck;
 import io.aldis.protocol.Connect;
@@ -260,6 +261,27 @@ class ClientHandlerTest {
         channel.runPendingTasks();
         assertThat(failureOf(handler.opened()).code()).isEqualTo(ErrorCode.CONNECTION_TIMEOUT);
         assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void aNodeThatOffersNoMechanismFailsTheHandshakeAsUnavailableAndLetsTheClientRetry() {
+        open(params(null, "SCRAM-SHA-256", 10));
+        next(Connect.class);
+        channel.writeInbound(ack(false, List.of()));
+        AldisException failure = failureOf(handler.opened());
+        assertThat(failure.code()).isEqualTo(ErrorCode.CAPABILITY_UNAVAILABLE);
+        assertThat(failure.getMessage()).contains("no authentication feature is running");
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(events.closed).singleElement().satisfies(c -> assertThat(c.reconnect).isTrue());
+        noMoreOutbound();
+    }
+
+    @Test
+    void capabilityChangeIsReportedInOrderWithTheFramesBeforeIt() throws Exception {
+        openWithScram();
+        channel.writeInbound(new Deliver(1, "a", "", Map.of(), new byte[] {1}), new CapabilityChange(0x45));
+        assertThat(events.log).containsSubsequence("frames 1", "capabilities 45");
+        assertThat(events.frames).singleElement().isInstanceOf(Deliver.class);
     }
 
     @Test
@@ -675,6 +697,11 @@ class ClientHandlerTest {
         @Override
         public void connectionError(ErrorFrame error) {
             errors.add(error);
+        }
+
+        @Override
+        public void capabilitiesChanged(long capabilities) {
+            log.add("capabilities " + Long.toHexString(capabilities));
         }
 
         /** When set, run for every frame as the application handles it, on the event loop. */

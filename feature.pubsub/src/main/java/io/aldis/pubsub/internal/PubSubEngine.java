@@ -3,6 +3,7 @@ package io.aldis.pubsub.internal;
 import io.aldis.protocol.Ack;
 import io.aldis.protocol.ErrorCode;
 import io.aldis.protocol.ErrorFrame;
+import io.aldis.protocol.Frame;
 import io.aldis.protocol.Publish;
 import io.aldis.protocol.Subscribe;
 import io.aldis.protocol.Unsubscribe;
@@ -38,6 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * a node by hand with {@link #pubSubFrames()} and {@link #messageFrames()}.
  */
 public final class PubSubEngine implements PubSub, AutoCloseable {
+    /** Under this capability name sessions keep their SUBSCRIBEs across a swap of this feature. */
+    static final String KEPT = "pubsub";
     static final System.Logger LOG = System.getLogger("io.aldis.pubsub");
     private static final int TOPIC_LIMIT = 10_000;
     private static final int IDLE_TOPIC_TICKS = 300;
@@ -171,13 +174,36 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
     }
 
     void onSubscribe(Session session, Subscribe f) {
+        subscribe(session, f, false);
+    }
+
+    /**
+     * Sets up the subscriptions a session kept while this feature was away (it was updated,
+     * refreshed or reinstalled): each as its SUBSCRIBE did, with the checks of today, but without
+     * a second ACK. One that no longer passes is answered with its ERROR and forgotten.
+     */
+    void restore(Session session) {
+        for (Map.Entry<String, Frame> kept : session.kept(KEPT).entrySet()) {
+            Subscriber current = existingSubscriber(session);
+            if (kept.getValue() instanceof Subscribe f && current != null
+                    && current.subscriptions.containsKey(f.subscriptionId())) {
+                continue; // told twice (the session opened as the feature came): it is there already
+            }
+            if (!(kept.getValue() instanceof Subscribe f) || !subscribe(session, f, true)) {
+                session.forget(KEPT, kept.getKey());
+            }
+        }
+    }
+
+    /** Handles a SUBSCRIBE; whether the subscription now exists. */
+    private boolean subscribe(Session session, Subscribe f, boolean restoring) {
         PubSubSettings s = settings;
         long id = f.subscriptionId();
         String pattern = f.subject();
         if (id == 0) {
             reject(session, 0, ErrorCode.MALFORMED_FRAME, "subscription id 0 is reserved", Map.of("subject", pattern));
             counters.invalid.increment();
-            return;
+            return false;
         }
         String why = Subjects.checkPattern(pattern, s.maxSubjectLength(), s.maxSubjectDepth());
         if (why == null && !f.queueGroup().isEmpty()) {
@@ -187,7 +213,7 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
         if (why != null) {
             counters.invalid.increment();
             reject(session, id, ErrorCode.INVALID_SUBJECT, why, Map.of("subject", pattern));
-            return;
+            return false;
         }
         Policy policy;
         int budget;
@@ -203,13 +229,13 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
         } catch (IllegalArgumentException e) {
             counters.invalid.increment();
             reject(session, id, ErrorCode.MALFORMED_FRAME, e.getMessage(), Map.of("subject", pattern));
-            return;
+            return false;
         }
         if (!s.allowedPolicies().contains(policy)) {
             counters.forbidden.increment();
             reject(session, id, ErrorCode.FORBIDDEN, "the operator does not allow the policy '" + policy.label() + "'",
                     Map.of("subject", pattern, "policy", policy.label()));
-            return;
+            return false;
         }
         AuthenticatedUser user = session.user();
         Authorizer a = authorizer;
@@ -218,7 +244,7 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
             counters.forbidden.increment();
             reject(session, id, ErrorCode.FORBIDDEN, "user '" + user.name() + "' may not subscribe to '" + pattern + "'",
                     Map.of("subject", pattern));
-            return;
+            return false;
         }
         Subscriber subscriber = subscriber(session);
         SessionSubscription old = subscriber.subscriptions.get(id);
@@ -227,7 +253,7 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
             reject(session, id, ErrorCode.SUBSCRIPTION_LIMIT,
                     "a session may hold at most " + s.maxSubscriptionsPerSession() + " subscriptions",
                     Map.of("subject", pattern, "maxSubscriptions", s.maxSubscriptionsPerSession()));
-            return;
+            return false;
         }
         if (old != null) {
             // The same id again replaces the subscription, so a client that re-subscribes after a
@@ -239,8 +265,16 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
         sub.unrestricted = all;
         subscriber.subscriptions.put(id, sub);
         trie.add(sub);
-        session.send(new Ack(id, Json.string(Map.of("policy", policy.label(), "budgetBytes", budget))));
+        session.keep(KEPT, keyOf(id), f);
+        if (!restoring) {
+            session.send(new Ack(id, Json.string(Map.of("policy", policy.label(), "budgetBytes", budget))));
+        }
         sysEvent("subscription.created", subscriptionEvent(sub));
+        return true;
+    }
+
+    private static String keyOf(long subscriptionId) {
+        return "subscription." + Long.toUnsignedString(subscriptionId);
     }
 
     void onUnsubscribe(Session session, Unsubscribe f) {
@@ -249,6 +283,7 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
         if (sub != null) {
             removeSubscription(subscriber, sub);
         }
+        session.forget(KEPT, keyOf(f.subscriptionId()));
         // Idempotent: ending a subscription that does not exist (any more) succeeds too.
         session.send(new Ack(f.subscriptionId(), sub == null ? "{\"existed\":false}" : ""));
     }

@@ -43,6 +43,12 @@ public final class PubSubFrames implements FrameHandler {
         }
     }
 
+    /** A session opened, or this feature came back while it was open: its kept subscriptions return. */
+    @Override
+    public void sessionOpened(Session session) {
+        engine.restore(session);
+    }
+
     @Override
     public void sessionClosed(Session session) {
         engine.sessionClosed(session);

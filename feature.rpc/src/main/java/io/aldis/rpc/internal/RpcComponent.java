@@ -133,6 +133,11 @@ public final class RpcComponent implements FrameHandler, RpcRegistry {
     }
 
     @Override
+    public void sessionOpened(Session session) {
+        engine.sessionOpened(session);
+    }
+
+    @Override
     public void sessionClosed(Session session) {
         engine.sessionClosed(session);
     }

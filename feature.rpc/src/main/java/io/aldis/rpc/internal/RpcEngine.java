@@ -68,6 +68,8 @@ import java.util.regex.Pattern;
  */
 public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable {
     static final System.Logger LOG = System.getLogger("io.aldis.rpc");
+    /** Under this capability name sessions keep their SERVICE_PROVIDEs across a swap of this feature. */
+    static final String KEPT = "rpc";
 
     private static final Set<FrameType> FRAME_TYPES = EnumSet.of(FrameType.RPC_REQUEST, FrameType.RPC_RESPONSE,
             FrameType.RPC_ERROR, FrameType.RPC_CANCEL, FrameType.SERVICE_PROVIDE, FrameType.SERVICE_WITHDRAW);
@@ -169,6 +171,12 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
     public CompletionStage<?> sessionClosing(Session session) {
         SessionCalls owned = sessions.get(session.id());
         return owned == null ? CompletableFuture.completedFuture(null) : owned.closing();
+    }
+
+    /** A session opened, or this feature came back while it was open: the services it provided return. */
+    @Override
+    public void sessionOpened(Session session) {
+        restore(session);
     }
 
     @Override
@@ -572,30 +580,53 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
     // ------------------------------------------------------------------ client providers
 
     private void onProvide(Session session, ServiceProvide provide) {
+        provide(session, provide, false);
+    }
+
+    /**
+     * Sets up again the services a session provided while this feature was away (it was updated,
+     * refreshed or reinstalled), each as its SERVICE_PROVIDE did but without a second ACK. One
+     * that no longer passes today's checks is answered with its ERROR and forgotten.
+     */
+    private void restore(Session session) {
+        SessionCalls owned = sessions.get(session.id());
+        for (Map.Entry<String, Frame> kept : session.kept(KEPT).entrySet()) {
+            if (kept.getValue() instanceof ServiceProvide provide && owned != null
+                    && owned.providers.stream().anyMatch(p -> p.service.equals(provide.service().trim()))) {
+                continue; // told twice (the session opened as the feature came): it is there already
+            }
+            if (!(kept.getValue() instanceof ServiceProvide provide) || !provide(session, provide, true)) {
+                session.forget(KEPT, kept.getKey());
+            }
+        }
+    }
+
+    /** Handles a SERVICE_PROVIDE; whether the session now provides the service. */
+    private boolean provide(Session session, ServiceProvide provide, boolean restoring) {
         String name = provide.service().trim();
         if (!SERVICE_NAME.matcher(name).matches()) {
             session.send(ErrorFrame.of(provide.requestId(), ErrorCode.PROTOCOL_ERROR,
                     "a service name is dot-separated tokens of letters, digits, _ and -"));
-            return;
+            return false;
         }
         AuthenticatedUser user = session.user();
         Authorizer a = authorizer.get();
         if (user == null || !(a != null ? a : Authorizer.DEFAULT).permitsAll(user, Authorizer.RPC, name + ".*",
                 "provide")) {
             session.send(ErrorFrame.of(provide.requestId(), ErrorCode.FORBIDDEN, "not allowed to provide " + name));
-            return;
+            return false;
         }
         if (active.containsKey(name)) {
             session.send(ErrorFrame.of(provide.requestId(), ErrorCode.UNEXPECTED_FRAME,
                     "service " + name + " is provided inside the node"));
-            return;
+            return false;
         }
         List<MethodInfo> methods;
         try {
             methods = parseDescriptor(provide.descriptor());
         } catch (IllegalArgumentException e) {
             session.send(ErrorFrame.of(provide.requestId(), ErrorCode.PROTOCOL_ERROR, e.getMessage()));
-            return;
+            return false;
         }
         SessionCalls owned = sessions.computeIfAbsent(session.id(), id -> new SessionCalls());
         synchronized (this) {
@@ -608,7 +639,11 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
             owned.providers.add(p);
             clientServices.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(p);
         }
-        session.send(new Ack(provide.requestId(), ""));
+        session.keep(KEPT, "service." + name, provide);
+        if (!restoring) {
+            session.send(new Ack(provide.requestId(), ""));
+        }
+        return true;
     }
 
     private void onWithdraw(Session session, ServiceWithdraw withdraw) {
@@ -627,6 +662,7 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
             return;
         }
         removeProvider(found, "withdrew it");
+        session.forget(KEPT, "service." + found.service);
         session.send(new Ack(withdraw.requestId(), ""));
     }
 

@@ -41,8 +41,8 @@ final class ApiNode implements AutoCloseable {
 
     final Path dir;
     final Node node;
-    final RpcEngine rpc;
-    final PubSubEngine pubsub;
+    volatile RpcEngine rpc;
+    volatile PubSubEngine pubsub;
     private final TcpServer tcp;
     private final List<AldisClient> clients = new ArrayList<>();
     private final AtomicLong serviceIds = new AtomicLong(5000);
@@ -54,13 +54,36 @@ final class ApiNode implements AutoCloseable {
         store.add(BOB, PASSWORD.toCharArray(), Set.of("user"));
         node = new Node(NodeSettings.defaults());
         node.addMechanism(new ScramSha256Mechanism(store));
+        startRpc();
+        startPubSub();
+        tcp = new TcpServer(TcpSettings.plain("client-api-test", 0), node);
+        tcp.start();
+    }
+
+    /** Starts a new instance of the RPC feature, as Karaf does when its bundle starts. */
+    void startRpc() {
         rpc = new RpcEngine(RpcSettings.defaults(), () -> null);
         node.addHandler(rpc, Map.of(FrameHandler.CAPABILITY, "rpc"));
+    }
+
+    /** Stops the RPC feature as its bundle's stop does: the handler is withdrawn, then the engine stops. */
+    void stopRpc() {
+        node.removeHandler(rpc);
+        rpc.close();
+    }
+
+    /** Starts a new instance of the pub/sub feature, as Karaf does when its bundle starts. */
+    void startPubSub() {
         pubsub = new PubSubEngine(PubSubSettings.defaults().withSessionPoll(50), node);
         node.addHandler(pubsub.pubSubFrames(), Map.of(FrameHandler.CAPABILITY, "pubsub"));
         node.addHandler(pubsub.messageFrames(), Map.of(FrameHandler.CAPABILITY, "messages"));
-        tcp = new TcpServer(TcpSettings.plain("client-api-test", 0), node);
-        tcp.start();
+    }
+
+    /** Stops the pub/sub feature as its bundle's stop does: the handlers are withdrawn, then the engine stops. */
+    void stopPubSub() {
+        node.removeHandler(pubsub.pubSubFrames());
+        node.removeHandler(pubsub.messageFrames());
+        pubsub.close();
     }
 
     /** Exports {@code service} inside the node as {@code name}, with the methods of {@code api}. */

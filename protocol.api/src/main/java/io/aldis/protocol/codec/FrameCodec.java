@@ -10,6 +10,7 @@ import io.aldis.protocol.ChunkData;
 import io.aldis.protocol.ChunkNack;
 import io.aldis.protocol.ChunkRange;
 import io.aldis.protocol.Close;
+import io.aldis.protocol.CapabilityChange;
 import io.aldis.protocol.CloseAck;
 import io.aldis.protocol.Compression;
 import io.aldis.protocol.Connect;
@@ -223,6 +224,10 @@ public final class FrameCodec {
                 out.writeLong(((Pong) frame).nonce());
             }
             case PAUSE, RESUME, CLOSE_ACK -> out.writeByte(0);
+            case CAPABILITY_CHANGE -> {
+                out.writeByte(0);
+                out.writeLong(((CapabilityChange) frame).capabilities());
+            }
             case CLOSE -> {
                 Close f = (Close) frame;
                 out.writeByte(0);
@@ -518,6 +523,7 @@ public final class FrameCodec {
             case PAUSE -> Pause.INSTANCE;
             case RESUME -> Resume.INSTANCE;
             case CLOSE_ACK -> CloseAck.INSTANCE;
+            case CAPABILITY_CHANGE -> new CapabilityChange(in.readLong());
             case CLOSE -> new Close(in.readInt(), readStr(in));
             case ACK -> new Ack(in.readLong(), readJson(in));
             case ERROR -> new ErrorFrame(in.readLong(), in.readInt(), readStr(in), readJson(in));

@@ -36,8 +36,15 @@ public interface FrameHandler {
     }
 
     /**
-     * A session finished authenticating (or resumed with its token). Called on a worker thread;
-     * frames of the session may reach {@link #handle} before or after this call.
+     * A session finished authenticating (or resumed with its token), or this handler was
+     * registered while the session was already open. In the second case the handler sets up again
+     * what the session {@linkplain Session#kept kept} for its capabilities, without answering the
+     * kept requests a second time: this is how a feature that was updated, refreshed or
+     * reinstalled gives clients back their subscriptions and services. For a new session it is
+     * called on a worker thread, and frames of the session may reach {@link #handle} before or
+     * after it; for a session already open it is called where the session's frames are handled
+     * (the event loop for a {@link #nonBlocking} handler), before any frame that arrives after the
+     * registration, and the session hears of the capability change only once it returned.
      */
     default void sessionOpened(Session session) {
     }

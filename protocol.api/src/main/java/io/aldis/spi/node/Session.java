@@ -6,6 +6,7 @@ import io.aldis.spi.auth.AuthenticatedUser;
 import io.aldis.spi.transport.TransportConnection;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -79,4 +80,23 @@ public interface Session {
      * again. Closing the returned handle removes the callback.
      */
     AutoCloseable onWritable(Runnable callback);
+
+    /**
+     * Keeps {@code frame}, a request through which the client set something up that lasts (a
+     * SUBSCRIBE, a SERVICE_PROVIDE), as the session's standing request {@code key} of
+     * {@code capability}. The core holds it as plain protocol data for as long as the session
+     * lives, outside the feature, so that the feature's next instance (after an update, a refresh
+     * or a reinstall) can set the same thing up again from {@link #kept}. A later call with the
+     * same capability and key replaces the frame.
+     */
+    void keep(String capability, String key, Frame frame);
+
+    /** Drops a standing request kept with {@link #keep}; the client ended what it set up. */
+    void forget(String capability, String key);
+
+    /**
+     * The standing requests kept for {@code capability}, by key, in the order they were first
+     * kept: a snapshot.
+     */
+    Map<String, Frame> kept(String capability);
 }

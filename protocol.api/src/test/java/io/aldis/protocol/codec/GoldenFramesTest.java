@@ -19,6 +19,7 @@ import io.aldis.protocol.ChunkData;
 import io.aldis.protocol.ChunkNack;
 import io.aldis.protocol.ChunkRange;
 import io.aldis.protocol.Close;
+import io.aldis.protocol.CapabilityChange;
 import io.aldis.protocol.CloseAck;
 import io.aldis.protocol.Compression;
 import io.aldis.protocol.Connect;
@@ -109,6 +110,7 @@ class GoldenFramesTest {
                 golden(Resume.INSTANCE, "23 00"),
                 golden(new Close(-603, "bye"), "24 00 | fffffda5 | 0003 627965"),
                 golden(CloseAck.INSTANCE, "25 00"),
+                golden(new CapabilityChange(0xC7), "26 00 | 00000000000000c7"),
                 golden(new Ack(7, "{}"), "2e 00 | 0000000000000007 | 00000002 7b7d"),
                 golden(new ErrorFrame(0, -101, "v", "{\"supported\":[\"1.0\"]}"),
                         "2f 00 | 0000000000000000 | ffffff9b | 0001 76 | 00000015"

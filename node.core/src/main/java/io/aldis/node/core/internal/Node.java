@@ -81,12 +81,23 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
         mechanisms.remove(mechanism);
     }
 
+    /**
+     * Registers a feature handler. Sessions already open get the handler's restoration of what
+     * they kept for it, then a CAPABILITY_CHANGE.
+     */
     public void addHandler(FrameHandler handler, Map<String, ?> properties) {
         handlers.add(handler, properties);
+        for (SessionHandler session : sessions.values()) {
+            session.adopt(handler);
+        }
     }
 
+    /** Withdraws a feature handler; open sessions get a CAPABILITY_CHANGE and keep what they set up through it. */
     public void removeHandler(FrameHandler handler) {
         handlers.remove(handler);
+        for (SessionHandler session : sessions.values()) {
+            session.handlerRemoved(handler);
+        }
     }
 
     /** The capability mask CONNECT_ACK announces right now. */

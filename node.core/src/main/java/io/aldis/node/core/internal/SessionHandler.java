@@ -4,6 +4,7 @@ import io.aldis.protocol.AuthChallenge;
 import io.aldis.protocol.AuthOk;
 import io.aldis.protocol.AuthResponse;
 import io.aldis.protocol.AuthStart;
+import io.aldis.protocol.CapabilityChange;
 import io.aldis.protocol.Close;
 import io.aldis.protocol.CloseAck;
 import io.aldis.protocol.Connect;
@@ -39,6 +40,7 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -92,6 +94,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
     /** CLOSE_ACK went out; on the event loop only. */
     private boolean closeAcked;
     private final java.util.Set<Object> holders = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final KeptRequests kept = new KeptRequests();
+    /** Handlers registered while this session was open that have not restored its state yet. */
+    private final java.util.Set<FrameHandler> awaitingAdoption = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The capability mask the client was last told of; on the event loop only. */
+    private long announcedCapabilities;
     private final List<Runnable> writableCallbacks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     SessionHandler(Node node, TransportConnection connection, NodeSettings settings) {
@@ -211,6 +218,21 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
     public AutoCloseable onWritable(Runnable callback) {
         writableCallbacks.add(callback);
         return () -> writableCallbacks.remove(callback);
+    }
+
+    @Override
+    public void keep(String capability, String key, Frame frame) {
+        kept.keep(capability, key, frame);
+    }
+
+    @Override
+    public void forget(String capability, String key) {
+        kept.forget(capability, key);
+    }
+
+    @Override
+    public Map<String, Frame> kept(String capability) {
+        return kept.kept(capability);
     }
 
     SessionStats stats() {
@@ -365,7 +387,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
         } else {
             state = SessionState.AUTHENTICATING;
         }
-        send(new ConnectAck(flags, ProtocolVersion.V1, node.capabilities(), id,
+        announcedCapabilities = node.capabilities();
+        send(new ConnectAck(flags, ProtocolVersion.V1, announcedCapabilities, id,
                 Math.min(settings.maxFrameSize(), connection.maxFrameSize()), settings.heartbeatIntervalMillis(),
                 settings.maxFileSize(), settings.maxChunkSize(), offered, settings.name()));
     }
@@ -391,6 +414,12 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
                 if (m.name().equals(start.mechanism()) && m.allowedOn(connection)) {
                     mechanism = m;
                 }
+            }
+            if (mechanism == null && offeredMechanisms().isEmpty()) {
+                // The authentication feature is being installed or updated: worth trying again soon.
+                failAndClose(0, ErrorCode.CAPABILITY_UNAVAILABLE, "authentication is unavailable on this node right "
+                        + "now (no authentication feature is running); only a resume token gets in");
+                return;
             }
             if (mechanism == null) {
                 failAndClose(0, ErrorCode.AUTH_MECHANISM_UNSUPPORTED, "mechanism " + start.mechanism()
@@ -483,6 +512,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
                     "no installed feature serves " + frame.type() + " frames");
             return;
         }
+        if (!awaitingAdoption.isEmpty()) {
+            adoptIfPending(handler);
+        }
         if (handler.nonBlocking()) {
             try {
                 handler.handle(this, frame);
@@ -572,6 +604,80 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
         }
         connection.channel().config().setAutoRead(!wanted);
         send(wanted ? Pause.INSTANCE : Resume.INSTANCE);
+    }
+
+    // ---------------------------------------------------------------- features coming and going
+
+    /**
+     * A feature handler was registered while this session may be open: once on the event loop,
+     * the handler restores what the session kept (before it handles any further frame of the
+     * session), and then the client hears of the new capabilities. Called on any thread.
+     */
+    void adopt(FrameHandler handler) {
+        awaitingAdoption.add(handler);
+        onLoop(() -> {
+            if (state != SessionState.OPEN && state != SessionState.PAUSED) {
+                // Not open yet: the session's own opening tells every handler registered by then.
+                awaitingAdoption.remove(handler);
+                return;
+            }
+            adoptIfPending(handler);
+            if (handler.nonBlocking()) {
+                announceCapabilities();
+            } else {
+                enqueue(() -> onLoop(this::announceCapabilities));
+            }
+        });
+    }
+
+    /** A feature handler went away: the client hears which capabilities remain. Called on any thread. */
+    void handlerRemoved(FrameHandler handler) {
+        awaitingAdoption.remove(handler);
+        onLoop(this::announceCapabilities);
+    }
+
+    /** Lets {@code handler} restore the session's state if it has not yet; on the event loop only. */
+    private void adoptIfPending(FrameHandler handler) {
+        if (!awaitingAdoption.remove(handler)) {
+            return;
+        }
+        Runnable restore = () -> {
+            try {
+                handler.sessionOpened(this);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "A feature failed to restore the state of session " + id, e);
+            }
+        };
+        if (handler.nonBlocking()) {
+            restore.run();
+        } else {
+            enqueue(restore);
+        }
+    }
+
+    /** Sends CAPABILITY_CHANGE when what the node offers differs from what the client was told; on the event loop. */
+    private void announceCapabilities() {
+        if (state != SessionState.OPEN && state != SessionState.PAUSED) {
+            return;
+        }
+        long now = node.capabilities();
+        if (now != announcedCapabilities) {
+            announcedCapabilities = now;
+            send(new CapabilityChange(now));
+        }
+    }
+
+    private void onLoop(Runnable task) {
+        io.netty.channel.EventLoop loop = connection.channel().eventLoop();
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            try {
+                loop.execute(task);
+            } catch (RejectedExecutionException loopGone) {
+                // The transport stopped its event loop; the session ends with it.
+            }
+        }
     }
 
     // ---------------------------------------------------------------- close

@@ -1,0 +1,52 @@
+package io.aldis.node.core.internal;
+
+import io.aldis.protocol.Frame;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A session's standing requests (the frames through which its client set up subscriptions,
+ * provided services and the like), per capability and key. They are protocol records, so they
+ * outlive the feature bundle that acted on them and let its next instance set them up again.
+ */
+final class KeptRequests {
+    private final Map<String, Map<String, Frame>> byCapability = new ConcurrentHashMap<>();
+
+    void keep(String capability, String key, Frame frame) {
+        Map<String, Frame> frames = byCapability.computeIfAbsent(capability, c -> new LinkedHashMap<>());
+        synchronized (frames) {
+            frames.put(key, frame);
+        }
+    }
+
+    void forget(String capability, String key) {
+        Map<String, Frame> frames = byCapability.get(capability);
+        if (frames != null) {
+            synchronized (frames) {
+                frames.remove(key);
+            }
+        }
+    }
+
+    Map<String, Frame> kept(String capability) {
+        Map<String, Frame> frames = byCapability.get(capability);
+        if (frames == null) {
+            return Map.of();
+        }
+        synchronized (frames) {
+            return new LinkedHashMap<>(frames);
+        }
+    }
+
+    /** How many requests are kept in all, for the operator's view of a session. */
+    int size() {
+        int total = 0;
+        for (Map<String, Frame> frames : byCapability.values()) {
+            synchronized (frames) {
+                total += frames.size();
+            }
+        }
+        return total;
+    }
+}
