@@ -347,7 +347,7 @@ final class PubSubSupport {
         SessionInfo session = client.session();
         if (session != null && !session.has(capability) && client.state() == ClientState.CONNECTED) {
             return new AldisException(ErrorCode.CAPABILITY_UNAVAILABLE,
-                    "the node offered no " + capability + " capability when this session opened");
+                    "the node does not offer " + capability + " on this session now");
         }
         return null;
     }

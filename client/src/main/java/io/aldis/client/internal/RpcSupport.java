@@ -223,7 +223,7 @@ final class RpcSupport {
         SessionInfo session = client.session();
         if (session != null && client.state() == ClientState.CONNECTED && !session.has(Capability.RPC)) {
             return new RpcCallException(ErrorCode.CAPABILITY_UNAVAILABLE,
-                    "the node offered no RPC capability when this session opened");
+                    "the node does not offer RPC on this session now");
         }
         return null;
     }

@@ -152,11 +152,12 @@ class FeatureSwapTest {
         awaitChange(bobChanges, Capability.RPC, false);
 
         node.startRpc();
+        // Told that RPC is back, the caller finds the other client's service back too.
         awaitChange(aliceChanges, Capability.RPC, true);
-        awaitChange(bobChanges, Capability.RPC, true);
-        assertThat(node.rpc.services()).extracting(s -> s.name()).contains("echo");
         assertThat(alice.call("echo.back", new Object[] {"two"}, List.class).get(10, TimeUnit.SECONDS))
                 .containsExactly("two");
+        assertThat(node.rpc.services()).extracting(s -> s.name()).contains("echo");
+        awaitChange(bobChanges, Capability.RPC, true);
     }
 
     @Test

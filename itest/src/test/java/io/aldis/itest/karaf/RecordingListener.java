@@ -16,7 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * Records what a client's connection went through: connection-level ERROR frames (request id 0)
  * and disconnects. The clients of the feature tests never reconnect, so a lost session shows.
  */
-final class RecordingListener implements ConnectionListener {
+class RecordingListener implements ConnectionListener {
 
     final BlockingQueue<ErrorFrame> errors = new LinkedBlockingQueue<>();
     final List<DisconnectReason> disconnects = new CopyOnWriteArrayList<>();

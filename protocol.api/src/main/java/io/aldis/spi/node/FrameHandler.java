@@ -42,9 +42,10 @@ public interface FrameHandler {
      * kept requests a second time: this is how a feature that was updated, refreshed or
      * reinstalled gives clients back their subscriptions and services. For a new session it is
      * called on a worker thread, and frames of the session may reach {@link #handle} before or
-     * after it; for a session already open it is called where the session's frames are handled
-     * (the event loop for a {@link #nonBlocking} handler), before any frame that arrives after the
-     * registration, and the session hears of the capability change only once it returned.
+     * after it. For the sessions open when the handler is registered it is called on the
+     * registering thread before the handler gets any frame, and the sessions are told of the
+     * capability change only after it returned for all of them. A session that opens while the
+     * handler is being registered may be told twice, so the handler restores idempotently.
      */
     default void sessionOpened(Session session) {
     }

@@ -82,13 +82,27 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
     }
 
     /**
-     * Registers a feature handler. Sessions already open get the handler's restoration of what
-     * they kept for it, then a CAPABILITY_CHANGE.
+     * Registers a feature handler. It first restores, for every open session, what the session
+     * kept for it; only then does it get frames, and only then are the sessions told of the new
+     * capabilities, so a client told that a family is back finds every other client's state of
+     * that family back too.
      */
     public void addHandler(FrameHandler handler, Map<String, ?> properties) {
+        List<SessionHandler> restored = new ArrayList<>();
+        for (SessionHandler session : sessions.values()) {
+            if (session.isOpen()) {
+                // No frame reaches the handler before it is in the registry, so this cannot race one.
+                openedTo(handler, session);
+                restored.add(session);
+            }
+        }
         handlers.add(handler, properties);
         for (SessionHandler session : sessions.values()) {
-            session.adopt(handler);
+            if (session.isOpen() && !restored.contains(session)) {
+                // Opened while the handler was restoring others: its own opening may have missed it.
+                openedLater(handler, session);
+            }
+            session.capabilitiesChanged();
         }
     }
 
@@ -96,7 +110,23 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
     public void removeHandler(FrameHandler handler) {
         handlers.remove(handler);
         for (SessionHandler session : sessions.values()) {
-            session.handlerRemoved(handler);
+            session.capabilitiesChanged();
+        }
+    }
+
+    private static void openedTo(FrameHandler handler, SessionHandler session) {
+        try {
+            handler.sessionOpened(session);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "A feature failed to restore the state of session " + session.id(), e);
+        }
+    }
+
+    private void openedLater(FrameHandler handler, SessionHandler session) {
+        try {
+            workers.execute(() -> openedTo(handler, session));
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            // The node is stopping: nothing to restore for.
         }
     }
 

@@ -95,8 +95,6 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
     private boolean closeAcked;
     private final java.util.Set<Object> holders = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final KeptRequests kept = new KeptRequests();
-    /** Handlers registered while this session was open that have not restored its state yet. */
-    private final java.util.Set<FrameHandler> awaitingAdoption = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The capability mask the client was last told of; on the event loop only. */
     private long announcedCapabilities;
     private final List<Runnable> writableCallbacks = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -512,9 +510,6 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
                     "no installed feature serves " + frame.type() + " frames");
             return;
         }
-        if (!awaitingAdoption.isEmpty()) {
-            adoptIfPending(handler);
-        }
         if (handler.nonBlocking()) {
             try {
                 handler.handle(this, frame);
@@ -608,56 +603,20 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
 
     // ---------------------------------------------------------------- features coming and going
 
-    /**
-     * A feature handler was registered while this session may be open: once on the event loop,
-     * the handler restores what the session kept (before it handles any further frame of the
-     * session), and then the client hears of the new capabilities. Called on any thread.
-     */
-    void adopt(FrameHandler handler) {
-        awaitingAdoption.add(handler);
-        onLoop(() -> {
-            if (state != SessionState.OPEN && state != SessionState.PAUSED) {
-                // Not open yet: the session's own opening tells every handler registered by then.
-                awaitingAdoption.remove(handler);
-                return;
-            }
-            adoptIfPending(handler);
-            if (handler.nonBlocking()) {
-                announceCapabilities();
-            } else {
-                enqueue(() -> onLoop(this::announceCapabilities));
-            }
-        });
+    /** Whether the session is authenticated and not closing: features hold state for it. */
+    boolean isOpen() {
+        SessionState now = state;
+        return now == SessionState.OPEN || now == SessionState.PAUSED;
     }
 
-    /** A feature handler went away: the client hears which capabilities remain. Called on any thread. */
-    void handlerRemoved(FrameHandler handler) {
-        awaitingAdoption.remove(handler);
+    /** Tells the client, if they changed, which capabilities the node offers now. Called on any thread. */
+    void capabilitiesChanged() {
         onLoop(this::announceCapabilities);
-    }
-
-    /** Lets {@code handler} restore the session's state if it has not yet; on the event loop only. */
-    private void adoptIfPending(FrameHandler handler) {
-        if (!awaitingAdoption.remove(handler)) {
-            return;
-        }
-        Runnable restore = () -> {
-            try {
-                handler.sessionOpened(this);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "A feature failed to restore the state of session " + id, e);
-            }
-        };
-        if (handler.nonBlocking()) {
-            restore.run();
-        } else {
-            enqueue(restore);
-        }
     }
 
     /** Sends CAPABILITY_CHANGE when what the node offers differs from what the client was told; on the event loop. */
     private void announceCapabilities() {
-        if (state != SessionState.OPEN && state != SessionState.PAUSED) {
+        if (!isOpen()) {
             return;
         }
         long now = node.capabilities();
