@@ -12,6 +12,7 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDist
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRuntimeFolder;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
+import io.aldis.client.AldisException;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -28,6 +29,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -49,6 +52,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTracker;
 
 /**
@@ -258,6 +262,33 @@ public abstract class AldisKarafTestSupport {
             throw new AssertionError(e);
         } finally {
             tracker.close();
+        }
+    }
+
+    /** Whether a frame handler announcing the capability is registered, looked up by name only (no feature class is loaded). */
+    protected boolean capabilityServed(String capability) {
+        try {
+            ServiceReference<?>[] refs = bundleContext.getAllServiceReferences(null,
+                    "(aldis.capability=" + capability + ")");
+            return refs != null && refs.length > 0;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- clients
+
+    /** The AldisException a client's future fails with; fails the test if it succeeds or fails otherwise. */
+    protected static AldisException failureOf(CompletableFuture<?> future) throws Exception {
+        try {
+            Object value = future.get(30, TimeUnit.SECONDS);
+            fail("expected a failure, got " + value);
+            return null;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AldisException failure) {
+                return failure;
+            }
+            throw new AssertionError("unexpected failure", e.getCause());
         }
     }
 

@@ -4,7 +4,6 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
-import static org.junit.Assert.fail;
 
 import io.aldis.client.AldisClient;
 import io.aldis.client.AldisException;
@@ -38,8 +37,6 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleEvent;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 import org.osgi.framework.SynchronousBundleListener;
 
 /**
@@ -422,36 +419,14 @@ public class FeatureSwapIT extends AldisKarafTestSupport {
         }
     }
 
-    /** Waits until a frame handler announcing the capability is registered, looked up by name only. */
     private void awaitCapability(String capability) {
-        await("a frame handler for " + capability, WAIT, () -> {
-            try {
-                ServiceReference<?>[] refs = bundleContext.getAllServiceReferences(null,
-                        "(aldis.capability=" + capability + ")");
-                return refs != null && refs.length > 0;
-            } catch (InvalidSyntaxException e) {
-                throw new IllegalArgumentException(e);
-            }
-        });
+        await("a frame handler for " + capability, WAIT, () -> capabilityServed(capability));
     }
 
     private static Delivery next(BlockingQueue<Delivery> queue) throws InterruptedException {
         Delivery d = queue.poll(30, SECONDS);
         assertNotNull("a delivery within 30 s", d);
         return d;
-    }
-
-    private static AldisException failureOf(CompletableFuture<?> future) throws Exception {
-        try {
-            Object value = future.get(30, SECONDS);
-            fail("expected a failure, got " + value);
-            return null;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof AldisException failure) {
-                return failure;
-            }
-            throw new AssertionError("unexpected failure", e.getCause());
-        }
     }
 
     private static byte[] utf8(String text) {

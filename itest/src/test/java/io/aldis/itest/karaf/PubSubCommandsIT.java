@@ -34,8 +34,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 
 /**
  * The pub/sub feature's shell commands against live sessions in the distribution: what
@@ -315,16 +313,6 @@ public class PubSubCommandsIT extends AldisKarafTestSupport {
             }
         }
         return counters;
-    }
-
-    private boolean capabilityServed(String capability) {
-        try {
-            ServiceReference<?>[] refs = bundleContext.getAllServiceReferences(null,
-                    "(aldis.capability=" + capability + ")");
-            return refs != null && refs.length > 0;
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalArgumentException(e);
-        }
     }
 
     private static byte[] utf8(String text) {

@@ -23,8 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.Before;
 import org.junit.Test;
@@ -34,8 +32,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 
 /**
  * Typed messages and publish/subscribe in the distribution: a handler bundle that comes and goes,
@@ -333,34 +329,10 @@ public class PubSubFeatureIT extends AldisKarafTestSupport {
         await("a frame handler for pubsub", WAIT, () -> capabilityServed("pubsub"));
     }
 
-    /** Whether a frame handler announcing the capability is registered, looked up by name only. */
-    private boolean capabilityServed(String capability) {
-        try {
-            ServiceReference<?>[] refs = bundleContext.getAllServiceReferences(null,
-                    "(aldis.capability=" + capability + ")");
-            return refs != null && refs.length > 0;
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
-
     private static void assertPongReceived(AldisClient client) throws Exception {
         long pongs = client.stats().pongsReceived();
         client.send(new Ping(System.nanoTime())).get(30, SECONDS);
         await("PONG from the node", WAIT, () -> client.stats().pongsReceived() > pongs);
-    }
-
-    private static AldisException failureOf(CompletableFuture<?> future) throws Exception {
-        try {
-            Object value = future.get(30, SECONDS);
-            fail("expected a failure, got " + value);
-            return null;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof AldisException failure) {
-                return failure;
-            }
-            throw new AssertionError("unexpected failure", e.getCause());
-        }
     }
 
     private static List<String> texts(BlockingQueue<Delivery> deliveries) {

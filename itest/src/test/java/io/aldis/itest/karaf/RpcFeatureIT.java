@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -301,29 +300,5 @@ public class RpcFeatureIT extends AldisKarafTestSupport {
             return b != null && b.getState() == Bundle.ACTIVE;
         });
         await("a frame handler for rpc", WAIT, () -> capabilityServed("rpc"));
-    }
-
-    private boolean capabilityServed(String capability) {
-        try {
-            ServiceReference<?>[] refs = bundleContext.getAllServiceReferences(null,
-                    "(aldis.capability=" + capability + ")");
-            return refs != null && refs.length > 0;
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
-
-    /** The failure of a call, waiting longer than the client's own call timeout so a hang shows as such. */
-    private static AldisException failureOf(CompletableFuture<?> future) throws Exception {
-        try {
-            Object value = future.get(60, SECONDS);
-            fail("expected a failure, got " + value);
-            return null;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof AldisException failure) {
-                return failure;
-            }
-            throw new AssertionError("unexpected failure", e.getCause());
-        }
     }
 }
