@@ -282,8 +282,10 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
                 return;
             }
             if ((!familiar && Subjects.isSystem(subject)) || Subjects.isSystem(replyTo)) {
-                counters.forbidden.increment();
-                publishError(from, ErrorCode.FORBIDDEN, "$sys subjects are published by the node only", subject, null);
+                // Reserved whoever asks (section 6.2): a subject no client may use, not a permission.
+                counters.invalid.increment();
+                publishError(from, ErrorCode.INVALID_SUBJECT, "$sys subjects are published by the node only",
+                        subject, null);
                 return;
             }
         }
