@@ -94,6 +94,11 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
         return handlers.capabilities();
     }
 
+    @Override
+    public long authTimeoutMillis() {
+        return settings.authTimeoutMillis();
+    }
+
     /** Authentication attempts the throttle has held back so far. */
     public long throttledAttempts() {
         return throttle.delayedAttempts();

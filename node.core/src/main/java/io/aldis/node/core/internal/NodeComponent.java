@@ -70,6 +70,11 @@ public final class NodeComponent implements ConnectionAcceptor, SessionRegistry 
     }
 
     @Override
+    public long authTimeoutMillis() {
+        return node.authTimeoutMillis();
+    }
+
+    @Override
     public Collection<Session> sessions() {
         return node.sessions();
     }
