@@ -201,8 +201,10 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
             long asked = options.budgetBytes() < 0 ? s.defaultBudgetBytes() : options.budgetBytes();
             budget = (int) Math.max(1024, Math.min(asked, s.maxBudgetBytes()));
         } catch (IllegalArgumentException e) {
+            // The frame itself was well-formed (its json field is the feature's to check, 3.1):
+            // a rule of SUBSCRIBE was broken, and the connection stays.
             counters.invalid.increment();
-            reject(session, id, ErrorCode.MALFORMED_FRAME, e.getMessage(), Map.of("subject", pattern));
+            reject(session, id, ErrorCode.PROTOCOL_ERROR, e.getMessage(), Map.of("subject", pattern));
             return;
         }
         if (!s.allowedPolicies().contains(policy)) {

@@ -23,6 +23,7 @@ import io.aldis.itest.conformance.Rule.Step;
 import io.aldis.itest.node.RawConnection;
 import io.aldis.itest.node.TestNode;
 import io.aldis.node.core.internal.NodeSettings;
+import io.aldis.protocol.Ack;
 import io.aldis.protocol.AuthOk;
 import io.aldis.protocol.AuthResponse;
 import io.aldis.protocol.AuthStart;
@@ -51,6 +52,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -67,6 +69,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ProtocolConformanceTest {
     private static final long ALL = RawConnection.ALL_BUT_LZ4;
     private static final HeldArithmetic ARITH = new HeldArithmetic();
+    private static final String ADMIN = "root";
+    private static final String ADMIN_PASSWORD = "conformance-admin-1";
     private static TestNode standard;
     private static TestNode quick;
 
@@ -74,6 +78,7 @@ class ProtocolConformanceTest {
     static void startNodes() throws Exception {
         standard = TestNode.startWithFeatures(NodeSettings.defaults());
         standard.export("arith", ARITH, Arithmetic.class);
+        standard.store.add(ADMIN, ADMIN_PASSWORD.toCharArray(), Set.of("admin"));
         // Timers short enough that a heartbeat falls well inside the auth timeout, and failures
         // answered at once so that rules about them do not slow the others.
         quick = TestNode.startWithFeatures(NodeSettings.defaults().withTimeouts(500, 3000).withAuthLimits(1, 1, 3600));
@@ -286,9 +291,37 @@ class ProtocolConformanceTest {
         rules.add(authenticated("6.2", "UNSUBSCRIBE is answered with ACK carrying the subscription id; nothing is delivered after it",
                 send(new Subscribe(46, "conformance.u", "", "")), ack(46), send(new Unsubscribe(46)), ack(46),
                 sendTogether(new Publish("conformance.u", "", Map.of(), utf8("late")), new Ping(12)), pong(12)));
-        rules.add(authenticated("6.2", "a request nobody subscribes to gets NO_RESPONDERS",
+        rules.add(authenticated("6.2", "a request nobody subscribes to gets NO_RESPONDERS, request id 0, with subject and replyTo",
                 send(new Publish("conformance.nobody", "conformance.reply", Map.of(), utf8("?"))),
-                error(ErrorCode.NO_RESPONDERS, 0)));
+                expect(FrameType.ERROR, (ErrorFrame e) -> {
+                    assertThat(e.errorCode()).isEqualTo(ErrorCode.NO_RESPONDERS);
+                    assertThat(e.requestId()).isZero();
+                    assertThat(e.details()).isEqualTo("{\"subject\":\"conformance.nobody\",\"replyTo\":\"conformance.reply\"}");
+                })));
+        rules.add(authenticated("6.2", "SUBSCRIBE's ACK carries the policy and budget in force, the budget clamped to the node's range",
+                send(new Subscribe(47, "conformance.o", "", "{\"policy\":\"drop-oldest\",\"budgetBytes\":10}")),
+                expect(FrameType.ACK, (Ack a) -> {
+                    assertThat(a.requestId()).isEqualTo(47);
+                    assertThat(a.json()).isEqualTo("{\"policy\":\"drop-oldest\",\"budgetBytes\":1024}");
+                })));
+        rules.add(authenticated("6.2", "unknown SUBSCRIBE options get PROTOCOL_ERROR with the subscription id, and the connection stays",
+                send(new Subscribe(48, "conformance.o", "", "{\"colour\":\"red\"}")), error(ErrorCode.PROTOCOL_ERROR, 48),
+                send(new Subscribe(49, "conformance.o", "", "{not json")), error(ErrorCode.PROTOCOL_ERROR, 49),
+                pingPong(14)));
+        rules.add(authenticated("6.2", "UNSUBSCRIBE of an id the session does not hold is answered with ACK {\"existed\":false}",
+                send(new Unsubscribe(404)), expect(FrameType.ACK, (Ack a) -> {
+                    assertThat(a.requestId()).isEqualTo(404);
+                    assertThat(a.json()).isEqualTo("{\"existed\":false}");
+                })));
+        rules.add(fresh("6.2", "system events reach a subscriber as DELIVER under its subscription id",
+                d -> {
+                    d.connection().connect();
+                    d.sessionStarted();
+                    d.connection().scram(ADMIN, ADMIN_PASSWORD);
+                },
+                send(new Subscribe(60, "$sys.subscription.created", "", "")), ack(60),
+                send(new Subscribe(61, "conformance.watched", "", "")),
+                Steps.both(FrameType.ACK, FrameType.DELIVER)));
         // 6.3 RPC
         rules.add(authenticated("6.3", "a call is answered with RPC_RESPONSE carrying its call id",
                 send(new RpcRequest(50, 0, "arith.add", utf8("[2,3]"))), rpcResponse(50, "5")));
