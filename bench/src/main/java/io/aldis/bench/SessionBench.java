@@ -40,6 +40,9 @@ import javax.crypto.spec.PBEKeySpec;
  *   <li>{@code heap}: node heap held by N idle authenticated sessions, and the node's CPU with
  *       them idle at the default 10 s heartbeat;</li>
  *   <li>{@code heartbeat}: the node's CPU with N sessions at a 1 s heartbeat.</li>
+ *   <li>{@code partial}: node memory held by N connections that never authenticate, each having
+ *       sent a length prefix and part of a frame's body (a hostile client's cheapest way to make
+ *       the node reserve memory).</li>
  * </ul>
  *
  * Arguments: any of {@code rate heap heartbeat} (or {@code all}, the default), then
@@ -68,6 +71,9 @@ public final class SessionBench {
         OPTIONS.put("openInFlight", "8");       // sessions being opened at once while filling the node
         OPTIONS.put("nodeHeap", "2g");          // -Xmx of the node JVM
         OPTIONS.put("spinMicros", Integer.toString(SpinWindow.DEFAULT_CAP_MICROS)); // the node listener's setting
+        OPTIONS.put("partialSockets", "1000");  // unauthenticated connections for the partial-frame test
+        OPTIONS.put("partialPrefix", "1048576"); // the frame length each of them announces
+        OPTIONS.put("partialBytes", "524288");  // how much of that frame each of them sends
     }
 
     private final Map<String, String> opts;
@@ -107,7 +113,9 @@ public final class SessionBench {
                 case "rate" -> bench.rate();
                 case "heap" -> bench.idle(NodeSettings.defaults().heartbeatIntervalMillis(), "heap");
                 case "heartbeat" -> bench.idle(bench.intOpt("fastHeartbeatMillis"), "heartbeat");
-                default -> throw new IllegalArgumentException("unknown part " + part + "; known: rate heap heartbeat all");
+                case "partial" -> bench.partial();
+                default -> throw new IllegalArgumentException("unknown part " + part
+                        + "; known: rate heap heartbeat partial all");
             }
         }
         System.out.println();
@@ -355,6 +363,83 @@ public final class SessionBench {
             lossReasons.forEach((reason, count) -> summary.add("   lost: " + count.sum() + " x " + reason));
             lossReasons.clear();
             closeAll(clients);
+        }
+    }
+
+    // ------------------------------------------------------------------ unauthenticated partial frames
+
+    private void partial() throws Exception {
+        int n = intOpt("partialSockets");
+        int prefix = intOpt("partialPrefix");
+        int body = intOpt("partialBytes");
+        String heading = String.format(Locale.ROOT,
+                "-- %d unauthenticated connections, each announcing a %d-byte frame and sending %d bytes of it", n,
+                prefix, body);
+        System.out.println();
+        System.out.println(heading);
+        summary.add(heading);
+        byte[] partialFrame = new byte[4 + body];
+        java.nio.ByteBuffer.wrap(partialFrame).putInt(prefix);
+        try (NodeProcess node = new NodeProcess(10_000, intOpt("iterations"), USER, PASSWORD,
+                opts.get("nodeHeap"), "", SpinWindow.DEFAULT_CAP_MICROS, intOpt("spinMicros"))) {
+            NodeProcess.Memory before = node.memory();
+            List<java.net.Socket> sockets = new ArrayList<>(n);
+            int refusedWhileSending = 0;
+            try {
+                for (int i = 0; i < n; i++) {
+                    java.net.Socket socket = new java.net.Socket(HOST, node.port());
+                    sockets.add(socket);
+                    try {
+                        socket.getOutputStream().write(partialFrame);
+                        socket.getOutputStream().flush();
+                    } catch (java.io.IOException closedByNode) {
+                        refusedWhileSending++;
+                    }
+                }
+                // The node reads what was sent in its own time; give it that before looking.
+                Thread.sleep(3_000);
+                NodeProcess.Memory after = node.memory();
+                int open = 0;
+                for (java.net.Socket socket : sockets) {
+                    if (stillOpen(socket)) {
+                        open++;
+                    }
+                }
+                String line = String.format(Locale.ROOT,
+                        "   %d of %d connections still open (%d refused while sending); node RSS %s -> %s "
+                                + "(%.1f KiB per connection), Netty direct memory %s -> %s (%.1f KiB per connection), "
+                                + "heap after GC %s -> %s",
+                        open, n, refusedWhileSending, mib(before.resident()), mib(after.resident()),
+                        (after.resident() - before.resident()) / 1024.0 / n, mib(before.nettyDirect()),
+                        mib(after.nettyDirect()), (after.nettyDirect() - before.nettyDirect()) / 1024.0 / n,
+                        mib(before.heapUsed()), mib(after.heapUsed()));
+                System.out.println(line);
+                summary.add(line);
+            } finally {
+                for (java.net.Socket socket : sockets) {
+                    socket.close();
+                }
+            }
+            Thread.sleep(3_000);
+            NodeProcess.Memory closed = node.memory();
+            String line = String.format(Locale.ROOT, "   after they closed: node RSS %s, Netty direct memory %s",
+                    mib(closed.resident()), mib(closed.nettyDirect()));
+            System.out.println(line);
+            summary.add(line);
+        }
+    }
+
+    /** Whether the node has neither answered nor closed the connection: a read finds nothing to read. */
+    private static boolean stillOpen(java.net.Socket socket) {
+        try {
+            socket.setSoTimeout(5);
+            // Either the first byte of the ERROR that refuses the frame, or the end of the stream.
+            socket.getInputStream().read();
+            return false;
+        } catch (java.net.SocketTimeoutException nothingYet) {
+            return true;
+        } catch (java.io.IOException closed) {
+            return false;
         }
     }
 

@@ -55,7 +55,7 @@ final class Json {
                 throw new IllegalArgumentException("options must be one JSON object");
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("options are not valid JSON: " + e.getOriginalMessage());
+            throw new IllegalArgumentException("options are not well-formed JSON");
         } catch (IOException e) {
             throw new IllegalArgumentException("options could not be read: " + e.getMessage());
         }

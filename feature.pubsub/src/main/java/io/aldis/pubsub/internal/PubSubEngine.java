@@ -227,8 +227,10 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
             long asked = options.budgetBytes() < 0 ? s.defaultBudgetBytes() : options.budgetBytes();
             budget = (int) Math.max(1024, Math.min(asked, s.maxBudgetBytes()));
         } catch (IllegalArgumentException e) {
+            // The frame itself was well-formed (its json field is the feature's to check, 3.1):
+            // a rule of SUBSCRIBE was broken, and the connection stays.
             counters.invalid.increment();
-            reject(session, id, ErrorCode.MALFORMED_FRAME, e.getMessage(), Map.of("subject", pattern));
+            reject(session, id, ErrorCode.PROTOCOL_ERROR, e.getMessage(), Map.of("subject", pattern));
             return false;
         }
         if (!s.allowedPolicies().contains(policy)) {
@@ -317,8 +319,10 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
                 return;
             }
             if ((!familiar && Subjects.isSystem(subject)) || Subjects.isSystem(replyTo)) {
-                counters.forbidden.increment();
-                publishError(from, ErrorCode.FORBIDDEN, "$sys subjects are published by the node only", subject, null);
+                // Reserved whoever asks (section 6.2): a subject no client may use, not a permission.
+                counters.invalid.increment();
+                publishError(from, ErrorCode.INVALID_SUBJECT, "$sys subjects are published by the node only",
+                        subject, null);
                 return;
             }
         }

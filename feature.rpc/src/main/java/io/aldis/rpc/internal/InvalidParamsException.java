@@ -9,7 +9,7 @@ final class InvalidParamsException extends Exception {
     private final transient List<FieldError> errors;
 
     InvalidParamsException(List<FieldError> errors) {
-        super(errors.size() == 1 ? "invalid parameter " + describe(errors.get(0))
+        super(errors.size() == 1 ? describe(errors.get(0))
                 : errors.size() + " invalid parameters, first " + describe(errors.get(0)), null, false, false);
         this.errors = List.copyOf(errors);
     }
@@ -19,6 +19,6 @@ final class InvalidParamsException extends Exception {
     }
 
     private static String describe(FieldError error) {
-        return (error.path().isEmpty() ? "" : error.path() + ": ") + error.reason();
+        return (error.path().isEmpty() ? "" : "parameter '" + error.path() + "': ") + error.reason();
     }
 }

@@ -1,6 +1,5 @@
 package io.aldis.rpc.internal;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -62,7 +61,8 @@ final class ParamDecoder {
                 args[i] = readers[i].readValue(node);
                 decoded[i] = true;
             } catch (JsonMappingException e) {
-                errors.add(new FieldError(path(name, e), reason(e, m.parameterTypes[i])));
+                String reason = reason(e, m.parameterTypes[i]);
+                errors.add(new FieldError(path(name, e), reason.startsWith("expected ") ? reason + got(node, e) : reason));
             } catch (java.io.IOException | RuntimeException e) {
                 errors.add(new FieldError(name, "cannot be read as " + describe(m.parameterTypes[i])));
             }
@@ -134,7 +134,9 @@ final class ParamDecoder {
         try {
             root = Json.MAPPER.readTree(params);
         } catch (JsonProcessingException e) {
-            errors.add(new FieldError("", "malformed JSON: " + e.getOriginalMessage()));
+            errors.add(new FieldError("", e.getLocation() == null ? "the parameters are not well-formed JSON"
+                    : "the parameters are not well-formed JSON (line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ")"));
             return nodes;
         } catch (java.io.IOException e) {
             errors.add(new FieldError("", "malformed JSON"));
@@ -207,7 +209,7 @@ final class ParamDecoder {
             if (target != null && target.isEnum()) {
                 return "must be one of " + Arrays.toString(target.getEnumConstants());
             }
-            return "invalid value " + f.getValue() + " for " + describe(target);
+            return "expected " + describe(target);
         }
         if (e instanceof ValueInstantiationException v) {
             Throwable cause = v.getCause();
@@ -223,10 +225,34 @@ final class ParamDecoder {
             }
             return "expected " + describe(target != null ? target : parameterType.getRawClass());
         }
-        if (e.getCause() instanceof JacksonException inner && inner.getOriginalMessage() != null) {
-            return inner.getOriginalMessage();
-        }
+        // Anything else is Jackson's own wording, which names its classes and settings, not the protocol's.
         return "invalid value";
+    }
+
+    /** ", got a string" and the like: the JSON the caller sent where the failing value is, when it can be found. */
+    private static String got(JsonNode parameter, JsonMappingException e) {
+        if (!(e instanceof MismatchedInputException) || e instanceof UnrecognizedPropertyException) {
+            return "";
+        }
+        JsonNode at = parameter;
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (at == null) {
+                return "";
+            }
+            at = ref.getFieldName() != null ? at.get(ref.getFieldName()) : at.get(ref.getIndex());
+        }
+        if (at == null || at.isMissingNode()) {
+            return "";
+        }
+        return switch (at.getNodeType()) {
+            case STRING -> ", got a string";
+            case NUMBER -> at.isIntegralNumber() ? ", got an integer" : ", got a number";
+            case BOOLEAN -> ", got a boolean";
+            case ARRAY -> ", got an array";
+            case OBJECT, POJO -> ", got an object";
+            case NULL -> ", got null";
+            default -> "";
+        };
     }
 
     private static String describe(JavaType type) {

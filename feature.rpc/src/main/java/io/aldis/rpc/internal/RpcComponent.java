@@ -1,23 +1,22 @@
 package io.aldis.rpc.internal;
 
-import io.aldis.protocol.Frame;
-import io.aldis.protocol.FrameType;
 import io.aldis.rpc.api.MethodStats;
 import io.aldis.rpc.api.RpcConstants;
 import io.aldis.rpc.api.RpcRegistry;
 import io.aldis.rpc.api.ServiceInfo;
 import io.aldis.spi.auth.Authorizer;
 import io.aldis.spi.node.FrameHandler;
-import io.aldis.spi.node.Session;
 import java.time.Duration;
+import java.util.Dictionary;
 import java.util.HashMap;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -31,17 +30,18 @@ import org.osgi.util.tracker.ServiceTracker;
 import org.osgi.util.tracker.ServiceTrackerCustomizer;
 
 /**
- * The RPC feature in Karaf: serves the RPC frame types for the node (announcing the {@code rpc}
- * capability while it is registered), exports every service that carries
+ * The RPC feature in Karaf: registers the engine itself as the node's {@link FrameHandler} for
+ * the RPC frame types (announcing the {@code rpc} capability while it is registered), so the node
+ * reaches every method of the handler contract, exports every service that carries
  * {@value RpcConstants#SERVICE}, asks the {@link Authorizer} if one is installed, and publishes
  * its counters over JMX.
  */
-@Component(service = {FrameHandler.class, RpcRegistry.class}, immediate = true,
-        configurationPid = "io.aldis.feature.rpc", property = FrameHandler.CAPABILITY + "=rpc")
+@Component(service = RpcRegistry.class, immediate = true, configurationPid = "io.aldis.feature.rpc")
 @Designate(ocd = RpcConfig.class)
-public final class RpcComponent implements FrameHandler, RpcRegistry {
+public final class RpcComponent implements RpcRegistry {
     private final RpcEngine engine;
     private final ServiceTracker<Object, Export> exported;
+    private final ServiceRegistration<FrameHandler> frames;
     private final RpcStats jmx;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -78,7 +78,14 @@ public final class RpcComponent implements FrameHandler, RpcRegistry {
                     }
                 });
         exported.open(true);
+        this.frames = context.registerService(FrameHandler.class, engine, frameHandlerProperties());
         this.jmx = RpcStats.register(this);
+    }
+
+    private static Dictionary<String, Object> frameHandlerProperties() {
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put(FrameHandler.CAPABILITY, "rpc");
+        return properties;
     }
 
     /** A tracked service and the engine's handle of its export (null when it could not be exported). */
@@ -113,33 +120,13 @@ public final class RpcComponent implements FrameHandler, RpcRegistry {
         if (jmx != null) {
             jmx.close();
         }
+        try {
+            frames.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the bundle is stopping and took its registrations with it
+        }
         exported.close();
         engine.close();
-    }
-
-    @Override
-    public Set<FrameType> frameTypes() {
-        return engine.frameTypes();
-    }
-
-    @Override
-    public boolean nonBlocking() {
-        return engine.nonBlocking();
-    }
-
-    @Override
-    public void handle(Session session, Frame frame) {
-        engine.handle(session, frame);
-    }
-
-    @Override
-    public void sessionOpened(Session session) {
-        engine.sessionOpened(session);
-    }
-
-    @Override
-    public void sessionClosed(Session session) {
-        engine.sessionClosed(session);
     }
 
     @Override

@@ -117,7 +117,7 @@ class ParamDecoderTest {
     void decodingErrorsCarryTheirPaths() throws Exception {
         assertThat(errors("place", "{\"order\":{\"items\":[{\"sku\":\"ABC-1\",\"quantity\":\"two\"}],"
                 + "\"priority\":\"HIGH\"}}", true))
-                .containsExactly(new FieldError("order.items[0].quantity", "expected an integer"));
+                .containsExactly(new FieldError("order.items[0].quantity", "expected an integer, got a string"));
         assertThat(errors("place", "{\"order\":{\"items\":[],\"priority\":\"URGENT\"}}", true))
                 .containsExactly(new FieldError("order.priority", "must be one of [LOW, HIGH]"));
         assertThat(errors("add", "[1.5, 2]", true)).extracting(FieldError::path).containsExactly("a");
@@ -126,7 +126,7 @@ class ParamDecoderTest {
                 new FieldError("", "expected at most 2 parameters, got 3"));
         assertThat(errors("add", "[1, -2]", true)).containsExactly(new FieldError("b", "must be at least 0"));
         assertThat(errors("add", "[1, ", true)).singleElement()
-                .satisfies(e -> assertThat(e.reason()).startsWith("malformed JSON"));
+                .satisfies(e -> assertThat(e.reason()).startsWith("the parameters are not well-formed JSON"));
     }
 
     @Test
@@ -144,7 +144,7 @@ class ParamDecoderTest {
         assertThat(decode("add", "[4]", true)).containsExactly(4, null);
         assertThat(errors("add", "[]", true)).containsExactly(new FieldError("a", "field required"));
         assertThat(errors("add", "[1, 2] 3", true)).singleElement()
-                .satisfies(e -> assertThat(e.reason()).startsWith("malformed JSON"));
+                .satisfies(e -> assertThat(e.reason()).startsWith("the parameters are not well-formed JSON"));
         assertThat(errors("place", "[{\"items\":[{\"sku\":\"ABC-1\",\"quantity\":2,\"colour\":\"red\"}],"
                 + "\"priority\":\"LOW\"}]", true)).containsExactly(new FieldError("order.items[0].colour", "unknown field"));
     }

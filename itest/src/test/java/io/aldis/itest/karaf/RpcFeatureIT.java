@@ -15,7 +15,11 @@ import io.aldis.client.ClientState;
 import io.aldis.client.Subscription;
 import io.aldis.protocol.Capability;
 import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.Close;
+import io.aldis.protocol.Frame;
+import io.aldis.protocol.FrameType;
 import io.aldis.protocol.RpcRequest;
+import io.aldis.protocol.RpcResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,6 +57,8 @@ public class RpcFeatureIT extends AldisKarafTestSupport {
     private static final String RPC_BUNDLE = "io.aldis.feature.rpc";
     private static final String CALC_ACTIVATOR = "io.aldis.itest.karaf.CalcActivator";
     private static final String CALC_INTERFACE = "io.aldis.itest.karaf.Calc";
+    private static final int WS_PORT = 7441;
+    private static final String WS_PATH = "/aldis";
 
     private static boolean userAdded;
 
@@ -114,6 +120,37 @@ public class RpcFeatureIT extends AldisKarafTestSupport {
                 release.countDown();
             }
             RecordingListener.closeQuietly(client);
+            TestBundles.uninstallQuietly(calc);
+        }
+    }
+
+    /**
+     * docs/protocol.md 4.8 through the handler the distribution registers: a call in flight when
+     * the caller sends CLOSE is answered before CLOSE_ACK. A component that does not pass the
+     * session's close on to the engine answers CLOSE_ACK at once, and the call's answer never comes.
+     */
+    @Test
+    public void aCallInFlightIsAnsweredBeforeCloseAck() throws Exception {
+        Bundle calc = installCalc();
+        CountDownLatch release = null;
+        try (WsLink link = WsLink.open(WS_PORT, WS_PATH)) {
+            calc.start();
+            link.login(USER, PASSWORD, Capability.RPC.mask());
+            CountDownLatch entered = latch("entered");
+            release = latch("release");
+            link.send(new RpcRequest(7, 0, "calc.slow", "[]".getBytes(StandardCharsets.UTF_8)));
+            assertTrue("calc.slow started running", entered.await(30, SECONDS));
+            link.send(new Close(0, "done"));
+            // A CLOSE_ACK that does not wait for the call goes out now, before the release below.
+            release.countDown();
+            Frame answer = link.read();
+            assertEquals("the call's answer comes first: " + answer, FrameType.RPC_RESPONSE, answer.type());
+            assertEquals(7, ((RpcResponse) answer).callId());
+            assertEquals(FrameType.CLOSE_ACK, link.read().type());
+        } finally {
+            if (release != null) {
+                release.countDown();
+            }
             TestBundles.uninstallQuietly(calc);
         }
     }

@@ -115,8 +115,12 @@ final class WsLink implements AutoCloseable {
 
     /** CONNECT asking for pub/sub, then a whole SCRAM-SHA-256 exchange with the server's proof checked. */
     ConnectAck login(String user, String password) throws Exception {
-        long capabilities = Capability.maskOf(EnumSet.of(Capability.PUBSUB, Capability.MESSAGES,
-                Capability.RESUME_TOKEN));
+        return login(user, password, Capability.maskOf(EnumSet.of(Capability.PUBSUB, Capability.MESSAGES,
+                Capability.RESUME_TOKEN)));
+    }
+
+    /** CONNECT announcing {@code capabilities}, then a whole SCRAM-SHA-256 exchange with the server's proof checked. */
+    ConnectAck login(String user, String password, long capabilities) throws Exception {
         send(new Connect(ProtocolVersion.V1, capabilities, UUID.randomUUID(), "", "karaf-itest-ws"));
         ConnectAck ack = readUntil(FrameType.CONNECT_ACK);
         ScramClient scram = new ScramClient(user, password.toCharArray());

@@ -109,7 +109,7 @@ class BadInputTest {
         try (RawConnection bad = node.raw()) {
             bad.send(new Message(false, 1, "greeting", new byte[] {1}));
             ErrorFrame error = bad.readUntil(FrameType.ERROR);
-            assertThat(error.errorCode()).isEqualTo(ErrorCode.AUTH_REQUIRED);
+            assertThat(error.errorCode()).isEqualTo(ErrorCode.UNEXPECTED_FRAME);
             assertThat(bad.closedByNode()).isTrue();
         }
     }

@@ -22,23 +22,27 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.util.EnumSet;
 import java.util.UUID;
 
 /**
  * A blocking socket that speaks frames with no client logic at all, so tests can send exactly
  * what they want, including garbage, and see exactly what the node answers.
  */
-final class RawConnection implements AutoCloseable {
+public final class RawConnection implements AutoCloseable {
+    /** The capabilities {@link #connect()} announces. */
+    public static final long ALL_BUT_LZ4 = Capability.maskOf(EnumSet.complementOf(EnumSet.of(Capability.LZ4)));
+
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
 
-    RawConnection(int port) throws IOException {
+    public RawConnection(int port) throws IOException {
         this(new Socket("127.0.0.1", port));
     }
 
     /** Frames over a socket the caller opened, such as a TLS socket. */
-    RawConnection(Socket socket) throws IOException {
+    public RawConnection(Socket socket) throws IOException {
         this.socket = socket;
         socket.setSoTimeout(10_000);
         socket.setTcpNoDelay(true);
@@ -46,7 +50,7 @@ final class RawConnection implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    void send(Frame frame) throws IOException {
+    public void send(Frame frame) throws IOException {
         ByteBuf buf = Unpooled.buffer();
         try {
             buf.writeInt(0);
@@ -60,13 +64,13 @@ final class RawConnection implements AutoCloseable {
         }
     }
 
-    void sendBytes(byte[] bytes) throws IOException {
+    public void sendBytes(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
     /** The next frame from the node. */
-    Frame read() throws IOException {
+    public Frame read() throws IOException {
         int length = in.readInt();
         byte[] body = new byte[length];
         in.readFully(body);
@@ -80,7 +84,7 @@ final class RawConnection implements AutoCloseable {
 
     /** Reads frames until one of the given type arrives, answering PINGs on the way. */
     @SuppressWarnings("unchecked")
-    <T extends Frame> T readUntil(FrameType type) throws IOException {
+    public <T extends Frame> T readUntil(FrameType type) throws IOException {
         while (true) {
             Frame frame = read();
             if (frame.type() == type) {
@@ -95,7 +99,7 @@ final class RawConnection implements AutoCloseable {
     }
 
     /** Whether the node closed the connection: reading gives end-of-stream or a reset, skipping frames. */
-    boolean closedByNode() throws IOException {
+    public boolean closedByNode() throws IOException {
         try {
             while (true) {
                 read();
@@ -107,17 +111,23 @@ final class RawConnection implements AutoCloseable {
         }
     }
 
-    ConnectAck connect() throws IOException {
+    public ConnectAck connect() throws IOException {
         return connect("");
     }
 
-    ConnectAck connect(String resumeToken) throws IOException {
-        send(new Connect(ProtocolVersion.V1, Capability.RESUME_TOKEN.mask(), UUID.randomUUID(), resumeToken, "raw-test"));
+    /** CONNECT announcing every capability but LZ4, as the Java client does by default. */
+    public ConnectAck connect(String resumeToken) throws IOException {
+        return connect(ALL_BUT_LZ4, resumeToken);
+    }
+
+    /** CONNECT announcing exactly {@code capabilities}. */
+    public ConnectAck connect(long capabilities, String resumeToken) throws IOException {
+        send(new Connect(ProtocolVersion.V1, capabilities, UUID.randomUUID(), resumeToken, "raw-test"));
         return readUntil(FrameType.CONNECT_ACK);
     }
 
     /** A whole SCRAM exchange; returns AUTH_OK, or throws with the ERROR the node sent. */
-    AuthOk scram(String user, String password) throws Exception {
+    public AuthOk scram(String user, String password) throws Exception {
         ScramClient scram = new ScramClient(user, password.toCharArray());
         send(new AuthStart("SCRAM-SHA-256", scram.clientFirstMessage()));
         Frame challenge = read();
@@ -135,9 +145,9 @@ final class RawConnection implements AutoCloseable {
     }
 
     /** Thrown when the node answers an authentication with ERROR. */
-    static final class AuthRefused extends Exception {
+    public static final class AuthRefused extends Exception {
         private static final long serialVersionUID = 1L;
-        final transient ErrorFrame error;
+        public final transient ErrorFrame error;
 
         AuthRefused(ErrorFrame error) {
             super(error.toString());
@@ -145,7 +155,7 @@ final class RawConnection implements AutoCloseable {
         }
     }
 
-    void soTimeout(int millis) throws SocketException {
+    public void soTimeout(int millis) throws SocketException {
         socket.setSoTimeout(millis);
     }
 

@@ -122,7 +122,7 @@ class AuthorizationTest {
         root.subscribeOk(1, "$sys.>");
         // Nobody publishes on $sys but the node, admins included.
         root.publish("$sys.session.opened", "{}");
-        assertThat(((ErrorFrame) root.next(f -> f instanceof ErrorFrame)).errorCode()).isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(((ErrorFrame) root.next(f -> f instanceof ErrorFrame)).errorCode()).isEqualTo(ErrorCode.INVALID_SUBJECT);
 
         alice.subscribeOk(3, "secret.*");
         root.publish("secret.a", "hidden");

@@ -211,9 +211,10 @@ class SlowConsumerTest {
         Frame refused = c.subscribe(1, "feed", "", options("block"));
         assertThat(((ErrorFrame) refused).errorCode()).isEqualTo(ErrorCode.FORBIDDEN);
         Frame unknown = c.subscribe(2, "feed", "", "{\"policy\":\"later\"}");
-        assertThat(((ErrorFrame) unknown).errorCode()).isEqualTo(ErrorCode.MALFORMED_FRAME);
+        assertThat(((ErrorFrame) unknown).errorCode()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
         Frame badJson = c.subscribe(3, "feed", "", "{oops");
-        assertThat(((ErrorFrame) badJson).errorCode()).isEqualTo(ErrorCode.MALFORMED_FRAME);
+        assertThat(((ErrorFrame) badJson).errorCode()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
+        assertThat(((ErrorFrame) badJson).message()).isEqualTo("options are not well-formed JSON");
         // A budget over the operator's maximum is lowered to it, and the ACK says so.
         assertThat(c.subscribeOk(4, "feed", "", "{\"budgetBytes\":999999999}").json())
                 .contains("\"budgetBytes\":131072").contains("drop-newest");

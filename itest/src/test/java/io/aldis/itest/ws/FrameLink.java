@@ -21,6 +21,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.EnumSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -77,8 +78,10 @@ abstract class FrameLink implements AutoCloseable {
         }
     }
 
+    /** CONNECT announcing every capability but LZ4, as the Java client does by default. */
     ConnectAck connect(String clientName) throws IOException {
-        send(new Connect(ProtocolVersion.V1, Capability.RESUME_TOKEN.mask(), UUID.randomUUID(), "", clientName));
+        send(new Connect(ProtocolVersion.V1, Capability.maskOf(EnumSet.complementOf(EnumSet.of(Capability.LZ4))),
+                UUID.randomUUID(), "", clientName));
         return readUntil(FrameType.CONNECT_ACK);
     }
 

@@ -35,11 +35,11 @@ final class WsTestNode implements AutoCloseable {
     final TcpServer tcp;
     final WsServer ws;
 
-    private WsTestNode(WsSettings wsSettings) throws Exception {
+    private WsTestNode(WsSettings wsSettings, NodeSettings settings) throws Exception {
         dir = Files.createTempDirectory("aldis-ws-node");
         CredentialStore store = new CredentialStore(dir.resolve("aldis-users.properties"), 4096, false);
         store.add(USER, PASSWORD.toCharArray(), Set.of("user"));
-        node = new Node(NodeSettings.defaults());
+        node = new Node(settings);
         node.addMechanism(new ScramSha256Mechanism(store));
         pubsub = new PubSubEngine(PubSubSettings.defaults(), node);
         node.addHandler(pubsub.pubSubFrames(), Map.of(FrameHandler.CAPABILITY, "pubsub"));
@@ -52,11 +52,15 @@ final class WsTestNode implements AutoCloseable {
 
     /** A node whose WebSocket listener has the default settings on a free port. */
     static WsTestNode start() throws Exception {
-        return new WsTestNode(WsSettings.plain("ws-test", 0));
+        return new WsTestNode(WsSettings.plain("ws-test", 0), NodeSettings.defaults());
     }
 
     static WsTestNode start(WsSettings wsSettings) throws Exception {
-        return new WsTestNode(wsSettings);
+        return new WsTestNode(wsSettings, NodeSettings.defaults());
+    }
+
+    static WsTestNode start(WsSettings wsSettings, NodeSettings settings) throws Exception {
+        return new WsTestNode(wsSettings, settings);
     }
 
     int tcpPort() {

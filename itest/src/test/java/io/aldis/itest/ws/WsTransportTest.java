@@ -15,6 +15,7 @@ import io.aldis.protocol.Ping;
 import io.aldis.protocol.Pong;
 import io.aldis.protocol.Publish;
 import io.aldis.protocol.Subscribe;
+import io.aldis.node.core.internal.NodeSettings;
 import io.aldis.transport.ws.internal.WsSettings;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -140,6 +141,8 @@ class WsTransportTest {
     @Test
     void aFragmentedMessageUnderTheLimitIsOneFrame() throws Exception {
         try (FrameLink.Ws ws = rawLink()) {
+            // After CONNECT: before it the node answers nothing, not even a PING (section 4.1).
+            ws.connect("fragments");
             byte[] ping = FrameLink.encode(new Ping(5));
             ws.socket.sendFrame(RawWebSocket.BINARY, false, Arrays.copyOfRange(ping, 0, 3));
             ws.socket.sendFrame(RawWebSocket.CONTINUATION, true, Arrays.copyOfRange(ping, 3, ping.length));
@@ -281,6 +284,20 @@ class WsTransportTest {
             assertThat(second.upgrade("/aldis", Map.of("Sec-WebSocket-Protocol", "aldis.v1")).status())
                     .isEqualTo(503);
             assertThat(own.ws.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anUpgradeNotFinishedWithinTheAuthTimeoutIsClosedFromTheAccept() throws Exception {
+        // The listener's own client timeout (60 s) is far away; only the node's auth timeout,
+        // counted from the TCP accept, can end a client that never finishes its HTTP request.
+        try (WsTestNode quick = WsTestNode.start(WsSettings.plain("ws-auth-timeout", 0),
+                NodeSettings.defaults().withTimeouts(10_000, 1_000));
+                Socket socket = new Socket(InetAddress.getLoopbackAddress(), quick.wsPort())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write("GET /aldis HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            assertThat(socket.getInputStream().read()).as("the half-sent upgrade was closed").isEqualTo(-1);
         }
     }
 }

@@ -140,6 +140,7 @@ public final class FrameCodec {
         if (size < 2) {
             throw malformed("a frame of " + size + " bytes is shorter than its header");
         }
+        int start = frame.readerIndex();
         int code = frame.readUnsignedByte();
         FrameType type = FrameType.of(code);
         if (type == null) {
@@ -152,9 +153,13 @@ public final class FrameCodec {
             decoded = decodeBody(type, flags, frame, strings);
         } catch (ProtocolException e) {
             throw e;
+        } catch (IndexOutOfBoundsException e) {
+            // A read that failed its bounds check left the reader index where that field begins,
+            // which names the field by its offset in section 5's tables.
+            throw malformed(type + " is truncated: the field at offset " + (frame.readerIndex() - start)
+                    + " does not fit in the " + size + "-byte frame");
         } catch (RuntimeException e) {
-            // Buffer bounds checks and record validation end up here; both mean the peer sent
-            // something that does not fit the layout.
+            // Record validation: the frame's own checks, whose messages name the field.
             throw malformed(type + ": " + e.getMessage());
         }
         if (frame.isReadable()) {

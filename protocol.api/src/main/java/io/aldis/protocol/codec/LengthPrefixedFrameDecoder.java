@@ -18,6 +18,10 @@ import java.util.List;
  * fatal: every later byte is discarded because the frame boundaries can no longer be trusted. A
  * frame of an unknown type is skipped with a non-fatal failure, its length being trustworthy.
  *
+ * <p>A decoder may start with a lower limit than its maximum, such as the handshake limit of
+ * {@link FrameSizeLimit#HANDSHAKE} bytes, and raise it (never above the maximum) when a
+ * {@link FrameSizeLimit} event passes through the pipeline.
+ *
  * <p>Not sharable: it keeps the cumulation buffer, the failed state and the {@link RepeatedStrings}
  * of one connection.
  */
@@ -27,21 +31,50 @@ public class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
 
     private final int maxFrameSize;
     private final RepeatedStrings strings = new RepeatedStrings();
+    private int limit;
     private boolean failed;
 
     /**
      * @param maxFrameSize the largest frame accepted, in bytes, counting type and flags
      */
     public LengthPrefixedFrameDecoder(int maxFrameSize) {
+        this(maxFrameSize, maxFrameSize);
+    }
+
+    /**
+     * A decoder that accepts frames up to {@code initialLimit} bytes until a {@link FrameSizeLimit}
+     * event raises the limit, at most to {@code maxFrameSize}.
+     *
+     * @param maxFrameSize the largest frame ever accepted, in bytes, counting type and flags
+     * @param initialLimit the largest frame accepted until told otherwise; capped at {@code maxFrameSize}
+     */
+    public LengthPrefixedFrameDecoder(int maxFrameSize, int initialLimit) {
         if (maxFrameSize < MIN_FRAME) {
             throw new IllegalArgumentException("maxFrameSize must be at least " + MIN_FRAME + ": " + maxFrameSize);
         }
+        if (initialLimit < MIN_FRAME) {
+            throw new IllegalArgumentException("initialLimit must be at least " + MIN_FRAME + ": " + initialLimit);
+        }
         this.maxFrameSize = maxFrameSize;
+        this.limit = Math.min(initialLimit, maxFrameSize);
     }
 
-    /** The largest frame accepted, in bytes. */
+    /** The largest frame ever accepted, in bytes. */
     public int maxFrameSize() {
         return maxFrameSize;
+    }
+
+    /** The largest frame accepted right now, in bytes. */
+    public int limit() {
+        return limit;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof FrameSizeLimit size) {
+            limit = Math.min(size.bytes(), maxFrameSize);
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     /** Whether a fatal failure was reported; all input is discarded from then on. */
@@ -59,9 +92,10 @@ public class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
             return;
         }
         long length = in.getUnsignedInt(in.readerIndex());
-        if (length > maxFrameSize) {
+        if (length > limit) {
             fail(in, out, ErrorCode.FRAME_TOO_LARGE,
-                    "frame length " + length + " exceeds the maximum of " + maxFrameSize);
+                    "frame length " + length + " exceeds the maximum of " + limit
+                            + (limit < maxFrameSize ? " bytes before authentication" : " bytes"));
             return;
         }
         if (length < MIN_FRAME) {
@@ -94,7 +128,7 @@ public class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
             // FrameCodec promises only ProtocolException; this keeps the promise of this handler
             // even if that one is ever broken.
             fail(in, out, ErrorCode.MALFORMED_FRAME, "undecodable frame of type 0x"
-                    + Integer.toHexString(in.getUnsignedByte(start)) + ": " + e);
+                    + Integer.toHexString(in.getUnsignedByte(start)));
             return;
         }
         restore(in, writerIndex, end);

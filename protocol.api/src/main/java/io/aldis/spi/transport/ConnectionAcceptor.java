@@ -12,4 +12,15 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface ConnectionAcceptor {
     /** Takes over a new connection. */
     void accept(TransportConnection connection);
+
+    /**
+     * How long a connection may take from the transport's accept until it is authenticated, in
+     * milliseconds; 0 for no limit. A transport with a phase of its own before {@link #accept}
+     * (such as a WebSocket's HTTP upgrade) closes a connection still in that phase when this
+     * passes; after {@link #accept} the node enforces the rest, counting from
+     * {@link TransportConnection#acceptedAtNanos()}.
+     */
+    default long authTimeoutMillis() {
+        return 0;
+    }
 }

@@ -28,6 +28,16 @@ public interface TransportConnection {
     /** Bytes sent so far on this connection. */
     long bytesWritten();
 
+    /**
+     * When the transport accepted the connection, as a {@link System#nanoTime()} value. The node's
+     * auth timeout counts from here, so a transport with a phase of its own before it hands the
+     * connection over (such as a WebSocket's HTTP upgrade) must say when that phase began. By
+     * default, the moment of the call: right for transports that hand a connection over at once.
+     */
+    default long acceptedAtNanos() {
+        return System.nanoTime();
+    }
+
     /** The peer's address. */
     default InetSocketAddress remoteAddress() {
         return (InetSocketAddress) channel().remoteAddress();

@@ -113,6 +113,39 @@ class LengthPrefixedFrameDecoderTest {
     }
 
     @Test
+    void holdsToTheInitialLimitUntilAFrameSizeLimitEventRaisesIt() {
+        LengthPrefixedFrameDecoder decoder = new LengthPrefixedFrameDecoder(MAX, 16);
+        EmbeddedChannel channel = new EmbeddedChannel(decoder);
+        byte[] frame = new byte[17];
+        frame[0] = 0x11; // AUTH_CHALLENGE: the rest is data
+        // Before the event: the prefix alone gets the frame refused, with the limit in force named.
+        EmbeddedChannel early = new EmbeddedChannel(new LengthPrefixedFrameDecoder(MAX, 16));
+        write(early, hex("00000011"));
+        DecodeFailure failure = early.readInbound();
+        assertThat(failure.code()).isEqualTo(ErrorCode.FRAME_TOO_LARGE);
+        assertThat(failure.message()).contains("16").contains("before authentication");
+        assertThat(early.finish()).isFalse();
+
+        channel.pipeline().fireUserEventTriggered(new FrameSizeLimit(64));
+        assertThat(decoder.limit()).isEqualTo(64);
+        write(channel, prefixed(frame));
+        assertThat((Object) channel.readInbound()).isInstanceOf(io.aldis.protocol.AuthChallenge.class);
+        // An event never lifts the limit above the decoder's maximum.
+        channel.pipeline().fireUserEventTriggered(new FrameSizeLimit(MAX * 2));
+        assertThat(decoder.limit()).isEqualTo(MAX);
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void aTruncatedFieldIsNamedByItsOffsetNotByTheBufferInternals() {
+        EmbeddedChannel channel = channel(MAX);
+        write(channel, prefixed(hex("20 00 | 010203")));
+        DecodeFailure failure = channel.readInbound();
+        assertThat(failure.message()).isEqualTo("PING is truncated: the field at offset 2 does not fit in the 5-byte frame");
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
     void rejectsLengthsTooShortForAHeader() {
         for (String prefix : List.of("00000000", "00000001 20")) {
             EmbeddedChannel channel = channel(MAX);

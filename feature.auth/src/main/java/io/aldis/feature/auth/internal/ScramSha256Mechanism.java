@@ -29,7 +29,9 @@ import org.osgi.service.component.annotations.Reference;
  * one, with a salt derived from the store's secret and the name, so that it is the same on every
  * attempt, and fails at the final step exactly like a wrong password.
  */
-@Component(service = AuthenticationMechanism.class)
+// Ranked above PLAIN, so CONNECT_ACK lists it first: it never sends the password, and it knows
+// every user of the node's own store, which PLAIN (a JAAS realm's users) does not.
+@Component(service = AuthenticationMechanism.class, property = "service.ranking:Integer=100")
 public final class ScramSha256Mechanism implements AuthenticationMechanism {
     private static final int SALT_LENGTH = ScramCredentials.SALT_LENGTH;
 

@@ -18,6 +18,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,7 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
     private volatile NodeSettings settings;
     private final Clock clock = Clock.systemUTC();
     private final List<AuthenticationMechanism> mechanisms = new CopyOnWriteArrayList<>();
+    private final Map<AuthenticationMechanism, Integer> mechanismRankings = new IdentityHashMap<>();
     private final HandlerRegistry handlers = new HandlerRegistry();
     private final Map<UUID, SessionHandler> sessions = new ConcurrentHashMap<>();
     private final ResumeTokens tokens;
@@ -74,11 +76,25 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
     }
 
     public void addMechanism(AuthenticationMechanism mechanism) {
-        mechanisms.add(mechanism);
+        addMechanism(mechanism, 0);
     }
 
-    public void removeMechanism(AuthenticationMechanism mechanism) {
+    /**
+     * Adds a mechanism. CONNECT_ACK lists mechanisms by their ranking, highest first (the node's
+     * order of preference), and those of equal ranking in the order they came.
+     */
+    public synchronized void addMechanism(AuthenticationMechanism mechanism, int ranking) {
+        mechanismRankings.put(mechanism, ranking);
+        int at = 0;
+        while (at < mechanisms.size() && mechanismRankings.getOrDefault(mechanisms.get(at), 0) >= ranking) {
+            at++;
+        }
+        mechanisms.add(at, mechanism);
+    }
+
+    public synchronized void removeMechanism(AuthenticationMechanism mechanism) {
         mechanisms.remove(mechanism);
+        mechanismRankings.remove(mechanism);
     }
 
     /**
@@ -133,6 +149,11 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
     /** The capability mask CONNECT_ACK announces right now. */
     public long capabilities() {
         return handlers.capabilities();
+    }
+
+    @Override
+    public long authTimeoutMillis() {
+        return settings.authTimeoutMillis();
     }
 
     /** Authentication attempts the throttle has held back so far. */

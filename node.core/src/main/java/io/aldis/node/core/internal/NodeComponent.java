@@ -47,8 +47,9 @@ public final class NodeComponent implements ConnectionAcceptor, SessionRegistry 
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addMechanism(AuthenticationMechanism mechanism) {
-        node.addMechanism(mechanism);
+    void addMechanism(AuthenticationMechanism mechanism, Map<String, Object> properties) {
+        Object ranking = properties.get("service.ranking");
+        node.addMechanism(mechanism, ranking instanceof Integer r ? r : 0);
     }
 
     void removeMechanism(AuthenticationMechanism mechanism) {
@@ -67,6 +68,11 @@ public final class NodeComponent implements ConnectionAcceptor, SessionRegistry 
     @Override
     public void accept(TransportConnection connection) {
         node.accept(connection);
+    }
+
+    @Override
+    public long authTimeoutMillis() {
+        return node.authTimeoutMillis();
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.aldis.protocol.AuthChallenge;
 import io.aldis.protocol.AuthOk;
 import io.aldis.protocol.AuthResponse;
 import io.aldis.protocol.AuthStart;
+import io.aldis.protocol.Capability;
 import io.aldis.protocol.CapabilityChange;
 import io.aldis.protocol.Close;
 import io.aldis.protocol.CloseAck;
@@ -12,6 +13,7 @@ import io.aldis.protocol.ConnectAck;
 import io.aldis.protocol.ErrorCode;
 import io.aldis.protocol.ErrorFrame;
 import io.aldis.protocol.Frame;
+import io.aldis.protocol.FrameType;
 import io.aldis.protocol.Pause;
 import io.aldis.protocol.Ping;
 import io.aldis.protocol.Pong;
@@ -20,6 +22,7 @@ import io.aldis.protocol.Requests;
 import io.aldis.protocol.Resume;
 import io.aldis.protocol.codec.DecodeFailure;
 import io.aldis.protocol.codec.FrameBatch;
+import io.aldis.protocol.codec.FrameSizeLimit;
 import io.aldis.spi.auth.AuthStep;
 import io.aldis.spi.auth.AuthenticatedUser;
 import io.aldis.spi.auth.AuthenticationExchange;
@@ -76,6 +79,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
     private volatile String resumeToken;
 
     private ChannelHandlerContext ctx;
+    private PeerPauseGate peerPause;
+    /** An error that ends the connection went out: nothing the peer sends afterwards is read. */
+    private boolean failed;
     private AuthenticationExchange exchange;
     private boolean authStepPending;
     private ScheduledFuture<?> authTimeout;
@@ -247,9 +253,21 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         this.ctx = context;
+        // A client's PAUSE holds back at most one frame of the largest size plus what the channel
+        // buffers anyway before it reports itself unwritable.
+        long heldLimit = (long) negotiatedMaxFrameSize() + context.channel().config().getWriteBufferHighWaterMark();
+        peerPause = new PeerPauseGate(heldLimit, () -> failAndClose(0, ErrorCode.SLOW_CONSUMER,
+                "more than " + heldLimit + " bytes of answers are waiting for the client's RESUME"));
+        context.pipeline().addBefore(context.name(), "aldis-peer-pause", peerPause);
         node.register(this);
-        authTimeout = context.executor().schedule(this::onAuthTimeout, settings.authTimeoutMillis(),
-                TimeUnit.MILLISECONDS);
+        // Counted from the transport's accept: a WebSocket's HTTP upgrade is part of the time.
+        long sinceAccept = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connection.acceptedAtNanos());
+        authTimeout = context.executor().schedule(this::onAuthTimeout,
+                Math.max(0, settings.authTimeoutMillis() - sinceAccept), TimeUnit.MILLISECONDS);
+    }
+
+    private int negotiatedMaxFrameSize() {
+        return Math.min(settings.maxFrameSize(), connection.maxFrameSize());
     }
 
     @Override
@@ -268,6 +286,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
     @Override
     public void channelRead(ChannelHandlerContext context, Object msg) {
         framesIn.increment();
+        if (failed) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         if (msg instanceof Frame frame) {
             onFrame(frame);
         } else if (msg instanceof DecodeFailure failure) {
@@ -282,9 +304,19 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
     public void userEventTriggered(ChannelHandlerContext context, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent idle) {
             switch (idle.state()) {
-                case WRITER_IDLE -> send(new Ping(++pingNonce));
-                case READER_IDLE -> failAndClose(0, ErrorCode.HEARTBEAT_TIMEOUT,
-                        "nothing received for " + 2 * settings.heartbeatIntervalMillis() + " ms");
+                case WRITER_IDLE -> {
+                    // Before CONNECT the node says nothing at all (section 4.1).
+                    if (state != SessionState.CONNECTING) {
+                        send(new Ping(++pingNonce));
+                    }
+                }
+                case READER_IDLE -> {
+                    // Before CONNECT the peer has not been told the interval; the auth timeout covers it.
+                    if (state != SessionState.CONNECTING) {
+                        failAndClose(0, ErrorCode.HEARTBEAT_TIMEOUT,
+                                "nothing received for " + 2 * settings.heartbeatIntervalMillis() + " ms");
+                    }
+                }
                 default -> {
                 }
             }
@@ -325,7 +357,16 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
     }
 
     private void onFrame(Frame frame) {
-        // Liveness and close work in every state.
+        if (state == SessionState.CONNECTING) {
+            // Nothing, not even a PING, is answered before CONNECT.
+            onConnect(frame);
+            return;
+        }
+        if (frame instanceof Connect) {
+            failAndClose(0, ErrorCode.UNEXPECTED_FRAME, "CONNECT was already received on this connection");
+            return;
+        }
+        // Liveness and close work in every state after CONNECT.
         if (frame instanceof Ping ping) {
             send(new Pong(ping.nonce()));
             return;
@@ -355,7 +396,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
 
     private void onConnect(Frame frame) {
         if (!(frame instanceof Connect connect)) {
-            failAndClose(0, ErrorCode.AUTH_REQUIRED, "the first frame must be CONNECT, got " + frame.type());
+            failAndClose(0, ErrorCode.UNEXPECTED_FRAME, "the first frame must be CONNECT, got " + frame.type());
             return;
         }
         if (!ProtocolVersion.SUPPORTED.contains(connect.version())) {
@@ -363,11 +404,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
                     .collect(Collectors.joining(","));
             String names = ProtocolVersion.SUPPORTED.stream().map(ProtocolVersion::format)
                     .collect(Collectors.joining(", "));
-            state = SessionState.CLOSING;
-            ctx.writeAndFlush(new ErrorFrame(0, ErrorCode.UNSUPPORTED_VERSION.code(),
+            failAndClose(new ErrorFrame(0, ErrorCode.UNSUPPORTED_VERSION.code(),
                     "protocol version " + ProtocolVersion.format(connect.version())
                             + " is not supported; supported: " + names,
-                    "{\"supported\":[" + supported + "]}")).addListener(ChannelFutureListener.CLOSE);
+                    "{\"supported\":[" + supported + "]}"));
             return;
         }
         clientId = connect.clientId();
@@ -387,7 +427,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
         }
         announcedCapabilities = node.capabilities();
         send(new ConnectAck(flags, ProtocolVersion.V1, announcedCapabilities, id,
-                Math.min(settings.maxFrameSize(), connection.maxFrameSize()), settings.heartbeatIntervalMillis(),
+                negotiatedMaxFrameSize(), settings.heartbeatIntervalMillis(),
                 settings.maxFileSize(), settings.maxChunkSize(), offered, settings.name()));
     }
 
@@ -491,6 +531,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
         exchange = null;
         state = paused ? SessionState.PAUSED : SessionState.OPEN;
         cancel(authTimeout);
+        // Only now may the peer send frames above the handshake limit (section 2.3).
+        ctx.pipeline().fireUserEventTriggered(new FrameSizeLimit(negotiatedMaxFrameSize()));
         node.opened(this);
     }
 
@@ -504,6 +546,24 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
     // ---------------------------------------------------------------- dispatch and flow control
 
     private void dispatch(Frame frame) {
+        Capability family = FrameFamilies.of(frame.type());
+        if (family != null && (clientCapabilities & family.mask()) == 0) {
+            sendError(Requests.idOf(frame), ErrorCode.CAPABILITY_UNAVAILABLE, frame.type()
+                    + " belongs to the capability " + family + ", which this client did not announce in CONNECT");
+            return;
+        }
+        if (frame instanceof Pause) {
+            peerPause.pause();
+            return;
+        }
+        if (frame instanceof Resume) {
+            peerPause.resume();
+            return;
+        }
+        if (frame.type() == FrameType.AUTH_START || frame.type() == FrameType.AUTH_RESPONSE) {
+            failAndClose(0, ErrorCode.UNEXPECTED_FRAME, frame.type() + " after the session was authenticated");
+            return;
+        }
         FrameHandler handler = node.handlers().handlerFor(frame.type());
         if (handler == null) {
             sendError(Requests.idOf(frame), ErrorCode.CAPABILITY_UNAVAILABLE,
@@ -709,12 +769,18 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
     }
 
     private void failAndClose(long requestId, ErrorCode code, String message) {
-        if (state == SessionState.CLOSED) {
+        failAndClose(ErrorFrame.of(requestId, code, message));
+    }
+
+    /** Sends an error that ends the connection, then closes it; nothing the peer sends afterwards is read. */
+    private void failAndClose(ErrorFrame error) {
+        if (state == SessionState.CLOSED || failed) {
             return;
         }
+        failed = true;
         state = SessionState.CLOSING;
         framesOut.increment();
-        ctx.writeAndFlush(ErrorFrame.of(requestId, code, message)).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(error).addListener(ChannelFutureListener.CLOSE);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -2,6 +2,7 @@ package io.aldis.transport.tcp.internal;
 
 import io.aldis.protocol.ErrorCode;
 import io.aldis.protocol.ErrorFrame;
+import io.aldis.protocol.codec.FrameSizeLimit;
 import io.aldis.protocol.codec.LengthPrefixedFrameDecoder;
 import io.aldis.protocol.codec.LengthPrefixedFrameEncoder;
 import io.aldis.spi.transport.ConnectionAcceptor;
@@ -115,7 +116,8 @@ public final class TcpServer implements Listener {
         }
         // Encoder first: the node puts its per-read handlers between the two (see Node.accept).
         pipeline.addLast("aldis-encoder", LengthPrefixedFrameEncoder.INSTANCE);
-        pipeline.addLast("aldis-decoder", new LengthPrefixedFrameDecoder(s.maxFrameSize()));
+        // Until the node authenticates the session, frames are held to the handshake limit (section 2.3).
+        pipeline.addLast("aldis-decoder", new LengthPrefixedFrameDecoder(s.maxFrameSize(), FrameSizeLimit.HANDSHAKE));
         if (open.incrementAndGet() > s.maxConnections()) {
             open.decrementAndGet();
             channel.writeAndFlush(ErrorFrame.of(0, ErrorCode.TOO_MANY_CONNECTIONS,

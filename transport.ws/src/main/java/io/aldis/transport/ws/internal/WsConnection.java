@@ -19,7 +19,9 @@ final class WsConnection extends ChannelDuplexHandler implements TransportConnec
     private final int maxFrameSize;
     private volatile long bytesRead;
     private volatile long bytesWritten;
+    private final long acceptedAtNanos = System.nanoTime();
     private boolean reading;
+    private boolean handedOver;
 
     WsConnection(Channel channel, String listener, boolean secure, int maxFrameSize) {
         this.channel = channel;
@@ -55,6 +57,21 @@ final class WsConnection extends ChannelDuplexHandler implements TransportConnec
             bytesWritten += buf.readableBytes();
         }
         super.write(ctx, msg, promise);
+    }
+
+    /** The upgrade is done and the connection belongs to its endpoint; on the event loop only. */
+    void markHandedOver() {
+        handedOver = true;
+    }
+
+    /** Whether the upgrade handed the connection over; on the event loop only. */
+    boolean handedOver() {
+        return handedOver;
+    }
+
+    @Override
+    public long acceptedAtNanos() {
+        return acceptedAtNanos;
     }
 
     @Override

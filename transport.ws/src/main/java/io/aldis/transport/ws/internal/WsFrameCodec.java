@@ -6,6 +6,7 @@ import io.aldis.protocol.ProtocolException;
 import io.aldis.protocol.codec.DecodeFailure;
 import io.aldis.protocol.codec.FrameBatch;
 import io.aldis.protocol.codec.FrameCodec;
+import io.aldis.protocol.codec.FrameSizeLimit;
 import io.aldis.protocol.codec.RepeatedStrings;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -28,6 +29,18 @@ import java.util.List;
  */
 final class WsFrameCodec extends MessageToMessageCodec<WebSocketFrame, Object> {
     private final RepeatedStrings strings = new RepeatedStrings();
+    /** The largest frame accepted now: the handshake limit until the node raises it. */
+    private int limit = FrameSizeLimit.HANDSHAKE;
+    private boolean raised;
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof FrameSizeLimit size) {
+            limit = size.bytes();
+            raised = true;
+        }
+        super.userEventTriggered(ctx, evt);
+    }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, WebSocketFrame message, List<Object> out) {
@@ -37,13 +50,18 @@ final class WsFrameCodec extends MessageToMessageCodec<WebSocketFrame, Object> {
             return;
         }
         ByteBuf content = message.content();
+        if (content.readableBytes() > limit) {
+            out.add(new DecodeFailure(ErrorCode.FRAME_TOO_LARGE, "frame length " + content.readableBytes()
+                    + " exceeds the maximum of " + limit + (raised ? " bytes" : " bytes before authentication"), true));
+            return;
+        }
         try {
             out.add(FrameCodec.decode(content, strings));
         } catch (ProtocolException e) {
             out.add(new DecodeFailure(e.code(), e.getMessage(), e.code() != ErrorCode.UNKNOWN_FRAME_TYPE));
         } catch (RuntimeException e) {
             // FrameCodec promises only ProtocolException; keep this handler's promise regardless.
-            out.add(new DecodeFailure(ErrorCode.MALFORMED_FRAME, "undecodable frame: " + e, true));
+            out.add(new DecodeFailure(ErrorCode.MALFORMED_FRAME, "undecodable frame", true));
         }
     }
 

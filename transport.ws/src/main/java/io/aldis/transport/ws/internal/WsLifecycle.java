@@ -70,6 +70,7 @@ final class WsLifecycle extends ChannelDuplexHandler {
                 pings = ctx.executor().scheduleAtFixedRate(() -> ping(ctx), pingIntervalMillis, pingIntervalMillis,
                         TimeUnit.MILLISECONDS);
             }
+            connection.markHandedOver();
             endpoint.open(connection);
             return;
         }

@@ -26,9 +26,11 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -61,6 +63,7 @@ public final class WsServer implements Listener {
     private volatile SslContext sslContext;
     private volatile Channel serverChannel;
     private volatile boolean stopping;
+    private final LongSupplier upgradeDeadlineMillis;
 
     /**
      * A listener that hands every upgraded connection to the node, and answers plain GETs with
@@ -70,10 +73,19 @@ public final class WsServer implements Listener {
         this(settings, connection -> {
             connection.channel().pipeline().addLast("aldis-ws-frames", new WsFrameCodec());
             acceptor.accept(connection);
-        }, PlainHttp.NONE);
+        }, PlainHttp.NONE, acceptor::authTimeoutMillis);
     }
 
     WsServer(WsSettings settings, WsEndpoint endpoint, PlainHttp plainHttp) {
+        this(settings, endpoint, plainHttp, () -> 0);
+    }
+
+    /**
+     * @param upgradeDeadlineMillis how long a connection may take to finish its HTTP upgrade
+     *                              (the node's auth timeout, which counts from the accept); 0 = no limit
+     */
+    WsServer(WsSettings settings, WsEndpoint endpoint, PlainHttp plainHttp, LongSupplier upgradeDeadlineMillis) {
+        this.upgradeDeadlineMillis = upgradeDeadlineMillis;
         this.settings = settings;
         this.endpoint = endpoint;
         this.plainHttp = plainHttp;
@@ -185,6 +197,17 @@ public final class WsServer implements Listener {
         pipeline.addLast("aldis-ws-aggregator", new WebSocketFrameAggregator(s.maxFrameSize()));
         pipeline.addLast("aldis-ws-lifecycle", new WsLifecycle(connection, endpoint, s.pingIntervalMillis(),
                 s.clientTimeoutMillis(), () -> stopping));
+        long deadline = upgradeDeadlineMillis.getAsLong();
+        if (deadline > 0) {
+            // The node's auth timeout counts from here; until the upgrade hands the connection to
+            // the node, only this listener can end a client that never finishes its HTTP request.
+            ScheduledFuture<?> expiry = channel.eventLoop().schedule(() -> {
+                if (!connection.handedOver()) {
+                    channel.close();
+                }
+            }, deadline, TimeUnit.MILLISECONDS);
+            channel.closeFuture().addListener(f -> expiry.cancel(false));
+        }
     }
 
     /**

@@ -1,0 +1,145 @@
+package io.aldis.itest.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aldis.itest.node.RawConnection;
+import io.aldis.itest.node.TestNode;
+import io.aldis.node.core.internal.NodeSettings;
+import io.aldis.protocol.Ack;
+import io.aldis.protocol.AuthOk;
+import io.aldis.protocol.AuthStart;
+import io.aldis.protocol.CapabilityChange;
+import io.aldis.protocol.Capability;
+import io.aldis.protocol.ConnectAck;
+import io.aldis.protocol.Deliver;
+import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.ErrorFrame;
+import io.aldis.protocol.Frame;
+import io.aldis.protocol.FrameType;
+import io.aldis.protocol.Ping;
+import io.aldis.protocol.Pong;
+import io.aldis.protocol.Publish;
+import io.aldis.protocol.Subscribe;
+import io.aldis.pubsub.internal.PubSubEngine;
+import io.aldis.pubsub.internal.PubSubSettings;
+import io.aldis.spi.node.FrameHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rules of docs/protocol.md for a node whose features change while sessions are open
+ * (section 4.2, "Capabilities that change while a session runs", and the empty mechanism list of
+ * section 4.4), checked frame by frame against a real node whose features are taken away and
+ * brought back as Karaf does when a feature bundle is updated.
+ */
+class CapabilityChangeConformanceTest {
+    private TestNode node;
+
+    @BeforeEach
+    void start() throws Exception {
+        node = TestNode.startWithFeatures(NodeSettings.defaults());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        node.close();
+    }
+
+    private RawConnection session() throws Exception {
+        RawConnection c = node.raw();
+        c.connect();
+        c.scram(TestNode.USER, TestNode.PASSWORD);
+        return c;
+    }
+
+    private void stopPubSub() {
+        node.node.removeHandler(node.pubsub.pubSubFrames());
+        node.node.removeHandler(node.pubsub.messageFrames());
+        node.pubsub.close();
+    }
+
+    private void startPubSub() {
+        node.pubsub = new PubSubEngine(PubSubSettings.defaults(), node.node);
+        node.node.addHandler(node.pubsub.pubSubFrames(), Map.of(FrameHandler.CAPABILITY, "pubsub"));
+        node.node.addHandler(node.pubsub.messageFrames(), Map.of(FrameHandler.CAPABILITY, "messages"));
+    }
+
+    /** Reads frames up to the CAPABILITY_CHANGE whose mask has {@code capability} set or clear; returns all read. */
+    private static List<Frame> readUntilChange(RawConnection c, Capability capability, boolean offered)
+            throws Exception {
+        List<Frame> read = new ArrayList<>();
+        while (true) {
+            Frame frame = c.read();
+            read.add(frame);
+            if (frame instanceof CapabilityChange change && ((change.capabilities() & capability.mask()) != 0) == offered) {
+                return read;
+            }
+        }
+    }
+
+    @Test
+    void section4_2_aFeatureThatGoesIsAnnouncedAndItsFramesAreRefusedUnderTheirIds() throws Exception {
+        try (RawConnection c = session()) {
+            stopPubSub();
+            List<Frame> read = readUntilChange(c, Capability.PUBSUB, false);
+            CapabilityChange change = (CapabilityChange) read.get(read.size() - 1);
+            assertThat(change.capabilities() & Capability.RPC.mask()).as("other families stay").isNotZero();
+            c.send(new Subscribe(9, "a.*", "", ""));
+            ErrorFrame refused = c.readUntil(FrameType.ERROR);
+            assertThat(refused.requestId()).isEqualTo(9);
+            assertThat(refused.code()).isEqualTo(ErrorCode.CAPABILITY_UNAVAILABLE.code());
+            c.send(new Ping(1));
+            assertThat(c.<Pong>readUntil(FrameType.PONG).nonce()).as("the session stays").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void section4_2_subscriptionsAreRestoredBeforeTheChangeAndNotAcknowledgedAgain() throws Exception {
+        try (RawConnection subscriber = session(); RawConnection publisher = session()) {
+            subscriber.send(new Subscribe(5, "a.*", "workers", ""));
+            assertThat(subscriber.<Ack>readUntil(FrameType.ACK).requestId()).isEqualTo(5);
+
+            stopPubSub();
+            readUntilChange(subscriber, Capability.PUBSUB, false);
+            startPubSub();
+            List<Frame> beforeBack = readUntilChange(subscriber, Capability.PUBSUB, true);
+            assertThat(beforeBack).as("no second ACK for the restored SUBSCRIBE")
+                    .noneMatch(f -> f.type() == FrameType.ACK || f.type() == FrameType.ERROR);
+
+            readUntilChange(publisher, Capability.PUBSUB, true);
+            publisher.send(new Publish("a.x", "", Map.of(), "hi".getBytes(StandardCharsets.UTF_8)));
+            Deliver d = subscriber.readUntil(FrameType.DELIVER);
+            assertThat(d.subscriptionId()).as("the same subscription id as before").isEqualTo(5);
+            assertThat(new String(d.payload(), StandardCharsets.UTF_8)).isEqualTo("hi");
+        }
+    }
+
+    @Test
+    void section4_4_withoutAMechanismConnectAckListsNoneAndOnlyAResumeTokenGetsIn() throws Exception {
+        String token;
+        try (RawConnection c = node.raw()) {
+            c.connect();
+            AuthOk ok = c.scram(TestNode.USER, TestNode.PASSWORD);
+            token = ok.resumeToken();
+        }
+        node.node.removeMechanism(node.scram);
+
+        try (RawConnection c = node.raw()) {
+            ConnectAck ack = c.connect();
+            assertThat(ack.mechanisms()).isEmpty();
+            c.send(new AuthStart("SCRAM-SHA-256", "n,,n=alice,r=abc".getBytes(StandardCharsets.UTF_8)));
+            ErrorFrame error = c.readUntil(FrameType.ERROR);
+            assertThat(error.code()).isEqualTo(ErrorCode.CAPABILITY_UNAVAILABLE.code());
+            assertThat(c.closedByNode()).isTrue();
+        }
+        try (RawConnection c = node.raw()) {
+            ConnectAck resumed = c.connect(token);
+            assertThat(resumed.authenticated()).as("a valid resume token still gets in").isTrue();
+        }
+    }
+}
