@@ -7,8 +7,11 @@ import io.aldis.node.core.internal.NodeSettings;
 import io.aldis.transport.tcp.internal.TcpServer;
 import io.aldis.transport.tcp.internal.TcpSettings;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -27,11 +30,11 @@ final class TestNode implements AutoCloseable {
     TcpServer tcp;
     private TcpSettings tcpSettings;
 
-    private TestNode(NodeSettings settings, TcpSettings tcpSettings) throws Exception {
+    private TestNode(NodeSettings settings, TcpSettings tcpSettings, Clock clock) throws Exception {
         this.dir = Files.createTempDirectory("aldis-node");
         this.store = new CredentialStore(dir.resolve("aldis-users.properties"), 4096, false);
         store.add(USER, PASSWORD.toCharArray(), Set.of("user"));
-        this.node = new Node(settings);
+        this.node = new Node(settings, clock);
         node.addMechanism(new ScramSha256Mechanism(store));
         this.tcpSettings = tcpSettings;
         startListener();
@@ -42,11 +45,16 @@ final class TestNode implements AutoCloseable {
     }
 
     static TestNode start(NodeSettings settings) throws Exception {
-        return new TestNode(settings, TcpSettings.plain("test", 0));
+        return new TestNode(settings, TcpSettings.plain("test", 0), Clock.systemUTC());
+    }
+
+    /** A node whose throttle and tokens read this clock, so a test can decide what time it is. */
+    static TestNode start(NodeSettings settings, Clock clock) throws Exception {
+        return new TestNode(settings, TcpSettings.plain("test", 0), clock);
     }
 
     static TestNode start(NodeSettings settings, TcpSettings tcp) throws Exception {
-        return new TestNode(settings, tcp);
+        return new TestNode(settings, tcp, Clock.systemUTC());
     }
 
     int port() {
@@ -68,6 +76,12 @@ final class TestNode implements AutoCloseable {
 
     RawConnection raw() throws IOException {
         return new RawConnection(port());
+    }
+
+    /** A raw connection from another loopback address, such as 127.0.0.7. */
+    RawConnection rawFrom(String localAddress) throws IOException {
+        return new RawConnection(new Socket(InetAddress.getLoopbackAddress(), port(),
+                InetAddress.getByName(localAddress), 0));
     }
 
     @Override

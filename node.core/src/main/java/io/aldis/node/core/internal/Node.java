@@ -39,7 +39,7 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
     static final System.Logger LOG = System.getLogger("io.aldis.node");
 
     private volatile NodeSettings settings;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final List<AuthenticationMechanism> mechanisms = new CopyOnWriteArrayList<>();
     private final HandlerRegistry handlers = new HandlerRegistry();
     private final Map<UUID, SessionHandler> sessions = new ConcurrentHashMap<>();
@@ -49,7 +49,13 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
     private volatile boolean closed;
 
     public Node(NodeSettings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    /** A node whose token expiry and authentication throttle read the given clock (tests). */
+    public Node(NodeSettings settings, Clock clock) {
         this.settings = settings;
+        this.clock = clock;
         this.tokens = new ResumeTokens(clock, settings.resumeTokenTtlSeconds() * 1000L);
         this.throttle = new AuthThrottle(clock, settings.authFailureDelayMillis(), settings.authFailureMaxDelayMillis());
         int threads = settings.workerThreads() > 0 ? settings.workerThreads()
@@ -94,9 +100,14 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
         return handlers.capabilities();
     }
 
-    /** Authentication attempts the throttle has held back so far. */
+    /** Authentication attempts the throttle has slowed down so far. */
     public long throttledAttempts() {
-        return throttle.delayedAttempts();
+        return throttle.throttledAttempts();
+    }
+
+    /** What the authentication throttle did so far. */
+    public ThrottleCounts throttleCounts() {
+        return throttle.counts();
     }
 
     @Override
@@ -201,6 +212,10 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
 
     AuthThrottle throttle() {
         return throttle;
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     ExecutorService workers() {

@@ -25,7 +25,7 @@ public record NodeSettings(String name, int heartbeatIntervalMillis, int authTim
     /** The defaults of {@link NodeConfig}. */
     public static NodeSettings defaults() {
         return new NodeSettings("aldis", 10_000, 10_000, 5_000, 1_048_576, 10L * 1024 * 1024 * 1024, 262_144,
-                1_000, 250, 3_600, 250, 10_000, 0);
+                1_000, 250, 3_600, 250, 5_000, 0);
     }
 
     /** Settings read from the DS configuration. */
