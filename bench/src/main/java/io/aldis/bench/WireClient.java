@@ -73,6 +73,90 @@ final class WireClient {
         return result;
     }
 
+    /** How one authentication attempt ended, seen by the client. */
+    enum Outcome {
+        /** AUTH_OK. */
+        OK,
+        /** The uniform AUTH_FAILED. */
+        FAILED,
+        /** AUTH_TIMEOUT. */
+        TIMED_OUT,
+        /** Another ERROR, or the connection closed without an answer. */
+        OTHER,
+        /** The client closed the connection right after its last message, without waiting. */
+        ABANDONED
+    }
+
+    /**
+     * One SCRAM attempt from a given local address with the given password: completes with the
+     * node's verdict, or, with {@code abandon}, as soon as the message that gets the attempt
+     * judged is written, closing the connection without waiting for the verdict.
+     */
+    CompletableFuture<Outcome> attempt(String localAddress, char[] guess, boolean abandon) {
+        CompletableFuture<Outcome> result = new CompletableFuture<>();
+        ChannelFuture connect = bootstrap.clone().localAddress(localAddress, 0).connect();
+        connect.addListener(f -> {
+            if (!f.isSuccess()) {
+                result.completeExceptionally(f.cause());
+                return;
+            }
+            connect.channel().pipeline().addLast(new OneAttempt(guess, abandon, result));
+        });
+        return result;
+    }
+
+    private final class OneAttempt extends SimpleChannelInboundHandler<Object> {
+        private final ScramClient scram;
+        private final boolean abandon;
+        private final CompletableFuture<Outcome> result;
+
+        OneAttempt(char[] guess, boolean abandon, CompletableFuture<Outcome> result) {
+            this.scram = new ScramClient(user, guess);
+            this.abandon = abandon;
+            this.result = result;
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            ctx.writeAndFlush(new Connect(ProtocolVersion.V1, Capability.RESUME_TOKEN.mask(), UUID.randomUUID(), "",
+                    "aldis-bench"));
+            ctx.channel().closeFuture().addListener(f -> result.complete(Outcome.OTHER));
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (msg instanceof ConnectAck) {
+                ctx.writeAndFlush(new AuthStart("SCRAM-SHA-256", scram.clientFirstMessage()));
+            } else if (msg instanceof AuthChallenge challenge) {
+                ChannelFuture sent = ctx.writeAndFlush(new AuthResponse(scram.clientFinalMessage(challenge.data())));
+                if (abandon) {
+                    sent.addListener(f -> {
+                        result.complete(Outcome.ABANDONED);
+                        ctx.close();
+                    });
+                }
+            } else if (msg instanceof AuthOk) {
+                result.complete(Outcome.OK);
+                ctx.close();
+            } else if (msg instanceof io.aldis.protocol.ErrorFrame error) {
+                result.complete(switch (error.errorCode()) {
+                    case AUTH_FAILED -> Outcome.FAILED;
+                    case AUTH_TIMEOUT -> Outcome.TIMED_OUT;
+                    default -> Outcome.OTHER;
+                });
+                ctx.close();
+            } else if (msg instanceof Ping ping) {
+                ctx.writeAndFlush(new Pong(ping.nonce()));
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            result.complete(Outcome.OTHER);
+            ctx.close();
+        }
+    }
+
     private final class OneSession extends SimpleChannelInboundHandler<Object> {
         private final String token;
         private final CompletableFuture<String> result;
