@@ -36,6 +36,7 @@ final class TestNode implements AutoCloseable {
         store.add(USER, PASSWORD.toCharArray(), Set.of("user"));
         this.node = new Node(settings, clock);
         node.addMechanism(new ScramSha256Mechanism(store));
+        store.addRevocation(node); // as the service registry wires them in Karaf
         this.tcpSettings = tcpSettings;
         startListener();
     }

@@ -6,6 +6,7 @@ import io.aldis.protocol.codec.Heartbeats;
 import io.aldis.protocol.codec.LengthPrefixedFrameDecoder;
 import io.aldis.protocol.codec.LengthPrefixedFrameEncoder;
 import io.aldis.spi.auth.AuthenticationMechanism;
+import io.aldis.spi.auth.CredentialRevocation;
 import io.aldis.spi.node.FrameHandler;
 import io.aldis.spi.node.Session;
 import io.aldis.spi.node.SessionRegistry;
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * session frames to the feature handlers registered right now. It has no OSGi dependency, so it
  * can run in a plain JVM; {@link NodeComponent} wires it into the service registry.
  */
-public final class Node implements ConnectionAcceptor, SessionRegistry, AutoCloseable {
+public final class Node implements ConnectionAcceptor, SessionRegistry, CredentialRevocation, AutoCloseable {
     static final System.Logger LOG = System.getLogger("io.aldis.node");
 
     private volatile NodeSettings settings;
@@ -178,6 +179,16 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
         }
         session.close(ErrorCode.SESSION_KILLED, "session closed by an operator");
         return true;
+    }
+
+    @Override
+    public int credentialsChanged(String user) {
+        int revoked = tokens.revokeUser(user);
+        if (revoked > 0) {
+            LOG.log(System.Logger.Level.INFO, () -> "Revoked " + revoked + " resume token(s) of user '" + user
+                    + "': its credentials changed");
+        }
+        return revoked;
     }
 
     /** Closes every session with SHUTTING_DOWN and stops the workers. */
