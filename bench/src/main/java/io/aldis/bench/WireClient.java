@@ -57,10 +57,22 @@ final class WireClient {
 
     /**
      * One whole session: connect, authenticate (with the token if it is not empty, else SCRAM),
-     * close gracefully. Completes with the resume token the node returned (the given one when
+     * close gracefully (a resumed session drops the connection instead, keeping its token). Completes with the resume token the node returned (the given one when
      * resumed) once the socket is closed.
      */
     CompletableFuture<String> session(String resumeToken) {
+        return session(resumeToken, false);
+    }
+
+    /**
+     * A SCRAM session that ends by dropping the connection instead of logging out, so the resume
+     * token it completes with stays valid.
+     */
+    CompletableFuture<String> sessionKeepingToken() {
+        return session("", true);
+    }
+
+    private CompletableFuture<String> session(String resumeToken, boolean keepToken) {
         CompletableFuture<String> result = new CompletableFuture<>();
         ChannelFuture connect = bootstrap.connect();
         connect.addListener(f -> {
@@ -68,7 +80,7 @@ final class WireClient {
                 result.completeExceptionally(f.cause());
                 return;
             }
-            connect.channel().pipeline().addLast(new OneSession(resumeToken, result));
+            connect.channel().pipeline().addLast(new OneSession(resumeToken, keepToken, result));
         });
         return result;
     }
@@ -159,13 +171,15 @@ final class WireClient {
 
     private final class OneSession extends SimpleChannelInboundHandler<Object> {
         private final String token;
+        private final boolean keepToken;
         private final CompletableFuture<String> result;
         private ScramClient scram;
         private String issued;
         private boolean closing;
 
-        OneSession(String token, CompletableFuture<String> result) {
+        OneSession(String token, boolean keepToken, CompletableFuture<String> result) {
             this.token = token;
+            this.keepToken = keepToken;
             this.result = result;
         }
 
@@ -188,8 +202,11 @@ final class WireClient {
                 ctx.writeAndFlush(new Pong(ping.nonce()));
             } else if (msg instanceof ConnectAck ack) {
                 if (ack.authenticated()) {
+                    // A CLOSE with code 0 is a logout and would revoke the token: a resumed
+                    // session ends the way resumption is meant for, with the connection dropped.
                     issued = token;
-                    close(ctx);
+                    closing = true;
+                    ctx.close();
                 } else if (!token.isEmpty()) {
                     fail(ctx, "resume token refused");
                 } else {
@@ -201,7 +218,12 @@ final class WireClient {
             } else if (msg instanceof AuthOk ok && scram != null) {
                 scram.verifyServerFinal(ok.data());
                 issued = ok.resumeToken();
-                close(ctx);
+                if (keepToken) {
+                    closing = true;
+                    ctx.close();
+                } else {
+                    close(ctx);
+                }
             } else if (msg instanceof CloseAck) {
                 ctx.close();
             } else if (msg instanceof Frame frame) {

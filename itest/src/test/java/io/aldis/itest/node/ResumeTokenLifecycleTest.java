@@ -2,6 +2,12 @@ package io.aldis.itest.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aldis.node.core.internal.NodeSettings;
+import io.aldis.protocol.Close;
+import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.FrameType;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,5 +73,59 @@ class ResumeTokenLifecycleTest {
         String token = login(BOB, BOB_PASSWORD);
         node.store.setRoles(BOB, Set.of("user", "admin"));
         assertThat(resumes(token)).isFalse();
+    }
+
+    @Test
+    void aNormalCloseByTheClientIsALogoutThatReleasesItsTokenOnly() throws Exception {
+        String other = login(TestNode.USER, TestNode.PASSWORD);
+        String token;
+        try (RawConnection conn = node.raw()) {
+            conn.connect();
+            token = conn.scram(TestNode.USER, TestNode.PASSWORD).resumeToken();
+            conn.send(new Close(0, "logging out"));
+            conn.readUntil(FrameType.CLOSE_ACK);
+        }
+        assertThat(resumes(token)).isFalse();
+        assertThat(resumes(other)).isTrue();
+    }
+
+    @Test
+    void aResumedSessionThatLogsOutReleasesTheToken() throws Exception {
+        String token = login(TestNode.USER, TestNode.PASSWORD);
+        try (RawConnection conn = node.raw()) {
+            assertThat(conn.connect(token).authenticated()).isTrue();
+            conn.send(new Close(0, "logging out"));
+            conn.readUntil(FrameType.CLOSE_ACK);
+        }
+        assertThat(resumes(token)).isFalse();
+    }
+
+    @Test
+    void aDroppedConnectionOrACloseWithAnErrorCodeKeepsTheToken() throws Exception {
+        String dropped = login(TestNode.USER, TestNode.PASSWORD); // login() just closes the socket
+        String token;
+        try (RawConnection conn = node.raw()) {
+            conn.connect();
+            token = conn.scram(TestNode.USER, TestNode.PASSWORD).resumeToken();
+            conn.send(new Close(ErrorCode.INTERNAL_ERROR.code(), "client crashing"));
+            conn.readUntil(FrameType.CLOSE_ACK);
+        }
+        assertThat(resumes(dropped)).isTrue();
+        assertThat(resumes(token)).isTrue();
+    }
+
+    @Test
+    void eachUserKeepsAtMostTheConfiguredNumberOfTokensOldestDroppedFirst() throws Exception {
+        node.close();
+        node = TestNode.start(NodeSettings.defaults().withMaxResumeTokensPerUser(3));
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            tokens.add(login(TestNode.USER, TestNode.PASSWORD));
+        }
+        assertThat(resumes(tokens.get(0))).isFalse();
+        assertThat(resumes(tokens.get(1))).isFalse();
+        for (String kept : tokens.subList(2, 5)) {
+            assertThat(resumes(kept)).isTrue();
+        }
     }
 }

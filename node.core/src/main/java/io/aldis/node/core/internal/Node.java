@@ -57,7 +57,8 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
     public Node(NodeSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
-        this.tokens = new ResumeTokens(clock, settings.resumeTokenTtlSeconds() * 1000L);
+        this.tokens = new ResumeTokens(clock, settings.resumeTokenTtlSeconds() * 1000L,
+                settings.maxResumeTokensPerUser());
         this.throttle = new AuthThrottle(clock, settings.authFailureDelayMillis(), settings.authFailureMaxDelayMillis());
         int threads = settings.workerThreads() > 0 ? settings.workerThreads()
                 : 2 * Runtime.getRuntime().availableProcessors();
@@ -72,7 +73,7 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
     /** Applies new settings; open sessions keep the limits they were given in CONNECT_ACK. */
     public void update(NodeSettings newSettings) {
         this.settings = newSettings;
-        tokens.ttlMillis(newSettings.resumeTokenTtlSeconds() * 1000L);
+        tokens.limits(newSettings.resumeTokenTtlSeconds() * 1000L, newSettings.maxResumeTokensPerUser());
         throttle.delays(newSettings.authFailureDelayMillis(), newSettings.authFailureMaxDelayMillis());
     }
 

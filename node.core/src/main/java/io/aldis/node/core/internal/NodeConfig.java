@@ -44,4 +44,7 @@ public @interface NodeConfig {
 
     @AttributeDefinition(description = "Threads that run feature work off the network threads (0 = two per core)")
     int workerThreads() default 0;
+
+    @AttributeDefinition(description = "Resume tokens kept per user; a new login beyond this drops the user's oldest token")
+    int maxResumeTokensPerUser() default 100;
 }

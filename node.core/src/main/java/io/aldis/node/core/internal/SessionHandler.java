@@ -313,7 +313,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
         if (frame instanceof Pong) {
             return;
         }
-        if (frame instanceof Close) {
+        if (frame instanceof Close close) {
+            if (close.code() == 0 && user != null) {
+                // A normal close by the client is a logout: its resume token has no further use.
+                revokeToken();
+            }
             onCloseRequested();
             return;
         }
