@@ -74,7 +74,8 @@ public final class BenchNode {
 
         Path dir = Files.createTempDirectory("aldis-bench-node");
         CredentialStore store = new CredentialStore(dir.resolve("aldis-users.properties"), iterations, false);
-        store.add(user, password.toCharArray(), Set.of("user"));
+        // Admin: the messaging benchmark subscribes with the block policy, which needs the permission.
+        store.add(user, password.toCharArray(), Set.of("user", "admin"));
         // Long auth timeout: while thousands of sessions are opened the client side may queue.
         // The authentication bench needs the product's own timeout, which the throttle must respect.
         int authTimeout = features.contains("productAuth") ? NodeSettings.defaults().authTimeoutMillis() : 60_000;
