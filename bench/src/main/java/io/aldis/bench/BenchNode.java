@@ -43,6 +43,8 @@ import java.util.stream.Stream;
  *   <li>{@code heap}: collects garbage several times, then prints
  *       {@code HEAP <heap used> <netty direct used> <resident set size>} in bytes;</li>
  *   <li>{@code stats}: prints {@code STATS <open sessions> <process cpu ns> <frames in> <frames out>};</li>
+ *   <li>{@code throttle}: prints {@code THROTTLE <attempts judged> <attempts refused unjudged>}, the
+ *       authentication throttle's counters;</li>
  *   <li>{@code quit}: stops the listener and the node and exits.</li>
  * </ul>
  *
@@ -51,7 +53,8 @@ import java.util.stream.Stream;
  * with its default settings, except room for 200 000 subscriptions per session), {@code rpc} (the
  * RPC engine with its default settings and {@link EchoService} exported as {@code echo}) and
  * {@code ws} (a WebSocket listener on loopback with the default path and subprotocol, whose port
- * is printed as {@code WSPORT <port>} after {@code PORT <port>}), and then optionally the RPC
+ * is printed as {@code WSPORT <port>} after {@code PORT <port>}); {@code productAuth} keeps the
+ * product's auth timeout instead of a long one; and then optionally the RPC
  * setting {@code workerSpinMicros} and the listeners' {@code spinMicros} (by default those of the
  * product).
  */
@@ -71,9 +74,12 @@ public final class BenchNode {
 
         Path dir = Files.createTempDirectory("aldis-bench-node");
         CredentialStore store = new CredentialStore(dir.resolve("aldis-users.properties"), iterations, false);
-        store.add(user, password.toCharArray(), Set.of("user"));
+        // Admin: the messaging benchmark subscribes with the block policy, which needs the permission.
+        store.add(user, password.toCharArray(), Set.of("user", "admin"));
         // Long auth timeout: while thousands of sessions are opened the client side may queue.
-        Node node = new Node(NodeSettings.defaults().withTimeouts(heartbeatMillis, 60_000));
+        // The authentication bench needs the product's own timeout, which the throttle must respect.
+        int authTimeout = features.contains("productAuth") ? NodeSettings.defaults().authTimeoutMillis() : 60_000;
+        Node node = new Node(NodeSettings.defaults().withTimeouts(heartbeatMillis, authTimeout));
         node.addMechanism(new ScramSha256Mechanism(store));
         PubSubEngine pubsub = null;
         if (features.contains("pubsub")) {
@@ -109,6 +115,8 @@ public final class BenchNode {
             switch (line.trim()) {
                 case "heap" -> out.println("HEAP " + heapAfterGc() + " " + nettyDirect() + " " + residentBytes());
                 case "stats" -> out.println(stats(node));
+                case "throttle" -> out.println("THROTTLE " + node.throttleCounts().judged() + " "
+                        + node.throttleCounts().refused());
                 case "quit" -> {
                     node.close();
                     tcp.stop();

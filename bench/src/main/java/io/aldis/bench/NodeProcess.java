@@ -105,6 +105,13 @@ final class NodeProcess implements AutoCloseable {
         return new Stats(Integer.parseInt(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]));
     }
 
+    /** The authentication throttle's counters: attempts judged, and attempts refused unjudged. */
+    long[] throttleCounts() throws IOException {
+        in.println("throttle");
+        String[] f = expect("THROTTLE");
+        return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
+    }
+
     private String[] expect(String tag) throws IOException {
         String line;
         while ((line = out.readLine()) != null) {

@@ -151,7 +151,7 @@ public final class SessionBench {
         try (NodeProcess node = new NodeProcess(10_000, intOpt("iterations"), USER, PASSWORD, opts.get("nodeHeap"), "",
                 SpinWindow.DEFAULT_CAP_MICROS, intOpt("spinMicros"))) {
             WireClient wire = new WireClient(group, HOST, node.port(), USER, PASSWORD.toCharArray());
-            String token = wire.session("").get(30, TimeUnit.SECONDS);
+            String token = wire.sessionKeepingToken().get(30, TimeUnit.SECONDS);
             NodeProcess.Memory before = node.memory();
             sessionsRun = 0;
 

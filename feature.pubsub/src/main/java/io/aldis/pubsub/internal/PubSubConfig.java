@@ -33,6 +33,9 @@ public @interface PubSubConfig {
     @AttributeDefinition(description = "Bytes a 'block' subscription may queue past its budget while its publishers pause; beyond it the subscriber is disconnected")
     int blockOverflowBytes() default 4_194_304;
 
+    @AttributeDefinition(description = "How long, in ms, a 'block' subscription may keep publishers paused without a break; past it the subscriber is disconnected as a slow consumer")
+    int blockMaxHoldMillis() default 10_000;
+
     @AttributeDefinition(description = "Messages per second published by all clients together; 0 for no limit")
     double rateGlobal() default 0;
 

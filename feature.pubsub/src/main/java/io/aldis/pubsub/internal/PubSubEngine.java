@@ -121,6 +121,9 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
         authorizerGeneration.incrementAndGet();
         for (BaseSubscription s : trie.all()) {
             s.authorize(a);
+            if (s instanceof SessionSubscription sub && sub.policy == Policy.BLOCK) {
+                sub.blockUnrestricted = sub.user != null && mayBlockAll(sub.user, sub.pattern);
+            }
         }
     }
 
@@ -217,8 +220,9 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
         }
         Policy policy;
         int budget;
+        Json.Options options;
         try {
-            Json.Options options = Json.options(f.options());
+            options = Json.options(f.options());
             policy = options.policy() == null ? s.defaultPolicy() : Policy.of(options.policy());
             if (policy == null) {
                 throw new IllegalArgumentException("unknown policy '" + options.policy()
@@ -232,6 +236,23 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
             counters.invalid.increment();
             reject(session, id, ErrorCode.PROTOCOL_ERROR, e.getMessage(), Map.of("subject", pattern));
             return false;
+        }
+        // Pausing publishers is a permission. Like reading, a wildcard pattern that is not granted
+        // as a whole is judged subject by subject: at the first publisher it would pause (see
+        // SessionSubscription.offer).
+        boolean blockAll = policy == Policy.BLOCK && mayBlockAll(session.user(), pattern);
+        if (policy == Policy.BLOCK && !blockAll
+                && (options.policy() == null || !Subjects.hasWildcard(pattern) || Subjects.isSystem(pattern))) {
+            if (options.policy() != null) {
+                counters.forbidden.increment();
+                reject(session, id, ErrorCode.FORBIDDEN, "user '" + session.user().name()
+                        + "' may not pause other publishers: the policy 'block' needs the pubsub permission 'block'",
+                        Map.of("subject", pattern, "policy", policy.label()));
+                return false;
+            }
+            // Only the operator's default asked for it: this user's subscription disconnects
+            // instead, which the ACK says.
+            policy = Policy.DISCONNECT;
         }
         if (!s.allowedPolicies().contains(policy)) {
             counters.forbidden.increment();
@@ -263,8 +284,9 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
             removeSubscription(subscriber, old);
         }
         SessionSubscription sub = new SessionSubscription(this, subscriber, id, pattern, f.queueGroup(), policy, budget,
-                s.blockOverflowBytes());
+                s.blockOverflowBytes(), s.blockMaxHoldMillis());
         sub.unrestricted = all;
+        sub.blockUnrestricted = blockAll;
         subscriber.subscriptions.put(id, sub);
         trie.add(sub);
         session.keep(KEPT, keyOf(id), f);
@@ -277,6 +299,18 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
 
     private static String keyOf(long subscriptionId) {
         return "subscription." + Long.toUnsignedString(subscriptionId);
+    }
+
+    /** Whether the user may pause publishers of every subject the pattern matches. */
+    private boolean mayBlockAll(AuthenticatedUser user, String pattern) {
+        Authorizer a = authorizer;
+        return Subjects.hasWildcard(pattern) ? a.permitsAll(user, Authorizer.PUBSUB, pattern, Authorizer.BLOCK)
+                : a.permits(user, Authorizer.PUBSUB, pattern, Authorizer.BLOCK);
+    }
+
+    /** Whether the user may pause the publishers of one subject. */
+    boolean mayBlock(AuthenticatedUser user, String subject) {
+        return user != null && authorizer.permits(user, Authorizer.PUBSUB, subject, Authorizer.BLOCK);
     }
 
     void onUnsubscribe(Session session, Unsubscribe f) {
@@ -433,14 +467,19 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
 
     /** A subscription fell too far behind under the disconnect (or an overflowing block) policy. */
     void slowConsumer(SessionSubscription sub) {
+        slowConsumer(sub, "exceeded its outbound budget of " + sub.budget + " bytes");
+    }
+
+    /** Ends a subscription as a slow consumer: {@code what} it did, in words for the client. */
+    void slowConsumer(SessionSubscription sub, String what) {
         Subscriber owner = sub.owner;
         if (owner.subscriptions.remove(sub.id, sub)) {
             trie.remove(sub);
         }
         sub.close();
         counters.slowConsumers.increment();
-        String message = "slow consumer: subscription " + sub.id + " on '" + sub.pattern + "' exceeded its outbound budget of "
-                + sub.budget + " bytes (policy " + sub.policy.label() + ")";
+        String message = "slow consumer: subscription " + sub.id + " on '" + sub.pattern + "' " + what + " (policy "
+                + sub.policy.label() + ")";
         sysEvent("error", errorEvent(owner.session, ErrorCode.SLOW_CONSUMER, message));
         owner.session.close(ErrorCode.SLOW_CONSUMER, message);
     }

@@ -10,7 +10,7 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
         int maxSubjectDepth, Policy defaultPolicy, Set<Policy> allowedPolicies, int defaultBudgetBytes,
         int maxBudgetBytes, int blockOverflowBytes, double rateGlobal, double rateGlobalBurst,
         double ratePerConnection, double ratePerConnectionBurst, List<PrefixLimit> ratePrefixes, boolean sysEvents,
-        int sessionPollMillis, int messageTimeoutMillis, int maxInFlightMessages) {
+        int sessionPollMillis, int messageTimeoutMillis, int maxInFlightMessages, int blockMaxHoldMillis) {
 
     /** A rate limit on the subjects under a prefix. */
     public record PrefixLimit(String prefix, double rate, double burst) {
@@ -39,13 +39,16 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
         if (maxMessageBytes <= 0 || maxSubscriptionsPerSession <= 0 || maxSubjectLength <= 0 || maxSubjectDepth <= 0) {
             throw new IllegalArgumentException("limits must be positive");
         }
+        if (blockMaxHoldMillis <= 0) {
+            throw new IllegalArgumentException("blockMaxHoldMillis must be positive");
+        }
         allowedPolicies = allowedPolicies.isEmpty() ? EnumSet.of(defaultPolicy) : EnumSet.copyOf(allowedPolicies);
         ratePrefixes = List.copyOf(ratePrefixes);
     }
 
     public static PubSubSettings defaults() {
         return new PubSubSettings(10_000, 1_048_576, 256, 16, Policy.DISCONNECT, EnumSet.allOf(Policy.class),
-                1_048_576, 16_777_216, 4_194_304, 0, 0, 0, 0, List.of(), true, 1_000, 30_000, 256);
+                1_048_576, 16_777_216, 4_194_304, 0, 0, 0, 0, List.of(), true, 1_000, 30_000, 256, 10_000);
     }
 
     public static PubSubSettings from(PubSubConfig c) {
@@ -70,14 +73,15 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
         return new PubSubSettings(c.maxSubscriptionsPerSession(), c.maxMessageBytes(), c.maxSubjectLength(),
                 c.maxSubjectDepth(), def, allowed, c.defaultBudgetBytes(), c.maxBudgetBytes(), c.blockOverflowBytes(),
                 c.rateGlobal(), c.rateGlobalBurst(), c.ratePerConnection(), c.ratePerConnectionBurst(), prefixes,
-                c.sysEvents(), c.sessionPollMillis(), c.messageTimeoutMillis(), c.maxInFlightMessages());
+                c.sysEvents(), c.sessionPollMillis(), c.messageTimeoutMillis(), c.maxInFlightMessages(),
+                c.blockMaxHoldMillis());
     }
 
     public PubSubSettings withLimits(int maxSubscriptions, int maxMessage) {
         return new PubSubSettings(maxSubscriptions, maxMessage, maxSubjectLength, maxSubjectDepth, defaultPolicy,
                 allowedPolicies, defaultBudgetBytes, maxBudgetBytes, blockOverflowBytes, rateGlobal, rateGlobalBurst,
                 ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents, sessionPollMillis,
-                messageTimeoutMillis, maxInFlightMessages);
+                messageTimeoutMillis, maxInFlightMessages, blockMaxHoldMillis);
     }
 
     public PubSubSettings withRates(double global, double globalBurst, double perConnection, double perConnectionBurst,
@@ -85,7 +89,7 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
         return new PubSubSettings(maxSubscriptionsPerSession, maxMessageBytes, maxSubjectLength, maxSubjectDepth,
                 defaultPolicy, allowedPolicies, defaultBudgetBytes, maxBudgetBytes, blockOverflowBytes, global,
                 globalBurst, perConnection, perConnectionBurst, prefixes, sysEvents, sessionPollMillis,
-                messageTimeoutMillis, maxInFlightMessages);
+                messageTimeoutMillis, maxInFlightMessages, blockMaxHoldMillis);
     }
 
     public PubSubSettings withBudgets(Policy policy, Set<Policy> allowed, int defaultBudget, int maxBudget,
@@ -93,20 +97,28 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
         return new PubSubSettings(maxSubscriptionsPerSession, maxMessageBytes, maxSubjectLength, maxSubjectDepth,
                 policy, allowed, defaultBudget, maxBudget, blockOverflow, rateGlobal, rateGlobalBurst,
                 ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents, sessionPollMillis,
-                messageTimeoutMillis, maxInFlightMessages);
+                messageTimeoutMillis, maxInFlightMessages, blockMaxHoldMillis);
     }
 
     public PubSubSettings withMessages(int timeoutMillis, int maxInFlight) {
         return new PubSubSettings(maxSubscriptionsPerSession, maxMessageBytes, maxSubjectLength, maxSubjectDepth,
                 defaultPolicy, allowedPolicies, defaultBudgetBytes, maxBudgetBytes, blockOverflowBytes, rateGlobal,
                 rateGlobalBurst, ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents, sessionPollMillis,
-                timeoutMillis, maxInFlight);
+                timeoutMillis, maxInFlight, blockMaxHoldMillis);
     }
 
     public PubSubSettings withSessionPoll(int millis) {
         return new PubSubSettings(maxSubscriptionsPerSession, maxMessageBytes, maxSubjectLength, maxSubjectDepth,
                 defaultPolicy, allowedPolicies, defaultBudgetBytes, maxBudgetBytes, blockOverflowBytes, rateGlobal,
                 rateGlobalBurst, ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents, millis,
-                messageTimeoutMillis, maxInFlightMessages);
+                messageTimeoutMillis, maxInFlightMessages, blockMaxHoldMillis);
+    }
+
+    /** A copy with another bound on how long a {@code block} subscription may hold publishers. */
+    public PubSubSettings withBlockMaxHold(int millis) {
+        return new PubSubSettings(maxSubscriptionsPerSession, maxMessageBytes, maxSubjectLength, maxSubjectDepth,
+                defaultPolicy, allowedPolicies, defaultBudgetBytes, maxBudgetBytes, blockOverflowBytes, rateGlobal,
+                rateGlobalBurst, ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents, sessionPollMillis,
+                messageTimeoutMillis, maxInFlightMessages, millis);
     }
 }

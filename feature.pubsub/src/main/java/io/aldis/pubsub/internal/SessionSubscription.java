@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A client's subscription. Published messages enter this subscription's own queue, which the
@@ -27,6 +28,8 @@ final class SessionSubscription extends BaseSubscription {
     final Policy policy;
     final int budget;
     private final int hardLimit;
+    /** Whether the subscriber may pause publishers on every subject of the pattern; else judged per subject. */
+    volatile boolean blockUnrestricted;
 
     /**
      * At most this many frames, and this many bytes, go to the session per pass: small messages
@@ -45,15 +48,20 @@ final class SessionSubscription extends BaseSubscription {
     private long maxPendingBytes;
     private boolean drainScheduled;
     private final EventLoop loop;
+    /** The longest a {@code block} subscription may keep publishers paused without a break. */
+    private final int maxHoldMillis;
+    /** Counts spells of holding publishers, so a timer knows whether its spell is still going. */
+    private long holdSpell;
 
     SessionSubscription(PubSubEngine engine, Subscriber owner, long id, String pattern, String queueGroup,
-            Policy policy, int budget, int blockOverflow) {
+            Policy policy, int budget, int blockOverflow, int maxHoldMillis) {
         super(engine, pattern, queueGroup, owner.session.user());
         this.id = id;
         this.owner = owner;
         this.policy = policy;
         this.budget = budget;
         this.hardLimit = budget + Math.max(0, blockOverflow);
+        this.maxHoldMillis = maxHoldMillis;
         this.loop = owner.session.connection().channel().eventLoop();
     }
 
@@ -64,6 +72,7 @@ final class SessionSubscription extends BaseSubscription {
         }
         Session session = owner.session;
         boolean disconnect = false;
+        String why = null;
         synchronized (this) {
             if (closed) {
                 return false;
@@ -76,9 +85,15 @@ final class SessionSubscription extends BaseSubscription {
                 // hard limit is for a subscriber that stops reading for good.
                 if (after > hardLimit) {
                     disconnect = true;
+                } else if (after > budget && publisher != null && !publisher.closed && !blockUnrestricted
+                        && !engine.mayBlock(user, d.subject)) {
+                    // Not allowed to pause this publisher: treated as the disconnect policy would.
+                    disconnect = true;
+                    why = "may not pause the publishers of '" + d.subject + "'";
                 } else if (after > budget && publisher != null && !publisher.closed) {
                     if (held == null) {
                         held = new LinkedHashSet<>();
+                        limitHold(++holdSpell);
                     }
                     if (held.add(publisher)) {
                         engine.counters.publishersPaused.increment();
@@ -122,7 +137,11 @@ final class SessionSubscription extends BaseSubscription {
             }
         }
         if (disconnect) {
-            engine.slowConsumer(this);
+            if (why == null) {
+                engine.slowConsumer(this);
+            } else {
+                engine.slowConsumer(this, "fell behind and " + why);
+            }
         }
         return true;
     }
@@ -193,6 +212,29 @@ final class SessionSubscription extends BaseSubscription {
         if (held != null && pendingBytes <= budget / 2) {
             releaseHeld();
         }
+    }
+
+    /**
+     * Bounds a spell of holding publishers: a subscriber that is still holding them when the time
+     * is up is a slow consumer, whatever it still queues. Without it, a subscriber that reads just
+     * enough never falls far enough behind to reach the hard limit, and keeps every publisher of
+     * its subjects paused.
+     */
+    private void limitHold(long spell) {
+        try {
+            loop.schedule(() -> holdTimeUp(spell), maxHoldMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException connectionGone) {
+            // The subscriber's loop is gone; so is the subscription, and its hold with it.
+        }
+    }
+
+    private void holdTimeUp(long spell) {
+        synchronized (this) {
+            if (closed || held == null || holdSpell != spell) {
+                return;
+            }
+        }
+        engine.slowConsumer(this, "kept its publishers paused for more than " + maxHoldMillis + " ms");
     }
 
     private void dropped(int n) {

@@ -15,7 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
-/** One remotely callable method of an OSGi service, with what decoding and listing need. */
+/**
+ * One remotely callable method, with what decoding and listing need: a method of an OSGi service,
+ * or a method a client declared in its service descriptor (then it has no Java method, and only
+ * decoding uses it).
+ */
 final class ExportedMethod {
     final String name;
     final Method method;
@@ -51,12 +55,7 @@ final class ExportedMethod {
             parameterNames[i] = params[i].getName();
             parameterTypes[i] = Json.MAPPER.getTypeFactory().constructType(generic[i]);
             primitive[i] = params[i].getType().isPrimitive();
-            // Each reads one value of the parameter array, so what follows it is not "trailing":
-            // the decoder checks the end of the whole array itself.
-            ObjectReader reader = Json.MAPPER.readerFor(parameterTypes[i])
-                    .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-            strictReaders[i] = reader.with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-            lenientReaders[i] = reader.without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            readers(i);
         }
         Type result = method.getGenericReturnType();
         if (CompletionStage.class.isAssignableFrom(method.getReturnType())) {
@@ -65,6 +64,45 @@ final class ExportedMethod {
         this.resultType = result;
         this.resultWriter = result instanceof Class<?> c && !c.isPrimitive() && !c.isArray()
                 && Modifier.isFinal(c.getModifiers()) ? Json.MAPPER.writerFor(c) : null;
+    }
+
+    /** A method of a client-provided service, as its descriptor declares it. */
+    static ExportedMethod declared(MethodInfo info) {
+        List<String> declarations = info.parameters();
+        String[] names = new String[declarations.size()];
+        JavaType[] types = new JavaType[declarations.size()];
+        for (int i = 0; i < names.length; i++) {
+            DeclaredTypes.Declared parameter = DeclaredTypes.parameter(declarations.get(i), i);
+            names[i] = parameter.name();
+            types[i] = parameter.type();
+        }
+        return new ExportedMethod(info.name(), names, types);
+    }
+
+    private ExportedMethod(String name, String[] parameterNames, JavaType[] parameterTypes) {
+        this.name = name;
+        this.method = null;
+        this.parameterNames = parameterNames;
+        this.parameterTypes = parameterTypes;
+        this.parameterAnnotations = new Annotation[parameterNames.length][0];
+        this.primitive = new boolean[parameterNames.length];
+        this.strictReaders = new ObjectReader[parameterNames.length];
+        this.lenientReaders = new ObjectReader[parameterNames.length];
+        for (int i = 0; i < parameterNames.length; i++) {
+            primitive[i] = parameterTypes[i].isPrimitive();
+            readers(i);
+        }
+        this.resultType = Object.class;
+        this.resultWriter = null;
+    }
+
+    private void readers(int i) {
+        // Each reads one value of the parameter array, so what follows it is not "trailing":
+        // the decoder checks the end of the whole array itself.
+        ObjectReader reader = Json.MAPPER.readerFor(parameterTypes[i])
+                .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        strictReaders[i] = reader.with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        lenientReaders[i] = reader.without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     int arity() {

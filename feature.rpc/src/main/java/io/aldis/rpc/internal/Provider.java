@@ -4,6 +4,7 @@ import io.aldis.rpc.api.MethodInfo;
 import io.aldis.rpc.api.ServiceInfo;
 import io.aldis.spi.node.Session;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,14 +15,22 @@ final class Provider {
     final String service;
     /** The methods the client's descriptor announced; empty when it announced none (any method is forwarded). */
     final List<MethodInfo> methods;
+    /** The methods whose parameters the descriptor declared, by name: their calls are checked. */
+    private final Map<String, ExportedMethod> signatures;
     final AtomicInteger inFlight = new AtomicInteger();
     final Set<Call> calls = ConcurrentHashMap.newKeySet();
     volatile boolean gone;
 
-    Provider(Session session, String service, List<MethodInfo> methods) {
+    Provider(Session session, String service, List<MethodInfo> methods, Map<String, ExportedMethod> signatures) {
         this.session = session;
         this.service = service;
         this.methods = List.copyOf(methods);
+        this.signatures = Map.copyOf(signatures);
+    }
+
+    /** The declared signature of a method, or null when the descriptor gave none. */
+    ExportedMethod signature(String method) {
+        return signatures.get(method);
     }
 
     boolean serves(String method) {

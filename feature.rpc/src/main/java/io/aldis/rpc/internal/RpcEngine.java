@@ -423,6 +423,17 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
 
     private void forward(Call call, List<Provider> providers, int timeout) {
         Provider p = leastBusy(providers);
+        ExportedMethod declared = p.signature(call.method.substring(call.method.lastIndexOf('.') + 1));
+        if (declared != null) {
+            // Checked as a call of an OSGi service would be, so the provider never sees what its
+            // own descriptor rules out; the parameters are forwarded as the caller sent them.
+            try {
+                decoder.decode(declared, call.params, settings.rejectUnknownFields());
+            } catch (InvalidParamsException e) {
+                fail(call, ErrorCode.INVALID_PARAMS.code(), e.getMessage(), Json.fieldErrors(e.errors()));
+                return;
+            }
+        }
         long id = nodeCallIds.incrementAndGet();
         synchronized (call) {
             if (call.done) {
@@ -621,9 +632,9 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
                     "service " + name + " is provided inside the node"));
             return false;
         }
-        List<MethodInfo> methods;
+        Descriptor descriptor;
         try {
-            methods = parseDescriptor(provide.descriptor());
+            descriptor = parseDescriptor(provide.descriptor());
         } catch (IllegalArgumentException e) {
             session.send(ErrorFrame.of(provide.requestId(), ErrorCode.PROTOCOL_ERROR, e.getMessage()));
             return false;
@@ -635,7 +646,7 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
                     removeProvider(existing, "re-provided the service");
                 }
             }
-            Provider p = new Provider(session, name, methods);
+            Provider p = new Provider(session, name, descriptor.methods(), descriptor.signatures());
             owned.providers.add(p);
             clientServices.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(p);
         }
@@ -683,13 +694,17 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
         }
     }
 
+    /** A parsed service descriptor: what listings show, and the signatures calls are checked against. */
+    private record Descriptor(List<MethodInfo> methods, Map<String, ExportedMethod> signatures) {
+    }
+
     /**
-     * The optional descriptor: {@code {"methods":[{"name":"echo","params":["text: string"],"result":"string"}]}};
-     * a method may also be given by name alone.
+     * The optional descriptor: {@code {"methods":[{"name":"echo","params":["text: String"],"result":"String"}]}};
+     * a method may also be given by name alone, and then its parameters are not checked.
      */
-    private static List<MethodInfo> parseDescriptor(String descriptor) {
+    private static Descriptor parseDescriptor(String descriptor) {
         if (descriptor == null || descriptor.isBlank()) {
-            return List.of();
+            return new Descriptor(List.of(), Map.of());
         }
         JsonNode root;
         try {
@@ -701,18 +716,23 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
             throw new IllegalArgumentException("the service descriptor must be a JSON object");
         }
         List<MethodInfo> methods = new ArrayList<>();
+        Map<String, ExportedMethod> signatures = new HashMap<>();
         for (JsonNode m : root.path("methods")) {
             if (m.isTextual()) {
                 methods.add(new MethodInfo(m.asText(), List.of(), "?"));
             } else if (m.isObject() && m.path("name").isTextual()) {
                 List<String> params = new ArrayList<>();
                 m.path("params").forEach(p -> params.add(p.asText()));
-                methods.add(new MethodInfo(m.get("name").asText(), params, m.path("result").asText("?")));
+                MethodInfo info = new MethodInfo(m.get("name").asText(), params, m.path("result").asText("?"));
+                methods.add(info);
+                if (m.path("params").isArray()) {
+                    signatures.put(info.name(), ExportedMethod.declared(info));
+                }
             } else {
                 throw new IllegalArgumentException("each method of the descriptor needs a name");
             }
         }
-        return methods;
+        return new Descriptor(methods, signatures);
     }
 
     // ------------------------------------------------------------------ OSGi services

@@ -8,15 +8,18 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import io.aldis.client.AldisClient;
+import io.aldis.client.AldisException;
 import io.aldis.client.ClientState;
 import io.aldis.client.ConnectionListener;
 import io.aldis.client.DisconnectReason;
 import io.aldis.client.ReconnectPolicy;
 import io.aldis.client.SessionInfo;
+import io.aldis.protocol.ErrorCode;
 import io.aldis.spi.node.SessionRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.Before;
@@ -125,6 +128,44 @@ public class NodeSessionsIT extends AldisKarafTestSupport {
             assertNotNull("the client is told it was disconnected", disconnected.get(10, SECONDS));
             await("client no longer connected", WAIT, () -> client.state() != ClientState.CONNECTED);
             assertNotContains(executeCommand("aldis:session-list"), id);
+        } finally {
+            client.close().exceptionally(e -> null).get(10, SECONDS);
+        }
+    }
+
+    @Test
+    public void aPasswordChangeInTheShellRevokesTheUsersResumeTokens() throws Exception {
+        executeCommand("aldis:user-add -p dave-Pa55word dave");
+        CompletableFuture<SessionInfo> resumed = new CompletableFuture<>();
+        CompletableFuture<AldisException> gaveUp = new CompletableFuture<>();
+        AldisClient client = AldisClient.builder()
+                .address("127.0.0.1", DEFAULT_PORT)
+                .credentials("dave", "dave-Pa55word".toCharArray())
+                .mechanism("SCRAM-SHA-256")
+                .reconnect(ReconnectPolicy.exponential(Duration.ofMillis(100), Duration.ofMillis(100), 3))
+                .listener(new ConnectionListener() {
+                    @Override
+                    public void reconnected(SessionInfo session) {
+                        resumed.complete(session);
+                    }
+
+                    @Override
+                    public void reconnectFailed(AldisException cause) {
+                        gaveUp.complete(cause);
+                    }
+                })
+                .build()
+                .connect()
+                .get(10, SECONDS);
+        try {
+            assertTrue("the node issued a resume token", client.resumeToken().isPresent());
+            executeCommand("aldis:user-passwd -p dave-N3w-Pa55word dave");
+            // Killed without --revoke: only the password change can have revoked the token, so the
+            // client's reconnect falls back to SCRAM with the old password, which fails.
+            executeCommand("aldis:session-kill " + client.session().sessionId());
+            AldisException cause = gaveUp.get(30, SECONDS);
+            assertEquals(ErrorCode.AUTH_FAILED, ((AldisException) cause.getCause()).code());
+            assertFalse("resumed with a token of the old password", resumed.isDone());
         } finally {
             client.close().exceptionally(e -> null).get(10, SECONDS);
         }

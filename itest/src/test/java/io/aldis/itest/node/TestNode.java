@@ -13,9 +13,12 @@ import io.aldis.spi.node.FrameHandler;
 import io.aldis.transport.tcp.internal.TcpServer;
 import io.aldis.transport.tcp.internal.TcpSettings;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,13 +48,14 @@ public final class TestNode implements AutoCloseable {
     private TcpSettings tcpSettings;
     private final AtomicLong serviceIds = new AtomicLong(1000);
 
-    private TestNode(NodeSettings settings, TcpSettings tcpSettings) throws Exception {
+    private TestNode(NodeSettings settings, TcpSettings tcpSettings, Clock clock) throws Exception {
         this.dir = Files.createTempDirectory("aldis-node");
         this.store = new CredentialStore(dir.resolve("aldis-users.properties"), 4096, false);
         store.add(USER, PASSWORD.toCharArray(), Set.of("user"));
-        this.node = new Node(settings);
+        this.node = new Node(settings, clock);
         this.scram = new ScramSha256Mechanism(store);
         node.addMechanism(scram);
+        store.addRevocation(node); // as the service registry wires them in Karaf
         this.tcpSettings = tcpSettings;
         startListener();
     }
@@ -61,16 +65,21 @@ public final class TestNode implements AutoCloseable {
     }
 
     public static TestNode start(NodeSettings settings) throws Exception {
-        return new TestNode(settings, TcpSettings.plain("test", 0));
+        return new TestNode(settings, TcpSettings.plain("test", 0), Clock.systemUTC());
+    }
+
+    /** A node whose throttle and tokens read this clock, so a test can decide what time it is. */
+    public static TestNode start(NodeSettings settings, Clock clock) throws Exception {
+        return new TestNode(settings, TcpSettings.plain("test", 0), clock);
     }
 
     public static TestNode start(NodeSettings settings, TcpSettings tcp) throws Exception {
-        return new TestNode(settings, tcp);
+        return new TestNode(settings, tcp, Clock.systemUTC());
     }
 
     /** A node with the pub/sub (messages and pubsub capabilities) and RPC features. */
     public static TestNode startWithFeatures(NodeSettings settings) throws Exception {
-        TestNode n = new TestNode(settings, TcpSettings.plain("test", 0));
+        TestNode n = new TestNode(settings, TcpSettings.plain("test", 0), Clock.systemUTC());
         n.pubsub = new PubSubEngine(PubSubSettings.defaults(), n.node);
         n.node.addHandler(n.pubsub.pubSubFrames(), Map.of(FrameHandler.CAPABILITY, "pubsub"));
         n.node.addHandler(n.pubsub.messageFrames(), Map.of(FrameHandler.CAPABILITY, "messages"));
@@ -107,6 +116,12 @@ public final class TestNode implements AutoCloseable {
 
     public RawConnection raw() throws IOException {
         return new RawConnection(port());
+    }
+
+    /** A raw connection from another loopback address, such as 127.0.0.7. */
+    RawConnection rawFrom(String localAddress) throws IOException {
+        return new RawConnection(new Socket(InetAddress.getLoopbackAddress(), port(),
+                InetAddress.getByName(localAddress), 0));
     }
 
     @Override

@@ -80,7 +80,7 @@ class ManyPublishersTest {
     @RepeatedTest(3)
     void tenPublishersIntoOneBlockingSubscriberLoseNothingAndAllResume() throws Exception {
         // A small receive buffer, so the node's outbound buffer fills and the budget is felt at once.
-        Client sub = track(node.loginSlow("bob", 4096));
+        Client sub = track(node.loginSlow("root", 4096)); // pausing others needs the 'block' permission
         sub.subscribeOk(1, "fanin", "", "{\"policy\":\"block\",\"budgetBytes\":" + BUDGET + "}");
         List<Client> pubs = new ArrayList<>();
         for (int p = 0; p < PUBLISHERS; p++) {

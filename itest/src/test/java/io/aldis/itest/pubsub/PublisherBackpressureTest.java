@@ -102,9 +102,9 @@ class PublisherBackpressureTest {
     @Test
     void aPublisherAheadOfTheNodeGetsBusyAndRecoversWhenTheNodeReadsAgain() throws Exception {
         node = PubSubNode.start();
-        stalled = node.loginSlow("bob", 4096);
+        stalled = node.loginSlow("root", 4096); // pausing others needs the 'block' permission
         stalled.subscribeOk(1, "flood", "", "{\"policy\":\"block\",\"budgetBytes\":65536}");
-        // bob reads nothing from here on, so the node stops reading the publisher.
+        // The stalled subscriber reads nothing from here on, so the node stops reading the publisher.
 
         publisher = AldisClient.builder().address("127.0.0.1", node.port())
                 .credentials("alice", PubSubNode.PASSWORD.toCharArray()).reconnect(ReconnectPolicy.none())

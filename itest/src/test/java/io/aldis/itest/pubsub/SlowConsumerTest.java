@@ -177,7 +177,7 @@ class SlowConsumerTest {
 
     @Test
     void blockPausesThePublisherAndLosesNothing() throws Exception {
-        Client slow = track(node.loginSlow("bob", 4096));
+        Client slow = track(node.loginSlow("root", 4096)); // pausing others needs the 'block' permission
         Client pub = track(node.login("alice"));
         slow.subscribeOk(1, "feed", "", options("block"));
         Thread publisher = new Thread(() -> {
@@ -207,7 +207,7 @@ class SlowConsumerTest {
     void policiesOutsideTheOperatorsChoiceAreRefused() throws Exception {
         node.engine.update(node.engine.settings()
                 .withBudgets(Policy.DROP_NEWEST, EnumSet.of(Policy.DROP_NEWEST, Policy.DISCONNECT), BUDGET, 128 * 1024, 0));
-        Client c = track(node.login("bob"));
+        Client c = track(node.login("root")); // allowed to block: only the operator's choice refuses it
         Frame refused = c.subscribe(1, "feed", "", options("block"));
         assertThat(((ErrorFrame) refused).errorCode()).isEqualTo(ErrorCode.FORBIDDEN);
         Frame unknown = c.subscribe(2, "feed", "", "{\"policy\":\"later\"}");
@@ -219,5 +219,69 @@ class SlowConsumerTest {
         assertThat(c.subscribeOk(4, "feed", "", "{\"budgetBytes\":999999999}").json())
                 .contains("\"budgetBytes\":131072").contains("drop-newest");
         assertThat(c.subscribeOk(5, "feed").json()).contains("\"policy\":\"drop-newest\"").contains("\"budgetBytes\":65536");
+    }
+
+    @Test
+    void blockingOthersNeedsThePermissionWhichOnlyAdminsHaveByDefault() throws Exception {
+        Client bob = track(node.login("bob"));
+        ErrorFrame refused = (ErrorFrame) bob.subscribe(1, "feed", "", options("block"));
+        assertThat(refused.errorCode()).isEqualTo(ErrorCode.FORBIDDEN);
+        assertThat(refused.message()).contains("block");
+        assertThat(bob.subscribeOk(2, "feed", "", options("drop-oldest")).json()).contains("drop-oldest");
+        Client root = track(node.login("root"));
+        assertThat(root.subscribeOk(1, ">", "", options("block")).json()).contains("\"policy\":\"block\"");
+    }
+
+    @Test
+    void aWildcardBlockSubscriptionWithoutThePermissionIsDisconnectedInsteadOfPausingAnyone() throws Exception {
+        Client stuck = track(node.loginSlow("bob", 4096)); // reads nothing from now on
+        Client pub = track(node.login("alice"));
+        // Judged subject by subject, as reading is: refused at the first publisher it would pause.
+        stuck.subscribeOk(1, ">", "", options("block"));
+        Thread publisher = new Thread(() -> {
+            try {
+                publishAll(pub, MESSAGES);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        publisher.start();
+        await("slow consumer disconnected", () -> node.engine.stats().get("slowConsumers") == 1L);
+        publisher.join(); // every message was read: the publisher was never paused for good
+        assertThat(node.engine.stats()).containsEntry("publishersPaused", 0L);
+        assertThat(stuck.closedByNode()).isTrue();
+    }
+
+    @Test
+    void anOperatorDefaultOfBlockGivesUsersWithoutThePermissionDisconnectInstead() throws Exception {
+        node.engine.update(node.engine.settings()
+                .withBudgets(Policy.BLOCK, EnumSet.allOf(Policy.class), BUDGET, 1 << 20, 8 << 20));
+        Client bob = track(node.login("bob"));
+        assertThat(bob.subscribeOk(1, "feed").json()).contains("\"policy\":\"disconnect\"");
+        Client root = track(node.login("root"));
+        assertThat(root.subscribeOk(1, "feed").json()).contains("\"policy\":\"block\"");
+    }
+
+    @Test
+    void aBlockingSubscriberThatHoldsPublishersTooLongIsDisconnectedAndThePublisherResumes() throws Exception {
+        node.engine.update(node.engine.settings().withBlockMaxHold(300));
+        Client stuck = track(node.loginSlow("root", 4096)); // reads nothing from now on
+        Client pub = track(node.login("alice"));
+        stuck.subscribeOk(1, "feed", "", options("block"));
+        Thread publisher = new Thread(() -> {
+            try {
+                publishAll(pub, MESSAGES);
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        publisher.start();
+        // Far below its 8 MiB hard limit, the subscriber would hold the publisher for ever.
+        await("slow consumer disconnected", () -> node.engine.stats().get("slowConsumers") == 1L);
+        assertThat(pub.next(FrameType.PAUSE)).isNotNull();
+        assertThat(pub.next(FrameType.RESUME)).isNotNull();
+        publisher.join();
+        assertThat(node.engine.stats().get("publishersPaused")).isPositive();
+        assertThat(stuck.closedByNode()).isTrue();
     }
 }

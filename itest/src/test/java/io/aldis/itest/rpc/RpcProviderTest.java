@@ -77,6 +77,30 @@ class RpcProviderTest {
     }
 
     @Test
+    void callsWhoseParametersTheDescriptorRulesOutNeverReachTheProvider() throws Exception {
+        try (Wire provider = node.login(RpcTestNode.BOB); Wire caller = node.login(RpcTestNode.ALICE)) {
+            provide(provider, 1, "calc", "{\"methods\":[{\"name\":\"add\",\"params\":[\"a: int\",\"b: int\"],"
+                    + "\"result\":\"int\"},\"free\"]}");
+            caller.call(1, "calc.add", "{\"a\":", 0);
+            RpcError malformed = caller.error(1);
+            assertThat(malformed.code()).isEqualTo(ErrorCode.INVALID_PARAMS.code());
+            assertThat(malformed.message()).contains("not well-formed JSON");
+            caller.call(2, "calc.add", "[\"two\", 3]", 0);
+            RpcError wrongType = caller.error(2);
+            assertThat(wrongType.code()).isEqualTo(ErrorCode.INVALID_PARAMS.code());
+            assertThat(wrongType.details()).contains("\"path\":\"a\"");
+            // A method announced by name alone has no declared parameters to check.
+            caller.call(3, "calc.free", "{\"anything\": [1]}", 0);
+            assertThat(text(provider.next(RpcRequest.class).params())).isEqualTo("{\"anything\": [1]}");
+            // A good call is forwarded as sent; the provider saw nothing of the two bad ones.
+            caller.call(4, "calc.add", "[2, 3]", 0);
+            RpcRequest forwarded = provider.next(RpcRequest.class);
+            assertThat(forwarded.method()).isEqualTo("calc.add");
+            assertThat(text(forwarded.params())).isEqualTo("[2, 3]");
+        }
+    }
+
+    @Test
     void callsGoToTheProviderWithTheLeastInFlight() throws Exception {
         try (Wire first = node.login(RpcTestNode.BOB); Wire second = node.login(RpcTestNode.BOB);
                 Wire caller = node.login(RpcTestNode.ALICE)) {

@@ -9,7 +9,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * Authorizer denies everything but what {@link #DEFAULT} allows.
  *
  * <p>Domains and actions used by the features: {@value #PUBSUB} with {@code publish} and
- * {@code subscribe} on subjects; {@value #RPC} with {@code call} and {@code provide} on
+ * {@code subscribe} on subjects, and {@value #BLOCK} on the subjects of a subscription that asks
+ * for the slow-consumer policy {@code block} (which pauses the publishers it cannot keep up with); {@value #RPC} with {@code call} and {@code provide} on
  * {@code service.method} names; {@value #MESSAGES} with {@code send} on message types;
  * {@value #FILES} with {@code read}, {@code write} and {@code list} on paths relative to the storage
  * root.
@@ -32,6 +33,11 @@ public interface Authorizer {
     String PUBSUB = "pubsub";
     /** Domain of RPC services and methods. */
     String RPC = "rpc";
+    /**
+     * Action of domain {@value #PUBSUB}: subscribing with the slow-consumer policy {@code block},
+     * which lets the subscriber pause other users' publishers.
+     */
+    String BLOCK = "block";
     /** Domain of file-transfer paths. */
     String FILES = "files";
     /**
@@ -58,20 +64,20 @@ public interface Authorizer {
 
     /**
      * What holds when no authorization feature is installed: users with the role {@code admin}
-     * may do anything; others may do anything outside the reserved {@code $sys} subjects. The same
-     * test is made in every domain, so other users may also send every message type except those
-     * that begin with {@code $sys}.
+     * may do anything; others may do anything outside the reserved {@code $sys} subjects except
+     * {@value #BLOCK}. The same test is made in every domain, so other users may also send every
+     * message type except those that begin with {@code $sys}.
      */
     Authorizer DEFAULT = new Authorizer() {
         @Override
         public boolean permits(AuthenticatedUser user, String domain, String resource, String action) {
-            return user.roles().contains("admin") || !resource.startsWith("$sys");
+            return user.roles().contains("admin") || !(resource.startsWith("$sys") || BLOCK.equals(action));
         }
 
         @Override
         public boolean permitsAll(AuthenticatedUser user, String domain, String pattern, String action) {
-            return user.roles().contains("admin")
-                    || !(pattern.startsWith("$sys") || pattern.startsWith("*") || pattern.startsWith(">"));
+            return user.roles().contains("admin") || !(pattern.startsWith("$sys") || pattern.startsWith("*")
+                    || pattern.startsWith(">") || BLOCK.equals(action));
         }
     };
 }

@@ -2,6 +2,7 @@ package io.aldis.feature.auth.internal;
 
 import io.aldis.protocol.scram.ScramCredentials;
 import io.aldis.protocol.scram.ScramSha256;
+import io.aldis.spi.auth.CredentialRevocation;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -32,9 +33,13 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -46,6 +51,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  *
  * <p>Each line of the file is {@code user=roles;iterations;salt;storedKey;serverKey} with the
  * roles separated by commas and the binary fields in base64.
+ *
+ * <p>When a user is removed or its password or roles change, every {@link CredentialRevocation}
+ * (the node) is told, so resume tokens issued on the old credentials stop working.
  */
 // Immediate: on first start the admin and its password file should appear at once, not on first use.
 @Component(service = CredentialStore.class, configurationPid = CredentialStore.PID, immediate = true)
@@ -92,6 +100,7 @@ public final class CredentialStore {
     private volatile int iterations;
     private volatile Map<String, StoredUser> users = Map.of();
     private volatile byte[] secret;
+    private final List<CredentialRevocation> revocations = new CopyOnWriteArrayList<>();
 
     /**
      * Opens a store outside OSGi.
@@ -112,6 +121,16 @@ public final class CredentialStore {
     @Modified
     void modified(Config config) {
         open(resolve(config.credentials_file()), config.scram_iterations(), config.create_admin());
+    }
+
+    /** Whom to tell when a user's credentials change: the node, through the service registry. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addRevocation(CredentialRevocation revocation) {
+        revocations.add(revocation);
+    }
+
+    public void removeRevocation(CredentialRevocation revocation) {
+        revocations.remove(revocation);
     }
 
     /** Resolves {@code ${karaf.etc}} from the system property, falling back to {@code etc}. */
@@ -203,6 +222,7 @@ public final class CredentialStore {
             }
             StoredUser changed = new StoredUser(user, existing.roles(), ScramCredentials.derive(password, iterations, random));
             commit(user, changed);
+            revoke(user);
             return changed;
         }
     }
@@ -221,6 +241,9 @@ public final class CredentialStore {
             }
             StoredUser changed = new StoredUser(user, checkedRoles, existing.credentials());
             commit(user, changed);
+            if (!changed.roles().equals(existing.roles())) {
+                revoke(user); // a resumed session would otherwise keep the roles of its first login
+            }
             return changed;
         }
     }
@@ -232,7 +255,18 @@ public final class CredentialStore {
                 return false;
             }
             commit(user, null);
+            revoke(user);
             return true;
+        }
+    }
+
+    private void revoke(String user) {
+        for (CredentialRevocation revocation : revocations) {
+            try {
+                revocation.credentialsChanged(user);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Could not revoke the resume tokens of user " + user, e);
+            }
         }
     }
 

@@ -131,4 +131,25 @@ class CredentialStoreTest {
             }
         }
     }
+
+    @Test
+    void theNodeIsToldWhenAUsersCredentialsOrRolesChangeOrItIsRemoved() {
+        CredentialStore store = new CredentialStore(dir.resolve("users.properties"), 4096, false);
+        java.util.List<String> told = new java.util.ArrayList<>();
+        store.addRevocation(user -> {
+            told.add(user);
+            return 1;
+        });
+        store.add("alice", PASSWORD.toCharArray(), Set.of("user"));
+        store.add("bob", PASSWORD.toCharArray(), Set.of("user"));
+        assertThat(told).as("adding a user revokes nothing").isEmpty();
+        store.setPassword("alice", "a new one entirely".toCharArray());
+        store.setRoles("bob", Set.of("user")); // the same roles: nothing changed
+        store.setRoles("bob", Set.of("user", "ops"));
+        store.remove("alice");
+        store.remove("nobody");
+        assertThatThrownBy(() -> store.setPassword("nobody", PASSWORD.toCharArray()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(told).containsExactly("alice", "bob", "alice");
+    }
 }

@@ -1,31 +1,55 @@
 package io.aldis.node.core.internal;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Slows down repeated authentication failures per user and per remote address. Every failure
- * pushes the key's "next allowed" time further out (doubling up to a cap), and any attempt that
- * touches a throttled key is held back until then, so parallel connections do not get around it.
- * Nothing is ever locked out: the real user waits at most the cap, which an attacker cannot turn
- * into a denial of service.
+ * Decides when the verdict of an authentication attempt may be given. Each remote address and
+ * each user name has a gate: after a failure the gate stays shut for a delay that doubles with
+ * every further failure (up to a cap), and attempts pass it one at a time, each one taking the
+ * next free time. The verdict of an attempt is only released at that time, the same time whether
+ * the password was right or wrong, so neither parallel, pipelined nor abandoned attempts learn
+ * anything sooner: an abandoned attempt still used up its turn. An attempt whose turn would come
+ * later than the cap from now is refused at once, unjudged, with the same uniform failure.
+ *
+ * <p>The user's gate is what stops an attacker who rotates source addresses, and it is also what
+ * could lock the real user out. So an address from which the user authenticated successfully
+ * lately is trusted for that user: its attempts pass only the address's own gate, never the
+ * user's, and attacks from elsewhere cannot delay them.
+ *
+ * <p>Thread-safe; every decision takes one lock, as an attempt must take its turn at two gates at
+ * once and authentications are rare next to everything else a node does.
  */
 final class AuthThrottle {
-    private static final long FORGET_AFTER_MILLIS = 15 * 60 * 1000L;
+    /** A gate forgets its failures after this long without a new one. */
+    static final long FORGET_AFTER_MILLIS = 15 * 60 * 1000L;
+    /** How long a successful authentication makes its address trusted for the user. */
+    static final long TRUST_MILLIS = 7 * 24 * 60 * 60 * 1000L;
+    private static final int MAX_ENTRIES = 100_000;
 
-    private static final class Entry {
+    /** When to give an attempt its verdict, or that it is refused without one. */
+    record Turn(long releaseAt, boolean refused) {
+        static Turn refusal() {
+            return new Turn(0, true);
+        }
+    }
+
+    private static final class Gate {
         int failures;
-        long nextAllowedAt;
         long lastFailureAt;
+        /** The earliest time the next attempt through this gate may get its verdict. */
+        long nextAt;
     }
 
     private final Clock clock;
-    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
-    private final AtomicLong delayedAttempts = new AtomicLong();
-    private volatile long baseDelayMillis;
-    private volatile long maxDelayMillis;
+    private final Map<String, Gate> gates = new HashMap<>();
+    private final Map<String, Long> trustedSince = new HashMap<>();
+    private long baseDelayMillis;
+    private long maxDelayMillis;
+    private long judged;
+    private long throttled;
+    private long refused;
 
     AuthThrottle(Clock clock, long baseDelayMillis, long maxDelayMillis) {
         this.clock = clock;
@@ -33,84 +57,110 @@ final class AuthThrottle {
         this.maxDelayMillis = maxDelayMillis;
     }
 
-    void delays(long base, long max) {
+    synchronized void delays(long base, long max) {
         this.baseDelayMillis = base;
         this.maxDelayMillis = max;
     }
 
-    /** How long an attempt for this user from this address must wait before it is judged, in ms. */
-    long delayBeforeAttempt(String user, String address) {
-        long now = clock.millis();
-        long wait = Math.max(waitFor(userKey(user), now), waitFor(addressKey(address), now));
-        if (wait > 0) {
-            delayedAttempts.incrementAndGet();
-        }
-        return wait;
-    }
-
     /**
-     * Records a failure and returns how long to hold back its answer, in ms.
+     * Takes the next turn of an attempt that has been judged, and records its outcome for the
+     * attempts after it. The turn does not depend on the outcome; only later turns do.
+     *
+     * @param user    the user name tried, or null when the attempt never named one
+     * @param address the remote address
+     * @param failed  whether the attempt failed
      */
-    long failed(String user, String address) {
+    synchronized Turn take(String user, String address, boolean failed) {
         long now = clock.millis();
-        long delay = Math.max(bump(userKey(user), now), bump(addressKey(address), now));
-        if (delay > 0) {
-            delayedAttempts.incrementAndGet();
+        boolean trusted = user != null && isTrusted(user, address, now);
+        Gate addressGate = gate("a:" + address, now);
+        Gate userGate = user == null ? null : gate("u:" + user, now);
+        // A trusted address passes only its own gate for this user; anyone else passes both.
+        Gate waitedOn = trusted ? null : userGate;
+        long releaseAt = Math.max(now, addressGate.nextAt);
+        if (waitedOn != null) {
+            releaseAt = Math.max(releaseAt, waitedOn.nextAt);
         }
-        return delay;
-    }
-
-    /** A success clears the user's record (the address keeps its own, shared by other users). */
-    void succeeded(String user) {
-        if (user != null) {
-            entries.remove(userKey(user));
+        boolean underThrottle = releaseAt > now || addressGate.failures > 0
+                || (waitedOn != null && waitedOn.failures > 0);
+        if (underThrottle) {
+            throttled++;
         }
-    }
-
-    /** Attempts that were held back so far. */
-    long delayedAttempts() {
-        return delayedAttempts.get();
-    }
-
-    private long waitFor(String key, long now) {
-        if (key == null) {
-            return 0;
+        if (releaseAt - now > maxDelayMillis) {
+            // Others are queued ahead: this one would wait longer than any single attempt may.
+            refused++;
+            return Turn.refusal();
         }
-        Entry e = entries.get(key);
-        if (e == null) {
-            return 0;
-        }
-        synchronized (e) {
-            return Math.max(0, e.nextAllowedAt - now);
-        }
-    }
-
-    private long bump(String key, long now) {
-        if (key == null) {
-            return 0;
-        }
-        Entry e = entries.computeIfAbsent(key, k -> new Entry());
-        synchronized (e) {
-            if (now - e.lastFailureAt > FORGET_AFTER_MILLIS) {
-                e.failures = 0;
+        judged++;
+        if (failed) {
+            fail(addressGate, now);
+            addressGate.nextAt = releaseAt + delayAfter(addressGate.failures);
+            if (userGate != null) {
+                fail(userGate, now);
+                if (waitedOn != null) {
+                    userGate.nextAt = releaseAt + delayAfter(userGate.failures);
+                }
             }
-            e.failures++;
-            e.lastFailureAt = now;
-            long penalty = Math.min(maxDelayMillis, baseDelayMillis << Math.min(20, e.failures - 1));
-            e.nextAllowedAt = Math.max(now, e.nextAllowedAt) + penalty;
-            e.nextAllowedAt = Math.min(e.nextAllowedAt, now + maxDelayMillis);
-            if (entries.size() > 100_000) {
-                entries.values().removeIf(x -> now - x.lastFailureAt > FORGET_AFTER_MILLIS);
+        } else {
+            addressGate.nextAt = releaseAt;
+            if (waitedOn != null) {
+                waitedOn.nextAt = releaseAt;
             }
-            return e.nextAllowedAt - now;
+            trust(user, address, releaseAt);
         }
+        return new Turn(releaseAt, false);
     }
 
-    private static String userKey(String user) {
-        return user == null || user.isEmpty() ? null : "u:" + user;
+    /** Attempts judged while their address or user had failed lately, or that had to wait. */
+    synchronized long throttledAttempts() {
+        return throttled;
     }
 
-    private static String addressKey(String address) {
-        return address == null ? null : "a:" + address;
+    /** Counters since the node started. */
+    synchronized ThrottleCounts counts() {
+        return new ThrottleCounts(judged, throttled, refused);
+    }
+
+    private long delayAfter(int failures) {
+        if (failures <= 0) {
+            return 0;
+        }
+        return Math.min(maxDelayMillis, baseDelayMillis << Math.min(20, failures - 1));
+    }
+
+    private static void fail(Gate gate, long now) {
+        gate.failures++;
+        gate.lastFailureAt = now;
+    }
+
+    private Gate gate(String key, long now) {
+        Gate gate = gates.get(key);
+        if (gate == null) {
+            if (gates.size() >= MAX_ENTRIES) {
+                gates.values().removeIf(g -> g.nextAt <= now && now - g.lastFailureAt > FORGET_AFTER_MILLIS);
+            }
+            gate = new Gate();
+            gates.put(key, gate);
+        } else if (gate.failures > 0 && now - gate.lastFailureAt > FORGET_AFTER_MILLIS) {
+            gate.failures = 0;
+        }
+        return gate;
+    }
+
+    private boolean isTrusted(String user, String address, long now) {
+        Long since = trustedSince.get(user + '\n' + address);
+        return since != null && now - since <= TRUST_MILLIS;
+    }
+
+    private void trust(String user, String address, long at) {
+        if (user == null) {
+            return;
+        }
+        if (trustedSince.size() >= MAX_ENTRIES) {
+            trustedSince.values().removeIf(since -> at - since > TRUST_MILLIS);
+        }
+        if (trustedSince.size() < MAX_ENTRIES) {
+            trustedSince.put(user + '\n' + address, at);
+        }
     }
 }

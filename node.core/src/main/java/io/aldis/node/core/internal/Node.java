@@ -6,6 +6,7 @@ import io.aldis.protocol.codec.Heartbeats;
 import io.aldis.protocol.codec.LengthPrefixedFrameDecoder;
 import io.aldis.protocol.codec.LengthPrefixedFrameEncoder;
 import io.aldis.spi.auth.AuthenticationMechanism;
+import io.aldis.spi.auth.CredentialRevocation;
 import io.aldis.spi.node.FrameHandler;
 import io.aldis.spi.node.Session;
 import io.aldis.spi.node.SessionRegistry;
@@ -36,11 +37,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * session frames to the feature handlers registered right now. It has no OSGi dependency, so it
  * can run in a plain JVM; {@link NodeComponent} wires it into the service registry.
  */
-public final class Node implements ConnectionAcceptor, SessionRegistry, AutoCloseable {
+public final class Node implements ConnectionAcceptor, SessionRegistry, CredentialRevocation, AutoCloseable {
     static final System.Logger LOG = System.getLogger("io.aldis.node");
 
     private volatile NodeSettings settings;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
     private final List<AuthenticationMechanism> mechanisms = new CopyOnWriteArrayList<>();
     private final Map<AuthenticationMechanism, Integer> mechanismRankings = new IdentityHashMap<>();
     private final HandlerRegistry handlers = new HandlerRegistry();
@@ -51,8 +52,15 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
     private volatile boolean closed;
 
     public Node(NodeSettings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    /** A node whose token expiry and authentication throttle read the given clock (tests). */
+    public Node(NodeSettings settings, Clock clock) {
         this.settings = settings;
-        this.tokens = new ResumeTokens(clock, settings.resumeTokenTtlSeconds() * 1000L);
+        this.clock = clock;
+        this.tokens = new ResumeTokens(clock, settings.resumeTokenTtlSeconds() * 1000L,
+                settings.maxResumeTokensPerUser());
         this.throttle = new AuthThrottle(clock, settings.authFailureDelayMillis(), settings.authFailureMaxDelayMillis());
         int threads = settings.workerThreads() > 0 ? settings.workerThreads()
                 : 2 * Runtime.getRuntime().availableProcessors();
@@ -67,7 +75,7 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
     /** Applies new settings; open sessions keep the limits they were given in CONNECT_ACK. */
     public void update(NodeSettings newSettings) {
         this.settings = newSettings;
-        tokens.ttlMillis(newSettings.resumeTokenTtlSeconds() * 1000L);
+        tokens.limits(newSettings.resumeTokenTtlSeconds() * 1000L, newSettings.maxResumeTokensPerUser());
         throttle.delays(newSettings.authFailureDelayMillis(), newSettings.authFailureMaxDelayMillis());
     }
 
@@ -156,9 +164,14 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
         return settings.authTimeoutMillis();
     }
 
-    /** Authentication attempts the throttle has held back so far. */
+    /** Authentication attempts the throttle has slowed down so far. */
     public long throttledAttempts() {
-        return throttle.delayedAttempts();
+        return throttle.throttledAttempts();
+    }
+
+    /** What the authentication throttle did so far. */
+    public ThrottleCounts throttleCounts() {
+        return throttle.counts();
     }
 
     @Override
@@ -231,6 +244,16 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
         return true;
     }
 
+    @Override
+    public int credentialsChanged(String user) {
+        int revoked = tokens.revokeUser(user);
+        if (revoked > 0) {
+            LOG.log(System.Logger.Level.INFO, () -> "Revoked " + revoked + " resume token(s) of user '" + user
+                    + "': its credentials changed");
+        }
+        return revoked;
+    }
+
     /** Closes every session with SHUTTING_DOWN and stops the workers. */
     @Override
     public void close() {
@@ -263,6 +286,10 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, AutoClos
 
     AuthThrottle throttle() {
         return throttle;
+    }
+
+    Clock clock() {
+        return clock;
     }
 
     ExecutorService workers() {

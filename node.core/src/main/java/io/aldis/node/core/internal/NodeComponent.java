@@ -1,6 +1,7 @@
 package io.aldis.node.core.internal;
 
 import io.aldis.spi.auth.AuthenticationMechanism;
+import io.aldis.spi.auth.CredentialRevocation;
 import io.aldis.spi.node.FrameHandler;
 import io.aldis.spi.node.Session;
 import io.aldis.spi.node.SessionRegistry;
@@ -22,13 +23,14 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * Publishes the {@link Node} in the service registry: transports find it as the
- * {@link ConnectionAcceptor}, operators' commands as the {@link SessionRegistry}; authentication
+ * {@link ConnectionAcceptor}, operators' commands as the {@link SessionRegistry}, the user store as
+ * the {@link CredentialRevocation} that revokes resume tokens; authentication
  * mechanisms and feature frame handlers come and go through the whiteboard.
  */
-@Component(service = {ConnectionAcceptor.class, SessionRegistry.class}, configurationPid = "io.aldis.node",
-        immediate = true)
+@Component(service = {ConnectionAcceptor.class, SessionRegistry.class, CredentialRevocation.class},
+        configurationPid = "io.aldis.node", immediate = true)
 @Designate(ocd = NodeConfig.class)
-public final class NodeComponent implements ConnectionAcceptor, SessionRegistry {
+public final class NodeComponent implements ConnectionAcceptor, SessionRegistry, CredentialRevocation {
     private final Node node;
 
     @Activate
@@ -93,5 +95,10 @@ public final class NodeComponent implements ConnectionAcceptor, SessionRegistry 
     @Override
     public boolean kill(UUID id, boolean revokeToken) {
         return node.kill(id, revokeToken);
+    }
+
+    @Override
+    public int credentialsChanged(String user) {
+        return node.credentialsChanged(user);
     }
 }

@@ -36,12 +36,15 @@ public @interface NodeConfig {
     @AttributeDefinition(description = "Lifetime of resume tokens, in seconds")
     int resumeTokenTtlSeconds() default 3_600;
 
-    @AttributeDefinition(description = "Delay before answering the first failed authentication, in ms; doubles with each further failure")
+    @AttributeDefinition(description = "After a failed authentication, the next attempt for the same user or from the same address is judged no sooner than this, in ms; doubles with each further failure")
     int authFailureDelayMillis() default 250;
 
-    @AttributeDefinition(description = "Upper bound of the authentication failure delay, in ms")
-    int authFailureMaxDelayMillis() default 10_000;
+    @AttributeDefinition(description = "Cap of the authentication failure delay, in ms; also the longest an attempt waits for its turn (longer: refused unjudged). Keep it well below clients' handshake timeouts")
+    int authFailureMaxDelayMillis() default 5_000;
 
     @AttributeDefinition(description = "Threads that run feature work off the network threads (0 = two per core)")
     int workerThreads() default 0;
+
+    @AttributeDefinition(description = "Resume tokens kept per user; a new login beyond this drops the user's oldest token")
+    int maxResumeTokensPerUser() default 100;
 }

@@ -374,7 +374,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
         if (frame instanceof Pong) {
             return;
         }
-        if (frame instanceof Close) {
+        if (frame instanceof Close close) {
+            if (close.code() == 0 && user != null) {
+                // A normal close by the client is a logout: its resume token has no further use.
+                revokeToken();
+            }
             onCloseRequested();
             return;
         }
@@ -465,14 +469,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
                 return;
             }
             exchange = mechanism.start(connection);
-            // Hold back attempts from an address that has been failing, before judging anything.
-            long wait = node.throttle().delayBeforeAttempt(null, remoteHost());
             authStepPending = true;
-            if (wait > 0) {
-                ctx.executor().schedule(() -> runAuthStep(start.data()), wait, TimeUnit.MILLISECONDS);
-            } else {
-                runAuthStep(start.data());
-            }
+            runAuthStep(start.data());
         } else if (frame instanceof AuthResponse response && exchange != null) {
             authStepPending = true;
             runAuthStep(response.data());
@@ -493,37 +491,63 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
     }
 
     private void onAuthStep(AuthStep step, Throwable error) {
-        authStepPending = false;
-        if (state != SessionState.AUTHENTICATING) {
-            return;
-        }
         if (error != null || step == null) {
             LOG.log(System.Logger.Level.WARNING, "Authentication mechanism failed on session " + id, error);
             step = new AuthStep.Failure(null, "mechanism error: " + error);
         }
         if (step instanceof AuthStep.Challenge challenge) {
-            send(new AuthChallenge(challenge.data()));
-        } else if (step instanceof AuthStep.Success success) {
-            // Even a success waits out the throttle, so guessing in parallel gains nothing.
-            long wait = node.throttle().delayBeforeAttempt(success.user().name(), remoteHost());
-            later(wait, () -> {
-                if (state != SessionState.AUTHENTICATING) {
-                    return;
-                }
-                node.throttle().succeeded(success.user().name());
-                ResumeTokens.Grant grant = node.tokens().issue(success.user());
-                resumeToken = grant.token();
-                opened(success.user());
-                send(new AuthOk(success.user().name(), grant.token(), grant.expiresAt(), success.data()));
-            });
-        } else if (step instanceof AuthStep.Failure failure) {
+            if (state == SessionState.AUTHENTICATING) {
+                authStepPending = false;
+                send(new AuthChallenge(challenge.data()));
+            }
+            return;
+        }
+        AuthStep verdict = step;
+        String tried = verdict instanceof AuthStep.Success success ? success.user().name()
+                : ((AuthStep.Failure) verdict).user();
+        if (verdict instanceof AuthStep.Failure failure) {
             LOG.log(System.Logger.Level.INFO, () -> "Authentication failed for user '" + failure.user() + "' from "
                     + remoteHost() + ": " + failure.reason());
-            long wait = node.throttle().failed(failure.user(), remoteHost());
-            state = SessionState.CLOSING;
-            later(wait, () -> ctx.writeAndFlush(ErrorFrame.of(0, ErrorCode.AUTH_FAILED, "authentication failed"))
-                    .addListener(ChannelFutureListener.CLOSE));
         }
+        // A judged attempt takes its turn even if the client left meanwhile: abandoning an
+        // attempt must not make the next one come sooner.
+        AuthThrottle.Turn turn = node.throttle().take(tried, remoteHost(), verdict instanceof AuthStep.Failure);
+        if (state != SessionState.AUTHENTICATING) {
+            return;
+        }
+        // The throttle answers within its cap, and a held verdict must not turn into AUTH_TIMEOUT.
+        cancel(authTimeout);
+        if (turn.refused()) {
+            LOG.log(System.Logger.Level.INFO, () -> "Authentication of user '" + tried + "' from " + remoteHost()
+                    + " refused unjudged: too many attempts are waiting");
+            answerAuthFailed();
+            return;
+        }
+        // Until its turn, a verdict is invisible: the session stays AUTHENTICATING with a step
+        // pending either way, so nothing the client sends meanwhile is treated differently.
+        later(turn.releaseAt() - node.clock().millis(), () -> releaseVerdict(verdict));
+    }
+
+    private void releaseVerdict(AuthStep verdict) {
+        if (state != SessionState.AUTHENTICATING) {
+            return; // abandoned while waiting: its turn is used up all the same
+        }
+        authStepPending = false;
+        if (verdict instanceof AuthStep.Success success) {
+            ResumeTokens.Grant grant = node.tokens().issue(success.user());
+            resumeToken = grant.token();
+            opened(success.user());
+            send(new AuthOk(success.user().name(), grant.token(), grant.expiresAt(), success.data()));
+        } else {
+            answerAuthFailed();
+        }
+    }
+
+    private void answerAuthFailed() {
+        state = SessionState.CLOSING;
+        framesOut.increment();
+        ctx.writeAndFlush(ErrorFrame.of(0, ErrorCode.AUTH_FAILED, "authentication failed"))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     private void opened(AuthenticatedUser authenticated) {

@@ -6,6 +6,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AuthThrottleTest {
@@ -31,58 +33,132 @@ class AuthThrottleTest {
         void advance(Duration d) {
             now = now.plus(d);
         }
-    }
 
-    @Test
-    void failuresDoubleTheDelayUpToTheCap() {
-        ManualClock clock = new ManualClock();
-        AuthThrottle throttle = new AuthThrottle(clock, 100, 1_000);
-        assertThat(throttle.delayBeforeAttempt("alice", "10.0.0.1")).isZero();
-        assertThat(throttle.failed("alice", "10.0.0.1")).isEqualTo(100);
-        clock.advance(Duration.ofMillis(100));
-        assertThat(throttle.failed("alice", "10.0.0.1")).isEqualTo(200);
-        clock.advance(Duration.ofMillis(200));
-        assertThat(throttle.failed("alice", "10.0.0.1")).isEqualTo(400);
-        clock.advance(Duration.ofMillis(400));
-        assertThat(throttle.failed("alice", "10.0.0.1")).isEqualTo(800);
-        clock.advance(Duration.ofMillis(800));
-        assertThat(throttle.failed("alice", "10.0.0.1")).isEqualTo(1_000);
-    }
-
-    @Test
-    void parallelFailuresStackUpButNeverBeyondTheCap() {
-        ManualClock clock = new ManualClock();
-        AuthThrottle throttle = new AuthThrottle(clock, 100, 1_000);
-        long previous = 0;
-        for (int i = 0; i < 20; i++) {
-            long delay = throttle.failed("alice", "10.0.0." + i); // many addresses, one user
-            assertThat(delay).isGreaterThanOrEqualTo(previous).isLessThanOrEqualTo(1_000);
-            previous = delay;
+        void advanceTo(long epochMillis) {
+            now = Instant.ofEpochMilli(epochMillis);
         }
-        assertThat(throttle.delayBeforeAttempt("alice", "10.9.9.9")).isEqualTo(1_000);
-        // Another user from a fresh address is not slowed by alice's attacker.
-        assertThat(throttle.delayBeforeAttempt("bob", "10.9.9.9")).isZero();
+    }
+
+    private final ManualClock clock = new ManualClock();
+    private final AuthThrottle throttle = new AuthThrottle(clock, 100, 1_000);
+
+    private long waitOf(AuthThrottle.Turn turn) {
+        assertThat(turn.refused()).as("refused").isFalse();
+        return turn.releaseAt() - clock.millis();
     }
 
     @Test
-    void anAddressIsThrottledAcrossUsersAndNobodyIsLockedOut() {
-        ManualClock clock = new ManualClock();
-        AuthThrottle throttle = new AuthThrottle(clock, 100, 1_000);
-        for (int i = 0; i < 10; i++) {
-            throttle.failed("user" + i, "10.0.0.1");
+    void aFirstAttemptIsJudgedAtOnceRightOrWrong() {
+        assertThat(waitOf(throttle.take("alice", "10.0.0.1", true))).isZero();
+        assertThat(waitOf(throttle.take("bob", "10.0.0.2", false))).isZero();
+        assertThat(throttle.counts()).isEqualTo(new ThrottleCounts(2, 0, 0));
+    }
+
+    @Test
+    void sequentialFailuresDoubleTheGapUpToTheCap() {
+        List<Long> waits = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            AuthThrottle.Turn turn = throttle.take("alice", "10.0.0.1", true);
+            waits.add(waitOf(turn));
+            clock.advanceTo(turn.releaseAt()); // the attacker asks again the moment it is answered
         }
-        assertThat(throttle.delayBeforeAttempt("someone", "10.0.0.1")).isPositive();
-        clock.advance(Duration.ofSeconds(1));
-        assertThat(throttle.delayBeforeAttempt("someone", "10.0.0.1")).isZero();
-        assertThat(throttle.delayedAttempts()).isGreaterThan(0);
+        assertThat(waits).containsExactly(0L, 100L, 200L, 400L, 800L, 1_000L);
     }
 
     @Test
-    void successClearsTheUser() {
-        ManualClock clock = new ManualClock();
-        AuthThrottle throttle = new AuthThrottle(clock, 100, 1_000);
-        throttle.failed("alice", "10.0.0.1");
-        throttle.succeeded("alice");
-        assertThat(throttle.delayBeforeAttempt("alice", "10.0.0.2")).isZero();
+    void theTurnDoesNotDependOnWhetherThePasswordWasRight() {
+        AuthThrottle other = new AuthThrottle(clock, 100, 1_000);
+        for (int i = 0; i < 3; i++) {
+            throttle.take("alice", "10.0.0.1", true);
+            other.take("alice", "10.0.0.1", true);
+        }
+        AuthThrottle.Turn wrong = throttle.take("alice", "10.0.0.1", true);
+        AuthThrottle.Turn right = other.take("alice", "10.0.0.1", false);
+        assertThat(right).isEqualTo(wrong);
+        assertThat(waitOf(right)).isPositive();
+    }
+
+    @Test
+    void parallelAttemptsFromOneAddressTakeTurnsAndTheRestAreRefused() {
+        throttle.take("alice", "10.0.0.1", true); // the address is now throttled: 100 ms apart
+        List<AuthThrottle.Turn> turns = new ArrayList<>();
+        for (int i = 0; i < 50; i++) { // all judged at the same instant
+            turns.add(throttle.take("user" + i, "10.0.0.1", true));
+        }
+        List<Long> released = turns.stream().filter(t -> !t.refused()).map(AuthThrottle.Turn::releaseAt).toList();
+        // 100, +200, +400 = 700 ms; the next would come 800 ms after that, beyond the 1 s cap.
+        assertThat(released).hasSize(3).isSorted().doesNotHaveDuplicates();
+        assertThat(released.get(released.size() - 1) - clock.millis()).isLessThanOrEqualTo(1_000);
+        assertThat(turns.stream().filter(AuthThrottle.Turn::refused)).hasSize(47);
+        assertThat(throttle.counts().refused()).isEqualTo(47);
+    }
+
+    @Test
+    void abandonedAttemptsStillUseUpTheirTurns() {
+        throttle.take("alice", "10.0.0.1", true);
+        // Three attempts judged and then abandoned by the client before their turns came.
+        AuthThrottle.Turn last = null;
+        for (int i = 0; i < 3; i++) {
+            last = throttle.take("alice", "10.0.0.1", true);
+        }
+        // The next one waits behind them, as if their answers had been awaited.
+        clock.advance(Duration.ofMillis(50));
+        assertThat(throttle.take("alice", "10.0.0.1", true).refused()).isTrue();
+        clock.advanceTo(last.releaseAt());
+        assertThat(waitOf(throttle.take("alice", "10.0.0.1", true))).isEqualTo(800);
+    }
+
+    @Test
+    void rotatingAddressesAreSlowedByTheUsersGate() {
+        int judged = 0;
+        for (int i = 0; i < 200; i++) { // a new address for every guess, 10 guesses per second
+            AuthThrottle.Turn turn = throttle.take("alice", "10.0.1." + i, true);
+            if (!turn.refused()) {
+                judged++;
+            }
+            clock.advance(Duration.ofMillis(100));
+        }
+        // 20 s: at most one verdict per second once the gap reached the cap, plus the ramp-up.
+        assertThat(judged).isBetween(15, 25);
+        // Other users from fresh addresses do not notice.
+        assertThat(waitOf(throttle.take("bob", "10.9.9.9", false))).isZero();
+    }
+
+    @Test
+    void theRealUserFromATrustedAddressIsNotSlowedByAnAttackElsewhere() {
+        throttle.take("alice", "192.168.1.5", false); // alice logged in from home before
+        for (int i = 0; i < 100; i++) { // the attack fills alice's gate for the whole cap
+            throttle.take("alice", "10.0.1." + i, true);
+        }
+        assertThat(throttle.take("alice", "10.0.2.1", false).refused()).as("a fresh address queues").isTrue();
+        assertThat(waitOf(throttle.take("alice", "192.168.1.5", false))).isZero();
+    }
+
+    @Test
+    void aLoneRealUserIsNeverRefusedHoweverOftenOthersFailedForIt() {
+        for (int i = 0; i < 100; i++) {
+            throttle.take("alice", "10.0.1." + i, true);
+            clock.advance(Duration.ofSeconds(1));
+        }
+        // Nobody else waiting: the turn comes within the cap, never later.
+        assertThat(waitOf(throttle.take("alice", "10.0.2.1", false))).isBetween(0L, 1_000L);
+    }
+
+    @Test
+    void failuresAreForgottenAfterAQuietSpell() {
+        for (int i = 0; i < 5; i++) {
+            AuthThrottle.Turn turn = throttle.take("alice", "10.0.0.1", true);
+            clock.advanceTo(turn.releaseAt());
+        }
+        clock.advance(Duration.ofMillis(AuthThrottle.FORGET_AFTER_MILLIS + 1));
+        assertThat(waitOf(throttle.take("alice", "10.0.0.1", true))).isZero();
+        assertThat(waitOf(throttle.take("alice", "10.0.0.1", true))).isEqualTo(100);
+    }
+
+    @Test
+    void attemptsWithoutAUserNameAreThrottledByAddress() {
+        throttle.take(null, "10.0.0.1", true);
+        assertThat(waitOf(throttle.take(null, "10.0.0.1", true))).isEqualTo(100);
+        assertThat(throttle.throttledAttempts()).isEqualTo(1);
     }
 }

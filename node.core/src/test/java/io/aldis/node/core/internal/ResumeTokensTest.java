@@ -60,4 +60,47 @@ class ResumeTokensTest {
         assertThat(tokens.validate("")).isEmpty();
         assertThat(tokens.validate("not-a-token")).isEmpty();
     }
+
+    @Test
+    void aUserKeepsAtMostTheCapOfTokensAndTheOldestGoFirst() {
+        ResumeTokens tokens = new ResumeTokens(clock, 60_000, 3);
+        java.util.List<String> issued = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            issued.add(tokens.issue(alice).token());
+        }
+        String bobs = tokens.issue(new AuthenticatedUser("bob", Set.of(), "PLAIN")).token();
+        assertThat(tokens.sizeOf("alice")).isEqualTo(3);
+        assertThat(tokens.validate(issued.get(0))).isEmpty();
+        assertThat(tokens.validate(issued.get(1))).isEmpty();
+        assertThat(issued.subList(2, 5)).allSatisfy(t -> assertThat(tokens.validate(t)).isPresent());
+        assertThat(tokens.validate(bobs)).isPresent();
+        assertThat(tokens.size()).isEqualTo(4);
+    }
+
+    @Test
+    void revokedAndExpiredTokensNoLongerCountAgainstTheCap() {
+        ResumeTokens tokens = new ResumeTokens(clock, 60_000, 2);
+        String first = tokens.issue(alice).token();
+        String second = tokens.issue(alice).token();
+        assertThat(tokens.revoke(second)).isTrue();
+        String third = tokens.issue(alice).token();
+        assertThat(tokens.validate(first)).as("a revoked token made room").isPresent();
+        assertThat(tokens.validate(third)).isPresent();
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(tokens.validate(first)).isEmpty();
+        assertThat(tokens.validate(third)).isEmpty();
+        assertThat(tokens.sizeOf("alice")).isZero();
+    }
+
+    @Test
+    void aLowerCapAppliesFromTheNextLogin() {
+        ResumeTokens tokens = new ResumeTokens(clock, 60_000, 10);
+        for (int i = 0; i < 10; i++) {
+            tokens.issue(alice);
+        }
+        tokens.limits(60_000, 2);
+        String newest = tokens.issue(alice).token();
+        assertThat(tokens.sizeOf("alice")).isEqualTo(2);
+        assertThat(tokens.validate(newest)).isPresent();
+    }
 }

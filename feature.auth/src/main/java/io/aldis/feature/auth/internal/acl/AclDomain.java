@@ -5,13 +5,13 @@ import java.util.List;
 
 /** The domains the node authorizes, their actions and their pattern syntaxes. */
 public enum AclDomain {
-    PUBSUB(Authorizer.PUBSUB, 0, "publish", "subscribe"),
-    RPC(Authorizer.RPC, 2, "call", "provide"),
-    FILES(Authorizer.FILES, 4, "read", "write", "list"),
-    MESSAGES(Authorizer.MESSAGES, 7, "send");
+    PUBSUB(Authorizer.PUBSUB, 0, "publish", "subscribe", Authorizer.BLOCK),
+    RPC(Authorizer.RPC, 3, "call", "provide"),
+    FILES(Authorizer.FILES, 5, "read", "write", "list"),
+    MESSAGES(Authorizer.MESSAGES, 8, "send");
 
     /** The number of (domain, action) pairs, the size of the per-user tables. */
-    static final int PAIRS = 8;
+    static final int PAIRS = 9;
 
     private final String id;
     private final int firstPair;

@@ -52,6 +52,23 @@ class AclAuthorizerTest {
     }
 
     @Test
+    void pausingOtherPublishersIsForAdminsByDefaultAndCanBeGranted() {
+        AclAuthorizer defaults = acl();
+        assertThat(defaults.permitsAll(BOB, "pubsub", ">", "block")).isFalse();
+        assertThat(defaults.permits(BOB, "pubsub", "orders.new", "block")).isFalse();
+        assertThat(defaults.permits(ADMIN, "pubsub", "orders.new", "block")).isTrue();
+
+        AclAuthorizer granted = acl("rule.10", "allow role:ops pubsub subscribe,block telemetry.>",
+                "rule.20", "allow * pubsub publish,subscribe >");
+        assertThat(granted.permitsAll(ALICE, "pubsub", "telemetry.>", "block")).isTrue();
+        assertThat(granted.permitsAll(ALICE, "pubsub", ">", "block")).isFalse();
+        assertThat(granted.permitsAll(BOB, "pubsub", "telemetry.>", "block")).isFalse();
+        assertThat(Authorizer.DEFAULT.permitsAll(BOB, "pubsub", "telemetry.>", "block")).isFalse();
+        assertThat(Authorizer.DEFAULT.permits(BOB, "pubsub", "telemetry.cpu", "block")).isFalse();
+        assertThat(Authorizer.DEFAULT.permitsAll(ADMIN, "pubsub", ">", "block")).isTrue();
+    }
+
+    @Test
     void defaultsLetEveryoneSendEveryMessageTypeOutsideSys() {
         AclAuthorizer acl = acl();
         for (AuthenticatedUser user : new AuthenticatedUser[] {ADMIN, ALICE, BOB}) {
