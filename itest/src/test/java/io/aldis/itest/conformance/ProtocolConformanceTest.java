@@ -252,6 +252,10 @@ class ProtocolConformanceTest {
                 sendTogether(Pause.INSTANCE, new Subscribe(2, "conformance.p2", "", ""), new Ping(9)),
                 pong(9),
                 send(Resume.INSTANCE), ack(2)));
+        rules.add(authenticated("4.7", "a client's CLOSE ends its PAUSE: what was held goes out before CLOSE_ACK",
+                sendTogether(Pause.INSTANCE, new Subscribe(3, "conformance.p3", "", "")),
+                pingPong(15),
+                send(new Close(0, "done")), ack(3), expect(FrameType.CLOSE_ACK), closed()));
         // 4.8 Close
         rules.add(authenticated("4.8", "CLOSE is answered with CLOSE_ACK, then the node closes",
                 send(new Close(0, "done")), expect(FrameType.CLOSE_ACK), closed()));
@@ -302,7 +306,7 @@ class ProtocolConformanceTest {
                 send(new Subscribe(47, "conformance.o", "", "{\"policy\":\"drop-oldest\",\"budgetBytes\":10}")),
                 expect(FrameType.ACK, (Ack a) -> {
                     assertThat(a.requestId()).isEqualTo(47);
-                    assertThat(a.json()).isEqualTo("{\"policy\":\"drop-oldest\",\"budgetBytes\":1024}");
+                    assertThat(a.json()).contains("\"policy\":\"drop-oldest\"").contains("\"budgetBytes\":1024");
                 })));
         rules.add(authenticated("6.2", "unknown SUBSCRIBE options get PROTOCOL_ERROR with the subscription id, and the connection stays",
                 send(new Subscribe(48, "conformance.o", "", "{\"colour\":\"red\"}")), error(ErrorCode.PROTOCOL_ERROR, 48),

@@ -14,12 +14,19 @@ import io.aldis.client.ConnectionListener;
 import io.aldis.client.DisconnectReason;
 import io.aldis.client.ReconnectPolicy;
 import io.aldis.client.SessionInfo;
+import io.aldis.protocol.Capability;
+import io.aldis.protocol.Connect;
+import io.aldis.protocol.ConnectAck;
 import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.FrameType;
+import io.aldis.protocol.ProtocolVersion;
 import io.aldis.spi.node.SessionRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.Before;
@@ -42,6 +49,20 @@ public class NodeSessionsIT extends AldisKarafTestSupport {
         awaitAldisBundlesActive();
         awaitService(SessionRegistry.class, "", WAIT);
         awaitListener(DEFAULT_PORT);
+    }
+
+    /**
+     * docs/protocol.md 4.4: SCRAM-SHA-256 is preferred over PLAIN, which a SCRAM-only user cannot
+     * use; in the distribution both are registered, and the order comes from their rankings.
+     */
+    @Test
+    public void scramIsOfferedBeforePlain() throws Exception {
+        awaitListener(7441);
+        try (WsLink link = WsLink.open(7441, "/aldis")) {
+            link.send(new Connect(ProtocolVersion.V1, Capability.RESUME_TOKEN.mask(), UUID.randomUUID(), "", "order"));
+            ConnectAck ack = link.readUntil(FrameType.CONNECT_ACK);
+            assertEquals(List.of("SCRAM-SHA-256", "PLAIN"), ack.mechanisms());
+        }
     }
 
     @Test

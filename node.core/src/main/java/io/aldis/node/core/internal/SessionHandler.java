@@ -734,6 +734,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
         state = SessionState.CLOSING;
         ackCloseWhenDrained = true;
         cancel(authTimeout);
+        // A client that closes reads until CLOSE_ACK, and the answers it paused must come before it (4.8).
+        peerPause.resume();
         CompletableFuture<?> featuresDone = featuresClosing();
         if (!featuresDone.isDone()) {
             featuresBusy = true;
