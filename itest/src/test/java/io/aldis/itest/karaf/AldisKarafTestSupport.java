@@ -212,6 +212,31 @@ public abstract class AldisKarafTestSupport {
         }
     }
 
+    /**
+     * Runs a shell command that must fail, and returns the message the console prints for it
+     * (the command throws, so a script over ssh gets a non-zero exit status).
+     */
+    protected String executeFailingCommand(String command) {
+        return executeFailingCommand(command, Duration.ofSeconds(30));
+    }
+
+    protected String executeFailingCommand(String command, Duration timeout) {
+        try {
+            String output = executeCommand(command, timeout);
+            throw new AssertionError("expected " + command + " to fail, but it printed:\n" + output);
+        } catch (AssertionError e) {
+            if (e.getCause() == null || e.getCause() instanceof AssertionError) {
+                throw e;
+            }
+            Throwable failure = e.getCause();
+            while ((failure instanceof java.util.concurrent.ExecutionException
+                    || failure instanceof java.security.PrivilegedActionException) && failure.getCause() != null) {
+                failure = failure.getCause();
+            }
+            return String.valueOf(failure.getMessage());
+        }
+    }
+
     // ---------------------------------------------------------------- OSGi
 
     protected Bundle bundle(String symbolicName) {

@@ -49,8 +49,7 @@ public class AclCheckCommand implements Action {
     @Override
     public Object execute() {
         if (AclDomain.of(domain) == null) {
-            System.err.println("Error: domain must be pubsub, rpc, messages or files.");
-            return null;
+            throw new IllegalArgumentException("Unknown domain " + domain + ": it must be pubsub, rpc, messages or files.");
         }
         AuthenticatedUser user = user();
         String roleList = String.join(",", new TreeSet<>(user.roles()));

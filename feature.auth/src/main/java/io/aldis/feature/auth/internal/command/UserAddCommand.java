@@ -33,16 +33,13 @@ public class UserAddCommand implements Action {
     @Override
     public Object execute() throws Exception {
         if (store.find(user).isPresent()) {
-            System.err.println("Error: user " + user + " already exists; use aldis:user-passwd to change its password.");
-            return null;
+            throw new IllegalArgumentException("User " + user + " already exists; use aldis:user-passwd to change its password.");
         }
         char[] secret = null;
         try {
             secret = Passwords.obtain(session, password, user);
             store.add(user, secret, roles == null ? new LinkedHashSet<>() : new LinkedHashSet<>(roles));
             System.out.println("User " + user + " added.");
-        } catch (IllegalArgumentException e) {
-            System.err.println("Error: " + e.getMessage());
         } finally {
             Passwords.wipe(secret);
         }

@@ -1,6 +1,7 @@
 package io.aldis.feature.auth.internal.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aldis.feature.auth.internal.CredentialStore;
 import io.aldis.protocol.scram.ScramCredentials;
@@ -81,6 +82,19 @@ class UserCommandsTest {
     }
 
     @Test
+    void listWithNoFormatPrintsBareTabSeparatedRowsForScripts() throws Exception {
+        add("alice", "pw", "ops", "admin").execute();
+        UserListCommand list = new UserListCommand();
+        list.store = store;
+        list.noFormat = true;
+        out.reset();
+        list.execute();
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0).split("\t")).extracting(String::strip).containsExactly("alice", "admin,ops", "4096");
+    }
+
+    @Test
     void addPromptsWithEchoOffWhenNoPasswordIsGiven() throws Exception {
         typed.add("typed-secret");
         typed.add("typed-secret");
@@ -94,13 +108,11 @@ class UserCommandsTest {
     void addRefusesMismatchedPromptsAndExistingUsers() throws Exception {
         typed.add("one");
         typed.add("two");
-        add("bob", null).execute();
+        assertThatThrownBy(() -> add("bob", null).execute()).hasMessageContaining("do not match");
         assertThat(store.find("bob")).isEmpty();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("do not match");
 
         add("carol", "pw").execute();
-        add("carol", "other").execute();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("already exists");
+        assertThatThrownBy(() -> add("carol", "other").execute()).hasMessageContaining("already exists");
         ScramCredentials creds = store.find("carol").orElseThrow().credentials();
         assertThat(creds).isEqualTo(ScramCredentials.derive("pw".toCharArray(), creds.salt(), 4096));
     }
@@ -118,16 +130,14 @@ class UserCommandsTest {
         assertThat(creds).isEqualTo(ScramCredentials.derive("new".toCharArray(), creds.salt(), 4096));
 
         passwd.user = "nobody";
-        passwd.execute();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no user nobody");
+        assertThatThrownBy(passwd::execute).hasMessageContaining("No user nobody");
 
         UserRemoveCommand remove = new UserRemoveCommand();
         remove.store = store;
         remove.user = "dave";
         remove.execute();
         assertThat(store.find("dave")).isEmpty();
-        remove.execute();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no user dave");
+        assertThatThrownBy(remove::execute).hasMessageContaining("No user dave");
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
@@ -17,6 +18,8 @@ import org.osgi.framework.ServiceReference;
 @Service
 @Command(scope = "aldis", name = "listener-list", description = "Lists the node's listeners (one per transport configuration)")
 public class ListenerListCommand implements Action {
+    @Option(name = "--no-format", description = "Plain output for scripts: no header, no rules, columns separated by tabs")
+    boolean noFormat;
     @Reference
     BundleContext context;
 
@@ -44,7 +47,7 @@ public class ListenerListCommand implements Action {
                 table.addRow().addContent(l.name(), l.transport(), l.host(), l.port(), l.secure() ? "yes" : "no",
                         l.connections(), l.maxConnections());
             }
-            table.print(System.out);
+            table.print(System.out, !noFormat);
         } finally {
             for (ServiceReference<Listener> ref : refs) {
                 context.ungetService(ref);
