@@ -35,8 +35,10 @@ public class UserPasswdCommand implements Action {
         char[] secret = null;
         try {
             secret = Passwords.obtain(session, password, user);
+            Passwords.checkPolicy(secret, store.minPasswordLength());
             store.setPassword(user, secret);
             System.out.println("Password of " + user + " changed.");
+            Audit.record("aldis:user-passwd " + user);
         } finally {
             Passwords.wipe(secret);
         }

@@ -25,6 +25,7 @@ public class UserRemoveCommand implements Action {
             throw new IllegalArgumentException("No user " + user + "; aldis:user-list shows the users.");
         }
         System.out.println("User " + user + " removed.");
+        Audit.record("aldis:user-remove " + user);
         return null;
     }
 }

@@ -83,6 +83,17 @@ class AclCommandsTest {
     }
 
     @Test
+    void checkNotesAUserTheStoreDoesNotKnow() {
+        CredentialStore store = new CredentialStore(dir.resolve("users.properties"), 4096, false);
+        AclAuthorizer acl = new AclAuthorizer(8, Map.of("rule.1", "allow role:ops pubsub publish orders.>"));
+        check(acl, store, "ops", "pubsub", "publish", "orders.new").execute();
+        assertThat(printed().lines()).containsExactly(
+                "Note: ops is not in the credential store (aldis:user-list); only rules for user:ops and * apply. "
+                        + "Use role:NAME to check a role, or -r to give the user roles.",
+                "denied: user ops publish pubsub orders.new (no rule matches)");
+    }
+
+    @Test
     void checkNamesTheDecidingRule() {
         AclAuthorizer acl = new AclAuthorizer(8, Map.of());
         check(acl, null, "bob", "pubsub", "publish", "orders.new").execute();
@@ -124,6 +135,9 @@ class AclCommandsTest {
         assertThatThrownBy(() -> check(acl, store, "dora", "mqtt", "subscribe", "x").execute())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Unknown domain mqtt: it must be pubsub, rpc, messages or files.");
+        assertThatThrownBy(() -> check(acl, store, "dora", "pubsub", "publsh", "x").execute())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Unknown action publsh in domain pubsub: it must be publish or subscribe.");
         assertThat(printed().lines()).containsExactly(
                 "allowed: user dora (roles ops) subscribe pubsub orders.new by rule.2 = allow role:ops pubsub subscribe orders.>",
                 "not allowed on every matching subject: user dora (roles ops) subscribe pubsub orders.* "

@@ -33,6 +33,7 @@ public class SessionKillCommand implements Action {
             throw new IllegalArgumentException("Not a session id: " + id + " (aldis:session-list shows the ids)");
         }
         if (registry.kill(sessionId, revoke)) {
+            Audit.record("aldis:session-kill " + sessionId + (revoke ? " --revoke" : ""));
             System.out.println("Session " + sessionId + " closed" + (revoke ? "; its resume token is revoked" : ""));
         } else {
             throw new IllegalArgumentException("No open session with id " + sessionId);
