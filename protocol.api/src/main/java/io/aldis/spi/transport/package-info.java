@@ -5,5 +5,5 @@
  * {@link io.aldis.spi.transport.TransportConnection} says.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.aldis.spi.transport;
