@@ -185,11 +185,16 @@ public abstract class AldisKarafTestSupport {
     }
 
     protected String executeCommand(String command, Duration timeout) {
+        return executeCommandAs(command, timeout, "admin", "manager", "viewer", "systembundles");
+    }
+
+    /** Runs a shell command as a console user with only these roles, and returns what it printed. */
+    protected String executeCommandAs(String command, Duration timeout, String... roles) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         Subject subject = new Subject();
         subject.getPrincipals().add(new UserPrincipal("itest"));
-        for (String role : List.of("admin", "manager", "viewer", "systembundles")) {
+        for (String role : roles) {
             subject.getPrincipals().add(new RolePrincipal(role));
         }
         ExecutorService executor = Executors.newSingleThreadExecutor();
