@@ -8,6 +8,7 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -19,9 +20,17 @@ import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanInfo;
+import javax.management.MBeanServer;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -128,6 +137,43 @@ public class NodeCommandsIT extends AldisKarafTestSupport {
         assertTrue("the admin user is still there", executeCommand("aldis:user-list").contains("admin"));
         Script listed = client(VIEWER_USER, VIEWER_PASSWORD, "aldis:session-list");
         assertEquals("a viewer may list:\n" + listed.output, 0, listed.exitStatus);
+    }
+
+    @Test
+    public void jmxShowsTheNodeItsSessionsAndListenersUnderOneNamingScheme() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        await("the node's MBeans", WAIT, () -> server.queryNames(pattern("io.aldis:type=node,*"), null).size() == 1);
+        Set<String> types = new TreeSet<>();
+        for (ObjectName name : server.queryNames(pattern("io.aldis:*"), null)) {
+            assertNotNull("every Aldis MBean has a name key: " + name, name.getKeyProperty("name"));
+            types.add(name.getKeyProperty("type"));
+        }
+        assertTrue("node, sessions, listeners and the features: " + types,
+                types.containsAll(List.of("node", "sessions", "listeners", "feature")));
+
+        ObjectName node = server.queryNames(pattern("io.aldis:type=node,*"), null).iterator().next();
+        MBeanInfo info = server.getMBeanInfo(node);
+        assertEquals("The Aldis node", info.getDescription());
+        for (MBeanAttributeInfo attribute : info.getAttributes()) {
+            assertTrue("a description of " + attribute.getName(), !attribute.getDescription().equals(attribute.getName()));
+        }
+        assertTrue((Integer) server.getAttribute(node, "OpenSessions") >= 0);
+
+        ObjectName listeners = server.queryNames(pattern("io.aldis:type=listeners,*"), null).iterator().next();
+        CompositeData[] rows = (CompositeData[]) server.getAttribute(listeners, "Listeners");
+        CompositeData tcp = Arrays.stream(rows).filter(r -> "tcp".equals(r.get("transport"))
+                && "default".equals(r.get("name"))).findFirst().orElseThrow();
+        assertEquals("labelled items, not strings", DEFAULT_PORT, tcp.get("port"));
+        // Empty while it listens; another program on the machine may hold the default port.
+        assertTrue("the problem is a labelled text item", tcp.get("problem") instanceof String);
+    }
+
+    private static ObjectName pattern(String text) {
+        try {
+            return new ObjectName(text);
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     @Test

@@ -12,7 +12,7 @@ import org.apache.karaf.shell.support.table.ShellTable;
 /** Prints per-method counters and latency percentiles. */
 @Service
 @Command(scope = "aldis", name = "rpc-stats", description = "Shows per method the calls, errors, calls in flight and "
-        + "the p50 and p99 latency since the RPC feature started (also over JMX as io.aldis:type=rpc).")
+        + "the p50 and p99 latency since the RPC feature started (also over JMX as io.aldis:type=feature,name=rpc).")
 public class RpcStatsCommand implements Action {
     @Option(name = "--no-format", description = "Plain output for scripts: no header, no rules, columns separated by tabs")
     boolean noFormat;

@@ -1,6 +1,7 @@
 package io.aldis.node.core.internal;
 
 import io.aldis.spi.auth.AuthenticationMechanism;
+import io.aldis.node.core.internal.jmx.NodeJmx;
 import io.aldis.spi.config.ConfigValues;
 import io.aldis.spi.config.InvalidConfigurationException;
 import io.aldis.spi.node.FrameHandler;
@@ -13,6 +14,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -36,13 +38,14 @@ public final class NodeComponent implements ConnectionAcceptor, SessionRegistry 
 
     private final Node node;
     private volatile NodeSettings inForce;
+    private final NodeJmx jmx;
 
     /**
      * Starts the node; a rejected configuration is logged in one line and the node runs with the
      * defaults, rather than not at all.
      */
     @Activate
-    public NodeComponent(Map<String, Object> properties) {
+    public NodeComponent(Map<String, Object> properties, BundleContext context) {
         NodeSettings settings;
         try {
             settings = read(properties);
@@ -52,6 +55,8 @@ public final class NodeComponent implements ConnectionAcceptor, SessionRegistry 
         }
         this.inForce = settings;
         this.node = new Node(settings);
+        this.jmx = new NodeJmx(this, () -> inForce.name(), context);
+        jmx.register();
     }
 
     /** Applies a changed configuration; a rejected one is logged in one line and the settings in force stay. */
@@ -69,8 +74,14 @@ public final class NodeComponent implements ConnectionAcceptor, SessionRegistry 
                     + "(bundle:restart io.aldis.node.core); the pool keeps its size until then", PID,
                     settings.workerThreads());
         }
+        boolean renamed = !settings.name().equals(inForce.name());
         inForce = settings;
         node.update(settings);
+        if (renamed) {
+            // The MBeans are named after the node.
+            jmx.unregister();
+            jmx.register();
+        }
     }
 
     /** Reads the settings; a key the node does not know is most likely misspelt, and is reported. */
@@ -86,6 +97,7 @@ public final class NodeComponent implements ConnectionAcceptor, SessionRegistry 
 
     @Deactivate
     void deactivate() {
+        jmx.unregister();
         node.close();
     }
 
