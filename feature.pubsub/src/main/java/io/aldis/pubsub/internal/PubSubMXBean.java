@@ -3,7 +3,7 @@ package io.aldis.pubsub.internal;
 import java.util.Map;
 
 /**
- * JMX view of the pub/sub feature ({@code io.aldis:type=PubSub}): the counters
+ * JMX view of the pub/sub feature ({@code io.aldis:type=feature,name=pubsub}): the counters
  * {@code aldis:stats} prints, and the listings of the shell commands as text lines.
  */
 public interface PubSubMXBean {

@@ -9,7 +9,7 @@ import javax.management.ObjectName;
 /** The {@link PubSubMXBean}, registered in the platform MBean server while the feature runs. */
 public final class PubSubStats implements PubSubMXBean {
     /** The name it is registered under. */
-    public static final String OBJECT_NAME = "io.aldis:type=PubSub";
+    public static final String OBJECT_NAME = "io.aldis:type=feature,name=pubsub";
 
     private final PubSubEngine engine;
     private ObjectName registered;

@@ -11,7 +11,7 @@ import javax.management.ObjectName;
 /** The MXBean over an {@link RpcRegistry}, and its registration in the platform MBean server. */
 public final class RpcStats implements RpcStatsMXBean, AutoCloseable {
     /** Where the MXBean is registered. */
-    public static final String OBJECT_NAME = "io.aldis:type=rpc";
+    public static final String OBJECT_NAME = "io.aldis:type=feature,name=rpc";
 
     private final RpcRegistry registry;
     private final ObjectName name;

@@ -189,11 +189,16 @@ public abstract class AldisKarafTestSupport {
     }
 
     protected String executeCommand(String command, Duration timeout) {
+        return executeCommandAs(command, timeout, "admin", "manager", "viewer", "systembundles");
+    }
+
+    /** Runs a shell command as a console user with only these roles, and returns what it printed. */
+    protected String executeCommandAs(String command, Duration timeout, String... roles) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         Subject subject = new Subject();
         subject.getPrincipals().add(new UserPrincipal("itest"));
-        for (String role : List.of("admin", "manager", "viewer", "systembundles")) {
+        for (String role : roles) {
             subject.getPrincipals().add(new RolePrincipal(role));
         }
         ExecutorService executor = Executors.newSingleThreadExecutor();
@@ -213,6 +218,31 @@ public abstract class AldisKarafTestSupport {
         } finally {
             session.close();
             executor.shutdownNow();
+        }
+    }
+
+    /**
+     * Runs a shell command that must fail, and returns the message the console prints for it
+     * (the command throws, so a script over ssh gets a non-zero exit status).
+     */
+    protected String executeFailingCommand(String command) {
+        return executeFailingCommand(command, Duration.ofSeconds(30));
+    }
+
+    protected String executeFailingCommand(String command, Duration timeout) {
+        try {
+            String output = executeCommand(command, timeout);
+            throw new AssertionError("expected " + command + " to fail, but it printed:\n" + output);
+        } catch (AssertionError e) {
+            if (e.getCause() == null || e.getCause() instanceof AssertionError) {
+                throw e;
+            }
+            Throwable failure = e.getCause();
+            while ((failure instanceof java.util.concurrent.ExecutionException
+                    || failure instanceof java.security.PrivilegedActionException) && failure.getCause() != null) {
+                failure = failure.getCause();
+            }
+            return String.valueOf(failure.getMessage());
         }
     }
 

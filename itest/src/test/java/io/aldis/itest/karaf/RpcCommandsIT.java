@@ -96,21 +96,21 @@ public class RpcCommandsIT extends AldisKarafTestSupport {
         assertEquals("parameters by name", "-7", executeCommand("aldis:rpc-call calc.add '{\"a\": 4, \"b\": -11}'")
                 .strip());
 
-        String badArgument = executeCommand("aldis:rpc-call calc.add '[\"two\", 3]'");
+        String badArgument = executeFailingCommand("aldis:rpc-call calc.add '[\"two\", 3]'");
         assertTrue("a bad argument is an INVALID_PARAMS error:\n" + badArgument,
                 badArgument.startsWith("error ") && badArgument.contains("INVALID_PARAMS"));
         assertTrue("the details name the parameter:\n" + badArgument, badArgument.contains("\"path\":\"a\""));
-        String missing = executeCommand("aldis:rpc-call calc.add '[2]'");
+        String missing = executeFailingCommand("aldis:rpc-call calc.add '[2]'");
         assertTrue("a missing argument is an INVALID_PARAMS error:\n" + missing,
                 missing.contains("INVALID_PARAMS") && missing.contains("\"path\":\"b\""));
-        String notJson = executeCommand("aldis:rpc-call calc.add 'not json'");
+        String notJson = executeFailingCommand("aldis:rpc-call calc.add 'not json'");
         assertTrue("parameters that are not JSON are an error:\n" + notJson, notJson.startsWith("error "));
 
-        String unknown = executeCommand("aldis:rpc-call calc.nosuchmethod '[]'");
+        String unknown = executeFailingCommand("aldis:rpc-call calc.nosuchmethod '[]'");
         assertTrue("an unknown method is a METHOD_NOT_FOUND error:\n" + unknown,
                 unknown.startsWith("error ") && unknown.contains("METHOD_NOT_FOUND")
                         && unknown.contains("nosuchmethod"));
-        String unknownService = executeCommand("aldis:rpc-call nosuchservice.add '[1, 2]'");
+        String unknownService = executeFailingCommand("aldis:rpc-call nosuchservice.add '[1, 2]'");
         assertTrue("an unknown service is a METHOD_NOT_FOUND error:\n" + unknownService,
                 unknownService.contains("METHOD_NOT_FOUND"));
     }
@@ -119,7 +119,7 @@ public class RpcCommandsIT extends AldisKarafTestSupport {
     public void rpcCallWithADeadlinePrintsDeadlineExceeded() throws Exception {
         CountDownLatch release = latch("release");
         try {
-            String output = executeCommand("aldis:rpc-call -t 500 calc.slow", WAIT);
+            String output = executeFailingCommand("aldis:rpc-call -t 500 calc.slow", WAIT);
             assertTrue("a call past its deadline is a DEADLINE_EXCEEDED error:\n" + output,
                     output.startsWith("error ") && output.contains("DEADLINE_EXCEEDED"));
         } finally {
@@ -133,7 +133,7 @@ public class RpcCommandsIT extends AldisKarafTestSupport {
         executeCommand("aldis:rpc-call calc.add '[1, 2]'");
         executeCommand("aldis:rpc-call calc.add '[3, 4]'");
         executeCommand("aldis:rpc-call calc.add '[5, 6]'");
-        executeCommand("aldis:rpc-call calc.add '[\"x\", 6]'");
+        executeFailingCommand("aldis:rpc-call calc.add '[\"x\", 6]'");
 
         long[] after = stats("calc.add");
         assertEquals("four more calls finished", before[0] + 4, after[0]);

@@ -8,6 +8,13 @@ import org.osgi.annotation.versioning.ConsumerType;
  */
 @ConsumerType
 public interface Listener {
+    /**
+     * Service property of a registered Listener, present only when something is wrong: why its
+     * file was rejected or why it does not listen, in one line for the operator. The listener
+     * then runs with the settings it had (or does not run at all, with no connections).
+     */
+    String PROBLEM_PROPERTY = "aldis.listener.problem";
+
     /** The configured listener name. */
     String name();
 

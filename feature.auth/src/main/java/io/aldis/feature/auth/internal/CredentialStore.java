@@ -76,6 +76,8 @@ public final class CredentialStore {
     private static final char[] PASSWORD_ALPHABET =
             "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789".toCharArray();
     private static final int MAX_NAME_LENGTH = 128;
+    /** The default of {@code password.minLength}. */
+    public static final int DEFAULT_MIN_PASSWORD_LENGTH = 10;
 
     /** Configuration of the credential store. */
     @ObjectClassDefinition(name = "Aldis credential store",
@@ -89,6 +91,10 @@ public final class CredentialStore {
                 description = "PBKDF2 iterations for passwords set from now on; at least 4096.")
         int scram_iterations() default ScramSha256.MIN_ITERATIONS;
 
+        @AttributeDefinition(name = "Minimum password length",
+                description = "Shortest password aldis:user-add and aldis:user-passwd accept; at least 1.")
+        int password_minLength() default DEFAULT_MIN_PASSWORD_LENGTH;
+
         @AttributeDefinition(name = "Create first admin",
                 description = "When the store is empty, create user admin with a random password written next to the users file.")
         boolean create_admin() default true;
@@ -98,6 +104,7 @@ public final class CredentialStore {
     private final Object writeLock = new Object();
     private volatile Path file;
     private volatile int iterations;
+    private volatile int minPasswordLength = DEFAULT_MIN_PASSWORD_LENGTH;
     private volatile Map<String, StoredUser> users = Map.of();
     private volatile byte[] secret;
     private final List<CredentialRevocation> revocations = new CopyOnWriteArrayList<>();
@@ -116,11 +123,30 @@ public final class CredentialStore {
     @Activate
     public CredentialStore(Config config) {
         this(resolve(config.credentials_file()), config.scram_iterations(), config.create_admin());
+        setMinPasswordLength(config.password_minLength());
     }
 
     @Modified
     void modified(Config config) {
         open(resolve(config.credentials_file()), config.scram_iterations(), config.create_admin());
+        setMinPasswordLength(config.password_minLength());
+    }
+
+    /**
+     * Sets the shortest password the operator's commands accept (the password policy).
+     *
+     * @throws IllegalArgumentException if it is below 1
+     */
+    public void setMinPasswordLength(int length) {
+        if (length < 1) {
+            throw new IllegalArgumentException(PID + ": password.minLength = " + length + " must be at least 1");
+        }
+        this.minPasswordLength = length;
+    }
+
+    /** The shortest password the operator's commands accept. */
+    public int minPasswordLength() {
+        return minPasswordLength;
     }
 
     /** Whom to tell when a user's credentials change: the node, through the service registry. */

@@ -40,18 +40,18 @@ public class PublishCommand implements Action {
             for (String header : headers) {
                 int eq = header.indexOf('=');
                 if (eq <= 0) {
-                    System.err.println("A header must be name=value: " + header);
-                    return null;
+                    throw new IllegalArgumentException("A header must be name=value: " + header);
                 }
                 h.put(header.substring(0, eq), header.substring(eq + 1));
             }
         }
+        int n;
         try {
-            int n = admin.engine().publish(subject, replyTo, h, String.join(" ", text).getBytes(StandardCharsets.UTF_8));
-            System.out.println("Published on " + subject + " to " + n + " subscription" + (n == 1 ? "" : "s"));
+            n = admin.engine().publish(subject, replyTo, h, String.join(" ", text).getBytes(StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
-            System.err.println("Not published: " + e.getMessage());
+            throw new IllegalArgumentException("Not published: " + e.getMessage(), e);
         }
+        System.out.println("Published on " + subject + " to " + n + " subscription" + (n == 1 ? "" : "s"));
         return null;
     }
 }

@@ -15,6 +15,8 @@ import org.apache.karaf.shell.support.table.ShellTable;
 @Service
 @Command(scope = "aldis", name = "stats", description = "Shows publish/subscribe and typed-message counters")
 public class StatsCommand implements Action {
+    @Option(name = "--no-format", description = "Plain output for scripts: no header, no rules, columns separated by tabs")
+    boolean noFormat;
     @Reference
     PubSubAdmin admin;
 
@@ -33,7 +35,7 @@ public class StatsCommand implements Action {
         for (Map.Entry<String, Long> e : engine.stats().entrySet()) {
             table.addRow().addContent(e.getKey(), e.getValue());
         }
-        table.print(System.out);
+        table.print(System.out, !noFormat);
         if (sessions) {
             ShellTable s = new ShellTable();
             s.column("Session");
@@ -50,7 +52,7 @@ public class StatsCommand implements Action {
                         v.dropped(), v.rateLimited(), v.errors(), v.pendingBytes());
             }
             System.out.println();
-            s.print(System.out);
+            s.print(System.out, !noFormat);
         }
         if (types) {
             ShellTable t = new ShellTable();
@@ -62,7 +64,7 @@ public class StatsCommand implements Action {
                 t.addRow().addContent(v.type(), v.handler(), v.ranking(), v.contenders());
             }
             System.out.println();
-            t.print(System.out);
+            t.print(System.out, !noFormat);
         }
         return null;
     }

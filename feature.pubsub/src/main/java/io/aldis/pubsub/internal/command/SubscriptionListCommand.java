@@ -14,6 +14,8 @@ import org.apache.karaf.shell.support.table.ShellTable;
 @Service
 @Command(scope = "aldis", name = "subscription-list", description = "Lists subscriptions with their slow-consumer policy, outbound budget and counters")
 public class SubscriptionListCommand implements Action {
+    @Option(name = "--no-format", description = "Plain output for scripts: no header, no rules, columns separated by tabs")
+    boolean noFormat;
     @Reference
     PubSubAdmin admin;
 
@@ -43,7 +45,7 @@ public class SubscriptionListCommand implements Action {
                     s.policy(), s.budgetBytes(), s.pendingBytes(), s.maxPendingBytes(), s.pausedPublishers(),
                     s.delivered(), s.dropped());
         }
-        table.print(System.out);
+        table.print(System.out, !noFormat);
         return null;
     }
 }

@@ -1,14 +1,8 @@
 package io.aldis.pubsub.internal.command;
 
 import io.aldis.pubsub.api.PubSub;
-import io.aldis.pubsub.api.PublishedMessage;
 import io.aldis.pubsub.internal.PubSubAdmin;
-import java.nio.charset.StandardCharsets;
-import java.time.LocalTime;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.io.PrintStream;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -16,17 +10,24 @@ import org.apache.karaf.shell.api.action.Completion;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
+import org.apache.karaf.shell.api.console.Session;
 
 /** {@code aldis:tail}: prints the messages published on matching subjects until interrupted (Ctrl-C). */
 @Service
-@Command(scope = "aldis", name = "tail", description = "Prints messages published on subjects matching a pattern, live, until interrupted")
+@Command(scope = "aldis", name = "tail", description = "Prints messages published on subjects matching a pattern, "
+        + "live, until Ctrl-C. Quote patterns with $ ('$sys.>'): Gogo reads $sys as a variable.")
 public class TailCommand implements Action {
-    private static final int BUFFER = 1_000;
+    /** How long an interrupted tail waits for the line being printed before it returns anyway. */
+    private static final long PRINTER_GRACE_MILLIS = 2_000;
 
     @Reference
     PubSubAdmin admin;
 
-    @Argument(index = 0, name = "pattern", required = true, description = "A subject pattern; * matches one token, > the rest")
+    @Reference
+    Session session;
+
+    @Argument(index = 0, name = "pattern", required = true,
+            description = "A subject pattern; * matches one token, > the rest. Quote it when it starts with $.")
     @Completion(SubjectCompleter.class)
     String pattern;
 
@@ -38,54 +39,34 @@ public class TailCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        BlockingQueue<PublishedMessage> queue = new ArrayBlockingQueue<>(BUFFER);
-        AtomicLong skipped = new AtomicLong();
+        PrintStream out = session.getConsole();
+        TailPrinter printer = new TailPrinter(out, count, maxText);
         PubSub.Subscription subscription;
         try {
-            subscription = admin.engine().subscribeLocal(pattern, "", m -> {
-                if (!queue.offer(m)) {
-                    skipped.incrementAndGet();
-                }
-            }, "shell tail");
+            subscription = admin.engine().subscribeLocal(pattern, "", printer::offer, "shell tail");
         } catch (IllegalArgumentException e) {
-            System.err.println("Invalid pattern: " + e.getMessage());
-            return null;
+            throw new IllegalArgumentException("Invalid pattern: " + e.getMessage(), e);
         }
-        System.out.println("Tailing " + pattern + " (Ctrl-C to stop)");
-        long printed = 0;
+        out.println("Tailing " + pattern + " (Ctrl-C to stop)");
+        Thread printing = new Thread(printer, "aldis-tail " + pattern);
+        printing.setDaemon(true);
+        printing.start();
         try {
-            while (!Thread.currentThread().isInterrupted() && (count <= 0 || printed < count)) {
-                PublishedMessage m = queue.poll(250, TimeUnit.MILLISECONDS);
-                if (m == null) {
-                    continue;
-                }
-                long lost = skipped.getAndSet(0);
-                if (lost > 0) {
-                    System.out.println("... " + lost + " messages skipped: the console could not keep up");
-                }
-                System.out.println(format(m));
-                printed++;
+            printer.awaitFinished();
+        } catch (InterruptedException ctrlC) {
+            // Ctrl-C is how a tail ends, not an error: like Karaf's log:tail, return normally so the
+            // console prints its prompt. Give the line being printed a moment to finish first.
+            printer.stop();
+            subscription.close();
+            try {
+                printer.awaitFinished(PRINTER_GRACE_MILLIS);
+            } catch (InterruptedException again) {
+                // a second Ctrl-C: return at once
             }
-        } catch (InterruptedException stop) {
-            Thread.currentThread().interrupt();
         } finally {
+            printer.stop();
             subscription.close();
         }
         return null;
-    }
-
-    private String format(PublishedMessage m) {
-        String text = new String(m.payload(), StandardCharsets.UTF_8);
-        if (text.length() > maxText) {
-            text = text.substring(0, maxText) + "... (" + m.payload().length + " bytes)";
-        }
-        StringBuilder line = new StringBuilder().append(LocalTime.now()).append(' ').append(m.subject());
-        if (!m.replyTo().isEmpty()) {
-            line.append(" reply-to=").append(m.replyTo());
-        }
-        if (!m.headers().isEmpty()) {
-            line.append(' ').append(m.headers());
-        }
-        return line.append(": ").append(text.replace('\n', ' ')).toString();
     }
 }

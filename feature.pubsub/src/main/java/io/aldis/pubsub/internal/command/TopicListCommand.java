@@ -15,6 +15,8 @@ import org.apache.karaf.shell.support.table.ShellTable;
 @Service
 @Command(scope = "aldis", name = "topic-list", description = "Lists the subjects published on recently, with message rates and subscriber counts")
 public class TopicListCommand implements Action {
+    @Option(name = "--no-format", description = "Plain output for scripts: no header, no rules, columns separated by tabs")
+    boolean noFormat;
     @Reference
     PubSubAdmin admin;
 
@@ -36,7 +38,7 @@ public class TopicListCommand implements Action {
             table.addRow().addContent(t.subject(), t.messages(), t.bytes(),
                     String.format(Locale.ROOT, "%.1f", t.ratePerSecond()), t.subscribers());
         }
-        table.print(System.out);
+        table.print(System.out, !noFormat);
         return null;
     }
 }

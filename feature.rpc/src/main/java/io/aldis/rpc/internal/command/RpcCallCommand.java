@@ -44,14 +44,11 @@ public class RpcCallCommand implements Action {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RpcException error) {
                 ErrorCode known = error.errorCode();
-                System.err.println("error " + error.code() + (known == null ? "" : " " + known) + ": "
-                        + error.getMessage());
-                if (!error.details().isEmpty()) {
-                    System.err.println(error.details());
-                }
-            } else {
-                System.err.println("error: " + e.getCause());
+                String details = error.details().isEmpty() ? "" : System.lineSeparator() + error.details();
+                throw new IllegalStateException("error " + error.code() + (known == null ? "" : " " + known) + ": "
+                        + error.getMessage() + details, error);
             }
+            throw new IllegalStateException("error: " + e.getCause().getMessage(), e.getCause());
         }
         return null;
     }

@@ -6,6 +6,7 @@ import io.aldis.rpc.api.ServiceInfo;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
@@ -15,6 +16,8 @@ import org.apache.karaf.shell.support.table.ShellTable;
 @Command(scope = "aldis", name = "rpc-list", description = "Lists the services callable over RPC, their methods, "
         + "parameter and result types, and who provides them.")
 public class RpcListCommand implements Action {
+    @Option(name = "--no-format", description = "Plain output for scripts: no header, no rules, columns separated by tabs")
+    boolean noFormat;
     @Reference
     RpcRegistry registry;
 
@@ -40,7 +43,7 @@ public class RpcListCommand implements Action {
                         info.provider());
             }
         }
-        table.print(System.out);
+        table.print(System.out, !noFormat);
         return null;
     }
 }

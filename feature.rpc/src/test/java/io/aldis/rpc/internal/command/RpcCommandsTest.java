@@ -1,6 +1,7 @@
 package io.aldis.rpc.internal.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aldis.rpc.api.Min;
 import io.aldis.rpc.api.RpcConstants;
@@ -83,10 +84,13 @@ class RpcCommandsTest {
     }
 
     @Test
-    void rpcCallPrintsTheErrorWithCodeAndDetails() throws Exception {
-        String printed = call("geo.corners", "[0]");
-        assertThat(printed).contains("error -401 INVALID_PARAMS").contains("{\"path\":\"size\",\"reason\":\"must be at least 1\"}");
-        assertThat(call("geo.nothing", "[]")).contains("error -400 METHOD_NOT_FOUND");
+    void rpcCallFailsWithTheErrorCodeAndDetails() {
+        // Thrown, so the console shows the error and a script over ssh gets a non-zero exit status.
+        assertThatThrownBy(() -> call("geo.corners", "[0]"))
+                .hasMessageContaining("error -401 INVALID_PARAMS")
+                .hasMessageContaining("{\"path\":\"size\",\"reason\":\"must be at least 1\"}");
+        assertThatThrownBy(() -> call("geo.nothing", "[]")).hasMessageContaining("error -400 METHOD_NOT_FOUND");
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 
     @Test

@@ -1,6 +1,9 @@
 package io.aldis.node.core.internal;
 
 import io.aldis.spi.auth.AuthenticationMechanism;
+import io.aldis.node.core.internal.jmx.NodeJmx;
+import io.aldis.spi.config.ConfigValues;
+import io.aldis.spi.config.InvalidConfigurationException;
 import io.aldis.spi.auth.CredentialRevocation;
 import io.aldis.spi.node.FrameHandler;
 import io.aldis.spi.node.Session;
@@ -12,6 +15,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -31,20 +35,71 @@ import org.osgi.service.metatype.annotations.Designate;
         configurationPid = "io.aldis.node", immediate = true)
 @Designate(ocd = NodeConfig.class)
 public final class NodeComponent implements ConnectionAcceptor, SessionRegistry, CredentialRevocation {
-    private final Node node;
+    static final String PID = "io.aldis.node";
+    private static final System.Logger LOG = System.getLogger("io.aldis.node");
 
+    private final Node node;
+    private volatile NodeSettings inForce;
+    private final NodeJmx jmx;
+
+    /**
+     * Starts the node; a rejected configuration is logged in one line and the node runs with the
+     * defaults, rather than not at all.
+     */
     @Activate
-    public NodeComponent(NodeConfig config) {
-        this.node = new Node(NodeSettings.from(config));
+    public NodeComponent(Map<String, Object> properties, BundleContext context) {
+        NodeSettings settings;
+        try {
+            settings = read(properties);
+        } catch (InvalidConfigurationException e) {
+            LOG.log(System.Logger.Level.ERROR, "Rejected {0}; the node runs with the defaults", e.getMessage());
+            settings = NodeSettings.defaults();
+        }
+        this.inForce = settings;
+        this.node = new Node(settings);
+        this.jmx = new NodeJmx(this, () -> inForce.name(), context);
+        jmx.register();
     }
 
+    /** Applies a changed configuration; a rejected one is logged in one line and the settings in force stay. */
     @Modified
-    void modified(NodeConfig config) {
-        node.update(NodeSettings.from(config));
+    void modified(Map<String, Object> properties) {
+        NodeSettings settings;
+        try {
+            settings = read(properties);
+        } catch (InvalidConfigurationException e) {
+            LOG.log(System.Logger.Level.ERROR, "Rejected {0}; the settings in force stay", e.getMessage());
+            return;
+        }
+        if (settings.workerThreads() != inForce.workerThreads()) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: workerThreads = {1} applies when the node restarts "
+                    + "(bundle:restart io.aldis.node.core); the pool keeps its size until then", PID,
+                    settings.workerThreads());
+        }
+        boolean renamed = !settings.name().equals(inForce.name());
+        inForce = settings;
+        node.update(settings);
+        if (renamed) {
+            // The MBeans are named after the node.
+            jmx.unregister();
+            jmx.register();
+        }
+    }
+
+    /** Reads the settings; a key the node does not know is most likely misspelt, and is reported. */
+    static NodeSettings read(Map<String, Object> properties) {
+        ConfigValues values = new ConfigValues(properties, PID);
+        NodeSettings settings = NodeSettings.from(values);
+        for (String key : values.unknownKeys(NodeSettings.KEYS)) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: unknown key {1} is ignored (the keys are {2})", values.source(),
+                    key, String.join(", ", new java.util.TreeSet<>(NodeSettings.KEYS)));
+        }
+        return settings;
     }
 
     @Deactivate
     void deactivate() {
+        jmx.unregister();
         node.close();
     }
 

@@ -1,5 +1,9 @@
 package io.aldis.node.core.internal;
 
+import io.aldis.spi.config.ConfigValues;
+import io.aldis.spi.config.InvalidConfigurationException;
+import java.util.Set;
+
 /**
  * The node's settings as plain values, so the node can be built without OSGi (tests, benchmarks).
  */
@@ -9,20 +13,36 @@ public record NodeSettings(String name, int heartbeatIntervalMillis, int authTim
         int maxResumeTokensPerUser) {
 
     public NodeSettings {
-        if (heartbeatIntervalMillis < 100) {
-            throw new IllegalArgumentException("heartbeatIntervalMillis must be at least 100");
-        }
-        if (pauseLowWater < 0 || pauseLowWater >= pauseHighWater) {
-            throw new IllegalArgumentException("pauseLowWater must be below pauseHighWater");
+        atLeast("heartbeatIntervalMillis", heartbeatIntervalMillis, 100);
+        atLeast("authTimeoutMillis", authTimeoutMillis, 1);
+        atLeast("closeTimeoutMillis", closeTimeoutMillis, 0);
+        atLeast("maxFrameSize", maxFrameSize, 64);
+        atLeast("maxFileSize", maxFileSize, 0);
+        atLeast("maxChunkSize", maxChunkSize, 1);
+        atLeast("pauseHighWater", pauseHighWater, 1);
+        atLeast("pauseLowWater", pauseLowWater, 0);
+        atLeast("resumeTokenTtlSeconds", resumeTokenTtlSeconds, 1);
+        atLeast("authFailureDelayMillis", authFailureDelayMillis, 0);
+        atLeast("authFailureMaxDelayMillis", authFailureMaxDelayMillis, 0);
+        atLeast("workerThreads", workerThreads, 0);
+        atLeast("maxResumeTokensPerUser", maxResumeTokensPerUser, 1);
+        if (pauseLowWater >= pauseHighWater) {
+            throw new IllegalArgumentException("pauseLowWater = " + pauseLowWater + ": must be below pauseHighWater ("
+                    + pauseHighWater + ")");
         }
         if (maxChunkSize > maxFrameSize - 30) {
-            throw new IllegalArgumentException("maxChunkSize must leave 30 bytes of the frame for the CHUNK_DATA header");
+            throw new IllegalArgumentException("maxChunkSize = " + maxChunkSize + ": must leave 30 bytes of maxFrameSize ("
+                    + maxFrameSize + ") for the CHUNK_DATA header");
         }
-        if (authFailureDelayMillis < 0 || authFailureMaxDelayMillis < authFailureDelayMillis) {
-            throw new IllegalArgumentException("authFailureMaxDelayMillis must be at least authFailureDelayMillis");
+        if (authFailureMaxDelayMillis < authFailureDelayMillis) {
+            throw new IllegalArgumentException("authFailureMaxDelayMillis = " + authFailureMaxDelayMillis
+                    + ": must be at least authFailureDelayMillis (" + authFailureDelayMillis + ")");
         }
-        if (maxResumeTokensPerUser < 1) {
-            throw new IllegalArgumentException("maxResumeTokensPerUser must be at least 1");
+    }
+
+    private static void atLeast(String key, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(key + " = " + value + ": must be at least " + min);
         }
     }
 
@@ -32,12 +52,41 @@ public record NodeSettings(String name, int heartbeatIntervalMillis, int authTim
                 1_000, 250, 3_600, 250, 5_000, 0, ResumeTokens.DEFAULT_MAX_PER_USER);
     }
 
-    /** Settings read from the DS configuration. */
-    public static NodeSettings from(NodeConfig c) {
-        return new NodeSettings(c.name(), c.heartbeatIntervalMillis(), c.authTimeoutMillis(), c.closeTimeoutMillis(),
-                c.maxFrameSize(), c.maxFileSize(), c.maxChunkSize(), c.pauseHighWater(), c.pauseLowWater(),
-                c.resumeTokenTtlSeconds(), c.authFailureDelayMillis(), c.authFailureMaxDelayMillis(),
-                c.workerThreads(), c.maxResumeTokensPerUser());
+    /** The keys of {@link NodeConfig}, the only ones a node configuration may have. */
+    public static final Set<String> KEYS = Set.of("name", "heartbeatIntervalMillis", "authTimeoutMillis",
+            "closeTimeoutMillis", "maxFrameSize", "maxFileSize", "maxChunkSize", "pauseHighWater", "pauseLowWater",
+            "resumeTokenTtlSeconds", "authFailureDelayMillis", "authFailureMaxDelayMillis", "workerThreads",
+            "maxResumeTokensPerUser");
+
+    /**
+     * Settings read key by key from a configuration, each missing key taking its default.
+     *
+     * @throws InvalidConfigurationException naming the file, the key and the value of the first bad key
+     */
+    public static NodeSettings from(ConfigValues c) {
+        NodeSettings d = defaults();
+        int max = Integer.MAX_VALUE;
+        try {
+            return new NodeSettings(c.text("name", d.name()),
+                    c.integer("heartbeatIntervalMillis", d.heartbeatIntervalMillis(), 100, max),
+                    c.integer("authTimeoutMillis", d.authTimeoutMillis(), 1, max),
+                    c.integer("closeTimeoutMillis", d.closeTimeoutMillis(), 0, max),
+                    c.integer("maxFrameSize", d.maxFrameSize(), 64, max),
+                    c.number("maxFileSize", d.maxFileSize(), 0, Long.MAX_VALUE),
+                    c.integer("maxChunkSize", d.maxChunkSize(), 1, max),
+                    c.integer("pauseHighWater", d.pauseHighWater(), 1, max),
+                    c.integer("pauseLowWater", d.pauseLowWater(), 0, max),
+                    c.integer("resumeTokenTtlSeconds", d.resumeTokenTtlSeconds(), 1, max),
+                    c.integer("authFailureDelayMillis", d.authFailureDelayMillis(), 0, max),
+                    c.integer("authFailureMaxDelayMillis", d.authFailureMaxDelayMillis(), 0, max),
+                    c.integer("workerThreads", d.workerThreads(), 0, max),
+                    c.integer("maxResumeTokensPerUser", d.maxResumeTokensPerUser(), 1, max));
+        } catch (InvalidConfigurationException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            // A rule between two keys; the message names them and their values.
+            throw new InvalidConfigurationException(c.source() + ": " + e.getMessage());
+        }
     }
 
     /** A copy with other heartbeat and auth timeouts. */

@@ -21,7 +21,7 @@ public @interface TcpListenerConfig {
     int port() default 7440;
 
     @AttributeDefinition(description = "Connections accepted at once; more are refused with TOO_MANY_CONNECTIONS")
-    int maxConnections() default 10_000;
+    int maxConnections() default TcpSettings.DEFAULT_MAX_CONNECTIONS;
 
     @AttributeDefinition(description = "Largest frame accepted, in bytes; larger length prefixes close the connection")
     int maxFrameSize() default 1_048_576;

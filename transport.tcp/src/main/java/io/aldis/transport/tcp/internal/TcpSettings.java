@@ -1,5 +1,8 @@
 package io.aldis.transport.tcp.internal;
 
+import io.aldis.spi.config.ConfigValues;
+import io.aldis.spi.config.InvalidConfigurationException;
+
 import io.aldis.spi.transport.SpinWindow;
 import io.aldis.spi.transport.tls.TlsSettings;
 import java.util.List;
@@ -7,6 +10,13 @@ import java.util.List;
 /** A TCP listener's settings as plain values, so a listener can run without OSGi. */
 public record TcpSettings(String name, String host, int port, int maxConnections, int maxFrameSize, int ioThreads,
         int spinMicros, TlsSettings tls) {
+
+    /**
+     * Default connections per listener. Each costs a file descriptor: the distribution's launcher
+     * raises the open-file limit to the system's hard limit (20 000 on a stock Debian), and the two
+     * default listeners at 8 000 each leave 4 000 for the node's own jars, logs, ssh and JMX.
+     */
+    public static final int DEFAULT_MAX_CONNECTIONS = 8_000;
 
     public TcpSettings {
         if (port < 0 || port > 65_535) {
@@ -25,12 +35,33 @@ public record TcpSettings(String name, String host, int port, int maxConnections
 
     /** A plain-TCP listener on a loopback port with default limits. */
     public static TcpSettings plain(String name, int port) {
-        return new TcpSettings(name, "127.0.0.1", port, 10_000, 1_048_576, 0, SpinWindow.DEFAULT_CAP_MICROS, TlsSettings.NONE);
+        return new TcpSettings(name, "127.0.0.1", port, DEFAULT_MAX_CONNECTIONS, 1_048_576, 0, SpinWindow.DEFAULT_CAP_MICROS, TlsSettings.NONE);
     }
 
     /** The same listener with TLS. */
     public TcpSettings withTls(TlsSettings newTls) {
         return new TcpSettings(name, host, port, maxConnections, maxFrameSize, ioThreads, spinMicros, newTls);
+    }
+
+    /**
+     * Settings read key by key from a listener's file, each missing key taking its default.
+     *
+     * @throws InvalidConfigurationException naming the file, the key and the value of the first bad key
+     */
+    public static TcpSettings from(ConfigValues c) {
+        TcpSettings d = plain("default", 7440);
+        int max = Integer.MAX_VALUE;
+        TlsSettings tls = new TlsSettings(c.text("tls.keyStore", ""), c.text("tls.keyStorePassword", ""),
+                c.choice("tls.keyStoreType", "PKCS12", List.of("PKCS12", "JKS")), c.text("tls.trustStore", ""),
+                c.text("tls.trustStorePassword", ""), c.choice("tls.clientAuth", "none", List.of("none", "want", "need")),
+                c.list("tls.protocols", TlsSettings.NONE.protocols()));
+        return new TcpSettings(c.text("name", d.name()), c.text("host", d.host()),
+                c.integer("port", d.port(), 0, 65_535),
+                c.integer("maxConnections", d.maxConnections(), 1, max),
+                c.integer("maxFrameSize", d.maxFrameSize(), 64, max),
+                c.integer("ioThreads", d.ioThreads(), 0, max),
+                c.integer("spinMicros", d.spinMicros(), 0, max),
+                tls);
     }
 
     /** Settings read from a DS configuration. */

@@ -32,7 +32,7 @@ public @interface WsListenerConfig {
     String[] allowedOrigins() default {};
 
     @AttributeDefinition(description = "Connections accepted at once; more get HTTP 503")
-    int maxConnections() default 10_000;
+    int maxConnections() default WsSettings.DEFAULT_MAX_CONNECTIONS;
 
     @AttributeDefinition(description = "Largest WebSocket message, and so largest frame, in bytes; larger ones close with 1009")
     int maxFrameSize() default 1_048_576;

@@ -1,5 +1,8 @@
 package io.aldis.transport.ws.internal;
 
+import io.aldis.spi.config.ConfigValues;
+import io.aldis.spi.config.InvalidConfigurationException;
+
 import io.aldis.spi.transport.SpinWindow;
 import io.aldis.spi.transport.tls.TlsSettings;
 import java.util.ArrayList;
@@ -20,6 +23,8 @@ public record WsSettings(String name, String host, int port, String path, String
         long clientTimeoutMillis, int ioThreads, int spinMicros, TlsSettings tls, boolean demo) {
 
     public static final int DEFAULT_PORT = 7441;
+    /** Default connections per listener; see the TCP listener's for how it relates to the open-file limit. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 8_000;
     public static final String DEFAULT_PATH = "/aldis";
     /** The subprotocol name of Aldis protocol v1 over WebSocket. */
     public static final String SUBPROTOCOL = "aldis.v1";
@@ -73,8 +78,36 @@ public record WsSettings(String name, String host, int port, String path, String
 
     /** A plain-ws listener on a loopback port with the default path, subprotocol and limits, without the demo page. */
     public static WsSettings plain(String name, int port) {
-        return new WsSettings(name, "127.0.0.1", port, DEFAULT_PATH, SUBPROTOCOL, List.of(), 10_000, 1_048_576,
+        return new WsSettings(name, "127.0.0.1", port, DEFAULT_PATH, SUBPROTOCOL, List.of(), DEFAULT_MAX_CONNECTIONS, 1_048_576,
                 20_000, 60_000, 0, SpinWindow.DEFAULT_CAP_MICROS, TlsSettings.NONE, false);
+    }
+
+    /**
+     * Settings read key by key from a listener's file, each missing key taking its default.
+     *
+     * @throws InvalidConfigurationException naming the file, the key and the value of the first bad key
+     */
+    public static WsSettings from(ConfigValues c) {
+        WsSettings d = plain("default", DEFAULT_PORT);
+        int max = Integer.MAX_VALUE;
+        TlsSettings tls = new TlsSettings(c.text("tls.keyStore", ""), c.text("tls.keyStorePassword", ""),
+                c.choice("tls.keyStoreType", "PKCS12", List.of("PKCS12", "JKS")), c.text("tls.trustStore", ""),
+                c.text("tls.trustStorePassword", ""), c.choice("tls.clientAuth", "none", List.of("none", "want", "need")),
+                c.list("tls.protocols", TlsSettings.NONE.protocols()));
+        String path = c.text("path", d.path());
+        if (!path.startsWith("/") || path.contains("?") || path.contains("#")) {
+            throw c.invalid("path", path, "must start with / and have no query or fragment");
+        }
+        return new WsSettings(c.text("name", d.name()), c.text("host", d.host()),
+                c.integer("port", d.port(), 0, 65_535), path, c.text("subprotocol", d.subprotocol()),
+                c.list("allowedOrigins", List.of()),
+                c.integer("maxConnections", d.maxConnections(), 1, max),
+                c.integer("maxFrameSize", d.maxFrameSize(), 64, max),
+                c.number("pingIntervalMillis", d.pingIntervalMillis(), 0, Long.MAX_VALUE),
+                c.number("clientTimeoutMillis", d.clientTimeoutMillis(), 0, Long.MAX_VALUE),
+                c.integer("ioThreads", d.ioThreads(), 0, max),
+                c.integer("spinMicros", d.spinMicros(), 0, max),
+                tls, c.flag("demo", true));
     }
 
     /** Settings read from a DS configuration. */

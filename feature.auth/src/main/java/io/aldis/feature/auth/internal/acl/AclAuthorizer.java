@@ -52,6 +52,8 @@ public final class AclAuthorizer implements Authorizer {
     static final int DEFAULT_CACHE_SIZE = 1024;
 
     private static final System.Logger LOG = System.getLogger(AclAuthorizer.class.getName());
+    /** Changes of the rules are audited with the console's changes of users and sessions. */
+    private static final System.Logger AUDIT = System.getLogger("io.aldis.audit");
     private static final Entry[] NONE = new Entry[0];
 
     /** Configuration of the access-control list; the rules themselves are the rule.* entries. */
@@ -84,6 +86,9 @@ public final class AclAuthorizer implements Authorizer {
     @Modified
     void modified(Config config, Map<String, Object> properties) {
         update(config.cache_size(), properties);
+        Acl now = acl;
+        AUDIT.log(Level.INFO, "ACL {0} changed: {1} rules in force{2}, {3} skipped", PID, now.rules.size(),
+                now.defaults ? " (the built-in defaults)" : "", now.problems.size());
     }
 
     /** Replaces the rules (and forgets every cached table). */

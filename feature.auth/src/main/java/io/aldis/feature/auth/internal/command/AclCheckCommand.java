@@ -7,6 +7,7 @@ import io.aldis.feature.auth.internal.acl.AclDomain;
 import io.aldis.feature.auth.internal.acl.AclRule;
 import io.aldis.spi.auth.AuthenticatedUser;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.karaf.shell.api.action.Action;
@@ -39,7 +40,8 @@ public class AclCheckCommand implements Action {
     String action;
 
     @Argument(index = 3, name = "resource", required = true,
-            description = "A subject (wildcards allowed), a service.method name, a message type or a file path.")
+            description = "A subject (wildcards allowed), a service.method name, a message type or a file path. "
+                    + "Quote $sys subjects ('$sys.>'): Gogo reads $sys as a variable.")
     String resource;
 
     @Option(name = "--role", aliases = "-r", multiValued = true,
@@ -48,9 +50,13 @@ public class AclCheckCommand implements Action {
 
     @Override
     public Object execute() {
-        if (AclDomain.of(domain) == null) {
-            System.err.println("Error: domain must be pubsub, rpc, messages or files.");
-            return null;
+        AclDomain known = AclDomain.of(domain);
+        if (known == null) {
+            throw new IllegalArgumentException("Unknown domain " + domain + ": it must be pubsub, rpc, messages or files.");
+        }
+        if (!known.actions().contains(action)) {
+            throw new IllegalArgumentException("Unknown action " + action + " in domain " + domain + ": it must be "
+                    + String.join(" or ", known.actions()) + ".");
         }
         AuthenticatedUser user = user();
         String roleList = String.join(",", new TreeSet<>(user.roles()));
@@ -96,7 +102,12 @@ public class AclCheckCommand implements Action {
         }
         String name = who.startsWith("user:") ? who.substring(5) : who;
         if (store != null) {
-            store.find(name).map(StoredUser::roles).ifPresent(all::addAll);
+            Optional<StoredUser> stored = store.find(name);
+            stored.map(StoredUser::roles).ifPresent(all::addAll);
+            if (stored.isEmpty() && roles == null) {
+                System.out.println("Note: " + name + " is not in the credential store (aldis:user-list); only rules for user:"
+                        + name + " and * apply. Use role:NAME to check a role, or -r to give the user roles.");
+            }
         }
         return new AuthenticatedUser(name, all, "acl-check");
     }

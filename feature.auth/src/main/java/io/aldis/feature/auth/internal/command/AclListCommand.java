@@ -4,6 +4,7 @@ import io.aldis.feature.auth.internal.acl.AclAuthorizer;
 import io.aldis.feature.auth.internal.acl.AclRule;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
@@ -13,6 +14,8 @@ import org.apache.karaf.shell.support.table.ShellTable;
 @Command(scope = "aldis", name = "acl-list",
         description = "Lists the access-control rules in evaluation order; the first rule that matches decides.")
 public class AclListCommand implements Action {
+    @Option(name = "--no-format", description = "Plain output for scripts: no header, no rules, columns separated by tabs")
+    boolean noFormat;
     @Reference
     AclAuthorizer authorizer;
 
@@ -29,13 +32,16 @@ public class AclListCommand implements Action {
             table.addRow().addContent(rule.key(), rule.allow() ? "allow" : "deny", rule.principal(), rule.domain(),
                     rule.actions(), rule.pattern());
         }
-        table.print(System.out);
-        if (authorizer.usingDefaults()) {
-            System.out.println("Built-in defaults: " + AclAuthorizer.PID + " has no rule.");
+        table.print(System.out, !noFormat);
+        if (!noFormat) {
+            if (authorizer.usingDefaults()) {
+                System.out.println("Built-in defaults: " + AclAuthorizer.PID + " has no rule.");
+            }
+            System.out.println("Anything no rule matches is denied.");
         }
-        System.out.println("Anything no rule matches is denied.");
         for (String problem : authorizer.problems()) {
-            System.err.println("Skipped " + problem);
+            // A warning, not a failure: the other rules are in force, and stderr is lost over ssh.
+            System.out.println("Skipped " + problem);
         }
         return null;
     }

@@ -24,6 +24,14 @@ final class Passwords {
         return first.toCharArray();
     }
 
+    /** Refuses a password shorter than the store's policy allows. */
+    static void checkPolicy(char[] password, int minLength) {
+        if (password.length < minLength) {
+            throw new IllegalArgumentException("The password is too short: at least " + minLength
+                    + " characters (password.minLength in io.aldis.auth).");
+        }
+    }
+
     static void wipe(char[] password) {
         if (password != null) {
             Arrays.fill(password, '\0');

@@ -1,6 +1,10 @@
 package io.aldis.feature.auth.internal.command;
 
 import io.aldis.feature.auth.internal.CredentialStore;
+import io.aldis.feature.auth.internal.acl.AclAuthorizer;
+import io.aldis.feature.auth.internal.acl.AclRule;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
@@ -21,6 +25,9 @@ public class UserAddCommand implements Action {
     @Reference
     Session session;
 
+    @Reference(optional = true)
+    AclAuthorizer authorizer;
+
     @Argument(index = 0, name = "user", description = "The new user's name (letters, digits, . - _ @ +).", required = true)
     String user;
 
@@ -33,19 +40,42 @@ public class UserAddCommand implements Action {
     @Override
     public Object execute() throws Exception {
         if (store.find(user).isPresent()) {
-            System.err.println("Error: user " + user + " already exists; use aldis:user-passwd to change its password.");
-            return null;
+            throw new IllegalArgumentException("User " + user + " already exists; use aldis:user-passwd to change its password.");
         }
         char[] secret = null;
         try {
             secret = Passwords.obtain(session, password, user);
+            Passwords.checkPolicy(secret, store.minPasswordLength());
             store.add(user, secret, roles == null ? new LinkedHashSet<>() : new LinkedHashSet<>(roles));
             System.out.println("User " + user + " added.");
-        } catch (IllegalArgumentException e) {
-            System.err.println("Error: " + e.getMessage());
+            warnAboutRolesNoRuleNames();
+            Audit.record("aldis:user-add " + user + " roles " + (roles == null ? "[]" : roles));
         } finally {
             Passwords.wipe(secret);
         }
         return null;
+    }
+
+    /**
+     * A role no rule names is most likely a typo; the user is added all the same, since the rule
+     * may come later, but the operator is told.
+     */
+    private void warnAboutRolesNoRuleNames() {
+        if (roles == null || authorizer == null) {
+            return;
+        }
+        Set<String> named = new TreeSet<>();
+        named.add(CredentialStore.ADMIN_ROLE);
+        for (AclRule rule : authorizer.rules()) {
+            if (rule.principal().startsWith("role:")) {
+                named.add(rule.principal().substring("role:".length()));
+            }
+        }
+        for (String role : new TreeSet<>(roles)) {
+            if (!named.contains(role)) {
+                System.out.println("Warning: no ACL rule names role " + role + " (roles in rules: "
+                        + String.join(", ", named) + "); aldis:acl-list shows the rules.");
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.aldis.feature.auth.internal.StoredUser;
 import java.util.TreeSet;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
@@ -13,6 +14,8 @@ import org.apache.karaf.shell.support.table.ShellTable;
 @Service
 @Command(scope = "aldis", name = "user-list", description = "Lists the users who can authenticate with SCRAM-SHA-256.")
 public class UserListCommand implements Action {
+    @Option(name = "--no-format", description = "Plain output for scripts: no header, no rules, columns separated by tabs")
+    boolean noFormat;
     @Reference
     CredentialStore store;
 
@@ -26,7 +29,7 @@ public class UserListCommand implements Action {
             table.addRow().addContent(user.name(), String.join(",", new TreeSet<>(user.roles())),
                     user.credentials().iterations());
         }
-        table.print(System.out);
+        table.print(System.out, !noFormat);
         return null;
     }
 }

@@ -30,16 +30,15 @@ public class UserPasswdCommand implements Action {
     @Override
     public Object execute() throws Exception {
         if (store.find(user).isEmpty()) {
-            System.err.println("Error: no user " + user + "; aldis:user-list shows the users.");
-            return null;
+            throw new IllegalArgumentException("No user " + user + "; aldis:user-list shows the users.");
         }
         char[] secret = null;
         try {
             secret = Passwords.obtain(session, password, user);
+            Passwords.checkPolicy(secret, store.minPasswordLength());
             store.setPassword(user, secret);
             System.out.println("Password of " + user + " changed.");
-        } catch (IllegalArgumentException e) {
-            System.err.println("Error: " + e.getMessage());
+            Audit.record("aldis:user-passwd " + user);
         } finally {
             Passwords.wipe(secret);
         }

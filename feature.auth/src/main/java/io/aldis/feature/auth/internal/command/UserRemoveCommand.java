@@ -21,11 +21,11 @@ public class UserRemoveCommand implements Action {
 
     @Override
     public Object execute() {
-        if (store.remove(user)) {
-            System.out.println("User " + user + " removed.");
-        } else {
-            System.err.println("Error: no user " + user + "; aldis:user-list shows the users.");
+        if (!store.remove(user)) {
+            throw new IllegalArgumentException("No user " + user + "; aldis:user-list shows the users.");
         }
+        System.out.println("User " + user + " removed.");
+        Audit.record("aldis:user-remove " + user);
         return null;
     }
 }

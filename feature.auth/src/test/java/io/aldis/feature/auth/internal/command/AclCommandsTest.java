@@ -1,6 +1,7 @@
 package io.aldis.feature.auth.internal.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aldis.feature.auth.internal.CredentialStore;
 import io.aldis.feature.auth.internal.acl.AclAuthorizer;
@@ -57,7 +58,7 @@ class AclCommandsTest {
                 + "call,provide\\s+\\|\\s+calculator\\.\\*");
         assertThat(shown.indexOf("rule.20")).isLessThan(shown.indexOf("rule.100"));
         assertThat(shown).doesNotContain("Built-in defaults").contains("Anything no rule matches is denied.");
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Skipped rule.30: principal must be");
+        assertThat(shown).contains("Skipped rule.30: principal must be");
     }
 
     @Test
@@ -79,6 +80,17 @@ class AclCommandsTest {
         check.resource = resource;
         check.roles = roles.length == 0 ? null : List.of(roles);
         return check;
+    }
+
+    @Test
+    void checkNotesAUserTheStoreDoesNotKnow() {
+        CredentialStore store = new CredentialStore(dir.resolve("users.properties"), 4096, false);
+        AclAuthorizer acl = new AclAuthorizer(8, Map.of("rule.1", "allow role:ops pubsub publish orders.>"));
+        check(acl, store, "ops", "pubsub", "publish", "orders.new").execute();
+        assertThat(printed().lines()).containsExactly(
+                "Note: ops is not in the credential store (aldis:user-list); only rules for user:ops and * apply. "
+                        + "Use role:NAME to check a role, or -r to give the user roles.",
+                "denied: user ops publish pubsub orders.new (no rule matches)");
     }
 
     @Test
@@ -120,13 +132,16 @@ class AclCommandsTest {
         check(acl, store, "dora", "pubsub", "subscribe", "orders.new").execute();
         check(acl, store, "dora", "pubsub", "subscribe", "orders.*").execute();
         check(acl, store, "dora", "pubsub", "subscribe", "orders.new.>").execute();
-        check(acl, store, "dora", "mqtt", "subscribe", "x").execute();
+        assertThatThrownBy(() -> check(acl, store, "dora", "mqtt", "subscribe", "x").execute())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Unknown domain mqtt: it must be pubsub, rpc, messages or files.");
+        assertThatThrownBy(() -> check(acl, store, "dora", "pubsub", "publsh", "x").execute())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("Unknown action publsh in domain pubsub: it must be publish or subscribe.");
         assertThat(printed().lines()).containsExactly(
                 "allowed: user dora (roles ops) subscribe pubsub orders.new by rule.2 = allow role:ops pubsub subscribe orders.>",
                 "not allowed on every matching subject: user dora (roles ops) subscribe pubsub orders.* "
                         + "(each subject is then checked on its own)",
                 "allowed: user dora (roles ops) subscribe pubsub orders.new.> (every matching subject)");
-        assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains("Error: domain must be pubsub, rpc, messages or files.");
     }
 }

@@ -1,8 +1,10 @@
 package io.aldis.feature.auth.internal.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aldis.feature.auth.internal.CredentialStore;
+import io.aldis.feature.auth.internal.acl.AclAuthorizer;
 import io.aldis.protocol.scram.ScramCredentials;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -13,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.karaf.shell.api.console.Session;
 import org.junit.jupiter.api.AfterEach;
@@ -69,7 +72,7 @@ class UserCommandsTest {
 
     @Test
     void addWithOptionsThenList() throws Exception {
-        add("alice", "pw", "ops", "admin").execute();
+        add("alice", "alice-secret", "ops", "admin").execute();
         assertThat(store.find("alice").orElseThrow().roles()).containsExactlyInAnyOrder("ops", "admin");
         UserListCommand list = new UserListCommand();
         list.store = store;
@@ -78,6 +81,19 @@ class UserCommandsTest {
         assertThat(shown).contains("User").contains("Roles").contains("Iterations");
         assertThat(shown).containsPattern("alice\\s+\\|\\s+admin,ops\\s+\\|\\s+4096");
         assertThat(masks).isEmpty();
+    }
+
+    @Test
+    void listWithNoFormatPrintsBareTabSeparatedRowsForScripts() throws Exception {
+        add("alice", "alice-secret", "ops", "admin").execute();
+        UserListCommand list = new UserListCommand();
+        list.store = store;
+        list.noFormat = true;
+        out.reset();
+        list.execute();
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(1);
+        assertThat(lines.get(0).split("\t")).extracting(String::strip).containsExactly("alice", "admin,ops", "4096");
     }
 
     @Test
@@ -92,17 +108,15 @@ class UserCommandsTest {
 
     @Test
     void addRefusesMismatchedPromptsAndExistingUsers() throws Exception {
-        typed.add("one");
-        typed.add("two");
-        add("bob", null).execute();
+        typed.add("first-secret");
+        typed.add("other-secret");
+        assertThatThrownBy(() -> add("bob", null).execute()).hasMessageContaining("do not match");
         assertThat(store.find("bob")).isEmpty();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("do not match");
 
-        add("carol", "pw").execute();
-        add("carol", "other").execute();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("already exists");
+        add("carol", "carol-secret").execute();
+        assertThatThrownBy(() -> add("carol", "another-secret").execute()).hasMessageContaining("already exists");
         ScramCredentials creds = store.find("carol").orElseThrow().credentials();
-        assertThat(creds).isEqualTo(ScramCredentials.derive("pw".toCharArray(), creds.salt(), 4096));
+        assertThat(creds).isEqualTo(ScramCredentials.derive("carol-secret".toCharArray(), creds.salt(), 4096));
     }
 
     @Test
@@ -112,22 +126,52 @@ class UserCommandsTest {
         passwd.store = store;
         passwd.session = session;
         passwd.user = "dave";
-        passwd.password = "new";
+        passwd.password = "new-secret";
         passwd.execute();
         ScramCredentials creds = store.find("dave").orElseThrow().credentials();
-        assertThat(creds).isEqualTo(ScramCredentials.derive("new".toCharArray(), creds.salt(), 4096));
+        assertThat(creds).isEqualTo(ScramCredentials.derive("new-secret".toCharArray(), creds.salt(), 4096));
 
         passwd.user = "nobody";
-        passwd.execute();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no user nobody");
+        assertThatThrownBy(passwd::execute).hasMessageContaining("No user nobody");
 
         UserRemoveCommand remove = new UserRemoveCommand();
         remove.store = store;
         remove.user = "dave";
         remove.execute();
         assertThat(store.find("dave")).isEmpty();
-        remove.execute();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no user dave");
+        assertThatThrownBy(remove::execute).hasMessageContaining("No user dave");
+    }
+
+    @Test
+    void passwordsShorterThanThePolicyAreRefusedAndTheMinimumIsConfigurable() throws Exception {
+        assertThat(store.minPasswordLength()).isEqualTo(CredentialStore.DEFAULT_MIN_PASSWORD_LENGTH);
+        assertThatThrownBy(() -> add("gina", "short").execute())
+                .hasMessage("The password is too short: at least 10 characters (password.minLength in io.aldis.auth).");
+        assertThat(store.find("gina")).isEmpty();
+
+        store.setMinPasswordLength(16);
+        assertThatThrownBy(() -> add("gina", "fifteen-chars-x").execute()).hasMessageContaining("at least 16");
+        add("gina", "sixteen-chars-xx").execute();
+        UserPasswdCommand passwd = new UserPasswdCommand();
+        passwd.store = store;
+        passwd.session = session;
+        passwd.user = "gina";
+        passwd.password = "too-short";
+        assertThatThrownBy(passwd::execute).hasMessageContaining("at least 16");
+        ScramCredentials creds = store.find("gina").orElseThrow().credentials();
+        assertThat(creds).isEqualTo(ScramCredentials.derive("sixteen-chars-xx".toCharArray(), creds.salt(), 4096));
+        assertThatThrownBy(() -> store.setMinPasswordLength(0)).hasMessageContaining("password.minLength = 0");
+    }
+
+    @Test
+    void addWarnsAboutRolesThatNoRuleNames() throws Exception {
+        UserAddCommand command = add("hank", "hank-secret", "opps", "ops", "admin");
+        command.authorizer = new AclAuthorizer(8, Map.of("rule.1", "allow role:ops pubsub publish orders.>"));
+        command.execute();
+        assertThat(store.find("hank").orElseThrow().roles()).containsExactlyInAnyOrder("opps", "ops", "admin");
+        assertThat(out.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("Warning:")))
+                .containsExactly("Warning: no ACL rule names role opps (roles in rules: admin, ops); "
+                        + "aldis:acl-list shows the rules.");
     }
 
     @Test

@@ -30,13 +30,13 @@ public class SessionKillCommand implements Action {
         try {
             sessionId = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            System.err.println("Not a session id: " + id);
-            return null;
+            throw new IllegalArgumentException("Not a session id: " + id + " (aldis:session-list shows the ids)");
         }
         if (registry.kill(sessionId, revoke)) {
+            Audit.record("aldis:session-kill " + sessionId + (revoke ? " --revoke" : ""));
             System.out.println("Session " + sessionId + " closed" + (revoke ? "; its resume token is revoked" : ""));
         } else {
-            System.err.println("No open session with id " + sessionId);
+            throw new IllegalArgumentException("No open session with id " + sessionId);
         }
         return null;
     }

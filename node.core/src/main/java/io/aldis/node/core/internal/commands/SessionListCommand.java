@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
+import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.karaf.shell.support.table.ShellTable;
@@ -18,6 +19,8 @@ import org.apache.karaf.shell.support.table.ShellTable;
 @Service
 @Command(scope = "aldis", name = "session-list", description = "Lists the sessions of the node, oldest first")
 public class SessionListCommand implements Action {
+    @Option(name = "--no-format", description = "Plain output for scripts: no header, no rules, columns separated by tabs")
+    boolean noFormat;
     @Reference
     SessionRegistry registry;
 
@@ -43,7 +46,7 @@ public class SessionListCommand implements Action {
                     remote == null ? "-" : remote.getAddress().getHostAddress() + ":" + remote.getPort(),
                     formatAge(Duration.between(s.openedAt(), now)), stats.bytesIn(), stats.bytesOut(), s.state());
         }
-        table.print(System.out);
+        table.print(System.out, !noFormat);
         return null;
     }
 
