@@ -3,6 +3,7 @@ package io.aldis.itest.karaf;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
 
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
+import javax.management.JMException;
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanInfo;
 import javax.management.MBeanServer;
@@ -148,8 +150,25 @@ public class NodeCommandsIT extends AldisKarafTestSupport {
             assertNotNull("every Aldis MBean has a name key: " + name, name.getKeyProperty("name"));
             types.add(name.getKeyProperty("type"));
         }
-        assertTrue("node, sessions, listeners and the features: " + types,
-                types.containsAll(List.of("node", "sessions", "listeners", "feature")));
+        assertTrue("node, sessions, authentication, listeners and the features: " + types,
+                types.containsAll(List.of("node", "sessions", "authentication", "listeners", "feature")));
+
+        ObjectName authentication = server.queryNames(pattern("io.aldis:type=authentication,*"), null).iterator().next();
+        long failedBefore = (Long) server.getAttribute(authentication, "FailedAttempts");
+        try {
+            RecordingListener.closeQuietly(RecordingListener.connect(DEFAULT_PORT, "nobody-" + System.nanoTime(),
+                    "not-the-password", null));
+            fail("a login of an unknown user succeeded");
+        } catch (java.util.concurrent.ExecutionException refused) {
+            // the failure is what is counted
+        }
+        await("the failed login counted", WAIT, () -> {
+            try {
+                return (Long) server.getAttribute(authentication, "FailedAttempts") > failedBefore;
+            } catch (JMException e) {
+                throw new IllegalStateException(e);
+            }
+        });
 
         ObjectName node = server.queryNames(pattern("io.aldis:type=node,*"), null).iterator().next();
         MBeanInfo info = server.getMBeanInfo(node);

@@ -50,6 +50,7 @@ final class AuthThrottle {
     private long judged;
     private long throttled;
     private long refused;
+    private long failedJudged;
 
     AuthThrottle(Clock clock, long baseDelayMillis, long maxDelayMillis) {
         this.clock = clock;
@@ -93,6 +94,7 @@ final class AuthThrottle {
         }
         judged++;
         if (failed) {
+            failedJudged++;
             fail(addressGate, now);
             addressGate.nextAt = releaseAt + delayAfter(addressGate.failures);
             if (userGate != null) {
@@ -114,6 +116,11 @@ final class AuthThrottle {
     /** Attempts judged while their address or user had failed lately, or that had to wait. */
     synchronized long throttledAttempts() {
         return throttled;
+    }
+
+    /** Judged attempts whose verdict was a failure, since the node started. */
+    synchronized long failedAttempts() {
+        return failedJudged;
     }
 
     /** Counters since the node started. */

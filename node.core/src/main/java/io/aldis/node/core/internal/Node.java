@@ -174,6 +174,11 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
         return throttle.counts();
     }
 
+    /** Authentication attempts judged a failure since the node started. */
+    public long authenticationFailures() {
+        return throttle.failedAttempts();
+    }
+
     @Override
     public void accept(TransportConnection connection) {
         if (closed) {

@@ -1,6 +1,7 @@
 package io.aldis.node.core.internal;
 
 import io.aldis.spi.auth.AuthenticationMechanism;
+import io.aldis.node.core.internal.jmx.AuthenticationMXBean;
 import io.aldis.node.core.internal.jmx.NodeJmx;
 import io.aldis.spi.config.ConfigValues;
 import io.aldis.spi.config.InvalidConfigurationException;
@@ -57,7 +58,27 @@ public final class NodeComponent implements ConnectionAcceptor, SessionRegistry,
         }
         this.inForce = settings;
         this.node = new Node(settings);
-        this.jmx = new NodeJmx(this, () -> inForce.name(), context);
+        this.jmx = new NodeJmx(this, () -> inForce.name(), context, new AuthenticationMXBean() {
+            @Override
+            public long getJudgedAttempts() {
+                return node.throttleCounts().judged();
+            }
+
+            @Override
+            public long getFailedAttempts() {
+                return node.authenticationFailures();
+            }
+
+            @Override
+            public long getThrottledAttempts() {
+                return node.throttleCounts().throttled();
+            }
+
+            @Override
+            public long getRefusedAttempts() {
+                return node.throttleCounts().refused();
+            }
+        });
         jmx.register();
     }
 

@@ -56,7 +56,7 @@ public class AclCheckCommand implements Action {
         }
         if (!known.actions().contains(action)) {
             throw new IllegalArgumentException("Unknown action " + action + " in domain " + domain + ": it must be "
-                    + String.join(" or ", known.actions()) + ".");
+                    + oneOf(List.copyOf(known.actions())) + ".");
         }
         AuthenticatedUser user = user();
         String roleList = String.join(",", new TreeSet<>(user.roles()));
@@ -110,5 +110,13 @@ public class AclCheckCommand implements Action {
             }
         }
         return new AuthenticatedUser(name, all, "acl-check");
+    }
+
+    /** "a", "a or b", "a, b or c". */
+    private static String oneOf(List<String> names) {
+        if (names.size() < 2) {
+            return String.join("", names);
+        }
+        return String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.get(names.size() - 1);
     }
 }

@@ -137,7 +137,7 @@ class AclCommandsTest {
                 .hasMessage("Unknown domain mqtt: it must be pubsub, rpc, messages or files.");
         assertThatThrownBy(() -> check(acl, store, "dora", "pubsub", "publsh", "x").execute())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("Unknown action publsh in domain pubsub: it must be publish or subscribe.");
+                .hasMessage("Unknown action publsh in domain pubsub: it must be publish, subscribe or block.");
         assertThat(printed().lines()).containsExactly(
                 "allowed: user dora (roles ops) subscribe pubsub orders.new by rule.2 = allow role:ops pubsub subscribe orders.>",
                 "not allowed on every matching subject: user dora (roles ops) subscribe pubsub orders.* "

@@ -22,7 +22,7 @@ import org.osgi.framework.ServiceReference;
 
 /**
  * The node's MBeans in the platform MBean server, all named {@code io.aldis:type=...,name=<node
- * name>}: the node, its sessions and its listeners. They read the node's live state on each call.
+ * name>}: the node, its sessions, its authentication attempts and its listeners. They read the node's live state on each call.
  * Each is an object of its own, since the MBean server registers an MXBean object only once.
  */
 public final class NodeJmx {
@@ -33,9 +33,12 @@ public final class NodeJmx {
     private final BundleContext context;
     private final Instant startedAt = Instant.now();
     private final List<ObjectName> registered = new ArrayList<>();
+    private final AuthenticationMXBean authentication;
 
-    public NodeJmx(SessionRegistry registry, Supplier<String> nodeName, BundleContext context) {
+    public NodeJmx(SessionRegistry registry, Supplier<String> nodeName, BundleContext context,
+            AuthenticationMXBean authentication) {
         this.registry = registry;
+        this.authentication = authentication;
         this.nodeName = nodeName;
         this.context = context;
     }
@@ -77,6 +80,13 @@ public final class NodeJmx {
                 "The node's open sessions, one row each", Map.of(
                         "Sessions", "Open sessions, oldest first: id, user, transport, remote address, age in "
                                 + "seconds, bytes in and out, state")));
+        register("authentication", name, new DescribedMXBean<>(authentication, AuthenticationMXBean.class,
+                "Authentication attempts and their throttling since the node started", Map.of(
+                        "JudgedAttempts", "Attempts whose verdict was given",
+                        "FailedAttempts", "Judged attempts that failed: wrong password, unknown user, bad proof",
+                        "ThrottledAttempts", "Attempts that waited for their turn or came while their user or "
+                                + "address had failed lately",
+                        "RefusedAttempts", "Attempts refused unjudged because their turn would have come too late")));
         register("listeners", name, new DescribedMXBean<>((ListenersMXBean) this::listeners, ListenersMXBean.class,
                 "The listeners of every installed transport", Map.of(
                         "Listeners", "Listeners with the settings in force: name, transport, host, port, TLS, "
