@@ -131,6 +131,8 @@ class FeatureSwapTest {
         awaitChange(aliceChanges, Capability.PUBSUB, false);
         node.startPubSub();
         awaitChange(aliceChanges, Capability.PUBSUB, true);
+        // The publisher refuses to publish itself until it too has heard that pub/sub is back.
+        awaitChange(bobChanges, Capability.PUBSUB, true);
 
         assertThat(node.pubsub.subscriptions()).extracting(s -> s.pattern()).containsExactly("a.*");
         bob.publish("b.x", utf8("no")).get(10, TimeUnit.SECONDS);

@@ -129,6 +129,8 @@ public class FeatureSwapIT extends AldisKarafTestSupport {
                 });
                 changes.await(Capability.PUBSUB, false);
                 changes.await(Capability.PUBSUB, true);
+                // The publisher refuses to publish itself until it too has heard that pub/sub is back.
+                await("the publisher told pub/sub is back", WAIT, () -> publisher.session().has(Capability.PUBSUB));
                 load.awaitProgress(BYSTANDERS);
 
                 publisher.publish("swap.after", utf8("after")).get(30, SECONDS);

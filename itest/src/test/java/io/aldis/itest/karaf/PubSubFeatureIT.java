@@ -185,6 +185,7 @@ public class PubSubFeatureIT extends AldisKarafTestSupport {
             executeCommand("feature:install aldis-pubsub");
             uninstalled = false;
             awaitPubSubServing();
+            await("the publisher told pub/sub is back", WAIT, () -> told.session().has(Capability.PUBSUB));
             AldisClient afterReinstall = connect(null);
             try {
                 assertTrue(afterReinstall.session().capabilities().toString(),

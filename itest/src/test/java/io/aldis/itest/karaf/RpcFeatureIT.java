@@ -234,6 +234,8 @@ public class RpcFeatureIT extends AldisKarafTestSupport {
             executeCommand("feature:install aldis-rpc");
             uninstalled = false;
             awaitRpcServing();
+            AldisClient told = caller;
+            await("the caller told RPC is back", WAIT, () -> told.session().has(Capability.RPC));
             assertEquals("the session that lived through it calls again", Integer.valueOf(5),
                     caller.call("calc.add", new Object[] {2, 3}, Integer.class).get(30, SECONDS));
             AldisClient again = connect(null);

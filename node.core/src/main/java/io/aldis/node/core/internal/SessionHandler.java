@@ -44,14 +44,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 
@@ -88,10 +84,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
     private ScheduledFuture<?> closeTimeout;
     private long pingNonce;
 
-    // Inbound work, run in order on the shared workers; its length drives PAUSE/RESUME.
-    private final Queue<Runnable> work = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
-    private final AtomicBoolean draining = new AtomicBoolean();
+    /** Inbound work, run in order on the shared workers; its length drives PAUSE/RESUME and the close. */
+    private final SessionWork work;
     private volatile boolean paused;
     private volatile boolean queuePaused;
     private volatile boolean ackCloseWhenDrained;
@@ -109,6 +103,22 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
         this.node = node;
         this.connection = connection;
         this.settings = settings;
+        this.work = new SessionWork(node.workers(), new SessionWork.Listener() {
+            @Override
+            public void ran(int left) {
+                if ((queuePaused && left <= settings.pauseLowWater()) || (ackCloseWhenDrained && left == 0)) {
+                    ctx.executor().execute(SessionHandler.this::maybeResume);
+                }
+            }
+
+            @Override
+            public void refused() {
+                // The node is stopping: queued work cannot run any more.
+                if (state == SessionState.CLOSED) {
+                    node.unregister(SessionHandler.this);
+                }
+            }
+        });
     }
 
     // ---------------------------------------------------------------- Session
@@ -241,7 +251,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
 
     SessionStats stats() {
         return new SessionStats(connection.bytesRead(), connection.bytesWritten(), framesIn.sum(), framesOut.sum(),
-                queued.get());
+                work.queued());
     }
 
     void revokeToken() {
@@ -278,8 +288,6 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
         // Frames the peer sent before it went away were accepted: they still run, and the
         // features hear of the close only after them, as the last item of the session's queue.
         work.add(() -> node.unregister(this));
-        queued.incrementAndGet();
-        scheduleDrain();
         super.channelInactive(context);
     }
 
@@ -615,55 +623,18 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
 
     /** Queues work for this session; called on the event loop. */
     void enqueue(Runnable task) {
-        work.add(task);
-        if (queued.incrementAndGet() >= settings.pauseHighWater() && !queuePaused) {
+        if (work.add(task) >= settings.pauseHighWater() && !queuePaused) {
             queuePaused = true;
             applyPause();
-        }
-        scheduleDrain();
-    }
-
-    private void scheduleDrain() {
-        if (draining.compareAndSet(false, true)) {
-            try {
-                node.workers().execute(this::drain);
-            } catch (RejectedExecutionException shuttingDown) {
-                // The node is stopping: queued work cannot run any more.
-                draining.set(false);
-                work.clear();
-                queued.set(0);
-                if (state == SessionState.CLOSED) {
-                    node.unregister(this);
-                }
-            }
-        }
-    }
-
-    private void drain() {
-        Runnable task;
-        int ran = 0;
-        while ((task = work.poll()) != null) {
-            task.run();
-            int left = queued.decrementAndGet();
-            if ((queuePaused && left <= settings.pauseLowWater()) || (ackCloseWhenDrained && left == 0)) {
-                ctx.executor().execute(this::maybeResume);
-            }
-            if (++ran == 64) {
-                break; // let other sessions' work in
-            }
-        }
-        draining.set(false);
-        if (!work.isEmpty()) {
-            scheduleDrain();
         }
     }
 
     private void maybeResume() {
-        if (queuePaused && queued.get() <= settings.pauseLowWater()) {
+        if (queuePaused && work.queued() <= settings.pauseLowWater()) {
             queuePaused = false;
             applyPause();
         }
-        if (ackCloseWhenDrained && queued.get() == 0 && !featuresBusy) {
+        if (ackCloseWhenDrained && work.queued() == 0 && !featuresBusy) {
             finishPeerClose();
         }
     }
@@ -746,7 +717,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter implements Sessi
         }
         closeTimeout = ctx.executor().schedule(this::finishPeerClose, settings.closeTimeoutMillis(),
                 TimeUnit.MILLISECONDS);
-        if (queued.get() == 0 && !featuresBusy) {
+        if (work.queued() == 0 && !featuresBusy) {
             // Not right here: an answer another thread sent just before its feature reported the
             // session idle is a task queued on this loop, and it must go out before the CLOSE_ACK.
             ctx.executor().execute(this::maybeResume);
