@@ -35,4 +35,13 @@ public interface Listener {
 
     /** The configured maximum number of connections. */
     int maxConnections();
+
+    /**
+     * What operators see of a listener whose file was rejected or whose address could not be
+     * bound: its name and address and no connections. The transport registers it with the reason
+     * in {@link #PROBLEM_PROPERTY}.
+     */
+    static Listener notListening(String transport, String name, String host, int port) {
+        return new NotListening(transport, name, host, port);
+    }
 }

@@ -62,7 +62,7 @@ public final class TcpListenerComponent {
         } catch (InvalidConfigurationException e) {
             String outcome = server != null ? "; the listener keeps the settings it runs with" : "; the listener is not running";
             LOG.log(Level.ERROR, "Rejected {0}{1}", e.getMessage(), outcome);
-            show(server != null ? server : new NotListening(name, values.text("host", "-"), 0), name,
+            show(server != null ? server : Listener.notListening("tcp", name, values.text("host", "-"), 0), name,
                     "rejected: " + e.getMessage() + outcome);
             return;
         }
@@ -83,7 +83,7 @@ public final class TcpListenerComponent {
             String problem = values.source() + ": cannot listen on " + settings.host() + ":" + settings.port() + ": "
                     + rootMessage(e);
             LOG.log(Level.ERROR, problem);
-            show(server != null ? server : new NotListening(settings.name(), settings.host(), settings.port()),
+            show(server != null ? server : Listener.notListening("tcp", settings.name(), settings.host(), settings.port()),
                     settings.name(), problem);
             return;
         }

@@ -3,6 +3,7 @@ package io.aldis.feature.auth.internal.command;
 import io.aldis.feature.auth.internal.CredentialStore;
 import io.aldis.feature.auth.internal.acl.AclAuthorizer;
 import io.aldis.feature.auth.internal.acl.AclRule;
+import io.aldis.spi.audit.AuditLog;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.LinkedHashSet;
@@ -49,7 +50,7 @@ public class UserAddCommand implements Action {
             store.add(user, secret, roles == null ? new LinkedHashSet<>() : new LinkedHashSet<>(roles));
             System.out.println("User " + user + " added.");
             warnAboutRolesNoRuleNames();
-            Audit.record("aldis:user-add " + user + " roles " + (roles == null ? "[]" : roles));
+            AuditLog.record("aldis:user-add " + user + " roles " + (roles == null ? "[]" : roles));
         } finally {
             Passwords.wipe(secret);
         }

@@ -1,6 +1,7 @@
 package io.aldis.feature.auth.internal.command;
 
 import io.aldis.feature.auth.internal.CredentialStore;
+import io.aldis.spi.audit.AuditLog;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -38,7 +39,7 @@ public class UserPasswdCommand implements Action {
             Passwords.checkPolicy(secret, store.minPasswordLength());
             store.setPassword(user, secret);
             System.out.println("Password of " + user + " changed.");
-            Audit.record("aldis:user-passwd " + user);
+            AuditLog.record("aldis:user-passwd " + user);
         } finally {
             Passwords.wipe(secret);
         }

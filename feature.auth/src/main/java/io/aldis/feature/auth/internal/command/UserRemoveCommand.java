@@ -1,6 +1,7 @@
 package io.aldis.feature.auth.internal.command;
 
 import io.aldis.feature.auth.internal.CredentialStore;
+import io.aldis.spi.audit.AuditLog;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -25,7 +26,7 @@ public class UserRemoveCommand implements Action {
             throw new IllegalArgumentException("No user " + user + "; aldis:user-list shows the users.");
         }
         System.out.println("User " + user + " removed.");
-        Audit.record("aldis:user-remove " + user);
+        AuditLog.record("aldis:user-remove " + user);
         return null;
     }
 }

@@ -1,5 +1,6 @@
 package io.aldis.node.core.internal.commands;
 
+import io.aldis.spi.audit.AuditLog;
 import io.aldis.spi.node.SessionRegistry;
 import java.util.UUID;
 import org.apache.karaf.shell.api.action.Action;
@@ -33,7 +34,7 @@ public class SessionKillCommand implements Action {
             throw new IllegalArgumentException("Not a session id: " + id + " (aldis:session-list shows the ids)");
         }
         if (registry.kill(sessionId, revoke)) {
-            Audit.record("aldis:session-kill " + sessionId + (revoke ? " --revoke" : ""));
+            AuditLog.record("aldis:session-kill " + sessionId + (revoke ? " --revoke" : ""));
             System.out.println("Session " + sessionId + " closed" + (revoke ? "; its resume token is revoked" : ""));
         } else {
             throw new IllegalArgumentException("No open session with id " + sessionId);

@@ -1,4 +1,4 @@
-package io.aldis.feature.auth.internal.command;
+package io.aldis.spi.audit;
 
 import java.lang.System.Logger.Level;
 import java.security.AccessController;
@@ -10,19 +10,20 @@ import javax.security.auth.Subject;
  * One line in the log (logger {@code io.aldis.audit}) per change an operator makes from the
  * console, naming the console user, so that who changed what can be found later.
  */
-final class Audit {
+public final class AuditLog {
     private static final System.Logger LOG = System.getLogger("io.aldis.audit");
 
-    private Audit() {
+    private AuditLog() {
     }
 
-    static void record(String what) {
+    /** Records that {@code what} (the command and its arguments, never a password) was done. */
+    public static void record(String what) {
         LOG.log(Level.INFO, "{0} by console user {1}", what, consoleUser());
     }
 
     /** The console user the command runs for (Karaf runs commands inside the user's JAAS subject). */
     @SuppressWarnings("removal")
-    static String consoleUser() {
+    public static String consoleUser() {
         Subject subject;
         try {
             subject = Subject.getSubject(AccessController.getContext());
