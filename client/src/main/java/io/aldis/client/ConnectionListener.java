@@ -16,7 +16,10 @@ public interface ConnectionListener {
     default void connected(SessionInfo session) {
     }
 
-    /** A connection ended, whether by the node, the network or {@link AldisClient#close()}. */
+    /**
+     * A connection ended, whether by the node, the network or {@link AldisClient#close()};
+     * {@code reason.normal()} tells a normal close from a failure.
+     */
     default void disconnected(DisconnectReason reason) {
     }
 

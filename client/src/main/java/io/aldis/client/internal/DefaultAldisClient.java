@@ -445,7 +445,7 @@ public final class DefaultAldisClient implements AldisClient {
         }
         requests.failAll(new AldisException(ErrorCode.CONNECTION_LOST, "the client was closed"));
         if (wasOpen) {
-            notifyListeners(l -> l.disconnected(new DisconnectReason(null, "closed by the client", null)));
+            notifyListeners(l -> l.disconnected(DisconnectReason.normalClose("closed by the client")));
         }
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS)

@@ -114,6 +114,9 @@ class AldisClientTest {
         assertThat(node.await(Close.class).message()).isEqualTo("client closing");
         assertThat(client.state()).isEqualTo(ClientState.CLOSED);
         assertThat(events.next()).isEqualTo("disconnected null");
+        assertThat(events.lastReason.normal()).isTrue();
+        assertThat(events.lastReason.rawCode()).isZero();
+        assertThat(events.lastReason.errorCode()).isEmpty();
         assertThat(failure(client.send(new Ack(1, ""))).code()).isEqualTo(ErrorCode.CONNECTION_LOST);
         assertThat(failure(client.connect()).code()).isEqualTo(ErrorCode.CONNECTION_FAILED);
     }
@@ -183,6 +186,7 @@ class AldisClientTest {
         node.closeAll(ErrorCode.SESSION_KILLED, "kicked");
         assertThat(node.await(CloseAck.class)).isNotNull();
         assertThat(events.next()).isEqualTo("disconnected SESSION_KILLED");
+        assertThat(events.lastReason.normal()).isFalse();
         assertThat(events.next()).startsWith("reconnecting 1 ");
         assertThat(events.next()).isEqualTo("reconnected resumed=true");
     }
@@ -346,6 +350,7 @@ class AldisClientTest {
     static final class Events implements ConnectionListener {
         private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
         volatile AldisException lastFailure;
+        volatile DisconnectReason lastReason;
 
         /** The event already delivered, if any, without waiting. */
         String now() {
@@ -366,6 +371,7 @@ class AldisClientTest {
 
         @Override
         public void disconnected(DisconnectReason reason) {
+            lastReason = reason;
             queue.add("disconnected " + reason.code());
         }
 
