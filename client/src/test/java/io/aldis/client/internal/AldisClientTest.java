@@ -54,12 +54,17 @@ class AldisClientTest {
     }
 
     private AldisClient client(int port, ReconnectPolicy policy) {
+        return client(port, policy, new ConnectionListener() { });
+    }
+
+    private AldisClient client(int port, ReconnectPolicy policy, ConnectionListener another) {
         AldisClient client = AldisClient.builder()
                 .address("127.0.0.1", port)
                 .credentials("alice", "pencil".toCharArray())
                 .mechanism("PLAIN")
                 .reconnect(policy)
                 .listener(events)
+                .listener(another)
                 .clientName("client-test")
                 .connectTimeout(Duration.ofSeconds(5))
                 .closeTimeout(Duration.ofSeconds(5))
@@ -189,6 +194,42 @@ class AldisClientTest {
         assertThat(events.lastReason.normal()).isFalse();
         assertThat(events.next()).startsWith("reconnecting 1 ");
         assertThat(events.next()).isEqualTo("reconnected resumed=true");
+    }
+
+    @Test
+    void everyReconnectAttemptIsToldWhyTheConnectionWasLost() throws Exception {
+        FakeNode node = node();
+        Causes causes = new Causes();
+        AldisClient client = client(node.port(), FAST, causes);
+        get(client.connect());
+        events.next();
+        node.stopListening();
+        node.closeAll(ErrorCode.SESSION_KILLED, "kicked");
+        for (int n = 1; n <= 4; n++) {
+            assertThat(causes.next()).isEqualTo("reconnecting " + n + " SESSION_KILLED kicked");
+        }
+        // The listener above overrides only the old method: it is still told of every attempt.
+        assertThat(events.next()).isEqualTo("disconnected SESSION_KILLED");
+        for (int n = 1; n <= 4; n++) {
+            assertThat(events.next()).startsWith("reconnecting " + n + " ");
+        }
+    }
+
+    @Test
+    void aRetriedFirstConnectIsToldWhyThePreviousAttemptFailed() throws Exception {
+        int port = freePort();
+        Causes causes = new Causes();
+        AldisClient client = AldisClient.builder()
+                .address("127.0.0.1", port)
+                .credentials("alice", "pencil".toCharArray())
+                .mechanism("PLAIN")
+                .reconnect(ReconnectPolicy.exponential(Duration.ofMillis(50), Duration.ofMillis(200), 100))
+                .retryInitialConnect(true)
+                .listener(causes)
+                .build();
+        cleanup.add(0, () -> client.close().get(10, TimeUnit.SECONDS));
+        client.connect();
+        assertThat(causes.next()).startsWith("reconnecting 1 CONNECTION_FAILED cannot connect to 127.0.0.1:" + port);
     }
 
     @Test
@@ -344,6 +385,21 @@ class AldisClientTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> AldisClient.builder().idleSpin(Duration.ofNanos(-1)))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Listener that records the reconnect attempts with their cause, through the method that has it. */
+    static final class Causes implements ConnectionListener {
+        private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+
+        String next() throws InterruptedException {
+            String e = queue.poll(10, TimeUnit.SECONDS);
+            return e == null ? "nothing" : e;
+        }
+
+        @Override
+        public void reconnecting(int attempt, Duration delay, DisconnectReason lost) {
+            queue.add("reconnecting " + attempt + " " + lost.code() + " " + lost.message());
+        }
     }
 
     /** Listener that turns events into strings, in order. */
