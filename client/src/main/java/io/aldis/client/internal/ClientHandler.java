@@ -393,7 +393,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         phase = Phase.OPEN;
         scram = null;
         SessionInfo session = new SessionInfo(ack.sessionId(), user, Capability.fromMask(ack.capabilities()),
-                ack.maxFrameSize(), ack.heartbeatMillis(), ack.maxFileSize(), ack.maxChunkSize(), resumed);
+                ack.maxFrameSize(), ack.heartbeatMillis(), ack.maxFileSize(), ack.maxChunkSize(), resumed,
+                ack.nodeName());
         opened.complete(session);
     }
 

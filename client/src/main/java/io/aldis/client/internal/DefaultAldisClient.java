@@ -637,7 +637,8 @@ public final class DefaultAldisClient implements AldisClient {
                 return;
             }
             SessionInfo changed = new SessionInfo(now.sessionId(), now.user(), Capability.fromMask(capabilities),
-                    now.maxFrameSize(), now.heartbeatMillis(), now.maxFileSize(), now.maxChunkSize(), now.resumed());
+                    now.maxFrameSize(), now.heartbeatMillis(), now.maxFileSize(), now.maxChunkSize(), now.resumed(),
+                    now.nodeName());
             session = changed;
             notifyListeners(l -> l.capabilitiesChanged(changed));
         }

@@ -11,6 +11,8 @@ import io.aldis.client.DisconnectReason;
 import io.aldis.client.ReconnectPolicy;
 import io.aldis.client.SessionInfo;
 import io.aldis.protocol.Ack;
+import io.aldis.protocol.Capability;
+import io.aldis.protocol.CapabilityChange;
 import io.aldis.protocol.Close;
 import io.aldis.protocol.CloseAck;
 import io.aldis.protocol.Connect;
@@ -23,6 +25,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -233,6 +236,18 @@ class AldisClientTest {
     }
 
     @Test
+    void theSessionCarriesTheNodeNameAndKeepsItWhenCapabilitiesChange() throws Exception {
+        FakeNode node = node();
+        AldisClient client = client(node.port(), FAST);
+        get(client.connect());
+        assertThat(client.session().nodeName()).isEqualTo("fake");
+        assertThat(events.next()).isEqualTo("connected resumed=false");
+        node.broadcast(new CapabilityChange(Capability.maskOf(EnumSet.of(Capability.MESSAGES))));
+        assertThat(events.next()).isEqualTo("capabilitiesChanged node=fake");
+        assertThat(client.session().nodeName()).isEqualTo("fake");
+    }
+
+    @Test
     void givesUpAfterTheLastAttemptWithReconnectFailed() throws Exception {
         FakeNode node = node();
         AldisClient client = client(node.port(), FAST);
@@ -429,6 +444,11 @@ class AldisClientTest {
         public void disconnected(DisconnectReason reason) {
             lastReason = reason;
             queue.add("disconnected " + reason.code());
+        }
+
+        @Override
+        public void capabilitiesChanged(SessionInfo session) {
+            queue.add("capabilitiesChanged node=" + session.nodeName());
         }
 
         @Override

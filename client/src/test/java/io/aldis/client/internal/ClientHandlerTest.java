@@ -127,6 +127,7 @@ class ClientHandlerTest {
         assertThat(session.maxFrameSize()).isEqualTo(1 << 20);
         assertThat(session.maxChunkSize()).isEqualTo(256 * 1024);
         assertThat(session.maxFileSize()).isEqualTo(1L << 30);
+        assertThat(session.nodeName()).isEqualTo("node-1");
         assertThat(events.tokens).containsExactly("token-1");
         assertThat(handler.isOpen()).isTrue();
         noMoreOutbound();
