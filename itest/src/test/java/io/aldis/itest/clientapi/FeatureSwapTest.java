@@ -129,8 +129,11 @@ class FeatureSwapTest {
 
         node.stopPubSub();
         awaitChange(aliceChanges, Capability.PUBSUB, false);
+        awaitChange(bobChanges, Capability.PUBSUB, false);
         node.startPubSub();
         awaitChange(aliceChanges, Capability.PUBSUB, true);
+        // Bob publishes next: his client refuses a publish itself until it is told pub/sub is back.
+        awaitChange(bobChanges, Capability.PUBSUB, true);
 
         assertThat(node.pubsub.subscriptions()).extracting(s -> s.pattern()).containsExactly("a.*");
         bob.publish("b.x", utf8("no")).get(10, TimeUnit.SECONDS);
