@@ -143,7 +143,8 @@ export interface SubscribeOptions {
 export interface AldisEventMap {
   connected: { session: SessionInfo };
   disconnected: { reason: DisconnectReason };
-  reconnecting: { attempt: number; delay: number };
+  /** reason: why the connection was lost (for a retried first connect: why the last attempt failed). */
+  reconnecting: { attempt: number; delay: number; reason: DisconnectReason };
   reconnected: { session: SessionInfo };
   reconnectFailed: { error: AldisError };
   paused: Record<string, never>;

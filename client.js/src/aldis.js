@@ -553,7 +553,7 @@ const DEFAULT_RECONNECT = Object.freeze({ initialDelayMs: 1000, maxDelayMs: 3000
 
 /**
  * A client of one Aldis node. Events (EventTarget, `event.detail`, or `client.on(name, fn)`):
- * connected {session}, disconnected {reason}, reconnecting {attempt, delay}, reconnected {session},
+ * connected {session}, disconnected {reason}, reconnecting {attempt, delay, reason}, reconnected {session},
  * reconnectFailed {error}, paused, resumed, error {error, subscription?}, message {message},
  * frame {frame}.
  */
@@ -600,6 +600,8 @@ export class AldisClient extends EventTarget {
     this._user = undefined;
     this._initial = true;
     this._attemptNumber = 0;
+    /** Why the open connection was lost, named by every reconnect attempt until one opens. */
+    this._lostBecause = undefined;
     this._reconnectTimer = undefined;
     this._connectPromise = undefined;
     this._connectSettle = undefined;
@@ -700,6 +702,7 @@ export class AldisClient extends EventTarget {
     this._user = session.user;
     this._state = 'connected';
     this._attemptNumber = 0;
+    this._lostBecause = undefined;
     if (this._initial) {
       this._initial = false;
       const settle = this._connectSettle;
@@ -739,6 +742,7 @@ export class AldisClient extends EventTarget {
     this._attemptNumber = 0;
     if (retry && this._options.reconnect.maxAttempts > 0) {
       this._state = 'reconnecting';
+      this._lostBecause = reason;
       this._scheduleNext(undefined);
     } else {
       this._state = 'failed';
@@ -754,7 +758,10 @@ export class AldisClient extends EventTarget {
     }
     const attempt = this._attemptNumber;
     const delay = backoffDelay(policy, attempt, this._options.random);
-    this._emit('reconnecting', { attempt, delay });
+    // Every attempt after a loss names the loss, not the previous attempt's own failure; a first
+    // connect retried has lost nothing yet, so it names why the previous attempt failed.
+    const reason = this._lostBecause ?? { code: lastError.code, message: lastError.message };
+    this._emit('reconnecting', { attempt, delay, reason });
     this._reconnectTimer = this._options.timers.setTimeout(() => {
       this._reconnectTimer = undefined;
       if (this._state === 'connecting' || this._state === 'reconnecting') this._startAttempt();

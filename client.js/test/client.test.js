@@ -128,6 +128,7 @@ describe('reconnect', { timeout: 30_000 }, () => {
     const reconnecting = await nextEvent('reconnecting');
     assert.deepEqual({ attempt: reconnecting.attempt, delay: reconnecting.delay }, { attempt: 1, delay: 100 });
     assert.equal(named('disconnected')[0].reason.code, ErrorCode.CONNECTION_LOST);
+    assert.equal(reconnecting.reason, named('disconnected')[0].reason);
     assert.equal(client.state, 'reconnecting');
     await clock.advance(100);
     const { session } = await nextEvent('reconnected');
@@ -164,6 +165,8 @@ describe('reconnect', { timeout: 30_000 }, () => {
     }
     const failed = await nextEvent('reconnectFailed');
     assert.deepEqual(named('reconnecting').map((e) => [e.attempt, e.delay]), [[1, 100], [2, 200], [3, 400], [4, 400]]);
+    // Every attempt names the loss, not the refusal of the attempt before it.
+    assert.deepEqual(named('reconnecting').map((e) => e.reason.code), Array(4).fill(ErrorCode.CONNECTION_LOST));
     assert.equal(failed.error.code, ErrorCode.RECONNECT_FAILED);
     assert.equal(client.state, 'failed');
     assert.equal(node.sockets.length, 5);

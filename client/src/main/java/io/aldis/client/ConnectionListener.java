@@ -16,12 +16,32 @@ public interface ConnectionListener {
     default void connected(SessionInfo session) {
     }
 
-    /** A connection ended, whether by the node, the network or {@link AldisClient#close()}. */
+    /**
+     * A connection ended, whether by the node, the network or {@link AldisClient#close()};
+     * {@code reason.normal()} tells a normal close from a failure.
+     */
     default void disconnected(DisconnectReason reason) {
     }
 
-    /** Reconnect attempt {@code attempt} (from 1) will start after {@code delay}. */
+    /**
+     * Reconnect attempt {@code attempt} (from 1) will start after {@code delay}. Called by
+     * {@link #reconnecting(int, Duration, DisconnectReason)} unless that is overridden.
+     */
     default void reconnecting(int attempt, Duration delay) {
+    }
+
+    /**
+     * Reconnect attempt {@code attempt} (from 1) will start after {@code delay}, because of
+     * {@code lost}: why the connection was lost, the same for every attempt after one loss (the
+     * attempts' own failures do not replace it). When a first {@link AldisClient#connect()} is
+     * retried, no connection was lost yet, and {@code lost} is why the previous attempt failed.
+     * By default it calls {@link #reconnecting(int, Duration)}, so listeners written before this
+     * method existed are told as before.
+     *
+     * @since 1.3
+     */
+    default void reconnecting(int attempt, Duration delay, DisconnectReason lost) {
+        reconnecting(attempt, delay);
     }
 
     /** A session opened again after a loss; {@code session.resumed()} says whether the token was accepted. */

@@ -15,11 +15,20 @@ import java.util.UUID;
  * @param maxFileSize     the largest file the node accepts, in bytes
  * @param maxChunkSize    the largest file chunk, in bytes
  * @param resumed         whether the node accepted the resume token instead of a new authentication
+ * @param nodeName        the name the node gave itself in CONNECT_ACK; empty when not known
+ * @since 1.3 (nodeName, added last so that the constructor without it still compiles and links)
  */
 public record SessionInfo(UUID sessionId, String user, Set<Capability> capabilities, int maxFrameSize,
-        int heartbeatMillis, long maxFileSize, int maxChunkSize, boolean resumed) {
+        int heartbeatMillis, long maxFileSize, int maxChunkSize, boolean resumed, String nodeName) {
     public SessionInfo {
         capabilities = Set.copyOf(capabilities);
+        nodeName = nodeName == null ? "" : nodeName;
+    }
+
+    /** A session whose node name is not known, as this record was before it had one. */
+    public SessionInfo(UUID sessionId, String user, Set<Capability> capabilities, int maxFrameSize,
+            int heartbeatMillis, long maxFileSize, int maxChunkSize, boolean resumed) {
+        this(sessionId, user, capabilities, maxFrameSize, heartbeatMillis, maxFileSize, maxChunkSize, resumed, "");
     }
 
     /** Whether the node offers the capability (see {@link ConnectionListener#capabilitiesChanged}). */

@@ -5,5 +5,5 @@
  * request/reply, and typed messages. Start with {@link io.aldis.client.AldisClient#builder()}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package io.aldis.client;

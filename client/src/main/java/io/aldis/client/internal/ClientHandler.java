@@ -393,7 +393,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         phase = Phase.OPEN;
         scram = null;
         SessionInfo session = new SessionInfo(ack.sessionId(), user, Capability.fromMask(ack.capabilities()),
-                ack.maxFrameSize(), ack.heartbeatMillis(), ack.maxFileSize(), ack.maxChunkSize(), resumed);
+                ack.maxFrameSize(), ack.heartbeatMillis(), ack.maxFileSize(), ack.maxChunkSize(), resumed,
+                ack.nodeName());
         opened.complete(session);
     }
 
@@ -510,7 +511,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
                     message, null);
         }
         if (reason == null) {
-            reason = new DisconnectReason(code, message, null);
+            reason = DisconnectReason.ofRawCode(close.code(), message, null);
         }
         reconnect &= again;
         phase = Phase.CLOSING;
@@ -759,7 +760,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (reason == null) {
-            reason = new DisconnectReason(null, "closed by the client", null);
+            reason = DisconnectReason.normalClose("closed by the client");
         }
         if (phase != Phase.OPEN) {
             handshakeFailure = new AldisException(ErrorCode.CONNECTION_FAILED, "closed by the client");
@@ -803,7 +804,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         if (code == ErrorCode.AUTH_FAILED || code == ErrorCode.UNSUPPORTED_VERSION) {
             reconnect = false;
         }
-        lose(new DisconnectReason(code, failure.getMessage(), failure), reconnect);
+        lose(DisconnectReason.ofRawCode(failure.rawCode(), failure.getMessage(), failure), reconnect);
     }
 
     private void lose(DisconnectReason why, boolean again) {

@@ -101,6 +101,8 @@ public final class DefaultAldisClient implements AldisClient {
     private ClientHandler attempt;
     private long generation;
     private int attemptNumber;
+    /** Why the open connection was lost, told with every reconnect attempt until one opens; guarded by lock. */
+    private DisconnectReason lostBecause;
     private boolean initial = true;
     private ScheduledFuture<?> reconnectTask;
     private char[] password;
@@ -445,7 +447,7 @@ public final class DefaultAldisClient implements AldisClient {
         }
         requests.failAll(new AldisException(ErrorCode.CONNECTION_LOST, "the client was closed"));
         if (wasOpen) {
-            notifyListeners(l -> l.disconnected(new DisconnectReason(null, "closed by the client", null)));
+            notifyListeners(l -> l.disconnected(DisconnectReason.normalClose("closed by the client")));
         }
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS)
@@ -531,6 +533,7 @@ public final class DefaultAldisClient implements AldisClient {
             reconnected = !initial;
             initial = false;
             attemptNumber = 0;
+            lostBecause = null;
             state = ClientState.CONNECTED;
             if (!reconnected) {
                 toComplete = connectFuture;
@@ -580,7 +583,9 @@ public final class DefaultAldisClient implements AldisClient {
         int n = attemptNumber;
         Duration delay = policy.delay(n);
         long gen = generation;
-        notifyListeners(l -> l.reconnecting(n, delay));
+        DisconnectReason why = lostBecause != null ? lostBecause
+                : DisconnectReason.ofRawCode(lastFailure.rawCode(), lastFailure.reason(), lastFailure);
+        notifyListeners(l -> l.reconnecting(n, delay, why));
         reconnectTask = group.schedule(() -> {
             synchronized (lock) {
                 if (gen == generation && (state == ClientState.CONNECTING || state == ClientState.RECONNECTING)) {
@@ -632,7 +637,8 @@ public final class DefaultAldisClient implements AldisClient {
                 return;
             }
             SessionInfo changed = new SessionInfo(now.sessionId(), now.user(), Capability.fromMask(capabilities),
-                    now.maxFrameSize(), now.heartbeatMillis(), now.maxFileSize(), now.maxChunkSize(), now.resumed());
+                    now.maxFrameSize(), now.heartbeatMillis(), now.maxFileSize(), now.maxChunkSize(), now.resumed(),
+                    now.nodeName());
             session = changed;
             notifyListeners(l -> l.capabilitiesChanged(changed));
         }
@@ -706,6 +712,7 @@ public final class DefaultAldisClient implements AldisClient {
             state = again ? ClientState.RECONNECTING : ClientState.FAILED;
             notifyListeners(l -> l.disconnected(reason));
             if (again) {
+                lostBecause = reason;
                 scheduleNext(null);
             }
         }

@@ -11,6 +11,8 @@ import io.aldis.client.DisconnectReason;
 import io.aldis.client.ReconnectPolicy;
 import io.aldis.client.SessionInfo;
 import io.aldis.protocol.Ack;
+import io.aldis.protocol.Capability;
+import io.aldis.protocol.CapabilityChange;
 import io.aldis.protocol.Close;
 import io.aldis.protocol.CloseAck;
 import io.aldis.protocol.Connect;
@@ -23,6 +25,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -54,12 +57,17 @@ class AldisClientTest {
     }
 
     private AldisClient client(int port, ReconnectPolicy policy) {
+        return client(port, policy, new ConnectionListener() { });
+    }
+
+    private AldisClient client(int port, ReconnectPolicy policy, ConnectionListener another) {
         AldisClient client = AldisClient.builder()
                 .address("127.0.0.1", port)
                 .credentials("alice", "pencil".toCharArray())
                 .mechanism("PLAIN")
                 .reconnect(policy)
                 .listener(events)
+                .listener(another)
                 .clientName("client-test")
                 .connectTimeout(Duration.ofSeconds(5))
                 .closeTimeout(Duration.ofSeconds(5))
@@ -114,6 +122,9 @@ class AldisClientTest {
         assertThat(node.await(Close.class).message()).isEqualTo("client closing");
         assertThat(client.state()).isEqualTo(ClientState.CLOSED);
         assertThat(events.next()).isEqualTo("disconnected null");
+        assertThat(events.lastReason.normal()).isTrue();
+        assertThat(events.lastReason.rawCode()).isZero();
+        assertThat(events.lastReason.errorCode()).isEmpty();
         assertThat(failure(client.send(new Ack(1, ""))).code()).isEqualTo(ErrorCode.CONNECTION_LOST);
         assertThat(failure(client.connect()).code()).isEqualTo(ErrorCode.CONNECTION_FAILED);
     }
@@ -183,8 +194,57 @@ class AldisClientTest {
         node.closeAll(ErrorCode.SESSION_KILLED, "kicked");
         assertThat(node.await(CloseAck.class)).isNotNull();
         assertThat(events.next()).isEqualTo("disconnected SESSION_KILLED");
+        assertThat(events.lastReason.normal()).isFalse();
         assertThat(events.next()).startsWith("reconnecting 1 ");
         assertThat(events.next()).isEqualTo("reconnected resumed=true");
+    }
+
+    @Test
+    void everyReconnectAttemptIsToldWhyTheConnectionWasLost() throws Exception {
+        FakeNode node = node();
+        Causes causes = new Causes();
+        AldisClient client = client(node.port(), FAST, causes);
+        get(client.connect());
+        events.next();
+        node.stopListening();
+        node.closeAll(ErrorCode.SESSION_KILLED, "kicked");
+        for (int n = 1; n <= 4; n++) {
+            assertThat(causes.next()).isEqualTo("reconnecting " + n + " SESSION_KILLED kicked");
+        }
+        // The listener above overrides only the old method: it is still told of every attempt.
+        assertThat(events.next()).isEqualTo("disconnected SESSION_KILLED");
+        for (int n = 1; n <= 4; n++) {
+            assertThat(events.next()).startsWith("reconnecting " + n + " ");
+        }
+    }
+
+    @Test
+    void aRetriedFirstConnectIsToldWhyThePreviousAttemptFailed() throws Exception {
+        int port = freePort();
+        Causes causes = new Causes();
+        AldisClient client = AldisClient.builder()
+                .address("127.0.0.1", port)
+                .credentials("alice", "pencil".toCharArray())
+                .mechanism("PLAIN")
+                .reconnect(ReconnectPolicy.exponential(Duration.ofMillis(50), Duration.ofMillis(200), 100))
+                .retryInitialConnect(true)
+                .listener(causes)
+                .build();
+        cleanup.add(0, () -> client.close().get(10, TimeUnit.SECONDS));
+        client.connect();
+        assertThat(causes.next()).startsWith("reconnecting 1 CONNECTION_FAILED cannot connect to 127.0.0.1:" + port);
+    }
+
+    @Test
+    void theSessionCarriesTheNodeNameAndKeepsItWhenCapabilitiesChange() throws Exception {
+        FakeNode node = node();
+        AldisClient client = client(node.port(), FAST);
+        get(client.connect());
+        assertThat(client.session().nodeName()).isEqualTo("fake");
+        assertThat(events.next()).isEqualTo("connected resumed=false");
+        node.broadcast(new CapabilityChange(Capability.maskOf(EnumSet.of(Capability.MESSAGES))));
+        assertThat(events.next()).isEqualTo("capabilitiesChanged node=fake");
+        assertThat(client.session().nodeName()).isEqualTo("fake");
     }
 
     @Test
@@ -342,10 +402,26 @@ class AldisClientTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** Listener that records the reconnect attempts with their cause, through the method that has it. */
+    static final class Causes implements ConnectionListener {
+        private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+
+        String next() throws InterruptedException {
+            String e = queue.poll(10, TimeUnit.SECONDS);
+            return e == null ? "nothing" : e;
+        }
+
+        @Override
+        public void reconnecting(int attempt, Duration delay, DisconnectReason lost) {
+            queue.add("reconnecting " + attempt + " " + lost.code() + " " + lost.message());
+        }
+    }
+
     /** Listener that turns events into strings, in order. */
     static final class Events implements ConnectionListener {
         private final BlockingQueue<String> queue = new LinkedBlockingQueue<>();
         volatile AldisException lastFailure;
+        volatile DisconnectReason lastReason;
 
         /** The event already delivered, if any, without waiting. */
         String now() {
@@ -366,7 +442,13 @@ class AldisClientTest {
 
         @Override
         public void disconnected(DisconnectReason reason) {
+            lastReason = reason;
             queue.add("disconnected " + reason.code());
+        }
+
+        @Override
+        public void capabilitiesChanged(SessionInfo session) {
+            queue.add("capabilitiesChanged node=" + session.nodeName());
         }
 
         @Override

@@ -127,6 +127,7 @@ class ClientHandlerTest {
         assertThat(session.maxFrameSize()).isEqualTo(1 << 20);
         assertThat(session.maxChunkSize()).isEqualTo(256 * 1024);
         assertThat(session.maxFileSize()).isEqualTo(1L << 30);
+        assertThat(session.nodeName()).isEqualTo("node-1");
         assertThat(events.tokens).containsExactly("token-1");
         assertThat(handler.isOpen()).isTrue();
         noMoreOutbound();
@@ -454,6 +455,46 @@ class ClientHandlerTest {
         assertThat(events.closed).singleElement().satisfies(c -> {
             assertThat(c.reconnect).isFalse();
             assertThat(c.reason.code()).isNull();
+            assertThat(c.reason.normal()).isTrue();
+            assertThat(c.reason.rawCode()).isZero();
+            assertThat(c.reason.errorCode()).isEmpty();
+        });
+    }
+
+    @Test
+    void closeFromTheNodeWithCodeZeroIsANormalClose() throws Exception {
+        openWithScram();
+        channel.writeInbound(new Close(0, "node shutting down for maintenance"));
+        next(CloseAck.class);
+        assertThat(events.closed).singleElement().satisfies(c -> {
+            assertThat(c.reason.normal()).isTrue();
+            assertThat(c.reason.rawCode()).isZero();
+            assertThat(c.reason.errorCode()).isEmpty();
+            assertThat(c.reason.message()).isEqualTo("node shutting down for maintenance");
+        });
+    }
+
+    @Test
+    void closeFromTheNodeWithACodeThisReleaseDoesNotKnowIsNotMistakenForANormalClose() throws Exception {
+        openWithScram();
+        channel.writeInbound(new Close(-9_876, "a reason from a newer node"));
+        next(CloseAck.class);
+        assertThat(events.closed).singleElement().satisfies(c -> {
+            assertThat(c.reason.normal()).isFalse();
+            assertThat(c.reason.rawCode()).isEqualTo(-9_876);
+            assertThat(c.reason.errorCode()).isEmpty();
+            assertThat(c.reconnect).isTrue();
+        });
+    }
+
+    @Test
+    void aLostConnectionIsNotANormalClose() throws Exception {
+        openWithScram();
+        channel.close();
+        assertThat(events.closed).singleElement().satisfies(c -> {
+            assertThat(c.reason.normal()).isFalse();
+            assertThat(c.reason.errorCode()).contains(ErrorCode.CONNECTION_LOST);
+            assertThat(c.reason.rawCode()).isEqualTo(ErrorCode.CONNECTION_LOST.code());
         });
     }
 
