@@ -139,7 +139,7 @@ public final class RepeatedStrings {
     private static String fresh(ByteBuf in, int length) {
         byte[] bytes = new byte[length];
         in.getBytes(in.readerIndex(), bytes);
-        if (!FrameCodec.validUtf8(bytes)) {
+        if (!StrictUtf8.isValid(bytes)) {
             return null;
         }
         in.skipBytes(length);
