@@ -385,8 +385,12 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
         int n = route(d, from);
         if (n == 0 && !replyTo.isEmpty()) {
             counters.noResponders.increment();
+            // In the order docs/protocol.md shows them; Map.of would change it from one JVM to the next.
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("subject", subject);
+            details.put("replyTo", p.replyTo());
             session.send(new ErrorFrame(0, ErrorCode.NO_RESPONDERS.code(), "no subscriber for '" + subject + "'",
-                    Json.string(Map.of("subject", subject, "replyTo", p.replyTo()))));
+                    Json.string(details)));
         }
     }
 
