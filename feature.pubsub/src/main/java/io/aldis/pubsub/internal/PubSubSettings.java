@@ -59,7 +59,7 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
         atLeast("maxSubjectDepth", maxSubjectDepth, 1);
         atLeast("defaultBudgetBytes", defaultBudgetBytes, 1);
         atLeast("blockOverflowBytes", blockOverflowBytes, 0);
-        atLeast("sessionPollMillis", sessionPollMillis, 1);
+        atLeast("sessionPollMillis", sessionPollMillis, 0);
         atLeast("messageTimeoutMillis", messageTimeoutMillis, 1);
         atLeast("maxInFlightMessages", maxInFlightMessages, 1);
         atLeast("blockMaxHoldMillis", blockMaxHoldMillis, 1);
@@ -116,7 +116,7 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
                     rate(c, "ratePerConnectionBurst", d.ratePerConnectionBurst()),
                     prefixes(c),
                     c.flag("sysEvents", d.sysEvents()),
-                    c.integer("sessionPollMillis", d.sessionPollMillis(), 1, max),
+                    c.integer("sessionPollMillis", d.sessionPollMillis(), 0, max),
                     c.integer("messageTimeoutMillis", d.messageTimeoutMillis(), 1, max),
                     c.integer("maxInFlightMessages", d.maxInFlightMessages(), 1, max),
                     c.integer("blockMaxHoldMillis", d.blockMaxHoldMillis(), 1, max));

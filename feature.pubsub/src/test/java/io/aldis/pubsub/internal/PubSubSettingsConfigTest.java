@@ -71,6 +71,10 @@ class PubSubSettingsConfigTest {
                 .hasMessage("etc/io.aldis.pubsub.cfg: blockMaxHoldMillis = 0: must be at least 1");
         assertThatThrownBy(() -> read("blockOverflowBytes", "-1"))
                 .hasMessage("etc/io.aldis.pubsub.cfg: blockOverflowBytes = -1: must be at least 0");
+        assertThatThrownBy(() -> read("sessionPollMillis", "-1"))
+                .hasMessage("etc/io.aldis.pubsub.cfg: sessionPollMillis = -1: must be at least 0");
+        // 0 is the engine's own "do not poll", so it stays allowed.
+        assertThat(read("sessionPollMillis", "0").sessionPollMillis()).isZero();
     }
 
     @Test
