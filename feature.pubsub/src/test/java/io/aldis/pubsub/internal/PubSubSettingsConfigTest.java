@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aldis.spi.config.ConfigValues;
 import io.aldis.spi.config.InvalidConfigurationException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,6 +21,8 @@ import org.junit.jupiter.api.Test;
  * is refused in one line that names the file, the key and the value, and only that key.
  */
 class PubSubSettingsConfigTest {
+    private static final Pattern SHIPPED_SETTING = Pattern.compile("#([A-Za-z][\\w.]*) = ?(.*)");
+
     private static final String FILE = "file:/opt/aldis/etc/io.aldis.pubsub.cfg";
 
     private static Map<String, Object> file(String... keysAndValues) {
@@ -133,5 +140,25 @@ class PubSubSettingsConfigTest {
         assertThat(new ConfigValues(misspelt, PubSubComponent.PID).unknownKeys(PubSubSettings.KEYS))
                 .containsExactly("maxSubjectLenght");
         assertThat(PubSubSettings.KEYS).containsAll(List.of("rateGlobal", "ratePrefixes", "blockMaxHoldMillis"));
+    }
+
+    @Test
+    void theShippedFileShowsEveryKeyWithItsDefault() throws IOException {
+        Map<String, Object> shipped = shippedFileUncommented("io.aldis.pubsub.cfg");
+        assertThat(shipped.keySet()).isEqualTo(PubSubSettings.KEYS);
+        assertThat(PubSubSettings.from(new ConfigValues(shipped, PubSubComponent.PID))).isEqualTo(PubSubSettings.defaults());
+    }
+
+    /** The keys and values of a shipped etc file with each commented-out {@code #key = value} line taken in. */
+    private static Map<String, Object> shippedFileUncommented(String name) throws IOException {
+        Path shipped = Path.of("..", "distribution", "src", "main", "resources", "assembly", "etc", name);
+        Map<String, Object> properties = new HashMap<>();
+        for (String line : Files.readAllLines(shipped)) {
+            Matcher setting = SHIPPED_SETTING.matcher(line);
+            if (setting.matches()) {
+                properties.put(setting.group(1), setting.group(2));
+            }
+        }
+        return properties;
     }
 }

@@ -3,11 +3,16 @@ package io.aldis.feature.auth.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.aldis.feature.auth.internal.acl.AclAuthorizer;
 import io.aldis.spi.config.ConfigValues;
 import io.aldis.spi.config.InvalidConfigurationException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * that names the file, the key and the value, and a rejected change leaves the settings in force.
  */
 class AuthSettingsConfigTest {
+    private static final Pattern SHIPPED_SETTING = Pattern.compile("#([A-Za-z][\\w.]*) = ?(.*)");
+
     @TempDir
     Path dir;
 
@@ -103,5 +110,37 @@ class AuthSettingsConfigTest {
         } finally {
             plain.close();
         }
+    }
+
+    @Test
+    void theShippedFileShowsEveryKeyWithItsDefault() throws IOException {
+        Map<String, Object> shipped = shippedFileUncommented("io.aldis.auth.cfg");
+        assertThat(shipped.keySet()).isEqualTo(CredentialStoreSettings.KEYS);
+        assertThat(CredentialStoreSettings.from(new ConfigValues(shipped, CredentialStore.PID))).isEqualTo(CredentialStoreSettings.defaults());
+    }
+
+    @Test
+    void theShippedPlainAndAclFilesShowTheDefaults() throws IOException {
+        Map<String, Object> plain = shippedFileUncommented("io.aldis.auth.plain.cfg");
+        assertThat(plain.keySet()).isEqualTo(PlainJaasMechanism.KEYS);
+        assertThat(PlainJaasMechanism.read(plain)).isEqualTo(PlainJaasMechanism.DEFAULT_REALM);
+
+        Map<String, Object> acl = shippedFileUncommented("io.aldis.auth.acl.cfg");
+        Map<String, Object> expected = new HashMap<>(AclAuthorizer.DEFAULT_RULES);
+        expected.put("cache.size", "1024");
+        assertThat(acl).isEqualTo(expected);
+    }
+
+    /** The keys and values of a shipped etc file with each commented-out {@code #key = value} line taken in. */
+    private static Map<String, Object> shippedFileUncommented(String name) throws IOException {
+        Path shipped = Path.of("..", "distribution", "src", "main", "resources", "assembly", "etc", name);
+        Map<String, Object> properties = new HashMap<>();
+        for (String line : Files.readAllLines(shipped)) {
+            Matcher setting = SHIPPED_SETTING.matcher(line);
+            if (setting.matches()) {
+                properties.put(setting.group(1), setting.group(2));
+            }
+        }
+        return properties;
     }
 }
