@@ -238,12 +238,17 @@ public class NodeCommandsIT extends AldisKarafTestSupport {
     }
 
     @Test
-    public void aBadValueInAFeatureFileIsRefusedInOneLogLineAndTheFeatureGoesOn() throws Exception {
+    public void aBadValueInAFeatureFileIsRefusedInOneLogLineAndTheSettingsInForceStay() throws Exception {
         Path file = karafEtc().resolve("io.aldis.pubsub.cfg");
         String shipped = Files.readString(file, StandardCharsets.UTF_8);
+        String longSubject = "cfg.check.longer.than.sixteen";
         String rejection = "etc/io.aldis.pubsub.cfg: maxSubjectLength = -1: must be at least 1; "
                 + "the settings in force stay";
         try {
+            Files.writeString(file, shipped + "\nmaxSubjectLength = 16\n", StandardCharsets.UTF_8);
+            await("maxSubjectLength = 16 in force", WAIT,
+                    () -> publishRefusal(longSubject).contains("longer than 16 characters"));
+
             Files.writeString(file, shipped + "\nmaxSubjectLength = -1\n", StandardCharsets.UTF_8);
             await("the rejection in the log", WAIT, () -> logLines().stream().anyMatch(l -> l.contains(rejection)));
             List<String> lines = logLines();
@@ -254,11 +259,22 @@ public class NodeCommandsIT extends AldisKarafTestSupport {
             String next = at + 1 < lines.size() ? lines.get(at + 1) : "";
             assertTrue("one line, no stack trace after it:\n" + lines.subList(at, lines.size()),
                     !next.startsWith("\tat ") && !next.contains("Exception"));
-            String output = executeCommand("aldis:publish cfg.check hello");
-            assertTrue("pub/sub still serves with the settings in force:\n" + output,
-                    output.contains("Published on cfg.check"));
+            assertTrue("the limit in force stays, not the default",
+                    publishRefusal(longSubject).contains("longer than 16 characters"));
+            assertEquals("pub/sub goes on serving", "", publishRefusal("cfg.check"));
         } finally {
             Files.writeString(file, shipped, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Why aldis:publish refused a message on this subject, or "" when it published it. */
+    private String publishRefusal(String subject) {
+        try {
+            String output = executeCommand("aldis:publish " + subject + " hello");
+            assertTrue(output, output.contains("Published on " + subject));
+            return "";
+        } catch (AssertionError e) {
+            return String.valueOf(e.getCause());
         }
     }
 
