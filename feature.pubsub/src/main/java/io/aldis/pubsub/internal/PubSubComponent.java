@@ -3,11 +3,14 @@ package io.aldis.pubsub.internal;
 import io.aldis.pubsub.api.MessageHandler;
 import io.aldis.pubsub.api.PubSub;
 import io.aldis.spi.auth.Authorizer;
+import io.aldis.spi.config.ConfigValues;
+import io.aldis.spi.config.InvalidConfigurationException;
 import io.aldis.spi.node.FrameHandler;
 import io.aldis.spi.node.SessionRegistry;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
+import java.util.TreeSet;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -27,18 +30,32 @@ import org.osgi.service.metatype.annotations.Designate;
  * {@code $sys} ({@link ServiceEvents}), and applies configuration changes of PID
  * {@code io.aldis.pubsub} live.
  */
-@Component(service = {PubSub.class, PubSubAdmin.class}, configurationPid = "io.aldis.pubsub", immediate = true)
+@Component(service = {PubSub.class, PubSubAdmin.class}, configurationPid = PubSubComponent.PID, immediate = true)
 @Designate(ocd = PubSubConfig.class)
 public final class PubSubComponent implements PubSub, PubSubAdmin {
+    static final String PID = "io.aldis.pubsub";
+    private static final System.Logger LOG = System.getLogger("io.aldis.pubsub");
+
     private final PubSubEngine engine;
     private final PubSubStats stats;
     private final ServiceRegistration<FrameHandler> pubSubRegistration;
     private final ServiceRegistration<FrameHandler> messageRegistration;
     private final ServiceEvents serviceEvents;
 
+    /**
+     * Starts the feature; a rejected configuration is logged in one line and the feature runs with
+     * the defaults, rather than not at all.
+     */
     @Activate
-    public PubSubComponent(PubSubConfig config, BundleContext context, @Reference SessionRegistry registry) {
-        this.engine = new PubSubEngine(PubSubSettings.from(config), registry);
+    public PubSubComponent(Map<String, Object> properties, BundleContext context, @Reference SessionRegistry registry) {
+        PubSubSettings settings;
+        try {
+            settings = read(properties);
+        } catch (InvalidConfigurationException e) {
+            LOG.log(System.Logger.Level.ERROR, "Rejected {0}; pub/sub runs with the defaults", e.getMessage());
+            settings = PubSubSettings.defaults();
+        }
+        this.engine = new PubSubEngine(settings, registry);
         this.stats = new PubSubStats(engine);
         stats.register();
         serviceEvents = ServiceEvents.start(context, engine);
@@ -52,9 +69,28 @@ public final class PubSubComponent implements PubSub, PubSubAdmin {
         return props;
     }
 
+    /** Applies a changed configuration; a rejected one is logged in one line and the settings in force stay. */
     @Modified
-    void modified(PubSubConfig config) {
-        engine.update(PubSubSettings.from(config));
+    void modified(Map<String, Object> properties) {
+        PubSubSettings settings;
+        try {
+            settings = read(properties);
+        } catch (InvalidConfigurationException e) {
+            LOG.log(System.Logger.Level.ERROR, "Rejected {0}; the settings in force stay", e.getMessage());
+            return;
+        }
+        engine.update(settings);
+    }
+
+    /** Reads the settings; a key pub/sub does not know is most likely misspelt, and is reported. */
+    static PubSubSettings read(Map<String, Object> properties) {
+        ConfigValues values = new ConfigValues(properties, PID);
+        PubSubSettings settings = PubSubSettings.from(values);
+        for (String key : values.unknownKeys(PubSubSettings.KEYS)) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: unknown key {1} is ignored (the keys are {2})", values.source(),
+                    key, String.join(", ", new TreeSet<>(PubSubSettings.KEYS)));
+        }
+        return settings;
     }
 
     @Deactivate

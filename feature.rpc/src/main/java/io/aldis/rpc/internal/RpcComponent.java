@@ -5,6 +5,8 @@ import io.aldis.rpc.api.RpcConstants;
 import io.aldis.rpc.api.RpcRegistry;
 import io.aldis.rpc.api.ServiceInfo;
 import io.aldis.spi.auth.Authorizer;
+import io.aldis.spi.config.ConfigValues;
+import io.aldis.spi.config.InvalidConfigurationException;
 import io.aldis.spi.node.FrameHandler;
 import java.time.Duration;
 import java.util.Dictionary;
@@ -12,6 +14,7 @@ import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
@@ -36,9 +39,12 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
  * {@value RpcConstants#SERVICE}, asks the {@link Authorizer} if one is installed, and publishes
  * its counters over JMX.
  */
-@Component(service = RpcRegistry.class, immediate = true, configurationPid = "io.aldis.feature.rpc")
+@Component(service = RpcRegistry.class, immediate = true, configurationPid = RpcComponent.PID)
 @Designate(ocd = RpcConfig.class)
 public final class RpcComponent implements RpcRegistry {
+    static final String PID = "io.aldis.feature.rpc";
+    private static final System.Logger LOG = System.getLogger("io.aldis.rpc");
+
     private final RpcEngine engine;
     private final ServiceTracker<Object, Export> exported;
     private final ServiceRegistration<FrameHandler> frames;
@@ -48,9 +54,20 @@ public final class RpcComponent implements RpcRegistry {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Authorizer authorizer;
 
+    /**
+     * Starts the feature; a rejected configuration is logged in one line and the feature runs with
+     * the defaults, rather than not at all.
+     */
     @Activate
-    public RpcComponent(BundleContext context, RpcConfig config) throws InvalidSyntaxException {
-        this.engine = new RpcEngine(RpcSettings.of(config), () -> authorizer);
+    public RpcComponent(BundleContext context, Map<String, Object> properties) throws InvalidSyntaxException {
+        RpcSettings settings;
+        try {
+            settings = read(properties);
+        } catch (InvalidConfigurationException e) {
+            LOG.log(System.Logger.Level.ERROR, "Rejected {0}; RPC runs with the defaults", e.getMessage());
+            settings = RpcSettings.defaults();
+        }
+        this.engine = new RpcEngine(settings, () -> authorizer);
         this.exported = new ServiceTracker<>(context, context.createFilter("(" + RpcConstants.SERVICE + "=*)"),
                 new ServiceTrackerCustomizer<>() {
                     @Override
@@ -110,9 +127,28 @@ public final class RpcComponent implements RpcRegistry {
         return properties;
     }
 
+    /** Applies a changed configuration; a rejected one is logged in one line and the settings in force stay. */
     @Modified
-    void modified(RpcConfig config) {
-        engine.update(RpcSettings.of(config));
+    void modified(Map<String, Object> properties) {
+        RpcSettings settings;
+        try {
+            settings = read(properties);
+        } catch (InvalidConfigurationException e) {
+            LOG.log(System.Logger.Level.ERROR, "Rejected {0}; the settings in force stay", e.getMessage());
+            return;
+        }
+        engine.update(settings);
+    }
+
+    /** Reads the settings; a key RPC does not know is most likely misspelt, and is reported. */
+    static RpcSettings read(Map<String, Object> properties) {
+        ConfigValues values = new ConfigValues(properties, PID);
+        RpcSettings settings = RpcSettings.from(values);
+        for (String key : values.unknownKeys(RpcSettings.KEYS)) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: unknown key {1} is ignored (the keys are {2})", values.source(),
+                    key, String.join(", ", new TreeSet<>(RpcSettings.KEYS)));
+        }
+        return settings;
     }
 
     @Deactivate

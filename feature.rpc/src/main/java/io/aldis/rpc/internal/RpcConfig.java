@@ -17,8 +17,7 @@ public @interface RpcConfig {
             + "are longer; this shortens the next call's wait where waking a thread is slow. 0 to park at once")
     int workerSpinMicros() default SpinWindow.DEFAULT_CAP_MICROS;
 
-    @AttributeDefinition(description = "Calls that may wait for a worker; beyond it calls are answered BUSY "
-            + "(takes effect when the feature restarts)")
+    @AttributeDefinition(description = "Calls that may wait for a worker; beyond it calls are answered BUSY")
     int queueCapacity() default 1024;
 
     @AttributeDefinition(description = "Calls one session may have in flight; beyond it calls are answered BUSY")

@@ -1,9 +1,13 @@
 package io.aldis.rpc.internal;
 
+import io.aldis.spi.config.ConfigValues;
+import io.aldis.spi.config.InvalidConfigurationException;
 import io.aldis.spi.transport.SpinWindow;
+import java.util.List;
+import java.util.Set;
 
 /**
- * The feature's limits and policies, read from {@link RpcConfig} in Karaf or built directly in
+ * The feature's limits and policies, read key by key from the configuration of {@link RpcConfig} in Karaf or built directly in
  * tests.
  *
  * @param workerThreads          threads that run OSGi service methods
@@ -19,9 +23,17 @@ public record RpcSettings(int workerThreads, int workerSpinMicros, int queueCapa
         int maxConcurrentPerMethod, boolean rejectUnknownFields, int defaultTimeoutMillis) {
 
     public RpcSettings {
-        if (workerThreads < 1 || workerSpinMicros < 0 || queueCapacity < 1 || maxCallsPerSession < 1
-                || maxConcurrentPerMethod < 1 || defaultTimeoutMillis < 0) {
-            throw new IllegalArgumentException("RPC limits must be positive (the spin time and the default timeout may be 0): " + this);
+        atLeast("workerThreads", workerThreads, 1);
+        atLeast("workerSpinMicros", workerSpinMicros, 0);
+        atLeast("queueCapacity", queueCapacity, 1);
+        atLeast("maxCallsPerSession", maxCallsPerSession, 1);
+        atLeast("maxConcurrentPerMethod", maxConcurrentPerMethod, 1);
+        atLeast("defaultTimeoutMillis", defaultTimeoutMillis, 0);
+    }
+
+    private static void atLeast(String key, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(key + " = " + value + ": must be at least " + min);
         }
     }
 
@@ -30,10 +42,29 @@ public record RpcSettings(int workerThreads, int workerSpinMicros, int queueCapa
         return new RpcSettings(16, SpinWindow.DEFAULT_CAP_MICROS, 1024, 256, 256, true, 0);
     }
 
-    static RpcSettings of(RpcConfig config) {
-        return new RpcSettings(config.workerThreads(), config.workerSpinMicros(), config.queueCapacity(),
-                config.maxCallsPerSession(), config.maxConcurrentPerMethod(),
-                "reject".equalsIgnoreCase(config.unknownFields().trim()), config.defaultTimeoutMillis());
+    /** The words {@code unknownFields} takes: the first rejects such fields, the second ignores them. */
+    static final List<String> UNKNOWN_FIELDS = List.of("reject", "ignore");
+
+    /** The keys of {@link RpcConfig}, the only ones an RPC configuration may have. */
+    public static final Set<String> KEYS = Set.of("workerThreads", "workerSpinMicros", "queueCapacity",
+            "maxCallsPerSession", "maxConcurrentPerMethod", "unknownFields", "defaultTimeoutMillis");
+
+    /**
+     * Settings read key by key from a configuration, each missing key taking its default.
+     *
+     * @throws InvalidConfigurationException naming the file, the key and the value of the first bad key
+     */
+    public static RpcSettings from(ConfigValues c) {
+        RpcSettings d = defaults();
+        int max = Integer.MAX_VALUE;
+        return new RpcSettings(c.integer("workerThreads", d.workerThreads(), 1, max),
+                c.integer("workerSpinMicros", d.workerSpinMicros(), 0, max),
+                c.integer("queueCapacity", d.queueCapacity(), 1, max),
+                c.integer("maxCallsPerSession", d.maxCallsPerSession(), 1, max),
+                c.integer("maxConcurrentPerMethod", d.maxConcurrentPerMethod(), 1, max),
+                c.choice("unknownFields", UNKNOWN_FIELDS.get(d.rejectUnknownFields() ? 0 : 1), UNKNOWN_FIELDS)
+                        .equals(UNKNOWN_FIELDS.get(0)),
+                c.integer("defaultTimeoutMillis", d.defaultTimeoutMillis(), 0, max));
     }
 
     public RpcSettings withMaxCallsPerSession(int max) {

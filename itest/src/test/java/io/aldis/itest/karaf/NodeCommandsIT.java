@@ -47,7 +47,9 @@ import org.osgi.service.cm.ConfigurationAdmin;
  * What only the distribution shows about the aldis: commands: a failing command gives a script
  * that runs it through {@code bin/client} a non-zero exit status and the error, {@code --no-format}
  * prints rows a script can split, {@code help aldis:} lists the commands of every Aldis bundle, and
- * the shipped command ACL keeps commands that change sessions and users to administrators.
+ * the shipped command ACL keeps commands that change sessions and users to administrators; and a
+ * bad value in a listener's or a feature's file is refused in one line while the settings in force
+ * stay.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -233,6 +235,55 @@ public class NodeCommandsIT extends AldisKarafTestSupport {
         assertTrue("the rejection is logged in one line:\n" + log, log.contains(
                 "port = abc: not a whole number (0..65535); the listener keeps the settings it runs with"));
         config.delete();
+    }
+
+    @Test
+    public void aBadValueInAFeatureFileIsRefusedInOneLogLineAndTheSettingsInForceStay() throws Exception {
+        Path file = karafEtc().resolve("io.aldis.pubsub.cfg");
+        String shipped = Files.readString(file, StandardCharsets.UTF_8);
+        String longSubject = "cfg.check.longer.than.sixteen";
+        String rejection = "etc/io.aldis.pubsub.cfg: maxSubjectLength = -1: must be at least 1; "
+                + "the settings in force stay";
+        try {
+            Files.writeString(file, shipped + "\nmaxSubjectLength = 16\n", StandardCharsets.UTF_8);
+            await("maxSubjectLength = 16 in force", WAIT,
+                    () -> publishRefusal(longSubject).contains("longer than 16 characters"));
+
+            Files.writeString(file, shipped + "\nmaxSubjectLength = -1\n", StandardCharsets.UTF_8);
+            await("the rejection in the log", WAIT, () -> logLines().stream().anyMatch(l -> l.contains(rejection)));
+            List<String> lines = logLines();
+            int at = lines.size() - 1;
+            while (!lines.get(at).contains(rejection)) {
+                at--;
+            }
+            String next = at + 1 < lines.size() ? lines.get(at + 1) : "";
+            assertTrue("one line, no stack trace after it:\n" + lines.subList(at, lines.size()),
+                    !next.startsWith("\tat ") && !next.contains("Exception"));
+            assertTrue("the limit in force stays, not the default",
+                    publishRefusal(longSubject).contains("longer than 16 characters"));
+            assertEquals("pub/sub goes on serving", "", publishRefusal("cfg.check"));
+        } finally {
+            Files.writeString(file, shipped, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Why aldis:publish refused a message on this subject, or "" when it published it. */
+    private String publishRefusal(String subject) {
+        try {
+            String output = executeCommand("aldis:publish " + subject + " hello");
+            assertTrue(output, output.contains("Published on " + subject));
+            return "";
+        } catch (AssertionError e) {
+            return String.valueOf(e.getCause());
+        }
+    }
+
+    private static List<String> logLines() {
+        try {
+            return Files.readAllLines(karafLog(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     private List<String> awaitListenerRow(String name, java.util.function.Predicate<List<String>> condition) {

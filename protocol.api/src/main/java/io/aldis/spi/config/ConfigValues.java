@@ -147,10 +147,11 @@ public final class ConfigValues {
      * so a misspelt key can be reported instead of being silently ignored.
      */
     public List<String> unknownKeys(Set<String> known) {
+        // osgi.ds.* keys are added by Declarative Services itself (the satisfying-condition target).
         return properties.keySet().stream()
                 .filter(k -> !known.contains(k))
                 .filter(k -> !k.startsWith("service.") && !k.startsWith("felix.") && !k.startsWith("component.")
-                        && !k.startsWith("aldis.") && !k.equals("objectClass"))
+                        && !k.startsWith("osgi.ds.") && !k.startsWith("aldis.") && !k.equals("objectClass"))
                 .sorted()
                 .toList();
     }

@@ -3,6 +3,8 @@ package io.aldis.feature.auth.internal;
 import io.aldis.protocol.scram.ScramCredentials;
 import io.aldis.protocol.scram.ScramSha256;
 import io.aldis.spi.auth.CredentialRevocation;
+import io.aldis.spi.config.ConfigValues;
+import io.aldis.spi.config.InvalidConfigurationException;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -120,16 +122,47 @@ public final class CredentialStore {
         open(file, iterations, createAdmin);
     }
 
+    /**
+     * Opens the store in OSGi; a rejected configuration is logged in one line and the store opens
+     * with the defaults, rather than not at all.
+     */
     @Activate
-    public CredentialStore(Config config) {
-        this(resolve(config.credentials_file()), config.scram_iterations(), config.create_admin());
-        setMinPasswordLength(config.password_minLength());
+    public CredentialStore(Map<String, Object> properties) {
+        CredentialStoreSettings settings;
+        try {
+            settings = read(properties);
+        } catch (InvalidConfigurationException e) {
+            LOG.log(System.Logger.Level.ERROR, "Rejected {0}; the credential store opens with the defaults",
+                    e.getMessage());
+            settings = CredentialStoreSettings.defaults();
+        }
+        open(resolve(settings.credentialsFile()), settings.iterations(), settings.createAdmin());
+        setMinPasswordLength(settings.minPasswordLength());
     }
 
+    /** Applies a changed configuration; a rejected one is logged in one line and the settings in force stay. */
     @Modified
-    void modified(Config config) {
-        open(resolve(config.credentials_file()), config.scram_iterations(), config.create_admin());
-        setMinPasswordLength(config.password_minLength());
+    void modified(Map<String, Object> properties) {
+        CredentialStoreSettings settings;
+        try {
+            settings = read(properties);
+        } catch (InvalidConfigurationException e) {
+            LOG.log(System.Logger.Level.ERROR, "Rejected {0}; the settings in force stay", e.getMessage());
+            return;
+        }
+        open(resolve(settings.credentialsFile()), settings.iterations(), settings.createAdmin());
+        setMinPasswordLength(settings.minPasswordLength());
+    }
+
+    /** Reads the settings; a key the store does not know is most likely misspelt, and is reported. */
+    static CredentialStoreSettings read(Map<String, Object> properties) {
+        ConfigValues values = new ConfigValues(properties, PID);
+        CredentialStoreSettings settings = CredentialStoreSettings.from(values);
+        for (String key : values.unknownKeys(CredentialStoreSettings.KEYS)) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: unknown key {1} is ignored (the keys are {2})", values.source(),
+                    key, String.join(", ", new TreeSet<>(CredentialStoreSettings.KEYS)));
+        }
+        return settings;
     }
 
     /**

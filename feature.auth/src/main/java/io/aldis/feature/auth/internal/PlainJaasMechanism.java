@@ -4,6 +4,7 @@ import io.aldis.spi.auth.AuthStep;
 import io.aldis.spi.auth.AuthenticatedUser;
 import io.aldis.spi.auth.AuthenticationExchange;
 import io.aldis.spi.auth.AuthenticationMechanism;
+import io.aldis.spi.config.ConfigValues;
 import io.aldis.spi.transport.TransportConnection;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -51,6 +53,12 @@ public final class PlainJaasMechanism implements AuthenticationMechanism {
     /** The mechanism name. */
     public static final String MECHANISM = "PLAIN";
 
+    static final String REALM_KEY = "realm";
+    static final String DEFAULT_REALM = "karaf";
+    /** The keys of {@link Config}, the only ones the mechanism's configuration may have. */
+    static final Set<String> KEYS = Set.of(REALM_KEY);
+
+    private static final System.Logger LOG = System.getLogger("io.aldis.auth.plain");
     private static final int THREADS = 2;
     private static final int QUEUE = 64;
     private static final int MAX_MESSAGE = 4096;
@@ -60,15 +68,15 @@ public final class PlainJaasMechanism implements AuthenticationMechanism {
             description = "PLAIN (RFC 4616) checked against a JAAS realm; offered only on TLS or loopback connections.")
     public @interface Config {
         @AttributeDefinition(name = "JAAS realm", description = "Name of the JAAS realm that checks user and password.")
-        String realm() default "karaf";
+        String realm() default DEFAULT_REALM;
     }
 
     private final ThreadPoolExecutor executor;
     private volatile String realm;
 
     @Activate
-    public PlainJaasMechanism(Config config) {
-        this(config.realm());
+    public PlainJaasMechanism(Map<String, Object> properties) {
+        this(read(properties));
     }
 
     /** Creates the mechanism outside OSGi; call {@link #close()} when done. */
@@ -86,8 +94,22 @@ public final class PlainJaasMechanism implements AuthenticationMechanism {
     }
 
     @Modified
-    void modified(Config config) {
-        realm = checkRealm(config.realm());
+    void modified(Map<String, Object> properties) {
+        realm = read(properties);
+    }
+
+    /**
+     * The realm named by the configuration; a blank one means the default. A key the mechanism
+     * does not know is most likely misspelt, and is reported.
+     */
+    static String read(Map<String, Object> properties) {
+        ConfigValues values = new ConfigValues(properties, PID);
+        String configured = values.text(REALM_KEY, DEFAULT_REALM);
+        for (String key : values.unknownKeys(KEYS)) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: unknown key {1} is ignored (the only key is {2})",
+                    values.source(), key, REALM_KEY);
+        }
+        return configured;
     }
 
     /** Stops the login threads; attempts still queued fail. */

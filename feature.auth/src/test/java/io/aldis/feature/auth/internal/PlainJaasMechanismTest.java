@@ -139,17 +139,7 @@ class PlainJaasMechanismTest {
 
     @Test
     void unknownRealmFails() {
-        mechanism.modified(new PlainJaasMechanism.Config() {
-            @Override
-            public Class<? extends java.lang.annotation.Annotation> annotationType() {
-                return PlainJaasMechanism.Config.class;
-            }
-
-            @Override
-            public String realm() {
-                return "no-such-realm";
-            }
-        });
+        mechanism.modified(Map.of("realm", "no-such-realm"));
         assertThat(login(TestConnection.local(), "\0alice\0secret")).isInstanceOf(AuthStep.Failure.class);
     }
 

@@ -2,12 +2,16 @@ package io.aldis.feature.auth.internal.acl;
 
 import io.aldis.spi.auth.AuthenticatedUser;
 import io.aldis.spi.auth.Authorizer;
+import io.aldis.spi.config.ConfigValues;
+import io.aldis.spi.config.InvalidConfigurationException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -50,6 +54,7 @@ public final class AclAuthorizer implements Authorizer {
     }
 
     static final int DEFAULT_CACHE_SIZE = 1024;
+    static final String CACHE_SIZE_KEY = "cache.size";
 
     private static final System.Logger LOG = System.getLogger(AclAuthorizer.class.getName());
     /** Changes of the rules are audited with the console's changes of users and sessions. */
@@ -68,9 +73,15 @@ public final class AclAuthorizer implements Authorizer {
 
     private volatile Acl acl;
 
+    /**
+     * Reads the configuration in OSGi. Each rule is checked on its own (see {@link Acl#load}); a
+     * bad {@code cache.size} is logged in one line and the default size is used instead.
+     */
     @Activate
-    public AclAuthorizer(Config config, Map<String, Object> properties) {
-        this(config.cache_size(), properties);
+    public AclAuthorizer(Map<String, Object> properties) {
+        ConfigValues values = new ConfigValues(properties, PID);
+        this.acl = Acl.load(cacheSize(values, DEFAULT_CACHE_SIZE), properties, values.source());
+        warnAboutUnknownKeys(values, properties);
     }
 
     /**
@@ -80,12 +91,15 @@ public final class AclAuthorizer implements Authorizer {
      * @param properties the configuration; its {@code rule.*} entries are the rules
      */
     public AclAuthorizer(int cacheSize, Map<String, ?> properties) {
-        this.acl = Acl.load(cacheSize, properties);
+        this.acl = Acl.load(cacheSize, properties, PID);
     }
 
+    /** Applies a changed configuration through the same checks; a bad {@code cache.size} keeps the size in force. */
     @Modified
-    void modified(Config config, Map<String, Object> properties) {
-        update(config.cache_size(), properties);
+    void modified(Map<String, Object> properties) {
+        ConfigValues values = new ConfigValues(properties, PID);
+        this.acl = Acl.load(cacheSize(values, acl.cacheSize), properties, values.source());
+        warnAboutUnknownKeys(values, properties);
         Acl now = acl;
         AUDIT.log(Level.INFO, "ACL {0} changed: {1} rules in force{2}, {3} skipped", PID, now.rules.size(),
                 now.defaults ? " (the built-in defaults)" : "", now.problems.size());
@@ -93,7 +107,33 @@ public final class AclAuthorizer implements Authorizer {
 
     /** Replaces the rules (and forgets every cached table). */
     public void update(int cacheSize, Map<String, ?> properties) {
-        this.acl = Acl.load(cacheSize, properties);
+        this.acl = Acl.load(cacheSize, properties, PID);
+    }
+
+    /** The configured cache size, or the one given when the configured value is refused. */
+    static int cacheSize(ConfigValues values, int inForce) {
+        try {
+            return values.integer(CACHE_SIZE_KEY, DEFAULT_CACHE_SIZE, 0, Integer.MAX_VALUE);
+        } catch (InvalidConfigurationException e) {
+            LOG.log(Level.ERROR, "Rejected {0}; the cache size stays {1}", e.getMessage(),
+                    Integer.toString(inForce));
+            return inForce;
+        }
+    }
+
+    /** Keys that are neither rules nor {@code cache.size}; most likely a misspelt {@code rule.}. */
+    static List<String> unknownKeys(ConfigValues values, Map<String, ?> properties) {
+        Set<String> known = new HashSet<>();
+        known.add(CACHE_SIZE_KEY);
+        properties.keySet().stream().filter(AclRule::isRuleKey).forEach(known::add);
+        return values.unknownKeys(known);
+    }
+
+    private static void warnAboutUnknownKeys(ConfigValues values, Map<String, ?> properties) {
+        for (String key : unknownKeys(values, properties)) {
+            LOG.log(Level.WARNING, "{0}: unknown key {1} is ignored (the keys are rule.<number> and {2})",
+                    values.source(), key, CACHE_SIZE_KEY);
+        }
     }
 
     /** The rules in evaluation order. */
@@ -207,7 +247,11 @@ public final class AclAuthorizer implements Authorizer {
             this.cacheSize = Math.max(0, cacheSize);
         }
 
-        static Acl load(int cacheSize, Map<String, ?> properties) {
+        /**
+         * Reads the rules; each is checked on its own, and one that cannot be parsed is skipped
+         * with one line naming the source, its key and its value, so the other rules still apply.
+         */
+        static Acl load(int cacheSize, Map<String, ?> properties, String source) {
             Map<String, Object> configured = new LinkedHashMap<>();
             if (properties != null) {
                 properties.forEach((key, value) -> {
@@ -230,17 +274,22 @@ public final class AclAuthorizer implements Authorizer {
                     rules.add(AclRule.parse(line.getKey(), (String) line.getValue()));
                 } catch (IllegalArgumentException e) {
                     problems.add(line.getKey() + ": " + e.getMessage());
-                    LOG.log(Level.ERROR, "Skipping {0} of {1}: {2}", line.getKey(), PID, e.getMessage());
+                    LOG.log(Level.ERROR, "{0}: {1} = {2}: {3}; the rule is skipped", source, line.getKey(),
+                            shown(line.getValue()), e.getMessage());
                 }
             }
             rules.sort(Comparator.comparingInt(AclRule::number).thenComparing(AclRule::key));
             problems.sort(null);
             if (defaults) {
-                LOG.log(Level.INFO, "No rule in {0}; using the built-in defaults", PID);
+                LOG.log(Level.INFO, "No rule in {0}; using the built-in defaults", source);
             } else {
-                LOG.log(Level.INFO, "{0}: {1} rules in force, {2} skipped", PID, rules.size(), problems.size());
+                LOG.log(Level.INFO, "{0}: {1} rules in force, {2} skipped", source, rules.size(), problems.size());
             }
             return new Acl(List.copyOf(rules), List.copyOf(problems), defaults, cacheSize);
+        }
+
+        private static String shown(Object value) {
+            return value instanceof String[] array ? String.join(",", array) : String.valueOf(value);
         }
 
         /** The rules for this user, domain and action, in order, each with its compiled pattern. */
