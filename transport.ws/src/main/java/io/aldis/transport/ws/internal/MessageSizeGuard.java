@@ -66,11 +66,6 @@ final class MessageSizeGuard extends ChannelInboundHandlerAdapter {
         this.onRefusal = onRefusal;
     }
 
-    /** The longest message accepted right now. */
-    int limit() {
-        return limit;
-    }
-
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof FrameSizeLimit size) {
