@@ -7,7 +7,7 @@
 #   bench/run-sessions.sh                                # rate, heap and heartbeat with the defaults
 #   bench/run-sessions.sh rate connectors=8 rounds=9     # one part, other options
 #   BENCH_MAVEN_ARGS=-o bench/run-sessions.sh            # extra Maven arguments (here: offline)
-# Parts: rate heap heartbeat all. Options and defaults: see SessionBench.OPTIONS.
+# Parts: rate heap heartbeat partial all (partial: partialTransport=tcp or ws). Options and defaults: see SessionBench.OPTIONS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

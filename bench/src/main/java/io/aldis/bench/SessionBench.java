@@ -42,7 +42,8 @@ import javax.crypto.spec.PBEKeySpec;
  *   <li>{@code heartbeat}: the node's CPU with N sessions at a 1 s heartbeat.</li>
  *   <li>{@code partial}: node memory held by N connections that never authenticate, each having
  *       sent a length prefix and part of a frame's body (a hostile client's cheapest way to make
- *       the node reserve memory).</li>
+ *       the node reserve memory); with {@code partialTransport=ws} the same over WebSocket: an
+ *       upgrade, then a binary message's header announcing the length and part of its payload.</li>
  * </ul>
  *
  * Arguments: any of {@code rate heap heartbeat} (or {@code all}, the default), then
@@ -74,6 +75,7 @@ public final class SessionBench {
         OPTIONS.put("partialSockets", "1000");  // unauthenticated connections for the partial-frame test
         OPTIONS.put("partialPrefix", "1048576"); // the frame length each of them announces
         OPTIONS.put("partialBytes", "524288");  // how much of that frame each of them sends
+        OPTIONS.put("partialTransport", "tcp"); // tcp: a length prefix; ws: a WebSocket frame header after the upgrade
     }
 
     private final Map<String, String> opts;
@@ -372,24 +374,32 @@ public final class SessionBench {
         int n = intOpt("partialSockets");
         int prefix = intOpt("partialPrefix");
         int body = intOpt("partialBytes");
+        boolean ws = switch (opts.get("partialTransport")) {
+            case "tcp" -> false;
+            case "ws" -> true;
+            default -> throw new IllegalArgumentException("partialTransport is tcp or ws: " + opts.get("partialTransport"));
+        };
         String heading = String.format(Locale.ROOT,
-                "-- %d unauthenticated connections, each announcing a %d-byte frame and sending %d bytes of it", n,
-                prefix, body);
+                "-- %d unauthenticated %s connections, each announcing a %d-byte frame and sending %d bytes of it", n,
+                ws ? "WebSocket" : "TCP", prefix, body);
         System.out.println();
         System.out.println(heading);
         summary.add(heading);
-        byte[] partialFrame = new byte[4 + body];
-        java.nio.ByteBuffer.wrap(partialFrame).putInt(prefix);
+        byte[] partialFrame = ws ? partialWebSocketMessage(prefix, body) : partialTcpFrame(prefix, body);
         try (NodeProcess node = new NodeProcess(10_000, intOpt("iterations"), USER, PASSWORD,
-                opts.get("nodeHeap"), "", SpinWindow.DEFAULT_CAP_MICROS, intOpt("spinMicros"))) {
+                opts.get("nodeHeap"), ws ? "ws" : "", SpinWindow.DEFAULT_CAP_MICROS, intOpt("spinMicros"))) {
+            int port = ws ? node.wsPort() : node.port();
             NodeProcess.Memory before = node.memory();
             List<java.net.Socket> sockets = new ArrayList<>(n);
             int refusedWhileSending = 0;
             try {
                 for (int i = 0; i < n; i++) {
-                    java.net.Socket socket = new java.net.Socket(HOST, node.port());
+                    java.net.Socket socket = new java.net.Socket(HOST, port);
                     sockets.add(socket);
                     try {
+                        if (ws) {
+                            upgrade(socket, port);
+                        }
                         socket.getOutputStream().write(partialFrame);
                         socket.getOutputStream().flush();
                     } catch (java.io.IOException closedByNode) {
@@ -426,6 +436,52 @@ public final class SessionBench {
                     mib(closed.resident()), mib(closed.nettyDirect()));
             System.out.println(line);
             summary.add(line);
+        }
+    }
+
+    /** A TCP length prefix announcing {@code length} bytes, followed by {@code sent} of them. */
+    private static byte[] partialTcpFrame(int length, int sent) {
+        byte[] bytes = new byte[4 + sent];
+        java.nio.ByteBuffer.wrap(bytes).putInt(length);
+        return bytes;
+    }
+
+    /**
+     * The header of a final, masked binary WebSocket frame announcing {@code length} payload bytes
+     * (the 64-bit length form when it does not fit 16 bits), then {@code sent} payload bytes. The
+     * mask is zero, which is allowed and leaves the payload as it is.
+     */
+    private static byte[] partialWebSocketMessage(int length, int sent) {
+        boolean wide = length > 0xFFFF;
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate((wide ? 14 : 8) + sent);
+        bytes.put((byte) 0x82); // FIN, binary
+        if (wide) {
+            bytes.put((byte) (0x80 | 127)).putLong(length);
+        } else {
+            bytes.put((byte) (0x80 | 126)).putShort((short) length);
+        }
+        bytes.putInt(0); // masking key
+        return bytes.array();
+    }
+
+    /** Sends the WebSocket upgrade request with the Aldis subprotocol and reads the answer's head. */
+    private static void upgrade(java.net.Socket socket, int port) throws java.io.IOException {
+        String request = "GET /aldis HTTP/1.1\r\nHost: " + HOST + ":" + port + "\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: aldis.v1\r\n\r\n";
+        socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        java.io.InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.EOFException("the listener closed during the upgrade");
+            }
+            head.append((char) b);
+        }
+        if (!head.toString().startsWith("HTTP/1.1 101")) {
+            throw new java.io.IOException("upgrade refused: " + head.toString().lines().findFirst().orElse(""));
         }
     }
 

@@ -173,23 +173,7 @@ final class RawWebSocket implements AutoCloseable {
     /** Sends one masked frame. */
     void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write((fin ? 0x80 : 0) | opcode);
-        if (payload.length < 126) {
-            frame.write(0x80 | payload.length);
-        } else if (payload.length <= 0xFFFF) {
-            frame.write(0x80 | 126);
-            frame.write(payload.length >>> 8);
-            frame.write(payload.length);
-        } else {
-            frame.write(0x80 | 127);
-            long length = payload.length;
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                frame.write((int) (length >>> shift));
-            }
-        }
-        byte[] mask = new byte[4];
-        RANDOM.nextBytes(mask);
-        frame.write(mask);
+        byte[] mask = writeHeader(frame, opcode, fin, payload.length);
         for (int i = 0; i < payload.length; i++) {
             frame.write(payload[i] ^ mask[i & 3]);
         }
@@ -197,6 +181,40 @@ final class RawWebSocket implements AutoCloseable {
             frame.writeTo(out);
             out.flush();
         }
+    }
+
+    /**
+     * Sends only the header of a masked frame announcing {@code payloadLength} bytes, and none of
+     * the payload: what a peer does when it starts a large message.
+     */
+    void sendHeader(int opcode, boolean fin, long payloadLength) throws IOException {
+        ByteArrayOutputStream header = new ByteArrayOutputStream(14);
+        writeHeader(header, opcode, fin, payloadLength);
+        synchronized (out) {
+            header.writeTo(out);
+            out.flush();
+        }
+    }
+
+    /** Writes a frame header with the shortest length form and a random mask; returns the mask. */
+    private static byte[] writeHeader(ByteArrayOutputStream frame, int opcode, boolean fin, long length) {
+        frame.write((fin ? 0x80 : 0) | opcode);
+        if (length < 126) {
+            frame.write(0x80 | (int) length);
+        } else if (length <= 0xFFFF) {
+            frame.write(0x80 | 126);
+            frame.write((int) (length >>> 8));
+            frame.write((int) length);
+        } else {
+            frame.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) (length >>> shift));
+            }
+        }
+        byte[] mask = new byte[4];
+        RANDOM.nextBytes(mask);
+        frame.write(mask, 0, 4);
+        return mask;
     }
 
     /** Reads one frame, whatever it is. */

@@ -11,4 +11,12 @@ interface WsEndpoint {
      * that consume complete WebSocket messages at the tail of the pipeline.
      */
     void open(WsConnection connection);
+
+    /**
+     * The longest message a connection may send until this endpoint raises the limit with a
+     * {@link io.aldis.protocol.codec.FrameSizeLimit} event; by default the listener's maximum.
+     */
+    default int firstMessageLimit(int maxFrameSize) {
+        return maxFrameSize;
+    }
 }

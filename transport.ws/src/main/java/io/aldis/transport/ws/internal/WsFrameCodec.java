@@ -6,7 +6,6 @@ import io.aldis.protocol.ProtocolException;
 import io.aldis.protocol.codec.DecodeFailure;
 import io.aldis.protocol.codec.FrameBatch;
 import io.aldis.protocol.codec.FrameCodec;
-import io.aldis.protocol.codec.FrameSizeLimit;
 import io.aldis.protocol.codec.RepeatedStrings;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,6 +19,8 @@ import java.util.List;
  * joined in front of this handler) is decoded into exactly one {@link Frame}; a text message or
  * bytes that are not a frame become a {@link DecodeFailure}, which the node answers with ERROR.
  * Outbound, each {@link Frame}, and each frame of a {@link FrameBatch}, becomes one binary message.
+ * A message reaching this handler is within the connection's current frame size limit:
+ * {@link MessageSizeGuard} refused any longer one from its header.
  *
  * <p>Message boundaries survive a bad message here, unlike on TCP, so only an unknown frame type
  * is passed on as non-fatal (as on TCP); a text message or a malformed frame means the peer does
@@ -29,18 +30,6 @@ import java.util.List;
  */
 final class WsFrameCodec extends MessageToMessageCodec<WebSocketFrame, Object> {
     private final RepeatedStrings strings = new RepeatedStrings();
-    /** The largest frame accepted now: the handshake limit until the node raises it. */
-    private int limit = FrameSizeLimit.HANDSHAKE;
-    private boolean raised;
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof FrameSizeLimit size) {
-            limit = size.bytes();
-            raised = true;
-        }
-        super.userEventTriggered(ctx, evt);
-    }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, WebSocketFrame message, List<Object> out) {
@@ -50,11 +39,6 @@ final class WsFrameCodec extends MessageToMessageCodec<WebSocketFrame, Object> {
             return;
         }
         ByteBuf content = message.content();
-        if (content.readableBytes() > limit) {
-            out.add(new DecodeFailure(ErrorCode.FRAME_TOO_LARGE, "frame length " + content.readableBytes()
-                    + " exceeds the maximum of " + limit + (raised ? " bytes" : " bytes before authentication"), true));
-            return;
-        }
         try {
             out.add(FrameCodec.decode(content, strings));
         } catch (ProtocolException e) {

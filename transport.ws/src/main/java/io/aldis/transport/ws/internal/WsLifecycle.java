@@ -24,7 +24,9 @@ import java.util.function.BooleanSupplier;
  * <ul>
  *   <li>1002/1007/1009 from Netty's decoder and UTF-8 validator, which write them themselves on a
  *       protocol violation (this handler only notes that a close frame went out);</li>
- *   <li>1009 when a fragmented message grows past the maximum size;</li>
+ *   <li>1009 when {@link MessageSizeGuard} refuses a message from a frame header (after the ERROR
+ *       {@code FRAME_TOO_LARGE} the node sends for it), and when Netty's aggregator finds a
+ *       fragmented message past the listener's maximum;</li>
  *   <li>the peer's own status echoed when the peer starts the close handshake (Netty);</li>
  *   <li>1001 when the listener stops, 1000 for every other close (the node ends the session, the
  *       client timeout).</li>
@@ -47,13 +49,21 @@ final class WsLifecycle extends ChannelDuplexHandler {
     private final long pingIntervalMillis;
     private final long clientTimeoutMillis;
     private final BooleanSupplier stopping;
+    private final int firstMessageLimit;
     private boolean open;
     private boolean closeFrameSent;
     private boolean delivering;
+    /** The reason of the 1009 close a refused message asked for, or null. */
+    private String tooBig;
     private ScheduledFuture<?> pings;
 
+    /**
+     * @param firstMessageLimit the longest message accepted until the endpoint raises the limit
+     *                          with a {@link io.aldis.protocol.codec.FrameSizeLimit} event
+     */
     WsLifecycle(WsConnection connection, WsEndpoint endpoint, long pingIntervalMillis, long clientTimeoutMillis,
-            BooleanSupplier stopping) {
+            BooleanSupplier stopping, int firstMessageLimit) {
+        this.firstMessageLimit = firstMessageLimit;
         this.connection = connection;
         this.endpoint = endpoint;
         this.pingIntervalMillis = pingIntervalMillis;
@@ -66,6 +76,8 @@ final class WsLifecycle extends ChannelDuplexHandler {
         if (evt instanceof HandshakeComplete) {
             open = true;
             ctx.pipeline().addAfter(WS_DECODER, "aldis-ws-watch", new WireWatch());
+            ctx.pipeline().addBefore(WS_DECODER, "aldis-ws-size", new MessageSizeGuard(firstMessageLimit,
+                    connection.maxFrameSize(), reason -> tooBig = reason));
             if (pingIntervalMillis > 0) {
                 pings = ctx.executor().scheduleAtFixedRate(() -> ping(ctx), pingIntervalMillis, pingIntervalMillis,
                         TimeUnit.MILLISECONDS);
@@ -132,14 +144,22 @@ final class WsLifecycle extends ChannelDuplexHandler {
 
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) throws Exception {
-        if (!open || closeFrameSent || !ctx.channel().isActive() || (connection.reading() && !delivering)) {
+        // A close while bytes are read and no frame is being delivered comes from Netty's decoder,
+        // which has sent its own close frame; a refused message's close is the guard's instead.
+        boolean decoderClosed = connection.reading() && !delivering && tooBig == null;
+        if (!open || closeFrameSent || !ctx.channel().isActive() || decoderClosed) {
             super.close(ctx, promise);
             return;
         }
         closeFrameSent = true;
-        CloseWebSocketFrame frame = stopping.getAsBoolean()
-                ? new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE)
-                : new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE);
+        CloseWebSocketFrame frame;
+        if (tooBig != null) {
+            frame = new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), tooBig);
+        } else if (stopping.getAsBoolean()) {
+            frame = new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE);
+        } else {
+            frame = new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE);
+        }
         ctx.writeAndFlush(frame).addListener(f -> ctx.close(promise));
     }
 

@@ -43,7 +43,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * aggregator (upgrade requests only, 8 KiB), {@link UpgradeGate} (path, Origin, subprotocol),
  * Netty's WebSocket protocol handler (handshake, control frames, close handshake, UTF-8 checks,
  * frames up to the maximum size), the message aggregator (fragments joined up to the maximum
- * size), {@link WsLifecycle}; then the endpoint's handlers.
+ * size), {@link WsLifecycle}; then the endpoint's handlers. After the handshake,
+ * {@link MessageSizeGuard} sits in front of Netty's frame decoder and refuses a message over the
+ * connection's current limit from its frame header (for a node listener: 64 KiB until the
+ * session is authenticated).
  */
 public final class WsServer implements Listener {
     private static final System.Logger LOG = System.getLogger("io.aldis.transport.ws");
@@ -70,10 +73,7 @@ public final class WsServer implements Listener {
      * the demo page when {@link WsSettings#demo()} is on.
      */
     public WsServer(WsSettings settings, ConnectionAcceptor acceptor) {
-        this(settings, connection -> {
-            connection.channel().pipeline().addLast("aldis-ws-frames", new WsFrameCodec());
-            acceptor.accept(connection);
-        }, PlainHttp.NONE, acceptor::authTimeoutMillis);
+        this(settings, new NodeEndpoint(acceptor), PlainHttp.NONE, acceptor::authTimeoutMillis);
     }
 
     WsServer(WsSettings settings, WsEndpoint endpoint, PlainHttp plainHttp) {
@@ -196,7 +196,7 @@ public final class WsServer implements Listener {
         pipeline.addLast("aldis-ws", new WebSocketServerProtocolHandler(protocolConfig(s)));
         pipeline.addLast("aldis-ws-aggregator", new WebSocketFrameAggregator(s.maxFrameSize()));
         pipeline.addLast("aldis-ws-lifecycle", new WsLifecycle(connection, endpoint, s.pingIntervalMillis(),
-                s.clientTimeoutMillis(), () -> stopping));
+                s.clientTimeoutMillis(), () -> stopping, endpoint.firstMessageLimit(s.maxFrameSize())));
         long deadline = upgradeDeadlineMillis.getAsLong();
         if (deadline > 0) {
             // The node's auth timeout counts from here; until the upgrade hands the connection to
