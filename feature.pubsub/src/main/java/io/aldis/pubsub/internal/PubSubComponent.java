@@ -10,7 +10,6 @@ import io.aldis.spi.node.SessionRegistry;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
-import java.util.TreeSet;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -86,10 +85,7 @@ public final class PubSubComponent implements PubSub, PubSubAdmin {
     static PubSubSettings read(Map<String, Object> properties) {
         ConfigValues values = new ConfigValues(properties, PID);
         PubSubSettings settings = PubSubSettings.from(values);
-        for (String key : values.unknownKeys(PubSubSettings.KEYS)) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: unknown key {1} is ignored (the keys are {2})", values.source(),
-                    key, String.join(", ", new TreeSet<>(PubSubSettings.KEYS)));
-        }
+        values.warnUnknownKeys(PubSubSettings.KEYS, LOG);
         return settings;
     }
 

@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
@@ -144,10 +143,7 @@ public final class RpcComponent implements RpcRegistry {
     static RpcSettings read(Map<String, Object> properties) {
         ConfigValues values = new ConfigValues(properties, PID);
         RpcSettings settings = RpcSettings.from(values);
-        for (String key : values.unknownKeys(RpcSettings.KEYS)) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: unknown key {1} is ignored (the keys are {2})", values.source(),
-                    key, String.join(", ", new TreeSet<>(RpcSettings.KEYS)));
-        }
+        values.warnUnknownKeys(RpcSettings.KEYS, LOG);
         return settings;
     }
 

@@ -155,4 +155,17 @@ public final class ConfigValues {
                 .sorted()
                 .toList();
     }
+
+    /**
+     * Logs one warning per unknown key ({@link #unknownKeys}), naming the file, the key and the
+     * keys there are, and returns the keys it warned about.
+     */
+    public List<String> warnUnknownKeys(Set<String> known, System.Logger log) {
+        List<String> unknown = unknownKeys(known);
+        for (String key : unknown) {
+            log.log(System.Logger.Level.WARNING, "{0}: unknown key {1} is ignored (the keys are {2})", source(), key,
+                    String.join(", ", new java.util.TreeSet<>(known)));
+        }
+        return unknown;
+    }
 }

@@ -158,10 +158,7 @@ public final class CredentialStore {
     static CredentialStoreSettings read(Map<String, Object> properties) {
         ConfigValues values = new ConfigValues(properties, PID);
         CredentialStoreSettings settings = CredentialStoreSettings.from(values);
-        for (String key : values.unknownKeys(CredentialStoreSettings.KEYS)) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: unknown key {1} is ignored (the keys are {2})", values.source(),
-                    key, String.join(", ", new TreeSet<>(CredentialStoreSettings.KEYS)));
-        }
+        values.warnUnknownKeys(CredentialStoreSettings.KEYS, LOG);
         return settings;
     }
 

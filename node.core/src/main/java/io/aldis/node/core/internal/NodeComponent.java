@@ -111,10 +111,7 @@ public final class NodeComponent implements ConnectionAcceptor, SessionRegistry,
     static NodeSettings read(Map<String, Object> properties) {
         ConfigValues values = new ConfigValues(properties, PID);
         NodeSettings settings = NodeSettings.from(values);
-        for (String key : values.unknownKeys(NodeSettings.KEYS)) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: unknown key {1} is ignored (the keys are {2})", values.source(),
-                    key, String.join(", ", new java.util.TreeSet<>(NodeSettings.KEYS)));
-        }
+        values.warnUnknownKeys(NodeSettings.KEYS, LOG);
         return settings;
     }
 
