@@ -112,7 +112,8 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
      * that family back too.
      */
     public void addHandler(FrameHandler handler, Map<String, ?> properties) {
-        List<SessionHandler> restored = new ArrayList<>();
+        // Identity, not a list: with many sessions open, contains() on a list would make this quadratic.
+        java.util.Set<SessionHandler> restored = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (SessionHandler session : sessions.values()) {
             if (session.isOpen()) {
                 // No frame reaches the handler before it is in the registry, so this cannot race one.

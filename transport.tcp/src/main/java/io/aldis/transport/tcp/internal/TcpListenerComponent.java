@@ -1,15 +1,9 @@
 package io.aldis.transport.tcp.internal;
 
-import io.aldis.spi.config.ConfigValues;
-import io.aldis.spi.config.InvalidConfigurationException;
 import io.aldis.spi.transport.ConnectionAcceptor;
-import io.aldis.spi.transport.Listener;
-import java.lang.System.Logger.Level;
-import java.util.HashMap;
+import io.aldis.spi.transport.ListenerRunner;
 import java.util.Map;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -20,12 +14,9 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * One listener per factory configuration of {@code io.aldis.transport.tcp}; a changed
- * configuration rebinds it in place, a deleted one closes it and its connections.
- *
- * <p>A file with a bad value, or an address that cannot be bound, never fails the component (the
- * framework would log a stack trace and operators would see nothing): it is logged in one line,
- * the listener keeps the settings it runs with (or, at start, does not run), and the Listener
- * service carries the reason in {@link Listener#PROBLEM_PROPERTY} for {@code aldis:listener-list}.
+ * configuration rebinds it in place, a deleted one closes it and its connections. A bad file or
+ * an address that cannot be bound is reported in one line and on the Listener service, never as
+ * a failed component (see {@link ListenerRunner}).
  */
 @Component(configurationPid = TcpListenerComponent.PID, immediate = true,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -34,104 +25,23 @@ public final class TcpListenerComponent {
     static final String PID = "io.aldis.transport.tcp";
     private static final System.Logger LOG = System.getLogger("io.aldis.transport.tcp");
 
-    private final ConnectionAcceptor acceptor;
-    private final BundleContext context;
-    private TcpServer server;
-    private ServiceRegistration<Listener> registration;
-    private Listener shown;
+    private final ListenerRunner<TcpSettings> runner;
 
     @Activate
     public TcpListenerComponent(Map<String, Object> properties, @Reference ConnectionAcceptor acceptor,
             BundleContext context) {
-        this.acceptor = acceptor;
-        this.context = context;
-        apply(properties);
+        runner = new ListenerRunner<>("tcp", "TCP", PID, LOG, context, TcpSettings::from,
+                settings -> new TcpServer(settings, acceptor));
+        runner.apply(properties);
     }
 
     @Modified
-    synchronized void modified(Map<String, Object> properties) {
-        apply(properties);
-    }
-
-    private synchronized void apply(Map<String, Object> properties) {
-        ConfigValues values = new ConfigValues(properties, PID);
-        String name = values.text("name", "default");
-        TcpSettings settings;
-        try {
-            settings = TcpSettings.from(values);
-        } catch (InvalidConfigurationException e) {
-            String outcome = server != null ? "; the listener keeps the settings it runs with" : "; the listener is not running";
-            LOG.log(Level.ERROR, "Rejected {0}{1}", e.getMessage(), outcome);
-            show(server != null ? server : Listener.notListening("tcp", name, values.text("host", "-"), 0), name,
-                    "rejected: " + e.getMessage() + outcome);
-            return;
-        }
-        try {
-            if (server == null) {
-                TcpServer starting = new TcpServer(settings, acceptor);
-                try {
-                    starting.start();
-                } catch (Exception e) {
-                    starting.stop();
-                    throw e;
-                }
-                server = starting;
-            } else {
-                server.rebind(settings);
-            }
-        } catch (Exception e) {
-            String problem = values.source() + ": cannot listen on " + settings.host() + ":" + settings.port() + ": "
-                    + rootMessage(e);
-            LOG.log(Level.ERROR, problem);
-            show(server != null ? server : Listener.notListening("tcp", settings.name(), settings.host(), settings.port()),
-                    settings.name(), problem);
-            return;
-        }
-        show(server, settings.name(), "");
-    }
-
-    /** Registers what operators see of this listener, replacing the registration when that changed. */
-    private void show(Listener listener, String name, String problem) {
-        Map<String, Object> props = new HashMap<>(Map.of("aldis.transport", "tcp", "aldis.listener", name));
-        if (!problem.isEmpty()) {
-            props.put(Listener.PROBLEM_PROPERTY, problem);
-        }
-        if (registration != null && shown == listener) {
-            registration.setProperties(FrameworkUtil.asDictionary(props));
-            return;
-        }
-        unregister();
-        shown = listener;
-        registration = context.registerService(Listener.class, listener, FrameworkUtil.asDictionary(props));
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
-    }
-
-    private void unregister() {
-        if (registration != null) {
-            try {
-                registration.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // The framework unregistered it while stopping the bundle.
-            }
-            registration = null;
-        }
+    void modified(Map<String, Object> properties) {
+        runner.apply(properties);
     }
 
     @Deactivate
-    synchronized void deactivate() {
-        unregister();
-        if (server != null) {
-            server.stop();
-            LOG.log(Level.INFO, "Aldis TCP listener ''{0}'' stopped", server.name());
-            server = null;
-        }
+    void deactivate() {
+        runner.stop();
     }
 }

@@ -7,6 +7,7 @@ import io.aldis.protocol.codec.LengthPrefixedFrameDecoder;
 import io.aldis.protocol.codec.LengthPrefixedFrameEncoder;
 import io.aldis.spi.transport.ConnectionAcceptor;
 import io.aldis.spi.transport.Listener;
+import io.aldis.spi.transport.ListenerRunner;
 import io.aldis.spi.transport.SpinningSelectStrategy;
 import io.aldis.spi.transport.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
@@ -34,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A Netty TCP listener: frames the byte stream with a 4-byte length prefix (optionally inside
  * TLS) and hands every connection to the node. Rebinding keeps the connections already open.
  */
-public final class TcpServer implements Listener {
+public final class TcpServer implements ListenerRunner.Server<TcpSettings> {
     private static final System.Logger LOG = System.getLogger("io.aldis.transport.tcp");
 
     private final ConnectionAcceptor acceptor;

@@ -2,14 +2,14 @@ package io.aldis.transport.tcp.internal;
 
 import io.aldis.spi.config.ConfigValues;
 import io.aldis.spi.config.InvalidConfigurationException;
-
+import io.aldis.spi.transport.ListenerRunner;
 import io.aldis.spi.transport.SpinWindow;
 import io.aldis.spi.transport.tls.TlsSettings;
 import java.util.List;
 
 /** A TCP listener's settings as plain values, so a listener can run without OSGi. */
 public record TcpSettings(String name, String host, int port, int maxConnections, int maxFrameSize, int ioThreads,
-        int spinMicros, TlsSettings tls) {
+        int spinMicros, TlsSettings tls) implements ListenerRunner.Settings {
 
     /**
      * Default connections per listener. Each costs a file descriptor: the distribution's launcher

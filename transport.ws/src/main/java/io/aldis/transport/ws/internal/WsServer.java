@@ -2,6 +2,7 @@ package io.aldis.transport.ws.internal;
 
 import io.aldis.spi.transport.ConnectionAcceptor;
 import io.aldis.spi.transport.Listener;
+import io.aldis.spi.transport.ListenerRunner;
 import io.aldis.spi.transport.SpinningSelectStrategy;
 import io.aldis.spi.transport.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
@@ -48,7 +49,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection's current limit from its frame header (for a node listener: 64 KiB until the
  * session is authenticated).
  */
-public final class WsServer implements Listener {
+public final class WsServer implements ListenerRunner.Server<WsSettings> {
     private static final System.Logger LOG = System.getLogger("io.aldis.transport.ws");
     /** Largest HTTP request (an upgrade request has no body). */
     static final int MAX_HTTP_REQUEST = 8192;

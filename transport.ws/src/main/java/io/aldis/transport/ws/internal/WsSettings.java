@@ -2,7 +2,7 @@ package io.aldis.transport.ws.internal;
 
 import io.aldis.spi.config.ConfigValues;
 import io.aldis.spi.config.InvalidConfigurationException;
-
+import io.aldis.spi.transport.ListenerRunner;
 import io.aldis.spi.transport.SpinWindow;
 import io.aldis.spi.transport.tls.TlsSettings;
 import java.util.ArrayList;
@@ -20,7 +20,8 @@ import java.util.List;
  */
 public record WsSettings(String name, String host, int port, String path, String subprotocol,
         List<String> allowedOrigins, int maxConnections, int maxFrameSize, long pingIntervalMillis,
-        long clientTimeoutMillis, int ioThreads, int spinMicros, TlsSettings tls, boolean demo) {
+        long clientTimeoutMillis, int ioThreads, int spinMicros, TlsSettings tls, boolean demo)
+        implements ListenerRunner.Settings {
 
     public static final int DEFAULT_PORT = 7441;
     /** Default connections per listener; see the TCP listener's for how it relates to the open-file limit. */
