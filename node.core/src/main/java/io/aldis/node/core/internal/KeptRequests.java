@@ -38,15 +38,4 @@ final class KeptRequests {
             return new LinkedHashMap<>(frames);
         }
     }
-
-    /** How many requests are kept in all, for the operator's view of a session. */
-    int size() {
-        int total = 0;
-        for (Map<String, Frame> frames : byCapability.values()) {
-            synchronized (frames) {
-                total += frames.size();
-            }
-        }
-        return total;
-    }
 }
