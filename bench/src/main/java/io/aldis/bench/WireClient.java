@@ -1,21 +1,21 @@
 package io.aldis.bench;
 
-import io.aldis.protocol.AuthChallenge;
-import io.aldis.protocol.AuthOk;
-import io.aldis.protocol.AuthResponse;
-import io.aldis.protocol.AuthStart;
-import io.aldis.protocol.Capability;
-import io.aldis.protocol.Close;
-import io.aldis.protocol.CloseAck;
-import io.aldis.protocol.Connect;
-import io.aldis.protocol.ConnectAck;
-import io.aldis.protocol.Frame;
-import io.aldis.protocol.Ping;
-import io.aldis.protocol.Pong;
-import io.aldis.protocol.ProtocolVersion;
-import io.aldis.protocol.codec.LengthPrefixedFrameDecoder;
-import io.aldis.protocol.codec.LengthPrefixedFrameEncoder;
-import io.aldis.protocol.scram.ScramClient;
+import io.aldis.protocol.api.AuthChallenge;
+import io.aldis.protocol.api.AuthOk;
+import io.aldis.protocol.api.AuthResponse;
+import io.aldis.protocol.api.AuthStart;
+import io.aldis.protocol.api.Capability;
+import io.aldis.protocol.api.Close;
+import io.aldis.protocol.api.CloseAck;
+import io.aldis.protocol.api.Connect;
+import io.aldis.protocol.api.ConnectAck;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.Ping;
+import io.aldis.protocol.api.Pong;
+import io.aldis.protocol.api.ProtocolVersion;
+import io.aldis.protocol.api.codec.LengthPrefixedFrameDecoder;
+import io.aldis.protocol.api.codec.LengthPrefixedFrameEncoder;
+import io.aldis.protocol.api.scram.ScramClient;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -150,7 +150,7 @@ final class WireClient {
             } else if (msg instanceof AuthOk) {
                 result.complete(Outcome.OK);
                 ctx.close();
-            } else if (msg instanceof io.aldis.protocol.ErrorFrame error) {
+            } else if (msg instanceof io.aldis.protocol.api.ErrorFrame error) {
                 result.complete(switch (error.errorCode()) {
                     case AUTH_FAILED -> Outcome.FAILED;
                     case AUTH_TIMEOUT -> Outcome.TIMED_OUT;

@@ -2,9 +2,9 @@ package io.aldis.client;
 
 import io.aldis.client.internal.ClientConfig;
 import io.aldis.client.internal.DefaultAldisClient;
-import io.aldis.protocol.Capability;
-import io.aldis.protocol.Frame;
-import io.aldis.spi.transport.SpinWindow;
+import io.aldis.protocol.api.Capability;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.spi.transport.SpinWindow;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.InputStream;

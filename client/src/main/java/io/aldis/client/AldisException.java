@@ -1,7 +1,7 @@
 package io.aldis.client;
 
-import io.aldis.protocol.ErrorCode;
-import io.aldis.protocol.ErrorFrame;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
 
 /**
  * A failure reported by the node or detected by the client, with the protocol's error code so that

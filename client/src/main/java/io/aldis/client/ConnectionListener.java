@@ -1,6 +1,6 @@
 package io.aldis.client;
 
-import io.aldis.protocol.ErrorFrame;
+import io.aldis.protocol.api.ErrorFrame;
 import java.time.Duration;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -48,7 +48,7 @@ public interface ConnectionListener {
     default void reconnected(SessionInfo session) {
     }
 
-    /** The client gave up reconnecting; the code is {@link io.aldis.protocol.ErrorCode#RECONNECT_FAILED}. */
+    /** The client gave up reconnecting; the code is {@link io.aldis.protocol.api.ErrorCode#RECONNECT_FAILED}. */
     default void reconnectFailed(AldisException cause) {
     }
 

@@ -1,6 +1,6 @@
 package io.aldis.client;
 
-import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.api.ErrorCode;
 import java.util.Optional;
 
 /**

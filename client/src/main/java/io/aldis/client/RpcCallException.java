@@ -1,6 +1,6 @@
 package io.aldis.client;
 
-import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.api.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;

@@ -1,6 +1,6 @@
 package io.aldis.client;
 
-import io.aldis.protocol.Capability;
+import io.aldis.protocol.api.Capability;
 import java.util.Set;
 import java.util.UUID;
 

@@ -3,7 +3,7 @@ package io.aldis.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.api.ErrorCode;
 import org.junit.jupiter.api.Test;
 
 class DisconnectReasonTest {

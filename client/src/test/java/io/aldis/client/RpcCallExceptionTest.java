@@ -2,7 +2,7 @@ package io.aldis.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.api.ErrorCode;
 import org.junit.jupiter.api.Test;
 
 class RpcCallExceptionTest {

@@ -1,9 +1,9 @@
 package io.aldis.client.internal;
 
-import io.aldis.protocol.Ack;
-import io.aldis.protocol.Deliver;
-import io.aldis.protocol.ErrorFrame;
-import io.aldis.protocol.Frame;
+import io.aldis.protocol.api.Ack;
+import io.aldis.protocol.api.Deliver;
+import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.Frame;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;

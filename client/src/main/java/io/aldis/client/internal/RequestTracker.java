@@ -1,8 +1,8 @@
 package io.aldis.client.internal;
 
 import io.aldis.client.AldisException;
-import io.aldis.protocol.ErrorFrame;
-import io.aldis.protocol.Frame;
+import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.Frame;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;

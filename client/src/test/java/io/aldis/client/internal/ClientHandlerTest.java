@@ -5,27 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aldis.client.AldisException;
 import io.aldis.client.DisconnectReason;
 import io.aldis.client.SessionInfo;
-import io.aldis.protocol.Ack;
-import io.aldis.protocol.AuthChallenge;
-import io.aldis.protocol.AuthOk;
-import io.aldis.protocol.AuthResponse;
-import io.aldis.protocol.AuthStart;
-import io.aldis.protocol.Capability;
-import io.aldis.protocol.CapabilityChange;
-import io.aldis.protocol.Close;
-import io.aldis.protocol.CloseAck;
-import io.aldis.protocol.Connect;
-import io.aldis.protocol.ConnectAck;
-import io.aldis.protocol.Deliver;
-import io.aldis.protocol.ErrorCode;
-import io.aldis.protocol.ErrorFrame;
-import io.aldis.protocol.Frame;
-import io.aldis.protocol.Pause;
-import io.aldis.protocol.Ping;
-import io.aldis.protocol.Pong;
-import io.aldis.protocol.ProtocolVersion;
-import io.aldis.protocol.Publish;
-import io.aldis.protocol.Resume;
+import io.aldis.protocol.api.Ack;
+import io.aldis.protocol.api.AuthChallenge;
+import io.aldis.protocol.api.AuthOk;
+import io.aldis.protocol.api.AuthResponse;
+import io.aldis.protocol.api.AuthStart;
+import io.aldis.protocol.api.Capability;
+import io.aldis.protocol.api.CapabilityChange;
+import io.aldis.protocol.api.Close;
+import io.aldis.protocol.api.CloseAck;
+import io.aldis.protocol.api.Connect;
+import io.aldis.protocol.api.ConnectAck;
+import io.aldis.protocol.api.Deliver;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.Pause;
+import io.aldis.protocol.api.Ping;
+import io.aldis.protocol.api.Pong;
+import io.aldis.protocol.api.ProtocolVersion;
+import io.aldis.protocol.api.Publish;
+import io.aldis.protocol.api.Resume;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
@@ -622,7 +622,7 @@ class ClientHandlerTest {
                 super.flush(ctx);
             }
         });
-        int slice = io.aldis.protocol.codec.Flushes.FRAMES_PER_FLUSH;
+        int slice = io.aldis.protocol.api.codec.Flushes.FRAMES_PER_FLUSH;
         events.inline = frame -> {
             // two answers per frame read: more than one slice in all
             for (int k = 0; k < 2; k++) {

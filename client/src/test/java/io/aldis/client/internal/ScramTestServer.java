@@ -1,8 +1,8 @@
 package io.aldis.client.internal;
 
-import io.aldis.protocol.scram.ScramCredentials;
-import io.aldis.protocol.scram.ScramException;
-import io.aldis.protocol.scram.ScramSha256;
+import io.aldis.protocol.api.scram.ScramCredentials;
+import io.aldis.protocol.api.scram.ScramException;
+import io.aldis.protocol.api.scram.ScramSha256;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;

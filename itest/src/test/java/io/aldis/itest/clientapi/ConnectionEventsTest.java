@@ -7,7 +7,7 @@ import io.aldis.client.ConnectionListener;
 import io.aldis.client.DisconnectReason;
 import io.aldis.client.SessionInfo;
 import io.aldis.itest.node.LeakWatch;
-import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.api.ErrorCode;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;

@@ -15,7 +15,7 @@ import io.aldis.itest.clientapi.Api.TillImpl;
 import io.aldis.itest.clientapi.Api.Total;
 import io.aldis.itest.clientapi.Api.Unit;
 import io.aldis.itest.node.LeakWatch;
-import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.api.ErrorCode;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

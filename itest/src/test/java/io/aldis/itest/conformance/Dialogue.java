@@ -1,10 +1,10 @@
 package io.aldis.itest.conformance;
 
 import io.aldis.itest.node.RawConnection;
-import io.aldis.protocol.Frame;
-import io.aldis.protocol.Ping;
-import io.aldis.protocol.Pong;
-import io.aldis.protocol.codec.FrameCodec;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.Ping;
+import io.aldis.protocol.api.Pong;
+import io.aldis.protocol.api.codec.FrameCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.EOFException;

@@ -1,7 +1,7 @@
 package io.aldis.itest.karaf;
 
-import io.aldis.pubsub.api.MessageContext;
-import io.aldis.pubsub.api.MessageHandler;
+import io.aldis.feature.pubsub.api.MessageContext;
+import io.aldis.feature.pubsub.api.MessageHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.Dictionary;
 import java.util.Hashtable;

@@ -6,8 +6,8 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
-import io.aldis.spi.node.SessionRegistry;
-import io.aldis.spi.transport.Listener;
+import io.aldis.protocol.api.spi.node.SessionRegistry;
+import io.aldis.protocol.api.spi.transport.Listener;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -240,7 +240,7 @@ public class PubSubCommandsIT extends AldisKarafTestSupport {
     @Test
     public void statsCountersFollowTheTraffic() throws Exception {
         Bundle echo = TestBundles.install(bundleContext, "io.aldis.itest.echo.stats", ECHO_ACTIVATOR,
-                "io.aldis.pubsub.api,org.osgi.framework", List.of(ECHO_ACTIVATOR));
+                "io.aldis.feature.pubsub.api,org.osgi.framework", List.of(ECHO_ACTIVATOR));
         AldisClient subscriber = null;
         AldisClient publisher = null;
         try {

@@ -13,11 +13,11 @@ import io.aldis.client.AldisException;
 import io.aldis.client.ClientState;
 import io.aldis.client.Delivery;
 import io.aldis.client.Subscription;
-import io.aldis.protocol.Capability;
-import io.aldis.protocol.ErrorCode;
-import io.aldis.protocol.ErrorFrame;
-import io.aldis.protocol.Ping;
-import io.aldis.protocol.Publish;
+import io.aldis.protocol.api.Capability;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.Ping;
+import io.aldis.protocol.api.Publish;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +38,7 @@ import org.osgi.framework.Bundle;
  * delivery between two clients, and the aldis-pubsub feature removed and installed again under
  * subscribed sessions.
  *
- * <p>The test never loads a class of io.aldis.pubsub.api itself (the handler bundle is built from
+ * <p>The test never loads a class of io.aldis.feature.pubsub.api itself (the handler bundle is built from
  * class files copied by name): otherwise uninstalling the feature would refresh the test.
  */
 @RunWith(PaxExam.class)
@@ -76,7 +76,7 @@ public class PubSubFeatureIT extends AldisKarafTestSupport {
     @Test
     public void typedMessageIsAnsweredByTheHandlerBundleWhileItRuns() throws Exception {
         Bundle echo = TestBundles.install(bundleContext, "io.aldis.itest.echo", ECHO_ACTIVATOR,
-                "io.aldis.pubsub.api,org.osgi.framework", List.of(ECHO_ACTIVATOR));
+                "io.aldis.feature.pubsub.api,org.osgi.framework", List.of(ECHO_ACTIVATOR));
         AldisClient client = null;
         try {
             echo.start();
@@ -264,7 +264,7 @@ public class PubSubFeatureIT extends AldisKarafTestSupport {
             }
         }
         Bundle echo = TestBundles.install(bundleContext, "io.aldis.itest.echo.sys", ECHO_ACTIVATOR,
-                "io.aldis.pubsub.api,org.osgi.framework", List.of(ECHO_ACTIVATOR));
+                "io.aldis.feature.pubsub.api,org.osgi.framework", List.of(ECHO_ACTIVATOR));
         AldisClient admin = null;
         boolean uninstalled = false;
         try {

@@ -6,7 +6,7 @@ import io.aldis.client.AldisClient;
 import io.aldis.client.ConnectionListener;
 import io.aldis.client.DisconnectReason;
 import io.aldis.client.ReconnectPolicy;
-import io.aldis.protocol.ErrorFrame;
+import io.aldis.protocol.api.ErrorFrame;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;

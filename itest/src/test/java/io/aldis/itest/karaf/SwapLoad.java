@@ -7,12 +7,12 @@ import static org.junit.Assert.fail;
 
 import io.aldis.client.AldisClient;
 import io.aldis.client.ClientState;
-import io.aldis.protocol.Deliver;
-import io.aldis.protocol.Frame;
-import io.aldis.protocol.FrameType;
-import io.aldis.protocol.Ping;
-import io.aldis.protocol.Publish;
-import io.aldis.protocol.Subscribe;
+import io.aldis.protocol.api.Deliver;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.FrameType;
+import io.aldis.protocol.api.Ping;
+import io.aldis.protocol.api.Publish;
+import io.aldis.protocol.api.Subscribe;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,18 +1,18 @@
 package io.aldis.itest.node;
 
-import io.aldis.protocol.AuthChallenge;
-import io.aldis.protocol.AuthOk;
-import io.aldis.protocol.AuthResponse;
-import io.aldis.protocol.AuthStart;
-import io.aldis.protocol.Capability;
-import io.aldis.protocol.Connect;
-import io.aldis.protocol.ConnectAck;
-import io.aldis.protocol.ErrorFrame;
-import io.aldis.protocol.Frame;
-import io.aldis.protocol.FrameType;
-import io.aldis.protocol.ProtocolVersion;
-import io.aldis.protocol.codec.FrameCodec;
-import io.aldis.protocol.scram.ScramClient;
+import io.aldis.protocol.api.AuthChallenge;
+import io.aldis.protocol.api.AuthOk;
+import io.aldis.protocol.api.AuthResponse;
+import io.aldis.protocol.api.AuthStart;
+import io.aldis.protocol.api.Capability;
+import io.aldis.protocol.api.Connect;
+import io.aldis.protocol.api.ConnectAck;
+import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.FrameType;
+import io.aldis.protocol.api.ProtocolVersion;
+import io.aldis.protocol.api.codec.FrameCodec;
+import io.aldis.protocol.api.scram.ScramClient;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.DataInputStream;
@@ -90,8 +90,8 @@ public final class RawConnection implements AutoCloseable {
             if (frame.type() == type) {
                 return (T) frame;
             }
-            if (frame instanceof io.aldis.protocol.Ping ping) {
-                send(new io.aldis.protocol.Pong(ping.nonce()));
+            if (frame instanceof io.aldis.protocol.api.Ping ping) {
+                send(new io.aldis.protocol.api.Pong(ping.nonce()));
             } else if (frame.type() == FrameType.ERROR && type != FrameType.ERROR) {
                 throw new AssertionError("node answered " + frame + " while waiting for " + type);
             }

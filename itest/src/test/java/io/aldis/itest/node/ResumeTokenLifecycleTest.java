@@ -3,9 +3,9 @@ package io.aldis.itest.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.node.core.internal.NodeSettings;
-import io.aldis.protocol.Close;
-import io.aldis.protocol.ErrorCode;
-import io.aldis.protocol.FrameType;
+import io.aldis.protocol.api.Close;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.FrameType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -3,20 +3,20 @@ package io.aldis.itest.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.node.core.internal.NodeSettings;
-import io.aldis.protocol.AuthOk;
-import io.aldis.protocol.Capability;
-import io.aldis.protocol.Close;
-import io.aldis.protocol.ConnectAck;
-import io.aldis.protocol.ErrorCode;
-import io.aldis.protocol.ErrorFrame;
-import io.aldis.protocol.Frame;
-import io.aldis.protocol.FrameType;
-import io.aldis.protocol.Message;
-import io.aldis.protocol.Ping;
-import io.aldis.protocol.Pong;
-import io.aldis.spi.node.FrameHandler;
-import io.aldis.spi.node.Session;
-import io.aldis.spi.node.SessionState;
+import io.aldis.protocol.api.AuthOk;
+import io.aldis.protocol.api.Capability;
+import io.aldis.protocol.api.Close;
+import io.aldis.protocol.api.ConnectAck;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.FrameType;
+import io.aldis.protocol.api.Message;
+import io.aldis.protocol.api.Ping;
+import io.aldis.protocol.api.Pong;
+import io.aldis.protocol.api.spi.node.FrameHandler;
+import io.aldis.protocol.api.spi.node.Session;
+import io.aldis.protocol.api.spi.node.SessionState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -236,7 +236,7 @@ class SessionTest {
             assertThat(node.node.kill(resumed, true)).isTrue();
             Close close = conn.readUntil(FrameType.CLOSE);
             assertThat(close.code()).isEqualTo(ErrorCode.SESSION_KILLED.code());
-            conn.send(io.aldis.protocol.CloseAck.INSTANCE);
+            conn.send(io.aldis.protocol.api.CloseAck.INSTANCE);
             assertThat(conn.closedByNode()).isTrue();
         }
         try (RawConnection conn = node.raw()) {

@@ -3,9 +3,9 @@ package io.aldis.itest.pubsub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.itest.node.LeakWatch;
-import io.aldis.protocol.ErrorCode;
-import io.aldis.protocol.ErrorFrame;
-import io.aldis.pubsub.internal.PubSubSettings;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.feature.pubsub.internal.PubSubSettings;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;

@@ -6,7 +6,7 @@ import io.aldis.client.AldisClient;
 import io.aldis.client.AldisException;
 import io.aldis.client.ReconnectPolicy;
 import io.aldis.itest.node.LeakWatch;
-import io.aldis.protocol.ErrorCode;
+import io.aldis.protocol.api.ErrorCode;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -74,7 +74,7 @@ class PublisherBackpressureTest {
         int sent = 0;
         while (sent < 200_000 && view(owner).dropped() == 0) {
             for (int i = 0; i < 1000; i++) {
-                reader.write(new io.aldis.protocol.Publish("feed", "", java.util.Map.of(), payload));
+                reader.write(new io.aldis.protocol.api.Publish("feed", "", java.util.Map.of(), payload));
             }
             reader.flush();
             sent += 1000;
@@ -95,7 +95,7 @@ class PublisherBackpressureTest {
         assertThat(handled.get()).isPositive().isLessThan(sent);
     }
 
-    private io.aldis.pubsub.internal.PubSubEngine.SubscriptionView view(String owner) {
+    private io.aldis.feature.pubsub.internal.PubSubEngine.SubscriptionView view(String owner) {
         return node.engine.subscriptions().stream().filter(v -> v.owner().equals(owner)).findFirst().orElseThrow();
     }
 

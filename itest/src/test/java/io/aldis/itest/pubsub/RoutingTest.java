@@ -3,13 +3,13 @@ package io.aldis.itest.pubsub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.itest.node.LeakWatch;
-import io.aldis.protocol.Ack;
-import io.aldis.protocol.Deliver;
-import io.aldis.protocol.ErrorCode;
-import io.aldis.protocol.ErrorFrame;
-import io.aldis.protocol.Frame;
-import io.aldis.protocol.FrameType;
-import io.aldis.protocol.Publish;
+import io.aldis.protocol.api.Ack;
+import io.aldis.protocol.api.Deliver;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.FrameType;
+import io.aldis.protocol.api.Publish;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -216,7 +216,7 @@ class RoutingTest {
         for (Client w : workers) {
             String owner = w.sessionId.toString();
             long mine = node.engine.subscriptions().stream().filter(v -> v.owner().startsWith(owner))
-                    .mapToLong(io.aldis.pubsub.internal.PubSubEngine.SubscriptionView::delivered).sum();
+                    .mapToLong(io.aldis.feature.pubsub.internal.PubSubEngine.SubscriptionView::delivered).sum();
             assertThat(mine).isPositive();
             for (int i = 0; i < mine; i++) {
                 assertThat(seen.add(Client.text(w.deliver()))).isTrue();
@@ -229,7 +229,7 @@ class RoutingTest {
 
     private long groupDelivered() {
         return node.engine.subscriptions().stream().filter(v -> v.queueGroup().equals("workers"))
-                .mapToLong(io.aldis.pubsub.internal.PubSubEngine.SubscriptionView::delivered).sum();
+                .mapToLong(io.aldis.feature.pubsub.internal.PubSubEngine.SubscriptionView::delivered).sum();
     }
 
     @Test
@@ -279,10 +279,10 @@ class RoutingTest {
     @Test
     void capabilitiesAreAnnounced() throws Exception {
         try (Client c = new Client(node.port(), 0)) {
-            c.send(new io.aldis.protocol.Connect(io.aldis.protocol.ProtocolVersion.V1, 0, java.util.UUID.randomUUID(), "", "t"));
-            io.aldis.protocol.ConnectAck ack = (io.aldis.protocol.ConnectAck) c.next(FrameType.CONNECT_ACK);
-            assertThat(io.aldis.protocol.Capability.fromMask(ack.capabilities()))
-                    .contains(io.aldis.protocol.Capability.PUBSUB, io.aldis.protocol.Capability.MESSAGES);
+            c.send(new io.aldis.protocol.api.Connect(io.aldis.protocol.api.ProtocolVersion.V1, 0, java.util.UUID.randomUUID(), "", "t"));
+            io.aldis.protocol.api.ConnectAck ack = (io.aldis.protocol.api.ConnectAck) c.next(FrameType.CONNECT_ACK);
+            assertThat(io.aldis.protocol.api.Capability.fromMask(ack.capabilities()))
+                    .contains(io.aldis.protocol.api.Capability.PUBSUB, io.aldis.protocol.api.Capability.MESSAGES);
         }
     }
 }

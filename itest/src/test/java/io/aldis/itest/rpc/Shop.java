@@ -1,12 +1,12 @@
 package io.aldis.itest.rpc;
 
-import io.aldis.protocol.ErrorCode;
-import io.aldis.rpc.api.Max;
-import io.aldis.rpc.api.Min;
-import io.aldis.rpc.api.Pattern;
-import io.aldis.rpc.api.Required;
-import io.aldis.rpc.api.RpcException;
-import io.aldis.rpc.api.Size;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.feature.rpc.api.Max;
+import io.aldis.feature.rpc.api.Min;
+import io.aldis.feature.rpc.api.Pattern;
+import io.aldis.feature.rpc.api.Required;
+import io.aldis.feature.rpc.api.RpcException;
+import io.aldis.feature.rpc.api.Size;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;

@@ -1,6 +1,6 @@
 package io.aldis.itest.ws;
 
-import io.aldis.protocol.Frame;
+import io.aldis.protocol.api.Frame;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;

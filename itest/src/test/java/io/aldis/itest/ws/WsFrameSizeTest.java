@@ -2,17 +2,17 @@ package io.aldis.itest.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.protocol.Ack;
-import io.aldis.protocol.Deliver;
-import io.aldis.protocol.ErrorCode;
-import io.aldis.protocol.ErrorFrame;
-import io.aldis.protocol.Frame;
-import io.aldis.protocol.FrameType;
-import io.aldis.protocol.Ping;
-import io.aldis.protocol.Pong;
-import io.aldis.protocol.Publish;
-import io.aldis.protocol.Subscribe;
-import io.aldis.protocol.codec.FrameSizeLimit;
+import io.aldis.protocol.api.Ack;
+import io.aldis.protocol.api.Deliver;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.FrameType;
+import io.aldis.protocol.api.Ping;
+import io.aldis.protocol.api.Pong;
+import io.aldis.protocol.api.Publish;
+import io.aldis.protocol.api.Subscribe;
+import io.aldis.protocol.api.codec.FrameSizeLimit;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;

@@ -3,10 +3,10 @@ package io.aldis.itest.ws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.aldis.protocol.FrameType;
-import io.aldis.protocol.Ping;
-import io.aldis.protocol.Pong;
-import io.aldis.spi.transport.tls.TlsSettings;
+import io.aldis.protocol.api.FrameType;
+import io.aldis.protocol.api.Ping;
+import io.aldis.protocol.api.Pong;
+import io.aldis.protocol.api.spi.transport.tls.TlsSettings;
 import io.aldis.transport.ws.internal.WsSettings;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,10 +1,10 @@
 package io.aldis.feature.auth.internal;
 
-import io.aldis.protocol.scram.ScramCredentials;
-import io.aldis.protocol.scram.ScramSha256;
-import io.aldis.spi.auth.CredentialRevocation;
-import io.aldis.spi.config.ConfigValues;
-import io.aldis.spi.config.InvalidConfigurationException;
+import io.aldis.protocol.api.scram.ScramCredentials;
+import io.aldis.protocol.api.scram.ScramSha256;
+import io.aldis.protocol.api.spi.auth.CredentialRevocation;
+import io.aldis.protocol.api.spi.config.ConfigValues;
+import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;

@@ -1,8 +1,8 @@
 package io.aldis.feature.auth.internal;
 
-import io.aldis.protocol.scram.ScramSha256;
-import io.aldis.spi.config.ConfigValues;
-import io.aldis.spi.config.InvalidConfigurationException;
+import io.aldis.protocol.api.scram.ScramSha256;
+import io.aldis.protocol.api.spi.config.ConfigValues;
+import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
 import java.util.Set;
 
 /**

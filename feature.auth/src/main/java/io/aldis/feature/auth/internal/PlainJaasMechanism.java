@@ -1,11 +1,11 @@
 package io.aldis.feature.auth.internal;
 
-import io.aldis.spi.auth.AuthStep;
-import io.aldis.spi.auth.AuthenticatedUser;
-import io.aldis.spi.auth.AuthenticationExchange;
-import io.aldis.spi.auth.AuthenticationMechanism;
-import io.aldis.spi.config.ConfigValues;
-import io.aldis.spi.transport.TransportConnection;
+import io.aldis.protocol.api.spi.auth.AuthStep;
+import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
+import io.aldis.protocol.api.spi.auth.AuthenticationExchange;
+import io.aldis.protocol.api.spi.auth.AuthenticationMechanism;
+import io.aldis.protocol.api.spi.config.ConfigValues;
+import io.aldis.protocol.api.spi.transport.TransportConnection;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;

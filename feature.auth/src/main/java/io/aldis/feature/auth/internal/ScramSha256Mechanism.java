@@ -1,13 +1,13 @@
 package io.aldis.feature.auth.internal;
 
-import io.aldis.protocol.scram.ScramCredentials;
-import io.aldis.protocol.scram.ScramException;
-import io.aldis.protocol.scram.ScramSha256;
-import io.aldis.spi.auth.AuthStep;
-import io.aldis.spi.auth.AuthenticatedUser;
-import io.aldis.spi.auth.AuthenticationExchange;
-import io.aldis.spi.auth.AuthenticationMechanism;
-import io.aldis.spi.transport.TransportConnection;
+import io.aldis.protocol.api.scram.ScramCredentials;
+import io.aldis.protocol.api.scram.ScramException;
+import io.aldis.protocol.api.scram.ScramSha256;
+import io.aldis.protocol.api.spi.auth.AuthStep;
+import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
+import io.aldis.protocol.api.spi.auth.AuthenticationExchange;
+import io.aldis.protocol.api.spi.auth.AuthenticationMechanism;
+import io.aldis.protocol.api.spi.transport.TransportConnection;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;

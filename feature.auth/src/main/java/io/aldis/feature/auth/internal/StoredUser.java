@@ -1,6 +1,6 @@
 package io.aldis.feature.auth.internal;
 
-import io.aldis.protocol.scram.ScramCredentials;
+import io.aldis.protocol.api.scram.ScramCredentials;
 import java.util.Objects;
 import java.util.Set;
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aldis.feature.auth.internal.acl.AclAuthorizer;
-import io.aldis.spi.config.ConfigValues;
-import io.aldis.spi.config.InvalidConfigurationException;
+import io.aldis.protocol.api.spi.config.ConfigValues;
+import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

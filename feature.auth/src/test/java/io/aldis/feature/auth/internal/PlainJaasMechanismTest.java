@@ -2,7 +2,7 @@ package io.aldis.feature.auth.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.spi.auth.AuthStep;
+import io.aldis.protocol.api.spi.auth.AuthStep;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;

@@ -3,10 +3,10 @@ package io.aldis.feature.auth.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.aldis.protocol.scram.ScramClient;
-import io.aldis.protocol.scram.ScramException;
-import io.aldis.spi.auth.AuthStep;
-import io.aldis.spi.auth.AuthenticationExchange;
+import io.aldis.protocol.api.scram.ScramClient;
+import io.aldis.protocol.api.scram.ScramException;
+import io.aldis.protocol.api.spi.auth.AuthStep;
+import io.aldis.protocol.api.spi.auth.AuthenticationExchange;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.aldis.feature.auth.internal;
 
-import io.aldis.spi.transport.TransportConnection;
+import io.aldis.protocol.api.spi.transport.TransportConnection;
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetSocketAddress;

@@ -1,7 +1,7 @@
 package io.aldis.node.core.internal;
 
-import io.aldis.protocol.Capability;
-import io.aldis.protocol.FrameType;
+import io.aldis.protocol.api.Capability;
+import io.aldis.protocol.api.FrameType;
 
 /**
  * Which capability family a frame type belongs to (docs/protocol.md section 4.2): a session may

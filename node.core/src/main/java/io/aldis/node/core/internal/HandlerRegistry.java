@@ -1,8 +1,8 @@
 package io.aldis.node.core.internal;
 
-import io.aldis.protocol.Capability;
-import io.aldis.protocol.FrameType;
-import io.aldis.spi.node.FrameHandler;
+import io.aldis.protocol.api.Capability;
+import io.aldis.protocol.api.FrameType;
+import io.aldis.protocol.api.spi.node.FrameHandler;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;

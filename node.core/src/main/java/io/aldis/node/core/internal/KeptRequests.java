@@ -1,6 +1,6 @@
 package io.aldis.node.core.internal;
 
-import io.aldis.protocol.Frame;
+import io.aldis.protocol.api.Frame;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,17 +1,17 @@
 package io.aldis.node.core.internal;
 
-import io.aldis.spi.auth.AuthenticationMechanism;
+import io.aldis.protocol.api.spi.auth.AuthenticationMechanism;
 import io.aldis.node.core.internal.jmx.AuthenticationMXBean;
 import io.aldis.node.core.internal.jmx.NodeJmx;
-import io.aldis.spi.config.ConfigValues;
-import io.aldis.spi.config.InvalidConfigurationException;
-import io.aldis.spi.auth.CredentialRevocation;
-import io.aldis.spi.node.FrameHandler;
-import io.aldis.spi.node.Session;
-import io.aldis.spi.node.SessionRegistry;
-import io.aldis.spi.node.SessionStats;
-import io.aldis.spi.transport.ConnectionAcceptor;
-import io.aldis.spi.transport.TransportConnection;
+import io.aldis.protocol.api.spi.config.ConfigValues;
+import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
+import io.aldis.protocol.api.spi.auth.CredentialRevocation;
+import io.aldis.protocol.api.spi.node.FrameHandler;
+import io.aldis.protocol.api.spi.node.Session;
+import io.aldis.protocol.api.spi.node.SessionRegistry;
+import io.aldis.protocol.api.spi.node.SessionStats;
+import io.aldis.protocol.api.spi.transport.ConnectionAcceptor;
+import io.aldis.protocol.api.spi.transport.TransportConnection;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;

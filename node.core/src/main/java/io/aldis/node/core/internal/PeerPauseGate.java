@@ -1,16 +1,16 @@
 package io.aldis.node.core.internal;
 
-import io.aldis.protocol.CapabilityChange;
-import io.aldis.protocol.Close;
-import io.aldis.protocol.CloseAck;
-import io.aldis.protocol.ErrorFrame;
-import io.aldis.protocol.Frame;
-import io.aldis.protocol.Pause;
-import io.aldis.protocol.Ping;
-import io.aldis.protocol.Pong;
-import io.aldis.protocol.Resume;
-import io.aldis.protocol.codec.FrameBatch;
-import io.aldis.protocol.codec.FrameCodec;
+import io.aldis.protocol.api.CapabilityChange;
+import io.aldis.protocol.api.Close;
+import io.aldis.protocol.api.CloseAck;
+import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.Pause;
+import io.aldis.protocol.api.Ping;
+import io.aldis.protocol.api.Pong;
+import io.aldis.protocol.api.Resume;
+import io.aldis.protocol.api.codec.FrameBatch;
+import io.aldis.protocol.api.codec.FrameCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;

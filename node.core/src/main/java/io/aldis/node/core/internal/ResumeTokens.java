@@ -1,6 +1,6 @@
 package io.aldis.node.core.internal;
 
-import io.aldis.spi.auth.AuthenticatedUser;
+import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;

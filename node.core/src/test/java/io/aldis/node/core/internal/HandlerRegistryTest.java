@@ -2,11 +2,11 @@ package io.aldis.node.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.protocol.Capability;
-import io.aldis.protocol.Frame;
-import io.aldis.protocol.FrameType;
-import io.aldis.spi.node.FrameHandler;
-import io.aldis.spi.node.Session;
+import io.aldis.protocol.api.Capability;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.FrameType;
+import io.aldis.protocol.api.spi.node.FrameHandler;
+import io.aldis.protocol.api.spi.node.Session;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

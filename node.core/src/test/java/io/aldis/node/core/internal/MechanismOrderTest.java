@@ -2,9 +2,9 @@ package io.aldis.node.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.spi.auth.AuthenticationExchange;
-import io.aldis.spi.auth.AuthenticationMechanism;
-import io.aldis.spi.transport.TransportConnection;
+import io.aldis.protocol.api.spi.auth.AuthenticationExchange;
+import io.aldis.protocol.api.spi.auth.AuthenticationMechanism;
+import io.aldis.protocol.api.spi.transport.TransportConnection;
 import org.junit.jupiter.api.Test;
 
 /** CONNECT_ACK's list of mechanisms is the node's order of preference, whatever order they came in. */

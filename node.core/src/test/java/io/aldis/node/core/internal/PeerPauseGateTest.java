@@ -2,14 +2,14 @@ package io.aldis.node.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.protocol.Ack;
-import io.aldis.protocol.Close;
-import io.aldis.protocol.ErrorCode;
-import io.aldis.protocol.ErrorFrame;
-import io.aldis.protocol.Message;
-import io.aldis.protocol.Ping;
-import io.aldis.protocol.Pong;
-import io.aldis.protocol.codec.FrameBatch;
+import io.aldis.protocol.api.Ack;
+import io.aldis.protocol.api.Close;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.Message;
+import io.aldis.protocol.api.Ping;
+import io.aldis.protocol.api.Pong;
+import io.aldis.protocol.api.codec.FrameBatch;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;

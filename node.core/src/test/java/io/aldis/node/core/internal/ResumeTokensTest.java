@@ -2,7 +2,7 @@ package io.aldis.node.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.spi.auth.AuthenticatedUser;
+import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashSet;

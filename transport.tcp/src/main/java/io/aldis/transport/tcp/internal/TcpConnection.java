@@ -1,6 +1,6 @@
 package io.aldis.transport.tcp.internal;
 
-import io.aldis.spi.transport.TransportConnection;
+import io.aldis.protocol.api.spi.transport.TransportConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;

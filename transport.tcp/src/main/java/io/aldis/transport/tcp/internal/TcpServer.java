@@ -1,15 +1,15 @@
 package io.aldis.transport.tcp.internal;
 
-import io.aldis.protocol.ErrorCode;
-import io.aldis.protocol.ErrorFrame;
-import io.aldis.protocol.codec.FrameSizeLimit;
-import io.aldis.protocol.codec.LengthPrefixedFrameDecoder;
-import io.aldis.protocol.codec.LengthPrefixedFrameEncoder;
-import io.aldis.spi.transport.ConnectionAcceptor;
-import io.aldis.spi.transport.Listener;
-import io.aldis.spi.transport.ListenerRunner;
-import io.aldis.spi.transport.SpinningSelectStrategy;
-import io.aldis.spi.transport.tls.ServerTls;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.codec.FrameSizeLimit;
+import io.aldis.protocol.api.codec.LengthPrefixedFrameDecoder;
+import io.aldis.protocol.api.codec.LengthPrefixedFrameEncoder;
+import io.aldis.protocol.api.spi.transport.ConnectionAcceptor;
+import io.aldis.protocol.api.spi.transport.Listener;
+import io.aldis.protocol.api.spi.transport.ListenerRunner;
+import io.aldis.protocol.api.spi.transport.SpinningSelectStrategy;
+import io.aldis.protocol.api.spi.transport.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;

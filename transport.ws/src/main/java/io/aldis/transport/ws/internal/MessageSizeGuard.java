@@ -1,8 +1,8 @@
 package io.aldis.transport.ws.internal;
 
-import io.aldis.protocol.ErrorCode;
-import io.aldis.protocol.codec.DecodeFailure;
-import io.aldis.protocol.codec.FrameSizeLimit;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.codec.DecodeFailure;
+import io.aldis.protocol.api.codec.FrameSizeLimit;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

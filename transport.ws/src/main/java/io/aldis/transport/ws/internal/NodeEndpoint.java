@@ -1,7 +1,7 @@
 package io.aldis.transport.ws.internal;
 
-import io.aldis.protocol.codec.FrameSizeLimit;
-import io.aldis.spi.transport.ConnectionAcceptor;
+import io.aldis.protocol.api.codec.FrameSizeLimit;
+import io.aldis.protocol.api.spi.transport.ConnectionAcceptor;
 
 /**
  * The endpoint of a node listener: one protocol frame per binary message through

@@ -14,7 +14,7 @@ interface WsEndpoint {
 
     /**
      * The longest message a connection may send until this endpoint raises the limit with a
-     * {@link io.aldis.protocol.codec.FrameSizeLimit} event; by default the listener's maximum.
+     * {@link io.aldis.protocol.api.codec.FrameSizeLimit} event; by default the listener's maximum.
      */
     default int firstMessageLimit(int maxFrameSize) {
         return maxFrameSize;

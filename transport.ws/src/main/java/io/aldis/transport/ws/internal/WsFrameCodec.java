@@ -1,12 +1,12 @@
 package io.aldis.transport.ws.internal;
 
-import io.aldis.protocol.ErrorCode;
-import io.aldis.protocol.Frame;
-import io.aldis.protocol.ProtocolException;
-import io.aldis.protocol.codec.DecodeFailure;
-import io.aldis.protocol.codec.FrameBatch;
-import io.aldis.protocol.codec.FrameCodec;
-import io.aldis.protocol.codec.RepeatedStrings;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.ProtocolException;
+import io.aldis.protocol.api.codec.DecodeFailure;
+import io.aldis.protocol.api.codec.FrameBatch;
+import io.aldis.protocol.api.codec.FrameCodec;
+import io.aldis.protocol.api.codec.RepeatedStrings;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageCodec;

@@ -59,7 +59,7 @@ final class WsLifecycle extends ChannelDuplexHandler {
 
     /**
      * @param firstMessageLimit the longest message accepted until the endpoint raises the limit
-     *                          with a {@link io.aldis.protocol.codec.FrameSizeLimit} event
+     *                          with a {@link io.aldis.protocol.api.codec.FrameSizeLimit} event
      */
     WsLifecycle(WsConnection connection, WsEndpoint endpoint, long pingIntervalMillis, long clientTimeoutMillis,
             BooleanSupplier stopping, int firstMessageLimit) {

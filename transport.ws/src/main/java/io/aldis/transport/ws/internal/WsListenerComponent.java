@@ -1,7 +1,7 @@
 package io.aldis.transport.ws.internal;
 
-import io.aldis.spi.transport.ConnectionAcceptor;
-import io.aldis.spi.transport.ListenerRunner;
+import io.aldis.protocol.api.spi.transport.ConnectionAcceptor;
+import io.aldis.protocol.api.spi.transport.ListenerRunner;
 import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;

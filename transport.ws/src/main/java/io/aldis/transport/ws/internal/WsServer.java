@@ -1,10 +1,10 @@
 package io.aldis.transport.ws.internal;
 
-import io.aldis.spi.transport.ConnectionAcceptor;
-import io.aldis.spi.transport.Listener;
-import io.aldis.spi.transport.ListenerRunner;
-import io.aldis.spi.transport.SpinningSelectStrategy;
-import io.aldis.spi.transport.tls.ServerTls;
+import io.aldis.protocol.api.spi.transport.ConnectionAcceptor;
+import io.aldis.protocol.api.spi.transport.Listener;
+import io.aldis.protocol.api.spi.transport.ListenerRunner;
+import io.aldis.protocol.api.spi.transport.SpinningSelectStrategy;
+import io.aldis.protocol.api.spi.transport.tls.ServerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

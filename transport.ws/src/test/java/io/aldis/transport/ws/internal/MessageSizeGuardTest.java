@@ -2,9 +2,9 @@ package io.aldis.transport.ws.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.protocol.ErrorCode;
-import io.aldis.protocol.codec.DecodeFailure;
-import io.aldis.protocol.codec.FrameSizeLimit;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.codec.DecodeFailure;
+import io.aldis.protocol.api.codec.FrameSizeLimit;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;

@@ -2,11 +2,11 @@ package io.aldis.transport.ws.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.protocol.ErrorCode;
-import io.aldis.protocol.Ping;
-import io.aldis.protocol.codec.DecodeFailure;
-import io.aldis.protocol.codec.FrameBatch;
-import io.aldis.protocol.codec.FrameCodec;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.Ping;
+import io.aldis.protocol.api.codec.DecodeFailure;
+import io.aldis.protocol.api.codec.FrameBatch;
+import io.aldis.protocol.api.codec.FrameCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class WsFrameCodecTest {
 
-    private static ByteBuf encoded(io.aldis.protocol.Frame frame) {
+    private static ByteBuf encoded(io.aldis.protocol.api.Frame frame) {
         ByteBuf buf = Unpooled.buffer();
         FrameCodec.encode(frame, buf);
         return buf;

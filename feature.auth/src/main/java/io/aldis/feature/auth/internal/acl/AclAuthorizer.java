@@ -1,9 +1,9 @@
 package io.aldis.feature.auth.internal.acl;
 
-import io.aldis.spi.auth.AuthenticatedUser;
-import io.aldis.spi.auth.Authorizer;
-import io.aldis.spi.config.ConfigValues;
-import io.aldis.spi.config.InvalidConfigurationException;
+import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
+import io.aldis.protocol.api.spi.auth.Authorizer;
+import io.aldis.protocol.api.spi.config.ConfigValues;
+import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,6 +1,6 @@
 package io.aldis.feature.auth.internal.acl;
 
-import io.aldis.spi.auth.Authorizer;
+import io.aldis.protocol.api.spi.auth.Authorizer;
 import java.util.List;
 
 /** The domains the node authorizes, their actions and their pattern syntaxes. */

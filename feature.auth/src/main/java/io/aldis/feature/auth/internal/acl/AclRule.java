@@ -1,6 +1,6 @@
 package io.aldis.feature.auth.internal.acl;
 
-import io.aldis.spi.auth.AuthenticatedUser;
+import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;

@@ -3,7 +3,7 @@ package io.aldis.feature.auth.internal.acl;
 /**
  * A compiled resource pattern of one domain. Besides matching a concrete resource, a pattern can
  * be compared with another pattern of the same domain, which is what
- * {@link io.aldis.spi.auth.Authorizer#permitsAll} needs. Both comparisons may err, but only on the
+ * {@link io.aldis.protocol.api.spi.auth.Authorizer#permitsAll} needs. Both comparisons may err, but only on the
  * safe side: {@link #covers} may answer false for a pattern it does cover, {@link #overlaps} may
  * answer true for a pattern it does not overlap; never the reverse.
  */

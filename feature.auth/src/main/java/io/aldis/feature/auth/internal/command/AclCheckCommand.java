@@ -5,7 +5,7 @@ import io.aldis.feature.auth.internal.StoredUser;
 import io.aldis.feature.auth.internal.acl.AclAuthorizer;
 import io.aldis.feature.auth.internal.acl.AclDomain;
 import io.aldis.feature.auth.internal.acl.AclRule;
-import io.aldis.spi.auth.AuthenticatedUser;
+import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

@@ -3,7 +3,7 @@ package io.aldis.feature.auth.internal.command;
 import io.aldis.feature.auth.internal.CredentialStore;
 import io.aldis.feature.auth.internal.acl.AclAuthorizer;
 import io.aldis.feature.auth.internal.acl.AclRule;
-import io.aldis.spi.audit.AuditLog;
+import io.aldis.protocol.api.spi.audit.AuditLog;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.LinkedHashSet;

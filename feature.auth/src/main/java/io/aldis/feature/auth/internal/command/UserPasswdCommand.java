@@ -1,7 +1,7 @@
 package io.aldis.feature.auth.internal.command;
 
 import io.aldis.feature.auth.internal.CredentialStore;
-import io.aldis.spi.audit.AuditLog;
+import io.aldis.protocol.api.spi.audit.AuditLog;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;

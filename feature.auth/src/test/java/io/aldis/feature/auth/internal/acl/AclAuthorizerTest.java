@@ -2,8 +2,8 @@ package io.aldis.feature.auth.internal.acl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.spi.auth.AuthenticatedUser;
-import io.aldis.spi.auth.Authorizer;
+import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
+import io.aldis.protocol.api.spi.auth.Authorizer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;

@@ -2,7 +2,7 @@ package io.aldis.feature.auth.internal.acl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.spi.config.ConfigValues;
+import io.aldis.protocol.api.spi.config.ConfigValues;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.aldis.feature.auth.internal.acl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.aldis.spi.auth.AuthenticatedUser;
+import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

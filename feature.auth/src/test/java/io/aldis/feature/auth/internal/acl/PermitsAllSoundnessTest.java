@@ -2,7 +2,7 @@ package io.aldis.feature.auth.internal.acl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.spi.auth.AuthenticatedUser;
+import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

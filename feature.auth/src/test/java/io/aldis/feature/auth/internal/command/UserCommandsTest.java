@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aldis.feature.auth.internal.CredentialStore;
 import io.aldis.feature.auth.internal.acl.AclAuthorizer;
-import io.aldis.protocol.scram.ScramCredentials;
+import io.aldis.protocol.api.scram.ScramCredentials;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Proxy;

@@ -1,9 +1,9 @@
 package io.aldis.node.core.internal.jmx;
 
-import io.aldis.spi.node.Session;
-import io.aldis.spi.node.SessionRegistry;
-import io.aldis.spi.node.SessionStats;
-import io.aldis.spi.transport.Listener;
+import io.aldis.protocol.api.spi.node.Session;
+import io.aldis.protocol.api.spi.node.SessionRegistry;
+import io.aldis.protocol.api.spi.node.SessionStats;
+import io.aldis.protocol.api.spi.transport.Listener;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -1,0 +1,32 @@
+package io.aldis.feature.rpc.api;
+
+/** Names of the service properties the RPC feature reads from exported services. */
+public final class RpcConstants {
+    /**
+     * Service property: the name under which a service's methods are callable, so that method
+     * {@code add} of a service registered with {@code aldis.rpc.service=calculator} is called as
+     * {@code calculator.add}. A name is one or more dot-separated tokens of letters, digits,
+     * {@code _} and {@code -}.
+     */
+    public static final String SERVICE = "aldis.rpc.service";
+
+    /**
+     * Service property (optional, integer): the most calls of each method of this service that may
+     * run at once; further calls are answered {@code BUSY}. Without it the feature's configured
+     * default applies.
+     */
+    public static final String MAX_CONCURRENCY = "aldis.rpc.max.concurrency";
+
+    /**
+     * Service property (optional, boolean): the service's methods never block, so the node calls
+     * them on the I/O thread that read the request instead of handing each call to a worker and
+     * its answer back. That saves two thread hand-offs per call; in exchange a method that does
+     * block stalls every session served by that thread, and a deadline or cancel can only stop a
+     * method that returned a {@link java.util.concurrent.CompletionStage} (there is no worker to
+     * interrupt). Default false.
+     */
+    public static final String DIRECT = "aldis.rpc.direct";
+
+    private RpcConstants() {
+    }
+}

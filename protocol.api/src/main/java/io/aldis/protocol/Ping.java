@@ -1,9 +1,0 @@
-package io.aldis.protocol;
-
-/** PING: a heartbeat; the peer answers with a PONG carrying the same nonce. */
-public record Ping(long nonce) implements Frame {
-    @Override
-    public FrameType type() {
-        return FrameType.PING;
-    }
-}

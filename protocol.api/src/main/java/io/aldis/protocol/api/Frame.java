@@ -1,0 +1,10 @@
+package io.aldis.protocol.api;
+
+/**
+ * One protocol frame. Implementations are immutable records, one per {@link FrameType};
+ * {@link io.aldis.protocol.api.codec.FrameCodec} turns them into bytes and back.
+ */
+public interface Frame {
+    /** The type written as the first byte of the frame. */
+    FrameType type();
+}

@@ -1,0 +1,13 @@
+package io.aldis.protocol.api.spi.node;
+
+/**
+ * Counters of one session.
+ *
+ * @param bytesIn       bytes received on its connection
+ * @param bytesOut      bytes sent on its connection
+ * @param framesIn      frames received
+ * @param framesOut     frames sent
+ * @param queuedBytes   inbound work accepted but not yet handled, in bytes
+ */
+public record SessionStats(long bytesIn, long bytesOut, long framesIn, long framesOut, long queuedBytes) {
+}
