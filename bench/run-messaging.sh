@@ -45,7 +45,7 @@ pids+=($!)
 # RSocket 1.1.4 runs on Netty 4.1: its peer is built from its own POM and runs from its own class path.
 mvn -B -q ${BENCH_MAVEN_ARGS:-} -f bench/rsocket-peer/pom.xml package dependency:build-classpath \
     -Dmdep.outputFile=target/classpath.txt
-echo ":$PWD/bench/rsocket-peer/target/aldis-bench-rsocket-peer-0.1.0-SNAPSHOT.jar" >>bench/rsocket-peer/target/classpath.txt
+echo ":$PWD/bench/rsocket-peer/target/aldis-bench-rsocket-peer-0.2.0-SNAPSHOT.jar" >>bench/rsocket-peer/target/classpath.txt
 
 sleep 1
 mvn -B -q ${BENCH_MAVEN_ARGS:-} -pl bench -Pbench compile org.codehaus.mojo:exec-maven-plugin:3.5.0:exec \
