@@ -4,7 +4,7 @@ import io.aldis.protocol.api.StreamResume;
 
 /**
  * Where a receiver stands on one direction of a stream when its session is resumed: what its
- * STREAM_RESUME tells the sender (docs/protocol.md 6.4.7).
+ * STREAM_RESUME tells the sender (docs/protocol.md 6.4.7). Immutable and thread-safe.
  *
  * @param received the items it holds or has consumed; the sender goes on from the item with
  *        this number, counting from 0
