@@ -10,7 +10,7 @@ export declare const FrameType: Readonly<{
   PING: 0x20; PONG: 0x21; PAUSE: 0x22; RESUME: 0x23; CLOSE: 0x24; CLOSE_ACK: 0x25; ACK: 0x2e; ERROR: 0x2f;
   MESSAGE: 0x30; SUBSCRIBE: 0x31; UNSUBSCRIBE: 0x32; PUBLISH: 0x33; DELIVER: 0x34;
   RPC_REQUEST: 0x40; RPC_RESPONSE: 0x41; RPC_ERROR: 0x42; RPC_CANCEL: 0x43; SERVICE_PROVIDE: 0x44; SERVICE_WITHDRAW: 0x45;
-  STREAM_OPEN: 0x50; STREAM_DATA: 0x51; STREAM_CREDIT: 0x52; STREAM_END: 0x53; STREAM_ERROR: 0x54; STREAM_CANCEL: 0x55;
+  STREAM_OPEN: 0x50; STREAM_DATA: 0x51; STREAM_CREDIT: 0x52; STREAM_END: 0x53; STREAM_ERROR: 0x54; STREAM_CANCEL: 0x55; STREAM_RESUME: 0x56;
   UPLOAD_REQUEST: 0x60; UPLOAD_ACCEPT: 0x61; UPLOAD_REJECT: 0x62; DOWNLOAD_REQUEST: 0x63; DOWNLOAD_ACCEPT: 0x64;
   DOWNLOAD_REJECT: 0x65; CHUNK_DATA: 0x66; CHUNK_ACK: 0x67; CHUNK_NACK: 0x68; UPLOAD_COMPLETE: 0x69;
   UPLOAD_VERIFY: 0x6a; DOWNLOAD_COMPLETE: 0x6b; DOWNLOAD_VERIFY: 0x6c; LIST_REQUEST: 0x6d; LIST_RESPONSE: 0x6e;
@@ -32,7 +32,7 @@ export declare const ErrorCode: Readonly<{
   SLOW_CONSUMER: -304; REQUEST_TIMEOUT: -310; NO_RESPONDERS: -311; METHOD_NOT_FOUND: -400;
   INVALID_PARAMS: -401; DEADLINE_EXCEEDED: -402; CANCELLED: -403; PROVIDER_GONE: -404; SERVICE_ERROR: -405;
   CONNECTION_INTERRUPTED: -406; STREAM_NOT_FOUND: -500; STREAM_CREDIT_EXCEEDED: -501; STREAM_FAILED: -502;
-  STREAMING_UNAVAILABLE: -503; RATE_LIMITED: -600; BUSY: -601; TOO_MANY_CONNECTIONS: -602;
+  STREAMING_UNAVAILABLE: -503; STREAM_ITEM_TOO_LARGE: -504; UNKNOWN_SIZE_FUNCTION: -505; RATE_LIMITED: -600; BUSY: -601; TOO_MANY_CONNECTIONS: -602;
   HEARTBEAT_TIMEOUT: -603; CONNECTION_FAILED: -700; CONNECTION_TIMEOUT: -701; CONNECTION_LOST: -702;
   RECONNECT_FAILED: -703; TRANSFER_NOT_FOUND: -710; INVALID_FILE_NAME: -711; FILE_TOO_LARGE: -712;
   UPLOAD_REJECTED: -713; DOWNLOAD_REJECTED: -714; CHUNK_CHECKSUM_ERROR: -720; CHUNK_OUT_OF_RANGE: -721;
@@ -43,7 +43,10 @@ export type ErrorCodeName = keyof typeof ErrorCode;
 export declare function errorName(code: number): ErrorCodeName | undefined;
 export declare function frameTypeName(code: number): FrameTypeName | undefined;
 
-export declare const StreamDirection: Readonly<{ NODE_TO_CLIENT: 1; CLIENT_TO_NODE: 2; BIDIRECTIONAL: 3 }>;
+/** Relative to the call; NODE_TO_CLIENT and CLIENT_TO_NODE are the older names of codes 1 and 2. */
+export declare const StreamDirection: Readonly<{
+  CALLEE_TO_CALLER: 1; CALLER_TO_CALLEE: 2; BIDIRECTIONAL: 3; NODE_TO_CLIENT: 1; CLIENT_TO_NODE: 2;
+}>;
 export declare const CreditMode: Readonly<{ ITEMS: 0; BYTES: 1; CUSTOM: 2 }>;
 export declare const Compression: Readonly<{ NONE: 0; LZ4: 1; ADAPTIVE: 2 }>;
 export declare const TransferDirection: Readonly<{ UPLOAD: 1; DOWNLOAD: 2 }>;
@@ -94,7 +97,10 @@ export interface Publish { type: 'PUBLISH'; subject: string; replyTo: string; he
 export interface Deliver {
   type: 'DELIVER'; subscriptionId: U64; subject: string; replyTo: string; headers: Map<string, string>; payload: Bytes;
 }
-export interface RpcRequest { type: 'RPC_REQUEST'; callId: U64; timeoutMillis: number; method: string; params: Bytes }
+/** `streams`: the caller takes streams on this call (flag bit 0, STREAMS; absent = false). */
+export interface RpcRequest {
+  type: 'RPC_REQUEST'; streams?: boolean; callId: U64; timeoutMillis: number; method: string; params: Bytes;
+}
 export interface RpcResponse { type: 'RPC_RESPONSE'; callId: U64; result: Bytes }
 export interface RpcError { type: 'RPC_ERROR'; callId: U64; code: number; message: string; details: JsonText }
 export interface RpcCancel { type: 'RPC_CANCEL'; callId: U64 }
@@ -108,6 +114,13 @@ export interface StreamCredit { type: 'STREAM_CREDIT'; streamId: U64; credit: nu
 export interface StreamEnd { type: 'STREAM_END'; streamId: U64 }
 export interface StreamError { type: 'STREAM_ERROR'; streamId: U64; code: number; message: string }
 export interface StreamCancel { type: 'STREAM_CANCEL'; streamId: U64 }
+/**
+ * After a session resume: with `receiving`, this side holds or consumed `received` items and the
+ * peer's credit is now `credit`; without it, `received` and `credit` are 0 and `ended` is false.
+ */
+export interface StreamResume {
+  type: 'STREAM_RESUME'; receiving: boolean; ended: boolean; streamId: U64; received: U64; credit: number;
+}
 export interface UploadRequest {
   type: 'UPLOAD_REQUEST'; requestId: U64; fileName: string; fileSize: U64; fileHash: Bytes; chunkCount: number;
   chunkSize: number; compression: 0 | 1 | 2; metadata: JsonText;
@@ -145,7 +158,7 @@ export type Frame =
   | Connect | ConnectAck | AuthStart | AuthChallenge | AuthResponse | AuthOk | Ping | Pong | Pause | Resume | Close
   | CloseAck | Ack | ErrorFrame | Message | Subscribe | Unsubscribe | Publish | Deliver | RpcRequest | RpcResponse
   | RpcError | RpcCancel | ServiceProvide | ServiceWithdraw | StreamOpen | StreamData | StreamCredit | StreamEnd
-  | StreamError | StreamCancel | UploadRequest | UploadAccept | UploadReject | DownloadRequest | DownloadAccept
+  | StreamError | StreamCancel | StreamResume | UploadRequest | UploadAccept | UploadReject | DownloadRequest | DownloadAccept
   | DownloadReject | ChunkData | ChunkAck | ChunkNack | UploadComplete | UploadVerify | DownloadComplete
   | DownloadVerify | ListRequest | ListResponse | ResumeRequest | ResumeResponse;
 

@@ -56,6 +56,7 @@ export const FrameType = Object.freeze({
   STREAM_END: 0x53,
   STREAM_ERROR: 0x54,
   STREAM_CANCEL: 0x55,
+  STREAM_RESUME: 0x56,
   UPLOAD_REQUEST: 0x60,
   UPLOAD_ACCEPT: 0x61,
   UPLOAD_REJECT: 0x62,
@@ -125,6 +126,8 @@ export const ErrorCode = Object.freeze({
   STREAM_CREDIT_EXCEEDED: -501,
   STREAM_FAILED: -502,
   STREAMING_UNAVAILABLE: -503,
+  STREAM_ITEM_TOO_LARGE: -504,
+  UNKNOWN_SIZE_FUNCTION: -505,
   RATE_LIMITED: -600,
   BUSY: -601,
   TOO_MANY_CONNECTIONS: -602,
@@ -157,7 +160,11 @@ export function errorName(code) {
 }
 
 /** Enumerations carried in u8 fields. */
-export const StreamDirection = Object.freeze({ NODE_TO_CLIENT: 1, CLIENT_TO_NODE: 2, BIDIRECTIONAL: 3 });
+// Stream directions are relative to the call (section 5.6): CALLEE_TO_CALLER and CALLER_TO_CALLEE
+// say so on every connection; the older names describe a client's own calls and have the same codes.
+export const StreamDirection = Object.freeze({
+  CALLEE_TO_CALLER: 1, CALLER_TO_CALLEE: 2, BIDIRECTIONAL: 3, NODE_TO_CLIENT: 1, CLIENT_TO_NODE: 2,
+});
 export const CreditMode = Object.freeze({ ITEMS: 0, BYTES: 1, CUSTOM: 2 });
 export const Compression = Object.freeze({ NONE: 0, LZ4: 1, ADAPTIVE: 2 });
 export const TransferDirection = Object.freeze({ UPLOAD: 1, DOWNLOAD: 2 });
@@ -188,14 +195,17 @@ const SIZE64_MAX = (1n << 63n) - 1n;
 //   i32   id64 (u64, any bit)   size64 (u64 at most 2^63-1)   uuid   str   json   sha256
 //   strs8 (u8 count then strings)   headers (only with flag bit 0)   entries   ranges   rest
 const ENUMS = {
-  direction: Object.values(StreamDirection),
+  direction: [...new Set(Object.values(StreamDirection))],
   creditMode: Object.values(CreditMode),
   compression: Object.values(Compression),
   transferDirection: Object.values(TransferDirection),
   resumeStatus: Object.values(ResumeStatus),
 };
 
-/** type name -> { flags: {field: bit}, fields: [[name, kind, enum?]] } */
+/**
+ * type name -> { flags: {field: bit}, fields: [[name, kind, enum?]], check?: frame -> problem or undefined }
+ * (`check` relates fields to each other after they are read, and before they are written)
+ */
 const LAYOUTS = {
   CONNECT: { fields: [['version', 'u16'], ['capabilities', 'id64'], ['clientId', 'uuid'],
     ['resumeToken', 'str'], ['clientName', 'str']] },
@@ -223,7 +233,8 @@ const LAYOUTS = {
   PUBLISH: { fields: [['subject', 'str'], ['replyTo', 'str'], ['headers', 'headers'], ['payload', 'rest']] },
   DELIVER: { fields: [['subscriptionId', 'id64'], ['subject', 'str'], ['replyTo', 'str'],
     ['headers', 'headers'], ['payload', 'rest']] },
-  RPC_REQUEST: { fields: [['callId', 'id64'], ['timeoutMillis', 'u31'], ['method', 'str'], ['params', 'rest']] },
+  RPC_REQUEST: { flags: { streams: 0x01 }, fields: [['callId', 'id64'], ['timeoutMillis', 'u31'], ['method', 'str'],
+    ['params', 'rest']] },
   RPC_RESPONSE: { fields: [['callId', 'id64'], ['result', 'rest']] },
   RPC_ERROR: { fields: [['callId', 'id64'], ['code', 'i32'], ['message', 'str'], ['details', 'json']] },
   RPC_CANCEL: { fields: [['callId', 'id64']] },
@@ -236,6 +247,10 @@ const LAYOUTS = {
   STREAM_END: { fields: [['streamId', 'id64']] },
   STREAM_ERROR: { fields: [['streamId', 'id64'], ['code', 'i32'], ['message', 'str']] },
   STREAM_CANCEL: { fields: [['streamId', 'id64']] },
+  STREAM_RESUME: { flags: { receiving: 0x01, ended: 0x02 },
+    fields: [['streamId', 'id64'], ['received', 'size64'], ['credit', 'u31']],
+    check: (f) => (!f.receiving && (BigInt(f.received) !== 0n || f.credit !== 0 || f.ended)
+      ? 'a side that does not receive reports no items, credit or end' : undefined) },
   UPLOAD_REQUEST: { fields: [['requestId', 'id64'], ['fileName', 'str'], ['fileSize', 'size64'],
     ['fileHash', 'sha256'], ['chunkCount', 'u31'], ['chunkSize', 'u31'], ['compression', 'u8e', 'compression'],
     ['metadata', 'json']] },
@@ -524,6 +539,8 @@ export function encodeFrame(frame, options = {}) {
     writeField(w, frame, name, kind, enumName);
   }
   w.view.setUint8(1, flags);
+  const problem = layout.check?.(frame);
+  if (problem) throw new RangeError(`${frame.type}: ${problem}`);
   const bytes = w.result();
   if (options.maxFrameSize !== undefined && bytes.length > options.maxFrameSize) {
     throw new RangeError(`a ${frame.type} frame of ${bytes.length} bytes exceeds the maximum of ${options.maxFrameSize}`);
@@ -732,6 +749,8 @@ export function decodeFrame(input, options = {}) {
   try {
     for (const [field, bit] of Object.entries(layout.flags ?? {})) frame[field] = (flags & bit) !== 0;
     for (const [name, kind, enumName] of layout.fields) frame[name] = readField(r, flags, name, kind, enumName);
+    const problem = layout.check?.(frame);
+    if (problem) throw malformed(problem);
   } catch (e) {
     if (e instanceof FrameError) throw new FrameError(e.code, `${type}: ${e.message}`);
     throw e;

@@ -97,6 +97,9 @@ describe('flags', () => {
     assert.deepEqual(decodeFrame(hex('20 ff | 0000000000000001')), { type: 'PING', nonce: 1n });
     assert.equal(decodeFrame(hex('30 fe | 0000000000000009 | 0001 74')).reply, false);
     assert.equal(decodeFrame(hex('51 fe | 0000000000000002')).last, false);
+    assert.equal(decodeFrame(hex('40 fe | 0000000000000003 | 00000000 | 0003 732e6d')).streams, false);
+    assert.deepEqual(decodeFrame(hex('56 fd | 0000000000000003 | 0000000000000001 | 00000002')),
+      { type: 'STREAM_RESUME', receiving: true, ended: false, streamId: 3n, received: 1n, credit: 2 });
     const ack = decodeFrame(hex(GOLDEN.find(([f]) => f.type === 'CONNECT_ACK')[1]).map((b, i) => (i === 1 ? 0xfe : b)));
     assert.equal(ack.authenticated, false);
     assert.equal(encodeFrame({ type: 'PING', nonce: 1, reply: true })[1], 0);
@@ -113,7 +116,7 @@ describe('flags', () => {
 
 describe('malformed input', () => {
   test('unknown types are reported as such', () => {
-    for (const code of [0x00, 0x03, 0x0f, 0x14, 0x27, 0x2d, 0x35, 0x46, 0x56, 0x71, 0x80, 0xff]) {
+    for (const code of [0x00, 0x03, 0x0f, 0x14, 0x27, 0x2d, 0x35, 0x46, 0x57, 0x71, 0x80, 0xff]) {
       assertFails(new Uint8Array([code, 0, 1, 2]), ErrorCode.UNKNOWN_FRAME_TYPE, /unknown frame type/);
     }
   });
@@ -196,6 +199,19 @@ describe('malformed input', () => {
     assertFails(hex('33 01 | 0001 61 | 0000 | 0002 | 0001 6b 0001 76 | 0001 6b 0001 77'),
       ErrorCode.MALFORMED_FRAME, /twice/);
     assertFails(hex('33 01 | 0001 61 | 0000 | 0000 | 6869'), ErrorCode.MALFORMED_FRAME, /empty header block/);
+  });
+
+  test('STREAM_RESUME fields out of range or contradicting the flags are malformed', () => {
+    const resume = (flags, received, credit) => hex(`56 ${flags} | 0000000000000003 | ${received} | ${credit}`);
+    assertFails(resume('01', '8000000000000000', '00000000'), ErrorCode.MALFORMED_FRAME, /received/);
+    assertFails(resume('01', '0000000000000000', '80000000'), ErrorCode.MALFORMED_FRAME, /credit/);
+    assertFails(resume('00', '0000000000000001', '00000000'), ErrorCode.MALFORMED_FRAME, /does not receive/);
+    assertFails(resume('00', '0000000000000000', '00000001'), ErrorCode.MALFORMED_FRAME, /does not receive/);
+    assertFails(resume('02', '0000000000000000', '00000000'), ErrorCode.MALFORMED_FRAME, /does not receive/);
+    assert.deepEqual(decodeFrame(resume('03', '7fffffffffffffff', '7fffffff')), { type: 'STREAM_RESUME',
+      receiving: true, ended: true, streamId: 3n, received: (1n << 63n) - 1n, credit: 0x7fffffff });
+    assert.throws(() => encodeFrame({ type: 'STREAM_RESUME', receiving: false, ended: false, streamId: 3n,
+      received: 2n, credit: 0 }), RangeError);
   });
 
   test('oversize input is refused before it is parsed', () => {

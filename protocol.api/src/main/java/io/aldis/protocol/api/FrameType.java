@@ -43,6 +43,7 @@ public enum FrameType {
     STREAM_END(0x53),
     STREAM_ERROR(0x54),
     STREAM_CANCEL(0x55),
+    STREAM_RESUME(0x56),
     // file transfer
     UPLOAD_REQUEST(0x60),
     UPLOAD_ACCEPT(0x61),

@@ -27,6 +27,11 @@ final class RpcLayouts {
 
     static final FrameLayout<RpcRequest> RPC_REQUEST = new FrameLayout<>(FrameType.RPC_REQUEST) {
         @Override
+        int flags(RpcRequest f) {
+            return f.streams() ? RpcRequest.FLAG_STREAMS : 0;
+        }
+
+        @Override
         void write(RpcRequest f, ByteBuf out, RepeatedStrings strings) {
             out.writeLong(f.callId());
             writeU31(out, f.timeoutMillis(), "timeoutMillis");
@@ -36,8 +41,8 @@ final class RpcLayouts {
 
         @Override
         RpcRequest read(int flags, ByteBuf in, RepeatedStrings strings) {
-            return new RpcRequest(in.readLong(), readU31(in, "timeoutMillis"), readStr(in, strings),
-                    readRest(in));
+            return new RpcRequest((flags & RpcRequest.FLAG_STREAMS) != 0, in.readLong(), readU31(in, "timeoutMillis"),
+                    readStr(in, strings), readRest(in));
         }
     };
 

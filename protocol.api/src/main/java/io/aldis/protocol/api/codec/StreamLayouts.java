@@ -3,10 +3,12 @@ package io.aldis.protocol.api.codec;
 import static io.aldis.protocol.api.codec.WireFields.known;
 import static io.aldis.protocol.api.codec.WireFields.readJson;
 import static io.aldis.protocol.api.codec.WireFields.readRest;
+import static io.aldis.protocol.api.codec.WireFields.readSize64;
 import static io.aldis.protocol.api.codec.WireFields.readStr;
 import static io.aldis.protocol.api.codec.WireFields.readU31;
 import static io.aldis.protocol.api.codec.WireFields.writeJson;
 import static io.aldis.protocol.api.codec.WireFields.writeRest;
+import static io.aldis.protocol.api.codec.WireFields.writeSize64;
 import static io.aldis.protocol.api.codec.WireFields.writeStr;
 import static io.aldis.protocol.api.codec.WireFields.writeU31;
 
@@ -19,6 +21,7 @@ import io.aldis.protocol.api.StreamDirection;
 import io.aldis.protocol.api.StreamEnd;
 import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.StreamOpen;
+import io.aldis.protocol.api.StreamResume;
 import io.netty.buffer.ByteBuf;
 import java.util.List;
 
@@ -114,8 +117,29 @@ final class StreamLayouts {
         }
     };
 
-    static final List<FrameLayout<?>> ALL =
-            List.of(STREAM_OPEN, STREAM_DATA, STREAM_CREDIT, STREAM_END, STREAM_CANCEL, STREAM_ERROR);
+    static final FrameLayout<StreamResume> STREAM_RESUME = new FrameLayout<>(FrameType.STREAM_RESUME) {
+        @Override
+        int flags(StreamResume f) {
+            return (f.receiving() ? StreamResume.FLAG_RECEIVING : 0) | (f.ended() ? StreamResume.FLAG_ENDED : 0);
+        }
+
+        @Override
+        void write(StreamResume f, ByteBuf out, RepeatedStrings strings) {
+            out.writeLong(f.streamId());
+            writeSize64(out, f.received(), "received");
+            writeU31(out, f.credit(), "credit");
+        }
+
+        @Override
+        StreamResume read(int flags, ByteBuf in, RepeatedStrings strings) {
+            // The record refuses a side without RECEIVING that reports items, credit or an end.
+            return new StreamResume((flags & StreamResume.FLAG_RECEIVING) != 0, (flags & StreamResume.FLAG_ENDED) != 0,
+                    in.readLong(), readSize64(in, "received"), readU31(in, "credit"));
+        }
+    };
+
+    static final List<FrameLayout<?>> ALL = List.of(STREAM_OPEN, STREAM_DATA, STREAM_CREDIT, STREAM_END, STREAM_CANCEL,
+            STREAM_ERROR, STREAM_RESUME);
 
     private StreamLayouts() {
     }

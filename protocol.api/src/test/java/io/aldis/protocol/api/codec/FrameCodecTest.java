@@ -33,6 +33,7 @@ import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.StreamData;
 import io.aldis.protocol.api.StreamDirection;
 import io.aldis.protocol.api.StreamOpen;
+import io.aldis.protocol.api.StreamResume;
 import io.aldis.protocol.api.UploadRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -134,6 +135,10 @@ class FrameCodecTest {
         assertThat(message.reply()).isFalse();
         StreamData data = (StreamData) decode(hex("51 fe | 0000000000000002"));
         assertThat(data.last()).isFalse();
+        RpcRequest call = (RpcRequest) decode(hex("40 fe | 0000000000000003 | 00000000 | 0003 732e6d"));
+        assertThat(call.streams()).isFalse();
+        StreamResume resume = (StreamResume) decode(hex("56 fd | 0000000000000003 | 0000000000000001 | 00000002"));
+        assertThat(resume).isEqualTo(StreamResume.receiver(3, 1, 2, false));
     }
 
     @Test
@@ -158,7 +163,7 @@ class FrameCodecTest {
     // ---- failures
 
     @ParameterizedTest
-    @ValueSource(ints = {0x00, 0x03, 0x0F, 0x14, 0x27, 0x2D, 0x35, 0x46, 0x56, 0x71, 0x80, 0xFF})
+    @ValueSource(ints = {0x00, 0x03, 0x0F, 0x14, 0x27, 0x2D, 0x35, 0x46, 0x57, 0x71, 0x80, 0xFF})
     void unknownTypesAreReportedAsSuch(int code) {
         assertFails(new byte[] {(byte) code, 0, 1, 2}, ErrorCode.UNKNOWN_FRAME_TYPE);
     }
@@ -256,6 +261,20 @@ class FrameCodecTest {
     }
 
     @Test
+    void streamResumeFieldsOutOfRangeAreMalformed() {
+        String resume = "56 %s | 0000000000000003 | %s | %s";
+        // received above 2^63-1, credit above 2^31-1
+        assertFails(hex(String.format(resume, "01", "8000000000000000", "00000000")), ErrorCode.MALFORMED_FRAME);
+        assertFails(hex(String.format(resume, "01", "0000000000000000", "80000000")), ErrorCode.MALFORMED_FRAME);
+        // a side without RECEIVING reports no items, no credit and no end
+        assertFails(hex(String.format(resume, "00", "0000000000000001", "00000000")), ErrorCode.MALFORMED_FRAME);
+        assertFails(hex(String.format(resume, "00", "0000000000000000", "00000001")), ErrorCode.MALFORMED_FRAME);
+        assertFails(hex(String.format(resume, "02", "0000000000000000", "00000000")), ErrorCode.MALFORMED_FRAME);
+        assertThat(decode(hex(String.format(resume, "03", "7fffffffffffffff", "7fffffff"))))
+                .isEqualTo(StreamResume.receiver(3, Long.MAX_VALUE, Integer.MAX_VALUE, true));
+    }
+
+    @Test
     void mutatedFramesOnlyEverGiveFramesOrProtocolExceptions() {
         Random random = new Random(20261101L);
         List<byte[]> seeds = new ArrayList<>();
@@ -299,6 +318,9 @@ class FrameCodecTest {
     @Test
     void recordsRejectInvalidValues() {
         assertThatThrownBy(() -> new ChunkRange(5, 4)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> StreamResume.receiver(1, -1, 0, false)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> StreamResume.receiver(1, 0, -1, false)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new StreamResume(false, true, 1, 0, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ChunkRange(-1, 4)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new UploadRequest(1, "f", 1, new byte[31], 1, 1, Compression.NONE, ""))
                 .isInstanceOf(IllegalArgumentException.class);

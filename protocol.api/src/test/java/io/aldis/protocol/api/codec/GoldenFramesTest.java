@@ -59,6 +59,7 @@ import io.aldis.protocol.api.StreamDirection;
 import io.aldis.protocol.api.StreamEnd;
 import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.StreamOpen;
+import io.aldis.protocol.api.StreamResume;
 import io.aldis.protocol.api.Subscribe;
 import io.aldis.protocol.api.TransferDirection;
 import io.aldis.protocol.api.Unsubscribe;
@@ -123,6 +124,8 @@ class GoldenFramesTest {
                 golden(new Deliver(5, "a", "", Map.of(), hex("ff")), "34 00 | 0000000000000005 | 0001 61 | 0000 | ff"),
                 golden(new RpcRequest(3, 5000, "s.m", bytes("[]")),
                         "40 00 | 0000000000000003 | 00001388 | 0003 732e6d | 5b5d"),
+                golden(new RpcRequest(true, 3, 5000, "s.m", bytes("[]")),
+                        "40 01 | 0000000000000003 | 00001388 | 0003 732e6d | 5b5d"),
                 golden(new RpcResponse(3, bytes("1")), "41 00 | 0000000000000003 | 31"),
                 golden(new RpcError(3, -401, "bad", ""), "42 00 | 0000000000000003 | fffffe6f | 0003 626164 | 00000000"),
                 golden(new RpcCancel(3), "43 00 | 0000000000000003"),
@@ -135,6 +138,10 @@ class GoldenFramesTest {
                 golden(new StreamEnd(2), "53 00 | 0000000000000002"),
                 golden(new StreamError(2, -502, "x"), "54 00 | 0000000000000002 | fffffe0a | 0001 78"),
                 golden(new StreamCancel(2), "55 00 | 0000000000000002"),
+                golden(StreamResume.receiver(3, 5, 64, false),
+                        "56 01 | 0000000000000003 | 0000000000000005 | 00000040"),
+                golden(StreamResume.receiver(3, 7, 0, true), "56 03 | 0000000000000003 | 0000000000000007 | 00000000"),
+                golden(StreamResume.senderOnly(4), "56 00 | 0000000000000004 | 0000000000000000 | 00000000"),
                 golden(new UploadRequest(6, "f.txt", 1000, H, 2, 512, Compression.ADAPTIVE, ""),
                         "60 00 | 0000000000000006 | 0005 662e747874 | 00000000000003e8 |" + H_HEX
                                 + "| 00000002 | 00000200 | 02 | 00000000"),
