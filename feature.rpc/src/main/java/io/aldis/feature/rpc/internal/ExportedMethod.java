@@ -1,14 +1,15 @@
 package io.aldis.feature.rpc.internal;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.aldis.feature.rpc.api.MethodInfo;
-import java.lang.annotation.Annotation;
+import io.aldis.protocol.api.params.InvalidParamsException;
+import io.aldis.protocol.api.params.ParamDecoder;
+import io.aldis.protocol.api.params.ParamSignature;
+import io.aldis.protocol.api.params.TypeNames;
+import io.aldis.protocol.api.params.ValueCheck;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.lang.reflect.Parameter;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
@@ -23,15 +24,10 @@ import java.util.concurrent.CompletionStage;
 final class ExportedMethod {
     final String name;
     final Method method;
-    final String[] parameterNames;
-    final JavaType[] parameterTypes;
-    final Annotation[][] parameterAnnotations;
-    final boolean[] primitive;
+    private final ParamSignature signature;
+    /** The constraint annotations of each parameter, checked after decoding. */
+    private final ValueCheck constraints;
     final Type resultType;
-    // Readers and the writer are resolved once per method, not per call: finding Jackson's
-    // (de)serializer for a type on every call was a visible part of a call's cost.
-    final ObjectReader[] strictReaders;
-    final ObjectReader[] lenientReaders;
     /** Writes results when the declared type is final (so it is the runtime type); else null. */
     final ObjectWriter resultWriter;
 
@@ -43,25 +39,14 @@ final class ExportedMethod {
         } catch (RuntimeException notOpen) {
             // left to the normal access rules
         }
-        Parameter[] params = method.getParameters();
-        Type[] generic = method.getGenericParameterTypes();
-        this.parameterNames = new String[params.length];
-        this.parameterTypes = new JavaType[params.length];
-        this.primitive = new boolean[params.length];
-        this.strictReaders = new ObjectReader[params.length];
-        this.lenientReaders = new ObjectReader[params.length];
-        this.parameterAnnotations = method.getParameterAnnotations();
-        for (int i = 0; i < params.length; i++) {
-            parameterNames[i] = params[i].getName();
-            parameterTypes[i] = Json.MAPPER.getTypeFactory().constructType(generic[i]);
-            primitive[i] = params[i].getType().isPrimitive();
-            readers(i);
-        }
+        this.signature = ParamSignature.of(method);
+        this.constraints = Validator.constraintsOf(signature, method.getParameterAnnotations());
         Type result = method.getGenericReturnType();
         if (CompletionStage.class.isAssignableFrom(method.getReturnType())) {
             result = result instanceof ParameterizedType p ? p.getActualTypeArguments()[0] : Object.class;
         }
         this.resultType = result;
+        // Resolved once per method, not per call: finding the serializer on every call costs.
         this.resultWriter = result instanceof Class<?> c && !c.isPrimitive() && !c.isArray()
                 && Modifier.isFinal(c.getModifiers()) ? Json.MAPPER.writerFor(c) : null;
     }
@@ -69,67 +54,40 @@ final class ExportedMethod {
     /** A method of a client-provided service, as its descriptor declares it. */
     static ExportedMethod declared(MethodInfo info) {
         List<String> declarations = info.parameters();
-        String[] names = new String[declarations.size()];
-        JavaType[] types = new JavaType[declarations.size()];
-        for (int i = 0; i < names.length; i++) {
+        List<String> names = new ArrayList<>();
+        List<JavaType> types = new ArrayList<>();
+        for (int i = 0; i < declarations.size(); i++) {
             DeclaredTypes.Declared parameter = DeclaredTypes.parameter(declarations.get(i), i);
-            names[i] = parameter.name();
-            types[i] = parameter.type();
+            names.add(parameter.name());
+            types.add(parameter.type());
         }
-        return new ExportedMethod(info.name(), names, types);
+        return new ExportedMethod(info.name(), ParamSignature.of(names, types));
     }
 
-    private ExportedMethod(String name, String[] parameterNames, JavaType[] parameterTypes) {
+    private ExportedMethod(String name, ParamSignature signature) {
         this.name = name;
         this.method = null;
-        this.parameterNames = parameterNames;
-        this.parameterTypes = parameterTypes;
-        this.parameterAnnotations = new Annotation[parameterNames.length][0];
-        this.primitive = new boolean[parameterNames.length];
-        this.strictReaders = new ObjectReader[parameterNames.length];
-        this.lenientReaders = new ObjectReader[parameterNames.length];
-        for (int i = 0; i < parameterNames.length; i++) {
-            primitive[i] = parameterTypes[i].isPrimitive();
-            readers(i);
-        }
+        this.signature = signature;
+        this.constraints = ValueCheck.NONE;
         this.resultType = Object.class;
         this.resultWriter = null;
     }
 
-    private void readers(int i) {
-        // Each reads one value of the parameter array, so what follows it is not "trailing":
-        // the decoder checks the end of the whole array itself.
-        ObjectReader reader = Json.MAPPER.readerFor(parameterTypes[i])
-                .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-        strictReaders[i] = reader.with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        lenientReaders[i] = reader.without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /** The arguments for a call's JSON parameters, decoded and checked against the parameters' constraints. */
+    Object[] decode(byte[] params, boolean rejectUnknown) throws InvalidParamsException {
+        return ParamDecoder.decode(signature, params, rejectUnknown, constraints);
     }
 
     int arity() {
-        return parameterNames.length;
+        return signature.arity();
     }
 
     MethodInfo info() {
         List<String> params = new ArrayList<>();
-        for (int i = 0; i < parameterNames.length; i++) {
-            params.add(parameterNames[i] + ": " + typeName(method.getGenericParameterTypes()[i]));
+        Type[] types = method.getGenericParameterTypes();
+        for (int i = 0; i < signature.arity(); i++) {
+            params.add(signature.name(i) + ": " + TypeNames.shortName(types[i]));
         }
-        return new MethodInfo(name, params, typeName(resultType));
-    }
-
-    /** A short type name: simple class names, generics kept ({@code List<OrderItem>}). */
-    static String typeName(Type type) {
-        if (type instanceof Class<?> c) {
-            return c.isArray() ? typeName(c.getComponentType()) + "[]" : c.getSimpleName();
-        }
-        if (type instanceof ParameterizedType p) {
-            StringBuilder b = new StringBuilder(typeName(p.getRawType())).append('<');
-            Type[] args = p.getActualTypeArguments();
-            for (int i = 0; i < args.length; i++) {
-                b.append(i == 0 ? "" : ", ").append(typeName(args[i]));
-            }
-            return b.append('>').toString();
-        }
-        return type.getTypeName();
+        return new MethodInfo(name, params, TypeNames.shortName(resultType));
     }
 }

@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.List;
 
-/** The feature's one Jackson configuration: strict on input, plain on output. */
+/**
+ * The feature's Jackson configuration for results and service descriptors (parameters are decoded
+ * by {@link io.aldis.protocol.api.params.ParamDecoder}, with the same strictness).
+ */
 final class Json {
     /**
      * Rejects what would silently change meaning: floats into integers, numbers into enums, null
@@ -28,16 +28,6 @@ final class Json {
             .build();
 
     private Json() {
-    }
-
-    /** {@code {"errors":[{"path":...,"reason":...}]}} for RPC_ERROR details. */
-    static String fieldErrors(List<FieldError> errors) {
-        ObjectNode root = MAPPER.createObjectNode();
-        ArrayNode list = root.putArray("errors");
-        for (FieldError e : errors) {
-            list.addObject().put("path", e.path()).put("reason", e.reason());
-        }
-        return root.toString();
     }
 
     /** A one-field JSON object. */

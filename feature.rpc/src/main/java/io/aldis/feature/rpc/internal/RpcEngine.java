@@ -13,6 +13,7 @@ import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.ServiceProvide;
 import io.aldis.protocol.api.ServiceWithdraw;
+import io.aldis.protocol.api.params.InvalidParamsException;
 import io.aldis.feature.rpc.api.MethodInfo;
 import io.aldis.feature.rpc.api.MethodStats;
 import io.aldis.feature.rpc.api.RpcConstants;
@@ -85,7 +86,6 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
      * earliest, which with one call in flight is every call.
      */
     private final HashedWheelTimer deadlines;
-    private final ParamDecoder decoder = new ParamDecoder();
 
     /** OSGi services by name, best first (highest ranking, then oldest); guarded by {@code this}. */
     private final Map<String, List<ExportedService>> registered = new HashMap<>();
@@ -344,9 +344,9 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
         }
         Object[] args;
         try {
-            args = decoder.decode(m, call.params, settings.rejectUnknownFields());
+            args = m.decode(call.params, settings.rejectUnknownFields());
         } catch (InvalidParamsException e) {
-            fail(call, ErrorCode.INVALID_PARAMS.code(), e.getMessage(), Json.fieldErrors(e.errors()));
+            fail(call, ErrorCode.INVALID_PARAMS.code(), e.getMessage(), e.details());
             return;
         }
         Object result;
@@ -428,9 +428,9 @@ public final class RpcEngine implements FrameHandler, RpcRegistry, AutoCloseable
             // Checked as a call of an OSGi service would be, so the provider never sees what its
             // own descriptor rules out; the parameters are forwarded as the caller sent them.
             try {
-                decoder.decode(declared, call.params, settings.rejectUnknownFields());
+                declared.decode(call.params, settings.rejectUnknownFields());
             } catch (InvalidParamsException e) {
-                fail(call, ErrorCode.INVALID_PARAMS.code(), e.getMessage(), Json.fieldErrors(e.errors()));
+                fail(call, ErrorCode.INVALID_PARAMS.code(), e.getMessage(), e.details());
                 return;
             }
         }

@@ -1,0 +1,25 @@
+package io.aldis.protocol.api.params;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/** The one Jackson configuration parameters are decoded with. */
+final class StrictJson {
+    /**
+     * Rejects what would silently change meaning: floats into integers, numbers into enums, null
+     * into primitives, strings into numbers or booleans, content after the value. Unknown fields
+     * are decided per call.
+     */
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private StrictJson() {
+    }
+}
