@@ -1,4 +1,4 @@
-package io.aldis.feature.rpc.internal;
+package io.aldis.feature.rpc.internal.export;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -21,7 +21,7 @@ import java.util.concurrent.CompletionStage;
  * or a method a client declared in its service descriptor (then it has no Java method, and only
  * decoding uses it).
  */
-final class ExportedMethod {
+public final class ExportedMethod {
     final String name;
     final Method method;
     private final ParamSignature signature;
@@ -52,7 +52,7 @@ final class ExportedMethod {
     }
 
     /** A method of a client-provided service, as its descriptor declares it. */
-    static ExportedMethod declared(MethodInfo info) {
+    public static ExportedMethod declared(MethodInfo info) {
         List<String> declarations = info.parameters();
         List<String> names = new ArrayList<>();
         List<JavaType> types = new ArrayList<>();
@@ -74,7 +74,7 @@ final class ExportedMethod {
     }
 
     /** The arguments for a call's JSON parameters, decoded and checked against the parameters' constraints. */
-    Object[] decode(byte[] params, boolean rejectUnknown) throws InvalidParamsException {
+    public Object[] decode(byte[] params, boolean rejectUnknown) throws InvalidParamsException {
         return ParamDecoder.decode(signature, params, rejectUnknown, constraints);
     }
 

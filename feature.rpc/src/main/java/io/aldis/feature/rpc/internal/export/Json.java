@@ -1,4 +1,4 @@
-package io.aldis.feature.rpc.internal;
+package io.aldis.feature.rpc.internal.export;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
@@ -12,13 +12,13 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * The feature's Jackson configuration for results and service descriptors (parameters are decoded
  * by {@link io.aldis.protocol.api.params.ParamDecoder}, with the same strictness).
  */
-final class Json {
+public final class Json {
     /**
      * Rejects what would silently change meaning: floats into integers, numbers into enums, null
      * into primitives, and strings into numbers or booleans. Unknown fields are decided per call
      * from the configuration.
      */
-    static final ObjectMapper MAPPER = JsonMapper.builder()
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)

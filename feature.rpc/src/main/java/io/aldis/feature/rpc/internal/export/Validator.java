@@ -1,4 +1,4 @@
-package io.aldis.feature.rpc.internal;
+package io.aldis.feature.rpc.internal.export;
 
 import io.aldis.feature.rpc.api.Max;
 import io.aldis.feature.rpc.api.Min;

@@ -1,4 +1,4 @@
-package io.aldis.feature.rpc.internal;
+package io.aldis.feature.rpc.internal.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -155,22 +155,5 @@ class ExportedMethodParamsTest {
         assertThat(decode("place", "{\"order\":" + order + "}", false)).hasSize(1);
         assertThat(errors("add", "{\"a\":1,\"b\":2,\"c\":3}", true)).containsExactly(new FieldError("c", "unknown parameter"));
         assertThat(decode("add", "{\"a\":1,\"b\":2,\"c\":3}", false)).containsExactly(1, 2);
-    }
-
-    @Test
-    void percentilesOfTheLatencyHistogram() {
-        MethodCounters mc = new MethodCounters("a.b");
-        for (int i = 1; i <= 100; i++) {
-            mc.record(i * 1_000_000L, i % 10 == 0); // 1 ms .. 100 ms
-        }
-        var stats = mc.snapshot();
-        assertThat(stats.calls()).isEqualTo(100);
-        assertThat(stats.errors()).isEqualTo(10);
-        assertThat(stats.p50Micros()).isBetween(47_000L, 53_000L);
-        assertThat(stats.p99Micros()).isBetween(93_000L, 105_000L);
-        for (long v : new long[] {0, 1, 7, 8, 9, 15, 16, 1000, 123_456_789}) {
-            long back = MethodCounters.valueOf(MethodCounters.bucket(v));
-            assertThat((double) Math.abs(back - v)).isLessThanOrEqualTo(Math.max(1, v * 0.07));
-        }
     }
 }
