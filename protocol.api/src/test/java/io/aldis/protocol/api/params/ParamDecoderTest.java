@@ -105,6 +105,15 @@ class ParamDecoderTest {
     }
 
     @Test
+    void numbersAndBooleansAreNotTakenForStrings() {
+        ParamSignature text = ParamSignature.of(List.of("text"), List.of(String.class));
+        assertThat(errors(text, "[1]")).containsExactly(new FieldError("text", "expected a string, got an integer"));
+        assertThat(errors(text, "{\"text\": 1.5}")).containsExactly(new FieldError("text", "expected a string, got a number"));
+        assertThat(errors(text, "[true]")).containsExactly(new FieldError("text", "expected a string, got a boolean"));
+        assertThat(errors(shop("tag"), "[[\"a\", 2]]")).containsExactly(new FieldError("tags[1]", "expected a string, got an integer"));
+    }
+
+    @Test
     void unknownFieldsAndParametersFollowThePolicy() throws Exception {
         assertThat(errors(shop("add"), "{\"a\":1,\"b\":2,\"c\":3}")).containsExactly(new FieldError("c", "unknown parameter"));
         assertThat(decode(shop("add"), "{\"a\":1,\"b\":2,\"c\":3}", false)).containsExactly(1, 2);
