@@ -91,7 +91,7 @@ public final class BenchNode {
         RpcEngine rpc = null;
         if (features.contains("rpc")) {
             rpc = new RpcEngine(RpcSettings.defaults().withWorkerSpinMicros(rpcWorkerSpinMicros), () -> null);
-            node.addHandler(rpc, Map.of(FrameHandler.CAPABILITY, "rpc"));
+            node.addHandler(rpc.frames(), Map.of(FrameHandler.CAPABILITY, "rpc"));
             rpc.addService(new EchoService.Impl(), Map.of(RpcConstants.SERVICE, "echo",
                     "objectClass", new String[] {EchoService.class.getName()}, "service.id", 1L), "aldis-bench");
             rpc.addService(new EchoService.Impl(), Map.of(RpcConstants.SERVICE, "echo-direct", RpcConstants.DIRECT, true,

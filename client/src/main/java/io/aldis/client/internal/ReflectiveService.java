@@ -1,18 +1,16 @@
 package io.aldis.client.internal;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aldis.client.CallContext;
 import io.aldis.client.RpcCallException;
 import io.aldis.client.RpcHandler;
 import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.params.InvalidParamsException;
+import io.aldis.protocol.api.params.ParamDecoder;
+import io.aldis.protocol.api.params.ParamSignature;
+import io.aldis.protocol.api.params.TypeNames;
+import io.aldis.protocol.api.params.ValueCheck;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -22,7 +20,6 @@ import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,24 +27,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Serves a plain Java object as a provided service: each call is decoded with Jackson into the
- * parameter types of the method with the called name, the method runs on the calling worker
- * thread, and the result is encoded back. A parameter of type {@link CallContext} gets the call's
- * context instead of a value. A cancelled call interrupts the running method, or cancels the
- * future it returned.
+ * Serves a plain Java object as a provided service: each call's parameters are decoded into the
+ * parameter types of the method with the called name, strictly and with the errors the node gives
+ * for its own services ({@link ParamDecoder}), the method runs on the calling worker thread, and
+ * the result is encoded back. A parameter of type {@link CallContext} gets the call's context
+ * instead of a value. A cancelled call interrupts the running method, or cancels the future it
+ * returned.
  */
 final class ReflectiveService implements RpcHandler {
-    /** Strict like the node's own decoding: no silent coercions, no nulls into primitives, no unknown fields. */
-    private static final ObjectMapper STRICT = JsonMapper.builder()
-            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .build();
-
     private final Object target;
-    private final Map<String, Method> methods = new LinkedHashMap<>();
+    private final Map<String, Served> methods = new LinkedHashMap<>();
 
     ReflectiveService(Object target, Class<?> api) {
         this.target = target;
@@ -72,12 +61,14 @@ final class ReflectiveService implements RpcHandler {
                         || m.isBridge()) {
                     continue;
                 }
-                methods.putIfAbsent(m.getName(), m);
+                if (!methods.containsKey(m.getName())) {
+                    methods.put(m.getName(), new Served(m));
+                }
             }
         }
-        for (Method m : methods.values()) {
+        for (Served served : methods.values()) {
             try {
-                m.setAccessible(true); // a public method of a class that is not public
+                served.method.setAccessible(true); // a public method of a class that is not public
             } catch (RuntimeException notOpen) {
                 // left to the normal access rules
             }
@@ -96,19 +87,20 @@ final class ReflectiveService implements RpcHandler {
 
     /** {@code {"methods":[{"name":...,"params":["name: Type",...],"result":"Type"}]}}. */
     String descriptor() {
-        ObjectNode root = STRICT.createObjectNode();
+        ObjectNode root = RpcSupport.MAPPER.createObjectNode();
         ArrayNode list = root.putArray("methods");
-        for (Method m : methods.values()) {
+        for (Served served : methods.values()) {
+            Method m = served.method;
             ObjectNode entry = list.addObject().put("name", m.getName());
             ArrayNode params = entry.putArray("params");
             Parameter[] ps = m.getParameters();
             Type[] generic = m.getGenericParameterTypes();
             for (int i = 0; i < ps.length; i++) {
                 if (ps[i].getType() != CallContext.class) {
-                    params.add(ps[i].getName() + ": " + shortName(generic[i]));
+                    params.add(ps[i].getName() + ": " + TypeNames.shortName(generic[i]));
                 }
             }
-            entry.put("result", shortName(resultType(m)));
+            entry.put("result", TypeNames.shortName(resultType(m)));
         }
         return root.toString();
     }
@@ -120,32 +112,13 @@ final class ReflectiveService implements RpcHandler {
         return m.getGenericReturnType();
     }
 
-    /** Simple names, generic arguments kept: {@code List<Item>}. */
-    static String shortName(Type type) {
-        if (type instanceof Class<?> c) {
-            return c.isArray() ? shortName(c.getComponentType()) + "[]" : c.getSimpleName();
-        }
-        if (type instanceof ParameterizedType p) {
-            StringBuilder b = new StringBuilder(shortName(p.getRawType())).append('<');
-            Type[] args = p.getActualTypeArguments();
-            for (int i = 0; i < args.length; i++) {
-                if (i > 0) {
-                    b.append(", ");
-                }
-                b.append(shortName(args[i]));
-            }
-            return b.append('>').toString();
-        }
-        return type.getTypeName();
-    }
-
     @Override
     public CompletionStage<byte[]> handle(String name, byte[] params, CallContext context) throws Exception {
-        Method m = methods.get(name);
-        if (m == null) {
+        Served served = methods.get(name);
+        if (served == null) {
             throw new RpcCallException(ErrorCode.METHOD_NOT_FOUND, "this service has no method " + name);
         }
-        Object[] args = decode(m, params, context);
+        Object[] args = decode(served, params, context);
         Thread worker = Thread.currentThread();
         Object lock = new Object();
         boolean[] running = {true};
@@ -158,7 +131,7 @@ final class ReflectiveService implements RpcHandler {
         });
         Object result;
         try {
-            result = m.invoke(target, args);
+            result = served.method.invoke(target, args);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             if (cause instanceof Exception ex) {
@@ -192,121 +165,47 @@ final class ReflectiveService implements RpcHandler {
 
     // ---------------------------------------------------------------- parameters
 
-    private Object[] decode(Method m, byte[] params, CallContext context) {
-        Parameter[] ps = m.getParameters();
-        Type[] generic = m.getGenericParameterTypes();
-        List<Integer> valued = new ArrayList<>();
-        for (int i = 0; i < ps.length; i++) {
-            if (ps[i].getType() != CallContext.class) {
-                valued.add(i);
-            }
+    /**
+     * The arguments of a call: the JSON parameters decoded by the node's own algorithm (so a call
+     * is read here as the node reads calls of its services), and the call's context where the
+     * method asks for it.
+     */
+    private Object[] decode(Served m, byte[] params, CallContext context) {
+        Object[] values;
+        try {
+            values = ParamDecoder.decode(m.signature, params, true, ValueCheck.NONE);
+        } catch (InvalidParamsException e) {
+            throw new RpcCallException(ErrorCode.INVALID_PARAMS.code(), e.getMessage(), e.details());
         }
-        JsonNode[] nodes = new JsonNode[ps.length];
-        List<String[]> errors = new ArrayList<>();
-        split(params, ps, valued, nodes, errors);
-        Object[] args = new Object[ps.length];
-        for (int i = 0; i < ps.length; i++) {
-            if (ps[i].getType() == CallContext.class) {
-                args[i] = context;
-                continue;
-            }
-            JsonNode node = nodes[i];
-            if (node == null || node.isNull() || node.isMissingNode()) {
-                if (ps[i].getType().isPrimitive()) {
-                    errors.add(new String[] {ps[i].getName(), "field required"});
-                }
-                continue;
-            }
-            JavaType type = STRICT.constructType(generic[i]);
-            try {
-                args[i] = STRICT.readerFor(type).readValue(node);
-            } catch (JsonMappingException e) {
-                errors.add(new String[] {path(ps[i].getName(), e), e.getOriginalMessage()});
-            } catch (Exception e) {
-                errors.add(new String[] {ps[i].getName(), "cannot be read as " + shortName(generic[i])});
-            }
-        }
-        if (!errors.isEmpty()) {
-            ObjectNode details = STRICT.createObjectNode();
-            ArrayNode list = details.putArray("errors");
-            for (String[] e : errors) {
-                list.addObject().put("path", e[0]).put("reason", e[1]);
-            }
-            throw new RpcCallException(ErrorCode.INVALID_PARAMS.code(), "invalid parameters for " + m.getName()
-                    + ": " + errors.size() + " error(s)", details.toString());
+        Object[] args = new Object[m.method.getParameterCount()];
+        int next = 0;
+        for (int i = 0; i < args.length; i++) {
+            args[i] = m.fromContext[i] ? context : values[next++];
         }
         return args;
     }
 
-    /** One JSON node per parameter: by position from an array, by name from an object, or the single parameter itself. */
-    private static void split(byte[] params, Parameter[] ps, List<Integer> valued, JsonNode[] nodes,
-            List<String[]> errors) {
-        if (params.length == 0) {
-            return;
-        }
-        JsonNode root;
-        try {
-            root = STRICT.readTree(params);
-        } catch (Exception e) {
-            errors.add(new String[] {"", "malformed JSON"});
-            return;
-        }
-        if (root == null || root.isNull() || root.isMissingNode()) {
-            return;
-        }
-        if (root.isArray()) {
-            if (root.size() > valued.size()) {
-                errors.add(new String[] {"", "expected at most " + valued.size() + " parameters, got " + root.size()});
-                return;
-            }
-            for (int i = 0; i < root.size(); i++) {
-                nodes[valued.get(i)] = root.get(i);
-            }
-            return;
-        }
-        if (root.isObject()) {
-            if (valued.size() == 1 && !root.has(ps[valued.get(0)].getName()) && isObjectType(ps[valued.get(0)].getType())) {
-                nodes[valued.get(0)] = root;
-                return;
-            }
-            for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
-                String field = it.next();
-                Integer index = null;
-                for (int i : valued) {
-                    if (ps[i].getName().equals(field)) {
-                        index = i;
-                    }
-                }
-                if (index == null) {
-                    errors.add(new String[] {field, "unknown parameter"});
-                } else {
-                    nodes[index] = root.get(field);
+    /** A served method: which of its parameters the call's context fills, and the others' signature. */
+    private static final class Served {
+        final Method method;
+        final boolean[] fromContext;
+        final ParamSignature signature;
+
+        Served(Method method) {
+            this.method = method;
+            Parameter[] ps = method.getParameters();
+            Type[] generic = method.getGenericParameterTypes();
+            this.fromContext = new boolean[ps.length];
+            List<String> names = new ArrayList<>();
+            List<Type> types = new ArrayList<>();
+            for (int i = 0; i < ps.length; i++) {
+                fromContext[i] = ps[i].getType() == CallContext.class;
+                if (!fromContext[i]) {
+                    names.add(ps[i].getName());
+                    types.add(generic[i]);
                 }
             }
-            return;
+            this.signature = ParamSignature.of(names, types);
         }
-        if (valued.size() == 1) {
-            nodes[valued.get(0)] = root;
-            return;
-        }
-        errors.add(new String[] {"", "parameters must be a JSON array or object"});
-    }
-
-    private static boolean isObjectType(Class<?> raw) {
-        return !raw.isPrimitive() && !raw.isEnum() && !raw.isArray() && !CharSequence.class.isAssignableFrom(raw)
-                && !Number.class.isAssignableFrom(raw) && raw != Boolean.class && raw != Object.class
-                && !java.util.Collection.class.isAssignableFrom(raw);
-    }
-
-    private static String path(String parameter, JsonMappingException e) {
-        StringBuilder b = new StringBuilder(parameter);
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                b.append('.').append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                b.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return b.toString();
     }
 }

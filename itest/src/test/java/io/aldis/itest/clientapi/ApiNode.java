@@ -63,12 +63,12 @@ final class ApiNode implements AutoCloseable {
     /** Starts a new instance of the RPC feature, as Karaf does when its bundle starts. */
     void startRpc() {
         rpc = new RpcEngine(RpcSettings.defaults(), () -> null);
-        node.addHandler(rpc, Map.of(FrameHandler.CAPABILITY, "rpc"));
+        node.addHandler(rpc.frames(), Map.of(FrameHandler.CAPABILITY, "rpc"));
     }
 
     /** Stops the RPC feature as its bundle's stop does: the handler is withdrawn, then the engine stops. */
     void stopRpc() {
-        node.removeHandler(rpc);
+        node.removeHandler(rpc.frames());
         rpc.close();
     }
 

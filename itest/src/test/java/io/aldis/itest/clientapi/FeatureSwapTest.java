@@ -158,7 +158,7 @@ class FeatureSwapTest {
         awaitChange(aliceChanges, Capability.RPC, true);
         assertThat(alice.call("echo.back", new Object[] {"two"}, List.class).get(10, TimeUnit.SECONDS))
                 .containsExactly("two");
-        assertThat(node.rpc.services()).extracting(s -> s.name()).contains("echo");
+        assertThat(node.rpc.registry().services()).extracting(s -> s.name()).contains("echo");
         awaitChange(bobChanges, Capability.RPC, true);
     }
 

@@ -59,7 +59,7 @@ class ProvideTest {
         reg.ready().get(10, TimeUnit.SECONDS);
         assertThat(reg.service()).isEqualTo("greeter");
 
-        ServiceInfo info = node.rpc.services().stream().filter(s -> s.name().equals("greeter")).findFirst().orElseThrow();
+        ServiceInfo info = node.rpc.registry().services().stream().filter(s -> s.name().equals("greeter")).findFirst().orElseThrow();
         assertThat(info.methods()).extracting(MethodInfo::name).containsExactlyInAnyOrder("greet", "count", "later", "wait");
         MethodInfo greet = info.methods().stream().filter(m -> m.name().equals("greet")).findFirst().orElseThrow();
         assertThat(greet.parameters()).containsExactly("name: String", "times: int");
@@ -173,7 +173,7 @@ class ProvideTest {
         // Once the provider is back, the service is there again, provided once.
         String answer = retryUntil(() -> caller.call("greeter.greet", new Object[] {"again", 1}, String.class));
         assertThat(answer).isEqualTo("hello again");
-        assertThat(node.rpc.services().stream().filter(s -> s.name().equals("greeter")).count()).isEqualTo(1);
+        assertThat(node.rpc.registry().services().stream().filter(s -> s.name().equals("greeter")).count()).isEqualTo(1);
     }
 
     /** Calls until the service is provided again: meanwhile the node answers METHOD_NOT_FOUND. */

@@ -84,7 +84,7 @@ public final class TestNode implements AutoCloseable {
         n.node.addHandler(n.pubsub.pubSubFrames(), Map.of(FrameHandler.CAPABILITY, "pubsub"));
         n.node.addHandler(n.pubsub.messageFrames(), Map.of(FrameHandler.CAPABILITY, "messages"));
         n.rpc = new RpcEngine(RpcSettings.defaults(), () -> null);
-        n.node.addHandler(n.rpc, Map.of(FrameHandler.CAPABILITY, "rpc"));
+        n.node.addHandler(n.rpc.frames(), Map.of(FrameHandler.CAPABILITY, "rpc"));
         return n;
     }
 

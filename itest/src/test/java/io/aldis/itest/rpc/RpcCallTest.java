@@ -48,14 +48,14 @@ class RpcCallTest {
     @Test
     void theCapabilityIsAnnouncedWhileTheFeatureIsRegistered() throws Exception {
         assertThat(Capability.fromMask(alice.connectAck.capabilities())).contains(Capability.RPC);
-        node.node.removeHandler(node.rpc);
+        node.node.removeHandler(node.rpc.frames());
         try (Wire later = node.login(RpcTestNode.ALICE)) {
             assertThat(Capability.fromMask(later.connectAck.capabilities())).doesNotContain(Capability.RPC);
             later.call(1, "calculator.add", "[1,2]", 0);
             ErrorFrame error = later.next(ErrorFrame.class);
             assertThat(error.errorCode()).isEqualTo(ErrorCode.CAPABILITY_UNAVAILABLE);
         }
-        node.node.addHandler(node.rpc, Map.of(FrameHandler.CAPABILITY, "rpc"));
+        node.node.addHandler(node.rpc.frames(), Map.of(FrameHandler.CAPABILITY, "rpc"));
         try (Wire again = node.login(RpcTestNode.ALICE)) {
             assertThat(Capability.fromMask(again.connectAck.capabilities())).contains(Capability.RPC);
             again.call(1, "calculator.add", "[1,2]", 0);

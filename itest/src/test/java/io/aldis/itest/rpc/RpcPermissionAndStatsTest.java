@@ -107,7 +107,7 @@ class RpcPermissionAndStatsTest {
             alice.call(7, "calculator.sum", "[[1,2]]", 0);
             alice.result(7);
         }
-        List<MethodStats> stats = node.rpc.stats();
+        List<MethodStats> stats = node.rpc.registry().stats();
         assertThat(stats).extracting(MethodStats::method).containsExactly("calculator.add", "calculator.sum");
         MethodStats add = stats.get(0);
         assertThat(add.calls()).isEqualTo(6);
@@ -115,7 +115,7 @@ class RpcPermissionAndStatsTest {
         assertThat(add.inFlight()).isZero();
         assertThat(add.p99Micros()).isGreaterThanOrEqualTo(add.p50Micros()).isPositive();
 
-        RpcStats mbean = RpcStats.register(node.rpc);
+        RpcStats mbean = RpcStats.register(node.rpc.registry());
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             ObjectName name = new ObjectName(RpcStats.OBJECT_NAME);

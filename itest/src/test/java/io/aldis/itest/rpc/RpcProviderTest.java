@@ -71,8 +71,8 @@ class RpcProviderTest {
             caller.call(79, "echo.shout", "[]", 0);
             assertThat(caller.error(79).code()).isEqualTo(ErrorCode.METHOD_NOT_FOUND.code());
 
-            assertThat(node.rpc.services()).extracting(ServiceInfo::name).containsExactly("echo");
-            assertThat(node.rpc.services().get(0).methods()).extracting(m -> m.name()).containsExactly("say", "fail");
+            assertThat(node.rpc.registry().services()).extracting(ServiceInfo::name).containsExactly("echo");
+            assertThat(node.rpc.registry().services().get(0).methods()).extracting(m -> m.name()).containsExactly("say", "fail");
         }
     }
 

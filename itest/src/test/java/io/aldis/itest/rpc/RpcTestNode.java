@@ -48,7 +48,7 @@ final class RpcTestNode implements AutoCloseable {
         node = new Node(NodeSettings.defaults());
         node.addMechanism(new ScramSha256Mechanism(store));
         rpc = new RpcEngine(settings, () -> authorizer);
-        node.addHandler(rpc, Map.of(FrameHandler.CAPABILITY, "rpc"));
+        node.addHandler(rpc.frames(), Map.of(FrameHandler.CAPABILITY, "rpc"));
         tcp = new TcpServer(TcpSettings.plain("rpc-test", 0), node);
         tcp.start();
     }

@@ -32,9 +32,9 @@ import org.osgi.util.tracker.ServiceTracker;
 import org.osgi.util.tracker.ServiceTrackerCustomizer;
 
 /**
- * The RPC feature in Karaf: registers the engine itself as the node's {@link FrameHandler} for
- * the RPC frame types (announcing the {@code rpc} capability while it is registered), so the node
- * reaches every method of the handler contract, exports every service that carries
+ * The RPC feature in Karaf: registers the engine's own {@link FrameHandler} for the RPC frame
+ * types (announcing the {@code rpc} capability while it is registered), so the node reaches every
+ * method of the handler contract, exports every service that carries
  * {@value RpcConstants#SERVICE}, asks the {@link Authorizer} if one is installed, and publishes
  * its counters over JMX.
  */
@@ -94,8 +94,8 @@ public final class RpcComponent implements RpcRegistry {
                     }
                 });
         exported.open(true);
-        this.frames = context.registerService(FrameHandler.class, engine, frameHandlerProperties());
-        this.jmx = RpcStats.register(this);
+        this.frames = context.registerService(FrameHandler.class, engine.frames(), frameHandlerProperties());
+        this.jmx = RpcStats.register(engine.registry());
     }
 
     private static Dictionary<String, Object> frameHandlerProperties() {
@@ -163,16 +163,16 @@ public final class RpcComponent implements RpcRegistry {
 
     @Override
     public List<ServiceInfo> services() {
-        return engine.services();
+        return engine.registry().services();
     }
 
     @Override
     public CompletableFuture<String> call(String method, String paramsJson, Duration timeout) {
-        return engine.call(method, paramsJson, timeout);
+        return engine.registry().call(method, paramsJson, timeout);
     }
 
     @Override
     public List<MethodStats> stats() {
-        return engine.stats();
+        return engine.registry().stats();
     }
 }

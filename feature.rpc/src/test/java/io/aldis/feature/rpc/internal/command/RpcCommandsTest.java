@@ -71,7 +71,7 @@ class RpcCommandsTest {
 
     private String call(String method, String params) throws Exception {
         RpcCallCommand command = new RpcCallCommand();
-        command.registry = engine;
+        command.registry = engine.registry();
         command.method = method;
         command.params = params;
         command.execute();
@@ -96,7 +96,7 @@ class RpcCommandsTest {
     @Test
     void rpcListShowsMethodsWithParameterAndResultTypes() {
         RpcListCommand command = new RpcListCommand();
-        command.registry = engine;
+        command.registry = engine.registry();
         command.execute();
         assertThat(out()).contains("geo.distance").contains("from: Point, to: Point").contains("double")
                 .contains("geo.corners").contains("size: int").contains("List<Point>").contains("osgi:test.bundle");
@@ -104,11 +104,11 @@ class RpcCommandsTest {
 
     @Test
     void rpcStatsShowsCountsAndErrorsPerMethod() throws Exception {
-        engine.call("geo.distance", "[{\"x\":0,\"y\":0},{\"x\":1,\"y\":1}]", null).get();
-        engine.call("geo.corners", "[2]", null).get();
-        engine.call("geo.corners", "[-1]", null).handle((v, t) -> null).get();
+        engine.registry().call("geo.distance", "[{\"x\":0,\"y\":0},{\"x\":1,\"y\":1}]", null).get();
+        engine.registry().call("geo.corners", "[2]", null).get();
+        engine.registry().call("geo.corners", "[-1]", null).handle((v, t) -> null).get();
         RpcStatsCommand command = new RpcStatsCommand();
-        command.registry = engine;
+        command.registry = engine.registry();
         command.execute();
         String table = out();
         assertThat(table).containsPattern("geo\\.corners\\s*\\|\\s*2\\s*\\|\\s*1\\s*\\|\\s*0");

@@ -1,43 +1,47 @@
-package io.aldis.feature.rpc.internal;
+package io.aldis.feature.rpc.internal.providers;
 
 import io.aldis.feature.rpc.api.MethodInfo;
 import io.aldis.feature.rpc.api.ServiceInfo;
+import io.aldis.feature.rpc.internal.calls.Call;
+import io.aldis.feature.rpc.internal.export.ExportedMethod;
 import io.aldis.protocol.api.spi.node.Session;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A connected client that provides a service: calls of it are forwarded to the client's session. */
-final class Provider {
+public final class Provider {
     final Session session;
     final String service;
-    /** The methods the client's descriptor announced; empty when it announced none (any method is forwarded). */
-    final List<MethodInfo> methods;
-    /** The methods whose parameters the descriptor declared, by name: their calls are checked. */
-    private final Map<String, ExportedMethod> signatures;
+    private final ServiceDescriptor descriptor;
     final AtomicInteger inFlight = new AtomicInteger();
     final Set<Call> calls = ConcurrentHashMap.newKeySet();
     volatile boolean gone;
 
-    Provider(Session session, String service, List<MethodInfo> methods, Map<String, ExportedMethod> signatures) {
+    Provider(Session session, String service, ServiceDescriptor descriptor) {
         this.session = session;
         this.service = service;
-        this.methods = List.copyOf(methods);
-        this.signatures = Map.copyOf(signatures);
+        this.descriptor = descriptor;
     }
 
     /** The declared signature of a method, or null when the descriptor gave none. */
     ExportedMethod signature(String method) {
-        return signatures.get(method);
+        return descriptor.signatures().get(method);
     }
 
-    boolean serves(String method) {
+    /** Whether calls of {@code method} go to this provider: its descriptor names it, or names no method at all. */
+    public boolean serves(String method) {
+        List<MethodInfo> methods = descriptor.methods();
         return methods.isEmpty() || methods.stream().anyMatch(m -> m.name().equals(method));
     }
 
-    ServiceInfo info() {
-        return new ServiceInfo(service, "client:" + session.id(), methods);
+    /** Calls forwarded to it and not answered yet. */
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    public ServiceInfo info() {
+        return new ServiceInfo(service, "client:" + session.id(), descriptor.methods());
     }
 }

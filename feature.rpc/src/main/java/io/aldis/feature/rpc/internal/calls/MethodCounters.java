@@ -1,4 +1,4 @@
-package io.aldis.feature.rpc.internal;
+package io.aldis.feature.rpc.internal.calls;
 
 import io.aldis.feature.rpc.api.MethodStats;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,4 +1,4 @@
-package io.aldis.feature.rpc.internal;
+package io.aldis.feature.rpc.internal.export;
 
 import io.aldis.protocol.api.spi.transport.SpinWindow;
 import java.util.Queue;
@@ -36,6 +36,7 @@ import java.util.concurrent.locks.LockSupport;
  * interrupt status after each task, so a cancel never reaches the next one.
  */
 final class WorkerPool {
+    private static final System.Logger LOG = System.getLogger("io.aldis.rpc");
     private final ThreadFactory threadFactory;
     private final long keepAliveNanos;
     private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
@@ -211,7 +212,7 @@ final class WorkerPool {
             try {
                 task.run();
             } catch (RuntimeException | Error e) {
-                RpcEngine.LOG.log(System.Logger.Level.WARNING, "An RPC worker task failed", e);
+                LOG.log(System.Logger.Level.WARNING, "An RPC worker task failed", e);
             } finally {
                 // a cancel's interrupt belongs to the task it was meant for
                 Thread.interrupted();

@@ -1,15 +1,13 @@
-package io.aldis.feature.rpc.internal;
+package io.aldis.feature.rpc.internal.calls;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** What the feature holds for one session: the calls it made and the services it provides. */
+/** The calls one session has in flight, and the wait of its graceful close for their answers. */
 final class SessionCalls {
     final Map<Long, Call> calls = new ConcurrentHashMap<>();
-    final Set<Provider> providers = ConcurrentHashMap.newKeySet();
     /** Completes once the session's peer asked to close and its last call was answered. */
     private final CompletableFuture<Void> answered = new CompletableFuture<>();
     private volatile boolean closing;

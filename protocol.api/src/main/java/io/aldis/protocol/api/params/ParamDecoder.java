@@ -1,4 +1,4 @@
-package io.aldis.feature.rpc.internal;
+package io.aldis.protocol.api.params;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -6,11 +6,11 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -19,81 +19,83 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns the JSON parameters of a call into the arguments of a Java method: a JSON array gives
- * them by position, a JSON object by parameter name (or, for a method with one parameter of an
- * object type, the object may be that parameter itself). Every value is decoded with Jackson into
- * the declared generic type and then validated; all errors found are reported together, each with
- * its path.
+ * Turns the JSON parameters of a call into the arguments of a {@link ParamSignature}: a JSON array
+ * gives them by position, a JSON object by parameter name (or, for a signature of one parameter of
+ * an object type, the object may be that parameter itself), and a lone scalar the single parameter.
+ * Every value is decoded strictly into its declared generic type and then handed to a
+ * {@link ValueCheck}; all errors found are reported together, each with its path. Stateless and
+ * safe to share.
  */
-final class ParamDecoder {
-    private final Validator validator = new Validator();
+public final class ParamDecoder {
+    private ParamDecoder() {
+    }
 
-    Object[] decode(ExportedMethod m, byte[] params, boolean rejectUnknown) throws InvalidParamsException {
-        ObjectReader[] readers = rejectUnknown ? m.strictReaders : m.lenientReaders;
-        Object[] streamed = streamArray(m, params, readers);
-        if (streamed != null) {
-            List<FieldError> errors = new ArrayList<>();
-            validate(m, streamed, null, errors);
-            if (!errors.isEmpty()) {
-                throw new InvalidParamsException(errors);
-            }
-            return streamed;
-        }
+    /**
+     * Decodes {@code params} (UTF-8 JSON; empty means no parameters).
+     *
+     * @param rejectUnknown whether a field no parameter, record component or property declares is an error
+     * @param check         what else each decoded value must satisfy
+     * @return one value per parameter, null where the JSON gave none
+     * @throws InvalidParamsException with every error found
+     */
+    public static Object[] decode(ParamSignature signature, byte[] params, boolean rejectUnknown, ValueCheck check)
+            throws InvalidParamsException {
         List<FieldError> errors = new ArrayList<>();
-        JsonNode[] nodes = split(m, params, rejectUnknown, errors);
+        Object[] streamed = streamArray(signature, params, rejectUnknown);
+        if (streamed != null) {
+            for (int i = 0; i < streamed.length; i++) {
+                check.check(i, streamed[i], errors);
+            }
+            return answer(streamed, errors);
+        }
+        JsonNode[] nodes = split(signature, params, rejectUnknown, errors);
         if (!errors.isEmpty()) {
             throw new InvalidParamsException(errors);
         }
-        Object[] args = new Object[m.arity()];
-        boolean[] decoded = new boolean[m.arity()];
+        Object[] args = new Object[signature.arity()];
         for (int i = 0; i < args.length; i++) {
             JsonNode node = nodes[i];
-            String name = m.parameterNames[i];
             if (node == null || node.isNull() || node.isMissingNode()) {
-                if (m.primitive[i]) {
-                    errors.add(new FieldError(name, "field required"));
-                    continue;
+                if (signature.primitive(i)) {
+                    errors.add(new FieldError(signature.name(i), "field required"));
+                } else {
+                    check.check(i, null, errors);
                 }
-                decoded[i] = true;
                 continue;
             }
             try {
-                args[i] = readers[i].readValue(node);
-                decoded[i] = true;
+                args[i] = signature.reader(i, rejectUnknown).readValue(node);
+                check.check(i, args[i], errors);
             } catch (JsonMappingException e) {
-                String reason = reason(e, m.parameterTypes[i]);
-                errors.add(new FieldError(path(name, e), reason.startsWith("expected ") ? reason + got(node, e) : reason));
-            } catch (java.io.IOException | RuntimeException e) {
-                errors.add(new FieldError(name, "cannot be read as " + describe(m.parameterTypes[i])));
+                String reason = reason(e, signature.type(i));
+                errors.add(new FieldError(path(signature.name(i), e),
+                        reason.startsWith("expected ") ? reason + got(node, e) : reason));
+            } catch (IOException | RuntimeException e) {
+                errors.add(new FieldError(signature.name(i), "cannot be read as " + describe(signature.type(i).getRawClass())));
             }
         }
-        validate(m, args, decoded, errors);
+        return answer(args, errors);
+    }
+
+    private static Object[] answer(Object[] args, List<FieldError> errors) throws InvalidParamsException {
         if (!errors.isEmpty()) {
             throw new InvalidParamsException(errors);
         }
         return args;
     }
 
-    private void validate(ExportedMethod m, Object[] args, boolean[] decoded, List<FieldError> errors) {
-        for (int i = 0; i < args.length; i++) {
-            if (decoded == null || decoded[i]) {
-                validator.validate(m.parameterNames[i], args[i], m.parameterAnnotations[i], errors);
-            }
-        }
-    }
-
     /**
      * The common case, parameters by position, decoded straight from the bytes without building a
      * tree first. Returns null on anything but a clean decode (not an array, too many values, a
-     * null for a primitive, a value Jackson refuses, malformed JSON, trailing content): the tree
+     * null for a primitive, a value the reader refuses, malformed JSON, trailing content): the tree
      * path then decodes again and reports every error with its path, so both paths answer alike.
      */
-    static Object[] streamArray(ExportedMethod m, byte[] params, ObjectReader[] readers) {
+    static Object[] streamArray(ParamSignature signature, byte[] params, boolean rejectUnknown) {
         if (params.length == 0 || params[0] != '[') {
             return null;
         }
-        Object[] args = new Object[m.arity()];
-        try (JsonParser p = Json.MAPPER.createParser(params)) {
+        Object[] args = new Object[signature.arity()];
+        try (JsonParser p = StrictJson.MAPPER.createParser(params)) {
             p.nextToken(); // START_ARRAY
             int i = 0;
             JsonToken t;
@@ -102,44 +104,45 @@ final class ParamDecoder {
                     return null;
                 }
                 if (t == JsonToken.VALUE_NULL) {
-                    if (m.primitive[i]) {
+                    if (signature.primitive(i)) {
                         return null;
                     }
-                } else if (t == JsonToken.VALUE_STRING && m.parameterTypes[i].getRawClass() == String.class) {
-                    // What Jackson's string deserializer returns, without a deserialization context per call.
+                } else if (t == JsonToken.VALUE_STRING && signature.type(i).getRawClass() == String.class) {
+                    // What the string deserializer returns, without a deserialization context per call.
                     args[i] = p.getText();
                 } else {
-                    args[i] = readers[i].readValue(p);
+                    args[i] = signature.reader(i, rejectUnknown).readValue(p);
                 }
                 i++;
             }
             for (int missing = i; missing < args.length; missing++) {
-                if (m.primitive[missing]) {
+                if (signature.primitive(missing)) {
                     return null;
                 }
             }
             return p.nextToken() == null ? args : null;
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return null;
         }
     }
 
     /** One JSON node per parameter (null where absent). */
-    private static JsonNode[] split(ExportedMethod m, byte[] params, boolean rejectUnknown, List<FieldError> errors) {
-        JsonNode[] nodes = new JsonNode[m.arity()];
+    private static JsonNode[] split(ParamSignature signature, byte[] params, boolean rejectUnknown,
+            List<FieldError> errors) {
+        JsonNode[] nodes = new JsonNode[signature.arity()];
         if (params.length == 0) {
             return nodes;
         }
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(params);
+            root = StrictJson.MAPPER.readTree(params);
         } catch (JsonProcessingException e) {
             errors.add(new FieldError("", e.getLocation() == null ? "the parameters are not well-formed JSON"
                     : "the parameters are not well-formed JSON (line " + e.getLocation().getLineNr() + ", column "
                             + e.getLocation().getColumnNr() + ")"));
             return nodes;
-        } catch (java.io.IOException e) {
-            errors.add(new FieldError("", "malformed JSON"));
+        } catch (IOException e) {
+            errors.add(new FieldError("", "the parameters are not well-formed JSON"));
             return nodes;
         }
         if (root == null || root.isNull() || root.isMissingNode()) {
@@ -156,14 +159,13 @@ final class ParamDecoder {
             return nodes;
         }
         if (root.isObject()) {
-            if (nodes.length == 1 && !root.has(m.parameterNames[0]) && isObjectType(m.parameterTypes[0])) {
+            if (nodes.length == 1 && !root.has(signature.name(0)) && isObjectType(signature.type(0))) {
                 nodes[0] = root; // the object is the single parameter itself
                 return nodes;
             }
-            List<String> names = Arrays.asList(m.parameterNames);
             for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
                 String field = it.next();
-                int index = names.indexOf(field);
+                int index = signature.indexOf(field);
                 if (index >= 0) {
                     nodes[index] = root.get(field);
                 } else if (rejectUnknown) {
@@ -180,6 +182,7 @@ final class ParamDecoder {
         return nodes;
     }
 
+    /** Whether a JSON object is a value of this type (a record, a bean, a map), not a list of parameters. */
     private static boolean isObjectType(JavaType type) {
         Class<?> raw = type.getRawClass();
         return !(type.isContainerType() && !type.isMapLikeType()) && !raw.isPrimitive() && !raw.isEnum()
@@ -187,7 +190,7 @@ final class ParamDecoder {
                 && raw != Boolean.class && raw != Object.class;
     }
 
-    /** The parameter name followed by the path Jackson reports inside the value. */
+    /** The parameter name followed by the path the decoding error reports inside the value. */
     private static String path(String parameter, JsonMappingException e) {
         StringBuilder b = new StringBuilder(parameter);
         for (JsonMappingException.Reference ref : e.getPath()) {
@@ -212,6 +215,7 @@ final class ParamDecoder {
             return "expected " + describe(target);
         }
         if (e instanceof ValueInstantiationException v) {
+            // The value's own constructor refused it: its message is the service author's words.
             Throwable cause = v.getCause();
             return cause != null && cause.getMessage() != null ? cause.getMessage() : "invalid value";
         }
@@ -225,7 +229,7 @@ final class ParamDecoder {
             }
             return "expected " + describe(target != null ? target : parameterType.getRawClass());
         }
-        // Anything else is Jackson's own wording, which names its classes and settings, not the protocol's.
+        // Anything else is the library's own wording, which names its classes and settings, not the protocol's.
         return "invalid value";
     }
 
@@ -255,11 +259,8 @@ final class ParamDecoder {
         };
     }
 
-    private static String describe(JavaType type) {
-        return describe(type.getRawClass());
-    }
-
-    static String describe(Class<?> type) {
+    /** What a value of {@code type} looks like in JSON, in the protocol's words: "an integer", "an object". */
+    public static String describe(Class<?> type) {
         if (type == null) {
             return "a value";
         }

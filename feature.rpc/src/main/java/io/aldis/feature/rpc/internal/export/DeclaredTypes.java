@@ -1,4 +1,4 @@
-package io.aldis.feature.rpc.internal;
+package io.aldis.feature.rpc.internal.export;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,7 +17,7 @@ import java.util.Map;
  * an OSGi service. A name the node cannot know (the client's own records and enums) stands for
  * any JSON value: such a parameter is only checked for being well-formed JSON.
  */
-final class DeclaredTypes {
+public final class DeclaredTypes {
     private static final TypeFactory TYPES = Json.MAPPER.getTypeFactory();
     private static final Map<String, Class<?>> SIMPLE = Map.ofEntries(
             Map.entry("int", int.class), Map.entry("long", long.class), Map.entry("short", short.class),

@@ -1,4 +1,4 @@
-package io.aldis.feature.rpc.internal;
+package io.aldis.feature.rpc.internal.export;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
@@ -7,18 +7,18 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.List;
 
-/** The feature's one Jackson configuration: strict on input, plain on output. */
-final class Json {
+/**
+ * The feature's Jackson configuration for results and service descriptors (parameters are decoded
+ * by {@link io.aldis.protocol.api.params.ParamDecoder}, with the same strictness).
+ */
+public final class Json {
     /**
      * Rejects what would silently change meaning: floats into integers, numbers into enums, null
      * into primitives, and strings into numbers or booleans. Unknown fields are decided per call
      * from the configuration.
      */
-    static final ObjectMapper MAPPER = JsonMapper.builder()
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
@@ -28,16 +28,6 @@ final class Json {
             .build();
 
     private Json() {
-    }
-
-    /** {@code {"errors":[{"path":...,"reason":...}]}} for RPC_ERROR details. */
-    static String fieldErrors(List<FieldError> errors) {
-        ObjectNode root = MAPPER.createObjectNode();
-        ArrayNode list = root.putArray("errors");
-        for (FieldError e : errors) {
-            list.addObject().put("path", e.path()).put("reason", e.reason());
-        }
-        return root.toString();
     }
 
     /** A one-field JSON object. */

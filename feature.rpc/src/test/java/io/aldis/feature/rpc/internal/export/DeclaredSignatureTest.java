@@ -1,20 +1,20 @@
-package io.aldis.feature.rpc.internal;
+package io.aldis.feature.rpc.internal.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aldis.feature.rpc.api.MethodInfo;
+import io.aldis.protocol.api.params.FieldError;
+import io.aldis.protocol.api.params.InvalidParamsException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Calls of client-provided services checked against the types their descriptor declares. */
 class DeclaredSignatureTest {
-    private final ParamDecoder decoder = new ParamDecoder();
-
     private void check(String params, String... declared) throws InvalidParamsException {
         ExportedMethod m = ExportedMethod.declared(new MethodInfo("m", List.of(declared), "?"));
-        decoder.decode(m, params.getBytes(StandardCharsets.UTF_8), true);
+        m.decode(params.getBytes(StandardCharsets.UTF_8), true);
     }
 
     private List<FieldError> errors(String params, String... declared) {

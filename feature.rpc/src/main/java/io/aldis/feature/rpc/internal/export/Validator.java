@@ -1,10 +1,13 @@
-package io.aldis.feature.rpc.internal;
+package io.aldis.feature.rpc.internal.export;
 
 import io.aldis.feature.rpc.api.Max;
 import io.aldis.feature.rpc.api.Min;
 import io.aldis.feature.rpc.api.Pattern;
 import io.aldis.feature.rpc.api.Required;
 import io.aldis.feature.rpc.api.Size;
+import io.aldis.protocol.api.params.FieldError;
+import io.aldis.protocol.api.params.ParamSignature;
+import io.aldis.protocol.api.params.ValueCheck;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
@@ -42,20 +45,35 @@ final class Validator {
         }
     };
 
-    private final Map<String, java.util.regex.Pattern> patterns = new ConcurrentHashMap<>();
+    /** Compiled once per expression for every method that uses it. */
+    private static final Map<String, java.util.regex.Pattern> PATTERNS = new ConcurrentHashMap<>();
+
+    private Validator() {
+    }
+
+    /**
+     * The check of a method's parameters against their constraint annotations
+     * ({@code annotations[i]} are parameter {@code i}'s), for the parameter decoder to run on each
+     * decoded value.
+     */
+    static ValueCheck constraintsOf(ParamSignature signature, Annotation[][] annotations) {
+        // Not skipped when no parameter is annotated: the components of records and the fields of
+        // objects may be.
+        return (index, value, errors) -> validate(signature.name(index), value, annotations[index], errors);
+    }
 
     /**
      * Validates {@code value} found at {@code path}, whose own constraints are {@code annotations}
      * (of a method parameter, say), adding violations to {@code errors}.
      */
-    void validate(String path, Object value, Annotation[] annotations, List<FieldError> errors) {
+    static void validate(String path, Object value, Annotation[] annotations, List<FieldError> errors) {
         if (check(path, value, annotations, errors)) {
             descend(path, value, errors, new IdentityHashMap<>(), 0);
         }
     }
 
     /** Checks one value's constraints; returns whether it is worth descending into. */
-    private boolean check(String path, Object value, Annotation[] annotations, List<FieldError> errors) {
+    private static boolean check(String path, Object value, Annotation[] annotations, List<FieldError> errors) {
         for (Annotation a : annotations) {
             if (a instanceof Required r && value == null) {
                 errors.add(new FieldError(path, reason(r.message(), "field required")));
@@ -79,7 +97,7 @@ final class Validator {
                     errors.add(new FieldError(path, reason(size.message(), sizeReason(value, size))));
                 }
             } else if (a instanceof Pattern pattern && value instanceof CharSequence text) {
-                java.util.regex.Pattern compiled = patterns.computeIfAbsent(pattern.value(),
+                java.util.regex.Pattern compiled = PATTERNS.computeIfAbsent(pattern.value(),
                         java.util.regex.Pattern::compile);
                 if (!compiled.matcher(text).matches()) {
                     errors.add(new FieldError(path, reason(pattern.message(), "must match " + pattern.value())));
@@ -89,7 +107,7 @@ final class Validator {
         return true;
     }
 
-    private void descend(String path, Object value, List<FieldError> errors, Map<Object, Boolean> seen, int depth) {
+    private static void descend(String path, Object value, List<FieldError> errors, Map<Object, Boolean> seen, int depth) {
         if (value == null || depth > MAX_DEPTH || isLeaf(value.getClass()) || seen.put(value, Boolean.TRUE) != null) {
             return;
         }

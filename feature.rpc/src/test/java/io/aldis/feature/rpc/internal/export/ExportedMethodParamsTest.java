@@ -1,4 +1,4 @@
-package io.aldis.feature.rpc.internal;
+package io.aldis.feature.rpc.internal.export;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -8,12 +8,15 @@ import io.aldis.feature.rpc.api.Min;
 import io.aldis.feature.rpc.api.Pattern;
 import io.aldis.feature.rpc.api.Required;
 import io.aldis.feature.rpc.api.Size;
+import io.aldis.protocol.api.params.FieldError;
+import io.aldis.protocol.api.params.InvalidParamsException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class ParamDecoderTest {
+/** Parameters of exported methods: decoded by the shared decoder, then checked against their constraints. */
+class ExportedMethodParamsTest {
     enum Priority { LOW, HIGH }
 
     record Item(@Required @Pattern("[A-Z]{3}-\\d+") String sku, @Min(1) @Max(100) int quantity) {
@@ -36,8 +39,6 @@ class ParamDecoderTest {
         String label(String text, @Size(max = 5) String tag);
     }
 
-    private final ParamDecoder decoder = new ParamDecoder();
-
     private static ExportedMethod method(String name) throws Exception {
         for (var m : Shop.class.getMethods()) {
             if (m.getName().equals(name)) {
@@ -48,7 +49,7 @@ class ParamDecoderTest {
     }
 
     private Object[] decode(String name, String json, boolean rejectUnknown) throws Exception {
-        return decoder.decode(method(name), json.getBytes(StandardCharsets.UTF_8), rejectUnknown);
+        return method(name).decode(json.getBytes(StandardCharsets.UTF_8), rejectUnknown);
     }
 
     private List<FieldError> errors(String name, String json, boolean rejectUnknown) throws Exception {
@@ -136,10 +137,7 @@ class ParamDecoderTest {
         // Positional (decoded without a tree) and named (through the tree) give the same values.
         assertThat(decode("place", "[" + order + "]", true)).containsExactly(decode("place", "{\"order\":" + order + "}", true));
         assertThat(decode("place", "[" + order + "]", true)).containsExactly(expected);
-        assertThat(ParamDecoder.streamArray(method("add"), "[4, 5]".getBytes(StandardCharsets.UTF_8),
-                method("add").strictReaders)).as("decoded without the tree").containsExactly(4, 5);
-        assertThat(ParamDecoder.streamArray(method("place"), ("[" + order + "]").getBytes(StandardCharsets.UTF_8),
-                method("place").strictReaders)).as("decoded without the tree").containsExactly(expected);
+        assertThat(decode("add", "[4, 5]", true)).containsExactly(4, 5);
         assertThat(decode("add", "[4, null]", true)).containsExactly(4, null);
         assertThat(decode("add", "[4]", true)).containsExactly(4, null);
         assertThat(errors("add", "[]", true)).containsExactly(new FieldError("a", "field required"));
@@ -157,22 +155,5 @@ class ParamDecoderTest {
         assertThat(decode("place", "{\"order\":" + order + "}", false)).hasSize(1);
         assertThat(errors("add", "{\"a\":1,\"b\":2,\"c\":3}", true)).containsExactly(new FieldError("c", "unknown parameter"));
         assertThat(decode("add", "{\"a\":1,\"b\":2,\"c\":3}", false)).containsExactly(1, 2);
-    }
-
-    @Test
-    void percentilesOfTheLatencyHistogram() {
-        MethodCounters mc = new MethodCounters("a.b");
-        for (int i = 1; i <= 100; i++) {
-            mc.record(i * 1_000_000L, i % 10 == 0); // 1 ms .. 100 ms
-        }
-        var stats = mc.snapshot();
-        assertThat(stats.calls()).isEqualTo(100);
-        assertThat(stats.errors()).isEqualTo(10);
-        assertThat(stats.p50Micros()).isBetween(47_000L, 53_000L);
-        assertThat(stats.p99Micros()).isBetween(93_000L, 105_000L);
-        for (long v : new long[] {0, 1, 7, 8, 9, 15, 16, 1000, 123_456_789}) {
-            long back = MethodCounters.valueOf(MethodCounters.bucket(v));
-            assertThat((double) Math.abs(back - v)).isLessThanOrEqualTo(Math.max(1, v * 0.07));
-        }
     }
 }

@@ -1,0 +1,125 @@
+package io.aldis.feature.rpc.internal.calls;
+
+import io.aldis.protocol.api.spi.node.Session;
+import io.netty.util.Timeout;
+
+/**
+ * One call in flight. It ends exactly once (under the call's monitor); whatever ends it first (the
+ * result, an error, the deadline, a cancel, the provider going away) answers the caller, and
+ * everything else that happens later is ignored. {@link Calls} starts and ends calls; what works
+ * on a call attaches itself as its {@link CallWork}.
+ */
+public final class Call {
+    private final long callId;
+    private final String method;
+    private final byte[] params;
+    private final Session session;
+    final SessionCalls owner;
+    final CallReply reply;
+    final MethodCounters counters;
+    final long startNanos = System.nanoTime();
+    private final int timeoutMillis;
+
+    // guarded by this
+    private boolean done;
+    private CallWork work;
+
+    /** Set when the call ended without its work (cancel, deadline, ...): that work is to be stopped. */
+    private volatile boolean abandoned;
+    volatile Timeout deadline;
+
+    /**
+     * Calls sit in hash sets (a service's and a provider's calls in flight). The identity hash
+     * would do, but taking it while the call's monitor is held inflates that monitor, on every
+     * call; a call id is unique within its owner, so the two together spread as well. Equality stays
+     * identity.
+     */
+    private final int hash;
+
+    Call(long callId, String method, byte[] params, Session session, SessionCalls owner, CallReply reply,
+            MethodCounters counters, int timeoutMillis) {
+        this.hash = 31 * (owner == null ? 0 : System.identityHashCode(owner)) + Long.hashCode(callId);
+        this.callId = callId;
+        this.method = method;
+        this.params = params;
+        this.session = session;
+        this.owner = owner;
+        this.reply = reply;
+        this.counters = counters;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    /** The id in the caller's space (the caller's callId; negative for calls made inside the node). */
+    public long callId() {
+        return callId;
+    }
+
+    /** {@code service.method} as the caller named it. */
+    public String method() {
+        return method;
+    }
+
+    /** The parameters as the caller sent them (UTF-8 JSON). */
+    public byte[] params() {
+        return params;
+    }
+
+    /** The session that made the call, or null for a call made inside the node. */
+    public Session session() {
+        return session;
+    }
+
+    /** The deadline in force, in milliseconds from the start (the caller's or the default), or 0 for none. */
+    public int timeoutMillis() {
+        return timeoutMillis;
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    public synchronized boolean isDone() {
+        return done;
+    }
+
+    /** Whether the call ended without its work, which should stop. */
+    public boolean isAbandoned() {
+        return abandoned;
+    }
+
+    /**
+     * Attaches what works on the call; false when the call has ended already (then the work is not
+     * attached, and undoes what it prepared itself).
+     */
+    public synchronized boolean attach(CallWork newWork) {
+        if (done) {
+            return false;
+        }
+        this.work = newWork;
+        return true;
+    }
+
+    /** Marks the call done; false if it was done already. No work attaches after this. */
+    synchronized boolean finish() {
+        if (done) {
+            return false;
+        }
+        done = true;
+        return true;
+    }
+
+    /** What works on the call, or null. */
+    synchronized CallWork work() {
+        return work;
+    }
+
+    /** The call ended without its work: asks the work to stop. */
+    void abandon(boolean tellPeer) {
+        abandoned = true;
+        CallWork w = work();
+        if (w != null) {
+            w.abandon(this, tellPeer);
+        }
+    }
+}

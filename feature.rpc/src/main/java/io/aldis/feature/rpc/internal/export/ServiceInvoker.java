@@ -1,0 +1,182 @@
+package io.aldis.feature.rpc.internal.export;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.aldis.feature.rpc.api.RpcException;
+import io.aldis.feature.rpc.internal.calls.Call;
+import io.aldis.feature.rpc.internal.calls.Calls;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.params.InvalidParamsException;
+import java.lang.reflect.InvocationTargetException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Runs calls of exported services: on a bounded pool of workers (or on the caller's thread for a
+ * service that never blocks), decoding the parameters, invoking the method, and answering with its
+ * result encoded as JSON or its failure in the protocol's terms; and withdraws a service, failing
+ * the calls still running on it.
+ */
+public final class ServiceInvoker implements AutoCloseable {
+    private static final byte[] JSON_NULL = "null".getBytes(StandardCharsets.US_ASCII);
+
+    private final Calls calls;
+    private final WorkerPool workers;
+    private final BooleanSupplier rejectUnknownFields;
+
+    public ServiceInvoker(Calls calls, int workerThreads, int queueCapacity, int spinMicros,
+            BooleanSupplier rejectUnknownFields) {
+        this.calls = calls;
+        this.rejectUnknownFields = rejectUnknownFields;
+        AtomicInteger threads = new AtomicInteger();
+        this.workers = new WorkerPool(workerThreads, queueCapacity, 30, TimeUnit.SECONDS, r -> {
+            Thread t = new Thread(r, "aldis-rpc-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        workers.spinBeforePark(spinMicros, TimeUnit.MICROSECONDS);
+    }
+
+    /** Applies new pool settings; running calls are not disturbed. */
+    public void resize(int workerThreads, int queueCapacity, int spinMicros) {
+        workers.resize(workerThreads, queueCapacity);
+        workers.spinBeforePark(spinMicros, TimeUnit.MICROSECONDS);
+    }
+
+    /** Runs {@code call} as a call of {@code method} of {@code service}. */
+    public void run(Call call, ExportedService service, ExportedMethod method) {
+        ServiceCall work = new ServiceCall(service);
+        service.calls.add(call);
+        if (!call.attach(work)) {
+            work.ended(call);
+            return;
+        }
+        if (service.withdrawn) {
+            calls.fail(call, ErrorCode.PROVIDER_GONE.code(), withdrawn(service), "");
+            return;
+        }
+        if (service.direct) {
+            // The service promised never to block: no hand-off to a worker and back.
+            invoke(call, service, method, work);
+            return;
+        }
+        FutureTask<Void> task = new FutureTask<>(() -> invoke(call, service, method, work), null);
+        work.task = task;
+        // A call that ended by itself must not interrupt the worker that is just returning.
+        if (call.isAbandoned()) {
+            task.cancel(true);
+        }
+        if (!workers.execute(task)) {
+            calls.fail(call, ErrorCode.BUSY.code(), "every RPC worker is busy and the queue is full", "");
+        }
+    }
+
+    /** Withdraws a service at once: calls in flight on it fail with PROVIDER_GONE and their work stops. */
+    public void withdraw(ExportedService service) {
+        service.withdrawn = true;
+        for (Call call : service.calls) {
+            calls.abort(call, ErrorCode.PROVIDER_GONE.code(), withdrawn(service), false);
+        }
+    }
+
+    private static String withdrawn(ExportedService service) {
+        return "service " + service.name() + " was withdrawn";
+    }
+
+    private void invoke(Call call, ExportedService service, ExportedMethod m, ServiceCall work) {
+        if (call.isDone()) {
+            return;
+        }
+        Object[] args;
+        try {
+            args = m.decode(call.params(), rejectUnknownFields.getAsBoolean());
+        } catch (InvalidParamsException e) {
+            calls.fail(call, ErrorCode.INVALID_PARAMS.code(), e.getMessage(), e.details());
+            return;
+        }
+        Object result;
+        try {
+            result = m.method.invoke(service.target, args);
+        } catch (InvocationTargetException e) {
+            failWith(call, e.getCause());
+            return;
+        } catch (IllegalAccessException | RuntimeException e) {
+            ServiceExports.LOG.log(System.Logger.Level.WARNING, "Could not invoke " + call.method(), e);
+            calls.fail(call, ErrorCode.INTERNAL_ERROR.code(), "the node could not invoke " + call.method(), "");
+            return;
+        }
+        if (result instanceof CompletionStage<?> stage) {
+            CompletableFuture<?> future = null;
+            try {
+                future = stage.toCompletableFuture();
+            } catch (UnsupportedOperationException notAFuture) {
+                // only the callback below then
+            }
+            work.stage = future;
+            if (future != null && call.isAbandoned()) {
+                future.cancel(true);
+            }
+            stage.whenComplete((value, failure) -> {
+                if (failure != null) {
+                    failWith(call, failure);
+                } else {
+                    succeed(call, m, value);
+                }
+            });
+        } else {
+            succeed(call, m, result);
+        }
+    }
+
+    private void succeed(Call call, ExportedMethod m, Object value) {
+        if (call.isDone()) {
+            return;
+        }
+        byte[] json;
+        try {
+            json = value == null ? JSON_NULL
+                    : value instanceof String text ? Json.string(text)
+                    : m.resultWriter != null ? m.resultWriter.writeValueAsBytes(value) : Json.write(value);
+        } catch (JsonProcessingException | RuntimeException e) {
+            ServiceExports.LOG.log(System.Logger.Level.WARNING, "Could not encode the result of " + call.method(), e);
+            calls.fail(call, ErrorCode.SERVICE_ERROR.code(), "the result of " + call.method()
+                    + " could not be encoded as JSON", "");
+            return;
+        }
+        calls.complete(call, json);
+    }
+
+    private void failWith(Call call, Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException
+                || t instanceof InvocationTargetException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (call.isDone()) {
+            return; // cancelled or expired already: what the method threw on its way out does not matter
+        }
+        if (t instanceof RpcException e) {
+            calls.fail(call, e.code(), e.getMessage() == null ? "the call failed" : e.getMessage(), e.details());
+        } else if (t instanceof CancellationException) {
+            calls.fail(call, ErrorCode.CANCELLED.code(), "the service cancelled the call", "");
+        } else {
+            ServiceExports.LOG.log(System.Logger.Level.DEBUG, "Service method " + call.method() + " failed", t);
+            String message = t.getMessage() == null ? "the service failed" : t.getMessage();
+            calls.fail(call, ErrorCode.SERVICE_ERROR.code(), message,
+                    Json.object("exception", t.getClass().getSimpleName()));
+        }
+    }
+
+    /** Stops the workers; calls still queued are not run. */
+    @Override
+    public void close() {
+        workers.shutdown();
+    }
+}

@@ -1,0 +1,262 @@
+package io.aldis.feature.rpc.internal.providers;
+
+import io.aldis.feature.rpc.api.ServiceInfo;
+import io.aldis.feature.rpc.internal.calls.Call;
+import io.aldis.feature.rpc.internal.calls.Calls;
+import io.aldis.feature.rpc.internal.export.ExportedMethod;
+import io.aldis.feature.rpc.internal.export.ServiceExports;
+import io.aldis.protocol.api.Ack;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.RpcRequest;
+import io.aldis.protocol.api.ServiceProvide;
+import io.aldis.protocol.api.ServiceWithdraw;
+import io.aldis.protocol.api.params.InvalidParamsException;
+import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
+import io.aldis.protocol.api.spi.auth.Authorizer;
+import io.aldis.protocol.api.spi.node.Session;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * Services provided by connected clients: SERVICE_PROVIDE and SERVICE_WITHDRAW, calls forwarded to
+ * the least busy provider under an id of the node's and their answers relayed back, and each
+ * session's SERVICE_PROVIDEs kept by the session (under {@value #KEPT}) so that they are set up
+ * again when this feature returns after a swap.
+ */
+public final class ClientProviders {
+    /** Under this capability name sessions keep their SERVICE_PROVIDEs across a swap of this feature. */
+    public static final String KEPT = "rpc";
+
+    private final Calls calls;
+    private final Supplier<Authorizer> authorizer;
+    private final Predicate<String> exportedInsideTheNode;
+    private final BooleanSupplier rejectUnknownFields;
+    /** Providers by service name. */
+    private final Map<String, List<Provider>> byService = new ConcurrentHashMap<>();
+    /** Providers by the session that provides them. */
+    private final Map<UUID, Set<Provider>> bySession = new ConcurrentHashMap<>();
+    /** Calls forwarded to providers, by the call id the node gave them. */
+    private final Map<Long, ForwardedCall> forwarded = new ConcurrentHashMap<>();
+    private final AtomicLong nodeCallIds = new AtomicLong();
+    private final AtomicInteger rotation = new AtomicInteger();
+
+    /**
+     * @param exportedInsideTheNode whether a name is taken by an OSGi service, which a client may not provide
+     */
+    public ClientProviders(Calls calls, Supplier<Authorizer> authorizer, Predicate<String> exportedInsideTheNode,
+            BooleanSupplier rejectUnknownFields) {
+        this.calls = calls;
+        this.authorizer = authorizer;
+        this.exportedInsideTheNode = exportedInsideTheNode;
+        this.rejectUnknownFields = rejectUnknownFields;
+    }
+
+    /** The providers of {@code service}, in the order they came; empty when none. */
+    public List<Provider> of(String service) {
+        return byService.getOrDefault(service, List.of());
+    }
+
+    /** One entry per provider of every service. */
+    public List<ServiceInfo> infos() {
+        List<ServiceInfo> list = new ArrayList<>();
+        for (List<Provider> providers : byService.values()) {
+            for (Provider p : providers) {
+                list.add(p.info());
+            }
+        }
+        return list;
+    }
+
+    // ---------------------------------------------------------------- provide and withdraw
+
+    /** A SERVICE_PROVIDE: the session provides the service, answered with ACK or ERROR. */
+    public void provide(Session session, ServiceProvide provide) {
+        provide(session, provide, false);
+    }
+
+    /**
+     * Sets up again the services a session provided while this feature was away (it was updated,
+     * refreshed or reinstalled), each as its SERVICE_PROVIDE did but without a second ACK. One
+     * that no longer passes today's checks is answered with its ERROR and forgotten.
+     */
+    public void restore(Session session) {
+        Set<Provider> own = bySession.getOrDefault(session.id(), Set.of());
+        for (Map.Entry<String, Frame> kept : session.kept(KEPT).entrySet()) {
+            if (kept.getValue() instanceof ServiceProvide provide
+                    && own.stream().anyMatch(p -> p.service.equals(provide.service().trim()))) {
+                continue; // told twice (the session opened as the feature came): it is there already
+            }
+            if (!(kept.getValue() instanceof ServiceProvide provide) || !provide(session, provide, true)) {
+                session.forget(KEPT, kept.getKey());
+            }
+        }
+    }
+
+    /** Handles a SERVICE_PROVIDE; whether the session now provides the service. */
+    private boolean provide(Session session, ServiceProvide provide, boolean restoring) {
+        String name = provide.service().trim();
+        if (!ServiceExports.SERVICE_NAME.matcher(name).matches()) {
+            session.send(ErrorFrame.of(provide.requestId(), ErrorCode.PROTOCOL_ERROR,
+                    "a service name is dot-separated tokens of letters, digits, _ and -"));
+            return false;
+        }
+        AuthenticatedUser user = session.user();
+        Authorizer a = authorizer.get();
+        if (user == null || !(a != null ? a : Authorizer.DEFAULT).permitsAll(user, Authorizer.RPC, name + ".*",
+                "provide")) {
+            session.send(ErrorFrame.of(provide.requestId(), ErrorCode.FORBIDDEN, "not allowed to provide " + name));
+            return false;
+        }
+        if (exportedInsideTheNode.test(name)) {
+            session.send(ErrorFrame.of(provide.requestId(), ErrorCode.UNEXPECTED_FRAME,
+                    "service " + name + " is provided inside the node"));
+            return false;
+        }
+        ServiceDescriptor descriptor;
+        try {
+            descriptor = ServiceDescriptor.parse(provide.descriptor());
+        } catch (IllegalArgumentException e) {
+            session.send(ErrorFrame.of(provide.requestId(), ErrorCode.PROTOCOL_ERROR, e.getMessage()));
+            return false;
+        }
+        Set<Provider> own = bySession.computeIfAbsent(session.id(), id -> ConcurrentHashMap.newKeySet());
+        synchronized (this) {
+            for (Provider existing : own) {
+                if (existing.service.equals(name)) {
+                    remove(existing, "re-provided the service");
+                }
+            }
+            Provider p = new Provider(session, name, descriptor);
+            own.add(p);
+            byService.computeIfAbsent(name, k -> new CopyOnWriteArrayList<>()).add(p);
+        }
+        session.keep(KEPT, "service." + name, provide);
+        if (!restoring) {
+            session.send(new Ack(provide.requestId(), ""));
+        }
+        return true;
+    }
+
+    /** A SERVICE_WITHDRAW: the session no longer provides the service, answered with ACK or ERROR. */
+    public void withdraw(Session session, ServiceWithdraw withdraw) {
+        Provider found = null;
+        for (Provider p : bySession.getOrDefault(session.id(), Set.of())) {
+            if (p.service.equals(withdraw.service())) {
+                found = p;
+            }
+        }
+        if (found == null) {
+            session.send(ErrorFrame.of(withdraw.requestId(), ErrorCode.METHOD_NOT_FOUND,
+                    "this session does not provide " + withdraw.service()));
+            return;
+        }
+        remove(found, "withdrew it");
+        session.forget(KEPT, "service." + found.service);
+        session.send(new Ack(withdraw.requestId(), ""));
+    }
+
+    /** The session is gone: its services go, and calls forwarded to it fail with PROVIDER_GONE. */
+    public void sessionClosed(Session session) {
+        Set<Provider> own = bySession.remove(session.id());
+        if (own != null) {
+            for (Provider p : own) {
+                remove(p, "disconnected");
+            }
+        }
+    }
+
+    private void remove(Provider p, String why) {
+        p.gone = true;
+        synchronized (this) {
+            byService.computeIfPresent(p.service, (k, list) -> {
+                list.remove(p);
+                return list.isEmpty() ? null : list;
+            });
+        }
+        Set<Provider> own = bySession.get(p.session.id());
+        if (own != null) {
+            own.remove(p);
+        }
+        for (Call call : p.calls) {
+            calls.fail(call, ErrorCode.PROVIDER_GONE.code(), "the client providing " + p.service + " " + why, "");
+        }
+    }
+
+    // ---------------------------------------------------------------- calls
+
+    /**
+     * Forwards a call to the least busy of {@code providers}, after checking its parameters against
+     * the provider's descriptor as a call of an OSGi service would be, so the provider never sees
+     * what its own descriptor rules out; the parameters are forwarded as the caller sent them.
+     */
+    public void forward(Call call, List<Provider> providers) {
+        Provider p = leastBusy(providers);
+        ExportedMethod declared = p.signature(call.method().substring(call.method().lastIndexOf('.') + 1));
+        if (declared != null) {
+            try {
+                declared.decode(call.params(), rejectUnknownFields.getAsBoolean());
+            } catch (InvalidParamsException e) {
+                calls.fail(call, ErrorCode.INVALID_PARAMS.code(), e.getMessage(), e.details());
+                return;
+            }
+        }
+        ForwardedCall work = new ForwardedCall(call, p, nodeCallIds.incrementAndGet(), forwarded);
+        work.register();
+        if (!call.attach(work)) {
+            work.ended(call);
+            return;
+        }
+        if (p.gone) {
+            calls.fail(call, ErrorCode.PROVIDER_GONE.code(), "the client providing " + p.service + " went away", "");
+            return;
+        }
+        p.session.send(new RpcRequest(work.nodeCallId, call.timeoutMillis(), call.method(), call.params()));
+    }
+
+    /** A provider's RPC_RESPONSE: the result goes to the caller. */
+    public void answered(Session provider, long nodeCallId, byte[] result) {
+        ForwardedCall f = forwardedTo(provider, nodeCallId);
+        if (f != null) {
+            calls.complete(f.call, result);
+        }
+    }
+
+    /** A provider's RPC_ERROR: the error goes to the caller as the provider gave it. */
+    public void failed(Session provider, long nodeCallId, int code, String message, String details) {
+        ForwardedCall f = forwardedTo(provider, nodeCallId);
+        if (f != null) {
+            calls.fail(f.call, code, message, details);
+        }
+    }
+
+    /** The call forwarded to this session under that id; null when answered late (after a deadline, a cancel) or by another session. */
+    private ForwardedCall forwardedTo(Session session, long nodeCallId) {
+        ForwardedCall f = forwarded.get(nodeCallId);
+        return f != null && f.provider.session.id().equals(session.id()) ? f : null;
+    }
+
+    private Provider leastBusy(List<Provider> providers) {
+        int n = providers.size();
+        int start = Math.floorMod(rotation.getAndIncrement(), n);
+        Provider best = null;
+        for (int i = 0; i < n; i++) {
+            Provider p = providers.get((start + i) % n);
+            if (best == null || p.inFlight() < best.inFlight()) {
+                best = p;
+            }
+        }
+        return best;
+    }
+}
