@@ -1,12 +1,12 @@
 package io.aldis.itest.clientapi;
 
+import io.aldis.itest.support.LeakWatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.client.AldisClient;
 import io.aldis.client.ConnectionListener;
 import io.aldis.client.DisconnectReason;
 import io.aldis.client.SessionInfo;
-import io.aldis.itest.node.LeakWatch;
 import io.aldis.protocol.api.ErrorCode;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;

@@ -1,5 +1,6 @@
 package io.aldis.itest.clientapi;
 
+import io.aldis.itest.support.LeakWatch;
 import static io.aldis.itest.clientapi.RpcClientTest.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +12,6 @@ import io.aldis.client.Registration;
 import io.aldis.client.RpcCallException;
 import io.aldis.client.SessionInfo;
 import io.aldis.client.Subscription;
-import io.aldis.itest.node.LeakWatch;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.ErrorCode;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.aldis.itest.clientapi;
 
+import io.aldis.itest.support.LeakWatch;
 import static io.aldis.itest.clientapi.RpcClientTest.failure;
 import static io.aldis.itest.clientapi.RpcClientTest.retryUntilConnected;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,7 +16,6 @@ import io.aldis.itest.clientapi.Api.GreeterImpl;
 import io.aldis.itest.clientapi.Api.Line;
 import io.aldis.itest.clientapi.Api.Total;
 import io.aldis.itest.clientapi.Api.Unit;
-import io.aldis.itest.node.LeakWatch;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.feature.rpc.api.MethodInfo;
 import io.aldis.feature.rpc.api.ServiceInfo;

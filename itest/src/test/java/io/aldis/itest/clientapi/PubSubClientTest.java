@@ -1,5 +1,6 @@
 package io.aldis.itest.clientapi;
 
+import io.aldis.itest.support.LeakWatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.client.AldisClient;
@@ -11,7 +12,6 @@ import io.aldis.client.SessionInfo;
 import io.aldis.client.SlowConsumerPolicy;
 import io.aldis.client.SubscribeOptions;
 import io.aldis.client.Subscription;
-import io.aldis.itest.node.LeakWatch;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.feature.pubsub.api.MessageException;
 import io.aldis.feature.pubsub.api.MessageHandler;

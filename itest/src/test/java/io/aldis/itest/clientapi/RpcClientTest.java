@@ -1,5 +1,6 @@
 package io.aldis.itest.clientapi;
 
+import io.aldis.itest.support.LeakWatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,7 +15,6 @@ import io.aldis.itest.clientapi.Api.TillClient;
 import io.aldis.itest.clientapi.Api.TillImpl;
 import io.aldis.itest.clientapi.Api.Total;
 import io.aldis.itest.clientapi.Api.Unit;
-import io.aldis.itest.node.LeakWatch;
 import io.aldis.protocol.api.ErrorCode;
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.aldis.itest.node;
 
+import io.aldis.itest.support.LeakWatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.node.core.internal.NodeSettings;

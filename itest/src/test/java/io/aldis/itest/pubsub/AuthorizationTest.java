@@ -1,9 +1,9 @@
 package io.aldis.itest.pubsub;
 
+import io.aldis.itest.support.LeakWatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.feature.auth.internal.acl.AclAuthorizer;
-import io.aldis.itest.node.LeakWatch;
 import io.aldis.protocol.api.Deliver;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;

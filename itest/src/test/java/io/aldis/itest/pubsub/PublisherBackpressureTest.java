@@ -1,11 +1,11 @@
 package io.aldis.itest.pubsub;
 
+import io.aldis.itest.support.LeakWatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.client.AldisClient;
 import io.aldis.client.AldisException;
 import io.aldis.client.ReconnectPolicy;
-import io.aldis.itest.node.LeakWatch;
 import io.aldis.protocol.api.ErrorCode;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;

@@ -1,8 +1,8 @@
 package io.aldis.itest.pubsub;
 
+import io.aldis.itest.support.LeakWatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.itest.node.LeakWatch;
 import io.aldis.protocol.api.Ack;
 import io.aldis.protocol.api.Deliver;
 import io.aldis.protocol.api.ErrorCode;

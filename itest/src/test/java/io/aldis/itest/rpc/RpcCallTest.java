@@ -1,10 +1,10 @@
 package io.aldis.itest.rpc;
 
+import io.aldis.itest.support.LeakWatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.aldis.itest.node.LeakWatch;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;

@@ -1,5 +1,6 @@
 package io.aldis.itest.ws;
 
+import io.aldis.itest.support.RawWebSocket;
 import io.aldis.protocol.api.AuthChallenge;
 import io.aldis.protocol.api.AuthOk;
 import io.aldis.protocol.api.AuthResponse;

@@ -1,5 +1,6 @@
 package io.aldis.itest.ws;
 
+import io.aldis.itest.support.RawWebSocket;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
