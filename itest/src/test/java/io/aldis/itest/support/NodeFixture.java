@@ -155,10 +155,10 @@ public final class NodeFixture implements AutoCloseable {
 
         /** A user with {@link NodeFixture#PASSWORD} and these roles. */
         public Builder user(String name, String... roles) {
-            return user(name, PASSWORD, roles);
+            return userWithPassword(name, PASSWORD, roles);
         }
 
-        public Builder user(String name, String password, String... roles) {
+        public Builder userWithPassword(String name, String password, String... roles) {
             users.put(name, new User(password, roles));
             return this;
         }
