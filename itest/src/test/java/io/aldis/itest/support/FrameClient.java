@@ -174,10 +174,12 @@ public final class FrameClient implements AutoCloseable {
     /**
      * The first frame, kept or new, that {@code wanted} accepts; frames read on the way are kept.
      *
+     * @param <T> the type the caller knows {@code wanted} accepts
      * @throws SocketTimeoutException if none comes within {@link #WAIT_MILLIS}
      */
-    public Frame next(Predicate<Frame> wanted) throws IOException {
-        return next(wanted, "wanted frame", false);
+    @SuppressWarnings("unchecked")
+    public <T extends Frame> T next(Predicate<Frame> wanted) throws IOException {
+        return (T) next(wanted, "wanted frame", false);
     }
 
     /** The first frame, kept or new, of this class; others read on the way are kept. */
