@@ -46,15 +46,19 @@ import java.util.function.Predicate;
  * <p>Reading. {@link #read()} gives the next frame in arrival order. {@link #next(Predicate)} and
  * its overloads give the first frame that matches and keep the others, in order, for later reads,
  * so answers and deliveries may interleave freely. {@link #await(FrameType)} does the same but
- * fails at once on an ERROR nobody waits for. Every wait gives up after {@link #WAIT_MILLIS} with a
- * {@link SocketTimeoutException} that lists what arrived meanwhile; a connection the node closed
- * shows as an {@link EOFException} or {@link SocketException}.
+ * fails at once on an ERROR nobody waits for. Every wait gives up after {@link #WAIT_MILLIS}
+ * (see {@link #waitMillis(int)}) with a {@link SocketTimeoutException} that lists what arrived
+ * meanwhile; a connection the node closed shows as an {@link EOFException} or
+ * {@link SocketException}.
  *
  * <p>Heartbeats. By default the node's PINGs are answered and never shown, unless the caller
  * waits for a PING. {@link #answerPings(boolean) answerPings(false)} plays a peer that ignores
  * them (PINGs are then read like any frame). {@link #keepAlive(boolean) keepAlive(true)} also
  * sends a PING of its own after 3 s without sending, as a real client does, because a node that
  * keeps writing to a peer does not ping it; the PONGs to those are dropped.
+ *
+ * <p>It needs only the protocol API bundle and Netty's buffers, so the Pax Exam tests use it inside
+ * the OSGi test probe too, over {@link JdkWsFrameTransport}.
  *
  * <pre>{@code
  * try (FrameClient c = node.raw()) {
@@ -81,6 +85,7 @@ public final class FrameClient implements AutoCloseable {
     private final Object sending = new Object();
     private volatile boolean answerPings = true;
     private volatile boolean keepAlive;
+    private volatile int waitMillis = WAIT_MILLIS;
     private volatile long lastSent = System.nanoTime();
     private ConnectAck connectAck;
 
@@ -117,6 +122,32 @@ public final class FrameClient implements AutoCloseable {
     /** Whether to send PINGs of its own after a quiet while; off by default. */
     public FrameClient keepAlive(boolean on) {
         this.keepAlive = on;
+        return this;
+    }
+
+    /**
+     * How long each wait lasts, {@link #WAIT_MILLIS} unless set: a node that is busy swapping its
+     * features may need longer.
+     */
+    public FrameClient waitMillis(int millis) {
+        this.waitMillis = millis;
+        return this;
+    }
+
+    /**
+     * Over a {@link JdkWsFrameTransport}: answers the node's PINGs as they arrive, on the
+     * WebSocket's own thread, even while the test reads nothing for a long time, as a browser
+     * client does. Reads then never see a PING.
+     */
+    public FrameClient answerPingsOnArrival() {
+        JdkWsFrameTransport push = transport(JdkWsFrameTransport.class);
+        push.onArrival(bytes -> {
+            if (decode(bytes) instanceof Ping ping) {
+                push.sendAsync(encode(new Pong(ping.nonce())));
+                return true;
+            }
+            return false;
+        });
         return this;
     }
 
@@ -221,7 +252,7 @@ public final class FrameClient implements AutoCloseable {
             try {
                 f = receive(wanted, deadline);
             } catch (SocketTimeoutException none) {
-                throw new SocketTimeoutException("no " + what + " within " + WAIT_MILLIS + " ms; read meanwhile: " + kept);
+                throw new SocketTimeoutException("no " + what + " within " + waitMillis + " ms; read meanwhile: " + kept);
             }
             if (wanted.test(f)) {
                 return f;
@@ -254,14 +285,14 @@ public final class FrameClient implements AutoCloseable {
 
     /**
      * Fails unless the node closes the connection without sending any further frame (a PING
-     * included) within {@link #WAIT_MILLIS}.
+     * included) within the wait.
      */
     public void expectClosed() throws IOException {
         if (!kept.isEmpty()) {
             throw new AssertionError("expected the node to close the connection, but it sent " + kept);
         }
         try {
-            Frame frame = decode(transport.receive(WAIT_MILLIS));
+            Frame frame = decode(transport.receive(waitMillis));
             throw new AssertionError("expected the node to close the connection, but it sent " + frame);
         } catch (EOFException | SocketException closed) {
             // as expected
@@ -272,7 +303,7 @@ public final class FrameClient implements AutoCloseable {
 
     /**
      * Whether the node closes the connection; frames it still sends (and kept ones) are skipped.
-     * False once it has sent nothing for {@link #WAIT_MILLIS}.
+     * False once it has sent nothing for the whole wait.
      */
     public boolean closedByNode() throws IOException {
         kept.clear();
@@ -299,7 +330,7 @@ public final class FrameClient implements AutoCloseable {
             }
             long left = (deadline - System.nanoTime()) / 1_000_000L;
             if (left <= 0) {
-                throw new SocketTimeoutException("nothing within " + WAIT_MILLIS + " ms");
+                throw new SocketTimeoutException("nothing within " + waitMillis + " ms");
             }
             Frame f = decode(transport.receive((int) left));
             if (keepAlive && f instanceof Pong pong && pong.nonce() == OWN_PING) {
@@ -313,8 +344,8 @@ public final class FrameClient implements AutoCloseable {
         }
     }
 
-    private static long deadline() {
-        return System.nanoTime() + WAIT_MILLIS * 1_000_000L;
+    private long deadline() {
+        return System.nanoTime() + waitMillis * 1_000_000L;
     }
 
     // ---- handshake and authentication (docs/protocol.md §4.1, §4.4)

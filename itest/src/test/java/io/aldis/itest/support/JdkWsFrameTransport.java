@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -35,6 +36,7 @@ public final class JdkWsFrameTransport implements FrameTransport {
     private final WebSocket socket;
     /** The JDK client allows one send at a time: each send starts when the previous one is done. */
     private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
+    private volatile Predicate<byte[]> onArrival = message -> false;
 
     private JdkWsFrameTransport(WebSocket.Builder builder, URI uri) throws IOException {
         try {
@@ -68,6 +70,14 @@ public final class JdkWsFrameTransport implements FrameTransport {
             lastSend = next;
             return next;
         }
+    }
+
+    /**
+     * Lets {@code handled} see every message as it arrives, on the WebSocket's own thread and
+     * before any read; the messages it accepts are not queued for reads.
+     */
+    public void onArrival(Predicate<byte[]> handled) {
+        this.onArrival = handled;
     }
 
     @Override
@@ -128,8 +138,11 @@ public final class JdkWsFrameTransport implements FrameTransport {
             data.get(bytes);
             message.writeBytes(bytes);
             if (last) {
-                inbound.add(message.toByteArray());
+                byte[] whole = message.toByteArray();
                 message.reset();
+                if (!onArrival.test(whole)) {
+                    inbound.add(whole);
+                }
             }
             webSocket.request(1);
             return null;

@@ -76,11 +76,16 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends an HTTP request as given (raw lines, CRLF added) and reads the answer's head and body. */
     public HttpAnswer request(String... lines) throws IOException {
+        return requestWithBody("", lines);
+    }
+
+    /** The same with {@code body} after the head, exactly as given (the head states its length, if at all). */
+    public HttpAnswer requestWithBody(String body, String... headLines) throws IOException {
         StringBuilder request = new StringBuilder();
-        for (String line : lines) {
+        for (String line : headLines) {
             request.append(line).append("\r\n");
         }
-        request.append("\r\n");
+        request.append("\r\n").append(body);
         out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         answer = readAnswer();
