@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aldis.client.AldisClient;
 import io.aldis.client.ReconnectPolicy;
 import io.aldis.client.Subscription;
+import io.aldis.itest.support.NodeFixture;
+import io.aldis.transport.tcp.internal.TcpSettings;
+import io.aldis.transport.ws.internal.WsSettings;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -66,7 +69,10 @@ class BrowserChatTest {
 
         Map<String, String> users = new LinkedHashMap<>(BROWSER_USERS);
         users.put(JAVA_USER, JAVA_PASSWORD);
-        try (DemoNode demo = new DemoNode(users)) {
+        NodeFixture.Builder wiring = NodeFixture.builder().pubsub()
+                .tcp(TcpSettings.plain("demo-tcp", 0)).ws(WsSettings.plain("demo-ws", 0).withDemo(true));
+        users.forEach((user, password) -> wiring.userWithPassword(user, password, "user"));
+        try (NodeFixture demo = wiring.start()) {
             AldisClient java = AldisClient.builder()
                     .address("127.0.0.1", demo.tcpPort())
                     .credentials(JAVA_USER, JAVA_PASSWORD.toCharArray())
@@ -93,7 +99,7 @@ class BrowserChatTest {
                 ProcessBuilder builder = new ProcessBuilder(node.toString(), script.toString())
                         .directory(work.toFile());
                 builder.environment().put("CHROMIUM", CHROMIUM.toString());
-                builder.environment().put("DEMO_URL", demo.pageUrl());
+                builder.environment().put("DEMO_URL", "http://127.0.0.1:" + demo.wsPort() + "/");
                 builder.environment().put("DEMO_USERS", JSON.writeValueAsString(pages));
                 builder.environment().put("DEMO_JAVA_LINE",
                         JSON.writeValueAsString(Map.of("from", JAVA_USER, "text", javaText)));

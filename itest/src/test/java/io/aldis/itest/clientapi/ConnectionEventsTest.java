@@ -6,7 +6,9 @@ import io.aldis.client.AldisClient;
 import io.aldis.client.ConnectionListener;
 import io.aldis.client.DisconnectReason;
 import io.aldis.client.SessionInfo;
-import io.aldis.itest.node.LeakWatch;
+import io.aldis.feature.pubsub.internal.PubSubSettings;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.ErrorCode;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -20,11 +22,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** What a connection listener and the session tell an application, against a real node. */
 @ExtendWith(LeakWatch.class)
 class ConnectionEventsTest {
-    private ApiNode node;
+    private static final String ALICE = "alice";
+    private static final String BOB = "bob";
+    private NodeFixture node;
 
     @BeforeEach
     void start() throws Exception {
-        node = new ApiNode();
+        node = NodeFixture.builder().user(ALICE, "user").user(BOB, "user").rpc()
+                .pubsub(PubSubSettings.defaults().withSessionPoll(50))
+                .start();
     }
 
     @AfterEach
@@ -35,8 +41,8 @@ class ConnectionEventsTest {
     @Test
     void theSessionNamesTheNodeFromConnectAckAndKeepsTheNameAcrossAReconnect() throws Exception {
         Recorder events = new Recorder();
-        AldisClient client = node.connect(node.builder(ApiNode.ALICE).listener(events));
-        String name = node.node.settings().name();
+        AldisClient client = node.connect(node.clientBuilder(ALICE).listener(events));
+        String name = node.node().settings().name();
         assertThat(name).isNotBlank();
         assertThat(client.session().nodeName()).isEqualTo(name);
 
@@ -48,7 +54,7 @@ class ConnectionEventsTest {
     @Test
     void closeIsReportedAsANormalDisconnectWithCodeZero() throws Exception {
         Recorder events = new Recorder();
-        AldisClient client = node.connect(node.builder(ApiNode.ALICE).listener(events));
+        AldisClient client = node.connect(node.clientBuilder(ALICE).listener(events));
         client.close().get(10, TimeUnit.SECONDS);
 
         DisconnectReason reason = events.disconnected.poll(10, TimeUnit.SECONDS);
@@ -62,7 +68,7 @@ class ConnectionEventsTest {
     @Test
     void aKilledSessionIsReportedAsAnErrorAndEveryReconnectAttemptCarriesIt() throws Exception {
         Recorder events = new Recorder();
-        AldisClient client = node.connect(node.builder(ApiNode.ALICE).listener(events));
+        AldisClient client = node.connect(node.clientBuilder(ALICE).listener(events));
         node.kill(client);
 
         DisconnectReason lost = events.disconnected.poll(10, TimeUnit.SECONDS);

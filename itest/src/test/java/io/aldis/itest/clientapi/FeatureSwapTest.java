@@ -11,7 +11,9 @@ import io.aldis.client.Registration;
 import io.aldis.client.RpcCallException;
 import io.aldis.client.SessionInfo;
 import io.aldis.client.Subscription;
-import io.aldis.itest.node.LeakWatch;
+import io.aldis.feature.pubsub.internal.PubSubSettings;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.ErrorCode;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +36,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LeakWatch.class)
 class FeatureSwapTest {
-    private ApiNode node;
+    private static final String ALICE = "alice";
+    private static final String BOB = "bob";
+    private NodeFixture node;
     private AldisClient alice;
     private AldisClient bob;
     private final BlockingQueue<SessionInfo> aliceChanges = new LinkedBlockingQueue<>();
@@ -42,9 +46,11 @@ class FeatureSwapTest {
 
     @BeforeEach
     void start() throws Exception {
-        node = new ApiNode();
-        alice = node.connect(node.builder(ApiNode.ALICE).listener(recording(aliceChanges)));
-        bob = node.connect(node.builder(ApiNode.BOB).listener(recording(bobChanges)));
+        node = NodeFixture.builder().user(ALICE, "user").user(BOB, "user").rpc()
+                .pubsub(PubSubSettings.defaults().withSessionPoll(50))
+                .start();
+        alice = node.connect(node.clientBuilder(ALICE).listener(recording(aliceChanges)));
+        bob = node.connect(node.clientBuilder(BOB).listener(recording(bobChanges)));
     }
 
     @AfterEach
@@ -105,7 +111,7 @@ class FeatureSwapTest {
         // The node restores the subscriptions before it announces the capability again.
         awaitChange(aliceChanges, Capability.PUBSUB, true);
         awaitChange(bobChanges, Capability.PUBSUB, true);
-        assertThat(node.pubsub.subscriptions()).extracting(s -> s.pattern() + "|" + s.queueGroup())
+        assertThat(node.pubsub().subscriptions()).extracting(s -> s.pattern() + "|" + s.queueGroup())
                 .containsExactlyInAnyOrder("swap.>|", "jobs.*|workers");
 
         bob.publish("swap.after", utf8("2")).get(10, TimeUnit.SECONDS);
@@ -134,7 +140,7 @@ class FeatureSwapTest {
         // The publisher refuses to publish itself until it too has heard that pub/sub is back.
         awaitChange(bobChanges, Capability.PUBSUB, true);
 
-        assertThat(node.pubsub.subscriptions()).extracting(s -> s.pattern()).containsExactly("a.*");
+        assertThat(node.pubsub().subscriptions()).extracting(s -> s.pattern()).containsExactly("a.*");
         bob.publish("b.x", utf8("no")).get(10, TimeUnit.SECONDS);
         bob.publish("a.x", utf8("yes")).get(10, TimeUnit.SECONDS);
         assertThat(text(kept.poll(10, TimeUnit.SECONDS))).isEqualTo("yes");
@@ -158,7 +164,7 @@ class FeatureSwapTest {
         awaitChange(aliceChanges, Capability.RPC, true);
         assertThat(alice.call("echo.back", new Object[] {"two"}, List.class).get(10, TimeUnit.SECONDS))
                 .containsExactly("two");
-        assertThat(node.rpc.registry().services()).extracting(s -> s.name()).contains("echo");
+        assertThat(node.rpc().registry().services()).extracting(s -> s.name()).contains("echo");
         awaitChange(bobChanges, Capability.RPC, true);
     }
 

@@ -9,16 +9,18 @@ import io.aldis.client.AldisException;
 import io.aldis.client.CallOptions;
 import io.aldis.client.Registration;
 import io.aldis.client.RpcCallException;
+import io.aldis.feature.pubsub.internal.PubSubSettings;
+import io.aldis.feature.rpc.api.MethodInfo;
+import io.aldis.feature.rpc.api.ServiceInfo;
 import io.aldis.itest.clientapi.Api.Basket;
 import io.aldis.itest.clientapi.Api.Greeter;
 import io.aldis.itest.clientapi.Api.GreeterImpl;
 import io.aldis.itest.clientapi.Api.Line;
 import io.aldis.itest.clientapi.Api.Total;
 import io.aldis.itest.clientapi.Api.Unit;
-import io.aldis.itest.node.LeakWatch;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.ErrorCode;
-import io.aldis.feature.rpc.api.MethodInfo;
-import io.aldis.feature.rpc.api.ServiceInfo;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -34,16 +36,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Services provided by one client and called by another through a real node. */
 @ExtendWith(LeakWatch.class)
 class ProvideTest {
-    private ApiNode node;
+    private static final String ALICE = "alice";
+    private static final String BOB = "bob";
+    private NodeFixture node;
     private AldisClient provider;
     private AldisClient caller;
     private GreeterImpl greeter;
 
     @BeforeEach
     void start() throws Exception {
-        node = new ApiNode();
-        provider = node.connect(ApiNode.BOB);
-        caller = node.connect(ApiNode.ALICE);
+        node = NodeFixture.builder().user(ALICE, "user").user(BOB, "user").rpc()
+                .pubsub(PubSubSettings.defaults().withSessionPoll(50))
+                .start();
+        provider = node.connect(BOB);
+        caller = node.connect(ALICE);
         greeter = new GreeterImpl();
     }
 
@@ -59,7 +65,7 @@ class ProvideTest {
         reg.ready().get(10, TimeUnit.SECONDS);
         assertThat(reg.service()).isEqualTo("greeter");
 
-        ServiceInfo info = node.rpc.registry().services().stream().filter(s -> s.name().equals("greeter")).findFirst().orElseThrow();
+        ServiceInfo info = node.rpc().registry().services().stream().filter(s -> s.name().equals("greeter")).findFirst().orElseThrow();
         assertThat(info.methods()).extracting(MethodInfo::name).containsExactlyInAnyOrder("greet", "count", "later", "wait");
         MethodInfo greet = info.methods().stream().filter(m -> m.name().equals("greet")).findFirst().orElseThrow();
         assertThat(greet.parameters()).containsExactly("name: String", "times: int");
@@ -173,7 +179,7 @@ class ProvideTest {
         // Once the provider is back, the service is there again, provided once.
         String answer = retryUntil(() -> caller.call("greeter.greet", new Object[] {"again", 1}, String.class));
         assertThat(answer).isEqualTo("hello again");
-        assertThat(node.rpc.registry().services().stream().filter(s -> s.name().equals("greeter")).count()).isEqualTo(1);
+        assertThat(node.rpc().registry().services().stream().filter(s -> s.name().equals("greeter")).count()).isEqualTo(1);
     }
 
     /** Calls until the service is provided again: meanwhile the node answers METHOD_NOT_FOUND. */

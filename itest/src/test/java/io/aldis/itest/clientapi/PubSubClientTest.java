@@ -11,11 +11,13 @@ import io.aldis.client.SessionInfo;
 import io.aldis.client.SlowConsumerPolicy;
 import io.aldis.client.SubscribeOptions;
 import io.aldis.client.Subscription;
-import io.aldis.itest.node.LeakWatch;
-import io.aldis.protocol.api.ErrorCode;
 import io.aldis.feature.pubsub.api.MessageException;
 import io.aldis.feature.pubsub.api.MessageHandler;
 import io.aldis.feature.pubsub.internal.PubSubEngine.SubscriptionView;
+import io.aldis.feature.pubsub.internal.PubSubSettings;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
+import io.aldis.protocol.api.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,11 +37,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** publish, subscribe, queue groups, request/reply and typed messages through the Java client and a real node. */
 @ExtendWith(LeakWatch.class)
 class PubSubClientTest {
-    private ApiNode node;
+    private static final String ALICE = "alice";
+    private static final String BOB = "bob";
+    private NodeFixture node;
 
     @BeforeEach
     void start() throws Exception {
-        node = new ApiNode();
+        node = NodeFixture.builder().user(ALICE, "user").user(BOB, "user").rpc()
+                .pubsub(PubSubSettings.defaults().withSessionPoll(50))
+                .start();
     }
 
     @AfterEach
@@ -65,13 +71,13 @@ class PubSubClientTest {
     }
 
     private List<SubscriptionView> subscriptionsOf(String user) {
-        return node.pubsub.subscriptions().stream().filter(s -> s.owner().endsWith("(" + user + ")")).toList();
+        return node.pubsub().subscriptions().stream().filter(s -> s.owner().endsWith("(" + user + ")")).toList();
     }
 
     @Test
     void wildcardSubscriptionsGetHeadersReplySubjectsAndOrder() throws Exception {
-        AldisClient sub = node.connect(ApiNode.ALICE);
-        AldisClient pub = node.connect(ApiNode.BOB);
+        AldisClient sub = node.connect(ALICE);
+        AldisClient pub = node.connect(BOB);
         BlockingQueue<Delivery> star = new LinkedBlockingQueue<>();
         BlockingQueue<Delivery> rest = new LinkedBlockingQueue<>();
         Subscription one = sub.subscribe("sensors.*.temp", star::add);
@@ -106,14 +112,14 @@ class PubSubClientTest {
         pub.publish("sensors.cellar.temp", utf8("12")).join();
         assertThat(next(rest).text()).isEqualTo("12");
         assertThat(star).isEmpty();
-        assertThat(subscriptionsOf(ApiNode.ALICE)).extracting(SubscriptionView::pattern).containsExactly("sensors.>");
+        assertThat(subscriptionsOf(ALICE)).extracting(SubscriptionView::pattern).containsExactly("sensors.>");
     }
 
     @Test
     void aQueueGroupGivesEachMessageToOneMember() throws Exception {
-        AldisClient a = node.connect(ApiNode.ALICE);
-        AldisClient b = node.connect(ApiNode.BOB);
-        AldisClient pub = node.connect(ApiNode.BOB);
+        AldisClient a = node.connect(ALICE);
+        AldisClient b = node.connect(BOB);
+        AldisClient pub = node.connect(BOB);
         BlockingQueue<Delivery> all = new LinkedBlockingQueue<>();
         a.subscribe("jobs.new", "workers", all::add).ready().get(10, TimeUnit.SECONDS);
         b.subscribe("jobs.new", "workers", all::add).ready().get(10, TimeUnit.SECONDS);
@@ -126,16 +132,16 @@ class PubSubClientTest {
         }
         assertThat(jobs).doesNotHaveDuplicates().hasSize(40);
         assertThat(all.poll(200, TimeUnit.MILLISECONDS)).isNull();
-        assertThat(subscriptionsOf(ApiNode.ALICE)).extracting(SubscriptionView::queueGroup).containsExactly("workers");
+        assertThat(subscriptionsOf(ALICE)).extracting(SubscriptionView::queueGroup).containsExactly("workers");
     }
 
     @Test
     void optionsReachTheNodeAndRefusalsFailReady() throws Exception {
-        AldisClient c = node.connect(ApiNode.ALICE);
+        AldisClient c = node.connect(ALICE);
         Subscription s = c.subscribe("metrics.>", SubscribeOptions.defaults().withPolicy(SlowConsumerPolicy.DROP_OLDEST)
                 .withBudgetBytes(64 * 1024), d -> { });
         s.ready().get(10, TimeUnit.SECONDS);
-        SubscriptionView view = subscriptionsOf(ApiNode.ALICE).get(0);
+        SubscriptionView view = subscriptionsOf(ALICE).get(0);
         assertThat(view.policy()).isEqualTo("drop-oldest");
         assertThat(view.budgetBytes()).isEqualTo(64 * 1024);
 
@@ -144,13 +150,13 @@ class PubSubClientTest {
         assertThat(bad.active()).isFalse();
         Subscription sys = c.subscribe("$sys.>", d -> { });
         assertThat(failure(sys.ready()).code()).isEqualTo(ErrorCode.FORBIDDEN);
-        assertThat(subscriptionsOf(ApiNode.ALICE)).hasSize(1);
+        assertThat(subscriptionsOf(ALICE)).hasSize(1);
     }
 
     @Test
     void requestReplyThroughAnInbox() throws Exception {
-        AldisClient responder = node.connect(ApiNode.BOB);
-        AldisClient requester = node.connect(ApiNode.ALICE);
+        AldisClient responder = node.connect(BOB);
+        AldisClient requester = node.connect(ALICE);
         responder.subscribe("time.now", d -> responder.publish(d.replyTo(), utf8("noon for " + d.text())))
                 .ready().get(10, TimeUnit.SECONDS);
         Semaphore silentGot = new Semaphore(0);
@@ -169,7 +175,7 @@ class PubSubClientTest {
                 .isEqualTo(ErrorCode.REQUEST_TIMEOUT);
         assertThat(silentGot.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
         // One inbox subscription serves every request.
-        assertThat(subscriptionsOf(ApiNode.ALICE)).hasSize(1);
+        assertThat(subscriptionsOf(ALICE)).hasSize(1);
     }
 
     @Test
@@ -181,8 +187,8 @@ class PubSubClientTest {
             }
             return CompletableFuture.completedFuture(utf8(text.toUpperCase(java.util.Locale.ROOT)));
         };
-        node.pubsub.messages().add(upper, Map.of(MessageHandler.TYPE, "text.upper", "service.id", 1L));
-        AldisClient c = node.connect(ApiNode.ALICE);
+        node.pubsub().messages().add(upper, Map.of(MessageHandler.TYPE, "text.upper", "service.id", 1L));
+        AldisClient c = node.connect(ALICE);
 
         Message reply = c.send("text.upper", utf8("quiet")).get(10, TimeUnit.SECONDS);
         assertThat(reply.text()).isEqualTo("QUIET");
@@ -201,13 +207,13 @@ class PubSubClientTest {
     @Test
     void subscriptionsComeBackOnceAfterAReconnect() throws Exception {
         BlockingQueue<SessionInfo> reconnects = new LinkedBlockingQueue<>();
-        AldisClient sub = node.connect(node.builder(ApiNode.ALICE).listener(new ConnectionListener() {
+        AldisClient sub = node.connect(node.clientBuilder(ALICE).listener(new ConnectionListener() {
             @Override
             public void reconnected(SessionInfo session) {
                 reconnects.add(session);
             }
         }));
-        AldisClient pub = node.connect(ApiNode.BOB);
+        AldisClient pub = node.connect(BOB);
         BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
         Subscription plain = sub.subscribe("orders.>", got::add);
         Subscription grouped = sub.subscribe("orders.paid", "billing", got::add);
@@ -218,10 +224,10 @@ class PubSubClientTest {
         SessionInfo again = reconnects.poll(10, TimeUnit.SECONDS);
         assertThat(again).isNotNull();
         // Wait until the node holds both subscriptions of the new session again.
-        for (int i = 0; i < 200 && subscriptionsOf(ApiNode.ALICE).size() < 2; i++) {
+        for (int i = 0; i < 200 && subscriptionsOf(ALICE).size() < 2; i++) {
             Thread.sleep(25);
         }
-        List<SubscriptionView> views = subscriptionsOf(ApiNode.ALICE);
+        List<SubscriptionView> views = subscriptionsOf(ALICE);
         assertThat(views).extracting(SubscriptionView::id).containsExactlyInAnyOrder(plain.id(), grouped.id());
         assertThat(views).allSatisfy(v -> assertThat(v.owner()).contains(again.sessionId().toString()));
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.aldis.client.AldisClient;
 import io.aldis.client.CallOptions;
 import io.aldis.client.RpcCallException;
+import io.aldis.feature.pubsub.internal.PubSubSettings;
 import io.aldis.itest.clientapi.Api.Basket;
 import io.aldis.itest.clientapi.Api.Line;
 import io.aldis.itest.clientapi.Api.Till;
@@ -14,7 +15,8 @@ import io.aldis.itest.clientapi.Api.TillClient;
 import io.aldis.itest.clientapi.Api.TillImpl;
 import io.aldis.itest.clientapi.Api.Total;
 import io.aldis.itest.clientapi.Api.Unit;
-import io.aldis.itest.node.LeakWatch;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.ErrorCode;
 import java.time.Duration;
 import java.util.List;
@@ -30,16 +32,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** {@code call}, cancellation, deadlines and typed proxies against services exported inside a real node. */
 @ExtendWith(LeakWatch.class)
 class RpcClientTest {
-    private ApiNode node;
+    private static final String ALICE = "alice";
+    private static final String BOB = "bob";
+    private NodeFixture node;
     private TillImpl till;
     private AldisClient client;
 
     @BeforeEach
     void start() throws Exception {
-        node = new ApiNode();
+        node = NodeFixture.builder().user(ALICE, "user").user(BOB, "user").rpc()
+                .pubsub(PubSubSettings.defaults().withSessionPoll(50))
+                .start();
         till = new TillImpl();
         node.export("till", till, Till.class);
-        client = node.connect(ApiNode.ALICE);
+        client = node.connect(ALICE);
     }
 
     @AfterEach
@@ -74,7 +80,7 @@ class RpcClientTest {
     void callbacksRunOnTheIoThreadWithADirectCallbackExecutor() throws Exception {
         CompletableFuture<String> connectedOn = new CompletableFuture<>();
         CompletableFuture<String> disconnectedOn = new CompletableFuture<>();
-        AldisClient direct = node.connect(node.builder(ApiNode.ALICE).callbackExecutor(Runnable::run)
+        AldisClient direct = node.connect(node.clientBuilder(ALICE).callbackExecutor(Runnable::run)
                 .listener(new io.aldis.client.ConnectionListener() {
                     @Override
                     public void connected(io.aldis.client.SessionInfo session) {

@@ -1,15 +1,15 @@
 package io.aldis.itest.conformance;
 
+import static io.aldis.itest.support.NodeFixture.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.itest.node.RawConnection;
-import io.aldis.itest.node.TestNode;
-import io.aldis.node.core.internal.NodeSettings;
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.Ack;
 import io.aldis.protocol.api.AuthOk;
 import io.aldis.protocol.api.AuthStart;
-import io.aldis.protocol.api.CapabilityChange;
 import io.aldis.protocol.api.Capability;
+import io.aldis.protocol.api.CapabilityChange;
 import io.aldis.protocol.api.ConnectAck;
 import io.aldis.protocol.api.Deliver;
 import io.aldis.protocol.api.ErrorCode;
@@ -20,9 +20,6 @@ import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.Pong;
 import io.aldis.protocol.api.Publish;
 import io.aldis.protocol.api.Subscribe;
-import io.aldis.feature.pubsub.internal.PubSubEngine;
-import io.aldis.feature.pubsub.internal.PubSubSettings;
-import io.aldis.protocol.api.spi.node.FrameHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,11 +35,12 @@ import org.junit.jupiter.api.Test;
  * brought back as Karaf does when a feature bundle is updated.
  */
 class CapabilityChangeConformanceTest {
-    private TestNode node;
+    private static final String USER = "alice";
+    private NodeFixture node;
 
     @BeforeEach
     void start() throws Exception {
-        node = TestNode.startWithFeatures(NodeSettings.defaults());
+        node = NodeFixture.builder().user(USER, "user").pubsub().rpc().start();
     }
 
     @AfterEach
@@ -50,27 +48,15 @@ class CapabilityChangeConformanceTest {
         node.close();
     }
 
-    private RawConnection session() throws Exception {
-        RawConnection c = node.raw();
+    private FrameClient session() throws Exception {
+        FrameClient c = node.raw();
         c.connect();
-        c.scram(TestNode.USER, TestNode.PASSWORD);
+        c.scram(USER, PASSWORD);
         return c;
     }
 
-    private void stopPubSub() {
-        node.node.removeHandler(node.pubsub.pubSubFrames());
-        node.node.removeHandler(node.pubsub.messageFrames());
-        node.pubsub.close();
-    }
-
-    private void startPubSub() {
-        node.pubsub = new PubSubEngine(PubSubSettings.defaults(), node.node);
-        node.node.addHandler(node.pubsub.pubSubFrames(), Map.of(FrameHandler.CAPABILITY, "pubsub"));
-        node.node.addHandler(node.pubsub.messageFrames(), Map.of(FrameHandler.CAPABILITY, "messages"));
-    }
-
     /** Reads frames up to the CAPABILITY_CHANGE whose mask has {@code capability} set or clear; returns all read. */
-    private static List<Frame> readUntilChange(RawConnection c, Capability capability, boolean offered)
+    private static List<Frame> readUntilChange(FrameClient c, Capability capability, boolean offered)
             throws Exception {
         List<Frame> read = new ArrayList<>();
         while (true) {
@@ -84,36 +70,36 @@ class CapabilityChangeConformanceTest {
 
     @Test
     void section4_2_aFeatureThatGoesIsAnnouncedAndItsFramesAreRefusedUnderTheirIds() throws Exception {
-        try (RawConnection c = session()) {
-            stopPubSub();
+        try (FrameClient c = session()) {
+            node.stopPubSub();
             List<Frame> read = readUntilChange(c, Capability.PUBSUB, false);
             CapabilityChange change = (CapabilityChange) read.get(read.size() - 1);
             assertThat(change.capabilities() & Capability.RPC.mask()).as("other families stay").isNotZero();
             c.send(new Subscribe(9, "a.*", "", ""));
-            ErrorFrame refused = c.readUntil(FrameType.ERROR);
+            ErrorFrame refused = c.await(FrameType.ERROR);
             assertThat(refused.requestId()).isEqualTo(9);
             assertThat(refused.code()).isEqualTo(ErrorCode.CAPABILITY_UNAVAILABLE.code());
             c.send(new Ping(1));
-            assertThat(c.<Pong>readUntil(FrameType.PONG).nonce()).as("the session stays").isEqualTo(1);
+            assertThat(c.<Pong>await(FrameType.PONG).nonce()).as("the session stays").isEqualTo(1);
         }
     }
 
     @Test
     void section4_2_subscriptionsAreRestoredBeforeTheChangeAndNotAcknowledgedAgain() throws Exception {
-        try (RawConnection subscriber = session(); RawConnection publisher = session()) {
+        try (FrameClient subscriber = session(); FrameClient publisher = session()) {
             subscriber.send(new Subscribe(5, "a.*", "workers", ""));
-            assertThat(subscriber.<Ack>readUntil(FrameType.ACK).requestId()).isEqualTo(5);
+            assertThat(subscriber.<Ack>await(FrameType.ACK).requestId()).isEqualTo(5);
 
-            stopPubSub();
+            node.stopPubSub();
             readUntilChange(subscriber, Capability.PUBSUB, false);
-            startPubSub();
+            node.startPubSub();
             List<Frame> beforeBack = readUntilChange(subscriber, Capability.PUBSUB, true);
             assertThat(beforeBack).as("no second ACK for the restored SUBSCRIBE")
                     .noneMatch(f -> f.type() == FrameType.ACK || f.type() == FrameType.ERROR);
 
             readUntilChange(publisher, Capability.PUBSUB, true);
             publisher.send(new Publish("a.x", "", Map.of(), "hi".getBytes(StandardCharsets.UTF_8)));
-            Deliver d = subscriber.readUntil(FrameType.DELIVER);
+            Deliver d = subscriber.await(FrameType.DELIVER);
             assertThat(d.subscriptionId()).as("the same subscription id as before").isEqualTo(5);
             assertThat(new String(d.payload(), StandardCharsets.UTF_8)).isEqualTo("hi");
         }
@@ -122,22 +108,22 @@ class CapabilityChangeConformanceTest {
     @Test
     void section4_4_withoutAMechanismConnectAckListsNoneAndOnlyAResumeTokenGetsIn() throws Exception {
         String token;
-        try (RawConnection c = node.raw()) {
+        try (FrameClient c = node.raw()) {
             c.connect();
-            AuthOk ok = c.scram(TestNode.USER, TestNode.PASSWORD);
+            AuthOk ok = c.scram(USER, PASSWORD);
             token = ok.resumeToken();
         }
-        node.node.removeMechanism(node.scram);
+        node.node().removeMechanism(node.scram());
 
-        try (RawConnection c = node.raw()) {
+        try (FrameClient c = node.raw()) {
             ConnectAck ack = c.connect();
             assertThat(ack.mechanisms()).isEmpty();
             c.send(new AuthStart("SCRAM-SHA-256", "n,,n=alice,r=abc".getBytes(StandardCharsets.UTF_8)));
-            ErrorFrame error = c.readUntil(FrameType.ERROR);
+            ErrorFrame error = c.await(FrameType.ERROR);
             assertThat(error.code()).isEqualTo(ErrorCode.CAPABILITY_UNAVAILABLE.code());
             assertThat(c.closedByNode()).isTrue();
         }
-        try (RawConnection c = node.raw()) {
+        try (FrameClient c = node.raw()) {
             ConnectAck resumed = c.connect(token);
             assertThat(resumed.authenticated()).as("a valid resume token still gets in").isTrue();
         }

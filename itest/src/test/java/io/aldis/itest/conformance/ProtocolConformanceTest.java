@@ -15,13 +15,14 @@ import static io.aldis.itest.conformance.Steps.send;
 import static io.aldis.itest.conformance.Steps.sendPrefix;
 import static io.aldis.itest.conformance.Steps.sendTogether;
 import static io.aldis.itest.conformance.Steps.utf8;
+import static io.aldis.itest.support.NodeFixture.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.itest.conformance.Rule.Profile;
 import io.aldis.itest.conformance.Rule.Start;
 import io.aldis.itest.conformance.Rule.Step;
-import io.aldis.itest.node.RawConnection;
-import io.aldis.itest.node.TestNode;
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.NodeFixture;
 import io.aldis.node.core.internal.NodeSettings;
 import io.aldis.protocol.api.Ack;
 import io.aldis.protocol.api.AuthOk;
@@ -67,21 +68,24 @@ import org.junit.jupiter.params.provider.MethodSource;
  * row here can drift from the node unnoticed: add the row with the rule.
  */
 class ProtocolConformanceTest {
-    private static final long ALL = RawConnection.ALL_BUT_LZ4;
+    private static final String USER = "alice";
+    private static final long ALL = FrameClient.ALL_BUT_LZ4;
     private static final HeldArithmetic ARITH = new HeldArithmetic();
     private static final String ADMIN = "root";
     private static final String ADMIN_PASSWORD = "conformance-admin-1";
-    private static TestNode standard;
-    private static TestNode quick;
+    private static NodeFixture standard;
+    private static NodeFixture quick;
 
     @BeforeAll
     static void startNodes() throws Exception {
-        standard = TestNode.startWithFeatures(NodeSettings.defaults());
+        standard = NodeFixture.builder().user(USER, "user").pubsub().rpc().start();
         standard.export("arith", ARITH, Arithmetic.class);
-        standard.store.add(ADMIN, ADMIN_PASSWORD.toCharArray(), Set.of("admin"));
+        standard.store().add(ADMIN, ADMIN_PASSWORD.toCharArray(), Set.of("admin"));
         // Timers short enough that a heartbeat falls well inside the auth timeout, and failures
         // answered at once so that rules about them do not slow the others.
-        quick = TestNode.startWithFeatures(NodeSettings.defaults().withTimeouts(500, 3000).withAuthLimits(1, 1, 3600));
+        quick = NodeFixture.builder()
+                .settings(NodeSettings.defaults().withTimeouts(500, 3000).withAuthLimits(1, 1, 3600))
+                .user(USER, "user").pubsub().rpc().start();
     }
 
     @AfterAll
@@ -207,15 +211,15 @@ class ProtocolConformanceTest {
                 sendTogether(new AuthStart("SCRAM-SHA-256", utf8("n,,n=alice,r=abcdefgh")), new AuthResponse(utf8("c=biws"))),
                 errorAndClose(ErrorCode.UNEXPECTED_FRAME, 0)));
         rules.add(connected("4.4", "AUTH_START after authentication gets UNEXPECTED_FRAME and close",
-                d -> d.connection().scram(TestNode.USER, TestNode.PASSWORD),
+                d -> d.scram(USER, PASSWORD),
                 send(new AuthStart("SCRAM-SHA-256", utf8("n,,n=alice,r=abcdefgh"))),
                 errorAndClose(ErrorCode.UNEXPECTED_FRAME, 0)));
         rules.add(new Rule("4.4", "a wrong password gets the uniform AUTH_FAILED with request id 0, and close",
                 Profile.QUICK_TIMERS, Start.CONNECTED, ALL, List.of(d -> {
                     try {
-                        d.connection().scram(TestNode.USER, "not-the-password");
+                        d.scram(USER, "not-the-password");
                         throw new AssertionError("a wrong password was accepted");
-                    } catch (RawConnection.AuthRefused refused) {
+                    } catch (FrameClient.AuthRefused refused) {
                         assertThat(refused.error.errorCode()).isEqualTo(ErrorCode.AUTH_FAILED);
                         assertThat(refused.error.requestId()).isZero();
                     }
@@ -225,15 +229,15 @@ class ProtocolConformanceTest {
         rules.add(fresh("4.4", "a valid resume token: CONNECT_ACK with AUTHENTICATED, the session is the token's user's and open",
                 d -> {
                     String token;
-                    try (RawConnection first = standard.raw()) {
+                    try (FrameClient first = standard.raw()) {
                         first.connect();
-                        AuthOk ok = first.scram(TestNode.USER, TestNode.PASSWORD);
+                        AuthOk ok = first.scram(USER, PASSWORD);
                         assertThat(ok.resumeToken()).isNotEmpty();
                         token = ok.resumeToken();
                     }
                     d.send(connect(ALL, token));
                 }, expect(FrameType.CONNECT_ACK, (ConnectAck a) -> assertThat(a.flags() & ConnectAck.FLAG_AUTHENTICATED)
-                        .isNotZero()), d -> d.sessionStarted(), pingPong(6),
+                        .isNotZero()), d -> d.answerPings(true), pingPong(6),
                 send(new Subscribe(20, "conformance.resumed", "", "")), ack(20)));
         rules.add(fresh("4.4", "an unknown resume token: CONNECT_ACK without AUTHENTICATED and no error",
                 send(connect(ALL, "no-such-token")), expect(FrameType.CONNECT_ACK,
@@ -319,9 +323,9 @@ class ProtocolConformanceTest {
                 })));
         rules.add(fresh("6.2", "system events reach a subscriber as DELIVER under its subscription id",
                 d -> {
-                    d.connection().connect();
-                    d.sessionStarted();
-                    d.connection().scram(ADMIN, ADMIN_PASSWORD);
+                    d.connect();
+                    d.answerPings(true);
+                    d.scram(ADMIN, ADMIN_PASSWORD);
                 },
                 send(new Subscribe(60, "$sys.subscription.created", "", "")), ack(60),
                 send(new Subscribe(61, "conformance.watched", "", "")),
@@ -359,19 +363,19 @@ class ProtocolConformanceTest {
     // ---------------------------------------------------------------- running a rule
 
     private static void run(Rule rule) throws Exception {
-        TestNode node = rule.profile() == Profile.QUICK_TIMERS ? quick : standard;
-        try (Dialogue d = new Dialogue(node.raw())) {
+        NodeFixture node = rule.profile() == Profile.QUICK_TIMERS ? quick : standard;
+        try (FrameClient d = node.raw().answerPings(false)) {
             switch (rule.start()) {
                 case NOTHING_SENT -> {
                 }
                 case CONNECTED -> {
-                    d.connection().connect(rule.capabilities(), "");
-                    d.sessionStarted();
+                    d.connect(rule.capabilities(), "");
+                    d.answerPings(true);
                 }
                 case AUTHENTICATED -> {
-                    d.connection().connect(rule.capabilities(), "");
-                    d.sessionStarted();
-                    d.connection().scram(TestNode.USER, TestNode.PASSWORD);
+                    d.connect(rule.capabilities(), "");
+                    d.answerPings(true);
+                    d.scram(USER, PASSWORD);
                 }
             }
             for (Step step : rule.steps()) {

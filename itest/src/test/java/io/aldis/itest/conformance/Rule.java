@@ -1,5 +1,6 @@
 package io.aldis.itest.conformance;
 
+import io.aldis.itest.support.FrameClient;
 import java.util.List;
 
 /**
@@ -33,7 +34,7 @@ record Rule(String section, String rule, Profile profile, Start start, long capa
     /** One step of a rule: send something, or check what the node answered. */
     @FunctionalInterface
     interface Step {
-        void run(Dialogue dialogue) throws Exception;
+        void run(FrameClient client) throws Exception;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.aldis.itest.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.itest.conformance.Rule.Step;
+import io.aldis.itest.support.FrameClient;
 import io.aldis.protocol.api.Ack;
 import io.aldis.protocol.api.Deliver;
 import io.aldis.protocol.api.ErrorCode;
@@ -57,7 +58,7 @@ final class Steps {
     @SuppressWarnings("unchecked")
     static <T extends Frame> Step expect(FrameType type, Consumer<T> check) {
         return d -> {
-            Frame frame = d.next();
+            Frame frame = d.read();
             assertThat(frame.type()).as("the frame the node sent: %s", frame).isEqualTo(type);
             check.accept((T) frame);
         };
@@ -66,8 +67,8 @@ final class Steps {
     /** The next two frames are one of each type, in either order. */
     static Step both(FrameType one, FrameType other) {
         return d -> {
-            FrameType first = d.next().type();
-            FrameType second = d.next().type();
+            FrameType first = d.read().type();
+            FrameType second = d.read().type();
             assertThat(List.of(first, second)).containsExactlyInAnyOrder(one, other);
         };
     }
@@ -95,7 +96,7 @@ final class Steps {
     }
 
     static Step closed() {
-        return Dialogue::expectClosed;
+        return FrameClient::expectClosed;
     }
 
     /** PING with this nonce; the very next frame is its PONG (nothing else came first), and the connection is open. */

@@ -13,6 +13,11 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.keepRunti
 import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import io.aldis.client.AldisException;
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.JdkWsFrameTransport;
+import io.aldis.protocol.api.Capability;
+import java.net.URI;
+import java.util.EnumSet;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -151,6 +156,27 @@ public abstract class AldisKarafTestSupport {
      * the test. A remote application has its own Jackson: keep one in the container that does not
      * belong to the feature.
      */
+    /** What a bare WebSocket session announces in CONNECT: pub/sub, messages and resume tokens. */
+    protected static final long WEB_SOCKET_CAPABILITIES = Capability.maskOf(EnumSet.of(Capability.PUBSUB,
+            Capability.MESSAGES, Capability.RESUME_TOKEN));
+
+    /**
+     * A bare protocol session over the JDK's WebSocket client, as a browser opens one: the tests'
+     * one {@link FrameClient}, which here answers the node's PINGs as they arrive and waits up to
+     * 30 s for a frame. It uses only the JDK and the API bundle's frames and codec, nothing of the
+     * WebSocket transport's bundles, which a test may uninstall under an open session.
+     */
+    protected static FrameClient openWebSocket(int port, String path) throws IOException {
+        return FrameClient.over(JdkWsFrameTransport.open(URI.create("ws://127.0.0.1:" + port + path)))
+                .answerPingsOnArrival()
+                .waitMillis(30_000);
+    }
+
+    /** The JDK WebSocket under a session from {@link #openWebSocket}, for its close status and subprotocol. */
+    protected static JdkWsFrameTransport webSocketOf(FrameClient session) {
+        return session.transport(JdkWsFrameTransport.class);
+    }
+
     protected static Option[] jacksonOutsideTheFeatures() {
         return new Option[] {
             mavenBundle("com.fasterxml.jackson.core", "jackson-annotations").versionAsInProject(),

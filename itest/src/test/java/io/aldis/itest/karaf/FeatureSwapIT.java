@@ -12,6 +12,7 @@ import io.aldis.client.Delivery;
 import io.aldis.client.ReconnectPolicy;
 import io.aldis.client.SessionInfo;
 import io.aldis.client.Subscription;
+import io.aldis.itest.support.FrameClient;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.Deliver;
 import io.aldis.protocol.api.ErrorCode;
@@ -275,12 +276,12 @@ public class FeatureSwapIT extends AldisKarafTestSupport {
             load.awaitProgress(BYSTANDERS);
             swap("aldis-transport-ws", "io.aldis.transport.ws", swap, () -> awaitPortClosed(WS_PORT));
             awaitPortOpen(WS_PORT);
-            try (WsLink link = WsLink.open(WS_PORT, "/aldis")) {
-                link.login(USER, PASSWORD);
+            try (FrameClient link = openWebSocket(WS_PORT, "/aldis")) {
+                link.login(USER, PASSWORD, WEB_SOCKET_CAPABILITIES);
                 link.send(new Subscribe(7, "ws.back", "", ""));
-                link.readUntil(FrameType.ACK);
+                link.await(FrameType.ACK);
                 link.send(new Publish("ws.back", "", Map.of(), utf8("hello")));
-                Deliver d = link.readUntil(FrameType.DELIVER);
+                Deliver d = link.await(FrameType.DELIVER);
                 assertEquals("hello", new String(d.payload(), StandardCharsets.UTF_8));
             }
             load.awaitProgress(BYSTANDERS);

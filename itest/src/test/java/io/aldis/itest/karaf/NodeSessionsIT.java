@@ -14,6 +14,7 @@ import io.aldis.client.ConnectionListener;
 import io.aldis.client.DisconnectReason;
 import io.aldis.client.ReconnectPolicy;
 import io.aldis.client.SessionInfo;
+import io.aldis.itest.support.FrameClient;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.Connect;
 import io.aldis.protocol.api.ConnectAck;
@@ -58,9 +59,9 @@ public class NodeSessionsIT extends AldisKarafTestSupport {
     @Test
     public void scramIsOfferedBeforePlain() throws Exception {
         awaitListener(7441);
-        try (WsLink link = WsLink.open(7441, "/aldis")) {
+        try (FrameClient link = openWebSocket(7441, "/aldis")) {
             link.send(new Connect(ProtocolVersion.V1, Capability.RESUME_TOKEN.mask(), UUID.randomUUID(), "", "order"));
-            ConnectAck ack = link.readUntil(FrameType.CONNECT_ACK);
+            ConnectAck ack = link.await(FrameType.CONNECT_ACK);
             assertEquals(List.of("SCRAM-SHA-256", "PLAIN"), ack.mechanisms());
         }
     }

@@ -3,7 +3,6 @@ package io.aldis.itest.karaf;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
@@ -13,9 +12,10 @@ import io.aldis.client.AldisException;
 import io.aldis.client.CallOptions;
 import io.aldis.client.ClientState;
 import io.aldis.client.Subscription;
+import io.aldis.itest.support.FrameClient;
 import io.aldis.protocol.api.Capability;
-import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.Close;
+import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.FrameType;
 import io.aldis.protocol.api.RpcRequest;
@@ -133,7 +133,7 @@ public class RpcFeatureIT extends AldisKarafTestSupport {
     public void aCallInFlightIsAnsweredBeforeCloseAck() throws Exception {
         Bundle calc = installCalc();
         CountDownLatch release = null;
-        try (WsLink link = WsLink.open(WS_PORT, WS_PATH)) {
+        try (FrameClient link = openWebSocket(WS_PORT, WS_PATH)) {
             calc.start();
             link.login(USER, PASSWORD, Capability.RPC.mask());
             CountDownLatch entered = latch("entered");

@@ -7,6 +7,7 @@ import static org.junit.Assert.fail;
 
 import io.aldis.client.AldisClient;
 import io.aldis.client.ClientState;
+import io.aldis.itest.support.FrameClient;
 import io.aldis.protocol.api.Deliver;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.FrameType;
@@ -40,7 +41,7 @@ final class SwapLoad implements AutoCloseable {
 
     private final List<AldisClient> clients = new ArrayList<>();
     private final List<RecordingListener> listeners = new ArrayList<>();
-    private final List<WsLink> links = new ArrayList<>();
+    private final List<FrameClient> links = new ArrayList<>();
     /** Ticks received, per TCP subscriber. */
     private final List<List<Long>> received = new ArrayList<>();
     private final ScheduledExecutorService driver = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -84,22 +85,23 @@ final class SwapLoad implements AutoCloseable {
     static SwapLoad pubSubOverWebSocket(int sessions, int port, String user, String password) throws Exception {
         SwapLoad load = new SwapLoad(sessions + " pub/sub sessions over WebSocket");
         for (int i = 0; i < sessions; i++) {
-            WsLink link = WsLink.open(port, "/aldis");
+            FrameClient link = AldisKarafTestSupport.openWebSocket(port, "/aldis");
             load.links.add(link);
-            link.login(user, password);
+            link.login(user, password, AldisKarafTestSupport.WEB_SOCKET_CAPABILITIES);
             link.send(new Subscribe(1, TICKS, "", ""));
-            link.readUntil(FrameType.ACK);
+            link.await(FrameType.ACK);
         }
         // Subscribers that only listen would look dead to the node's heartbeat: they say PING now and then.
         load.every(HEARTBEAT_MILLIS, () -> {
-            for (WsLink link : load.links) {
-                link.sendAsync(new Ping(System.nanoTime()));
+            for (FrameClient link : load.links) {
+                AldisKarafTestSupport.webSocketOf(link).sendAsync(FrameClient.encode(new Ping(System.nanoTime())));
             }
         });
-        WsLink publisher = load.links.get(0);
+        FrameClient publisher = load.links.get(0);
         load.every(TICK_MILLIS, () -> {
             long n = load.published.get();
-            publisher.sendAsync(new Publish(TICKS, "", Map.of(), utf8(Long.toString(n))));
+            AldisKarafTestSupport.webSocketOf(publisher)
+                    .sendAsync(FrameClient.encode(new Publish(TICKS, "", Map.of(), utf8(Long.toString(n)))));
             load.published.incrementAndGet();
         });
         return load;
@@ -197,11 +199,12 @@ final class SwapLoad implements AutoCloseable {
             assertEquals(description + ": session " + i + " state", ClientState.CONNECTED, clients.get(i).state());
         }
         for (int i = 0; i < links.size(); i++) {
-            assertTrue(description + ": WebSocket session " + i + " open", !links.get(i).closed.isDone());
+            assertTrue(description + ": WebSocket session " + i + " open",
+                    !AldisKarafTestSupport.webSocketOf(links.get(i)).closed.isDone());
         }
     }
 
-    private static List<Long> drainTicks(WsLink link, long ticks) throws Exception {
+    private static List<Long> drainTicks(FrameClient link, long ticks) throws Exception {
         List<Long> got = new ArrayList<>();
         while (got.size() < ticks) {
             Frame frame = link.read();
@@ -251,8 +254,8 @@ final class SwapLoad implements AutoCloseable {
         for (AldisClient client : clients) {
             RecordingListener.closeQuietly(client);
         }
-        for (WsLink link : links) {
-            link.close();
+        for (FrameClient link : links) {
+            AldisKarafTestSupport.webSocketOf(link).close();
         }
     }
 }

@@ -10,6 +10,8 @@ import static org.junit.Assert.assertTrue;
 import io.aldis.client.AldisClient;
 import io.aldis.client.ClientState;
 import io.aldis.client.Delivery;
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.JdkWsFrameTransport;
 import io.aldis.protocol.api.Ack;
 import io.aldis.protocol.api.ConnectAck;
 import io.aldis.protocol.api.Deliver;
@@ -43,8 +45,9 @@ import org.osgi.framework.ServiceReference;
  * and TCP sessions keep exchanging messages through it without a loss; installing it again brings
  * the listener back, and a new WebSocket session exchanges messages with a TCP session.
  *
- * <p>The WebSocket session is the JDK's own client speaking bare frames ({@link WsLink}), so the
- * test never wires to the transport's bundles or to Netty's HTTP codec that the feature removes.
+ * <p>The WebSocket session is the JDK's own client speaking bare frames ({@link FrameClient} over
+ * {@link JdkWsFrameTransport}), so the test never wires to the transport's bundles or to Netty's
+ * HTTP codec that the feature removes.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -82,10 +85,11 @@ public class TransportWsFeatureIT extends AldisKarafTestSupport {
     public void webSocketSessionsAndTcpSessionsExchangeMessages() throws Exception {
         RecordingListener tcpEvents = new RecordingListener();
         AldisClient tcp = null;
-        try (WsLink ws = WsLink.open(WS_PORT, WS_PATH)) {
-            assertEquals("aldis.v1", ws.subprotocol());
+        try (FrameClient ws = openWebSocket(WS_PORT, WS_PATH)) {
+            assertEquals("aldis.v1", webSocketOf(ws).subprotocol());
             tcp = connect(tcpEvents);
-            UUID wsSession = ws.login(USER, PASSWORD).sessionId();
+            ws.login(USER, PASSWORD, WEB_SOCKET_CAPABILITIES);
+            UUID wsSession = ws.sessionId();
             String row = sessionRow(wsSession);
             assertNotNull("session-list shows the WebSocket session " + wsSession, row);
             List<String> cells = ShellTables.cells(row);
@@ -105,8 +109,8 @@ public class TransportWsFeatureIT extends AldisKarafTestSupport {
         RecordingListener publisherEvents = new RecordingListener();
         AldisClient subscriber = null;
         AldisClient publisher = null;
-        WsLink ws = null;
-        WsLink wsAgain = null;
+        FrameClient ws = null;
+        FrameClient wsAgain = null;
         Thread publishing = null;
         AtomicBoolean stop = new AtomicBoolean();
         boolean uninstalled = false;
@@ -117,10 +121,11 @@ public class TransportWsFeatureIT extends AldisKarafTestSupport {
             UUID publisherSession = publisher.session().sessionId();
 
             // A WebSocket session that follows the same traffic as the TCP clients.
-            ws = WsLink.open(WS_PORT, WS_PATH);
-            UUID wsSession = ws.login(USER, PASSWORD).sessionId();
+            ws = openWebSocket(WS_PORT, WS_PATH);
+            ws.login(USER, PASSWORD, WEB_SOCKET_CAPABILITIES);
+            UUID wsSession = ws.sessionId();
             ws.send(new Subscribe(1, "wsload.>", "", ""));
-            assertEquals(1, ws.<Ack>readUntil(FrameType.ACK).requestId());
+            assertEquals(1, ws.<Ack>await(FrameType.ACK).requestId());
             assertNotNull("session-list shows the WebSocket session", sessionRow(wsSession));
 
             // One TCP client publishes numbered messages; both TCP clients are subscribed and
@@ -158,7 +163,7 @@ public class TransportWsFeatureIT extends AldisKarafTestSupport {
             }, "itest-publisher");
             publishing.start();
             await("deliveries flowing", WAIT, () -> received.size() >= 50);
-            Deliver seenOverWs = ws.readUntil(FrameType.DELIVER);
+            Deliver seenOverWs = ws.await(FrameType.DELIVER);
             assertEquals("the WebSocket session follows the traffic too", "wsload.n", seenOverWs.subject());
 
             int deliveredBeforeUninstall = received.size();
@@ -170,7 +175,7 @@ public class TransportWsFeatureIT extends AldisKarafTestSupport {
             awaitPortClosed(WS_PORT);
             assertNull("the transport bundle is gone", bundle(WS_BUNDLE));
             assertFalse("no WebSocket listener service left", serviceWith("(aldis.transport=ws)"));
-            WsLink.CloseInfo close = ws.closed.get(60, SECONDS);
+            JdkWsFrameTransport.CloseInfo close = webSocketOf(ws).closed.get(60, SECONDS);
             assertEquals("the WebSocket was closed as the endpoint going away: " + close, 1001, close.status());
             await("the WebSocket session gone from session-list", WAIT, () -> sessionRow(wsSession) == null);
             String listeners = executeCommand("aldis:listener-list");
@@ -200,8 +205,9 @@ public class TransportWsFeatureIT extends AldisKarafTestSupport {
             assertTrue(wsRow, ShellTables.cells(wsRow).contains("default"));
 
             // A new WebSocket session logs in and exchanges messages with the TCP sessions.
-            wsAgain = WsLink.open(WS_PORT, WS_PATH);
-            ConnectAck again = wsAgain.login(USER, PASSWORD);
+            wsAgain = openWebSocket(WS_PORT, WS_PATH);
+            wsAgain.login(USER, PASSWORD, WEB_SOCKET_CAPABILITIES);
+            ConnectAck again = wsAgain.connectAck();
             assertFalse("a new session", wsSession.equals(again.sessionId()));
             assertCrossTransportDelivery(wsAgain, subscriber, "after-reinstall");
 
@@ -257,13 +263,13 @@ public class TransportWsFeatureIT extends AldisKarafTestSupport {
      * Both directions between a logged-in WebSocket session and a TCP client: the WebSocket
      * subscribes and the TCP client publishes, then the other way round.
      */
-    private static void assertCrossTransportDelivery(WsLink ws, AldisClient tcp, String tag) throws Exception {
+    private static void assertCrossTransportDelivery(FrameClient ws, AldisClient tcp, String tag) throws Exception {
         String toWs = "cross." + tag + ".to-ws";
         String toTcp = "cross." + tag + ".to-tcp";
         ws.send(new Subscribe(42, toWs, "", ""));
-        assertEquals(42, ws.<Ack>readUntil(FrameType.ACK).requestId());
+        assertEquals(42, ws.<Ack>await(FrameType.ACK).requestId());
         tcp.publish(toWs, utf8("hello ws " + tag)).get(30, SECONDS);
-        Deliver atWs = ws.readUntil(FrameType.DELIVER);
+        Deliver atWs = ws.await(FrameType.DELIVER);
         assertEquals(42, atWs.subscriptionId());
         assertEquals(toWs, atWs.subject());
         assertEquals("hello ws " + tag, new String(atWs.payload(), StandardCharsets.UTF_8));

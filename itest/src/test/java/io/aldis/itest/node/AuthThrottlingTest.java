@@ -1,7 +1,11 @@
 package io.aldis.itest.node;
 
+import static io.aldis.itest.support.NodeFixture.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
 import io.aldis.node.core.internal.NodeSettings;
 import io.aldis.node.core.internal.ThrottleCounts;
 import io.aldis.protocol.api.AuthChallenge;
@@ -34,10 +38,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LeakWatch.class)
 class AuthThrottlingTest {
+    private static final String USER = "alice";
     private static final Clock FROZEN = Clock.fixed(Instant.parse("2026-06-01T12:00:00Z"), ZoneOffset.UTC);
     private static final String WRONG = "not-the-password";
 
-    private TestNode node;
+    private NodeFixture node;
 
     @AfterEach
     void stop() throws Exception {
@@ -48,12 +53,13 @@ class AuthThrottlingTest {
 
     /** Failures 200 ms apart at first, doubling to a 1 s cap. */
     private void startNode() throws Exception {
-        node = TestNode.start(NodeSettings.defaults().withAuthLimits(200, 1_000, 3600), FROZEN);
+        node = NodeFixture.builder().settings(NodeSettings.defaults().withAuthLimits(200, 1_000, 3600))
+                .clock(FROZEN).user(USER, "user").start();
     }
 
     /** A SCRAM attempt up to the point where the next message makes the node judge it. */
     private final class Attempt implements AutoCloseable {
-        final RawConnection raw;
+        final FrameClient raw;
         final byte[] finalMessage;
 
         Attempt(String from, String user, String password) throws Exception {
@@ -61,7 +67,7 @@ class AuthThrottlingTest {
             raw.connect();
             ScramClient scram = new ScramClient(user, password.toCharArray());
             raw.send(new AuthStart("SCRAM-SHA-256", scram.clientFirstMessage()));
-            AuthChallenge challenge = raw.readUntil(FrameType.AUTH_CHALLENGE);
+            AuthChallenge challenge = raw.await(FrameType.AUTH_CHALLENGE);
             finalMessage = scram.clientFinalMessage(challenge.data());
         }
 
@@ -97,7 +103,7 @@ class AuthThrottlingTest {
     }
 
     private ThrottleCounts since(ThrottleCounts before) {
-        ThrottleCounts now = node.node.throttleCounts();
+        ThrottleCounts now = node.node().throttleCounts();
         return new ThrottleCounts(now.judged() - before.judged(), now.throttled() - before.throttled(),
                 now.refused() - before.refused());
     }
@@ -105,12 +111,12 @@ class AuthThrottlingTest {
     @Test
     void parallelAttemptsFromOneAddressAllGetTheUniformFailureAndFewAreJudged() throws Exception {
         startNode();
-        assertAuthFailed(attempt("127.0.0.1", TestNode.USER, WRONG)); // the address is throttled now
-        ThrottleCounts before = node.node.throttleCounts();
+        assertAuthFailed(attempt("127.0.0.1", USER, WRONG)); // the address is throttled now
+        ThrottleCounts before = node.node().throttleCounts();
         List<Attempt> attempts = new ArrayList<>();
         try {
             for (int i = 0; i < 10; i++) {
-                attempts.add(new Attempt("127.0.0.1", TestNode.USER, WRONG + i));
+                attempts.add(new Attempt("127.0.0.1", USER, WRONG + i));
             }
             for (Attempt attempt : attempts) {
                 attempt.sendFinal(); // all ten in flight before any answer is read
@@ -133,10 +139,11 @@ class AuthThrottlingTest {
     void twoParallelAttemptsGetAuthFailedNotAuthTimeoutEvenWhenTheirTurnsComeAfterTheAuthTimeout()
             throws Exception {
         // The throttle holds verdicts for up to a second; the auth timeout is half of that.
-        node = TestNode.start(NodeSettings.defaults().withTimeouts(10_000, 500).withAuthLimits(1_000, 1_000, 3600),
-                FROZEN);
-        try (Attempt a = new Attempt("127.0.0.1", TestNode.USER, WRONG);
-                Attempt b = new Attempt("127.0.0.1", TestNode.USER, WRONG + "2")) {
+        node = NodeFixture.builder()
+                .settings(NodeSettings.defaults().withTimeouts(10_000, 500).withAuthLimits(1_000, 1_000, 3600))
+                .clock(FROZEN).user(USER, "user").start();
+        try (Attempt a = new Attempt("127.0.0.1", USER, WRONG);
+                Attempt b = new Attempt("127.0.0.1", USER, WRONG + "2")) {
             a.sendFinal();
             b.sendFinal();
             assertAuthFailed(a.answer());
@@ -146,20 +153,21 @@ class AuthThrottlingTest {
 
     @Test
     void theRightPasswordHeldByTheThrottleIsAcceptedAfterTheAuthTimeoutWouldHaveFired() throws Exception {
-        node = TestNode.start(NodeSettings.defaults().withTimeouts(10_000, 500).withAuthLimits(1_000, 1_000, 3600),
-                FROZEN);
-        assertAuthFailed(attempt("127.0.0.1", TestNode.USER, WRONG)); // a typo: the next turn is 1 s away
-        Frame answer = attempt("127.0.0.1", TestNode.USER, TestNode.PASSWORD);
+        node = NodeFixture.builder()
+                .settings(NodeSettings.defaults().withTimeouts(10_000, 500).withAuthLimits(1_000, 1_000, 3600))
+                .clock(FROZEN).user(USER, "user").start();
+        assertAuthFailed(attempt("127.0.0.1", USER, WRONG)); // a typo: the next turn is 1 s away
+        Frame answer = attempt("127.0.0.1", USER, PASSWORD);
         assertThat(answer).isInstanceOf(AuthOk.class);
     }
 
     @Test
     void abandonedAttemptsUseUpTheirTurns() throws Exception {
         startNode();
-        assertAuthFailed(attempt("127.0.0.1", TestNode.USER, WRONG));
-        ThrottleCounts before = node.node.throttleCounts();
+        assertAuthFailed(attempt("127.0.0.1", USER, WRONG));
+        ThrottleCounts before = node.node().throttleCounts();
         for (int i = 0; i < 5; i++) {
-            try (Attempt attempt = new Attempt("127.0.0.1", TestNode.USER, WRONG + i)) {
+            try (Attempt attempt = new Attempt("127.0.0.1", USER, WRONG + i)) {
                 attempt.sendFinal(); // and go away without waiting for the verdict
             }
         }
@@ -170,7 +178,7 @@ class AuthThrottlingTest {
             Thread.sleep(10);
         }
         // Even the right password now comes too early: the abandoned attempts took the turns.
-        assertAuthFailed(attempt("127.0.0.1", TestNode.USER, TestNode.PASSWORD));
+        assertAuthFailed(attempt("127.0.0.1", USER, PASSWORD));
         assertThat(since(before)).isEqualTo(new ThrottleCounts(2, 6, 4));
     }
 
@@ -178,13 +186,13 @@ class AuthThrottlingTest {
     void aSecondMessageWhileTheVerdictIsHeldIsAnsweredTheSameWhetherThePasswordWasRightOrWrong()
             throws Exception {
         startNode();
-        assertAuthFailed(attempt("127.0.0.2", TestNode.USER, WRONG));
+        assertAuthFailed(attempt("127.0.0.2", USER, WRONG));
         List<ErrorCode> answers = new ArrayList<>();
-        for (String password : List.of(TestNode.PASSWORD, WRONG)) {
-            try (Attempt attempt = new Attempt("127.0.0.2", TestNode.USER, password)) {
+        for (String password : List.of(PASSWORD, WRONG)) {
+            try (Attempt attempt = new Attempt("127.0.0.2", USER, password)) {
                 attempt.sendFinal();
                 attempt.raw.send(new AuthResponse(new byte[] {1})); // pipelined before the verdict
-                answers.add(((ErrorFrame) attempt.raw.readUntil(FrameType.ERROR)).errorCode());
+                answers.add(((ErrorFrame) attempt.raw.await(FrameType.ERROR)).errorCode());
                 assertThat(attempt.raw.closedByNode()).isTrue();
             }
         }
@@ -194,35 +202,35 @@ class AuthThrottlingTest {
     @Test
     void rotatingAddressesAreThrottledPerUserWhileTheRealUserGetsInFromItsOwnAddress() throws Exception {
         startNode();
-        assertThat(attempt("127.0.0.1", TestNode.USER, TestNode.PASSWORD)).isInstanceOf(AuthOk.class);
-        ThrottleCounts before = node.node.throttleCounts();
+        assertThat(attempt("127.0.0.1", USER, PASSWORD)).isInstanceOf(AuthOk.class);
+        ThrottleCounts before = node.node().throttleCounts();
         for (int i = 0; i < 40; i++) {
-            assertAuthFailed(attempt("127.0.1." + (i + 1), TestNode.USER, WRONG + i));
+            assertAuthFailed(attempt("127.0.1." + (i + 1), USER, WRONG + i));
         }
         // Judged at once, after 200 ms and after 600 ms; the next turn is beyond the cap.
         assertThat(since(before)).isEqualTo(new ThrottleCounts(3, 39, 37));
         // The real user, from the address it logged in from before, is judged at once.
-        assertThat(attempt("127.0.0.1", TestNode.USER, TestNode.PASSWORD)).isInstanceOf(AuthOk.class);
+        assertThat(attempt("127.0.0.1", USER, PASSWORD)).isInstanceOf(AuthOk.class);
         // From a fresh address it cannot be told from the attacker: it queues, and is refused with
         // the uniform failure (never a timeout) while the attack keeps the user's turns taken.
-        assertAuthFailed(attempt("127.0.2.1", TestNode.USER, TestNode.PASSWORD));
+        assertAuthFailed(attempt("127.0.2.1", USER, PASSWORD));
     }
 
     @Test
     void parallelAttacksFromManyAddressesLeaveTheRealUserAndOtherUsersUntouched() throws Exception {
         startNode();
-        assertThat(attempt("127.0.0.1", TestNode.USER, TestNode.PASSWORD)).isInstanceOf(AuthOk.class);
-        node.store.add("bob", "builder-7".toCharArray(), java.util.Set.of("user"));
+        assertThat(attempt("127.0.0.1", USER, PASSWORD)).isInstanceOf(AuthOk.class);
+        node.store().add("bob", "builder-7".toCharArray(), java.util.Set.of("user"));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Callable<Frame>> guesses = new ArrayList<>();
             for (int i = 0; i < 40; i++) {
                 String from = "127.0.3." + (i + 1);
                 String guess = WRONG + i;
-                guesses.add(() -> attempt(from, TestNode.USER, guess));
+                guesses.add(() -> attempt(from, USER, guess));
             }
             List<Future<Frame>> answers = pool.invokeAll(guesses);
-            assertThat(attempt("127.0.0.1", TestNode.USER, TestNode.PASSWORD)).isInstanceOf(AuthOk.class);
+            assertThat(attempt("127.0.0.1", USER, PASSWORD)).isInstanceOf(AuthOk.class);
             assertThat(attempt("127.0.4.1", "bob", "builder-7")).isInstanceOf(AuthOk.class);
             for (Future<Frame> answer : answers) {
                 assertAuthFailed(answer.get());
@@ -231,6 +239,6 @@ class AuthThrottlingTest {
             pool.shutdownNow();
         }
         // Alice twice and bob once, and of the 40 guesses only the three turns within the cap.
-        assertThat(node.node.throttleCounts().judged()).isEqualTo(3 + 3);
+        assertThat(node.node().throttleCounts().judged()).isEqualTo(3 + 3);
     }
 }

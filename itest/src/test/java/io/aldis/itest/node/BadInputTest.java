@@ -1,7 +1,12 @@
 package io.aldis.itest.node;
 
+import static io.aldis.itest.support.NodeFixture.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
+import io.aldis.node.core.internal.NodeSettings;
 import io.aldis.protocol.api.AuthChallenge;
 import io.aldis.protocol.api.AuthResponse;
 import io.aldis.protocol.api.AuthStart;
@@ -15,7 +20,6 @@ import io.aldis.protocol.api.Message;
 import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.Pong;
 import io.aldis.protocol.api.scram.ScramClient;
-import io.aldis.node.core.internal.NodeSettings;
 import java.nio.ByteBuffer;
 import java.util.Random;
 import java.util.UUID;
@@ -30,12 +34,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(LeakWatch.class)
 class BadInputTest {
-    private static TestNode node;
+    private static final String USER = "alice";
+    private static NodeFixture node;
 
     @BeforeAll
     static void start() throws Exception {
         // Short auth timeout for the silent-socket case; fast throttling so 100 failures stay quick.
-        node = TestNode.start(NodeSettings.defaults().withTimeouts(10_000, 1_000).withAuthLimits(2, 40, 3600));
+        node = NodeFixture.builder()
+                .settings(NodeSettings.defaults().withTimeouts(10_000, 1_000).withAuthLimits(2, 40, 3600))
+                .user(USER, "user").start();
     }
 
     @AfterAll
@@ -45,11 +52,11 @@ class BadInputTest {
 
     /** After every bad client, a good one still gets in. */
     private static void nodeStillServes() throws Exception {
-        try (RawConnection good = node.raw()) {
+        try (FrameClient good = node.raw()) {
             good.connect();
-            assertThat(good.scram(TestNode.USER, TestNode.PASSWORD).user()).isEqualTo(TestNode.USER);
+            assertThat(good.scram(USER, PASSWORD).user()).isEqualTo(USER);
             good.send(new Ping(7));
-            assertThat(good.<Pong>readUntil(FrameType.PONG).nonce()).isEqualTo(7);
+            assertThat(good.<Pong>await(FrameType.PONG).nonce()).isEqualTo(7);
         }
     }
 
@@ -57,7 +64,7 @@ class BadInputTest {
     void randomBytesAreAnsweredByCloseWhileOthersAreServed() throws Exception {
         Random random = new Random(42);
         for (int round = 0; round < 20; round++) {
-            try (RawConnection bad = node.raw()) {
+            try (FrameClient bad = node.raw()) {
                 byte[] junk = new byte[1 + random.nextInt(2000)];
                 random.nextBytes(junk);
                 bad.sendBytes(junk);
@@ -70,9 +77,9 @@ class BadInputTest {
 
     @Test
     void lengthOverMaxFrameSizeIsRejectedBeforeTheBody() throws Exception {
-        try (RawConnection bad = node.raw()) {
+        try (FrameClient bad = node.raw()) {
             bad.sendBytes(ByteBuffer.allocate(4).putInt(64 * 1024 * 1024).array());
-            ErrorFrame error = bad.readUntil(FrameType.ERROR);
+            ErrorFrame error = bad.await(FrameType.ERROR);
             assertThat(error.errorCode()).isEqualTo(ErrorCode.FRAME_TOO_LARGE);
             assertThat(bad.closedByNode()).isTrue();
         }
@@ -81,23 +88,23 @@ class BadInputTest {
 
     @Test
     void unknownFrameTypeGetsAnErrorAndTheConnectionGoesOn() throws Exception {
-        try (RawConnection conn = node.raw()) {
+        try (FrameClient conn = node.raw()) {
             conn.connect();
-            conn.scram(TestNode.USER, TestNode.PASSWORD);
+            conn.scram(USER, PASSWORD);
             conn.sendBytes(new byte[] {0, 0, 0, 3, (byte) 0xEE, 0, 1});
-            ErrorFrame error = conn.readUntil(FrameType.ERROR);
+            ErrorFrame error = conn.await(FrameType.ERROR);
             assertThat(error.errorCode()).isEqualTo(ErrorCode.UNKNOWN_FRAME_TYPE);
             conn.send(new Ping(9));
-            assertThat(conn.<Pong>readUntil(FrameType.PONG).nonce()).isEqualTo(9);
+            assertThat(conn.<Pong>await(FrameType.PONG).nonce()).isEqualTo(9);
         }
     }
 
     @Test
     void truncatedFrameIsAProtocolErrorAndCloses() throws Exception {
-        try (RawConnection bad = node.raw()) {
+        try (FrameClient bad = node.raw()) {
             // A PING whose length says 5 bytes: type, flags and only 3 of the 8 nonce bytes.
             bad.sendBytes(new byte[] {0, 0, 0, 5, 0x20, 0, 1, 2, 3});
-            ErrorFrame error = bad.readUntil(FrameType.ERROR);
+            ErrorFrame error = bad.await(FrameType.ERROR);
             assertThat(error.errorCode()).isEqualTo(ErrorCode.MALFORMED_FRAME);
             assertThat(bad.closedByNode()).isTrue();
         }
@@ -106,9 +113,9 @@ class BadInputTest {
 
     @Test
     void framesBeforeConnectAreRefused() throws Exception {
-        try (RawConnection bad = node.raw()) {
+        try (FrameClient bad = node.raw()) {
             bad.send(new Message(false, 1, "greeting", new byte[] {1}));
-            ErrorFrame error = bad.readUntil(FrameType.ERROR);
+            ErrorFrame error = bad.await(FrameType.ERROR);
             assertThat(error.errorCode()).isEqualTo(ErrorCode.UNEXPECTED_FRAME);
             assertThat(bad.closedByNode()).isTrue();
         }
@@ -116,10 +123,10 @@ class BadInputTest {
 
     @Test
     void framesBeforeAuthenticationAreRefused() throws Exception {
-        try (RawConnection bad = node.raw()) {
+        try (FrameClient bad = node.raw()) {
             bad.connect();
             bad.send(new Message(false, 1, "greeting", new byte[] {1}));
-            ErrorFrame error = bad.readUntil(FrameType.ERROR);
+            ErrorFrame error = bad.await(FrameType.ERROR);
             assertThat(error.errorCode()).isEqualTo(ErrorCode.AUTH_REQUIRED);
             assertThat(bad.closedByNode()).isTrue();
         }
@@ -128,9 +135,9 @@ class BadInputTest {
 
     @Test
     void unsupportedVersionNamesTheSupportedOnes() throws Exception {
-        try (RawConnection bad = node.raw()) {
+        try (FrameClient bad = node.raw()) {
             bad.send(new Connect(0x0900, Capability.RESUME_TOKEN.mask(), UUID.randomUUID(), "", "future-client"));
-            ErrorFrame error = bad.readUntil(FrameType.ERROR);
+            ErrorFrame error = bad.await(FrameType.ERROR);
             assertThat(error.errorCode()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION);
             assertThat(error.message()).contains("9.0").contains("1.0");
             assertThat(error.details()).isEqualTo("{\"supported\":[\"1.0\"]}");
@@ -140,8 +147,8 @@ class BadInputTest {
 
     @Test
     void silentSocketIsClosedAtTheAuthTimeout() throws Exception {
-        try (RawConnection silent = node.raw()) {
-            ErrorFrame error = silent.readUntil(FrameType.ERROR);
+        try (FrameClient silent = node.raw()) {
+            ErrorFrame error = silent.await(FrameType.ERROR);
             assertThat(error.errorCode()).isEqualTo(ErrorCode.AUTH_TIMEOUT);
             assertThat(silent.closedByNode()).isTrue();
         }
@@ -152,22 +159,22 @@ class BadInputTest {
     void scramMessagesReplayedFromAnotherConnectionFail() throws Exception {
         byte[] clientFirst;
         byte[] clientFinal;
-        try (RawConnection victim = node.raw()) {
+        try (FrameClient victim = node.raw()) {
             victim.connect();
-            ScramClient scram = new ScramClient(TestNode.USER, TestNode.PASSWORD.toCharArray());
+            ScramClient scram = new ScramClient(USER, PASSWORD.toCharArray());
             clientFirst = scram.clientFirstMessage();
             victim.send(new AuthStart("SCRAM-SHA-256", clientFirst));
-            AuthChallenge challenge = victim.readUntil(FrameType.AUTH_CHALLENGE);
+            AuthChallenge challenge = victim.await(FrameType.AUTH_CHALLENGE);
             clientFinal = scram.clientFinalMessage(challenge.data());
             victim.send(new AuthResponse(clientFinal));
             assertThat(victim.read().type()).isEqualTo(FrameType.AUTH_OK);
         }
-        try (RawConnection attacker = node.raw()) {
+        try (FrameClient attacker = node.raw()) {
             attacker.connect();
             attacker.send(new AuthStart("SCRAM-SHA-256", clientFirst));
-            attacker.readUntil(FrameType.AUTH_CHALLENGE); // a fresh server nonce the old proof cannot match
+            attacker.await(FrameType.AUTH_CHALLENGE); // a fresh server nonce the old proof cannot match
             attacker.send(new AuthResponse(clientFinal));
-            ErrorFrame error = attacker.readUntil(FrameType.ERROR);
+            ErrorFrame error = attacker.await(FrameType.ERROR);
             assertThat(error.errorCode()).isEqualTo(ErrorCode.AUTH_FAILED);
             assertThat(attacker.closedByNode()).isTrue();
         }
@@ -175,15 +182,15 @@ class BadInputTest {
 
     @Test
     void hundredWrongPasswordsAreThrottledButTheUserIsNotLockedOut() throws Exception {
-        long throttledBefore = node.node.throttledAttempts();
+        long throttledBefore = node.node().throttledAttempts();
         ErrorFrame first = null;
         for (int i = 0; i < 100; i++) {
-            try (RawConnection attacker = node.raw()) {
+            try (FrameClient attacker = node.raw()) {
                 attacker.connect();
                 try {
-                    attacker.scram(i % 10 == 0 ? "nobody" : TestNode.USER, "guess-" + i);
+                    attacker.scram(i % 10 == 0 ? "nobody" : USER, "guess-" + i);
                     throw new AssertionError("a wrong password was accepted");
-                } catch (RawConnection.AuthRefused refused) {
+                } catch (FrameClient.AuthRefused refused) {
                     // Unknown user or wrong password: one uniform answer.
                     if (first == null) {
                         first = refused.error;
@@ -193,13 +200,13 @@ class BadInputTest {
             }
         }
         assertThat(first.errorCode()).isEqualTo(ErrorCode.AUTH_FAILED);
-        assertThat(node.node.throttledAttempts() - throttledBefore).isGreaterThanOrEqualTo(99);
+        assertThat(node.node().throttledAttempts() - throttledBefore).isGreaterThanOrEqualTo(99);
         nodeStillServes();
     }
 
     @Test
     void unknownMechanismIsRefused() throws Exception {
-        try (RawConnection bad = node.raw()) {
+        try (FrameClient bad = node.raw()) {
             var ack = bad.connect();
             assertThat(ack.mechanisms()).contains("SCRAM-SHA-256").doesNotContain("MAGIC");
             bad.send(new AuthStart("MAGIC", new byte[0]));

@@ -1,5 +1,6 @@
 package io.aldis.itest.node;
 
+import static io.aldis.itest.support.NodeFixture.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +11,8 @@ import io.aldis.client.ConnectionListener;
 import io.aldis.client.DisconnectReason;
 import io.aldis.client.ReconnectPolicy;
 import io.aldis.client.SessionInfo;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
 import io.aldis.node.core.internal.NodeSettings;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.spi.node.Session;
@@ -27,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The Java client against a real node: sessions, heartbeats, close, and every reconnect path. */
 @ExtendWith(LeakWatch.class)
 class ClientTest {
-    private TestNode node;
+    private static final String USER = "alice";
+    private NodeFixture node;
     private AldisClient client;
 
     @AfterEach
@@ -89,37 +93,38 @@ class ClientTest {
     }
 
     private AldisClient.Builder builder(Events events, ReconnectPolicy policy) {
-        return AldisClient.builder().address("127.0.0.1", node.port())
-                .credentials(TestNode.USER, TestNode.PASSWORD.toCharArray())
+        return AldisClient.builder().address("127.0.0.1", node.tcpPort())
+                .credentials(USER, PASSWORD.toCharArray())
                 .reconnect(policy).listener(events).clientName("client-test");
     }
 
-    private static Session only(TestNode node) throws InterruptedException {
-        SessionTest.waitFor(() -> node.node.sessions().size() == 1);
-        return node.node.sessions().iterator().next();
+    private static Session only(NodeFixture node) throws InterruptedException {
+        SessionTest.waitFor(() -> node.node().sessions().size() == 1);
+        return node.node().sessions().iterator().next();
     }
 
     @Test
     void connectSeeHeartbeatsAndCloseGracefully() throws Exception {
-        node = TestNode.start(NodeSettings.defaults().withTimeouts(200, 5_000));
+        node = NodeFixture.builder().settings(NodeSettings.defaults().withTimeouts(200, 5_000))
+                .user(USER, "user").start();
         Events events = new Events();
         AldisClient c = builder(events, ReconnectPolicy.none()).build();
         c.connect().get(10, TimeUnit.SECONDS);
         events.await("connected");
         assertThat(c.state()).isEqualTo(ClientState.CONNECTED);
-        assertThat(c.session().user()).isEqualTo(TestNode.USER);
+        assertThat(c.session().user()).isEqualTo(USER);
         assertThat(c.session().heartbeatMillis()).isEqualTo(200);
         assertThat(c.resumeToken()).isPresent();
         SessionTest.waitFor(() -> c.stats().pingsReceived() >= 2 && c.stats().pongsReceived() >= 2);
-        assertThat(only(node).user().name()).isEqualTo(TestNode.USER);
+        assertThat(only(node).user().name()).isEqualTo(USER);
         c.close().get(10, TimeUnit.SECONDS);
         assertThat(c.state()).isEqualTo(ClientState.CLOSED);
-        SessionTest.waitFor(() -> node.node.sessions().isEmpty());
+        SessionTest.waitFor(() -> node.node().sessions().isEmpty());
     }
 
     @Test
     void cutConnectionReconnectsWithBackoffAndResumesWithItsToken() throws Exception {
-        node = TestNode.start();
+        node = NodeFixture.builder().user(USER, "user").start();
         Events events = new Events();
         client = builder(events, ReconnectPolicy.exponential(Duration.ofMillis(100), Duration.ofSeconds(2), 10))
                 .build();
@@ -139,15 +144,15 @@ class ClientTest {
 
     @Test
     void restartedListenerIsFoundAgainAfterSeveralAttempts() throws Exception {
-        node = TestNode.start();
+        node = NodeFixture.builder().user(USER, "user").start();
         Events events = new Events();
         client = builder(events, ReconnectPolicy.exponential(Duration.ofMillis(50), Duration.ofMillis(400), 20))
                 .build();
         client.connect().get(10, TimeUnit.SECONDS);
-        node.stopListener();
+        node.stopTcp();
         events.await("disconnected");
         events.await("reconnecting 2"); // the first attempt found nothing listening
-        node.startListener();
+        node.startTcp();
         events.await("reconnected");
         assertThat(events.reconnectedTo.resumed()).isTrue();
         assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
@@ -156,7 +161,8 @@ class ClientTest {
 
     @Test
     void expiredTokenFallsBackToScram() throws Exception {
-        node = TestNode.start(NodeSettings.defaults().withAuthLimits(250, 10_000, 1));
+        node = NodeFixture.builder().settings(NodeSettings.defaults().withAuthLimits(250, 10_000, 1))
+                .user(USER, "user").start();
         Events events = new Events();
         client = builder(events, ReconnectPolicy.exponential(Duration.ofMillis(50), Duration.ofMillis(200), 10))
                 .build();
@@ -170,24 +176,24 @@ class ClientTest {
 
     @Test
     void reconnectFailedWhenTheAttemptsRunOut() throws Exception {
-        node = TestNode.start();
+        node = NodeFixture.builder().user(USER, "user").start();
         Events events = new Events();
         AldisClient c = builder(events, ReconnectPolicy.exponential(Duration.ofMillis(20), Duration.ofMillis(80), 3))
                 .build();
         c.connect().get(10, TimeUnit.SECONDS);
-        node.stopListener();
+        node.stopTcp();
         events.await("reconnect-failed");
         assertThat(events.failure.code()).isEqualTo(ErrorCode.RECONNECT_FAILED);
         assertThat(events.delays).hasSize(3);
         assertThat(c.state()).isEqualTo(ClientState.FAILED);
-        node.startListener(); // so that the node's own close is clean
+        node.startTcp(); // so that the node's own close is clean
     }
 
     @Test
     void wrongPasswordFailsTheConnectWithAuthFailed() throws Exception {
-        node = TestNode.start();
-        AldisClient c = AldisClient.builder().address("127.0.0.1", node.port())
-                .credentials(TestNode.USER, "not-the-password".toCharArray()).reconnect(ReconnectPolicy.none()).build();
+        node = NodeFixture.builder().user(USER, "user").start();
+        AldisClient c = AldisClient.builder().address("127.0.0.1", node.tcpPort())
+                .credentials(USER, "not-the-password".toCharArray()).reconnect(ReconnectPolicy.none()).build();
         assertThatThrownBy(() -> c.connect().get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(AldisException.class)
                 .satisfies(e -> assertThat(((AldisException) e).code()).isEqualTo(ErrorCode.AUTH_FAILED));
@@ -195,7 +201,7 @@ class ClientTest {
 
     @Test
     void killedSessionIsReportedWithItsCode() throws Exception {
-        node = TestNode.start();
+        node = NodeFixture.builder().user(USER, "user").start();
         Events events = new Events();
         java.util.concurrent.atomic.AtomicReference<DisconnectReason> reason = new java.util.concurrent.atomic.AtomicReference<>();
         client = builder(events, ReconnectPolicy.exponential(Duration.ofMillis(50), Duration.ofMillis(200), 10))
@@ -206,7 +212,7 @@ class ClientTest {
                     }
                 }).build();
         client.connect().get(10, TimeUnit.SECONDS);
-        assertThat(node.node.kill(only(node).id(), true)).isTrue();
+        assertThat(node.node().kill(only(node).id(), true)).isTrue();
         events.await("reconnected");
         assertThat(reason.get().code()).isEqualTo(ErrorCode.SESSION_KILLED);
         // The token was revoked, so the client had to authenticate again.

@@ -1,7 +1,11 @@
 package io.aldis.itest.node;
 
+import static io.aldis.itest.support.NodeFixture.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
 import io.aldis.node.core.internal.NodeSettings;
 import io.aldis.protocol.api.Close;
 import io.aldis.protocol.api.ErrorCode;
@@ -17,15 +21,16 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** When resume tokens stop working, seen by a client over a real socket. */
 @ExtendWith(LeakWatch.class)
 class ResumeTokenLifecycleTest {
+    private static final String USER = "alice";
     private static final String BOB = "bob";
     private static final String BOB_PASSWORD = "builder-of-things";
 
-    private TestNode node;
+    private NodeFixture node;
 
     @BeforeEach
     void start() throws Exception {
-        node = TestNode.start();
-        node.store.add(BOB, BOB_PASSWORD.toCharArray(), Set.of("user"));
+        node = NodeFixture.builder().user(USER, "user").start();
+        node.store().add(BOB, BOB_PASSWORD.toCharArray(), Set.of("user"));
     }
 
     @AfterEach
@@ -34,56 +39,56 @@ class ResumeTokenLifecycleTest {
     }
 
     private String login(String user, String password) throws Exception {
-        try (RawConnection conn = node.raw()) {
+        try (FrameClient conn = node.raw()) {
             conn.connect();
             return conn.scram(user, password).resumeToken();
         }
     }
 
     private boolean resumes(String token) throws Exception {
-        try (RawConnection conn = node.raw()) {
+        try (FrameClient conn = node.raw()) {
             return conn.connect(token).authenticated();
         }
     }
 
     @Test
     void aPasswordChangeRevokesEveryTokenOfThatUserAndNoOtherUsers() throws Exception {
-        String first = login(TestNode.USER, TestNode.PASSWORD);
-        String second = login(TestNode.USER, TestNode.PASSWORD);
+        String first = login(USER, PASSWORD);
+        String second = login(USER, PASSWORD);
         String bobs = login(BOB, BOB_PASSWORD);
         assertThat(resumes(first)).isTrue();
 
-        node.store.setPassword(TestNode.USER, "a-brand-new-password".toCharArray());
+        node.store().setPassword(USER, "a-brand-new-password".toCharArray());
 
         assertThat(resumes(first)).isFalse();
         assertThat(resumes(second)).isFalse();
         assertThat(resumes(bobs)).isTrue();
-        assertThat(login(TestNode.USER, "a-brand-new-password")).isNotEmpty();
+        assertThat(login(USER, "a-brand-new-password")).isNotEmpty();
     }
 
     @Test
     void removingAUserRevokesItsTokens() throws Exception {
         String token = login(BOB, BOB_PASSWORD);
-        node.store.remove(BOB);
+        node.store().remove(BOB);
         assertThat(resumes(token)).isFalse();
     }
 
     @Test
     void aRoleChangeRevokesTheTokensSoTheNewRolesApplyOnReconnect() throws Exception {
         String token = login(BOB, BOB_PASSWORD);
-        node.store.setRoles(BOB, Set.of("user", "admin"));
+        node.store().setRoles(BOB, Set.of("user", "admin"));
         assertThat(resumes(token)).isFalse();
     }
 
     @Test
     void aNormalCloseByTheClientIsALogoutThatReleasesItsTokenOnly() throws Exception {
-        String other = login(TestNode.USER, TestNode.PASSWORD);
+        String other = login(USER, PASSWORD);
         String token;
-        try (RawConnection conn = node.raw()) {
+        try (FrameClient conn = node.raw()) {
             conn.connect();
-            token = conn.scram(TestNode.USER, TestNode.PASSWORD).resumeToken();
+            token = conn.scram(USER, PASSWORD).resumeToken();
             conn.send(new Close(0, "logging out"));
-            conn.readUntil(FrameType.CLOSE_ACK);
+            conn.await(FrameType.CLOSE_ACK);
         }
         assertThat(resumes(token)).isFalse();
         assertThat(resumes(other)).isTrue();
@@ -91,24 +96,24 @@ class ResumeTokenLifecycleTest {
 
     @Test
     void aResumedSessionThatLogsOutReleasesTheToken() throws Exception {
-        String token = login(TestNode.USER, TestNode.PASSWORD);
-        try (RawConnection conn = node.raw()) {
+        String token = login(USER, PASSWORD);
+        try (FrameClient conn = node.raw()) {
             assertThat(conn.connect(token).authenticated()).isTrue();
             conn.send(new Close(0, "logging out"));
-            conn.readUntil(FrameType.CLOSE_ACK);
+            conn.await(FrameType.CLOSE_ACK);
         }
         assertThat(resumes(token)).isFalse();
     }
 
     @Test
     void aDroppedConnectionOrACloseWithAnErrorCodeKeepsTheToken() throws Exception {
-        String dropped = login(TestNode.USER, TestNode.PASSWORD); // login() just closes the socket
+        String dropped = login(USER, PASSWORD); // login() just closes the socket
         String token;
-        try (RawConnection conn = node.raw()) {
+        try (FrameClient conn = node.raw()) {
             conn.connect();
-            token = conn.scram(TestNode.USER, TestNode.PASSWORD).resumeToken();
+            token = conn.scram(USER, PASSWORD).resumeToken();
             conn.send(new Close(ErrorCode.INTERNAL_ERROR.code(), "client crashing"));
-            conn.readUntil(FrameType.CLOSE_ACK);
+            conn.await(FrameType.CLOSE_ACK);
         }
         assertThat(resumes(dropped)).isTrue();
         assertThat(resumes(token)).isTrue();
@@ -117,10 +122,11 @@ class ResumeTokenLifecycleTest {
     @Test
     void eachUserKeepsAtMostTheConfiguredNumberOfTokensOldestDroppedFirst() throws Exception {
         node.close();
-        node = TestNode.start(NodeSettings.defaults().withMaxResumeTokensPerUser(3));
+        node = NodeFixture.builder().settings(NodeSettings.defaults().withMaxResumeTokensPerUser(3))
+                .user(USER, "user").start();
         List<String> tokens = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            tokens.add(login(TestNode.USER, TestNode.PASSWORD));
+            tokens.add(login(USER, PASSWORD));
         }
         assertThat(resumes(tokens.get(0))).isFalse();
         assertThat(resumes(tokens.get(1))).isFalse();

@@ -1,7 +1,11 @@
 package io.aldis.itest.node;
 
+import static io.aldis.itest.support.NodeFixture.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
 import io.aldis.node.core.internal.NodeSettings;
 import io.aldis.protocol.api.AuthOk;
 import io.aldis.protocol.api.Capability;
@@ -32,7 +36,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Session behaviour over real sockets: handshake, heartbeats, flow control, close, resume, capabilities. */
 @ExtendWith(LeakWatch.class)
 class SessionTest {
-    private TestNode node;
+    private static final String USER = "alice";
+    private NodeFixture node;
 
     @AfterEach
     void stop() throws Exception {
@@ -60,8 +65,8 @@ class SessionTest {
 
     @Test
     void connectAuthenticateAndSeeLimitsAndCapabilities() throws Exception {
-        node = TestNode.start();
-        try (RawConnection conn = node.raw()) {
+        node = NodeFixture.builder().user(USER, "user").start();
+        try (FrameClient conn = node.raw()) {
             ConnectAck ack = conn.connect();
             assertThat(ack.authenticated()).isFalse();
             assertThat(ack.mechanisms()).containsExactly("SCRAM-SHA-256");
@@ -69,11 +74,11 @@ class SessionTest {
             assertThat(ack.heartbeatMillis()).isEqualTo(10_000);
             assertThat(Capability.fromMask(ack.capabilities()))
                     .contains(Capability.RESUME_TOKEN, Capability.FLOW_CONTROL).doesNotContain(Capability.PUBSUB);
-            AuthOk ok = conn.scram(TestNode.USER, TestNode.PASSWORD);
-            assertThat(ok.user()).isEqualTo(TestNode.USER);
+            AuthOk ok = conn.scram(USER, PASSWORD);
+            assertThat(ok.user()).isEqualTo(USER);
             assertThat(ok.resumeToken()).hasSizeGreaterThanOrEqualTo(22); // at least 128 random bits
-            Session session = node.node.find(ack.sessionId()).orElseThrow();
-            assertThat(session.user().name()).isEqualTo(TestNode.USER);
+            Session session = node.node().find(ack.sessionId()).orElseThrow();
+            assertThat(session.user().name()).isEqualTo(USER);
             assertThat(session.user().roles()).containsExactly("user");
             assertThat(session.state()).isEqualTo(SessionState.OPEN);
         }
@@ -81,18 +86,20 @@ class SessionTest {
 
     @Test
     void heartbeatsFlowBothWaysAndASilentPeerIsClosed() throws Exception {
-        node = TestNode.start(NodeSettings.defaults().withTimeouts(200, 5_000));
-        try (RawConnection conn = node.raw()) {
+        node = NodeFixture.builder().settings(NodeSettings.defaults().withTimeouts(200, 5_000))
+                .user(USER, "user").start();
+        try (FrameClient conn = node.raw()) {
             conn.connect();
-            conn.scram(TestNode.USER, TestNode.PASSWORD);
+            conn.scram(USER, PASSWORD);
             // The node pings an idle peer, and answers our pings.
-            Ping ping = conn.readUntil(FrameType.PING);
+            Ping ping = conn.await(FrameType.PING);
             conn.send(new Pong(ping.nonce()));
-            Ping second = conn.readUntil(FrameType.PING);
+            Ping second = conn.await(FrameType.PING);
             assertThat(second.nonce()).isGreaterThan(ping.nonce());
             conn.send(new Ping(77));
-            assertThat(conn.<Pong>readUntil(FrameType.PONG).nonce()).isEqualTo(77);
+            assertThat(conn.<Pong>await(FrameType.PONG).nonce()).isEqualTo(77);
             // Now stay silent: two intervals later the node gives up on us.
+            conn.answerPings(false);
             Frame frame;
             do {
                 frame = conn.read();
@@ -105,20 +112,20 @@ class SessionTest {
 
     @Test
     void pauseAtHighWaterAndResumeAtLowWaterKeepingOrder() throws Exception {
-        node = TestNode.start(NodeSettings.defaults().withWaterMarks(10, 2));
+        node = NodeFixture.builder().settings(NodeSettings.defaults().withWaterMarks(10, 2)).user(USER, "user").start();
         RecordingHandler handler = new RecordingHandler();
-        node.node.addHandler(handler, Map.of(FrameHandler.CAPABILITY, "messages"));
-        try (RawConnection conn = node.raw()) {
+        node.node().addHandler(handler, Map.of(FrameHandler.CAPABILITY, "messages"));
+        try (FrameClient conn = node.raw()) {
             assertThat(Capability.fromMask(conn.connect().capabilities())).contains(Capability.MESSAGES);
-            conn.scram(TestNode.USER, TestNode.PASSWORD);
+            conn.scram(USER, PASSWORD);
             for (int i = 0; i < 50; i++) {
                 conn.send(new Message(false, i, "work", new byte[16]));
             }
-            conn.readUntil(FrameType.PAUSE);
+            conn.await(FrameType.PAUSE);
             handler.gate.countDown();
-            conn.readUntil(FrameType.RESUME);
+            conn.await(FrameType.RESUME);
             conn.send(new Ping(1));
-            conn.readUntil(FrameType.PONG);
+            conn.await(FrameType.PONG);
         }
         List<Long> expected = new ArrayList<>();
         for (long i = 0; i < 50; i++) {
@@ -130,7 +137,7 @@ class SessionTest {
 
     @Test
     void aFeatureCanHoldASessionAndNonBlockingHandlersRunInOrder() throws Exception {
-        node = TestNode.start();
+        node = NodeFixture.builder().user(USER, "user").start();
         Object holder = new Object();
         List<Long> seen = new CopyOnWriteArrayList<>();
         List<Session> sessions = new CopyOnWriteArrayList<>();
@@ -154,16 +161,16 @@ class SessionTest {
                 }
             }
         };
-        node.node.addHandler(inline, Map.of(FrameHandler.CAPABILITY, "messages"));
-        try (RawConnection conn = node.raw()) {
+        node.node().addHandler(inline, Map.of(FrameHandler.CAPABILITY, "messages"));
+        try (FrameClient conn = node.raw()) {
             conn.connect();
-            conn.scram(TestNode.USER, TestNode.PASSWORD);
+            conn.scram(USER, PASSWORD);
             conn.send(new Message(false, 1, "work", new byte[0]));
-            conn.readUntil(FrameType.PAUSE);
+            conn.await(FrameType.PAUSE);
             assertThat(sessions.get(0).state()).isEqualTo(SessionState.PAUSED);
             conn.send(new Message(false, 2, "work", new byte[0]));
             sessions.get(0).release(holder);
-            conn.readUntil(FrameType.RESUME);
+            conn.await(FrameType.RESUME);
             waitFor(() -> seen.size() == 2);
             assertThat(seen).containsExactly(1L, 2L);
             assertThat(sessions.get(0).writable()).isTrue();
@@ -172,12 +179,12 @@ class SessionTest {
 
     @Test
     void gracefulCloseDrainsInFlightWorkBeforeCloseAck() throws Exception {
-        node = TestNode.start();
+        node = NodeFixture.builder().user(USER, "user").start();
         RecordingHandler handler = new RecordingHandler();
-        node.node.addHandler(handler, Map.of(FrameHandler.CAPABILITY, "messages"));
-        try (RawConnection conn = node.raw()) {
+        node.node().addHandler(handler, Map.of(FrameHandler.CAPABILITY, "messages"));
+        try (FrameClient conn = node.raw()) {
             conn.connect();
-            conn.scram(TestNode.USER, TestNode.PASSWORD);
+            conn.scram(USER, PASSWORD);
             for (int i = 0; i < 20; i++) {
                 conn.send(new Message(false, i, "work", new byte[8]));
             }
@@ -186,7 +193,7 @@ class SessionTest {
             Thread.sleep(100);
             assertThat(handler.seen).isEmpty();
             handler.gate.countDown();
-            conn.readUntil(FrameType.CLOSE_ACK);
+            conn.await(FrameType.CLOSE_ACK);
             assertThat(handler.seen).hasSize(20);
             assertThat(conn.closedByNode()).isTrue();
         }
@@ -194,69 +201,70 @@ class SessionTest {
 
     @Test
     void framesOfAFeatureThatIsNotInstalledGetCapabilityUnavailable() throws Exception {
-        node = TestNode.start();
+        node = NodeFixture.builder().user(USER, "user").start();
         RecordingHandler handler = new RecordingHandler();
         handler.gate.countDown();
-        node.node.addHandler(handler, Map.of(FrameHandler.CAPABILITY, "messages"));
-        node.node.removeHandler(handler);
-        try (RawConnection conn = node.raw()) {
+        node.node().addHandler(handler, Map.of(FrameHandler.CAPABILITY, "messages"));
+        node.node().removeHandler(handler);
+        try (FrameClient conn = node.raw()) {
             assertThat(Capability.fromMask(conn.connect().capabilities())).doesNotContain(Capability.MESSAGES);
-            conn.scram(TestNode.USER, TestNode.PASSWORD);
+            conn.scram(USER, PASSWORD);
             conn.send(new Message(false, 5, "work", new byte[1]));
-            ErrorFrame error = conn.readUntil(FrameType.ERROR);
+            ErrorFrame error = conn.await(FrameType.ERROR);
             assertThat(error.errorCode()).isEqualTo(ErrorCode.CAPABILITY_UNAVAILABLE);
             assertThat(error.requestId()).isEqualTo(5);
             conn.send(new Ping(3));
-            assertThat(conn.<Pong>readUntil(FrameType.PONG).nonce()).isEqualTo(3);
+            assertThat(conn.<Pong>await(FrameType.PONG).nonce()).isEqualTo(3);
         }
         assertThat(handler.seen).isEmpty();
     }
 
     @Test
     void resumeTokenSkipsAuthenticationUntilRevoked() throws Exception {
-        node = TestNode.start();
+        node = NodeFixture.builder().user(USER, "user").start();
         String token;
         UUID firstSession;
-        try (RawConnection conn = node.raw()) {
+        try (FrameClient conn = node.raw()) {
             firstSession = conn.connect().sessionId();
-            token = conn.scram(TestNode.USER, TestNode.PASSWORD).resumeToken();
+            token = conn.scram(USER, PASSWORD).resumeToken();
         }
         UUID resumed;
-        try (RawConnection conn = node.raw()) {
+        try (FrameClient conn = node.raw()) {
             ConnectAck ack = conn.connect(token);
             assertThat(ack.authenticated()).isTrue();
             resumed = ack.sessionId();
             assertThat(resumed).isNotEqualTo(firstSession);
             conn.send(new Ping(4));
-            assertThat(conn.<Pong>readUntil(FrameType.PONG).nonce()).isEqualTo(4);
-            Session session = node.node.find(resumed).orElseThrow();
-            assertThat(session.user().name()).isEqualTo(TestNode.USER);
+            assertThat(conn.<Pong>await(FrameType.PONG).nonce()).isEqualTo(4);
+            Session session = node.node().find(resumed).orElseThrow();
+            assertThat(session.user().name()).isEqualTo(USER);
             assertThat(session.user().mechanism()).isEqualTo("RESUME");
             // An operator kills the session and revokes its token.
-            assertThat(node.node.kill(resumed, true)).isTrue();
-            Close close = conn.readUntil(FrameType.CLOSE);
+            assertThat(node.node().kill(resumed, true)).isTrue();
+            Close close = conn.await(FrameType.CLOSE);
             assertThat(close.code()).isEqualTo(ErrorCode.SESSION_KILLED.code());
             conn.send(io.aldis.protocol.api.CloseAck.INSTANCE);
             assertThat(conn.closedByNode()).isTrue();
         }
-        try (RawConnection conn = node.raw()) {
+        try (FrameClient conn = node.raw()) {
             assertThat(conn.connect(token).authenticated()).isFalse();
-            assertThat(conn.scram(TestNode.USER, TestNode.PASSWORD).user()).isEqualTo(TestNode.USER);
+            assertThat(conn.scram(USER, PASSWORD).user()).isEqualTo(USER);
         }
     }
 
     @Test
     void expiredResumeTokenFallsBackToAuthentication() throws Exception {
-        node = TestNode.start(NodeSettings.defaults().withAuthLimits(250, 10_000, 1));
+        node = NodeFixture.builder().settings(NodeSettings.defaults().withAuthLimits(250, 10_000, 1))
+                .user(USER, "user").start();
         String token;
-        try (RawConnection conn = node.raw()) {
+        try (FrameClient conn = node.raw()) {
             conn.connect();
-            token = conn.scram(TestNode.USER, TestNode.PASSWORD).resumeToken();
+            token = conn.scram(USER, PASSWORD).resumeToken();
         }
         Thread.sleep(1_200); // the token lives one second
-        try (RawConnection conn = node.raw()) {
+        try (FrameClient conn = node.raw()) {
             assertThat(conn.connect(token).authenticated()).isFalse();
-            assertThat(conn.scram(TestNode.USER, TestNode.PASSWORD).user()).isEqualTo(TestNode.USER);
+            assertThat(conn.scram(USER, PASSWORD).user()).isEqualTo(USER);
         }
     }
 

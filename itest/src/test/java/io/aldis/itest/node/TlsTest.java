@@ -1,23 +1,19 @@
 package io.aldis.itest.node;
 
+import static io.aldis.itest.support.NodeFixture.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.node.core.internal.NodeSettings;
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
+import io.aldis.itest.support.TestCertificates;
 import io.aldis.protocol.api.FrameType;
 import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.Pong;
-import io.aldis.protocol.api.spi.transport.tls.TlsSettings;
 import io.aldis.transport.tcp.internal.TcpSettings;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyStore;
-import java.util.List;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,19 +22,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The TCP listener with TLS: a full session inside TLS, and plaintext refused. */
 @ExtendWith(LeakWatch.class)
 class TlsTest {
-    static final String STORE_PASSWORD = "changeit-test";
-    private static TestNode node;
-    private static Path trustStore;
+    private static final String USER = "alice";
+    private static NodeFixture node;
 
     @BeforeAll
     static void start() throws Exception {
-        Path dir = Files.createTempDirectory("aldis-tls");
-        Path keyStore = dir.resolve("server.p12");
-        trustStore = dir.resolve("trust.p12");
-        Certificates.serverKeyStore(keyStore, trustStore, STORE_PASSWORD);
-        TcpSettings tls = TcpSettings.plain("tls", 0).withTls(new TlsSettings(keyStore.toString(),
-                STORE_PASSWORD, "PKCS12", "", "", "none", List.of("TLSv1.3", "TLSv1.2")));
-        node = TestNode.start(NodeSettings.defaults(), tls);
+        node = NodeFixture.builder().user(USER, "user").tcp(TcpSettings.plain("tls", 0)).tls().start();
     }
 
     @AfterAll
@@ -46,41 +35,30 @@ class TlsTest {
         node.close();
     }
 
-    static SSLContext clientContext() throws Exception {
-        KeyStore trusted = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(trustStore)) {
-            trusted.load(in, STORE_PASSWORD.toCharArray());
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
-    }
-
     @Test
     void sessionOverTls() throws Exception {
-        SSLSocket socket = (SSLSocket) clientContext().getSocketFactory().createSocket("127.0.0.1", node.port());
+        SSLSocket socket = (SSLSocket) node.certificates().clientContext().getSocketFactory()
+                .createSocket("127.0.0.1", node.tcpPort());
         socket.startHandshake();
         assertThat(socket.getSession().getProtocol()).isIn("TLSv1.3", "TLSv1.2");
-        try (RawConnection conn = new RawConnection(socket)) {
+        try (FrameClient conn = node.rawOver(socket)) {
             conn.connect();
-            assertThat(conn.scram(TestNode.USER, TestNode.PASSWORD).user()).isEqualTo(TestNode.USER);
+            assertThat(conn.scram(USER, PASSWORD).user()).isEqualTo(USER);
             conn.send(new Ping(5));
-            assertThat(conn.<Pong>readUntil(FrameType.PONG).nonce()).isEqualTo(5);
-            assertThat(node.node.sessions()).anySatisfy(s -> assertThat(s.connection().secure()).isTrue());
+            assertThat(conn.<Pong>await(FrameType.PONG).nonce()).isEqualTo(5);
+            assertThat(node.node().sessions()).anySatisfy(s -> assertThat(s.connection().secure()).isTrue());
         }
     }
 
     @Test
     void javaClientOverTlsWithHostnameVerification() throws Exception {
-        io.aldis.client.AldisClient client = io.aldis.client.AldisClient.builder().address("127.0.0.1", node.port())
-                .credentials(TestNode.USER, TestNode.PASSWORD.toCharArray())
-                .tls(trustStore, STORE_PASSWORD.toCharArray())
+        io.aldis.client.AldisClient client = io.aldis.client.AldisClient.builder().address("127.0.0.1", node.tcpPort())
+                .credentials(USER, PASSWORD.toCharArray())
+                .tls(node.certificates().trustStore(), TestCertificates.STORE_PASSWORD.toCharArray())
                 .reconnect(io.aldis.client.ReconnectPolicy.none()).build();
         try {
             client.connect().get(10, java.util.concurrent.TimeUnit.SECONDS);
-            assertThat(client.session().user()).isEqualTo(TestNode.USER);
+            assertThat(client.session().user()).isEqualTo(USER);
         } finally {
             client.close().get(10, java.util.concurrent.TimeUnit.SECONDS);
         }
@@ -88,36 +66,11 @@ class TlsTest {
 
     @Test
     void plaintextSentToTheTlsPortIsClosed() throws Exception {
-        try (RawConnection plain = new RawConnection(new Socket("127.0.0.1", node.port()))) {
+        try (FrameClient plain = node.rawOver(new Socket("127.0.0.1", node.tcpPort()))) {
             plain.connect();
             throw new AssertionError("the TLS listener answered plaintext");
         } catch (IOException expected) {
             // The node closes the connection instead of answering: EOF or reset while reading.
-        }
-    }
-
-    /** Key material made with the JDK's keytool, so the test needs nothing else. */
-    static final class Certificates {
-        static void serverKeyStore(Path keyStore, Path trustStore, String password) throws Exception {
-            Path cert = keyStore.resolveSibling("server.crt");
-            keytool("-genkeypair", "-alias", "aldis", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-                    "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
-                    "-keystore", keyStore.toString(), "-storepass", password, "-keypass", password);
-            keytool("-exportcert", "-alias", "aldis", "-keystore", keyStore.toString(), "-storepass", password,
-                    "-file", cert.toString());
-            keytool("-importcert", "-noprompt", "-alias", "aldis", "-file", cert.toString(), "-storetype", "PKCS12",
-                    "-keystore", trustStore.toString(), "-storepass", password);
-        }
-
-        private static void keytool(String... args) throws Exception {
-            String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-            List<String> command = new java.util.ArrayList<>(List.of(keytool));
-            command.addAll(List.of(args));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            if (process.waitFor() != 0) {
-                throw new IllegalStateException("keytool failed: " + output);
-            }
         }
     }
 }

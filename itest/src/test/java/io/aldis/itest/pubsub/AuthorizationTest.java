@@ -3,14 +3,16 @@ package io.aldis.itest.pubsub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.feature.auth.internal.acl.AclAuthorizer;
-import io.aldis.itest.node.LeakWatch;
+import io.aldis.feature.pubsub.api.MessageContext;
+import io.aldis.feature.pubsub.api.MessageHandler;
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.Deliver;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.Message;
-import io.aldis.feature.pubsub.api.MessageContext;
-import io.aldis.feature.pubsub.api.MessageHandler;
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import io.aldis.protocol.api.spi.auth.Authorizer;
 import java.nio.charset.StandardCharsets;
@@ -50,15 +52,15 @@ class AuthorizationTest {
         }
     }
 
-    private PubSubNode node;
-    private Client alice;
-    private Client root;
+    private NodeFixture node;
+    private FrameClient alice;
+    private FrameClient root;
     private final Acl acl = new Acl();
 
     @BeforeEach
     void start() throws Exception {
-        node = PubSubNode.start();
-        node.engine.authorizer(acl);
+        node = PubSubNodes.start();
+        node.pubsub().authorizer(acl);
         alice = node.login("alice");
         root = node.login("root");
     }
@@ -79,7 +81,7 @@ class AuthorizationTest {
         assertThat(((ErrorFrame) alice.subscribe(1, "secret.plans", "", "")).errorCode()).isEqualTo(ErrorCode.FORBIDDEN);
         alice.subscribeOk(2, "public.news");
         root.publish("public.news", "ok");
-        assertThat(Client.text(alice.deliver())).isEqualTo("ok");
+        assertThat(FrameClient.text(alice.deliver())).isEqualTo("ok");
     }
 
     @Test
@@ -96,7 +98,7 @@ class AuthorizationTest {
         for (int i = 0; i < 7; i++) {
             Deliver d = alice.deliver();
             bySubscription.computeIfAbsent(d.subscriptionId(), k -> new java.util.ArrayList<>())
-                    .add(d.subject() + ":" + Client.text(d));
+                    .add(d.subject() + ":" + FrameClient.text(d));
         }
         assertThat(bySubscription.get(1L)).containsExactly("public.plans:yes 0", "public.plans:yes 1",
                 "public.plans:yes 2", "inbox.alice.1:mine");
@@ -131,11 +133,11 @@ class AuthorizationTest {
         assertThat(alice.deliver().subject()).isEqualTo("public.mark");
 
         // Back to the default authorizer: alice may read secret.* now.
-        node.engine.authorizer(null);
+        node.pubsub().authorizer(null);
         root.publish("secret.a", "visible");
         Deliver d = alice.deliver();
         assertThat(d.subject()).isEqualTo("secret.a");
-        assertThat(Client.text(d)).isEqualTo("visible");
+        assertThat(FrameClient.text(d)).isEqualTo("visible");
     }
 
     // ---------------------------------------------------------------- typed messages
@@ -153,7 +155,7 @@ class AuthorizationTest {
 
     private CountingHandler handler(String type) {
         CountingHandler h = new CountingHandler();
-        node.engine.messages().add(h, Map.of(MessageHandler.TYPE, type));
+        node.pubsub().messages().add(h, Map.of(MessageHandler.TYPE, type));
         return h;
     }
 
@@ -167,20 +169,20 @@ class AuthorizationTest {
     }
 
     /** Sends a typed message and returns its answer: the REPLY, or the ERROR for its correlation id. */
-    private static Frame send(Client client, long correlation, String type) throws Exception {
+    private static Frame send(FrameClient client, long correlation, String type) throws Exception {
         client.send(new Message(false, correlation, type, (type + "#" + correlation).getBytes(StandardCharsets.UTF_8)));
         return client.next(f -> (f instanceof Message m && m.reply() && m.correlationId() == correlation)
                 || (f instanceof ErrorFrame e && e.requestId() == correlation));
     }
 
-    private static void answered(Client client, long correlation, String type) throws Exception {
+    private static void answered(FrameClient client, long correlation, String type) throws Exception {
         Frame answer = send(client, correlation, type);
         assertThat(answer).as("answer to %s", type).isInstanceOf(Message.class);
         assertThat(new String(((Message) answer).payload(), StandardCharsets.UTF_8))
                 .isEqualTo(type + "#" + correlation);
     }
 
-    private static ErrorFrame refused(Client client, long correlation, String type, ErrorCode code) throws Exception {
+    private static ErrorFrame refused(FrameClient client, long correlation, String type, ErrorCode code) throws Exception {
         Frame answer = send(client, correlation, type);
         assertThat(answer).as("answer to %s", type).isInstanceOf(ErrorFrame.class);
         ErrorFrame error = (ErrorFrame) answer;
@@ -192,7 +194,7 @@ class AuthorizationTest {
 
     @Test
     void typedMessagesNeedTheSendPermission() throws Exception {
-        node.engine.authorizer(aclWith(
+        node.pubsub().authorizer(aclWith(
                 "rule.10", "allow user:alice messages send orders.*",
                 "rule.20", "allow role:admin pubsub subscribe $sys.>"));
         CountingHandler orders = handler("orders.create");
@@ -220,21 +222,21 @@ class AuthorizationTest {
         assertThat(orders.calls).hasValue(2);
         assertThat(billing.calls).hasValue(0);
         Deliver event = (Deliver) root.next(f -> f instanceof Deliver d && d.subject().equals("$sys.error")
-                && Client.text(d).contains("billing.charge"));
-        assertThat(Client.text(event)).contains("\"user\":\"alice\"").contains("\"code\":-210")
-                .contains("FORBIDDEN").contains(alice.sessionId.toString());
+                && FrameClient.text(d).contains("billing.charge"));
+        assertThat(FrameClient.text(event)).contains("\"user\":\"alice\"").contains("\"code\":-210")
+                .contains("FORBIDDEN").contains(alice.sessionId().toString());
     }
 
     @Test
     void typedMessagesGrantedByRole() throws Exception {
-        node.engine.authorizer(aclWith(
+        node.pubsub().authorizer(aclWith(
                 "rule.10", "deny user:bob messages send orders.cancel",
                 "rule.20", "allow role:user messages send orders.>",
                 "rule.30", "allow role:admin messages send billing.*"));
         CountingHandler create = handler("orders.create");
         CountingHandler cancel = handler("orders.cancel");
         CountingHandler charge = handler("billing.charge");
-        try (Client bob = node.login("bob")) {
+        try (FrameClient bob = node.login("bob")) {
             answered(alice, 1, "orders.create");
             answered(alice, 2, "orders.cancel");
             refused(alice, 3, "billing.charge", ErrorCode.FORBIDDEN);
@@ -258,7 +260,7 @@ class AuthorizationTest {
         Authorizer[] defaults = {null, aclWith()};
         long id = 0;
         for (Authorizer authorizer : defaults) {
-            node.engine.authorizer(authorizer);
+            node.pubsub().authorizer(authorizer);
             answered(alice, ++id, "orders.create");
             answered(alice, ++id, "billing.charge");
             refused(alice, ++id, "nobody.serves.this", ErrorCode.NO_HANDLER);

@@ -2,10 +2,12 @@ package io.aldis.itest.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.itest.node.LeakWatch;
+import io.aldis.feature.pubsub.internal.PubSubSettings;
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
-import io.aldis.feature.pubsub.internal.PubSubSettings;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -21,27 +23,27 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class LimitsTest {
     private static final double NEVER = 0.001;
 
-    private PubSubNode node;
-    private final java.util.List<Client> clients = new java.util.ArrayList<>();
+    private NodeFixture node;
+    private final java.util.List<FrameClient> clients = new java.util.ArrayList<>();
 
     @AfterEach
     void stop() throws Exception {
-        for (Client c : clients) {
+        for (FrameClient c : clients) {
             c.close();
         }
         node.close();
     }
 
-    private Client login(String user) throws Exception {
-        Client c = node.login(user);
+    private FrameClient login(String user) throws Exception {
+        FrameClient c = node.login(user);
         clients.add(c);
         return c;
     }
 
     @Test
     void subscriptionsPerSessionAndMessageSize() throws Exception {
-        node = PubSubNode.start(PubSubSettings.defaults().withLimits(3, 1024));
-        Client c = login("alice");
+        node = PubSubNodes.start(PubSubSettings.defaults().withLimits(3, 1024));
+        FrameClient c = login("alice");
         c.subscribeOk(1, "a");
         c.subscribeOk(2, "b");
         c.subscribeOk(3, "c");
@@ -66,11 +68,11 @@ class LimitsTest {
     @Test
     void perConnectionAndPrefixLimitsWithRetryAfterChangedLive() throws Exception {
         PubSubSettings base = PubSubSettings.defaults();
-        node = PubSubNode.start(base.withRates(0, 0, NEVER, 5,
+        node = PubSubNodes.start(base.withRates(0, 0, NEVER, 5,
                 List.of(PubSubSettings.PrefixLimit.parse("sensors=" + NEVER + "/2"))));
-        Client sub = login("bob");
+        FrameClient sub = login("bob");
         sub.subscribeOk(1, ">");
-        Client pub = login("alice");
+        FrameClient pub = login("alice");
         for (int i = 0; i < 6; i++) {
             pub.publish("r.x", Integer.toString(i));
         }
@@ -79,10 +81,10 @@ class LimitsTest {
         assertThat(limited.requestId()).isZero();
         assertThat(limited.details()).contains("\"limit\":\"connection\"").containsPattern("\"retryAfterMillis\":[1-9]");
         for (int i = 0; i < 5; i++) {
-            assertThat(Client.text(sub.deliver())).isEqualTo(Integer.toString(i));
+            assertThat(FrameClient.text(sub.deliver())).isEqualTo(Integer.toString(i));
         }
 
-        Client other = login("alice");
+        FrameClient other = login("alice");
         other.publish("sensors.t1", "1");
         other.publish("sensors.t2.deep", "2");
         other.publish("sensors.t1", "3");
@@ -93,16 +95,16 @@ class LimitsTest {
         assertThat(sub.deliverOn("sensorsx")).isNotNull();
 
         // Lifting the limits applies at once, to connections already open.
-        node.engine.update(base.withRates(0, 0, 0, 0, List.of()));
+        node.pubsub().update(base.withRates(0, 0, 0, 0, List.of()));
         pub.publish("r.x", "again");
-        assertThat(Client.text(sub.deliverOn("r.x"))).isEqualTo("again");
-        assertThat(node.engine.stats().get("rateLimited")).isEqualTo(2L);
+        assertThat(FrameClient.text(sub.deliverOn("r.x"))).isEqualTo("again");
+        assertThat(node.pubsub().stats().get("rateLimited")).isEqualTo(2L);
 
         // A global limit counts every connection together. Two connections' publishes are not
         // ordered with each other, so the second one is sent only once the first was delivered.
-        node.engine.update(base.withRates(NEVER, 1, 0, 0, List.of()));
+        node.pubsub().update(base.withRates(NEVER, 1, 0, 0, List.of()));
         pub.publish("g", "first");
-        assertThat(Client.text(sub.deliverOn("g"))).isEqualTo("first");
+        assertThat(FrameClient.text(sub.deliverOn("g"))).isEqualTo("first");
         other.publish("g", "second");
         ErrorFrame global = other.error();
         assertThat(global.details()).contains("\"limit\":\"global\"");

@@ -2,7 +2,12 @@ package io.aldis.itest.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.itest.node.LeakWatch;
+import io.aldis.feature.pubsub.internal.Policy;
+import io.aldis.feature.pubsub.internal.PubSubEngine;
+import io.aldis.feature.pubsub.internal.PubSubSettings;
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.Deliver;
 import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
@@ -10,9 +15,6 @@ import io.aldis.protocol.api.FrameType;
 import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.Pong;
 import io.aldis.protocol.api.Publish;
-import io.aldis.feature.pubsub.internal.Policy;
-import io.aldis.feature.pubsub.internal.PubSubEngine;
-import io.aldis.feature.pubsub.internal.PubSubSettings;
 import io.aldis.protocol.api.spi.node.Session;
 import io.aldis.protocol.api.spi.node.SessionState;
 import java.nio.ByteBuffer;
@@ -44,24 +46,24 @@ class ManyPublishersTest {
      */
     private static final int BLOCK_OVERFLOW = 1 << 20;
 
-    private PubSubNode node;
-    private final List<Client> clients = new ArrayList<>();
+    private NodeFixture node;
+    private final List<FrameClient> clients = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        node = PubSubNode.start(PubSubSettings.defaults()
+        node = PubSubNodes.start(PubSubSettings.defaults()
                 .withBudgets(Policy.BLOCK, EnumSet.allOf(Policy.class), BUDGET, 1 << 20, BLOCK_OVERFLOW));
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (Client c : clients) {
+        for (FrameClient c : clients) {
             c.close();
         }
         node.close();
     }
 
-    private Client track(Client c) {
+    private FrameClient track(FrameClient c) {
         clients.add(c);
         return c;
     }
@@ -80,9 +82,9 @@ class ManyPublishersTest {
     @RepeatedTest(3)
     void tenPublishersIntoOneBlockingSubscriberLoseNothingAndAllResume() throws Exception {
         // A small receive buffer, so the node's outbound buffer fills and the budget is felt at once.
-        Client sub = track(node.loginSlow("root", 4096)); // pausing others needs the 'block' permission
+        FrameClient sub = track(node.login("root", 4096)); // pausing others needs the 'block' permission
         sub.subscribeOk(1, "fanin", "", "{\"policy\":\"block\",\"budgetBytes\":" + BUDGET + "}");
-        List<Client> pubs = new ArrayList<>();
+        List<FrameClient> pubs = new ArrayList<>();
         for (int p = 0; p < PUBLISHERS; p++) {
             pubs.add(track(node.login("alice")));
         }
@@ -90,7 +92,7 @@ class ManyPublishersTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
         for (int p = 0; p < PUBLISHERS; p++) {
-            Client pub = pubs.get(p);
+            FrameClient pub = pubs.get(p);
             int publisher = p;
             Thread t = new Thread(() -> {
                 try {
@@ -115,14 +117,14 @@ class ManyPublishersTest {
 
         // The subscriber reads nothing until the node pushes back, then reads in spurts, so the
         // publishers are paused and resumed many times.
-        await("publishers paused", () -> node.engine.stats().get("publishersPaused") > 0
-                || node.engine.stats().get("slowConsumers") > 0);
-        assertThat(node.engine.stats().get("slowConsumers")).as("subscriber disconnected as a slow consumer").isZero();
+        await("publishers paused", () -> node.pubsub().stats().get("publishersPaused") > 0
+                || node.pubsub().stats().get("slowConsumers") > 0);
+        assertThat(node.pubsub().stats().get("slowConsumers")).as("subscriber disconnected as a slow consumer").isZero();
         int[] next = new int[PUBLISHERS];
         int received = 0;
         List<Frame> others = new ArrayList<>();
         while (received < PUBLISHERS * MESSAGES) {
-            Frame f = sub.nextAny();
+            Frame f = sub.read();
             if (f instanceof Deliver d) {
                 ByteBuffer b = ByteBuffer.wrap(d.payload());
                 int publisher = b.getInt();
@@ -146,20 +148,20 @@ class ManyPublishersTest {
             assertThat(next[p]).isEqualTo(MESSAGES);
         }
 
-        PubSubEngine.SubscriptionView view = node.engine.subscriptions().stream()
-                .filter(v -> v.owner().startsWith(sub.sessionId.toString())).findFirst().orElseThrow();
+        PubSubEngine.SubscriptionView view = node.pubsub().subscriptions().stream()
+                .filter(v -> v.owner().startsWith(sub.sessionId().toString())).findFirst().orElseThrow();
         assertThat(view.delivered()).isEqualTo((long) PUBLISHERS * MESSAGES);
         assertThat(view.dropped()).isZero();
-        assertThat(node.engine.stats()).containsEntry("slowConsumers", 0L).containsEntry("dropped", 0L);
+        assertThat(node.pubsub().stats()).containsEntry("slowConsumers", 0L).containsEntry("dropped", 0L);
         // No publisher is still held or paused.
-        await("no publisher held", () -> node.engine.subscriptions().stream()
+        await("no publisher held", () -> node.pubsub().subscriptions().stream()
                 .allMatch(v -> v.pausedPublishers() == 0));
-        for (Client pub : pubs) {
-            await("publisher session resumed", () -> node.node.find(pub.sessionId).map(Session::state)
+        for (FrameClient pub : pubs) {
+            await("publisher session resumed", () -> node.node().find(pub.sessionId()).map(Session::state)
                     .orElse(SessionState.CLOSED) == SessionState.OPEN);
         }
         // Each publisher saw every PAUSE answered by a RESUME: a PING's PONG comes after them all.
-        for (Client pub : pubs) {
+        for (FrameClient pub : pubs) {
             pub.send(new Ping(42));
             int paused = 0;
             while (true) {

@@ -2,15 +2,17 @@ package io.aldis.itest.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.itest.node.LeakWatch;
-import io.aldis.protocol.api.ErrorCode;
-import io.aldis.protocol.api.ErrorFrame;
-import io.aldis.protocol.api.Frame;
-import io.aldis.protocol.api.Message;
 import io.aldis.feature.pubsub.api.MessageContext;
 import io.aldis.feature.pubsub.api.MessageException;
 import io.aldis.feature.pubsub.api.MessageHandler;
 import io.aldis.feature.pubsub.internal.PubSubSettings;
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.Message;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -24,8 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Typed MESSAGE frames routed to MessageHandler services by type, over real sockets. */
 @ExtendWith(LeakWatch.class)
 class MessagesTest {
-    private PubSubNode node;
-    private Client client;
+    private NodeFixture node;
+    private FrameClient client;
 
     @AfterEach
     void stop() throws Exception {
@@ -56,7 +58,7 @@ class MessagesTest {
 
     @Test
     void routedByTypeWithRankingAndWithdrawal() throws Exception {
-        node = PubSubNode.start();
+        node = PubSubNodes.start();
         client = node.login("alice");
         List<MessageContext> seen = new CopyOnWriteArrayList<>();
         MessageHandler echo = (ctx, payload) -> {
@@ -65,7 +67,7 @@ class MessagesTest {
         };
         MessageHandler upper = (ctx, payload) -> CompletableFuture.completedFuture(
                 utf8(new String(payload, StandardCharsets.UTF_8).toUpperCase(Locale.ROOT)));
-        node.engine.messages().add(echo, Map.of(MessageHandler.TYPE, "echo", "service.id", 1L));
+        node.pubsub().messages().add(echo, Map.of(MessageHandler.TYPE, "echo", "service.id", 1L));
 
         Message reply = request(42, "echo", "hi");
         assertThat(reply.reply()).isTrue();
@@ -74,42 +76,42 @@ class MessagesTest {
         assertThat(seen).singleElement().satisfies(ctx -> {
             assertThat(ctx.user()).isEqualTo("alice");
             assertThat(ctx.correlationId()).isEqualTo(42);
-            assertThat(ctx.sessionId()).isEqualTo(client.sessionId);
+            assertThat(ctx.sessionId()).isEqualTo(client.sessionId());
         });
 
         // A higher ranking takes the type over; withdrawing it hands the type back at once.
-        node.engine.messages().add(upper, Map.of(MessageHandler.TYPE, new String[] {"echo", "shout"},
+        node.pubsub().messages().add(upper, Map.of(MessageHandler.TYPE, new String[] {"echo", "shout"},
                 "service.id", 2L, "service.ranking", 10));
         assertThat(new String(request(43, "echo", "hi").payload(), StandardCharsets.UTF_8)).isEqualTo("HI");
         assertThat(new String(request(44, "shout", "hey").payload(), StandardCharsets.UTF_8)).isEqualTo("HEY");
-        node.engine.messages().remove(upper);
+        node.pubsub().messages().remove(upper);
         assertThat(new String(request(45, "echo", "hi").payload(), StandardCharsets.UTF_8)).isEqualTo("hi");
         ErrorFrame gone = failing(46, "shout");
         assertThat(gone.errorCode()).isEqualTo(ErrorCode.NO_HANDLER);
         assertThat(gone.details()).contains("shout");
 
         // A lower ranking does not take over; on equal ranking the older service keeps the type.
-        node.engine.messages().add(upper, Map.of(MessageHandler.TYPE, "echo", "service.id", 3L, "service.ranking", -1));
+        node.pubsub().messages().add(upper, Map.of(MessageHandler.TYPE, "echo", "service.id", 3L, "service.ranking", -1));
         assertThat(new String(request(47, "echo", "x").payload(), StandardCharsets.UTF_8)).isEqualTo("x");
-        node.engine.messages().remove(echo);
+        node.pubsub().messages().remove(echo);
         assertThat(new String(request(48, "echo", "x").payload(), StandardCharsets.UTF_8)).isEqualTo("X");
-        node.engine.messages().remove(upper);
+        node.pubsub().messages().remove(upper);
         assertThat(failing(49, "echo").errorCode()).isEqualTo(ErrorCode.NO_HANDLER);
     }
 
     @Test
     void errorsAsyncRepliesAndNoReplyWanted() throws Exception {
-        node = PubSubNode.start();
+        node = PubSubNodes.start();
         client = node.login("alice");
-        node.engine.messages().add((ctx, payload) -> {
+        node.pubsub().messages().add((ctx, payload) -> {
             throw new MessageException(ErrorCode.INVALID_PARAMS, "amount must be positive");
         }, Map.of(MessageHandler.TYPE, "strict"));
-        node.engine.messages().add((ctx, payload) -> {
+        node.pubsub().messages().add((ctx, payload) -> {
             throw new IllegalStateException("boom");
         }, Map.of(MessageHandler.TYPE, "broken"));
-        node.engine.messages().add((ctx, payload) -> CompletableFuture.supplyAsync(() -> utf8("later")),
+        node.pubsub().messages().add((ctx, payload) -> CompletableFuture.supplyAsync(() -> utf8("later")),
                 Map.of(MessageHandler.TYPE, "async"));
-        node.engine.messages().add((ctx, payload) -> null, Map.of(MessageHandler.TYPE, "silent"));
+        node.pubsub().messages().add((ctx, payload) -> null, Map.of(MessageHandler.TYPE, "silent"));
 
         ErrorFrame strict = failing(1, "strict");
         assertThat(strict.errorCode()).isEqualTo(ErrorCode.INVALID_PARAMS);
@@ -123,7 +125,7 @@ class MessagesTest {
         // Correlation id 0: no reply is sent; the next frame is the answer to the next request.
         client.send(new Message(false, 0, "async", new byte[0]));
         client.send(new Message(false, 5, "silent", new byte[0]));
-        Frame next = client.nextAny();
+        Frame next = client.read();
         assertThat(next).isInstanceOf(Message.class);
         assertThat(((Message) next).correlationId()).isEqualTo(5);
 
@@ -134,10 +136,10 @@ class MessagesTest {
 
     @Test
     void timeoutsAndInFlightLimit() throws Exception {
-        node = PubSubNode.start(PubSubSettings.defaults().withMessages(300, 2));
+        node = PubSubNodes.start(PubSubSettings.defaults().withMessages(300, 2));
         client = node.login("alice");
         CompletableFuture<byte[]> never = new CompletableFuture<>();
-        node.engine.messages().add((ctx, payload) -> never, Map.of(MessageHandler.TYPE, "never"));
+        node.pubsub().messages().add((ctx, payload) -> never, Map.of(MessageHandler.TYPE, "never"));
         client.send(new Message(false, 1, "never", new byte[0]));
         client.send(new Message(false, 2, "never", new byte[0]));
         client.send(new Message(false, 3, "never", new byte[0]));
@@ -148,7 +150,7 @@ class MessagesTest {
         assertThat(((ErrorFrame) client.next(f -> f instanceof ErrorFrame e && e.requestId() == 2)).errorCode())
                 .isEqualTo(ErrorCode.REQUEST_TIMEOUT);
         // Timed-out requests no longer count against the limit.
-        node.engine.messages().add((ctx, payload) -> CompletableFuture.completedFuture(payload),
+        node.pubsub().messages().add((ctx, payload) -> CompletableFuture.completedFuture(payload),
                 Map.of(MessageHandler.TYPE, "echo"));
         assertThat(request(4, "echo", "ok").payload()).isEqualTo(utf8("ok"));
     }

@@ -1,11 +1,14 @@
 package io.aldis.itest.pubsub;
 
+import static io.aldis.itest.support.NodeFixture.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.client.AldisClient;
 import io.aldis.client.AldisException;
 import io.aldis.client.ReconnectPolicy;
-import io.aldis.itest.node.LeakWatch;
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.ErrorCode;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,17 +29,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PublisherBackpressureTest {
     private static final int QUEUE_LIMIT = 50;
 
-    private PubSubNode node;
+    private NodeFixture node;
     private AldisClient publisher;
-    private Client stalled;
-    private Client reader;
+    private FrameClient stalled;
+    private FrameClient reader;
 
     @AfterEach
     void stop() throws Exception {
         if (publisher != null) {
             publisher.close().get(10, TimeUnit.SECONDS);
         }
-        for (Client c : new Client[] {stalled, reader}) {
+        for (FrameClient c : new FrameClient[] {stalled, reader}) {
             if (c != null) {
                 c.close();
             }
@@ -46,11 +49,11 @@ class PublisherBackpressureTest {
 
     @Test
     void aSubscriberWhoseHandlerIsStuckStopsReadingSoTheNodeAppliesItsPolicy() throws Exception {
-        node = PubSubNode.start();
+        node = PubSubNodes.start();
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicLong handled = new java.util.concurrent.atomic.AtomicLong();
-        publisher = AldisClient.builder().address("127.0.0.1", node.port())
-                .credentials("bob", PubSubNode.PASSWORD.toCharArray()).reconnect(ReconnectPolicy.none())
+        publisher = AldisClient.builder().address("127.0.0.1", node.tcpPort())
+                .credentials("bob", PASSWORD.toCharArray()).reconnect(ReconnectPolicy.none())
                 .clientName("stuck-handler").build();
         publisher.connect().get(10, TimeUnit.SECONDS);
         io.aldis.client.Subscription subscription = publisher.subscribe("feed",
@@ -65,7 +68,7 @@ class PublisherBackpressureTest {
                     handled.incrementAndGet();
                 });
         subscription.ready().get(10, TimeUnit.SECONDS);
-        String owner = node.engine.subscriptions().stream().filter(v -> v.pattern().equals("feed")).findFirst()
+        String owner = node.pubsub().subscriptions().stream().filter(v -> v.pattern().equals("feed")).findFirst()
                 .orElseThrow().owner();
 
         reader = node.login("alice");
@@ -96,18 +99,18 @@ class PublisherBackpressureTest {
     }
 
     private io.aldis.feature.pubsub.internal.PubSubEngine.SubscriptionView view(String owner) {
-        return node.engine.subscriptions().stream().filter(v -> v.owner().equals(owner)).findFirst().orElseThrow();
+        return node.pubsub().subscriptions().stream().filter(v -> v.owner().equals(owner)).findFirst().orElseThrow();
     }
 
     @Test
     void aPublisherAheadOfTheNodeGetsBusyAndRecoversWhenTheNodeReadsAgain() throws Exception {
-        node = PubSubNode.start();
-        stalled = node.loginSlow("root", 4096); // pausing others needs the 'block' permission
+        node = PubSubNodes.start();
+        stalled = node.login("root", 4096); // pausing others needs the 'block' permission
         stalled.subscribeOk(1, "flood", "", "{\"policy\":\"block\",\"budgetBytes\":65536}");
         // The stalled subscriber reads nothing from here on, so the node stops reading the publisher.
 
-        publisher = AldisClient.builder().address("127.0.0.1", node.port())
-                .credentials("alice", PubSubNode.PASSWORD.toCharArray()).reconnect(ReconnectPolicy.none())
+        publisher = AldisClient.builder().address("127.0.0.1", node.tcpPort())
+                .credentials("alice", PASSWORD.toCharArray()).reconnect(ReconnectPolicy.none())
                 .maxQueuedWhilePaused(QUEUE_LIMIT).clientName("flooder").build();
         publisher.connect().get(10, TimeUnit.SECONDS);
 
@@ -149,6 +152,6 @@ class PublisherBackpressureTest {
             }
         }
         assertThat(after).isCompleted();
-        assertThat(Client.text(reader.deliverOn("after"))).isEqualTo("back");
+        assertThat(FrameClient.text(reader.deliverOn("after"))).isEqualTo("back");
     }
 }

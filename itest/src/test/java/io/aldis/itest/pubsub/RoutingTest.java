@@ -2,7 +2,9 @@ package io.aldis.itest.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.itest.node.LeakWatch;
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.Ack;
 import io.aldis.protocol.api.Deliver;
 import io.aldis.protocol.api.ErrorCode;
@@ -26,32 +28,32 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** SUBSCRIBE / UNSUBSCRIBE / PUBLISH / DELIVER between real sockets: wildcards, validation, order, fan-out, queue groups, replies. */
 @ExtendWith(LeakWatch.class)
 class RoutingTest {
-    private PubSubNode node;
-    private final List<Client> clients = new ArrayList<>();
+    private NodeFixture node;
+    private final List<FrameClient> clients = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        node = PubSubNode.start();
+        node = PubSubNodes.start();
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (Client c : clients) {
+        for (FrameClient c : clients) {
             c.close();
         }
         node.close();
     }
 
-    private Client login(String user) throws Exception {
-        Client c = node.login(user);
+    private FrameClient login(String user) throws Exception {
+        FrameClient c = node.login(user);
         clients.add(c);
         return c;
     }
 
     @Test
     void wildcardsMatchOneTokenOrTheRest() throws Exception {
-        Client pub = login("alice");
-        Client sub = login("bob");
+        FrameClient pub = login("alice");
+        FrameClient sub = login("bob");
         sub.subscribeOk(1, "orders.*.created");
         sub.subscribeOk(2, "orders.>");
         sub.subscribeOk(3, "orders.eu.created");
@@ -69,7 +71,7 @@ class RoutingTest {
         Map<String, Set<Long>> got = new HashMap<>();
         for (int i = 0; i < 8; i++) {
             Deliver d = sub.deliver();
-            got.computeIfAbsent(d.subject().equals("end") ? "end" : Client.text(d), k -> new TreeSet<>())
+            got.computeIfAbsent(d.subject().equals("end") ? "end" : FrameClient.text(d), k -> new TreeSet<>())
                     .add(d.subscriptionId());
         }
         assertThat(got.remove("end")).containsExactly(9L);
@@ -81,7 +83,7 @@ class RoutingTest {
 
     @Test
     void invalidSubjectsAreRefusedWithTheRequestId() throws Exception {
-        Client c = login("alice");
+        FrameClient c = login("alice");
         for (String bad : List.of("a..b", ".a", "a.", "a.>.b", "a*", "a.b*.c", ">x", "a b", "")) {
             Frame answer = c.subscribe(7, bad, "", "");
             assertThat(answer).as(bad).isInstanceOf(ErrorFrame.class);
@@ -105,12 +107,12 @@ class RoutingTest {
 
     @Test
     void unsubscribeStopsDeliveryAndReSubscribingAnIdReplacesIt() throws Exception {
-        Client pub = login("alice");
-        Client sub = login("bob");
+        FrameClient pub = login("alice");
+        FrameClient sub = login("bob");
         sub.subscribeOk(1, "news.>");
         sub.subscribeOk(2, "mark");
         pub.publish("news.a", "1");
-        assertThat(Client.text(sub.deliverOn("news.a"))).isEqualTo("1");
+        assertThat(FrameClient.text(sub.deliverOn("news.a"))).isEqualTo("1");
 
         assertThat(sub.unsubscribe(1)).isInstanceOf(Ack.class);
         pub.publish("news.a", "2");
@@ -122,8 +124,8 @@ class RoutingTest {
         sub.subscribeOk(3, "news.a");
         pub.publish("news.a", "3");
         pub.publish("mark", "m2");
-        assertThat(List.of(Client.text(sub.deliver()), Client.text(sub.deliver()))).containsExactlyInAnyOrder("3", "m2");
-        assertThat(node.engine.subscriptions()).hasSize(2);
+        assertThat(List.of(FrameClient.text(sub.deliver()), FrameClient.text(sub.deliver()))).containsExactlyInAnyOrder("3", "m2");
+        assertThat(node.pubsub().subscriptions()).hasSize(2);
 
         // Unknown ids are acknowledged too (idempotent).
         assertThat(sub.unsubscribe(99)).isInstanceOf(Ack.class);
@@ -131,9 +133,9 @@ class RoutingTest {
 
     @Test
     void orderIsKeptPerPublisherPerSubscriber() throws Exception {
-        Client a = login("alice");
-        Client b = login("alice");
-        Client sub = login("bob");
+        FrameClient a = login("alice");
+        FrameClient b = login("alice");
+        FrameClient sub = login("bob");
         sub.subscribeOk(1, "seq.*");
         int n = 2_000;
         Thread other = new Thread(() -> {
@@ -156,7 +158,7 @@ class RoutingTest {
         for (int i = 0; i < 2 * n; i++) {
             Deliver d = sub.deliver();
             int expected = next.get(d.subject());
-            assertThat(Integer.parseInt(Client.text(d))).as(d.subject()).isEqualTo(expected);
+            assertThat(Integer.parseInt(FrameClient.text(d))).as(d.subject()).isEqualTo(expected);
             next.put(d.subject(), expected + 1);
         }
         assertThat(next).containsEntry("seq.a", n).containsEntry("seq.b", n);
@@ -164,13 +166,13 @@ class RoutingTest {
 
     @Test
     void fanOutToFiftySubscribers() throws Exception {
-        List<Client> subs = new ArrayList<>();
+        List<FrameClient> subs = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            Client s = login(i % 2 == 0 ? "alice" : "bob");
+            FrameClient s = login(i % 2 == 0 ? "alice" : "bob");
             s.subscribeOk(100 + i, i % 3 == 0 ? "fan.>" : "fan.out");
             subs.add(s);
         }
-        Client pub = login("root");
+        FrameClient pub = login("root");
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("trace", "t-1");
         pub.publish("fan.out", "inbox.x", headers, "hello".getBytes(StandardCharsets.UTF_8));
@@ -180,18 +182,18 @@ class RoutingTest {
             assertThat(d.subject()).isEqualTo("fan.out");
             assertThat(d.replyTo()).isEqualTo("inbox.x");
             assertThat(d.headers()).containsExactly(Map.entry("trace", "t-1"));
-            assertThat(Client.text(d)).isEqualTo("hello");
+            assertThat(FrameClient.text(d)).isEqualTo("hello");
         }
     }
 
     @Test
     void eachMessageGoesToOneMemberOfAQueueGroup() throws Exception {
-        Client pub = login("alice");
-        Client plain = login("bob");
+        FrameClient pub = login("alice");
+        FrameClient plain = login("bob");
         plain.subscribeOk(1, "jobs.>");
-        List<Client> workers = new ArrayList<>();
+        List<FrameClient> workers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            Client w = login("bob");
+            FrameClient w = login("bob");
             w.subscribeOk(1, "jobs.run", "workers", "");
             workers.add(w);
         }
@@ -202,7 +204,7 @@ class RoutingTest {
         pub.publish("jobs.done", "");
         // The plain subscriber sees everything, in order; the group members share the same messages.
         for (int i = 0; i < n; i++) {
-            assertThat(Client.text(plain.deliver())).isEqualTo(Integer.toString(i));
+            assertThat(FrameClient.text(plain.deliver())).isEqualTo(Integer.toString(i));
         }
         assertThat(plain.deliver().subject()).isEqualTo("jobs.done");
         // Every message was handed to exactly one member; wait until all are written out.
@@ -213,13 +215,13 @@ class RoutingTest {
         assertThat(groupDelivered()).isEqualTo(n);
         Set<String> seen = new TreeSet<>();
         int total = 0;
-        for (Client w : workers) {
-            String owner = w.sessionId.toString();
-            long mine = node.engine.subscriptions().stream().filter(v -> v.owner().startsWith(owner))
+        for (FrameClient w : workers) {
+            String owner = w.sessionId().toString();
+            long mine = node.pubsub().subscriptions().stream().filter(v -> v.owner().startsWith(owner))
                     .mapToLong(io.aldis.feature.pubsub.internal.PubSubEngine.SubscriptionView::delivered).sum();
             assertThat(mine).isPositive();
             for (int i = 0; i < mine; i++) {
-                assertThat(seen.add(Client.text(w.deliver()))).isTrue();
+                assertThat(seen.add(FrameClient.text(w.deliver()))).isTrue();
             }
             total += (int) mine;
         }
@@ -228,23 +230,23 @@ class RoutingTest {
     }
 
     private long groupDelivered() {
-        return node.engine.subscriptions().stream().filter(v -> v.queueGroup().equals("workers"))
+        return node.pubsub().subscriptions().stream().filter(v -> v.queueGroup().equals("workers"))
                 .mapToLong(io.aldis.feature.pubsub.internal.PubSubEngine.SubscriptionView::delivered).sum();
     }
 
     @Test
     void repliesTravelThroughTheReplySubject() throws Exception {
-        Client requester = login("alice");
-        Client responder = login("bob");
+        FrameClient requester = login("alice");
+        FrameClient responder = login("bob");
         responder.subscribeOk(1, "svc.echo", "echoers", "");
         requester.subscribeOk(5, "inbox.alice.1");
         requester.publish("svc.echo", "inbox.alice.1", Map.of(), "ping".getBytes(StandardCharsets.UTF_8));
         Deliver request = responder.deliver();
         assertThat(request.replyTo()).isEqualTo("inbox.alice.1");
-        responder.publish(request.replyTo(), "", Map.of(), ("re:" + Client.text(request)).getBytes(StandardCharsets.UTF_8));
+        responder.publish(request.replyTo(), "", Map.of(), ("re:" + FrameClient.text(request)).getBytes(StandardCharsets.UTF_8));
         Deliver reply = requester.deliver();
         assertThat(reply.subscriptionId()).isEqualTo(5);
-        assertThat(Client.text(reply)).isEqualTo("re:ping");
+        assertThat(FrameClient.text(reply)).isEqualTo("re:ping");
 
         // Nobody listening: a request gets NO_RESPONDERS at once instead of waiting for a timeout.
         requester.publish("svc.nobody", "inbox.alice.2", Map.of(), new byte[0]);
@@ -258,19 +260,19 @@ class RoutingTest {
 
     @Test
     void subscriptionsEndWithTheirSession() throws Exception {
-        Client sub = login("bob");
+        FrameClient sub = login("bob");
         sub.subscribeOk(1, "gone.>");
         sub.subscribeOk(2, "gone.x");
-        assertThat(node.engine.stats()).containsEntry("subscriptions", 2L);
+        assertThat(node.pubsub().stats()).containsEntry("subscriptions", 2L);
         sub.close();
-        Client pub = login("alice");
+        FrameClient pub = login("alice");
         pub.subscribeOk(1, "probe");
         // Wait until the node has seen the close (no sleeps: poll the engine's view).
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (node.engine.stats().get("subscriptions") != 1L && System.nanoTime() < deadline) {
+        while (node.pubsub().stats().get("subscriptions") != 1L && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertThat(node.engine.stats()).containsEntry("subscriptions", 1L);
+        assertThat(node.pubsub().stats()).containsEntry("subscriptions", 1L);
         pub.publish("gone.x", "", Map.of(), new byte[0]);
         pub.publish("probe", "ok");
         assertThat(pub.deliver().subject()).isEqualTo("probe");
@@ -278,7 +280,7 @@ class RoutingTest {
 
     @Test
     void capabilitiesAreAnnounced() throws Exception {
-        try (Client c = new Client(node.port(), 0)) {
+        try (FrameClient c = node.raw()) {
             c.send(new io.aldis.protocol.api.Connect(io.aldis.protocol.api.ProtocolVersion.V1, 0, java.util.UUID.randomUUID(), "", "t"));
             io.aldis.protocol.api.ConnectAck ack = (io.aldis.protocol.api.ConnectAck) c.next(FrameType.CONNECT_ACK);
             assertThat(io.aldis.protocol.api.Capability.fromMask(ack.capabilities()))

@@ -2,7 +2,12 @@ package io.aldis.itest.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.itest.node.LeakWatch;
+import io.aldis.feature.pubsub.internal.Policy;
+import io.aldis.feature.pubsub.internal.PubSubEngine;
+import io.aldis.feature.pubsub.internal.PubSubSettings;
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.Close;
 import io.aldis.protocol.api.Deliver;
 import io.aldis.protocol.api.ErrorCode;
@@ -10,9 +15,6 @@ import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.FrameType;
 import io.aldis.protocol.api.Publish;
-import io.aldis.feature.pubsub.internal.Policy;
-import io.aldis.feature.pubsub.internal.PubSubEngine;
-import io.aldis.feature.pubsub.internal.PubSubSettings;
 import io.aldis.protocol.api.spi.node.SessionState;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -35,24 +37,24 @@ class SlowConsumerTest {
     private static final int PAYLOAD = 16 * 1024;
     private static final int BUDGET = 64 * 1024;
 
-    private PubSubNode node;
-    private final List<Client> clients = new ArrayList<>();
+    private NodeFixture node;
+    private final List<FrameClient> clients = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        node = PubSubNode.start(PubSubSettings.defaults()
+        node = PubSubNodes.start(PubSubSettings.defaults()
                 .withBudgets(Policy.DISCONNECT, EnumSet.allOf(Policy.class), BUDGET, 1 << 20, 8 << 20));
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (Client c : clients) {
+        for (FrameClient c : clients) {
             c.close();
         }
         node.close();
     }
 
-    private Client track(Client c) {
+    private FrameClient track(FrameClient c) {
         clients.add(c);
         return c;
     }
@@ -61,7 +63,7 @@ class SlowConsumerTest {
         return "{\"policy\":\"" + policy + "\",\"budgetBytes\":" + BUDGET + "}";
     }
 
-    private static void publishAll(Client pub, int n) throws Exception {
+    private static void publishAll(FrameClient pub, int n) throws Exception {
         for (int i = 0; i < n; i++) {
             byte[] payload = new byte[PAYLOAD];
             ByteBuffer.wrap(payload).putInt(i);
@@ -87,11 +89,11 @@ class SlowConsumerTest {
     }
 
     private PubSubEngine.SubscriptionView view(String owner) {
-        return node.engine.subscriptions().stream().filter(v -> v.owner().startsWith(owner)).findFirst().orElseThrow();
+        return node.pubsub().subscriptions().stream().filter(v -> v.owner().startsWith(owner)).findFirst().orElseThrow();
     }
 
     /** Publishes from another thread while the fast subscriber reads everything, in order. */
-    private void publishWhileFastSubscriberReads(Client pub, Client fast) throws Exception {
+    private void publishWhileFastSubscriberReads(FrameClient pub, FrameClient fast) throws Exception {
         Thread publisher = new Thread(() -> {
             try {
                 publishAll(pub, MESSAGES);
@@ -107,16 +109,16 @@ class SlowConsumerTest {
     }
 
     private void dropPolicy(String policy) throws Exception {
-        Client slow = track(node.loginSlow("bob", 4096));
-        Client fast = track(node.login("bob"));
-        Client pub = track(node.login("alice"));
+        FrameClient slow = track(node.login("bob", 4096));
+        FrameClient fast = track(node.login("bob"));
+        FrameClient pub = track(node.login("alice"));
         slow.subscribeOk(1, "feed", "", options(policy));
         fast.subscribeOk(1, "feed");
         publishWhileFastSubscriberReads(pub, fast);
-        String owner = slow.sessionId.toString();
+        String owner = slow.sessionId().toString();
         await("messages dropped", () -> view(owner).dropped() > 0);
         long dropped = view(owner).dropped();
-        assertThat(node.engine.stats().get("dropped")).isEqualTo(dropped);
+        assertThat(node.pubsub().stats().get("dropped")).isEqualTo(dropped);
 
         // The slow reader now catches up: it gets every message that was not dropped, in order,
         // and one SLOW_CONSUMER error telling it that it lost some.
@@ -125,7 +127,7 @@ class SlowConsumerTest {
         int last = -1;
         List<ErrorFrame> errors = new ArrayList<>();
         while (received < expected) {
-            Frame f = slow.nextAny();
+            Frame f = slow.read();
             if (f instanceof Deliver d) {
                 assertThat(seq(d)).isGreaterThan(last);
                 last = seq(d);
@@ -158,27 +160,27 @@ class SlowConsumerTest {
 
     @Test
     void disconnectClosesOnlyTheSlowSession() throws Exception {
-        Client slow = track(node.loginSlow("bob", 4096));
-        Client fast = track(node.login("bob"));
-        Client pub = track(node.login("alice"));
+        FrameClient slow = track(node.login("bob", 4096));
+        FrameClient fast = track(node.login("bob"));
+        FrameClient pub = track(node.login("alice"));
         slow.subscribeOk(1, "feed", "", options("disconnect"));
         fast.subscribeOk(1, "feed");
         publishWhileFastSubscriberReads(pub, fast);
-        await("slow consumer found", () -> node.engine.stats().get("slowConsumers") == 1L);
+        await("slow consumer found", () -> node.pubsub().stats().get("slowConsumers") == 1L);
         Close close = (Close) slow.next(FrameType.CLOSE);
         assertThat(close.code()).isEqualTo(ErrorCode.SLOW_CONSUMER.code());
         assertThat(close.message()).contains("subscription 1");
         // The publisher and the fast subscriber carry on.
         pub.publish("feed", "", Map.of(), new byte[4]);
         assertThat(seq(fast.deliver())).isZero();
-        assertThat(node.engine.subscriptions()).extracting(PubSubEngine.SubscriptionView::owner)
-                .noneMatch(o -> o.startsWith(slow.sessionId.toString()));
+        assertThat(node.pubsub().subscriptions()).extracting(PubSubEngine.SubscriptionView::owner)
+                .noneMatch(o -> o.startsWith(slow.sessionId().toString()));
     }
 
     @Test
     void blockPausesThePublisherAndLosesNothing() throws Exception {
-        Client slow = track(node.loginSlow("root", 4096)); // pausing others needs the 'block' permission
-        Client pub = track(node.login("alice"));
+        FrameClient slow = track(node.login("root", 4096)); // pausing others needs the 'block' permission
+        FrameClient pub = track(node.login("alice"));
         slow.subscribeOk(1, "feed", "", options("block"));
         Thread publisher = new Thread(() -> {
             try {
@@ -188,9 +190,9 @@ class SlowConsumerTest {
             }
         });
         publisher.start();
-        await("publisher paused", () -> node.engine.stats().get("publishersPaused") > 0);
+        await("publisher paused", () -> node.pubsub().stats().get("publishersPaused") > 0);
         await("publisher session paused",
-                () -> node.node.find(pub.sessionId).map(s -> s.state() == SessionState.PAUSED).orElse(false));
+                () -> node.node().find(pub.sessionId()).map(s -> s.state() == SessionState.PAUSED).orElse(false));
 
         for (int i = 0; i < MESSAGES; i++) {
             assertThat(seq(slow.deliver())).isEqualTo(i);
@@ -198,16 +200,16 @@ class SlowConsumerTest {
         publisher.join();
         assertThat(pub.next(FrameType.PAUSE)).isNotNull();
         assertThat(pub.next(FrameType.RESUME)).isNotNull();
-        String owner = slow.sessionId.toString();
+        String owner = slow.sessionId().toString();
         assertThat(view(owner).dropped()).isZero();
-        assertThat(node.engine.stats()).containsEntry("dropped", 0L).containsEntry("slowConsumers", 0L);
+        assertThat(node.pubsub().stats()).containsEntry("dropped", 0L).containsEntry("slowConsumers", 0L);
     }
 
     @Test
     void policiesOutsideTheOperatorsChoiceAreRefused() throws Exception {
-        node.engine.update(node.engine.settings()
+        node.pubsub().update(node.pubsub().settings()
                 .withBudgets(Policy.DROP_NEWEST, EnumSet.of(Policy.DROP_NEWEST, Policy.DISCONNECT), BUDGET, 128 * 1024, 0));
-        Client c = track(node.login("root")); // allowed to block: only the operator's choice refuses it
+        FrameClient c = track(node.login("root")); // allowed to block: only the operator's choice refuses it
         Frame refused = c.subscribe(1, "feed", "", options("block"));
         assertThat(((ErrorFrame) refused).errorCode()).isEqualTo(ErrorCode.FORBIDDEN);
         Frame unknown = c.subscribe(2, "feed", "", "{\"policy\":\"later\"}");
@@ -223,19 +225,19 @@ class SlowConsumerTest {
 
     @Test
     void blockingOthersNeedsThePermissionWhichOnlyAdminsHaveByDefault() throws Exception {
-        Client bob = track(node.login("bob"));
+        FrameClient bob = track(node.login("bob"));
         ErrorFrame refused = (ErrorFrame) bob.subscribe(1, "feed", "", options("block"));
         assertThat(refused.errorCode()).isEqualTo(ErrorCode.FORBIDDEN);
         assertThat(refused.message()).contains("block");
         assertThat(bob.subscribeOk(2, "feed", "", options("drop-oldest")).json()).contains("drop-oldest");
-        Client root = track(node.login("root"));
+        FrameClient root = track(node.login("root"));
         assertThat(root.subscribeOk(1, ">", "", options("block")).json()).contains("\"policy\":\"block\"");
     }
 
     @Test
     void aWildcardBlockSubscriptionWithoutThePermissionIsDisconnectedInsteadOfPausingAnyone() throws Exception {
-        Client stuck = track(node.loginSlow("bob", 4096)); // reads nothing from now on
-        Client pub = track(node.login("alice"));
+        FrameClient stuck = track(node.login("bob", 4096)); // reads nothing from now on
+        FrameClient pub = track(node.login("alice"));
         // Judged subject by subject, as reading is: refused at the first publisher it would pause.
         stuck.subscribeOk(1, ">", "", options("block"));
         Thread publisher = new Thread(() -> {
@@ -246,27 +248,27 @@ class SlowConsumerTest {
             }
         });
         publisher.start();
-        await("slow consumer disconnected", () -> node.engine.stats().get("slowConsumers") == 1L);
+        await("slow consumer disconnected", () -> node.pubsub().stats().get("slowConsumers") == 1L);
         publisher.join(); // every message was read: the publisher was never paused for good
-        assertThat(node.engine.stats()).containsEntry("publishersPaused", 0L);
+        assertThat(node.pubsub().stats()).containsEntry("publishersPaused", 0L);
         assertThat(stuck.closedByNode()).isTrue();
     }
 
     @Test
     void anOperatorDefaultOfBlockGivesUsersWithoutThePermissionDisconnectInstead() throws Exception {
-        node.engine.update(node.engine.settings()
+        node.pubsub().update(node.pubsub().settings()
                 .withBudgets(Policy.BLOCK, EnumSet.allOf(Policy.class), BUDGET, 1 << 20, 8 << 20));
-        Client bob = track(node.login("bob"));
+        FrameClient bob = track(node.login("bob"));
         assertThat(bob.subscribeOk(1, "feed").json()).contains("\"policy\":\"disconnect\"");
-        Client root = track(node.login("root"));
+        FrameClient root = track(node.login("root"));
         assertThat(root.subscribeOk(1, "feed").json()).contains("\"policy\":\"block\"");
     }
 
     @Test
     void aBlockingSubscriberThatHoldsPublishersTooLongIsDisconnectedAndThePublisherResumes() throws Exception {
-        node.engine.update(node.engine.settings().withBlockMaxHold(300));
-        Client stuck = track(node.loginSlow("root", 4096)); // reads nothing from now on
-        Client pub = track(node.login("alice"));
+        node.pubsub().update(node.pubsub().settings().withBlockMaxHold(300));
+        FrameClient stuck = track(node.login("root", 4096)); // reads nothing from now on
+        FrameClient pub = track(node.login("alice"));
         stuck.subscribeOk(1, "feed", "", options("block"));
         Thread publisher = new Thread(() -> {
             try {
@@ -277,11 +279,11 @@ class SlowConsumerTest {
         });
         publisher.start();
         // Far below its 8 MiB hard limit, the subscriber would hold the publisher for ever.
-        await("slow consumer disconnected", () -> node.engine.stats().get("slowConsumers") == 1L);
+        await("slow consumer disconnected", () -> node.pubsub().stats().get("slowConsumers") == 1L);
         assertThat(pub.next(FrameType.PAUSE)).isNotNull();
         assertThat(pub.next(FrameType.RESUME)).isNotNull();
         publisher.join();
-        assertThat(node.engine.stats().get("publishersPaused")).isPositive();
+        assertThat(node.pubsub().stats().get("publishersPaused")).isPositive();
         assertThat(stuck.closedByNode()).isTrue();
     }
 }

@@ -2,14 +2,16 @@ package io.aldis.itest.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.itest.node.LeakWatch;
-import io.aldis.protocol.api.Deliver;
-import io.aldis.protocol.api.ErrorCode;
-import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.feature.pubsub.api.MessageHandler;
 import io.aldis.feature.pubsub.api.PubSub;
 import io.aldis.feature.pubsub.api.PublishedMessage;
 import io.aldis.feature.pubsub.internal.PubSubStats;
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
+import io.aldis.protocol.api.Deliver;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -27,12 +29,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** $sys events, the in-node PubSub service and the JMX counters. */
 @ExtendWith(LeakWatch.class)
 class SysEventsTest {
-    private PubSubNode node;
-    private Client root;
+    private NodeFixture node;
+    private FrameClient root;
 
     @BeforeEach
     void start() throws Exception {
-        node = PubSubNode.start();
+        node = PubSubNodes.start();
         root = node.login("root");
         root.subscribeOk(1, "$sys.>");
     }
@@ -46,15 +48,15 @@ class SysEventsTest {
     /** The next event on a $sys subject whose JSON mentions the given text. */
     private String event(String subject, String mentioning) throws Exception {
         Deliver d = (Deliver) root.next(f -> f instanceof Deliver d2 && d2.subject().equals(subject)
-                && Client.text(d2).contains(mentioning));
-        return Client.text(d);
+                && FrameClient.text(d2).contains(mentioning));
+        return FrameClient.text(d);
     }
 
     @Test
     void sessionSubscriptionErrorAndHandlerEvents() throws Exception {
-        Client alice = node.login("alice");
+        FrameClient alice = node.login("alice");
         String opened = event("$sys.session.opened", "\"user\":\"alice\"");
-        assertThat(opened).contains(alice.sessionId.toString()).contains("\"transport\":\"tcp\"");
+        assertThat(opened).contains(alice.sessionId().toString()).contains("\"transport\":\"tcp\"");
 
         alice.subscribeOk(7, "orders.*");
         assertThat(event("$sys.subscription.created", "orders.*")).contains("\"subscriptionId\":7").contains("alice");
@@ -66,9 +68,9 @@ class SysEventsTest {
         assertThat(event("$sys.error", "INVALID_SUBJECT")).contains("alice").contains("\"code\":-301");
 
         MessageHandler h = (ctx, p) -> CompletableFuture.completedFuture(p);
-        node.engine.messages().add(h, Map.of(MessageHandler.TYPE, "billing.charge"));
+        node.pubsub().messages().add(h, Map.of(MessageHandler.TYPE, "billing.charge"));
         assertThat(event("$sys.handler.added", "billing.charge")).isNotEmpty();
-        node.engine.messages().remove(h);
+        node.pubsub().messages().remove(h);
         assertThat(event("$sys.handler.removed", "billing.charge")).isNotEmpty();
 
         // Reading $sys needs a permission: a user's '>' never sees them, and '$sys.>' is refused.
@@ -78,33 +80,33 @@ class SysEventsTest {
         assertThat(alice.deliver().subject()).isEqualTo("mark");
 
         alice.close();
-        assertThat(event("$sys.session.closed", alice.sessionId.toString())).contains("alice");
+        assertThat(event("$sys.session.closed", alice.sessionId().toString())).contains("alice");
     }
 
     @Test
     void pubSubServiceAndMBean() throws Exception {
         BlockingQueue<PublishedMessage> got = new ArrayBlockingQueue<>(10);
-        PubSub.Subscription local = node.engine.subscribe("inside.>", "", got::add);
-        Client alice = node.login("alice");
+        PubSub.Subscription local = node.pubsub().subscribe("inside.>", "", got::add);
+        FrameClient alice = node.login("alice");
         alice.subscribeOk(1, "outside");
         alice.publish("inside.x", "from a client");
         PublishedMessage m = got.poll(10, TimeUnit.SECONDS);
         assertThat(m).isNotNull();
         assertThat(new String(m.payload(), StandardCharsets.UTF_8)).isEqualTo("from a client");
-        assertThat(node.engine.publish("outside", "", Map.of("k", "v"), "from the node".getBytes(StandardCharsets.UTF_8)))
+        assertThat(node.pubsub().publish("outside", "", Map.of("k", "v"), "from the node".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo(1);
         Deliver d = alice.deliverOn("outside");
-        assertThat(Client.text(d)).isEqualTo("from the node");
+        assertThat(FrameClient.text(d)).isEqualTo("from the node");
         assertThat(d.headers()).containsEntry("k", "v");
         local.close();
-        assertThat(node.engine.publish("inside.x", "", Map.of(), new byte[0])).isZero();
+        assertThat(node.pubsub().publish("inside.x", "", Map.of(), new byte[0])).isZero();
 
-        PubSubStats stats = new PubSubStats(node.engine);
+        PubSubStats stats = new PubSubStats(node.pubsub());
         stats.register();
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             ObjectName name = new ObjectName(PubSubStats.OBJECT_NAME);
-            assertThat((Long) server.getAttribute(name, "Published")).isEqualTo(node.engine.stats().get("published"));
+            assertThat((Long) server.getAttribute(name, "Published")).isEqualTo(node.pubsub().stats().get("published"));
             assertThat((Long) server.getAttribute(name, "Subscriptions")).isEqualTo(2L);
             String[] subs = (String[]) server.invoke(name, "listSubscriptions", null, null);
             assertThat(subs).anyMatch(line -> line.contains("outside"));

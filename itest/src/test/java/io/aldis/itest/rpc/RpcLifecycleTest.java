@@ -2,17 +2,20 @@ package io.aldis.itest.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.itest.node.LeakWatch;
-import io.aldis.protocol.api.ErrorCode;
+import io.aldis.feature.rpc.api.RpcConstants;
+import io.aldis.feature.rpc.internal.RpcSettings;
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
+import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.Close;
 import io.aldis.protocol.api.CloseAck;
+import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.RpcCancel;
 import io.aldis.protocol.api.RpcError;
 import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.spi.node.SessionState;
-import io.aldis.feature.rpc.api.RpcConstants;
-import io.aldis.feature.rpc.internal.RpcSettings;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,17 +24,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Deadlines, cancellation, concurrency limits and withdrawal, observed from the service's side too. */
 @ExtendWith(LeakWatch.class)
 class RpcLifecycleTest {
-    private RpcTestNode node;
+    private static final String ALICE = "alice";
+    private static final String BOB = "bob";
+    private NodeFixture node;
     private final Gate gate = new Gate();
     private Object exported;
 
-    private Wire start(RpcSettings settings, Map<String, ?> properties) throws Exception {
-        node = new RpcTestNode(settings);
+    private FrameClient start(RpcSettings settings, Map<String, ?> properties) throws Exception {
+        node = NodeFixture.builder().user(ALICE, "user").user(BOB, "user").rpc(settings)
+                .loginCapabilities(Capability.RPC.mask()).start();
         exported = node.export("gate", gate, properties, GateApi.class);
-        return node.login(RpcTestNode.ALICE);
+        return node.login(ALICE);
     }
 
-    private Wire start() throws Exception {
+    private FrameClient start() throws Exception {
         return start(RpcSettings.defaults(), Map.of());
     }
 
@@ -45,9 +51,9 @@ class RpcLifecycleTest {
 
     @Test
     void aDeadlineThatPassesInterruptsTheHandler() throws Exception {
-        try (Wire alice = start()) {
+        try (FrameClient alice = start()) {
             alice.call(1, "gate.hold", "[\"slow\"]", 200);
-            assertThat(alice.error(1).code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED.code());
+            assertThat(alice.callError(1).code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED.code());
             assertThat(gate.awaitInterrupt()).isTrue();
             assertThat(gate.interrupted).containsExactly("slow");
         }
@@ -55,9 +61,9 @@ class RpcLifecycleTest {
 
     @Test
     void aDeadlineCancelsTheFutureOfAnAsyncMethod() throws Exception {
-        try (Wire alice = start()) {
+        try (FrameClient alice = start()) {
             alice.call(1, "gate.later", "[\"async\"]", 200);
-            assertThat(alice.error(1).code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED.code());
+            assertThat(alice.callError(1).code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED.code());
             assertThat(gate.awaitCancellation()).isTrue();
             assertThat(gate.futures.get("async").isCancelled()).isTrue();
         }
@@ -65,22 +71,22 @@ class RpcLifecycleTest {
 
     @Test
     void methodsRunOnWorkersUnlessTheServiceIsDirect() throws Exception {
-        try (Wire alice = start()) {
+        try (FrameClient alice = start()) {
             alice.call(1, "gate.thread", "[]", 0);
-            assertThat(alice.result(1)).startsWith("\"aldis-rpc-");
+            assertThat(alice.callResult(1)).startsWith("\"aldis-rpc-");
             node.export("direct", new Gate(), Map.of(RpcConstants.DIRECT, true), GateApi.class);
             alice.call(2, "direct.thread", "[]", 0);
-            assertThat(alice.result(2)).startsWith("\"aldis-tcp-");
+            assertThat(alice.callResult(2)).startsWith("\"aldis-tcp-");
             alice.call(3, "direct.quick", "[\"fast\"]", 0);
-            assertThat(alice.result(3)).isEqualTo("\"fast\"");
+            assertThat(alice.callResult(3)).isEqualTo("\"fast\"");
         }
     }
 
     @Test
     void aDeadlineCancelsTheFutureOfADirectService() throws Exception {
-        try (Wire alice = start(RpcSettings.defaults(), Map.of(RpcConstants.DIRECT, "true"))) {
+        try (FrameClient alice = start(RpcSettings.defaults(), Map.of(RpcConstants.DIRECT, "true"))) {
             alice.call(1, "gate.later", "[\"direct\"]", 200);
-            assertThat(alice.error(1).code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED.code());
+            assertThat(alice.callError(1).code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED.code());
             assertThat(gate.awaitCancellation()).isTrue();
             assertThat(gate.futures.get("direct").isCancelled()).isTrue();
         }
@@ -88,22 +94,22 @@ class RpcLifecycleTest {
 
     @Test
     void anExplicitCancelAnswersCancelledAndInterruptsTheHandler() throws Exception {
-        try (Wire alice = start()) {
+        try (FrameClient alice = start()) {
             alice.call(5, "gate.hold", "[\"c\"]", 0);
             gate.awaitEntered(1);
             alice.send(new RpcCancel(5));
-            assertThat(alice.error(5).code()).isEqualTo(ErrorCode.CANCELLED.code());
+            assertThat(alice.callError(5).code()).isEqualTo(ErrorCode.CANCELLED.code());
             assertThat(gate.awaitInterrupt()).isTrue();
             assertThat(gate.interrupted).containsExactly("c");
             // the call id is free again
             alice.call(5, "gate.quick", "[\"again\"]", 0);
-            assertThat(alice.result(5)).isEqualTo("\"again\"");
+            assertThat(alice.callResult(5)).isEqualTo("\"again\"");
         }
     }
 
     @Test
     void aCloseIsAcknowledgedOnlyAfterTheAnswersOfCallsInFlight() throws Exception {
-        try (Wire alice = start()) {
+        try (FrameClient alice = start()) {
             alice.call(1, "gate.hold", "[\"last\"]", 0);
             gate.awaitEntered(1);
             alice.send(new Close(0, "done for today"));
@@ -121,7 +127,7 @@ class RpcLifecycleTest {
     /** Waits until the node saw the CLOSE of every session (they are closing, not open). */
     private void awaitSessionsClosing() throws InterruptedException {
         long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (!node.node.sessions().stream().allMatch(s -> s.state() == SessionState.CLOSING)) {
+        while (!node.node().sessions().stream().allMatch(s -> s.state() == SessionState.CLOSING)) {
             if (System.nanoTime() > until) {
                 throw new AssertionError("the node did not start closing the session");
             }
@@ -131,85 +137,85 @@ class RpcLifecycleTest {
 
     @Test
     void aSlowCallDoesNotHoldUpTheSessionsOtherCalls() throws Exception {
-        try (Wire alice = start()) {
+        try (FrameClient alice = start()) {
             alice.call(1, "gate.hold", "[\"first\"]", 0);
             gate.awaitEntered(1);
             alice.call(2, "gate.quick", "[\"second\"]", 0);
-            assertThat(alice.result(2)).isEqualTo("\"second\"");
+            assertThat(alice.callResult(2)).isEqualTo("\"second\"");
             gate.open.countDown();
-            assertThat(alice.result(1)).isEqualTo("\"first\"");
+            assertThat(alice.callResult(1)).isEqualTo("\"first\"");
         }
     }
 
     @Test
     void aMethodAtItsConcurrencyLimitAnswersBusy() throws Exception {
-        try (Wire alice = start(RpcSettings.defaults(), Map.of(RpcConstants.MAX_CONCURRENCY, 2))) {
+        try (FrameClient alice = start(RpcSettings.defaults(), Map.of(RpcConstants.MAX_CONCURRENCY, 2))) {
             alice.call(1, "gate.hold", "[\"a\"]", 0);
             alice.call(2, "gate.hold", "[\"b\"]", 0);
             gate.awaitEntered(2);
             alice.call(3, "gate.hold", "[\"c\"]", 0);
-            assertThat(alice.error(3).code()).isEqualTo(ErrorCode.BUSY.code());
+            assertThat(alice.callError(3).code()).isEqualTo(ErrorCode.BUSY.code());
             alice.call(4, "gate.quick", "[\"other method\"]", 0);
-            assertThat(alice.result(4)).isEqualTo("\"other method\"");
+            assertThat(alice.callResult(4)).isEqualTo("\"other method\"");
             gate.open.countDown();
-            assertThat(alice.result(1)).isEqualTo("\"a\"");
-            assertThat(alice.result(2)).isEqualTo("\"b\"");
+            assertThat(alice.callResult(1)).isEqualTo("\"a\"");
+            assertThat(alice.callResult(2)).isEqualTo("\"b\"");
             alice.call(5, "gate.hold", "[\"d\"]", 0);
-            assertThat(alice.result(5)).isEqualTo("\"d\"");
+            assertThat(alice.callResult(5)).isEqualTo("\"d\"");
         }
     }
 
     @Test
     void aSessionAtItsCallLimitAnswersBusyWhileOthersGoOn() throws Exception {
-        try (Wire alice = start(RpcSettings.defaults().withMaxCallsPerSession(2), Map.of());
-                Wire bob = node.login(RpcTestNode.BOB)) {
+        try (FrameClient alice = start(RpcSettings.defaults().withMaxCallsPerSession(2), Map.of());
+                FrameClient bob = node.login(BOB)) {
             alice.call(1, "gate.hold", "[\"a\"]", 0);
             alice.call(2, "gate.hold", "[\"b\"]", 0);
             gate.awaitEntered(2);
             alice.call(3, "gate.quick", "[\"c\"]", 0);
-            assertThat(alice.error(3).code()).isEqualTo(ErrorCode.BUSY.code());
+            assertThat(alice.callError(3).code()).isEqualTo(ErrorCode.BUSY.code());
             bob.call(1, "gate.quick", "[\"bob\"]", 0);
-            assertThat(bob.result(1)).isEqualTo("\"bob\"");
+            assertThat(bob.callResult(1)).isEqualTo("\"bob\"");
             gate.open.countDown();
-            assertThat(alice.result(1)).isEqualTo("\"a\"");
-            assertThat(alice.result(2)).isEqualTo("\"b\"");
+            assertThat(alice.callResult(1)).isEqualTo("\"a\"");
+            assertThat(alice.callResult(2)).isEqualTo("\"b\"");
         }
     }
 
     @Test
     void saturatedWorkersAnswerBusyInsteadOfQueueingWithoutBound() throws Exception {
         RpcSettings tiny = new RpcSettings(1, 0, 1, 256, 256, true, 0);
-        try (Wire alice = start(tiny, Map.of())) {
+        try (FrameClient alice = start(tiny, Map.of())) {
             alice.call(1, "gate.hold", "[\"running\"]", 0);
             gate.awaitEntered(1);
             alice.call(2, "gate.hold", "[\"queued\"]", 0);
             alice.call(3, "gate.hold", "[\"refused\"]", 0);
-            assertThat(alice.error(3).code()).isEqualTo(ErrorCode.BUSY.code());
+            assertThat(alice.callError(3).code()).isEqualTo(ErrorCode.BUSY.code());
             gate.open.countDown();
-            assertThat(alice.result(1)).isEqualTo("\"running\"");
-            assertThat(alice.result(2)).isEqualTo("\"queued\"");
+            assertThat(alice.callResult(1)).isEqualTo("\"running\"");
+            assertThat(alice.callResult(2)).isEqualTo("\"queued\"");
         }
     }
 
     @Test
     void aServiceWithdrawnMidCallFailsItsCallsAndIsGoneForNewOnes() throws Exception {
-        try (Wire alice = start()) {
+        try (FrameClient alice = start()) {
             alice.call(1, "gate.hold", "[\"in flight\"]", 0);
             gate.awaitEntered(1);
-            node.rpc.removeService(exported);
-            assertThat(alice.error(1).code()).isEqualTo(ErrorCode.PROVIDER_GONE.code());
+            node.rpc().removeService(exported);
+            assertThat(alice.callError(1).code()).isEqualTo(ErrorCode.PROVIDER_GONE.code());
             assertThat(gate.awaitInterrupt()).isTrue();
             alice.call(2, "gate.quick", "[\"x\"]", 0);
-            assertThat(alice.error(2).code()).isEqualTo(ErrorCode.METHOD_NOT_FOUND.code());
+            assertThat(alice.callError(2).code()).isEqualTo(ErrorCode.METHOD_NOT_FOUND.code());
             exported = node.export("gate", gate, GateApi.class);
             alice.call(3, "gate.quick", "[\"back\"]", 0);
-            assertThat(alice.result(3)).isEqualTo("\"back\"");
+            assertThat(alice.callResult(3)).isEqualTo("\"back\"");
         }
     }
 
     @Test
     void aCallerThatDisconnectsHasItsCallsCancelled() throws Exception {
-        Wire alice = start();
+        FrameClient alice = start();
         alice.call(1, "gate.hold", "[\"orphan\"]", 0);
         gate.awaitEntered(1);
         alice.close();

@@ -2,14 +2,17 @@ package io.aldis.itest.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.itest.node.LeakWatch;
+import io.aldis.feature.rpc.api.MethodStats;
+import io.aldis.feature.rpc.internal.RpcStats;
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.Ack;
+import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.ServiceProvide;
-import io.aldis.feature.rpc.api.MethodStats;
-import io.aldis.feature.rpc.internal.RpcStats;
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import io.aldis.protocol.api.spi.auth.Authorizer;
 import java.lang.management.ManagementFactory;
@@ -26,7 +29,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Permissions asked of the Authorizer for calls and provides; per-method counters in the registry and over JMX. */
 @ExtendWith(LeakWatch.class)
 class RpcPermissionAndStatsTest {
-    private RpcTestNode node;
+    private static final String ALICE = "alice";
+    private static final String BOB = "bob";
+    private NodeFixture node;
     private final List<String> asked = new ArrayList<>();
 
     /** Bob may call nothing of the calculator and provide nothing; alice may do all but divide. */
@@ -34,7 +39,7 @@ class RpcPermissionAndStatsTest {
         @Override
         public boolean permits(AuthenticatedUser user, String domain, String resource, String action) {
             asked.add(user.name() + " " + domain + " " + action + " " + resource);
-            if (user.name().equals(RpcTestNode.BOB)) {
+            if (user.name().equals(BOB)) {
                 return !resource.startsWith("calculator.");
             }
             return !resource.equals("calculator.divide");
@@ -43,14 +48,15 @@ class RpcPermissionAndStatsTest {
         @Override
         public boolean permitsAll(AuthenticatedUser user, String domain, String pattern, String action) {
             asked.add(user.name() + " " + domain + " " + action + " " + pattern);
-            return !user.name().equals(RpcTestNode.BOB);
+            return !user.name().equals(BOB);
         }
     };
 
     @BeforeEach
     void start() throws Exception {
-        node = new RpcTestNode();
-        node.authorizer = rules;
+        node = NodeFixture.builder().user(ALICE, "user").user(BOB, "user").rpc()
+                .loginCapabilities(Capability.RPC.mask()).start();
+        node.authorizer(rules);
         node.export("calculator", new Shop.CalculatorImpl(), Shop.Calculator.class);
     }
 
@@ -61,16 +67,16 @@ class RpcPermissionAndStatsTest {
 
     @Test
     void callsAndProvidesAreCheckedPerUserAndMethod() throws Exception {
-        try (Wire alice = node.login(RpcTestNode.ALICE); Wire bob = node.login(RpcTestNode.BOB)) {
+        try (FrameClient alice = node.login(ALICE); FrameClient bob = node.login(BOB)) {
             bob.call(1, "calculator.add", "[1,2]", 0);
-            assertThat(bob.error(1).code()).isEqualTo(ErrorCode.FORBIDDEN.code());
+            assertThat(bob.callError(1).code()).isEqualTo(ErrorCode.FORBIDDEN.code());
             alice.call(1, "calculator.add", "[1,2]", 0);
-            assertThat(alice.result(1)).isEqualTo("3");
+            assertThat(alice.callResult(1)).isEqualTo("3");
             alice.call(2, "calculator.divide", "[1,2]", 0);
-            assertThat(alice.error(2).code()).isEqualTo(ErrorCode.FORBIDDEN.code());
+            assertThat(alice.callError(2).code()).isEqualTo(ErrorCode.FORBIDDEN.code());
             // a method that does not exist is refused before anything reveals that it does not
             bob.call(2, "calculator.nothing", "[]", 0);
-            assertThat(bob.error(2).code()).isEqualTo(ErrorCode.FORBIDDEN.code());
+            assertThat(bob.callError(2).code()).isEqualTo(ErrorCode.FORBIDDEN.code());
 
             bob.send(new ServiceProvide(9, "bobs", ""));
             ErrorFrame refused = bob.next(f -> f instanceof ErrorFrame e && e.requestId() == 9);
@@ -86,28 +92,28 @@ class RpcPermissionAndStatsTest {
 
     @Test
     void withoutAnAuthorizerTheDefaultRulesApply() throws Exception {
-        node.authorizer = null;
-        try (Wire bob = node.login(RpcTestNode.BOB)) {
+        node.authorizer(null);
+        try (FrameClient bob = node.login(BOB)) {
             bob.call(1, "calculator.add", "[1,2]", 0);
-            assertThat(bob.result(1)).isEqualTo("3");
+            assertThat(bob.callResult(1)).isEqualTo("3");
             bob.call(2, "$sys.calculator.add", "[1,2]", 0);
-            assertThat(bob.error(2).code()).isEqualTo(ErrorCode.FORBIDDEN.code());
+            assertThat(bob.callError(2).code()).isEqualTo(ErrorCode.FORBIDDEN.code());
         }
     }
 
     @Test
     void countersPerMethodInTheRegistryAndOverJmx() throws Exception {
-        try (Wire alice = node.login(RpcTestNode.ALICE)) {
+        try (FrameClient alice = node.login(ALICE)) {
             for (int i = 1; i <= 5; i++) {
                 alice.call(i, "calculator.add", "[" + i + ", 1]", 0);
-                alice.result(i);
+                alice.callResult(i);
             }
             alice.call(6, "calculator.add", "[\"x\", 1]", 0);
-            alice.error(6);
+            alice.callError(6);
             alice.call(7, "calculator.sum", "[[1,2]]", 0);
-            alice.result(7);
+            alice.callResult(7);
         }
-        List<MethodStats> stats = node.rpc.registry().stats();
+        List<MethodStats> stats = node.rpc().registry().stats();
         assertThat(stats).extracting(MethodStats::method).containsExactly("calculator.add", "calculator.sum");
         MethodStats add = stats.get(0);
         assertThat(add.calls()).isEqualTo(6);
@@ -115,7 +121,7 @@ class RpcPermissionAndStatsTest {
         assertThat(add.inFlight()).isZero();
         assertThat(add.p99Micros()).isGreaterThanOrEqualTo(add.p50Micros()).isPositive();
 
-        RpcStats mbean = RpcStats.register(node.rpc.registry());
+        RpcStats mbean = RpcStats.register(node.rpc().registry());
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             ObjectName name = new ObjectName(RpcStats.OBJECT_NAME);

@@ -2,8 +2,12 @@ package io.aldis.itest.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.itest.node.LeakWatch;
+import io.aldis.feature.rpc.api.ServiceInfo;
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.Ack;
+import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
@@ -13,7 +17,6 @@ import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.ServiceProvide;
 import io.aldis.protocol.api.ServiceWithdraw;
-import io.aldis.feature.rpc.api.ServiceInfo;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,11 +26,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Connected clients as providers: routing, relaying, least-in-flight, withdraw and disconnect. */
 @ExtendWith(LeakWatch.class)
 class RpcProviderTest {
-    private RpcTestNode node;
+    private static final String ALICE = "alice";
+    private static final String BOB = "bob";
+    private NodeFixture node;
 
     @BeforeEach
     void start() throws Exception {
-        node = new RpcTestNode();
+        node = NodeFixture.builder().user(ALICE, "user").user(BOB, "user").rpc()
+                .loginCapabilities(Capability.RPC.mask()).start();
     }
 
     @AfterEach
@@ -35,7 +41,7 @@ class RpcProviderTest {
         node.close();
     }
 
-    private static void provide(Wire provider, long requestId, String service, String descriptor) throws Exception {
+    private static void provide(FrameClient provider, long requestId, String service, String descriptor) throws Exception {
         provider.send(new ServiceProvide(requestId, service, descriptor));
         Frame answer = provider.next(f -> f instanceof Ack a && a.requestId() == requestId
                 || f instanceof ErrorFrame e && e.requestId() == requestId);
@@ -48,7 +54,7 @@ class RpcProviderTest {
 
     @Test
     void aCallIsForwardedToTheProviderAndItsAnswerRelayed() throws Exception {
-        try (Wire provider = node.login(RpcTestNode.BOB); Wire caller = node.login(RpcTestNode.ALICE)) {
+        try (FrameClient provider = node.login(BOB); FrameClient caller = node.login(ALICE)) {
             provide(provider, 1, "echo", "{\"methods\":[{\"name\":\"say\",\"params\":[\"text: string\"],\"result\":\"string\"},"
                     + "\"fail\"]}");
             caller.call(77, "echo.say", "[\"hello\"]", 5000);
@@ -57,36 +63,36 @@ class RpcProviderTest {
             assertThat(text(forwarded.params())).isEqualTo("[\"hello\"]");
             assertThat(forwarded.timeoutMillis()).isEqualTo(5000);
             provider.send(new RpcResponse(forwarded.callId(), "\"hello back\"".getBytes(StandardCharsets.UTF_8)));
-            assertThat(caller.result(77)).isEqualTo("\"hello back\"");
+            assertThat(caller.callResult(77)).isEqualTo("\"hello back\"");
 
             caller.call(78, "echo.fail", "[]", 0);
             RpcRequest second = provider.next(RpcRequest.class);
             provider.send(new RpcError(second.callId(), ErrorCode.INVALID_PARAMS.code(), "bad", "{\"errors\":[]}"));
-            RpcError relayed = caller.error(78);
+            RpcError relayed = caller.callError(78);
             assertThat(relayed.code()).isEqualTo(ErrorCode.INVALID_PARAMS.code());
             assertThat(relayed.message()).isEqualTo("bad");
             assertThat(relayed.details()).isEqualTo("{\"errors\":[]}");
 
             // a method the descriptor does not announce is not found
             caller.call(79, "echo.shout", "[]", 0);
-            assertThat(caller.error(79).code()).isEqualTo(ErrorCode.METHOD_NOT_FOUND.code());
+            assertThat(caller.callError(79).code()).isEqualTo(ErrorCode.METHOD_NOT_FOUND.code());
 
-            assertThat(node.rpc.registry().services()).extracting(ServiceInfo::name).containsExactly("echo");
-            assertThat(node.rpc.registry().services().get(0).methods()).extracting(m -> m.name()).containsExactly("say", "fail");
+            assertThat(node.rpc().registry().services()).extracting(ServiceInfo::name).containsExactly("echo");
+            assertThat(node.rpc().registry().services().get(0).methods()).extracting(m -> m.name()).containsExactly("say", "fail");
         }
     }
 
     @Test
     void callsWhoseParametersTheDescriptorRulesOutNeverReachTheProvider() throws Exception {
-        try (Wire provider = node.login(RpcTestNode.BOB); Wire caller = node.login(RpcTestNode.ALICE)) {
+        try (FrameClient provider = node.login(BOB); FrameClient caller = node.login(ALICE)) {
             provide(provider, 1, "calc", "{\"methods\":[{\"name\":\"add\",\"params\":[\"a: int\",\"b: int\"],"
                     + "\"result\":\"int\"},\"free\"]}");
             caller.call(1, "calc.add", "{\"a\":", 0);
-            RpcError malformed = caller.error(1);
+            RpcError malformed = caller.callError(1);
             assertThat(malformed.code()).isEqualTo(ErrorCode.INVALID_PARAMS.code());
             assertThat(malformed.message()).contains("not well-formed JSON");
             caller.call(2, "calc.add", "[\"two\", 3]", 0);
-            RpcError wrongType = caller.error(2);
+            RpcError wrongType = caller.callError(2);
             assertThat(wrongType.code()).isEqualTo(ErrorCode.INVALID_PARAMS.code());
             assertThat(wrongType.details()).contains("\"path\":\"a\"");
             // A method announced by name alone has no declared parameters to check.
@@ -102,8 +108,8 @@ class RpcProviderTest {
 
     @Test
     void callsGoToTheProviderWithTheLeastInFlight() throws Exception {
-        try (Wire first = node.login(RpcTestNode.BOB); Wire second = node.login(RpcTestNode.BOB);
-                Wire caller = node.login(RpcTestNode.ALICE)) {
+        try (FrameClient first = node.login(BOB); FrameClient second = node.login(BOB);
+                FrameClient caller = node.login(ALICE)) {
             provide(first, 1, "work", "");
             provide(second, 1, "work", "");
             caller.call(1, "work.run", "[1]", 0);
@@ -123,7 +129,7 @@ class RpcProviderTest {
             }
             int fromFirst = 0;
             for (long id = 1; id <= 4; id++) {
-                if (caller.result(id).startsWith("\"first")) {
+                if (caller.callResult(id).startsWith("\"first")) {
                     fromFirst++;
                 }
             }
@@ -134,8 +140,8 @@ class RpcProviderTest {
 
     @Test
     void aNewProviderTakesTheCallsWhileTheBusyOneWorks() throws Exception {
-        try (Wire first = node.login(RpcTestNode.BOB); Wire second = node.login(RpcTestNode.BOB);
-                Wire caller = node.login(RpcTestNode.ALICE)) {
+        try (FrameClient first = node.login(BOB); FrameClient second = node.login(BOB);
+                FrameClient caller = node.login(ALICE)) {
             provide(first, 1, "work", "");
             caller.call(1, "work.run", "[1]", 0);
             RpcRequest held = first.next(RpcRequest.class); // the first is busy with it from now on
@@ -147,42 +153,42 @@ class RpcProviderTest {
             // one in flight on each now: call 3 went to either; answer everything and check the relays
             second.send(new RpcResponse(toSecond.callId(), "\"two\"".getBytes(StandardCharsets.UTF_8)));
             first.send(new RpcResponse(held.callId(), "\"one\"".getBytes(StandardCharsets.UTF_8)));
-            assertThat(caller.result(2)).isEqualTo("\"two\"");
-            assertThat(caller.result(1)).isEqualTo("\"one\"");
+            assertThat(caller.callResult(2)).isEqualTo("\"two\"");
+            assertThat(caller.callResult(1)).isEqualTo("\"one\"");
         }
     }
 
     @Test
     void aProviderThatDisconnectsFailsItsCallsAtOnce() throws Exception {
-        try (Wire caller = node.login(RpcTestNode.ALICE)) {
-            Wire provider = node.login(RpcTestNode.BOB);
+        try (FrameClient caller = node.login(ALICE)) {
+            FrameClient provider = node.login(BOB);
             provide(provider, 1, "flaky", "");
             caller.call(1, "flaky.op", "{}", 0);
             provider.next(RpcRequest.class);
             provider.close();
-            RpcError gone = caller.error(1);
+            RpcError gone = caller.callError(1);
             assertThat(gone.code()).isEqualTo(ErrorCode.PROVIDER_GONE.code());
             caller.call(2, "flaky.op", "{}", 0);
-            assertThat(caller.error(2).code()).isEqualTo(ErrorCode.METHOD_NOT_FOUND.code());
+            assertThat(caller.callError(2).code()).isEqualTo(ErrorCode.METHOD_NOT_FOUND.code());
         }
     }
 
     @Test
     void withdrawAnswersAckAndLeavesNoProvider() throws Exception {
-        try (Wire provider = node.login(RpcTestNode.BOB); Wire caller = node.login(RpcTestNode.ALICE)) {
+        try (FrameClient provider = node.login(BOB); FrameClient caller = node.login(ALICE)) {
             caller.call(1, "later.op", "[]", 0);
-            assertThat(caller.error(1).code()).isEqualTo(ErrorCode.METHOD_NOT_FOUND.code());
+            assertThat(caller.callError(1).code()).isEqualTo(ErrorCode.METHOD_NOT_FOUND.code());
             provide(provider, 1, "later", "");
             caller.call(2, "later.op", "[]", 0);
             RpcRequest pending = provider.next(RpcRequest.class);
             provider.send(new ServiceWithdraw(2, "later"));
             Ack withdrawn = provider.next(f -> f instanceof Ack a && a.requestId() == 2);
             assertThat(withdrawn.requestId()).isEqualTo(2);
-            assertThat(caller.error(2).code()).isEqualTo(ErrorCode.PROVIDER_GONE.code());
+            assertThat(caller.callError(2).code()).isEqualTo(ErrorCode.PROVIDER_GONE.code());
             // a late answer to the failed call is dropped, not relayed
             provider.send(new RpcResponse(pending.callId(), "1".getBytes(StandardCharsets.UTF_8)));
             caller.call(3, "later.op", "[]", 0);
-            assertThat(caller.error(3).code()).isEqualTo(ErrorCode.METHOD_NOT_FOUND.code());
+            assertThat(caller.callError(3).code()).isEqualTo(ErrorCode.METHOD_NOT_FOUND.code());
             provider.send(new ServiceWithdraw(3, "later"));
             ErrorFrame notProvided = provider.next(f -> f instanceof ErrorFrame e && e.requestId() == 3);
             assertThat(notProvided.errorCode()).isEqualTo(ErrorCode.METHOD_NOT_FOUND);
@@ -191,18 +197,18 @@ class RpcProviderTest {
 
     @Test
     void deadlinesAndCancelsReachTheProvider() throws Exception {
-        try (Wire provider = node.login(RpcTestNode.BOB); Wire caller = node.login(RpcTestNode.ALICE)) {
+        try (FrameClient provider = node.login(BOB); FrameClient caller = node.login(ALICE)) {
             provide(provider, 1, "slow", "");
             caller.call(1, "slow.op", "[]", 200);
             RpcRequest expired = provider.next(RpcRequest.class);
-            assertThat(caller.error(1).code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED.code());
+            assertThat(caller.callError(1).code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED.code());
             RpcCancel told = provider.next(RpcCancel.class);
             assertThat(told.callId()).isEqualTo(expired.callId());
 
             caller.call(2, "slow.op", "[]", 0);
             RpcRequest cancelled = provider.next(RpcRequest.class);
             caller.send(new RpcCancel(2));
-            assertThat(caller.error(2).code()).isEqualTo(ErrorCode.CANCELLED.code());
+            assertThat(caller.callError(2).code()).isEqualTo(ErrorCode.CANCELLED.code());
             assertThat(provider.next(RpcCancel.class).callId()).isEqualTo(cancelled.callId());
         }
     }
@@ -210,7 +216,7 @@ class RpcProviderTest {
     @Test
     void aBadServiceNameOrDescriptorIsRefused() throws Exception {
         node.export("calculator", new Shop.CalculatorImpl(), Shop.Calculator.class);
-        try (Wire provider = node.login(RpcTestNode.BOB)) {
+        try (FrameClient provider = node.login(BOB)) {
             provider.send(new ServiceProvide(1, "no spaces", ""));
             provider.send(new ServiceProvide(2, "ok", "[not json"));
             provider.send(new ServiceProvide(3, "calculator", ""));

@@ -1,8 +1,15 @@
 package io.aldis.itest.ws;
 
+import static io.aldis.itest.support.NodeFixture.PASSWORD;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.JdkWsFrameTransport;
+import io.aldis.itest.support.NodeFixture;
+import io.aldis.itest.support.RawWebSocket;
+import io.aldis.itest.support.WsFrameTransport;
+import io.aldis.node.core.internal.NodeSettings;
 import io.aldis.protocol.api.Ack;
 import io.aldis.protocol.api.Close;
 import io.aldis.protocol.api.CloseAck;
@@ -15,7 +22,6 @@ import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.Pong;
 import io.aldis.protocol.api.Publish;
 import io.aldis.protocol.api.Subscribe;
-import io.aldis.node.core.internal.NodeSettings;
 import io.aldis.transport.ws.internal.WsSettings;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -34,16 +40,17 @@ import org.junit.jupiter.api.Test;
  * WebSocket and across transports, and every way a handshake or a message can be refused.
  */
 class WsTransportTest {
+    private static final String USER = "alice";
     static final int MAX_MESSAGE = 64 * 1024;
     static final long PING_MILLIS = 300;
     static final long CLIENT_TIMEOUT_MILLIS = 1_200;
-    private static WsTestNode node;
+    private static NodeFixture node;
 
     @BeforeAll
     static void start() throws Exception {
-        node = WsTestNode.start(WsSettings.plain("ws-test", 0)
+        node = NodeFixture.builder().user(USER, "user").pubsub().tcp().ws(WsSettings.plain("ws-test", 0)
                 .withLimits(100, MAX_MESSAGE)
-                .withHeartbeat(PING_MILLIS, CLIENT_TIMEOUT_MILLIS));
+                .withHeartbeat(PING_MILLIS, CLIENT_TIMEOUT_MILLIS)).start();
     }
 
     @AfterAll
@@ -51,18 +58,14 @@ class WsTransportTest {
         node.close();
     }
 
-    private static FrameLink.Ws rawLink() throws Exception {
-        return new FrameLink.Ws(new RawWebSocket(node.wsPort()).open());
-    }
-
     @Test
     void fullSessionWithTheJdkClient() throws Exception {
-        try (JdkWsLink ws = JdkWsLink.open(node.wsUri())) {
-            assertThat(ws.subprotocol()).isEqualTo("aldis.v1");
-            ConnectAck ack = ws.connect("jdk-websocket");
+        try (FrameClient ws = node.jdkWs()) {
+            assertThat(jdk(ws).subprotocol()).isEqualTo("aldis.v1");
+            ConnectAck ack = ws.connect(FrameClient.ALL_BUT_LZ4, "", "jdk-websocket");
             assertThat(ack.sessionId()).isNotNull();
-            assertThat(ws.scram(WsTestNode.USER, WsTestNode.PASSWORD).user()).isEqualTo(WsTestNode.USER);
-            assertThat(node.node.sessions()).anySatisfy(s -> {
+            assertThat(ws.scram(USER, PASSWORD).user()).isEqualTo(USER);
+            assertThat(node.node().sessions()).anySatisfy(s -> {
                 assertThat(s.id()).isEqualTo(ack.sessionId());
                 assertThat(s.connection().transport()).isEqualTo("ws");
                 assertThat(s.connection().listener()).isEqualTo("ws-test");
@@ -70,36 +73,36 @@ class WsTransportTest {
             });
 
             ws.send(new Ping(77));
-            assertThat(ws.<Pong>readUntil(FrameType.PONG).nonce()).isEqualTo(77);
+            assertThat(ws.<Pong>await(FrameType.PONG).nonce()).isEqualTo(77);
 
             ws.send(new Close(0, "done"));
-            assertThat(ws.<CloseAck>readUntil(FrameType.CLOSE_ACK)).isNotNull();
-            JdkWsLink.CloseInfo close = ws.closed.get(10, TimeUnit.SECONDS);
+            assertThat(ws.<CloseAck>await(FrameType.CLOSE_ACK)).isNotNull();
+            JdkWsFrameTransport.CloseInfo close = jdk(ws).closed.get(10, TimeUnit.SECONDS);
             assertThat(close.status()).isEqualTo(1000);
         }
     }
 
     @Test
     void publishFromWebSocketReachesTcpAndBack() throws Exception {
-        try (FrameLink.Tcp tcp = new FrameLink.Tcp(node.tcpPort()); FrameLink.Ws ws = rawLink()) {
-            tcp.login(WsTestNode.USER, WsTestNode.PASSWORD);
-            ws.login(WsTestNode.USER, WsTestNode.PASSWORD);
-            assertThat(node.node.sessions()).extracting(s -> s.connection().transport()).contains("tcp", "ws");
+        try (FrameClient tcp = node.raw(); FrameClient ws = node.rawWs()) {
+            tcp.login(USER, PASSWORD);
+            ws.login(USER, PASSWORD);
+            assertThat(node.node().sessions()).extracting(s -> s.connection().transport()).contains("tcp", "ws");
 
             tcp.send(new Subscribe(11, "cross.to-tcp", "", ""));
-            assertThat(tcp.<Ack>readUntil(FrameType.ACK).requestId()).isEqualTo(11);
+            assertThat(tcp.<Ack>await(FrameType.ACK).requestId()).isEqualTo(11);
             ws.send(new Subscribe(22, "cross.to-ws", "", ""));
-            assertThat(ws.<Ack>readUntil(FrameType.ACK).requestId()).isEqualTo(22);
+            assertThat(ws.<Ack>await(FrameType.ACK).requestId()).isEqualTo(22);
 
             ws.send(new Publish("cross.to-tcp", "", Map.of("from", "ws"), "hello tcp".getBytes(StandardCharsets.UTF_8)));
-            Deliver atTcp = tcp.readUntil(FrameType.DELIVER);
+            Deliver atTcp = tcp.await(FrameType.DELIVER);
             assertThat(atTcp.subscriptionId()).isEqualTo(11);
             assertThat(atTcp.subject()).isEqualTo("cross.to-tcp");
             assertThat(atTcp.headers()).containsEntry("from", "ws");
             assertThat(new String(atTcp.payload(), StandardCharsets.UTF_8)).isEqualTo("hello tcp");
 
             tcp.send(new Publish("cross.to-ws", "", Map.of(), "hello ws".getBytes(StandardCharsets.UTF_8)));
-            Deliver atWs = ws.readUntil(FrameType.DELIVER);
+            Deliver atWs = ws.await(FrameType.DELIVER);
             assertThat(atWs.subscriptionId()).isEqualTo(22);
             assertThat(new String(atWs.payload(), StandardCharsets.UTF_8)).isEqualTo("hello ws");
         }
@@ -107,7 +110,7 @@ class WsTransportTest {
 
     @Test
     void silentClientIsClosedAtTheTimeoutWhileAnAnsweringOneStays() throws Exception {
-        try (JdkWsLink answering = JdkWsLink.open(node.wsUri());
+        try (FrameClient answering = node.jdkWs();
                 RawWebSocket silent = new RawWebSocket(node.wsPort()).open()) {
             silent.answerPings(false);
             RawWebSocket.Closed closed = silent.awaitClose();
@@ -117,7 +120,7 @@ class WsTransportTest {
             assertThat(silent.endsWithinTimeout()).isTrue();
 
             // The JDK client answered every ping, so it is still there.
-            assertThat(answering.connect("answering").sessionId()).isNotNull();
+            assertThat(answering.connect(FrameClient.ALL_BUT_LZ4, "", "answering").sessionId()).isNotNull();
         }
     }
 
@@ -140,23 +143,23 @@ class WsTransportTest {
 
     @Test
     void aFragmentedMessageUnderTheLimitIsOneFrame() throws Exception {
-        try (FrameLink.Ws ws = rawLink()) {
+        try (FrameClient ws = node.rawWs()) {
             // After CONNECT: before it the node answers nothing, not even a PING (section 4.1).
-            ws.connect("fragments");
-            byte[] ping = FrameLink.encode(new Ping(5));
-            ws.socket.sendFrame(RawWebSocket.BINARY, false, Arrays.copyOfRange(ping, 0, 3));
-            ws.socket.sendFrame(RawWebSocket.CONTINUATION, true, Arrays.copyOfRange(ping, 3, ping.length));
-            assertThat(ws.<Pong>readUntil(FrameType.PONG).nonce()).isEqualTo(5);
+            ws.connect(FrameClient.ALL_BUT_LZ4, "", "fragments");
+            byte[] ping = FrameClient.encode(new Ping(5));
+            socketOf(ws).sendFrame(RawWebSocket.BINARY, false, Arrays.copyOfRange(ping, 0, 3));
+            socketOf(ws).sendFrame(RawWebSocket.CONTINUATION, true, Arrays.copyOfRange(ping, 3, ping.length));
+            assertThat(ws.<Pong>await(FrameType.PONG).nonce()).isEqualTo(5);
         }
     }
 
     @Test
     void textMessageIsAnsweredWithErrorAndClose() throws Exception {
-        try (FrameLink.Ws ws = rawLink()) {
-            ws.socket.sendFrame(RawWebSocket.TEXT, true, "{\"type\":\"connect\"}".getBytes(StandardCharsets.UTF_8));
-            ErrorFrame error = ws.readUntil(FrameType.ERROR);
+        try (FrameClient ws = node.rawWs()) {
+            socketOf(ws).sendFrame(RawWebSocket.TEXT, true, "{\"type\":\"connect\"}".getBytes(StandardCharsets.UTF_8));
+            ErrorFrame error = ws.await(FrameType.ERROR);
             assertThat(error.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR.code());
-            assertThat(ws.socket.awaitClose().status).isEqualTo(1000);
+            assertThat(socketOf(ws).awaitClose().status).isEqualTo(1000);
         }
     }
 
@@ -249,16 +252,16 @@ class WsTransportTest {
 
     @Test
     void settingsChangeRebindsAndKeepsOpenConnections() throws Exception {
-        try (WsTestNode own = WsTestNode.start(); FrameLink.Ws before = new FrameLink.Ws(
-                new RawWebSocket(own.wsPort()).open())) {
+        try (NodeFixture own = NodeFixture.builder().user(USER, "user").pubsub().tcp().ws().start();
+                FrameClient before = own.rawWs()) {
             int oldPort = own.wsPort();
-            before.login(WsTestNode.USER, WsTestNode.PASSWORD);
+            before.login(USER, PASSWORD);
 
             int freePort;
             try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 freePort = probe.getLocalPort();
             }
-            own.ws.rebind(own.ws.settings().withPort(freePort).withPath("/v1"));
+            own.wsServer().rebind(own.wsServer().settings().withPort(freePort).withPath("/v1"));
             int newPort = own.wsPort();
             assertThat(newPort).isEqualTo(freePort).isNotEqualTo(oldPort);
             assertThatThrownBy(() -> new Socket("127.0.0.1", oldPort).close()).isInstanceOf(ConnectException.class);
@@ -272,18 +275,19 @@ class WsTransportTest {
             }
 
             before.send(new Ping(9));
-            assertThat(before.<Pong>readUntil(FrameType.PONG).nonce()).isEqualTo(9);
+            assertThat(before.<Pong>await(FrameType.PONG).nonce()).isEqualTo(9);
         }
     }
 
     @Test
     void connectionsOverTheLimitGet503() throws Exception {
-        try (WsTestNode own = WsTestNode.start(WsSettings.plain("small", 0).withLimits(1, MAX_MESSAGE));
+        try (NodeFixture own = NodeFixture.builder().user(USER, "user").pubsub().tcp()
+                .ws(WsSettings.plain("small", 0).withLimits(1, MAX_MESSAGE)).start();
                 RawWebSocket first = new RawWebSocket(own.wsPort()).open();
                 RawWebSocket second = new RawWebSocket(own.wsPort())) {
             assertThat(second.upgrade("/aldis", Map.of("Sec-WebSocket-Protocol", "aldis.v1")).status())
                     .isEqualTo(503);
-            assertThat(own.ws.connections()).isEqualTo(1);
+            assertThat(own.wsServer().connections()).isEqualTo(1);
         }
     }
 
@@ -291,13 +295,21 @@ class WsTransportTest {
     void anUpgradeNotFinishedWithinTheAuthTimeoutIsClosedFromTheAccept() throws Exception {
         // The listener's own client timeout (60 s) is far away; only the node's auth timeout,
         // counted from the TCP accept, can end a client that never finishes its HTTP request.
-        try (WsTestNode quick = WsTestNode.start(WsSettings.plain("ws-auth-timeout", 0),
-                NodeSettings.defaults().withTimeouts(10_000, 1_000));
+        try (NodeFixture quick = NodeFixture.builder().settings(NodeSettings.defaults().withTimeouts(10_000, 1_000))
+                .user(USER, "user").pubsub().tcp().ws(WsSettings.plain("ws-auth-timeout", 0)).start();
                 Socket socket = new Socket(InetAddress.getLoopbackAddress(), quick.wsPort())) {
             socket.setSoTimeout(20_000);
             socket.getOutputStream().write("GET /aldis HTTP/1.1\r\nHost: 127.0.0.1\r\n".getBytes(StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             assertThat(socket.getInputStream().read()).as("the half-sent upgrade was closed").isEqualTo(-1);
         }
+    }
+
+    private static RawWebSocket socketOf(FrameClient client) {
+        return client.transport(WsFrameTransport.class).socket();
+    }
+
+    private static JdkWsFrameTransport jdk(FrameClient client) {
+        return client.transport(JdkWsFrameTransport.class);
     }
 }

@@ -1,4 +1,4 @@
-package io.aldis.itest.node;
+package io.aldis.itest.support;
 
 import io.netty.util.ResourceLeakDetector;
 import io.netty.util.ResourceLeakDetectorFactory;
@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * Fails a test class if Netty reports a leaked buffer while it runs. Leak detection is set to
  * paranoid for the whole test JVM; this records every report instead of only logging it.
+ * Use it on a test class with {@code @ExtendWith(LeakWatch.class)}.
  */
 public final class LeakWatch implements BeforeAllCallback, AfterAllCallback {
     static final List<String> LEAKS = new CopyOnWriteArrayList<>();

@@ -1,4 +1,4 @@
-package io.aldis.itest.ws;
+package io.aldis.itest.support;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -21,28 +21,32 @@ import java.util.Map;
  * A WebSocket client written against RFC 6455 directly, with no client library in the way, so
  * tests can send exactly the handshake and frames they want (no subprotocol, a foreign Origin,
  * fragments, oversize messages, silence) and see exactly what the listener answers.
+ *
+ * <p>It is the byte level under {@link WsFrameTransport}: a test that needs protocol frames opens
+ * it with {@link #open()} and hands it to {@link FrameClient#over(FrameTransport)}, and can still
+ * reach the WebSocket frames below (close status, pings, oversize headers) through this object.
  */
-final class RawWebSocket implements AutoCloseable {
-    static final int CONTINUATION = 0x0, TEXT = 0x1, BINARY = 0x2, CLOSE = 0x8, PING = 0x9, PONG = 0xA;
+public final class RawWebSocket implements AutoCloseable {
+    public static final int CONTINUATION = 0x0, TEXT = 0x1, BINARY = 0x2, CLOSE = 0x8, PING = 0x9, PONG = 0xA;
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The listener's answer to the upgrade request. */
-    record HttpAnswer(int status, Map<String, String> headers, String body) {
-        String header(String name) {
+    public record HttpAnswer(int status, Map<String, String> headers, String body) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
 
     /** One WebSocket frame as read from the wire. */
-    record WsFrame(int opcode, boolean fin, byte[] payload) {
+    public record WsFrame(int opcode, boolean fin, byte[] payload) {
     }
 
     /** Thrown by {@link #readMessage()} when the listener sends a close frame. */
-    static final class Closed extends IOException {
+    public static final class Closed extends EOFException {
         private static final long serialVersionUID = 1L;
-        final int status;
-        final String reason;
+        public final int status;
+        public final String reason;
 
         Closed(int status, String reason) {
             super("closed by the listener with " + status + " " + reason);
@@ -58,7 +62,7 @@ final class RawWebSocket implements AutoCloseable {
     private boolean answerPings = true;
     private int pingsSeen;
 
-    RawWebSocket(Socket socket) throws IOException {
+    public RawWebSocket(Socket socket) throws IOException {
         this.socket = socket;
         socket.setSoTimeout(10_000);
         socket.setTcpNoDelay(true);
@@ -66,17 +70,22 @@ final class RawWebSocket implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
-    RawWebSocket(int port) throws IOException {
+    public RawWebSocket(int port) throws IOException {
         this(new Socket("127.0.0.1", port));
     }
 
     /** Sends an HTTP request as given (raw lines, CRLF added) and reads the answer's head and body. */
-    HttpAnswer request(String... lines) throws IOException {
+    public HttpAnswer request(String... lines) throws IOException {
+        return requestWithBody("", lines);
+    }
+
+    /** The same with {@code body} after the head, exactly as given (the head states its length, if at all). */
+    public HttpAnswer requestWithBody(String body, String... headLines) throws IOException {
         StringBuilder request = new StringBuilder();
-        for (String line : lines) {
+        for (String line : headLines) {
             request.append(line).append("\r\n");
         }
-        request.append("\r\n");
+        request.append("\r\n").append(body);
         out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
         answer = readAnswer();
@@ -88,7 +97,7 @@ final class RawWebSocket implements AutoCloseable {
      * {@code Sec-WebSocket-Protocol} or {@code Origin} are added as given. On 101 the accept key
      * is checked.
      */
-    HttpAnswer upgrade(String path, Map<String, String> extraHeaders) throws IOException {
+    public HttpAnswer upgrade(String path, Map<String, String> extraHeaders) throws IOException {
         byte[] nonce = new byte[16];
         RANDOM.nextBytes(nonce);
         String key = Base64.getEncoder().encodeToString(nonce);
@@ -108,7 +117,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** An upgrade on the default path with the Aldis subprotocol; fails unless the answer is 101. */
-    RawWebSocket open() throws IOException {
+    public RawWebSocket open() throws IOException {
         HttpAnswer result = upgrade("/aldis", Map.of("Sec-WebSocket-Protocol", "aldis.v1"));
         if (result.status() != 101) {
             throw new IOException("upgrade refused: " + result);
@@ -162,16 +171,16 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Whether to answer the listener's pings (true by default); false plays a dead client. */
-    void answerPings(boolean answer) {
+    public void answerPings(boolean answer) {
         this.answerPings = answer;
     }
 
-    int pingsSeen() {
+    public int pingsSeen() {
         return pingsSeen;
     }
 
     /** Sends one masked frame. */
-    void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
+    public void sendFrame(int opcode, boolean fin, byte[] payload) throws IOException {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
         byte[] mask = writeHeader(frame, opcode, fin, payload.length);
         for (int i = 0; i < payload.length; i++) {
@@ -187,7 +196,7 @@ final class RawWebSocket implements AutoCloseable {
      * Sends only the header of a masked frame announcing {@code payloadLength} bytes, and none of
      * the payload: what a peer does when it starts a large message.
      */
-    void sendHeader(int opcode, boolean fin, long payloadLength) throws IOException {
+    public void sendHeader(int opcode, boolean fin, long payloadLength) throws IOException {
         ByteArrayOutputStream header = new ByteArrayOutputStream(14);
         writeHeader(header, opcode, fin, payloadLength);
         synchronized (out) {
@@ -218,7 +227,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Reads one frame, whatever it is. */
-    WsFrame readFrame() throws IOException {
+    public WsFrame readFrame() throws IOException {
         int b0 = in.readUnsignedByte();
         int b1 = in.readUnsignedByte();
         if ((b1 & 0x80) != 0) {
@@ -239,7 +248,7 @@ final class RawWebSocket implements AutoCloseable {
      * Reads the next complete data message (fragments joined), answering pings on the way if asked
      * to; throws {@link Closed} when a close frame arrives.
      */
-    WsFrame readMessage() throws IOException {
+    public WsFrame readMessage() throws IOException {
         ByteArrayOutputStream message = new ByteArrayOutputStream();
         int opcode = -1;
         while (true) {
@@ -273,7 +282,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Reads until the listener sends its close frame and returns it; fails if the socket ends first. */
-    Closed awaitClose() throws IOException {
+    public Closed awaitClose() throws IOException {
         try {
             while (true) {
                 readMessage();
@@ -284,7 +293,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Whether the socket ends (end of stream or reset) before the read timeout. */
-    boolean endsWithinTimeout() throws IOException {
+    public boolean endsWithinTimeout() throws IOException {
         try {
             while (in.read() >= 0) {
                 // skip whatever is left
@@ -298,7 +307,7 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /** Whether the socket ends (end of stream or reset) with not one more byte before it. */
-    boolean endsWithNothingMore() throws IOException {
+    public boolean endsWithNothingMore() throws IOException {
         try {
             return in.read() < 0;
         } catch (SocketException reset) {
@@ -306,11 +315,11 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
-    HttpAnswer answer() {
+    public HttpAnswer answer() {
         return answer;
     }
 
-    void soTimeout(int millis) throws SocketException {
+    public void soTimeout(int millis) throws SocketException {
         socket.setSoTimeout(millis);
     }
 
