@@ -10,7 +10,7 @@ import io.aldis.protocol.api.FrameType;
 import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.Pong;
 import io.aldis.protocol.api.Publish;
-import io.aldis.feature.pubsub.internal.Policy;
+import io.aldis.protocol.api.SlowConsumerPolicy;
 import io.aldis.feature.pubsub.internal.PubSubEngine;
 import io.aldis.feature.pubsub.internal.PubSubSettings;
 import io.aldis.protocol.api.spi.node.Session;
@@ -50,7 +50,7 @@ class ManyPublishersTest {
     @BeforeEach
     void start() throws Exception {
         node = PubSubNode.start(PubSubSettings.defaults()
-                .withBudgets(Policy.BLOCK, EnumSet.allOf(Policy.class), BUDGET, 1 << 20, BLOCK_OVERFLOW));
+                .withBudgets(SlowConsumerPolicy.BLOCK, EnumSet.allOf(SlowConsumerPolicy.class), BUDGET, 1 << 20, BLOCK_OVERFLOW));
     }
 
     @AfterEach

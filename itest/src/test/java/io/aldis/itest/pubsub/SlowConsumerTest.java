@@ -10,7 +10,7 @@ import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.FrameType;
 import io.aldis.protocol.api.Publish;
-import io.aldis.feature.pubsub.internal.Policy;
+import io.aldis.protocol.api.SlowConsumerPolicy;
 import io.aldis.feature.pubsub.internal.PubSubEngine;
 import io.aldis.feature.pubsub.internal.PubSubSettings;
 import io.aldis.protocol.api.spi.node.SessionState;
@@ -41,7 +41,7 @@ class SlowConsumerTest {
     @BeforeEach
     void start() throws Exception {
         node = PubSubNode.start(PubSubSettings.defaults()
-                .withBudgets(Policy.DISCONNECT, EnumSet.allOf(Policy.class), BUDGET, 1 << 20, 8 << 20));
+                .withBudgets(SlowConsumerPolicy.DISCONNECT, EnumSet.allOf(SlowConsumerPolicy.class), BUDGET, 1 << 20, 8 << 20));
     }
 
     @AfterEach
@@ -206,7 +206,7 @@ class SlowConsumerTest {
     @Test
     void policiesOutsideTheOperatorsChoiceAreRefused() throws Exception {
         node.engine.update(node.engine.settings()
-                .withBudgets(Policy.DROP_NEWEST, EnumSet.of(Policy.DROP_NEWEST, Policy.DISCONNECT), BUDGET, 128 * 1024, 0));
+                .withBudgets(SlowConsumerPolicy.DROP_NEWEST, EnumSet.of(SlowConsumerPolicy.DROP_NEWEST, SlowConsumerPolicy.DISCONNECT), BUDGET, 128 * 1024, 0));
         Client c = track(node.login("root")); // allowed to block: only the operator's choice refuses it
         Frame refused = c.subscribe(1, "feed", "", options("block"));
         assertThat(((ErrorFrame) refused).errorCode()).isEqualTo(ErrorCode.FORBIDDEN);
@@ -255,7 +255,7 @@ class SlowConsumerTest {
     @Test
     void anOperatorDefaultOfBlockGivesUsersWithoutThePermissionDisconnectInstead() throws Exception {
         node.engine.update(node.engine.settings()
-                .withBudgets(Policy.BLOCK, EnumSet.allOf(Policy.class), BUDGET, 1 << 20, 8 << 20));
+                .withBudgets(SlowConsumerPolicy.BLOCK, EnumSet.allOf(SlowConsumerPolicy.class), BUDGET, 1 << 20, 8 << 20));
         Client bob = track(node.login("bob"));
         assertThat(bob.subscribeOk(1, "feed").json()).contains("\"policy\":\"disconnect\"");
         Client root = track(node.login("root"));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.aldis.protocol.api.Subscribe;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -36,15 +37,16 @@ final class Json {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 switch (field) {
-                    case "policy" -> {
+                    case Subscribe.OPTION_POLICY -> {
                         if (value != JsonToken.VALUE_STRING) {
-                            throw new IllegalArgumentException("'policy' must be a string");
+                            throw new IllegalArgumentException("'" + Subscribe.OPTION_POLICY + "' must be a string");
                         }
                         policy = p.getText();
                     }
-                    case "budgetBytes" -> {
+                    case Subscribe.OPTION_BUDGET_BYTES -> {
                         if (value != JsonToken.VALUE_NUMBER_INT || p.getLongValue() <= 0) {
-                            throw new IllegalArgumentException("'budgetBytes' must be a positive integer");
+                            throw new IllegalArgumentException("'" + Subscribe.OPTION_BUDGET_BYTES
+                                    + "' must be a positive integer");
                         }
                         budget = p.getLongValue();
                     }

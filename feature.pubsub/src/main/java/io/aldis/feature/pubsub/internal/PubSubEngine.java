@@ -1,5 +1,6 @@
 package io.aldis.feature.pubsub.internal;
 
+import io.aldis.protocol.api.SlowConsumerPolicy;
 import io.aldis.protocol.api.Ack;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
@@ -121,7 +122,7 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
         authorizerGeneration.incrementAndGet();
         for (BaseSubscription s : trie.all()) {
             s.authorize(a);
-            if (s instanceof SessionSubscription sub && sub.policy == Policy.BLOCK) {
+            if (s instanceof SessionSubscription sub && sub.policy == SlowConsumerPolicy.BLOCK) {
                 sub.blockUnrestricted = sub.user != null && mayBlockAll(sub.user, sub.pattern);
             }
         }
@@ -218,12 +219,12 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
             reject(session, id, ErrorCode.INVALID_SUBJECT, why, Map.of("subject", pattern));
             return false;
         }
-        Policy policy;
+        SlowConsumerPolicy policy;
         int budget;
         Json.Options options;
         try {
             options = Json.options(f.options());
-            policy = options.policy() == null ? s.defaultPolicy() : Policy.of(options.policy());
+            policy = options.policy() == null ? s.defaultPolicy() : SlowConsumerPolicy.ofWireName(options.policy());
             if (policy == null) {
                 throw new IllegalArgumentException("unknown policy '" + options.policy()
                         + "'; use block, drop-oldest, drop-newest or disconnect");
@@ -240,24 +241,24 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
         // Pausing publishers is a permission. Like reading, a wildcard pattern that is not granted
         // as a whole is judged subject by subject: at the first publisher it would pause (see
         // SessionSubscription.offer).
-        boolean blockAll = policy == Policy.BLOCK && mayBlockAll(session.user(), pattern);
-        if (policy == Policy.BLOCK && !blockAll
+        boolean blockAll = policy == SlowConsumerPolicy.BLOCK && mayBlockAll(session.user(), pattern);
+        if (policy == SlowConsumerPolicy.BLOCK && !blockAll
                 && (options.policy() == null || !Subjects.hasWildcard(pattern) || Subjects.isSystem(pattern))) {
             if (options.policy() != null) {
                 counters.forbidden.increment();
                 reject(session, id, ErrorCode.FORBIDDEN, "user '" + session.user().name()
                         + "' may not pause other publishers: the policy 'block' needs the pubsub permission 'block'",
-                        Map.of("subject", pattern, "policy", policy.label()));
+                        Map.of("subject", pattern, "policy", policy.wireName()));
                 return false;
             }
             // Only the operator's default asked for it: this user's subscription disconnects
             // instead, which the ACK says.
-            policy = Policy.DISCONNECT;
+            policy = SlowConsumerPolicy.DISCONNECT;
         }
         if (!s.allowedPolicies().contains(policy)) {
             counters.forbidden.increment();
-            reject(session, id, ErrorCode.FORBIDDEN, "the operator does not allow the policy '" + policy.label() + "'",
-                    Map.of("subject", pattern, "policy", policy.label()));
+            reject(session, id, ErrorCode.FORBIDDEN, "the operator does not allow the policy '" + policy.wireName() + "'",
+                    Map.of("subject", pattern, "policy", policy.wireName()));
             return false;
         }
         AuthenticatedUser user = session.user();
@@ -291,7 +292,8 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
         trie.add(sub);
         session.keep(KEPT, keyOf(id), f);
         if (!restoring) {
-            session.send(new Ack(id, Json.string(Map.of("policy", policy.label(), "budgetBytes", budget))));
+            session.send(new Ack(id, Json.string(Map.of(Subscribe.OPTION_POLICY, policy.wireName(),
+                    Subscribe.OPTION_BUDGET_BYTES, budget))));
         }
         sysEvent("subscription.created", subscriptionEvent(sub));
         return true;
@@ -483,7 +485,7 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
         sub.close();
         counters.slowConsumers.increment();
         String message = "slow consumer: subscription " + sub.id + " on '" + sub.pattern + "' " + what + " (policy "
-                + sub.policy.label() + ")";
+                + sub.policy.wireName() + ")";
         sysEvent("error", errorEvent(owner.session, ErrorCode.SLOW_CONSUMER, message));
         owner.session.close(ErrorCode.SLOW_CONSUMER, message);
     }
@@ -653,7 +655,7 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
         m.put("subscriptionId", sub.id);
         m.put("subject", sub.pattern);
         m.put("queueGroup", sub.queueGroup);
-        m.put("policy", sub.policy.label());
+        m.put("policy", sub.policy.wireName());
         m.put("budgetBytes", sub.budget);
         return m;
     }
@@ -797,7 +799,7 @@ public final class PubSubEngine implements PubSub, AutoCloseable {
         List<SubscriptionView> out = new ArrayList<>();
         for (BaseSubscription s : trie.all()) {
             if (s instanceof SessionSubscription ss) {
-                out.add(new SubscriptionView(ss.owner(), ss.id, ss.pattern, ss.queueGroup, ss.policy.label(), ss.budget,
+                out.add(new SubscriptionView(ss.owner(), ss.id, ss.pattern, ss.queueGroup, ss.policy.wireName(), ss.budget,
                         ss.pendingBytes(), ss.maxPendingBytes(), ss.heldPublishers(), ss.delivered.sum(),
                         ss.dropped.sum()));
             } else {

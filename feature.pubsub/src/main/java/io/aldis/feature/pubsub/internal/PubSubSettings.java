@@ -1,5 +1,6 @@
 package io.aldis.feature.pubsub.internal;
 
+import io.aldis.protocol.api.SlowConsumerPolicy;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
 import java.util.ArrayList;
@@ -10,7 +11,7 @@ import java.util.Set;
 
 /** The pub/sub settings as plain values, so the feature runs without OSGi (tests, benchmarks). */
 public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes, int maxSubjectLength,
-        int maxSubjectDepth, Policy defaultPolicy, Set<Policy> allowedPolicies, int defaultBudgetBytes,
+        int maxSubjectDepth, SlowConsumerPolicy defaultPolicy, Set<SlowConsumerPolicy> allowedPolicies, int defaultBudgetBytes,
         int maxBudgetBytes, int blockOverflowBytes, double rateGlobal, double rateGlobalBurst,
         double ratePerConnection, double ratePerConnectionBurst, List<PrefixLimit> ratePrefixes, boolean sysEvents,
         int sessionPollMillis, int messageTimeoutMillis, int maxInFlightMessages, int blockMaxHoldMillis) {
@@ -79,7 +80,7 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
 
     /** The defaults of {@link PubSubConfig}. */
     public static PubSubSettings defaults() {
-        return new PubSubSettings(10_000, 1_048_576, 256, 16, Policy.DISCONNECT, EnumSet.allOf(Policy.class),
+        return new PubSubSettings(10_000, 1_048_576, 256, 16, SlowConsumerPolicy.DISCONNECT, EnumSet.allOf(SlowConsumerPolicy.class),
                 1_048_576, 16_777_216, 4_194_304, 0, 0, 0, 0, List.of(), true, 1_000, 30_000, 256, 10_000);
     }
 
@@ -98,14 +99,14 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
     public static PubSubSettings from(ConfigValues c) {
         PubSubSettings d = defaults();
         int max = Integer.MAX_VALUE;
-        List<String> policyLabels = Arrays.stream(Policy.values()).map(Policy::label).toList();
+        List<String> policyLabels = Arrays.stream(SlowConsumerPolicy.values()).map(SlowConsumerPolicy::wireName).toList();
         try {
             return new PubSubSettings(
                     c.integer("maxSubscriptionsPerSession", d.maxSubscriptionsPerSession(), 1, max),
                     c.integer("maxMessageBytes", d.maxMessageBytes(), 1, max),
                     c.integer("maxSubjectLength", d.maxSubjectLength(), 1, max),
                     c.integer("maxSubjectDepth", d.maxSubjectDepth(), 1, max),
-                    Policy.of(c.choice("defaultPolicy", d.defaultPolicy().label(), policyLabels)),
+                    SlowConsumerPolicy.ofWireName(c.choice("defaultPolicy", d.defaultPolicy().wireName(), policyLabels)),
                     policies(c, d.allowedPolicies(), policyLabels),
                     c.integer("defaultBudgetBytes", d.defaultBudgetBytes(), 1, max),
                     c.integer("maxBudgetBytes", d.maxBudgetBytes(), 1, max),
@@ -128,11 +129,11 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
         }
     }
 
-    private static Set<Policy> policies(ConfigValues c, Set<Policy> defaults, List<String> labels) {
-        List<String> defaultLabels = defaults.stream().map(Policy::label).toList();
-        Set<Policy> allowed = EnumSet.noneOf(Policy.class);
+    private static Set<SlowConsumerPolicy> policies(ConfigValues c, Set<SlowConsumerPolicy> defaults, List<String> labels) {
+        List<String> defaultLabels = defaults.stream().map(SlowConsumerPolicy::wireName).toList();
+        Set<SlowConsumerPolicy> allowed = EnumSet.noneOf(SlowConsumerPolicy.class);
         for (String label : c.list("allowedPolicies", defaultLabels)) {
-            Policy policy = Policy.of(label);
+            SlowConsumerPolicy policy = SlowConsumerPolicy.ofWireName(label);
             if (policy == null) {
                 throw c.invalid("allowedPolicies", label, "must be one of " + String.join(", ", labels));
             }
@@ -186,7 +187,7 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
                 messageTimeoutMillis, maxInFlightMessages, blockMaxHoldMillis);
     }
 
-    public PubSubSettings withBudgets(Policy policy, Set<Policy> allowed, int defaultBudget, int maxBudget,
+    public PubSubSettings withBudgets(SlowConsumerPolicy policy, Set<SlowConsumerPolicy> allowed, int defaultBudget, int maxBudget,
             int blockOverflow) {
         return new PubSubSettings(maxSubscriptionsPerSession, maxMessageBytes, maxSubjectLength, maxSubjectDepth,
                 policy, allowed, defaultBudget, maxBudget, blockOverflow, rateGlobal, rateGlobalBurst,

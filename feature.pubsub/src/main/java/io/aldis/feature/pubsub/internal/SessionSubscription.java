@@ -1,5 +1,6 @@
 package io.aldis.feature.pubsub.internal;
 
+import io.aldis.protocol.api.SlowConsumerPolicy;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
@@ -25,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 final class SessionSubscription extends BaseSubscription {
     final long id;
     final Subscriber owner;
-    final Policy policy;
+    final SlowConsumerPolicy policy;
     final int budget;
     private final int hardLimit;
     /** Whether the subscriber may pause publishers on every subject of the pattern; else judged per subject. */
@@ -54,7 +55,7 @@ final class SessionSubscription extends BaseSubscription {
     private long holdSpell;
 
     SessionSubscription(PubSubEngine engine, Subscriber owner, long id, String pattern, String queueGroup,
-            Policy policy, int budget, int blockOverflow, int maxHoldMillis) {
+            SlowConsumerPolicy policy, int budget, int blockOverflow, int maxHoldMillis) {
         super(engine, pattern, queueGroup, owner.session.user());
         this.id = id;
         this.owner = owner;
@@ -78,7 +79,7 @@ final class SessionSubscription extends BaseSubscription {
                 return false;
             }
             long after = pendingBytes + d.size;
-            if (policy == Policy.BLOCK) {
+            if (policy == SlowConsumerPolicy.BLOCK) {
                 // Pause the publisher as soon as the queue is over budget, writable or not: when
                 // many publishers feed one subscriber, the subscriber's loop may be far behind, and
                 // what each publisher's connection already read still arrives after its pause. The
@@ -248,9 +249,9 @@ final class SessionSubscription extends BaseSubscription {
             // Once per episode (until the queue empties): tell the subscriber it is losing messages.
             dropping = true;
             owner.session.send(new ErrorFrame(id, ErrorCode.SLOW_CONSUMER.code(),
-                    "subscription " + id + " on '" + pattern + "' is dropping messages (" + policy.label()
+                    "subscription " + id + " on '" + pattern + "' is dropping messages (" + policy.wireName()
                             + "): its outbound budget of " + budget + " bytes is full",
-                    "{\"subscriptionId\":" + id + ",\"policy\":\"" + policy.label() + "\",\"budgetBytes\":" + budget + "}"));
+                    "{\"subscriptionId\":" + id + ",\"policy\":\"" + policy.wireName() + "\",\"budgetBytes\":" + budget + "}"));
         }
     }
 

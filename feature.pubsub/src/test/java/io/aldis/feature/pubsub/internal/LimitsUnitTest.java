@@ -41,7 +41,5 @@ class LimitsUnitTest {
         assertThatThrownBy(() -> Json.options("{\"colour\":1}")).hasMessageContaining("unknown option");
         assertThatThrownBy(() -> Json.options("[1]")).hasMessageContaining("object");
         assertThatThrownBy(() -> Json.options("{\"policy\":")).hasMessageContaining("JSON");
-        assertThat(Policy.of("Drop-Newest")).isEqualTo(Policy.DROP_NEWEST);
-        assertThat(Policy.of("later")).isNull();
     }
 }
