@@ -38,7 +38,7 @@ final class DemoNode implements AutoCloseable {
         users.forEach((user, password) -> store.add(user, password.toCharArray(), Set.of("user")));
         node = new Node(NodeSettings.defaults());
         node.addMechanism(new ScramSha256Mechanism(store));
-        pubsub = new PubSubEngine(PubSubSettings.defaults(), node);
+        pubsub = new PubSubEngine(PubSubSettings.defaults());
         node.addHandler(pubsub.pubSubFrames(), Map.of(FrameHandler.CAPABILITY, "pubsub"));
         node.addHandler(pubsub.messageFrames(), Map.of(FrameHandler.CAPABILITY, "messages"));
         tcp = new TcpServer(TcpSettings.plain("demo-tcp", 0), node);

@@ -74,7 +74,7 @@ final class ApiNode implements AutoCloseable {
 
     /** Starts a new instance of the pub/sub feature, as Karaf does when its bundle starts. */
     void startPubSub() {
-        pubsub = new PubSubEngine(PubSubSettings.defaults().withSessionPoll(50), node);
+        pubsub = new PubSubEngine(PubSubSettings.defaults());
         node.addHandler(pubsub.pubSubFrames(), Map.of(FrameHandler.CAPABILITY, "pubsub"));
         node.addHandler(pubsub.messageFrames(), Map.of(FrameHandler.CAPABILITY, "messages"));
     }

@@ -15,7 +15,7 @@ import io.aldis.itest.node.LeakWatch;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.feature.pubsub.api.MessageException;
 import io.aldis.feature.pubsub.api.MessageHandler;
-import io.aldis.feature.pubsub.internal.PubSubEngine.SubscriptionView;
+import io.aldis.feature.pubsub.internal.stats.PubSubView.SubscriptionView;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,7 +65,7 @@ class PubSubClientTest {
     }
 
     private List<SubscriptionView> subscriptionsOf(String user) {
-        return node.pubsub.subscriptions().stream().filter(s -> s.owner().endsWith("(" + user + ")")).toList();
+        return node.pubsub.view().subscriptions().stream().filter(s -> s.owner().endsWith("(" + user + ")")).toList();
     }
 
     @Test

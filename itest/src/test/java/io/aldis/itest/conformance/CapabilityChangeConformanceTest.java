@@ -64,7 +64,7 @@ class CapabilityChangeConformanceTest {
     }
 
     private void startPubSub() {
-        node.pubsub = new PubSubEngine(PubSubSettings.defaults(), node.node);
+        node.pubsub = new PubSubEngine(PubSubSettings.defaults());
         node.node.addHandler(node.pubsub.pubSubFrames(), Map.of(FrameHandler.CAPABILITY, "pubsub"));
         node.node.addHandler(node.pubsub.messageFrames(), Map.of(FrameHandler.CAPABILITY, "messages"));
     }

@@ -80,7 +80,7 @@ public final class TestNode implements AutoCloseable {
     /** A node with the pub/sub (messages and pubsub capabilities) and RPC features. */
     public static TestNode startWithFeatures(NodeSettings settings) throws Exception {
         TestNode n = new TestNode(settings, TcpSettings.plain("test", 0), Clock.systemUTC());
-        n.pubsub = new PubSubEngine(PubSubSettings.defaults(), n.node);
+        n.pubsub = new PubSubEngine(PubSubSettings.defaults());
         n.node.addHandler(n.pubsub.pubSubFrames(), Map.of(FrameHandler.CAPABILITY, "pubsub"));
         n.node.addHandler(n.pubsub.messageFrames(), Map.of(FrameHandler.CAPABILITY, "messages"));
         n.rpc = new RpcEngine(RpcSettings.defaults(), () -> null);

@@ -96,7 +96,7 @@ class LimitsTest {
         node.engine.update(base.withRates(0, 0, 0, 0, List.of()));
         pub.publish("r.x", "again");
         assertThat(Client.text(sub.deliverOn("r.x"))).isEqualTo("again");
-        assertThat(node.engine.stats().get("rateLimited")).isEqualTo(2L);
+        assertThat(node.engine.view().counters().get("rateLimited")).isEqualTo(2L);
 
         // A global limit counts every connection together. Two connections' publishes are not
         // ordered with each other, so the second one is sent only once the first was delivered.

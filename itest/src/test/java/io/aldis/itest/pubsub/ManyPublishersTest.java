@@ -2,6 +2,8 @@ package io.aldis.itest.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aldis.feature.pubsub.internal.PubSubSettings;
+import io.aldis.feature.pubsub.internal.stats.PubSubView;
 import io.aldis.itest.node.LeakWatch;
 import io.aldis.protocol.api.Deliver;
 import io.aldis.protocol.api.ErrorFrame;
@@ -11,8 +13,6 @@ import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.Pong;
 import io.aldis.protocol.api.Publish;
 import io.aldis.protocol.api.SlowConsumerPolicy;
-import io.aldis.feature.pubsub.internal.PubSubEngine;
-import io.aldis.feature.pubsub.internal.PubSubSettings;
 import io.aldis.protocol.api.spi.node.Session;
 import io.aldis.protocol.api.spi.node.SessionState;
 import java.nio.ByteBuffer;
@@ -115,9 +115,9 @@ class ManyPublishersTest {
 
         // The subscriber reads nothing until the node pushes back, then reads in spurts, so the
         // publishers are paused and resumed many times.
-        await("publishers paused", () -> node.engine.stats().get("publishersPaused") > 0
-                || node.engine.stats().get("slowConsumers") > 0);
-        assertThat(node.engine.stats().get("slowConsumers")).as("subscriber disconnected as a slow consumer").isZero();
+        await("publishers paused", () -> node.engine.view().counters().get("publishersPaused") > 0
+                || node.engine.view().counters().get("slowConsumers") > 0);
+        assertThat(node.engine.view().counters().get("slowConsumers")).as("subscriber disconnected as a slow consumer").isZero();
         int[] next = new int[PUBLISHERS];
         int received = 0;
         List<Frame> others = new ArrayList<>();
@@ -146,13 +146,13 @@ class ManyPublishersTest {
             assertThat(next[p]).isEqualTo(MESSAGES);
         }
 
-        PubSubEngine.SubscriptionView view = node.engine.subscriptions().stream()
+        PubSubView.SubscriptionView view = node.engine.view().subscriptions().stream()
                 .filter(v -> v.owner().startsWith(sub.sessionId.toString())).findFirst().orElseThrow();
         assertThat(view.delivered()).isEqualTo((long) PUBLISHERS * MESSAGES);
         assertThat(view.dropped()).isZero();
-        assertThat(node.engine.stats()).containsEntry("slowConsumers", 0L).containsEntry("dropped", 0L);
+        assertThat(node.engine.view().counters()).containsEntry("slowConsumers", 0L).containsEntry("dropped", 0L);
         // No publisher is still held or paused.
-        await("no publisher held", () -> node.engine.subscriptions().stream()
+        await("no publisher held", () -> node.engine.view().subscriptions().stream()
                 .allMatch(v -> v.pausedPublishers() == 0));
         for (Client pub : pubs) {
             await("publisher session resumed", () -> node.node.find(pub.sessionId).map(Session::state)

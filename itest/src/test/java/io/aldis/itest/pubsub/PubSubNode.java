@@ -38,7 +38,7 @@ final class PubSubNode implements AutoCloseable {
         store.add("root", PASSWORD.toCharArray(), Set.of("admin"));
         node = new Node(NodeSettings.defaults());
         node.addMechanism(new ScramSha256Mechanism(store));
-        engine = new PubSubEngine(settings, node);
+        engine = new PubSubEngine(settings);
         node.addHandler(engine.pubSubFrames(), Map.of(FrameHandler.CAPABILITY, "pubsub"));
         node.addHandler(engine.messageFrames(), Map.of(FrameHandler.CAPABILITY, "messages"));
         tcp = new TcpServer(TcpSettings.plain("pubsub-test", 0), node);
@@ -46,7 +46,7 @@ final class PubSubNode implements AutoCloseable {
     }
 
     static PubSubNode start() throws Exception {
-        return new PubSubNode(PubSubSettings.defaults().withSessionPoll(50));
+        return new PubSubNode(PubSubSettings.defaults());
     }
 
     static PubSubNode start(PubSubSettings settings) throws Exception {

@@ -65,7 +65,7 @@ class PublisherBackpressureTest {
                     handled.incrementAndGet();
                 });
         subscription.ready().get(10, TimeUnit.SECONDS);
-        String owner = node.engine.subscriptions().stream().filter(v -> v.pattern().equals("feed")).findFirst()
+        String owner = node.engine.view().subscriptions().stream().filter(v -> v.pattern().equals("feed")).findFirst()
                 .orElseThrow().owner();
 
         reader = node.login("alice");
@@ -95,8 +95,8 @@ class PublisherBackpressureTest {
         assertThat(handled.get()).isPositive().isLessThan(sent);
     }
 
-    private io.aldis.feature.pubsub.internal.PubSubEngine.SubscriptionView view(String owner) {
-        return node.engine.subscriptions().stream().filter(v -> v.owner().equals(owner)).findFirst().orElseThrow();
+    private io.aldis.feature.pubsub.internal.stats.PubSubView.SubscriptionView view(String owner) {
+        return node.engine.view().subscriptions().stream().filter(v -> v.owner().equals(owner)).findFirst().orElseThrow();
     }
 
     @Test

@@ -123,7 +123,7 @@ class RoutingTest {
         pub.publish("news.a", "3");
         pub.publish("mark", "m2");
         assertThat(List.of(Client.text(sub.deliver()), Client.text(sub.deliver()))).containsExactlyInAnyOrder("3", "m2");
-        assertThat(node.engine.subscriptions()).hasSize(2);
+        assertThat(node.engine.view().subscriptions()).hasSize(2);
 
         // Unknown ids are acknowledged too (idempotent).
         assertThat(sub.unsubscribe(99)).isInstanceOf(Ack.class);
@@ -215,8 +215,8 @@ class RoutingTest {
         int total = 0;
         for (Client w : workers) {
             String owner = w.sessionId.toString();
-            long mine = node.engine.subscriptions().stream().filter(v -> v.owner().startsWith(owner))
-                    .mapToLong(io.aldis.feature.pubsub.internal.PubSubEngine.SubscriptionView::delivered).sum();
+            long mine = node.engine.view().subscriptions().stream().filter(v -> v.owner().startsWith(owner))
+                    .mapToLong(io.aldis.feature.pubsub.internal.stats.PubSubView.SubscriptionView::delivered).sum();
             assertThat(mine).isPositive();
             for (int i = 0; i < mine; i++) {
                 assertThat(seen.add(Client.text(w.deliver()))).isTrue();
@@ -228,8 +228,8 @@ class RoutingTest {
     }
 
     private long groupDelivered() {
-        return node.engine.subscriptions().stream().filter(v -> v.queueGroup().equals("workers"))
-                .mapToLong(io.aldis.feature.pubsub.internal.PubSubEngine.SubscriptionView::delivered).sum();
+        return node.engine.view().subscriptions().stream().filter(v -> v.queueGroup().equals("workers"))
+                .mapToLong(io.aldis.feature.pubsub.internal.stats.PubSubView.SubscriptionView::delivered).sum();
     }
 
     @Test
@@ -261,16 +261,16 @@ class RoutingTest {
         Client sub = login("bob");
         sub.subscribeOk(1, "gone.>");
         sub.subscribeOk(2, "gone.x");
-        assertThat(node.engine.stats()).containsEntry("subscriptions", 2L);
+        assertThat(node.engine.view().counters()).containsEntry("subscriptions", 2L);
         sub.close();
         Client pub = login("alice");
         pub.subscribeOk(1, "probe");
         // Wait until the node has seen the close (no sleeps: poll the engine's view).
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (node.engine.stats().get("subscriptions") != 1L && System.nanoTime() < deadline) {
+        while (node.engine.view().counters().get("subscriptions") != 1L && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertThat(node.engine.stats()).containsEntry("subscriptions", 1L);
+        assertThat(node.engine.view().counters()).containsEntry("subscriptions", 1L);
         pub.publish("gone.x", "", Map.of(), new byte[0]);
         pub.publish("probe", "ok");
         assertThat(pub.deliver().subject()).isEqualTo("probe");

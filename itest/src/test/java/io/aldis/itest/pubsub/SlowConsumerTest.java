@@ -2,6 +2,8 @@ package io.aldis.itest.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aldis.feature.pubsub.internal.PubSubSettings;
+import io.aldis.feature.pubsub.internal.stats.PubSubView;
 import io.aldis.itest.node.LeakWatch;
 import io.aldis.protocol.api.Close;
 import io.aldis.protocol.api.Deliver;
@@ -11,8 +13,6 @@ import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.FrameType;
 import io.aldis.protocol.api.Publish;
 import io.aldis.protocol.api.SlowConsumerPolicy;
-import io.aldis.feature.pubsub.internal.PubSubEngine;
-import io.aldis.feature.pubsub.internal.PubSubSettings;
 import io.aldis.protocol.api.spi.node.SessionState;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -86,8 +86,8 @@ class SlowConsumerTest {
         }
     }
 
-    private PubSubEngine.SubscriptionView view(String owner) {
-        return node.engine.subscriptions().stream().filter(v -> v.owner().startsWith(owner)).findFirst().orElseThrow();
+    private PubSubView.SubscriptionView view(String owner) {
+        return node.engine.view().subscriptions().stream().filter(v -> v.owner().startsWith(owner)).findFirst().orElseThrow();
     }
 
     /** Publishes from another thread while the fast subscriber reads everything, in order. */
@@ -116,7 +116,7 @@ class SlowConsumerTest {
         String owner = slow.sessionId.toString();
         await("messages dropped", () -> view(owner).dropped() > 0);
         long dropped = view(owner).dropped();
-        assertThat(node.engine.stats().get("dropped")).isEqualTo(dropped);
+        assertThat(node.engine.view().counters().get("dropped")).isEqualTo(dropped);
 
         // The slow reader now catches up: it gets every message that was not dropped, in order,
         // and one SLOW_CONSUMER error telling it that it lost some.
@@ -164,14 +164,14 @@ class SlowConsumerTest {
         slow.subscribeOk(1, "feed", "", options("disconnect"));
         fast.subscribeOk(1, "feed");
         publishWhileFastSubscriberReads(pub, fast);
-        await("slow consumer found", () -> node.engine.stats().get("slowConsumers") == 1L);
+        await("slow consumer found", () -> node.engine.view().counters().get("slowConsumers") == 1L);
         Close close = (Close) slow.next(FrameType.CLOSE);
         assertThat(close.code()).isEqualTo(ErrorCode.SLOW_CONSUMER.code());
         assertThat(close.message()).contains("subscription 1");
         // The publisher and the fast subscriber carry on.
         pub.publish("feed", "", Map.of(), new byte[4]);
         assertThat(seq(fast.deliver())).isZero();
-        assertThat(node.engine.subscriptions()).extracting(PubSubEngine.SubscriptionView::owner)
+        assertThat(node.engine.view().subscriptions()).extracting(PubSubView.SubscriptionView::owner)
                 .noneMatch(o -> o.startsWith(slow.sessionId.toString()));
     }
 
@@ -188,7 +188,7 @@ class SlowConsumerTest {
             }
         });
         publisher.start();
-        await("publisher paused", () -> node.engine.stats().get("publishersPaused") > 0);
+        await("publisher paused", () -> node.engine.view().counters().get("publishersPaused") > 0);
         await("publisher session paused",
                 () -> node.node.find(pub.sessionId).map(s -> s.state() == SessionState.PAUSED).orElse(false));
 
@@ -200,7 +200,7 @@ class SlowConsumerTest {
         assertThat(pub.next(FrameType.RESUME)).isNotNull();
         String owner = slow.sessionId.toString();
         assertThat(view(owner).dropped()).isZero();
-        assertThat(node.engine.stats()).containsEntry("dropped", 0L).containsEntry("slowConsumers", 0L);
+        assertThat(node.engine.view().counters()).containsEntry("dropped", 0L).containsEntry("slowConsumers", 0L);
     }
 
     @Test
@@ -246,9 +246,9 @@ class SlowConsumerTest {
             }
         });
         publisher.start();
-        await("slow consumer disconnected", () -> node.engine.stats().get("slowConsumers") == 1L);
+        await("slow consumer disconnected", () -> node.engine.view().counters().get("slowConsumers") == 1L);
         publisher.join(); // every message was read: the publisher was never paused for good
-        assertThat(node.engine.stats()).containsEntry("publishersPaused", 0L);
+        assertThat(node.engine.view().counters()).containsEntry("publishersPaused", 0L);
         assertThat(stuck.closedByNode()).isTrue();
     }
 
@@ -277,11 +277,11 @@ class SlowConsumerTest {
         });
         publisher.start();
         // Far below its 8 MiB hard limit, the subscriber would hold the publisher for ever.
-        await("slow consumer disconnected", () -> node.engine.stats().get("slowConsumers") == 1L);
+        await("slow consumer disconnected", () -> node.engine.view().counters().get("slowConsumers") == 1L);
         assertThat(pub.next(FrameType.PAUSE)).isNotNull();
         assertThat(pub.next(FrameType.RESUME)).isNotNull();
         publisher.join();
-        assertThat(node.engine.stats().get("publishersPaused")).isPositive();
+        assertThat(node.engine.view().counters().get("publishersPaused")).isPositive();
         assertThat(stuck.closedByNode()).isTrue();
     }
 }

@@ -9,7 +9,7 @@ import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.feature.pubsub.api.MessageHandler;
 import io.aldis.feature.pubsub.api.PubSub;
 import io.aldis.feature.pubsub.api.PublishedMessage;
-import io.aldis.feature.pubsub.internal.PubSubStats;
+import io.aldis.feature.pubsub.internal.stats.PubSubStats;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -99,12 +99,12 @@ class SysEventsTest {
         local.close();
         assertThat(node.engine.publish("inside.x", "", Map.of(), new byte[0])).isZero();
 
-        PubSubStats stats = new PubSubStats(node.engine);
+        PubSubStats stats = new PubSubStats(node.engine.view());
         stats.register();
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             ObjectName name = new ObjectName(PubSubStats.OBJECT_NAME);
-            assertThat((Long) server.getAttribute(name, "Published")).isEqualTo(node.engine.stats().get("published"));
+            assertThat((Long) server.getAttribute(name, "Published")).isEqualTo(node.engine.view().counters().get("published"));
             assertThat((Long) server.getAttribute(name, "Subscriptions")).isEqualTo(2L);
             String[] subs = (String[]) server.invoke(name, "listSubscriptions", null, null);
             assertThat(subs).anyMatch(line -> line.contains("outside"));

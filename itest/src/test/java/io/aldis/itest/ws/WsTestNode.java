@@ -41,7 +41,7 @@ final class WsTestNode implements AutoCloseable {
         store.add(USER, PASSWORD.toCharArray(), Set.of("user"));
         node = new Node(settings);
         node.addMechanism(new ScramSha256Mechanism(store));
-        pubsub = new PubSubEngine(PubSubSettings.defaults(), node);
+        pubsub = new PubSubEngine(PubSubSettings.defaults());
         node.addHandler(pubsub.pubSubFrames(), Map.of(FrameHandler.CAPABILITY, "pubsub"));
         node.addHandler(pubsub.messageFrames(), Map.of(FrameHandler.CAPABILITY, "messages"));
         tcp = new TcpServer(TcpSettings.plain("tcp-test", 0), node);

@@ -1,5 +1,6 @@
 package io.aldis.feature.pubsub.internal;
 
+import io.aldis.feature.pubsub.internal.routing.Subjects;
 import io.aldis.protocol.api.SlowConsumerPolicy;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
@@ -14,7 +15,7 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
         int maxSubjectDepth, SlowConsumerPolicy defaultPolicy, Set<SlowConsumerPolicy> allowedPolicies, int defaultBudgetBytes,
         int maxBudgetBytes, int blockOverflowBytes, double rateGlobal, double rateGlobalBurst,
         double ratePerConnection, double ratePerConnectionBurst, List<PrefixLimit> ratePrefixes, boolean sysEvents,
-        int sessionPollMillis, int messageTimeoutMillis, int maxInFlightMessages, int blockMaxHoldMillis) {
+        int messageTimeoutMillis, int maxInFlightMessages, int blockMaxHoldMillis) {
 
     /** A rate limit on the subjects under a prefix. */
     public record PrefixLimit(String prefix, double rate, double burst) {
@@ -60,7 +61,6 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
         atLeast("maxSubjectDepth", maxSubjectDepth, 1);
         atLeast("defaultBudgetBytes", defaultBudgetBytes, 1);
         atLeast("blockOverflowBytes", blockOverflowBytes, 0);
-        atLeast("sessionPollMillis", sessionPollMillis, 0);
         atLeast("messageTimeoutMillis", messageTimeoutMillis, 1);
         atLeast("maxInFlightMessages", maxInFlightMessages, 1);
         atLeast("blockMaxHoldMillis", blockMaxHoldMillis, 1);
@@ -81,14 +81,14 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
     /** The defaults of {@link PubSubConfig}. */
     public static PubSubSettings defaults() {
         return new PubSubSettings(10_000, 1_048_576, 256, 16, SlowConsumerPolicy.DISCONNECT, EnumSet.allOf(SlowConsumerPolicy.class),
-                1_048_576, 16_777_216, 4_194_304, 0, 0, 0, 0, List.of(), true, 1_000, 30_000, 256, 10_000);
+                1_048_576, 16_777_216, 4_194_304, 0, 0, 0, 0, List.of(), true, 30_000, 256, 10_000);
     }
 
     /** The keys of {@link PubSubConfig}, the only ones a pub/sub configuration may have. */
     public static final Set<String> KEYS = Set.of("maxSubscriptionsPerSession", "maxMessageBytes", "maxSubjectLength",
             "maxSubjectDepth", "defaultPolicy", "allowedPolicies", "defaultBudgetBytes", "maxBudgetBytes",
             "blockOverflowBytes", "blockMaxHoldMillis", "rateGlobal", "rateGlobalBurst", "ratePerConnection",
-            "ratePerConnectionBurst", "ratePrefixes", "sysEvents", "sessionPollMillis", "messageTimeoutMillis",
+            "ratePerConnectionBurst", "ratePrefixes", "sysEvents", "messageTimeoutMillis",
             "maxInFlightMessages");
 
     /**
@@ -117,7 +117,6 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
                     rate(c, "ratePerConnectionBurst", d.ratePerConnectionBurst()),
                     prefixes(c),
                     c.flag("sysEvents", d.sysEvents()),
-                    c.integer("sessionPollMillis", d.sessionPollMillis(), 0, max),
                     c.integer("messageTimeoutMillis", d.messageTimeoutMillis(), 1, max),
                     c.integer("maxInFlightMessages", d.maxInFlightMessages(), 1, max),
                     c.integer("blockMaxHoldMillis", d.blockMaxHoldMillis(), 1, max));
@@ -175,7 +174,7 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
     public PubSubSettings withLimits(int maxSubscriptions, int maxMessage) {
         return new PubSubSettings(maxSubscriptions, maxMessage, maxSubjectLength, maxSubjectDepth, defaultPolicy,
                 allowedPolicies, defaultBudgetBytes, maxBudgetBytes, blockOverflowBytes, rateGlobal, rateGlobalBurst,
-                ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents, sessionPollMillis,
+                ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents,
                 messageTimeoutMillis, maxInFlightMessages, blockMaxHoldMillis);
     }
 
@@ -183,7 +182,7 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
             List<PrefixLimit> prefixes) {
         return new PubSubSettings(maxSubscriptionsPerSession, maxMessageBytes, maxSubjectLength, maxSubjectDepth,
                 defaultPolicy, allowedPolicies, defaultBudgetBytes, maxBudgetBytes, blockOverflowBytes, global,
-                globalBurst, perConnection, perConnectionBurst, prefixes, sysEvents, sessionPollMillis,
+                globalBurst, perConnection, perConnectionBurst, prefixes, sysEvents,
                 messageTimeoutMillis, maxInFlightMessages, blockMaxHoldMillis);
     }
 
@@ -191,29 +190,22 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
             int blockOverflow) {
         return new PubSubSettings(maxSubscriptionsPerSession, maxMessageBytes, maxSubjectLength, maxSubjectDepth,
                 policy, allowed, defaultBudget, maxBudget, blockOverflow, rateGlobal, rateGlobalBurst,
-                ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents, sessionPollMillis,
+                ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents,
                 messageTimeoutMillis, maxInFlightMessages, blockMaxHoldMillis);
     }
 
     public PubSubSettings withMessages(int timeoutMillis, int maxInFlight) {
         return new PubSubSettings(maxSubscriptionsPerSession, maxMessageBytes, maxSubjectLength, maxSubjectDepth,
                 defaultPolicy, allowedPolicies, defaultBudgetBytes, maxBudgetBytes, blockOverflowBytes, rateGlobal,
-                rateGlobalBurst, ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents, sessionPollMillis,
+                rateGlobalBurst, ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents,
                 timeoutMillis, maxInFlight, blockMaxHoldMillis);
-    }
-
-    public PubSubSettings withSessionPoll(int millis) {
-        return new PubSubSettings(maxSubscriptionsPerSession, maxMessageBytes, maxSubjectLength, maxSubjectDepth,
-                defaultPolicy, allowedPolicies, defaultBudgetBytes, maxBudgetBytes, blockOverflowBytes, rateGlobal,
-                rateGlobalBurst, ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents, millis,
-                messageTimeoutMillis, maxInFlightMessages, blockMaxHoldMillis);
     }
 
     /** A copy with another bound on how long a {@code block} subscription may hold publishers. */
     public PubSubSettings withBlockMaxHold(int millis) {
         return new PubSubSettings(maxSubscriptionsPerSession, maxMessageBytes, maxSubjectLength, maxSubjectDepth,
                 defaultPolicy, allowedPolicies, defaultBudgetBytes, maxBudgetBytes, blockOverflowBytes, rateGlobal,
-                rateGlobalBurst, ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents, sessionPollMillis,
+                rateGlobalBurst, ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents,
                 messageTimeoutMillis, maxInFlightMessages, millis);
     }
 }

@@ -79,10 +79,6 @@ class PubSubSettingsConfigTest {
                 .hasMessage("etc/io.aldis.pubsub.cfg: blockMaxHoldMillis = 0: must be at least 1");
         assertThatThrownBy(() -> read("blockOverflowBytes", "-1"))
                 .hasMessage("etc/io.aldis.pubsub.cfg: blockOverflowBytes = -1: must be at least 0");
-        assertThatThrownBy(() -> read("sessionPollMillis", "-1"))
-                .hasMessage("etc/io.aldis.pubsub.cfg: sessionPollMillis = -1: must be at least 0");
-        // 0 is the engine's own "do not poll", so it stays allowed.
-        assertThat(read("sessionPollMillis", "0").sessionPollMillis()).isZero();
     }
 
     @Test
@@ -141,6 +137,15 @@ class PubSubSettingsConfigTest {
         assertThat(new ConfigValues(misspelt, PubSubComponent.PID).unknownKeys(PubSubSettings.KEYS))
                 .containsExactly("maxSubjectLenght");
         assertThat(PubSubSettings.KEYS).containsAll(List.of("rateGlobal", "ratePrefixes", "blockMaxHoldMillis"));
+    }
+
+    @Test
+    void sessionPollMillisIsGoneAndAnOldFileThatSetsItIsWarnedAbout() {
+        // Sessions are no longer polled: the node tells the feature of each one opening.
+        Map<String, Object> old = file("sessionPollMillis", "1000");
+        assertThat(new ConfigValues(old, PubSubComponent.PID).unknownKeys(PubSubSettings.KEYS))
+                .containsExactly("sessionPollMillis");
+        assertThat(PubSubComponent.read(old)).isEqualTo(PubSubSettings.defaults());
     }
 
     @Test
