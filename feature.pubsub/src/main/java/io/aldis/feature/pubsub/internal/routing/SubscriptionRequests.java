@@ -13,6 +13,7 @@ import io.aldis.protocol.api.Unsubscribe;
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import io.aldis.protocol.api.spi.node.Session;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -153,11 +154,18 @@ public final class SubscriptionRequests {
         table.add(sub);
         session.keep(KEPT, keyOf(id), f);
         if (!restoring) {
-            session.send(new Ack(id, Json.string(Map.of(Subscribe.OPTION_POLICY, policy.wireName(),
-                    Subscribe.OPTION_BUDGET_BYTES, budget))));
+            session.send(new Ack(id, Json.string(ackFields(policy, budget))));
         }
         table.announce(sub);
         return true;
+    }
+
+    /** The ACK's fields in the order docs/protocol.md shows them; Map.of would change it from one JVM to the next. */
+    private static Map<String, Object> ackFields(SlowConsumerPolicy policy, int budget) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put(Subscribe.OPTION_POLICY, policy.wireName());
+        fields.put(Subscribe.OPTION_BUDGET_BYTES, budget);
+        return fields;
     }
 
     /** What is wrong with the pattern or the queue group name, or {@code null}. */
