@@ -10,8 +10,8 @@ import java.util.concurrent.RejectedExecutionException;
  * are handed to their loops together, once this loop has finished the work at hand, instead of
  * one task (and, for a sleeping loop, one wake-up system call) per message: a publisher's read of
  * a few hundred messages then wakes each other loop once. One instance per event loop, kept by
- * the engine (so nothing of this bundle stays on the transport's threads once it stops), used by
- * that loop's thread only.
+ * {@link DrainHandOffs} (so nothing of this bundle stays on the transport's threads once it
+ * stops), used by that loop's thread only.
  */
 final class RemoteDrains implements Runnable {
     private final EventLoop home;
