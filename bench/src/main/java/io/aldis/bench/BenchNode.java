@@ -84,7 +84,7 @@ public final class BenchNode {
         PubSubEngine pubsub = null;
         if (features.contains("pubsub")) {
             PubSubSettings defaults = PubSubSettings.defaults();
-            pubsub = new PubSubEngine(defaults.withLimits(200_000, defaults.maxMessageBytes()), node);
+            pubsub = new PubSubEngine(defaults.withLimits(200_000, defaults.maxMessageBytes()));
             node.addHandler(pubsub.pubSubFrames(), Map.of(FrameHandler.CAPABILITY, "pubsub"));
             node.addHandler(pubsub.messageFrames(), Map.of(FrameHandler.CAPABILITY, "messages"));
         }

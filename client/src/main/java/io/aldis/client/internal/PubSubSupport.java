@@ -123,10 +123,11 @@ final class PubSubSupport {
         }
         StringBuilder b = new StringBuilder("{");
         if (options.policy() != null) {
-            b.append("\"policy\":\"").append(options.policy().label()).append('"');
+            b.append('"').append(Subscribe.OPTION_POLICY).append("\":\"").append(options.policy().label()).append('"');
         }
         if (options.budgetBytes() > 0) {
-            b.append(options.policy() != null ? "," : "").append("\"budgetBytes\":").append(options.budgetBytes());
+            b.append(options.policy() != null ? "," : "").append('"').append(Subscribe.OPTION_BUDGET_BYTES).append("\":")
+                    .append(options.budgetBytes());
         }
         return b.append('}').toString();
     }

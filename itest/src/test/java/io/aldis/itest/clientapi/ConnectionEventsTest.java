@@ -29,7 +29,7 @@ class ConnectionEventsTest {
     @BeforeEach
     void start() throws Exception {
         node = NodeFixture.builder().user(ALICE, "user").user(BOB, "user").rpc()
-                .pubsub(PubSubSettings.defaults().withSessionPoll(50))
+                .pubsub(PubSubSettings.defaults())
                 .start();
     }
 

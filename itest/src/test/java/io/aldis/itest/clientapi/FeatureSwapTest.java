@@ -47,7 +47,7 @@ class FeatureSwapTest {
     @BeforeEach
     void start() throws Exception {
         node = NodeFixture.builder().user(ALICE, "user").user(BOB, "user").rpc()
-                .pubsub(PubSubSettings.defaults().withSessionPoll(50))
+                .pubsub(PubSubSettings.defaults())
                 .start();
         alice = node.connect(node.clientBuilder(ALICE).listener(recording(aliceChanges)));
         bob = node.connect(node.clientBuilder(BOB).listener(recording(bobChanges)));
@@ -111,7 +111,7 @@ class FeatureSwapTest {
         // The node restores the subscriptions before it announces the capability again.
         awaitChange(aliceChanges, Capability.PUBSUB, true);
         awaitChange(bobChanges, Capability.PUBSUB, true);
-        assertThat(node.pubsub().subscriptions()).extracting(s -> s.pattern() + "|" + s.queueGroup())
+        assertThat(node.pubsub().view().subscriptions()).extracting(s -> s.pattern() + "|" + s.queueGroup())
                 .containsExactlyInAnyOrder("swap.>|", "jobs.*|workers");
 
         bob.publish("swap.after", utf8("2")).get(10, TimeUnit.SECONDS);
@@ -140,7 +140,7 @@ class FeatureSwapTest {
         // The publisher refuses to publish itself until it too has heard that pub/sub is back.
         awaitChange(bobChanges, Capability.PUBSUB, true);
 
-        assertThat(node.pubsub().subscriptions()).extracting(s -> s.pattern()).containsExactly("a.*");
+        assertThat(node.pubsub().view().subscriptions()).extracting(s -> s.pattern()).containsExactly("a.*");
         bob.publish("b.x", utf8("no")).get(10, TimeUnit.SECONDS);
         bob.publish("a.x", utf8("yes")).get(10, TimeUnit.SECONDS);
         assertThat(text(kept.poll(10, TimeUnit.SECONDS))).isEqualTo("yes");

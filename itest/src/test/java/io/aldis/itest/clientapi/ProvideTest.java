@@ -46,7 +46,7 @@ class ProvideTest {
     @BeforeEach
     void start() throws Exception {
         node = NodeFixture.builder().user(ALICE, "user").user(BOB, "user").rpc()
-                .pubsub(PubSubSettings.defaults().withSessionPoll(50))
+                .pubsub(PubSubSettings.defaults())
                 .start();
         provider = node.connect(BOB);
         caller = node.connect(ALICE);

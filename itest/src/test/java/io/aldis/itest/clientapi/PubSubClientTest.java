@@ -13,8 +13,8 @@ import io.aldis.client.SubscribeOptions;
 import io.aldis.client.Subscription;
 import io.aldis.feature.pubsub.api.MessageException;
 import io.aldis.feature.pubsub.api.MessageHandler;
-import io.aldis.feature.pubsub.internal.PubSubEngine.SubscriptionView;
 import io.aldis.feature.pubsub.internal.PubSubSettings;
+import io.aldis.feature.pubsub.internal.stats.PubSubView.SubscriptionView;
 import io.aldis.itest.support.LeakWatch;
 import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.ErrorCode;
@@ -44,7 +44,7 @@ class PubSubClientTest {
     @BeforeEach
     void start() throws Exception {
         node = NodeFixture.builder().user(ALICE, "user").user(BOB, "user").rpc()
-                .pubsub(PubSubSettings.defaults().withSessionPoll(50))
+                .pubsub(PubSubSettings.defaults())
                 .start();
     }
 
@@ -71,7 +71,7 @@ class PubSubClientTest {
     }
 
     private List<SubscriptionView> subscriptionsOf(String user) {
-        return node.pubsub().subscriptions().stream().filter(s -> s.owner().endsWith("(" + user + ")")).toList();
+        return node.pubsub().view().subscriptions().stream().filter(s -> s.owner().endsWith("(" + user + ")")).toList();
     }
 
     @Test

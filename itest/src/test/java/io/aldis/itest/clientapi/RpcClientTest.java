@@ -41,7 +41,7 @@ class RpcClientTest {
     @BeforeEach
     void start() throws Exception {
         node = NodeFixture.builder().user(ALICE, "user").user(BOB, "user").rpc()
-                .pubsub(PubSubSettings.defaults().withSessionPoll(50))
+                .pubsub(PubSubSettings.defaults())
                 .start();
         till = new TillImpl();
         node.export("till", till, Till.class);

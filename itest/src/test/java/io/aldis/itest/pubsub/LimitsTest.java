@@ -98,7 +98,7 @@ class LimitsTest {
         node.pubsub().update(base.withRates(0, 0, 0, 0, List.of()));
         pub.publish("r.x", "again");
         assertThat(FrameClient.text(sub.deliverOn("r.x"))).isEqualTo("again");
-        assertThat(node.pubsub().stats().get("rateLimited")).isEqualTo(2L);
+        assertThat(node.pubsub().view().counters().get("rateLimited")).isEqualTo(2L);
 
         // A global limit counts every connection together. Two connections' publishes are not
         // ordered with each other, so the second one is sent only once the first was delivered.

@@ -2,9 +2,8 @@ package io.aldis.itest.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.feature.pubsub.internal.Policy;
-import io.aldis.feature.pubsub.internal.PubSubEngine;
 import io.aldis.feature.pubsub.internal.PubSubSettings;
+import io.aldis.feature.pubsub.internal.stats.PubSubView;
 import io.aldis.itest.support.FrameClient;
 import io.aldis.itest.support.LeakWatch;
 import io.aldis.itest.support.NodeFixture;
@@ -15,6 +14,7 @@ import io.aldis.protocol.api.FrameType;
 import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.Pong;
 import io.aldis.protocol.api.Publish;
+import io.aldis.protocol.api.SlowConsumerPolicy;
 import io.aldis.protocol.api.spi.node.Session;
 import io.aldis.protocol.api.spi.node.SessionState;
 import java.nio.ByteBuffer;
@@ -52,7 +52,7 @@ class ManyPublishersTest {
     @BeforeEach
     void start() throws Exception {
         node = PubSubNodes.start(PubSubSettings.defaults()
-                .withBudgets(Policy.BLOCK, EnumSet.allOf(Policy.class), BUDGET, 1 << 20, BLOCK_OVERFLOW));
+                .withBudgets(SlowConsumerPolicy.BLOCK, EnumSet.allOf(SlowConsumerPolicy.class), BUDGET, 1 << 20, BLOCK_OVERFLOW));
     }
 
     @AfterEach
@@ -117,9 +117,9 @@ class ManyPublishersTest {
 
         // The subscriber reads nothing until the node pushes back, then reads in spurts, so the
         // publishers are paused and resumed many times.
-        await("publishers paused", () -> node.pubsub().stats().get("publishersPaused") > 0
-                || node.pubsub().stats().get("slowConsumers") > 0);
-        assertThat(node.pubsub().stats().get("slowConsumers")).as("subscriber disconnected as a slow consumer").isZero();
+        await("publishers paused", () -> node.pubsub().view().counters().get("publishersPaused") > 0
+                || node.pubsub().view().counters().get("slowConsumers") > 0);
+        assertThat(node.pubsub().view().counters().get("slowConsumers")).as("subscriber disconnected as a slow consumer").isZero();
         int[] next = new int[PUBLISHERS];
         int received = 0;
         List<Frame> others = new ArrayList<>();
@@ -148,13 +148,13 @@ class ManyPublishersTest {
             assertThat(next[p]).isEqualTo(MESSAGES);
         }
 
-        PubSubEngine.SubscriptionView view = node.pubsub().subscriptions().stream()
+        PubSubView.SubscriptionView view = node.pubsub().view().subscriptions().stream()
                 .filter(v -> v.owner().startsWith(sub.sessionId().toString())).findFirst().orElseThrow();
         assertThat(view.delivered()).isEqualTo((long) PUBLISHERS * MESSAGES);
         assertThat(view.dropped()).isZero();
-        assertThat(node.pubsub().stats()).containsEntry("slowConsumers", 0L).containsEntry("dropped", 0L);
+        assertThat(node.pubsub().view().counters()).containsEntry("slowConsumers", 0L).containsEntry("dropped", 0L);
         // No publisher is still held or paused.
-        await("no publisher held", () -> node.pubsub().subscriptions().stream()
+        await("no publisher held", () -> node.pubsub().view().subscriptions().stream()
                 .allMatch(v -> v.pausedPublishers() == 0));
         for (FrameClient pub : pubs) {
             await("publisher session resumed", () -> node.node().find(pub.sessionId()).map(Session::state)

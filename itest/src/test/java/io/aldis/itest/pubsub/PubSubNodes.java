@@ -16,7 +16,7 @@ final class PubSubNodes {
 
     /** With the feature's defaults, but noticing new sessions every 50 ms. */
     static NodeFixture start() throws Exception {
-        return start(PubSubSettings.defaults().withSessionPoll(50));
+        return start(PubSubSettings.defaults());
     }
 
     static NodeFixture start(PubSubSettings settings) throws Exception {

@@ -68,7 +68,7 @@ class PublisherBackpressureTest {
                     handled.incrementAndGet();
                 });
         subscription.ready().get(10, TimeUnit.SECONDS);
-        String owner = node.pubsub().subscriptions().stream().filter(v -> v.pattern().equals("feed")).findFirst()
+        String owner = node.pubsub().view().subscriptions().stream().filter(v -> v.pattern().equals("feed")).findFirst()
                 .orElseThrow().owner();
 
         reader = node.login("alice");
@@ -98,8 +98,8 @@ class PublisherBackpressureTest {
         assertThat(handled.get()).isPositive().isLessThan(sent);
     }
 
-    private io.aldis.feature.pubsub.internal.PubSubEngine.SubscriptionView view(String owner) {
-        return node.pubsub().subscriptions().stream().filter(v -> v.owner().equals(owner)).findFirst().orElseThrow();
+    private io.aldis.feature.pubsub.internal.stats.PubSubView.SubscriptionView view(String owner) {
+        return node.pubsub().view().subscriptions().stream().filter(v -> v.owner().equals(owner)).findFirst().orElseThrow();
     }
 
     @Test

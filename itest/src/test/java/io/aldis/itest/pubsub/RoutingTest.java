@@ -125,7 +125,7 @@ class RoutingTest {
         pub.publish("news.a", "3");
         pub.publish("mark", "m2");
         assertThat(List.of(FrameClient.text(sub.deliver()), FrameClient.text(sub.deliver()))).containsExactlyInAnyOrder("3", "m2");
-        assertThat(node.pubsub().subscriptions()).hasSize(2);
+        assertThat(node.pubsub().view().subscriptions()).hasSize(2);
 
         // Unknown ids are acknowledged too (idempotent).
         assertThat(sub.unsubscribe(99)).isInstanceOf(Ack.class);
@@ -217,8 +217,8 @@ class RoutingTest {
         int total = 0;
         for (FrameClient w : workers) {
             String owner = w.sessionId().toString();
-            long mine = node.pubsub().subscriptions().stream().filter(v -> v.owner().startsWith(owner))
-                    .mapToLong(io.aldis.feature.pubsub.internal.PubSubEngine.SubscriptionView::delivered).sum();
+            long mine = node.pubsub().view().subscriptions().stream().filter(v -> v.owner().startsWith(owner))
+                    .mapToLong(io.aldis.feature.pubsub.internal.stats.PubSubView.SubscriptionView::delivered).sum();
             assertThat(mine).isPositive();
             for (int i = 0; i < mine; i++) {
                 assertThat(seen.add(FrameClient.text(w.deliver()))).isTrue();
@@ -230,8 +230,8 @@ class RoutingTest {
     }
 
     private long groupDelivered() {
-        return node.pubsub().subscriptions().stream().filter(v -> v.queueGroup().equals("workers"))
-                .mapToLong(io.aldis.feature.pubsub.internal.PubSubEngine.SubscriptionView::delivered).sum();
+        return node.pubsub().view().subscriptions().stream().filter(v -> v.queueGroup().equals("workers"))
+                .mapToLong(io.aldis.feature.pubsub.internal.stats.PubSubView.SubscriptionView::delivered).sum();
     }
 
     @Test
@@ -263,16 +263,16 @@ class RoutingTest {
         FrameClient sub = login("bob");
         sub.subscribeOk(1, "gone.>");
         sub.subscribeOk(2, "gone.x");
-        assertThat(node.pubsub().stats()).containsEntry("subscriptions", 2L);
+        assertThat(node.pubsub().view().counters()).containsEntry("subscriptions", 2L);
         sub.close();
         FrameClient pub = login("alice");
         pub.subscribeOk(1, "probe");
         // Wait until the node has seen the close (no sleeps: poll the engine's view).
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (node.pubsub().stats().get("subscriptions") != 1L && System.nanoTime() < deadline) {
+        while (node.pubsub().view().counters().get("subscriptions") != 1L && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertThat(node.pubsub().stats()).containsEntry("subscriptions", 1L);
+        assertThat(node.pubsub().view().counters()).containsEntry("subscriptions", 1L);
         pub.publish("gone.x", "", Map.of(), new byte[0]);
         pub.publish("probe", "ok");
         assertThat(pub.deliver().subject()).isEqualTo("probe");

@@ -2,9 +2,8 @@ package io.aldis.itest.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.feature.pubsub.internal.Policy;
-import io.aldis.feature.pubsub.internal.PubSubEngine;
 import io.aldis.feature.pubsub.internal.PubSubSettings;
+import io.aldis.feature.pubsub.internal.stats.PubSubView;
 import io.aldis.itest.support.FrameClient;
 import io.aldis.itest.support.LeakWatch;
 import io.aldis.itest.support.NodeFixture;
@@ -15,6 +14,7 @@ import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.FrameType;
 import io.aldis.protocol.api.Publish;
+import io.aldis.protocol.api.SlowConsumerPolicy;
 import io.aldis.protocol.api.spi.node.SessionState;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ class SlowConsumerTest {
     @BeforeEach
     void start() throws Exception {
         node = PubSubNodes.start(PubSubSettings.defaults()
-                .withBudgets(Policy.DISCONNECT, EnumSet.allOf(Policy.class), BUDGET, 1 << 20, 8 << 20));
+                .withBudgets(SlowConsumerPolicy.DISCONNECT, EnumSet.allOf(SlowConsumerPolicy.class), BUDGET, 1 << 20, 8 << 20));
     }
 
     @AfterEach
@@ -88,8 +88,8 @@ class SlowConsumerTest {
         }
     }
 
-    private PubSubEngine.SubscriptionView view(String owner) {
-        return node.pubsub().subscriptions().stream().filter(v -> v.owner().startsWith(owner)).findFirst().orElseThrow();
+    private PubSubView.SubscriptionView view(String owner) {
+        return node.pubsub().view().subscriptions().stream().filter(v -> v.owner().startsWith(owner)).findFirst().orElseThrow();
     }
 
     /** Publishes from another thread while the fast subscriber reads everything, in order. */
@@ -118,7 +118,7 @@ class SlowConsumerTest {
         String owner = slow.sessionId().toString();
         await("messages dropped", () -> view(owner).dropped() > 0);
         long dropped = view(owner).dropped();
-        assertThat(node.pubsub().stats().get("dropped")).isEqualTo(dropped);
+        assertThat(node.pubsub().view().counters().get("dropped")).isEqualTo(dropped);
 
         // The slow reader now catches up: it gets every message that was not dropped, in order,
         // and one SLOW_CONSUMER error telling it that it lost some.
@@ -166,14 +166,14 @@ class SlowConsumerTest {
         slow.subscribeOk(1, "feed", "", options("disconnect"));
         fast.subscribeOk(1, "feed");
         publishWhileFastSubscriberReads(pub, fast);
-        await("slow consumer found", () -> node.pubsub().stats().get("slowConsumers") == 1L);
+        await("slow consumer found", () -> node.pubsub().view().counters().get("slowConsumers") == 1L);
         Close close = (Close) slow.next(FrameType.CLOSE);
         assertThat(close.code()).isEqualTo(ErrorCode.SLOW_CONSUMER.code());
         assertThat(close.message()).contains("subscription 1");
         // The publisher and the fast subscriber carry on.
         pub.publish("feed", "", Map.of(), new byte[4]);
         assertThat(seq(fast.deliver())).isZero();
-        assertThat(node.pubsub().subscriptions()).extracting(PubSubEngine.SubscriptionView::owner)
+        assertThat(node.pubsub().view().subscriptions()).extracting(PubSubView.SubscriptionView::owner)
                 .noneMatch(o -> o.startsWith(slow.sessionId().toString()));
     }
 
@@ -190,7 +190,7 @@ class SlowConsumerTest {
             }
         });
         publisher.start();
-        await("publisher paused", () -> node.pubsub().stats().get("publishersPaused") > 0);
+        await("publisher paused", () -> node.pubsub().view().counters().get("publishersPaused") > 0);
         await("publisher session paused",
                 () -> node.node().find(pub.sessionId()).map(s -> s.state() == SessionState.PAUSED).orElse(false));
 
@@ -202,13 +202,13 @@ class SlowConsumerTest {
         assertThat(pub.next(FrameType.RESUME)).isNotNull();
         String owner = slow.sessionId().toString();
         assertThat(view(owner).dropped()).isZero();
-        assertThat(node.pubsub().stats()).containsEntry("dropped", 0L).containsEntry("slowConsumers", 0L);
+        assertThat(node.pubsub().view().counters()).containsEntry("dropped", 0L).containsEntry("slowConsumers", 0L);
     }
 
     @Test
     void policiesOutsideTheOperatorsChoiceAreRefused() throws Exception {
         node.pubsub().update(node.pubsub().settings()
-                .withBudgets(Policy.DROP_NEWEST, EnumSet.of(Policy.DROP_NEWEST, Policy.DISCONNECT), BUDGET, 128 * 1024, 0));
+                .withBudgets(SlowConsumerPolicy.DROP_NEWEST, EnumSet.of(SlowConsumerPolicy.DROP_NEWEST, SlowConsumerPolicy.DISCONNECT), BUDGET, 128 * 1024, 0));
         FrameClient c = track(node.login("root")); // allowed to block: only the operator's choice refuses it
         Frame refused = c.subscribe(1, "feed", "", options("block"));
         assertThat(((ErrorFrame) refused).errorCode()).isEqualTo(ErrorCode.FORBIDDEN);
@@ -248,16 +248,16 @@ class SlowConsumerTest {
             }
         });
         publisher.start();
-        await("slow consumer disconnected", () -> node.pubsub().stats().get("slowConsumers") == 1L);
+        await("slow consumer disconnected", () -> node.pubsub().view().counters().get("slowConsumers") == 1L);
         publisher.join(); // every message was read: the publisher was never paused for good
-        assertThat(node.pubsub().stats()).containsEntry("publishersPaused", 0L);
+        assertThat(node.pubsub().view().counters()).containsEntry("publishersPaused", 0L);
         assertThat(stuck.closedByNode()).isTrue();
     }
 
     @Test
     void anOperatorDefaultOfBlockGivesUsersWithoutThePermissionDisconnectInstead() throws Exception {
         node.pubsub().update(node.pubsub().settings()
-                .withBudgets(Policy.BLOCK, EnumSet.allOf(Policy.class), BUDGET, 1 << 20, 8 << 20));
+                .withBudgets(SlowConsumerPolicy.BLOCK, EnumSet.allOf(SlowConsumerPolicy.class), BUDGET, 1 << 20, 8 << 20));
         FrameClient bob = track(node.login("bob"));
         assertThat(bob.subscribeOk(1, "feed").json()).contains("\"policy\":\"disconnect\"");
         FrameClient root = track(node.login("root"));
@@ -279,11 +279,11 @@ class SlowConsumerTest {
         });
         publisher.start();
         // Far below its 8 MiB hard limit, the subscriber would hold the publisher for ever.
-        await("slow consumer disconnected", () -> node.pubsub().stats().get("slowConsumers") == 1L);
+        await("slow consumer disconnected", () -> node.pubsub().view().counters().get("slowConsumers") == 1L);
         assertThat(pub.next(FrameType.PAUSE)).isNotNull();
         assertThat(pub.next(FrameType.RESUME)).isNotNull();
         publisher.join();
-        assertThat(node.pubsub().stats().get("publishersPaused")).isPositive();
+        assertThat(node.pubsub().view().counters().get("publishersPaused")).isPositive();
         assertThat(stuck.closedByNode()).isTrue();
     }
 }

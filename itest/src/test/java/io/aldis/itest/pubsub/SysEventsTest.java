@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aldis.feature.pubsub.api.MessageHandler;
 import io.aldis.feature.pubsub.api.PubSub;
 import io.aldis.feature.pubsub.api.PublishedMessage;
-import io.aldis.feature.pubsub.internal.PubSubStats;
+import io.aldis.feature.pubsub.internal.stats.PubSubStats;
 import io.aldis.itest.support.FrameClient;
 import io.aldis.itest.support.LeakWatch;
 import io.aldis.itest.support.NodeFixture;
@@ -101,12 +101,12 @@ class SysEventsTest {
         local.close();
         assertThat(node.pubsub().publish("inside.x", "", Map.of(), new byte[0])).isZero();
 
-        PubSubStats stats = new PubSubStats(node.pubsub());
+        PubSubStats stats = new PubSubStats(node.pubsub().view());
         stats.register();
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             ObjectName name = new ObjectName(PubSubStats.OBJECT_NAME);
-            assertThat((Long) server.getAttribute(name, "Published")).isEqualTo(node.pubsub().stats().get("published"));
+            assertThat((Long) server.getAttribute(name, "Published")).isEqualTo(node.pubsub().view().counters().get("published"));
             assertThat((Long) server.getAttribute(name, "Subscriptions")).isEqualTo(2L);
             String[] subs = (String[]) server.invoke(name, "listSubscriptions", null, null);
             assertThat(subs).anyMatch(line -> line.contains("outside"));

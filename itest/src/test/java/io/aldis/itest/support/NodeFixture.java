@@ -294,7 +294,7 @@ public final class NodeFixture implements AutoCloseable {
 
     /** Starts a new instance of the pub/sub feature and registers its two frame handlers. */
     public void startPubSub() {
-        pubsub = new PubSubEngine(pubsubSettings != null ? pubsubSettings : PubSubSettings.defaults(), node);
+        pubsub = new PubSubEngine(pubsubSettings != null ? pubsubSettings : PubSubSettings.defaults());
         node.addHandler(pubsub.pubSubFrames(), Map.of(FrameHandler.CAPABILITY, "pubsub"));
         node.addHandler(pubsub.messageFrames(), Map.of(FrameHandler.CAPABILITY, "messages"));
     }

@@ -12,6 +12,11 @@ import java.util.Objects;
  */
 public record Subscribe(long subscriptionId, String subject, String queueGroup, String options)
         implements Frame {
+    /** Member of {@code options}: the slow-consumer policy, one of {@link SlowConsumerPolicy}'s wire names. */
+    public static final String OPTION_POLICY = "policy";
+    /** Member of {@code options}: the outbound budget asked for, in bytes (a positive integer). */
+    public static final String OPTION_BUDGET_BYTES = "budgetBytes";
+
     public Subscribe {
         Objects.requireNonNull(subject, "subject");
         queueGroup = queueGroup == null ? "" : queueGroup;

@@ -2,11 +2,12 @@ package io.aldis.feature.pubsub.internal;
 
 import io.aldis.feature.pubsub.api.MessageHandler;
 import io.aldis.feature.pubsub.api.PubSub;
+import io.aldis.feature.pubsub.internal.events.ServiceEvents;
+import io.aldis.feature.pubsub.internal.stats.PubSubStats;
 import io.aldis.protocol.api.spi.auth.Authorizer;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
 import io.aldis.protocol.api.spi.node.FrameHandler;
-import io.aldis.protocol.api.spi.node.SessionRegistry;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
@@ -24,14 +25,15 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * Runs the {@link PubSubEngine} in OSGi: registers its two frame handlers with the node
- * (capabilities {@code pubsub} and {@code messages}), offers the {@link PubSub} service, follows
+ * (capabilities {@code pubsub} and {@code messages}) and the {@link PubSubAdmin} its shell commands
+ * use, offers the {@link PubSub} service, follows
  * {@link MessageHandler} services and the {@link Authorizer}, announces the node's services on
  * {@code $sys} ({@link ServiceEvents}), and applies configuration changes of PID
  * {@code io.aldis.pubsub} live.
  */
-@Component(service = {PubSub.class, PubSubAdmin.class}, configurationPid = PubSubComponent.PID, immediate = true)
+@Component(service = PubSub.class, configurationPid = PubSubComponent.PID, immediate = true)
 @Designate(ocd = PubSubConfig.class)
-public final class PubSubComponent implements PubSub, PubSubAdmin {
+public final class PubSubComponent implements PubSub {
     static final String PID = "io.aldis.pubsub";
     private static final System.Logger LOG = System.getLogger("io.aldis.pubsub");
 
@@ -39,6 +41,7 @@ public final class PubSubComponent implements PubSub, PubSubAdmin {
     private final PubSubStats stats;
     private final ServiceRegistration<FrameHandler> pubSubRegistration;
     private final ServiceRegistration<FrameHandler> messageRegistration;
+    private final ServiceRegistration<PubSubAdmin> adminRegistration;
     private final ServiceEvents serviceEvents;
 
     /**
@@ -46,7 +49,7 @@ public final class PubSubComponent implements PubSub, PubSubAdmin {
      * the defaults, rather than not at all.
      */
     @Activate
-    public PubSubComponent(Map<String, Object> properties, BundleContext context, @Reference SessionRegistry registry) {
+    public PubSubComponent(Map<String, Object> properties, BundleContext context) {
         PubSubSettings settings;
         try {
             settings = read(properties);
@@ -54,12 +57,13 @@ public final class PubSubComponent implements PubSub, PubSubAdmin {
             LOG.log(System.Logger.Level.ERROR, "Rejected {0}; pub/sub runs with the defaults", e.getMessage());
             settings = PubSubSettings.defaults();
         }
-        this.engine = new PubSubEngine(settings, registry);
-        this.stats = new PubSubStats(engine);
+        this.engine = new PubSubEngine(settings);
+        this.stats = new PubSubStats(engine.view());
         stats.register();
-        serviceEvents = ServiceEvents.start(context, engine);
+        serviceEvents = ServiceEvents.start(context, engine.events());
         pubSubRegistration = context.registerService(FrameHandler.class, engine.pubSubFrames(), capability("pubsub"));
         messageRegistration = context.registerService(FrameHandler.class, engine.messageFrames(), capability("messages"));
+        adminRegistration = context.registerService(PubSubAdmin.class, engine.admin(), null);
     }
 
     private static Dictionary<String, Object> capability(String name) {
@@ -94,6 +98,7 @@ public final class PubSubComponent implements PubSub, PubSubAdmin {
         serviceEvents.stop();
         unregister(pubSubRegistration);
         unregister(messageRegistration);
+        unregister(adminRegistration);
         stats.unregister();
         engine.close();
     }
@@ -125,11 +130,6 @@ public final class PubSubComponent implements PubSub, PubSubAdmin {
 
     void removeMessageHandler(MessageHandler handler) {
         engine.messages().remove(handler);
-    }
-
-    @Override
-    public PubSubEngine engine() {
-        return engine;
     }
 
     @Override

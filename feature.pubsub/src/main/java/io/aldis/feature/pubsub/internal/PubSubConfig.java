@@ -54,9 +54,6 @@ public @interface PubSubConfig {
     @AttributeDefinition(description = "Whether the node publishes its events on $sys subjects")
     boolean sysEvents() default true;
 
-    @AttributeDefinition(description = "How often sessions are looked at for $sys.session.opened events, in milliseconds; 0 to never look")
-    int sessionPollMillis() default 1_000;
-
     @AttributeDefinition(description = "How long a typed message may wait for its handler's reply, in milliseconds")
     int messageTimeoutMillis() default 30_000;
 

@@ -1,5 +1,7 @@
 package io.aldis.feature.pubsub.internal;
 
+import io.aldis.feature.pubsub.internal.routing.Subjects;
+import io.aldis.protocol.api.SlowConsumerPolicy;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
 import java.util.ArrayList;
@@ -10,10 +12,10 @@ import java.util.Set;
 
 /** The pub/sub settings as plain values, so the feature runs without OSGi (tests, benchmarks). */
 public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes, int maxSubjectLength,
-        int maxSubjectDepth, Policy defaultPolicy, Set<Policy> allowedPolicies, int defaultBudgetBytes,
+        int maxSubjectDepth, SlowConsumerPolicy defaultPolicy, Set<SlowConsumerPolicy> allowedPolicies, int defaultBudgetBytes,
         int maxBudgetBytes, int blockOverflowBytes, double rateGlobal, double rateGlobalBurst,
         double ratePerConnection, double ratePerConnectionBurst, List<PrefixLimit> ratePrefixes, boolean sysEvents,
-        int sessionPollMillis, int messageTimeoutMillis, int maxInFlightMessages, int blockMaxHoldMillis) {
+        int messageTimeoutMillis, int maxInFlightMessages, int blockMaxHoldMillis) {
 
     /** A rate limit on the subjects under a prefix. */
     public record PrefixLimit(String prefix, double rate, double burst) {
@@ -59,7 +61,6 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
         atLeast("maxSubjectDepth", maxSubjectDepth, 1);
         atLeast("defaultBudgetBytes", defaultBudgetBytes, 1);
         atLeast("blockOverflowBytes", blockOverflowBytes, 0);
-        atLeast("sessionPollMillis", sessionPollMillis, 0);
         atLeast("messageTimeoutMillis", messageTimeoutMillis, 1);
         atLeast("maxInFlightMessages", maxInFlightMessages, 1);
         atLeast("blockMaxHoldMillis", blockMaxHoldMillis, 1);
@@ -79,15 +80,15 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
 
     /** The defaults of {@link PubSubConfig}. */
     public static PubSubSettings defaults() {
-        return new PubSubSettings(10_000, 1_048_576, 256, 16, Policy.DISCONNECT, EnumSet.allOf(Policy.class),
-                1_048_576, 16_777_216, 4_194_304, 0, 0, 0, 0, List.of(), true, 1_000, 30_000, 256, 10_000);
+        return new PubSubSettings(10_000, 1_048_576, 256, 16, SlowConsumerPolicy.DISCONNECT, EnumSet.allOf(SlowConsumerPolicy.class),
+                1_048_576, 16_777_216, 4_194_304, 0, 0, 0, 0, List.of(), true, 30_000, 256, 10_000);
     }
 
     /** The keys of {@link PubSubConfig}, the only ones a pub/sub configuration may have. */
     public static final Set<String> KEYS = Set.of("maxSubscriptionsPerSession", "maxMessageBytes", "maxSubjectLength",
             "maxSubjectDepth", "defaultPolicy", "allowedPolicies", "defaultBudgetBytes", "maxBudgetBytes",
             "blockOverflowBytes", "blockMaxHoldMillis", "rateGlobal", "rateGlobalBurst", "ratePerConnection",
-            "ratePerConnectionBurst", "ratePrefixes", "sysEvents", "sessionPollMillis", "messageTimeoutMillis",
+            "ratePerConnectionBurst", "ratePrefixes", "sysEvents", "messageTimeoutMillis",
             "maxInFlightMessages");
 
     /**
@@ -98,14 +99,14 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
     public static PubSubSettings from(ConfigValues c) {
         PubSubSettings d = defaults();
         int max = Integer.MAX_VALUE;
-        List<String> policyLabels = Arrays.stream(Policy.values()).map(Policy::label).toList();
+        List<String> policyLabels = Arrays.stream(SlowConsumerPolicy.values()).map(SlowConsumerPolicy::wireName).toList();
         try {
             return new PubSubSettings(
                     c.integer("maxSubscriptionsPerSession", d.maxSubscriptionsPerSession(), 1, max),
                     c.integer("maxMessageBytes", d.maxMessageBytes(), 1, max),
                     c.integer("maxSubjectLength", d.maxSubjectLength(), 1, max),
                     c.integer("maxSubjectDepth", d.maxSubjectDepth(), 1, max),
-                    Policy.of(c.choice("defaultPolicy", d.defaultPolicy().label(), policyLabels)),
+                    SlowConsumerPolicy.ofWireName(c.choice("defaultPolicy", d.defaultPolicy().wireName(), policyLabels)),
                     policies(c, d.allowedPolicies(), policyLabels),
                     c.integer("defaultBudgetBytes", d.defaultBudgetBytes(), 1, max),
                     c.integer("maxBudgetBytes", d.maxBudgetBytes(), 1, max),
@@ -116,7 +117,6 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
                     rate(c, "ratePerConnectionBurst", d.ratePerConnectionBurst()),
                     prefixes(c),
                     c.flag("sysEvents", d.sysEvents()),
-                    c.integer("sessionPollMillis", d.sessionPollMillis(), 0, max),
                     c.integer("messageTimeoutMillis", d.messageTimeoutMillis(), 1, max),
                     c.integer("maxInFlightMessages", d.maxInFlightMessages(), 1, max),
                     c.integer("blockMaxHoldMillis", d.blockMaxHoldMillis(), 1, max));
@@ -128,11 +128,11 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
         }
     }
 
-    private static Set<Policy> policies(ConfigValues c, Set<Policy> defaults, List<String> labels) {
-        List<String> defaultLabels = defaults.stream().map(Policy::label).toList();
-        Set<Policy> allowed = EnumSet.noneOf(Policy.class);
+    private static Set<SlowConsumerPolicy> policies(ConfigValues c, Set<SlowConsumerPolicy> defaults, List<String> labels) {
+        List<String> defaultLabels = defaults.stream().map(SlowConsumerPolicy::wireName).toList();
+        Set<SlowConsumerPolicy> allowed = EnumSet.noneOf(SlowConsumerPolicy.class);
         for (String label : c.list("allowedPolicies", defaultLabels)) {
-            Policy policy = Policy.of(label);
+            SlowConsumerPolicy policy = SlowConsumerPolicy.ofWireName(label);
             if (policy == null) {
                 throw c.invalid("allowedPolicies", label, "must be one of " + String.join(", ", labels));
             }
@@ -174,7 +174,7 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
     public PubSubSettings withLimits(int maxSubscriptions, int maxMessage) {
         return new PubSubSettings(maxSubscriptions, maxMessage, maxSubjectLength, maxSubjectDepth, defaultPolicy,
                 allowedPolicies, defaultBudgetBytes, maxBudgetBytes, blockOverflowBytes, rateGlobal, rateGlobalBurst,
-                ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents, sessionPollMillis,
+                ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents,
                 messageTimeoutMillis, maxInFlightMessages, blockMaxHoldMillis);
     }
 
@@ -182,37 +182,30 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
             List<PrefixLimit> prefixes) {
         return new PubSubSettings(maxSubscriptionsPerSession, maxMessageBytes, maxSubjectLength, maxSubjectDepth,
                 defaultPolicy, allowedPolicies, defaultBudgetBytes, maxBudgetBytes, blockOverflowBytes, global,
-                globalBurst, perConnection, perConnectionBurst, prefixes, sysEvents, sessionPollMillis,
+                globalBurst, perConnection, perConnectionBurst, prefixes, sysEvents,
                 messageTimeoutMillis, maxInFlightMessages, blockMaxHoldMillis);
     }
 
-    public PubSubSettings withBudgets(Policy policy, Set<Policy> allowed, int defaultBudget, int maxBudget,
+    public PubSubSettings withBudgets(SlowConsumerPolicy policy, Set<SlowConsumerPolicy> allowed, int defaultBudget, int maxBudget,
             int blockOverflow) {
         return new PubSubSettings(maxSubscriptionsPerSession, maxMessageBytes, maxSubjectLength, maxSubjectDepth,
                 policy, allowed, defaultBudget, maxBudget, blockOverflow, rateGlobal, rateGlobalBurst,
-                ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents, sessionPollMillis,
+                ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents,
                 messageTimeoutMillis, maxInFlightMessages, blockMaxHoldMillis);
     }
 
     public PubSubSettings withMessages(int timeoutMillis, int maxInFlight) {
         return new PubSubSettings(maxSubscriptionsPerSession, maxMessageBytes, maxSubjectLength, maxSubjectDepth,
                 defaultPolicy, allowedPolicies, defaultBudgetBytes, maxBudgetBytes, blockOverflowBytes, rateGlobal,
-                rateGlobalBurst, ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents, sessionPollMillis,
+                rateGlobalBurst, ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents,
                 timeoutMillis, maxInFlight, blockMaxHoldMillis);
-    }
-
-    public PubSubSettings withSessionPoll(int millis) {
-        return new PubSubSettings(maxSubscriptionsPerSession, maxMessageBytes, maxSubjectLength, maxSubjectDepth,
-                defaultPolicy, allowedPolicies, defaultBudgetBytes, maxBudgetBytes, blockOverflowBytes, rateGlobal,
-                rateGlobalBurst, ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents, millis,
-                messageTimeoutMillis, maxInFlightMessages, blockMaxHoldMillis);
     }
 
     /** A copy with another bound on how long a {@code block} subscription may hold publishers. */
     public PubSubSettings withBlockMaxHold(int millis) {
         return new PubSubSettings(maxSubscriptionsPerSession, maxMessageBytes, maxSubjectLength, maxSubjectDepth,
                 defaultPolicy, allowedPolicies, defaultBudgetBytes, maxBudgetBytes, blockOverflowBytes, rateGlobal,
-                rateGlobalBurst, ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents, sessionPollMillis,
+                rateGlobalBurst, ratePerConnection, ratePerConnectionBurst, ratePrefixes, sysEvents,
                 messageTimeoutMillis, maxInFlightMessages, millis);
     }
 }

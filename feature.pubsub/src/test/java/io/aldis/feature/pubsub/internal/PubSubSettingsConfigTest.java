@@ -1,5 +1,6 @@
 package io.aldis.feature.pubsub.internal;
 
+import io.aldis.protocol.api.SlowConsumerPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,8 +46,8 @@ class PubSubSettingsConfigTest {
                 "allowedPolicies", "drop-oldest, disconnect", "rateGlobal", "2.5", "ratePrefixes",
                 "sensors.raw=100/200,audit=5", "sysEvents", "false");
         assertThat(s.maxSubjectLength()).isEqualTo(64);
-        assertThat(s.defaultPolicy()).isEqualTo(Policy.DROP_OLDEST);
-        assertThat(s.allowedPolicies()).isEqualTo(EnumSet.of(Policy.DROP_OLDEST, Policy.DISCONNECT));
+        assertThat(s.defaultPolicy()).isEqualTo(SlowConsumerPolicy.DROP_OLDEST);
+        assertThat(s.allowedPolicies()).isEqualTo(EnumSet.of(SlowConsumerPolicy.DROP_OLDEST, SlowConsumerPolicy.DISCONNECT));
         assertThat(s.rateGlobal()).isEqualTo(2.5);
         assertThat(s.ratePrefixes()).containsExactly(new PubSubSettings.PrefixLimit("sensors.raw", 100, 200),
                 new PubSubSettings.PrefixLimit("audit", 5, 5));
@@ -62,7 +63,7 @@ class PubSubSettingsConfigTest {
         PubSubSettings s = PubSubSettings.from(new ConfigValues(set, PubSubComponent.PID));
         assertThat(s.maxInFlightMessages()).isEqualTo(8);
         assertThat(s.sysEvents()).isFalse();
-        assertThat(s.allowedPolicies()).containsExactly(Policy.BLOCK);
+        assertThat(s.allowedPolicies()).containsExactly(SlowConsumerPolicy.BLOCK);
     }
 
     @Test
@@ -78,10 +79,6 @@ class PubSubSettingsConfigTest {
                 .hasMessage("etc/io.aldis.pubsub.cfg: blockMaxHoldMillis = 0: must be at least 1");
         assertThatThrownBy(() -> read("blockOverflowBytes", "-1"))
                 .hasMessage("etc/io.aldis.pubsub.cfg: blockOverflowBytes = -1: must be at least 0");
-        assertThatThrownBy(() -> read("sessionPollMillis", "-1"))
-                .hasMessage("etc/io.aldis.pubsub.cfg: sessionPollMillis = -1: must be at least 0");
-        // 0 is the engine's own "do not poll", so it stays allowed.
-        assertThat(read("sessionPollMillis", "0").sessionPollMillis()).isZero();
     }
 
     @Test
@@ -140,6 +137,15 @@ class PubSubSettingsConfigTest {
         assertThat(new ConfigValues(misspelt, PubSubComponent.PID).unknownKeys(PubSubSettings.KEYS))
                 .containsExactly("maxSubjectLenght");
         assertThat(PubSubSettings.KEYS).containsAll(List.of("rateGlobal", "ratePrefixes", "blockMaxHoldMillis"));
+    }
+
+    @Test
+    void sessionPollMillisIsGoneAndAnOldFileThatSetsItIsWarnedAbout() {
+        // Sessions are no longer polled: the node tells the feature of each one opening.
+        Map<String, Object> old = file("sessionPollMillis", "1000");
+        assertThat(new ConfigValues(old, PubSubComponent.PID).unknownKeys(PubSubSettings.KEYS))
+                .containsExactly("sessionPollMillis");
+        assertThat(PubSubComponent.read(old)).isEqualTo(PubSubSettings.defaults());
     }
 
     @Test

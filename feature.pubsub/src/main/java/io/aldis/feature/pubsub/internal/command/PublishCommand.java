@@ -47,7 +47,7 @@ public class PublishCommand implements Action {
         }
         int n;
         try {
-            n = admin.engine().publish(subject, replyTo, h, String.join(" ", text).getBytes(StandardCharsets.UTF_8));
+            n = admin.publish(subject, replyTo, h, String.join(" ", text).getBytes(StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Not published: " + e.getMessage(), e);
         }

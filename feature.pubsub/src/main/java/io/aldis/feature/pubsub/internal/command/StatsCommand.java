@@ -1,8 +1,7 @@
 package io.aldis.feature.pubsub.internal.command;
 
-import io.aldis.feature.pubsub.internal.MessageRouter;
 import io.aldis.feature.pubsub.internal.PubSubAdmin;
-import io.aldis.feature.pubsub.internal.PubSubEngine;
+import io.aldis.feature.pubsub.internal.stats.PubSubView;
 import java.util.Map;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
@@ -28,11 +27,11 @@ public class StatsCommand implements Action {
 
     @Override
     public Object execute() {
-        PubSubEngine engine = admin.engine();
+        PubSubView view = admin.view();
         ShellTable table = new ShellTable();
         table.column("Counter");
         table.column("Value").alignRight();
-        for (Map.Entry<String, Long> e : engine.stats().entrySet()) {
+        for (Map.Entry<String, Long> e : view.counters().entrySet()) {
             table.addRow().addContent(e.getKey(), e.getValue());
         }
         table.print(System.out, !noFormat);
@@ -47,7 +46,7 @@ public class StatsCommand implements Action {
             s.column("Rate limited").alignRight();
             s.column("Errors").alignRight();
             s.column("Pending bytes").alignRight();
-            for (PubSubEngine.SessionView v : engine.sessions()) {
+            for (PubSubView.SessionView v : view.sessions()) {
                 s.addRow().addContent(v.sessionId(), v.user(), v.subscriptions(), v.published(), v.delivered(),
                         v.dropped(), v.rateLimited(), v.errors(), v.pendingBytes());
             }
@@ -60,7 +59,7 @@ public class StatsCommand implements Action {
             t.column("Handler");
             t.column("Ranking").alignRight();
             t.column("Candidates").alignRight();
-            for (MessageRouter.TypeView v : engine.messages().typeViews()) {
+            for (PubSubView.TypeView v : view.messageTypes()) {
                 t.addRow().addContent(v.type(), v.handler(), v.ranking(), v.contenders());
             }
             System.out.println();

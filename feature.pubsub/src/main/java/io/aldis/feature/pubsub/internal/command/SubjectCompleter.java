@@ -1,7 +1,7 @@
 package io.aldis.feature.pubsub.internal.command;
 
 import io.aldis.feature.pubsub.internal.PubSubAdmin;
-import io.aldis.feature.pubsub.internal.PubSubEngine;
+import io.aldis.feature.pubsub.internal.stats.PubSubView;
 import java.util.List;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
@@ -19,11 +19,11 @@ public class SubjectCompleter implements Completer {
     @Override
     public int complete(Session session, CommandLine commandLine, List<String> candidates) {
         StringsCompleter subjects = new StringsCompleter();
-        PubSubEngine engine = admin.engine();
-        for (PubSubEngine.TopicView t : engine.topics()) {
+        PubSubView view = admin.view();
+        for (PubSubView.TopicView t : view.topics()) {
             subjects.getStrings().add(t.subject());
         }
-        for (PubSubEngine.SubscriptionView s : engine.subscriptions()) {
+        for (PubSubView.SubscriptionView s : view.subscriptions()) {
             subjects.getStrings().add(s.pattern());
         }
         return subjects.complete(session, commandLine, candidates);

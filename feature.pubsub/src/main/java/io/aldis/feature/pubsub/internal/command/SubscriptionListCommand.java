@@ -1,7 +1,7 @@
 package io.aldis.feature.pubsub.internal.command;
 
 import io.aldis.feature.pubsub.internal.PubSubAdmin;
-import io.aldis.feature.pubsub.internal.PubSubEngine;
+import io.aldis.feature.pubsub.internal.stats.PubSubView;
 import java.util.Comparator;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
@@ -36,10 +36,10 @@ public class SubscriptionListCommand implements Action {
         table.column("Paused pubs").alignRight();
         table.column("Delivered").alignRight();
         table.column("Dropped").alignRight();
-        for (PubSubEngine.SubscriptionView s : admin.engine().subscriptions().stream()
+        for (PubSubView.SubscriptionView s : admin.view().subscriptions().stream()
                 .filter(s -> filter == null || s.pattern().contains(filter))
-                .sorted(Comparator.comparing(PubSubEngine.SubscriptionView::owner)
-                        .thenComparingLong(PubSubEngine.SubscriptionView::id))
+                .sorted(Comparator.comparing(PubSubView.SubscriptionView::owner)
+                        .thenComparingLong(PubSubView.SubscriptionView::id))
                 .toList()) {
             table.addRow().addContent(s.owner(), s.id(), s.pattern(), s.queueGroup().isEmpty() ? "-" : s.queueGroup(),
                     s.policy(), s.budgetBytes(), s.pendingBytes(), s.maxPendingBytes(), s.pausedPublishers(),

@@ -43,7 +43,7 @@ public class TailCommand implements Action {
         TailPrinter printer = new TailPrinter(out, count, maxText);
         PubSub.Subscription subscription;
         try {
-            subscription = admin.engine().subscribeLocal(pattern, "", printer::offer, "shell tail");
+            subscription = admin.tail(pattern, printer::offer);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Invalid pattern: " + e.getMessage(), e);
         }

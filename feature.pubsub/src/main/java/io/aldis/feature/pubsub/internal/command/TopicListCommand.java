@@ -1,7 +1,7 @@
 package io.aldis.feature.pubsub.internal.command;
 
 import io.aldis.feature.pubsub.internal.PubSubAdmin;
-import io.aldis.feature.pubsub.internal.PubSubEngine;
+import io.aldis.feature.pubsub.internal.stats.PubSubView;
 import java.util.Comparator;
 import java.util.Locale;
 import org.apache.karaf.shell.api.action.Action;
@@ -31,10 +31,10 @@ public class TopicListCommand implements Action {
         table.column("Bytes").alignRight();
         table.column("Rate/s").alignRight();
         table.column("Subscribers").alignRight();
-        Comparator<PubSubEngine.TopicView> order = byRate
-                ? Comparator.comparingDouble(PubSubEngine.TopicView::ratePerSecond).reversed()
-                : Comparator.comparing(PubSubEngine.TopicView::subject);
-        for (PubSubEngine.TopicView t : admin.engine().topics().stream().sorted(order).toList()) {
+        Comparator<PubSubView.TopicView> order = byRate
+                ? Comparator.comparingDouble(PubSubView.TopicView::ratePerSecond).reversed()
+                : Comparator.comparing(PubSubView.TopicView::subject);
+        for (PubSubView.TopicView t : admin.view().topics().stream().sorted(order).toList()) {
             table.addRow().addContent(t.subject(), t.messages(), t.bytes(),
                     String.format(Locale.ROOT, "%.1f", t.ratePerSecond()), t.subscribers());
         }

@@ -5,19 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aldis.feature.pubsub.internal.PubSubEngine;
 import io.aldis.feature.pubsub.internal.PubSubSettings;
-import io.aldis.protocol.api.spi.node.Session;
-import io.aldis.protocol.api.spi.node.SessionRegistry;
-import io.aldis.protocol.api.spi.node.SessionStats;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -40,7 +34,7 @@ class TailCommandTest {
 
     @BeforeEach
     void setUp() {
-        engine = new PubSubEngine(PubSubSettings.defaults(), new NoSessions());
+        engine = new PubSubEngine(PubSubSettings.defaults());
     }
 
     @AfterEach
@@ -54,7 +48,7 @@ class TailCommandTest {
 
     private TailCommand tail(String pattern, int count) {
         TailCommand command = new TailCommand();
-        command.admin = () -> engine;
+        command.admin = engine.admin();
         command.session = consoleSession(console.stream);
         command.pattern = pattern;
         command.count = count;
@@ -127,7 +121,7 @@ class TailCommandTest {
     }
 
     private long tailSubscriptions() {
-        return engine.subscriptions().stream().filter(s -> s.owner().contains("shell tail")).count();
+        return engine.view().subscriptions().stream().filter(s -> s.owner().contains("shell tail")).count();
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -189,28 +183,6 @@ class TailCommandTest {
 
         synchronized String text() {
             return bytes.toString(StandardCharsets.UTF_8);
-        }
-    }
-
-    private static final class NoSessions implements SessionRegistry {
-        @Override
-        public Collection<Session> sessions() {
-            return List.of();
-        }
-
-        @Override
-        public Optional<Session> find(UUID id) {
-            return Optional.empty();
-        }
-
-        @Override
-        public SessionStats stats(Session session) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean kill(UUID id, boolean revokeToken) {
-            return false;
         }
     }
 }
