@@ -15,8 +15,11 @@ import io.aldis.protocol.api.Publish;
 import io.aldis.protocol.api.Resume;
 import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.Subscribe;
+import io.aldis.protocol.api.spi.node.FrameHandler;
+import io.aldis.protocol.api.spi.node.Session;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Where an authenticated session's frames go (docs/protocol.md sections 4.2 and 4.7). */
@@ -109,14 +112,14 @@ class FeatureDispatchTest {
     @Test
     void aFeatureThatThrowsGetsItsFrameAnsweredWithAnInternalError() {
         host.capabilities = Capability.PUBSUB.mask();
-        host.handlers.put(FrameType.SUBSCRIBE, new io.aldis.protocol.api.spi.node.FrameHandler() {
+        host.handlers.put(FrameType.SUBSCRIBE, new FrameHandler() {
             @Override
-            public java.util.Set<FrameType> frameTypes() {
-                return java.util.Set.of(FrameType.SUBSCRIBE);
+            public Set<FrameType> frameTypes() {
+                return Set.of(FrameType.SUBSCRIBE);
             }
 
             @Override
-            public void handle(io.aldis.protocol.api.spi.node.Session session, Frame frame) {
+            public void handle(Session session, Frame frame) {
                 throw new IllegalStateException("feature bug");
             }
         });

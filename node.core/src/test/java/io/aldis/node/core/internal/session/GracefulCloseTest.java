@@ -76,7 +76,7 @@ class GracefulCloseTest {
 
     @Test
     void aClientsCloseEndsItsPauseSoTheAnswersItWasOwedComeFirst() {
-        rig.receive(new io.aldis.protocol.api.Pause(), new Subscribe(1, "a", "", ""));
+        rig.receive(new Pause(), new Subscribe(1, "a", "", ""));
         rig.runWorkers();
         assertThat(rig.sent()).isEmpty();
 

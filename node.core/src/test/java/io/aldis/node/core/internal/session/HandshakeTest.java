@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.protocol.api.AuthOk;
 import io.aldis.protocol.api.AuthResponse;
+import io.aldis.protocol.api.AuthStart;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.Connect;
 import io.aldis.protocol.api.ConnectAck;
@@ -14,11 +15,13 @@ import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.Pong;
 import io.aldis.protocol.api.Subscribe;
 import io.aldis.protocol.api.codec.FrameSizeLimit;
+import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import io.aldis.protocol.api.spi.node.SessionState;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -99,8 +102,7 @@ class HandshakeTest {
 
     @Test
     void aValidResumeTokenOpensTheSessionWithoutAnExchange() {
-        String token = host.tokens.issue(new io.aldis.protocol.api.spi.auth.AuthenticatedUser("bob",
-                java.util.Set.of("admin"), "TEST")).token();
+        String token = host.tokens.issue(new AuthenticatedUser("bob", Set.of("admin"), "TEST")).token();
         SessionRig rig = new SessionRig(host).connect(0, token);
 
         ConnectAck ack = (ConnectAck) rig.sent().get(0);
@@ -192,7 +194,7 @@ class HandshakeTest {
     void aMechanismNotOfferedIsRefused() {
         SessionRig rig = new SessionRig(host).connect(0, "");
         rig.sent();
-        rig.receive(new io.aldis.protocol.api.AuthStart("PLAIN", new byte[0]));
+        rig.receive(new AuthStart("PLAIN", new byte[0]));
 
         assertThat(onlyError(rig.sent()).code()).isEqualTo(ErrorCode.AUTH_MECHANISM_UNSUPPORTED.code());
     }

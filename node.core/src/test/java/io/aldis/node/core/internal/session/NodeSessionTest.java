@@ -14,6 +14,7 @@ import io.aldis.protocol.api.Subscribe;
 import io.aldis.protocol.api.codec.DecodeFailure;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The session as features see it, and the connection-level frames its handler answers itself. */
@@ -38,7 +39,7 @@ class NodeSessionTest {
         session.forget("pubsub", "1");
 
         assertThat(snapshot.keySet()).containsExactly("2", "1");
-        assertThat(session.kept("pubsub")).containsExactly(java.util.Map.entry("2", new Subscribe(2, "b2", "", "")));
+        assertThat(session.kept("pubsub")).containsExactly(Map.entry("2", new Subscribe(2, "b2", "", "")));
         assertThat(session.kept("rpc")).containsOnlyKeys("calc");
         assertThat(session.kept("streams")).isEmpty();
     }

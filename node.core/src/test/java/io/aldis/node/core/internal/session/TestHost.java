@@ -5,6 +5,7 @@ import io.aldis.node.core.internal.ResumeTokens;
 import io.aldis.protocol.api.FrameType;
 import io.aldis.protocol.api.spi.auth.AuthStep;
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
+import io.aldis.protocol.api.spi.auth.AuthenticationExchange;
 import io.aldis.protocol.api.spi.auth.AuthenticationMechanism;
 import io.aldis.protocol.api.spi.node.FrameHandler;
 import io.aldis.protocol.api.spi.transport.TransportConnection;
@@ -17,6 +18,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -70,7 +72,7 @@ final class TestHost implements SessionHost {
         }
 
         @Override
-        public io.aldis.protocol.api.spi.auth.AuthenticationExchange start(TransportConnection connection) {
+        public AuthenticationExchange start(TransportConnection connection) {
             return message -> {
                 String[] parts = new String(message, StandardCharsets.UTF_8).split(":", 2);
                 AuthStep verdict = parts.length == 2 && parts[1].equals(PASSWORD)
@@ -155,7 +157,7 @@ final class TestHost implements SessionHost {
 
     @Override
     public Collection<FrameHandler> handlers() {
-        return List.copyOf(new java.util.LinkedHashSet<>(handlers.values()));
+        return List.copyOf(new LinkedHashSet<>(handlers.values()));
     }
 
     @Override
