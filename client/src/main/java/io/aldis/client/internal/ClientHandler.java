@@ -21,6 +21,7 @@ import io.aldis.protocol.api.Pause;
 import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.Pong;
 import io.aldis.protocol.api.ProtocolVersion;
+import io.aldis.protocol.api.Requests;
 import io.aldis.protocol.api.Resume;
 import io.aldis.protocol.api.codec.DecodeFailure;
 import io.aldis.protocol.api.codec.Flushes;
@@ -64,8 +65,35 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     private enum Phase { NEW, AWAIT_CONNECT_ACK, AWAIT_CHALLENGE, AWAIT_AUTH_OK, OPEN, CLOSING, CLOSED }
 
-    /** A frame on its way out, with the future to complete and where to complete it (null: the event loop). */
-    private record Queued(Frame frame, CompletableFuture<Void> future, Executor completeOn) {
+    /**
+     * A frame on its way out, with the future to complete and where to complete it (null: the
+     * event loop). A frame written in a batch also carries its write's future, so that a batch is
+     * a plain list of these and costs no second object per frame.
+     */
+    private static final class Queued {
+        private final Frame frame;
+        private final CompletableFuture<Void> future;
+        private final Executor completeOn;
+        /** The write of this frame, once it was handed to the channel in a batch; on the event loop only. */
+        private ChannelFuture written;
+
+        Queued(Frame frame, CompletableFuture<Void> future, Executor completeOn) {
+            this.frame = frame;
+            this.future = future;
+            this.completeOn = completeOn;
+        }
+
+        Frame frame() {
+            return frame;
+        }
+
+        CompletableFuture<Void> future() {
+            return future;
+        }
+
+        Executor completeOn() {
+            return completeOn;
+        }
     }
 
     private static final int OUTBOX_BATCH = 256;
@@ -399,7 +427,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onSessionFrame(Frame frame) {
-        long requestId = RequestIds.of(frame);
+        long requestId = Requests.answeredIdOf(frame);
         if (requestId == 0 && !(frame instanceof ErrorFrame) && !isFlowControl(frame)) {
             inbound.add(frame);
             if (inbound.size() >= HANDOVER_BATCH) {
@@ -568,7 +596,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** Writes what other threads queued, flushing once per batch; on the event loop. */
     private void drainOutbox() {
         outboxScheduled.set(false);
-        List<Object> batch = new ArrayList<>();
+        List<Queued> batch = new ArrayList<>();
         Queued next;
         while ((next = outbox.poll()) != null) {
             if (phase != Phase.OPEN) {
@@ -577,9 +605,9 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
                 hold(next);
             } else {
                 stats.framesSent.increment();
-                batch.add(ctx.write(next.frame()));
+                next.written = ctx.write(next.frame());
                 batch.add(next);
-                if (batch.size() == 2 * OUTBOX_BATCH) {
+                if (batch.size() == OUTBOX_BATCH) {
                     flushBatch(batch);
                     batch = new ArrayList<>();
                 }
@@ -588,22 +616,21 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         flushBatch(batch);
     }
 
-    /** Flushes a batch of (write future, queued frame) pairs and settles their futures when the last is written. */
-    private void flushBatch(List<Object> batch) {
+    /** Flushes a batch of written frames and settles their futures when the last is written. */
+    private void flushBatch(List<Queued> batch) {
         if (batch.isEmpty()) {
             return;
         }
         flush();
-        ((ChannelFuture) batch.get(batch.size() - 2)).addListener(last -> settle(batch));
+        batch.get(batch.size() - 1).written.addListener(last -> settle(batch));
     }
 
-    private void settle(List<Object> batch) {
+    private void settle(List<Queued> batch) {
         // Writes complete in order, so every earlier one is done too, except one whose encoding
         // failed while a later one was still queued: those settle on their own.
-        List<Queued> done = new ArrayList<>(batch.size() / 2);
-        for (int i = 0; i < batch.size(); i += 2) {
-            ChannelFuture written = (ChannelFuture) batch.get(i);
-            Queued queued = (Queued) batch.get(i + 1);
+        List<Queued> done = new ArrayList<>(batch.size());
+        for (Queued queued : batch) {
+            ChannelFuture written = queued.written;
             if (!written.isDone()) {
                 written.addListener(f -> complete(queued, f.isSuccess() ? null : f.cause()));
                 continue;

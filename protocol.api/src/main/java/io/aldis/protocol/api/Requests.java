@@ -1,8 +1,9 @@
 package io.aldis.protocol.api;
 
 /**
- * Which id an answer to a frame carries. One rule for the whole protocol: an ERROR (or ACK) that
- * answers a request names it by this id, so the sender can match the answer to what it sent.
+ * Which id ties an answer to its request. One rule for the whole protocol, seen from both ends:
+ * {@link #idOf} is the id a request's answer will carry, and {@link #answeredIdOf} is the id an
+ * answer carries, so the sender of a request can match the answer to what it sent.
  */
 public final class Requests {
     private Requests() {
@@ -27,6 +28,27 @@ public final class Requests {
             case DOWNLOAD_REQUEST -> ((DownloadRequest) frame).requestId();
             case LIST_REQUEST -> ((ListRequest) frame).requestId();
             case RESUME_REQUEST -> ((ResumeRequest) frame).requestId();
+            default -> 0;
+        };
+    }
+
+    /**
+     * The id of the request {@code frame} answers, for the answers that name it by its request id:
+     * ERROR and ACK (whatever they answer: the id is the one {@link #idOf} gave the request),
+     * UPLOAD_ACCEPT, UPLOAD_REJECT, DOWNLOAD_ACCEPT, DOWNLOAD_REJECT, LIST_RESPONSE and
+     * RESUME_RESPONSE; 0 for every other frame. RPC_RESPONSE and RPC_ERROR are not counted here:
+     * they belong to the call they name by its call id, and so do a call's stream frames.
+     */
+    public static long answeredIdOf(Frame frame) {
+        return switch (frame.type()) {
+            case ERROR -> ((ErrorFrame) frame).requestId();
+            case ACK -> ((Ack) frame).requestId();
+            case UPLOAD_ACCEPT -> ((UploadAccept) frame).requestId();
+            case UPLOAD_REJECT -> ((UploadReject) frame).requestId();
+            case DOWNLOAD_ACCEPT -> ((DownloadAccept) frame).requestId();
+            case DOWNLOAD_REJECT -> ((DownloadReject) frame).requestId();
+            case LIST_RESPONSE -> ((ListResponse) frame).requestId();
+            case RESUME_RESPONSE -> ((ResumeResponse) frame).requestId();
             default -> 0;
         };
     }

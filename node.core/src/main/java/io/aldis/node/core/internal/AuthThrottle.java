@@ -21,7 +21,7 @@ import java.util.Map;
  * <p>Thread-safe; every decision takes one lock, as an attempt must take its turn at two gates at
  * once and authentications are rare next to everything else a node does.
  */
-final class AuthThrottle {
+public final class AuthThrottle {
     /** A gate forgets its failures after this long without a new one. */
     static final long FORGET_AFTER_MILLIS = 15 * 60 * 1000L;
     /** How long a successful authentication makes its address trusted for the user. */
@@ -29,7 +29,7 @@ final class AuthThrottle {
     private static final int MAX_ENTRIES = 100_000;
 
     /** When to give an attempt its verdict, or that it is refused without one. */
-    record Turn(long releaseAt, boolean refused) {
+    public record Turn(long releaseAt, boolean refused) {
         static Turn refusal() {
             return new Turn(0, true);
         }
@@ -52,7 +52,7 @@ final class AuthThrottle {
     private long refused;
     private long failedJudged;
 
-    AuthThrottle(Clock clock, long baseDelayMillis, long maxDelayMillis) {
+    public AuthThrottle(Clock clock, long baseDelayMillis, long maxDelayMillis) {
         this.clock = clock;
         this.baseDelayMillis = baseDelayMillis;
         this.maxDelayMillis = maxDelayMillis;
@@ -71,7 +71,7 @@ final class AuthThrottle {
      * @param address the remote address
      * @param failed  whether the attempt failed
      */
-    synchronized Turn take(String user, String address, boolean failed) {
+    public synchronized Turn take(String user, String address, boolean failed) {
         long now = clock.millis();
         boolean trusted = user != null && isTrusted(user, address, now);
         Gate addressGate = gate("a:" + address, now);

@@ -1,6 +1,10 @@
 package io.aldis.node.core.internal;
 
+import io.aldis.node.core.internal.session.NodeSession;
+import io.aldis.node.core.internal.session.SessionHandler;
+import io.aldis.node.core.internal.session.SessionHost;
 import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.FrameType;
 import io.aldis.protocol.api.codec.Flushes;
 import io.aldis.protocol.api.codec.Heartbeats;
 import io.aldis.protocol.api.codec.LengthPrefixedFrameDecoder;
@@ -26,6 +30,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -45,10 +50,11 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
     private final List<AuthenticationMechanism> mechanisms = new CopyOnWriteArrayList<>();
     private final Map<AuthenticationMechanism, Integer> mechanismRankings = new IdentityHashMap<>();
     private final HandlerRegistry handlers = new HandlerRegistry();
-    private final Map<UUID, SessionHandler> sessions = new ConcurrentHashMap<>();
+    private final Map<UUID, NodeSession> sessions = new ConcurrentHashMap<>();
     private final ResumeTokens tokens;
     private final AuthThrottle throttle;
     private final ExecutorService workers;
+    private final Host host = new Host();
     private volatile boolean closed;
 
     public Node(NodeSettings settings) {
@@ -113,8 +119,8 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
      */
     public void addHandler(FrameHandler handler, Map<String, ?> properties) {
         // Identity, not a list: with many sessions open, contains() on a list would make this quadratic.
-        java.util.Set<SessionHandler> restored = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (SessionHandler session : sessions.values()) {
+        java.util.Set<NodeSession> restored = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (NodeSession session : sessions.values()) {
             if (session.isOpen()) {
                 // No frame reaches the handler before it is in the registry, so this cannot race one.
                 openedTo(handler, session);
@@ -122,7 +128,7 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
             }
         }
         handlers.add(handler, properties);
-        for (SessionHandler session : sessions.values()) {
+        for (NodeSession session : sessions.values()) {
             if (session.isOpen() && !restored.contains(session)) {
                 // Opened while the handler was restoring others: its own opening may have missed it.
                 openedLater(handler, session);
@@ -134,12 +140,12 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
     /** Withdraws a feature handler; open sessions get a CAPABILITY_CHANGE and keep what they set up through it. */
     public void removeHandler(FrameHandler handler) {
         handlers.remove(handler);
-        for (SessionHandler session : sessions.values()) {
+        for (NodeSession session : sessions.values()) {
             session.capabilitiesChanged();
         }
     }
 
-    private static void openedTo(FrameHandler handler, SessionHandler session) {
+    private static void openedTo(FrameHandler handler, NodeSession session) {
         try {
             handler.sessionOpened(session);
         } catch (RuntimeException e) {
@@ -147,7 +153,7 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
         }
     }
 
-    private void openedLater(FrameHandler handler, SessionHandler session) {
+    private void openedLater(FrameHandler handler, NodeSession session) {
         try {
             workers.execute(() -> openedTo(handler, session));
         } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
@@ -203,7 +209,7 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
             pipeline.addLast("aldis-idle", heartbeats);
             pipeline.addLast("aldis-flush", flushes);
         }
-        pipeline.addLast("aldis-session", new SessionHandler(this, connection, s));
+        pipeline.addLast("aldis-session", new SessionHandler(host, connection, s));
     }
 
     /** Whether {@code first} comes before {@code second}, seen from the head of the pipeline. */
@@ -231,15 +237,15 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
 
     @Override
     public SessionStats stats(Session session) {
-        if (session instanceof SessionHandler handler) {
-            return handler.stats();
+        if (session instanceof NodeSession ours) {
+            return ours.stats();
         }
         return new SessionStats(0, 0, 0, 0, 0);
     }
 
     @Override
     public boolean kill(UUID id, boolean revokeToken) {
-        SessionHandler session = sessions.get(id);
+        NodeSession session = sessions.get(id);
         if (session == null) {
             return false;
         }
@@ -264,7 +270,7 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
     @Override
     public void close() {
         closed = true;
-        for (SessionHandler session : sessions.values()) {
+        for (NodeSession session : sessions.values()) {
             session.close(ErrorCode.SHUTTING_DOWN, "node shutting down");
         }
         workers.shutdown();
@@ -276,60 +282,85 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
         workers.shutdownNow();
     }
 
-    // --- used by sessions ---
-
+    /** The mechanisms registered right now, in the order CONNECT_ACK lists them. */
     List<AuthenticationMechanism> mechanisms() {
         return mechanisms;
     }
 
-    HandlerRegistry handlers() {
-        return handlers;
-    }
+    /** The node as its sessions see it: a private view, so that none of this widens the node's own API. */
+    private final class Host implements SessionHost {
+        @Override
+        public List<AuthenticationMechanism> mechanisms() {
+            return Node.this.mechanisms;
+        }
 
-    ResumeTokens tokens() {
-        return tokens;
-    }
+        @Override
+        public ResumeTokens tokens() {
+            return tokens;
+        }
 
-    AuthThrottle throttle() {
-        return throttle;
-    }
+        @Override
+        public AuthThrottle throttle() {
+            return throttle;
+        }
 
-    Clock clock() {
-        return clock;
-    }
+        @Override
+        public Clock clock() {
+            return clock;
+        }
 
-    ExecutorService workers() {
-        return workers;
-    }
+        @Override
+        public long capabilities() {
+            return handlers.capabilities();
+        }
 
-    void register(SessionHandler session) {
-        sessions.put(session.id(), session);
-    }
+        @Override
+        public FrameHandler handlerFor(FrameType type) {
+            return handlers.handlerFor(type);
+        }
 
-    /** Tells the features a session is authenticated, off the event loop. */
-    void opened(SessionHandler session) {
-        for (FrameHandler handler : handlers.handlers()) {
-            try {
-                workers.execute(() -> {
-                    try {
-                        handler.sessionOpened(session);
-                    } catch (RuntimeException e) {
-                        LOG.log(System.Logger.Level.WARNING, "Feature handler failed on session open", e);
-                    }
-                });
-            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-                return;
+        @Override
+        public Collection<FrameHandler> handlers() {
+            return handlers.handlers();
+        }
+
+        @Override
+        public Executor workers() {
+            return workers;
+        }
+
+        @Override
+        public void registered(NodeSession session) {
+            sessions.put(session.id(), session);
+        }
+
+        /** Tells the features a session is authenticated, off the event loop. */
+        @Override
+        public void opened(NodeSession session) {
+            for (FrameHandler handler : handlers.handlers()) {
+                try {
+                    workers.execute(() -> {
+                        try {
+                            handler.sessionOpened(session);
+                        } catch (RuntimeException e) {
+                            LOG.log(System.Logger.Level.WARNING, "Feature handler failed on session open", e);
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                    return;
+                }
             }
         }
-    }
 
-    void unregister(SessionHandler session) {
-        sessions.remove(session.id());
-        for (FrameHandler handler : handlers.handlers()) {
-            try {
-                handler.sessionClosed(session);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "Feature handler failed on session close", e);
+        @Override
+        public void closed(NodeSession session) {
+            sessions.remove(session.id());
+            for (FrameHandler handler : handlers.handlers()) {
+                try {
+                    handler.sessionClosed(session);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "Feature handler failed on session close", e);
+                }
             }
         }
     }

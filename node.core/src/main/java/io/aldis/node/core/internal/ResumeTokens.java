@@ -16,9 +16,9 @@ import java.util.Optional;
  * newer tokens of the same user beyond the per-user cap. They are only ever sent over the
  * authenticated connection, so they are as safe as that connection.
  */
-final class ResumeTokens {
+public final class ResumeTokens {
     /** A token and what it stands for. */
-    record Grant(String token, AuthenticatedUser user, long expiresAt) {
+    public record Grant(String token, AuthenticatedUser user, long expiresAt) {
     }
 
     /** The default of {@code maxResumeTokensPerUser}. */
@@ -38,7 +38,7 @@ final class ResumeTokens {
         this(clock, ttlMillis, DEFAULT_MAX_PER_USER);
     }
 
-    ResumeTokens(Clock clock, long ttlMillis, int maxPerUser) {
+    public ResumeTokens(Clock clock, long ttlMillis, int maxPerUser) {
         this.clock = clock;
         this.ttlMillis = ttlMillis;
         this.maxPerUser = maxPerUser;
@@ -50,7 +50,7 @@ final class ResumeTokens {
     }
 
     /** Issues a new token for a user, dropping the user's oldest ones beyond the cap. */
-    synchronized Grant issue(AuthenticatedUser user) {
+    public synchronized Grant issue(AuthenticatedUser user) {
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
@@ -73,7 +73,7 @@ final class ResumeTokens {
     }
 
     /** The grant of a valid, unexpired token. */
-    synchronized Optional<Grant> validate(String token) {
+    public synchronized Optional<Grant> validate(String token) {
         if (token == null || token.isEmpty()) {
             return Optional.empty();
         }
@@ -89,7 +89,7 @@ final class ResumeTokens {
     }
 
     /** Revokes one token; returns whether it existed. */
-    synchronized boolean revoke(String token) {
+    public synchronized boolean revoke(String token) {
         Grant grant = token == null ? null : grants.get(token);
         if (grant == null) {
             return false;

@@ -37,6 +37,9 @@ public interface Session {
     /** The session's lifecycle state. */
     SessionState state();
 
+    /** The limits announced to this session in CONNECT_ACK; they never change while it lives. */
+    SessionLimits limits();
+
     /**
      * Sends a frame to the client. Frames sent from one thread are written in that thread's call
      * order; a frame sent on the session's event loop is written at once, ahead of frames other
@@ -97,6 +100,12 @@ public interface Session {
     /**
      * The standing requests kept for {@code capability}, by key, in the order they were first
      * kept: a snapshot.
+     *
+     * <p>Only what a client set up and the feature must set up again belongs here. What lives
+     * only while the feature runs (an open stream's flow, a transfer's file handle) the feature
+     * keeps itself, keyed by session, and releases in {@link FrameHandler#sessionClosing} and
+     * {@link FrameHandler#sessionClosed}; a standing request may stand for such a thing (the
+     * request that opened it) so that the feature's next instance can pick it up again.
      */
     Map<String, Frame> kept(String capability);
 }

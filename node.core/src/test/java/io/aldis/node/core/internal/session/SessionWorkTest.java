@@ -1,4 +1,4 @@
-package io.aldis.node.core.internal;
+package io.aldis.node.core.internal.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.aldis.node.core.internal;
+package io.aldis.node.core.internal.session;
 
 import io.aldis.protocol.api.CapabilityChange;
 import io.aldis.protocol.api.Close;

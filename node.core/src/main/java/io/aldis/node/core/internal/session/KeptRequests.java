@@ -1,4 +1,4 @@
-package io.aldis.node.core.internal;
+package io.aldis.node.core.internal.session;
 
 import io.aldis.protocol.api.Frame;
 import java.util.LinkedHashMap;

@@ -1,0 +1,327 @@
+package io.aldis.node.core.internal.session;
+
+import io.aldis.node.core.internal.NodeSettings;
+import io.aldis.protocol.api.CapabilityChange;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.codec.FrameBatch;
+import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
+import io.aldis.protocol.api.spi.node.Session;
+import io.aldis.protocol.api.spi.node.SessionLimits;
+import io.aldis.protocol.api.spi.node.SessionState;
+import io.aldis.protocol.api.spi.node.SessionStats;
+import io.aldis.protocol.api.spi.transport.TransportConnection;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A connection's session as features and operators see it: who the client and the user are, the
+ * lifecycle state, what the client set up that must outlive a feature, and the ways to write to
+ * it. It owns the parts that carry out what the {@link Session} contract promises (the inbound
+ * work with its PAUSE/RESUME, the close, the client's PAUSE); the {@link SessionHandler} feeds
+ * them frames. Lifecycle and protocol state change only on the channel's event loop; everything
+ * a feature calls is thread-safe.
+ */
+public final class NodeSession implements Session {
+    static final System.Logger LOG = System.getLogger("io.aldis.node");
+
+    private final SessionHost host;
+    private final TransportConnection connection;
+    private final Channel channel;
+    private final UUID id = UUID.randomUUID();
+    private final Instant openedAt = Instant.now();
+    private final SessionLimits limits;
+    private final LongAdder framesIn = new LongAdder();
+    private final LongAdder framesOut = new LongAdder();
+    private final KeptRequests kept = new KeptRequests();
+    private final List<Runnable> writableCallbacks = new CopyOnWriteArrayList<>();
+    private final InboundWork inbound;
+    private final PeerPauseGate peerPause;
+    private final GracefulClose closing;
+
+    /** CONNECTING, AUTHENTICATING, OPEN, CLOSING or CLOSED; PAUSED is derived from the inbound work. */
+    private volatile SessionState lifecycle = SessionState.CONNECTING;
+    private volatile AuthenticatedUser user;
+    private volatile UUID clientId = new UUID(0, 0);
+    private volatile String clientName = "";
+    private volatile long clientCapabilities;
+    private volatile String resumeToken;
+    /** An error that ends the connection went out: nothing the peer sends afterwards is read. */
+    private boolean failed;
+    /** The capability mask the client was last told of; on the event loop only. */
+    private long announcedCapabilities;
+
+    NodeSession(SessionHost host, TransportConnection connection, NodeSettings settings) {
+        this.host = host;
+        this.connection = connection;
+        this.channel = connection.channel();
+        this.limits = new SessionLimits(Math.min(settings.maxFrameSize(), connection.maxFrameSize()),
+                settings.heartbeatIntervalMillis(), settings.maxFileSize(), settings.maxChunkSize());
+        this.inbound = new InboundWork(this, host, settings.pauseHighWater(), settings.pauseLowWater());
+        // A client's PAUSE holds back at most one frame of the largest size plus what the channel
+        // buffers anyway before it reports itself unwritable.
+        long heldLimit = (long) limits.maxFrameSize() + channel.config().getWriteBufferHighWaterMark();
+        this.peerPause = new PeerPauseGate(heldLimit, () -> fail(0, ErrorCode.SLOW_CONSUMER,
+                "more than " + heldLimit + " bytes of answers are waiting for the client's RESUME"));
+        this.closing = new GracefulClose(this, host, settings.closeTimeoutMillis());
+    }
+
+    // ---------------------------------------------------------------- Session
+
+    @Override
+    public UUID id() {
+        return id;
+    }
+
+    @Override
+    public UUID clientId() {
+        return clientId;
+    }
+
+    @Override
+    public String clientName() {
+        return clientName;
+    }
+
+    @Override
+    public AuthenticatedUser user() {
+        return user;
+    }
+
+    @Override
+    public long clientCapabilities() {
+        return clientCapabilities;
+    }
+
+    @Override
+    public TransportConnection connection() {
+        return connection;
+    }
+
+    @Override
+    public Instant openedAt() {
+        return openedAt;
+    }
+
+    @Override
+    public SessionState state() {
+        SessionState now = lifecycle;
+        return now == SessionState.OPEN && inbound.paused() ? SessionState.PAUSED : now;
+    }
+
+    @Override
+    public SessionLimits limits() {
+        return limits;
+    }
+
+    @Override
+    public void send(Frame frame) {
+        framesOut.increment();
+        channel.writeAndFlush(frame, channel.voidPromise());
+    }
+
+    @Override
+    public void send(List<? extends Frame> frames) {
+        if (frames.isEmpty()) {
+            return;
+        }
+        framesOut.add(frames.size());
+        // On the event loop the write is done before this returns, so the caller's list can be
+        // used as it is; from elsewhere it waits in the loop's queue and must not change meanwhile.
+        List<? extends Frame> stable = channel.eventLoop().inEventLoop() ? frames : List.copyOf(frames);
+        channel.writeAndFlush(new FrameBatch(stable), channel.voidPromise());
+    }
+
+    @Override
+    public void sendError(long requestId, ErrorCode code, String message) {
+        send(ErrorFrame.of(requestId, code, message));
+    }
+
+    @Override
+    public void close(ErrorCode code, String message) {
+        try {
+            channel.eventLoop().execute(() -> closing.fromNode(code, message));
+        } catch (RejectedExecutionException loopGone) {
+            // The transport already shut its event loop down; the connection is closed with it.
+            channel.close();
+        }
+    }
+
+    @Override
+    public void hold(Object holder) {
+        inbound.hold(holder);
+    }
+
+    @Override
+    public void release(Object holder) {
+        inbound.release(holder);
+    }
+
+    @Override
+    public boolean writable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public AutoCloseable onWritable(Runnable callback) {
+        writableCallbacks.add(callback);
+        return () -> writableCallbacks.remove(callback);
+    }
+
+    @Override
+    public void keep(String capability, String key, Frame frame) {
+        kept.keep(capability, key, frame);
+    }
+
+    @Override
+    public void forget(String capability, String key) {
+        kept.forget(capability, key);
+    }
+
+    @Override
+    public Map<String, Frame> kept(String capability) {
+        return kept.kept(capability);
+    }
+
+    // ---------------------------------------------------------------- for the node
+
+    /** Whether the session is authenticated and not closing: features hold state for it. */
+    public boolean isOpen() {
+        return lifecycle == SessionState.OPEN;
+    }
+
+    public SessionStats stats() {
+        return new SessionStats(connection.bytesRead(), connection.bytesWritten(), framesIn.sum(), framesOut.sum(),
+                inbound.queued());
+    }
+
+    /** Revokes the resume token this session was given or resumed with, if any. */
+    public void revokeToken() {
+        host.tokens().revoke(resumeToken);
+    }
+
+    /** Tells the client, if they changed, which capabilities the node offers now. Called on any thread. */
+    public void capabilitiesChanged() {
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            announceCapabilities();
+            return;
+        }
+        try {
+            loop.execute(this::announceCapabilities);
+        } catch (RejectedExecutionException loopGone) {
+            // The transport stopped its event loop; the session ends with it.
+        }
+    }
+
+    private void announceCapabilities() {
+        if (!isOpen()) {
+            return;
+        }
+        long now = host.capabilities();
+        if (now != announcedCapabilities) {
+            announcedCapabilities = now;
+            send(new CapabilityChange(now));
+        }
+    }
+
+    // ---------------------------------------------------------------- for the session's parts
+
+    SessionState lifecycle() {
+        return lifecycle;
+    }
+
+    void lifecycle(SessionState next) {
+        lifecycle = next;
+    }
+
+    /** Records what the client said about itself in CONNECT. */
+    void connected(UUID clientId, String clientName, long clientCapabilities) {
+        this.clientId = clientId;
+        this.clientName = clientName;
+        this.clientCapabilities = clientCapabilities;
+    }
+
+    /** The capabilities the client was told of in CONNECT_ACK. */
+    void announced(long capabilities) {
+        announcedCapabilities = capabilities;
+    }
+
+    /** The session is authenticated as {@code authenticated}, holding {@code token}. */
+    void authenticated(AuthenticatedUser authenticated, String token) {
+        user = authenticated;
+        resumeToken = token;
+    }
+
+    boolean failed() {
+        return failed;
+    }
+
+    void fail(long requestId, ErrorCode code, String message) {
+        fail(ErrorFrame.of(requestId, code, message));
+    }
+
+    /** Sends an error that ends the connection, then closes it; nothing the peer sends afterwards is read. */
+    void fail(ErrorFrame error) {
+        if (lifecycle == SessionState.CLOSED || failed) {
+            return;
+        }
+        failed = true;
+        lifecycle = SessionState.CLOSING;
+        sendAndClose(error);
+    }
+
+    /** Writes a frame that is the last of the connection, and closes once it is out. */
+    void sendAndClose(Frame last) {
+        framesOut.increment();
+        channel.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    void countIn() {
+        framesIn.increment();
+    }
+
+    void writableAgain() {
+        for (Runnable callback : writableCallbacks) {
+            try {
+                callback.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Writability callback failed in session " + id, e);
+            }
+        }
+    }
+
+    InboundWork inbound() {
+        return inbound;
+    }
+
+    PeerPauseGate peerPause() {
+        return peerPause;
+    }
+
+    GracefulClose closing() {
+        return closing;
+    }
+
+    SessionHost host() {
+        return host;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + id + ", " + (user == null ? "-" : user.name()) + ", " + state() + "]";
+    }
+}

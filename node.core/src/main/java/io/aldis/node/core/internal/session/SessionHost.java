@@ -1,0 +1,51 @@
+package io.aldis.node.core.internal.session;
+
+import io.aldis.node.core.internal.AuthThrottle;
+import io.aldis.node.core.internal.ResumeTokens;
+import io.aldis.protocol.api.FrameType;
+import io.aldis.protocol.api.spi.auth.AuthenticationMechanism;
+import io.aldis.protocol.api.spi.node.FrameHandler;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+/**
+ * What a session needs from the node that runs it: the node-wide authentication machinery, the
+ * features registered right now, the shared workers, and where to report the session's life.
+ * All methods are thread-safe.
+ */
+public interface SessionHost {
+    /** The mechanisms registered right now, in the node's order of preference. */
+    List<AuthenticationMechanism> mechanisms();
+
+    /** The node's resume tokens. */
+    ResumeTokens tokens();
+
+    /** The node's authentication throttle, shared by every connection. */
+    AuthThrottle throttle();
+
+    /** The clock the throttle and the tokens read. */
+    Clock clock();
+
+    /** The capability mask the node offers right now. */
+    long capabilities();
+
+    /** The feature handler serving {@code type} right now, or null. */
+    FrameHandler handlerFor(FrameType type);
+
+    /** Every feature handler registered right now. */
+    Collection<FrameHandler> handlers();
+
+    /** The workers that run sessions' queued frames. */
+    Executor workers();
+
+    /** A new connection's session exists; it is not authenticated yet. */
+    void registered(NodeSession session);
+
+    /** The session is authenticated (or resumed): the features may now hold state for it. */
+    void opened(NodeSession session);
+
+    /** The session ended and its last queued frame ran. */
+    void closed(NodeSession session);
+}

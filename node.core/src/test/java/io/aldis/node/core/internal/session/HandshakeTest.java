@@ -1,0 +1,233 @@
+package io.aldis.node.core.internal.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aldis.protocol.api.AuthOk;
+import io.aldis.protocol.api.AuthResponse;
+import io.aldis.protocol.api.AuthStart;
+import io.aldis.protocol.api.Capability;
+import io.aldis.protocol.api.Connect;
+import io.aldis.protocol.api.ConnectAck;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.Ping;
+import io.aldis.protocol.api.Pong;
+import io.aldis.protocol.api.Subscribe;
+import io.aldis.protocol.api.codec.FrameSizeLimit;
+import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
+import io.aldis.protocol.api.spi.node.SessionState;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The handshake and authentication state machine (docs/protocol.md sections 4.1 and 4.4). */
+class HandshakeTest {
+    private final TestHost host = new TestHost();
+
+    private static ErrorFrame onlyError(List<Frame> sent) {
+        assertThat(sent).hasSize(1).first().isInstanceOf(ErrorFrame.class);
+        return (ErrorFrame) sent.get(0);
+    }
+
+    @Test
+    void aFirstFrameOtherThanConnectIsRefusedWithoutAnAnswerToIt() {
+        SessionRig rig = new SessionRig(host).receive(new Ping(7));
+
+        ErrorFrame error = onlyError(rig.sent());
+        assertThat(error.code()).isEqualTo(ErrorCode.UNEXPECTED_FRAME.code());
+        assertThat(error.requestId()).isZero();
+        assertThat(rig.channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void anUnsupportedVersionIsRefusedNamingTheSupportedOnes() {
+        SessionRig rig = new SessionRig(host).receive(new Connect(0x0200, 0, UUID.randomUUID(), "", "future"));
+
+        ErrorFrame error = onlyError(rig.sent());
+        assertThat(error.code()).isEqualTo(ErrorCode.UNSUPPORTED_VERSION.code());
+        assertThat(error.details()).isEqualTo("{\"supported\":[\"1.0\"]}");
+        assertThat(rig.channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void connectAckAnnouncesTheSessionsLimitsAndMechanismsAndAwaitsAuthentication() {
+        host.capabilities = Capability.PUBSUB.mask();
+        SessionRig rig = new SessionRig(host).connect(Capability.PUBSUB.mask(), "");
+
+        List<Frame> sent = rig.sent();
+        assertThat(sent).hasSize(1).first().isInstanceOf(ConnectAck.class);
+        ConnectAck ack = (ConnectAck) sent.get(0);
+        assertThat(ack.authenticated()).isFalse();
+        assertThat(ack.sessionId()).isEqualTo(rig.session.id());
+        assertThat(ack.capabilities()).isEqualTo(Capability.PUBSUB.mask());
+        assertThat(ack.mechanisms()).containsExactly("TEST");
+        // The transport's decoder allows less than the node would: the smaller one is announced.
+        assertThat(ack.maxFrameSize()).isEqualTo(SessionRig.TRANSPORT_MAX_FRAME);
+        assertThat(rig.session.limits().maxFrameSize()).isEqualTo(SessionRig.TRANSPORT_MAX_FRAME);
+        assertThat(rig.session.limits().maxChunkSize()).isEqualTo(ack.maxChunkSize());
+        assertThat(rig.session.state()).isEqualTo(SessionState.AUTHENTICATING);
+        assertThat(rig.session.clientName()).isEqualTo("rig");
+        assertThat(host.opened).isEmpty();
+    }
+
+    @Test
+    void aRightPasswordOpensTheSessionAndLiftsTheHandshakeFrameLimit() {
+        SessionRig rig = new SessionRig(host);
+        List<Object> events = new ArrayList<>();
+        rig.channel.pipeline().addFirst(new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                events.add(evt);
+                ctx.fireUserEventTriggered(evt);
+            }
+        });
+        rig.connect(0, "").sent();
+        rig.receive(SessionRig.login("alice", TestHost.PASSWORD));
+
+        List<Frame> sent = rig.sent();
+        assertThat(sent).hasSize(1).first().isInstanceOf(AuthOk.class);
+        AuthOk ok = (AuthOk) sent.get(0);
+        assertThat(ok.user()).isEqualTo("alice");
+        assertThat(host.tokens.validate(ok.resumeToken())).isPresent();
+        assertThat(rig.session.state()).isEqualTo(SessionState.OPEN);
+        assertThat(rig.session.user().name()).isEqualTo("alice");
+        assertThat(host.opened).containsExactly(rig.session);
+        assertThat(events).containsExactly(new FrameSizeLimit(SessionRig.TRANSPORT_MAX_FRAME));
+    }
+
+    @Test
+    void aValidResumeTokenOpensTheSessionWithoutAnExchange() {
+        String token = host.tokens.issue(new AuthenticatedUser("bob", Set.of("admin"), "TEST")).token();
+        SessionRig rig = new SessionRig(host).connect(0, token);
+
+        ConnectAck ack = (ConnectAck) rig.sent().get(0);
+        assertThat(ack.authenticated()).isTrue();
+        assertThat(rig.session.state()).isEqualTo(SessionState.OPEN);
+        assertThat(rig.session.user().name()).isEqualTo("bob");
+        assertThat(rig.session.user().roles()).containsExactly("admin");
+        assertThat(rig.session.user().mechanism()).isEqualTo("RESUME");
+        assertThat(host.opened).containsExactly(rig.session);
+    }
+
+    @Test
+    void anUnknownTokenIsNotAnErrorButMeansAuthenticating() {
+        SessionRig rig = new SessionRig(host).connect(0, "not-a-token");
+
+        ConnectAck ack = (ConnectAck) rig.sent().get(0);
+        assertThat(ack.authenticated()).isFalse();
+        assertThat(rig.session.state()).isEqualTo(SessionState.AUTHENTICATING);
+    }
+
+    @Test
+    void aVerdictWaitsForItsTurnAndAWrongAndARightPasswordWaitAlike() {
+        // A first failure from this address: judged and answered at once.
+        SessionRig guess = new SessionRig(host).connect(0, "");
+        guess.sent();
+        guess.receive(SessionRig.login("alice", "wrong"));
+        assertThat(onlyError(guess.sent()).code()).isEqualTo(ErrorCode.AUTH_FAILED.code());
+        assertThat(guess.channel.isOpen()).isFalse();
+
+        // The next attempt through the same gates gets its verdict one delay later, right or wrong.
+        SessionRig right = new SessionRig(host).connect(0, "");
+        right.sent();
+        right.receive(SessionRig.login("alice", TestHost.PASSWORD));
+        assertThat(right.sent()).isEmpty();
+        assertThat(right.session.state()).isEqualTo(SessionState.AUTHENTICATING);
+
+        right.advance(TestHost.FAILURE_DELAY - 1);
+        assertThat(right.sent()).isEmpty();
+        right.advance(1);
+        assertThat(right.sent()).hasSize(1).first().isInstanceOf(AuthOk.class);
+    }
+
+    @Test
+    void aHeldVerdictIsNeverReplacedByTheAuthTimeout() {
+        SessionRig guess = new SessionRig(host).connect(0, "");
+        guess.receive(SessionRig.login("alice", "wrong"));
+        SessionRig late = new SessionRig(host).connect(0, "");
+        late.sent();
+        late.advance(SessionRig.AUTH_TIMEOUT - 10);
+        late.receive(SessionRig.login("alice", TestHost.PASSWORD));
+
+        late.advance(TestHost.FAILURE_DELAY);
+
+        assertThat(late.sent()).hasSize(1).first().isInstanceOf(AuthOk.class);
+        assertThat(late.session.state()).isEqualTo(SessionState.OPEN);
+    }
+
+    @Test
+    void anAuthFrameBeforeTheLastOneWasAnsweredEndsTheConnection() {
+        host.judgeLater = true;
+        SessionRig rig = new SessionRig(host).connect(0, "");
+        rig.sent();
+        rig.receive(SessionRig.login("alice", TestHost.PASSWORD), new AuthResponse(new byte[] {1}));
+
+        assertThat(onlyError(rig.sent()).code()).isEqualTo(ErrorCode.UNEXPECTED_FRAME.code());
+        assertThat(rig.channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void aWorkFrameBeforeAuthenticationEndsTheConnection() {
+        SessionRig rig = new SessionRig(host).connect(Capability.PUBSUB.mask(), "");
+        rig.sent();
+        rig.receive(new Subscribe(3, "a.b", "", ""));
+
+        assertThat(onlyError(rig.sent()).code()).isEqualTo(ErrorCode.AUTH_REQUIRED.code());
+        assertThat(rig.channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void pingIsAnsweredWhileAuthenticating() {
+        SessionRig rig = new SessionRig(host).connect(0, "");
+        rig.sent();
+        rig.receive(new Ping(42));
+
+        assertThat(rig.sent()).containsExactly(new Pong(42));
+    }
+
+    @Test
+    void aMechanismNotOfferedIsRefused() {
+        SessionRig rig = new SessionRig(host).connect(0, "");
+        rig.sent();
+        rig.receive(new AuthStart("PLAIN", new byte[0]));
+
+        assertThat(onlyError(rig.sent()).code()).isEqualTo(ErrorCode.AUTH_MECHANISM_UNSUPPORTED.code());
+    }
+
+    @Test
+    void withNoMechanismAtAllAnAttemptIsToldToComeBackLater() {
+        host.mechanisms.clear();
+        SessionRig rig = new SessionRig(host).connect(0, "");
+        assertThat(((ConnectAck) rig.sent().get(0)).mechanisms()).isEmpty();
+        rig.receive(SessionRig.login("alice", TestHost.PASSWORD));
+
+        assertThat(onlyError(rig.sent()).code()).isEqualTo(ErrorCode.CAPABILITY_UNAVAILABLE.code());
+    }
+
+    @Test
+    void theAuthTimeoutCountsFromTheAccept() {
+        SessionRig rig = new SessionRig(host).connect(0, "");
+        rig.sent();
+        rig.advance(SessionRig.AUTH_TIMEOUT - 1);
+        assertThat(rig.sent()).isEmpty();
+
+        rig.advance(1);
+
+        assertThat(onlyError(rig.sent()).code()).isEqualTo(ErrorCode.AUTH_TIMEOUT.code());
+        assertThat(rig.channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void aSecondConnectAfterAuthenticationEndsTheConnection() {
+        SessionRig rig = new SessionRig(host).open(0);
+        rig.connect(0, "");
+
+        assertThat(onlyError(rig.sent()).code()).isEqualTo(ErrorCode.UNEXPECTED_FRAME.code());
+        assertThat(rig.channel.isOpen()).isFalse();
+    }
+}
