@@ -5,6 +5,7 @@ import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import io.aldis.protocol.api.spi.node.Session;
+import io.aldis.protocol.api.spi.node.SessionLimits;
 import io.aldis.protocol.api.spi.node.SessionState;
 import io.aldis.protocol.api.spi.transport.TransportConnection;
 import java.time.Instant;
@@ -152,5 +153,11 @@ public final class RecordingSession implements Session {
     @Override
     public Map<String, Frame> kept(String capability) {
         return new LinkedHashMap<>(kept.getOrDefault(capability, Map.of()));
+    }
+
+    @Override
+    public SessionLimits limits() {
+        // The defaults a node announces in CONNECT_ACK (docs/protocol.md 4.3).
+        return new SessionLimits(1 << 20, 10_000, 10L << 30, 256 << 10);
     }
 }

@@ -18,13 +18,17 @@ final class FrameFamilies {
             case MESSAGE -> Capability.MESSAGES;
             case SUBSCRIBE, UNSUBSCRIBE, PUBLISH, DELIVER -> Capability.PUBSUB;
             case RPC_REQUEST, RPC_RESPONSE, RPC_ERROR, RPC_CANCEL, SERVICE_PROVIDE, SERVICE_WITHDRAW -> Capability.RPC;
-            case STREAM_OPEN, STREAM_DATA, STREAM_CREDIT, STREAM_END, STREAM_ERROR, STREAM_CANCEL -> Capability.STREAMS;
+            case STREAM_OPEN, STREAM_DATA, STREAM_CREDIT, STREAM_END, STREAM_ERROR, STREAM_CANCEL, STREAM_RESUME ->
+                    Capability.STREAMS;
             case UPLOAD_REQUEST, UPLOAD_ACCEPT, UPLOAD_REJECT, DOWNLOAD_REQUEST, DOWNLOAD_ACCEPT, DOWNLOAD_REJECT,
                     CHUNK_DATA, CHUNK_ACK, CHUNK_NACK, UPLOAD_COMPLETE, UPLOAD_VERIFY, DOWNLOAD_COMPLETE,
                     DOWNLOAD_VERIFY, LIST_REQUEST, LIST_RESPONSE, RESUME_REQUEST, RESUME_RESPONSE ->
                     Capability.FILE_TRANSFER;
             case PAUSE, RESUME -> Capability.FLOW_CONTROL;
-            default -> null;
+            // Listed rather than left to a default, so that a new frame type does not compile until
+            // someone decides its family.
+            case CONNECT, CONNECT_ACK, AUTH_START, AUTH_CHALLENGE, AUTH_RESPONSE, AUTH_OK, PING, PONG, CLOSE, CLOSE_ACK,
+                    CAPABILITY_CHANGE, ACK, ERROR -> null;
         };
     }
 }
