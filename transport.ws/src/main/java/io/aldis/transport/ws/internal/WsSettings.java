@@ -3,8 +3,8 @@ package io.aldis.transport.ws.internal;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
 import io.aldis.protocol.api.spi.transport.ListenerRunner;
-import io.aldis.protocol.api.spi.transport.SpinWindow;
 import io.aldis.protocol.api.spi.transport.tls.TlsSettings;
+import io.aldis.protocol.api.spin.SpinWindow;
 import java.util.ArrayList;
 import java.util.List;
 
