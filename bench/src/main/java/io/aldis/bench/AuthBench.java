@@ -97,8 +97,8 @@ public final class AuthBench {
 
     private NodeProcess startNode() throws Exception {
         return new NodeProcess(10_000, intOpt("iterations"), USER, PASSWORD, "1g", "productAuth",
-                io.aldis.protocol.api.spi.transport.SpinWindow.DEFAULT_CAP_MICROS,
-                io.aldis.protocol.api.spi.transport.SpinWindow.DEFAULT_CAP_MICROS);
+                io.aldis.protocol.api.spin.SpinWindow.DEFAULT_CAP_MICROS,
+                io.aldis.protocol.api.spin.SpinWindow.DEFAULT_CAP_MICROS);
     }
 
     // ------------------------------------------------------------------ one address, in parallel

@@ -10,7 +10,7 @@ import io.aldis.feature.rpc.api.RpcConstants;
 import io.aldis.feature.rpc.internal.RpcEngine;
 import io.aldis.feature.rpc.internal.RpcSettings;
 import io.aldis.protocol.api.spi.node.FrameHandler;
-import io.aldis.protocol.api.spi.transport.SpinWindow;
+import io.aldis.protocol.api.spin.SpinWindow;
 import io.aldis.transport.ws.internal.WsServer;
 import io.aldis.transport.ws.internal.WsSettings;
 import io.aldis.protocol.api.spi.node.Session;

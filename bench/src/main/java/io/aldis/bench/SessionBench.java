@@ -6,7 +6,7 @@ import io.aldis.client.ConnectionListener;
 import io.aldis.client.DisconnectReason;
 import io.aldis.client.ReconnectPolicy;
 import io.aldis.node.core.internal.NodeSettings;
-import io.aldis.protocol.api.spi.transport.SpinWindow;
+import io.aldis.protocol.api.spin.SpinWindow;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;

@@ -4,7 +4,7 @@ import io.aldis.client.internal.ClientConfig;
 import io.aldis.client.internal.DefaultAldisClient;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.Frame;
-import io.aldis.protocol.api.spi.transport.SpinWindow;
+import io.aldis.protocol.api.spin.SpinWindow;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.InputStream;

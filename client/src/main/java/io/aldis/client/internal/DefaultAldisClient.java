@@ -23,7 +23,7 @@ import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.codec.Flushes;
 import io.aldis.protocol.api.codec.LengthPrefixedFrameDecoder;
 import io.aldis.protocol.api.codec.LengthPrefixedFrameEncoder;
-import io.aldis.protocol.api.spi.transport.SpinningSelectStrategy;
+import io.aldis.protocol.api.spin.SpinningSelectStrategy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;

@@ -1,6 +1,6 @@
 package io.aldis.client.internal;
 
-import io.aldis.protocol.api.spi.transport.SpinWindow;
+import io.aldis.protocol.api.spin.SpinWindow;
 import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;

@@ -2,7 +2,7 @@ package io.aldis.client.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.protocol.api.spi.transport.SpinWindow;
+import io.aldis.protocol.api.spin.SpinWindow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

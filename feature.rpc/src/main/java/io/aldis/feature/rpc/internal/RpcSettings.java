@@ -2,7 +2,7 @@ package io.aldis.feature.rpc.internal;
 
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
-import io.aldis.protocol.api.spi.transport.SpinWindow;
+import io.aldis.protocol.api.spin.SpinWindow;
 import java.util.List;
 import java.util.Set;
 

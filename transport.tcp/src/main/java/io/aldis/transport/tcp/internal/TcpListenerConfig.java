@@ -1,6 +1,7 @@
 package io.aldis.transport.tcp.internal;
 
-import io.aldis.protocol.api.spi.transport.SpinWindow;
+import io.aldis.protocol.api.spi.transport.internal.ListenerSettings;
+import io.aldis.protocol.api.spin.SpinWindow;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -18,13 +19,13 @@ public @interface TcpListenerConfig {
     String host() default "127.0.0.1";
 
     @AttributeDefinition(description = "TCP port; 0 picks a free one")
-    int port() default 7440;
+    int port() default TcpSettings.DEFAULT_PORT;
 
     @AttributeDefinition(description = "Connections accepted at once; more are refused with TOO_MANY_CONNECTIONS")
-    int maxConnections() default TcpSettings.DEFAULT_MAX_CONNECTIONS;
+    int maxConnections() default ListenerSettings.DEFAULT_MAX_CONNECTIONS;
 
     @AttributeDefinition(description = "Largest frame accepted, in bytes; larger length prefixes close the connection")
-    int maxFrameSize() default 1_048_576;
+    int maxFrameSize() default ListenerSettings.DEFAULT_MAX_FRAME_SIZE;
 
     @AttributeDefinition(description = "Network threads (0 = two per core)")
     int ioThreads() default 0;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
+import io.aldis.protocol.api.spi.transport.internal.ListenerSettings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ class TcpSettingsConfigTest {
         TcpSettings s = read("name", "edge", "port", "7450", "tls.protocols", "TLSv1.3");
         assertThat(s.name()).isEqualTo("edge");
         assertThat(s.port()).isEqualTo(7450);
-        assertThat(s.maxConnections()).isEqualTo(TcpSettings.DEFAULT_MAX_CONNECTIONS);
+        assertThat(s.maxConnections()).isEqualTo(ListenerSettings.DEFAULT_MAX_CONNECTIONS);
         assertThat(s.tls().protocols()).isEqualTo(List.of("TLSv1.3"));
     }
 

@@ -1,6 +1,7 @@
 package io.aldis.transport.ws.internal;
 
-import io.aldis.protocol.api.spi.transport.SpinWindow;
+import io.aldis.protocol.api.spi.transport.internal.ListenerSettings;
+import io.aldis.protocol.api.spin.SpinWindow;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -32,10 +33,10 @@ public @interface WsListenerConfig {
     String[] allowedOrigins() default {};
 
     @AttributeDefinition(description = "Connections accepted at once; more get HTTP 503")
-    int maxConnections() default WsSettings.DEFAULT_MAX_CONNECTIONS;
+    int maxConnections() default ListenerSettings.DEFAULT_MAX_CONNECTIONS;
 
     @AttributeDefinition(description = "Largest WebSocket message, and so largest frame, in bytes; larger ones close with 1009")
-    int maxFrameSize() default 1_048_576;
+    int maxFrameSize() default ListenerSettings.DEFAULT_MAX_FRAME_SIZE;
 
     @AttributeDefinition(description = "Interval of WebSocket ping frames in milliseconds (0 = no pings)")
     long pingIntervalMillis() default 20_000;

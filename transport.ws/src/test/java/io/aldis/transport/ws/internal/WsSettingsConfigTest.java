@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
+import io.aldis.protocol.api.spi.transport.internal.ListenerSettings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ class WsSettingsConfigTest {
         assertThat(s.path()).isEqualTo(WsSettings.DEFAULT_PATH);
         assertThat(s.allowedOrigins()).isEqualTo(List.of("https://a.example", "https://b.example"));
         assertThat(s.demo()).isFalse();
-        assertThat(s.maxConnections()).isEqualTo(WsSettings.DEFAULT_MAX_CONNECTIONS);
+        assertThat(s.maxConnections()).isEqualTo(ListenerSettings.DEFAULT_MAX_CONNECTIONS);
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.aldis.feature.rpc.internal.export;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.aldis.protocol.api.spi.transport.SpinWindow;
+import io.aldis.protocol.api.spin.SpinWindow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

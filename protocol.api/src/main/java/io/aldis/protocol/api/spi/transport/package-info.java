@@ -5,5 +5,5 @@
  * {@link io.aldis.protocol.api.spi.transport.TransportConnection} says.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("2.0.0")
 package io.aldis.protocol.api.spi.transport;

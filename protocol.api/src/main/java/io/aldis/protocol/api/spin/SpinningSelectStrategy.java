@@ -1,4 +1,4 @@
-package io.aldis.protocol.api.spi.transport;
+package io.aldis.protocol.api.spin;
 
 import io.netty.channel.SelectStrategy;
 import io.netty.channel.SelectStrategyFactory;

@@ -1,4 +1,4 @@
-package io.aldis.protocol.api.spi.transport;
+package io.aldis.protocol.api.spin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

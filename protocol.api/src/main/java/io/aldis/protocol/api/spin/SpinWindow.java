@@ -1,4 +1,4 @@
-package io.aldis.protocol.api.spi.transport;
+package io.aldis.protocol.api.spin;
 
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package io.aldis.transport.tcp.internal;
+package io.aldis.protocol.api.spi.transport.internal;
 
 import io.aldis.protocol.api.spi.transport.TransportConnection;
 import io.netty.buffer.ByteBuf;
@@ -8,19 +8,28 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 
 /**
- * A TCP connection as the node sees it. Its byte counters sit at the head of the pipeline, so
- * they count what crosses the socket (TLS records included).
+ * A connection accepted by a {@link NettyListener}, as the node sees it. It is also the handler at
+ * the head of the connection's pipeline, so its byte counters count what crosses the socket (TLS
+ * records and any framing of the transport included).
+ *
+ * <p>A connection is <em>handed over</em> once the node has it; a transport with a phase of its
+ * own before that (a WebSocket's HTTP upgrade) hands it over later than the accept, and the
+ * listener closes it if that does not happen within the node's auth timeout.
  */
-final class TcpConnection extends ChannelDuplexHandler implements TransportConnection {
+public class ListenerConnection extends ChannelDuplexHandler implements TransportConnection {
     private final Channel channel;
+    private final String transport;
     private final String listener;
     private final boolean secure;
     private final int maxFrameSize;
+    private final long acceptedAtNanos = System.nanoTime();
     private volatile long bytesRead;
     private volatile long bytesWritten;
+    private boolean handedOver;
 
-    TcpConnection(Channel channel, String listener, boolean secure, int maxFrameSize) {
+    public ListenerConnection(Channel channel, String transport, String listener, boolean secure, int maxFrameSize) {
         this.channel = channel;
+        this.transport = transport;
         this.listener = listener;
         this.secure = secure;
         this.maxFrameSize = maxFrameSize;
@@ -31,7 +40,7 @@ final class TcpConnection extends ChannelDuplexHandler implements TransportConne
         if (msg instanceof ByteBuf buf) {
             bytesRead += buf.readableBytes(); // only the event loop writes these counters
         }
-        super.channelRead(ctx, msg);
+        ctx.fireChannelRead(msg);
     }
 
     @Override
@@ -39,7 +48,22 @@ final class TcpConnection extends ChannelDuplexHandler implements TransportConne
         if (msg instanceof ByteBuf buf) {
             bytesWritten += buf.readableBytes();
         }
-        super.write(ctx, msg, promise);
+        ctx.write(msg, promise);
+    }
+
+    /** Notes that the node has the connection now; on the event loop only. */
+    public void markHandedOver() {
+        handedOver = true;
+    }
+
+    /** Whether the connection was handed over to the node; on the event loop only. */
+    public boolean handedOver() {
+        return handedOver;
+    }
+
+    @Override
+    public long acceptedAtNanos() {
+        return acceptedAtNanos;
     }
 
     @Override
@@ -49,7 +73,7 @@ final class TcpConnection extends ChannelDuplexHandler implements TransportConne
 
     @Override
     public String transport() {
-        return "tcp";
+        return transport;
     }
 
     @Override
