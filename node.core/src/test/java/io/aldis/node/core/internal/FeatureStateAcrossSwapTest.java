@@ -2,6 +2,7 @@ package io.aldis.node.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aldis.node.core.internal.session.EmbeddedConnection;
 import io.aldis.protocol.api.AuthOk;
 import io.aldis.protocol.api.AuthStart;
 import io.aldis.protocol.api.Capability;
@@ -23,7 +24,6 @@ import io.aldis.protocol.api.spi.auth.AuthenticationMechanism;
 import io.aldis.protocol.api.spi.node.FrameHandler;
 import io.aldis.protocol.api.spi.node.Session;
 import io.aldis.protocol.api.spi.transport.TransportConnection;
-import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -156,46 +156,6 @@ class FeatureStateAcrossSwapTest {
     }
 
     private TransportConnection connection() {
-        return new TransportConnection() {
-            @Override
-            public Channel channel() {
-                return channel;
-            }
-
-            @Override
-            public String transport() {
-                return "embedded";
-            }
-
-            @Override
-            public String listener() {
-                return "test";
-            }
-
-            @Override
-            public boolean secure() {
-                return false;
-            }
-
-            @Override
-            public int maxFrameSize() {
-                return TRANSPORT_MAX_FRAME;
-            }
-
-            @Override
-            public long bytesRead() {
-                return 0;
-            }
-
-            @Override
-            public long bytesWritten() {
-                return 0;
-            }
-
-            @Override
-            public InetSocketAddress remoteAddress() {
-                return new InetSocketAddress("127.0.0.1", 40000);
-            }
-        };
+        return new EmbeddedConnection(channel, TRANSPORT_MAX_FRAME, new InetSocketAddress("127.0.0.1", 40000));
     }
 }

@@ -49,47 +49,7 @@ final class SessionRig {
     }
 
     private static TransportConnection connection(Channel channel) {
-        return new TransportConnection() {
-            @Override
-            public Channel channel() {
-                return channel;
-            }
-
-            @Override
-            public String transport() {
-                return "embedded";
-            }
-
-            @Override
-            public String listener() {
-                return "test";
-            }
-
-            @Override
-            public boolean secure() {
-                return false;
-            }
-
-            @Override
-            public int maxFrameSize() {
-                return TRANSPORT_MAX_FRAME;
-            }
-
-            @Override
-            public long bytesRead() {
-                return 0;
-            }
-
-            @Override
-            public long bytesWritten() {
-                return 0;
-            }
-
-            @Override
-            public InetSocketAddress remoteAddress() {
-                return new InetSocketAddress("192.0.2.7", 40000);
-            }
-        };
+        return new EmbeddedConnection(channel, TRANSPORT_MAX_FRAME, new InetSocketAddress("192.0.2.7", 40000));
     }
 
     /** Feeds frames as the transport's decoder would from one read, then runs what the event loop has queued. */
