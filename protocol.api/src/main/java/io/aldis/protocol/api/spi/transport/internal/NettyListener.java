@@ -4,6 +4,7 @@ import io.aldis.protocol.api.spi.transport.ListenerRunner;
 import io.aldis.protocol.api.spi.transport.tls.ServerTls;
 import io.aldis.protocol.api.spin.SpinningSelectStrategy;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -41,6 +42,11 @@ public abstract class NettyListener<S extends TransportSettings, C extends Liste
     public static final String BYTES = "aldis-bytes";
     /** The name of the TLS handler in the pipeline, right after the byte counters. */
     public static final String TLS = "aldis-tls";
+    /**
+     * The name of the handler, after the byte counters and TLS, that moves the connection to the
+     * pooled allocator once its session is authenticated (and then removes itself).
+     */
+    public static final String ALLOCATOR = "aldis-allocator";
 
     private final String transport;
     private final String label;
@@ -170,12 +176,14 @@ public abstract class NettyListener<S extends TransportSettings, C extends Liste
     private void initConnection(SocketChannel channel) {
         S s = settings;
         SslContext ssl = sslContext;
+        ByteBufAllocator pooled = channel.config().getAllocator();
         C connection = newConnection(channel, s, ssl != null);
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast(BYTES, connection);
         if (ssl != null) {
-            pipeline.addLast(TLS, ssl.newHandler(channel.alloc()));
+            pipeline.addLast(TLS, ssl.newHandler(pooled));
         }
+        pipeline.addLast(ALLOCATOR, PooledOnceAuthenticated.install(channel, pooled));
         addHandlers(pipeline, connection, s);
         if (!slots.take(channel, s.maxConnections())) {
             refuse(connection, s, "listener " + s.name() + " is at its limit of " + s.maxConnections()

@@ -3,6 +3,8 @@ package io.aldis.protocol.api.spi.transport.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.aldis.protocol.api.codec.FrameSizeLimit;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -256,5 +258,21 @@ class NettyListenerTest {
 
         assertThatThrownBy(second::start).isInstanceOf(Exception.class);
         assertThat(second.connections()).isZero();
+    }
+
+    @Test
+    void buffersComeFromOutsideThePoolUntilTheSessionIsAuthenticated() throws Exception {
+        ProbeListener listener = start(ListenerSettings.plain("edge", 0).withLimits(3, 4096));
+        Socket socket = connect(listener.port());
+        assertThat(echo(socket, "before\n")).isEqualTo("before\n");
+        Channel channel = listener.opened.get(0).channel();
+        assertThat(channel.config().getAllocator()).isSameAs(PooledOnceAuthenticated.BEFORE_AUTHENTICATION);
+        assertThat(channel.pipeline().get(NettyListener.ALLOCATOR)).isNotNull();
+
+        channel.eventLoop().submit(() -> channel.pipeline().fireUserEventTriggered(new FrameSizeLimit(1 << 20))).get();
+        assertThat(echo(socket, "after\n")).isEqualTo("after\n");
+
+        assertThat(channel.config().getAllocator()).isSameAs(ByteBufAllocator.DEFAULT);
+        assertThat(channel.pipeline().get(NettyListener.ALLOCATOR)).isNull();
     }
 }
