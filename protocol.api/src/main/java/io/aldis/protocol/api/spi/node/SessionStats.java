@@ -7,7 +7,8 @@ package io.aldis.protocol.api.spi.node;
  * @param bytesOut      bytes sent on its connection
  * @param framesIn      frames received
  * @param framesOut     frames sent
- * @param queuedBytes   inbound work accepted but not yet handled, in bytes
+ * @param queuedBytes   inbound frames accepted but not yet handled: a count of frames, not bytes,
+ *                      whatever the name says (renaming it would break this package's users)
  */
 public record SessionStats(long bytesIn, long bytesOut, long framesIn, long framesOut, long queuedBytes) {
 }
