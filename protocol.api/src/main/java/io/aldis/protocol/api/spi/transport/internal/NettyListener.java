@@ -4,7 +4,6 @@ import io.aldis.protocol.api.spi.transport.ListenerRunner;
 import io.aldis.protocol.api.spi.transport.tls.ServerTls;
 import io.aldis.protocol.api.spin.SpinningSelectStrategy;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -176,14 +175,13 @@ public abstract class NettyListener<S extends TransportSettings, C extends Liste
     private void initConnection(SocketChannel channel) {
         S s = settings;
         SslContext ssl = sslContext;
-        ByteBufAllocator pooled = channel.config().getAllocator();
         C connection = newConnection(channel, s, ssl != null);
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast(BYTES, connection);
         if (ssl != null) {
-            pipeline.addLast(TLS, ssl.newHandler(pooled));
+            pipeline.addLast(TLS, ssl.newHandler(channel.alloc()));
         }
-        pipeline.addLast(ALLOCATOR, PooledOnceAuthenticated.install(channel, pooled));
+        pipeline.addLast(ALLOCATOR, new PooledOnceAuthenticated());
         addHandlers(pipeline, connection, s);
         if (!slots.take(channel, s.maxConnections())) {
             refuse(connection, s, "listener " + s.name() + " is at its limit of " + s.maxConnections()

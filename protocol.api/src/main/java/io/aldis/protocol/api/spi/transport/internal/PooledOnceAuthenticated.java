@@ -3,7 +3,6 @@ package io.aldis.protocol.api.spi.transport.internal;
 import io.aldis.protocol.api.codec.FrameSizeLimit;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
@@ -21,19 +20,14 @@ public final class PooledOnceAuthenticated extends ChannelInboundHandlerAdapter 
     /** The allocator of connections whose session is not yet authenticated. */
     public static final ByteBufAllocator BEFORE_AUTHENTICATION = UnpooledByteBufAllocator.DEFAULT;
 
-    private final ByteBufAllocator pooled;
+    /** The channel's own allocator, given back once the session is authenticated. */
+    private ByteBufAllocator pooled;
 
-    private PooledOnceAuthenticated(ByteBufAllocator pooled) {
-        this.pooled = pooled;
-    }
-
-    /**
-     * Switches {@code channel} to the unpooled allocator and returns the handler that switches it
-     * back to {@code pooled} once authenticated; add it anywhere before the frame decoder.
-     */
-    public static PooledOnceAuthenticated install(Channel channel, ByteBufAllocator pooled) {
-        channel.config().setAllocator(BEFORE_AUTHENTICATION);
-        return new PooledOnceAuthenticated(pooled);
+    /** Moves the channel to the unpooled allocator for as long as this handler is in its pipeline. */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        pooled = ctx.channel().config().getAllocator();
+        ctx.channel().config().setAllocator(BEFORE_AUTHENTICATION);
     }
 
     @Override
