@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.util.concurrent.Future;
 
 /**
  * A connection accepted by a {@link NettyListener}, as the node sees it. It is also the handler at
@@ -26,6 +27,8 @@ public class ListenerConnection extends ChannelDuplexHandler implements Transpor
     private volatile long bytesRead;
     private volatile long bytesWritten;
     private boolean handedOver;
+    /** The listener's deadline for the hand-over, cancelled by it: from then on the node's auth timeout counts. */
+    private Future<?> handOverExpiry;
 
     public ListenerConnection(Channel channel, String transport, String listener, boolean secure, int maxFrameSize) {
         this.channel = channel;
@@ -54,6 +57,15 @@ public class ListenerConnection extends ChannelDuplexHandler implements Transpor
     /** Notes that the node has the connection now; on the event loop only. */
     public void markHandedOver() {
         handedOver = true;
+        if (handOverExpiry != null) {
+            handOverExpiry.cancel(false);
+            handOverExpiry = null;
+        }
+    }
+
+    /** The listener's deadline for the hand-over; on the event loop only. */
+    void expireUnlessHandedOver(Future<?> expiry) {
+        handOverExpiry = expiry;
     }
 
     /** Whether the connection was handed over to the node; on the event loop only. */

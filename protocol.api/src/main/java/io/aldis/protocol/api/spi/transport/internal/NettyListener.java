@@ -209,6 +209,7 @@ public abstract class NettyListener<S extends TransportSettings, C extends Liste
                 channel.close();
             }
         }, deadline, TimeUnit.MILLISECONDS);
+        connection.expireUnlessHandedOver(expiry);
         channel.closeFuture().addListener(f -> expiry.cancel(false));
     }
 
