@@ -158,8 +158,9 @@ final class ReflectiveService implements RpcHandler {
         try {
             return RpcSupport.MAPPER.writeValueAsBytes(value);
         } catch (Exception e) {
-            throw new RpcCallException(ErrorCode.SERVICE_ERROR.code(), "the result cannot be encoded as JSON: "
-                    + e.getMessage(), "", e);
+            // The caller gets the protocol's words; the encoder's own text stays with the cause, for the provider's log.
+            throw new RpcCallException(ErrorCode.SERVICE_ERROR.code(), "the result of type "
+                    + value.getClass().getSimpleName() + " cannot be encoded as JSON", "", e);
         }
     }
 

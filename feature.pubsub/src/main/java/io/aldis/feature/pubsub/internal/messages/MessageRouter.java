@@ -216,10 +216,11 @@ public final class MessageRouter {
                 if (cause instanceof MessageException me) {
                     fail(session, correlation, m.messageType(), me.code(), me.getMessage());
                 } else {
+                    // The cause stays in the node's log: its text is the handler's (or a library's), not the protocol's.
                     LOG.log(System.Logger.Level.WARNING,
                             "Handler of message type " + m.messageType() + " failed", cause);
                     fail(session, correlation, m.messageType(), ErrorCode.SERVICE_ERROR,
-                            "the handler of '" + m.messageType() + "' failed: " + cause);
+                            "the handler of '" + m.messageType() + "' failed");
                 }
             } else if (correlation != 0) {
                 counters.messageReplies.increment();
