@@ -260,7 +260,7 @@ public final class ParamDecoder {
     }
 
     /** What a value of {@code type} looks like in JSON, in the protocol's words: "an integer", "an object". */
-    public static String describe(Class<?> type) {
+    private static String describe(Class<?> type) {
         if (type == null) {
             return "a value";
         }

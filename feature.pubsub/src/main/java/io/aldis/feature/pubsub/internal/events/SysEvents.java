@@ -1,5 +1,6 @@
 package io.aldis.feature.pubsub.internal.events;
 
+import io.aldis.feature.pubsub.internal.routing.Subjects;
 import io.aldis.feature.pubsub.internal.stats.Counters;
 import io.aldis.feature.pubsub.internal.util.Json;
 import io.aldis.protocol.api.ErrorCode;
@@ -16,8 +17,6 @@ import java.util.function.BooleanSupplier;
  * lookup and nothing more.
  */
 public final class SysEvents {
-    /** The root of every event subject. */
-    public static final String ROOT = "$sys";
 
     /** Where events go: the node's router, as if the node published them. */
     public interface Sink {
@@ -48,7 +47,7 @@ public final class SysEvents {
         if (!enabled.getAsBoolean()) {
             return;
         }
-        String subject = ROOT + "." + name;
+        String subject = Subjects.SYS + "." + name;
         if (!sink.hasSubscribers(subject)) {
             return;
         }
