@@ -90,7 +90,7 @@ public final class BenchNode {
         }
         RpcEngine rpc = null;
         if (features.contains("rpc")) {
-            rpc = new RpcEngine(RpcSettings.defaults().withWorkerSpinMicros(rpcWorkerSpinMicros), () -> null);
+            rpc = new RpcEngine(RpcSettings.defaults().withWorkerSpinMicros(rpcWorkerSpinMicros), () -> null, () -> null);
             node.addHandler(rpc.frames(), Map.of(FrameHandler.CAPABILITY, "rpc"));
             rpc.addService(new EchoService.Impl(), Map.of(RpcConstants.SERVICE, "echo",
                     "objectClass", new String[] {EchoService.class.getName()}, "service.id", 1L), "aldis-bench");

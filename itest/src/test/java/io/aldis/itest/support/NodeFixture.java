@@ -14,6 +14,7 @@ import io.aldis.node.core.internal.NodeSettings;
 import io.aldis.protocol.api.spi.auth.Authorizer;
 import io.aldis.protocol.api.spi.node.FrameHandler;
 import io.aldis.protocol.api.spi.node.Session;
+import io.aldis.protocol.api.spi.stream.CallStreams;
 import io.aldis.transport.tcp.internal.TcpServer;
 import io.aldis.transport.tcp.internal.TcpSettings;
 import io.aldis.transport.ws.internal.WsServer;
@@ -74,6 +75,8 @@ public final class NodeFixture implements AutoCloseable {
     private final boolean keepAlive;
     private volatile PubSubEngine pubsub;
     private volatile RpcEngine rpc;
+    /** The streaming feature's streams while it runs, which RPC asks as it asks the OSGi service. */
+    private volatile CallStreams callStreams;
     private volatile Authorizer authorizer;
     private final TestCertificates certificates;
     private TcpSettings tcpSettings;
@@ -308,7 +311,8 @@ public final class NodeFixture implements AutoCloseable {
 
     /** Starts a new instance of the RPC feature; it asks {@link #authorizer(Authorizer)}'s authorizer. */
     public void startRpc() {
-        rpc = new RpcEngine(rpcSettings != null ? rpcSettings : RpcSettings.defaults(), () -> authorizer);
+        rpc = new RpcEngine(rpcSettings != null ? rpcSettings : RpcSettings.defaults(), () -> authorizer,
+                () -> callStreams);
         node.addHandler(rpc.frames(), Map.of(FrameHandler.CAPABILITY, "rpc"));
     }
 

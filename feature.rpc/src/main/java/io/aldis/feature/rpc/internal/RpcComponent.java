@@ -8,6 +8,7 @@ import io.aldis.protocol.api.spi.auth.Authorizer;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
 import io.aldis.protocol.api.spi.node.FrameHandler;
+import io.aldis.protocol.api.spi.stream.CallStreams;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.HashMap;
@@ -53,6 +54,11 @@ public final class RpcComponent implements RpcRegistry {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Authorizer authorizer;
 
+    /** The streaming feature's streams, while it is installed; without it streaming methods answer batches. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile CallStreams streams;
+
     /**
      * Starts the feature; a rejected configuration is logged in one line and the feature runs with
      * the defaults, rather than not at all.
@@ -66,7 +72,7 @@ public final class RpcComponent implements RpcRegistry {
             LOG.log(System.Logger.Level.ERROR, "Rejected {0}; RPC runs with the defaults", e.getMessage());
             settings = RpcSettings.defaults();
         }
-        this.engine = new RpcEngine(settings, () -> authorizer);
+        this.engine = new RpcEngine(settings, () -> authorizer, () -> streams);
         this.exported = new ServiceTracker<>(context, context.createFilter("(" + RpcConstants.SERVICE + "=*)"),
                 new ServiceTrackerCustomizer<>() {
                     @Override

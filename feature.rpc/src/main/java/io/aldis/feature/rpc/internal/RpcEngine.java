@@ -25,6 +25,7 @@ import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import io.aldis.protocol.api.spi.auth.Authorizer;
 import io.aldis.protocol.api.spi.node.FrameHandler;
 import io.aldis.protocol.api.spi.node.Session;
+import io.aldis.protocol.api.spi.stream.CallStreams;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -43,6 +44,7 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
     private volatile RpcSettings settings;
     private volatile boolean closed;
     private final Supplier<Authorizer> authorizer;
+    private final Supplier<CallStreams> streams;
     private final Calls calls;
     private final ServiceInvoker invoker;
     private final ClientProviders providers;
@@ -50,9 +52,15 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
     private final RegistryView registry;
     private final FrameHandler frames = new RpcFrameHandler(this);
 
-    public RpcEngine(RpcSettings settings, Supplier<Authorizer> authorizer) {
+    /**
+     * @param authorizer the authorizer installed now, or null for {@link Authorizer#DEFAULT}
+     * @param streams the streaming feature's streams while it is installed, else null: calls of
+     *        streaming methods are then answered with batches
+     */
+    public RpcEngine(RpcSettings settings, Supplier<Authorizer> authorizer, Supplier<CallStreams> streams) {
         this.settings = settings;
         this.authorizer = authorizer;
+        this.streams = streams;
         this.calls = new Calls(() -> this.settings.maxCallsPerSession(), () -> this.settings.defaultTimeoutMillis());
         this.invoker = new ServiceInvoker(calls, settings.workerThreads(), settings.queueCapacity(),
                 settings.workerSpinMicros(), () -> this.settings.rejectUnknownFields());

@@ -49,7 +49,7 @@ class RpcCommandsTest {
 
     @BeforeEach
     void setUp() {
-        engine = new RpcEngine(RpcSettings.defaults(), () -> null);
+        engine = new RpcEngine(RpcSettings.defaults(), () -> null, () -> null);
         engine.addService(new GeometryImpl(), Map.of(RpcConstants.SERVICE, "geo", "objectClass",
                 new String[] {Geometry.class.getName()}, "service.id", 1L), "test.bundle");
         oldOut = System.out;

@@ -1,0 +1,47 @@
+package io.aldis.protocol.api.spi.stream;
+
+import java.util.concurrent.Flow;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The open stream of one call, as its callee holds it. Items are the bytes of one STREAM_DATA
+ * each: UTF-8 JSON of one value, or raw bytes for a stream of bytes. Thread-safe.
+ */
+@ProviderType
+public interface CallStream {
+    /** The stream id chosen for STREAM_OPEN. */
+    long streamId();
+
+    /**
+     * Sends the items of {@code items} to the caller (direction 1 or 3), within the credit the
+     * caller grants: the stream subscribes once and requests only what the credit covers, so a
+     * slow caller slows the publisher and nothing piles up in the node. When the publisher
+     * completes, STREAM_END follows the last item; when it fails, STREAM_ERROR
+     * {@code STREAM_FAILED}. Called at most once.
+     *
+     * @throws IllegalStateException for a stream of direction 2, or a second call
+     */
+    void send(Flow.Publisher<byte[]> items);
+
+    /**
+     * The caller's items (direction 2 or 3), for one subscriber. Its {@code request(n)} is what
+     * the application is ready for; an item counts as consumed once {@code onNext} returned, and
+     * consumed credit goes back to the caller as the protocol says. It completes at the caller's
+     * STREAM_END and fails when the stream ends otherwise (an error, a cancel, the call's end).
+     * Cancelling the subscription sends STREAM_CANCEL.
+     *
+     * @throws IllegalStateException for a stream of direction 1
+     */
+    Flow.Publisher<byte[]> received();
+
+    /**
+     * The call ended: ends whatever of the stream is still open, releasing its items and
+     * subscriptions. With {@code code} 0 the call was answered by its own work, and the answer
+     * itself closes the stream for the caller: no frame is sent. Otherwise the call ended without
+     * its work (a cancel, the deadline, the service withdrawn, the feature stopping) and
+     * {@code code} is the error it was failed with: the stream stops the items it sends, sends
+     * STREAM_CANCEL for the items it still receives, and fails {@link #received()} with
+     * {@code message}. Idempotent.
+     */
+    void close(int code, String message);
+}

@@ -1,0 +1,25 @@
+package io.aldis.protocol.api.spi.stream;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * The callee's view of how a call's stream ends, which decides the call's answer
+ * (docs/protocol.md 6.4.5). Called once, on the thread that sent the stream's last frame, after it
+ * was sent, so an answer sent from the callback follows it on the wire.
+ */
+@ConsumerType
+public interface CallStreamListener {
+    /**
+     * The callee's items ended (its STREAM_END went out) and, on a stream of direction 3, the
+     * caller's items ended too: the call is answered with a JSON {@code null} result now. Not
+     * called on a stream of direction 2, whose answer is the method's result.
+     */
+    void ended();
+
+    /**
+     * The stream ended with an error, which it already told the caller where needed (STREAM_ERROR
+     * sent or received, STREAM_CANCEL received for a streamed result, the streaming feature
+     * stopping): the call is answered with RPC_ERROR {@code code} and {@code message}.
+     */
+    void failed(int code, String message);
+}
