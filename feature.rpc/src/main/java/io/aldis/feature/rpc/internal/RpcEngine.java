@@ -63,12 +63,12 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
         this.streams = streams;
         this.calls = new Calls(() -> this.settings.maxCallsPerSession(), () -> this.settings.defaultTimeoutMillis());
         this.invoker = new ServiceInvoker(calls, settings.workerThreads(), settings.queueCapacity(),
-                settings.workerSpinMicros(), () -> this.settings.rejectUnknownFields());
+                settings.workerSpinMicros(), () -> this.settings.rejectUnknownFields(), streams);
         this.providers = new ClientProviders(calls, authorizer, this::exportedInside,
                 () -> this.settings.rejectUnknownFields());
         this.directory = new ServiceDirectory(providers);
         this.registry = new RegistryView(directory, calls,
-                (callId, method, params, timeout, reply) -> start(callId, method, params, timeout, null, reply));
+                (callId, method, params, timeout, reply) -> start(callId, method, params, timeout, false, null, reply));
     }
 
     /** Applies new settings; calls in flight keep the limits they started with. */
@@ -123,7 +123,8 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
             reply.error(request.callId(), ErrorCode.FORBIDDEN.code(), "not allowed to call " + request.method(), "");
             return;
         }
-        start(request.callId(), request.method(), request.params(), request.timeoutMillis(), session, reply);
+        start(request.callId(), request.method(), request.params(), request.timeoutMillis(), request.streams(), session,
+                reply);
     }
 
     @Override
@@ -182,7 +183,8 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
     }
 
     /** Starts a call of a session (or, without one, from inside the node); returns it, or null when it was answered at once. */
-    private Call start(long callId, String method, byte[] params, int timeoutMillis, Session session, CallReply reply) {
+    private Call start(long callId, String method, byte[] params, int timeoutMillis, boolean streams, Session session,
+            CallReply reply) {
         if (closed) {
             reply.error(callId, ErrorCode.SHUTTING_DOWN.code(), "the RPC feature is stopping", "");
             return null;
@@ -196,7 +198,7 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
         if (target instanceof Target.Exported exported) {
             limit = exported.service().concurrencyLimit(limit);
         }
-        Call call = calls.open(session, callId, method, params, timeoutMillis, limit, reply);
+        Call call = calls.open(session, callId, method, params, timeoutMillis, streams, limit, reply);
         if (call == null) {
             return null;
         }

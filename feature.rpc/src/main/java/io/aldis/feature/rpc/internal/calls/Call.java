@@ -19,6 +19,10 @@ public final class Call {
     final MethodCounters counters;
     final long startNanos = System.nanoTime();
     private final int timeoutMillis;
+    private final boolean streams;
+    /** How the call ended when it failed: the code and message of its answer; 0 while running or after a result. */
+    private volatile int failureCode;
+    private volatile String failureMessage = "";
 
     // guarded by this
     private boolean done;
@@ -37,7 +41,7 @@ public final class Call {
     private final int hash;
 
     Call(long callId, String method, byte[] params, Session session, SessionCalls owner, CallReply reply,
-            MethodCounters counters, int timeoutMillis) {
+            MethodCounters counters, int timeoutMillis, boolean streams) {
         this.hash = 31 * (owner == null ? 0 : System.identityHashCode(owner)) + Long.hashCode(callId);
         this.callId = callId;
         this.method = method;
@@ -47,6 +51,7 @@ public final class Call {
         this.reply = reply;
         this.counters = counters;
         this.timeoutMillis = timeoutMillis;
+        this.streams = streams;
     }
 
     /** The id in the caller's space (the caller's callId; negative for calls made inside the node). */
@@ -72,6 +77,21 @@ public final class Call {
     /** The deadline in force, in milliseconds from the start (the caller's or the default), or 0 for none. */
     public int timeoutMillis() {
         return timeoutMillis;
+    }
+
+    /** Whether the caller takes streams on this call (RPC_REQUEST's STREAMS flag). */
+    public boolean streams() {
+        return streams;
+    }
+
+    /** The code the call was failed with, or 0 while it runs or after it was answered with a result. */
+    public int failureCode() {
+        return failureCode;
+    }
+
+    /** The message the call was failed with, or empty. */
+    public String failureMessage() {
+        return failureMessage;
     }
 
     @Override
@@ -101,10 +121,12 @@ public final class Call {
     }
 
     /** Marks the call done; false if it was done already. No work attaches after this. */
-    synchronized boolean finish() {
+    synchronized boolean finish(int code, String message) {
         if (done) {
             return false;
         }
+        failureCode = code;
+        failureMessage = message;
         done = true;
         return true;
     }

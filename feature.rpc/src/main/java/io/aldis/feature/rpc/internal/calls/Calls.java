@@ -58,11 +58,12 @@ public final class Calls implements AutoCloseable {
      *
      * @param session       the caller, or null for a call made inside the node
      * @param timeoutMillis the caller's deadline, 0 for the default
+     * @param streams       whether the caller takes streams on this call
      * @param methodLimit   how many calls of this method may be in flight
      * @return the call, or null when it was answered already
      */
-    public Call open(Session session, long callId, String method, byte[] params, int timeoutMillis, int methodLimit,
-            CallReply reply) {
+    public Call open(Session session, long callId, String method, byte[] params, int timeoutMillis, boolean streams,
+            int methodLimit, CallReply reply) {
         SessionCalls owner = session == null ? null : sessions.computeIfAbsent(session.id(), id -> new SessionCalls());
         MethodCounters mc = counters.computeIfAbsent(method, MethodCounters::new);
         int perSession = maxCallsPerSession.getAsInt();
@@ -79,7 +80,7 @@ public final class Calls implements AutoCloseable {
             return null;
         }
         int timeout = timeoutMillis > 0 ? timeoutMillis : defaultTimeoutMillis.getAsInt();
-        Call call = new Call(callId, method, params, session, owner, reply, mc, timeout);
+        Call call = new Call(callId, method, params, session, owner, reply, mc, timeout, streams);
         if (owner != null) {
             if (owner.calls.putIfAbsent(callId, call) != null) {
                 mc.exit();
@@ -111,7 +112,7 @@ public final class Calls implements AutoCloseable {
     public boolean complete(Call call, byte[] json) {
         answering(call);
         try {
-            if (!end(call, false)) {
+            if (!end(call, 0, "")) {
                 return false;
             }
             call.reply.result(call.callId(), json);
@@ -125,7 +126,7 @@ public final class Calls implements AutoCloseable {
     public boolean fail(Call call, int code, String message, String details) {
         answering(call);
         try {
-            if (!end(call, true)) {
+            if (!end(call, code, message)) {
                 return false;
             }
             call.reply.error(call.callId(), code, message, details);
@@ -157,7 +158,7 @@ public final class Calls implements AutoCloseable {
             return;
         }
         for (Call call : owner.calls.values()) {
-            if (end(call, true)) {
+            if (end(call, ErrorCode.CONNECTION_INTERRUPTED.code(), "the caller's session ended")) {
                 call.abandon(true);
             }
         }
@@ -202,8 +203,8 @@ public final class Calls implements AutoCloseable {
     }
 
     /** Ends a call once: releases its slots and its work, and records it; false if it had ended already. */
-    private boolean end(Call call, boolean error) {
-        if (!call.finish()) {
+    private boolean end(Call call, int code, String message) {
+        if (!call.finish(code, message)) {
             return false;
         }
         CallWork work = call.work();
@@ -220,7 +221,7 @@ public final class Calls implements AutoCloseable {
             work.ended(call);
         }
         call.counters.exit();
-        call.counters.record(System.nanoTime() - call.startNanos, error);
+        call.counters.record(System.nanoTime() - call.startNanos, code != 0);
         return true;
     }
 }

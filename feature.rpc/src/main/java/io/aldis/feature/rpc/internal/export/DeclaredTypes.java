@@ -78,7 +78,8 @@ public final class DeclaredTypes {
             args.add(parsed != null ? parsed : TYPES.constructType(JsonNode.class));
         }
         return switch (raw) {
-            case "List", "Collection", "Iterable" -> args.size() == 1
+            // a streamed parameter, which a call without streams gives as an array of its items
+            case "List", "Collection", "Iterable", "Stream" -> args.size() == 1
                     ? TYPES.constructCollectionType(List.class, args.get(0)) : null;
             case "Set" -> args.size() == 1 ? TYPES.constructCollectionType(java.util.Set.class, args.get(0)) : null;
             case "Map" -> args.size() == 2 ? TYPES.constructMapType(Map.class, args.get(0), args.get(1)) : null;

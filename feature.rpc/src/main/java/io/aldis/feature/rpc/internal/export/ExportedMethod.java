@@ -3,16 +3,19 @@ package io.aldis.feature.rpc.internal.export;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.aldis.feature.rpc.api.MethodInfo;
+import io.aldis.feature.rpc.internal.streams.StreamDeclaration;
 import io.aldis.protocol.api.params.InvalidParamsException;
 import io.aldis.protocol.api.params.ParamDecoder;
 import io.aldis.protocol.api.params.ParamSignature;
 import io.aldis.protocol.api.params.TypeNames;
 import io.aldis.protocol.api.params.ValueCheck;
 import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -30,6 +33,8 @@ public final class ExportedMethod {
     final Type resultType;
     /** Writes results when the declared type is final (so it is the runtime type); else null. */
     final ObjectWriter resultWriter;
+    /** How the method streams, or null when it does not. */
+    final StreamDeclaration stream;
 
     ExportedMethod(Method method) {
         this.name = method.getName();
@@ -39,7 +44,11 @@ public final class ExportedMethod {
         } catch (RuntimeException notOpen) {
             // left to the normal access rules
         }
-        this.signature = ParamSignature.of(method);
+        String[] names = Arrays.stream(method.getParameters()).map(Parameter::getName).toArray(String[]::new);
+        ParamSignature plain = ParamSignature.of(method);
+        this.stream = StreamDeclaration.of(method, names, Validator.constraintsOf(plain, method.getParameterAnnotations()));
+        // A streamed parameter given in the parameters themselves (a caller without streams) is a JSON array.
+        this.signature = stream == null || stream.parameter() < 0 ? plain : withBatch(method, names, stream);
         this.constraints = Validator.constraintsOf(signature, method.getParameterAnnotations());
         Type result = method.getGenericReturnType();
         if (CompletionStage.class.isAssignableFrom(method.getReturnType())) {
@@ -49,6 +58,12 @@ public final class ExportedMethod {
         // Resolved once per method, not per call: finding the serializer on every call costs.
         this.resultWriter = result instanceof Class<?> c && !c.isPrimitive() && !c.isArray()
                 && Modifier.isFinal(c.getModifiers()) ? Json.MAPPER.writerFor(c) : null;
+    }
+
+    private static ParamSignature withBatch(Method method, String[] names, StreamDeclaration stream) {
+        List<Type> types = new ArrayList<>(List.of(method.getGenericParameterTypes()));
+        types.set(stream.parameter(), stream.received().batchType());
+        return ParamSignature.of(List.of(names), types);
     }
 
     /** A method of a client-provided service, as its descriptor declares it. */
@@ -71,11 +86,26 @@ public final class ExportedMethod {
         this.constraints = ValueCheck.NONE;
         this.resultType = Object.class;
         this.resultWriter = null;
+        this.stream = null;
     }
 
     /** The arguments for a call's JSON parameters, decoded and checked against the parameters' constraints. */
     public Object[] decode(byte[] params, boolean rejectUnknown) throws InvalidParamsException {
         return ParamDecoder.decode(signature, params, rejectUnknown, constraints);
+    }
+
+    /** A type as listings and descriptors write it: a publisher as {@code Stream<T>} (docs/protocol.md 5.5). */
+    private static String typeName(Type type) {
+        if (StreamDeclaration.isStream(type)) {
+            Type item = StreamDeclaration.itemType(type);
+            return "Stream<" + (item == byte[].class || item == java.nio.ByteBuffer.class ? "bytes"
+                    : TypeNames.shortName(item)) + ">";
+        }
+        if (type instanceof ParameterizedType p && p.getRawType() instanceof Class<?> c
+                && CompletionStage.class.isAssignableFrom(c)) {
+            return typeName(p.getActualTypeArguments()[0]);
+        }
+        return TypeNames.shortName(type);
     }
 
     int arity() {
@@ -86,8 +116,8 @@ public final class ExportedMethod {
         List<String> params = new ArrayList<>();
         Type[] types = method.getGenericParameterTypes();
         for (int i = 0; i < signature.arity(); i++) {
-            params.add(signature.name(i) + ": " + TypeNames.shortName(types[i]));
+            params.add(signature.name(i) + ": " + typeName(types[i]));
         }
-        return new MethodInfo(name, params, TypeNames.shortName(resultType));
+        return new MethodInfo(name, params, typeName(method.getGenericReturnType()));
     }
 }

@@ -84,7 +84,12 @@ public final class ServiceExports {
                     }
                     continue;
                 }
-                methods.put(m.getName(), new ExportedMethod(m));
+                try {
+                    methods.put(m.getName(), new ExportedMethod(m));
+                } catch (IllegalArgumentException cannotStream) {
+                    LOG.log(System.Logger.Level.WARNING, "Not exporting " + type.getName() + "." + m.getName() + ": "
+                            + cannotStream.getMessage());
+                }
             }
         }
         return methods;

@@ -6,6 +6,7 @@ import io.aldis.feature.rpc.internal.calls.Call;
 import io.aldis.feature.rpc.internal.calls.Calls;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.params.InvalidParamsException;
+import io.aldis.protocol.api.spi.stream.CallStreams;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CancellationException;
@@ -17,6 +18,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Runs calls of exported services: on a bounded pool of workers (or on the caller's thread for a
@@ -30,11 +32,14 @@ public final class ServiceInvoker implements AutoCloseable {
     private final Calls calls;
     private final WorkerPool workers;
     private final BooleanSupplier rejectUnknownFields;
+    private final StreamedCalls streamed;
 
+    /** @param streams the streaming feature's streams while it is installed, else null */
     public ServiceInvoker(Calls calls, int workerThreads, int queueCapacity, int spinMicros,
-            BooleanSupplier rejectUnknownFields) {
+            BooleanSupplier rejectUnknownFields, Supplier<CallStreams> streams) {
         this.calls = calls;
         this.rejectUnknownFields = rejectUnknownFields;
+        this.streamed = new StreamedCalls(calls, streams);
         AtomicInteger threads = new AtomicInteger();
         this.workers = new WorkerPool(workerThreads, queueCapacity, 30, TimeUnit.SECONDS, r -> {
             Thread t = new Thread(r, "aldis-rpc-" + threads.incrementAndGet());
@@ -101,6 +106,9 @@ public final class ServiceInvoker implements AutoCloseable {
             calls.fail(call, ErrorCode.INVALID_PARAMS.code(), e.getMessage(), e.details());
             return;
         }
+        if (m.stream != null && !streamed.prepare(call, m.stream, args, work)) {
+            return;
+        }
         Object result;
         try {
             result = m.method.invoke(service.target, args);
@@ -110,6 +118,10 @@ public final class ServiceInvoker implements AutoCloseable {
         } catch (IllegalAccessException | RuntimeException e) {
             ServiceExports.LOG.log(System.Logger.Level.WARNING, "Could not invoke " + call.method(), e);
             calls.fail(call, ErrorCode.INTERNAL_ERROR.code(), "the node could not invoke " + call.method(), "");
+            return;
+        }
+        if (m.stream != null && m.stream.direction().calleeSends()) {
+            streamed.answer(call, m.stream, result, work);
             return;
         }
         if (result instanceof CompletionStage<?> stage) {
@@ -162,7 +174,10 @@ public final class ServiceInvoker implements AutoCloseable {
         if (call.isDone()) {
             return; // cancelled or expired already: what the method threw on its way out does not matter
         }
-        if (t instanceof RpcException e) {
+        if (t instanceof InvalidParamsException e) {
+            // an item of a streamed parameter that did not decode, passed on by the service
+            calls.fail(call, ErrorCode.INVALID_PARAMS.code(), e.getMessage(), e.details());
+        } else if (t instanceof RpcException e) {
             calls.fail(call, e.code(), e.getMessage() == null ? "the call failed" : e.getMessage(), e.details());
         } else if (t instanceof CancellationException) {
             calls.fail(call, ErrorCode.CANCELLED.code(), "the service cancelled the call", "");

@@ -203,7 +203,15 @@ public final class ClientProviders {
      */
     public void forward(Call call, List<Provider> providers) {
         Provider p = leastBusy(providers);
-        ExportedMethod declared = p.signature(call.method().substring(call.method().lastIndexOf('.') + 1));
+        String methodName = call.method().substring(call.method().lastIndexOf('.') + 1);
+        if (call.streams() && p.streamsParameter(methodName)) {
+            // The node does not pass streams between connections (yet): the caller sends the items as an array.
+            calls.fail(call, ErrorCode.STREAMING_UNAVAILABLE.code(), "streaming is not available for "
+                    + call.method() + ", which a client provides: call it again without streams, with the items as an array",
+                    "");
+            return;
+        }
+        ExportedMethod declared = p.signature(methodName);
         if (declared != null) {
             try {
                 declared.decode(call.params(), rejectUnknownFields.getAsBoolean());

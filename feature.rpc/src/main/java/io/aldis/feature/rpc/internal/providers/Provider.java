@@ -25,6 +25,11 @@ public final class Provider {
         this.descriptor = descriptor;
     }
 
+    /** Whether the descriptor says {@code method} streams a parameter. */
+    boolean streamsParameter(String method) {
+        return descriptor.streamedParameters().contains(method);
+    }
+
     /** The declared signature of a method, or null when the descriptor gave none. */
     ExportedMethod signature(String method) {
         return descriptor.signatures().get(method);

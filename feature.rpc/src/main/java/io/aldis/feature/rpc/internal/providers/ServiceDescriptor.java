@@ -7,8 +7,10 @@ import io.aldis.feature.rpc.internal.export.ExportedMethod;
 import io.aldis.feature.rpc.internal.export.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The descriptor of a SERVICE_PROVIDE: what listings show, and the signatures calls are checked
@@ -17,11 +19,17 @@ import java.util.Map;
  *
  * @param methods    the methods announced, in order; empty when none were (any method is forwarded)
  * @param signatures the methods whose parameters were declared, by name
+ * @param streamedParameters the methods that stream a parameter ({@code Stream<T>}, docs/protocol.md 5.5)
  */
-record ServiceDescriptor(List<MethodInfo> methods, Map<String, ExportedMethod> signatures) {
+record ServiceDescriptor(List<MethodInfo> methods, Map<String, ExportedMethod> signatures,
+        Set<String> streamedParameters) {
+    private static final Set<String> STREAM_MEMBERS = Set.of("creditMode", "highWaterMark", "sizeFunction");
+    private static final Set<String> CREDIT_MODES = Set.of("items", "bytes", "custom");
+
     ServiceDescriptor {
         methods = List.copyOf(methods);
         signatures = Map.copyOf(signatures);
+        streamedParameters = Set.copyOf(streamedParameters);
     }
 
     /**
@@ -31,7 +39,7 @@ record ServiceDescriptor(List<MethodInfo> methods, Map<String, ExportedMethod> s
      */
     static ServiceDescriptor parse(String descriptor) {
         if (descriptor == null || descriptor.isBlank()) {
-            return new ServiceDescriptor(List.of(), Map.of());
+            return new ServiceDescriptor(List.of(), Map.of(), Set.of());
         }
         JsonNode root;
         try {
@@ -44,6 +52,7 @@ record ServiceDescriptor(List<MethodInfo> methods, Map<String, ExportedMethod> s
         }
         List<MethodInfo> methods = new ArrayList<>();
         Map<String, ExportedMethod> signatures = new HashMap<>();
+        Set<String> streamedParameters = new HashSet<>();
         for (JsonNode m : root.path("methods")) {
             if (m.isTextual()) {
                 methods.add(new MethodInfo(m.asText(), List.of(), "?"));
@@ -52,6 +61,9 @@ record ServiceDescriptor(List<MethodInfo> methods, Map<String, ExportedMethod> s
                 m.path("params").forEach(p -> params.add(p.asText()));
                 MethodInfo info = new MethodInfo(m.get("name").asText(), params, m.path("result").asText("?"));
                 methods.add(info);
+                if (checkStreaming(info, m.get("stream"))) {
+                    streamedParameters.add(info.name());
+                }
                 if (m.path("params").isArray()) {
                     signatures.put(info.name(), ExportedMethod.declared(info));
                 }
@@ -59,6 +71,66 @@ record ServiceDescriptor(List<MethodInfo> methods, Map<String, ExportedMethod> s
                 throw new IllegalArgumentException("each method of the descriptor needs a name");
             }
         }
-        return new ServiceDescriptor(methods, signatures);
+        return new ServiceDescriptor(methods, signatures, streamedParameters);
+    }
+
+    /**
+     * Checks how a method streams against its {@code stream} member.
+     *
+     * @return whether the method streams a parameter
+     */
+    private static boolean checkStreaming(MethodInfo info, JsonNode stream) {
+        int streamed = 0;
+        for (String parameter : info.parameters()) {
+            int colon = parameter.indexOf(':');
+            if (isStream(colon < 0 ? parameter : parameter.substring(colon + 1))) {
+                streamed++;
+            }
+        }
+        String method = "method " + info.name();
+        if (streamed > 1) {
+            throw new IllegalArgumentException(method + " streams " + streamed + " parameters; at most one may stream");
+        }
+        boolean streamsResult = isStream(info.result());
+        if (stream == null) {
+            return streamed == 1;
+        }
+        if (streamed == 0 && !streamsResult) {
+            throw new IllegalArgumentException(method + " has a stream member but streams nothing");
+        }
+        if (!stream.isObject()) {
+            throw new IllegalArgumentException(method + ": stream must be an object");
+        }
+        stream.fieldNames().forEachRemaining(member -> {
+            if (!STREAM_MEMBERS.contains(member)) {
+                throw new IllegalArgumentException(method + ": unknown stream member '" + member + "'");
+            }
+        });
+        JsonNode mode = stream.path("creditMode");
+        String creditMode = mode.isMissingNode() ? "items" : mode.asText("");
+        if (!mode.isMissingNode() && (!mode.isTextual() || !CREDIT_MODES.contains(creditMode))) {
+            throw new IllegalArgumentException(method + ": creditMode must be \"items\", \"bytes\" or \"custom\"");
+        }
+        JsonNode mark = stream.path("highWaterMark");
+        if (!mark.isMissingNode() && (!mark.canConvertToInt() || !mark.isIntegralNumber() || mark.intValue() < 1)) {
+            throw new IllegalArgumentException(method + ": highWaterMark must be an integer from 1 to 2147483647");
+        }
+        if (streamed == 1 && mark.isMissingNode() && !creditMode.equals("items")) {
+            throw new IllegalArgumentException(method + ": a streamed parameter in " + creditMode
+                    + " mode needs a highWaterMark");
+        }
+        JsonNode function = stream.path("sizeFunction");
+        if (creditMode.equals("custom") != !function.isMissingNode()) {
+            throw new IllegalArgumentException(method + ": sizeFunction is given in custom mode and only there");
+        }
+        if (!function.isMissingNode() && (!function.isTextual() || function.asText().isBlank())) {
+            throw new IllegalArgumentException(method + ": sizeFunction must be a name");
+        }
+        return streamed == 1;
+    }
+
+    private static boolean isStream(String type) {
+        String t = type.trim();
+        return t.startsWith("Stream<") && t.endsWith(">");
     }
 }

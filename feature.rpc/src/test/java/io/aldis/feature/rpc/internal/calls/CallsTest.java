@@ -71,7 +71,7 @@ class CallsTest {
 
     @Test
     void aCallIsFoundByItsSessionAndIdAndEndsOnceWithItsAnswer() throws Exception {
-        Call call = calls.open(alice, 7, "a.b", json("[1]"), 0, 10, new SessionReply(alice));
+        Call call = calls.open(alice, 7, "a.b", json("[1]"), 0, false, 10, new SessionReply(alice));
         assertThat(call.session()).isSameAs(alice);
         assertThat(call.params()).isEqualTo(json("[1]"));
         assertThat(calls.find(alice.id(), 7)).isSameAs(call);
@@ -95,19 +95,19 @@ class CallsTest {
     @Test
     void limitsPerSessionAndPerMethodAndDuplicateIdsAreAnsweredAtOnce() throws Exception {
         perSession = 2;
-        assertThat(calls.open(alice, 1, "a.b", json("[]"), 0, 10, new SessionReply(alice))).isNotNull();
-        assertThat(calls.open(alice, 1, "a.c", json("[]"), 0, 10, new SessionReply(alice))).isNull();
+        assertThat(calls.open(alice, 1, "a.b", json("[]"), 0, false, 10, new SessionReply(alice))).isNotNull();
+        assertThat(calls.open(alice, 1, "a.c", json("[]"), 0, false, 10, new SessionReply(alice))).isNull();
         RpcError duplicate = alice.next(RpcError.class);
         assertThat(duplicate.code()).isEqualTo(ErrorCode.UNEXPECTED_FRAME.code());
         assertThat(duplicate.message()).isEqualTo("call id 1 is already in flight");
-        assertThat(calls.open(alice, 2, "a.b", json("[]"), 0, 10, new SessionReply(alice))).isNotNull();
-        assertThat(calls.open(alice, 3, "a.b", json("[]"), 0, 10, new SessionReply(alice))).isNull();
+        assertThat(calls.open(alice, 2, "a.b", json("[]"), 0, false, 10, new SessionReply(alice))).isNotNull();
+        assertThat(calls.open(alice, 3, "a.b", json("[]"), 0, false, 10, new SessionReply(alice))).isNull();
         assertThat(alice.next(RpcError.class).message()).isEqualTo("too many calls in flight on this session (limit 2)");
 
         Answer first = new Answer();
-        assertThat(calls.open(null, -1, "x.y", json("[]"), 0, 1, first)).isNotNull();
+        assertThat(calls.open(null, -1, "x.y", json("[]"), 0, false, 1, first)).isNotNull();
         Answer second = new Answer();
-        assertThat(calls.open(null, -2, "x.y", json("[]"), 0, 1, second)).isNull();
+        assertThat(calls.open(null, -2, "x.y", json("[]"), 0, false, 1, second)).isNull();
         assertThat(second.errorCode()).isEqualTo(ErrorCode.BUSY.code());
         assertThat(second.messages).containsExactly("too many calls of x.y in flight (limit 1)");
     }
@@ -115,7 +115,7 @@ class CallsTest {
     @Test
     void aDeadlineFailsTheCallAndStopsItsWork() throws Exception {
         Answer answer = new Answer();
-        Call call = calls.open(null, -1, "a.slow", json("[]"), 1, 10, answer);
+        Call call = calls.open(null, -1, "a.slow", json("[]"), 1, false, 10, answer);
         Work work = new Work();
         call.attach(work);
         assertThat(answer.errorCode()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED.code());
@@ -128,14 +128,14 @@ class CallsTest {
     void theDefaultDeadlineAppliesToCallsWithoutOne() throws Exception {
         defaultTimeout = 5;
         Answer answer = new Answer();
-        Call call = calls.open(null, -1, "a.slow", json("[]"), 0, 10, answer);
+        Call call = calls.open(null, -1, "a.slow", json("[]"), 0, false, 10, answer);
         assertThat(call.timeoutMillis()).isEqualTo(5);
         assertThat(answer.errorCode()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED.code());
     }
 
     @Test
     void abortAnswersTheCallerAndStopsTheWork() throws Exception {
-        Call call = calls.open(alice, 4, "a.b", json("[]"), 0, 10, new SessionReply(alice));
+        Call call = calls.open(alice, 4, "a.b", json("[]"), 0, false, 10, new SessionReply(alice));
         Work work = new Work();
         call.attach(work);
         assertThat(calls.abort(call, ErrorCode.PROVIDER_GONE.code(), "gone", false)).isTrue();
@@ -147,7 +147,7 @@ class CallsTest {
 
     @Test
     void aClosingSessionWaitsForTheAnswersOfItsCalls() throws Exception {
-        Call call = calls.open(alice, 5, "a.b", json("[]"), 0, 10, new SessionReply(alice));
+        Call call = calls.open(alice, 5, "a.b", json("[]"), 0, false, 10, new SessionReply(alice));
         CompletionStage<?> closing = calls.closing(alice.id());
         assertThat(closing.toCompletableFuture()).isNotDone();
         calls.complete(call, json("true"));
@@ -157,7 +157,7 @@ class CallsTest {
 
     @Test
     void aClosedSessionsCallsEndUnansweredAndTheirWorkStops() throws Exception {
-        Call call = calls.open(alice, 6, "a.b", json("[]"), 0, 10, new SessionReply(alice));
+        Call call = calls.open(alice, 6, "a.b", json("[]"), 0, false, 10, new SessionReply(alice));
         Work work = new Work();
         call.attach(work);
         calls.sessionClosed(alice.id());
@@ -170,8 +170,8 @@ class CallsTest {
     @Test
     void closingFailsEveryCallWithShuttingDownAndRefusesDeadlinesAfter() throws Exception {
         Answer local = new Answer();
-        Call inside = calls.open(null, -1, "a.b", json("[]"), 0, 10, local);
-        Call remote = calls.open(alice, 8, "a.b", json("[]"), 0, 10, new SessionReply(alice));
+        Call inside = calls.open(null, -1, "a.b", json("[]"), 0, false, 10, local);
+        Call remote = calls.open(alice, 8, "a.b", json("[]"), 0, false, 10, new SessionReply(alice));
         Work work = new Work();
         remote.attach(work);
         calls.close();
@@ -181,7 +181,7 @@ class CallsTest {
         assertThat(work.told).containsExactly("ended", "abandon tellPeer=true");
 
         Answer late = new Answer();
-        assertThat(calls.open(null, -2, "a.b", json("[]"), 50, 10, late)).isNull();
+        assertThat(calls.open(null, -2, "a.b", json("[]"), 50, false, 10, late)).isNull();
         assertThat(late.errorCode()).isEqualTo(ErrorCode.SHUTTING_DOWN.code());
     }
 }

@@ -65,7 +65,7 @@ class ServiceInvokerTest {
     }
 
     private final Calls calls = new Calls(() -> 256, () -> 0);
-    private final ServiceInvoker invoker = new ServiceInvoker(calls, 2, 16, 0, () -> true);
+    private final ServiceInvoker invoker = new ServiceInvoker(calls, 2, 16, 0, () -> true, () -> null);
     private final ExportedService calc = ServiceExports.export(new CalcImpl(), Map.of(RpcConstants.SERVICE, "calc"), "b");
     private final RecordingSession alice = new RecordingSession("alice");
 
@@ -76,7 +76,7 @@ class ServiceInvokerTest {
     }
 
     private Call run(long id, String method, String params) {
-        Call call = calls.open(alice, id, "calc." + method, params.getBytes(StandardCharsets.UTF_8), 0, 10,
+        Call call = calls.open(alice, id, "calc." + method, params.getBytes(StandardCharsets.UTF_8), 0, false, 10,
                 new SessionReply(alice));
         invoker.run(call, calc, calc.method(method));
         return call;

@@ -35,7 +35,8 @@ class ClientProvidersTest {
     }
 
     private Call call(long id, String method, String params) {
-        Call call = calls.open(caller, id, method, params.getBytes(StandardCharsets.UTF_8), 0, 10, new SessionReply(caller));
+        Call call = calls.open(caller, id, method, params.getBytes(StandardCharsets.UTF_8), 0, false, 10,
+                new SessionReply(caller));
         providers.forward(call, providers.of(method.substring(0, method.indexOf('.'))));
         return call;
     }

@@ -33,7 +33,7 @@ class RegistryViewTest {
             reply.error(callId, ErrorCode.METHOD_NOT_FOUND.code(), "no service named none", "");
             return null;
         }
-        Call call = calls.open(null, callId, method, json, timeout, 10, reply);
+        Call call = calls.open(null, callId, method, json, timeout, false, 10, reply);
         started.add(call);
         return call;
     });
