@@ -30,8 +30,8 @@ public @interface StreamingConfig {
     int workerThreads() default 8;
 
     @AttributeDefinition(description = "Streams a session may have cancelled by its client (STREAM_CANCEL or "
-            + "RPC_CANCEL) within rapidResetWindowMillis; past half of it the session is held for the rest of the "
-            + "window, past all of it the session is closed with RATE_LIMITED")
+            + "RPC_CANCEL) within rapidResetWindowMillis; past half of it the session is held for a tenth of the "
+            + "window, once per window, past all of it the session is closed with RATE_LIMITED")
     int rapidResetMaxCancels() default 200;
 
     @AttributeDefinition(description = "The window, in milliseconds, over which cancelled streams are counted")

@@ -14,7 +14,7 @@ public final class RapidReset {
     public enum Verdict {
         /** Nothing. */
         NONE,
-        /** Hold its inbound frames for {@link #millisLeft()}. */
+        /** Hold its inbound frames for {@link #holdMillis()}. */
         HOLD,
         /** Close it with RATE_LIMITED. */
         CLOSE
@@ -24,6 +24,7 @@ public final class RapidReset {
     private long windowStart;
     private long windowNanos;
     private int count;
+    private boolean heldThisWindow;
 
     /** A counter reading {@code nanoClock} ({@code System::nanoTime} outside tests). */
     public RapidReset(LongSupplier nanoClock) {
@@ -38,12 +39,17 @@ public final class RapidReset {
         if (now - windowStart >= windowNanos) {
             windowStart = now;
             count = 0;
+            heldThisWindow = false;
         }
         count++;
         if (count > maxCancels) {
             return Verdict.CLOSE;
         }
-        return count > maxCancels / 2 ? Verdict.HOLD : Verdict.NONE;
+        if (count > maxCancels / 2 && !heldThisWindow) {
+            heldThisWindow = true;
+            return Verdict.HOLD;
+        }
+        return Verdict.NONE;
     }
 
     /** Cancels counted in the current window. */
@@ -51,9 +57,8 @@ public final class RapidReset {
         return count;
     }
 
-    /** What is left of the current window, at least 1 ms. */
-    public long millisLeft() {
-        long left = windowNanos - (nanoClock.getAsLong() - windowStart);
-        return Math.max(1, left / 1_000_000L);
+    /** How long a hold lasts: a tenth of the window, at least 1 ms. */
+    public long holdMillis() {
+        return Math.max(1, windowNanos / 10_000_000L);
     }
 }

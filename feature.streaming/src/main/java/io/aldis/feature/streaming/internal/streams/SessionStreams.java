@@ -80,7 +80,7 @@ final class SessionStreams {
                 if (!held) {
                     held = true;
                     session.hold(this);
-                    if (StreamLoop.later(session, this::release, resets.millisLeft()) == null) {
+                    if (StreamLoop.later(session, this::release, resets.holdMillis()) == null) {
                         release();
                     }
                 }
