@@ -20,22 +20,22 @@ import java.util.concurrent.Flow;
  * {@link io.netty.channel.embedded.EmbeddedChannel}'s, and the pool that talks to services runs its
  * tasks when {@link #settle()} says so, so every run is the same and needs no waiting.
  */
-final class StreamRig {
+public final class StreamRig {
     final ArrayDeque<Runnable> poolTasks = new ArrayDeque<>();
     final Executor pool = poolTasks::add;
     final Map<String, SizeFunction> sizeFunctions = new HashMap<>();
-    final Streams streams;
+    public final Streams streams;
 
     StreamRig(StreamingSettings settings) {
         streams = new Streams(settings, sizeFunctions::get, pool);
     }
 
-    StreamRig() {
+    public StreamRig() {
         this(StreamingSettings.defaults());
     }
 
     /** Runs the loops' and the pool's tasks until none is left. */
-    void settle(TestSession... sessions) {
+    public void settle(TestSession... sessions) {
         boolean ran = true;
         while (ran) {
             ran = false;
@@ -55,7 +55,7 @@ final class StreamRig {
         }
     }
 
-    CallStream open(TestSession session, long callId, StreamDirection direction, CreditMode mode, int highWaterMark,
+    public CallStream open(TestSession session, long callId, StreamDirection direction, CreditMode mode, int highWaterMark,
             CallStreamListener listener) {
         String function = mode == CreditMode.CUSTOM ? sizeFunctions.keySet().iterator().next() : null;
         int h = direction.callerSends() ? highWaterMark : 0;
@@ -63,10 +63,10 @@ final class StreamRig {
     }
 
     /** What a listener was told. */
-    static final class Told implements CallStreamListener {
+    public static final class Told implements CallStreamListener {
         final List<String> events = new ArrayList<>();
-        int code;
-        String message;
+        public int code;
+        public String message;
 
         @Override
         public void ended() {
@@ -82,18 +82,18 @@ final class StreamRig {
     }
 
     /** A publisher of given items that records what it was asked for and whether it was cancelled. */
-    static final class Source implements Flow.Publisher<byte[]> {
+    public static final class Source implements Flow.Publisher<byte[]> {
         final ArrayDeque<byte[]> items;
         long requested;
         long emitted;
         boolean cancelled;
-        boolean completeWhenEmpty = true;
+        public boolean completeWhenEmpty = true;
         RuntimeException failWith;
         private Flow.Subscriber<? super byte[]> subscriber;
         private long demand;
         private boolean done;
 
-        Source(List<byte[]> items) {
+        public Source(List<byte[]> items) {
             this.items = new ArrayDeque<>(items);
         }
 

@@ -24,7 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * and runs on an {@link EmbeddedChannel}'s event loop, whose tasks run when the test says so
  * ({@link StreamRig#settle()}).
  */
-final class TestSession implements Session {
+public final class TestSession implements Session {
     final List<Frame> sent = new CopyOnWriteArrayList<>();
     final List<Object> holders = new CopyOnWriteArrayList<>();
     final List<Runnable> writableCallbacks = new CopyOnWriteArrayList<>();
@@ -41,7 +41,7 @@ final class TestSession implements Session {
     }
 
     /** A session whose client announced every capability. */
-    static TestSession withStreams() {
+    public static TestSession withStreams() {
         return new TestSession(-1L);
     }
 
@@ -51,7 +51,7 @@ final class TestSession implements Session {
     }
 
     /** The frames sent of one type, in order. */
-    <T extends Frame> List<T> sent(Class<T> type) {
+    public <T extends Frame> List<T> sent(Class<T> type) {
         List<T> out = new ArrayList<>();
         for (Frame f : sent) {
             if (type.isInstance(f)) {
