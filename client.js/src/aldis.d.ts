@@ -164,6 +164,8 @@ export declare class AldisClient extends EventTarget {
   readonly session: SessionInfo | undefined;
   readonly paused: boolean;
   readonly resumeToken: string | undefined;
+  /** Whether this client announced STREAMS and the node offers it now (CONNECT_ACK, CAPABILITY_CHANGE). */
+  readonly streamsAvailable: boolean;
 
   /** Calls `listener(event.detail)`; returns a function that removes the listener. */
   on<K extends keyof AldisEventMap>(type: K, listener: (detail: AldisEventMap[K]) => void): () => void;

@@ -14,8 +14,8 @@ export { ScramClient, ScramError, SCRAM_MECHANISM } from './scram.js';
 export const DEFAULT_URL = 'ws://127.0.0.1:7441/aldis';
 export const SUBPROTOCOL = 'aldis.v1';
 
-/** What this client can use: typed messages, pub/sub, RPC, resume tokens and PAUSE/RESUME. */
-export const CLIENT_CAPABILITIES = Capability.MESSAGES | Capability.PUBSUB | Capability.RPC
+/** What this client can use: typed messages, pub/sub, RPC, streams, resume tokens and PAUSE/RESUME. */
+export const CLIENT_CAPABILITIES = Capability.MESSAGES | Capability.PUBSUB | Capability.RPC | Capability.STREAMS
   | Capability.RESUME_TOKEN | Capability.FLOW_CONTROL;
 
 /** Failures after which reconnecting cannot help. */
@@ -630,6 +630,15 @@ export class AldisClient extends EventTarget {
   /** The latest resume token, or undefined. */
   get resumeToken() {
     return this._token;
+  }
+
+  /**
+   * Whether calls on the open session may stream now: this client announced STREAMS and the node
+   * offers it at this moment (CONNECT_ACK, then every CAPABILITY_CHANGE). False while not connected.
+   */
+  get streamsAvailable() {
+    const session = this._session;
+    return session !== undefined && (this._options.capabilities & session.capabilities & Capability.STREAMS) !== 0n;
   }
 
   /** Registers `listener(detail)` for an event; returns a function that removes it. */
