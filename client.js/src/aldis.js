@@ -4,12 +4,19 @@
 
 import {
   Capability, DEFAULT_MAX_FRAME_SIZE, ErrorCode, FrameError, PRE_HANDSHAKE_MAX_FRAME_SIZE, PROTOCOL_VERSION,
-  decodeFrame, encodeFrame, errorName, fromUtf8, toBytes, utf8,
+  decodeFrame, encodeFrame, fromUtf8, toBytes, utf8,
 } from './codec.js';
+import { AldisError } from './errors.js';
 import { SCRAM_MECHANISM, ScramClient } from './scram.js';
+import { isHighWaterMark } from './credit.js';
+import { StreamCall, highWaterMarkOption } from './stream-call.js';
+import { findStreamParam, streamOf } from './stream-items.js';
+import { AldisStream, CallStreams } from './streams.js';
 
 export * from './codec.js';
+export { AldisError } from './errors.js';
 export { ScramClient, ScramError, SCRAM_MECHANISM } from './scram.js';
+export { streamOf } from './stream-items.js';
 
 export const DEFAULT_URL = 'ws://127.0.0.1:7441/aldis';
 export const SUBPROTOCOL = 'aldis.v1';
@@ -24,38 +31,6 @@ const FATAL = new Set([ErrorCode.AUTH_FAILED, ErrorCode.UNSUPPORTED_VERSION, Err
 
 /** Frames that may be sent while the node has paused us (section 4.7). */
 const CONTROL = new Set(['PING', 'PONG', 'CLOSE', 'CLOSE_ACK', 'STREAM_CREDIT', 'CHUNK_ACK', 'CHUNK_NACK']);
-
-/**
- * A failure reported by the node or detected by the client. `code` is a protocol error code
- * (ErrorCode); unknown codes are kept as numbers. `details` is the parsed JSON details, if any.
- */
-export class AldisError extends Error {
-  constructor(code, message, options = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'AldisError';
-    this.code = code;
-    this.codeName = errorName(code);
-    this.details = options.details;
-    if (options.requestId !== undefined) this.requestId = options.requestId;
-  }
-
-  /** The error an ERROR or RPC_ERROR frame describes. */
-  static fromFrame(frame) {
-    return new AldisError(frame.code, frame.message, {
-      details: parseDetails(frame.details),
-      requestId: frame.requestId ?? frame.callId,
-    });
-  }
-}
-
-function parseDetails(json) {
-  if (!json) return undefined;
-  try {
-    return JSON.parse(json);
-  } catch {
-    return { raw: json };
-  }
-}
 
 // ------------------------------------------------------------------ received messages
 
@@ -587,6 +562,7 @@ export class AldisClient extends EventTarget {
       closeTimeoutMs: options.closeTimeoutMs ?? 5000,
       requestTimeoutMs: options.requestTimeoutMs ?? 30000,
       maxQueuedWhilePaused: options.maxQueuedWhilePaused ?? 10000,
+      sizeFunctions: sizeFunctionsOption(options.sizeFunctions),
       WebSocket: WebSocketCtor,
       timers: options.timers ?? realTimers,
       random: options.random ?? Math.random,
@@ -610,6 +586,7 @@ export class AldisClient extends EventTarget {
     this._pending = new Map(); // request id -> {resolve, reject, timer}
     this._subscriptions = new Map(); // subscription id -> record
     this._inboxes = new Map(); // reply subject -> reject, for NO_RESPONDERS
+    this._streams = new CallStreams(this);
   }
 
   /** idle, connecting, connected, reconnecting, closing, closed or failed. */
@@ -745,7 +722,7 @@ export class AldisClient extends EventTarget {
     if (connection !== this._connection) return;
     this._connection = undefined;
     this._session = undefined;
-    this._failPending(new AldisError(ErrorCode.CONNECTION_INTERRUPTED, `the connection was lost: ${reason.message}`));
+    this._failInFlight(new AldisError(ErrorCode.CONNECTION_INTERRUPTED, `the connection was lost: ${reason.message}`));
     this._emit('disconnected', { reason });
     if (this._state !== 'connected') return; // closing: close() finishes the job
     this._attemptNumber = 0;
@@ -781,7 +758,7 @@ export class AldisClient extends EventTarget {
     this._state = 'failed';
     const error = new AldisError(ErrorCode.RECONNECT_FAILED, message, { cause: lastError });
     if (this._initial) this._rejectConnect(error);
-    this._failPending(error);
+    this._failInFlight(error);
     this._emit('reconnectFailed', { error });
   }
 
@@ -810,7 +787,7 @@ export class AldisClient extends EventTarget {
       this._state = 'closed';
       this._connection = undefined;
       this._session = undefined;
-      this._failPending(new AldisError(ErrorCode.CONNECTION_LOST, 'the client was closed'));
+      this._failInFlight(new AldisError(ErrorCode.CONNECTION_LOST, 'the client was closed'));
       this._subscriptions.clear();
     });
     return this._closePromise;
@@ -819,6 +796,7 @@ export class AldisClient extends EventTarget {
   // ---------------------------------------------------------------- inbound work frames
 
   _frame(frame) {
+    if (this._streams.handle(frame)) return;
     switch (frame.type) {
       case 'ACK':
         if (this._settle(frame.requestId, frame)) return;
@@ -881,6 +859,12 @@ export class AldisClient extends EventTarget {
     if (error) pending.reject(error);
     else pending.resolve(frame);
     return true;
+  }
+
+  /** Fails every request and call waiting for an answer, streaming calls included. */
+  _failInFlight(error) {
+    this._failPending(error);
+    this._streams.interruptAll(error);
   }
 
   _failPending(error) {
@@ -1116,8 +1100,23 @@ export class AldisClient extends EventTarget {
    * resolves with the decoded JSON result. Rejects with an AldisError carrying the node's code,
    * message and details (e.g. INVALID_PARAMS with field errors), DEADLINE_EXCEEDED after
    * `timeoutMs`, or CANCELLED when `signal` aborts (the call is then cancelled on the node).
+   *
+   * One parameter may be `streamOf(iterable)`: its items then go on a stream within the callee's
+   * credit (or as one JSON array when the session cannot stream), and a method that streams its
+   * result too resolves with the array of its items.
    */
   call(method, params, options = {}) {
+    let streamCall;
+    try {
+      const streamed = findStreamParam(params);
+      if (streamed) streamCall = new StreamCall(this, this._streams, this._streamSpec(method, params, streamed, options, false));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (streamCall) {
+      streamCall.start();
+      return streamCall.promise;
+    }
     const missing = this._requireCapability(Capability.RPC, 'RPC');
     if (missing) return Promise.reject(missing);
     const timeoutMs = options.timeoutMs ?? this._options.requestTimeoutMs;
@@ -1144,4 +1143,58 @@ export class AldisClient extends EventTarget {
       }
     });
   }
+
+  /**
+   * Calls a method that streams its result and returns its items as an async iterable:
+   * `for await (const tick of client.stream('clock.ticks', [10])) ...`. The call is made when the
+   * iteration starts, with STREAMS when the session has it; otherwise, or when the callee answers
+   * with a batch, the items of the JSON array are iterated. The pace of the loop drives the
+   * credit: at most `highWaterMark` of items are held, and consumed credit goes back at half of
+   * it. Leaving the loop, or `signal`, cancels the call; a failure of the call or its stream is
+   * thrown by the loop as an AldisError once the items that arrived before it are handed out.
+   * A parameter given as `streamOf(iterable)` makes the call bidirectional.
+   */
+  stream(method, params, options = {}) {
+    const streamed = findStreamParam(params);
+    return new AldisStream(new StreamCall(this, this._streams, this._streamSpec(method, params, streamed, options, true)));
+  }
+
+  /** Marks the streamed parameter of a call; the same as the exported `streamOf`. */
+  streamOf(iterable) {
+    return streamOf(iterable);
+  }
+
+  _streamSpec(method, params, streamed, options, iterate) {
+    if (typeof method !== 'string' || method.length === 0) throw new TypeError('method must be a non-empty string');
+    const items = options.items ?? 'json';
+    if (items !== 'json' && items !== 'bytes') throw new TypeError(`items must be 'json' or 'bytes', got ${String(items)}`);
+    const hwm = options.highWaterMark;
+    const marks = typeof hwm === 'object' && hwm !== null ? [hwm.items, hwm.bytes, hwm.custom] : [hwm];
+    if (!marks.every((mark) => mark === undefined || isHighWaterMark(mark))) {
+      throw new RangeError('highWaterMark must be an integer from 1 to 2147483647, or an object of such per credit mode');
+    }
+    const timeoutMs = options.timeoutMs ?? (iterate ? 0 : this._options.requestTimeoutMs);
+    if (!(Number.isInteger(timeoutMs) && timeoutMs >= 0)) throw new RangeError('timeoutMs must be a non-negative integer');
+    return {
+      method,
+      params,
+      source: streamed?.source,
+      key: streamed?.key,
+      iterate,
+      items,
+      highWaterMark: highWaterMarkOption(hwm),
+      timeoutMs,
+      signal: options.signal,
+    };
+  }
+}
+
+/** The size functions of custom credit mode, by name: an object or a Map of functions. */
+function sizeFunctionsOption(functions) {
+  if (functions === undefined) return new Map();
+  const entries = functions instanceof Map ? [...functions] : Object.entries(functions);
+  for (const [name, fn] of entries) {
+    if (typeof fn !== 'function') throw new TypeError(`size function '${name}' must be a function of the item's bytes`);
+  }
+  return new Map(entries);
 }

@@ -1,7 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Capability } from '../src/aldis.js';
-import { setup } from './rig.js';
+import { Capability, ErrorCode } from '../src/aldis.js';
+import { bytesCost, ItemReceiver, itemsCost, jsonItems, ResultSender, seeded } from './callee.js';
+import { settle } from './fake-node.js';
+import { rejectsWithCode, setup } from './rig.js';
 
 describe('the STREAMS capability', { timeout: 30_000 }, () => {
   test('CONNECT announces STREAMS, and the client follows what the node offers now', async () => {
@@ -23,5 +25,289 @@ describe('the STREAMS capability', { timeout: 30_000 }, () => {
     await client.connect();
     assert.equal(client.session.capabilities & Capability.STREAMS, Capability.STREAMS);
     assert.equal(client.streamsAvailable, false);
+  });
+});
+
+const enc = (s) => new TextEncoder().encode(s);
+const dec = (b) => new TextDecoder().decode(b);
+
+/** A client connected to a fake node whose RPC_REQUEST and STREAM_CREDIT go to a ResultSender. */
+async function serverStream(items, { creditMode = 0, cost = itemsCost, metadata = '', answer = true, nodeOptions = {},
+  clientOptions = {} } = {}) {
+  const rig = setup(nodeOptions, clientOptions);
+  await rig.client.connect();
+  const senders = [];
+  rig.node.on('RPC_REQUEST', (ws, f) => {
+    const sender = new ResultSender(ws, { callId: f.callId, items, cost, answer });
+    senders.push(sender);
+    sender.open({ creditMode, metadata });
+  });
+  rig.node.on('STREAM_CREDIT', (ws, f) => senders.find((s) => s.streamId === f.streamId && !s.done)?.onCredit(f));
+  return { ...rig, sender: () => senders[0] };
+}
+
+describe('server streams', { timeout: 30_000 }, () => {
+  test('the call is made when the iteration starts, with STREAMS, and yields the items in order', async () => {
+    const values = [{ n: 1 }, 'two', [3], null, 5];
+    const { node, client, sender } = await serverStream(jsonItems(values));
+    const stream = client.stream('clock.ticks', [10], { highWaterMark: 4 });
+    await settle();
+    assert.equal(node.all('RPC_REQUEST').length, 0);
+    const got = [];
+    for await (const item of stream) got.push(item);
+    assert.deepEqual(got, values);
+    const request = node.socket.of('RPC_REQUEST')[0];
+    assert.equal(request.streams, true);
+    assert.equal(request.method, 'clock.ticks');
+    assert.equal(dec(request.params), '[10]');
+    assert.equal(request.timeoutMillis, 0);
+    assert.equal(sender().grants[0], 4);
+    assert.ok(sender().allPaidBack);
+    assert.deepEqual(sender().violations, []);
+  });
+
+  test('a stream of bytes yields Uint8Arrays, and the default high-water mark is 1 MiB', async () => {
+    const blocks = [new Uint8Array([1, 2, 3]), new Uint8Array(0), new Uint8Array(70000).fill(7)];
+    const { client, sender } = await serverStream(blocks, { creditMode: 1, cost: bytesCost });
+    const got = [];
+    for await (const block of client.stream('files.read', ['a'], { items: 'bytes' })) got.push(block);
+    assert.deepEqual(got, blocks);
+    assert.ok(got.every((b) => b instanceof Uint8Array));
+    assert.equal(sender().grants[0], 1048576);
+    assert.ok(sender().allPaidBack);
+  });
+
+  test('the default high-water mark in items mode is 64', async () => {
+    const { client, sender } = await serverStream(jsonItems([1]));
+    for await (const item of client.stream('s.m', [])) assert.equal(item, 1);
+    assert.equal(sender().grants[0], 64);
+  });
+
+  for (const [mode, creditMode, cost, highWaterMark] of [['items', 0, itemsCost, 16], ['bytes', 1, bytesCost, 256]]) {
+    test(`${mode} mode: credit is never exceeded and comes back at half the high-water mark (seeded schedules)`, async () => {
+      for (let seed = 1; seed <= 12; seed++) {
+        const random = seeded(seed);
+        const items = Array.from({ length: 120 }, (_, i) => {
+          const size = creditMode === 1 ? 1 + Math.floor(random() * (highWaterMark / 2)) : 1 + Math.floor(random() * 40);
+          return new Uint8Array(size).fill(i & 0xff);
+        });
+        const { node, client, sender } = await serverStream(items, { creditMode, cost });
+        const stream = client.stream('s.m', [], { items: 'bytes', highWaterMark });
+        let consumed = 0; // cost of the items this loop has finished with
+        let index = 0;
+        for await (const item of stream) {
+          assert.deepEqual(item, items[index], `seed ${seed}, item ${index}`);
+          const returned = sender().grants.slice(1).reduce((a, b) => a + b, 0);
+          // Held and unconsumed never exceed the window; what is consumed and unreturned stays below half of it.
+          assert.ok(sender().sentCost - consumed <= highWaterMark, `seed ${seed}: more than the window held`);
+          assert.ok(2 * (consumed - returned) < highWaterMark, `seed ${seed}: ${consumed - returned} consumed and not returned`);
+          consumed += cost(item);
+          index++;
+          const pause = Math.floor(random() * 4); // the consumer's pace: sometimes the node gets to send meanwhile
+          if (pause > 0) await settle(pause);
+        }
+        assert.equal(index, items.length);
+        assert.deepEqual(sender().violations, [], `seed ${seed}`);
+        const grants = sender().grants;
+        assert.ok(grants.slice(1, -1).every((g) => 2 * g >= highWaterMark), `seed ${seed}: a return below half: ${grants}`);
+        assert.ok(sender().allPaidBack, `seed ${seed}: no final return`);
+        assert.equal(node.socket.of('STREAM_ERROR').length, 0);
+        await client.close();
+      }
+    });
+  }
+});
+
+describe('server streams: the consumer and the call', { timeout: 30_000 }, () => {
+  test('a consumer that stops asking holds at most the window, and no credit goes beyond it', async () => {
+    const { node, client, sender } = await serverStream(jsonItems(Array.from({ length: 40 }, (_, i) => i)));
+    const iterator = client.stream('s.m', [], { highWaterMark: 8 })[Symbol.asyncIterator]();
+    for (let i = 0; i < 3; i++) assert.equal((await iterator.next()).value, i);
+    await settle(20);
+    // Two items finished with (the third is still in the application's hands): below half of 8.
+    assert.equal(sender().sent, 8);
+    assert.deepEqual(sender().grants, [8]);
+    for (let i = 3; i < 6; i++) assert.equal((await iterator.next()).value, i);
+    await settle(20);
+    assert.deepEqual(sender().grants, [8, 4]);
+    assert.equal(sender().sent, 12);
+    assert.deepEqual(sender().violations, []);
+    await iterator.return();
+    assert.equal(node.socket.of('STREAM_CANCEL').length, 1);
+  });
+
+  test('the final credit goes back only after the call\'s answer', async () => {
+    const { node, client, sender } = await serverStream(jsonItems(['a', 'b', 'c', 'd']), { answer: false });
+    const iterator = client.stream('s.m', [], { highWaterMark: 4 })[Symbol.asyncIterator]();
+    for (const expected of ['a', 'b', 'c', 'd']) assert.equal((await iterator.next()).value, expected);
+    const last = iterator.next(); // 'd' is consumed now, the items have ended, and half of 4 is unreturned
+    await settle(20);
+    assert.deepEqual(sender().grants, [4, 2]);
+    assert.equal(sender().ended, true);
+    node.socket.deliver({ type: 'RPC_RESPONSE', callId: sender().callId, result: enc('null') });
+    assert.deepEqual(await last, { value: undefined, done: true });
+    await settle();
+    assert.deepEqual(sender().grants, [4, 2, 2]);
+    assert.ok(sender().allPaidBack);
+  });
+
+  test('leaving the loop sends STREAM_CANCEL and RPC_CANCEL, and the answer to them is absorbed', async () => {
+    const { node, client, sender, named } = await serverStream(jsonItems(Array.from({ length: 40 }, (_, i) => i)));
+    node.on('RPC_CANCEL', (ws, f) => ws.deliver({ type: 'RPC_ERROR', callId: f.callId, code: -403, message: 'cancelled',
+      details: '' }));
+    const got = [];
+    for await (const item of client.stream('s.m', [], { highWaterMark: 8 })) {
+      got.push(item);
+      if (got.length === 2) break;
+    }
+    assert.deepEqual(got, [0, 1]);
+    const ws = node.socket;
+    assert.deepEqual(ws.of('STREAM_CANCEL').map((f) => f.streamId), [2n]);
+    assert.deepEqual(ws.of('RPC_CANCEL').map((f) => f.callId), [sender().callId]);
+    const order = ws.received.map((f) => f.type).filter((t) => t === 'STREAM_CANCEL' || t === 'RPC_CANCEL');
+    assert.deepEqual(order, ['STREAM_CANCEL', 'RPC_CANCEL']);
+    await node.waitFor('RPC_CANCEL');
+    await settle();
+    assert.equal(named('frame').length, 0);
+    assert.equal(named('error').length, 0);
+  });
+
+  test('an aborted signal cancels the call and the loop throws CANCELLED', async () => {
+    const { node, client } = await serverStream(jsonItems([1, 2, 3, 4, 5, 6]));
+    const controller = new AbortController();
+    const got = [];
+    await rejectsWithCode((async () => {
+      for await (const item of client.stream('s.m', [], { highWaterMark: 2, signal: controller.signal })) {
+        got.push(item);
+        if (item === 2) controller.abort();
+      }
+    })(), ErrorCode.CANCELLED);
+    assert.deepEqual(got, [1, 2]);
+    assert.equal(node.socket.of('STREAM_CANCEL').length, 1);
+    assert.equal(node.socket.of('RPC_CANCEL').length, 1);
+  });
+
+  test('an abort before the stream opens cancels the call, and a STREAM_OPEN that crosses it is cancelled', async () => {
+    const { node, client } = setup();
+    await client.connect();
+    const controller = new AbortController();
+    node.on('RPC_REQUEST', () => {});
+    const iterator = client.stream('s.m', [], { signal: controller.signal })[Symbol.asyncIterator]();
+    const first = iterator.next();
+    const request = await node.waitFor('RPC_REQUEST');
+    controller.abort();
+    await rejectsWithCode(first, ErrorCode.CANCELLED);
+    assert.equal(node.socket.of('RPC_CANCEL').length, 1);
+    assert.equal(node.socket.of('STREAM_CANCEL').length, 0);
+    node.socket.deliver({ type: 'STREAM_OPEN', streamId: 2n, callId: request.callId, direction: 1, creditMode: 0,
+      initialCredit: 0, metadata: '' });
+    await node.waitFor('STREAM_CANCEL');
+    assert.equal(node.socket.of('STREAM_CREDIT').length, 0);
+  });
+
+  test('a deadline covers the whole stream: DEADLINE_EXCEEDED and the call is cancelled', async () => {
+    const { node, clock, client } = await serverStream(jsonItems([1, 2, 3]), { answer: false });
+    node.on('STREAM_CREDIT', () => {}); // the node sends nothing
+    const iterator = client.stream('s.m', [], { timeoutMs: 5000 })[Symbol.asyncIterator]();
+    const first = iterator.next();
+    const request = await node.waitFor('RPC_REQUEST');
+    assert.equal(request.timeoutMillis, 5000);
+    await node.waitFor('STREAM_CREDIT');
+    await clock.advance(4999);
+    assert.equal(node.socket.of('RPC_CANCEL').length, 0);
+    await clock.advance(1);
+    await rejectsWithCode(first, ErrorCode.DEADLINE_EXCEEDED);
+    assert.equal(node.socket.of('RPC_CANCEL').length, 1);
+    assert.equal(node.socket.of('STREAM_CANCEL').length, 1);
+  });
+
+  test('STREAM_ERROR: the items that came before it, then the loop throws its code', async () => {
+    const { node, client } = setup();
+    await client.connect();
+    node.on('RPC_REQUEST', (ws, f) => new ResultSender(ws, { callId: f.callId, items: [] }).open());
+    node.on('STREAM_CREDIT', (ws) => {
+      ws.deliver({ type: 'STREAM_DATA', last: false, streamId: 2n, item: enc('1') });
+      ws.deliver({ type: 'STREAM_DATA', last: false, streamId: 2n, item: enc('2') });
+      ws.deliver({ type: 'STREAM_ERROR', streamId: 2n, code: -502, message: 'stream processing failed' });
+      ws.deliver({ type: 'STREAM_DATA', last: false, streamId: 2n, item: enc('3') }); // crossed the error: dropped
+      ws.deliver({ type: 'RPC_ERROR', callId: 1n, code: -502, message: 'stream processing failed', details: '' });
+    });
+    const got = [];
+    await assert.rejects((async () => {
+      for await (const item of client.stream('s.m', [])) got.push(item);
+    })(), (e) => e.code === ErrorCode.STREAM_FAILED && e.message === 'stream processing failed');
+    assert.deepEqual(got, [1, 2]);
+    assert.equal(node.socket.of('STREAM_CANCEL').length + node.socket.of('RPC_CANCEL').length, 0);
+  });
+
+  test('RPC_ERROR without a stream: the loop throws its code, message and details', async () => {
+    const { node, client } = setup();
+    await client.connect();
+    node.on('RPC_REQUEST', (ws, f) => ws.deliver({ type: 'RPC_ERROR', callId: f.callId, code: -401, message: 'bad',
+      details: '{"errors":[{"path":"from","reason":"expected an integer"}]}' }));
+    const iterator = client.stream('s.m', ['x'])[Symbol.asyncIterator]();
+    await assert.rejects(iterator.next(), (e) => e.code === ErrorCode.INVALID_PARAMS && e.details.errors[0].path === 'from');
+    assert.deepEqual(await iterator.next(), { value: undefined, done: true });
+  });
+
+  test('an item beyond the credit handed out: STREAM_ERROR STREAM_CREDIT_EXCEEDED, and the loop throws it', async () => {
+    const { node, client } = setup();
+    await client.connect();
+    node.on('RPC_REQUEST', (ws, f) => new ResultSender(ws, { callId: f.callId, items: [] }).open());
+    node.on('STREAM_CREDIT', (ws) => {
+      for (let i = 0; i < 3; i++) ws.deliver({ type: 'STREAM_DATA', last: false, streamId: 2n, item: enc(String(i)) });
+      ws.deliver({ type: 'STREAM_END', streamId: 2n });
+      ws.deliver({ type: 'RPC_RESPONSE', callId: 1n, result: enc('null') });
+    });
+    const got = [];
+    await rejectsWithCode((async () => {
+      for await (const item of client.stream('s.m', [], { highWaterMark: 2 })) got.push(item);
+    })(), ErrorCode.STREAM_CREDIT_EXCEEDED);
+    assert.deepEqual(got, [0, 1]);
+    const [error] = node.socket.of('STREAM_ERROR');
+    assert.equal(error.code, ErrorCode.STREAM_CREDIT_EXCEEDED);
+    assert.equal(error.streamId, 2n);
+  });
+
+  test('an item costing more than half the high-water mark: STREAM_ITEM_TOO_LARGE', async () => {
+    const { node, client } = await serverStream([new Uint8Array(6)], { creditMode: 1, cost: bytesCost });
+    await rejectsWithCode((async () => {
+      for await (const item of client.stream('s.m', [], { items: 'bytes', highWaterMark: 10 })) assert.fail(item);
+    })(), ErrorCode.STREAM_ITEM_TOO_LARGE);
+    const [error] = node.socket.of('STREAM_ERROR');
+    assert.equal(error.code, ErrorCode.STREAM_ITEM_TOO_LARGE);
+    assert.match(error.message, /costing 6 .* 10 allows \(5\)/);
+  });
+
+  test('an item that is not JSON fails the loop with STREAM_FAILED and ends the stream', async () => {
+    const { node, client } = await serverStream([enc('1'), enc('{oops'), enc('3')], { answer: false });
+    const got = [];
+    await rejectsWithCode((async () => {
+      for await (const item of client.stream('s.m', [])) got.push(item);
+    })(), ErrorCode.STREAM_FAILED);
+    assert.deepEqual(got, [1]);
+    assert.equal(node.socket.of('STREAM_ERROR')[0].code, ErrorCode.STREAM_FAILED);
+  });
+
+  test('STREAM_OPEN refusals: wrong parity, an unknown call, a second one, a credit that does not fit the direction', async () => {
+    const { node, client } = setup();
+    await client.connect();
+    node.on('RPC_REQUEST', () => {});
+    const iterator = client.stream('s.m', [])[Symbol.asyncIterator]();
+    const first = iterator.next();
+    const { callId } = await node.waitFor('RPC_REQUEST');
+    const open = (streamId, call, direction = 1, initialCredit = 0) => node.socket.deliver({ type: 'STREAM_OPEN', streamId,
+      callId: call, direction, creditMode: 0, initialCredit, metadata: '' });
+    open(3n, callId);
+    open(4n, callId + 100n);
+    await node.waitFor('ERROR', 2);
+    assert.deepEqual(node.socket.of('ERROR').map((e) => [e.requestId, e.code]),
+      [[callId, ErrorCode.PROTOCOL_ERROR], [callId + 100n, ErrorCode.PROTOCOL_ERROR]]);
+    open(2n, callId, 1, 5); // direction 1 carries no initial credit
+    const [streamError] = [await node.waitFor('STREAM_ERROR')];
+    assert.equal(streamError.code, ErrorCode.PROTOCOL_ERROR);
+    await rejectsWithCode(first, ErrorCode.PROTOCOL_ERROR);
+    open(6n, callId);
+    await node.waitFor('ERROR', 3);
   });
 });
