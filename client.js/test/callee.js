@@ -27,8 +27,9 @@ export const jsonItems = (values) => values.map((v) => enc(JSON.stringify(v)));
  * credit the client grants; then STREAM_END and, unless `answer` is false, RPC_RESPONSE null.
  */
 export class ResultSender {
-  constructor(ws, { streamId = 2n, callId, items, cost = itemsCost, answer = true }) {
-    Object.assign(this, { ws, streamId, callId, items, cost, answer });
+  constructor(ws, { streamId = 2n, callId, items, cost = itemsCost, answer = true, more = false }) {
+    // more: items will still be added, so running out of them does not end the stream
+    Object.assign(this, { ws, streamId, callId, items, cost, answer, more });
     this.highWaterMark = 0;
     this.credit = 0;
     this.sent = 0;
@@ -65,7 +66,7 @@ export class ResultSender {
       this.ws.deliver({ type: 'STREAM_DATA', last: false, streamId: this.streamId, item: this.items[this.sent] });
       this.sent++;
     }
-    if (!this.cancelled && !this.ended && this.sent === this.items.length) {
+    if (!this.cancelled && !this.ended && !this.more && this.sent === this.items.length) {
       this.ended = true;
       this.ws.deliver({ type: 'STREAM_END', streamId: this.streamId });
       if (this.answer) this.ws.deliver({ type: 'RPC_RESPONSE', callId: this.callId, result: enc('null') });

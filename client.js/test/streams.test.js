@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Capability, ErrorCode } from '../src/aldis.js';
+import { Capability, ErrorCode, streamOf } from '../src/aldis.js';
 import { bytesCost, ItemReceiver, itemsCost, jsonItems, ResultSender, seeded } from './callee.js';
 import { settle } from './fake-node.js';
 import { rejectsWithCode, setup } from './rig.js';
@@ -309,5 +309,242 @@ describe('server streams: the consumer and the call', { timeout: 30_000 }, () =>
     await rejectsWithCode(first, ErrorCode.PROTOCOL_ERROR);
     open(6n, callId);
     await node.waitFor('ERROR', 3);
+  });
+});
+
+/**
+ * A client connected to a fake node whose callee takes a streamed parameter with an ItemReceiver:
+ * `consume(receiver)` runs after every item (default: take everything at once); on STREAM_END the
+ * rest is taken and the call is answered with the number of items.
+ */
+async function clientStream({ creditMode = 0, highWaterMark = 8, cost = itemsCost, metadata = '',
+  consume = (r) => r.consume(), clientOptions = {} } = {}) {
+  const rig = setup({}, clientOptions);
+  await rig.client.connect();
+  const receivers = [];
+  rig.node.on('RPC_REQUEST', (ws, f) => {
+    const receiver = new ItemReceiver(ws, { highWaterMark, cost });
+    receiver.callId = f.callId;
+    receivers.push(receiver);
+    ws.deliver({ type: 'STREAM_OPEN', streamId: 2n, callId: f.callId, direction: 2, creditMode,
+      initialCredit: highWaterMark, metadata });
+  });
+  rig.node.on('STREAM_DATA', (ws, f) => {
+    const receiver = receivers.at(-1);
+    receiver.onData(f);
+    consume(receiver);
+  });
+  rig.node.on('STREAM_END', (ws) => {
+    const receiver = receivers.at(-1);
+    receiver.onEnd();
+    receiver.consume();
+    ws.deliver({ type: 'RPC_RESPONSE', callId: receiver.callId, result: enc(String(receiver.items.length)) });
+  });
+  return { ...rig, receiver: () => receivers.at(-1) };
+}
+
+/** An async iterable over `values` that records how far it has been read and whether it was stopped. */
+function recordedSource(values, { failAt } = {}) {
+  const record = { pulled: 0, stopped: false };
+  record.iterable = (async function* items() {
+    try {
+      for (const [i, value] of values.entries()) {
+        if (i === failAt) throw new Error('disk on fire');
+        record.pulled++;
+        yield value;
+      }
+    } finally {
+      record.stopped = true;
+    }
+  }());
+  return record;
+}
+
+describe('client streams', { timeout: 30_000 }, () => {
+  test('a streamed parameter goes within credit, then STREAM_END, and call() resolves with the answer', async () => {
+    const { node, client, receiver } = await clientStream({ creditMode: 1, highWaterMark: 64, cost: bytesCost });
+    const values = [new Uint8Array([1, 2, 3]), { k: 'v' }, 'text', new Uint8Array(32).fill(9), 7];
+    const result = await client.call('store.put', ['name', client.streamOf(recordedSource(values).iterable)]);
+    assert.equal(result, 5);
+    const request = node.socket.of('RPC_REQUEST')[0];
+    assert.equal(request.streams, true);
+    assert.equal(dec(request.params), '["name",null]');
+    assert.equal(request.timeoutMillis, 30000);
+    assert.deepEqual(receiver().items, [new Uint8Array([1, 2, 3]), enc('{"k":"v"}'), enc('"text"'),
+      new Uint8Array(32).fill(9), enc('7')]);
+    assert.deepEqual(receiver().violations, []);
+    assert.equal(node.socket.of('STREAM_END').length, 1);
+  });
+
+  test('a streamed parameter given by name is left out of params', async () => {
+    const { node, client } = await clientStream();
+    assert.equal(await client.call('store.put', { name: 'n', blocks: streamOf([1, 2]) }), 2);
+    assert.equal(dec(node.socket.of('RPC_REQUEST')[0].params), '{"name":"n"}');
+  });
+
+  for (const [mode, creditMode, cost, highWaterMark] of [['items', 0, itemsCost, 6], ['bytes', 1, bytesCost, 40]]) {
+    test(`${mode} mode: the client never sends beyond the callee's credit (seeded schedules)`, async () => {
+      for (let seed = 1; seed <= 12; seed++) {
+        const random = seeded(seed * 7919);
+        const values = Array.from({ length: 80 }, () => new Uint8Array(1 + Math.floor(random() * (highWaterMark / 2))));
+        const { client, receiver } = await clientStream({ creditMode, cost, highWaterMark,
+          consume: (r) => r.consume(Math.floor(random() * 3)) });
+        let answered = false;
+        const call = client.call('sink.take', [streamOf(values)]).finally(() => {
+          answered = true;
+        });
+        // The callee's application also takes an item now and then while no item arrives, as a
+        // slow consumer does; without it a callee holding the whole window would wait forever.
+        while (!answered) {
+          await settle(1 + Math.floor(random() * 3));
+          receiver()?.consume(1);
+        }
+        assert.equal(await call, values.length, `seed ${seed}`);
+        assert.deepEqual(receiver().items, values, `seed ${seed}`);
+        assert.deepEqual(receiver().violations, [], `seed ${seed}`);
+        await client.close();
+      }
+    });
+  }
+
+  test('without credit the client stops sending and reads no further ahead than the next item', async () => {
+    const { node, client, receiver } = await clientStream({ highWaterMark: 4, consume: () => {} });
+    const source = recordedSource(Array.from({ length: 20 }, (_, i) => i));
+    const result = client.call('sink.take', [streamOf(source.iterable)]);
+    await node.waitFor('STREAM_DATA', 4);
+    await settle(20);
+    assert.equal(node.socket.of('STREAM_DATA').length, 4);
+    assert.ok(source.pulled <= 5, `read ${source.pulled} items`);
+    receiver().consume(2); // half of 4 comes back
+    await node.waitFor('STREAM_DATA', 6);
+    await settle(20);
+    assert.equal(node.socket.of('STREAM_DATA').length, 6);
+    receiver().consume();
+    node.on('STREAM_DATA', (ws, f) => {
+      receiver().onData(f);
+      receiver().consume();
+    });
+    receiver().consume();
+    assert.equal(await result, 20);
+    assert.deepEqual(receiver().violations, []);
+  });
+
+  test('a source that throws: STREAM_ERROR STREAM_FAILED, and the call fails with it', async () => {
+    const { node, client } = await clientStream();
+    node.on('STREAM_ERROR', (ws, f) => ws.deliver({ type: 'RPC_ERROR', callId: 1n, code: f.code, message: f.message,
+      details: '' }));
+    const source = recordedSource([1, 2, 3, 4], { failAt: 2 });
+    await assert.rejects(client.call('sink.take', [streamOf(source.iterable)]),
+      (e) => e.code === ErrorCode.STREAM_FAILED && /disk on fire/.test(e.message) && e.cause.message === 'disk on fire');
+    const [error] = node.socket.of('STREAM_ERROR');
+    assert.equal(error.code, ErrorCode.STREAM_FAILED);
+    assert.doesNotMatch(error.message, /disk on fire/);
+    assert.equal(node.socket.of('STREAM_DATA').length, 2);
+    assert.equal(node.socket.of('STREAM_END').length, 0);
+  });
+
+  test('an item costing more than half the callee\'s high-water mark: STREAM_ITEM_TOO_LARGE, and the source is stopped', async () => {
+    const { node, client } = await clientStream({ creditMode: 1, cost: bytesCost, highWaterMark: 9 });
+    const source = recordedSource([new Uint8Array(5), new Uint8Array(6), new Uint8Array(1)]);
+    await rejectsWithCode(client.call('sink.take', [streamOf(source.iterable)]), ErrorCode.STREAM_ITEM_TOO_LARGE);
+    const [error] = node.socket.of('STREAM_ERROR');
+    assert.equal(error.code, ErrorCode.STREAM_ITEM_TOO_LARGE);
+    assert.match(error.message, /costs 6, more than half the callee's high-water mark 9 allows \(5\)/);
+    assert.equal(node.socket.of('STREAM_DATA').length, 1);
+    await settle();
+    assert.equal(source.stopped, true);
+  });
+
+  test('STREAM_CANCEL from the callee stops the items and the call goes on to its answer', async () => {
+    const { node, client } = await clientStream({ consume: () => {} });
+    node.on('STREAM_DATA', (ws, f) => {
+      if (f.item[0] === 0x33) { // '3'
+        ws.deliver({ type: 'STREAM_CANCEL', streamId: 2n });
+        ws.deliver({ type: 'RPC_RESPONSE', callId: 1n, result: enc('"enough"') });
+      }
+    });
+    const source = recordedSource(Array.from({ length: 100 }, (_, i) => i + 1));
+    assert.equal(await client.call('sink.take', [streamOf(source.iterable)]), 'enough');
+    await settle();
+    assert.equal(source.stopped, true);
+    assert.ok(node.socket.of('STREAM_DATA').length <= 4);
+    assert.equal(node.socket.of('STREAM_END').length, 0);
+  });
+
+  test('a grant above the high-water mark is the callee\'s error: STREAM_ERROR PROTOCOL_ERROR', async () => {
+    const { node, client } = await clientStream({ highWaterMark: 4, consume: () => {} });
+    const call = client.call('sink.take', [streamOf([1, 2, 3, 4, 5])]);
+    await node.waitFor('STREAM_DATA', 2);
+    node.socket.deliver({ type: 'STREAM_CREDIT', streamId: 2n, credit: 3 });
+    await rejectsWithCode(call, ErrorCode.PROTOCOL_ERROR);
+    assert.equal(node.socket.of('STREAM_ERROR')[0].code, ErrorCode.PROTOCOL_ERROR);
+  });
+
+  test('a callee that wants a streamed parameter the call does not give: STREAM_ERROR, and the call fails', async () => {
+    const { node, client } = await clientStream();
+    const iterator = client.stream('s.m', [null])[Symbol.asyncIterator]();
+    await assert.rejects(iterator.next(), (e) => e.code === ErrorCode.PROTOCOL_ERROR && /streamOf/.test(e.message));
+    assert.equal(node.socket.of('STREAM_ERROR')[0].code, ErrorCode.PROTOCOL_ERROR);
+  });
+
+  test('argument errors: two streamed parameters, a stream nested in a parameter, a string as a source', async () => {
+    const { client } = setup();
+    await client.connect();
+    await assert.rejects(client.call('s.m', [streamOf([1]), streamOf([2])]), TypeError);
+    await assert.rejects(client.call('s.m', [{ inner: streamOf([1]) }]), TypeError);
+    assert.throws(() => streamOf('abc'), TypeError);
+    assert.throws(() => client.stream('s.m', [], { highWaterMark: 0 }), RangeError);
+    assert.throws(() => client.stream('s.m', [], { items: 'text' }), TypeError);
+  });
+});
+
+describe('bidirectional streams', { timeout: 30_000 }, () => {
+  test('the caller\'s items and the callee\'s items flow at once, each within its credit', async () => {
+    const { node, client } = setup();
+    await client.connect();
+    let receiver;
+    let sender;
+    node.on('RPC_REQUEST', (ws, f) => {
+      receiver = new ItemReceiver(ws, { highWaterMark: 4 });
+      sender = new ResultSender(ws, { callId: f.callId, items: [], more: true });
+      ws.deliver({ type: 'STREAM_OPEN', streamId: 2n, callId: f.callId, direction: 3, creditMode: 0, initialCredit: 4,
+        metadata: '' });
+    });
+    node.on('STREAM_CREDIT', (ws, f) => sender.onCredit(f));
+    node.on('STREAM_DATA', (ws, f) => {
+      receiver.onData(f);
+      receiver.consume();
+      sender.items.push(enc(`"echo: ${JSON.parse(dec(f.item))}"`)); // the callee echoes each line
+      sender.pump();
+    });
+    node.on('STREAM_END', () => {
+      receiver.onEnd();
+      sender.more = false;
+      sender.pump();
+    });
+    const lines = Array.from({ length: 30 }, (_, i) => `line ${i}`);
+    const echoes = [];
+    for await (const echo of client.stream('chat.echo', [streamOf(lines)], { highWaterMark: 3 })) echoes.push(echo);
+    assert.deepEqual(echoes, lines.map((l) => `echo: ${l}`));
+    assert.equal(node.socket.of('RPC_REQUEST')[0].streams, true);
+    assert.deepEqual(receiver.violations, []);
+    assert.deepEqual(sender.violations, []);
+    assert.ok(sender.allPaidBack);
+  });
+
+  test('call() on a method that streams both ways resolves with the array of its items', async () => {
+    const { node, client } = setup();
+    await client.connect();
+    node.on('RPC_REQUEST', (ws, f) => {
+      ws.deliver({ type: 'STREAM_OPEN', streamId: 2n, callId: f.callId, direction: 3, creditMode: 0, initialCredit: 8,
+        metadata: '' });
+    });
+    node.on('STREAM_END', (ws, f) => {
+      ws.deliver({ type: 'STREAM_DATA', last: false, streamId: f.streamId, item: enc('"a"') });
+      ws.deliver({ type: 'STREAM_DATA', last: true, streamId: f.streamId, item: enc('"b"') });
+      ws.deliver({ type: 'RPC_RESPONSE', callId: 1n, result: enc('null') });
+    });
+    assert.deepEqual(await client.call('chat.echo', [streamOf(['x'])]), ['a', 'b']);
+    assert.deepEqual(node.socket.of('STREAM_CREDIT').map((c) => c.credit), [64, 2]);
   });
 });
