@@ -548,3 +548,195 @@ describe('bidirectional streams', { timeout: 30_000 }, () => {
     assert.deepEqual(node.socket.of('STREAM_CREDIT').map((c) => c.credit), [64, 2]);
   });
 });
+
+describe('batch fallback', { timeout: 30_000 }, () => {
+  const withoutStreams = { capabilities: 0xffn & ~Capability.STREAMS };
+
+  test('a node without STREAMS: the call goes without the flag and the result array is iterated', async () => {
+    const { node, client } = setup(withoutStreams);
+    await client.connect();
+    node.on('RPC_REQUEST', (ws, f) => ws.deliver({ type: 'RPC_RESPONSE', callId: f.callId, result: enc('[1,{"a":2},"3"]') }));
+    const got = [];
+    for await (const item of client.stream('clock.ticks', [10])) got.push(item);
+    assert.deepEqual(got, [1, { a: 2 }, '3']);
+    assert.equal(node.socket.of('RPC_REQUEST')[0].streams, false);
+    assert.equal(node.socket.of('STREAM_CREDIT').length, 0);
+  });
+
+  test('a batched stream of bytes comes as arrays of byte values and is iterated as Uint8Arrays', async () => {
+    const { node, client } = setup(withoutStreams);
+    await client.connect();
+    node.on('RPC_REQUEST', (ws, f) => ws.deliver({ type: 'RPC_RESPONSE', callId: f.callId, result: enc('[[1,2],[],[255]]') }));
+    const got = [];
+    for await (const block of client.stream('files.read', ['a'], { items: 'bytes' })) got.push(block);
+    assert.deepEqual(got, [new Uint8Array([1, 2]), new Uint8Array(0), new Uint8Array([255])]);
+    node.on('RPC_REQUEST', (ws, f) => ws.deliver({ type: 'RPC_RESPONSE', callId: f.callId, result: enc('[[1,256]]') }));
+    await rejectsWithCode(client.stream('files.read', ['a'], { items: 'bytes' })[Symbol.asyncIterator]().next(),
+      ErrorCode.PROTOCOL_ERROR);
+  });
+
+  test('a call made with STREAMS may be answered with an array: it is iterated too', async () => {
+    const { node, client } = setup();
+    await client.connect();
+    node.on('RPC_REQUEST', (ws, f) => ws.deliver({ type: 'RPC_RESPONSE', callId: f.callId, result: enc('["x","y"]') }));
+    const got = [];
+    for await (const item of client.stream('old.method', [])) got.push(item);
+    assert.deepEqual(got, ['x', 'y']);
+    assert.equal(node.socket.of('RPC_REQUEST')[0].streams, true);
+  });
+
+  test('a result that is one value, not an array, is not a stream: PROTOCOL_ERROR', async () => {
+    const { node, client } = setup();
+    await client.connect();
+    node.on('RPC_REQUEST', (ws, f) => ws.deliver({ type: 'RPC_RESPONSE', callId: f.callId, result: enc('42') }));
+    await rejectsWithCode(client.stream('s.m', [])[Symbol.asyncIterator]().next(), ErrorCode.PROTOCOL_ERROR);
+  });
+
+  test('a node without STREAMS: a streamed parameter is collected and sent as one JSON array', async () => {
+    const { node, client } = setup(withoutStreams);
+    await client.connect();
+    node.on('RPC_REQUEST', (ws, f) => ws.deliver({ type: 'RPC_RESPONSE', callId: f.callId, result: enc('"stored"') }));
+    const source = recordedSource([new Uint8Array([1, 2, 3]), { k: 1 }, 'x']);
+    assert.equal(await client.call('store.put', ['name', streamOf(source.iterable)]), 'stored');
+    const request = node.socket.of('RPC_REQUEST')[0];
+    assert.equal(request.streams, false);
+    assert.equal(dec(request.params), '["name",[[1,2,3],{"k":1},"x"]]');
+    assert.equal(node.socket.of('STREAM_DATA').length, 0);
+  });
+
+  test('STREAMING_UNAVAILABLE: the call is made again without STREAMS, with the items as an array', async () => {
+    const { node, client } = setup();
+    await client.connect();
+    node.on('RPC_REQUEST', (ws, f) => {
+      if (f.streams) {
+        ws.deliver({ type: 'RPC_ERROR', callId: f.callId, code: -503, message: 'streaming is not available', details: '' });
+      } else {
+        ws.deliver({ type: 'RPC_RESPONSE', callId: f.callId, result: enc(String(JSON.parse(dec(f.params)).blocks.length)) });
+      }
+    });
+    const source = recordedSource(['a', 'b', 'c']);
+    assert.equal(await client.call('store.put', { name: 'n', blocks: streamOf(source.iterable) }), 3);
+    const [first, second] = node.socket.of('RPC_REQUEST');
+    assert.deepEqual([first.streams, dec(first.params)], [true, '{"name":"n"}']);
+    assert.deepEqual([second.streams, dec(second.params)], [false, '{"name":"n","blocks":["a","b","c"]}']);
+    assert.notEqual(first.callId, second.callId);
+  });
+
+  test('a batch that does not fit in maxFrameSize fails before anything is sent, and the source is stopped', async () => {
+    const { node, client } = setup({ ...withoutStreams, maxFrameSize: 300 });
+    await client.connect();
+    const endless = { stopped: false };
+    endless.iterable = (function* forever() {
+      try {
+        for (let i = 0; ; i++) yield `item number ${i}`;
+      } finally {
+        endless.stopped = true;
+      }
+    }());
+    await assert.rejects(client.call('store.put', [streamOf(endless.iterable)]),
+      (e) => e.code === ErrorCode.MESSAGE_TOO_LARGE && /maxFrameSize of 300 bytes/.test(e.message));
+    assert.equal(endless.stopped, true);
+    // Text of 2-byte characters passes the count of characters but not the count of bytes.
+    await rejectsWithCode(client.call('store.put', [streamOf(['é'.repeat(80), 'é'.repeat(80)])]), ErrorCode.MESSAGE_TOO_LARGE);
+    assert.equal(node.all('RPC_REQUEST').length, 0);
+  });
+});
+
+describe('streams and the connection', { timeout: 30_000 }, () => {
+  test('a reconnect ends a result stream with CONNECTION_INTERRUPTED after the items that came', async () => {
+    const { node, clock, client, nextEvent } = await serverStream(jsonItems([1, 2, 3, 4]), { answer: false });
+    node.on('STREAM_CREDIT', (ws, f) => {
+      if (f.credit !== 2) return;
+      ws.deliver({ type: 'STREAM_DATA', last: false, streamId: 2n, item: enc('1') });
+      ws.deliver({ type: 'STREAM_DATA', last: false, streamId: 2n, item: enc('2') });
+      ws.drop();
+    });
+    const got = [];
+    const loop = (async () => {
+      for await (const item of client.stream('s.m', [], { highWaterMark: 2 })) got.push(item);
+    })();
+    await rejectsWithCode(loop, ErrorCode.CONNECTION_INTERRUPTED);
+    assert.deepEqual(got, [1, 2]);
+    await clock.advance(100);
+    await nextEvent('reconnected');
+    // Nothing is resumed: no STREAM_RESUME, and frames of the old stream are dropped.
+    assert.equal(node.socket.of('STREAM_RESUME').length, 0);
+    node.socket.deliver({ type: 'STREAM_DATA', last: false, streamId: 2n, item: enc('3') });
+    await settle();
+    assert.equal(node.socket.of('STREAM_ERROR').length, 0);
+  });
+
+  test('a reconnect fails a call sending a stream with CONNECTION_INTERRUPTED and stops its source', async () => {
+    const { node, client } = await clientStream({ highWaterMark: 2, consume: () => {} });
+    const source = recordedSource(Array.from({ length: 10 }, (_, i) => i));
+    const call = client.call('sink.take', [streamOf(source.iterable)]);
+    await node.waitFor('STREAM_DATA', 2);
+    node.socket.drop();
+    await rejectsWithCode(call, ErrorCode.CONNECTION_INTERRUPTED);
+    await settle();
+    assert.equal(source.stopped, true);
+  });
+
+  test('STREAM_* frames of unknown streams are dropped, not passed on as frame events', async () => {
+    const { node, client, named } = setup();
+    await client.connect();
+    for (const frame of [{ type: 'STREAM_DATA', last: false, streamId: 8n, item: enc('1') },
+      { type: 'STREAM_CREDIT', streamId: 8n, credit: 1 }, { type: 'STREAM_END', streamId: 8n },
+      { type: 'STREAM_CANCEL', streamId: 8n }, { type: 'STREAM_ERROR', streamId: 8n, code: -502, message: 'x' }]) {
+      node.socket.deliver(frame);
+    }
+    await settle();
+    assert.equal(named('frame').length, 0);
+    assert.equal(node.socket.of('ERROR').length, 0);
+  });
+});
+
+describe('custom credit mode', { timeout: 30_000 }, () => {
+  const double = (bytes) => bytes.length * 2;
+
+  test('the size function named in STREAM_OPEN prices every item, and a cost below 1 counts as 1', async () => {
+    const items = jsonItems(['ab', 'cdef', 'g', 'hi']);
+    const { client, sender } = await serverStream(items, { creditMode: 2, metadata: '{"sizeFunction":"double"}',
+      cost: double, clientOptions: { sizeFunctions: { double, free: () => 0 } } });
+    const got = [];
+    for await (const item of client.stream('s.m', [], { highWaterMark: { custom: 24 } })) got.push(item);
+    assert.deepEqual(got, ['ab', 'cdef', 'g', 'hi']);
+    assert.equal(sender().grants[0], 24);
+    assert.deepEqual(sender().violations, []);
+    assert.ok(sender().allPaidBack);
+
+    const free = await serverStream(jsonItems([1, 2, 3, 4, 5, 6]), { creditMode: 2, metadata: '{"sizeFunction":"free"}',
+      cost: () => 1, clientOptions: { sizeFunctions: new Map([['free', () => 0]]) } });
+    const iterator = free.client.stream('s.m', [], { highWaterMark: 4 })[Symbol.asyncIterator]();
+    await iterator.next();
+    await settle(20);
+    assert.equal(free.sender().sent, 4); // each item counted as 1
+  });
+
+  test('a client stream in custom mode is priced by the same function', async () => {
+    const { client, receiver } = await clientStream({ creditMode: 2, metadata: '{"sizeFunction":"double"}', cost: double,
+      highWaterMark: 20, consume: (r) => r.consume(1), clientOptions: { sizeFunctions: { double } } });
+    assert.equal(await client.call('sink.take', [streamOf(['a', 'bb', 'ccc', 'dd'])]), 4);
+    assert.deepEqual(receiver().violations, []);
+  });
+
+  for (const [what, metadata, named] of [['an unknown name', '{"sizeFunction":"nope"}', /'nope'/],
+    ['no name', '', /needs a size function/], ['a name only Object.prototype has', '{"sizeFunction":"toString"}', /'toString'/]]) {
+    test(`${what}: STREAM_ERROR UNKNOWN_SIZE_FUNCTION, and the loop throws it`, async () => {
+      const { node, client } = await serverStream(jsonItems([1]), { creditMode: 2, metadata, answer: false,
+        clientOptions: { sizeFunctions: { double } } });
+      node.on('STREAM_ERROR', (ws, f) => ws.deliver({ type: 'RPC_ERROR', callId: 1n, code: f.code, message: f.message,
+        details: '' }));
+      await assert.rejects(client.stream('s.m', [])[Symbol.asyncIterator]().next(),
+        (e) => e.code === ErrorCode.UNKNOWN_SIZE_FUNCTION && named.test(e.message));
+      const [error] = node.socket.of('STREAM_ERROR');
+      assert.equal(error.code, ErrorCode.UNKNOWN_SIZE_FUNCTION);
+      assert.match(error.message, named);
+      assert.equal(node.socket.of('STREAM_CREDIT').length, 0);
+    });
+  }
+
+  test('size functions must be functions', () => {
+    assert.throws(() => setup({}, { sizeFunctions: { double: 2 } }), TypeError);
+  });
+});
