@@ -172,6 +172,18 @@ describe('server streams: the consumer and the call', { timeout: 30_000 }, () =>
     assert.equal(named('error').length, 0);
   });
 
+  test('leaving the loop after the call\'s answer cancels nothing: the items left count as consumed', async () => {
+    const { node, client, sender } = await serverStream(jsonItems([1, 2, 3, 4, 5]));
+    const iterator = client.stream('s.m', [], { highWaterMark: 8 })[Symbol.asyncIterator]();
+    assert.equal((await iterator.next()).value, 1);
+    await settle(20); // every item, STREAM_END and the answer have arrived
+    assert.deepEqual(await iterator.return(), { value: undefined, done: true });
+    await settle();
+    assert.equal(node.socket.of('STREAM_CANCEL').length + node.socket.of('RPC_CANCEL').length, 0);
+    assert.ok(sender().allPaidBack);
+    assert.deepEqual(await iterator.next(), { value: undefined, done: true });
+  });
+
   test('an aborted signal cancels the call and the loop throws CANCELLED', async () => {
     const { node, client } = await serverStream(jsonItems([1, 2, 3, 4, 5, 6]));
     const controller = new AbortController();
