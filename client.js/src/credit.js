@@ -59,7 +59,12 @@ export class CreditMeter {
   }
 
   customCost(bytes) {
-    const value = this.sizeFunction(bytes);
+    let value;
+    try {
+      value = this.sizeFunction(bytes);
+    } catch (e) {
+      throw new AldisError(ErrorCode.STREAM_FAILED, `size function '${this.sizeFunctionName}' failed on an item`, { cause: e });
+    }
     if (typeof value !== 'number' || Number.isNaN(value)) {
       throw new AldisError(ErrorCode.STREAM_FAILED,
         `size function '${this.sizeFunctionName}' gave ${String(value)}, not a number`);

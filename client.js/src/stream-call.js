@@ -235,9 +235,12 @@ export class StreamCall {
   }
 
   /** This side ends the whole stream with STREAM_ERROR (6.4.5) and fails the call with `error`. */
-  endStream(error, wireMessage = error.message) {
+  endStream(failure, wireMessage) {
+    const error = failure instanceof AldisError ? failure
+      : new AldisError(ErrorCode.STREAM_FAILED, `the stream of ${this.method} failed`, { cause: failure });
     if (this.streamId !== undefined && !this.answered) {
-      this.sendQuietly({ type: 'STREAM_ERROR', streamId: this.streamId, code: error.code, message: wireMessage.slice(0, 1000) });
+      const message = (wireMessage ?? error.message).slice(0, 1000);
+      this.sendQuietly({ type: 'STREAM_ERROR', streamId: this.streamId, code: error.code, message });
     }
     this.closeStream();
     this.settle(error, false);

@@ -77,7 +77,8 @@ function jsonText(value) {
   try {
     text = JSON.stringify(value);
   } catch (e) {
-    throw new AldisError(ErrorCode.STREAM_FAILED, `an item cannot be written as JSON: ${e.message}`, { cause: e });
+    // The engine's own text (a cycle, a BigInt) stays in `cause`.
+    throw new AldisError(ErrorCode.STREAM_FAILED, `an item of type ${typeof value} cannot be written as JSON`, { cause: e });
   }
   if (text === undefined) throw new AldisError(ErrorCode.STREAM_FAILED, `an item of type ${typeof value} cannot be written as JSON`);
   return text;

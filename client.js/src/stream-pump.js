@@ -90,7 +90,7 @@ export class ItemPump {
     try {
       bytes = encodeItem(value);
     } catch (e) {
-      this.fail(new AldisError(ErrorCode.STREAM_FAILED, `item ${index} for ${this.method}: ${e.message}`, { cause: e }),
+      this.fail(new AldisError(ErrorCode.STREAM_FAILED, `item ${index} for ${this.method}: ${e.message}`, { cause: e.cause ?? e }),
         `item ${index} of the caller's items cannot be sent`);
       return undefined;
     }

@@ -455,6 +455,17 @@ describe('client streams', { timeout: 30_000 }, () => {
     assert.equal(node.socket.of('STREAM_END').length, 0);
   });
 
+  test('an item JSON cannot hold: STREAM_FAILED, without the engine\'s text on the wire', async () => {
+    const { node, client } = await clientStream();
+    await assert.rejects(client.call('sink.take', [streamOf([1, 2n])]),
+      (e) => e.code === ErrorCode.STREAM_FAILED && /item 1 for sink.take: an item of type bigint cannot be written as JSON/
+        .test(e.message) && e.cause instanceof TypeError);
+    const [error] = node.socket.of('STREAM_ERROR');
+    assert.equal(error.code, ErrorCode.STREAM_FAILED);
+    assert.equal(error.message, 'item 1 of the caller\'s items cannot be sent');
+    assert.equal(node.socket.of('STREAM_DATA').length, 1);
+  });
+
   test('an item costing more than half the callee\'s high-water mark: STREAM_ITEM_TOO_LARGE, and the source is stopped', async () => {
     const { node, client } = await clientStream({ creditMode: 1, cost: bytesCost, highWaterMark: 9 });
     const source = recordedSource([new Uint8Array(5), new Uint8Array(6), new Uint8Array(1)]);
@@ -747,6 +758,19 @@ describe('custom credit mode', { timeout: 30_000 }, () => {
       assert.equal(node.socket.of('STREAM_CREDIT').length, 0);
     });
   }
+
+  test('a size function that throws ends the stream with STREAM_FAILED, in the protocol\'s words', async () => {
+    const broken = () => {
+      throw new Error('index out of bounds in my parser');
+    };
+    const { node, client } = await serverStream(jsonItems([1, 2]), { creditMode: 2, metadata: '{"sizeFunction":"broken"}',
+      answer: false, clientOptions: { sizeFunctions: { broken } } });
+    await assert.rejects(client.stream('s.m', [])[Symbol.asyncIterator]().next(),
+      (e) => e.code === ErrorCode.STREAM_FAILED && e.cause.message === 'index out of bounds in my parser');
+    const [error] = node.socket.of('STREAM_ERROR');
+    assert.equal(error.code, ErrorCode.STREAM_FAILED);
+    assert.equal(error.message, 'size function \'broken\' failed on an item');
+  });
 
   test('size functions must be functions', () => {
     assert.throws(() => setup({}, { sizeFunctions: { double: 2 } }), TypeError);
