@@ -700,6 +700,27 @@ describe('streams and the connection', { timeout: 30_000 }, () => {
     assert.equal(source.stopped, true);
   });
 
+  test('the streaming feature goes away mid-stream: the stream fails, and the next call is a batch', async () => {
+    const { node, client, nextEvent } = await serverStream(jsonItems([1, 2, 3, 4]), { answer: false });
+    node.on('STREAM_CREDIT', (ws, f) => {
+      ws.deliver({ type: 'STREAM_DATA', last: false, streamId: f.streamId, item: enc('1') });
+      ws.deliver({ type: 'CAPABILITY_CHANGE', capabilities: 0xffn & ~Capability.STREAMS });
+      ws.deliver({ type: 'STREAM_ERROR', streamId: f.streamId, code: -106, message: 'streams are not available now' });
+      ws.deliver({ type: 'RPC_ERROR', callId: 1n, code: -106, message: 'streams are not available now', details: '' });
+    });
+    const got = [];
+    await rejectsWithCode((async () => {
+      for await (const item of client.stream('s.m', [])) got.push(item);
+    })(), ErrorCode.CAPABILITY_UNAVAILABLE);
+    assert.deepEqual(got, [1]);
+    await nextEvent('capabilitiesChanged');
+    node.on('RPC_REQUEST', (ws, f) => ws.deliver({ type: 'RPC_RESPONSE', callId: f.callId, result: enc('[5,6]') }));
+    const again = [];
+    for await (const item of client.stream('s.m', [])) again.push(item);
+    assert.deepEqual(again, [5, 6]);
+    assert.deepEqual(node.socket.of('RPC_REQUEST').map((r) => r.streams), [true, false]);
+  });
+
   test('STREAM_* frames of unknown streams are dropped, not passed on as frame events', async () => {
     const { node, client, named } = setup();
     await client.connect();
