@@ -1140,8 +1140,10 @@ class ItemPump {
 
   /** Starts sending. */
   start() {
-    this.run().catch((e) => this.fail(new AldisError(ErrorCode.STREAM_FAILED, `sending the items of ${this.method} failed`,
-      { cause: e }), 'the caller could not send its items'));
+    // A send refused by the connection (closing, closed, too much queued while paused) says why itself.
+    this.run().catch((e) => this.fail(e instanceof AldisError ? e
+      : new AldisError(ErrorCode.STREAM_FAILED, `sending the items of ${this.method} failed`, { cause: e }),
+    'the caller could not send its items'));
   }
 
   /** No more items go (STREAM_CANCEL, an error, the call's answer, the application stopped). */

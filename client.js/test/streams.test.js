@@ -721,6 +721,21 @@ describe('streams and the connection', { timeout: 30_000 }, () => {
     assert.deepEqual(node.socket.of('RPC_REQUEST').map((r) => r.streams), [true, false]);
   });
 
+  test('close() while a streamed parameter is being sent fails the call with CONNECTION_LOST', async () => {
+    const { node, client } = await clientStream({ highWaterMark: 2, consume: () => {} });
+    node.on('CLOSE', () => {}); // no CLOSE_ACK: the client closes after its timeout
+    const source = recordedSource(Array.from({ length: 10 }, (_, i) => i));
+    const call = client.call('sink.take', [streamOf(source.iterable)]);
+    await node.waitFor('STREAM_DATA', 2);
+    const closed = client.close();
+    node.socket.deliver({ type: 'STREAM_CREDIT', streamId: 2n, credit: 1 }); // the next item meets a closing connection
+    await rejectsWithCode(call, ErrorCode.CONNECTION_LOST);
+    await settle();
+    assert.equal(source.stopped, true);
+    assert.equal(node.socket.of('STREAM_DATA').length, 2);
+    void closed;
+  });
+
   test('STREAM_* frames of unknown streams are dropped, not passed on as frame events', async () => {
     const { node, client, named } = setup();
     await client.connect();
