@@ -736,6 +736,34 @@ describe('streams and the connection', { timeout: 30_000 }, () => {
     void closed;
   });
 
+  test('while the node has paused the client, credit still goes back but the client\'s items wait for RESUME', async () => {
+    const { node, client, nextEvent, sender } = await serverStream(jsonItems([1, 2, 3, 4, 5, 6]), { answer: false });
+    const iterator = client.stream('s.m', [], { highWaterMark: 2 })[Symbol.asyncIterator]();
+    assert.equal((await iterator.next()).value, 1);
+    node.socket.deliver({ type: 'PAUSE' });
+    await nextEvent('paused');
+    assert.equal((await iterator.next()).value, 2);
+    assert.equal((await iterator.next()).value, 3); // 1 and 2 consumed: half of 2, returned during the pause
+    assert.deepEqual(sender().grants, [2, 1, 1]);
+
+    const { node: node2, client: client2, nextEvent: nextEvent2 } = setup();
+    await client2.connect();
+    node2.on('RPC_REQUEST', (ws, f) => {
+      ws.deliver({ type: 'PAUSE' });
+      ws.deliver({ type: 'STREAM_OPEN', streamId: 2n, callId: f.callId, direction: 2, creditMode: 0, initialCredit: 4,
+        metadata: '' });
+    });
+    const call = client2.call('sink.take', [streamOf([1, 2, 3])]);
+    await nextEvent2('paused');
+    await settle(20);
+    assert.equal(node2.socket.of('STREAM_DATA').length, 0); // work frames wait for RESUME
+    node2.socket.deliver({ type: 'RESUME' });
+    await node2.waitFor('STREAM_END');
+    assert.equal(node2.socket.of('STREAM_DATA').length, 3);
+    node2.socket.deliver({ type: 'RPC_RESPONSE', callId: 1n, result: enc('3') });
+    assert.equal(await call, 3);
+  });
+
   test('STREAM_* frames of unknown streams are dropped, not passed on as frame events', async () => {
     const { node, client, named } = setup();
     await client.connect();
