@@ -136,14 +136,26 @@ public class ExamplesFeatureIT extends AldisKarafTestSupport {
         }
     }
 
+    /** The console commands of the README's walk through the examples. */
     @Test
-    public void theShellCallsTheValidatedMethodToo() {
+    public void theShellListsAndCallsTheExamples() {
+        assertTrue(executeCommand("aldis:rpc-list " + ORDERS).contains(ORDERS + ".place"));
+        String meters = executeCommand("aldis:rpc-list " + METERS);
+        assertTrue(meters, meters.contains(METERS + ".readings") && meters.contains(METERS + ".total"));
+
         String receipt = executeCommand("aldis:rpc-call " + ORDERS
                 + ".place '{\"sku\": \"CUP-0002\", \"quantity\": 2, \"customer\": \"shell\"}'");
         assertTrue(receipt, receipt.contains("\"sku\":\"CUP-0002\"") && receipt.contains("\"customer\":\"shell\""));
         String refused = executeFailingCommand("aldis:rpc-call " + ORDERS
                 + ".place '{\"sku\": \"CUP-0002\", \"quantity\": 0, \"customer\": \"shell\"}'");
         assertTrue(refused, refused.contains("order.quantity") && refused.contains("must be at least 1"));
+
+        assertEquals("[{\"meter\":\"kitchen\",\"wattHours\":10},{\"meter\":\"kitchen\",\"wattHours\":20},"
+                + "{\"meter\":\"kitchen\",\"wattHours\":30}]",
+                executeCommand("aldis:rpc-call " + METERS + ".readings '[\"kitchen\", 3]'").strip());
+        assertEquals("{\"readings\":2,\"wattHours\":15,\"perMeter\":{\"hall\":5,\"kitchen\":10}}",
+                executeCommand("aldis:rpc-call " + METERS + ".total '[[{\"meter\": \"kitchen\", \"wattHours\": 10}, "
+                        + "{\"meter\": \"hall\", \"wattHours\": 5}]]'").strip());
     }
 
     @Test
