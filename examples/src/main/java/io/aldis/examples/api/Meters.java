@@ -39,9 +39,9 @@ public interface Meters {
      * all. Each reading is checked against {@link Reading}'s constraints as it arrives; a
      * reading that breaks one fails the call with {@code INVALID_PARAMS}.
      *
-     * <p>{@link StreamCredit} sets the high-water mark of this method's stream: the node holds at
-     * most 32 readings of one call that this method has not yet taken, and the caller never gets
-     * ahead of that. Without the annotation a streaming method counts items with a high-water mark
+     * <p>{@link StreamCredit} sets the high-water mark of this method's stream: on a stream the
+     * node holds at most 32 readings of one call that this method has not yet taken, and the
+     * caller never gets ahead of that (in a batch the caller has sent them all at once). Without the annotation a streaming method counts items with a high-water mark
      * of {@value StreamCredit#DEFAULT_ITEMS_HIGH_WATER_MARK}; {@code mode = CreditMode.BYTES}
      * would count bytes instead.
      */
