@@ -12,8 +12,10 @@ import io.aldis.client.ClientState;
 import io.aldis.client.Delivery;
 import io.aldis.client.RpcCallException;
 import io.aldis.client.RpcCallException.FieldError;
+import io.aldis.client.SessionInfo;
 import io.aldis.feature.rpc.api.RpcRegistry;
 import io.aldis.feature.rpc.api.ServiceInfo;
+import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Collectors;
 import org.junit.Before;
@@ -33,8 +36,10 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleEvent;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
 import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
@@ -290,6 +295,60 @@ public class ExamplesFeatureIT extends AldisKarafTestSupport {
             RecordingListener.closeQuietly(bystander);
             if (uninstalled) {
                 executeCommand("feature:install " + FEATURE);
+            }
+        }
+    }
+
+    /**
+     * A bundle built like the examples follows an update of a feature it uses: refreshing the
+     * pub/sub bundle restarts the examples bundle (it imports pub/sub's API), whose components
+     * register again, and the sessions that used them before use them again.
+     */
+    @Test
+    public void refreshingPubSubRestartsTheExamplesForTheSameSessions() throws Exception {
+        PubSubReturn events = new PubSubReturn();
+        AldisClient client = connect(events);
+        CountDownLatch restarted = new CountDownLatch(1);
+        SynchronousBundleListener listener = event -> {
+            if (event.getType() == BundleEvent.STARTED && EXAMPLES_BUNDLE.equals(event.getBundle().getSymbolicName())) {
+                restarted.countDown();
+            }
+        };
+        bundleContext.addBundleListener(listener);
+        try {
+            UUID session = client.session().sessionId();
+            assertNotNull(client.requestReply("examples.catalogue.CUP-0002", new byte[0], REPLY_WAIT).get(30, SECONDS));
+
+            executeCommand("bundle:refresh " + bundle("io.aldis.feature.pubsub").getBundleId());
+            assertTrue("the examples bundle started again", restarted.await(WAIT.toSeconds(), SECONDS));
+            assertTrue("the client was told pub/sub is back", events.back.await(WAIT.toSeconds(), SECONDS));
+            awaitExamplesServing();
+
+            assertEquals("Tea cup", client.requestReply("examples.catalogue.CUP-0002", new byte[0], REPLY_WAIT)
+                    .get(30, SECONDS).text());
+            assertEquals("Hello, Ann! (from " + USER + ")", client.send(GREETING, utf8("Ann")).get(30, SECONDS).text());
+            assertEquals(3, readingsAsBatch(client, "hall", 3).size());
+            assertEquals(ClientState.CONNECTED, client.state());
+            assertEquals(session, client.session().sessionId());
+            assertEquals(List.of(), events.disconnects);
+        } finally {
+            bundleContext.removeBundleListener(listener);
+            RecordingListener.closeQuietly(client);
+        }
+    }
+
+    /** Also notices when the node offers pub/sub and typed messages again after they went away. */
+    private static final class PubSubReturn extends RecordingListener {
+        final CountDownLatch back = new CountDownLatch(1);
+        private boolean wentAway; // callbacks come one at a time
+
+        @Override
+        public void capabilitiesChanged(SessionInfo session) {
+            boolean offered = session.has(Capability.MESSAGES) && session.has(Capability.PUBSUB);
+            if (!offered) {
+                wentAway = true;
+            } else if (wentAway) {
+                back.countDown();
             }
         }
     }
