@@ -41,9 +41,10 @@ public interface Meters {
      *
      * <p>{@link StreamCredit} sets the high-water mark of this method's stream: on a stream the
      * node holds at most 32 readings of one call that this method has not yet taken, and the
-     * caller never gets ahead of that (in a batch the caller has sent them all at once). Without the annotation a streaming method counts items with a high-water mark
-     * of {@value StreamCredit#DEFAULT_ITEMS_HIGH_WATER_MARK}; {@code mode = CreditMode.BYTES}
-     * would count bytes instead.
+     * caller never gets ahead of that (in a batch the caller has sent them all at once). Without
+     * the annotation a streaming method counts items with a high-water mark of
+     * {@value StreamCredit#DEFAULT_ITEMS_HIGH_WATER_MARK}; {@code mode = CreditMode.BYTES} would
+     * count bytes instead.
      */
     @StreamCredit(highWaterMark = 32)
     CompletionStage<Totals> total(Flow.Publisher<Reading> readings);

@@ -184,7 +184,8 @@ public class ExamplesFeatureIT extends AldisKarafTestSupport {
             long hallSum = 10L + 20 + 30;
             assertEquals(kitchenSum + hallSum, ((Number) totals.get("wattHours")).longValue());
             Map<?, ?> perMeter = (Map<?, ?>) totals.get("perMeter");
-            assertEquals("meters in alphabetical order", List.of("hall", "kitchen"), new ArrayList<>(perMeter.keySet()));
+            assertEquals("meters in alphabetical order", List.of("hall", "kitchen"),
+                    new ArrayList<>(perMeter.keySet()));
             assertEquals(hallSum, ((Number) perMeter.get("hall")).longValue());
             assertEquals(kitchenSum, ((Number) perMeter.get("kitchen")).longValue());
 

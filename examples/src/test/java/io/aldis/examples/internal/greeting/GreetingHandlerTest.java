@@ -26,7 +26,8 @@ class GreetingHandlerTest {
     @Test
     void aMissingOrOverlongNameIsRefusedWithInvalidParams() {
         for (String name : new String[] {" ", "x".repeat(GreetingHandler.MAX_NAME + 1)}) {
-            assertThatThrownBy(() -> handler.handle(alice, name.getBytes(StandardCharsets.UTF_8)).toCompletableFuture().get())
+            byte[] payload = name.getBytes(StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> handler.handle(alice, payload).toCompletableFuture().get())
                     .isInstanceOf(ExecutionException.class)
                     .cause().isInstanceOf(MessageException.class)
                     .satisfies(e -> assertThat(((MessageException) e).code()).isEqualTo(ErrorCode.INVALID_PARAMS))

@@ -26,7 +26,7 @@ class OrderDeskTest {
                 () -> desk.place(new Order("TEA-9999", 1, "ann", null)));
         assertThat(e.errorCode()).isEqualTo(ErrorCode.INVALID_PARAMS);
         assertThat(e.getMessage()).isEqualTo("parameter 'order.sku': no article TEA-9999 in the catalogue");
-        assertThat(e.details())
-                .isEqualTo("{\"errors\":[{\"path\":\"order.sku\",\"reason\":\"no article TEA-9999 in the catalogue\"}]}");
+        assertThat(e.details()).isEqualTo(
+                "{\"errors\":[{\"path\":\"order.sku\",\"reason\":\"no article TEA-9999 in the catalogue\"}]}");
     }
 }
