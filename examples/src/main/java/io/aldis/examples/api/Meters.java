@@ -31,6 +31,10 @@ public interface Meters {
      * The first {@code count} readings of a simulated meter, the i-th (from 1) being
      * {@code 10 × i} watt-hours. They are made only as the caller asks for them, so a caller
      * that stops reading stops the meter.
+     *
+     * @param meter the meter's name, such as {@code kitchen}
+     * @param count how many readings, 1 to 1 000 000
+     * @return the readings, made as they are requested
      */
     Flow.Publisher<Reading> readings(@Required @Pattern(METER_NAME) String meter, @Min(1) @Max(1_000_000) int count);
 
@@ -45,6 +49,9 @@ public interface Meters {
      * the annotation a streaming method counts items with a high-water mark of
      * {@value StreamCredit#DEFAULT_ITEMS_HIGH_WATER_MARK}; {@code mode = CreditMode.BYTES} would
      * count bytes instead.
+     *
+     * @param readings the caller's readings
+     * @return the totals, once the last reading has arrived
      */
     @StreamCredit(highWaterMark = 32)
     CompletionStage<Totals> total(Flow.Publisher<Reading> readings);

@@ -16,6 +16,7 @@ public interface Orders {
      * Called with one JSON object (the order itself, or {@code {"order": {...}}}) or an array
      * holding it.
      *
+     * @param order the order, valid by its constraints
      * @return the receipt, with a new order number
      */
     Receipt place(Order order);

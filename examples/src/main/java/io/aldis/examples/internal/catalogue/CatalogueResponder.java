@@ -49,6 +49,7 @@ public final class CatalogueResponder {
     private final PubSub pubSub;
     private final PubSub.Subscription subscription;
 
+    /** Subscribes; DS calls it with the node's {@link PubSub} service. */
     @Activate
     public CatalogueResponder(@Reference PubSub pubSub) {
         this.pubSub = pubSub;
