@@ -240,7 +240,7 @@ final class ResultItems implements Flow.Subscription {
             value = codec.decode(next.item());
         } catch (Exception e) {
             fail(new RpcCallException(ErrorCode.SERVICE_ERROR.code(), "an item of the stream cannot be read as "
-                    + codec.typeName() + ": " + e.getClass().getSimpleName(), "", e));
+                    + codec.typeName(), "", e));
             owner.itemUnreadable();
             return true;
         }

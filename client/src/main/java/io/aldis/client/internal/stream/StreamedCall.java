@@ -443,8 +443,7 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
                 value.complete(decodeValue(resultJson));
             } catch (Exception e) {
                 value.completeExceptionally(new RpcCallException(ErrorCode.SERVICE_ERROR.code(), "the result of "
-                        + method + " cannot be read as " + valueType.getTypeName() + ": " + e.getClass().getSimpleName(),
-                        "", e));
+                        + method + " cannot be read as " + valueType.getTypeName(), "", e));
             }
             return;
         }
@@ -455,8 +454,9 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
         try {
             result.batch(resultCodec.splitBatch(resultJson));
         } catch (Exception e) {
+            String why = e instanceof ItemCodec.NotABatch ? e.getMessage() : "an item does not fit the type";
             result.fail(new RpcCallException(ErrorCode.SERVICE_ERROR.code(), "the result of " + method
-                    + " cannot be read as a list of " + resultCodec.typeName() + ": " + e.getMessage(), "", e));
+                    + " cannot be read as a list of " + resultCodec.typeName() + ": " + why, "", e));
         }
     }
 
