@@ -189,6 +189,10 @@ class StreamProviderTest {
         assertThat(text(node.next(RpcResponse.class).result())).isEqualTo("[\"a\",\"b\"]");
         node.send(new RpcRequest(false, 106, 0, "feed.store", json("[\"a.bin\",[[256]]]")));
         assertThat(node.next(RpcError.class).code()).isEqualTo(ErrorCode.INVALID_PARAMS.code());
+        node.send(new RpcRequest(false, 109, 0, "feed.shout", json("[[\"a\",null]]")));
+        RpcError nullItem = node.next(RpcError.class);
+        assertThat(nullItem.code()).isEqualTo(ErrorCode.INVALID_PARAMS.code());
+        assertThat(nullItem.message()).contains("item 1").contains("null");
         node.noMoreOutbound();
     }
 

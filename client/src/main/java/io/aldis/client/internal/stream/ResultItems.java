@@ -244,6 +244,13 @@ final class ResultItems implements Flow.Subscription {
             owner.itemUnreadable();
             return true;
         }
+        if (value == null) {
+            // A Flow.Subscriber must refuse null items (Reactive Streams rule 2.13).
+            fail(new RpcCallException(ErrorCode.SERVICE_ERROR, "the stream carried a null item, which a "
+                    + "Flow.Publisher cannot pass on"));
+            owner.itemUnreadable();
+            return true;
+        }
         try {
             subscriber.onNext(value);
         } catch (RuntimeException e) {

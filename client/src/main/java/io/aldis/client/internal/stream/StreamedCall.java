@@ -72,6 +72,8 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
     private boolean receiving;
     private ParamItems param;
     private boolean finished;
+    /** The call's answer arrived: nothing of it is to be cancelled any more. */
+    private boolean answered;
     private io.netty.util.Timeout timer;
 
     private StreamedCall(StreamCalls registry, StreamHost host, String method, List<Object> positional,
@@ -154,6 +156,7 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
                 return;
             }
             callId = id;
+            answered = false;
             streamsFlag = streams;
             streamId = 0;
             receiving = false;
@@ -428,6 +431,7 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
             receiving = false;
             overBefore = finished;
             finished = true;
+            answered = true;
         }
         if (stream != 0) {
             registry.streamEnded(stream, this);
@@ -466,6 +470,7 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
         registry.callEnded(id, this);
         closeStream();
         synchronized (this) {
+            answered = true;
             if (finished) {
                 return;
             }
@@ -586,6 +591,9 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
         long stream;
         boolean stopItems;
         synchronized (this) {
+            if (answered) {
+                return;
+            }
             id = callId;
             stream = streamId;
             stopItems = receiving;

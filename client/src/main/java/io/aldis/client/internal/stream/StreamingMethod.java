@@ -119,6 +119,11 @@ public final class StreamingMethod {
     /** The items of a batched streamed parameter, decoded as {@link #batchType()}, as the publisher the method takes. */
     public Flow.Publisher<?> publisherOf(Object batch) {
         List<?> items = batch == null ? List.of() : (List<?>) batch;
+        int nullAt = items.indexOf(null);
+        if (nullAt >= 0) {
+            throw new RpcCallException(ErrorCode.INVALID_PARAMS, "item " + nullAt
+                    + " of the streamed parameter is null, which a Flow.Publisher cannot pass on");
+        }
         if (!ItemCodec.isRaw(paramItemType)) {
             return new ListPublisher<>(items);
         }
