@@ -259,6 +259,21 @@ class StreamedResultTest {
     }
 
     @Test
+    void aCallTheNodeLeavesUnansweredPastItsDeadlineFailsWithDeadlineExceededAndIsCancelled() throws Exception {
+        node.open(PlayedNode.ALL, 1 << 20);
+        RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>();
+        node.client.callStream("ticks.count", null, Integer.class, CallOptions.timeout(java.time.Duration.ofMillis(1)))
+                .subscribe(subscriber);
+        RpcRequest call = node.next(RpcRequest.class);
+        assertThat(call.timeoutMillis()).isEqualTo(1);
+        subscriber.done.handle((v, e) -> null).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(((RpcCallException) subscriber.error()).code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED);
+        assertThat(node.next(RpcCancel.class).callId()).isEqualTo(call.callId());
+        node.send(new RpcError(call.callId(), ErrorCode.DEADLINE_EXCEEDED.code(), "deadline", ""));
+        node.noMoreOutbound();
+    }
+
+    @Test
     void aStreamOpenWithAClientsIdOrForACallWithoutStreamsIsAProtocolError() throws Exception {
         node.open(PlayedNode.ALL, 1 << 20);
         RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>();
