@@ -229,6 +229,19 @@ class StreamedResultTest {
     }
 
     @Test
+    void aStreamOpenThatCrossedTheCancelIsDroppedQuietly() throws Exception {
+        node.open(PlayedNode.ALL, 1 << 20);
+        RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>();
+        RpcRequest call = subscribe(subscriber, Integer.class, CallOptions.defaults());
+        subscriber.subscription.cancel();
+        assertThat(node.next(RpcCancel.class).callId()).isEqualTo(call.callId());
+        node.send(new StreamOpen(STREAM, call.callId(), StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0, ""),
+                new RpcError(call.callId(), ErrorCode.CANCELLED.code(), "cancelled", ""));
+        assertThat(subscriber.log).isEmpty();
+        node.noMoreOutbound();
+    }
+
+    @Test
     void aStreamErrorFailsTheSubscriberWithItsCode() throws Exception {
         node.open(PlayedNode.ALL, 1 << 20);
         RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>();

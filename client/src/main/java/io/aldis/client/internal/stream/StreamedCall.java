@@ -74,6 +74,10 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
     private boolean finished;
     /** The call's answer arrived: nothing of it is to be cancelled any more. */
     private boolean answered;
+    /** Whether RPC_REQUEST of the current attempt went out (a batch is collected first). */
+    private boolean requestSent;
+    /** The batch of the streamed parameter being collected, to stop when the call ends first. */
+    private CompletableFuture<byte[]> collecting;
     private io.netty.util.Timeout timer;
 
     private StreamedCall(StreamCalls registry, StreamHost host, String method, List<Object> positional,
@@ -157,6 +161,7 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
             }
             callId = id;
             answered = false;
+            requestSent = false;
             streamsFlag = streams;
             streamId = 0;
             receiving = false;
@@ -169,8 +174,14 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
         }
         String tooLarge = "the items of the streamed parameter of " + method + " do not fit in one frame of the node's "
                 + "maxFrameSize (" + maxFrameSize + " bytes); the node does not offer streams now";
-        BatchCollector.collect(paramSource, paramCodec, maxFrameSize, tooLarge).whenComplete((array, error) -> {
-            if (error != null) {
+        CompletableFuture<byte[]> batch = BatchCollector.collect(paramSource, paramCodec, maxFrameSize, tooLarge);
+        synchronized (this) {
+            collecting = batch;
+        }
+        batch.whenComplete((array, error) -> {
+            if (batch.isCancelled()) {
+                registry.callEnded(id, this);
+            } else if (error != null) {
                 registry.callEnded(id, this);
                 fail(error instanceof RpcCallException r ? r : new RpcCallException(ErrorCode.STREAM_FAILED.code(),
                         String.valueOf(error.getMessage()), "", error));
@@ -206,6 +217,7 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
             if (timeoutMillis > 0) {
                 timer = host.schedule(() -> deadlinePassed(id), timeoutMillis + GRACE_MILLIS);
             }
+            requestSent = true;
         }
         host.send(new RpcRequest(streams, id, (int) timeoutMillis, method, json));
     }
@@ -237,11 +249,14 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
     /** STREAM_OPEN for this call; answered here, as 6.4.2 says. */
     void opened(StreamOpen open) {
         synchronized (this) {
-            if (!streamsFlag || streamId != 0 || finished) {
-                host.send(ErrorFrame.of(open.callId(), ErrorCode.PROTOCOL_ERROR, streamsFlag && streamId != 0
+            if (!streamsFlag || streamId != 0) {
+                host.send(ErrorFrame.of(open.callId(), ErrorCode.PROTOCOL_ERROR, streamsFlag
                         ? "a second STREAM_OPEN for call " + open.callId()
-                        : "STREAM_OPEN for call " + open.callId() + ", which was not made with STREAMS or is over"));
+                        : "STREAM_OPEN for call " + open.callId() + ", which was not made with STREAMS"));
                 return;
+            }
+            if (finished) {
+                return; // crossed the call's cancel, which ends the stream on the node too
             }
         }
         if (StreamIds.openerOf(open.streamId()) != StreamIds.Opener.NODE || registry.streamInUse(open.streamId())) {
@@ -590,13 +605,21 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
         long id;
         long stream;
         boolean stopItems;
+        CompletableFuture<byte[]> batch;
         synchronized (this) {
-            if (answered) {
-                return;
+            batch = collecting;
+            if (answered || !requestSent) {
+                id = 0;
+                stream = 0;
+                stopItems = false;
+            } else {
+                id = callId;
+                stream = streamId;
+                stopItems = receiving;
             }
-            id = callId;
-            stream = streamId;
-            stopItems = receiving;
+        }
+        if (batch != null) {
+            batch.cancel(true);
         }
         if (stopItems) {
             host.send(new StreamCancel(stream));
