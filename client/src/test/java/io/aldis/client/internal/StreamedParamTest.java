@@ -139,6 +139,24 @@ class StreamedParamTest {
     }
 
     @Test
+    void aPublisherThatThrowsWhenSubscribedFailsTheStreamLikeOneThatSignalsAnError() throws Exception {
+        node.open(PlayedNode.ALL, 1 << 20);
+        Flow.Publisher<String> broken = subscriber -> {
+            throw new IllegalStateException("not ready");
+        };
+        CompletableFuture<Long> stored = node.client.callWithStream("files.store", new Object[] {broken}, Long.class,
+                CallOptions.defaults());
+        RpcRequest call = node.next(RpcRequest.class);
+        node.send(new StreamOpen(STREAM, call.callId(), StreamDirection.CALLER_TO_CALLEE, CreditMode.ITEMS, 8, ""));
+        StreamError error = node.next(StreamError.class);
+        assertThat(error.code()).isEqualTo(ErrorCode.STREAM_FAILED.code());
+        assertThat(error.message()).contains("not ready");
+        assertThat(failure(stored).code()).isEqualTo(ErrorCode.STREAM_FAILED);
+        node.send(new RpcError(call.callId(), ErrorCode.STREAM_FAILED.code(), "failed", ""));
+        node.noMoreOutbound();
+    }
+
+    @Test
     void streamCancelFromTheCalleeCancelsThePublishersSubscription() throws Exception {
         node.open(PlayedNode.ALL, 1 << 20);
         WatchedPublisher<String> lines = new WatchedPublisher<>(lines(10));
