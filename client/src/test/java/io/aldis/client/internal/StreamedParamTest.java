@@ -196,7 +196,7 @@ class StreamedParamTest {
         node.open(PlayedNode.NO_STREAMS, 1 << 20);
         WatchedPublisher<byte[]> blocks = new WatchedPublisher<>(List.of(new byte[] {1, (byte) 255}, new byte[0]));
         CompletableFuture<Long> stored = node.client.callWithStream("files.store", new Object[] {"b", blocks},
-                Long.class, CallOptions.defaults());
+                Long.class);
         RpcRequest call = node.next(RpcRequest.class);
         assertThat(call.streams()).isFalse();
         assertThat(text(call.params())).isEqualTo("[\"b\",[[1,255],[]]]");
