@@ -432,6 +432,11 @@ public final class DefaultAldisClient implements AldisClient {
         }
     }
 
+    /** The open connection, as an identity: a new one after every reconnect; null while there is none. */
+    Object connection() {
+        return current;
+    }
+
     /** Whether the client may still get a session: connected, or about to (re)connect. */
     boolean mayConnect() {
         ClientState s = state();

@@ -171,12 +171,19 @@ public final class StreamCalls {
         return false;
     }
 
-    /** The connection broke: every streaming call in flight fails with {@code CONNECTION_INTERRUPTED}. */
+    /**
+     * A connection broke: every streaming call sent on a connection that is no longer the open one
+     * fails with {@code CONNECTION_INTERRUPTED}, its streams with it (this client does not resume
+     * streams). Calls already made on a newer connection are left alone, since the news of a loss
+     * may come after the client has connected again; a call not sent yet fails when it cannot be.
+     */
     public void connectionLost(String reason) {
+        Object open = host.connection();
         for (StreamedCall call : List.copyOf(calls.values())) {
-            call.connectionLost(reason);
+            if (call.sentOnOtherThan(open)) {
+                call.connectionLost(reason);
+            }
         }
-        streams.clear();
     }
 
     /** How many streaming calls wait for their answer. */

@@ -69,6 +69,8 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
     private boolean answered;
     /** Whether RPC_REQUEST of the current attempt went out (a batch is collected first). */
     private boolean requestSent;
+    /** The connection RPC_REQUEST went out on. */
+    private Object sentOn;
     /** The batch of the streamed parameter being collected, to stop when the call ends first. */
     private CompletableFuture<byte[]> collecting;
     private io.netty.util.Timeout timer;
@@ -205,8 +207,12 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
                 timer = host.schedule(() -> deadlinePassed(id), timeoutMillis + GRACE_MILLIS);
             }
             requestSent = true;
+            sentOn = host.connection();
         }
-        host.send(new RpcRequest(streams, id, (int) timeoutMillis, method, json));
+        host.send(new RpcRequest(streams, id, (int) timeoutMillis, method, json), error -> {
+            registry.callEnded(id, this);
+            fail(new RpcCallException(ErrorCode.CONNECTION_LOST, "not connected: " + method + " was not sent"));
+        });
     }
 
     private void deadlinePassed(long id) {
@@ -512,6 +518,11 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
             return null;
         }
         return host.mapper().readerFor(host.mapper().constructType(valueType)).readValue(json);
+    }
+
+    /** Whether the call went out on a connection other than {@code open} (null: none is open). */
+    synchronized boolean sentOnOtherThan(Object open) {
+        return requestSent && (open == null || sentOn != open);
     }
 
     /** The connection broke: the call fails as every call in flight does, and is not made again. */
