@@ -132,6 +132,14 @@ public interface AldisClient {
     <T> CompletableFuture<T> call(String method, Object params, Type resultType, CallOptions options);
 
     /**
+     * Calls a remote method whose result is a stream of items, with the client's default timeout and
+     * high-water mark. Same as {@link #callStream(String, Object, Class, CallOptions)}.
+     *
+     * @since 1.4
+     */
+    <T> Flow.Publisher<T> callStream(String method, Object params, Class<T> itemType);
+
+    /**
      * Calls a remote method whose result is a stream of items (docs/protocol.md 6.4), as a cold
      * publisher: each subscription makes one call, when it subscribes. {@code params} is encoded
      * as for {@link #call(String, Object, Type, CallOptions)}; an {@code Object[]} or list of
@@ -158,6 +166,14 @@ public interface AldisClient {
      * @since 1.4
      */
     <T> Flow.Publisher<T> callStream(String method, Object params, Class<T> itemType, CallOptions options);
+
+    /**
+     * Calls a remote method that takes a stream of items, with the client's default timeout. Same as
+     * {@link #callWithStream(String, Object[], Type, CallOptions)}.
+     *
+     * @since 1.4
+     */
+    <T> CompletableFuture<T> callWithStream(String method, Object[] params, Class<T> resultType);
 
     /**
      * Calls a remote method that takes a stream of items: {@code params}, the parameters by
@@ -212,6 +228,20 @@ public interface AldisClient {
      * type {@link CallContext} receives the call's context. A cancelled call interrupts the method
      * or cancels the {@code CompletionStage} it returned. The descriptor sent to the node lists the
      * methods with their parameter and result types.
+     *
+     * <p>A method that returns {@code Flow.Publisher<T>} or takes one parameter of that type is
+     * described as a streaming method ({@code Stream<T>}), with the credit its
+     * {@link io.aldis.protocol.api.stream.StreamCredit} declares. The node calls a provider
+     * without streams, so such calls are served with batches: a streamed parameter arrives as a JSON
+     * array and reaches the method as a publisher of its items, and the items of a returned
+     * publisher are collected into one JSON array, which must fit in one frame of the session's
+     * {@code maxFrameSize} ({@code MESSAGE_TOO_LARGE} otherwise; a failing publisher gives
+     * {@code STREAM_FAILED}). A call that comes with {@code STREAMS} is answered with a batch too
+     * for a streamed result, and with {@code STREAMING_UNAVAILABLE} for a streamed parameter, so
+     * that the caller sends the items as an array.
+     *
+     * @throws IllegalArgumentException for a streaming method the protocol does not allow (two
+     *         streamed parameters, {@code StreamCredit} settings that do not go together)
      */
     Registration provide(String service, Object impl);
 

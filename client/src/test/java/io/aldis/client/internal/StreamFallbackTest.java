@@ -106,7 +106,7 @@ class StreamFallbackTest {
     void aCallMadeWithStreamsAcceptsABatchedAnswerAndRawItemsComeFromArraysOfIntegers() throws Exception {
         node.open(PlayedNode.ALL, 1 << 20);
         RecordingSubscriber<ByteBuffer> subscriber = new RecordingSubscriber<>();
-        node.client.callStream("blobs.read", "x", ByteBuffer.class, CallOptions.defaults()).subscribe(subscriber);
+        node.client.callStream("blobs.read", "x", ByteBuffer.class).subscribe(subscriber);
         RpcRequest call = node.next(RpcRequest.class);
         assertThat(call.streams()).isTrue();
         assertThat(new String(call.params(), StandardCharsets.UTF_8)).isEqualTo("\"x\"");
@@ -126,6 +126,18 @@ class StreamFallbackTest {
         node.send(new RpcResponse(node.next(RpcRequest.class).callId(), json("{\"a\":1}")));
         assertThat(((RpcCallException) subscriber.error()).code()).isEqualTo(ErrorCode.SERVICE_ERROR);
         assertThat(subscriber.error().getMessage()).contains("a list of java.lang.Integer");
+    }
+
+    @Test
+    void aNullItemFailsTheSubscriberAndCancelsTheCallSinceAPublisherCannotPassItOn() throws Exception {
+        node.open(PlayedNode.NO_STREAMS, 1 << 20);
+        RecordingSubscriber<Integer> subscriber = subscribe(CallOptions.defaults());
+        RpcRequest call = node.next(RpcRequest.class);
+        node.send(new RpcResponse(call.callId(), json("[1,null,3]")));
+        subscriber.request(3);
+        assertThat(subscriber.items).containsExactly(1);
+        assertThat(subscriber.error()).hasMessageContaining("null item");
+        node.noMoreOutbound(); // answered already: nothing to cancel
     }
 
     @Test
