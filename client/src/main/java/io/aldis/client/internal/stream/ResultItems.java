@@ -48,6 +48,8 @@ final class ResultItems implements Flow.Subscription {
     private boolean cancelled;
     private boolean done;
     private Throwable failure;
+    /** Whether the failure goes to the subscriber before the items held (the subscriber's own fault). */
+    private boolean failNow;
     /** No item comes any more: the items ended, came as a batch, or the answer closed the stream. */
     private boolean complete;
     private boolean answered;
@@ -139,11 +141,24 @@ final class ResultItems implements Flow.Subscription {
         returning = false;
     }
 
-    /** Fails the subscriber at once; items still held are dropped. */
+    /**
+     * Fails the subscriber once it has taken the items that arrived before the failure, as it
+     * would complete after them (docs/protocol.md 5.6, STREAM_ERROR); no credit goes back any more.
+     */
     void fail(Throwable error) {
+        fail(error, false);
+    }
+
+    /** Fails the subscriber at once, dropping the items held: for a fault of the subscriber or of an item. */
+    private void failNow(Throwable error) {
+        fail(error, true);
+    }
+
+    private void fail(Throwable error, boolean now) {
         synchronized (this) {
             if (failure == null) {
                 failure = error;
+                failNow = now;
             }
             returning = false;
         }
@@ -158,7 +173,7 @@ final class ResultItems implements Flow.Subscription {
     @Override
     public void request(long n) {
         if (n <= 0) {
-            fail(new IllegalArgumentException("request(" + n + "): a subscriber must request at least one item"));
+            failNow(new IllegalArgumentException("request(" + n + "): a subscriber must request at least one item"));
             owner.subscriberCancelled();
             return;
         }
@@ -205,7 +220,7 @@ final class ResultItems implements Flow.Subscription {
                 held.clear();
                 return false;
             }
-            if (failure != null) {
+            if (failure != null && (failNow || held.isEmpty())) {
                 done = true;
                 held.clear();
                 error = failure;
@@ -214,7 +229,7 @@ final class ResultItems implements Flow.Subscription {
                 if (demand != Long.MAX_VALUE) {
                     demand--;
                 }
-            } else if (held.isEmpty() && complete && answered) {
+            } else if (failure == null && held.isEmpty() && complete && answered) {
                 done = true;
                 completeNow = true;
                 if (credit != null && ended && returning) {
@@ -239,14 +254,14 @@ final class ResultItems implements Flow.Subscription {
         try {
             value = codec.decode(next.item());
         } catch (Exception e) {
-            fail(new RpcCallException(ErrorCode.SERVICE_ERROR.code(), "an item of the stream cannot be read as "
+            failNow(new RpcCallException(ErrorCode.SERVICE_ERROR.code(), "an item of the stream cannot be read as "
                     + codec.typeName(), "", e));
             owner.itemUnreadable();
             return true;
         }
         if (value == null) {
             // A Flow.Subscriber must refuse null items (Reactive Streams rule 2.13).
-            fail(new RpcCallException(ErrorCode.SERVICE_ERROR, "the stream carried a null item, which a "
+            failNow(new RpcCallException(ErrorCode.SERVICE_ERROR, "the stream carried a null item, which a "
                     + "Flow.Publisher cannot pass on"));
             owner.itemUnreadable();
             return true;

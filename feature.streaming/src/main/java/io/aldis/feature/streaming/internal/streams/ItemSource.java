@@ -35,6 +35,8 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
     private Flow.Subscription subscription;
     private long asked;
     private boolean completed;
+    /** The publisher failed: the STREAM_ERROR to send once the items it gave before went out. */
+    private String failure;
     private boolean endSent;
     private boolean stopped;
 
@@ -73,8 +75,10 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
     @Override
     public void onError(Throwable failure) {
         stream.onLoop(() -> {
-            if (!stopped) {
-                stream.fail(ErrorCode.STREAM_FAILED.code(), "stream processing failed: " + describe(failure), true);
+            if (!stopped && this.failure == null && !completed) {
+                // Items the publisher gave before it failed go first, as its end would follow them.
+                this.failure = "stream processing failed: " + describe(failure);
+                stream.readyToSend();
             }
         });
     }
@@ -101,7 +105,7 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
     void granted(int amount) {
         credit.grant(amount);
         askForMore();
-        if (!pending.isEmpty() || completed) {
+        if (!pending.isEmpty() || completed || failure != null) {
             stream.readyToSend();
         }
     }
@@ -138,6 +142,10 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
             }
             return item.length + DATA_OVERHEAD;
         }
+        if (failure != null) {
+            stream.fail(ErrorCode.STREAM_FAILED.code(), failure, true);
+            return DATA_OVERHEAD;
+        }
         if (completed) {
             stream.send(new StreamEnd(stream.streamId()));
             endSent = true;
@@ -148,7 +156,7 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
     }
 
     private void askForMore() {
-        if (subscription == null || stopped || completed || !credit.granted()) {
+        if (subscription == null || stopped || completed || failure != null || !credit.granted()) {
             return;
         }
         long want;
