@@ -119,8 +119,8 @@ public final class Streams implements CallStreams {
             mine.onLoop(() -> mine.outbound().send(frame));
         }
         if (session.state() == SessionState.CLOSED) {
-            // Closed while this was opening: its close may have missed the new stream.
-            mine.onLoop(stream::sessionClosed);
+            // Closed while this was opening: its close may have missed the new stream and its entry.
+            sessionClosed(session);
         }
         return stream;
     }
