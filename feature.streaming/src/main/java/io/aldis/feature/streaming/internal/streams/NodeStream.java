@@ -161,8 +161,8 @@ public final class NodeStream implements CallStream {
         }
         over = true;
         release(ErrorCode.CONNECTION_INTERRUPTED.code(), "the connection closed");
-        tellFailed(ErrorCode.CONNECTION_INTERRUPTED.code(), "the connection closed");
         owner.remove(this);
+        tellFailed(ErrorCode.CONNECTION_INTERRUPTED.code(), "the connection closed");
     }
 
     private void closeByCall(int code, String message) {
@@ -202,8 +202,8 @@ public final class NodeStream implements CallStream {
         }
         release(code, message);
         owner.outbound().after(() -> {
-            tellFailed(code, message);
             owner.remove(this);
+            tellFailed(code, message);
         });
     }
 
