@@ -1,9 +1,9 @@
 package io.aldis.feature.streaming.internal.streams;
 
+import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.StreamData;
 import io.aldis.protocol.api.StreamEnd;
-import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.stream.CreditMeter;
 import io.aldis.protocol.api.stream.CreditWindow;
 import io.aldis.protocol.api.stream.SenderCredit;

@@ -317,9 +317,4 @@ public final class NodeStream implements CallStream {
                 source == null ? -1 : source.credit(), sink == null ? -1 : sink.credit(), itemsSent, bytesSent,
                 itemsReceived, bytesReceived, openedAt, callId);
     }
-
-    /** Whether the stream has ended; on the event loop only. */
-    boolean over() {
-        return over;
-    }
 }
