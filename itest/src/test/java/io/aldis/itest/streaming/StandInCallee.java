@@ -86,6 +86,8 @@ final class StandInCallee implements FrameHandler {
     private final Supplier<CallStreams> streams;
     final Map<Long, CallStream> calls = new ConcurrentHashMap<>();
     final Map<Long, Ticks> ticks = new ConcurrentHashMap<>();
+    /** How each call's stream ended, as its listener was told: "ended", or the code and message. */
+    final Map<Long, java.util.concurrent.CompletableFuture<String>> outcomes = new ConcurrentHashMap<>();
 
     StandInCallee(Supplier<CallStreams> streams) {
         this.streams = streams;
@@ -143,15 +145,19 @@ final class StandInCallee implements FrameHandler {
 
     /** The call's answer as the stream's end decides it, sent from the listener's thread as RPC does. */
     private CallStreamListener answer(Session session, long callId) {
+        java.util.concurrent.CompletableFuture<String> outcome = outcomes.computeIfAbsent(callId,
+                id -> new java.util.concurrent.CompletableFuture<>());
         return new CallStreamListener() {
             @Override
             public void ended() {
+                outcome.complete("ended");
                 calls.remove(callId);
                 session.send(new RpcResponse(callId, "null".getBytes(StandardCharsets.UTF_8)));
             }
 
             @Override
             public void failed(int code, String message) {
+                outcome.complete(code + " " + message);
                 calls.remove(callId);
                 session.send(new RpcError(callId, code, message, ""));
             }

@@ -142,6 +142,25 @@ class StreamingTest {
     }
 
     @Test
+    void aClientThatDisconnectsMidStreamLeavesNoStreamAndNoRunningPublisher() throws Exception {
+        FrameClient alice = start(StreamingSettings.defaults());
+        call(alice, 9, "test.ticks", "[1000000, 512]");
+        call(alice, 19, "test.sink", "[8]");
+        StreamOpen open = opened(alice, 9);
+        StreamOpen sink = opened(alice, 19);
+        alice.send(new StreamCredit(open.streamId(), 16));
+        alice.send(new StreamData(false, sink.streamId(), new byte[] {'1'}));
+        alice.next(StreamData.class);
+        assertThat(node.streaming().streams().openStreams()).isEqualTo(2);
+        alice.close();
+        assertThat(callee.outcomes.get(9L).get(10, TimeUnit.SECONDS)).isEqualTo("-406 the connection closed");
+        assertThat(callee.outcomes.get(19L).get(10, TimeUnit.SECONDS)).isEqualTo("-406 the connection closed");
+        assertThat(callee.ticks.get(9L).cancelled.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(node.streaming().streams().openStreams()).isZero();
+        assertThat(node.streaming().view().streams()).isEmpty();
+    }
+
+    @Test
     void theCallersStreamErrorFailsTheCallWithItsCode() throws Exception {
         FrameClient alice = start(StreamingSettings.defaults());
         call(alice, 3, "test.ticks", "[100, 8]");

@@ -1,9 +1,9 @@
 package io.aldis.feature.streaming.internal.streams;
 
+import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.StreamData;
 import io.aldis.protocol.api.StreamEnd;
-import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.stream.CreditMeter;
 import io.aldis.protocol.api.stream.CreditWindow;
 import io.aldis.protocol.api.stream.SenderCredit;
@@ -35,8 +35,8 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
     private Flow.Subscription subscription;
     private long asked;
     private boolean completed;
-    /** The publisher failed: the STREAM_ERROR to send once the items it gave before went out. */
-    private String failure;
+    /** The publisher's failure, for the STREAM_ERROR that goes once the items it gave before went out. */
+    private Throwable failure;
     private boolean endSent;
     private boolean stopped;
 
@@ -66,6 +66,12 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
             if (stopped) {
                 return;
             }
+            if (asked == 0) {
+                // Flow forbids it, and taking it would let a publisher fill the node past the credit.
+                stream.fail(ErrorCode.STREAM_FAILED.code(),
+                        "stream processing failed: the service sent an item it was not asked for", true);
+                return;
+            }
             asked--;
             pending.add(item);
             stream.readyToSend();
@@ -77,7 +83,7 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
         stream.onLoop(() -> {
             if (!stopped && this.failure == null && !completed) {
                 // Items the publisher gave before it failed go first, as its end would follow them.
-                this.failure = "stream processing failed: " + describe(failure);
+                this.failure = failure;
                 stream.readyToSend();
             }
         });
@@ -91,12 +97,6 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
                 stream.readyToSend();
             }
         });
-    }
-
-    /** The exception's own message, never its class or a library's stack; its class name when it has none. */
-    private static String describe(Throwable failure) {
-        String message = failure.getMessage();
-        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
     }
 
     // ---- on the event loop
@@ -143,7 +143,7 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
             return item.length + DATA_OVERHEAD;
         }
         if (failure != null) {
-            stream.fail(ErrorCode.STREAM_FAILED.code(), failure, true);
+            stream.serviceFailed(failure);
             return DATA_OVERHEAD;
         }
         if (completed) {
@@ -169,7 +169,13 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
             asked += want;
             Flow.Subscription s = subscription;
             long n = want;
-            service.execute(() -> s.request(n));
+            service.execute(() -> {
+                try {
+                    s.request(n);
+                } catch (RuntimeException e) {
+                    stream.onLoop(() -> stream.serviceFailed(e));
+                }
+            });
         }
     }
 

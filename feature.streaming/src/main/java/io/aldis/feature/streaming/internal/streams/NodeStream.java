@@ -70,7 +70,13 @@ public final class NodeStream implements CallStream {
         if (!sendCalled.compareAndSet(false, true)) {
             throw new IllegalStateException("the items of stream " + streamId + " are already being sent");
         }
-        service.execute(() -> items.subscribe(source));
+        service.execute(() -> {
+            try {
+                items.subscribe(source);
+            } catch (RuntimeException e) {
+                onLoop(() -> serviceFailed(e));
+            }
+        });
     }
 
     @Override
@@ -155,8 +161,8 @@ public final class NodeStream implements CallStream {
         }
         over = true;
         release(ErrorCode.CONNECTION_INTERRUPTED.code(), "the connection closed");
-        tellFailed(ErrorCode.CONNECTION_INTERRUPTED.code(), "the connection closed");
         owner.remove(this);
+        tellFailed(ErrorCode.CONNECTION_INTERRUPTED.code(), "the connection closed");
     }
 
     private void closeByCall(int code, String message) {
@@ -196,9 +202,19 @@ public final class NodeStream implements CallStream {
         }
         release(code, message);
         owner.outbound().after(() -> {
-            tellFailed(code, message);
             owner.remove(this);
+            tellFailed(code, message);
         });
+    }
+
+    /**
+     * The service's publisher or subscriber failed: STREAM_FAILED, with the exception's own message
+     * (its class name when it has none), never a stack or a library's class.
+     */
+    void serviceFailed(Throwable failure) {
+        String message = failure.getMessage();
+        String why = message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+        fail(ErrorCode.STREAM_FAILED.code(), "stream processing failed: " + why, true);
     }
 
     void receivedBadItem(ProtocolException e) {
@@ -300,10 +316,5 @@ public final class NodeStream implements CallStream {
                 : owner.session().user().name(), spec.method(), spec.direction().code(), meter.toString(),
                 source == null ? -1 : source.credit(), sink == null ? -1 : sink.credit(), itemsSent, bytesSent,
                 itemsReceived, bytesReceived, openedAt, callId);
-    }
-
-    /** Whether the stream has ended; on the event loop only. */
-    boolean over() {
-        return over;
     }
 }

@@ -19,10 +19,11 @@ import io.aldis.protocol.api.stream.StreamIds;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -91,7 +92,7 @@ public final class Streams implements CallStreams {
         if (spec.highWaterMark() > limits.maxHighWaterMark(mode)) {
             throw new ProtocolException(ErrorCode.STREAM_LIMIT, "the high-water mark " + spec.highWaterMark()
                     + " of " + spec.method() + " is above the node's maximum of " + limits.maxHighWaterMark(mode)
-                    + " in " + mode.name().toLowerCase(java.util.Locale.ROOT) + " mode");
+                    + " in " + mode.name().toLowerCase(Locale.ROOT) + " mode");
         }
         CreditMeter meter = CreditMeter.forStream(mode, spec.sizeFunction(), sizeFunctions::find);
         SessionStreams mine = sessions.computeIfAbsent(session.id(), id -> new SessionStreams(session, this));
@@ -119,8 +120,8 @@ public final class Streams implements CallStreams {
             mine.onLoop(() -> mine.outbound().send(frame));
         }
         if (session.state() == SessionState.CLOSED) {
-            // Closed while this was opening: its close may have missed the new stream.
-            mine.onLoop(stream::sessionClosed);
+            // Closed while this was opening: its close may have missed the new stream and its entry.
+            sessionClosed(session);
         }
         return stream;
     }
