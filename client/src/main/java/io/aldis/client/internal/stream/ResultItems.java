@@ -142,8 +142,9 @@ final class ResultItems implements Flow.Subscription {
     }
 
     /**
-     * Fails the subscriber once it has taken the items that arrived before the failure, as it
-     * would complete after them (docs/protocol.md 5.6, STREAM_ERROR); no credit goes back any more.
+     * Fails the subscriber after the items that arrived before the failure and that it has already
+     * requested (docs/protocol.md 5.6, STREAM_ERROR); the error does not wait for more demand, and
+     * items beyond it are dropped. No credit goes back any more.
      */
     void fail(Throwable error) {
         fail(error, false);
@@ -220,7 +221,7 @@ final class ResultItems implements Flow.Subscription {
                 held.clear();
                 return false;
             }
-            if (failure != null && (failNow || held.isEmpty())) {
+            if (failure != null && (failNow || held.isEmpty() || demand == 0)) {
                 done = true;
                 held.clear();
                 error = failure;
