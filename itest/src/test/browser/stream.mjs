@@ -1,6 +1,6 @@
 // Streams between a page in headless Chromium and the node, for BrowserStreamTest: the page loads
 // the browser client the node serves, connects over WebSocket and runs a server stream, a client
-// stream, a bidirectional stream and an endless stream it leaves early. A tap on the page's
+// stream, a bidirectional stream, streams of bytes each way and an endless stream it leaves early. A tap on the page's
 // WebSocket decodes every frame both ways and checks each stream's credit as it goes, so the
 // test sees the protocol, not only the client's view of it.
 //
@@ -28,6 +28,8 @@ const settings = {
   sumOf: Number(env('STREAM_SUM_OF')),
   shoutLines: Number(env('STREAM_SHOUT_LINES')),
   foreverItems: Number(env('STREAM_FOREVER_ITEMS')),
+  blocks: Number(env('STREAM_BLOCKS')),
+  blockSize: Number(env('STREAM_BLOCK_SIZE')),
   waitMs: Number(process.env.STREAM_WAIT_MS ?? 30000),
 };
 
@@ -62,6 +64,8 @@ async function streamInPage(s) {
   const key = (id) => String(id);
 
   const sum = (list) => list.reduce((a, b) => a + b, 0);
+  // 6.4.3: one per item in items mode, the byte length (at least 1) in bytes mode.
+  const cost = (stream, item) => (stream.creditMode === 1 ? Math.max(1, item.length) : 1);
   const inbound = (frame) => {
     const stream = frame.streamId !== undefined ? streams.get(key(frame.streamId)) : undefined;
     switch (frame.type) {
@@ -69,7 +73,8 @@ async function streamInPage(s) {
         const call = calls.get(key(frame.callId));
         const record = { id: key(frame.streamId), direction: Number(frame.direction),
           creditMode: Number(frame.creditMode), initialCredit: frame.initialCredit, grantsToNode: [],
-          grantsFromNode: [], itemsFromNode: 0, itemsToNode: 0, endFromNode: false, endToNode: false,
+          grantsFromNode: [], itemsFromNode: 0, itemsToNode: 0, costFromNode: 0, costToNode: 0,
+          bytesFromNode: 0, bytesToNode: 0, endFromNode: false, endToNode: false,
           cancelToNode: false, errorFromNode: null };
         if (call) call.stream = record;
         else violations.push(`STREAM_OPEN ${record.id} for call ${key(frame.callId)}, which the page did not make`);
@@ -79,9 +84,11 @@ async function streamInPage(s) {
       case 'STREAM_DATA':
         if (!stream) break; // may have crossed a cancel: dropped by the receiver, as 6.4.5 says
         stream.itemsFromNode += 1;
-        if (stream.itemsFromNode > sum(stream.grantsToNode)) {
-          violations.push(`stream ${stream.id}: the node sent item ${stream.itemsFromNode} with only `
-            + `${sum(stream.grantsToNode)} granted`);
+        stream.bytesFromNode += frame.item.length;
+        stream.costFromNode += cost(stream, frame.item);
+        if (stream.costFromNode > sum(stream.grantsToNode)) {
+          violations.push(`stream ${stream.id}: the node sent item ${stream.itemsFromNode}, reaching a cost of `
+            + `${stream.costFromNode} with only ${sum(stream.grantsToNode)} granted`);
         }
         if (frame.last) stream.endFromNode = true;
         break;
@@ -121,17 +128,19 @@ async function streamInPage(s) {
       case 'STREAM_CREDIT':
         if (!stream) break;
         stream.grantsToNode.push(frame.credit);
-        if (sum(stream.grantsToNode) - stream.itemsFromNode > stream.grantsToNode[0]) {
+        if (sum(stream.grantsToNode) - stream.costFromNode > stream.grantsToNode[0]) {
           violations.push(`stream ${stream.id}: the page granted ${sum(stream.grantsToNode)} with only `
-            + `${stream.itemsFromNode} items received, above its high-water mark ${stream.grantsToNode[0]}`);
+            + `${stream.costFromNode} received, above its high-water mark ${stream.grantsToNode[0]}`);
         }
         break;
       case 'STREAM_DATA':
         if (!stream) break;
         stream.itemsToNode += 1;
-        if (stream.itemsToNode > stream.initialCredit + sum(stream.grantsFromNode)) {
-          violations.push(`stream ${stream.id}: the page sent item ${stream.itemsToNode} with only `
-            + `${stream.initialCredit + sum(stream.grantsFromNode)} granted`);
+        stream.bytesToNode += frame.item.length;
+        stream.costToNode += cost(stream, frame.item);
+        if (stream.costToNode > stream.initialCredit + sum(stream.grantsFromNode)) {
+          violations.push(`stream ${stream.id}: the page sent item ${stream.itemsToNode}, reaching a cost of `
+            + `${stream.costToNode} with only ${stream.initialCredit + sum(stream.grantsFromNode)} granted`);
         }
         if (frame.last) stream.endToNode = true;
         break;
@@ -213,7 +222,27 @@ async function streamInPage(s) {
   }
   result.shout = { sent: lines, items: shouted, calls: report('streams.shout') };
 
-  // 4. An endless stream left early; then the node's answer to that call, which comes once it
+  // 4. Bytes both ways: blocks come as Uint8Arrays; blocks go as raw items in bytes credit mode.
+  const blocks = [];
+  try {
+    for await (const block of client.stream('streams.blocks', [s.blocks, s.blockSize], { items: 'bytes' })) {
+      blocks.push({ length: block.length, filledWith: block.every((b) => b === block[0]) ? block[0] : null });
+    }
+  } catch (e) {
+    result.blocksFailure = failure(e);
+  }
+  result.blocks = { items: blocks, calls: report('streams.blocks') };
+  async function* uploads() {
+    for (let i = 0; i < s.blocks; i++) yield new Uint8Array(s.blockSize).fill(i);
+  }
+  try {
+    result.store = { value: await client.call('streams.store', ['upload', streamOf(uploads())], { timeoutMs: s.waitMs }) };
+  } catch (e) {
+    result.store = { failure: failure(e) };
+  }
+  result.store.calls = report('streams.store');
+
+  // 5. An endless stream left early; then the node's answer to that call, which comes once it
   //    has stopped the stream.
   let forever = 0;
   try {
@@ -262,7 +291,8 @@ try {
   if (!response || response.status() !== 200) throw new Error(`${pageUrl} answered ${response && response.status()}`);
   const result = await page.evaluate(streamInPage, settings);
   log(`streams done: ${result.count.items.length} counted, sum ${JSON.stringify(result.sum.value)}, `
-    + `${result.shout.items.length} shouted, left forever after ${result.forever.items}`);
+    + `${result.shout.items.length} shouted, ${result.blocks.items.length} blocks down, `
+    + `${JSON.stringify(result.store.value)} bytes up, left forever after ${result.forever.items}`);
   console.log('LEFT_FOREVER');
   log(`the test says: ${await nextInputLine()}`);
   await page.evaluate(() => window.aldisStreamTest.close());

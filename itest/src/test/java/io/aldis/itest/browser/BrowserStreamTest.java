@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Timeout;
  * Streams in a real browser (docs/protocol.md 6.4): a page in headless Chromium loads the browser
  * client the node's WebSocket listener serves and calls a service exported inside the node with
  * streaming methods ({@link Streams}): a server stream far longer than its high-water mark, a
- * client stream from an async generator, a bidirectional stream, and an endless stream it leaves
- * early, after which the node must have released the service's producer.
+ * client stream from an async generator, a bidirectional stream, streams of bytes each way (the
+ * way up in bytes credit mode), and an endless stream it leaves early, after which the node must
+ * have released the service's producer.
  *
  * <p>Besides what the client hands the page, the script taps the page's WebSocket and reports
  * each call's frames: that it streamed rather than fell back to a batch, the grants each way, and
@@ -37,6 +38,10 @@ class BrowserStreamTest {
     private static final int SUM_OF = 1000;
     private static final int SHOUT_LINES = 300;
     private static final int FOREVER_ITEMS = 100;
+    private static final int BLOCKS = 32;
+    private static final int BLOCK_SIZE = 4096;
+    /** {@code Streams.Api.store}'s high-water mark, in bytes. */
+    private static final int STORE_HIGH_WATER_MARK = 65536;
     /** The node's own high-water mark for a streamed parameter in items mode (5.5). */
     private static final int NODE_HIGH_WATER_MARK = 64;
 
@@ -48,17 +53,19 @@ class BrowserStreamTest {
         try (NodeFixture node = NodeFixture.builder().userWithPassword(USER, PASSWORD, "user").rpc().streaming()
                 .ws(WsSettings.plain("stream-ws", 0).withDemo(true)).start(); script) {
             node.export("streams", streams, Streams.Api.class);
-            script.start(Map.of(
-                    "STREAM_PAGE_URL", "http://127.0.0.1:" + node.wsPort() + "/",
-                    "STREAM_WS_URL", node.wsUri().toString(),
-                    "STREAM_USER", USER,
-                    "STREAM_PASSWORD", PASSWORD,
-                    "STREAM_COUNT", Integer.toString(COUNT),
-                    "STREAM_HIGH_WATER_MARK", Integer.toString(HIGH_WATER_MARK),
-                    "STREAM_SUM_OF", Integer.toString(SUM_OF),
-                    "STREAM_SHOUT_LINES", Integer.toString(SHOUT_LINES),
-                    "STREAM_FOREVER_ITEMS", Integer.toString(FOREVER_ITEMS),
-                    "STREAM_WAIT_MS", Long.toString(WAIT.toMillis())));
+            script.start(Map.ofEntries(
+                    Map.entry("STREAM_PAGE_URL", "http://127.0.0.1:" + node.wsPort() + "/"),
+                    Map.entry("STREAM_WS_URL", node.wsUri().toString()),
+                    Map.entry("STREAM_USER", USER),
+                    Map.entry("STREAM_PASSWORD", PASSWORD),
+                    Map.entry("STREAM_COUNT", Integer.toString(COUNT)),
+                    Map.entry("STREAM_HIGH_WATER_MARK", Integer.toString(HIGH_WATER_MARK)),
+                    Map.entry("STREAM_SUM_OF", Integer.toString(SUM_OF)),
+                    Map.entry("STREAM_SHOUT_LINES", Integer.toString(SHOUT_LINES)),
+                    Map.entry("STREAM_FOREVER_ITEMS", Integer.toString(FOREVER_ITEMS)),
+                    Map.entry("STREAM_BLOCKS", Integer.toString(BLOCKS)),
+                    Map.entry("STREAM_BLOCK_SIZE", Integer.toString(BLOCK_SIZE)),
+                    Map.entry("STREAM_WAIT_MS", Long.toString(WAIT.toMillis()))));
 
             // The page has left the endless stream and holds its session open until told.
             script.awaitLine("LEFT_FOREVER", WAIT.multipliedBy(3));
@@ -76,12 +83,15 @@ class BrowserStreamTest {
             checkServerStream(result);
             checkClientStream(result);
             checkBidirectionalStream(result);
+            checkBytesEachWay(result);
             checkLeftStream(result);
 
             Map<String, Long> counters = node.streaming().view().counters();
             assertThat(counters).as("the node's stream counters")
-                    .containsEntry("openedTotal", 4L)
-                    .containsEntry("itemsReceived", (long) SUM_OF + SHOUT_LINES)
+                    .containsEntry("openedTotal", 6L)
+                    .containsEntry("itemsReceived", (long) SUM_OF + SHOUT_LINES + BLOCKS)
+                    .containsEntry("bytesReceived", bytesOf(result, "sum") + bytesOf(result, "shout")
+                            + (long) BLOCKS * BLOCK_SIZE)
                     .containsEntry("cancelled", 1L)
                     .containsEntry("failed", 0L)
                     .containsEntry("creditExceeded", 0L);
@@ -140,7 +150,35 @@ class BrowserStreamTest {
         assertThat(ints(stream.path("grantsToNode"))).startsWith(HIGH_WATER_MARK);
     }
 
-    /** 4: leaving the loop cancels the stream, and the node answers the call CANCELLED. */
+    /** 4: blocks come down as Uint8Arrays, and go up as raw items within the node's credit in bytes. */
+    private static void checkBytesEachWay(JsonNode result) {
+        assertThat(result.path("blocksFailure").isMissingNode()).as("the blocks loop failed: %s",
+                result.path("blocksFailure")).isTrue();
+        List<String> blocks = new ArrayList<>();
+        result.path("blocks").path("items").forEach(b -> blocks.add(b.path("length").asInt() + " bytes of "
+                + b.path("filledWith").asText()));
+        assertThat(blocks).as("blocks of streams.blocks").containsExactlyElementsOf(
+                IntStream.range(0, BLOCKS).mapToObj(i -> BLOCK_SIZE + " bytes of " + i).toList());
+        JsonNode down = onlyStreamedCall(result.path("blocks"), "streams.blocks", 1, 0);
+        assertAnswered(result.path("blocks"), "streams.blocks");
+        assertThat(down.path("bytesFromNode").asLong()).isEqualTo((long) BLOCKS * BLOCK_SIZE);
+
+        JsonNode store = result.path("store");
+        assertThat(store.path("failure").isMissingNode()).as("streams.store failed: %s", store.path("failure"))
+                .isTrue();
+        assertThat(store.path("value").asLong()).as("bytes stored").isEqualTo((long) BLOCKS * BLOCK_SIZE);
+        JsonNode up = onlyStreamedCall(store, "streams.store", 2, 1);
+        assertAnswered(store, "streams.store");
+        assertThat(up.path("initialCredit").asInt()).isEqualTo(STORE_HIGH_WATER_MARK);
+        assertThat(up.path("itemsToNode").asInt()).isEqualTo(BLOCKS);
+        assertThat(up.path("costToNode").asLong()).as("the cost of the page's items in bytes mode")
+                .isEqualTo((long) BLOCKS * BLOCK_SIZE);
+        // More bytes than one window, so the page went on only on the node's grants.
+        assertThat(ints(up.path("grantsFromNode")).stream().mapToLong(Integer::longValue).sum())
+                .as("the node's grants").isGreaterThanOrEqualTo((long) BLOCKS * BLOCK_SIZE - STORE_HIGH_WATER_MARK);
+    }
+
+    /** 5: leaving the loop cancels the stream, and the node answers the call CANCELLED. */
     private static void checkLeftStream(JsonNode result) {
         assertThat(result.path("foreverFailure").isMissingNode()).as("the forever loop failed: %s",
                 result.path("foreverFailure")).isTrue();
@@ -162,6 +200,11 @@ class BrowserStreamTest {
      * stream of {@code direction} in items mode; returns what the tap saw of that stream.
      */
     private static JsonNode onlyStreamedCall(JsonNode part, String method, int direction) {
+        return onlyStreamedCall(part, method, direction, 0);
+    }
+
+    /** The same in credit mode {@code creditMode} (0 items, 1 bytes). */
+    private static JsonNode onlyStreamedCall(JsonNode part, String method, int direction, int creditMode) {
         JsonNode calls = part.path("calls");
         assertThat(calls).as("calls of %s", method).hasSize(1);
         JsonNode call = calls.path(0);
@@ -169,9 +212,14 @@ class BrowserStreamTest {
         JsonNode stream = call.path("stream");
         assertThat(stream.isObject()).as("a stream opened for %s: %s", method, call).isTrue();
         assertThat(stream.path("direction").asInt()).as("direction of %s", method).isEqualTo(direction);
-        assertThat(stream.path("creditMode").asInt()).as("credit mode of %s", method).isZero();
+        assertThat(stream.path("creditMode").asInt()).as("credit mode of %s", method).isEqualTo(creditMode);
         assertThat(stream.path("errorFromNode").isNull()).as("STREAM_ERROR on %s: %s", method, stream).isTrue();
         return stream;
+    }
+
+    /** The bytes of the items the page sent on the stream of its one call of that part. */
+    private static long bytesOf(JsonNode result, String part) {
+        return result.path(part).path("calls").path(0).path("stream").path("bytesToNode").asLong();
     }
 
     private static void assertAnswered(JsonNode part, String method) {
