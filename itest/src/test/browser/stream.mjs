@@ -197,7 +197,7 @@ async function streamInPage(s) {
   } catch (e) {
     result.countFailure = failure(e);
   }
-  result.count = { items: counted, calls: report('streams.count') };
+  result.count = { items: counted };
 
   // 2. A client stream from an async generator, summed by the service.
   async function* numbers() {
@@ -208,7 +208,6 @@ async function streamInPage(s) {
   } catch (e) {
     result.sum = { failure: failure(e) };
   }
-  result.sum.calls = report('streams.sum');
 
   // 3. Both ways: each line goes up, comes back in upper case.
   const lines = Array.from({ length: s.shoutLines }, (_, i) => `line ${i} from the page`);
@@ -220,7 +219,7 @@ async function streamInPage(s) {
   } catch (e) {
     result.shoutFailure = failure(e);
   }
-  result.shout = { sent: lines, items: shouted, calls: report('streams.shout') };
+  result.shout = { sent: lines, items: shouted };
 
   // 4. Bytes both ways: blocks come as Uint8Arrays; blocks go as raw items in bytes credit mode.
   const blocks = [];
@@ -231,16 +230,16 @@ async function streamInPage(s) {
   } catch (e) {
     result.blocksFailure = failure(e);
   }
-  result.blocks = { items: blocks, calls: report('streams.blocks') };
+  result.blocks = { items: blocks };
   async function* uploads() {
     for (let i = 0; i < s.blocks; i++) yield new Uint8Array(s.blockSize).fill(i);
   }
   try {
-    result.store = { value: await client.call('streams.store', ['upload', streamOf(uploads())], { timeoutMs: s.waitMs }) };
+    const stored = await client.call('streams.store', ['upload', streamOf(uploads())], { timeoutMs: s.waitMs });
+    result.store = { value: stored };
   } catch (e) {
     result.store = { failure: failure(e) };
   }
-  result.store.calls = report('streams.store');
 
   // 5. An endless stream left early; then the node's answer to that call, which comes once it
   //    has stopped the stream.
@@ -265,7 +264,12 @@ async function streamInPage(s) {
       });
     });
   }
-  result.forever = { items: forever, calls: report('streams.forever') };
+  result.forever = { items: forever };
+  // The records of the calls last, so that they hold every frame of each, also those that came
+  // after its loop ended or its answer (a final STREAM_CREDIT).
+  for (const part of ['count', 'sum', 'shout', 'blocks', 'store', 'forever']) {
+    result[part].calls = report(`streams.${part}`);
+  }
   result.violations = violations;
   return result;
 }

@@ -121,7 +121,8 @@ final class BrowserScript implements AutoCloseable {
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    fail("timed out waiting for the browser script to print '" + prefix + "'; output:\n" + outputText());
+                    fail("timed out waiting for the browser script to print '" + prefix + "'; output:\n"
+                            + outputText());
                 }
                 TimeUnit.NANOSECONDS.timedWait(output, left);
             }
@@ -213,14 +214,16 @@ final class BrowserScript implements AutoCloseable {
     }
 
     /** Installs playwright-core into {@code work} unless it is there; skips the test when npm cannot. */
-    private static void installPlaywright(Path npm, Path work, String workName) throws IOException, InterruptedException {
+    private static void installPlaywright(Path npm, Path work, String workName)
+            throws IOException, InterruptedException {
         Files.createDirectories(work);
         if (Files.isRegularFile(work.resolve("node_modules/playwright-core/package.json"))) {
             return;
         }
         Path manifest = work.resolve("package.json");
         if (!Files.exists(manifest)) {
-            Files.writeString(manifest, "{\"name\": \"aldis-" + workName + "\", \"private\": true, \"type\": \"module\"}\n");
+            Files.writeString(manifest,
+                    "{\"name\": \"aldis-" + workName + "\", \"private\": true, \"type\": \"module\"}\n");
         }
         Process install = new ProcessBuilder(npm.toString(), "install", "--no-audit", "--no-fund",
                 "--no-package-lock", PLAYWRIGHT)
