@@ -5,6 +5,7 @@ import io.aldis.client.internal.DefaultAldisClient;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.spin.SpinWindow;
+import io.aldis.protocol.api.stream.SizeFunction;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -26,6 +28,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
 import java.util.function.Consumer;
 import javax.net.ssl.TrustManagerFactory;
 import org.osgi.annotation.versioning.ProviderType;
@@ -129,6 +132,51 @@ public interface AldisClient {
     <T> CompletableFuture<T> call(String method, Object params, Type resultType, CallOptions options);
 
     /**
+     * Calls a remote method whose result is a stream of items (docs/protocol.md 6.4), as a cold
+     * publisher: each subscription makes one call, when it subscribes. {@code params} is encoded
+     * as for {@link #call(String, Object, Type, CallOptions)}; an {@code Object[]} or list of
+     * parameters may hold one {@link Flow.Publisher}, the method's streamed parameter, whose
+     * items are sent as the node's credit allows (a bidirectional call).
+     *
+     * <p>The subscriber's {@code request(n)} drives the node's credit: the client holds at most
+     * {@link CallOptions#streamHighWaterMark()} of items for it (granted to the node when the
+     * stream opens) and gives credit back as {@code onNext} returns. Items are decoded with
+     * Jackson into {@code itemType}; {@code byte[]} and {@link java.nio.ByteBuffer} items are the
+     * raw bytes. The subscriber completes after the last item once the node has answered the call,
+     * and fails with an {@link RpcCallException} carrying the code of the RPC_ERROR or STREAM_ERROR
+     * ({@code CONNECTION_INTERRUPTED} when the connection breaks). Cancelling the subscription
+     * cancels the call.
+     *
+     * <p>When the node does not offer {@code STREAMS} now, the same call is made without streams
+     * and the items come as one JSON array, published as the subscriber requests them; a streamed
+     * parameter is then collected from its publisher and sent as a JSON array, and a call whose
+     * array would not fit in the node's {@code maxFrameSize} fails with {@code MESSAGE_TOO_LARGE}
+     * without being sent. A callee that cannot take a streamed parameter
+     * ({@code STREAMING_UNAVAILABLE}) is called again that way; the parameter's publisher is then
+     * subscribed a second time if it had been subscribed already.
+     *
+     * @since 1.4
+     */
+    <T> Flow.Publisher<T> callStream(String method, Object params, Class<T> itemType, CallOptions options);
+
+    /**
+     * Calls a remote method that takes a stream of items: {@code params}, the parameters by
+     * position, holds exactly one {@link Flow.Publisher}, the streamed parameter, which is sent as
+     * JSON {@code null} while its items follow on the stream as the node's credit allows. The
+     * publisher is subscribed once the node opens the stream; an error of the publisher fails the
+     * call with {@code STREAM_FAILED}. The future completes with the method's result decoded into
+     * {@code resultType}, as for {@link #call(String, Object, Type, CallOptions)}; cancelling it
+     * cancels the call and the publisher's subscription.
+     *
+     * <p>Without {@code STREAMS} on the session the items are collected and sent as one JSON array,
+     * as described for {@link #callStream}; the publisher may then be subscribed a second time.
+     *
+     * @throws IllegalArgumentException when {@code params} holds no publisher or more than one
+     * @since 1.4
+     */
+    <T> CompletableFuture<T> callWithStream(String method, Object[] params, Type resultType, CallOptions options);
+
+    /**
      * A typed proxy of a remote service whose name comes from {@link ServiceName} or, without it,
      * from the interface's simple name with a lower-case first letter.
      */
@@ -141,6 +189,11 @@ public interface AldisClient {
      * the result arrives or the default call timeout passes, and throw {@link RpcCallException}.
      * A {@link CallOptions} parameter is not sent but sets the call's options. Default methods run
      * locally.
+     *
+     * <p>A method that returns {@code Flow.Publisher<T>} streams its result and one parameter of
+     * type {@code Flow.Publisher<T>} is a streamed parameter, as {@link #callStream} and
+     * {@link #callWithStream} describe; a returned publisher makes its call when it is
+     * subscribed.
      */
     <T> T proxy(Class<T> api, String service);
 
@@ -227,7 +280,8 @@ public interface AldisClient {
         private final List<ConnectionListener> listeners = new ArrayList<>();
         private String clientName = "aldis-java-client";
         private UUID clientId;
-        private Set<Capability> capabilities = EnumSet.complementOf(EnumSet.of(Capability.LZ4));
+        private Set<Capability> capabilities = defaultCapabilities();
+        private final Map<String, SizeFunction> sizeFunctions = new LinkedHashMap<>();
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration closeTimeout = Duration.ofSeconds(5);
         private int maxQueuedWhilePaused = 10_000;
@@ -343,7 +397,10 @@ public interface AldisClient {
             return this;
         }
 
-        /** The capabilities announced in CONNECT; default all but LZ4. */
+        /**
+         * The capabilities announced in CONNECT; default all but LZ4, and without {@code STREAMS}
+         * when Jackson is not on the class path (streams carry their items as JSON).
+         */
         public Builder capabilities(Set<Capability> capabilities) {
             this.capabilities = EnumSet.noneOf(Capability.class);
             this.capabilities.addAll(capabilities);
@@ -465,6 +522,24 @@ public interface AldisClient {
             return this;
         }
 
+        /**
+         * Registers a size function for streams in {@code custom} credit mode (docs/protocol.md
+         * 6.4.4) under its {@link SizeFunction#name() name}; a stream whose STREAM_OPEN names a
+         * function not registered here is refused with {@code UNKNOWN_SIZE_FUNCTION}. A second
+         * function with the same name replaces the first.
+         *
+         * @since 1.4
+         */
+        public Builder sizeFunction(SizeFunction function) {
+            Objects.requireNonNull(function, "function");
+            String name = function.name();
+            if (name == null || name.isEmpty()) {
+                throw new IllegalArgumentException("a size function needs a name");
+            }
+            sizeFunctions.put(name, function);
+            return this;
+        }
+
         /** A new client in state {@link ClientState#NEW}. */
         public AldisClient build() {
             ClientConfig config = new ClientConfig(host, port, user, password == null ? null : password.clone(),
@@ -472,8 +547,18 @@ public interface AldisClient {
                     List.copyOf(listeners), clientName, clientId != null ? clientId : UUID.randomUUID(),
                     Capability.maskOf(capabilities), connectTimeout, closeTimeout, maxQueuedWhilePaused,
                     maxFrameSize, eventLoopGroup, callTimeout, handlerExecutor, callbackExecutor, inboxPrefix,
-                    idleSpin);
+                    idleSpin, Map.copyOf(sizeFunctions));
             return new DefaultAldisClient(config);
+        }
+
+        private static Set<Capability> defaultCapabilities() {
+            Set<Capability> all = EnumSet.complementOf(EnumSet.of(Capability.LZ4));
+            try {
+                Class.forName("com.fasterxml.jackson.databind.ObjectMapper", false, AldisClient.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError noJackson) {
+                all.remove(Capability.STREAMS);
+            }
+            return all;
         }
 
         private static Duration positive(Duration d, String name) {

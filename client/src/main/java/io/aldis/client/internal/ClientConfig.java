@@ -2,23 +2,26 @@ package io.aldis.client.internal;
 
 import io.aldis.client.ConnectionListener;
 import io.aldis.client.ReconnectPolicy;
+import io.aldis.protocol.api.stream.SizeFunction;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Everything the builder collected; {@code user} and {@code password} are null without
- * credentials, {@code handlerExecutor} and {@code callbackExecutor} null for the defaults.
+ * credentials, {@code handlerExecutor} and {@code callbackExecutor} null for the defaults;
+ * {@code sizeFunctions} by name.
  */
 public record ClientConfig(String host, int port, String user, char[] password, String mechanism,
         TrustManagerFactory trustManagers, boolean hostnameVerification, ReconnectPolicy reconnect,
         boolean retryInitialConnect, List<ConnectionListener> listeners, String clientName, UUID clientId,
         long capabilities, Duration connectTimeout, Duration closeTimeout, int maxQueuedWhilePaused,
         int maxFrameSize, EventLoopGroup eventLoopGroup, Duration callTimeout, Executor handlerExecutor,
-        Executor callbackExecutor, String inboxPrefix, Duration idleSpin) {
+        Executor callbackExecutor, String inboxPrefix, Duration idleSpin, Map<String, SizeFunction> sizeFunctions) {
 
     /** Whether connections are wrapped in TLS. */
     public boolean tls() {

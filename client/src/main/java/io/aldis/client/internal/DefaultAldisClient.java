@@ -51,6 +51,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -114,8 +115,23 @@ public final class DefaultAldisClient implements AldisClient {
     /** Whether this client counts in {@link SharedTimer}; changed under {@code lock}. */
     private volatile boolean holdsTimer;
 
+    /** Opens the transport of one connection attempt, with {@code handler} at the end of its pipeline. */
+    @FunctionalInterface
+    interface Connector {
+        /** Starts connecting; the future fails when the transport cannot be opened. */
+        ChannelFuture connect(ClientHandler handler);
+    }
+
+    private final Connector connector;
+
     public DefaultAldisClient(ClientConfig config) {
+        this(config, null);
+    }
+
+    /** A client whose connections {@code connector} opens (null: TCP to the configured address). */
+    DefaultAldisClient(ClientConfig config, Connector connector) {
         this.config = config;
+        this.connector = connector != null ? connector : this::dial;
         this.listeners = config.listeners();
         this.password = config.password();
         if (config.eventLoopGroup() != null) {
@@ -270,6 +286,16 @@ public final class DefaultAldisClient implements AldisClient {
     @Override
     public <T> CompletableFuture<T> call(String method, Object params, Type resultType, CallOptions options) {
         return rpc().call(method, params, resultType, options == null ? CallOptions.defaults() : options);
+    }
+
+    @Override
+    public <T> Flow.Publisher<T> callStream(String method, Object params, Class<T> itemType, CallOptions options) {
+        return rpc().callStream(method, params, itemType, options == null ? CallOptions.defaults() : options);
+    }
+
+    @Override
+    public <T> CompletableFuture<T> callWithStream(String method, Object[] params, Type resultType, CallOptions options) {
+        return rpc().callWithStream(method, params, resultType, options == null ? CallOptions.defaults() : options);
     }
 
     @Override
@@ -467,6 +493,32 @@ public final class DefaultAldisClient implements AldisClient {
                 config.maxQueuedWhilePaused(), config.connectTimeout());
         ClientHandler handler = new ClientHandler(params, events, stats, requests);
         attempt = handler;
+        ChannelFuture connecting;
+        try {
+            connecting = connector.connect(handler);
+        } catch (RuntimeException e) {
+            // A shut-down or rejecting event loop: treat like an unreachable node.
+            callback(() -> attemptFailed(gen, new AldisException(ErrorCode.CONNECTION_FAILED,
+                    "cannot start a connection: " + e.getMessage(), e)));
+            return;
+        }
+        connecting.addListener(f -> {
+            if (!f.isSuccess()) {
+                attemptFailed(gen, new AldisException(ErrorCode.CONNECTION_FAILED, "cannot connect to "
+                        + config.host() + ":" + config.port() + ": " + f.cause().getMessage(), f.cause()));
+            }
+        });
+        handler.opened().whenComplete((opened, error) -> {
+            if (error != null) {
+                attemptFailed(gen, error);
+            } else {
+                attemptOpened(gen, handler, opened);
+            }
+        });
+    }
+
+    /** Connects over TCP (and TLS when configured) to the node's address. */
+    private ChannelFuture dial(ClientHandler handler) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
@@ -494,28 +546,7 @@ public final class DefaultAldisClient implements AldisClient {
                         p.addLast(HANDLER, handler);
                     }
                 });
-        ChannelFuture connecting;
-        try {
-            connecting = bootstrap.connect(config.host(), config.port());
-        } catch (RuntimeException e) {
-            // A shut-down or rejecting event loop: treat like an unreachable node.
-            callback(() -> attemptFailed(gen, new AldisException(ErrorCode.CONNECTION_FAILED,
-                    "cannot start a connection: " + e.getMessage(), e)));
-            return;
-        }
-        connecting.addListener(f -> {
-            if (!f.isSuccess()) {
-                attemptFailed(gen, new AldisException(ErrorCode.CONNECTION_FAILED, "cannot connect to "
-                        + config.host() + ":" + config.port() + ": " + f.cause().getMessage(), f.cause()));
-            }
-        });
-        handler.opened().whenComplete((opened, error) -> {
-            if (error != null) {
-                attemptFailed(gen, error);
-            } else {
-                attemptOpened(gen, handler, opened);
-            }
-        });
+        return bootstrap.connect(config.host(), config.port());
     }
 
     private void attemptOpened(long gen, ClientHandler handler, SessionInfo opened) {

@@ -30,6 +30,9 @@ import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.ServiceProvide;
 import io.aldis.protocol.api.ServiceWithdraw;
+import io.aldis.protocol.api.stream.SizeFunction;
+import io.aldis.client.internal.stream.StreamCalls;
+import io.aldis.client.internal.stream.StreamHost;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;
@@ -52,6 +55,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -78,9 +82,11 @@ final class RpcSupport {
     private final Map<Long, PendingCall> calls = new ConcurrentHashMap<>();
     private final Map<Long, Served> served = new ConcurrentHashMap<>();
     private final Map<String, Provided> provided = new ConcurrentHashMap<>();
+    private final StreamCalls streams;
 
     RpcSupport(DefaultAldisClient client) {
         this.client = client;
+        this.streams = new StreamCalls(new ClientStreamHost());
         Executor configured = client.config().handlerExecutor();
         this.handlerExecutor = configured != null ? configured : SerialExecutor.SHARED;
         client.addConsumer(this::consume);
@@ -120,6 +126,59 @@ final class RpcSupport {
     }
 
     // ---------------------------------------------------------------- calls
+
+    <T> Flow.Publisher<T> callStream(String method, Object params, Type itemType, CallOptions options) {
+        return streams.callStream(method, params, itemType, options);
+    }
+
+    <T> CompletableFuture<T> callWithStream(String method, Object[] params, Type resultType, CallOptions options) {
+        Objects.requireNonNull(params, "params");
+        return streams.callWithStream(method, java.util.Arrays.asList(params), Object.class, resultType, options);
+    }
+
+    /** The streaming calls' view of this client. */
+    private final class ClientStreamHost implements StreamHost {
+        @Override
+        public void send(Frame frame) {
+            client.send(frame, error -> LOG.log(System.Logger.Level.DEBUG, "a " + frame.type()
+                    + " frame was not sent: " + error.getMessage()));
+        }
+
+        @Override
+        public long nextCallId() {
+            return client.nextRequestId();
+        }
+
+        @Override
+        public SessionInfo openSession() {
+            return client.state() == ClientState.CONNECTED ? client.session() : null;
+        }
+
+        @Override
+        public boolean announcedStreams() {
+            return (client.config().capabilities() & Capability.STREAMS.mask()) != 0;
+        }
+
+        @Override
+        public Duration defaultTimeout() {
+            return client.config().callTimeout();
+        }
+
+        @Override
+        public io.netty.util.Timeout schedule(Runnable task, long millis) {
+            return client.schedule(task, millis, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public ObjectMapper mapper() {
+            return MAPPER;
+        }
+
+        @Override
+        public SizeFunction sizeFunction(String name) {
+            return client.config().sizeFunctions().get(name);
+        }
+    }
 
     @SuppressWarnings("unchecked")
     <T> CompletableFuture<T> call(String method, Object params, Type resultType, CallOptions options) {
@@ -240,6 +299,7 @@ final class RpcSupport {
     }
 
     private void connectionLost(DisconnectReason reason) {
+        streams.connectionLost(reason.message());
         SessionInfo now = client.state() == ClientState.CONNECTED ? client.session() : null;
         UUID open = now == null ? null : now.sessionId();
         for (PendingCall pc : calls.values()) {
@@ -260,6 +320,9 @@ final class RpcSupport {
     // ---------------------------------------------------------------- inbound frames
 
     private boolean consume(Frame frame) {
+        if (streams.consume(frame)) {
+            return true;
+        }
         if (frame instanceof RpcResponse r) {
             PendingCall pc = calls.get(r.callId());
             if (pc == null) {
@@ -676,12 +739,22 @@ final class RpcSupport {
             }
             String name = service + "." + method.getName();
             Class<?> returns = method.getReturnType();
-            if (CompletionStage.class.isAssignableFrom(returns)) {
-                Type inner = method.getGenericReturnType() instanceof ParameterizedType p
-                        ? p.getActualTypeArguments()[0] : Object.class;
-                return call(name, params, inner, options);
+            Type streamedParam = streamedParamType(method);
+            Type paramItems = StreamCalls.itemTypeOf(streamedParam);
+            if (returns == Flow.Publisher.class) {
+                return streams.callStream(name, params, paramItems, StreamCalls.itemTypeOf(method.getGenericReturnType()),
+                        options);
             }
-            CompletableFuture<Object> future = call(name, params, method.getGenericReturnType(), options);
+            boolean async = CompletionStage.class.isAssignableFrom(returns);
+            Type resultType = !async ? method.getGenericReturnType()
+                    : method.getGenericReturnType() instanceof ParameterizedType p ? p.getActualTypeArguments()[0]
+                    : Object.class;
+            CompletableFuture<Object> future = streamedParam != null
+                    ? streams.callWithStream(name, params, paramItems, resultType, options)
+                    : call(name, params, resultType, options);
+            if (async) {
+                return future;
+            }
             Object value;
             try {
                 value = future.get();
@@ -708,6 +781,17 @@ final class RpcSupport {
             }
             return value;
         }
+    }
+
+    /** The declared type of the method's {@code Flow.Publisher} parameter, or null when it has none. */
+    private static Type streamedParamType(Method method) {
+        Class<?>[] types = method.getParameterTypes();
+        for (int i = 0; i < types.length; i++) {
+            if (types[i] == Flow.Publisher.class) {
+                return method.getGenericParameterTypes()[i];
+            }
+        }
+        return null;
     }
 
     // ---------------------------------------------------------------- helpers

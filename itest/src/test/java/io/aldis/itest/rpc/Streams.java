@@ -47,6 +47,10 @@ public final class Streams {
     public static final class Impl implements Api {
         /** Counts subscriptions that were cancelled, so tests can see a producer was released. */
         public final AtomicLong cancelled = new AtomicLong();
+        /** A permit for every cancelled subscription, for tests that wait for one. */
+        public final java.util.concurrent.Semaphore cancels = new java.util.concurrent.Semaphore(0);
+        /** Items produced so far by every generated publisher. */
+        public final AtomicLong produced = new AtomicLong();
 
         @Override
         public Flow.Publisher<Integer> count(int n) {
@@ -144,6 +148,7 @@ public final class Streams {
                         long target = demand.get();
                         long emitted = 0;
                         while (emitted < target && next < count && !stopped.get()) {
+                            produced.incrementAndGet();
                             subscriber.onNext(item.apply(next++));
                             emitted++;
                         }
@@ -159,6 +164,7 @@ public final class Streams {
                 public void cancel() {
                     if (!stopped.getAndSet(true)) {
                         cancelled.incrementAndGet();
+                        cancels.release();
                     }
                 }
             });

@@ -9,6 +9,8 @@ import io.aldis.feature.pubsub.internal.PubSubSettings;
 import io.aldis.feature.rpc.api.RpcConstants;
 import io.aldis.feature.rpc.internal.RpcEngine;
 import io.aldis.feature.rpc.internal.RpcSettings;
+import io.aldis.feature.streaming.internal.StreamingEngine;
+import io.aldis.feature.streaming.internal.StreamingSettings;
 import io.aldis.node.core.internal.Node;
 import io.aldis.node.core.internal.NodeSettings;
 import io.aldis.protocol.api.spi.auth.Authorizer;
@@ -48,6 +50,7 @@ import java.util.stream.Stream;
  *         .user("alice", "user").user("root", "admin")   // SCRAM users, password PASSWORD
  *         .pubsub()                                      // or .pubsub(settings)
  *         .rpc()                                         // or .rpc(settings)
+ *         .streaming()                                   // or .streaming(settings)
  *         .tcp().ws()                                    // TCP only when none is named
  *         .start();
  *      FrameClient alice = node.login("alice")) {
@@ -71,12 +74,14 @@ public final class NodeFixture implements AutoCloseable {
     private final Map<String, String> passwords;
     private final PubSubSettings pubsubSettings;
     private final RpcSettings rpcSettings;
+    private final StreamingSettings streamingSettings;
     private final long loginCapabilities;
     private final boolean keepAlive;
     private volatile PubSubEngine pubsub;
     private volatile RpcEngine rpc;
     /** The streaming feature's streams while it runs, which RPC asks as it asks the OSGi service. */
     private volatile CallStreams callStreams;
+    private volatile StreamingEngine streaming;
     private volatile Authorizer authorizer;
     private final TestCertificates certificates;
     private TcpSettings tcpSettings;
@@ -100,6 +105,7 @@ public final class NodeFixture implements AutoCloseable {
         store.addRevocation(node); // as the service registry wires them in Karaf
         pubsubSettings = b.pubsub;
         rpcSettings = b.rpc;
+        streamingSettings = b.streaming;
         loginCapabilities = b.loginCapabilities;
         keepAlive = b.keepAlive;
         if (pubsubSettings != null) {
@@ -107,6 +113,9 @@ public final class NodeFixture implements AutoCloseable {
         }
         if (rpcSettings != null) {
             startRpc();
+        }
+        if (streamingSettings != null) {
+            startStreaming();
         }
         certificates = b.tls ? TestCertificates.createIn(dir) : null;
         boolean noListener = b.tcp == null && b.ws == null;
@@ -136,6 +145,7 @@ public final class NodeFixture implements AutoCloseable {
         private final Map<String, User> users = new LinkedHashMap<>();
         private PubSubSettings pubsub;
         private RpcSettings rpc;
+        private StreamingSettings streaming;
         private TcpSettings tcp;
         private WsSettings ws;
         private boolean tls;
@@ -183,6 +193,16 @@ public final class NodeFixture implements AutoCloseable {
 
         public Builder rpc(RpcSettings rpcSettings) {
             this.rpc = rpcSettings;
+            return this;
+        }
+
+        /** The streaming feature (capability streams) with default settings. */
+        public Builder streaming() {
+            return streaming(StreamingSettings.defaults());
+        }
+
+        public Builder streaming(StreamingSettings streamingSettings) {
+            this.streaming = streamingSettings;
             return this;
         }
 
@@ -262,6 +282,11 @@ public final class NodeFixture implements AutoCloseable {
         return rpc;
     }
 
+    /** The streaming engine running now; null without the feature. */
+    public StreamingEngine streaming() {
+        return streaming;
+    }
+
     public TcpServer tcpServer() {
         return tcp;
     }
@@ -320,6 +345,32 @@ public final class NodeFixture implements AutoCloseable {
     public void stopRpc() {
         node.removeHandler(rpc.frames());
         rpc.close();
+    }
+
+    /**
+     * Starts a new instance of the streaming feature: registers its frame handler (capability
+     * {@code streams}) and offers its streams to RPC, as the component does with its services.
+     */
+    public void startStreaming() {
+        streaming = new StreamingEngine(streamingSettings != null ? streamingSettings : StreamingSettings.defaults(),
+                name -> null);
+        node.addHandler(streaming.frames(), Map.of(FrameHandler.CAPABILITY, "streams"));
+        callStreams = streaming.callStreams();
+    }
+
+    /**
+     * Stops the streaming feature as its bundle's stop does: no stream opens any more, the open
+     * ones end with STREAM_ERROR CAPABILITY_UNAVAILABLE, then the frame handler goes.
+     */
+    public void stopStreaming() {
+        callStreams = null;
+        streaming.close();
+        node.removeHandler(streaming.frames());
+    }
+
+    /** The streaming feature's streams while it runs, as RPC finds them; null without it. */
+    public CallStreams callStreams() {
+        return callStreams;
     }
 
     /** The authorizer RPC asks; null (the default) means {@link Authorizer#DEFAULT}, as with no ACL installed. */
@@ -472,6 +523,9 @@ public final class NodeFixture implements AutoCloseable {
         }
         if (rpc != null) {
             rpc.close();
+        }
+        if (streaming != null) {
+            streaming.close();
         }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

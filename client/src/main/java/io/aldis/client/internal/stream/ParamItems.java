@@ -1,0 +1,221 @@
+package io.aldis.client.internal.stream;
+
+import io.aldis.protocol.api.CreditMode;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.StreamData;
+import io.aldis.protocol.api.StreamEnd;
+import io.aldis.protocol.api.stream.CreditMeter;
+import io.aldis.protocol.api.stream.SenderCredit;
+import java.util.ArrayDeque;
+import java.util.concurrent.Flow;
+
+/**
+ * The caller's sending side of a streamed parameter (docs/protocol.md 6.4.3): subscribes to the
+ * application's publisher and requests from it only what the node's credit covers, sends each
+ * item as STREAM_DATA when its cost fits, and STREAM_END after the last. In {@code items} mode it
+ * requests as many items as there is credit; in the other modes an item's cost is known only
+ * once it is there, so it requests one at a time.
+ *
+ * <p>Thread-safe: the publisher signals on its own threads while grants arrive on the client's
+ * callback thread; frames go out under the lock so that they keep their order, and the publisher
+ * is never called under it.
+ */
+final class ParamItems implements Flow.Subscriber<Object> {
+    /** What the call hears from its streamed parameter. */
+    interface Owner {
+        /** The parameter's items failed (the publisher, an item's encoding or size): end the stream and the call. */
+        void paramFailed(ErrorCode code, String message);
+    }
+
+    private record Item(byte[] bytes, int cost) {
+    }
+
+    private final Flow.Publisher<?> source;
+    private final ItemCodec codec;
+    private final StreamHost host;
+    private final Owner owner;
+    private final long streamId;
+    private final CreditMeter meter;
+
+    // guarded by this
+    private final SenderCredit credit = new SenderCredit();
+    private final ArrayDeque<Item> waiting = new ArrayDeque<>();
+    private Flow.Subscription upstream;
+    private long outstanding;
+    private boolean sourceDone;
+    private boolean endSent;
+    private boolean closed;
+
+    ParamItems(Flow.Publisher<?> source, ItemCodec codec, StreamHost host, Owner owner, long streamId,
+            CreditMeter meter) {
+        this.source = source;
+        this.codec = codec;
+        this.host = host;
+        this.owner = owner;
+        this.streamId = streamId;
+        this.meter = meter;
+    }
+
+    /** Takes the callee's first grant (STREAM_OPEN's initialCredit) and subscribes to the publisher. */
+    void open(int initialCredit) {
+        synchronized (this) {
+            credit.grant(initialCredit);
+        }
+        source.subscribe(this);
+    }
+
+    /**
+     * Adds a STREAM_CREDIT grant.
+     *
+     * @throws io.aldis.protocol.api.ProtocolException for a grant above the high-water mark
+     */
+    void grant(int amount) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            credit.grant(amount);
+        }
+        pump();
+    }
+
+    /** The stream or the call is over (cancel, error, answer): the publisher's subscription is cancelled. */
+    void close() {
+        Flow.Subscription toCancel;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            waiting.clear();
+            toCancel = upstream;
+        }
+        if (toCancel != null) {
+            toCancel.cancel();
+        }
+    }
+
+    /** Whether every item was sent and STREAM_END too. */
+    synchronized boolean ended() {
+        return endSent;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+        boolean refuse;
+        synchronized (this) {
+            refuse = upstream != null || closed;
+            if (upstream == null) {
+                upstream = subscription;
+            }
+        }
+        if (refuse) {
+            subscription.cancel();
+            return;
+        }
+        pump();
+    }
+
+    @Override
+    public void onNext(Object item) {
+        Item encoded;
+        try {
+            byte[] bytes = codec.encode(item);
+            encoded = new Item(bytes, meter.costOf(bytes));
+        } catch (Exception e) {
+            fail(ErrorCode.STREAM_FAILED, "an item of the streamed parameter cannot be encoded as JSON ("
+                    + (item == null ? "null" : item.getClass().getSimpleName()) + ")");
+            return;
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            outstanding = Math.max(0, outstanding - 1);
+            waiting.add(encoded);
+        }
+        pump();
+    }
+
+    @Override
+    public void onError(Throwable error) {
+        String why = error == null || error.getMessage() == null ? String.valueOf(error) : error.getMessage();
+        fail(ErrorCode.STREAM_FAILED, "the publisher of the streamed parameter failed: " + why);
+    }
+
+    @Override
+    public void onComplete() {
+        synchronized (this) {
+            sourceDone = true;
+        }
+        pump();
+    }
+
+    /** Sends what the credit covers, the end when everything is sent, and asks the publisher for more. */
+    private void pump() {
+        long request = 0;
+        Flow.Subscription requestFrom = null;
+        String tooLarge = null;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            while (!waiting.isEmpty()) {
+                Item next = waiting.peek();
+                SenderCredit.Verdict verdict = credit.take(next.cost());
+                if (verdict == SenderCredit.Verdict.WAIT) {
+                    break;
+                }
+                if (verdict == SenderCredit.Verdict.TOO_LARGE) {
+                    tooLarge = "an item of the streamed parameter costs " + next.cost() + ", more than half the "
+                            + "callee's high-water mark " + credit.highWaterMark() + " allows ("
+                            + (credit.highWaterMark() + 1L) / 2 + ")";
+                    break;
+                }
+                waiting.poll();
+                host.send(new StreamData(false, streamId, next.bytes()));
+            }
+            if (tooLarge == null) {
+                if (waiting.isEmpty() && sourceDone && !endSent) {
+                    endSent = true;
+                    host.send(new StreamEnd(streamId));
+                }
+                if (!sourceDone && upstream != null) {
+                    request = wanted();
+                    outstanding += request;
+                    requestFrom = upstream;
+                }
+            }
+        }
+        if (tooLarge != null) {
+            fail(ErrorCode.STREAM_ITEM_TOO_LARGE, tooLarge);
+        } else if (request > 0) {
+            requestFrom.request(request);
+        }
+    }
+
+    /** How many more items to request now; guarded by this. */
+    private long wanted() {
+        long left = credit.credit();
+        if (meter.mode() == CreditMode.ITEMS) {
+            return Math.max(0, left - outstanding - waiting.size());
+        }
+        return outstanding == 0 && waiting.isEmpty() && left > 0 ? 1 : 0;
+    }
+
+    private void fail(ErrorCode code, String message) {
+        Flow.Subscription toCancel;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            waiting.clear();
+            toCancel = upstream;
+        }
+        if (toCancel != null) {
+            toCancel.cancel();
+        }
+        owner.paramFailed(code, message);
+    }
+}

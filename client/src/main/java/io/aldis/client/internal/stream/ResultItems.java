@@ -1,0 +1,267 @@
+package io.aldis.client.internal.stream;
+
+import io.aldis.client.RpcCallException;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.StreamCredit;
+import io.aldis.protocol.api.stream.ReceiverCredit;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The caller's receiving side of a streamed result, and the {@link Flow.Subscription} its
+ * subscriber holds (docs/protocol.md 6.4.3). Items wait here until the subscriber requests them,
+ * never more than the high-water mark because the node sends only what the credit covers; an item
+ * counts as consumed once {@code onNext} returned, and consumed credit goes back at half the
+ * high-water mark. The final return, and {@code onComplete}, wait for the call's answer too.
+ *
+ * <p>The same subscription publishes a batched result, the items of one JSON array, without credit.
+ *
+ * <p>Thread-safe: items arrive on the client's callback thread while the subscriber requests and
+ * cancels on its own; signals to the subscriber never overlap, and never run under the lock.
+ */
+final class ResultItems implements Flow.Subscription {
+    private static final System.Logger LOG = System.getLogger(ResultItems.class.getName());
+
+    /** What the call hears from its result's subscription. */
+    interface Owner {
+        /** The subscriber cancelled (or broke the rules): the call is to be cancelled. */
+        void subscriberCancelled();
+
+        /** An item could not be decoded: the call is to be cancelled, the subscriber has been failed. */
+        void itemUnreadable();
+    }
+
+    private record Held(byte[] item, int cost) {
+    }
+
+    private final Flow.Subscriber<Object> subscriber;
+    private final ItemCodec codec;
+    private final StreamHost host;
+    private final Owner owner;
+    private final AtomicInteger wip = new AtomicInteger();
+
+    // guarded by this
+    private final ArrayDeque<Held> held = new ArrayDeque<>();
+    private long demand;
+    private boolean cancelled;
+    private boolean done;
+    private Throwable failure;
+    /** No item comes any more: the items ended, came as a batch, or the answer closed the stream. */
+    private boolean complete;
+    private boolean answered;
+    private ReceiverCredit credit;
+    private long streamId;
+    private boolean ended;
+    /** Whether consumed credit still goes back to the node: the stream is open or draining. */
+    private boolean returning;
+    private long delivered;
+
+    @SuppressWarnings("unchecked")
+    ResultItems(Flow.Subscriber<?> subscriber, ItemCodec codec, StreamHost host, Owner owner) {
+        this.subscriber = (Flow.Subscriber<Object>) subscriber;
+        this.codec = codec;
+        this.host = host;
+        this.owner = owner;
+    }
+
+    /** The stream opened with this side's high-water mark, which the caller grants with STREAM_CREDIT. */
+    synchronized void open(long streamId, int highWaterMark) {
+        this.streamId = streamId;
+        this.credit = new ReceiverCredit(highWaterMark);
+        this.returning = true;
+    }
+
+    /**
+     * An item arrived on the stream.
+     *
+     * @throws io.aldis.protocol.api.ProtocolException the node's error, for the STREAM_ERROR that answers it
+     */
+    void received(byte[] item, int cost, boolean last) {
+        synchronized (this) {
+            if (credit == null || complete || cancelled || done) {
+                return; // crossed a cancel or the call's answer: dropped
+            }
+            credit.received(cost);
+            held.add(new Held(item, cost));
+            if (last) {
+                ended = true;
+                complete = true;
+                credit.endReceived();
+            }
+        }
+        drain();
+    }
+
+    /** STREAM_END arrived. */
+    void endReceived() {
+        synchronized (this) {
+            if (credit == null || ended) {
+                return;
+            }
+            ended = true;
+            complete = true;
+            credit.endReceived();
+        }
+        drain();
+    }
+
+    /** The items of a batched result, delivered as requested and then completed. */
+    void batch(List<byte[]> items) {
+        synchronized (this) {
+            for (byte[] item : items) {
+                held.add(new Held(item, 0));
+            }
+            complete = true;
+            answered = true;
+        }
+        drain();
+    }
+
+    /**
+     * The call's answer arrived: a stream still open closes (later items are dropped), one that
+     * ended finishes with the final return; the subscriber completes after the items it holds.
+     */
+    void answered() {
+        synchronized (this) {
+            answered = true;
+            complete = true;
+            if (!ended) {
+                returning = false;
+            }
+        }
+        drain();
+    }
+
+    /** The stream ended by cancel or error: no more credit goes back. */
+    synchronized void streamClosed() {
+        returning = false;
+    }
+
+    /** Fails the subscriber at once; items still held are dropped. */
+    void fail(Throwable error) {
+        synchronized (this) {
+            if (failure == null) {
+                failure = error;
+            }
+            returning = false;
+        }
+        drain();
+    }
+
+    /** Whether the subscriber was given any item. */
+    synchronized boolean deliveredAny() {
+        return delivered > 0;
+    }
+
+    @Override
+    public void request(long n) {
+        if (n <= 0) {
+            fail(new IllegalArgumentException("request(" + n + "): a subscriber must request at least one item"));
+            owner.subscriberCancelled();
+            return;
+        }
+        synchronized (this) {
+            demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+        }
+        drain();
+    }
+
+    @Override
+    public void cancel() {
+        synchronized (this) {
+            if (cancelled || done) {
+                return;
+            }
+            cancelled = true;
+            returning = false;
+            held.clear();
+        }
+        owner.subscriberCancelled();
+    }
+
+    /** Delivers what is held and requested, then the end; one thread at a time, never under the lock. */
+    private void drain() {
+        if (wip.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        do {
+            while (deliverOne()) {
+                // until nothing more can go now
+            }
+            missed = wip.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private boolean deliverOne() {
+        Held next = null;
+        Throwable error = null;
+        boolean completeNow = false;
+        int finalReturn = 0;
+        synchronized (this) {
+            if (cancelled || done) {
+                held.clear();
+                return false;
+            }
+            if (failure != null) {
+                done = true;
+                held.clear();
+                error = failure;
+            } else if (!held.isEmpty() && demand > 0) {
+                next = held.poll();
+                if (demand != Long.MAX_VALUE) {
+                    demand--;
+                }
+            } else if (held.isEmpty() && complete && answered) {
+                done = true;
+                completeNow = true;
+                if (credit != null && ended && returning) {
+                    finalReturn = credit.finalReturn();
+                }
+            } else {
+                return false;
+            }
+        }
+        if (error != null) {
+            subscriber.onError(error);
+            return false;
+        }
+        if (completeNow) {
+            if (finalReturn > 0) {
+                host.send(new StreamCredit(streamId, finalReturn));
+            }
+            subscriber.onComplete();
+            return false;
+        }
+        Object value;
+        try {
+            value = codec.decode(next.item());
+        } catch (Exception e) {
+            fail(new RpcCallException(ErrorCode.SERVICE_ERROR.code(), "an item of the stream cannot be read as "
+                    + codec.typeName() + ": " + e.getClass().getSimpleName(), "", e));
+            owner.itemUnreadable();
+            return true;
+        }
+        try {
+            subscriber.onNext(value);
+        } catch (RuntimeException e) {
+            // The subscriber broke Reactive Streams rule 2.13; it is treated as having cancelled.
+            LOG.log(System.Logger.Level.WARNING, "a stream's subscriber threw from onNext; the call is cancelled", e);
+            cancel();
+            return false;
+        }
+        int giveBack = 0;
+        synchronized (this) {
+            delivered++;
+            if (credit != null && next.cost() > 0 && returning) {
+                giveBack = credit.consumed(next.cost());
+            }
+        }
+        if (giveBack > 0) {
+            host.send(new StreamCredit(streamId, giveBack));
+        }
+        return true;
+    }
+}

@@ -1,0 +1,249 @@
+package io.aldis.client.internal.stream;
+
+import io.aldis.client.CallOptions;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.RpcError;
+import io.aldis.protocol.api.RpcResponse;
+import io.aldis.protocol.api.StreamCancel;
+import io.aldis.protocol.api.StreamCredit;
+import io.aldis.protocol.api.StreamData;
+import io.aldis.protocol.api.StreamEnd;
+import io.aldis.protocol.api.StreamError;
+import io.aldis.protocol.api.StreamOpen;
+import io.aldis.protocol.api.StreamResume;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Flow;
+
+/**
+ * The streaming calls this client makes: where they start ({@link #callStream},
+ * {@link #callWithStream}), and the one map from call id and from stream id to the call each
+ * frame belongs to. STREAM_* frames for a stream that is not open here are dropped (6.4.5: they may
+ * have crossed a cancel, an error or the call's answer).
+ */
+public final class StreamCalls {
+    private final StreamHost host;
+    private final Map<Long, StreamedCall> calls = new ConcurrentHashMap<>();
+    private final Map<Long, StreamedCall> streams = new ConcurrentHashMap<>();
+
+    public StreamCalls(StreamHost host) {
+        this.host = host;
+    }
+
+    /**
+     * A cold publisher of a streamed result: each subscription makes the call. {@code params} by
+     * position ({@code Object[]} or list) may hold one {@link Flow.Publisher}, a streamed parameter
+     * whose items are encoded with their runtime type.
+     */
+    public <T> Flow.Publisher<T> callStream(String method, Object params, Type itemType, CallOptions options) {
+        return callStream(method, params, Object.class, itemType, options);
+    }
+
+    /** As {@link #callStream(String, Object, Type, CallOptions)}, with the item type of the streamed parameter. */
+    public <T> Flow.Publisher<T> callStream(String method, Object params, Type paramItemType, Type itemType,
+            CallOptions options) {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(itemType, "itemType");
+        CallOptions opts = options == null ? CallOptions.defaults() : options;
+        List<Object> positional = positional(params);
+        int paramIndex = positional == null ? -1 : publisherIndex(positional, false);
+        return subscriber -> {
+            Objects.requireNonNull(subscriber, "subscriber");
+            StreamedCall call = StreamedCall.streamedResult(this, host, method, positional,
+                    positional == null ? params : null, paramIndex, paramItemType, itemType, opts, subscriber);
+            subscriber.onSubscribe(call.subscription());
+            call.start();
+        };
+    }
+
+    /**
+     * A call with one streamed parameter, the one {@link Flow.Publisher} in {@code params}, and
+     * one result of {@code resultType}; made at once.
+     *
+     * @throws IllegalArgumentException when {@code params} holds no publisher or more than one
+     */
+    @SuppressWarnings("unchecked")
+    public <T> CompletableFuture<T> callWithStream(String method, List<Object> params, Type paramItemType,
+            Type resultType, CallOptions options) {
+        Objects.requireNonNull(method, "method");
+        List<Object> positional = new ArrayList<>(params);
+        int paramIndex = publisherIndex(positional, true);
+        StreamedCall call = StreamedCall.streamedParam(this, host, method, positional, paramIndex, paramItemType,
+                resultType == null ? Object.class : resultType, options == null ? CallOptions.defaults() : options);
+        call.start();
+        return (CompletableFuture<T>) call.future();
+    }
+
+    /** The parameters by position, or null when they are one value (an object, a bean, null). */
+    private static List<Object> positional(Object params) {
+        if (params instanceof Object[] array) {
+            return new ArrayList<>(Arrays.asList(array));
+        }
+        if (params instanceof List<?> list) {
+            return new ArrayList<>(list);
+        }
+        if (params instanceof Flow.Publisher<?>) {
+            List<Object> one = new ArrayList<>();
+            one.add(params);
+            return one;
+        }
+        return null;
+    }
+
+    private static int publisherIndex(List<Object> params, boolean required) {
+        int found = -1;
+        for (int i = 0; i < params.size(); i++) {
+            if (params.get(i) instanceof Flow.Publisher<?>) {
+                if (found >= 0) {
+                    throw new IllegalArgumentException("a call may stream one parameter, not several: parameters "
+                            + found + " and " + i + " are both publishers");
+                }
+                found = i;
+            }
+        }
+        if (found < 0 && required) {
+            throw new IllegalArgumentException("the parameters hold no Flow.Publisher to stream");
+        }
+        return found;
+    }
+
+    /** The item type of a {@code Flow.Publisher<T>} type, {@code Object} when it is not given. */
+    public static Type itemTypeOf(Type publisherType) {
+        if (publisherType instanceof ParameterizedType p && p.getRawType() == Flow.Publisher.class) {
+            Type item = p.getActualTypeArguments()[0];
+            return item instanceof Class<?> || item instanceof ParameterizedType ? item : Object.class;
+        }
+        return Object.class;
+    }
+
+    // ---------------------------------------------------------------- frames
+
+    /**
+     * Takes the frames of streaming calls: STREAM_* frames (every one: those of no open stream are
+     * dropped), and the answers of the calls made here.
+     *
+     * @return whether the frame was taken
+     */
+    public boolean consume(Frame frame) {
+        if (frame instanceof StreamOpen open) {
+            StreamedCall call = calls.get(open.callId());
+            if (call == null) {
+                host.send(ErrorFrame.of(open.callId(), ErrorCode.PROTOCOL_ERROR, "STREAM_OPEN for call "
+                        + open.callId() + ", which this client did not make with STREAMS or is over"));
+            } else {
+                call.opened(open);
+            }
+            return true;
+        }
+        if (frame instanceof StreamData data) {
+            StreamedCall call = streams.get(data.streamId());
+            if (call != null) {
+                call.data(data);
+            }
+            return true;
+        }
+        if (frame instanceof StreamEnd end) {
+            StreamedCall call = streams.get(end.streamId());
+            if (call != null) {
+                call.end();
+            }
+            return true;
+        }
+        if (frame instanceof StreamCredit credit) {
+            StreamedCall call = streams.get(credit.streamId());
+            if (call != null) {
+                call.credit(credit);
+            }
+            return true;
+        }
+        if (frame instanceof StreamCancel cancel) {
+            StreamedCall call = streams.get(cancel.streamId());
+            if (call != null) {
+                call.cancelledByCallee();
+            }
+            return true;
+        }
+        if (frame instanceof StreamError error) {
+            StreamedCall call = streams.get(error.streamId());
+            if (call != null) {
+                call.streamError(error);
+            }
+            return true;
+        }
+        if (frame instanceof StreamResume) {
+            return true; // this client does not resume streams: after a reconnect it has none
+        }
+        if (frame instanceof RpcResponse response) {
+            StreamedCall call = calls.get(response.callId());
+            if (call == null) {
+                return false;
+            }
+            call.answered(response.result());
+            return true;
+        }
+        if (frame instanceof RpcError error) {
+            StreamedCall call = calls.get(error.callId());
+            if (call == null) {
+                return false;
+            }
+            call.failed(error.code(), error.message(), error.details());
+            return true;
+        }
+        if (frame instanceof ErrorFrame error && error.requestId() != 0) {
+            StreamedCall call = calls.get(error.requestId());
+            if (call == null) {
+                return false;
+            }
+            call.failed(error.code(), error.message(), error.details());
+            return true;
+        }
+        return false;
+    }
+
+    /** The connection broke: every streaming call in flight fails with {@code CONNECTION_INTERRUPTED}. */
+    public void connectionLost(String reason) {
+        for (StreamedCall call : List.copyOf(calls.values())) {
+            call.connectionLost(reason);
+        }
+        streams.clear();
+    }
+
+    /** How many streaming calls wait for their answer. */
+    public int callsInFlight() {
+        return calls.size();
+    }
+
+    /** How many streams are open. */
+    public int openStreams() {
+        return streams.size();
+    }
+
+    void callStarted(long callId, StreamedCall call) {
+        calls.put(callId, call);
+    }
+
+    void callEnded(long callId, StreamedCall call) {
+        calls.remove(callId, call);
+    }
+
+    boolean streamInUse(long streamId) {
+        return streams.containsKey(streamId);
+    }
+
+    void streamOpened(long streamId, StreamedCall call) {
+        streams.put(streamId, call);
+    }
+
+    void streamEnded(long streamId, StreamedCall call) {
+        streams.remove(streamId, call);
+    }
+}

@@ -1,0 +1,38 @@
+package io.aldis.client.internal.stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.aldis.client.SessionInfo;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.stream.SizeFunction;
+import java.time.Duration;
+
+/**
+ * What the streams of calls need from the client they run in: sending frames, call ids, the
+ * session as it is now, timers, the JSON mapping and the application's size functions. Kept
+ * narrow so that streams depend on no other part of the client.
+ */
+public interface StreamHost {
+    /** Sends a frame; a failure to write it means the connection is going, which ends the call anyway. */
+    void send(Frame frame);
+
+    /** A call id not in use by this client. */
+    long nextCallId();
+
+    /** The session as it is now; null when the client is not connected. */
+    SessionInfo openSession();
+
+    /** Whether this client announced {@code STREAMS} in its CONNECT. */
+    boolean announcedStreams();
+
+    /** The timeout of calls whose options set none. */
+    Duration defaultTimeout();
+
+    /** Runs {@code task} on the client's callback thread after {@code millis}; null when the client is closed. */
+    io.netty.util.Timeout schedule(Runnable task, long millis);
+
+    /** The client's JSON mapping for parameters, results and items. */
+    ObjectMapper mapper();
+
+    /** The size function the application registered under {@code name}, or null. */
+    SizeFunction sizeFunction(String name);
+}

@@ -1,0 +1,620 @@
+package io.aldis.client.internal.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import io.aldis.client.CallOptions;
+import io.aldis.client.RpcCallException;
+import io.aldis.client.SessionInfo;
+import io.aldis.protocol.api.Capability;
+import io.aldis.protocol.api.CreditMode;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.ProtocolException;
+import io.aldis.protocol.api.RpcCancel;
+import io.aldis.protocol.api.RpcRequest;
+import io.aldis.protocol.api.StreamCancel;
+import io.aldis.protocol.api.StreamCredit;
+import io.aldis.protocol.api.StreamData;
+import io.aldis.protocol.api.StreamError;
+import io.aldis.protocol.api.StreamOpen;
+import io.aldis.protocol.api.stream.CreditMeter;
+import io.aldis.protocol.api.stream.StreamIds;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/**
+ * One call of a streaming method made by this client (docs/protocol.md 6.4): sends RPC_REQUEST
+ * with the {@code STREAMS} flag when the session has streams in both masks, answers STREAM_OPEN
+ * (granting its high-water mark for a streamed result, sending a streamed parameter within the
+ * callee's credit), follows the stream to its end, and settles the call with the answer. Without
+ * streams, or when the callee cannot take a streamed parameter ({@code STREAMING_UNAVAILABLE}),
+ * it makes the call as a batch (6.4.1).
+ *
+ * <p>Frames reach it on the client's callback thread, one at a time; the subscriber and the
+ * parameter's publisher act on threads of their own. State changes under the lock; the
+ * application's code never runs under it.
+ */
+final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
+    /** How long after its deadline the client stops waiting for the node's own DEADLINE_EXCEEDED. */
+    private static final long GRACE_MILLIS = 1_000;
+    /** RPC_REQUEST without method and params: type, flags, callId, timeoutMillis, the method's length. */
+    private static final int REQUEST_OVERHEAD = 2 + 8 + 4 + 2;
+
+    private final StreamCalls registry;
+    private final StreamHost host;
+    private final String method;
+    /** The parameters by position, or null when they are one value ({@link #paramsValue}). */
+    private final List<Object> positional;
+    private final Object paramsValue;
+    private final int paramIndex;
+    private final Flow.Publisher<?> paramSource;
+    private final ItemCodec paramCodec;
+    private final CallOptions options;
+    private final long timeoutMillis;
+    /** The receiving side for a streamed result; null for a call with one result value. */
+    private final ResultItems result;
+    private final ItemCodec resultCodec;
+    /** The result of a call with one result value; null for a streamed result. */
+    private final CompletableFuture<Object> value;
+    private final Type valueType;
+
+    // guarded by this
+    private long callId;
+    private boolean streamsFlag;
+    private boolean retried;
+    private long streamId;
+    private CreditMeter meter;
+    private boolean receiving;
+    private ParamItems param;
+    private boolean finished;
+    private io.netty.util.Timeout timer;
+
+    private StreamedCall(StreamCalls registry, StreamHost host, String method, List<Object> positional,
+            Object paramsValue, int paramIndex, Type paramItemType, CallOptions options,
+            Flow.Subscriber<?> subscriber, Type resultItemType, Type valueType) {
+        this.registry = registry;
+        this.host = host;
+        this.method = method;
+        this.positional = positional;
+        this.paramsValue = paramsValue;
+        this.paramIndex = paramIndex;
+        this.paramSource = paramIndex < 0 ? null : (Flow.Publisher<?>) positional.get(paramIndex);
+        this.paramCodec = paramIndex < 0 ? null : new ItemCodec(host.mapper(), paramItemType);
+        this.options = options;
+        Duration timeout = options.timeout() != null ? options.timeout() : host.defaultTimeout();
+        this.timeoutMillis = timeout.isZero() ? 0 : Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        if (subscriber != null) {
+            this.resultCodec = new ItemCodec(host.mapper(), resultItemType);
+            this.result = new ResultItems(subscriber, resultCodec, host, this);
+            this.value = null;
+        } else {
+            this.resultCodec = null;
+            this.result = null;
+            this.value = new CompletableFuture<>();
+        }
+        this.valueType = valueType;
+    }
+
+    /** A call whose result streams to {@code subscriber}; {@code start()} it after {@code onSubscribe}. */
+    static StreamedCall streamedResult(StreamCalls registry, StreamHost host, String method, List<Object> positional,
+            Object paramsValue, int paramIndex, Type paramItemType, Type itemType, CallOptions options,
+            Flow.Subscriber<?> subscriber) {
+        return new StreamedCall(registry, host, method, positional, paramsValue, paramIndex, paramItemType, options,
+                subscriber, itemType, null);
+    }
+
+    /** A call with a streamed parameter and one result of {@code resultType}. */
+    static StreamedCall streamedParam(StreamCalls registry, StreamHost host, String method, List<Object> positional,
+            int paramIndex, Type paramItemType, Type resultType, CallOptions options) {
+        StreamedCall call = new StreamedCall(registry, host, method, positional, null, paramIndex, paramItemType,
+                options, null, null, resultType);
+        call.value.whenComplete((v, e) -> {
+            if (call.value.isCancelled()) {
+                call.subscriberCancelled();
+            }
+        });
+        return call;
+    }
+
+    /** The subscription the subscriber of a streamed result gets. */
+    Flow.Subscription subscription() {
+        return result;
+    }
+
+    /** The future of a call with one result value. */
+    CompletableFuture<Object> future() {
+        return value;
+    }
+
+    // ---------------------------------------------------------------- making the call
+
+    /** Makes the call: with streams when the session has them, otherwise as a batch. */
+    void start() {
+        SessionInfo session = host.openSession();
+        if (session == null) {
+            fail(new RpcCallException(ErrorCode.CONNECTION_LOST, "not connected: " + method + " was not sent"));
+            return;
+        }
+        if (!session.has(Capability.RPC)) {
+            fail(new RpcCallException(ErrorCode.CAPABILITY_UNAVAILABLE, "the node does not offer RPC on this session now"));
+            return;
+        }
+        send(host.announcedStreams() && session.has(Capability.STREAMS), session.maxFrameSize());
+    }
+
+    private void send(boolean streams, int maxFrameSize) {
+        long id = host.nextCallId();
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            callId = id;
+            streamsFlag = streams;
+            streamId = 0;
+            receiving = false;
+            param = null;
+        }
+        registry.callStarted(id, this);
+        if (streams || paramSource == null) {
+            sendRequest(id, streams, null, maxFrameSize);
+            return;
+        }
+        String tooLarge = "the items of the streamed parameter of " + method + " do not fit in one frame of the node's "
+                + "maxFrameSize (" + maxFrameSize + " bytes); the node does not offer streams now";
+        BatchCollector.collect(paramSource, paramCodec, maxFrameSize, tooLarge).whenComplete((array, error) -> {
+            if (error != null) {
+                registry.callEnded(id, this);
+                fail(error instanceof RpcCallException r ? r : new RpcCallException(ErrorCode.STREAM_FAILED.code(),
+                        String.valueOf(error.getMessage()), "", error));
+            } else {
+                sendRequest(id, false, array, maxFrameSize);
+            }
+        });
+    }
+
+    /** Sends RPC_REQUEST; {@code batch} replaces the streamed parameter, or null sends JSON null for it. */
+    private void sendRequest(long id, boolean streams, byte[] batch, int maxFrameSize) {
+        byte[] json;
+        try {
+            json = encodeParams(batch);
+        } catch (Exception e) {
+            registry.callEnded(id, this);
+            fail(new RpcCallException(ErrorCode.INVALID_PARAMS.code(), "the parameters of " + method
+                    + " cannot be encoded as JSON", "", e));
+            return;
+        }
+        long frameSize = REQUEST_OVERHEAD + method.getBytes(StandardCharsets.UTF_8).length + (long) json.length;
+        if (frameSize > maxFrameSize) {
+            registry.callEnded(id, this);
+            fail(new RpcCallException(ErrorCode.MESSAGE_TOO_LARGE, "the call of " + method + " takes " + frameSize
+                    + " bytes, more than the node's maxFrameSize (" + maxFrameSize + " bytes); it was not sent"));
+            return;
+        }
+        synchronized (this) {
+            if (finished || callId != id) {
+                registry.callEnded(id, this);
+                return;
+            }
+            if (timeoutMillis > 0) {
+                timer = host.schedule(() -> deadlinePassed(id), timeoutMillis + GRACE_MILLIS);
+            }
+        }
+        host.send(new RpcRequest(streams, id, (int) timeoutMillis, method, json));
+    }
+
+    private byte[] encodeParams(byte[] batch) throws Exception {
+        if (positional == null) {
+            return paramsValue == null ? new byte[0] : host.mapper().writeValueAsBytes(paramsValue);
+        }
+        List<Object> args = new ArrayList<>(positional);
+        if (paramIndex >= 0) {
+            args.set(paramIndex, batch == null ? null : new RawValue(new String(batch, StandardCharsets.UTF_8)));
+        }
+        return host.mapper().writeValueAsBytes(args);
+    }
+
+    private void deadlinePassed(long id) {
+        synchronized (this) {
+            if (callId != id || finished) {
+                return;
+            }
+        }
+        sendCancels();
+        registry.callEnded(id, this);
+        fail(new RpcCallException(ErrorCode.DEADLINE_EXCEEDED, method + " got no answer within " + timeoutMillis + " ms"));
+    }
+
+    // ---------------------------------------------------------------- the stream's frames
+
+    /** STREAM_OPEN for this call; answered here, as 6.4.2 says. */
+    void opened(StreamOpen open) {
+        synchronized (this) {
+            if (!streamsFlag || streamId != 0 || finished) {
+                host.send(ErrorFrame.of(open.callId(), ErrorCode.PROTOCOL_ERROR, streamsFlag && streamId != 0
+                        ? "a second STREAM_OPEN for call " + open.callId()
+                        : "STREAM_OPEN for call " + open.callId() + ", which was not made with STREAMS or is over"));
+                return;
+            }
+        }
+        if (StreamIds.openerOf(open.streamId()) != StreamIds.Opener.NODE || registry.streamInUse(open.streamId())) {
+            host.send(ErrorFrame.of(open.callId(), ErrorCode.PROTOCOL_ERROR, "stream id " + open.streamId()
+                    + (open.streamId() % 2 != 0 ? " is odd: the node opens streams with even ids" : " is already in use")));
+            return;
+        }
+        boolean calleeSends = open.direction().calleeSends();
+        boolean callerSends = open.direction().callerSends();
+        String refusal = null;
+        if (!callerSends && open.initialCredit() != 0) {
+            refusal = "STREAM_OPEN of direction 1 with an initialCredit of " + open.initialCredit() + " instead of 0";
+        } else if (callerSends && open.initialCredit() == 0) {
+            refusal = "STREAM_OPEN of direction " + open.direction().code() + " without initialCredit";
+        } else if (calleeSends && result == null) {
+            refusal = "the call of " + method + " takes no streamed result";
+        } else if (callerSends && paramSource == null) {
+            refusal = "the call of " + method + " has no streamed parameter";
+        }
+        if (refusal != null) {
+            host.send(new StreamError(open.streamId(), ErrorCode.PROTOCOL_ERROR.code(), refusal));
+            return;
+        }
+        CreditMeter streamMeter;
+        try {
+            streamMeter = CreditMeter.forStream(open.creditMode(), sizeFunctionName(open.metadata()),
+                    host::sizeFunction);
+        } catch (ProtocolException e) {
+            host.send(new StreamError(open.streamId(), e.code().code(), e.getMessage()));
+            streamFailed(e.code().code(), e.getMessage());
+            return;
+        }
+        int highWaterMark = highWaterMark(open.creditMode());
+        ParamItems sending = null;
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            streamId = open.streamId();
+            meter = streamMeter;
+            receiving = calleeSends;
+            if (callerSends) {
+                sending = new ParamItems(paramSource, paramCodec, host, this, streamId, streamMeter);
+                param = sending;
+            }
+        }
+        registry.streamOpened(open.streamId(), this);
+        if (calleeSends) {
+            result.open(open.streamId(), highWaterMark);
+            host.send(new StreamCredit(open.streamId(), highWaterMark));
+        }
+        if (sending != null) {
+            sending.open(open.initialCredit());
+        }
+    }
+
+    private String sizeFunctionName(String metadata) {
+        if (metadata == null || metadata.isEmpty()) {
+            return null;
+        }
+        try {
+            JsonNode name = host.mapper().readTree(metadata).get(CreditMeter.SIZE_FUNCTION_MEMBER);
+            return name != null && name.isTextual() ? name.textValue() : null;
+        } catch (Exception notJson) {
+            return null;
+        }
+    }
+
+    private int highWaterMark(CreditMode mode) {
+        if (options.streamHighWaterMark() > 0) {
+            return options.streamHighWaterMark();
+        }
+        return mode == CreditMode.ITEMS ? CallOptions.DEFAULT_ITEMS_HIGH_WATER_MARK
+                : CallOptions.DEFAULT_BYTES_HIGH_WATER_MARK;
+    }
+
+    /** STREAM_DATA on this call's stream. */
+    void data(StreamData data) {
+        CreditMeter m;
+        synchronized (this) {
+            if (!receiving || finished) {
+                return;
+            }
+            m = meter;
+        }
+        try {
+            result.received(data.item(), m.costOf(data.item()), data.last());
+        } catch (ProtocolException e) {
+            long id;
+            synchronized (this) {
+                id = streamId;
+            }
+            host.send(new StreamError(id, e.code().code(), e.getMessage()));
+            streamFailed(e.code().code(), e.getMessage());
+        }
+    }
+
+    /** STREAM_END on this call's stream. */
+    void end() {
+        synchronized (this) {
+            if (!receiving) {
+                return;
+            }
+        }
+        result.endReceived();
+    }
+
+    /** STREAM_CREDIT for this call's streamed parameter. */
+    void credit(StreamCredit credit) {
+        ParamItems sending;
+        long id;
+        synchronized (this) {
+            sending = param;
+            id = streamId;
+        }
+        if (sending == null) {
+            return;
+        }
+        try {
+            sending.grant(credit.credit());
+        } catch (ProtocolException e) {
+            host.send(new StreamError(id, e.code().code(), e.getMessage()));
+            streamFailed(e.code().code(), e.getMessage());
+        }
+    }
+
+    /** STREAM_CANCEL: the callee wants no more of the parameter's items. */
+    void cancelledByCallee() {
+        ParamItems sending;
+        synchronized (this) {
+            sending = param;
+        }
+        if (sending != null) {
+            sending.close();
+        }
+    }
+
+    /** STREAM_ERROR from the callee. */
+    void streamError(StreamError error) {
+        streamFailed(error.code(), error.message());
+    }
+
+    /**
+     * The stream ended with an error, sent or received: both directions close, and the caller is
+     * failed now unless the call may still be made again as a batch, which its answer decides.
+     */
+    private void streamFailed(int code, String message) {
+        closeStream();
+        if (!mayRetryAsBatch(code)) {
+            fail(new RpcCallException(code, message, ""));
+        }
+    }
+
+    private void closeStream() {
+        ParamItems sending;
+        long id;
+        synchronized (this) {
+            sending = param;
+            id = streamId;
+            receiving = false;
+        }
+        if (id != 0) {
+            registry.streamEnded(id, this);
+        }
+        if (sending != null) {
+            sending.close();
+        }
+        if (result != null) {
+            result.streamClosed();
+        }
+    }
+
+    // ---------------------------------------------------------------- the call's answer
+
+    /** RPC_RESPONSE for this call. */
+    void answered(byte[] resultJson) {
+        long id = endAttempt();
+        registry.callEnded(id, this);
+        ParamItems sending;
+        boolean streamed;
+        long stream;
+        boolean overBefore;
+        synchronized (this) {
+            sending = param;
+            streamed = receiving;
+            stream = streamId;
+            receiving = false;
+            overBefore = finished;
+            finished = true;
+        }
+        if (stream != 0) {
+            registry.streamEnded(stream, this);
+        }
+        if (sending != null) {
+            sending.close(); // the answer closes what is still open
+        }
+        if (overBefore) {
+            return; // failed or cancelled already: the answer only ends the call
+        }
+        if (value != null) {
+            try {
+                value.complete(decodeValue(resultJson));
+            } catch (Exception e) {
+                value.completeExceptionally(new RpcCallException(ErrorCode.SERVICE_ERROR.code(), "the result of "
+                        + method + " cannot be read as " + valueType.getTypeName() + ": " + e.getClass().getSimpleName(),
+                        "", e));
+            }
+            return;
+        }
+        if (streamed) {
+            result.answered();
+            return;
+        }
+        try {
+            result.batch(resultCodec.splitBatch(resultJson));
+        } catch (Exception e) {
+            result.fail(new RpcCallException(ErrorCode.SERVICE_ERROR.code(), "the result of " + method
+                    + " cannot be read as a list of " + resultCodec.typeName() + ": " + e.getMessage(), "", e));
+        }
+    }
+
+    /** RPC_ERROR for this call, or ERROR carrying its id (the node refused it before any callee saw it). */
+    void failed(int code, String message, String details) {
+        long id = endAttempt();
+        registry.callEnded(id, this);
+        closeStream();
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+        }
+        if (code == ErrorCode.STREAMING_UNAVAILABLE.code() || mayRetryAsBatch(code)) {
+            boolean again;
+            synchronized (this) {
+                again = streamsFlag && !retried;
+                retried = true;
+            }
+            SessionInfo session = host.openSession();
+            if (again && session != null) {
+                send(false, session.maxFrameSize());
+                return;
+            }
+        }
+        fail(new RpcCallException(code, message, details));
+    }
+
+    /** Whether a stream failure with {@code code} lets the call be made again as a batch (6.4.1). */
+    private boolean mayRetryAsBatch(int code) {
+        if (!options.batchAfterStreamError()) {
+            return false;
+        }
+        if (code != ErrorCode.STREAM_FAILED.code() && code != ErrorCode.UNKNOWN_SIZE_FUNCTION.code()
+                && code != ErrorCode.STREAM_LIMIT.code()) {
+            return false;
+        }
+        synchronized (this) {
+            if (!streamsFlag || retried || finished) {
+                return false;
+            }
+        }
+        return result == null || !result.deliveredAny();
+    }
+
+    /** Ends the attempt in flight: its deadline no longer counts. Returns its call id. */
+    private synchronized long endAttempt() {
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+        }
+        return callId;
+    }
+
+    private Object decodeValue(byte[] json) throws Exception {
+        if (valueType == void.class || valueType == Void.class || json.length == 0) {
+            return null;
+        }
+        return host.mapper().readerFor(host.mapper().constructType(valueType)).readValue(json);
+    }
+
+    /** The connection broke: the call fails as every call in flight does, and is not made again. */
+    void connectionLost(String reason) {
+        long id = endAttempt();
+        registry.callEnded(id, this);
+        closeStream();
+        fail(new RpcCallException(ErrorCode.CONNECTION_INTERRUPTED.code(), "the connection broke while " + method
+                + " was in flight (" + reason + "); it was not sent again", ""));
+    }
+
+    // ---------------------------------------------------------------- ending early
+
+    /** Fails the caller once; what the node still sends for the call is dropped when it comes. */
+    private void fail(Throwable error) {
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+        }
+        ParamItems sending;
+        synchronized (this) {
+            sending = param;
+        }
+        if (sending != null) {
+            sending.close();
+        }
+        if (value != null) {
+            value.completeExceptionally(error);
+        } else {
+            result.fail(error);
+        }
+    }
+
+    @Override
+    public void subscriberCancelled() {
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+        }
+        sendCancels();
+        ParamItems sending;
+        synchronized (this) {
+            sending = param;
+        }
+        if (sending != null) {
+            sending.close();
+        }
+        if (value != null && !value.isDone()) {
+            value.completeExceptionally(new RpcCallException(ErrorCode.CANCELLED, method + " was cancelled"));
+        }
+    }
+
+    @Override
+    public void itemUnreadable() {
+        synchronized (this) {
+            finished = true;
+        }
+        sendCancels();
+    }
+
+    /** STREAM_CANCEL for result items still coming, then RPC_CANCEL for the call. */
+    private void sendCancels() {
+        long id;
+        long stream;
+        boolean stopItems;
+        synchronized (this) {
+            id = callId;
+            stream = streamId;
+            stopItems = receiving;
+        }
+        if (stopItems) {
+            host.send(new StreamCancel(stream));
+        }
+        if (result != null) {
+            result.streamClosed();
+        }
+        if (id != 0) {
+            host.send(new RpcCancel(id));
+        }
+    }
+
+    @Override
+    public void paramFailed(ErrorCode code, String message) {
+        long id;
+        synchronized (this) {
+            id = streamId;
+        }
+        if (id != 0) {
+            host.send(new StreamError(id, code.code(), message));
+        }
+        streamFailed(code.code(), message);
+    }
+
+    @Override
+    public String toString() {
+        return "streaming call of " + method;
+    }
+}

@@ -1,0 +1,109 @@
+package io.aldis.client.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aldis.client.ConnectionListener;
+import io.aldis.client.ReconnectPolicy;
+import io.aldis.protocol.api.Capability;
+import io.aldis.protocol.api.Connect;
+import io.aldis.protocol.api.ConnectAck;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.ProtocolVersion;
+import io.aldis.protocol.api.stream.SizeFunction;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole client (calls, streams, provided services) against a node the test plays frame by
+ * frame on an EmbeddedChannel with a frozen clock, as {@link ClientHandlerTest} does for the
+ * connection alone. Callbacks and provided methods run on the thread that hands a frame in, so
+ * what the client does about a frame is done when {@link #send} returns.
+ */
+final class PlayedNode implements AutoCloseable {
+    static final UUID SESSION_ID = UUID.fromString("3f0c9a51-6d2e-4b7a-9c11-52e8a0d4b7f3");
+    static final long ALL = Capability.maskOf(EnumSet.of(Capability.RPC, Capability.STREAMS, Capability.RESUME_TOKEN));
+    static final long NO_STREAMS = Capability.maskOf(EnumSet.of(Capability.RPC, Capability.RESUME_TOKEN));
+
+    /** Every connection the client opened, in order. */
+    final BlockingQueue<EmbeddedChannel> connections = new LinkedBlockingQueue<>();
+    final DefaultAldisClient client;
+    EmbeddedChannel channel;
+
+    PlayedNode(Set<Capability> announced, Map<String, SizeFunction> sizeFunctions, ReconnectPolicy reconnect,
+            ConnectionListener listener) {
+        ClientConfig config = new ClientConfig("127.0.0.1", 7440, "alice", "pencil".toCharArray(), "SCRAM-SHA-256",
+                null, true, reconnect, false, listener == null ? List.of() : List.of(listener), "played-node-test",
+                UUID.randomUUID(), Capability.maskOf(announced), Duration.ofSeconds(10), Duration.ofSeconds(1), 10_000,
+                16 << 20, null, Duration.ofSeconds(30), Runnable::run, Runnable::run, "_inbox", Duration.ZERO,
+                sizeFunctions);
+        client = new DefaultAldisClient(config, handler -> {
+            EmbeddedChannel ch = new EmbeddedChannel();
+            ch.freezeTime();
+            ch.pipeline().addLast(handler);
+            connections.add(ch);
+            return ch.newSucceededFuture();
+        });
+    }
+
+    /** A client that announces RPC and STREAMS, knows no size function and does not reconnect. */
+    PlayedNode() {
+        this(EnumSet.of(Capability.RPC, Capability.STREAMS), Map.of(), ReconnectPolicy.none(), null);
+    }
+
+    /** Connects the client and opens its session with the node's capabilities and frame limit; returns its CONNECT. */
+    Connect open(long nodeCapabilities, int maxFrameSize) throws InterruptedException {
+        var connected = client.connect();
+        Connect connect = accept(nodeCapabilities, maxFrameSize);
+        assertThat(connected).as("the session opened").isCompleted();
+        return connect;
+    }
+
+    /** Takes the client's next connection and opens its session by resume token. */
+    Connect accept(long nodeCapabilities, int maxFrameSize) throws InterruptedException {
+        channel = connections.poll(10, TimeUnit.SECONDS);
+        assertThat(channel).as("a connection of the client").isNotNull();
+        Connect connect = next(Connect.class);
+        channel.writeInbound(new ConnectAck(ConnectAck.FLAG_AUTHENTICATED, ProtocolVersion.V1, nodeCapabilities,
+                SESSION_ID, maxFrameSize, 10_000, 1L << 30, 256 * 1024, List.of("SCRAM-SHA-256"), "played"));
+        return connect;
+    }
+
+    /** Hands frames to the client as the node would send them. */
+    void send(Frame... frames) {
+        channel.writeInbound((Object[]) frames);
+    }
+
+    /** The next frame the client wrote, which must be a {@code type}. */
+    <T extends Frame> T next(Class<T> type) {
+        Object written = channel.readOutbound();
+        assertThat(written).as("next frame written by the client").isInstanceOf(type);
+        return type.cast(written);
+    }
+
+    /** The next frame the client wrote, or null. */
+    Frame poll() {
+        return channel.readOutbound();
+    }
+
+    void noMoreOutbound() {
+        assertThat((Object) channel.readOutbound()).as("unexpected frame written by the client").isNull();
+    }
+
+    /** Checks that nothing was left unread on either side, then closes the client. */
+    @Override
+    public void close() throws Exception {
+        if (channel != null) {
+            channel.checkException();
+            assertThat(channel.finishAndReleaseAll()).as("frames left over").isFalse();
+        }
+        client.close().get(10, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,94 @@
+package io.aldis.feature.streaming.internal;
+
+import io.aldis.protocol.api.CreditMode;
+import io.aldis.protocol.api.spi.config.ConfigValues;
+import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
+import java.util.Set;
+
+/**
+ * The feature's limits and scheduling, read key by key from the configuration of
+ * {@link StreamingConfig} in Karaf or built directly in tests.
+ *
+ * @param maxStreamsPerSession  streams one session may have open
+ * @param maxStreams            streams the node may have open over all sessions
+ * @param maxHighWaterMarkItems the largest high-water mark a method may declare in items mode
+ * @param maxHighWaterMarkBytes the same in bytes and custom mode
+ * @param bytesPerTurn          stream bytes a connection writes in one turn
+ * @param workerThreads         threads that talk to the services' publishers and subscribers
+ * @param rapidResetMaxCancels  client cancels within the window past which the session is closed
+ * @param rapidResetWindowMillis the window over which client cancels are counted
+ */
+public record StreamingSettings(int maxStreamsPerSession, int maxStreams, int maxHighWaterMarkItems,
+        int maxHighWaterMarkBytes, int bytesPerTurn, int workerThreads, int rapidResetMaxCancels,
+        int rapidResetWindowMillis) {
+
+    /** The keys of {@link StreamingConfig}, the only ones a streaming configuration may have. */
+    public static final Set<String> KEYS = Set.of("maxStreamsPerSession", "maxStreams", "maxHighWaterMarkItems",
+            "maxHighWaterMarkBytes", "bytesPerTurn", "workerThreads", "rapidResetMaxCancels",
+            "rapidResetWindowMillis");
+
+    public StreamingSettings {
+        atLeast("maxStreamsPerSession", maxStreamsPerSession, 1);
+        atLeast("maxStreams", maxStreams, 1);
+        atLeast("maxHighWaterMarkItems", maxHighWaterMarkItems, 1);
+        atLeast("maxHighWaterMarkBytes", maxHighWaterMarkBytes, 1);
+        atLeast("bytesPerTurn", bytesPerTurn, 1);
+        atLeast("workerThreads", workerThreads, 1);
+        atLeast("rapidResetMaxCancels", rapidResetMaxCancels, 2);
+        atLeast("rapidResetWindowMillis", rapidResetWindowMillis, 1);
+    }
+
+    private static void atLeast(String key, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(key + " = " + value + ": must be at least " + min);
+        }
+    }
+
+    /** The defaults of {@link StreamingConfig}. */
+    public static StreamingSettings defaults() {
+        return new StreamingSettings(64, 10_000, 4096, 16 * 1024 * 1024, 64 * 1024, 8, 200, 1000);
+    }
+
+    /**
+     * Settings read key by key from a configuration, each missing key taking its default.
+     *
+     * @throws InvalidConfigurationException naming the file, the key and the value of the first bad key
+     */
+    public static StreamingSettings from(ConfigValues c) {
+        StreamingSettings d = defaults();
+        int max = Integer.MAX_VALUE;
+        return new StreamingSettings(c.integer("maxStreamsPerSession", d.maxStreamsPerSession(), 1, max),
+                c.integer("maxStreams", d.maxStreams(), 1, max),
+                c.integer("maxHighWaterMarkItems", d.maxHighWaterMarkItems(), 1, max),
+                c.integer("maxHighWaterMarkBytes", d.maxHighWaterMarkBytes(), 1, max),
+                c.integer("bytesPerTurn", d.bytesPerTurn(), 1, max),
+                c.integer("workerThreads", d.workerThreads(), 1, 1024),
+                c.integer("rapidResetMaxCancels", d.rapidResetMaxCancels(), 2, max),
+                c.integer("rapidResetWindowMillis", d.rapidResetWindowMillis(), 1, max));
+    }
+
+    /** The largest high-water mark a method may declare for the items it receives in {@code mode}. */
+    public int maxHighWaterMark(CreditMode mode) {
+        return mode == CreditMode.ITEMS ? maxHighWaterMarkItems : maxHighWaterMarkBytes;
+    }
+
+    public StreamingSettings withMaxStreamsPerSession(int max) {
+        return new StreamingSettings(max, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes, bytesPerTurn,
+                workerThreads, rapidResetMaxCancels, rapidResetWindowMillis);
+    }
+
+    public StreamingSettings withMaxStreams(int max) {
+        return new StreamingSettings(maxStreamsPerSession, max, maxHighWaterMarkItems, maxHighWaterMarkBytes,
+                bytesPerTurn, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis);
+    }
+
+    public StreamingSettings withBytesPerTurn(int bytes) {
+        return new StreamingSettings(maxStreamsPerSession, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes,
+                bytes, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis);
+    }
+
+    public StreamingSettings withRapidReset(int maxCancels, int windowMillis) {
+        return new StreamingSettings(maxStreamsPerSession, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes,
+                bytesPerTurn, workerThreads, maxCancels, windowMillis);
+    }
+}

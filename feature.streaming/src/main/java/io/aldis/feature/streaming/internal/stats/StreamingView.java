@@ -1,0 +1,45 @@
+package io.aldis.feature.streaming.internal.stats;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What the streaming feature shows its operators: the shell commands and the MBean read this, and
+ * nothing else of the feature, so that they need not change when the engine does.
+ */
+public interface StreamingView {
+    /**
+     * One open stream.
+     *
+     * @param streamId       the node's id of the stream, unique on the node
+     * @param sessionId      the session of the call
+     * @param user           the session's user
+     * @param method         the call's {@code service.method}
+     * @param direction      1 callee to caller, 2 caller to callee, 3 both
+     * @param creditMode     {@code items}, {@code bytes} or {@code custom(name)}
+     * @param sendCredit     the node's credit for the items it sends now; -1 when it sends none
+     * @param receiveCredit  the credit the node handed out for the caller's items and not yet seen
+     *                       used; -1 when it receives none
+     * @param itemsSent      items the node sent
+     * @param bytesSent      bytes of those items
+     * @param itemsReceived  items the node received
+     * @param bytesReceived  bytes of those items
+     * @param openedAt       when the stream was opened
+     * @param callId         the caller's id of the call
+     */
+    record StreamRow(long streamId, UUID sessionId, String user, String method, int direction, String creditMode,
+            int sendCredit, int receiveCredit, long itemsSent, long bytesSent, long itemsReceived, long bytesReceived,
+            Instant openedAt, long callId) {
+    }
+
+    /** Every open stream, oldest id first. */
+    List<StreamRow> streams();
+
+    /**
+     * The counters since the feature started ({@link StreamCounters#NAMES}), and {@code open}, the
+     * streams open now.
+     */
+    Map<String, Long> counters();
+}

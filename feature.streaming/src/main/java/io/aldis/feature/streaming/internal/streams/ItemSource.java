@@ -1,0 +1,194 @@
+package io.aldis.feature.streaming.internal.streams;
+
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.StreamData;
+import io.aldis.protocol.api.StreamEnd;
+import io.aldis.protocol.api.CreditMode;
+import io.aldis.protocol.api.stream.CreditMeter;
+import io.aldis.protocol.api.stream.CreditWindow;
+import io.aldis.protocol.api.stream.SenderCredit;
+import java.util.ArrayDeque;
+import java.util.concurrent.Flow;
+
+/**
+ * The callee's side that sends items (docs/protocol.md 6.4.3, sender): subscribes to the service's
+ * publisher and asks it only for what the caller's credit covers. In {@code items} mode that is the
+ * credit itself (at most {@value #MOST_AHEAD} items at a time, so a connection that cannot write
+ * does not collect them); in {@code bytes} and {@code custom} mode an item's cost is known only once
+ * it is there, so it asks for one at a time and holds at most that one beyond the credit.
+ *
+ * <p>The publisher's signals may come on any thread; they are taken over to the session's event
+ * loop, where everything else of this class runs. Calls into the publisher go through the stream's
+ * serial executor, never on the event loop.
+ */
+final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
+    /** The most items asked of the publisher ahead of sending them, in {@code items} mode. */
+    static final int MOST_AHEAD = 64;
+    /** What STREAM_DATA adds to an item on the wire: type, flags and the stream id. */
+    private static final int DATA_OVERHEAD = 10;
+
+    private final NodeStream stream;
+    private final CreditMeter meter;
+    private final SerialExecutor service;
+    private final SenderCredit credit = new SenderCredit();
+    private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
+    private Flow.Subscription subscription;
+    private long asked;
+    private boolean completed;
+    private boolean endSent;
+    private boolean stopped;
+
+    ItemSource(NodeStream stream, CreditMeter meter, SerialExecutor service) {
+        this.stream = stream;
+        this.meter = meter;
+        this.service = service;
+    }
+
+    // ---- the publisher's signals, on its threads
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+        stream.onLoop(() -> {
+            if (stopped || subscription != null) {
+                service.execute(s::cancel);
+                return;
+            }
+            subscription = s;
+            askForMore();
+        });
+    }
+
+    @Override
+    public void onNext(byte[] item) {
+        stream.onLoop(() -> {
+            if (stopped) {
+                return;
+            }
+            asked--;
+            pending.add(item);
+            stream.readyToSend();
+        });
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+        stream.onLoop(() -> {
+            if (!stopped) {
+                stream.fail(ErrorCode.STREAM_FAILED.code(), "stream processing failed: " + describe(failure), true);
+            }
+        });
+    }
+
+    @Override
+    public void onComplete() {
+        stream.onLoop(() -> {
+            if (!stopped) {
+                completed = true;
+                stream.readyToSend();
+            }
+        });
+    }
+
+    /** The exception's own message, never its class or a library's stack; its class name when it has none. */
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+    }
+
+    // ---- on the event loop
+
+    /** A STREAM_CREDIT of the caller; the first is its high-water mark. */
+    void granted(int amount) {
+        credit.grant(amount);
+        askForMore();
+        if (!pending.isEmpty() || completed) {
+            stream.readyToSend();
+        }
+    }
+
+    @Override
+    public int sendOne() {
+        if (stopped || endSent) {
+            return 0;
+        }
+        byte[] item = pending.peek();
+        if (item != null) {
+            int cost = meter.costOf(item);
+            switch (credit.take(cost)) {
+                case WAIT:
+                    return 0;
+                case TOO_LARGE:
+                    CreditWindow window = new CreditWindow(credit.highWaterMark());
+                    stream.fail(ErrorCode.STREAM_ITEM_TOO_LARGE.code(), "an item costing " + cost
+                            + " is more than half the caller's high-water mark " + window.highWaterMark()
+                            + " allows (" + window.largestItemCost() + ")", true);
+                    return 0;
+                default:
+                    break;
+            }
+            pending.poll();
+            boolean last = completed && pending.isEmpty();
+            stream.send(new StreamData(last, stream.streamId(), item));
+            stream.countSent(item.length);
+            if (last) {
+                endSent = true;
+                stream.sourceEnded();
+            } else {
+                askForMore();
+            }
+            return item.length + DATA_OVERHEAD;
+        }
+        if (completed) {
+            stream.send(new StreamEnd(stream.streamId()));
+            endSent = true;
+            stream.sourceEnded();
+            return DATA_OVERHEAD;
+        }
+        return 0;
+    }
+
+    private void askForMore() {
+        if (subscription == null || stopped || completed || !credit.granted()) {
+            return;
+        }
+        long want;
+        if (meter.mode() == CreditMode.ITEMS) {
+            want = Math.min(credit.credit(), MOST_AHEAD) - pending.size() - asked;
+        } else {
+            want = pending.isEmpty() && asked == 0 ? 1 : 0;
+        }
+        if (want > 0) {
+            asked += want;
+            Flow.Subscription s = subscription;
+            long n = want;
+            service.execute(() -> s.request(n));
+        }
+    }
+
+    /** The items stop (a cancel, an error, the call's end): the publisher is cancelled and nothing more is sent. */
+    void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        pending.clear();
+        if (subscription != null) {
+            service.execute(subscription::cancel);
+        }
+    }
+
+    /** Whether the end of the items went out. */
+    boolean endSent() {
+        return endSent;
+    }
+
+    /** Whether the caller's first grant came. */
+    boolean granted() {
+        return credit.granted();
+    }
+
+    /** The credit left now. */
+    int credit() {
+        return credit.credit();
+    }
+}

@@ -1,0 +1,131 @@
+package io.aldis.feature.streaming.internal.streams;
+
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.spi.node.Session;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntSupplier;
+
+/**
+ * How one session's stream frames reach its connection, on the session's event loop only.
+ *
+ * <p>Items go out in <em>turns</em>: a turn writes at most a configured number of stream bytes,
+ * taking one item from each stream that has one ready in round-robin order, then posts the next
+ * turn to the back of the event loop's queue. Whatever else is waiting for the connection (an RPC
+ * answer, a pub/sub delivery, a PONG) runs between two turns, so a stream running flat out cannot
+ * starve it. While the connection is not writable no turn writes; the next starts when it drains.
+ *
+ * <p>A turn's frames go to the session in one batch; what must follow them on the wire (a
+ * listener's callback, after which RPC sends the call's answer) runs after the batch.
+ */
+final class Outbound {
+    /** A stream with items to send. */
+    interface Sender {
+        /** Sends at most one item (or the end) now; returns the bytes sent, 0 when it has nothing it may send. */
+        int sendOne();
+    }
+
+    private final Session session;
+    private final IntSupplier bytesPerTurn;
+    private final ArrayDeque<Sender> ready = new ArrayDeque<>();
+    private List<Frame> batch;
+    private List<Runnable> afterBatch = new ArrayList<>();
+    private boolean turnPosted;
+    private AutoCloseable writableHook;
+    private boolean closed;
+
+    Outbound(Session session, IntSupplier bytesPerTurn) {
+        this.session = session;
+        this.bytesPerTurn = bytesPerTurn;
+    }
+
+    /** Sends a frame now, or with the turn running now. */
+    void send(Frame frame) {
+        if (batch != null) {
+            batch.add(frame);
+        } else {
+            session.send(frame);
+        }
+    }
+
+    /** Runs {@code action} once the frames sent so far are on their way. */
+    void after(Runnable action) {
+        if (batch != null) {
+            afterBatch.add(action);
+        } else {
+            action.run();
+        }
+    }
+
+    /** {@code sender} may have something to send: it gets a place in the next turns. */
+    void ready(Sender sender) {
+        if (closed || ready.contains(sender)) {
+            return;
+        }
+        ready.add(sender);
+        postTurn();
+    }
+
+    /** {@code sender} is gone. */
+    void remove(Sender sender) {
+        ready.remove(sender);
+    }
+
+    private void postTurn() {
+        if (turnPosted || closed) {
+            return;
+        }
+        turnPosted = true;
+        StreamLoop.run(session, this::turn);
+    }
+
+    private void turn() {
+        turnPosted = false;
+        if (ready.isEmpty() || closed) {
+            return;
+        }
+        if (!session.writable()) {
+            if (writableHook == null) {
+                writableHook = session.onWritable(this::postTurn);
+            }
+            return;
+        }
+        batch = new ArrayList<>();
+        int budget = bytesPerTurn.getAsInt();
+        Sender sender;
+        while (budget > 0 && (sender = ready.poll()) != null) {
+            int sent = sender.sendOne();
+            if (sent > 0) {
+                budget -= sent;
+                if (!ready.contains(sender)) {
+                    ready.add(sender);
+                }
+            }
+        }
+        List<Frame> frames = batch;
+        batch = null;
+        if (!frames.isEmpty()) {
+            session.send(frames);
+        }
+        List<Runnable> actions = afterBatch;
+        afterBatch = new ArrayList<>();
+        actions.forEach(Runnable::run);
+        if (!ready.isEmpty()) {
+            postTurn();
+        }
+    }
+
+    /** The session ended: no more turns. */
+    void close() {
+        closed = true;
+        ready.clear();
+        if (writableHook != null) {
+            try {
+                writableHook.close();
+            } catch (Exception ignored) {
+                // the session is gone and its callbacks with it
+            }
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package io.aldis.feature.streaming.internal.streams;
+
+import io.aldis.feature.streaming.internal.StreamingSettings;
+import io.aldis.feature.streaming.internal.stats.StreamCounters;
+import io.aldis.feature.streaming.internal.stats.StreamingView;
+import io.aldis.protocol.api.Capability;
+import io.aldis.protocol.api.CreditMode;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ProtocolException;
+import io.aldis.protocol.api.StreamOpen;
+import io.aldis.protocol.api.spi.node.Session;
+import io.aldis.protocol.api.spi.node.SessionState;
+import io.aldis.protocol.api.spi.stream.CallStream;
+import io.aldis.protocol.api.spi.stream.CallStreamListener;
+import io.aldis.protocol.api.spi.stream.CallStreams;
+import io.aldis.protocol.api.spi.stream.StreamSpec;
+import io.aldis.protocol.api.stream.CreditMeter;
+import io.aldis.protocol.api.stream.StreamIds;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every stream the node has open as the callee of a call, by session and by id, and the
+ * {@link CallStreams} the RPC feature opens them through: the limits checked before a stream
+ * opens, STREAM_OPEN, and the ends a session's close and the feature's stop bring. Thread-safe.
+ *
+ * <p>Node stream ids come from one counter for the whole node: even, never 0, as the protocol
+ * wants of every connection, and unique across sessions, so an operator names a stream by its id
+ * alone.
+ */
+public final class Streams implements CallStreams {
+    private static final long STOP_WAIT_MILLIS = 5_000;
+
+    private final SizeFunctions sizeFunctions;
+    private final Executor pool;
+    private final StreamCounters counters = new StreamCounters();
+    private final StreamIds ids = new StreamIds(StreamIds.Opener.NODE);
+    private final Map<UUID, SessionStreams> sessions = new ConcurrentHashMap<>();
+    private final Map<Long, NodeStream> all = new ConcurrentHashMap<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private volatile StreamingSettings settings;
+    private volatile boolean stopped;
+
+    /**
+     * @param settings      the limits in force
+     * @param sizeFunctions the size functions the node knows
+     * @param pool          runs the services' publishers and subscribers, off the event loops
+     */
+    public Streams(StreamingSettings settings, SizeFunctions sizeFunctions, Executor pool) {
+        this.settings = settings;
+        this.sizeFunctions = sizeFunctions;
+        this.pool = pool;
+    }
+
+    StreamingSettings settings() {
+        return settings;
+    }
+
+    /** Applies changed settings; streams open now keep running, new ones meet the new limits. */
+    public void update(StreamingSettings newSettings) {
+        this.settings = newSettings;
+    }
+
+    public StreamCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public boolean streams(Session session) {
+        return !stopped && (session.clientCapabilities() & Capability.STREAMS.mask()) != 0
+                && session.state() != SessionState.CLOSING && session.state() != SessionState.CLOSED;
+    }
+
+    @Override
+    public CallStream open(Session session, long callId, StreamSpec spec, CallStreamListener listener) {
+        if (!streams(session)) {
+            throw new ProtocolException(ErrorCode.STREAMING_UNAVAILABLE, "this session takes no streams now");
+        }
+        StreamingSettings limits = settings;
+        CreditMode mode = spec.creditMode();
+        if (spec.highWaterMark() > limits.maxHighWaterMark(mode)) {
+            throw new ProtocolException(ErrorCode.STREAM_LIMIT, "the high-water mark " + spec.highWaterMark()
+                    + " of " + spec.method() + " is above the node's maximum of " + limits.maxHighWaterMark(mode)
+                    + " in " + mode.name().toLowerCase(java.util.Locale.ROOT) + " mode");
+        }
+        CreditMeter meter = CreditMeter.forStream(mode, spec.sizeFunction(), sizeFunctions::find);
+        SessionStreams mine = sessions.computeIfAbsent(session.id(), id -> new SessionStreams(session, this));
+        NodeStream stream;
+        synchronized (mine) {
+            if (mine.size() >= limits.maxStreamsPerSession()) {
+                throw new ProtocolException(ErrorCode.STREAM_LIMIT, "this session has " + mine.size()
+                        + " streams open, the most the node allows per session");
+            }
+            if (!reserveNodeSlot(limits.maxStreams())) {
+                throw new ProtocolException(ErrorCode.STREAM_LIMIT, "the node has " + limits.maxStreams()
+                        + " streams open, the most it allows");
+            }
+            stream = new NodeStream(mine, ids.next(), callId, spec, meter, listener, new SerialExecutor(pool));
+            mine.add(stream);
+            all.put(stream.streamId(), stream);
+        }
+        counters.opened();
+        StreamOpen frame = new StreamOpen(stream.streamId(), callId, spec.direction(), mode, spec.highWaterMark(),
+                meter.sizeFunctionName().map(Streams::metadata).orElse(""));
+        if (StreamLoop.inLoop(session)) {
+            mine.outbound().send(frame);
+        } else {
+            // Queued before anything else of this stream, which all goes through the loop too.
+            mine.onLoop(() -> mine.outbound().send(frame));
+        }
+        if (session.state() == SessionState.CLOSED) {
+            // Closed while this was opening: its close may have missed the new stream.
+            mine.onLoop(stream::sessionClosed);
+        }
+        return stream;
+    }
+
+    private boolean reserveNodeSlot(int max) {
+        while (true) {
+            int now = open.get();
+            if (now >= max) {
+                return false;
+            }
+            if (open.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** STREAM_OPEN's metadata in custom mode: {@code {"sizeFunction":"name"}}. */
+    static String metadata(String sizeFunction) {
+        StringBuilder json = new StringBuilder("{\"").append(CreditMeter.SIZE_FUNCTION_MEMBER).append("\":\"");
+        for (char c : sizeFunction.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                json.append('\\').append(c);
+            } else if (c < 0x20) {
+                json.append(String.format("\\u%04x", (int) c));
+            } else {
+                json.append(c);
+            }
+        }
+        return json.append("\"}").toString();
+    }
+
+    void removed(NodeStream stream) {
+        if (all.remove(stream.streamId(), stream)) {
+            open.decrementAndGet();
+        }
+    }
+
+    /** The open stream {@code streamId} of {@code session}, or null; for the session's frames. */
+    public NodeStream find(Session session, long streamId) {
+        SessionStreams mine = sessions.get(session.id());
+        return mine == null ? null : mine.get(streamId);
+    }
+
+    /** The session ended: its streams end without a frame, their services and calls are released. */
+    public void sessionClosed(Session session) {
+        SessionStreams mine = sessions.remove(session.id());
+        if (mine != null) {
+            mine.onLoop(mine::closed);
+        }
+    }
+
+    /**
+     * An operator's cancel: the stream ends with STREAM_ERROR {@code CANCELLED} and its call fails.
+     *
+     * @return false when no stream has that id
+     */
+    public boolean cancel(long streamId) {
+        NodeStream stream = all.get(streamId);
+        if (stream == null) {
+            return false;
+        }
+        stream.onLoop(stream::cancelByOperator);
+        return true;
+    }
+
+    /**
+     * The feature stops: no stream opens any more, and every open one ends with STREAM_ERROR
+     * {@code CAPABILITY_UNAVAILABLE}, its call failing with it; sessions stay open. Waits a few
+     * seconds at most for the sessions' event loops to have sent those frames.
+     */
+    public void stop() {
+        try {
+            stopAll().get(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // an event loop that does not answer belongs to a connection that is going anyway
+        }
+    }
+
+    /** {@link #stop()} without the wait: completes once every session's loop has ended its streams. */
+    public CompletableFuture<Void> stopAll() {
+        stopped = true;
+        List<CompletableFuture<Void>> ends = new ArrayList<>();
+        for (SessionStreams mine : sessions.values()) {
+            CompletableFuture<Void> end = new CompletableFuture<>();
+            ends.add(end);
+            mine.onLoop(() -> {
+                try {
+                    for (NodeStream stream : mine.streams()) {
+                        stream.featureStopping();
+                    }
+                } finally {
+                    end.complete(null);
+                }
+            });
+        }
+        return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new));
+    }
+
+    /** How many streams are open now. */
+    public int openStreams() {
+        return open.get();
+    }
+
+    /** What operators see. */
+    public StreamingView view() {
+        return new StreamingView() {
+            @Override
+            public List<StreamRow> streams() {
+                List<StreamRow> rows = new ArrayList<>();
+                for (NodeStream stream : all.values()) {
+                    rows.add(stream.row());
+                }
+                rows.sort(Comparator.comparingLong(StreamRow::streamId));
+                return rows;
+            }
+
+            @Override
+            public Map<String, Long> counters() {
+                Map<String, Long> m = counters.snapshot();
+                m.put("open", (long) open.get());
+                return m;
+            }
+        };
+    }
+}
