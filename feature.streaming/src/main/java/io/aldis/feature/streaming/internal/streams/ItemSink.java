@@ -1,6 +1,5 @@
 package io.aldis.feature.streaming.internal.streams;
 
-import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ProtocolException;
 import io.aldis.protocol.api.StreamCancel;
 import io.aldis.protocol.api.StreamCredit;
@@ -151,9 +150,7 @@ final class ItemSink implements Flow.Publisher<byte[]> {
                 try {
                     s.onNext(item);
                 } catch (RuntimeException e) {
-                    stream.onLoop(() -> stream.fail(ErrorCode.STREAM_FAILED.code(),
-                            "stream processing failed: " + (e.getMessage() == null ? e.getClass().getSimpleName()
-                                    : e.getMessage()), true));
+                    stream.onLoop(() -> stream.serviceFailed(e));
                     return;
                 }
                 stream.onLoop(() -> consumed(cost));

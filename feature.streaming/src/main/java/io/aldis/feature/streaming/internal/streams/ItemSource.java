@@ -64,6 +64,12 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
             if (stopped) {
                 return;
             }
+            if (asked == 0) {
+                // Flow forbids it, and taking it would let a publisher fill the node past the credit.
+                stream.fail(ErrorCode.STREAM_FAILED.code(),
+                        "stream processing failed: the service sent an item it was not asked for", true);
+                return;
+            }
             asked--;
             pending.add(item);
             stream.readyToSend();
@@ -74,7 +80,7 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
     public void onError(Throwable failure) {
         stream.onLoop(() -> {
             if (!stopped) {
-                stream.fail(ErrorCode.STREAM_FAILED.code(), "stream processing failed: " + describe(failure), true);
+                stream.serviceFailed(failure);
             }
         });
     }
@@ -87,12 +93,6 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
                 stream.readyToSend();
             }
         });
-    }
-
-    /** The exception's own message, never its class or a library's stack; its class name when it has none. */
-    private static String describe(Throwable failure) {
-        String message = failure.getMessage();
-        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
     }
 
     // ---- on the event loop
@@ -161,7 +161,13 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
             asked += want;
             Flow.Subscription s = subscription;
             long n = want;
-            service.execute(() -> s.request(n));
+            service.execute(() -> {
+                try {
+                    s.request(n);
+                } catch (RuntimeException e) {
+                    stream.onLoop(() -> stream.serviceFailed(e));
+                }
+            });
         }
     }
 

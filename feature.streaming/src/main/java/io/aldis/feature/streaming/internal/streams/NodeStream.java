@@ -70,7 +70,13 @@ public final class NodeStream implements CallStream {
         if (!sendCalled.compareAndSet(false, true)) {
             throw new IllegalStateException("the items of stream " + streamId + " are already being sent");
         }
-        service.execute(() -> items.subscribe(source));
+        service.execute(() -> {
+            try {
+                items.subscribe(source);
+            } catch (RuntimeException e) {
+                onLoop(() -> serviceFailed(e));
+            }
+        });
     }
 
     @Override
@@ -199,6 +205,16 @@ public final class NodeStream implements CallStream {
             tellFailed(code, message);
             owner.remove(this);
         });
+    }
+
+    /**
+     * The service's publisher or subscriber failed: STREAM_FAILED, with the exception's own message
+     * (its class name when it has none), never a stack or a library's class.
+     */
+    void serviceFailed(Throwable failure) {
+        String message = failure.getMessage();
+        String why = message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+        fail(ErrorCode.STREAM_FAILED.code(), "stream processing failed: " + why, true);
     }
 
     void receivedBadItem(ProtocolException e) {

@@ -101,6 +101,50 @@ class StreamEndsTest {
     }
 
     @Test
+    void aPublisherThatSendsWithoutBeingAskedIsStoppedBeforeItFillsTheNode() {
+        NodeStream stream = open(StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0);
+        stream.send(subscriber -> {
+            subscriber.onSubscribe(new java.util.concurrent.Flow.Subscription() {
+                @Override
+                public void request(long n) {
+                }
+
+                @Override
+                public void cancel() {
+                }
+            });
+            for (int i = 0; i < 1000; i++) {
+                subscriber.onNext(new byte[1]);
+            }
+        });
+        rig.settle(session);
+        StreamError error = session.sent(StreamError.class).get(0);
+        assertThat(error.code()).isEqualTo(ErrorCode.STREAM_FAILED.code());
+        assertThat(error.message()).isEqualTo("stream processing failed: the service sent an item it was not asked for");
+        assertThat(session.sent(StreamData.class)).isEmpty();
+        assertThat(told.code).isEqualTo(-502);
+    }
+
+    @Test
+    void aSubscriberThatThrowsFailsTheStream() {
+        NodeStream stream = open(StreamDirection.CALLER_TO_CALLEE, CreditMode.ITEMS, 4);
+        StreamRig.Sink sink = new StreamRig.Sink() {
+            @Override
+            public void onNext(byte[] item) {
+                throw new IllegalArgumentException("not a number");
+            }
+        };
+        stream.received().subscribe(sink);
+        rig.settle(session);
+        stream.data(new StreamData(false, stream.streamId(), new byte[1]));
+        sink.subscription.request(1);
+        rig.settle(session);
+        assertThat(session.sent(StreamError.class))
+                .containsExactly(new StreamError(stream.streamId(), -502, "stream processing failed: not a number"));
+        assertThat(told.code).isEqualTo(-502);
+    }
+
+    @Test
     void anItemAboveHalfTheCallersHighWaterMarkIsNotSent() {
         NodeStream stream = open(StreamDirection.CALLEE_TO_CALLER, CreditMode.BYTES, 0);
         StreamRig.Source source = new StreamRig.Source(List.of(new byte[10], new byte[51]));

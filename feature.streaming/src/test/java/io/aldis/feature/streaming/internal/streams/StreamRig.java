@@ -135,9 +135,9 @@ public final class StreamRig {
     }
 
     /** A subscriber that requests what the test tells it to and records what it got. */
-    static final class Sink implements Flow.Subscriber<byte[]> {
-        final List<byte[]> items = new ArrayList<>();
-        Flow.Subscription subscription;
+    public static class Sink implements Flow.Subscriber<byte[]> {
+        public final List<byte[]> items = new ArrayList<>();
+        public Flow.Subscription subscription;
         boolean completed;
         Throwable failure;
 
