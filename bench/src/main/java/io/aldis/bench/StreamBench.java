@@ -1,6 +1,10 @@
 package io.aldis.bench;
 
+import io.aldis.client.AldisClient;
+import io.aldis.protocol.api.spin.SpinWindow;
+import io.aldis.protocol.api.stream.StreamCredit;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,12 +34,18 @@ public final class StreamBench {
         OPTIONS.put("roundSeconds", "3");      // length of a round
         OPTIONS.put("warmupRounds", "2");      // unmeasured rounds first, interleaved too
         OPTIONS.put("itemSize", "128");        // bytes per item in the items-mode parts
-        OPTIONS.put("itemWindow", "64");       // the receivers' window in items (RSocket limitRate, gRPC request)
+        // The caller's window for the items it receives, in items: the client's high-water mark, RSocket's
+        // limitRate, gRPC's request. The callee's window for the caller's items is 64 everywhere: the
+        // default high-water mark of a streaming method (@StreamCredit).
+        OPTIONS.put("itemWindow", "64");
         OPTIONS.put("blockSize", "65536");     // bytes per item in the bytes part
         OPTIONS.put("blockWindow", "16");      // the receivers' window in items of blockSize (1 MiB by default)
         OPTIONS.put("rsocketClassPath", "");   // file holding the RSocket peer's class path; empty: no RSocket
         OPTIONS.put("systems", "");            // comma-separated name prefixes to keep (see MessagingBench); empty: all
     }
+
+    private static final String USER = "bench";
+    private static final char[] PASSWORD = "bench-password-1".toCharArray();
 
     private final Map<String, String> opts;
     private final StringBuilder summary = new StringBuilder();
@@ -70,9 +80,13 @@ public final class StreamBench {
                 + String.format(Locale.ROOT, "%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         StreamBench bench = new StreamBench(opts);
         List<StreamSystems.System> systems = new ArrayList<>();
-        try (ChildJvm grpcServer = new ChildJvm(NodeProcess.classPathCopy(), GrpcEcho.class.getName(),
-                opts.get("itemWindow"))) {
+        try (NodeProcess node = new NodeProcess(10_000, 4096, USER, new String(PASSWORD), "2g", "rpc,streaming",
+                SpinWindow.DEFAULT_CAP_MICROS, SpinWindow.DEFAULT_CAP_MICROS);
+                ChildJvm grpcServer = new ChildJvm(NodeProcess.classPathCopy(), GrpcEcho.class.getName(),
+                        Integer.toString(StreamCredit.DEFAULT_ITEMS_HIGH_WATER_MARK))) {
+            systems.add(StreamSystems.aldis(bench.client(node)));
             systems.addAll(bench.peers(grpcServer));
+            systems = MessagingBench.keep(opts.get("systems"), systems, StreamSystems.System::name);
             for (String part : parts) {
                 switch (part) {
                     case "server" -> bench.compare(systems, bench.items(StreamSystems.Direction.TO_CALLER));
@@ -99,6 +113,12 @@ public final class StreamBench {
         System.exit(0);
     }
 
+    /** A client of the node as a user builds it: callbacks on the client's pool, products' defaults. */
+    private AldisClient client(NodeProcess node) {
+        return RpcSystems.client(node.port(), USER, PASSWORD,
+                Duration.ofNanos(1000L * SpinWindow.DEFAULT_CAP_MICROS), false);
+    }
+
     private StreamSystems.Workload items(StreamSystems.Direction direction) {
         return new StreamSystems.Workload(direction, i("itemSize"), i("itemWindow"), false);
     }
@@ -110,7 +130,7 @@ public final class StreamBench {
             peers.add(StreamSystems.rsocket(Files.readString(Path.of(rsocketCp)).replaceAll("\\s+", "")));
         }
         peers.add(StreamSystems.grpc(Integer.parseInt(grpcServer.expect("GRPC")[1])));
-        return MessagingBench.keep(opts.get("systems"), peers, StreamSystems.System::name);
+        return peers;
     }
 
     /** Interleaved rounds of one workload: warm-up rounds, then measured ones, every system in turn. */

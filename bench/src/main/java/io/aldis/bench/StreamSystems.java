@@ -1,5 +1,7 @@
 package io.aldis.bench;
 
+import io.aldis.client.AldisClient;
+import io.aldis.client.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -8,6 +10,8 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.ByteBuffer;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -68,6 +72,96 @@ final class StreamSystems {
         long c1 = counter.get();
         long t1 = java.lang.System.nanoTime();
         return (c1 - c0) / ((t1 - t0) / 1e9);
+    }
+
+    // ---------------------------------------------------------------- Aldis
+
+    /**
+     * The node's {@link StreamService}, exported as {@code streams}, called through
+     * {@code AldisClient.callStream} (a streamed result, and both ways) and
+     * {@code AldisClient.callWithStream} (a streamed parameter), as a user of the Java client calls
+     * it: the subscriber requests without bound and the client's credit (its high-water mark, the
+     * workload's window) paces the node. The client is the caller's and is closed with the system.
+     */
+    static System aldis(AldisClient client) {
+        return new System() {
+            @Override
+            public String name() {
+                return "Aldis (AldisClient.callStream)";
+            }
+
+            @Override
+            public double round(Workload w, double seconds) throws Exception {
+                AtomicLong counted = new AtomicLong();
+                Runnable cancel = switch (w.direction()) {
+                    case TO_CALLER -> receive(client, w.bytesMode() ? "streams.blocks" : "streams.items",
+                            new Object[] {w.itemSize()}, highWaterMark(w), counted);
+                    case TO_CALLEE -> {
+                        CompletableFuture<Long> call = client.callWithStream("streams.sink",
+                                new Object[] {new RepeatPublisher(PubSubSystems.payload(w.itemSize()), counted)},
+                                Long.class, CallOptions.noTimeout());
+                        call.whenComplete((n, e) -> failed("caller→callee stream", e));
+                        yield () -> call.cancel(true);
+                    }
+                    case BOTH -> receive(client, "streams.echo", new Object[] {new RepeatPublisher(
+                            PubSubSystems.payload(w.itemSize()), new AtomicLong())}, highWaterMark(w), counted);
+                };
+                try {
+                    return measure(counted, seconds);
+                } finally {
+                    cancel.run();
+                }
+            }
+
+            @Override
+            public void close() {
+                client.close().join();
+            }
+        };
+    }
+
+    /** The caller's window in its credit unit: bytes in bytes mode, items otherwise. */
+    static int highWaterMark(Workload w) {
+        return w.bytesMode() ? w.window() * w.itemSize() : w.window();
+    }
+
+    /**
+     * Subscribes to a streamed result and counts its items until the returned action cancels the
+     * subscription (which cancels the call).
+     */
+    static Runnable receive(AldisClient client, String method, Object[] params, int highWaterMark, AtomicLong counted) {
+        Flow.Publisher<byte[]> items = client.callStream(method, params, byte[].class,
+                CallOptions.noTimeout().withStreamHighWaterMark(highWaterMark));
+        CompletableFuture<Flow.Subscription> subscribed = new CompletableFuture<>();
+        items.subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscribed.complete(subscription);
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(byte[] item) {
+                counted.incrementAndGet();
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                failed(method, failure);
+            }
+
+            @Override
+            public void onComplete() {
+                java.lang.System.out.println(method + ": the stream ended by itself");
+            }
+        });
+        return () -> subscribed.join().cancel();
+    }
+
+    private static void failed(String what, Throwable failure) {
+        if (failure != null && !(failure instanceof java.util.concurrent.CancellationException)) {
+            java.lang.System.out.println(what + " failed: " + failure);
+        }
     }
 
     // ---------------------------------------------------------------- RSocket (own JVMs)
