@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Stream benchmarks: callee→caller streams of small items (item credit) and of 64 KiB items (byte
 # credit), caller→callee and bidirectional streams, the node next to RSocket and gRPC in the same
-# run. Results: docs/benchmarks.md.
+# run; the latency of calls beside a stream on one connection, and (opt-in) the node's heap while
+# 4 GiB flow to a slow reader. Results: docs/benchmarks.md.
 #
 # Needs the other modules installed first:  mvn -B install -DskipTests
 # Usage:
 #   bench/run-streams.sh                           # the default parts, default options
 #   bench/run-streams.sh server rounds=9           # one part, other options (StreamBench.OPTIONS)
 #   BENCH_MAVEN_ARGS=-o bench/run-streams.sh bytes # extra Maven arguments (here: offline)
-# Parts: server bytes client bidi all.
+#   bench/run-streams.sh memory                    # the node's heap under a 4 GiB stream (over a minute)
+# Parts: server bytes fairness client bidi all (those five), memory (only when named).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

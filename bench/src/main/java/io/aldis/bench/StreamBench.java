@@ -31,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code fairness} (the node alone): latency of calls at 1 in flight on a connection idle
  *       but for them, and on one that also carries a stream running flat out;</li>
  *   <li>{@code all}: the five above; options and defaults in {@link #OPTIONS};</li>
- *   <li>{@code memory} (the node alone, not in {@code all}: it takes about a minute): the node's
+ *   <li>{@code memory} (the node alone, not in {@code all}: it takes over a minute): the node's
  *       heap after garbage collection while {@code memoryGiB} flow in bytes mode to a reader
  *       slower than the node.</li>
  * </ul>
@@ -52,7 +52,7 @@ public final class StreamBench {
         OPTIONS.put("blockWindow", "16");      // the receivers' window in items of blockSize (1 MiB by default)
         OPTIONS.put("fairnessStream", "bytes"); // the flat-out stream beside the calls: bytes (as part bytes) or items (as part server)
         OPTIONS.put("memoryGiB", "4");         // bytes the memory part streams to its slow reader, in GiB
-        OPTIONS.put("slowReaderMBps", "128");  // the slow reader's pace, in MB/s
+        OPTIONS.put("slowReaderMBps", "64");   // the slow reader's pace, in MB/s
         OPTIONS.put("memorySampleSeconds", "2"); // pause between two readings of the node's heap
         OPTIONS.put("rsocketClassPath", "");   // file holding the RSocket peer's class path; empty: no RSocket
         OPTIONS.put("systems", "");            // comma-separated name prefixes to keep (see MessagingBench); empty: all
@@ -296,10 +296,11 @@ public final class StreamBench {
             double peak = heap.stream().mapToDouble(d -> d).max().orElse(mib(after.heapUsed()));
             summary.append("\n").append(title).append("\n");
             summary.append(String.format(Locale.ROOT,
-                    "  %d GiB in %.0f s (%,.0f MB/s); node heap after GC: %,.1f MiB before, %,.1f MiB at most "
-                            + "while streaming (%d readings), %,.1f MiB after; growth at most %+,.1f MiB "
-                            + "(the reader's window: %,.1f MiB); Netty direct at most %,.1f MiB%n",
-                    total >> 30, seconds, total / seconds / 1e6, mib(before.heapUsed()), peak, heap.size(),
+                    "  %d GiB in %.0f s (%,.0f MB/s); node heap after GC: %,.1f MiB before; while streaming "
+                            + "(%d readings) %,.1f MiB first, %,.1f MiB last, %,.1f MiB at most; %,.1f MiB after; "
+                            + "growth at most %+,.1f MiB (the reader's window: %,.1f MiB); Netty direct at most %,.1f MiB%n",
+                    total >> 30, seconds, total / seconds / 1e6, mib(before.heapUsed()), heap.size(),
+                    heap.isEmpty() ? 0 : heap.get(0), heap.isEmpty() ? 0 : heap.get(heap.size() - 1), peak,
                     mib(after.heapUsed()), peak - mib(before.heapUsed()),
                     mib(StreamSystems.highWaterMark(w)), maxDirect));
             System.out.print(summary.substring(summary.lastIndexOf(title)));
