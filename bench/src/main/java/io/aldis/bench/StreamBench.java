@@ -3,7 +3,6 @@ package io.aldis.bench;
 import io.aldis.client.AldisClient;
 import io.aldis.client.CallOptions;
 import io.aldis.protocol.api.spin.SpinWindow;
-import io.aldis.protocol.api.stream.StreamCredit;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.nio.file.Files;
@@ -42,11 +41,12 @@ public final class StreamBench {
     static {
         OPTIONS.put("rounds", "5");            // measured rounds per workload and system
         OPTIONS.put("roundSeconds", "3");      // length of a round
+        OPTIONS.put("warmupSeconds", "5");     // before a workload's rounds, each system runs it this long unmeasured (JIT)
         OPTIONS.put("warmupRounds", "2");      // unmeasured rounds first, interleaved too
         OPTIONS.put("itemSize", "128");        // bytes per item in the items-mode parts
         // The caller's window for the items it receives, in items: the client's high-water mark, RSocket's
         // limitRate, gRPC's request. The callee's window for the caller's items is 64 everywhere: the
-        // default high-water mark of a streaming method (@StreamCredit).
+        // default high-water mark of a streaming method (StreamCredit.DEFAULT_ITEMS_HIGH_WATER_MARK).
         OPTIONS.put("itemWindow", "64");
         OPTIONS.put("blockSize", "65536");     // bytes per item in the bytes part
         OPTIONS.put("blockWindow", "16");      // the receivers' window in items of blockSize (1 MiB by default)
@@ -95,12 +95,11 @@ public final class StreamBench {
         StreamBench bench = new StreamBench(opts);
         List<StreamSystems.System> systems = new ArrayList<>();
         try (NodeProcess node = new NodeProcess(10_000, 4096, USER, new String(PASSWORD), "2g", "rpc,streaming",
-                SpinWindow.DEFAULT_CAP_MICROS, SpinWindow.DEFAULT_CAP_MICROS);
-                ChildJvm grpcServer = new ChildJvm(NodeProcess.classPathCopy(), GrpcEcho.class.getName(),
-                        Integer.toString(StreamCredit.DEFAULT_ITEMS_HIGH_WATER_MARK))) {
-            systems.add(StreamSystems.aldis(bench.client(node)));
-            systems.addAll(bench.peers(grpcServer));
-            systems = MessagingBench.keep(opts.get("systems"), systems, StreamSystems.System::name);
+                SpinWindow.DEFAULT_CAP_MICROS, SpinWindow.DEFAULT_CAP_MICROS)) {
+            if (bench.wanted(StreamSystems.ALDIS)) {
+                systems.add(StreamSystems.aldis(bench.client(node)));
+            }
+            systems.addAll(bench.peers());
             for (String part : parts) {
                 switch (part) {
                     case "server" -> bench.compare(systems, bench.items(StreamSystems.Direction.TO_CALLER));
@@ -164,6 +163,17 @@ public final class StreamBench {
         List<Double> streamRates = new ArrayList<>();
         int warm = i("warmupRounds");
         try (RpcSystems.System calls = RpcSystems.aldis(client, i("itemSize"), false)) {
+            double warmSeconds = Double.parseDouble(opts.get("warmupSeconds"));
+            if (warmSeconds > 0) {
+                Runnable cancel = StreamSystems.receive(client, stream.bytesMode() ? "streams.blocks" : "streams.items",
+                        new Object[] {stream.itemSize()}, StreamSystems.highWaterMark(stream), new AtomicLong());
+                try {
+                    RpcSystems.Result res = calls.round(1, warmSeconds);
+                    System.out.printf(Locale.ROOT, "JIT warm-up with the stream  %,9.0f calls/s%n", res.rate());
+                } finally {
+                    cancel.run();
+                }
+            }
             for (int r = 0; r < warm + i("rounds"); r++) {
                 String round = (r < warm ? "warm-up" : "measured") + " round " + (r + 1);
                 RpcSystems.Result quiet = calls.round(1, seconds);
@@ -313,13 +323,21 @@ public final class StreamBench {
         return bytes / (double) (1 << 20);
     }
 
-    private List<StreamSystems.System> peers(ChildJvm grpcServer) throws Exception {
+    /** Whether the {@code systems} option keeps the system of that name. */
+    private boolean wanted(String system) {
+        return !MessagingBench.keep(opts.get("systems"), List.of(system), name -> name).isEmpty();
+    }
+
+    /** The peers the {@code systems} option keeps, their servers started. */
+    private List<StreamSystems.System> peers() throws Exception {
         List<StreamSystems.System> peers = new ArrayList<>();
         String rsocketCp = opts.get("rsocketClassPath");
-        if (!rsocketCp.isBlank()) {
+        if (!rsocketCp.isBlank() && wanted(StreamSystems.RSOCKET)) {
             peers.add(StreamSystems.rsocket(Files.readString(Path.of(rsocketCp)).replaceAll("\\s+", "")));
         }
-        peers.add(StreamSystems.grpc(Integer.parseInt(grpcServer.expect("GRPC")[1])));
+        if (wanted(StreamSystems.GRPC)) {
+            peers.add(StreamSystems.grpc(NodeProcess.classPathCopy()));
+        }
         return peers;
     }
 
@@ -329,6 +347,16 @@ public final class StreamBench {
         System.out.println();
         System.out.println("== " + title + " ==");
         double seconds = Double.parseDouble(opts.get("roundSeconds"));
+        // Rounds of a few seconds are too short for the JIT of a fresh JVM (the node's, the peers'
+        // servers'): each system first runs the workload for a while, unmeasured.
+        double warmSeconds = Double.parseDouble(opts.get("warmupSeconds"));
+        if (warmSeconds > 0) {
+            for (StreamSystems.System s : systems) {
+                double rate = s.round(w, warmSeconds);
+                System.out.printf(Locale.ROOT, "JIT warm-up %-36s %,12.0f items/s  %,8.1f MB/s%n", s.name(), rate,
+                        rate * w.itemSize() / 1e6);
+            }
+        }
         Map<StreamSystems.System, List<Double>> rates = new LinkedHashMap<>();
         int warm = i("warmupRounds");
         int rounds = i("rounds");

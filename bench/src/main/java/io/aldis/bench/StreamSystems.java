@@ -2,6 +2,7 @@ package io.aldis.bench;
 
 import io.aldis.client.AldisClient;
 import io.aldis.client.CallOptions;
+import io.aldis.protocol.api.stream.StreamCredit;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -22,6 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * to the callee (whose items go out only as the callee's window lets them).
  */
 final class StreamSystems {
+    static final String ALDIS = "Aldis (AldisClient.callStream)";
+    static final String RSOCKET = "RSocket (rsocket-java, own JVMs)";
+    static final String GRPC = "gRPC streaming (grpc-java)";
+
     private static final long RAMP_MILLIS = 200;
 
     private StreamSystems() {
@@ -87,7 +92,7 @@ final class StreamSystems {
         return new System() {
             @Override
             public String name() {
-                return "Aldis (AldisClient.callStream)";
+                return ALDIS;
             }
 
             @Override
@@ -180,7 +185,7 @@ final class StreamSystems {
         return new System() {
             @Override
             public String name() {
-                return "RSocket (rsocket-java, own JVMs)";
+                return RSOCKET;
             }
 
             @Override
@@ -206,15 +211,19 @@ final class StreamSystems {
     /**
      * grpc-java streaming calls with flow control by hand: the receiver of items requests
      * {@code window} of them first and half of it again each time half was consumed; the sender
-     * sends while gRPC says the call is ready. The server ({@link GrpcEcho}) runs in its own JVM.
+     * sends while gRPC says the call is ready. The server ({@link GrpcEcho}) runs in a JVM of its
+     * own, from {@code classPath}, with the callee's window of a streaming method of the node.
      */
-    static System grpc(int port) {
+    static System grpc(String classPath) throws Exception {
+        ChildJvm server = new ChildJvm(classPath, GrpcEcho.class.getName(),
+                Integer.toString(StreamCredit.DEFAULT_ITEMS_HIGH_WATER_MARK));
+        int port = Integer.parseInt(server.expect("GRPC")[1]);
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
                 .flowControlWindow(GrpcEcho.FLOW_CONTROL_WINDOW).build();
         return new System() {
             @Override
             public String name() {
-                return "gRPC streaming (grpc-java)";
+                return GRPC;
             }
 
             @Override
@@ -230,6 +239,7 @@ final class StreamSystems {
             @Override
             public void close() throws InterruptedException {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                server.close();
             }
         };
     }
