@@ -212,6 +212,20 @@ public interface AldisClient {
      * type {@link CallContext} receives the call's context. A cancelled call interrupts the method
      * or cancels the {@code CompletionStage} it returned. The descriptor sent to the node lists the
      * methods with their parameter and result types.
+     *
+     * <p>A method that returns {@code Flow.Publisher<T>} or takes one parameter of that type is
+     * described as a streaming method ({@code Stream<T>}), with the credit its
+     * {@link io.aldis.protocol.api.stream.StreamCredit} declares. The node calls a provider
+     * without streams, so such calls are served with batches: a streamed parameter arrives as a JSON
+     * array and reaches the method as a publisher of its items, and the items of a returned
+     * publisher are collected into one JSON array, which must fit in one frame of the session's
+     * {@code maxFrameSize} ({@code MESSAGE_TOO_LARGE} otherwise; a failing publisher gives
+     * {@code STREAM_FAILED}). A call that comes with {@code STREAMS} is answered with a batch too
+     * for a streamed result, and with {@code STREAMING_UNAVAILABLE} for a streamed parameter, so
+     * that the caller sends the items as an array.
+     *
+     * @throws IllegalArgumentException for a streaming method the protocol does not allow (two
+     *         streamed parameters, {@code StreamCredit} settings that do not go together)
      */
     Registration provide(String service, Object impl);
 

@@ -723,10 +723,14 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         super.channelWritabilityChanged(ctx);
     }
 
+    /**
+     * Frames that go out while paused and ahead of held frames: liveness and close, and STREAM_CREDIT,
+     * which only lets the node's own sending proceed and is no work frame (docs/protocol.md 4.7).
+     */
     private static boolean isControl(Frame frame) {
         FrameType type = frame.type();
         return type == FrameType.PING || type == FrameType.PONG || type == FrameType.CLOSE
-                || type == FrameType.CLOSE_ACK;
+                || type == FrameType.CLOSE_ACK || type == FrameType.STREAM_CREDIT;
     }
 
     private AldisException notConnected() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aldis.client.CallContext;
 import io.aldis.client.RpcCallException;
 import io.aldis.client.RpcHandler;
+import io.aldis.client.internal.stream.StreamingMethod;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.params.InvalidParamsException;
 import io.aldis.protocol.api.params.ParamDecoder;
@@ -23,6 +24,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.IntSupplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -33,13 +36,34 @@ import java.util.concurrent.CompletionStage;
  * the result is encoded back. A parameter of type {@link CallContext} gets the call's context
  * instead of a value. A cancelled call interrupts the running method, or cancels the future it
  * returned.
+ *
+ * <p>A method that returns or takes a {@code Flow.Publisher} is a streaming method
+ * ({@link StreamingMethod}), served with batches: the node does not forward streams to providers,
+ * so its calls come without {@code STREAMS}. A streamed parameter arrives as a JSON array and
+ * reaches the method as a publisher of its items; the items of a returned publisher are collected
+ * into one JSON array that must fit in one frame of the session's {@code maxFrameSize}
+ * ({@code MESSAGE_TOO_LARGE} otherwise). A call that comes with {@code STREAMS} anyway is answered
+ * the same way for a streamed result, and with {@code STREAMING_UNAVAILABLE} for a streamed
+ * parameter, whose items this client cannot take as a stream (docs/protocol.md 6.4.1).
  */
 final class ReflectiveService implements RpcHandler {
     private final Object target;
+    private final IntSupplier maxFrameSize;
     private final Map<String, Served> methods = new LinkedHashMap<>();
 
     ReflectiveService(Object target, Class<?> api) {
+        this(target, api, () -> Integer.MAX_VALUE);
+    }
+
+    /**
+     * Serves {@code target}'s methods ({@code api}'s, when given); {@code maxFrameSize} gives the
+     * session's frame limit when a streamed result is batched.
+     *
+     * @throws IllegalArgumentException for a streaming method the protocol does not allow
+     */
+    ReflectiveService(Object target, Class<?> api, IntSupplier maxFrameSize) {
         this.target = target;
+        this.maxFrameSize = maxFrameSize;
         List<Class<?>> types = new ArrayList<>();
         if (api != null) {
             if (!api.isInstance(target)) {
@@ -95,14 +119,27 @@ final class ReflectiveService implements RpcHandler {
             ArrayNode params = entry.putArray("params");
             Parameter[] ps = m.getParameters();
             Type[] generic = m.getGenericParameterTypes();
+            StreamingMethod streaming = served.streaming.orElse(null);
             for (int i = 0; i < ps.length; i++) {
-                if (ps[i].getType() != CallContext.class) {
+                if (streaming != null && i == streaming.streamedParam()) {
+                    params.add(ps[i].getName() + ": " + streaming.paramTypeName());
+                } else if (ps[i].getType() != CallContext.class) {
                     params.add(ps[i].getName() + ": " + TypeNames.shortName(generic[i]));
                 }
             }
-            entry.put("result", TypeNames.shortName(resultType(m)));
+            entry.put("result", streaming != null && streaming.streamsResult() ? streaming.resultTypeName()
+                    : TypeNames.shortName(resultType(m)));
+            if (streaming != null) {
+                streaming.streamObject(RpcSupport.MAPPER).ifPresent(stream -> entry.set("stream", stream));
+            }
         }
         return root.toString();
+    }
+
+    /** Whether {@code name} takes a streamed parameter, which this client takes only as a batch. */
+    boolean takesStreamedParam(String name) {
+        Served served = methods.get(name);
+        return served != null && served.streaming.map(s -> s.streamedParam() >= 0).orElse(false);
     }
 
     private static Type resultType(Method m) {
@@ -146,6 +183,12 @@ final class ReflectiveService implements RpcHandler {
                 Thread.interrupted(); // the interrupt was meant for this call only, not for the pool's thread
             }
         }
+        if (served.streaming.isPresent() && served.streaming.get().streamsResult()) {
+            CompletableFuture<byte[]> batch = served.streaming.get().collectResult(result, RpcSupport.MAPPER,
+                    maxFrameSize.getAsInt());
+            context.onCancel(() -> batch.cancel(true));
+            return batch;
+        }
         if (result instanceof CompletionStage<?> stage) {
             CompletableFuture<?> future = stage.toCompletableFuture();
             context.onCancel(() -> future.cancel(true));
@@ -183,6 +226,10 @@ final class ReflectiveService implements RpcHandler {
         for (int i = 0; i < args.length; i++) {
             args[i] = m.fromContext[i] ? context : values[next++];
         }
+        if (m.streaming.isPresent() && m.streaming.get().streamedParam() >= 0) {
+            int streamed = m.streaming.get().streamedParam();
+            args[streamed] = m.streaming.get().publisherOf(args[streamed]);
+        }
         return args;
     }
 
@@ -191,11 +238,14 @@ final class ReflectiveService implements RpcHandler {
         final Method method;
         final boolean[] fromContext;
         final ParamSignature signature;
+        final Optional<StreamingMethod> streaming;
 
         Served(Method method) {
             this.method = method;
+            this.streaming = StreamingMethod.of(method);
             Parameter[] ps = method.getParameters();
-            Type[] generic = method.getGenericParameterTypes();
+            Type[] generic = method.getGenericParameterTypes().clone();
+            streaming.filter(s -> s.streamedParam() >= 0).ifPresent(s -> generic[s.streamedParam()] = s.batchType());
             this.fromContext = new boolean[ps.length];
             List<String> names = new ArrayList<>();
             List<Type> types = new ArrayList<>();

@@ -440,6 +440,13 @@ final class RpcSupport {
                     "this client does not provide " + (dot <= 0 ? method : method.substring(0, dot)), ""));
             return;
         }
+        String methodName = method.substring(dot + 1);
+        if (request.streams() && p.handler instanceof ReflectiveService r && r.takesStreamedParam(methodName)) {
+            // The items of a streamed parameter are taken only as a JSON array: the caller calls again so.
+            client.send(new RpcError(request.callId(), ErrorCode.STREAMING_UNAVAILABLE.code(), "this client takes "
+                    + "the streamed parameter of " + method + " only as a JSON array: call again without STREAMS", ""));
+            return;
+        }
         Instant deadline = request.timeoutMillis() > 0 ? Instant.now().plusMillis(request.timeoutMillis()) : null;
         Served s = new Served(request.callId(), method, deadline);
         served.put(s.callId, s);
@@ -569,7 +576,10 @@ final class RpcSupport {
             handler = h;
             descriptor = "";
         } else {
-            ReflectiveService reflective = new ReflectiveService(target, api);
+            ReflectiveService reflective = new ReflectiveService(target, api, () -> {
+                SessionInfo session = client.session();
+                return session == null ? Integer.MAX_VALUE : session.maxFrameSize();
+            });
             handler = reflective;
             descriptor = reflective.descriptor();
         }

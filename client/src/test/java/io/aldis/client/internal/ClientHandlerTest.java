@@ -359,6 +359,20 @@ class ClientHandlerTest {
     }
 
     @Test
+    void streamCreditGoesOutWhilePausedBecauseItIsNoWorkFrame() throws Exception {
+        openWithScram();
+        channel.writeInbound(Pause.INSTANCE);
+        CompletableFuture<Void> held = handler.send(new Ack(1, "a"));
+        CompletableFuture<Void> credit = handler.send(new io.aldis.protocol.api.StreamCredit(2, 32));
+        assertThat(next(io.aldis.protocol.api.StreamCredit.class).credit()).isEqualTo(32);
+        noMoreOutbound();
+        assertThat(credit).isCompleted();
+        assertThat(held).isNotDone();
+        channel.writeInbound(Resume.INSTANCE);
+        assertThat(next(Ack.class).requestId()).isEqualTo(1);
+    }
+
+    @Test
     void pingIsAnsweredWhilePaused() throws Exception {
         openWithScram();
         channel.writeInbound(Pause.INSTANCE);

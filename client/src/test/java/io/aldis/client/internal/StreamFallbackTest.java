@@ -129,6 +129,18 @@ class StreamFallbackTest {
     }
 
     @Test
+    void aNullItemFailsTheSubscriberAndCancelsTheCallSinceAPublisherCannotPassItOn() throws Exception {
+        node.open(PlayedNode.NO_STREAMS, 1 << 20);
+        RecordingSubscriber<Integer> subscriber = subscribe(CallOptions.defaults());
+        RpcRequest call = node.next(RpcRequest.class);
+        node.send(new RpcResponse(call.callId(), json("[1,null,3]")));
+        subscriber.request(3);
+        assertThat(subscriber.items).containsExactly(1);
+        assertThat(subscriber.error()).hasMessageContaining("null item");
+        node.noMoreOutbound(); // answered already: nothing to cancel
+    }
+
+    @Test
     void anUnknownSizeFunctionIsRefusedWithUnknownSizeFunctionAndFailsTheCall() throws Exception {
         node.open(PlayedNode.ALL, 1 << 20);
         RecordingSubscriber<Integer> subscriber = subscribe(CallOptions.defaults());

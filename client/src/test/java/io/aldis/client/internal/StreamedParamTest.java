@@ -199,6 +199,28 @@ class StreamedParamTest {
         node.noMoreOutbound();
     }
 
+    @Test
+    void cancellingACallWhoseBatchIsStillBeingCollectedStopsThePublisherAndSendsNothing() throws Exception {
+        node.open(PlayedNode.NO_STREAMS, 1 << 20);
+        boolean[] cancelled = {false};
+        Flow.Publisher<String> endless = subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
+            @Override
+            public void request(long n) {
+            }
+
+            @Override
+            public void cancel() {
+                cancelled[0] = true;
+            }
+        });
+        CompletableFuture<Long> stored = node.client.callWithStream("files.store", new Object[] {endless}, Long.class,
+                CallOptions.defaults());
+        node.noMoreOutbound();
+        stored.cancel(true);
+        assertThat(cancelled[0]).isTrue();
+        node.noMoreOutbound();
+    }
+
     @ServiceName("chat")
     interface Chat {
         Flow.Publisher<String> talk(String room, Flow.Publisher<String> lines);

@@ -229,6 +229,19 @@ class StreamedResultTest {
     }
 
     @Test
+    void aStreamOpenThatCrossedTheCancelIsDroppedQuietly() throws Exception {
+        node.open(PlayedNode.ALL, 1 << 20);
+        RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>();
+        RpcRequest call = subscribe(subscriber, Integer.class, CallOptions.defaults());
+        subscriber.subscription.cancel();
+        assertThat(node.next(RpcCancel.class).callId()).isEqualTo(call.callId());
+        node.send(new StreamOpen(STREAM, call.callId(), StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0, ""),
+                new RpcError(call.callId(), ErrorCode.CANCELLED.code(), "cancelled", ""));
+        assertThat(subscriber.log).isEmpty();
+        node.noMoreOutbound();
+    }
+
+    @Test
     void aStreamErrorFailsTheSubscriberWithItsCode() throws Exception {
         node.open(PlayedNode.ALL, 1 << 20);
         RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>();
@@ -255,6 +268,21 @@ class StreamedResultTest {
         RpcCallException failure = (RpcCallException) subscriber.error();
         assertThat(failure.code()).isEqualTo(ErrorCode.INVALID_PARAMS);
         assertThat(failure.fieldErrors()).singleElement().satisfies(e -> assertThat(e.path()).isEqualTo("from"));
+        node.noMoreOutbound();
+    }
+
+    @Test
+    void aCallTheNodeLeavesUnansweredPastItsDeadlineFailsWithDeadlineExceededAndIsCancelled() throws Exception {
+        node.open(PlayedNode.ALL, 1 << 20);
+        RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>();
+        node.client.callStream("ticks.count", null, Integer.class, CallOptions.timeout(java.time.Duration.ofMillis(1)))
+                .subscribe(subscriber);
+        RpcRequest call = node.next(RpcRequest.class);
+        assertThat(call.timeoutMillis()).isEqualTo(1);
+        subscriber.done.handle((v, e) -> null).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(((RpcCallException) subscriber.error()).code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED);
+        assertThat(node.next(RpcCancel.class).callId()).isEqualTo(call.callId());
+        node.send(new RpcError(call.callId(), ErrorCode.DEADLINE_EXCEEDED.code(), "deadline", ""));
         node.noMoreOutbound();
     }
 

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -121,6 +122,28 @@ final class ReadmeExamples {
         reg.ready().join();            // the node accepted it (or: AldisException, e.g. FORBIDDEN)
         // ... while the service is wanted ...
         reg.close();                   // SERVICE_WITHDRAW
+        // end of snippet
+    }
+
+    record Tick(String symbol, double price) {
+    }
+
+    void streams(AldisClient client, Flow.Subscriber<Tick> subscriber, Flow.Publisher<byte[]> blocks) {
+        // snippet of client/README.md
+        @ServiceName("feed")
+        interface Feed {
+            Flow.Publisher<Tick> ticks(String symbol);                        // a streamed result
+            CompletableFuture<Long> store(String name, Flow.Publisher<byte[]> blocks);   // a streamed parameter
+            Flow.Publisher<String> chat(String room, Flow.Publisher<String> lines);      // both
+        }
+
+        Feed feed = client.proxy(Feed.class);
+        feed.ticks("ACME").subscribe(subscriber);                  // the call is made now, once per subscription
+
+        Flow.Publisher<Tick> ticks = client.callStream("feed.ticks", new Object[] {"ACME"}, Tick.class,
+                CallOptions.noTimeout().withStreamHighWaterMark(256));
+        CompletableFuture<Long> size = client.callWithStream("feed.store", new Object[] {"a.bin", blocks},
+                Long.class, CallOptions.defaults());
         // end of snippet
     }
 

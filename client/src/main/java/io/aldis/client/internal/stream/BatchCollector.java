@@ -35,6 +35,11 @@ public final class BatchCollector implements Flow.Subscriber<Object> {
     static CompletableFuture<byte[]> collect(Flow.Publisher<?> source, ItemCodec codec, int limit,
             String tooLargeMessage) {
         BatchCollector collector = new BatchCollector(codec, limit, tooLargeMessage);
+        collector.result.whenComplete((v, e) -> {
+            if (collector.result.isCancelled()) {
+                collector.cancelSubscription();
+            }
+        });
         try {
             source.subscribe(collector);
         } catch (RuntimeException e) {
@@ -102,6 +107,17 @@ public final class BatchCollector implements Flow.Subscriber<Object> {
         done = true;
         json.write(']');
         result.complete(json.toByteArray());
+    }
+
+    private void cancelSubscription() {
+        Flow.Subscription s;
+        synchronized (this) {
+            done = true;
+            s = subscription;
+        }
+        if (s != null) {
+            s.cancel();
+        }
     }
 
     private synchronized void finish(Throwable failure) {

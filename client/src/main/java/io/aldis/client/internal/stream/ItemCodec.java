@@ -82,7 +82,8 @@ final class ItemCodec {
             return List.of();
         }
         if (!root.isArray()) {
-            throw new IOException("expected a JSON array of items, got " + root.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+            throw new NotABatch("expected a JSON array of items, got "
+                    + root.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
         }
         List<byte[]> items = new ArrayList<>(root.size());
         for (JsonNode element : root) {
@@ -93,17 +94,26 @@ final class ItemCodec {
 
     private static byte[] rawItem(JsonNode element) throws IOException {
         if (!element.isArray()) {
-            throw new IOException("expected an item of bytes as an array of integers 0-255");
+            throw new NotABatch("expected an item of bytes as an array of integers 0-255");
         }
         byte[] bytes = new byte[element.size()];
         for (int i = 0; i < bytes.length; i++) {
             JsonNode b = element.get(i);
             if (!b.isInt() || b.intValue() < 0 || b.intValue() > 255) {
-                throw new IOException("expected an item of bytes as an array of integers 0-255");
+                throw new NotABatch("expected an item of bytes as an array of integers 0-255");
             }
             bytes[i] = (byte) b.intValue();
         }
         return bytes;
+    }
+
+    /** A batch of the wrong shape; its message is in the protocol's words. */
+    static final class NotABatch extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        NotABatch(String message) {
+            super(message);
+        }
     }
 
     /** The items' type, for messages. */

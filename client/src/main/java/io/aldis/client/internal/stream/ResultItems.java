@@ -240,7 +240,14 @@ final class ResultItems implements Flow.Subscription {
             value = codec.decode(next.item());
         } catch (Exception e) {
             fail(new RpcCallException(ErrorCode.SERVICE_ERROR.code(), "an item of the stream cannot be read as "
-                    + codec.typeName() + ": " + e.getClass().getSimpleName(), "", e));
+                    + codec.typeName(), "", e));
+            owner.itemUnreadable();
+            return true;
+        }
+        if (value == null) {
+            // A Flow.Subscriber must refuse null items (Reactive Streams rule 2.13).
+            fail(new RpcCallException(ErrorCode.SERVICE_ERROR, "the stream carried a null item, which a "
+                    + "Flow.Publisher cannot pass on"));
             owner.itemUnreadable();
             return true;
         }

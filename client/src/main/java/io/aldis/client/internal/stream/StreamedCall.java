@@ -72,6 +72,12 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
     private boolean receiving;
     private ParamItems param;
     private boolean finished;
+    /** The call's answer arrived: nothing of it is to be cancelled any more. */
+    private boolean answered;
+    /** Whether RPC_REQUEST of the current attempt went out (a batch is collected first). */
+    private boolean requestSent;
+    /** The batch of the streamed parameter being collected, to stop when the call ends first. */
+    private CompletableFuture<byte[]> collecting;
     private io.netty.util.Timeout timer;
 
     private StreamedCall(StreamCalls registry, StreamHost host, String method, List<Object> positional,
@@ -154,6 +160,8 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
                 return;
             }
             callId = id;
+            answered = false;
+            requestSent = false;
             streamsFlag = streams;
             streamId = 0;
             receiving = false;
@@ -166,8 +174,14 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
         }
         String tooLarge = "the items of the streamed parameter of " + method + " do not fit in one frame of the node's "
                 + "maxFrameSize (" + maxFrameSize + " bytes); the node does not offer streams now";
-        BatchCollector.collect(paramSource, paramCodec, maxFrameSize, tooLarge).whenComplete((array, error) -> {
-            if (error != null) {
+        CompletableFuture<byte[]> batch = BatchCollector.collect(paramSource, paramCodec, maxFrameSize, tooLarge);
+        synchronized (this) {
+            collecting = batch;
+        }
+        batch.whenComplete((array, error) -> {
+            if (batch.isCancelled()) {
+                registry.callEnded(id, this);
+            } else if (error != null) {
                 registry.callEnded(id, this);
                 fail(error instanceof RpcCallException r ? r : new RpcCallException(ErrorCode.STREAM_FAILED.code(),
                         String.valueOf(error.getMessage()), "", error));
@@ -203,6 +217,7 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
             if (timeoutMillis > 0) {
                 timer = host.schedule(() -> deadlinePassed(id), timeoutMillis + GRACE_MILLIS);
             }
+            requestSent = true;
         }
         host.send(new RpcRequest(streams, id, (int) timeoutMillis, method, json));
     }
@@ -234,11 +249,14 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
     /** STREAM_OPEN for this call; answered here, as 6.4.2 says. */
     void opened(StreamOpen open) {
         synchronized (this) {
-            if (!streamsFlag || streamId != 0 || finished) {
-                host.send(ErrorFrame.of(open.callId(), ErrorCode.PROTOCOL_ERROR, streamsFlag && streamId != 0
+            if (!streamsFlag || streamId != 0) {
+                host.send(ErrorFrame.of(open.callId(), ErrorCode.PROTOCOL_ERROR, streamsFlag
                         ? "a second STREAM_OPEN for call " + open.callId()
-                        : "STREAM_OPEN for call " + open.callId() + ", which was not made with STREAMS or is over"));
+                        : "STREAM_OPEN for call " + open.callId() + ", which was not made with STREAMS"));
                 return;
+            }
+            if (finished) {
+                return; // crossed the call's cancel, which ends the stream on the node too
             }
         }
         if (StreamIds.openerOf(open.streamId()) != StreamIds.Opener.NODE || registry.streamInUse(open.streamId())) {
@@ -428,6 +446,7 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
             receiving = false;
             overBefore = finished;
             finished = true;
+            answered = true;
         }
         if (stream != 0) {
             registry.streamEnded(stream, this);
@@ -443,8 +462,7 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
                 value.complete(decodeValue(resultJson));
             } catch (Exception e) {
                 value.completeExceptionally(new RpcCallException(ErrorCode.SERVICE_ERROR.code(), "the result of "
-                        + method + " cannot be read as " + valueType.getTypeName() + ": " + e.getClass().getSimpleName(),
-                        "", e));
+                        + method + " cannot be read as " + valueType.getTypeName(), "", e));
             }
             return;
         }
@@ -455,8 +473,9 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
         try {
             result.batch(resultCodec.splitBatch(resultJson));
         } catch (Exception e) {
+            String why = e instanceof ItemCodec.NotABatch ? e.getMessage() : "an item does not fit the type";
             result.fail(new RpcCallException(ErrorCode.SERVICE_ERROR.code(), "the result of " + method
-                    + " cannot be read as a list of " + resultCodec.typeName() + ": " + e.getMessage(), "", e));
+                    + " cannot be read as a list of " + resultCodec.typeName() + ": " + why, "", e));
         }
     }
 
@@ -466,6 +485,7 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
         registry.callEnded(id, this);
         closeStream();
         synchronized (this) {
+            answered = true;
             if (finished) {
                 return;
             }
@@ -585,10 +605,21 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
         long id;
         long stream;
         boolean stopItems;
+        CompletableFuture<byte[]> batch;
         synchronized (this) {
-            id = callId;
-            stream = streamId;
-            stopItems = receiving;
+            batch = collecting;
+            if (answered || !requestSent) {
+                id = 0;
+                stream = 0;
+                stopItems = false;
+            } else {
+                id = callId;
+                stream = streamId;
+                stopItems = receiving;
+            }
+        }
+        if (batch != null) {
+            batch.cancel(true);
         }
         if (stopItems) {
             host.send(new StreamCancel(stream));
