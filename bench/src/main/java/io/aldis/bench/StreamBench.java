@@ -74,19 +74,7 @@ public final class StreamBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = new LinkedHashMap<>(OPTIONS);
-        List<String> parts = new ArrayList<>();
-        for (String a : args) {
-            int eq = a.indexOf('=');
-            if (eq > 0) {
-                String key = a.substring(0, eq);
-                if (!OPTIONS.containsKey(key)) {
-                    throw new IllegalArgumentException("unknown option " + key + "; options: " + OPTIONS);
-                }
-                opts.put(key, a.substring(eq + 1));
-            } else if (!a.isBlank()) {
-                parts.add(a);
-            }
-        }
+        List<String> parts = MessagingBench.parseArguments(args, opts);
         if (parts.isEmpty() || parts.contains("all")) {
             parts = List.of("server", "bytes", "fairness", "client", "bidi");
         }
