@@ -69,6 +69,68 @@ export interface AldisClientOptions {
   timers?: Timers;
   /** Random source for jitter, returning [0, 1). */
   random?: () => number;
+  /**
+   * Size functions of custom credit mode by name, as a callee names them in STREAM_OPEN metadata:
+   * each maps the bytes of one item to its cost (an integer; below 1 counts as 1). They must give
+   * the same cost as the node's function of the same name.
+   */
+  sizeFunctions?: Record<string, SizeFunction> | Map<string, SizeFunction>;
+}
+
+/** The cost of one stream item in custom credit mode, from the item's bytes on the wire. */
+export type SizeFunction = (item: Uint8Array) => number;
+
+/** High-water marks per credit mode (the callee's STREAM_OPEN names the mode). */
+export interface HighWaterMarks {
+  /** Default 64. */
+  items?: number;
+  /** Default 1048576 (1 MiB). */
+  bytes?: number;
+  /** Default 1048576. */
+  custom?: number;
+}
+
+/** How the items of a streamed result are held and handed out. */
+export interface ResultStreamOptions {
+  /**
+   * The most credit this client grants, and so the most it holds of items: one number for any
+   * credit mode, or one per mode. 1 to 2147483647; an item may cost at most half of it.
+   */
+  highWaterMark?: number | HighWaterMarks;
+  /** 'json' (default): each item is parsed JSON; 'bytes': each item is a Uint8Array (Stream<bytes>). */
+  items?: 'json' | 'bytes';
+}
+
+export interface CallOptions extends ResultStreamOptions {
+  /** Deadline of the whole call, sent to the node too; 0 for none. Default requestTimeoutMs. */
+  timeoutMs?: number;
+  /** Aborting cancels the call (RPC_CANCEL, and STREAM_CANCEL for items still coming). */
+  signal?: AbortSignal;
+}
+
+export interface StreamOptions extends CallOptions {
+  /** Deadline of the whole call and its stream; 0 (the default for streams) for none. */
+  timeoutMs?: number;
+}
+
+/** A streamed parameter of a call, made by streamOf(); stands where the method takes its stream. */
+export declare class StreamSource {
+  private constructor();
+  readonly iterable: AsyncIterable<unknown> | Iterable<unknown>;
+}
+
+/**
+ * Marks `iterable` as the streamed parameter of a call. Items that are Uint8Arrays (or other typed
+ * arrays, DataViews, ArrayBuffers) go as raw bytes, every other item as JSON.
+ */
+export declare function streamOf(iterable: AsyncIterable<unknown> | Iterable<unknown>): StreamSource;
+
+/**
+ * The items of a streamed result. Iterating it makes the call; it can be iterated once. Leaving
+ * the loop cancels the call unless it has been answered already.
+ */
+export interface AldisStream<T> extends AsyncIterable<T> {
+  [Symbol.asyncIterator](): AsyncIterator<T, undefined, undefined>;
 }
 
 export interface SessionInfo {
@@ -164,6 +226,8 @@ export declare class AldisClient extends EventTarget {
   readonly session: SessionInfo | undefined;
   readonly paused: boolean;
   readonly resumeToken: string | undefined;
+  /** Whether this client announced STREAMS and the node offers it now (CONNECT_ACK, CAPABILITY_CHANGE). */
+  readonly streamsAvailable: boolean;
 
   /** Calls `listener(event.detail)`; returns a function that removes the listener. */
   on<K extends keyof AldisEventMap>(type: K, listener: (detail: AldisEventMap[K]) => void): () => void;
@@ -180,7 +244,23 @@ export declare class AldisClient extends EventTarget {
   request(subject: string, payload?: BytesInput, options?: { timeoutMs?: number; headers?: HeadersInput }): Promise<AldisMessage>;
   send(messageType: string, payload?: BytesInput, options?: { timeoutMs?: number; noReply?: false }): Promise<AldisMessage>;
   send(messageType: string, payload: BytesInput | undefined, options: { noReply: true }): Promise<void>;
-  call<T = any>(method: string, params?: unknown, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<T>;
+  /**
+   * Calls a method and resolves with its result. One parameter may be streamOf(iterable): its items
+   * go on a stream within the callee's credit, or as one JSON array when the session cannot stream
+   * (MESSAGE_TOO_LARGE, before sending, when that array would not fit in maxFrameSize). A method
+   * that streams its result too resolves with the array of its items.
+   */
+  call<T = any>(method: string, params?: unknown, options?: CallOptions): Promise<T>;
+  /**
+   * Calls a method that streams its result; `for await` over the returned stream makes the call
+   * and yields the items at the loop's pace, which drives the credit. A batched result (a session
+   * or callee without streams) is iterated the same way. One parameter may be streamOf(iterable),
+   * which makes the call bidirectional. Failures are thrown by the loop as AldisErrors.
+   */
+  stream<T = any>(method: string, params?: unknown, options?: StreamOptions & { items?: 'json' }): AldisStream<T>;
+  stream(method: string, params: unknown, options: StreamOptions & { items: 'bytes' }): AldisStream<Uint8Array>;
+  /** The same as the exported streamOf(). */
+  streamOf(iterable: AsyncIterable<unknown> | Iterable<unknown>): StreamSource;
   /** Low level: sends any frame, subject to PAUSE for work frames. */
   sendFrame(frame: FrameInput): Promise<void>;
 }

@@ -1,9 +1,14 @@
 // Aldis browser client: protocol v1 over WebSocket (subprotocol "aldis.v1", one frame per binary
 // message). No dependencies; works as a <script type="module"> import and under Node.js with an
 // injected WebSocket constructor.
+//
+// The node's WebSocket listener serves this file, codec.js and scram.js to the browser and
+// nothing else, so the client itself stays in this one module, a section per concern: errors,
+// received messages, the connection, streams (credit, items, receiving, sending, one call, which
+// call a frame belongs to), and the client.
 
 import {
-  Capability, DEFAULT_MAX_FRAME_SIZE, ErrorCode, FrameError, PRE_HANDSHAKE_MAX_FRAME_SIZE, PROTOCOL_VERSION,
+  Capability, CreditMode, DEFAULT_MAX_FRAME_SIZE, ErrorCode, FrameError, PRE_HANDSHAKE_MAX_FRAME_SIZE, PROTOCOL_VERSION,
   decodeFrame, encodeFrame, errorName, fromUtf8, toBytes, utf8,
 } from './codec.js';
 import { SCRAM_MECHANISM, ScramClient } from './scram.js';
@@ -14,8 +19,8 @@ export { ScramClient, ScramError, SCRAM_MECHANISM } from './scram.js';
 export const DEFAULT_URL = 'ws://127.0.0.1:7441/aldis';
 export const SUBPROTOCOL = 'aldis.v1';
 
-/** What this client can use: typed messages, pub/sub, RPC, resume tokens and PAUSE/RESUME. */
-export const CLIENT_CAPABILITIES = Capability.MESSAGES | Capability.PUBSUB | Capability.RPC
+/** What this client can use: typed messages, pub/sub, RPC, streams, resume tokens and PAUSE/RESUME. */
+export const CLIENT_CAPABILITIES = Capability.MESSAGES | Capability.PUBSUB | Capability.RPC | Capability.STREAMS
   | Capability.RESUME_TOKEN | Capability.FLOW_CONTROL;
 
 /** Failures after which reconnecting cannot help. */
@@ -547,6 +552,1167 @@ class Connection {
   }
 }
 
+// ------------------------------------------------------------------ streams: credit
+//
+// Credit of one direction of a stream's items (docs/protocol.md 6.4.3 and 6.4.4): what an item
+// costs, what a receiver grants and returns, and what a sender may send. The rules are those of
+// the Java side (io.aldis.protocol.api.stream), so both libraries count every item alike.
+
+/** The largest credit of the protocol (a u32 limited to 2^31-1). */
+const MAX_CREDIT = 0x7fffffff;
+
+/** The largest cost one item may have under a high-water mark: half of it, rounded up (rule 2). */
+function largestItemCost(highWaterMark) {
+  return Math.floor((highWaterMark + 1) / 2);
+}
+
+/** Whether `value` can be a high-water mark: an integer from 1 to 2^31-1. */
+function isHighWaterMark(value) {
+  return Number.isInteger(value) && value >= 1 && value <= MAX_CREDIT;
+}
+
+/**
+ * What one item costs on a stream: 1 in items mode, its byte length in bytes mode, the named size
+ * function's value in custom mode; never below 1.
+ */
+class CreditMeter {
+  constructor(mode, sizeFunction, sizeFunctionName) {
+    this.mode = mode;
+    this.sizeFunction = sizeFunction;
+    this.sizeFunctionName = sizeFunctionName;
+  }
+
+  /**
+   * The meter of a stream as STREAM_OPEN announces it. `metadata` is STREAM_OPEN's JSON text;
+   * `sizeFunctions` the functions the application registered (an object or a Map, by name).
+   * Throws an AldisError UNKNOWN_SIZE_FUNCTION when custom mode names no function or one this
+   * client does not know.
+   */
+  static forStream(mode, metadata, sizeFunctions) {
+    if (mode !== CreditMode.CUSTOM) return new CreditMeter(mode);
+    const name = sizeFunctionNameIn(metadata);
+    if (name === undefined) {
+      throw new AldisError(ErrorCode.UNKNOWN_SIZE_FUNCTION,
+        'custom credit mode needs a size function named in the stream\'s metadata');
+    }
+    const fn = lookUp(sizeFunctions, name);
+    if (typeof fn !== 'function') {
+      throw new AldisError(ErrorCode.UNKNOWN_SIZE_FUNCTION, `size function '${name}' is not known to this client`);
+    }
+    return new CreditMeter(mode, fn, name);
+  }
+
+  /** The cost of an item given as its bytes on the wire (STREAM_DATA's `item`). */
+  costOf(bytes) {
+    switch (this.mode) {
+      case CreditMode.ITEMS: return 1;
+      case CreditMode.BYTES: return Math.max(1, bytes.length);
+      default: return this.customCost(bytes);
+    }
+  }
+
+  customCost(bytes) {
+    let value;
+    try {
+      value = this.sizeFunction(bytes);
+    } catch (e) {
+      throw new AldisError(ErrorCode.STREAM_FAILED, `size function '${this.sizeFunctionName}' failed on an item`, { cause: e });
+    }
+    if (typeof value !== 'number' || Number.isNaN(value)) {
+      throw new AldisError(ErrorCode.STREAM_FAILED,
+        `size function '${this.sizeFunctionName}' gave ${String(value)}, not a number`);
+    }
+    return Math.min(MAX_CREDIT, Math.max(1, Math.floor(value)));
+  }
+}
+
+function sizeFunctionNameIn(metadata) {
+  if (!metadata) return undefined;
+  let parsed;
+  try {
+    parsed = JSON.parse(metadata);
+  } catch {
+    return undefined;
+  }
+  const name = parsed?.sizeFunction;
+  return typeof name === 'string' && name.length > 0 ? name : undefined;
+}
+
+function lookUp(functions, name) {
+  if (!functions) return undefined;
+  if (functions instanceof Map) return functions.get(name);
+  // Own members only: a name such as "toString" must not find Object.prototype's.
+  return Object.hasOwn(functions, name) ? functions[name] : undefined;
+}
+
+/**
+ * The receiver's side of one direction (rules 3 to 5). Three amounts always add up to the
+ * high-water mark: the credit handed out and not yet used by an arriving item, the cost of items
+ * held and not yet consumed, and the cost consumed and not yet returned.
+ */
+class ReceiverCredit {
+  constructor(highWaterMark) {
+    this.highWaterMark = highWaterMark;
+    this.handedOut = highWaterMark;
+    this.held = 0;
+    this.unreturned = 0;
+    this.ended = false;
+  }
+
+  /**
+   * Counts an arriving item against the credit handed out. Throws the sender's error (the item is
+   * not counted): STREAM_ITEM_TOO_LARGE above half the high-water mark, STREAM_CREDIT_EXCEEDED
+   * beyond the credit handed out, PROTOCOL_ERROR after the end of the items.
+   */
+  received(cost) {
+    if (this.ended) throw new AldisError(ErrorCode.PROTOCOL_ERROR, 'an item after the end of the stream\'s items');
+    const largest = largestItemCost(this.highWaterMark);
+    if (cost > largest) {
+      throw new AldisError(ErrorCode.STREAM_ITEM_TOO_LARGE, `an item costing ${cost} is more than half the `
+        + `high-water mark ${this.highWaterMark} allows (${largest})`);
+    }
+    if (cost > this.handedOut) {
+      throw new AldisError(ErrorCode.STREAM_CREDIT_EXCEEDED,
+        `an item costing ${cost} arrived with only ${this.handedOut} credit granted`);
+    }
+    this.handedOut -= cost;
+    this.held += cost;
+  }
+
+  /**
+   * Counts an item the application has taken. Returns the credit to return now with
+   * STREAM_CREDIT (everything consumed and not returned, once it reaches half the high-water
+   * mark), or 0. After the end of the items, the return that would pay back the last of them is
+   * left to finalReturn(), which a caller sends only once it has the call's answer.
+   */
+  consumed(cost) {
+    this.held -= cost;
+    this.unreturned += cost;
+    if (this.drained() || 2 * this.unreturned < this.highWaterMark) return 0;
+    return this.returnUnreturned();
+  }
+
+  /** Notes STREAM_END, or STREAM_DATA with LAST after that item was counted. */
+  endReceived() {
+    this.ended = true;
+  }
+
+  /** Whether the items have ended and every one has been consumed. */
+  drained() {
+    return this.ended && this.held === 0;
+  }
+
+  /** The rest of the consumed credit, for the final STREAM_CREDIT (0: send nothing). */
+  finalReturn() {
+    return this.returnUnreturned();
+  }
+
+  returnUnreturned() {
+    const grant = this.unreturned;
+    this.unreturned = 0;
+    this.handedOut += grant;
+    return grant;
+  }
+}
+
+/**
+ * The sender's side of one direction (rules 1 and 2): the receiver's first grant is its
+ * high-water mark; an item goes only when its cost is at most the credit left.
+ */
+class SenderCredit {
+  constructor() {
+    this.highWaterMark = 0;
+    this.credit = 0;
+  }
+
+  /** Whether the receiver's first grant has arrived. */
+  get granted() {
+    return this.highWaterMark > 0;
+  }
+
+  /**
+   * Adds a grant; the first one is the receiver's high-water mark. Throws PROTOCOL_ERROR for a
+   * first grant of 0 or a grant that takes the credit above the high-water mark.
+   */
+  grant(amount) {
+    if (!this.granted) {
+      if (amount < 1) throw new AldisError(ErrorCode.PROTOCOL_ERROR, 'the first credit of a stream must be at least 1');
+      this.highWaterMark = amount;
+      this.credit = amount;
+      return;
+    }
+    if (this.credit + amount > this.highWaterMark) {
+      throw new AldisError(ErrorCode.PROTOCOL_ERROR, `a grant of ${amount} takes the credit to `
+        + `${this.credit + amount}, above the high-water mark ${this.highWaterMark}`);
+    }
+    this.credit += amount;
+  }
+
+  /**
+   * Decides about the next item: 'send' (its cost has been taken), 'wait' (not enough credit yet:
+   * try again after a grant) or 'too-large' (it costs more than half the receiver's high-water
+   * mark, so no grant will ever let it through).
+   */
+  take(cost) {
+    if (!this.granted) return 'wait';
+    if (cost > largestItemCost(this.highWaterMark)) return 'too-large';
+    if (cost > this.credit) return 'wait';
+    this.credit -= cost;
+    return 'send';
+  }
+}
+
+// ------------------------------------------------------------------ streams: items
+//
+// The items of a stream as the application sees them and as the wire carries them
+// (docs/protocol.md 5.6 and 6.4.1): JSON values or raw bytes one by one on a stream, one JSON
+// array in a batch; and the parameter that marks a streamed argument of a call.
+
+/** A streamed parameter of a call: stands in `params` where the method takes its stream. */
+export class StreamSource {
+  constructor(iterable) {
+    this.iterable = iterable;
+    Object.freeze(this);
+  }
+
+  // JSON.stringify meets a StreamSource only when it is not a parameter of the call itself.
+  toJSON() {
+    throw new TypeError('streamOf(...) must be one of the call\'s parameters itself, not inside one');
+  }
+}
+
+/**
+ * Marks `iterable` (an async iterable, or a sync one such as an array) as the streamed parameter of
+ * a call: `client.call('store.put', ['name', streamOf(chunks)])`. Each item is sent as raw bytes
+ * when it is a Uint8Array (or another typed array, a DataView or an ArrayBuffer) and as JSON
+ * otherwise.
+ */
+export function streamOf(iterable) {
+  const iterableEnough = iterable !== null && iterable !== undefined && typeof iterable !== 'string'
+    && (typeof iterable[Symbol.asyncIterator] === 'function' || typeof iterable[Symbol.iterator] === 'function');
+  if (!iterableEnough) throw new TypeError('streamOf() takes an async iterable, an iterable or an array (not a string)');
+  return new StreamSource(iterable);
+}
+
+/**
+ * Where a call's params hold a StreamSource: `{source, key}` (an index or a member name), or
+ * undefined. Throws a TypeError for more than one, since a method streams at most one parameter.
+ */
+function findStreamParam(params) {
+  if (params instanceof StreamSource) {
+    throw new TypeError('streamOf(...) must be one of the call\'s parameters, in an array or an object');
+  }
+  if (params === null || typeof params !== 'object') return undefined;
+  const entries = Array.isArray(params) ? params.map((v, i) => [i, v]) : Object.entries(params);
+  const found = entries.filter(([, value]) => value instanceof StreamSource);
+  if (found.length > 1) throw new TypeError('a call streams at most one parameter; params hold several streamOf(...)');
+  return found.length === 0 ? undefined : { source: found[0][1], key: found[0][0] };
+}
+
+/**
+ * The params with the streamed parameter at `key` replaced by `value`; `undefined` stands for a
+ * stream that goes on its own: JSON null by position, left out by name (6.4.1).
+ */
+function paramsWith(params, key, value) {
+  if (Array.isArray(params)) {
+    const copy = params.slice();
+    copy[key] = value === undefined ? null : value;
+    return copy;
+  }
+  const copy = { ...params };
+  if (value === undefined) delete copy[key];
+  else copy[key] = value;
+  return copy;
+}
+
+/** Whether an item goes as raw bytes rather than JSON. */
+function isBytes(value) {
+  return value instanceof ArrayBuffer || ArrayBuffer.isView(value);
+}
+
+/** An item's bytes for STREAM_DATA. Throws an AldisError STREAM_FAILED for a value JSON cannot hold. */
+function encodeItem(value) {
+  return isBytes(value) ? toBytes(value) : utf8(jsonText(value), 'item');
+}
+
+function jsonText(value) {
+  let text;
+  try {
+    text = JSON.stringify(value);
+  } catch (e) {
+    // The engine's own text (a cycle, a BigInt) stays in `cause`.
+    throw new AldisError(ErrorCode.STREAM_FAILED, `an item of type ${typeof value} cannot be written as JSON`, { cause: e });
+  }
+  if (text === undefined) throw new AldisError(ErrorCode.STREAM_FAILED, `an item of type ${typeof value} cannot be written as JSON`);
+  return text;
+}
+
+/** An item from STREAM_DATA as the application gets it: a Uint8Array, or the parsed JSON. */
+function decodeItem(bytes, kind) {
+  if (kind === 'bytes') return bytes;
+  return JSON.parse(fromUtf8(bytes));
+}
+
+/** An item as one element of a batch: bytes as an array of integers 0–255 (6.4.1). */
+function batchElement(value) {
+  return isBytes(value) ? Array.from(toBytes(value)) : value;
+}
+
+/**
+ * The element `index` of a batched result as the application gets it. Throws an AldisError
+ * PROTOCOL_ERROR when a stream of bytes holds something other than an array of byte values.
+ */
+function itemFromBatch(element, kind, index, method) {
+  if (kind !== 'bytes') return element;
+  const byteArray = Array.isArray(element) && element.every((b) => Number.isInteger(b) && b >= 0 && b <= 255);
+  if (!byteArray) {
+    throw new AldisError(ErrorCode.PROTOCOL_ERROR, `item ${index} of the batched result of ${method} is not an array of bytes`);
+  }
+  return Uint8Array.from(element);
+}
+
+/** An async iterator over any iterable a StreamSource holds. */
+function openSource(source) {
+  const iterable = source.iterable;
+  if (typeof iterable[Symbol.asyncIterator] === 'function') return iterable[Symbol.asyncIterator]();
+  return (async function* fromSync() {
+    yield* iterable;
+  }());
+}
+
+/**
+ * Every item of `source` as batch elements, for a call without streams. Stops reading, with an
+ * AldisError MESSAGE_TOO_LARGE, as soon as the batch could no longer fit in `maxFrameSize`, so an
+ * endless source does not fill the memory.
+ */
+async function collectBatch(source, maxFrameSize, method) {
+  const elements = [];
+  let size = 2;
+  const iterator = openSource(source);
+  try {
+    for (;;) {
+      let step;
+      try {
+        step = await iterator.next();
+      } catch (e) {
+        throw new AldisError(ErrorCode.STREAM_FAILED, `the items for ${method} failed: ${e?.message ?? e}`, { cause: e });
+      }
+      if (step.done) return elements;
+      const element = batchElement(step.value);
+      const text = jsonText(element);
+      // A string's length never exceeds its UTF-8 length, so passing the limit here is final.
+      size += text.length + 1;
+      if (size > maxFrameSize) throw batchTooLarge(method, maxFrameSize);
+      elements.push(element);
+    }
+  } finally {
+    closeQuietly(iterator);
+  }
+}
+
+/** Tells an iterator that no more items are wanted; its own failure to stop changes nothing here. */
+function closeQuietly(iterator) {
+  try {
+    const done = iterator.return?.();
+    if (done && typeof done.then === 'function') done.then(undefined, () => {});
+  } catch {
+    // the source failed while stopping; the call's outcome is already decided
+  }
+}
+
+/** The error of a batch that does not fit in one frame (6.4.1). */
+function batchTooLarge(method, maxFrameSize) {
+  return new AldisError(ErrorCode.MESSAGE_TOO_LARGE, `the items for ${method} sent as one batch do not fit in the `
+    + `node's maxFrameSize of ${maxFrameSize} bytes; the call was not sent`);
+}
+
+// ------------------------------------------------------------------ streams: the receiving side
+//
+// The caller's receiving side of a stream (docs/protocol.md 6.4.3, 6.4.6): items held for the
+// application and handed out by an async iterator whose pace drives the credit.
+
+const DONE = Object.freeze({ value: undefined, done: true });
+
+/**
+ * The items of one call's result, in order: from a stream under credit, or from a batch. An item
+ * counts as consumed when the application asks for the next one (or stops), so the one it is
+ * working on is still held. Errors come after the items that arrived before them; stopping, an
+ * abort or the deadline end the iteration at once.
+ *
+ * `hooks`: grant(credit) sends STREAM_CREDIT; cancel() stops the call (the application stopped
+ * before the call's answer); sinkFailed(error) ends the stream because an item could not be taken.
+ */
+class ResultStream {
+  constructor(kind, method, hooks) {
+    this.kind = kind;
+    this.method = method;
+    this.hooks = hooks;
+    this.queue = []; // {bytes, cost} from a stream, {value, cost: 0} from a batch
+    this.credit = undefined;
+    this.meter = undefined;
+    this.closed = false; // no more credit goes out
+    this.handedOutCost = 0; // the item the application holds, consumed at its next request
+    this.outcome = undefined; // {ok: true} or {error}
+    this.finished = false;
+    this.itemsHandedOut = 0;
+    this.wake = undefined;
+    this.chain = Promise.resolve();
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+
+  // ------------------------------------------------------------- fed by the call
+
+  /** A stream opened: credit as this side granted it, the stream's meter. */
+  open(credit, meter) {
+    this.credit = credit;
+    this.meter = meter;
+  }
+
+  /** An item from STREAM_DATA; throws the AldisError that the sender's fault gets. */
+  receive(bytes) {
+    const cost = this.meter.costOf(bytes);
+    this.credit.received(cost);
+    this.queue.push({ bytes, cost });
+    this.notify();
+  }
+
+  /** STREAM_END, or LAST. */
+  end() {
+    this.credit.endReceived();
+    this.notify();
+  }
+
+  /** The items of a batched result (no credit). */
+  batch(values) {
+    for (const value of values) this.queue.push({ value, cost: 0 });
+    this.notify();
+  }
+
+  /** The call was answered successfully: the iteration ends once the items held are handed out. */
+  succeed() {
+    this.outcome ??= { ok: true };
+    this.notify();
+  }
+
+  /** The call failed: `error` is thrown once the items held are handed out. */
+  fail(error) {
+    this.outcome ??= { error };
+    this.notify();
+  }
+
+  /** The call failed and the items held no longer matter: `error` is thrown at the next request. */
+  abort(error) {
+    this.close();
+    this.queue = [];
+    this.outcome = { error };
+    this.notify();
+  }
+
+  /** The receiving side is closed: nothing more is granted. */
+  close() {
+    this.closed = true;
+  }
+
+  notify() {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  // ------------------------------------------------------------- the iterator
+
+  /** The next item; requests are served one after the other, as `for await` makes them. */
+  next() {
+    const result = this.chain.then(() => this.step());
+    this.chain = result.then(() => undefined, () => undefined);
+    return result;
+  }
+
+  async step() {
+    for (;;) {
+      if (this.finished) return DONE;
+      this.consumeHandedOut();
+      if (this.queue.length > 0) return { value: this.handOut(this.queue.shift()), done: false };
+      if (this.outcome) {
+        this.finished = true;
+        this.returnTheRest();
+        if (this.outcome.error) throw this.outcome.error;
+        return DONE;
+      }
+      await new Promise((resolve) => {
+        this.wake = resolve;
+      });
+    }
+  }
+
+  handOut(entry) {
+    this.handedOutCost = entry.cost;
+    const index = this.itemsHandedOut++;
+    if (entry.cost === 0) return entry.value;
+    try {
+      return decodeItem(entry.bytes, this.kind);
+    } catch (e) {
+      const error = new AldisError(ErrorCode.STREAM_FAILED, `item ${index} of ${this.method} is not valid JSON`, { cause: e });
+      this.finished = true;
+      this.abort(error);
+      this.hooks.sinkFailed(error);
+      throw error;
+    }
+  }
+
+  consumeHandedOut() {
+    const cost = this.handedOutCost;
+    if (cost === 0) return;
+    this.handedOutCost = 0;
+    const grant = this.credit.consumed(cost);
+    if (grant > 0 && !this.closed) this.hooks.grant(grant);
+  }
+
+  /** The final return (rule 5), once the call's answer is in and every item is consumed. */
+  returnTheRest() {
+    if (!this.credit || this.closed || !this.credit.drained()) return;
+    const grant = this.credit.finalReturn();
+    if (grant > 0) this.hooks.grant(grant);
+  }
+
+  /**
+   * The application stops (`break` in `for await`). Before the call's answer this cancels the call;
+   * after it, the items left count as consumed and the final return goes out.
+   */
+  async return() {
+    if (this.finished) return DONE;
+    this.finished = true;
+    if (this.outcome) {
+      this.consumeHandedOut();
+      for (const entry of this.queue) {
+        if (entry.cost > 0) {
+          this.handedOutCost = entry.cost;
+          this.consumeHandedOut();
+        }
+      }
+      this.returnTheRest();
+    } else {
+      this.hooks.cancel();
+    }
+    this.queue = [];
+    this.close();
+    this.notify();
+    return DONE;
+  }
+}
+
+// ------------------------------------------------------------------ streams: the sending side
+//
+// The caller's sending side of a stream (docs/protocol.md 6.4.3, 6.4.5, 6.4.6): reads the
+// application's items one at a time and sends each only within the callee's credit.
+
+/** Bytes of STREAM_DATA before its item: type, flags and the stream id. */
+const STREAM_DATA_HEADER = 10;
+
+/**
+ * Sends the items of a StreamSource on one stream, then STREAM_END. Nothing is read from the
+ * source before the item before it has gone, so at most one item waits here for credit.
+ *
+ * `io`: send(frame) resolves once the frame is handed to the connection (later while the node has
+ * paused the client); failed(error, wireMessage) ends the stream with STREAM_ERROR and fails the call.
+ */
+class ItemPump {
+  constructor({ source, meter, streamId, method, maxFrameSize, io }) {
+    this.source = source;
+    this.meter = meter;
+    this.streamId = streamId;
+    this.method = method;
+    this.maxFrameSize = maxFrameSize;
+    this.io = io;
+    this.credit = new SenderCredit();
+    this.stopped = false;
+    this.wake = undefined;
+  }
+
+  /** A grant from the callee (STREAM_OPEN's initialCredit, then STREAM_CREDIT); throws its error. */
+  grant(amount) {
+    this.credit.grant(amount);
+    this.notify();
+  }
+
+  /** Starts sending. */
+  start() {
+    // A send refused by the connection (closing, closed, too much queued while paused) says why itself.
+    this.run().catch((e) => this.fail(e instanceof AldisError ? e
+      : new AldisError(ErrorCode.STREAM_FAILED, `sending the items of ${this.method} failed`, { cause: e }),
+    'the caller could not send its items'));
+  }
+
+  /** No more items go (STREAM_CANCEL, an error, the call's answer, the application stopped). */
+  stop() {
+    this.stopped = true;
+    this.notify();
+  }
+
+  notify() {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  async run() {
+    const iterator = openSource(this.source);
+    let finished = false;
+    try {
+      for (let index = 0; ; index++) {
+        let step;
+        try {
+          step = await iterator.next();
+        } catch (e) {
+          finished = true; // a source that threw is over
+          this.fail(new AldisError(ErrorCode.STREAM_FAILED, `the items for ${this.method} failed: ${e?.message ?? e}`,
+            { cause: e }), 'the caller\'s source of items failed');
+          return;
+        }
+        if (this.stopped) return;
+        if (step.done) {
+          finished = true;
+          this.stop();
+          await this.io.send({ type: 'STREAM_END', streamId: this.streamId });
+          return;
+        }
+        const bytes = this.itemBytes(step.value, index);
+        if (bytes === undefined || !(await this.awaitCredit(bytes, index))) return;
+        await this.io.send({ type: 'STREAM_DATA', last: false, streamId: this.streamId, item: bytes });
+        if (this.stopped) return;
+      }
+    } finally {
+      if (!finished) closeQuietly(iterator);
+    }
+  }
+
+  /** The item's bytes, or undefined after failing the stream for an item that cannot go. */
+  itemBytes(value, index) {
+    let bytes;
+    try {
+      bytes = encodeItem(value);
+    } catch (e) {
+      this.fail(new AldisError(ErrorCode.STREAM_FAILED, `item ${index} for ${this.method}: ${e.message}`, { cause: e.cause ?? e }),
+        `item ${index} of the caller's items cannot be sent`);
+      return undefined;
+    }
+    if (STREAM_DATA_HEADER + bytes.length > this.maxFrameSize) {
+      const message = `item ${index} for ${this.method} takes ${bytes.length} bytes, more than one frame holds `
+        + `(maxFrameSize ${this.maxFrameSize})`;
+      this.fail(new AldisError(ErrorCode.MESSAGE_TOO_LARGE, message), message);
+      return undefined;
+    }
+    return bytes;
+  }
+
+  /** Waits until the item's cost fits the credit and takes it; false when the item will not go. */
+  async awaitCredit(bytes, index) {
+    let cost;
+    try {
+      cost = this.meter.costOf(bytes);
+    } catch (e) {
+      this.fail(e, e.message);
+      return false;
+    }
+    for (;;) {
+      if (this.stopped) return false;
+      const verdict = this.credit.take(cost);
+      if (verdict === 'send') return true;
+      if (verdict === 'too-large') {
+        const limit = largestItemCost(this.credit.highWaterMark);
+        const message = `item ${index} for ${this.method} costs ${cost}, more than half the callee's high-water mark `
+          + `${this.credit.highWaterMark} allows (${limit})`;
+        this.fail(new AldisError(ErrorCode.STREAM_ITEM_TOO_LARGE, message), message);
+        return false;
+      }
+      await new Promise((resolve) => {
+        this.wake = resolve;
+      });
+    }
+  }
+
+  fail(error, wireMessage) {
+    if (this.stopped) return;
+    this.stop();
+    this.io.failed(error, wireMessage);
+  }
+}
+
+// ------------------------------------------------------------------ streams: one call
+//
+// One RPC call of this client that streams its result, a parameter, or both (docs/protocol.md
+// 6.4): made with STREAMS when the session has it and as a batch otherwise (6.4.1), it takes the
+// stream the callee opens (6.4.2), and ends with the call's answer (6.4.5).
+
+const RECEIVES = 1; // direction bit: the callee sends items to the caller
+const SENDS = 2; // direction bit: the caller sends items to the callee
+
+/**
+ * The call's life, for the two ways of making it: `client.stream()` iterates the result's items
+ * (`results` from the start); `client.call()` with a streamed parameter resolves `promise` with the
+ * result (an array when the callee streams the result too).
+ *
+ * spec: method, params, source/key (the streamed parameter, if any), iterate, items ('json' or
+ * 'bytes'), highWaterMark (resolved per credit mode), timeoutMs (0: none), signal.
+ */
+class StreamCall {
+  constructor(client, registry, spec) {
+    this.client = client;
+    this.registry = registry;
+    this.spec = spec;
+    this.method = spec.method;
+    this.callId = undefined;
+    this.streamsFlag = false;
+    this.opened = false;
+    this.answered = false;
+    this.settled = false; // the application's outcome is decided
+    this.streamId = undefined;
+    this.receiving = 'none'; // 'open', 'draining' or 'closed' once a stream brings items
+    this.pump = undefined;
+    this.deadline = undefined;
+    this.detachSignal = () => {};
+    if (spec.iterate) {
+      this.results = this.newResults();
+    } else {
+      this.results = undefined;
+      this.promise = new Promise((resolve, reject) => {
+        this.resolve = resolve;
+        this.reject = reject;
+      });
+    }
+  }
+
+  newResults() {
+    return new ResultStream(this.spec.items, this.method, {
+      grant: (credit) => this.sendQuietly({ type: 'STREAM_CREDIT', streamId: this.streamId, credit }),
+      cancel: () => this.cancel(undefined),
+      sinkFailed: (error) => this.endStream(error, error.message),
+    });
+  }
+
+  // ---------------------------------------------------------------- making the call
+
+  start() {
+    const missing = this.client._requireCapability(Capability.RPC, 'RPC');
+    if (missing) return this.settle(missing, true);
+    const { signal, timeoutMs } = this.spec;
+    if (signal?.aborted) return this.settle(new AldisError(ErrorCode.CANCELLED, 'cancelled by the caller'), true);
+    if (signal) {
+      const abort = () => this.cancel(new AldisError(ErrorCode.CANCELLED, 'cancelled by the caller'));
+      signal.addEventListener('abort', abort, { once: true });
+      this.detachSignal = () => signal.removeEventListener('abort', abort);
+    }
+    const timers = this.client._options.timers;
+    if (timeoutMs > 0) {
+      this.deadlineAt = timers.now() + timeoutMs;
+      this.deadline = timers.setTimeout(() => {
+        this.deadline = undefined;
+        this.cancel(new AldisError(ErrorCode.DEADLINE_EXCEEDED, `${this.method} did not finish within ${timeoutMs} ms`));
+      }, timeoutMs);
+    }
+    if (this.client.streamsAvailable) return this.request(true, this.spec.source ? paramsWith(this.spec.params,
+      this.spec.key, undefined) : this.spec.params);
+    return this.requestBatch();
+  }
+
+  /** The call without streams: a streamed parameter goes as one JSON array (6.4.1). */
+  async requestBatch() {
+    let params = this.spec.params;
+    if (this.spec.source) {
+      const maxFrameSize = this.client.session?.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
+      let elements;
+      try {
+        elements = await collectBatch(this.spec.source, maxFrameSize, this.method);
+      } catch (e) {
+        return this.settle(e, true);
+      }
+      if (this.settled) return undefined;
+      params = paramsWith(params, this.spec.key, elements);
+    }
+    return this.request(false, params);
+  }
+
+  request(streams, params) {
+    let body;
+    try {
+      body = params === undefined ? new Uint8Array(0) : utf8(JSON.stringify(params), 'params');
+    } catch (e) {
+      return this.settle(e, true);
+    }
+    const session = this.client.session;
+    if (!streams && this.spec.source && session && 16 + utf8(this.method).length + body.length > session.maxFrameSize) {
+      return this.settle(batchTooLarge(this.method, session.maxFrameSize), true);
+    }
+    this.callId = this.client._id();
+    this.streamsFlag = streams;
+    this.registry.addCall(this);
+    const remaining = this.deadlineAt === undefined ? 0 : Math.max(1, this.deadlineAt - this.client._options.timers.now());
+    this.client.sendFrame({ type: 'RPC_REQUEST', streams, callId: this.callId, timeoutMillis: Math.min(remaining, 0x7fffffff),
+      method: this.method, params: body }).catch((e) => {
+      this.registry.removeCall(this);
+      this.settle(e, true);
+    });
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- the stream
+
+  /** Whether a STREAM_OPEN for this call may open a stream (6.4.2): made with STREAMS, the first. */
+  acceptsOpen() {
+    return this.streamsFlag && !this.opened && !this.answered;
+  }
+
+  onOpen(frame) {
+    this.opened = true;
+    this.streamId = frame.streamId;
+    const receives = (frame.direction & RECEIVES) !== 0;
+    const sends = (frame.direction & SENDS) !== 0;
+    if (receives) this.receiving = 'open';
+    if ((sends && frame.initialCredit === 0) || (!sends && frame.initialCredit !== 0)) {
+      return this.endStream(new AldisError(ErrorCode.PROTOCOL_ERROR, `STREAM_OPEN for ${this.method} with direction `
+        + `${frame.direction} cannot carry initialCredit ${frame.initialCredit}`));
+    }
+    let meter;
+    try {
+      meter = CreditMeter.forStream(frame.creditMode, frame.metadata, this.client._options.sizeFunctions);
+    } catch (e) {
+      return this.endStream(e);
+    }
+    if (this.settled) {
+      // The application stopped before the stream opened: refuse the items (the call is cancelled).
+      if (receives) this.sendQuietly({ type: 'STREAM_CANCEL', streamId: this.streamId });
+      this.receiving = 'closed';
+      return undefined;
+    }
+    if (sends && !this.spec.source) {
+      return this.endStream(new AldisError(ErrorCode.PROTOCOL_ERROR,
+        `${this.method} takes a streamed parameter: give its items with streamOf(...)`));
+    }
+    if (receives) this.openReceiving(frame.creditMode, meter);
+    if (sends) this.openSending(frame.initialCredit, meter);
+    return undefined;
+  }
+
+  openReceiving(creditMode, meter) {
+    if (!this.results) {
+      this.results = this.newResults();
+      this.collectResults();
+    }
+    const highWaterMark = this.spec.highWaterMark(creditMode);
+    this.results.open(new ReceiverCredit(highWaterMark), meter);
+    this.sendQuietly({ type: 'STREAM_CREDIT', streamId: this.streamId, credit: highWaterMark });
+  }
+
+  /** call() on a method that streams its result too: its items become the result, as in a batch. */
+  async collectResults() {
+    const items = [];
+    try {
+      for await (const item of this.results) items.push(item);
+      this.resolve(items);
+    } catch (e) {
+      this.reject(e);
+    }
+  }
+
+  openSending(initialCredit, meter) {
+    this.pump = new ItemPump({
+      source: this.spec.source,
+      meter,
+      streamId: this.streamId,
+      method: this.method,
+      maxFrameSize: this.client.session?.maxFrameSize ?? Infinity,
+      io: {
+        send: (frame) => this.client.sendFrame(frame),
+        failed: (error, wireMessage) => this.endStream(error, wireMessage),
+      },
+    });
+    this.pump.grant(initialCredit);
+    this.pump.start();
+  }
+
+  onData(frame) {
+    if (this.receiving !== 'open') return; // crossed a cancel, an error or the answer: dropped (6.4.5)
+    try {
+      this.results.receive(frame.item);
+      if (frame.last) this.endOfItems();
+    } catch (e) {
+      this.endStream(e);
+    }
+  }
+
+  onEnd() {
+    if (this.receiving === 'open') this.endOfItems();
+  }
+
+  endOfItems() {
+    this.receiving = 'draining';
+    this.results.end();
+  }
+
+  onCredit(frame) {
+    if (!this.pump || this.pump.stopped) return;
+    try {
+      this.pump.grant(frame.credit);
+    } catch (e) {
+      this.endStream(e);
+    }
+  }
+
+  /** STREAM_CANCEL: the callee wants no more of this client's items; the call goes on. */
+  onCancel() {
+    this.pump?.stop();
+  }
+
+  /** STREAM_ERROR from the callee: the whole stream is over; the answer that follows is absorbed. */
+  onStreamError(frame) {
+    this.closeStream();
+    this.settle(new AldisError(frame.code, frame.message), false);
+  }
+
+  /** This side ends the whole stream with STREAM_ERROR (6.4.5) and fails the call with `error`. */
+  endStream(failure, wireMessage) {
+    const error = failure instanceof AldisError ? failure
+      : new AldisError(ErrorCode.STREAM_FAILED, `the stream of ${this.method} failed`, { cause: failure });
+    if (this.streamId !== undefined && !this.answered) {
+      const message = (wireMessage ?? error.message).slice(0, 1000);
+      this.sendQuietly({ type: 'STREAM_ERROR', streamId: this.streamId, code: error.code, message });
+    }
+    this.closeStream();
+    this.settle(error, false);
+  }
+
+  closeStream() {
+    this.receiving = 'closed';
+    this.results?.close();
+    this.pump?.stop();
+  }
+
+  // ---------------------------------------------------------------- the answer
+
+  /** RPC_RESPONSE, RPC_ERROR, or an ERROR carrying the call's id. */
+  onAnswer(frame, error) {
+    this.answered = true;
+    this.registry.removeCall(this);
+    this.pump?.stop(); // the answer closes the sending side (6.4.5)
+    if (error) return this.answeredWithError(error);
+    if (this.settled) return undefined;
+    if (this.receiving === 'open') {
+      this.closeStream();
+      return this.settle(new AldisError(ErrorCode.PROTOCOL_ERROR,
+        `${this.method} was answered before the end of its stream of items`), false);
+    }
+    if (this.receiving === 'draining') {
+      this.finishTimers();
+      this.settled = true;
+      this.results.succeed();
+      return undefined;
+    }
+    return this.answeredWithValue(frame.result);
+  }
+
+  answeredWithError(error) {
+    if (error.code === ErrorCode.STREAMING_UNAVAILABLE && this.streamsFlag && !this.opened && !this.settled) {
+      // The callee cannot take a streamed parameter: the same call again, as a batch (6.4.1).
+      this.streamsFlag = false;
+      this.answered = false;
+      this.requestBatch();
+      return;
+    }
+    // A side still draining finishes with the final return (6.4.5); an open one is closed.
+    if (this.receiving === 'open') this.receiving = 'closed';
+    if (this.receiving === 'closed') this.results?.close();
+    this.settle(error, false);
+  }
+
+  answeredWithValue(result) {
+    let value;
+    try {
+      value = result.length === 0 ? undefined : JSON.parse(fromUtf8(result));
+    } catch (e) {
+      return this.settle(new AldisError(ErrorCode.PROTOCOL_ERROR, `the result of ${this.method} is not valid JSON`,
+        { cause: e }), false);
+    }
+    if (!this.spec.iterate) {
+      this.finishTimers();
+      this.settled = true;
+      this.resolve(value);
+      return undefined;
+    }
+    // No stream came: a batch, which a caller that set STREAMS accepts too (6.4.1).
+    if (!Array.isArray(value)) {
+      return this.settle(new AldisError(ErrorCode.PROTOCOL_ERROR,
+        `${this.method} answered with one value, not a stream of items`), false);
+    }
+    let items;
+    try {
+      items = value.map((element, index) => itemFromBatch(element, this.spec.items, index, this.method));
+    } catch (e) {
+      return this.settle(e, false);
+    }
+    this.finishTimers();
+    this.settled = true;
+    this.results.batch(items);
+    this.results.succeed();
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- ending early
+
+  /**
+   * The application stops the call (`error` undefined: it left the loop), or an abort or the
+   * deadline fails it (`error`): STREAM_CANCEL for items still coming, and RPC_CANCEL (6.4.5).
+   */
+  cancel(error) {
+    if (this.settled) return;
+    if (this.receiving === 'open' || this.receiving === 'draining') {
+      this.sendQuietly({ type: 'STREAM_CANCEL', streamId: this.streamId });
+    }
+    this.closeStream();
+    if (this.callId !== undefined && !this.answered) this.sendQuietly({ type: 'RPC_CANCEL', callId: this.callId });
+    if (error) this.settle(error, true);
+    else this.settled = true;
+    this.finishTimers();
+  }
+
+  /** The connection broke: the stream cannot go on (resumption is not built into this client). */
+  interrupted(error) {
+    this.closeStream();
+    this.settle(error, false);
+  }
+
+  /** Decides the application's outcome once: after the items already held, or `immediately`. */
+  settle(error, immediately) {
+    if (this.settled) return undefined;
+    this.settled = true;
+    this.finishTimers();
+    this.pump?.stop();
+    if (this.results) {
+      if (immediately) this.results.abort(error);
+      else this.results.fail(error);
+    } else {
+      this.reject(error);
+    }
+    return undefined;
+  }
+
+  finishTimers() {
+    if (this.deadline !== undefined) {
+      this.client._options.timers.clearTimeout(this.deadline);
+      this.deadline = undefined;
+    }
+    this.detachSignal();
+    this.detachSignal = () => {};
+  }
+
+  sendQuietly(frame) {
+    // A frame that cannot go means the connection is gone, which fails the call on its own.
+    this.client.sendFrame(frame).catch(() => {});
+  }
+}
+
+/** The high-water mark a stream() option gives for a credit mode. */
+function highWaterMarkOption(option) {
+  const defaults = { [CreditMode.ITEMS]: 64, [CreditMode.BYTES]: 1048576, [CreditMode.CUSTOM]: 1048576 };
+  if (option === undefined) return (mode) => defaults[mode];
+  if (typeof option === 'number') return () => option;
+  const byMode = { [CreditMode.ITEMS]: option.items, [CreditMode.BYTES]: option.bytes, [CreditMode.CUSTOM]: option.custom };
+  return (mode) => byMode[mode] ?? defaults[mode];
+}
+
+// ------------------------------------------------------------------ streams: frames to calls
+//
+// The streaming calls of one client: which call and stream each STREAM_* frame and each answer
+// belongs to (docs/protocol.md 6.4.2, 6.4.5), and the iterable that client.stream() returns.
+
+/** The calls of one client that may stream, by call id and by the id of the stream they got. */
+class CallStreams {
+  constructor(client) {
+    this.client = client;
+    this.calls = new Map(); // call id -> StreamCall waiting for its answer
+    this.streams = new Map(); // stream id -> StreamCall
+  }
+
+  addCall(call) {
+    this.calls.set(call.callId, call);
+  }
+
+  removeCall(call) {
+    if (this.calls.get(call.callId) === call) this.calls.delete(call.callId);
+    if (call.streamId !== undefined && this.streams.get(call.streamId) === call) this.streams.delete(call.streamId);
+  }
+
+  /** Takes a frame that belongs to a streaming call; false for any other frame. */
+  handle(frame) {
+    switch (frame.type) {
+      case 'STREAM_OPEN': this.open(frame); return true;
+      case 'STREAM_DATA': this.streams.get(frame.streamId)?.onData(frame); return true;
+      case 'STREAM_CREDIT': this.streams.get(frame.streamId)?.onCredit(frame); return true;
+      case 'STREAM_END': this.streams.get(frame.streamId)?.onEnd(frame); return true;
+      case 'STREAM_CANCEL': this.streams.get(frame.streamId)?.onCancel(frame); return true;
+      case 'STREAM_ERROR': this.streams.get(frame.streamId)?.onStreamError(frame); return true;
+      // Only an answer to this client's own STREAM_RESUME, which it never sends: nothing to resume.
+      case 'STREAM_RESUME': return true;
+      case 'RPC_RESPONSE': return this.answer(frame.callId, frame, undefined);
+      case 'RPC_ERROR': return this.answer(frame.callId, frame, AldisError.fromFrame(frame));
+      case 'ERROR': return frame.requestId !== 0n && this.answer(frame.requestId, frame, AldisError.fromFrame(frame));
+      default: return false;
+    }
+  }
+
+  answer(callId, frame, error) {
+    const call = this.calls.get(callId);
+    if (!call) return false;
+    call.onAnswer(frame, error);
+    return true;
+  }
+
+  /** STREAM_OPEN: the node's streams have even ids, one per call made with STREAMS (6.4.2). */
+  open(frame) {
+    const { streamId, callId } = frame;
+    const call = this.calls.get(callId);
+    let problem;
+    if (streamId === 0n || (streamId & 1n) === 1n) problem = `stream id ${streamId} is not one the node may open`;
+    else if (this.streams.has(streamId)) problem = `stream id ${streamId} is already in use`;
+    else if (!call || !call.acceptsOpen()) problem = `call ${callId} is not waiting for a stream`;
+    if (problem) {
+      this.client.sendFrame({ type: 'ERROR', requestId: callId, code: ErrorCode.PROTOCOL_ERROR,
+        message: `STREAM_OPEN refused: ${problem}`, details: '' }).catch(() => {});
+      return;
+    }
+    this.streams.set(streamId, call);
+    call.onOpen(frame);
+  }
+
+  /** The connection broke: every call waiting for its answer fails with `error`. */
+  interruptAll(error) {
+    const calls = [...this.calls.values()];
+    this.calls.clear();
+    this.streams.clear();
+    for (const call of calls) call.interrupted(error);
+  }
+}
+
+/**
+ * The items of a streamed result, for `for await`. The call is made when the iteration starts; a
+ * stream can be iterated once.
+ */
+class AldisStream {
+  constructor(call) {
+    this._call = call;
+    this._started = false;
+  }
+
+  [Symbol.asyncIterator]() {
+    if (this._started) throw new TypeError(`the stream of ${this._call.method} is already being iterated`);
+    this._started = true;
+    this._call.start();
+    return this._call.results;
+  }
+}
+
 // ------------------------------------------------------------------ the client
 
 const DEFAULT_RECONNECT = Object.freeze({ initialDelayMs: 1000, maxDelayMs: 30000, maxAttempts: 10, jitter: 0.2 });
@@ -587,6 +1753,7 @@ export class AldisClient extends EventTarget {
       closeTimeoutMs: options.closeTimeoutMs ?? 5000,
       requestTimeoutMs: options.requestTimeoutMs ?? 30000,
       maxQueuedWhilePaused: options.maxQueuedWhilePaused ?? 10000,
+      sizeFunctions: sizeFunctionsOption(options.sizeFunctions),
       WebSocket: WebSocketCtor,
       timers: options.timers ?? realTimers,
       random: options.random ?? Math.random,
@@ -610,6 +1777,7 @@ export class AldisClient extends EventTarget {
     this._pending = new Map(); // request id -> {resolve, reject, timer}
     this._subscriptions = new Map(); // subscription id -> record
     this._inboxes = new Map(); // reply subject -> reject, for NO_RESPONDERS
+    this._streams = new CallStreams(this);
   }
 
   /** idle, connecting, connected, reconnecting, closing, closed or failed. */
@@ -630,6 +1798,15 @@ export class AldisClient extends EventTarget {
   /** The latest resume token, or undefined. */
   get resumeToken() {
     return this._token;
+  }
+
+  /**
+   * Whether calls on the open session may stream now: this client announced STREAMS and the node
+   * offers it at this moment (CONNECT_ACK, then every CAPABILITY_CHANGE). False while not connected.
+   */
+  get streamsAvailable() {
+    const session = this._session;
+    return session !== undefined && (this._options.capabilities & session.capabilities & Capability.STREAMS) !== 0n;
   }
 
   /** Registers `listener(detail)` for an event; returns a function that removes it. */
@@ -736,7 +1913,7 @@ export class AldisClient extends EventTarget {
     if (connection !== this._connection) return;
     this._connection = undefined;
     this._session = undefined;
-    this._failPending(new AldisError(ErrorCode.CONNECTION_INTERRUPTED, `the connection was lost: ${reason.message}`));
+    this._failInFlight(new AldisError(ErrorCode.CONNECTION_INTERRUPTED, `the connection was lost: ${reason.message}`));
     this._emit('disconnected', { reason });
     if (this._state !== 'connected') return; // closing: close() finishes the job
     this._attemptNumber = 0;
@@ -772,7 +1949,7 @@ export class AldisClient extends EventTarget {
     this._state = 'failed';
     const error = new AldisError(ErrorCode.RECONNECT_FAILED, message, { cause: lastError });
     if (this._initial) this._rejectConnect(error);
-    this._failPending(error);
+    this._failInFlight(error);
     this._emit('reconnectFailed', { error });
   }
 
@@ -801,7 +1978,7 @@ export class AldisClient extends EventTarget {
       this._state = 'closed';
       this._connection = undefined;
       this._session = undefined;
-      this._failPending(new AldisError(ErrorCode.CONNECTION_LOST, 'the client was closed'));
+      this._failInFlight(new AldisError(ErrorCode.CONNECTION_LOST, 'the client was closed'));
       this._subscriptions.clear();
     });
     return this._closePromise;
@@ -810,6 +1987,7 @@ export class AldisClient extends EventTarget {
   // ---------------------------------------------------------------- inbound work frames
 
   _frame(frame) {
+    if (this._streams.handle(frame)) return;
     switch (frame.type) {
       case 'ACK':
         if (this._settle(frame.requestId, frame)) return;
@@ -872,6 +2050,12 @@ export class AldisClient extends EventTarget {
     if (error) pending.reject(error);
     else pending.resolve(frame);
     return true;
+  }
+
+  /** Fails every request and call waiting for an answer, streaming calls included. */
+  _failInFlight(error) {
+    this._failPending(error);
+    this._streams.interruptAll(error);
   }
 
   _failPending(error) {
@@ -1107,8 +2291,23 @@ export class AldisClient extends EventTarget {
    * resolves with the decoded JSON result. Rejects with an AldisError carrying the node's code,
    * message and details (e.g. INVALID_PARAMS with field errors), DEADLINE_EXCEEDED after
    * `timeoutMs`, or CANCELLED when `signal` aborts (the call is then cancelled on the node).
+   *
+   * One parameter may be `streamOf(iterable)`: its items then go on a stream within the callee's
+   * credit (or as one JSON array when the session cannot stream), and a method that streams its
+   * result too resolves with the array of its items.
    */
   call(method, params, options = {}) {
+    let streamCall;
+    try {
+      const streamed = findStreamParam(params);
+      if (streamed) streamCall = new StreamCall(this, this._streams, this._streamSpec(method, params, streamed, options, false));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (streamCall) {
+      streamCall.start();
+      return streamCall.promise;
+    }
     const missing = this._requireCapability(Capability.RPC, 'RPC');
     if (missing) return Promise.reject(missing);
     const timeoutMs = options.timeoutMs ?? this._options.requestTimeoutMs;
@@ -1135,4 +2334,58 @@ export class AldisClient extends EventTarget {
       }
     });
   }
+
+  /**
+   * Calls a method that streams its result and returns its items as an async iterable:
+   * `for await (const tick of client.stream('clock.ticks', [10])) ...`. The call is made when the
+   * iteration starts, with STREAMS when the session has it; otherwise, or when the callee answers
+   * with a batch, the items of the JSON array are iterated. The pace of the loop drives the
+   * credit: at most `highWaterMark` of items are held, and consumed credit goes back at half of
+   * it. Leaving the loop, or `signal`, cancels the call; a failure of the call or its stream is
+   * thrown by the loop as an AldisError once the items that arrived before it are handed out.
+   * A parameter given as `streamOf(iterable)` makes the call bidirectional.
+   */
+  stream(method, params, options = {}) {
+    const streamed = findStreamParam(params);
+    return new AldisStream(new StreamCall(this, this._streams, this._streamSpec(method, params, streamed, options, true)));
+  }
+
+  /** Marks the streamed parameter of a call; the same as the exported `streamOf`. */
+  streamOf(iterable) {
+    return streamOf(iterable);
+  }
+
+  _streamSpec(method, params, streamed, options, iterate) {
+    if (typeof method !== 'string' || method.length === 0) throw new TypeError('method must be a non-empty string');
+    const items = options.items ?? 'json';
+    if (items !== 'json' && items !== 'bytes') throw new TypeError(`items must be 'json' or 'bytes', got ${String(items)}`);
+    const hwm = options.highWaterMark;
+    const marks = typeof hwm === 'object' && hwm !== null ? [hwm.items, hwm.bytes, hwm.custom] : [hwm];
+    if (!marks.every((mark) => mark === undefined || isHighWaterMark(mark))) {
+      throw new RangeError('highWaterMark must be an integer from 1 to 2147483647, or an object of such per credit mode');
+    }
+    const timeoutMs = options.timeoutMs ?? (iterate ? 0 : this._options.requestTimeoutMs);
+    if (!(Number.isInteger(timeoutMs) && timeoutMs >= 0)) throw new RangeError('timeoutMs must be a non-negative integer');
+    return {
+      method,
+      params,
+      source: streamed?.source,
+      key: streamed?.key,
+      iterate,
+      items,
+      highWaterMark: highWaterMarkOption(hwm),
+      timeoutMs,
+      signal: options.signal,
+    };
+  }
+}
+
+/** The size functions of custom credit mode, by name: an object or a Map of functions. */
+function sizeFunctionsOption(functions) {
+  if (functions === undefined) return new Map();
+  const entries = functions instanceof Map ? [...functions] : Object.entries(functions);
+  for (const [name, fn] of entries) {
+    if (typeof fn !== 'function') throw new TypeError(`size function '${name}' must be a function of the item's bytes`);
+  }
+  return new Map(entries);
 }

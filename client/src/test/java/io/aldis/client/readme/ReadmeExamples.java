@@ -60,6 +60,34 @@ final class ReadmeExamples {
         // end of snippet
     }
 
+    /** The README's calls of the examples bundle, with the records a client of it writes for itself. */
+    static final class ExamplesBundle {
+        record Order(String sku, int quantity, String customer) {
+        }
+
+        record Receipt(long orderNumber, String sku, int quantity, String customer) {
+        }
+
+        void callTheExamples(AldisClient client) {
+            // snippet of README.md
+            Message hello = client.send("examples.greeting", "Ann".getBytes(StandardCharsets.UTF_8)).join();
+            System.out.println(hello.text());                        // Hello, Ann! (from alice)
+
+            Receipt receipt = client.call("examples.orders.place",   // the order is the one parameter
+                    new Order("TEA-0001", 3, "ann"), Receipt.class).join();
+
+            List<?> readings = client.call("examples.meters.readings",
+                    new Object[] {"kitchen", 5}, List.class).join();  // [{"meter":"kitchen","wattHours":10}, ...]
+            Map<?, ?> totals = client.call("examples.meters.total",
+                    new Object[] {readings}, Map.class).join();       // {"readings":5,"wattHours":150,...}
+
+            Delivery article = client.requestReply("examples.catalogue.TEA-0001", new byte[0],
+                    Duration.ofSeconds(5)).join();
+            System.out.println(article.text() + " " + article.headers().get("status"));  // Green tea, 100 g found
+            // end of snippet
+        }
+    }
+
     void connect(char[] password) {
         // snippet of client/README.md
         AldisClient client = AldisClient.builder()

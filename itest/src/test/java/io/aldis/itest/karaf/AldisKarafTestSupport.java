@@ -332,6 +332,11 @@ public abstract class AldisKarafTestSupport {
         }
     }
 
+    /** Waits until a frame handler serves {@code capability}, so the node announces it. */
+    protected void awaitCapability(String capability) {
+        await("a frame handler for " + capability, WAIT, () -> capabilityServed(capability));
+    }
+
     // ---------------------------------------------------------------- clients
 
     /** The AldisException a client's future fails with; fails the test if it succeeds or fails otherwise. */

@@ -422,10 +422,6 @@ public class FeatureSwapIT extends AldisKarafTestSupport {
         }
     }
 
-    private void awaitCapability(String capability) {
-        await("a frame handler for " + capability, WAIT, () -> capabilityServed(capability));
-    }
-
     private static Delivery next(BlockingQueue<Delivery> queue) throws InterruptedException {
         Delivery d = queue.poll(30, SECONDS);
         assertNotNull("a delivery within 30 s", d);

@@ -117,6 +117,8 @@ class StreamedCallsTest {
         final SubmissionPublisher<byte[]> callerItems = new SubmissionPublisher<>(Runnable::run, 16);
         final CompletableFuture<List<String>> sent = new CompletableFuture<>();
         final CompletableFuture<String> closed = new CompletableFuture<>();
+        /** Completes once the method subscribed to the caller's items, which are sent only then. */
+        final CompletableFuture<Void> subscribed = new CompletableFuture<>();
 
         RecordingStream(StreamSpec spec, CallStreamListener listener) {
             this.spec = spec;
@@ -156,7 +158,10 @@ class StreamedCallsTest {
 
         @Override
         public Flow.Publisher<byte[]> received() {
-            return callerItems;
+            return subscriber -> {
+                callerItems.subscribe(subscriber);
+                subscribed.complete(null);
+            };
         }
 
         @Override
@@ -241,6 +246,7 @@ class StreamedCallsTest {
         RecordingStream stream = opened();
         assertThat(stream.spec).isEqualTo(new StreamSpec("feed.sum", StreamDirection.CALLER_TO_CALLEE,
                 CreditMode.BYTES, null, 1000));
+        stream.subscribed.get(10, TimeUnit.SECONDS);
         stream.callerItems.submit("40".getBytes(StandardCharsets.UTF_8));
         stream.callerItems.submit("2".getBytes(StandardCharsets.UTF_8));
         stream.callerItems.close();
@@ -248,6 +254,7 @@ class StreamedCallsTest {
 
         run(2, "sum", "[]", true);
         RecordingStream second = opened();
+        second.subscribed.get(10, TimeUnit.SECONDS);
         second.callerItems.submit("\"two\"".getBytes(StandardCharsets.UTF_8));
         RpcError invalid = alice.next(RpcError.class);
         assertThat(invalid.code()).isEqualTo(ErrorCode.INVALID_PARAMS.code());
