@@ -132,6 +132,14 @@ public interface AldisClient {
     <T> CompletableFuture<T> call(String method, Object params, Type resultType, CallOptions options);
 
     /**
+     * Calls a remote method whose result is a stream of items, with the client's default timeout and
+     * high-water mark. Same as {@link #callStream(String, Object, Class, CallOptions)}.
+     *
+     * @since 1.4
+     */
+    <T> Flow.Publisher<T> callStream(String method, Object params, Class<T> itemType);
+
+    /**
      * Calls a remote method whose result is a stream of items (docs/protocol.md 6.4), as a cold
      * publisher: each subscription makes one call, when it subscribes. {@code params} is encoded
      * as for {@link #call(String, Object, Type, CallOptions)}; an {@code Object[]} or list of
@@ -158,6 +166,14 @@ public interface AldisClient {
      * @since 1.4
      */
     <T> Flow.Publisher<T> callStream(String method, Object params, Class<T> itemType, CallOptions options);
+
+    /**
+     * Calls a remote method that takes a stream of items, with the client's default timeout. Same as
+     * {@link #callWithStream(String, Object[], Type, CallOptions)}.
+     *
+     * @since 1.4
+     */
+    <T> CompletableFuture<T> callWithStream(String method, Object[] params, Class<T> resultType);
 
     /**
      * Calls a remote method that takes a stream of items: {@code params}, the parameters by

@@ -289,6 +289,16 @@ public final class DefaultAldisClient implements AldisClient {
     }
 
     @Override
+    public <T> Flow.Publisher<T> callStream(String method, Object params, Class<T> itemType) {
+        return rpc().callStream(method, params, itemType, CallOptions.defaults());
+    }
+
+    @Override
+    public <T> CompletableFuture<T> callWithStream(String method, Object[] params, Class<T> resultType) {
+        return rpc().callWithStream(method, params, resultType, CallOptions.defaults());
+    }
+
+    @Override
     public <T> Flow.Publisher<T> callStream(String method, Object params, Class<T> itemType, CallOptions options) {
         return rpc().callStream(method, params, itemType, options == null ? CallOptions.defaults() : options);
     }
@@ -420,6 +430,11 @@ public final class DefaultAldisClient implements AldisClient {
         } catch (IllegalStateException closedMeanwhile) {
             return null;
         }
+    }
+
+    /** The open connection, as an identity: a new one after every reconnect; null while there is none. */
+    Object connection() {
+        return current;
     }
 
     /** Whether the client may still get a session: connected, or about to (re)connect. */

@@ -145,6 +145,16 @@ final class RpcSupport {
         }
 
         @Override
+        public void send(Frame frame, java.util.function.Consumer<Throwable> onFailure) {
+            client.send(frame, onFailure);
+        }
+
+        @Override
+        public Object connection() {
+            return client.connection();
+        }
+
+        @Override
         public long nextCallId() {
             return client.nextRequestId();
         }

@@ -50,6 +50,8 @@ final class FakeNode implements AutoCloseable {
     final Set<String> validTokens = ConcurrentHashMap.newKeySet();
     final AtomicInteger connects = new AtomicInteger();
     volatile String password = "pencil";
+    /** What CONNECT_ACK offers. */
+    volatile long capabilities = Capability.maskOf(EnumSet.of(Capability.MESSAGES, Capability.RESUME_TOKEN));
     private final AtomicInteger tokens = new AtomicInteger();
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -131,7 +133,7 @@ final class FakeNode implements AutoCloseable {
                 connects.incrementAndGet();
                 boolean resumed = validTokens.contains(connect.resumeToken());
                 ctx.writeAndFlush(new ConnectAck(resumed ? ConnectAck.FLAG_AUTHENTICATED : 0, ProtocolVersion.V1,
-                        Capability.maskOf(EnumSet.of(Capability.MESSAGES, Capability.RESUME_TOKEN)),
+                        capabilities,
                         UUID.randomUUID(), 1 << 20, 30_000, 1L << 30, 64 * 1024, List.of("SCRAM-SHA-256", "PLAIN"),
                         "fake"));
             } else if (frame instanceof AuthStart start) {

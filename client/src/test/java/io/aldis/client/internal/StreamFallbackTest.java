@@ -106,7 +106,7 @@ class StreamFallbackTest {
     void aCallMadeWithStreamsAcceptsABatchedAnswerAndRawItemsComeFromArraysOfIntegers() throws Exception {
         node.open(PlayedNode.ALL, 1 << 20);
         RecordingSubscriber<ByteBuffer> subscriber = new RecordingSubscriber<>();
-        node.client.callStream("blobs.read", "x", ByteBuffer.class, CallOptions.defaults()).subscribe(subscriber);
+        node.client.callStream("blobs.read", "x", ByteBuffer.class).subscribe(subscriber);
         RpcRequest call = node.next(RpcRequest.class);
         assertThat(call.streams()).isTrue();
         assertThat(new String(call.params(), StandardCharsets.UTF_8)).isEqualTo("\"x\"");

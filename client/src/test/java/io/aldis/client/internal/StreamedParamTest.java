@@ -139,6 +139,24 @@ class StreamedParamTest {
     }
 
     @Test
+    void aPublisherThatThrowsWhenSubscribedFailsTheStreamLikeOneThatSignalsAnError() throws Exception {
+        node.open(PlayedNode.ALL, 1 << 20);
+        Flow.Publisher<String> broken = subscriber -> {
+            throw new IllegalStateException("not ready");
+        };
+        CompletableFuture<Long> stored = node.client.callWithStream("files.store", new Object[] {broken}, Long.class,
+                CallOptions.defaults());
+        RpcRequest call = node.next(RpcRequest.class);
+        node.send(new StreamOpen(STREAM, call.callId(), StreamDirection.CALLER_TO_CALLEE, CreditMode.ITEMS, 8, ""));
+        StreamError error = node.next(StreamError.class);
+        assertThat(error.code()).isEqualTo(ErrorCode.STREAM_FAILED.code());
+        assertThat(error.message()).contains("not ready");
+        assertThat(failure(stored).code()).isEqualTo(ErrorCode.STREAM_FAILED);
+        node.send(new RpcError(call.callId(), ErrorCode.STREAM_FAILED.code(), "failed", ""));
+        node.noMoreOutbound();
+    }
+
+    @Test
     void streamCancelFromTheCalleeCancelsThePublishersSubscription() throws Exception {
         node.open(PlayedNode.ALL, 1 << 20);
         WatchedPublisher<String> lines = new WatchedPublisher<>(lines(10));
@@ -178,7 +196,7 @@ class StreamedParamTest {
         node.open(PlayedNode.NO_STREAMS, 1 << 20);
         WatchedPublisher<byte[]> blocks = new WatchedPublisher<>(List.of(new byte[] {1, (byte) 255}, new byte[0]));
         CompletableFuture<Long> stored = node.client.callWithStream("files.store", new Object[] {"b", blocks},
-                Long.class, CallOptions.defaults());
+                Long.class);
         RpcRequest call = node.next(RpcRequest.class);
         assertThat(call.streams()).isFalse();
         assertThat(text(call.params())).isEqualTo("[\"b\",[[1,255],[]]]");

@@ -61,7 +61,12 @@ final class ParamItems implements Flow.Subscriber<Object> {
         synchronized (this) {
             credit.grant(initialCredit);
         }
-        source.subscribe(this);
+        try {
+            source.subscribe(this);
+        } catch (RuntimeException e) {
+            // The publisher broke Reactive Streams rule 1.9 by throwing: it is a failed source.
+            onError(e);
+        }
     }
 
     /**

@@ -15,8 +15,6 @@ import io.aldis.protocol.api.StreamOpen;
 import io.aldis.protocol.api.StreamResume;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,12 +52,10 @@ public final class StreamCalls {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(itemType, "itemType");
         CallOptions opts = options == null ? CallOptions.defaults() : options;
-        List<Object> positional = positional(params);
-        int paramIndex = positional == null ? -1 : publisherIndex(positional, false);
+        CallParams callParams = CallParams.of(params, host.mapper(), paramItemType, false);
         return subscriber -> {
             Objects.requireNonNull(subscriber, "subscriber");
-            StreamedCall call = StreamedCall.streamedResult(this, host, method, positional,
-                    positional == null ? params : null, paramIndex, paramItemType, itemType, opts, subscriber);
+            StreamedCall call = StreamedCall.streamedResult(this, host, method, callParams, itemType, opts, subscriber);
             subscriber.onSubscribe(call.subscription());
             call.start();
         };
@@ -75,45 +71,11 @@ public final class StreamCalls {
     public <T> CompletableFuture<T> callWithStream(String method, List<Object> params, Type paramItemType,
             Type resultType, CallOptions options) {
         Objects.requireNonNull(method, "method");
-        List<Object> positional = new ArrayList<>(params);
-        int paramIndex = publisherIndex(positional, true);
-        StreamedCall call = StreamedCall.streamedParam(this, host, method, positional, paramIndex, paramItemType,
+        CallParams callParams = CallParams.of(params, host.mapper(), paramItemType, true);
+        StreamedCall call = StreamedCall.streamedParam(this, host, method, callParams,
                 resultType == null ? Object.class : resultType, options == null ? CallOptions.defaults() : options);
         call.start();
         return (CompletableFuture<T>) call.future();
-    }
-
-    /** The parameters by position, or null when they are one value (an object, a bean, null). */
-    private static List<Object> positional(Object params) {
-        if (params instanceof Object[] array) {
-            return new ArrayList<>(Arrays.asList(array));
-        }
-        if (params instanceof List<?> list) {
-            return new ArrayList<>(list);
-        }
-        if (params instanceof Flow.Publisher<?>) {
-            List<Object> one = new ArrayList<>();
-            one.add(params);
-            return one;
-        }
-        return null;
-    }
-
-    private static int publisherIndex(List<Object> params, boolean required) {
-        int found = -1;
-        for (int i = 0; i < params.size(); i++) {
-            if (params.get(i) instanceof Flow.Publisher<?>) {
-                if (found >= 0) {
-                    throw new IllegalArgumentException("a call may stream one parameter, not several: parameters "
-                            + found + " and " + i + " are both publishers");
-                }
-                found = i;
-            }
-        }
-        if (found < 0 && required) {
-            throw new IllegalArgumentException("the parameters hold no Flow.Publisher to stream");
-        }
-        return found;
     }
 
     /** The item type of a {@code Flow.Publisher<T>} type, {@code Object} when it is not given. */
@@ -209,12 +171,19 @@ public final class StreamCalls {
         return false;
     }
 
-    /** The connection broke: every streaming call in flight fails with {@code CONNECTION_INTERRUPTED}. */
+    /**
+     * A connection broke: every streaming call sent on a connection that is no longer the open one
+     * fails with {@code CONNECTION_INTERRUPTED}, its streams with it (this client does not resume
+     * streams). Calls already made on a newer connection are left alone, since the news of a loss
+     * may come after the client has connected again; a call not sent yet fails when it cannot be.
+     */
     public void connectionLost(String reason) {
+        Object open = host.connection();
         for (StreamedCall call : List.copyOf(calls.values())) {
-            call.connectionLost(reason);
+            if (call.sentOnOtherThan(open)) {
+                call.connectionLost(reason);
+            }
         }
-        streams.clear();
     }
 
     /** How many streaming calls wait for their answer. */

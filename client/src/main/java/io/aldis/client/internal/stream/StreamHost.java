@@ -5,6 +5,7 @@ import io.aldis.client.SessionInfo;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.stream.SizeFunction;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * What the streams of calls need from the client they run in: sending frames, call ids, the
@@ -14,6 +15,15 @@ import java.time.Duration;
 public interface StreamHost {
     /** Sends a frame; a failure to write it means the connection is going, which ends the call anyway. */
     void send(Frame frame);
+
+    /** Sends a frame and reports a failure to write it to {@code onFailure}. */
+    void send(Frame frame, Consumer<Throwable> onFailure);
+
+    /**
+     * The connection frames go out on now, as an identity to compare, or null while the client is not
+     * connected: a call belongs to the connection it was sent on, and ends when that one is lost.
+     */
+    Object connection();
 
     /** A call id not in use by this client. */
     long nextCallId();

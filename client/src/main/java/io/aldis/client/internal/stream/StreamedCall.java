@@ -1,7 +1,6 @@
 package io.aldis.client.internal.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.util.RawValue;
 import io.aldis.client.CallOptions;
 import io.aldis.client.RpcCallException;
 import io.aldis.client.SessionInfo;
@@ -22,8 +21,6 @@ import io.aldis.protocol.api.stream.StreamIds;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
@@ -48,12 +45,8 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
     private final StreamCalls registry;
     private final StreamHost host;
     private final String method;
-    /** The parameters by position, or null when they are one value ({@link #paramsValue}). */
-    private final List<Object> positional;
-    private final Object paramsValue;
-    private final int paramIndex;
+    private final CallParams params;
     private final Flow.Publisher<?> paramSource;
-    private final ItemCodec paramCodec;
     private final CallOptions options;
     private final long timeoutMillis;
     /** The receiving side for a streamed result; null for a call with one result value. */
@@ -76,21 +69,19 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
     private boolean answered;
     /** Whether RPC_REQUEST of the current attempt went out (a batch is collected first). */
     private boolean requestSent;
+    /** The connection RPC_REQUEST went out on. */
+    private Object sentOn;
     /** The batch of the streamed parameter being collected, to stop when the call ends first. */
     private CompletableFuture<byte[]> collecting;
     private io.netty.util.Timeout timer;
 
-    private StreamedCall(StreamCalls registry, StreamHost host, String method, List<Object> positional,
-            Object paramsValue, int paramIndex, Type paramItemType, CallOptions options,
+    private StreamedCall(StreamCalls registry, StreamHost host, String method, CallParams params, CallOptions options,
             Flow.Subscriber<?> subscriber, Type resultItemType, Type valueType) {
         this.registry = registry;
         this.host = host;
         this.method = method;
-        this.positional = positional;
-        this.paramsValue = paramsValue;
-        this.paramIndex = paramIndex;
-        this.paramSource = paramIndex < 0 ? null : (Flow.Publisher<?>) positional.get(paramIndex);
-        this.paramCodec = paramIndex < 0 ? null : new ItemCodec(host.mapper(), paramItemType);
+        this.params = params;
+        this.paramSource = params.stream();
         this.options = options;
         Duration timeout = options.timeout() != null ? options.timeout() : host.defaultTimeout();
         this.timeoutMillis = timeout.isZero() ? 0 : Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
@@ -107,18 +98,15 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
     }
 
     /** A call whose result streams to {@code subscriber}; {@code start()} it after {@code onSubscribe}. */
-    static StreamedCall streamedResult(StreamCalls registry, StreamHost host, String method, List<Object> positional,
-            Object paramsValue, int paramIndex, Type paramItemType, Type itemType, CallOptions options,
-            Flow.Subscriber<?> subscriber) {
-        return new StreamedCall(registry, host, method, positional, paramsValue, paramIndex, paramItemType, options,
-                subscriber, itemType, null);
+    static StreamedCall streamedResult(StreamCalls registry, StreamHost host, String method, CallParams params,
+            Type itemType, CallOptions options, Flow.Subscriber<?> subscriber) {
+        return new StreamedCall(registry, host, method, params, options, subscriber, itemType, null);
     }
 
     /** A call with a streamed parameter and one result of {@code resultType}. */
-    static StreamedCall streamedParam(StreamCalls registry, StreamHost host, String method, List<Object> positional,
-            int paramIndex, Type paramItemType, Type resultType, CallOptions options) {
-        StreamedCall call = new StreamedCall(registry, host, method, positional, null, paramIndex, paramItemType,
-                options, null, null, resultType);
+    static StreamedCall streamedParam(StreamCalls registry, StreamHost host, String method, CallParams params,
+            Type resultType, CallOptions options) {
+        StreamedCall call = new StreamedCall(registry, host, method, params, options, null, null, resultType);
         call.value.whenComplete((v, e) -> {
             if (call.value.isCancelled()) {
                 call.subscriberCancelled();
@@ -174,7 +162,8 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
         }
         String tooLarge = "the items of the streamed parameter of " + method + " do not fit in one frame of the node's "
                 + "maxFrameSize (" + maxFrameSize + " bytes); the node does not offer streams now";
-        CompletableFuture<byte[]> batch = BatchCollector.collect(paramSource, paramCodec, maxFrameSize, tooLarge);
+        CompletableFuture<byte[]> batch = BatchCollector.collect(paramSource, params.streamCodec(), maxFrameSize,
+                tooLarge);
         synchronized (this) {
             collecting = batch;
         }
@@ -195,7 +184,7 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
     private void sendRequest(long id, boolean streams, byte[] batch, int maxFrameSize) {
         byte[] json;
         try {
-            json = encodeParams(batch);
+            json = params.encode(host.mapper(), batch);
         } catch (Exception e) {
             registry.callEnded(id, this);
             fail(new RpcCallException(ErrorCode.INVALID_PARAMS.code(), "the parameters of " + method
@@ -218,19 +207,12 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
                 timer = host.schedule(() -> deadlinePassed(id), timeoutMillis + GRACE_MILLIS);
             }
             requestSent = true;
+            sentOn = host.connection();
         }
-        host.send(new RpcRequest(streams, id, (int) timeoutMillis, method, json));
-    }
-
-    private byte[] encodeParams(byte[] batch) throws Exception {
-        if (positional == null) {
-            return paramsValue == null ? new byte[0] : host.mapper().writeValueAsBytes(paramsValue);
-        }
-        List<Object> args = new ArrayList<>(positional);
-        if (paramIndex >= 0) {
-            args.set(paramIndex, batch == null ? null : new RawValue(new String(batch, StandardCharsets.UTF_8)));
-        }
-        return host.mapper().writeValueAsBytes(args);
+        host.send(new RpcRequest(streams, id, (int) timeoutMillis, method, json), error -> {
+            registry.callEnded(id, this);
+            fail(new RpcCallException(ErrorCode.CONNECTION_LOST, "not connected: " + method + " was not sent"));
+        });
     }
 
     private void deadlinePassed(long id) {
@@ -299,7 +281,7 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
             meter = streamMeter;
             receiving = calleeSends;
             if (callerSends) {
-                sending = new ParamItems(paramSource, paramCodec, host, this, streamId, streamMeter);
+                sending = new ParamItems(paramSource, params.streamCodec(), host, this, streamId, streamMeter);
                 param = sending;
             }
         }
@@ -536,6 +518,11 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
             return null;
         }
         return host.mapper().readerFor(host.mapper().constructType(valueType)).readValue(json);
+    }
+
+    /** Whether the call went out on a connection other than {@code open} (null: none is open). */
+    synchronized boolean sentOnOtherThan(Object open) {
+        return requestSent && (open == null || sentOn != open);
     }
 
     /** The connection broke: the call fails as every call in flight does, and is not made again. */
