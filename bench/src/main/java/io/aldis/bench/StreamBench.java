@@ -91,8 +91,7 @@ public final class StreamBench {
             for (String part : parts) {
                 switch (part) {
                     case "server" -> bench.compare(systems, bench.items(StreamSystems.Direction.TO_CALLER));
-                    case "bytes" -> bench.compare(systems, new StreamSystems.Workload(
-                            StreamSystems.Direction.TO_CALLER, bench.i("blockSize"), bench.i("blockWindow"), true));
+                    case "bytes" -> bench.compare(systems, bench.blocks());
                     case "client" -> bench.compare(systems, bench.items(StreamSystems.Direction.TO_CALLEE));
                     case "bidi" -> bench.compare(systems, bench.items(StreamSystems.Direction.BOTH));
                     case "fairness" -> bench.fairness(node);
