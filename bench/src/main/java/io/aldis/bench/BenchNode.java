@@ -9,6 +9,9 @@ import io.aldis.feature.pubsub.internal.PubSubSettings;
 import io.aldis.feature.rpc.api.RpcConstants;
 import io.aldis.feature.rpc.internal.RpcEngine;
 import io.aldis.feature.rpc.internal.RpcSettings;
+import io.aldis.feature.streaming.internal.StreamingEngine;
+import io.aldis.feature.streaming.internal.StreamingSettings;
+import io.aldis.protocol.api.spi.stream.CallStreams;
 import io.aldis.protocol.api.spi.node.FrameHandler;
 import io.aldis.protocol.api.spin.SpinWindow;
 import io.aldis.transport.ws.internal.WsServer;
@@ -51,7 +54,9 @@ import java.util.stream.Stream;
  * Arguments: heartbeat interval in ms, SCRAM iterations, user, password, and optionally a
  * comma-separated list of features to wire in as Karaf would: {@code pubsub} (the pub/sub engine
  * with its default settings, except room for 200 000 subscriptions per session), {@code rpc} (the
- * RPC engine with its default settings and {@link EchoService} exported as {@code echo}) and
+ * RPC engine with its default settings, {@link EchoService} exported as {@code echo} and
+ * {@link StreamService} as {@code streams}), {@code streaming} (the streaming feature with its
+ * default settings, which RPC then opens its streams on) and
  * {@code ws} (a WebSocket listener on loopback with the default path and subprotocol, whose port
  * is printed as {@code WSPORT <port>} after {@code PORT <port>}); {@code productAuth} keeps the
  * product's auth timeout instead of a long one; and then optionally the RPC
@@ -88,14 +93,23 @@ public final class BenchNode {
             node.addHandler(pubsub.pubSubFrames(), Map.of(FrameHandler.CAPABILITY, "pubsub"));
             node.addHandler(pubsub.messageFrames(), Map.of(FrameHandler.CAPABILITY, "messages"));
         }
+        StreamingEngine streaming = null;
+        if (features.contains("streaming")) {
+            streaming = new StreamingEngine(StreamingSettings.defaults(), name -> null);
+            node.addHandler(streaming.frames(), Map.of(FrameHandler.CAPABILITY, "streams"));
+        }
+        CallStreams callStreams = streaming == null ? null : streaming.callStreams();
         RpcEngine rpc = null;
         if (features.contains("rpc")) {
-            rpc = new RpcEngine(RpcSettings.defaults().withWorkerSpinMicros(rpcWorkerSpinMicros), () -> null, () -> null);
+            rpc = new RpcEngine(RpcSettings.defaults().withWorkerSpinMicros(rpcWorkerSpinMicros), () -> null,
+                    () -> callStreams);
             node.addHandler(rpc.frames(), Map.of(FrameHandler.CAPABILITY, "rpc"));
             rpc.addService(new EchoService.Impl(), Map.of(RpcConstants.SERVICE, "echo",
                     "objectClass", new String[] {EchoService.class.getName()}, "service.id", 1L), "aldis-bench");
             rpc.addService(new EchoService.Impl(), Map.of(RpcConstants.SERVICE, "echo-direct", RpcConstants.DIRECT, true,
                     "objectClass", new String[] {EchoService.class.getName()}, "service.id", 2L), "aldis-bench");
+            rpc.addService(new StreamService.Impl(), Map.of(RpcConstants.SERVICE, "streams",
+                    "objectClass", new String[] {StreamService.class.getName()}, "service.id", 3L), "aldis-bench");
         }
         TcpSettings plain = TcpSettings.plain("bench", 0);
         TcpServer tcp = new TcpServer(new TcpSettings(plain.name(), plain.host(), 0, 50_000, plain.maxFrameSize(),
@@ -128,6 +142,9 @@ public final class BenchNode {
                     }
                     if (rpc != null) {
                         rpc.close();
+                    }
+                    if (streaming != null) {
+                        streaming.close();
                     }
                     deleteTree(dir);
                     out.println("BYE");

@@ -64,19 +64,7 @@ public final class MessagingBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = new LinkedHashMap<>(OPTIONS);
-        List<String> parts = new ArrayList<>();
-        for (String a : args) {
-            int eq = a.indexOf('=');
-            if (eq > 0) {
-                String key = a.substring(0, eq);
-                if (!OPTIONS.containsKey(key)) {
-                    throw new IllegalArgumentException("unknown option " + key + "; options: " + OPTIONS);
-                }
-                opts.put(key, a.substring(eq + 1));
-            } else if (!a.isBlank()) {
-                parts.add(a);
-            }
-        }
+        List<String> parts = parseArguments(args, opts);
         if (parts.isEmpty() || parts.contains("all")) {
             parts = List.of("pubsub", "match", "rpc", "ws");
         }
@@ -109,6 +97,28 @@ public final class MessagingBench {
         System.exit(0);
     }
 
+    /**
+     * Reads {@code key=value} arguments into {@code opts}, which holds the defaults and so names
+     * every option there is; the other arguments are the parts to run, returned in order.
+     */
+    static List<String> parseArguments(String[] args, Map<String, String> opts) {
+        Map<String, String> defaults = new LinkedHashMap<>(opts);
+        List<String> parts = new ArrayList<>();
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            if (eq > 0) {
+                String key = a.substring(0, eq);
+                if (!defaults.containsKey(key)) {
+                    throw new IllegalArgumentException("unknown option " + key + "; options: " + defaults.keySet());
+                }
+                opts.put(key, a.substring(eq + 1));
+            } else if (!a.isBlank()) {
+                parts.add(a);
+            }
+        }
+        return parts;
+    }
+
     // ---------------------------------------------------------------- publish/subscribe
 
     private List<PubSubSystems.System> pubSubSystems(NodeProcess node, boolean withWire) {
@@ -128,7 +138,11 @@ public final class MessagingBench {
     }
 
     private <T> List<T> keep(List<T> all, java.util.function.Function<T, String> name) {
-        String filter = opts.get("systems");
+        return keep(opts.get("systems"), all, name);
+    }
+
+    /** The systems whose names start with one of {@code filter}'s comma-separated prefixes; all for an empty filter. */
+    static <T> List<T> keep(String filter, List<T> all, java.util.function.Function<T, String> name) {
         if (filter.isBlank()) {
             return all;
         }

@@ -130,6 +130,14 @@ final class RpcSystems {
      * both sides hand each call to another thread, as they do by default.
      */
     static System aldis(int port, String user, char[] password, Duration idleSpin, int size, boolean direct) {
+        return aldis(client(port, user, password, idleSpin, direct), size, direct);
+    }
+
+    /**
+     * A connected client as {@link #aldis(int, String, char[], Duration, int, boolean)} uses it:
+     * with {@code direct}, its callbacks run on its I/O thread.
+     */
+    static AldisClient client(int port, String user, char[] password, Duration idleSpin, boolean direct) {
         AldisClient.Builder builder = AldisClient.builder().address("127.0.0.1", port).credentials(user, password)
                 .reconnect(ReconnectPolicy.none()).clientName("aldis-bench").idleSpin(idleSpin);
         if (direct) {
@@ -137,6 +145,11 @@ final class RpcSystems {
         }
         AldisClient c = builder.build();
         c.connect().join();
+        return c;
+    }
+
+    /** The same calls through a client of the caller's; closing the system closes the client. */
+    static System aldis(AldisClient c, int size, boolean direct) {
         Object[] params = {text(size)};
         CallOptions options = CallOptions.timeout(Duration.ofSeconds(30));
         String method = direct ? "echo-direct.echo" : "echo.echo";

@@ -16,17 +16,28 @@ import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The RSocket peer of the request/response benchmark, in a JVM of its own.
+ * The RSocket peer of the request/response and stream benchmarks, in a JVM of its own.
  *
  * <ul>
- *   <li>{@code server}: an RSocket TCP server on loopback whose request-response answers with the
- *       request's data; prints {@code RSOCKET <port>}.</li>
+ *   <li>{@code server}: an RSocket TCP server on loopback, printing {@code RSOCKET <port>}. Its
+ *       request-response answers with the request's data. Its request-stream takes an item size
+ *       (the request's data, in decimal) and produces items of that size for as long as they are
+ *       requested, only as they are requested. Its request-channel takes {@code sink} or
+ *       {@code echo} as the first payload's metadata: {@code sink} consumes the caller's items
+ *       with {@link #CHANNEL_WINDOW} of them requested at a time and answers their count at the
+ *       end; {@code echo} sends every item back, asking the caller for items only as the echoes
+ *       are requested.</li>
  *   <li>{@code client <port> <size>}: connects, prints {@code READY}, then answers
  *       {@code round <in flight> <seconds>} with {@code RESULT <calls/s> <p50 µs> <p99 µs>}, keeping
- *       that many calls outstanding for that long, as the Aldis side does.</li>
+ *       that many calls outstanding for that long, as the Aldis side does; and
+ *       {@code stream <item size> <window> <seconds>}, {@code sink <item size> <seconds>} and
+ *       {@code echo <item size> <window> <seconds>} with {@code RESULT <items/s>} (see
+ *       {@link Streams}).</li>
  * </ul>
  * Both stop on {@code quit}.
  */
@@ -34,15 +45,13 @@ public final class RsocketPeer {
     private RsocketPeer() {
     }
 
+    /** Items the server's request-channel asks of its caller at a time ({@code limitRate}). */
+    static final int CHANNEL_WINDOW = 64;
+
     public static void main(String[] args) throws Exception {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         if (args[0].equals("server")) {
-            CloseableChannel server = RSocketServer.create(SocketAcceptor.forRequestResponse(
-                    p -> {
-                        Payload answer = DefaultPayload.create(p.getData());
-                        p.release();
-                        return Mono.just(answer);
-                    }))
+            CloseableChannel server = RSocketServer.create(SocketAcceptor.with(new Responder()))
                     .bind(TcpServerTransport.create("127.0.0.1", 0)).block();
             System.out.println("RSOCKET " + server.address().getPort());
             String line;
@@ -61,13 +70,55 @@ public final class RsocketPeer {
             String line;
             while ((line = in.readLine()) != null && !line.trim().equals("quit")) {
                 String[] f = line.trim().split(" ");
-                if (f[0].equals("round")) {
-                    System.out.println(round(socket, data, Integer.parseInt(f[1]), Double.parseDouble(f[2])));
+                switch (f[0]) {
+                    case "round" -> System.out.println(
+                            round(socket, data, Integer.parseInt(f[1]), Double.parseDouble(f[2])));
+                    case "stream" -> System.out.println("RESULT " + Streams.fromServer(socket,
+                            Integer.parseInt(f[1]), Integer.parseInt(f[2]), Double.parseDouble(f[3])));
+                    case "sink" -> System.out.println("RESULT " + Streams.toServer(socket,
+                            Integer.parseInt(f[1]), Double.parseDouble(f[2])));
+                    case "echo" -> System.out.println("RESULT " + Streams.bothWays(socket,
+                            Integer.parseInt(f[1]), Integer.parseInt(f[2]), Double.parseDouble(f[3])));
+                    default -> System.out.println("ERR unknown command " + line);
                 }
             }
             socket.dispose();
         }
         System.exit(0);
+    }
+
+    /** The server's side of every interaction the benchmarks use. */
+    private static final class Responder implements RSocket {
+        @Override
+        public Mono<Payload> requestResponse(Payload p) {
+            Payload answer = DefaultPayload.create(p);
+            p.release();
+            return Mono.just(answer);
+        }
+
+        @Override
+        public Flux<Payload> requestStream(Payload p) {
+            byte[] item = Streams.item(Integer.parseInt(p.getDataUtf8()));
+            p.release();
+            // generate emits once per item requested: nothing is produced ahead of the demand.
+            return Flux.generate(sink -> sink.next(DefaultPayload.create(item)));
+        }
+
+        @Override
+        public Flux<Payload> requestChannel(Publisher<Payload> payloads) {
+            return Flux.from(payloads).switchOnFirst((first, all) -> {
+                boolean sink = first.hasValue() && "sink".equals(first.get().getMetadataUtf8());
+                if (sink) {
+                    return all.limitRate(CHANNEL_WINDOW).doOnNext(Payload::release).count()
+                            .map(n -> DefaultPayload.create(Long.toString(n))).flux();
+                }
+                return all.limitRate(CHANNEL_WINDOW).map(in -> {
+                    Payload echo = DefaultPayload.create(in);
+                    in.release();
+                    return echo;
+                });
+            });
+        }
     }
 
     private static String round(RSocket socket, byte[] data, int inflight, double seconds) throws InterruptedException {
