@@ -192,6 +192,25 @@ class StreamClientTest {
     }
 
     @Test
+    void anItemTooLargeForOneFrameEndsTheStreamInsteadOfTheConnection() throws Exception {
+        int maxFrame = client.session().maxFrameSize();
+        Collector<byte[]> reader = new Collector<>(1);
+        client.callStream("streams.blocks", new Object[] {1, maxFrame}, byte[].class, CallOptions.defaults())
+                .subscribe(reader);
+        RpcCallException down = reader.failure();
+        assertThat(down.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE);
+        assertThat(down.getMessage()).contains("maxFrameSize");
+
+        CompletableFuture<Long> up = client.callWithStream("streams.store",
+                new Object[] {"f", publisherOf(List.of(new byte[maxFrame]))}, Long.class, CallOptions.defaults());
+        ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> up.get(10, TimeUnit.SECONDS));
+        assertThat(((RpcCallException) failed.getCause()).code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE);
+        assertThat(client.call("streams.count", new Object[] {1}, List.class).get(10, TimeUnit.SECONDS))
+                .as("the connection is still there").isEqualTo(List.of(0));
+    }
+
+    @Test
     void theDeadlineCoversTheWholeStream() throws Exception {
         Collector<String> reader = new Collector<>(0);
         client.callStream("streams.forever", new Object[] {"x"}, String.class,

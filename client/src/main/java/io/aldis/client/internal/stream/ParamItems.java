@@ -1,5 +1,6 @@
 package io.aldis.client.internal.stream;
 
+import io.aldis.client.SessionInfo;
 import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.StreamData;
@@ -21,6 +22,9 @@ import java.util.concurrent.Flow;
  * is never called under it.
  */
 final class ParamItems implements Flow.Subscriber<Object> {
+    /** What STREAM_DATA adds to an item on the wire: type, flags and the stream id. */
+    private static final int DATA_OVERHEAD = 10;
+
     /** What the call hears from its streamed parameter. */
     interface Owner {
         /** The parameter's items failed (the publisher, an item's encoding or size): end the stream and the call. */
@@ -161,17 +165,27 @@ final class ParamItems implements Flow.Subscriber<Object> {
         long request = 0;
         Flow.Subscription requestFrom = null;
         String tooLarge = null;
+        ErrorCode code = null;
         synchronized (this) {
             if (closed) {
                 return;
             }
             while (!waiting.isEmpty()) {
                 Item next = waiting.peek();
+                SessionInfo session = host.openSession();
+                if (session != null && next.bytes().length + DATA_OVERHEAD > session.maxFrameSize()) {
+                    code = ErrorCode.MESSAGE_TOO_LARGE;
+                    tooLarge = "an item of the streamed parameter has " + next.bytes().length
+                            + " bytes, more than one frame of at most " + session.maxFrameSize()
+                            + " bytes (maxFrameSize) holds";
+                    break;
+                }
                 SenderCredit.Verdict verdict = credit.take(next.cost());
                 if (verdict == SenderCredit.Verdict.WAIT) {
                     break;
                 }
                 if (verdict == SenderCredit.Verdict.TOO_LARGE) {
+                    code = ErrorCode.STREAM_ITEM_TOO_LARGE;
                     tooLarge = "an item of the streamed parameter costs " + next.cost() + ", more than half the "
                             + "callee's high-water mark " + credit.highWaterMark() + " allows ("
                             + (credit.highWaterMark() + 1L) / 2 + ")";
@@ -193,7 +207,7 @@ final class ParamItems implements Flow.Subscriber<Object> {
             }
         }
         if (tooLarge != null) {
-            fail(ErrorCode.STREAM_ITEM_TOO_LARGE, tooLarge);
+            fail(code, tooLarge);
         } else if (request > 0) {
             requestFrom.request(request);
         }

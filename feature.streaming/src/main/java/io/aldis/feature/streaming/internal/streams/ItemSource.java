@@ -117,6 +117,13 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
         }
         byte[] item = pending.peek();
         if (item != null) {
+            int maxFrame = stream.maxFrameSize();
+            if (item.length + DATA_OVERHEAD > maxFrame) {
+                // It cannot go in one frame, and a frame above the limit would cost the caller its connection.
+                stream.fail(ErrorCode.MESSAGE_TOO_LARGE.code(), "an item of " + item.length
+                        + " bytes does not fit in one frame of at most " + maxFrame + " bytes (maxFrameSize)", true);
+                return 0;
+            }
             int cost = meter.costOf(item);
             switch (credit.take(cost)) {
                 case WAIT:

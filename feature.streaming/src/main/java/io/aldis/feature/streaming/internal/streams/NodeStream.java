@@ -211,6 +211,11 @@ public final class NodeStream implements CallStream {
      * The service's publisher or subscriber failed: STREAM_FAILED, with the exception's own message
      * (its class name when it has none), never a stack or a library's class.
      */
+    /** The largest frame the session's peer takes (its CONNECT_ACK's maxFrameSize). */
+    int maxFrameSize() {
+        return owner.session().limits().maxFrameSize();
+    }
+
     void serviceFailed(Throwable failure) {
         String message = failure.getMessage();
         String why = message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
