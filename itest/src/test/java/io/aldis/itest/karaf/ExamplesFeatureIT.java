@@ -8,6 +8,7 @@ import static org.junit.Assert.assertTrue;
 
 import io.aldis.client.AldisClient;
 import io.aldis.client.AldisException;
+import io.aldis.client.CallOptions;
 import io.aldis.client.ClientState;
 import io.aldis.client.Delivery;
 import io.aldis.client.RpcCallException;
@@ -26,7 +27,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Collectors;
 import org.junit.Before;
@@ -167,18 +170,20 @@ public class ExamplesFeatureIT extends AldisKarafTestSupport {
     public void theMeterStreamsItsReadingsAndTheTotalTakesAStreamOfReadings() throws Exception {
         AldisClient client = connect(null);
         try {
-            List<Map<String, Object>> kitchen = readingsAsBatch(client, "kitchen", 40);
+            assertTrue("the node streams (aldis-streaming is booted)",
+                    client.session().capabilities().contains(Capability.STREAMS));
+            List<Map<String, Object>> kitchen = readings(client, "kitchen", 40);
             assertEquals(40, kitchen.size());
             for (int i = 0; i < kitchen.size(); i++) {
                 assertEquals(Map.of("meter", "kitchen", "wattHours", 10 * (i + 1)), kitchen.get(i));
             }
-            List<Map<String, Object>> hall = readingsAsBatch(client, "hall", 3);
+            List<Map<String, Object>> hall = readings(client, "hall", 3);
 
             // What one method streams out, the other takes in: more readings than the method's
             // high-water mark of 32, and more than one batch of what it asks for at a time.
             List<Map<String, Object>> both = new ArrayList<>(kitchen);
             both.addAll(hall);
-            Map<?, ?> totals = totalAsBatch(client, both);
+            Map<?, ?> totals = total(client, both);
             assertEquals(43, ((Number) totals.get("readings")).intValue());
             long kitchenSum = 10L * 40 * 41 / 2;
             long hallSum = 10L + 20 + 30;
@@ -189,7 +194,7 @@ public class ExamplesFeatureIT extends AldisKarafTestSupport {
             assertEquals(hallSum, ((Number) perMeter.get("hall")).longValue());
             assertEquals(kitchenSum, ((Number) perMeter.get("kitchen")).longValue());
 
-            Map<?, ?> nothing = totalAsBatch(client, List.of());
+            Map<?, ?> nothing = total(client, List.of());
             assertEquals(0, ((Number) nothing.get("readings")).intValue());
 
             // Every reading is checked against the record's constraints.
@@ -246,7 +251,7 @@ public class ExamplesFeatureIT extends AldisKarafTestSupport {
             // Every piece answers before the uninstall.
             assertNotNull(caller.send(GREETING, utf8("Ann")).get(30, SECONDS));
             assertNotNull(caller.call(ORDERS + ".place", order("TEA-0001", 1, "ann"), Map.class).get(30, SECONDS));
-            assertEquals(2, readingsAsBatch(caller, "hall", 2).size());
+            assertEquals(2, readings(caller, "hall", 2).size());
             assertNotNull(caller.requestReply("examples.catalogue.TEA-0001", new byte[0], REPLY_WAIT)
                     .get(30, SECONDS));
 
@@ -328,7 +333,7 @@ public class ExamplesFeatureIT extends AldisKarafTestSupport {
             assertEquals("Tea cup", client.requestReply("examples.catalogue.CUP-0002", new byte[0], REPLY_WAIT)
                     .get(30, SECONDS).text());
             assertEquals("Hello, Ann! (from " + USER + ")", client.send(GREETING, utf8("Ann")).get(30, SECONDS).text());
-            assertEquals(3, readingsAsBatch(client, "hall", 3).size());
+            assertEquals(3, readings(client, "hall", 3).size());
             assertEquals(ClientState.CONNECTED, client.state());
             assertEquals(session, client.session().sessionId());
             assertEquals(List.of(), events.disconnects);
@@ -354,18 +359,69 @@ public class ExamplesFeatureIT extends AldisKarafTestSupport {
         }
     }
 
-    // ---------------------------------------------------------------- batch calls of the streaming methods
+    // ---------------------------------------------------------------- streaming calls
 
-    /** {@code examples.meters.readings} without streams: the readings come as one JSON array. */
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> readingsAsBatch(AldisClient client, String meter, int count)
+    /** {@code examples.meters.readings} on a stream, taking the readings two at a time. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static List<Map<String, Object>> readings(AldisClient client, String meter, int count)
             throws Exception {
-        return client.call(METERS + ".readings", new Object[] {meter, count}, List.class).get(30, SECONDS);
+        CompletableFuture<List<Map<String, Object>>> all = new CompletableFuture<>();
+        client.callStream(METERS + ".readings", new Object[] {meter, count}, Map.class, CallOptions.defaults())
+                .subscribe(new Flow.Subscriber<Map>() {
+                    private final List<Map<String, Object>> items = new ArrayList<>();
+                    private Flow.Subscription subscription;
+
+                    @Override
+                    public void onSubscribe(Flow.Subscription s) {
+                        subscription = s;
+                        s.request(2);
+                    }
+
+                    @Override
+                    public void onNext(Map item) {
+                        items.add(item);
+                        if (items.size() % 2 == 0) {
+                            subscription.request(2);
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable failure) {
+                        all.completeExceptionally(failure);
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        all.complete(items);
+                    }
+                });
+        return all.get(30, SECONDS);
     }
 
-    /** {@code examples.meters.total} without streams: the readings are given as one JSON array. */
-    private static Map<?, ?> totalAsBatch(AldisClient client, List<Map<String, Object>> readings) throws Exception {
-        return client.call(METERS + ".total", new Object[] {readings}, Map.class).get(30, SECONDS);
+    /** {@code examples.meters.total} with the readings sent on a stream, as the node's credit allows. */
+    private static Map<?, ?> total(AldisClient client, List<Map<String, Object>> readings) throws Exception {
+        Flow.Publisher<Map<String, Object>> source = subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
+            private int next;
+            private boolean done;
+
+            @Override
+            public synchronized void request(long n) {
+                for (long i = 0; i < n && next < readings.size(); i++) {
+                    subscriber.onNext(readings.get(next++));
+                }
+                if (next == readings.size() && !done) {
+                    done = true;
+                    subscriber.onComplete();
+                }
+            }
+
+            @Override
+            public synchronized void cancel() {
+                done = true;
+            }
+        });
+        return client.<Map<?, ?>>callWithStream(METERS + ".total", new Object[] {source}, Map.class,
+                CallOptions.defaults()).get(30, SECONDS);
     }
 
     // ---------------------------------------------------------------- support
