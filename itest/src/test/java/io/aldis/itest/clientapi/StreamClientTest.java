@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aldis.client.AldisClient;
 import io.aldis.client.CallOptions;
 import io.aldis.client.RpcCallException;
-import io.aldis.feature.rpc.internal.streams.ListPublisher;
+import io.aldis.protocol.api.stream.ListPublisher;
 import io.aldis.itest.rpc.Streams;
 import io.aldis.itest.support.LeakWatch;
 import io.aldis.itest.support.NodeFixture;

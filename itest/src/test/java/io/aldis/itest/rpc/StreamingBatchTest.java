@@ -79,6 +79,10 @@ class StreamingBatchTest {
         RpcError invalid = alice.callError(3);
         assertThat(invalid.code()).isEqualTo(ErrorCode.INVALID_PARAMS.code());
         assertThat(invalid.message()).contains("values[1]").contains("expected an integer");
+        alice.call(5, "streams.sum", "[[1, null]]", 0);
+        RpcError nullItem = alice.callError(5);
+        assertThat(nullItem.code()).isEqualTo(ErrorCode.INVALID_PARAMS.code());
+        assertThat(nullItem.message()).contains("values[1]").contains("cannot be null");
         alice.call(4, "streams.shout", "[[\"a\", \"b\"]]", 0);
         assertThat(alice.callResult(4)).isEqualTo("[\"A\",\"B\"]");
     }

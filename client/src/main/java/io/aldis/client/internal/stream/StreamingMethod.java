@@ -6,6 +6,7 @@ import io.aldis.client.RpcCallException;
 import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.params.TypeNames;
+import io.aldis.protocol.api.stream.ListPublisher;
 import io.aldis.protocol.api.stream.StreamCredit;
 import java.lang.reflect.Method;
 import java.lang.reflect.ParameterizedType;

@@ -4,7 +4,7 @@ import io.aldis.feature.rpc.internal.calls.Call;
 import io.aldis.feature.rpc.internal.calls.Calls;
 import io.aldis.feature.rpc.internal.streams.BatchCollector;
 import io.aldis.feature.rpc.internal.streams.ItemCodec;
-import io.aldis.feature.rpc.internal.streams.ListPublisher;
+import io.aldis.protocol.api.stream.ListPublisher;
 import io.aldis.feature.rpc.internal.streams.MappedPublisher;
 import io.aldis.feature.rpc.internal.streams.StreamDeclaration;
 import io.aldis.protocol.api.ErrorCode;
@@ -59,8 +59,16 @@ final class StreamedCalls {
                 return false;
             }
             if (parameter >= 0) {
-                List<?> batch = (List<?>) args[parameter];
-                args[parameter] = new ListPublisher<>(batch == null ? List.of() : declaration.received().fromBatch(batch));
+                List<?> batch = args[parameter] == null ? List.of() : (List<?>) args[parameter];
+                int nullAt = batch.indexOf(null);
+                if (nullAt >= 0) {
+                    // A Flow.Publisher cannot pass a null on.
+                    InvalidParamsException e = new InvalidParamsException(List.of(new FieldError(
+                            declaration.received().name() + "[" + nullAt + "]", "an item cannot be null")));
+                    calls.fail(call, ErrorCode.INVALID_PARAMS.code(), e.getMessage(), e.details());
+                    return false;
+                }
+                args[parameter] = new ListPublisher<>(declaration.received().fromBatch(batch));
             }
             return true;
         }

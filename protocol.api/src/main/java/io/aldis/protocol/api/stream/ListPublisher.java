@@ -1,21 +1,23 @@
-package io.aldis.client.internal.stream;
+package io.aldis.protocol.api.stream;
 
 import java.util.List;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A publisher of the items of a list, as a provided method receives a streamed parameter that came
- * as a batch: each subscriber gets every item, as it requests them, in order.
+ * A publisher of the items of a list: each subscriber gets every item in order, as it requests
+ * them, on the thread that requests them, and then completion. This is how a streamed parameter
+ * that came as a batch (docs/protocol.md 6.4.1) reaches a method that takes a
+ * {@code Flow.Publisher}, in the node and in the Java client alike.
  *
  * @param <T> the items' type
  */
 public final class ListPublisher<T> implements Flow.Publisher<T> {
-    private final List<T> items;
+    private final List<? extends T> items;
 
-    /** Publishes {@code items}; the list is not copied and must not change afterwards. */
-    public ListPublisher(List<T> items) {
-        this.items = items;
+    /** Publishes a copy of {@code items}, which holds no null (a Flow item never is). */
+    public ListPublisher(List<? extends T> items) {
+        this.items = List.copyOf(items);
     }
 
     @Override
@@ -27,14 +29,14 @@ public final class ListPublisher<T> implements Flow.Publisher<T> {
 
     private static final class Delivery<T> implements Flow.Subscription {
         private final Flow.Subscriber<? super T> subscriber;
-        private final List<T> items;
+        private final List<? extends T> items;
         private final AtomicInteger wip = new AtomicInteger();
         private int next;
         private long demand;
         private boolean stopped;
         private Throwable badRequest;
 
-        Delivery(Flow.Subscriber<? super T> subscriber, List<T> items) {
+        Delivery(Flow.Subscriber<? super T> subscriber, List<? extends T> items) {
             this.subscriber = subscriber;
             this.items = items;
         }
