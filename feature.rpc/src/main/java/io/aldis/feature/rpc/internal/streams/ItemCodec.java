@@ -54,16 +54,6 @@ public final class ItemCodec {
         return single.name(0);
     }
 
-    /** The declared type of one item. */
-    public JavaType type() {
-        return type;
-    }
-
-    /** Whether items go as raw bytes on a stream, rather than JSON. */
-    public boolean rawBytes() {
-        return raw != Raw.NONE;
-    }
-
     /** The type a batch of these items is decoded as: a list of the item type ({@code byte[]} for raw items). */
     public JavaType batchType() {
         return TypeFactory.defaultInstance().constructCollectionType(List.class,
