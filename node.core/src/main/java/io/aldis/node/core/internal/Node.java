@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
@@ -334,6 +335,18 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
             sessions.put(session.id(), session);
         }
 
+        @Override
+        public CompletableFuture<Void> supersede(NodeSession successor, String token) {
+            List<CompletableFuture<Void>> ends = new ArrayList<>();
+            for (NodeSession other : sessions.values()) {
+                if (other != successor && other.holds(token)) {
+                    other.supersede();
+                    ends.add(other.ended());
+                }
+            }
+            return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new));
+        }
+
         /** Tells the features a session is authenticated, off the event loop. */
         @Override
         public void opened(NodeSession session) {
@@ -362,6 +375,7 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
                     LOG.log(System.Logger.Level.WARNING, "Feature handler failed on session close", e);
                 }
             }
+            session.ended().complete(null);
         }
     }
 }

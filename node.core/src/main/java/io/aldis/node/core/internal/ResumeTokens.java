@@ -1,8 +1,12 @@
 package io.aldis.node.core.internal;
 
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -17,6 +21,19 @@ import java.util.Optional;
  * authenticated connection, so they are as safe as that connection.
  */
 public final class ResumeTokens {
+    /**
+     * What features may know of a token ({@code Session.resumeKey()}): a digest, so that the token
+     * itself, which lets its holder in, stays with the core.
+     */
+    public static String keyOf(String token) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 18));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
     /** A token and what it stands for. */
     public record Grant(String token, AuthenticatedUser user, long expiresAt) {
     }

@@ -27,6 +27,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -84,13 +85,33 @@ final class Handshake {
         }
         session.connected(connect.clientId(), connect.clientName(), connect.capabilities());
         Optional<ResumeTokens.Grant> grant = host.tokens().validate(connect.resumeToken());
-        List<String> offered = offeredMechanisms();
-        if (grant.isPresent()) {
-            AuthenticatedUser resumed = grant.get().user();
-            opened(new AuthenticatedUser(resumed.name(), resumed.roles(), "RESUME"), grant.get().token());
-        } else {
+        if (grant.isEmpty()) {
             session.lifecycle(SessionState.AUTHENTICATING);
+            acknowledge(Optional.empty());
+            return;
         }
+        // What the features kept of an earlier session with this token must be ready for this
+        // one before it opens; a session still open with it is most likely a dead connection.
+        CompletableFuture<Void> predecessorsEnded = host.supersede(session, grant.get().token());
+        if (predecessorsEnded.isDone()) {
+            resumed(grant.get());
+            return;
+        }
+        predecessorsEnded.orTimeout(settings.closeTimeoutMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((done, slow) -> loop.execute(() -> resumed(grant.get())));
+    }
+
+    private void resumed(ResumeTokens.Grant grant) {
+        if (session.lifecycle() != SessionState.CONNECTING) {
+            return; // the connection went, or the auth timeout ended it, while the old session ended
+        }
+        AuthenticatedUser user = grant.user();
+        opened(new AuthenticatedUser(user.name(), user.roles(), "RESUME"), grant.token());
+        acknowledge(Optional.of(grant));
+    }
+
+    private void acknowledge(Optional<ResumeTokens.Grant> grant) {
+        List<String> offered = offeredMechanisms();
         long capabilities = host.capabilities();
         session.announced(capabilities);
         SessionLimits limits = session.limits();

@@ -1,6 +1,7 @@
 package io.aldis.node.core.internal.session;
 
 import io.aldis.node.core.internal.NodeSettings;
+import io.aldis.node.core.internal.ResumeTokens;
 import io.aldis.protocol.api.CapabilityChange;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
@@ -55,6 +57,9 @@ public final class NodeSession implements Session {
     private volatile String clientName = "";
     private volatile long clientCapabilities;
     private volatile String resumeToken;
+    private volatile String resumeKey;
+    /** Completes once the features were told the session ended. */
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
     /** An error that ends the connection went out: nothing the peer sends afterwards is read. */
     private boolean failed;
     /** The capability mask the client was last told of; on the event loop only. */
@@ -116,6 +121,12 @@ public final class NodeSession implements Session {
     public SessionState state() {
         SessionState now = lifecycle;
         return now == SessionState.OPEN && inbound.paused() ? SessionState.PAUSED : now;
+    }
+
+    @Override
+    public String resumeKey() {
+        String key = resumeKey;
+        return key != null && host.tokens().validate(resumeToken).isPresent() ? key : null;
     }
 
     @Override
@@ -204,6 +215,29 @@ public final class NodeSession implements Session {
                 inbound.queued());
     }
 
+    /** Whether this session was given {@code token}, or resumed with it. */
+    public boolean holds(String token) {
+        return token != null && token.equals(resumeToken);
+    }
+
+    /** Completes once the session ended and every feature heard of it. */
+    public CompletableFuture<Void> ended() {
+        return ended;
+    }
+
+    /**
+     * Ends the connection because a newer session resumed with this one's token: the client is
+     * back on another connection, and this one is most likely dead without the node knowing yet.
+     */
+    public void supersede() {
+        try {
+            channel.eventLoop().execute(() -> fail(0, ErrorCode.SESSION_KILLED,
+                    "the session was resumed on another connection"));
+        } catch (RejectedExecutionException loopGone) {
+            channel.close();
+        }
+    }
+
     /** Revokes the resume token this session was given or resumed with, if any. */
     public void revokeToken() {
         host.tokens().revoke(resumeToken);
@@ -260,6 +294,7 @@ public final class NodeSession implements Session {
     void authenticated(AuthenticatedUser authenticated, String token) {
         user = authenticated;
         resumeToken = token;
+        resumeKey = token == null ? null : ResumeTokens.keyOf(token);
     }
 
     boolean failed() {

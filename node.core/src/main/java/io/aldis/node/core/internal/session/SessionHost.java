@@ -8,6 +8,7 @@ import io.aldis.protocol.api.spi.node.FrameHandler;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /**
@@ -42,6 +43,13 @@ public interface SessionHost {
 
     /** A new connection's session exists; it is not authenticated yet. */
     void registered(NodeSession session);
+
+    /**
+     * {@code successor} resumed with {@code token}: every other session still open with that token
+     * is ended. The stage completes once the features heard of their ends, so that what they kept
+     * of those sessions is ready for the successor before it opens.
+     */
+    CompletableFuture<Void> supersede(NodeSession successor, String token);
 
     /** The session is authenticated (or resumed): the features may now hold state for it. */
     void opened(NodeSession session);

@@ -115,6 +115,34 @@ class HandshakeTest {
     }
 
     @Test
+    void aResumedSessionEndsTheOneStillOpenWithItsTokenAndOpensOnlyOnceTheFeaturesHeardOfThatEnd() {
+        SessionRig first = new SessionRig(host).open(0);
+        SessionRig second = new SessionRig(host).connect(0, first.token);
+
+        assertThat(second.sent()).isEmpty();
+        assertThat(onlyError(first.sent()).code()).isEqualTo(ErrorCode.SESSION_KILLED.code());
+        assertThat(first.channel.isOpen()).isFalse();
+        assertThat(second.sent()).isEmpty();
+
+        first.runWorkers();
+        assertThat(host.closed).containsExactly(first.session);
+        ConnectAck ack = (ConnectAck) second.sent().get(0);
+        assertThat(ack.authenticated()).isTrue();
+        assertThat(host.opened).containsExactly(first.session, second.session);
+        assertThat(second.session.resumeKey()).isNotNull().isEqualTo(first.session.resumeKey());
+    }
+
+    @Test
+    void aSessionWhoseTokenWasRevokedHasNoResumeKey() {
+        SessionRig rig = new SessionRig(host).open(0);
+        assertThat(rig.session.resumeKey()).isNotNull().doesNotContain(rig.token);
+
+        rig.session.revokeToken();
+
+        assertThat(rig.session.resumeKey()).isNull();
+    }
+
+    @Test
     void anUnknownTokenIsNotAnErrorButMeansAuthenticating() {
         SessionRig rig = new SessionRig(host).connect(0, "not-a-token");
 

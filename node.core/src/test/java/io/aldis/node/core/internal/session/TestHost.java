@@ -171,6 +171,18 @@ final class TestHost implements SessionHost {
     }
 
     @Override
+    public CompletableFuture<Void> supersede(NodeSession successor, String token) {
+        List<CompletableFuture<Void>> ends = new ArrayList<>();
+        for (NodeSession other : registered) {
+            if (other != successor && other.holds(token)) {
+                other.supersede();
+                ends.add(other.ended());
+            }
+        }
+        return CompletableFuture.allOf(ends.toArray(CompletableFuture[]::new));
+    }
+
+    @Override
     public void opened(NodeSession session) {
         opened.add(session);
     }
@@ -178,5 +190,6 @@ final class TestHost implements SessionHost {
     @Override
     public void closed(NodeSession session) {
         closed.add(session);
+        session.ended().complete(null);
     }
 }

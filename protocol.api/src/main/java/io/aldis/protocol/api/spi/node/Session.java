@@ -37,6 +37,19 @@ public interface Session {
     /** The session's lifecycle state. */
     SessionState state();
 
+    /**
+     * What this session shares with the sessions that resume it (docs/protocol.md 4.4): an opaque
+     * key, the same for the session that was given a resume token and for every later session
+     * that came in with that token. A feature that keeps something of a lost session for the
+     * client's return keys it by this, and picks it up when a session with the same key opens.
+     * Null when the session holds no token, or when its token no longer lets anyone in (the client
+     * logged out, an operator or a change of credentials revoked it, it expired): then nothing of
+     * the session is worth keeping.
+     */
+    default String resumeKey() {
+        return null;
+    }
+
     /** The limits announced to this session in CONNECT_ACK; they never change while it lives. */
     SessionLimits limits();
 
