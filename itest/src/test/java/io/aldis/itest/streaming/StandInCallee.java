@@ -104,7 +104,7 @@ final class StandInCallee implements FrameHandler {
             CallStream stream = calls.remove(cancel.callId());
             if (stream != null) {
                 stream.close(ErrorCode.CANCELLED.code(), "the call was cancelled");
-                session.send(new RpcError(cancel.callId(), ErrorCode.CANCELLED.code(), "the call was cancelled", ""));
+                stream.answer(new RpcError(cancel.callId(), ErrorCode.CANCELLED.code(), "the call was cancelled", ""));
             }
             return;
         }
@@ -143,7 +143,10 @@ final class StandInCallee implements FrameHandler {
         }
     }
 
-    /** The call's answer as the stream's end decides it, sent from the listener's thread as RPC does. */
+    /**
+     * The call's answer as the stream's end decides it, given to the stream from the listener's
+     * thread, as RPC does.
+     */
     private CallStreamListener answer(Session session, long callId) {
         java.util.concurrent.CompletableFuture<String> outcome = outcomes.computeIfAbsent(callId,
                 id -> new java.util.concurrent.CompletableFuture<>());
@@ -151,17 +154,23 @@ final class StandInCallee implements FrameHandler {
             @Override
             public void ended() {
                 outcome.complete("ended");
-                calls.remove(callId);
-                session.send(new RpcResponse(callId, "null".getBytes(StandardCharsets.UTF_8)));
+                reply(session, calls.remove(callId), new RpcResponse(callId, "null".getBytes(StandardCharsets.UTF_8)));
             }
 
             @Override
             public void failed(int code, String message) {
                 outcome.complete(code + " " + message);
-                calls.remove(callId);
-                session.send(new RpcError(callId, code, message, ""));
+                reply(session, calls.remove(callId), new RpcError(callId, code, message, ""));
             }
         };
+    }
+
+    private static void reply(Session session, CallStream stream, Frame answer) {
+        if (stream != null) {
+            stream.answer(answer);
+        } else {
+            session.send(answer);
+        }
     }
 
     /** A service that counts the caller's items, asking for one at a time when {@code eager}. */
@@ -202,8 +211,8 @@ final class StandInCallee implements FrameHandler {
         @Override
         public void onComplete() {
             if (calls.remove(callId) != null) {
-                session.send(new RpcResponse(callId, Long.toString(count).getBytes(StandardCharsets.UTF_8)));
                 stream.close(0, "");
+                stream.answer(new RpcResponse(callId, Long.toString(count).getBytes(StandardCharsets.UTF_8)));
             }
         }
     }

@@ -10,6 +10,7 @@ import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.CapabilityChange;
 import io.aldis.protocol.api.Close;
 import io.aldis.protocol.api.CreditMode;
+import io.aldis.protocol.api.Close;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
@@ -109,7 +110,9 @@ class StreamingTest {
         assertThat(expected).isEqualTo(30);
         RpcResponse answer = alice.next(RpcResponse.class);
         assertThat(new String(answer.result(), StandardCharsets.UTF_8)).isEqualTo("null");
-        // the final return after the answer, which the node drops now that the stream is over
+        // The node keeps the stream, for a resume, until the final return after the answer pays
+        // the last items back.
+        assertThat(node.streaming().streams().openStreams()).isOne();
         alice.send(new StreamCredit(open.streamId(), 2));
         alice.send(new Ping(5));
         assertThat(alice.next(Pong.class).nonce()).isEqualTo(5);
@@ -142,8 +145,8 @@ class StreamingTest {
     }
 
     @Test
-    void aClientThatDisconnectsMidStreamLeavesNoStreamAndNoRunningPublisher() throws Exception {
-        FrameClient alice = start(StreamingSettings.defaults());
+    void aClientThatDisconnectsMidStreamAndDoesNotResumeLeavesNoStreamAndNoRunningPublisher() throws Exception {
+        FrameClient alice = start(StreamingSettings.defaults().withResumeWindowMillis(200));
         call(alice, 9, "test.ticks", "[1000000, 512]");
         call(alice, 19, "test.sink", "[8]");
         StreamOpen open = opened(alice, 9);
@@ -158,6 +161,21 @@ class StreamingTest {
         assertThat(callee.ticks.get(9L).cancelled.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(node.streaming().streams().openStreams()).isZero();
         assertThat(node.streaming().view().streams()).isEmpty();
+    }
+
+    @Test
+    void aClientThatLogsOutMidStreamKeepsNothingForAResume() throws Exception {
+        FrameClient alice = start(StreamingSettings.defaults());
+        call(alice, 9, "test.ticks", "[1000000, 512]");
+        StreamOpen open = opened(alice, 9);
+        alice.send(new StreamCredit(open.streamId(), 16));
+        alice.next(StreamData.class);
+
+        alice.send(new Close(0, "bye"));
+
+        assertThat(callee.outcomes.get(9L).get(10, TimeUnit.SECONDS)).isEqualTo("-406 the connection closed");
+        assertThat(callee.ticks.get(9L).cancelled.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(node.streaming().streams().keptStreams()).isZero();
     }
 
     @Test

@@ -155,10 +155,14 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
         providers.withdraw(session, withdraw);
     }
 
-    /** The services the session provided before this feature was swapped return. */
+    /**
+     * The services the session provided before this feature was swapped return; the calls with a
+     * stream of the session it resumed are its own now.
+     */
     @Override
     public void sessionOpened(Session session) {
         providers.restore(session);
+        calls.sessionOpened(session);
     }
 
     /** A closing session gets its CLOSE_ACK once every call it made was answered. */
@@ -171,7 +175,7 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
     @Override
     public void sessionClosed(Session session) {
         providers.sessionClosed(session);
-        calls.sessionClosed(session.id());
+        calls.sessionClosed(session);
     }
 
     /** Fails every call in flight with SHUTTING_DOWN and stops the threads. */

@@ -29,6 +29,7 @@ public final class RecordingSession implements Session {
     private final BlockingQueue<Frame> sent = new LinkedBlockingQueue<>();
     private final Map<String, Map<String, Frame>> kept = new ConcurrentHashMap<>();
     private volatile SessionState state = SessionState.OPEN;
+    private volatile String resumeKey;
 
     public RecordingSession(String user) {
         this.user = new AuthenticatedUser(user, Set.of("user"), "SCRAM-SHA-256");
@@ -59,6 +60,17 @@ public final class RecordingSession implements Session {
 
     public void state(SessionState newState) {
         this.state = newState;
+    }
+
+    /** Gives the session a resume key, as a token would: a session with the same key resumes it. */
+    public RecordingSession resumeKey(String key) {
+        this.resumeKey = key;
+        return this;
+    }
+
+    @Override
+    public String resumeKey() {
+        return resumeKey;
     }
 
     @Override

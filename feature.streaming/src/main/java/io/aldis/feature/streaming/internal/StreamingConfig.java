@@ -36,4 +36,9 @@ public @interface StreamingConfig {
 
     @AttributeDefinition(description = "The window, in milliseconds, over which cancelled streams are counted")
     int rapidResetWindowMillis() default 1000;
+
+    @AttributeDefinition(description = "How long, in milliseconds, the streams of a connection that broke wait "
+            + "for the client to resume its session with its token and go on where they stopped; 0 ends them "
+            + "with the connection")
+    int resumeWindowMillis() default 30000;
 }

@@ -17,15 +17,17 @@ import java.util.Set;
  * @param workerThreads         threads that talk to the services' publishers and subscribers
  * @param rapidResetMaxCancels  client cancels within the window past which the session is closed
  * @param rapidResetWindowMillis the window over which client cancels are counted
+ * @param resumeWindowMillis    how long the streams of a lost connection wait for the client to
+ *                              resume its session; 0 ends them with the connection
  */
 public record StreamingSettings(int maxStreamsPerSession, int maxStreams, int maxHighWaterMarkItems,
         int maxHighWaterMarkBytes, int bytesPerTurn, int workerThreads, int rapidResetMaxCancels,
-        int rapidResetWindowMillis) {
+        int rapidResetWindowMillis, int resumeWindowMillis) {
 
     /** The keys of {@link StreamingConfig}, the only ones a streaming configuration may have. */
     public static final Set<String> KEYS = Set.of("maxStreamsPerSession", "maxStreams", "maxHighWaterMarkItems",
             "maxHighWaterMarkBytes", "bytesPerTurn", "workerThreads", "rapidResetMaxCancels",
-            "rapidResetWindowMillis");
+            "rapidResetWindowMillis", "resumeWindowMillis");
 
     public StreamingSettings {
         atLeast("maxStreamsPerSession", maxStreamsPerSession, 1);
@@ -36,6 +38,7 @@ public record StreamingSettings(int maxStreamsPerSession, int maxStreams, int ma
         atLeast("workerThreads", workerThreads, 1);
         atLeast("rapidResetMaxCancels", rapidResetMaxCancels, 2);
         atLeast("rapidResetWindowMillis", rapidResetWindowMillis, 1);
+        atLeast("resumeWindowMillis", resumeWindowMillis, 0);
     }
 
     private static void atLeast(String key, long value, long min) {
@@ -46,7 +49,7 @@ public record StreamingSettings(int maxStreamsPerSession, int maxStreams, int ma
 
     /** The defaults of {@link StreamingConfig}. */
     public static StreamingSettings defaults() {
-        return new StreamingSettings(64, 10_000, 4096, 16 * 1024 * 1024, 64 * 1024, 8, 200, 1000);
+        return new StreamingSettings(64, 10_000, 4096, 16 * 1024 * 1024, 64 * 1024, 8, 200, 1000, 30_000);
     }
 
     /**
@@ -64,7 +67,8 @@ public record StreamingSettings(int maxStreamsPerSession, int maxStreams, int ma
                 c.integer("bytesPerTurn", d.bytesPerTurn(), 1, max),
                 c.integer("workerThreads", d.workerThreads(), 1, 1024),
                 c.integer("rapidResetMaxCancels", d.rapidResetMaxCancels(), 2, max),
-                c.integer("rapidResetWindowMillis", d.rapidResetWindowMillis(), 1, max));
+                c.integer("rapidResetWindowMillis", d.rapidResetWindowMillis(), 1, max),
+                c.integer("resumeWindowMillis", d.resumeWindowMillis(), 0, max));
     }
 
     /** The largest high-water mark a method may declare for the items it receives in {@code mode}. */
@@ -74,21 +78,26 @@ public record StreamingSettings(int maxStreamsPerSession, int maxStreams, int ma
 
     public StreamingSettings withMaxStreamsPerSession(int max) {
         return new StreamingSettings(max, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes, bytesPerTurn,
-                workerThreads, rapidResetMaxCancels, rapidResetWindowMillis);
+                workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis);
     }
 
     public StreamingSettings withMaxStreams(int max) {
         return new StreamingSettings(maxStreamsPerSession, max, maxHighWaterMarkItems, maxHighWaterMarkBytes,
-                bytesPerTurn, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis);
+                bytesPerTurn, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis);
     }
 
     public StreamingSettings withBytesPerTurn(int bytes) {
         return new StreamingSettings(maxStreamsPerSession, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes,
-                bytes, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis);
+                bytes, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis);
+    }
+
+    public StreamingSettings withResumeWindowMillis(int millis) {
+        return new StreamingSettings(maxStreamsPerSession, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes,
+                bytesPerTurn, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, millis);
     }
 
     public StreamingSettings withRapidReset(int maxCancels, int windowMillis) {
         return new StreamingSettings(maxStreamsPerSession, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes,
-                bytesPerTurn, workerThreads, maxCancels, windowMillis);
+                bytesPerTurn, workerThreads, maxCancels, windowMillis, resumeWindowMillis);
     }
 }

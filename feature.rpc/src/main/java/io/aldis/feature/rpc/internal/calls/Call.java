@@ -14,8 +14,11 @@ public final class Call {
     private final String method;
     private final byte[] params;
     private final Session session;
-    final SessionCalls owner;
-    final CallReply reply;
+    /** The caller's calls this one is among; another session's once a resumed session adopted it. */
+    volatile SessionCalls owner;
+    volatile CallReply reply;
+    /** The answer goes on the call's stream, which may outlive the caller's connection. */
+    private volatile boolean answersOnStream;
     final MethodCounters counters;
     final long startNanos = System.nanoTime();
     private final int timeoutMillis;
@@ -82,6 +85,21 @@ public final class Call {
     /** Whether the caller takes streams on this call (RPC_REQUEST's STREAMS flag). */
     public boolean streams() {
         return streams;
+    }
+
+    /**
+     * From now on the call's answer goes through {@code streamReply}: the call's stream, which sends
+     * it after its own frames and keeps it for a resumed session (docs/protocol.md 6.4.7). Such a
+     * call outlives its caller's connection while the stream may be resumed.
+     */
+    public void replyThrough(CallReply streamReply) {
+        reply = streamReply;
+        answersOnStream = true;
+    }
+
+    /** Whether the answer goes on the call's stream ({@link #replyThrough}). */
+    public boolean answersOnStream() {
+        return answersOnStream;
     }
 
     /** The code the call was failed with, or 0 while it runs or after it was answered with a result. */

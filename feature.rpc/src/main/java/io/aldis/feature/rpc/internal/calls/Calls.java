@@ -39,6 +39,8 @@ public final class Calls implements AutoCloseable {
      */
     private final HashedWheelTimer deadlines;
     private final Map<UUID, SessionCalls> sessions = new ConcurrentHashMap<>();
+    /** Calls with a stream whose caller's connection broke, by resume key, until a resumed session adopts them. */
+    private final Map<String, SessionCalls> parked = new ConcurrentHashMap<>();
     private final Set<Call> localCalls = ConcurrentHashMap.newKeySet();
     private final Map<String, MethodCounters> counters = new ConcurrentHashMap<>();
 
@@ -110,7 +112,7 @@ public final class Calls implements AutoCloseable {
 
     /** Answers a call with its result; false if it had ended already. */
     public boolean complete(Call call, byte[] json) {
-        answering(call);
+        SessionCalls owner = answering(call);
         try {
             if (!end(call, 0, "")) {
                 return false;
@@ -118,13 +120,13 @@ public final class Calls implements AutoCloseable {
             call.reply.result(call.callId(), json);
             return true;
         } finally {
-            answered(call);
+            answered(owner);
         }
     }
 
     /** Answers a call with an error; false if it had ended already. */
     public boolean fail(Call call, int code, String message, String details) {
-        answering(call);
+        SessionCalls owner = answering(call);
         try {
             if (!end(call, code, message)) {
                 return false;
@@ -132,7 +134,7 @@ public final class Calls implements AutoCloseable {
             call.reply.error(call.callId(), code, message, details);
             return true;
         } finally {
-            answered(call);
+            answered(owner);
         }
     }
 
@@ -151,15 +153,54 @@ public final class Calls implements AutoCloseable {
         return owner == null ? CompletableFuture.completedFuture(null) : owner.closing();
     }
 
-    /** The session is gone: its calls end without an answer, and their work stops. */
-    public void sessionClosed(UUID session) {
-        SessionCalls owner = sessions.remove(session);
+    /**
+     * The session is gone: its calls end without an answer, and their work stops; but where the
+     * client may resume the session, a call answered on its stream stays, its deadline running, for
+     * the stream to decide (docs/protocol.md 6.4.7): resumed with the session, or failed when the
+     * stream is not resumed in time.
+     */
+    public void sessionClosed(Session session) {
+        SessionCalls owner = sessions.remove(session.id());
         if (owner == null) {
             return;
         }
+        String resumeKey = session.resumeKey();
         for (Call call : owner.calls.values()) {
+            if (resumeKey != null && call.answersOnStream()) {
+                continue;
+            }
             if (end(call, ErrorCode.CONNECTION_INTERRUPTED.code(), "the caller's session ended")) {
                 call.abandon(true);
+            }
+        }
+        if (resumeKey != null && !owner.calls.isEmpty()) {
+            owner.parkedAs = resumeKey;
+            SessionCalls earlier = parked.putIfAbsent(resumeKey, owner);
+            if (earlier != null) {
+                move(owner, earlier);
+            }
+            if (owner.calls.isEmpty()) {
+                parked.remove(resumeKey, owner);
+            }
+        }
+    }
+
+    /** A session opened: if it resumed one whose calls wait on their streams, those calls are now its own. */
+    public void sessionOpened(Session session) {
+        String resumeKey = session.resumeKey();
+        SessionCalls waiting = resumeKey == null ? null : parked.remove(resumeKey);
+        if (waiting != null) {
+            move(waiting, sessions.computeIfAbsent(session.id(), id -> new SessionCalls()));
+        }
+    }
+
+    private static void move(SessionCalls from, SessionCalls to) {
+        for (Call call : from.calls.values()) {
+            call.owner = to;
+            from.calls.remove(call.callId(), call);
+            if (to.calls.putIfAbsent(call.callId(), call) == null && call.isDone()) {
+                // It ended while moving, and may have left the old map only.
+                to.calls.remove(call.callId(), call);
             }
         }
     }
@@ -181,6 +222,9 @@ public final class Calls implements AutoCloseable {
         for (SessionCalls owner : sessions.values()) {
             all.addAll(owner.calls.values());
         }
+        for (SessionCalls owner : parked.values()) {
+            all.addAll(owner.calls.values());
+        }
         for (Call call : all) {
             abort(call, ErrorCode.SHUTTING_DOWN.code(), STOPPING, true);
         }
@@ -188,17 +232,19 @@ public final class Calls implements AutoCloseable {
     }
 
     /** Before a call may end: a session that is closing waits until its answer is written, not only ended. */
-    private static void answering(Call call) {
-        if (call.owner != null) {
-            call.owner.answering.incrementAndGet();
+    private static SessionCalls answering(Call call) {
+        SessionCalls owner = call.owner;
+        if (owner != null) {
+            owner.answering.incrementAndGet();
         }
+        return owner;
     }
 
     /** After a call's answer went out: a session that is closing may be waiting for it. */
-    private static void answered(Call call) {
-        if (call.owner != null) {
-            call.owner.answering.decrementAndGet();
-            call.owner.answeredIfIdle();
+    private static void answered(SessionCalls owner) {
+        if (owner != null) {
+            owner.answering.decrementAndGet();
+            owner.answeredIfIdle();
         }
     }
 
@@ -212,8 +258,13 @@ public final class Calls implements AutoCloseable {
         if (deadline != null) {
             deadline.cancel();
         }
-        if (call.owner != null) {
-            call.owner.calls.remove(call.callId(), call);
+        SessionCalls owner = call.owner;
+        if (owner != null) {
+            owner.calls.remove(call.callId(), call);
+            String parkedAs = owner.parkedAs;
+            if (parkedAs != null && owner.calls.isEmpty()) {
+                parked.remove(parkedAs, owner);
+            }
         } else {
             localCalls.remove(call);
         }

@@ -16,6 +16,8 @@ final class SessionCalls {
      * free as soon as the caller can see the answer), and a close must still wait for that write.
      */
     final AtomicInteger answering = new AtomicInteger();
+    /** The resume key under which these calls wait for a resumed session, once their own is gone; else null. */
+    volatile String parkedAs;
 
     /** The peer is closing: the returned stage completes when no call of the session is left. */
     CompletableFuture<Void> closing() {

@@ -84,6 +84,7 @@ final class StreamedCalls {
             calls.fail(call, refused.code().code(), refused.getMessage(), "");
             return false;
         }
+        call.replyThrough(new StreamReply(stream));
         work.stream(stream, call);
         if (parameter >= 0) {
             ItemCodec codec = declaration.received();

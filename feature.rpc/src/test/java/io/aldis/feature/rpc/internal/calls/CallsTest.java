@@ -160,11 +160,67 @@ class CallsTest {
         Call call = calls.open(alice, 6, "a.b", json("[]"), 0, false, 10, new SessionReply(alice));
         Work work = new Work();
         call.attach(work);
-        calls.sessionClosed(alice.id());
+        calls.sessionClosed(alice);
         assertThat(call.isDone()).isTrue();
         assertThat(work.told).containsExactly("ended", "abandon tellPeer=true");
         assertThat(alice.pending()).isEmpty();
         assertThat(calls.find(alice.id(), 6)).isNull();
+    }
+
+    @Test
+    void aCallAnsweredOnItsStreamWaitsForTheResumedSessionWhichAdoptsIt() throws Exception {
+        alice.resumeKey("k1");
+        Answer onStream = new Answer();
+        Call streamed = calls.open(alice, 6, "a.b", json("[]"), 0, true, 10, new SessionReply(alice));
+        streamed.replyThrough(onStream);
+        Call plain = calls.open(alice, 7, "a.b", json("[]"), 0, false, 10, new SessionReply(alice));
+        Work work = new Work();
+        streamed.attach(work);
+
+        calls.sessionClosed(alice);
+
+        assertThat(plain.isDone()).isTrue();
+        assertThat(streamed.isDone()).isFalse();
+        assertThat(work.told).isEmpty();
+        RecordingSession resumed = new RecordingSession("alice").resumeKey("k1");
+        RecordingSession stranger = new RecordingSession("alice").resumeKey("k2");
+        calls.sessionOpened(stranger);
+        assertThat(calls.find(stranger.id(), 6)).isNull();
+        calls.sessionOpened(resumed);
+        assertThat(calls.find(resumed.id(), 6)).isSameAs(streamed);
+
+        calls.complete(streamed, json("null"));
+        assertThat(onStream.result.get(10, TimeUnit.SECONDS)).isEqualTo("null");
+        assertThat(calls.find(resumed.id(), 6)).isNull();
+        assertThat(resumed.pending()).isEmpty();
+    }
+
+    @Test
+    void withoutAResumeKeyEveryCallEndsWithItsSession() throws Exception {
+        Call streamed = calls.open(alice, 6, "a.b", json("[]"), 0, true, 10, new SessionReply(alice));
+        streamed.replyThrough(new Answer());
+        Work work = new Work();
+        streamed.attach(work);
+
+        calls.sessionClosed(alice);
+
+        assertThat(streamed.isDone()).isTrue();
+        assertThat(work.told).containsExactly("ended", "abandon tellPeer=true");
+    }
+
+    @Test
+    void aParkedCallThatEndsIsNotAdoptedAndTheDeadlineStillCoversIt() throws Exception {
+        alice.resumeKey("k1");
+        Answer onStream = new Answer();
+        Call streamed = calls.open(alice, 6, "a.b", json("[]"), 50, true, 10, new SessionReply(alice));
+        streamed.replyThrough(onStream);
+
+        calls.sessionClosed(alice);
+
+        assertThat(onStream.errorCode()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED.code());
+        RecordingSession resumed = new RecordingSession("alice").resumeKey("k1");
+        calls.sessionOpened(resumed);
+        assertThat(calls.find(resumed.id(), 6)).isNull();
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.aldis.feature.rpc.internal.calls.Calls;
 import io.aldis.feature.rpc.internal.calls.SessionReply;
 import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.ProtocolException;
 import io.aldis.protocol.api.RpcError;
 import io.aldis.protocol.api.RpcResponse;
@@ -105,22 +106,26 @@ class StreamedCallsTest {
             if (refusal != null) {
                 throw refusal;
             }
-            RecordingStream stream = new RecordingStream(spec, listener);
+            RecordingStream stream = new RecordingStream(session, spec, listener);
             opened.add(stream);
             return stream;
         }
     }
 
     static final class RecordingStream implements CallStream {
+        final Session session;
         final StreamSpec spec;
         final CallStreamListener listener;
+        /** The answers given to the stream, which sends them on as the streaming feature does. */
+        final List<Frame> answers = new CopyOnWriteArrayList<>();
         final SubmissionPublisher<byte[]> callerItems = new SubmissionPublisher<>(Runnable::run, 16);
         final CompletableFuture<List<String>> sent = new CompletableFuture<>();
         final CompletableFuture<String> closed = new CompletableFuture<>();
         /** Completes once the method subscribed to the caller's items, which are sent only then. */
         final CompletableFuture<Void> subscribed = new CompletableFuture<>();
 
-        RecordingStream(StreamSpec spec, CallStreamListener listener) {
+        RecordingStream(Session session, StreamSpec spec, CallStreamListener listener) {
+            this.session = session;
             this.spec = spec;
             this.listener = listener;
         }
@@ -162,6 +167,12 @@ class StreamedCallsTest {
                 callerItems.subscribe(subscriber);
                 subscribed.complete(null);
             };
+        }
+
+        @Override
+        public void answer(Frame answer) {
+            answers.add(answer);
+            session.send(answer);
         }
 
         @Override
@@ -210,6 +221,8 @@ class StreamedCallsTest {
         assertThat(alice.pending()).as("no answer before the stream ends").isEmpty();
         stream.listener.ended();
         assertThat(text(alice.next(RpcResponse.class))).isEqualTo("null");
+        assertThat(stream.answers).as("the answer went through the stream, which keeps it for a resume")
+                .singleElement().isInstanceOf(RpcResponse.class);
         assertThat(stream.closed.get(10, TimeUnit.SECONDS)).isEqualTo("0 ");
     }
 

@@ -77,9 +77,7 @@ public final class StreamFrames implements FrameHandler {
             session.sendError(open.callId(), ErrorCode.PROTOCOL_ERROR, "call " + open.callId()
                     + " is not a call the node made with STREAMS, so it takes no STREAM_OPEN for it");
         } else if (frame instanceof StreamResume resume) {
-            // The node keeps no stream across a session resume yet (docs/protocol.md 6.4.7, step 2).
-            session.send(new StreamError(resume.streamId(), ErrorCode.STREAM_NOT_FOUND.code(),
-                    "stream " + resume.streamId() + " was not kept across the session resume"));
+            streams.resume(session, resume);
         }
     }
 

@@ -5,6 +5,7 @@ import io.aldis.protocol.api.StreamCancel;
 import io.aldis.protocol.api.StreamCredit;
 import io.aldis.protocol.api.stream.CreditMeter;
 import io.aldis.protocol.api.stream.ReceiverCredit;
+import io.aldis.protocol.api.stream.ResumePoint;
 import java.util.ArrayDeque;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -214,6 +215,14 @@ final class ItemSink implements Flow.Publisher<byte[]> {
     /** Whether this side is still open for the caller's items (not ended, not cancelled, not failed). */
     boolean open() {
         return !done && !endReceived;
+    }
+
+    /**
+     * Where this side stands for the node's STREAM_RESUME (docs/protocol.md 6.4.7): the items held
+     * stay, those lost in the break come again, and the caller's credit restarts from what is held.
+     */
+    ResumePoint resumePoint() {
+        return credit.resumePoint();
     }
 
     /** The credit handed out to the caller and not yet used. */

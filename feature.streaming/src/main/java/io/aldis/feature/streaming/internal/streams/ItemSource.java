@@ -6,8 +6,11 @@ import io.aldis.protocol.api.StreamData;
 import io.aldis.protocol.api.StreamEnd;
 import io.aldis.protocol.api.stream.CreditMeter;
 import io.aldis.protocol.api.stream.CreditWindow;
+import io.aldis.protocol.api.stream.ResendBuffer;
+import io.aldis.protocol.api.stream.ResumePoint;
 import io.aldis.protocol.api.stream.SenderCredit;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.Flow;
 
 /**
@@ -31,6 +34,8 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
     private final CreditMeter meter;
     private final SerialExecutor service;
     private final SenderCredit credit = new SenderCredit();
+    /** Copies of the items sent and not yet paid back, for a resumed session; null when the session cannot be resumed. */
+    private final ResendBuffer<byte[]> copies;
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
     private Flow.Subscription subscription;
     private long asked;
@@ -40,10 +45,11 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
     private boolean endSent;
     private boolean stopped;
 
-    ItemSource(NodeStream stream, CreditMeter meter, SerialExecutor service) {
+    ItemSource(NodeStream stream, CreditMeter meter, SerialExecutor service, boolean resumable) {
         this.stream = stream;
         this.meter = meter;
         this.service = service;
+        this.copies = resumable ? new ResendBuffer<>() : null;
     }
 
     // ---- the publisher's signals, on its threads
@@ -103,7 +109,11 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
 
     /** A STREAM_CREDIT of the caller; the first is its high-water mark. */
     void granted(int amount) {
+        boolean returned = credit.granted();
         credit.grant(amount);
+        if (returned && copies != null) {
+            copies.paidBack(amount);
+        }
         askForMore();
         if (!pending.isEmpty() || completed || failure != null) {
             stream.readyToSend();
@@ -140,6 +150,9 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
             pending.poll();
             boolean last = completed && pending.isEmpty();
             stream.send(new StreamData(last, stream.streamId(), item));
+            if (copies != null) {
+                copies.sent(item, cost);
+            }
             stream.countSent(item.length);
             if (last) {
                 endSent = true;
@@ -196,6 +209,31 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
         if (subscription != null) {
             service.execute(subscription::cancel);
         }
+    }
+
+    /**
+     * The caller's STREAM_RESUME after a session resume (docs/protocol.md 6.4.7, step 3): the
+     * items it did not get go again, first and in order, within the credit it gives now; so does
+     * the end, when it went out before and the caller did not get it.
+     *
+     * @throws ProtocolException with {@code PROTOCOL_ERROR} when the caller's count or credit
+     *         cannot be right
+     */
+    void resume(ResumePoint point) {
+        credit.resume(point.credit());
+        List<byte[]> again = copies.resume(point, credit.highWaterMark());
+        for (int i = again.size() - 1; i >= 0; i--) {
+            pending.addFirst(again.get(i));
+        }
+        if (endSent && !point.ended()) {
+            endSent = false;
+            completed = true;
+        }
+    }
+
+    /** Whether every item sent was paid back: after the end, the caller consumed them all. */
+    boolean allPaidBack() {
+        return credit.allPaidBack();
     }
 
     /** Whether the end of the items went out. */

@@ -7,11 +7,15 @@ import io.aldis.protocol.api.ProtocolException;
 import io.aldis.protocol.api.StreamCancel;
 import io.aldis.protocol.api.StreamData;
 import io.aldis.protocol.api.StreamError;
+import io.aldis.protocol.api.StreamResume;
 import io.aldis.protocol.api.spi.stream.CallStream;
 import io.aldis.protocol.api.spi.stream.CallStreamListener;
 import io.aldis.protocol.api.spi.stream.StreamSpec;
 import io.aldis.protocol.api.stream.CreditMeter;
+import io.aldis.protocol.api.stream.ResumePoint;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -21,11 +25,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ends (docs/protocol.md 6.4.5, 6.4.6). Every change of state happens on the session's event loop;
  * the methods of {@link CallStream} and the services' signals are taken over to it, so frames
  * and listener callbacks come from that one thread in order.
+ *
+ * <p>When the session's connection breaks and the client may resume the session, the stream is
+ * kept, detached, until a resumed session takes it over ({@link #resumeOn}) or the resume window
+ * ends; it then lives on the new session's event loop (docs/protocol.md 6.4.7). To that end it
+ * stays until the caller paid back every item it sent and its call's answer went out, not only
+ * until its items ended.
  */
 public final class NodeStream implements CallStream {
     private static final System.Logger LOG = System.getLogger("io.aldis.streaming");
 
-    private final SessionStreams owner;
+    /** The session's streams this one is among: a resumed session's once it took the stream over. */
+    private volatile SessionStreams owner;
     private final long streamId;
     private final long callId;
     private final StreamSpec spec;
@@ -36,7 +47,16 @@ public final class NodeStream implements CallStream {
     private final ItemSink sink;
     private final SerialExecutor service;
     private final AtomicBoolean sendCalled = new AtomicBoolean();
+    private final boolean resumable;
     private boolean over;
+    /** No longer among the session's streams: nothing of it is kept for a resume. */
+    private volatile boolean retired;
+    /** The call's answer, kept for a resumed session until the stream retires. */
+    private Frame answer;
+    private boolean answerSent;
+    /** Between a resumed session's STREAM_RESUME and its taking effect: the session's frames wait here. */
+    private volatile boolean resuming;
+    private final List<Runnable> waitingForResume = new ArrayList<>();
     private volatile long itemsSent;
     private volatile long bytesSent;
     private volatile long itemsReceived;
@@ -50,7 +70,8 @@ public final class NodeStream implements CallStream {
         this.spec = spec;
         this.meter = meter;
         this.listener = listener;
-        this.source = spec.direction().calleeSends() ? new ItemSource(this, meter, service) : null;
+        this.resumable = owner.session().resumeKey() != null;
+        this.source = spec.direction().calleeSends() ? new ItemSource(this, meter, service, resumable) : null;
         this.sink = spec.direction().callerSends() ? new ItemSink(this, meter, service, spec.highWaterMark()) : null;
         this.service = service;
     }
@@ -92,9 +113,21 @@ public final class NodeStream implements CallStream {
         onLoop(() -> closeByCall(code, message));
     }
 
+    @Override
+    public void answer(Frame frame) {
+        onLoop(() -> {
+            answer = frame;
+            answerSent = false;
+            sendAnswerWhenDue();
+        });
+    }
+
     // ---- frames of the caller, on the event loop (the frame handler is non-blocking)
 
     public void credit(int amount) {
+        if (waitForResume(() -> credit(amount))) {
+            return;
+        }
         if (source == null) {
             protocolError("STREAM_CREDIT on a stream whose callee sends no items");
             return;
@@ -103,10 +136,15 @@ public final class NodeStream implements CallStream {
             source.granted(amount);
         } catch (ProtocolException e) {
             fail(e.code().code(), e.getMessage(), true);
+            return;
         }
+        retireIfSettled();
     }
 
     public void data(StreamData data) {
+        if (waitForResume(() -> data(data))) {
+            return;
+        }
         if (sink == null) {
             protocolError("STREAM_DATA on a stream whose caller sends no items");
             return;
@@ -115,6 +153,9 @@ public final class NodeStream implements CallStream {
     }
 
     public void end() {
+        if (waitForResume(this::end)) {
+            return;
+        }
         if (sink == null) {
             protocolError("STREAM_END on a stream whose caller sends no items");
             return;
@@ -123,6 +164,9 @@ public final class NodeStream implements CallStream {
     }
 
     public void cancelledByCaller() {
+        if (waitForResume(this::cancelledByCaller)) {
+            return;
+        }
         if (source == null) {
             protocolError("STREAM_CANCEL on a stream whose callee sends no items");
             return;
@@ -136,7 +180,89 @@ public final class NodeStream implements CallStream {
     }
 
     public void errorFromCaller(StreamError error) {
+        if (waitForResume(() -> errorFromCaller(error))) {
+            return;
+        }
         fail(error.code(), error.message(), false);
+    }
+
+    private boolean waitForResume(Runnable frame) {
+        if (!resuming) {
+            return false;
+        }
+        waitingForResume.add(frame);
+        return true;
+    }
+
+    // ---- resumption (docs/protocol.md 6.4.7)
+
+    /** Whether the stream can be kept for a resumed session: its session could be resumed, and it is not retired. */
+    boolean keepable() {
+        return resumable && !retired;
+    }
+
+    boolean retired() {
+        return retired;
+    }
+
+    /**
+     * A resumed session's STREAM_RESUME for this kept stream, on that session's event loop, after
+     * the stream was added to {@code next}: the stream moves over to it once what is queued for it
+     * on the old session's loop ran, and then goes on where the caller stands. The session's frames
+     * for the stream meanwhile wait for that.
+     */
+    void resumeOn(SessionStreams next, StreamResume frame) {
+        resuming = true;
+        SessionStreams previous = owner;
+        previous.onLoop(() -> {
+            owner = next;
+            next.onLoop(() -> resumed(frame));
+        });
+    }
+
+    private void resumed(StreamResume frame) {
+        resuming = false;
+        if (retired) {
+            send(new StreamError(streamId, ErrorCode.STREAM_NOT_FOUND.code(), "stream " + streamId
+                    + " ended before it could be resumed"));
+        } else {
+            goOn(frame);
+        }
+        List<Runnable> frames = new ArrayList<>(waitingForResume);
+        waitingForResume.clear();
+        frames.forEach(Runnable::run);
+    }
+
+    private void goOn(StreamResume frame) {
+        if (sink != null) {
+            send(sink.resumePoint().toFrame(streamId));
+        }
+        if ((source != null) != frame.receiving()) {
+            protocolError(frame.receiving() ? "STREAM_RESUME says the caller receives items on a stream whose callee"
+                    + " sends none" : "STREAM_RESUME without RECEIVING on a stream whose callee sends items");
+            return;
+        }
+        if (source != null) {
+            try {
+                source.resume(ResumePoint.of(frame));
+            } catch (ProtocolException e) {
+                fail(e.code().code(), e.getMessage(), true);
+                return;
+            }
+        }
+        // An answer that went out before the break may have been lost with it: it goes again.
+        answerSent = false;
+        sendAnswerWhenDue();
+        readyToSend();
+    }
+
+    /** The resume window ended without the client resuming this stream. */
+    void notResumed() {
+        if (over) {
+            retire();
+        } else {
+            sessionClosed();
+        }
     }
 
     // ---- ends decided by the node, on the event loop
@@ -157,11 +283,12 @@ public final class NodeStream implements CallStream {
     /** The session ended: nothing can be sent any more; services and the call are released. */
     void sessionClosed() {
         if (over) {
+            retire();
             return;
         }
         over = true;
         release(ErrorCode.CONNECTION_INTERRUPTED.code(), "the connection closed");
-        owner.remove(this);
+        retire();
         tellFailed(ErrorCode.CONNECTION_INTERRUPTED.code(), "the connection closed");
     }
 
@@ -181,7 +308,7 @@ public final class NodeStream implements CallStream {
             }
         }
         release(code == 0 ? ErrorCode.CANCELLED.code() : code, why);
-        owner.remove(this);
+        retire();
     }
 
     /**
@@ -202,7 +329,7 @@ public final class NodeStream implements CallStream {
         }
         release(code, message);
         owner.outbound().after(() -> {
-            owner.remove(this);
+            retire();
             tellFailed(code, message);
         });
     }
@@ -246,7 +373,10 @@ public final class NodeStream implements CallStream {
     // ---- the sides' progress, on the event loop
 
     void sourceEnded() {
-        owner.outbound().after(this::endedIfBothSidesAre);
+        owner.outbound().after(() -> {
+            endedIfBothSidesAre();
+            sendAnswerWhenDue();
+        });
     }
 
     void sinkEnded() {
@@ -268,7 +398,7 @@ public final class NodeStream implements CallStream {
             return;
         }
         over = true;
-        owner.remove(this);
+        // It stays until the caller paid back every item and the call's answer went out.
         if (source != null) {
             // A stream of direction 2 is answered by the method's result instead.
             try {
@@ -276,6 +406,34 @@ public final class NodeStream implements CallStream {
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "The call of stream " + streamId + " failed to end", e);
             }
+        }
+    }
+
+    /** Sends the call's answer once the items' end is out; a retired stream sends it at once. */
+    private void sendAnswerWhenDue() {
+        if (answer == null || answerSent || resuming) {
+            return;
+        }
+        if (!retired && source != null && !source.endSent()) {
+            return;
+        }
+        answerSent = true;
+        send(answer);
+        retireIfSettled();
+    }
+
+    /** Retires a stream that ended well once nothing of it can be needed again. */
+    private void retireIfSettled() {
+        if (over && answerSent && (source == null || source.allPaidBack())) {
+            retire();
+        }
+    }
+
+    private void retire() {
+        if (!retired) {
+            retired = true;
+            answer = null;
+            owner.remove(this);
         }
     }
 
@@ -297,8 +455,16 @@ public final class NodeStream implements CallStream {
         owner.outbound().send(frame);
     }
 
+    /** Runs {@code task} on the event loop of the session the stream belongs to when it runs. */
     void onLoop(Runnable task) {
-        owner.onLoop(task);
+        SessionStreams at = owner;
+        at.onLoop(() -> {
+            if (owner == at) {
+                task.run();
+            } else {
+                onLoop(task);
+            }
+        });
     }
 
     void countSent(int bytes) {

@@ -95,10 +95,17 @@ final class SessionStreams {
         session.release(this);
     }
 
-    /** The session ended: every stream ends and the turns stop. */
-    void closed() {
+    /**
+     * The session ended: the turns stop, and every stream ends but those in {@code kept}, which
+     * wait for the client to resume the session.
+     */
+    void closed(List<NodeStream> kept) {
         for (NodeStream stream : streams()) {
-            stream.sessionClosed();
+            // A kept stream stays listed here: until a resumed session takes it over, its end
+            // is counted through this session.
+            if (!kept.contains(stream)) {
+                stream.sessionClosed();
+            }
         }
         outbound.close();
         if (held) {

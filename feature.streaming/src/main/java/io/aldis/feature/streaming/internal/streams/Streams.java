@@ -7,7 +7,9 @@ import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ProtocolException;
+import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.StreamOpen;
+import io.aldis.protocol.api.StreamResume;
 import io.aldis.protocol.api.spi.node.Session;
 import io.aldis.protocol.api.spi.node.SessionState;
 import io.aldis.protocol.api.spi.stream.CallStream;
@@ -48,6 +50,8 @@ public final class Streams implements CallStreams {
     private final StreamIds ids = new StreamIds(StreamIds.Opener.NODE);
     private final Map<UUID, SessionStreams> sessions = new ConcurrentHashMap<>();
     private final Map<Long, NodeStream> all = new ConcurrentHashMap<>();
+    /** Streams of broken connections waiting for their client to resume, by resume key and stream id. */
+    private final Map<String, Map<Long, NodeStream>> kept = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private volatile StreamingSettings settings;
     private volatile boolean stopped;
@@ -165,12 +169,76 @@ public final class Streams implements CallStreams {
         return mine == null ? null : mine.get(streamId);
     }
 
-    /** The session ended: its streams end without a frame, their services and calls are released. */
+    /**
+     * The session ended: its streams end without a frame, their services and calls are released;
+     * but where the client may resume the session, they are kept for the resume window instead
+     * (docs/protocol.md 6.4.7), their services running on within the credit they had.
+     */
     public void sessionClosed(Session session) {
         SessionStreams mine = sessions.remove(session.id());
-        if (mine != null) {
-            mine.onLoop(mine::closed);
+        if (mine == null) {
+            return;
         }
+        String resumeKey = session.resumeKey();
+        int window = settings.resumeWindowMillis();
+        mine.onLoop(() -> {
+            List<NodeStream> keep = new ArrayList<>();
+            if (resumeKey != null && window > 0 && !stopped) {
+                Map<Long, NodeStream> waiting = kept.computeIfAbsent(resumeKey, k -> new ConcurrentHashMap<>());
+                for (NodeStream stream : mine.streams()) {
+                    if (stream.keepable()) {
+                        keep.add(stream);
+                        waiting.put(stream.streamId(), stream);
+                    }
+                }
+            }
+            mine.closed(keep);
+            if (!keep.isEmpty() && StreamLoop.later(session, () -> notResumed(resumeKey, keep), window) == null) {
+                notResumed(resumeKey, keep);
+            }
+        });
+    }
+
+    /** The window of a broken connection ended: what of its streams no session took over ends. */
+    private void notResumed(String resumeKey, List<NodeStream> streams) {
+        for (NodeStream stream : streams) {
+            if (unkeep(resumeKey, stream.streamId(), stream)) {
+                stream.onLoop(stream::notResumed);
+            }
+        }
+    }
+
+    private boolean unkeep(String resumeKey, long streamId, NodeStream stream) {
+        boolean[] removed = new boolean[1];
+        kept.computeIfPresent(resumeKey, (key, waiting) -> {
+            removed[0] = stream == null ? false : waiting.remove(streamId, stream);
+            return waiting.isEmpty() ? null : waiting;
+        });
+        return removed[0];
+    }
+
+    /**
+     * A resumed session's STREAM_RESUME, on its event loop (docs/protocol.md 6.4.7, step 2): a
+     * stream kept for its resume key moves over to it and goes on; any other is answered with
+     * STREAM_ERROR {@code STREAM_NOT_FOUND}.
+     */
+    public void resume(Session session, StreamResume frame) {
+        String resumeKey = session.resumeKey();
+        Map<Long, NodeStream> waiting = resumeKey == null ? null : kept.get(resumeKey);
+        NodeStream stream = waiting == null ? null : waiting.get(frame.streamId());
+        if (stream == null || !unkeep(resumeKey, frame.streamId(), stream) || stream.retired()) {
+            session.send(new StreamError(frame.streamId(), ErrorCode.STREAM_NOT_FOUND.code(), "stream "
+                    + frame.streamId() + " was not kept for this session: it ended, or it was not resumed in time"));
+            return;
+        }
+        SessionStreams mine = sessions.computeIfAbsent(session.id(), id -> new SessionStreams(session, this));
+        mine.add(stream);
+        stream.resumeOn(mine, frame);
+    }
+
+    /** How many streams wait for their client to resume its session. */
+    public int keptStreams() {
+        return kept.values().stream().mapToInt(Map::size).sum();
     }
 
     /**
@@ -206,6 +274,22 @@ public final class Streams implements CallStreams {
     public CompletableFuture<Void> stopAll() {
         stopped = true;
         List<CompletableFuture<Void>> ends = new ArrayList<>();
+        for (String resumeKey : List.copyOf(kept.keySet())) {
+            Map<Long, NodeStream> waiting = kept.remove(resumeKey);
+            if (waiting != null) {
+                for (NodeStream stream : waiting.values()) {
+                    CompletableFuture<Void> end = new CompletableFuture<>();
+                    ends.add(end);
+                    stream.onLoop(() -> {
+                        try {
+                            stream.featureStopping();
+                        } finally {
+                            end.complete(null);
+                        }
+                    });
+                }
+            }
+        }
         for (SessionStreams mine : sessions.values()) {
             CompletableFuture<Void> end = new CompletableFuture<>();
             ends.add(end);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.StreamCredit;
 import io.aldis.protocol.api.StreamData;
 import io.aldis.protocol.api.StreamDirection;
@@ -19,6 +20,7 @@ import io.aldis.protocol.api.stream.SizeFunction;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -158,6 +160,21 @@ class CreditFlowTest {
         assertThat(consumed).containsExactlyElementsOf(items);
         assertThat(told.events).containsExactly("ended");
         assertThat(session.sent.get(0)).isInstanceOf(StreamOpen.class);
+        // The caller holds its final return back for the answer (6.4.3, rule 5); the node keeps the
+        // stream, and the answer, until that return pays back every item.
+        for (int grant : late) {
+            node.credit(grant);
+        }
+        node.answer(new RpcResponse(7, "null".getBytes(StandardCharsets.US_ASCII)));
+        rig.settle(session);
+        assertThat(session.sent.get(session.sent.size() - 1)).isInstanceOf(RpcResponse.class);
+        caller.endReceived();
+        int last = caller.finalReturn();
+        if (last > 0) {
+            assertThat(rig.streams.openStreams()).isOne();
+            node.credit(last);
+            rig.settle(session);
+        }
         assertThat(rig.streams.openStreams()).isZero();
     }
 
@@ -226,6 +243,10 @@ class CreditFlowTest {
         assertThat(sink.items).containsExactlyElementsOf(items);
         assertThat(caller.allPaidBack()).as("the final return gives the caller its whole window back").isTrue();
         assertThat(told.events).isEmpty();
+        assertThat(rig.streams.openStreams()).as("kept until the call's answer went out").isOne();
+        stream.answer(new RpcResponse(8, "null".getBytes(StandardCharsets.US_ASCII)));
+        rig.settle(session);
+        assertThat(session.sent.get(session.sent.size() - 1)).isInstanceOf(RpcResponse.class);
         assertThat(rig.streams.openStreams()).isZero();
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.StreamCancel;
 import io.aldis.protocol.api.StreamData;
 import io.aldis.protocol.api.StreamDirection;
@@ -14,6 +15,7 @@ import io.aldis.protocol.api.StreamOpen;
 import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.spi.node.SessionState;
 import io.aldis.protocol.api.spi.stream.CallStreamListener;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -39,12 +41,13 @@ class StreamEndsTest {
     @Test
     void theEndFollowsTheLastItemAndTheListenerHearsOfItAfterTheFrameWent() {
         List<String> order = new ArrayList<>();
+        NodeStream[] opened = new NodeStream[1];
         NodeStream stream = (NodeStream) rig.open(session, 5, StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0,
                 new CallStreamListener() {
                     @Override
                     public void ended() {
-                        // what RPC does: the answer goes out from the callback's thread
-                        session.send(new Ping(99));
+                        // what RPC does: the answer goes on the stream from the callback's thread
+                        opened[0].answer(new RpcResponse(5, "null".getBytes(StandardCharsets.US_ASCII)));
                     }
 
                     @Override
@@ -52,6 +55,7 @@ class StreamEndsTest {
                         order.add("failed");
                     }
                 });
+        opened[0] = stream;
         stream.send(new StreamRig.Source(items(3, 4)));
         stream.credit(10);
         rig.settle(session);
@@ -60,9 +64,14 @@ class StreamEndsTest {
         assertThat(sent.get(0)).isInstanceOf(StreamOpen.class);
         assertThat(sent.subList(1, 4)).allMatch(f -> f instanceof StreamData);
         assertThat(((StreamData) sent.get(3)).last()).as("the last item carries LAST").isTrue();
-        assertThat(sent.get(4)).isEqualTo(new Ping(99));
+        assertThat(sent.get(4)).isInstanceOf(RpcResponse.class);
         assertThat(order).isEmpty();
+        assertThat(rig.streams.openStreams()).as("kept until the caller paid the items back").isOne();
+
+        stream.credit(3);
+        rig.settle(session);
         assertThat(rig.streams.openStreams()).isZero();
+        assertThat(session.sent).hasSize(5);
     }
 
     @Test
@@ -191,6 +200,10 @@ class StreamEndsTest {
         stream.data(new StreamData(false, stream.streamId(), new byte[1]));
         rig.settle(session);
         assertThat(sink.items).hasSize(1);
+        assertThat(rig.streams.openStreams()).as("kept until the call's answer went out").isOne();
+        stream.answer(new RpcResponse(5, "1".getBytes(StandardCharsets.US_ASCII)));
+        rig.settle(session);
+        assertThat(session.sent.get(session.sent.size() - 1)).isInstanceOf(RpcResponse.class);
         assertThat(rig.streams.openStreams()).isZero();
     }
 

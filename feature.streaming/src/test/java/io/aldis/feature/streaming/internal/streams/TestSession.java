@@ -35,6 +35,7 @@ public final class TestSession implements Session {
     volatile boolean writable = true;
     private final UUID id = UUID.randomUUID();
     private final long capabilities;
+    private volatile String resumeKey;
 
     TestSession(long capabilities) {
         this.capabilities = capabilities;
@@ -48,6 +49,17 @@ public final class TestSession implements Session {
     /** A session whose client did not announce STREAMS. */
     static TestSession withoutStreams() {
         return new TestSession(~Capability.STREAMS.mask());
+    }
+
+    /** Gives the session a resume key, as a resume token would: a session with the same key resumes it. */
+    public TestSession resumable(String key) {
+        this.resumeKey = key;
+        return this;
+    }
+
+    @Override
+    public String resumeKey() {
+        return resumeKey;
     }
 
     /** The frames sent of one type, in order. */

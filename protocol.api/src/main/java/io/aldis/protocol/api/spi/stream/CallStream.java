@@ -1,5 +1,7 @@
 package io.aldis.protocol.api.spi.stream;
 
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.spi.node.Session;
 import java.util.concurrent.Flow;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -33,6 +35,15 @@ public interface CallStream {
      * @throws IllegalStateException for a stream of direction 1
      */
     Flow.Publisher<byte[]> received();
+
+    /**
+     * Sends the call's answer, its RPC_RESPONSE or RPC_ERROR, instead of the session: after the
+     * stream's frames, and kept with the stream while the stream may still be resumed, so that a
+     * caller whose connection broke gets it after the replay (docs/protocol.md 6.4.7). Once the
+     * stream is over, or when the session it would go to is gone for good, the answer goes out at
+     * once or nowhere, as {@link Session#send} would send it.
+     */
+    void answer(Frame answer);
 
     /**
      * The call ended: ends whatever of the stream is still open, releasing its items and

@@ -5,5 +5,5 @@
  * there and answers calls with batches while it is not.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.aldis.protocol.api.spi.stream;
