@@ -1,0 +1,154 @@
+package io.aldis.itest.support;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A TCP proxy on loopback between a client and a node that a test can cut: every connection through
+ * it is dropped at once, in both directions, as a network that fails would drop it (bytes in flight
+ * are lost, neither side gets a close frame). New connections go through again afterwards.
+ */
+public final class CuttingProxy implements AutoCloseable {
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final InetSocketAddress target;
+    private final Set<Channel> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger accepted = new AtomicInteger();
+    private final Channel server;
+
+    /** Starts a proxy on an ephemeral loopback port in front of {@code targetPort} on loopback. */
+    public CuttingProxy(int targetPort) throws InterruptedException {
+        this.target = new InetSocketAddress("127.0.0.1", targetPort);
+        this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel client) {
+                        accepted.incrementAndGet();
+                        open.add(client);
+                        client.closeFuture().addListener(f -> open.remove(client));
+                        client.pipeline().addLast(new Inbound());
+                    }
+                }).bind("127.0.0.1", 0).sync().channel();
+    }
+
+    /** The port clients connect to. */
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** How many client connections the proxy has accepted so far. */
+    public int accepted() {
+        return accepted.get();
+    }
+
+    /**
+     * Drops every connection through the proxy now: a reset, so that what either side wrote and
+     * the other has not read is lost.
+     */
+    public void cut() {
+        for (Channel channel : Set.copyOf(open)) {
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+            channel.close();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        server.close().sync();
+        cut();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+
+    /** A client's side: connects to the node, then relays both ways. */
+    private final class Inbound extends ChannelInboundHandlerAdapter {
+        private Channel node;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            Channel client = ctx.channel();
+            new Bootstrap().group(client.eventLoop()).channel(NioSocketChannel.class)
+                    .option(ChannelOption.AUTO_READ, false)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .handler(new Relay(client))
+                    .connect(target).addListener((ChannelFutureListener) connected -> {
+                        if (!connected.isSuccess()) {
+                            client.close();
+                            return;
+                        }
+                        node = connected.channel();
+                        open.add(node);
+                        node.closeFuture().addListener(f -> {
+                            open.remove(node);
+                            client.close();
+                        });
+                        client.read();
+                        node.read();
+                    });
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            relay(msg, ctx.channel(), node);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (node != null) {
+                node.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    /** The node's side of one connection: relays to the client. */
+    private final class Relay extends ChannelInboundHandlerAdapter {
+        private final Channel client;
+
+        Relay(Channel client) {
+            this.client = client;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            relay(msg, ctx.channel(), client);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    /** Writes what {@code from} read to {@code to}, and reads on from {@code from} once it is written. */
+    private static void relay(Object msg, Channel from, Channel to) {
+        to.writeAndFlush(msg).addListener((ChannelFutureListener) written -> {
+            if (written.isSuccess()) {
+                from.read();
+            } else {
+                from.close();
+            }
+        });
+    }
+}
