@@ -14,6 +14,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,8 +28,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class CuttingProxy implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private static final String INBOUND = "inbound";
+
     private final InetSocketAddress target;
     private final Set<Channel> open = ConcurrentHashMap.newKeySet();
+    /** Node sides left open by {@link #strand}, closed with the proxy. */
+    private final Set<Channel> stranded = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
     private final Channel server;
 
@@ -44,7 +49,7 @@ public final class CuttingProxy implements AutoCloseable {
                         accepted.incrementAndGet();
                         open.add(client);
                         client.closeFuture().addListener(f -> open.remove(client));
-                        client.pipeline().addLast(new Inbound());
+                        client.pipeline().addLast(INBOUND, new Inbound());
                     }
                 }).bind("127.0.0.1", 0).sync().channel();
     }
@@ -65,21 +70,45 @@ public final class CuttingProxy implements AutoCloseable {
      */
     public void cut() {
         for (Channel channel : Set.copyOf(open)) {
-            channel.config().setOption(ChannelOption.SO_LINGER, 0);
-            channel.close();
+            reset(channel);
         }
+    }
+
+    /**
+     * Drops the clients' side of every connection but leaves the node's side open and silent, as a
+     * link that died without either end hearing of it: the node learns of it only from its own
+     * heartbeat, or from the client coming back on a new connection.
+     */
+    public void strand() {
+        for (Channel channel : Set.copyOf(open)) {
+            if (channel.pipeline().get(INBOUND) instanceof Inbound inbound) {
+                Channel node = inbound.node;
+                if (node != null) {
+                    open.remove(node);
+                    stranded.add(node);
+                    inbound.node = null;
+                }
+                reset(channel);
+            }
+        }
+    }
+
+    private static void reset(Channel channel) {
+        channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        channel.close();
     }
 
     @Override
     public void close() throws InterruptedException {
         server.close().sync();
         cut();
+        stranded.forEach(Channel::close);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
 
     /** A client's side: connects to the node, then relays both ways. */
     private final class Inbound extends ChannelInboundHandlerAdapter {
-        private Channel node;
+        private volatile Channel node;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -93,26 +122,33 @@ public final class CuttingProxy implements AutoCloseable {
                             client.close();
                             return;
                         }
-                        node = connected.channel();
-                        open.add(node);
-                        node.closeFuture().addListener(f -> {
-                            open.remove(node);
+                        Channel toNode = connected.channel();
+                        node = toNode;
+                        open.add(toNode);
+                        toNode.closeFuture().addListener(f -> {
+                            open.remove(toNode);
                             client.close();
                         });
                         client.read();
-                        node.read();
+                        toNode.read();
                     });
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            relay(msg, ctx.channel(), node);
+            Channel toNode = node;
+            if (toNode == null) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            relay(msg, ctx.channel(), toNode);
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
-            if (node != null) {
-                node.close();
+            Channel toNode = node;
+            if (toNode != null) {
+                toNode.close();
             }
         }
 
@@ -122,7 +158,7 @@ public final class CuttingProxy implements AutoCloseable {
         }
     }
 
-    /** The node's side of one connection: relays to the client. */
+    /** The node's side of one connection: relays to the client, or drops what comes once stranded. */
     private final class Relay extends ChannelInboundHandlerAdapter {
         private final Channel client;
 
@@ -132,6 +168,10 @@ public final class CuttingProxy implements AutoCloseable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (stranded.contains(ctx.channel())) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
             relay(msg, ctx.channel(), client);
         }
 

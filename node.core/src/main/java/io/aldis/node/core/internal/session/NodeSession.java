@@ -231,8 +231,18 @@ public final class NodeSession implements Session {
      */
     public void supersede() {
         try {
-            channel.eventLoop().execute(() -> fail(0, ErrorCode.SESSION_KILLED,
-                    "the session was resumed on another connection"));
+            channel.eventLoop().execute(() -> {
+                if (lifecycle == SessionState.CLOSED) {
+                    return;
+                }
+                failed = true;
+                lifecycle = SessionState.CLOSING;
+                // A dead link may never take the error: the connection closes without waiting for it.
+                framesOut.increment();
+                channel.writeAndFlush(ErrorFrame.of(0, ErrorCode.SESSION_KILLED,
+                        "the session was resumed on another connection"));
+                channel.close();
+            });
         } catch (RejectedExecutionException loopGone) {
             channel.close();
         }
