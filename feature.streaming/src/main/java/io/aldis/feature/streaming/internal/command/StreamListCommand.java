@@ -14,7 +14,9 @@ import org.apache.karaf.shell.support.table.ShellTable;
 /** Lists the open streams. */
 @Service
 @Command(scope = "aldis", name = "stream-list", description = "Shows the open streams: id, session, user, method, "
-        + "direction, credit mode, the credit each way now, items and bytes each way, and age (counters over JMX as "
+        + "direction, credit mode, the credit each way now, items and bytes each way, age, and state: open, draining "
+        + "(its items ended; until the caller paid them back and got the answer) or awaiting resume (its connection "
+        + "broke; until the client resumes its session or the resume window ends) (counters over JMX as "
         + "io.aldis:type=feature,name=streaming).")
 public class StreamListCommand implements Action {
     @Option(name = "--no-format", description = "Plain output for scripts: no header, no rules, columns separated by tabs")
@@ -38,11 +40,12 @@ public class StreamListCommand implements Action {
         table.column("Items in").alignRight();
         table.column("Bytes in").alignRight();
         table.column("Age");
+        table.column("State");
         Instant now = Instant.now();
         for (StreamRow s : admin.view().streams()) {
             table.addRow().addContent(s.streamId(), s.sessionId(), s.user(), s.method(), direction(s.direction()),
                     s.creditMode(), credit(s.sendCredit()), credit(s.receiveCredit()), s.itemsSent(), s.bytesSent(),
-                    s.itemsReceived(), s.bytesReceived(), age(Duration.between(s.openedAt(), now)));
+                    s.itemsReceived(), s.bytesReceived(), age(Duration.between(s.openedAt(), now)), s.state());
         }
         table.print(System.out, !noFormat);
         return null;

@@ -8,6 +8,9 @@ public interface StreamingMXBean {
     /** Streams open now. */
     long getOpen();
 
+    /** Streams open now whose connection broke, waiting for their client to resume its session. */
+    long getAwaitingResume();
+
     /** Streams opened since the feature started. */
     long getOpenedTotal();
 

@@ -47,6 +47,11 @@ public final class StreamingStats implements StreamingMXBean, AutoCloseable {
     }
 
     @Override
+    public long getAwaitingResume() {
+        return counter("awaitingResume");
+    }
+
+    @Override
     public long getOpenedTotal() {
         return counter("openedTotal");
     }

@@ -28,18 +28,21 @@ public interface StreamingView {
      * @param bytesReceived  bytes of those items
      * @param openedAt       when the stream was opened
      * @param callId         the caller's id of the call
+     * @param state          {@code open}; {@code draining} once its items ended, until the caller paid
+     *                       them back and got the answer; {@code awaiting resume} while its connection
+     *                       is broken and the client may still resume the session
      */
     record StreamRow(long streamId, UUID sessionId, String user, String method, int direction, String creditMode,
             int sendCredit, int receiveCredit, long itemsSent, long bytesSent, long itemsReceived, long bytesReceived,
-            Instant openedAt, long callId) {
+            Instant openedAt, long callId, String state) {
     }
 
     /** Every open stream, oldest id first. */
     List<StreamRow> streams();
 
     /**
-     * The counters since the feature started ({@link StreamCounters#NAMES}), and {@code open}, the
-     * streams open now.
+     * The counters since the feature started ({@link StreamCounters#NAMES}), {@code open}, the
+     * streams open now, and {@code awaitingResume}, those of them whose connection broke.
      */
     Map<String, Long> counters();
 }

@@ -54,6 +54,8 @@ public final class NodeStream implements CallStream {
     /** The call's answer, kept for a resumed session until the stream retires. */
     private Frame answer;
     private boolean answerSent;
+    /** Kept for a resumed session since its connection broke. */
+    private volatile boolean awaitingResume;
     /** Between a resumed session's STREAM_RESUME and its taking effect: the session's frames wait here. */
     private volatile boolean resuming;
     private final List<Runnable> waitingForResume = new ArrayList<>();
@@ -205,6 +207,18 @@ public final class NodeStream implements CallStream {
         return retired;
     }
 
+    /** The connection broke; the stream waits for the client to resume its session. */
+    void kept() {
+        awaitingResume = true;
+    }
+
+    private String state() {
+        if (awaitingResume) {
+            return "awaiting resume";
+        }
+        return over ? "draining" : "open";
+    }
+
     /**
      * A resumed session's STREAM_RESUME for this kept stream, on that session's event loop, after
      * the stream was added to {@code next}: the stream moves over to it once what is queued for it
@@ -213,6 +227,7 @@ public final class NodeStream implements CallStream {
      */
     void resumeOn(SessionStreams next, StreamResume frame) {
         resuming = true;
+        awaitingResume = false;
         SessionStreams previous = owner;
         previous.onLoop(() -> {
             owner = next;
@@ -486,6 +501,6 @@ public final class NodeStream implements CallStream {
         return new StreamRow(streamId, owner.session().id(), owner.session().user() == null ? ""
                 : owner.session().user().name(), spec.method(), spec.direction().code(), meter.toString(),
                 source == null ? -1 : source.credit(), sink == null ? -1 : sink.credit(), itemsSent, bytesSent,
-                itemsReceived, bytesReceived, openedAt, callId);
+                itemsReceived, bytesReceived, openedAt, callId, state());
     }
 }

@@ -187,6 +187,7 @@ public final class Streams implements CallStreams {
                 Map<Long, NodeStream> waiting = kept.computeIfAbsent(resumeKey, k -> new ConcurrentHashMap<>());
                 for (NodeStream stream : mine.streams()) {
                     if (stream.keepable()) {
+                        stream.kept();
                         keep.add(stream);
                         waiting.put(stream.streamId(), stream);
                     }
@@ -328,6 +329,7 @@ public final class Streams implements CallStreams {
             public Map<String, Long> counters() {
                 Map<String, Long> m = counters.snapshot();
                 m.put("open", (long) open.get());
+                m.put("awaitingResume", (long) keptStreams());
                 return m;
             }
         };

@@ -3,6 +3,7 @@ package io.aldis.feature.streaming.internal.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.feature.streaming.internal.StreamingSettings;
+import io.aldis.feature.streaming.internal.stats.StreamingView.StreamRow;
 import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.Frame;
@@ -61,6 +62,9 @@ class StreamResumeTest {
         // Items 2 and 3 are lost with the connection; the caller consumed 0 and 1.
         breakConnection(first);
         assertThat(rig.streams.keptStreams()).isOne();
+        assertThat(rig.streams.view().streams()).singleElement().extracting(StreamRow::state)
+                .isEqualTo("awaiting resume");
+        assertThat(rig.streams.view().counters()).containsEntry("awaitingResume", 1L);
         assertThat(told.events).isEmpty();
         assertThat(source.cancelled).isFalse();
 
@@ -77,6 +81,7 @@ class StreamResumeTest {
         rig.settle(second);
         assertThat(second.sent.get(second.sent.size() - 1)).isInstanceOf(RpcResponse.class);
         assertThat(rig.streams.openStreams()).as("kept until the caller paid every item back").isOne();
+        assertThat(rig.streams.view().streams()).singleElement().extracting(StreamRow::state).isEqualTo("draining");
 
         // Broken again before the final return: the answer goes again after the replay of nothing.
         TestSession third = TestSession.withStreams().resumable("key-1");
