@@ -41,4 +41,9 @@ public @interface StreamingConfig {
             + "for the client to resume its session with its token and go on where they stopped; 0 ends them "
             + "with the connection")
     int resumeWindowMillis() default 30000;
+
+    @AttributeDefinition(description = "Bytes of sent, not yet consumed items the node keeps over all streams so "
+            + "that a resumed session gets again what a broken connection lost; a stream that would need more is not "
+            + "kept when its connection breaks, and ends with it")
+    long maxResendBytes() default 134217728L;
 }

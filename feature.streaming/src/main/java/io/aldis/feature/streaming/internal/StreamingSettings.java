@@ -19,15 +19,18 @@ import java.util.Set;
  * @param rapidResetWindowMillis the window over which client cancels are counted
  * @param resumeWindowMillis    how long the streams of a lost connection wait for the client to
  *                              resume its session; 0 ends them with the connection
+ * @param maxResendBytes        bytes of sent, not yet consumed items the node keeps over all streams
+ *                              so that resumed sessions get again what a break lost; a stream that
+ *                              would pass it is not kept when its connection breaks
  */
 public record StreamingSettings(int maxStreamsPerSession, int maxStreams, int maxHighWaterMarkItems,
         int maxHighWaterMarkBytes, int bytesPerTurn, int workerThreads, int rapidResetMaxCancels,
-        int rapidResetWindowMillis, int resumeWindowMillis) {
+        int rapidResetWindowMillis, int resumeWindowMillis, long maxResendBytes) {
 
     /** The keys of {@link StreamingConfig}, the only ones a streaming configuration may have. */
     public static final Set<String> KEYS = Set.of("maxStreamsPerSession", "maxStreams", "maxHighWaterMarkItems",
             "maxHighWaterMarkBytes", "bytesPerTurn", "workerThreads", "rapidResetMaxCancels",
-            "rapidResetWindowMillis", "resumeWindowMillis");
+            "rapidResetWindowMillis", "resumeWindowMillis", "maxResendBytes");
 
     public StreamingSettings {
         atLeast("maxStreamsPerSession", maxStreamsPerSession, 1);
@@ -39,6 +42,7 @@ public record StreamingSettings(int maxStreamsPerSession, int maxStreams, int ma
         atLeast("rapidResetMaxCancels", rapidResetMaxCancels, 2);
         atLeast("rapidResetWindowMillis", rapidResetWindowMillis, 1);
         atLeast("resumeWindowMillis", resumeWindowMillis, 0);
+        atLeast("maxResendBytes", maxResendBytes, 0);
     }
 
     private static void atLeast(String key, long value, long min) {
@@ -49,7 +53,7 @@ public record StreamingSettings(int maxStreamsPerSession, int maxStreams, int ma
 
     /** The defaults of {@link StreamingConfig}. */
     public static StreamingSettings defaults() {
-        return new StreamingSettings(64, 10_000, 4096, 16 * 1024 * 1024, 64 * 1024, 8, 200, 1000, 30_000);
+        return new StreamingSettings(64, 10_000, 4096, 16 * 1024 * 1024, 64 * 1024, 8, 200, 1000, 30_000, 128L * 1024 * 1024);
     }
 
     /**
@@ -68,7 +72,8 @@ public record StreamingSettings(int maxStreamsPerSession, int maxStreams, int ma
                 c.integer("workerThreads", d.workerThreads(), 1, 1024),
                 c.integer("rapidResetMaxCancels", d.rapidResetMaxCancels(), 2, max),
                 c.integer("rapidResetWindowMillis", d.rapidResetWindowMillis(), 1, max),
-                c.integer("resumeWindowMillis", d.resumeWindowMillis(), 0, max));
+                c.integer("resumeWindowMillis", d.resumeWindowMillis(), 0, max),
+                c.number("maxResendBytes", d.maxResendBytes(), 0, Long.MAX_VALUE));
     }
 
     /** The largest high-water mark a method may declare for the items it receives in {@code mode}. */
@@ -78,26 +83,31 @@ public record StreamingSettings(int maxStreamsPerSession, int maxStreams, int ma
 
     public StreamingSettings withMaxStreamsPerSession(int max) {
         return new StreamingSettings(max, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes, bytesPerTurn,
-                workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis);
+                workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis, maxResendBytes);
     }
 
     public StreamingSettings withMaxStreams(int max) {
         return new StreamingSettings(maxStreamsPerSession, max, maxHighWaterMarkItems, maxHighWaterMarkBytes,
-                bytesPerTurn, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis);
+                bytesPerTurn, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis, maxResendBytes);
     }
 
     public StreamingSettings withBytesPerTurn(int bytes) {
         return new StreamingSettings(maxStreamsPerSession, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes,
-                bytes, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis);
+                bytes, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis, maxResendBytes);
     }
 
     public StreamingSettings withResumeWindowMillis(int millis) {
         return new StreamingSettings(maxStreamsPerSession, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes,
-                bytesPerTurn, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, millis);
+                bytesPerTurn, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, millis, maxResendBytes);
+    }
+
+    public StreamingSettings withMaxResendBytes(long bytes) {
+        return new StreamingSettings(maxStreamsPerSession, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes,
+                bytesPerTurn, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis, bytes);
     }
 
     public StreamingSettings withRapidReset(int maxCancels, int windowMillis) {
         return new StreamingSettings(maxStreamsPerSession, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes,
-                bytesPerTurn, workerThreads, maxCancels, windowMillis, resumeWindowMillis);
+                bytesPerTurn, workerThreads, maxCancels, windowMillis, resumeWindowMillis, maxResendBytes);
     }
 }

@@ -6,7 +6,6 @@ import io.aldis.protocol.api.StreamData;
 import io.aldis.protocol.api.StreamEnd;
 import io.aldis.protocol.api.stream.CreditMeter;
 import io.aldis.protocol.api.stream.CreditWindow;
-import io.aldis.protocol.api.stream.ResendBuffer;
 import io.aldis.protocol.api.stream.ResumePoint;
 import io.aldis.protocol.api.stream.SenderCredit;
 import java.util.ArrayDeque;
@@ -35,7 +34,7 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
     private final SerialExecutor service;
     private final SenderCredit credit = new SenderCredit();
     /** Copies of the items sent and not yet paid back, for a resumed session; null when the session cannot be resumed. */
-    private final ResendBuffer<byte[]> copies;
+    private final ResendCopies copies;
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
     private Flow.Subscription subscription;
     private long asked;
@@ -45,11 +44,12 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
     private boolean endSent;
     private boolean stopped;
 
-    ItemSource(NodeStream stream, CreditMeter meter, SerialExecutor service, boolean resumable) {
+    /** @param budget where copies for a resumed session are counted; null when the session cannot be resumed */
+    ItemSource(NodeStream stream, CreditMeter meter, SerialExecutor service, ResendBudget budget) {
         this.stream = stream;
         this.meter = meter;
         this.service = service;
-        this.copies = resumable ? new ResendBuffer<>() : null;
+        this.copies = budget == null ? null : new ResendCopies(budget);
     }
 
     // ---- the publisher's signals, on its threads
@@ -228,6 +228,18 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
         if (endSent && !point.ended()) {
             endSent = false;
             completed = true;
+        }
+    }
+
+    /** Whether a resumed session can still have this side: it keeps the copies of what the caller lacks. */
+    boolean resumable() {
+        return copies != null && copies.keeping();
+    }
+
+    /** The stream is over: the copies go. */
+    void dropCopies() {
+        if (copies != null) {
+            copies.giveUp();
         }
     }
 

@@ -73,7 +73,8 @@ public final class NodeStream implements CallStream {
         this.meter = meter;
         this.listener = listener;
         this.resumable = owner.session().resumeKey() != null;
-        this.source = spec.direction().calleeSends() ? new ItemSource(this, meter, service, resumable) : null;
+        this.source = spec.direction().calleeSends()
+                ? new ItemSource(this, meter, service, resumable ? owner.resendBudget() : null) : null;
         this.sink = spec.direction().callerSends() ? new ItemSink(this, meter, service, spec.highWaterMark()) : null;
         this.service = service;
     }
@@ -200,7 +201,7 @@ public final class NodeStream implements CallStream {
 
     /** Whether the stream can be kept for a resumed session: its session could be resumed, and it is not retired. */
     boolean keepable() {
-        return resumable && !retired;
+        return resumable && !retired && (source == null || source.resumable());
     }
 
     boolean retired() {
@@ -448,6 +449,9 @@ public final class NodeStream implements CallStream {
         if (!retired) {
             retired = true;
             answer = null;
+            if (source != null) {
+                source.dropCopies();
+            }
             owner.remove(this);
         }
     }

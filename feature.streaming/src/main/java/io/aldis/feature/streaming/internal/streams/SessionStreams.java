@@ -40,6 +40,10 @@ final class SessionStreams {
         return node.counters();
     }
 
+    ResendBudget resendBudget() {
+        return node.resendBudget();
+    }
+
     void onLoop(Runnable task) {
         StreamLoop.run(session, task);
     }

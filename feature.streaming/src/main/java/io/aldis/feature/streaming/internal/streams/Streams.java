@@ -55,6 +55,7 @@ public final class Streams implements CallStreams {
     private final AtomicInteger open = new AtomicInteger();
     private volatile StreamingSettings settings;
     private volatile boolean stopped;
+    private final ResendBudget resendBudget = new ResendBudget(() -> settings.maxResendBytes());
 
     /**
      * @param settings      the limits in force
@@ -78,6 +79,10 @@ public final class Streams implements CallStreams {
 
     public StreamCounters counters() {
         return counters;
+    }
+
+    ResendBudget resendBudget() {
+        return resendBudget;
     }
 
     @Override
@@ -330,6 +335,7 @@ public final class Streams implements CallStreams {
                 Map<String, Long> m = counters.snapshot();
                 m.put("open", (long) open.get());
                 m.put("awaitingResume", (long) keptStreams());
+                m.put("resendBytes", resendBudget.used());
                 return m;
             }
         };

@@ -190,6 +190,37 @@ class StreamResumeTest {
     }
 
     @Test
+    void copiesAreKeptWithinTheNodesBudgetAndGoAsTheCallerPaysThemBack() {
+        // Items are 8 bytes ("item n" quoted): room for three copies.
+        StreamRig small = new StreamRig(StreamingSettings.defaults().withResumeWindowMillis(WINDOW)
+                .withMaxResendBytes(24));
+        NodeStream withinBudget = (NodeStream) small.open(first, 12, StreamDirection.CALLEE_TO_CALLER,
+                CreditMode.ITEMS, 0, new StreamRig.Told());
+        withinBudget.send(new StreamRig.Source(items(3)));
+        withinBudget.credit(4);
+        small.settle(first);
+        assertThat(small.streams.view().counters()).containsEntry("resendBytes", 24L);
+        withinBudget.credit(2);
+        small.settle(first);
+        assertThat(small.streams.view().counters()).containsEntry("resendBytes", 8L);
+
+        StreamRig.Told beyond = new StreamRig.Told();
+        NodeStream overBudget = (NodeStream) small.open(first, 13, StreamDirection.CALLEE_TO_CALLER,
+                CreditMode.ITEMS, 0, beyond);
+        overBudget.send(new StreamRig.Source(items(6)));
+        overBudget.credit(4);
+        small.settle(first);
+        first.state = SessionState.CLOSED;
+        small.streams.sessionClosed(first);
+        small.settle(first);
+
+        assertThat(beyond.code).as("given up its copies, it ends with its connection")
+                .isEqualTo(ErrorCode.CONNECTION_INTERRUPTED.code());
+        assertThat(small.streams.keptStreams()).isOne();
+        assertThat(small.streams.view().counters()).containsEntry("resendBytes", 8L);
+    }
+
+    @Test
     void aCallerThatClaimsItemsNeverSentEndsTheStream() {
         NodeStream stream = (NodeStream) rig.open(first, 11, StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0,
                 told);

@@ -1,0 +1,75 @@
+package io.aldis.feature.streaming.internal.streams;
+
+import io.aldis.protocol.api.stream.ResendBuffer;
+import io.aldis.protocol.api.stream.ResumePoint;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * The copies one stream's sending side keeps so that a resumed session gets again what the break
+ * lost, within the node's {@link ResendBudget}. When the budget cannot take an item, the stream
+ * gives its copies up: it goes on as before, but ends with its connection instead of being kept
+ * for a resume. Used on the session's event loop only.
+ */
+final class ResendCopies {
+    private final ResendBudget budget;
+    private ResendBuffer<byte[]> buffer = new ResendBuffer<>();
+    /** The byte length of each copy in the buffer, oldest first. */
+    private final ArrayDeque<Integer> sizes = new ArrayDeque<>();
+    private long bytes;
+
+    ResendCopies(ResendBudget budget) {
+        this.budget = budget;
+    }
+
+    /** Whether the stream still keeps its copies, so that a resumed session can have it. */
+    boolean keeping() {
+        return buffer != null;
+    }
+
+    /** An item went out at the next number. */
+    void sent(byte[] item, int cost) {
+        if (buffer == null) {
+            return;
+        }
+        if (!budget.reserve(item.length)) {
+            giveUp();
+            return;
+        }
+        buffer.sent(item, cost);
+        sizes.addLast(item.length);
+        bytes += item.length;
+    }
+
+    /** The caller returned {@code credit} (not its first grant): the copies it pays for go. */
+    void paidBack(int credit) {
+        if (buffer == null) {
+            return;
+        }
+        buffer.paidBack(credit);
+        while (sizes.size() > buffer.keptItems()) {
+            int size = sizes.removeFirst();
+            bytes -= size;
+            budget.release(size);
+        }
+    }
+
+    /** As {@link ResendBuffer#resume}: the copies to send again, which are no longer kept until they are. */
+    List<byte[]> resume(ResumePoint point, int highWaterMark) {
+        List<byte[]> again = buffer.resume(point, highWaterMark);
+        releaseAll();
+        return again;
+    }
+
+    /** The stream is over or cannot be resumed any more: every copy goes. */
+    void giveUp() {
+        releaseAll();
+        buffer = null;
+    }
+
+    private void releaseAll() {
+        budget.release(bytes);
+        bytes = 0;
+        sizes.clear();
+    }
+}
