@@ -508,6 +508,16 @@ public final class DefaultAldisClient implements AldisClient {
                 config.maxQueuedWhilePaused(), config.connectTimeout());
         ClientHandler handler = new ClientHandler(params, events, stats, requests);
         attempt = handler;
+        // Registered before the transport opens: registered after, a session that opened meanwhile
+        // on another thread (a connector that hands out its connection at once) would be taken
+        // here, under the lock, and its events would leave the thread that opened it.
+        handler.opened().whenComplete((opened, error) -> {
+            if (error != null) {
+                attemptFailed(gen, error);
+            } else {
+                attemptOpened(gen, handler, opened);
+            }
+        });
         ChannelFuture connecting;
         try {
             connecting = connector.connect(handler);
@@ -521,13 +531,6 @@ public final class DefaultAldisClient implements AldisClient {
             if (!f.isSuccess()) {
                 attemptFailed(gen, new AldisException(ErrorCode.CONNECTION_FAILED, "cannot connect to "
                         + config.host() + ":" + config.port() + ": " + f.cause().getMessage(), f.cause()));
-            }
-        });
-        handler.opened().whenComplete((opened, error) -> {
-            if (error != null) {
-                attemptFailed(gen, error);
-            } else {
-                attemptOpened(gen, handler, opened);
             }
         });
     }
