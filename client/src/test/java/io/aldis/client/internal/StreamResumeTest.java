@@ -14,6 +14,7 @@ import io.aldis.protocol.api.Connect;
 import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.RpcCancel;
 import io.aldis.protocol.api.RpcError;
 import io.aldis.protocol.api.RpcRequest;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.SubmissionPublisher;
@@ -407,6 +409,35 @@ class StreamResumeTest {
         assertThat(node.next(RpcCancel.class).callId()).isEqualTo(call.callId());
         node.noMoreOutbound();
         node.send(new RpcError(call.callId(), ErrorCode.CANCELLED.code(), "cancelled", ""));
+        node.noMoreOutbound();
+    }
+
+    @Test
+    void aDeadlineThatPassesWhileDisconnectedFailsTheCallAndTheNodeIsToldAfterTheResume() throws Exception {
+        node.login(PlayedNode.ALL, 1 << 20, "token-1");
+        RecordingSubscriber<Integer> results = new RecordingSubscriber<>();
+        node.client.callStream("ticks.count", null, Integer.class,
+                CallOptions.timeout(Duration.ofSeconds(2)).withStreamHighWaterMark(8)).subscribe(results);
+        RpcRequest call = node.next(RpcRequest.class);
+        node.send(new StreamOpen(RESULT_STREAM, call.callId(), StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0,
+                ""));
+        node.next(StreamCredit.class);
+
+        breakConnection();
+        assertThat(errorOf(results).code()).as("the deadline keeps running while the client is away")
+                .isEqualTo(ErrorCode.DEADLINE_EXCEEDED);
+        node.awaitCallbacksHere();
+        resumeSession();
+        assertThat(node.next(StreamResume.class)).isEqualTo(StreamResume.receiver(RESULT_STREAM, 0, 8, false));
+        assertThat(node.next(StreamCancel.class).streamId()).isEqualTo(RESULT_STREAM);
+        assertThat(node.next(RpcCancel.class).callId()).isEqualTo(call.callId());
+        node.noMoreOutbound();
+
+        List<Frame> unclaimed = new CopyOnWriteArrayList<>();
+        node.client.onFrame(unclaimed::add);
+        node.send(new RpcError(call.callId(), ErrorCode.DEADLINE_EXCEEDED.code(), "deadline", ""));
+        assertThat(unclaimed).as("the node's answer is taken, and dropped, by the call").isEmpty();
+        assertThat(results.log).containsExactly("error");
         node.noMoreOutbound();
     }
 

@@ -237,12 +237,11 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
             }
             kept = suspended;
         }
-        if (kept) {
-            // The node's deadline, no later than this one, ends its side: nothing is resumed.
-            closeStream();
-        }
         sendCancels();
-        registry.callEnded(id, this);
+        if (!kept) {
+            // A kept call stays to be resumed and cancelled, and to take the node's answer then.
+            registry.callEnded(id, this);
+        }
         fail(new RpcCallException(ErrorCode.DEADLINE_EXCEEDED, method + " got no answer within " + timeoutMillis + " ms"));
     }
 
