@@ -100,10 +100,12 @@ final class RpcSupport {
             public void reconnected(SessionInfo session) {
                 // The session as it is now, not as the event says: a later loss may have passed it.
                 SessionInfo now = client.session();
-                if (now != null && now.resumed()) {
-                    streams.sessionResumed();
-                } else {
+                if (now == null || !now.resumed()) {
                     streams.keptCallsLost("the node started a new session, which does not have its streams");
+                } else if (!now.has(Capability.STREAMS)) {
+                    streams.keptCallsLost("the node resumed the session without streams, which ends them");
+                } else {
+                    streams.sessionResumed();
                 }
                 for (Provided p : provided.values()) {
                     if (!session.sessionId().equals(p.sentOn)) {

@@ -490,6 +490,21 @@ class StreamResumeTest {
     }
 
     @Test
+    void aSessionResumedWithoutStreamsEndsTheKeptCallsLocally() throws Exception {
+        node.login(PlayedNode.ALL, 1 << 20, "token-1");
+        RecordingSubscriber<Integer> results = new RecordingSubscriber<>();
+        openResultStream(results, 8);
+
+        breakConnection();
+        node.accept(PlayedNode.NO_STREAMS, 1 << 20); // streaming was uninstalled meanwhile
+        assertThat(nextEvent("reconnected")).isEqualTo("reconnected resumed=true");
+        RpcCallException failure = errorOf(results);
+        assertThat(failure.code()).isEqualTo(ErrorCode.CONNECTION_INTERRUPTED);
+        assertThat(failure.getMessage()).contains("without streams");
+        node.noMoreOutbound(); // no STREAM_RESUME, which the node would refuse
+    }
+
+    @Test
     void aNodeThatDoesNotKnowStreamResumeEndsTheKeptCallsAsIfTheSessionWereNew() throws Exception {
         node.login(PlayedNode.ALL, 1 << 20, "token-1");
         RecordingSubscriber<Integer> results = new RecordingSubscriber<>();
