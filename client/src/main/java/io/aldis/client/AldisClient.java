@@ -151,9 +151,16 @@ public interface AldisClient {
      * stream opens) and gives credit back as {@code onNext} returns. Items are decoded with
      * Jackson into {@code itemType}; {@code byte[]} and {@link java.nio.ByteBuffer} items are the
      * raw bytes. The subscriber completes after the last item once the node has answered the call,
-     * and fails with an {@link RpcCallException} carrying the code of the RPC_ERROR or STREAM_ERROR
-     * ({@code CONNECTION_INTERRUPTED} when the connection breaks). Cancelling the subscription
-     * cancels the call.
+     * and fails with an {@link RpcCallException} carrying the code of the RPC_ERROR or STREAM_ERROR.
+     * Cancelling the subscription cancels the call.
+     *
+     * <p>When the connection breaks and the client resumes its session with its token, an open
+     * stream goes on where it stopped, in both directions, with no item lost or delivered twice
+     * (docs/protocol.md 6.4.7): the subscriber sees a pause, the call's timeout keeps running, and a
+     * cancel meanwhile reaches the node after the resume. The call fails with
+     * {@code CONNECTION_INTERRUPTED}, {@link RpcCallException#retryable() retryable}, when there is
+     * nothing to resume: the stream had not opened yet, the reconnect started a new session, the
+     * node did not keep the stream or cannot resume streams, or the client gave up reconnecting.
      *
      * <p>When the node does not offer {@code STREAMS} now, the same call is made without streams
      * and the items come as one JSON array, published as the subscriber requests them; a streamed
@@ -182,7 +189,9 @@ public interface AldisClient {
      * publisher is subscribed once the node opens the stream; an error of the publisher fails the
      * call with {@code STREAM_FAILED}. The future completes with the method's result decoded into
      * {@code resultType}, as for {@link #call(String, Object, Type, CallOptions)}; cancelling it
-     * cancels the call and the publisher's subscription.
+     * cancels the call and the publisher's subscription. A broken connection is handled as for
+     * {@link #callStream}: with a resumed session the stream goes on, and the items the node did not
+     * get are sent again from the client's copies, not asked of the publisher a second time.
      *
      * <p>Without {@code STREAMS} on the session the items are collected and sent as one JSON array,
      * as described for {@link #callStream}; the publisher may then be subscribed a second time.

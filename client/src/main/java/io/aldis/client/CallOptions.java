@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param timeout how long the call may take, sent to the node as the call's deadline; {@code null}
  *                means the client's default ({@link AldisClient.Builder#callTimeout}), and
- *                {@link Duration#ZERO} means no deadline at all
+ *                {@link Duration#ZERO} means no deadline at all. For a streaming call it covers the
+ *                whole stream, and keeps running while a broken connection is being resumed
  * @param streamHighWaterMark for a call with a streamed result: the most of the result's items
  *                the client holds for the application at once, in the unit of the method's credit
  *                mode (docs/protocol.md 6.4.3); it is the first STREAM_CREDIT the client grants.

@@ -447,12 +447,14 @@ public final class DefaultAldisClient implements AldisClient {
     public CompletableFuture<Void> close() {
         ClientHandler toClose;
         boolean wasOpen;
+        boolean wasReconnecting;
         synchronized (lock) {
             if (closeFuture != null) {
                 return closeFuture;
             }
             closeFuture = new CompletableFuture<>();
             wasOpen = state == ClientState.CONNECTED;
+            wasReconnecting = state == ClientState.RECONNECTING;
             state = ClientState.CLOSING;
             generation++;
             if (reconnectTask != null) {
@@ -467,11 +469,11 @@ public final class DefaultAldisClient implements AldisClient {
         }
         CompletableFuture<Void> done = toClose == null ? CompletableFuture.completedFuture(null)
                 : toClose.close(config.closeTimeout().toMillis());
-        done.whenComplete((v, e) -> finishClose(wasOpen));
+        done.whenComplete((v, e) -> finishClose(wasOpen, wasReconnecting));
         return closeFuture;
     }
 
-    private void finishClose(boolean wasOpen) {
+    private void finishClose(boolean wasOpen, boolean wasReconnecting) {
         CompletableFuture<Void> future;
         synchronized (lock) {
             state = ClientState.CLOSED;
@@ -489,6 +491,10 @@ public final class DefaultAldisClient implements AldisClient {
         requests.failAll(new AldisException(ErrorCode.CONNECTION_LOST, "the client was closed"));
         if (wasOpen) {
             notifyListeners(l -> l.disconnected(DisconnectReason.normalClose("closed by the client")));
+        } else if (wasReconnecting) {
+            // The application heard of the loss already; the client's own parts still wait for a
+            // session (streams kept for a resume, for one) and learn here that none will come.
+            notifyInternalListeners(l -> l.disconnected(DisconnectReason.normalClose("closed by the client")));
         }
         if (ownsGroup) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS)
@@ -508,6 +514,16 @@ public final class DefaultAldisClient implements AldisClient {
                 config.maxQueuedWhilePaused(), config.connectTimeout());
         ClientHandler handler = new ClientHandler(params, events, stats, requests);
         attempt = handler;
+        // Registered before the transport opens: registered after, a session that opened meanwhile
+        // on another thread (a connector that hands out its connection at once) would be taken
+        // here, under the lock, and its events would leave the thread that opened it.
+        handler.opened().whenComplete((opened, error) -> {
+            if (error != null) {
+                attemptFailed(gen, error);
+            } else {
+                attemptOpened(gen, handler, opened);
+            }
+        });
         ChannelFuture connecting;
         try {
             connecting = connector.connect(handler);
@@ -521,13 +537,6 @@ public final class DefaultAldisClient implements AldisClient {
             if (!f.isSuccess()) {
                 attemptFailed(gen, new AldisException(ErrorCode.CONNECTION_FAILED, "cannot connect to "
                         + config.host() + ":" + config.port() + ": " + f.cause().getMessage(), f.cause()));
-            }
-        });
-        handler.opened().whenComplete((opened, error) -> {
-            if (error != null) {
-                attemptFailed(gen, error);
-            } else {
-                attemptOpened(gen, handler, opened);
             }
         });
     }
@@ -765,6 +774,19 @@ public final class DefaultAldisClient implements AldisClient {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Tells only the client's own listeners, as {@link #notifyListeners} does. */
+    private void notifyInternalListeners(Consumer<ConnectionListener> event) {
+        callback(() -> {
+            for (ConnectionListener listener : internalListeners) {
+                try {
+                    event.accept(listener);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "the client failed on a connection event", e);
+                }
+            }
+        });
+    }
 
     /** Queues a listener callback; safe under the lock because it only enqueues. */
     private void notifyListeners(Consumer<ConnectionListener> event) {

@@ -98,6 +98,15 @@ final class RpcSupport {
 
             @Override
             public void reconnected(SessionInfo session) {
+                // The session as it is now, not as the event says: a later loss may have passed it.
+                SessionInfo now = client.session();
+                if (now == null || !now.resumed()) {
+                    streams.keptCallsLost("the node started a new session, which does not have its streams");
+                } else if (!now.has(Capability.STREAMS)) {
+                    streams.keptCallsLost("the node resumed the session without streams, which ends them");
+                } else {
+                    streams.sessionResumed();
+                }
                 for (Provided p : provided.values()) {
                     if (!session.sessionId().equals(p.sentOn)) {
                         establish(p);
@@ -106,7 +115,16 @@ final class RpcSupport {
             }
 
             @Override
+            public void error(ErrorFrame error) {
+                if (error.code() == ErrorCode.UNKNOWN_FRAME_TYPE.code()) {
+                    streams.resumeRefused("the node does not resume streams (it answered STREAM_RESUME with "
+                            + "UNKNOWN_FRAME_TYPE)");
+                }
+            }
+
+            @Override
             public void reconnectFailed(AldisException cause) {
+                streams.keptCallsLost(cause.getMessage());
                 for (Provided p : provided.values()) {
                     provided.remove(p.service, p);
                     p.end(cause);
@@ -309,7 +327,10 @@ final class RpcSupport {
     }
 
     private void connectionLost(DisconnectReason reason) {
-        streams.connectionLost(reason.message());
+        ClientState state = client.state();
+        boolean mayResume = client.resumeToken().isPresent()
+                && (state == ClientState.RECONNECTING || state == ClientState.CONNECTED);
+        streams.connectionLost(reason.message(), mayResume);
         SessionInfo now = client.state() == ClientState.CONNECTED ? client.session() : null;
         UUID open = now == null ? null : now.sessionId();
         for (PendingCall pc : calls.values()) {

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.client.ConnectionListener;
 import io.aldis.client.ReconnectPolicy;
+import io.aldis.protocol.api.AuthChallenge;
+import io.aldis.protocol.api.AuthOk;
+import io.aldis.protocol.api.AuthResponse;
+import io.aldis.protocol.api.AuthStart;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.Connect;
 import io.aldis.protocol.api.ConnectAck;
@@ -18,6 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -34,6 +40,8 @@ final class PlayedNode implements AutoCloseable {
 
     /** Every connection the client opened, in order. */
     final BlockingQueue<EmbeddedChannel> connections = new LinkedBlockingQueue<>();
+    /** The same, kept for {@link #close}: the test takes connections from the queue. */
+    private final List<EmbeddedChannel> everyConnection = new CopyOnWriteArrayList<>();
     final DefaultAldisClient client;
     EmbeddedChannel channel;
 
@@ -48,6 +56,7 @@ final class PlayedNode implements AutoCloseable {
             EmbeddedChannel ch = new EmbeddedChannel();
             ch.freezeTime();
             ch.pipeline().addLast(handler);
+            everyConnection.add(ch);
             connections.add(ch);
             return ch.newSucceededFuture();
         });
@@ -74,6 +83,51 @@ final class PlayedNode implements AutoCloseable {
         channel.writeInbound(new ConnectAck(ConnectAck.FLAG_AUTHENTICATED, ProtocolVersion.V1, nodeCapabilities,
                 SESSION_ID, maxFrameSize, 10_000, 1L << 30, 256 * 1024, List.of("SCRAM-SHA-256"), "played"));
         return connect;
+    }
+
+    /**
+     * Connects the client and opens its session by logging in with SCRAM, which gives the client
+     * the resume token {@code token}; returns its CONNECT.
+     */
+    Connect login(long nodeCapabilities, int maxFrameSize, String token) throws Exception {
+        var connected = client.connect();
+        Connect connect = acceptByLogin(nodeCapabilities, maxFrameSize, token);
+        assertThat(connected).as("the session opened").isCompleted();
+        return connect;
+    }
+
+    /**
+     * Takes the client's next connection and opens a new session: the node does not take the
+     * client's token, and the client logs in with SCRAM and gets {@code token}.
+     */
+    Connect acceptByLogin(long nodeCapabilities, int maxFrameSize, String token) throws Exception {
+        channel = connections.poll(10, TimeUnit.SECONDS);
+        assertThat(channel).as("a connection of the client").isNotNull();
+        Connect connect = next(Connect.class);
+        channel.writeInbound(new ConnectAck(0, ProtocolVersion.V1, nodeCapabilities, UUID.randomUUID(), maxFrameSize,
+                10_000, 1L << 30, 256 * 1024, List.of("SCRAM-SHA-256"), "played"));
+        ScramTestServer scram = new ScramTestServer("pencil".toCharArray());
+        channel.writeInbound(new AuthChallenge(scram.serverFirst(next(AuthStart.class).data())));
+        byte[] serverFinal = scram.serverFinal(next(AuthResponse.class).data());
+        channel.writeInbound(new AuthOk("alice", token, Long.MAX_VALUE, serverFinal));
+        return connect;
+    }
+
+    /**
+     * Waits until the client's callbacks run on the calling thread again. Events the client raises
+     * under its lock (a lost connection, a reconnect attempt) run on a pool thread; until that one
+     * is done, frames handed in would be handled there too, after {@link #send} returned.
+     */
+    void awaitCallbacksHere() throws Exception {
+        Thread me = Thread.currentThread();
+        for (int attempt = 0; attempt < 1_000; attempt++) {
+            CompletableFuture<Thread> ran = new CompletableFuture<>();
+            client.onCallbackThread(() -> ran.complete(Thread.currentThread()));
+            if (ran.get(10, TimeUnit.SECONDS) == me) {
+                return;
+            }
+        }
+        throw new AssertionError("the client's callbacks stay on another thread");
     }
 
     /** Hands frames to the client as the node would send them. */
@@ -104,6 +158,12 @@ final class PlayedNode implements AutoCloseable {
             channel.checkException();
             assertThat(channel.finishAndReleaseAll()).as("frames left over").isFalse();
         }
-        client.close().get(10, TimeUnit.SECONDS);
+        CompletableFuture<Void> closed = client.close();
+        // A client that reconnects may have started an attempt since; it closes on its own event
+        // loop, which an EmbeddedChannel runs only when told. No attempt starts after close().
+        for (EmbeddedChannel connection : everyConnection) {
+            connection.runPendingTasks();
+        }
+        closed.get(10, TimeUnit.SECONDS);
     }
 }

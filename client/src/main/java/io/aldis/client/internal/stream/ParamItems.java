@@ -6,8 +6,11 @@ import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.StreamData;
 import io.aldis.protocol.api.StreamEnd;
 import io.aldis.protocol.api.stream.CreditMeter;
+import io.aldis.protocol.api.stream.ResendBuffer;
+import io.aldis.protocol.api.stream.ResumePoint;
 import io.aldis.protocol.api.stream.SenderCredit;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.Flow;
 
 /**
@@ -16,6 +19,11 @@ import java.util.concurrent.Flow;
  * item as STREAM_DATA when its cost fits, and STREAM_END after the last. In {@code items} mode it
  * requests as many items as there is credit; in the other modes an item's cost is known only
  * once it is there, so it requests one at a time.
+ *
+ * <p>Every item sent is kept until the node's returned credit pays for it, so that after a break
+ * of the connection the items the node did not get are sent again (docs/protocol.md 6.4.7); the
+ * credit window bounds those copies. While the stream waits for the node's STREAM_RESUME nothing
+ * is sent, and the publisher is asked for no more than the credit left at the break.
  *
  * <p>Thread-safe: the publisher signals on its own threads while grants arrive on the client's
  * callback thread; frames go out under the lock so that they keep their order, and the publisher
@@ -43,12 +51,16 @@ final class ParamItems implements Flow.Subscriber<Object> {
 
     // guarded by this
     private final SenderCredit credit = new SenderCredit();
+    /** Copies of the items sent and not yet paid back by the node's credit. */
+    private final ResendBuffer<Item> copies = new ResendBuffer<>();
     private final ArrayDeque<Item> waiting = new ArrayDeque<>();
     private Flow.Subscription upstream;
     private long outstanding;
     private boolean sourceDone;
     private boolean endSent;
     private boolean closed;
+    /** The connection broke: nothing goes out until the node's STREAM_RESUME says where to go on. */
+    private boolean suspended;
 
     ParamItems(Flow.Publisher<?> source, ItemCodec codec, StreamHost host, Owner owner, long streamId,
             CreditMeter meter) {
@@ -84,6 +96,38 @@ final class ParamItems implements Flow.Subscriber<Object> {
                 return;
             }
             credit.grant(amount);
+            copies.paidBack(amount);
+        }
+        pump();
+    }
+
+    /** The connection broke and the stream is kept for the session's resume: sending stops. */
+    synchronized void suspend() {
+        suspended = true;
+    }
+
+    /**
+     * The node's STREAM_RESUME for these items (docs/protocol.md 6.4.7, step 3): the copies of
+     * what it holds go, its credit replaces the count kept here, the items it did not get are sent
+     * again ahead of those still waiting, and STREAM_END again when it did not get that either.
+     *
+     * @throws io.aldis.protocol.api.ProtocolException when the node claims fewer items than it paid
+     *         back, or more than were sent, or credit above its high-water mark
+     */
+    void resumed(ResumePoint point) {
+        synchronized (this) {
+            if (closed || !suspended) {
+                return; // a STREAM_RESUME only answers the client's own, after a break
+            }
+            List<Item> again = copies.resume(point, credit.highWaterMark());
+            credit.resume(point.credit());
+            for (int i = again.size() - 1; i >= 0; i--) {
+                waiting.addFirst(again.get(i));
+            }
+            if (endSent && !point.ended()) {
+                endSent = false;
+            }
+            suspended = false;
         }
         pump();
     }
@@ -170,7 +214,7 @@ final class ParamItems implements Flow.Subscriber<Object> {
             if (closed) {
                 return;
             }
-            while (!waiting.isEmpty()) {
+            while (!suspended && !waiting.isEmpty()) {
                 Item next = waiting.peek();
                 SessionInfo session = host.openSession();
                 if (session != null && next.bytes().length + DATA_OVERHEAD > session.maxFrameSize()) {
@@ -193,9 +237,10 @@ final class ParamItems implements Flow.Subscriber<Object> {
                 }
                 waiting.poll();
                 host.send(new StreamData(false, streamId, next.bytes()));
+                copies.sent(next, next.cost());
             }
             if (tooLarge == null) {
-                if (waiting.isEmpty() && sourceDone && !endSent) {
+                if (!suspended && waiting.isEmpty() && sourceDone && !endSent) {
                     endSent = true;
                     host.send(new StreamEnd(streamId));
                 }

@@ -4,6 +4,7 @@ import io.aldis.client.RpcCallException;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.StreamCredit;
 import io.aldis.protocol.api.stream.ReceiverCredit;
+import io.aldis.protocol.api.stream.ResumePoint;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Flow;
@@ -59,6 +60,13 @@ final class ResultItems implements Flow.Subscription {
     /** Whether consumed credit still goes back to the node: the stream is open or draining. */
     private boolean returning;
     private long delivered;
+    /** The connection broke and the stream waits for the session's resume: no credit goes back until then. */
+    private boolean suspended;
+    /**
+     * Credit that consuming the last item made due before the call's answer: it is the final return,
+     * which a caller holds back for the answer (docs/protocol.md 6.4.3, rule 5).
+     */
+    private int heldBackReturn;
 
     @SuppressWarnings("unchecked")
     ResultItems(Flow.Subscriber<?> subscriber, ItemCodec codec, StreamHost host, Owner owner) {
@@ -139,6 +147,26 @@ final class ResultItems implements Flow.Subscription {
     /** The stream ended by cancel or error: no more credit goes back. */
     synchronized void streamClosed() {
         returning = false;
+    }
+
+    /**
+     * The connection broke and the stream is kept for the session's resume: the subscriber goes on
+     * with the items held, but the credit it frees waits for {@link #resume}, which returns it.
+     */
+    synchronized void suspend() {
+        suspended = true;
+    }
+
+    /**
+     * The session was resumed: sends this side's STREAM_RESUME (docs/protocol.md 6.4.7), under the
+     * lock so that no STREAM_CREDIT of the subscriber goes out before it. The credit consumed and
+     * not returned, the held-back final return too, is returned by the frame itself.
+     */
+    synchronized void resume(long stream) {
+        ResumePoint point = credit.resumePoint();
+        suspended = false;
+        heldBackReturn = 0;
+        host.send(point.toFrame(stream));
     }
 
     /**
@@ -234,7 +262,8 @@ final class ResultItems implements Flow.Subscription {
                 done = true;
                 completeNow = true;
                 if (credit != null && ended && returning) {
-                    finalReturn = credit.finalReturn();
+                    finalReturn = credit.finalReturn() + heldBackReturn;
+                    heldBackReturn = 0;
                 }
             } else {
                 return false;
@@ -275,15 +304,17 @@ final class ResultItems implements Flow.Subscription {
             cancel();
             return false;
         }
-        int giveBack = 0;
         synchronized (this) {
             delivered++;
             if (credit != null && next.cost() > 0 && returning) {
-                giveBack = credit.consumed(next.cost());
+                int giveBack = credit.consumed(next.cost());
+                if (giveBack > 0 && !answered && credit.drained()) {
+                    heldBackReturn += giveBack;
+                } else if (giveBack > 0 && !suspended) {
+                    // Under the lock, so that it cannot follow a STREAM_RESUME that already counted it.
+                    host.send(new StreamCredit(streamId, giveBack));
+                }
             }
-        }
-        if (giveBack > 0) {
-            host.send(new StreamCredit(streamId, giveBack));
         }
         return true;
     }

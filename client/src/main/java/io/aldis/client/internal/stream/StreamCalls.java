@@ -141,8 +141,12 @@ public final class StreamCalls {
             }
             return true;
         }
-        if (frame instanceof StreamResume) {
-            return true; // this client does not resume streams: after a reconnect it has none
+        if (frame instanceof StreamResume resume) {
+            StreamedCall call = streams.get(resume.streamId());
+            if (call != null) {
+                call.peerResumed(resume);
+            }
+            return true;
         }
         if (frame instanceof RpcResponse response) {
             StreamedCall call = calls.get(response.callId());
@@ -172,15 +176,72 @@ public final class StreamCalls {
     }
 
     /**
-     * A connection broke: every streaming call sent on a connection that is no longer the open one
-     * fails with {@code CONNECTION_INTERRUPTED}, its streams with it (this client does not resume
-     * streams). Calls already made on a newer connection are left alone, since the news of a loss
-     * may come after the client has connected again; a call not sent yet fails when it cannot be.
+     * A connection broke and the session will not be resumed: every streaming call sent on a
+     * connection that is no longer the open one fails with {@code CONNECTION_INTERRUPTED}, its
+     * streams with it. Calls already made on a newer connection are left alone, since the news of
+     * a loss may come after the client has connected again; a call not sent yet fails when it
+     * cannot be.
      */
     public void connectionLost(String reason) {
+        connectionLost(reason, false);
+    }
+
+    /**
+     * A connection broke. When the client will reconnect with its resume token ({@code mayResume}),
+     * the calls of the lost connection whose stream is open are kept for the session's resume
+     * (docs/protocol.md 6.4.7): their subscribers and publishers stay, their deadlines run on, and
+     * nothing of their streams is sent until then. Every other call of the lost connection fails as
+     * {@link #connectionLost(String)} says, a call whose STREAM_OPEN never came among them.
+     */
+    public void connectionLost(String reason, boolean mayResume) {
         Object open = host.connection();
         for (StreamedCall call : List.copyOf(calls.values())) {
-            if (call.sentOnOtherThan(open)) {
+            if (call.sentOnOtherThan(open) && !(mayResume && call.suspend())) {
+                call.connectionLost(reason);
+            }
+        }
+    }
+
+    /**
+     * The node resumed the session on the open connection: each kept call sends its STREAM_RESUME,
+     * before any other frame of its stream, and its stream goes on. When the connection is gone
+     * again already, nothing is done: the next reconnect resumes them.
+     */
+    public void sessionResumed() {
+        Object open = host.connection();
+        if (open == null) {
+            return;
+        }
+        for (StreamedCall call : List.copyOf(calls.values())) {
+            call.resume(open);
+        }
+    }
+
+    /**
+     * The kept calls cannot go on: the reconnect started a new session (the token was refused), or
+     * the client gave up reconnecting or was closed. They fail with {@code CONNECTION_INTERRUPTED}.
+     */
+    public void keptCallsLost(String reason) {
+        for (StreamedCall call : List.copyOf(calls.values())) {
+            if (call.suspended()) {
+                call.connectionLost(reason);
+            }
+        }
+    }
+
+    /**
+     * The node answered ERROR {@code UNKNOWN_FRAME_TYPE}: it predates resumption, so the streams
+     * resumed on this connection end as if the session had not been resumed. (The ERROR carries no
+     * id; STREAM_RESUME is the only frame this client sends that a node speaking this version may
+     * not know.)
+     */
+    public void resumeRefused(String reason) {
+        Object open = host.connection();
+        if (open == null) {
+            return;
+        }
+        for (StreamedCall call : List.copyOf(calls.values())) {
+            if (call.resumedOn(open)) {
                 call.connectionLost(reason);
             }
         }
@@ -206,6 +267,10 @@ public final class StreamCalls {
 
     boolean streamInUse(long streamId) {
         return streams.containsKey(streamId);
+    }
+
+    boolean streamHeldBy(long streamId, StreamedCall call) {
+        return streams.get(streamId) == call;
     }
 
     void streamOpened(long streamId, StreamedCall call) {

@@ -16,7 +16,9 @@ import io.aldis.protocol.api.StreamCredit;
 import io.aldis.protocol.api.StreamData;
 import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.StreamOpen;
+import io.aldis.protocol.api.StreamResume;
 import io.aldis.protocol.api.stream.CreditMeter;
+import io.aldis.protocol.api.stream.ResumePoint;
 import io.aldis.protocol.api.stream.StreamIds;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +33,10 @@ import java.util.concurrent.Flow;
  * callee's credit), follows the stream to its end, and settles the call with the answer. Without
  * streams, or when the callee cannot take a streamed parameter ({@code STREAMING_UNAVAILABLE}),
  * it makes the call as a batch (6.4.1).
+ *
+ * <p>When the connection breaks and the client resumes its session, a call whose stream is open is
+ * kept: it waits, suspended, for the session's resume and then resumes its stream (6.4.7); its
+ * deadline keeps running meanwhile.
  *
  * <p>Frames reach it on the client's callback thread, one at a time; the subscriber and the
  * parameter's publisher act on threads of their own. State changes under the lock; the
@@ -74,6 +80,14 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
     /** The batch of the streamed parameter being collected, to stop when the call ends first. */
     private CompletableFuture<byte[]> collecting;
     private io.netty.util.Timeout timer;
+    /** The connection broke and the stream waits for the session's resume (6.4.7). */
+    private boolean suspended;
+    /** The call ended here while suspended: its cancels go out after the resume. */
+    private boolean cancelOnResume;
+    /** Whether this side received items when the stream was suspended: its STREAM_RESUME says so. */
+    private boolean resumeReceiving;
+    /** The connection the stream was last resumed on; null before any resume. */
+    private Object resumedOn;
 
     private StreamedCall(StreamCalls registry, StreamHost host, String method, CallParams params, CallOptions options,
             Flow.Subscriber<?> subscriber, Type resultItemType, Type valueType) {
@@ -216,13 +230,18 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
     }
 
     private void deadlinePassed(long id) {
+        boolean kept;
         synchronized (this) {
             if (callId != id || finished) {
                 return;
             }
+            kept = suspended;
         }
         sendCancels();
-        registry.callEnded(id, this);
+        if (!kept) {
+            // A kept call stays to be resumed and cancelled, and to take the node's answer then.
+            registry.callEnded(id, this);
+        }
         fail(new RpcCallException(ErrorCode.DEADLINE_EXCEEDED, method + " got no answer within " + timeoutMillis + " ms"));
     }
 
@@ -378,7 +397,35 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
 
     /** STREAM_ERROR from the callee. */
     void streamError(StreamError error) {
+        boolean resumed;
+        synchronized (this) {
+            resumed = resumedOn != null && resumedOn == host.connection();
+        }
+        if (resumed && error.code() == ErrorCode.STREAM_NOT_FOUND.code()) {
+            // The answer to this side's STREAM_RESUME: the node did not keep the stream, nor the call.
+            connectionLost("the node did not keep its stream");
+            return;
+        }
         streamFailed(error.code(), error.message());
+    }
+
+    /** The node's STREAM_RESUME: where it stands on the items of the streamed parameter (6.4.7, step 3). */
+    void peerResumed(StreamResume resume) {
+        ParamItems sending;
+        long id;
+        synchronized (this) {
+            sending = param;
+            id = streamId;
+        }
+        if (sending == null || !resume.receiving()) {
+            return; // nothing of this side's items to go on with
+        }
+        try {
+            sending.resumed(ResumePoint.of(resume));
+        } catch (ProtocolException e) {
+            host.send(new StreamError(id, e.code().code(), e.getMessage()));
+            streamFailed(e.code().code(), e.getMessage());
+        }
     }
 
     /**
@@ -525,6 +572,75 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
         return requestSent && (open == null || sentOn != open);
     }
 
+    /**
+     * The connection broke and the client will try to resume its session: keeps the call when its
+     * stream is open, so that it goes on after the resume. A call whose STREAM_OPEN has not come has
+     * no stream to resume, and one that is over here has nothing left to resume.
+     *
+     * @return whether the call was kept; if not, it is for the caller to end it
+     */
+    boolean suspend() {
+        ParamItems sending;
+        boolean resultOpen;
+        synchronized (this) {
+            if (finished || streamId == 0 || !registry.streamHeldBy(streamId, this)) {
+                return false;
+            }
+            suspended = true;
+            sending = param;
+            resultOpen = receiving;
+            resumeReceiving = receiving;
+        }
+        if (resultOpen) {
+            result.suspend();
+        }
+        if (sending != null) {
+            sending.suspend();
+        }
+        return true;
+    }
+
+    /** Whether the call waits for the session's resume. */
+    synchronized boolean suspended() {
+        return suspended;
+    }
+
+    /** Whether the call's stream was resumed on {@code connection}. */
+    synchronized boolean resumedOn(Object connection) {
+        return resumedOn != null && resumedOn == connection;
+    }
+
+    /**
+     * The session was resumed on {@code connection}: sends this side's STREAM_RESUME (6.4.7, step
+     * 1), then the cancels of a call that ended here meanwhile. The items of a streamed parameter
+     * wait for the node's STREAM_RESUME.
+     */
+    void resume(Object connection) {
+        long id;
+        boolean resultOpen;
+        boolean cancel;
+        synchronized (this) {
+            if (!suspended) {
+                return;
+            }
+            suspended = false;
+            resumedOn = connection;
+            sentOn = connection;
+            id = streamId;
+            resultOpen = resumeReceiving;
+            cancel = cancelOnResume;
+            cancelOnResume = false;
+        }
+        if (resultOpen) {
+            result.resume(id);
+        } else {
+            host.send(StreamResume.senderOnly(id));
+        }
+        if (cancel) {
+            sendCancels();
+        }
+    }
+
     /** The connection broke: the call fails as every call in flight does, and is not made again. */
     void connectionLost(String reason) {
         long id = endAttempt();
@@ -595,7 +711,8 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
         CompletableFuture<byte[]> batch;
         synchronized (this) {
             batch = collecting;
-            if (answered || !requestSent) {
+            if (answered || !requestSent || suspended) {
+                cancelOnResume |= suspended && !answered;
                 id = 0;
                 stream = 0;
                 stopItems = false;
@@ -622,8 +739,17 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
     @Override
     public void paramFailed(ErrorCode code, String message) {
         long id;
+        boolean kept;
         synchronized (this) {
             id = streamId;
+            kept = suspended;
+            // No connection to say it on: the node learns of the end from the cancel after the resume.
+            cancelOnResume |= kept;
+        }
+        if (kept) {
+            closeStream();
+            fail(new RpcCallException(code.code(), message, "")); // no batch retry of a call the node still has
+            return;
         }
         if (id != 0) {
             host.send(new StreamError(id, code.code(), message));

@@ -7,9 +7,14 @@ import io.aldis.client.CallOptions;
 import io.aldis.client.RpcCallException;
 import io.aldis.client.SessionInfo;
 import io.aldis.protocol.api.Capability;
+import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.RpcRequest;
+import io.aldis.protocol.api.StreamCredit;
+import io.aldis.protocol.api.StreamDirection;
+import io.aldis.protocol.api.StreamOpen;
+import io.aldis.protocol.api.StreamResume;
 import io.aldis.protocol.api.stream.SizeFunction;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +26,10 @@ import java.util.concurrent.Flow;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
-/** Which streaming calls a lost connection ends, when the news of the loss comes late. */
+/**
+ * Which streaming calls a lost connection ends or keeps for the session's resume, when the news of
+ * the loss, and of the reconnect, comes late.
+ */
 class StreamCallsTest {
     /** The client seen from the streams: frames recorded, and a connection the test replaces. */
     private static final class Host implements StreamHost {
@@ -102,6 +110,67 @@ class StreamCallsTest {
             }
         });
         return failed;
+    }
+
+    /** A streamed result whose stream the node opened with {@code streamId}; returns its subscriber's failure. */
+    private static CompletableFuture<Throwable> openResult(Host host, StreamCalls calls, long streamId) {
+        CompletableFuture<Throwable> failed = subscribe(calls.callStream("a.b", null, Integer.class,
+                CallOptions.defaults()));
+        RpcRequest request = (RpcRequest) host.sent.get(host.sent.size() - 1);
+        calls.consume(new StreamOpen(streamId, request.callId(), StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS,
+                0, ""));
+        assertThat(host.sent.get(host.sent.size() - 1)).isInstanceOf(StreamCredit.class);
+        return failed;
+    }
+
+    @Test
+    void aKeptCallIsResumedOnceThoughTheNewsOfALossComesAfterTheResume() {
+        Host host = new Host();
+        StreamCalls calls = new StreamCalls(host);
+        CompletableFuture<Throwable> failed = openResult(host, calls, 2);
+        host.sent.clear();
+
+        host.connection = null;
+        calls.connectionLost("reset", true);
+        calls.connectionLost("reset while reconnecting", true); // a second break before any session
+        assertThat(failed).isNotDone();
+        assertThat(calls.callsInFlight()).isEqualTo(1);
+
+        Object resumedOn = new Object();
+        host.connection = resumedOn;
+        calls.sessionResumed();
+        calls.sessionResumed(); // the events of two reconnects, handled once the second is open
+        assertThat(host.sent).singleElement().isEqualTo(StreamResume.receiver(2, 0, 64, false));
+
+        // The news of the lost second connection comes after the resume on the third: it is not this
+        // stream's connection any more.
+        calls.connectionLost("reset of an older connection", true);
+        calls.sessionResumed();
+        assertThat(host.sent).hasSize(1);
+        assertThat(failed).isNotDone();
+
+        host.connection = null;
+        calls.connectionLost("reset, and no reconnect", false);
+        assertThat(((RpcCallException) failed.join()).code()).isEqualTo(ErrorCode.CONNECTION_INTERRUPTED);
+        assertThat(calls.callsInFlight()).isZero();
+        assertThat(calls.openStreams()).isZero();
+    }
+
+    @Test
+    void onlyTheStreamsResumedOnTheOpenConnectionEndWhenTheNodeDoesNotKnowStreamResume() {
+        Host host = new Host();
+        StreamCalls calls = new StreamCalls(host);
+        CompletableFuture<Throwable> kept = openResult(host, calls, 2);
+        host.connection = null;
+        calls.connectionLost("reset", true);
+        host.connection = new Object();
+        calls.sessionResumed();
+        CompletableFuture<Throwable> madeAfter = openResult(host, calls, 4);
+
+        calls.resumeRefused("the node does not resume streams");
+        assertThat(((RpcCallException) kept.join()).code()).isEqualTo(ErrorCode.CONNECTION_INTERRUPTED);
+        assertThat(madeAfter).as("a stream opened on this connection has nothing to do with resuming").isNotDone();
+        assertThat(calls.callsInFlight()).isEqualTo(1);
     }
 
     @Test
