@@ -229,6 +229,7 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
             endSent = false;
             completed = true;
         }
+        askForMore();
     }
 
     /** Whether a resumed session can still have this side: it keeps the copies of what the caller lacks. */

@@ -128,6 +128,24 @@ class StreamResumeTest {
     }
 
     @Test
+    void aResumeThatLostNothingAsksThePublisherForWhatTheNewCreditCovers() {
+        NodeStream stream = (NodeStream) rig.open(first, 14, StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0,
+                told);
+        StreamRig.Source source = new StreamRig.Source(items(6));
+        stream.send(source);
+        stream.credit(2);
+        rig.settle(first);
+        breakConnection(first);
+
+        // The caller got and consumed both items; their credit went back with its STREAM_RESUME.
+        rig.streams.resume(second, StreamResume.receiver(stream.streamId(), 2, 2, false));
+        rig.settle(first, second);
+
+        assertThat(texts(second.sent(StreamData.class))).containsExactly("\"item 2\"", "\"item 3\"");
+        assertThat(source.requested).isEqualTo(4);
+    }
+
+    @Test
     void framesOfTheResumedSessionWaitForTheResumeToTakeEffect() {
         NodeStream stream = (NodeStream) rig.open(first, 7, StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0,
                 told);
