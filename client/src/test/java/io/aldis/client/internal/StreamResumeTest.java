@@ -27,12 +27,18 @@ import io.aldis.protocol.api.StreamEnd;
 import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.StreamOpen;
 import io.aldis.protocol.api.StreamResume;
+import io.aldis.protocol.api.stream.ResendBuffer;
+import io.aldis.protocol.api.stream.ResumePoint;
+import io.aldis.protocol.api.stream.SenderCredit;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,6 +48,8 @@ import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -105,11 +113,17 @@ class StreamResumeTest {
 
     /** Cuts the connection and waits until the client has dealt with the loss. */
     private void breakConnection() throws Exception {
+        assertThat(cutConnection()).as("nothing left on the lost connection").isFalse();
+    }
+
+    /** Cuts the connection, losing what the client wrote and the node did not read; true if there was some. */
+    private boolean cutConnection() throws Exception {
         EmbeddedChannel lost = node.channel;
         lost.close();
-        assertThat(lost.finishAndReleaseAll()).as("nothing left on the lost connection").isFalse();
+        boolean unread = lost.finishAndReleaseAll();
         nextEvent("disconnected");
         node.awaitCallbacksHere();
+        return unread;
     }
 
     /** Lets the client reconnect and resume its session by token. */
@@ -439,6 +453,114 @@ class StreamResumeTest {
         assertThat(unclaimed).as("the node's answer is taken, and dropped, by the call").isEmpty();
         assertThat(results.log).containsExactly("error");
         node.noMoreOutbound();
+    }
+
+    // ---------------------------------------------------------------- cut at random
+
+    /**
+     * A long result stream cut at random moments, with frames in flight both ways lost each time,
+     * against a node side that keeps its copies and credit with protocol.api's accounting as a
+     * node does. The subscriber requests at random; it must get every item once, in order, and the
+     * client must never send the node more credit than its window (SenderCredit refuses that).
+     */
+    @RepeatedTest(10)
+    void aResultStreamCutAtRandomGivesEveryItemOnceAndInOrder(RepetitionInfo repetition) throws Exception {
+        Random random = new Random(7919L * repetition.getCurrentRepetition());
+        int items = 150;
+        int highWaterMark = 2 + random.nextInt(7);
+        node.login(PlayedNode.ALL, 1 << 20, "token-1");
+        RecordingSubscriber<Integer> results = new RecordingSubscriber<>();
+        RpcRequest call = openResultStream(results, highWaterMark);
+        SenderCredit credit = new SenderCredit();
+        credit.grant(highWaterMark);
+        ResendBuffer<Integer> copies = new ResendBuffer<>();
+        ArrayDeque<Integer> again = new ArrayDeque<>();
+        List<Frame> inFlight = new ArrayList<>(); // sent by the node, not arrived yet
+        int produced = 0;
+        boolean endSent = false;
+        boolean answerSent = false;
+        boolean answerArrived = false;
+        boolean cutAfterAnswer = false;
+        int cuts = 0;
+        for (int step = 0; !results.done.isDone(); step++) {
+            assertThat(step).as("the stream is still not over").isLessThan(100_000);
+            int action = random.nextInt(100);
+            if (action < 35) {
+                for (int n = random.nextInt(4); n >= 0; n--) {
+                    Integer item = !again.isEmpty() ? again.peek() : produced < items ? Integer.valueOf(produced) : null;
+                    if (item == null || credit.take(1) != SenderCredit.Verdict.SEND) {
+                        break;
+                    }
+                    if (!again.isEmpty()) {
+                        again.poll();
+                    } else {
+                        produced++;
+                    }
+                    copies.sent(item, 1);
+                    inFlight.add(new StreamData(false, RESULT_STREAM, json(item)));
+                }
+                if (!endSent && again.isEmpty() && produced == items) {
+                    endSent = true;
+                    inFlight.add(new StreamEnd(RESULT_STREAM));
+                }
+                if (endSent && !answerSent) {
+                    answerSent = true;
+                    inFlight.add(new RpcResponse(call.callId(), json(null)));
+                }
+            } else if (action < 60) {
+                answerArrived |= inFlight.stream().anyMatch(RpcResponse.class::isInstance);
+                node.send(inFlight.toArray(Frame[]::new));
+                inFlight.clear();
+            } else if (action < 75) {
+                results.request(1 + random.nextInt(3));
+            } else if (action < 98) {
+                takeReturnedCredit(credit, copies);
+            } else if (cuts < 15) {
+                cuts++;
+                if (random.nextBoolean()) {
+                    takeReturnedCredit(credit, copies); // else what the client returned is lost
+                }
+                inFlight.clear();
+                cutConnection();
+                resumeSession();
+                if (answerArrived) {
+                    // The call is over for the client: nothing to resume, it finishes with what it holds.
+                    cutAfterAnswer = true;
+                    node.noMoreOutbound();
+                    continue;
+                }
+                StreamResume resume = node.next(StreamResume.class);
+                assertThat(resume.receiving()).isTrue();
+                List<Integer> notReceived = copies.resume(ResumePoint.of(resume), highWaterMark);
+                for (int i = notReceived.size() - 1; i >= 0; i--) {
+                    again.addFirst(notReceived.get(i));
+                }
+                credit.resume(resume.credit());
+                if (endSent && !resume.ended()) {
+                    endSent = false;
+                }
+                answerSent = false; // a callee sends its answer again after the replay
+            }
+        }
+        results.done.get(10, TimeUnit.SECONDS);
+        assertThat(results.items).as("every item once, in order, through " + cuts + " cuts")
+                .isEqualTo(IntStream.range(0, items).boxed().toList());
+        takeReturnedCredit(credit, copies);
+        if (!cutAfterAnswer) {
+            assertThat(credit.allPaidBack()).as("the final return brought the node's credit back to "
+                    + highWaterMark).isTrue();
+            assertThat(copies.keptItems()).isZero();
+        }
+    }
+
+    /** Applies the STREAM_CREDITs the client wrote as the node would; anything else fails the test. */
+    private void takeReturnedCredit(SenderCredit credit, ResendBuffer<Integer> copies) {
+        for (Frame frame = node.poll(); frame != null; frame = node.poll()) {
+            assertThat(frame).as("the client only returns credit").isInstanceOf(StreamCredit.class);
+            int returned = ((StreamCredit) frame).credit();
+            credit.grant(returned);
+            copies.paidBack(returned);
+        }
     }
 
     // ---------------------------------------------------------------- what ends a kept stream
