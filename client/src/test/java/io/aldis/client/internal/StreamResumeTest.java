@@ -27,6 +27,7 @@ import io.aldis.protocol.api.StreamEnd;
 import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.StreamOpen;
 import io.aldis.protocol.api.StreamResume;
+import io.aldis.protocol.api.stream.ReceiverCredit;
 import io.aldis.protocol.api.stream.ResendBuffer;
 import io.aldis.protocol.api.stream.ResumePoint;
 import io.aldis.protocol.api.stream.SenderCredit;
@@ -551,6 +552,105 @@ class StreamResumeTest {
                     + highWaterMark).isTrue();
             assertThat(copies.keptItems()).isZero();
         }
+    }
+
+    /**
+     * A long streamed parameter cut at random moments, with frames in flight both ways lost each
+     * time, against a node side that counts its credit with protocol.api's ReceiverCredit as a node
+     * does: the node must get every item once and in order, never beyond its credit (ReceiverCredit
+     * refuses that), and the publisher must be subscribed once.
+     */
+    @RepeatedTest(10)
+    void aStreamedParameterCutAtRandomGivesTheNodeEveryItemOnceAndInOrder(RepetitionInfo repetition)
+            throws Exception {
+        Random random = new Random(104_729L * repetition.getCurrentRepetition());
+        int items = 150;
+        int highWaterMark = 2 + random.nextInt(7);
+        node.login(PlayedNode.ALL, 1 << 20, "token-1");
+        WatchedPublisher<Integer> numbers = new WatchedPublisher<>(IntStream.range(0, items).boxed().toList());
+        CompletableFuture<Long> counted = node.client.callWithStream("sum.count", new Object[] {numbers}, Long.class,
+                CallOptions.noTimeout());
+        RpcRequest call = node.next(RpcRequest.class);
+        node.send(new StreamOpen(PARAM_STREAM, call.callId(), StreamDirection.CALLER_TO_CALLEE, CreditMode.ITEMS,
+                highWaterMark, ""));
+        ReceiverCredit credit = new ReceiverCredit(highWaterMark);
+        ArrayDeque<Integer> held = new ArrayDeque<>();
+        List<Integer> consumed = new ArrayList<>();
+        List<Frame> inFlight = new ArrayList<>(); // sent by the node, not arrived yet
+        boolean ended = false;
+        boolean answerSent = false;
+        boolean answerArrived = false;
+        int cuts = 0;
+        for (int step = 0; !counted.isDone(); step++) {
+            assertThat(step).as("the stream is still not over").isLessThan(100_000);
+            int action = random.nextInt(100);
+            if (action < 35) {
+                ended |= takeItems(random.nextInt(5), credit, held);
+            } else if (action < 55) {
+                for (int n = random.nextInt(3); n >= 0 && !held.isEmpty(); n--) {
+                    consumed.add(held.poll());
+                    int returned = credit.consumed(1);
+                    if (returned > 0) {
+                        inFlight.add(new StreamCredit(PARAM_STREAM, returned));
+                    }
+                }
+                if (ended && held.isEmpty() && !answerSent) {
+                    answerSent = true;
+                    int finalReturn = credit.finalReturn();
+                    if (finalReturn > 0) {
+                        inFlight.add(new StreamCredit(PARAM_STREAM, finalReturn));
+                    }
+                    inFlight.add(new RpcResponse(call.callId(), json(consumed.size())));
+                }
+            } else if (action < 98) {
+                answerArrived |= inFlight.stream().anyMatch(RpcResponse.class::isInstance);
+                node.send(inFlight.toArray(Frame[]::new));
+                inFlight.clear();
+            } else if (cuts < 15) {
+                cuts++;
+                ended |= takeItems(random.nextInt(5), credit, held); // the rest is lost
+                inFlight.clear();
+                cutConnection();
+                resumeSession();
+                if (answerArrived) {
+                    node.noMoreOutbound();
+                    continue;
+                }
+                assertThat(node.next(StreamResume.class)).isEqualTo(StreamResume.senderOnly(PARAM_STREAM));
+                node.send(credit.resumePoint().toFrame(PARAM_STREAM));
+                if (answerSent) {
+                    // The node had answered; it sends the answer again after the replay.
+                    inFlight.add(new RpcResponse(call.callId(), json(consumed.size())));
+                }
+            }
+        }
+        assertThat(counted.get(10, TimeUnit.SECONDS)).isEqualTo((long) items);
+        assertThat(consumed).as("every item once, in order, through " + cuts + " cuts")
+                .isEqualTo(IntStream.range(0, items).boxed().toList());
+        assertThat(numbers.subscriptions).isEqualTo(1);
+    }
+
+    /**
+     * The node reads up to {@code max} frames the client wrote: items counted against its credit,
+     * held for consuming; returns whether STREAM_END was among them.
+     */
+    private boolean takeItems(int max, ReceiverCredit credit, ArrayDeque<Integer> held) {
+        boolean ended = false;
+        for (int n = 0; n < max; n++) {
+            Frame frame = node.poll();
+            if (frame == null) {
+                break;
+            }
+            if (frame instanceof StreamEnd) {
+                credit.endReceived();
+                ended = true;
+                continue;
+            }
+            assertThat(frame).as("the client only sends items and their end").isInstanceOf(StreamData.class);
+            credit.received(1);
+            held.add(Integer.valueOf(text(((StreamData) frame).item())));
+        }
+        return ended;
     }
 
     /** Applies the STREAM_CREDITs the client wrote as the node would; anything else fails the test. */
