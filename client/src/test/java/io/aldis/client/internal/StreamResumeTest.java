@@ -308,6 +308,43 @@ class StreamResumeTest {
     }
 
     @Test
+    void itemsThePublisherGivesWhileDisconnectedWaitWithinTheCreditAndFollowThoseSentAgain() throws Exception {
+        node.login(PlayedNode.ALL, 1 << 20, "token-1");
+        SubmissionPublisher<String> lines = new SubmissionPublisher<>(Runnable::run, 16);
+        CompletableFuture<Long> stored = node.client.callWithStream("files.store", new Object[] {lines}, Long.class,
+                CallOptions.noTimeout());
+        RpcRequest call = node.next(RpcRequest.class);
+        node.send(new StreamOpen(PARAM_STREAM, call.callId(), StreamDirection.CALLER_TO_CALLEE, CreditMode.ITEMS, 4,
+                ""));
+        lines.submit("line 0");
+        lines.submit("line 1");
+        node.next(StreamData.class);
+        node.next(StreamData.class);
+
+        breakConnection();
+        for (int i = 2; i < 5; i++) {
+            lines.submit("line " + i);
+        }
+        assertThat(lines.estimateMaximumLag()).as("the client took only what the credit left covers").isEqualTo(1);
+        resumeSession();
+        assertThat(node.next(StreamResume.class)).isEqualTo(StreamResume.senderOnly(PARAM_STREAM));
+        node.noMoreOutbound();
+
+        node.send(StreamResume.receiver(PARAM_STREAM, 1, 3, false)); // line 1 was lost; line 0 is held
+        for (int i = 1; i < 4; i++) {
+            assertThat(text(node.next(StreamData.class).item())).isEqualTo("\"line " + i + "\"");
+        }
+        node.noMoreOutbound();
+        node.send(new StreamCredit(PARAM_STREAM, 2));
+        assertThat(text(node.next(StreamData.class).item())).isEqualTo("\"line 4\"");
+        lines.close();
+        assertThat(node.next(StreamEnd.class).streamId()).isEqualTo(PARAM_STREAM);
+        node.send(new RpcResponse(call.callId(), json(5)));
+        assertThat(stored.get(10, TimeUnit.SECONDS)).isEqualTo(5L);
+        node.noMoreOutbound();
+    }
+
+    @Test
     void anEndTheNodeDidNotGetIsSentAgainAfterTheItems() throws Exception {
         node.login(PlayedNode.ALL, 1 << 20, "token-1");
         WatchedPublisher<String> lines = new WatchedPublisher<>(lines(2));
