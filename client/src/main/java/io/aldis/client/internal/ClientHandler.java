@@ -173,6 +173,14 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        // A connection that never became active (still connecting, or refused) fires no
+        // channelInactive; its close must end this handler all the same, or close() waits forever.
+        ctx.channel().closeFuture().addListener(f -> {
+            if (phase == Phase.NEW) {
+                phase = Phase.CLOSED;
+                closed.complete(null);
+            }
+        });
         if (ctx.channel().isActive()) {
             start();
         }

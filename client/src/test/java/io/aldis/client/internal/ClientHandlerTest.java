@@ -26,7 +26,13 @@ import io.aldis.protocol.api.Pong;
 import io.aldis.protocol.api.ProtocolVersion;
 import io.aldis.protocol.api.Publish;
 import io.aldis.protocol.api.Resume;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -101,6 +107,24 @@ class ClientHandlerTest {
         channel.writeInbound(new AuthOk("alice", "token-1", 123L, node.serverFinal(response.data())));
         assertThat(handler.opened()).isCompleted();
         return handler.opened().join();
+    }
+
+    @Test
+    void closingAConnectionThatNeverOpenedEndsTheHandler() throws Exception {
+        // A socket still connecting (or whose connect failed) is never active, so it never fires
+        // channelInactive; the client's close() waits for this handler to end all the same.
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            ClientHandler connecting = new ClientHandler(params(null, "SCRAM-SHA-256", 10), events, stats, requests);
+            Channel socket = new Bootstrap().group(group).channel(NioSocketChannel.class).handler(connecting)
+                    .register().sync().channel();
+            assertThat(socket.isActive()).isFalse();
+            connecting.close(10_000).get(10, TimeUnit.SECONDS);
+            assertThat(socket.isOpen()).isFalse();
+            assertThat(events.closed).as("no session was lost: none had opened").isEmpty();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
     }
 
     @Test

@@ -27,12 +27,19 @@ import io.aldis.protocol.api.StreamEnd;
 import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.StreamOpen;
 import io.aldis.protocol.api.StreamResume;
+import io.aldis.protocol.api.stream.ReceiverCredit;
+import io.aldis.protocol.api.stream.ResendBuffer;
+import io.aldis.protocol.api.stream.ResumePoint;
+import io.aldis.protocol.api.stream.SenderCredit;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,6 +49,8 @@ import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -105,11 +114,17 @@ class StreamResumeTest {
 
     /** Cuts the connection and waits until the client has dealt with the loss. */
     private void breakConnection() throws Exception {
+        assertThat(cutConnection()).as("nothing left on the lost connection").isFalse();
+    }
+
+    /** Cuts the connection, losing what the client wrote and the node did not read; true if there was some. */
+    private boolean cutConnection() throws Exception {
         EmbeddedChannel lost = node.channel;
         lost.close();
-        assertThat(lost.finishAndReleaseAll()).as("nothing left on the lost connection").isFalse();
+        boolean unread = lost.finishAndReleaseAll();
         nextEvent("disconnected");
         node.awaitCallbacksHere();
+        return unread;
     }
 
     /** Lets the client reconnect and resume its session by token. */
@@ -293,6 +308,43 @@ class StreamResumeTest {
     }
 
     @Test
+    void itemsThePublisherGivesWhileDisconnectedWaitWithinTheCreditAndFollowThoseSentAgain() throws Exception {
+        node.login(PlayedNode.ALL, 1 << 20, "token-1");
+        SubmissionPublisher<String> lines = new SubmissionPublisher<>(Runnable::run, 16);
+        CompletableFuture<Long> stored = node.client.callWithStream("files.store", new Object[] {lines}, Long.class,
+                CallOptions.noTimeout());
+        RpcRequest call = node.next(RpcRequest.class);
+        node.send(new StreamOpen(PARAM_STREAM, call.callId(), StreamDirection.CALLER_TO_CALLEE, CreditMode.ITEMS, 4,
+                ""));
+        lines.submit("line 0");
+        lines.submit("line 1");
+        node.next(StreamData.class);
+        node.next(StreamData.class);
+
+        breakConnection();
+        for (int i = 2; i < 5; i++) {
+            lines.submit("line " + i);
+        }
+        assertThat(lines.estimateMaximumLag()).as("the client took only what the credit left covers").isEqualTo(1);
+        resumeSession();
+        assertThat(node.next(StreamResume.class)).isEqualTo(StreamResume.senderOnly(PARAM_STREAM));
+        node.noMoreOutbound();
+
+        node.send(StreamResume.receiver(PARAM_STREAM, 1, 3, false)); // line 1 was lost; line 0 is held
+        for (int i = 1; i < 4; i++) {
+            assertThat(text(node.next(StreamData.class).item())).isEqualTo("\"line " + i + "\"");
+        }
+        node.noMoreOutbound();
+        node.send(new StreamCredit(PARAM_STREAM, 2));
+        assertThat(text(node.next(StreamData.class).item())).isEqualTo("\"line 4\"");
+        lines.close();
+        assertThat(node.next(StreamEnd.class).streamId()).isEqualTo(PARAM_STREAM);
+        node.send(new RpcResponse(call.callId(), json(5)));
+        assertThat(stored.get(10, TimeUnit.SECONDS)).isEqualTo(5L);
+        node.noMoreOutbound();
+    }
+
+    @Test
     void anEndTheNodeDidNotGetIsSentAgainAfterTheItems() throws Exception {
         node.login(PlayedNode.ALL, 1 << 20, "token-1");
         WatchedPublisher<String> lines = new WatchedPublisher<>(lines(2));
@@ -439,6 +491,213 @@ class StreamResumeTest {
         assertThat(unclaimed).as("the node's answer is taken, and dropped, by the call").isEmpty();
         assertThat(results.log).containsExactly("error");
         node.noMoreOutbound();
+    }
+
+    // ---------------------------------------------------------------- cut at random
+
+    /**
+     * A long result stream cut at random moments, with frames in flight both ways lost each time,
+     * against a node side that keeps its copies and credit with protocol.api's accounting as a
+     * node does. The subscriber requests at random; it must get every item once, in order, and the
+     * client must never send the node more credit than its window (SenderCredit refuses that).
+     */
+    @RepeatedTest(10)
+    void aResultStreamCutAtRandomGivesEveryItemOnceAndInOrder(RepetitionInfo repetition) throws Exception {
+        Random random = new Random(7919L * repetition.getCurrentRepetition());
+        int items = 150;
+        int highWaterMark = 2 + random.nextInt(7);
+        node.login(PlayedNode.ALL, 1 << 20, "token-1");
+        RecordingSubscriber<Integer> results = new RecordingSubscriber<>();
+        RpcRequest call = openResultStream(results, highWaterMark);
+        SenderCredit credit = new SenderCredit();
+        credit.grant(highWaterMark);
+        ResendBuffer<Integer> copies = new ResendBuffer<>();
+        ArrayDeque<Integer> again = new ArrayDeque<>();
+        List<Frame> inFlight = new ArrayList<>(); // sent by the node, not arrived yet
+        int produced = 0;
+        boolean endSent = false;
+        boolean answerSent = false;
+        boolean answerArrived = false;
+        boolean cutAfterAnswer = false;
+        int cuts = 0;
+        for (int step = 0; !results.done.isDone(); step++) {
+            assertThat(step).as("the stream is still not over").isLessThan(100_000);
+            int action = random.nextInt(100);
+            if (action < 35) {
+                for (int n = random.nextInt(4); n >= 0; n--) {
+                    Integer item = !again.isEmpty() ? again.peek() : produced < items ? Integer.valueOf(produced) : null;
+                    if (item == null || credit.take(1) != SenderCredit.Verdict.SEND) {
+                        break;
+                    }
+                    if (!again.isEmpty()) {
+                        again.poll();
+                    } else {
+                        produced++;
+                    }
+                    copies.sent(item, 1);
+                    inFlight.add(new StreamData(false, RESULT_STREAM, json(item)));
+                }
+                if (!endSent && again.isEmpty() && produced == items) {
+                    endSent = true;
+                    inFlight.add(new StreamEnd(RESULT_STREAM));
+                }
+                if (endSent && !answerSent) {
+                    answerSent = true;
+                    inFlight.add(new RpcResponse(call.callId(), json(null)));
+                }
+            } else if (action < 60) {
+                answerArrived |= inFlight.stream().anyMatch(RpcResponse.class::isInstance);
+                node.send(inFlight.toArray(Frame[]::new));
+                inFlight.clear();
+            } else if (action < 75) {
+                results.request(1 + random.nextInt(3));
+            } else if (action < 98) {
+                takeReturnedCredit(credit, copies);
+            } else if (cuts < 15) {
+                cuts++;
+                if (random.nextBoolean()) {
+                    takeReturnedCredit(credit, copies); // else what the client returned is lost
+                }
+                inFlight.clear();
+                cutConnection();
+                resumeSession();
+                if (answerArrived) {
+                    // The call is over for the client: nothing to resume, it finishes with what it holds.
+                    cutAfterAnswer = true;
+                    node.noMoreOutbound();
+                    continue;
+                }
+                StreamResume resume = node.next(StreamResume.class);
+                assertThat(resume.receiving()).isTrue();
+                List<Integer> notReceived = copies.resume(ResumePoint.of(resume), highWaterMark);
+                for (int i = notReceived.size() - 1; i >= 0; i--) {
+                    again.addFirst(notReceived.get(i));
+                }
+                credit.resume(resume.credit());
+                if (endSent && !resume.ended()) {
+                    endSent = false;
+                }
+                answerSent = false; // a callee sends its answer again after the replay
+            }
+        }
+        results.done.get(10, TimeUnit.SECONDS);
+        assertThat(results.items).as("every item once, in order, through " + cuts + " cuts")
+                .isEqualTo(IntStream.range(0, items).boxed().toList());
+        takeReturnedCredit(credit, copies);
+        if (!cutAfterAnswer) {
+            assertThat(credit.allPaidBack()).as("the final return brought the node's credit back to "
+                    + highWaterMark).isTrue();
+            assertThat(copies.keptItems()).isZero();
+        }
+    }
+
+    /**
+     * A long streamed parameter cut at random moments, with frames in flight both ways lost each
+     * time, against a node side that counts its credit with protocol.api's ReceiverCredit as a node
+     * does: the node must get every item once and in order, never beyond its credit (ReceiverCredit
+     * refuses that), and the publisher must be subscribed once.
+     */
+    @RepeatedTest(10)
+    void aStreamedParameterCutAtRandomGivesTheNodeEveryItemOnceAndInOrder(RepetitionInfo repetition)
+            throws Exception {
+        Random random = new Random(104_729L * repetition.getCurrentRepetition());
+        int items = 150;
+        int highWaterMark = 2 + random.nextInt(7);
+        node.login(PlayedNode.ALL, 1 << 20, "token-1");
+        WatchedPublisher<Integer> numbers = new WatchedPublisher<>(IntStream.range(0, items).boxed().toList());
+        CompletableFuture<Long> counted = node.client.callWithStream("sum.count", new Object[] {numbers}, Long.class,
+                CallOptions.noTimeout());
+        RpcRequest call = node.next(RpcRequest.class);
+        node.send(new StreamOpen(PARAM_STREAM, call.callId(), StreamDirection.CALLER_TO_CALLEE, CreditMode.ITEMS,
+                highWaterMark, ""));
+        ReceiverCredit credit = new ReceiverCredit(highWaterMark);
+        ArrayDeque<Integer> held = new ArrayDeque<>();
+        List<Integer> consumed = new ArrayList<>();
+        List<Frame> inFlight = new ArrayList<>(); // sent by the node, not arrived yet
+        boolean ended = false;
+        boolean answerSent = false;
+        boolean answerArrived = false;
+        int cuts = 0;
+        for (int step = 0; !counted.isDone(); step++) {
+            assertThat(step).as("the stream is still not over").isLessThan(100_000);
+            int action = random.nextInt(100);
+            if (action < 35) {
+                ended |= takeItems(random.nextInt(5), credit, held);
+            } else if (action < 55) {
+                for (int n = random.nextInt(3); n >= 0 && !held.isEmpty(); n--) {
+                    consumed.add(held.poll());
+                    int returned = credit.consumed(1);
+                    if (returned > 0) {
+                        inFlight.add(new StreamCredit(PARAM_STREAM, returned));
+                    }
+                }
+                if (ended && held.isEmpty() && !answerSent) {
+                    answerSent = true;
+                    int finalReturn = credit.finalReturn();
+                    if (finalReturn > 0) {
+                        inFlight.add(new StreamCredit(PARAM_STREAM, finalReturn));
+                    }
+                    inFlight.add(new RpcResponse(call.callId(), json(consumed.size())));
+                }
+            } else if (action < 98) {
+                answerArrived |= inFlight.stream().anyMatch(RpcResponse.class::isInstance);
+                node.send(inFlight.toArray(Frame[]::new));
+                inFlight.clear();
+            } else if (cuts < 15) {
+                cuts++;
+                ended |= takeItems(random.nextInt(5), credit, held); // the rest is lost
+                inFlight.clear();
+                cutConnection();
+                resumeSession();
+                if (answerArrived) {
+                    node.noMoreOutbound();
+                    continue;
+                }
+                assertThat(node.next(StreamResume.class)).isEqualTo(StreamResume.senderOnly(PARAM_STREAM));
+                node.send(credit.resumePoint().toFrame(PARAM_STREAM));
+                if (answerSent) {
+                    // The node had answered; it sends the answer again after the replay.
+                    inFlight.add(new RpcResponse(call.callId(), json(consumed.size())));
+                }
+            }
+        }
+        assertThat(counted.get(10, TimeUnit.SECONDS)).isEqualTo((long) items);
+        assertThat(consumed).as("every item once, in order, through " + cuts + " cuts")
+                .isEqualTo(IntStream.range(0, items).boxed().toList());
+        assertThat(numbers.subscriptions).isEqualTo(1);
+    }
+
+    /**
+     * The node reads up to {@code max} frames the client wrote: items counted against its credit,
+     * held for consuming; returns whether STREAM_END was among them.
+     */
+    private boolean takeItems(int max, ReceiverCredit credit, ArrayDeque<Integer> held) {
+        boolean ended = false;
+        for (int n = 0; n < max; n++) {
+            Frame frame = node.poll();
+            if (frame == null) {
+                break;
+            }
+            if (frame instanceof StreamEnd) {
+                credit.endReceived();
+                ended = true;
+                continue;
+            }
+            assertThat(frame).as("the client only sends items and their end").isInstanceOf(StreamData.class);
+            credit.received(1);
+            held.add(Integer.valueOf(text(((StreamData) frame).item())));
+        }
+        return ended;
+    }
+
+    /** Applies the STREAM_CREDITs the client wrote as the node would; anything else fails the test. */
+    private void takeReturnedCredit(SenderCredit credit, ResendBuffer<Integer> copies) {
+        for (Frame frame = node.poll(); frame != null; frame = node.poll()) {
+            assertThat(frame).as("the client only returns credit").isInstanceOf(StreamCredit.class);
+            int returned = ((StreamCredit) frame).credit();
+            credit.grant(returned);
+            copies.paidBack(returned);
+        }
     }
 
     // ---------------------------------------------------------------- what ends a kept stream
