@@ -3,6 +3,7 @@ package io.aldis.itest.support;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -94,7 +95,11 @@ public final class CuttingProxy implements AutoCloseable {
     }
 
     private static void reset(Channel channel) {
-        channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        try {
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        } catch (ChannelException e) {
+            // It closed since the proxy listed it (its peer's side went first): nothing left to reset.
+        }
         channel.close();
     }
 
