@@ -1,12 +1,13 @@
-// A long streamed result across broken connections, for BrowserStreamResumeTest: the page loads
-// the browser client through a TCP proxy the test cuts, and iterates streams.count while the
-// client reconnects with its resume token and resumes the stream (docs/protocol.md 6.4.7).
+// Streams across broken connections, for BrowserStreamResumeTest: the page loads the browser
+// client through a TCP proxy the test cuts, and runs a long streamed result (streams.count) and
+// then a long bidirectional stream (streams.shout, its lines from an async generator), while the
+// client reconnects with its resume token and resumes them (docs/protocol.md 6.4.7).
 //
-// At each of STREAM_CUTS points of the stream the page prints "CUT <i> at item <n>" and goes on;
+// At each of STREAM_CUTS points of each stream the page prints "CUT <i> at item <n>" and goes on;
 // the test cuts the proxy when it reads the line. So that every cut falls inside the stream
 // whatever the speeds, the page waits for the i-th disconnect once it is STREAM_MARGIN items past
-// the i-th point. A tap on the page's WebSocket records each STREAM_RESUME the client sends and
-// counts the items the node sends. The last line is "RESULT <json>"; the script exits 1 on any failure.
+// the i-th point. A tap on the page's WebSocket records the STREAM_RESUMEs each way and counts the
+// items each way. The last line is "RESULT <json>"; the script exits 1 on any failure.
 
 import { chromium } from 'playwright-core';
 
@@ -23,6 +24,7 @@ const settings = {
   password: env('STREAM_PASSWORD'),
   count: Number(env('STREAM_COUNT')),
   highWaterMark: Number(env('STREAM_HIGH_WATER_MARK')),
+  shoutLines: Number(env('STREAM_SHOUT_LINES')),
   cuts: Number(env('STREAM_CUTS')),
   margin: Number(env('STREAM_MARGIN')),
   waitMs: Number(env('STREAM_WAIT_MS')),
@@ -33,9 +35,12 @@ const pageErrors = [];
 
 // Runs in the page. Everything it needs comes in `s`; what it finds goes back as plain JSON.
 async function resumeInPage(s) {
-  const { AldisClient, decodeFrame } = await import('/aldis.js');
+  const { AldisClient, decodeFrame, streamOf } = await import('/aldis.js');
 
-  const tap = { connections: 0, itemsFromNode: 0, resumesToNode: [], streamErrorsFromNode: [] };
+  const tap = { connections: 0, itemsFromNode: 0, itemsToNode: 0, resumesToNode: [], resumesFromNode: [],
+    streamErrorsFromNode: [] };
+  const resumeOf = (frame) => ({ streamId: String(frame.streamId), receiving: frame.receiving, ended: frame.ended,
+    received: Number(frame.received), credit: frame.credit });
   // The first frames each way on every connection, printed by the script, to tell where a stream stalls.
   const describe = (frame) => (frame.type === 'STREAM_DATA' ? `STREAM_DATA ${new TextDecoder().decode(frame.item)}`
     : `${frame.type}${frame.code ? ` ${frame.code} ${frame.message}` : ''}${frame.received !== undefined ? ` received ${frame.received}` : ''}${frame.credit !== undefined ? ` credit ${frame.credit}` : ''}`);
@@ -49,6 +54,7 @@ async function resumeInPage(s) {
         const frame = decodeFrame(new Uint8Array(event.data));
         this.show('from the node', frame);
         if (frame.type === 'STREAM_DATA') tap.itemsFromNode += 1;
+        if (frame.type === 'STREAM_RESUME') tap.resumesFromNode.push(resumeOf(frame));
         if (frame.type === 'STREAM_ERROR') tap.streamErrorsFromNode.push({ code: frame.code, message: frame.message });
       });
     }
@@ -63,10 +69,8 @@ async function resumeInPage(s) {
     send(data) {
       const frame = decodeFrame(new Uint8Array(data));
       this.show('to the node', frame);
-      if (frame.type === 'STREAM_RESUME') {
-        tap.resumesToNode.push({ streamId: String(frame.streamId), receiving: frame.receiving, ended: frame.ended,
-          received: Number(frame.received), credit: frame.credit });
-      }
+      if (frame.type === 'STREAM_DATA') tap.itemsToNode += 1;
+      if (frame.type === 'STREAM_RESUME') tap.resumesToNode.push(resumeOf(frame));
       super.send(data);
     }
   }
@@ -99,23 +103,52 @@ async function resumeInPage(s) {
     onDisconnect();
   });
 
-  const points = Array.from({ length: s.cuts }, (_, i) => Math.floor((s.count * (i + 1)) / (s.cuts + 1)));
-  const result = { items: 0, misplaced: [], cutsAtItem: [] };
+  // One phase's cuts, numbered on from the cuts before it: after `n` items of `count`, the page
+  // asks for the next cut at each of s.cuts points, and waits for it s.margin items later.
   let cuts = 0;
+  const phase = (count) => {
+    const first = cuts;
+    const points = Array.from({ length: s.cuts }, (_, i) => Math.floor((count * (i + 1)) / (s.cuts + 1)));
+    return async (n) => {
+      if (cuts - first < s.cuts && n === points[cuts - first]) {
+        cuts += 1;
+        window.reportCut(cuts, n);
+      }
+      const done = cuts - first;
+      if (done > 0 && n === points[done - 1] + s.margin && disconnects < cuts) await untilDisconnect(cuts);
+    };
+  };
+  const failure = (e) => ({ code: e.code ?? null, codeName: e.codeName ?? null, message: String(e.message ?? e) });
+
+  // 1. A streamed result: item i is the number i.
+  const result = { items: 0, misplaced: [] };
+  const countCuts = phase(s.count);
   try {
     for await (const n of client.stream('streams.count', [s.count], { highWaterMark: s.highWaterMark })) {
-      // Every item exactly once and in order: item i is the number i.
       if (n !== result.items && result.misplaced.length < 20) result.misplaced.push({ at: result.items, got: n });
       result.items += 1;
-      if (cuts < s.cuts && result.items === points[cuts]) {
-        cuts += 1;
-        result.cutsAtItem.push(result.items);
-        window.reportCut(cuts, result.items);
-      }
-      if (cuts > 0 && result.items === points[cuts - 1] + s.margin && disconnects < cuts) await untilDisconnect(cuts);
+      await countCuts(result.items);
     }
   } catch (e) {
-    result.failure = { code: e.code ?? null, codeName: e.codeName ?? null, message: String(e.message ?? e) };
+    result.failure = failure(e);
+  }
+
+  // 2. Both ways: the page's lines go up from a generator read only as credit allows, and come
+  //    back in upper case; line i must come back as the i-th item.
+  async function* lines() {
+    for (let i = 0; i < s.shoutLines; i++) yield `line ${i}`;
+  }
+  result.shout = { items: 0, misplaced: [] };
+  const shoutCuts = phase(s.shoutLines);
+  try {
+    for await (const line of client.stream('streams.shout', [streamOf(lines())], { highWaterMark: s.highWaterMark })) {
+      const expected = `LINE ${result.shout.items}`;
+      if (line !== expected && result.shout.misplaced.length < 20) result.shout.misplaced.push({ expected, got: line });
+      result.shout.items += 1;
+      await shoutCuts(result.shout.items);
+    }
+  } catch (e) {
+    result.shout.failure = failure(e);
   }
   result.disconnects = disconnects;
   result.reconnects = reconnects;
@@ -146,8 +179,8 @@ try {
   const response = await page.goto(pageUrl);
   if (!response || response.status() !== 200) throw new Error(`${pageUrl} answered ${response && response.status()}`);
   const result = await page.evaluate(resumeInPage, settings);
-  log(`${result.items} items, ${result.disconnects} disconnects, ${result.tap.itemsFromNode} items from the node, `
-    + `resumes ${JSON.stringify(result.tap.resumesToNode)}`);
+  log(`${result.items} items counted, ${result.shout.items} shouted, ${result.disconnects} disconnects, `
+    + `${result.tap.itemsFromNode} items from the node, ${result.tap.itemsToNode} to it`);
   if (pageErrors.length > 0) throw new Error(`uncaught errors in the page: ${pageErrors.join('; ')}`);
   console.log(`RESULT ${JSON.stringify(result)}`);
 } catch (error) {
