@@ -1275,7 +1275,8 @@ class ItemPump {
   resume(received, credit, ended) {
     const items = this.copies.resume(received, credit, this.credit.highWaterMark);
     this.credit.resume(credit);
-    this.again = items;
+    // Items an earlier resume gave back and that have not gone again yet follow those sent since.
+    this.again = items.concat(this.again.slice(this.againAt));
     this.againAt = 0;
     if (!ended) this.endSent = false;
     this.suspended = false;

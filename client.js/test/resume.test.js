@@ -329,6 +329,30 @@ describe('resumption of a streamed parameter', { timeout: 30_000 }, () => {
     assert.equal(resumed.of('STREAM_END').length, 1);
   });
 
+  test('a break while items go again: those not sent yet go after the ones the next resume asks for, in order', async () => {
+    const rig = setup();
+    await rig.client.connect();
+    rig.node.on('RPC_REQUEST', (ws, f) => ws.deliver({ type: 'STREAM_OPEN', streamId: 2n, callId: f.callId, direction: 2,
+      creditMode: 0, initialCredit: 4, metadata: '' }));
+    // The callee got items 0 and 1 each time; the first resume lets one item through, the second two.
+    const answers = [{ received: 2n, credit: 1 }, { received: 2n, credit: 2 }];
+    rig.node.on('STREAM_RESUME', (ws, f) => ws.deliver({ type: 'STREAM_RESUME', streamId: f.streamId, receiving: true,
+      ended: false, ...answers.shift() }));
+    const call = rig.client.call('sink.take', [streamOf(range(10))]);
+    call.catch(() => {}); // closed at the end, unanswered
+    const itemsOn = (ws) => ws.of('STREAM_DATA').map((f) => Number(dec(f.item)));
+    await rig.node.waitFor('STREAM_DATA', 4);
+    rig.node.socket.cut();
+    await reconnect(rig, 1);
+    await settle(20);
+    assert.deepEqual(itemsOn(rig.node.socket), [2]); // 3 waits for credit
+    rig.node.socket.cut();
+    await reconnect(rig, 2);
+    await settle(20);
+    assert.deepEqual(itemsOn(rig.node.socket), [2, 3]);
+    await rig.client.close();
+  });
+
   test('copies paid back are gone: a callee claiming fewer items than it paid back gets PROTOCOL_ERROR', async () => {
     const rig = await parameterStream({
       highWaterMark: 4,
