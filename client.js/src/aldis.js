@@ -4,8 +4,8 @@
 //
 // The node's WebSocket listener serves this file, codec.js and scram.js to the browser and
 // nothing else, so the client itself stays in this one module, a section per concern: errors,
-// received messages, the connection, streams (credit, items, receiving, sending, one call, which
-// call a frame belongs to), and the client.
+// received messages, the connection, streams (credit and the copies kept for a resume, items,
+// receiving, sending, one call, which call a frame belongs to), and the client.
 
 import {
   Capability, CreditMode, DEFAULT_MAX_FRAME_SIZE, ErrorCode, FrameError, PRE_HANDSHAKE_MAX_FRAME_SIZE, PROTOCOL_VERSION,
@@ -1217,8 +1217,8 @@ const STREAM_DATA_HEADER = 10;
 
 /**
  * Sends the items of a StreamSource on one stream, then STREAM_END. Nothing is read from the
- * source before the item before it has gone, so at most one item waits here for credit, and one
- * frame at a time is handed to the connection. A copy of each item sent stays until the callee
+ * source before the item before it has gone, so at most one item of the source waits here for
+ * credit, and one frame at a time is handed to the connection. A copy of each item sent stays until the callee
  * pays it back, so that after a session resume the items the break lost go again (6.4.7); while
  * the connection is down (suspended) nothing goes.
  *
