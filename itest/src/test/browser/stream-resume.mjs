@@ -6,7 +6,8 @@
 // At each of STREAM_CUTS points of each stream the page prints "CUT <i> at item <n>" and goes on;
 // the test cuts the proxy when it reads the line. So that every cut falls inside the stream
 // whatever the speeds, the page waits for the i-th disconnect once it is STREAM_MARGIN items past
-// the i-th point. A tap on the page's WebSocket records the STREAM_RESUMEs each way and counts the
+// the i-th point; at the first cut of each stream it stops at the point itself until it has
+// reconnected, so that it holds items it has not taken when the client resumes the stream. A tap on the page's WebSocket records the STREAM_RESUMEs each way and counts the
 // items each way. The last line is "RESULT <json>"; the script exits 1 on any failure.
 
 import { chromium } from 'playwright-core';
@@ -79,32 +80,36 @@ async function resumeInPage(s) {
     reconnect: { initialDelayMs: 20, maxDelayMs: 200, maxAttempts: 50, jitter: 0 }, clientName: 'browser-resume-test' });
   const reconnects = [];
   let disconnects = 0;
-  let onDisconnect = () => {};
+  let onEvent = () => {};
   client.on('disconnected', ({ reason }) => {
     disconnects += 1;
     window.note(`disconnected: ${reason.message}`);
-    onDisconnect();
+    onEvent();
   });
   client.on('reconnecting', ({ attempt }) => window.note(`reconnecting, attempt ${attempt}`));
   client.on('reconnected', ({ session }) => {
     window.note(`reconnected, resumed: ${session.resumed}`);
     reconnects.push({ resumed: session.resumed });
+    onEvent();
   });
   await client.connect();
 
-  const untilDisconnect = (n) => new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no disconnect #${n} within ${s.waitMs} ms`)), s.waitMs);
-    onDisconnect = () => {
-      if (disconnects >= n) {
+  // Waits until `count()` reaches n: the n-th disconnect, or the n-th reconnect.
+  const until = (what, count, n) => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${what} #${n} within ${s.waitMs} ms`)), s.waitMs);
+    onEvent = () => {
+      if (count() >= n) {
         clearTimeout(timer);
         resolve();
       }
     };
-    onDisconnect();
+    onEvent();
   });
 
   // One phase's cuts, numbered on from the cuts before it: after `n` items of `count`, the page
-  // asks for the next cut at each of s.cuts points, and waits for it s.margin items later.
+  // asks for the next cut at each of s.cuts points, and waits for it s.margin items later. At the
+  // first cut of a phase it stops taking items at once until the session is back, so that it
+  // holds items it has not taken when the client resumes the stream.
   let cuts = 0;
   const phase = (count) => {
     const first = cuts;
@@ -115,7 +120,11 @@ async function resumeInPage(s) {
         window.reportCut(cuts, n);
       }
       const done = cuts - first;
-      if (done > 0 && n === points[done - 1] + s.margin && disconnects < cuts) await untilDisconnect(cuts);
+      if (done === 1 && n === points[0]) {
+        await until('reconnect', () => reconnects.length, cuts);
+      } else if (done > 0 && n === points[done - 1] + s.margin && disconnects < cuts) {
+        await until('disconnect', () => disconnects, cuts);
+      }
     };
   };
   const failure = (e) => ({ code: e.code ?? null, codeName: e.codeName ?? null, message: String(e.message ?? e) });

@@ -86,7 +86,9 @@ class BrowserStreamResumeTest {
                 assertThat(resume.path("received").asLong()).as("items received at a resume, in %s", resume)
                         .isGreaterThan(i % CUTS == 0 ? 0 : resumes.path(i - 1).path("received").asLong())
                         .isLessThan(i < CUTS ? COUNT : SHOUT_LINES);
-                assertThat(resume.path("credit").asInt()).as("credit in %s", resume).isBetween(0, HIGH_WATER_MARK);
+                // At the first cut of each stream the page holds at least the item it is working on.
+                assertThat(resume.path("credit").asInt()).as("credit in %s", resume)
+                        .isBetween(0, i % CUTS == 0 ? HIGH_WATER_MARK - 1 : HIGH_WATER_MARK);
             }
             // The node receives the page's lines: it answers each resume of that stream with its own.
             assertThat(tap.path("resumesFromNode")).as("STREAM_RESUME frames from the node").hasSize(CUTS)
