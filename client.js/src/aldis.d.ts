@@ -127,7 +127,10 @@ export declare function streamOf(iterable: AsyncIterable<unknown> | Iterable<unk
 
 /**
  * The items of a streamed result. Iterating it makes the call; it can be iterated once. Leaving
- * the loop cancels the call unless it has been answered already.
+ * the loop cancels the call unless it has been answered already. Once its stream has opened it
+ * survives a broken connection when the session is resumed (the loop then goes on where it
+ * stopped, each item once); otherwise the loop throws CONNECTION_INTERRUPTED after the items
+ * already received.
  */
 export interface AldisStream<T> extends AsyncIterable<T> {
   [Symbol.asyncIterator](): AsyncIterator<T, undefined, undefined>;
@@ -136,7 +139,7 @@ export interface AldisStream<T> extends AsyncIterable<T> {
 export interface SessionInfo {
   readonly sessionId: Uuid;
   readonly user: string;
-  /** True when the resume token was accepted and no authentication took place. */
+  /** True when the resume token was accepted and no authentication took place; open streams then go on. */
   readonly resumed: boolean;
   readonly capabilities: bigint;
   readonly maxFrameSize: number;
@@ -248,7 +251,9 @@ export declare class AldisClient extends EventTarget {
    * Calls a method and resolves with its result. One parameter may be streamOf(iterable): its items
    * go on a stream within the callee's credit, or as one JSON array when the session cannot stream
    * (MESSAGE_TOO_LARGE, before sending, when that array would not fit in maxFrameSize). A method
-   * that streams its result too resolves with the array of its items.
+   * that streams its result too resolves with the array of its items. A call whose stream has
+   * opened goes on across a broken connection when the session is resumed: the items the node
+   * lacks are sent again from copies kept until the node paid them back in credit.
    */
   call<T = any>(method: string, params?: unknown, options?: CallOptions): Promise<T>;
   /**

@@ -4,8 +4,8 @@
 //
 // The node's WebSocket listener serves this file, codec.js and scram.js to the browser and
 // nothing else, so the client itself stays in this one module, a section per concern: errors,
-// received messages, the connection, streams (credit, items, receiving, sending, one call, which
-// call a frame belongs to), and the client.
+// received messages, the connection, streams (credit and the copies kept for a resume, items,
+// receiving, sending, one call, which call a frame belongs to), and the client.
 
 import {
   Capability, CreditMode, DEFAULT_MAX_FRAME_SIZE, ErrorCode, FrameError, PRE_HANDSHAKE_MAX_FRAME_SIZE, PROTOCOL_VERSION,
@@ -656,6 +656,7 @@ class ReceiverCredit {
     this.handedOut = highWaterMark;
     this.held = 0;
     this.unreturned = 0;
+    this.receivedItems = 0;
     this.ended = false;
   }
 
@@ -677,6 +678,7 @@ class ReceiverCredit {
     }
     this.handedOut -= cost;
     this.held += cost;
+    this.receivedItems += 1;
   }
 
   /**
@@ -712,6 +714,17 @@ class ReceiverCredit {
     this.unreturned = 0;
     this.handedOut += grant;
     return grant;
+  }
+
+  /**
+   * Where this receiver stands for STREAM_RESUME after a session resume (6.4.7, step 1). What it
+   * consumed and had not returned is returned by the resume, and credit lost with items in the
+   * break counts no more: from here the sender's credit is the high-water mark less what is held.
+   */
+  resumePoint() {
+    this.unreturned = 0;
+    this.handedOut = this.highWaterMark - this.held;
+    return { received: this.receivedItems, credit: this.handedOut, ended: this.ended };
   }
 }
 
@@ -749,6 +762,18 @@ class SenderCredit {
   }
 
   /**
+   * Takes the credit a receiver's STREAM_RESUME gives, which replaces the count kept here (grants
+   * lost in the break are in it). Throws PROTOCOL_ERROR for a credit above the high-water mark.
+   */
+  resume(credit) {
+    if (credit > this.highWaterMark) {
+      throw new AldisError(ErrorCode.PROTOCOL_ERROR, `a resumed credit of ${credit} is above the high-water mark `
+        + `${this.highWaterMark}`);
+    }
+    this.credit = credit;
+  }
+
+  /**
    * Decides about the next item: 'send' (its cost has been taken), 'wait' (not enough credit yet:
    * try again after a grant) or 'too-large' (it costs more than half the receiver's high-water
    * mark, so no grant will ever let it through).
@@ -759,6 +784,84 @@ class SenderCredit {
     if (cost > this.credit) return 'wait';
     this.credit -= cost;
     return 'send';
+  }
+}
+
+/**
+ * The copies a sender keeps of one direction of a stream, so that after a session resume no item
+ * is lost and none is sent twice (6.4.7); the rules are those of the Java side's ResendBuffer.
+ * Credit comes back in the order items were sent, each item's cost once, so returned credit pays
+ * copies from the oldest, and what is kept never costs more than the receiver's high-water mark.
+ * After a resume, the returned credit first pays for the items the receiver still held then (their
+ * copies are gone), and only after that for the items sent since.
+ */
+class ResendBuffer {
+  constructor() {
+    this.copies = []; // {item, cost}, oldest first from `head`
+    this.head = 0;
+    this.oldestIndex = 0; // the number of the oldest copy
+    this.nextIndex = 0; // the number of the next item sent
+    this.keptCost = 0;
+    this.owedForHeld = 0; // returned credit still to come for what the receiver held at the resume
+    this.paidTowardOldest = 0; // returned credit that does not cover the oldest copy yet
+  }
+
+  /** The number of copies kept. */
+  get keptItems() {
+    return this.copies.length - this.head;
+  }
+
+  /** Records an item that was just sent, at the next number. */
+  sent(item, cost) {
+    this.copies.push({ item, cost });
+    this.keptCost += cost;
+    this.nextIndex += 1;
+  }
+
+  /** Applies credit returned with STREAM_CREDIT (not the receiver's first grant), dropping the copies it pays. */
+  paidBack(credit) {
+    const forHeld = Math.min(credit, this.owedForHeld);
+    this.owedForHeld -= forHeld;
+    this.paidTowardOldest += credit - forHeld;
+    while (this.keptItems > 0 && this.copies[this.head].cost <= this.paidTowardOldest) {
+      const paid = this.copies[this.head];
+      this.copies[this.head] = undefined;
+      this.head += 1;
+      this.paidTowardOldest -= paid.cost;
+      this.keptCost -= paid.cost;
+      this.oldestIndex += 1;
+    }
+    // Keeps the array from growing with the length of the stream.
+    if (this.head > 64 && 2 * this.head > this.copies.length) {
+      this.copies = this.copies.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /**
+   * Applies the receiver's STREAM_RESUME: drops the copies of the items it holds or has consumed
+   * and returns, oldest first, the items to send again; they count as sent again only when
+   * sent() records them. Throws PROTOCOL_ERROR for a `received` below the oldest copy or above the
+   * number sent, or a credit above the high-water mark; then nothing has changed.
+   */
+  resume(received, credit, highWaterMark) {
+    if (received < this.oldestIndex || received > this.nextIndex) {
+      throw new AldisError(ErrorCode.PROTOCOL_ERROR, `the receiver claims ${received} items, but ${this.oldestIndex} `
+        + `were paid back and ${this.nextIndex} sent`);
+    }
+    if (credit > highWaterMark) {
+      throw new AldisError(ErrorCode.PROTOCOL_ERROR, `a resumed credit of ${credit} is above the high-water mark `
+        + `${highWaterMark}`);
+    }
+    const again = this.copies.slice(this.head + (received - this.oldestIndex)).map((copy) => copy.item);
+    this.copies = [];
+    this.head = 0;
+    this.keptCost = 0;
+    this.oldestIndex = received;
+    this.nextIndex = received;
+    this.owedForHeld = highWaterMark - credit;
+    this.paidTowardOldest = 0;
+    return again;
   }
 }
 
@@ -1114,7 +1217,10 @@ const STREAM_DATA_HEADER = 10;
 
 /**
  * Sends the items of a StreamSource on one stream, then STREAM_END. Nothing is read from the
- * source before the item before it has gone, so at most one item waits here for credit.
+ * source before the item before it has gone, so at most one item of the source waits here for
+ * credit, and one frame at a time is handed to the connection. A copy of each item sent stays until the callee
+ * pays it back, so that after a session resume the items the break lost go again (6.4.7); while
+ * the connection is down (suspended) nothing goes.
  *
  * `io`: send(frame) resolves once the frame is handed to the connection (later while the node has
  * paused the client); failed(error, wireMessage) ends the stream with STREAM_ERROR and fails the call.
@@ -1128,69 +1234,136 @@ class ItemPump {
     this.maxFrameSize = maxFrameSize;
     this.io = io;
     this.credit = new SenderCredit();
+    this.copies = new ResendBuffer();
+    this.again = []; // items to send again after a resume, oldest first from `againAt`
+    this.againAt = 0;
+    this.fresh = undefined; // the item read from the source and not sent yet
+    this.iterator = undefined;
+    this.itemsRead = 0;
+    this.reading = false;
+    this.sending = false;
+    this.sourceDone = false;
+    this.endSent = false;
+    this.suspended = false;
     this.stopped = false;
-    this.wake = undefined;
   }
 
-  /** A grant from the callee (STREAM_OPEN's initialCredit, then STREAM_CREDIT); throws its error. */
+  /** Starts sending under the callee's first grant (STREAM_OPEN's initialCredit). */
+  open(initialCredit) {
+    this.credit.grant(initialCredit);
+    this.iterator = openSource(this.source);
+    this.pump();
+  }
+
+  /** Credit the callee returned with STREAM_CREDIT; throws its error. */
   grant(amount) {
     this.credit.grant(amount);
-    this.notify();
+    this.copies.paidBack(amount);
+    this.pump();
   }
 
-  /** Starts sending. */
-  start() {
-    // A send refused by the connection (closing, closed, too much queued while paused) says why itself.
-    this.run().catch((e) => this.fail(e instanceof AldisError ? e
-      : new AldisError(ErrorCode.STREAM_FAILED, `sending the items of ${this.method} failed`, { cause: e }),
-    'the caller could not send its items'));
+  /** The connection broke and the session may be resumed: nothing goes until resume(). */
+  suspend() {
+    this.suspended = true;
+  }
+
+  /**
+   * The callee's STREAM_RESUME (6.4.7, step 3): the copies before `received` go, `credit` is the
+   * credit, the items from number `received` go again, and STREAM_END again when it was sent and
+   * the callee has not seen it (`ended` clear). Throws PROTOCOL_ERROR, changing nothing.
+   */
+  resume(received, credit, ended) {
+    const items = this.copies.resume(received, credit, this.credit.highWaterMark);
+    this.credit.resume(credit);
+    // Items an earlier resume gave back and that have not gone again yet follow those sent since.
+    this.again = items.concat(this.again.slice(this.againAt));
+    this.againAt = 0;
+    if (!ended) this.endSent = false;
+    this.suspended = false;
+    this.pump();
   }
 
   /** No more items go (STREAM_CANCEL, an error, the call's answer, the application stopped). */
   stop() {
     this.stopped = true;
-    this.notify();
-  }
-
-  notify() {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
-  }
-
-  async run() {
-    const iterator = openSource(this.source);
-    let finished = false;
-    try {
-      for (let index = 0; ; index++) {
-        let step;
-        try {
-          step = await iterator.next();
-        } catch (e) {
-          finished = true; // a source that threw is over
-          this.fail(new AldisError(ErrorCode.STREAM_FAILED, `the items for ${this.method} failed: ${e?.message ?? e}`,
-            { cause: e }), 'the caller\'s source of items failed');
-          return;
-        }
-        if (this.stopped) return;
-        if (step.done) {
-          finished = true;
-          this.stop();
-          await this.io.send({ type: 'STREAM_END', streamId: this.streamId });
-          return;
-        }
-        const bytes = this.itemBytes(step.value, index);
-        if (bytes === undefined || !(await this.awaitCredit(bytes, index))) return;
-        await this.io.send({ type: 'STREAM_DATA', last: false, streamId: this.streamId, item: bytes });
-        if (this.stopped) return;
-      }
-    } finally {
-      if (!finished) closeQuietly(iterator);
+    if (this.iterator && !this.sourceDone) {
+      this.sourceDone = true;
+      closeQuietly(this.iterator);
     }
   }
 
-  /** The item's bytes, or undefined after failing the stream for an item that cannot go. */
-  itemBytes(value, index) {
+  /** Sends what credit allows, in order: items to send again, then the source's, then STREAM_END. */
+  pump() {
+    while (!this.stopped && !this.suspended && !this.sending) {
+      const item = this.againAt < this.again.length ? this.again[this.againAt] : this.fresh;
+      if (item === undefined) {
+        if (!this.sourceDone) {
+          if (!this.reading) this.readNext();
+        } else if (!this.endSent) {
+          this.endSent = true;
+          this.send({ type: 'STREAM_END', streamId: this.streamId });
+        }
+        return;
+      }
+      const verdict = this.credit.take(item.cost);
+      if (verdict === 'wait') return;
+      if (verdict === 'too-large') {
+        const limit = largestItemCost(this.credit.highWaterMark);
+        const message = `item ${item.index} for ${this.method} costs ${item.cost}, more than half the callee's `
+          + `high-water mark ${this.credit.highWaterMark} allows (${limit})`;
+        this.fail(new AldisError(ErrorCode.STREAM_ITEM_TOO_LARGE, message), message);
+        return;
+      }
+      if (item === this.fresh) {
+        this.fresh = undefined;
+      } else {
+        this.again[this.againAt] = undefined;
+        this.againAt += 1;
+      }
+      this.copies.sent(item, item.cost);
+      this.send({ type: 'STREAM_DATA', last: false, streamId: this.streamId, item: item.bytes });
+    }
+  }
+
+  send(frame) {
+    this.sending = true;
+    this.io.send(frame).then(() => {
+      this.sending = false;
+      this.pump();
+    }, (e) => {
+      this.sending = false;
+      // Lost with the connection: the copy is kept, and a resumed session sends it again.
+      if (this.suspended) return;
+      // A send refused by the connection (closing, closed, too much queued while paused) says why itself.
+      this.fail(e instanceof AldisError ? e
+        : new AldisError(ErrorCode.STREAM_FAILED, `sending the items of ${this.method} failed`, { cause: e }),
+      'the caller could not send its items');
+    });
+  }
+
+  readNext() {
+    this.reading = true;
+    Promise.resolve().then(() => this.iterator.next()).then((step) => {
+      this.reading = false;
+      if (this.stopped) return;
+      if (step.done) {
+        this.sourceDone = true;
+      } else {
+        const item = this.prepare(step.value, this.itemsRead++);
+        if (item === undefined) return;
+        this.fresh = item;
+      }
+      this.pump();
+    }, (e) => {
+      this.reading = false;
+      this.sourceDone = true; // a source that threw is over
+      this.fail(new AldisError(ErrorCode.STREAM_FAILED, `the items for ${this.method} failed: ${e?.message ?? e}`,
+        { cause: e }), 'the caller\'s source of items failed');
+    });
+  }
+
+  /** The item with its bytes and cost, or undefined after failing the stream for an item that cannot go. */
+  prepare(value, index) {
     let bytes;
     try {
       bytes = encodeItem(value);
@@ -1205,33 +1378,14 @@ class ItemPump {
       this.fail(new AldisError(ErrorCode.MESSAGE_TOO_LARGE, message), message);
       return undefined;
     }
-    return bytes;
-  }
-
-  /** Waits until the item's cost fits the credit and takes it; false when the item will not go. */
-  async awaitCredit(bytes, index) {
     let cost;
     try {
       cost = this.meter.costOf(bytes);
     } catch (e) {
       this.fail(e, e.message);
-      return false;
+      return undefined;
     }
-    for (;;) {
-      if (this.stopped) return false;
-      const verdict = this.credit.take(cost);
-      if (verdict === 'send') return true;
-      if (verdict === 'too-large') {
-        const limit = largestItemCost(this.credit.highWaterMark);
-        const message = `item ${index} for ${this.method} costs ${cost}, more than half the callee's high-water mark `
-          + `${this.credit.highWaterMark} allows (${limit})`;
-        this.fail(new AldisError(ErrorCode.STREAM_ITEM_TOO_LARGE, message), message);
-        return false;
-      }
-      await new Promise((resolve) => {
-        this.wake = resolve;
-      });
-    }
+    return { bytes, cost, index };
   }
 
   fail(error, wireMessage) {
@@ -1272,6 +1426,7 @@ class StreamCall {
     this.streamId = undefined;
     this.receiving = 'none'; // 'open', 'draining' or 'closed' once a stream brings items
     this.pump = undefined;
+    this.resumed = false; // its STREAM_RESUME went on a resumed session (6.4.7)
     this.deadline = undefined;
     this.detachSignal = () => {};
     if (spec.iterate) {
@@ -1429,8 +1584,7 @@ class StreamCall {
         failed: (error, wireMessage) => this.endStream(error, wireMessage),
       },
     });
-    this.pump.grant(initialCredit);
-    this.pump.start();
+    this.pump.open(initialCredit);
   }
 
   onData(frame) {
@@ -1469,6 +1623,13 @@ class StreamCall {
   /** STREAM_ERROR from the callee: the whole stream is over; the answer that follows is absorbed. */
   onStreamError(frame) {
     this.closeStream();
+    if (this.resumed && frame.code === ErrorCode.STREAM_NOT_FOUND) {
+      // The node did not keep the stream, nor its call: no answer follows (6.4.7, step 2).
+      this.registry.removeCall(this);
+      this.settle(new AldisError(ErrorCode.CONNECTION_INTERRUPTED, `the connection was lost and the node no longer `
+        + `had the stream of ${this.method} when the session was resumed: ${frame.message}`), false);
+      return;
+    }
     this.settle(new AldisError(frame.code, frame.message), false);
   }
 
@@ -1577,10 +1738,55 @@ class StreamCall {
     this.finishTimers();
   }
 
-  /** The connection broke: the stream cannot go on (resumption is not built into this client). */
+  /** The connection broke and the stream cannot go on (no stream yet, or no resumed session). */
   interrupted(error) {
     this.closeStream();
     this.settle(error, false);
+  }
+
+  // ---------------------------------------------------------------- resumption (6.4.7)
+
+  /**
+   * The connection broke and the client reconnects with its resume token: the stream waits, the
+   * items held stay with the application, and the deadline keeps running.
+   */
+  suspend() {
+    this.resumed = false;
+    this.pump?.suspend();
+  }
+
+  /**
+   * The session was resumed: this call's STREAM_RESUME (step 1), sent before any other frame of
+   * the stream. Where the caller receives items, it says how many came, the credit from here and
+   * whether the end came; where it only sends, it names the stream, and its items wait for the
+   * callee's own STREAM_RESUME.
+   */
+  resume() {
+    this.resumed = true;
+    const receiving = this.receiving === 'open' || this.receiving === 'draining';
+    if (!receiving) {
+      this.sendQuietly({ type: 'STREAM_RESUME', streamId: this.streamId, receiving: false, ended: false,
+        received: 0n, credit: 0 });
+      return;
+    }
+    const point = this.results.credit.resumePoint();
+    this.sendQuietly({ type: 'STREAM_RESUME', streamId: this.streamId, receiving: true, ended: point.ended,
+      received: BigInt(point.received), credit: point.credit });
+  }
+
+  /** The callee's STREAM_RESUME where it receives this call's items (step 3). */
+  onResume(frame) {
+    if (this.settled) return;
+    if (!this.resumed || !this.pump || !this.pump.suspended || !frame.receiving) {
+      this.endStream(new AldisError(ErrorCode.PROTOCOL_ERROR, `STREAM_RESUME for the stream of ${this.method}, `
+        + 'which expects none from the callee now'));
+      return;
+    }
+    try {
+      this.pump.resume(Number(frame.received), frame.credit, frame.ended);
+    } catch (e) {
+      this.endStream(e);
+    }
   }
 
   /** Decides the application's outcome once: after the items already held, or `immediately`. */
@@ -1633,6 +1839,7 @@ class CallStreams {
     this.client = client;
     this.calls = new Map(); // call id -> StreamCall waiting for its answer
     this.streams = new Map(); // stream id -> StreamCall
+    this.unconfirmed = new Set(); // calls resumed on this session whose stream the node has not spoken of yet
   }
 
   addCall(call) {
@@ -1642,10 +1849,12 @@ class CallStreams {
   removeCall(call) {
     if (this.calls.get(call.callId) === call) this.calls.delete(call.callId);
     if (call.streamId !== undefined && this.streams.get(call.streamId) === call) this.streams.delete(call.streamId);
+    this.unconfirmed.delete(call);
   }
 
   /** Takes a frame that belongs to a streaming call; false for any other frame. */
   handle(frame) {
+    if (frame.streamId !== undefined && this.unconfirmed.size > 0) this.unconfirmed.delete(this.streams.get(frame.streamId));
     switch (frame.type) {
       case 'STREAM_OPEN': this.open(frame); return true;
       case 'STREAM_DATA': this.streams.get(frame.streamId)?.onData(frame); return true;
@@ -1653,11 +1862,12 @@ class CallStreams {
       case 'STREAM_END': this.streams.get(frame.streamId)?.onEnd(frame); return true;
       case 'STREAM_CANCEL': this.streams.get(frame.streamId)?.onCancel(frame); return true;
       case 'STREAM_ERROR': this.streams.get(frame.streamId)?.onStreamError(frame); return true;
-      // Only an answer to this client's own STREAM_RESUME, which it never sends: nothing to resume.
-      case 'STREAM_RESUME': return true;
+      case 'STREAM_RESUME': this.streams.get(frame.streamId)?.onResume(frame); return true;
       case 'RPC_RESPONSE': return this.answer(frame.callId, frame, undefined);
       case 'RPC_ERROR': return this.answer(frame.callId, frame, AldisError.fromFrame(frame));
-      case 'ERROR': return frame.requestId !== 0n && this.answer(frame.requestId, frame, AldisError.fromFrame(frame));
+      case 'ERROR':
+        if (frame.requestId === 0n) return frame.code === ErrorCode.UNKNOWN_FRAME_TYPE && this.resumeUnknown(frame);
+        return this.answer(frame.requestId, frame, AldisError.fromFrame(frame));
       default: return false;
     }
   }
@@ -1686,11 +1896,61 @@ class CallStreams {
     call.onOpen(frame);
   }
 
+  /**
+   * The connection broke and the client reconnects with its resume token (6.4.7): calls whose
+   * stream opened wait for the outcome; calls without a stream fail with `error`, as any call in
+   * flight; calls already settled (cancelled, failed) are forgotten, and so is their answer.
+   */
+  suspendAll(error) {
+    this.unconfirmed.clear();
+    for (const call of [...this.calls.values()]) {
+      if (call.settled) {
+        this.removeCall(call);
+      } else if (call.opened) {
+        call.suspend();
+      } else {
+        this.removeCall(call);
+        call.interrupted(error);
+      }
+    }
+  }
+
+  /** The session was resumed: one STREAM_RESUME per stream kept, before any other frame of them. */
+  resumeAll() {
+    this.unconfirmed.clear();
+    for (const call of [...this.calls.values()]) {
+      if (call.settled) {
+        this.removeCall(call); // its deadline or the application ended it meanwhile
+      } else {
+        this.unconfirmed.add(call);
+        call.resume();
+      }
+    }
+  }
+
+  /**
+   * ERROR UNKNOWN_FRAME_TYPE while STREAM_RESUMEs are unanswered: the node predates resumption
+   * (5.6), so the streams end as if the session had not been resumed. False when none is waiting.
+   */
+  resumeUnknown(frame) {
+    if (this.unconfirmed.size === 0) return false;
+    const calls = [...this.unconfirmed];
+    this.unconfirmed.clear();
+    const error = new AldisError(ErrorCode.CONNECTION_INTERRUPTED, 'the connection was lost and the node cannot resume '
+      + `streams: ${frame.message}`);
+    for (const call of calls) {
+      this.removeCall(call);
+      call.interrupted(error);
+    }
+    return true;
+  }
+
   /** The connection broke: every call waiting for its answer fails with `error`. */
   interruptAll(error) {
     const calls = [...this.calls.values()];
     this.calls.clear();
     this.streams.clear();
+    this.unconfirmed.clear();
     for (const call of calls) call.interrupted(error);
   }
 }
@@ -1880,6 +2140,12 @@ export class AldisClient extends EventTarget {
     this._state = 'connected';
     this._attemptNumber = 0;
     this._lostBecause = undefined;
+    if (session.resumed) {
+      this._streams.resumeAll();
+    } else {
+      this._streams.interruptAll(new AldisError(ErrorCode.CONNECTION_INTERRUPTED,
+        'the connection was lost and the node started a new session, so the streams of the old one cannot go on'));
+    }
     if (this._initial) {
       this._initial = false;
       const settle = this._connectSettle;
@@ -1913,11 +2179,16 @@ export class AldisClient extends EventTarget {
     if (connection !== this._connection) return;
     this._connection = undefined;
     this._session = undefined;
-    this._failInFlight(new AldisError(ErrorCode.CONNECTION_INTERRUPTED, `the connection was lost: ${reason.message}`));
+    const reconnects = this._state === 'connected' && retry && this._options.reconnect.maxAttempts > 0;
+    const interrupted = new AldisError(ErrorCode.CONNECTION_INTERRUPTED, `the connection was lost: ${reason.message}`);
+    this._failPending(interrupted);
+    // With a resume token the session may go on, and its streams with it (6.4.7).
+    if (reconnects && this._token !== undefined) this._streams.suspendAll(interrupted);
+    else this._streams.interruptAll(interrupted);
     this._emit('disconnected', { reason });
     if (this._state !== 'connected') return; // closing: close() finishes the job
     this._attemptNumber = 0;
-    if (retry && this._options.reconnect.maxAttempts > 0) {
+    if (reconnects) {
       this._state = 'reconnecting';
       this._lostBecause = reason;
       this._scheduleNext(undefined);
@@ -1949,7 +2220,10 @@ export class AldisClient extends EventTarget {
     this._state = 'failed';
     const error = new AldisError(ErrorCode.RECONNECT_FAILED, message, { cause: lastError });
     if (this._initial) this._rejectConnect(error);
-    this._failInFlight(error);
+    this._failPending(error);
+    // Streams kept for a resume that will not come fail as the calls interrupted at the break did.
+    this._streams.interruptAll(new AldisError(ErrorCode.CONNECTION_INTERRUPTED, `the connection was lost and ${message}`,
+      { cause: error }));
     this._emit('reconnectFailed', { error });
   }
 
@@ -1996,10 +2270,10 @@ export class AldisClient extends EventTarget {
         if (this._onError(frame)) return;
         break;
       case 'RPC_RESPONSE':
-        if (this._settle(frame.callId, frame)) return;
+        if (this._settle(frame.callId, frame) || this._stale(frame.callId)) return;
         break;
       case 'RPC_ERROR':
-        if (this._settle(frame.callId, undefined, AldisError.fromFrame(frame))) return;
+        if (this._settle(frame.callId, undefined, AldisError.fromFrame(frame)) || this._stale(frame.callId)) return;
         break;
       case 'DELIVER':
         this._deliver(frame);
@@ -2020,6 +2294,15 @@ export class AldisClient extends EventTarget {
         break;
     }
     this._emit('frame', { frame });
+  }
+
+  /**
+   * Whether an answer is for a call this client made and no longer waits for: one that failed or
+   * was cancelled meanwhile, or one a callee answers again after a resumed session's replay
+   * (6.4.7). Such an answer is dropped.
+   */
+  _stale(callId) {
+    return callId > 0n && callId < this._nextId;
   }
 
   _onError(frame) {

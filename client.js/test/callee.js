@@ -38,6 +38,7 @@ export class ResultSender {
     this.violations = [];
     this.ended = false;
     this.cancelled = false;
+    this.resumes = []; // the caller's STREAM_RESUME frames
   }
 
   open({ direction = 1, creditMode = 0, initialCredit = 0, metadata = '' } = {}) {
@@ -73,6 +74,23 @@ export class ResultSender {
     }
   }
 
+  /**
+   * The caller's STREAM_RESUME on the resumed session's socket `ws` (docs/protocol.md 6.4.7, step
+   * 3): items from number `received` go again within `credit`, then STREAM_END unless the caller
+   * has it; a caller that has the end gets the call's answer again.
+   */
+  resume(ws, frame) {
+    this.ws = ws;
+    this.resumes.push(frame);
+    if (!frame.receiving) this.violations.push('STREAM_RESUME without RECEIVING from the receiver of the items');
+    this.sent = Number(frame.received);
+    this.sentCost = this.items.slice(0, this.sent).reduce((sum, item) => sum + this.cost(item), 0);
+    this.credit = frame.credit;
+    this.ended = frame.ended;
+    if (frame.ended && this.answer) ws.deliver({ type: 'RPC_RESPONSE', callId: this.callId, result: enc('null') });
+    this.pump();
+  }
+
   /** Whether every item sent has been paid back: the final return came. */
   get allPaidBack() {
     return this.highWaterMark > 0 && this.credit === this.highWaterMark;
@@ -91,6 +109,7 @@ export class ItemReceiver {
     this.held = [];
     this.unreturned = 0;
     this.items = []; // every item consumed, in order
+    this.received = 0;
     this.violations = [];
     this.ended = false;
   }
@@ -101,6 +120,19 @@ export class ItemReceiver {
     if (cost > this.handedOut) this.violations.push(`an item costing ${cost} with ${this.handedOut} credit`);
     this.handedOut -= cost;
     this.held.push(frame.item);
+    this.received += 1;
+  }
+
+  /**
+   * This receiver's STREAM_RESUME after a session resume (6.4.7, step 2): the items it received,
+   * and as credit the high-water mark less what it holds; what it consumed and had not returned
+   * is returned by it.
+   */
+  resumeFrame() {
+    this.unreturned = 0;
+    this.handedOut = this.highWaterMark - this.held.reduce((sum, item) => sum + this.cost(item), 0);
+    return { type: 'STREAM_RESUME', streamId: this.streamId, receiving: true, ended: this.ended,
+      received: BigInt(this.received), credit: this.handedOut };
   }
 
   onEnd() {

@@ -124,6 +124,17 @@ export class FakeSocket {
     });
   }
 
+  /**
+   * Node side: the network fails now. Frames still in flight either way are lost: those delivered
+   * and not yet read by the client, and those the client sends from now on.
+   */
+  cut() {
+    if (this.closed) return;
+    this.closed = true;
+    this.readyState = 3;
+    queueMicrotask(() => this.onclose?.({ code: 1006, reason: '' }));
+  }
+
   of(type) {
     return this.received.filter((f) => f.type === type);
   }

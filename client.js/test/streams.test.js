@@ -666,22 +666,25 @@ describe('batch fallback', { timeout: 30_000 }, () => {
 });
 
 describe('streams and the connection', { timeout: 30_000 }, () => {
-  test('a reconnect ends a result stream with CONNECTION_INTERRUPTED after the items that came', async () => {
+  test('a reconnect to a new session ends a result stream with CONNECTION_INTERRUPTED after the items that came', async () => {
     const { node, clock, client, nextEvent } = await serverStream(jsonItems([1, 2, 3, 4]), { answer: false });
     node.on('STREAM_CREDIT', (ws, f) => {
       if (f.credit !== 2) return;
       ws.deliver({ type: 'STREAM_DATA', last: false, streamId: 2n, item: enc('1') });
       ws.deliver({ type: 'STREAM_DATA', last: false, streamId: 2n, item: enc('2') });
+      node.tokens.clear(); // the session cannot be resumed (resumption: resume.test.js)
       ws.drop();
     });
     const got = [];
     const loop = (async () => {
       for await (const item of client.stream('s.m', [], { highWaterMark: 2 })) got.push(item);
     })();
-    await rejectsWithCode(loop, ErrorCode.CONNECTION_INTERRUPTED);
-    assert.deepEqual(got, [1, 2]);
+    const failed = rejectsWithCode(loop, ErrorCode.CONNECTION_INTERRUPTED);
+    await nextEvent('disconnected');
     await clock.advance(100);
     await nextEvent('reconnected');
+    await failed;
+    assert.deepEqual(got, [1, 2]);
     // Nothing is resumed: no STREAM_RESUME, and frames of the old stream are dropped.
     assert.equal(node.socket.of('STREAM_RESUME').length, 0);
     node.socket.deliver({ type: 'STREAM_DATA', last: false, streamId: 2n, item: enc('3') });
@@ -689,8 +692,8 @@ describe('streams and the connection', { timeout: 30_000 }, () => {
     assert.equal(node.socket.of('STREAM_ERROR').length, 0);
   });
 
-  test('a reconnect fails a call sending a stream with CONNECTION_INTERRUPTED and stops its source', async () => {
-    const { node, client } = await clientStream({ highWaterMark: 2, consume: () => {} });
+  test('a broken connection without reconnecting fails a call sending a stream with CONNECTION_INTERRUPTED and stops its source', async () => {
+    const { node, client } = await clientStream({ highWaterMark: 2, consume: () => {}, clientOptions: { reconnect: false } });
     const source = recordedSource(Array.from({ length: 10 }, (_, i) => i));
     const call = client.call('sink.take', [streamOf(source.iterable)]);
     await node.waitFor('STREAM_DATA', 2);

@@ -229,6 +229,8 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
             endSent = false;
             completed = true;
         }
+        // The credit may have run out before the break with nothing asked of the service since:
+        // the resumed credit is the only grant that comes, so it must ask now.
         askForMore();
     }
 
