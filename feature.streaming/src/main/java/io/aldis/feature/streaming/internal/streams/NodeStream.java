@@ -92,6 +92,21 @@ public final class NodeStream implements CallStream {
         onLoop(() -> closeByCall(code, message));
     }
 
+    // ---- for a stream the node relays from a provider (docs/protocol.md 6.4.8), on any thread
+
+    /** The caller's high-water mark for the items it receives: its first grant, 0 before that came. */
+    public int callerHighWaterMark() {
+        return source == null ? 0 : source.highWaterMark();
+    }
+
+    /**
+     * The provider's side of the stream failed: the caller is told with STREAM_ERROR {@code code}
+     * and the listener fails with it, as if this stream had failed itself.
+     */
+    public void failFromProvider(int code, String message) {
+        onLoop(() -> fail(code, message, true));
+    }
+
     // ---- frames of the caller, on the event loop (the frame handler is non-blocking)
 
     public void credit(int amount) {

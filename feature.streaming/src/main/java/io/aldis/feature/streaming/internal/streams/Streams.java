@@ -1,6 +1,7 @@
 package io.aldis.feature.streaming.internal.streams;
 
 import io.aldis.feature.streaming.internal.StreamingSettings;
+import io.aldis.feature.streaming.internal.relay.Relays;
 import io.aldis.feature.streaming.internal.stats.StreamCounters;
 import io.aldis.feature.streaming.internal.stats.StreamingView;
 import io.aldis.protocol.api.Capability;
@@ -13,6 +14,7 @@ import io.aldis.protocol.api.spi.node.SessionState;
 import io.aldis.protocol.api.spi.stream.CallStream;
 import io.aldis.protocol.api.spi.stream.CallStreamListener;
 import io.aldis.protocol.api.spi.stream.CallStreams;
+import io.aldis.protocol.api.spi.stream.StreamRelay;
 import io.aldis.protocol.api.spi.stream.StreamSpec;
 import io.aldis.protocol.api.stream.CreditMeter;
 import io.aldis.protocol.api.stream.StreamIds;
@@ -49,6 +51,7 @@ public final class Streams implements CallStreams {
     private final Map<UUID, SessionStreams> sessions = new ConcurrentHashMap<>();
     private final Map<Long, NodeStream> all = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
+    private final Relays relays;
     private volatile StreamingSettings settings;
     private volatile boolean stopped;
 
@@ -61,6 +64,12 @@ public final class Streams implements CallStreams {
         this.settings = settings;
         this.sizeFunctions = sizeFunctions;
         this.pool = pool;
+        this.relays = new Relays(this, sizeFunctions);
+    }
+
+    /** The streams relayed between callers and the clients that provide services. */
+    public Relays relays() {
+        return relays;
     }
 
     StreamingSettings settings() {
@@ -126,6 +135,15 @@ public final class Streams implements CallStreams {
         return stream;
     }
 
+    @Override
+    public StreamRelay relay(Session caller, long callId, Session provider, long forwardedCallId, StreamSpec declared,
+            CallStreamListener listener) {
+        if (!streams(caller) || !streams(provider)) {
+            throw new ProtocolException(ErrorCode.STREAMING_UNAVAILABLE, "the caller or the provider takes no streams now");
+        }
+        return relays.relay(caller, callId, provider, forwardedCallId, declared, listener);
+    }
+
     private boolean reserveNodeSlot(int max) {
         while (true) {
             int now = open.get();
@@ -171,6 +189,7 @@ public final class Streams implements CallStreams {
         if (mine != null) {
             mine.onLoop(mine::closed);
         }
+        relays.sessionClosed(session);
     }
 
     /**
@@ -205,6 +224,7 @@ public final class Streams implements CallStreams {
     /** {@link #stop()} without the wait: completes once every session's loop has ended its streams. */
     public CompletableFuture<Void> stopAll() {
         stopped = true;
+        relays.stop();
         List<CompletableFuture<Void>> ends = new ArrayList<>();
         for (SessionStreams mine : sessions.values()) {
             CompletableFuture<Void> end = new CompletableFuture<>();
