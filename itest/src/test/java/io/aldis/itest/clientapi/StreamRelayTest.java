@@ -1,0 +1,241 @@
+package io.aldis.itest.clientapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aldis.client.AldisClient;
+import io.aldis.client.CallOptions;
+import io.aldis.client.RpcCallException;
+import io.aldis.client.ServiceName;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
+import io.aldis.protocol.api.Capability;
+import io.aldis.protocol.api.ErrorCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Streaming methods a Java client provides, called with streams by another Java client through a
+ * real node with the streaming feature (docs/protocol.md 6.4.8): the node relays a stream on each
+ * connection, with the credit of each, and ends, errors, cancels and a provider that goes away
+ * cross from one to the other.
+ */
+@ExtendWith(LeakWatch.class)
+class StreamRelayTest {
+    private static final int MARK = 8;
+
+    private NodeFixture node;
+    private AldisClient provider;
+    private AldisClient caller;
+
+    @ServiceName("feed")
+    public interface Feed {
+        Flow.Publisher<Long> ticks(long count);
+
+        long sum(String label, Flow.Publisher<Long> numbers);
+
+        Flow.Publisher<Long> doubled(Flow.Publisher<Long> numbers);
+    }
+
+    /**
+     * A cold publisher of 0, 1, ... below {@code count}, as requested, that records every request
+     * and checks at each one that what was asked of it and not yet consumed by the caller stays
+     * within {@code bound}.
+     */
+    static final class Ticks implements Flow.Publisher<Long> {
+        final long count;
+        final AtomicLong consumed;
+        final long bound;
+        final AtomicLong requested = new AtomicLong();
+        final AtomicLong mostAhead = new AtomicLong();
+        final CompletableFuture<Void> cancelled = new CompletableFuture<>();
+        /** Completes once {@link #fillTo} items were asked for. */
+        final CompletableFuture<Void> filled = new CompletableFuture<>();
+        volatile long fillTo = Long.MAX_VALUE;
+
+        Ticks(long count, AtomicLong consumed, long bound) {
+            this.count = count;
+            this.consumed = consumed;
+            this.bound = bound;
+        }
+
+        @Override
+        public void subscribe(Flow.Subscriber<? super Long> subscriber) {
+            subscriber.onSubscribe(new Flow.Subscription() {
+                private long next;
+                private long demand;
+                private boolean emitting;
+                private boolean over;
+
+                @Override
+                public void request(long n) {
+                    long total = requested.addAndGet(n);
+                    mostAhead.accumulateAndGet(total - consumed.get(), Math::max);
+                    if (total >= fillTo) {
+                        filled.complete(null);
+                    }
+                    demand += n;
+                    if (emitting) {
+                        return;
+                    }
+                    emitting = true;
+                    while (!over && demand > 0 && next < count) {
+                        demand--;
+                        subscriber.onNext(next++);
+                    }
+                    if (!over && next == count) {
+                        over = true;
+                        subscriber.onComplete();
+                    }
+                    emitting = false;
+                }
+
+                @Override
+                public void cancel() {
+                    over = true;
+                    cancelled.complete(null);
+                }
+            });
+        }
+    }
+
+    static final class FeedImpl implements Feed {
+        final AtomicLong consumed = new AtomicLong();
+        volatile Ticks last;
+        final CompletableFuture<Ticks> returned = new CompletableFuture<>();
+        volatile long fillTo = Long.MAX_VALUE;
+
+        @Override
+        public Flow.Publisher<Long> ticks(long count) {
+            Ticks ticks = new Ticks(count, consumed, 2L * MARK);
+            ticks.fillTo = fillTo;
+            last = ticks;
+            returned.complete(ticks);
+            return ticks;
+        }
+
+        @Override
+        public long sum(String label, Flow.Publisher<Long> numbers) {
+            throw new UnsupportedOperationException("not in this test yet");
+        }
+
+        @Override
+        public Flow.Publisher<Long> doubled(Flow.Publisher<Long> numbers) {
+            throw new UnsupportedOperationException("not in this test yet");
+        }
+    }
+
+    /** Takes every item, one request at a time, counting what it consumed. */
+    static final class OneByOne implements Flow.Subscriber<Long> {
+        final List<Long> items = new ArrayList<>();
+        final CompletableFuture<List<Long>> done = new CompletableFuture<>();
+        /** Completes when it took the last item it wants. */
+        final CompletableFuture<Void> stopped = new CompletableFuture<>();
+        private final AtomicLong consumed;
+        private final long stopAfter;
+        private Flow.Subscription subscription;
+
+        OneByOne(AtomicLong consumed, long stopAfter) {
+            this.consumed = consumed;
+            this.stopAfter = stopAfter;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(Long item) {
+            items.add(item);
+            consumed.incrementAndGet();
+            if (items.size() < stopAfter) {
+                subscription.request(1);
+            } else {
+                stopped.complete(null);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            done.completeExceptionally(error);
+        }
+
+        @Override
+        public void onComplete() {
+            done.complete(items);
+        }
+
+        void cancel() {
+            subscription.cancel();
+        }
+    }
+
+    private FeedImpl feed;
+
+    @BeforeEach
+    void start() throws Exception {
+        node = NodeFixture.builder().user("alice", "user").user("bob", "user").rpc().streaming().start();
+        provider = node.connect("bob");
+        caller = node.connect("alice");
+        feed = new FeedImpl();
+        provider.provide(Feed.class, feed).ready().get(10, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        node.close();
+    }
+
+    private static CallOptions mark(int highWaterMark) {
+        return CallOptions.defaults().withStreamHighWaterMark(highWaterMark);
+    }
+
+    @Test
+    void aStreamedResultComesThroughTheNodeInOrderExactlyOnceWithinBothConnectionsCredit() throws Exception {
+        assertThat(caller.session().has(Capability.STREAMS)).isTrue();
+        int count = 1_000;
+        OneByOne subscriber = new OneByOne(feed.consumed, Long.MAX_VALUE);
+        caller.<Long>callStream("feed.ticks", new Object[] {count}, Long.class, mark(MARK)).subscribe(subscriber);
+
+        assertThat(subscriber.done.get(20, TimeUnit.SECONDS))
+                .containsExactlyElementsOf(LongStream.range(0, count).boxed().toList());
+        // A batch would have asked for everything at once; through the node the provider is asked
+        // for at most the caller's window and the node's window on the provider's connection.
+        assertThat(feed.last.mostAhead.get()).isLessThanOrEqualTo(2L * MARK).isGreaterThan(0);
+        assertThat(feed.last.requested.get()).isGreaterThanOrEqualTo(count);
+    }
+
+    @Test
+    void aCallerThatStopsRequestingStallsTheProviderAndItsCancelReachesTheProvidersSubscription() throws Exception {
+        // The caller takes 3 items and stops; the caller's window of 8 (3 consumed, not yet
+        // returned, and 5 held) and the node's of 8 on the provider's connection then fill up.
+        feed.fillTo = 2 * MARK;
+        OneByOne subscriber = new OneByOne(feed.consumed, 3);
+        caller.<Long>callStream("feed.ticks", new Object[] {1_000_000}, Long.class, mark(MARK)).subscribe(subscriber);
+        subscriber.stopped.get(10, TimeUnit.SECONDS);
+        awaitTicks().filled.get(10, TimeUnit.SECONDS);
+        subscriber.cancel();
+        // ...and the cancel reaches the provider's publisher, which was never asked for more than
+        // both windows beyond what the caller consumed (checked at every request until then).
+        feed.last.cancelled.get(10, TimeUnit.SECONDS);
+        assertThat(subscriber.items).containsExactly(0L, 1L, 2L);
+        assertThat(feed.last.mostAhead.get()).isLessThanOrEqualTo(2L * MARK);
+        assertThat(feed.last.requested.get()).isLessThanOrEqualTo(3 + 2L * MARK);
+    }
+
+    /** The publisher of the call in flight, once the provider's method returned it. */
+    private Ticks awaitTicks() throws Exception {
+        return feed.returned.get(10, TimeUnit.SECONDS);
+    }
+}
