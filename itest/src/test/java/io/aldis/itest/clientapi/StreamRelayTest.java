@@ -10,9 +10,12 @@ import io.aldis.itest.support.LeakWatch;
 import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.stream.StreamCredit;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -41,8 +44,10 @@ class StreamRelayTest {
     public interface Feed {
         Flow.Publisher<Long> ticks(long count);
 
+        @StreamCredit(highWaterMark = MARK)
         long sum(String label, Flow.Publisher<Long> numbers);
 
+        @StreamCredit(highWaterMark = MARK)
         Flow.Publisher<Long> doubled(Flow.Publisher<Long> numbers);
     }
 
@@ -61,6 +66,9 @@ class StreamRelayTest {
         /** Completes once {@link #fillTo} items were asked for. */
         final CompletableFuture<Void> filled = new CompletableFuture<>();
         volatile long fillTo = Long.MAX_VALUE;
+
+        /** Fails instead of completing, after its items. */
+        volatile RuntimeException failure;
 
         Ticks(long count, AtomicLong consumed, long bound) {
             this.count = count;
@@ -94,7 +102,11 @@ class StreamRelayTest {
                     }
                     if (!over && next == count) {
                         over = true;
-                        subscriber.onComplete();
+                        if (failure != null) {
+                            subscriber.onError(failure);
+                        } else {
+                            subscriber.onComplete();
+                        }
                     }
                     emitting = false;
                 }
@@ -110,6 +122,9 @@ class StreamRelayTest {
 
     static final class FeedImpl implements Feed {
         final AtomicLong consumed = new AtomicLong();
+        /** The caller's items, as the provider's methods took them. */
+        final List<Long> received = new CopyOnWriteArrayList<>();
+        volatile RuntimeException failure;
         volatile Ticks last;
         final CompletableFuture<Ticks> returned = new CompletableFuture<>();
         volatile long fillTo = Long.MAX_VALUE;
@@ -118,6 +133,7 @@ class StreamRelayTest {
         public Flow.Publisher<Long> ticks(long count) {
             Ticks ticks = new Ticks(count, consumed, 2L * MARK);
             ticks.fillTo = fillTo;
+            ticks.failure = failure;
             last = ticks;
             returned.complete(ticks);
             return ticks;
@@ -125,12 +141,63 @@ class StreamRelayTest {
 
         @Override
         public long sum(String label, Flow.Publisher<Long> numbers) {
-            throw new UnsupportedOperationException("not in this test yet");
+            CompletableFuture<Long> total = new CompletableFuture<>();
+            numbers.subscribe(new Flow.Subscriber<Long>() {
+                private Flow.Subscription subscription;
+                private long sum;
+
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    subscription = s;
+                    s.request(1);
+                }
+
+                @Override
+                public void onNext(Long item) {
+                    received.add(item);
+                    sum += item;
+                    consumed.incrementAndGet();
+                    subscription.request(1);
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    total.completeExceptionally(error);
+                }
+
+                @Override
+                public void onComplete() {
+                    total.complete(sum);
+                }
+            });
+            return total.join();
         }
 
         @Override
         public Flow.Publisher<Long> doubled(Flow.Publisher<Long> numbers) {
-            throw new UnsupportedOperationException("not in this test yet");
+            return subscriber -> numbers.subscribe(new Flow.Subscriber<Long>() {
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    subscriber.onSubscribe(s);
+                }
+
+                @Override
+                public void onNext(Long item) {
+                    received.add(item);
+                    consumed.incrementAndGet();
+                    subscriber.onNext(2 * item);
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    subscriber.onError(error);
+                }
+
+                @Override
+                public void onComplete() {
+                    subscriber.onComplete();
+                }
+            });
         }
     }
 
@@ -237,5 +304,82 @@ class StreamRelayTest {
     /** The publisher of the call in flight, once the provider's method returned it. */
     private Ticks awaitTicks() throws Exception {
         return feed.returned.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aStreamedParameterGoesThroughTheNodeToTheProviderInOrderWithinBothConnectionsCredit() throws Exception {
+        int count = 1_000;
+        Ticks numbers = new Ticks(count, feed.consumed, 2L * MARK);
+        long sum = caller.proxy(Feed.class).sum("n", numbers);
+        assertThat(sum).isEqualTo((long) count * (count - 1) / 2);
+        assertThat(feed.received).containsExactlyElementsOf(LongStream.range(0, count).boxed().toList());
+        // The caller's publisher was asked for at most the node's window on the caller's connection
+        // and the provider's on its own beyond what the provider's method consumed.
+        assertThat(numbers.mostAhead.get()).isLessThanOrEqualTo(2L * MARK).isGreaterThan(0);
+    }
+
+    @Test
+    void itemsGoBothWaysThroughTheNodeAtOnce() throws Exception {
+        int count = 500;
+        Ticks numbers = new Ticks(count, feed.consumed, 2L * MARK);
+        OneByOne subscriber = new OneByOne(new AtomicLong(), Long.MAX_VALUE);
+        caller.proxy(Feed.class).doubled(numbers).subscribe(subscriber);
+        assertThat(subscriber.done.get(20, TimeUnit.SECONDS))
+                .containsExactlyElementsOf(LongStream.range(0, count).map(i -> 2 * i).boxed().toList());
+        assertThat(feed.received).containsExactlyElementsOf(LongStream.range(0, count).boxed().toList());
+        assertThat(numbers.mostAhead.get()).as("the caller's items, within both windows").isLessThanOrEqualTo(2L * MARK);
+    }
+
+    @Test
+    void theProvidersOnErrorReachesTheCallerAsStreamFailedAfterTheItemsBeforeIt() throws Exception {
+        feed.failure = new IllegalStateException("sensor offline");
+        OneByOne subscriber = new OneByOne(feed.consumed, Long.MAX_VALUE);
+        caller.<Long>callStream("feed.ticks", new Object[] {3}, Long.class, mark(MARK)).subscribe(subscriber);
+        RpcCallException failure = failureOf(subscriber.done);
+        assertThat(failure.code()).isEqualTo(ErrorCode.STREAM_FAILED);
+        assertThat(failure.reason()).contains("sensor offline");
+        assertThat(subscriber.items).containsExactly(0L, 1L, 2L);
+    }
+
+    @Test
+    void theProviderLeavingMidStreamFailsTheCallersCall() throws Exception {
+        feed.fillTo = 2 * MARK;
+        OneByOne subscriber = new OneByOne(feed.consumed, 3);
+        caller.<Long>callStream("feed.ticks", new Object[] {1_000_000}, Long.class, mark(MARK)).subscribe(subscriber);
+        subscriber.stopped.get(10, TimeUnit.SECONDS);
+        awaitTicks().filled.get(10, TimeUnit.SECONDS);
+        provider.close().get(10, TimeUnit.SECONDS);
+        assertThat(failureOf(subscriber.done).code()).isEqualTo(ErrorCode.PROVIDER_GONE);
+    }
+
+    @Test
+    void aCallerWithoutStreamsGetsABatchAsBefore() throws Exception {
+        AldisClient batchCaller = node.connect(node.clientBuilder("alice")
+                .capabilities(EnumSet.of(Capability.RPC)));
+        OneByOne subscriber = new OneByOne(feed.consumed, Long.MAX_VALUE);
+        batchCaller.<Long>callStream("feed.ticks", new Object[] {100}, Long.class, mark(MARK)).subscribe(subscriber);
+        assertThat(subscriber.done.get(10, TimeUnit.SECONDS)).hasSize(100);
+        assertThat(feed.last.mostAhead.get()).as("collected at once, as a batch").isGreaterThan(2L * MARK);
+    }
+
+    @Test
+    void aProviderWithoutStreamsAnswersABatchAsBefore() throws Exception {
+        AldisClient batchProvider = node.connect(node.clientBuilder("bob").capabilities(EnumSet.of(Capability.RPC)));
+        FeedImpl batchFeed = new FeedImpl();
+        batchProvider.provide("batchfeed", (Object) batchFeed).ready().get(10, TimeUnit.SECONDS);
+        OneByOne subscriber = new OneByOne(batchFeed.consumed, Long.MAX_VALUE);
+        caller.<Long>callStream("batchfeed.ticks", new Object[] {100}, Long.class, mark(MARK)).subscribe(subscriber);
+        assertThat(subscriber.done.get(10, TimeUnit.SECONDS)).hasSize(100);
+        assertThat(batchFeed.last.mostAhead.get()).as("collected at once, as a batch").isGreaterThan(2L * MARK);
+    }
+
+    private static RpcCallException failureOf(CompletableFuture<?> done) throws Exception {
+        try {
+            done.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(RpcCallException.class);
+            return (RpcCallException) e.getCause();
+        }
+        throw new AssertionError("the call did not fail");
     }
 }
