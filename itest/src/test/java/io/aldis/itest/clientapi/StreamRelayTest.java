@@ -124,6 +124,10 @@ class StreamRelayTest {
         final AtomicLong consumed = new AtomicLong();
         /** The caller's items, as the provider's methods took them. */
         final List<Long> received = new CopyOnWriteArrayList<>();
+        /** Completes when a method took its third item from the caller. */
+        final CompletableFuture<Void> gotThree = new CompletableFuture<>();
+        /** How the last call of sum ended: its sum, or the error its publisher gave. */
+        final CompletableFuture<Long> sumEnded = new CompletableFuture<>();
         volatile RuntimeException failure;
         volatile Ticks last;
         final CompletableFuture<Ticks> returned = new CompletableFuture<>();
@@ -157,16 +161,21 @@ class StreamRelayTest {
                     received.add(item);
                     sum += item;
                     consumed.incrementAndGet();
+                    if (received.size() == 3) {
+                        gotThree.complete(null);
+                    }
                     subscription.request(1);
                 }
 
                 @Override
                 public void onError(Throwable error) {
+                    sumEnded.completeExceptionally(error);
                     total.completeExceptionally(error);
                 }
 
                 @Override
                 public void onComplete() {
+                    sumEnded.complete(sum);
                     total.complete(sum);
                 }
             });
@@ -209,6 +218,8 @@ class StreamRelayTest {
         final CompletableFuture<Void> stopped = new CompletableFuture<>();
         private final AtomicLong consumed;
         private final long stopAfter;
+        /** Requests everything at once instead, ready for every item. */
+        boolean all;
         private Flow.Subscription subscription;
 
         OneByOne(AtomicLong consumed, long stopAfter) {
@@ -219,13 +230,16 @@ class StreamRelayTest {
         @Override
         public void onSubscribe(Flow.Subscription s) {
             subscription = s;
-            s.request(1);
+            s.request(all ? Long.MAX_VALUE : 1);
         }
 
         @Override
         public void onNext(Long item) {
             items.add(item);
             consumed.incrementAndGet();
+            if (all) {
+                return;
+            }
             if (items.size() < stopAfter) {
                 subscription.request(1);
             } else {
@@ -334,6 +348,7 @@ class StreamRelayTest {
     void theProvidersOnErrorReachesTheCallerAsStreamFailedAfterTheItemsBeforeIt() throws Exception {
         feed.failure = new IllegalStateException("sensor offline");
         OneByOne subscriber = new OneByOne(feed.consumed, Long.MAX_VALUE);
+        subscriber.all = true; // ready for every item, so none may be dropped for the error (5.6)
         caller.<Long>callStream("feed.ticks", new Object[] {3}, Long.class, mark(MARK)).subscribe(subscriber);
         RpcCallException failure = failureOf(subscriber.done);
         assertThat(failure.code()).isEqualTo(ErrorCode.STREAM_FAILED);
@@ -381,5 +396,30 @@ class StreamRelayTest {
             return (RpcCallException) e.getCause();
         }
         throw new AssertionError("the call did not fail");
+    }
+
+    @Test
+    void aCallersRpcCancelReachesTheProviderWhoseMethodStopsGettingItems() throws Exception {
+        Ticks numbers = new Ticks(1_000_000_000L, feed.consumed, 2L * MARK);
+        CompletableFuture<Long> sum = caller.callWithStream("feed.sum", new Object[] {"n", numbers}, Long.class);
+        feed.gotThree.get(10, TimeUnit.SECONDS);
+        sum.cancel(true);
+        try {
+            feed.sumEnded.get(10, TimeUnit.SECONDS);
+            throw new AssertionError("the provider's method was not stopped");
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(RpcCallException.class);
+            assertThat(((RpcCallException) e.getCause()).code()).isEqualTo(ErrorCode.CANCELLED);
+        }
+        numbers.cancelled.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void theDeadlineCoversTheStreamOnBothConnections() throws Exception {
+        OneByOne subscriber = new OneByOne(feed.consumed, 1);
+        caller.<Long>callStream("feed.ticks", new Object[] {1_000_000}, Long.class,
+                CallOptions.timeout(java.time.Duration.ofMillis(300)).withStreamHighWaterMark(MARK)).subscribe(subscriber);
+        assertThat(failureOf(subscriber.done).code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED);
+        awaitTicks().cancelled.get(10, TimeUnit.SECONDS);
     }
 }

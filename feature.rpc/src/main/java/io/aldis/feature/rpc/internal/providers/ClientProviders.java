@@ -279,18 +279,21 @@ public final class ClientProviders {
         return true;
     }
 
-    /** A provider's RPC_RESPONSE: the result goes to the caller. */
+    /** A provider's RPC_RESPONSE: the result goes to the caller, after the caller's stream ended. */
     public void answered(Session provider, long nodeCallId, byte[] result) {
         ForwardedCall f = forwardedTo(provider, nodeCallId);
-        if (f != null && !f.holdAnswer(result)) {
+        if (f != null && !f.holdAnswer(() -> calls.complete(f.call, result))) {
             calls.complete(f.call, result);
         }
     }
 
-    /** A provider's RPC_ERROR: the error goes to the caller as the provider gave it. */
+    /**
+     * A provider's RPC_ERROR: the error goes to the caller as the provider gave it, after the
+     * caller's stream has passed on what the provider sent before it.
+     */
     public void failed(Session provider, long nodeCallId, int code, String message, String details) {
         ForwardedCall f = forwardedTo(provider, nodeCallId);
-        if (f != null) {
+        if (f != null && !f.holdAnswer(() -> calls.fail(f.call, code, message, details))) {
             calls.fail(f.call, code, message, details);
         }
     }

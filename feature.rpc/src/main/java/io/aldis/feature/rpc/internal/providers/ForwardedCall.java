@@ -24,7 +24,7 @@ final class ForwardedCall implements CallWork {
     private StreamRelay relay;
     private boolean ended;
     private boolean streamEnded;
-    private byte[] heldAnswer;
+    private Runnable heldAnswer;
 
     ForwardedCall(Call call, Provider provider, long nodeCallId, Map<Long, ForwardedCall> forwarded) {
         this.call = call;
@@ -52,10 +52,12 @@ final class ForwardedCall implements CallWork {
     }
 
     /**
-     * The provider answered with a result: whether the answer is held until the caller's stream
-     * has passed on the provider's items (then {@link #streamEnded} gives it to {@code calls}).
+     * The provider answered (RPC_RESPONSE or RPC_ERROR): whether its answer, {@code send}, is held
+     * until the caller's stream has passed on the provider's items and their end or error (then
+     * {@link #streamListener} runs it), so that the answer does not close the caller's stream
+     * before they reached it.
      */
-    boolean holdAnswer(byte[] result) {
+    boolean holdAnswer(Runnable send) {
         StreamRelay r;
         synchronized (this) {
             r = relay;
@@ -67,7 +69,7 @@ final class ForwardedCall implements CallWork {
             if (streamEnded) {
                 return false;
             }
-            heldAnswer = result;
+            heldAnswer = send;
             return true;
         }
     }
@@ -77,20 +79,24 @@ final class ForwardedCall implements CallWork {
         return new CallStreamListener() {
             @Override
             public void ended() {
-                byte[] answer;
+                Runnable answer;
                 synchronized (ForwardedCall.this) {
                     streamEnded = true;
                     answer = heldAnswer;
                     heldAnswer = null;
                 }
                 if (answer != null) {
-                    calls.complete(call, answer);
+                    answer.run();
                 }
             }
 
             @Override
             public void failed(int code, String message) {
-                // Both streams were told already; the provider answers its side itself.
+                // Both streams were told already; a held answer of the provider carries the same end.
+                synchronized (ForwardedCall.this) {
+                    streamEnded = true;
+                    heldAnswer = null;
+                }
                 calls.fail(call, code, message, "");
             }
         };

@@ -95,13 +95,22 @@ final class ProviderStream {
         sent.cancelledByProvider();
     }
 
-    /** The provider's STREAM_ERROR: the whole stream ends, and the caller's with the same code. */
+    /**
+     * The provider's STREAM_ERROR: the whole stream ends, and the caller's with the same code. Where
+     * the provider sent items, the error follows those the caller's stream already took from them,
+     * as 5.6 wants: it reaches the caller's stream as the publisher's failure, after its items.
+     */
     void error(StreamError error) {
         if (over) {
             return;
         }
-        end(new StreamEndedException(error.code(), error.message()));
-        relay.providerFailed(error.code(), error.message());
+        StreamEndedException why = new StreamEndedException(error.code(), error.message());
+        if (received == null) {
+            end(why);
+            relay.providerFailed(error.code(), error.message());
+            return;
+        }
+        end(why);
     }
 
     // ---- ends, on the provider's event loop

@@ -232,6 +232,11 @@ public final class NodeStream implements CallStream {
     }
 
     void serviceFailed(Throwable failure) {
+        if (failure instanceof StreamEndedException relayed) {
+            // A relayed provider's stream failed: the caller gets its code and words, after its items.
+            fail(relayed.code(), relayed.getMessage(), true);
+            return;
+        }
         String message = failure.getMessage();
         String why = message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
         fail(ErrorCode.STREAM_FAILED.code(), "stream processing failed: " + why, true);
