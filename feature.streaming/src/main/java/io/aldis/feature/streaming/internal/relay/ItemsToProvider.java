@@ -106,7 +106,7 @@ final class ItemsToProvider implements Flow.Subscriber<byte[]> {
             byte[] item = pending.peek();
             int maxFrame = stream.maxFrameSize();
             if (item.length + DATA_OVERHEAD > maxFrame) {
-                stream.nodeFailed(ErrorCode.MESSAGE_TOO_LARGE, "an item of " + item.length
+                stream.providerBroke(ErrorCode.MESSAGE_TOO_LARGE, "an item of " + item.length
                         + " bytes does not fit in one frame of at most " + maxFrame
                         + " bytes (the provider's maxFrameSize)");
                 return;
@@ -118,7 +118,7 @@ final class ItemsToProvider implements Flow.Subscriber<byte[]> {
             }
             if (verdict == SenderCredit.Verdict.TOO_LARGE) {
                 CreditWindow window = new CreditWindow(credit.highWaterMark());
-                stream.nodeFailed(ErrorCode.STREAM_ITEM_TOO_LARGE, "an item costing " + cost
+                stream.providerBroke(ErrorCode.STREAM_ITEM_TOO_LARGE, "an item costing " + cost
                         + " is more than half the provider's high-water mark " + window.highWaterMark()
                         + " allows (" + window.largestItemCost() + ")");
                 return;

@@ -116,15 +116,11 @@ final class ProviderStream {
     // ---- ends, on the provider's event loop
 
     /**
-     * The provider broke the stream's rules: it is told with STREAM_ERROR {@code code} and the
-     * caller's stream fails with {@code STREAM_FAILED}, since the fault is not the caller's.
+     * The provider broke the stream's rules, or an item cannot go on to it: it is told with
+     * STREAM_ERROR {@code code} and the caller's stream fails with {@code STREAM_FAILED}, since the
+     * fault is not the caller's.
      */
     void providerBroke(ErrorCode code, String message) {
-        nodeFailed(code, message);
-    }
-
-    /** The node ends the stream with an error of its own: STREAM_ERROR to the provider, and the caller's stream fails. */
-    void nodeFailed(ErrorCode code, String message) {
         if (over) {
             return;
         }

@@ -63,9 +63,10 @@ public final class Relays {
             refusal = "a client opens streams with odd ids, not " + frame.streamId();
         } else if (find(provider, frame.streamId()) != null) {
             refusal = "stream " + frame.streamId() + " is open already";
-        } else if (relay == null || relay.opened()) {
-            refusal = "call " + frame.callId() + " is not a call the node made with STREAMS and still waits for"
-                    + (relay == null ? "" : " a stream of");
+        } else if (relay == null) {
+            refusal = "call " + frame.callId() + " is not a call the node made with STREAMS and still waits for";
+        } else if (relay.opened()) {
+            refusal = "call " + frame.callId() + " has its stream already";
         }
         if (refusal != null) {
             provider.sendError(frame.callId(), ErrorCode.PROTOCOL_ERROR, refusal);
