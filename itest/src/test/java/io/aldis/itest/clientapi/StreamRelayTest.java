@@ -9,6 +9,7 @@ import io.aldis.client.ServiceName;
 import io.aldis.itest.support.LeakWatch;
 import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.Capability;
+import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.stream.StreamCredit;
 import java.util.ArrayList;
@@ -49,6 +50,9 @@ class StreamRelayTest {
 
         @StreamCredit(highWaterMark = MARK)
         Flow.Publisher<Long> doubled(Flow.Publisher<Long> numbers);
+
+        @StreamCredit(mode = CreditMode.BYTES)
+        Flow.Publisher<byte[]> blocks(int count, int size);
     }
 
     /**
@@ -180,6 +184,17 @@ class StreamRelayTest {
                 }
             });
             return total.join();
+        }
+
+        @Override
+        public Flow.Publisher<byte[]> blocks(int count, int size) {
+            List<byte[]> blocks = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                byte[] block = new byte[size];
+                java.util.Arrays.fill(block, (byte) i);
+                blocks.add(block);
+            }
+            return new io.aldis.protocol.api.stream.ListPublisher<>(blocks);
         }
 
         @Override
@@ -421,5 +436,41 @@ class StreamRelayTest {
                 CallOptions.timeout(java.time.Duration.ofMillis(300)).withStreamHighWaterMark(MARK)).subscribe(subscriber);
         assertThat(failureOf(subscriber.done).code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED);
         awaitTicks().cancelled.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void rawBytesInBytesModeComeThroughTheNodeWhole() throws Exception {
+        int size = 10_000;
+        // More than one frame holds, so a batch could not carry them (it would fail MESSAGE_TOO_LARGE).
+        int count = caller.session().maxFrameSize() / size + 8;
+        List<byte[]> blocks = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        caller.callStream("feed.blocks", new Object[] {count, size}, byte[].class, mark(32 * 1024))
+                .subscribe(new Flow.Subscriber<byte[]>() {
+                    @Override
+                    public void onSubscribe(Flow.Subscription s) {
+                        s.request(Long.MAX_VALUE);
+                    }
+
+                    @Override
+                    public void onNext(byte[] block) {
+                        blocks.add(block);
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        done.completeExceptionally(error);
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        done.complete(null);
+                    }
+                });
+        done.get(20, TimeUnit.SECONDS);
+        assertThat(blocks).hasSize(count);
+        for (int i = 0; i < count; i++) {
+            assertThat(blocks.get(i)).hasSize(size).containsOnly((byte) i);
+        }
     }
 }
