@@ -9,6 +9,7 @@ import io.aldis.protocol.api.StreamData;
 import io.aldis.protocol.api.StreamDirection;
 import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.spi.node.Session;
+import io.aldis.protocol.api.spi.node.SessionState;
 import io.aldis.protocol.api.stream.CreditMeter;
 import java.util.function.IntSupplier;
 
@@ -174,16 +175,23 @@ final class ProviderStream {
         closeIfDone();
     }
 
-    /** The call ended: with code 0 by its answer, which closed this stream; else without it, and it stops quietly. */
+    /**
+     * The call ended: with code 0 by the provider's answer, which closed this stream; else without
+     * it (a cancel, the deadline, the provider withdrawing the service, the feature stopping), and
+     * the provider, if still there, is told with STREAM_ERROR so that its side stops too.
+     */
     void closeByCall(int code, String message) {
         if (over) {
             return;
         }
+        String why = message == null || message.isEmpty() ? "the call ended" : message;
         if (code == 0 && received != null) {
             received.answered();
         }
-        end(new StreamEndedException(code == 0 ? ErrorCode.CANCELLED.code() : code,
-                message == null || message.isEmpty() ? "the call ended" : message));
+        if (code != 0 && session.state() != SessionState.CLOSED) {
+            session.send(new StreamError(streamId, code, why));
+        }
+        end(new StreamEndedException(code == 0 ? ErrorCode.CANCELLED.code() : code, why));
     }
 
     /** The provider's session ended: nothing can be sent to it any more. */

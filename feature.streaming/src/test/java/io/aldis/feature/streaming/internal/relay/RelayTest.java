@@ -251,4 +251,20 @@ class RelayTest {
                 .containsExactly(ErrorCode.PROVIDER_GONE.code());
         assertThat(told.code).isEqualTo(ErrorCode.PROVIDER_GONE.code());
     }
+
+    @Test
+    void aCallThatEndsWithoutTheProvidersAnswerStopsBothStreams() {
+        StreamRelay relay = relay(StreamDirection.CALLEE_TO_CALLER, 0);
+        providerOpens(StreamDirection.CALLEE_TO_CALLER, 0);
+        callerSide().credit(4);
+        rig.settle(caller, provider);
+        relay.close(ErrorCode.PROVIDER_GONE.code(), "the client providing feed withdrew it");
+        rig.settle(caller, provider);
+        assertThat(provider.sent(StreamError.class)).extracting(StreamError::code)
+                .containsExactly(ErrorCode.PROVIDER_GONE.code());
+        assertThat(rig.streams.relays().openStreams()).isZero();
+        assertThat(rig.streams.openStreams()).isZero();
+        fromProvider(new StreamData(false, PROVIDER_STREAM, item(0)));
+        assertThat(caller.sent(StreamData.class)).as("a late item is dropped").isEmpty();
+    }
 }
