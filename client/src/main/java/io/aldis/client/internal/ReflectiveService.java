@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aldis.client.CallContext;
 import io.aldis.client.RpcCallException;
 import io.aldis.client.RpcHandler;
+import io.aldis.client.internal.stream.ServedStream;
+import io.aldis.client.internal.stream.ServedStreams;
 import io.aldis.client.internal.stream.StreamingMethod;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.params.InvalidParamsException;
@@ -38,13 +40,13 @@ import java.util.concurrent.CompletionStage;
  * returned.
  *
  * <p>A method that returns or takes a {@code Flow.Publisher} is a streaming method
- * ({@link StreamingMethod}), served with batches: the node does not forward streams to providers,
- * so its calls come without {@code STREAMS}. A streamed parameter arrives as a JSON array and
- * reaches the method as a publisher of its items; the items of a returned publisher are collected
- * into one JSON array that must fit in one frame of the session's {@code maxFrameSize}
- * ({@code MESSAGE_TOO_LARGE} otherwise). A call that comes with {@code STREAMS} anyway is answered
- * the same way for a streamed result, and with {@code STREAMING_UNAVAILABLE} for a streamed
- * parameter, whose items this client cannot take as a stream (docs/protocol.md 6.4.1).
+ * ({@link StreamingMethod}). Called with {@code STREAMS} while the session takes streams, it is
+ * served on a stream this client opens as the callee ({@link ServedStreams}): the method gets a
+ * publisher of the caller's items and its returned publisher's items go out within the node's
+ * credit. Called without, it is served with batches (docs/protocol.md 6.4.1): a streamed parameter
+ * arrives as a JSON array and reaches the method as a publisher of its items; the items of a
+ * returned publisher are collected into one JSON array that must fit in one frame of the session's
+ * {@code maxFrameSize} ({@code MESSAGE_TOO_LARGE} otherwise).
  */
 final class ReflectiveService implements RpcHandler {
     private final Object target;
@@ -136,7 +138,13 @@ final class ReflectiveService implements RpcHandler {
         return root.toString();
     }
 
-    /** Whether {@code name} takes a streamed parameter, which this client takes only as a batch. */
+    /** Whether {@code name} streams a parameter, its result or both. */
+    boolean streams(String name) {
+        Served served = methods.get(name);
+        return served != null && served.streaming.isPresent();
+    }
+
+    /** Whether {@code name} takes a streamed parameter. */
     boolean takesStreamedParam(String name) {
         Served served = methods.get(name);
         return served != null && served.streaming.map(s -> s.streamedParam() >= 0).orElse(false);
@@ -155,7 +163,80 @@ final class ReflectiveService implements RpcHandler {
         if (served == null) {
             throw new RpcCallException(ErrorCode.METHOD_NOT_FOUND, "this service has no method " + name);
         }
-        Object[] args = decode(served, params, context);
+        Object result = invoke(served, decode(served, params, context), context);
+        if (served.streaming.isPresent() && served.streaming.get().streamsResult()) {
+            CompletableFuture<byte[]> batch = served.streaming.get().collectResult(result, RpcSupport.MAPPER,
+                    maxFrameSize.getAsInt());
+            context.onCancel(() -> batch.cancel(true));
+            return batch;
+        }
+        if (result instanceof CompletionStage<?> stage) {
+            CompletableFuture<?> future = stage.toCompletableFuture();
+            context.onCancel(() -> future.cancel(true));
+            return future.thenApply(ReflectiveService::encode);
+        }
+        return CompletableFuture.completedFuture(encode(result));
+    }
+
+    /**
+     * Serves a call of a streaming method made with {@code STREAMS} on a stream of its own: opens
+     * it, gives the method the caller's items as they come, and sends the items of the publisher
+     * it returns. The answer comes once the stream has ended (a streamed result) or from the
+     * method (a streamed parameter alone), or with the error the stream failed with.
+     */
+    CompletionStage<byte[]> handle(String name, byte[] params, CallContext context, ServedStreams streams)
+            throws Exception {
+        Served served = methods.get(name);
+        if (served == null || served.streaming.isEmpty()) {
+            return handle(name, params, context);
+        }
+        StreamingMethod streaming = served.streaming.get();
+        Object[] args = decodeValues(served, params, context);
+        int streamed = streaming.streamedParam();
+        if (streamed >= 0 && args[streamed] != null) {
+            throw new RpcCallException(ErrorCode.INVALID_PARAMS, "parameter '"
+                    + served.method.getParameters()[streamed].getName() + "' comes on the call's stream: give null here");
+        }
+        ServedStream stream = streams.open(context.callId(), streaming);
+        context.onCancel(stream::callCancelled);
+        if (streamed >= 0) {
+            args[streamed] = stream.parameter();
+        }
+        Object result;
+        try {
+            result = invoke(served, args, context);
+        } catch (Exception e) {
+            stream.methodFailed(e);
+            return stream.answer();
+        }
+        if (streaming.streamsResult()) {
+            stream.sendResult(result);
+        } else if (result instanceof CompletionStage<?> stage) {
+            CompletableFuture<?> future = stage.toCompletableFuture();
+            context.onCancel(() -> future.cancel(true));
+            future.whenComplete((value, failure) -> {
+                if (failure != null) {
+                    stream.methodFailed(failure);
+                } else {
+                    answerWith(stream, value);
+                }
+            });
+        } else {
+            answerWith(stream, result);
+        }
+        return stream.answer();
+    }
+
+    private static void answerWith(ServedStream stream, Object value) {
+        try {
+            stream.methodAnswered(encode(value));
+        } catch (RuntimeException e) {
+            stream.methodFailed(e);
+        }
+    }
+
+    /** Runs the method on this thread; a cancel of the call interrupts it while it runs. */
+    private Object invoke(Served served, Object[] args, CallContext context) throws Exception {
         Thread worker = Thread.currentThread();
         Object lock = new Object();
         boolean[] running = {true};
@@ -166,9 +247,8 @@ final class ReflectiveService implements RpcHandler {
                 }
             }
         });
-        Object result;
         try {
-            result = served.method.invoke(target, args);
+            return served.method.invoke(target, args);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             if (cause instanceof Exception ex) {
@@ -183,18 +263,6 @@ final class ReflectiveService implements RpcHandler {
                 Thread.interrupted(); // the interrupt was meant for this call only, not for the pool's thread
             }
         }
-        if (served.streaming.isPresent() && served.streaming.get().streamsResult()) {
-            CompletableFuture<byte[]> batch = served.streaming.get().collectResult(result, RpcSupport.MAPPER,
-                    maxFrameSize.getAsInt());
-            context.onCancel(() -> batch.cancel(true));
-            return batch;
-        }
-        if (result instanceof CompletionStage<?> stage) {
-            CompletableFuture<?> future = stage.toCompletableFuture();
-            context.onCancel(() -> future.cancel(true));
-            return future.thenApply(ReflectiveService::encode);
-        }
-        return CompletableFuture.completedFuture(encode(result));
     }
 
     private static byte[] encode(Object value) {
@@ -215,6 +283,16 @@ final class ReflectiveService implements RpcHandler {
      * method asks for it.
      */
     private Object[] decode(Served m, byte[] params, CallContext context) {
+        Object[] args = decodeValues(m, params, context);
+        if (m.streaming.isPresent() && m.streaming.get().streamedParam() >= 0) {
+            int streamed = m.streaming.get().streamedParam();
+            args[streamed] = m.streaming.get().publisherOf(args[streamed]);
+        }
+        return args;
+    }
+
+    /** The arguments as {@code params} gives them, a streamed parameter as its batch (or null). */
+    private Object[] decodeValues(Served m, byte[] params, CallContext context) {
         Object[] values;
         try {
             values = ParamDecoder.decode(m.signature, params, true, ValueCheck.NONE);
@@ -225,10 +303,6 @@ final class ReflectiveService implements RpcHandler {
         int next = 0;
         for (int i = 0; i < args.length; i++) {
             args[i] = m.fromContext[i] ? context : values[next++];
-        }
-        if (m.streaming.isPresent() && m.streaming.get().streamedParam() >= 0) {
-            int streamed = m.streaming.get().streamedParam();
-            args[streamed] = m.streaming.get().publisherOf(args[streamed]);
         }
         return args;
     }

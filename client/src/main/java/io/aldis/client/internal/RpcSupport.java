@@ -31,6 +31,7 @@ import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.ServiceProvide;
 import io.aldis.protocol.api.ServiceWithdraw;
 import io.aldis.protocol.api.stream.SizeFunction;
+import io.aldis.client.internal.stream.ServedStreams;
 import io.aldis.client.internal.stream.StreamCalls;
 import io.aldis.client.internal.stream.StreamHost;
 import java.lang.reflect.InvocationHandler;
@@ -83,10 +84,13 @@ final class RpcSupport {
     private final Map<Long, Served> served = new ConcurrentHashMap<>();
     private final Map<String, Provided> provided = new ConcurrentHashMap<>();
     private final StreamCalls streams;
+    private final ServedStreams servedStreams;
 
     RpcSupport(DefaultAldisClient client) {
         this.client = client;
-        this.streams = new StreamCalls(new ClientStreamHost());
+        ClientStreamHost streamHost = new ClientStreamHost();
+        this.streams = new StreamCalls(streamHost);
+        this.servedStreams = new ServedStreams(streamHost);
         Executor configured = client.config().handlerExecutor();
         this.handlerExecutor = configured != null ? configured : SerialExecutor.SHARED;
         client.addConsumer(this::consume);
@@ -331,6 +335,7 @@ final class RpcSupport {
         boolean mayResume = client.resumeToken().isPresent()
                 && (state == ClientState.RECONNECTING || state == ClientState.CONNECTED);
         streams.connectionLost(reason.message(), mayResume);
+        servedStreams.connectionLost();
         SessionInfo now = client.state() == ClientState.CONNECTED ? client.session() : null;
         UUID open = now == null ? null : now.sessionId();
         for (PendingCall pc : calls.values()) {
@@ -351,7 +356,7 @@ final class RpcSupport {
     // ---------------------------------------------------------------- inbound frames
 
     private boolean consume(Frame frame) {
-        if (streams.consume(frame)) {
+        if (servedStreams.consume(frame) || streams.consume(frame)) {
             return true;
         }
         if (frame instanceof RpcResponse r) {
@@ -472,7 +477,10 @@ final class RpcSupport {
             return;
         }
         String methodName = method.substring(dot + 1);
-        if (request.streams() && p.handler instanceof ReflectiveService r && r.takesStreamedParam(methodName)) {
+        ServedStreams onStreams = request.streams() && p.handler instanceof ReflectiveService r && r.streams(methodName)
+                && servedStreams.available() ? servedStreams : null;
+        if (request.streams() && onStreams == null && p.handler instanceof ReflectiveService r
+                && r.takesStreamedParam(methodName)) {
             // The items of a streamed parameter are taken only as a JSON array: the caller calls again so.
             client.send(new RpcError(request.callId(), ErrorCode.STREAMING_UNAVAILABLE.code(), "this client takes "
                     + "the streamed parameter of " + method + " only as a JSON array: call again without STREAMS", ""));
@@ -483,20 +491,22 @@ final class RpcSupport {
         served.put(s.callId, s);
         String name = method.substring(dot + 1);
         try {
-            handlerExecutor.execute(() -> run(p.handler, name, request.params(), s));
+            handlerExecutor.execute(() -> run(p.handler, name, request.params(), s, onStreams));
         } catch (RejectedExecutionException e) {
             served.remove(s.callId, s);
             client.send(new RpcError(s.callId, ErrorCode.BUSY.code(), "the client cannot run more calls now", ""));
         }
     }
 
-    private void run(RpcHandler handler, String name, byte[] params, Served s) {
+    /** Runs a served call; {@code onStreams} when it is served on a stream (a streaming method called with STREAMS). */
+    private void run(RpcHandler handler, String name, byte[] params, Served s, ServedStreams onStreams) {
         if (s.isCancelled()) {
             return;
         }
         CompletionStage<byte[]> stage;
         try {
-            stage = handler.handle(name, params, s);
+            stage = onStreams != null ? ((ReflectiveService) handler).handle(name, params, s, onStreams)
+                    : handler.handle(name, params, s);
         } catch (Throwable t) {
             stage = CompletableFuture.failedFuture(t);
         }
@@ -507,6 +517,14 @@ final class RpcSupport {
     }
 
     private void answer(Served s, byte[] result, Throwable error) {
+        try {
+            send(s, result, error);
+        } finally {
+            servedStreams.callAnswered(s.callId); // the answer closes what is left of the call's stream
+        }
+    }
+
+    private void send(Served s, byte[] result, Throwable error) {
         if (!served.remove(s.callId, s) || s.isCancelled()) {
             return; // cancelled: the node answered the caller already
         }

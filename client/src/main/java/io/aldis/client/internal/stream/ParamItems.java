@@ -37,6 +37,10 @@ final class ParamItems implements Flow.Subscriber<Object> {
     interface Owner {
         /** The parameter's items failed (the publisher, an item's encoding or size): end the stream and the call. */
         void paramFailed(ErrorCode code, String message);
+
+        /** Every item went out, and STREAM_END after them. */
+        default void paramEnded() {
+        }
     }
 
     private record Item(byte[] bytes, int cost) {
@@ -48,6 +52,8 @@ final class ParamItems implements Flow.Subscriber<Object> {
     private final Owner owner;
     private final long streamId;
     private final CreditMeter meter;
+    /** What the items are, in messages: "the streamed parameter", "the streamed result". */
+    private final String what;
 
     // guarded by this
     private final SenderCredit credit = new SenderCredit();
@@ -64,6 +70,13 @@ final class ParamItems implements Flow.Subscriber<Object> {
 
     ParamItems(Flow.Publisher<?> source, ItemCodec codec, StreamHost host, Owner owner, long streamId,
             CreditMeter meter) {
+        this(source, codec, host, owner, streamId, meter, "the streamed parameter");
+    }
+
+    /** Items named {@code what} in messages, for a callee that streams its result with this class. */
+    ParamItems(Flow.Publisher<?> source, ItemCodec codec, StreamHost host, Owner owner, long streamId,
+            CreditMeter meter, String what) {
+        this.what = what;
         this.source = source;
         this.codec = codec;
         this.host = host;
@@ -176,7 +189,7 @@ final class ParamItems implements Flow.Subscriber<Object> {
             byte[] bytes = codec.encode(item);
             encoded = new Item(bytes, meter.costOf(bytes));
         } catch (Exception e) {
-            fail(ErrorCode.STREAM_FAILED, "an item of the streamed parameter cannot be encoded as JSON ("
+            fail(ErrorCode.STREAM_FAILED, "an item of " + what + " cannot be encoded as JSON ("
                     + (item == null ? "null" : item.getClass().getSimpleName()) + ")");
             return;
         }
@@ -193,7 +206,7 @@ final class ParamItems implements Flow.Subscriber<Object> {
     @Override
     public void onError(Throwable error) {
         String why = error == null || error.getMessage() == null ? String.valueOf(error) : error.getMessage();
-        fail(ErrorCode.STREAM_FAILED, "the publisher of the streamed parameter failed: " + why);
+        fail(ErrorCode.STREAM_FAILED, "the publisher of " + what + " failed: " + why);
     }
 
     @Override
@@ -210,6 +223,7 @@ final class ParamItems implements Flow.Subscriber<Object> {
         Flow.Subscription requestFrom = null;
         String tooLarge = null;
         ErrorCode code = null;
+        boolean endedNow = false;
         synchronized (this) {
             if (closed) {
                 return;
@@ -219,7 +233,7 @@ final class ParamItems implements Flow.Subscriber<Object> {
                 SessionInfo session = host.openSession();
                 if (session != null && next.bytes().length + DATA_OVERHEAD > session.maxFrameSize()) {
                     code = ErrorCode.MESSAGE_TOO_LARGE;
-                    tooLarge = "an item of the streamed parameter has " + next.bytes().length
+                    tooLarge = "an item of " + what + " has " + next.bytes().length
                             + " bytes, more than one frame of at most " + session.maxFrameSize()
                             + " bytes (maxFrameSize) holds";
                     break;
@@ -230,7 +244,7 @@ final class ParamItems implements Flow.Subscriber<Object> {
                 }
                 if (verdict == SenderCredit.Verdict.TOO_LARGE) {
                     code = ErrorCode.STREAM_ITEM_TOO_LARGE;
-                    tooLarge = "an item of the streamed parameter costs " + next.cost() + ", more than half the "
+                    tooLarge = "an item of " + what + " costs " + next.cost() + ", more than half the "
                             + "callee's high-water mark " + credit.highWaterMark() + " allows ("
                             + (credit.highWaterMark() + 1L) / 2 + ")";
                     break;
@@ -242,6 +256,7 @@ final class ParamItems implements Flow.Subscriber<Object> {
             if (tooLarge == null) {
                 if (!suspended && waiting.isEmpty() && sourceDone && !endSent) {
                     endSent = true;
+                    endedNow = true;
                     host.send(new StreamEnd(streamId));
                 }
                 if (!sourceDone && upstream != null) {
@@ -255,6 +270,9 @@ final class ParamItems implements Flow.Subscriber<Object> {
             fail(code, tooLarge);
         } else if (request > 0) {
             requestFrom.request(request);
+        }
+        if (endedNow) {
+            owner.paramEnded();
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.aldis.client.RpcCallException;
 import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.StreamDirection;
 import io.aldis.protocol.api.params.TypeNames;
 import io.aldis.protocol.api.stream.ListPublisher;
 import io.aldis.protocol.api.stream.StreamCredit;
@@ -110,6 +111,43 @@ public final class StreamingMethod {
     /** Whether the method returns a streamed result. */
     public boolean streamsResult() {
         return resultItemType != null;
+    }
+
+    /** Which way the method's stream carries items, relative to the call. */
+    public StreamDirection direction() {
+        return streamedParam >= 0 && streamsResult() ? StreamDirection.BIDIRECTIONAL
+                : streamsResult() ? StreamDirection.CALLEE_TO_CALLER : StreamDirection.CALLER_TO_CALLEE;
+    }
+
+    /** The stream's credit mode ({@code items} without {@link StreamCredit}). */
+    public CreditMode creditMode() {
+        return credit == null ? CreditMode.ITEMS : credit.mode();
+    }
+
+    /** The name of the stream's size function in {@code custom} mode, else null. */
+    public String sizeFunction() {
+        return credit == null || credit.sizeFunction().isEmpty() ? null : credit.sizeFunction();
+    }
+
+    /** The high-water mark for the items of the streamed parameter, as the descriptor announces it. */
+    public int parameterHighWaterMark() {
+        return credit == null || credit.highWaterMark() == 0 ? StreamCredit.DEFAULT_ITEMS_HIGH_WATER_MARK
+                : credit.highWaterMark();
+    }
+
+    /** The type of one item of the streamed parameter, or null. */
+    public Type parameterItemType() {
+        return paramItemType;
+    }
+
+    /** The type of one item of the streamed result, or null. */
+    public Type resultItemType() {
+        return resultItemType;
+    }
+
+    /** The method's name. */
+    public String name() {
+        return name;
     }
 
     /** The type a batched streamed parameter is decoded into (and checked as) before it becomes a publisher. */

@@ -65,7 +65,7 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
         this.invoker = new ServiceInvoker(calls, settings.workerThreads(), settings.queueCapacity(),
                 settings.workerSpinMicros(), () -> this.settings.rejectUnknownFields(), streams);
         this.providers = new ClientProviders(calls, authorizer, this::exportedInside,
-                () -> this.settings.rejectUnknownFields());
+                () -> this.settings.rejectUnknownFields(), streams);
         this.directory = new ServiceDirectory(providers);
         this.registry = new RegistryView(directory, calls,
                 (callId, method, params, timeout, reply) -> start(callId, method, params, timeout, false, null, reply));

@@ -12,10 +12,14 @@ import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.ServiceProvide;
 import io.aldis.protocol.api.ServiceWithdraw;
+import io.aldis.protocol.api.ProtocolException;
 import io.aldis.protocol.api.params.InvalidParamsException;
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import io.aldis.protocol.api.spi.auth.Authorizer;
 import io.aldis.protocol.api.spi.node.Session;
+import io.aldis.protocol.api.spi.stream.CallStreams;
+import io.aldis.protocol.api.spi.stream.StreamRelay;
+import io.aldis.protocol.api.spi.stream.StreamSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +47,7 @@ public final class ClientProviders {
     private final Supplier<Authorizer> authorizer;
     private final Predicate<String> exportedInsideTheNode;
     private final BooleanSupplier rejectUnknownFields;
+    private final Supplier<CallStreams> streams;
     /** Providers by service name. */
     private final Map<String, List<Provider>> byService = new ConcurrentHashMap<>();
     /** Providers by the session that provides them. */
@@ -57,10 +62,20 @@ public final class ClientProviders {
      */
     public ClientProviders(Calls calls, Supplier<Authorizer> authorizer, Predicate<String> exportedInsideTheNode,
             BooleanSupplier rejectUnknownFields) {
+        this(calls, authorizer, exportedInsideTheNode, rejectUnknownFields, () -> null);
+    }
+
+    /**
+     * @param streams the streaming feature's streams while it is installed, else null: calls are
+     *        then forwarded without {@code STREAMS}, and providers answer them with batches
+     */
+    public ClientProviders(Calls calls, Supplier<Authorizer> authorizer, Predicate<String> exportedInsideTheNode,
+            BooleanSupplier rejectUnknownFields, Supplier<CallStreams> streams) {
         this.calls = calls;
         this.authorizer = authorizer;
         this.exportedInsideTheNode = exportedInsideTheNode;
         this.rejectUnknownFields = rejectUnknownFields;
+        this.streams = streams;
     }
 
     /** The providers of {@code service}, in the order they came; empty when none. */
@@ -204,7 +219,10 @@ public final class ClientProviders {
     public void forward(Call call, List<Provider> providers) {
         Provider p = leastBusy(providers);
         String methodName = call.method().substring(call.method().lastIndexOf('.') + 1);
-        if (call.streams() && p.streamsParameter(methodName)) {
+        StreamSpec stream = p.streamOf(methodName);
+        CallStreams relaying = stream != null && call.streams() && call.session() != null ? streams.get() : null;
+        boolean relayed = relaying != null && relaying.streams(call.session()) && relaying.streams(p.session);
+        if (call.streams() && !relayed && p.streamsParameter(methodName)) {
             // The node does not pass streams between connections (yet): the caller sends the items as an array.
             calls.fail(call, ErrorCode.STREAMING_UNAVAILABLE.code(), "streaming is not available for "
                     + call.method() + ", which a client provides: call it again without streams, with the items as an array",
@@ -230,21 +248,52 @@ public final class ClientProviders {
             calls.fail(call, ErrorCode.PROVIDER_GONE.code(), "the client providing " + p.service + " went away", "");
             return;
         }
-        p.session.send(new RpcRequest(work.nodeCallId, call.timeoutMillis(), call.method(), call.params()));
+        if (relayed) {
+            relayed = relay(call, p, work, stream, relaying);
+            if (!relayed && p.streamsParameter(methodName)) {
+                return;
+            }
+        }
+        p.session.send(new RpcRequest(relayed, work.nodeCallId, call.timeoutMillis(), call.method(), call.params()));
     }
 
-    /** A provider's RPC_RESPONSE: the result goes to the caller. */
+    /**
+     * Sets up the relay of the call's stream (docs/protocol.md 6.4.8) before the call goes to the
+     * provider with {@code STREAMS}; false when the streaming feature refuses it, and then a
+     * method with a streamed parameter has been failed already.
+     */
+    private boolean relay(Call call, Provider p, ForwardedCall work, StreamSpec declared, CallStreams relaying) {
+        StreamSpec spec = new StreamSpec(call.method(), declared.direction(), declared.creditMode(),
+                declared.sizeFunction(), declared.highWaterMark());
+        StreamRelay relay;
+        try {
+            relay = relaying.relay(call.session(), call.callId(), p.session, work.nodeCallId, spec,
+                    work.streamListener(calls));
+        } catch (ProtocolException refused) {
+            if (p.streamsParameter(spec.method().substring(spec.method().lastIndexOf('.') + 1))) {
+                calls.fail(call, refused.code().code(), refused.getMessage(), "");
+            }
+            return false;
+        }
+        work.relay(relay);
+        return true;
+    }
+
+    /** A provider's RPC_RESPONSE: the result goes to the caller, after the caller's stream ended. */
     public void answered(Session provider, long nodeCallId, byte[] result) {
         ForwardedCall f = forwardedTo(provider, nodeCallId);
-        if (f != null) {
+        if (f != null && !f.holdAnswer(() -> calls.complete(f.call, result))) {
             calls.complete(f.call, result);
         }
     }
 
-    /** A provider's RPC_ERROR: the error goes to the caller as the provider gave it. */
+    /**
+     * A provider's RPC_ERROR: the error goes to the caller as the provider gave it, after the
+     * caller's stream has passed on what the provider sent before it.
+     */
     public void failed(Session provider, long nodeCallId, int code, String message, String details) {
         ForwardedCall f = forwardedTo(provider, nodeCallId);
-        if (f != null) {
+        if (f != null && !f.holdAnswer(() -> calls.fail(f.call, code, message, details))) {
             calls.fail(f.call, code, message, details);
         }
     }

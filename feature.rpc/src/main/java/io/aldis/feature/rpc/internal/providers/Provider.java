@@ -5,6 +5,7 @@ import io.aldis.feature.rpc.api.ServiceInfo;
 import io.aldis.feature.rpc.internal.calls.Call;
 import io.aldis.feature.rpc.internal.export.ExportedMethod;
 import io.aldis.protocol.api.spi.node.Session;
+import io.aldis.protocol.api.spi.stream.StreamSpec;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +29,11 @@ public final class Provider {
     /** Whether the descriptor says {@code method} streams a parameter. */
     boolean streamsParameter(String method) {
         return descriptor.streamedParameters().contains(method);
+    }
+
+    /** How {@code method} streams as the descriptor declares it, or null when it streams nothing. */
+    StreamSpec streamOf(String method) {
+        return descriptor.streams().get(method);
     }
 
     /** The declared signature of a method, or null when the descriptor gave none. */

@@ -5,10 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.aldis.feature.rpc.api.MethodInfo;
 import io.aldis.feature.rpc.internal.export.ExportedMethod;
 import io.aldis.feature.rpc.internal.export.Json;
+import io.aldis.protocol.api.CreditMode;
+import io.aldis.protocol.api.StreamDirection;
+import io.aldis.protocol.api.spi.stream.StreamSpec;
+import io.aldis.protocol.api.stream.StreamCredit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,9 +25,10 @@ import java.util.Set;
  * @param methods    the methods announced, in order; empty when none were (any method is forwarded)
  * @param signatures the methods whose parameters were declared, by name
  * @param streamedParameters the methods that stream a parameter ({@code Stream<T>}, docs/protocol.md 5.5)
+ * @param streams how each streaming method streams, by name; its {@code method} is the bare method name
  */
 record ServiceDescriptor(List<MethodInfo> methods, Map<String, ExportedMethod> signatures,
-        Set<String> streamedParameters) {
+        Set<String> streamedParameters, Map<String, StreamSpec> streams) {
     private static final Set<String> STREAM_MEMBERS = Set.of("creditMode", "highWaterMark", "sizeFunction");
     private static final Set<String> CREDIT_MODES = Set.of("items", "bytes", "custom");
 
@@ -30,6 +36,7 @@ record ServiceDescriptor(List<MethodInfo> methods, Map<String, ExportedMethod> s
         methods = List.copyOf(methods);
         signatures = Map.copyOf(signatures);
         streamedParameters = Set.copyOf(streamedParameters);
+        streams = Map.copyOf(streams);
     }
 
     /**
@@ -39,7 +46,7 @@ record ServiceDescriptor(List<MethodInfo> methods, Map<String, ExportedMethod> s
      */
     static ServiceDescriptor parse(String descriptor) {
         if (descriptor == null || descriptor.isBlank()) {
-            return new ServiceDescriptor(List.of(), Map.of(), Set.of());
+            return new ServiceDescriptor(List.of(), Map.of(), Set.of(), Map.of());
         }
         JsonNode root;
         try {
@@ -53,6 +60,7 @@ record ServiceDescriptor(List<MethodInfo> methods, Map<String, ExportedMethod> s
         List<MethodInfo> methods = new ArrayList<>();
         Map<String, ExportedMethod> signatures = new HashMap<>();
         Set<String> streamedParameters = new HashSet<>();
+        Map<String, StreamSpec> streams = new HashMap<>();
         for (JsonNode m : root.path("methods")) {
             if (m.isTextual()) {
                 methods.add(new MethodInfo(m.asText(), List.of(), "?"));
@@ -61,8 +69,12 @@ record ServiceDescriptor(List<MethodInfo> methods, Map<String, ExportedMethod> s
                 m.path("params").forEach(p -> params.add(p.asText()));
                 MethodInfo info = new MethodInfo(m.get("name").asText(), params, m.path("result").asText("?"));
                 methods.add(info);
-                if (checkStreaming(info, m.get("stream"))) {
-                    streamedParameters.add(info.name());
+                StreamSpec spec = checkStreaming(info, m.get("stream"));
+                if (spec != null) {
+                    streams.put(info.name(), spec);
+                    if (spec.direction().callerSends()) {
+                        streamedParameters.add(info.name());
+                    }
                 }
                 if (m.path("params").isArray()) {
                     signatures.put(info.name(), ExportedMethod.declared(info));
@@ -71,15 +83,15 @@ record ServiceDescriptor(List<MethodInfo> methods, Map<String, ExportedMethod> s
                 throw new IllegalArgumentException("each method of the descriptor needs a name");
             }
         }
-        return new ServiceDescriptor(methods, signatures, streamedParameters);
+        return new ServiceDescriptor(methods, signatures, streamedParameters, streams);
     }
 
     /**
      * Checks how a method streams against its {@code stream} member.
      *
-     * @return whether the method streams a parameter
+     * @return how the method streams, or null when it does not
      */
-    private static boolean checkStreaming(MethodInfo info, JsonNode stream) {
+    private static StreamSpec checkStreaming(MethodInfo info, JsonNode stream) {
         int streamed = 0;
         for (String parameter : info.parameters()) {
             int colon = parameter.indexOf(':');
@@ -93,7 +105,7 @@ record ServiceDescriptor(List<MethodInfo> methods, Map<String, ExportedMethod> s
         }
         boolean streamsResult = isStream(info.result());
         if (stream == null) {
-            return streamed == 1;
+            return spec(info, streamed == 1, streamsResult, "items", null, 0);
         }
         if (streamed == 0 && !streamsResult) {
             throw new IllegalArgumentException(method + " has a stream member but streams nothing");
@@ -126,7 +138,22 @@ record ServiceDescriptor(List<MethodInfo> methods, Map<String, ExportedMethod> s
         if (!function.isMissingNode() && (!function.isTextual() || function.asText().isBlank())) {
             throw new IllegalArgumentException(method + ": sizeFunction must be a name");
         }
-        return streamed == 1;
+        return spec(info, streamed == 1, streamsResult, creditMode, function.isMissingNode() ? null : function.asText(),
+                mark.isMissingNode() ? 0 : mark.intValue());
+    }
+
+    /** The stream a method declares, or null when it streams nothing; {@code highWaterMark} 0 for the default. */
+    private static StreamSpec spec(MethodInfo info, boolean streamsParameter, boolean streamsResult, String creditMode,
+            String sizeFunction, int highWaterMark) {
+        if (!streamsParameter && !streamsResult) {
+            return null;
+        }
+        StreamDirection direction = streamsParameter && streamsResult ? StreamDirection.BIDIRECTIONAL
+                : streamsResult ? StreamDirection.CALLEE_TO_CALLER : StreamDirection.CALLER_TO_CALLEE;
+        int mark = !streamsParameter ? 0
+                : highWaterMark > 0 ? highWaterMark : StreamCredit.DEFAULT_ITEMS_HIGH_WATER_MARK;
+        return new StreamSpec(info.name(), direction, CreditMode.valueOf(creditMode.toUpperCase(Locale.ROOT)),
+                sizeFunction, mark);
     }
 
     private static boolean isStream(String type) {

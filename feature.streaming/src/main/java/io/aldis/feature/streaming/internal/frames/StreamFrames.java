@@ -46,6 +46,9 @@ public final class StreamFrames implements FrameHandler {
 
     @Override
     public void handle(Session session, Frame frame) {
+        if (streams.relays().handle(session, frame)) {
+            return; // a frame of a stream a provider opened (an odd id)
+        }
         if (frame instanceof StreamData data) {
             NodeStream stream = streams.find(session, data.streamId());
             if (stream != null) {
@@ -72,10 +75,8 @@ public final class StreamFrames implements FrameHandler {
                 stream.errorFromCaller(error);
             }
         } else if (frame instanceof StreamOpen open) {
-            // Only a provider answering a call the node made with STREAMS may open a stream, and the
-            // node sets STREAMS on no call it forwards yet (docs/protocol.md 6.4.2).
-            session.sendError(open.callId(), ErrorCode.PROTOCOL_ERROR, "call " + open.callId()
-                    + " is not a call the node made with STREAMS, so it takes no STREAM_OPEN for it");
+            // Only a provider answering a call the node forwarded with STREAMS may open a stream (6.4.2, 6.4.8).
+            streams.relays().opened(session, open);
         } else if (frame instanceof StreamResume resume) {
             streams.resume(session, resume);
         }

@@ -261,6 +261,11 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
         return credit.granted();
     }
 
+    /** The caller's high-water mark, its first grant; 0 before it came. */
+    int highWaterMark() {
+        return credit.highWaterMark();
+    }
+
     /** The credit left now. */
     int credit() {
         return credit.credit();

@@ -54,6 +54,8 @@ public final class NodeStream implements CallStream {
     /** The call's answer, kept for a resumed session until the stream retires. */
     private Frame answer;
     private boolean answerSent;
+    /** The caller's side of a stream relayed from a provider: answered by the relay, never kept. */
+    private boolean relayed;
     /** Kept for a resumed session since its connection broke. */
     private volatile boolean awaitingResume;
     /** Between a resumed session's STREAM_RESUME and its taking effect: the session's frames wait here. */
@@ -122,6 +124,34 @@ public final class NodeStream implements CallStream {
             answer = frame;
             answerSent = false;
             sendAnswerWhenDue();
+        });
+    }
+
+    // ---- for a stream the node relays from a provider (docs/protocol.md 6.4.8), on any thread
+
+    /** The caller's high-water mark for the items it receives: its first grant, 0 before that came. */
+    public int callerHighWaterMark() {
+        return source == null ? 0 : source.highWaterMark();
+    }
+
+    /**
+     * The provider's side of the stream failed: the caller is told with STREAM_ERROR {@code code}
+     * and the listener fails with it, as if this stream had failed itself.
+     */
+    public void failFromProvider(int code, String message) {
+        onLoop(() -> fail(code, message, true));
+    }
+
+    /**
+     * The call's answer reaches the caller through the relay, which orders it after this stream's
+     * frames itself: the stream waits for no answer, and is not kept for a resumed session (relayed
+     * streams are not resumed, docs/protocol.md 6.4.8).
+     */
+    public void answeredByRelay() {
+        onLoop(() -> {
+            relayed = true;
+            answerSent = true;
+            retireIfSettled();
         });
     }
 
@@ -201,7 +231,7 @@ public final class NodeStream implements CallStream {
 
     /** Whether the stream can be kept for a resumed session: its session could be resumed, and it is not retired. */
     boolean keepable() {
-        return resumable && !retired && (source == null || source.resumable());
+        return resumable && !retired && !relayed && (source == null || source.resumable());
     }
 
     boolean retired() {
@@ -360,6 +390,11 @@ public final class NodeStream implements CallStream {
     }
 
     void serviceFailed(Throwable failure) {
+        if (failure instanceof StreamEndedException relayed) {
+            // A relayed provider's stream failed: the caller gets its code and words, after its items.
+            fail(relayed.code(), relayed.getMessage(), true);
+            return;
+        }
         String message = failure.getMessage();
         String why = message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
         fail(ErrorCode.STREAM_FAILED.code(), "stream processing failed: " + why, true);
@@ -415,6 +450,7 @@ public final class NodeStream implements CallStream {
         }
         over = true;
         // It stays until the caller paid back every item and the call's answer went out.
+        retireIfSettled();
         if (source != null) {
             // A stream of direction 2 is answered by the method's result instead.
             try {

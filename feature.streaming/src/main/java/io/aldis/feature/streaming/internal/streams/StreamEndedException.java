@@ -8,7 +8,7 @@ public final class StreamEndedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final int code;
 
-    StreamEndedException(int code, String message) {
+    public StreamEndedException(int code, String message) {
         super(message, null, false, false);
         this.code = code;
     }

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * The one thread on which everything of a session's streams happens: its connection's event loop.
  * Frames of one stream then keep their order on the wire, and a stream's state needs no locks.
  */
-final class StreamLoop {
+public final class StreamLoop {
     private StreamLoop() {
     }
 
@@ -18,7 +18,7 @@ final class StreamLoop {
         return session.connection().channel().eventLoop();
     }
 
-    static boolean inLoop(Session session) {
+    public static boolean inLoop(Session session) {
         return of(session).inEventLoop();
     }
 
@@ -27,7 +27,7 @@ final class StreamLoop {
      * gone (the transport stopped), the connection is gone too and the task runs here, so that
      * streams still end.
      */
-    static void run(Session session, Runnable task) {
+    public static void run(Session session, Runnable task) {
         try {
             of(session).execute(task);
         } catch (RejectedExecutionException loopGone) {

@@ -1,6 +1,7 @@
 package io.aldis.feature.streaming.internal.streams;
 
 import io.aldis.feature.streaming.internal.StreamingSettings;
+import io.aldis.feature.streaming.internal.relay.Relays;
 import io.aldis.feature.streaming.internal.stats.StreamCounters;
 import io.aldis.feature.streaming.internal.stats.StreamingView;
 import io.aldis.protocol.api.Capability;
@@ -15,6 +16,7 @@ import io.aldis.protocol.api.spi.node.SessionState;
 import io.aldis.protocol.api.spi.stream.CallStream;
 import io.aldis.protocol.api.spi.stream.CallStreamListener;
 import io.aldis.protocol.api.spi.stream.CallStreams;
+import io.aldis.protocol.api.spi.stream.StreamRelay;
 import io.aldis.protocol.api.spi.stream.StreamSpec;
 import io.aldis.protocol.api.stream.CreditMeter;
 import io.aldis.protocol.api.stream.StreamIds;
@@ -53,6 +55,7 @@ public final class Streams implements CallStreams {
     /** Streams of broken connections waiting for their client to resume, by resume key and stream id. */
     private final Map<String, Map<Long, NodeStream>> kept = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
+    private final Relays relays;
     private volatile StreamingSettings settings;
     private volatile boolean stopped;
     private final ResendBudget resendBudget = new ResendBudget(() -> settings.maxResendBytes());
@@ -66,6 +69,12 @@ public final class Streams implements CallStreams {
         this.settings = settings;
         this.sizeFunctions = sizeFunctions;
         this.pool = pool;
+        this.relays = new Relays(this, sizeFunctions);
+    }
+
+    /** The streams relayed between callers and the clients that provide services. */
+    public Relays relays() {
+        return relays;
     }
 
     StreamingSettings settings() {
@@ -135,6 +144,15 @@ public final class Streams implements CallStreams {
         return stream;
     }
 
+    @Override
+    public StreamRelay relay(Session caller, long callId, Session provider, long forwardedCallId, StreamSpec declared,
+            CallStreamListener listener) {
+        if (!streams(caller) || !streams(provider)) {
+            throw new ProtocolException(ErrorCode.STREAMING_UNAVAILABLE, "the caller or the provider takes no streams now");
+        }
+        return relays.relay(caller, callId, provider, forwardedCallId, declared, listener);
+    }
+
     private boolean reserveNodeSlot(int max) {
         while (true) {
             int now = open.get();
@@ -180,6 +198,7 @@ public final class Streams implements CallStreams {
      * (docs/protocol.md 6.4.7), their services running on within the credit they had.
      */
     public void sessionClosed(Session session) {
+        relays.sessionClosed(session);
         SessionStreams mine = sessions.remove(session.id());
         if (mine == null) {
             return;
@@ -279,6 +298,7 @@ public final class Streams implements CallStreams {
     /** {@link #stop()} without the wait: completes once every session's loop has ended its streams. */
     public CompletableFuture<Void> stopAll() {
         stopped = true;
+        relays.stop();
         List<CompletableFuture<Void>> ends = new ArrayList<>();
         for (String resumeKey : List.copyOf(kept.keySet())) {
             Map<Long, NodeStream> waiting = kept.remove(resumeKey);

@@ -33,4 +33,31 @@ public interface CallStreams {
      *         {@link ErrorCode#STREAMING_UNAVAILABLE} (the session does not take streams after all)
      */
     CallStream open(Session session, long callId, StreamSpec spec, CallStreamListener listener);
+
+    /**
+     * Relays the stream of call {@code callId} of {@code caller}, which the node forwards to the
+     * client {@code provider} as its call {@code forwardedCallId} with {@code STREAMS} set
+     * (docs/protocol.md 6.4.8). Called before that RPC_REQUEST goes out. Nothing is sent now: when
+     * the provider answers the request with STREAM_OPEN, the node opens the caller's stream with
+     * the same direction and credit mode and passes items from one connection to the other as the
+     * next connection's credit allows. A provider that answers without a stream (a batch) leaves
+     * the caller without one too.
+     *
+     * @param declared how the provider's descriptor declares the method's stream; a STREAM_OPEN
+     *        of the provider that differs from it in direction, credit mode or size function is
+     *        refused
+     * @param listener {@link CallStreamListener#ended()} once the caller's stream has sent the
+     *        provider's items and their end (directions 1 and 3; then the provider's answer goes to
+     *        the caller), {@link CallStreamListener#failed} when either stream failed, after the
+     *        other side was told: the call is to fail with that code, and the provider to be told
+     *        RPC_CANCEL
+     * @return the relay, which the RPC feature tells of the provider's answer and of the call's end
+     * @throws ProtocolException with {@link ErrorCode#STREAMING_UNAVAILABLE} when either session
+     *         does not take streams, or this implementation relays none (the default): the call is
+     *         then forwarded without {@code STREAMS}
+     */
+    default StreamRelay relay(Session caller, long callId, Session provider, long forwardedCallId,
+            StreamSpec declared, CallStreamListener listener) {
+        throw new ProtocolException(ErrorCode.STREAMING_UNAVAILABLE, "streams are not relayed to providers here");
+    }
 }

@@ -1,0 +1,178 @@
+package io.aldis.feature.rpc.internal.providers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aldis.feature.rpc.internal.RecordingSession;
+import io.aldis.feature.rpc.internal.calls.Call;
+import io.aldis.feature.rpc.internal.calls.Calls;
+import io.aldis.feature.rpc.internal.calls.SessionReply;
+import io.aldis.protocol.api.Ack;
+import io.aldis.protocol.api.CreditMode;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.RpcCancel;
+import io.aldis.protocol.api.RpcError;
+import io.aldis.protocol.api.RpcRequest;
+import io.aldis.protocol.api.RpcResponse;
+import io.aldis.protocol.api.ServiceProvide;
+import io.aldis.protocol.api.StreamDirection;
+import io.aldis.protocol.api.spi.node.Session;
+import io.aldis.protocol.api.spi.stream.CallStream;
+import io.aldis.protocol.api.spi.stream.CallStreamListener;
+import io.aldis.protocol.api.spi.stream.CallStreams;
+import io.aldis.protocol.api.spi.stream.StreamRelay;
+import io.aldis.protocol.api.spi.stream.StreamSpec;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How the RPC feature forwards calls of a provider's streaming methods through the stream SPI
+ * (docs/protocol.md 6.4.1, 6.4.8): with STREAMS only when both sessions take streams, the relay set
+ * up before the call goes out, the provider's answer held until the caller's stream ended.
+ */
+class ClientProvidersRelayTest {
+    private static final String FEED = "{\"methods\":[{\"name\":\"ticks\",\"params\":[\"n: long\"],"
+            + "\"result\":\"Stream<Long>\"},{\"name\":\"store\",\"params\":[\"blocks: Stream<bytes>\"],"
+            + "\"result\":\"long\",\"stream\":{\"creditMode\":\"bytes\",\"highWaterMark\":4096}},"
+            + "{\"name\":\"plain\",\"params\":[\"a: int\"],\"result\":\"int\"}]}";
+
+    private final Calls calls = new Calls(() -> 256, () -> 0);
+    private final RecordingSession provider = new RecordingSession("pat");
+    private final RecordingSession caller = new RecordingSession("cal");
+    private final RecordingStreams streams = new RecordingStreams();
+    private final ClientProviders providers = new ClientProviders(calls, () -> null, name -> false, () -> true,
+            () -> streams);
+
+    /** The streaming feature as the RPC feature sees it: which sessions take streams, and the relays asked for. */
+    static final class RecordingStreams implements CallStreams {
+        final Set<Session> streaming = new HashSet<>();
+        StreamSpec spec;
+        long forwardedId;
+        CallStreamListener listener;
+        boolean answered;
+        int closedWith = Integer.MIN_VALUE;
+
+        @Override
+        public boolean streams(Session session) {
+            return streaming.contains(session);
+        }
+
+        @Override
+        public CallStream open(Session session, long callId, StreamSpec s, CallStreamListener l) {
+            throw new AssertionError("a forwarded call opens no stream of the node's own");
+        }
+
+        @Override
+        public StreamRelay relay(Session from, long callId, Session to, long forwardedCallId, StreamSpec declared,
+                CallStreamListener l) {
+            spec = declared;
+            forwardedId = forwardedCallId;
+            listener = l;
+            return new StreamRelay() {
+                @Override
+                public boolean providerAnswered() {
+                    answered = true;
+                    return declared.direction().calleeSends();
+                }
+
+                @Override
+                public void close(int code, String message) {
+                    closedWith = code;
+                }
+            };
+        }
+    }
+
+    @AfterEach
+    void close() {
+        calls.close();
+    }
+
+    private Call call(long id, String method, String params, boolean withStreams) throws Exception {
+        if (providers.of("feed").isEmpty()) {
+            providers.provide(provider, new ServiceProvide(1, "feed", FEED));
+            provider.next(Ack.class);
+        }
+        Call call = calls.open(caller, id, method, params.getBytes(StandardCharsets.UTF_8), 0, withStreams, 10,
+                new SessionReply(caller));
+        providers.forward(call, providers.of("feed"));
+        return call;
+    }
+
+    private static byte[] json(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aStreamedCallIsForwardedWithStreamsAfterItsRelayAndItsAnswerWaitsForTheCallersStream() throws Exception {
+        streams.streaming.add(caller);
+        streams.streaming.add(provider);
+        call(42, "feed.ticks", "[3]", true);
+        RpcRequest forwarded = provider.next(RpcRequest.class);
+        assertThat(forwarded.streams()).isTrue();
+        assertThat(streams.forwardedId).isEqualTo(forwarded.callId());
+        assertThat(streams.spec.method()).isEqualTo("feed.ticks");
+        assertThat(streams.spec.direction()).isEqualTo(StreamDirection.CALLEE_TO_CALLER);
+
+        providers.answered(provider, forwarded.callId(), json("null"));
+        assertThat(streams.answered).isTrue();
+        assertThat(caller.pending()).as("held until the caller's stream ended").isEmpty();
+        streams.listener.ended();
+        assertThat(caller.next(RpcResponse.class).callId()).isEqualTo(42);
+        assertThat(streams.closedWith).as("the answer closes the relay").isZero();
+    }
+
+    @Test
+    void theDeclaredCreditOfAStreamedParameterGoesToTheRelayAndItsAnswerIsNotHeld() throws Exception {
+        streams.streaming.add(caller);
+        streams.streaming.add(provider);
+        call(43, "feed.store", "[null]", true);
+        RpcRequest forwarded = provider.next(RpcRequest.class);
+        assertThat(forwarded.streams()).isTrue();
+        assertThat(streams.spec.direction()).isEqualTo(StreamDirection.CALLER_TO_CALLEE);
+        assertThat(streams.spec.creditMode()).isEqualTo(CreditMode.BYTES);
+        assertThat(streams.spec.highWaterMark()).isEqualTo(4096);
+        providers.answered(provider, forwarded.callId(), json("7"));
+        assertThat(caller.next(RpcResponse.class).callId()).isEqualTo(43);
+    }
+
+    @Test
+    void theStreamFailingFailsTheCallWithItsCodeAndDropsTheProvidersHeldError() throws Exception {
+        streams.streaming.add(caller);
+        streams.streaming.add(provider);
+        call(44, "feed.ticks", "[3]", true);
+        RpcRequest forwarded = provider.next(RpcRequest.class);
+        providers.failed(provider, forwarded.callId(), ErrorCode.STREAM_FAILED.code(), "sensor offline", "");
+        assertThat(caller.pending()).isEmpty();
+        streams.listener.failed(ErrorCode.STREAM_FAILED.code(), "sensor offline");
+        RpcError error = caller.next(RpcError.class);
+        assertThat(error.code()).isEqualTo(ErrorCode.STREAM_FAILED.code());
+        assertThat(caller.pending()).as("one answer").isEmpty();
+    }
+
+    @Test
+    void aCancelOfTheCallClosesTheRelayAndTellsTheProvider() throws Exception {
+        streams.streaming.add(caller);
+        streams.streaming.add(provider);
+        Call call = call(45, "feed.ticks", "[3]", true);
+        RpcRequest forwarded = provider.next(RpcRequest.class);
+        calls.abort(call, ErrorCode.CANCELLED.code(), "cancelled by the caller", true);
+        assertThat(streams.closedWith).isEqualTo(ErrorCode.CANCELLED.code());
+        assertThat(provider.next(RpcCancel.class).callId()).isEqualTo(forwarded.callId());
+    }
+
+    @Test
+    void withoutStreamsOnEitherSideOrForAPlainMethodTheCallGoesWithoutThem() throws Exception {
+        streams.streaming.add(caller);
+        call(46, "feed.ticks", "[3]", true);
+        assertThat(provider.next(RpcRequest.class).streams()).as("the provider takes no streams").isFalse();
+        streams.streaming.add(provider);
+        call(47, "feed.ticks", "[3]", false);
+        assertThat(provider.next(RpcRequest.class).streams()).as("the caller asked for none").isFalse();
+        call(48, "feed.plain", "[3]", true);
+        assertThat(provider.next(RpcRequest.class).streams()).as("a method that does not stream").isFalse();
+        assertThat(streams.listener).as("no relay for any of them").isNull();
+    }
+}

@@ -1,0 +1,219 @@
+package io.aldis.feature.streaming.internal.relay;
+
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ProtocolException;
+import io.aldis.protocol.api.StreamCredit;
+import io.aldis.protocol.api.stream.CreditMeter;
+import io.aldis.protocol.api.stream.ReceiverCredit;
+import java.util.ArrayDeque;
+import java.util.concurrent.Flow;
+import java.util.function.IntSupplier;
+
+/**
+ * The provider's items as the node receives them (docs/protocol.md 6.4.3, receiver; 6.4.8), as a
+ * publisher for one subscriber: the caller's stream, which requests only what the caller's
+ * credit covers. The node grants the provider the caller's own high-water mark, once the caller
+ * granted it, so it never holds more of the provider's items than the caller could; an item
+ * counts as consumed once it was handed on, and consumed credit goes back to the provider as the
+ * protocol says. The final return waits for the provider's answer, as a caller's does.
+ *
+ * <p>Everything runs on the provider's event loop; the subscriber's signals go out from there,
+ * and it takes them over to its own loop without blocking.
+ */
+final class ProviderItems implements Flow.Publisher<byte[]> {
+    private final ProviderStream stream;
+    private final CreditMeter meter;
+    private final IntSupplier callerHighWaterMark;
+    private final ArrayDeque<byte[]> held = new ArrayDeque<>();
+    private ReceiverCredit credit;
+    private Flow.Subscriber<? super byte[]> subscriber;
+    private long demand;
+    private boolean endReceived;
+    private boolean answered;
+    private boolean completed;
+    private boolean done;
+    private Throwable failure;
+    /** Credit due back with the consumption of the last item: the final return, held for the answer. */
+    private int finalReturn;
+    private boolean finalReturnSent;
+
+    ProviderItems(ProviderStream stream, CreditMeter meter, IntSupplier callerHighWaterMark) {
+        this.stream = stream;
+        this.meter = meter;
+        this.callerHighWaterMark = callerHighWaterMark;
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super byte[]> s) {
+        stream.onLoop(() -> {
+            if (subscriber != null) {
+                s.onSubscribe(new Flow.Subscription() {
+                    @Override
+                    public void request(long n) {
+                    }
+
+                    @Override
+                    public void cancel() {
+                    }
+                });
+                s.onError(new IllegalStateException("the provider's items have one subscriber"));
+                return;
+            }
+            subscriber = s;
+            s.onSubscribe(new Subscription());
+            if (failure != null) {
+                s.onError(failure);
+            }
+        });
+    }
+
+    /** The caller's stream's hold on these items: its calls are taken over to the provider's loop. */
+    private final class Subscription implements Flow.Subscription {
+        @Override
+        public void request(long n) {
+            stream.onLoop(() -> requested(n));
+        }
+
+        @Override
+        public void cancel() {
+            stream.onLoop(() -> {
+                if (!done) {
+                    stream.receivingCancelled();
+                }
+            });
+        }
+    }
+
+    // ---- on the provider's event loop
+
+    private void requested(long n) {
+        if (done || n <= 0) {
+            return;
+        }
+        if (credit == null) {
+            // The caller's first grant has come (its stream asks for items only after it): the
+            // node's own high-water mark is the caller's, so every item that fits fits the caller.
+            int mark = Math.max(1, callerHighWaterMark.getAsInt());
+            credit = new ReceiverCredit(mark);
+            stream.send(new StreamCredit(stream.streamId(), mark));
+        }
+        demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+        deliver();
+    }
+
+    /** A STREAM_DATA of the provider, with {@code last} for the LAST flag. */
+    void received(byte[] item, boolean last) {
+        if (done || endReceived) {
+            if (!done) {
+                stream.providerBroke(ErrorCode.PROTOCOL_ERROR, "an item after the end of the provider's items");
+            }
+            return;
+        }
+        if (credit == null) {
+            stream.providerBroke(ErrorCode.STREAM_CREDIT_EXCEEDED, "an item arrived before the node granted credit");
+            return;
+        }
+        try {
+            credit.received(meter.costOf(item));
+        } catch (ProtocolException e) {
+            stream.providerBroke(e.code(), e.getMessage());
+            return;
+        }
+        held.add(item);
+        if (last) {
+            ended();
+        } else {
+            deliver();
+        }
+    }
+
+    /** The provider's STREAM_END, or the LAST flag. */
+    void ended() {
+        if (done) {
+            return;
+        }
+        if (endReceived) {
+            stream.providerBroke(ErrorCode.PROTOCOL_ERROR, "a second end of the provider's items");
+            return;
+        }
+        endReceived = true;
+        if (credit != null) {
+            credit.endReceived();
+        }
+        deliver();
+    }
+
+    /** The provider answered the call: no item comes any more; those held still go on, then the end. */
+    void answered() {
+        answered = true;
+        if (!endReceived) {
+            // The answer closed the provider's stream while it was open: what came is all there is.
+            endReceived = true;
+            finalReturnSent = true;
+        }
+        deliver();
+        sendFinalReturn();
+    }
+
+    private void deliver() {
+        Flow.Subscriber<? super byte[]> s = subscriber;
+        if (done || s == null) {
+            return;
+        }
+        while (demand > 0 && !held.isEmpty()) {
+            byte[] item = held.poll();
+            demand--;
+            s.onNext(item);
+            int grant = credit.consumed(meter.costOf(item));
+            if (endReceived && held.isEmpty()) {
+                finalReturn += grant;
+            } else if (grant > 0) {
+                stream.send(new StreamCredit(stream.streamId(), grant));
+            }
+        }
+        if (endReceived && held.isEmpty() && !completed) {
+            completed = true;
+            s.onComplete();
+            sendFinalReturn();
+        }
+    }
+
+    private void sendFinalReturn() {
+        if (!completed || !answered || finalReturnSent || credit == null) {
+            return;
+        }
+        finalReturnSent = true;
+        int last = finalReturn + credit.finalReturn();
+        if (last > 0) {
+            stream.send(new StreamCredit(stream.streamId(), last));
+        }
+    }
+
+    /** Whether every item was handed on and the end too. */
+    boolean finished() {
+        return completed;
+    }
+
+    /** Whether the provider may still send items: they have not ended, and this side is not over. */
+    boolean open() {
+        return !done && !endReceived;
+    }
+
+    /** This side ends otherwise (a cancel, an error, the call's end): the subscriber fails, if it still listens. */
+    void fail(Throwable why) {
+        if (done) {
+            return;
+        }
+        done = true;
+        held.clear();
+        failure = why;
+        if (subscriber != null && !completed) {
+            subscriber.onError(why);
+        }
+    }
+
+    /** The credit handed out to the provider and not yet used. */
+    int credit() {
+        return credit == null ? 0 : credit.handedOut();
+    }
+}

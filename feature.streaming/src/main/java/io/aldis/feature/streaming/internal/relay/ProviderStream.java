@@ -1,0 +1,239 @@
+package io.aldis.feature.streaming.internal.relay;
+
+import io.aldis.feature.streaming.internal.streams.StreamEndedException;
+import io.aldis.feature.streaming.internal.streams.StreamLoop;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.StreamCancel;
+import io.aldis.protocol.api.StreamData;
+import io.aldis.protocol.api.StreamDirection;
+import io.aldis.protocol.api.StreamError;
+import io.aldis.protocol.api.spi.node.Session;
+import io.aldis.protocol.api.spi.node.SessionState;
+import io.aldis.protocol.api.stream.CreditMeter;
+import java.util.function.IntSupplier;
+
+/**
+ * The stream of a forwarded call on the provider's connection, where the node is the caller
+ * (docs/protocol.md 6.4.8): the provider's items ({@link ProviderItems}, directions 1 and 3), the
+ * caller's items going to it ({@link ItemsToProvider}, directions 2 and 3), the frames the provider
+ * sends on it, and how it ends. The provider opened it, so its id is the provider's. Everything
+ * happens on the provider's event loop.
+ */
+final class ProviderStream {
+    private final Relays relays;
+    private final Relay relay;
+    private final Session session;
+    private final long streamId;
+    private final ProviderItems received;
+    private final ItemsToProvider sent;
+    private boolean over;
+
+    /**
+     * @param initialCredit the provider's first grant for the caller's items (STREAM_OPEN's), for
+     *        directions 2 and 3
+     * @param callerHighWaterMark the caller's high-water mark, once it granted it
+     */
+    ProviderStream(Relays relays, Relay relay, Session session, long streamId, StreamDirection direction,
+            CreditMeter meter, int initialCredit, IntSupplier callerHighWaterMark) {
+        this.relays = relays;
+        this.relay = relay;
+        this.session = session;
+        this.streamId = streamId;
+        this.received = direction.calleeSends() ? new ProviderItems(this, meter, callerHighWaterMark) : null;
+        this.sent = direction.callerSends() ? new ItemsToProvider(this, meter, initialCredit) : null;
+    }
+
+    long streamId() {
+        return streamId;
+    }
+
+    Session session() {
+        return session;
+    }
+
+    /** The provider's items, for the caller's stream to send; null for direction 2. */
+    ProviderItems received() {
+        return received;
+    }
+
+    /** Where the caller's items go, for the caller's stream to feed; null for direction 1. */
+    ItemsToProvider sent() {
+        return sent;
+    }
+
+    // ---- frames of the provider, on its event loop
+
+    void data(StreamData data) {
+        if (received == null) {
+            providerBroke(ErrorCode.PROTOCOL_ERROR, "STREAM_DATA on a stream whose callee sends no items");
+            return;
+        }
+        received.received(data.item(), data.last());
+    }
+
+    void end() {
+        if (received == null) {
+            providerBroke(ErrorCode.PROTOCOL_ERROR, "STREAM_END on a stream whose callee sends no items");
+            return;
+        }
+        received.ended();
+    }
+
+    void credit(int amount) {
+        if (sent == null) {
+            providerBroke(ErrorCode.PROTOCOL_ERROR, "STREAM_CREDIT on a stream whose callee receives no items");
+            return;
+        }
+        sent.granted(amount);
+    }
+
+    void cancel() {
+        if (sent == null) {
+            providerBroke(ErrorCode.PROTOCOL_ERROR, "STREAM_CANCEL on a stream whose callee receives no items");
+            return;
+        }
+        sent.cancelledByProvider();
+    }
+
+    /**
+     * The provider's STREAM_ERROR: the whole stream ends, and the caller's with the same code. Where
+     * the provider sent items, the error follows those the caller's stream already took from them,
+     * as 5.6 wants: it reaches the caller's stream as the publisher's failure, after its items.
+     */
+    void error(StreamError error) {
+        if (over) {
+            return;
+        }
+        StreamEndedException why = new StreamEndedException(error.code(), error.message());
+        if (received == null) {
+            end(why);
+            relay.providerFailed(error.code(), error.message());
+            return;
+        }
+        end(why);
+    }
+
+    // ---- ends, on the provider's event loop
+
+    /**
+     * The provider broke the stream's rules, or an item cannot go on to it: it is told with
+     * STREAM_ERROR {@code code} and the caller's stream fails with {@code STREAM_FAILED}, since the
+     * fault is not the caller's.
+     */
+    void providerBroke(ErrorCode code, String message) {
+        if (over) {
+            return;
+        }
+        session.send(new StreamError(streamId, code.code(), message));
+        end(new StreamEndedException(code.code(), message));
+        relay.providerFailed(ErrorCode.STREAM_FAILED.code(), "stream processing failed: the provider's stream "
+                + "ended with " + code.name() + ": " + message);
+    }
+
+    /**
+     * The caller's stream failed with {@code code} (the caller's STREAM_ERROR or STREAM_CANCEL, the
+     * node's own error, the caller gone, the feature stopping): the provider is told STREAM_CANCEL
+     * for a cancel of its items, STREAM_ERROR {@code code} otherwise.
+     */
+    void callerFailed(int code, String message) {
+        if (over) {
+            return;
+        }
+        if (code == ErrorCode.CANCELLED.code() && received != null && received.open()) {
+            session.send(new StreamCancel(streamId));
+        } else {
+            session.send(new StreamError(streamId, code, message));
+        }
+        end(new StreamEndedException(code, message));
+    }
+
+    /** The caller's stream cancelled the provider's items, as it stops: the provider is told to stop. */
+    void receivingCancelled() {
+        if (over || received == null || !received.open()) {
+            return;
+        }
+        session.send(new StreamCancel(streamId));
+        received.fail(new StreamEndedException(ErrorCode.CANCELLED.code(), "cancelled"));
+        closeIfDone();
+    }
+
+    /**
+     * The provider answered the call (RPC_RESPONSE): what is still open of its stream closes; its
+     * items held here still go on to the caller.
+     */
+    void answered() {
+        if (over) {
+            return;
+        }
+        if (sent != null) {
+            sent.stop();
+        }
+        if (received != null) {
+            received.answered();
+        }
+        closeIfDone();
+    }
+
+    /**
+     * The call ended: with code 0 by the provider's answer, which closed this stream; else without
+     * it (a cancel, the deadline, the provider withdrawing the service, the feature stopping), and
+     * the provider, if still there, is told with STREAM_ERROR so that its side stops too.
+     */
+    void closeByCall(int code, String message) {
+        if (over) {
+            return;
+        }
+        String why = message == null || message.isEmpty() ? "the call ended" : message;
+        if (code == 0 && received != null) {
+            received.answered();
+        }
+        if (code != 0 && session.state() != SessionState.CLOSED) {
+            session.send(new StreamError(streamId, code, why));
+        }
+        end(new StreamEndedException(code == 0 ? ErrorCode.CANCELLED.code() : code, why));
+    }
+
+    /** The provider's session ended: nothing can be sent to it any more. */
+    void providerGone(int code, String message) {
+        if (over) {
+            return;
+        }
+        end(new StreamEndedException(code, message));
+        relay.providerFailed(code, message);
+    }
+
+    private void closeIfDone() {
+        boolean receivedDone = received == null || received.finished() || !received.open();
+        boolean sentDone = sent == null || sent.endSent();
+        if (receivedDone && sentDone) {
+            over = true;
+            relays.remove(this);
+        }
+    }
+
+    private void end(StreamEndedException why) {
+        over = true;
+        if (sent != null) {
+            sent.stop();
+        }
+        if (received != null) {
+            received.fail(why);
+        }
+        relays.remove(this);
+    }
+
+    // ---- for the sides
+
+    void send(Frame frame) {
+        session.send(frame);
+    }
+
+    void onLoop(Runnable task) {
+        StreamLoop.run(session, task);
+    }
+
+    int maxFrameSize() {
+        return session.limits().maxFrameSize();
+    }
+}

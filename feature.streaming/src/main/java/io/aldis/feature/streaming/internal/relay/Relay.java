@@ -1,0 +1,258 @@
+package io.aldis.feature.streaming.internal.relay;
+
+import io.aldis.feature.streaming.internal.streams.NodeStream;
+import io.aldis.protocol.api.CreditMode;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ProtocolException;
+import io.aldis.protocol.api.StreamError;
+import io.aldis.protocol.api.StreamOpen;
+import io.aldis.protocol.api.spi.node.Session;
+import io.aldis.protocol.api.spi.stream.CallStreamListener;
+import io.aldis.protocol.api.spi.stream.StreamRelay;
+import io.aldis.protocol.api.spi.stream.StreamSpec;
+import io.aldis.protocol.api.stream.CreditMeter;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One forwarded call's stream through the node (docs/protocol.md 6.4.8): waits for the provider's
+ * STREAM_OPEN, then opens the caller's stream with the same direction and credit mode and joins
+ * the two with Flow subscriptions whose requests carry credit: the caller's stream sends the
+ * provider's items ({@link ProviderItems}) and feeds the caller's items to the provider
+ * ({@link ItemsToProvider}). How either stream ends reaches the other and the RPC feature's
+ * listener, which answers the call.
+ */
+final class Relay implements StreamRelay {
+    private static final System.Logger LOG = System.getLogger("io.aldis.streaming");
+    private static final Pattern SIZE_FUNCTION = Pattern.compile(
+            "\"" + CreditMeter.SIZE_FUNCTION_MEMBER + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    private final Relays relays;
+    private final Session caller;
+    private final long callId;
+    private final Session provider;
+    private final long forwardedCallId;
+    private final StreamSpec declared;
+    private final CallStreamListener listener;
+
+    // guarded by this
+    private ProviderStream providerSide;
+    private NodeStream callerSide;
+    private boolean closed;
+    private int closeCode;
+    private String closeMessage;
+    private boolean told;
+
+    Relay(Relays relays, Session caller, long callId, Session provider, long forwardedCallId, StreamSpec declared,
+            CallStreamListener listener) {
+        this.relays = relays;
+        this.caller = caller;
+        this.callId = callId;
+        this.provider = provider;
+        this.forwardedCallId = forwardedCallId;
+        this.declared = declared;
+        this.listener = listener;
+    }
+
+    Session provider() {
+        return provider;
+    }
+
+    long forwardedCallId() {
+        return forwardedCallId;
+    }
+
+    /** Whether the provider's STREAM_OPEN came already. */
+    synchronized boolean opened() {
+        return providerSide != null;
+    }
+
+    /** The provider's STREAM_OPEN for the call, on its event loop; its id and call are checked already. */
+    void opened(StreamOpen open) {
+        String mismatch = mismatch(open);
+        if (mismatch != null) {
+            provider.send(new StreamError(open.streamId(), ErrorCode.PROTOCOL_ERROR.code(), mismatch));
+            tellFailed(ErrorCode.STREAM_FAILED.code(), "stream processing failed: the provider " + mismatch);
+            return;
+        }
+        CreditMeter meter;
+        try {
+            meter = CreditMeter.forStream(open.creditMode(), declared.sizeFunction(), relays.sizeFunctions()::find);
+        } catch (ProtocolException unknown) {
+            provider.send(new StreamError(open.streamId(), unknown.code().code(), unknown.getMessage()));
+            tellFailed(unknown.code().code(), unknown.getMessage());
+            return;
+        }
+        ProviderStream side = new ProviderStream(relays, this, provider, open.streamId(), open.direction(), meter,
+                open.initialCredit(), this::callerHighWaterMark);
+        synchronized (this) {
+            if (closed) {
+                // The call ended as the stream opened: the provider was told RPC_CANCEL, which closes it.
+                return;
+            }
+            providerSide = side;
+        }
+        relays.add(side);
+        // The node's high-water mark for the caller's items is the provider's, so any item the
+        // caller may send fits the provider too.
+        StreamSpec spec = new StreamSpec(declared.method(), open.direction(), open.creditMode(),
+                declared.sizeFunction(), open.direction().callerSends() ? open.initialCredit() : 0);
+        NodeStream stream;
+        try {
+            stream = (NodeStream) relays.callerStreams().open(caller, callId, spec, new CallerListener());
+            stream.answeredByRelay();
+        } catch (ProtocolException refused) {
+            side.callerFailed(refused.code().code(), refused.getMessage());
+            tellFailed(refused.code().code(), refused.getMessage());
+            return;
+        }
+        boolean closedMeanwhile;
+        synchronized (this) {
+            callerSide = stream;
+            closedMeanwhile = closed;
+        }
+        if (closedMeanwhile) {
+            stream.close(closeCode, closeMessage);
+            return;
+        }
+        if (side.received() != null) {
+            stream.send(side.received());
+        }
+        if (side.sent() != null) {
+            stream.received().subscribe(side.sent());
+        }
+    }
+
+    /** What makes the provider's STREAM_OPEN not the stream its descriptor declares, or null. */
+    private String mismatch(StreamOpen open) {
+        String d = "direction " + open.direction().code();
+        if (open.direction() != declared.direction()) {
+            return "opened a stream of " + d + " for " + declared.method() + ", declared with direction "
+                    + declared.direction().code();
+        }
+        if (open.creditMode() != declared.creditMode()) {
+            return "opened a stream in " + name(open.creditMode()) + " mode for " + declared.method()
+                    + ", declared in " + name(declared.creditMode()) + " mode";
+        }
+        if (open.creditMode() == CreditMode.CUSTOM
+                && !Objects.equals(sizeFunctionOf(open.metadata()), declared.sizeFunction())) {
+            return "opened a stream with another size function than " + declared.method() + " declares ("
+                    + declared.sizeFunction() + ")";
+        }
+        if (open.direction().callerSends() == (open.initialCredit() == 0)) {
+            return "opened a stream of " + d + " with initialCredit " + open.initialCredit();
+        }
+        return null;
+    }
+
+    private static String name(CreditMode mode) {
+        return mode.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The size function STREAM_OPEN's metadata names, or null. */
+    static String sizeFunctionOf(String metadata) {
+        Matcher m = SIZE_FUNCTION.matcher(metadata == null ? "" : metadata);
+        return m.find() ? m.group(1).replaceAll("\\\\(.)", "$1") : null;
+    }
+
+    private int callerHighWaterMark() {
+        NodeStream stream;
+        synchronized (this) {
+            stream = callerSide;
+        }
+        return stream == null ? 0 : stream.callerHighWaterMark();
+    }
+
+    /** The provider's stream failed (its STREAM_ERROR, a fault the node found, the provider gone). */
+    void providerFailed(int code, String message) {
+        NodeStream stream;
+        synchronized (this) {
+            stream = callerSide;
+        }
+        if (stream != null) {
+            stream.failFromProvider(code, message); // the caller's listener then fails the call
+        } else {
+            tellFailed(code, message);
+        }
+    }
+
+    // ---- StreamRelay, for the RPC feature
+
+    @Override
+    public boolean providerAnswered() {
+        ProviderStream side;
+        synchronized (this) {
+            side = providerSide;
+        }
+        if (side == null) {
+            relays.forget(this); // a batch: the provider opened no stream
+            return false;
+        }
+        side.onLoop(side::answered);
+        return side.received() != null;
+    }
+
+    @Override
+    public void close(int code, String message) {
+        ProviderStream side;
+        NodeStream stream;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            closeCode = code;
+            closeMessage = message;
+            side = providerSide;
+            stream = callerSide;
+        }
+        relays.forget(this);
+        if (stream != null) {
+            stream.close(code, message);
+        }
+        if (side != null) {
+            side.onLoop(() -> side.closeByCall(code, message));
+        }
+    }
+
+    private void tellFailed(int code, String message) {
+        synchronized (this) {
+            if (told) {
+                return;
+            }
+            told = true;
+        }
+        relays.forget(this);
+        try {
+            listener.failed(code, message);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "The relayed call " + callId + " failed to fail", e);
+        }
+    }
+
+    /** How the caller's stream ends: it reaches the provider's stream and the call. */
+    private final class CallerListener implements CallStreamListener {
+        @Override
+        public void ended() {
+            try {
+                listener.ended();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "The relayed call " + callId + " failed to end", e);
+            }
+        }
+
+        @Override
+        public void failed(int code, String message) {
+            ProviderStream side;
+            synchronized (Relay.this) {
+                side = providerSide;
+            }
+            if (side != null) {
+                side.onLoop(() -> side.callerFailed(code, message));
+            }
+            tellFailed(code, message);
+        }
+    }
+}

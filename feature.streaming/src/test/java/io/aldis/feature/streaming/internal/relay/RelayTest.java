@@ -1,0 +1,270 @@
+package io.aldis.feature.streaming.internal.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aldis.feature.streaming.internal.streams.NodeStream;
+import io.aldis.feature.streaming.internal.streams.StreamRig;
+import io.aldis.feature.streaming.internal.streams.TestSession;
+import io.aldis.protocol.api.CreditMode;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.StreamCancel;
+import io.aldis.protocol.api.StreamCredit;
+import io.aldis.protocol.api.StreamData;
+import io.aldis.protocol.api.StreamDirection;
+import io.aldis.protocol.api.StreamEnd;
+import io.aldis.protocol.api.StreamError;
+import io.aldis.protocol.api.StreamOpen;
+import io.aldis.protocol.api.spi.stream.CallStreamListener;
+import io.aldis.protocol.api.spi.stream.StreamRelay;
+import io.aldis.protocol.api.spi.stream.StreamSpec;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The relay of a forwarded call's stream (docs/protocol.md 6.4.8) between two sessions of the
+ * rig: the provider's STREAM_OPEN, the node's grants on each connection, items passed on as the
+ * next connection's credit allows, and ends crossing over.
+ */
+class RelayTest {
+    private static final long CALLER_CALL = 7;
+    private static final long FORWARDED = 1;
+    private static final long PROVIDER_STREAM = 11;
+
+    private final StreamRig rig = new StreamRig();
+    private final TestSession caller = TestSession.withStreams();
+    private final TestSession provider = TestSession.withStreams();
+    private final Told told = new Told();
+
+    /** What the RPC feature's listener was told. */
+    static final class Told implements CallStreamListener {
+        final List<String> events = new ArrayList<>();
+        int code;
+
+        @Override
+        public void ended() {
+            events.add("ended");
+        }
+
+        @Override
+        public void failed(int failedCode, String message) {
+            events.add("failed");
+            code = failedCode;
+        }
+    }
+
+    private StreamRelay relay(StreamDirection direction, int highWaterMark) {
+        return rig.streams.relay(caller, CALLER_CALL, provider, FORWARDED,
+                new StreamSpec("feed.ticks", direction, CreditMode.ITEMS, null, highWaterMark), told);
+    }
+
+    private void providerOpens(StreamDirection direction, int initialCredit) {
+        rig.streams.relays().opened(provider, new StreamOpen(PROVIDER_STREAM, FORWARDED, direction, CreditMode.ITEMS,
+                initialCredit, ""));
+        rig.settle(caller, provider);
+    }
+
+    private void fromProvider(Object frame) {
+        rig.streams.relays().handle(provider, (io.aldis.protocol.api.Frame) frame);
+        rig.settle(caller, provider);
+    }
+
+    private NodeStream callerSide() {
+        StreamOpen open = caller.sent(StreamOpen.class).get(0);
+        return rig.streams.find(caller, open.streamId());
+    }
+
+    private static byte[] item(int n) {
+        return Integer.toString(n).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static List<Integer> numbers(List<StreamData> data) {
+        return data.stream().map(d -> Integer.parseInt(new String(d.item(), StandardCharsets.US_ASCII))).toList();
+    }
+
+    private static int granted(List<StreamCredit> credits) {
+        return credits.stream().mapToInt(StreamCredit::credit).sum();
+    }
+
+    @Test
+    void theNodeGrantsTheProviderTheCallersMarkOnlyAfterTheCallerGrantedIt() {
+        relay(StreamDirection.CALLEE_TO_CALLER, 0);
+        providerOpens(StreamDirection.CALLEE_TO_CALLER, 0);
+        StreamOpen open = caller.sent(StreamOpen.class).get(0);
+        assertThat(open.callId()).isEqualTo(CALLER_CALL);
+        assertThat(open.streamId() % 2).as("the node's own, even id").isZero();
+        assertThat(open.direction()).isEqualTo(StreamDirection.CALLEE_TO_CALLER);
+        assertThat(provider.sent(StreamCredit.class)).as("nothing before the caller's grant").isEmpty();
+
+        callerSide().credit(4);
+        rig.settle(caller, provider);
+        assertThat(provider.sent(StreamCredit.class)).extracting(StreamCredit::credit).containsExactly(4);
+    }
+
+    @Test
+    void itemsPassOnWithinTheCallersCreditAndTheProviderIsPaidOnlyAsTheyLeave() {
+        relay(StreamDirection.CALLEE_TO_CALLER, 0);
+        providerOpens(StreamDirection.CALLEE_TO_CALLER, 0);
+        callerSide().credit(4);
+        rig.settle(caller, provider);
+        for (int i = 0; i < 8; i++) {
+            fromProvider(new StreamData(false, PROVIDER_STREAM, item(i)));
+        }
+        assertThat(numbers(caller.sent(StreamData.class))).containsExactly(0, 1, 2, 3);
+        // The four that left were paid back; the four held wait for the caller's credit.
+        assertThat(granted(provider.sent(StreamCredit.class))).isEqualTo(4 + 4);
+
+        callerSide().credit(2);
+        rig.settle(caller, provider);
+        assertThat(numbers(caller.sent(StreamData.class))).containsExactly(0, 1, 2, 3, 4, 5);
+        assertThat(granted(provider.sent(StreamCredit.class))).isEqualTo(4 + 4 + 2);
+        assertThat(told.events).isEmpty();
+    }
+
+    @Test
+    void aProviderBeyondTheNodesCreditIsStoppedAndTheCallersStreamFails() {
+        relay(StreamDirection.CALLEE_TO_CALLER, 0);
+        providerOpens(StreamDirection.CALLEE_TO_CALLER, 0);
+        callerSide().credit(2);
+        rig.settle(caller, provider);
+        for (int i = 0; i < 5; i++) {
+            fromProvider(new StreamData(false, PROVIDER_STREAM, item(i)));
+        }
+        // 2 left for the caller and were paid back, 2 are held: the fifth is beyond the grant.
+        assertThat(provider.sent(StreamError.class)).extracting(StreamError::code)
+                .containsExactly(ErrorCode.STREAM_CREDIT_EXCEEDED.code());
+        assertThat(caller.sent(StreamError.class)).extracting(StreamError::code)
+                .containsExactly(ErrorCode.STREAM_FAILED.code());
+        assertThat(told.events).containsExactly("failed");
+        assertThat(told.code).isEqualTo(ErrorCode.STREAM_FAILED.code());
+        assertThat(rig.streams.relays().openStreams()).isZero();
+        assertThat(numbers(caller.sent(StreamData.class))).containsExactly(0, 1);
+    }
+
+    @Test
+    void theProvidersAnswerWaitsForTheEndOfItsItemsOnTheCallersStreamThenTheFinalReturnGoesBack() {
+        StreamRelay relay = relay(StreamDirection.CALLEE_TO_CALLER, 0);
+        providerOpens(StreamDirection.CALLEE_TO_CALLER, 0);
+        callerSide().credit(8);
+        rig.settle(caller, provider);
+        fromProvider(new StreamData(false, PROVIDER_STREAM, item(0)));
+        fromProvider(new StreamData(true, PROVIDER_STREAM, item(1)));
+        assertThat(relay.providerAnswered()).as("the answer waits for the caller's stream").isTrue();
+        rig.settle(caller, provider);
+        assertThat(numbers(caller.sent(StreamData.class))).containsExactly(0, 1);
+        assertThat(told.events).containsExactly("ended");
+        relay.close(0, "");
+        rig.settle(caller, provider);
+        assertThat(granted(provider.sent(StreamCredit.class))).as("the final return, once answered").isEqualTo(8 + 2);
+        assertThat(rig.streams.relays().openStreams()).isZero();
+    }
+
+    @Test
+    void aProviderThatAnswersWithoutAStreamLeavesTheCallerWithoutOne() {
+        StreamRelay relay = relay(StreamDirection.CALLEE_TO_CALLER, 0);
+        assertThat(relay.providerAnswered()).isFalse();
+        providerOpens(StreamDirection.CALLEE_TO_CALLER, 0);
+        assertThat(caller.sent(StreamOpen.class)).isEmpty();
+        assertThat(provider.sent(ErrorFrame.class)).extracting(ErrorFrame::code)
+                .containsExactly(ErrorCode.PROTOCOL_ERROR.code());
+    }
+
+    @Test
+    void theCallersItemsGoToTheProviderWithinItsCreditUnderItsMark() {
+        relay(StreamDirection.CALLER_TO_CALLEE, 64);
+        providerOpens(StreamDirection.CALLER_TO_CALLEE, 3);
+        StreamOpen open = caller.sent(StreamOpen.class).get(0);
+        assertThat(open.initialCredit()).as("the provider's mark, not above it").isEqualTo(3);
+        NodeStream stream = callerSide();
+        stream.data(new StreamData(false, open.streamId(), item(0)));
+        stream.data(new StreamData(false, open.streamId(), item(1)));
+        stream.data(new StreamData(false, open.streamId(), item(2)));
+        rig.settle(caller, provider);
+        assertThat(numbers(provider.sent(StreamData.class))).containsExactly(0, 1, 2);
+        assertThat(granted(caller.sent(StreamCredit.class))).as("paid back as they left").isEqualTo(2);
+
+        fromProvider(new StreamCredit(PROVIDER_STREAM, 2));
+        stream.data(new StreamData(true, open.streamId(), item(3)));
+        rig.settle(caller, provider);
+        assertThat(numbers(provider.sent(StreamData.class))).containsExactly(0, 1, 2, 3);
+        assertThat(provider.sent(StreamEnd.class)).hasSize(1);
+    }
+
+    @Test
+    void aCallersCancelBecomesAStreamCancelToTheProviderAndFailsTheCall() {
+        relay(StreamDirection.CALLEE_TO_CALLER, 0);
+        providerOpens(StreamDirection.CALLEE_TO_CALLER, 0);
+        callerSide().credit(4);
+        rig.settle(caller, provider);
+        callerSide().cancelledByCaller();
+        rig.settle(caller, provider);
+        assertThat(provider.sent(StreamCancel.class)).extracting(StreamCancel::streamId).containsExactly(PROVIDER_STREAM);
+        assertThat(provider.sent(StreamError.class)).isEmpty();
+        assertThat(told.code).isEqualTo(ErrorCode.CANCELLED.code());
+    }
+
+    @Test
+    void aProvidersStreamErrorReachesTheCallerWithItsCode() {
+        relay(StreamDirection.CALLEE_TO_CALLER, 0);
+        providerOpens(StreamDirection.CALLEE_TO_CALLER, 0);
+        callerSide().credit(4);
+        rig.settle(caller, provider);
+        fromProvider(new StreamError(PROVIDER_STREAM, ErrorCode.STREAM_FAILED.code(), "sensor offline"));
+        StreamError error = caller.sent(StreamError.class).get(0);
+        assertThat(error.code()).isEqualTo(ErrorCode.STREAM_FAILED.code());
+        assertThat(error.message()).isEqualTo("sensor offline");
+        assertThat(told.code).isEqualTo(ErrorCode.STREAM_FAILED.code());
+        assertThat(provider.sent(StreamError.class)).as("not echoed back").isEmpty();
+    }
+
+    @Test
+    void aStreamOpenThatIsNotTheDeclaredStreamIsRefusedAndTheCallFails() {
+        relay(StreamDirection.CALLEE_TO_CALLER, 0);
+        providerOpens(StreamDirection.BIDIRECTIONAL, 4);
+        assertThat(provider.sent(StreamError.class)).extracting(StreamError::code)
+                .containsExactly(ErrorCode.PROTOCOL_ERROR.code());
+        assertThat(caller.sent(StreamOpen.class)).isEmpty();
+        assertThat(told.code).isEqualTo(ErrorCode.STREAM_FAILED.code());
+    }
+
+    @Test
+    void anEvenIdOrASecondOpenForTheCallIsRefusedWithProtocolError() {
+        relay(StreamDirection.CALLEE_TO_CALLER, 0);
+        rig.streams.relays().opened(provider, new StreamOpen(12, FORWARDED, StreamDirection.CALLEE_TO_CALLER,
+                CreditMode.ITEMS, 0, ""));
+        providerOpens(StreamDirection.CALLEE_TO_CALLER, 0);
+        rig.streams.relays().opened(provider, new StreamOpen(13, FORWARDED, StreamDirection.CALLEE_TO_CALLER,
+                CreditMode.ITEMS, 0, ""));
+        assertThat(provider.sent(ErrorFrame.class)).extracting(ErrorFrame::requestId).containsExactly(FORWARDED, FORWARDED);
+        assertThat(caller.sent(StreamOpen.class)).hasSize(1);
+    }
+
+    @Test
+    void theProviderLeavingFailsTheCallersStreamWithProviderGone() {
+        relay(StreamDirection.CALLEE_TO_CALLER, 0);
+        providerOpens(StreamDirection.CALLEE_TO_CALLER, 0);
+        rig.streams.sessionClosed(provider);
+        rig.settle(caller, provider);
+        assertThat(caller.sent(StreamError.class)).extracting(StreamError::code)
+                .containsExactly(ErrorCode.PROVIDER_GONE.code());
+        assertThat(told.code).isEqualTo(ErrorCode.PROVIDER_GONE.code());
+    }
+
+    @Test
+    void aCallThatEndsWithoutTheProvidersAnswerStopsBothStreams() {
+        StreamRelay relay = relay(StreamDirection.CALLEE_TO_CALLER, 0);
+        providerOpens(StreamDirection.CALLEE_TO_CALLER, 0);
+        callerSide().credit(4);
+        rig.settle(caller, provider);
+        relay.close(ErrorCode.PROVIDER_GONE.code(), "the client providing feed withdrew it");
+        rig.settle(caller, provider);
+        assertThat(provider.sent(StreamError.class)).extracting(StreamError::code)
+                .containsExactly(ErrorCode.PROVIDER_GONE.code());
+        assertThat(rig.streams.relays().openStreams()).isZero();
+        assertThat(rig.streams.openStreams()).isZero();
+        fromProvider(new StreamData(false, PROVIDER_STREAM, item(0)));
+        assertThat(caller.sent(StreamData.class)).as("a late item is dropped").isEmpty();
+    }
+}
