@@ -1888,8 +1888,10 @@ class CallStreams {
     else if (this.streams.has(streamId)) problem = `stream id ${streamId} is already in use`;
     else if (!call || !call.acceptsOpen()) problem = `call ${callId} is not waiting for a stream`;
     if (problem) {
-      this.client.sendFrame({ type: 'ERROR', requestId: callId, code: ErrorCode.PROTOCOL_ERROR,
-        message: `STREAM_OPEN refused: ${problem}`, details: '' }).catch(() => {});
+      // On the offered stream, not as an ERROR: callId is this client's own id, which the node
+      // would take for one of its requests (6.4.2).
+      this.client.sendFrame({ type: 'STREAM_ERROR', streamId, code: ErrorCode.PROTOCOL_ERROR,
+        message: `STREAM_OPEN refused: ${problem}` }).catch(() => {});
       return;
     }
     this.streams.set(streamId, call);

@@ -292,9 +292,11 @@ class StreamedResultTest {
         RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>();
         RpcRequest call = subscribe(subscriber, Integer.class, CallOptions.defaults());
         node.send(new StreamOpen(3, call.callId(), StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0, ""));
-        assertThat(node.next(io.aldis.protocol.api.ErrorFrame.class).code()).isEqualTo(ErrorCode.PROTOCOL_ERROR.code());
+        StreamError oddId = node.next(StreamError.class);
+        assertThat(oddId.streamId()).as("refused on the stream offered, not with an ERROR naming a call").isEqualTo(3);
+        assertThat(oddId.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR.code());
         node.send(new StreamOpen(STREAM, 999, StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0, ""));
-        assertThat(node.next(io.aldis.protocol.api.ErrorFrame.class).requestId()).isEqualTo(999);
+        assertThat(node.next(StreamError.class).streamId()).isEqualTo(STREAM);
         node.send(new StreamOpen(STREAM, call.callId(), StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 5, ""));
         assertThat(node.next(StreamError.class).code()).as("direction 1 with an initial credit")
                 .isEqualTo(ErrorCode.PROTOCOL_ERROR.code());

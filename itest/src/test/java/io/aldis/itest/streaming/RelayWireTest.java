@@ -11,13 +11,13 @@ import io.aldis.protocol.api.Ack;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
-import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.ServiceProvide;
 import io.aldis.protocol.api.StreamCredit;
 import io.aldis.protocol.api.StreamData;
 import io.aldis.protocol.api.StreamDirection;
+import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.StreamOpen;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -123,8 +123,9 @@ class RelayWireTest {
         RpcRequest request = provider.next(RpcRequest.class);
         assertThat(request.streams()).as("the caller takes no streams").isFalse();
         provider.send(new StreamOpen(1, request.callId(), StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0, ""));
-        ErrorFrame refused = provider.next(ErrorFrame.class);
-        assertThat(refused.requestId()).isEqualTo(request.callId());
+        StreamError refused = provider.next(StreamError.class);
+        assertThat(refused.streamId()).as("on the stream offered, not as an ERROR naming the node's call")
+                .isEqualTo(1);
         assertThat(refused.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR.code());
         provider.send(new RpcResponse(request.callId(), json("[0,1]")));
         assertThat(items.get(10, TimeUnit.SECONDS)).containsExactly(0L, 1L);

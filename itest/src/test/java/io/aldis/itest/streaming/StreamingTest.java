@@ -12,7 +12,6 @@ import io.aldis.protocol.api.Close;
 import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.Close;
 import io.aldis.protocol.api.ErrorCode;
-import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.Pong;
@@ -316,9 +315,9 @@ class StreamingTest {
     void streamOpenFromAClientAndStreamResumeAreAnswered() throws Exception {
         FrameClient alice = start(StreamingSettings.defaults());
         alice.send(new StreamOpen(1, 42, StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0, ""));
-        ErrorFrame error = alice.next(ErrorFrame.class);
-        assertThat(error.requestId()).isEqualTo(42);
-        assertThat(error.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR.code());
+        StreamError refused = alice.next(StreamError.class);
+        assertThat(refused.streamId()).isEqualTo(1);
+        assertThat(refused.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR.code());
         alice.send(StreamResume.receiver(6, 0, 4, false));
         StreamError notFound = alice.next(StreamError.class);
         assertThat(notFound.streamId()).isEqualTo(6);

@@ -99,7 +99,7 @@ public final class StreamCalls {
         if (frame instanceof StreamOpen open) {
             StreamedCall call = calls.get(open.callId());
             if (call == null) {
-                host.send(ErrorFrame.of(open.callId(), ErrorCode.PROTOCOL_ERROR, "STREAM_OPEN for call "
+                host.send(new StreamError(open.streamId(), ErrorCode.PROTOCOL_ERROR.code(), "STREAM_OPEN for call "
                         + open.callId() + ", which this client did not make with STREAMS or is over"));
             } else {
                 call.opened(open);

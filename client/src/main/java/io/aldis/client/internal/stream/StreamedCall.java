@@ -7,7 +7,6 @@ import io.aldis.client.SessionInfo;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
-import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.ProtocolException;
 import io.aldis.protocol.api.RpcCancel;
 import io.aldis.protocol.api.RpcRequest;
@@ -251,7 +250,7 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
     void opened(StreamOpen open) {
         synchronized (this) {
             if (!streamsFlag || streamId != 0) {
-                host.send(ErrorFrame.of(open.callId(), ErrorCode.PROTOCOL_ERROR, streamsFlag
+                host.send(new StreamError(open.streamId(), ErrorCode.PROTOCOL_ERROR.code(), streamsFlag
                         ? "a second STREAM_OPEN for call " + open.callId()
                         : "STREAM_OPEN for call " + open.callId() + ", which was not made with STREAMS"));
                 return;
@@ -261,7 +260,7 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
             }
         }
         if (StreamIds.openerOf(open.streamId()) != StreamIds.Opener.NODE || registry.streamInUse(open.streamId())) {
-            host.send(ErrorFrame.of(open.callId(), ErrorCode.PROTOCOL_ERROR, "stream id " + open.streamId()
+            host.send(new StreamError(open.streamId(), ErrorCode.PROTOCOL_ERROR.code(), "stream id " + open.streamId()
                     + (open.streamId() % 2 != 0 ? " is odd: the node opens streams with even ids" : " is already in use")));
             return;
         }

@@ -13,6 +13,7 @@ import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.StreamCredit;
 import io.aldis.protocol.api.StreamDirection;
+import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.StreamOpen;
 import io.aldis.protocol.api.StreamResume;
 import io.aldis.protocol.api.stream.SizeFunction;
@@ -121,6 +122,19 @@ class StreamCallsTest {
                 0, ""));
         assertThat(host.sent.get(host.sent.size() - 1)).isInstanceOf(StreamCredit.class);
         return failed;
+    }
+
+    @Test
+    void aStreamOpenForNoCallOfOursIsRefusedOnItsStreamNotWithAnErrorNamingTheCall() {
+        Host host = new Host();
+        StreamCalls calls = new StreamCalls(host);
+
+        calls.consume(new StreamOpen(8, 77, StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0, ""));
+
+        assertThat(host.sent).singleElement().isInstanceOfSatisfying(StreamError.class, refused -> {
+            assertThat(refused.streamId()).isEqualTo(8);
+            assertThat(refused.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR.code());
+        });
     }
 
     @Test

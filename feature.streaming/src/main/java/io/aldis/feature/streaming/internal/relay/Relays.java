@@ -53,7 +53,8 @@ public final class Relays {
 
     /**
      * A STREAM_OPEN from a client: it opens the stream of a call the node forwarded to it with
-     * {@code STREAMS}, or it is refused with ERROR {@code PROTOCOL_ERROR} (docs/protocol.md 6.4.2).
+     * {@code STREAMS}, or it is refused with STREAM_ERROR {@code PROTOCOL_ERROR} on its stream id
+     * (docs/protocol.md 6.4.2).
      */
     public void opened(Session provider, StreamOpen frame) {
         Map<Long, Relay> waiting = expected.get(provider.id());
@@ -69,7 +70,7 @@ public final class Relays {
             refusal = "call " + frame.callId() + " has its stream already";
         }
         if (refusal != null) {
-            provider.sendError(frame.callId(), ErrorCode.PROTOCOL_ERROR, refusal);
+            provider.send(new StreamError(frame.streamId(), ErrorCode.PROTOCOL_ERROR.code(), refusal));
             return;
         }
         relay.opened(frame);
