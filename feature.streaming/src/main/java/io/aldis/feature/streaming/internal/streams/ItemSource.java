@@ -14,8 +14,18 @@ import java.util.concurrent.Flow;
  * The callee's side that sends items (docs/protocol.md 6.4.3, sender): subscribes to the service's
  * publisher and asks it only for what the caller's credit covers. In {@code items} mode that is the
  * credit itself (at most {@value #MOST_AHEAD} items at a time, so a connection that cannot write
- * does not collect them); in {@code bytes} and {@code custom} mode an item's cost is known only once
- * it is there, so it asks for one at a time and holds at most that one beyond the credit.
+ * does not collect them).
+ *
+ * <p>In {@code bytes} and {@code custom} mode an item's cost is known only once it is there, so
+ * every item asked for is priced at the most one item may cost ({@link #largestItemCost()}: half
+ * the caller's high-water mark, and in {@code bytes} mode no more than fits in one frame; a dearer
+ * item fails the stream instead of being sent). The bound, kept exactly: the cost of the items held
+ * plus the items asked for at that price never exceeds the larger of the credit held and one item's
+ * largest cost, so the node never holds more than the caller's credit window (its high-water mark)
+ * for a stream. Within it the node asks for as many items as the credit covers at that price, so
+ * the service produces the next item while the one before is written, instead of one hand-over
+ * between the service's thread and the event loop per item; with no credit, it still asks for one
+ * item, which then waits for the next grant.
  *
  * <p>The publisher's signals may come on any thread; they are taken over to the session's event
  * loop, where everything else of this class runs. Calls into the publisher go through the stream's
@@ -32,6 +42,8 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
     private final SerialExecutor service;
     private final SenderCredit credit = new SenderCredit();
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
+    /** What the items in {@link #pending} cost, in {@code bytes} and {@code custom} mode. */
+    private long pendingCost;
     private Flow.Subscription subscription;
     private long asked;
     private boolean completed;
@@ -74,6 +86,9 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
             }
             asked--;
             pending.add(item);
+            if (meter.mode() != CreditMode.ITEMS) {
+                pendingCost += meter.costOf(item);
+            }
             stream.readyToSend();
         });
     }
@@ -138,6 +153,9 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
                     break;
             }
             pending.poll();
+            if (meter.mode() != CreditMode.ITEMS) {
+                pendingCost -= cost;
+            }
             boolean last = completed && pending.isEmpty();
             stream.send(new StreamData(last, stream.streamId(), item));
             stream.countSent(item.length);
@@ -170,7 +188,12 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
         if (meter.mode() == CreditMode.ITEMS) {
             want = Math.min(credit.credit(), MOST_AHEAD) - pending.size() - asked;
         } else {
-            want = pending.isEmpty() && asked == 0 ? 1 : 0;
+            long largest = largestItemCost();
+            long exposure = pendingCost + asked * largest;
+            want = Math.max(0, (credit.credit() - exposure) / largest);
+            if (want == 0 && exposure == 0) {
+                want = 1;
+            }
         }
         if (want > 0) {
             asked += want;
@@ -186,6 +209,18 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
         }
     }
 
+    /**
+     * The most one item may cost in {@code bytes} and {@code custom} mode: half the caller's
+     * high-water mark (rounded up), and in {@code bytes} mode no more than one frame carries.
+     */
+    private long largestItemCost() {
+        long largest = new CreditWindow(credit.highWaterMark()).largestItemCost();
+        if (meter.mode() == CreditMode.BYTES) {
+            largest = Math.min(largest, Math.max(1, stream.maxFrameSize() - DATA_OVERHEAD));
+        }
+        return largest;
+    }
+
     /** The items stop (a cancel, an error, the call's end): the publisher is cancelled and nothing more is sent. */
     void stop() {
         if (stopped) {
@@ -193,6 +228,7 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
         }
         stopped = true;
         pending.clear();
+        pendingCost = 0;
         if (subscription != null) {
             service.execute(subscription::cancel);
         }
