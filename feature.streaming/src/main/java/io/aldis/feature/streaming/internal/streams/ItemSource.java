@@ -17,18 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The callee's side that sends items (docs/protocol.md 6.4.3, sender): subscribes to the service's
  * publisher and asks it only for what the caller's credit covers. In {@code items} mode that is the
  * credit itself (at most {@value #MOST_AHEAD} items at a time, so a connection that cannot write
- * does not collect them).
- *
- * <p>In {@code bytes} and {@code custom} mode an item's cost is known only once it is there, so
- * every item asked for is priced at the most one item may cost ({@link #largestItemCost()}: half
- * the caller's high-water mark, and in {@code bytes} mode no more than fits in one frame; a dearer
- * item fails the stream instead of being sent). The bound, kept exactly: the cost of the items held
- * plus the items asked for at that price never exceeds the larger of the credit held and one item's
- * largest cost, so the node never holds more than the caller's credit window (its high-water mark)
- * for a stream. Within it the node asks for as many items as the credit covers at that price, so
- * the service produces the next item while the one before is written, instead of one hand-over
- * between the service's thread and the event loop per item; with no credit, it still asks for one
- * item, which then waits for the next grant.
+ * does not collect them); in {@code bytes} and {@code custom} mode an item's cost is known only once
+ * it is there, so it asks for one at a time and holds at most that one beyond the credit.
  *
  * <p>The publisher's signals may come on any thread; they are taken over to the session's event
  * loop, where everything else of this class runs. Calls into the publisher go through the stream's
@@ -45,8 +35,6 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
     private final SerialExecutor service;
     private final SenderCredit credit = new SenderCredit();
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
-    /** What the items in {@link #pending} cost, in {@code bytes} and {@code custom} mode. */
-    private long pendingCost;
     /** Items the publisher gave, not yet taken over by the event loop; see {@link #onNext}. */
     private final Queue<byte[]> arrived = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean takeScheduled = new AtomicBoolean();
@@ -112,9 +100,6 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
             }
             asked--;
             pending.add(item);
-            if (meter.mode() != CreditMode.ITEMS) {
-                pendingCost += meter.costOf(item);
-            }
             took = true;
         }
         if (took) {
@@ -182,9 +167,6 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
                     break;
             }
             pending.poll();
-            if (meter.mode() != CreditMode.ITEMS) {
-                pendingCost -= cost;
-            }
             boolean last = completed && pending.isEmpty();
             stream.send(new StreamData(last, stream.streamId(), item));
             stream.countSent(item.length);
@@ -217,12 +199,7 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
         if (meter.mode() == CreditMode.ITEMS) {
             want = Math.min(credit.credit(), MOST_AHEAD) - pending.size() - asked;
         } else {
-            long largest = largestItemCost();
-            long exposure = pendingCost + asked * largest;
-            want = Math.max(0, (credit.credit() - exposure) / largest);
-            if (want == 0 && exposure == 0) {
-                want = 1;
-            }
+            want = pending.isEmpty() && asked == 0 ? 1 : 0;
         }
         if (want > 0) {
             asked += want;
@@ -238,18 +215,6 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
         }
     }
 
-    /**
-     * The most one item may cost in {@code bytes} and {@code custom} mode: half the caller's
-     * high-water mark (rounded up), and in {@code bytes} mode no more than one frame carries.
-     */
-    private long largestItemCost() {
-        long largest = new CreditWindow(credit.highWaterMark()).largestItemCost();
-        if (meter.mode() == CreditMode.BYTES) {
-            largest = Math.min(largest, Math.max(1, stream.maxFrameSize() - DATA_OVERHEAD));
-        }
-        return largest;
-    }
-
     /** The items stop (a cancel, an error, the call's end): the publisher is cancelled and nothing more is sent. */
     void stop() {
         if (stopped) {
@@ -258,7 +223,6 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
         stopped = true;
         pending.clear();
         arrived.clear();
-        pendingCost = 0;
         if (subscription != null) {
             service.execute(subscription::cancel);
         }
