@@ -27,13 +27,16 @@ import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.StreamOpen;
 import io.aldis.protocol.api.StreamResume;
 import io.aldis.protocol.api.spi.node.FrameHandler;
+import io.aldis.protocol.api.spi.node.Session;
 import io.aldis.protocol.api.stream.CreditMeter;
 import io.aldis.protocol.api.stream.ReceiverCredit;
 import io.aldis.protocol.api.stream.SenderCredit;
+import io.netty.channel.EventLoop;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -288,6 +291,60 @@ class StreamingTest {
             }
         }
         assertThat(pong).isTrue();
+    }
+
+    /**
+     * Fair sharing, by frame order: a frame handed to the session while a stream runs flat out (an
+     * RPC answer from a worker, a pub/sub delivery) waits behind at most the one turn of stream data
+     * already queued on the connection's event loop, never behind all the items the credit would let
+     * out. Such a frame is queued on the event loop; here it is queued from a task on that loop, so
+     * the items the stream had sent at that moment are known exactly.
+     */
+    @Test
+    void aFrameHandedOverWhileAStreamRunsFlatOutWaitsForAtMostOneTurn() throws Exception {
+        int bytesPerTurn = 16 * 1024;
+        int itemSize = 8192;
+        // A turn goes on while it has budget left, so it also sends the item that overdraws it.
+        int itemsPerTurn = (bytesPerTurn + itemSize + 10 - 1) / (itemSize + 10);
+        FrameClient alice = start(StreamingSettings.defaults().withBytesPerTurn(bytesPerTurn));
+        // Items mode: the node keeps up to 64 items ready ahead, which one turn could send at once.
+        call(alice, 9, "test.ticks", "[4000, " + itemSize + "]");
+        StreamOpen open = opened(alice, 9);
+        ReceiverCredit credit = new ReceiverCredit(256);
+        alice.send(new StreamCredit(open.streamId(), credit.initialGrant()));
+        Session session = node.node().sessions().iterator().next();
+        EventLoop loop = session.connection().channel().eventLoop();
+        Map<Long, Long> sentWhenHandedOver = new ConcurrentHashMap<>();
+        long received = 0;
+        int checked = 0;
+        boolean ended = false;
+        while (!ended) {
+            Frame f = alice.read();
+            if (f instanceof StreamData data) {
+                received++;
+                ended = data.last();
+                credit.received(1);
+                int grant = credit.consumed(1);
+                if (grant > 0 && !ended) {
+                    alice.send(new StreamCredit(open.streamId(), grant));
+                }
+                if (received % 400 == 100) {
+                    long marker = 1000 + received;
+                    loop.execute(() -> {
+                        sentWhenHandedOver.put(marker, node.streaming().view().streams().get(0).itemsSent());
+                        loop.execute(() -> session.send(new RpcResponse(marker,
+                                "\"aside\"".getBytes(StandardCharsets.UTF_8))));
+                    });
+                }
+            } else if (f instanceof RpcResponse r && r.callId() >= 1000) {
+                assertThat(received).as("stream items ahead of frame " + r.callId())
+                        .isLessThanOrEqualTo(sentWhenHandedOver.get(r.callId()) + itemsPerTurn);
+                checked++;
+            } else if (f instanceof StreamEnd) {
+                ended = true;
+            }
+        }
+        assertThat(checked).as("frames handed over and seen before the stream's end").isEqualTo(10);
     }
 
     @Test

@@ -25,4 +25,7 @@ public interface RpcRegistry {
 
     /** Statistics of every method called since the feature started, sorted by method. */
     List<MethodStats> stats();
+
+    /** Statistics of the streams of every method that opened one since the feature started, sorted by method. */
+    List<StreamStats> streamStats();
 }

@@ -18,8 +18,8 @@
  * block.
  *
  * <p><b>Calling from inside the node.</b> The {@link io.aldis.feature.rpc.api.RpcRegistry} service lists
- * the callable services, calls them, and reports per-method statistics.
+ * the callable services, calls them, and reports per-method statistics of calls and of their streams.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.aldis.feature.rpc.api;

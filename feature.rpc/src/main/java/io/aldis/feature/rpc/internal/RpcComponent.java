@@ -4,6 +4,7 @@ import io.aldis.feature.rpc.api.MethodStats;
 import io.aldis.feature.rpc.api.RpcConstants;
 import io.aldis.feature.rpc.api.RpcRegistry;
 import io.aldis.feature.rpc.api.ServiceInfo;
+import io.aldis.feature.rpc.api.StreamStats;
 import io.aldis.protocol.api.spi.auth.Authorizer;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
@@ -180,5 +181,10 @@ public final class RpcComponent implements RpcRegistry {
     @Override
     public List<MethodStats> stats() {
         return engine.registry().stats();
+    }
+
+    @Override
+    public List<StreamStats> streamStats() {
+        return engine.registry().streamStats();
     }
 }

@@ -65,6 +65,11 @@ public final class RpcStats implements RpcStatsMXBean, AutoCloseable {
     }
 
     @Override
+    public List<StreamView> getStreams() {
+        return registry.streamStats().stream().map(StreamView::new).toList();
+    }
+
+    @Override
     public void close() {
         try {
             server.unregisterMBean(name);

@@ -22,6 +22,9 @@ public interface RpcStatsMXBean {
     /** Per-method figures. */
     List<MethodView> getMethods();
 
+    /** The streams of each method that opened any. */
+    List<StreamView> getStreams();
+
     /** One method's figures as an open-type composite. */
     final class MethodView {
         private final io.aldis.feature.rpc.api.MethodStats stats;
@@ -52,6 +55,51 @@ public interface RpcStatsMXBean {
 
         public long getP99Micros() {
             return stats.p99Micros();
+        }
+    }
+
+    /** The streams of one method as an open-type composite: sent and received as the callee sees them. */
+    final class StreamView {
+        private final io.aldis.feature.rpc.api.StreamStats stats;
+
+        StreamView(io.aldis.feature.rpc.api.StreamStats stats) {
+            this.stats = stats;
+        }
+
+        public String getMethod() {
+            return stats.method();
+        }
+
+        public long getOpened() {
+            return stats.opened();
+        }
+
+        public long getOpen() {
+            return stats.open();
+        }
+
+        public long getItemsSent() {
+            return stats.itemsSent();
+        }
+
+        public long getBytesSent() {
+            return stats.bytesSent();
+        }
+
+        public long getItemsReceived() {
+            return stats.itemsReceived();
+        }
+
+        public long getBytesReceived() {
+            return stats.bytesReceived();
+        }
+
+        public long getCancelled() {
+            return stats.cancelled();
+        }
+
+        public long getFailed() {
+            return stats.failed();
         }
     }
 }

@@ -102,6 +102,11 @@ public final class Call {
         return answersOnStream;
     }
 
+    /** The counters of the streams of the call's method, for the call's stream to count itself in. */
+    public StreamCounters streamCounters() {
+        return counters.streams;
+    }
+
     /** The code the call was failed with, or 0 while it runs or after it was answered with a result. */
     public int failureCode() {
         return failureCode;

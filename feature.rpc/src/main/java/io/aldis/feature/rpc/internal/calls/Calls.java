@@ -1,6 +1,7 @@
 package io.aldis.feature.rpc.internal.calls;
 
 import io.aldis.feature.rpc.api.MethodStats;
+import io.aldis.feature.rpc.api.StreamStats;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.spi.node.Session;
 import io.netty.util.HashedWheelTimer;
@@ -212,6 +213,18 @@ public final class Calls implements AutoCloseable {
             list.add(mc.snapshot());
         }
         list.sort(Comparator.comparing(MethodStats::method));
+        return list;
+    }
+
+    /** Statistics of the streams of every method that opened one, sorted by method. */
+    public List<StreamStats> streamStats() {
+        List<StreamStats> list = new ArrayList<>();
+        for (MethodCounters mc : counters.values()) {
+            if (mc.streams.used()) {
+                list.add(mc.streams.snapshot(mc.method));
+            }
+        }
+        list.sort(Comparator.comparing(StreamStats::method));
         return list;
     }
 

@@ -15,6 +15,7 @@ final class MethodCounters {
 
     final String method;
     final AtomicInteger inFlight = new AtomicInteger();
+    final StreamCounters streams = new StreamCounters();
     private final LongAdder calls = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final AtomicLongArray buckets = new AtomicLongArray(64 * SUB_BUCKETS);

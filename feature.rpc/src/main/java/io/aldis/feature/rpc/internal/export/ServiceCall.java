@@ -27,12 +27,14 @@ final class ServiceCall implements CallWork {
 
     /** The call's stream, opened for it; closed at once when the call has ended meanwhile. */
     void stream(CallStream opened, Call call) {
+        call.streamCounters().opened();
         synchronized (this) {
             if (!ended) {
                 stream = opened;
                 return;
             }
         }
+        call.streamCounters().ended(call.failureCode());
         opened.close(call.failureCode(), call.failureMessage());
     }
 
@@ -63,6 +65,7 @@ final class ServiceCall implements CallWork {
             b = batch;
         }
         if (s != null) {
+            call.streamCounters().ended(call.failureCode());
             s.close(call.failureCode(), call.failureMessage());
         }
         if (b != null) {

@@ -2,6 +2,7 @@ package io.aldis.feature.rpc.internal.export;
 
 import io.aldis.feature.rpc.internal.calls.Call;
 import io.aldis.feature.rpc.internal.calls.Calls;
+import io.aldis.feature.rpc.internal.calls.StreamCounters;
 import io.aldis.feature.rpc.internal.streams.BatchCollector;
 import io.aldis.feature.rpc.internal.streams.ItemCodec;
 import io.aldis.protocol.api.stream.ListPublisher;
@@ -88,7 +89,11 @@ final class StreamedCalls {
         work.stream(stream, call);
         if (parameter >= 0) {
             ItemCodec codec = declaration.received();
-            args[parameter] = new MappedPublisher<byte[], Object>(stream.received(), codec::decode);
+            StreamCounters counters = call.streamCounters();
+            args[parameter] = new MappedPublisher<byte[], Object>(stream.received(), item -> {
+                counters.received(item.length);
+                return codec.decode(item);
+            });
         }
         return true;
     }
@@ -105,7 +110,12 @@ final class StreamedCalls {
         ItemCodec codec = declaration.sent();
         CallStream stream = work.stream();
         if (stream != null) {
-            stream.send(new MappedPublisher<Object, byte[]>(publisher, codec::encode));
+            StreamCounters counters = call.streamCounters();
+            stream.send(new MappedPublisher<Object, byte[]>(publisher, item -> {
+                byte[] encoded = codec.encode(item);
+                counters.sent(encoded.length);
+                return encoded;
+            }));
             return;
         }
         int limit = call.session() == null ? LOCAL_BATCH_LIMIT

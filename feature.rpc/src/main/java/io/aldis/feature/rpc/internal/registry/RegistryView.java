@@ -4,6 +4,7 @@ import io.aldis.feature.rpc.api.MethodStats;
 import io.aldis.feature.rpc.api.RpcException;
 import io.aldis.feature.rpc.api.RpcRegistry;
 import io.aldis.feature.rpc.api.ServiceInfo;
+import io.aldis.feature.rpc.api.StreamStats;
 import io.aldis.feature.rpc.internal.calls.Call;
 import io.aldis.feature.rpc.internal.calls.CallReply;
 import io.aldis.feature.rpc.internal.calls.Calls;
@@ -72,5 +73,10 @@ public final class RegistryView implements RpcRegistry {
     @Override
     public List<MethodStats> stats() {
         return calls.stats();
+    }
+
+    @Override
+    public List<StreamStats> streamStats() {
+        return calls.streamStats();
     }
 }

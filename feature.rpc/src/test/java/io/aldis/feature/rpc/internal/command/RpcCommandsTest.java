@@ -5,8 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aldis.feature.rpc.api.Min;
 import io.aldis.feature.rpc.api.RpcConstants;
+import io.aldis.feature.rpc.internal.RecordingSession;
 import io.aldis.feature.rpc.internal.RpcEngine;
 import io.aldis.feature.rpc.internal.RpcSettings;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.RpcCancel;
+import io.aldis.protocol.api.RpcError;
+import io.aldis.protocol.api.RpcRequest;
+import io.aldis.protocol.api.RpcResponse;
+import io.aldis.protocol.api.spi.node.Session;
+import io.aldis.protocol.api.spi.stream.CallStream;
+import io.aldis.protocol.api.spi.stream.CallStreamListener;
+import io.aldis.protocol.api.spi.stream.CallStreams;
+import io.aldis.protocol.api.spi.stream.StreamSpec;
+import io.aldis.protocol.api.stream.ListPublisher;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +27,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Flow;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +57,145 @@ class RpcCommandsTest {
         @Override
         public CompletionStage<List<Point>> corners(int size) {
             return CompletableFuture.completedFuture(List.of(new Point(0, 0), new Point(size, size)));
+        }
+    }
+
+    public interface Feed {
+        Flow.Publisher<String> words(int n);
+
+        CompletionStage<Long> sum(Flow.Publisher<Long> values);
+
+        Flow.Publisher<String> silent();
+
+        Flow.Publisher<String> broken();
+    }
+
+    public static final class FeedImpl implements Feed {
+        @Override
+        public Flow.Publisher<String> words(int n) {
+            return new ListPublisher<>(IntStream.range(0, n).mapToObj(i -> "w" + i).toList());
+        }
+
+        @Override
+        public CompletionStage<Long> sum(Flow.Publisher<Long> values) {
+            CompletableFuture<Long> total = new CompletableFuture<>();
+            values.subscribe(new Flow.Subscriber<Long>() {
+                private long sum;
+
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    s.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(Long value) {
+                    sum += value;
+                }
+
+                @Override
+                public void onError(Throwable failure) {
+                    total.completeExceptionally(failure);
+                }
+
+                @Override
+                public void onComplete() {
+                    total.complete(sum);
+                }
+            });
+            return total;
+        }
+
+        @Override
+        public Flow.Publisher<String> silent() {
+            return subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
+                @Override
+                public void request(long n) {
+                }
+
+                @Override
+                public void cancel() {
+                }
+            });
+        }
+
+        @Override
+        public Flow.Publisher<String> broken() {
+            return subscriber -> {
+                subscriber.onSubscribe(new Flow.Subscription() {
+                    @Override
+                    public void request(long n) {
+                    }
+
+                    @Override
+                    public void cancel() {
+                    }
+                });
+                subscriber.onError(new IllegalStateException("out of words"));
+            };
+        }
+    }
+
+    /**
+     * The streaming feature as RPC sees it, reduced to what counts: a stream takes every item the
+     * method sends and tells the call how its items ended; the caller's items are the ones queued here.
+     */
+    static final class LoopbackStreams implements CallStreams {
+        final List<byte[]> callerItems = new CopyOnWriteArrayList<>();
+        /** The calls whose streams opened, in order: calls run on workers. */
+        final BlockingQueue<Long> opened = new LinkedBlockingQueue<>();
+
+        @Override
+        public boolean streams(Session session) {
+            return true;
+        }
+
+        @Override
+        public CallStream open(Session session, long callId, StreamSpec spec, CallStreamListener listener) {
+            opened.add(callId);
+            return new CallStream() {
+                @Override
+                public long streamId() {
+                    return 2 * callId;
+                }
+
+                @Override
+                public void send(Flow.Publisher<byte[]> items) {
+                    items.subscribe(new Flow.Subscriber<byte[]>() {
+                        @Override
+                        public void onSubscribe(Flow.Subscription s) {
+                            s.request(Long.MAX_VALUE);
+                        }
+
+                        @Override
+                        public void onNext(byte[] item) {
+                        }
+
+                        @Override
+                        public void onError(Throwable failure) {
+                            listener.failed(ErrorCode.STREAM_FAILED.code(), "stream processing failed");
+                        }
+
+                        @Override
+                        public void onComplete() {
+                            listener.ended();
+                        }
+                    });
+                }
+
+                @Override
+                public Flow.Publisher<byte[]> received() {
+                    return new ListPublisher<>(callerItems);
+                }
+
+                @Override
+                public void answer(Frame answer) {
+                    session.send(answer);
+                }
+
+                @Override
+                public void close(int code, String message) {
+                }
+            };
         }
     }
 
@@ -100,6 +258,58 @@ class RpcCommandsTest {
         command.execute();
         assertThat(out()).contains("geo.distance").contains("from: Point, to: Point").contains("double")
                 .contains("geo.corners").contains("size: int").contains("List<Point>").contains("osgi:test.bundle");
+    }
+
+    @Test
+    void rpcStatsShowsTheStreamsOfEachMethodThatOpenedOne() throws Exception {
+        LoopbackStreams streams = new LoopbackStreams();
+        RpcEngine streaming = new RpcEngine(RpcSettings.defaults(), () -> null, () -> streams);
+        try {
+            streaming.addService(new FeedImpl(), Map.of(RpcConstants.SERVICE, "feed", "objectClass",
+                    new String[] {Feed.class.getName()}, "service.id", 2L), "test.bundle");
+            RecordingSession alice = new RecordingSession("alice");
+            streams.callerItems.add("40".getBytes(StandardCharsets.UTF_8));
+            streams.callerItems.add("2".getBytes(StandardCharsets.UTF_8));
+
+            streaming.call(alice, new RpcRequest(true, 1, 0, "feed.words", "[3]".getBytes(StandardCharsets.UTF_8)));
+            assertThat(alice.next(RpcResponse.class).callId()).isEqualTo(1);
+            streaming.call(alice, new RpcRequest(true, 2, 0, "feed.sum", "[null]".getBytes(StandardCharsets.UTF_8)));
+            assertThat(new String(alice.next(RpcResponse.class).result(), StandardCharsets.UTF_8)).isEqualTo("42");
+            streaming.call(alice, new RpcRequest(true, 3, 0, "feed.broken", "[]".getBytes(StandardCharsets.UTF_8)));
+            assertThat(alice.next(RpcError.class).code()).isEqualTo(ErrorCode.STREAM_FAILED.code());
+            streaming.call(alice, new RpcRequest(true, 4, 0, "feed.silent", "[]".getBytes(StandardCharsets.UTF_8)));
+            streaming.call(alice, new RpcRequest(true, 5, 0, "feed.silent", "[]".getBytes(StandardCharsets.UTF_8)));
+            assertThat(List.of(streams.opened.poll(10, TimeUnit.SECONDS), streams.opened.poll(10, TimeUnit.SECONDS),
+                    streams.opened.poll(10, TimeUnit.SECONDS), streams.opened.poll(10, TimeUnit.SECONDS),
+                    streams.opened.poll(10, TimeUnit.SECONDS))).as("every stream opened").contains(4L, 5L);
+            streaming.cancel(alice, new RpcCancel(4));
+            assertThat(alice.next(RpcError.class).code()).isEqualTo(ErrorCode.CANCELLED.code());
+            // Without STREAMS the call is answered as a batch and opens no stream.
+            streaming.call(alice, new RpcRequest(false, 6, 0, "feed.words", "[2]".getBytes(StandardCharsets.UTF_8)));
+            assertThat(alice.next(RpcResponse.class).callId()).isEqualTo(6);
+
+            RpcStatsCommand command = new RpcStatsCommand();
+            command.registry = streaming.registry();
+            command.noFormat = true;
+            command.execute();
+            // Method, opened, open, items and bytes sent, items and bytes received, cancelled, failed.
+            assertThat(out().lines().map(line -> line.trim().replaceAll("\\s+", " "))).contains(
+                    "feed.broken 1 0 0 0 0 0 0 1",
+                    "feed.silent 2 1 0 0 0 0 1 0",
+                    "feed.sum 1 0 0 0 2 3 0 0",
+                    "feed.words 1 0 3 12 0 0 0 0");
+        } finally {
+            streaming.close();
+        }
+    }
+
+    @Test
+    void rpcStatsShowsNoStreamTableWithoutStreams() throws Exception {
+        engine.registry().call("geo.distance", "[{\"x\":0,\"y\":0},{\"x\":1,\"y\":1}]", null).get();
+        RpcStatsCommand command = new RpcStatsCommand();
+        command.registry = engine.registry();
+        command.execute();
+        assertThat(out()).contains("geo.distance").doesNotContain("Streamed method");
     }
 
     @Test
