@@ -129,7 +129,7 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
 
     @Override
     public void cancel(Session session, RpcCancel cancel) {
-        Call call = calls.find(session.id(), cancel.callId());
+        Call call = calls.find(session, cancel.callId());
         if (call != null) {
             calls.abort(call, ErrorCode.CANCELLED.code(), "cancelled by the caller", true);
         }

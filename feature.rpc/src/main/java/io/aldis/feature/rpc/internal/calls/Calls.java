@@ -105,6 +105,20 @@ public final class Calls implements AutoCloseable {
         return call;
     }
 
+    /**
+     * The call {@code callId} of {@code session} in flight, or null; a call kept for the session
+     * this one resumed counts, even before {@link #sessionOpened} has run (the resumed session's
+     * frames can come first: features hear of a new session on another thread).
+     */
+    public Call find(Session session, long callId) {
+        Call call = find(session.id(), callId);
+        if (call == null && !parked.isEmpty()) {
+            sessionOpened(session);
+            call = find(session.id(), callId);
+        }
+        return call;
+    }
+
     /** The call {@code callId} of a session in flight, or null. */
     public Call find(UUID session, long callId) {
         SessionCalls owner = sessions.get(session);

@@ -196,6 +196,19 @@ class CallsTest {
     }
 
     @Test
+    void aKeptCallIsFoundForItsResumedSessionBeforeThatSessionWasAnnounced() throws Exception {
+        alice.resumeKey("k1");
+        Call streamed = calls.open(alice, 6, "a.b", json("[]"), 0, true, 10, new SessionReply(alice));
+        streamed.replyThrough(new Answer());
+        calls.sessionClosed(alice);
+        RecordingSession resumed = new RecordingSession("alice").resumeKey("k1");
+
+        assertThat(calls.find(resumed.id(), 6)).as("not adopted yet").isNull();
+        assertThat(calls.find(resumed, 6)).as("an RPC_CANCEL of the resumed session finds it").isSameAs(streamed);
+        assertThat(calls.find(new RecordingSession("alice").resumeKey("k2"), 6)).isNull();
+    }
+
+    @Test
     void withoutAResumeKeyEveryCallEndsWithItsSession() throws Exception {
         Call streamed = calls.open(alice, 6, "a.b", json("[]"), 0, true, 10, new SessionReply(alice));
         streamed.replyThrough(new Answer());
