@@ -14,8 +14,11 @@ import java.util.List;
 final class ResendCopies {
     private final ResendBudget budget;
     private ResendBuffer<byte[]> buffer = new ResendBuffer<>();
-    /** The byte length of each copy in the buffer, oldest first. */
-    private final ArrayDeque<Integer> sizes = new ArrayDeque<>();
+    /**
+     * The copies in the buffer, oldest first, for their lengths when the buffer drops them: the same
+     * arrays, so that keeping them costs no allocation per item.
+     */
+    private final ArrayDeque<byte[]> kept = new ArrayDeque<>();
     private long bytes;
 
     ResendCopies(ResendBudget budget) {
@@ -37,7 +40,7 @@ final class ResendCopies {
             return;
         }
         buffer.sent(item, cost);
-        sizes.addLast(item.length);
+        kept.addLast(item);
         bytes += item.length;
     }
 
@@ -47,8 +50,8 @@ final class ResendCopies {
             return;
         }
         buffer.paidBack(credit);
-        while (sizes.size() > buffer.keptItems()) {
-            int size = sizes.removeFirst();
+        while (kept.size() > buffer.keptItems()) {
+            int size = kept.removeFirst().length;
             bytes -= size;
             budget.release(size);
         }
@@ -70,6 +73,6 @@ final class ResendCopies {
     private void releaseAll() {
         budget.release(bytes);
         bytes = 0;
-        sizes.clear();
+        kept.clear();
     }
 }
