@@ -242,6 +242,27 @@ class StreamResumeTest {
     }
 
     @Test
+    void streamingUninstalledEndsTheStreamsThatAwaitAResumeToo() {
+        NodeStream stream = (NodeStream) rig.open(first, 15, StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0,
+                told);
+        StreamRig.Source source = new StreamRig.Source(items(4));
+        stream.send(source);
+        stream.credit(2);
+        rig.settle(first);
+        breakConnection(first);
+        assertThat(rig.streams.keptStreams()).isOne();
+
+        rig.streams.stopAll();
+        rig.settle(first);
+
+        assertThat(told.code).isEqualTo(ErrorCode.CAPABILITY_UNAVAILABLE.code());
+        assertThat(source.cancelled).isTrue();
+        assertThat(rig.streams.keptStreams()).isZero();
+        assertThat(rig.streams.openStreams()).isZero();
+        assertThat(rig.streams.view().counters()).containsEntry("resendBytes", 0L);
+    }
+
+    @Test
     void aCallerThatClaimsItemsNeverSentEndsTheStream() {
         NodeStream stream = (NodeStream) rig.open(first, 11, StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0,
                 told);
