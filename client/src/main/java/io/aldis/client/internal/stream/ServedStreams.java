@@ -71,20 +71,7 @@ public final class ServedStreams {
      *         stream is not open here, 6.4.5)
      */
     public boolean consume(Frame frame) {
-        long streamId;
-        if (frame instanceof StreamCredit credit) {
-            streamId = credit.streamId();
-        } else if (frame instanceof StreamData data) {
-            streamId = data.streamId();
-        } else if (frame instanceof StreamEnd end) {
-            streamId = end.streamId();
-        } else if (frame instanceof StreamCancel cancel) {
-            streamId = cancel.streamId();
-        } else if (frame instanceof StreamError error) {
-            streamId = error.streamId();
-        } else {
-            return false;
-        }
+        long streamId = StreamIds.streamOf(frame);
         if (StreamIds.openerOf(streamId) != StreamIds.Opener.CLIENT) {
             return false;
         }

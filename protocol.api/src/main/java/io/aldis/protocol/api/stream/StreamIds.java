@@ -1,5 +1,11 @@
 package io.aldis.protocol.api.stream;
 
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.StreamCancel;
+import io.aldis.protocol.api.StreamCredit;
+import io.aldis.protocol.api.StreamData;
+import io.aldis.protocol.api.StreamEnd;
+import io.aldis.protocol.api.StreamError;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -34,6 +40,29 @@ public final class StreamIds {
     /** The side these ids belong to. */
     public Opener opener() {
         return opener;
+    }
+
+    /**
+     * The stream a frame of an open stream names: STREAM_DATA, STREAM_CREDIT, STREAM_END,
+     * STREAM_CANCEL or STREAM_ERROR; 0 (no stream's id) for any other frame.
+     */
+    public static long streamOf(Frame frame) {
+        if (frame instanceof StreamData data) {
+            return data.streamId();
+        }
+        if (frame instanceof StreamCredit credit) {
+            return credit.streamId();
+        }
+        if (frame instanceof StreamEnd end) {
+            return end.streamId();
+        }
+        if (frame instanceof StreamCancel cancel) {
+            return cancel.streamId();
+        }
+        if (frame instanceof StreamError error) {
+            return error.streamId();
+        }
+        return 0;
     }
 
     /** Which side may have opened a stream with {@code id}, or null for 0, which none may. */
