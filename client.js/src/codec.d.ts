@@ -14,7 +14,7 @@ export declare const FrameType: Readonly<{
   UPLOAD_REQUEST: 0x60; UPLOAD_ACCEPT: 0x61; UPLOAD_REJECT: 0x62; DOWNLOAD_REQUEST: 0x63; DOWNLOAD_ACCEPT: 0x64;
   DOWNLOAD_REJECT: 0x65; CHUNK_DATA: 0x66; CHUNK_ACK: 0x67; CHUNK_NACK: 0x68; UPLOAD_COMPLETE: 0x69;
   UPLOAD_VERIFY: 0x6a; DOWNLOAD_COMPLETE: 0x6b; DOWNLOAD_VERIFY: 0x6c; LIST_REQUEST: 0x6d; LIST_RESPONSE: 0x6e;
-  RESUME_REQUEST: 0x6f; RESUME_RESPONSE: 0x70;
+  RESUME_REQUEST: 0x6f; RESUME_RESPONSE: 0x70; TRANSFER_ABORT: 0x71; FILE_REMOVE: 0x72;
 }>;
 export type FrameTypeName = keyof typeof FrameType;
 
@@ -130,7 +130,7 @@ export interface UploadReject { type: 'UPLOAD_REJECT'; requestId: U64; code: num
 export interface DownloadRequest { type: 'DOWNLOAD_REQUEST'; requestId: U64; fileName: string; chunkSize: number; compression: 0 | 1 | 2 }
 export interface DownloadAccept {
   type: 'DOWNLOAD_ACCEPT'; requestId: U64; transferId: Uuid; fileSize: U64; fileHash: Bytes; chunkCount: number;
-  chunkSize: number; compression: 0 | 1 | 2;
+  chunkSize: number; compression: 0 | 1 | 2; window: number;
 }
 export interface DownloadReject { type: 'DOWNLOAD_REJECT'; requestId: U64; code: number; reason: string; details: JsonText }
 export interface ChunkData {
@@ -139,7 +139,7 @@ export interface ChunkData {
 }
 export interface ChunkAck { type: 'CHUNK_ACK'; transferId: Uuid; chunkIndex: number }
 export interface ChunkNack { type: 'CHUNK_NACK'; transferId: Uuid; chunkIndex: number; code: number }
-export interface UploadComplete { type: 'UPLOAD_COMPLETE'; transferId: Uuid }
+export interface UploadComplete { type: 'UPLOAD_COMPLETE'; transferId: Uuid; fileHash: Bytes }
 export interface UploadVerify { type: 'UPLOAD_VERIFY'; verified: boolean; transferId: Uuid; computedHash: Bytes; storedName: string }
 export interface DownloadComplete { type: 'DOWNLOAD_COMPLETE'; transferId: Uuid }
 export interface DownloadVerify { type: 'DOWNLOAD_VERIFY'; verified: boolean; transferId: Uuid }
@@ -150,8 +150,12 @@ export interface ResumeRequest {
 }
 export interface ResumeResponse {
   type: 'RESUME_RESPONSE'; requestId: U64; transferId: Uuid; status: 0 | 1 | 2 | 3 | 4; totalChunks: number;
-  chunksReceived: ChunkRange[]; chunksMissing: ChunkRange[];
+  chunkSize: number; window: number; chunksReceived: ChunkRange[]; chunksMissing: ChunkRange[];
 }
+export interface TransferAbort {
+  type: 'TRANSFER_ABORT'; resumable: boolean; transferId: Uuid; code: number; reason: string; details: JsonText;
+}
+export interface FileRemove { type: 'FILE_REMOVE'; requestId: U64; fileName: string }
 
 /** Every frame as decodeFrame() returns it. */
 export type Frame =
@@ -160,7 +164,7 @@ export type Frame =
   | RpcError | RpcCancel | ServiceProvide | ServiceWithdraw | StreamOpen | StreamData | StreamCredit | StreamEnd
   | StreamError | StreamCancel | StreamResume | UploadRequest | UploadAccept | UploadReject | DownloadRequest | DownloadAccept
   | DownloadReject | ChunkData | ChunkAck | ChunkNack | UploadComplete | UploadVerify | DownloadComplete
-  | DownloadVerify | ListRequest | ListResponse | ResumeRequest | ResumeResponse;
+  | DownloadVerify | ListRequest | ListResponse | ResumeRequest | ResumeResponse | TransferAbort | FileRemove;
 
 type Loosen<T> =
   T extends bigint ? U64Input

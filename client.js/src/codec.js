@@ -74,6 +74,8 @@ export const FrameType = Object.freeze({
   LIST_RESPONSE: 0x6e,
   RESUME_REQUEST: 0x6f,
   RESUME_RESPONSE: 0x70,
+  TRANSFER_ABORT: 0x71,
+  FILE_REMOVE: 0x72,
 });
 
 const TYPE_NAMES = new Map(Object.entries(FrameType).map(([name, code]) => [code, name]));
@@ -261,13 +263,14 @@ const LAYOUTS = {
   DOWNLOAD_REQUEST: { fields: [['requestId', 'id64'], ['fileName', 'str'], ['chunkSize', 'u31'],
     ['compression', 'u8e', 'compression']] },
   DOWNLOAD_ACCEPT: { fields: [['requestId', 'id64'], ['transferId', 'uuid'], ['fileSize', 'size64'],
-    ['fileHash', 'sha256'], ['chunkCount', 'u31'], ['chunkSize', 'u31'], ['compression', 'u8e', 'compression']] },
+    ['fileHash', 'sha256'], ['chunkCount', 'u31'], ['chunkSize', 'u31'], ['compression', 'u8e', 'compression'],
+    ['window', 'u16']] },
   DOWNLOAD_REJECT: { fields: [['requestId', 'id64'], ['code', 'i32'], ['reason', 'str'], ['details', 'json']] },
   CHUNK_DATA: { flags: { compressed: 0x01, last: 0x02 }, fields: [['transferId', 'uuid'],
     ['chunkIndex', 'u31'], ['originalSize', 'u31'], ['crc32', 'u32'], ['data', 'rest']] },
   CHUNK_ACK: { fields: [['transferId', 'uuid'], ['chunkIndex', 'u31']] },
   CHUNK_NACK: { fields: [['transferId', 'uuid'], ['chunkIndex', 'u31'], ['code', 'i32']] },
-  UPLOAD_COMPLETE: { fields: [['transferId', 'uuid']] },
+  UPLOAD_COMPLETE: { fields: [['transferId', 'uuid'], ['fileHash', 'sha256']] },
   UPLOAD_VERIFY: { flags: { verified: 0x01 }, fields: [['transferId', 'uuid'], ['computedHash', 'sha256'],
     ['storedName', 'str']] },
   DOWNLOAD_COMPLETE: { fields: [['transferId', 'uuid']] },
@@ -277,7 +280,11 @@ const LAYOUTS = {
   RESUME_REQUEST: { fields: [['requestId', 'id64'], ['transferId', 'uuid'],
     ['direction', 'u8e', 'transferDirection'], ['fileHash', 'sha256'], ['chunksHeld', 'ranges']] },
   RESUME_RESPONSE: { fields: [['requestId', 'id64'], ['transferId', 'uuid'], ['status', 'u8e', 'resumeStatus'],
-    ['totalChunks', 'u31'], ['chunksReceived', 'ranges'], ['chunksMissing', 'ranges']] },
+    ['totalChunks', 'u31'], ['chunkSize', 'u31'], ['window', 'u16'], ['chunksReceived', 'ranges'],
+    ['chunksMissing', 'ranges']] },
+  TRANSFER_ABORT: { flags: { resumable: 0x01 }, fields: [['transferId', 'uuid'], ['code', 'i32'], ['reason', 'str'],
+    ['details', 'json']] },
+  FILE_REMOVE: { fields: [['requestId', 'id64'], ['fileName', 'str']] },
 };
 
 /** Bit 0 of PUBLISH and DELIVER: the header block is present. */

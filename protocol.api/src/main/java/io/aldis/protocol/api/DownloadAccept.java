@@ -13,9 +13,10 @@ import java.util.UUID;
  * @param chunkCount how many chunks the node will send
  * @param chunkSize the size of every chunk but the last, in bytes
  * @param compression how the node will compress chunks
+ * @param window how many chunks the node sends before it waits for their CHUNK_ACKs (u16)
  */
 public record DownloadAccept(long requestId, UUID transferId, long fileSize, byte[] fileHash, int chunkCount,
-        int chunkSize, Compression compression) implements Frame {
+        int chunkSize, Compression compression, int window) implements Frame {
     public DownloadAccept {
         Objects.requireNonNull(transferId, "transferId");
         fileHash = Fields.sha256(fileHash, "fileHash");

@@ -61,7 +61,9 @@ public enum FrameType {
     LIST_REQUEST(0x6D),
     LIST_RESPONSE(0x6E),
     RESUME_REQUEST(0x6F),
-    RESUME_RESPONSE(0x70);
+    RESUME_RESPONSE(0x70),
+    TRANSFER_ABORT(0x71),
+    FILE_REMOVE(0x72);
 
     private static final FrameType[] BY_CODE = new FrameType[256];
 

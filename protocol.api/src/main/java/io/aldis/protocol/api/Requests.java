@@ -12,7 +12,7 @@ public final class Requests {
     /**
      * The id an answer to {@code frame} carries: the subscription id of SUBSCRIBE and
      * UNSUBSCRIBE, the correlation id of MESSAGE, the call id of RPC frames, the request id of
-     * service and file-transfer requests; 0 for frames nobody answers by id.
+     * service and file-transfer requests (FILE_REMOVE included); 0 for frames nobody answers by id.
      */
     public static long idOf(Frame frame) {
         return switch (frame.type()) {
@@ -28,6 +28,7 @@ public final class Requests {
             case DOWNLOAD_REQUEST -> ((DownloadRequest) frame).requestId();
             case LIST_REQUEST -> ((ListRequest) frame).requestId();
             case RESUME_REQUEST -> ((ResumeRequest) frame).requestId();
+            case FILE_REMOVE -> ((FileRemove) frame).requestId();
             default -> 0;
         };
     }

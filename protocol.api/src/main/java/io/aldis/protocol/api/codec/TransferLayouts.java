@@ -30,12 +30,14 @@ import io.aldis.protocol.api.DownloadComplete;
 import io.aldis.protocol.api.DownloadReject;
 import io.aldis.protocol.api.DownloadRequest;
 import io.aldis.protocol.api.DownloadVerify;
+import io.aldis.protocol.api.FileRemove;
 import io.aldis.protocol.api.FileEntry;
 import io.aldis.protocol.api.FrameType;
 import io.aldis.protocol.api.ListRequest;
 import io.aldis.protocol.api.ListResponse;
 import io.aldis.protocol.api.ResumeRequest;
 import io.aldis.protocol.api.ResumeResponse;
+import io.aldis.protocol.api.TransferAbort;
 import io.aldis.protocol.api.ResumeStatus;
 import io.aldis.protocol.api.TransferDirection;
 import io.aldis.protocol.api.UploadAccept;
@@ -137,12 +139,13 @@ final class TransferLayouts {
             writeU31(out, f.chunkCount(), "chunkCount");
             writeU31(out, f.chunkSize(), "chunkSize");
             writeCompression(out, f.compression());
+            writeU16(out, f.window(), "window");
         }
 
         @Override
         DownloadAccept read(int flags, ByteBuf in, RepeatedStrings strings) {
             return new DownloadAccept(in.readLong(), readUuid(in), readSize64(in, "fileSize"), readSha256(in),
-                    readU31(in, "chunkCount"), readU31(in, "chunkSize"), readCompression(in));
+                    readU31(in, "chunkCount"), readU31(in, "chunkSize"), readCompression(in), in.readUnsignedShort());
         }
     };
 
@@ -200,11 +203,12 @@ final class TransferLayouts {
         @Override
         void write(UploadComplete f, ByteBuf out, RepeatedStrings strings) {
             writeUuid(out, f.transferId());
+            writeSha256(out, f.fileHash());
         }
 
         @Override
         UploadComplete read(int flags, ByteBuf in, RepeatedStrings strings) {
-            return new UploadComplete(readUuid(in));
+            return new UploadComplete(readUuid(in), readSha256(in));
         }
     };
 
@@ -326,6 +330,8 @@ final class TransferLayouts {
             writeUuid(out, f.transferId());
             out.writeByte(f.status().code());
             writeU31(out, f.totalChunks(), "totalChunks");
+            writeU31(out, f.chunkSize(), "chunkSize");
+            writeU16(out, f.window(), "window");
             writeRanges(out, f.chunksReceived());
             writeRanges(out, f.chunksMissing());
         }
@@ -334,13 +340,48 @@ final class TransferLayouts {
         ResumeResponse read(int flags, ByteBuf in, RepeatedStrings strings) {
             return new ResumeResponse(in.readLong(), readUuid(in),
                     known(ResumeStatus.of(in.readUnsignedByte()), "resume status"), readU31(in, "totalChunks"),
-                    readRanges(in), readRanges(in));
+                    readU31(in, "chunkSize"), in.readUnsignedShort(), readRanges(in), readRanges(in));
+        }
+    };
+
+    static final FrameLayout<TransferAbort> TRANSFER_ABORT = new FrameLayout<>(FrameType.TRANSFER_ABORT) {
+        @Override
+        int flags(TransferAbort f) {
+            return f.resumable() ? TransferAbort.FLAG_RESUMABLE : 0;
+        }
+
+        @Override
+        void write(TransferAbort f, ByteBuf out, RepeatedStrings strings) {
+            writeUuid(out, f.transferId());
+            out.writeInt(f.code());
+            writeStr(out, f.reason());
+            writeJson(out, f.details());
+        }
+
+        @Override
+        TransferAbort read(int flags, ByteBuf in, RepeatedStrings strings) {
+            return new TransferAbort((flags & TransferAbort.FLAG_RESUMABLE) != 0, readUuid(in), in.readInt(),
+                    readStr(in), readJson(in));
+        }
+    };
+
+    static final FrameLayout<FileRemove> FILE_REMOVE = new FrameLayout<>(FrameType.FILE_REMOVE) {
+        @Override
+        void write(FileRemove f, ByteBuf out, RepeatedStrings strings) {
+            out.writeLong(f.requestId());
+            writeStr(out, f.fileName());
+        }
+
+        @Override
+        FileRemove read(int flags, ByteBuf in, RepeatedStrings strings) {
+            return new FileRemove(in.readLong(), readStr(in));
         }
     };
 
     static final List<FrameLayout<?>> ALL = List.of(UPLOAD_REQUEST, UPLOAD_ACCEPT, UPLOAD_REJECT, DOWNLOAD_REQUEST,
             DOWNLOAD_ACCEPT, DOWNLOAD_REJECT, CHUNK_DATA, CHUNK_ACK, CHUNK_NACK, UPLOAD_COMPLETE, UPLOAD_VERIFY,
-            DOWNLOAD_COMPLETE, DOWNLOAD_VERIFY, LIST_REQUEST, LIST_RESPONSE, RESUME_REQUEST, RESUME_RESPONSE);
+            DOWNLOAD_COMPLETE, DOWNLOAD_VERIFY, LIST_REQUEST, LIST_RESPONSE, RESUME_REQUEST, RESUME_RESPONSE,
+            TRANSFER_ABORT, FILE_REMOVE);
 
     private TransferLayouts() {
     }

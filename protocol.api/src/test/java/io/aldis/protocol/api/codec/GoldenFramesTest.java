@@ -33,6 +33,7 @@ import io.aldis.protocol.api.DownloadRequest;
 import io.aldis.protocol.api.DownloadVerify;
 import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.FileEntry;
+import io.aldis.protocol.api.FileRemove;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.FrameType;
 import io.aldis.protocol.api.ListRequest;
@@ -45,6 +46,7 @@ import io.aldis.protocol.api.Publish;
 import io.aldis.protocol.api.Resume;
 import io.aldis.protocol.api.ResumeRequest;
 import io.aldis.protocol.api.ResumeResponse;
+import io.aldis.protocol.api.TransferAbort;
 import io.aldis.protocol.api.ResumeStatus;
 import io.aldis.protocol.api.RpcCancel;
 import io.aldis.protocol.api.RpcError;
@@ -150,16 +152,16 @@ class GoldenFramesTest {
                         "62 00 | 0000000000000006 | fffffd17 | 0004 66756c6c | 00000000"),
                 golden(new DownloadRequest(7, "f", 0, Compression.LZ4),
                         "63 00 | 0000000000000007 | 0001 66 | 00000000 | 01"),
-                golden(new DownloadAccept(7, U, 1000, H, 2, 512, Compression.NONE),
+                golden(new DownloadAccept(7, U, 1000, H, 2, 512, Compression.NONE, 16),
                         "64 00 | 0000000000000007 |" + U_HEX + "| 00000000000003e8 |" + H_HEX
-                                + "| 00000002 | 00000200 | 00"),
+                                + "| 00000002 | 00000200 | 00 | 0010"),
                 golden(new DownloadReject(7, -746, "no", "{}"),
                         "65 00 | 0000000000000007 | fffffd16 | 0002 6e6f | 00000002 7b7d"),
                 golden(new ChunkData(true, true, U, 1, 488, 0xCAFEBABE, hex("010203")),
                         "66 03 |" + U_HEX + "| 00000001 | 000001e8 | cafebabe | 010203"),
                 golden(new ChunkAck(U, 1), "67 00 |" + U_HEX + "| 00000001"),
                 golden(new ChunkNack(U, 1, -720), "68 00 |" + U_HEX + "| 00000001 | fffffd30"),
-                golden(new UploadComplete(U), "69 00 |" + U_HEX),
+                golden(new UploadComplete(U, H), "69 00 |" + U_HEX + "|" + H_HEX),
                 golden(new UploadVerify(true, U, H, "f.txt"), "6a 01 |" + U_HEX + "|" + H_HEX + "| 0005 662e747874"),
                 golden(new DownloadComplete(U), "6b 00 |" + U_HEX),
                 golden(new DownloadVerify(false, U), "6c 00 |" + U_HEX),
@@ -172,10 +174,17 @@ class GoldenFramesTest {
                                 List.of(new ChunkRange(0, 4), new ChunkRange(7, 7))),
                         "6f 00 | 0000000000000009 |" + U_HEX + "| 01 |" + H_HEX
                                 + "| 00000002 | 00000000 00000004 | 00000007 00000007"),
-                golden(new ResumeResponse(9, U, ResumeStatus.RESUMABLE, 10, List.of(new ChunkRange(0, 4)),
+                golden(new ResumeResponse(9, U, ResumeStatus.RESUMABLE, 10, 512, 8, List.of(new ChunkRange(0, 4)),
                                 List.of(new ChunkRange(5, 9))),
-                        "70 00 | 0000000000000009 |" + U_HEX + "| 00 | 0000000a | 00000001 00000000 00000004"
-                                + "| 00000001 00000005 00000009"));
+                        "70 00 | 0000000000000009 |" + U_HEX + "| 00 | 0000000a | 00000200 | 0008"
+                                + "| 00000001 00000000 00000004 | 00000001 00000005 00000009"),
+                golden(new ResumeResponse(9, U, ResumeStatus.FILE_CHANGED, 0, 0, 0, List.of(), List.of()),
+                        "70 00 | 0000000000000009 |" + U_HEX + "| 02 | 00000000 | 00000000 | 0000 | 00000000 | 00000000"),
+                golden(new TransferAbort(true, U, -750, "disk", ""),
+                        "71 01 |" + U_HEX + "| fffffd12 | 0004 6469736b | 00000000"),
+                golden(new TransferAbort(false, U, -403, "", "{}"),
+                        "71 00 |" + U_HEX + "| fffffe6d | 0000 | 00000002 7b7d"),
+                golden(new FileRemove(10, "a/b.txt"), "72 00 | 000000000000000a | 0007 612f622e747874"));
     }
 
     private static Arguments golden(Frame frame, String hex) {

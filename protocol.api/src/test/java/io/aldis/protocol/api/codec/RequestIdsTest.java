@@ -33,7 +33,8 @@ class RequestIdsTest {
             Map.entry(FrameType.UPLOAD_REQUEST, "requestId"),
             Map.entry(FrameType.DOWNLOAD_REQUEST, "requestId"),
             Map.entry(FrameType.LIST_REQUEST, "requestId"),
-            Map.entry(FrameType.RESUME_REQUEST, "requestId")));
+            Map.entry(FrameType.RESUME_REQUEST, "requestId"),
+            Map.entry(FrameType.FILE_REMOVE, "requestId")));
 
     /** The answers that name their request by its request id. */
     private static final Set<FrameType> ANSWERS = Set.of(FrameType.ERROR, FrameType.ACK, FrameType.UPLOAD_ACCEPT,

@@ -22,7 +22,8 @@ final class FrameFamilies {
                     Capability.STREAMS;
             case UPLOAD_REQUEST, UPLOAD_ACCEPT, UPLOAD_REJECT, DOWNLOAD_REQUEST, DOWNLOAD_ACCEPT, DOWNLOAD_REJECT,
                     CHUNK_DATA, CHUNK_ACK, CHUNK_NACK, UPLOAD_COMPLETE, UPLOAD_VERIFY, DOWNLOAD_COMPLETE,
-                    DOWNLOAD_VERIFY, LIST_REQUEST, LIST_RESPONSE, RESUME_REQUEST, RESUME_RESPONSE ->
+                    DOWNLOAD_VERIFY, LIST_REQUEST, LIST_RESPONSE, RESUME_REQUEST, RESUME_RESPONSE, TRANSFER_ABORT,
+                    FILE_REMOVE ->
                     Capability.FILE_TRANSFER;
             case PAUSE, RESUME -> Capability.FLOW_CONTROL;
             // Listed rather than left to a default, so that a new frame type does not compile until
