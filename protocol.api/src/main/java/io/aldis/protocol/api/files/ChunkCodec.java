@@ -1,0 +1,145 @@
+package io.aldis.protocol.api.files;
+
+import io.aldis.protocol.api.Compression;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ProtocolException;
+import java.util.Objects;
+import java.util.zip.CRC32;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4SafeDecompressor;
+
+/**
+ * Turns a chunk into what CHUNK_DATA carries and back (docs/protocol.md 6.5.2): the CRC-32 of the
+ * uncompressed bytes, and an LZ4 block when the transfer's compression asks for one (adaptive: only
+ * when the block is smaller than the chunk).
+ *
+ * <p>Decompression trusts nothing the frame says: the chunk's size is known from its
+ * {@link ChunkLayout} before anything is allocated, {@code originalSize} must be that size, and the
+ * safe decompressor may not write more than it, so a lying {@code originalSize} or a block built to
+ * expand (a bomb) costs at most one chunk of memory and ends in {@code DECOMPRESSION_FAILED}.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class ChunkCodec {
+    /**
+     * One chunk as it travels.
+     *
+     * @param compressed whether {@code data} is an LZ4 block (CHUNK_DATA flag COMPRESSED)
+     * @param data the bytes to send
+     * @param originalSize the chunk's size before compression
+     * @param crc32 the CRC-32 of the uncompressed bytes
+     */
+    public record Encoded(boolean compressed, byte[] data, int originalSize, int crc32) {
+        public Encoded {
+            Objects.requireNonNull(data, "data");
+        }
+    }
+
+    private ChunkCodec() {
+    }
+
+    /** The CRC-32 (ISO-HDLC, as {@link CRC32}) of {@code length} bytes of {@code bytes} from {@code offset}. */
+    public static int crc32(byte[] bytes, int offset, int length) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes, offset, length);
+        return (int) crc.getValue();
+    }
+
+    /**
+     * Encodes {@code length} bytes of {@code chunk} from {@code offset} for a transfer that uses
+     * {@code compression}. The result never shares {@code chunk}'s array unless it is sent as is
+     * and fills it exactly.
+     */
+    public static Encoded encode(byte[] chunk, int offset, int length, Compression compression) {
+        Objects.checkFromIndexSize(offset, length, chunk.length);
+        int crc = crc32(chunk, offset, length);
+        if (compression != Compression.NONE && length > 0) {
+            LZ4Compressor compressor = Lz4.FACTORY.fastCompressor();
+            byte[] block = new byte[compressor.maxCompressedLength(length)];
+            int blockLength = compressor.compress(chunk, offset, length, block, 0, block.length);
+            if (compression == Compression.LZ4 || blockLength < length) {
+                return new Encoded(true, copyOf(block, blockLength), length, crc);
+            }
+        }
+        return new Encoded(false, offset == 0 && length == chunk.length ? chunk : copyOf(chunk, offset, length),
+                length, crc);
+    }
+
+    /**
+     * Restores a received chunk and checks it.
+     *
+     * @param compressed CHUNK_DATA's COMPRESSED flag
+     * @param data CHUNK_DATA's data
+     * @param originalSize what CHUNK_DATA says the chunk's size is
+     * @param expectedSize what the chunk's size is, from the transfer's {@link ChunkLayout}
+     * @param crc32 CHUNK_DATA's CRC-32
+     * @return the chunk's bytes, {@code expectedSize} of them
+     * @throws ProtocolException {@code CHUNK_OUT_OF_RANGE} for a size that is not the chunk's,
+     *     {@code DECOMPRESSION_FAILED} for a block that does not give exactly that size,
+     *     {@code CHUNK_CHECKSUM_ERROR} for a CRC that does not match
+     */
+    public static byte[] decode(boolean compressed, byte[] data, int originalSize, int expectedSize, int crc32) {
+        if (originalSize != expectedSize) {
+            throw new ProtocolException(ErrorCode.CHUNK_OUT_OF_RANGE, "the chunk says it holds " + originalSize
+                    + " bytes, but this chunk of the file holds " + expectedSize);
+        }
+        byte[] chunk = compressed ? decompress(data, expectedSize) : data;
+        if (chunk.length != expectedSize) {
+            throw new ProtocolException(ErrorCode.CHUNK_OUT_OF_RANGE, "the chunk carries " + chunk.length
+                    + " bytes, but this chunk of the file holds " + expectedSize);
+        }
+        if (crc32(chunk, 0, chunk.length) != crc32) {
+            throw new ProtocolException(ErrorCode.CHUNK_CHECKSUM_ERROR, "the chunk's CRC-32 does not match its bytes");
+        }
+        return chunk;
+    }
+
+    private static byte[] decompress(byte[] block, int size) {
+        LZ4Factory factory = Lz4.FACTORY;
+        // An LZ4 block is never longer than the worst case for its content; anything longer is not one.
+        if (block.length > factory.fastCompressor().maxCompressedLength(size)) {
+            throw new ProtocolException(ErrorCode.DECOMPRESSION_FAILED, "the compressed chunk is longer than any LZ4 "
+                    + "block of " + size + " bytes can be");
+        }
+        LZ4SafeDecompressor decompressor = factory.safeDecompressor();
+        byte[] chunk = new byte[size];
+        int restored;
+        try {
+            restored = decompressor.decompress(block, 0, block.length, chunk, 0, size);
+        } catch (LZ4Exception e) {
+            throw new ProtocolException(ErrorCode.DECOMPRESSION_FAILED, "the compressed chunk is not a valid LZ4 block "
+                    + "of at most " + size + " bytes");
+        }
+        if (restored != size) {
+            throw new ProtocolException(ErrorCode.DECOMPRESSION_FAILED, "the compressed chunk gives " + restored
+                    + " bytes, but this chunk of the file holds " + size);
+        }
+        return chunk;
+    }
+
+    private static byte[] copyOf(byte[] bytes, int length) {
+        return copyOf(bytes, 0, length);
+    }
+
+    private static byte[] copyOf(byte[] bytes, int offset, int length) {
+        byte[] copy = new byte[length];
+        System.arraycopy(bytes, offset, copy, 0, length);
+        return copy;
+    }
+
+    /** Loaded on first use, so that a side that never compresses does not need lz4-java. */
+    private static final class Lz4 {
+        static final LZ4Factory FACTORY = load();
+
+        private static LZ4Factory load() {
+            try {
+                // The JNI codec; fastestInstance() would silently take the slow pure-Java one inside OSGi.
+                return LZ4Factory.nativeInstance();
+            } catch (Throwable noNativeCodec) {
+                return LZ4Factory.fastestJavaInstance();
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.aldis.protocol.api.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.aldis.protocol.api.Compression;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ProtocolException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Random;
+import net.jpountz.lz4.LZ4Factory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ChunkCodecTest {
+    private static final byte[] TEXT = "2026-12-05 12:00:00 INFO node started, listening on 7420\n".repeat(2000)
+            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] RANDOM = random(64 * 1024, 7);
+
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void everyCompressionGivesTheChunkBack(Compression compression) {
+        for (byte[] chunk : new byte[][] {TEXT, RANDOM, {42}}) {
+            ChunkCodec.Encoded encoded = ChunkCodec.encode(chunk, 0, chunk.length, compression);
+            byte[] restored = ChunkCodec.decode(encoded.compressed(), encoded.data(), encoded.originalSize(),
+                    chunk.length, encoded.crc32());
+            assertThat(restored).isEqualTo(chunk);
+        }
+    }
+
+    @Test
+    void adaptiveCompressesOnlyWhatShrinks() {
+        ChunkCodec.Encoded text = ChunkCodec.encode(TEXT, 0, TEXT.length, Compression.ADAPTIVE);
+        assertThat(text.compressed()).isTrue();
+        assertThat(text.data().length).isLessThan(TEXT.length / 4);
+
+        ChunkCodec.Encoded random = ChunkCodec.encode(RANDOM, 0, RANDOM.length, Compression.ADAPTIVE);
+        assertThat(random.compressed()).isFalse();
+        assertThat(random.data()).isEqualTo(RANDOM);
+
+        assertThat(ChunkCodec.encode(RANDOM, 0, RANDOM.length, Compression.LZ4).compressed()).isTrue();
+        assertThat(ChunkCodec.encode(TEXT, 0, TEXT.length, Compression.NONE).compressed()).isFalse();
+    }
+
+    @Test
+    void aSliceIsEncodedAloneAndTheCrcIsOfTheUncompressedBytes() {
+        ChunkCodec.Encoded slice = ChunkCodec.encode(TEXT, 100, 1000, Compression.ADAPTIVE);
+        byte[] expected = Arrays.copyOfRange(TEXT, 100, 1100);
+        assertThat(slice.originalSize()).isEqualTo(1000);
+        assertThat(slice.crc32()).isEqualTo(ChunkCodec.crc32(expected, 0, expected.length));
+        assertThat(ChunkCodec.decode(slice.compressed(), slice.data(), 1000, 1000, slice.crc32())).isEqualTo(expected);
+    }
+
+    @Test
+    void aSizeOtherThanTheChunksIsOutOfRange() {
+        ChunkCodec.Encoded encoded = ChunkCodec.encode(RANDOM, 0, RANDOM.length, Compression.NONE);
+        assertFails(() -> ChunkCodec.decode(false, encoded.data(), RANDOM.length, RANDOM.length - 1, encoded.crc32()),
+                ErrorCode.CHUNK_OUT_OF_RANGE);
+        // originalSize agrees with the layout, but the data is shorter than it says
+        assertFails(() -> ChunkCodec.decode(false, Arrays.copyOf(RANDOM, 10), RANDOM.length, RANDOM.length,
+                encoded.crc32()), ErrorCode.CHUNK_OUT_OF_RANGE);
+    }
+
+    @Test
+    void aBombStopsAtTheChunksSize() {
+        // 16 MiB of zeros is a block of about 64 KiB; the chunk is said to hold 64 KiB
+        byte[] zeros = new byte[16 * 1024 * 1024];
+        LZ4Factory lz4 = LZ4Factory.fastestJavaInstance();
+        byte[] bomb = lz4.fastCompressor().compress(zeros);
+        int claimed = 64 * 1024;
+        assertThat(bomb.length).isLessThan(claimed * 2);
+        assertFails(() -> ChunkCodec.decode(true, bomb, claimed, claimed, 0), ErrorCode.DECOMPRESSION_FAILED);
+    }
+
+    @Test
+    void aBlockThatGivesLessThanTheChunkFails() {
+        byte[] block = LZ4Factory.fastestJavaInstance().fastCompressor().compress(Arrays.copyOf(TEXT, 100));
+        assertFails(() -> ChunkCodec.decode(true, block, 200, 200, 0), ErrorCode.DECOMPRESSION_FAILED);
+    }
+
+    @Test
+    void garbageAndOverlongBlocksFail() {
+        assertFails(() -> ChunkCodec.decode(true, random(300, 3), 1000, 1000, 0), ErrorCode.DECOMPRESSION_FAILED);
+        assertFails(() -> ChunkCodec.decode(true, new byte[2000], 10, 10, 0), ErrorCode.DECOMPRESSION_FAILED);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void aFlippedBitIsACrcError(Compression compression) {
+        ChunkCodec.Encoded encoded = ChunkCodec.encode(RANDOM, 0, RANDOM.length, compression);
+        byte[] data = encoded.data().clone();
+        data[data.length - 1] ^= 0x01;
+        // in an LZ4 block the last bytes are literals, so the block still decodes, to other bytes
+        assertFails(() -> ChunkCodec.decode(encoded.compressed(), data, RANDOM.length, RANDOM.length, encoded.crc32()),
+                ErrorCode.CHUNK_CHECKSUM_ERROR);
+    }
+
+    private static void assertFails(Runnable decode, ErrorCode code) {
+        assertThatThrownBy(decode::run)
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(code));
+    }
+
+    private static byte[] random(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+}
