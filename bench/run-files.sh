@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# File-transfer benchmarks: a file uploaded and downloaded disk to disk on loopback, and many
+# uploads at once, next to an rsync daemon (rsync://, --whole-file), scp and nc in the same run.
+# Results: docs/benchmarks.md, "File transfer".
+#
+# Needs the other modules installed first:  mvn -B install -DskipTests
+# and the peers' tools (Debian):             apt-get install rsync openssh-server netcat-openbsd
+# Usage:
+#   bench/run-files.sh                            # parts transfer and parallel, default options
+#   bench/run-files.sh transfer sizeMiB=256       # one part, other options (FileBench.OPTIONS)
+#   BENCH_MAVEN_ARGS=-o bench/run-files.sh        # extra Maven arguments (here: offline)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for tool in rsync scp /usr/sbin/sshd nc ss; do
+    command -v "$tool" >/dev/null || { echo "bench/run-files.sh needs $tool (see the comment at the top)" >&2; exit 2; }
+done
+exec mvn -B -q ${BENCH_MAVEN_ARGS:-} -pl bench -Pbench compile org.codehaus.mojo:exec-maven-plugin:3.5.0:exec \
+    -Dbench.class=io.aldis.bench.FileBench -Dbench.args="$*"

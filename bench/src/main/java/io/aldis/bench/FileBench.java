@@ -1,0 +1,228 @@
+package io.aldis.bench;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Moving files to and from a server on loopback, next to the tools a user would use instead
+ * ({@link FilePeers}), in one run with interleaved rounds. Run it through {@code bench/run-files.sh}.
+ * Parts:
+ *
+ * <ul>
+ *   <li>{@code transfer}: a file of {@code sizeMiB} random bytes uploaded, then downloaded, by each
+ *       system in turn, from disk to disk; MB/s of each;</li>
+ *   <li>{@code parallel}: {@code parallelCount} files of {@code parallelMiB} uploaded at once;
+ *       aggregate MB/s.</li>
+ * </ul>
+ *
+ * Every copy is checked: its size after each round, its SHA-256 after the first.
+ */
+public final class FileBench {
+    static final Map<String, String> OPTIONS = new LinkedHashMap<>();
+
+    static {
+        OPTIONS.put("rounds", "3");          // measured rounds per workload and system
+        OPTIONS.put("warmupRounds", "1");    // unmeasured rounds first, interleaved too
+        OPTIONS.put("sizeMiB", "1024");      // the file the transfer part moves
+        OPTIONS.put("parallelCount", "20");  // files the parallel part uploads at once
+        OPTIONS.put("parallelMiB", "100");   // the size of each of them
+        OPTIONS.put("dir", "");              // where the files and the servers' stores go; empty: a new temp directory
+        OPTIONS.put("systems", "");          // comma-separated name prefixes to keep (see MessagingBench); empty: all
+    }
+
+    private final Map<String, String> opts;
+    private final StringBuilder summary = new StringBuilder();
+
+    private FileBench(Map<String, String> opts) {
+        this.opts = opts;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new LinkedHashMap<>(OPTIONS);
+        List<String> parts = MessagingBench.parseArguments(args, opts);
+        if (parts.isEmpty() || parts.contains("all")) {
+            parts = List.of("transfer", "parallel");
+        }
+        Path work = opts.get("dir").isEmpty() ? Files.createTempDirectory("aldis-file-bench")
+                : Files.createDirectories(Path.of(opts.get("dir")));
+        FileBench bench = new FileBench(opts);
+        List<FilePeers.Mover> systems = bench.systems(work);
+        try {
+            for (String part : parts) {
+                switch (part) {
+                    case "transfer" -> bench.transfer(work, systems);
+                    case "parallel" -> bench.parallel(work, systems);
+                    default -> throw new IllegalArgumentException("unknown part " + part
+                            + "; parts: transfer parallel all");
+                }
+            }
+        } finally {
+            for (FilePeers.Mover system : systems) {
+                system.close();
+            }
+        }
+        System.out.println("==== summary ====");
+        System.out.print(bench.summary);
+        System.exit(0);
+    }
+
+    private List<FilePeers.Mover> systems(Path work) throws Exception {
+        List<FilePeers.Mover> all = new ArrayList<>();
+        // filtered by name before any server starts
+        for (String name : MessagingBench.keep(opts.get("systems"), List.of("rsync daemon", "scp", "nc"), n -> n)) {
+            all.add(switch (name) {
+                case "rsync daemon" -> FilePeers.rsyncDaemon(work);
+                case "scp" -> FilePeers.scp(work);
+                default -> FilePeers.nc(work);
+            });
+        }
+        return all;
+    }
+
+    private void transfer(Path work, List<FilePeers.Mover> systems) throws Exception {
+        long size = Long.parseLong(opts.get("sizeMiB")) << 20;
+        Path source = randomFile(work.resolve("source.bin"), size, 1);
+        String sourceHash = sha256(source);
+        Map<String, List<Double>> up = new LinkedHashMap<>();
+        Map<String, List<Double>> down = new LinkedHashMap<>();
+        int warmup = Integer.parseInt(opts.get("warmupRounds"));
+        int rounds = warmup + Integer.parseInt(opts.get("rounds"));
+        for (int round = 0; round < rounds; round++) {
+            for (FilePeers.Mover system : systems) {
+                String remote = "bench-" + round + ".bin";
+                Path stored = system.stored(remote);
+                Files.deleteIfExists(stored);
+                long start = System.nanoTime();
+                system.upload(source, remote);
+                double upMBps = size / 1e6 / ((System.nanoTime() - start) / 1e9);
+                check(system.name() + " upload", stored, size, round == 0 ? sourceHash : null);
+
+                Path target = work.resolve("downloaded-" + round + ".bin");
+                Files.deleteIfExists(target);
+                start = System.nanoTime();
+                system.download(remote, target);
+                double downMBps = size / 1e6 / ((System.nanoTime() - start) / 1e9);
+                check(system.name() + " download", target, size, round == 0 ? sourceHash : null);
+                Files.deleteIfExists(target);
+                Files.deleteIfExists(stored);
+                System.out.printf(Locale.ROOT, "round %d %-14s upload %8.0f MB/s  download %8.0f MB/s%s%n", round,
+                        system.name(), upMBps, downMBps, round < warmup ? " (warm-up)" : "");
+                if (round >= warmup) {
+                    up.computeIfAbsent(system.name(), k -> new ArrayList<>()).add(upMBps);
+                    down.computeIfAbsent(system.name(), k -> new ArrayList<>()).add(downMBps);
+                }
+            }
+        }
+        Files.deleteIfExists(source);
+        report("upload, " + opts.get("sizeMiB") + " MiB, disk to disk (MB/s)", up);
+        report("download, " + opts.get("sizeMiB") + " MiB, disk to disk (MB/s)", down);
+    }
+
+    private void parallel(Path work, List<FilePeers.Mover> systems) throws Exception {
+        int count = Integer.parseInt(opts.get("parallelCount"));
+        long size = Long.parseLong(opts.get("parallelMiB")) << 20;
+        List<Path> sources = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            sources.add(randomFile(work.resolve("parallel-" + i + ".bin"), size, 100 + i));
+        }
+        Map<String, List<Double>> rates = new LinkedHashMap<>();
+        int warmup = Integer.parseInt(opts.get("warmupRounds"));
+        int rounds = warmup + Integer.parseInt(opts.get("rounds"));
+        ExecutorService pool = Executors.newFixedThreadPool(count);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                for (FilePeers.Mover system : systems) {
+                    List<Future<?>> uploads = new ArrayList<>();
+                    long start = System.nanoTime();
+                    for (int i = 0; i < count; i++) {
+                        Path source = sources.get(i);
+                        String remote = "parallel-" + round + "-" + i + ".bin";
+                        uploads.add(pool.submit(() -> {
+                            system.upload(source, remote);
+                            return null;
+                        }));
+                    }
+                    for (Future<?> upload : uploads) {
+                        upload.get();
+                    }
+                    double mbps = count * size / 1e6 / ((System.nanoTime() - start) / 1e9);
+                    for (int i = 0; i < count; i++) {
+                        Path stored = system.stored("parallel-" + round + "-" + i + ".bin");
+                        check(system.name() + " parallel upload", stored, size, null);
+                        Files.delete(stored);
+                    }
+                    System.out.printf(Locale.ROOT, "round %d %-14s %d uploads at once %8.0f MB/s%s%n", round,
+                            system.name(), count, mbps, round < warmup ? " (warm-up)" : "");
+                    if (round >= warmup) {
+                        rates.computeIfAbsent(system.name(), k -> new ArrayList<>()).add(mbps);
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (Path source : sources) {
+            Files.deleteIfExists(source);
+        }
+        report(count + " uploads of " + opts.get("parallelMiB") + " MiB at once, aggregate (MB/s)", rates);
+    }
+
+    private void report(String title, Map<String, List<Double>> rates) {
+        summary.append(title).append('\n');
+        double reference = rates.isEmpty() ? 0 : MessagingBench.median(rates.values().iterator().next());
+        for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
+            List<Double> v = e.getValue();
+            double m = MessagingBench.median(v);
+            summary.append(String.format(Locale.ROOT, "  %-14s %8.0f (%.0f–%.0f)  %.2f× the first%n", e.getKey(), m,
+                    v.stream().mapToDouble(d -> d).min().orElse(0), v.stream().mapToDouble(d -> d).max().orElse(0),
+                    reference == 0 ? 0 : m / reference));
+        }
+        System.out.print(summary.substring(summary.lastIndexOf(title)));
+    }
+
+    private static void check(String what, Path copy, long size, String expectedHash) throws Exception {
+        if (!Files.exists(copy) || Files.size(copy) != size) {
+            throw new IOException(what + ": the copy " + copy + " is not " + size + " bytes long");
+        }
+        if (expectedHash != null && !expectedHash.equals(sha256(copy))) {
+            throw new IOException(what + ": the copy " + copy + " differs from the source");
+        }
+    }
+
+    /** A file of {@code size} bytes that no compressor shrinks, the same for the same seed. */
+    static Path randomFile(Path file, long size, long seed) throws IOException {
+        Random random = new Random(seed);
+        byte[] block = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (long written = 0; written < size; written += block.length) {
+                random.nextBytes(block);
+                out.write(block, 0, (int) Math.min(block.length, size - written));
+            }
+        }
+        return file;
+    }
+
+    static String sha256(Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        byte[] buffer = new byte[1 << 20];
+        try (var in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+}

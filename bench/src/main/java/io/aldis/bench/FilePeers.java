@@ -1,0 +1,242 @@
+package io.aldis.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The tools a user would move a file with instead of the node, each run as its user runs it
+ * (docs/benchmarks.md, "File transfer"; ../PEERS.md): an rsync daemon spoken to over
+ * {@code rsync://} with {@code --whole-file}, scp to an sshd of our own on loopback, and nc as the
+ * raw limit of one TCP connection from disk to disk. Each server keeps its files in a directory of
+ * its own, as the node keeps its storage root.
+ */
+final class FilePeers {
+    private FilePeers() {
+    }
+
+    /** One way of moving a file to a server and back; a round is one call, timed by the caller. */
+    interface Mover extends AutoCloseable {
+        String name();
+
+        /** Copies {@code source} to the server under {@code remoteName}, and returns once it is there whole. */
+        void upload(Path source, String remoteName) throws Exception;
+
+        /** Copies the server's {@code remoteName} to {@code target}, and returns once it is there whole. */
+        void download(String remoteName, Path target) throws Exception;
+
+        /** Where the server keeps {@code remoteName}, so that a round can check and delete it. */
+        Path stored(String remoteName);
+
+        @Override
+        void close() throws Exception;
+    }
+
+    /** An rsync daemon with one writable module, spoken to with {@code rsync --whole-file rsync://…}. */
+    static Mover rsyncDaemon(Path work) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("rsync"));
+        Path store = Files.createDirectories(dir.resolve("store"));
+        int port = freePort();
+        Path config = dir.resolve("rsyncd.conf");
+        Files.writeString(config, String.join("\n",
+                "pid file = " + dir.resolve("rsyncd.pid"),
+                "use chroot = no",
+                "[bench]",
+                "  path = " + store,
+                "  read only = no",
+                "  uid = root",
+                "  gid = root",
+                ""));
+        Process daemon = new ProcessBuilder("rsync", "--daemon", "--no-detach", "--address=127.0.0.1",
+                "--port=" + port, "--config=" + config).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("rsyncd.log").toFile()).start();
+        awaitListening(port, daemon);
+        String url = "rsync://127.0.0.1:" + port + "/bench/";
+        return new Mover() {
+            @Override
+            public String name() {
+                return "rsync daemon";
+            }
+
+            @Override
+            public void upload(Path source, String remoteName) throws Exception {
+                run(List.of("rsync", "--whole-file", source.toString(), url + remoteName));
+            }
+
+            @Override
+            public void download(String remoteName, Path target) throws Exception {
+                run(List.of("rsync", "--whole-file", url + remoteName, target.toString()));
+            }
+
+            @Override
+            public Path stored(String remoteName) {
+                return store.resolve(remoteName);
+            }
+
+            @Override
+            public void close() {
+                daemon.destroy();
+            }
+        };
+    }
+
+    /** scp to an sshd of our own on loopback, with a key of our own, as root. */
+    static Mover scp(Path work) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("ssh"));
+        Path store = Files.createDirectories(dir.resolve("store"));
+        // sshd refuses to start without its privilege separation directory
+        Files.createDirectories(Path.of("/run/sshd"));
+        Path hostKey = dir.resolve("host_key");
+        Path userKey = dir.resolve("user_key");
+        run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", hostKey.toString()));
+        run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", userKey.toString()));
+        Files.copy(dir.resolve("user_key.pub"), dir.resolve("authorized_keys"));
+        int port = freePort();
+        Path config = dir.resolve("sshd_config");
+        Files.writeString(config, String.join("\n",
+                "Port " + port,
+                "ListenAddress 127.0.0.1",
+                "HostKey " + hostKey,
+                "PidFile " + dir.resolve("sshd.pid"),
+                "AuthorizedKeysFile " + dir.resolve("authorized_keys"),
+                "PermitRootLogin yes",
+                "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no",
+                "StrictModes no",
+                "UsePAM no",
+                // scp speaks the SFTP protocol by default since OpenSSH 9.0
+                "Subsystem sftp /usr/lib/openssh/sftp-server",
+                ""));
+        Process sshd = new ProcessBuilder("/usr/sbin/sshd", "-D", "-e", "-f", config.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("sshd.log").toFile()).start();
+        awaitListening(port, sshd);
+        List<String> scp = List.of("scp", "-q", "-P", Integer.toString(port), "-i", userKey.toString(),
+                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR");
+        return new Mover() {
+            @Override
+            public String name() {
+                return "scp";
+            }
+
+            @Override
+            public void upload(Path source, String remoteName) throws Exception {
+                List<String> command = new ArrayList<>(scp);
+                command.add(source.toString());
+                command.add("root@127.0.0.1:" + store.resolve(remoteName));
+                run(command);
+            }
+
+            @Override
+            public void download(String remoteName, Path target) throws Exception {
+                List<String> command = new ArrayList<>(scp);
+                command.add("root@127.0.0.1:" + store.resolve(remoteName));
+                command.add(target.toString());
+                run(command);
+            }
+
+            @Override
+            public Path stored(String remoteName) {
+                return store.resolve(remoteName);
+            }
+
+            @Override
+            public void close() {
+                sshd.destroy();
+            }
+        };
+    }
+
+    /**
+     * OpenBSD nc, one connection per copy, from disk to disk: the raw limit, with no check of what
+     * arrived and nothing else to do.
+     */
+    static Mover nc(Path work) throws Exception {
+        Path store = Files.createDirectories(work.resolve("nc").resolve("store"));
+        return new Mover() {
+            @Override
+            public String name() {
+                return "nc";
+            }
+
+            @Override
+            public void upload(Path source, String remoteName) throws Exception {
+                int port = freePort();
+                Process server = new ProcessBuilder("nc", "-l", "127.0.0.1", Integer.toString(port))
+                        .redirectOutput(store.resolve(remoteName).toFile()).start();
+                awaitListening(port, server);
+                Process client = new ProcessBuilder("nc", "-N", "127.0.0.1", Integer.toString(port))
+                        .redirectInput(source.toFile()).start();
+                awaitSuccess(client, "nc (sending)");
+                awaitSuccess(server, "nc (receiving)");
+            }
+
+            @Override
+            public void download(String remoteName, Path target) throws Exception {
+                int port = freePort();
+                Process server = new ProcessBuilder("nc", "-l", "-N", "127.0.0.1", Integer.toString(port))
+                        .redirectInput(store.resolve(remoteName).toFile()).start();
+                awaitListening(port, server);
+                Process client = new ProcessBuilder("nc", "-d", "127.0.0.1", Integer.toString(port))
+                        .redirectOutput(target.toFile()).start();
+                awaitSuccess(client, "nc (receiving)");
+                awaitSuccess(server, "nc (sending)");
+            }
+
+            @Override
+            public Path stored(String remoteName) {
+                return store.resolve(remoteName);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** Runs a command to its end; a failure throws with what it printed. */
+    static void run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        awaitSuccess(process, String.join(" ", command));
+    }
+
+    private static void awaitSuccess(Process process, String what) throws Exception {
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IOException(what + " did not finish in 10 minutes");
+        }
+        if (process.exitValue() != 0) {
+            throw new IOException(what + " failed with exit code " + process.exitValue() + ": "
+                    + new String(output, StandardCharsets.UTF_8).strip());
+        }
+    }
+
+    /** Waits until something listens on {@code port} without connecting to it (nc would take the connection). */
+    private static void awaitListening(int port, Process server) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (!server.isAlive()) {
+                throw new IOException("the server for port " + port + " exited with " + server.exitValue());
+            }
+            Process ss = new ProcessBuilder("ss", "-Hltn", "sport = :" + port).redirectErrorStream(true).start();
+            boolean listening = !new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8).isBlank();
+            ss.waitFor();
+            if (listening) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new IOException("nothing listened on port " + port + " within 20 s");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
