@@ -152,7 +152,9 @@ public interface AldisClient {
      * Jackson into {@code itemType}; {@code byte[]} and {@link java.nio.ByteBuffer} items are the
      * raw bytes. The subscriber completes after the last item once the node has answered the call,
      * and fails with an {@link RpcCallException} carrying the code of the RPC_ERROR or STREAM_ERROR.
-     * Cancelling the subscription cancels the call.
+     * Cancelling the subscription cancels the call. The subscriber is signalled on the callback
+     * executor, one signal at a time, in a lane of this stream's own: a subscriber that takes its
+     * time holds up neither the answers of other calls nor other streams.
      *
      * <p>When the connection breaks and the client resumes its session with its token, an open
      * stream goes on where it stopped, in both directions, with no item lost or delivered twice
@@ -510,8 +512,10 @@ public interface AldisClient {
         /**
          * Where the client's callbacks run: the futures it returns complete there, and connection
          * listeners, subscription and message handlers are called there, one at a time and in the
-         * order things happened. Default: a pool of daemon threads shared by the clients of this
-         * JVM, so that callbacks never run on the connection's I/O thread.
+         * order things happened (the subscriber of a streamed result is signalled in order too,
+         * but beside the other callbacks, in a lane of its stream's own). Default: a pool of
+         * daemon threads shared by the clients of this JVM, so that callbacks never run on the
+         * connection's I/O thread.
          *
          * <p>An executor that runs each task in the calling thread ({@code Runnable::run}) lets
          * answers and messages be handled on the I/O thread that read them, and calls made from a

@@ -29,6 +29,7 @@ import io.aldis.protocol.api.codec.Heartbeats;
 import io.aldis.protocol.api.codec.LengthPrefixedFrameDecoder;
 import io.aldis.protocol.api.scram.ScramClient;
 import io.aldis.protocol.api.scram.ScramException;
+import io.aldis.protocol.api.stream.StreamIds;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -121,6 +122,8 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     private final AtomicInteger unprocessed = new AtomicInteger();
     /** Frames read for the application and not yet handed over; on the event loop only. */
     private List<Frame> inbound = new ArrayList<>();
+    /** Whether {@link #inbound} holds frames of streams; on the event loop only. */
+    private boolean inboundHasStreamFrames;
     private volatile boolean readingHeld;
     /**
      * While a batch is handed to the application: flushes wait for its end or for
@@ -438,8 +441,13 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         long requestId = Requests.answeredIdOf(frame);
         if (requestId == 0 && !(frame instanceof ErrorFrame) && !isFlowControl(frame)) {
             inbound.add(frame);
-            if (inbound.size() >= HANDOVER_BATCH) {
+            boolean streamFrame = StreamIds.streamOf(frame) != 0;
+            // A read full of stream items can be a megabyte long: an answer or a message read
+            // among them goes on with the items before it instead of waiting for the read's end.
+            if (inbound.size() >= HANDOVER_BATCH || (!streamFrame && inboundHasStreamFrames)) {
                 handOver();
+            } else if (streamFrame) {
+                inboundHasStreamFrames = true;
             }
             return;
         }
@@ -492,6 +500,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         List<Frame> batch = inbound;
+        inboundHasStreamFrames = false;
         int n = batch.size();
         // Sized like the last batch: reads tend to bring alike amounts.
         inbound = new ArrayList<>(Math.max(8, n));

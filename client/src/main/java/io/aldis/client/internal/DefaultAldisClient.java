@@ -84,6 +84,8 @@ public final class DefaultAldisClient implements AldisClient {
     private final List<Consumer<Frame>> frameHandlers = new CopyOnWriteArrayList<>();
     /** The client's own consumers (RPC, pub/sub), asked before {@link #frameHandlers}; true = consumed. */
     private final List<Predicate<Frame>> consumers = new CopyOnWriteArrayList<>();
+    /** Told after each batch of frames was dispatched, on the callback thread. */
+    private final List<Runnable> afterFrames = new CopyOnWriteArrayList<>();
     /** The client's own listeners, told before the application's. */
     private final List<ConnectionListener> internalListeners = new CopyOnWriteArrayList<>();
     private final PubSubSupport pubsub;
@@ -390,6 +392,11 @@ public final class DefaultAldisClient implements AldisClient {
     /** Adds one of the client's own frame consumers; they see frames before the application's handlers. */
     void addConsumer(Predicate<Frame> consumer) {
         consumers.add(consumer);
+    }
+
+    /** Adds an action that runs on the callback thread each time the frames of one read have been dispatched. */
+    void addAfterFrames(Runnable action) {
+        afterFrames.add(action);
     }
 
     /** Adds one of the client's own connection listeners; they are told before the application's. */
@@ -719,6 +726,9 @@ public final class DefaultAldisClient implements AldisClient {
             try {
                 for (Frame frame : frames) {
                     dispatch(frame);
+                }
+                for (Runnable action : afterFrames) {
+                    action.run();
                 }
             } finally {
                 processed.run();

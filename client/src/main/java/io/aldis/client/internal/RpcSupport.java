@@ -94,6 +94,7 @@ final class RpcSupport {
         Executor configured = client.config().handlerExecutor();
         this.handlerExecutor = configured != null ? configured : SerialExecutor.SHARED;
         client.addConsumer(this::consume);
+        client.addAfterFrames(streams::framesDispatched);
         client.addInternalListener(new ConnectionListener() {
             @Override
             public void disconnected(DisconnectReason reason) {
@@ -199,6 +200,13 @@ final class RpcSupport {
         @Override
         public io.netty.util.Timeout schedule(Runnable task, long millis) {
             return client.schedule(task, millis, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public Executor streamDelivery() {
+            Executor configured = client.config().callbackExecutor();
+            return new SerialExecutor(configured != null ? configured : SerialExecutor.SHARED,
+                    client.config().idleSpin());
         }
 
         @Override

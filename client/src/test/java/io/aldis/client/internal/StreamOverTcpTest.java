@@ -19,7 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
@@ -108,5 +110,70 @@ class StreamOverTcpTest {
         while (!credit.allPaidBack()) {
             credit.grant(node.await(StreamCredit.class).credit());
         }
+    }
+
+    @Test
+    void aCallsAnswerReachesItsCallerWhileAStreamsSubscriberIsStillBusyWithAnItemThatCameBeforeIt()
+            throws Exception {
+        node.capabilities = Capability.maskOf(EnumSet.of(Capability.RPC, Capability.STREAMS, Capability.RESUME_TOKEN));
+        node.start();
+        client = AldisClient.builder().address("127.0.0.1", node.port()).credentials("alice", "pencil".toCharArray())
+                .mechanism("PLAIN").reconnect(ReconnectPolicy.none()).connectTimeout(Duration.ofSeconds(5)).build();
+        client.connect().get(10, TimeUnit.SECONDS);
+
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> received = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        client.callStream("ticks.count", null, Integer.class, CallOptions.defaults().withStreamHighWaterMark(8))
+                .subscribe(new Flow.Subscriber<Integer>() {
+                    @Override
+                    public void onSubscribe(Flow.Subscription s) {
+                        s.request(Long.MAX_VALUE);
+                    }
+
+                    @Override
+                    public void onNext(Integer item) {
+                        received.add(item);
+                        busy.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        done.completeExceptionally(error);
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        done.complete(null);
+                    }
+                });
+        RpcRequest streamed = node.await(RpcRequest.class);
+        node.broadcast(new StreamOpen(2, streamed.callId(), StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0, ""));
+        node.await(StreamCredit.class);
+        node.broadcast(new StreamData(false, 2, "0".getBytes(StandardCharsets.UTF_8)));
+        node.broadcast(new StreamData(false, 2, "1".getBytes(StandardCharsets.UTF_8)));
+        assertThat(busy.await(10, TimeUnit.SECONDS)).as("the subscriber took the first item").isTrue();
+
+        // The answer comes on the same connection after both items, while onNext still holds the first.
+        CompletableFuture<String> answer = client.call("echo.echo", List.of("hi"), String.class);
+        RpcRequest plain = node.await(RpcRequest.class);
+        node.broadcast(new RpcResponse(plain.callId(), "\"hi\"".getBytes(StandardCharsets.UTF_8)));
+        try {
+            assertThat(answer.get(10, TimeUnit.SECONDS)).isEqualTo("hi");
+            assertThat(received).as("items the subscriber was given by then").containsExactly(0);
+        } finally {
+            release.countDown();
+        }
+
+        node.broadcast(new StreamEnd(2));
+        node.broadcast(new RpcResponse(streamed.callId(), "null".getBytes(StandardCharsets.UTF_8)));
+        done.get(10, TimeUnit.SECONDS);
+        assertThat(received).containsExactly(0, 1);
     }
 }

@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -158,6 +159,35 @@ class StreamedResultTest {
         }
         assertThat(nodeCredit.allPaidBack()).as("every item paid back in the end").isTrue();
         assertThat(subscriber.done).isCompleted();
+        node.noMoreOutbound();
+    }
+
+    @Test
+    void aCallsAnswerReadAmongStreamItemsGoesOnWithTheItemsBeforeItWithoutWaitingForTheEndOfTheRead()
+            throws Exception {
+        node.open(PlayedNode.ALL, 1 << 20);
+        RecordingSubscriber<Integer> subscriber = new RecordingSubscriber<>();
+        RpcRequest streamed = subscribe(subscriber, Integer.class, CallOptions.defaults());
+        openResult(streamed, CreditMode.ITEMS);
+        subscriber.request(Long.MAX_VALUE);
+        CompletableFuture<String> answer = node.client.call("echo.echo", List.of("hi"), String.class);
+        RpcRequest plain = node.next(RpcRequest.class);
+
+        // One read that goes on after the answer: its end has not come yet.
+        for (int i = 0; i < 3; i++) {
+            node.channel.pipeline().fireChannelRead(new StreamData(false, STREAM, json(i)));
+        }
+        node.channel.pipeline().fireChannelRead(new RpcResponse(plain.callId(), json("\"hi\"")));
+        node.channel.pipeline().fireChannelRead(new StreamData(false, STREAM, json(3)));
+        assertThat(answer).as("the answer, before the read ended").isCompletedWithValue("hi");
+        assertThat(subscriber.items).as("the items read before the answer").containsExactly(0, 1, 2);
+
+        node.channel.pipeline().fireChannelReadComplete();
+        assertThat(subscriber.items).containsExactly(0, 1, 2, 3);
+        node.send(new StreamEnd(STREAM));
+        node.send(new RpcResponse(streamed.callId(), json(null)));
+        assertThat(subscriber.done).isCompleted();
+        assertThat(node.next(StreamCredit.class).credit()).as("the final return").isEqualTo(4);
         node.noMoreOutbound();
     }
 

@@ -7,6 +7,7 @@ import io.aldis.protocol.api.stream.ReceiverCredit;
 import io.aldis.protocol.api.stream.ResumePoint;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -20,7 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The same subscription publishes a batched result, the items of one JSON array, without credit.
  *
  * <p>Thread-safe: items arrive on the client's callback thread while the subscriber requests and
- * cancels on its own; signals to the subscriber never overlap, and never run under the lock.
+ * cancels on its own; signals to the subscriber never overlap, and never run under the lock. What
+ * arrives may be delivered on an executor of the stream's own rather than on the callback thread,
+ * so that the answers of other calls, and other streams, do not wait behind this subscriber's
+ * {@code onNext}.
  */
 final class ResultItems implements Flow.Subscription {
     private static final System.Logger LOG = System.getLogger(ResultItems.class.getName());
@@ -41,6 +45,8 @@ final class ResultItems implements Flow.Subscription {
     private final ItemCodec codec;
     private final StreamHost host;
     private final Owner owner;
+    /** Where the subscriber is signalled when something arrives. */
+    private final Executor delivery;
     private final AtomicInteger wip = new AtomicInteger();
 
     // guarded by this
@@ -68,12 +74,19 @@ final class ResultItems implements Flow.Subscription {
      */
     private int heldBackReturn;
 
-    @SuppressWarnings("unchecked")
+    /** Signals the subscriber on the thread that hands in what arrived. */
     ResultItems(Flow.Subscriber<?> subscriber, ItemCodec codec, StreamHost host, Owner owner) {
+        this(subscriber, codec, host, owner, Runnable::run);
+    }
+
+    /** Signals the subscriber on {@code delivery} (or on its own thread when it requests). */
+    @SuppressWarnings("unchecked")
+    ResultItems(Flow.Subscriber<?> subscriber, ItemCodec codec, StreamHost host, Owner owner, Executor delivery) {
         this.subscriber = (Flow.Subscriber<Object>) subscriber;
         this.codec = codec;
         this.host = host;
         this.owner = owner;
+        this.delivery = delivery;
     }
 
     /** The stream opened with this side's high-water mark, which the caller grants with STREAM_CREDIT. */
@@ -89,6 +102,17 @@ final class ResultItems implements Flow.Subscription {
      * @throws io.aldis.protocol.api.ProtocolException the node's error, for the STREAM_ERROR that answers it
      */
     void received(byte[] item, int cost, boolean last) {
+        arrived(item, cost, last);
+        deliver();
+    }
+
+    /**
+     * An item arrived on the stream; it goes to the subscriber with {@link #deliverReceived}, once
+     * the frames read with it were dispatched.
+     *
+     * @throws io.aldis.protocol.api.ProtocolException the node's error, for the STREAM_ERROR that answers it
+     */
+    void arrived(byte[] item, int cost, boolean last) {
         synchronized (this) {
             if (credit == null || complete || cancelled || done) {
                 return; // crossed a cancel or the call's answer: dropped
@@ -101,7 +125,11 @@ final class ResultItems implements Flow.Subscription {
                 credit.endReceived();
             }
         }
-        drain();
+    }
+
+    /** Delivers the items received since the last time (and whatever else is due). */
+    void deliverReceived() {
+        deliver();
     }
 
     /** STREAM_END arrived. */
@@ -114,7 +142,7 @@ final class ResultItems implements Flow.Subscription {
             complete = true;
             credit.endReceived();
         }
-        drain();
+        deliver();
     }
 
     /** The items of a batched result, delivered as requested and then completed. */
@@ -126,7 +154,7 @@ final class ResultItems implements Flow.Subscription {
             complete = true;
             answered = true;
         }
-        drain();
+        deliver();
     }
 
     /**
@@ -141,7 +169,7 @@ final class ResultItems implements Flow.Subscription {
                 returning = false;
             }
         }
-        drain();
+        deliver();
     }
 
     /** The stream ended by cancel or error: no more credit goes back. */
@@ -191,7 +219,7 @@ final class ResultItems implements Flow.Subscription {
             }
             returning = false;
         }
-        drain();
+        deliver();
     }
 
     /** Whether the subscriber was given any item. */
@@ -225,11 +253,25 @@ final class ResultItems implements Flow.Subscription {
         owner.subscriberCancelled();
     }
 
+    /**
+     * Delivers on the stream's executor what the client received; a thread already delivering
+     * (the subscriber's own, in {@code request}) takes it instead.
+     */
+    private void deliver() {
+        if (wip.getAndIncrement() == 0) {
+            delivery.execute(this::drainMissed);
+        }
+    }
+
     /** Delivers what is held and requested, then the end; one thread at a time, never under the lock. */
     private void drain() {
-        if (wip.getAndIncrement() != 0) {
-            return;
+        if (wip.getAndIncrement() == 0) {
+            drainMissed();
         }
+    }
+
+    /** The delivering thread's loop, until no other thread asked for a delivery meanwhile. */
+    private void drainMissed() {
         int missed = 1;
         do {
             while (deliverOne()) {

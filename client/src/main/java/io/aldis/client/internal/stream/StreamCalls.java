@@ -15,6 +15,7 @@ import io.aldis.protocol.api.StreamOpen;
 import io.aldis.protocol.api.StreamResume;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,6 +33,8 @@ public final class StreamCalls {
     private final StreamHost host;
     private final Map<Long, StreamedCall> calls = new ConcurrentHashMap<>();
     private final Map<Long, StreamedCall> streams = new ConcurrentHashMap<>();
+    /** Streamed results that received items from the frames being dispatched; on the callback thread only. */
+    private final List<ResultItems> toDeliver = new ArrayList<>();
 
     public StreamCalls(StreamHost host) {
         this.host = host;
@@ -173,6 +176,28 @@ public final class StreamCalls {
             return true;
         }
         return false;
+    }
+
+    /**
+     * The frames of one read were dispatched: the items they brought go to their subscribers now,
+     * one hand-over per stream for the lot rather than one per item.
+     */
+    public void framesDispatched() {
+        if (toDeliver.isEmpty()) {
+            return;
+        }
+        for (ResultItems items : toDeliver) {
+            items.deliverReceived();
+        }
+        toDeliver.clear();
+    }
+
+    /** {@code items} received an item from the frames being dispatched. */
+    void receivedDuringDispatch(ResultItems items) {
+        // a read's items are mostly of one stream: the last entry is enough to tell
+        if (toDeliver.isEmpty() || toDeliver.get(toDeliver.size() - 1) != items) {
+            toDeliver.add(items);
+        }
     }
 
     /**

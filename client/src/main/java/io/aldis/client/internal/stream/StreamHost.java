@@ -5,6 +5,7 @@ import io.aldis.client.SessionInfo;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.stream.SizeFunction;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -39,6 +40,12 @@ public interface StreamHost {
 
     /** Runs {@code task} on the client's callback thread after {@code millis}; null when the client is closed. */
     io.netty.util.Timeout schedule(Runnable task, long millis);
+
+    /**
+     * A new executor for the deliveries of one streamed result, in order, beside the client's
+     * callback thread (or on it, when the application's callback executor runs tasks in place).
+     */
+    Executor streamDelivery();
 
     /** The client's JSON mapping for parameters, results and items. */
     ObjectMapper mapper();

@@ -100,7 +100,8 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
         this.timeoutMillis = timeout.isZero() ? 0 : Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         if (subscriber != null) {
             this.resultCodec = new ItemCodec(host.mapper(), resultItemType);
-            this.result = new ResultItems(subscriber, resultCodec, host, this);
+            // A lane of its own, so that a subscriber that takes its time holds up no other call's answer.
+            this.result = new ResultItems(subscriber, resultCodec, host, this, host.streamDelivery());
             this.value = null;
         } else {
             this.resultCodec = null;
@@ -343,7 +344,8 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
             m = meter;
         }
         try {
-            result.received(data.item(), m.costOf(data.item()), data.last());
+            result.arrived(data.item(), m.costOf(data.item()), data.last());
+            registry.receivedDuringDispatch(result);
         } catch (ProtocolException e) {
             long id;
             synchronized (this) {

@@ -80,6 +80,11 @@ class StreamCallsTest {
         }
 
         @Override
+        public java.util.concurrent.Executor streamDelivery() {
+            return Runnable::run;
+        }
+
+        @Override
         public ObjectMapper mapper() {
             return new ObjectMapper();
         }
