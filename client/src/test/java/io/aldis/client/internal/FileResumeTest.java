@@ -318,6 +318,10 @@ class FileResumeTest {
         files = client();
         files.open();
         files.client().upload(source, "up.bin", options());
+        TransferAbort abandoned = files.next(TransferAbort.class);
+        assertThat(abandoned.transferId()).as("the node may let the old chunks go").isEqualTo(TRANSFER);
+        assertThat(abandoned.code()).isEqualTo(ErrorCode.CANCELLED.code());
+        assertThat(abandoned.resumable()).isFalse();
         assertThat(files.next(UploadRequest.class).fileName()).as("no resume of a changed file").isEqualTo("up.bin");
     }
 }

@@ -11,7 +11,6 @@ import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.TransferAbort;
-import io.aldis.protocol.api.files.ChunkCodec;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -260,15 +259,5 @@ abstract class FileTransfer implements Transfer {
     static FileTransferException failure(int code, String what, String reason, String details) {
         String message = reason == null || reason.isEmpty() ? what : what + ": " + reason;
         return new FileTransferException(code, message, details, null);
-    }
-
-    /** Makes sure the LZ4 codec is there before a compressed transfer needs it. */
-    static boolean lz4Available() {
-        try {
-            Class.forName("net.jpountz.lz4.LZ4Factory", false, ChunkCodec.class.getClassLoader());
-            return true;
-        } catch (ClassNotFoundException | LinkageError missing) {
-            return false;
-        }
     }
 }

@@ -4,6 +4,7 @@ import io.aldis.client.AldisException;
 import io.aldis.client.ConnectionListener;
 import io.aldis.client.DisconnectReason;
 import io.aldis.client.FilePage;
+import io.aldis.client.FileTransferException;
 import io.aldis.client.RemoteFile;
 import io.aldis.client.SessionInfo;
 import io.aldis.client.Transfer;
@@ -30,6 +31,8 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,15 +55,15 @@ public final class FileTransfers {
     });
 
     private final FileHost host;
-    private final java.util.concurrent.Executor pool;
+    private final Executor pool;
     private final LongSupplier nanoClock;
     /** Unfinished transfers. */
-    private final List<FileTransfer> active = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<FileTransfer> active = new CopyOnWriteArrayList<>();
     /** The same, by the node's transfer id once it has one. */
     private final Map<UUID, FileTransfer> byId = new ConcurrentHashMap<>();
 
     /** Transfers that work on {@code pool} and time their progress with {@code nanoClock}. */
-    public FileTransfers(FileHost host, java.util.concurrent.Executor pool, LongSupplier nanoClock) {
+    public FileTransfers(FileHost host, Executor pool, LongSupplier nanoClock) {
         this.host = host;
         this.pool = pool;
         this.nanoClock = nanoClock;
@@ -214,7 +217,7 @@ public final class FileTransfers {
 
     private void failAll(AldisException cause) {
         for (FileTransfer transfer : active) {
-            transfer.thread.execute(() -> transfer.fail(new io.aldis.client.FileTransferException(cause.rawCode(),
+            transfer.thread.execute(() -> transfer.fail(new FileTransferException(cause.rawCode(),
                     "the transfer stopped at its checkpoint: " + cause.reason(), "", cause)));
         }
     }

@@ -33,6 +33,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.BitSet;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
@@ -101,8 +102,16 @@ final class UploadTransfer extends FileTransfer {
             askToResume();
             return;
         }
+        if (checkpoint != null) {
+            // The file changed since: the node need not keep the old transfer's chunks and space.
+            abandon(checkpoint.transferId(), "the file changed since the upload began");
+        }
         CheckpointFile.delete(checkpointFile);
         request(session);
+    }
+
+    private void abandon(UUID transferId, String reason) {
+        host.send(new TransferAbort(false, transferId, ErrorCode.CANCELLED.code(), reason, ""), error -> { });
     }
 
     private boolean matches(UploadCheckpoint checkpoint) {
@@ -404,8 +413,7 @@ final class UploadTransfer extends FileTransfer {
         }
         if (!unchanged()) {
             // The node only learns the hash at the end, so a changed file must not go on from the old chunks.
-            host.send(new TransferAbort(false, transferId(), ErrorCode.CANCELLED.code(),
-                    "the file changed since the upload began", ""), error -> { });
+            abandon(transferId(), "the file changed since the upload began");
             CheckpointFile.delete(checkpointFile);
             request(session);
             return;
