@@ -162,7 +162,11 @@ public final class FileTransfers {
     private FileTransfer find(UUID transferId) {
         FileTransfer known = byId.get(transferId);
         if (known != null) {
-            return known;
+            if (transferId.equals(known.id().orElse(null))) {
+                return known;
+            }
+            // The transfer started over under a new id: frames of the old one are not its own.
+            byId.remove(transferId, known);
         }
         for (FileTransfer transfer : active) {
             if (transferId.equals(transfer.id().orElse(null))) {
