@@ -265,6 +265,25 @@ class FileUploadTest {
     }
 
     @Test
+    void aFileThatShrinksWhileItIsSentEndsTheUploadOnBothSides() throws Exception {
+        byte[] content = randomBytes(4 * CHUNK, 6);
+        Path source = file(content);
+        files.open();
+        Transfer upload = files.client().upload(source, "s.bin", options());
+        UploadRequest request = files.next(UploadRequest.class);
+        Files.write(source, new byte[CHUNK]); // truncated before a byte was read
+        files.send(new UploadAccept(request.requestId(), TRANSFER, CHUNK, 8));
+        files.next(ChunkData.class);
+        TransferAbort abort = files.next(TransferAbort.class);
+        assertThat(abort.code()).isEqualTo(ErrorCode.STORAGE_ERROR.code());
+        assertThat(abort.resumable()).isFalse();
+        FileTransferException failure = failure(upload);
+        assertThat(failure.code()).isEqualTo(ErrorCode.STORAGE_ERROR);
+        assertThat(failure.reason()).contains("source.bin");
+        assertThat(Files.list(dir.resolve("checkpoints"))).isEmpty();
+    }
+
+    @Test
     void progressIsRateLimitedButTheLastReportAlwaysComes() throws Exception {
         byte[] content = randomBytes(10 * CHUNK, 9);
         files.open();

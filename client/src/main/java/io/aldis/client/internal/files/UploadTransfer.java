@@ -260,6 +260,12 @@ final class UploadTransfer extends FileTransfer {
     }
 
     private void readFailed(IOException error) {
+        if (transferId() != null) {
+            // The node would otherwise keep the transfer, and its reserved space, until its retention ran out.
+            host.send(new TransferAbort(false, transferId(), ErrorCode.STORAGE_ERROR.code(),
+                    "the client cannot read the file any more", ""), e -> { });
+        }
+        discard();
         fail(new FileTransferException(ErrorCode.STORAGE_ERROR, "cannot read " + local + ": " + error.getMessage(),
                 error));
     }
