@@ -184,6 +184,20 @@ class FileDownloadTest {
     }
 
     @Test
+    void chunksAreAcknowledgedWhileTheNodeHasPausedTheClient() throws Exception {
+        // CHUNK_ACK only lets the node's own sending go on: it is no work frame (docs/protocol.md 4.7).
+        byte[] content = randomBytes(2 * CHUNK, 18);
+        files.open();
+        Transfer download = files.client().download("r.bin", target(), options());
+        files.send(accept(files.next(DownloadRequest.class), content, sha256(content), 4));
+        files.send(io.aldis.protocol.api.Pause.INSTANCE);
+        sendChunks(content, 0, 2);
+        files.send(io.aldis.protocol.api.Resume.INSTANCE, new DownloadComplete(TRANSFER));
+        assertThat(files.next(DownloadVerify.class).verified()).isTrue();
+        download.result().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void aHashMismatchFailsAndLeavesNothingUnderTheFinalName() throws Exception {
         byte[] content = randomBytes(3 * CHUNK, 13);
         byte[] wrongHash = sha256(new byte[] {1});

@@ -284,6 +284,22 @@ class FileUploadTest {
     }
 
     @Test
+    void noChunkGoesWhileTheNodeHasPausedTheClient() throws Exception {
+        byte[] content = randomBytes(6 * CHUNK, 8);
+        files.open();
+        Transfer upload = files.client().upload(file(content), "p.bin", options());
+        UploadRequest request = files.next(UploadRequest.class);
+        files.send(io.aldis.protocol.api.Pause.INSTANCE, new UploadAccept(request.requestId(), TRANSFER, CHUNK, 4));
+        files.noMoreOutbound();
+
+        files.send(io.aldis.protocol.api.Resume.INSTANCE);
+        assertThat(receive(new ChunkLayout(content.length, CHUNK), 4)).isEqualTo(content);
+        assertThat(files.next(UploadComplete.class).fileHash()).isEqualTo(sha256(content));
+        files.send(new UploadVerify(true, TRANSFER, sha256(content), "p.bin"));
+        upload.result().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void progressIsRateLimitedButTheLastReportAlwaysComes() throws Exception {
         byte[] content = randomBytes(10 * CHUNK, 9);
         files.open();

@@ -77,6 +77,8 @@ final class UploadTransfer extends FileTransfer {
     private int inFlightCount;
     private final BitSet resend = new BitSet();
     private int unwritten;
+    /** Counts the connections the upload sent on, so that a late write failure of an earlier one is told apart. */
+    private int connection;
     private int maxHeld;
     private byte[] hash;
     private long bytesAcked;
@@ -319,9 +321,16 @@ final class UploadTransfer extends FileTransfer {
         unwritten++;
         noteHeld();
         boolean last = index == layout.chunkCount() - 1;
+        int sentIn = connection;
         host.sendTracked(new ChunkData(chunk.compressed(), last, transferId(), index, chunk.originalSize(), chunk.crc32(),
                 chunk.data())).whenComplete((ok, error) -> thread.execute(() -> {
                     unwritten--;
+                    if (error != null && sentIn == connection && inFlight.get(index)) {
+                        // Not written (the client's queue of frames held while paused was full): send it again.
+                        inFlight.clear(index);
+                        inFlightCount--;
+                        resend.set(index);
+                    }
                     pump();
                 }));
     }
@@ -404,6 +413,7 @@ final class UploadTransfer extends FileTransfer {
     @Override
     void suspend() {
         // Whatever was in flight is lost with the connection or will be named in chunksMissing.
+        connection++;
         inFlight.clear();
         inFlightCount = 0;
         if (transferId() != null && acked != null) {
