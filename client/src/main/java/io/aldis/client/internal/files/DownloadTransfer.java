@@ -106,7 +106,7 @@ final class DownloadTransfer extends FileTransfer {
         fileSize = checkpoint.fileSize();
         fileHash = checkpoint.fileHash();
         compression = checkpoint.compression();
-        bytesStored = bytesOf(stored);
+        bytesStored = ChunkBytes.of(layout, stored);
         bytesAtCheckpoint = bytesStored;
         return true;
     }
@@ -380,19 +380,17 @@ final class DownloadTransfer extends FileTransfer {
                 || response.totalChunks() != layout.chunkCount()) {
             // NOT_FOUND, FILE_CHANGED, STATE_CORRUPTED, EXPIRED: the download starts again.
             discard();
-            request(host.openSession());
+            SessionInfo now = host.openSession();
+            if (now == null) {
+                setId(null); // the next session sends DOWNLOAD_REQUEST
+                phase = Phase.WAITING;
+                return;
+            }
+            request(now);
             return;
         }
         resumed = true;
         running();
-    }
-
-    private long bytesOf(ChunkSet chunks) {
-        long bytes = 0;
-        for (var range : chunks.heldRanges()) {
-            bytes += layout.offsetOf(range.last()) + layout.sizeOf(range.last()) - layout.offsetOf(range.first());
-        }
-        return bytes;
     }
 
     private void saveCheckpoint() {

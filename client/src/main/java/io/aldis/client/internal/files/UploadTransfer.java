@@ -117,16 +117,9 @@ final class UploadTransfer extends FileTransfer {
     }
 
     private boolean matches(UploadCheckpoint checkpoint) {
-        if (!checkpoint.remoteName().equals(remoteName)
-                || !checkpoint.local().equals(local.toAbsolutePath().normalize().toString())) {
-            return false;
-        }
-        try {
-            BasicFileAttributes now = Files.readAttributes(local, BasicFileAttributes.class);
-            return now.size() == checkpoint.fileSize() && now.lastModifiedTime().toMillis() == checkpoint.modifiedMillis();
-        } catch (IOException e) {
-            return false;
-        }
+        return checkpoint.remoteName().equals(remoteName)
+                && checkpoint.local().equals(local.toAbsolutePath().normalize().toString())
+                && unchangedSince(checkpoint.fileSize(), checkpoint.modifiedMillis());
     }
 
     private void restore(UploadCheckpoint checkpoint) {
@@ -427,7 +420,7 @@ final class UploadTransfer extends FileTransfer {
             request(session);
             return;
         }
-        if (!unchanged()) {
+        if (!unchangedSince(fileSize, modifiedMillis)) {
             // The node only learns the hash at the end, so a changed file must not go on from the old chunks.
             abandon(transferId(), "the file changed since the upload began");
             CheckpointFile.delete(checkpointFile);
@@ -437,10 +430,11 @@ final class UploadTransfer extends FileTransfer {
         askToResume();
     }
 
-    private boolean unchanged() {
+    /** Whether the file still has the size and modification time it had when the upload began. */
+    private boolean unchangedSince(long size, long modified) {
         try {
             BasicFileAttributes now = Files.readAttributes(local, BasicFileAttributes.class);
-            return now.size() == fileSize && now.lastModifiedTime().toMillis() == modifiedMillis;
+            return now.size() == size && now.lastModifiedTime().toMillis() == modified;
         } catch (IOException e) {
             return false;
         }
@@ -464,7 +458,13 @@ final class UploadTransfer extends FileTransfer {
                 || response.totalChunks() != layout.chunkCount() || response.window() < 1) {
             // The node cannot go on with it (NOT_FOUND, FILE_CHANGED, STATE_CORRUPTED, EXPIRED): start again.
             CheckpointFile.delete(checkpointFile);
-            request(host.openSession());
+            SessionInfo now = host.openSession();
+            if (now == null) {
+                reset(); // the next session sends UPLOAD_REQUEST
+                phase = Phase.WAITING;
+                return;
+            }
+            request(now);
             return;
         }
         resumed = true;
@@ -478,7 +478,7 @@ final class UploadTransfer extends FileTransfer {
             held.add(i);
         }
         acked = held;
-        bytesAcked = bytesOf(held);
+        bytesAcked = ChunkBytes.of(layout, held);
         if (reader != null) {
             // Missing chunks the reader has passed and not handed over are read again; the others it will send.
             int readUpTo = Math.min(reader.next(), layout.chunkCount());
@@ -499,14 +499,6 @@ final class UploadTransfer extends FileTransfer {
             }
             run(skip);
         }
-    }
-
-    private long bytesOf(ChunkSet held) {
-        long bytes = 0;
-        for (ChunkRange range : held.heldRanges()) {
-            bytes += layout.offsetOf(range.last()) + layout.sizeOf(range.last()) - layout.offsetOf(range.first());
-        }
-        return bytes;
     }
 
     // ---------------------------------------------------------------- ending
