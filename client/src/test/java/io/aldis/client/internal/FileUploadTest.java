@@ -300,6 +300,29 @@ class FileUploadTest {
     }
 
     @Test
+    void closingTheClientMidUploadSendsNoChunkAfterCloseAndKeepsTheCheckpoint() throws Exception {
+        byte[] content = randomBytes(6 * CHUNK, 10);
+        files.open();
+        Transfer upload = files.client().upload(file(content), "c.bin", options());
+        UploadRequest request = files.next(UploadRequest.class);
+        files.send(new UploadAccept(request.requestId(), TRANSFER, CHUNK, 2));
+        files.next(ChunkData.class);
+        files.next(ChunkData.class);
+
+        files.client().close();
+        files.node.channel.runPendingTasks();
+        files.next(io.aldis.protocol.api.Close.class);
+        // The node finishes what was in flight (protocol.md 4.8); the client may send no more chunks.
+        files.send(new ChunkAck(TRANSFER, 0), new ChunkAck(TRANSFER, 1));
+        files.noMoreOutbound();
+        files.send(io.aldis.protocol.api.CloseAck.INSTANCE);
+
+        FileTransferException failure = failure(upload);
+        assertThat(failure.code()).isEqualTo(ErrorCode.CONNECTION_LOST);
+        assertThat(Files.list(dir.resolve("checkpoints"))).as("kept for the same upload later").hasSize(1);
+    }
+
+    @Test
     void progressIsRateLimitedButTheLastReportAlwaysComes() throws Exception {
         byte[] content = randomBytes(10 * CHUNK, 9);
         files.open();

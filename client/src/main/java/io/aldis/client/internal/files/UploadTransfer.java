@@ -1,5 +1,6 @@
 package io.aldis.client.internal.files;
 
+import io.aldis.client.AldisException;
 import io.aldis.client.FileTransferException;
 import io.aldis.client.SessionInfo;
 import io.aldis.client.TransferOptions;
@@ -34,6 +35,7 @@ import java.util.ArrayDeque;
 import java.util.BitSet;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
@@ -304,6 +306,12 @@ final class UploadTransfer extends FileTransfer {
         }
     }
 
+    private static boolean isBusy(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        return cause instanceof AldisException a && a.code() == ErrorCode.BUSY;
+    }
+
     private boolean needed(int index) {
         return !acked.contains(index) && !inFlight.get(index);
     }
@@ -318,8 +326,9 @@ final class UploadTransfer extends FileTransfer {
         host.sendTracked(new ChunkData(chunk.compressed(), last, transferId(), index, chunk.originalSize(), chunk.crc32(),
                 chunk.data())).whenComplete((ok, error) -> thread.execute(() -> {
                     unwritten--;
-                    if (error != null && sentIn == connection && inFlight.get(index)) {
-                        // Not written (the client's queue of frames held while paused was full): send it again.
+                    if (error != null && sentIn == connection && inFlight.get(index) && isBusy(error)) {
+                        // Not written because the client's queue of frames held while paused was full: send it
+                        // again. Any other failure means the connection is going, and the resume sorts it out.
                         inFlight.clear(index);
                         inFlightCount--;
                         resend.set(index);
