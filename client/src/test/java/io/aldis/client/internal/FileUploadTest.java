@@ -197,6 +197,16 @@ class FileUploadTest {
     }
 
     @Test
+    void aMissingLocalFileFailsInPlainWords() throws Exception {
+        files.open();
+        Transfer upload = files.client().upload(dir.resolve("missing.bin"), "m.bin", options());
+        FileTransferException failure = failure(upload);
+        assertThat(failure.code()).isEqualTo(ErrorCode.STORAGE_ERROR);
+        assertThat(failure.reason()).isEqualTo("cannot read " + dir.resolve("missing.bin") + ": no such file or directory");
+        files.noMoreOutbound();
+    }
+
+    @Test
     void storageFullSaysWhatIsAvailableAndWhatWasRequested() throws Exception {
         files.open();
         Transfer upload = files.client().upload(file(randomBytes(50, 3)), "big.bin", options());

@@ -166,7 +166,7 @@ final class DownloadTransfer extends FileTransfer {
         try {
             open(true);
         } catch (IOException e) {
-            abortAndFail(ErrorCode.STORAGE_ERROR, "cannot write " + partial + ": " + e, accept);
+            abortAndFail(ErrorCode.STORAGE_ERROR, "cannot write " + partial + ": " + IoFailures.describe(e), accept);
             return;
         }
         saveCheckpoint();
@@ -295,7 +295,7 @@ final class DownloadTransfer extends FileTransfer {
     }
 
     private void storageFailed(IOException e) {
-        String message = "cannot write " + partial + ": " + e.getMessage();
+        String message = "cannot write " + partial + ": " + IoFailures.describe(e);
         host.send(new TransferAbort(false, transferId(), ErrorCode.STORAGE_ERROR.code(), message, ""), error -> { });
         discard();
         fail(new FileTransferException(ErrorCode.STORAGE_ERROR, message, e));
@@ -335,7 +335,7 @@ final class DownloadTransfer extends FileTransfer {
             host.send(new DownloadVerify(true, transferId()), error -> { });
             discard();
             fail(new FileTransferException(ErrorCode.STORAGE_ERROR, "cannot move the downloaded file onto " + target
-                    + ": " + e.getMessage(), e));
+                    + ": " + IoFailures.describe(e), e));
             return;
         }
         CheckpointFile.delete(checkpointFile);
@@ -402,7 +402,7 @@ final class DownloadTransfer extends FileTransfer {
             bytesAtCheckpoint = bytesStored;
         } catch (IOException e) {
             System.getLogger(DownloadTransfer.class.getName()).log(System.Logger.Level.WARNING,
-                    "cannot write the download checkpoint " + checkpointFile + ": " + e);
+                    "cannot write the download checkpoint " + checkpointFile + ": " + IoFailures.describe(e));
         }
     }
 

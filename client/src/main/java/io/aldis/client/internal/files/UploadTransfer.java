@@ -145,7 +145,7 @@ final class UploadTransfer extends FileTransfer {
             }
             compression = compressionFor(session);
         } catch (IOException e) {
-            fail(new FileTransferException(ErrorCode.STORAGE_ERROR, "cannot read " + local + ": " + e, e));
+            fail(new FileTransferException(ErrorCode.STORAGE_ERROR, "cannot read " + local + ": " + IoFailures.describe(e), e));
             return;
         } catch (FileTransferException e) {
             fail(e);
@@ -212,7 +212,7 @@ final class UploadTransfer extends FileTransfer {
             try {
                 source = FileChannel.open(local, StandardOpenOption.READ);
             } catch (IOException e) {
-                fail(new FileTransferException(ErrorCode.STORAGE_ERROR, "cannot read " + local + ": " + e, e));
+                fail(new FileTransferException(ErrorCode.STORAGE_ERROR, "cannot read " + local + ": " + IoFailures.describe(e), e));
                 return;
             }
             hash = null;
@@ -263,7 +263,7 @@ final class UploadTransfer extends FileTransfer {
                     "the client cannot read the file any more", ""), e -> { });
         }
         discard();
-        fail(new FileTransferException(ErrorCode.STORAGE_ERROR, "cannot read " + local + ": " + error.getMessage(),
+        fail(new FileTransferException(ErrorCode.STORAGE_ERROR, "cannot read " + local + ": " + IoFailures.describe(error),
                 error));
     }
 
@@ -522,7 +522,7 @@ final class UploadTransfer extends FileTransfer {
         } catch (IOException e) {
             // Without a checkpoint the upload still runs; only a restart of the application starts it over.
             System.getLogger(UploadTransfer.class.getName()).log(System.Logger.Level.WARNING,
-                    "cannot write the upload checkpoint " + checkpointFile + ": " + e);
+                    "cannot write the upload checkpoint " + checkpointFile + ": " + IoFailures.describe(e));
         }
     }
 
