@@ -301,6 +301,71 @@ public interface AldisClient {
     CompletableFuture<Message> send(String type, byte[] payload);
 
     /**
+     * Uploads the local file {@code local} to the node under {@code remoteName} (a path relative
+     * to the user's storage area, with {@code /} between segments). The file is read once, in
+     * chunks, while it is sent; its SHA-256 goes with the last frame and the node publishes the
+     * file only when its own hash matches. A broken connection does not end the upload: it
+     * resumes once the client has reconnected, sending only what the node misses. Uploading the
+     * same file to the same name again, after the application stopped, goes on from the
+     * checkpoint in {@link TransferOptions#checkpointDirectory()} as long as the file is unchanged
+     * (same size and modification time).
+     *
+     * <p>The result fails with a {@link FileTransferException}: {@code FILE_TOO_LARGE} above the
+     * node's limit, {@code STORAGE_FULL} or {@code QUOTA_EXCEEDED} (with available and requested
+     * bytes), {@code UPLOAD_REJECTED}, {@code INVALID_FILE_NAME}, {@code FORBIDDEN},
+     * {@code FILE_HASH_MISMATCH}, {@code CAPABILITY_UNAVAILABLE} when the node has no file
+     * transfer, {@code CANCELLED} after {@link Transfer#cancel()}.
+     *
+     * @since 1.5
+     */
+    Transfer upload(Path local, String remoteName, TransferOptions options);
+
+    /** {@link #upload(Path, String, TransferOptions)} with the default options. */
+    default Transfer upload(Path local, String remoteName) {
+        return upload(local, remoteName, TransferOptions.defaults());
+    }
+
+    /**
+     * Downloads {@code remoteName} from the node into {@code local}. Chunks are written into a
+     * partial file beside it ({@code <local>.aldis-part}), with a checkpoint beside that
+     * ({@code <local>.aldis-checkpoint}); the partial file becomes {@code local} in one atomic
+     * rename only once the whole file's SHA-256 matched the node's, so {@code local} never holds
+     * part of a file. A broken connection does not end the download, and downloading the same
+     * name to the same path again, after the application stopped, goes on from the checkpoint.
+     *
+     * <p>The result fails with a {@link FileTransferException}: {@code FILE_NOT_FOUND_ON_SERVER},
+     * {@code DOWNLOAD_REJECTED}, {@code INVALID_FILE_NAME}, {@code FORBIDDEN},
+     * {@code FILE_HASH_MISMATCH} (nothing is left under {@code local}), {@code STORAGE_ERROR}
+     * when the local file cannot be written, {@code CANCELLED} after {@link Transfer#cancel()}.
+     *
+     * @since 1.5
+     */
+    Transfer download(String remoteName, Path local, TransferOptions options);
+
+    /** {@link #download(String, Path, TransferOptions)} with the default options. */
+    default Transfer download(String remoteName, Path local) {
+        return download(remoteName, local, TransferOptions.defaults());
+    }
+
+    /**
+     * Lists the files of the user's storage area whose names match the glob {@code pattern}
+     * ({@code *} within a segment, {@code **} across segments, {@code ?}, {@code [...]}; empty =
+     * every file), sorted by name: at most {@code limit} of them after skipping {@code offset}
+     * (the node returns at most 1000 at a time), and how many match in all.
+     *
+     * @since 1.5
+     */
+    CompletableFuture<FilePage> list(String pattern, int offset, int limit);
+
+    /**
+     * Deletes a published file from the user's storage area. Fails with
+     * {@code FILE_NOT_FOUND_ON_SERVER}, {@code INVALID_FILE_NAME} or {@code FORBIDDEN}.
+     *
+     * @since 1.5
+     */
+    CompletableFuture<Void> remove(String remoteName);
+
+    /**
      * Closes gracefully: sends CLOSE, waits for CLOSE_ACK (or the close timeout), closes the socket
      * and releases the client's threads. The client does not reconnect afterwards and cannot be
      * connected again. Calling it again returns the same future.
@@ -439,8 +504,9 @@ public interface AldisClient {
         }
 
         /**
-         * The capabilities announced in CONNECT; default all but LZ4, and without {@code STREAMS}
-         * when Jackson is not on the class path (streams carry their items as JSON).
+         * The capabilities announced in CONNECT; default all, but without {@code LZ4} when lz4-java
+         * is not on the class path (file chunks then travel uncompressed), and without
+         * {@code STREAMS} when Jackson is not (streams carry their items as JSON).
          */
         public Builder capabilities(Set<Capability> capabilities) {
             this.capabilities = EnumSet.noneOf(Capability.class);
@@ -596,6 +662,14 @@ public interface AldisClient {
 
         private static Set<Capability> defaultCapabilities() {
             Set<Capability> all = EnumSet.complementOf(EnumSet.of(Capability.LZ4));
+            try {
+                // Chunks are compressed by the protocol's codec, with lz4-java beside it.
+                Class.forName("net.jpountz.lz4.LZ4Factory", false,
+                        io.aldis.protocol.api.files.ChunkCodec.class.getClassLoader());
+                all.add(Capability.LZ4);
+            } catch (ClassNotFoundException | LinkageError noLz4) {
+                // file chunks travel uncompressed
+            }
             try {
                 Class.forName("com.fasterxml.jackson.databind.ObjectMapper", false, AldisClient.class.getClassLoader());
             } catch (ClassNotFoundException | LinkageError noJackson) {

@@ -742,12 +742,14 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Frames that go out while paused and ahead of held frames: liveness and close, and STREAM_CREDIT,
-     * which only lets the node's own sending proceed and is no work frame (docs/protocol.md 4.7).
+     * CHUNK_ACK and CHUNK_NACK, which only let the node's own sending proceed and are no work
+     * frames (docs/protocol.md 4.7).
      */
     private static boolean isControl(Frame frame) {
         FrameType type = frame.type();
         return type == FrameType.PING || type == FrameType.PONG || type == FrameType.CLOSE
-                || type == FrameType.CLOSE_ACK || type == FrameType.STREAM_CREDIT;
+                || type == FrameType.CLOSE_ACK || type == FrameType.STREAM_CREDIT
+                || type == FrameType.CHUNK_ACK || type == FrameType.CHUNK_NACK;
     }
 
     private AldisException notConnected() {

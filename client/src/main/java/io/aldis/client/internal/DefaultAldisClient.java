@@ -16,6 +16,11 @@ import io.aldis.client.ConnectionListener;
 import io.aldis.client.DisconnectReason;
 import io.aldis.client.ReconnectPolicy;
 import io.aldis.client.SessionInfo;
+import io.aldis.client.FilePage;
+import io.aldis.client.Transfer;
+import io.aldis.client.TransferOptions;
+import io.aldis.client.internal.files.FileHost;
+import io.aldis.client.internal.files.FileTransfers;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
@@ -41,6 +46,7 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.reflect.Type;
+import java.nio.file.Path;
 import java.nio.channels.spi.SelectorProvider;
 import java.time.Duration;
 import java.util.Arrays;
@@ -91,6 +97,8 @@ public final class DefaultAldisClient implements AldisClient {
     private final PubSubSupport pubsub;
     private final Object rpcLock = new Object();
     private volatile RpcSupport rpc;
+    private final Object filesLock = new Object();
+    private volatile FileTransfers files;
     private final StatsCounters stats = new StatsCounters();
     private final RequestTracker requests = new RequestTracker();
     private final AtomicLong requestIds = new AtomicLong();
@@ -383,6 +391,90 @@ public final class DefaultAldisClient implements AldisClient {
             }
         }
         return r;
+    }
+
+    // ---------------------------------------------------------------- files
+
+    @Override
+    public Transfer upload(Path local, String remoteName, TransferOptions options) {
+        return files().upload(local, remoteName, options);
+    }
+
+    @Override
+    public Transfer download(String remoteName, Path local, TransferOptions options) {
+        return files().download(remoteName, local, options);
+    }
+
+    @Override
+    public CompletableFuture<FilePage> list(String pattern, int offset, int limit) {
+        return files().list(pattern, offset, limit);
+    }
+
+    @Override
+    public CompletableFuture<Void> remove(String remoteName) {
+        return files().remove(remoteName);
+    }
+
+    /** The file transfers, made on first use: frames of transfers only come after one began. */
+    private FileTransfers files() {
+        FileTransfers f = files;
+        return f != null ? f : useFiles(FileTransfers.IO, System::nanoTime);
+    }
+
+    /** Makes the file transfers with their pool and clock (tests choose their own), unless they exist. */
+    FileTransfers useFiles(Executor pool, java.util.function.LongSupplier nanoClock) {
+        synchronized (filesLock) {
+            if (files == null) {
+                FileTransfers made = new FileTransfers(new ClientFileHost(), pool, nanoClock);
+                addConsumer(made::consume);
+                addInternalListener(made.listener());
+                files = made;
+            }
+            return files;
+        }
+    }
+
+    /** The client as file transfers see it. */
+    private final class ClientFileHost implements FileHost {
+        @Override
+        public void send(Frame frame, Consumer<Throwable> onFailure) {
+            DefaultAldisClient.this.send(frame, onFailure);
+        }
+
+        @Override
+        public CompletableFuture<Void> sendTracked(Frame frame) {
+            return DefaultAldisClient.this.send(frame);
+        }
+
+        @Override
+        public long nextRequestId() {
+            return DefaultAldisClient.this.nextRequestId();
+        }
+
+        @Override
+        public CompletableFuture<Frame> request(long requestId, Frame frame) {
+            return DefaultAldisClient.this.request(requestId, frame);
+        }
+
+        @Override
+        public SessionInfo openSession() {
+            return current != null ? session : null;
+        }
+
+        @Override
+        public boolean mayConnect() {
+            return DefaultAldisClient.this.mayConnect();
+        }
+
+        @Override
+        public long announcedCapabilities() {
+            return config.capabilities();
+        }
+
+        @Override
+        public void onCallbackThread(Runnable task) {
+            callback(task);
+        }
     }
 
     ClientConfig config() {

@@ -7,6 +7,7 @@ import io.aldis.client.CallOptions;
 import io.aldis.client.ConnectionListener;
 import io.aldis.client.Delivery;
 import io.aldis.client.DisconnectReason;
+import io.aldis.client.FilePage;
 import io.aldis.client.Message;
 import io.aldis.client.ReconnectPolicy;
 import io.aldis.client.Registration;
@@ -15,6 +16,9 @@ import io.aldis.client.SessionInfo;
 import io.aldis.client.SlowConsumerPolicy;
 import io.aldis.client.SubscribeOptions;
 import io.aldis.client.Subscription;
+import io.aldis.client.Transfer;
+import io.aldis.client.TransferOptions;
+import io.aldis.client.TransferResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -202,6 +206,22 @@ final class ReadmeExamples {
     void typedMessage(AldisClient client, byte[] bytes) {
         // snippet of client/README.md
         Message reply = client.send("text.upper", bytes).join();    // to the node's handler for the type
+        // end of snippet
+    }
+
+    void files(AldisClient client) throws Exception {
+        // snippet of client/README.md
+        Transfer upload = client.upload(Path.of("report.pdf"), "reports/2026/report.pdf",
+                TransferOptions.defaults().withProgress(p -> log(p.bytesDone() + "/" + p.totalBytes()
+                        + " at " + (long) p.bytesPerSecond() + " B/s, " + p.eta().map(Duration::toSeconds).orElse(-1L) + " s left")));
+        TransferResult stored = upload.result().get();          // verified by the node's SHA-256
+        log(stored.remoteName() + " " + stored.sha256Hex());
+
+        Transfer download = client.download("reports/2026/report.pdf", Path.of("copy.pdf"));
+        download.result().get();                                 // copy.pdf appears only once verified
+
+        FilePage page = client.list("reports/**/*.pdf", 0, 100).get(); // sorted by name, with totalCount
+        client.remove("reports/2026/report.pdf").get();
         // end of snippet
     }
 

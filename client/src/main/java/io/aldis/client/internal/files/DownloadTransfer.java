@@ -1,0 +1,435 @@
+package io.aldis.client.internal.files;
+
+import io.aldis.client.FileTransferException;
+import io.aldis.client.SessionInfo;
+import io.aldis.client.TransferOptions;
+import io.aldis.client.TransferResult;
+import io.aldis.protocol.api.ChunkAck;
+import io.aldis.protocol.api.ChunkData;
+import io.aldis.protocol.api.ChunkNack;
+import io.aldis.protocol.api.Compression;
+import io.aldis.protocol.api.DownloadAccept;
+import io.aldis.protocol.api.DownloadComplete;
+import io.aldis.protocol.api.DownloadReject;
+import io.aldis.protocol.api.DownloadRequest;
+import io.aldis.protocol.api.DownloadVerify;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.ProtocolException;
+import io.aldis.protocol.api.ResumeRequest;
+import io.aldis.protocol.api.ResumeResponse;
+import io.aldis.protocol.api.ResumeStatus;
+import io.aldis.protocol.api.TransferAbort;
+import io.aldis.protocol.api.TransferDirection;
+import io.aldis.protocol.api.files.ChunkCodec;
+import io.aldis.protocol.api.files.ChunkLayout;
+import io.aldis.protocol.api.files.ChunkSet;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+
+/**
+ * One download (docs/protocol.md 6.5.4): DOWNLOAD_REQUEST, then each chunk checked with
+ * {@link ChunkCodec}, written at its offset into the partial file beside the target and
+ * acknowledged (or NACKed with the check's code), the SHA-256 computed in file order as chunks
+ * become contiguous, and on DOWNLOAD_COMPLETE the hash compared, the file synced and renamed onto
+ * the target in one step, and DOWNLOAD_VERIFY sent. A checkpoint beside the partial file lets a
+ * restarted application go on with RESUME_REQUEST.
+ */
+final class DownloadTransfer extends FileTransfer {
+    /** How often the checkpoint is brought up to date, in bytes stored (the partial file is synced first). */
+    private static final long CHECKPOINT_EVERY_BYTES = 32L << 20;
+
+    private final String remoteName;
+    private final Path target;
+    private final Path partial;
+    private final Path checkpointFile;
+
+    private long fileSize;
+    private byte[] fileHash;
+    private ChunkLayout layout;
+    private Compression compression;
+    private ChunkSet stored;
+    private FileChannel out;
+    private MessageDigest sha;
+    /** Chunks below this are in {@link #sha}. */
+    private int hashedUpTo;
+    private long bytesStored;
+    private long bytesAtCheckpoint;
+    private ProgressMeter progress;
+
+    DownloadTransfer(FileHost host, Executor pool, TransferOptions options, LongSupplier nanoClock, String remoteName,
+            Path target) {
+        super(host, pool, options, nanoClock);
+        this.remoteName = remoteName;
+        this.target = target;
+        this.partial = DownloadCheckpoint.partialOf(target);
+        this.checkpointFile = DownloadCheckpoint.fileOf(target);
+    }
+
+    // ---------------------------------------------------------------- beginning
+
+    @Override
+    void begin(SessionInfo session) {
+        DownloadCheckpoint checkpoint = DownloadCheckpoint.readFor(target);
+        if (checkpoint != null && checkpoint.remoteName().equals(remoteName) && restore(checkpoint)) {
+            askToResume();
+            return;
+        }
+        // No checkpoint, a damaged one, or one for another file: whatever is there is not trusted.
+        discard();
+        request(session);
+    }
+
+    private boolean restore(DownloadCheckpoint checkpoint) {
+        try {
+            if (!Files.isRegularFile(partial) || Files.size(partial) > checkpoint.fileSize()) {
+                return false;
+            }
+            layout = new ChunkLayout(checkpoint.fileSize(), checkpoint.chunkSize());
+            stored = ChunkSet.of(layout.chunkCount(), checkpoint.stored());
+            open(false);
+        } catch (IOException | RuntimeException unusable) {
+            return false;
+        }
+        setId(checkpoint.transferId());
+        fileSize = checkpoint.fileSize();
+        fileHash = checkpoint.fileHash();
+        compression = checkpoint.compression();
+        bytesStored = ChunkBytes.of(layout, stored);
+        bytesAtCheckpoint = bytesStored;
+        return true;
+    }
+
+    private void request(SessionInfo session) {
+        closeFile();
+        setId(null);
+        Compression accepted;
+        try {
+            accepted = compressionFor(session);
+        } catch (FileTransferException e) {
+            fail(e);
+            return;
+        }
+        long requestId = host.nextRequestId();
+        phase = Phase.ASKING;
+        host.request(requestId, new DownloadRequest(requestId, remoteName, options.chunkSize(), accepted))
+                .whenComplete((answer, error) -> thread.execute(() -> {
+                    if (error != null) {
+                        requestFailed(error);
+                    } else if (answer instanceof DownloadReject reject) {
+                        fail(Rejections.of(reject.code(), reject.reason(), reject.details(),
+                                "the node refused the download"));
+                    } else if (answer instanceof DownloadAccept accept) {
+                        accepted(accept, accepted);
+                    }
+                }));
+    }
+
+    private void accepted(DownloadAccept accept, Compression asked) {
+        if (phase == Phase.DONE) {
+            host.send(new TransferAbort(false, accept.transferId(), ErrorCode.CANCELLED.code(),
+                    "cancelled by the application", ""), error -> { });
+            return;
+        }
+        ChunkLayout announced;
+        try {
+            announced = new ChunkLayout(accept.fileSize(), accept.chunkSize());
+        } catch (IllegalArgumentException e) {
+            announced = null;
+        }
+        if (announced == null || announced.chunkCount() != accept.chunkCount()
+                || asked == Compression.NONE && accept.compression() != Compression.NONE) {
+            abortAndFail(ErrorCode.PROTOCOL_ERROR, "the node announced the download as " + accept.chunkCount()
+                    + " chunks of " + accept.chunkSize() + " bytes for " + accept.fileSize() + " bytes, compression "
+                    + accept.compression() + " (asked: " + asked + ")", accept);
+            return;
+        }
+        setId(accept.transferId());
+        layout = announced;
+        fileSize = accept.fileSize();
+        fileHash = accept.fileHash();
+        compression = accept.compression();
+        stored = new ChunkSet(layout.chunkCount());
+        bytesStored = 0;
+        bytesAtCheckpoint = 0;
+        try {
+            open(true);
+        } catch (IOException e) {
+            abortAndFail(ErrorCode.STORAGE_ERROR, "cannot write " + partial + ": " + IoFailures.describe(e), accept);
+            return;
+        }
+        saveCheckpoint();
+        running();
+    }
+
+    private void abortAndFail(ErrorCode code, String message, DownloadAccept accept) {
+        host.send(new TransferAbort(false, accept.transferId(), code.code(), message, ""), error -> { });
+        discard();
+        fail(new FileTransferException(code, message));
+    }
+
+    private void running() {
+        phase = Phase.RUNNING;
+        if (progress == null) {
+            progress = new ProgressMeter(options.progress().orElse(null), host, nanoClock,
+                    options.progressInterval().toNanos(), fileSize);
+        }
+    }
+
+    /** Opens the partial file, empty or as it is, and hashes again what it already holds in order. */
+    private void open(boolean fresh) throws IOException {
+        closeFile();
+        if (partial.getParent() != null) {
+            Files.createDirectories(partial.getParent());
+        }
+        out = fresh
+                ? FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
+                : FileChannel.open(partial, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this Java has no SHA-256", e);
+        }
+        hashedUpTo = 0;
+        hashStoredInOrder();
+    }
+
+    // ---------------------------------------------------------------- chunks
+
+    @Override
+    void onFrame(Frame frame) {
+        if (phase == Phase.DONE) {
+            return;
+        }
+        if (frame instanceof ChunkData chunk) {
+            chunk(chunk);
+        } else if (frame instanceof DownloadComplete) {
+            completed();
+        } else if (frame instanceof TransferAbort abort) {
+            aborted(abort);
+        }
+    }
+
+    private void chunk(ChunkData data) {
+        if (phase != Phase.RUNNING) {
+            return; // sent before a resume was agreed; the node sends the missing chunks again
+        }
+        int index = data.chunkIndex();
+        if (!layout.holds(index)) {
+            chunksResent++;
+            host.send(new ChunkNack(transferId(), index, ErrorCode.CHUNK_OUT_OF_RANGE.code()), error -> { });
+            return;
+        }
+        if (stored.contains(index)) {
+            host.send(new ChunkAck(transferId(), index), error -> { });
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = ChunkCodec.decode(data.compressed(), data.data(), data.originalSize(), layout.sizeOf(index),
+                    data.crc32());
+        } catch (ProtocolException e) {
+            chunksResent++; // the node reads it again and resends it
+            host.send(new ChunkNack(transferId(), index, e.code().code()), error -> { });
+            return;
+        }
+        try {
+            write(bytes, layout.offsetOf(index));
+        } catch (IOException e) {
+            storageFailed(e);
+            return;
+        }
+        stored.add(index);
+        if (index == hashedUpTo) {
+            sha.update(bytes);
+            hashedUpTo++;
+            try {
+                hashStoredInOrder();
+            } catch (IOException e) {
+                storageFailed(e);
+                return;
+            }
+        }
+        bytesStored += bytes.length;
+        madeProgress();
+        progress.update(bytesStored);
+        if (bytesStored - bytesAtCheckpoint >= CHECKPOINT_EVERY_BYTES) {
+            saveCheckpoint();
+        }
+        host.send(new ChunkAck(transferId(), index), error -> { });
+    }
+
+    private void write(byte[] bytes, long position) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+            out.write(buffer, position + buffer.position());
+        }
+    }
+
+    /** Hashes the chunks stored right after those hashed, reading them back: only those that came early. */
+    private void hashStoredInOrder() throws IOException {
+        while (hashedUpTo < layout.chunkCount() && stored.contains(hashedUpTo)) {
+            byte[] chunk = new byte[layout.sizeOf(hashedUpTo)];
+            ByteBuffer buffer = ByteBuffer.wrap(chunk);
+            long position = layout.offsetOf(hashedUpTo);
+            while (buffer.hasRemaining()) {
+                if (out.read(buffer, position + buffer.position()) < 0) {
+                    throw new IOException(partial + " is shorter than the chunks it should hold");
+                }
+            }
+            sha.update(chunk);
+            hashedUpTo++;
+        }
+    }
+
+    private void storageFailed(IOException e) {
+        String message = "cannot write " + partial + ": " + IoFailures.describe(e);
+        host.send(new TransferAbort(false, transferId(), ErrorCode.STORAGE_ERROR.code(), message, ""), error -> { });
+        discard();
+        fail(new FileTransferException(ErrorCode.STORAGE_ERROR, message, e));
+    }
+
+    // ---------------------------------------------------------------- the end
+
+    private void completed() {
+        if (phase != Phase.RUNNING) {
+            return;
+        }
+        if (!stored.isComplete()) {
+            host.send(new DownloadVerify(false, transferId()), error -> { });
+            discard();
+            fail(new FileTransferException(ErrorCode.PROTOCOL_ERROR, "the node ended the download with "
+                    + (layout.chunkCount() - stored.size()) + " chunks not sent"));
+            return;
+        }
+        byte[] computed = sha.digest();
+        if (!Arrays.equals(computed, fileHash)) {
+            host.send(new DownloadVerify(false, transferId()), error -> { });
+            discard();
+            fail(new FileTransferException(ErrorCode.FILE_HASH_MISMATCH, "the SHA-256 of the file received differs "
+                    + "from the one the node announced; nothing was written to " + target));
+            return;
+        }
+        try {
+            out.force(true);
+            closeFile();
+            try {
+                Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            // The node sent the right file; only this side could not keep it.
+            host.send(new DownloadVerify(true, transferId()), error -> { });
+            discard();
+            fail(new FileTransferException(ErrorCode.STORAGE_ERROR, "cannot move the downloaded file onto " + target
+                    + ": " + IoFailures.describe(e), e));
+            return;
+        }
+        CheckpointFile.delete(checkpointFile);
+        host.send(new DownloadVerify(true, transferId()), error -> { });
+        progress.update(fileSize);
+        succeed(new TransferResult(remoteName, target, fileSize, computed, chunksResent, resumed));
+    }
+
+    // ---------------------------------------------------------------- resuming
+
+    @Override
+    void suspend() {
+        if (out != null && stored != null && transferId() != null) {
+            saveCheckpoint();
+        }
+    }
+
+    @Override
+    void resume(SessionInfo session) {
+        if (transferId() == null) {
+            request(session);
+            return;
+        }
+        askToResume();
+    }
+
+    private void askToResume() {
+        phase = Phase.ASKING;
+        long requestId = host.nextRequestId();
+        host.request(requestId, new ResumeRequest(requestId, transferId(), TransferDirection.DOWNLOAD, fileHash,
+                stored.heldRanges())).whenComplete((answer, error) -> thread.execute(() -> {
+                    if (error != null) {
+                        requestFailed(error);
+                    } else if (answer instanceof ResumeResponse response && phase == Phase.ASKING) {
+                        resumeAnswered(response);
+                    }
+                }));
+    }
+
+    private void resumeAnswered(ResumeResponse response) {
+        if (response.status() != ResumeStatus.RESUMABLE || response.chunkSize() != layout.chunkSize()
+                || response.totalChunks() != layout.chunkCount()) {
+            // NOT_FOUND, FILE_CHANGED, STATE_CORRUPTED, EXPIRED: the download starts again.
+            discard();
+            SessionInfo now = host.openSession();
+            if (now == null) {
+                setId(null); // the next session sends DOWNLOAD_REQUEST
+                phase = Phase.WAITING;
+                return;
+            }
+            request(now);
+            return;
+        }
+        resumed = true;
+        running();
+    }
+
+    private void saveCheckpoint() {
+        try {
+            // The chunks the checkpoint names must be on disk before it says so.
+            out.force(false);
+            new DownloadCheckpoint(transferId(), remoteName, fileSize, fileHash, layout.chunkSize(), compression,
+                    stored.heldRanges()).writeTo(checkpointFile);
+            bytesAtCheckpoint = bytesStored;
+        } catch (IOException e) {
+            System.getLogger(DownloadTransfer.class.getName()).log(System.Logger.Level.WARNING,
+                    "cannot write the download checkpoint " + checkpointFile + ": " + IoFailures.describe(e));
+        }
+    }
+
+    @Override
+    void discard() {
+        closeFile();
+        CheckpointFile.delete(checkpointFile);
+        try {
+            Files.deleteIfExists(partial);
+        } catch (IOException ignored) {
+            // A partial file left behind is never taken for the target, and a new download truncates it.
+        }
+    }
+
+    @Override
+    void close() {
+        closeFile();
+    }
+
+    private void closeFile() {
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // closing after a failure; the failure is what gets reported
+            }
+            out = null;
+        }
+    }
+}
