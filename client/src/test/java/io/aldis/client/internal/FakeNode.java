@@ -102,6 +102,18 @@ final class FakeNode implements AutoCloseable {
         clients.writeAndFlush(frame).sync();
     }
 
+    /** Sends frames to every connection in one write, so that a client reads them together. */
+    void broadcastTogether(Frame... frames) throws InterruptedException {
+        io.netty.channel.group.ChannelGroupFuture last = null;
+        for (Frame frame : frames) {
+            last = clients.write(frame);
+        }
+        clients.flush();
+        if (last != null) {
+            last.sync();
+        }
+    }
+
     /** Sends CLOSE to every connection. */
     void closeAll(ErrorCode code, String message) {
         clients.writeAndFlush(new Close(code.code(), message));

@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -47,6 +48,7 @@ abstract class FileTransfer implements Transfer {
     final LongSupplier nanoClock;
     private final CompletableFuture<TransferResult> result = new CompletableFuture<>();
     private volatile UUID id;
+    private volatile Consumer<FileTransfer> idListener = transfer -> { };
     Phase phase = Phase.WAITING;
     /** Whether the transfer went on from a checkpoint at least once. */
     boolean resumed;
@@ -95,6 +97,14 @@ abstract class FileTransfer implements Transfer {
 
     void setId(UUID transferId) {
         id = transferId;
+        if (transferId != null) {
+            idListener.accept(this);
+        }
+    }
+
+    /** Tells {@code listener}, on the transfer's thread, each time the transfer learns its id from the node. */
+    void onIdSet(Consumer<FileTransfer> listener) {
+        idListener = listener;
     }
 
     UUID transferId() {

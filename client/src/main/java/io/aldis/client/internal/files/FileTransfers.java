@@ -25,6 +25,7 @@ import io.aldis.protocol.api.UploadVerify;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,6 +55,9 @@ public final class FileTransfers {
         return t;
     });
 
+    /** The most chunk data kept for transfers that do not know their id yet: far above a window of chunks. */
+    private static final long MAX_EARLY_BYTES = 64L * 1024 * 1024;
+
     private final FileHost host;
     private final Executor pool;
     private final LongSupplier nanoClock;
@@ -61,6 +65,13 @@ public final class FileTransfers {
     private final List<FileTransfer> active = new CopyOnWriteArrayList<>();
     /** The same, by the node's transfer id once it has one. */
     private final Map<UUID, FileTransfer> byId = new ConcurrentHashMap<>();
+    /**
+     * Frames of a transfer id no transfer has yet, kept until the answer that names it (DOWNLOAD_ACCEPT,
+     * RESUME_RESPONSE) has reached its transfer: the answer goes through the callback executor once more,
+     * so chunks the node sent right behind it are consumed before it. Guarded by this.
+     */
+    private final Map<UUID, List<Frame>> early = new HashMap<>();
+    private long earlyBytes;
 
     /** Transfers that work on {@code pool} and time their progress with {@code nanoClock}. */
     public FileTransfers(FileHost host, Executor pool, LongSupplier nanoClock) {
@@ -88,6 +99,7 @@ public final class FileTransfers {
     }
 
     private Transfer start(FileTransfer transfer) {
+        transfer.onIdSet(this::adopt);
         active.add(transfer);
         transfer.result().whenComplete((result, error) -> forget(transfer));
         transfer.thread.execute(transfer::start);
@@ -97,6 +109,49 @@ public final class FileTransfers {
     private void forget(FileTransfer transfer) {
         active.remove(transfer);
         byId.values().remove(transfer);
+        List<UUID> unclaimed;
+        synchronized (this) {
+            if (!active.isEmpty() || early.isEmpty()) {
+                return;
+            }
+            // No transfer is left to learn an id: what waited belongs to none of them.
+            unclaimed = new ArrayList<>();
+            early.forEach((id, frames) -> {
+                if (frames.stream().anyMatch(f -> f instanceof ChunkData || f instanceof DownloadComplete)) {
+                    unclaimed.add(id);
+                }
+            });
+            early.clear();
+            earlyBytes = 0;
+        }
+        unclaimed.forEach(this::refuse);
+    }
+
+    /** Hands {@code transfer} the frames that came for its id before it knew it, in the order they came. */
+    private synchronized void adopt(FileTransfer transfer) {
+        List<Frame> frames = early.remove(transfer.transferId());
+        if (frames == null) {
+            return;
+        }
+        for (Frame frame : frames) {
+            earlyBytes -= sizeOf(frame);
+            transfer.thread.execute(() -> transfer.onFrame(frame));
+        }
+    }
+
+    /** Frames the node may send right behind a DOWNLOAD_ACCEPT or RESUME_RESPONSE, before the client answers. */
+    private static boolean sentBeforeItsAnswer(Frame frame) {
+        return frame instanceof ChunkData || frame instanceof DownloadComplete || frame instanceof TransferAbort;
+    }
+
+    private static int sizeOf(Frame frame) {
+        return frame instanceof ChunkData chunk ? chunk.data().length : 0;
+    }
+
+    /** Tells the node to stop sending a transfer nobody here waits for (docs/protocol.md 6.5.6). */
+    private void refuse(UUID transferId) {
+        host.send(new TransferAbort(false, transferId, ErrorCode.TRANSFER_NOT_FOUND.code(),
+                "this client has no transfer " + transferId, ""), error -> { });
     }
 
     /** Lists a page of the user's files. */
@@ -148,13 +203,22 @@ public final class FileTransfers {
         if (transferId == null) {
             return false;
         }
-        FileTransfer transfer = find(transferId);
-        if (transfer != null) {
-            transfer.thread.execute(() -> transfer.onFrame(frame));
-        } else if (frame instanceof ChunkData || frame instanceof DownloadComplete) {
-            // Data nobody here waits for: the node should stop sending it (docs/protocol.md 6.5.6).
-            host.send(new TransferAbort(false, transferId, ErrorCode.TRANSFER_NOT_FOUND.code(),
-                    "this client has no transfer " + transferId, ""), error -> { });
+        synchronized (this) {
+            // Under the lock that adopt() takes, so that no frame overtakes those kept for its transfer.
+            FileTransfer transfer = find(transferId);
+            if (transfer != null) {
+                transfer.thread.execute(() -> transfer.onFrame(frame));
+                return true;
+            }
+            if (sentBeforeItsAnswer(frame) && !active.isEmpty() && earlyBytes + sizeOf(frame) <= MAX_EARLY_BYTES) {
+                early.computeIfAbsent(transferId, id -> new ArrayList<>()).add(frame);
+                earlyBytes += sizeOf(frame);
+                return true;
+            }
+        }
+        if (frame instanceof ChunkData || frame instanceof DownloadComplete) {
+            // Data nobody here waits for: the node should stop sending it.
+            refuse(transferId);
         }
         return true;
     }
