@@ -1,0 +1,103 @@
+package io.aldis.feature.filetransfer.internal;
+
+import io.aldis.feature.filetransfer.api.FileStore;
+import io.aldis.feature.filetransfer.internal.store.LocalFileStore;
+import io.aldis.protocol.api.spi.auth.Authorizer;
+import io.aldis.protocol.api.spi.config.ConfigValues;
+import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
+import io.aldis.protocol.api.spi.node.FrameHandler;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Hashtable;
+import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The file-transfer feature in Karaf: registers the handler of the file-transfer frames, which
+ * announces the capabilities {@code file_transfer} and {@code lz4} and the file limits while it is
+ * registered, over the local {@link FileStore} under the storage root; applies configuration
+ * changes of PID {@value #PID} live (a new storage root applies when the feature restarts). When
+ * it stops, every transfer stops at a checkpoint from which a later session of its user resumes it.
+ */
+@Component(service = {}, immediate = true, configurationPid = FilesComponent.PID)
+@Designate(ocd = FilesConfig.class)
+public final class FilesComponent {
+    static final String PID = "io.aldis.files";
+    private static final System.Logger LOG = System.getLogger("io.aldis.files");
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Authorizer authorizer;
+
+    private final FilesEngine engine;
+    private final ServiceRegistration<FrameHandler> frames;
+
+    /** Starts the feature; a rejected configuration is logged in one line and the defaults apply. */
+    @Activate
+    public FilesComponent(BundleContext context, Map<String, Object> properties) throws IOException {
+        FilesSettings settings;
+        try {
+            settings = read(properties);
+        } catch (InvalidConfigurationException e) {
+            LOG.log(System.Logger.Level.ERROR, "Rejected {0}; file transfer runs with the defaults", e.getMessage());
+            settings = FilesSettings.defaults("");
+        }
+        FileStore store = new LocalFileStore(root(context, settings));
+        engine = new FilesEngine(settings, store, () -> authorizer, Clock.systemUTC(), FileEvents.NONE);
+        Hashtable<String, Object> capability = new Hashtable<>();
+        capability.put(FrameHandler.CAPABILITY, new String[] {"file_transfer", "lz4"});
+        frames = context.registerService(FrameHandler.class, engine.frames(), capability);
+    }
+
+    /** The storage root: the configured one, or {@code aldis/files} under Karaf's data directory. */
+    private static Path root(BundleContext context, FilesSettings settings) {
+        if (!settings.storageRoot().isEmpty()) {
+            return Path.of(settings.storageRoot());
+        }
+        String data = context.getProperty("karaf.data");
+        return Path.of(data != null ? data : "data", "aldis", "files");
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        FilesSettings settings;
+        try {
+            settings = read(properties);
+        } catch (InvalidConfigurationException e) {
+            LOG.log(System.Logger.Level.ERROR, "Rejected {0}; the settings in force stay", e.getMessage());
+            return;
+        }
+        if (!settings.storageRoot().equals(engine.settings().storageRoot())) {
+            LOG.log(System.Logger.Level.WARNING, "storageRoot changes when the file-transfer feature restarts");
+        }
+        engine.update(settings);
+    }
+
+    static FilesSettings read(Map<String, Object> properties) {
+        ConfigValues values = new ConfigValues(properties, PID);
+        FilesSettings settings = FilesSettings.from(values);
+        values.warnUnknownKeys(FilesSettings.KEYS, LOG);
+        return settings;
+    }
+
+    @Deactivate
+    void deactivate() {
+        try {
+            frames.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the bundle is stopping and took its registration with it
+        }
+        engine.close();
+    }
+}
