@@ -304,6 +304,38 @@ class FileTransferTest {
     }
 
     @Test
+    void aTransferPolicyMayRefuseUploadsAndDownloadsWithItsReason() throws Exception {
+        FileClient.upload(alice, "ok.txt", new byte[] {1}, CHUNK, Compression.NONE);
+        node.files().context().policies().add(new io.aldis.feature.filetransfer.api.TransferPolicy() {
+            @Override
+            public io.aldis.feature.filetransfer.api.Verdict upload(
+                    io.aldis.feature.filetransfer.api.TransferRequest request) {
+                return request.name().endsWith(".exe") || request.size() > 100
+                        ? io.aldis.feature.filetransfer.api.Verdict.refuse("no programs, nothing over 100 bytes")
+                        : io.aldis.feature.filetransfer.api.Verdict.allow();
+            }
+
+            @Override
+            public io.aldis.feature.filetransfer.api.Verdict download(
+                    io.aldis.feature.filetransfer.api.TransferRequest request) {
+                return request.user().equals("alice") && request.size() == 1
+                        ? io.aldis.feature.filetransfer.api.Verdict.refuse("quarantined")
+                        : io.aldis.feature.filetransfer.api.Verdict.allow();
+            }
+        });
+        UploadReject refused = (UploadReject) FileClient.request(alice, 1, "setup.exe", new byte[5], CHUNK,
+                Compression.NONE);
+        assertThat(refused.code()).isEqualTo(ErrorCode.UPLOAD_REJECTED.code());
+        assertThat(refused.reason()).isEqualTo("no programs, nothing over 100 bytes");
+        assertThat(FileClient.request(alice, 2, "fine.txt", new byte[5], CHUNK, Compression.NONE))
+                .isInstanceOf(UploadAccept.class);
+        alice.send(new DownloadRequest(3, "ok.txt", 0, Compression.NONE));
+        DownloadReject held = alice.await(DownloadReject.class);
+        assertThat(held.code()).isEqualTo(ErrorCode.DOWNLOAD_REJECTED.code());
+        assertThat(held.reason()).isEqualTo("quarantined");
+    }
+
+    @Test
     void aPartialUploadIsNeverVisibleUnderItsNameNorListed() throws Exception {
         byte[] old = FileClient.random(10, 5);
         FileClient.upload(alice, "report.pdf", old, CHUNK, Compression.NONE);

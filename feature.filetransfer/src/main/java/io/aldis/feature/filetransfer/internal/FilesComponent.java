@@ -1,6 +1,7 @@
 package io.aldis.feature.filetransfer.internal;
 
 import io.aldis.feature.filetransfer.api.FileStore;
+import io.aldis.feature.filetransfer.api.TransferPolicy;
 import io.aldis.feature.filetransfer.internal.store.LocalFileStore;
 import io.aldis.protocol.api.spi.auth.Authorizer;
 import io.aldis.protocol.api.spi.config.ConfigValues;
@@ -42,6 +43,7 @@ public final class FilesComponent {
 
     private final FilesEngine engine;
     private final ServiceRegistration<FrameHandler> frames;
+    private final ServiceRegistration<FilesAdmin> admin;
 
     /** Starts the feature; a rejected configuration is logged in one line and the defaults apply. */
     @Activate
@@ -58,6 +60,16 @@ public final class FilesComponent {
         Hashtable<String, Object> capability = new Hashtable<>();
         capability.put(FrameHandler.CAPABILITY, new String[] {"file_transfer", "lz4"});
         frames = context.registerService(FrameHandler.class, engine.frames(), capability);
+        admin = context.registerService(FilesAdmin.class, engine, null);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addPolicy(TransferPolicy policy) {
+        engine.context().policies().add(policy);
+    }
+
+    void removePolicy(TransferPolicy policy) {
+        engine.context().policies().remove(policy);
     }
 
     /** The storage root: the configured one, or {@code aldis/files} under Karaf's data directory. */
@@ -93,11 +105,16 @@ public final class FilesComponent {
 
     @Deactivate
     void deactivate() {
-        try {
-            frames.unregister();
-        } catch (IllegalStateException alreadyGone) {
-            // the bundle is stopping and took its registration with it
-        }
+        unregister(admin);
+        unregister(frames);
         engine.close();
+    }
+
+    private static void unregister(ServiceRegistration<?> registration) {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the bundle is stopping and took its registrations with it
+        }
     }
 }

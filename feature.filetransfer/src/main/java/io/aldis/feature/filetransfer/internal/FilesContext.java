@@ -22,8 +22,9 @@ import java.util.function.Supplier;
  * @param pool        threads for file I/O and hashing
  * @param clock       the time checkpoints and their retention read
  * @param events      what other bundles and subscribers hear
+ * @param policies    the transfer policies registered now
  */
 public record FilesContext(Supplier<FilesSettings> settings, FileStore store, QuotaLedger ledger, Transfers transfers,
         Checkpoints checkpoints, FileHashes hashes, Access access, ExecutorService pool, Clock clock,
-        FileEvents events) {
+        FileEvents events, Policies policies) {
 }

@@ -31,13 +31,16 @@ import java.util.function.Supplier;
  * The file-transfer feature without OSGi: its parts wired together, the pool they share, and the
  * periodic sweep of expired checkpoints. The component runs one in Karaf; tests build one directly.
  */
-public final class FilesEngine implements AutoCloseable {
+public final class FilesEngine implements AutoCloseable, FilesAdmin {
     private static final System.Logger LOG = System.getLogger("io.aldis.files");
 
     private volatile FilesSettings settings;
     private final FilesContext context;
     private final FileFrames frames;
     private final Resumption resumption;
+    private final Uploads uploads;
+    private final Downloads downloads;
+    private final Listing listing;
     private final ScheduledExecutorService sweeper;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -73,11 +76,12 @@ public final class FilesEngine implements AutoCloseable {
             }
         }, settings.userQuota(), settings.globalQuota());
         this.context = new FilesContext(() -> this.settings, store, ledger, new Transfers(), new Checkpoints(store),
-                new FileHashes(), new Access(authorizer), pool, clock, events);
-        Uploads uploads = new Uploads(context);
-        Downloads downloads = new Downloads(context);
+                new FileHashes(), new Access(authorizer), pool, clock, events, new Policies());
+        this.uploads = new Uploads(context);
+        this.downloads = new Downloads(context);
+        this.listing = new Listing(context);
         this.resumption = new Resumption(context, uploads, downloads);
-        this.frames = new FileFrames(context, uploads, downloads, new Listing(context), resumption);
+        this.frames = new FileFrames(context, uploads, downloads, listing, resumption);
         this.sweeper = Executors.newSingleThreadScheduledExecutor(named("aldis-files-sweep"));
         long period = Math.max(1, Math.min(60, settings.checkpointRetentionSeconds() / 4));
         sweeper.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.SECONDS);
@@ -110,6 +114,59 @@ public final class FilesEngine implements AutoCloseable {
     public void update(FilesSettings next) {
         this.settings = next;
         context.ledger().quotas(next.userQuota(), next.globalQuota());
+    }
+
+    @Override
+    public List<TransferRow> transfers() {
+        List<TransferRow> rows = new ArrayList<>();
+        for (Transfer t : context.transfers().all()) {
+            long[] progress = t.progress();
+            rows.add(new TransferRow(t.id(), t.user(), t.direction().name().toLowerCase(java.util.Locale.ROOT),
+                    t.name(), progress[0], progress[1], progress[2], t.session() != null ? "running" : "at checkpoint"));
+        }
+        rows.sort(java.util.Comparator.comparing(TransferRow::user).thenComparing(TransferRow::name));
+        return rows;
+    }
+
+    @Override
+    public boolean cancel(java.util.UUID id) {
+        Transfer t = context.transfers().get(id);
+        if (t == null || t.ended()) {
+            return false;
+        }
+        t.abort(false, io.aldis.protocol.api.ErrorCode.CANCELLED, "an operator cancelled the transfer");
+        if (t instanceof io.aldis.feature.filetransfer.internal.upload.Upload u) {
+            uploads.cancel(u);
+        } else {
+            Download d = (Download) t;
+            d.end();
+            context.transfers().remove(d);
+            d.work().execute(() -> downloads.discard(d));
+        }
+        return true;
+    }
+
+    @Override
+    public List<StoredFile> files(String user, String pattern) throws IOException {
+        return listing.matching(user, io.aldis.feature.filetransfer.internal.names.Glob.compile(pattern));
+    }
+
+    @Override
+    public boolean remove(String user, String name) throws IOException {
+        io.aldis.feature.filetransfer.internal.names.FileNames.check(name);
+        StoredFile file = context.store().stat(user, name);
+        if (file == null || !context.store().delete(user, name)) {
+            return false;
+        }
+        context.ledger().removed(user, file.size());
+        context.hashes().forget(user, name);
+        context.events().removed(user, name);
+        return true;
+    }
+
+    @Override
+    public long[] quota(String user) throws IOException {
+        return context.ledger().show(user);
     }
 
     /** Discards the transfers whose checkpoint retention passed; runs periodically, and in tests on demand. */

@@ -2,6 +2,8 @@ package io.aldis.feature.filetransfer.internal.download;
 
 import io.aldis.feature.filetransfer.api.OutsideAreaException;
 import io.aldis.feature.filetransfer.api.ReadableFile;
+import io.aldis.feature.filetransfer.api.TransferRequest;
+import io.aldis.feature.filetransfer.api.Verdict;
 import io.aldis.feature.filetransfer.internal.Access;
 import io.aldis.feature.filetransfer.internal.FilesContext;
 import io.aldis.feature.filetransfer.internal.FilesSettings;
@@ -79,6 +81,13 @@ public final class Downloads {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not open " + name, e);
             reject(session, r, ErrorCode.STORAGE_ERROR, "the node could not read " + name);
+            return;
+        }
+        Verdict verdict = context.policies().download(new TransferRequest(user, session.user().roles(), name,
+                file.file().size(), ""));
+        if (!verdict.allowed()) {
+            closeQuietly(file);
+            reject(session, r, ErrorCode.DOWNLOAD_REJECTED, verdict.reason());
             return;
         }
         try {

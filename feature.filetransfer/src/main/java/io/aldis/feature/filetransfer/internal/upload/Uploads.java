@@ -2,6 +2,8 @@ package io.aldis.feature.filetransfer.internal.upload;
 
 import io.aldis.feature.filetransfer.api.OutsideAreaException;
 import io.aldis.feature.filetransfer.api.StoredFile;
+import io.aldis.feature.filetransfer.api.TransferRequest;
+import io.aldis.feature.filetransfer.api.Verdict;
 import io.aldis.feature.filetransfer.internal.Access;
 import io.aldis.feature.filetransfer.internal.FilesContext;
 import io.aldis.feature.filetransfer.internal.FilesSettings;
@@ -83,6 +85,12 @@ public final class Uploads {
         if (ChunkLayout.count(r.fileSize(), chunkSize) > MAX_CHUNKS) {
             reject(session, r, ErrorCode.CHUNK_OUT_OF_RANGE, "chunks of " + chunkSize + " bytes cut this file into more"
                     + " than " + MAX_CHUNKS + " chunks; use larger ones", "");
+            return;
+        }
+        Verdict verdict = context.policies().upload(new TransferRequest(session.user().name(),
+                session.user().roles(), name, r.fileSize(), r.metadata()));
+        if (!verdict.allowed()) {
+            reject(session, r, ErrorCode.UPLOAD_REJECTED, verdict.reason(), "");
             return;
         }
         String user = session.user().name();
