@@ -7,7 +7,7 @@ import org.osgi.annotation.versioning.ConsumerType;
 /**
  * Where the file-transfer feature keeps files, their partial uploads and its checkpoints. The
  * feature talks to storage only through this interface; the local file system is the default
- * provider, and another bundle may register its own with a higher {@code service.ranking}.
+ * provider; when another bundle registers one, the feature uses the highest-ranked registered store.
  *
  * <p><b>Areas and names.</b> Each user has a storage area. A {@code name} is a path relative to
  * that area, with {@code /} between segments, already checked by the feature against the syntax

@@ -27,7 +27,8 @@ import org.osgi.service.metatype.annotations.Designate;
 /**
  * The file-transfer feature in Karaf: registers the handler of the file-transfer frames, which
  * announces the capabilities {@code file_transfer} and {@code lz4} and the file limits while it is
- * registered, over the local {@link FileStore} under the storage root; applies configuration
+ * registered, over the {@link FileStore} another bundle registers or else the local one under the
+ * storage root; applies configuration
  * changes of PID {@value #PID} live (a new storage root applies when the feature restarts). When
  * it stops, every transfer stops at a checkpoint from which a later session of its user resumes it.
  */
@@ -47,7 +48,9 @@ public final class FilesComponent {
 
     /** Starts the feature; a rejected configuration is logged in one line and the defaults apply. */
     @Activate
-    public FilesComponent(BundleContext context, Map<String, Object> properties) throws IOException {
+    public FilesComponent(BundleContext context, Map<String, Object> properties,
+            @Reference(cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+            FileStore provided) throws IOException {
         FilesSettings settings;
         try {
             settings = read(properties);
@@ -55,7 +58,9 @@ public final class FilesComponent {
             LOG.log(System.Logger.Level.ERROR, "Rejected {0}; file transfer runs with the defaults", e.getMessage());
             settings = FilesSettings.defaults("");
         }
-        FileStore store = new LocalFileStore(root(context, settings));
+        // Another bundle's store, when one is registered, replaces the local one; the component is
+        // then restarted, and transfers park at their checkpoints as they do for any restart.
+        FileStore store = provided != null ? provided : new LocalFileStore(root(context, settings));
         engine = new FilesEngine(settings, store, () -> authorizer, Clock.systemUTC(), FileEvents.NONE);
         Hashtable<String, Object> capability = new Hashtable<>();
         capability.put(FrameHandler.CAPABILITY, new String[] {"file_transfer", "lz4"});
