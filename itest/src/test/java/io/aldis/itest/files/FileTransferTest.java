@@ -369,6 +369,8 @@ class FileTransferTest {
         assertThat(verify.storedName()).isEmpty();
         assertThat(published("alice", "h.bin")).doesNotExist();
         assertThat(node.fileStore().partialPath(accept.transferId().toString())).doesNotExist();
+        assertThat(node.files().counters().failed()).isEqualTo(1);
+        assertThat(node.files().counters().uploaded()).isZero();
     }
 
     @Test
@@ -405,8 +407,11 @@ class FileTransferTest {
     @Test
     void removeDeletesAPublishedFileAndSaysWhenThereIsNone() throws Exception {
         FileClient.upload(alice, "gone.txt", new byte[] {1}, CHUNK, Compression.NONE);
+        assertThat(node.files().counters().uploaded()).isEqualTo(1);
+        assertThat(node.files().counters().uploadedBytes()).isEqualTo(1);
         alice.send(new FileRemove(1, "gone.txt"));
         assertThat(alice.await(Ack.class).requestId()).isEqualTo(1);
+        assertThat(node.files().counters().removed()).isEqualTo(1);
         assertThat(published("alice", "gone.txt")).doesNotExist();
         alice.send(new FileRemove(2, "gone.txt"));
         assertThat(alice.await(ErrorFrame.class).code()).isEqualTo(ErrorCode.FILE_NOT_FOUND_ON_SERVER.code());

@@ -2,6 +2,7 @@ package io.aldis.feature.filetransfer.internal;
 
 import io.aldis.feature.filetransfer.api.FileStore;
 import io.aldis.feature.filetransfer.api.TransferPolicy;
+import io.aldis.feature.filetransfer.internal.stats.FilesStats;
 import io.aldis.feature.filetransfer.internal.store.LocalFileStore;
 import io.aldis.protocol.api.spi.auth.Authorizer;
 import io.aldis.protocol.api.spi.config.ConfigValues;
@@ -45,6 +46,7 @@ public final class FilesComponent {
     private final FilesEngine engine;
     private final ServiceRegistration<FrameHandler> frames;
     private final ServiceRegistration<FilesAdmin> admin;
+    private final FilesStats jmx;
 
     /** Starts the feature; a rejected configuration is logged in one line and the defaults apply. */
     @Activate
@@ -66,6 +68,7 @@ public final class FilesComponent {
         capability.put(FrameHandler.CAPABILITY, new String[] {"file_transfer", "lz4"});
         frames = context.registerService(FrameHandler.class, engine.frames(), capability);
         admin = context.registerService(FilesAdmin.class, engine, null);
+        jmx = FilesStats.register(engine.counters(), engine.context().transfers());
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -113,6 +116,9 @@ public final class FilesComponent {
         unregister(admin);
         unregister(frames);
         engine.close();
+        if (jmx != null) {
+            jmx.close();
+        }
     }
 
     private static void unregister(ServiceRegistration<?> registration) {

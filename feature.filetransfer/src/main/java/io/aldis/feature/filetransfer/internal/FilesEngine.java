@@ -9,6 +9,7 @@ import io.aldis.feature.filetransfer.internal.download.FileHashes;
 import io.aldis.feature.filetransfer.internal.frames.FileFrames;
 import io.aldis.feature.filetransfer.internal.listing.Listing;
 import io.aldis.feature.filetransfer.internal.quota.QuotaLedger;
+import io.aldis.feature.filetransfer.internal.stats.FileCounters;
 import io.aldis.feature.filetransfer.internal.transfers.Resumption;
 import io.aldis.feature.filetransfer.internal.transfers.Transfer;
 import io.aldis.feature.filetransfer.internal.transfers.Transfers;
@@ -41,6 +42,7 @@ public final class FilesEngine implements AutoCloseable, FilesAdmin {
     private final Uploads uploads;
     private final Downloads downloads;
     private final Listing listing;
+    private final FileCounters counters;
     private final ScheduledExecutorService sweeper;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -54,6 +56,7 @@ public final class FilesEngine implements AutoCloseable, FilesAdmin {
     public FilesEngine(FilesSettings settings, FileStore store, Supplier<Authorizer> authorizer, Clock clock,
             FileEvents events) {
         this.settings = settings;
+        this.counters = new FileCounters(events);
         ExecutorService pool = Executors.newFixedThreadPool(settings.workerThreads(), named("aldis-files"));
         QuotaLedger ledger = new QuotaLedger(new QuotaLedger.Usage() {
             @Override
@@ -76,7 +79,7 @@ public final class FilesEngine implements AutoCloseable, FilesAdmin {
             }
         }, settings.userQuota(), settings.globalQuota());
         this.context = new FilesContext(() -> this.settings, store, ledger, new Transfers(), new Checkpoints(store),
-                new FileHashes(), new Access(authorizer), pool, clock, events, new Policies());
+                new FileHashes(), new Access(authorizer), pool, clock, counters, new Policies());
         this.uploads = new Uploads(context);
         this.downloads = new Downloads(context);
         this.listing = new Listing(context);
@@ -104,6 +107,11 @@ public final class FilesEngine implements AutoCloseable, FilesAdmin {
     /** The parts, for commands and tests. */
     public FilesContext context() {
         return context;
+    }
+
+    /** What the feature did since it started. */
+    public FileCounters counters() {
+        return counters;
     }
 
     public FilesSettings settings() {

@@ -101,7 +101,7 @@ public final class Listing {
             session.sendError(r.requestId(), ErrorCode.STORAGE_ERROR, "the node could not delete " + name);
             return;
         }
-        session.send(new Ack(r.requestId(), ""));
         context.events().removed(user, name);
+        session.send(new Ack(r.requestId(), ""));
     }
 }

@@ -241,9 +241,10 @@ public final class Uploads {
         if (!matches) {
             discardQuietly(upload);
             context.ledger().release(upload.reservation());
-            upload.send(new UploadVerify(false, upload.id(), computed, ""));
+            // Counted before the client hears of it, so that what it sees next includes it.
             context.events().failed(upload.user(), upload.name(), "upload", ErrorCode.FILE_HASH_MISMATCH.code(),
                     "the file's SHA-256 does not match the announced one");
+            upload.send(new UploadVerify(false, upload.id(), computed, ""));
             return;
         }
         try {
@@ -254,8 +255,8 @@ public final class Uploads {
             context.ledger().published(upload.reservation(), before == null ? 0 : before.size());
             context.hashes().put(upload.user(), published, computed);
             context.checkpoints().delete(upload.id());
-            upload.send(new UploadVerify(true, upload.id(), computed, upload.name()));
             context.events().uploaded(upload.user(), upload.name(), published.size());
+            upload.send(new UploadVerify(true, upload.id(), computed, upload.name()));
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not publish " + upload.name(), e);
             discardQuietly(upload);
