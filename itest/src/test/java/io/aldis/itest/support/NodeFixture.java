@@ -4,7 +4,7 @@ import io.aldis.client.AldisClient;
 import io.aldis.client.ReconnectPolicy;
 import io.aldis.feature.auth.internal.CredentialStore;
 import io.aldis.feature.auth.internal.ScramSha256Mechanism;
-import io.aldis.feature.filetransfer.internal.FileEvents;
+import io.aldis.feature.filetransfer.internal.SysFileEvents;
 import io.aldis.feature.filetransfer.internal.FilesEngine;
 import io.aldis.feature.filetransfer.internal.FilesSettings;
 import io.aldis.feature.filetransfer.internal.store.LocalFileStore;
@@ -406,7 +406,9 @@ public final class NodeFixture implements AutoCloseable {
      */
     public void startFiles() throws IOException {
         fileStore = new LocalFileStore(Path.of(filesSettings.storageRoot()));
-        files = new FilesEngine(filesSettings, fileStore, () -> authorizer, clock, FileEvents.NONE);
+        // $sys.file.* events reach pub/sub while it runs, as through the SystemEvents service in Karaf.
+        files = new FilesEngine(filesSettings, fileStore, () -> authorizer, clock, new SysFileEvents(
+                () -> pubsub == null ? null : pubsub.events()::publish));
         node.addHandler(files.frames(), Map.of(FrameHandler.CAPABILITY, new String[] {"file_transfer", "lz4"}));
     }
 

@@ -8,6 +8,7 @@ import io.aldis.protocol.api.spi.auth.Authorizer;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
 import io.aldis.protocol.api.spi.node.FrameHandler;
+import io.aldis.protocol.api.spi.node.SystemEvents;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,6 +44,11 @@ public final class FilesComponent {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Authorizer authorizer;
 
+    /** Where $sys.file.* events go while pub/sub runs. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile SystemEvents systemEvents;
+
     private final FilesEngine engine;
     private final ServiceRegistration<FrameHandler> frames;
     private final ServiceRegistration<FilesAdmin> admin;
@@ -63,7 +69,8 @@ public final class FilesComponent {
         // Another bundle's store, when one is registered, replaces the local one; the component is
         // then restarted, and transfers park at their checkpoints as they do for any restart.
         FileStore store = provided != null ? provided : new LocalFileStore(root(context, settings));
-        engine = new FilesEngine(settings, store, () -> authorizer, Clock.systemUTC(), FileEvents.NONE);
+        engine = new FilesEngine(settings, store, () -> authorizer, Clock.systemUTC(),
+                new SysFileEvents(() -> systemEvents));
         Hashtable<String, Object> capability = new Hashtable<>();
         capability.put(FrameHandler.CAPABILITY, new String[] {"file_transfer", "lz4"});
         frames = context.registerService(FrameHandler.class, engine.frames(), capability);
