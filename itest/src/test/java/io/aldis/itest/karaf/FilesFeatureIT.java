@@ -86,6 +86,9 @@ public class FilesFeatureIT extends AldisKarafTestSupport {
             byte[] file = random(5 * CHUNK + 3);
             UploadAccept accept = request(client, "swap/data.bin", file);
             sendChunks(client, accept, file, 0, 2);
+            String listing = executeCommand("aldis:transfer-list --no-format");
+            assertTrue(listing, listing.contains(accept.transferId().toString()) && listing.contains("swap/data.bin")
+                    && listing.contains("running"));
 
             executeCommand("feature:uninstall aldis-files");
             assertFalse(Capability.fromMask(client.next(CapabilityChange.class).capabilities())
@@ -110,6 +113,35 @@ public class FilesFeatureIT extends AldisKarafTestSupport {
             assertTrue(verify.verified());
             assertArrayEquals(sha256(file), verify.computedHash());
             core.assertUntouched();
+        }
+    }
+
+    @Test
+    public void quotaSetAppliesAtOnceAndQuotaShowCountsWhatIsStored() throws Exception {
+        try (FrameClient client = login()) {
+            byte[] file = text(1000);
+            UploadAccept accept = request(client, "quota/first.txt", file);
+            sendChunks(client, accept, file, 0, 1);
+            client.send(new UploadComplete(accept.transferId(), sha256(file)));
+            assertTrue(client.next(UploadVerify.class).verified());
+
+            executeCommand("aldis:quota-set 1500");
+            try {
+                await("the quota applied", WAIT, () -> executeCommand("aldis:quota-show --no-format " + USER)
+                        .contains("1500"));
+                String shown = executeCommand("aldis:quota-show --no-format " + USER);
+                assertTrue(shown, shown.replaceAll("\\s+", " ").matches("(?s).*" + USER + " \\d+ 0 1500.*"));
+                byte[] big = text(2000);
+                client.send(new UploadRequest(2, "quota/big.txt", big.length, sha256(big), 1, CHUNK,
+                        Compression.NONE, ""));
+                io.aldis.protocol.api.UploadReject refused = client.next(io.aldis.protocol.api.UploadReject.class);
+                assertEquals(io.aldis.protocol.api.ErrorCode.QUOTA_EXCEEDED.code(), refused.code());
+                assertTrue(refused.details(), refused.details().contains("\"requested\":2000"));
+            } finally {
+                executeCommand("aldis:quota-set 0");
+            }
+            String files = executeCommand("aldis:file-list --no-format --user " + USER + " 'quota/*'");
+            assertTrue(files, files.contains("quota/first.txt"));
         }
     }
 
