@@ -134,6 +134,33 @@ class FileTransferTest {
     }
 
     @Test
+    void aDownloadedChunkTheClientNacksIsReadAgainAndResentFiveTimesAtMost() throws Exception {
+        byte[] file = FileClient.random(2 * CHUNK, 4);
+        FileClient.upload(alice, "n.bin", file, CHUNK, Compression.NONE);
+        alice.send(new DownloadRequest(1, "n.bin", CHUNK, Compression.NONE));
+        io.aldis.protocol.api.DownloadAccept accept = alice.await(io.aldis.protocol.api.DownloadAccept.class);
+        ChunkData first = alice.next(f -> f instanceof ChunkData d && d.chunkIndex() == 0);
+        alice.send(new ChunkNack(accept.transferId(), 0, ErrorCode.CHUNK_CHECKSUM_ERROR.code()));
+        ChunkData again = alice.next(f -> f instanceof ChunkData d && d.chunkIndex() == 0);
+        assertThat(again.data()).isEqualTo(first.data()).isEqualTo(java.util.Arrays.copyOf(file, CHUNK));
+        alice.send(new ChunkAck(accept.transferId(), 0));
+        alice.send(new ChunkAck(accept.transferId(), 1));
+        alice.await(io.aldis.protocol.api.DownloadComplete.class);
+        alice.send(new io.aldis.protocol.api.DownloadVerify(true, accept.transferId()));
+
+        alice.send(new DownloadRequest(2, "n.bin", CHUNK, Compression.NONE));
+        io.aldis.protocol.api.DownloadAccept second = alice.await(io.aldis.protocol.api.DownloadAccept.class);
+        for (int i = 1; i <= 5; i++) {
+            alice.next(f -> f instanceof ChunkData d && d.chunkIndex() == 1 && d.transferId().equals(second.transferId()));
+            alice.send(new ChunkNack(second.transferId(), 1, ErrorCode.CHUNK_CHECKSUM_ERROR.code()));
+        }
+        TransferAbort abort = alice.await(TransferAbort.class);
+        assertThat(abort.transferId()).isEqualTo(second.transferId());
+        assertThat(abort.resumable()).isFalse();
+        assertThat(abort.code()).isEqualTo(ErrorCode.CHUNK_CHECKSUM_ERROR.code());
+    }
+
+    @Test
     void aChunkNackedFiveTimesFailsTheUploadForGood() throws Exception {
         byte[] file = FileClient.random(CHUNK, 1);
         UploadAccept accept = FileClient.accepted(alice, 1, "bad.bin", file, CHUNK, Compression.NONE);
