@@ -384,6 +384,30 @@ class FileTransferTest {
     }
 
     @Test
+    void theHashesOfPublishedFilesOutliveTheFeatureAndAChangedFileIsHashedAgain() throws Exception {
+        byte[] file = FileClient.random(3 * CHUNK, 11);
+        FileClient.upload(alice, "kept.bin", file, CHUNK, Compression.NONE);
+        node.stopFiles();
+        // Same size, same modification time, other bytes: only the kept index can still give the old hash.
+        Path path = published("alice", "kept.bin");
+        java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(path);
+        byte[] other = FileClient.random(3 * CHUNK, 12);
+        Files.write(path, other);
+        Files.setLastModifiedTime(path, modified);
+        node.startFiles();
+        FrameClient again = node.login("alice");
+
+        again.send(new DownloadRequest(1, "kept.bin", CHUNK, Compression.NONE));
+        assertThat(again.await(io.aldis.protocol.api.DownloadAccept.class).fileHash()).isEqualTo(sha256(file));
+        again.close();
+
+        Files.setLastModifiedTime(path, java.nio.file.attribute.FileTime.fromMillis(modified.toMillis() + 5000));
+        FrameClient third = node.login("alice");
+        third.send(new DownloadRequest(2, "kept.bin", CHUNK, Compression.NONE));
+        assertThat(third.await(io.aldis.protocol.api.DownloadAccept.class).fileHash()).isEqualTo(sha256(other));
+    }
+
+    @Test
     void aHashThatDoesNotMatchDiscardsTheUpload() throws Exception {
         byte[] file = FileClient.random(CHUNK + 1, 8);
         UploadAccept accept = FileClient.accepted(alice, 1, "h.bin", file, CHUNK, Compression.NONE);

@@ -79,7 +79,7 @@ public final class FilesEngine implements AutoCloseable, FilesAdmin {
             }
         }, settings.userQuota(), settings.globalQuota());
         this.context = new FilesContext(() -> this.settings, store, ledger, new Transfers(), new Checkpoints(store),
-                new FileHashes(), new Access(authorizer), pool, clock, counters, new Policies());
+                new FileHashes(store), new Access(authorizer), pool, clock, counters, new Policies());
         this.uploads = new Uploads(context);
         this.downloads = new Downloads(context);
         this.listing = new Listing(context);
