@@ -4,6 +4,10 @@ import io.aldis.client.AldisClient;
 import io.aldis.client.ReconnectPolicy;
 import io.aldis.feature.auth.internal.CredentialStore;
 import io.aldis.feature.auth.internal.ScramSha256Mechanism;
+import io.aldis.feature.filetransfer.internal.SysFileEvents;
+import io.aldis.feature.filetransfer.internal.FilesEngine;
+import io.aldis.feature.filetransfer.internal.FilesSettings;
+import io.aldis.feature.filetransfer.internal.store.LocalFileStore;
 import io.aldis.feature.pubsub.internal.PubSubEngine;
 import io.aldis.feature.pubsub.internal.PubSubSettings;
 import io.aldis.feature.rpc.api.RpcConstants;
@@ -51,6 +55,7 @@ import java.util.stream.Stream;
  *         .pubsub()                                      // or .pubsub(settings)
  *         .rpc()                                         // or .rpc(settings)
  *         .streaming()                                   // or .streaming(settings)
+ *         .files()                                       // or .files(settings); storage in a temp dir
  *         .tcp().ws()                                    // TCP only when none is named
  *         .start();
  *      FrameClient alice = node.login("alice")) {
@@ -75,6 +80,10 @@ public final class NodeFixture implements AutoCloseable {
     private final PubSubSettings pubsubSettings;
     private final RpcSettings rpcSettings;
     private final StreamingSettings streamingSettings;
+    private final FilesSettings filesSettings;
+    private final Clock clock;
+    private volatile FilesEngine files;
+    private volatile LocalFileStore fileStore;
     private final long loginCapabilities;
     private final boolean keepAlive;
     private volatile PubSubEngine pubsub;
@@ -106,6 +115,9 @@ public final class NodeFixture implements AutoCloseable {
         pubsubSettings = b.pubsub;
         rpcSettings = b.rpc;
         streamingSettings = b.streaming;
+        filesSettings = b.files == null ? null
+                : b.files.storageRoot().isEmpty() ? withRoot(b.files, dir.resolve("files")) : b.files;
+        clock = b.clock;
         loginCapabilities = b.loginCapabilities;
         keepAlive = b.keepAlive;
         if (pubsubSettings != null) {
@@ -116,6 +128,9 @@ public final class NodeFixture implements AutoCloseable {
         }
         if (streamingSettings != null) {
             startStreaming();
+        }
+        if (filesSettings != null) {
+            startFiles();
         }
         certificates = b.tls ? TestCertificates.createIn(dir) : null;
         boolean noListener = b.tcp == null && b.ws == null;
@@ -146,6 +161,7 @@ public final class NodeFixture implements AutoCloseable {
         private PubSubSettings pubsub;
         private RpcSettings rpc;
         private StreamingSettings streaming;
+        private FilesSettings files;
         private TcpSettings tcp;
         private WsSettings ws;
         private boolean tls;
@@ -203,6 +219,17 @@ public final class NodeFixture implements AutoCloseable {
 
         public Builder streaming(StreamingSettings streamingSettings) {
             this.streaming = streamingSettings;
+            return this;
+        }
+
+        /** The file-transfer feature with default settings, storing under the fixture's temporary directory. */
+        public Builder files() {
+            return files(FilesSettings.defaults(""));
+        }
+
+        /** The same with these settings; an empty storage root means the fixture's temporary directory. */
+        public Builder files(FilesSettings filesSettings) {
+            this.files = filesSettings;
             return this;
         }
 
@@ -368,6 +395,39 @@ public final class NodeFixture implements AutoCloseable {
         node.removeHandler(streaming.frames());
     }
 
+    private static FilesSettings withRoot(FilesSettings s, Path root) {
+        return new FilesSettings(root.toString(), s.maxFileSize(), s.chunkSize(), s.maxChunkSize(), s.window(),
+                s.userQuota(), s.globalQuota(), s.checkpointRetentionSeconds(), s.workerThreads());
+    }
+
+    /**
+     * Starts a new instance of the file-transfer feature over the same storage root: registers its
+     * frame handler (capabilities file_transfer and lz4), as the component does.
+     */
+    public void startFiles() throws IOException {
+        fileStore = new LocalFileStore(Path.of(filesSettings.storageRoot()));
+        // $sys.file.* events reach pub/sub while it runs, as through the SystemEvents service in Karaf.
+        files = new FilesEngine(filesSettings, fileStore, () -> authorizer, clock, new SysFileEvents(
+                () -> pubsub == null ? null : pubsub.events()::publish));
+        node.addHandler(files.frames(), Map.of(FrameHandler.CAPABILITY, new String[] {"file_transfer", "lz4"}));
+    }
+
+    /** Stops the file-transfer feature as its bundle's stop does: the handler goes, transfers stop at checkpoints. */
+    public void stopFiles() {
+        node.removeHandler(files.frames());
+        files.close();
+    }
+
+    /** The file-transfer engine running now; null without the feature. */
+    public FilesEngine files() {
+        return files;
+    }
+
+    /** The file-transfer feature's storage; null without the feature. */
+    public LocalFileStore fileStore() {
+        return fileStore;
+    }
+
     /** The streaming feature's streams while it runs, as RPC finds them; null without it. */
     public CallStreams callStreams() {
         return callStreams;
@@ -526,6 +586,9 @@ public final class NodeFixture implements AutoCloseable {
         }
         if (streaming != null) {
             streaming.close();
+        }
+        if (files != null) {
+            files.close();
         }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -8,6 +8,7 @@ import io.aldis.protocol.api.spi.auth.Authorizer;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
 import io.aldis.protocol.api.spi.node.FrameHandler;
+import io.aldis.protocol.api.spi.node.SystemEvents;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
@@ -42,6 +43,7 @@ public final class PubSubComponent implements PubSub {
     private final ServiceRegistration<FrameHandler> pubSubRegistration;
     private final ServiceRegistration<FrameHandler> messageRegistration;
     private final ServiceRegistration<PubSubAdmin> adminRegistration;
+    private final ServiceRegistration<SystemEvents> sysEventsRegistration;
     private final ServiceEvents serviceEvents;
 
     /**
@@ -64,6 +66,9 @@ public final class PubSubComponent implements PubSub {
         pubSubRegistration = context.registerService(FrameHandler.class, engine.pubSubFrames(), capability("pubsub"));
         messageRegistration = context.registerService(FrameHandler.class, engine.messageFrames(), capability("messages"));
         adminRegistration = context.registerService(PubSubAdmin.class, engine.admin(), null);
+        // Other features announce their own $sys events through this, without importing pub/sub.
+        SystemEvents sysEvents = engine.events()::publish;
+        sysEventsRegistration = context.registerService(SystemEvents.class, sysEvents, null);
     }
 
     private static Dictionary<String, Object> capability(String name) {
@@ -99,6 +104,7 @@ public final class PubSubComponent implements PubSub {
         unregister(pubSubRegistration);
         unregister(messageRegistration);
         unregister(adminRegistration);
+        unregister(sysEventsRegistration);
         stats.unregister();
         engine.close();
     }

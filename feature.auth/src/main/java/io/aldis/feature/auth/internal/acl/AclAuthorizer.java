@@ -48,7 +48,7 @@ public final class AclAuthorizer implements Authorizer {
         defaults.put("rule.25", "allow role:admin messages * $sys.>");
         defaults.put("rule.30", "allow * pubsub publish,subscribe >");
         defaults.put("rule.40", "allow * rpc call,provide >");
-        defaults.put("rule.50", "allow * files read,write,list >");
+        defaults.put("rule.50", "allow * files read,write,list,delete >");
         defaults.put("rule.60", "allow * messages send >");
         DEFAULT_RULES = java.util.Collections.unmodifiableMap(defaults);
     }

@@ -7,11 +7,11 @@ import java.util.List;
 public enum AclDomain {
     PUBSUB(Authorizer.PUBSUB, 0, "publish", "subscribe", Authorizer.BLOCK),
     RPC(Authorizer.RPC, 3, "call", "provide"),
-    FILES(Authorizer.FILES, 5, "read", "write", "list"),
-    MESSAGES(Authorizer.MESSAGES, 8, "send");
+    FILES(Authorizer.FILES, 5, "read", "write", "list", "delete"),
+    MESSAGES(Authorizer.MESSAGES, 9, "send");
 
     /** The number of (domain, action) pairs, the size of the per-user tables. */
-    static final int PAIRS = 9;
+    static final int PAIRS = 10;
 
     private final String id;
     private final int firstPair;

@@ -37,13 +37,13 @@ class AclAuthorizerTest {
         }
         assertThat(acl.permits(BOB, "rpc", "calculator.add", "call")).isTrue();
         assertThat(acl.permits(BOB, "rpc", "billing.invoice.create", "provide")).isTrue();
-        for (String action : new String[] {"read", "write", "list"}) {
+        for (String action : new String[] {"read", "write", "list", "delete"}) {
             assertThat(acl.permits(BOB, "files", "reports/q1.pdf", action)).isTrue();
             assertThat(acl.permits(BOB, "files", "", action)).isTrue();
             assertThat(acl.permits(BOB, "files", "../outside", action)).isFalse();
         }
-        assertThat(acl.permits(ADMIN, "files", "a/b", "delete")).isTrue(); // admins: every action
-        assertThat(acl.permits(BOB, "files", "a/b", "delete")).isFalse();
+        assertThat(acl.permits(ADMIN, "files", "a/b", "delete")).isTrue();
+        assertThat(acl.permits(BOB, "files", "a/b", "rename")).isFalse(); // an action the defaults do not name
         assertThat(acl.permitsAll(BOB, "pubsub", "$sys.>", "subscribe")).isFalse();
         assertThat(acl.permitsAll(ADMIN, "pubsub", "$sys.>", "subscribe")).isTrue();
         assertThat(acl.permitsAll(BOB, "pubsub", "orders.>", "subscribe")).isTrue();
@@ -259,6 +259,17 @@ class AclAuthorizerTest {
         assertThat(acl.permits(BOB, "files", "public/../home/alice/a.txt", "read")).isFalse();
         assertThat(acl.permits(BOB, "files", "inbox/upload.bin", "write")).isTrue();
         assertThat(acl.permits(BOB, "files", "inbox/sub/upload.bin", "write")).isFalse();
+    }
+
+    @Test
+    void removingAFileIsItsOwnAction() {
+        AclAuthorizer acl = acl(
+                "rule.1", "allow * files read,write,list inbox/**",
+                "rule.2", "allow user:alice files delete inbox/**");
+        assertThat(acl.permits(ALICE, "files", "inbox/a.txt", "delete")).isTrue();
+        assertThat(acl.permits(BOB, "files", "inbox/a.txt", "delete")).isFalse();
+        assertThat(acl.permits(BOB, "files", "inbox/a.txt", "write")).isTrue();
+        assertThat(acl().permits(BOB, "files", "any/file.txt", "delete")).isTrue();
     }
 
     @Test

@@ -8,10 +8,12 @@ import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.codec.FrameBatch;
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
+import io.aldis.protocol.api.spi.node.FrameHandler;
 import io.aldis.protocol.api.spi.node.Session;
 import io.aldis.protocol.api.spi.node.SessionLimits;
 import io.aldis.protocol.api.spi.node.SessionState;
 import io.aldis.protocol.api.spi.node.SessionStats;
+import io.aldis.protocol.api.spi.node.TransferLimits;
 import io.aldis.protocol.api.spi.transport.TransportConnection;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -69,8 +71,7 @@ public final class NodeSession implements Session {
         this.host = host;
         this.connection = connection;
         this.channel = connection.channel();
-        this.limits = new SessionLimits(Math.min(settings.maxFrameSize(), connection.maxFrameSize()),
-                settings.heartbeatIntervalMillis(), settings.maxFileSize(), settings.maxChunkSize());
+        this.limits = limits(host, connection, settings);
         this.inbound = new InboundWork(this, host, settings.pauseHighWater(), settings.pauseLowWater());
         // A client's PAUSE holds back at most one frame of the largest size plus what the channel
         // buffers anyway before it reports itself unwritable.
@@ -78,6 +79,26 @@ public final class NodeSession implements Session {
         this.peerPause = new PeerPauseGate(heldLimit, () -> fail(0, ErrorCode.SLOW_CONSUMER,
                 "more than " + heldLimit + " bytes of answers are waiting for the client's RESUME"));
         this.closing = new GracefulClose(this, host, settings.closeTimeoutMillis());
+    }
+
+    /**
+     * The limits CONNECT_ACK will announce. The file limits are the running file-transfer
+     * feature's when one is registered, since it is the one that enforces them.
+     */
+    private static SessionLimits limits(SessionHost host, TransportConnection connection, NodeSettings settings) {
+        int maxFrameSize = Math.min(settings.maxFrameSize(), connection.maxFrameSize());
+        long maxFileSize = settings.maxFileSize();
+        int maxChunkSize = settings.maxChunkSize();
+        for (FrameHandler handler : host.handlers()) {
+            if (handler instanceof TransferLimits files) {
+                maxFileSize = files.maxFileSize();
+                maxChunkSize = files.maxChunkSize();
+                break;
+            }
+        }
+        // A chunk always fits in one CHUNK_DATA frame (docs/protocol.md 4.3).
+        return new SessionLimits(maxFrameSize, settings.heartbeatIntervalMillis(), maxFileSize,
+                Math.max(1, Math.min(maxChunkSize, maxFrameSize - 30)));
     }
 
     // ---------------------------------------------------------------- Session

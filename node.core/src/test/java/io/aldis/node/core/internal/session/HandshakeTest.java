@@ -101,6 +101,44 @@ class HandshakeTest {
     }
 
     @Test
+    void theFileLimitsAreThoseOfTheRunningFileFeatureCutToTheFrameSize() {
+        SessionRig without = new SessionRig(host).connect(0, "");
+        ConnectAck nodeOwn = (ConnectAck) without.sent().get(0);
+        assertThat(nodeOwn.maxFileSize()).isEqualTo(1L << 30);
+        assertThat(nodeOwn.maxChunkSize()).isEqualTo(256 * 1024);
+
+        host.serve(new FileFeature());
+        SessionRig with = new SessionRig(host).connect(0, "");
+        ConnectAck ack = (ConnectAck) with.sent().get(0);
+        assertThat(ack.maxFileSize()).isEqualTo(12345L);
+        // The feature asks for 4 MiB; a chunk must fit in one frame of this transport.
+        assertThat(ack.maxChunkSize()).isEqualTo(SessionRig.TRANSPORT_MAX_FRAME - 30);
+    }
+
+    /** A file-transfer handler that announces its own limits. */
+    private static final class FileFeature implements io.aldis.protocol.api.spi.node.FrameHandler,
+            io.aldis.protocol.api.spi.node.TransferLimits {
+        @Override
+        public Set<io.aldis.protocol.api.FrameType> frameTypes() {
+            return Set.of(io.aldis.protocol.api.FrameType.UPLOAD_REQUEST);
+        }
+
+        @Override
+        public void handle(io.aldis.protocol.api.spi.node.Session session, Frame frame) {
+        }
+
+        @Override
+        public long maxFileSize() {
+            return 12345L;
+        }
+
+        @Override
+        public int maxChunkSize() {
+            return 4 << 20;
+        }
+    }
+
+    @Test
     void aValidResumeTokenOpensTheSessionWithoutAnExchange() {
         String token = host.tokens.issue(new AuthenticatedUser("bob", Set.of("admin"), "TEST")).token();
         SessionRig rig = new SessionRig(host).connect(0, token);

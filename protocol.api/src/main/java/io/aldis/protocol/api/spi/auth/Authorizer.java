@@ -12,8 +12,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@code subscribe} on subjects, and {@value #BLOCK} on the subjects of a subscription that asks
  * for the slow-consumer policy {@code block} (which pauses the publishers it cannot keep up with); {@value #RPC} with {@code call} and {@code provide} on
  * {@code service.method} names; {@value #MESSAGES} with {@code send} on message types;
- * {@value #FILES} with {@code read}, {@code write} and {@code list} on paths relative to the storage
- * root.
+ * {@value #FILES} with {@code read}, {@code write}, {@code list} and {@code delete} on paths relative
+ * to the user's storage area.
  *
  * <p>Resources and patterns per domain: a subject is dot-separated tokens, and a subject pattern
  * uses {@code *} for one token and {@code >}, as the last token, for one or more. An RPC name is

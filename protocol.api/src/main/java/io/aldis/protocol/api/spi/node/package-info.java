@@ -3,5 +3,5 @@
  * frame types and contribute capabilities, and the registry operators use to inspect sessions.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.6.0")
+@org.osgi.annotation.versioning.Version("1.7.0")
 package io.aldis.protocol.api.spi.node;

@@ -1,0 +1,95 @@
+package io.aldis.feature.filetransfer.internal;
+
+import io.aldis.protocol.api.spi.config.ConfigValues;
+import java.util.Set;
+
+/**
+ * The feature's settings, read key by key from {@link FilesConfig} in Karaf or built directly in tests.
+ *
+ * @param storageRoot                where files live; empty for the node's data directory
+ * @param maxFileSize                largest file accepted, in bytes
+ * @param chunkSize                  chunk size of downloads that leave it to the node
+ * @param maxChunkSize               largest chunk
+ * @param window                     chunks unacknowledged at once
+ * @param userQuota                  bytes per user, 0 = none
+ * @param globalQuota                bytes in all, 0 = none
+ * @param checkpointRetentionSeconds how long stopped transfers may be resumed
+ * @param workerThreads              threads for file I/O and hashing
+ */
+public record FilesSettings(String storageRoot, long maxFileSize, int chunkSize, int maxChunkSize, int window,
+        long userQuota, long globalQuota, int checkpointRetentionSeconds, int workerThreads) {
+
+    /** The keys of {@link FilesConfig}. */
+    public static final Set<String> KEYS = Set.of("storageRoot", "maxFileSize", "chunkSize", "maxChunkSize", "window",
+            "userQuota", "globalQuota", "checkpointRetentionSeconds", "workerThreads");
+
+    public FilesSettings {
+        storageRoot = storageRoot == null ? "" : storageRoot.trim();
+        atLeast("maxFileSize", maxFileSize, 0);
+        atLeast("chunkSize", chunkSize, 1);
+        atLeast("maxChunkSize", maxChunkSize, 1);
+        atLeast("window", window, 1);
+        atLeast("userQuota", userQuota, 0);
+        atLeast("globalQuota", globalQuota, 0);
+        atLeast("checkpointRetentionSeconds", checkpointRetentionSeconds, 1);
+        atLeast("workerThreads", workerThreads, 1);
+        if (window > 65535) {
+            throw new IllegalArgumentException("window = " + window + ": must be at most 65535");
+        }
+    }
+
+    private static void atLeast(String key, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(key + " = " + value + ": must be at least " + min);
+        }
+    }
+
+    /** The defaults of {@link FilesConfig}, storing under {@code storageRoot}. */
+    public static FilesSettings defaults(String storageRoot) {
+        return new FilesSettings(storageRoot, 10L * 1024 * 1024 * 1024, 512 * 1024, 1048546, 16, 0, 0, 86400, 4);
+    }
+
+    /**
+     * Settings read key by key, each missing key taking its default.
+     *
+     * @throws io.aldis.protocol.api.spi.config.InvalidConfigurationException naming the file, key and value
+     */
+    public static FilesSettings from(ConfigValues c) {
+        FilesSettings d = defaults("");
+        int max = Integer.MAX_VALUE;
+        return new FilesSettings(c.text("storageRoot", ""),
+                c.number("maxFileSize", d.maxFileSize(), 0, Long.MAX_VALUE),
+                c.integer("chunkSize", d.chunkSize(), 1, max),
+                c.integer("maxChunkSize", d.maxChunkSize(), 1, max),
+                c.integer("window", d.window(), 1, 65535),
+                c.number("userQuota", d.userQuota(), 0, Long.MAX_VALUE),
+                c.number("globalQuota", d.globalQuota(), 0, Long.MAX_VALUE),
+                c.integer("checkpointRetentionSeconds", d.checkpointRetentionSeconds(), 1, max),
+                c.integer("workerThreads", d.workerThreads(), 1, 256));
+    }
+
+    public FilesSettings withQuotas(long perUser, long global) {
+        return new FilesSettings(storageRoot, maxFileSize, chunkSize, maxChunkSize, window, perUser, global,
+                checkpointRetentionSeconds, workerThreads);
+    }
+
+    public FilesSettings withWindow(int chunks) {
+        return new FilesSettings(storageRoot, maxFileSize, chunkSize, maxChunkSize, chunks, userQuota, globalQuota,
+                checkpointRetentionSeconds, workerThreads);
+    }
+
+    public FilesSettings withMaxFileSize(long bytes) {
+        return new FilesSettings(storageRoot, bytes, chunkSize, maxChunkSize,
+                window, userQuota, globalQuota, checkpointRetentionSeconds, workerThreads);
+    }
+
+    public FilesSettings withChunkSizes(int chunk, int maxChunk) {
+        return new FilesSettings(storageRoot, maxFileSize, chunk, maxChunk, window, userQuota, globalQuota,
+                checkpointRetentionSeconds, workerThreads);
+    }
+
+    public FilesSettings withRetentionSeconds(int seconds) {
+        return new FilesSettings(storageRoot, maxFileSize, chunkSize, maxChunkSize, window, userQuota, globalQuota,
+                seconds, workerThreads);
+    }
+}

@@ -1,0 +1,313 @@
+package io.aldis.feature.filetransfer.internal.store;
+
+import io.aldis.feature.filetransfer.api.FileStore;
+import io.aldis.feature.filetransfer.api.OutsideAreaException;
+import io.aldis.feature.filetransfer.api.PartialFile;
+import io.aldis.feature.filetransfer.api.ReadableFile;
+import io.aldis.feature.filetransfer.api.StoredFile;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The default {@link FileStore}: a directory on the local disk. Each user's area is a directory
+ * named after the user under the root; partial uploads and states live under {@code .aldis/},
+ * which no user area can reach because a user's directory name never starts with a dot.
+ */
+public final class LocalFileStore implements FileStore {
+    private static final String HIDDEN = ".aldis";
+
+    private final Path root;
+    private final Path partials;
+    private final Path states;
+
+    /** A store under {@code root}, which is created if needed. */
+    public LocalFileStore(Path root) throws IOException {
+        this.root = Files.createDirectories(root).toRealPath();
+        this.partials = Files.createDirectories(this.root.resolve(HIDDEN).resolve("partial"));
+        this.states = Files.createDirectories(this.root.resolve(HIDDEN).resolve("state"));
+    }
+
+    /** The directory this store keeps everything under. */
+    public Path root() {
+        return root;
+    }
+
+    /** The directory of {@code user}'s area: the name with every character outside [A-Za-z0-9_-] as %XX. */
+    Path area(String user) {
+        StringBuilder dir = new StringBuilder();
+        for (byte b : user.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+                    || c == '-';
+            dir.append(plain ? String.valueOf(c) : String.format("%%%02X", b & 0xff));
+        }
+        return root.resolve(dir.toString());
+    }
+
+    /**
+     * The path of {@code name} in {@code user}'s area, refused when an existing part of it resolves
+     * (through a symbolic link) outside the area.
+     */
+    Path resolve(String user, String name) throws IOException {
+        Path area = Files.createDirectories(area(user)).toRealPath();
+        Path path = area.resolve(name).normalize();
+        if (!path.startsWith(area)) {
+            throw new OutsideAreaException(name);
+        }
+        // The deepest part that exists decides where the rest ends up.
+        Path existing = path;
+        while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            throw new OutsideAreaException(name);
+        }
+        Path real;
+        try {
+            real = existing.toRealPath();
+        } catch (NoSuchFileException danglingLink) {
+            throw new OutsideAreaException(name);
+        }
+        if (!real.startsWith(area)) {
+            throw new OutsideAreaException(name);
+        }
+        return path;
+    }
+
+    private Path partial(String key) {
+        return partials.resolve(checkedKey(key) + ".part");
+    }
+
+    private static String checkedKey(String key) {
+        if (!key.matches("[A-Za-z0-9._-]{1,100}") || key.startsWith(".")) {
+            throw new IllegalArgumentException("not a key: " + key);
+        }
+        return key;
+    }
+
+    @Override
+    public PartialFile openPartial(String key) throws IOException {
+        FileChannel channel = FileChannel.open(partial(key), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        return new LocalPartialFile(channel);
+    }
+
+    @Override
+    public void deletePartial(String key) throws IOException {
+        Files.deleteIfExists(partial(key));
+    }
+
+    @Override
+    public StoredFile publish(String key, String user, String name) throws IOException {
+        Path source = partial(key);
+        Path target = resolve(user, name);
+        try (FileChannel channel = FileChannel.open(source, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        Path parent = target.getParent();
+        Files.createDirectories(parent);
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new OutsideAreaException(name);
+        }
+        Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(parent);
+        return describe(name, target);
+    }
+
+    /** Makes a rename in {@code dir} durable; file systems that cannot sync a directory are left as they are. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UnsupportedOperationException cannot) {
+            // Not every platform opens directories; the rename itself is still atomic.
+        }
+    }
+
+    private static StoredFile describe(String name, Path path) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        return new StoredFile(name, attributes.size(), attributes.lastModifiedTime().toMillis());
+    }
+
+    @Override
+    public ReadableFile open(String user, String name) throws IOException {
+        Path path = resolve(user, name);
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw new NoSuchFileException(name);
+        }
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        try {
+            StoredFile described = describe(name, path);
+            return new LocalReadableFile(channel, new StoredFile(name, channel.size(), described.modifiedMillis()));
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public StoredFile stat(String user, String name) throws IOException {
+        Path path = resolve(user, name);
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        return describe(name, path);
+    }
+
+    @Override
+    public List<StoredFile> list(String user) throws IOException {
+        Path area = area(user);
+        List<StoredFile> files = new ArrayList<>();
+        if (!Files.isDirectory(area)) {
+            return files;
+        }
+        // Links are not followed: a link is not a file of the area, wherever it points.
+        try (Stream<Path> walk = Files.walk(area, Integer.MAX_VALUE, new FileVisitOption[0])) {
+            for (Path path : (Iterable<Path>) walk::iterator) {
+                BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (a.isRegularFile()) {
+                    String name = area.relativize(path).toString().replace(path.getFileSystem().getSeparator(), "/");
+                    files.add(new StoredFile(name, a.size(), a.lastModifiedTime().toMillis()));
+                }
+            }
+        }
+        return files;
+    }
+
+    @Override
+    public boolean delete(String user, String name) throws IOException {
+        Path path = resolve(user, name);
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        return Files.deleteIfExists(path);
+    }
+
+    @Override
+    public long totalSize() throws IOException {
+        long total = 0;
+        try (DirectoryStream<Path> areas = Files.newDirectoryStream(root)) {
+            for (Path area : areas) {
+                if (!area.getFileName().toString().startsWith(".") && Files.isDirectory(area, LinkOption.NOFOLLOW_LINKS)) {
+                    try (Stream<Path> walk = Files.walk(area)) {
+                        for (Path path : (Iterable<Path>) walk::iterator) {
+                            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class,
+                                    LinkOption.NOFOLLOW_LINKS);
+                            total += a.isRegularFile() ? a.size() : 0;
+                        }
+                    }
+                }
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public long usableSpace() throws IOException {
+        return Files.getFileStore(root).getUsableSpace();
+    }
+
+    @Override
+    public void writeState(String key, byte[] state) throws IOException {
+        Path target = states.resolve(checkedKey(key));
+        Path temporary = states.resolve(key + ".tmp");
+        try (FileChannel channel = FileChannel.open(temporary, EnumSet.of(StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))) {
+            ByteBuffer bytes = ByteBuffer.wrap(state);
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(true);
+        }
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Override
+    public byte[] readState(String key) throws IOException {
+        try {
+            return Files.readAllBytes(states.resolve(checkedKey(key)));
+        } catch (NoSuchFileException none) {
+            return null;
+        }
+    }
+
+    @Override
+    public List<String> states() throws IOException {
+        List<String> keys = new ArrayList<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(states)) {
+            for (Path path : dir) {
+                String key = path.getFileName().toString();
+                if (!key.endsWith(".tmp")) {
+                    keys.add(key);
+                }
+            }
+        }
+        return keys;
+    }
+
+    @Override
+    public void deleteState(String key) throws IOException {
+        Files.deleteIfExists(states.resolve(checkedKey(key)));
+    }
+
+    /** The path of a state, for tests that damage one. */
+    public Path statePath(String key) {
+        return states.resolve(checkedKey(key));
+    }
+
+    /** The path of a partial upload. */
+    public Path partialPath(String key) {
+        return partial(key);
+    }
+
+    private record LocalPartialFile(FileChannel channel) implements PartialFile {
+        @Override
+        public void write(ByteBuffer bytes, long offset) throws IOException {
+            long at = offset;
+            while (bytes.hasRemaining()) {
+                at += channel.write(bytes, at);
+            }
+        }
+
+        @Override
+        public int read(ByteBuffer bytes, long offset) throws IOException {
+            return channel.read(bytes, offset);
+        }
+
+        @Override
+        public void sync() throws IOException {
+            channel.force(false);
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    private record LocalReadableFile(FileChannel channel, StoredFile file) implements ReadableFile {
+        @Override
+        public int read(ByteBuffer bytes, long offset) throws IOException {
+            return channel.read(bytes, offset);
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.aldis.feature.filetransfer.internal.transfers;
+
+import io.aldis.feature.filetransfer.internal.FilesContext;
+import io.aldis.feature.filetransfer.internal.checkpoints.Checkpoint;
+import io.aldis.feature.filetransfer.internal.checkpoints.Checkpoints;
+import io.aldis.feature.filetransfer.internal.download.Download;
+import io.aldis.feature.filetransfer.internal.download.Downloads;
+import io.aldis.feature.filetransfer.internal.upload.Upload;
+import io.aldis.feature.filetransfer.internal.upload.Uploads;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ProtocolException;
+import io.aldis.protocol.api.ResumeRequest;
+import io.aldis.protocol.api.ResumeResponse;
+import io.aldis.protocol.api.ResumeStatus;
+import io.aldis.protocol.api.TransferDirection;
+import io.aldis.protocol.api.files.ChunkSet;
+import io.aldis.protocol.api.spi.node.Session;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * RESUME_REQUEST (docs/protocol.md 6.5.7): finds the transfer in memory or rebuilds it from its
+ * checkpoint, checks that it is the user's and unchanged, moves it to the asking session and says
+ * where it stands. Also the sweep that discards transfers whose retention passed.
+ */
+public final class Resumption {
+    private static final System.Logger LOG = System.getLogger("io.aldis.files");
+
+    private final FilesContext context;
+    private final Uploads uploads;
+    private final Downloads downloads;
+    /** Transfers discarded after their retention, so that a late resume hears EXPIRED rather than NOT_FOUND. */
+    private final Set<UUID> expired = ConcurrentHashMap.newKeySet();
+
+    public Resumption(FilesContext context, Uploads uploads, Downloads downloads) {
+        this.context = context;
+        this.uploads = uploads;
+        this.downloads = downloads;
+    }
+
+    /** Runs on the pool: loading a checkpoint reads storage. */
+    public void resume(Session session, ResumeRequest r) {
+        Transfer transfer = context.transfers().get(r.transferId());
+        if (transfer == null) {
+            transfer = load(session, r);
+            if (transfer == null) {
+                return;
+            }
+        }
+        if (!transfer.user().equals(session.user().name()) || transfer.direction() != r.direction()) {
+            answer(session, r, ResumeStatus.NOT_FOUND);
+            return;
+        }
+        if (expired(transfer)) {
+            expire(transfer);
+            answer(session, r, ResumeStatus.EXPIRED);
+            return;
+        }
+        Transfer found = transfer;
+        transfer.work().execute(() -> {
+            if (found.ended()) {
+                answer(session, r, expired.contains(r.transferId()) ? ResumeStatus.EXPIRED : ResumeStatus.NOT_FOUND);
+            } else if (found instanceof Upload upload) {
+                resumeUpload(session, r, upload);
+            } else {
+                resumeDownload(session, r, (Download) found);
+            }
+        });
+    }
+
+    private Transfer load(Session session, ResumeRequest r) {
+        if (expired.contains(r.transferId())) {
+            answer(session, r, ResumeStatus.EXPIRED);
+            return null;
+        }
+        Checkpoints.Found found;
+        try {
+            found = context.checkpoints().load(r.transferId());
+        } catch (IOException e) {
+            session.sendError(r.requestId(), ErrorCode.STORAGE_ERROR, "the node could not read the transfer's checkpoint");
+            return null;
+        }
+        if (found instanceof Checkpoints.Missing) {
+            answer(session, r, ResumeStatus.NOT_FOUND);
+            return null;
+        }
+        if (found instanceof Checkpoints.Corrupted corrupted) {
+            LOG.log(System.Logger.Level.WARNING, "Discarded the checkpoint of transfer {0}: {1}", r.transferId(),
+                    corrupted.why());
+            deleteLeftovers(r.transferId());
+            answer(session, r, ResumeStatus.STATE_CORRUPTED);
+            return null;
+        }
+        Checkpoint c = ((Checkpoints.Loaded) found).checkpoint();
+        if (!c.id().equals(r.transferId()) || !c.user().equals(session.user().name())) {
+            answer(session, r, ResumeStatus.NOT_FOUND);
+            return null;
+        }
+        Transfer rebuilt;
+        try {
+            rebuilt = c.direction() == TransferDirection.UPLOAD ? uploads.restore(c) : downloads.restore(c);
+        } catch (IOException | RuntimeException e) {
+            deleteLeftovers(r.transferId());
+            answer(session, r, ResumeStatus.STATE_CORRUPTED);
+            return null;
+        }
+        Transfer there = context.transfers().addIfAbsent(rebuilt);
+        if (there != rebuilt && rebuilt instanceof Upload u) {
+            context.ledger().release(u.reservation());
+        }
+        return there;
+    }
+
+    private void resumeUpload(Session session, ResumeRequest r, Upload upload) {
+        if (!MessageDigest.isEqual(upload.announcedHash(), r.fileHash())) {
+            uploads.discard(upload);
+            answer(session, r, ResumeStatus.FILE_CHANGED);
+            return;
+        }
+        int window = context.settings().get().window();
+        Session before = upload.session();
+        if (before != null && before != session) {
+            uploads.park(upload);
+        }
+        try {
+            uploads.reopen(upload, window);
+        } catch (IOException e) {
+            session.sendError(r.requestId(), ErrorCode.STORAGE_ERROR, "the node could not reopen the partial file");
+            return;
+        }
+        upload.attach(session);
+        ChunkSet stored = upload.storedCopy();
+        session.send(new ResumeResponse(r.requestId(), upload.id(), ResumeStatus.RESUMABLE,
+                upload.layout().chunkCount(), upload.layout().chunkSize(), window, stored.heldRanges(),
+                stored.missingRanges()));
+    }
+
+    private void resumeDownload(Session session, ResumeRequest r, Download download) {
+        if (!MessageDigest.isEqual(download.hash(), r.fileHash()) || !downloads.reopen(download)) {
+            downloads.discard(download);
+            answer(session, r, ResumeStatus.FILE_CHANGED);
+            return;
+        }
+        ChunkSet held;
+        try {
+            held = ChunkSet.of(download.layout().chunkCount(), r.chunksHeld());
+        } catch (ProtocolException e) {
+            session.sendError(r.requestId(), e.code(), e.getMessage());
+            return;
+        }
+        int window = context.settings().get().window();
+        download.attach(session);
+        session.send(new ResumeResponse(r.requestId(), download.id(), ResumeStatus.RESUMABLE,
+                download.layout().chunkCount(), download.layout().chunkSize(), window, held.heldRanges(),
+                held.missingRanges()));
+        downloads.resume(download, held, window);
+    }
+
+    private static void answer(Session session, ResumeRequest r, ResumeStatus status) {
+        session.send(new ResumeResponse(r.requestId(), r.transferId(), status, 0, 0, 0, List.of(), List.of()));
+    }
+
+    private boolean expired(Transfer t) {
+        long retention = context.settings().get().checkpointRetentionSeconds() * 1000L;
+        return t.session() == null && context.clock().millis() - t.idleSince() > retention;
+    }
+
+    private void expire(Transfer t) {
+        expired.add(t.id());
+        t.work().execute(() -> {
+            if (t instanceof Upload u) {
+                uploads.discard(u);
+            } else {
+                downloads.discard((Download) t);
+            }
+        });
+    }
+
+    private void deleteLeftovers(UUID id) {
+        try {
+            context.checkpoints().delete(id);
+            context.store().deletePartial(id.toString());
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not delete what is left of transfer " + id, e);
+        }
+    }
+
+    /**
+     * Discards every transfer that has waited at its checkpoint longer than the retention, with its
+     * partial data, also those only on storage (from before a restart).
+     */
+    public void sweep() {
+        long retention = context.settings().get().checkpointRetentionSeconds() * 1000L;
+        long now = context.clock().millis();
+        for (Transfer t : context.transfers().all()) {
+            if (expired(t)) {
+                expire(t);
+            }
+        }
+        try {
+            for (UUID id : context.checkpoints().ids()) {
+                if (context.transfers().get(id) != null) {
+                    continue;
+                }
+                Checkpoints.Found found = context.checkpoints().load(id);
+                if (found instanceof Checkpoints.Loaded loaded && now - loaded.checkpoint().savedMillis() > retention) {
+                    expired.add(id);
+                    deleteLeftovers(id);
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not sweep the file-transfer checkpoints", e);
+        }
+    }
+}

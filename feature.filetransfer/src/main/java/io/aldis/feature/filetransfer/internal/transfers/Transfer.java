@@ -1,0 +1,99 @@
+package io.aldis.feature.filetransfer.internal.transfers;
+
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.TransferAbort;
+import io.aldis.protocol.api.TransferDirection;
+import io.aldis.protocol.api.spi.node.Session;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+
+/**
+ * What every transfer has: its id, the user it belongs to, the session it runs on (none while it
+ * waits at its checkpoint), and the serial executor all its work runs on.
+ */
+public abstract class Transfer {
+    private final UUID id;
+    private final String user;
+    private final String name;
+    private final SerialExecutor work;
+    private volatile Session session;
+    private volatile long idleSince;
+    private volatile boolean ended;
+
+    protected Transfer(UUID id, String user, String name, Executor pool) {
+        this.id = id;
+        this.user = user;
+        this.name = name;
+        this.work = new SerialExecutor(pool);
+    }
+
+    public UUID id() {
+        return id;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    /** The file's name in the user's area. */
+    public String name() {
+        return name;
+    }
+
+    public abstract TransferDirection direction();
+
+    /** Chunks done (stored, or acknowledged) and in all, for operators. */
+    public abstract long[] progress();
+
+    /** The executor all of this transfer's work runs on, one task at a time. */
+    public SerialExecutor work() {
+        return work;
+    }
+
+    /** The session it runs on, or null while it waits at its checkpoint. */
+    public Session session() {
+        return session;
+    }
+
+    /** Moves the transfer to {@code next}; the session it ran on hears nothing more of it. */
+    public void attach(Session next) {
+        this.session = next;
+    }
+
+    /** Stops sending to its session: it waits at its checkpoint from {@code now} on. */
+    public void detach(long now) {
+        this.session = null;
+        this.idleSince = now;
+    }
+
+    /** Since when it has waited at its checkpoint, in epoch milliseconds; meaningful only while detached. */
+    public long idleSince() {
+        return idleSince;
+    }
+
+    public boolean ended() {
+        return ended;
+    }
+
+    /** Marks it ended; true for the one caller that ended it. */
+    public synchronized boolean end() {
+        if (ended) {
+            return false;
+        }
+        ended = true;
+        return true;
+    }
+
+    /** Sends to the session it runs on; dropped while it has none. */
+    public void send(Frame frame) {
+        Session s = session;
+        if (s != null) {
+            s.send(frame);
+        }
+    }
+
+    /** TRANSFER_ABORT to its session. */
+    public void abort(boolean resumable, io.aldis.protocol.api.ErrorCode code, String reason) {
+        send(new TransferAbort(resumable, id, code.code(), reason, ""));
+    }
+}

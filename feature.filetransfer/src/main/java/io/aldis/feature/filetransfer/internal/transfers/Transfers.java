@@ -1,0 +1,57 @@
+package io.aldis.feature.filetransfer.internal.transfers;
+
+import io.aldis.protocol.api.spi.node.Session;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The transfers the node knows right now, running or waiting at a checkpoint, by id. */
+public final class Transfers {
+    private final Map<UUID, Transfer> byId = new ConcurrentHashMap<>();
+
+    public void add(Transfer transfer) {
+        byId.put(transfer.id(), transfer);
+    }
+
+    /** The transfer, or null. */
+    public Transfer get(UUID id) {
+        return byId.get(id);
+    }
+
+    /**
+     * The transfer {@code id} if it runs on {@code session}; null otherwise (another user's, another
+     * session's, ended or unknown: all the same to the asking session).
+     */
+    public Transfer onSession(UUID id, Session session) {
+        Transfer t = byId.get(id);
+        return t != null && t.session() == session && !t.ended() ? t : null;
+    }
+
+    /** Adds {@code transfer} unless one with its id is there already; returns the one that is there. */
+    public Transfer addIfAbsent(Transfer transfer) {
+        Transfer before = byId.putIfAbsent(transfer.id(), transfer);
+        return before != null ? before : transfer;
+    }
+
+    public void remove(Transfer transfer) {
+        byId.remove(transfer.id(), transfer);
+    }
+
+    /** The transfers running on {@code session}. */
+    public List<Transfer> of(Session session) {
+        List<Transfer> found = new ArrayList<>();
+        for (Transfer t : byId.values()) {
+            if (t.session() == session) {
+                found.add(t);
+            }
+        }
+        return found;
+    }
+
+    public Collection<Transfer> all() {
+        return List.copyOf(byId.values());
+    }
+}

@@ -1,0 +1,133 @@
+package io.aldis.feature.filetransfer.internal.upload;
+
+import io.aldis.feature.filetransfer.api.PartialFile;
+import io.aldis.feature.filetransfer.internal.checkpoints.Checkpoint;
+import io.aldis.feature.filetransfer.internal.quota.QuotaLedger.Reservation;
+import io.aldis.feature.filetransfer.internal.transfers.Transfer;
+import io.aldis.protocol.api.Compression;
+import io.aldis.protocol.api.TransferDirection;
+import io.aldis.protocol.api.files.ChunkLayout;
+import io.aldis.protocol.api.files.ChunkSet;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+
+/**
+ * One upload's state. Arrival bookkeeping (the window) is done under the upload's lock as frames
+ * arrive; everything that touches the partial file or the hash runs on the upload's
+ * {@linkplain #work() serial executor}.
+ */
+public final class Upload extends Transfer {
+    private final ChunkLayout layout;
+    private final Compression compression;
+    private final byte[] announcedHash;
+    private final Reservation reservation;
+    private final ChunkSet stored;
+    /** Chunks that arrived and are not yet acknowledged, NACKed ones included: the sender's window. */
+    private final Set<Integer> outstanding = new HashSet<>();
+    private final Map<Integer, Integer> nacks = new HashMap<>();
+    private volatile int window;
+    PartialFile partial;
+    MessageDigest digest = sha256();
+    /** The first chunk not yet in {@link #digest}. */
+    int hashedUpTo;
+    /** Chunks stored since the checkpoint was last saved. */
+    int unsaved;
+
+    Upload(UUID id, String user, String name, ChunkLayout layout, Compression compression, byte[] announcedHash,
+            Reservation reservation, ChunkSet stored, int window, Executor pool) {
+        super(id, user, name, pool);
+        this.layout = layout;
+        this.compression = compression;
+        this.announcedHash = announcedHash.clone();
+        this.reservation = reservation;
+        this.stored = stored;
+        this.window = window;
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    @Override
+    public TransferDirection direction() {
+        return TransferDirection.UPLOAD;
+    }
+
+    @Override
+    public synchronized long[] progress() {
+        return new long[] {stored.size(), layout.chunkCount(), layout.fileSize()};
+    }
+
+    public ChunkLayout layout() {
+        return layout;
+    }
+
+    public Compression compression() {
+        return compression;
+    }
+
+    public byte[] announcedHash() {
+        return announcedHash.clone();
+    }
+
+    public Reservation reservation() {
+        return reservation;
+    }
+
+    public int window() {
+        return window;
+    }
+
+    /** Whether a chunk is stored; under the upload's lock. */
+    synchronized boolean isStored(int index) {
+        return stored.contains(index);
+    }
+
+    synchronized boolean allStored() {
+        return stored.isComplete();
+    }
+
+    synchronized void markStored(int index) {
+        stored.add(index);
+        outstanding.remove(index);
+        nacks.remove(index);
+    }
+
+    /** Counts a chunk that arrived; false when it takes the sender beyond its window. */
+    synchronized boolean arrived(int index) {
+        outstanding.add(index);
+        return outstanding.size() <= window;
+    }
+
+    /** Counts a NACK of chunk {@code index}; returns how many it has had. */
+    synchronized int nacked(int index) {
+        return nacks.merge(index, 1, Integer::sum);
+    }
+
+    /** The session resumes: nothing is in flight any more, with the window given from now on. */
+    synchronized void restart(int newWindow) {
+        outstanding.clear();
+        nacks.clear();
+        window = newWindow;
+    }
+
+    public synchronized ChunkSet storedCopy() {
+        return ChunkSet.of(layout.chunkCount(), stored.heldRanges());
+    }
+
+    /** The checkpoint of what is stored now (callers sync the partial file first). */
+    synchronized Checkpoint checkpoint(long now) {
+        return new Checkpoint(TransferDirection.UPLOAD, id(), user(), name(), layout.fileSize(), layout.chunkSize(),
+                compression, announcedHash, now, stored.heldRanges());
+    }
+}

@@ -1,0 +1,354 @@
+package io.aldis.feature.filetransfer.internal.upload;
+
+import io.aldis.feature.filetransfer.api.OutsideAreaException;
+import io.aldis.feature.filetransfer.api.StoredFile;
+import io.aldis.feature.filetransfer.api.TransferRequest;
+import io.aldis.feature.filetransfer.api.Verdict;
+import io.aldis.feature.filetransfer.internal.Access;
+import io.aldis.feature.filetransfer.internal.FilesContext;
+import io.aldis.feature.filetransfer.internal.FilesSettings;
+import io.aldis.feature.filetransfer.internal.checkpoints.Checkpoint;
+import io.aldis.feature.filetransfer.internal.names.FileNames;
+import io.aldis.feature.filetransfer.internal.quota.QuotaLedger;
+import io.aldis.protocol.api.Capability;
+import io.aldis.protocol.api.ChunkAck;
+import io.aldis.protocol.api.ChunkData;
+import io.aldis.protocol.api.ChunkNack;
+import io.aldis.protocol.api.Compression;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ProtocolException;
+import io.aldis.protocol.api.UploadAccept;
+import io.aldis.protocol.api.UploadComplete;
+import io.aldis.protocol.api.UploadReject;
+import io.aldis.protocol.api.UploadRequest;
+import io.aldis.protocol.api.UploadVerify;
+import io.aldis.protocol.api.files.ChunkCodec;
+import io.aldis.protocol.api.files.ChunkLayout;
+import io.aldis.protocol.api.files.ChunkSet;
+import io.aldis.protocol.api.spi.node.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.UUID;
+
+/** Uploads as docs/protocol.md 6.5.3 describes them: accept or reject, store chunks, verify and publish. */
+public final class Uploads {
+    private static final System.Logger LOG = System.getLogger("io.aldis.files");
+    /** NACKs of one chunk after which the upload fails (docs/protocol.md 6.5.2). */
+    public static final int MAX_NACKS = 5;
+    /** Stored chunks between two checkpoint saves while an upload runs. */
+    private static final int SAVE_EVERY = 64;
+    /**
+     * Most chunks an upload may have. Each costs a bit in memory and in its checkpoint, and a client
+     * choosing tiny chunks for a large file would otherwise make the node hold millions of them.
+     */
+    public static final int MAX_CHUNKS = 1 << 24;
+    private static final byte[] NO_HASH = new byte[32];
+
+    private final FilesContext context;
+
+    public Uploads(FilesContext context) {
+        this.context = context;
+    }
+
+    /** UPLOAD_REQUEST: checked in the order of the protocol's list, then space reserved and accepted. */
+    public void request(Session session, UploadRequest r) throws IOException {
+        FilesSettings settings = context.settings().get();
+        String name;
+        try {
+            name = FileNames.check(r.fileName());
+        } catch (ProtocolException e) {
+            reject(session, r, e.code(), e.getMessage(), "");
+            return;
+        }
+        if (!context.access().permits(session.user(), Access.WRITE, name)) {
+            reject(session, r, ErrorCode.FORBIDDEN, "you may not write " + name, "");
+            return;
+        }
+        if (r.fileSize() > settings.maxFileSize()) {
+            reject(session, r, ErrorCode.FILE_TOO_LARGE, "the file has " + r.fileSize() + " bytes; this node takes at "
+                    + "most " + settings.maxFileSize(), "");
+            return;
+        }
+        if (r.compression() != Compression.NONE && (session.clientCapabilities() & Capability.LZ4.mask()) == 0) {
+            reject(session, r, ErrorCode.CAPABILITY_UNAVAILABLE, "compression needs the LZ4 capability", "");
+            return;
+        }
+        if (r.chunkSize() < 1 || ChunkLayout.count(r.fileSize(), r.chunkSize()) != Integer.toUnsignedLong(r.chunkCount())) {
+            reject(session, r, ErrorCode.CHUNK_OUT_OF_RANGE, "a file of " + r.fileSize() + " bytes has "
+                    + ChunkLayout.count(r.fileSize(), Math.max(1, r.chunkSize())) + " chunks of " + r.chunkSize()
+                    + " bytes, not " + Integer.toUnsignedLong(r.chunkCount()), "");
+            return;
+        }
+        int chunkSize = Math.min(r.chunkSize(), session.limits().maxChunkSize());
+        if (ChunkLayout.count(r.fileSize(), chunkSize) > MAX_CHUNKS) {
+            reject(session, r, ErrorCode.CHUNK_OUT_OF_RANGE, "chunks of " + chunkSize + " bytes cut this file into more"
+                    + " than " + MAX_CHUNKS + " chunks; use larger ones", "");
+            return;
+        }
+        Verdict verdict = context.policies().upload(new TransferRequest(session.user().name(),
+                session.user().roles(), name, r.fileSize(), r.metadata()));
+        if (!verdict.allowed()) {
+            reject(session, r, ErrorCode.UPLOAD_REJECTED, verdict.reason(), "");
+            return;
+        }
+        String user = session.user().name();
+        try {
+            // Resolving the name is how the store finds a symbolic link that leads out of the area.
+            context.store().stat(user, name);
+        } catch (OutsideAreaException e) {
+            reject(session, r, ErrorCode.INVALID_FILE_NAME, e.getMessage(), "");
+            return;
+        }
+        QuotaLedger.Outcome outcome = context.ledger().reserve(user, r.fileSize());
+        if (outcome instanceof QuotaLedger.Refusal refusal) {
+            String why = refusal.code() == ErrorCode.QUOTA_EXCEEDED ? "the upload would pass your quota"
+                    : "the node has no space for the file";
+            reject(session, r, refusal.code(), why + ": " + refusal.available() + " bytes available, "
+                    + refusal.requested() + " requested", refusal.details());
+            return;
+        }
+        QuotaLedger.Reservation reservation = (QuotaLedger.Reservation) outcome;
+        ChunkLayout layout = new ChunkLayout(r.fileSize(), chunkSize);
+        Upload upload = new Upload(UUID.randomUUID(), user, name, layout, r.compression(), r.fileHash(), reservation,
+                new ChunkSet(layout.chunkCount()), settings.window(), context.pool());
+        upload.attach(session);
+        try {
+            upload.partial = context.store().openPartial(upload.id().toString());
+            context.checkpoints().save(upload.checkpoint(context.clock().millis()));
+        } catch (IOException e) {
+            context.ledger().release(reservation);
+            discardQuietly(upload);
+            reject(session, r, ErrorCode.STORAGE_ERROR, "the node could not start storing the file", "");
+            LOG.log(System.Logger.Level.WARNING, "Could not start the upload of " + name, e);
+            return;
+        }
+        context.transfers().add(upload);
+        session.send(new UploadAccept(r.requestId(), upload.id(), chunkSize, settings.window()));
+    }
+
+    private static void reject(Session session, UploadRequest r, ErrorCode code, String reason, String details) {
+        session.send(new UploadReject(r.requestId(), code.code(), reason, details));
+    }
+
+    /** CHUNK_DATA of an upload running on the session: counted against the window now, stored in order. */
+    public void chunk(Upload upload, ChunkData chunk) {
+        int index = chunk.chunkIndex();
+        if (!upload.layout().holds(index)) {
+            // Not counted against the window or the NACK limit: it is no chunk of this file.
+            upload.send(new ChunkNack(upload.id(), index, ErrorCode.CHUNK_OUT_OF_RANGE.code()));
+            return;
+        }
+        if (!upload.arrived(index)) {
+            upload.work().execute(() -> stop(upload, ErrorCode.PROTOCOL_ERROR, "more than " + upload.window()
+                    + " chunks were sent without waiting for their acknowledgement"));
+            return;
+        }
+        upload.work().execute(() -> store(upload, chunk));
+    }
+
+    private void store(Upload upload, ChunkData chunk) {
+        if (upload.ended() || upload.partial == null) {
+            return;
+        }
+        int index = chunk.chunkIndex();
+        if (upload.isStored(index)) {
+            upload.markStored(index);
+            upload.send(new ChunkAck(upload.id(), index));
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = ChunkCodec.decode(chunk.compressed(), chunk.data(), chunk.originalSize(),
+                    upload.layout().sizeOf(index), chunk.crc32());
+        } catch (ProtocolException e) {
+            int times = upload.nacked(index);
+            if (times >= MAX_NACKS) {
+                fail(upload, e.code(), "chunk " + index + " failed its check " + times + " times: " + e.getMessage());
+            } else {
+                upload.send(new ChunkNack(upload.id(), index, e.code().code()));
+            }
+            return;
+        }
+        try {
+            upload.partial.write(ByteBuffer.wrap(bytes), upload.layout().offsetOf(index));
+            upload.markStored(index);
+            hashInOrder(upload, index, bytes);
+            if (++upload.unsaved >= SAVE_EVERY) {
+                save(upload);
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not store a chunk of " + upload.name(), e);
+            stop(upload, ErrorCode.STORAGE_ERROR, "the node could not store the chunk");
+            return;
+        }
+        upload.send(new ChunkAck(upload.id(), index));
+    }
+
+    /** Feeds the hash with every chunk now in order; only chunks that came early are read back. */
+    private static void hashInOrder(Upload upload, int index, byte[] bytes) throws IOException {
+        while (upload.hashedUpTo < upload.layout().chunkCount() && upload.isStored(upload.hashedUpTo)) {
+            if (upload.hashedUpTo == index) {
+                upload.digest.update(bytes);
+            } else {
+                upload.digest.update(readBack(upload, upload.hashedUpTo));
+            }
+            upload.hashedUpTo++;
+        }
+    }
+
+    private static byte[] readBack(Upload upload, int index) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(upload.layout().sizeOf(index));
+        long offset = upload.layout().offsetOf(index);
+        while (buffer.hasRemaining()) {
+            if (upload.partial.read(buffer, offset + buffer.position()) < 0) {
+                throw new IOException("the partial file is shorter than what was stored");
+            }
+        }
+        return buffer.array();
+    }
+
+    /** UPLOAD_COMPLETE: every chunk must be there; then hash, publish and verify. */
+    public void complete(Upload upload, UploadComplete complete) {
+        upload.work().execute(() -> finish(upload, complete.fileHash()));
+    }
+
+    private void finish(Upload upload, byte[] completeHash) {
+        if (upload.ended() || upload.partial == null) {
+            return;
+        }
+        if (!upload.allStored()) {
+            stop(upload, ErrorCode.PROTOCOL_ERROR, "UPLOAD_COMPLETE came while chunks "
+                    + upload.storedCopy().missingRanges() + " are missing");
+            return;
+        }
+        byte[] computed;
+        try {
+            hashInOrder(upload, -1, null);
+            computed = upload.digest.digest();
+        } catch (IOException e) {
+            stop(upload, ErrorCode.STORAGE_ERROR, "the node could not read back what it stored");
+            return;
+        }
+        byte[] announced = upload.announcedHash();
+        boolean matches = MessageDigest.isEqual(computed, completeHash)
+                && (Arrays.equals(announced, NO_HASH) || MessageDigest.isEqual(computed, announced));
+        if (!upload.end()) {
+            return;
+        }
+        context.transfers().remove(upload);
+        if (!matches) {
+            discardQuietly(upload);
+            context.ledger().release(upload.reservation());
+            // Counted before the client hears of it, so that what it sees next includes it.
+            context.events().failed(upload.user(), upload.name(), "upload", ErrorCode.FILE_HASH_MISMATCH.code(),
+                    "the file's SHA-256 does not match the announced one");
+            upload.send(new UploadVerify(false, upload.id(), computed, ""));
+            return;
+        }
+        try {
+            StoredFile before = context.store().stat(upload.user(), upload.name());
+            upload.partial.close();
+            upload.partial = null;
+            StoredFile published = context.store().publish(upload.id().toString(), upload.user(), upload.name());
+            context.ledger().published(upload.reservation(), before == null ? 0 : before.size());
+            context.hashes().put(upload.user(), published, computed);
+            context.checkpoints().delete(upload.id());
+            context.events().uploaded(upload.user(), upload.name(), published.size());
+            upload.send(new UploadVerify(true, upload.id(), computed, upload.name()));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not publish " + upload.name(), e);
+            discardQuietly(upload);
+            context.ledger().release(upload.reservation());
+            upload.abort(false, ErrorCode.STORAGE_ERROR, "the node could not publish the file");
+            context.events().failed(upload.user(), upload.name(), "upload", ErrorCode.STORAGE_ERROR.code(),
+                    "the node could not publish the file");
+        }
+    }
+
+    /** Saves the checkpoint: the partial file is synced first, so that every chunk it lists is durable. */
+    void save(Upload upload) throws IOException {
+        upload.partial.sync();
+        context.checkpoints().save(upload.checkpoint(context.clock().millis()));
+        upload.unsaved = 0;
+    }
+
+    /** Aborts with RESUMABLE: the upload waits at its checkpoint. Runs on the upload's executor. */
+    void stop(Upload upload, ErrorCode code, String reason) {
+        upload.abort(true, code, reason);
+        park(upload);
+    }
+
+    /** Detaches the upload from its session at a saved checkpoint. Runs on the upload's executor. */
+    public void park(Upload upload) {
+        upload.detach(context.clock().millis());
+        if (upload.ended() || upload.partial == null) {
+            return;
+        }
+        try {
+            save(upload);
+            upload.partial.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not save the checkpoint of " + upload.name(), e);
+        }
+        upload.partial = null;
+    }
+
+    /** Aborts without RESUMABLE: the upload and its data are gone. Runs on the upload's executor. */
+    void fail(Upload upload, ErrorCode code, String reason) {
+        upload.abort(false, code, reason);
+        discard(upload);
+        context.events().failed(upload.user(), upload.name(), "upload", code.code(), reason);
+    }
+
+    /**
+     * The client cancels: the upload ends and its space is free before the next frame of the
+     * session is handled; its data is deleted on its own executor.
+     */
+    public void cancel(Upload upload) {
+        upload.end();
+        context.transfers().remove(upload);
+        context.ledger().release(upload.reservation());
+        upload.work().execute(() -> discardQuietly(upload));
+    }
+
+    /** Ends the upload, deletes its partial data and checkpoint and gives its space back. */
+    public void discard(Upload upload) {
+        upload.end();
+        context.transfers().remove(upload);
+        discardQuietly(upload);
+        context.ledger().release(upload.reservation());
+    }
+
+    private void discardQuietly(Upload upload) {
+        try {
+            if (upload.partial != null) {
+                upload.partial.close();
+                upload.partial = null;
+            }
+            context.store().deletePartial(upload.id().toString());
+            context.checkpoints().delete(upload.id());
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not delete the partial data of " + upload.name(), e);
+        }
+    }
+
+    /** An upload rebuilt from its checkpoint, its space claimed again; not yet attached to a session. */
+    public Upload restore(Checkpoint c) throws IOException {
+        ChunkLayout layout = new ChunkLayout(c.fileSize(), c.chunkSize());
+        QuotaLedger.Reservation reservation = context.ledger().claim(c.user(), c.fileSize());
+        Upload upload = new Upload(c.id(), c.user(), c.name(), layout, c.compression(), c.fileHash(), reservation,
+                ChunkSet.of(layout.chunkCount(), c.chunks()), context.settings().get().window(), context.pool());
+        upload.detach(c.savedMillis());
+        return upload;
+    }
+
+    /** Makes a parked upload ready for its session again: reopens its partial file and clears the window. */
+    public void reopen(Upload upload, int window) throws IOException {
+        upload.restart(window);
+        if (upload.partial == null) {
+            upload.partial = context.store().openPartial(upload.id().toString());
+        }
+    }
+}
