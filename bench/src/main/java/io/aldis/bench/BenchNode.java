@@ -9,6 +9,10 @@ import io.aldis.feature.pubsub.internal.PubSubSettings;
 import io.aldis.feature.rpc.api.RpcConstants;
 import io.aldis.feature.rpc.internal.RpcEngine;
 import io.aldis.feature.rpc.internal.RpcSettings;
+import io.aldis.feature.filetransfer.internal.FileEvents;
+import io.aldis.feature.filetransfer.internal.FilesEngine;
+import io.aldis.feature.filetransfer.internal.FilesSettings;
+import io.aldis.feature.filetransfer.internal.store.LocalFileStore;
 import io.aldis.feature.streaming.internal.StreamingEngine;
 import io.aldis.feature.streaming.internal.StreamingSettings;
 import io.aldis.protocol.api.spi.stream.CallStreams;
@@ -30,6 +34,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -57,6 +62,8 @@ import java.util.stream.Stream;
  * RPC engine with its default settings, {@link EchoService} exported as {@code echo} and
  * {@link StreamService} as {@code streams}), {@code streaming} (the streaming feature with its
  * default settings, which RPC then opens its streams on) and
+ * {@code files} (the file-transfer feature with its default settings, storing in the node's temporary
+ * directory, which it prints as {@code FILES <directory>} after the ports), and
  * {@code ws} (a WebSocket listener on loopback with the default path and subprotocol, whose port
  * is printed as {@code WSPORT <port>} after {@code PORT <port>}); {@code productAuth} keeps the
  * product's auth timeout instead of a long one; and then optionally the RPC
@@ -111,6 +118,13 @@ public final class BenchNode {
             rpc.addService(new StreamService.Impl(), Map.of(RpcConstants.SERVICE, "streams",
                     "objectClass", new String[] {StreamService.class.getName()}, "service.id", 3L), "aldis-bench");
         }
+        FilesEngine files = null;
+        if (features.contains("files")) {
+            Path root = Files.createDirectories(dir.resolve("files"));
+            files = new FilesEngine(FilesSettings.defaults(root.toString()), new LocalFileStore(root), () -> null,
+                    Clock.systemUTC(), FileEvents.NONE);
+            node.addHandler(files.frames(), Map.of(FrameHandler.CAPABILITY, new String[] {"file_transfer", "lz4"}));
+        }
         TcpSettings plain = TcpSettings.plain("bench", 0);
         TcpServer tcp = new TcpServer(new TcpSettings(plain.name(), plain.host(), 0, 50_000, plain.maxFrameSize(),
                 plain.ioThreads(), listenerSpinMicros, plain.tls()), node);
@@ -121,6 +135,9 @@ public final class BenchNode {
             ws = new WsServer(WsSettings.plain("bench-ws", 0).withSpinMicros(listenerSpinMicros), node);
             ws.start();
             out.println("WSPORT " + ws.port());
+        }
+        if (files != null) {
+            out.println("FILES " + dir.resolve("files"));
         }
 
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -145,6 +162,9 @@ public final class BenchNode {
                     }
                     if (streaming != null) {
                         streaming.close();
+                    }
+                    if (files != null) {
+                        files.close();
                     }
                     deleteTree(dir);
                     out.println("BYE");

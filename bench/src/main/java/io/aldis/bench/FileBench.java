@@ -1,5 +1,6 @@
 package io.aldis.bench;
 
+import io.aldis.protocol.api.spin.SpinWindow;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -17,8 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Moving files to and from a server on loopback, next to the tools a user would use instead
- * ({@link FilePeers}), in one run with interleaved rounds. Run it through {@code bench/run-files.sh}.
+ * Moving files to and from the node on loopback ({@link AldisFileMover}), next to the tools a user
+ * would use instead ({@link FilePeers}), in one run with interleaved rounds. Run it through {@code bench/run-files.sh}.
  * Parts:
  *
  * <ul>
@@ -42,6 +43,9 @@ public final class FileBench {
         OPTIONS.put("dir", "");              // where the files and the servers' stores go; empty: a new temp directory
         OPTIONS.put("systems", "");          // comma-separated name prefixes to keep (see MessagingBench); empty: all
     }
+
+    private static final String USER = "bench";
+    private static final char[] PASSWORD = "bench-password-1".toCharArray();
 
     private final Map<String, String> opts;
     private final StringBuilder summary = new StringBuilder();
@@ -82,8 +86,12 @@ public final class FileBench {
     private List<FilePeers.Mover> systems(Path work) throws Exception {
         List<FilePeers.Mover> all = new ArrayList<>();
         // filtered by name before any server starts
-        for (String name : MessagingBench.keep(opts.get("systems"), List.of("rsync daemon", "scp", "nc"), n -> n)) {
+        for (String name : MessagingBench.keep(opts.get("systems"), List.of("Aldis", "rsync daemon", "scp", "nc"),
+                n -> n)) {
             all.add(switch (name) {
+                case "Aldis" -> new AldisFileMover(new NodeProcess(10_000, 4096, USER, new String(PASSWORD), "1g",
+                        "files", SpinWindow.DEFAULT_CAP_MICROS, SpinWindow.DEFAULT_CAP_MICROS), USER, PASSWORD,
+                        Files.createDirectories(work.resolve("aldis-checkpoints")));
                 case "rsync daemon" -> FilePeers.rsyncDaemon(work);
                 case "scp" -> FilePeers.scp(work);
                 default -> FilePeers.nc(work);

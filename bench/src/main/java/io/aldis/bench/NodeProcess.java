@@ -31,6 +31,7 @@ final class NodeProcess implements AutoCloseable {
     private final PrintWriter in;
     private final int port;
     private final int wsPort;
+    private final Path filesRoot;
 
     /**
      * A node with the given features ({@code pubsub,rpc,ws}, or none; see {@link BenchNode}), the RPC
@@ -50,6 +51,12 @@ final class NodeProcess implements AutoCloseable {
         in = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
         port = Integer.parseInt(expect("PORT")[1]);
         wsPort = features.contains("ws") ? Integer.parseInt(expect("WSPORT")[1]) : -1;
+        filesRoot = features.contains("files") ? Path.of(expect("FILES")[1]) : null;
+    }
+
+    /** Where the file-transfer feature keeps its users' areas, or null without it. */
+    Path filesRoot() {
+        return filesRoot;
     }
 
     /** The WebSocket listener's port, or -1 without one. */
