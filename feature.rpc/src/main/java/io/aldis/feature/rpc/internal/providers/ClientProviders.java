@@ -279,10 +279,14 @@ public final class ClientProviders {
         return true;
     }
 
-    /** A provider's RPC_RESPONSE: the result goes to the caller, after the caller's stream ended. */
+    /**
+     * A provider's RPC_RESPONSE: the result goes to the caller, on the caller's stream when the
+     * call has one, which sends it after the provider's items and their end.
+     */
     public void answered(Session provider, long nodeCallId, byte[] result) {
         ForwardedCall f = forwardedTo(provider, nodeCallId);
-        if (f != null && !f.holdAnswer(() -> calls.complete(f.call, result))) {
+        if (f != null) {
+            f.providerAnswers();
             calls.complete(f.call, result);
         }
     }
@@ -293,7 +297,8 @@ public final class ClientProviders {
      */
     public void failed(Session provider, long nodeCallId, int code, String message, String details) {
         ForwardedCall f = forwardedTo(provider, nodeCallId);
-        if (f != null && !f.holdAnswer(() -> calls.fail(f.call, code, message, details))) {
+        if (f != null) {
+            f.providerAnswers();
             calls.fail(f.call, code, message, details);
         }
     }

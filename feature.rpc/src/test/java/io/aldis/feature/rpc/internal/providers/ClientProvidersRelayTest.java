@@ -3,6 +3,7 @@ package io.aldis.feature.rpc.internal.providers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.feature.rpc.internal.RecordingSession;
+import io.aldis.feature.rpc.internal.RecordingStreams;
 import io.aldis.feature.rpc.internal.calls.Call;
 import io.aldis.feature.rpc.internal.calls.Calls;
 import io.aldis.feature.rpc.internal.calls.SessionReply;
@@ -15,22 +16,14 @@ import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.ServiceProvide;
 import io.aldis.protocol.api.StreamDirection;
-import io.aldis.protocol.api.spi.node.Session;
-import io.aldis.protocol.api.spi.stream.CallStream;
-import io.aldis.protocol.api.spi.stream.CallStreamListener;
-import io.aldis.protocol.api.spi.stream.CallStreams;
-import io.aldis.protocol.api.spi.stream.StreamRelay;
-import io.aldis.protocol.api.spi.stream.StreamSpec;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * How the RPC feature forwards calls of a provider's streaming methods through the stream SPI
  * (docs/protocol.md 6.4.1, 6.4.8): with STREAMS only when both sessions take streams, the relay set
- * up before the call goes out, the provider's answer held until the caller's stream ended.
+ * up before the call goes out, the provider's answer given to the caller's stream once it opened.
  */
 class ClientProvidersRelayTest {
     private static final String FEED = "{\"methods\":[{\"name\":\"ticks\",\"params\":[\"n: long\"],"
@@ -41,49 +34,9 @@ class ClientProvidersRelayTest {
     private final Calls calls = new Calls(() -> 256, () -> 0);
     private final RecordingSession provider = new RecordingSession("pat");
     private final RecordingSession caller = new RecordingSession("cal");
-    private final RecordingStreams streams = new RecordingStreams();
+    private final RecordingStreams streams = new RecordingStreams().only();
     private final ClientProviders providers = new ClientProviders(calls, () -> null, name -> false, () -> true,
             () -> streams);
-
-    /** The streaming feature as the RPC feature sees it: which sessions take streams, and the relays asked for. */
-    static final class RecordingStreams implements CallStreams {
-        final Set<Session> streaming = new HashSet<>();
-        StreamSpec spec;
-        long forwardedId;
-        CallStreamListener listener;
-        boolean answered;
-        int closedWith = Integer.MIN_VALUE;
-
-        @Override
-        public boolean streams(Session session) {
-            return streaming.contains(session);
-        }
-
-        @Override
-        public CallStream open(Session session, long callId, StreamSpec s, CallStreamListener l) {
-            throw new AssertionError("a forwarded call opens no stream of the node's own");
-        }
-
-        @Override
-        public StreamRelay relay(Session from, long callId, Session to, long forwardedCallId, StreamSpec declared,
-                CallStreamListener l) {
-            spec = declared;
-            forwardedId = forwardedCallId;
-            listener = l;
-            return new StreamRelay() {
-                @Override
-                public boolean providerAnswered() {
-                    answered = true;
-                    return declared.direction().calleeSends();
-                }
-
-                @Override
-                public void close(int code, String message) {
-                    closedWith = code;
-                }
-            };
-        }
-    }
 
     @AfterEach
     void close() {
@@ -112,16 +65,39 @@ class ClientProvidersRelayTest {
         call(42, "feed.ticks", "[3]", true);
         RpcRequest forwarded = provider.next(RpcRequest.class);
         assertThat(forwarded.streams()).isTrue();
-        assertThat(streams.forwardedId).isEqualTo(forwarded.callId());
-        assertThat(streams.spec.method()).isEqualTo("feed.ticks");
-        assertThat(streams.spec.direction()).isEqualTo(StreamDirection.CALLEE_TO_CALLER);
+        assertThat(streams.relay.forwardedCallId).isEqualTo(forwarded.callId());
+        assertThat(streams.relay.declared.method()).isEqualTo("feed.ticks");
+        assertThat(streams.relay.declared.direction()).isEqualTo(StreamDirection.CALLEE_TO_CALLER);
 
+        RecordingStreams.Stream callerStream = streams.relay.callerStreamOpens();
         providers.answered(provider, forwarded.callId(), json("null"));
-        assertThat(streams.answered).isTrue();
-        assertThat(caller.pending()).as("held until the caller's stream ended").isEmpty();
-        streams.listener.ended();
-        assertThat(caller.next(RpcResponse.class).callId()).isEqualTo(42);
-        assertThat(streams.closedWith).as("the answer closes the relay").isZero();
+        assertThat(callerStream.answers).as("on the caller's stream, which orders it after the items")
+                .singleElement().isInstanceOf(RpcResponse.class);
+        assertThat(((RpcResponse) callerStream.answers.get(0)).callId()).isEqualTo(42);
+        assertThat(streams.relay.closedWith).as("the provider's answer closes the relay").isZero();
+    }
+
+    @Test
+    void aProvidersErrorAlsoGoesOnTheCallersStreamAndClosesTheRelayAsAnswered() throws Exception {
+        streams.streaming.add(caller);
+        streams.streaming.add(provider);
+        call(49, "feed.ticks", "[3]", true);
+        RpcRequest forwarded = provider.next(RpcRequest.class);
+        RecordingStreams.Stream callerStream = streams.relay.callerStreamOpens();
+        providers.failed(provider, forwarded.callId(), ErrorCode.STREAM_FAILED.code(), "sensor offline", "");
+        assertThat(callerStream.answers).singleElement().isInstanceOf(RpcError.class);
+        assertThat(streams.relay.closedWith).isZero();
+    }
+
+    @Test
+    void aProviderThatAnsweredWithoutAStreamIsAnsweredOnTheCallersSession() throws Exception {
+        streams.streaming.add(caller);
+        streams.streaming.add(provider);
+        call(50, "feed.ticks", "[3]", true);
+        RpcRequest forwarded = provider.next(RpcRequest.class);
+        providers.answered(provider, forwarded.callId(), json("[0,1,2]"));
+        assertThat(caller.next(RpcResponse.class).callId()).isEqualTo(50);
+        assertThat(streams.relay.closedWith).isZero();
     }
 
     @Test
@@ -131,24 +107,24 @@ class ClientProvidersRelayTest {
         call(43, "feed.store", "[null]", true);
         RpcRequest forwarded = provider.next(RpcRequest.class);
         assertThat(forwarded.streams()).isTrue();
-        assertThat(streams.spec.direction()).isEqualTo(StreamDirection.CALLER_TO_CALLEE);
-        assertThat(streams.spec.creditMode()).isEqualTo(CreditMode.BYTES);
-        assertThat(streams.spec.highWaterMark()).isEqualTo(4096);
+        assertThat(streams.relay.declared.direction()).isEqualTo(StreamDirection.CALLER_TO_CALLEE);
+        assertThat(streams.relay.declared.creditMode()).isEqualTo(CreditMode.BYTES);
+        assertThat(streams.relay.declared.highWaterMark()).isEqualTo(4096);
         providers.answered(provider, forwarded.callId(), json("7"));
         assertThat(caller.next(RpcResponse.class).callId()).isEqualTo(43);
     }
 
     @Test
-    void theStreamFailingFailsTheCallWithItsCodeAndDropsTheProvidersHeldError() throws Exception {
+    void theStreamFailingFailsTheCallWithItsCodeAndTheProvidersLaterErrorFindsNoCall() throws Exception {
         streams.streaming.add(caller);
         streams.streaming.add(provider);
         call(44, "feed.ticks", "[3]", true);
         RpcRequest forwarded = provider.next(RpcRequest.class);
-        providers.failed(provider, forwarded.callId(), ErrorCode.STREAM_FAILED.code(), "sensor offline", "");
-        assertThat(caller.pending()).isEmpty();
-        streams.listener.failed(ErrorCode.STREAM_FAILED.code(), "sensor offline");
+        streams.relay.listener.failed(ErrorCode.STREAM_FAILED.code(), "sensor offline");
         RpcError error = caller.next(RpcError.class);
         assertThat(error.code()).isEqualTo(ErrorCode.STREAM_FAILED.code());
+        assertThat(streams.relay.closedWith).isEqualTo(ErrorCode.STREAM_FAILED.code());
+        providers.failed(provider, forwarded.callId(), ErrorCode.STREAM_FAILED.code(), "sensor offline", "");
         assertThat(caller.pending()).as("one answer").isEmpty();
     }
 
@@ -159,7 +135,7 @@ class ClientProvidersRelayTest {
         Call call = call(45, "feed.ticks", "[3]", true);
         RpcRequest forwarded = provider.next(RpcRequest.class);
         calls.abort(call, ErrorCode.CANCELLED.code(), "cancelled by the caller", true);
-        assertThat(streams.closedWith).isEqualTo(ErrorCode.CANCELLED.code());
+        assertThat(streams.relay.closedWith).isEqualTo(ErrorCode.CANCELLED.code());
         assertThat(provider.next(RpcCancel.class).callId()).isEqualTo(forwarded.callId());
     }
 
@@ -173,6 +149,6 @@ class ClientProvidersRelayTest {
         assertThat(provider.next(RpcRequest.class).streams()).as("the caller asked for none").isFalse();
         call(48, "feed.plain", "[3]", true);
         assertThat(provider.next(RpcRequest.class).streams()).as("a method that does not stream").isFalse();
-        assertThat(streams.listener).as("no relay for any of them").isNull();
+        assertThat(streams.relay).as("no relay for any of them").isNull();
     }
 }

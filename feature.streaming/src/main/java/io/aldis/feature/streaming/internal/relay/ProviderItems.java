@@ -175,6 +175,7 @@ final class ProviderItems implements Flow.Publisher<byte[]> {
             completed = true;
             s.onComplete();
             sendFinalReturn();
+            stream.receivedHandedOn();
         }
     }
 

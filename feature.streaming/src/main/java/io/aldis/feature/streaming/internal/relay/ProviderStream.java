@@ -28,6 +28,8 @@ final class ProviderStream {
     private final ProviderItems received;
     private final ItemsToProvider sent;
     private boolean over;
+    /** The provider answered the call, which closed its side that receives the caller's items. */
+    private boolean answered;
 
     /**
      * @param initialCredit the provider's first grant for the caller's items (STREAM_OPEN's), for
@@ -166,6 +168,7 @@ final class ProviderStream {
         if (over) {
             return;
         }
+        answered = true;
         if (sent != null) {
             sent.stop();
         }
@@ -176,22 +179,24 @@ final class ProviderStream {
     }
 
     /**
-     * The call ended: with code 0 by the provider's answer, which closed this stream; else without
-     * it (a cancel, the deadline, the provider withdrawing the service, the feature stopping), and
-     * the provider, if still there, is told with STREAM_ERROR so that its side stops too.
+     * The call ended without the provider's answer (a cancel, the deadline, the provider
+     * withdrawing the service, the feature stopping): the provider, if still there, is told with
+     * STREAM_ERROR {@code code} so that its side stops too.
      */
     void closeByCall(int code, String message) {
         if (over) {
             return;
         }
         String why = message == null || message.isEmpty() ? "the call ended" : message;
-        if (code == 0 && received != null) {
-            received.answered();
-        }
-        if (code != 0 && session.state() != SessionState.CLOSED) {
+        if (session.state() != SessionState.CLOSED) {
             session.send(new StreamError(streamId, code, why));
         }
-        end(new StreamEndedException(code == 0 ? ErrorCode.CANCELLED.code() : code, why));
+        end(new StreamEndedException(code, why));
+    }
+
+    /** The provider's items the node held all went on to the caller, with their end. */
+    void receivedHandedOn() {
+        closeIfDone();
     }
 
     /** The provider's session ended: nothing can be sent to it any more. */
@@ -205,7 +210,7 @@ final class ProviderStream {
 
     private void closeIfDone() {
         boolean receivedDone = received == null || received.finished() || !received.open();
-        boolean sentDone = sent == null || sent.endSent();
+        boolean sentDone = sent == null || sent.endSent() || answered;
         if (receivedDone && sentDone) {
             over = true;
             relays.remove(this);

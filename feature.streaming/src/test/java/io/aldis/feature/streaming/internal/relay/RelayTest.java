@@ -2,12 +2,14 @@ package io.aldis.feature.streaming.internal.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aldis.feature.streaming.internal.StreamingSettings;
 import io.aldis.feature.streaming.internal.streams.NodeStream;
 import io.aldis.feature.streaming.internal.streams.StreamRig;
 import io.aldis.feature.streaming.internal.streams.TestSession;
 import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.StreamCancel;
 import io.aldis.protocol.api.StreamCredit;
 import io.aldis.protocol.api.StreamData;
@@ -15,6 +17,8 @@ import io.aldis.protocol.api.StreamDirection;
 import io.aldis.protocol.api.StreamEnd;
 import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.StreamOpen;
+import io.aldis.protocol.api.StreamResume;
+import io.aldis.protocol.api.spi.stream.CallStream;
 import io.aldis.protocol.api.spi.stream.CallStreamListener;
 import io.aldis.protocol.api.spi.stream.StreamRelay;
 import io.aldis.protocol.api.spi.stream.StreamSpec;
@@ -33,7 +37,9 @@ class RelayTest {
     private static final long FORWARDED = 1;
     private static final long PROVIDER_STREAM = 11;
 
-    private final StreamRig rig = new StreamRig();
+    private static final int WINDOW = 5_000;
+
+    private final StreamRig rig = new StreamRig(StreamingSettings.defaults().withResumeWindowMillis(WINDOW));
     private final TestSession caller = TestSession.withStreams();
     private final TestSession provider = TestSession.withStreams();
     private final Told told = new Told();
@@ -42,6 +48,13 @@ class RelayTest {
     static final class Told implements CallStreamListener {
         final List<String> events = new ArrayList<>();
         int code;
+        /** The caller's stream, through which the provider's answer goes. */
+        CallStream stream;
+
+        @Override
+        public void opened(CallStream opened) {
+            stream = opened;
+        }
 
         @Override
         public void ended() {
@@ -144,27 +157,35 @@ class RelayTest {
     }
 
     @Test
-    void theProvidersAnswerWaitsForTheEndOfItsItemsOnTheCallersStreamThenTheFinalReturnGoesBack() {
+    void theProvidersAnswerGoesOnTheCallersStreamAfterTheItemsTheNodeStillHoldsThenTheFinalReturnGoesBack() {
         StreamRelay relay = relay(StreamDirection.CALLEE_TO_CALLER, 0);
         providerOpens(StreamDirection.CALLEE_TO_CALLER, 0);
-        callerSide().credit(8);
+        callerSide().credit(2);
         rig.settle(caller, provider);
         fromProvider(new StreamData(false, PROVIDER_STREAM, item(0)));
-        fromProvider(new StreamData(true, PROVIDER_STREAM, item(1)));
-        assertThat(relay.providerAnswered()).as("the answer waits for the caller's stream").isTrue();
+        fromProvider(new StreamData(false, PROVIDER_STREAM, item(1)));
+        fromProvider(new StreamData(true, PROVIDER_STREAM, item(2)));
+        // The provider answers once it sent its items; the caller has credit for two of them only.
+        relay.close(0, "");
+        told.stream.answer(new RpcResponse(CALLER_CALL, "null".getBytes(StandardCharsets.US_ASCII)));
         rig.settle(caller, provider);
         assertThat(numbers(caller.sent(StreamData.class))).containsExactly(0, 1);
-        assertThat(told.events).containsExactly("ended");
-        relay.close(0, "");
+        assertThat(caller.sent(RpcResponse.class)).as("the answer waits for the item held").isEmpty();
+
+        callerSide().credit(2);
         rig.settle(caller, provider);
-        assertThat(granted(provider.sent(StreamCredit.class))).as("the final return, once answered").isEqualTo(8 + 2);
+        assertThat(numbers(caller.sent(StreamData.class))).containsExactly(0, 1, 2);
+        assertThat(caller.sent()).last().isInstanceOf(RpcResponse.class);
+        assertThat(told.events).containsExactly("ended");
+        assertThat(granted(provider.sent(StreamCredit.class))).as("every item paid back, the last once answered")
+                .isEqualTo(2 + 3);
         assertThat(rig.streams.relays().openStreams()).isZero();
     }
 
     @Test
     void aProviderThatAnswersWithoutAStreamLeavesTheCallerWithoutOne() {
         StreamRelay relay = relay(StreamDirection.CALLEE_TO_CALLER, 0);
-        assertThat(relay.providerAnswered()).isFalse();
+        relay.close(0, "");
         providerOpens(StreamDirection.CALLEE_TO_CALLER, 0);
         assertThat(caller.sent(StreamOpen.class)).isEmpty();
         assertThat(provider.sent(StreamError.class)).extracting(StreamError::code)
@@ -268,5 +289,76 @@ class RelayTest {
         assertThat(rig.streams.openStreams()).isZero();
         fromProvider(new StreamData(false, PROVIDER_STREAM, item(0)));
         assertThat(caller.sent(StreamData.class)).as("a late item is dropped").isEmpty();
+    }
+
+    @Test
+    void theCallersStreamIsKeptAcrossItsBrokenConnectionWhileTheProviderGoesOnOnlyWithinTheCallersCredit() {
+        TestSession first = TestSession.withStreams().resumable("caller");
+        TestSession second = TestSession.withStreams().resumable("caller");
+        StreamRelay relay = rig.streams.relay(first, CALLER_CALL, provider, FORWARDED,
+                new StreamSpec("feed.ticks", StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, null, 0), told);
+        rig.streams.relays().opened(provider, new StreamOpen(PROVIDER_STREAM, FORWARDED,
+                StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0, ""));
+        rig.settle(first, provider);
+        NodeStream stream = rig.streams.find(first, first.sent(StreamOpen.class).get(0).streamId());
+        stream.credit(4);
+        rig.settle(first, provider);
+        for (int i = 0; i < 4; i++) {
+            rig.streams.relays().handle(provider, new StreamData(false, PROVIDER_STREAM, item(i)));
+            rig.settle(first, provider);
+        }
+        assertThat(numbers(first.sent(StreamData.class))).containsExactly(0, 1, 2, 3);
+
+        // The caller consumed 0 and 1; 2 and 3 are lost with its connection.
+        first.broken();
+        rig.streams.sessionClosed(first);
+        rig.settle(first, provider);
+        assertThat(rig.streams.keptStreams()).isOne();
+        for (int i = 4; i < 8; i++) {
+            rig.streams.relays().handle(provider, new StreamData(i == 7, PROVIDER_STREAM, item(i)));
+            rig.settle(first, provider);
+        }
+        relay.close(0, "");
+        told.stream.answer(new RpcResponse(CALLER_CALL, "null".getBytes(StandardCharsets.US_ASCII)));
+        rig.settle(first, provider);
+        assertThat(provider.sent(StreamError.class)).isEmpty();
+        assertThat(granted(provider.sent(StreamCredit.class))).as("the items that left paid back, no more")
+                .isEqualTo(4 + 4);
+        assertThat(told.events).isEmpty();
+
+        rig.streams.resume(second, StreamResume.receiver(stream.streamId(), 2, 4, false));
+        rig.settle(first, second, provider);
+        assertThat(numbers(second.sent(StreamData.class))).containsExactly(2, 3, 4, 5);
+        stream.credit(4);
+        rig.settle(second, provider);
+        assertThat(numbers(second.sent(StreamData.class))).containsExactly(2, 3, 4, 5, 6, 7);
+        assertThat(second.sent()).last().isInstanceOf(RpcResponse.class);
+        assertThat(first.sent(RpcResponse.class)).isEmpty();
+        assertThat(told.events).containsExactly("ended");
+        assertThat(granted(provider.sent(StreamCredit.class))).as("every item paid back").isEqualTo(4 + 8);
+        assertThat(rig.streams.relays().openStreams()).isZero();
+    }
+
+    @Test
+    void aCallerThatDoesNotComeBackWithinTheWindowEndsTheProvidersStream() {
+        TestSession first = TestSession.withStreams().resumable("caller");
+        rig.streams.relay(first, CALLER_CALL, provider, FORWARDED,
+                new StreamSpec("feed.ticks", StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, null, 0), told);
+        rig.streams.relays().opened(provider, new StreamOpen(PROVIDER_STREAM, FORWARDED,
+                StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0, ""));
+        rig.settle(first, provider);
+        rig.streams.find(first, first.sent(StreamOpen.class).get(0).streamId()).credit(4);
+        rig.settle(first, provider);
+        first.broken();
+        rig.streams.sessionClosed(first);
+        rig.settle(first, provider);
+        assertThat(provider.sent(StreamError.class)).isEmpty();
+
+        first.advanceTimeBy(WINDOW);
+        rig.settle(first, provider);
+        assertThat(provider.sent(StreamError.class)).extracting(StreamError::code)
+                .containsExactly(ErrorCode.CONNECTION_INTERRUPTED.code());
+        assertThat(told.code).isEqualTo(ErrorCode.CONNECTION_INTERRUPTED.code());
+        assertThat(rig.streams.relays().openStreams()).isZero();
     }
 }

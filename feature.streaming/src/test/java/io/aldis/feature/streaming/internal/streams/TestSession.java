@@ -62,6 +62,22 @@ public final class TestSession implements Session {
         return resumeKey;
     }
 
+    /** Every frame sent, in order. */
+    public List<Frame> sent() {
+        return List.copyOf(sent);
+    }
+
+    /** The connection breaks: the session is closed, and its client may resume it. */
+    public void broken() {
+        state = SessionState.CLOSED;
+    }
+
+    /** Time passes on the session's event loop: what was scheduled within {@code millis} runs. */
+    public void advanceTimeBy(long millis) {
+        channel.advanceTimeBy(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        channel.runPendingTasks();
+    }
+
     /** The frames sent of one type, in order. */
     public <T extends Frame> List<T> sent(Class<T> type) {
         List<T> out = new ArrayList<>();
