@@ -8,12 +8,10 @@ import io.aldis.itest.support.CuttingProxy;
 import io.aldis.itest.support.LeakWatch;
 import io.aldis.itest.support.NodeFixture;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongPredicate;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,65 +52,13 @@ class StreamRelayResumptionTest {
         proxy.close();
     }
 
-    /** 0 … count-1 as requested; {@code cutAt} is asked before each goes whether to cut the caller's link first. */
-    private static Flow.Publisher<Long> numbers(long count, LongPredicate cutAt, Runnable cut) {
-        return subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
-            private long next;
-            private boolean emitting;
-            private long demand;
-            private boolean over;
-
-            @Override
-            public synchronized void request(long n) {
-                demand += n;
-                if (emitting) {
-                    return;
-                }
-                emitting = true;
-                while (demand > 0 && next < count && !over) {
-                    demand--;
-                    long number = next++;
-                    if (cutAt.test(number)) {
-                        cut.run();
-                    }
-                    subscriber.onNext(number);
-                }
-                emitting = false;
-                if (next == count && !over) {
-                    over = true;
-                    subscriber.onComplete();
-                }
-            }
-
-            @Override
-            public synchronized void cancel() {
-                over = true;
-            }
-        });
-    }
-
-    /** Takes {@code count} items, cutting the caller's link when it has taken as many as one of {@code cuts}. */
-    private List<Long> take(StreamClientTest.Collector<Long> collector, int count, int... cuts) throws Exception {
-        List<Long> taken = new ArrayList<>();
-        while (taken.size() < count) {
-            taken.add(collector.next());
-            for (int at : cuts) {
-                if (taken.size() == at) {
-                    proxy.cut();
-                }
-            }
-        }
-        assertThat(collector.done.get(60, TimeUnit.SECONDS)).containsExactlyElementsOf(taken);
-        return taken;
-    }
-
     @Test
     void aRelayedResultArrivesWholeAcrossSeveralCutsOfTheCallersLink() throws Exception {
         int count = 20_000;
         StreamClientTest.Collector<Long> collector = new StreamClientTest.Collector<>(16);
         caller.<Long>callStream("feed.ticks", new Object[] {count}, Long.class, LONG_CALL).subscribe(collector);
 
-        List<Long> items = take(collector, count, 1_000, 4_000, 9_000, 15_000);
+        List<Long> items = StreamResumptionTest.take(collector, count, proxy::cut, 1_000, 4_000, 9_000, 15_000);
 
         assertThat(items).containsExactlyElementsOf(LongStream.range(0, count).boxed().toList());
         assertThat(proxy.accepted()).as("connections through the proxy").isEqualTo(5);
@@ -122,7 +68,11 @@ class StreamRelayResumptionTest {
     @Test
     void aRelayedParameterArrivesWholeAcrossSeveralCutsOfTheCallersLink() throws Exception {
         long count = 20_000;
-        Flow.Publisher<Long> values = numbers(count, n -> n == 1_000 || n == 6_000 || n == 13_000, proxy::cut);
+        Flow.Publisher<Long> values = StreamResumptionTest.items(count, n -> n, n -> {
+            if (n == 1_000 || n == 6_000 || n == 13_000) {
+                proxy.cut();
+            }
+        });
 
         Long sum = caller.<Long>callWithStream("feed.sum", new Object[] {"n", values}, Long.class, LONG_CALL)
                 .get(60, TimeUnit.SECONDS);
@@ -136,11 +86,15 @@ class StreamRelayResumptionTest {
     void bothDirectionsOfARelayedStreamArriveExactlyOnceInOrderAcrossCuts() throws Exception {
         int count = 10_000;
         AtomicLong produced = new AtomicLong();
-        Flow.Publisher<Long> values = numbers(count, n -> produced.incrementAndGet() == 2_500, proxy::cut);
+        Flow.Publisher<Long> values = StreamResumptionTest.items(count, n -> n, n -> {
+            if (produced.incrementAndGet() == 2_500) {
+                proxy.cut();
+            }
+        });
         StreamClientTest.Collector<Long> collector = new StreamClientTest.Collector<>(16);
         caller.<Long>callStream("feed.doubled", new Object[] {values}, Long.class, LONG_CALL).subscribe(collector);
 
-        List<Long> items = take(collector, count, 6_000);
+        List<Long> items = StreamResumptionTest.take(collector, count, proxy::cut, 6_000);
 
         assertThat(items).containsExactlyElementsOf(LongStream.range(0, count).map(n -> 2 * n).boxed().toList());
         assertThat(feed.received).containsExactlyElementsOf(LongStream.range(0, count).boxed().toList());

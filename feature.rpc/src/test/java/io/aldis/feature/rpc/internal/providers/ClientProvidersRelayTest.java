@@ -54,16 +54,21 @@ class ClientProvidersRelayTest {
         return call;
     }
 
+    /** A call forwarded between two sessions that take streams: the provider's RPC_REQUEST. */
+    private RpcRequest forwardedWithStreams(long id, String method, String params) throws Exception {
+        streams.streaming.add(caller);
+        streams.streaming.add(provider);
+        call(id, method, params, true);
+        return provider.next(RpcRequest.class);
+    }
+
     private static byte[] json(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
-    void aStreamedCallIsForwardedWithStreamsAfterItsRelayAndItsAnswerWaitsForTheCallersStream() throws Exception {
-        streams.streaming.add(caller);
-        streams.streaming.add(provider);
-        call(42, "feed.ticks", "[3]", true);
-        RpcRequest forwarded = provider.next(RpcRequest.class);
+    void aStreamedCallIsForwardedWithStreamsAfterItsRelayAndItsAnswerGoesOnTheCallersStream() throws Exception {
+        RpcRequest forwarded = forwardedWithStreams(42, "feed.ticks", "[3]");
         assertThat(forwarded.streams()).isTrue();
         assertThat(streams.relay.forwardedCallId).isEqualTo(forwarded.callId());
         assertThat(streams.relay.declared.method()).isEqualTo("feed.ticks");
@@ -79,10 +84,7 @@ class ClientProvidersRelayTest {
 
     @Test
     void aProvidersErrorAlsoGoesOnTheCallersStreamAndClosesTheRelayAsAnswered() throws Exception {
-        streams.streaming.add(caller);
-        streams.streaming.add(provider);
-        call(49, "feed.ticks", "[3]", true);
-        RpcRequest forwarded = provider.next(RpcRequest.class);
+        RpcRequest forwarded = forwardedWithStreams(49, "feed.ticks", "[3]");
         RecordingStreams.Stream callerStream = streams.relay.callerStreamOpens();
         providers.failed(provider, forwarded.callId(), ErrorCode.STREAM_FAILED.code(), "sensor offline", "");
         assertThat(callerStream.answers).singleElement().isInstanceOf(RpcError.class);
@@ -91,21 +93,15 @@ class ClientProvidersRelayTest {
 
     @Test
     void aProviderThatAnsweredWithoutAStreamIsAnsweredOnTheCallersSession() throws Exception {
-        streams.streaming.add(caller);
-        streams.streaming.add(provider);
-        call(50, "feed.ticks", "[3]", true);
-        RpcRequest forwarded = provider.next(RpcRequest.class);
+        RpcRequest forwarded = forwardedWithStreams(50, "feed.ticks", "[3]");
         providers.answered(provider, forwarded.callId(), json("[0,1,2]"));
         assertThat(caller.next(RpcResponse.class).callId()).isEqualTo(50);
         assertThat(streams.relay.closedWith).isZero();
     }
 
     @Test
-    void theDeclaredCreditOfAStreamedParameterGoesToTheRelayAndItsAnswerIsNotHeld() throws Exception {
-        streams.streaming.add(caller);
-        streams.streaming.add(provider);
-        call(43, "feed.store", "[null]", true);
-        RpcRequest forwarded = provider.next(RpcRequest.class);
+    void theDeclaredCreditOfAStreamedParameterGoesToTheRelay() throws Exception {
+        RpcRequest forwarded = forwardedWithStreams(43, "feed.store", "[null]");
         assertThat(forwarded.streams()).isTrue();
         assertThat(streams.relay.declared.direction()).isEqualTo(StreamDirection.CALLER_TO_CALLEE);
         assertThat(streams.relay.declared.creditMode()).isEqualTo(CreditMode.BYTES);
@@ -116,10 +112,7 @@ class ClientProvidersRelayTest {
 
     @Test
     void theStreamFailingFailsTheCallWithItsCodeAndTheProvidersLaterErrorFindsNoCall() throws Exception {
-        streams.streaming.add(caller);
-        streams.streaming.add(provider);
-        call(44, "feed.ticks", "[3]", true);
-        RpcRequest forwarded = provider.next(RpcRequest.class);
+        RpcRequest forwarded = forwardedWithStreams(44, "feed.ticks", "[3]");
         streams.relay.listener.failed(ErrorCode.STREAM_FAILED.code(), "sensor offline");
         RpcError error = caller.next(RpcError.class);
         assertThat(error.code()).isEqualTo(ErrorCode.STREAM_FAILED.code());
@@ -130,10 +123,8 @@ class ClientProvidersRelayTest {
 
     @Test
     void aCancelOfTheCallClosesTheRelayAndTellsTheProvider() throws Exception {
-        streams.streaming.add(caller);
-        streams.streaming.add(provider);
-        Call call = call(45, "feed.ticks", "[3]", true);
-        RpcRequest forwarded = provider.next(RpcRequest.class);
+        RpcRequest forwarded = forwardedWithStreams(45, "feed.ticks", "[3]");
+        Call call = calls.find(caller, 45);
         calls.abort(call, ErrorCode.CANCELLED.code(), "cancelled by the caller", true);
         assertThat(streams.relay.closedWith).isEqualTo(ErrorCode.CANCELLED.code());
         assertThat(provider.next(RpcCancel.class).callId()).isEqualTo(forwarded.callId());
