@@ -330,6 +330,31 @@ class StreamRelayTest {
         assertThat(feed.last.requested.get()).isLessThanOrEqualTo(3 + 2L * MARK);
     }
 
+    @Test
+    void aRelayedStreamIsListedAndCountedLikeAnyOtherStream() throws Exception {
+        feed.fillTo = 2 * MARK;
+        OneByOne subscriber = new OneByOne(feed.consumed, 3);
+        caller.<Long>callStream("feed.ticks", new Object[] {1_000_000}, Long.class, mark(MARK)).subscribe(subscriber);
+        subscriber.stopped.get(10, TimeUnit.SECONDS);
+        awaitTicks().filled.get(10, TimeUnit.SECONDS);
+
+        // One row, on the caller's session: the stream the node runs as the callee of the call.
+        assertThat(node.streaming().view().streams()).singleElement().satisfies(row -> {
+            assertThat(row.method()).isEqualTo("feed.ticks");
+            assertThat(row.sessionId()).isEqualTo(caller.session().sessionId());
+            assertThat(row.direction()).isEqualTo(1);
+            assertThat(row.itemsSent()).isGreaterThanOrEqualTo(3);
+        });
+        assertThat(node.streaming().view().counters()).containsEntry("open", 1L).containsEntry("openedTotal", 1L);
+        assertThat(node.rpc().registry().streamStats()).singleElement().satisfies(stats -> {
+            assertThat(stats.method()).isEqualTo("feed.ticks");
+            assertThat(stats.opened()).isOne();
+            assertThat(stats.open()).isOne();
+        });
+        subscriber.cancel();
+        feed.last.cancelled.get(10, TimeUnit.SECONDS);
+    }
+
     /** The publisher of the call in flight, once the provider's method returned it. */
     private Ticks awaitTicks() throws Exception {
         return feed.returned.get(10, TimeUnit.SECONDS);
