@@ -16,6 +16,7 @@ import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.ServiceProvide;
 import io.aldis.protocol.api.StreamDirection;
+import io.aldis.protocol.api.spi.node.SessionState;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class ClientProvidersRelayTest {
             + "{\"name\":\"plain\",\"params\":[\"a: int\"],\"result\":\"int\"}]}";
 
     private final Calls calls = new Calls(() -> 256, () -> 0);
-    private final RecordingSession provider = new RecordingSession("pat");
+    private final RecordingSession provider = new RecordingSession("pat").resumeKey("pat-key");
     private final RecordingSession caller = new RecordingSession("cal");
     private final RecordingStreams streams = new RecordingStreams().only();
     private final ClientProviders providers = new ClientProviders(calls, () -> null, name -> false, () -> true,
@@ -141,5 +142,42 @@ class ClientProvidersRelayTest {
         call(48, "feed.plain", "[3]", true);
         assertThat(provider.next(RpcRequest.class).streams()).as("a method that does not stream").isFalse();
         assertThat(streams.relay).as("no relay for any of them").isNull();
+    }
+
+    @Test
+    void aCallWhoseStreamIsOpenWaitsForTheProvidersResumedSessionAndIsAnsweredFromIt() throws Exception {
+        RpcRequest forwarded = forwardedWithStreams(51, "feed.ticks", "[3]");
+        RecordingStreams.Stream callerStream = streams.relay.callerStreamOpens();
+        provider.state(SessionState.CLOSED);
+        providers.sessionClosed(provider);
+        assertThat(callerStream.answers).as("the call waits for the provider").isEmpty();
+        assertThat(streams.relay.closedWith).isEqualTo(Integer.MIN_VALUE);
+
+        RecordingSession resumed = new RecordingSession("pat").resumeKey("pat-key");
+        providers.answered(resumed, forwarded.callId(), json("null"));
+        assertThat(callerStream.answers).singleElement().isInstanceOf(RpcResponse.class);
+        assertThat(streams.relay.closedWith).isZero();
+    }
+
+    @Test
+    void aCancelOfACallTakenOverByTheResumedProviderReachesThatSession() throws Exception {
+        RpcRequest forwarded = forwardedWithStreams(52, "feed.ticks", "[3]");
+        Call call = calls.find(caller, 52);
+        streams.relay.callerStreamOpens();
+        provider.state(SessionState.CLOSED);
+        providers.sessionClosed(provider);
+        RecordingSession resumed = new RecordingSession("pat").resumeKey("pat-key");
+        providers.sessionOpened(resumed);
+
+        calls.abort(call, ErrorCode.CANCELLED.code(), "cancelled by the caller", true);
+        assertThat(resumed.next(RpcCancel.class).callId()).isEqualTo(forwarded.callId());
+    }
+
+    @Test
+    void aCallWithoutAnOpenStreamFailsWithProviderGoneWhenTheProvidersConnectionBreaks() throws Exception {
+        forwardedWithStreams(53, "feed.ticks", "[3]");
+        provider.state(SessionState.CLOSED);
+        providers.sessionClosed(provider);
+        assertThat(caller.next(RpcError.class).code()).isEqualTo(ErrorCode.PROVIDER_GONE.code());
     }
 }

@@ -1,5 +1,7 @@
 package io.aldis.feature.streaming.internal.relay;
 
+import io.aldis.feature.streaming.internal.streams.ResendBudget;
+import io.aldis.feature.streaming.internal.streams.ResendCopies;
 import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ProtocolException;
@@ -7,8 +9,10 @@ import io.aldis.protocol.api.StreamData;
 import io.aldis.protocol.api.StreamEnd;
 import io.aldis.protocol.api.stream.CreditMeter;
 import io.aldis.protocol.api.stream.CreditWindow;
+import io.aldis.protocol.api.stream.ResumePoint;
 import io.aldis.protocol.api.stream.SenderCredit;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.Flow;
 
 /**
@@ -17,6 +21,10 @@ import java.util.concurrent.Flow;
  * the caller's credit comes back only as items leave for the provider. In {@code items} mode it
  * asks for at most the credit (and at most {@value #MOST_AHEAD} at a time); in the other modes an
  * item's cost is known only once it is there, so it asks for one at a time.
+ *
+ * <p>It keeps copies of the items the provider has not paid back, as the node's own streams do,
+ * so that a provider that resumes its session gets again what the break lost (docs/protocol.md
+ * 6.4.7); while the stream waits for that, nothing is sent.
  *
  * <p>The caller's stream signals on its own threads; everything is taken over to the provider's
  * event loop.
@@ -31,15 +39,21 @@ final class ItemsToProvider implements Flow.Subscriber<byte[]> {
     private final CreditMeter meter;
     private final SenderCredit credit = new SenderCredit();
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
+    /** Copies of the items sent and not yet paid back; null when the provider's session cannot be resumed. */
+    private final ResendCopies copies;
+    /** The provider's connection broke: nothing goes out until its resumed session's STREAM_RESUME. */
+    private boolean suspended;
     private Flow.Subscription upstream;
     private long asked;
     private boolean completed;
     private boolean endSent;
     private boolean stopped;
 
-    ItemsToProvider(ProviderStream stream, CreditMeter meter, int initialCredit) {
+    /** @param budget where copies for a resumed session are counted; null when the provider's session cannot be resumed */
+    ItemsToProvider(ProviderStream stream, CreditMeter meter, int initialCredit, ResendBudget budget) {
         this.stream = stream;
         this.meter = meter;
+        this.copies = budget == null ? null : new ResendCopies(budget);
         credit.grant(initialCredit);
     }
 
@@ -98,10 +112,16 @@ final class ItemsToProvider implements Flow.Subscriber<byte[]> {
             stream.providerBroke(e.code(), e.getMessage());
             return;
         }
+        if (copies != null) {
+            copies.paidBack(amount);
+        }
         pump();
     }
 
     private void pump() {
+        if (suspended) {
+            return;
+        }
         while (!stopped && !pending.isEmpty()) {
             byte[] item = pending.peek();
             int maxFrame = stream.maxFrameSize();
@@ -125,6 +145,9 @@ final class ItemsToProvider implements Flow.Subscriber<byte[]> {
             }
             pending.poll();
             stream.send(new StreamData(false, stream.streamId(), item));
+            if (copies != null) {
+                copies.sent(item, cost);
+            }
         }
         if (stopped) {
             return;
@@ -165,9 +188,45 @@ final class ItemsToProvider implements Flow.Subscriber<byte[]> {
         }
         stopped = true;
         pending.clear();
+        if (copies != null) {
+            copies.giveUp();
+        }
         if (upstream != null && !completed) {
             upstream.cancel();
         }
+    }
+
+    /** Whether a resumed provider can still have these items: the copies of what it lacks are kept. */
+    boolean resumable() {
+        return copies != null && copies.keeping();
+    }
+
+    /** The provider's connection broke and the stream is kept for its resumed session: nothing goes out. */
+    void suspend() {
+        suspended = true;
+    }
+
+    /**
+     * The resumed provider's STREAM_RESUME (docs/protocol.md 6.4.7, step 3): the items it did not
+     * get go again, first and in order, within the credit it gives now; so does the end.
+     *
+     * @throws ProtocolException with {@code PROTOCOL_ERROR} when the provider's count or credit cannot be right
+     */
+    void resume(ResumePoint point) {
+        if (stopped) {
+            return; // the caller's items ended otherwise meanwhile: the stream's end tells the provider
+        }
+        credit.resume(point.credit());
+        List<byte[]> again = copies.resume(point, credit.highWaterMark());
+        for (int i = again.size() - 1; i >= 0; i--) {
+            pending.addFirst(again.get(i));
+        }
+        if (endSent && !point.ended()) {
+            endSent = false;
+            completed = true;
+        }
+        suspended = false;
+        pump();
     }
 
     /** Whether every item and the end went to the provider. */

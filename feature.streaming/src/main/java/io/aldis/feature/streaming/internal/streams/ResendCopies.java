@@ -9,9 +9,10 @@ import java.util.List;
  * The copies one stream's sending side keeps so that a resumed session gets again what the break
  * lost, within the node's {@link ResendBudget}. When the budget cannot take an item, the stream
  * gives its copies up: it goes on as before, but ends with its connection instead of being kept
- * for a resume. Used on the session's event loop only.
+ * for a resume. Used on the session's event loop only: a node stream's sending side, and the
+ * relay's sending side toward a provider.
  */
-final class ResendCopies {
+public final class ResendCopies {
     private final ResendBudget budget;
     private ResendBuffer<byte[]> buffer = new ResendBuffer<>();
     /**
@@ -21,17 +22,17 @@ final class ResendCopies {
     private final ArrayDeque<byte[]> kept = new ArrayDeque<>();
     private long bytes;
 
-    ResendCopies(ResendBudget budget) {
+    public ResendCopies(ResendBudget budget) {
         this.budget = budget;
     }
 
     /** Whether the stream still keeps its copies, so that a resumed session can have it. */
-    boolean keeping() {
+    public boolean keeping() {
         return buffer != null;
     }
 
     /** An item went out at the next number. */
-    void sent(byte[] item, int cost) {
+    public void sent(byte[] item, int cost) {
         if (buffer == null) {
             return;
         }
@@ -45,7 +46,7 @@ final class ResendCopies {
     }
 
     /** The caller returned {@code credit} (not its first grant): the copies it pays for go. */
-    void paidBack(int credit) {
+    public void paidBack(int credit) {
         if (buffer == null) {
             return;
         }
@@ -58,14 +59,14 @@ final class ResendCopies {
     }
 
     /** As {@link ResendBuffer#resume}: the copies to send again, which are no longer kept until they are. */
-    List<byte[]> resume(ResumePoint point, int highWaterMark) {
+    public List<byte[]> resume(ResumePoint point, int highWaterMark) {
         List<byte[]> again = buffer.resume(point, highWaterMark);
         releaseAll();
         return again;
     }
 
     /** The stream is over or cannot be resumed any more: every copy goes. */
-    void giveUp() {
+    public void giveUp() {
         releaseAll();
         buffer = null;
     }

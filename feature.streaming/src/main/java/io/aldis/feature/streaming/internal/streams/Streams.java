@@ -69,7 +69,7 @@ public final class Streams implements CallStreams {
         this.settings = settings;
         this.sizeFunctions = sizeFunctions;
         this.pool = pool;
-        this.relays = new Relays(this, sizeFunctions);
+        this.relays = new Relays(this, sizeFunctions, resendBudget, () -> stopped ? 0 : this.settings.resumeWindowMillis());
     }
 
     /** The streams relayed between callers and the clients that provide services. */
@@ -248,6 +248,9 @@ public final class Streams implements CallStreams {
      * STREAM_ERROR {@code STREAM_NOT_FOUND}.
      */
     public void resume(Session session, StreamResume frame) {
+        if (StreamIds.openerOf(frame.streamId()) == StreamIds.Opener.CLIENT && relays.resume(session, frame)) {
+            return; // a provider's stream of a relayed call, kept for its resumed session
+        }
         String resumeKey = session.resumeKey();
         Map<Long, NodeStream> waiting = resumeKey == null ? null : kept.get(resumeKey);
         NodeStream stream = waiting == null ? null : waiting.get(frame.streamId());

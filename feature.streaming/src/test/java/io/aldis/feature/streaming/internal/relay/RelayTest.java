@@ -361,4 +361,99 @@ class RelayTest {
         assertThat(told.code).isEqualTo(ErrorCode.CONNECTION_INTERRUPTED.code());
         assertThat(rig.streams.relays().openStreams()).isZero();
     }
+
+    /** A relay of the caller's call to a provider whose session can be resumed, with the provider's stream open. */
+    private StreamRelay relayTo(TestSession resumableProvider, StreamDirection direction, int initialCredit) {
+        StreamRelay relay = rig.streams.relay(caller, CALLER_CALL, resumableProvider, FORWARDED,
+                new StreamSpec("feed.ticks", direction, CreditMode.ITEMS, null, initialCredit), told);
+        rig.streams.relays().opened(resumableProvider, new StreamOpen(PROVIDER_STREAM, FORWARDED, direction,
+                CreditMode.ITEMS, initialCredit, ""));
+        rig.settle(caller, resumableProvider);
+        return relay;
+    }
+
+    private void breakConnection(TestSession session) {
+        session.broken();
+        rig.streams.sessionClosed(session);
+        rig.settle(caller, session);
+    }
+
+    @Test
+    void theProvidersStreamIsKeptAcrossItsBrokenConnectionAndItsResumedSessionSendsWhatTheNodeLacks() {
+        TestSession first = TestSession.withStreams().resumable("provider");
+        TestSession second = TestSession.withStreams().resumable("provider");
+        relayTo(first, StreamDirection.CALLEE_TO_CALLER, 0);
+        callerSide().credit(4);
+        rig.settle(caller, first);
+        rig.streams.relays().handle(first, new StreamData(false, PROVIDER_STREAM, item(0)));
+        rig.streams.relays().handle(first, new StreamData(false, PROVIDER_STREAM, item(1)));
+        rig.settle(caller, first);
+
+        breakConnection(first);
+        assertThat(rig.streams.relays().keptStreams()).isOne();
+        assertThat(caller.sent(StreamError.class)).isEmpty();
+        assertThat(told.events).isEmpty();
+
+        rig.streams.resume(second, StreamResume.senderOnly(PROVIDER_STREAM));
+        rig.settle(caller, first, second);
+        StreamResume resume = second.sent(StreamResume.class).get(0);
+        assertThat(resume.streamId()).isEqualTo(PROVIDER_STREAM);
+        assertThat(resume.receiving()).isTrue();
+        assertThat(resume.received()).as("the items the node has").isEqualTo(2);
+        assertThat(resume.credit()).as("its whole window: it holds none of them").isEqualTo(4);
+        rig.streams.relays().handle(second, new StreamData(false, PROVIDER_STREAM, item(2)));
+        rig.streams.relays().handle(second, new StreamData(true, PROVIDER_STREAM, item(3)));
+        rig.settle(caller, second);
+        assertThat(numbers(caller.sent(StreamData.class))).containsExactly(0, 1, 2, 3);
+        assertThat(told.events).containsExactly("ended");
+        assertThat(rig.streams.relays().keptStreams()).isZero();
+    }
+
+    @Test
+    void theCallersItemsTheProviderLostInItsBreakGoAgainToItsResumedSession() {
+        TestSession first = TestSession.withStreams().resumable("provider");
+        TestSession second = TestSession.withStreams().resumable("provider");
+        relayTo(first, StreamDirection.CALLER_TO_CALLEE, 3);
+        NodeStream stream = callerSide();
+        long id = stream.streamId();
+        for (int i = 0; i < 3; i++) {
+            stream.data(new StreamData(false, id, item(i)));
+        }
+        rig.settle(caller, first);
+        assertThat(numbers(first.sent(StreamData.class))).containsExactly(0, 1, 2);
+
+        breakConnection(first);
+        stream.data(new StreamData(true, id, item(3)));
+        rig.settle(caller, first);
+        assertThat(numbers(first.sent(StreamData.class))).as("nothing while the provider is away").hasSize(3);
+
+        // The provider got item 0 only, and consumed it: its credit is its whole window again.
+        rig.streams.resume(second, StreamResume.receiver(PROVIDER_STREAM, 1, 3, false));
+        rig.settle(caller, first, second);
+        assertThat(numbers(second.sent(StreamData.class))).containsExactly(1, 2, 3);
+        assertThat(second.sent(StreamEnd.class)).hasSize(1);
+        assertThat(second.sent(StreamResume.class)).as("the node receives nothing on this stream").isEmpty();
+    }
+
+    @Test
+    void aProviderThatDoesNotComeBackWithinTheWindowFailsTheCallWithProviderGone() {
+        TestSession first = TestSession.withStreams().resumable("provider");
+        relayTo(first, StreamDirection.CALLEE_TO_CALLER, 0);
+        callerSide().credit(4);
+        rig.settle(caller, first);
+        breakConnection(first);
+        assertThat(caller.sent(StreamError.class)).isEmpty();
+
+        first.advanceTimeBy(WINDOW);
+        rig.settle(caller, first);
+        assertThat(caller.sent(StreamError.class)).extracting(StreamError::code)
+                .containsExactly(ErrorCode.PROVIDER_GONE.code());
+        assertThat(told.code).isEqualTo(ErrorCode.PROVIDER_GONE.code());
+        assertThat(rig.streams.relays().keptStreams()).isZero();
+
+        TestSession late = TestSession.withStreams().resumable("provider");
+        rig.streams.resume(late, StreamResume.senderOnly(PROVIDER_STREAM));
+        assertThat(late.sent(StreamError.class)).extracting(StreamError::code)
+                .containsExactly(ErrorCode.STREAM_NOT_FOUND.code());
+    }
 }
