@@ -153,13 +153,12 @@ final class ProviderStream {
     // ---- resumption (docs/protocol.md 6.4.7), on the provider's event loop
 
     /**
-     * The provider's connection broke: whether the stream is kept for its resumed session. An
-     * answered stream needs nothing more of the provider and goes on handing its items on; one
+     * The provider's connection broke: whether the stream is kept for its resumed session. One
      * whose copies of the caller's items did not fit the node's budget cannot be resumed.
      */
     boolean keep() {
-        if (over || answered) {
-            return !over;
+        if (over) {
+            return false;
         }
         if (sent != null && !sent.resumable()) {
             return false;

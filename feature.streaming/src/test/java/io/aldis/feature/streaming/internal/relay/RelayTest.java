@@ -456,4 +456,25 @@ class RelayTest {
         assertThat(late.sent(StreamError.class)).extracting(StreamError::code)
                 .containsExactly(ErrorCode.STREAM_NOT_FOUND.code());
     }
+
+    @Test
+    void aProviderThatLeavesAfterItsAnswerLeavesTheItemsTheNodeHoldsToReachTheCaller() {
+        StreamRelay relay = relay(StreamDirection.CALLEE_TO_CALLER, 0);
+        providerOpens(StreamDirection.CALLEE_TO_CALLER, 0);
+        callerSide().credit(2);
+        rig.settle(caller, provider);
+        fromProvider(new StreamData(false, PROVIDER_STREAM, item(0)));
+        fromProvider(new StreamData(false, PROVIDER_STREAM, item(1)));
+        fromProvider(new StreamData(true, PROVIDER_STREAM, item(2)));
+        relay.close(0, "");
+        told.stream.answer(new RpcResponse(CALLER_CALL, "null".getBytes(StandardCharsets.US_ASCII)));
+        rig.settle(caller, provider);
+
+        breakConnection(provider);
+        callerSide().credit(2);
+        rig.settle(caller, provider);
+        assertThat(numbers(caller.sent(StreamData.class))).containsExactly(0, 1, 2);
+        assertThat(caller.sent(StreamError.class)).isEmpty();
+        assertThat(caller.sent()).last().isInstanceOf(RpcResponse.class);
+    }
 }
