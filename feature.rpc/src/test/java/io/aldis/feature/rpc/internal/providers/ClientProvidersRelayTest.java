@@ -180,4 +180,21 @@ class ClientProvidersRelayTest {
         providers.sessionClosed(provider);
         assertThat(caller.next(RpcError.class).code()).isEqualTo(ErrorCode.PROVIDER_GONE.code());
     }
+
+    @Test
+    void aCallTakenOverByAResumedProviderIsKeptAgainAtItsNextBreak() throws Exception {
+        RpcRequest forwarded = forwardedWithStreams(54, "feed.ticks", "[3]");
+        RecordingStreams.Stream callerStream = streams.relay.callerStreamOpens();
+        provider.state(SessionState.CLOSED);
+        providers.sessionClosed(provider);
+        RecordingSession second = new RecordingSession("pat").resumeKey("pat-key");
+        providers.sessionOpened(second);
+        second.state(SessionState.CLOSED);
+        providers.sessionClosed(second);
+        assertThat(callerStream.answers).as("still waiting for the provider").isEmpty();
+
+        RecordingSession third = new RecordingSession("pat").resumeKey("pat-key");
+        providers.answered(third, forwarded.callId(), json("null"));
+        assertThat(callerStream.answers).singleElement().isInstanceOf(RpcResponse.class);
+    }
 }
