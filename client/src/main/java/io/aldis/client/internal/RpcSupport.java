@@ -107,10 +107,10 @@ final class RpcSupport {
                 SessionInfo now = client.session();
                 if (now == null || !now.resumed()) {
                     streams.keptCallsLost("the node started a new session, which does not have its streams");
-                    cancelServed(servedStreams.keptLost());
+                    keptServedLost();
                 } else if (!now.has(Capability.STREAMS)) {
                     streams.keptCallsLost("the node resumed the session without streams, which ends them");
-                    cancelServed(servedStreams.keptLost());
+                    keptServedLost();
                 } else {
                     streams.sessionResumed();
                     servedStreams.sessionResumed();
@@ -360,14 +360,18 @@ final class RpcSupport {
         }
     }
 
-    /** Served calls whose kept streams ended without a resume: their methods stop. */
-    private void cancelServed(Set<Long> callIds) {
-        for (long callId : callIds) {
+    /**
+     * The served calls whose streams were kept cannot go on: their methods stop, and then their
+     * streams end (in that order, so that no answer of theirs goes to the new session).
+     */
+    private void keptServedLost() {
+        for (long callId : servedStreams.keptCalls()) {
             Served s = served.remove(callId);
             if (s != null) {
                 s.cancel();
             }
         }
+        servedStreams.keptLost();
     }
 
     // ---------------------------------------------------------------- inbound frames

@@ -140,21 +140,24 @@ public final class ServedStreams {
         }
     }
 
-    /**
-     * The kept streams cannot go on (the reconnect started a new session, or the client gave up):
-     * they end, as their calls do.
-     *
-     * @return the calls whose streams ended
-     */
-    public Set<Long> keptLost() {
-        Set<Long> lost = new HashSet<>();
+    /** The calls whose streams are kept for the session's resume, not yet resumed. */
+    public Set<Long> keptCalls() {
+        Set<Long> kept = new HashSet<>();
+        for (ServedStream stream : byStream.values()) {
+            if (stream.suspended()) {
+                kept.add(stream.callId());
+            }
+        }
+        return kept;
+    }
+
+    /** The kept streams cannot go on (the reconnect started a new session, or the client gave up): they end. */
+    public void keptLost() {
         for (ServedStream stream : List.copyOf(byStream.values())) {
             if (stream.suspended()) {
-                lost.add(stream.callId());
                 stream.callCancelled();
             }
         }
-        return lost;
     }
 
     /**
