@@ -1,5 +1,6 @@
 package io.aldis.feature.streaming.internal.relay;
 
+import io.aldis.feature.streaming.internal.streams.Outbound;
 import io.aldis.feature.streaming.internal.streams.StreamEndedException;
 import io.aldis.feature.streaming.internal.streams.StreamLoop;
 import io.aldis.protocol.api.ErrorCode;
@@ -335,6 +336,11 @@ final class ProviderStream {
 
     void send(Frame frame) {
         session.send(frame);
+    }
+
+    /** The write turns of the provider's connection, which the caller's items toward it take part in. */
+    Outbound outbound() {
+        return relays.outboundOf(session);
     }
 
     /** Runs {@code task} on the event loop of the provider's session the stream belongs to when it runs. */

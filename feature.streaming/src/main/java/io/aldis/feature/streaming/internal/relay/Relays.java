@@ -1,5 +1,6 @@
 package io.aldis.feature.streaming.internal.relay;
 
+import io.aldis.feature.streaming.internal.streams.Outbound;
 import io.aldis.feature.streaming.internal.streams.ResendBudget;
 import io.aldis.feature.streaming.internal.streams.SizeFunctions;
 import io.aldis.feature.streaming.internal.streams.StreamLoop;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.IntSupplier;
 
 /**
@@ -43,19 +45,22 @@ public final class Relays {
     private final Map<String, Map<Long, ProviderStream>> kept = new ConcurrentHashMap<>();
     private final ResendBudget resendBudget;
     private final IntSupplier resumeWindowMillis;
+    private final Function<Session, Outbound> outbound;
 
     /**
      * @param callerStreams      opens the caller's side of each relayed stream, where the node is the callee
      * @param sizeFunctions      the size functions the node knows
      * @param resendBudget       where the copies of items sent to providers are counted, as the node's own
      * @param resumeWindowMillis how long the streams of a provider's broken connection are kept; 0 for not at all
+     * @param outbound           the write turns of a session, which the caller's items toward its provider take part in
      */
     public Relays(CallStreams callerStreams, SizeFunctions sizeFunctions, ResendBudget resendBudget,
-            IntSupplier resumeWindowMillis) {
+            IntSupplier resumeWindowMillis, Function<Session, Outbound> outbound) {
         this.callerStreams = callerStreams;
         this.sizeFunctions = sizeFunctions;
         this.resendBudget = resendBudget;
         this.resumeWindowMillis = resumeWindowMillis;
+        this.outbound = outbound;
     }
 
     /** As {@link CallStreams#relay}, once the sessions were found to take streams. */
@@ -232,6 +237,10 @@ public final class Relays {
 
     ResendBudget resendBudget() {
         return resendBudget;
+    }
+
+    Outbound outboundOf(Session session) {
+        return outbound.apply(session);
     }
 
     void add(ProviderStream stream) {

@@ -477,4 +477,21 @@ class RelayTest {
         assertThat(caller.sent(StreamError.class)).isEmpty();
         assertThat(caller.sent()).last().isInstanceOf(RpcResponse.class);
     }
+
+    @Test
+    void theCallersItemsGoToTheProviderInItsConnectionsWriteTurnsWhichWaitWhileItCannotWrite() {
+        relay(StreamDirection.CALLER_TO_CALLEE, 64);
+        providerOpens(StreamDirection.CALLER_TO_CALLEE, 4);
+        NodeStream stream = callerSide();
+        provider.full();
+        stream.data(new StreamData(false, stream.streamId(), item(0)));
+        stream.data(new StreamData(true, stream.streamId(), item(1)));
+        rig.settle(caller, provider);
+        assertThat(provider.sent(StreamData.class)).as("nothing while the connection cannot write").isEmpty();
+
+        provider.drained();
+        rig.settle(caller, provider);
+        assertThat(numbers(provider.sent(StreamData.class))).containsExactly(0, 1);
+        assertThat(provider.sent()).last().isInstanceOf(StreamEnd.class);
+    }
 }

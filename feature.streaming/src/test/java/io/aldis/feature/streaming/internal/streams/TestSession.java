@@ -89,8 +89,13 @@ public final class TestSession implements Session {
         return out;
     }
 
+    /** The connection's buffer is full: it takes nothing more until it drains. */
+    public void full() {
+        writable = false;
+    }
+
     /** The connection drains: writable again, and the callbacks run as the node runs them, on the loop. */
-    void drained() {
+    public void drained() {
         writable = true;
         for (Runnable callback : writableCallbacks) {
             channel.eventLoop().execute(callback);
