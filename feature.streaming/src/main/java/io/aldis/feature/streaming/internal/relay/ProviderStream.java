@@ -298,9 +298,15 @@ final class ProviderStream {
         end(new StreamEndedException(code, why));
     }
 
-    /** The provider's items the node held all went on to the caller, with their end. */
+    /**
+     * The provider's items the node held all went on to the caller, with their end. Once the
+     * provider answered too, nothing of the stream is needed any more; before that, the answer
+     * still has to come, and with it the final return (6.4.3, rule 5).
+     */
     void receivedHandedOn() {
-        closeIfDone();
+        if (answered) {
+            closeIfDone();
+        }
     }
 
     /** The provider's session ended: nothing can be sent to it any more. */

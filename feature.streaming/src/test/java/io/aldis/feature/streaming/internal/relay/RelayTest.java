@@ -157,7 +157,28 @@ class RelayTest {
     }
 
     @Test
-    void theProvidersAnswerGoesOnTheCallersStreamAfterTheItemsTheNodeStillHoldsThenTheFinalReturnGoesBack() {
+    void aProviderThatAnswersAfterTheCallerHadAllItsItemsGetsTheFinalReturnThen() {
+        StreamRelay relay = relay(StreamDirection.CALLEE_TO_CALLER, 0);
+        providerOpens(StreamDirection.CALLEE_TO_CALLER, 0);
+        callerSide().credit(8);
+        rig.settle(caller, provider);
+        fromProvider(new StreamData(false, PROVIDER_STREAM, item(0)));
+        fromProvider(new StreamData(true, PROVIDER_STREAM, item(1)));
+        assertThat(numbers(caller.sent(StreamData.class))).containsExactly(0, 1);
+        assertThat(granted(provider.sent(StreamCredit.class))).as("the first grant only, before the answer")
+                .isEqualTo(8);
+
+        relay.close(0, "");
+        rig.settle(caller, provider);
+        assertThat(granted(provider.sent(StreamCredit.class))).as("the final return, once answered").isEqualTo(8 + 2);
+        assertThat(rig.streams.relays().openStreams()).isZero();
+    }
+
+    /**
+     * The provider sends three items and answers once it sent them, while the caller has credit for
+     * two of them only: the node holds the third, and the answer is given to the caller's stream.
+     */
+    private void providerAnswersWithAnItemHeld() {
         StreamRelay relay = relay(StreamDirection.CALLEE_TO_CALLER, 0);
         providerOpens(StreamDirection.CALLEE_TO_CALLER, 0);
         callerSide().credit(2);
@@ -165,10 +186,14 @@ class RelayTest {
         fromProvider(new StreamData(false, PROVIDER_STREAM, item(0)));
         fromProvider(new StreamData(false, PROVIDER_STREAM, item(1)));
         fromProvider(new StreamData(true, PROVIDER_STREAM, item(2)));
-        // The provider answers once it sent its items; the caller has credit for two of them only.
         relay.close(0, "");
         told.stream.answer(new RpcResponse(CALLER_CALL, "null".getBytes(StandardCharsets.US_ASCII)));
         rig.settle(caller, provider);
+    }
+
+    @Test
+    void theProvidersAnswerGoesOnTheCallersStreamAfterTheItemsTheNodeStillHoldsThenTheFinalReturnGoesBack() {
+        providerAnswersWithAnItemHeld();
         assertThat(numbers(caller.sent(StreamData.class))).containsExactly(0, 1);
         assertThat(caller.sent(RpcResponse.class)).as("the answer waits for the item held").isEmpty();
 
@@ -459,16 +484,7 @@ class RelayTest {
 
     @Test
     void aProviderThatLeavesAfterItsAnswerLeavesTheItemsTheNodeHoldsToReachTheCaller() {
-        StreamRelay relay = relay(StreamDirection.CALLEE_TO_CALLER, 0);
-        providerOpens(StreamDirection.CALLEE_TO_CALLER, 0);
-        callerSide().credit(2);
-        rig.settle(caller, provider);
-        fromProvider(new StreamData(false, PROVIDER_STREAM, item(0)));
-        fromProvider(new StreamData(false, PROVIDER_STREAM, item(1)));
-        fromProvider(new StreamData(true, PROVIDER_STREAM, item(2)));
-        relay.close(0, "");
-        told.stream.answer(new RpcResponse(CALLER_CALL, "null".getBytes(StandardCharsets.US_ASCII)));
-        rig.settle(caller, provider);
+        providerAnswersWithAnItemHeld();
 
         breakConnection(provider);
         callerSide().credit(2);
