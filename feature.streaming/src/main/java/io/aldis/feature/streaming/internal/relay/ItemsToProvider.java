@@ -13,7 +13,6 @@ import io.aldis.protocol.api.stream.CreditWindow;
 import io.aldis.protocol.api.stream.ResumePoint;
 import io.aldis.protocol.api.stream.SenderCredit;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.concurrent.Flow;
 
 /**
@@ -230,10 +229,7 @@ final class ItemsToProvider implements Flow.Subscriber<byte[]>, Outbound.Sender 
             return; // the caller's items ended otherwise meanwhile: the stream's end tells the provider
         }
         credit.resume(point.credit());
-        List<byte[]> again = copies.resume(point, credit.highWaterMark());
-        for (int i = again.size() - 1; i >= 0; i--) {
-            pending.addFirst(again.get(i));
-        }
+        copies.resendFirst(point, credit.highWaterMark(), pending);
         if (endSent && !point.ended()) {
             endSent = false;
             completed = true;

@@ -3,6 +3,7 @@ package io.aldis.feature.streaming.internal.streams;
 import io.aldis.protocol.api.stream.ResendBuffer;
 import io.aldis.protocol.api.stream.ResumePoint;
 import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 
 /**
@@ -58,11 +59,16 @@ public final class ResendCopies {
         }
     }
 
-    /** As {@link ResendBuffer#resume}: the copies to send again, which are no longer kept until they are. */
-    public List<byte[]> resume(ResumePoint point, int highWaterMark) {
+    /**
+     * As {@link ResendBuffer#resume}: puts the copies to send again in front of {@code pending}, in
+     * the order they went first; they are no longer kept until they are sent again.
+     */
+    public void resendFirst(ResumePoint point, int highWaterMark, Deque<byte[]> pending) {
         List<byte[]> again = buffer.resume(point, highWaterMark);
         releaseAll();
-        return again;
+        for (int i = again.size() - 1; i >= 0; i--) {
+            pending.addFirst(again.get(i));
+        }
     }
 
     /** The stream is over or cannot be resumed any more: every copy goes. */
