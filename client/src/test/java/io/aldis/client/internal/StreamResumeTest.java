@@ -851,15 +851,24 @@ class StreamResumeTest {
         return written;
     }
 
-    @Test
-    void aStreamThisClientServesIsKeptAcrossTheBreakAndSendsAgainWhatTheNodeLacksThenTheAnswer() throws Exception {
+    /**
+     * Logs in with a resume token and provides {@code feed}; the node calls its {@code ticks(6)}
+     * with STREAMS and grants {@code grant}. Returns the id of the stream the client opened.
+     */
+    private long servedTicks(StreamProviderTest.FeedImpl feed, long callId, int grant) throws Exception {
         node.login(PlayedNode.ALL, 1 << 20, "token-1");
-        StreamProviderTest.FeedImpl feed = new StreamProviderTest.FeedImpl();
         node.client.provide(StreamProviderTest.Feed.class, feed);
         node.send(new Ack(node.next(ServiceProvide.class).requestId(), ""));
-        node.send(new RpcRequest(true, 100, 0, "feed.ticks", json("[6]")));
+        node.send(new RpcRequest(true, callId, 0, "feed.ticks", json("[6]")));
         long stream = node.next(StreamOpen.class).streamId();
-        node.send(new StreamCredit(stream, 4));
+        node.send(new StreamCredit(stream, grant));
+        return stream;
+    }
+
+    @Test
+    void aStreamThisClientServesIsKeptAcrossTheBreakAndSendsAgainWhatTheNodeLacksThenTheAnswer() throws Exception {
+        StreamProviderTest.FeedImpl feed = new StreamProviderTest.FeedImpl();
+        long stream = servedTicks(feed, 100, 4);
         for (int i = 0; i < 4; i++) {
             assertThat(text(node.next(StreamData.class).item())).isEqualTo(String.valueOf(i));
         }
@@ -890,13 +899,8 @@ class StreamResumeTest {
 
     @Test
     void aStreamThisClientServesEndsWithItsCallWhenTheReconnectStartsANewSession() throws Exception {
-        node.login(PlayedNode.ALL, 1 << 20, "token-1");
         StreamProviderTest.FeedImpl feed = new StreamProviderTest.FeedImpl();
-        node.client.provide(StreamProviderTest.Feed.class, feed);
-        node.send(new Ack(node.next(ServiceProvide.class).requestId(), ""));
-        node.send(new RpcRequest(true, 101, 0, "feed.ticks", json("[6]")));
-        long stream = node.next(StreamOpen.class).streamId();
-        node.send(new StreamCredit(stream, 2));
+        servedTicks(feed, 101, 2);
         node.next(StreamData.class);
         node.next(StreamData.class);
 
