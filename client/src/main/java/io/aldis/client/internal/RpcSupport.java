@@ -48,6 +48,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -107,10 +108,13 @@ final class RpcSupport {
                 SessionInfo now = client.session();
                 if (now == null || !now.resumed()) {
                     streams.keptCallsLost("the node started a new session, which does not have its streams");
+                    keptServedLost();
                 } else if (!now.has(Capability.STREAMS)) {
                     streams.keptCallsLost("the node resumed the session without streams, which ends them");
+                    keptServedLost();
                 } else {
                     streams.sessionResumed();
+                    servedStreams.sessionResumed();
                 }
                 for (Provided p : provided.values()) {
                     if (!session.sessionId().equals(p.sentOn)) {
@@ -343,7 +347,7 @@ final class RpcSupport {
         boolean mayResume = client.resumeToken().isPresent()
                 && (state == ClientState.RECONNECTING || state == ClientState.CONNECTED);
         streams.connectionLost(reason.message(), mayResume);
-        servedStreams.connectionLost();
+        Set<Long> keptServed = servedStreams.connectionLost(mayResume);
         SessionInfo now = client.state() == ClientState.CONNECTED ? client.session() : null;
         UUID open = now == null ? null : now.sessionId();
         for (PendingCall pc : calls.values()) {
@@ -354,11 +358,28 @@ final class RpcSupport {
                         ""));
             }
         }
-        // Answers could not reach the caller any more: the node has failed those calls already.
+        // Answers could not reach the caller any more: the node has failed those calls already;
+        // but it keeps those whose stream is kept, for the session's resume.
         for (Served s : served.values()) {
-            served.remove(s.callId, s);
-            s.cancel();
+            if (!keptServed.contains(s.callId)) {
+                served.remove(s.callId, s);
+                s.cancel();
+            }
         }
+    }
+
+    /**
+     * The served calls whose streams were kept cannot go on: their methods stop, and then their
+     * streams end (in that order, so that no answer of theirs goes to the new session).
+     */
+    private void keptServedLost() {
+        for (long callId : servedStreams.keptCalls()) {
+            Served s = served.remove(callId);
+            if (s != null) {
+                s.cancel();
+            }
+        }
+        servedStreams.keptLost();
     }
 
     // ---------------------------------------------------------------- inbound frames
@@ -537,7 +558,7 @@ final class RpcSupport {
             return; // cancelled: the node answered the caller already
         }
         if (error == null) {
-            client.send(new RpcResponse(s.callId, result == null || result.length == 0 ? JSON_NULL : result));
+            reply(new RpcResponse(s.callId, result == null || result.length == 0 ? JSON_NULL : result));
             return;
         }
         Throwable cause = unwrap(error);
@@ -552,7 +573,15 @@ final class RpcSupport {
             frame = new RpcError(s.callId, ErrorCode.SERVICE_ERROR.code(), message,
                     MAPPER.createObjectNode().put("exception", cause.getClass().getSimpleName()).toString());
         }
-        client.send(frame);
+        reply(frame);
+    }
+
+    /** Sends a served call's answer, unless its stream holds it for after a session resume. */
+    private void reply(Frame answer) {
+        long callId = answer instanceof RpcResponse r ? r.callId() : ((RpcError) answer).callId();
+        if (!servedStreams.holdAnswer(callId, answer)) {
+            client.send(answer);
+        }
     }
 
     /** The context of a call this client serves. */

@@ -9,6 +9,7 @@ import io.aldis.client.DisconnectReason;
 import io.aldis.client.ReconnectPolicy;
 import io.aldis.client.RpcCallException;
 import io.aldis.client.SessionInfo;
+import io.aldis.protocol.api.Ack;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.Connect;
 import io.aldis.protocol.api.CreditMode;
@@ -19,6 +20,7 @@ import io.aldis.protocol.api.RpcCancel;
 import io.aldis.protocol.api.RpcError;
 import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.RpcResponse;
+import io.aldis.protocol.api.ServiceProvide;
 import io.aldis.protocol.api.StreamCancel;
 import io.aldis.protocol.api.StreamCredit;
 import io.aldis.protocol.api.StreamData;
@@ -831,5 +833,83 @@ class StreamResumeTest {
                 new RpcError(call.callId(), ErrorCode.CANCELLED.code(), "cancelled", ""));
         assertThat(results.log).as("a cancelled subscriber hears nothing more").isEmpty();
         node.noMoreOutbound();
+    }
+
+    // ---------------------------------------------------------------- streams this client serves
+
+    /** The frames the client wrote since, acknowledging the SERVICE_PROVIDE among them as the node does. */
+    private List<Frame> writtenAcknowledgingProvides() {
+        List<Frame> written = new ArrayList<>();
+        Frame frame;
+        while ((frame = node.poll()) != null) {
+            if (frame instanceof ServiceProvide provide) {
+                node.send(new Ack(provide.requestId(), ""));
+            } else {
+                written.add(frame);
+            }
+        }
+        return written;
+    }
+
+    /**
+     * Logs in with a resume token and provides {@code feed}; the node calls its {@code ticks(6)}
+     * with STREAMS and grants {@code grant}. Returns the id of the stream the client opened.
+     */
+    private long servedTicks(StreamProviderTest.FeedImpl feed, long callId, int grant) throws Exception {
+        node.login(PlayedNode.ALL, 1 << 20, "token-1");
+        node.client.provide(StreamProviderTest.Feed.class, feed);
+        node.send(new Ack(node.next(ServiceProvide.class).requestId(), ""));
+        node.send(new RpcRequest(true, callId, 0, "feed.ticks", json("[6]")));
+        long stream = node.next(StreamOpen.class).streamId();
+        node.send(new StreamCredit(stream, grant));
+        return stream;
+    }
+
+    @Test
+    void aStreamThisClientServesIsKeptAcrossTheBreakAndSendsAgainWhatTheNodeLacksThenTheAnswer() throws Exception {
+        StreamProviderTest.FeedImpl feed = new StreamProviderTest.FeedImpl();
+        long stream = servedTicks(feed, 100, 4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(text(node.next(StreamData.class).item())).isEqualTo(String.valueOf(i));
+        }
+        node.noMoreOutbound();
+
+        // The node got items 0 and 1 only; 2 and 3 are lost with the connection.
+        breakConnection();
+        resumeSession();
+        assertThat(writtenAcknowledgingProvides()).as("the stream is named before anything else of it")
+                .containsExactly(StreamResume.senderOnly(stream));
+
+        node.send(StreamResume.receiver(stream, 2, 4, false));
+        List<String> again = new ArrayList<>();
+        StreamData data;
+        do {
+            data = node.next(StreamData.class);
+            again.add(text(data.item()));
+        } while (!data.last() && again.size() < 4);
+        assertThat(again).as("the copies of 2 and 3, then 4 and 5 within the credit of 4")
+                .containsExactly("2", "3", "4", "5");
+        if (!data.last()) {
+            node.next(StreamEnd.class);
+        }
+        assertThat(node.next(RpcResponse.class).callId()).isEqualTo(100);
+        node.noMoreOutbound();
+        assertThat(feed.published.get(0).requested).as("each item asked of the method once").isEqualTo(6);
+    }
+
+    @Test
+    void aStreamThisClientServesEndsWithItsCallWhenTheReconnectStartsANewSession() throws Exception {
+        StreamProviderTest.FeedImpl feed = new StreamProviderTest.FeedImpl();
+        servedTicks(feed, 101, 2);
+        node.next(StreamData.class);
+        node.next(StreamData.class);
+
+        breakConnection();
+        node.acceptByLogin(PlayedNode.ALL, 1 << 20, "token-2");
+        nextEvent("reconnected");
+        assertThat(writtenAcknowledgingProvides()).as("no STREAM_RESUME, no answer: the call is gone")
+                .noneMatch(frame -> frame instanceof StreamResume || frame instanceof RpcResponse
+                        || frame instanceof RpcError);
+        assertThat(feed.published.get(0).cancelled).as("the method's publisher was cancelled").isTrue();
     }
 }

@@ -314,13 +314,7 @@ class StreamRelayTest {
 
     @Test
     void aCallerThatStopsRequestingStallsTheProviderAndItsCancelReachesTheProvidersSubscription() throws Exception {
-        // The caller takes 3 items and stops; the caller's window of 8 (3 consumed, not yet
-        // returned, and 5 held) and the node's of 8 on the provider's connection then fill up.
-        feed.fillTo = 2 * MARK;
-        OneByOne subscriber = new OneByOne(feed.consumed, 3);
-        caller.<Long>callStream("feed.ticks", new Object[] {1_000_000}, Long.class, mark(MARK)).subscribe(subscriber);
-        subscriber.stopped.get(10, TimeUnit.SECONDS);
-        awaitTicks().filled.get(10, TimeUnit.SECONDS);
+        OneByOne subscriber = stalledAfterThreeItems();
         subscriber.cancel();
         // ...and the cancel reaches the provider's publisher, which was never asked for more than
         // both windows beyond what the caller consumed (checked at every request until then).
@@ -328,6 +322,41 @@ class StreamRelayTest {
         assertThat(subscriber.items).containsExactly(0L, 1L, 2L);
         assertThat(feed.last.mostAhead.get()).isLessThanOrEqualTo(2L * MARK);
         assertThat(feed.last.requested.get()).isLessThanOrEqualTo(3 + 2L * MARK);
+    }
+
+    @Test
+    void aRelayedStreamIsListedAndCountedLikeAnyOtherStream() throws Exception {
+        OneByOne subscriber = stalledAfterThreeItems();
+
+        // One row, on the caller's session: the stream the node runs as the callee of the call.
+        assertThat(node.streaming().view().streams()).singleElement().satisfies(row -> {
+            assertThat(row.method()).isEqualTo("feed.ticks");
+            assertThat(row.sessionId()).isEqualTo(caller.session().sessionId());
+            assertThat(row.direction()).isEqualTo(1);
+            assertThat(row.itemsSent()).isGreaterThanOrEqualTo(3);
+        });
+        assertThat(node.streaming().view().counters()).containsEntry("open", 1L).containsEntry("openedTotal", 1L);
+        assertThat(node.rpc().registry().streamStats()).singleElement().satisfies(stats -> {
+            assertThat(stats.method()).isEqualTo("feed.ticks");
+            assertThat(stats.opened()).isOne();
+            assertThat(stats.open()).isOne();
+        });
+        subscriber.cancel();
+        feed.last.cancelled.get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A long stream of ticks whose caller takes 3 items and stops: the caller's window of 8 (3
+     * consumed, not yet returned, and 5 held) and the node's of 8 on the provider's connection
+     * then fill up, and the provider is asked for no more.
+     */
+    private OneByOne stalledAfterThreeItems() throws Exception {
+        feed.fillTo = 2 * MARK;
+        OneByOne subscriber = new OneByOne(feed.consumed, 3);
+        caller.<Long>callStream("feed.ticks", new Object[] {1_000_000}, Long.class, mark(MARK)).subscribe(subscriber);
+        subscriber.stopped.get(10, TimeUnit.SECONDS);
+        awaitTicks().filled.get(10, TimeUnit.SECONDS);
+        return subscriber;
     }
 
     /** The publisher of the call in flight, once the provider's method returned it. */
@@ -373,11 +402,7 @@ class StreamRelayTest {
 
     @Test
     void theProviderLeavingMidStreamFailsTheCallersCall() throws Exception {
-        feed.fillTo = 2 * MARK;
-        OneByOne subscriber = new OneByOne(feed.consumed, 3);
-        caller.<Long>callStream("feed.ticks", new Object[] {1_000_000}, Long.class, mark(MARK)).subscribe(subscriber);
-        subscriber.stopped.get(10, TimeUnit.SECONDS);
-        awaitTicks().filled.get(10, TimeUnit.SECONDS);
+        OneByOne subscriber = stalledAfterThreeItems();
         provider.close().get(10, TimeUnit.SECONDS);
         assertThat(failureOf(subscriber.done).code()).isEqualTo(ErrorCode.PROVIDER_GONE);
     }

@@ -53,7 +53,7 @@ class StreamResumptionTest {
     }
 
     /** Items 0 … count-1 made by {@code item} as they are requested; {@code onItem} hears of each before it goes. */
-    private static <T> Flow.Publisher<T> items(long count, LongFunction<T> item, LongConsumer onItem) {
+    static <T> Flow.Publisher<T> items(long count, LongFunction<T> item, LongConsumer onItem) {
         return subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
             private long next;
             private long demand;
@@ -88,7 +88,7 @@ class StreamResumptionTest {
     }
 
     /** Takes {@code count} items of a stream, cutting the connection when it has taken as many as one of {@code cuts}. */
-    private static <T> List<T> take(StreamClientTest.Collector<T> collector, int count, Runnable cut, int... cuts)
+    static <T> List<T> take(StreamClientTest.Collector<T> collector, int count, Runnable cut, int... cuts)
             throws Exception {
         List<T> taken = new ArrayList<>();
         while (taken.size() < count) {

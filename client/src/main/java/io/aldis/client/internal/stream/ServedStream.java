@@ -2,11 +2,14 @@ package io.aldis.client.internal.stream;
 
 import io.aldis.client.RpcCallException;
 import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.ProtocolException;
 import io.aldis.protocol.api.StreamCancel;
 import io.aldis.protocol.api.StreamData;
 import io.aldis.protocol.api.StreamError;
+import io.aldis.protocol.api.StreamResume;
 import io.aldis.protocol.api.stream.CreditMeter;
+import io.aldis.protocol.api.stream.ResumePoint;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +24,12 @@ import java.util.concurrent.Flow;
  * ({@link ResultItems}, credit returned as the subscriber consumes). The call's answer waits here:
  * a streamed result is answered with {@code null} after its STREAM_END; a stream that fails
  * answers with its error's code, after the STREAM_ERROR where this side sends one.
+ *
+ * <p>When the connection breaks and the client will resume its session, the stream is kept
+ * ({@link #suspend}): the method goes on within the credit it has, nothing of the stream is sent,
+ * and an answer given meanwhile waits. After the resume it sends its STREAM_RESUME
+ * ({@link #resume}), sends again what the node lacks once the node's own STREAM_RESUME came
+ * ({@link #peerResumed}), and then the waiting answer (docs/protocol.md 6.4.7).
  *
  * <p>Thread-safe: frames arrive on the client's callback thread while the method runs on its own.
  */
@@ -45,6 +54,11 @@ public final class ServedStream implements ParamItems.Owner, ResultItems.Owner {
     private boolean earlyEnd;
     private boolean paramOpen;
     private boolean over;
+    /** Kept across a broken connection until the session's resume, or until the node's STREAM_RESUME came. */
+    private boolean suspended;
+    private boolean awaitingPeerResume;
+    /** The call's answer, given while the stream was away; it goes after the resume's replay. */
+    private Frame heldAnswer;
 
     ServedStream(ServedStreams registry, StreamHost host, StreamingMethod method, long callId, long streamId,
             CreditMeter meter) {
@@ -279,8 +293,8 @@ public final class ServedStream implements ParamItems.Owner, ResultItems.Owner {
         ParamItems sending;
         ResultItems receiving;
         synchronized (this) {
-            if (over) {
-                return;
+            if (over || heldAnswer != null) {
+                return; // a held answer closes the stream once it went out
             }
             over = true;
             sending = resultItems;
@@ -292,6 +306,119 @@ public final class ServedStream implements ParamItems.Owner, ResultItems.Owner {
         }
         if (receiving != null) {
             receiving.streamClosed();
+        }
+    }
+
+    // ---- resumption (docs/protocol.md 6.4.7)
+
+    /**
+     * The connection broke and the client will resume its session: whether the stream is kept for
+     * that. Sending stops, and the credit the method frees waits for the resume.
+     */
+    boolean suspend() {
+        ParamItems sending;
+        ResultItems receiving;
+        synchronized (this) {
+            if (over) {
+                return false;
+            }
+            suspended = true;
+            sending = resultOpen ? resultItems : null;
+            receiving = paramItems;
+        }
+        if (sending != null) {
+            sending.suspend();
+        }
+        if (receiving != null) {
+            receiving.suspend();
+        }
+        return true;
+    }
+
+    /**
+     * The session was resumed: the stream's STREAM_RESUME goes out, with {@code RECEIVING} where
+     * the caller's items come to this side; the node answers with its own where it receives the
+     * method's items, and only then does the answer go.
+     */
+    void resume() {
+        ResultItems receiving;
+        List<StreamData> held;
+        boolean ended;
+        boolean sendsItems;
+        synchronized (this) {
+            if (!suspended || over) {
+                return;
+            }
+            suspended = false;
+            sendsItems = method.direction().calleeSends() && resultOpen;
+            awaitingPeerResume = sendsItems;
+            receiving = paramItems;
+            held = early;
+            ended = earlyEnd;
+        }
+        if (receiving != null) {
+            receiving.resume(streamId);
+        } else if (method.direction().callerSends()) {
+            // The method has not subscribed yet: what this side holds is what arrived before.
+            int cost = 0;
+            for (StreamData data : held) {
+                cost += meter.costOf(data.item());
+            }
+            host.send(StreamResume.receiver(streamId, held.size(), highWaterMark - cost, ended));
+        } else {
+            host.send(StreamResume.senderOnly(streamId));
+        }
+        if (!sendsItems) {
+            sendHeldAnswer();
+        }
+    }
+
+    /** The node's STREAM_RESUME: the method's items it lacks go again, then the held answer. */
+    void peerResumed(StreamResume frame) {
+        ParamItems sending;
+        synchronized (this) {
+            sending = resultItems;
+            awaitingPeerResume = false;
+        }
+        if (sending != null && frame.receiving()) {
+            try {
+                sending.resumed(ResumePoint.of(frame));
+            } catch (ProtocolException e) {
+                fail(e.code(), e.getMessage(), true);
+                return;
+            }
+        }
+        sendHeldAnswer();
+    }
+
+    /** Whether the stream is kept for the session's resume, not yet resumed. */
+    synchronized boolean suspended() {
+        return suspended;
+    }
+
+    /**
+     * The call's answer: held while the stream is away or waits for the node's STREAM_RESUME, so
+     * that it follows the replay.
+     *
+     * @return whether it was held; otherwise it goes out now
+     */
+    synchronized boolean holdAnswer(Frame answerFrame) {
+        if (over || (!suspended && !awaitingPeerResume)) {
+            return false;
+        }
+        heldAnswer = answerFrame;
+        return true;
+    }
+
+    private void sendHeldAnswer() {
+        Frame frame;
+        synchronized (this) {
+            frame = heldAnswer;
+            heldAnswer = null;
+        }
+        if (frame != null) {
+            host.send(frame);
+            callAnswered();
         }
     }
 

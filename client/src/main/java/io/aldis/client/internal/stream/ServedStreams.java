@@ -11,10 +11,13 @@ import io.aldis.protocol.api.StreamData;
 import io.aldis.protocol.api.StreamEnd;
 import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.StreamOpen;
+import io.aldis.protocol.api.StreamResume;
 import io.aldis.protocol.api.stream.CreditMeter;
 import io.aldis.protocol.api.stream.StreamIds;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -71,6 +74,16 @@ public final class ServedStreams {
      *         stream is not open here, 6.4.5)
      */
     public boolean consume(Frame frame) {
+        if (frame instanceof StreamResume resume) {
+            if (StreamIds.openerOf(resume.streamId()) != StreamIds.Opener.CLIENT) {
+                return false;
+            }
+            ServedStream stream = byStream.get(resume.streamId());
+            if (stream != null) {
+                stream.peerResumed(resume);
+            }
+            return true;
+        }
         long streamId = StreamIds.streamOf(frame);
         if (StreamIds.openerOf(streamId) != StreamIds.Opener.CLIENT) {
             return false;
@@ -101,11 +114,59 @@ public final class ServedStreams {
         }
     }
 
-    /** The connection is gone, and with it the calls served on it: their streams end. */
-    public void connectionLost() {
+    /**
+     * The connection is gone, and with it the calls served on it: their streams end; but when the
+     * client will resume its session ({@code mayResume}), they are kept for that instead
+     * (docs/protocol.md 6.4.7, 6.4.8: the node keeps its side of them for its resume window).
+     *
+     * @return the calls whose streams are kept, which go on
+     */
+    public Set<Long> connectionLost(boolean mayResume) {
+        Set<Long> kept = new HashSet<>();
         for (ServedStream stream : List.copyOf(byStream.values())) {
-            stream.callCancelled();
+            if (mayResume && stream.suspend()) {
+                kept.add(stream.callId());
+            } else {
+                stream.callCancelled();
+            }
         }
+        return kept;
+    }
+
+    /** The node resumed the session: each kept stream sends its STREAM_RESUME and goes on. */
+    public void sessionResumed() {
+        for (ServedStream stream : List.copyOf(byStream.values())) {
+            stream.resume();
+        }
+    }
+
+    /** The calls whose streams are kept for the session's resume, not yet resumed. */
+    public Set<Long> keptCalls() {
+        Set<Long> kept = new HashSet<>();
+        for (ServedStream stream : byStream.values()) {
+            if (stream.suspended()) {
+                kept.add(stream.callId());
+            }
+        }
+        return kept;
+    }
+
+    /** The kept streams cannot go on (the reconnect started a new session, or the client gave up): they end. */
+    public void keptLost() {
+        for (ServedStream stream : List.copyOf(byStream.values())) {
+            if (stream.suspended()) {
+                stream.callCancelled();
+            }
+        }
+    }
+
+    /**
+     * The answer of call {@code callId}: whether its stream holds it until the session's resume
+     * and replay; otherwise it goes out now.
+     */
+    public boolean holdAnswer(long callId, Frame answer) {
+        ServedStream stream = byCall.get(callId);
+        return stream != null && stream.holdAnswer(answer);
     }
 
     /** How many streams are open here as a callee. */

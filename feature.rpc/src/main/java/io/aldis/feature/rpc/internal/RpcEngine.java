@@ -162,6 +162,7 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
     @Override
     public void sessionOpened(Session session) {
         providers.restore(session);
+        providers.sessionOpened(session);
         calls.sessionOpened(session);
     }
 

@@ -3,6 +3,7 @@ package io.aldis.feature.rpc.internal.export;
 import io.aldis.feature.rpc.internal.calls.Call;
 import io.aldis.feature.rpc.internal.calls.Calls;
 import io.aldis.feature.rpc.internal.calls.StreamCounters;
+import io.aldis.feature.rpc.internal.calls.StreamReply;
 import io.aldis.feature.rpc.internal.streams.BatchCollector;
 import io.aldis.feature.rpc.internal.streams.ItemCodec;
 import io.aldis.protocol.api.stream.ListPublisher;

@@ -54,6 +54,8 @@ public final class ClientProviders {
     private final Map<UUID, Set<Provider>> bySession = new ConcurrentHashMap<>();
     /** Calls forwarded to providers, by the call id the node gave them. */
     private final Map<Long, ForwardedCall> forwarded = new ConcurrentHashMap<>();
+    /** Calls with an open stream whose provider's connection broke, by its resume key, until its resumed session comes. */
+    private final Map<String, Set<ForwardedCall>> kept = new ConcurrentHashMap<>();
     private final AtomicLong nodeCallIds = new AtomicLong();
     private final AtomicInteger rotation = new AtomicInteger();
 
@@ -182,17 +184,53 @@ public final class ClientProviders {
         session.send(new Ack(withdraw.requestId(), ""));
     }
 
-    /** The session is gone: its services go, and calls forwarded to it fail with PROVIDER_GONE. */
+    /**
+     * The session is gone: its services go, and calls forwarded to it fail with PROVIDER_GONE; but
+     * where the client may resume the session, a call whose stream is open waits for its resumed
+     * session, as the stream does (docs/protocol.md 6.4.8).
+     */
     public void sessionClosed(Session session) {
         Set<Provider> own = bySession.remove(session.id());
         if (own != null) {
             for (Provider p : own) {
-                remove(p, "disconnected");
+                unlist(p);
+            }
+        }
+        // By the session that answers them: a call a resumed session took over was forwarded to a
+        // provider of an earlier session.
+        String resumeKey = session.resumeKey();
+        for (ForwardedCall f : forwarded.values()) {
+            if (f.answeredFrom(session) && (resumeKey == null || !f.keepFor(resumeKey))) {
+                calls.fail(f.call, ErrorCode.PROVIDER_GONE.code(), "the client providing " + f.provider.service
+                        + " disconnected", "");
             }
         }
     }
 
+    /**
+     * A session opened: if it resumed a provider's session whose calls wait on their streams, it
+     * answers them now.
+     */
+    public void sessionOpened(Session session) {
+        String resumeKey = session.resumeKey();
+        Set<ForwardedCall> waiting = resumeKey == null ? null : kept.remove(resumeKey);
+        if (waiting != null) {
+            for (ForwardedCall f : waiting) {
+                f.resumedOn(session);
+            }
+        }
+    }
+
+    /** The provider no longer provides its service (withdrawn, provided again): its calls fail. */
     private void remove(Provider p, String why) {
+        unlist(p);
+        for (Call call : p.calls) {
+            calls.fail(call, ErrorCode.PROVIDER_GONE.code(), "the client providing " + p.service + " " + why, "");
+        }
+    }
+
+    /** No more calls go to the provider. */
+    private void unlist(Provider p) {
         p.gone = true;
         synchronized (this) {
             byService.computeIfPresent(p.service, (k, list) -> {
@@ -203,9 +241,6 @@ public final class ClientProviders {
         Set<Provider> own = bySession.get(p.session.id());
         if (own != null) {
             own.remove(p);
-        }
-        for (Call call : p.calls) {
-            calls.fail(call, ErrorCode.PROVIDER_GONE.code(), "the client providing " + p.service + " " + why, "");
         }
     }
 
@@ -238,7 +273,7 @@ public final class ClientProviders {
                 return;
             }
         }
-        ForwardedCall work = new ForwardedCall(call, p, nodeCallIds.incrementAndGet(), forwarded);
+        ForwardedCall work = new ForwardedCall(call, p, nodeCallIds.incrementAndGet(), forwarded, kept);
         work.register();
         if (!call.attach(work)) {
             work.ended(call);
@@ -279,10 +314,14 @@ public final class ClientProviders {
         return true;
     }
 
-    /** A provider's RPC_RESPONSE: the result goes to the caller, after the caller's stream ended. */
+    /**
+     * A provider's RPC_RESPONSE: the result goes to the caller, on the caller's stream when the
+     * call has one, which sends it after the provider's items and their end.
+     */
     public void answered(Session provider, long nodeCallId, byte[] result) {
         ForwardedCall f = forwardedTo(provider, nodeCallId);
-        if (f != null && !f.holdAnswer(() -> calls.complete(f.call, result))) {
+        if (f != null) {
+            f.providerAnswers();
             calls.complete(f.call, result);
         }
     }
@@ -293,15 +332,23 @@ public final class ClientProviders {
      */
     public void failed(Session provider, long nodeCallId, int code, String message, String details) {
         ForwardedCall f = forwardedTo(provider, nodeCallId);
-        if (f != null && !f.holdAnswer(() -> calls.fail(f.call, code, message, details))) {
+        if (f != null) {
+            f.providerAnswers();
             calls.fail(f.call, code, message, details);
         }
     }
 
-    /** The call forwarded to this session under that id; null when answered late (after a deadline, a cancel) or by another session. */
+    /**
+     * The call forwarded to this session (or to the session it resumed) under that id; null when
+     * answered late (after a deadline, a cancel) or by another session.
+     */
     private ForwardedCall forwardedTo(Session session, long nodeCallId) {
         ForwardedCall f = forwarded.get(nodeCallId);
-        return f != null && f.provider.session.id().equals(session.id()) ? f : null;
+        if (f != null && !f.answeredFrom(session) && !kept.isEmpty()) {
+            // A resumed provider's answer may come before its session was announced to this feature.
+            sessionOpened(session);
+        }
+        return f != null && f.answeredFrom(session) ? f : null;
     }
 
     private Provider leastBusy(List<Provider> providers) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.feature.rpc.api.RpcConstants;
 import io.aldis.feature.rpc.internal.RecordingSession;
+import io.aldis.feature.rpc.internal.RecordingStreams;
 import io.aldis.feature.rpc.internal.calls.Call;
 import io.aldis.feature.rpc.internal.calls.Calls;
 import io.aldis.feature.rpc.internal.calls.SessionReply;
@@ -90,97 +91,6 @@ class StreamedCallsTest {
         }
     }
 
-    /** The streaming feature as RPC sees it, recording what is asked of it. */
-    static final class RecordingStreams implements CallStreams {
-        volatile boolean takesStreams = true;
-        volatile ProtocolException refusal;
-        final BlockingQueue<RecordingStream> opened = new LinkedBlockingQueue<>();
-
-        @Override
-        public boolean streams(Session session) {
-            return takesStreams;
-        }
-
-        @Override
-        public CallStream open(Session session, long callId, StreamSpec spec, CallStreamListener listener) {
-            if (refusal != null) {
-                throw refusal;
-            }
-            RecordingStream stream = new RecordingStream(session, spec, listener);
-            opened.add(stream);
-            return stream;
-        }
-    }
-
-    static final class RecordingStream implements CallStream {
-        final Session session;
-        final StreamSpec spec;
-        final CallStreamListener listener;
-        /** The answers given to the stream, which sends them on as the streaming feature does. */
-        final List<Frame> answers = new CopyOnWriteArrayList<>();
-        final SubmissionPublisher<byte[]> callerItems = new SubmissionPublisher<>(Runnable::run, 16);
-        final CompletableFuture<List<String>> sent = new CompletableFuture<>();
-        final CompletableFuture<String> closed = new CompletableFuture<>();
-        /** Completes once the method subscribed to the caller's items, which are sent only then. */
-        final CompletableFuture<Void> subscribed = new CompletableFuture<>();
-
-        RecordingStream(Session session, StreamSpec spec, CallStreamListener listener) {
-            this.session = session;
-            this.spec = spec;
-            this.listener = listener;
-        }
-
-        @Override
-        public long streamId() {
-            return 2;
-        }
-
-        @Override
-        public void send(Flow.Publisher<byte[]> items) {
-            List<String> got = new CopyOnWriteArrayList<>();
-            items.subscribe(new Flow.Subscriber<byte[]>() {
-                @Override
-                public void onSubscribe(Flow.Subscription s) {
-                    s.request(Long.MAX_VALUE);
-                }
-
-                @Override
-                public void onNext(byte[] item) {
-                    got.add(new String(item, StandardCharsets.UTF_8));
-                }
-
-                @Override
-                public void onError(Throwable failure) {
-                    sent.completeExceptionally(failure);
-                }
-
-                @Override
-                public void onComplete() {
-                    sent.complete(got);
-                }
-            });
-        }
-
-        @Override
-        public Flow.Publisher<byte[]> received() {
-            return subscriber -> {
-                callerItems.subscribe(subscriber);
-                subscribed.complete(null);
-            };
-        }
-
-        @Override
-        public void answer(Frame answer) {
-            answers.add(answer);
-            session.send(answer);
-        }
-
-        @Override
-        public void close(int code, String message) {
-            closed.complete(code + " " + message);
-        }
-    }
-
     private final Calls calls = new Calls(() -> 256, () -> 0);
     private final RecordingStreams streams = new RecordingStreams();
     private final ServiceInvoker invoker = new ServiceInvoker(calls, 2, 16, 0, () -> true, () -> streams);
@@ -201,8 +111,8 @@ class StreamedCallsTest {
     }
 
     /** The next stream a call opened (calls run on workers). */
-    private RecordingStream opened() throws InterruptedException {
-        RecordingStream stream = streams.opened.poll(10, TimeUnit.SECONDS);
+    private RecordingStreams.Stream opened() throws InterruptedException {
+        RecordingStreams.Stream stream = streams.opened.poll(10, TimeUnit.SECONDS);
         assertThat(stream).as("a stream was opened").isNotNull();
         return stream;
     }
@@ -214,7 +124,7 @@ class StreamedCallsTest {
     @Test
     void aStreamedResultGoesOnTheStreamAndTheStreamsEndAnswersTheCall() throws Exception {
         run(1, "words", "[3]", true);
-        RecordingStream stream = opened();
+        RecordingStreams.Stream stream = opened();
         assertThat(stream.spec).isEqualTo(new StreamSpec("feed.words", StreamDirection.CALLEE_TO_CALLER,
                 CreditMode.ITEMS, null, 0));
         assertThat(stream.sent.get(10, TimeUnit.SECONDS)).containsExactly("\"w0\"", "\"w1\"", "\"w2\"");
@@ -238,7 +148,7 @@ class StreamedCallsTest {
     @Test
     void cancellingTheCallClosesItsStreamWithTheCode() throws Exception {
         Call call = run(1, "words", "[1]", true);
-        RecordingStream stream = opened();
+        RecordingStreams.Stream stream = opened();
         calls.abort(call, ErrorCode.CANCELLED.code(), "cancelled by the caller", true);
         assertThat(alice.next(RpcError.class).code()).isEqualTo(ErrorCode.CANCELLED.code());
         assertThat(stream.closed.get(10, TimeUnit.SECONDS)).isEqualTo("-403 cancelled by the caller");
@@ -256,7 +166,7 @@ class StreamedCallsTest {
     @Test
     void aStreamedParameterComesFromTheCallersItemsDecodedAndChecked() throws Exception {
         run(1, "sum", "[null]", true);
-        RecordingStream stream = opened();
+        RecordingStreams.Stream stream = opened();
         assertThat(stream.spec).isEqualTo(new StreamSpec("feed.sum", StreamDirection.CALLER_TO_CALLEE,
                 CreditMode.BYTES, null, 1000));
         stream.subscribed.get(10, TimeUnit.SECONDS);
@@ -266,7 +176,7 @@ class StreamedCallsTest {
         assertThat(text(alice.next(RpcResponse.class))).isEqualTo("42");
 
         run(2, "sum", "[]", true);
-        RecordingStream second = opened();
+        RecordingStreams.Stream second = opened();
         second.subscribed.get(10, TimeUnit.SECONDS);
         second.callerItems.submit("\"two\"".getBytes(StandardCharsets.UTF_8));
         RpcError invalid = alice.next(RpcError.class);
@@ -286,7 +196,7 @@ class StreamedCallsTest {
 
     @Test
     void aSessionThatTakesNoStreamsGetsBatchesEvenWithTheFlag() throws Exception {
-        streams.takesStreams = false;
+        streams.only();
         run(1, "words", "[2]", true);
         assertThat(text(alice.next(RpcResponse.class))).isEqualTo("[\"w0\",\"w1\"]");
         run(2, "sum", "[null]", true);

@@ -3,6 +3,7 @@ package io.aldis.feature.rpc.internal.providers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.feature.rpc.internal.RecordingSession;
+import io.aldis.feature.rpc.internal.RecordingStreams;
 import io.aldis.feature.rpc.internal.calls.Call;
 import io.aldis.feature.rpc.internal.calls.Calls;
 import io.aldis.feature.rpc.internal.calls.SessionReply;
@@ -15,22 +16,15 @@ import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.ServiceProvide;
 import io.aldis.protocol.api.StreamDirection;
-import io.aldis.protocol.api.spi.node.Session;
-import io.aldis.protocol.api.spi.stream.CallStream;
-import io.aldis.protocol.api.spi.stream.CallStreamListener;
-import io.aldis.protocol.api.spi.stream.CallStreams;
-import io.aldis.protocol.api.spi.stream.StreamRelay;
-import io.aldis.protocol.api.spi.stream.StreamSpec;
+import io.aldis.protocol.api.spi.node.SessionState;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
-import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * How the RPC feature forwards calls of a provider's streaming methods through the stream SPI
  * (docs/protocol.md 6.4.1, 6.4.8): with STREAMS only when both sessions take streams, the relay set
- * up before the call goes out, the provider's answer held until the caller's stream ended.
+ * up before the call goes out, the provider's answer given to the caller's stream once it opened.
  */
 class ClientProvidersRelayTest {
     private static final String FEED = "{\"methods\":[{\"name\":\"ticks\",\"params\":[\"n: long\"],"
@@ -39,51 +33,11 @@ class ClientProvidersRelayTest {
             + "{\"name\":\"plain\",\"params\":[\"a: int\"],\"result\":\"int\"}]}";
 
     private final Calls calls = new Calls(() -> 256, () -> 0);
-    private final RecordingSession provider = new RecordingSession("pat");
+    private final RecordingSession provider = new RecordingSession("pat").resumeKey("pat-key");
     private final RecordingSession caller = new RecordingSession("cal");
-    private final RecordingStreams streams = new RecordingStreams();
+    private final RecordingStreams streams = new RecordingStreams().only();
     private final ClientProviders providers = new ClientProviders(calls, () -> null, name -> false, () -> true,
             () -> streams);
-
-    /** The streaming feature as the RPC feature sees it: which sessions take streams, and the relays asked for. */
-    static final class RecordingStreams implements CallStreams {
-        final Set<Session> streaming = new HashSet<>();
-        StreamSpec spec;
-        long forwardedId;
-        CallStreamListener listener;
-        boolean answered;
-        int closedWith = Integer.MIN_VALUE;
-
-        @Override
-        public boolean streams(Session session) {
-            return streaming.contains(session);
-        }
-
-        @Override
-        public CallStream open(Session session, long callId, StreamSpec s, CallStreamListener l) {
-            throw new AssertionError("a forwarded call opens no stream of the node's own");
-        }
-
-        @Override
-        public StreamRelay relay(Session from, long callId, Session to, long forwardedCallId, StreamSpec declared,
-                CallStreamListener l) {
-            spec = declared;
-            forwardedId = forwardedCallId;
-            listener = l;
-            return new StreamRelay() {
-                @Override
-                public boolean providerAnswered() {
-                    answered = true;
-                    return declared.direction().calleeSends();
-                }
-
-                @Override
-                public void close(int code, String message) {
-                    closedWith = code;
-                }
-            };
-        }
-    }
 
     @AfterEach
     void close() {
@@ -101,65 +55,90 @@ class ClientProvidersRelayTest {
         return call;
     }
 
+    /** A call forwarded between two sessions that take streams: the provider's RPC_REQUEST. */
+    private RpcRequest forwardedWithStreams(long id, String method, String params) throws Exception {
+        streams.streaming.add(caller);
+        streams.streaming.add(provider);
+        call(id, method, params, true);
+        return provider.next(RpcRequest.class);
+    }
+
+    /** The provider's connection breaks; its client may resume the session. */
+    private void breakConnection(RecordingSession session) {
+        session.state(SessionState.CLOSED);
+        providers.sessionClosed(session);
+    }
+
+    /** A session that resumed the provider's, with its resume key. */
+    private static RecordingSession resumedProvider() {
+        return new RecordingSession("pat").resumeKey("pat-key");
+    }
+
     private static byte[] json(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
-    void aStreamedCallIsForwardedWithStreamsAfterItsRelayAndItsAnswerWaitsForTheCallersStream() throws Exception {
-        streams.streaming.add(caller);
-        streams.streaming.add(provider);
-        call(42, "feed.ticks", "[3]", true);
-        RpcRequest forwarded = provider.next(RpcRequest.class);
+    void aStreamedCallIsForwardedWithStreamsAfterItsRelayAndItsAnswerGoesOnTheCallersStream() throws Exception {
+        RpcRequest forwarded = forwardedWithStreams(42, "feed.ticks", "[3]");
         assertThat(forwarded.streams()).isTrue();
-        assertThat(streams.forwardedId).isEqualTo(forwarded.callId());
-        assertThat(streams.spec.method()).isEqualTo("feed.ticks");
-        assertThat(streams.spec.direction()).isEqualTo(StreamDirection.CALLEE_TO_CALLER);
+        assertThat(streams.relay.forwardedCallId).isEqualTo(forwarded.callId());
+        assertThat(streams.relay.declared.method()).isEqualTo("feed.ticks");
+        assertThat(streams.relay.declared.direction()).isEqualTo(StreamDirection.CALLEE_TO_CALLER);
 
+        RecordingStreams.Stream callerStream = streams.relay.callerStreamOpens();
         providers.answered(provider, forwarded.callId(), json("null"));
-        assertThat(streams.answered).isTrue();
-        assertThat(caller.pending()).as("held until the caller's stream ended").isEmpty();
-        streams.listener.ended();
-        assertThat(caller.next(RpcResponse.class).callId()).isEqualTo(42);
-        assertThat(streams.closedWith).as("the answer closes the relay").isZero();
+        assertThat(callerStream.answers).as("on the caller's stream, which orders it after the items")
+                .singleElement().isInstanceOf(RpcResponse.class);
+        assertThat(((RpcResponse) callerStream.answers.get(0)).callId()).isEqualTo(42);
+        assertThat(streams.relay.closedWith).as("the provider's answer closes the relay").isZero();
     }
 
     @Test
-    void theDeclaredCreditOfAStreamedParameterGoesToTheRelayAndItsAnswerIsNotHeld() throws Exception {
-        streams.streaming.add(caller);
-        streams.streaming.add(provider);
-        call(43, "feed.store", "[null]", true);
-        RpcRequest forwarded = provider.next(RpcRequest.class);
+    void aProvidersErrorAlsoGoesOnTheCallersStreamAndClosesTheRelayAsAnswered() throws Exception {
+        RpcRequest forwarded = forwardedWithStreams(49, "feed.ticks", "[3]");
+        RecordingStreams.Stream callerStream = streams.relay.callerStreamOpens();
+        providers.failed(provider, forwarded.callId(), ErrorCode.STREAM_FAILED.code(), "sensor offline", "");
+        assertThat(callerStream.answers).singleElement().isInstanceOf(RpcError.class);
+        assertThat(streams.relay.closedWith).isZero();
+    }
+
+    @Test
+    void aProviderThatAnsweredWithoutAStreamIsAnsweredOnTheCallersSession() throws Exception {
+        RpcRequest forwarded = forwardedWithStreams(50, "feed.ticks", "[3]");
+        providers.answered(provider, forwarded.callId(), json("[0,1,2]"));
+        assertThat(caller.next(RpcResponse.class).callId()).isEqualTo(50);
+        assertThat(streams.relay.closedWith).isZero();
+    }
+
+    @Test
+    void theDeclaredCreditOfAStreamedParameterGoesToTheRelay() throws Exception {
+        RpcRequest forwarded = forwardedWithStreams(43, "feed.store", "[null]");
         assertThat(forwarded.streams()).isTrue();
-        assertThat(streams.spec.direction()).isEqualTo(StreamDirection.CALLER_TO_CALLEE);
-        assertThat(streams.spec.creditMode()).isEqualTo(CreditMode.BYTES);
-        assertThat(streams.spec.highWaterMark()).isEqualTo(4096);
+        assertThat(streams.relay.declared.direction()).isEqualTo(StreamDirection.CALLER_TO_CALLEE);
+        assertThat(streams.relay.declared.creditMode()).isEqualTo(CreditMode.BYTES);
+        assertThat(streams.relay.declared.highWaterMark()).isEqualTo(4096);
         providers.answered(provider, forwarded.callId(), json("7"));
         assertThat(caller.next(RpcResponse.class).callId()).isEqualTo(43);
     }
 
     @Test
-    void theStreamFailingFailsTheCallWithItsCodeAndDropsTheProvidersHeldError() throws Exception {
-        streams.streaming.add(caller);
-        streams.streaming.add(provider);
-        call(44, "feed.ticks", "[3]", true);
-        RpcRequest forwarded = provider.next(RpcRequest.class);
-        providers.failed(provider, forwarded.callId(), ErrorCode.STREAM_FAILED.code(), "sensor offline", "");
-        assertThat(caller.pending()).isEmpty();
-        streams.listener.failed(ErrorCode.STREAM_FAILED.code(), "sensor offline");
+    void theStreamFailingFailsTheCallWithItsCodeAndTheProvidersLaterErrorFindsNoCall() throws Exception {
+        RpcRequest forwarded = forwardedWithStreams(44, "feed.ticks", "[3]");
+        streams.relay.listener.failed(ErrorCode.STREAM_FAILED.code(), "sensor offline");
         RpcError error = caller.next(RpcError.class);
         assertThat(error.code()).isEqualTo(ErrorCode.STREAM_FAILED.code());
+        assertThat(streams.relay.closedWith).isEqualTo(ErrorCode.STREAM_FAILED.code());
+        providers.failed(provider, forwarded.callId(), ErrorCode.STREAM_FAILED.code(), "sensor offline", "");
         assertThat(caller.pending()).as("one answer").isEmpty();
     }
 
     @Test
     void aCancelOfTheCallClosesTheRelayAndTellsTheProvider() throws Exception {
-        streams.streaming.add(caller);
-        streams.streaming.add(provider);
-        Call call = call(45, "feed.ticks", "[3]", true);
-        RpcRequest forwarded = provider.next(RpcRequest.class);
+        RpcRequest forwarded = forwardedWithStreams(45, "feed.ticks", "[3]");
+        Call call = calls.find(caller, 45);
         calls.abort(call, ErrorCode.CANCELLED.code(), "cancelled by the caller", true);
-        assertThat(streams.closedWith).isEqualTo(ErrorCode.CANCELLED.code());
+        assertThat(streams.relay.closedWith).isEqualTo(ErrorCode.CANCELLED.code());
         assertThat(provider.next(RpcCancel.class).callId()).isEqualTo(forwarded.callId());
     }
 
@@ -173,6 +152,55 @@ class ClientProvidersRelayTest {
         assertThat(provider.next(RpcRequest.class).streams()).as("the caller asked for none").isFalse();
         call(48, "feed.plain", "[3]", true);
         assertThat(provider.next(RpcRequest.class).streams()).as("a method that does not stream").isFalse();
-        assertThat(streams.listener).as("no relay for any of them").isNull();
+        assertThat(streams.relay).as("no relay for any of them").isNull();
+    }
+
+    @Test
+    void aCallWhoseStreamIsOpenWaitsForTheProvidersResumedSessionAndIsAnsweredFromIt() throws Exception {
+        RpcRequest forwarded = forwardedWithStreams(51, "feed.ticks", "[3]");
+        RecordingStreams.Stream callerStream = streams.relay.callerStreamOpens();
+        breakConnection(provider);
+        assertThat(callerStream.answers).as("the call waits for the provider").isEmpty();
+        assertThat(streams.relay.closedWith).isEqualTo(Integer.MIN_VALUE);
+
+        RecordingSession resumed = resumedProvider();
+        providers.answered(resumed, forwarded.callId(), json("null"));
+        assertThat(callerStream.answers).singleElement().isInstanceOf(RpcResponse.class);
+        assertThat(streams.relay.closedWith).isZero();
+    }
+
+    @Test
+    void aCancelOfACallTakenOverByTheResumedProviderReachesThatSession() throws Exception {
+        RpcRequest forwarded = forwardedWithStreams(52, "feed.ticks", "[3]");
+        Call call = calls.find(caller, 52);
+        streams.relay.callerStreamOpens();
+        breakConnection(provider);
+        RecordingSession resumed = resumedProvider();
+        providers.sessionOpened(resumed);
+
+        calls.abort(call, ErrorCode.CANCELLED.code(), "cancelled by the caller", true);
+        assertThat(resumed.next(RpcCancel.class).callId()).isEqualTo(forwarded.callId());
+    }
+
+    @Test
+    void aCallWithoutAnOpenStreamFailsWithProviderGoneWhenTheProvidersConnectionBreaks() throws Exception {
+        forwardedWithStreams(53, "feed.ticks", "[3]");
+        breakConnection(provider);
+        assertThat(caller.next(RpcError.class).code()).isEqualTo(ErrorCode.PROVIDER_GONE.code());
+    }
+
+    @Test
+    void aCallTakenOverByAResumedProviderIsKeptAgainAtItsNextBreak() throws Exception {
+        RpcRequest forwarded = forwardedWithStreams(54, "feed.ticks", "[3]");
+        RecordingStreams.Stream callerStream = streams.relay.callerStreamOpens();
+        breakConnection(provider);
+        RecordingSession second = resumedProvider();
+        providers.sessionOpened(second);
+        breakConnection(second);
+        assertThat(callerStream.answers).as("still waiting for the provider").isEmpty();
+
+        RecordingSession third = resumedProvider();
+        providers.answered(third, forwarded.callId(), json("null"));
+        assertThat(callerStream.answers).singleElement().isInstanceOf(RpcResponse.class);
     }
 }

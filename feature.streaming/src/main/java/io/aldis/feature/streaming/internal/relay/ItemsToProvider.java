@@ -1,5 +1,8 @@
 package io.aldis.feature.streaming.internal.relay;
 
+import io.aldis.feature.streaming.internal.streams.Outbound;
+import io.aldis.feature.streaming.internal.streams.ResendBudget;
+import io.aldis.feature.streaming.internal.streams.ResendCopies;
 import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ProtocolException;
@@ -7,6 +10,7 @@ import io.aldis.protocol.api.StreamData;
 import io.aldis.protocol.api.StreamEnd;
 import io.aldis.protocol.api.stream.CreditMeter;
 import io.aldis.protocol.api.stream.CreditWindow;
+import io.aldis.protocol.api.stream.ResumePoint;
 import io.aldis.protocol.api.stream.SenderCredit;
 import java.util.ArrayDeque;
 import java.util.concurrent.Flow;
@@ -18,10 +22,17 @@ import java.util.concurrent.Flow;
  * asks for at most the credit (and at most {@value #MOST_AHEAD} at a time); in the other modes an
  * item's cost is known only once it is there, so it asks for one at a time.
  *
+ * <p>Its items and their end go out in the write turns of the provider's connection, which it
+ * shares fairly with the node's own streams there.
+ *
+ * <p>It keeps copies of the items the provider has not paid back, as the node's own streams do,
+ * so that a provider that resumes its session gets again what the break lost (docs/protocol.md
+ * 6.4.7); while the stream waits for that, nothing is sent.
+ *
  * <p>The caller's stream signals on its own threads; everything is taken over to the provider's
  * event loop.
  */
-final class ItemsToProvider implements Flow.Subscriber<byte[]> {
+final class ItemsToProvider implements Flow.Subscriber<byte[]>, Outbound.Sender {
     /** The most items asked of the caller's stream ahead of sending them, in {@code items} mode. */
     static final int MOST_AHEAD = 64;
     /** What STREAM_DATA adds to an item on the wire: type, flags and the stream id. */
@@ -31,15 +42,21 @@ final class ItemsToProvider implements Flow.Subscriber<byte[]> {
     private final CreditMeter meter;
     private final SenderCredit credit = new SenderCredit();
     private final ArrayDeque<byte[]> pending = new ArrayDeque<>();
+    /** Copies of the items sent and not yet paid back; null when the provider's session cannot be resumed. */
+    private final ResendCopies copies;
+    /** The provider's connection broke: nothing goes out until its resumed session's STREAM_RESUME. */
+    private boolean suspended;
     private Flow.Subscription upstream;
     private long asked;
     private boolean completed;
     private boolean endSent;
     private boolean stopped;
 
-    ItemsToProvider(ProviderStream stream, CreditMeter meter, int initialCredit) {
+    /** @param budget where copies for a resumed session are counted; null when the provider's session cannot be resumed */
+    ItemsToProvider(ProviderStream stream, CreditMeter meter, int initialCredit, ResendBudget budget) {
         this.stream = stream;
         this.meter = meter;
+        this.copies = budget == null ? null : new ResendCopies(budget);
         credit.grant(initialCredit);
     }
 
@@ -98,43 +115,60 @@ final class ItemsToProvider implements Flow.Subscriber<byte[]> {
             stream.providerBroke(e.code(), e.getMessage());
             return;
         }
+        if (copies != null) {
+            copies.paidBack(amount);
+        }
         pump();
     }
 
+    /** Items or the end may go now: they take their place in the provider's connection's write turns. */
     private void pump() {
-        while (!stopped && !pending.isEmpty()) {
-            byte[] item = pending.peek();
-            int maxFrame = stream.maxFrameSize();
-            if (item.length + DATA_OVERHEAD > maxFrame) {
-                stream.providerBroke(ErrorCode.MESSAGE_TOO_LARGE, "an item of " + item.length
-                        + " bytes does not fit in one frame of at most " + maxFrame
-                        + " bytes (the provider's maxFrameSize)");
-                return;
-            }
-            int cost = meter.costOf(item);
-            SenderCredit.Verdict verdict = credit.take(cost);
-            if (verdict == SenderCredit.Verdict.WAIT) {
-                break;
-            }
-            if (verdict == SenderCredit.Verdict.TOO_LARGE) {
-                CreditWindow window = new CreditWindow(credit.highWaterMark());
-                stream.providerBroke(ErrorCode.STREAM_ITEM_TOO_LARGE, "an item costing " + cost
-                        + " is more than half the provider's high-water mark " + window.highWaterMark()
-                        + " allows (" + window.largestItemCost() + ")");
-                return;
-            }
-            pending.poll();
-            stream.send(new StreamData(false, stream.streamId(), item));
-        }
-        if (stopped) {
-            return;
-        }
-        if (pending.isEmpty() && completed && !endSent) {
-            endSent = true;
-            stream.send(new StreamEnd(stream.streamId()));
-            return;
+        if (!suspended && !stopped) {
+            stream.outbound().ready(this);
         }
         askForMore();
+    }
+
+    /** In a write turn of the provider's connection: sends the next item, or the end, when the credit allows. */
+    @Override
+    public int sendOne() {
+        if (suspended || stopped) {
+            return 0;
+        }
+        byte[] item = pending.peek();
+        if (item == null) {
+            if (completed && !endSent) {
+                endSent = true;
+                stream.outbound().send(new StreamEnd(stream.streamId()));
+                return DATA_OVERHEAD;
+            }
+            return 0;
+        }
+        int maxFrame = stream.maxFrameSize();
+        if (item.length + DATA_OVERHEAD > maxFrame) {
+            stream.providerBroke(ErrorCode.MESSAGE_TOO_LARGE, "an item of " + item.length
+                    + " bytes does not fit in one frame of at most " + maxFrame + " bytes (the provider's maxFrameSize)");
+            return 0;
+        }
+        int cost = meter.costOf(item);
+        SenderCredit.Verdict verdict = credit.take(cost);
+        if (verdict == SenderCredit.Verdict.WAIT) {
+            return 0;
+        }
+        if (verdict == SenderCredit.Verdict.TOO_LARGE) {
+            CreditWindow window = new CreditWindow(credit.highWaterMark());
+            stream.providerBroke(ErrorCode.STREAM_ITEM_TOO_LARGE, "an item costing " + cost
+                    + " is more than half the provider's high-water mark " + window.highWaterMark()
+                    + " allows (" + window.largestItemCost() + ")");
+            return 0;
+        }
+        pending.poll();
+        stream.outbound().send(new StreamData(false, stream.streamId(), item));
+        if (copies != null) {
+            copies.sent(item, cost);
+        }
+        askForMore();
+        return item.length + DATA_OVERHEAD;
     }
 
     private void askForMore() {
@@ -165,9 +199,43 @@ final class ItemsToProvider implements Flow.Subscriber<byte[]> {
         }
         stopped = true;
         pending.clear();
+        stream.outbound().remove(this);
+        if (copies != null) {
+            copies.giveUp();
+        }
         if (upstream != null && !completed) {
             upstream.cancel();
         }
+    }
+
+    /** Whether a resumed provider can still have these items: the copies of what it lacks are kept. */
+    boolean resumable() {
+        return copies != null && copies.keeping();
+    }
+
+    /** The provider's connection broke and the stream is kept for its resumed session: nothing goes out. */
+    void suspend() {
+        suspended = true;
+    }
+
+    /**
+     * The resumed provider's STREAM_RESUME (docs/protocol.md 6.4.7, step 3): the items it did not
+     * get go again, first and in order, within the credit it gives now; so does the end.
+     *
+     * @throws ProtocolException with {@code PROTOCOL_ERROR} when the provider's count or credit cannot be right
+     */
+    void resume(ResumePoint point) {
+        if (stopped) {
+            return; // the caller's items ended otherwise meanwhile: the stream's end tells the provider
+        }
+        credit.resume(point.credit());
+        copies.resendFirst(point, credit.highWaterMark(), pending);
+        if (endSent && !point.ended()) {
+            endSent = false;
+            completed = true;
+        }
+        suspended = false;
+        pump();
     }
 
     /** Whether every item and the end went to the provider. */

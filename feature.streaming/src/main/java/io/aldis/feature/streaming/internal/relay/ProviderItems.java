@@ -5,6 +5,7 @@ import io.aldis.protocol.api.ProtocolException;
 import io.aldis.protocol.api.StreamCredit;
 import io.aldis.protocol.api.stream.CreditMeter;
 import io.aldis.protocol.api.stream.ReceiverCredit;
+import io.aldis.protocol.api.stream.ResumePoint;
 import java.util.ArrayDeque;
 import java.util.concurrent.Flow;
 import java.util.function.IntSupplier;
@@ -175,6 +176,7 @@ final class ProviderItems implements Flow.Publisher<byte[]> {
             completed = true;
             s.onComplete();
             sendFinalReturn();
+            stream.receivedHandedOn();
         }
     }
 
@@ -210,6 +212,18 @@ final class ProviderItems implements Flow.Publisher<byte[]> {
         if (subscriber != null && !completed) {
             subscriber.onError(why);
         }
+    }
+
+    /**
+     * Where this side stands for the node's STREAM_RESUME to a resumed provider (docs/protocol.md
+     * 6.4.7), or null before the node granted any credit (the provider then still waits for the
+     * first grant, which comes as before).
+     */
+    ResumePoint resumePoint() {
+        if (credit == null || done) {
+            return null;
+        }
+        return credit.resumePoint();
     }
 
     /** The credit handed out to the provider and not yet used. */

@@ -1,16 +1,24 @@
 package io.aldis.feature.streaming.internal.relay;
 
+import io.aldis.feature.streaming.internal.streams.Outbound;
 import io.aldis.feature.streaming.internal.streams.StreamEndedException;
 import io.aldis.feature.streaming.internal.streams.StreamLoop;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.ProtocolException;
 import io.aldis.protocol.api.StreamCancel;
+import io.aldis.protocol.api.StreamCredit;
 import io.aldis.protocol.api.StreamData;
+import io.aldis.protocol.api.StreamEnd;
 import io.aldis.protocol.api.StreamDirection;
 import io.aldis.protocol.api.StreamError;
+import io.aldis.protocol.api.StreamResume;
 import io.aldis.protocol.api.spi.node.Session;
 import io.aldis.protocol.api.spi.node.SessionState;
 import io.aldis.protocol.api.stream.CreditMeter;
+import io.aldis.protocol.api.stream.ResumePoint;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.IntSupplier;
 
 /**
@@ -19,15 +27,26 @@ import java.util.function.IntSupplier;
  * caller's items going to it ({@link ItemsToProvider}, directions 2 and 3), the frames the provider
  * sends on it, and how it ends. The provider opened it, so its id is the provider's. Everything
  * happens on the provider's event loop.
+ *
+ * <p>When the provider's connection breaks and its client may resume the session, the stream is
+ * kept ({@link #keep}) until the resumed session names it with STREAM_RESUME ({@link #resumeOn});
+ * it then lives on that session's event loop and goes on where the provider stands
+ * (docs/protocol.md 6.4.7).
  */
 final class ProviderStream {
     private final Relays relays;
     private final Relay relay;
-    private final Session session;
+    /** The provider's session: a resumed session's once the stream moved over to it. */
+    private volatile Session session;
     private final long streamId;
     private final ProviderItems received;
     private final ItemsToProvider sent;
     private boolean over;
+    /** The provider answered the call, which closed its side that receives the caller's items. */
+    private boolean answered;
+    /** Between a resumed session's STREAM_RESUME and its taking effect: the session's frames wait here. */
+    private volatile boolean resuming;
+    private final List<Frame> waitingForResume = new ArrayList<>();
 
     /**
      * @param initialCredit the provider's first grant for the caller's items (STREAM_OPEN's), for
@@ -41,7 +60,8 @@ final class ProviderStream {
         this.session = session;
         this.streamId = streamId;
         this.received = direction.calleeSends() ? new ProviderItems(this, meter, callerHighWaterMark) : null;
-        this.sent = direction.callerSends() ? new ItemsToProvider(this, meter, initialCredit) : null;
+        this.sent = direction.callerSends() ? new ItemsToProvider(this, meter, initialCredit,
+                session.resumeKey() == null ? null : relays.resendBudget()) : null;
     }
 
     long streamId() {
@@ -64,7 +84,24 @@ final class ProviderStream {
 
     // ---- frames of the provider, on its event loop
 
-    void data(StreamData data) {
+    /** A STREAM_* frame of the provider other than STREAM_OPEN and STREAM_RESUME. */
+    void take(Frame frame) {
+        if (resuming) {
+            waitingForResume.add(frame);
+        } else if (frame instanceof StreamData data) {
+            data(data);
+        } else if (frame instanceof StreamCredit credit) {
+            credit(credit.credit());
+        } else if (frame instanceof StreamEnd) {
+            end();
+        } else if (frame instanceof StreamCancel) {
+            cancel();
+        } else {
+            error((StreamError) frame);
+        }
+    }
+
+    private void data(StreamData data) {
         if (received == null) {
             providerBroke(ErrorCode.PROTOCOL_ERROR, "STREAM_DATA on a stream whose callee sends no items");
             return;
@@ -72,7 +109,7 @@ final class ProviderStream {
         received.received(data.item(), data.last());
     }
 
-    void end() {
+    private void end() {
         if (received == null) {
             providerBroke(ErrorCode.PROTOCOL_ERROR, "STREAM_END on a stream whose callee sends no items");
             return;
@@ -80,7 +117,7 @@ final class ProviderStream {
         received.ended();
     }
 
-    void credit(int amount) {
+    private void credit(int amount) {
         if (sent == null) {
             providerBroke(ErrorCode.PROTOCOL_ERROR, "STREAM_CREDIT on a stream whose callee receives no items");
             return;
@@ -88,7 +125,7 @@ final class ProviderStream {
         sent.granted(amount);
     }
 
-    void cancel() {
+    private void cancel() {
         if (sent == null) {
             providerBroke(ErrorCode.PROTOCOL_ERROR, "STREAM_CANCEL on a stream whose callee receives no items");
             return;
@@ -101,7 +138,7 @@ final class ProviderStream {
      * the provider sent items, the error follows those the caller's stream already took from them,
      * as 5.6 wants: it reaches the caller's stream as the publisher's failure, after its items.
      */
-    void error(StreamError error) {
+    private void error(StreamError error) {
         if (over) {
             return;
         }
@@ -112,6 +149,75 @@ final class ProviderStream {
             return;
         }
         end(why);
+    }
+
+    // ---- resumption (docs/protocol.md 6.4.7), on the provider's event loop
+
+    /**
+     * The provider's connection broke: whether the stream is kept for its resumed session. One
+     * whose copies of the caller's items did not fit the node's budget cannot be resumed.
+     */
+    boolean keep() {
+        if (over) {
+            return false;
+        }
+        if (sent != null && !sent.resumable()) {
+            return false;
+        }
+        if (sent != null) {
+            sent.suspend();
+        }
+        return true;
+    }
+
+    /**
+     * A resumed session's STREAM_RESUME for this kept stream: the stream moves over to that session
+     * once what is queued for it on the old session's loop ran, and then goes on where the provider
+     * stands. The session's frames for the stream meanwhile wait for that.
+     */
+    void resumeOn(Session next, StreamResume frame) {
+        resuming = true;
+        Session previous = session;
+        StreamLoop.run(previous, () -> {
+            session = next;
+            StreamLoop.run(next, () -> resumed(frame));
+        });
+    }
+
+    private void resumed(StreamResume frame) {
+        resuming = false;
+        if (over) {
+            relays.remove(this);
+            session.send(new StreamError(streamId, ErrorCode.STREAM_NOT_FOUND.code(), "stream " + streamId
+                    + " ended before it could be resumed"));
+        } else {
+            goOn(frame);
+        }
+        List<Frame> frames = new ArrayList<>(waitingForResume);
+        waitingForResume.clear();
+        frames.forEach(this::take);
+    }
+
+    private void goOn(StreamResume frame) {
+        if (received != null) {
+            ResumePoint point = received.resumePoint();
+            if (point != null) {
+                session.send(point.toFrame(streamId));
+            }
+        }
+        if ((sent != null) != frame.receiving()) {
+            providerBroke(ErrorCode.PROTOCOL_ERROR, frame.receiving() ? "STREAM_RESUME says the provider receives"
+                    + " items on a stream whose callee receives none" : "STREAM_RESUME without RECEIVING on a stream"
+                    + " whose callee receives items");
+            return;
+        }
+        if (sent != null) {
+            try {
+                sent.resume(ResumePoint.of(frame));
+            } catch (ProtocolException e) {
+                providerBroke(e.code(), e.getMessage());
+            }
+        }
     }
 
     // ---- ends, on the provider's event loop
@@ -166,6 +272,7 @@ final class ProviderStream {
         if (over) {
             return;
         }
+        answered = true;
         if (sent != null) {
             sent.stop();
         }
@@ -176,22 +283,30 @@ final class ProviderStream {
     }
 
     /**
-     * The call ended: with code 0 by the provider's answer, which closed this stream; else without
-     * it (a cancel, the deadline, the provider withdrawing the service, the feature stopping), and
-     * the provider, if still there, is told with STREAM_ERROR so that its side stops too.
+     * The call ended without the provider's answer (a cancel, the deadline, the provider
+     * withdrawing the service, the feature stopping): the provider, if still there, is told with
+     * STREAM_ERROR {@code code} so that its side stops too.
      */
     void closeByCall(int code, String message) {
         if (over) {
             return;
         }
         String why = message == null || message.isEmpty() ? "the call ended" : message;
-        if (code == 0 && received != null) {
-            received.answered();
-        }
-        if (code != 0 && session.state() != SessionState.CLOSED) {
+        if (session.state() != SessionState.CLOSED) {
             session.send(new StreamError(streamId, code, why));
         }
-        end(new StreamEndedException(code == 0 ? ErrorCode.CANCELLED.code() : code, why));
+        end(new StreamEndedException(code, why));
+    }
+
+    /**
+     * The provider's items the node held all went on to the caller, with their end. Once the
+     * provider answered too, nothing of the stream is needed any more; before that, the answer
+     * still has to come, and with it the final return (6.4.3, rule 5).
+     */
+    void receivedHandedOn() {
+        if (answered) {
+            closeIfDone();
+        }
     }
 
     /** The provider's session ended: nothing can be sent to it any more. */
@@ -205,7 +320,7 @@ final class ProviderStream {
 
     private void closeIfDone() {
         boolean receivedDone = received == null || received.finished() || !received.open();
-        boolean sentDone = sent == null || sent.endSent();
+        boolean sentDone = sent == null || sent.endSent() || answered;
         if (receivedDone && sentDone) {
             over = true;
             relays.remove(this);
@@ -229,8 +344,21 @@ final class ProviderStream {
         session.send(frame);
     }
 
+    /** The write turns of the provider's connection, which the caller's items toward it take part in. */
+    Outbound outbound() {
+        return relays.outboundOf(session);
+    }
+
+    /** Runs {@code task} on the event loop of the provider's session the stream belongs to when it runs. */
     void onLoop(Runnable task) {
-        StreamLoop.run(session, task);
+        Session at = session;
+        StreamLoop.run(at, () -> {
+            if (session == at) {
+                task.run();
+            } else {
+                onLoop(task);
+            }
+        });
     }
 
     int maxFrameSize() {

@@ -102,7 +102,6 @@ final class Relay implements StreamRelay {
         NodeStream stream;
         try {
             stream = (NodeStream) relays.callerStreams().open(caller, callId, spec, new CallerListener());
-            stream.answeredByRelay();
         } catch (ProtocolException refused) {
             side.callerFailed(refused.code().code(), refused.getMessage());
             tellFailed(refused.code().code(), refused.getMessage());
@@ -116,6 +115,12 @@ final class Relay implements StreamRelay {
         if (closedMeanwhile) {
             stream.close(closeCode, closeMessage);
             return;
+        }
+        try {
+            // The provider's answer goes on this stream from now on, as an OSGi service's does.
+            listener.opened(stream);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "The relayed call " + callId + " failed to take its stream", e);
         }
         if (side.received() != null) {
             stream.send(side.received());
@@ -181,17 +186,14 @@ final class Relay implements StreamRelay {
     // ---- StreamRelay, for the RPC feature
 
     @Override
+    @Deprecated
     public boolean providerAnswered() {
         ProviderStream side;
         synchronized (this) {
             side = providerSide;
         }
-        if (side == null) {
-            relays.forget(this); // a batch: the provider opened no stream
-            return false;
-        }
-        side.onLoop(side::answered);
-        return side.received() != null;
+        close(0, "");
+        return side != null && side.received() != null;
     }
 
     @Override
@@ -213,7 +215,7 @@ final class Relay implements StreamRelay {
             stream.close(code, message);
         }
         if (side != null) {
-            side.onLoop(() -> side.closeByCall(code, message));
+            side.onLoop(code == 0 ? side::answered : () -> side.closeByCall(code, message));
         }
     }
 

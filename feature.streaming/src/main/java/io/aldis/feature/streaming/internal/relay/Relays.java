@@ -1,14 +1,14 @@
 package io.aldis.feature.streaming.internal.relay;
 
+import io.aldis.feature.streaming.internal.streams.Outbound;
+import io.aldis.feature.streaming.internal.streams.ResendBudget;
 import io.aldis.feature.streaming.internal.streams.SizeFunctions;
+import io.aldis.feature.streaming.internal.streams.StreamLoop;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.Frame;
-import io.aldis.protocol.api.StreamCancel;
-import io.aldis.protocol.api.StreamCredit;
-import io.aldis.protocol.api.StreamData;
-import io.aldis.protocol.api.StreamEnd;
 import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.StreamOpen;
+import io.aldis.protocol.api.StreamResume;
 import io.aldis.protocol.api.spi.node.Session;
 import io.aldis.protocol.api.spi.stream.CallStreamListener;
 import io.aldis.protocol.api.spi.stream.CallStreams;
@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.IntSupplier;
 
 /**
  * The streams the node relays between callers and the clients that provide services
@@ -27,20 +29,38 @@ import java.util.concurrent.ConcurrentHashMap;
  * session and the node's call id, and the providers' open streams, by session and stream id,
  * which the provider chose and so are odd. Thread-safe; frames are handled on the provider's
  * event loop.
+ *
+ * <p>When a provider's connection breaks and its client may resume the session, its open streams
+ * are kept by the session's resume key for the stream resume window, as the node keeps its own
+ * (docs/protocol.md 6.4.7): the provider's resumed session names them with STREAM_RESUME and they
+ * go on there; those it does not name by the end of the window fail their calls with
+ * {@code PROVIDER_GONE}, as a provider that left does.
  */
 public final class Relays {
     private final CallStreams callerStreams;
     private final SizeFunctions sizeFunctions;
     private final Map<UUID, Map<Long, Relay>> expected = new ConcurrentHashMap<>();
     private final Map<UUID, Map<Long, ProviderStream>> open = new ConcurrentHashMap<>();
+    /** Streams of providers whose connection broke, by resume key and stream id, until a resumed session takes them. */
+    private final Map<String, Map<Long, ProviderStream>> kept = new ConcurrentHashMap<>();
+    private final ResendBudget resendBudget;
+    private final IntSupplier resumeWindowMillis;
+    private final Function<Session, Outbound> outbound;
 
     /**
-     * @param callerStreams opens the caller's side of each relayed stream, where the node is the callee
-     * @param sizeFunctions the size functions the node knows
+     * @param callerStreams      opens the caller's side of each relayed stream, where the node is the callee
+     * @param sizeFunctions      the size functions the node knows
+     * @param resendBudget       where the copies of items sent to providers are counted, as the node's own
+     * @param resumeWindowMillis how long the streams of a provider's broken connection are kept; 0 for not at all
+     * @param outbound           the write turns of a session, which the caller's items toward its provider take part in
      */
-    public Relays(CallStreams callerStreams, SizeFunctions sizeFunctions) {
+    public Relays(CallStreams callerStreams, SizeFunctions sizeFunctions, ResendBudget resendBudget,
+            IntSupplier resumeWindowMillis, Function<Session, Outbound> outbound) {
         this.callerStreams = callerStreams;
         this.sizeFunctions = sizeFunctions;
+        this.resendBudget = resendBudget;
+        this.resumeWindowMillis = resumeWindowMillis;
+        this.outbound = outbound;
     }
 
     /** As {@link CallStreams#relay}, once the sessions were found to take streams. */
@@ -88,31 +108,34 @@ public final class Relays {
             return false;
         }
         ProviderStream stream = find(session, streamId);
-        if (stream == null) {
-            return true;
-        }
-        if (frame instanceof StreamData data) {
-            stream.data(data);
-        } else if (frame instanceof StreamCredit credit) {
-            stream.credit(credit.credit());
-        } else if (frame instanceof StreamEnd) {
-            stream.end();
-        } else if (frame instanceof StreamCancel) {
-            stream.cancel();
-        } else {
-            stream.error((StreamError) frame);
+        if (stream != null) {
+            stream.take(frame);
         }
         return true;
     }
 
-    /** The session ended: the streams it provided end, and so do the callers' streams of them. */
+    /**
+     * The session ended: the streams it provided end, and so do the callers' streams of them; but
+     * where the client may resume the session, they are kept for the resume window instead.
+     */
     public void sessionClosed(Session session) {
         Map<Long, Relay> waiting = expected.remove(session.id());
         Map<Long, ProviderStream> streams = open.remove(session.id());
         String why = "the client providing the service disconnected";
+        String resumeKey = session.resumeKey();
+        int window = resumeWindowMillis.getAsInt();
         if (streams != null) {
             for (ProviderStream stream : streams.values()) {
-                stream.onLoop(() -> stream.providerGone(ErrorCode.PROVIDER_GONE.code(), why));
+                stream.onLoop(() -> {
+                    if (resumeKey != null && window > 0 && stream.keep()) {
+                        kept.computeIfAbsent(resumeKey, k -> new ConcurrentHashMap<>()).put(stream.streamId(), stream);
+                        if (StreamLoop.later(session, () -> notResumed(resumeKey, stream), window) == null) {
+                            notResumed(resumeKey, stream);
+                        }
+                    } else {
+                        stream.providerGone(ErrorCode.PROVIDER_GONE.code(), why);
+                    }
+                });
             }
         }
         if (waiting != null) {
@@ -124,6 +147,46 @@ public final class Relays {
         }
     }
 
+    /** The window of a provider's broken connection ended without its resumed session taking {@code stream}. */
+    private void notResumed(String resumeKey, ProviderStream stream) {
+        if (unkeep(resumeKey, stream.streamId(), stream)) {
+            stream.onLoop(() -> stream.providerGone(ErrorCode.PROVIDER_GONE.code(),
+                    "the client providing the service disconnected and did not resume its session in time"));
+        }
+    }
+
+    private boolean unkeep(String resumeKey, long streamId, ProviderStream stream) {
+        boolean[] removed = new boolean[1];
+        kept.computeIfPresent(resumeKey, (key, streams) -> {
+            removed[0] = streams.remove(streamId, stream);
+            return streams.isEmpty() ? null : streams;
+        });
+        return removed[0];
+    }
+
+    /**
+     * A resumed session's STREAM_RESUME for a stream its provider opened (an odd id), on its event
+     * loop: a stream kept for its resume key moves over to it and goes on (docs/protocol.md 6.4.7).
+     *
+     * @return false when no such stream was kept, which the caller answers with {@code STREAM_NOT_FOUND}
+     */
+    public boolean resume(Session session, StreamResume frame) {
+        String resumeKey = session.resumeKey();
+        Map<Long, ProviderStream> waiting = resumeKey == null ? null : kept.get(resumeKey);
+        ProviderStream stream = waiting == null ? null : waiting.get(frame.streamId());
+        if (stream == null || !unkeep(resumeKey, frame.streamId(), stream)) {
+            return false;
+        }
+        stream.resumeOn(session, frame);
+        open.computeIfAbsent(session.id(), id -> new ConcurrentHashMap<>()).put(stream.streamId(), stream);
+        return true;
+    }
+
+    /** How many streams of providers wait for their client to resume its session. */
+    public int keptStreams() {
+        return kept.values().stream().mapToInt(Map::size).sum();
+    }
+
     /**
      * The feature stops: streams not opened by their provider yet fail with
      * {@code CAPABILITY_UNAVAILABLE}, and the provider is told of the others, whose callers' streams
@@ -131,7 +194,14 @@ public final class Relays {
      */
     public void stop() {
         String why = "streaming was uninstalled";
-        for (Map<Long, ProviderStream> streams : List.copyOf(open.values())) {
+        List<Map<Long, ProviderStream>> all = new ArrayList<>(open.values());
+        for (String resumeKey : List.copyOf(kept.keySet())) {
+            Map<Long, ProviderStream> streams = kept.remove(resumeKey);
+            if (streams != null) {
+                all.add(streams);
+            }
+        }
+        for (Map<Long, ProviderStream> streams : all) {
             for (ProviderStream stream : List.copyOf(streams.values())) {
                 stream.onLoop(() -> stream.callerFailed(ErrorCode.CAPABILITY_UNAVAILABLE.code(), why));
             }
@@ -165,13 +235,21 @@ public final class Relays {
         return streams == null ? null : streams.get(streamId);
     }
 
+    ResendBudget resendBudget() {
+        return resendBudget;
+    }
+
+    Outbound outboundOf(Session session) {
+        return outbound.apply(session);
+    }
+
     void add(ProviderStream stream) {
         open.computeIfAbsent(stream.session().id(), id -> new ConcurrentHashMap<>()).put(stream.streamId(), stream);
     }
 
     void remove(ProviderStream stream) {
-        Map<Long, ProviderStream> streams = open.get(stream.session().id());
-        if (streams != null) {
+        // Under the session it is listed for, which a resume may have changed before the stream moved over.
+        for (Map<Long, ProviderStream> streams : open.values()) {
             streams.remove(stream.streamId(), stream);
         }
     }

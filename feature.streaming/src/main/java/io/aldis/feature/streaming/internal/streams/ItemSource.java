@@ -9,7 +9,6 @@ import io.aldis.protocol.api.stream.CreditWindow;
 import io.aldis.protocol.api.stream.ResumePoint;
 import io.aldis.protocol.api.stream.SenderCredit;
 import java.util.ArrayDeque;
-import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
@@ -251,10 +250,7 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
      */
     void resume(ResumePoint point) {
         credit.resume(point.credit());
-        List<byte[]> again = copies.resume(point, credit.highWaterMark());
-        for (int i = again.size() - 1; i >= 0; i--) {
-            pending.addFirst(again.get(i));
-        }
+        copies.resendFirst(point, credit.highWaterMark(), pending);
         if (endSent && !point.ended()) {
             endSent = false;
             completed = true;

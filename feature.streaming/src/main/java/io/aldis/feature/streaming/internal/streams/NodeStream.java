@@ -54,8 +54,6 @@ public final class NodeStream implements CallStream {
     /** The call's answer, kept for a resumed session until the stream retires. */
     private Frame answer;
     private boolean answerSent;
-    /** The caller's side of a stream relayed from a provider: answered by the relay, never kept. */
-    private boolean relayed;
     /** Kept for a resumed session since its connection broke. */
     private volatile boolean awaitingResume;
     /** Between a resumed session's STREAM_RESUME and its taking effect: the session's frames wait here. */
@@ -142,19 +140,6 @@ public final class NodeStream implements CallStream {
         onLoop(() -> fail(code, message, true));
     }
 
-    /**
-     * The call's answer reaches the caller through the relay, which orders it after this stream's
-     * frames itself: the stream waits for no answer, and is not kept for a resumed session (relayed
-     * streams are not resumed, docs/protocol.md 6.4.8).
-     */
-    public void answeredByRelay() {
-        onLoop(() -> {
-            relayed = true;
-            answerSent = true;
-            retireIfSettled();
-        });
-    }
-
     // ---- frames of the caller, on the event loop (the frame handler is non-blocking)
 
     public void credit(int amount) {
@@ -231,7 +216,7 @@ public final class NodeStream implements CallStream {
 
     /** Whether the stream can be kept for a resumed session: its session could be resumed, and it is not retired. */
     boolean keepable() {
-        return resumable && !retired && !relayed && (source == null || source.resumable());
+        return resumable && !retired && (source == null || source.resumable());
     }
 
     boolean retired() {
@@ -342,8 +327,17 @@ public final class NodeStream implements CallStream {
         if (over) {
             return;
         }
-        over = true;
         String why = message == null || message.isEmpty() ? "the call ended" : message;
+        if (code == 0 && source != null && !source.endSent()) {
+            // Answered while items are still to go (a relayed provider answers once it sent them,
+            // not once the caller has them): they go on, the answer waits for their end, and only
+            // the caller's items stop, as the answer closes their side.
+            if (sink != null) {
+                sink.fail(new StreamEndedException(ErrorCode.CANCELLED.code(), why));
+            }
+            return;
+        }
+        over = true;
         if (code != 0) {
             if (code == ErrorCode.CANCELLED.code()) {
                 owner.counters().cancelled();
@@ -375,7 +369,10 @@ public final class NodeStream implements CallStream {
         }
         release(code, message);
         owner.outbound().after(() -> {
+            // An answer given before the failure (a relayed provider's, waiting for its items to
+            // reach the caller) still follows the STREAM_ERROR: retiring lets it go at once.
             retire();
+            sendAnswerWhenDue();
             tellFailed(code, message);
         });
     }
@@ -484,7 +481,9 @@ public final class NodeStream implements CallStream {
     private void retire() {
         if (!retired) {
             retired = true;
-            answer = null;
+            if (answerSent) {
+                answer = null;
+            }
             if (source != null) {
                 source.dropCopies();
             }

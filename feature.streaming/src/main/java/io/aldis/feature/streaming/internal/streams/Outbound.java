@@ -19,9 +19,9 @@ import java.util.function.IntSupplier;
  * <p>A turn's frames go to the session in one batch; what must follow them on the wire (a
  * listener's callback, after which RPC sends the call's answer) runs after the batch.
  */
-final class Outbound {
-    /** A stream with items to send. */
-    interface Sender {
+public final class Outbound {
+    /** A stream with items to send: a node stream's sending side, or the relay's toward a provider. */
+    public interface Sender {
         /** Sends at most one item (or the end) now; returns the bytes sent, 0 when it has nothing it may send. */
         int sendOne();
     }
@@ -41,7 +41,7 @@ final class Outbound {
     }
 
     /** Sends a frame now, or with the turn running now. */
-    void send(Frame frame) {
+    public void send(Frame frame) {
         if (batch != null) {
             batch.add(frame);
         } else {
@@ -59,7 +59,7 @@ final class Outbound {
     }
 
     /** {@code sender} may have something to send: it gets a place in the next turns. */
-    void ready(Sender sender) {
+    public void ready(Sender sender) {
         if (closed || ready.contains(sender)) {
             return;
         }
@@ -68,7 +68,7 @@ final class Outbound {
     }
 
     /** {@code sender} is gone. */
-    void remove(Sender sender) {
+    public void remove(Sender sender) {
         ready.remove(sender);
     }
 

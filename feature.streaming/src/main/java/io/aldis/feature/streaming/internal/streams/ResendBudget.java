@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
  * of the node's own, callers that grant much and pay back little could make it keep any amount.
  * Thread-safe.
  */
-final class ResendBudget {
+public final class ResendBudget {
     private final AtomicLong used = new AtomicLong();
     private final LongSupplier max;
 

@@ -36,7 +36,7 @@ public final class StreamLoop {
     }
 
     /** Runs {@code task} on the session's event loop after {@code millis}; null when the loop is gone. */
-    static ScheduledFuture<?> later(Session session, Runnable task, long millis) {
+    public static ScheduledFuture<?> later(Session session, Runnable task, long millis) {
         try {
             return of(session).schedule(task, millis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException loopGone) {

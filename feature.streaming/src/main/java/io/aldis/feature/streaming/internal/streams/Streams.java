@@ -69,7 +69,8 @@ public final class Streams implements CallStreams {
         this.settings = settings;
         this.sizeFunctions = sizeFunctions;
         this.pool = pool;
-        this.relays = new Relays(this, sizeFunctions);
+        this.relays = new Relays(this, sizeFunctions, resendBudget, () -> stopped ? 0 : this.settings.resumeWindowMillis(),
+                this::outboundOf);
     }
 
     /** The streams relayed between callers and the clients that provide services. */
@@ -151,6 +152,18 @@ public final class Streams implements CallStreams {
             throw new ProtocolException(ErrorCode.STREAMING_UNAVAILABLE, "the caller or the provider takes no streams now");
         }
         return relays.relay(caller, callId, provider, forwardedCallId, declared, listener);
+    }
+
+    /**
+     * The write turns of {@code session}, which the relay's items toward a provider share with the
+     * node's own streams on that connection; closed (taking nothing) once the session is.
+     */
+    Outbound outboundOf(Session session) {
+        SessionStreams mine = sessions.computeIfAbsent(session.id(), id -> new SessionStreams(session, this));
+        if (session.state() == SessionState.CLOSED && mine.size() == 0 && sessions.remove(session.id(), mine)) {
+            mine.outbound().close(); // closed meanwhile, its close may have missed this entry
+        }
+        return mine.outbound();
     }
 
     private boolean reserveNodeSlot(int max) {
@@ -248,6 +261,9 @@ public final class Streams implements CallStreams {
      * STREAM_ERROR {@code STREAM_NOT_FOUND}.
      */
     public void resume(Session session, StreamResume frame) {
+        if (StreamIds.openerOf(frame.streamId()) == StreamIds.Opener.CLIENT && relays.resume(session, frame)) {
+            return; // a provider's stream of a relayed call, kept for its resumed session
+        }
         String resumeKey = session.resumeKey();
         Map<Long, NodeStream> waiting = resumeKey == null ? null : kept.get(resumeKey);
         NodeStream stream = waiting == null ? null : waiting.get(frame.streamId());

@@ -2,12 +2,14 @@ package io.aldis.feature.streaming.internal.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aldis.feature.streaming.internal.StreamingSettings;
 import io.aldis.feature.streaming.internal.streams.NodeStream;
 import io.aldis.feature.streaming.internal.streams.StreamRig;
 import io.aldis.feature.streaming.internal.streams.TestSession;
 import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.StreamCancel;
 import io.aldis.protocol.api.StreamCredit;
 import io.aldis.protocol.api.StreamData;
@@ -15,6 +17,8 @@ import io.aldis.protocol.api.StreamDirection;
 import io.aldis.protocol.api.StreamEnd;
 import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.StreamOpen;
+import io.aldis.protocol.api.StreamResume;
+import io.aldis.protocol.api.spi.stream.CallStream;
 import io.aldis.protocol.api.spi.stream.CallStreamListener;
 import io.aldis.protocol.api.spi.stream.StreamRelay;
 import io.aldis.protocol.api.spi.stream.StreamSpec;
@@ -33,7 +37,9 @@ class RelayTest {
     private static final long FORWARDED = 1;
     private static final long PROVIDER_STREAM = 11;
 
-    private final StreamRig rig = new StreamRig();
+    private static final int WINDOW = 5_000;
+
+    private final StreamRig rig = new StreamRig(StreamingSettings.defaults().withResumeWindowMillis(WINDOW));
     private final TestSession caller = TestSession.withStreams();
     private final TestSession provider = TestSession.withStreams();
     private final Told told = new Told();
@@ -42,6 +48,13 @@ class RelayTest {
     static final class Told implements CallStreamListener {
         final List<String> events = new ArrayList<>();
         int code;
+        /** The caller's stream, through which the provider's answer goes. */
+        CallStream stream;
+
+        @Override
+        public void opened(CallStream opened) {
+            stream = opened;
+        }
 
         @Override
         public void ended() {
@@ -144,27 +157,60 @@ class RelayTest {
     }
 
     @Test
-    void theProvidersAnswerWaitsForTheEndOfItsItemsOnTheCallersStreamThenTheFinalReturnGoesBack() {
+    void aProviderThatAnswersAfterTheCallerHadAllItsItemsGetsTheFinalReturnThen() {
         StreamRelay relay = relay(StreamDirection.CALLEE_TO_CALLER, 0);
         providerOpens(StreamDirection.CALLEE_TO_CALLER, 0);
         callerSide().credit(8);
         rig.settle(caller, provider);
         fromProvider(new StreamData(false, PROVIDER_STREAM, item(0)));
         fromProvider(new StreamData(true, PROVIDER_STREAM, item(1)));
-        assertThat(relay.providerAnswered()).as("the answer waits for the caller's stream").isTrue();
-        rig.settle(caller, provider);
         assertThat(numbers(caller.sent(StreamData.class))).containsExactly(0, 1);
-        assertThat(told.events).containsExactly("ended");
+        assertThat(granted(provider.sent(StreamCredit.class))).as("the first grant only, before the answer")
+                .isEqualTo(8);
+
         relay.close(0, "");
         rig.settle(caller, provider);
         assertThat(granted(provider.sent(StreamCredit.class))).as("the final return, once answered").isEqualTo(8 + 2);
         assertThat(rig.streams.relays().openStreams()).isZero();
     }
 
+    /**
+     * The provider sends three items and answers once it sent them, while the caller has credit for
+     * two of them only: the node holds the third, and the answer is given to the caller's stream.
+     */
+    private void providerAnswersWithAnItemHeld() {
+        StreamRelay relay = relay(StreamDirection.CALLEE_TO_CALLER, 0);
+        providerOpens(StreamDirection.CALLEE_TO_CALLER, 0);
+        callerSide().credit(2);
+        rig.settle(caller, provider);
+        fromProvider(new StreamData(false, PROVIDER_STREAM, item(0)));
+        fromProvider(new StreamData(false, PROVIDER_STREAM, item(1)));
+        fromProvider(new StreamData(true, PROVIDER_STREAM, item(2)));
+        relay.close(0, "");
+        told.stream.answer(new RpcResponse(CALLER_CALL, "null".getBytes(StandardCharsets.US_ASCII)));
+        rig.settle(caller, provider);
+    }
+
+    @Test
+    void theProvidersAnswerGoesOnTheCallersStreamAfterTheItemsTheNodeStillHoldsThenTheFinalReturnGoesBack() {
+        providerAnswersWithAnItemHeld();
+        assertThat(numbers(caller.sent(StreamData.class))).containsExactly(0, 1);
+        assertThat(caller.sent(RpcResponse.class)).as("the answer waits for the item held").isEmpty();
+
+        callerSide().credit(2);
+        rig.settle(caller, provider);
+        assertThat(numbers(caller.sent(StreamData.class))).containsExactly(0, 1, 2);
+        assertThat(caller.sent()).last().isInstanceOf(RpcResponse.class);
+        assertThat(told.events).containsExactly("ended");
+        assertThat(granted(provider.sent(StreamCredit.class))).as("every item paid back, the last once answered")
+                .isEqualTo(2 + 3);
+        assertThat(rig.streams.relays().openStreams()).isZero();
+    }
+
     @Test
     void aProviderThatAnswersWithoutAStreamLeavesTheCallerWithoutOne() {
         StreamRelay relay = relay(StreamDirection.CALLEE_TO_CALLER, 0);
-        assertThat(relay.providerAnswered()).isFalse();
+        relay.close(0, "");
         providerOpens(StreamDirection.CALLEE_TO_CALLER, 0);
         assertThat(caller.sent(StreamOpen.class)).isEmpty();
         assertThat(provider.sent(StreamError.class)).extracting(StreamError::code)
@@ -268,5 +314,200 @@ class RelayTest {
         assertThat(rig.streams.openStreams()).isZero();
         fromProvider(new StreamData(false, PROVIDER_STREAM, item(0)));
         assertThat(caller.sent(StreamData.class)).as("a late item is dropped").isEmpty();
+    }
+
+    @Test
+    void theCallersStreamIsKeptAcrossItsBrokenConnectionWhileTheProviderGoesOnOnlyWithinTheCallersCredit() {
+        TestSession first = TestSession.withStreams().resumable("caller");
+        TestSession second = TestSession.withStreams().resumable("caller");
+        StreamRelay relay = rig.streams.relay(first, CALLER_CALL, provider, FORWARDED,
+                new StreamSpec("feed.ticks", StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, null, 0), told);
+        rig.streams.relays().opened(provider, new StreamOpen(PROVIDER_STREAM, FORWARDED,
+                StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0, ""));
+        rig.settle(first, provider);
+        NodeStream stream = rig.streams.find(first, first.sent(StreamOpen.class).get(0).streamId());
+        stream.credit(4);
+        rig.settle(first, provider);
+        for (int i = 0; i < 4; i++) {
+            rig.streams.relays().handle(provider, new StreamData(false, PROVIDER_STREAM, item(i)));
+            rig.settle(first, provider);
+        }
+        assertThat(numbers(first.sent(StreamData.class))).containsExactly(0, 1, 2, 3);
+
+        // The caller consumed 0 and 1; 2 and 3 are lost with its connection.
+        first.broken();
+        rig.streams.sessionClosed(first);
+        rig.settle(first, provider);
+        assertThat(rig.streams.keptStreams()).isOne();
+        for (int i = 4; i < 8; i++) {
+            rig.streams.relays().handle(provider, new StreamData(i == 7, PROVIDER_STREAM, item(i)));
+            rig.settle(first, provider);
+        }
+        relay.close(0, "");
+        told.stream.answer(new RpcResponse(CALLER_CALL, "null".getBytes(StandardCharsets.US_ASCII)));
+        rig.settle(first, provider);
+        assertThat(provider.sent(StreamError.class)).isEmpty();
+        assertThat(granted(provider.sent(StreamCredit.class))).as("the items that left paid back, no more")
+                .isEqualTo(4 + 4);
+        assertThat(told.events).isEmpty();
+
+        rig.streams.resume(second, StreamResume.receiver(stream.streamId(), 2, 4, false));
+        rig.settle(first, second, provider);
+        assertThat(numbers(second.sent(StreamData.class))).containsExactly(2, 3, 4, 5);
+        stream.credit(4);
+        rig.settle(second, provider);
+        assertThat(numbers(second.sent(StreamData.class))).containsExactly(2, 3, 4, 5, 6, 7);
+        assertThat(second.sent()).last().isInstanceOf(RpcResponse.class);
+        assertThat(first.sent(RpcResponse.class)).isEmpty();
+        assertThat(told.events).containsExactly("ended");
+        assertThat(granted(provider.sent(StreamCredit.class))).as("every item paid back").isEqualTo(4 + 8);
+        assertThat(rig.streams.relays().openStreams()).isZero();
+    }
+
+    @Test
+    void aCallerThatDoesNotComeBackWithinTheWindowEndsTheProvidersStream() {
+        TestSession first = TestSession.withStreams().resumable("caller");
+        rig.streams.relay(first, CALLER_CALL, provider, FORWARDED,
+                new StreamSpec("feed.ticks", StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, null, 0), told);
+        rig.streams.relays().opened(provider, new StreamOpen(PROVIDER_STREAM, FORWARDED,
+                StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0, ""));
+        rig.settle(first, provider);
+        rig.streams.find(first, first.sent(StreamOpen.class).get(0).streamId()).credit(4);
+        rig.settle(first, provider);
+        first.broken();
+        rig.streams.sessionClosed(first);
+        rig.settle(first, provider);
+        assertThat(provider.sent(StreamError.class)).isEmpty();
+
+        first.advanceTimeBy(WINDOW);
+        rig.settle(first, provider);
+        assertThat(provider.sent(StreamError.class)).extracting(StreamError::code)
+                .containsExactly(ErrorCode.CONNECTION_INTERRUPTED.code());
+        assertThat(told.code).isEqualTo(ErrorCode.CONNECTION_INTERRUPTED.code());
+        assertThat(rig.streams.relays().openStreams()).isZero();
+    }
+
+    /** A relay of the caller's call to a provider whose session can be resumed, with the provider's stream open. */
+    private StreamRelay relayTo(TestSession resumableProvider, StreamDirection direction, int initialCredit) {
+        StreamRelay relay = rig.streams.relay(caller, CALLER_CALL, resumableProvider, FORWARDED,
+                new StreamSpec("feed.ticks", direction, CreditMode.ITEMS, null, initialCredit), told);
+        rig.streams.relays().opened(resumableProvider, new StreamOpen(PROVIDER_STREAM, FORWARDED, direction,
+                CreditMode.ITEMS, initialCredit, ""));
+        rig.settle(caller, resumableProvider);
+        return relay;
+    }
+
+    private void breakConnection(TestSession session) {
+        session.broken();
+        rig.streams.sessionClosed(session);
+        rig.settle(caller, session);
+    }
+
+    @Test
+    void theProvidersStreamIsKeptAcrossItsBrokenConnectionAndItsResumedSessionSendsWhatTheNodeLacks() {
+        TestSession first = TestSession.withStreams().resumable("provider");
+        TestSession second = TestSession.withStreams().resumable("provider");
+        relayTo(first, StreamDirection.CALLEE_TO_CALLER, 0);
+        callerSide().credit(4);
+        rig.settle(caller, first);
+        rig.streams.relays().handle(first, new StreamData(false, PROVIDER_STREAM, item(0)));
+        rig.streams.relays().handle(first, new StreamData(false, PROVIDER_STREAM, item(1)));
+        rig.settle(caller, first);
+
+        breakConnection(first);
+        assertThat(rig.streams.relays().keptStreams()).isOne();
+        assertThat(caller.sent(StreamError.class)).isEmpty();
+        assertThat(told.events).isEmpty();
+
+        rig.streams.resume(second, StreamResume.senderOnly(PROVIDER_STREAM));
+        rig.settle(caller, first, second);
+        StreamResume resume = second.sent(StreamResume.class).get(0);
+        assertThat(resume.streamId()).isEqualTo(PROVIDER_STREAM);
+        assertThat(resume.receiving()).isTrue();
+        assertThat(resume.received()).as("the items the node has").isEqualTo(2);
+        assertThat(resume.credit()).as("its whole window: it holds none of them").isEqualTo(4);
+        rig.streams.relays().handle(second, new StreamData(false, PROVIDER_STREAM, item(2)));
+        rig.streams.relays().handle(second, new StreamData(true, PROVIDER_STREAM, item(3)));
+        rig.settle(caller, second);
+        assertThat(numbers(caller.sent(StreamData.class))).containsExactly(0, 1, 2, 3);
+        assertThat(told.events).containsExactly("ended");
+        assertThat(rig.streams.relays().keptStreams()).isZero();
+    }
+
+    @Test
+    void theCallersItemsTheProviderLostInItsBreakGoAgainToItsResumedSession() {
+        TestSession first = TestSession.withStreams().resumable("provider");
+        TestSession second = TestSession.withStreams().resumable("provider");
+        relayTo(first, StreamDirection.CALLER_TO_CALLEE, 3);
+        NodeStream stream = callerSide();
+        long id = stream.streamId();
+        for (int i = 0; i < 3; i++) {
+            stream.data(new StreamData(false, id, item(i)));
+        }
+        rig.settle(caller, first);
+        assertThat(numbers(first.sent(StreamData.class))).containsExactly(0, 1, 2);
+
+        breakConnection(first);
+        stream.data(new StreamData(true, id, item(3)));
+        rig.settle(caller, first);
+        assertThat(numbers(first.sent(StreamData.class))).as("nothing while the provider is away").hasSize(3);
+
+        // The provider got item 0 only, and consumed it: its credit is its whole window again.
+        rig.streams.resume(second, StreamResume.receiver(PROVIDER_STREAM, 1, 3, false));
+        rig.settle(caller, first, second);
+        assertThat(numbers(second.sent(StreamData.class))).containsExactly(1, 2, 3);
+        assertThat(second.sent(StreamEnd.class)).hasSize(1);
+        assertThat(second.sent(StreamResume.class)).as("the node receives nothing on this stream").isEmpty();
+    }
+
+    @Test
+    void aProviderThatDoesNotComeBackWithinTheWindowFailsTheCallWithProviderGone() {
+        TestSession first = TestSession.withStreams().resumable("provider");
+        relayTo(first, StreamDirection.CALLEE_TO_CALLER, 0);
+        callerSide().credit(4);
+        rig.settle(caller, first);
+        breakConnection(first);
+        assertThat(caller.sent(StreamError.class)).isEmpty();
+
+        first.advanceTimeBy(WINDOW);
+        rig.settle(caller, first);
+        assertThat(caller.sent(StreamError.class)).extracting(StreamError::code)
+                .containsExactly(ErrorCode.PROVIDER_GONE.code());
+        assertThat(told.code).isEqualTo(ErrorCode.PROVIDER_GONE.code());
+        assertThat(rig.streams.relays().keptStreams()).isZero();
+
+        TestSession late = TestSession.withStreams().resumable("provider");
+        rig.streams.resume(late, StreamResume.senderOnly(PROVIDER_STREAM));
+        assertThat(late.sent(StreamError.class)).extracting(StreamError::code)
+                .containsExactly(ErrorCode.STREAM_NOT_FOUND.code());
+    }
+
+    @Test
+    void aProviderThatLeavesAfterItsAnswerLeavesTheItemsTheNodeHoldsToReachTheCaller() {
+        providerAnswersWithAnItemHeld();
+
+        breakConnection(provider);
+        callerSide().credit(2);
+        rig.settle(caller, provider);
+        assertThat(numbers(caller.sent(StreamData.class))).containsExactly(0, 1, 2);
+        assertThat(caller.sent(StreamError.class)).isEmpty();
+        assertThat(caller.sent()).last().isInstanceOf(RpcResponse.class);
+    }
+
+    @Test
+    void theCallersItemsGoToTheProviderInItsConnectionsWriteTurnsWhichWaitWhileItCannotWrite() {
+        relay(StreamDirection.CALLER_TO_CALLEE, 64);
+        providerOpens(StreamDirection.CALLER_TO_CALLEE, 4);
+        NodeStream stream = callerSide();
+        provider.full();
+        stream.data(new StreamData(false, stream.streamId(), item(0)));
+        stream.data(new StreamData(true, stream.streamId(), item(1)));
+        rig.settle(caller, provider);
+        assertThat(provider.sent(StreamData.class)).as("nothing while the connection cannot write").isEmpty();
+
+        provider.drained();
+        rig.settle(caller, provider);
+        assertThat(numbers(provider.sent(StreamData.class))).containsExactly(0, 1);
+        assertThat(provider.sent()).last().isInstanceOf(StreamEnd.class);
     }
 }

@@ -26,7 +26,7 @@ public final class StreamRig {
     final Map<String, SizeFunction> sizeFunctions = new HashMap<>();
     public final Streams streams;
 
-    StreamRig(StreamingSettings settings) {
+    public StreamRig(StreamingSettings settings) {
         streams = new Streams(settings, sizeFunctions::get, pool);
     }
 

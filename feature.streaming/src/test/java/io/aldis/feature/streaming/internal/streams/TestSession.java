@@ -62,6 +62,22 @@ public final class TestSession implements Session {
         return resumeKey;
     }
 
+    /** Every frame sent, in order. */
+    public List<Frame> sent() {
+        return List.copyOf(sent);
+    }
+
+    /** The connection breaks: the session is closed, and its client may resume it. */
+    public void broken() {
+        state = SessionState.CLOSED;
+    }
+
+    /** Time passes on the session's event loop: what was scheduled within {@code millis} runs. */
+    public void advanceTimeBy(long millis) {
+        channel.advanceTimeBy(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        channel.runPendingTasks();
+    }
+
     /** The frames sent of one type, in order. */
     public <T extends Frame> List<T> sent(Class<T> type) {
         List<T> out = new ArrayList<>();
@@ -73,8 +89,13 @@ public final class TestSession implements Session {
         return out;
     }
 
+    /** The connection's buffer is full: it takes nothing more until it drains. */
+    public void full() {
+        writable = false;
+    }
+
     /** The connection drains: writable again, and the callbacks run as the node runs them, on the loop. */
-    void drained() {
+    public void drained() {
         writable = true;
         for (Runnable callback : writableCallbacks) {
             channel.eventLoop().execute(callback);

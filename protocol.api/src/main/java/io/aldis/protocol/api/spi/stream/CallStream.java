@@ -48,7 +48,10 @@ public interface CallStream {
     /**
      * The call ended: ends whatever of the stream is still open, releasing its items and
      * subscriptions. With {@code code} 0 the call was answered by its own work, and the answer
-     * itself closes the stream for the caller: no frame is sent. Otherwise the call ended without
+     * itself closes the stream for the caller: no frame is sent, and the caller's items stop; but
+     * items the callee's publisher still gives (a relayed provider's, whose answer came before the
+     * caller had them all) still go out within the caller's credit, then their end, and only then
+     * the answer given to {@link #answer}. Otherwise the call ended without
      * its work (a cancel, the deadline, the service withdrawn, the feature stopping) and
      * {@code code} is the error it was failed with: the stream stops the items it sends, sends
      * STREAM_CANCEL for the items it still receives, and fails {@link #received()} with

@@ -22,4 +22,15 @@ public interface CallStreamListener {
      * stopping): the call is answered with RPC_ERROR {@code code} and {@code message}.
      */
     void failed(int code, String message);
+
+    /**
+     * For a relayed call ({@link CallStreams#relay}): the caller's stream opened, where the node is
+     * the callee. From now on the call's answer goes through {@link CallStream#answer} of
+     * {@code stream}, as the answer of a call to a service inside the node does: after the
+     * stream's frames, and kept with the stream while the caller may resume it (docs/protocol.md
+     * 6.4.7). Called at most once, before any other method of this listener; never for
+     * {@link CallStreams#open}, whose caller has the stream already.
+     */
+    default void opened(CallStream stream) {
+    }
 }

@@ -12,22 +12,25 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface StreamRelay {
     /**
-     * The provider answered the call (RPC_RESPONSE). The answer closes whatever of the provider's
-     * stream is still open; the provider's items the node holds still go on to the caller, and then
-     * the end of them.
+     * The provider answered the call, as {@link #close} with code 0 now says; kept for bundles
+     * built against the first version of this interface.
      *
-     * @return true when the answer is to wait for {@link CallStreamListener#ended()}: the provider
-     *         opened a stream whose items go to the caller, and the caller has to get them, and
-     *         their end, before the answer closes its stream. False when the answer goes to the
-     *         caller now (the provider opened no stream, or its stream carries only the caller's
-     *         items).
+     * @return whether the provider opened a stream whose items go to the caller
+     * @deprecated the provider's answer goes to the caller through the caller's stream
+     *             ({@link CallStreamListener#opened}), which orders it after the stream's items
+     *             itself; tell the relay with {@code close(0, "")}
      */
+    @Deprecated
     boolean providerAnswered();
 
     /**
-     * The call ended, as {@link CallStream#close} says: with {@code code} 0 it was answered and the
-     * answer closes both streams; otherwise it ended without the provider's answer (a cancel, the
-     * deadline, the provider gone, the feature stopping) and both streams stop. Idempotent.
+     * The call ended. With {@code code} 0 the provider answered it (RPC_RESPONSE or RPC_ERROR): the
+     * answer closes whatever of the provider's stream is still open, and the provider's items the
+     * node holds still go on to the caller, then their end, then the answer, which reaches the
+     * caller through {@link CallStream#answer} of the stream {@link CallStreamListener#opened} gave.
+     * Otherwise the call ended without the provider's answer (a cancel, the deadline, the provider
+     * gone, the feature stopping) and both streams stop, as {@link CallStream#close} says.
+     * Idempotent.
      */
     void close(int code, String message);
 }
