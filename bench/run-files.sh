@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# File-transfer benchmarks: a file uploaded and downloaded disk to disk on loopback, and many
+# File-transfer benchmarks: a file uploaded and downloaded disk to disk on loopback through the node
+# (Java client, default settings) and through its peers, and many
 # uploads at once, next to an rsync daemon (rsync://, --whole-file), scp and nc in the same run.
 # Results: docs/benchmarks.md, "File transfer".
 #

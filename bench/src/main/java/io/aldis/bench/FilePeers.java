@@ -165,10 +165,15 @@ final class FilePeers {
 
             @Override
             public void upload(Path source, String remoteName) throws Exception {
-                int port = freePort();
-                Process server = new ProcessBuilder("nc", "-l", "127.0.0.1", Integer.toString(port))
-                        .redirectOutput(store.resolve(remoteName).toFile()).start();
-                awaitListening(port, server);
+                Process server;
+                int port;
+                // One at a time from picking a port to listening on it: uploads at once must not pick the same one.
+                synchronized (this) {
+                    port = freePort();
+                    server = new ProcessBuilder("nc", "-l", "127.0.0.1", Integer.toString(port))
+                            .redirectOutput(store.resolve(remoteName).toFile()).start();
+                    awaitListening(port, server);
+                }
                 Process client = new ProcessBuilder("nc", "-N", "127.0.0.1", Integer.toString(port))
                         .redirectInput(source.toFile()).start();
                 awaitSuccess(client, "nc (sending)");
@@ -177,10 +182,14 @@ final class FilePeers {
 
             @Override
             public void download(String remoteName, Path target) throws Exception {
-                int port = freePort();
-                Process server = new ProcessBuilder("nc", "-l", "-N", "127.0.0.1", Integer.toString(port))
-                        .redirectInput(store.resolve(remoteName).toFile()).start();
-                awaitListening(port, server);
+                Process server;
+                int port;
+                synchronized (this) {
+                    port = freePort();
+                    server = new ProcessBuilder("nc", "-l", "-N", "127.0.0.1", Integer.toString(port))
+                            .redirectInput(store.resolve(remoteName).toFile()).start();
+                    awaitListening(port, server);
+                }
                 Process client = new ProcessBuilder("nc", "-d", "127.0.0.1", Integer.toString(port))
                         .redirectOutput(target.toFile()).start();
                 awaitSuccess(client, "nc (receiving)");
