@@ -297,8 +297,9 @@ public final class Uploads {
 
     /** Aborts without RESUMABLE: the upload and its data are gone. Runs on the upload's executor. */
     void fail(Upload upload, ErrorCode code, String reason) {
-        upload.abort(false, code, reason);
+        // Discarded first: when the client hears that the upload is gone, its data is (docs/protocol.md 6.5.6).
         discard(upload);
+        upload.abort(false, code, reason);
         context.events().failed(upload.user(), upload.name(), "upload", code.code(), reason);
     }
 
