@@ -162,8 +162,44 @@ class FileResumeTest {
         assertThat(resumed.status()).isEqualTo(ResumeStatus.RESUMABLE);
 
         first.send(FileClient.chunk(accept.transferId(), file, layout, 1, Compression.NONE));
-        assertThat(first.await(TransferAbort.class).code()).isEqualTo(ErrorCode.TRANSFER_NOT_FOUND.code());
+        TransferAbort moved = first.await(TransferAbort.class);
+        assertThat(moved.code()).isEqualTo(ErrorCode.TRANSFER_NOT_FOUND.code());
+        assertThat(moved.resumable()).as("alice's own transfer, kept for her").isTrue();
         finishUpload(second, accept.transferId(), resumed);
+    }
+
+    @Test
+    void lateAnswersAcrossAReconnectAreDroppedAndChunksBeforeTheResumeAskForIt() throws Exception {
+        node = start();
+        FrameClient up = node.login("alice");
+        UploadAccept upload = halfUpload(up, 2);
+        up.close();
+
+        FrameClient down = node.login("alice");
+        assertThat(FileClient.upload(down, "whole.bin", file, CHUNK, Compression.NONE).verified()).isTrue();
+        down.send(new DownloadRequest(2, "whole.bin", CHUNK, Compression.NONE));
+        DownloadAccept download = down.await(DownloadAccept.class);
+        ChunkData first = down.await(ChunkData.class);
+        down.close();
+
+        FrameClient again = node.login("alice");
+        // sent as the connection broke, read on the next session: nothing to answer, nothing lost
+        again.send(new ChunkAck(download.transferId(), first.chunkIndex()));
+        again.send(new DownloadVerify(false, download.transferId()));
+        // a chunk of the upload before it was resumed here: resume it first
+        again.send(FileClient.chunk(upload.transferId(), file, layout, 2, Compression.NONE));
+        TransferAbort resumeFirst = again.next(f -> f instanceof TransferAbort);
+        assertThat(resumeFirst.transferId()).as("the late ACK and VERIFY, read before it, were not answered")
+                .isEqualTo(upload.transferId());
+        assertThat(resumeFirst.resumable()).isTrue();
+
+        ResumeResponse downloadGoesOn = resume(again, download.transferId(), TransferDirection.DOWNLOAD,
+                download.fileHash(), List.of(new ChunkRange(first.chunkIndex(), first.chunkIndex())));
+        assertThat(downloadGoesOn.status()).isEqualTo(ResumeStatus.RESUMABLE);
+        ResumeResponse uploadGoesOn = resume(again, upload.transferId(), TransferDirection.UPLOAD, sha256(file),
+                List.of());
+        assertThat(uploadGoesOn.chunksReceived()).containsExactly(new ChunkRange(0, 1));
+        finishUpload(again, upload.transferId(), uploadGoesOn);
     }
 
     @Test

@@ -88,16 +88,13 @@ public final class FileFrames implements FrameHandler, TransferLimits {
                 notFound(session, c.transferId());
             }
         } else if (frame instanceof ChunkAck a) {
+            // An answer for a transfer not running here is late (sent across a reconnect): dropped.
             if (running(session, a.transferId()) instanceof Download d) {
                 downloads.ack(d, a);
-            } else {
-                notFound(session, a.transferId());
             }
         } else if (frame instanceof ChunkNack n) {
             if (running(session, n.transferId()) instanceof Download d) {
                 downloads.nack(d, n);
-            } else {
-                notFound(session, n.transferId());
             }
         } else if (frame instanceof UploadComplete c) {
             if (running(session, c.transferId()) instanceof Upload u) {
@@ -108,8 +105,6 @@ public final class FileFrames implements FrameHandler, TransferLimits {
         } else if (frame instanceof DownloadVerify v) {
             if (running(session, v.transferId()) instanceof Download d) {
                 downloads.verify(d, v);
-            } else {
-                notFound(session, v.transferId());
             }
         } else if (frame instanceof TransferAbort a) {
             cancel(session, a);
@@ -126,9 +121,16 @@ public final class FileFrames implements FrameHandler, TransferLimits {
         return context.transfers().onSession(id, session);
     }
 
-    private static void notFound(Session session, UUID id) {
-        session.send(new TransferAbort(false, id, ErrorCode.TRANSFER_NOT_FOUND.code(),
-                "no transfer " + id + " runs on this session", ""));
+    /**
+     * Tells the sender of chunks or of a COMPLETE that the transfer does not run on this session;
+     * RESUMABLE when it is one of the user's, waiting to be resumed (docs/protocol.md 6.5.6).
+     */
+    private void notFound(Session session, UUID id) {
+        Transfer kept = context.transfers().get(id);
+        boolean resumable = kept != null && !kept.ended() && kept.user().equals(session.user().name());
+        session.send(new TransferAbort(resumable, id, ErrorCode.TRANSFER_NOT_FOUND.code(),
+                resumable ? "transfer " + id + " runs on no session here until it is resumed"
+                        : "no transfer " + id + " runs on this session", ""));
     }
 
     /**
