@@ -73,7 +73,10 @@ import java.util.function.Predicate;
 public final class FrameClient implements AutoCloseable {
     /** How long a test waits for a frame it expects. */
     public static final int WAIT_MILLIS = 15_000;
-    /** The capabilities {@link #connect()} announces: all but LZ4, as the Java client does by default. */
+    /**
+     * The capabilities {@link #connect()} announces: all but LZ4, so that nothing reaches it
+     * compressed unless a test asks for it.
+     */
     public static final long ALL_BUT_LZ4 = Capability.maskOf(EnumSet.complementOf(EnumSet.of(Capability.LZ4)));
     /** Well under the node's default heartbeat interval (10 s). */
     private static final long QUIET_PING_NANOS = 3_000_000_000L;
