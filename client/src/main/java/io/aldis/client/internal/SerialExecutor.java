@@ -36,7 +36,8 @@ final class SerialExecutor implements Executor {
 
     /** Pool threads that may linger at once, over all executors of this JVM. */
     static final int MAX_LINGERING = SpinWindow.SPINNERS_AT_ONCE;
-    private static final Semaphore LINGERING = new Semaphore(MAX_LINGERING);
+    /** Permits to linger; package-visible so that tests can wait for the threads of earlier ones to stop. */
+    static final Semaphore LINGERING = new Semaphore(MAX_LINGERING);
     private static final long NOT_IDLE = Long.MIN_VALUE;
 
     private final Executor delegate;

@@ -34,6 +34,20 @@ class SerialExecutorTest {
         windows.forEach(w -> w.cap(0, TimeUnit.NANOSECONDS));
     }
 
+    /**
+     * Waits until no pool thread of another executor lingers: the permits to linger are shared by
+     * the whole JVM, and threads of earlier tests may still hold them for their window.
+     */
+    private static void awaitNoThreadLingering() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (SerialExecutor.LINGERING.availablePermits() < SerialExecutor.MAX_LINGERING
+                && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertThat(SerialExecutor.LINGERING.availablePermits()).as("permits to linger, all free")
+                .isEqualTo(SerialExecutor.MAX_LINGERING);
+    }
+
     private static Thread runAndReturnThread(SerialExecutor executor) throws InterruptedException {
         AtomicReference<Thread> ranOn = new AtomicReference<>();
         CountDownLatch ran = new CountDownLatch(1);
@@ -71,6 +85,7 @@ class SerialExecutorTest {
     void aPoolThreadThatLearnedToLingerTakesTheNextTaskItself() throws Exception {
         SpinWindow window = awakeForAnHour();
         SerialExecutor executor = new SerialExecutor(SerialExecutor.SHARED, window);
+        awaitNoThreadLingering();
         Thread first = runAndReturnThread(executor);
         Thread.sleep(50);
         assertThat(first.getState()).as("the lingering thread, 50 ms later").isEqualTo(Thread.State.RUNNABLE);
@@ -101,6 +116,7 @@ class SerialExecutorTest {
     @Test
     void noMoreThanTheLimitOfPoolThreadsLingerAtOnce() throws Exception {
         List<Thread> ranOn = new ArrayList<>();
+        awaitNoThreadLingering();
         for (int i = 0; i < SerialExecutor.MAX_LINGERING + 2; i++) {
             ranOn.add(runAndReturnThread(new SerialExecutor(SerialExecutor.SHARED, awakeForAnHour())));
         }
