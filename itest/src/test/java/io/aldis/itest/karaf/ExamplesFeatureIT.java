@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import io.aldis.client.AldisClient;
@@ -11,6 +12,7 @@ import io.aldis.client.AldisException;
 import io.aldis.client.CallOptions;
 import io.aldis.client.ClientState;
 import io.aldis.client.Delivery;
+import io.aldis.client.FileTransferException;
 import io.aldis.client.RpcCallException;
 import io.aldis.client.RpcCallException.FieldError;
 import io.aldis.client.SessionInfo;
@@ -19,6 +21,8 @@ import io.aldis.feature.rpc.api.ServiceInfo;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.ErrorCode;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,9 +33,11 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -50,7 +56,8 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 /**
  * The examples bundle in the distribution, driven from the Java client as an application would:
  * {@code feature:install aldis-examples}, then each piece (the typed message, the validated RPC,
- * both streaming methods, the PubSub responder), then {@code feature:uninstall aldis-examples},
+ * both streaming methods, the PubSub responder, the upload rules and the announcer of uploaded
+ * files), then {@code feature:uninstall aldis-examples},
  * which withdraws them all without dropping a session or touching the core.
  *
  * <p>The test never loads a class of the examples bundle: it speaks JSON and maps, as a client
@@ -74,7 +81,8 @@ public class ExamplesFeatureIT extends AldisKarafTestSupport {
     private static final String ORDERS = "examples.orders";
     private static final String METERS = "examples.meters";
     private static final String RESPONDER = "io.aldis.examples.internal.catalogue.CatalogueResponder";
-    private static final int COMPONENTS = 4;
+    private static final String ANNOUNCER = "io.aldis.examples.internal.files.UploadAnnouncer";
+    private static final int COMPONENTS = 6;
     private static final Duration REPLY_WAIT = Duration.ofSeconds(30);
 
     private static boolean userAdded;
@@ -225,6 +233,40 @@ public class ExamplesFeatureIT extends AldisKarafTestSupport {
             assertEquals("unknown", unknown.headers().get("status"));
         } finally {
             RecordingListener.closeQuietly(client);
+        }
+    }
+
+    @Test
+    public void theUploadRulesRefuseAProgramAndTheAnnouncerTellsOfAnUploadedFile() throws Exception {
+        AldisClient client = connect(null);
+        Path folder = Files.createTempDirectory("examples-files");
+        try {
+            BlockingQueue<Delivery> announcements = new LinkedBlockingQueue<>();
+            client.subscribe("examples.files.uploaded", announcements::add).ready().get(30, SECONDS);
+            Path program = Files.write(folder.resolve("setup.exe"), utf8("MZ"));
+            String remote = "examples-" + UUID.randomUUID() + ".exe";
+            ExecutionException refused = assertThrows(ExecutionException.class,
+                    () -> client.upload(program, remote).result().get(30, SECONDS));
+            FileTransferException rejection = (FileTransferException) refused.getCause();
+            assertEquals(rejection.toString(), ErrorCode.UPLOAD_REJECTED, rejection.code());
+            assertTrue(rejection.getMessage(), rejection.getMessage().contains("files ending in .exe are not accepted here"));
+
+            Path notes = Files.write(folder.resolve("notes.txt"), utf8("hello"));
+            String name = "examples-" + UUID.randomUUID() + ".txt";
+            assertEquals(5, client.upload(notes, name).result().get(30, SECONDS).size());
+            Delivery announced = announcements.poll(30, SECONDS);
+            assertNotNull("the upload was announced", announced);
+            assertEquals(USER + " uploaded " + name + " (5 bytes)", announced.text());
+            assertEquals(Map.of("user", USER, "name", name, "size", "5"), announced.headers());
+            client.remove(name).get(30, SECONDS);
+        } finally {
+            RecordingListener.closeQuietly(client);
+            try (Stream<Path> files = Files.list(folder)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(folder);
         }
     }
 
@@ -483,7 +525,8 @@ public class ExamplesFeatureIT extends AldisKarafTestSupport {
             }
             int ready = 0;
             for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(examples)) {
-                int wanted = RESPONDER.equals(description.name) ? ComponentConfigurationDTO.ACTIVE
+                int wanted = RESPONDER.equals(description.name) || ANNOUNCER.equals(description.name)
+                        ? ComponentConfigurationDTO.ACTIVE
                         : ComponentConfigurationDTO.SATISFIED | ComponentConfigurationDTO.ACTIVE;
                 if (scr.getComponentConfigurationDTOs(description).stream().anyMatch(c -> (c.state & wanted) != 0)) {
                     ready++;
