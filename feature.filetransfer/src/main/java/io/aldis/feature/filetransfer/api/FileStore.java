@@ -60,6 +60,17 @@ public interface FileStore {
     /** Every published file of {@code user}'s area, in no particular order. */
     List<StoredFile> list(String user) throws IOException;
 
+    /**
+     * The users whose areas hold at least one published file, in no particular order: what an
+     * operator lists when no user is named. A store that cannot tell keeps this default, and the
+     * operator names a user.
+     *
+     * @throws UnsupportedOperationException when the store cannot list its areas
+     */
+    default List<String> users() throws IOException {
+        throw new UnsupportedOperationException("this file store cannot list its users' areas");
+    }
+
     /** Deletes a published file; false when there was none. */
     boolean delete(String user, String name) throws IOException;
 

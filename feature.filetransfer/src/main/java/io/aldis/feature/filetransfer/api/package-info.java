@@ -4,5 +4,5 @@
  * {@link io.aldis.feature.filetransfer.api.TransferPolicy}, through which it may refuse transfers.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.aldis.feature.filetransfer.api;

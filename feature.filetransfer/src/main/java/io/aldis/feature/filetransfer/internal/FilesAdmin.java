@@ -34,6 +34,13 @@ public interface FilesAdmin {
     /** The files of {@code user} whose names match {@code pattern}, sorted by name. */
     List<StoredFile> files(String user, String pattern) throws IOException;
 
+    /**
+     * The users whose areas hold published files, sorted.
+     *
+     * @throws UnsupportedOperationException when the store in use cannot list its areas
+     */
+    List<String> users() throws IOException;
+
     /** Removes a file of {@code user}; false when there was none. */
     boolean remove(String user, String name) throws IOException;
 

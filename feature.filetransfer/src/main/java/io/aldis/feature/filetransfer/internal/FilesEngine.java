@@ -160,6 +160,11 @@ public final class FilesEngine implements AutoCloseable, FilesAdmin {
     }
 
     @Override
+    public List<String> users() throws IOException {
+        return context.store().users().stream().sorted().toList();
+    }
+
+    @Override
     public boolean remove(String user, String name) throws IOException {
         io.aldis.feature.filetransfer.internal.names.FileNames.check(name);
         StoredFile file = context.store().stat(user, name);

@@ -5,6 +5,7 @@ import io.aldis.feature.filetransfer.api.OutsideAreaException;
 import io.aldis.feature.filetransfer.api.PartialFile;
 import io.aldis.feature.filetransfer.api.ReadableFile;
 import io.aldis.feature.filetransfer.api.StoredFile;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -186,6 +187,35 @@ public final class LocalFileStore implements FileStore {
             }
         }
         return files;
+    }
+
+    @Override
+    public List<String> users() throws IOException {
+        List<String> users = new ArrayList<>();
+        try (DirectoryStream<Path> areas = Files.newDirectoryStream(root)) {
+            for (Path area : areas) {
+                String dir = area.getFileName().toString();
+                if (!dir.startsWith(".") && Files.isDirectory(area, LinkOption.NOFOLLOW_LINKS) && !list(userOf(dir)).isEmpty()) {
+                    users.add(userOf(dir));
+                }
+            }
+        }
+        return users;
+    }
+
+    /** The user whose area is the directory {@code dir}: the reverse of {@link #area(String)}. */
+    static String userOf(String dir) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(dir.length());
+        for (int i = 0; i < dir.length(); i++) {
+            char c = dir.charAt(i);
+            if (c == '%' && i + 2 < dir.length()) {
+                bytes.write(Integer.parseInt(dir, i + 1, i + 3, 16));
+                i += 2;
+            } else {
+                bytes.write(c);
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     @Override

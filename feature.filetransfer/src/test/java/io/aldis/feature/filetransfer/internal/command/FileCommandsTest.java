@@ -3,17 +3,22 @@ package io.aldis.feature.filetransfer.internal.command;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.aldis.feature.filetransfer.api.FileStore;
 import io.aldis.feature.filetransfer.api.PartialFile;
+import io.aldis.feature.filetransfer.api.ReadableFile;
+import io.aldis.feature.filetransfer.api.StoredFile;
 import io.aldis.feature.filetransfer.internal.FileEvents;
 import io.aldis.feature.filetransfer.internal.FilesEngine;
 import io.aldis.feature.filetransfer.internal.FilesSettings;
 import io.aldis.feature.filetransfer.internal.store.LocalFileStore;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,6 +79,99 @@ class FileCommandsTest {
         list.execute();
         assertThat(rows()).extracting(row -> row.subList(0, 2)).containsExactly(java.util.List.of("b.txt", "3"),
                 java.util.List.of("docs/a.pdf", "10"));
+    }
+
+    @Test
+    void fileListWithoutAUserShowsEveryUsersFilesSortedByUserThenName() throws Exception {
+        publish("bob", "z.bin", 4);
+        publish("Émile d'Arc", "notes/a.txt", 2);
+        FileListCommand list = new FileListCommand();
+        list.admin = engine;
+        list.pattern = "**";
+        list.noFormat = true;
+        list.execute();
+        assertThat(rows()).extracting(row -> row.subList(0, 3)).containsExactly(
+                java.util.List.of("ann", "b.txt", "3"), java.util.List.of("ann", "docs/a.pdf", "10"),
+                java.util.List.of("bob", "z.bin", "4"), java.util.List.of("Émile d'Arc", "notes/a.txt", "2"));
+    }
+
+    @Test
+    void fileListWithoutAUserSaysSoWhenTheStoreCannotListItsAreas() {
+        FileListCommand list = new FileListCommand();
+        try (FilesEngine other = new FilesEngine(FilesSettings.defaults(root.toString()), new AreasUnknown(store),
+                () -> null, Clock.systemUTC(), FileEvents.NONE)) {
+            list.admin = other;
+            assertThatThrownBy(list::execute).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("the file store in use cannot list every user's files: name one with --user");
+        }
+    }
+
+    /** A store of another bundle that keeps {@link FileStore#users()} as the interface has it. */
+    private record AreasUnknown(FileStore store) implements FileStore {
+        @Override
+        public PartialFile openPartial(String key) throws IOException {
+            return store.openPartial(key);
+        }
+
+        @Override
+        public void deletePartial(String key) throws IOException {
+            store.deletePartial(key);
+        }
+
+        @Override
+        public StoredFile publish(String key, String user, String name) throws IOException {
+            return store.publish(key, user, name);
+        }
+
+        @Override
+        public ReadableFile open(String user, String name) throws IOException {
+            return store.open(user, name);
+        }
+
+        @Override
+        public StoredFile stat(String user, String name) throws IOException {
+            return store.stat(user, name);
+        }
+
+        @Override
+        public List<StoredFile> list(String user) throws IOException {
+            return store.list(user);
+        }
+
+        @Override
+        public boolean delete(String user, String name) throws IOException {
+            return store.delete(user, name);
+        }
+
+        @Override
+        public long totalSize() throws IOException {
+            return store.totalSize();
+        }
+
+        @Override
+        public long usableSpace() throws IOException {
+            return store.usableSpace();
+        }
+
+        @Override
+        public void writeState(String key, byte[] state) throws IOException {
+            store.writeState(key, state);
+        }
+
+        @Override
+        public byte[] readState(String key) throws IOException {
+            return store.readState(key);
+        }
+
+        @Override
+        public List<String> states() throws IOException {
+            return store.states();
+        }
+
+        @Override
+        public void deleteState(String key) throws IOException {
+            store.deleteState(key);
+        }
     }
 
     @Test
