@@ -4,6 +4,7 @@ import io.aldis.client.AldisClient;
 import io.aldis.client.ReconnectPolicy;
 import io.aldis.feature.auth.internal.CredentialStore;
 import io.aldis.feature.auth.internal.ScramSha256Mechanism;
+import io.aldis.feature.filetransfer.api.FileStore;
 import io.aldis.feature.filetransfer.internal.SysFileEvents;
 import io.aldis.feature.filetransfer.internal.FilesEngine;
 import io.aldis.feature.filetransfer.internal.FilesSettings;
@@ -42,6 +43,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -81,6 +83,7 @@ public final class NodeFixture implements AutoCloseable {
     private final RpcSettings rpcSettings;
     private final StreamingSettings streamingSettings;
     private final FilesSettings filesSettings;
+    private final UnaryOperator<FileStore> fileStoreWrapper;
     private final Clock clock;
     private volatile FilesEngine files;
     private volatile LocalFileStore fileStore;
@@ -115,6 +118,7 @@ public final class NodeFixture implements AutoCloseable {
         pubsubSettings = b.pubsub;
         rpcSettings = b.rpc;
         streamingSettings = b.streaming;
+        fileStoreWrapper = b.fileStoreWrapper;
         filesSettings = b.files == null ? null
                 : b.files.storageRoot().isEmpty() ? withRoot(b.files, dir.resolve("files")) : b.files;
         clock = b.clock;
@@ -162,6 +166,7 @@ public final class NodeFixture implements AutoCloseable {
         private RpcSettings rpc;
         private StreamingSettings streaming;
         private FilesSettings files;
+        private UnaryOperator<FileStore> fileStoreWrapper = UnaryOperator.identity();
         private TcpSettings tcp;
         private WsSettings ws;
         private boolean tls;
@@ -228,6 +233,12 @@ public final class NodeFixture implements AutoCloseable {
         }
 
         /** The same with these settings; an empty storage root means the fixture's temporary directory. */
+        /** Runs the file-transfer feature over the local store as {@code wrapper} decorates it (say, slows it). */
+        public Builder fileStore(UnaryOperator<FileStore> wrapper) {
+            this.fileStoreWrapper = wrapper;
+            return this;
+        }
+
         public Builder files(FilesSettings filesSettings) {
             this.files = filesSettings;
             return this;
@@ -407,7 +418,7 @@ public final class NodeFixture implements AutoCloseable {
     public void startFiles() throws IOException {
         fileStore = new LocalFileStore(Path.of(filesSettings.storageRoot()));
         // $sys.file.* events reach pub/sub while it runs, as through the SystemEvents service in Karaf.
-        files = new FilesEngine(filesSettings, fileStore, () -> authorizer, clock, new SysFileEvents(
+        files = new FilesEngine(filesSettings, fileStoreWrapper.apply(fileStore), () -> authorizer, clock, new SysFileEvents(
                 () -> pubsub == null ? null : pubsub.events()::publish));
         node.addHandler(files.frames(), Map.of(FrameHandler.CAPABILITY, new String[] {"file_transfer", "lz4"}));
     }

@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aldis.feature.filetransfer.api.FileStore;
+import io.aldis.feature.filetransfer.api.ForwardingFileStore;
 import io.aldis.feature.filetransfer.api.PartialFile;
-import io.aldis.feature.filetransfer.api.ReadableFile;
-import io.aldis.feature.filetransfer.api.StoredFile;
 import io.aldis.feature.filetransfer.internal.FileEvents;
 import io.aldis.feature.filetransfer.internal.FilesEngine;
 import io.aldis.feature.filetransfer.internal.FilesSettings;
 import io.aldis.feature.filetransfer.internal.store.LocalFileStore;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -107,70 +105,14 @@ class FileCommandsTest {
     }
 
     /** A store of another bundle that keeps {@link FileStore#users()} as the interface has it. */
-    private record AreasUnknown(FileStore store) implements FileStore {
-        @Override
-        public PartialFile openPartial(String key) throws IOException {
-            return store.openPartial(key);
+    private static final class AreasUnknown extends ForwardingFileStore {
+        AreasUnknown(FileStore store) {
+            super(store);
         }
 
         @Override
-        public void deletePartial(String key) throws IOException {
-            store.deletePartial(key);
-        }
-
-        @Override
-        public StoredFile publish(String key, String user, String name) throws IOException {
-            return store.publish(key, user, name);
-        }
-
-        @Override
-        public ReadableFile open(String user, String name) throws IOException {
-            return store.open(user, name);
-        }
-
-        @Override
-        public StoredFile stat(String user, String name) throws IOException {
-            return store.stat(user, name);
-        }
-
-        @Override
-        public List<StoredFile> list(String user) throws IOException {
-            return store.list(user);
-        }
-
-        @Override
-        public boolean delete(String user, String name) throws IOException {
-            return store.delete(user, name);
-        }
-
-        @Override
-        public long totalSize() throws IOException {
-            return store.totalSize();
-        }
-
-        @Override
-        public long usableSpace() throws IOException {
-            return store.usableSpace();
-        }
-
-        @Override
-        public void writeState(String key, byte[] state) throws IOException {
-            store.writeState(key, state);
-        }
-
-        @Override
-        public byte[] readState(String key) throws IOException {
-            return store.readState(key);
-        }
-
-        @Override
-        public List<String> states() throws IOException {
-            return store.states();
-        }
-
-        @Override
-        public void deleteState(String key) throws IOException {
-            store.deleteState(key);
+        public List<String> users() {
+            throw new UnsupportedOperationException("cannot list");
         }
     }
 
