@@ -69,6 +69,7 @@ class FileNodeKilledTest {
         AtomicBoolean killed = new AtomicBoolean();
         AtomicLong leastDoneAfterTheKill = new AtomicLong(Long.MAX_VALUE);
         TransferOptions options = TransferOptions.defaults()
+                .withChunkSize(CHUNK)
                 .withCheckpointDirectory(Files.createDirectories(dir.resolve("checkpoints")))
                 .withProgressInterval(Duration.ZERO)
                 .withProgress(p -> {
