@@ -8,12 +8,10 @@ import io.aldis.client.TransferOptions;
 import io.aldis.client.TransferResult;
 import io.aldis.itest.support.ChildNode;
 import io.aldis.itest.support.NodeFixture;
-import java.io.InputStream;
+import io.aldis.itest.support.TestFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,7 +53,7 @@ class FileNodeKilledTest {
     @Test
     void anUploadGoesOnFromTheNodesCheckpointAfterTheNodeWasKilledAndStartedAgain() throws Exception {
         Path storage = Files.createDirectories(dir.resolve("storage"));
-        Path source = randomFile(dir.resolve("big.bin"), SIZE);
+        Path source = TestFiles.random(dir.resolve("big.bin"), SIZE, 42);
         ChildNode.Started first = ChildNode.start(storage, 0, PER_CHUNK);
         node = first.process();
         client = AldisClient.builder()
@@ -95,29 +93,6 @@ class FileNodeKilledTest {
         assertThat(leastDoneAfterTheKill.get()).as("bytes the node held when the upload went on")
                 .isGreaterThanOrEqualTo(SAVED);
         assertThat(result.size()).isEqualTo(SIZE);
-        assertThat(sha256(published)).isEqualTo(sha256(source)).isEqualTo(result.sha256());
-    }
-
-    private static Path randomFile(Path path, long size) throws Exception {
-        byte[] block = new byte[1 << 20];
-        Random random = new Random(42);
-        try (var out = Files.newOutputStream(path)) {
-            for (long left = size; left > 0; left -= block.length) {
-                random.nextBytes(block);
-                out.write(block, 0, (int) Math.min(block.length, left));
-            }
-        }
-        return path;
-    }
-
-    private static byte[] sha256(Path file) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0;) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return digest.digest();
+        assertThat(TestFiles.sha256Hex(published)).isEqualTo(TestFiles.sha256Hex(source)).isEqualTo(result.sha256Hex());
     }
 }
