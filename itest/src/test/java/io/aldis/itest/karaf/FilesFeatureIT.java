@@ -38,8 +38,9 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 /**
  * The file-transfer feature in the distribution: it boots with the node, its capabilities come
- * and go with it, and uninstalling and installing aldis-files in the middle of an upload keeps
- * the session (and leaves the core untouched), after which the upload resumes where it stopped.
+ * and go with it, and uninstalling and installing aldis-files, updating its bundle or refreshing it
+ * in the middle of an upload keeps the session (and leaves the core untouched), after which the
+ * upload resumes where it stopped.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -81,28 +82,58 @@ public class FilesFeatureIT extends AldisKarafTestSupport {
 
     @Test
     public void uninstallingAndInstallingMidUploadKeepsTheSessionAndTheUploadResumes() throws Exception {
+        swapMidUpload(Swap.REINSTALL);
+    }
+
+    @Test
+    public void updatingTheBundleMidUploadKeepsTheSessionAndTheUploadResumes() throws Exception {
+        swapMidUpload(Swap.UPDATE);
+    }
+
+    @Test
+    public void refreshingTheBundleMidUploadKeepsTheSessionAndTheUploadResumes() throws Exception {
+        swapMidUpload(Swap.REFRESH);
+    }
+
+    private enum Swap { REINSTALL, UPDATE, REFRESH }
+
+    private void swapMidUpload(Swap swap) throws Exception {
         try (CoreWatch core = new CoreWatch(bundleContext, bundle("io.aldis.node.core"), bundle("io.aldis.protocol.api"));
                 FrameClient client = login()) {
             byte[] file = random(5 * CHUNK + 3);
-            UploadAccept accept = request(client, "swap/data.bin", file);
+            String name = "swap/" + swap.name().toLowerCase(java.util.Locale.ROOT) + ".bin";
+            UploadAccept accept = request(client, name, file);
             sendChunks(client, accept, file, 0, 2);
             String listing = executeCommand("aldis:transfer-list --no-format");
-            assertTrue(listing, listing.contains(accept.transferId().toString()) && listing.contains("swap/data.bin")
+            assertTrue(listing, listing.contains(accept.transferId().toString()) && listing.contains(name)
                     && listing.contains("running"));
 
-            executeCommand("feature:uninstall aldis-files");
-            assertFalse(Capability.fromMask(client.next(CapabilityChange.class).capabilities())
-                    .contains(Capability.FILE_TRANSFER));
-            client.send(new Ping(7));
-            assertEquals(7, client.next(Pong.class).nonce());
-            try (FrameClient other = login()) {
-                assertFalse(Capability.fromMask(other.connectAck().capabilities()).contains(Capability.FILE_TRANSFER));
+            switch (swap) {
+                case REINSTALL -> {
+                    executeCommand("feature:uninstall aldis-files");
+                    assertFalse(Capability.fromMask(client.next(CapabilityChange.class).capabilities())
+                            .contains(Capability.FILE_TRANSFER));
+                    client.send(new Ping(7));
+                    assertEquals(7, client.next(Pong.class).nonce());
+                    try (FrameClient other = login()) {
+                        assertFalse(Capability.fromMask(other.connectAck().capabilities())
+                                .contains(Capability.FILE_TRANSFER));
+                    }
+                    executeCommand("feature:install aldis-files");
+                }
+                case UPDATE, REFRESH -> {
+                    long id = bundle("io.aldis.feature.filetransfer").getBundleId();
+                    executeCommand((swap == Swap.UPDATE ? "bundle:update " : "bundle:refresh ") + id);
+                    assertFalse("the feature's capability went while its bundle stopped",
+                            Capability.fromMask(client.next(CapabilityChange.class).capabilities())
+                                    .contains(Capability.FILE_TRANSFER));
+                }
             }
-
-            executeCommand("feature:install aldis-files");
             awaitCapability("file_transfer");
             assertTrue(Capability.fromMask(client.next(CapabilityChange.class).capabilities())
                     .contains(Capability.FILE_TRANSFER));
+            client.send(new Ping(8));
+            assertEquals(8, client.next(Pong.class).nonce());
             client.send(new ResumeRequest(3, accept.transferId(), TransferDirection.UPLOAD, sha256(file), List.of()));
             ResumeResponse resumed = client.next(ResumeResponse.class);
             assertEquals(ResumeStatus.RESUMABLE, resumed.status());
