@@ -94,6 +94,11 @@ public abstract class Transfer {
 
     /** TRANSFER_ABORT to its session. */
     public void abort(boolean resumable, io.aldis.protocol.api.ErrorCode code, String reason) {
-        send(new TransferAbort(resumable, id, code.code(), reason, ""));
+        abort(resumable, code, reason, "");
+    }
+
+    /** As {@link #abort(boolean, io.aldis.protocol.api.ErrorCode, String)}, with the abort's JSON {@code details}. */
+    public void abort(boolean resumable, io.aldis.protocol.api.ErrorCode code, String reason, String details) {
+        send(new TransferAbort(resumable, id, code.code(), reason, details));
     }
 }

@@ -179,11 +179,34 @@ public final class Uploads {
                 save(upload);
             }
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "Could not store a chunk of " + upload.name(), e);
-            stop(upload, ErrorCode.STORAGE_ERROR, "the node could not store the chunk");
+            writeFailed(upload, upload.layout().sizeOf(index), e);
             return;
         }
         upload.send(new ChunkAck(upload.id(), index));
+    }
+
+    /**
+     * Stops an upload whose chunk could not be written, at its checkpoint: the storage may take it
+     * later. A storage without room for the chunk is {@code STORAGE_FULL}, with the space available
+     * and needed in the details, as at accept; any other failure is {@code STORAGE_ERROR}.
+     */
+    private void writeFailed(Upload upload, long needed, IOException e) {
+        long available;
+        try {
+            available = context.store().usableSpace();
+        } catch (IOException | RuntimeException unknown) {
+            available = -1;
+        }
+        if (available >= 0 && available < needed) {
+            LOG.log(System.Logger.Level.WARNING, "The storage is full: an upload of " + upload.name() + " stops");
+            upload.abort(true, ErrorCode.STORAGE_FULL, "the node's storage is full: " + available
+                    + " bytes available, " + needed + " needed for the next chunk",
+                    new QuotaLedger.Refusal(ErrorCode.STORAGE_FULL, available, needed).details());
+            park(upload);
+            return;
+        }
+        LOG.log(System.Logger.Level.WARNING, "Could not store a chunk of " + upload.name(), e);
+        stop(upload, ErrorCode.STORAGE_ERROR, "the node could not store the chunk");
     }
 
     /** Feeds the hash with every chunk now in order; only chunks that came early are read back. */
