@@ -5,6 +5,7 @@ import io.aldis.client.ReconnectPolicy;
 import io.aldis.feature.auth.internal.CredentialStore;
 import io.aldis.feature.auth.internal.ScramSha256Mechanism;
 import io.aldis.feature.filetransfer.internal.SysFileEvents;
+import io.aldis.feature.filetransfer.api.FileStore;
 import io.aldis.feature.filetransfer.internal.FilesEngine;
 import io.aldis.feature.filetransfer.internal.FilesSettings;
 import io.aldis.feature.filetransfer.internal.store.LocalFileStore;
@@ -42,6 +43,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -84,6 +86,7 @@ public final class NodeFixture implements AutoCloseable {
     private final Clock clock;
     private volatile FilesEngine files;
     private volatile LocalFileStore fileStore;
+    private final UnaryOperator<FileStore> fileStoreWrapper;
     private final long loginCapabilities;
     private final boolean keepAlive;
     private volatile PubSubEngine pubsub;
@@ -118,6 +121,7 @@ public final class NodeFixture implements AutoCloseable {
         filesSettings = b.files == null ? null
                 : b.files.storageRoot().isEmpty() ? withRoot(b.files, dir.resolve("files")) : b.files;
         clock = b.clock;
+        fileStoreWrapper = b.fileStoreWrapper;
         loginCapabilities = b.loginCapabilities;
         keepAlive = b.keepAlive;
         if (pubsubSettings != null) {
@@ -162,6 +166,7 @@ public final class NodeFixture implements AutoCloseable {
         private RpcSettings rpc;
         private StreamingSettings streaming;
         private FilesSettings files;
+        private UnaryOperator<FileStore> fileStoreWrapper = UnaryOperator.identity();
         private TcpSettings tcp;
         private WsSettings ws;
         private boolean tls;
@@ -230,6 +235,16 @@ public final class NodeFixture implements AutoCloseable {
         /** The same with these settings; an empty storage root means the fixture's temporary directory. */
         public Builder files(FilesSettings filesSettings) {
             this.files = filesSettings;
+            return this;
+        }
+
+        /**
+         * Puts the store {@code wrapper} makes of the local one between the file-transfer feature and
+         * its storage, as a registered {@code FileStore} service would; for tests that watch or hold
+         * back what the feature reads and writes.
+         */
+        public Builder fileStore(UnaryOperator<FileStore> wrapper) {
+            this.fileStoreWrapper = wrapper;
             return this;
         }
 
@@ -407,7 +422,7 @@ public final class NodeFixture implements AutoCloseable {
     public void startFiles() throws IOException {
         fileStore = new LocalFileStore(Path.of(filesSettings.storageRoot()));
         // $sys.file.* events reach pub/sub while it runs, as through the SystemEvents service in Karaf.
-        files = new FilesEngine(filesSettings, fileStore, () -> authorizer, clock, new SysFileEvents(
+        files = new FilesEngine(filesSettings, fileStoreWrapper.apply(fileStore), () -> authorizer, clock, new SysFileEvents(
                 () -> pubsub == null ? null : pubsub.events()::publish));
         node.addHandler(files.frames(), Map.of(FrameHandler.CAPABILITY, new String[] {"file_transfer", "lz4"}));
     }
