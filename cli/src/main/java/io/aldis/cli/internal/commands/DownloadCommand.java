@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code download <remote> [local]}: fetches a file from the user's storage area on the node. */
-@Command(name = "download", mixinStandardHelpOptions = true, description = {
+@Command(name = "download", description = {
     "Downloads a file from your storage area on the node, verified by SHA-256.",
     "It arrives in LOCAL.aldis-part and takes LOCAL's name only once verified; LOCAL.aldis-checkpoint"
             + " beside it lets the same command go on after an interruption, even a killed process."})

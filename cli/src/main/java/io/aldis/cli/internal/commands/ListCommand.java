@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code ls [pattern]}: lists the user's files on the node as a table, with how many match. */
-@Command(name = "ls", mixinStandardHelpOptions = true, description = "Lists the files of your storage area on the node that match PATTERN,"
+@Command(name = "ls", description = "Lists the files of your storage area on the node that match PATTERN,"
         + " sorted by name: name, size in bytes, time of upload (UTC); then how many match in all.")
 public final class ListCommand implements Callable<Integer> {
     /** The most entries the node returns for one LIST_REQUEST (docs/protocol.md 6.5). */

@@ -2,10 +2,16 @@ package io.aldis.cli.internal.commands;
 
 import picocli.CommandLine.Option;
 
-/** How much the tool prints: {@code --quiet} drops the progress bar, {@code --verbose} adds stack traces. */
+/**
+ * How much the tool prints: {@code --quiet} drops the progress bar, {@code --verbose} adds stack
+ * traces, {@code --help} prints the command's usage instead of running it.
+ */
 public final class OutputOptions {
     /** The long name of the verbose option, which the failure handler looks for. */
     public static final String VERBOSE = "--verbose";
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;

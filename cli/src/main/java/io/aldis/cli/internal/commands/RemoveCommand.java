@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code rm <name>}: deletes a file from the user's storage area. */
-@Command(name = "rm", mixinStandardHelpOptions = true, description = "Deletes a file from your storage area on the node.")
+@Command(name = "rm", description = "Deletes a file from your storage area on the node.")
 public final class RemoveCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The file's name on the node.")

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code upload <local> [remote]}: sends a file to the user's storage area on the node. */
-@Command(name = "upload", mixinStandardHelpOptions = true, description = {
+@Command(name = "upload", description = {
     "Uploads a local file to your storage area on the node, verified by SHA-256.",
     "Interrupted (Ctrl-C, a lost connection), the same command again goes on where it stopped,"
             + " as long as the file is unchanged."})
