@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aldis.client.AldisClient;
 import io.aldis.itest.support.LeakWatch;
 import io.aldis.itest.support.NodeFixture;
+import io.aldis.itest.support.TestCertificates;
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import io.aldis.protocol.api.spi.auth.Authorizer;
 import java.io.IOException;
@@ -149,6 +150,20 @@ class CliTest {
         assertThat(upload.exitCode()).isEqualTo(EXIT_REFUSED);
         assertThat(upload.err()).contains("FORBIDDEN -210").doesNotContain("Exception", "\tat ");
         assertThat(stored("secret.bin")).doesNotExist();
+    }
+
+    @Test
+    void overTlsWithTheNodesCertificateInATrustStoreAndTheUserFromTheEnvironment() throws Exception {
+        try (NodeFixture tlsNode = NodeFixture.builder().user(ALICE, "user").files().tls().start()) {
+            Path source = randomFile("over-tls.bin", 100_000);
+            CliProcess upload = CliProcess.start(work, Map.of("ALDIS_PASSWORD", NodeFixture.PASSWORD,
+                    "ALDIS_USER", ALICE, "ALDIS_TRUST_STORE_PASSWORD", TestCertificates.STORE_PASSWORD),
+                    "upload", "--node", "127.0.0.1:" + tlsNode.tcpPort(),
+                    "--trust-store", tlsNode.certificates().trustStore().toString(), source.toString());
+            assertThat(upload.exitCode()).as(upload.err()).isEqualTo(EXIT_OK);
+            assertThat(Files.mismatch(source, tlsNode.dir().resolve("files").resolve(ALICE).resolve("over-tls.bin")))
+                    .isEqualTo(-1L);
+        }
     }
 
     @Test
