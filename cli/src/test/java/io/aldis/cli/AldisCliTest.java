@@ -65,6 +65,18 @@ class AldisCliTest {
     }
 
     @Test
+    void aFailureIsOneLineWithoutAStackTraceUnlessVerbose() {
+        assertThat(run("rm", "--node", "ws://localhost:7441/aldis", "--user", "bob", "a.txt"))
+                .isEqualTo(ExitCode.USAGE.status());
+        assertThat(err.toString()).startsWith("aldis-cli: --node takes host:port").doesNotContain("\tat ");
+
+        err.getBuffer().setLength(0);
+        assertThat(run("rm", "--verbose", "--node", "ws://localhost:7441/aldis", "--user", "bob", "a.txt"))
+                .isEqualTo(ExitCode.USAGE.status());
+        assertThat(err.toString()).startsWith("aldis-cli: --node takes host:port").contains("\tat io.aldis.cli.");
+    }
+
+    @Test
     void aMissingLocalFileIsNotFoundBeforeAnyConnection() {
         assertThat(run("upload", "--user", "bob", "/no/such/file.bin")).isEqualTo(ExitCode.NOT_FOUND.status());
         assertThat(err.toString()).contains("no such file: /no/such/file.bin").doesNotContain("Exception");
