@@ -4,10 +4,10 @@ import static io.aldis.itest.files.FileClient.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.feature.filetransfer.api.FileStore;
-import io.aldis.feature.filetransfer.api.ForwardingFileStore;
 import io.aldis.feature.filetransfer.api.PartialFile;
 import io.aldis.feature.filetransfer.internal.FilesSettings;
 import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.GatedFileStore;
 import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.ChunkRange;
 import io.aldis.protocol.api.Compression;
@@ -23,7 +23,6 @@ import io.aldis.protocol.api.UploadReject;
 import io.aldis.protocol.api.UploadVerify;
 import io.aldis.protocol.api.files.ChunkLayout;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,7 +131,7 @@ class FileStorageFaultsTest {
     }
 
     /** The local store, on a disk with {@link #room} bytes left for data and that may turn read-only. */
-    static final class FaultyDisk extends ForwardingFileStore {
+    static final class FaultyDisk extends GatedFileStore {
         final AtomicLong room = new AtomicLong(Long.MAX_VALUE);
         final AtomicBoolean readOnly = new AtomicBoolean();
 
@@ -143,34 +142,16 @@ class FileStorageFaultsTest {
         @Override
         public PartialFile openPartial(String key) throws IOException {
             writable(key);
-            PartialFile partial = delegate().openPartial(key);
-            return new PartialFile() {
-                @Override
-                public void write(ByteBuffer bytes, long offset) throws IOException {
-                    writable(key);
-                    int size = bytes.remaining();
-                    if (room.addAndGet(-size) < 0) {
-                        room.addAndGet(size);
-                        throw new IOException("No space left on device");
-                    }
-                    partial.write(bytes, offset);
-                }
+            return super.openPartial(key);
+        }
 
-                @Override
-                public int read(ByteBuffer bytes, long offset) throws IOException {
-                    return partial.read(bytes, offset);
-                }
-
-                @Override
-                public void sync() throws IOException {
-                    partial.sync();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    partial.close();
-                }
-            };
+        @Override
+        protected void beforeWrite(String key, int bytes) throws IOException {
+            writable(key);
+            if (room.addAndGet(-bytes) < 0) {
+                room.addAndGet(bytes);
+                throw new IOException("No space left on device");
+            }
         }
 
         @Override

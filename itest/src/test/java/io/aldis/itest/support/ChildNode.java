@@ -1,14 +1,11 @@
 package io.aldis.itest.support;
 
 import io.aldis.feature.filetransfer.api.FileStore;
-import io.aldis.feature.filetransfer.api.ForwardingFileStore;
-import io.aldis.feature.filetransfer.api.PartialFile;
 import io.aldis.feature.filetransfer.internal.FilesSettings;
 import io.aldis.transport.tcp.internal.TcpSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,7 +91,7 @@ public final class ChildNode {
     }
 
     /** Writes of partial files that each take at least a given time. */
-    private static final class SlowWrites extends ForwardingFileStore {
+    private static final class SlowWrites extends GatedFileStore {
         private final long perWriteMillis;
 
         SlowWrites(FileStore store, long perWriteMillis) {
@@ -103,33 +100,7 @@ public final class ChildNode {
         }
 
         @Override
-        public PartialFile openPartial(String key) throws IOException {
-            PartialFile partial = delegate().openPartial(key);
-            return new PartialFile() {
-                @Override
-                public void write(ByteBuffer bytes, long offset) throws IOException {
-                    pause();
-                    partial.write(bytes, offset);
-                }
-
-                @Override
-                public int read(ByteBuffer bytes, long offset) throws IOException {
-                    return partial.read(bytes, offset);
-                }
-
-                @Override
-                public void sync() throws IOException {
-                    partial.sync();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    partial.close();
-                }
-            };
-        }
-
-        private void pause() throws IOException {
+        protected void beforeWrite(String key, int bytes) throws IOException {
             try {
                 Thread.sleep(perWriteMillis);
             } catch (InterruptedException e) {

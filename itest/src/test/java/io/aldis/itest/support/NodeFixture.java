@@ -4,8 +4,8 @@ import io.aldis.client.AldisClient;
 import io.aldis.client.ReconnectPolicy;
 import io.aldis.feature.auth.internal.CredentialStore;
 import io.aldis.feature.auth.internal.ScramSha256Mechanism;
-import io.aldis.feature.filetransfer.api.FileStore;
 import io.aldis.feature.filetransfer.internal.SysFileEvents;
+import io.aldis.feature.filetransfer.api.FileStore;
 import io.aldis.feature.filetransfer.internal.FilesEngine;
 import io.aldis.feature.filetransfer.internal.FilesSettings;
 import io.aldis.feature.filetransfer.internal.store.LocalFileStore;
@@ -233,14 +233,18 @@ public final class NodeFixture implements AutoCloseable {
         }
 
         /** The same with these settings; an empty storage root means the fixture's temporary directory. */
-        /** Runs the file-transfer feature over the local store as {@code wrapper} decorates it (say, slows it). */
-        public Builder fileStore(UnaryOperator<FileStore> wrapper) {
-            this.fileStoreWrapper = wrapper;
+        public Builder files(FilesSettings filesSettings) {
+            this.files = filesSettings;
             return this;
         }
 
-        public Builder files(FilesSettings filesSettings) {
-            this.files = filesSettings;
+        /**
+         * Puts the store {@code wrapper} makes of the local one between the file-transfer feature and
+         * its storage, as a registered {@code FileStore} service would; for tests that watch or hold
+         * back what the feature reads and writes.
+         */
+        public Builder fileStore(UnaryOperator<FileStore> wrapper) {
+            this.fileStoreWrapper = wrapper;
             return this;
         }
 

@@ -1,0 +1,26 @@
+package io.aldis.cli.internal.commands;
+
+import picocli.CommandLine.Option;
+
+/**
+ * How much the tool prints: {@code --quiet} drops the progress bar, {@code --verbose} adds stack
+ * traces, {@code --help} prints the command's usage instead of running it.
+ */
+public final class OutputOptions {
+    /** The long name of the verbose option, which the failure handler looks for. */
+    public static final String VERBOSE = "--verbose";
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    boolean quiet;
+
+    @Option(names = {"-v", VERBOSE}, description = "On failure, print the stack trace too; log the client's warnings.")
+    boolean verbose;
+
+    /** Whether to draw a progress bar: not with --quiet, and only on a terminal. */
+    boolean showProgress() {
+        return !quiet && System.console() != null;
+    }
+}

@@ -1,0 +1,86 @@
+package io.aldis.cli.internal.transfer;
+
+import io.aldis.client.AldisClient;
+import io.aldis.client.Transfer;
+import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What Ctrl-C (SIGINT, or SIGTERM) does while a transfer runs: a shutdown hook closes the client,
+ * which stops the transfer at its checkpoint, and waits (briefly) until the transfer has noted
+ * that checkpoint, so that the same command run again goes on from there. The JVM then ends with
+ * status 130 (143 after SIGTERM).
+ *
+ * <p>The hook never writes a checkpoint itself: the client writes each one beside the old and
+ * renames it into place, so even a process killed in the middle leaves the previous checkpoint
+ * whole. Waiting here only makes the last one as recent as it can be.
+ */
+public final class Interruption {
+    /** How long the hook waits for CLOSE_ACK and then for the transfer to stop; the user is waiting too. */
+    private static final long STEP_SECONDS = 3;
+
+    private final Thread hook;
+    private final CountDownLatch hookDone = new CountDownLatch(1);
+    private volatile boolean requested;
+
+    private Interruption(AldisClient client, Transfer transfer, ProgressDisplay display, PrintWriter err,
+            String what) {
+        this.hook = new Thread(() -> stop(client, transfer, display, err, what), "aldis-cli-interrupt");
+    }
+
+    /** Registers the hook for {@code transfer}; {@link #uninstall()} it once the transfer ended. */
+    public static Interruption install(AldisClient client, Transfer transfer, ProgressDisplay display,
+            PrintWriter err, String what) {
+        Interruption interruption = new Interruption(client, transfer, display, err, what);
+        Runtime.getRuntime().addShutdownHook(interruption.hook);
+        return interruption;
+    }
+
+    private void stop(AldisClient client, Transfer transfer, ProgressDisplay display, PrintWriter err, String what) {
+        requested = true;
+        try {
+            display.close();
+            if (transfer.result().isDone()) {
+                return;
+            }
+            try {
+                client.close().get(STEP_SECONDS, TimeUnit.SECONDS);
+            } catch (Exception closeFailed) {
+                // the connection is going anyway; the transfer still stops at its checkpoint
+            }
+            try {
+                transfer.result().get(STEP_SECONDS, TimeUnit.SECONDS);
+            } catch (Exception stoppedAsExpected) {
+                // a transfer cut off this way fails; its checkpoint is what matters
+            }
+            err.println("interrupted: " + what + " stopped at its checkpoint; run the same command again to resume");
+            err.flush();
+        } finally {
+            hookDone.countDown();
+        }
+    }
+
+    /** Whether the process is being stopped by a signal. */
+    public boolean requested() {
+        return requested;
+    }
+
+    /**
+     * For the main thread once the transfer failed because of the interruption: waits for the
+     * hook and then for the JVM to end, so that no error about the cut-off transfer is printed.
+     */
+    public void awaitExit() throws InterruptedException {
+        hookDone.await();
+        new CountDownLatch(1).await();
+    }
+
+    /** Removes the hook after the transfer ended on its own; does nothing while the JVM is shutting down. */
+    public void uninstall() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs or ran: nothing to remove
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.aldis.cli.internal.transfer;
+
+import io.aldis.client.AldisClient;
+import io.aldis.client.Transfer;
+import io.aldis.client.TransferOptions;
+import io.aldis.client.TransferResult;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+
+/**
+ * Runs one upload or download to its end in the foreground: a progress bar while it runs (when
+ * asked for), the one-line summary when it succeeded, and a stop at the checkpoint on Ctrl-C.
+ */
+public final class TransferRunner {
+    private final AldisClient client;
+    private final ProgressDisplay display;
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    public TransferRunner(AldisClient client, ProgressDisplay display, PrintWriter out, PrintWriter err) {
+        this.client = client;
+        this.display = display;
+        this.out = out;
+        this.err = err;
+    }
+
+    /**
+     * Starts the transfer with {@code options} plus the progress display and waits for it.
+     *
+     * @param what  how the transfer is named to the user, such as {@code upload of big.iso}
+     * @param start starts the transfer with the options it is given
+     * @return the result; a failed transfer throws its failure
+     */
+    public TransferResult run(Direction direction, String what, TransferOptions options,
+            Function<TransferOptions, Transfer> start) throws Exception {
+        long started = System.nanoTime();
+        Transfer transfer = start.apply(options.withProgress(display));
+        Interruption interruption = Interruption.install(client, transfer, display, err, what);
+        try {
+            TransferResult result = transfer.result().get();
+            display.close();
+            out.println(Summary.of(direction, result, Duration.ofNanos(System.nanoTime() - started)));
+            out.flush();
+            return result;
+        } catch (ExecutionException failed) {
+            if (interruption.requested()) {
+                interruption.awaitExit();
+            }
+            display.close();
+            throw failed;
+        } finally {
+            interruption.uninstall();
+        }
+    }
+}
