@@ -50,6 +50,8 @@ final class DemoPage implements PlainHttp {
         add("aldis.js", JS);
         add("codec.js", JS);
         add("scram.js", JS);
+        add("files.js", JS);
+        add("digest.js", JS);
     }
 
     private void add(String name, String contentType) {
