@@ -47,6 +47,7 @@ final class DemoPage implements PlainHttp {
         }
         add("demo.css", CSS);
         add("demo.js", JS);
+        add("file-area.js", JS);
         add("aldis.js", JS);
         add("codec.js", JS);
         add("scram.js", JS);
