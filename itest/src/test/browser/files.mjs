@@ -5,6 +5,10 @@
 //   context, the same user) lists it and downloads it. A tap on each page's WebSocket decodes the
 //   file frames both ways: the capabilities announced, the compression asked and used, chunks sent
 //   beyond the window.
+// * "resume": the same page through a proxy the test cuts: once mid-upload (the page holds the
+//   read of a chunk until the cut) and once mid-download (the page holds the socket's messages
+//   until the cut); the client reconnects with its resume token and each transfer goes on with
+//   RESUME_REQUEST instead of starting again.
 // * "demo": the demo page as a user sees it: log in, drop a file on the file area, watch it
 //   stored and listed, download it through the page (the browser saves it), then drop one that
 //   does not fit the quota and read the error the page shows.
@@ -32,6 +36,7 @@ const settings = {
   size: Number(env('FILES_SIZE')),
   chunkSize: Number(process.env.FILES_CHUNK_SIZE ?? 0),
   tooLargeSize: Number(process.env.FILES_TOO_LARGE_SIZE ?? 0),
+  cutAt: Number(process.env.FILES_CUT_AT ?? 0),
   waitMs: Number(process.env.FILES_WAIT_MS ?? 30000),
 };
 
@@ -52,7 +57,8 @@ async function installInPage() {
 
   /** What went over the page's WebSockets, and any rule of file transfer broken on the wire. */
   const tap = { capabilities: [], violations: [], chunksOut: 0, chunksIn: 0, compressedOut: 0, compressedIn: 0,
-    uploadWindow: 0, maxUnacked: 0, downloadAsked: [], downloadUsed: [], acksOut: 0, nacksOut: 0, verifies: [] };
+    uploadWindow: 0, maxUnacked: 0, downloadAsked: [], downloadUsed: [], acksOut: 0, nacksOut: 0, verifies: [],
+    requests: 0, resumes: [], sockets: 0 };
   const unacked = new Set();
   const see = (direction, data) => {
     let frame;
@@ -64,6 +70,15 @@ async function installInPage() {
     switch (`${direction} ${frame.type}`) {
       case 'out CONNECT': tap.capabilities.push(Number(frame.capabilities)); break;
       case 'in UPLOAD_ACCEPT': tap.uploadWindow = frame.window; break;
+      case 'out UPLOAD_REQUEST': tap.requests += 1; break;
+      case 'out RESUME_REQUEST': tap.resumes.push({ direction: frame.direction, held: frame.chunksHeld }); break;
+      case 'in RESUME_RESPONSE': {
+        const asked = tap.resumes[tap.resumes.length - 1];
+        if (frame.status === 0 && asked.direction === 1) tap.uploadWindow = frame.window;
+        asked.status = frame.status;
+        asked.missing = frame.chunksMissing;
+        break;
+      }
       case 'out CHUNK_DATA':
         tap.chunksOut += 1;
         if (frame.compressed) tap.compressedOut += 1;
@@ -72,7 +87,7 @@ async function installInPage() {
         if (unacked.size > tap.uploadWindow) tap.violations.push(`chunk ${frame.chunkIndex} beyond the window of ${tap.uploadWindow}`);
         break;
       case 'in CHUNK_ACK': unacked.delete(frame.chunkIndex); break;
-      case 'out DOWNLOAD_REQUEST': tap.downloadAsked.push(frame.compression); break;
+      case 'out DOWNLOAD_REQUEST': tap.requests += 1; tap.downloadAsked.push(frame.compression); break;
       case 'in DOWNLOAD_ACCEPT': tap.downloadUsed.push(frame.compression); break;
       case 'in CHUNK_DATA':
         tap.chunksIn += 1;
@@ -84,10 +99,28 @@ async function installInPage() {
       default: break;
     }
   };
+  /** The page's WebSockets; the latest can be told to hold the messages it receives (a stalled network). */
+  const sockets = [];
   class TappedSocket extends WebSocket {
     constructor(url, protocols) {
       super(url, protocols);
-      this.addEventListener('message', (event) => see('in', event.data));
+      tap.sockets += 1;
+      unacked.clear(); // what was in flight went with the previous connection
+      this.held = false;
+      sockets.push(this);
+      this.addEventListener('message', (event) => {
+        if (!this.held) see('in', event.data);
+      });
+    }
+
+    set onmessage(handler) {
+      super.onmessage = handler && ((event) => {
+        if (!this.held) handler(event);
+      });
+    }
+
+    get onmessage() {
+      return super.onmessage;
     }
 
     send(data) {
@@ -98,8 +131,17 @@ async function installInPage() {
 
   const webCryptoHex = async (bytes) => hexOf(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
 
+  let disconnects = 0;
+  const disconnected = [];
+  /** Resolves at the n-th disconnect of the client. */
+  const nthDisconnect = (n) => new Promise((resolve) => {
+    if (disconnects >= n) resolve();
+    else disconnected.push({ n, resolve });
+  });
+
   window.filesTest = {
     tap,
+    get disconnects() { return disconnects; },
     /** The client's SHA-256, fed in uneven pieces, against WebCrypto's, for every size in `sizes`. */
     async checkSha256(sizes) {
       const mismatches = [];
@@ -116,7 +158,11 @@ async function installInPage() {
     },
     async connect(s) {
       this.client = new AldisClient({ url: s.wsUrl, user: s.user, password: s.password, WebSocket: TappedSocket,
-        clientName: 'browser-files-test' });
+        clientName: 'browser-files-test', reconnect: { initialDelayMs: 100, maxDelayMs: 1000 } });
+      this.client.on('disconnected', () => {
+        disconnects += 1;
+        for (const waiter of disconnected.filter((w) => w.n <= disconnects)) waiter.resolve();
+      });
       await this.client.connect();
     },
     async upload(s, bytesOf) {
@@ -137,6 +183,48 @@ async function installInPage() {
       return { listed: page.entries.map((e) => ({ name: e.name, size: e.size })), totalCount: page.totalCount,
         result: { name: result.name, size: result.size, sha256: result.sha256, blobSize: result.blob.size },
         webCrypto: await webCryptoHex(bytes), progressReports: progress.length, lastProgress: progress[progress.length - 1] };
+    },
+    /**
+     * Uploads, holding the read of the chunk at `cutAt` bytes until the connection was cut
+     * (reported through window.reportCut), so the cut falls mid-upload whatever the speeds.
+     */
+    async uploadAcrossACut(s, bytesOf) {
+      const bytes = new Function(`return (${bytesOf})`)()(s.size);
+      const real = new Blob([bytes]);
+      let gate = true;
+      const gated = {
+        size: real.size,
+        slice: (start, end) => ({
+          arrayBuffer: async () => {
+            if (gate && start >= s.cutAt) {
+              gate = false;
+              const cut = nthDisconnect(disconnects + 1);
+              window.reportCut('upload', start);
+              await cut;
+            }
+            return real.slice(start, end).arrayBuffer();
+          },
+        }),
+      };
+      const result = await this.client.upload(gated, s.name, { chunkSize: s.chunkSize || undefined }).result;
+      return { result, webCrypto: await webCryptoHex(bytes) };
+    },
+    /** Downloads, holding the socket's messages from `cutAt` bytes on until the connection was cut. */
+    async downloadAcrossACut(s) {
+      let held = false;
+      const result = await this.client.download(s.name, {
+        chunkSize: s.chunkSize || undefined,
+        progressIntervalMs: 0,
+        onProgress: (p) => {
+          if (!held && p.bytes >= s.cutAt) {
+            held = true;
+            sockets[sockets.length - 1].held = true;
+            window.reportCut('download', p.bytes);
+          }
+        },
+      }).result;
+      const bytes = new Uint8Array(await result.blob.arrayBuffer());
+      return { result: { sha256: result.sha256, size: result.size, resumed: result.resumed }, webCrypto: await webCryptoHex(bytes) };
     },
     async close() {
       await this.client?.close();
@@ -181,6 +269,22 @@ async function clientPart(browser) {
   const downloaderTap = await downloader.evaluate(() => window.filesTest.tap);
   await downloader.evaluate(() => window.filesTest.close());
   return { sha256, upload, uploaderTap, download, downloaderTap };
+}
+
+async function resumePart(browser) {
+  const page = await openPage(browser, 'resume');
+  await page.exposeFunction('reportCut', (what, at) => console.log(`CUT ${what} at ${at}`));
+  await page.evaluate(installInPage);
+  await page.evaluate((s) => window.filesTest.connect(s), settings);
+  const upload = await page.evaluate(([s, gen]) => window.filesTest.uploadAcrossACut(s, gen), [settings, generated.toString()]);
+  log(`uploaded ${upload.result.size} bytes across a cut, resumed: ${upload.result.resumed}`);
+  const uploadTap = JSON.parse(JSON.stringify(await page.evaluate(() => window.filesTest.tap)));
+  const download = await page.evaluate((s) => window.filesTest.downloadAcrossACut(s), settings);
+  log(`downloaded ${download.result.size} bytes across a cut, resumed: ${download.result.resumed}`);
+  const tap = await page.evaluate(() => window.filesTest.tap);
+  const disconnects = await page.evaluate(() => window.filesTest.disconnects);
+  await page.evaluate(() => window.filesTest.close());
+  return { upload, uploadTap, download, tap, disconnects };
 }
 
 async function demoPart(browser) {
@@ -245,7 +349,8 @@ const browser = await chromium.launch({
 });
 let failed = false;
 try {
-  const result = settings.part === 'client' ? await clientPart(browser) : await demoPart(browser);
+  const parts = { client: clientPart, resume: resumePart, demo: demoPart };
+  const result = await parts[settings.part](browser);
   if (pageErrors.length > 0) throw new Error(`uncaught errors in the pages: ${pageErrors.join('; ')}`);
   console.log(`RESULT ${JSON.stringify(result)}`);
 } catch (error) {

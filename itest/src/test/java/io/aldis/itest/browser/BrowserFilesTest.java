@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aldis.feature.filetransfer.internal.FilesSettings;
+import io.aldis.itest.support.CuttingProxy;
 import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.Capability;
 import io.aldis.transport.ws.internal.WsSettings;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -102,13 +104,76 @@ class BrowserFilesTest {
 
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void anUploadAndADownloadGoOnAfterTheConnectionIsCutUnderThePage() throws Exception {
+        BrowserScript script = BrowserScript.prepare("browser-files", "files.mjs");
+        int chunks = (SIZE + CHUNK_SIZE - 1) / CHUNK_SIZE;
+        try (NodeFixture node = NodeFixture.builder().userWithPassword("ada", PASSWORD, "user")
+                .files(FilesSettings.defaults("").withWindow(WINDOW))
+                .ws(WsSettings.plain("files-resume-ws", 0).withDemo(true)).start();
+                CuttingProxy proxy = new CuttingProxy(node.wsPort()); script) {
+            String throughProxy = "127.0.0.1:" + proxy.port();
+            Map<String, String> environment = new HashMap<>(settings(node, "resume", "ada", "cut/generated.bin", SIZE));
+            environment.put("FILES_PAGE_URL", "http://" + throughProxy + "/");
+            environment.put("FILES_WS_URL", "ws://" + throughProxy + node.wsUri().getPath());
+            environment.put("FILES_CUT_AT", Integer.toString(SIZE / 3));
+            script.start(environment);
+            script.awaitLine("CUT upload ", WAIT);
+            proxy.cut();
+            script.awaitLine("CUT download ", WAIT);
+            proxy.cut();
+            script.awaitSuccess(WAIT);
+            JsonNode result = script.result();
+
+            String expectedHash = sha256Hex(generated(SIZE));
+            Path stored = node.fileStore().root().resolve("ada").resolve("cut/generated.bin");
+            assertThat(Files.mismatch(stored, writeGenerated(node.dir().resolve("expected.bin"), SIZE)))
+                    .as("first differing byte of the stored file").isEqualTo(-1L);
+            assertThat(result.path("disconnects").asInt()).as("connections cut under the page").isEqualTo(2);
+
+            JsonNode upload = result.path("upload");
+            assertThat(upload.path("result").path("resumed").asBoolean()).as("the upload resumed").isTrue();
+            assertThat(upload.path("result").path("sha256").asText()).isEqualTo(expectedHash);
+            assertThat(upload.path("webCrypto").asText()).isEqualTo(expectedHash);
+            JsonNode uploadTap = result.path("uploadTap");
+            assertThat(uploadTap.path("requests").asInt()).as("UPLOAD_REQUESTs: resumed, not started again").isEqualTo(1);
+            assertThat(uploadTap.path("resumes")).as("RESUME_REQUESTs of the upload").hasSize(1);
+            JsonNode uploadResume = uploadTap.path("resumes").get(0);
+            assertThat(uploadResume.path("direction").asInt()).isEqualTo(1);
+            assertThat(uploadResume.path("status").asInt()).as("RESUMABLE").isZero();
+            assertThat(uploadResume.path("held").get(0).path("first").asInt()).as("chunks the page saw acknowledged")
+                    .isZero();
+            assertThat(uploadResume.path("held").get(0).path("last").asInt()).isGreaterThan(0);
+            assertThat(uploadTap.path("violations")).as("chunks beyond the window").isEmpty();
+            // What the cut lost is sent again, at most a window of it: the upload did not start over.
+            assertThat(uploadTap.path("chunksOut").asInt()).as("chunks sent in all")
+                    .isBetween(chunks, chunks + WINDOW);
+
+            JsonNode download = result.path("download");
+            assertThat(download.path("result").path("resumed").asBoolean()).as("the download resumed").isTrue();
+            assertThat(download.path("result").path("sha256").asText()).isEqualTo(expectedHash);
+            assertThat(download.path("webCrypto").asText()).isEqualTo(expectedHash);
+            JsonNode tap = result.path("tap");
+            assertThat(tap.path("requests").asInt()).as("UPLOAD_REQUEST and DOWNLOAD_REQUEST").isEqualTo(2);
+            assertThat(tap.path("resumes")).as("RESUME_REQUESTs in all").hasSize(2);
+            JsonNode downloadResume = tap.path("resumes").get(1);
+            assertThat(downloadResume.path("direction").asInt()).isEqualTo(2);
+            assertThat(downloadResume.path("status").asInt()).as("RESUMABLE").isZero();
+            assertThat(downloadResume.path("held").get(0).path("first").asInt()).as("chunks the page holds").isZero();
+            assertThat(tap.path("chunksIn").asInt()).as("chunks the page received in all, the held ones not counted")
+                    .isBetween(chunks, chunks + WINDOW);
+            assertThat(proxy.accepted()).as("connections through the proxy").isGreaterThanOrEqualTo(3);
+        }
+    }
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void theDemoPageStoresADroppedFileListsItSavesItAndSaysWhenTheQuotaIsFull() throws Exception {
         BrowserScript script = BrowserScript.prepare("browser-files", "files.mjs");
         int size = 700_001;
         try (NodeFixture node = NodeFixture.builder().userWithPassword("bob", PASSWORD, "user").pubsub()
                 .files(FilesSettings.defaults("").withQuotas(QUOTA, 0))
                 .ws(WsSettings.plain("files-demo-ws", 0).withDemo(true)).start(); script) {
-            Map<String, String> environment = new java.util.HashMap<>(settings(node, "demo", "bob", "dropped.bin", size));
+            Map<String, String> environment = new HashMap<>(settings(node, "demo", "bob", "dropped.bin", size));
             environment.put("FILES_TOO_LARGE_SIZE", Long.toString(QUOTA + 1));
             script.start(environment);
             script.awaitSuccess(WAIT);
