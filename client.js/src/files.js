@@ -217,17 +217,17 @@ class Transfer {
   }
 
   onReject(frame, what) {
-    this.fail(errorOf(this.files.Error, frame, what));
+    this.fail(errorOf(this.files.AldisError, frame, what));
   }
 
   onAbort(frame) {
     if (!frame.resumable) {
-      this.fail(errorOf(this.files.Error, frame, 'the node ended the transfer'));
+      this.fail(errorOf(this.files.AldisError, frame, 'the node ended the transfer'));
       return;
     }
     this.abortsInARow += 1;
     if (this.abortsInARow > MAX_RESUMABLE_ABORTS) {
-      this.fail(errorOf(this.files.Error, frame, `the node stopped the transfer ${this.abortsInARow} times`));
+      this.fail(errorOf(this.files.AldisError, frame, `the node stopped the transfer ${this.abortsInARow} times`));
       return;
     }
     this.suspend();
@@ -241,15 +241,13 @@ class Transfer {
 
   cancel() {
     if (this.finished) return;
-    const Error = this.files.Error;
     if (this.transferId !== undefined) {
-      this.send({ type: 'TRANSFER_ABORT', resumable: false, transferId: this.transferId, code: ErrorCode.CANCELLED,
-        reason: 'cancelled by the user', details: '' });
+      this.files.abortCancelled(this.transferId);
     } else if (this.requestId !== undefined) {
       // The answer may still come; a transfer accepted for nobody is aborted when it does.
       this.files.orphan(this.requestId);
     }
-    this.fail(new Error(ErrorCode.CANCELLED, 'cancelled by the user'));
+    this.fail(new this.files.AldisError(ErrorCode.CANCELLED, 'cancelled by the user'));
   }
 
   succeed(value) {
@@ -269,12 +267,11 @@ class Transfer {
   }
 
   protocolError(message) {
-    const Error = this.files.Error;
     if (this.transferId !== undefined) {
       this.send({ type: 'TRANSFER_ABORT', resumable: false, transferId: this.transferId, code: ErrorCode.PROTOCOL_ERROR,
         reason: message, details: '' });
     }
-    this.fail(new Error(ErrorCode.PROTOCOL_ERROR, message));
+    this.fail(new this.files.AldisError(ErrorCode.PROTOCOL_ERROR, message));
   }
 }
 
@@ -430,8 +427,8 @@ class Upload extends Transfer {
   }
 
   unreadable(e) {
-    const Error = this.files.Error;
-    const error = new Error(ErrorCode.STORAGE_ERROR, `cannot read the file to upload: ${e?.message ?? e}`, { cause: e });
+    const error = new this.files.AldisError(ErrorCode.STORAGE_ERROR, `cannot read the file to upload: ${e?.message ?? e}`,
+      { cause: e });
     if (this.transferId !== undefined) {
       // Without RESUMABLE, so the node lets the space it reserved go.
       this.send({ type: 'TRANSFER_ABORT', resumable: false, transferId: this.transferId, code: ErrorCode.STORAGE_ERROR,
@@ -477,8 +474,7 @@ class Upload extends Transfer {
 
   onVerify(frame) {
     if (!frame.verified) {
-      const Error = this.files.Error;
-      this.fail(new Error(ErrorCode.FILE_HASH_MISMATCH, `the node stored something else than was sent: its SHA-256 is `
+      this.fail(new this.files.AldisError(ErrorCode.FILE_HASH_MISMATCH, 'the node stored something else than was sent: its SHA-256 is '
         + `${hexOf(frame.computedHash)}, the file's ${hexOf(this.sha256)}`));
       return;
     }
@@ -610,8 +606,7 @@ class Download extends Transfer {
     const verified = hexOf(sha256) === hexOf(this.fileHash);
     this.send({ type: 'DOWNLOAD_VERIFY', verified, transferId: this.transferId });
     if (!verified) {
-      const Error = this.files.Error;
-      this.fail(new Error(ErrorCode.FILE_HASH_MISMATCH, `the downloaded ${this.remoteName} has the SHA-256 `
+      this.fail(new this.files.AldisError(ErrorCode.FILE_HASH_MISMATCH, `the downloaded ${this.remoteName} has the SHA-256 `
         + `${hexOf(sha256)}, the node announced ${hexOf(this.fileHash)}`));
       return;
     }
@@ -631,15 +626,16 @@ class Download extends Transfer {
  * the client's upload(), download(), list() and remove() are the way in.
  */
 export class FileTransfers {
-  /** `ErrorType` is the client's AldisError: (code, message, {details, cause}). */
+  /** `ErrorType` is the client's AldisError: new ErrorType(code, message, {details, cause}). */
   constructor(client, ErrorType) {
     this.client = client;
-    this.Error = ErrorType;
+    this.AldisError = ErrorType;
     this.requests = new Map(); // request id -> Transfer waiting for its answer
     this.orphans = new Set(); // request ids of transfers cancelled before their answer
     this.running = new Map(); // transfer id -> Transfer
     this.all = new Set(); // unfinished transfers
     this.endedIds = new Set(); // transfer ids of the latest transfers that ended, oldest first
+    this.cancelledAway = new Set(); // transfer ids cancelled while not connected, told to the next session
   }
 
   /** Whether the session offers file transfer now and this client announced it. */
@@ -650,9 +646,8 @@ export class FileTransfers {
   }
 
   unavailable() {
-    const Error = this.Error;
-    if (!this.client.session) return new Error(ErrorCode.CONNECTION_LOST, `not connected (${this.client.state})`);
-    return new Error(ErrorCode.CAPABILITY_UNAVAILABLE, 'the node does not offer file transfer on this session');
+    if (!this.client.session) return new this.AldisError(ErrorCode.CONNECTION_LOST, `not connected (${this.client.state})`);
+    return new this.AldisError(ErrorCode.CAPABILITY_UNAVAILABLE, 'the node does not offer file transfer on this session');
   }
 
   upload(blob, remoteName, options = {}) {
@@ -661,16 +656,15 @@ export class FileTransfers {
     }
     if (typeof remoteName !== 'string' || remoteName.length === 0) throw new TypeError('remoteName must be a non-empty string');
     const compression = options.compression ?? Compression.NONE;
-    const Error = this.Error;
     const session = this.client.session;
     const failed = (error) => this.failedHandle(remoteName, error);
     if (!this.available()) return failed(this.unavailable());
     if (compression !== Compression.NONE && compression !== 'none') {
-      return failed(new Error(ErrorCode.CAPABILITY_UNAVAILABLE,
+      return failed(new this.AldisError(ErrorCode.CAPABILITY_UNAVAILABLE,
         'this client sends chunks uncompressed; it has no LZ4 compressor'));
     }
     if (BigInt(blob.size) > session.maxFileSize) {
-      return failed(new Error(ErrorCode.FILE_TOO_LARGE,
+      return failed(new this.AldisError(ErrorCode.FILE_TOO_LARGE,
         `${remoteName} has ${blob.size} bytes; the node takes files of at most ${session.maxFileSize} bytes`));
     }
     const chunkSize = Math.min(options.chunkSize ?? session.maxChunkSize, session.maxChunkSize);
@@ -735,6 +729,20 @@ export class FileTransfers {
     if (transfer.transferId !== undefined && this.running.get(transfer.transferId) === transfer) {
       this.running.delete(transfer.transferId);
     }
+  }
+
+  /**
+   * TRANSFER_ABORT CANCELLED for a transfer the user cancelled, so that the node discards it and
+   * lets its reserved space go; while not connected, on the next session.
+   */
+  abortCancelled(transferId) {
+    const frame = { type: 'TRANSFER_ABORT', resumable: false, transferId, code: ErrorCode.CANCELLED,
+      reason: 'cancelled by the user', details: '' };
+    if (!this.available()) {
+      this.cancelledAway.add(transferId);
+      return;
+    }
+    this.client.sendFrame(frame).catch(() => this.cancelledAway.add(transferId));
   }
 
   /** A transfer ended: its id is kept a while so that frames still on their way are dropped quietly. */
@@ -833,7 +841,7 @@ export class FileTransfers {
       transfer.suspend(); // file transfer went away meanwhile: go on when it is back
       return true;
     }
-    transfer.fail(new this.Error(frame.code, frame.message));
+    transfer.fail(new this.AldisError(frame.code, frame.message));
     return true;
   }
 
@@ -848,6 +856,9 @@ export class FileTransfers {
   /** A session opened (again): transfers that wait go on, if it offers file transfer. */
   resumeAll() {
     if (!this.available()) return;
+    const cancelled = [...this.cancelledAway];
+    this.cancelledAway.clear();
+    for (const transferId of cancelled) this.abortCancelled(transferId);
     for (const transfer of [...this.all]) {
       if (transfer.state === 'waiting') transfer.resume();
     }

@@ -237,6 +237,23 @@ describe('upload', () => {
     assert.deepEqual(files.violations, []);
   });
 
+  it('an upload cancelled while the client reconnects is aborted on the next session instead of resumed', async () => {
+    const { client, clock, node } = await connected({}, { window: 1 });
+    node.on('CHUNK_DATA', () => {}); // never acknowledged
+    const handle = client.upload(new Blob([bytesOf(100)]), 'away.bin', { chunkSize: 8 });
+    await node.waitFor('CHUNK_DATA');
+    const id = handle.id;
+    node.socket.cut();
+    await new Promise((resolve) => client.addEventListener('reconnecting', resolve, { once: true }));
+    handle.cancel();
+    await rejectsWithCode(handle.result, ErrorCode.CANCELLED);
+    await clock.advance(100);
+    await node.waitFor('TRANSFER_ABORT');
+    assert.deepEqual(node.all('TRANSFER_ABORT').map((f) => [f.transferId, f.code, f.resumable]),
+      [[id, ErrorCode.CANCELLED, false]]);
+    assert.equal(node.all('RESUME_REQUEST').length, 0);
+  });
+
   it('a cut connection: after the reconnect the upload resumes with the chunks it saw acknowledged and sends the rest', async () => {
     const { client, clock, node, files } = await connected({}, { window: 4 });
     const bytes = bytesOf(800);
