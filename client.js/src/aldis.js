@@ -2,10 +2,11 @@
 // message). No dependencies; works as a <script type="module"> import and under Node.js with an
 // injected WebSocket constructor.
 //
-// The node's WebSocket listener serves this file, codec.js and scram.js to the browser and
-// nothing else, so the client itself stays in this one module, a section per concern: errors,
-// received messages, the connection, streams (credit and the copies kept for a resume, items,
-// receiving, sending, one call, which call a frame belongs to), and the client.
+// The node's WebSocket listener serves a fixed list of modules to the browser: this file,
+// codec.js, scram.js, files.js (file transfer) and digest.js (its checksums). Every other part of
+// the client stays in this module, a section per concern: errors, received messages, the
+// connection, streams (credit and the copies kept for a resume, items, receiving, sending, one
+// call, which call a frame belongs to), and the client.
 
 import {
   Capability, CreditMode, DEFAULT_MAX_FRAME_SIZE, ErrorCode, FrameError, PRE_HANDSHAKE_MAX_FRAME_SIZE, PROTOCOL_VERSION,
