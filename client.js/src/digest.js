@@ -28,8 +28,12 @@ export function crc32(bytes, previous = 0) {
 
 // ------------------------------------------------------------------ SHA-256
 
-/** The first 32 bits of the fractional parts of the cube roots of the first 64 primes. */
-const K = new Uint32Array([
+/**
+ * The first 32 bits of the fractional parts of the cube roots of the first 64 primes. Held (like
+ * the state and the message schedule) as signed 32-bit integers, so the engine keeps every value
+ * of the rounds a small integer instead of a boxed double; the bits are the same.
+ */
+const K = new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
   0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -51,12 +55,11 @@ const BLOCK = 64;
  */
 export class Sha256 {
   constructor() {
-    this.state = new Uint32Array(INITIAL_STATE);
+    this.state = new Int32Array(INITIAL_STATE);
     this.block = new Uint8Array(BLOCK);
-    this.blockView = new DataView(this.block.buffer);
     this.filled = 0; // bytes waiting in `block`
     this.length = 0; // bytes of message so far (a double holds up to 2^53 exactly)
-    this.words = new Uint32Array(64);
+    this.words = new Int32Array(64);
     this.finished = false;
   }
 
@@ -71,12 +74,13 @@ export class Sha256 {
       this.filled += take;
       offset = take;
       if (this.filled < BLOCK) return this;
-      this.compress(this.blockView, 0);
+      this.compress(this.block, 0);
       this.filled = 0;
     }
     // Whole blocks are read where they lie, without copying them first.
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (; offset + BLOCK <= bytes.length; offset += BLOCK) this.compress(view, offset);
+    const whole = offset + Math.floor((bytes.length - offset) / BLOCK) * BLOCK;
+    if (whole > offset) this.compress(bytes, offset, whole);
+    offset = whole;
     if (offset < bytes.length) {
       this.block.set(bytes.subarray(offset), 0);
       this.filled = bytes.length - offset;
@@ -100,39 +104,51 @@ export class Sha256 {
     this.finished = true;
     const out = new Uint8Array(32);
     const outView = new DataView(out.buffer);
-    for (let i = 0; i < 8; i++) outView.setUint32(i * 4, this.state[i]);
+    for (let i = 0; i < 8; i++) outView.setInt32(i * 4, this.state[i]);
     return out;
   }
 
-  /** One 64-byte block at `offset` of `view` into the state (FIPS 180-4 6.2.2). */
-  compress(view, offset) {
+  /**
+   * The 64-byte blocks of `bytes` from `offset` up to `end` into the state (FIPS 180-4 6.2.2), in
+   * one loop so that the working variables stay in locals from block to block.
+   */
+  compress(bytes, offset, end = offset + BLOCK) {
     const w = this.words;
-    for (let t = 0; t < 16; t++) w[t] = view.getUint32(offset + t * 4);
-    for (let t = 16; t < 64; t++) {
-      const x = w[t - 15];
-      const y = w[t - 2];
-      const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
-      const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
-      w[t] = (w[t - 16] + s0 + w[t - 7] + s1) | 0;
-    }
     const s = this.state;
-    let a = s[0]; let b = s[1]; let c = s[2]; let d = s[3];
-    let e = s[4]; let f = s[5]; let g = s[6]; let h = s[7];
-    for (let t = 0; t < 64; t++) {
-      const sum1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-      const choice = (e & f) ^ (~e & g);
-      const t1 = (h + sum1 + choice + K[t] + w[t]) | 0;
-      const sum0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-      const majority = (a & b) ^ (a & c) ^ (b & c);
-      const t2 = (sum0 + majority) | 0;
-      h = g; g = f; f = e;
-      e = (d + t1) | 0;
-      d = c; c = b; b = a;
-      a = (t1 + t2) | 0;
+    let h0 = s[0]; let h1 = s[1]; let h2 = s[2]; let h3 = s[3];
+    let h4 = s[4]; let h5 = s[5]; let h6 = s[6]; let h7 = s[7];
+    for (let at = offset; at < end; at += BLOCK) {
+      for (let t = 0, o = at; t < 16; t++, o += 4) {
+        w[t] = (bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3];
+      }
+      for (let t = 16; t < 64; t++) {
+        const x = w[t - 15];
+        const y = w[t - 2];
+        const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+        const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+        w[t] = (w[t - 16] + s0 + w[t - 7] + s1) | 0;
+      }
+      let a = h0; let b = h1; let c = h2; let d = h3;
+      let e = h4; let f = h5; let g = h6; let h = h7;
+      for (let t = 0; t < 64; t++) {
+        const sum1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+        const choice = (e & f) ^ (~e & g);
+        const t1 = (h + sum1 + choice + K[t] + w[t]) | 0;
+        const sum0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+        const majority = (a & b) ^ (a & c) ^ (b & c);
+        const t2 = (sum0 + majority) | 0;
+        h = g; g = f; f = e;
+        e = (d + t1) | 0;
+        d = c; c = b; b = a;
+        a = (t1 + t2) | 0;
+      }
+      h0 = (h0 + a) | 0; h1 = (h1 + b) | 0; h2 = (h2 + c) | 0; h3 = (h3 + d) | 0;
+      h4 = (h4 + e) | 0; h5 = (h5 + f) | 0; h6 = (h6 + g) | 0; h7 = (h7 + h) | 0;
     }
-    s[0] += a; s[1] += b; s[2] += c; s[3] += d;
-    s[4] += e; s[5] += f; s[6] += g; s[7] += h;
+    s[0] = h0; s[1] = h1; s[2] = h2; s[3] = h3;
+    s[4] = h4; s[5] = h5; s[6] = h6; s[7] = h7;
   }
+
 }
 
 /** The SHA-256 of one byte array. */
