@@ -292,6 +292,7 @@ class Upload extends Transfer {
   restart() {
     this.chunkCount = chunkCountOf(this.size, this.chunkSize);
     this.hash = new Sha256();
+    this.sha256 = undefined;
     this.hashed = 0; // chunks added to the hash, from the first
     this.acked = new Set();
     this.unacked = new Set();
