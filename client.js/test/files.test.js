@@ -291,7 +291,7 @@ describe('upload', () => {
 
 describe('download', () => {
   it('resolves with a Blob of the file, NACKs a chunk whose CRC-32 is wrong and verifies the SHA-256', async () => {
-    const { client, files } = await connected({}, { window: 3 });
+    const { client, node, files } = await connected({}, { window: 3 });
     const bytes = bytesOf(1001, 7);
     files.files.set('d.bin', { bytes, modifiedMillis: 1 });
     files.corruptOnce.add(3);
@@ -305,6 +305,8 @@ describe('download', () => {
     assert.equal(result.blob.type, 'application/octet-stream');
     assert.deepEqual(new Uint8Array(await result.blob.arrayBuffer()), bytes);
     assert.deepEqual(files.verified, [{ name: 'd.bin', verified: true, nacks: [{ index: 3, code: ErrorCode.CHUNK_CHECKSUM_ERROR }] }]);
+    // CHUNK_NACK: the transfer, chunk 3, CHUNK_CHECKSUM_ERROR (-720), byte for byte.
+    assert.deepEqual(sentHex(node, 'CHUNK_NACK'), [toHex(hex('68 00 | 00000000000040008000000000000001 | 00000003 | fffffd30'))]);
     assert.equal(progress[progress.length - 1], 1001);
   });
 
@@ -370,6 +372,11 @@ describe('download', () => {
     assert.equal(resume.direction, 2);
     assert.equal(toHex(resume.fileHash), sha256Hex(bytes));
     assert.ok(resume.chunksHeld.length >= 1 && resume.chunksHeld[0].first === 0, JSON.stringify(resume.chunksHeld));
+    // RESUME_REQUEST byte for byte: request id, transfer, direction 2, DOWNLOAD_ACCEPT's hash, the ranges held.
+    const ranges = resume.chunksHeld.map((r) => `${r.first.toString(16).padStart(8, '0')} ${r.last.toString(16).padStart(8, '0')}`);
+    assert.deepEqual(sentHex(node, 'RESUME_REQUEST'), [toHex(hex(`6f 00 | ${resume.requestId.toString(16).padStart(16, '0')}
+      | 00000000000040008000000000000001 | 02 | ${sha256Hex(bytes)} | ${resume.chunksHeld.length.toString(16).padStart(8, '0')}
+      | ${ranges.join(' ')}`))]);
     assert.equal(node.all('DOWNLOAD_REQUEST').length, 1, 'resumed, not started again');
   });
 });
