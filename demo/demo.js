@@ -2,6 +2,7 @@
 // JSON {from, text, at}. Served by the node next to the browser client's modules.
 
 import { AldisClient } from './aldis.js';
+import { FileArea } from './file-area.js';
 
 const SUBJECT = 'demo.room';
 const MAX_SHOWN = 500;
@@ -23,6 +24,7 @@ const ui = {
   text: $('text'),
   send: $('send'),
   roomError: $('room-error'),
+  files: $('files'),
 };
 
 const STATE_LABELS = {
@@ -37,6 +39,7 @@ const STATE_LABELS = {
 
 let client = null;
 let user = '';
+let fileArea = null;
 
 /** ws(s)://<this page's host><path in the meta element>, or ?ws=<url> when given. */
 function endpointUrl() {
@@ -143,14 +146,20 @@ async function join(name, password) {
   ui.endpoint.textContent = url;
   ui.login.hidden = true;
   ui.room.hidden = false;
+  ui.files.hidden = false;
   showState(current.state);
+  fileArea = new FileArea(current, name);
+  fileArea.start();
   ui.text.focus();
 }
 
 async function leave() {
   const current = client;
   client = null;
+  fileArea?.stop();
+  fileArea = null;
   ui.room.hidden = true;
+  ui.files.hidden = true;
   ui.login.hidden = false;
   ui.messages.replaceChildren();
   showError(ui.roomError, '');

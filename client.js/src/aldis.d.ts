@@ -266,6 +266,88 @@ export declare class AldisClient extends EventTarget {
   stream(method: string, params: unknown, options: StreamOptions & { items: 'bytes' }): AldisStream<Uint8Array>;
   /** The same as the exported streamOf(). */
   streamOf(iterable: AsyncIterable<unknown> | Iterable<unknown>): StreamSource;
+
+  /**
+   * Uploads a Blob or File under remoteName (docs/protocol.md 6.5.3), reading it one chunk at a
+   * time, uncompressed, with the SHA-256 computed while reading. Goes on after the client's own
+   * reconnects.
+   */
+  upload(blob: Blob, remoteName: string, options?: UploadOptions): Transfer<UploadResult>;
+  /** Downloads remoteName into a Blob, verified against the node's SHA-256 (6.5.4). */
+  download(remoteName: string, options?: DownloadOptions): Transfer<DownloadResult>;
+  /** One page of the user's files matching a glob (6.5.5); limit at most 1000. */
+  list(pattern?: string, options?: { offset?: number; limit?: number }): Promise<FilePage>;
+  /** Removes a stored file; resolves on the node's ACK. */
+  remove(remoteName: string): Promise<void>;
   /** Low level: sends any frame, subject to PAUSE for work frames. */
   sendFrame(frame: FrameInput): Promise<void>;
 }
+
+/** Progress of a transfer: bytes acknowledged (upload) or stored (download), smoothed bytes per second. */
+export interface TransferProgress {
+  bytes: number;
+  total: number;
+  rate: number;
+  /** Milliseconds left at the current rate; undefined before a rate is known. */
+  etaMs: number | undefined;
+}
+
+export interface TransferOptions {
+  onProgress?: (progress: TransferProgress) => void;
+  /** At most one progress report per interval, and always one when every byte is done. Default 200. */
+  progressIntervalMs?: number;
+  /** Upload: default the node's maxChunkSize; download: 0 lets the node choose. */
+  chunkSize?: number;
+}
+
+export interface UploadOptions extends TransferOptions {
+  /** Only Compression.NONE: this client has no LZ4 compressor. */
+  compression?: number;
+}
+
+export interface DownloadOptions extends TransferOptions {
+  /** MIME type of the resulting Blob. */
+  type?: string;
+}
+
+/** A transfer in progress. */
+export interface Transfer<R> {
+  /** The node's transfer id, once it accepted. */
+  readonly id: string | undefined;
+  readonly name: string;
+  readonly result: Promise<R>;
+  /** TRANSFER_ABORT CANCELLED (-403) without RESUMABLE; the result fails with CANCELLED. */
+  cancel(): void;
+}
+
+export interface UploadResult {
+  id: string;
+  /** The name the node published the file under. */
+  name: string;
+  size: number;
+  /** Lower-case hex. */
+  sha256: string;
+  /** Chunks sent again after a CHUNK_NACK. */
+  resent: number;
+  /** Whether it went on after a reconnect. */
+  resumed: boolean;
+}
+
+export interface DownloadResult extends UploadResult {
+  blob: Blob;
+}
+
+export interface FilePage {
+  totalCount: number;
+  entries: Array<{ name: string; size: number; modified: Date }>;
+}
+
+/** Incremental SHA-256 (FIPS 180-4). */
+export declare class Sha256 {
+  update(bytes: Uint8Array): this;
+  digest(): Uint8Array;
+}
+/** CRC-32 (ISO-HDLC, as java.util.zip.CRC32); `previous` continues over several pieces. */
+export declare function crc32(bytes: Uint8Array, previous?: number): number;
+export declare function sha256Of(bytes: Uint8Array): Uint8Array;
+export declare function hexOf(bytes: Uint8Array): string;

@@ -2,26 +2,33 @@
 // message). No dependencies; works as a <script type="module"> import and under Node.js with an
 // injected WebSocket constructor.
 //
-// The node's WebSocket listener serves this file, codec.js and scram.js to the browser and
-// nothing else, so the client itself stays in this one module, a section per concern: errors,
-// received messages, the connection, streams (credit and the copies kept for a resume, items,
-// receiving, sending, one call, which call a frame belongs to), and the client.
+// The node's WebSocket listener serves a fixed list of modules to the browser: this file,
+// codec.js, scram.js, files.js (file transfer) and digest.js (its checksums). Every other part of
+// the client stays in this module, a section per concern: errors, received messages, the
+// connection, streams (credit and the copies kept for a resume, items, receiving, sending, one
+// call, which call a frame belongs to), and the client.
 
 import {
   Capability, CreditMode, DEFAULT_MAX_FRAME_SIZE, ErrorCode, FrameError, PRE_HANDSHAKE_MAX_FRAME_SIZE, PROTOCOL_VERSION,
   decodeFrame, encodeFrame, errorName, fromUtf8, toBytes, utf8,
 } from './codec.js';
 import { SCRAM_MECHANISM, ScramClient } from './scram.js';
+import { FileTransfers } from './files.js';
 
 export * from './codec.js';
 export { ScramClient, ScramError, SCRAM_MECHANISM } from './scram.js';
+export { Sha256, crc32, hexOf, sha256Of } from './digest.js';
 
 export const DEFAULT_URL = 'ws://127.0.0.1:7441/aldis';
 export const SUBPROTOCOL = 'aldis.v1';
 
-/** What this client can use: typed messages, pub/sub, RPC, streams, resume tokens and PAUSE/RESUME. */
+/**
+ * What this client can use: typed messages, pub/sub, RPC, streams, file transfer, resume tokens and
+ * PAUSE/RESUME. Not LZ4: the client has no LZ4 codec, so it sends file chunks uncompressed and the
+ * node sends it none compressed.
+ */
 export const CLIENT_CAPABILITIES = Capability.MESSAGES | Capability.PUBSUB | Capability.RPC | Capability.STREAMS
-  | Capability.RESUME_TOKEN | Capability.FLOW_CONTROL;
+  | Capability.FILE_TRANSFER | Capability.RESUME_TOKEN | Capability.FLOW_CONTROL;
 
 /** Failures after which reconnecting cannot help. */
 const FATAL = new Set([ErrorCode.AUTH_FAILED, ErrorCode.UNSUPPORTED_VERSION, ErrorCode.AUTH_REQUIRED,
@@ -2040,6 +2047,7 @@ export class AldisClient extends EventTarget {
     this._subscriptions = new Map(); // subscription id -> record
     this._inboxes = new Map(); // reply subject -> reject, for NO_RESPONDERS
     this._streams = new CallStreams(this);
+    this._files = new FileTransfers(this, AldisError);
   }
 
   /** idle, connecting, connected, reconnecting, closing, closed or failed. */
@@ -2085,6 +2093,7 @@ export class AldisClient extends EventTarget {
   _capabilitiesChanged(capabilities) {
     if (!this._session) return;
     this._session = Object.freeze({ ...this._session, capabilities });
+    this._files.capabilitiesChanged();
     this._emit('capabilitiesChanged', { session: this._session });
   }
 
@@ -2158,6 +2167,7 @@ export class AldisClient extends EventTarget {
       this._emit('reconnected', { session });
     }
     this._resubscribe();
+    this._files.resumeAll();
   }
 
   _failed(connection, error, retry) {
@@ -2187,6 +2197,11 @@ export class AldisClient extends EventTarget {
     // With a resume token the session may go on, and its streams with it (6.4.7).
     if (reconnects && this._token !== undefined) this._streams.suspendAll(interrupted);
     else this._streams.interruptAll(interrupted);
+    // A transfer belongs to the user, not the session (6.5): any later session goes on with it.
+    if (reconnects) this._files.suspendAll();
+    else if (this._state === 'connected') {
+      this._files.failAll(new AldisError(ErrorCode.CONNECTION_LOST, `the connection was lost: ${reason.message}`));
+    }
     this._emit('disconnected', { reason });
     if (this._state !== 'connected') return; // closing: close() finishes the job
     this._attemptNumber = 0;
@@ -2226,6 +2241,7 @@ export class AldisClient extends EventTarget {
     // Streams kept for a resume that will not come fail as the calls interrupted at the break did.
     this._streams.interruptAll(new AldisError(ErrorCode.CONNECTION_INTERRUPTED, `the connection was lost and ${message}`,
       { cause: error }));
+    this._files.failAll(error);
     this._emit('reconnectFailed', { error });
   }
 
@@ -2255,6 +2271,7 @@ export class AldisClient extends EventTarget {
       this._connection = undefined;
       this._session = undefined;
       this._failInFlight(new AldisError(ErrorCode.CONNECTION_LOST, 'the client was closed'));
+      this._files.failAll(new AldisError(ErrorCode.CONNECTION_LOST, 'the client was closed'));
       this._subscriptions.clear();
     });
     return this._closePromise;
@@ -2264,6 +2281,7 @@ export class AldisClient extends EventTarget {
 
   _frame(frame) {
     if (this._streams.handle(frame)) return;
+    if (this._files.handle(frame)) return;
     switch (frame.type) {
       case 'ACK':
         if (this._settle(frame.requestId, frame)) return;
@@ -2633,6 +2651,49 @@ export class AldisClient extends EventTarget {
   stream(method, params, options = {}) {
     const streamed = findStreamParam(params);
     return new AldisStream(new StreamCall(this, this._streams, this._streamSpec(method, params, streamed, options, true)));
+  }
+
+  // ---------------------------------------------------------------- files (docs/protocol.md 6.5)
+
+  /**
+   * Uploads a Blob or File under `remoteName` in the user's storage area. Returns at once a
+   * transfer handle: `id` (the node's transfer id once it accepted), `result` (a Promise of
+   * `{id, name, size, sha256, resent, resumed}`, `name` being the stored name) and `cancel()`.
+   * The Blob is read one chunk at a time; `onProgress({bytes, total, rate, etaMs})` is called at
+   * most every `progressIntervalMs` (200) and once when every byte is acknowledged. Chunks go
+   * uncompressed; `chunkSize` defaults to the node's `maxChunkSize`.
+   * @param {Blob} blob
+   * @param {string} remoteName
+   * @param {{onProgress?: Function, progressIntervalMs?: number, chunkSize?: number, compression?: number}} [options]
+   */
+  upload(blob, remoteName, options = {}) {
+    return this._files.upload(blob, remoteName, options);
+  }
+
+  /**
+   * Downloads `remoteName` from the user's storage area. Returns a transfer handle like
+   * `upload()`'s, whose `result` resolves with `{id, blob, name, size, sha256, resent, resumed}`
+   * once the SHA-256 of what arrived matches the node's; `type` sets the Blob's MIME type.
+   * @param {string} remoteName
+   * @param {{onProgress?: Function, progressIntervalMs?: number, chunkSize?: number, type?: string}} [options]
+   */
+  download(remoteName, options = {}) {
+    return this._files.download(remoteName, options);
+  }
+
+  /**
+   * One page of the user's files whose names match the glob `pattern` (empty: all), sorted by
+   * name: `{totalCount, entries: [{name, size, modified}]}`; `limit` is at most 1000.
+   * @param {string} [pattern]
+   * @param {{offset?: number, limit?: number}} [options]
+   */
+  list(pattern = '', options = {}) {
+    return this._files.list(pattern, options);
+  }
+
+  /** Removes a stored file; resolves on the node's ACK. */
+  remove(remoteName) {
+    return this._files.remove(remoteName);
   }
 
   /** Marks the streamed parameter of a call; the same as the exported `streamOf`. */

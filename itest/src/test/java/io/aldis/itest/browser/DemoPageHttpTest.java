@@ -27,7 +27,7 @@ class DemoPageHttpTest {
                     .contains("src=\"demo.js\"");
             assertThat(get(ws.port(), "GET /index.html?room=1 HTTP/1.1").body()).isEqualTo(page.body());
 
-            for (String module : new String[] {"demo.js", "aldis.js", "codec.js", "scram.js"}) {
+            for (String module : new String[] {"demo.js", "file-area.js", "aldis.js", "codec.js", "scram.js", "files.js", "digest.js"}) {
                 RawWebSocket.HttpAnswer js = get(ws.port(), "GET /" + module + " HTTP/1.1");
                 assertThat(js.status()).as(module).isEqualTo(200);
                 assertThat(js.headers()).as(module)

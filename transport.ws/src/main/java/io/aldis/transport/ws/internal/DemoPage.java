@@ -47,9 +47,12 @@ final class DemoPage implements PlainHttp {
         }
         add("demo.css", CSS);
         add("demo.js", JS);
+        add("file-area.js", JS);
         add("aldis.js", JS);
         add("codec.js", JS);
         add("scram.js", JS);
+        add("files.js", JS);
+        add("digest.js", JS);
     }
 
     private void add(String name, String contentType) {
