@@ -13,13 +13,15 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The callee's side that sends items (docs/protocol.md 6.4.3, sender): subscribes to the service's
  * publisher and asks it only for what the caller's credit covers. In {@code items} mode that is the
  * credit itself (at most {@value #MOST_AHEAD} items at a time, so a connection that cannot write
  * does not collect them); in {@code bytes} and {@code custom} mode an item's cost is known only once
- * it is there, so it asks for one at a time and holds at most that one beyond the credit.
+ * it is there, so it asks for one at a time, and again as each arrives while the credit still
+ * covers all that arrived: it holds at most one item beyond the credit.
  *
  * <p>The publisher's signals may come on any thread; they are taken over to the session's event
  * loop, where everything else of this class runs. Calls into the publisher go through the stream's
@@ -42,7 +44,17 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
     private final Queue<byte[]> arrived = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean takeScheduled = new AtomicBoolean();
     private Flow.Subscription subscription;
-    private long asked;
+    /** Items asked of the publisher and not yet arrived; raised on the publisher's side too, in bytes and custom mode. */
+    private final AtomicLong asked = new AtomicLong();
+    /**
+     * In {@code bytes} and {@code custom} mode: the credit granted that the items which arrived do
+     * not yet spend, and whether one item is asked and not yet there. Guarded by {@code this}, with
+     * {@link #arrived}'s additions in those modes, so that a resume can count what is on its way.
+     */
+    private long headroom;
+    private boolean producing;
+    /** Set once the items stop or end, for the publisher's side, which asks on its own. */
+    private volatile boolean halted;
     private boolean completed;
     /** The publisher's failure, for the STREAM_ERROR that goes once the items it gave before went out. */
     private Throwable failure;
@@ -78,10 +90,58 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
      */
     @Override
     public void onNext(byte[] item) {
-        arrived.add(item);
+        boolean askAgain = false;
+        if (meter.mode() == CreditMode.ITEMS) {
+            arrived.add(item);
+        } else {
+            askAgain = arrivedWithinCredit(item);
+        }
         if (takeScheduled.compareAndSet(false, true)) {
             stream.onLoop(this::takeArrived);
         }
+        if (askAgain) {
+            // From here, not from the loop: inside the publisher's own request (the serial
+            // executor's task) this runs right after it, so items within the credit come one after
+            // the other with no hand-over to the loop and back for each.
+            requestOne();
+        }
+    }
+
+    /**
+     * Counts an item that arrived against the credit in {@code bytes} or {@code custom} mode;
+     * whether the credit still covers every item that arrived, so the next may be asked for now.
+     */
+    private boolean arrivedWithinCredit(byte[] item) {
+        int cost = costForAsking(item);
+        synchronized (this) {
+            arrived.add(item);
+            headroom -= cost;
+            producing = headroom > 0 && !halted;
+            if (producing) {
+                asked.incrementAndGet();
+            }
+            return producing;
+        }
+    }
+
+    /** An item's cost as far as asking for more goes: a size function that fails counts as spending all the credit. */
+    private int costForAsking(byte[] item) {
+        try {
+            return meter.costOf(item);
+        } catch (RuntimeException e) {
+            return Integer.MAX_VALUE; // the loop meets it again when it sends the item, and fails the stream
+        }
+    }
+
+    private void requestOne() {
+        Flow.Subscription s = subscription;
+        service.execute(() -> {
+            try {
+                s.request(1);
+            } catch (RuntimeException e) {
+                stream.onLoop(() -> stream.serviceFailed(e));
+            }
+        });
     }
 
     /**
@@ -97,13 +157,13 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
             if (stopped) {
                 continue;
             }
-            if (asked == 0) {
+            if (asked.get() == 0) {
                 // Flow forbids it, and taking it would let a publisher fill the node past the credit.
                 stream.fail(ErrorCode.STREAM_FAILED.code(),
                         "stream processing failed: the service sent an item it was not asked for", true);
                 continue;
             }
-            asked--;
+            asked.decrementAndGet();
             pending.add(item);
             took = true;
         }
@@ -141,6 +201,11 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
         credit.grant(amount);
         if (returned && copies != null) {
             copies.paidBack(amount);
+        }
+        if (meter.mode() != CreditMode.ITEMS) {
+            synchronized (this) {
+                headroom += amount;
+            }
         }
         askForMore();
         if (!pending.isEmpty() || completed || failure != null) {
@@ -207,14 +272,20 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
         if (subscription == null || stopped || completed || failure != null || !credit.granted()) {
             return;
         }
-        long want;
-        if (meter.mode() == CreditMode.ITEMS) {
-            want = Math.min(credit.credit(), MOST_AHEAD) - pending.size() - asked;
-        } else {
-            want = pending.isEmpty() && asked == 0 ? 1 : 0;
+        if (meter.mode() != CreditMode.ITEMS) {
+            synchronized (this) {
+                if (producing || headroom <= 0) {
+                    return; // the item asked for asks for the next itself, or the credit is spoken for
+                }
+                producing = true;
+                asked.incrementAndGet();
+            }
+            requestOne();
+            return;
         }
+        long want = Math.min(credit.credit(), MOST_AHEAD) - pending.size() - asked.get();
         if (want > 0) {
-            asked += want;
+            asked.addAndGet(want);
             Flow.Subscription s = subscription;
             long n = want;
             service.execute(() -> {
@@ -233,6 +304,7 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
             return;
         }
         stopped = true;
+        halted = true;
         pending.clear();
         arrived.clear();
         if (subscription != null) {
@@ -251,6 +323,19 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
     void resume(ResumePoint point) {
         credit.resume(point.credit());
         copies.resendFirst(point, credit.highWaterMark(), pending);
+        if (meter.mode() != CreditMode.ITEMS) {
+            synchronized (this) {
+                // The credit starts again from what the caller gives now, less what waits to go.
+                long waiting = 0;
+                for (byte[] item : pending) {
+                    waiting += costForAsking(item);
+                }
+                for (byte[] item : arrived) {
+                    waiting += costForAsking(item);
+                }
+                headroom = credit.credit() - waiting;
+            }
+        }
         if (endSent && !point.ended()) {
             endSent = false;
             completed = true;

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -248,5 +249,48 @@ class CreditFlowTest {
         rig.settle(session);
         assertThat(session.sent.get(session.sent.size() - 1)).isInstanceOf(RpcResponse.class);
         assertThat(rig.streams.openStreams()).isZero();
+    }
+
+    /**
+     * In {@code bytes} mode an item's cost is known only once it is there, so the node asks for one
+     * at a time; the next is asked for as each arrives, from the publisher's side, while the credit
+     * covers what arrived. A publisher that gives items within its {@code request} then fills a
+     * grant in one task on the pool, not one hand-over from the loop and back per item.
+     */
+    @Test
+    void inBytesModeTheItemsOfOneGrantCostOneHandOverToThePublisher() {
+        int h = 1 << 20;
+        int size = 60_000; // 17 fit in the window, with 28 576 bytes of credit left
+        List<byte[]> items = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            byte[] item = new byte[size];
+            item[0] = (byte) i;
+            items.add(item);
+        }
+        StreamRig rig = rig();
+        TestSession session = TestSession.withStreams();
+        NodeStream stream = (NodeStream) rig.open(session, 9, StreamDirection.CALLEE_TO_CALLER, CreditMode.BYTES, 0,
+                new StreamRig.Told());
+        StreamRig.Source source = new StreamRig.Source(items);
+        stream.send(source);
+        rig.settle(session);
+
+        int before = rig.poolHandOvers;
+        stream.credit(h);
+        rig.settle(session);
+        assertThat(session.sent(StreamData.class)).as("the first grant covers 17 items").hasSize(17);
+        assertThat(source.emitted).as("and one more, asked while credit was left, waits for credit").isEqualTo(18);
+        assertThat(rig.poolHandOvers - before).as("hand-overs to the publisher for the first grant").isOne();
+
+        before = rig.poolHandOvers;
+        stream.credit(h / 2);
+        rig.settle(session);
+        assertThat(session.sent(StreamData.class)).as("half the window returned covers 9 more").hasSize(26);
+        assertThat(source.emitted).as("one held beyond the credit again").isEqualTo(27);
+        assertThat(rig.poolHandOvers - before).as("hand-overs to the publisher for the second grant").isOne();
+        List<StreamData> sent = session.sent(StreamData.class);
+        for (int i = 0; i < sent.size(); i++) {
+            assertThat(sent.get(i).item()).isSameAs(items.get(i));
+        }
     }
 }

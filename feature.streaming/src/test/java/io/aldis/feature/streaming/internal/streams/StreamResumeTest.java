@@ -118,6 +118,28 @@ class StreamResumeTest {
     }
 
     @Test
+    void aBytesModeResultStreamAsksItsServiceAgainWithinTheCreditTheResumeGives() {
+        NodeStream stream = (NodeStream) rig.open(first, 10, StreamDirection.CALLEE_TO_CALLER, CreditMode.BYTES, 0,
+                told);
+        StreamRig.Source source = new StreamRig.Source(items(6));
+        stream.send(source);
+        stream.credit(16); // two items of 8 bytes
+        rig.settle(first);
+        assertThat(texts(first.sent(StreamData.class))).containsExactly("\"item 0\"", "\"item 1\"");
+        assertThat(source.emitted).as("the credit is spent: nothing more is asked").isEqualTo(2);
+
+        // Item 1 is lost with the connection; the caller consumed item 0 and gives its whole window.
+        breakConnection(first);
+        rig.streams.resume(second, StreamResume.receiver(stream.streamId(), 1, 16, false));
+        rig.settle(first, second);
+
+        // The resent copy of item 1 spends half the credit; the service is asked for one more.
+        assertThat(texts(second.sent(StreamData.class))).containsExactly("\"item 1\"", "\"item 2\"");
+        assertThat(source.emitted).isEqualTo(3);
+        assertThat(second.sent(StreamError.class)).isEmpty();
+    }
+
+    @Test
     void aParameterStreamTellsTheCallerWhereTheNodeStandsAndTakesTheRestExactlyOnce() {
         NodeStream stream = (NodeStream) rig.open(first, 6, StreamDirection.CALLER_TO_CALLEE, CreditMode.ITEMS, 4,
                 told);

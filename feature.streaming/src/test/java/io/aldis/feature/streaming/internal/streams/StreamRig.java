@@ -22,7 +22,12 @@ import java.util.concurrent.Flow;
  */
 public final class StreamRig {
     final ArrayDeque<Runnable> poolTasks = new ArrayDeque<>();
-    final Executor pool = poolTasks::add;
+    /** How often a task was handed to the pool: each is a hand-over between threads on a real node. */
+    int poolHandOvers;
+    final Executor pool = task -> {
+        poolHandOvers++;
+        poolTasks.add(task);
+    };
     final Map<String, SizeFunction> sizeFunctions = new HashMap<>();
     public final Streams streams;
 
