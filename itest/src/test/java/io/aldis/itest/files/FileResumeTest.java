@@ -345,6 +345,40 @@ class FileResumeTest {
                 .isEqualTo(ResumeStatus.EXPIRED);
     }
 
+    /**
+     * An upload whose UPLOAD_ACCEPT was lost with the connection: its client asks again and never
+     * resumes the first, which holds no chunk. It waits five minutes instead of the whole retention,
+     * then its reserved space is free again; an upload that stored a chunk waits the retention.
+     */
+    @Test
+    void anUploadThatStoredNoChunkIsExpiredAfterFiveMinutesAndGivesItsSpaceBack() throws Exception {
+        node = NodeFixture.builder().user("alice", "user").clock(clock)
+                .files(FilesSettings.defaults(root.toString()).withChunkSizes(CHUNK, 64 * 1024).withWindow(4)
+                        .withRetentionSeconds(3600).withQuotas(file.length + 10L, 0))
+                .loginCapabilities(ALL).start();
+        FrameClient first = node.login("alice");
+        UploadAccept lost = FileClient.accepted(first, 1, "big.bin", file, CHUNK, Compression.NONE);
+        first.close();
+        FrameClient again = node.login("alice");
+        assertThat(((io.aldis.protocol.api.UploadReject) FileClient.request(again, 2, "big.bin", file, CHUNK,
+                Compression.NONE)).code()).as("the lost upload still holds the space")
+                .isEqualTo(ErrorCode.QUOTA_EXCEEDED.code());
+
+        clock.now = clock.now.plus(Duration.ofMinutes(5)).plusSeconds(1);
+        node.files().sweep();
+        assertThat(resume(again, lost.transferId(), TransferDirection.UPLOAD, sha256(file), List.of()).status())
+                .isEqualTo(ResumeStatus.EXPIRED);
+        UploadAccept accept = FileClient.accepted(again, 3, "big.bin", file, CHUNK, Compression.NONE);
+        FileClient.sendChunks(again, accept.transferId(), file, layout, 0, 1, accept.window(), Compression.NONE);
+        again.close();
+
+        clock.now = clock.now.plus(Duration.ofMinutes(30));
+        node.files().sweep();
+        FrameClient third = node.login("alice");
+        assertThat(resume(third, accept.transferId(), TransferDirection.UPLOAD, sha256(file), List.of()).status())
+                .as("a started upload waits the whole retention").isEqualTo(ResumeStatus.RESUMABLE);
+    }
+
     @Test
     void anotherUsersOrAnUnknownTransferIsNotFound() throws Exception {
         node = start();

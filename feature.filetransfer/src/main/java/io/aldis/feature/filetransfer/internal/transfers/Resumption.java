@@ -29,6 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Resumption {
     private static final System.Logger LOG = System.getLogger("io.aldis.files");
+    /** The longest a transfer that moved no chunk waits at its checkpoint: five minutes. */
+    public static final long UNSTARTED_RETENTION_MILLIS = 5 * 60_000L;
 
     private final FilesContext context;
     private final Uploads uploads;
@@ -165,8 +167,19 @@ public final class Resumption {
     }
 
     private boolean expired(Transfer t) {
-        long retention = context.settings().get().checkpointRetentionSeconds() * 1000L;
+        long retention = retentionOf(t.progress()[0] == 0);
         return t.session() == null && context.clock().millis() - t.idleSince() > retention;
+    }
+
+    /**
+     * How long a transfer may wait at its checkpoint. One that moved no chunk waits at most
+     * {@link #UNSTARTED_RETENTION_MILLIS}: its client most likely never heard that it was accepted
+     * (the answer was lost with the connection) and asked again, and starting it over costs
+     * nothing, while an upload keeps its whole size reserved against the quotas as long as it waits.
+     */
+    private long retentionOf(boolean unstarted) {
+        long retention = context.settings().get().checkpointRetentionSeconds() * 1000L;
+        return unstarted ? Math.min(retention, UNSTARTED_RETENTION_MILLIS) : retention;
     }
 
     private void expire(Transfer t) {
@@ -194,7 +207,6 @@ public final class Resumption {
      * partial data, also those only on storage (from before a restart).
      */
     public void sweep() {
-        long retention = context.settings().get().checkpointRetentionSeconds() * 1000L;
         long now = context.clock().millis();
         for (Transfer t : context.transfers().all()) {
             if (expired(t)) {
@@ -207,7 +219,8 @@ public final class Resumption {
                     continue;
                 }
                 Checkpoints.Found found = context.checkpoints().load(id);
-                if (found instanceof Checkpoints.Loaded loaded && now - loaded.checkpoint().savedMillis() > retention) {
+                if (found instanceof Checkpoints.Loaded loaded && now - loaded.checkpoint().savedMillis()
+                        > retentionOf(loaded.checkpoint().chunks().isEmpty())) {
                     expired.add(id);
                     deleteLeftovers(id);
                 }
