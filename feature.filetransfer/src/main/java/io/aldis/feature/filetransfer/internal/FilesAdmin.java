@@ -21,8 +21,12 @@ public interface FilesAdmin {
      * @param size      the file's size in bytes
      * @param state     running, or waiting at its checkpoint
      */
+    /**
+     * One transfer: chunks done and in all, the file's size, bytes done, bytes per second since it
+     * last started running (0 while it waits), and seconds left at that rate (-1: unknown).
+     */
     record TransferRow(UUID id, String user, String direction, String name, long done, long total, long size,
-            String state) {
+            long bytesDone, double bytesPerSecond, long secondsLeft, String state) {
     }
 
     /** The transfers known now, running or waiting at a checkpoint. */

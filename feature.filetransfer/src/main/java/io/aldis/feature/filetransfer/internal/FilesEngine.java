@@ -127,10 +127,15 @@ public final class FilesEngine implements AutoCloseable, FilesAdmin {
     @Override
     public List<TransferRow> transfers() {
         List<TransferRow> rows = new ArrayList<>();
+        long now = context.clock().millis();
         for (Transfer t : context.transfers().all()) {
             long[] progress = t.progress();
+            long bytesDone = t.bytesDone();
+            double rate = t.bytesPerSecond(now);
+            long secondsLeft = rate > 0 ? (long) Math.ceil((progress[2] - bytesDone) / rate) : -1;
             rows.add(new TransferRow(t.id(), t.user(), t.direction().name().toLowerCase(java.util.Locale.ROOT),
-                    t.name(), progress[0], progress[1], progress[2], t.session() != null ? "running" : "at checkpoint"));
+                    t.name(), progress[0], progress[1], progress[2], bytesDone, rate, secondsLeft,
+                    t.session() != null ? "running" : "at checkpoint"));
         }
         rows.sort(java.util.Comparator.comparing(TransferRow::user).thenComparing(TransferRow::name));
         return rows;

@@ -101,7 +101,7 @@ public final class Downloads {
         ChunkLayout layout = new ChunkLayout(size, chunkSize(r, settings, session, size));
         Download download = new Download(UUID.randomUUID(), user, name, file, layout, r.compression(), hash,
                 settings.window(), context.pool());
-        download.attach(session);
+        download.attach(session, context.clock().millis());
         try {
             context.checkpoints().save(download.checkpoint(context.clock().millis()));
         } catch (IOException e) {

@@ -134,7 +134,7 @@ public final class Resumption {
             session.sendError(r.requestId(), ErrorCode.STORAGE_ERROR, "the node could not reopen the partial file");
             return;
         }
-        upload.attach(session);
+        upload.attach(session, context.clock().millis());
         ChunkSet stored = upload.storedCopy();
         session.send(new ResumeResponse(r.requestId(), upload.id(), ResumeStatus.RESUMABLE,
                 upload.layout().chunkCount(), upload.layout().chunkSize(), window, stored.heldRanges(),
@@ -155,7 +155,7 @@ public final class Resumption {
             return;
         }
         int window = context.settings().get().window();
-        download.attach(session);
+        download.attach(session, context.clock().millis());
         session.send(new ResumeResponse(r.requestId(), download.id(), ResumeStatus.RESUMABLE,
                 download.layout().chunkCount(), download.layout().chunkSize(), window, held.heldRanges(),
                 held.missingRanges()));

@@ -18,6 +18,8 @@ public abstract class Transfer {
     private final SerialExecutor work;
     private volatile Session session;
     private volatile long idleSince;
+    private volatile long runningSince;
+    private volatile long bytesWhenStarted;
     private volatile boolean ended;
 
     protected Transfer(UUID id, String user, String name, Executor pool) {
@@ -55,9 +57,29 @@ public abstract class Transfer {
         return session;
     }
 
-    /** Moves the transfer to {@code next}; the session it ran on hears nothing more of it. */
-    public void attach(Session next) {
+    /**
+     * Moves the transfer to {@code next} at {@code now} (epoch milliseconds); the session it ran on
+     * hears nothing more of it. Its rate is measured from here.
+     */
+    public void attach(Session next, long now) {
+        this.bytesWhenStarted = bytesDone();
+        this.runningSince = now;
         this.session = next;
+    }
+
+    /** Bytes of the chunks done, for operators: every chunk counted at the file's average chunk size. */
+    public long bytesDone() {
+        long[] p = progress();
+        return p[1] == 0 ? 0 : (long) ((double) p[0] / p[1] * p[2]);
+    }
+
+    /** Bytes done per second since it last started running on a session; 0 while it waits at its checkpoint. */
+    public double bytesPerSecond(long now) {
+        long elapsed = now - runningSince;
+        if (session == null || elapsed <= 0) {
+            return 0;
+        }
+        return Math.max(0, bytesDone() - bytesWhenStarted) * 1000.0 / elapsed;
     }
 
     /** Stops sending to its session: it waits at its checkpoint from {@code now} on. */

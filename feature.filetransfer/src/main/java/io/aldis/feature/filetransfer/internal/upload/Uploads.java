@@ -113,7 +113,7 @@ public final class Uploads {
         ChunkLayout layout = new ChunkLayout(r.fileSize(), chunkSize);
         Upload upload = new Upload(UUID.randomUUID(), user, name, layout, r.compression(), r.fileHash(), reservation,
                 new ChunkSet(layout.chunkCount()), settings.window(), context.pool());
-        upload.attach(session);
+        upload.attach(session, context.clock().millis());
         try {
             upload.partial = context.store().openPartial(upload.id().toString());
             context.checkpoints().save(upload.checkpoint(context.clock().millis()));
