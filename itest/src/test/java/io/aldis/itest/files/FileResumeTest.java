@@ -379,6 +379,42 @@ class FileResumeTest {
                 .as("a started upload waits the whole retention").isEqualTo(ResumeStatus.RESUMABLE);
     }
 
+    /**
+     * The connection breaks after UPLOAD_COMPLETE, before the client read UPLOAD_VERIFY: the node
+     * published the file, and the client resumes. It hears that every chunk was received, sends
+     * UPLOAD_COMPLETE again and gets UPLOAD_VERIFY again, instead of sending the file once more;
+     * once the file changed, or for another user, the upload is not found.
+     */
+    @Test
+    void anUploadWhoseVerifyWasLostResumesWithNothingMissingAndIsVerifiedAgain() throws Exception {
+        node = start();
+        FrameClient first = node.login("alice");
+        UploadAccept accept = halfUpload(first, CHUNKS);
+        first.send(new UploadComplete(accept.transferId(), sha256(file)));
+        // Read here only to know the node is done; the client acts as if the connection took it.
+        assertThat(first.await(UploadVerify.class).verified()).isTrue();
+        first.close();
+        Path published = node.fileStore().root().resolve("alice").resolve("big.bin");
+
+        FrameClient second = node.login("alice");
+        ResumeResponse resumed = resume(second, accept.transferId(), TransferDirection.UPLOAD, sha256(file), List.of());
+        assertThat(resumed.status()).isEqualTo(ResumeStatus.RESUMABLE);
+        assertThat(resumed.chunksReceived()).containsExactly(new ChunkRange(0, CHUNKS - 1));
+        assertThat(resumed.chunksMissing()).isEmpty();
+        second.send(new UploadComplete(accept.transferId(), sha256(file)));
+        UploadVerify again = second.await(UploadVerify.class);
+        assertThat(again.verified()).isTrue();
+        assertThat(again.computedHash()).isEqualTo(sha256(file));
+        assertThat(Files.readAllBytes(published)).isEqualTo(file);
+
+        FrameClient bob = node.login("bob");
+        assertThat(resume(bob, accept.transferId(), TransferDirection.UPLOAD, sha256(file), List.of()).status())
+                .isEqualTo(ResumeStatus.NOT_FOUND);
+        Files.write(published, new byte[] {1, 2, 3});
+        assertThat(resume(second, accept.transferId(), TransferDirection.UPLOAD, sha256(file), List.of()).status())
+                .as("the file changed since").isEqualTo(ResumeStatus.NOT_FOUND);
+    }
+
     @Test
     void anotherUsersOrAnUnknownTransferIsNotFound() throws Exception {
         node = start();

@@ -99,7 +99,7 @@ public final class FileFrames implements FrameHandler, TransferLimits {
         } else if (frame instanceof UploadComplete c) {
             if (running(session, c.transferId()) instanceof Upload u) {
                 uploads.complete(u, c);
-            } else {
+            } else if (!uploads.verifyAgain(session, c)) {
                 notFound(session, c.transferId());
             }
         } else if (frame instanceof DownloadVerify v) {

@@ -7,6 +7,8 @@ import io.aldis.feature.filetransfer.internal.download.Download;
 import io.aldis.feature.filetransfer.internal.download.Downloads;
 import io.aldis.feature.filetransfer.internal.upload.Upload;
 import io.aldis.feature.filetransfer.internal.upload.Uploads;
+import io.aldis.feature.filetransfer.internal.upload.VerifiedUploads;
+import io.aldis.protocol.api.ChunkRange;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ProtocolException;
 import io.aldis.protocol.api.ResumeRequest;
@@ -47,6 +49,9 @@ public final class Resumption {
     /** Runs on the pool: loading a checkpoint reads storage. */
     public void resume(Session session, ResumeRequest r) {
         Transfer transfer = context.transfers().get(r.transferId());
+        if (transfer == null && r.direction() == TransferDirection.UPLOAD && resumeVerified(session, r)) {
+            return;
+        }
         if (transfer == null) {
             transfer = load(session, r);
             if (transfer == null) {
@@ -72,6 +77,22 @@ public final class Resumption {
                 resumeDownload(session, r, (Download) found);
             }
         });
+    }
+
+    /**
+     * Answers the resume of an upload verified lately, whose UPLOAD_VERIFY its client may have
+     * lost: RESUMABLE with every chunk received, so that the client sends UPLOAD_COMPLETE and hears
+     * UPLOAD_VERIFY again. False when the upload is not one of those, or its file changed since.
+     */
+    private boolean resumeVerified(Session session, ResumeRequest r) {
+        VerifiedUploads.Verified v = uploads.verified().of(r.transferId(), session.user().name());
+        if (v == null || !uploads.stillPublished(v)) {
+            return false;
+        }
+        List<ChunkRange> all = v.chunkCount() == 0 ? List.of() : List.of(new ChunkRange(0, v.chunkCount() - 1));
+        session.send(new ResumeResponse(r.requestId(), v.id(), ResumeStatus.RESUMABLE, v.chunkCount(), v.chunkSize(),
+                context.settings().get().window(), all, List.of()));
+        return true;
     }
 
     private Transfer load(Session session, ResumeRequest r) {
@@ -208,6 +229,7 @@ public final class Resumption {
      */
     public void sweep() {
         long now = context.clock().millis();
+        uploads.verified().forgetBefore(now - context.settings().get().checkpointRetentionSeconds() * 1000L);
         for (Transfer t : context.transfers().all()) {
             if (expired(t)) {
                 expire(t);

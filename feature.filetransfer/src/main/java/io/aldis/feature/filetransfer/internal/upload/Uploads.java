@@ -47,6 +47,7 @@ public final class Uploads {
     private static final byte[] NO_HASH = new byte[32];
 
     private final FilesContext context;
+    private final VerifiedUploads verified = new VerifiedUploads();
 
     public Uploads(FilesContext context) {
         this.context = context;
@@ -278,6 +279,8 @@ public final class Uploads {
             context.ledger().published(upload.reservation(), before == null ? 0 : before.size());
             context.hashes().put(upload.user(), published, computed);
             context.checkpoints().delete(upload.id());
+            verified.add(new VerifiedUploads.Verified(upload.id(), upload.user(), published,
+                    upload.layout().chunkSize(), upload.layout().chunkCount(), computed, context.clock().millis()));
             context.events().uploaded(upload.user(), upload.name(), published.size());
             upload.send(new UploadVerify(true, upload.id(), computed, upload.name()));
         } catch (IOException e) {
@@ -287,6 +290,36 @@ public final class Uploads {
             upload.abort(false, ErrorCode.STORAGE_ERROR, "the node could not publish the file");
             context.events().failed(upload.user(), upload.name(), "upload", ErrorCode.STORAGE_ERROR.code(),
                     "the node could not publish the file");
+        }
+    }
+
+    /** The uploads verified lately, for a client that lost the UPLOAD_VERIFY. */
+    public VerifiedUploads verified() {
+        return verified;
+    }
+
+    /**
+     * Answers an UPLOAD_COMPLETE for an upload that is no longer running because it was verified,
+     * as the first UPLOAD_VERIFY did, if the file is still the one published; false when the
+     * upload is not one of those.
+     */
+    public boolean verifyAgain(Session session, UploadComplete complete) {
+        VerifiedUploads.Verified v = verified.of(complete.transferId(), session.user().name());
+        if (v == null || !stillPublished(v)) {
+            return false;
+        }
+        boolean matches = MessageDigest.isEqual(v.sha256(), complete.fileHash());
+        session.send(new UploadVerify(matches, v.id(), v.sha256(), matches ? v.published().name() : ""));
+        return true;
+    }
+
+    /** Whether the file a verified upload published is still there, unchanged. */
+    public boolean stillPublished(VerifiedUploads.Verified v) {
+        try {
+            StoredFile now = context.store().stat(v.user(), v.published().name());
+            return v.published().equals(now);
+        } catch (IOException e) {
+            return false;
         }
     }
 
