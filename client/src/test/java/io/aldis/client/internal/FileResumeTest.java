@@ -147,6 +147,32 @@ class FileResumeTest {
         assertThat(result.chunksResent()).as("1, 3 and 4 went twice").isEqualTo(3);
     }
 
+    /** The node verified the upload but UPLOAD_VERIFY was lost: the resume has nothing missing (protocol.md 6.5.7). */
+    @Test
+    void anUploadWhoseVerifyWasLostCompletesAgainWithoutSendingAChunk() throws Exception {
+        byte[] content = randomBytes(3 * CHUNK + 5, 27);
+        files.open();
+        Transfer upload = files.client().upload(source(content), "up.bin", options());
+        files.send(new UploadAccept(files.next(UploadRequest.class).requestId(), TRANSFER, CHUNK, 8));
+        for (ChunkData data : chunksSent()) {
+            files.send(new ChunkAck(TRANSFER, data.chunkIndex()));
+        }
+        assertThat(files.next(UploadComplete.class).fileHash()).isEqualTo(sha256(content));
+
+        files.cut(); // UPLOAD_VERIFY is lost
+        files.reconnect(PlayedFiles.FILES);
+        ResumeRequest resume = files.next(ResumeRequest.class);
+        assertThat(resume.chunksHeld()).containsExactly(new ChunkRange(0, 3));
+        files.send(new ResumeResponse(resume.requestId(), TRANSFER, ResumeStatus.RESUMABLE, 4, CHUNK, 8,
+                List.of(new ChunkRange(0, 3)), List.of()));
+        assertThat(files.next(UploadComplete.class).fileHash()).isEqualTo(sha256(content));
+        assertThat(chunksSent()).isEmpty();
+        files.send(new UploadVerify(true, TRANSFER, sha256(content), "up.bin"));
+        TransferResult result = upload.result().get(10, TimeUnit.SECONDS);
+        assertThat(result.resumed()).isTrue();
+        assertThat(result.chunksResent()).isZero();
+    }
+
     @Test
     void anUploadTheNodeNoLongerKnowsStartsAgainFromItsRequest() throws Exception {
         byte[] content = randomBytes(3 * CHUNK, 22);
