@@ -1,5 +1,6 @@
 package io.aldis.bench;
 
+import io.aldis.client.TransferOptions;
 import io.aldis.protocol.api.spin.SpinWindow;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -42,6 +43,9 @@ public final class FileBench {
         OPTIONS.put("parallelMiB", "100");   // the size of each of them
         OPTIONS.put("dir", "");              // where the files and the servers' stores go; empty: a new temp directory
         OPTIONS.put("systems", "");          // comma-separated name prefixes to keep (see MessagingBench); empty: all
+        // Aldis set up otherwise, each beside the default one: comma-separated chunkKiB/window pairs (the
+        // chunk size the Java client asks for and the node's window; 0 keeps the default), e.g. 256/32,1024/16
+        OPTIONS.put("variants", "");
     }
 
     private static final String USER = "bench";
@@ -85,19 +89,42 @@ public final class FileBench {
 
     private List<FilePeers.Mover> systems(Path work) throws Exception {
         List<FilePeers.Mover> all = new ArrayList<>();
+        List<String> names = new ArrayList<>(List.of("Aldis"));
+        for (String variant : opts.get("variants").split(",")) {
+            if (!variant.isBlank()) {
+                names.add("Aldis " + variant.strip());
+            }
+        }
+        names.addAll(List.of("rsync daemon", "scp", "nc"));
         // filtered by name before any server starts
-        for (String name : MessagingBench.keep(opts.get("systems"), List.of("Aldis", "rsync daemon", "scp", "nc"),
-                n -> n)) {
+        for (String name : MessagingBench.keep(opts.get("systems"), names, n -> n)) {
             all.add(switch (name) {
-                case "Aldis" -> new AldisFileMover(new NodeProcess(10_000, 4096, USER, new String(PASSWORD), "1g",
-                        "files", SpinWindow.DEFAULT_CAP_MICROS, SpinWindow.DEFAULT_CAP_MICROS), USER, PASSWORD,
-                        Files.createDirectories(work.resolve("aldis-checkpoints")));
                 case "rsync daemon" -> FilePeers.rsyncDaemon(work);
                 case "scp" -> FilePeers.scp(work);
-                default -> FilePeers.nc(work);
+                case "nc" -> FilePeers.nc(work);
+                default -> aldis(work, name);
             });
         }
         return all;
+    }
+
+    /** The node and the Java client: "Aldis" with their defaults, "Aldis chunkKiB/window" otherwise. */
+    private FilePeers.Mover aldis(Path work, String name) throws Exception {
+        String[] variant = name.equals("Aldis") ? new String[] {"0", "0"} : name.substring(6).split("/");
+        int chunkKiB = Integer.parseInt(variant[0]);
+        int window = Integer.parseInt(variant[1]);
+        String feature = window > 0 ? "files,filesWindow=" + window : "files";
+        TransferOptions options = TransferOptions.defaults().withCheckpointDirectory(
+                Files.createDirectories(work.resolve("aldis-checkpoints-" + fileNameOf(name))));
+        if (chunkKiB > 0) {
+            options = options.withChunkSize(chunkKiB << 10);
+        }
+        return new AldisFileMover(name, new NodeProcess(10_000, 4096, USER, new String(PASSWORD), "1g", feature,
+                SpinWindow.DEFAULT_CAP_MICROS, SpinWindow.DEFAULT_CAP_MICROS), USER, PASSWORD, options);
+    }
+
+    private static String fileNameOf(String name) {
+        return name.replaceAll("[^A-Za-z0-9]", "_");
     }
 
     private void transfer(Path work, List<FilePeers.Mover> systems) throws Exception {
@@ -106,6 +133,8 @@ public final class FileBench {
         String sourceHash = sha256(source);
         Map<String, List<Double>> up = new LinkedHashMap<>();
         Map<String, List<Double>> down = new LinkedHashMap<>();
+        Map<String, List<Double>> upCpu = new LinkedHashMap<>();
+        Map<String, List<Double>> downCpu = new LinkedHashMap<>();
         int warmup = Integer.parseInt(opts.get("warmupRounds"));
         int rounds = warmup + Integer.parseInt(opts.get("rounds"));
         for (int round = 0; round < rounds; round++) {
@@ -113,9 +142,11 @@ public final class FileBench {
                 String remote = "bench-" + round + ".bin";
                 Path stored = system.stored(remote);
                 Files.deleteIfExists(stored);
+                long cpuBefore = system.cpuNanos();
                 long start = System.nanoTime();
                 system.upload(source, remote);
                 double upMBps = size / 1e6 / ((System.nanoTime() - start) / 1e9);
+                long cpuBetween = system.cpuNanos();
                 check(system.name() + " upload", stored, size, round == 0 ? sourceHash : null);
 
                 Path target = work.resolve("downloaded-" + round + ".bin");
@@ -123,6 +154,7 @@ public final class FileBench {
                 start = System.nanoTime();
                 system.download(remote, target);
                 double downMBps = size / 1e6 / ((System.nanoTime() - start) / 1e9);
+                long cpuAfter = system.cpuNanos();
                 check(system.name() + " download", target, size, round == 0 ? sourceHash : null);
                 Files.deleteIfExists(target);
                 Files.deleteIfExists(stored);
@@ -131,12 +163,24 @@ public final class FileBench {
                 if (round >= warmup) {
                     up.computeIfAbsent(system.name(), k -> new ArrayList<>()).add(upMBps);
                     down.computeIfAbsent(system.name(), k -> new ArrayList<>()).add(downMBps);
+                    if (cpuBefore >= 0) {
+                        // CPU seconds per GiB moved: unlike MB/s, hardly changed by the other work on the machine
+                        double gib = size / (double) (1L << 30);
+                        upCpu.computeIfAbsent(system.name(), k -> new ArrayList<>())
+                                .add((cpuBetween - cpuBefore) / 1e9 / gib);
+                        downCpu.computeIfAbsent(system.name(), k -> new ArrayList<>())
+                                .add((cpuAfter - cpuBetween) / 1e9 / gib);
+                    }
                 }
             }
         }
         Files.deleteIfExists(source);
         report("upload, " + opts.get("sizeMiB") + " MiB, disk to disk (MB/s)", up);
         report("download, " + opts.get("sizeMiB") + " MiB, disk to disk (MB/s)", down);
+        if (!upCpu.isEmpty()) {
+            report("upload, CPU seconds per GiB, node and client together", upCpu);
+            report("download, CPU seconds per GiB, node and client together", downCpu);
+        }
     }
 
     private void parallel(Path work, List<FilePeers.Mover> systems) throws Exception {
@@ -194,7 +238,9 @@ public final class FileBench {
         for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
             List<Double> v = e.getValue();
             double m = MessagingBench.median(v);
-            summary.append(String.format(Locale.ROOT, "  %-14s %8.0f (%.0f–%.0f)  %.2f× the first%n", e.getKey(), m,
+            // small figures (CPU seconds) keep two decimals
+            String figures = m < 100 ? "%8.2f (%.2f–%.2f)" : "%8.0f (%.0f–%.0f)";
+            summary.append(String.format(Locale.ROOT, "  %-14s " + figures + "  %.2f× the first%n", e.getKey(), m,
                     v.stream().mapToDouble(d -> d).min().orElse(0), v.stream().mapToDouble(d -> d).max().orElse(0),
                     reference == 0 ? 0 : m / reference));
         }

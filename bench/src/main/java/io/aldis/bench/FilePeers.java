@@ -30,6 +30,14 @@ final class FilePeers {
         /** Copies the server's {@code remoteName} to {@code target}, and returns once it is there whole. */
         void download(String remoteName, Path target) throws Exception;
 
+        /**
+         * CPU time the mover's own processes have used so far (server and client together), in
+         * nanoseconds, or -1 when it cannot tell (the peers' tools run as short-lived processes).
+         */
+        default long cpuNanos() throws Exception {
+            return -1;
+        }
+
         /** Where the server keeps {@code remoteName}, so that a round can check and delete it. */
         Path stored(String remoteName);
 
