@@ -95,11 +95,12 @@ public final class FileBench {
                 names.add("Aldis " + variant.strip());
             }
         }
-        names.addAll(List.of("rsync daemon", "scp", "nc"));
+        names.addAll(List.of("rsync daemon", "rsync --fsync", "scp", "nc"));
         // filtered by name before any server starts
         for (String name : MessagingBench.keep(opts.get("systems"), names, n -> n)) {
             all.add(switch (name) {
-                case "rsync daemon" -> FilePeers.rsyncDaemon(work);
+                case "rsync daemon" -> FilePeers.rsyncDaemon(work, false);
+                case "rsync --fsync" -> FilePeers.rsyncDaemon(work, true);
                 case "scp" -> FilePeers.scp(work);
                 case "nc" -> FilePeers.nc(work);
                 default -> aldis(work, name);
