@@ -2,8 +2,10 @@ package io.aldis.bench;
 
 import io.aldis.client.AldisClient;
 import io.aldis.client.TransferOptions;
+import io.aldis.client.TransferResult;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,15 +20,47 @@ final class AldisFileMover implements FilePeers.Mover {
     private final AldisClient client;
     private final String user;
     private final TransferOptions options;
+    /** Whether this mover started the node and the client, and so closes them. */
+    private final boolean owner;
 
     AldisFileMover(String name, NodeProcess node, String user, char[] password, TransferOptions options) {
+        this(name, node, AldisClient.builder().address("127.0.0.1", node.port()).credentials(user, password)
+                .clientName("aldis-file-bench").build(), user, options, true);
+        client.connect().join();
+    }
+
+    private AldisFileMover(String name, NodeProcess node, AldisClient client, String user, TransferOptions options,
+            boolean owner) {
         this.name = name;
         this.node = node;
+        this.client = client;
         this.user = user;
-        this.client = AldisClient.builder().address("127.0.0.1", node.port()).credentials(user, password)
-                .clientName("aldis-file-bench").build();
-        client.connect().join();
         this.options = options;
+        this.owner = owner;
+    }
+
+    /** The same node and client under another name, with other options; closing it closes neither. */
+    AldisFileMover with(String otherName, TransferOptions otherOptions) {
+        return new AldisFileMover(otherName, node, client, user, otherOptions, false);
+    }
+
+    TransferOptions options() {
+        return options;
+    }
+
+    /** Starts an upload and returns at once. */
+    CompletableFuture<TransferResult> startUpload(Path source, String remoteName) {
+        return client.upload(source, remoteName, options).result();
+    }
+
+    /** Starts a download and returns at once. */
+    CompletableFuture<TransferResult> startDownload(String remoteName, Path target) {
+        return client.download(remoteName, target, options).result();
+    }
+
+    /** The node's heap after garbage collection, in bytes. */
+    long nodeHeapAfterGc() throws Exception {
+        return node.memory().heapUsed();
     }
 
     @Override
@@ -60,6 +94,9 @@ final class AldisFileMover implements FilePeers.Mover {
 
     @Override
     public void close() throws Exception {
+        if (!owner) {
+            return;
+        }
         client.close().get(10, TimeUnit.SECONDS);
         node.close();
     }
