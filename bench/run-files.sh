@@ -7,8 +7,9 @@
 # Needs the other modules installed first:  mvn -B install -DskipTests
 # and the peers' tools (Debian):             apt-get install rsync openssh-server netcat-openbsd
 # Usage:
-#   bench/run-files.sh                            # parts transfer and parallel, default options
+#   bench/run-files.sh                            # every part, default options
 #   bench/run-files.sh transfer sizeMiB=256       # one part, other options (FileBench.OPTIONS)
+#   bench/run-files.sh compression memory systems=aldis   # the node alone: adaptive LZ4, heap growth
 #   BENCH_MAVEN_ARGS=-o bench/run-files.sh        # extra Maven arguments (here: offline)
 set -euo pipefail
 cd "$(dirname "$0")/.."

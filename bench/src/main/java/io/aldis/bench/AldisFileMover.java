@@ -2,33 +2,70 @@ package io.aldis.bench;
 
 import io.aldis.client.AldisClient;
 import io.aldis.client.TransferOptions;
+import io.aldis.client.TransferResult;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The node as a {@link FilePeers.Mover}: the Java client with its default settings (adaptive LZ4
- * when both sides have it, the node's chunk size and window) against a {@link BenchNode} running
+ * The node as a {@link FilePeers.Mover}: the Java client with the options given (by default adaptive
+ * LZ4 when both sides have it, the node's chunk size and window) against a {@link BenchNode} running
  * the file-transfer feature with its defaults. Every transfer is checked by both sides (CRC-32 per
  * chunk, SHA-256 of the file) before its result completes.
  */
 final class AldisFileMover implements FilePeers.Mover {
+    private final String name;
     private final NodeProcess node;
     private final AldisClient client;
     private final String user;
     private final TransferOptions options;
+    /** Whether this mover started the node and the client, and so closes them. */
+    private final boolean owner;
 
-    AldisFileMover(NodeProcess node, String user, char[] password, Path checkpoints) {
-        this.node = node;
-        this.user = user;
-        this.client = AldisClient.builder().address("127.0.0.1", node.port()).credentials(user, password)
-                .clientName("aldis-file-bench").build();
+    AldisFileMover(String name, NodeProcess node, String user, char[] password, TransferOptions options) {
+        this(name, node, AldisClient.builder().address("127.0.0.1", node.port()).credentials(user, password)
+                .clientName("aldis-file-bench").build(), user, options, true);
         client.connect().join();
-        this.options = TransferOptions.defaults().withCheckpointDirectory(checkpoints);
+    }
+
+    private AldisFileMover(String name, NodeProcess node, AldisClient client, String user, TransferOptions options,
+            boolean owner) {
+        this.name = name;
+        this.node = node;
+        this.client = client;
+        this.user = user;
+        this.options = options;
+        this.owner = owner;
+    }
+
+    /** The same node and client under another name, with other options; closing it closes neither. */
+    AldisFileMover with(String otherName, TransferOptions otherOptions) {
+        return new AldisFileMover(otherName, node, client, user, otherOptions, false);
+    }
+
+    TransferOptions options() {
+        return options;
+    }
+
+    /** Starts an upload and returns at once. */
+    CompletableFuture<TransferResult> startUpload(Path source, String remoteName) {
+        return client.upload(source, remoteName, options).result();
+    }
+
+    /** Starts a download and returns at once. */
+    CompletableFuture<TransferResult> startDownload(String remoteName, Path target) {
+        return client.download(remoteName, target, options).result();
+    }
+
+    /** The node's heap after garbage collection, in bytes. */
+    long nodeHeapAfterGc() throws Exception {
+        return node.memory().heapUsed();
     }
 
     @Override
     public String name() {
-        return "Aldis";
+        return name;
     }
 
     @Override
@@ -41,6 +78,14 @@ final class AldisFileMover implements FilePeers.Mover {
         client.download(remoteName, target, options).result().get(10, TimeUnit.MINUTES);
     }
 
+    /** The node's CPU time and this JVM's, where the client runs (the other clients here are idle meanwhile). */
+    @Override
+    public long cpuNanos() throws Exception {
+        return node.stats().cpuNanos()
+                + ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                        .getProcessCpuTime();
+    }
+
     @Override
     public Path stored(String remoteName) {
         // the local store keeps each user's files in a directory named after the user
@@ -49,6 +94,9 @@ final class AldisFileMover implements FilePeers.Mover {
 
     @Override
     public void close() throws Exception {
+        if (!owner) {
+            return;
+        }
         client.close().get(10, TimeUnit.SECONDS);
         node.close();
     }

@@ -63,7 +63,8 @@ import java.util.stream.Stream;
  * {@link StreamService} as {@code streams}), {@code streaming} (the streaming feature with its
  * default settings, which RPC then opens its streams on) and
  * {@code files} (the file-transfer feature with its default settings, storing in the node's temporary
- * directory, which it prints as {@code FILES <directory>} after the ports), and
+ * directory, which it prints as {@code FILES <directory>} after the ports; {@code filesWindow=<chunks>}
+ * changes its window), and
  * {@code ws} (a WebSocket listener on loopback with the default path and subprotocol, whose port
  * is printed as {@code WSPORT <port>} after {@code PORT <port>}); {@code productAuth} keeps the
  * product's auth timeout instead of a long one; and then optionally the RPC
@@ -121,7 +122,13 @@ public final class BenchNode {
         FilesEngine files = null;
         if (features.contains("files")) {
             Path root = Files.createDirectories(dir.resolve("files"));
-            files = new FilesEngine(FilesSettings.defaults(root.toString()), new LocalFileStore(root), () -> null,
+            FilesSettings settings = FilesSettings.defaults(root.toString());
+            for (String feature : features) {
+                if (feature.startsWith("filesWindow=")) {
+                    settings = settings.withWindow(Integer.parseInt(feature.substring("filesWindow=".length())));
+                }
+            }
+            files = new FilesEngine(settings, new LocalFileStore(root), () -> null,
                     Clock.systemUTC(), FileEvents.NONE);
             node.addHandler(files.frames(), Map.of(FrameHandler.CAPABILITY, new String[] {"file_transfer", "lz4"}));
         }

@@ -1,5 +1,7 @@
 package io.aldis.bench;
 
+import io.aldis.client.TransferOptions;
+import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.spin.SpinWindow;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,7 +28,13 @@ import java.util.concurrent.Future;
  *   <li>{@code transfer}: a file of {@code sizeMiB} random bytes uploaded, then downloaded, by each
  *       system in turn, from disk to disk; MB/s of each;</li>
  *   <li>{@code parallel}: {@code parallelCount} files of {@code parallelMiB} uploaded at once;
- *       aggregate MB/s.</li>
+ *       aggregate MB/s;</li>
+ *   <li>{@code compression}: a text log (compressible) and a random file of {@code compressionMiB}
+ *       each, uploaded and downloaded by the node with its default adaptive LZ4 and without
+ *       compression, in turn; MB/s and CPU seconds per GiB of each;</li>
+ *   <li>{@code memory}: a file of {@code memoryMiB} uploaded, then downloaded, by the node with its
+ *       defaults, while the node's and the client's heaps are measured after garbage collection;
+ *       how far each grew above where it stood before.</li>
  * </ul>
  *
  * Every copy is checked: its size after each round, its SHA-256 after the first.
@@ -40,8 +48,13 @@ public final class FileBench {
         OPTIONS.put("sizeMiB", "1024");      // the file the transfer part moves
         OPTIONS.put("parallelCount", "20");  // files the parallel part uploads at once
         OPTIONS.put("parallelMiB", "100");   // the size of each of them
+        OPTIONS.put("compressionMiB", "512"); // the size of each file the compression part moves
+        OPTIONS.put("memoryMiB", "4096");    // the file the memory part moves
         OPTIONS.put("dir", "");              // where the files and the servers' stores go; empty: a new temp directory
         OPTIONS.put("systems", "");          // comma-separated name prefixes to keep (see MessagingBench); empty: all
+        // Aldis set up otherwise, each beside the default one: comma-separated chunkKiB/window pairs (the
+        // chunk size the Java client asks for and the node's window; 0 keeps the default), e.g. 256/32,1024/16
+        OPTIONS.put("variants", "");
     }
 
     private static final String USER = "bench";
@@ -58,7 +71,7 @@ public final class FileBench {
         Map<String, String> opts = new LinkedHashMap<>(OPTIONS);
         List<String> parts = MessagingBench.parseArguments(args, opts);
         if (parts.isEmpty() || parts.contains("all")) {
-            parts = List.of("transfer", "parallel");
+            parts = List.of("transfer", "parallel", "compression", "memory");
         }
         Path work = opts.get("dir").isEmpty() ? Files.createTempDirectory("aldis-file-bench")
                 : Files.createDirectories(Path.of(opts.get("dir")));
@@ -69,8 +82,10 @@ public final class FileBench {
                 switch (part) {
                     case "transfer" -> bench.transfer(work, systems);
                     case "parallel" -> bench.parallel(work, systems);
+                    case "compression" -> bench.compression(work, aldisDefault(systems));
+                    case "memory" -> bench.memory(work, aldisDefault(systems));
                     default -> throw new IllegalArgumentException("unknown part " + part
-                            + "; parts: transfer parallel all");
+                            + "; parts: transfer parallel compression memory all");
                 }
             }
         } finally {
@@ -85,19 +100,43 @@ public final class FileBench {
 
     private List<FilePeers.Mover> systems(Path work) throws Exception {
         List<FilePeers.Mover> all = new ArrayList<>();
+        List<String> names = new ArrayList<>(List.of("Aldis"));
+        for (String variant : opts.get("variants").split(",")) {
+            if (!variant.isBlank()) {
+                names.add("Aldis " + variant.strip());
+            }
+        }
+        names.addAll(List.of("rsync daemon", "rsync --fsync", "scp", "nc"));
         // filtered by name before any server starts
-        for (String name : MessagingBench.keep(opts.get("systems"), List.of("Aldis", "rsync daemon", "scp", "nc"),
-                n -> n)) {
+        for (String name : MessagingBench.keep(opts.get("systems"), names, n -> n)) {
             all.add(switch (name) {
-                case "Aldis" -> new AldisFileMover(new NodeProcess(10_000, 4096, USER, new String(PASSWORD), "1g",
-                        "files", SpinWindow.DEFAULT_CAP_MICROS, SpinWindow.DEFAULT_CAP_MICROS), USER, PASSWORD,
-                        Files.createDirectories(work.resolve("aldis-checkpoints")));
-                case "rsync daemon" -> FilePeers.rsyncDaemon(work);
+                case "rsync daemon" -> FilePeers.rsyncDaemon(work, false);
+                case "rsync --fsync" -> FilePeers.rsyncDaemon(work, true);
                 case "scp" -> FilePeers.scp(work);
-                default -> FilePeers.nc(work);
+                case "nc" -> FilePeers.nc(work);
+                default -> aldis(work, name);
             });
         }
         return all;
+    }
+
+    /** The node and the Java client: "Aldis" with their defaults, "Aldis chunkKiB/window" otherwise. */
+    private FilePeers.Mover aldis(Path work, String name) throws Exception {
+        String[] variant = name.equals("Aldis") ? new String[] {"0", "0"} : name.substring(6).split("/");
+        int chunkKiB = Integer.parseInt(variant[0]);
+        int window = Integer.parseInt(variant[1]);
+        String feature = window > 0 ? "files,filesWindow=" + window : "files";
+        TransferOptions options = TransferOptions.defaults().withCheckpointDirectory(
+                Files.createDirectories(work.resolve("aldis-checkpoints-" + fileNameOf(name))));
+        if (chunkKiB > 0) {
+            options = options.withChunkSize(chunkKiB << 10);
+        }
+        return new AldisFileMover(name, new NodeProcess(10_000, 4096, USER, new String(PASSWORD), "1g", feature,
+                SpinWindow.DEFAULT_CAP_MICROS, SpinWindow.DEFAULT_CAP_MICROS), USER, PASSWORD, options);
+    }
+
+    private static String fileNameOf(String name) {
+        return name.replaceAll("[^A-Za-z0-9]", "_");
     }
 
     private void transfer(Path work, List<FilePeers.Mover> systems) throws Exception {
@@ -106,6 +145,8 @@ public final class FileBench {
         String sourceHash = sha256(source);
         Map<String, List<Double>> up = new LinkedHashMap<>();
         Map<String, List<Double>> down = new LinkedHashMap<>();
+        Map<String, List<Double>> upCpu = new LinkedHashMap<>();
+        Map<String, List<Double>> downCpu = new LinkedHashMap<>();
         int warmup = Integer.parseInt(opts.get("warmupRounds"));
         int rounds = warmup + Integer.parseInt(opts.get("rounds"));
         for (int round = 0; round < rounds; round++) {
@@ -113,9 +154,11 @@ public final class FileBench {
                 String remote = "bench-" + round + ".bin";
                 Path stored = system.stored(remote);
                 Files.deleteIfExists(stored);
+                long cpuBefore = system.cpuNanos();
                 long start = System.nanoTime();
                 system.upload(source, remote);
                 double upMBps = size / 1e6 / ((System.nanoTime() - start) / 1e9);
+                long cpuBetween = system.cpuNanos();
                 check(system.name() + " upload", stored, size, round == 0 ? sourceHash : null);
 
                 Path target = work.resolve("downloaded-" + round + ".bin");
@@ -123,6 +166,7 @@ public final class FileBench {
                 start = System.nanoTime();
                 system.download(remote, target);
                 double downMBps = size / 1e6 / ((System.nanoTime() - start) / 1e9);
+                long cpuAfter = system.cpuNanos();
                 check(system.name() + " download", target, size, round == 0 ? sourceHash : null);
                 Files.deleteIfExists(target);
                 Files.deleteIfExists(stored);
@@ -131,12 +175,173 @@ public final class FileBench {
                 if (round >= warmup) {
                     up.computeIfAbsent(system.name(), k -> new ArrayList<>()).add(upMBps);
                     down.computeIfAbsent(system.name(), k -> new ArrayList<>()).add(downMBps);
+                    if (cpuBefore >= 0) {
+                        // CPU seconds per GiB moved: unlike MB/s, hardly changed by the other work on the machine
+                        double gib = size / (double) (1L << 30);
+                        upCpu.computeIfAbsent(system.name(), k -> new ArrayList<>())
+                                .add((cpuBetween - cpuBefore) / 1e9 / gib);
+                        downCpu.computeIfAbsent(system.name(), k -> new ArrayList<>())
+                                .add((cpuAfter - cpuBetween) / 1e9 / gib);
+                    }
                 }
             }
         }
         Files.deleteIfExists(source);
         report("upload, " + opts.get("sizeMiB") + " MiB, disk to disk (MB/s)", up);
         report("download, " + opts.get("sizeMiB") + " MiB, disk to disk (MB/s)", down);
+        if (!upCpu.isEmpty()) {
+            report("upload, CPU seconds per GiB, node and client together", upCpu);
+            report("download, CPU seconds per GiB, node and client together", downCpu);
+        }
+    }
+
+    private static AldisFileMover aldisDefault(List<FilePeers.Mover> systems) {
+        for (FilePeers.Mover system : systems) {
+            if (system instanceof AldisFileMover aldis && aldis.name().equals("Aldis")) {
+                return aldis;
+            }
+        }
+        throw new IllegalArgumentException("this part measures the node with its defaults: keep systems=aldis");
+    }
+
+    /**
+     * Adaptive LZ4 (the default) against no compression, on a file that compresses and one that
+     * does not, interleaved round by round; every copy is checked like the transfer part's.
+     */
+    private void compression(Path work, AldisFileMover aldis) throws Exception {
+        long size = Long.parseLong(opts.get("compressionMiB")) << 20;
+        Map<String, Path> files = new LinkedHashMap<>();
+        files.put("text log", textLogFile(work.resolve("log.txt"), size));
+        files.put("random", randomFile(work.resolve("random.bin"), size, 2));
+        List<AldisFileMover> movers = List.of(aldis.with("adaptive LZ4", aldis.options()),
+                aldis.with("no compression", aldis.options().withCompression(Compression.NONE)));
+        int warmup = Integer.parseInt(opts.get("warmupRounds"));
+        int rounds = warmup + Integer.parseInt(opts.get("rounds"));
+        Map<String, List<Double>> rates = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            for (Map.Entry<String, Path> file : files.entrySet()) {
+                String hash = round == 0 ? sha256(file.getValue()) : null;
+                for (AldisFileMover mover : movers) {
+                    String remote = "compression-" + round + ".bin";
+                    Path stored = mover.stored(remote);
+                    Path target = work.resolve("compression-" + round + ".copy");
+                    long cpuBefore = mover.cpuNanos();
+                    long start = System.nanoTime();
+                    mover.upload(file.getValue(), remote);
+                    double up = size / 1e6 / ((System.nanoTime() - start) / 1e9);
+                    long cpuBetween = mover.cpuNanos();
+                    check(mover.name() + " upload", stored, size, hash);
+                    start = System.nanoTime();
+                    mover.download(remote, target);
+                    double down = size / 1e6 / ((System.nanoTime() - start) / 1e9);
+                    long cpuAfter = mover.cpuNanos();
+                    check(mover.name() + " download", target, size, hash);
+                    Files.delete(target);
+                    Files.delete(stored);
+                    System.out.printf(Locale.ROOT, "round %d %-9s %-15s upload %6.0f MB/s  download %6.0f MB/s%s%n",
+                            round, file.getKey(), mover.name(), up, down, round < warmup ? " (warm-up)" : "");
+                    if (round >= warmup) {
+                        double gib = size / (double) (1L << 30);
+                        String key = file.getKey() + ", " + mover.name();
+                        rates.computeIfAbsent("up, " + key, k -> new ArrayList<>()).add(up);
+                        rates.computeIfAbsent("down, " + key, k -> new ArrayList<>()).add(down);
+                        cpu.computeIfAbsent("up, " + key, k -> new ArrayList<>()).add((cpuBetween - cpuBefore) / 1e9 / gib);
+                        cpu.computeIfAbsent("down, " + key, k -> new ArrayList<>()).add((cpuAfter - cpuBetween) / 1e9 / gib);
+                    }
+                }
+            }
+        }
+        for (Path file : files.values()) {
+            Files.delete(file);
+        }
+        report("compression, " + opts.get("compressionMiB") + " MiB files (MB/s)", rates);
+        report("compression, CPU seconds per GiB, node and client together", cpu);
+    }
+
+    /**
+     * Heap growth while a large file moves: the node's and the client's heap after garbage
+     * collection, before the transfer and about once a second during it (each reading collects
+     * garbage on its side). The goal is flat: what a transfer holds does not grow with the file.
+     */
+    private void memory(Path work, AldisFileMover aldis) throws Exception {
+        long size = Long.parseLong(opts.get("memoryMiB")) << 20;
+        Path source = randomFile(work.resolve("memory.bin"), size, 3);
+        Path target = work.resolve("memory.copy");
+        aldis.upload(randomFile(work.resolve("warm.bin"), 64 << 20, 4), "warm.bin"); // loads the classes of both sides
+        Files.delete(work.resolve("warm.bin"));
+        long nodeBefore = aldis.nodeHeapAfterGc();
+        long clientBefore = heapAfterGc();
+        long[] up = watch(aldis, aldis.startUpload(source, "memory.bin"), nodeBefore, clientBefore);
+        check("memory upload", aldis.stored("memory.bin"), size, null);
+        long[] down = watch(aldis, aldis.startDownload("memory.bin", target), nodeBefore, clientBefore);
+        check("memory download", target, size, null);
+        Files.delete(target);
+        Files.delete(aldis.stored("memory.bin"));
+        Files.delete(source);
+        String title = "memory, " + opts.get("memoryMiB") + " MiB file, heap after GC above where it stood before (MB)";
+        summary.append(title).append('\n').append(String.format(Locale.ROOT,
+                "  before: node %.0f, client %.0f%n  upload:   node +%.0f, client +%.0f (most seen, %d readings)%n"
+                        + "  download: node +%.0f, client +%.0f (most seen, %d readings)%n",
+                nodeBefore / 1e6, clientBefore / 1e6, up[0] / 1e6, up[1] / 1e6, up[2], down[0] / 1e6, down[1] / 1e6,
+                down[2]));
+        System.out.print(summary.substring(summary.lastIndexOf(title)));
+    }
+
+    /** Reads both heaps after GC until the transfer ends: the most each grew, and how many readings. */
+    private static long[] watch(AldisFileMover aldis, java.util.concurrent.CompletableFuture<?> transfer,
+            long nodeBefore, long clientBefore) throws Exception {
+        long node = 0;
+        long client = 0;
+        long readings = 0;
+        while (!transfer.isDone()) {
+            node = Math.max(node, aldis.nodeHeapAfterGc() - nodeBefore);
+            client = Math.max(client, heapAfterGc() - clientBefore);
+            readings++;
+        }
+        transfer.get();
+        return new long[] {node, client, readings};
+    }
+
+    /** This JVM's heap after garbage collection: the least of a few readings, as BenchNode reads the node's. */
+    private static long heapAfterGc() throws InterruptedException {
+        var memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 6; i++) {
+            System.gc();
+            Thread.sleep(150);
+            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
+    /** A text log of {@code size} bytes, as compressible as a service's log usually is (LZ4 about 3 to 5×). */
+    static Path textLogFile(Path file, long size) throws IOException {
+        Random random = new Random(9);
+        String[] levels = {"INFO", "INFO", "INFO", "DEBUG", "WARN"};
+        String[] paths = {"/api/orders", "/api/users", "/health", "/api/files/upload", "/api/search"};
+        StringBuilder block = new StringBuilder(1 << 20);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            long written = 0;
+            long millis = 1_764_936_000_000L;
+            while (written < size) {
+                block.setLength(0);
+                while (block.length() < (1 << 20) - 200) {
+                    millis += random.nextInt(50);
+                    block.append(java.time.Instant.ofEpochMilli(millis)).append(' ')
+                            .append(levels[random.nextInt(levels.length)]).append(" [worker-")
+                            .append(random.nextInt(16)).append("] request id=").append(Long.toHexString(random.nextLong()))
+                            .append(" path=").append(paths[random.nextInt(paths.length)]).append(" status=")
+                            .append(random.nextInt(20) == 0 ? 500 : 200).append(" took=").append(random.nextInt(900))
+                            .append("ms\n");
+                }
+                byte[] bytes = block.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                int n = (int) Math.min(bytes.length, size - written);
+                out.write(bytes, 0, n);
+                written += n;
+            }
+        }
+        return file;
     }
 
     private void parallel(Path work, List<FilePeers.Mover> systems) throws Exception {
@@ -194,7 +399,9 @@ public final class FileBench {
         for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
             List<Double> v = e.getValue();
             double m = MessagingBench.median(v);
-            summary.append(String.format(Locale.ROOT, "  %-14s %8.0f (%.0f–%.0f)  %.2f× the first%n", e.getKey(), m,
+            // small figures (CPU seconds) keep two decimals
+            String figures = m < 100 ? "%8.2f (%.2f–%.2f)" : "%8.0f (%.0f–%.0f)";
+            summary.append(String.format(Locale.ROOT, "  %-14s " + figures + "  %.2f× the first%n", e.getKey(), m,
                     v.stream().mapToDouble(d -> d).min().orElse(0), v.stream().mapToDouble(d -> d).max().orElse(0),
                     reference == 0 ? 0 : m / reference));
         }

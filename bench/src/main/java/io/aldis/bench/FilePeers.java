@@ -30,6 +30,14 @@ final class FilePeers {
         /** Copies the server's {@code remoteName} to {@code target}, and returns once it is there whole. */
         void download(String remoteName, Path target) throws Exception;
 
+        /**
+         * CPU time the mover's own processes have used so far (server and client together), in
+         * nanoseconds, or -1 when it cannot tell (the peers' tools run as short-lived processes).
+         */
+        default long cpuNanos() throws Exception {
+            return -1;
+        }
+
         /** Where the server keeps {@code remoteName}, so that a round can check and delete it. */
         Path stored(String remoteName);
 
@@ -37,9 +45,14 @@ final class FilePeers {
         void close() throws Exception;
     }
 
-    /** An rsync daemon with one writable module, spoken to with {@code rsync --whole-file rsync://…}. */
-    static Mover rsyncDaemon(Path work) throws Exception {
-        Path dir = Files.createDirectories(work.resolve("rsync"));
+    /**
+     * An rsync daemon with one writable module, spoken to with {@code rsync --whole-file rsync://…};
+     * with {@code fsync}, also {@code --fsync}, so that the side that receives syncs every file it
+     * writes before it ends, as the node and the Java client do (the daemon does not by default).
+     */
+    static Mover rsyncDaemon(Path work, boolean fsync) throws Exception {
+        String name = fsync ? "rsync --fsync" : "rsync daemon";
+        Path dir = Files.createDirectories(work.resolve(fsync ? "rsync-fsync" : "rsync"));
         Path store = Files.createDirectories(dir.resolve("store"));
         int port = freePort();
         Path config = dir.resolve("rsyncd.conf");
@@ -57,20 +70,25 @@ final class FilePeers {
                 .redirectOutput(dir.resolve("rsyncd.log").toFile()).start();
         awaitListening(port, daemon);
         String url = "rsync://127.0.0.1:" + port + "/bench/";
+        List<String> rsync = fsync ? List.of("rsync", "--whole-file", "--fsync") : List.of("rsync", "--whole-file");
         return new Mover() {
             @Override
             public String name() {
-                return "rsync daemon";
+                return name;
             }
 
             @Override
             public void upload(Path source, String remoteName) throws Exception {
-                run(List.of("rsync", "--whole-file", source.toString(), url + remoteName));
+                List<String> command = new ArrayList<>(rsync);
+                command.addAll(List.of(source.toString(), url + remoteName));
+                run(command);
             }
 
             @Override
             public void download(String remoteName, Path target) throws Exception {
-                run(List.of("rsync", "--whole-file", url + remoteName, target.toString()));
+                List<String> command = new ArrayList<>(rsync);
+                command.addAll(List.of(url + remoteName, target.toString()));
+                run(command);
             }
 
             @Override

@@ -34,6 +34,7 @@ import io.aldis.protocol.api.ResumeResponse;
 import io.aldis.protocol.api.ResumeStatus;
 import io.aldis.protocol.api.TransferAbort;
 import io.aldis.protocol.api.TransferDirection;
+import io.aldis.client.internal.files.FileTransfers;
 import io.aldis.protocol.api.files.ChunkLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,6 +131,29 @@ class FileDownloadTest {
         assertThat(dir.resolve("report.pdf.aldis-part")).doesNotExist();
         assertThat(dir.resolve("report.pdf.aldis-checkpoint")).doesNotExist();
         assertThat(progress.get(progress.size() - 1).bytesDone()).isEqualTo(size);
+    }
+
+    @Test
+    void thePartialFileIsWrittenBackToTheDiskWhileChunksArriveNotOnlyAtTheEnd() throws Exception {
+        int chunkSize = 1 << 20;
+        byte[] content = randomBytes(24 << 20, 5); // three times what the client writes before writing back
+        ChunkLayout layout = new ChunkLayout(content.length, chunkSize);
+        files.open();
+        Transfer download = files.client().download("big.bin", target(), options());
+        DownloadRequest request = files.next(DownloadRequest.class);
+        files.send(new DownloadAccept(request.requestId(), TRANSFER, content.length, sha256(content),
+                layout.chunkCount(), chunkSize, Compression.ADAPTIVE, 4));
+        for (int i = 0; i < layout.chunkCount(); i++) {
+            files.send(chunk(TRANSFER, content, layout, i, Compression.ADAPTIVE));
+            assertThat(files.next(ChunkAck.class).chunkIndex()).isEqualTo(i);
+        }
+
+        // Started as the file was written, before DOWNLOAD_COMPLETE asks for the last sync.
+        assertThat(FileTransfers.writeBacksStarted(download)).isPositive();
+        files.send(new DownloadComplete(TRANSFER));
+        assertThat(files.next(DownloadVerify.class).verified()).isTrue();
+        download.result().get(10, TimeUnit.SECONDS);
+        assertThat(Files.readAllBytes(target())).isEqualTo(content);
     }
 
     @Test

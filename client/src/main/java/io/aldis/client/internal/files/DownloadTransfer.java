@@ -49,11 +49,18 @@ import java.util.function.LongSupplier;
 final class DownloadTransfer extends FileTransfer {
     /** How often the checkpoint is brought up to date, in bytes stored (the partial file is synced first). */
     private static final long CHECKPOINT_EVERY_BYTES = 32L << 20;
+    /**
+     * How much is written to the partial file before its dirty pages are written back, off the
+     * transfer's thread; the checkpoint's sync, and the last one, otherwise did it all while the
+     * download waited.
+     */
+    static final long WRITE_BACK_EVERY_BYTES = 8L << 20;
 
     private final String remoteName;
     private final Path target;
     private final Path partial;
     private final Path checkpointFile;
+    private final Executor pool;
 
     private long fileSize;
     private byte[] fileHash;
@@ -61,6 +68,7 @@ final class DownloadTransfer extends FileTransfer {
     private Compression compression;
     private ChunkSet stored;
     private FileChannel out;
+    private volatile WriteBack writeBack;
     private MessageDigest sha;
     /** Chunks below this are in {@link #sha}. */
     private int hashedUpTo;
@@ -71,6 +79,7 @@ final class DownloadTransfer extends FileTransfer {
     DownloadTransfer(FileHost host, Executor pool, TransferOptions options, LongSupplier nanoClock, String remoteName,
             Path target) {
         super(host, pool, options, nanoClock);
+        this.pool = pool;
         this.remoteName = remoteName;
         this.target = target;
         this.partial = DownloadCheckpoint.partialOf(target);
@@ -197,6 +206,7 @@ final class DownloadTransfer extends FileTransfer {
                 ? FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.READ,
                         StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
                 : FileChannel.open(partial, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        writeBack = new WriteBack(out, pool, WRITE_BACK_EVERY_BYTES);
         try {
             sha = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -276,6 +286,20 @@ final class DownloadTransfer extends FileTransfer {
         while (buffer.hasRemaining()) {
             out.write(buffer, position + buffer.position());
         }
+        writeBack.written(bytes.length);
+    }
+
+    /** Write-backs started since the partial file was last opened. */
+    int writeBacksStarted() {
+        WriteBack now = writeBack;
+        return now == null ? 0 : now.started();
+    }
+
+    /** Makes what was written durable, reporting a write-back that failed meanwhile. */
+    private void sync(boolean metaData) throws IOException {
+        writeBack.awaitIdle();
+        out.force(metaData);
+        writeBack.checkFailure();
     }
 
     /** Hashes the chunks stored right after those hashed, reading them back: only those that came early. */
@@ -323,7 +347,7 @@ final class DownloadTransfer extends FileTransfer {
             return;
         }
         try {
-            out.force(true);
+            sync(true);
             closeFile();
             try {
                 Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -396,7 +420,7 @@ final class DownloadTransfer extends FileTransfer {
     private void saveCheckpoint() {
         try {
             // The chunks the checkpoint names must be on disk before it says so.
-            out.force(false);
+            sync(false);
             new DownloadCheckpoint(transferId(), remoteName, fileSize, fileHash, layout.chunkSize(), compression,
                     stored.heldRanges()).writeTo(checkpointFile);
             bytesAtCheckpoint = bytesStored;

@@ -187,6 +187,11 @@ public final class FileTransfers {
         return TransferHandle.of(upload) instanceof UploadTransfer u ? u.maxChunksHeld() : 0;
     }
 
+    /** Write-backs a download started while it wrote its partial file; for diagnostics. */
+    public static int writeBacksStarted(Transfer download) {
+        return TransferHandle.of(download) instanceof DownloadTransfer d ? d.writeBacksStarted() : 0;
+    }
+
     // ---------------------------------------------------------------- frames, on the callback thread
 
     /** Takes the frames of file transfers; false for every other frame. */

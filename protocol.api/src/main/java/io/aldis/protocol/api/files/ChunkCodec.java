@@ -57,7 +57,7 @@ public final class ChunkCodec {
         int crc = crc32(chunk, offset, length);
         if (compression != Compression.NONE && length > 0) {
             LZ4Compressor compressor = Lz4.FACTORY.fastCompressor();
-            byte[] block = new byte[compressor.maxCompressedLength(length)];
+            byte[] block = Lz4.scratch(compressor.maxCompressedLength(length));
             int blockLength = compressor.compress(chunk, offset, length, block, 0, block.length);
             if (compression == Compression.LZ4 || blockLength < length) {
                 return new Encoded(true, copyOf(block, blockLength), length, crc);
@@ -132,6 +132,22 @@ public final class ChunkCodec {
     /** Loaded on first use, so that a side that never compresses does not need lz4-java. */
     private static final class Lz4 {
         static final LZ4Factory FACTORY = load();
+        /**
+         * Each thread's buffer for the worst case of a block: a chunk that does not compress (the
+         * common case with adaptive compression) then costs no allocation at all, where a new buffer
+         * a little larger than the chunk was allocated and dropped for every chunk.
+         */
+        private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
+
+        /** This thread's buffer of at least {@code size} bytes; its content is garbage. */
+        static byte[] scratch(int size) {
+            byte[] buffer = SCRATCH.get();
+            if (buffer.length < size) {
+                buffer = new byte[size];
+                SCRATCH.set(buffer);
+            }
+            return buffer;
+        }
 
         private static LZ4Factory load() {
             try {

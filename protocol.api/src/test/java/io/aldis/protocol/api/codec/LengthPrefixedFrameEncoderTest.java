@@ -4,6 +4,7 @@ import static io.aldis.protocol.api.codec.Fixtures.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.aldis.protocol.api.ChunkData;
 import io.aldis.protocol.api.Close;
 import io.aldis.protocol.api.Deliver;
 import io.aldis.protocol.api.Frame;
@@ -16,6 +17,7 @@ import io.netty.handler.codec.EncoderException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class LengthPrefixedFrameEncoderTest {
@@ -69,6 +71,37 @@ class LengthPrefixedFrameEncoderTest {
         assertThatThrownBy(() -> channel.writeOutbound(new Close(0, "x".repeat(70_000))))
                 .isInstanceOf(EncoderException.class);
         assertThat((Object) channel.readOutbound()).isNull();
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void aLargeFileChunkGoesOutInABufferOfItsOwnAllocatedAtItsSizeAfterWhatCameBefore() {
+        EmbeddedChannel channel = new EmbeddedChannel(LengthPrefixedFrameEncoder.INSTANCE);
+        byte[] data = new byte[(1 << 20) - 30];
+        data[data.length - 1] = 7;
+        ChunkData chunk = new ChunkData(false, true, new UUID(1, 2), 3, data.length, 99, data);
+        channel.write(new Ping(1));
+        channel.write(chunk);
+        channel.writeAndFlush(new Ping(2));
+
+        ByteBuf before = channel.readOutbound();
+        ByteBuf own = channel.readOutbound();
+        ByteBuf after = channel.readOutbound();
+        try {
+            assertThat(before.readableBytes()).isEqualTo(4 + 10);
+            // never grown: a buffer grown to fit ends larger than what it holds
+            assertThat(own.capacity()).isEqualTo(own.readableBytes()).isEqualTo(4 + 30 + data.length);
+            assertThat(after.readableBytes()).isEqualTo(4 + 10);
+            EmbeddedChannel decoder = new EmbeddedChannel(new LengthPrefixedFrameDecoder(1 << 20));
+            decoder.writeInbound(own.retain());
+            ChunkData decoded = decoder.readInbound();
+            assertThat(decoded.data()).isEqualTo(data);
+            assertThat(decoded.chunkIndex()).isEqualTo(3);
+        } finally {
+            before.release();
+            own.release();
+            after.release();
+        }
         assertThat(channel.finish()).isFalse();
     }
 

@@ -45,6 +45,19 @@ class ChunkCodecTest {
     }
 
     @Test
+    void blocksEncodedOneAfterTheOtherOnOneThreadShareNoBytes() {
+        byte[] other = "another chunk, another log line\n".repeat(3000).getBytes(StandardCharsets.UTF_8);
+        ChunkCodec.Encoded first = ChunkCodec.encode(TEXT, 0, TEXT.length, Compression.LZ4);
+        byte[] firstBlock = first.data().clone();
+        ChunkCodec.Encoded second = ChunkCodec.encode(other, 0, other.length, Compression.LZ4);
+        ChunkCodec.encode(RANDOM, 0, RANDOM.length, Compression.ADAPTIVE);
+
+        assertThat(first.data()).isEqualTo(firstBlock);
+        assertThat(ChunkCodec.decode(true, first.data(), TEXT.length, TEXT.length, first.crc32())).isEqualTo(TEXT);
+        assertThat(ChunkCodec.decode(true, second.data(), other.length, other.length, second.crc32())).isEqualTo(other);
+    }
+
+    @Test
     void aSliceIsEncodedAloneAndTheCrcIsOfTheUncompressedBytes() {
         ChunkCodec.Encoded slice = ChunkCodec.encode(TEXT, 100, 1000, Compression.ADAPTIVE);
         byte[] expected = Arrays.copyOfRange(TEXT, 100, 1100);

@@ -1,0 +1,93 @@
+package io.aldis.client.internal.files;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Writes a file's dirty pages back to the disk while it is still being written, off the writer's
+ * thread: every {@code everyBytes} written, one {@link FileChannel#force(boolean) force} runs on
+ * another thread (never two at once). The syncs that must come before a download's checkpoint and
+ * before the downloaded file is renamed onto its target then find little left to write.
+ *
+ * <p>This changes nothing of what is durable when: only the owner's own sync promises that. A
+ * write-back that fails is remembered and reported by {@link #checkFailure()}, which the owner
+ * calls (after {@link #awaitIdle()}) before it trusts its own sync, because the kernel reports a
+ * failed write-back to one sync only.
+ */
+final class WriteBack {
+    private final FileChannel channel;
+    private final Executor executor;
+    private final long everyBytes;
+    private long unsynced;
+    private boolean running;
+    private int started;
+    private IOException failure;
+
+    WriteBack(FileChannel channel, Executor executor, long everyBytes) {
+        this.channel = channel;
+        this.executor = executor;
+        this.everyBytes = everyBytes;
+    }
+
+    /** Counts {@code bytes} just written; starts a write-back when enough has gathered and none runs. */
+    synchronized void written(long bytes) {
+        unsynced += bytes;
+        if (running || unsynced < everyBytes) {
+            return;
+        }
+        running = true;
+        started++;
+        unsynced = 0;
+        try {
+            executor.execute(this::run);
+        } catch (RejectedExecutionException stopping) {
+            running = false; // the owner's own sync still writes everything back
+        }
+    }
+
+    private void run() {
+        IOException failed = null;
+        try {
+            channel.force(false);
+        } catch (ClosedChannelException closed) {
+            // closed meanwhile by its owner, who synced it first or no longer needs it
+        } catch (IOException e) {
+            failed = e;
+        }
+        synchronized (this) {
+            running = false;
+            if (failure == null) {
+                failure = failed;
+            }
+            notifyAll();
+        }
+    }
+
+    /** Throws the failure of a write-back, if one failed: what it should have written may be lost. */
+    synchronized void checkFailure() throws IOException {
+        if (failure != null) {
+            throw new IOException("writing the file back to the disk failed", failure);
+        }
+    }
+
+    /** Write-backs started so far. */
+    synchronized int started() {
+        return started;
+    }
+
+    /** Waits until no write-back runs, so that the failure of one that ran is known. */
+    synchronized void awaitIdle() throws InterruptedIOException {
+        try {
+            while (running) {
+                wait();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while the file was written back to the disk");
+        }
+    }
+}
