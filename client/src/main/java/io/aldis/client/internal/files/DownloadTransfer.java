@@ -24,6 +24,7 @@ import io.aldis.protocol.api.TransferDirection;
 import io.aldis.protocol.api.files.ChunkCodec;
 import io.aldis.protocol.api.files.ChunkLayout;
 import io.aldis.protocol.api.files.ChunkSet;
+import io.aldis.protocol.api.files.WriteBack;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -5,6 +5,7 @@ import io.aldis.feature.filetransfer.api.OutsideAreaException;
 import io.aldis.feature.filetransfer.api.PartialFile;
 import io.aldis.feature.filetransfer.api.ReadableFile;
 import io.aldis.feature.filetransfer.api.StoredFile;
+import io.aldis.protocol.api.files.WriteBack;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

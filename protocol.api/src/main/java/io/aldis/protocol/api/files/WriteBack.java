@@ -1,4 +1,4 @@
-package io.aldis.client.internal.files;
+package io.aldis.protocol.api.files;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -10,15 +10,16 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Writes a file's dirty pages back to the disk while it is still being written, off the writer's
  * thread: every {@code everyBytes} written, one {@link FileChannel#force(boolean) force} runs on
- * another thread (never two at once). The syncs that must come before a download's checkpoint and
- * before the downloaded file is renamed onto its target then find little left to write.
+ * another thread (never two at once). The sync that must come before a received file is published
+ * (by the node for an upload, by a client for a download) then finds little left to write, instead
+ * of the whole file.
  *
  * <p>This changes nothing of what is durable when: only the owner's own sync promises that. A
  * write-back that fails is remembered and reported by {@link #checkFailure()}, which the owner
  * calls (after {@link #awaitIdle()}) before it trusts its own sync, because the kernel reports a
  * failed write-back to one sync only.
  */
-final class WriteBack {
+public final class WriteBack {
     private final FileChannel channel;
     private final Executor executor;
     private final long everyBytes;
@@ -27,14 +28,18 @@ final class WriteBack {
     private int started;
     private IOException failure;
 
-    WriteBack(FileChannel channel, Executor executor, long everyBytes) {
+    /**
+     * Writes back {@code channel} on {@code executor} every {@code everyBytes} bytes the owner
+     * reports with {@link #written(long)}.
+     */
+    public WriteBack(FileChannel channel, Executor executor, long everyBytes) {
         this.channel = channel;
         this.executor = executor;
         this.everyBytes = everyBytes;
     }
 
     /** Counts {@code bytes} just written; starts a write-back when enough has gathered and none runs. */
-    synchronized void written(long bytes) {
+    public synchronized void written(long bytes) {
         unsynced += bytes;
         if (running || unsynced < everyBytes) {
             return;
@@ -68,19 +73,19 @@ final class WriteBack {
     }
 
     /** Throws the failure of a write-back, if one failed: what it should have written may be lost. */
-    synchronized void checkFailure() throws IOException {
+    public synchronized void checkFailure() throws IOException {
         if (failure != null) {
             throw new IOException("writing the file back to the disk failed", failure);
         }
     }
 
     /** Write-backs started so far. */
-    synchronized int started() {
+    public synchronized int started() {
         return started;
     }
 
     /** Waits until no write-back runs, so that the failure of one that ran is known. */
-    synchronized void awaitIdle() throws InterruptedIOException {
+    public synchronized void awaitIdle() throws InterruptedIOException {
         try {
             while (running) {
                 wait();
