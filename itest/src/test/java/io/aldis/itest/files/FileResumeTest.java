@@ -358,7 +358,9 @@ class FileResumeTest {
                 .loginCapabilities(ALL).start();
         FrameClient first = node.login("alice");
         UploadAccept lost = FileClient.accepted(first, 1, "big.bin", file, CHUNK, Compression.NONE);
-        first.close();
+        // A graceful CLOSE, so that the upload is parked when CLOSE_ACK comes (a cut would park it later).
+        first.send(new Close(0, "bye"));
+        first.await(CloseAck.class);
         FrameClient again = node.login("alice");
         assertThat(((io.aldis.protocol.api.UploadReject) FileClient.request(again, 2, "big.bin", file, CHUNK,
                 Compression.NONE)).code()).as("the lost upload still holds the space")
@@ -370,7 +372,8 @@ class FileResumeTest {
                 .isEqualTo(ResumeStatus.EXPIRED);
         UploadAccept accept = FileClient.accepted(again, 3, "big.bin", file, CHUNK, Compression.NONE);
         FileClient.sendChunks(again, accept.transferId(), file, layout, 0, 1, accept.window(), Compression.NONE);
-        again.close();
+        again.send(new Close(0, "bye"));
+        again.await(CloseAck.class);
 
         clock.now = clock.now.plus(Duration.ofMinutes(30));
         node.files().sweep();
