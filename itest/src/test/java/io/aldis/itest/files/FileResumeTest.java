@@ -418,6 +418,32 @@ class FileResumeTest {
                 .as("the file changed since").isEqualTo(ResumeStatus.NOT_FOUND);
     }
 
+    /** A client cancels for good on a later session what its user cancelled while it was away. */
+    @Test
+    void aWaitingTransferIsDiscardedByItsUsersCancelFromAnotherSessionAndNotByAnotherUsers() throws Exception {
+        node = start();
+        FrameClient first = node.login("alice");
+        UploadAccept accept = halfUpload(first, 2);
+        first.send(new Close(0, "bye"));
+        first.await(CloseAck.class);
+
+        FrameClient bob = node.login("bob");
+        bob.send(new TransferAbort(false, accept.transferId(), ErrorCode.CANCELLED.code(), "cancelled", ""));
+        FrameClient alice = node.login("alice");
+        alice.send(new TransferAbort(true, accept.transferId(), ErrorCode.CANCELLED.code(), "not for good", ""));
+        ResumeResponse kept = resume(alice, accept.transferId(), TransferDirection.UPLOAD, sha256(file), List.of());
+        assertThat(kept.status()).as("neither bob's abort nor a resumable one discards it")
+                .isEqualTo(ResumeStatus.RESUMABLE);
+        alice.send(new Close(0, "bye"));
+        alice.await(CloseAck.class);
+
+        FrameClient later = node.login("alice");
+        later.send(new TransferAbort(false, accept.transferId(), ErrorCode.CANCELLED.code(), "cancelled", ""));
+        assertThat(resume(later, accept.transferId(), TransferDirection.UPLOAD, sha256(file), List.of()).status())
+                .isEqualTo(ResumeStatus.NOT_FOUND);
+        assertThat(node.fileStore().partialPath(accept.transferId().toString())).doesNotExist();
+    }
+
     @Test
     void anotherUsersOrAnUnknownTransferIsNotFound() throws Exception {
         node = start();

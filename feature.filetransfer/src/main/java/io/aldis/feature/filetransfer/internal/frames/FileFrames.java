@@ -134,11 +134,20 @@ public final class FileFrames implements FrameHandler, TransferLimits {
     }
 
     /**
-     * The client ends a transfer: it is discarded. An abort of a transfer the session does not run
-     * is not answered, so that two sides never answer each other's aborts forever.
+     * The client ends a transfer: it is discarded. So is one of the user's waiting at its
+     * checkpoint that the client cancels for good (CANCELLED without RESUMABLE): the client was
+     * told to cancel while it was away. Any other abort of a transfer the session does not run is
+     * not answered, so that two sides never answer each other's aborts forever.
      */
     private void cancel(Session session, TransferAbort abort) {
         Transfer t = running(session, abort.transferId());
+        if (t == null && !abort.resumable() && abort.code() == ErrorCode.CANCELLED.code()) {
+            Transfer kept = context.transfers().get(abort.transferId());
+            if (kept != null && kept.session() == null && !kept.ended()
+                    && kept.user().equals(session.user().name())) {
+                t = kept;
+            }
+        }
         if (t instanceof Upload u) {
             uploads.cancel(u);
         } else if (t instanceof Download d) {

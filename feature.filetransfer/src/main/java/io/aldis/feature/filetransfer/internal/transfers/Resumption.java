@@ -100,6 +100,11 @@ public final class Resumption {
             answer(session, r, ResumeStatus.EXPIRED);
             return null;
         }
+        if (context.transfers().endedLately(r.transferId())) {
+            // Its checkpoint may still be on storage, about to be deleted by the transfer's own thread.
+            answer(session, r, ResumeStatus.NOT_FOUND);
+            return null;
+        }
         Checkpoints.Found found;
         try {
             found = context.checkpoints().load(r.transferId());

@@ -3,6 +3,7 @@ package io.aldis.feature.filetransfer.internal.transfers;
 import io.aldis.protocol.api.spi.node.Session;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -10,7 +11,17 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** The transfers the node knows right now, running or waiting at a checkpoint, by id. */
 public final class Transfers {
+    /** The most ended transfers remembered; the oldest are forgotten first. */
+    private static final int ENDED_KEPT = 10_000;
+
     private final Map<UUID, Transfer> byId = new ConcurrentHashMap<>();
+    /** Transfers that ended lately, whose checkpoints may not be deleted yet: never loaded again. */
+    private final Map<UUID, Boolean> ended = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
+            return size() > ENDED_KEPT;
+        }
+    };
 
     public void add(Transfer transfer) {
         byId.put(transfer.id(), transfer);
@@ -36,8 +47,19 @@ public final class Transfers {
         return before != null ? before : transfer;
     }
 
+    /** Forgets an ended transfer; its checkpoint, even while still on storage, is never resumed. */
     public void remove(Transfer transfer) {
+        synchronized (ended) {
+            ended.put(transfer.id(), Boolean.TRUE);
+        }
         byId.remove(transfer.id(), transfer);
+    }
+
+    /** Whether {@code id} ended during this node run (cancelled, discarded, completed or failed). */
+    public boolean endedLately(UUID id) {
+        synchronized (ended) {
+            return ended.containsKey(id);
+        }
     }
 
     /** The transfers running on {@code session}. */
