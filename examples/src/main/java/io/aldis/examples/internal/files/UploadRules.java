@@ -64,7 +64,9 @@ public final class UploadRules implements TransferPolicy {
             if (config.maxUploadMiB() > Long.MAX_VALUE / MIB) {
                 throw new IllegalArgumentException("maxUploadMiB = " + config.maxUploadMiB() + ": too large");
             }
+            // A .cfg line "refusedExtensions = exe,bat" reaches the annotation as one element.
             Set<String> extensions = Stream.of(config.refusedExtensions())
+                    .flatMap(e -> Stream.of(e.split(",")))
                     .map(e -> e.strip().toLowerCase(Locale.ROOT))
                     .map(e -> e.startsWith(".") ? e.substring(1) : e)
                     .filter(e -> !e.isEmpty())

@@ -42,6 +42,15 @@ class UploadRulesTest {
     }
 
     @Test
+    void extensionsWrittenOnOneLineWithCommasAreEachRefused() {
+        UploadRules rules = new UploadRules(config(new String[] {"exe, bat,.cmd"}, 0));
+        for (String name : new String[] {"a.exe", "b.bat", "c.cmd"}) {
+            assertThat(rules.upload(upload(name, 1)).allowed()).as(name).isFalse();
+        }
+        assertThat(rules.upload(upload("d.txt", 1)).allowed()).isTrue();
+    }
+
+    @Test
     void aChangedConfigurationHoldsForTheNextRequest() {
         UploadRules rules = new UploadRules(config(new String[] {"exe"}, 0));
         assertThat(rules.upload(upload("run.exe", 1)).allowed()).isFalse();
