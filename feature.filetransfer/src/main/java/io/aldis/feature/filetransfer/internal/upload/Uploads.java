@@ -174,13 +174,19 @@ public final class Uploads {
         }
         try {
             upload.partial.write(ByteBuffer.wrap(bytes), upload.layout().offsetOf(index));
+        } catch (IOException e) {
+            writeFailed(upload, upload.layout().sizeOf(index), e);
+            return;
+        }
+        try {
             upload.markStored(index);
             hashInOrder(upload, index, bytes);
             if (++upload.unsaved >= SAVE_EVERY) {
                 save(upload);
             }
         } catch (IOException e) {
-            writeFailed(upload, upload.layout().sizeOf(index), e);
+            LOG.log(System.Logger.Level.WARNING, "Could not hash or checkpoint a chunk of " + upload.name(), e);
+            stop(upload, ErrorCode.STORAGE_ERROR, "the node could not store the chunk");
             return;
         }
         upload.send(new ChunkAck(upload.id(), index));
@@ -188,8 +194,10 @@ public final class Uploads {
 
     /**
      * Stops an upload whose chunk could not be written, at its checkpoint: the storage may take it
-     * later. A storage without room for the chunk is {@code STORAGE_FULL}, with the space available
-     * and needed in the details, as at accept; any other failure is {@code STORAGE_ERROR}.
+     * later. A storage without room for the chunk (less free space than the chunk, or the file
+     * system said so: its free space may count blocks a process cannot use) is {@code STORAGE_FULL},
+     * with the space available and needed in the details, as at accept; any other failure is
+     * {@code STORAGE_ERROR}.
      */
     private void writeFailed(Upload upload, long needed, IOException e) {
         long available;
@@ -198,8 +206,9 @@ public final class Uploads {
         } catch (IOException | RuntimeException unknown) {
             available = -1;
         }
-        if (available >= 0 && available < needed) {
-            LOG.log(System.Logger.Level.WARNING, "The storage is full: an upload of " + upload.name() + " stops");
+        boolean noSpace = e.getMessage() != null && e.getMessage().contains("No space left on device");
+        if (available >= 0 && (available < needed || noSpace)) {
+            LOG.log(System.Logger.Level.WARNING, "The storage is full: an upload of " + upload.name() + " stops", e);
             upload.abort(true, ErrorCode.STORAGE_FULL, "the node's storage is full: " + available
                     + " bytes available, " + needed + " needed for the next chunk",
                     new QuotaLedger.Refusal(ErrorCode.STORAGE_FULL, available, needed).details());
