@@ -455,12 +455,13 @@ class Upload extends Transfer {
   }
 
   completeWhenDone() {
-    if (this.completeSent || this.acked.size < this.chunkCount) return;
+    if (this.completeSent || this.acked.size < this.chunkCount || this.state !== 'running') return;
     if (this.hashed < this.chunkCount) {
       // Resumed with every chunk already on the node, but part of the file never hashed here.
       this.reading = true;
       this.readChunk(this.chunkCount - 1).then(() => {
         this.reading = false;
+        // The connection may have gone meanwhile: the next resume decides again.
         this.completeWhenDone();
       }, (e) => {
         this.reading = false;
