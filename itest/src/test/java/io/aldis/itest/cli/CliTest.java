@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aldis.client.AldisClient;
 import io.aldis.itest.support.LeakWatch;
 import io.aldis.itest.support.NodeFixture;
+import io.aldis.itest.support.TestFiles;
 import io.aldis.itest.support.TestCertificates;
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import io.aldis.protocol.api.spi.auth.Authorizer;
@@ -261,16 +262,7 @@ class CliTest {
     }
 
     private Path randomFile(String name, long size) throws IOException {
-        Path file = work.resolve(name);
-        Random random = new Random(size);
-        byte[] block = new byte[64 * 1024];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long left = size; left > 0; left -= block.length) {
-                random.nextBytes(block);
-                out.write(block, 0, (int) Math.min(block.length, left));
-            }
-        }
-        return file;
+        return TestFiles.random(work.resolve(name), size, size);
     }
 
     private static List<Path> list(Path dir) throws IOException {

@@ -22,6 +22,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -221,27 +222,43 @@ public final class LocalFileStore implements FileStore {
         try (DirectoryStream<Path> areas = Files.newDirectoryStream(root)) {
             for (Path area : areas) {
                 String dir = area.getFileName().toString();
-                if (!dir.startsWith(".") && Files.isDirectory(area, LinkOption.NOFOLLOW_LINKS) && !list(userOf(dir)).isEmpty()) {
-                    users.add(userOf(dir));
+                String user = dir.startsWith(".") ? null : userOf(dir);
+                if (user != null && Files.isDirectory(area, LinkOption.NOFOLLOW_LINKS) && holdsAFile(area)) {
+                    users.add(user);
                 }
             }
         }
         return users;
     }
 
-    /** The user whose area is the directory {@code dir}: the reverse of {@link #area(String)}. */
-    static String userOf(String dir) {
+    /**
+     * The user whose area is the directory {@code dir}: the reverse of {@link #area(String)}; null
+     * for a directory the store did not name (made by hand), which is no user's area.
+     */
+    String userOf(String dir) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(dir.length());
         for (int i = 0; i < dir.length(); i++) {
             char c = dir.charAt(i);
-            if (c == '%' && i + 2 < dir.length()) {
-                bytes.write(Integer.parseInt(dir, i + 1, i + 3, 16));
+            if (c == '%') {
+                if (i + 2 >= dir.length() || !HexFormat.isHexDigit(dir.charAt(i + 1))
+                        || !HexFormat.isHexDigit(dir.charAt(i + 2))) {
+                    return null;
+                }
+                bytes.write(HexFormat.fromHexDigits(dir, i + 1, i + 3));
                 i += 2;
             } else {
                 bytes.write(c);
             }
         }
-        return bytes.toString(StandardCharsets.UTF_8);
+        String user = bytes.toString(StandardCharsets.UTF_8);
+        return area(user).getFileName().toString().equals(dir) ? user : null;
+    }
+
+    /** Whether the area holds a regular file anywhere, found without walking all of it. */
+    private static boolean holdsAFile(Path area) throws IOException {
+        try (Stream<Path> walk = Files.walk(area)) {
+            return walk.anyMatch(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS));
+        }
     }
 
     @Override

@@ -83,6 +83,9 @@ class FileCommandsTest {
     void fileListWithoutAUserShowsEveryUsersFilesSortedByUserThenName() throws Exception {
         publish("bob", "z.bin", 4);
         publish("Émile d'Arc", "notes/a.txt", 2);
+        java.nio.file.Files.createDirectories(root.resolve("made%ZZby-hand"));
+        java.nio.file.Files.write(root.resolve("made%ZZby-hand").resolve("x"), new byte[1]);
+        java.nio.file.Files.createDirectories(root.resolve("empty-area"));
         FileListCommand list = new FileListCommand();
         list.admin = engine;
         list.pattern = "**";
