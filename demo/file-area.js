@@ -117,6 +117,7 @@ export class FileArea {
   }
 
   stop() {
+    this.stopped = true;
     for (const cleanup of this.cleanups.splice(0)) cleanup();
     this.current?.cancel();
     this.ui.list.replaceChildren();
@@ -153,8 +154,13 @@ export class FileArea {
         // not an event of the documented form: nothing to refresh for
       }
     }).then((subscription) => {
+      const end = () => subscription.unsubscribe().catch(() => {});
+      if (this.stopped) {
+        end(); // the user left before the node answered
+        return;
+      }
       this.subscription = subscription;
-      this.cleanups.push(() => subscription.unsubscribe().catch(() => {}));
+      this.cleanups.push(end);
     }, () => {
       this.ui.area.dataset.events = 'off'; // not permitted: the button it is
     });
