@@ -77,6 +77,12 @@ class AldisCliTest {
     }
 
     @Test
+    void aRemoteFolderToDownloadIsAUsageErrorBeforeAnyConnection() {
+        assertThat(run("download", "--user", "bob", "reports/")).isEqualTo(ExitCode.USAGE.status());
+        assertThat(err.toString()).contains("REMOTE names a file, not a folder: reports/");
+    }
+
+    @Test
     void aMissingLocalFileIsNotFoundBeforeAnyConnection() {
         assertThat(run("upload", "--user", "bob", "/no/such/file.bin")).isEqualTo(ExitCode.NOT_FOUND.status());
         assertThat(err.toString()).contains("no such file: /no/such/file.bin").doesNotContain("Exception");

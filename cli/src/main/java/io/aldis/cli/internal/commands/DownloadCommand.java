@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -59,6 +60,9 @@ public final class DownloadCommand implements Callable<Integer> {
 
     private Path target() {
         String lastPart = remote.substring(remote.lastIndexOf('/') + 1);
+        if (lastPart.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "REMOTE names a file, not a folder: " + remote);
+        }
         if (local == null) {
             return Path.of(lastPart);
         }
