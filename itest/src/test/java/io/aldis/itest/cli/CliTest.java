@@ -233,11 +233,16 @@ class CliTest {
         assertThat(target).doesNotExist();
 
         storage.release();
+        long readBefore = storage.read();
         CliProcess again = cli("download", "archive.tar", target.toString());
         assertThat(again.exitCode()).as(again.err()).isEqualTo(EXIT_OK);
         assertThat(again.out()).contains("downloaded archive.tar to " + target, ", resumed,");
         assertThat(Files.mismatch(source, target)).isEqualTo(-1L);
         assertThat(checkpoint).doesNotExist();
+        // The checkpoint held more than 32 MB: the node read at most the rest again, give or take
+        // what its first, stopped download still read after the release (a window at most).
+        assertThat(storage.read() - readBefore).as("bytes the node read for the second run")
+                .isLessThan(Files.size(source) - 16 * MIB);
     }
 
     /** Runs the tool as alice against the node, with her password in the environment. */

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class HeldBackFileStore extends GatedFileStore {
     private final AtomicLong allowance = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong read = new AtomicLong();
     private final CountDownLatch held = new CountDownLatch(1);
     private final CountDownLatch released = new CountDownLatch(1);
 
@@ -47,7 +48,13 @@ final class HeldBackFileStore extends GatedFileStore {
 
     @Override
     protected void beforeRead(int bytes) throws IOException {
+        read.addAndGet(bytes);
         pass(bytes);
+    }
+
+    /** Bytes downloads have asked to read so far. */
+    long read() {
+        return read.get();
     }
 
     private void pass(int bytes) throws IOException {
