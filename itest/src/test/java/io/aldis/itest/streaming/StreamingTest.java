@@ -102,7 +102,9 @@ class StreamingTest {
                 assertThat(number(data)).isEqualTo(expected++);
                 ended = data.last();
                 int grant = credit.consumed(1);
-                if (grant > 0 && !ended) {
+                // No credit for the last two items, whether the last one comes with LAST or the end
+                // comes on its own as STREAM_END: so they are still unpaid when the answer comes.
+                if (grant > 0 && !ended && expected < 30) {
                     alice.send(new StreamCredit(open.streamId(), grant));
                 }
             } else {
