@@ -29,6 +29,7 @@ export class FileNode {
     this.cutAfterChunks = undefined; // cut the connection after this many CHUNK_DATA frames either way
     this.chunkFrames = 0;
     this.compressDownloads = false;
+    this.loseVerifyOnce = false; // cut the connection instead of sending the next UPLOAD_VERIFY
     // Per upload, the chunks the client sent whose CHUNK_ACK it has not read yet, counted at the
     // moment it sends (so the window is checked from the client's own view).
     this.inFlight = new Map();
@@ -160,6 +161,13 @@ export class FileNode {
   UPLOAD_COMPLETE(socket, f) {
     const t = this.transfers.get(f.transferId);
     if (!t || t.socket !== socket) return;
+    if (t.verified) {
+      // Verified before, its answer lost (6.5.7): the same answer again.
+      socket.deliver({ type: 'UPLOAD_VERIFY', verified: hex(t.verified) === hex(f.fileHash), transferId: t.id,
+        computedHash: t.verified, storedName: t.name });
+      this.transfers.delete(t.id);
+      return;
+    }
     if (t.chunks.size !== t.chunkCount) {
       this.violation(`UPLOAD_COMPLETE with ${t.chunkCount - t.chunks.size} chunks missing`);
       socket.deliver({ type: 'TRANSFER_ABORT', resumable: true, transferId: t.id, code: -100, reason: 'missing', details: '' });
@@ -168,8 +176,15 @@ export class FileNode {
     const bytes = concat([...Array(t.chunkCount).keys()].map((i) => t.chunks.get(i)));
     const computed = sha256(bytes);
     const verified = hex(computed) === hex(f.fileHash) && (hex(t.hash) === hex(ZEROS) || hex(t.hash) === hex(f.fileHash));
-    this.transfers.delete(t.id);
     if (verified) this.files.set(t.name, { bytes, modifiedMillis: 1700000000000 });
+    if (verified && this.loseVerifyOnce) {
+      this.loseVerifyOnce = false;
+      t.verified = computed; // remembered, as the node remembers verified uploads for a resume
+      this.park();
+      socket.cut();
+      return;
+    }
+    this.transfers.delete(t.id);
     socket.deliver({ type: 'UPLOAD_VERIFY', verified, transferId: t.id, computedHash: computed,
       storedName: verified ? t.name : '' });
   }

@@ -274,6 +274,23 @@ describe('upload', () => {
     assert.deepEqual(files.violations, []);
   });
 
+  it('an upload whose UPLOAD_VERIFY was lost resumes with nothing missing and sends UPLOAD_COMPLETE again, no chunk', async () => {
+    const { client, clock, node, files } = await connected({}, { window: 4 });
+    const bytes = bytesOf(100);
+    files.loseVerifyOnce = true;
+    const handle = client.upload(new Blob([bytes]), 'v.bin', { chunkSize: 8 });
+    await new Promise((resolve) => client.addEventListener('reconnecting', resolve, { once: true }));
+    const chunksBefore = node.all('CHUNK_DATA').length;
+    await clock.advance(100);
+    const result = await handle.result;
+    assert.equal(result.resumed, true);
+    assert.equal(result.sha256, sha256Hex(bytes));
+    assert.equal(node.all('CHUNK_DATA').length, chunksBefore, 'no chunk went again');
+    assert.equal(node.all('UPLOAD_COMPLETE').length, 2);
+    assert.equal(node.all('UPLOAD_REQUEST').length, 1);
+    assert.deepEqual(files.violations, []);
+  });
+
   it('NOT_FOUND on resume starts the upload again from UPLOAD_REQUEST', async () => {
     const { client, clock, node, files } = await connected({}, { window: 4 });
     const bytes = bytesOf(300);
