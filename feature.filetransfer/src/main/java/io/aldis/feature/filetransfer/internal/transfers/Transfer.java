@@ -4,6 +4,7 @@ import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.TransferAbort;
 import io.aldis.protocol.api.TransferDirection;
 import io.aldis.protocol.api.spi.node.Session;
+import io.aldis.protocol.api.spi.work.SerialExecutor;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 
@@ -26,7 +27,10 @@ public abstract class Transfer {
         this.id = id;
         this.user = user;
         this.name = name;
-        this.work = new SerialExecutor(pool);
+        // When the feature stops, transfers are parked at their checkpoints by the engine itself:
+        // tasks the stopped pool refuses are dropped rather than run on a network thread.
+        this.work = new SerialExecutor(pool, SerialExecutor.WhenPoolStops.DROP, System.getLogger("io.aldis.files"),
+                "A file-transfer task failed");
     }
 
     public UUID id() {

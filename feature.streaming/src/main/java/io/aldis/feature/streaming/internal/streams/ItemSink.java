@@ -3,6 +3,7 @@ package io.aldis.feature.streaming.internal.streams;
 import io.aldis.protocol.api.ProtocolException;
 import io.aldis.protocol.api.StreamCancel;
 import io.aldis.protocol.api.StreamCredit;
+import io.aldis.protocol.api.spi.work.SerialExecutor;
 import io.aldis.protocol.api.stream.CreditMeter;
 import io.aldis.protocol.api.stream.ReceiverCredit;
 import io.aldis.protocol.api.stream.ResumePoint;

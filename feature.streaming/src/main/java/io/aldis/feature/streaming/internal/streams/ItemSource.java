@@ -4,6 +4,7 @@ import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.StreamData;
 import io.aldis.protocol.api.StreamEnd;
+import io.aldis.protocol.api.spi.work.SerialExecutor;
 import io.aldis.protocol.api.stream.CreditMeter;
 import io.aldis.protocol.api.stream.CreditWindow;
 import io.aldis.protocol.api.stream.ResumePoint;

@@ -11,6 +11,7 @@ import io.aldis.protocol.api.StreamResume;
 import io.aldis.protocol.api.spi.stream.CallStream;
 import io.aldis.protocol.api.spi.stream.CallStreamListener;
 import io.aldis.protocol.api.spi.stream.StreamSpec;
+import io.aldis.protocol.api.spi.work.SerialExecutor;
 import io.aldis.protocol.api.stream.CreditMeter;
 import io.aldis.protocol.api.stream.ResumePoint;
 import java.time.Instant;

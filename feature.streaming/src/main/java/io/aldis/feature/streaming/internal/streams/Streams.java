@@ -18,6 +18,7 @@ import io.aldis.protocol.api.spi.stream.CallStreamListener;
 import io.aldis.protocol.api.spi.stream.CallStreams;
 import io.aldis.protocol.api.spi.stream.StreamRelay;
 import io.aldis.protocol.api.spi.stream.StreamSpec;
+import io.aldis.protocol.api.spi.work.SerialExecutor;
 import io.aldis.protocol.api.stream.CreditMeter;
 import io.aldis.protocol.api.stream.StreamIds;
 import java.util.ArrayList;
@@ -44,6 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * alone.
  */
 public final class Streams implements CallStreams {
+    private static final System.Logger LOG = System.getLogger("io.aldis.streaming");
+
     private static final long STOP_WAIT_MILLIS = 5_000;
 
     private final SizeFunctions sizeFunctions;
@@ -125,7 +128,8 @@ public final class Streams implements CallStreams {
                 throw new ProtocolException(ErrorCode.STREAM_LIMIT, "the node has " + limits.maxStreams()
                         + " streams open, the most it allows");
             }
-            stream = new NodeStream(mine, ids.next(), callId, spec, meter, listener, new SerialExecutor(pool));
+            stream = new NodeStream(mine, ids.next(), callId, spec, meter, listener,
+                    serviceExecutor());
             mine.add(stream);
             all.put(stream.streamId(), stream);
         }
@@ -375,5 +379,14 @@ public final class Streams implements CallStreams {
                 return m;
             }
         };
+    }
+
+    /**
+     * The executor of one stream's calls into service code. When the feature stops and its pool
+     * refuses work, what is left runs on the caller's thread, so that subscriptions still learn of
+     * the end.
+     */
+    private SerialExecutor serviceExecutor() {
+        return new SerialExecutor(pool, SerialExecutor.WhenPoolStops.RUN_HERE, LOG, "A stream's service code failed");
     }
 }

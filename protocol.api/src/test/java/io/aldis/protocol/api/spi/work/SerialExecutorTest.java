@@ -1,0 +1,45 @@
+package io.aldis.protocol.api.spi.work;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.RejectedExecutionException;
+import org.junit.jupiter.api.Test;
+
+class SerialExecutorTest {
+    private static final System.Logger LOG = System.getLogger(SerialExecutorTest.class.getName());
+
+    @Test
+    void tasksRunInOrderOneDrainAtATimeAndAFailureDoesNotStopTheNext() {
+        Queue<Runnable> pool = new ArrayDeque<>();
+        List<Integer> ran = new ArrayList<>();
+        SerialExecutor serial = new SerialExecutor(pool::add, SerialExecutor.WhenPoolStops.DROP, LOG, "failed");
+        serial.execute(() -> ran.add(1));
+        serial.execute(() -> {
+            throw new IllegalStateException("a task fails");
+        });
+        serial.execute(() -> ran.add(3));
+        assertThat(pool).as("one drain handed to the pool for all three").hasSize(1);
+        pool.poll().run();
+        assertThat(ran).containsExactly(1, 3);
+        serial.execute(() -> ran.add(4));
+        assertThat(pool).hasSize(1);
+    }
+
+    @Test
+    void whenThePoolStopsTheTasksRunHereOrAreDroppedAsAsked() {
+        List<String> ran = new ArrayList<>();
+        SerialExecutor runHere = new SerialExecutor(task -> {
+            throw new RejectedExecutionException("stopped");
+        }, SerialExecutor.WhenPoolStops.RUN_HERE, LOG, "failed");
+        runHere.execute(() -> ran.add("here"));
+        SerialExecutor drop = new SerialExecutor(task -> {
+            throw new RejectedExecutionException("stopped");
+        }, SerialExecutor.WhenPoolStops.DROP, LOG, "failed");
+        drop.execute(() -> ran.add("dropped"));
+        assertThat(ran).containsExactly("here");
+    }
+}
