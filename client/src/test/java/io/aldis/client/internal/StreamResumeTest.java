@@ -897,6 +897,55 @@ class StreamResumeTest {
         assertThat(feed.published.get(0).requested).as("each item asked of the method once").isEqualTo(6);
     }
 
+    /** Reads the six items of a served {@code ticks(6)} and its end, then the call's answer. */
+    private void takeSixTicksAndTheAnswer(long callId) {
+        StreamData data = null;
+        for (int i = 0; i < 6; i++) {
+            data = node.next(StreamData.class);
+            assertThat(text(data.item())).isEqualTo(String.valueOf(i));
+        }
+        if (!data.last()) {
+            node.next(StreamEnd.class);
+        }
+        assertThat(node.next(RpcResponse.class).callId()).isEqualTo(callId);
+    }
+
+    @Test
+    void anAnswerTheBreakLostBeforeTheNodesFinalReturnIsSentAgainAfterTheResume() throws Exception {
+        StreamProviderTest.FeedImpl feed = new StreamProviderTest.FeedImpl();
+        long stream = servedTicks(feed, 102, 8);
+        takeSixTicksAndTheAnswer(102);
+
+        // The node got every item and the end, but the answer was lost with the connection, so
+        // it held back its final return (docs/protocol.md 6.4.3, rule 5) and keeps the stream.
+        breakConnection();
+        resumeSession();
+        assertThat(writtenAcknowledgingProvides()).as("the answered stream is kept until the final return")
+                .containsExactly(StreamResume.senderOnly(stream));
+        node.send(StreamResume.receiver(stream, 6, 8, true));
+        assertThat(node.next(RpcResponse.class).callId()).as("the answer again").isEqualTo(102);
+        node.noMoreOutbound();
+
+        // The resume returned all the credit: the stream is over and a later break does not name it.
+        breakConnection();
+        resumeSession();
+        assertThat(writtenAcknowledgingProvides()).noneMatch(frame -> frame instanceof StreamResume);
+    }
+
+    @Test
+    void aServedResultStreamEndsWithTheNodesFinalReturnAfterTheAnswer() throws Exception {
+        StreamProviderTest.FeedImpl feed = new StreamProviderTest.FeedImpl();
+        long stream = servedTicks(feed, 103, 8);
+        takeSixTicksAndTheAnswer(103);
+        node.send(new StreamCredit(stream, 4));
+        node.send(new StreamCredit(stream, 2));
+
+        breakConnection();
+        resumeSession();
+        assertThat(writtenAcknowledgingProvides()).as("paid back in full after the answer: nothing is kept")
+                .noneMatch(frame -> frame instanceof StreamResume || frame instanceof RpcResponse);
+    }
+
     @Test
     void aStreamThisClientServesEndsWithItsCallWhenTheReconnectStartsANewSession() throws Exception {
         StreamProviderTest.FeedImpl feed = new StreamProviderTest.FeedImpl();

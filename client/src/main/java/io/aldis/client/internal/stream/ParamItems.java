@@ -166,6 +166,11 @@ final class ParamItems implements Flow.Subscriber<Object> {
         return endSent;
     }
 
+    /** Whether every item and the end went out and the node paid every item back (its final return). */
+    synchronized boolean drained() {
+        return endSent && credit.allPaidBack();
+    }
+
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
         boolean refuse;

@@ -4,6 +4,7 @@ import io.aldis.client.RpcCallException;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.ProtocolException;
+import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.StreamCancel;
 import io.aldis.protocol.api.StreamData;
 import io.aldis.protocol.api.StreamError;
@@ -30,6 +31,10 @@ import java.util.concurrent.Flow;
  * and an answer given meanwhile waits. After the resume it sends its STREAM_RESUME
  * ({@link #resume}), sends again what the node lacks once the node's own STREAM_RESUME came
  * ({@link #peerResumed}), and then the waiting answer (docs/protocol.md 6.4.7).
+ *
+ * <p>A streamed result whose answer went out stays <em>draining</em> until the node's final return
+ * pays for every item: the node returns it only once it has the answer (6.4.3, rule 5), so until
+ * then a break may have lost the answer, and the stream keeps it to send again after the resume.
  *
  * <p>Thread-safe: frames arrive on the client's callback thread while the method runs on its own.
  */
@@ -59,6 +64,10 @@ public final class ServedStream implements ParamItems.Owner, ResultItems.Owner {
     private boolean awaitingPeerResume;
     /** The call's answer, given while the stream was away; it goes after the resume's replay. */
     private Frame heldAnswer;
+    /** The answer as it went out, kept while the stream drains, to go again if a break lost it. */
+    private Frame answerSent;
+    /** The answer went out after the result's end; the stream waits for the node's final return. */
+    private boolean draining;
 
     ServedStream(ServedStreams registry, StreamHost host, StreamingMethod method, long callId, long streamId,
             CreditMeter meter) {
@@ -214,6 +223,10 @@ public final class ServedStream implements ParamItems.Owner, ResultItems.Owner {
             }
         } catch (ProtocolException e) {
             fail(e.code(), e.getMessage(), true);
+            return;
+        }
+        if (items.drained()) {
+            drainedOut();
         }
     }
 
@@ -288,25 +301,55 @@ public final class ServedStream implements ParamItems.Owner, ResultItems.Owner {
         close(ErrorCode.CANCELLED.code(), "the call was cancelled");
     }
 
-    /** The call was answered: whatever of the stream is still open closes, and nothing more is sent on it. */
+    /**
+     * The call was answered: whatever of the stream is still open closes, and nothing more is sent
+     * on it; a streamed result that ended drains first.
+     */
     void callAnswered() {
         ParamItems sending;
         ResultItems receiving;
+        boolean drain;
         synchronized (this) {
             if (over || heldAnswer != null) {
                 return; // a held answer closes the stream once it went out
             }
-            over = true;
             sending = resultItems;
-            receiving = paramItems;
+            receiving = draining ? null : paramItems;
+            drain = answerSent instanceof RpcResponse && sending != null && sending.ended();
+            if (drain) {
+                draining = true;
+                paramOpen = false;
+            } else {
+                over = true;
+            }
+        }
+        if (receiving != null) {
+            receiving.streamClosed();
+        }
+        if (drain) {
+            if (sending.drained()) {
+                drainedOut();
+            }
+            return;
         }
         registry.ended(this);
         if (sending != null) {
             sending.close();
         }
-        if (receiving != null) {
-            receiving.streamClosed();
+    }
+
+    /** The node's final return came after the answer: the node has the answer, and the stream is over. */
+    private void drainedOut() {
+        ParamItems sending;
+        synchronized (this) {
+            if (over || !draining || suspended || awaitingPeerResume || heldAnswer != null) {
+                return;
+            }
+            over = true;
+            sending = resultItems;
         }
+        registry.ended(this);
+        sending.close();
     }
 
     // ---- resumption (docs/protocol.md 6.4.7)
@@ -323,6 +366,9 @@ public final class ServedStream implements ParamItems.Owner, ResultItems.Owner {
                 return false;
             }
             suspended = true;
+            if (draining) {
+                heldAnswer = answerSent; // the break may have lost it: it goes again after the replay
+            }
             sending = resultOpen ? resultItems : null;
             receiving = paramItems;
         }
@@ -403,7 +449,11 @@ public final class ServedStream implements ParamItems.Owner, ResultItems.Owner {
      * @return whether it was held; otherwise it goes out now
      */
     synchronized boolean holdAnswer(Frame answerFrame) {
-        if (over || (!suspended && !awaitingPeerResume)) {
+        if (over) {
+            return false;
+        }
+        if (!suspended && !awaitingPeerResume) {
+            answerSent = answerFrame;
             return false;
         }
         heldAnswer = answerFrame;
@@ -415,6 +465,9 @@ public final class ServedStream implements ParamItems.Owner, ResultItems.Owner {
         synchronized (this) {
             frame = heldAnswer;
             heldAnswer = null;
+            if (frame != null) {
+                answerSent = frame;
+            }
         }
         if (frame != null) {
             host.send(frame);
