@@ -6,6 +6,7 @@ import io.aldis.client.AldisClient;
 import io.aldis.client.CallOptions;
 import io.aldis.client.RpcCallException;
 import io.aldis.client.ServiceName;
+import io.aldis.feature.streaming.internal.stats.StreamingView.StreamRow;
 import io.aldis.itest.support.LeakWatch;
 import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.Capability;
@@ -325,21 +326,41 @@ class StreamRelayTest {
     }
 
     @Test
-    void aRelayedStreamIsListedAndCountedLikeAnyOtherStream() throws Exception {
+    void aRelayedStreamIsListedOnBothConnectionsAndCountedLikeAnyOtherStream() throws Exception {
         OneByOne subscriber = stalledAfterThreeItems();
 
-        // One row, on the caller's session: the stream the node runs as the callee of the call.
-        assertThat(node.streaming().view().streams()).singleElement().satisfies(row -> {
-            assertThat(row.method()).isEqualTo("feed.ticks");
-            assertThat(row.sessionId()).isEqualTo(caller.session().sessionId());
-            assertThat(row.direction()).isEqualTo(1);
-            assertThat(row.itemsSent()).isGreaterThanOrEqualTo(3);
-        });
+        // Two rows: the stream the node runs as the callee on the caller's connection, then the
+        // one it runs as the caller on the provider's, each naming the other.
+        List<StreamRow> rows = node.streaming().view().streams();
+        assertThat(rows).hasSize(2);
+        StreamRow callerSide = rows.get(0);
+        StreamRow providerSide = rows.get(1);
+        assertThat(callerSide.providerSide()).isFalse();
+        assertThat(callerSide.method()).isEqualTo("feed.ticks");
+        assertThat(callerSide.sessionId()).isEqualTo(caller.session().sessionId());
+        assertThat(callerSide.direction()).isEqualTo(1);
+        assertThat(callerSide.itemsSent()).isGreaterThanOrEqualTo(3);
+        assertThat(callerSide.pairedWith()).isEqualTo(providerSide.streamId());
+        assertThat(providerSide.providerSide()).isTrue();
+        assertThat(providerSide.method()).isEqualTo("feed.ticks");
+        assertThat(providerSide.sessionId()).isEqualTo(provider.session().sessionId());
+        assertThat(providerSide.user()).isEqualTo("bob");
+        assertThat(providerSide.direction()).isEqualTo(1);
+        assertThat(providerSide.pairedWith()).isEqualTo(callerSide.streamId());
+        assertThat(providerSide.itemsReceived()).as("the provider's items, more than the caller took")
+                .isGreaterThan(callerSide.itemsSent() - 1).isGreaterThanOrEqualTo(3);
+        assertThat(providerSide.bytesReceived()).isPositive();
+        assertThat(providerSide.sendCredit()).as("the node sends the provider no items").isEqualTo(-1);
+        assertThat(providerSide.receiveCredit()).isBetween(0, MARK);
+        assertThat(providerSide.state()).isEqualTo("open");
+
         assertThat(node.streaming().view().counters()).containsEntry("open", 1L).containsEntry("openedTotal", 1L);
         assertThat(node.rpc().registry().streamStats()).singleElement().satisfies(stats -> {
             assertThat(stats.method()).isEqualTo("feed.ticks");
             assertThat(stats.opened()).isOne();
             assertThat(stats.open()).isOne();
+            assertThat(stats.itemsSent()).as("items handed on to the caller").isGreaterThanOrEqualTo(3);
+            assertThat(stats.bytesSent()).isPositive();
         });
         subscriber.cancel();
         feed.last.cancelled.get(10, TimeUnit.SECONDS);
@@ -374,6 +395,10 @@ class StreamRelayTest {
         // The caller's publisher was asked for at most the node's window on the caller's connection
         // and the provider's on its own beyond what the provider's method consumed.
         assertThat(numbers.mostAhead.get()).isLessThanOrEqualTo(2L * MARK).isGreaterThan(0);
+        assertThat(node.rpc().registry().streamStats()).singleElement().satisfies(stats -> {
+            assertThat(stats.itemsReceived()).as("the caller's items the node passed on").isEqualTo(count);
+            assertThat(stats.bytesReceived()).isPositive();
+        });
     }
 
     @Test

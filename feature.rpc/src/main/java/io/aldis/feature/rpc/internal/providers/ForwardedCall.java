@@ -129,6 +129,16 @@ final class ForwardedCall implements CallWork {
             public void failed(int code, String message) {
                 calls.fail(call, code, message, "");
             }
+
+            @Override
+            public void itemSent(int bytes) {
+                call.streamCounters().sent(bytes);
+            }
+
+            @Override
+            public void itemReceived(int bytes) {
+                call.streamCounters().received(bytes);
+            }
         };
     }
 

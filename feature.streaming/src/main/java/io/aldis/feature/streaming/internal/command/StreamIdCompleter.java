@@ -20,7 +20,9 @@ public class StreamIdCompleter implements Completer {
     public int complete(Session session, CommandLine commandLine, List<String> candidates) {
         StringsCompleter ids = new StringsCompleter();
         for (StreamRow s : admin.view().streams()) {
-            ids.getStrings().add(Long.toString(s.streamId()));
+            if (!s.providerSide()) { // a relayed call is cancelled through its caller's side
+                ids.getStrings().add(Long.toString(s.streamId()));
+            }
         }
         return ids.complete(session, commandLine, candidates);
     }

@@ -16,8 +16,10 @@ import org.apache.karaf.shell.support.table.ShellTable;
 @Command(scope = "aldis", name = "stream-list", description = "Shows the open streams: id, session, user, method, "
         + "direction, credit mode, the credit each way now, items and bytes each way, age, and state: open, draining "
         + "(its items ended; until the caller paid them back and got the answer) or awaiting resume (its connection "
-        + "broke; until the client resumes its session or the resume window ends) (counters over JMX as "
-        + "io.aldis:type=feature,name=streaming).")
+        + "broke; until the client resumes its session or the resume window ends). A call to a service a client "
+        + "provides has two rows: the caller's stream, then the provider's (Relay: \"provider side of\" the caller's "
+        + "id; its id, session and user are the provider's, and out/in are the node's toward the provider). "
+        + "Counters over JMX as io.aldis:type=feature,name=streaming.")
 public class StreamListCommand implements Action {
     @Option(name = "--no-format", description = "Plain output for scripts: no header, no rules, columns separated by tabs")
     boolean noFormat;
@@ -41,14 +43,23 @@ public class StreamListCommand implements Action {
         table.column("Bytes in").alignRight();
         table.column("Age");
         table.column("State");
+        table.column("Relay");
         Instant now = Instant.now();
         for (StreamRow s : admin.view().streams()) {
             table.addRow().addContent(s.streamId(), s.sessionId(), s.user(), s.method(), direction(s.direction()),
                     s.creditMode(), credit(s.sendCredit()), credit(s.receiveCredit()), s.itemsSent(), s.bytesSent(),
-                    s.itemsReceived(), s.bytesReceived(), age(Duration.between(s.openedAt(), now)), s.state());
+                    s.itemsReceived(), s.bytesReceived(), age(Duration.between(s.openedAt(), now)), s.state(),
+                    relay(s));
         }
         table.print(System.out, !noFormat);
         return null;
+    }
+
+    private static String relay(StreamRow s) {
+        if (s.providerSide()) {
+            return s.pairedWith() < 0 ? "provider side" : "provider side of " + s.pairedWith();
+        }
+        return s.pairedWith() < 0 ? "" : "to provider's " + s.pairedWith();
     }
 
     private static String direction(int code) {

@@ -81,6 +81,7 @@ final class ItemsToProvider implements Flow.Subscriber<byte[]>, Outbound.Sender 
                 return;
             }
             asked = Math.max(0, asked - 1);
+            stream.takenFromCaller(item.length);
             pending.add(item);
             pump();
         });
@@ -164,6 +165,7 @@ final class ItemsToProvider implements Flow.Subscriber<byte[]>, Outbound.Sender 
         }
         pending.poll();
         stream.outbound().send(new StreamData(false, stream.streamId(), item));
+        stream.countToProvider(item.length);
         if (copies != null) {
             copies.sent(item, cost);
         }

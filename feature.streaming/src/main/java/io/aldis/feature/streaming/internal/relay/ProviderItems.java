@@ -121,6 +121,7 @@ final class ProviderItems implements Flow.Publisher<byte[]> {
             return;
         }
         held.add(item);
+        stream.countFromProvider(item.length);
         if (last) {
             ended();
         } else {
@@ -164,6 +165,7 @@ final class ProviderItems implements Flow.Publisher<byte[]> {
         while (demand > 0 && !held.isEmpty()) {
             byte[] item = held.poll();
             demand--;
+            stream.handedToCaller(item.length);
             s.onNext(item);
             int grant = credit.consumed(meter.costOf(item));
             if (endReceived && held.isEmpty()) {

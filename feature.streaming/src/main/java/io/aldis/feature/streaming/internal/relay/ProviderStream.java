@@ -1,5 +1,6 @@
 package io.aldis.feature.streaming.internal.relay;
 
+import io.aldis.feature.streaming.internal.stats.StreamingView.StreamRow;
 import io.aldis.feature.streaming.internal.streams.Outbound;
 import io.aldis.feature.streaming.internal.streams.StreamEndedException;
 import io.aldis.feature.streaming.internal.streams.StreamLoop;
@@ -17,6 +18,7 @@ import io.aldis.protocol.api.spi.node.Session;
 import io.aldis.protocol.api.spi.node.SessionState;
 import io.aldis.protocol.api.stream.CreditMeter;
 import io.aldis.protocol.api.stream.ResumePoint;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntSupplier;
@@ -39,9 +41,19 @@ final class ProviderStream {
     /** The provider's session: a resumed session's once the stream moved over to it. */
     private volatile Session session;
     private final long streamId;
+    private final StreamDirection direction;
+    private final CreditMeter meter;
+    private final Instant openedAt = Instant.now();
     private final ProviderItems received;
     private final ItemsToProvider sent;
-    private boolean over;
+    // Written on the provider's event loop only, read by operators' listings.
+    private volatile long itemsToProvider;
+    private volatile long bytesToProvider;
+    private volatile long itemsFromProvider;
+    private volatile long bytesFromProvider;
+    /** Kept while the provider's connection is broken, until its resumed session names the stream. */
+    private volatile boolean kept;
+    private volatile boolean over;
     /** The provider answered the call, which closed its side that receives the caller's items. */
     private boolean answered;
     /** Between a resumed session's STREAM_RESUME and its taking effect: the session's frames wait here. */
@@ -59,6 +71,8 @@ final class ProviderStream {
         this.relay = relay;
         this.session = session;
         this.streamId = streamId;
+        this.direction = direction;
+        this.meter = meter;
         this.received = direction.calleeSends() ? new ProviderItems(this, meter, callerHighWaterMark) : null;
         this.sent = direction.callerSends() ? new ItemsToProvider(this, meter, initialCredit,
                 session.resumeKey() == null ? null : relays.resendBudget()) : null;
@@ -167,6 +181,7 @@ final class ProviderStream {
         if (sent != null) {
             sent.suspend();
         }
+        kept = true;
         return true;
     }
 
@@ -186,6 +201,7 @@ final class ProviderStream {
 
     private void resumed(StreamResume frame) {
         resuming = false;
+        kept = false;
         if (over) {
             relays.remove(this);
             session.send(new StreamError(streamId, ErrorCode.STREAM_NOT_FOUND.code(), "stream " + streamId
@@ -339,6 +355,39 @@ final class ProviderStream {
     }
 
     // ---- for the sides
+
+    /** An item of the provider arrived, of {@code bytes}. */
+    void countFromProvider(int bytes) {
+        itemsFromProvider++;
+        bytesFromProvider += bytes;
+    }
+
+    /** An item of the caller went to the provider, of {@code bytes}. */
+    void countToProvider(int bytes) {
+        itemsToProvider++;
+        bytesToProvider += bytes;
+    }
+
+    /** An item of the provider goes on to the caller's stream: the call's counters hear of it. */
+    void handedToCaller(int bytes) {
+        relay.handedToCaller(bytes);
+    }
+
+    /** An item of the caller was taken to go on to the provider: the call's counters hear of it. */
+    void takenFromCaller(int bytes) {
+        relay.takenFromCaller(bytes);
+    }
+
+    /** The stream as an operator sees it now; read from any thread, so figures may be a moment old. */
+    StreamRow row() {
+        Session at = session;
+        String state = kept ? "awaiting resume" : answered || (received != null && received.finished()) ? "draining"
+                : "open";
+        return new StreamRow(streamId, at.id(), at.user() == null ? "" : at.user().name(), relay.method(),
+                direction.code(), meter.toString(), sent == null ? -1 : sent.credit(),
+                received == null ? -1 : received.credit(), itemsToProvider, bytesToProvider, itemsFromProvider,
+                bytesFromProvider, openedAt, relay.forwardedCallId(), state, true, relay.callerStreamId());
+    }
 
     void send(Frame frame) {
         session.send(frame);

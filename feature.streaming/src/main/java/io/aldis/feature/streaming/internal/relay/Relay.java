@@ -64,6 +64,24 @@ final class Relay implements StreamRelay {
         return forwardedCallId;
     }
 
+    /** The call's {@code service.method}. */
+    String method() {
+        return declared.method();
+    }
+
+    /** The id of the caller's stream, or -1 while it is not open. */
+    synchronized long callerStreamId() {
+        return callerSide == null ? -1 : callerSide.streamId();
+    }
+
+    void handedToCaller(int bytes) {
+        listener.itemSent(bytes);
+    }
+
+    void takenFromCaller(int bytes) {
+        listener.itemReceived(bytes);
+    }
+
     /** Whether the provider's STREAM_OPEN came already. */
     synchronized boolean opened() {
         return providerSide != null;

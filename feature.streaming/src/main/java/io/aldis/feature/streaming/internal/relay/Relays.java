@@ -1,5 +1,6 @@
 package io.aldis.feature.streaming.internal.relay;
 
+import io.aldis.feature.streaming.internal.stats.StreamingView.StreamRow;
 import io.aldis.feature.streaming.internal.streams.Outbound;
 import io.aldis.feature.streaming.internal.streams.ResendBudget;
 import io.aldis.feature.streaming.internal.streams.SizeFunctions;
@@ -16,8 +17,11 @@ import io.aldis.protocol.api.spi.stream.StreamRelay;
 import io.aldis.protocol.api.spi.stream.StreamSpec;
 import io.aldis.protocol.api.stream.StreamIds;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -241,6 +245,18 @@ public final class Relays {
 
     Outbound outboundOf(Session session) {
         return outbound.apply(session);
+    }
+
+    /** The provider's sides of the relayed calls, kept ones too, as operators see them. */
+    public List<StreamRow> rows() {
+        Set<ProviderStream> sides = Collections.newSetFromMap(new IdentityHashMap<>());
+        open.values().forEach(streams -> sides.addAll(streams.values()));
+        kept.values().forEach(streams -> sides.addAll(streams.values()));
+        List<StreamRow> rows = new ArrayList<>(sides.size());
+        for (ProviderStream side : sides) {
+            rows.add(side.row());
+        }
+        return rows;
     }
 
     void add(ProviderStream stream) {

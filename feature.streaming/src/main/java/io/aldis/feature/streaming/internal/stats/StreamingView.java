@@ -31,13 +31,29 @@ public interface StreamingView {
      * @param state          {@code open}; {@code draining} once its items ended, until the caller paid
      *                       them back and got the answer; {@code awaiting resume} while its connection
      *                       is broken and the client may still resume the session
+     * @param providerSide   whether this is the provider's side of a relayed call (docs/protocol.md
+     *                       6.4.8), where the node is the caller: then the id is the provider's, the
+     *                       session and user are the provider's, the call id is the one the node gave
+     *                       the forwarded call, "sent" and "received" are the node's toward the provider
+     * @param pairedWith     for a relayed call, the id of the other side's stream (the provider's for
+     *                       the caller's side, the node's for the provider's side); -1 otherwise
      */
     record StreamRow(long streamId, UUID sessionId, String user, String method, int direction, String creditMode,
             int sendCredit, int receiveCredit, long itemsSent, long bytesSent, long itemsReceived, long bytesReceived,
-            Instant openedAt, long callId, String state) {
+            Instant openedAt, long callId, String state, boolean providerSide, long pairedWith) {
+
+        /** The same row, paired with the other side of its relayed call. */
+        public StreamRow pairedWith(long otherSide) {
+            return new StreamRow(streamId, sessionId, user, method, direction, creditMode, sendCredit, receiveCredit,
+                    itemsSent, bytesSent, itemsReceived, bytesReceived, openedAt, callId, state, providerSide,
+                    otherSide);
+        }
     }
 
-    /** Every open stream, oldest id first. */
+    /**
+     * Every open stream, the node's by id, each relayed call's provider side right after its
+     * caller's side (or after the node's streams, while the caller's side is not open).
+     */
     List<StreamRow> streams();
 
     /**

@@ -541,6 +541,6 @@ public final class NodeStream implements CallStream {
         return new StreamRow(streamId, owner.session().id(), owner.session().user() == null ? ""
                 : owner.session().user().name(), spec.method(), spec.direction().code(), meter.toString(),
                 source == null ? -1 : source.credit(), sink == null ? -1 : sink.credit(), itemsSent, bytesSent,
-                itemsReceived, bytesReceived, openedAt, callId, state());
+                itemsReceived, bytesReceived, openedAt, callId, state(), false, -1);
     }
 }

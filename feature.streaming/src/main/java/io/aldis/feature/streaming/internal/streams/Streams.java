@@ -23,6 +23,7 @@ import io.aldis.protocol.api.stream.CreditMeter;
 import io.aldis.protocol.api.stream.StreamIds;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -362,11 +363,31 @@ public final class Streams implements CallStreams {
         return new StreamingView() {
             @Override
             public List<StreamRow> streams() {
-                List<StreamRow> rows = new ArrayList<>();
+                List<StreamRow> own = new ArrayList<>();
                 for (NodeStream stream : all.values()) {
-                    rows.add(stream.row());
+                    own.add(stream.row());
                 }
-                rows.sort(Comparator.comparingLong(StreamRow::streamId));
+                own.sort(Comparator.comparingLong(StreamRow::streamId));
+                Map<Long, StreamRow> providerSides = new HashMap<>();
+                List<StreamRow> unpaired = new ArrayList<>();
+                for (StreamRow side : relays.rows()) {
+                    if (side.pairedWith() < 0 || providerSides.putIfAbsent(side.pairedWith(), side) != null) {
+                        unpaired.add(side);
+                    }
+                }
+                List<StreamRow> rows = new ArrayList<>();
+                for (StreamRow row : own) {
+                    StreamRow providerSide = providerSides.remove(row.streamId());
+                    if (providerSide == null) {
+                        rows.add(row);
+                    } else {
+                        rows.add(row.pairedWith(providerSide.streamId()));
+                        rows.add(providerSide);
+                    }
+                }
+                unpaired.addAll(providerSides.values()); // their caller's side ended a moment ago
+                unpaired.sort(Comparator.comparingLong(StreamRow::streamId));
+                rows.addAll(unpaired);
                 return rows;
             }
 

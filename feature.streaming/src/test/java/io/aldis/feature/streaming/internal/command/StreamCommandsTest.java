@@ -95,6 +95,8 @@ class StreamCommandsTest {
         assertThat(told.message).isEqualTo("cancelled by an operator");
         cancel.id = 4242;
         assertThatThrownBy(cancel::execute).hasMessage("no open stream has the id 4242");
+        cancel.id = 4243;
+        assertThatThrownBy(cancel::execute).hasMessageStartingWith("stream 4243 is a provider's id");
     }
 
     @Test

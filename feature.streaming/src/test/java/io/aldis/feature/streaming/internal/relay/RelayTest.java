@@ -3,6 +3,7 @@ package io.aldis.feature.streaming.internal.relay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.feature.streaming.internal.StreamingSettings;
+import io.aldis.feature.streaming.internal.stats.StreamingView.StreamRow;
 import io.aldis.feature.streaming.internal.streams.NodeStream;
 import io.aldis.feature.streaming.internal.streams.StreamRig;
 import io.aldis.feature.streaming.internal.streams.TestSession;
@@ -397,6 +398,11 @@ class RelayTest {
         return relay;
     }
 
+    /** The provider's side of the one relayed call, as operators see it. */
+    private StreamRow providerRow() {
+        return rig.streams.view().streams().stream().filter(StreamRow::providerSide).findFirst().orElseThrow();
+    }
+
     private void breakConnection(TestSession session) {
         session.broken();
         rig.streams.sessionClosed(session);
@@ -414,13 +420,18 @@ class RelayTest {
         rig.streams.relays().handle(first, new StreamData(false, PROVIDER_STREAM, item(1)));
         rig.settle(caller, first);
 
+        assertThat(providerRow().state()).isEqualTo("open");
+        assertThat(providerRow().itemsReceived()).isEqualTo(2);
         breakConnection(first);
         assertThat(rig.streams.relays().keptStreams()).isOne();
+        assertThat(providerRow().state()).as("listed while kept").isEqualTo("awaiting resume");
         assertThat(caller.sent(StreamError.class)).isEmpty();
         assertThat(told.events).isEmpty();
 
         rig.streams.resume(second, StreamResume.senderOnly(PROVIDER_STREAM));
         rig.settle(caller, first, second);
+        assertThat(providerRow().state()).isEqualTo("open");
+        assertThat(providerRow().sessionId()).as("on the resumed session").isEqualTo(second.id());
         StreamResume resume = second.sent(StreamResume.class).get(0);
         assertThat(resume.streamId()).isEqualTo(PROVIDER_STREAM);
         assertThat(resume.receiving()).isTrue();

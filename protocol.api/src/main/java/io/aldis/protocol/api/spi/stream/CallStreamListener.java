@@ -33,4 +33,20 @@ public interface CallStreamListener {
      */
     default void opened(CallStream stream) {
     }
+
+    /**
+     * For a relayed call: an item of {@code bytes} passed from the provider on to the caller's
+     * stream, as a service's item is handed to its stream, for the method's counters. Called on
+     * the stream's threads, once per item; it must not block.
+     */
+    default void itemSent(int bytes) {
+    }
+
+    /**
+     * For a relayed call: an item of {@code bytes} of the caller was taken to go on to the
+     * provider, as a service takes an item of its streamed parameter, for the method's counters.
+     * Called on the stream's threads, once per item; it must not block.
+     */
+    default void itemReceived(int bytes) {
+    }
 }

@@ -6,5 +6,5 @@
  * to clients that provide services through it ({@link StreamRelay}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package io.aldis.protocol.api.spi.stream;
