@@ -418,6 +418,40 @@ class FileResumeTest {
                 .as("the file changed since").isEqualTo(ResumeStatus.NOT_FOUND);
     }
 
+    /**
+     * As above, but the node restarted between the lost UPLOAD_VERIFY and the client's resume: the
+     * verified upload is remembered on storage, for the retention and no longer.
+     */
+    @Test
+    void anUploadWhoseVerifyWasLostIsVerifiedAgainAfterTheNodeRestarted() throws Exception {
+        node = start();
+        FrameClient first = node.login("alice");
+        UploadAccept accept = halfUpload(first, CHUNKS);
+        first.send(new UploadComplete(accept.transferId(), sha256(file)));
+        assertThat(first.await(UploadVerify.class).verified()).isTrue();
+        node.close();
+
+        node = start();
+        FrameClient second = node.login("alice");
+        ResumeResponse resumed = resume(second, accept.transferId(), TransferDirection.UPLOAD, sha256(file), List.of());
+        assertThat(resumed.status()).isEqualTo(ResumeStatus.RESUMABLE);
+        assertThat(resumed.chunksMissing()).isEmpty();
+        second.send(new UploadComplete(accept.transferId(), sha256(file)));
+        UploadVerify again = second.await(UploadVerify.class);
+        assertThat(again.verified()).isTrue();
+        assertThat(again.computedHash()).isEqualTo(sha256(file));
+
+        clock.now = clock.now.plus(Duration.ofSeconds(3601));
+        node.files().sweep();
+        assertThat(resume(second, accept.transferId(), TransferDirection.UPLOAD, sha256(file), List.of()).status())
+                .as("forgotten after the retention").isEqualTo(ResumeStatus.NOT_FOUND);
+        node.close();
+        node = start();
+        FrameClient third = node.login("alice");
+        assertThat(resume(third, accept.transferId(), TransferDirection.UPLOAD, sha256(file), List.of()).status())
+                .as("on storage too").isEqualTo(ResumeStatus.NOT_FOUND);
+    }
+
     /** A client cancels for good on a later session what its user cancelled while it was away. */
     @Test
     void aWaitingTransferIsDiscardedByItsUsersCancelFromAnotherSessionAndNotByAnotherUsers() throws Exception {

@@ -47,10 +47,11 @@ public final class Uploads {
     private static final byte[] NO_HASH = new byte[32];
 
     private final FilesContext context;
-    private final VerifiedUploads verified = new VerifiedUploads();
+    private final VerifiedUploads verified;
 
     public Uploads(FilesContext context) {
         this.context = context;
+        this.verified = new VerifiedUploads(context::store);
     }
 
     /** UPLOAD_REQUEST: checked in the order of the protocol's list, then space reserved and accepted. */

@@ -1,20 +1,37 @@
 package io.aldis.feature.filetransfer.internal.upload;
 
+import io.aldis.feature.filetransfer.api.FileStore;
 import io.aldis.feature.filetransfer.api.StoredFile;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.zip.CRC32;
 
 /**
- * The uploads verified and published lately, kept for the checkpoint retention (in memory, at most
- * {@value #MAX_KEPT}), so that a client whose UPLOAD_VERIFY was lost with the connection resumes
- * to an upload with nothing missing and hears UPLOAD_VERIFY again, instead of sending the whole
- * file once more (docs/protocol.md 6.5.7). Thread-safe.
+ * The uploads verified and published lately, kept for the checkpoint retention, so that a client
+ * whose UPLOAD_VERIFY was lost with the connection resumes to an upload with nothing missing and
+ * hears UPLOAD_VERIFY again, instead of sending the whole file once more (docs/protocol.md 6.5.7).
+ *
+ * <p>Each is kept as a state of the store beside the checkpoints (key {@value #KEY_PREFIX} and the
+ * id), so that this holds across a restart of the node too, and the latest (at most
+ * {@value #MAX_KEPT}) in memory. A record is checked as a checkpoint is: one that fails its check
+ * is forgotten, never trusted. Thread-safe.
  */
 public final class VerifiedUploads {
-    /** The most uploads remembered; the oldest are forgotten first. */
+    private static final System.Logger LOG = System.getLogger("io.aldis.files");
+    /** The most uploads remembered in memory; the oldest are forgotten there first. */
     static final int MAX_KEPT = 10_000;
+    /** How the states of verified uploads are named; not a UUID, so no checkpoint is taken for one. */
+    static final String KEY_PREFIX = "verified-";
+    private static final int MAGIC = 0x414C4456; // "ALDV"
+    private static final int VERSION = 1;
 
     /**
      * One verified upload.
@@ -26,25 +43,140 @@ public final class VerifiedUploads {
             long verifiedAt) {
     }
 
+    private final Supplier<FileStore> store;
     private final Map<UUID, Verified> byId = new LinkedHashMap<>();
 
-    synchronized void add(Verified verified) {
-        byId.put(verified.id(), verified);
-        if (byId.size() > MAX_KEPT) {
-            Iterator<UUID> oldest = byId.keySet().iterator();
-            oldest.next();
-            oldest.remove();
+    VerifiedUploads(Supplier<FileStore> store) {
+        this.store = store;
+    }
+
+    /** Remembers a verified upload, also on storage; a failure to store it costs only that. */
+    void add(Verified verified) {
+        synchronized (this) {
+            byId.put(verified.id(), verified);
+            if (byId.size() > MAX_KEPT) {
+                Iterator<UUID> oldest = byId.keySet().iterator();
+                oldest.next();
+                oldest.remove();
+            }
+        }
+        try {
+            store.get().writeState(KEY_PREFIX + verified.id(), encode(verified));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not keep the verified upload " + verified.id()
+                    + " for after a restart: " + e.getMessage());
         }
     }
 
     /** The verified upload {@code id} of {@code user}, or null. */
-    public synchronized Verified of(UUID id, String user) {
-        Verified v = byId.get(id);
+    public Verified of(UUID id, String user) {
+        Verified v;
+        synchronized (this) {
+            v = byId.get(id);
+        }
+        if (v == null) {
+            v = stored(id);
+        }
         return v != null && v.user().equals(user) ? v : null;
     }
 
-    /** Forgets the uploads verified before {@code millis}. */
-    public synchronized void forgetBefore(long millis) {
-        byId.values().removeIf(v -> v.verifiedAt() < millis);
+    private Verified stored(UUID id) {
+        String key = KEY_PREFIX + id;
+        try {
+            byte[] bytes = store.get().readState(key);
+            if (bytes == null) {
+                return null;
+            }
+            Verified v = decode(bytes);
+            if (v == null || !v.id().equals(id)) {
+                LOG.log(System.Logger.Level.WARNING, "The record of verified upload " + id + " fails its check; "
+                        + "it is forgotten");
+                store.get().deleteState(key);
+                return null;
+            }
+            return v;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Forgets the uploads verified before {@code millis}, on storage too. */
+    public void forgetBefore(long millis) {
+        synchronized (this) {
+            byId.values().removeIf(v -> v.verifiedAt() < millis);
+        }
+        try {
+            FileStore states = store.get();
+            for (String key : states.states()) {
+                if (!key.startsWith(KEY_PREFIX)) {
+                    continue;
+                }
+                Verified v = decode(states.readState(key));
+                if (v == null || v.verifiedAt() < millis) {
+                    states.deleteState(key);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not forget old verified uploads: " + e.getMessage());
+        }
+    }
+
+    static byte[] encode(Verified v) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(160);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(MAGIC);
+            out.writeByte(VERSION);
+            out.writeLong(v.id().getMostSignificantBits());
+            out.writeLong(v.id().getLeastSignificantBits());
+            out.writeUTF(v.user());
+            out.writeUTF(v.published().name());
+            out.writeLong(v.published().size());
+            out.writeLong(v.published().modifiedMillis());
+            out.writeInt(v.chunkSize());
+            out.writeInt(v.chunkCount());
+            out.write(v.sha256());
+            out.writeLong(v.verifiedAt());
+            CRC32 crc = new CRC32();
+            crc.update(bytes.toByteArray());
+            out.writeInt((int) crc.getValue());
+            return bytes.toByteArray();
+        } catch (IOException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /** A record read back, or null when it is not one or fails its CRC-32. */
+    static Verified decode(byte[] bytes) {
+        if (bytes == null || bytes.length < 8) {
+            return null;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bytes.length - 4);
+        int stored = ((bytes[bytes.length - 4] & 0xff) << 24) | ((bytes[bytes.length - 3] & 0xff) << 16)
+                | ((bytes[bytes.length - 2] & 0xff) << 8) | (bytes[bytes.length - 1] & 0xff);
+        if ((int) crc.getValue() != stored) {
+            return null;
+        }
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, bytes.length - 4));
+            if (in.readInt() != MAGIC || in.readUnsignedByte() != VERSION) {
+                return null;
+            }
+            UUID id = new UUID(in.readLong(), in.readLong());
+            String user = in.readUTF();
+            StoredFile published = new StoredFile(in.readUTF(), in.readLong(), in.readLong());
+            int chunkSize = in.readInt();
+            int chunkCount = in.readInt();
+            byte[] sha256 = new byte[32];
+            in.readFully(sha256);
+            long verifiedAt = in.readLong();
+            if (in.available() != 0) {
+                return null;
+            }
+            return new Verified(id, user, published, chunkSize, chunkCount, sha256, verifiedAt);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 }
