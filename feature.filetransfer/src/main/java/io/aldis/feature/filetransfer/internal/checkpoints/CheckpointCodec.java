@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.zip.CRC32;
 
 /**
  * A checkpoint as bytes: a magic number and version, the fields, and a CRC-32 of everything before
@@ -55,10 +54,7 @@ public final class CheckpointCodec {
                 out.writeInt(r.first());
                 out.writeInt(r.last());
             }
-            CRC32 crc = new CRC32();
-            crc.update(bytes.toByteArray());
-            out.writeInt((int) crc.getValue());
-            return bytes.toByteArray();
+            return SealedRecord.seal(bytes);
         } catch (IOException impossible) {
             throw new IllegalStateException(impossible);
         }
@@ -75,11 +71,7 @@ public final class CheckpointCodec {
         if (bytes.length < 8) {
             throw new CorruptedException("the checkpoint is truncated");
         }
-        CRC32 crc = new CRC32();
-        crc.update(bytes, 0, bytes.length - 4);
-        int stored = ((bytes[bytes.length - 4] & 0xff) << 24) | ((bytes[bytes.length - 3] & 0xff) << 16)
-                | ((bytes[bytes.length - 2] & 0xff) << 8) | (bytes[bytes.length - 1] & 0xff);
-        if ((int) crc.getValue() != stored) {
+        if (!SealedRecord.intact(bytes)) {
             throw new CorruptedException("the checkpoint fails its checksum");
         }
         try {

@@ -2,6 +2,7 @@ package io.aldis.feature.filetransfer.internal.upload;
 
 import io.aldis.feature.filetransfer.api.FileStore;
 import io.aldis.feature.filetransfer.api.StoredFile;
+import io.aldis.feature.filetransfer.internal.checkpoints.SealedRecord;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -12,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.zip.CRC32;
 
 /**
  * The uploads verified and published lately, kept for the checkpoint retention, so that a client
@@ -137,10 +137,7 @@ public final class VerifiedUploads {
             out.writeInt(v.chunkCount());
             out.write(v.sha256());
             out.writeLong(v.verifiedAt());
-            CRC32 crc = new CRC32();
-            crc.update(bytes.toByteArray());
-            out.writeInt((int) crc.getValue());
-            return bytes.toByteArray();
+            return SealedRecord.seal(bytes);
         } catch (IOException impossible) {
             throw new IllegalStateException(impossible);
         }
@@ -148,14 +145,7 @@ public final class VerifiedUploads {
 
     /** A record read back, or null when it is not one or fails its CRC-32. */
     static Verified decode(byte[] bytes) {
-        if (bytes == null || bytes.length < 8) {
-            return null;
-        }
-        CRC32 crc = new CRC32();
-        crc.update(bytes, 0, bytes.length - 4);
-        int stored = ((bytes[bytes.length - 4] & 0xff) << 24) | ((bytes[bytes.length - 3] & 0xff) << 16)
-                | ((bytes[bytes.length - 2] & 0xff) << 8) | (bytes[bytes.length - 1] & 0xff);
-        if ((int) crc.getValue() != stored) {
+        if (!SealedRecord.intact(bytes)) {
             return null;
         }
         try {
