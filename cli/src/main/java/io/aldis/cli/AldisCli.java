@@ -7,7 +7,6 @@ import io.aldis.cli.internal.commands.RemoveCommand;
 import io.aldis.cli.internal.commands.UploadCommand;
 import io.aldis.cli.internal.exit.ExitCode;
 import io.aldis.cli.internal.exit.FailureHandler;
-import java.util.Arrays;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -38,8 +37,7 @@ public final class AldisCli implements Callable<Integer> {
 
     /** Runs the command line and returns its exit code. */
     public static int run(String... args) {
-        quietLogging(Arrays.asList(args).contains(OutputOptions.VERBOSE)
-                || Arrays.asList(args).contains("-v"));
+        quietLogging();
         return commandLine().execute(args);
     }
 
@@ -51,12 +49,11 @@ public final class AldisCli implements Callable<Integer> {
 
     /**
      * The client and Netty log through java.util.logging; their warnings (a reconnect, a dropped
-     * frame) are the tool's own business to report in words, so they only show with --verbose.
+     * frame) are the tool's own business to report in words, so they only show with --verbose,
+     * which turns them back on as it is parsed ({@link OutputOptions}).
      */
-    private static void quietLogging(boolean verbose) {
-        if (!verbose) {
-            Logger.getLogger("").setLevel(Level.OFF);
-        }
+    static void quietLogging() {
+        Logger.getLogger("").setLevel(Level.OFF);
     }
 
     @Spec

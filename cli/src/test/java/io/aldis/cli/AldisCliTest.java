@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aldis.cli.internal.exit.ExitCode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -38,6 +40,21 @@ class AldisCliTest {
                 .subcommand();
         assertThat(ls.matchedOptionValue("--offset", 0)).isEqualTo(5);
         assertThat(ls.matchedOptionValue("--limit", 0)).isEqualTo(2);
+    }
+
+    @Test
+    void verboseBringsTheClientsLogBackAlsoInAClusterOfShortOptions() {
+        Logger root = Logger.getLogger("");
+        Level before = root.getLevel();
+        try {
+            AldisCli.quietLogging();
+            AldisCli.commandLine().parseArgs("ls", "-q", "*.log");
+            assertThat(root.getLevel()).isEqualTo(Level.OFF);
+            AldisCli.commandLine().parseArgs("ls", "-qv", "*.log");
+            assertThat(root.getLevel()).isEqualTo(Level.INFO);
+        } finally {
+            root.setLevel(before);
+        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.aldis.cli.internal.commands;
 
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import picocli.CommandLine.Option;
 
 /**
@@ -16,8 +18,16 @@ public final class OutputOptions {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
+    /**
+     * Set as picocli reads the option, however it is written ({@code -v}, {@code --verbose}, or in
+     * a cluster such as {@code -qv}): the client's log, silenced by {@code AldisCli.run}, comes back.
+     */
     @Option(names = {"-v", VERBOSE}, description = "On failure, print the stack trace too; log the client's warnings.")
-    boolean verbose;
+    void verbose(boolean on) {
+        if (on) {
+            Logger.getLogger("").setLevel(Level.INFO);
+        }
+    }
 
     /** Whether to draw a progress bar: not with --quiet, and only on a terminal. */
     boolean showProgress() {
