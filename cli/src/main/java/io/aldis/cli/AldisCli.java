@@ -8,8 +8,6 @@ import io.aldis.cli.internal.commands.UploadCommand;
 import io.aldis.cli.internal.exit.ExitCode;
 import io.aldis.cli.internal.exit.FailureHandler;
 import java.util.concurrent.Callable;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,7 +51,7 @@ public final class AldisCli implements Callable<Integer> {
      * which turns them back on as it is parsed ({@link OutputOptions}).
      */
     static void quietLogging() {
-        Logger.getLogger("").setLevel(Level.OFF);
+        OutputOptions.silenceLog();
     }
 
     @Spec

@@ -47,6 +47,7 @@ class AldisCliTest {
         Logger root = Logger.getLogger("");
         Level before = root.getLevel();
         try {
+            root.setLevel(Level.INFO);
             AldisCli.quietLogging();
             AldisCli.commandLine().parseArgs("ls", "-q", "*.log");
             assertThat(root.getLevel()).isEqualTo(Level.OFF);

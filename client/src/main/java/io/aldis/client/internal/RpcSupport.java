@@ -134,6 +134,7 @@ final class RpcSupport {
             @Override
             public void reconnectFailed(AldisException cause) {
                 streams.keptCallsLost(cause.getMessage());
+                keptServedLost();
                 for (Provided p : provided.values()) {
                     provided.remove(p.service, p);
                     p.end(cause);

@@ -18,14 +18,28 @@ public final class OutputOptions {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
+    /** The log's level before {@link #silenceLog()}, which --verbose brings back. */
+    private static Level logLevel = Level.INFO;
+
+    /** Silences the client's log (java.util.logging's root logger) until --verbose is read. */
+    public static synchronized void silenceLog() {
+        Logger root = Logger.getLogger("");
+        if (root.getLevel() != Level.OFF) {
+            logLevel = root.getLevel();
+        }
+        root.setLevel(Level.OFF);
+    }
+
     /**
      * Set as picocli reads the option, however it is written ({@code -v}, {@code --verbose}, or in
-     * a cluster such as {@code -qv}): the client's log, silenced by {@code AldisCli.run}, comes back.
+     * a cluster such as {@code -qv}): the client's log, silenced by {@code AldisCli.run}, comes back at its level.
      */
     @Option(names = {"-v", VERBOSE}, description = "On failure, print the stack trace too; log the client's warnings.")
     void verbose(boolean on) {
         if (on) {
-            Logger.getLogger("").setLevel(Level.INFO);
+            synchronized (OutputOptions.class) {
+                Logger.getLogger("").setLevel(logLevel);
+            }
         }
     }
 

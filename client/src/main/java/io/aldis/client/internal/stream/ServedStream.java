@@ -68,6 +68,8 @@ public final class ServedStream implements ParamItems.Owner, ResultItems.Owner {
     private Frame answerSent;
     /** The answer went out after the result's end; the stream waits for the node's final return. */
     private boolean draining;
+    /** The caller's side of a draining stream was closed once, by the answer. */
+    private boolean paramClosedForDrain;
 
     ServedStream(ServedStreams registry, StreamHost host, StreamingMethod method, long callId, long streamId,
             CreditMeter meter) {
@@ -314,11 +316,12 @@ public final class ServedStream implements ParamItems.Owner, ResultItems.Owner {
                 return; // a held answer closes the stream once it went out
             }
             sending = resultItems;
-            receiving = draining ? null : paramItems;
-            drain = answerSent instanceof RpcResponse && sending != null && sending.ended();
+            drain = drains();
+            receiving = drain && paramClosedForDrain ? null : paramItems;
             if (drain) {
                 draining = true;
                 paramOpen = false;
+                paramClosedForDrain = true;
             } else {
                 over = true;
             }
@@ -336,6 +339,11 @@ public final class ServedStream implements ParamItems.Owner, ResultItems.Owner {
         if (sending != null) {
             sending.close();
         }
+    }
+
+    /** Whether the answer that went out leaves a streamed result to drain; guarded by this. */
+    private boolean drains() {
+        return answerSent instanceof RpcResponse && resultItems != null && resultItems.ended();
     }
 
     /** The node's final return came after the answer: the node has the answer, and the stream is over. */
@@ -435,6 +443,9 @@ public final class ServedStream implements ParamItems.Owner, ResultItems.Owner {
             }
         }
         sendHeldAnswer();
+        if (sending != null && sending.drained()) {
+            drainedOut(); // the resume itself may have paid every item back
+        }
     }
 
     /** Whether the stream is kept for the session's resume, not yet resumed. */
@@ -454,6 +465,8 @@ public final class ServedStream implements ParamItems.Owner, ResultItems.Owner {
         }
         if (!suspended && !awaitingPeerResume) {
             answerSent = answerFrame;
+            // Decided as it goes, not later in callAnswered: a break in between must find it draining.
+            draining |= drains();
             return false;
         }
         heldAnswer = answerFrame;

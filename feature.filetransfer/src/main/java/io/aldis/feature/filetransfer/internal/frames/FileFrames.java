@@ -99,8 +99,13 @@ public final class FileFrames implements FrameHandler, TransferLimits {
         } else if (frame instanceof UploadComplete c) {
             if (running(session, c.transferId()) instanceof Upload u) {
                 uploads.complete(u, c);
-            } else if (!uploads.verifyAgain(session, c)) {
-                notFound(session, c.transferId());
+            } else {
+                // The verified upload it may be is looked for on storage: not on this thread.
+                context.pool().execute(() -> {
+                    if (!uploads.verifyAgain(session, c)) {
+                        notFound(session, c.transferId());
+                    }
+                });
             }
         } else if (frame instanceof DownloadVerify v) {
             if (running(session, v.transferId()) instanceof Download d) {

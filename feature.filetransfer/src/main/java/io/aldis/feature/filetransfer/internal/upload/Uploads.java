@@ -51,7 +51,8 @@ public final class Uploads {
 
     public Uploads(FilesContext context) {
         this.context = context;
-        this.verified = new VerifiedUploads(context::store);
+        this.verified = new VerifiedUploads(context::store,
+                () -> context.clock().millis() - context.settings().get().checkpointRetentionSeconds() * 1000L);
     }
 
     /** UPLOAD_REQUEST: checked in the order of the protocol's list, then space reserved and accepted. */
@@ -288,9 +289,10 @@ public final class Uploads {
             StoredFile published = context.store().publish(upload.id().toString(), upload.user(), upload.name());
             context.ledger().published(upload.reservation(), before == null ? 0 : before.size());
             context.hashes().put(upload.user(), published, computed);
-            context.checkpoints().delete(upload.id());
+            // The record first: a crash between the two leaves both, and a resume looks for the record first.
             verified.add(new VerifiedUploads.Verified(upload.id(), upload.user(), published,
                     upload.layout().chunkSize(), upload.layout().chunkCount(), computed, context.clock().millis()));
+            context.checkpoints().delete(upload.id());
             context.events().uploaded(upload.user(), upload.name(), published.size());
             upload.send(new UploadVerify(true, upload.id(), computed, upload.name()));
         } catch (IOException e) {

@@ -8,10 +8,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -44,10 +47,18 @@ public final class VerifiedUploads {
     }
 
     private final Supplier<FileStore> store;
+    /** The oldest time of verification still remembered: now minus the checkpoint retention. */
+    private final LongSupplier rememberedSince;
     private final Map<UUID, Verified> byId = new LinkedHashMap<>();
+    /**
+     * When each record on storage was verified, so that a sweep reads none of them; null until the
+     * first sweep lists them (those of before a restart included).
+     */
+    private Map<UUID, Long> onStorage;
 
-    VerifiedUploads(Supplier<FileStore> store) {
+    VerifiedUploads(Supplier<FileStore> store, LongSupplier rememberedSince) {
         this.store = store;
+        this.rememberedSince = rememberedSince;
     }
 
     /** Remembers a verified upload, also on storage; a failure to store it costs only that. */
@@ -62,13 +73,18 @@ public final class VerifiedUploads {
         }
         try {
             store.get().writeState(KEY_PREFIX + verified.id(), encode(verified));
+            synchronized (this) {
+                if (onStorage != null) {
+                    onStorage.put(verified.id(), verified.verifiedAt());
+                }
+            }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not keep the verified upload " + verified.id()
                     + " for after a restart: " + e.getMessage());
         }
     }
 
-    /** The verified upload {@code id} of {@code user}, or null. */
+    /** The verified upload {@code id} of {@code user} if it is still remembered, or null. */
     public Verified of(UUID id, String user) {
         Verified v;
         synchronized (this) {
@@ -77,7 +93,8 @@ public final class VerifiedUploads {
         if (v == null) {
             v = stored(id);
         }
-        return v != null && v.user().equals(user) ? v : null;
+        // A record the next sweep would forget is forgotten already, e.g. right after a restart.
+        return v != null && v.user().equals(user) && v.verifiedAt() >= rememberedSince.getAsLong() ? v : null;
     }
 
     private Verified stored(UUID id) {
@@ -102,23 +119,73 @@ public final class VerifiedUploads {
 
     /** Forgets the uploads verified before {@code millis}, on storage too. */
     public void forgetBefore(long millis) {
+        Map<UUID, Long> known;
         synchronized (this) {
             byId.values().removeIf(v -> v.verifiedAt() < millis);
+            known = onStorage;
         }
-        try {
-            FileStore states = store.get();
-            for (String key : states.states()) {
-                if (!key.startsWith(KEY_PREFIX)) {
-                    continue;
-                }
-                Verified v = decode(states.readState(key));
-                if (v == null || v.verifiedAt() < millis) {
-                    states.deleteState(key);
-                }
+        FileStore states = store.get();
+        if (known == null) {
+            known = listed(states);
+            if (known == null) {
+                return; // the store cannot list its states now; the next sweep tries again
             }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Could not forget old verified uploads: " + e.getMessage());
+            synchronized (this) {
+                if (onStorage == null) {
+                    onStorage = known;
+                }
+                known = onStorage;
+            }
         }
+        List<UUID> old;
+        synchronized (this) {
+            old = known.entrySet().stream().filter(e -> e.getValue() < millis).map(Map.Entry::getKey).toList();
+        }
+        for (UUID id : old) {
+            try {
+                states.deleteState(KEY_PREFIX + id);
+                synchronized (this) {
+                    known.remove(id);
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Could not forget the verified upload " + id + ": "
+                        + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Reads every record on storage once: when each was verified; a damaged one counts as of long
+     * ago, so that the sweep deletes it. Null when the store cannot list its states.
+     */
+    private static Map<UUID, Long> listed(FileStore states) {
+        List<String> keys;
+        try {
+            keys = states.states();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not list the verified uploads: " + e.getMessage());
+            return null;
+        }
+        Map<UUID, Long> found = new HashMap<>();
+        for (String key : keys) {
+            if (!key.startsWith(KEY_PREFIX)) {
+                continue;
+            }
+            UUID id;
+            try {
+                id = UUID.fromString(key.substring(KEY_PREFIX.length()));
+            } catch (IllegalArgumentException notOurs) {
+                continue;
+            }
+            Verified v;
+            try {
+                v = decode(states.readState(key));
+            } catch (IOException | RuntimeException e) {
+                continue; // unreadable now: left for after a restart
+            }
+            found.put(id, v == null || !v.id().equals(id) ? Long.MIN_VALUE : v.verifiedAt());
+        }
+        return found;
     }
 
     static byte[] encode(Verified v) {

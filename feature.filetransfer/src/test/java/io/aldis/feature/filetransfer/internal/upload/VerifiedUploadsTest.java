@@ -22,6 +22,13 @@ class VerifiedUploadsTest {
         store = new LocalFileStore(root);
     }
 
+    /** The earliest verification remembered, as the retention makes it. */
+    private long rememberedSince;
+
+    private VerifiedUploads verifiedUploads() {
+        return new VerifiedUploads(() -> store, () -> rememberedSince);
+    }
+
     private static VerifiedUploads.Verified verified(long at) {
         byte[] sha = new byte[32];
         Arrays.fill(sha, (byte) 7);
@@ -32,9 +39,9 @@ class VerifiedUploadsTest {
     @Test
     void aNewInstanceOnTheSameStorageKnowsTheUploadForItsUserOnly() {
         VerifiedUploads.Verified v = verified(1_000);
-        new VerifiedUploads(() -> store).add(v);
+        verifiedUploads().add(v);
 
-        VerifiedUploads afterRestart = new VerifiedUploads(() -> store);
+        VerifiedUploads afterRestart = verifiedUploads();
         VerifiedUploads.Verified found = afterRestart.of(v.id(), "alice");
         assertThat(found).isNotNull();
         assertThat(found.published()).isEqualTo(v.published());
@@ -49,7 +56,7 @@ class VerifiedUploadsTest {
     @Test
     void aDamagedRecordIsForgottenNotTrusted() throws Exception {
         VerifiedUploads.Verified v = verified(1_000);
-        new VerifiedUploads(() -> store).add(v);
+        verifiedUploads().add(v);
         String key = VerifiedUploads.KEY_PREFIX + v.id();
         byte[] bytes = store.readState(key);
         for (int i = 0; i < bytes.length; i++) {
@@ -59,22 +66,41 @@ class VerifiedUploadsTest {
         }
         bytes[bytes.length / 2] ^= 1;
         store.writeState(key, bytes);
-        assertThat(new VerifiedUploads(() -> store).of(v.id(), "alice")).isNull();
+        assertThat(verifiedUploads().of(v.id(), "alice")).isNull();
         assertThat(store.readState(key)).as("deleted").isNull();
     }
 
     @Test
     void uploadsVerifiedBeforeTheRetentionAreForgottenOnStorageTooAndCheckpointsAreLeftAlone() throws Exception {
-        VerifiedUploads verifiedUploads = new VerifiedUploads(() -> store);
+        VerifiedUploads verifiedUploads = verifiedUploads();
         VerifiedUploads.Verified old = verified(1_000);
         VerifiedUploads.Verified recent = verified(5_000);
         verifiedUploads.add(old);
         verifiedUploads.add(recent);
-        store.writeState(UUID.randomUUID().toString(), new byte[] {1, 2, 3});
+        String checkpoint = UUID.randomUUID().toString();
+        store.writeState(checkpoint, new byte[] {1, 2, 3});
+        store.writeState(VerifiedUploads.KEY_PREFIX + UUID.randomUUID(), new byte[] {9, 9, 9, 9, 9, 9, 9, 9});
 
         verifiedUploads.forgetBefore(2_000);
-        assertThat(new VerifiedUploads(() -> store).of(old.id(), "alice")).isNull();
-        assertThat(new VerifiedUploads(() -> store).of(recent.id(), "alice")).isNotNull();
-        assertThat(store.states()).hasSize(2);
+        assertThat(verifiedUploads().of(old.id(), "alice")).isNull();
+        assertThat(verifiedUploads().of(recent.id(), "alice")).isNotNull();
+        assertThat(store.states()).as("the recent record and the checkpoint; the old and the damaged one went")
+                .containsExactlyInAnyOrder(checkpoint, VerifiedUploads.KEY_PREFIX + recent.id());
+
+        VerifiedUploads.Verified later = verified(7_000);
+        verifiedUploads.add(later);
+        verifiedUploads.forgetBefore(6_000);
+        assertThat(store.states()).as("records added after the first sweep are swept too")
+                .containsExactlyInAnyOrder(checkpoint, VerifiedUploads.KEY_PREFIX + later.id());
+    }
+
+    @Test
+    void aRecordOlderThanTheRetentionIsNotTrustedBeforeAnySweep() {
+        VerifiedUploads.Verified v = verified(1_000);
+        verifiedUploads().add(v);
+        rememberedSince = 1_000;
+        assertThat(verifiedUploads().of(v.id(), "alice")).isNotNull();
+        rememberedSince = 1_001;
+        assertThat(verifiedUploads().of(v.id(), "alice")).isNull();
     }
 }

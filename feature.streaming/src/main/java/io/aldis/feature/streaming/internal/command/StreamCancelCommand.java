@@ -1,7 +1,6 @@
 package io.aldis.feature.streaming.internal.command;
 
 import io.aldis.feature.streaming.internal.StreamAdmin;
-import io.aldis.protocol.api.stream.StreamIds;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -23,7 +22,7 @@ public class StreamCancelCommand implements Action {
     @Override
     public Object execute() {
         if (!admin.cancel(id)) {
-            if (StreamIds.openerOf(id) == StreamIds.Opener.CLIENT) {
+            if (admin.view().streams().stream().anyMatch(s -> s.providerSide() && s.streamId() == id)) {
                 throw new IllegalArgumentException("stream " + id + " is a provider's id; cancel the caller's side of "
                         + "the call instead (aldis:stream-list shows it in the Relay column)");
             }

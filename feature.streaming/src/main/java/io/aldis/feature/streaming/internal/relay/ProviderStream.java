@@ -55,7 +55,7 @@ final class ProviderStream {
     private volatile boolean kept;
     private volatile boolean over;
     /** The provider answered the call, which closed its side that receives the caller's items. */
-    private boolean answered;
+    private volatile boolean answered;
     /** Between a resumed session's STREAM_RESUME and its taking effect: the session's frames wait here. */
     private volatile boolean resuming;
     private final List<Frame> waitingForResume = new ArrayList<>();

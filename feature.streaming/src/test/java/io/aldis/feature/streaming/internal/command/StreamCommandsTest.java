@@ -8,9 +8,12 @@ import io.aldis.feature.streaming.internal.stats.StreamingView;
 import io.aldis.feature.streaming.internal.streams.StreamRig;
 import io.aldis.feature.streaming.internal.streams.TestSession;
 import io.aldis.protocol.api.CreditMode;
+import io.aldis.protocol.api.StreamCancel;
 import io.aldis.protocol.api.StreamDirection;
 import io.aldis.protocol.api.StreamError;
+import io.aldis.protocol.api.StreamOpen;
 import io.aldis.protocol.api.spi.stream.CallStream;
+import io.aldis.protocol.api.spi.stream.StreamSpec;
 import java.io.ByteArrayOutputStream;
 import org.apache.karaf.shell.api.console.CommandLine;
 import java.io.PrintStream;
@@ -96,7 +99,37 @@ class StreamCommandsTest {
         cancel.id = 4242;
         assertThatThrownBy(cancel::execute).hasMessage("no open stream has the id 4242");
         cancel.id = 4243;
-        assertThatThrownBy(cancel::execute).hasMessageStartingWith("stream 4243 is a provider's id");
+        assertThatThrownBy(cancel::execute).hasMessage("no open stream has the id 4243");
+    }
+
+    @Test
+    void aRelayedCallIsListedOnBothSidesAndCancelledThroughItsCallersSide() {
+        TestSession provider = TestSession.withStreams();
+        rig.streams.relay(session, 7, provider, 1,
+                new StreamSpec("feed.ticks", StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, null, 0), told);
+        rig.streams.relays().opened(provider, new StreamOpen(11, 1, StreamDirection.CALLEE_TO_CALLER,
+                CreditMode.ITEMS, 0, ""));
+        rig.settle(session, provider);
+        long callerSide = session.sent(StreamOpen.class).get(0).streamId();
+
+        StreamListCommand list = new StreamListCommand();
+        list.admin = admin;
+        list.noFormat = true;
+        list.execute();
+        List<String> lines = out().trim().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).startsWith(Long.toString(callerSide)).endsWith("to provider's 11");
+        assertThat(lines.get(1)).startsWith("11").contains(provider.id().toString())
+                .endsWith("provider side of " + callerSide);
+
+        StreamCancelCommand cancel = new StreamCancelCommand();
+        cancel.admin = admin;
+        cancel.id = 11;
+        assertThatThrownBy(cancel::execute).hasMessageStartingWith("stream 11 is a provider's id; cancel the caller's");
+        cancel.id = callerSide;
+        cancel.execute();
+        rig.settle(session, provider);
+        assertThat(provider.sent(StreamCancel.class)).as("the provider is told to stop").hasSize(1);
     }
 
     @Test
