@@ -13,7 +13,8 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
 /**
  * Turns a chunk into what CHUNK_DATA carries and back (docs/protocol.md 6.5.2): the CRC-32 of the
  * uncompressed bytes, and an LZ4 block when the transfer's compression asks for one (adaptive: only
- * when the block is smaller than the chunk).
+ * when a sample of a large chunk shrinks by an eighth or more, and the block is smaller than the
+ * chunk).
  *
  * <p>Decompression trusts nothing the frame says: the chunk's size is known from its
  * {@link ChunkLayout} before anything is allocated, {@code originalSize} must be that size, and the
@@ -55,11 +56,16 @@ public final class ChunkCodec {
     public static Encoded encode(byte[] chunk, int offset, int length, Compression compression) {
         Objects.checkFromIndexSize(offset, length, chunk.length);
         int crc = crc32(chunk, offset, length);
-        if (compression != Compression.NONE && length > 0) {
+        if (compression == Compression.LZ4 && length > 0) {
             LZ4Compressor compressor = Lz4.FACTORY.fastCompressor();
             byte[] block = Lz4.scratch(compressor.maxCompressedLength(length));
             int blockLength = compressor.compress(chunk, offset, length, block, 0, block.length);
-            if (compression == Compression.LZ4 || blockLength < length) {
+            return new Encoded(true, copyOf(block, blockLength), length, crc);
+        }
+        if (compression == Compression.ADAPTIVE && length > 0) {
+            byte[] block = Lz4.scratch(Lz4.ADAPTIVE.maxBlockLength(length));
+            int blockLength = Lz4.ADAPTIVE.compress(chunk, offset, length, block);
+            if (blockLength >= 0) {
                 return new Encoded(true, copyOf(block, blockLength), length, crc);
             }
         }
@@ -132,6 +138,7 @@ public final class ChunkCodec {
     /** Loaded on first use, so that a side that never compresses does not need lz4-java. */
     private static final class Lz4 {
         static final LZ4Factory FACTORY = load();
+        static final AdaptiveLz4 ADAPTIVE = new AdaptiveLz4(FACTORY.fastCompressor());
         /**
          * Each thread's buffer for the worst case of a block: a chunk that does not compress (the
          * common case with adaptive compression) then costs no allocation at all, where a new buffer
