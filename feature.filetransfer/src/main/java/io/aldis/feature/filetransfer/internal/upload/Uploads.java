@@ -175,7 +175,8 @@ public final class Uploads {
         }
         byte[] bytes;
         try {
-            bytes = ChunkCodec.decode(chunk.compressed(), chunk.data(), chunk.originalSize(),
+            // Written and hashed below, then let go: a compressed chunk may use this thread's buffer.
+            bytes = ChunkCodec.decodeTransient(chunk.compressed(), chunk.data(), chunk.originalSize(),
                     upload.layout().sizeOf(index), chunk.crc32());
         } catch (ProtocolException e) {
             int times = upload.nacked(index);
