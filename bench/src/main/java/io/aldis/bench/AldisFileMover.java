@@ -58,9 +58,10 @@ final class AldisFileMover implements FilePeers.Mover {
         return client.download(remoteName, target, options).result();
     }
 
-    /** The node's heap after garbage collection, in bytes. */
-    long nodeHeapAfterGc() throws Exception {
-        return node.memory().heapUsed();
+    /** The node's heap after garbage collection, in bytes: 150 ms after it, and right after it. */
+    long[] nodeHeapAfterGc() throws Exception {
+        NodeProcess.Memory memory = node.memory();
+        return new long[] {memory.heapUsed(), memory.heapRightAfterGc()};
     }
 
     @Override

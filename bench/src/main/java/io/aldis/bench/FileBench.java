@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,8 @@ import java.util.concurrent.Future;
  *       aggregate MB/s;</li>
  *   <li>{@code compression}: a text log (compressible) and a random file of {@code compressionMiB}
  *       each, uploaded and downloaded by the node with its default adaptive LZ4 and without
- *       compression, in turn; MB/s and CPU seconds per GiB of each;</li>
+ *       compression, in turn (every other round in the opposite order); MB/s and CPU seconds per
+ *       GiB of each;</li>
  *   <li>{@code memory}: a file of {@code memoryMiB} uploaded, then downloaded, by the node with its
  *       defaults, while the node's and the client's heaps are measured after garbage collection;
  *       how far each grew above where it stood before.</li>
@@ -220,9 +222,18 @@ public final class FileBench {
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         Map<String, List<Double>> cpu = new LinkedHashMap<>();
         for (int round = 0; round < rounds; round++) {
-            for (Map.Entry<String, Path> file : files.entrySet()) {
+            // Every other round runs the other way round (A B C D, then D C B A): what a transfer
+            // leaves behind (garbage to collect, pages to write back) then does not always fall on
+            // the CPU time of the same neighbour.
+            List<Map.Entry<String, Path>> fileOrder = new ArrayList<>(files.entrySet());
+            List<AldisFileMover> moverOrder = new ArrayList<>(movers);
+            if (round % 2 == 1) {
+                Collections.reverse(fileOrder);
+                Collections.reverse(moverOrder);
+            }
+            for (Map.Entry<String, Path> file : fileOrder) {
                 String hash = round == 0 ? sha256(file.getValue()) : null;
-                for (AldisFileMover mover : movers) {
+                for (AldisFileMover mover : moverOrder) {
                     String remote = "compression-" + round + ".bin";
                     Path stored = mover.stored(remote);
                     Path target = work.resolve("compression-" + round + ".copy");
@@ -270,8 +281,8 @@ public final class FileBench {
         Path target = work.resolve("memory.copy");
         aldis.upload(randomFile(work.resolve("warm.bin"), 64 << 20, 4), "warm.bin"); // loads the classes of both sides
         Files.delete(work.resolve("warm.bin"));
-        long nodeBefore = aldis.nodeHeapAfterGc();
-        long clientBefore = heapAfterGc();
+        long[] nodeBefore = aldis.nodeHeapAfterGc();
+        long[] clientBefore = heapAfterGc();
         long[] up = watch(aldis, aldis.startUpload(source, "memory.bin"), nodeBefore, clientBefore);
         check("memory upload", aldis.stored("memory.bin"), size, null);
         long[] down = watch(aldis, aldis.startDownload("memory.bin", target), nodeBefore, clientBefore);
@@ -281,38 +292,53 @@ public final class FileBench {
         Files.delete(source);
         String title = "memory, " + opts.get("memoryMiB") + " MiB file, heap after GC above where it stood before (MB)";
         summary.append(title).append('\n').append(String.format(Locale.ROOT,
-                "  before: node %.0f, client %.0f%n  upload:   node +%.0f, client +%.0f (most seen, %d readings)%n"
-                        + "  download: node +%.0f, client +%.0f (most seen, %d readings)%n",
-                nodeBefore / 1e6, clientBefore / 1e6, up[0] / 1e6, up[1] / 1e6, up[2], down[0] / 1e6, down[1] / 1e6,
-                down[2]));
+                "  read 150 ms after GC, as before:%n"
+                        + "  before: node %.0f, client %.0f%n  upload:   node +%.0f, client +%.0f (most seen, %d readings)%n"
+                        + "  download: node +%.0f, client +%.0f (most seen, %d readings)%n"
+                        + "  read right after GC:%n"
+                        + "  before: node %.0f, client %.0f%n  upload:   node +%.0f, client +%.0f%n"
+                        + "  download: node +%.0f, client +%.0f%n",
+                nodeBefore[0] / 1e6, clientBefore[0] / 1e6, up[0] / 1e6, up[1] / 1e6, up[4], down[0] / 1e6,
+                down[1] / 1e6, down[4], nodeBefore[1] / 1e6, clientBefore[1] / 1e6, up[2] / 1e6, up[3] / 1e6,
+                down[2] / 1e6, down[3] / 1e6));
         System.out.print(summary.substring(summary.lastIndexOf(title)));
     }
 
-    /** Reads both heaps after GC until the transfer ends: the most each grew, and how many readings. */
+    /**
+     * Reads both heaps after GC until the transfer ends: the most each grew, read 150 ms after GC
+     * (node, client) and right after it (node, client), and how many readings.
+     */
     private static long[] watch(AldisFileMover aldis, java.util.concurrent.CompletableFuture<?> transfer,
-            long nodeBefore, long clientBefore) throws Exception {
-        long node = 0;
-        long client = 0;
-        long readings = 0;
+            long[] nodeBefore, long[] clientBefore) throws Exception {
+        long[] most = new long[5];
         while (!transfer.isDone()) {
-            node = Math.max(node, aldis.nodeHeapAfterGc() - nodeBefore);
-            client = Math.max(client, heapAfterGc() - clientBefore);
-            readings++;
+            long[] node = aldis.nodeHeapAfterGc();
+            long[] client = heapAfterGc();
+            most[0] = Math.max(most[0], node[0] - nodeBefore[0]);
+            most[1] = Math.max(most[1], client[0] - clientBefore[0]);
+            most[2] = Math.max(most[2], node[1] - nodeBefore[1]);
+            most[3] = Math.max(most[3], client[1] - clientBefore[1]);
+            most[4]++;
         }
         transfer.get();
-        return new long[] {node, client, readings};
+        return most;
     }
 
-    /** This JVM's heap after garbage collection: the least of a few readings, as BenchNode reads the node's. */
-    private static long heapAfterGc() throws InterruptedException {
+    /**
+     * This JVM's heap after garbage collection, 150 ms after it and right after it: the least of a
+     * few readings, as BenchNode reads the node's.
+     */
+    private static long[] heapAfterGc() throws InterruptedException {
         var memory = java.lang.management.ManagementFactory.getMemoryMXBean();
-        long used = Long.MAX_VALUE;
+        long later = Long.MAX_VALUE;
+        long rightAfter = Long.MAX_VALUE;
         for (int i = 0; i < 6; i++) {
             System.gc();
+            rightAfter = Math.min(rightAfter, memory.getHeapMemoryUsage().getUsed());
             Thread.sleep(150);
-            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+            later = Math.min(later, memory.getHeapMemoryUsage().getUsed());
         }
-        return used;
+        return new long[] {later, rightAfter};
     }
 
     /** A text log of {@code size} bytes, as compressible as a service's log usually is (LZ4 about 3 to 5×). */

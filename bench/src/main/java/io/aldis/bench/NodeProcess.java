@@ -22,8 +22,11 @@ final class NodeProcess implements AutoCloseable {
         }
     }
 
-    /** The node's memory after garbage collection, in bytes. */
-    record Memory(long heapUsed, long nettyDirect, long resident) {
+    /**
+     * The node's memory after garbage collection, in bytes: the heap 150 ms after a collection, and
+     * right after it (see {@link BenchNode}).
+     */
+    record Memory(long heapUsed, long nettyDirect, long resident, long heapRightAfterGc) {
     }
 
     private final Process process;
@@ -103,7 +106,7 @@ final class NodeProcess implements AutoCloseable {
     Memory memory() throws IOException {
         in.println("heap");
         String[] f = expect("HEAP");
-        return new Memory(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]));
+        return new Memory(Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]));
     }
 
     Stats stats() throws IOException {

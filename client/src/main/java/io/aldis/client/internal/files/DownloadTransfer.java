@@ -249,8 +249,9 @@ final class DownloadTransfer extends FileTransfer {
         }
         byte[] bytes;
         try {
-            bytes = ChunkCodec.decode(data.compressed(), data.data(), data.originalSize(), layout.sizeOf(index),
-                    data.crc32());
+            // Written and hashed below, then let go: a compressed chunk may use this thread's buffer.
+            bytes = ChunkCodec.decodeTransient(data.compressed(), data.data(), data.originalSize(),
+                    layout.sizeOf(index), data.crc32());
         } catch (ProtocolException e) {
             chunksResent++; // the node reads it again and resends it
             host.send(new ChunkNack(transferId(), index, e.code().code()), error -> { });

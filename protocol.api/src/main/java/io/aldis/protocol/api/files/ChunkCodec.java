@@ -13,7 +13,8 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
 /**
  * Turns a chunk into what CHUNK_DATA carries and back (docs/protocol.md 6.5.2): the CRC-32 of the
  * uncompressed bytes, and an LZ4 block when the transfer's compression asks for one (adaptive: only
- * when the block is smaller than the chunk).
+ * when a sample of a large chunk shrinks by an eighth or more, and the block is smaller than the
+ * chunk).
  *
  * <p>Decompression trusts nothing the frame says: the chunk's size is known from its
  * {@link ChunkLayout} before anything is allocated, {@code originalSize} must be that size, and the
@@ -55,11 +56,16 @@ public final class ChunkCodec {
     public static Encoded encode(byte[] chunk, int offset, int length, Compression compression) {
         Objects.checkFromIndexSize(offset, length, chunk.length);
         int crc = crc32(chunk, offset, length);
-        if (compression != Compression.NONE && length > 0) {
+        if (compression == Compression.LZ4 && length > 0) {
             LZ4Compressor compressor = Lz4.FACTORY.fastCompressor();
             byte[] block = Lz4.scratch(compressor.maxCompressedLength(length));
             int blockLength = compressor.compress(chunk, offset, length, block, 0, block.length);
-            if (compression == Compression.LZ4 || blockLength < length) {
+            return new Encoded(true, copyOf(block, blockLength), length, crc);
+        }
+        if (compression == Compression.ADAPTIVE && length > 0) {
+            byte[] block = Lz4.scratch(Lz4.ADAPTIVE.maxBlockLength(length));
+            int blockLength = Lz4.ADAPTIVE.compress(chunk, offset, length, block);
+            if (blockLength >= 0) {
                 return new Encoded(true, copyOf(block, blockLength), length, crc);
             }
         }
@@ -81,11 +87,33 @@ public final class ChunkCodec {
      *     {@code CHUNK_CHECKSUM_ERROR} for a CRC that does not match
      */
     public static byte[] decode(boolean compressed, byte[] data, int originalSize, int expectedSize, int crc32) {
+        return decode(compressed, data, originalSize, expectedSize, crc32, false);
+    }
+
+    /**
+     * Restores a received chunk and checks it, as {@link #decode(boolean, byte[], int, int, int)}
+     * does, but restores a compressed chunk into a buffer of the calling thread that its next call
+     * of this method uses again: the bytes returned are valid only until then, and a caller that
+     * keeps them must copy them. For a receiver that writes and hashes each chunk and then lets it
+     * go, this spares a chunk-sized allocation (and the zeroing of it) per compressed chunk.
+     *
+     * @return the chunk's bytes, {@code expectedSize} of them: {@code data} itself when the chunk is
+     *     not compressed, else this thread's buffer
+     * @throws ProtocolException as {@link #decode(boolean, byte[], int, int, int)}
+     * @since 1.2
+     */
+    public static byte[] decodeTransient(boolean compressed, byte[] data, int originalSize, int expectedSize,
+            int crc32) {
+        return decode(compressed, data, originalSize, expectedSize, crc32, true);
+    }
+
+    private static byte[] decode(boolean compressed, byte[] data, int originalSize, int expectedSize, int crc32,
+            boolean intoThreadBuffer) {
         if (originalSize != expectedSize) {
             throw new ProtocolException(ErrorCode.CHUNK_OUT_OF_RANGE, "the chunk says it holds " + originalSize
                     + " bytes, but this chunk of the file holds " + expectedSize);
         }
-        byte[] chunk = compressed ? decompress(data, expectedSize) : data;
+        byte[] chunk = compressed ? decompress(data, expectedSize, intoThreadBuffer) : data;
         if (chunk.length != expectedSize) {
             throw new ProtocolException(ErrorCode.CHUNK_OUT_OF_RANGE, "the chunk carries " + chunk.length
                     + " bytes, but this chunk of the file holds " + expectedSize);
@@ -96,7 +124,7 @@ public final class ChunkCodec {
         return chunk;
     }
 
-    private static byte[] decompress(byte[] block, int size) {
+    private static byte[] decompress(byte[] block, int size, boolean intoThreadBuffer) {
         LZ4Factory factory = Lz4.FACTORY;
         // An LZ4 block is never longer than the worst case for its content; anything longer is not one.
         if (block.length > factory.fastCompressor().maxCompressedLength(size)) {
@@ -104,7 +132,7 @@ public final class ChunkCodec {
                     + "block of " + size + " bytes can be");
         }
         LZ4SafeDecompressor decompressor = factory.safeDecompressor();
-        byte[] chunk = new byte[size];
+        byte[] chunk = intoThreadBuffer ? Lz4.restoreBuffer(size) : new byte[size];
         int restored;
         try {
             restored = decompressor.decompress(block, 0, block.length, chunk, 0, size);
@@ -132,12 +160,30 @@ public final class ChunkCodec {
     /** Loaded on first use, so that a side that never compresses does not need lz4-java. */
     private static final class Lz4 {
         static final LZ4Factory FACTORY = load();
+        static final AdaptiveLz4 ADAPTIVE = new AdaptiveLz4(FACTORY.fastCompressor());
         /**
          * Each thread's buffer for the worst case of a block: a chunk that does not compress (the
          * common case with adaptive compression) then costs no allocation at all, where a new buffer
          * a little larger than the chunk was allocated and dropped for every chunk.
          */
         private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[0]);
+
+        /**
+         * Each thread's buffer for a chunk restored by {@link #decodeTransient}; of exactly the size
+         * of the last chunk restored, since a chunk is returned as an array of its own size, and
+         * every chunk of a file but its last has the same size.
+         */
+        private static final ThreadLocal<byte[]> RESTORED = ThreadLocal.withInitial(() -> new byte[0]);
+
+        /** This thread's buffer of exactly {@code size} bytes; its content is garbage. */
+        static byte[] restoreBuffer(int size) {
+            byte[] buffer = RESTORED.get();
+            if (buffer.length != size) {
+                buffer = new byte[size];
+                RESTORED.set(buffer);
+            }
+            return buffer;
+        }
 
         /** This thread's buffer of at least {@code size} bytes; its content is garbage. */
         static byte[] scratch(int size) {

@@ -58,6 +58,37 @@ class ChunkCodecTest {
     }
 
     @Test
+    void aTransientDecodeRestoresIntoTheSameBufferOfItsThreadEachTime() {
+        byte[] other = "another chunk, another log line\n".repeat(TEXT.length / 32 + 1).substring(0, TEXT.length)
+                .getBytes(StandardCharsets.UTF_8);
+        ChunkCodec.Encoded first = ChunkCodec.encode(TEXT, 0, TEXT.length, Compression.LZ4);
+        ChunkCodec.Encoded second = ChunkCodec.encode(other, 0, other.length, Compression.LZ4);
+
+        byte[] restoredFirst = ChunkCodec.decodeTransient(true, first.data(), TEXT.length, TEXT.length, first.crc32());
+        assertThat(restoredFirst).isEqualTo(TEXT);
+        byte[] restoredSecond = ChunkCodec.decodeTransient(true, second.data(), other.length, other.length,
+                second.crc32());
+        assertThat(restoredSecond).isSameAs(restoredFirst).isEqualTo(other);
+
+        // An uncompressed chunk is its frame's bytes, as with decode.
+        ChunkCodec.Encoded plain = ChunkCodec.encode(RANDOM, 0, RANDOM.length, Compression.NONE);
+        assertThat(ChunkCodec.decodeTransient(false, plain.data(), RANDOM.length, RANDOM.length, plain.crc32()))
+                .isSameAs(plain.data());
+    }
+
+    @Test
+    void aTransientDecodeKeepsEveryCheck() {
+        byte[] bomb = LZ4Factory.fastestJavaInstance().fastCompressor().compress(new byte[16 * 1024 * 1024]);
+        assertFails(() -> ChunkCodec.decodeTransient(true, bomb, 64 * 1024, 64 * 1024, 0),
+                ErrorCode.DECOMPRESSION_FAILED);
+        ChunkCodec.Encoded text = ChunkCodec.encode(TEXT, 0, TEXT.length, Compression.LZ4);
+        assertFails(() -> ChunkCodec.decodeTransient(true, text.data(), TEXT.length, TEXT.length, text.crc32() ^ 1),
+                ErrorCode.CHUNK_CHECKSUM_ERROR);
+        assertFails(() -> ChunkCodec.decodeTransient(true, text.data(), TEXT.length, TEXT.length + 1, text.crc32()),
+                ErrorCode.CHUNK_OUT_OF_RANGE);
+    }
+
+    @Test
     void aSliceIsEncodedAloneAndTheCrcIsOfTheUncompressedBytes() {
         ChunkCodec.Encoded slice = ChunkCodec.encode(TEXT, 100, 1000, Compression.ADAPTIVE);
         byte[] expected = Arrays.copyOfRange(TEXT, 100, 1100);

@@ -32,6 +32,14 @@ public final class Upload extends Transfer {
     private final Set<Integer> outstanding = new HashSet<>();
     private final Map<Integer, Integer> nacks = new HashMap<>();
     private volatile int window;
+    /**
+     * Chunks of this attachment that arrived and wait for, or are in, {@code store}: what the
+     * upload holds in memory. A chunk sent again before it was answered adds to it, so this, not
+     * {@link #outstanding}, is what the window must bound.
+     */
+    private int held;
+    /** Counts {@link #restart}s, so that chunks of an earlier attachment do not count against this one. */
+    private int attachment;
     PartialFile partial;
     MessageDigest digest = sha256();
     /** The first chunk not yet in {@link #digest}. */
@@ -103,10 +111,27 @@ public final class Upload extends Transfer {
         nacks.remove(index);
     }
 
-    /** Counts a chunk that arrived; false when it takes the sender beyond its window. */
-    synchronized boolean arrived(int index) {
+    /**
+     * Counts a chunk that arrived and is to be stored.
+     *
+     * @return a ticket to give to {@link #handled(int)} once the chunk is no longer held; or -1
+     *     when the chunk takes the sender beyond its window (more chunks unacknowledged, or more
+     *     copies held here, than the window), and is not to be kept
+     */
+    synchronized int arrived(int index) {
         outstanding.add(index);
-        return outstanding.size() <= window;
+        if (outstanding.size() > window || held >= window) {
+            return -1;
+        }
+        held++;
+        return attachment;
+    }
+
+    /** A chunk counted by {@link #arrived(int)} with {@code ticket} is stored, refused or dropped. */
+    synchronized void handled(int ticket) {
+        if (ticket == attachment) {
+            held--;
+        }
     }
 
     /** Counts a NACK of chunk {@code index}; returns how many it has had. */
@@ -119,6 +144,10 @@ public final class Upload extends Transfer {
         outstanding.clear();
         nacks.clear();
         window = newWindow;
+        // Chunks of the session before may still wait behind this: they are bounded by that
+        // session's window and must not eat into the new one.
+        held = 0;
+        attachment++;
     }
 
     public synchronized ChunkSet storedCopy() {

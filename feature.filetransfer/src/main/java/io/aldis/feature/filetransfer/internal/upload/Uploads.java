@@ -16,6 +16,7 @@ import io.aldis.protocol.api.ChunkData;
 import io.aldis.protocol.api.ChunkNack;
 import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.ProtocolException;
 import io.aldis.protocol.api.UploadAccept;
 import io.aldis.protocol.api.UploadComplete;
@@ -143,42 +144,55 @@ public final class Uploads {
             upload.send(new ChunkNack(upload.id(), index, ErrorCode.CHUNK_OUT_OF_RANGE.code()));
             return;
         }
-        if (!upload.arrived(index)) {
+        int ticket = upload.arrived(index);
+        if (ticket < 0) {
             upload.work().execute(() -> stop(upload, ErrorCode.PROTOCOL_ERROR, "more than " + upload.window()
                     + " chunks were sent without waiting for their acknowledgement"));
             return;
         }
-        upload.work().execute(() -> store(upload, chunk));
+        upload.work().execute(() -> {
+            Frame answer;
+            try {
+                answer = store(upload, chunk);
+            } finally {
+                upload.handled(ticket);
+            }
+            // Only now: the sender may send the next chunk as soon as it hears, and this one must
+            // no longer count against its window then.
+            if (answer != null) {
+                upload.send(answer);
+            }
+        });
     }
 
-    private void store(Upload upload, ChunkData chunk) {
+    /** Stores a chunk; the CHUNK_ACK or CHUNK_NACK to send, or null when the upload stopped instead. */
+    private Frame store(Upload upload, ChunkData chunk) {
         if (upload.ended() || upload.partial == null) {
-            return;
+            return null;
         }
         int index = chunk.chunkIndex();
         if (upload.isStored(index)) {
             upload.markStored(index);
-            upload.send(new ChunkAck(upload.id(), index));
-            return;
+            return new ChunkAck(upload.id(), index);
         }
         byte[] bytes;
         try {
-            bytes = ChunkCodec.decode(chunk.compressed(), chunk.data(), chunk.originalSize(),
+            // Written and hashed below, then let go: a compressed chunk may use this thread's buffer.
+            bytes = ChunkCodec.decodeTransient(chunk.compressed(), chunk.data(), chunk.originalSize(),
                     upload.layout().sizeOf(index), chunk.crc32());
         } catch (ProtocolException e) {
             int times = upload.nacked(index);
             if (times >= MAX_NACKS) {
                 fail(upload, e.code(), "chunk " + index + " failed its check " + times + " times: " + e.getMessage());
-            } else {
-                upload.send(new ChunkNack(upload.id(), index, e.code().code()));
+                return null;
             }
-            return;
+            return new ChunkNack(upload.id(), index, e.code().code());
         }
         try {
             upload.partial.write(ByteBuffer.wrap(bytes), upload.layout().offsetOf(index));
         } catch (IOException e) {
             writeFailed(upload, upload.layout().sizeOf(index), e);
-            return;
+            return null;
         }
         try {
             upload.markStored(index);
@@ -189,9 +203,9 @@ public final class Uploads {
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not hash or checkpoint a chunk of " + upload.name(), e);
             stop(upload, ErrorCode.STORAGE_ERROR, "the node could not store the chunk");
-            return;
+            return null;
         }
-        upload.send(new ChunkAck(upload.id(), index));
+        return new ChunkAck(upload.id(), index);
     }
 
     /**
