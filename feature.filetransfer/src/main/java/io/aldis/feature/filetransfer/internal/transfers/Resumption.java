@@ -19,10 +19,15 @@ import io.aldis.protocol.api.files.ChunkSet;
 import io.aldis.protocol.api.spi.node.Session;
 import java.io.IOException;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * RESUME_REQUEST (docs/protocol.md 6.5.7): finds the transfer in memory or rebuilds it from its
@@ -33,6 +38,8 @@ public final class Resumption {
     private static final System.Logger LOG = System.getLogger("io.aldis.files");
     /** The longest a transfer that moved no chunk waits at its checkpoint: five minutes. */
     public static final long UNSTARTED_RETENTION_MILLIS = 5 * 60_000L;
+    /** How long a sweep waits for the transfers it expired to be discarded. */
+    private static final long SWEEP_WAIT_SECONDS = 10;
 
     private final FilesContext context;
     private final Uploads uploads;
@@ -63,8 +70,8 @@ public final class Resumption {
             return;
         }
         if (expired(transfer)) {
-            expire(transfer);
-            answer(session, r, ResumeStatus.EXPIRED);
+            // Answered once the transfer is discarded, so that its space is free when the client hears it.
+            expire(transfer).whenComplete((done, failure) -> answer(session, r, ResumeStatus.EXPIRED));
             return;
         }
         Transfer found = transfer;
@@ -208,15 +215,22 @@ public final class Resumption {
         return unstarted ? Math.min(retention, UNSTARTED_RETENTION_MILLIS) : retention;
     }
 
-    private void expire(Transfer t) {
+    /** Discards {@code t} on its own thread; the future completes once it is discarded, its space given back. */
+    private CompletableFuture<Void> expire(Transfer t) {
         expired.add(t.id());
+        CompletableFuture<Void> discarded = new CompletableFuture<>();
         t.work().execute(() -> {
-            if (t instanceof Upload u) {
-                uploads.discard(u);
-            } else {
-                downloads.discard((Download) t);
+            try {
+                if (t instanceof Upload u) {
+                    uploads.discard(u);
+                } else {
+                    downloads.discard((Download) t);
+                }
+            } finally {
+                discarded.complete(null);
             }
         });
+        return discarded;
     }
 
     private void deleteLeftovers(UUID id) {
@@ -235,10 +249,20 @@ public final class Resumption {
     public void sweep() {
         long now = context.clock().millis();
         uploads.verified().forgetBefore(now - context.settings().get().checkpointRetentionSeconds() * 1000L);
+        List<CompletableFuture<Void>> discards = new ArrayList<>();
         for (Transfer t : context.transfers().all()) {
             if (expired(t)) {
-                expire(t);
+                discards.add(expire(t));
             }
+        }
+        try {
+            // A sweep is over when the space of what it discarded is free again.
+            CompletableFuture.allOf(discards.toArray(CompletableFuture[]::new)).get(SWEEP_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "Expired transfers are still being discarded after "
+                    + SWEEP_WAIT_SECONDS + " s");
         }
         try {
             for (UUID id : context.checkpoints().ids()) {
