@@ -34,7 +34,10 @@ import java.util.concurrent.Future;
  *       compression, in turn; MB/s and CPU seconds per GiB of each;</li>
  *   <li>{@code memory}: a file of {@code memoryMiB} uploaded, then downloaded, by the node with its
  *       defaults, while the node's and the client's heaps are measured after garbage collection;
- *       how far each grew above where it stood before.</li>
+ *       how far each grew above where it stood before;</li>
+ *   <li>{@code resume}: a file of {@code resumeMiB} moved both ways while its connection is cut, or
+ *       its client closed and opened again, at {@code resumeCuts}; what each resume costs
+ *       ({@link ResumeCost}).</li>
  * </ul>
  *
  * Every copy is checked: its size after each round, its SHA-256 after the first.
@@ -50,6 +53,8 @@ public final class FileBench {
         OPTIONS.put("parallelMiB", "100");   // the size of each of them
         OPTIONS.put("compressionMiB", "512"); // the size of each file the compression part moves
         OPTIONS.put("memoryMiB", "4096");    // the file the memory part moves
+        OPTIONS.put("resumeMiB", "1024");    // the file the resume part moves
+        OPTIONS.put("resumeCuts", "25,50,75"); // where the resume part breaks each transfer, in % of the file
         OPTIONS.put("dir", "");              // where the files and the servers' stores go; empty: a new temp directory
         OPTIONS.put("systems", "");          // comma-separated name prefixes to keep (see MessagingBench); empty: all
         // Aldis set up otherwise, each beside the default one: comma-separated chunkKiB/window pairs (the
@@ -71,7 +76,7 @@ public final class FileBench {
         Map<String, String> opts = new LinkedHashMap<>(OPTIONS);
         List<String> parts = MessagingBench.parseArguments(args, opts);
         if (parts.isEmpty() || parts.contains("all")) {
-            parts = List.of("transfer", "parallel", "compression", "memory");
+            parts = List.of("transfer", "parallel", "compression", "memory", "resume");
         }
         Path work = opts.get("dir").isEmpty() ? Files.createTempDirectory("aldis-file-bench")
                 : Files.createDirectories(Path.of(opts.get("dir")));
@@ -84,8 +89,10 @@ public final class FileBench {
                     case "parallel" -> bench.parallel(work, systems);
                     case "compression" -> bench.compression(work, aldisDefault(systems));
                     case "memory" -> bench.memory(work, aldisDefault(systems));
+                    case "resume" -> new ResumeCost(bench.opts, USER, PASSWORD, bench.summary)
+                            .run(work, aldisDefault(systems));
                     default -> throw new IllegalArgumentException("unknown part " + part
-                            + "; parts: transfer parallel compression memory all");
+                            + "; parts: transfer parallel compression memory resume all");
                 }
             }
         } finally {

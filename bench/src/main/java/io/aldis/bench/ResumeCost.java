@@ -1,0 +1,364 @@
+package io.aldis.bench;
+
+import io.aldis.client.AldisClient;
+import io.aldis.client.Transfer;
+import io.aldis.client.TransferOptions;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What resuming a file transfer costs (issue 18, "resume cost"): a file moved between the Java
+ * client and the node, both with their defaults, through a {@link WireProxy} that breaks the
+ * transfer part-way at several points, in both directions and two ways:
+ *
+ * <ul>
+ *   <li>{@code reconnect}: the proxy resets the connection, as a failing network would, and the
+ *       client reconnects and resumes on its own;</li>
+ *   <li>{@code restart}: the application closes its client and a new client resumes the same
+ *       transfer from its checkpoint (the node's for an upload, the one beside the partial file
+ *       for a download).</li>
+ * </ul>
+ *
+ * Every figure comes from the frames that crossed the proxy, not from either side's own account:
+ * per break, the time from the new connection's session being up (AUTH_OK, or CONNECT_ACK with
+ * {@code AUTHENTICATED}) to the first CHUNK_DATA the sender sends on it (and on the way, to the
+ * client's RESUME_REQUEST and to the node's RESUME_RESPONSE), and the chunks the sender
+ * sent more than once (a chunk counts as sent once its header crossed the proxy), against one
+ * window (window × chunk size, as the last UPLOAD_ACCEPT, DOWNLOAD_ACCEPT or RESUME_RESPONSE
+ * gave them). For each transfer also every byte the sender put on the wire beyond the file's
+ * size. The copy's SHA-256 is checked against the source after every transfer.
+ */
+final class ResumeCost {
+    private static final int CHUNK_DATA = 0x66;
+    /** Bytes before a CHUNK_DATA's data: type, flags, transfer id, index, original size, CRC-32. */
+    private static final int CHUNK_HEADER = 30;
+
+    private final Map<String, String> opts;
+    private final String user;
+    private final char[] password;
+    private final StringBuilder summary;
+
+    ResumeCost(Map<String, String> opts, String user, char[] password, StringBuilder summary) {
+        this.opts = opts;
+        this.user = user;
+        this.password = password;
+        this.summary = summary;
+    }
+
+    /** One break of a transfer, as the proxy saw it. */
+    private record Break(String transfer, int percent, double reconnectMillis, double toRequestMillis,
+            double toResponseMillis, double toFirstChunkMillis, int firstChunk, int chunksResent, long bytesResent,
+            long window, long chunkSize) {
+        long windowBytes() {
+            return window * chunkSize;
+        }
+    }
+
+    void run(Path work, AldisFileMover aldis) throws Exception {
+        long size = Long.parseLong(opts.get("resumeMiB")) << 20;
+        List<Integer> percents = new ArrayList<>();
+        for (String p : opts.get("resumeCuts").split(",")) {
+            percents.add(Integer.parseInt(p.strip()));
+        }
+        Path source = FileBench.randomFile(work.resolve("resume-source.bin"), size, 5);
+        String hash = FileBench.sha256(source);
+        // the file downloads read: put there directly, not through the proxy
+        aldis.upload(source, "resume-source.bin");
+        int warmup = Integer.parseInt(opts.get("warmupRounds"));
+        int rounds = warmup + Integer.parseInt(opts.get("rounds"));
+        List<Break> breaks = new ArrayList<>();
+        Map<String, List<Double>> excess = new LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            for (boolean restart : new boolean[] {false, true}) {
+                for (boolean upload : new boolean[] {true, false}) {
+                    String name = (upload ? "upload" : "download") + ", " + (restart ? "restart" : "reconnect");
+                    Wire wire = new Wire(upload, size, percents);
+                    long sent = transfer(work, aldis, wire, upload, restart, round, source, hash);
+                    List<Break> seen = wire.breaks(name, percents);
+                    for (Break b : seen) {
+                        System.out.printf(Locale.ROOT,
+                                "round %d %-19s at %2d %%: reconnect %7.1f ms, up → RESUME_REQUEST %6.1f ms,"
+                                        + " → RESUME_RESPONSE %6.1f ms, → first chunk %6.1f ms (chunk %d),"
+                                        + " resent %d chunks, %.1f MiB (window %d × %d KiB = %.1f MiB)%s%n",
+                                round, name, b.percent(), b.reconnectMillis(), b.toRequestMillis(),
+                                b.toResponseMillis(), b.toFirstChunkMillis(), b.firstChunk(),
+                                b.chunksResent(), b.bytesResent() / 1048576.0, b.window(), b.chunkSize() >> 10,
+                                b.windowBytes() / 1048576.0, round < warmup ? " (warm-up)" : "");
+                    }
+                    double beyond = (sent - size) / 1048576.0;
+                    System.out.printf(Locale.ROOT, "round %d %-19s sender's bytes on the wire beyond the file: %.2f MiB%n",
+                            round, name, beyond);
+                    if (round >= warmup) {
+                        breaks.addAll(seen);
+                        excess.computeIfAbsent(name, k -> new ArrayList<>()).add(beyond);
+                    }
+                }
+            }
+        }
+        Files.delete(source);
+        Files.delete(aldis.stored("resume-source.bin"));
+        report(breaks, excess);
+    }
+
+    /**
+     * Moves the file once through a new proxy, broken at each of the wire's points, checks the
+     * copy, and returns the bytes the sender put on the wire through the proxy.
+     */
+    private long transfer(Path work, AldisFileMover aldis, Wire wire, boolean upload, boolean restart, int round,
+            Path source, String hash) throws Exception {
+        String remote = "resume-" + round + (restart ? "-restart" : "-reconnect") + ".bin";
+        Path target = work.resolve("resume-copy.bin");
+        Path copy = upload ? aldis.stored(remote) : target;
+        Files.deleteIfExists(copy);
+        TransferOptions options = aldis.options();
+        try (WireProxy proxy = new WireProxy(aldis.nodePort(), wire)) {
+            if (!restart) {
+                wire.onBreak(proxy::cut);
+            }
+            AldisClient client = connect(proxy.port());
+            Transfer transfer = start(client, upload, source, remote, target, options);
+            if (restart) {
+                for (CompletableFuture<Void> signal : wire.breakSignals()) {
+                    CompletableFuture.anyOf(transfer.result(), signal).get(10, TimeUnit.MINUTES);
+                    if (transfer.result().isDone()) {
+                        break;
+                    }
+                    // the application goes away mid-transfer; a new one asks for the same transfer
+                    client.close().get(30, TimeUnit.SECONDS);
+                    transfer.result().handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+                    client = connect(proxy.port());
+                    transfer = start(client, upload, source, remote, target, options);
+                }
+            }
+            transfer.result().get(10, TimeUnit.MINUTES);
+            client.close().get(30, TimeUnit.SECONDS);
+            String what = (upload ? "upload" : "download") + (restart ? " with restarts" : " with cuts");
+            if (!Files.exists(copy) || Files.size(copy) != Files.size(source) || !hash.equals(FileBench.sha256(copy))) {
+                throw new IllegalStateException(what + ": the copy " + copy + " differs from the source");
+            }
+            if (wire.breaksDone() != wire.breakCount()) {
+                throw new IllegalStateException(what + ": the transfer ended after " + wire.breaksDone() + " of "
+                        + wire.breakCount() + " breaks; use a larger file (resumeMiB)");
+            }
+            Files.delete(copy);
+            return upload ? proxy.bytesFromClients() : proxy.bytesFromNode();
+        }
+    }
+
+    private AldisClient connect(int port) {
+        AldisClient client = AldisClient.builder().address("127.0.0.1", port).credentials(user, password)
+                .clientName("aldis-resume-bench").build();
+        client.connect().join();
+        return client;
+    }
+
+    private static Transfer start(AldisClient client, boolean upload, Path source, String remote, Path target,
+            TransferOptions options) {
+        return upload ? client.upload(source, remote, options)
+                : client.download("resume-source.bin", target, options);
+    }
+
+    private void report(List<Break> breaks, Map<String, List<Double>> excess) {
+        String title = "resume cost, " + opts.get("resumeMiB") + " MiB, breaks at " + opts.get("resumeCuts")
+                + " %, medians over rounds (min–max)";
+        summary.append(title).append('\n');
+        Map<String, List<Break>> byKind = new LinkedHashMap<>();
+        for (Break b : breaks) {
+            byKind.computeIfAbsent(b.transfer() + " at " + b.percent() + " %", k -> new ArrayList<>()).add(b);
+        }
+        summary.append(String.format(Locale.ROOT, "  %-30s %-20s %-20s %-20s %-20s %-14s %-18s %s%n", "break",
+                "reconnect (ms)", "up → RESUME_REQ", "up → RESUME_RESP", "up → 1st chunk", "chunks resent",
+                "MiB resent", "window (MiB)"));
+        int over = 0;
+        for (Map.Entry<String, List<Break>> e : byKind.entrySet()) {
+            List<Break> list = e.getValue();
+            summary.append(String.format(Locale.ROOT, "  %-30s %-20s %-20s %-20s %-20s %-14s %-18s %.1f%n",
+                    e.getKey(), spread(list.stream().map(Break::reconnectMillis).toList(), "%.0f"),
+                    spread(list.stream().map(Break::toRequestMillis).toList(), "%.1f"),
+                    spread(list.stream().map(Break::toResponseMillis).toList(), "%.1f"),
+                    spread(list.stream().map(Break::toFirstChunkMillis).toList(), "%.1f"),
+                    spread(list.stream().map(b -> (double) b.chunksResent()).toList(), "%.0f"),
+                    spread(list.stream().map(b -> b.bytesResent() / 1048576.0).toList(), "%.1f"),
+                    list.get(0).windowBytes() / 1048576.0));
+            over += (int) list.stream().filter(b -> b.bytesResent() > b.windowBytes()).count();
+        }
+        for (Map.Entry<String, List<Double>> e : excess.entrySet()) {
+            summary.append(String.format(Locale.ROOT, "  %-30s sender's bytes beyond the file: %s MiB%n", e.getKey(),
+                    spread(e.getValue(), "%.2f")));
+        }
+        summary.append(String.format(Locale.ROOT, "  goal (at most one window resent per break): %s (%d of %d breaks over)%n",
+                over == 0 ? "met" : "NOT met", over, breaks.size()));
+        System.out.print(summary.substring(summary.lastIndexOf(title)));
+    }
+
+    private static String spread(List<Double> values, String format) {
+        double min = values.stream().mapToDouble(d -> d).min().orElse(0);
+        double max = values.stream().mapToDouble(d -> d).max().orElse(0);
+        return String.format(Locale.ROOT, format + " (" + format + "–" + format + ")",
+                MessagingBench.median(new ArrayList<>(values)), min, max);
+    }
+
+    /**
+     * What the proxy saw of one transfer: the frames that matter, per connection, and when the
+     * sender's progress (distinct chunks' bytes) crossed each break point.
+     */
+    private static final class Wire implements WireProxy.Watcher {
+        private final boolean upload;
+        private final List<Long> points = new ArrayList<>();
+        private final List<CompletableFuture<Void>> signals = new ArrayList<>();
+        private final List<Long> breakNanos = new ArrayList<>();
+        private Runnable onBreak = () -> { };
+        /** Times each chunk index was sent so far. */
+        private final Map<Integer, Integer> sends = new HashMap<>();
+        private long distinctBytes;
+        private long window;
+        private long chunkSize;
+        private final Map<Integer, Connection> connections = new HashMap<>();
+
+        /** One connection through the proxy. */
+        private static final class Connection {
+            long upNanos = -1;
+            long resumeRequestNanos = -1;
+            long resumeResponseNanos = -1;
+            long firstChunkNanos = -1;
+            int firstChunk = -1;
+            int chunksResent;
+            long bytesResent;
+            long window;
+            long chunkSize;
+        }
+
+        Wire(boolean upload, long size, List<Integer> percents) {
+            this.upload = upload;
+            for (int percent : percents) {
+                points.add(size * percent / 100);
+                signals.add(new CompletableFuture<>());
+            }
+        }
+
+        /** Runs {@code action} on the relaying thread when a break point is crossed. */
+        synchronized void onBreak(Runnable action) {
+            this.onBreak = action;
+        }
+
+        List<CompletableFuture<Void>> breakSignals() {
+            return signals;
+        }
+
+        int breakCount() {
+            return points.size();
+        }
+
+        synchronized int breaksDone() {
+            return breakNanos.size();
+        }
+
+        @Override
+        public synchronized void frame(int number, boolean fromClient, ByteBuffer head, int frameLength, long start) {
+            Connection c = connections.computeIfAbsent(number, n -> new Connection());
+            int type = head.get(0) & 0xFF;
+            int flags = head.get(1) & 0xFF;
+            if (fromClient && type == 0x6F && c.resumeRequestNanos < 0) {
+                c.resumeRequestNanos = start;
+            }
+            if (!fromClient) {
+                switch (type) {
+                    case 0x13 -> c.upNanos = start; // AUTH_OK
+                    case 0x02 -> { // CONNECT_ACK: up at once when the resume token was taken
+                        if ((flags & 1) != 0) {
+                            c.upNanos = start;
+                        }
+                    }
+                    case 0x61 -> setWindow(head.getInt(26), head.getShort(30) & 0xFFFF); // UPLOAD_ACCEPT
+                    case 0x64 -> setWindow(head.getInt(70), head.getShort(75) & 0xFFFF); // DOWNLOAD_ACCEPT
+                    case 0x70 -> { // RESUME_RESPONSE, RESUMABLE
+                        if (c.resumeResponseNanos < 0) {
+                            c.resumeResponseNanos = start;
+                        }
+                        if (head.get(26) == 0) {
+                            setWindow(head.getInt(31), head.getShort(35) & 0xFFFF);
+                        }
+                    }
+                    default -> { }
+                }
+            }
+            if (type != CHUNK_DATA || fromClient != upload) {
+                return;
+            }
+            int index = head.getInt(18);
+            int times = sends.merge(index, 1, Integer::sum);
+            if (c.firstChunk < 0) {
+                c.firstChunk = index;
+                c.firstChunkNanos = start;
+                c.window = window;
+                c.chunkSize = chunkSize;
+            }
+            if (times > 1) {
+                c.chunksResent++;
+                c.bytesResent += frameLength - CHUNK_HEADER;
+                return;
+            }
+            distinctBytes += Integer.toUnsignedLong(head.getInt(22));
+            if (breakNanos.size() < points.size() && distinctBytes >= points.get(breakNanos.size())) {
+                breakNanos.add(System.nanoTime());
+                signals.get(breakNanos.size() - 1).complete(null);
+                onBreak.run();
+            }
+        }
+
+        private void setWindow(int size, int chunks) {
+            chunkSize = size;
+            window = chunks;
+        }
+
+        /**
+         * One row per break: the first connection whose session came up after the break is the
+         * one that resumed, and what it resent counts against that break.
+         */
+        synchronized List<Break> breaks(String transfer, List<Integer> percents) {
+            List<Break> result = new ArrayList<>();
+            List<Connection> ordered = new ArrayList<>();
+            for (int n = 1; connections.containsKey(n); n++) {
+                ordered.add(connections.get(n));
+            }
+            for (int i = 0; i < breakNanos.size(); i++) {
+                long at = breakNanos.get(i);
+                long until = i + 1 < breakNanos.size() ? breakNanos.get(i + 1) : Long.MAX_VALUE;
+                Connection resumed = null;
+                int resent = 0;
+                long bytes = 0;
+                for (Connection c : ordered) {
+                    if (c.upNanos > at && c.upNanos < until) {
+                        resumed = resumed == null ? c : resumed;
+                        resent += c.chunksResent;
+                        bytes += c.bytesResent;
+                    }
+                }
+                if (resumed == null || resumed.firstChunkNanos < 0) {
+                    throw new IllegalStateException(transfer + ": no chunk went after the break at "
+                            + percents.get(i) + " %");
+                }
+                result.add(new Break(transfer, percents.get(i), (resumed.upNanos - at) / 1e6,
+                        millisAfter(resumed.upNanos, resumed.resumeRequestNanos),
+                        millisAfter(resumed.upNanos, resumed.resumeResponseNanos),
+                        (resumed.firstChunkNanos - resumed.upNanos) / 1e6, resumed.firstChunk, resent, bytes,
+                        resumed.window, resumed.chunkSize));
+            }
+            return result;
+        }
+
+        /** Milliseconds from {@code from} to {@code to}, or NaN when {@code to} never happened. */
+        private static double millisAfter(long from, long to) {
+            return to < 0 ? Double.NaN : (to - from) / 1e6;
+        }
+    }
+}
