@@ -21,11 +21,13 @@ import java.util.concurrent.TimeUnit;
  * transfer part-way at several points, in both directions and two ways:
  *
  * <ul>
- *   <li>{@code reconnect}: the proxy resets the connection, as a failing network would, and the
+ *   <li>{@code cut}: the proxy resets the connection, as a failing network would, and the
  *       client reconnects and resumes on its own;</li>
- *   <li>{@code restart}: the application closes its client and a new client resumes the same
+ *   <li>{@code close}: the application closes its client and a new client resumes the same
  *       transfer from its checkpoint (the node's for an upload, the one beside the partial file
- *       for a download).</li>
+ *       for a download);</li>
+ *   <li>{@code kill}: the application's process is killed, and a new process resumes the same
+ *       way.</li>
  * </ul>
  *
  * Every figure comes from the frames that crossed the proxy, not from either side's own account:
@@ -63,6 +65,22 @@ final class ResumeCost {
         }
     }
 
+    /** How a transfer is broken. */
+    private enum Way {
+        /** The proxy resets the connection; the client reconnects and resumes on its own. */
+        CUT("cut"),
+        /** The application closes its client; a new client resumes from the checkpoint. */
+        CLOSE("close"),
+        /** The application's process is killed; a new process resumes from the checkpoint. */
+        KILL("kill");
+
+        final String label;
+
+        Way(String label) {
+            this.label = label;
+        }
+    }
+
     void run(Path work, AldisFileMover aldis) throws Exception {
         long size = Long.parseLong(opts.get("resumeMiB")) << 20;
         List<Integer> percents = new ArrayList<>();
@@ -78,15 +96,15 @@ final class ResumeCost {
         List<Break> breaks = new ArrayList<>();
         Map<String, List<Double>> excess = new LinkedHashMap<>();
         for (int round = 0; round < rounds; round++) {
-            for (boolean restart : new boolean[] {false, true}) {
+            for (Way way : Way.values()) {
                 for (boolean upload : new boolean[] {true, false}) {
-                    String name = (upload ? "upload" : "download") + ", " + (restart ? "restart" : "reconnect");
+                    String name = (upload ? "upload" : "download") + ", " + way.label;
                     Wire wire = new Wire(upload, size, percents);
-                    long sent = transfer(work, aldis, wire, upload, restart, round, source, hash);
+                    long sent = transfer(work, aldis, wire, upload, way, round, source, hash);
                     List<Break> seen = wire.breaks(name, percents);
                     for (Break b : seen) {
                         System.out.printf(Locale.ROOT,
-                                "round %d %-19s at %2d %%: reconnect %7.1f ms, up → RESUME_REQUEST %6.1f ms,"
+                                "round %d %-16s at %2d %%: reconnect %7.1f ms, up → RESUME_REQUEST %6.1f ms,"
                                         + " → RESUME_RESPONSE %6.1f ms, → first chunk %6.1f ms (chunk %d),"
                                         + " resent %d chunks, %.1f MiB (window %d × %d KiB = %.1f MiB)%s%n",
                                 round, name, b.percent(), b.reconnectMillis(), b.toRequestMillis(),
@@ -95,7 +113,7 @@ final class ResumeCost {
                                 b.windowBytes() / 1048576.0, round < warmup ? " (warm-up)" : "");
                     }
                     double beyond = (sent - size) / 1048576.0;
-                    System.out.printf(Locale.ROOT, "round %d %-19s sender's bytes on the wire beyond the file: %.2f MiB%n",
+                    System.out.printf(Locale.ROOT, "round %d %-16s sender's bytes on the wire beyond the file: %.2f MiB%n",
                             round, name, beyond);
                     if (round >= warmup) {
                         breaks.addAll(seen);
@@ -113,36 +131,24 @@ final class ResumeCost {
      * Moves the file once through a new proxy, broken at each of the wire's points, checks the
      * copy, and returns the bytes the sender put on the wire through the proxy.
      */
-    private long transfer(Path work, AldisFileMover aldis, Wire wire, boolean upload, boolean restart, int round,
+    private long transfer(Path work, AldisFileMover aldis, Wire wire, boolean upload, Way way, int round,
             Path source, String hash) throws Exception {
-        String remote = "resume-" + round + (restart ? "-restart" : "-reconnect") + ".bin";
+        String remote = "resume-" + round + "-" + way.label + ".bin";
         Path target = work.resolve("resume-copy.bin");
         Path copy = upload ? aldis.stored(remote) : target;
         Files.deleteIfExists(copy);
-        TransferOptions options = aldis.options();
+        String what = (upload ? "upload" : "download") + " broken by " + way.label;
         try (WireProxy proxy = new WireProxy(aldis.nodePort(), wire)) {
-            if (!restart) {
-                wire.onBreak(proxy::cut);
-            }
-            AldisClient client = connect(proxy.port());
-            Transfer transfer = start(client, upload, source, remote, target, options);
-            if (restart) {
-                for (CompletableFuture<Void> signal : wire.breakSignals()) {
-                    CompletableFuture.anyOf(transfer.result(), signal).get(10, TimeUnit.MINUTES);
-                    if (transfer.result().isDone()) {
-                        break;
-                    }
-                    // the application goes away mid-transfer; a new one asks for the same transfer
-                    client.close().get(30, TimeUnit.SECONDS);
-                    transfer.result().handle((r, e) -> null).get(30, TimeUnit.SECONDS);
-                    client = connect(proxy.port());
-                    transfer = start(client, upload, source, remote, target, options);
+            String sha = switch (way) {
+                case CUT -> {
+                    wire.onBreak(proxy::cut);
+                    yield inProcess(proxy.port(), wire, upload, false, source, remote, target, aldis.options());
                 }
-            }
-            transfer.result().get(10, TimeUnit.MINUTES);
-            client.close().get(30, TimeUnit.SECONDS);
-            String what = (upload ? "upload" : "download") + (restart ? " with restarts" : " with cuts");
-            if (!Files.exists(copy) || Files.size(copy) != Files.size(source) || !hash.equals(FileBench.sha256(copy))) {
+                case CLOSE -> inProcess(proxy.port(), wire, upload, true, source, remote, target, aldis.options());
+                case KILL -> inProcesses(proxy.port(), wire, upload, upload ? source : target, remote,
+                        aldis.options().checkpointDirectory());
+            };
+            if (!hash.equals(sha) || !Files.exists(copy) || !hash.equals(FileBench.sha256(copy))) {
                 throw new IllegalStateException(what + ": the copy " + copy + " differs from the source");
             }
             if (wire.breaksDone() != wire.breakCount()) {
@@ -151,6 +157,55 @@ final class ResumeCost {
             }
             Files.delete(copy);
             return upload ? proxy.bytesFromClients() : proxy.bytesFromNode();
+        }
+    }
+
+    /**
+     * The transfer by clients in this JVM: one that resumes on its own after cuts, or
+     * ({@code reopen}) a new one at each break, after the one before was closed. Returns the
+     * SHA-256 the transfer's result gives.
+     */
+    private String inProcess(int port, Wire wire, boolean upload, boolean reopen, Path source, String remote,
+            Path target, TransferOptions options) throws Exception {
+        AldisClient client = connect(port);
+        Transfer transfer = start(client, upload, source, remote, target, options);
+        if (reopen) {
+            for (CompletableFuture<Void> signal : wire.breakSignals()) {
+                CompletableFuture.anyOf(transfer.result(), signal).get(10, TimeUnit.MINUTES);
+                if (transfer.result().isDone()) {
+                    break;
+                }
+                // the application goes away mid-transfer; a new one asks for the same transfer
+                client.close().get(30, TimeUnit.SECONDS);
+                transfer.result().handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+                client = connect(port);
+                transfer = start(client, upload, source, remote, target, options);
+            }
+        }
+        String sha = transfer.result().get(10, TimeUnit.MINUTES).sha256Hex();
+        client.close().get(30, TimeUnit.SECONDS);
+        return sha;
+    }
+
+    /**
+     * The transfer by applications of their own ({@link TransferProcess}), each killed at the next
+     * break and followed by a new one. Returns the SHA-256 the last one's result gives.
+     */
+    private String inProcesses(int port, Wire wire, boolean upload, Path local, String remote, Path checkpoints)
+            throws Exception {
+        String classPath = NodeProcess.classPathCopy();
+        String[] args = {Integer.toString(port), user, new String(password), upload ? "upload" : "download",
+                local.toString(), upload ? remote : "resume-source.bin", checkpoints.toString()};
+        ChildJvm app = new ChildJvm(classPath, TransferProcess.class.getName(), args);
+        try {
+            for (CompletableFuture<Void> signal : wire.breakSignals()) {
+                signal.get(10, TimeUnit.MINUTES);
+                app.kill();
+                app = new ChildJvm(classPath, TransferProcess.class.getName(), args);
+            }
+            return app.expect("DONE")[1];
+        } finally {
+            app.close();
         }
     }
 
