@@ -48,8 +48,12 @@ import java.util.function.LongSupplier;
  * restarted application go on with RESUME_REQUEST.
  */
 final class DownloadTransfer extends FileTransfer {
-    /** How often the checkpoint is brought up to date, in bytes stored (the partial file is synced first). */
-    private static final long CHECKPOINT_EVERY_BYTES = 32L << 20;
+    /**
+     * The most the checkpoint lags behind the chunks stored, in bytes; with a small window it lags
+     * half a window at most ({@link #checkpointEvery}). After a crash the node sends again what the
+     * checkpoint does not name.
+     */
+    static final long CHECKPOINT_AT_MOST_EVERY_BYTES = 32L << 20;
     /**
      * How much is written to the partial file before its dirty pages are written back, off the
      * transfer's thread; the checkpoint's sync, and the last one, otherwise did it all while the
@@ -75,6 +79,12 @@ final class DownloadTransfer extends FileTransfer {
     private int hashedUpTo;
     private long bytesStored;
     private long bytesAtCheckpoint;
+    /** Bytes stored between two checkpoints, from the window the node announced. */
+    private long checkpointEveryBytes = CHECKPOINT_AT_MOST_EVERY_BYTES;
+    /** Whether a checkpoint is being synced off the transfer's thread. */
+    private boolean checkpointing;
+    /** Counts the partial file's closings, so that a checkpoint synced before one is not written after it. */
+    private long fileClosings;
     private ProgressMeter progress;
 
     DownloadTransfer(FileHost host, Executor pool, TransferOptions options, LongSupplier nanoClock, String remoteName,
@@ -173,6 +183,7 @@ final class DownloadTransfer extends FileTransfer {
         stored = new ChunkSet(layout.chunkCount());
         bytesStored = 0;
         bytesAtCheckpoint = 0;
+        checkpointEveryBytes = checkpointEvery(accept.window(), layout.chunkSize());
         try {
             open(true);
         } catch (IOException e) {
@@ -276,8 +287,8 @@ final class DownloadTransfer extends FileTransfer {
         bytesStored += bytes.length;
         madeProgress();
         progress.update(bytesStored);
-        if (bytesStored - bytesAtCheckpoint >= CHECKPOINT_EVERY_BYTES) {
-            saveCheckpoint();
+        if (bytesStored - bytesAtCheckpoint >= checkpointEveryBytes && !checkpointing) {
+            checkpointInBackground();
         }
         host.send(new ChunkAck(transferId(), index), error -> { });
     }
@@ -415,7 +426,67 @@ final class DownloadTransfer extends FileTransfer {
             return;
         }
         resumed = true;
+        checkpointEveryBytes = checkpointEvery(response.window(), layout.chunkSize());
         running();
+    }
+
+    /**
+     * Half the window's bytes (at least a chunk, at most {@link #CHECKPOINT_AT_MOST_EVERY_BYTES}):
+     * a crash then costs what was on its way (a window at most) and what the checkpoint did not
+     * name yet, about half a window more, instead of up to 32 MB; the sync each checkpoint needs
+     * runs off the transfer's thread, so the chunks keep coming meanwhile.
+     */
+    static long checkpointEvery(int window, int chunkSize) {
+        long half = (long) window * chunkSize / 2;
+        return Math.min(CHECKPOINT_AT_MOST_EVERY_BYTES, Math.max(chunkSize, half));
+    }
+
+    /**
+     * Brings the checkpoint up to date with the chunks stored now, without making the transfer
+     * wait for the disk: the partial file is synced on the pool, and the checkpoint written back on
+     * the transfer's thread once that sync succeeded, naming only chunks written before it began.
+     */
+    private void checkpointInBackground() {
+        checkpointing = true;
+        FileChannel file = out;
+        WriteBack back = writeBack;
+        long closings = fileClosings;
+        long bytes = bytesStored;
+        DownloadCheckpoint next = new DownloadCheckpoint(transferId(), remoteName, fileSize, fileHash,
+                layout.chunkSize(), compression, stored.heldRanges());
+        pool.execute(() -> {
+            IOException failed = null;
+            try {
+                file.force(false);
+                // a write-back running meanwhile may have been the one sync told of a lost page
+                back.awaitIdle();
+                back.checkFailure();
+            } catch (IOException e) {
+                failed = e;
+            }
+            IOException failure = failed;
+            thread.execute(() -> checkpointSynced(next, bytes, closings, failure));
+        });
+    }
+
+    private void checkpointSynced(DownloadCheckpoint next, long bytes, long closings, IOException failure) {
+        checkpointing = false;
+        if (closings != fileClosings || phase == Phase.DONE || bytes <= bytesAtCheckpoint) {
+            return; // the file was closed meanwhile (the end, a new start), or a newer checkpoint was written
+        }
+        if (failure != null) {
+            // The kernel tells one sync of a lost page, and this was the one: the last sync could not know.
+            storageFailed(failure);
+            return;
+        }
+        try {
+            next.writeTo(checkpointFile);
+            bytesAtCheckpoint = bytes;
+        } catch (IOException e) {
+            // Without a newer checkpoint the download still runs; only a crash would fetch more again.
+            System.getLogger(DownloadTransfer.class.getName()).log(System.Logger.Level.WARNING,
+                    "cannot write the download checkpoint " + checkpointFile + ": " + IoFailures.describe(e));
+        }
     }
 
     private void saveCheckpoint() {
@@ -448,6 +519,7 @@ final class DownloadTransfer extends FileTransfer {
     }
 
     private void closeFile() {
+        fileClosings++;
         if (out != null) {
             try {
                 out.close();
