@@ -39,7 +39,7 @@ final class BrowserFileSpeed {
         Path root = projectRoot();
         Path node = onPath("node");
         if (node == null) {
-            throw new IllegalStateException("the browser part needs Node.js 20 or later on the PATH");
+            throw new IllegalStateException("the browser part needs Node.js 20 or 22 on the PATH");
         }
         long size = Long.parseLong(opts.get("browserMiB")) << 20;
         List<Integer> chunkKiB = new ArrayList<>();
