@@ -49,9 +49,9 @@ import java.util.function.LongSupplier;
  */
 final class DownloadTransfer extends FileTransfer {
     /**
-     * The most the checkpoint lags behind the chunks stored, in bytes; with a small window it lags
-     * half a window at most ({@link #checkpointEvery}). After a crash the node sends again what the
-     * checkpoint does not name.
+     * The most the checkpoint lags behind the chunks stored, in bytes: beyond it the transfer waits
+     * for a checkpoint on its own thread. With the usual windows it lags about half a window
+     * ({@link #checkpointEvery}). After a crash the node sends again what the checkpoint does not name.
      */
     static final long CHECKPOINT_AT_MOST_EVERY_BYTES = 32L << 20;
     /**
@@ -78,11 +78,20 @@ final class DownloadTransfer extends FileTransfer {
     /** Chunks below this are in {@link #sha}. */
     private int hashedUpTo;
     private long bytesStored;
+    /** Bytes stored when the last checkpoint was begun, here or in the background. */
     private long bytesAtCheckpoint;
     /** Bytes stored between two checkpoints, from the window the node announced. */
     private long checkpointEveryBytes = CHECKPOINT_AT_MOST_EVERY_BYTES;
-    /** Whether a checkpoint is being synced off the transfer's thread. */
+    /** Whether a checkpoint is being synced and written off the transfer's thread. */
     private boolean checkpointing;
+    /**
+     * Held while the checkpoint file is written or deleted, and guards the two fields below: the
+     * background checkpoint runs on the pool, and must neither overwrite a newer checkpoint nor
+     * bring back one the transfer deleted.
+     */
+    private final Object checkpointFileLock = new Object();
+    /** Bytes stored that the checkpoint file names. */
+    private long bytesInCheckpointFile;
     /** Counts the partial file's closings, so that a checkpoint synced before one is not written after it. */
     private long fileClosings;
     private ProgressMeter progress;
@@ -128,6 +137,9 @@ final class DownloadTransfer extends FileTransfer {
         compression = checkpoint.compression();
         bytesStored = ChunkBytes.of(layout, stored);
         bytesAtCheckpoint = bytesStored;
+        synchronized (checkpointFileLock) {
+            bytesInCheckpointFile = bytesStored;
+        }
         return true;
     }
 
@@ -287,8 +299,14 @@ final class DownloadTransfer extends FileTransfer {
         bytesStored += bytes.length;
         madeProgress();
         progress.update(bytesStored);
-        if (bytesStored - bytesAtCheckpoint >= checkpointEveryBytes && !checkpointing) {
-            checkpointInBackground();
+        if (bytesStored - bytesAtCheckpoint >= checkpointEveryBytes) {
+            if (!checkpointing) {
+                checkpointInBackground();
+            } else if (bytesStored - bytesInCheckpointFile() >= CHECKPOINT_AT_MOST_EVERY_BYTES) {
+                // The disk is slower than the chunks come: this one waits for it, and with it the node,
+                // so that a crash never costs more than before the checkpoints went to the background.
+                saveCheckpoint();
+            }
         }
         host.send(new ChunkAck(transferId(), index), error -> { });
     }
@@ -374,7 +392,7 @@ final class DownloadTransfer extends FileTransfer {
                     + ": " + IoFailures.describe(e), e));
             return;
         }
-        CheckpointFile.delete(checkpointFile);
+        deleteCheckpoint();
         host.send(new DownloadVerify(true, transferId()), error -> { });
         progress.update(fileSize);
         succeed(new TransferResult(remoteName, target, fileSize, computed, chunksResent, resumed));
@@ -433,8 +451,9 @@ final class DownloadTransfer extends FileTransfer {
     /**
      * Half the window's bytes (at least a chunk, at most {@link #CHECKPOINT_AT_MOST_EVERY_BYTES}):
      * a crash then costs what was on its way (a window at most) and what the checkpoint did not
-     * name yet, about half a window more, instead of up to 32 MB; the sync each checkpoint needs
-     * runs off the transfer's thread, so the chunks keep coming meanwhile.
+     * name yet, about half a window more, instead of up to 32 MB. The syncs each checkpoint needs
+     * (the partial file's, then the checkpoint file's own) run off the transfer's thread, so the
+     * chunks keep coming meanwhile.
      */
     static long checkpointEvery(int window, int chunkSize) {
         long half = (long) window * chunkSize / 2;
@@ -443,11 +462,12 @@ final class DownloadTransfer extends FileTransfer {
 
     /**
      * Brings the checkpoint up to date with the chunks stored now, without making the transfer
-     * wait for the disk: the partial file is synced on the pool, and the checkpoint written back on
-     * the transfer's thread once that sync succeeded, naming only chunks written before it began.
+     * wait for the disk: on the pool, the partial file is synced, and once that succeeded the
+     * checkpoint is written, naming only chunks written before the sync began.
      */
     private void checkpointInBackground() {
         checkpointing = true;
+        bytesAtCheckpoint = bytesStored;
         FileChannel file = out;
         WriteBack back = writeBack;
         long closings = fileClosings;
@@ -455,37 +475,49 @@ final class DownloadTransfer extends FileTransfer {
         DownloadCheckpoint next = new DownloadCheckpoint(transferId(), remoteName, fileSize, fileHash,
                 layout.chunkSize(), compression, stored.heldRanges());
         pool.execute(() -> {
-            IOException failed = null;
+            IOException syncFailed = null;
             try {
                 file.force(false);
                 // a write-back running meanwhile may have been the one sync told of a lost page
                 back.awaitIdle();
                 back.checkFailure();
+                writeCheckpointIfNewer(next, bytes, closings);
             } catch (IOException e) {
-                failed = e;
+                syncFailed = e;
             }
-            IOException failure = failed;
-            thread.execute(() -> checkpointSynced(next, bytes, closings, failure));
+            IOException failure = syncFailed;
+            thread.execute(() -> checkpointDone(closings, failure));
         });
     }
 
-    private void checkpointSynced(DownloadCheckpoint next, long bytes, long closings, IOException failure) {
+    private long bytesInCheckpointFile() {
+        synchronized (checkpointFileLock) {
+            return bytesInCheckpointFile;
+        }
+    }
+
+    /** On the pool: writes {@code next} unless the file was closed since, or a newer checkpoint is there. */
+    private void writeCheckpointIfNewer(DownloadCheckpoint next, long bytes, long closings) {
+        synchronized (checkpointFileLock) {
+            if (closings != fileClosings || bytes <= bytesInCheckpointFile) {
+                return;
+            }
+            try {
+                next.writeTo(checkpointFile);
+                bytesInCheckpointFile = bytes;
+            } catch (IOException e) {
+                // Without a newer checkpoint the download still runs; only a crash would fetch more again.
+                System.getLogger(DownloadTransfer.class.getName()).log(System.Logger.Level.WARNING,
+                        "cannot write the download checkpoint " + checkpointFile + ": " + IoFailures.describe(e));
+            }
+        }
+    }
+
+    private void checkpointDone(long closings, IOException syncFailed) {
         checkpointing = false;
-        if (closings != fileClosings || phase == Phase.DONE || bytes <= bytesAtCheckpoint) {
-            return; // the file was closed meanwhile (the end, a new start), or a newer checkpoint was written
-        }
-        if (failure != null) {
+        if (syncFailed != null && closings == fileClosings && phase != Phase.DONE) {
             // The kernel tells one sync of a lost page, and this was the one: the last sync could not know.
-            storageFailed(failure);
-            return;
-        }
-        try {
-            next.writeTo(checkpointFile);
-            bytesAtCheckpoint = bytes;
-        } catch (IOException e) {
-            // Without a newer checkpoint the download still runs; only a crash would fetch more again.
-            System.getLogger(DownloadTransfer.class.getName()).log(System.Logger.Level.WARNING,
-                    "cannot write the download checkpoint " + checkpointFile + ": " + IoFailures.describe(e));
+            storageFailed(syncFailed);
         }
     }
 
@@ -493,8 +525,11 @@ final class DownloadTransfer extends FileTransfer {
         try {
             // The chunks the checkpoint names must be on disk before it says so.
             sync(false);
-            new DownloadCheckpoint(transferId(), remoteName, fileSize, fileHash, layout.chunkSize(), compression,
-                    stored.heldRanges()).writeTo(checkpointFile);
+            synchronized (checkpointFileLock) {
+                new DownloadCheckpoint(transferId(), remoteName, fileSize, fileHash, layout.chunkSize(), compression,
+                        stored.heldRanges()).writeTo(checkpointFile);
+                bytesInCheckpointFile = bytesStored;
+            }
             bytesAtCheckpoint = bytesStored;
         } catch (IOException e) {
             System.getLogger(DownloadTransfer.class.getName()).log(System.Logger.Level.WARNING,
@@ -505,7 +540,7 @@ final class DownloadTransfer extends FileTransfer {
     @Override
     void discard() {
         closeFile();
-        CheckpointFile.delete(checkpointFile);
+        deleteCheckpoint();
         try {
             Files.deleteIfExists(partial);
         } catch (IOException ignored) {
@@ -518,8 +553,17 @@ final class DownloadTransfer extends FileTransfer {
         closeFile();
     }
 
+    private void deleteCheckpoint() {
+        synchronized (checkpointFileLock) {
+            CheckpointFile.delete(checkpointFile);
+            bytesInCheckpointFile = 0;
+        }
+    }
+
     private void closeFile() {
-        fileClosings++;
+        synchronized (checkpointFileLock) {
+            fileClosings++;
+        }
         if (out != null) {
             try {
                 out.close();
