@@ -3,11 +3,9 @@ package io.aldis.bench;
 import io.aldis.client.AldisClient;
 import io.aldis.client.Transfer;
 import io.aldis.client.TransferOptions;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,10 +38,6 @@ import java.util.concurrent.TimeUnit;
  * size. The copy's SHA-256 is checked against the source after every transfer.
  */
 final class ResumeCost {
-    private static final int CHUNK_DATA = 0x66;
-    /** Bytes before a CHUNK_DATA's data: type, flags, transfer id, index, original size, CRC-32. */
-    private static final int CHUNK_HEADER = 30;
-
     private final Map<String, String> opts;
     private final String user;
     private final char[] password;
@@ -56,14 +50,6 @@ final class ResumeCost {
         this.summary = summary;
     }
 
-    /** One break of a transfer, as the proxy saw it. */
-    private record Break(String transfer, int percent, double reconnectMillis, double toRequestMillis,
-            double toResponseMillis, double toFirstChunkMillis, int firstChunk, int chunksResent, long bytesResent,
-            long window, long chunkSize) {
-        long windowBytes() {
-            return window * chunkSize;
-        }
-    }
 
     /** How a transfer is broken. */
     private enum Way {
@@ -93,16 +79,16 @@ final class ResumeCost {
         aldis.upload(source, "resume-source.bin");
         int warmup = Integer.parseInt(opts.get("warmupRounds"));
         int rounds = warmup + Integer.parseInt(opts.get("rounds"));
-        List<Break> breaks = new ArrayList<>();
+        List<ResumeWatch.Break> breaks = new ArrayList<>();
         Map<String, List<Double>> excess = new LinkedHashMap<>();
         for (int round = 0; round < rounds; round++) {
             for (Way way : Way.values()) {
                 for (boolean upload : new boolean[] {true, false}) {
                     String name = (upload ? "upload" : "download") + ", " + way.label;
-                    Wire wire = new Wire(upload, size, percents);
+                    ResumeWatch wire = new ResumeWatch(upload, size, percents);
                     long sent = transfer(work, aldis, wire, upload, way, round, source, hash);
-                    List<Break> seen = wire.breaks(name, percents);
-                    for (Break b : seen) {
+                    List<ResumeWatch.Break> seen = wire.breaks(name, percents);
+                    for (ResumeWatch.Break b : seen) {
                         System.out.printf(Locale.ROOT,
                                 "round %d %-16s at %2d %%: reconnect %7.1f ms, up → RESUME_REQUEST %6.1f ms,"
                                         + " → RESUME_RESPONSE %6.1f ms, → first chunk %6.1f ms (chunk %d),"
@@ -131,7 +117,7 @@ final class ResumeCost {
      * Moves the file once through a new proxy, broken at each of the wire's points, checks the
      * copy, and returns the bytes the sender put on the wire through the proxy.
      */
-    private long transfer(Path work, AldisFileMover aldis, Wire wire, boolean upload, Way way, int round,
+    private long transfer(Path work, AldisFileMover aldis, ResumeWatch wire, boolean upload, Way way, int round,
             Path source, String hash) throws Exception {
         String remote = "resume-" + round + "-" + way.label + ".bin";
         Path target = work.resolve("resume-copy.bin");
@@ -165,7 +151,7 @@ final class ResumeCost {
      * ({@code reopen}) a new one at each break, after the one before was closed. Returns the
      * SHA-256 the transfer's result gives.
      */
-    private String inProcess(int port, Wire wire, boolean upload, boolean reopen, Path source, String remote,
+    private String inProcess(int port, ResumeWatch wire, boolean upload, boolean reopen, Path source, String remote,
             Path target, TransferOptions options) throws Exception {
         AldisClient client = connect(port);
         Transfer transfer = start(client, upload, source, remote, target, options);
@@ -191,7 +177,7 @@ final class ResumeCost {
      * The transfer by applications of their own ({@link TransferProcess}), each killed at the next
      * break and followed by a new one. Returns the SHA-256 the last one's result gives.
      */
-    private String inProcesses(int port, Wire wire, boolean upload, Path local, String remote, Path checkpoints)
+    private String inProcesses(int port, ResumeWatch wire, boolean upload, Path local, String remote, Path checkpoints)
             throws Exception {
         String classPath = NodeProcess.classPathCopy();
         String[] args = {Integer.toString(port), user, new String(password), upload ? "upload" : "download",
@@ -222,25 +208,25 @@ final class ResumeCost {
                 : client.download("resume-source.bin", target, options);
     }
 
-    private void report(List<Break> breaks, Map<String, List<Double>> excess) {
+    private void report(List<ResumeWatch.Break> breaks, Map<String, List<Double>> excess) {
         String title = "resume cost, " + opts.get("resumeMiB") + " MiB, breaks at " + opts.get("resumeCuts")
                 + " %, medians over rounds (min–max)";
         summary.append(title).append('\n');
-        Map<String, List<Break>> byKind = new LinkedHashMap<>();
-        for (Break b : breaks) {
+        Map<String, List<ResumeWatch.Break>> byKind = new LinkedHashMap<>();
+        for (ResumeWatch.Break b : breaks) {
             byKind.computeIfAbsent(b.transfer() + " at " + b.percent() + " %", k -> new ArrayList<>()).add(b);
         }
         summary.append(String.format(Locale.ROOT, "  %-30s %-20s %-20s %-20s %-20s %-14s %-18s %s%n", "break",
                 "reconnect (ms)", "up → RESUME_REQ", "up → RESUME_RESP", "up → 1st chunk", "chunks resent",
                 "MiB resent", "window (MiB)"));
         int over = 0;
-        for (Map.Entry<String, List<Break>> e : byKind.entrySet()) {
-            List<Break> list = e.getValue();
+        for (Map.Entry<String, List<ResumeWatch.Break>> e : byKind.entrySet()) {
+            List<ResumeWatch.Break> list = e.getValue();
             summary.append(String.format(Locale.ROOT, "  %-30s %-20s %-20s %-20s %-20s %-14s %-18s %.1f%n",
-                    e.getKey(), spread(list.stream().map(Break::reconnectMillis).toList(), "%.0f"),
-                    spread(list.stream().map(Break::toRequestMillis).toList(), "%.1f"),
-                    spread(list.stream().map(Break::toResponseMillis).toList(), "%.1f"),
-                    spread(list.stream().map(Break::toFirstChunkMillis).toList(), "%.1f"),
+                    e.getKey(), spread(list.stream().map(ResumeWatch.Break::reconnectMillis).toList(), "%.0f"),
+                    spread(list.stream().map(ResumeWatch.Break::toRequestMillis).toList(), "%.1f"),
+                    spread(list.stream().map(ResumeWatch.Break::toResponseMillis).toList(), "%.1f"),
+                    spread(list.stream().map(ResumeWatch.Break::toFirstChunkMillis).toList(), "%.1f"),
                     spread(list.stream().map(b -> (double) b.chunksResent()).toList(), "%.0f"),
                     spread(list.stream().map(b -> b.bytesResent() / 1048576.0).toList(), "%.1f"),
                     list.get(0).windowBytes() / 1048576.0));
@@ -260,160 +246,5 @@ final class ResumeCost {
         double max = values.stream().mapToDouble(d -> d).max().orElse(0);
         return String.format(Locale.ROOT, format + " (" + format + "–" + format + ")",
                 MessagingBench.median(new ArrayList<>(values)), min, max);
-    }
-
-    /**
-     * What the proxy saw of one transfer: the frames that matter, per connection, and when the
-     * sender's progress (distinct chunks' bytes) crossed each break point.
-     */
-    private static final class Wire implements WireProxy.Watcher {
-        private final boolean upload;
-        private final List<Long> points = new ArrayList<>();
-        private final List<CompletableFuture<Void>> signals = new ArrayList<>();
-        private final List<Long> breakNanos = new ArrayList<>();
-        private Runnable onBreak = () -> { };
-        /** Times each chunk index was sent so far. */
-        private final Map<Integer, Integer> sends = new HashMap<>();
-        private long distinctBytes;
-        private long window;
-        private long chunkSize;
-        private final Map<Integer, Connection> connections = new HashMap<>();
-
-        /** One connection through the proxy. */
-        private static final class Connection {
-            long upNanos = -1;
-            long resumeRequestNanos = -1;
-            long resumeResponseNanos = -1;
-            long firstChunkNanos = -1;
-            int firstChunk = -1;
-            int chunksResent;
-            long bytesResent;
-            long window;
-            long chunkSize;
-        }
-
-        Wire(boolean upload, long size, List<Integer> percents) {
-            this.upload = upload;
-            for (int percent : percents) {
-                points.add(size * percent / 100);
-                signals.add(new CompletableFuture<>());
-            }
-        }
-
-        /** Runs {@code action} on the relaying thread when a break point is crossed. */
-        synchronized void onBreak(Runnable action) {
-            this.onBreak = action;
-        }
-
-        List<CompletableFuture<Void>> breakSignals() {
-            return signals;
-        }
-
-        int breakCount() {
-            return points.size();
-        }
-
-        synchronized int breaksDone() {
-            return breakNanos.size();
-        }
-
-        @Override
-        public synchronized void frame(int number, boolean fromClient, ByteBuffer head, int frameLength, long start) {
-            Connection c = connections.computeIfAbsent(number, n -> new Connection());
-            int type = head.get(0) & 0xFF;
-            int flags = head.get(1) & 0xFF;
-            if (fromClient && type == 0x6F && c.resumeRequestNanos < 0) {
-                c.resumeRequestNanos = start;
-            }
-            if (!fromClient) {
-                switch (type) {
-                    case 0x13 -> c.upNanos = start; // AUTH_OK
-                    case 0x02 -> { // CONNECT_ACK: up at once when the resume token was taken
-                        if ((flags & 1) != 0) {
-                            c.upNanos = start;
-                        }
-                    }
-                    case 0x61 -> setWindow(head.getInt(26), head.getShort(30) & 0xFFFF); // UPLOAD_ACCEPT
-                    case 0x64 -> setWindow(head.getInt(70), head.getShort(75) & 0xFFFF); // DOWNLOAD_ACCEPT
-                    case 0x70 -> { // RESUME_RESPONSE, RESUMABLE
-                        if (c.resumeResponseNanos < 0) {
-                            c.resumeResponseNanos = start;
-                        }
-                        if (head.get(26) == 0) {
-                            setWindow(head.getInt(31), head.getShort(35) & 0xFFFF);
-                        }
-                    }
-                    default -> { }
-                }
-            }
-            if (type != CHUNK_DATA || fromClient != upload) {
-                return;
-            }
-            int index = head.getInt(18);
-            int times = sends.merge(index, 1, Integer::sum);
-            if (c.firstChunk < 0) {
-                c.firstChunk = index;
-                c.firstChunkNanos = start;
-                c.window = window;
-                c.chunkSize = chunkSize;
-            }
-            if (times > 1) {
-                c.chunksResent++;
-                c.bytesResent += frameLength - CHUNK_HEADER;
-                return;
-            }
-            distinctBytes += Integer.toUnsignedLong(head.getInt(22));
-            if (breakNanos.size() < points.size() && distinctBytes >= points.get(breakNanos.size())) {
-                breakNanos.add(System.nanoTime());
-                signals.get(breakNanos.size() - 1).complete(null);
-                onBreak.run();
-            }
-        }
-
-        private void setWindow(int size, int chunks) {
-            chunkSize = size;
-            window = chunks;
-        }
-
-        /**
-         * One row per break: the first connection whose session came up after the break is the
-         * one that resumed, and what it resent counts against that break.
-         */
-        synchronized List<Break> breaks(String transfer, List<Integer> percents) {
-            List<Break> result = new ArrayList<>();
-            List<Connection> ordered = new ArrayList<>();
-            for (int n = 1; connections.containsKey(n); n++) {
-                ordered.add(connections.get(n));
-            }
-            for (int i = 0; i < breakNanos.size(); i++) {
-                long at = breakNanos.get(i);
-                long until = i + 1 < breakNanos.size() ? breakNanos.get(i + 1) : Long.MAX_VALUE;
-                Connection resumed = null;
-                int resent = 0;
-                long bytes = 0;
-                for (Connection c : ordered) {
-                    if (c.upNanos > at && c.upNanos < until) {
-                        resumed = resumed == null ? c : resumed;
-                        resent += c.chunksResent;
-                        bytes += c.bytesResent;
-                    }
-                }
-                if (resumed == null || resumed.firstChunkNanos < 0) {
-                    throw new IllegalStateException(transfer + ": no chunk went after the break at "
-                            + percents.get(i) + " %");
-                }
-                result.add(new Break(transfer, percents.get(i), (resumed.upNanos - at) / 1e6,
-                        millisAfter(resumed.upNanos, resumed.resumeRequestNanos),
-                        millisAfter(resumed.upNanos, resumed.resumeResponseNanos),
-                        (resumed.firstChunkNanos - resumed.upNanos) / 1e6, resumed.firstChunk, resent, bytes,
-                        resumed.window, resumed.chunkSize));
-            }
-            return result;
-        }
-
-        /** Milliseconds from {@code from} to {@code to}, or NaN when {@code to} never happened. */
-        private static double millisAfter(long from, long to) {
-            return to < 0 ? Double.NaN : (to - from) / 1e6;
-        }
     }
 }
