@@ -48,6 +48,11 @@ final class AldisFileMover implements FilePeers.Mover {
         return options;
     }
 
+    /** The node's TCP port, for clients of a part's own (through a proxy, say). */
+    int nodePort() {
+        return node.port();
+    }
+
     /** Starts an upload and returns at once. */
     CompletableFuture<TransferResult> startUpload(Path source, String remoteName) {
         return client.upload(source, remoteName, options).result();

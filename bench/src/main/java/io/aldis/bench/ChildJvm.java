@@ -41,6 +41,12 @@ final class ChildJvm implements AutoCloseable {
         throw new IOException("child JVM ended before printing " + tag);
     }
 
+    /** Kills the process at once, as a crash would end it, and waits until it is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
     @Override
     public void close() {
         in.println("quit");

@@ -36,7 +36,12 @@ import java.util.concurrent.Future;
  *       GiB of each;</li>
  *   <li>{@code memory}: a file of {@code memoryMiB} uploaded, then downloaded, by the node with its
  *       defaults, while the node's and the client's heaps are measured after garbage collection;
- *       how far each grew above where it stood before.</li>
+ *       how far each grew above where it stood before;</li>
+ *   <li>{@code resume}: a file of {@code resumeMiB} moved both ways while its connection is cut, or
+ *       its client closed and opened again, at {@code resumeCuts}; what each resume costs
+ *       ({@link ResumeCost});</li>
+ *   <li>{@code browser}: the browser client (client.js under Node.js) moving a Blob of
+ *       {@code browserMiB} up and down over WebSocket ({@link BrowserFileSpeed}).</li>
  * </ul>
  *
  * Every copy is checked: its size after each round, its SHA-256 after the first.
@@ -52,6 +57,10 @@ public final class FileBench {
         OPTIONS.put("parallelMiB", "100");   // the size of each of them
         OPTIONS.put("compressionMiB", "512"); // the size of each file the compression part moves
         OPTIONS.put("memoryMiB", "4096");    // the file the memory part moves
+        OPTIONS.put("resumeMiB", "1024");    // the file the resume part moves
+        OPTIONS.put("resumeCuts", "25,50,75"); // where the resume part breaks each transfer, in % of the file
+        OPTIONS.put("browserMiB", "256");    // the Blob the browser part moves
+        OPTIONS.put("browserChunkKiB", "0,64,512"); // chunk sizes the browser client asks for; 0: its defaults
         OPTIONS.put("dir", "");              // where the files and the servers' stores go; empty: a new temp directory
         OPTIONS.put("systems", "");          // comma-separated name prefixes to keep (see MessagingBench); empty: all
         // Aldis set up otherwise, each beside the default one: comma-separated chunkKiB/window pairs (the
@@ -73,7 +82,7 @@ public final class FileBench {
         Map<String, String> opts = new LinkedHashMap<>(OPTIONS);
         List<String> parts = MessagingBench.parseArguments(args, opts);
         if (parts.isEmpty() || parts.contains("all")) {
-            parts = List.of("transfer", "parallel", "compression", "memory");
+            parts = List.of("transfer", "parallel", "compression", "memory", "resume", "browser");
         }
         Path work = opts.get("dir").isEmpty() ? Files.createTempDirectory("aldis-file-bench")
                 : Files.createDirectories(Path.of(opts.get("dir")));
@@ -86,8 +95,11 @@ public final class FileBench {
                     case "parallel" -> bench.parallel(work, systems);
                     case "compression" -> bench.compression(work, aldisDefault(systems));
                     case "memory" -> bench.memory(work, aldisDefault(systems));
+                    case "resume" -> new ResumeCost(bench.opts, USER, PASSWORD, bench.summary)
+                            .run(work, aldisDefault(systems));
+                    case "browser" -> new BrowserFileSpeed(bench.opts, USER, PASSWORD, bench.summary).run();
                     default -> throw new IllegalArgumentException("unknown part " + part
-                            + "; parts: transfer parallel compression memory all");
+                            + "; parts: transfer parallel compression memory resume browser all");
                 }
             }
         } finally {

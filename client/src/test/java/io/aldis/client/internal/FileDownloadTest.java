@@ -287,6 +287,43 @@ class FileDownloadTest {
     }
 
     @Test
+    void afterACrashTheNodeResendsAtMostHalfAWindowOfChunksTheClientHadStored() throws Exception {
+        int window = 8;
+        byte[] content = randomBytes(40 * CHUNK, 15);
+        files.open();
+        Transfer first = files.client().download("r.bin", target(), options());
+        files.send(accept(files.next(DownloadRequest.class), content, sha256(content), window));
+        sendChunks(content, 0, 30);
+        // A crash leaves what is on disk now, and nothing the client would write on its way out.
+        Path checkpoint = dir.resolve("report.pdf.aldis-checkpoint");
+        byte[] atCrash = Files.readAllBytes(checkpoint);
+        files.close();
+        assertThat(failure(first).code()).isEqualTo(ErrorCode.CONNECTION_LOST);
+        Files.write(checkpoint, atCrash);
+
+        files = client();
+        files.open();
+        Transfer again = files.client().download("r.bin", target(), options());
+        ResumeRequest resume = files.next(ResumeRequest.class);
+        int held = 0;
+        for (ChunkRange range : resume.chunksHeld()) {
+            assertThat(range.last()).as("only chunks that were stored").isLessThan(30);
+            held += range.last() - range.first() + 1;
+        }
+        // What the node sends again is what the checkpoint does not name: at most half a window of
+        // the 30 chunks stored, on top of whatever was on its way when the client died.
+        assertThat(30 - held).isLessThanOrEqualTo(window / 2);
+
+        files.send(new ResumeResponse(resume.requestId(), TRANSFER, ResumeStatus.RESUMABLE, 40, CHUNK, window,
+                List.of(new ChunkRange(0, held - 1)), List.of(new ChunkRange(held, 39))));
+        sendChunks(content, held, 40);
+        files.send(new DownloadComplete(TRANSFER));
+        assertThat(files.next(DownloadVerify.class).verified()).isTrue();
+        again.result().get(10, TimeUnit.SECONDS);
+        assertThat(Files.readAllBytes(target())).isEqualTo(content);
+    }
+
+    @Test
     void aDamagedCheckpointStartsTheDownloadOver() throws Exception {
         byte[] content = randomBytes(6 * CHUNK, 15);
         files.open();

@@ -220,9 +220,9 @@ class CliTest {
         Path source = uploadedInProcess("archive.tar", 96 * MIB + 3);
         Path target = work.resolve("archive.tar");
         Path checkpoint = work.resolve("archive.tar.aldis-checkpoint");
-        // The client brings its checkpoint up to date every 32 MB stored; the node reads only so far
-        // ahead of what the client acknowledged, so holding its reads at 80 MiB leaves the client with
-        // more than 32 MB stored and one checkpoint written.
+        // The client brings its checkpoint up to date every half window stored (32 MB at most); the
+        // node reads only so far ahead of what the client acknowledged, so holding its reads at 80 MiB
+        // leaves the client with more than 32 MB stored and a checkpoint written.
         storage.holdAfter(80 * MIB);
 
         CliProcess first = cli("download", "archive.tar", target.toString());

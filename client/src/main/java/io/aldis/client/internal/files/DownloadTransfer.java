@@ -48,8 +48,12 @@ import java.util.function.LongSupplier;
  * restarted application go on with RESUME_REQUEST.
  */
 final class DownloadTransfer extends FileTransfer {
-    /** How often the checkpoint is brought up to date, in bytes stored (the partial file is synced first). */
-    private static final long CHECKPOINT_EVERY_BYTES = 32L << 20;
+    /**
+     * The most the checkpoint lags behind the chunks stored, in bytes: beyond it the transfer waits
+     * for a checkpoint on its own thread. With the usual windows it lags about half a window
+     * ({@link #checkpointEvery}). After a crash the node sends again what the checkpoint does not name.
+     */
+    static final long CHECKPOINT_AT_MOST_EVERY_BYTES = 32L << 20;
     /**
      * How much is written to the partial file before its dirty pages are written back, off the
      * transfer's thread; the checkpoint's sync, and the last one, otherwise did it all while the
@@ -74,7 +78,22 @@ final class DownloadTransfer extends FileTransfer {
     /** Chunks below this are in {@link #sha}. */
     private int hashedUpTo;
     private long bytesStored;
+    /** Bytes stored when the last checkpoint was begun, here or in the background. */
     private long bytesAtCheckpoint;
+    /** Bytes stored between two checkpoints, from the window the node announced. */
+    private long checkpointEveryBytes = CHECKPOINT_AT_MOST_EVERY_BYTES;
+    /** Whether a checkpoint is being synced and written off the transfer's thread. */
+    private boolean checkpointing;
+    /**
+     * Held while the checkpoint file is written or deleted, and guards the two fields below: the
+     * background checkpoint runs on the pool, and must neither overwrite a newer checkpoint nor
+     * bring back one the transfer deleted.
+     */
+    private final Object checkpointFileLock = new Object();
+    /** Bytes stored that the checkpoint file names. */
+    private long bytesInCheckpointFile;
+    /** Counts the partial file's closings, so that a checkpoint synced before one is not written after it. */
+    private long fileClosings;
     private ProgressMeter progress;
 
     DownloadTransfer(FileHost host, Executor pool, TransferOptions options, LongSupplier nanoClock, String remoteName,
@@ -118,6 +137,9 @@ final class DownloadTransfer extends FileTransfer {
         compression = checkpoint.compression();
         bytesStored = ChunkBytes.of(layout, stored);
         bytesAtCheckpoint = bytesStored;
+        synchronized (checkpointFileLock) {
+            bytesInCheckpointFile = bytesStored;
+        }
         return true;
     }
 
@@ -173,6 +195,7 @@ final class DownloadTransfer extends FileTransfer {
         stored = new ChunkSet(layout.chunkCount());
         bytesStored = 0;
         bytesAtCheckpoint = 0;
+        checkpointEveryBytes = checkpointEvery(accept.window(), layout.chunkSize());
         try {
             open(true);
         } catch (IOException e) {
@@ -277,8 +300,14 @@ final class DownloadTransfer extends FileTransfer {
         bytesStored += bytes.length;
         madeProgress();
         progress.update(bytesStored);
-        if (bytesStored - bytesAtCheckpoint >= CHECKPOINT_EVERY_BYTES) {
-            saveCheckpoint();
+        if (bytesStored - bytesAtCheckpoint >= checkpointEveryBytes) {
+            if (!checkpointing) {
+                checkpointInBackground();
+            } else if (bytesStored - bytesInCheckpointFile() >= CHECKPOINT_AT_MOST_EVERY_BYTES) {
+                // The disk is slower than the chunks come: this one waits for it, and with it the node,
+                // so that a crash never costs more than before the checkpoints went to the background.
+                saveCheckpoint();
+            }
         }
         host.send(new ChunkAck(transferId(), index), error -> { });
     }
@@ -364,7 +393,7 @@ final class DownloadTransfer extends FileTransfer {
                     + ": " + IoFailures.describe(e), e));
             return;
         }
-        CheckpointFile.delete(checkpointFile);
+        deleteCheckpoint();
         host.send(new DownloadVerify(true, transferId()), error -> { });
         progress.update(fileSize);
         succeed(new TransferResult(remoteName, target, fileSize, computed, chunksResent, resumed));
@@ -416,15 +445,92 @@ final class DownloadTransfer extends FileTransfer {
             return;
         }
         resumed = true;
+        checkpointEveryBytes = checkpointEvery(response.window(), layout.chunkSize());
         running();
+    }
+
+    /**
+     * Half the window's bytes (at least a chunk, at most {@link #CHECKPOINT_AT_MOST_EVERY_BYTES}):
+     * a crash then costs what was on its way (a window at most) and what the checkpoint did not
+     * name yet, about half a window more, instead of up to 32 MB. The syncs each checkpoint needs
+     * (the partial file's, then the checkpoint file's own) run off the transfer's thread, so the
+     * chunks keep coming meanwhile.
+     */
+    static long checkpointEvery(int window, int chunkSize) {
+        long half = (long) window * chunkSize / 2;
+        return Math.min(CHECKPOINT_AT_MOST_EVERY_BYTES, Math.max(chunkSize, half));
+    }
+
+    /**
+     * Brings the checkpoint up to date with the chunks stored now, without making the transfer
+     * wait for the disk: on the pool, the partial file is synced, and once that succeeded the
+     * checkpoint is written, naming only chunks written before the sync began.
+     */
+    private void checkpointInBackground() {
+        checkpointing = true;
+        bytesAtCheckpoint = bytesStored;
+        FileChannel file = out;
+        WriteBack back = writeBack;
+        long closings = fileClosings;
+        long bytes = bytesStored;
+        DownloadCheckpoint next = new DownloadCheckpoint(transferId(), remoteName, fileSize, fileHash,
+                layout.chunkSize(), compression, stored.heldRanges());
+        pool.execute(() -> {
+            IOException syncFailed = null;
+            try {
+                file.force(false);
+                // a write-back running meanwhile may have been the one sync told of a lost page
+                back.awaitIdle();
+                back.checkFailure();
+                writeCheckpointIfNewer(next, bytes, closings);
+            } catch (IOException e) {
+                syncFailed = e;
+            }
+            IOException failure = syncFailed;
+            thread.execute(() -> checkpointDone(closings, failure));
+        });
+    }
+
+    private long bytesInCheckpointFile() {
+        synchronized (checkpointFileLock) {
+            return bytesInCheckpointFile;
+        }
+    }
+
+    /** On the pool: writes {@code next} unless the file was closed since, or a newer checkpoint is there. */
+    private void writeCheckpointIfNewer(DownloadCheckpoint next, long bytes, long closings) {
+        synchronized (checkpointFileLock) {
+            if (closings != fileClosings || bytes <= bytesInCheckpointFile) {
+                return;
+            }
+            try {
+                next.writeTo(checkpointFile);
+                bytesInCheckpointFile = bytes;
+            } catch (IOException e) {
+                // Without a newer checkpoint the download still runs; only a crash would fetch more again.
+                System.getLogger(DownloadTransfer.class.getName()).log(System.Logger.Level.WARNING,
+                        "cannot write the download checkpoint " + checkpointFile + ": " + IoFailures.describe(e));
+            }
+        }
+    }
+
+    private void checkpointDone(long closings, IOException syncFailed) {
+        checkpointing = false;
+        if (syncFailed != null && closings == fileClosings && phase != Phase.DONE) {
+            // The kernel tells one sync of a lost page, and this was the one: the last sync could not know.
+            storageFailed(syncFailed);
+        }
     }
 
     private void saveCheckpoint() {
         try {
             // The chunks the checkpoint names must be on disk before it says so.
             sync(false);
-            new DownloadCheckpoint(transferId(), remoteName, fileSize, fileHash, layout.chunkSize(), compression,
-                    stored.heldRanges()).writeTo(checkpointFile);
+            synchronized (checkpointFileLock) {
+                new DownloadCheckpoint(transferId(), remoteName, fileSize, fileHash, layout.chunkSize(), compression,
+                        stored.heldRanges()).writeTo(checkpointFile);
+                bytesInCheckpointFile = bytesStored;
+            }
             bytesAtCheckpoint = bytesStored;
         } catch (IOException e) {
             System.getLogger(DownloadTransfer.class.getName()).log(System.Logger.Level.WARNING,
@@ -435,7 +541,7 @@ final class DownloadTransfer extends FileTransfer {
     @Override
     void discard() {
         closeFile();
-        CheckpointFile.delete(checkpointFile);
+        deleteCheckpoint();
         try {
             Files.deleteIfExists(partial);
         } catch (IOException ignored) {
@@ -448,7 +554,17 @@ final class DownloadTransfer extends FileTransfer {
         closeFile();
     }
 
+    private void deleteCheckpoint() {
+        synchronized (checkpointFileLock) {
+            CheckpointFile.delete(checkpointFile);
+            bytesInCheckpointFile = 0;
+        }
+    }
+
     private void closeFile() {
+        synchronized (checkpointFileLock) {
+            fileClosings++;
+        }
         if (out != null) {
             try {
                 out.close();
