@@ -26,14 +26,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * so that the answers of other calls, and other streams, do not wait behind this subscriber's
  * {@code onNext}.
  *
- * <p>A result stream of the client's own call keeps to a quarter of its high-water mark while the
+ * <p>A result stream of the client's own call keeps to an eighth of its high-water mark while the
  * client waits for answers on the connection ({@link StreamHost#sharingConnection()},
  * docs/protocol.md 6.4.3 rule 7), so that those answers wait behind less of the stream.
  */
 final class ResultItems implements Flow.Subscription {
     private static final System.Logger LOG = System.getLogger(ResultItems.class.getName());
     /** The share of the high-water mark a stream keeps to while the connection is shared: 1 / this. */
-    private static final int SHARE_DIVISOR = 4;
+    private static final int SHARE_DIVISOR = 8;
 
     /** What the call hears from its result's subscription. */
     interface Owner {

@@ -257,7 +257,7 @@ class StreamCallsTest {
             host.sent.forEach(f -> node.grant(((StreamCredit) f).credit()));
             host.sent.clear();
         }
-        assertThat(node.credit()).as("kept to a quarter of the window").isLessThanOrEqualTo(256);
+        assertThat(node.credit()).as("kept to an eighth of the window").isLessThanOrEqualTo(128);
         assertThat(node.take(400)).as("an item larger than those before waits").isEqualTo(SenderCredit.Verdict.WAIT);
 
         host.sharing = false;
