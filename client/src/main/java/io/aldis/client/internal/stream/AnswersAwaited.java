@@ -1,5 +1,9 @@
 package io.aldis.client.internal.stream;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * Whether the client waits for answers on its connection, so that its streamed results keep to a
  * share of their high-water mark and less stream data is in flight ahead of those answers
@@ -19,11 +23,11 @@ public final class AnswersAwaited {
 
     private final StreamHost host;
     private final Runnable lifted;
-    // guarded by this
-    private int waiting;
-    private long started;
-    private boolean sharing;
-    private boolean liftPending;
+    // Counted on every call, so without a lock: calls at many in flight start and end on several threads.
+    private final AtomicInteger waiting = new AtomicInteger();
+    private final AtomicLong started = new AtomicLong();
+    private final AtomicBoolean liftPending = new AtomicBoolean();
+    private volatile boolean sharing;
 
     /** {@code lifted} runs on the client's callback thread each time sharing stops. */
     public AnswersAwaited(StreamHost host, Runnable lifted) {
@@ -32,55 +36,46 @@ public final class AnswersAwaited {
     }
 
     /** Whether streamed results share the connection now. */
-    public synchronized boolean sharing() {
+    public boolean sharing() {
         return sharing;
     }
 
     /** A call with a deadline was sent; {@link #callEnded()} must follow once it is over. */
-    public synchronized void callStarted() {
-        waiting++;
-        started++;
-        sharing = true;
+    public void callStarted() {
+        started.incrementAndGet(); // before sharing is set: a lift that misses it reads the new count
+        waiting.incrementAndGet();
+        if (!sharing) {
+            sharing = true;
+        }
     }
 
     /** A call counted by {@link #callStarted()} is over: answered, failed, timed out or cancelled. */
     public void callEnded() {
-        long quietSince;
-        synchronized (this) {
-            if (--waiting > 0 || liftPending) {
-                return;
-            }
-            liftPending = true;
-            quietSince = started;
+        if (waiting.decrementAndGet() == 0 && liftPending.compareAndSet(false, true)) {
+            scheduleLift(started.get());
         }
-        scheduleLift(quietSince);
     }
 
     private void scheduleLift(long quietSince) {
         if (host.schedule(() -> liftIfQuiet(quietSince), QUIET_MILLIS) == null) {
-            synchronized (this) {
-                liftPending = false; // the client is closed: nothing is streamed any more
-            }
+            liftPending.set(false); // the client is closed: nothing is streamed any more
         }
     }
 
     private void liftIfQuiet(long quietSince) {
-        long now;
-        synchronized (this) {
-            now = started;
-            if (waiting > 0) {
-                liftPending = false; // the call that ends last schedules again
+        if (waiting.get() == 0 && started.get() == quietSince) {
+            sharing = false;
+            if (started.get() == quietSince) {
+                liftPending.set(false);
+                lifted.run();
                 return;
             }
-            if (now == quietSince) {
-                liftPending = false;
-                sharing = false;
-            }
+            sharing = true; // a call started meanwhile, and shares
         }
-        if (now == quietSince) {
-            lifted.run();
-        } else {
-            scheduleLift(now); // calls came and went meanwhile: wait for a quiet tick of their own
+        liftPending.set(false);
+        // A call that ended while a lift was pending scheduled nothing: its tick is scheduled here.
+        if (waiting.get() == 0 && liftPending.compareAndSet(false, true)) {
+            scheduleLift(started.get());
         }
     }
 }
