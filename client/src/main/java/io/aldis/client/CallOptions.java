@@ -15,7 +15,10 @@ import java.util.Objects;
  *                mode (docs/protocol.md 6.4.3); it is the first STREAM_CREDIT the client grants.
  *                0 means the default: {@value #DEFAULT_ITEMS_HIGH_WATER_MARK} items in
  *                {@code items} mode, {@value #DEFAULT_BYTES_HIGH_WATER_MARK} in {@code bytes} and
- *                {@code custom} mode. An item may cost at most half of it.
+ *                {@code custom} mode. An item may cost at most half of it. While the client
+ *                waits for the answers of calls with a deadline on the same connection, the
+ *                stream keeps to an eighth of it, and at least twice its largest item so far
+ *                (docs/protocol.md 6.4.3, rule 7), so that those answers wait behind less of it
  * @param batchAfterStreamError whether a streaming call whose stream failed with
  *                {@code STREAM_FAILED}, {@code UNKNOWN_SIZE_FUNCTION} or {@code STREAM_LIMIT}
  *                before any result item reached the application is made once more without

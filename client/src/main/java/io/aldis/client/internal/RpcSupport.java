@@ -31,6 +31,7 @@ import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.ServiceProvide;
 import io.aldis.protocol.api.ServiceWithdraw;
 import io.aldis.protocol.api.stream.SizeFunction;
+import io.aldis.client.internal.stream.AnswersAwaited;
 import io.aldis.client.internal.stream.ServedStreams;
 import io.aldis.client.internal.stream.StreamCalls;
 import io.aldis.client.internal.stream.StreamHost;
@@ -86,12 +87,14 @@ final class RpcSupport {
     private final Map<String, Provided> provided = new ConcurrentHashMap<>();
     private final StreamCalls streams;
     private final ServedStreams servedStreams;
+    private final AnswersAwaited answersAwaited;
 
     RpcSupport(DefaultAldisClient client) {
         this.client = client;
         ClientStreamHost streamHost = new ClientStreamHost();
         this.streams = new StreamCalls(streamHost);
         this.servedStreams = new ServedStreams(streamHost);
+        this.answersAwaited = new AnswersAwaited(streamHost, streams::shareLifted);
         Executor configured = client.config().handlerExecutor();
         this.handlerExecutor = configured != null ? configured : SerialExecutor.SHARED;
         client.addConsumer(this::consume);
@@ -215,6 +218,11 @@ final class RpcSupport {
         }
 
         @Override
+        public boolean sharingConnection() {
+            return answersAwaited.sharing();
+        }
+
+        @Override
         public ObjectMapper mapper() {
             return MAPPER;
         }
@@ -246,8 +254,14 @@ final class RpcSupport {
         PendingCall pc = new PendingCall(id, method, resultType == null ? Object.class : resultType,
                 session == null ? null : session.sessionId());
         calls.put(id, pc);
+        if (millis > 0) {
+            answersAwaited.callStarted();
+        }
         pc.future.whenComplete((value, error) -> {
             calls.remove(id, pc);
+            if (millis > 0) {
+                answersAwaited.callEnded();
+            }
             io.netty.util.Timeout timer = pc.timer;
             if (timer != null) {
                 timer.cancel();

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -145,6 +146,37 @@ class StreamClientTest {
         }
         slow.cancel();
         assertThat(streams.cancels.tryAcquire(10, TimeUnit.SECONDS)).as("the producer was released").isTrue();
+    }
+
+    /** A service whose one method answers only when the test says so. */
+    public interface Waits {
+        /** Answers once {@code answer} completes. */
+        CompletionStage<String> answer();
+    }
+
+    @Test
+    void whileACallWaitsForItsAnswerTheStreamKeepsToAnEighthOfItsWindowAndGoesOn() throws Exception {
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        node.export("waits", (Waits) () -> answer, Waits.class);
+        CompletableFuture<String> waiting = client.call("waits.answer", null, String.class,
+                CallOptions.timeout(Duration.ofMinutes(5)));
+        int window = 16;
+        Collector<String> slow = new Collector<>(0);
+        client.callStream("streams.forever", new Object[] {"tick"}, String.class,
+                CallOptions.defaults().withStreamHighWaterMark(window)).subscribe(slow);
+        for (int taken = 1; taken <= 200; taken++) {
+            slow.request(1);
+            slow.next();
+            if (taken > window) {
+                // Produced and not yet taken: held by the node, the wire or the client.
+                assertThat(streams.produced.get() - taken).as("after item %d", taken).isLessThanOrEqualTo(window / 8);
+            }
+        }
+        assertThat(waiting).as("the call still waits, and the stream went on beside it").isNotDone();
+        slow.cancel();
+        assertThat(streams.cancels.tryAcquire(10, TimeUnit.SECONDS)).as("the producer was released").isTrue();
+        answer.complete("done");
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("done");
     }
 
     @Test

@@ -25,9 +25,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * arrives may be delivered on an executor of the stream's own rather than on the callback thread,
  * so that the answers of other calls, and other streams, do not wait behind this subscriber's
  * {@code onNext}.
+ *
+ * <p>A result stream of the client's own call keeps to an eighth of its high-water mark while the
+ * client waits for answers on the connection ({@link StreamHost#sharingConnection()},
+ * docs/protocol.md 6.4.3 rule 7), so that those answers wait behind less of the stream.
  */
 final class ResultItems implements Flow.Subscription {
     private static final System.Logger LOG = System.getLogger(ResultItems.class.getName());
+    /** The share of the high-water mark a stream keeps to while the connection is shared: 1 / this. */
+    private static final int SHARE_DIVISOR = 8;
 
     /** What the call hears from its result's subscription. */
     interface Owner {
@@ -47,6 +53,8 @@ final class ResultItems implements Flow.Subscription {
     private final Owner owner;
     /** Where the subscriber is signalled when something arrives. */
     private final Executor delivery;
+    /** Whether this stream keeps to a share of its window while the client waits for answers. */
+    private final boolean shares;
     private final AtomicInteger wip = new AtomicInteger();
 
     // guarded by this
@@ -80,8 +88,18 @@ final class ResultItems implements Flow.Subscription {
     }
 
     /** Signals the subscriber on {@code delivery} (or on its own thread when it requests). */
-    @SuppressWarnings("unchecked")
     ResultItems(Flow.Subscriber<?> subscriber, ItemCodec codec, StreamHost host, Owner owner, Executor delivery) {
+        this(subscriber, codec, host, owner, delivery, false);
+    }
+
+    /**
+     * Signals the subscriber on {@code delivery}; with {@code shares}, keeps to a share of the
+     * window while the client waits for answers on the connection.
+     */
+    @SuppressWarnings("unchecked")
+    ResultItems(Flow.Subscriber<?> subscriber, ItemCodec codec, StreamHost host, Owner owner, Executor delivery,
+            boolean shares) {
+        this.shares = shares;
         this.subscriber = (Flow.Subscriber<Object>) subscriber;
         this.codec = codec;
         this.host = host;
@@ -349,15 +367,38 @@ final class ResultItems implements Flow.Subscription {
         synchronized (this) {
             delivered++;
             if (credit != null && next.cost() > 0 && returning) {
-                int giveBack = credit.consumed(next.cost());
-                if (giveBack > 0 && !answered && credit.drained()) {
-                    heldBackReturn += giveBack;
-                } else if (giveBack > 0 && !suspended) {
-                    // Under the lock, so that it cannot follow a STREAM_RESUME that already counted it.
-                    host.send(new StreamCredit(streamId, giveBack));
-                }
+                int giveBack = credit.share(share()) + credit.consumed(next.cost());
+                giveBack(giveBack);
             }
         }
         return true;
+    }
+
+    /**
+     * The client stopped sharing its connection: what the share held back and rule 3 makes due goes
+     * back now, as the stream may wait for it (an item larger than those before).
+     */
+    void shareLifted() {
+        synchronized (this) {
+            if (credit != null && returning) {
+                giveBack(credit.share(share()));
+            }
+        }
+    }
+
+    /** The share of the window this stream keeps to now, 0 for none. */
+    private int share() {
+        return shares && host.sharingConnection()
+                ? Math.max(1, credit.window().highWaterMark() / SHARE_DIVISOR) : 0;
+    }
+
+    /** Sends credit that became due, or holds it back as the final return (rule 5); under the lock. */
+    private void giveBack(int giveBack) {
+        if (giveBack > 0 && !answered && credit.drained()) {
+            heldBackReturn += giveBack;
+        } else if (giveBack > 0 && !suspended) {
+            // Under the lock, so that it cannot follow a STREAM_RESUME that already counted it.
+            host.send(new StreamCredit(streamId, giveBack));
+        }
     }
 }

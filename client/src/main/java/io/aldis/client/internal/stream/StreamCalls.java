@@ -178,6 +178,13 @@ public final class StreamCalls {
         return false;
     }
 
+    /** The client stopped sharing its connection (docs/protocol.md 6.4.3, rule 7). */
+    public void shareLifted() {
+        for (StreamedCall call : calls.values()) {
+            call.shareLifted();
+        }
+    }
+
     /**
      * The frames of one read were dispatched: the items they brought go to their subscribers now,
      * one hand-over per stream for the lot rather than one per item.

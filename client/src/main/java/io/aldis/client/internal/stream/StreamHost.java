@@ -47,6 +47,12 @@ public interface StreamHost {
      */
     Executor streamDelivery();
 
+    /**
+     * Whether the client waits for answers on its connection now, so that streamed results keep to
+     * a share of their window (docs/protocol.md 6.4.3, rule 7).
+     */
+    boolean sharingConnection();
+
     /** The client's JSON mapping for parameters, results and items. */
     ObjectMapper mapper();
 

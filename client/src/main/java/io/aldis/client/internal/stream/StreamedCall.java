@@ -101,7 +101,7 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
         if (subscriber != null) {
             this.resultCodec = new ItemCodec(host.mapper(), resultItemType);
             // A lane of its own, so that a subscriber that takes its time holds up no other call's answer.
-            this.result = new ResultItems(subscriber, resultCodec, host, this, host.streamDelivery());
+            this.result = new ResultItems(subscriber, resultCodec, host, this, host.streamDelivery(), true);
             this.value = null;
         } else {
             this.resultCodec = null;
@@ -132,6 +132,13 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
     /** The subscription the subscriber of a streamed result gets. */
     Flow.Subscription subscription() {
         return result;
+    }
+
+    /** The client stopped sharing its connection: a streamed result returns what it held back. */
+    void shareLifted() {
+        if (result != null) {
+            result.shareLifted();
+        }
     }
 
     /** The future of a call with one result value. */

@@ -12,10 +12,12 @@ import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.StreamCredit;
+import io.aldis.protocol.api.StreamData;
 import io.aldis.protocol.api.StreamDirection;
 import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.StreamOpen;
 import io.aldis.protocol.api.StreamResume;
+import io.aldis.protocol.api.stream.SenderCredit;
 import io.aldis.protocol.api.stream.SizeFunction;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +39,7 @@ class StreamCallsTest {
         final List<Frame> sent = new ArrayList<>();
         Object connection = new Object();
         long ids;
+        boolean sharing;
 
         @Override
         public void send(Frame frame) {
@@ -82,6 +85,11 @@ class StreamCallsTest {
         @Override
         public java.util.concurrent.Executor streamDelivery() {
             return Runnable::run;
+        }
+
+        @Override
+        public boolean sharingConnection() {
+            return sharing;
         }
 
         @Override
@@ -211,5 +219,52 @@ class StreamCallsTest {
         calls.connectionLost("connection reset again");
         assertThat(((RpcCallException) onNew.join()).code()).isEqualTo(ErrorCode.CONNECTION_INTERRUPTED);
         assertThat(calls.callsInFlight()).isZero();
+    }
+    @Test
+    void whenTheClientStopsSharingItsConnectionAStreamGetsWhatItsShareHeldBack() {
+        Host host = new Host();
+        StreamCalls calls = new StreamCalls(host);
+        calls.<byte[]>callStream("a.blocks", null, byte[].class, CallOptions.defaults().withStreamHighWaterMark(1024))
+                .subscribe(new Flow.Subscriber<byte[]>() {
+                    @Override
+                    public void onSubscribe(Flow.Subscription s) {
+                        s.request(Long.MAX_VALUE);
+                    }
+
+                    @Override
+                    public void onNext(byte[] item) {
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                    }
+
+                    @Override
+                    public void onComplete() {
+                    }
+                });
+        RpcRequest request = (RpcRequest) host.sent.get(host.sent.size() - 1);
+        calls.consume(new StreamOpen(2, request.callId(), StreamDirection.CALLEE_TO_CALLER, CreditMode.BYTES, 0, ""));
+        SenderCredit node = new SenderCredit();
+        node.grant(((StreamCredit) host.sent.get(host.sent.size() - 1)).credit());
+        host.sent.clear();
+
+        host.sharing = true;
+        for (int i = 0; i < 64; i++) {
+            assertThat(node.take(64)).isEqualTo(SenderCredit.Verdict.SEND);
+            calls.consume(new StreamData(false, 2, new byte[64]));
+            calls.framesDispatched();
+            host.sent.forEach(f -> node.grant(((StreamCredit) f).credit()));
+            host.sent.clear();
+        }
+        assertThat(node.credit()).as("kept to an eighth of the window").isLessThanOrEqualTo(128);
+        assertThat(node.take(400)).as("an item larger than those before waits").isEqualTo(SenderCredit.Verdict.WAIT);
+
+        host.sharing = false;
+        calls.shareLifted();
+        assertThat(host.sent).singleElement().isInstanceOf(StreamCredit.class);
+        node.grant(((StreamCredit) host.sent.get(0)).credit());
+        assertThat(node.credit()).as("everything consumed is back").isEqualTo(1024);
+        assertThat(node.take(400)).isEqualTo(SenderCredit.Verdict.SEND);
     }
 }

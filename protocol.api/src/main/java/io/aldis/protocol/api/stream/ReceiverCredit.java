@@ -15,6 +15,12 @@ import io.aldis.protocol.api.ProtocolException;
  * the high-water mark, and after the end of the items when everything has been consumed (the final
  * return).
  *
+ * <p>A receiver that waits for other traffic on the same connection (answers to its calls) may
+ * keep the stream to a {@linkplain #share(int) share} of its high-water mark, so that less of the
+ * stream is in flight ahead of that traffic: it then returns consumed credit only as far as keeps
+ * the credit handed out plus the items held at the share, once they fell to half of it; the rest
+ * waits until the share is lifted or the final return.
+ *
  * <p>Thread-safe: every method is atomic, so items may arrive on the I/O thread while the
  * application consumes on its own.
  */
@@ -25,6 +31,9 @@ public final class ReceiverCredit {
     private long unreturned;
     private long received;
     private boolean ended;
+    /** 0, or the share of the high-water mark the stream is kept to. */
+    private long share;
+    private long largestCost;
 
     /**
      * A receiver whose first grant, and high-water mark, is {@code highWaterMark}.
@@ -71,6 +80,7 @@ public final class ReceiverCredit {
         handedOut -= cost;
         held += cost;
         received++;
+        largestCost = Math.max(largestCost, cost);
     }
 
     /**
@@ -86,7 +96,45 @@ public final class ReceiverCredit {
         }
         held -= cost;
         unreturned += cost;
-        return window.replenishDue(unreturned) ? returnUnreturned() : 0;
+        return due();
+    }
+
+    /**
+     * Keeps the stream to {@code share} of the high-water mark, or lifts the share with 0
+     * (docs/protocol.md 6.4.3, "Sharing the connection"). While a share holds, consumed credit goes
+     * back only once the credit handed out plus the cost of the items held fell to half of it, and
+     * then only as much as brings them back to it. The share is never below twice the largest item
+     * received, so an item the size of one already seen always fits the credit the sender holds
+     * once everything is consumed; a larger one may wait until the share is lifted. After the end of
+     * the items it no longer matters.
+     *
+     * @return the credit to return now with STREAM_CREDIT (what the new share makes due), or 0
+     * @throws IllegalArgumentException for a share below 0 or above the high-water mark
+     */
+    public synchronized int share(int share) {
+        if (share < 0 || share > window.highWaterMark()) {
+            throw new IllegalArgumentException("a share of " + share + " is not within the high-water mark "
+                    + window.highWaterMark());
+        }
+        this.share = share;
+        return due();
+    }
+
+    /** The credit rule 3 or the share makes due now; returned and counted as handed out. */
+    private int due() {
+        if (share == 0 || ended) {
+            return window.replenishDue(unreturned) ? returnUnreturned() : 0;
+        }
+        long limit = Math.min(window.highWaterMark(), Math.max(share, 2 * largestCost));
+        long outstanding = handedOut + held;
+        if (2 * outstanding > limit) {
+            return 0;
+        }
+        // unreturned is the high-water mark less outstanding, so it always covers the grant
+        int grant = (int) Math.min(unreturned, limit - outstanding);
+        unreturned -= grant;
+        handedOut += grant;
+        return grant;
     }
 
     /** Notes STREAM_END, or STREAM_DATA with LAST after that item was counted. */
@@ -127,6 +175,11 @@ public final class ReceiverCredit {
     /** How many items have arrived. */
     public synchronized long receivedItems() {
         return received;
+    }
+
+    /** The credit handed out and not yet used, plus the cost of the items held unconsumed. */
+    public synchronized int outstanding() {
+        return (int) (handedOut + held);
     }
 
     /** The credit handed out and not yet used by an arriving item. */

@@ -112,4 +112,79 @@ class ReceiverCreditTest {
         assertThatThrownBy(() -> ResumePoint.of(StreamResume.senderOnly(7)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+    /**
+     * Moves items from a sender to the receiver one at a time, consuming each as it arrives, while
+     * the sender's credit covers them; grants go straight back. Returns how many items went.
+     */
+    private static int flow(ReceiverCredit receiver, SenderCredit sender, int cost, int items, int share) {
+        int sent = 0;
+        while (sent < items && sender.take(cost) == SenderCredit.Verdict.SEND) {
+            receiver.received(cost);
+            sent++;
+            int grant = receiver.consumed(cost);
+            if (grant > 0) {
+                sender.grant(grant);
+            }
+            if (share > 0) {
+                assertThat(receiver.outstanding()).as("once the share holds, the stream is kept within it")
+                        .isLessThanOrEqualTo(Math.max(share, receiver.initialGrant() - sent * cost));
+            }
+        }
+        return sent;
+    }
+
+    @Test
+    void underAShareConsumedCreditGoesBackOnlyUpToTheShareAndTheStreamStillFlows() {
+        ReceiverCredit receiver = new ReceiverCredit(1024);
+        SenderCredit sender = new SenderCredit();
+        sender.grant(receiver.initialGrant());
+        assertThat(receiver.share(256)).as("nothing is due yet").isZero();
+
+        assertThat(flow(receiver, sender, 64, 500, 256)).as("the stream never stalls on items like those seen")
+                .isEqualTo(500);
+        assertThat(receiver.outstanding()).isBetween(129, 256);
+        assertThat(sender.credit()).isEqualTo(receiver.handedOut());
+
+        int heldBack = 1024 - receiver.outstanding();
+        assertThat(receiver.share(0)).as("lifting the share returns what was held back").isEqualTo(heldBack);
+        assertThat(receiver.outstanding()).isEqualTo(1024);
+    }
+
+    @Test
+    void aShareIsNeverBelowTwiceTheLargestItemReceived() {
+        ReceiverCredit receiver = new ReceiverCredit(1024);
+        SenderCredit sender = new SenderCredit();
+        sender.grant(receiver.initialGrant());
+        receiver.share(16);
+        assertThat(flow(receiver, sender, 100, 300, 200)).isEqualTo(300);
+        assertThat(receiver.outstanding()).as("kept at twice the largest item, not at 16").isBetween(101, 200);
+    }
+
+    @Test
+    void anItemLargerThanAnySeenMayWaitUnderAShareAndGoesOnceItIsLifted() {
+        ReceiverCredit receiver = new ReceiverCredit(1024);
+        SenderCredit sender = new SenderCredit();
+        sender.grant(receiver.initialGrant());
+        receiver.share(256);
+        flow(receiver, sender, 64, 100, 256);
+        assertThat(sender.take(500)).as("more than the share's credit").isNotEqualTo(SenderCredit.Verdict.SEND);
+
+        sender.grant(receiver.share(0));
+        assertThat(sender.take(500)).as("rule 3's credit covers any item rule 2 allows")
+                .isEqualTo(SenderCredit.Verdict.SEND);
+    }
+
+    @Test
+    void underAShareTheFinalReturnStillPaysEveryItemBack() {
+        ReceiverCredit receiver = new ReceiverCredit(1024);
+        SenderCredit sender = new SenderCredit();
+        sender.grant(receiver.initialGrant());
+        receiver.share(256);
+        flow(receiver, sender, 64, 77, 256);
+        receiver.endReceived();
+        sender.grant(receiver.share(256)); // after the end rule 3 applies again: no holding back
+        sender.grant(receiver.finalReturn());
+        assertThat(sender.allPaidBack()).isTrue();
+        assertThatThrownBy(() -> receiver.share(1025)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
