@@ -9,7 +9,9 @@ import io.aldis.protocol.api.stream.ListPublisher;
 import io.aldis.itest.rpc.Streams;
 import io.aldis.itest.support.LeakWatch;
 import io.aldis.itest.support.NodeFixture;
+import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.stream.StreamCredit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -175,6 +177,39 @@ class StreamClientTest {
         assertThat(waiting).as("the call still waits, and the stream went on beside it").isNotDone();
         slow.cancel();
         assertThat(streams.cancels.tryAcquire(10, TimeUnit.SECONDS)).as("the producer was released").isTrue();
+        answer.complete("done");
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("done");
+    }
+
+    /** A bytes-mode streamed result whose items are not all of one size. */
+    public interface Sized {
+        @StreamCredit(mode = CreditMode.BYTES)
+        Flow.Publisher<byte[]> blocks();
+    }
+
+    @Test
+    void anItemLargerThanTheShareStillComesWhileCallsKeepWaiting() throws Exception {
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        node.export("waits", (Waits) () -> answer, Waits.class);
+        List<byte[]> blocks = new ArrayList<>();
+        for (int i = 0; i < 200; i++) { // more than the first grant of the window holds
+            blocks.add(new byte[1_000]);
+        }
+        // Within half the window of 64 KiB, but more than the eighth the stream keeps to while the call waits.
+        blocks.add(new byte[20_000]);
+        for (int i = 0; i < 5; i++) {
+            blocks.add(new byte[1_000]);
+        }
+        node.export("sized", (Sized) () -> publisherOf(blocks), Sized.class);
+        CompletableFuture<String> waiting = client.call("waits.answer", null, String.class,
+                CallOptions.timeout(Duration.ofMinutes(5)));
+
+        Collector<byte[]> all = new Collector<>(100);
+        client.callStream("sized.blocks", null, byte[].class,
+                CallOptions.defaults().withStreamHighWaterMark(65_536)).subscribe(all);
+        assertThat(all.done.get(10, TimeUnit.SECONDS)).extracting(block -> block.length)
+                .containsExactlyElementsOf(blocks.stream().map(block -> block.length).toList());
+        assertThat(waiting).as("the call waited the whole time").isNotDone();
         answer.complete("done");
         assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("done");
     }

@@ -34,6 +34,12 @@ final class ResultItems implements Flow.Subscription {
     private static final System.Logger LOG = System.getLogger(ResultItems.class.getName());
     /** The share of the high-water mark a stream keeps to while the connection is shared: 1 / this. */
     private static final int SHARE_DIVISOR = 8;
+    /**
+     * How long a stream under a share may receive nothing, with every item consumed, before this
+     * side stops sharing it until its next item: the node may be waiting to send an item larger
+     * than the share allows (docs/protocol.md 6.4.3, rule 7), while calls keep the client sharing.
+     */
+    static final long STALL_MILLIS = 20;
 
     /** What the call hears from its result's subscription. */
     interface Owner {
@@ -81,6 +87,9 @@ final class ResultItems implements Flow.Subscription {
      * which a caller holds back for the answer (docs/protocol.md 6.4.3, rule 5).
      */
     private int heldBackReturn;
+    /** The share is off for this stream until its next item: it received nothing for a while under it. */
+    private boolean shareOff;
+    private boolean stallCheckPending;
 
     /** Signals the subscriber on the thread that hands in what arrived. */
     ResultItems(Flow.Subscriber<?> subscriber, ItemCodec codec, StreamHost host, Owner owner) {
@@ -136,6 +145,7 @@ final class ResultItems implements Flow.Subscription {
                 return; // crossed a cancel or the call's answer: dropped
             }
             credit.received(cost);
+            shareOff = false; // with this item counted, the share fits it from now on
             held.add(new Held(item, cost));
             if (last) {
                 ended = true;
@@ -369,6 +379,7 @@ final class ResultItems implements Flow.Subscription {
             if (credit != null && next.cost() > 0 && returning) {
                 int giveBack = credit.share(share()) + credit.consumed(next.cost());
                 giveBack(giveBack);
+                watchForStall();
             }
         }
         return true;
@@ -388,8 +399,40 @@ final class ResultItems implements Flow.Subscription {
 
     /** The share of the window this stream keeps to now, 0 for none. */
     private int share() {
-        return shares && host.sharingConnection()
+        return shares && !shareOff && host.sharingConnection()
                 ? Math.max(1, credit.window().highWaterMark() / SHARE_DIVISOR) : 0;
+    }
+
+    /**
+     * Under a share, checks after {@link #STALL_MILLIS} whether the stream still moves; under the
+     * lock. A sender that waits for more credit than the share gives (an item larger than any
+     * before) would otherwise wait for as long as calls keep the client sharing.
+     */
+    private void watchForStall() {
+        if (stallCheckPending || share() == 0 || credit.drained()) {
+            return;
+        }
+        stallCheckPending = true;
+        long seen = credit.receivedItems();
+        if (host.schedule(() -> stallCheck(seen), STALL_MILLIS) == null) {
+            stallCheckPending = false; // the client is closed
+        }
+    }
+
+    private void stallCheck(long seen) {
+        synchronized (this) {
+            stallCheckPending = false;
+            if (credit == null || !returning || share() == 0) {
+                return;
+            }
+            if (credit.receivedItems() != seen || credit.outstanding() != credit.handedOut()) {
+                // Items came, or some are still held for the subscriber: the stream is not starved.
+                watchForStall();
+                return;
+            }
+            shareOff = true;
+            giveBack(credit.share(0));
+        }
     }
 
     /** Sends credit that became due, or holds it back as the final return (rule 5); under the lock. */

@@ -11,5 +11,5 @@
  * code goes into the STREAM_ERROR that answers it.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.aldis.protocol.api.stream;
