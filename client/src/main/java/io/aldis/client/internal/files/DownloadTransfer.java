@@ -84,6 +84,13 @@ final class DownloadTransfer extends FileTransfer {
     private long checkpointEveryBytes = CHECKPOINT_AT_MOST_EVERY_BYTES;
     /** Whether a checkpoint is being synced and written off the transfer's thread. */
     private boolean checkpointing;
+    /** DOWNLOAD_COMPLETE came while a checkpoint's sync ran: the end waits for that sync's outcome. */
+    private boolean completeAfterCheckpoint;
+    /**
+     * A sync of the partial file that failed, off the transfer's thread or in a checkpoint: the
+     * kernel reports a lost page to one sync only, so every later sync must fail too.
+     */
+    private volatile IOException syncFailure;
     /**
      * Held while the checkpoint file is written or deleted, and guards the two fields below: the
      * background checkpoint runs on the pool, and must neither overwrite a newer checkpoint nor
@@ -202,8 +209,9 @@ final class DownloadTransfer extends FileTransfer {
             abortAndFail(ErrorCode.STORAGE_ERROR, "cannot write " + partial + ": " + IoFailures.describe(e), accept);
             return;
         }
-        saveCheckpoint();
-        running();
+        if (saveCheckpoint()) {
+            running();
+        }
     }
 
     private void abortAndFail(ErrorCode code, String message, DownloadAccept accept) {
@@ -306,7 +314,9 @@ final class DownloadTransfer extends FileTransfer {
             } else if (bytesStored - bytesInCheckpointFile() >= CHECKPOINT_AT_MOST_EVERY_BYTES) {
                 // The disk is slower than the chunks come: this one waits for it, and with it the node,
                 // so that a crash never costs more than before the checkpoints went to the background.
-                saveCheckpoint();
+                if (!saveCheckpoint()) {
+                    return;
+                }
             }
         }
         host.send(new ChunkAck(transferId(), index), error -> { });
@@ -331,6 +341,10 @@ final class DownloadTransfer extends FileTransfer {
         writeBack.awaitIdle();
         out.force(metaData);
         writeBack.checkFailure();
+        IOException earlier = syncFailure;
+        if (earlier != null) {
+            throw earlier;
+        }
     }
 
     /** Hashes the chunks stored right after those hashed, reading them back: only those that came early. */
@@ -360,6 +374,11 @@ final class DownloadTransfer extends FileTransfer {
 
     private void completed() {
         if (phase != Phase.RUNNING) {
+            return;
+        }
+        if (checkpointing) {
+            // Its sync may be the one the kernel tells of a lost page: the file is published only after it.
+            completeAfterCheckpoint = true;
             return;
         }
         if (!stored.isComplete()) {
@@ -485,6 +504,7 @@ final class DownloadTransfer extends FileTransfer {
                 writeCheckpointIfNewer(next, bytes, closings);
             } catch (IOException e) {
                 syncFailed = e;
+                syncFailure = e;
             }
             IOException failure = syncFailed;
             thread.execute(() -> checkpointDone(closings, failure));
@@ -520,12 +540,26 @@ final class DownloadTransfer extends FileTransfer {
             // The kernel tells one sync of a lost page, and this was the one: the last sync could not know.
             storageFailed(syncFailed);
         }
+        if (completeAfterCheckpoint) {
+            completeAfterCheckpoint = false;
+            completed();
+        }
     }
 
-    private void saveCheckpoint() {
+    /**
+     * Syncs the partial file and writes the checkpoint; false when the sync failed, which fails the
+     * download (a checkpoint file that cannot be written costs only what a crash would fetch again).
+     */
+    private boolean saveCheckpoint() {
         try {
             // The chunks the checkpoint names must be on disk before it says so.
             sync(false);
+        } catch (IOException e) {
+            syncFailure = e;
+            storageFailed(e);
+            return false;
+        }
+        try {
             synchronized (checkpointFileLock) {
                 new DownloadCheckpoint(transferId(), remoteName, fileSize, fileHash, layout.chunkSize(), compression,
                         stored.heldRanges()).writeTo(checkpointFile);
@@ -536,6 +570,7 @@ final class DownloadTransfer extends FileTransfer {
             System.getLogger(DownloadTransfer.class.getName()).log(System.Logger.Level.WARNING,
                     "cannot write the download checkpoint " + checkpointFile + ": " + IoFailures.describe(e));
         }
+        return true;
     }
 
     @Override

@@ -409,8 +409,8 @@ final class ResultItems implements Flow.Subscription {
      * before) would otherwise wait for as long as calls keep the client sharing.
      */
     private void watchForStall() {
-        if (stallCheckPending || share() == 0 || credit.drained()) {
-            return;
+        if (stallCheckPending || ended || share() == 0) {
+            return; // after the end nothing more is sent: no item can wait for credit
         }
         stallCheckPending = true;
         long seen = credit.receivedItems();
@@ -425,10 +425,12 @@ final class ResultItems implements Flow.Subscription {
             if (credit == null || !returning || share() == 0) {
                 return;
             }
-            if (credit.receivedItems() != seen || credit.outstanding() != credit.handedOut()) {
-                // Items came, or some are still held for the subscriber: the stream is not starved.
-                watchForStall();
+            if (credit.receivedItems() != seen) {
+                watchForStall(); // items came: the stream moves
                 return;
+            }
+            if (credit.outstanding() != credit.handedOut()) {
+                return; // items wait for the subscriber; its next consumption watches again
             }
             shareOff = true;
             giveBack(credit.share(0));
