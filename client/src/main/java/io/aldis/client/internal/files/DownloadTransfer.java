@@ -87,11 +87,6 @@ final class DownloadTransfer extends FileTransfer {
     /** DOWNLOAD_COMPLETE came while a checkpoint's sync ran: the end waits for that sync's outcome. */
     private boolean completeAfterCheckpoint;
     /**
-     * A sync of the partial file that failed, off the transfer's thread or in a checkpoint: the
-     * kernel reports a lost page to one sync only, so every later sync must fail too.
-     */
-    private volatile IOException syncFailure;
-    /**
      * Held while the checkpoint file is written or deleted, and guards the two fields below: the
      * background checkpoint runs on the pool, and must neither overwrite a newer checkpoint nor
      * bring back one the transfer deleted.
@@ -338,13 +333,8 @@ final class DownloadTransfer extends FileTransfer {
 
     /** Makes what was written durable, reporting a write-back that failed meanwhile. */
     private void sync(boolean metaData) throws IOException {
-        writeBack.awaitIdle();
-        out.force(metaData);
-        writeBack.checkFailure();
-        IOException earlier = syncFailure;
-        if (earlier != null) {
-            throw earlier;
-        }
+        // A sync that failed before, here or in a background checkpoint, fails this one too.
+        writeBack.sync(metaData);
     }
 
     /** Hashes the chunks stored right after those hashed, reading them back: only those that came early. */
@@ -488,7 +478,6 @@ final class DownloadTransfer extends FileTransfer {
     private void checkpointInBackground() {
         checkpointing = true;
         bytesAtCheckpoint = bytesStored;
-        FileChannel file = out;
         WriteBack back = writeBack;
         long closings = fileClosings;
         long bytes = bytesStored;
@@ -497,14 +486,10 @@ final class DownloadTransfer extends FileTransfer {
         pool.execute(() -> {
             IOException syncFailed = null;
             try {
-                file.force(false);
-                // a write-back running meanwhile may have been the one sync told of a lost page
-                back.awaitIdle();
-                back.checkFailure();
+                back.sync(false);
                 writeCheckpointIfNewer(next, bytes, closings);
             } catch (IOException e) {
                 syncFailed = e;
-                syncFailure = e;
             }
             IOException failure = syncFailed;
             thread.execute(() -> checkpointDone(closings, failure));
@@ -555,7 +540,6 @@ final class DownloadTransfer extends FileTransfer {
             // The chunks the checkpoint names must be on disk before it says so.
             sync(false);
         } catch (IOException e) {
-            syncFailure = e;
             storageFailed(e);
             return false;
         }

@@ -17,7 +17,8 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>This changes nothing of what is durable when: only the owner's own sync promises that. A
  * write-back that fails is remembered and reported by {@link #checkFailure()}, which the owner
  * calls (after {@link #awaitIdle()}) before it trusts its own sync, because the kernel reports a
- * failed write-back to one sync only.
+ * failed write-back to one sync only. The owner's syncs go through {@link #sync(boolean)}, so that
+ * one failing, on whatever thread, is remembered the same way and fails every later sync.
  */
 public final class WriteBack {
     private final FileChannel channel;
@@ -70,6 +71,26 @@ public final class WriteBack {
             }
             notifyAll();
         }
+    }
+
+    /**
+     * The owner's sync of the channel: waits for a write-back that runs, forces the channel, and
+     * throws if this or any earlier sync of it (a write-back's or the owner's) failed.
+     */
+    public void sync(boolean metaData) throws IOException {
+        awaitIdle();
+        try {
+            channel.force(metaData);
+        } catch (ClosedChannelException closed) {
+            throw closed;
+        } catch (IOException e) {
+            synchronized (this) {
+                if (failure == null) {
+                    failure = e;
+                }
+            }
+        }
+        checkFailure();
     }
 
     /** Throws the failure of a write-back, if one failed: what it should have written may be lost. */

@@ -375,9 +375,7 @@ public final class LocalFileStore implements FileStore {
 
         @Override
         public void sync() throws IOException {
-            writeBack.awaitIdle();
-            channel.force(false);
-            writeBack.checkFailure();
+            writeBack.sync(false);
         }
 
         @Override

@@ -2,6 +2,7 @@ package io.aldis.feature.filetransfer.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.aldis.feature.filetransfer.api.PartialFile;
 import io.aldis.protocol.api.files.WriteBack;
@@ -15,6 +16,8 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,6 +89,20 @@ class WriteBackTest {
         thread.poll().run();
         // The kernel told only that write-back: what it lost stays lost whatever comes after.
         assertThatThrownBy(writeBack::checkFailure).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aFailedSyncOfTheOwnerFailsEveryLaterSyncOnAnyThread() throws Exception {
+        FailingChannel channel = new FailingChannel();
+        WriteBack writeBack = new WriteBack(channel, Runnable::run, Long.MAX_VALUE);
+        writeBack.sync(false);
+        channel.fail = true;
+        Throwable inBackground = CompletableFuture.supplyAsync(() -> catchThrowable(() -> writeBack.sync(false)))
+                .get(10, TimeUnit.SECONDS);
+        assertThat(inBackground).isInstanceOf(IOException.class).hasRootCauseMessage("EIO");
+        channel.fail = false;
+        // The kernel told only the sync that failed: a later one that succeeds proves nothing.
+        assertThatThrownBy(() -> writeBack.sync(true)).isInstanceOf(IOException.class).hasRootCauseMessage("EIO");
     }
 
     /** A channel whose force fails when told to; nothing else of it is used. */
