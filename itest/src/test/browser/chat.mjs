@@ -3,13 +3,7 @@
 // of the Java client. Settings come from the environment (see BrowserChatTest). Prints progress
 // lines, then one line "RESULT <json>" with what each page shows; exits 1 on any failure.
 
-import { chromium } from 'playwright-core';
-
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-};
+import { env, logger, open, run, watch } from './harness.mjs';
 
 const pageUrl = env('DEMO_URL');
 const users = JSON.parse(env('DEMO_USERS')); // [{user, password, text}, ...]
@@ -17,23 +11,13 @@ const javaLine = JSON.parse(env('DEMO_JAVA_LINE')); // {from, text}
 const screenshotDir = env('DEMO_SCREENSHOT_DIR');
 const waitMs = Number(process.env.DEMO_WAIT_MS ?? 30000);
 
-const log = (message) => console.log(`[chat] ${message}`);
-const pageErrors = []; // uncaught exceptions in the pages fail the run
+const log = logger('chat');
 
 async function openRoom(browser, { user, password }) {
   const context = await browser.newContext({ viewport: { width: 900, height: 720 } });
   const page = await context.newPage();
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') log(`${user} console ${msg.type()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (error) => {
-    pageErrors.push(`${user}: ${error.message}`);
-    log(`${user} page error: ${error.message}`);
-  });
-  const response = await page.goto(pageUrl);
-  if (!response || response.status() !== 200) {
-    throw new Error(`${pageUrl} answered ${response && response.status()}`);
-  }
+  watch(page, log, user);
+  await open(page, pageUrl);
   await page.fill('#user', user);
   await page.fill('#password', password);
   await page.click('#join');
@@ -73,14 +57,7 @@ async function waitForLines(page, user, expected) {
   }
 }
 
-const browser = await chromium.launch({
-  executablePath: env('CHROMIUM'),
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-let failed = false;
-try {
+await run('chat', async (browser) => {
   const pages = [];
   for (const participant of users) pages.push(await openRoom(browser, participant));
   for (let i = 0; i < users.length; i++) await say(pages[i], users[i].user, users[i].text);
@@ -97,12 +74,5 @@ try {
       lines: await shown(pages[i]),
     };
   }
-  if (pageErrors.length > 0) throw new Error(`uncaught errors in the pages: ${pageErrors.join('; ')}`);
-  console.log(`RESULT ${JSON.stringify(result)}`);
-} catch (error) {
-  failed = true;
-  console.error(`[chat] failed: ${error.stack ?? error}`);
-} finally {
-  await browser.close();
-}
-process.exit(failed ? 1 : 0);
+  return result;
+});

@@ -16,15 +16,10 @@
 // Settings come from the environment (see BrowserFilesTest). The last line is "RESULT <json>";
 // the script exits 1 on any failure.
 
-import { chromium } from 'playwright-core';
+import { env, logger, open, run, watch } from './harness.mjs';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-};
 
 const settings = {
   part: env('FILES_PART'),
@@ -40,8 +35,7 @@ const settings = {
   waitMs: Number(process.env.FILES_WAIT_MS ?? 30000),
 };
 
-const log = (message) => console.log(`[files] ${message}`);
-const pageErrors = [];
+const log = logger('files');
 
 /** The generated content, byte i = the top byte of the low 32 bits of i times 0x9E3779B1 (BrowserFilesTest makes the same). */
 function generated(size) {
@@ -235,15 +229,8 @@ async function installInPage() {
 async function openPage(browser, label) {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 900, height: 900 } });
   const page = await context.newPage();
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') log(`${label} console ${msg.type()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (error) => {
-    pageErrors.push(`${label}: ${error.message}`);
-    log(`${label} page error: ${error.message}`);
-  });
-  const response = await page.goto(settings.pageUrl);
-  if (!response || response.status() !== 200) throw new Error(`${settings.pageUrl} answered ${response && response.status()}`);
+  watch(page, log, label);
+  await open(page, settings.pageUrl);
   return page;
 }
 
@@ -341,22 +328,8 @@ async function demoPart(browser) {
     sha256: createHash('sha256').update(savedBytes).digest('hex') }, downloadedSha, refused };
 }
 
-const browser = await chromium.launch({
-  executablePath: env('CHROMIUM'),
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-let failed = false;
-try {
+await run('files', async (browser) => {
   const parts = { client: clientPart, resume: resumePart, demo: demoPart };
   const result = await parts[settings.part](browser);
-  if (pageErrors.length > 0) throw new Error(`uncaught errors in the pages: ${pageErrors.join('; ')}`);
-  console.log(`RESULT ${JSON.stringify(result)}`);
-} catch (error) {
-  failed = true;
-  console.error(`[files] failed: ${error.stack ?? error}`);
-} finally {
-  await browser.close();
-}
-process.exit(failed ? 1 : 0);
+  return result;
+});

@@ -10,13 +10,7 @@
 // reconnected, so that it holds items it has not taken when the client resumes the stream. A tap on the page's WebSocket records the STREAM_RESUMEs each way and counts the
 // items each way. The last line is "RESULT <json>"; the script exits 1 on any failure.
 
-import { chromium } from 'playwright-core';
-
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-};
+import { env, logger, open, run, watch } from './harness.mjs';
 
 const pageUrl = env('STREAM_PAGE_URL');
 const settings = {
@@ -31,8 +25,7 @@ const settings = {
   waitMs: Number(env('STREAM_WAIT_MS')),
 };
 
-const log = (message) => console.log(`[resume] ${message}`);
-const pageErrors = [];
+const log = logger('resume');
 
 // Runs in the page. Everything it needs comes in `s`; what it finds goes back as plain JSON.
 async function resumeInPage(s) {
@@ -166,36 +159,15 @@ async function resumeInPage(s) {
   return result;
 }
 
-const browser = await chromium.launch({
-  executablePath: env('CHROMIUM'),
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-let failed = false;
-try {
+await run('resume', async (browser) => {
   const page = await browser.newPage();
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') log(`console ${msg.type()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (error) => {
-    pageErrors.push(error.message);
-    log(`page error: ${error.message}`);
-  });
+  watch(page, log);
   await page.exposeFunction('reportCut', (n, item) => console.log(`CUT ${n} at item ${item}`));
   await page.exposeFunction('note', (text) => log(text));
   // The page comes through the proxy too, so that the WebSocket's origin is the page's own.
-  const response = await page.goto(pageUrl);
-  if (!response || response.status() !== 200) throw new Error(`${pageUrl} answered ${response && response.status()}`);
+  await open(page, pageUrl);
   const result = await page.evaluate(resumeInPage, settings);
   log(`${result.items} items counted, ${result.shout.items} shouted, ${result.disconnects} disconnects, `
     + `${result.tap.itemsFromNode} items from the node, ${result.tap.itemsToNode} to it`);
-  if (pageErrors.length > 0) throw new Error(`uncaught errors in the page: ${pageErrors.join('; ')}`);
-  console.log(`RESULT ${JSON.stringify(result)}`);
-} catch (error) {
-  failed = true;
-  console.error(`[resume] failed: ${error.stack ?? error}`);
-} finally {
-  await browser.close();
-}
-process.exit(failed ? 1 : 0);
+  return result;
+});

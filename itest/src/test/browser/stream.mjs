@@ -9,14 +9,9 @@
 // line on standard input (the test has checked the node released the producer) before it
 // closes the client. Its last line is "RESULT <json>"; it exits 1 on any failure.
 
-import { chromium } from 'playwright-core';
+import { env, logger, open, run, watch } from './harness.mjs';
 import { createInterface } from 'node:readline';
 
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-};
 
 const pageUrl = env('STREAM_PAGE_URL');
 const settings = {
@@ -33,8 +28,7 @@ const settings = {
   waitMs: Number(process.env.STREAM_WAIT_MS ?? 30000),
 };
 
-const log = (message) => console.log(`[stream] ${message}`);
-const pageErrors = [];
+const log = logger('stream');
 
 const stdinLines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 
@@ -274,25 +268,11 @@ async function streamInPage(s) {
   return result;
 }
 
-const browser = await chromium.launch({
-  executablePath: env('CHROMIUM'),
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
-let failed = false;
-try {
+await run('stream', async (browser) => {
   const page = await browser.newPage();
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') log(`console ${msg.type()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (error) => {
-    pageErrors.push(error.message);
-    log(`page error: ${error.message}`);
-  });
+  watch(page, log);
   // The page the node serves gives the origin the client's modules are imported from.
-  const response = await page.goto(pageUrl);
-  if (!response || response.status() !== 200) throw new Error(`${pageUrl} answered ${response && response.status()}`);
+  await open(page, pageUrl);
   const result = await page.evaluate(streamInPage, settings);
   log(`streams done: ${result.count.items.length} counted, sum ${JSON.stringify(result.sum.value)}, `
     + `${result.shout.items.length} shouted, ${result.blocks.items.length} blocks down, `
@@ -300,12 +280,5 @@ try {
   console.log('LEFT_FOREVER');
   log(`the test says: ${await nextInputLine()}`);
   await page.evaluate(() => window.aldisStreamTest.close());
-  if (pageErrors.length > 0) throw new Error(`uncaught errors in the page: ${pageErrors.join('; ')}`);
-  console.log(`RESULT ${JSON.stringify(result)}`);
-} catch (error) {
-  failed = true;
-  console.error(`[stream] failed: ${error.stack ?? error}`);
-} finally {
-  await browser.close();
-}
-process.exit(failed ? 1 : 0);
+  return result;
+});

@@ -62,10 +62,13 @@ final class BrowserScript implements AutoCloseable {
         this.name = name;
     }
 
+    /** What every browser script imports: src/test/browser/harness.mjs. */
+    private static final String HARNESS = "harness.mjs";
+
     /**
      * Checks that the browser tests can run here (skipping the test otherwise), installs Playwright
      * under {@code target/<workName>/} unless it is there, and copies {@code src/test/browser/<scriptName>}
-     * next to it, where Node.js finds the package.
+     * and the harness every script imports next to it, where Node.js finds the package.
      */
     static BrowserScript prepare(String workName, String scriptName) throws IOException, InterruptedException {
         assumeTrue(Files.isExecutable(CHROMIUM), "Chromium is not installed at " + CHROMIUM
@@ -77,7 +80,9 @@ final class BrowserScript implements AutoCloseable {
         Path work = base.resolve("target").resolve(workName);
         installPlaywright(npm, work, workName);
         Path script = work.resolve(scriptName);
-        Files.copy(base.resolve("src/test/browser").resolve(scriptName), script, StandardCopyOption.REPLACE_EXISTING);
+        Path scripts = base.resolve("src/test/browser");
+        Files.copy(scripts.resolve(scriptName), script, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(scripts.resolve(HARNESS), work.resolve(HARNESS), StandardCopyOption.REPLACE_EXISTING);
         return new BrowserScript(node, work, script, workName);
     }
 
