@@ -193,7 +193,7 @@ public final class BenchNode {
      * in those 150 ms (at 500 MB/s, up to 75 MB of chunks already garbage); the second is closer to
      * what the node holds.
      */
-    private static long[] heapAfterGc() throws InterruptedException {
+    static long[] heapAfterGc() throws InterruptedException {
         var memory = ManagementFactory.getMemoryMXBean();
         long later = Long.MAX_VALUE;
         long rightAfter = Long.MAX_VALUE;

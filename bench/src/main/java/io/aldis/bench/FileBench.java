@@ -294,7 +294,7 @@ public final class FileBench {
         aldis.upload(randomFile(work.resolve("warm.bin"), 64 << 20, 4), "warm.bin"); // loads the classes of both sides
         Files.delete(work.resolve("warm.bin"));
         long[] nodeBefore = aldis.nodeHeapAfterGc();
-        long[] clientBefore = heapAfterGc();
+        long[] clientBefore = BenchNode.heapAfterGc();
         long[] up = watch(aldis, aldis.startUpload(source, "memory.bin"), nodeBefore, clientBefore);
         check("memory upload", aldis.stored("memory.bin"), size, null);
         long[] down = watch(aldis, aldis.startDownload("memory.bin", target), nodeBefore, clientBefore);
@@ -325,7 +325,7 @@ public final class FileBench {
         long[] most = new long[5];
         while (!transfer.isDone()) {
             long[] node = aldis.nodeHeapAfterGc();
-            long[] client = heapAfterGc();
+            long[] client = BenchNode.heapAfterGc();
             most[0] = Math.max(most[0], node[0] - nodeBefore[0]);
             most[1] = Math.max(most[1], client[0] - clientBefore[0]);
             most[2] = Math.max(most[2], node[1] - nodeBefore[1]);
@@ -334,23 +334,6 @@ public final class FileBench {
         }
         transfer.get();
         return most;
-    }
-
-    /**
-     * This JVM's heap after garbage collection, 150 ms after it and right after it: the least of a
-     * few readings, as BenchNode reads the node's.
-     */
-    private static long[] heapAfterGc() throws InterruptedException {
-        var memory = java.lang.management.ManagementFactory.getMemoryMXBean();
-        long later = Long.MAX_VALUE;
-        long rightAfter = Long.MAX_VALUE;
-        for (int i = 0; i < 6; i++) {
-            System.gc();
-            rightAfter = Math.min(rightAfter, memory.getHeapMemoryUsage().getUsed());
-            Thread.sleep(150);
-            later = Math.min(later, memory.getHeapMemoryUsage().getUsed());
-        }
-        return new long[] {later, rightAfter};
     }
 
     /** A text log of {@code size} bytes, as compressible as a service's log usually is (LZ4 about 3 to 5×). */
