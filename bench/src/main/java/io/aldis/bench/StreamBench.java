@@ -34,6 +34,11 @@ import java.util.concurrent.locks.LockSupport;
  *       heap after garbage collection while {@code memoryGiB} flow in bytes mode to a reader
  *       slower than the node.</li>
  * </ul>
+ *
+ * <p>Aldis runs twice in the parts that compare systems: with the Java client's defaults, the
+ * figure that counts, and, beside it, with the client's callbacks on its I/O thread (an opt-in of
+ * the client, {@code AldisClient.Builder.callbackExecutor(Runnable::run)}), which shows what the
+ * client's hand-overs between threads cost.
  */
 public final class StreamBench {
     static final Map<String, String> OPTIONS = new LinkedHashMap<>();
@@ -87,6 +92,9 @@ public final class StreamBench {
             if (bench.wanted(StreamSystems.ALDIS)) {
                 systems.add(StreamSystems.aldis(bench.client(node)));
             }
+            if (bench.wanted(StreamSystems.ALDIS_IO)) {
+                systems.add(StreamSystems.aldis(bench.client(node, true), StreamSystems.ALDIS_IO));
+            }
             systems.addAll(bench.peers());
             for (String part : parts) {
                 switch (part) {
@@ -117,8 +125,13 @@ public final class StreamBench {
 
     /** A client of the node as a user builds it: callbacks on the client's pool, products' defaults. */
     private AldisClient client(NodeProcess node) {
+        return client(node, false);
+    }
+
+    /** With {@code direct}, the client runs its callbacks on its I/O thread (an opt-in). */
+    private AldisClient client(NodeProcess node, boolean direct) {
         return RpcSystems.client(node.port(), USER, PASSWORD,
-                Duration.ofNanos(1000L * SpinWindow.DEFAULT_CAP_MICROS), false);
+                Duration.ofNanos(1000L * SpinWindow.DEFAULT_CAP_MICROS), direct);
     }
 
     private StreamSystems.Workload items(StreamSystems.Direction direction) {

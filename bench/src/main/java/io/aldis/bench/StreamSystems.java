@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class StreamSystems {
     static final String ALDIS = "Aldis (AldisClient.callStream)";
+    /** Opt-in: the client's callbacks, the stream's subscriber among them, run on its I/O thread. */
+    static final String ALDIS_IO = "Aldis, callbacks on the I/O thread";
     static final String RSOCKET = "RSocket (rsocket-java, own JVMs)";
     static final String GRPC = "gRPC streaming (grpc-java)";
 
@@ -89,10 +91,15 @@ final class StreamSystems {
      * workload's window) paces the node. The client is the caller's and is closed with the system.
      */
     static System aldis(AldisClient client) {
+        return aldis(client, ALDIS);
+    }
+
+    /** As {@link #aldis(AldisClient)}, under the name of the client's variant. */
+    static System aldis(AldisClient client, String name) {
         return new System() {
             @Override
             public String name() {
-                return ALDIS;
+                return name;
             }
 
             @Override
