@@ -134,6 +134,22 @@ class CliTest {
     }
 
     @Test
+    void ctrlCWhileTheToolConnectsSaysTheTransferHadNotStarted() throws Exception {
+        Path source = randomFile("never.bin", 1000);
+        // A "node" that takes the connection and never answers: the tool waits in its handshake.
+        try (ServerSocket silent = new ServerSocket(0)) {
+            CliProcess upload = CliProcess.start(work, Map.of("ALDIS_PASSWORD", NodeFixture.PASSWORD),
+                    "upload", "--node", "127.0.0.1:" + silent.getLocalPort(), "--user", ALICE, source.toString());
+            try (var connection = silent.accept()) {
+                upload.interrupt();
+                assertThat(upload.exitCode()).as(upload.err()).isEqualTo(EXIT_INTERRUPTED);
+            }
+            assertThat(upload.err()).contains("interrupted before the upload of " + source + " started")
+                    .doesNotContain("Exception", "\tat ");
+        }
+    }
+
+    @Test
     void whatTheAclForbidsIsRefused() throws Exception {
         node.authorizer(new Authorizer() {
             @Override

@@ -6,6 +6,7 @@ import io.aldis.cli.internal.exit.ExitCode;
 import io.aldis.cli.internal.transfer.Direction;
 import io.aldis.cli.internal.transfer.ProgressBarDisplay;
 import io.aldis.cli.internal.transfer.ProgressDisplay;
+import io.aldis.cli.internal.transfer.Interruption;
 import io.aldis.cli.internal.transfer.TransferRunner;
 import io.aldis.client.AldisClient;
 import io.aldis.client.TransferOptions;
@@ -46,15 +47,19 @@ public final class DownloadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path target = target();
-        AldisClient client = connection.connect(PasswordSource.system());
-        try (ProgressDisplay display = output.showProgress() ? new ProgressBarDisplay(remote, System.err)
-                : ProgressDisplay.NONE) {
-            new TransferRunner(client, display, spec.commandLine().getOut(), spec.commandLine().getErr())
-                    .run(Direction.DOWNLOAD, "download of " + remote, TransferOptions.defaults(),
-                            o -> client.download(remote, target, o));
-            return ExitCode.OK.status();
+        Interruption interruption = Interruption.install(spec.commandLine().getErr(), "download of " + remote);
+        try {
+            AldisClient client = connection.connect(PasswordSource.system());
+            try (ProgressDisplay display = output.showProgress() ? new ProgressBarDisplay(remote, System.err)
+                    : ProgressDisplay.NONE) {
+                new TransferRunner(client, display, spec.commandLine().getOut(), interruption)
+                        .run(Direction.DOWNLOAD, TransferOptions.defaults(), o -> client.download(remote, target, o));
+                return ExitCode.OK.status();
+            } finally {
+                Connections.close(client);
+            }
         } finally {
-            Connections.close(client);
+            interruption.uninstall();
         }
     }
 

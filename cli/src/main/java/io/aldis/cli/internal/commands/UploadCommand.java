@@ -7,6 +7,7 @@ import io.aldis.cli.internal.exit.ExitCode;
 import io.aldis.cli.internal.transfer.Direction;
 import io.aldis.cli.internal.transfer.ProgressBarDisplay;
 import io.aldis.cli.internal.transfer.ProgressDisplay;
+import io.aldis.cli.internal.transfer.Interruption;
 import io.aldis.cli.internal.transfer.TransferRunner;
 import io.aldis.client.AldisClient;
 import io.aldis.client.TransferOptions;
@@ -60,14 +61,19 @@ public final class UploadCommand implements Callable<Integer> {
         if (checkpoints != null) {
             options = options.withCheckpointDirectory(checkpoints);
         }
-        AldisClient client = connection.connect(PasswordSource.system());
-        try (ProgressDisplay display = output.showProgress() ? new ProgressBarDisplay(name, System.err)
-                : ProgressDisplay.NONE) {
-            new TransferRunner(client, display, spec.commandLine().getOut(), spec.commandLine().getErr())
-                    .run(Direction.UPLOAD, "upload of " + local, options, o -> client.upload(local, name, o));
-            return ExitCode.OK.status();
+        Interruption interruption = Interruption.install(spec.commandLine().getErr(), "upload of " + local);
+        try {
+            AldisClient client = connection.connect(PasswordSource.system());
+            try (ProgressDisplay display = output.showProgress() ? new ProgressBarDisplay(name, System.err)
+                    : ProgressDisplay.NONE) {
+                new TransferRunner(client, display, spec.commandLine().getOut(), interruption)
+                        .run(Direction.UPLOAD, options, o -> client.upload(local, name, o));
+                return ExitCode.OK.status();
+            } finally {
+                Connections.close(client);
+            }
         } finally {
-            Connections.close(client);
+            interruption.uninstall();
         }
     }
 

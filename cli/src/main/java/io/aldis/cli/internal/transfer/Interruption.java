@@ -7,10 +7,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What Ctrl-C (SIGINT, or SIGTERM) does while a transfer runs: a shutdown hook closes the client,
- * which stops the transfer at its checkpoint, and waits (briefly) until the transfer has noted
- * that checkpoint, so that the same command run again goes on from there. The JVM then ends with
- * status 130 (143 after SIGTERM).
+ * What Ctrl-C (SIGINT, or SIGTERM) does to an upload or a download: once the transfer runs, a
+ * shutdown hook closes the client, which stops the transfer at its checkpoint, and waits (briefly)
+ * until the transfer has noted that checkpoint, so that the same command run again goes on from
+ * there; before it runs (while the tool connects), the hook only says that it had not started. The
+ * JVM then ends with status 130 (143 after SIGTERM).
  *
  * <p>The hook never writes a checkpoint itself: the client writes each one beside the old and
  * renames it into place, so even a process killed in the middle leaves the previous checkpoint
@@ -20,45 +21,69 @@ public final class Interruption {
     /** How long the hook waits for CLOSE_ACK and then for the transfer to stop; the user is waiting too. */
     private static final long STEP_SECONDS = 3;
 
-    private final Thread hook;
-    private final CountDownLatch hookDone = new CountDownLatch(1);
-    private volatile boolean requested;
-
-    private Interruption(AldisClient client, Transfer transfer, ProgressDisplay display, PrintWriter err,
-            String what) {
-        this.hook = new Thread(() -> stop(client, transfer, display, err, what), "aldis-cli-interrupt");
+    private record Running(AldisClient client, Transfer transfer, ProgressDisplay display) {
     }
 
-    /** Registers the hook for {@code transfer}; {@link #uninstall()} it once the transfer ended. */
-    public static Interruption install(AldisClient client, Transfer transfer, ProgressDisplay display,
-            PrintWriter err, String what) {
-        Interruption interruption = new Interruption(client, transfer, display, err, what);
+    private final Thread hook;
+    private final CountDownLatch hookDone = new CountDownLatch(1);
+    private final PrintWriter err;
+    private final String what;
+    private volatile Running running;
+    private volatile boolean requested;
+
+    private Interruption(PrintWriter err, String what) {
+        this.err = err;
+        this.what = what;
+        this.hook = new Thread(this::stop, "aldis-cli-interrupt");
+    }
+
+    /**
+     * Registers the hook before the tool connects, for the transfer named {@code what} (such as
+     * {@code upload of big.iso}); {@link #uninstall()} it once the transfer ended.
+     */
+    public static Interruption install(PrintWriter err, String what) {
+        Interruption interruption = new Interruption(err, what);
         Runtime.getRuntime().addShutdownHook(interruption.hook);
         return interruption;
     }
 
-    private void stop(AldisClient client, Transfer transfer, ProgressDisplay display, PrintWriter err, String what) {
+    /** The transfer runs now: an interruption from here on stops it at its checkpoint. */
+    void started(AldisClient client, Transfer transfer, ProgressDisplay display) {
+        running = new Running(client, transfer, display);
+    }
+
+    private void stop() {
         requested = true;
         try {
-            display.close();
-            if (transfer.result().isDone()) {
+            Running now = running;
+            if (now == null) {
+                err.println("interrupted before the " + what + " started");
+                err.flush();
                 return;
             }
-            try {
-                client.close().get(STEP_SECONDS, TimeUnit.SECONDS);
-            } catch (Exception closeFailed) {
-                // the connection is going anyway; the transfer still stops at its checkpoint
-            }
-            try {
-                transfer.result().get(STEP_SECONDS, TimeUnit.SECONDS);
-            } catch (Exception stoppedAsExpected) {
-                // a transfer cut off this way fails; its checkpoint is what matters
-            }
-            err.println("interrupted: " + what + " stopped at its checkpoint; run the same command again to resume");
-            err.flush();
+            stop(now.client(), now.transfer(), now.display());
         } finally {
             hookDone.countDown();
         }
+    }
+
+    private void stop(AldisClient client, Transfer transfer, ProgressDisplay display) {
+        display.close();
+        if (transfer.result().isDone()) {
+            return;
+        }
+        try {
+            client.close().get(STEP_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception closeFailed) {
+            // the connection is going anyway; the transfer still stops at its checkpoint
+        }
+        try {
+            transfer.result().get(STEP_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception stoppedAsExpected) {
+            // a transfer cut off this way fails; its checkpoint is what matters
+        }
+        err.println("interrupted: " + what + " stopped at its checkpoint; run the same command again to resume");
+        err.flush();
     }
 
     /** Whether the process is being stopped by a signal. */

@@ -17,27 +17,27 @@ public final class TransferRunner {
     private final AldisClient client;
     private final ProgressDisplay display;
     private final PrintWriter out;
-    private final PrintWriter err;
+    private final Interruption interruption;
 
-    public TransferRunner(AldisClient client, ProgressDisplay display, PrintWriter out, PrintWriter err) {
+    /** @param interruption the hook installed before the tool connected */
+    public TransferRunner(AldisClient client, ProgressDisplay display, PrintWriter out, Interruption interruption) {
         this.client = client;
         this.display = display;
         this.out = out;
-        this.err = err;
+        this.interruption = interruption;
     }
 
     /**
      * Starts the transfer with {@code options} plus the progress display and waits for it.
      *
-     * @param what  how the transfer is named to the user, such as {@code upload of big.iso}
      * @param start starts the transfer with the options it is given
      * @return the result; a failed transfer throws its failure
      */
-    public TransferResult run(Direction direction, String what, TransferOptions options,
-            Function<TransferOptions, Transfer> start) throws Exception {
+    public TransferResult run(Direction direction, TransferOptions options, Function<TransferOptions, Transfer> start)
+            throws Exception {
         long started = System.nanoTime();
         Transfer transfer = start.apply(options.withProgress(display));
-        Interruption interruption = Interruption.install(client, transfer, display, err, what);
+        interruption.started(client, transfer, display);
         try {
             TransferResult result = transfer.result().get();
             display.close();
@@ -50,8 +50,6 @@ public final class TransferRunner {
             }
             display.close();
             throw failed;
-        } finally {
-            interruption.uninstall();
         }
     }
 }
