@@ -13,6 +13,10 @@ import io.aldis.protocol.api.ChunkData;
 import io.aldis.protocol.api.ChunkRange;
 import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.ConnectAck;
+import io.aldis.protocol.api.DownloadAccept;
+import io.aldis.protocol.api.DownloadComplete;
+import io.aldis.protocol.api.DownloadRequest;
+import io.aldis.protocol.api.DownloadVerify;
 import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.Pong;
 import io.aldis.protocol.api.ResumeRequest;
@@ -77,6 +81,42 @@ public class FilesFeatureIT extends AldisKarafTestSupport {
             sendChunks(client, accept, file, 0, 4);
             client.send(new UploadComplete(accept.transferId(), sha256(file)));
             assertTrue(client.next(UploadVerify.class).verified());
+        }
+    }
+
+    @Test
+    public void downloadsGiveTheUploadedFilesBackChunkByChunkCompressedOrNot() throws Exception {
+        try (FrameClient client = login()) {
+            // Random chunks go as they are, from the buffer they were read into; text ones compressed.
+            for (boolean compressible : new boolean[] {false, true}) {
+                byte[] file = compressible ? text(2 * CHUNK + 3) : random(5 * CHUNK + 7);
+                String name = "down/" + file.length + ".bin";
+                UploadAccept upload = request(client, name, file);
+                sendChunks(client, upload, file, 0, (int) ChunkLayout.count(file.length, CHUNK));
+                client.send(new UploadComplete(upload.transferId(), sha256(file)));
+                assertTrue(client.next(UploadVerify.class).verified());
+
+                client.send(new DownloadRequest(5, name, 4 * CHUNK, Compression.ADAPTIVE));
+                DownloadAccept accept = client.next(DownloadAccept.class);
+                assertArrayEquals(sha256(file), accept.fileHash());
+                ChunkLayout layout = new ChunkLayout(file.length, accept.chunkSize());
+                byte[] received = new byte[file.length];
+                boolean anyCompressed = false;
+                for (int n = 0; n < layout.chunkCount(); n++) {
+                    ChunkData chunk = client.next(ChunkData.class);
+                    int i = chunk.chunkIndex();
+                    byte[] bytes = ChunkCodec.decode(chunk.compressed(), chunk.data(), chunk.originalSize(),
+                            layout.sizeOf(i), chunk.crc32());
+                    System.arraycopy(bytes, 0, received, (int) layout.offsetOf(i), bytes.length);
+                    anyCompressed |= chunk.compressed();
+                    assertEquals(i == layout.chunkCount() - 1, chunk.last());
+                    client.send(new ChunkAck(accept.transferId(), i));
+                }
+                client.next(DownloadComplete.class);
+                client.send(new DownloadVerify(true, accept.transferId()));
+                assertArrayEquals(file, received);
+                assertEquals(compressible, anyCompressed);
+            }
         }
     }
 

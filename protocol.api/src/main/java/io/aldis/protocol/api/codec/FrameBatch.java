@@ -17,5 +17,11 @@ public record FrameBatch(List<? extends Frame> frames) {
     /** Checks the list is there. */
     public FrameBatch {
         Objects.requireNonNull(frames, "frames");
+        for (Frame frame : frames) {
+            if (frame instanceof EncodedChunkData) {
+                // Nothing would release it: a batch's frames are encoded and dropped.
+                throw new IllegalArgumentException("an EncodedChunkData is sent on its own, not in a batch");
+            }
+        }
     }
 }

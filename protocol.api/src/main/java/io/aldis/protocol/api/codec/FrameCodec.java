@@ -48,6 +48,11 @@ public final class FrameCodec {
      * @param strings the connection's table of repeated strings, or {@code null} for none
      */
     public static void encode(Frame frame, ByteBuf out, RepeatedStrings strings) {
+        if (frame instanceof EncodedChunkData encoded) {
+            ByteBuf bytes = encoded.content();
+            out.writeBytes(bytes, bytes.readerIndex(), bytes.readableBytes());
+            return;
+        }
         int start = out.writerIndex();
         try {
             encodeFrame(frame, out, strings);

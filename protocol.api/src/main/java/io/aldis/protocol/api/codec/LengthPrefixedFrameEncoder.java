@@ -64,7 +64,10 @@ public class LengthPrefixedFrameEncoder extends MessageToByteEncoder<Frame> {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        if (msg instanceof Frame frame) {
+        if (msg instanceof EncodedChunkData encoded) {
+            writeBatch(ctx); // keeps the order of everything written
+            ctx.write(encoded.takeLengthPrefixed(), promise);
+        } else if (msg instanceof Frame frame) {
             Batch batch = batch(ctx);
             if (append(ctx, batch, frame, promise)) {
                 settleWith(batch, promise);

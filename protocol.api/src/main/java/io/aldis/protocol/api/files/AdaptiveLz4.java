@@ -1,5 +1,6 @@
 package io.aldis.protocol.api.files;
 
+import java.nio.ByteBuffer;
 import net.jpountz.lz4.LZ4Compressor;
 
 /**
@@ -52,6 +53,32 @@ final class AdaptiveLz4 {
         return blockLength < length ? blockLength : -1;
     }
 
+    /**
+     * Whether a chunk of {@code chunk.remaining()} bytes is sent as it is, as {@link #compress}
+     * decides for a large chunk whose sample does not shrink enough; the buffer's position is kept.
+     * A small chunk is compressed whole to decide, so this answers false for it.
+     *
+     * @param scratch room for {@link #maxBlockLength(int)} of a slice; its content is overwritten
+     */
+    boolean sampleSaysAsIs(ByteBuffer chunk, byte[] scratch) {
+        int length = chunk.remaining();
+        if (length <= SAMPLED_ABOVE) {
+            return false;
+        }
+        ByteBuffer block = ByteBuffer.wrap(scratch);
+        long stride = length / SLICES;
+        long compressed = 0;
+        for (int i = 0; i < SLICES; i++) {
+            compressed += compressor.compress(chunk, chunk.position() + (int) (i * stride), SLICE_BYTES, block, 0,
+                    scratch.length);
+        }
+        return !worth(compressed);
+    }
+
+    private static boolean worth(long sampleCompressed) {
+        return sampleCompressed * WORTH_DENOMINATOR <= (long) SLICES * SLICE_BYTES * WORTH_NUMERATOR;
+    }
+
     /** Whether the sample shrinks enough; {@code block} is scratch space here. */
     private boolean sampleShrinks(byte[] chunk, int offset, int length, byte[] block) {
         // Slice i starts at i/SLICES of the chunk; the last one ends a little before the chunk does.
@@ -60,6 +87,6 @@ final class AdaptiveLz4 {
         for (int i = 0; i < SLICES; i++) {
             compressed += compressor.compress(chunk, offset + (int) (i * stride), SLICE_BYTES, block, 0, block.length);
         }
-        return compressed * WORTH_DENOMINATOR <= (long) SLICES * SLICE_BYTES * WORTH_NUMERATOR;
+        return worth(compressed);
     }
 }

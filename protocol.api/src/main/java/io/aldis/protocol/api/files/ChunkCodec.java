@@ -3,6 +3,7 @@ package io.aldis.protocol.api.files;
 import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ProtocolException;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.zip.CRC32;
 import net.jpountz.lz4.LZ4Compressor;
@@ -46,6 +47,38 @@ public final class ChunkCodec {
         CRC32 crc = new CRC32();
         crc.update(bytes, offset, length);
         return (int) crc.getValue();
+    }
+
+    /**
+     * The CRC-32 (as {@link #crc32(byte[], int, int)}) of the remaining bytes of {@code bytes}, which
+     * may be a direct buffer; its position is kept.
+     *
+     * @since 1.3
+     */
+    public static int crc32(ByteBuffer bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes.duplicate());
+        return (int) crc.getValue();
+    }
+
+    /**
+     * Whether {@link #encode} would send the remaining bytes of {@code chunk} as they are, without
+     * compression, for a transfer that uses {@code compression}: always without compression; never
+     * with {@code LZ4}; with {@code ADAPTIVE}, when the chunk is large enough to be judged by a
+     * sample and the sample does not shrink enough. A sender that holds a chunk in a direct buffer
+     * sends it from there when this says so, and through {@link #encode} otherwise. The buffer's
+     * position is kept.
+     *
+     * @since 1.3
+     */
+    public static boolean sentAsIs(ByteBuffer chunk, Compression compression) {
+        if (compression == Compression.NONE || chunk.remaining() == 0) {
+            return true;
+        }
+        if (compression != Compression.ADAPTIVE) {
+            return false;
+        }
+        return Lz4.ADAPTIVE.sampleSaysAsIs(chunk, Lz4.scratch(Lz4.ADAPTIVE.maxBlockLength(AdaptiveLz4.SLICE_BYTES)));
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ProtocolException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
@@ -139,6 +140,37 @@ class ChunkCodecTest {
         // in an LZ4 block the last bytes are literals, so the block still decodes, to other bytes
         assertFails(() -> ChunkCodec.decode(encoded.compressed(), data, RANDOM.length, RANDOM.length, encoded.crc32()),
                 ErrorCode.CHUNK_CHECKSUM_ERROR);
+    }
+
+    @Test
+    void aChunkInADirectBufferIsSentAsIsExactlyWhenEncodeWouldSendItUncompressed() {
+        byte[] largeRandom = random(512 * 1024, 11);
+        byte[] largeText = "2026-12-05 12:00:00 INFO a line of a log that compresses\n".repeat(10_000)
+                .getBytes(StandardCharsets.UTF_8);
+        for (byte[] chunk : new byte[][] {largeRandom, largeText, RANDOM, TEXT, new byte[0]}) {
+            ByteBuffer direct = ByteBuffer.allocateDirect(chunk.length + 3).position(3);
+            direct.put(chunk).flip().position(3);
+            for (Compression compression : Compression.values()) {
+                boolean asIs = ChunkCodec.sentAsIs(direct, compression);
+                ChunkCodec.Encoded encoded = ChunkCodec.encode(chunk, 0, chunk.length, compression);
+                if (asIs) {
+                    assertThat(encoded.compressed()).as("%s, %d bytes", compression, chunk.length).isFalse();
+                }
+                assertThat(direct.position()).isEqualTo(3);
+            }
+        }
+        assertThat(ChunkCodec.sentAsIs(ByteBuffer.wrap(largeRandom), Compression.ADAPTIVE)).isTrue();
+        assertThat(ChunkCodec.sentAsIs(ByteBuffer.wrap(largeRandom), Compression.NONE)).isTrue();
+        assertThat(ChunkCodec.sentAsIs(ByteBuffer.wrap(largeText), Compression.ADAPTIVE)).isFalse();
+        assertThat(ChunkCodec.sentAsIs(ByteBuffer.wrap(largeRandom), Compression.LZ4)).isFalse();
+    }
+
+    @Test
+    void theCrcOfABufferIsTheCrcOfItsRemainingBytes() {
+        ByteBuffer direct = ByteBuffer.allocateDirect(RANDOM.length);
+        direct.put(RANDOM).flip().position(100);
+        assertThat(ChunkCodec.crc32(direct)).isEqualTo(ChunkCodec.crc32(RANDOM, 100, RANDOM.length - 100));
+        assertThat(direct.position()).isEqualTo(100);
     }
 
     private static void assertFails(Runnable decode, ErrorCode code) {

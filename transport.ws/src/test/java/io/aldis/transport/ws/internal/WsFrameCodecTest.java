@@ -2,17 +2,22 @@ package io.aldis.transport.ws.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aldis.protocol.api.ChunkData;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.codec.DecodeFailure;
+import io.aldis.protocol.api.codec.EncodedChunkData;
 import io.aldis.protocol.api.codec.FrameBatch;
 import io.aldis.protocol.api.codec.FrameCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.util.List;
+import java.util.UUID;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 
 class WsFrameCodecTest {
@@ -33,6 +38,29 @@ class WsFrameCodecTest {
         BinaryWebSocketFrame out = channel.readOutbound();
         try {
             assertThat(FrameCodec.decode(out.content())).isEqualTo(new Ping(7));
+        } finally {
+            out.release();
+        }
+        assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+
+    @Test
+    void anEncodedChunkIsOneBinaryMessageOfItsFrameAndIsReleased() {
+        byte[] chunk = {1, 2, 3, 4, 5};
+        CRC32 crc = new CRC32();
+        crc.update(chunk);
+        int crc32 = (int) crc.getValue();
+        UUID id = UUID.randomUUID();
+        ByteBuf buffer = EncodedChunkData.allocate(UnpooledByteBufAllocator.DEFAULT, chunk.length);
+        buffer.writeBytes(chunk);
+        EncodedChunkData encoded = EncodedChunkData.of(buffer, true, id, 9, crc32);
+        EmbeddedChannel channel = new EmbeddedChannel(new WsFrameCodec());
+        assertThat(channel.writeOutbound(encoded)).isTrue();
+        assertThat(encoded.refCnt()).isZero();
+        BinaryWebSocketFrame out = channel.readOutbound();
+        try {
+            assertThat(FrameCodec.decode(out.content())).usingRecursiveComparison().isEqualTo(
+                    new ChunkData(false, true, id, 9, chunk.length, crc32, chunk));
         } finally {
             out.release();
         }

@@ -5,6 +5,7 @@ import io.aldis.protocol.api.TransferAbort;
 import io.aldis.protocol.api.TransferDirection;
 import io.aldis.protocol.api.spi.node.Session;
 import io.aldis.protocol.api.spi.work.SerialExecutor;
+import io.netty.util.ReferenceCountUtil;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 
@@ -110,11 +111,13 @@ public abstract class Transfer {
         return true;
     }
 
-    /** Sends to the session it runs on; dropped while it has none. */
+    /** Sends to the session it runs on; dropped (and released, when it holds a buffer) while it has none. */
     public void send(Frame frame) {
         Session s = session;
         if (s != null) {
             s.send(frame);
+        } else {
+            ReferenceCountUtil.release(frame);
         }
     }
 

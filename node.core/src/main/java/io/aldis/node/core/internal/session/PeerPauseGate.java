@@ -17,6 +17,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelPromise;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 
@@ -100,6 +101,7 @@ final class PeerPauseGate extends ChannelDuplexHandler {
         }
         int bytes = encodedSize(msg);
         if (heldBytes + bytes > heldBytesLimit) {
+            ReferenceCountUtil.release(msg);
             fail(promise);
             overflow.run();
             return;
@@ -117,6 +119,8 @@ final class PeerPauseGate extends ChannelDuplexHandler {
     public void channelInactive(ChannelHandlerContext context) throws Exception {
         Held h;
         while ((h = held.poll()) != null) {
+            // A frame that holds a buffer (a file chunk read for sending) is dropped here, so released here.
+            ReferenceCountUtil.release(h.message);
             fail(h.promise);
         }
         heldBytes = 0;

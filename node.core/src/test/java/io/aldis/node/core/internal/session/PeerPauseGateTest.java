@@ -9,12 +9,16 @@ import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Message;
 import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.Pong;
+import io.aldis.protocol.api.codec.EncodedChunkData;
 import io.aldis.protocol.api.codec.FrameBatch;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -114,5 +118,29 @@ class PeerPauseGateTest {
             out.add(msg);
         }
         return out;
+    }
+    private static EncodedChunkData chunk(int size) {
+        ByteBuf buffer = EncodedChunkData.allocate(UnpooledByteBufAllocator.DEFAULT, size);
+        buffer.writeZero(size);
+        return EncodedChunkData.of(buffer, false, UUID.randomUUID(), 0, 0);
+    }
+
+    @Test
+    void aHeldChunkThatHoldsABufferIsReleasedWhenTheConnectionEndsOrTheGateOverflows() {
+        EmbeddedChannel channel = channel(1 << 20);
+        gate(channel).pause();
+        EncodedChunkData held = chunk(1000);
+        channel.writeAndFlush(held);
+        assertThat(held.refCnt()).isEqualTo(1);
+        assertThat(gate(channel).heldBytes()).isEqualTo(2 + 28 + 1000);
+        channel.close();
+        assertThat(held.refCnt()).isZero();
+
+        EmbeddedChannel small = channel(100);
+        gate(small).pause();
+        EncodedChunkData tooMuch = chunk(1000);
+        small.writeAndFlush(tooMuch);
+        assertThat(overflows).hasValue(1);
+        assertThat(tooMuch.refCnt()).isZero();
     }
 }
