@@ -1,14 +1,7 @@
 package io.aldis.cli.internal.commands;
 
 import io.aldis.cli.internal.connection.ConnectionOptions;
-import io.aldis.cli.internal.connection.PasswordSource;
-import io.aldis.cli.internal.exit.ExitCode;
 import io.aldis.cli.internal.transfer.Direction;
-import io.aldis.cli.internal.transfer.ProgressBarDisplay;
-import io.aldis.cli.internal.transfer.ProgressDisplay;
-import io.aldis.cli.internal.transfer.Interruption;
-import io.aldis.cli.internal.transfer.TransferRunner;
-import io.aldis.client.AldisClient;
 import io.aldis.client.TransferOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,20 +40,8 @@ public final class DownloadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path target = target();
-        Interruption interruption = Interruption.install(spec.commandLine().getErr(), "download of " + remote);
-        try {
-            AldisClient client = connection.connect(PasswordSource.system());
-            try (ProgressDisplay display = output.showProgress() ? new ProgressBarDisplay(remote, System.err)
-                    : ProgressDisplay.NONE) {
-                new TransferRunner(client, display, spec.commandLine().getOut(), interruption)
-                        .run(Direction.DOWNLOAD, TransferOptions.defaults(), o -> client.download(remote, target, o));
-                return ExitCode.OK.status();
-            } finally {
-                Connections.close(client);
-            }
-        } finally {
-            interruption.uninstall();
-        }
+        return ForegroundTransfer.run(spec, connection, output, Direction.DOWNLOAD, "download of " + remote, remote,
+                TransferOptions.defaults(), (client, o) -> client.download(remote, target, o));
     }
 
     private Path target() {

@@ -1,15 +1,9 @@
 package io.aldis.cli.internal.commands;
 
 import io.aldis.cli.internal.connection.ConnectionOptions;
-import io.aldis.cli.internal.connection.PasswordSource;
 import io.aldis.cli.internal.exit.CliFailure;
 import io.aldis.cli.internal.exit.ExitCode;
 import io.aldis.cli.internal.transfer.Direction;
-import io.aldis.cli.internal.transfer.ProgressBarDisplay;
-import io.aldis.cli.internal.transfer.ProgressDisplay;
-import io.aldis.cli.internal.transfer.Interruption;
-import io.aldis.cli.internal.transfer.TransferRunner;
-import io.aldis.client.AldisClient;
 import io.aldis.client.TransferOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,20 +55,8 @@ public final class UploadCommand implements Callable<Integer> {
         if (checkpoints != null) {
             options = options.withCheckpointDirectory(checkpoints);
         }
-        Interruption interruption = Interruption.install(spec.commandLine().getErr(), "upload of " + local);
-        try {
-            AldisClient client = connection.connect(PasswordSource.system());
-            try (ProgressDisplay display = output.showProgress() ? new ProgressBarDisplay(name, System.err)
-                    : ProgressDisplay.NONE) {
-                new TransferRunner(client, display, spec.commandLine().getOut(), interruption)
-                        .run(Direction.UPLOAD, options, o -> client.upload(local, name, o));
-                return ExitCode.OK.status();
-            } finally {
-                Connections.close(client);
-            }
-        } finally {
-            interruption.uninstall();
-        }
+        return ForegroundTransfer.run(spec, connection, output, Direction.UPLOAD, "upload of " + local, name, options,
+                (client, o) -> client.upload(local, name, o));
     }
 
     private String remoteName() {
