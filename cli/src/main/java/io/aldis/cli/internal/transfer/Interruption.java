@@ -5,6 +5,7 @@ import io.aldis.client.Transfer;
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * What Ctrl-C (SIGINT, or SIGTERM) does to an upload or a download: once the transfer runs, a
@@ -28,7 +29,8 @@ public final class Interruption {
     private final CountDownLatch hookDone = new CountDownLatch(1);
     private final PrintWriter err;
     private final String what;
-    private volatile Running running;
+    /** The transfer once it runs; guarded by this, so that the hook and the start never cross. */
+    private Running running;
     private volatile boolean requested;
 
     private Interruption(PrintWriter err, String what) {
@@ -47,15 +49,32 @@ public final class Interruption {
         return interruption;
     }
 
-    /** The transfer runs now: an interruption from here on stops it at its checkpoint. */
-    void started(AldisClient client, Transfer transfer, ProgressDisplay display) {
-        running = new Running(client, transfer, display);
+    /**
+     * Starts the transfer unless the process is being stopped already: an interruption from here on
+     * stops it at its checkpoint. Starting it and the hook's look at it exclude each other, so that
+     * the hook never says the transfer had not started when it had. When the hook came first, this
+     * waits for the end of the process.
+     */
+    Transfer start(AldisClient client, ProgressDisplay display, Supplier<Transfer> starting)
+            throws InterruptedException {
+        synchronized (this) {
+            if (!requested) {
+                Transfer transfer = starting.get();
+                running = new Running(client, transfer, display);
+                return transfer;
+            }
+        }
+        awaitExit();
+        throw new IllegalStateException("the process is ending");
     }
 
     private void stop() {
-        requested = true;
+        Running now;
+        synchronized (this) {
+            requested = true;
+            now = running;
+        }
         try {
-            Running now = running;
             if (now == null) {
                 err.println("interrupted before the " + what + " started");
                 err.flush();

@@ -36,8 +36,7 @@ public final class TransferRunner {
     public TransferResult run(Direction direction, TransferOptions options, Function<TransferOptions, Transfer> start)
             throws Exception {
         long started = System.nanoTime();
-        Transfer transfer = start.apply(options.withProgress(display));
-        interruption.started(client, transfer, display);
+        Transfer transfer = interruption.start(client, display, () -> start.apply(options.withProgress(display)));
         try {
             TransferResult result = transfer.result().get();
             display.close();

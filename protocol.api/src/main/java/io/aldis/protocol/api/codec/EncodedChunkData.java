@@ -19,8 +19,10 @@ import java.util.UUID;
  * uncompressed {@code ChunkData} with the same fields.
  *
  * <p>Reference-counted, as its buffer is: sending it hands it over, and whoever drops it instead of
- * writing it releases it. Encoding it anywhere else ({@link FrameCodec#encode}) copies its bytes and
- * leaves it as it is.
+ * writing it releases it. It is written once: TCP's encoder puts the length prefix in front and
+ * uses the frame up, so a sender that may send a chunk again (a resend, a resume) reads it from its
+ * file into a new one rather than keeping this one. Encoding it anywhere else
+ * ({@link FrameCodec#encode}) copies its bytes and leaves it as it is.
  *
  * @since 1.5
  */

@@ -11,6 +11,8 @@ import java.util.Objects;
  * them are written, and fails with the first that cannot be encoded (the ones after it are then
  * not sent).
  *
+ * <p>An {@link EncodedChunkData} is sent on its own: a batch refuses it, and releases it.
+ *
  * @param frames the frames, not to be changed until the write has been handed over
  */
 public record FrameBatch(List<? extends Frame> frames) {
@@ -18,8 +20,9 @@ public record FrameBatch(List<? extends Frame> frames) {
     public FrameBatch {
         Objects.requireNonNull(frames, "frames");
         for (Frame frame : frames) {
-            if (frame instanceof EncodedChunkData) {
+            if (frame instanceof EncodedChunkData refused) {
                 // Nothing would release it: a batch's frames are encoded and dropped.
+                refused.release();
                 throw new IllegalArgumentException("an EncodedChunkData is sent on its own, not in a batch");
             }
         }

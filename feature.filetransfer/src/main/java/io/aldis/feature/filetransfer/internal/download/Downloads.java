@@ -194,9 +194,9 @@ public final class Downloads {
             frame.writerIndex(frame.writerIndex() + size);
             if (ChunkCodec.sentAsIs(chunk, d.compression())) {
                 int crc = ChunkCodec.crc32(chunk);
-                d.inFlight.add(index);
                 EncodedChunkData data = EncodedChunkData.of(frame, last, d.id(), index, crc);
                 frame = null; // the frame owns it now, and the session releases it once written
+                d.inFlight.add(index);
                 d.send(data);
                 return;
             }

@@ -9,6 +9,7 @@ import io.aldis.protocol.api.Pause;
 import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.Pong;
 import io.aldis.protocol.api.Resume;
+import io.aldis.protocol.api.codec.EncodedChunkData;
 import io.aldis.protocol.api.codec.FrameBatch;
 import io.aldis.protocol.api.codec.FrameCodec;
 import io.netty.buffer.ByteBuf;
@@ -158,6 +159,9 @@ final class PeerPauseGate extends ChannelDuplexHandler {
     }
 
     private static int encodedSize(Object msg) {
+        if (msg instanceof EncodedChunkData chunk) {
+            return chunk.content().readableBytes(); // already the frame's bytes: no need to encode a copy
+        }
         ByteBuf scratch = Unpooled.buffer();
         try {
             if (msg instanceof FrameBatch batch) {

@@ -57,7 +57,9 @@ public interface Session {
      * Sends a frame to the client. Frames sent from one thread are written in that thread's call
      * order; a frame sent on the session's event loop is written at once, ahead of frames other
      * threads handed over but the loop has not yet run. A feature that sends one stream of frames
-     * from several threads must funnel them through one thread itself.
+     * from several threads must funnel them through one thread itself. A reference-counted frame
+     * ({@link io.aldis.protocol.api.codec.EncodedChunkData}) is handed over: the session releases
+     * it once written or dropped.
      */
     void send(Frame frame);
 
