@@ -19,7 +19,8 @@ class CheckpointFuzzTest {
     private static final List<String> REASONS = List.of("the checkpoint is truncated",
             "the checkpoint fails its checksum", "not a checkpoint of this version",
             "the checkpoint's chunk ranges do not fit it", "the checkpoint has bytes after its end",
-            "the checkpoint does not follow its layout", "the checkpoint's text does not fit it");
+            "the checkpoint does not follow its layout", "the checkpoint's text does not fit it",
+            "the checkpoint names an unknown direction or compression", "the checkpoint's text is not UTF-8");
 
     @FuzzTest
     void readsBackExactlyOrIsCorrupted(byte[] file) {
