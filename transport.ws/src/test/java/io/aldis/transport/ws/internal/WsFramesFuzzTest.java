@@ -56,6 +56,9 @@ class WsFramesFuzzTest {
         }
         byte[] wire = (input[0] & 1) == 0 ? Arrays.copyOfRange(input, 1, input.length)
                 : asMessages(input, (input[0] & 2) != 0);
+        if (wire.length == 0) {
+            return; // nothing reaches the listener (and Netty's shared empty buffer is never released)
+        }
         MessageSizes sizes = new MessageSizes();
         List<String> refusals = new ArrayList<>();
         WsSettings settings = WsSettings.plain("fuzz", 0).withLimits(10, MAX_FRAME);
