@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.aldis.protocol.api.ChunkRange;
 import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.TransferDirection;
+import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class CheckpointCodecTest {
@@ -44,11 +46,11 @@ class CheckpointCodecTest {
     }
 
     /** {@code UPLOAD} written, changed by {@code change} and sealed again with a correct CRC. */
-    private static byte[] resealed(java.util.function.Consumer<byte[]> change) {
+    private static byte[] resealed(Consumer<byte[]> change) {
         byte[] sealed = CheckpointCodec.encode(UPLOAD);
         byte[] body = Arrays.copyOf(sealed, sealed.length - 4);
         change.accept(body);
-        java.io.ByteArrayOutputStream record = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream record = new ByteArrayOutputStream();
         record.writeBytes(body);
         return SealedRecord.seal(record);
     }
