@@ -11,6 +11,7 @@ import io.aldis.protocol.api.ProtocolException;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.function.Supplier;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
 
@@ -56,9 +57,9 @@ class ChunkDecodeFuzzTest {
             return;
         }
         byte[] restored = restoreOrRefuse(() -> ChunkCodec.decode(compressed, data, claimedSize, expectedSize, crc));
-        byte[] transient_ = restoreOrRefuse(
+        byte[] intoThreadBuffer = restoreOrRefuse(
                 () -> ChunkCodec.decodeTransient(compressed, data, claimedSize, expectedSize, crc));
-        assertThat(transient_).as("decodeTransient agrees with decode").isEqualTo(restored);
+        assertThat(intoThreadBuffer).as("decodeTransient agrees with decode").isEqualTo(restored);
         boolean valid = reference != null && reference.length == expectedSize
                 && ChunkCodec.crc32(reference, 0, reference.length) == crc
                 && (!compressed || data.length <= REFERENCE.fastCompressor().maxCompressedLength(expectedSize));
@@ -88,7 +89,7 @@ class ChunkDecodeFuzzTest {
         }
     }
 
-    private static byte[] restoreOrRefuse(java.util.function.Supplier<byte[]> restore) {
+    private static byte[] restoreOrRefuse(Supplier<byte[]> restore) {
         try {
             byte[] chunk = restore.get();
             return Arrays.copyOf(chunk, chunk.length);
