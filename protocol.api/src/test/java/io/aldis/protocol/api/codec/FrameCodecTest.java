@@ -102,6 +102,17 @@ class FrameCodecTest {
     }
 
     @Test
+    void aRepeatedHeaderIsNamedOnOneLine() {
+        // Found by MessagingFramesFuzzTest: the header's name went into the message verbatim, so a
+        // name with a line break split the ERROR frame's message and the node's log line.
+        byte[] publish = hex("33 01 | 0001 61 | 0000 | 0002 | 0002 610a 0001 76 | 0002 610a 0000");
+        assertThatThrownBy(() -> decode(publish)).isInstanceOfSatisfying(ProtocolException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_FRAME);
+            assertThat(e.getMessage()).isEqualTo("header 'a\\u000a' appears twice");
+        });
+    }
+
+    @Test
     void decodedFramesHoldNoReferenceToTheInput() {
         ByteBuf in = Unpooled.buffer();
         FrameCodec.encode(new StreamData(false, 1, bytes("payload")), in);

@@ -8,6 +8,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,13 +81,13 @@ public final class CheckpointCodec {
             if (in.readInt() != MAGIC || in.readUnsignedByte() != VERSION) {
                 throw new CorruptedException("not a checkpoint of this version");
             }
-            TransferDirection direction = TransferDirection.of(in.readUnsignedByte());
+            TransferDirection direction = known(TransferDirection.of(in.readUnsignedByte()));
             UUID id = new UUID(in.readLong(), in.readLong());
             String user = readText(in);
             String name = readText(in);
             long fileSize = in.readLong();
             int chunkSize = in.readInt();
-            Compression compression = Compression.of(in.readUnsignedByte());
+            Compression compression = known(Compression.of(in.readUnsignedByte()));
             byte[] hash = new byte[32];
             in.readFully(hash);
             long saved = in.readLong();
@@ -106,6 +108,14 @@ public final class CheckpointCodec {
         }
     }
 
+    /** A direction or compression read by its code; an unknown code decodes to null. */
+    private static <T> T known(T value) throws CorruptedException {
+        if (value == null) {
+            throw new CorruptedException("the checkpoint names an unknown direction or compression");
+        }
+        return value;
+    }
+
     private static String readText(DataInputStream in) throws IOException, CorruptedException {
         int length = in.readInt();
         if (length < 0 || length > in.available()) {
@@ -113,6 +123,11 @@ public final class CheckpointCodec {
         }
         byte[] utf8 = new byte[length];
         in.readFully(utf8);
-        return new String(utf8, StandardCharsets.UTF_8);
+        try {
+            // Strictly: a lenient decoder would replace bad bytes and resume under another name.
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(utf8)).toString();
+        } catch (CharacterCodingException e) {
+            throw new CorruptedException("the checkpoint's text is not UTF-8");
+        }
     }
 }

@@ -72,8 +72,16 @@ public final class FileNames {
     }
 
     private static ProtocolException invalid(String name, String why) {
-        String shown = name.length() > 80 ? name.substring(0, 80) + "..." : name;
-        return new ProtocolException(ErrorCode.INVALID_FILE_NAME, "the file name '" + printable(shown) + "' " + why);
+        return new ProtocolException(ErrorCode.INVALID_FILE_NAME, "the file name '" + shown(name) + "' " + why);
+    }
+
+    /**
+     * A name or pattern as an error message quotes it back: at most 80 characters, control
+     * characters escaped, so that a client's text can neither break a message into lines nor make
+     * it as long as the frame it came in.
+     */
+    static String shown(String text) {
+        return printable(text.length() > 80 ? text.substring(0, 80) + "..." : text);
     }
 
     private static String printable(String text) {

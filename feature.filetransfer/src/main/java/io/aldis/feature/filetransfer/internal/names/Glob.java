@@ -147,7 +147,7 @@ public final class Glob {
     }
 
     private static ProtocolException invalid(String pattern, String why) {
-        return new ProtocolException(ErrorCode.INVALID_FILE_NAME, "the pattern '" + pattern + "' " + why);
+        return new ProtocolException(ErrorCode.INVALID_FILE_NAME, "the pattern '" + FileNames.shown(pattern) + "' " + why);
     }
 
     /** Whether {@code name} matches the whole pattern. */

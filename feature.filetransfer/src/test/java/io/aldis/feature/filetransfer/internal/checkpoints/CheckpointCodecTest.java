@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.aldis.protocol.api.ChunkRange;
 import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.TransferDirection;
+import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class CheckpointCodecTest {
@@ -41,5 +43,41 @@ class CheckpointCodecTest {
             byte[] cut = Arrays.copyOf(good, i);
             assertThatThrownBy(() -> CheckpointCodec.decode(cut)).isInstanceOf(CheckpointCodec.CorruptedException.class);
         }
+    }
+
+    /** {@code UPLOAD} written, changed by {@code change} and sealed again with a correct CRC. */
+    private static byte[] resealed(Consumer<byte[]> change) {
+        byte[] sealed = CheckpointCodec.encode(UPLOAD);
+        byte[] body = Arrays.copyOf(sealed, sealed.length - 4);
+        change.accept(body);
+        ByteArrayOutputStream record = new ByteArrayOutputStream();
+        record.writeBytes(body);
+        return SealedRecord.seal(record);
+    }
+
+    @Test
+    void anUnknownCompressionCodeIsCorruptNotANullCompression() {
+        // Found by CheckpointFuzzTest: the checkpoint was trusted with no compression at all, and
+        // failed with a NullPointerException when written again or resumed. The compression byte
+        // comes before the hash (32), the save time (8) and the two chunk ranges (4 + 16).
+        byte[] bad = resealed(body -> body[body.length - 20 - 8 - 32 - 1] = (byte) 0xd0);
+        assertThatThrownBy(() -> CheckpointCodec.decode(bad)).isInstanceOf(CheckpointCodec.CorruptedException.class)
+                .hasMessage("the checkpoint names an unknown direction or compression");
+    }
+
+    @Test
+    void aNameThatIsNotUtf8IsCorruptNotAnotherName() {
+        // A lenient decoder turned the bad byte into U+FFFD, so the transfer would have resumed
+        // into a file of another name.
+        byte[] bad = resealed(body -> {
+            for (int i = 0; i < body.length; i++) {
+                if (body[i] == (byte) 0xc3) { // the first byte of the name's é
+                    body[i] = (byte) 0xff;
+                    return;
+                }
+            }
+        });
+        assertThatThrownBy(() -> CheckpointCodec.decode(bad)).isInstanceOf(CheckpointCodec.CorruptedException.class)
+                .hasMessage("the checkpoint's text is not UTF-8");
     }
 }

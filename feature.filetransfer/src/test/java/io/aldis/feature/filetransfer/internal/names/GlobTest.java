@@ -65,4 +65,16 @@ class GlobTest {
         assertThat(Glob.compile("**/**/**/**/**/**/x").steps("a/".repeat(5000) + "y"))
                 .isLessThanOrEqualTo(10_002L * 8);
     }
+
+    @Test
+    void aRefusedPatternIsQuotedBackOnOneShortLine() {
+        // Found by ListGlobFuzzTest: the pattern came back verbatim, line breaks and all, up to
+        // the 65535 bytes a LIST_REQUEST may carry.
+        assertThatThrownBy(() -> Glob.compile("a\n[" + "x".repeat(1000)))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FILE_NAME);
+                    assertThat(e.getMessage()).startsWith("the pattern 'a\\u000a[xxx").doesNotContain("\n")
+                            .endsWith("...' has a [ without its ]").hasSizeLessThan(130);
+                });
+    }
 }

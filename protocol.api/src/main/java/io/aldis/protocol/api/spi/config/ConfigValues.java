@@ -48,9 +48,26 @@ public final class ConfigValues {
         return factoryPid != null ? pid + " (" + factoryPid + ")" : pid;
     }
 
-    /** A rejection of this key's value, in the one-line form. */
+    /**
+     * A rejection of this key's value, in the one-line form. Control characters of the value (a
+     * {@code \n} escape in a {@code .cfg} file gives a real line break) are shown escaped, also
+     * where the reason quotes it, so that the rejection stays one line of the log.
+     */
     public InvalidConfigurationException invalid(String key, Object value, String reason) {
-        return new InvalidConfigurationException(source + ": " + key + " = " + value + ": " + reason);
+        return new InvalidConfigurationException(source + ": " + key + " = " + oneLine(String.valueOf(value)) + ": "
+                + oneLine(reason));
+    }
+
+    private static String oneLine(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
     }
 
     /** A text value; blank gives the default. */

@@ -1,13 +1,27 @@
 package io.aldis.protocol.api.spi.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Which keys of a configuration count as the operator's, and so may be reported as unknown. */
+/**
+ * Which keys of a configuration count as the operator's, and so may be reported as unknown; how a
+ * rejected value is reported.
+ */
 class ConfigValuesTest {
+    @Test
+    void aRejectedValueWithALineBreakStaysOneLine() {
+        // Found by PubSubConfigFuzzTest: a "\n" escape in a .cfg value split the one-line rejection.
+        ConfigValues values = new ConfigValues(Map.of("felix.fileinstall.filename", "/opt/aldis/etc/io.aldis.x.cfg",
+                "limit", "12\nx"), "io.aldis.x");
+        assertThatThrownBy(() -> values.integer("limit", 1, 0, 100))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("etc/io.aldis.x.cfg: limit = 12\\u000ax: not a whole number (0..100)");
+    }
+
     @Test
     void keysTheFrameworkAddsAreNotReportedAsUnknown() {
         Map<String, Object> properties = Map.of("port", "7440", "prot", "7441",
