@@ -26,6 +26,11 @@ public final class StreamCounters {
         opened.increment();
     }
 
+    /** The stream counted by {@link #opened} as it was being opened was refused. */
+    public void notOpened() {
+        opened.decrement();
+    }
+
     /** A stream opened before ended with its call, which ended with {@code code} (0: answered with a result). */
     public void ended(int code) {
         if (code == ErrorCode.CANCELLED.code()) {

@@ -25,9 +25,8 @@ final class ServiceCall implements CallWork {
         this.service = service;
     }
 
-    /** The call's stream, opened for it; closed at once when the call has ended meanwhile. */
+    /** The call's stream, opened (and counted) for it; closed at once when the call has ended meanwhile. */
     void stream(CallStream opened, Call call) {
-        call.streamCounters().opened();
         synchronized (this) {
             if (!ended) {
                 stream = opened;

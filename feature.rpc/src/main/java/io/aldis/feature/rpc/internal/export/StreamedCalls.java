@@ -80,9 +80,13 @@ final class StreamedCalls {
             return false;
         }
         CallStream stream;
+        // Counted before the stream exists anywhere else, so that no one who sees it open (a
+        // stream list, the caller) reads a count without it; a refused one is taken back.
+        call.streamCounters().opened();
         try {
             stream = available.open(call.session(), call.callId(), declaration.spec(call.method()), new Listener(call));
         } catch (ProtocolException refused) {
+            call.streamCounters().notOpened();
             calls.fail(call, refused.code().code(), refused.getMessage(), "");
             return false;
         }
