@@ -11,8 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * Fuzzes the node's side of SCRAM-SHA-256 ({@link ScramSha256Mechanism}) with the two messages a
@@ -23,6 +26,8 @@ import java.util.Set;
  * and every failure's reason is one of the mechanism's own, never an exception's text.
  */
 class ScramServerFuzzTest {
+    /** Where the one user's credentials live for the test class; deleted after it. */
+    private static final Path DIR = tempDirectory();
     private static final ScramSha256Mechanism MECHANISM = new ScramSha256Mechanism(store());
     /** The beginnings of every reason the mechanism gives; anything else leaked from a library. */
     private static final List<String> REASONS = List.of("authorization identity differs from the user",
@@ -34,16 +39,27 @@ class ScramServerFuzzTest {
             "nonce does not match this exchange", "proof has the wrong length", "repeated attribute ",
             "unsupported mandatory extension", "exchange already finished");
 
-    private static CredentialStore store() {
+    private static Path tempDirectory() {
         try {
-            Path dir = Files.createTempDirectory("scram-fuzz");
-            dir.toFile().deleteOnExit();
-            CredentialStore store = new CredentialStore(dir.resolve("users.properties"), 4096, false);
-            store.add("alice", "pencil".toCharArray(), Set.of("ops"));
-            return store;
+            return Files.createTempDirectory("scram-fuzz");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @AfterAll
+    static void deleteTheCredentials() throws IOException {
+        try (Stream<Path> files = Files.walk(DIR)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+
+    private static CredentialStore store() {
+        CredentialStore store = new CredentialStore(DIR.resolve("users.properties"), 4096, false);
+        store.add("alice", "pencil".toCharArray(), Set.of("ops"));
+        return store;
     }
 
     @FuzzTest
