@@ -7,6 +7,7 @@ import io.aldis.protocol.api.ChunkRange;
 import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.TransferDirection;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -69,13 +70,17 @@ class CheckpointCodecTest {
     void aNameThatIsNotUtf8IsCorruptNotAnotherName() {
         // A lenient decoder turned the bad byte into U+FFFD, so the transfer would have resumed
         // into a file of another name.
+        // The name is found by its bytes, not by the é's first byte alone, which the random
+        // transfer id before it may hold too.
+        byte[] name = UPLOAD.name().getBytes(StandardCharsets.UTF_8);
         byte[] bad = resealed(body -> {
-            for (int i = 0; i < body.length; i++) {
-                if (body[i] == (byte) 0xc3) { // the first byte of the name's é
-                    body[i] = (byte) 0xff;
+            for (int i = 0; i + name.length <= body.length; i++) {
+                if (Arrays.equals(body, i, i + name.length, name, 0, name.length)) {
+                    body[i + "docs/".length()] = (byte) 0xff; // the first byte of the é
                     return;
                 }
             }
+            throw new AssertionError("the name is not in the checkpoint");
         });
         assertThatThrownBy(() -> CheckpointCodec.decode(bad)).isInstanceOf(CheckpointCodec.CorruptedException.class)
                 .hasMessage("the checkpoint's text is not UTF-8");
