@@ -4,6 +4,7 @@ import io.aldis.protocol.api.ChunkRange;
 import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ProtocolException;
+import io.aldis.protocol.api.QuotedText;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
@@ -210,7 +211,7 @@ final class WireFields {
         for (int i = 0; i < count; i++) {
             String name = readStr(in, strings);
             if (headers.put(name, readStr(in)) != null) {
-                throw malformed("header '" + quoted(name) + "' appears twice");
+                throw malformed("header '" + QuotedText.of(name, 64) + "' appears twice");
             }
         }
         return Collections.unmodifiableMap(headers);
@@ -266,24 +267,6 @@ final class WireFields {
         if (needed > in.readableBytes()) {
             throw malformed(field + " needs " + needed + " bytes but only " + in.readableBytes() + " remain");
         }
-    }
-
-    /**
-     * A string from the wire as an error message quotes it: control characters escaped and at most
-     * 64 characters, so that a peer's text can neither split the message into lines (of the ERROR
-     * frame or of a log) nor make it long.
-     */
-    static String quoted(String text) {
-        String shown = text.length() > 64 ? text.substring(0, 64) + "..." : text;
-        StringBuilder out = new StringBuilder(shown.length());
-        shown.codePoints().forEach(c -> {
-            if (Character.isISOControl(c)) {
-                out.append(String.format("\\u%04x", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-        });
-        return out.toString();
     }
 
     static ProtocolException malformed(String message) {

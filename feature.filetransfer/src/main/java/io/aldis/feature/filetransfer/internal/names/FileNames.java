@@ -2,6 +2,7 @@ package io.aldis.feature.filetransfer.internal.names;
 
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ProtocolException;
+import io.aldis.protocol.api.QuotedText;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
@@ -81,13 +82,6 @@ public final class FileNames {
      * it as long as the frame it came in.
      */
     static String shown(String text) {
-        return printable(text.length() > 80 ? text.substring(0, 80) + "..." : text);
-    }
-
-    private static String printable(String text) {
-        StringBuilder out = new StringBuilder();
-        text.codePoints().forEach(c -> out.append(Character.isISOControl(c) ? String.format("\\u%04x", c)
-                : new String(Character.toChars(c))));
-        return out.toString();
+        return QuotedText.of(text, 80);
     }
 }

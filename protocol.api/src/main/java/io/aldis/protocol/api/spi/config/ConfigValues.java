@@ -1,5 +1,6 @@
 package io.aldis.protocol.api.spi.config;
 
+import io.aldis.protocol.api.QuotedText;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -54,20 +55,8 @@ public final class ConfigValues {
      * where the reason quotes it, so that the rejection stays one line of the log.
      */
     public InvalidConfigurationException invalid(String key, Object value, String reason) {
-        return new InvalidConfigurationException(source + ": " + key + " = " + oneLine(String.valueOf(value)) + ": "
-                + oneLine(reason));
-    }
-
-    private static String oneLine(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        text.codePoints().forEach(c -> {
-            if (Character.isISOControl(c)) {
-                out.append(String.format("\\u%04x", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-        });
-        return out.toString();
+        return new InvalidConfigurationException(source + ": " + key + " = "
+                + QuotedText.of(String.valueOf(value), 0) + ": " + QuotedText.of(reason, 0));
     }
 
     /** A text value; blank gives the default. */
@@ -180,7 +169,8 @@ public final class ConfigValues {
     public List<String> warnUnknownKeys(Set<String> known, System.Logger log) {
         List<String> unknown = unknownKeys(known);
         for (String key : unknown) {
-            log.log(System.Logger.Level.WARNING, "{0}: unknown key {1} is ignored (the keys are {2})", source(), key,
+            log.log(System.Logger.Level.WARNING, "{0}: unknown key {1} is ignored (the keys are {2})", source(),
+                    QuotedText.of(key, 0),
                     String.join(", ", new java.util.TreeSet<>(known)));
         }
         return unknown;
