@@ -9,7 +9,6 @@ import io.aldis.protocol.api.files.ChunkCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.List;
@@ -32,13 +31,7 @@ class EncodedChunkDataTest {
     }
 
     private static String bytesOf(Frame frame) {
-        ByteBuf out = Unpooled.buffer();
-        try {
-            FrameCodec.encode(frame, out);
-            return ByteBufUtil.hexDump(out);
-        } finally {
-            out.release();
-        }
+        return ByteBufUtil.hexDump(Fixtures.encode(frame));
     }
 
     @Test
