@@ -46,4 +46,9 @@ public @interface StreamingConfig {
             + "that a resumed session gets again what a broken connection lost; a stream that would need more is not "
             + "kept when its connection breaks, and ends with it")
     long maxResendBytes() default 134217728L;
+
+    @AttributeDefinition(description = "The longest, in microseconds, a service's publisher may keep a connection's "
+            + "event loop in one request(n); past it the calls of that streaming method go to the workers "
+            + "from then on. 0 calls every publisher on the workers")
+    int publisherOnLoopMicros() default 500;
 }

@@ -22,15 +22,18 @@ import java.util.Set;
  * @param maxResendBytes        bytes of sent, not yet consumed items the node keeps over all streams
  *                              so that resumed sessions get again what a break lost; a stream that
  *                              would pass it is not kept when its connection breaks
+ * @param publisherOnLoopMicros the longest a service's publisher may keep a connection's event loop
+ *                              in one {@code request(n)} before its method's calls move to the
+ *                              workers; 0 calls publishers on the workers only
  */
 public record StreamingSettings(int maxStreamsPerSession, int maxStreams, int maxHighWaterMarkItems,
         int maxHighWaterMarkBytes, int bytesPerTurn, int workerThreads, int rapidResetMaxCancels,
-        int rapidResetWindowMillis, int resumeWindowMillis, long maxResendBytes) {
+        int rapidResetWindowMillis, int resumeWindowMillis, long maxResendBytes, int publisherOnLoopMicros) {
 
     /** The keys of {@link StreamingConfig}, the only ones a streaming configuration may have. */
     public static final Set<String> KEYS = Set.of("maxStreamsPerSession", "maxStreams", "maxHighWaterMarkItems",
             "maxHighWaterMarkBytes", "bytesPerTurn", "workerThreads", "rapidResetMaxCancels",
-            "rapidResetWindowMillis", "resumeWindowMillis", "maxResendBytes");
+            "rapidResetWindowMillis", "resumeWindowMillis", "maxResendBytes", "publisherOnLoopMicros");
 
     public StreamingSettings {
         atLeast("maxStreamsPerSession", maxStreamsPerSession, 1);
@@ -43,6 +46,7 @@ public record StreamingSettings(int maxStreamsPerSession, int maxStreams, int ma
         atLeast("rapidResetWindowMillis", rapidResetWindowMillis, 1);
         atLeast("resumeWindowMillis", resumeWindowMillis, 0);
         atLeast("maxResendBytes", maxResendBytes, 0);
+        atLeast("publisherOnLoopMicros", publisherOnLoopMicros, 0);
     }
 
     private static void atLeast(String key, long value, long min) {
@@ -53,7 +57,7 @@ public record StreamingSettings(int maxStreamsPerSession, int maxStreams, int ma
 
     /** The defaults of {@link StreamingConfig}. */
     public static StreamingSettings defaults() {
-        return new StreamingSettings(64, 10_000, 4096, 16 * 1024 * 1024, 64 * 1024, 8, 200, 1000, 30_000, 128L * 1024 * 1024);
+        return new StreamingSettings(64, 10_000, 4096, 16 * 1024 * 1024, 64 * 1024, 8, 200, 1000, 30_000, 128L * 1024 * 1024, 500);
     }
 
     /**
@@ -73,7 +77,8 @@ public record StreamingSettings(int maxStreamsPerSession, int maxStreams, int ma
                 c.integer("rapidResetMaxCancels", d.rapidResetMaxCancels(), 2, max),
                 c.integer("rapidResetWindowMillis", d.rapidResetWindowMillis(), 1, max),
                 c.integer("resumeWindowMillis", d.resumeWindowMillis(), 0, max),
-                c.number("maxResendBytes", d.maxResendBytes(), 0, Long.MAX_VALUE));
+                c.number("maxResendBytes", d.maxResendBytes(), 0, Long.MAX_VALUE),
+                c.integer("publisherOnLoopMicros", d.publisherOnLoopMicros(), 0, 1_000_000));
     }
 
     /** The largest high-water mark a method may declare for the items it receives in {@code mode}. */
@@ -83,31 +88,43 @@ public record StreamingSettings(int maxStreamsPerSession, int maxStreams, int ma
 
     public StreamingSettings withMaxStreamsPerSession(int max) {
         return new StreamingSettings(max, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes, bytesPerTurn,
-                workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis, maxResendBytes);
+                workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis,
+                maxResendBytes, publisherOnLoopMicros);
     }
 
     public StreamingSettings withMaxStreams(int max) {
         return new StreamingSettings(maxStreamsPerSession, max, maxHighWaterMarkItems, maxHighWaterMarkBytes,
-                bytesPerTurn, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis, maxResendBytes);
+                bytesPerTurn, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis,
+                maxResendBytes, publisherOnLoopMicros);
     }
 
     public StreamingSettings withBytesPerTurn(int bytes) {
         return new StreamingSettings(maxStreamsPerSession, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes,
-                bytes, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis, maxResendBytes);
+                bytes, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis,
+                maxResendBytes, publisherOnLoopMicros);
     }
 
     public StreamingSettings withResumeWindowMillis(int millis) {
         return new StreamingSettings(maxStreamsPerSession, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes,
-                bytesPerTurn, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, millis, maxResendBytes);
+                bytesPerTurn, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, millis,
+                maxResendBytes, publisherOnLoopMicros);
     }
 
     public StreamingSettings withMaxResendBytes(long bytes) {
         return new StreamingSettings(maxStreamsPerSession, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes,
-                bytesPerTurn, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis, bytes);
+                bytesPerTurn, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis,
+                bytes, publisherOnLoopMicros);
     }
 
     public StreamingSettings withRapidReset(int maxCancels, int windowMillis) {
         return new StreamingSettings(maxStreamsPerSession, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes,
-                bytesPerTurn, workerThreads, maxCancels, windowMillis, resumeWindowMillis, maxResendBytes);
+                bytesPerTurn, workerThreads, maxCancels, windowMillis, resumeWindowMillis,
+                maxResendBytes, publisherOnLoopMicros);
+    }
+
+    public StreamingSettings withPublisherOnLoopMicros(int micros) {
+        return new StreamingSettings(maxStreamsPerSession, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes,
+                bytesPerTurn, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis,
+                maxResendBytes, micros);
     }
 }

@@ -12,6 +12,7 @@ import io.aldis.protocol.api.stream.SenderCredit;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,8 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * covers all that arrived: it holds at most one item beyond the credit.
  *
  * <p>The publisher's signals may come on any thread; they are taken over to the session's event
- * loop, where everything else of this class runs. Calls into the publisher go through the stream's
- * serial executor, never on the event loop.
+ * loop, where everything else of this class runs. Requests go through {@link PublisherCalls}: on
+ * the event loop while the publisher answers promptly, otherwise on the stream's serial executor,
+ * where a cancel always goes, so that it comes after whatever the stream's end does on the loop.
  */
 final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
     /** The most items asked of the publisher ahead of sending them, in {@code items} mode. */
@@ -36,7 +38,10 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
 
     private final NodeStream stream;
     private final CreditMeter meter;
+    /** Where the service's publisher is cancelled. */
     private final SerialExecutor service;
+    /** Where the service's publisher is asked for items: see {@link PublisherCalls}. */
+    private final Executor requests;
     private final SenderCredit credit = new SenderCredit();
     /** Copies of the items sent and not yet paid back, for a resumed session; null when the session cannot be resumed. */
     private final ResendCopies copies;
@@ -63,10 +68,12 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
     private boolean stopped;
 
     /** @param budget where copies for a resumed session are counted; null when the session cannot be resumed */
-    ItemSource(NodeStream stream, CreditMeter meter, SerialExecutor service, ResendBudget budget) {
+    ItemSource(NodeStream stream, CreditMeter meter, SerialExecutor service, Executor requests,
+            ResendBudget budget) {
         this.stream = stream;
         this.meter = meter;
         this.service = service;
+        this.requests = requests;
         this.copies = budget == null ? null : new ResendCopies(budget);
     }
 
@@ -136,7 +143,7 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
 
     private void requestOne() {
         Flow.Subscription s = subscription;
-        service.execute(() -> {
+        requests.execute(() -> {
             try {
                 s.request(1);
             } catch (RuntimeException e) {
@@ -289,7 +296,7 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
             asked.addAndGet(want);
             Flow.Subscription s = subscription;
             long n = want;
-            service.execute(() -> {
+            requests.execute(() -> {
                 try {
                     s.request(n);
                 } catch (RuntimeException e) {

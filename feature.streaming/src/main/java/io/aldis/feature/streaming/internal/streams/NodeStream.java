@@ -17,6 +17,7 @@ import io.aldis.protocol.api.stream.ResumePoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -66,7 +67,7 @@ public final class NodeStream implements CallStream {
     private volatile long bytesReceived;
 
     NodeStream(SessionStreams owner, long streamId, long callId, StreamSpec spec, CreditMeter meter,
-            CallStreamListener listener, SerialExecutor service) {
+            CallStreamListener listener, SerialExecutor service, Executor publisherCalls) {
         this.owner = owner;
         this.streamId = streamId;
         this.callId = callId;
@@ -75,7 +76,7 @@ public final class NodeStream implements CallStream {
         this.listener = listener;
         this.resumable = owner.session().resumeKey() != null;
         this.source = spec.direction().calleeSends()
-                ? new ItemSource(this, meter, service, resumable ? owner.resendBudget() : null) : null;
+                ? new ItemSource(this, meter, service, publisherCalls, resumable ? owner.resendBudget() : null) : null;
         this.sink = spec.direction().callerSends() ? new ItemSink(this, meter, service, spec.highWaterMark()) : null;
         this.service = service;
     }

@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,6 +63,8 @@ public final class Streams implements CallStreams {
     private final Relays relays;
     private volatile StreamingSettings settings;
     private volatile boolean stopped;
+    /** Streaming methods whose publishers kept an event loop too long; see {@link PublisherCalls}. */
+    private final Set<String> slowPublishers = ConcurrentHashMap.newKeySet();
     private final ResendBudget resendBudget = new ResendBudget(() -> settings.maxResendBytes());
 
     /**
@@ -129,8 +132,10 @@ public final class Streams implements CallStreams {
                 throw new ProtocolException(ErrorCode.STREAM_LIMIT, "the node has " + limits.maxStreams()
                         + " streams open, the most it allows");
             }
-            stream = new NodeStream(mine, ids.next(), callId, spec, meter, listener,
-                    serviceExecutor());
+            SerialExecutor service = serviceExecutor();
+            PublisherCalls publisherCalls = new PublisherCalls(service, () -> StreamLoop.inLoop(session),
+                    () -> this.settings.publisherOnLoopMicros(), spec.method(), slowPublishers);
+            stream = new NodeStream(mine, ids.next(), callId, spec, meter, listener, service, publisherCalls);
             mine.add(stream);
             all.put(stream.streamId(), stream);
         }

@@ -2,6 +2,7 @@ package io.aldis.feature.streaming.internal.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aldis.feature.streaming.internal.StreamingSettings;
 import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.RpcResponse;
@@ -18,15 +19,16 @@ import io.aldis.protocol.api.stream.ReceiverCredit;
 import io.aldis.protocol.api.stream.SenderCredit;
 import io.aldis.protocol.api.stream.SizeFunction;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Credit under randomized grant schedules and item sizes, in every credit mode (docs/protocol.md
@@ -58,6 +60,17 @@ class CreditFlowTest {
         return runs;
     }
 
+    /** The runs of the sender's side, with its publisher asked on the event loop and on the workers. */
+    static List<Arguments> senderRuns() {
+        List<Arguments> runs = new ArrayList<>();
+        for (Arguments run : runs()) {
+            for (boolean onLoop : new boolean[] {true, false}) {
+                runs.add(Arguments.of(run.get()[0], run.get()[1], onLoop));
+            }
+        }
+        return runs;
+    }
+
     private static int highWaterMark(CreditMode mode, Random random) {
         return mode == CreditMode.ITEMS ? 1 + random.nextInt(80) : 1 + random.nextInt(4000);
     }
@@ -83,7 +96,13 @@ class CreditFlowTest {
     }
 
     private static StreamRig rig() {
-        StreamRig rig = new StreamRig();
+        return rig(true);
+    }
+
+    /** @param publisherOnLoop whether a prompt publisher is asked for items on the event loop (the default) */
+    private static StreamRig rig(boolean publisherOnLoop) {
+        StreamingSettings defaults = StreamingSettings.defaults();
+        StreamRig rig = new StreamRig(publisherOnLoop ? defaults : defaults.withPublisherOnLoopMicros(0));
         rig.sizeFunctions.put(HALF_LENGTH.name(), HALF_LENGTH);
         return rig;
     }
@@ -96,14 +115,15 @@ class CreditFlowTest {
         };
     }
 
-    @ParameterizedTest(name = "{0} seed {1}")
-    @MethodSource("runs")
-    void theNodeSendsWithinTheCallersCreditAndAsksItsPublisherForNoMore(CreditMode mode, long seed) {
+    @ParameterizedTest(name = "{0} seed {1}, publisher asked on the loop: {2}")
+    @MethodSource("senderRuns")
+    void theNodeSendsWithinTheCallersCreditAndAsksItsPublisherForNoMore(CreditMode mode, long seed,
+            boolean publisherOnLoop) {
         Random random = new Random(seed);
         int h = highWaterMark(mode, random);
         List<byte[]> items = items(mode, h, random, 150);
         CreditMeter meter = meter(mode);
-        StreamRig rig = rig();
+        StreamRig rig = rig(publisherOnLoop);
         TestSession session = TestSession.withStreams();
         StreamRig.Told told = new StreamRig.Told();
         CallStream stream = rig.open(session, 7, StreamDirection.CALLEE_TO_CALLER, mode, 0, told);
@@ -255,10 +275,12 @@ class CreditFlowTest {
      * In {@code bytes} mode an item's cost is known only once it is there, so the node asks for one
      * at a time; the next is asked for as each arrives, from the publisher's side, while the credit
      * covers what arrived. A publisher that gives items within its {@code request} then fills a
-     * grant in one task on the pool, not one hand-over from the loop and back per item.
+     * grant in one task on the pool, not one hand-over from the loop and back per item; and in no
+     * task on the pool at all while it is asked on the event loop.
      */
-    @Test
-    void inBytesModeTheItemsOfOneGrantCostOneHandOverToThePublisher() {
+    @ParameterizedTest(name = "publisher asked on the loop: {0}")
+    @ValueSource(booleans = {true, false})
+    void inBytesModeTheItemsOfOneGrantCostOneHandOverToThePublisherAtMost(boolean publisherOnLoop) {
         int h = 1 << 20;
         int size = 60_000; // 17 fit in the window, with 28 576 bytes of credit left
         List<byte[]> items = new ArrayList<>();
@@ -267,7 +289,8 @@ class CreditFlowTest {
             item[0] = (byte) i;
             items.add(item);
         }
-        StreamRig rig = rig();
+        StreamRig rig = rig(publisherOnLoop);
+        int handOvers = publisherOnLoop ? 0 : 1;
         TestSession session = TestSession.withStreams();
         NodeStream stream = (NodeStream) rig.open(session, 9, StreamDirection.CALLEE_TO_CALLER, CreditMode.BYTES, 0,
                 new StreamRig.Told());
@@ -280,14 +303,16 @@ class CreditFlowTest {
         rig.settle(session);
         assertThat(session.sent(StreamData.class)).as("the first grant covers 17 items").hasSize(17);
         assertThat(source.emitted).as("and one more, asked while credit was left, waits for credit").isEqualTo(18);
-        assertThat(rig.poolHandOvers - before).as("hand-overs to the publisher for the first grant").isOne();
+        assertThat(rig.poolHandOvers - before).as("hand-overs to the publisher for the first grant")
+                .isEqualTo(handOvers);
 
         before = rig.poolHandOvers;
         stream.credit(h / 2);
         rig.settle(session);
         assertThat(session.sent(StreamData.class)).as("half the window returned covers 9 more").hasSize(26);
         assertThat(source.emitted).as("one held beyond the credit again").isEqualTo(27);
-        assertThat(rig.poolHandOvers - before).as("hand-overs to the publisher for the second grant").isOne();
+        assertThat(rig.poolHandOvers - before).as("hand-overs to the publisher for the second grant")
+                .isEqualTo(handOvers);
         List<StreamData> sent = session.sent(StreamData.class);
         for (int i = 0; i < sent.size(); i++) {
             assertThat(sent.get(i).item()).isSameAs(items.get(i));

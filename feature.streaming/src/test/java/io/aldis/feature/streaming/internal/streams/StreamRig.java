@@ -24,6 +24,8 @@ public final class StreamRig {
     final ArrayDeque<Runnable> poolTasks = new ArrayDeque<>();
     /** How often a task was handed to the pool: each is a hand-over between threads on a real node. */
     int poolHandOvers;
+    /** Whether the test's thread runs a task of the pool now, rather than one of a loop. */
+    boolean poolRunning;
     final Executor pool = task -> {
         poolHandOvers++;
         poolTasks.add(task);
@@ -49,7 +51,12 @@ public final class StreamRig {
             }
             Runnable task;
             while ((task = poolTasks.poll()) != null) {
-                task.run();
+                poolRunning = true;
+                try {
+                    task.run();
+                } finally {
+                    poolRunning = false;
+                }
                 ran = true;
             }
             for (TestSession s : sessions) {

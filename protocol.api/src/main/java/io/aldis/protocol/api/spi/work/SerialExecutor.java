@@ -63,6 +63,58 @@ public final class SerialExecutor implements Executor {
         }
     }
 
+    /**
+     * Runs {@code task} on the calling thread, now, when this executor has nothing running or
+     * waiting; tasks handed to it meanwhile (by {@code task} itself, or by other threads) run
+     * after it, here too while {@code budgetNanos} since the start is not spent, and then on the
+     * pool. The order of all tasks stays the order in which they were given, and no two ever run
+     * at once.
+     *
+     * @return false, having run nothing, when a task is running or waiting: the caller then hands
+     *         {@code task} over with {@link #execute} like any other
+     */
+    public boolean runHereIfIdle(Runnable task, long budgetNanos) {
+        synchronized (tasks) {
+            if (running) {
+                return false;
+            }
+            running = true;
+        }
+        long start = System.nanoTime();
+        Runnable next = task;
+        while (true) {
+            try {
+                next.run();
+            } catch (RuntimeException e) {
+                log.log(System.Logger.Level.WARNING, failure, e);
+            }
+            synchronized (tasks) {
+                if (tasks.isEmpty()) {
+                    running = false;
+                    return true;
+                }
+                if (System.nanoTime() - start < budgetNanos) {
+                    next = tasks.poll();
+                    continue;
+                }
+            }
+            // still marked running: the rest go on to the pool in order, as execute would have sent them
+            try {
+                pool.execute(this::drain);
+            } catch (RejectedExecutionException poolStopped) {
+                if (whenPoolStops == WhenPoolStops.RUN_HERE) {
+                    drain();
+                } else {
+                    synchronized (tasks) {
+                        running = false;
+                        tasks.clear();
+                    }
+                }
+            }
+            return true;
+        }
+    }
+
     private void drain() {
         while (true) {
             Runnable task;

@@ -3,5 +3,5 @@
  * runs one stream's or one transfer's tasks in order on a pool shared by all of them.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.aldis.protocol.api.spi.work;

@@ -42,4 +42,62 @@ class SerialExecutorTest {
         drop.execute(() -> ran.add("dropped"));
         assertThat(ran).containsExactly("here");
     }
+
+    @Test
+    void aTaskRunsHereOnlyWhenNothingElseRunsOrWaits() {
+        Queue<Runnable> pool = new ArrayDeque<>();
+        List<Integer> ran = new ArrayList<>();
+        SerialExecutor serial = new SerialExecutor(pool::add, SerialExecutor.WhenPoolStops.DROP, LOG, "failed");
+        assertThat(serial.runHereIfIdle(() -> ran.add(1), Long.MAX_VALUE)).isTrue();
+        assertThat(ran).containsExactly(1);
+        assertThat(pool).isEmpty();
+        serial.execute(() -> ran.add(2));
+        assertThat(serial.runHereIfIdle(() -> ran.add(3), Long.MAX_VALUE))
+                .as("a task waits for the pool: the new one may not overtake it").isFalse();
+        pool.poll().run();
+        assertThat(ran).containsExactly(1, 2);
+        assertThat(serial.runHereIfIdle(() -> ran.add(3), Long.MAX_VALUE)).isTrue();
+        assertThat(ran).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void tasksGivenWhileOneRunsHereFollowItHereWithinTheBudgetThenOnThePool() {
+        Queue<Runnable> pool = new ArrayDeque<>();
+        List<Integer> ran = new ArrayList<>();
+        SerialExecutor serial = new SerialExecutor(pool::add, SerialExecutor.WhenPoolStops.DROP, LOG, "failed");
+        serial.runHereIfIdle(() -> {
+            serial.execute(() -> ran.add(2));
+            ran.add(1);
+        }, Long.MAX_VALUE);
+        assertThat(ran).as("the task given from inside ran after it, here").containsExactly(1, 2);
+        assertThat(pool).isEmpty();
+
+        ran.clear();
+        serial.runHereIfIdle(() -> {
+            serial.execute(() -> ran.add(2));
+            serial.execute(() -> ran.add(3));
+            ran.add(1);
+        }, 0);
+        assertThat(ran).as("no budget left: the rest waits for the pool").containsExactly(1);
+        assertThat(serial.runHereIfIdle(() -> ran.add(4), Long.MAX_VALUE)).isFalse();
+        assertThat(pool).hasSize(1);
+        pool.poll().run();
+        assertThat(ran).containsExactly(1, 2, 3);
+        assertThat(serial.runHereIfIdle(() -> ran.add(4), Long.MAX_VALUE)).isTrue();
+        assertThat(ran).containsExactly(1, 2, 3, 4);
+    }
+
+    @Test
+    void aTaskThatFailsHereIsLoggedAndTheNextStillRuns() {
+        List<Integer> ran = new ArrayList<>();
+        SerialExecutor serial = new SerialExecutor(task -> {
+            throw new AssertionError("nothing goes to the pool");
+        }, SerialExecutor.WhenPoolStops.DROP, LOG, "failed");
+        serial.runHereIfIdle(() -> {
+            serial.execute(() -> ran.add(2));
+            throw new IllegalStateException("the service fails");
+        }, Long.MAX_VALUE);
+        assertThat(ran).containsExactly(2);
+        assertThat(serial.runHereIfIdle(() -> ran.add(3), Long.MAX_VALUE)).isTrue();
+    }
 }
