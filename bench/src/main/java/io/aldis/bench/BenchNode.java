@@ -62,7 +62,8 @@ import java.util.stream.Stream;
  * with its default settings, except room for 200 000 subscriptions per session), {@code rpc} (the
  * RPC engine with its default settings, {@link EchoService} exported as {@code echo} and
  * {@link StreamService} as {@code streams}), {@code streaming} (the streaming feature with its
- * default settings, which RPC then opens its streams on) and
+ * default settings, which RPC then opens its streams on; with {@code publishersOnWorkers} also,
+ * {@code publisherOnLoopMicros} is 0) and
  * {@code files} (the file-transfer feature with its default settings, storing in the node's temporary
  * directory, which it prints as {@code FILES <directory>} after the ports; {@code filesWindow=<chunks>}
  * changes its window), and
@@ -104,7 +105,11 @@ public final class BenchNode {
         }
         StreamingEngine streaming = null;
         if (features.contains("streaming")) {
-            streaming = new StreamingEngine(StreamingSettings.defaults(), name -> null);
+            StreamingSettings settings = StreamingSettings.defaults();
+            if (features.contains("publishersOnWorkers")) {
+                settings = settings.withPublisherOnLoopMicros(0);
+            }
+            streaming = new StreamingEngine(settings, name -> null);
             node.addHandler(streaming.frames(), Map.of(FrameHandler.CAPABILITY, "streams"));
         }
         CallStreams callStreams = streaming == null ? null : streaming.callStreams();

@@ -88,9 +88,15 @@ public final class StreamBench {
         StreamBench bench = new StreamBench(opts);
         List<StreamSystems.System> systems = new ArrayList<>();
         try (NodeProcess node = new NodeProcess(10_000, 4096, USER, new String(PASSWORD), "2g", "rpc,streaming",
-                SpinWindow.DEFAULT_CAP_MICROS, SpinWindow.DEFAULT_CAP_MICROS)) {
+                SpinWindow.DEFAULT_CAP_MICROS, SpinWindow.DEFAULT_CAP_MICROS);
+                NodeProcess workersNode = bench.wanted(StreamSystems.ALDIS_WORKERS) ? new NodeProcess(10_000, 4096,
+                        USER, new String(PASSWORD), "2g", "rpc,streaming,publishersOnWorkers",
+                        SpinWindow.DEFAULT_CAP_MICROS, SpinWindow.DEFAULT_CAP_MICROS) : null) {
             if (bench.wanted(StreamSystems.ALDIS)) {
                 systems.add(StreamSystems.aldis(bench.client(node)));
+            }
+            if (workersNode != null) {
+                systems.add(StreamSystems.aldis(bench.client(workersNode), StreamSystems.ALDIS_WORKERS));
             }
             if (bench.wanted(StreamSystems.ALDIS_IO)) {
                 systems.add(StreamSystems.aldis(bench.client(node, true), StreamSystems.ALDIS_IO));
