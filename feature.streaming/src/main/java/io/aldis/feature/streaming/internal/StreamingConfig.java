@@ -48,7 +48,7 @@ public @interface StreamingConfig {
     long maxResendBytes() default 134217728L;
 
     @AttributeDefinition(description = "The longest, in microseconds, a service's publisher may keep a connection's "
-            + "event loop in one request(n); past it the calls of that streaming method go to the workers "
-            + "from then on. 0 calls every publisher on the workers")
+            + "event loop in one request(n); past it the requests of that streaming method go to the workers "
+            + "until 1024 in a row there keep within it (doubling each time). 0 calls every publisher on the workers")
     int publisherOnLoopMicros() default 500;
 }

@@ -23,8 +23,8 @@ import java.util.Set;
  *                              so that resumed sessions get again what a break lost; a stream that
  *                              would pass it is not kept when its connection breaks
  * @param publisherOnLoopMicros the longest a service's publisher may keep a connection's event loop
- *                              in one {@code request(n)} before its method's calls move to the
- *                              workers; 0 calls publishers on the workers only
+ *                              in one {@code request(n)} before its method's requests move to the
+ *                              workers (see {@code OnLoopPolicy}); 0 calls publishers on the workers only
  */
 public record StreamingSettings(int maxStreamsPerSession, int maxStreams, int maxHighWaterMarkItems,
         int maxHighWaterMarkBytes, int bytesPerTurn, int workerThreads, int rapidResetMaxCancels,

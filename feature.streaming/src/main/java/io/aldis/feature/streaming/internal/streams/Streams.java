@@ -18,6 +18,7 @@ import io.aldis.protocol.api.spi.stream.CallStreamListener;
 import io.aldis.protocol.api.spi.stream.CallStreams;
 import io.aldis.protocol.api.spi.stream.StreamRelay;
 import io.aldis.protocol.api.spi.stream.StreamSpec;
+import io.aldis.protocol.api.spi.work.OnLoopPolicy;
 import io.aldis.protocol.api.spi.work.SerialExecutor;
 import io.aldis.protocol.api.stream.CreditMeter;
 import io.aldis.protocol.api.stream.StreamIds;
@@ -27,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,8 +63,8 @@ public final class Streams implements CallStreams {
     private final Relays relays;
     private volatile StreamingSettings settings;
     private volatile boolean stopped;
-    /** Streaming methods whose publishers kept an event loop too long; see {@link PublisherCalls}. */
-    private final Set<String> slowPublishers = ConcurrentHashMap.newKeySet();
+    /** Where the publishers of each streaming method are asked for items; see {@link PublisherCalls}. */
+    private final Map<String, OnLoopPolicy> publisherPolicies = new ConcurrentHashMap<>();
     private final ResendBudget resendBudget = new ResendBudget(() -> settings.maxResendBytes());
 
     /**
@@ -134,7 +134,8 @@ public final class Streams implements CallStreams {
             }
             SerialExecutor service = serviceExecutor();
             PublisherCalls publisherCalls = new PublisherCalls(service, () -> StreamLoop.inLoop(session),
-                    () -> this.settings.publisherOnLoopMicros(), spec.method(), slowPublishers);
+                    publisherPolicies.computeIfAbsent(spec.method(), m -> new OnLoopPolicy()),
+                    () -> this.settings.publisherOnLoopMicros(), spec.method());
             stream = new NodeStream(mine, ids.next(), callId, spec, meter, listener, service, publisherCalls);
             mine.add(stream);
             all.put(stream.streamId(), stream);

@@ -1,0 +1,74 @@
+package io.aldis.protocol.api.spi.work;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Whether one piece of service code (an RPC method, a stream's publisher) runs on the event loop
+ * that has its work or on a worker, judged by how long its runs took against a limit the caller
+ * gives each time (so a changed setting applies at once). The code runs on the loop while every
+ * run there returns within the limit, which spares the two hand-overs between threads a worker
+ * costs. One run past the limit (the code blocked, ran long, or a garbage collection paused it)
+ * sends it to the workers. Runs there that all keep within the limit bring it back after a
+ * probation that doubles each time it is sent away: code that was only caught by a pause returns,
+ * code that blocks now and then ends on the workers for good. A limit of 0 keeps it on the workers.
+ *
+ * <p>Safe for any thread; a judgement may see a moment-old state, which costs at most one run on
+ * the other side.
+ */
+public final class OnLoopPolicy {
+    /** Runs on the workers within the limit before code sent away the first time comes back. */
+    public static final int FIRST_PROBATION = 1024;
+    private static final int LONGEST_PROBATION = 1 << 24;
+
+    private volatile boolean onLoop = true;
+    private final AtomicInteger keptWithin = new AtomicInteger();
+    private volatile int probation = FIRST_PROBATION;
+    private volatile int sentAway;
+
+    /** Whether the next run may be on the loop, under {@code limitNanos}. */
+    public boolean onLoop(long limitNanos) {
+        return onLoop && limitNanos > 0;
+    }
+
+    /**
+     * A run on the loop took {@code nanos}.
+     *
+     * @return true when it sends the code to the workers
+     */
+    public boolean ranOnLoop(long nanos, long limitNanos) {
+        if (nanos <= limitNanos || !onLoop) {
+            return false;
+        }
+        keptWithin.set(0);
+        onLoop = false;
+        sentAway++;
+        return true;
+    }
+
+    /**
+     * A run on a worker took {@code nanos}.
+     *
+     * @return true when it ends the code's probation: its next runs are on the loop
+     */
+    public boolean ranOnWorker(long nanos, long limitNanos) {
+        if (onLoop) {
+            return false;
+        }
+        if (limitNanos == 0 || nanos > limitNanos) {
+            keptWithin.set(0);
+            return false;
+        }
+        if (keptWithin.incrementAndGet() < probation) {
+            return false;
+        }
+        probation = Math.min(LONGEST_PROBATION, probation * 2);
+        keptWithin.set(0);
+        onLoop = true;
+        return true;
+    }
+
+    /** How often the code was sent to the workers. */
+    public int sentAway() {
+        return sentAway;
+    }
+}

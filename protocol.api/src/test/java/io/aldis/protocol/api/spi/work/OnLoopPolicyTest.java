@@ -1,0 +1,65 @@
+package io.aldis.protocol.api.spi.work;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class OnLoopPolicyTest {
+    private static final long LIMIT = TimeUnit.MICROSECONDS.toNanos(200);
+    private static final long FAST = LIMIT;
+    private static final long SLOW = LIMIT + 1;
+
+    private final OnLoopPolicy policy = new OnLoopPolicy();
+
+    @Test
+    void codeStaysOnTheLoopWhileItsRunsKeepWithinTheLimit() {
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(policy.ranOnLoop(FAST, LIMIT)).isFalse();
+        }
+        assertThat(policy.onLoop(LIMIT)).isTrue();
+        assertThat(policy.sentAway()).isZero();
+    }
+
+    @Test
+    void oneSlowRunSendsItAwayAndAProbationWithinTheLimitBringsItBack() {
+        assertThat(policy.ranOnLoop(SLOW, LIMIT)).isTrue();
+        assertThat(policy.onLoop(LIMIT)).isFalse();
+        for (int i = 1; i < OnLoopPolicy.FIRST_PROBATION; i++) {
+            assertThat(policy.ranOnWorker(FAST, LIMIT)).isFalse();
+        }
+        assertThat(policy.onLoop(LIMIT)).as("one run short of the probation").isFalse();
+        assertThat(policy.ranOnWorker(FAST, LIMIT)).isTrue();
+        assertThat(policy.onLoop(LIMIT)).isTrue();
+    }
+
+    @Test
+    void aSlowRunOnTheWorkersStartsTheProbationAgainAndEachProbationIsTwiceTheLast() {
+        policy.ranOnLoop(SLOW, LIMIT);
+        for (int i = 1; i < OnLoopPolicy.FIRST_PROBATION; i++) {
+            policy.ranOnWorker(FAST, LIMIT);
+        }
+        policy.ranOnWorker(SLOW, LIMIT);
+        for (int i = 1; i < OnLoopPolicy.FIRST_PROBATION; i++) {
+            policy.ranOnWorker(FAST, LIMIT);
+        }
+        assertThat(policy.onLoop(LIMIT)).as("the slow run counted the probation from zero again").isFalse();
+        assertThat(policy.ranOnWorker(FAST, LIMIT)).isTrue();
+
+        assertThat(policy.ranOnLoop(SLOW, LIMIT)).isTrue();
+        for (int i = 1; i < 2 * OnLoopPolicy.FIRST_PROBATION; i++) {
+            assertThat(policy.ranOnWorker(FAST, LIMIT)).isFalse();
+        }
+        assertThat(policy.ranOnWorker(FAST, LIMIT)).as("the second probation is twice the first").isTrue();
+        assertThat(policy.sentAway()).isEqualTo(2);
+    }
+
+    @Test
+    void aLimitOfZeroKeepsTheCodeOnTheWorkersAndTheLimitGivenCounts() {
+        assertThat(policy.onLoop(0)).isFalse();
+        assertThat(policy.onLoop(LIMIT)).isTrue();
+        assertThat(policy.ranOnLoop(SLOW, 2 * LIMIT)).as("within the raised limit").isFalse();
+        policy.ranOnLoop(SLOW, LIMIT);
+        assertThat(policy.ranOnWorker(FAST, 0)).as("no probation under a limit of 0").isFalse();
+    }
+}
