@@ -70,15 +70,31 @@ class RpcLifecycleTest {
     }
 
     @Test
-    void methodsRunOnWorkersUnlessTheServiceIsDirect() throws Exception {
+    void methodsRunWhereTheServiceSaysAndOnTheConnectionsThreadWhileQuickWhenItSaysNothing() throws Exception {
         try (FrameClient alice = start()) {
             alice.call(1, "gate.thread", "[]", 0);
-            assertThat(alice.callResult(1)).startsWith("\"aldis-rpc-");
+            assertThat(alice.callResult(1)).as("a quick method of a service that says nothing")
+                    .startsWith("\"aldis-tcp-");
+            node.export("workers", new Gate(), Map.of(RpcConstants.DIRECT, false), GateApi.class);
+            alice.call(2, "workers.thread", "[]", 0);
+            assertThat(alice.callResult(2)).startsWith("\"aldis-rpc-");
             node.export("direct", new Gate(), Map.of(RpcConstants.DIRECT, true), GateApi.class);
-            alice.call(2, "direct.thread", "[]", 0);
-            assertThat(alice.callResult(2)).startsWith("\"aldis-tcp-");
-            alice.call(3, "direct.quick", "[\"fast\"]", 0);
-            assertThat(alice.callResult(3)).isEqualTo("\"fast\"");
+            alice.call(3, "direct.thread", "[]", 0);
+            assertThat(alice.callResult(3)).startsWith("\"aldis-tcp-");
+            alice.call(4, "direct.quick", "[\"fast\"]", 0);
+            assertThat(alice.callResult(4)).isEqualTo("\"fast\"");
+        }
+    }
+
+    @Test
+    void aMethodThatDeclaresWaitingRunsOnAWorkerSoOtherCallsOfTheConnectionGoOn() throws Exception {
+        try (FrameClient alice = start()) {
+            alice.call(1, "gate.hold", "[\"held\"]", 0);
+            gate.awaitEntered(1);
+            alice.call(2, "gate.quick", "[\"meanwhile\"]", 0);
+            assertThat(alice.callResult(2)).as("answered while hold waits").isEqualTo("\"meanwhile\"");
+            gate.open.countDown();
+            assertThat(alice.callResult(1)).isEqualTo("\"held\"");
         }
     }
 
@@ -184,7 +200,7 @@ class RpcLifecycleTest {
 
     @Test
     void saturatedWorkersAnswerBusyInsteadOfQueueingWithoutBound() throws Exception {
-        RpcSettings tiny = new RpcSettings(1, 0, 1, 256, 256, true, 0);
+        RpcSettings tiny = new RpcSettings(1, 0, 1, 256, 256, true, 0, RpcSettings.defaults().methodOnLoopMicros());
         try (FrameClient alice = start(tiny, Map.of())) {
             alice.call(1, "gate.hold", "[\"running\"]", 0);
             gate.awaitEntered(1);

@@ -18,12 +18,17 @@ public final class RpcConstants {
     public static final String MAX_CONCURRENCY = "aldis.rpc.max.concurrency";
 
     /**
-     * Service property (optional, boolean): the service's methods never block, so the node calls
-     * them on the I/O thread that read the request instead of handing each call to a worker and
-     * its answer back. That saves two thread hand-offs per call; in exchange a method that does
-     * block stalls every session served by that thread, and a deadline or cancel can only stop a
-     * method that returned a {@link java.util.concurrent.CompletionStage} (there is no worker to
-     * interrupt). Default false.
+     * Service property (optional, boolean): where the service's methods run. {@code true}: they
+     * never block, so the node always calls them on the I/O thread that read the request instead of
+     * handing each call to a worker and its answer back; that saves two thread hand-offs per call,
+     * in exchange a method that does block stalls every session served by that thread, and a
+     * deadline or cancel can only stop a method that returned a
+     * {@link java.util.concurrent.CompletionStage} (there is no worker to interrupt). {@code false}:
+     * always on a worker, for services whose methods block. Not set: the node runs each method on
+     * the I/O thread while its calls return within the RPC setting {@code methodOnLoopMicros}, and
+     * on a worker after one that does not (and from the first call for a method that declares
+     * {@code InterruptedException}, {@code IOException}, {@code TimeoutException} or
+     * {@code ExecutionException}).
      */
     public static final String DIRECT = "aldis.rpc.direct";
 

@@ -34,4 +34,10 @@ public @interface RpcConfig {
 
     @AttributeDefinition(description = "Deadline in milliseconds for calls that carry none; 0 for none")
     int defaultTimeoutMillis() default 0;
+
+    @AttributeDefinition(description = "Longest, in microseconds, a method of a service that does not set "
+            + "aldis.rpc.direct may keep the I/O thread that read its call: such methods run on that thread while "
+            + "their calls return within it, and on the workers after one that does not, until 1024 calls in a row "
+            + "there keep within it (doubling each time). 0 runs them on the workers only")
+    int methodOnLoopMicros() default 250;
 }

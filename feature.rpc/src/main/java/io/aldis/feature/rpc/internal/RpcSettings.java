@@ -18,9 +18,13 @@ import java.util.Set;
  * @param rejectUnknownFields    whether JSON fields that no parameter or record component
  *                               declares are an error (true) or ignored (false)
  * @param defaultTimeoutMillis   the deadline of calls that carry none (timeout 0); 0 for none
+ * @param methodOnLoopMicros     the longest a method of a service that does not set
+ *                               {@code aldis.rpc.direct} may keep the I/O thread that read its call
+ *                               before its calls move to the workers (see {@code OnLoopPolicy}); 0
+ *                               runs such methods on the workers only
  */
 public record RpcSettings(int workerThreads, int workerSpinMicros, int queueCapacity, int maxCallsPerSession,
-        int maxConcurrentPerMethod, boolean rejectUnknownFields, int defaultTimeoutMillis) {
+        int maxConcurrentPerMethod, boolean rejectUnknownFields, int defaultTimeoutMillis, int methodOnLoopMicros) {
 
     public RpcSettings {
         atLeast("workerThreads", workerThreads, 1);
@@ -29,6 +33,7 @@ public record RpcSettings(int workerThreads, int workerSpinMicros, int queueCapa
         atLeast("maxCallsPerSession", maxCallsPerSession, 1);
         atLeast("maxConcurrentPerMethod", maxConcurrentPerMethod, 1);
         atLeast("defaultTimeoutMillis", defaultTimeoutMillis, 0);
+        atLeast("methodOnLoopMicros", methodOnLoopMicros, 0);
     }
 
     private static void atLeast(String key, long value, long min) {
@@ -39,7 +44,7 @@ public record RpcSettings(int workerThreads, int workerSpinMicros, int queueCapa
 
     /** The defaults of {@link RpcConfig}. */
     public static RpcSettings defaults() {
-        return new RpcSettings(16, SpinWindow.DEFAULT_CAP_MICROS, 1024, 256, 256, true, 0);
+        return new RpcSettings(16, SpinWindow.DEFAULT_CAP_MICROS, 1024, 256, 256, true, 0, 250);
     }
 
     /** The words {@code unknownFields} takes: the first rejects such fields, the second ignores them. */
@@ -47,7 +52,8 @@ public record RpcSettings(int workerThreads, int workerSpinMicros, int queueCapa
 
     /** The keys of {@link RpcConfig}, the only ones an RPC configuration may have. */
     public static final Set<String> KEYS = Set.of("workerThreads", "workerSpinMicros", "queueCapacity",
-            "maxCallsPerSession", "maxConcurrentPerMethod", "unknownFields", "defaultTimeoutMillis");
+            "maxCallsPerSession", "maxConcurrentPerMethod", "unknownFields", "defaultTimeoutMillis",
+            "methodOnLoopMicros");
 
     /**
      * Settings read key by key from a configuration, each missing key taking its default.
@@ -64,26 +70,32 @@ public record RpcSettings(int workerThreads, int workerSpinMicros, int queueCapa
                 c.integer("maxConcurrentPerMethod", d.maxConcurrentPerMethod(), 1, max),
                 c.choice("unknownFields", UNKNOWN_FIELDS.get(d.rejectUnknownFields() ? 0 : 1), UNKNOWN_FIELDS)
                         .equals(UNKNOWN_FIELDS.get(0)),
-                c.integer("defaultTimeoutMillis", d.defaultTimeoutMillis(), 0, max));
+                c.integer("defaultTimeoutMillis", d.defaultTimeoutMillis(), 0, max),
+                c.integer("methodOnLoopMicros", d.methodOnLoopMicros(), 0, 1_000_000));
     }
 
     public RpcSettings withMaxCallsPerSession(int max) {
         return new RpcSettings(workerThreads, workerSpinMicros, queueCapacity, max, maxConcurrentPerMethod,
-                rejectUnknownFields, defaultTimeoutMillis);
+                rejectUnknownFields, defaultTimeoutMillis, methodOnLoopMicros);
     }
 
     public RpcSettings withMaxConcurrentPerMethod(int max) {
         return new RpcSettings(workerThreads, workerSpinMicros, queueCapacity, maxCallsPerSession, max,
-                rejectUnknownFields, defaultTimeoutMillis);
+                rejectUnknownFields, defaultTimeoutMillis, methodOnLoopMicros);
     }
 
     public RpcSettings withWorkerSpinMicros(int micros) {
         return new RpcSettings(workerThreads, micros, queueCapacity, maxCallsPerSession, maxConcurrentPerMethod,
-                rejectUnknownFields, defaultTimeoutMillis);
+                rejectUnknownFields, defaultTimeoutMillis, methodOnLoopMicros);
     }
 
     public RpcSettings withRejectUnknownFields(boolean reject) {
         return new RpcSettings(workerThreads, workerSpinMicros, queueCapacity, maxCallsPerSession,
-                maxConcurrentPerMethod, reject, defaultTimeoutMillis);
+                maxConcurrentPerMethod, reject, defaultTimeoutMillis, methodOnLoopMicros);
+    }
+
+    public RpcSettings withMethodOnLoopMicros(int micros) {
+        return new RpcSettings(workerThreads, workerSpinMicros, queueCapacity, maxCallsPerSession,
+                maxConcurrentPerMethod, rejectUnknownFields, defaultTimeoutMillis, micros);
     }
 }

@@ -9,15 +9,19 @@ import io.aldis.protocol.api.params.ParamDecoder;
 import io.aldis.protocol.api.params.ParamSignature;
 import io.aldis.protocol.api.params.TypeNames;
 import io.aldis.protocol.api.params.ValueCheck;
+import io.aldis.protocol.api.spi.work.OnLoopPolicy;
+import java.io.IOException;
 import java.lang.reflect.Method;
-import java.lang.reflect.Parameter;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.Parameter;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One remotely callable method, with what decoding and listing need: a method of an OSGi service,
@@ -35,6 +39,17 @@ public final class ExportedMethod {
     final ObjectWriter resultWriter;
     /** How the method streams, or null when it does not. */
     final StreamDeclaration stream;
+    /** Where its calls run when its service leaves it to the node. */
+    final OnLoopPolicy onLoop = new OnLoopPolicy();
+    /**
+     * Whether it declares an exception that only code which waits throws ({@link #WAITING}): the node
+     * then runs it on the workers from its first call, even where its service leaves that to the node.
+     */
+    final boolean declaresWaiting;
+
+    /** Checked exceptions of waiting: interrupted, timed out, I/O, a failed future. */
+    private static final List<Class<?>> WAITING = List.of(InterruptedException.class, TimeoutException.class,
+            IOException.class, ExecutionException.class);
 
     ExportedMethod(Method method) {
         this.name = method.getName();
@@ -58,6 +73,8 @@ public final class ExportedMethod {
         // Resolved once per method, not per call: finding the serializer on every call costs.
         this.resultWriter = result instanceof Class<?> c && !c.isPrimitive() && !c.isArray()
                 && Modifier.isFinal(c.getModifiers()) ? Json.MAPPER.writerFor(c) : null;
+        this.declaresWaiting = Arrays.stream(method.getExceptionTypes())
+                .anyMatch(thrown -> WAITING.stream().anyMatch(w -> w.isAssignableFrom(thrown)));
     }
 
     private static ParamSignature withBatch(Method method, String[] names, StreamDeclaration stream) {
@@ -87,6 +104,7 @@ public final class ExportedMethod {
         this.resultType = Object.class;
         this.resultWriter = null;
         this.stream = null;
+        this.declaresWaiting = false;
     }
 
     /** The arguments for a call's JSON parameters, decoded and checked against the parameters' constraints. */

@@ -18,21 +18,21 @@ public final class ExportedService {
     private final long serviceId;
     /** The per-method concurrency limit from the service property, or 0 for the configured default. */
     private final int maxConcurrency;
-    /** Whether the methods run on the caller's I/O thread instead of a worker ({@code aldis.rpc.direct}). */
-    final boolean direct;
+    /** Where the methods run ({@code aldis.rpc.direct}). */
+    final Placement placement;
     private final Map<String, ExportedMethod> methods;
     final Set<Call> calls = ConcurrentHashMap.newKeySet();
     volatile boolean withdrawn;
 
     ExportedService(String name, Object target, String origin, int ranking, long serviceId, int maxConcurrency,
-            boolean direct, Map<String, ExportedMethod> methods) {
+            Placement placement, Map<String, ExportedMethod> methods) {
         this.name = name;
         this.target = target;
         this.origin = origin;
         this.ranking = ranking;
         this.serviceId = serviceId;
         this.maxConcurrency = maxConcurrency;
-        this.direct = direct;
+        this.placement = placement;
         this.methods = Map.copyOf(methods);
     }
 

@@ -46,7 +46,7 @@ public final class ServiceExports {
         Map<String, ExportedMethod> methods = exportedMethods(target, properties.get("objectClass"));
         ExportedService svc = new ExportedService(name, target, origin, intProperty(properties.get("service.ranking")),
                 longProperty(properties.get("service.id")), intProperty(properties.get(RpcConstants.MAX_CONCURRENCY)),
-                booleanProperty(properties.get(RpcConstants.DIRECT)), methods);
+                Placement.of(properties.get(RpcConstants.DIRECT)), methods);
         LOG.log(System.Logger.Level.INFO, "RPC service " + name + " exported by " + origin + " with methods "
                 + new TreeSet<>(methods.keySet()));
         return svc;
@@ -127,10 +127,6 @@ public final class ServiceExports {
             }
         }
         return 0;
-    }
-
-    private static boolean booleanProperty(Object value) {
-        return value instanceof Boolean b ? b : value instanceof String s && Boolean.parseBoolean(s.trim());
     }
 
     private static long longProperty(Object value) {

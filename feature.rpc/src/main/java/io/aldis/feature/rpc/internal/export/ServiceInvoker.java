@@ -7,6 +7,7 @@ import io.aldis.feature.rpc.internal.calls.Calls;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.params.InvalidParamsException;
 import io.aldis.protocol.api.spi.stream.CallStreams;
+import io.aldis.protocol.api.spi.work.OnLoopPolicy;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CancellationException;
@@ -18,13 +19,16 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * Runs calls of exported services: on a bounded pool of workers (or on the caller's thread for a
- * service that never blocks), decoding the parameters, invoking the method, and answering with its
+ * Runs calls of exported services: on the caller's thread (the I/O thread that read the call) or
+ * on a bounded pool of workers, decoding the parameters, invoking the method, and answering with its
  * result encoded as JSON or its failure in the protocol's terms; and withdraws a service, failing
- * the calls still running on it.
+ * the calls still running on it. Which thread runs a call is its service's {@link Placement}: a
+ * service that says nothing leaves it to each method's {@link OnLoopPolicy}, so a method runs on
+ * the caller's thread while its calls return promptly.
  */
 public final class ServiceInvoker implements AutoCloseable {
     private static final byte[] JSON_NULL = "null".getBytes(StandardCharsets.US_ASCII);
@@ -33,12 +37,17 @@ public final class ServiceInvoker implements AutoCloseable {
     private final WorkerPool workers;
     private final BooleanSupplier rejectUnknownFields;
     private final StreamedCalls streamed;
+    private final IntSupplier methodOnLoopMicros;
 
-    /** @param streams the streaming feature's streams while it is installed, else null */
+    /**
+     * @param methodOnLoopMicros the longest a call of a judged method may keep the caller's thread
+     * @param streams            the streaming feature's streams while it is installed, else null
+     */
     public ServiceInvoker(Calls calls, int workerThreads, int queueCapacity, int spinMicros,
-            BooleanSupplier rejectUnknownFields, Supplier<CallStreams> streams) {
+            BooleanSupplier rejectUnknownFields, IntSupplier methodOnLoopMicros, Supplier<CallStreams> streams) {
         this.calls = calls;
         this.rejectUnknownFields = rejectUnknownFields;
+        this.methodOnLoopMicros = methodOnLoopMicros;
         this.streamed = new StreamedCalls(calls, streams);
         AtomicInteger threads = new AtomicInteger();
         this.workers = new WorkerPool(workerThreads, queueCapacity, 30, TimeUnit.SECONDS, r -> {
@@ -67,12 +76,33 @@ public final class ServiceInvoker implements AutoCloseable {
             calls.fail(call, ErrorCode.PROVIDER_GONE.code(), withdrawn(service), "");
             return;
         }
-        if (service.direct) {
+        if (service.placement == Placement.EVENT_LOOP) {
             // The service promised never to block: no hand-off to a worker and back.
             invoke(call, service, method, work);
             return;
         }
-        FutureTask<Void> task = new FutureTask<>(() -> invoke(call, service, method, work), null);
+        long limit = service.placement == Placement.JUDGED && !method.declaresWaiting
+                ? TimeUnit.MICROSECONDS.toNanos(methodOnLoopMicros.getAsInt()) : 0;
+        if (method.onLoop.onLoop(limit)) {
+            long start = System.nanoTime();
+            invoke(call, service, method, work);
+            long took = System.nanoTime() - start;
+            if (method.onLoop.ranOnLoop(took, limit)) {
+                ServiceExports.LOG.log(System.Logger.Level.INFO, () -> "A call of " + call.method() + " kept an I/O "
+                        + "thread " + TimeUnit.NANOSECONDS.toMicros(took) + " µs; its calls now run on the RPC "
+                        + "workers");
+            }
+            return;
+        }
+        Runnable run = limit == 0 ? () -> invoke(call, service, method, work) : () -> {
+            long start = System.nanoTime();
+            invoke(call, service, method, work);
+            if (method.onLoop.ranOnWorker(System.nanoTime() - start, limit)) {
+                ServiceExports.LOG.log(System.Logger.Level.DEBUG, () -> "Calls of " + call.method() + " returned "
+                        + "promptly on the workers again; they run on the I/O threads once more");
+            }
+        };
+        FutureTask<Void> task = new FutureTask<>(run, null);
         work.task = task;
         // A call that ended by itself must not interrupt the worker that is just returning.
         if (call.isAbandoned()) {

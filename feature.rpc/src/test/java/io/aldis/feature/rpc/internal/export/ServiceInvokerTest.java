@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aldis.feature.rpc.api.RpcConstants;
 import io.aldis.feature.rpc.api.RpcException;
 import io.aldis.feature.rpc.internal.RecordingSession;
+import io.aldis.feature.rpc.internal.RpcSettings;
 import io.aldis.feature.rpc.internal.calls.Call;
 import io.aldis.feature.rpc.internal.calls.Calls;
 import io.aldis.feature.rpc.internal.calls.SessionReply;
@@ -29,6 +30,10 @@ class ServiceInvokerTest {
         CompletionStage<String> later(String text);
 
         void block() throws InterruptedException;
+
+        String thread();
+
+        String slowThread(long sleepMillis);
     }
 
     final CountDownLatch blocking = new CountDownLatch(1);
@@ -54,6 +59,21 @@ class ServiceInvokerTest {
         }
 
         @Override
+        public String thread() {
+            return Thread.currentThread().getName();
+        }
+
+        @Override
+        public String slowThread(long sleepMillis) {
+            try {
+                Thread.sleep(sleepMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Thread.currentThread().getName();
+        }
+
+        @Override
         public void block() {
             blocking.countDown();
             try {
@@ -65,7 +85,8 @@ class ServiceInvokerTest {
     }
 
     private final Calls calls = new Calls(() -> 256, () -> 0);
-    private final ServiceInvoker invoker = new ServiceInvoker(calls, 2, 16, 0, () -> true, () -> null);
+    private final ServiceInvoker invoker = new ServiceInvoker(calls, 2, 16, 0, () -> true,
+            () -> RpcSettings.defaults().methodOnLoopMicros(), () -> null);
     private final ExportedService calc = ServiceExports.export(new CalcImpl(), Map.of(RpcConstants.SERVICE, "calc"), "b");
     private final RecordingSession alice = new RecordingSession("alice");
 
@@ -125,5 +146,46 @@ class ServiceInvokerTest {
 
         run(7, "add", "[1, 1]");
         assertThat(alice.next(RpcError.class).code()).as("a call that still found it").isEqualTo(ErrorCode.PROVIDER_GONE.code());
+    }
+
+    private String threadOf(long id, ExportedService service, String method, String params) throws Exception {
+        Call call = calls.open(alice, id, service.name() + "." + method, params.getBytes(StandardCharsets.UTF_8), 0,
+                false, 10, new SessionReply(alice));
+        invoker.run(call, service, service.method(method));
+        String json = new String(alice.next(RpcResponse.class).result(), StandardCharsets.UTF_8);
+        return json.substring(1, json.length() - 1);
+    }
+
+    @Test
+    void aServiceThatSaysNothingRunsOnTheCallersThreadUntilACallKeepsItTooLong() throws Exception {
+        String caller = Thread.currentThread().getName();
+        assertThat(threadOf(10, calc, "thread", "[]")).isEqualTo(caller);
+        assertThat(threadOf(11, calc, "slowThread", "[0]")).isEqualTo(caller);
+        long pastTheLimit = TimeUnit.MICROSECONDS.toMillis(RpcSettings.defaults().methodOnLoopMicros()) + 5;
+        assertThat(threadOf(12, calc, "slowThread", "[" + pastTheLimit + "]"))
+                .as("nothing was known against it yet").isEqualTo(caller);
+        assertThat(threadOf(13, calc, "slowThread", "[0]")).as("from then on a worker runs it")
+                .startsWith("aldis-rpc-");
+        assertThat(threadOf(14, calc, "thread", "[]")).as("other methods stay").isEqualTo(caller);
+    }
+
+    @Test
+    void aMethodThatDeclaresWaitingRunsOnAWorkerFromItsFirstCall() {
+        assertThat(calc.method("block").declaresWaiting).isTrue();
+        assertThat(calc.method("thread").declaresWaiting).isFalse();
+        assertThat(calc.method("later").declaresWaiting).isFalse();
+    }
+
+    @Test
+    void theServicePropertyDecidesForEveryCallWhenSet() throws Exception {
+        String caller = Thread.currentThread().getName();
+        ExportedService workers = ServiceExports.export(new CalcImpl(), Map.of(RpcConstants.SERVICE, "w",
+                RpcConstants.DIRECT, false), "b");
+        assertThat(threadOf(20, workers, "thread", "[]")).startsWith("aldis-rpc-");
+        ExportedService direct = ServiceExports.export(new CalcImpl(), Map.of(RpcConstants.SERVICE, "d",
+                RpcConstants.DIRECT, "true"), "b");
+        long pastTheLimit = TimeUnit.MICROSECONDS.toMillis(RpcSettings.defaults().methodOnLoopMicros()) + 5;
+        assertThat(threadOf(21, direct, "slowThread", "[" + pastTheLimit + "]")).isEqualTo(caller);
+        assertThat(threadOf(22, direct, "thread", "[]")).as("a direct service is not judged").isEqualTo(caller);
     }
 }

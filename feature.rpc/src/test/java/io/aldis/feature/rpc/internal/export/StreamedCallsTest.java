@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.feature.rpc.api.RpcConstants;
 import io.aldis.feature.rpc.internal.RecordingSession;
+import io.aldis.feature.rpc.internal.RpcSettings;
 import io.aldis.feature.rpc.internal.RecordingStreams;
 import io.aldis.feature.rpc.internal.calls.Call;
 import io.aldis.feature.rpc.internal.calls.Calls;
@@ -93,7 +94,8 @@ class StreamedCallsTest {
 
     private final Calls calls = new Calls(() -> 256, () -> 0);
     private final RecordingStreams streams = new RecordingStreams();
-    private final ServiceInvoker invoker = new ServiceInvoker(calls, 2, 16, 0, () -> true, () -> streams);
+    private final ServiceInvoker invoker = new ServiceInvoker(calls, 2, 16, 0, () -> true,
+            () -> RpcSettings.defaults().methodOnLoopMicros(), () -> streams);
     private final ExportedService feed = ServiceExports.export(new FeedImpl(), Map.of(RpcConstants.SERVICE, "feed"), "b");
     private final RecordingSession alice = new RecordingSession("alice");
 
