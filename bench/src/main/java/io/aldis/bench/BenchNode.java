@@ -60,7 +60,8 @@ import java.util.stream.Stream;
  * Arguments: heartbeat interval in ms, SCRAM iterations, user, password, and optionally a
  * comma-separated list of features to wire in as Karaf would: {@code pubsub} (the pub/sub engine
  * with its default settings, except room for 200 000 subscriptions per session), {@code rpc} (the
- * RPC engine with its default settings, {@link EchoService} exported as {@code echo} and
+ * RPC engine with its default settings, {@link EchoService} exported as {@code echo} (and as
+ * {@code echo-direct} and {@code echo-workers} with {@code aldis.rpc.direct} true and false) and
  * {@link StreamService} as {@code streams}), {@code streaming} (the streaming feature with its
  * default settings, which RPC then opens its streams on; with {@code publishersOnWorkers} also,
  * {@code publisherOnLoopMicros} is 0) and
@@ -124,6 +125,8 @@ public final class BenchNode {
                     "objectClass", new String[] {EchoService.class.getName()}, "service.id", 2L), "aldis-bench");
             rpc.addService(new StreamService.Impl(), Map.of(RpcConstants.SERVICE, "streams",
                     "objectClass", new String[] {StreamService.class.getName()}, "service.id", 3L), "aldis-bench");
+            rpc.addService(new EchoService.Impl(), Map.of(RpcConstants.SERVICE, "echo-workers", RpcConstants.DIRECT,
+                    false, "objectClass", new String[] {EchoService.class.getName()}, "service.id", 4L), "aldis-bench");
         }
         FilesEngine files = null;
         if (features.contains("files")) {

@@ -399,6 +399,7 @@ public final class MessagingBench {
         int grpcPort = Integer.parseInt(grpcServer.expect("GRPC")[1]);
         Duration clientSpin = Duration.ofNanos(1000L * i("clientSpinMicros"));
         systems.add(RpcSystems.aldis(node.port(), USER, PASSWORD, clientSpin, size, false));
+        systems.add(RpcSystems.aldisOnWorkers(node.port(), USER, PASSWORD, clientSpin, size));
         systems.add(RpcSystems.aldis(node.port(), USER, PASSWORD, clientSpin, size, true));
         String rsocketCp = opts.get("rsocketClassPath");
         if (!rsocketCp.isBlank()) {

@@ -150,13 +150,27 @@ final class RpcSystems {
 
     /** The same calls through a client of the caller's; closing the system closes the client. */
     static System aldis(AldisClient c, int size, boolean direct) {
+        return direct ? aldis(c, size, "echo-direct.echo", "Aldis RPC, I/O-thread (direct service + callbacks)")
+                : aldis(c, size, "echo.echo", "Aldis RPC (AldisClient.call)");
+    }
+
+    /**
+     * The calls with the client's defaults to the copy of the service exported with
+     * {@code aldis.rpc.direct=false}: every call on the node's workers, as every call of a service
+     * ran by default before the node judged where a method runs.
+     */
+    static System aldisOnWorkers(int port, String user, char[] password, Duration idleSpin, int size) {
+        return aldis(client(port, user, password, idleSpin, false), size, "echo-workers.echo",
+                "Aldis RPC, service on the workers (aldis.rpc.direct=false)");
+    }
+
+    private static System aldis(AldisClient c, int size, String method, String name) {
         Object[] params = {text(size)};
         CallOptions options = CallOptions.timeout(Duration.ofSeconds(30));
-        String method = direct ? "echo-direct.echo" : "echo.echo";
         return new System() {
             @Override
             public String name() {
-                return direct ? "Aldis RPC, I/O-thread (direct service + callbacks)" : "Aldis RPC (AldisClient.call)";
+                return name;
             }
 
             @Override
