@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aldis.feature.rpc.api.RpcConstants;
 import io.aldis.feature.rpc.api.RpcException;
 import io.aldis.feature.rpc.internal.RecordingSession;
-import io.aldis.feature.rpc.internal.RpcSettings;
 import io.aldis.feature.rpc.internal.calls.Call;
 import io.aldis.feature.rpc.internal.calls.Calls;
 import io.aldis.feature.rpc.internal.calls.SessionReply;
@@ -85,8 +84,11 @@ class ServiceInvokerTest {
     }
 
     private final Calls calls = new Calls(() -> 256, () -> 0);
-    private final ServiceInvoker invoker = new ServiceInvoker(calls, 2, 16, 0, () -> true,
-            () -> RpcSettings.defaults().methodOnLoopMicros(), () -> null);
+    /** Far above what a quick call takes on a busy machine, so where a call runs never depends on timing. */
+    private static final int ON_LOOP_MICROS = 200_000;
+
+    private final ServiceInvoker invoker = new ServiceInvoker(calls, 2, 16, 0, () -> true, () -> ON_LOOP_MICROS,
+            () -> null);
     private final ExportedService calc = ServiceExports.export(new CalcImpl(), Map.of(RpcConstants.SERVICE, "calc"), "b");
     private final RecordingSession alice = new RecordingSession("alice");
 
@@ -161,7 +163,7 @@ class ServiceInvokerTest {
         String caller = Thread.currentThread().getName();
         assertThat(threadOf(10, calc, "thread", "[]")).isEqualTo(caller);
         assertThat(threadOf(11, calc, "slowThread", "[0]")).isEqualTo(caller);
-        long pastTheLimit = TimeUnit.MICROSECONDS.toMillis(RpcSettings.defaults().methodOnLoopMicros()) + 5;
+        long pastTheLimit = TimeUnit.MICROSECONDS.toMillis(ON_LOOP_MICROS) + 50;
         assertThat(threadOf(12, calc, "slowThread", "[" + pastTheLimit + "]"))
                 .as("nothing was known against it yet").isEqualTo(caller);
         assertThat(threadOf(13, calc, "slowThread", "[0]")).as("from then on a worker runs it")
@@ -184,7 +186,7 @@ class ServiceInvokerTest {
         assertThat(threadOf(20, workers, "thread", "[]")).startsWith("aldis-rpc-");
         ExportedService direct = ServiceExports.export(new CalcImpl(), Map.of(RpcConstants.SERVICE, "d",
                 RpcConstants.DIRECT, "true"), "b");
-        long pastTheLimit = TimeUnit.MICROSECONDS.toMillis(RpcSettings.defaults().methodOnLoopMicros()) + 5;
+        long pastTheLimit = TimeUnit.MICROSECONDS.toMillis(ON_LOOP_MICROS) + 50;
         assertThat(threadOf(21, direct, "slowThread", "[" + pastTheLimit + "]")).isEqualTo(caller);
         assertThat(threadOf(22, direct, "thread", "[]")).as("a direct service is not judged").isEqualTo(caller);
     }

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * covers all that arrived: it holds at most one item beyond the credit.
  *
  * <p>The publisher's signals may come on any thread; they are taken over to the session's event
- * loop, where everything else of this class runs. Requests go through {@link PublisherCalls}: on
+ * loop, where everything else of this class runs. Requests go through {@link PromptCalls}: on
  * the event loop while the publisher answers promptly, otherwise on the stream's serial executor,
  * where a cancel always goes, so that it comes after whatever the stream's end does on the loop.
  */
@@ -40,7 +40,7 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
     private final CreditMeter meter;
     /** Where the service's publisher is cancelled. */
     private final SerialExecutor service;
-    /** Where the service's publisher is asked for items: see {@link PublisherCalls}. */
+    /** Where the service's publisher is asked for items: see {@link PromptCalls}. */
     private final Executor requests;
     private final SenderCredit credit = new SenderCredit();
     /** Copies of the items sent and not yet paid back, for a resumed session; null when the session cannot be resumed. */

@@ -67,7 +67,7 @@ public final class NodeStream implements CallStream {
     private volatile long bytesReceived;
 
     NodeStream(SessionStreams owner, long streamId, long callId, StreamSpec spec, CreditMeter meter,
-            CallStreamListener listener, SerialExecutor service, Executor publisherCalls) {
+            CallStreamListener listener, SerialExecutor service, Executor requests, Executor items) {
         this.owner = owner;
         this.streamId = streamId;
         this.callId = callId;
@@ -76,8 +76,8 @@ public final class NodeStream implements CallStream {
         this.listener = listener;
         this.resumable = owner.session().resumeKey() != null;
         this.source = spec.direction().calleeSends()
-                ? new ItemSource(this, meter, service, publisherCalls, resumable ? owner.resendBudget() : null) : null;
-        this.sink = spec.direction().callerSends() ? new ItemSink(this, meter, service, spec.highWaterMark()) : null;
+                ? new ItemSource(this, meter, service, requests, resumable ? owner.resendBudget() : null) : null;
+        this.sink = spec.direction().callerSends() ? new ItemSink(this, meter, service, items, spec.highWaterMark()) : null;
         this.service = service;
     }
 

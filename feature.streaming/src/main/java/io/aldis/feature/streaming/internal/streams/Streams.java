@@ -63,8 +63,11 @@ public final class Streams implements CallStreams {
     private final Relays relays;
     private volatile StreamingSettings settings;
     private volatile boolean stopped;
-    /** Where the publishers of each streaming method are asked for items; see {@link PublisherCalls}. */
-    private final Map<String, OnLoopPolicy> publisherPolicies = new ConcurrentHashMap<>();
+    /**
+     * Where the calls into the services' publishers and subscribers run, one policy per method and
+     * kind of call ({@code method/request}, {@code method/onNext}); see {@link PromptCalls}.
+     */
+    private final Map<String, OnLoopPolicy> promptPolicies = new ConcurrentHashMap<>();
     private final ResendBudget resendBudget = new ResendBudget(() -> settings.maxResendBytes());
 
     /**
@@ -133,10 +136,9 @@ public final class Streams implements CallStreams {
                         + " streams open, the most it allows");
             }
             SerialExecutor service = serviceExecutor();
-            PublisherCalls publisherCalls = new PublisherCalls(service, () -> StreamLoop.inLoop(session),
-                    publisherPolicies.computeIfAbsent(spec.method(), m -> new OnLoopPolicy()),
-                    () -> this.settings.publisherOnLoopMicros(), spec.method());
-            stream = new NodeStream(mine, ids.next(), callId, spec, meter, listener, service, publisherCalls);
+            stream = new NodeStream(mine, ids.next(), callId, spec, meter, listener, service,
+                    promptCalls(session, service, spec.method(), "request", "the publisher of "),
+                    promptCalls(session, service, spec.method(), "onNext", "the subscriber of "));
             mine.add(stream);
             all.put(stream.streamId(), stream);
         }
@@ -406,6 +408,13 @@ public final class Streams implements CallStreams {
                 return m;
             }
         };
+    }
+
+    private PromptCalls promptCalls(Session session, SerialExecutor service, String method, String call,
+            String whose) {
+        return new PromptCalls(service, () -> StreamLoop.inLoop(session),
+                promptPolicies.computeIfAbsent(method + "/" + call, key -> new OnLoopPolicy()),
+                () -> settings.serviceOnLoopMicros(), whose + method);
     }
 
     /**

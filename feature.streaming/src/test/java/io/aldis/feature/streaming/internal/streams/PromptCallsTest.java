@@ -15,14 +15,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A service's publisher is asked for items on the event loop while it answers within
- * {@code publisherOnLoopMicros}; one call past it moves its method's calls to the workers, for this
- * stream and every later one, and leaves other methods on the loop.
+ * A service's publisher is asked for items, and its subscriber given them, on the event loop while
+ * those calls return within {@code serviceOnLoopMicros}; one call past it moves that kind of call of
+ * its method to the workers, for this stream and every later one, and leaves other methods on the
+ * loop.
  */
-class PublisherCallsTest {
-    private static final int LIMIT_MICROS = 500;
+class PromptCallsTest {
+    /** Far above what a prompt call takes on a busy machine, so the test never depends on timing. */
+    private static final int LIMIT_MICROS = 200_000;
 
-    private final StreamRig rig = new StreamRig(StreamingSettings.defaults().withPublisherOnLoopMicros(LIMIT_MICROS));
+    private final StreamRig rig = new StreamRig(StreamingSettings.defaults().withServiceOnLoopMicros(LIMIT_MICROS));
     private final TestSession session = TestSession.withStreams();
 
     @Test
@@ -36,7 +38,7 @@ class PublisherCallsTest {
         assertThat(rig.poolHandOvers).as("no hand-over to the workers").isEqualTo(before);
 
         // sleeping is how a publisher that blocks looks from outside; past the limit whatever the clock
-        Items slow = new Items(rig, TimeUnit.MICROSECONDS.toMillis(LIMIT_MICROS) + 2);
+        Items slow = new Items(rig, TimeUnit.MICROSECONDS.toMillis(LIMIT_MICROS) + 50);
         NodeStream blocking = open("feed.slow", slow);
         blocking.credit(8);
         rig.settle(session);
@@ -63,7 +65,7 @@ class PublisherCallsTest {
 
     @Test
     void withALimitOfZeroEveryPublisherIsAskedOnTheWorkers() {
-        StreamRig workersOnly = new StreamRig(StreamingSettings.defaults().withPublisherOnLoopMicros(0));
+        StreamRig workersOnly = new StreamRig(StreamingSettings.defaults().withServiceOnLoopMicros(0));
         Items items = new Items(workersOnly, 0);
         CallStream stream = workersOnly.streams.open(session, 1,
                 new StreamSpec("feed.prompt", StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, null, 0),
@@ -74,6 +76,67 @@ class PublisherCallsTest {
         workersOnly.settle(session);
         assertThat(items.requests).isEqualTo(1);
         assertThat(items.requestsOnLoop).isZero();
+    }
+
+    @Test
+    void aPromptSubscriberGetsItsItemsOnTheLoopAndASlowOneOnTheWorkers() {
+        Received prompt = new Received(rig, 0);
+        feed("sink.prompt", prompt, 4);
+        assertThat(prompt.onLoop).as("every item on the loop").isEqualTo(4);
+        assertThat(prompt.items).isEqualTo(4);
+
+        Received slow = new Received(rig, TimeUnit.MICROSECONDS.toMillis(LIMIT_MICROS) + 50);
+        feed("sink.slow", slow, 3);
+        assertThat(slow.items).isEqualTo(3);
+        assertThat(slow.onLoop).as("the first item only: then the workers").isEqualTo(1);
+    }
+
+    /** Opens a stream of the caller's items to {@code method} with {@code subscriber} and sends it {@code count} items. */
+    private void feed(String method, Received subscriber, int count) {
+        NodeStream stream = (NodeStream) rig.streams.open(session, 2,
+                new StreamSpec(method, StreamDirection.CALLER_TO_CALLEE, CreditMode.ITEMS, null, 8),
+                new StreamRig.Told());
+        stream.received().subscribe(subscriber);
+        rig.settle(session);
+        for (int i = 0; i < count; i++) {
+            stream.data(new StreamData(false, stream.streamId(), new byte[] {(byte) i}));
+            rig.settle(session);
+        }
+    }
+
+    /** A subscriber that wants every item and takes {@code pauseMillis} over each. */
+    private static final class Received implements Flow.Subscriber<byte[]> {
+        private final StreamRig on;
+        private final long pauseMillis;
+        int items;
+        int onLoop;
+
+        Received(StreamRig on, long pauseMillis) {
+            this.on = on;
+            this.pauseMillis = pauseMillis;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(byte[] item) {
+            items++;
+            if (!on.poolRunning) {
+                onLoop++;
+            }
+            pause(pauseMillis);
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+        }
+
+        @Override
+        public void onComplete() {
+        }
     }
 
     private NodeStream open(String method, Items items) {
@@ -106,7 +169,7 @@ class PublisherCallsTest {
                     if (!on.poolRunning) {
                         requestsOnLoop++;
                     }
-                    pause();
+                    pause(pauseMillis);
                     List<byte[]> given = new ArrayList<>();
                     for (long i = 0; i < n; i++) {
                         given.add(new byte[] {1});
@@ -119,16 +182,16 @@ class PublisherCallsTest {
                 }
             });
         }
+    }
 
-        private void pause() {
-            if (pauseMillis == 0) {
-                return;
-            }
-            try {
-                Thread.sleep(pauseMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+    private static void pause(long millis) {
+        if (millis == 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
