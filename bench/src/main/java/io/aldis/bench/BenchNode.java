@@ -63,7 +63,7 @@ import java.util.stream.Stream;
  * RPC engine with its default settings, {@link EchoService} exported as {@code echo} (and as
  * {@code echo-direct} and {@code echo-workers} with {@code aldis.rpc.direct} true and false) and
  * {@link StreamService} as {@code streams}), {@code streaming} (the streaming feature with its
- * default settings, which RPC then opens its streams on; with {@code publishersOnWorkers} also,
+ * default settings, which RPC then opens its streams on; with {@code servicesOnWorkers} also,
  * {@code serviceOnLoopMicros} is 0) and
  * {@code files} (the file-transfer feature with its default settings, storing in the node's temporary
  * directory, which it prints as {@code FILES <directory>} after the ports; {@code filesWindow=<chunks>}
@@ -107,7 +107,7 @@ public final class BenchNode {
         StreamingEngine streaming = null;
         if (features.contains("streaming")) {
             StreamingSettings settings = StreamingSettings.defaults();
-            if (features.contains("publishersOnWorkers")) {
+            if (features.contains("servicesOnWorkers")) {
                 settings = settings.withServiceOnLoopMicros(0);
             }
             streaming = new StreamingEngine(settings, name -> null);

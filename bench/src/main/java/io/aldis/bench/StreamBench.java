@@ -90,7 +90,7 @@ public final class StreamBench {
         try (NodeProcess node = new NodeProcess(10_000, 4096, USER, new String(PASSWORD), "2g", "rpc,streaming",
                 SpinWindow.DEFAULT_CAP_MICROS, SpinWindow.DEFAULT_CAP_MICROS);
                 NodeProcess workersNode = bench.wanted(StreamSystems.ALDIS_WORKERS) ? new NodeProcess(10_000, 4096,
-                        USER, new String(PASSWORD), "2g", "rpc,streaming,publishersOnWorkers",
+                        USER, new String(PASSWORD), "2g", "rpc,streaming,servicesOnWorkers",
                         SpinWindow.DEFAULT_CAP_MICROS, SpinWindow.DEFAULT_CAP_MICROS) : null) {
             if (bench.wanted(StreamSystems.ALDIS)) {
                 systems.add(StreamSystems.aldis(bench.client(node)));
