@@ -7,11 +7,14 @@
 #   bench/run-sessions.sh                                # rate, heap and heartbeat with the defaults
 #   bench/run-sessions.sh rate connectors=8 rounds=9     # one part, other options
 #   BENCH_MAVEN_ARGS=-o bench/run-sessions.sh            # extra Maven arguments (here: offline)
+#   BENCH_MAVEN_ARGS="-o -Dbench.jvmArgs=-Xmx8g" bench/run-sessions.sh heap sessions=100000 nodeHeap=4g \
+#       hosts=127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5   # 100 000 idle sessions
 # Parts: rate heap heartbeat partial all (partial: partialTransport=tcp or ws). Options and defaults: see SessionBench.OPTIONS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# 10 000 sessions need about 10 000 descriptors in each of the two JVMs: take the hard limit.
-ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+# N sessions need about N descriptors in each of the two JVMs: 300 000 where the user may raise the
+# hard limit (root), else the hard limit.
+ulimit -n 300000 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 
 exec mvn -B -q ${BENCH_MAVEN_ARGS:-} -pl bench -Pbench compile org.codehaus.mojo:exec-maven-plugin:3.5.0:exec -Dbench.args="$*"

@@ -68,7 +68,8 @@ import java.util.stream.Stream;
  * {@code files} (the file-transfer feature with its default settings, storing in the node's temporary
  * directory, which it prints as {@code FILES <directory>} after the ports; {@code filesWindow=<chunks>}
  * changes its window), and
- * {@code ws} (a WebSocket listener on loopback with the default path and subprotocol, whose port
+ * {@code anyAddress} (the TCP listener on every address instead of loopback only, so that clients
+ * can spread over several loopback addresses), {@code ws} (a WebSocket listener on loopback with the default path and subprotocol, whose port
  * is printed as {@code WSPORT <port>} after {@code PORT <port>}); {@code productAuth} keeps the
  * product's auth timeout instead of a long one; and then optionally the RPC
  * setting {@code workerSpinMicros} and the listeners' {@code spinMicros} (by default those of the
@@ -142,7 +143,8 @@ public final class BenchNode {
             node.addHandler(files.frames(), Map.of(FrameHandler.CAPABILITY, new String[] {"file_transfer", "lz4"}));
         }
         TcpSettings plain = TcpSettings.plain("bench", 0);
-        TcpServer tcp = new TcpServer(new TcpSettings(plain.name(), plain.host(), 0, 50_000, plain.maxFrameSize(),
+        String host = features.contains("anyAddress") ? "0.0.0.0" : plain.host();
+        TcpServer tcp = new TcpServer(new TcpSettings(plain.name(), host, 0, 250_000, plain.maxFrameSize(),
                 plain.ioThreads(), listenerSpinMicros, plain.tls()), node);
         tcp.start();
         out.println("PORT " + tcp.port());

@@ -71,6 +71,9 @@ public final class SessionBench {
         OPTIONS.put("clientThreads", "2");      // the shared client event loop group
         OPTIONS.put("openInFlight", "8");       // sessions being opened at once while filling the node
         OPTIONS.put("nodeHeap", "2g");          // -Xmx of the node JVM
+        // Loopback addresses the idle sessions connect to in turn: each gives its own ~28 000 client ports.
+        // Other than 127.0.0.1 alone, the node listens on every address for the run.
+        OPTIONS.put("hosts", HOST);
         OPTIONS.put("spinMicros", Integer.toString(SpinWindow.DEFAULT_CAP_MICROS)); // the node listener's setting
         OPTIONS.put("partialSockets", "1000");  // unauthenticated connections for the partial-frame test
         OPTIONS.put("partialPrefix", "1048576"); // the frame length each of them announces
@@ -292,7 +295,8 @@ public final class SessionBench {
         System.out.println(heading);
         summary.add(heading);
         try (NodeProcess node = new NodeProcess(heartbeatMillis, intOpt("iterations"), USER, PASSWORD,
-                opts.get("nodeHeap"), "", SpinWindow.DEFAULT_CAP_MICROS, intOpt("spinMicros"))) {
+                opts.get("nodeHeap"), opts.get("hosts").equals(HOST) ? "" : "anyAddress", SpinWindow.DEFAULT_CAP_MICROS,
+                intOpt("spinMicros"))) {
             // Warm the node (classes loaded, code compiled, pools created) before the baseline.
             closeAll(open(node.port(), 200, new LongAdder()));
             NodeProcess.Stats empty0 = node.stats();
@@ -501,6 +505,7 @@ public final class SessionBench {
 
     /** Opens {@code n} sessions with the Java client, {@code openInFlight} at a time, on the shared group. */
     private OpenSessions open(int port, int n, LongAdder lost) throws Exception {
+        List<String> hosts = List.of(opts.get("hosts").split(","));
         List<AldisClient> clients = new ArrayList<>(n);
         Semaphore inFlight = new Semaphore(intOpt("openInFlight"));
         LongAdder failed = new LongAdder();
@@ -530,8 +535,9 @@ public final class SessionBench {
             }
             for (int i = 0; i < missing; i++) {
                 inFlight.acquire();
-                AldisClient client = AldisClient.builder().address(HOST, port).credentials(USER, PASSWORD.toCharArray())
-                        .eventLoopGroup(group).reconnect(ReconnectPolicy.none()).clientName("aldis-bench")
+                AldisClient client = AldisClient.builder().address(hosts.get(opened % hosts.size()), port)
+                        .credentials(USER, PASSWORD.toCharArray()).eventLoopGroup(group)
+                        .reconnect(ReconnectPolicy.none()).clientName("aldis-bench")
                         .connectTimeout(Duration.ofSeconds(60)).listener(watch).build();
                 clients.add(client);
                 client.connect().whenComplete((c, e) -> {
