@@ -49,18 +49,7 @@ public final class SerialExecutor implements Executor {
             }
             running = true;
         }
-        try {
-            pool.execute(this::drain);
-        } catch (RejectedExecutionException poolStopped) {
-            if (whenPoolStops == WhenPoolStops.RUN_HERE) {
-                drain();
-            } else {
-                synchronized (tasks) {
-                    running = false;
-                    tasks.clear();
-                }
-            }
-        }
+        drainOnPool();
     }
 
     /**
@@ -99,19 +88,24 @@ public final class SerialExecutor implements Executor {
                 }
             }
             // still marked running: the rest go on to the pool in order, as execute would have sent them
-            try {
-                pool.execute(this::drain);
-            } catch (RejectedExecutionException poolStopped) {
-                if (whenPoolStops == WhenPoolStops.RUN_HERE) {
-                    drain();
-                } else {
-                    synchronized (tasks) {
-                        running = false;
-                        tasks.clear();
-                    }
+            drainOnPool();
+            return true;
+        }
+    }
+
+    /** Hands the draining of the tasks, while marked running, to the pool. */
+    private void drainOnPool() {
+        try {
+            pool.execute(this::drain);
+        } catch (RejectedExecutionException poolStopped) {
+            if (whenPoolStops == WhenPoolStops.RUN_HERE) {
+                drain();
+            } else {
+                synchronized (tasks) {
+                    running = false;
+                    tasks.clear();
                 }
             }
-            return true;
         }
     }
 
