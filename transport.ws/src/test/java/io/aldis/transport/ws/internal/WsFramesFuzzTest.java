@@ -62,7 +62,7 @@ class WsFramesFuzzTest {
         MessageSizes sizes = new MessageSizes();
         List<String> refusals = new ArrayList<>();
         WsSettings settings = WsSettings.plain("fuzz", 0).withLimits(10, MAX_FRAME);
-        EmbeddedChannel channel = new EmbeddedChannel(new MessageSizeGuard(FIRST_LIMIT, MAX_FRAME, refusals::add),
+        EmbeddedChannel channel = new EmbeddedChannel(new MessageSizeGuard(FIRST_LIMIT, MAX_FRAME, 0, refusals::add),
                 new WebSocket13FrameDecoder(WsServer.protocolConfig(settings).decoderConfig()),
                 new WebSocketFrameAggregator(MAX_FRAME), sizes, new WsFrameCodec());
         ByteBuf bytes = Unpooled.copiedBuffer(wire);
