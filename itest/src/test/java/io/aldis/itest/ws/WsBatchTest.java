@@ -124,4 +124,17 @@ class WsBatchTest {
             batched.expectClosed();
         }
     }
+
+    @Test
+    void aMessageOverTheHandshakeLimitPlusOnePrefixIsRefusedWithFrameTooLargeAnd1009() throws Exception {
+        try (FrameClient batched = node.rawWsBatched()) {
+            RawWebSocket socket = batched.transport(BatchedWsFrameTransport.class).socket();
+            socket.sendHeader(RawWebSocket.BINARY, true, 65_536 + 4 + 1);
+            ErrorFrame error = batched.error();
+            assertThat(error.code()).isEqualTo(ErrorCode.FRAME_TOO_LARGE.code());
+            assertThat(error.message()).isEqualTo(
+                    "message length 65541 exceeds the maximum of 65540 bytes before authentication");
+            assertThat(socket.awaitClose().status).isEqualTo(1009);
+        }
+    }
 }

@@ -5,6 +5,7 @@ import io.aldis.protocol.api.codec.DecodeFailure;
 import io.aldis.protocol.api.codec.LengthPrefixedFrameDecoder;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -36,6 +37,11 @@ final class BatchFrameDecoder extends LengthPrefixedFrameDecoder {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (!(msg instanceof WebSocketFrame)) {
+            // Not a message: such as the refusal MessageSizeGuard sends down the pipeline, for the node to answer.
+            ctx.fireChannelRead(msg);
+            return;
+        }
         if (broken || failed()) {
             ReferenceCountUtil.release(msg);
             return;

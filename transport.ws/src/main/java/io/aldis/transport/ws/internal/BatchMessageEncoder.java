@@ -15,7 +15,7 @@ import io.netty.util.concurrent.PromiseCombiner;
  * frame plus its prefix), which happens when a large frame joins a batch: it is then cut at frame
  * boundaries into as few messages as fit, none longer than the limit and no frame split.
  *
- * <p>Sharable in principle, but holds one connection's limit; one instance per connection.
+ * <p>One instance per connection, used on its event loop only.
  */
 final class BatchMessageEncoder extends ChannelOutboundHandlerAdapter {
     private final int maxMessage;

@@ -238,4 +238,12 @@ class BatchMessagesTest {
         assertThat(reader.finish()).isFalse();
         assertThat(channel.finish()).isFalse();
     }
+
+    @Test
+    void aRefusalFromFurtherUpThePipelinePassesThroughUnchanged() {
+        DecodeFailure refusal = new DecodeFailure(ErrorCode.FRAME_TOO_LARGE, "message length 70000 exceeds", true);
+        channel.writeInbound(refusal);
+        assertThat(inbound()).containsExactly(refusal);
+        assertThat(channel.finish()).isFalse();
+    }
 }
