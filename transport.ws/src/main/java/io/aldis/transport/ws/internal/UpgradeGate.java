@@ -20,10 +20,11 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * Stands between the HTTP decoder and the WebSocket handshake. A GET that asks to upgrade on the
- * listener's path goes on to the handshake if its Origin is allowed (else 403) and it offers one of
- * the Aldis subprotocols, batched or not (else 400); the gate then leaves the pipeline. Anything else is answered
- * here and the connection closed: 426 for the path without an upgrade, the {@link PlainHttp}
- * answer or 404 for other paths, 400 for undecodable HTTP, 503 when the listener is full.
+ * listener's path goes on to the handshake if its Origin is allowed (else 403) and it offers one
+ * of the Aldis subprotocols, batched or not (else 400); the gate then leaves the pipeline.
+ * Anything else is answered here and the connection closed: 426 for the path without an upgrade,
+ * the {@link PlainHttp} answer or 404 for other paths, 400 for undecodable HTTP, 503 when the
+ * listener is full.
  */
 final class UpgradeGate extends ChannelInboundHandlerAdapter {
     private final String path;
