@@ -6,7 +6,10 @@ export * from './codec.js';
 export { ScramClient, ScramError, SCRAM_MECHANISM } from './scram.js';
 
 export declare const DEFAULT_URL: 'ws://127.0.0.1:7441/aldis';
+/** One frame per message: what the client uses when the node does not choose BATCH_SUBPROTOCOL. */
 export declare const SUBPROTOCOL: 'aldis.v1';
+/** Several length-prefixed frames per message; the client offers it first. */
+export declare const BATCH_SUBPROTOCOL: 'aldis.v1.batch';
 export declare const CLIENT_CAPABILITIES: bigint;
 
 export interface ReconnectPolicy {

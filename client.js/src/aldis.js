@@ -1,6 +1,7 @@
-// Aldis browser client: protocol v1 over WebSocket (subprotocol "aldis.v1", one frame per binary
-// message). No dependencies; works as a <script type="module"> import and under Node.js with an
-// injected WebSocket constructor.
+// Aldis browser client: protocol v1 over WebSocket (subprotocol "aldis.v1.batch", several
+// length-prefixed frames per binary message, or "aldis.v1", one frame per message, whichever the
+// node chooses). No dependencies; works as a <script type="module"> import and under Node.js with
+// an injected WebSocket constructor.
 //
 // The node's WebSocket listener serves a fixed list of modules to the browser: this file,
 // codec.js, scram.js, files.js (file transfer) and digest.js (its checksums). Every other part of
@@ -9,8 +10,8 @@
 // call, which call a frame belongs to), and the client.
 
 import {
-  Capability, CreditMode, DEFAULT_MAX_FRAME_SIZE, ErrorCode, FrameError, PRE_HANDSHAKE_MAX_FRAME_SIZE, PROTOCOL_VERSION,
-  decodeFrame, encodeFrame, errorName, fromUtf8, toBytes, utf8,
+  Capability, CreditMode, DEFAULT_MAX_FRAME_SIZE, ErrorCode, FrameError, LENGTH_PREFIX, PRE_HANDSHAKE_MAX_FRAME_SIZE,
+  PROTOCOL_VERSION, decodeFrame, encodeFrame, errorName, fromUtf8, joinFrames, splitFrames, toBytes, utf8,
 } from './codec.js';
 import { SCRAM_MECHANISM, ScramClient } from './scram.js';
 import { FileTransfers } from './files.js';
@@ -21,6 +22,11 @@ export { Sha256, crc32, hexOf, sha256Of } from './digest.js';
 
 export const DEFAULT_URL = 'ws://127.0.0.1:7441/aldis';
 export const SUBPROTOCOL = 'aldis.v1';
+/**
+ * Several length-prefixed frames per message (docs/protocol.md 2.2). Offered first; a node that
+ * does not know it chooses SUBPROTOCOL, and the client then sends one frame per message.
+ */
+export const BATCH_SUBPROTOCOL = 'aldis.v1.batch';
 
 /**
  * What this client can use: typed messages, pub/sub, RPC, streams, file transfer, resume tokens and
@@ -173,6 +179,9 @@ class Connection {
     this.backlog = [];
     this.lastSent = 0;
     this.lastReceived = 0;
+    this.batched = false;
+    this.outbox = []; // encoded frames written in this turn, under the batched subprotocol
+    this.outboxScheduled = false;
     this.pingNonce = 1n;
     this.handshakeTimer = undefined;
     this.writeTimer = undefined;
@@ -185,7 +194,7 @@ class Connection {
   start() {
     let ws;
     try {
-      ws = new this.opts.WebSocket(this.opts.url, [SUBPROTOCOL]);
+      ws = new this.opts.WebSocket(this.opts.url, [BATCH_SUBPROTOCOL, SUBPROTOCOL]);
     } catch (e) {
       queueMicrotask(() => this.lose({ code: ErrorCode.CONNECTION_FAILED, message: `cannot open ${this.opts.url}: ${e.message}` }, true, e));
       return;
@@ -208,6 +217,8 @@ class Connection {
   onOpen() {
     if (this.phase !== 'connecting') return;
     this.phase = 'await-ack';
+    // The node's choice among the offered subprotocols; anything else (an older node) means one frame per message.
+    this.batched = this.ws.protocol === BATCH_SUBPROTOCOL;
     this.lastReceived = this.timers.now();
     this.write({ type: 'CONNECT', version: PROTOCOL_VERSION, capabilities: this.opts.capabilities,
       clientId: this.opts.clientId, resumeToken: this.resumeToken, clientName: this.opts.clientName });
@@ -222,7 +233,47 @@ class Connection {
     this.writeBytes(encodeFrame(frame));
   }
 
+  /**
+   * Sends an encoded frame: at once under the one-frame subprotocol; under the batched one, with
+   * every other frame written in this turn of the event loop, in as few messages as the limit allows.
+   */
   writeBytes(bytes) {
+    if (this.phase === 'closed') return;
+    if (!this.batched) {
+      this.sendMessage(bytes);
+      return;
+    }
+    this.outbox.push(bytes);
+    if (!this.outboxScheduled) {
+      this.outboxScheduled = true;
+      queueMicrotask(() => this.flushOutbox());
+    }
+  }
+
+  /** Sends the frames written in this turn, whole frames only, no message above the limit (section 2.2). */
+  flushOutbox() {
+    this.outboxScheduled = false;
+    const frames = this.outbox;
+    this.outbox = [];
+    if (frames.length === 0) return;
+    // Before authentication the node holds a client to the handshake limit whatever CONNECT_ACK says.
+    const authenticated = this.phase === 'open' || this.phase === 'closing';
+    const maxMessage = (authenticated ? this.maxFrameSize : PRE_HANDSHAKE_MAX_FRAME_SIZE) + LENGTH_PREFIX;
+    let batch = [];
+    let length = 0;
+    for (const frame of frames) {
+      if (batch.length > 0 && length + LENGTH_PREFIX + frame.length > maxMessage) {
+        this.sendMessage(joinFrames(batch));
+        batch = [];
+        length = 0;
+      }
+      batch.push(frame);
+      length += LENGTH_PREFIX + frame.length;
+    }
+    this.sendMessage(joinFrames(batch));
+  }
+
+  sendMessage(bytes) {
     if (this.phase === 'closed') return;
     try {
       this.ws.send(bytes);
@@ -241,10 +292,29 @@ class Connection {
       this.violation(ErrorCode.PROTOCOL_ERROR, 'the node sent a text message; Aldis frames are binary');
       return;
     }
+    const limit = this.ack ? this.ack.maxFrameSize : DEFAULT_MAX_FRAME_SIZE;
+    if (!this.batched) {
+      this.onFrameBytes(toBytes(data, 'message'), limit);
+      return;
+    }
+    let frames;
+    try {
+      frames = splitFrames(data, { maxFrameSize: limit });
+    } catch (e) {
+      const code = e instanceof FrameError ? e.code : ErrorCode.MALFORMED_FRAME;
+      this.violation(code, `undecodable message from the node: ${e.message}`);
+      return;
+    }
+    for (const bytes of frames) {
+      if (this.phase === 'closed') return;
+      this.onFrameBytes(bytes, limit);
+    }
+  }
+
+  onFrameBytes(bytes, limit) {
     let frame;
     try {
-      const limit = this.ack ? this.ack.maxFrameSize : DEFAULT_MAX_FRAME_SIZE;
-      frame = decodeFrame(toBytes(data, 'message'), { maxFrameSize: limit });
+      frame = decodeFrame(bytes, { maxFrameSize: limit });
     } catch (e) {
       if (e instanceof FrameError && e.code === ErrorCode.UNKNOWN_FRAME_TYPE) {
         this.write({ type: 'ERROR', requestId: 0n, code: e.code, message: e.message, details: '' });
@@ -443,7 +513,10 @@ class Connection {
 
   // ---------------------------------------------------------------- outbound work
 
-  /** Sends a work frame (already encoded), honouring PAUSE. Resolves once handed to the socket. */
+  /**
+   * Sends a work frame (already encoded), honouring PAUSE. Resolves once handed to the socket, or,
+   * under the batched subprotocol, to the message that leaves at the end of this turn.
+   */
   send(type, bytes) {
     if (this.phase !== 'open') return Promise.reject(notConnected(this.phase));
     if (bytes.length > this.maxFrameSize) {
@@ -536,6 +609,9 @@ class Connection {
   /** Ends the connection once; tells the client whether reconnecting makes sense. */
   lose(reason, retry, error) {
     if (this.phase === 'closed') return;
+    // What this turn wrote goes out before the close: an ERROR or CLOSE that explains it, above all.
+    this.flushOutbox();
+    if (this.phase === 'closed') return; // the flush itself failed and lost the connection
     this.phase = 'closed';
     this.paused = false;
     for (const t of ['handshakeTimer', 'writeTimer', 'readTimer', 'closeTimer']) this.clearTimer(t);

@@ -184,6 +184,13 @@ export interface CodecOptions { maxFrameSize?: number }
 export declare function encodeFrame(frame: FrameInput, options?: CodecOptions): Uint8Array;
 export declare function decodeFrame(input: Uint8Array | ArrayBuffer | ArrayBufferView, options?: CodecOptions): Frame;
 
+/** The length prefix in front of each frame of a batched WebSocket message (section 2.2). */
+export declare const LENGTH_PREFIX: 4;
+/** One message of the batched subprotocol: each encoded frame behind its u32 big-endian length. */
+export declare function joinFrames(frames: Uint8Array[]): Uint8Array;
+/** The frames of one batched message, as views into it; a message ending inside a frame throws a FrameError. */
+export declare function splitFrames(input: Uint8Array | ArrayBuffer | ArrayBufferView, options?: CodecOptions): Uint8Array[];
+
 /** UTF-8 bytes of a string; a lone surrogate throws a TypeError. */
 export declare function utf8(text: string, what?: string): Uint8Array;
 /** Strict UTF-8 decoding; malformed input throws a TypeError. */

@@ -1,8 +1,10 @@
 // Aldis protocol v1 frame codec (docs/protocol.md, section 5).
 //
-// A frame is a type byte, a flags byte and a body. On WebSocket one frame is one binary message,
-// so this module works on whole frames: encodeFrame() turns a frame object into bytes and
-// decodeFrame() turns bytes back into a frame object. Runs unchanged in browsers and Node.js.
+// A frame is a type byte, a flags byte and a body. This module works on whole frames:
+// encodeFrame() turns a frame object into bytes and decodeFrame() turns bytes back into a frame
+// object. On WebSocket a binary message is one frame (subprotocol aldis.v1) or several frames,
+// each behind a length prefix (aldis.v1.batch, section 2.2): joinFrames() and splitFrames() make
+// and take apart such a message. Runs unchanged in browsers and Node.js.
 //
 // Value mapping (see codec.d.ts for the per-frame shapes):
 //   u8 / u16 / u31 / i32 / u32 -> number
@@ -772,4 +774,67 @@ export function decodeFrame(input, options = {}) {
 /** The name of a frame type code, or undefined when v1 does not define it. */
 export function frameTypeName(code) {
   return TYPE_NAMES.get(code);
+}
+
+// ------------------------------------------------------------------ batched messages (section 2.2)
+
+/** The bytes of the big-endian length in front of each frame of a batched message. */
+export const LENGTH_PREFIX = 4;
+
+/**
+ * One message of the batched subprotocol: each encoded frame behind its u32 big-endian length,
+ * in order.
+ *
+ * @param {Uint8Array[]} frames encoded frames, as encodeFrame() returns them
+ * @returns {Uint8Array}
+ */
+export function joinFrames(frames) {
+  let length = 0;
+  for (const frame of frames) length += LENGTH_PREFIX + frame.length;
+  const message = new Uint8Array(length);
+  const view = new DataView(message.buffer);
+  let at = 0;
+  for (const frame of frames) {
+    view.setUint32(at, frame.length);
+    message.set(frame, at + LENGTH_PREFIX);
+    at += LENGTH_PREFIX + frame.length;
+  }
+  return message;
+}
+
+/**
+ * The frames of one message of the batched subprotocol, as views into it (decode each with
+ * decodeFrame()). A message holds whole frames only: an empty one, or one ending inside a prefix
+ * or a frame, is malformed, since a frame never continues in the next message.
+ *
+ * @param {Uint8Array|ArrayBuffer|ArrayBufferView} input the message
+ * @param {{maxFrameSize?: number}} [options] refuse a prefix announcing more with FRAME_TOO_LARGE
+ * @returns {Uint8Array[]}
+ * @throws {FrameError} with code MALFORMED_FRAME or FRAME_TOO_LARGE
+ */
+export function splitFrames(input, options = {}) {
+  const bytes = toBytes(input, 'message');
+  if (bytes.length === 0) throw malformed('an empty message; each carries at least one frame');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const frames = [];
+  let at = 0;
+  while (at < bytes.length) {
+    if (bytes.length - at < LENGTH_PREFIX) {
+      throw malformed(`the message ends inside a length prefix (${bytes.length - at} of its ${LENGTH_PREFIX} bytes)`);
+    }
+    const length = view.getUint32(at);
+    if (options.maxFrameSize !== undefined && length > options.maxFrameSize) {
+      throw new FrameError(ErrorCode.FRAME_TOO_LARGE,
+        `frame length ${length} exceeds the maximum of ${options.maxFrameSize}`);
+    }
+    if (length < 2) throw malformed(`frame length ${length} is shorter than a frame header`);
+    const start = at + LENGTH_PREFIX;
+    if (bytes.length - start < length) {
+      throw malformed(`the message ends inside a frame (${bytes.length - start} of its ${length} bytes); `
+        + 'a frame never continues in the next message');
+    }
+    frames.push(bytes.subarray(start, start + length));
+    at = start + length;
+  }
+  return frames;
 }

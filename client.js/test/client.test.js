@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { AldisError, Capability, ErrorCode, backoffDelay } from '../src/aldis.js';
+import { AldisError, Capability, ErrorCode, backoffDelay, joinFrames, splitFrames } from '../src/aldis.js';
 import { settle } from './fake-node.js';
 import { rejectsWithCode, setup } from './rig.js';
 
@@ -18,7 +18,9 @@ describe('handshake', { timeout: 30_000 }, () => {
     assert.equal(client.resumeToken, 'tok-1');
     const ws = node.socket;
     assert.equal(ws.url, 'ws://node.test/aldis');
-    assert.deepEqual(ws.protocols, ['aldis.v1']);
+    // The batched subprotocol first, so a node that knows it chooses it (docs/protocol.md 2.2).
+    assert.deepEqual(ws.protocols, ['aldis.v1.batch', 'aldis.v1']);
+    assert.equal(ws.protocol, 'aldis.v1.batch');
     assert.equal(ws.binaryType, 'arraybuffer');
     const [connect, start, response] = ws.received;
     assert.equal(connect.type, 'CONNECT');
@@ -465,24 +467,45 @@ describe('typed messages and RPC', { timeout: 30_000 }, () => {
   });
 });
 
-describe('bad input from the node', { timeout: 30_000 }, () => {
-  test('an unknown frame type is answered with UNKNOWN_FRAME_TYPE and the session carries on', async () => {
-    const { node, client } = setup();
-    await client.connect();
-    node.socket.deliverRaw(new Uint8Array([0x7f, 0x00, 0x01]).buffer);
-    const error = await node.waitFor('ERROR');
-    assert.equal(error.code, ErrorCode.UNKNOWN_FRAME_TYPE);
-    assert.equal(client.state, 'connected');
-    await client.publish('a', 'still here');
-  });
+/** One frame's bytes as a message of the subprotocol the socket runs. */
+function messageOf(ws, frameBytes) {
+  return (ws.batched ? joinFrames([frameBytes]) : frameBytes).buffer;
+}
 
-  test('a malformed frame is answered with MALFORMED_FRAME and the connection is closed', async () => {
+describe('bad input from the node', { timeout: 30_000 }, () => {
+  for (const subprotocol of ['aldis.v1.batch', 'aldis.v1']) {
+    test(`an unknown frame type is answered with UNKNOWN_FRAME_TYPE and the session carries on (${subprotocol})`, async () => {
+      const { node, client } = setup({ subprotocol });
+      await client.connect();
+      assert.equal(node.socket.protocol, subprotocol);
+      node.socket.deliverRaw(messageOf(node.socket, new Uint8Array([0x7f, 0x00, 0x01])));
+      const error = await node.waitFor('ERROR');
+      assert.equal(error.code, ErrorCode.UNKNOWN_FRAME_TYPE);
+      assert.equal(client.state, 'connected');
+      await client.publish('a', 'still here');
+    });
+
+    test(`a malformed frame is answered with MALFORMED_FRAME and the connection is closed (${subprotocol})`, async () => {
+      const { node, client, nextEvent } = setup({ subprotocol });
+      await client.connect();
+      const ws = node.socket;
+      ws.deliverRaw(messageOf(ws, new Uint8Array([0x24, 0x00, 0x00, 0x00]))); // CLOSE cut short
+      const { reason } = await nextEvent('disconnected');
+      assert.equal(reason.code, ErrorCode.MALFORMED_FRAME);
+      assert.equal(ws.of('ERROR')[0].code, ErrorCode.MALFORMED_FRAME);
+      assert.ok(ws.closed);
+    });
+  }
+
+  test('a batched message that ends inside a frame is answered with MALFORMED_FRAME and the connection is closed', async () => {
     const { node, client, nextEvent } = setup();
     await client.connect();
     const ws = node.socket;
-    ws.deliverRaw(new Uint8Array([0x24, 0x00, 0x00, 0x00]).buffer); // CLOSE cut short
+    // A PONG announced at 10 bytes, of which the message holds 6: a frame never continues in the next message.
+    ws.deliverRaw(new Uint8Array([0, 0, 0, 10, 0x21, 0x00, 0, 0, 0, 1]).buffer);
     const { reason } = await nextEvent('disconnected');
     assert.equal(reason.code, ErrorCode.MALFORMED_FRAME);
+    assert.match(reason.message, /ends inside a frame/);
     assert.equal(ws.of('ERROR')[0].code, ErrorCode.MALFORMED_FRAME);
     assert.ok(ws.closed);
   });
@@ -548,5 +571,61 @@ describe('close', { timeout: 30_000 }, () => {
     await clock.advance(10_000);
     assert.equal(node.sockets.length, 1);
     assert.equal(client.state, 'closed');
+  });
+});
+
+describe('WebSocket subprotocols (docs/protocol.md 2.2)', { timeout: 30_000 }, () => {
+  test('under aldis.v1.batch what the client writes in one turn leaves as one message of length-prefixed frames', async () => {
+    const { node, client } = setup();
+    await client.connect();
+    const ws = node.socket;
+    const before = ws.messages.length;
+    await Promise.all([client.publish('a', 'one'), client.publish('a', 'two'), client.publish('b', 'three')]);
+    await node.waitFor('PUBLISH', 3);
+    assert.equal(ws.messages.length - before, 1);
+    const frames = splitFrames(ws.messages[before]);
+    assert.equal(frames.length, 3);
+    assert.deepEqual(ws.of('PUBLISH').map((f) => dec(f.payload)), ['one', 'two', 'three']);
+  });
+
+  test('under aldis.v1 (an older node) every frame is a message of its own, without a prefix', async () => {
+    const { node, client } = setup({ subprotocol: 'aldis.v1' });
+    await client.connect();
+    const ws = node.socket;
+    assert.equal(ws.protocol, 'aldis.v1');
+    const before = ws.messages.length;
+    await Promise.all([client.publish('a', 'one'), client.publish('a', 'two')]);
+    await node.waitFor('PUBLISH', 2);
+    assert.equal(ws.messages.length - before, 2);
+    assert.equal(new Uint8Array(ws.messages[before])[0], 0x33); // the frame's type byte comes first
+  });
+
+  test('several frames in one message from the node are each handled, in order', async () => {
+    const { node, client } = setup();
+    await client.connect();
+    const got = [];
+    await client.subscribe('a', (m) => got.push(dec(m.payload)));
+    const id = node.socket.of('SUBSCRIBE')[0].subscriptionId;
+    const deliver = (text) => ({ type: 'DELIVER', subscriptionId: id, subject: 'a', replyTo: '', headers: new Map(),
+      payload: enc(text) });
+    node.socket.deliverTogether([deliver('x'), deliver('y'), { type: 'PING', nonce: 9n }, deliver('z')]);
+    await node.waitFor('PONG');
+    await settle();
+    assert.deepEqual(got, ['x', 'y', 'z']);
+  });
+
+  test('a turn\'s frames beyond the largest message are cut between frames, none above the limit', async () => {
+    const { node, client } = setup({ maxFrameSize: 1024 });
+    await client.connect();
+    const ws = node.socket;
+    const before = ws.messages.length;
+    const sends = [];
+    for (let i = 0; i < 5; i++) sends.push(client.publish('a', new Uint8Array(400)));
+    await Promise.all(sends);
+    await node.waitFor('PUBLISH', 5);
+    // Each PUBLISH is 409 bytes, 413 with its prefix: two fit in 1024 + 4 bytes, three do not.
+    const messages = ws.messages.slice(before);
+    assert.deepEqual(messages.map((m) => splitFrames(m).length), [2, 2, 1]);
+    for (const message of messages) assert.ok(message.byteLength <= 1024 + 4, `${message.byteLength} bytes`);
   });
 });

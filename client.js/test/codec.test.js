@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  decodeFrame, encodeFrame, ErrorCode, FrameError, FrameType, DEFAULT_MAX_FRAME_SIZE,
+  decodeFrame, encodeFrame, ErrorCode, FrameError, FrameType, DEFAULT_MAX_FRAME_SIZE, joinFrames, splitFrames,
 } from '../src/codec.js';
 import { GOLDEN, ENDS_WITH_REST, H_HEX, U, U_HEX, ascii, hex, toHex } from './fixtures.js';
 
@@ -268,5 +268,45 @@ describe('encoding limits', () => {
     assert.throws(() => encodeFrame({ type: 'NOPE' }), /unknown frame type/);
     assert.throws(() => encodeFrame({ type: 'RPC_RESPONSE', callId: 1, result: new Uint8Array(100) }, { maxFrameSize: 100 }),
       /exceeds the maximum of 100/);
+  });
+});
+
+describe('batched messages (section 2.2)', () => {
+  // The example of the specification: a PING, then a RESUME, in one message.
+  const GOLDEN_MESSAGE = '0000000a 2000 0102030405060708 | 00000002 2300';
+  const frames = [{ type: 'PING', nonce: 0x0102030405060708n }, { type: 'RESUME' }];
+
+  function assertSplitFails(bytes, code, pattern, options) {
+    assert.throws(() => splitFrames(bytes, options), (e) => {
+      assert.ok(e instanceof FrameError, `expected a FrameError, got ${e}`);
+      assert.equal(e.code, code, e.message);
+      if (pattern) assert.match(e.message, pattern);
+      return true;
+    });
+  }
+
+  test('joinFrames produces the golden message', () => {
+    assert.equal(toHex(joinFrames(frames.map((f) => encodeFrame(f)))), toHex(hex(GOLDEN_MESSAGE)));
+  });
+
+  test('splitFrames reads the golden message back, frame by frame', () => {
+    assert.deepEqual(splitFrames(hex(GOLDEN_MESSAGE)).map((bytes) => decodeFrame(bytes)), frames);
+  });
+
+  test('a message of one frame is valid', () => {
+    assert.deepEqual(splitFrames(hex('00000002 2300')).map((bytes) => decodeFrame(bytes)), [{ type: 'RESUME' }]);
+  });
+
+  test('an empty message, or one ending inside a prefix or a frame, is malformed', () => {
+    assertSplitFails(new Uint8Array(0), ErrorCode.MALFORMED_FRAME, /empty/);
+    assertSplitFails(hex('00000002 2300 | 0000'), ErrorCode.MALFORMED_FRAME, /inside a length prefix/);
+    assertSplitFails(hex('0000000a 2000 01020304050607'), ErrorCode.MALFORMED_FRAME, /inside a frame/);
+  });
+
+  test('a prefix too short for a frame header is malformed, one above the maximum too large', () => {
+    assertSplitFails(hex('00000001 20'), ErrorCode.MALFORMED_FRAME, /shorter than a frame header/);
+    assertSplitFails(hex('00000000'), ErrorCode.MALFORMED_FRAME);
+    assertSplitFails(hex('00000401 2000'), ErrorCode.FRAME_TOO_LARGE, /1025 exceeds the maximum of 1024/,
+      { maxFrameSize: 1024 });
   });
 });

@@ -2,9 +2,11 @@
 // The node speaks just enough of protocol v1 to drive the client: the handshake with resume
 // tokens and the server side of SCRAM-SHA-256 (keys derived from the RFC 7677 example),
 // PING/PONG, SUBSCRIBE/UNSUBSCRIBE acknowledgements and CLOSE/CLOSE_ACK. Tests replace or add
-// behaviour per frame type with node.on(type, handler).
+// behaviour per frame type with node.on(type, handler). Like a real node it chooses the batched
+// subprotocol when the client offers it (several length-prefixed frames per message), unless
+// built with { subprotocol: 'aldis.v1' }, which plays a node that knows only one frame per message.
 
-import { decodeFrame, encodeFrame } from '../src/codec.js';
+import { decodeFrame, encodeFrame, joinFrames, splitFrames } from '../src/codec.js';
 import { base64Decode, base64Encode, hmac, parseAttributes, saltedPassword, sha256 } from '../src/scram.js';
 
 export const SALT = 'W22ZaJ0SNY7soEsUEjb6gQ==';
@@ -66,6 +68,9 @@ export class FakeSocket {
     this.node = node;
     this.url = url;
     this.protocols = protocols;
+    // As a node does: the first of the client's offers that it supports.
+    this.protocol = protocols.find((p) => node.subprotocols.includes(p)) ?? '';
+    this.messages = []; // messages from the client, as sent
     this.readyState = 0;
     this.binaryType = 'blob';
     this.received = []; // frames from the client, decoded
@@ -76,12 +81,19 @@ export class FakeSocket {
     this.onopen = this.onmessage = this.onclose = this.onerror = null;
   }
 
+  get batched() {
+    return this.protocol === 'aldis.v1.batch';
+  }
+
   /** Client side: WebSocket.send */
   send(data) {
     if (this.readyState !== 1) throw new Error('WebSocket is not open');
-    const frame = decodeFrame(data);
-    this.received.push(frame);
-    queueMicrotask(() => this.node._onFrame(this, frame));
+    this.messages.push(data);
+    const frames = this.batched ? splitFrames(data).map((bytes) => decodeFrame(bytes)) : [decodeFrame(data)];
+    for (const frame of frames) {
+      this.received.push(frame);
+      queueMicrotask(() => this.node._onFrame(this, frame));
+    }
   }
 
   /** Client side: WebSocket.close */
@@ -101,8 +113,15 @@ export class FakeSocket {
 
   /** Node side: one frame to the client, as a binary message. */
   deliver(frame) {
-    const bytes = encodeFrame(frame);
-    this.deliverRaw(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    this.deliverTogether([frame]);
+  }
+
+  /** Node side: frames in one message under the batched subprotocol, else one message each. */
+  deliverTogether(frames) {
+    const encoded = frames.map((frame) => encodeFrame(frame));
+    for (const bytes of this.batched ? [joinFrames(encoded)] : encoded) {
+      this.deliverRaw(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    }
   }
 
   deliverRaw(data) {
@@ -147,6 +166,7 @@ export class FakeNode {
     this.mechanisms = options.mechanisms ?? ['SCRAM-SHA-256', 'PLAIN'];
     this.maxFrameSize = options.maxFrameSize ?? 1048576;
     this.password = options.password ?? 'pencil';
+    this.subprotocols = options.subprotocol ? [options.subprotocol] : ['aldis.v1.batch', 'aldis.v1'];
     this.answerPings = true;
     this.refuse = false; // when set, new sockets close without opening
     this.tokens = new Set();

@@ -6,7 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
-import { decodeFrame, encodeFrame } from '../src/codec.js';
+import { decodeFrame, encodeFrame, joinFrames, splitFrames } from '../src/codec.js';
 
 const ZEROS = new Uint8Array(32);
 const hex = (bytes) => Buffer.from(bytes).toString('hex');
@@ -36,13 +36,15 @@ export class FileNode {
     const files = this;
     const send = node.WebSocket.prototype.send;
     node.WebSocket.prototype.send = function sendAndCount(data) {
-      const frame = decodeFrame(data);
-      if (frame.type === 'CHUNK_DATA' && files.transfers.get(frame.transferId)?.direction === 1) {
-        const flying = files.inFlight.get(frame.transferId) ?? new Set();
-        files.inFlight.set(frame.transferId, flying);
-        flying.add(frame.chunkIndex);
-        if (flying.size > files.window) {
-          files.violation(`chunk ${frame.chunkIndex} sent with ${flying.size - 1} unacknowledged, window ${files.window}`);
+      const frames = this.batched ? splitFrames(data).map((bytes) => decodeFrame(bytes)) : [decodeFrame(data)];
+      for (const frame of frames) {
+        if (frame.type === 'CHUNK_DATA' && files.transfers.get(frame.transferId)?.direction === 1) {
+          const flying = files.inFlight.get(frame.transferId) ?? new Set();
+          files.inFlight.set(frame.transferId, flying);
+          flying.add(frame.chunkIndex);
+          if (flying.size > files.window) {
+            files.violation(`chunk ${frame.chunkIndex} sent with ${flying.size - 1} unacknowledged, window ${files.window}`);
+          }
         }
       }
       return send.call(this, data);
@@ -150,7 +152,8 @@ export class FileNode {
 
   /** CHUNK_ACK to the client; the chunk leaves the client's window when the client reads it. */
   ack(socket, t, index) {
-    const bytes = encodeFrame({ type: 'CHUNK_ACK', transferId: t.id, chunkIndex: index });
+    const frame = encodeFrame({ type: 'CHUNK_ACK', transferId: t.id, chunkIndex: index });
+    const bytes = socket.batched ? joinFrames([frame]) : frame;
     queueMicrotask(() => {
       if (socket.closed) return;
       this.inFlight.get(t.id)?.delete(index);

@@ -47,20 +47,26 @@ function generated(size) {
 // Runs in the page: defines window.filesTest with what both pages of the "client" part need.
 async function installInPage() {
   const aldis = await import('/aldis.js');
-  const { AldisClient, decodeFrame, hexOf } = aldis;
+  const { AldisClient, decodeFrame, hexOf, splitFrames } = aldis;
 
   /** What went over the page's WebSockets, and any rule of file transfer broken on the wire. */
   const tap = { capabilities: [], violations: [], chunksOut: 0, chunksIn: 0, compressedOut: 0, compressedIn: 0,
     uploadWindow: 0, maxUnacked: 0, downloadAsked: [], downloadUsed: [], acksOut: 0, nacksOut: 0, verifies: [],
     requests: 0, resumes: [], sockets: 0 };
   const unacked = new Set();
-  const see = (direction, data) => {
-    let frame;
+  /** The frames of one message: several behind length prefixes under aldis.v1.batch (docs/protocol.md 2.2). */
+  const framesOf = (socket, data) => (socket.protocol === 'aldis.v1.batch'
+    ? splitFrames(new Uint8Array(data)).map((bytes) => decodeFrame(bytes)) : [decodeFrame(new Uint8Array(data))]);
+  const see = (direction, socket, data) => {
+    let frames;
     try {
-      frame = decodeFrame(new Uint8Array(data));
+      frames = framesOf(socket, data);
     } catch {
       return;
     }
+    for (const frame of frames) seeFrame(direction, frame);
+  };
+  const seeFrame = (direction, frame) => {
     switch (`${direction} ${frame.type}`) {
       case 'out CONNECT': tap.capabilities.push(Number(frame.capabilities)); break;
       case 'in UPLOAD_ACCEPT': tap.uploadWindow = frame.window; break;
@@ -103,7 +109,7 @@ async function installInPage() {
       this.held = false;
       sockets.push(this);
       this.addEventListener('message', (event) => {
-        if (!this.held) see('in', event.data);
+        if (!this.held) see('in', this, event.data);
       });
     }
 
@@ -118,7 +124,7 @@ async function installInPage() {
     }
 
     send(data) {
-      see('out', data);
+      see('out', this, data);
       super.send(data);
     }
   }

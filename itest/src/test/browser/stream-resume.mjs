@@ -29,7 +29,10 @@ const log = logger('resume');
 
 // Runs in the page. Everything it needs comes in `s`; what it finds goes back as plain JSON.
 async function resumeInPage(s) {
-  const { AldisClient, decodeFrame, streamOf } = await import('/aldis.js');
+  const { AldisClient, decodeFrame, splitFrames, streamOf } = await import('/aldis.js');
+  /** The frames of one message: several behind length prefixes under aldis.v1.batch (docs/protocol.md 2.2). */
+  const framesOf = (socket, data) => (socket.protocol === 'aldis.v1.batch'
+    ? splitFrames(new Uint8Array(data)).map((bytes) => decodeFrame(bytes)) : [decodeFrame(new Uint8Array(data))]);
 
   const tap = { connections: 0, itemsFromNode: 0, itemsToNode: 0, resumesToNode: [], resumesFromNode: [],
     streamErrorsFromNode: [] };
@@ -45,11 +48,12 @@ async function resumeInPage(s) {
       this.connection = tap.connections;
       this.shown = 0;
       this.addEventListener('message', (event) => {
-        const frame = decodeFrame(new Uint8Array(event.data));
-        this.show('from the node', frame);
-        if (frame.type === 'STREAM_DATA') tap.itemsFromNode += 1;
-        if (frame.type === 'STREAM_RESUME') tap.resumesFromNode.push(resumeOf(frame));
-        if (frame.type === 'STREAM_ERROR') tap.streamErrorsFromNode.push({ code: frame.code, message: frame.message });
+        for (const frame of framesOf(this, event.data)) {
+          this.show('from the node', frame);
+          if (frame.type === 'STREAM_DATA') tap.itemsFromNode += 1;
+          if (frame.type === 'STREAM_RESUME') tap.resumesFromNode.push(resumeOf(frame));
+          if (frame.type === 'STREAM_ERROR') tap.streamErrorsFromNode.push({ code: frame.code, message: frame.message });
+        }
       });
     }
 
@@ -61,10 +65,11 @@ async function resumeInPage(s) {
     }
 
     send(data) {
-      const frame = decodeFrame(new Uint8Array(data));
-      this.show('to the node', frame);
-      if (frame.type === 'STREAM_DATA') tap.itemsToNode += 1;
-      if (frame.type === 'STREAM_RESUME') tap.resumesToNode.push(resumeOf(frame));
+      for (const frame of framesOf(this, data)) {
+        this.show('to the node', frame);
+        if (frame.type === 'STREAM_DATA') tap.itemsToNode += 1;
+        if (frame.type === 'STREAM_RESUME') tap.resumesToNode.push(resumeOf(frame));
+      }
       super.send(data);
     }
   }

@@ -48,7 +48,7 @@ async function nextInputLine() {
 
 // Runs in the page. Everything it needs comes in `s`; what it finds goes back as plain JSON.
 async function streamInPage(s) {
-  const { AldisClient, streamOf, decodeFrame, errorName } = await import('/aldis.js');
+  const { AldisClient, streamOf, decodeFrame, splitFrames, errorName } = await import('/aldis.js');
 
   // ---- the tap: per call and per stream, what went over the WebSocket, checked against credit
   const calls = new Map(); // callId -> {method, streams, answer, stream}
@@ -147,26 +147,29 @@ async function streamInPage(s) {
       default:
     }
   };
-  const decode = (data, direction) => {
+  // A message holds several frames behind length prefixes under aldis.v1.batch (docs/protocol.md 2.2).
+  const decode = (socket, data, direction) => {
     try {
-      return decodeFrame(new Uint8Array(data));
+      const bytes = new Uint8Array(data);
+      return socket.protocol === 'aldis.v1.batch' ? splitFrames(bytes).map((frame) => decodeFrame(frame))
+        : [decodeFrame(bytes)];
     } catch (e) {
-      violations.push(`a frame ${direction} could not be decoded: ${e.message}`);
-      return null;
+      violations.push(`a message ${direction} could not be decoded: ${e.message}`);
+      return [];
     }
   };
+  let socket;
   class TappedWebSocket extends WebSocket {
     constructor(url, protocols) {
       super(url, protocols);
+      socket = this;
       this.addEventListener('message', (event) => {
-        const frame = decode(event.data, 'from the node');
-        if (frame) inbound(frame);
+        for (const frame of decode(this, event.data, 'from the node')) inbound(frame);
       });
     }
 
     send(data) {
-      const frame = decode(data, 'to the node');
-      if (frame) outbound(frame);
+      for (const frame of decode(this, data, 'to the node')) outbound(frame);
       super.send(data);
     }
   }
@@ -180,7 +183,7 @@ async function streamInPage(s) {
     reconnect: false, clientName: 'browser-stream-test' });
   window.aldisStreamTest = client;
   const session = await client.connect();
-  const result = { streamsAvailable: client.streamsAvailable, resumed: session.resumed };
+  const result = { streamsAvailable: client.streamsAvailable, resumed: session.resumed, subprotocol: socket.protocol };
 
   // 1. A server stream, far longer than the high-water mark.
   const counted = [];

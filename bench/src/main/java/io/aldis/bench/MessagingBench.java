@@ -125,7 +125,7 @@ public final class MessagingBench {
         List<PubSubSystems.System> all = new ArrayList<>();
         all.add(PubSubSystems.aldisClient(node.port(), USER, PASSWORD, group));
         if (withWire) {
-            all.add(PubSubSystems.aldisWire(false, node.port(), USER, PASSWORD, group));
+            all.add(PubSubSystems.aldisWire(PubSubSystems.Wire.TCP, node.port(), USER, PASSWORD, group));
         }
         all.add(PubSubSystems.nats(i("natsPort")));
         all.add(PubSubSystems.redis(i("redisPort")));
@@ -170,8 +170,9 @@ public final class MessagingBench {
 
     private void ws(NodeProcess node) throws Exception {
         List<PubSubSystems.System> systems = keep(List.of(
-                PubSubSystems.aldisWire(false, node.port(), USER, PASSWORD, group),
-                PubSubSystems.aldisWire(true, node.wsPort(), USER, PASSWORD, group),
+                PubSubSystems.aldisWire(PubSubSystems.Wire.TCP, node.port(), USER, PASSWORD, group),
+                PubSubSystems.aldisWire(PubSubSystems.Wire.WEBSOCKET, node.wsPort(), USER, PASSWORD, group),
+                PubSubSystems.aldisWire(PubSubSystems.Wire.WEBSOCKET_ONE_FRAME, node.wsPort(), USER, PASSWORD, group),
                 PubSubSystems.aldisClient(node.port(), USER, PASSWORD, group),
                 PubSubSystems.nats(i("natsPort"))), PubSubSystems.System::name);
         compare("pub/sub 1→1, TCP and WebSocket", systems, 1, 1, new String[] {"bench.ws"}, List.of("bench.ws"));

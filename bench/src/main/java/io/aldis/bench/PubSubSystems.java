@@ -122,16 +122,35 @@ final class PubSubSystems {
 
     // ---------------------------------------------------------------- Aldis, minimal wire client
 
+    /** How the minimal wire client reaches the node. */
+    enum Wire {
+        TCP("Aldis TCP (wire client)"),
+        /** WebSocket, several length-prefixed frames per message ({@code aldis.v1.batch}). */
+        WEBSOCKET("Aldis WebSocket (wire client)"),
+        /** WebSocket, one frame per message ({@code aldis.v1}), as clients before the batched subprotocol. */
+        WEBSOCKET_ONE_FRAME("Aldis WebSocket, one frame per message (wire client)");
+
+        final String label;
+
+        Wire(String label) {
+            this.label = label;
+        }
+    }
+
     /** Aldis through {@link WireSession} over TCP or WebSocket. */
-    static System aldisWire(boolean websocket, int port, String user, char[] password, EventLoopGroup group) {
+    static System aldisWire(Wire wire, int port, String user, char[] password, EventLoopGroup group) {
         return new System() {
             @Override
             public String name() {
-                return websocket ? "Aldis WebSocket (wire client)" : "Aldis TCP (wire client)";
+                return wire.label;
             }
 
             private WireSession open() throws Exception {
-                return websocket ? WireSession.ws(group, port, user, password) : WireSession.tcp(group, port, user, password);
+                return switch (wire) {
+                    case TCP -> WireSession.tcp(group, port, user, password);
+                    case WEBSOCKET -> WireSession.ws(group, port, user, password, true);
+                    case WEBSOCKET_ONE_FRAME -> WireSession.ws(group, port, user, password, false);
+                };
             }
 
             @Override

@@ -57,6 +57,8 @@ import java.util.function.Consumer;
  */
 final class WireSession implements AutoCloseable {
     private static final int MAX_FRAME = 1 << 20;
+    /** The length prefix in front of each frame, on TCP and in a batched WebSocket message. */
+    private static final int PREFIX = 4;
 
     private final Channel channel;
     private final Handler handler;
@@ -87,8 +89,14 @@ final class WireSession implements AutoCloseable {
         return new WireSession(ch, h);
     }
 
-    /** Opens a session over WebSocket (path {@code /aldis}, subprotocol {@code aldis.v1}). */
-    static WireSession ws(EventLoopGroup group, int port, String user, char[] password) throws Exception {
+    /**
+     * Opens a session over WebSocket (path {@code /aldis}). With {@code batched}, under the
+     * subprotocol {@code aldis.v1.batch}: frames behind length prefixes, what one flush writes in
+     * one message, as over TCP; otherwise under {@code aldis.v1}, one frame per message
+     * (docs/protocol.md 2.2).
+     */
+    static WireSession ws(EventLoopGroup group, int port, String user, char[] password, boolean batched)
+            throws Exception {
         Handler h = new Handler(user, password);
         URI uri = URI.create("ws://127.0.0.1:" + port + "/aldis");
         Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
@@ -97,9 +105,15 @@ final class WireSession implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel c) {
                         c.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
-                                new WebSocketClientProtocolHandler(uri, WebSocketVersion.V13, "aldis.v1", false,
-                                        new DefaultHttpHeaders(), MAX_FRAME),
-                                new WsFrames(), h);
+                                new WebSocketClientProtocolHandler(uri, WebSocketVersion.V13,
+                                        batched ? "aldis.v1.batch" : "aldis.v1", false, new DefaultHttpHeaders(),
+                                        MAX_FRAME + PREFIX));
+                        if (batched) {
+                            c.pipeline().addLast(new BatchedMessages(), new LengthPrefixedFrameDecoder(MAX_FRAME),
+                                    LengthPrefixedFrameEncoder.INSTANCE, h);
+                        } else {
+                            c.pipeline().addLast(new WsFrames(), h);
+                        }
                     }
                 }).connect("127.0.0.1", port).sync().channel();
         h.wsUpgrade = true;
@@ -138,6 +152,23 @@ final class WireSession implements AutoCloseable {
     @Override
     public void close() {
         channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Binary messages of {@code aldis.v1.batch} to and from the length-prefixed byte stream of the
+     * TCP codecs: the node never lets a frame span two messages, and the encoder's batches (one per
+     * flush, at most about 32 KiB of small frames) stay within a message's limit.
+     */
+    private static final class BatchedMessages extends MessageToMessageCodec<WebSocketFrame, ByteBuf> {
+        @Override
+        protected void encode(ChannelHandlerContext ctx, ByteBuf frames, List<Object> out) {
+            out.add(new BinaryWebSocketFrame(frames.retain()));
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, WebSocketFrame msg, List<Object> out) {
+            out.add(msg.content().retain());
+        }
     }
 
     /** Frames to and from binary WebSocket messages, one frame per message. */

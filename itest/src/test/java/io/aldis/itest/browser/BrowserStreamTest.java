@@ -79,6 +79,8 @@ class BrowserStreamTest {
 
             JsonNode result = script.result();
             assertThat(result.path("streamsAvailable").asBoolean()).as("the session offers streams").isTrue();
+            assertThat(result.path("subprotocol").asText()).as("the node chose the batched subprotocol the browser offered")
+                    .isEqualTo("aldis.v1.batch");
             assertThat(result.path("violations")).as("credit broken on the wire").isEmpty();
             checkServerStream(result);
             checkClientStream(result);

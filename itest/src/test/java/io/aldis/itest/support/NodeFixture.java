@@ -504,6 +504,11 @@ public final class NodeFixture implements AutoCloseable {
         return track(FrameClient.over(WsFrameTransport.open(wsPort())));
     }
 
+    /** A raw WebSocket connection under the batched subprotocol: several length-prefixed frames per message. */
+    public FrameClient rawWsBatched() throws IOException {
+        return track(FrameClient.over(BatchedWsFrameTransport.open(wsPort())));
+    }
+
     /** A connection to the WebSocket listener through the JDK's WebSocket client, as a browser would open it. */
     public FrameClient jdkWs() throws Exception {
         JdkWsFrameTransport transport = certificates != null

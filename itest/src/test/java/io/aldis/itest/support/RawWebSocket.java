@@ -118,7 +118,15 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** An upgrade on the default path with the Aldis subprotocol; fails unless the answer is 101. */
     public RawWebSocket open() throws IOException {
-        HttpAnswer result = upgrade("/aldis", Map.of("Sec-WebSocket-Protocol", "aldis.v1"));
+        return open("aldis.v1");
+    }
+
+    /**
+     * An upgrade on the default path offering {@code subprotocols} (a comma-separated list, in the
+     * client's order of preference); fails unless the answer is 101.
+     */
+    public RawWebSocket open(String subprotocols) throws IOException {
+        HttpAnswer result = upgrade("/aldis", Map.of("Sec-WebSocket-Protocol", subprotocols));
         if (result.status() != 101) {
             throw new IOException("upgrade refused: " + result);
         }

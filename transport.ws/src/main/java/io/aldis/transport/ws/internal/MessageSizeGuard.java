@@ -22,6 +22,9 @@ import java.util.function.Consumer;
  * place in the byte stream whenever part of a frame header had already been read. Netty's decoder
  * and message aggregator keep the listener's maximum as a backstop.
  *
+ * <p>Under the batched subprotocol a message may be longer than the limit by the length prefix of
+ * the one frame it can then hold (docs/protocol.md 2.2): the guard is built with that allowance.
+ *
  * <p>A data frame counts with the fragments of its message before it, so a fragmented message is
  * refused at the header of the fragment that takes it over the limit. Control frames are left to
  * Netty's decoder, which refuses any longer than 125 bytes.
@@ -40,6 +43,7 @@ final class MessageSizeGuard extends ChannelInboundHandlerAdapter {
     private static final int MAX_CONTROL_PAYLOAD = 125;
 
     private final int maxFrameSize;
+    private final int allowance;
     private final Consumer<String> onRefusal;
     private int limit;
     private boolean refused;
@@ -58,10 +62,13 @@ final class MessageSizeGuard extends ChannelInboundHandlerAdapter {
     /**
      * @param firstLimit   the longest message accepted until a {@link FrameSizeLimit} event raises it
      * @param maxFrameSize the longest message ever accepted (the listener's maximum)
+     * @param allowance    bytes a message may hold beyond the limit: 0 for one frame per message,
+     *                     the length prefix for the batched subprotocol
      * @param onRefusal    told the close reason just before a refusal closes the connection
      */
-    MessageSizeGuard(int firstLimit, int maxFrameSize, Consumer<String> onRefusal) {
+    MessageSizeGuard(int firstLimit, int maxFrameSize, int allowance, Consumer<String> onRefusal) {
         this.maxFrameSize = maxFrameSize;
+        this.allowance = allowance;
         this.limit = Math.min(firstLimit, maxFrameSize);
         this.onRefusal = onRefusal;
     }
@@ -151,14 +158,17 @@ final class MessageSizeGuard extends ChannelInboundHandlerAdapter {
             return null;
         }
         String authentication = limit < maxFrameSize ? " bytes before authentication" : " bytes";
-        if (payloadLength < 0 || payloadLength > limit) {
-            return "frame length " + Long.toUnsignedString(payloadLength) + " exceeds the maximum of " + limit
+        // Under the batched subprotocol the message holds length-prefixed frames, so its length is not a frame's.
+        String what = allowance == 0 ? "frame length " : "message length ";
+        long messageLimit = (long) limit + allowance;
+        if (payloadLength < 0 || payloadLength > messageLimit) {
+            return what + Long.toUnsignedString(payloadLength) + " exceeds the maximum of " + messageLimit
                     + authentication;
         }
         long length = opcode == CONTINUATION ? messageLength + payloadLength : payloadLength;
-        if (length > limit) {
-            return "frame length of at least " + length + " (a fragmented WebSocket message) exceeds the maximum of "
-                    + limit + authentication;
+        if (length > messageLimit) {
+            return what + "of at least " + length + " (a fragmented WebSocket message) exceeds the maximum of "
+                    + messageLimit + authentication;
         }
         messageLength = length;
         return null;
@@ -171,7 +181,8 @@ final class MessageSizeGuard extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(bytes.retainedSlice(bytes.readerIndex(), before));
         }
         bytes.release();
-        onRefusal.accept("frame larger than " + limit + (limit < maxFrameSize ? " bytes before authentication" : " bytes"));
+        onRefusal.accept((allowance == 0 ? "frame" : "message") + " larger than " + (limit + allowance)
+                + (limit < maxFrameSize ? " bytes before authentication" : " bytes"));
         ctx.fireChannelRead(new DecodeFailure(ErrorCode.FRAME_TOO_LARGE, message, true));
         // Through the whole pipeline, so the listener sends its close frame; a no-op if the node closed already.
         ctx.channel().close();

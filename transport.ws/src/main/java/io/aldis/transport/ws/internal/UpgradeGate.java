@@ -20,14 +20,16 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * Stands between the HTTP decoder and the WebSocket handshake. A GET that asks to upgrade on the
- * listener's path goes on to the handshake if its Origin is allowed (else 403) and it offers the
- * Aldis subprotocol (else 400); the gate then leaves the pipeline. Anything else is answered
- * here and the connection closed: 426 for the path without an upgrade, the {@link PlainHttp}
- * answer or 404 for other paths, 400 for undecodable HTTP, 503 when the listener is full.
+ * listener's path goes on to the handshake if its Origin is allowed (else 403) and it offers one
+ * of the Aldis subprotocols, batched or not (else 400); the gate then leaves the pipeline.
+ * Anything else is answered here and the connection closed: 426 for the path without an upgrade,
+ * the {@link PlainHttp} answer or 404 for other paths, 400 for undecodable HTTP, 503 when the
+ * listener is full.
  */
 final class UpgradeGate extends ChannelInboundHandlerAdapter {
     private final String path;
     private final String subprotocol;
+    private final String batchSubprotocol;
     private final OriginPolicy origins;
     private final PlainHttp plainHttp;
     private final boolean secure;
@@ -41,6 +43,7 @@ final class UpgradeGate extends ChannelInboundHandlerAdapter {
     UpgradeGate(WsSettings settings, boolean secure, PlainHttp plainHttp, String refusal) {
         this.path = settings.path();
         this.subprotocol = settings.subprotocol();
+        this.batchSubprotocol = settings.batchSubprotocol();
         this.origins = new OriginPolicy(settings.allowedOrigins());
         this.plainHttp = plainHttp;
         this.secure = secure;
@@ -89,7 +92,7 @@ final class UpgradeGate extends ChannelInboundHandlerAdapter {
         if (!upgrade || !HttpMethod.GET.equals(request.method())) {
             FullHttpResponse response = text(HttpResponseStatus.UPGRADE_REQUIRED,
                     "this is a WebSocket endpoint: send a GET with Upgrade: websocket and the subprotocol "
-                            + (subprotocol.isEmpty() ? "of your choice" : subprotocol));
+                            + (subprotocol.isEmpty() ? "of your choice" : batchSubprotocol + " or " + subprotocol));
             response.headers().set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
             response.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
             send(ctx, response);
@@ -101,8 +104,8 @@ final class UpgradeGate extends ChannelInboundHandlerAdapter {
             return;
         }
         if (!subprotocol.isEmpty() && !offers(request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL))) {
-            answer(ctx, HttpResponseStatus.BAD_REQUEST, "the WebSocket subprotocol " + subprotocol
-                    + " is required (Sec-WebSocket-Protocol)");
+            answer(ctx, HttpResponseStatus.BAD_REQUEST, "the WebSocket subprotocol " + batchSubprotocol + " or "
+                    + subprotocol + " is required (Sec-WebSocket-Protocol)");
             return;
         }
         ctx.fireChannelRead(request.retain());
@@ -112,7 +115,8 @@ final class UpgradeGate extends ChannelInboundHandlerAdapter {
     private boolean offers(Iterable<String> headerValues) {
         for (String value : headerValues) {
             for (String token : value.split(",")) {
-                if (token.trim().equals(subprotocol)) {
+                String offered = token.trim();
+                if (offered.equals(subprotocol) || offered.equals(batchSubprotocol)) {
                     return true;
                 }
             }

@@ -7,10 +7,12 @@ import io.netty.channel.ChannelHandlerContext;
 /**
  * A WebSocket connection as the node sees it; its byte counters include the HTTP handshake and
  * the WebSocket framing. It also tells {@link WsLifecycle} when the event loop is processing bytes
- * just read, which is when Netty's WebSocket decoder closes a connection on its own.
+ * just read, which is when Netty's WebSocket decoder closes a connection on its own, and whether
+ * the handshake chose the batched subprotocol.
  */
 final class WsConnection extends ListenerConnection {
     private boolean reading;
+    private volatile boolean batched;
 
     WsConnection(Channel channel, String listener, boolean secure, int maxFrameSize) {
         super(channel, "ws", listener, secure, maxFrameSize);
@@ -32,5 +34,18 @@ final class WsConnection extends ListenerConnection {
      */
     boolean reading() {
         return reading;
+    }
+
+    /** Notes that the handshake chose the batched subprotocol; set before the endpoint opens. */
+    void useBatches() {
+        batched = true;
+    }
+
+    /**
+     * Whether messages carry one or more length-prefixed frames (the batched subprotocol) rather
+     * than one frame each (docs/protocol.md 2.2).
+     */
+    boolean batched() {
+        return batched;
     }
 }

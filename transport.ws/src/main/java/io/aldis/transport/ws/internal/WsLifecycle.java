@@ -50,6 +50,7 @@ final class WsLifecycle extends ChannelDuplexHandler {
     private final long clientTimeoutMillis;
     private final BooleanSupplier stopping;
     private final int firstMessageLimit;
+    private final String batchSubprotocol;
     private boolean open;
     private boolean closeFrameSent;
     private boolean delivering;
@@ -60,10 +61,12 @@ final class WsLifecycle extends ChannelDuplexHandler {
     /**
      * @param firstMessageLimit the longest message accepted until the endpoint raises the limit
      *                          with a {@link io.aldis.protocol.api.codec.FrameSizeLimit} event
+     * @param batchSubprotocol  the subprotocol whose messages carry length-prefixed frames; empty for none
      */
     WsLifecycle(WsConnection connection, WsEndpoint endpoint, long pingIntervalMillis, long clientTimeoutMillis,
-            BooleanSupplier stopping, int firstMessageLimit) {
+            BooleanSupplier stopping, int firstMessageLimit, String batchSubprotocol) {
         this.firstMessageLimit = firstMessageLimit;
+        this.batchSubprotocol = batchSubprotocol;
         this.connection = connection;
         this.endpoint = endpoint;
         this.pingIntervalMillis = pingIntervalMillis;
@@ -73,11 +76,15 @@ final class WsLifecycle extends ChannelDuplexHandler {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof HandshakeComplete) {
+        if (evt instanceof HandshakeComplete handshake) {
             open = true;
+            if (!batchSubprotocol.isEmpty() && batchSubprotocol.equals(handshake.selectedSubprotocol())) {
+                connection.useBatches();
+            }
             ctx.pipeline().addAfter(WS_DECODER, "aldis-ws-watch", new WireWatch());
             ctx.pipeline().addBefore(WS_DECODER, "aldis-ws-size", new MessageSizeGuard(firstMessageLimit,
-                    connection.maxFrameSize(), reason -> tooBig = reason));
+                    connection.maxFrameSize(), connection.batched() ? BatchFrameDecoder.PREFIX : 0,
+                    reason -> tooBig = reason));
             if (pingIntervalMillis > 0) {
                 pings = ctx.executor().scheduleAtFixedRate(() -> ping(ctx), pingIntervalMillis, pingIntervalMillis,
                         TimeUnit.MILLISECONDS);

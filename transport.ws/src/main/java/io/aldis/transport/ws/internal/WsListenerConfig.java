@@ -25,7 +25,7 @@ public @interface WsListenerConfig {
     @AttributeDefinition(description = "HTTP path of the WebSocket endpoint")
     String path() default WsSettings.DEFAULT_PATH;
 
-    @AttributeDefinition(description = "WebSocket subprotocol a client must offer; handshakes without it get HTTP 400")
+    @AttributeDefinition(description = "WebSocket subprotocol of one frame per message; the listener also offers it with .batch appended (several frames per message); handshakes offering neither get HTTP 400")
     String subprotocol() default WsSettings.SUBPROTOCOL;
 
     @AttributeDefinition(description = "Origins allowed to open a WebSocket: empty = requests without an Origin header "

@@ -17,7 +17,8 @@ import java.util.function.LongSupplier;
 /**
  * A WebSocket listener: an HTTP server that upgrades GET requests on its path to WebSocket
  * (optionally inside TLS, that is wss) and hands each upgraded connection to its endpoint, which
- * for a node listener means one protocol frame per binary message. Binding, rebinding, limits,
+ * for a node listener means protocol frames in binary messages, one per message or several
+ * length-prefixed ones, as the chosen subprotocol says. Binding, rebinding, limits,
  * TLS and closing a connection whose upgrade does not finish within the node's auth timeout are
  * the shared {@link NettyListener}'s.
  *
@@ -118,10 +119,20 @@ public final class WsServer extends NettyListener<WsSettings, WsConnection> {
         ChannelPipeline pipeline = connection.channel().pipeline();
         pipeline.addLast("aldis-ws-gate", new UpgradeGate(s, connection.secure(), http(), null));
         pipeline.addLast("aldis-ws", new WebSocketServerProtocolHandler(protocolConfig(s)));
-        pipeline.addLast("aldis-ws-aggregator", new WebSocketFrameAggregator(s.maxFrameSize()));
+        pipeline.addLast("aldis-ws-aggregator", new WebSocketFrameAggregator(maxMessage(s)));
         // The lifecycle hands the connection over when the upgrade completes.
         pipeline.addLast("aldis-ws-lifecycle", new WsLifecycle(connection, endpoint, s.pingIntervalMillis(),
-                s.clientTimeoutMillis(), this::stopping, endpoint.firstMessageLimit(s.maxFrameSize())));
+                s.clientTimeoutMillis(), this::stopping, endpoint.firstMessageLimit(s.maxFrameSize()),
+                s.batchSubprotocol()));
+    }
+
+    /**
+     * The backstop for Netty's decoder and aggregator: the longest message of either subprotocol,
+     * a batched one having room for one largest frame and its length prefix. {@link MessageSizeGuard}
+     * holds each connection to the exact limit of its subprotocol.
+     */
+    private static int maxMessage(WsSettings s) {
+        return s.subprotocol().isEmpty() ? s.maxFrameSize() : s.maxFrameSize() + BatchFrameDecoder.PREFIX;
     }
 
     private PlainHttp http() {
@@ -137,14 +148,15 @@ public final class WsServer extends NettyListener<WsSettings, WsConnection> {
     static WebSocketServerProtocolConfig protocolConfig(WsSettings s) {
         return WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(s.path())
-                .subprotocols(s.subprotocol().isEmpty() ? null : s.subprotocol())
+                // Netty picks the first of the client's offers that is listed here: the client's preference.
+                .subprotocols(s.subprotocol().isEmpty() ? null : s.batchSubprotocol() + "," + s.subprotocol())
                 .checkStartsWith(true) // the gate has matched the exact path, query strings allowed
                 .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS)
                 .handleCloseFrames(true)
                 .sendCloseFrame(null)
                 .dropPongFrames(true)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
-                        .maxFramePayloadLength(s.maxFrameSize())
+                        .maxFramePayloadLength(maxMessage(s))
                         .expectMaskedFrames(true)
                         .allowMaskMismatch(false)
                         .allowExtensions(false)

@@ -13,7 +13,8 @@ import java.util.List;
  * {@link ListenerSettings} every listener has, and the WebSocket's own keys.
  *
  * @param path the HTTP path of the WebSocket endpoint, starting with {@code /}, without a trailing one
- * @param subprotocol the subprotocol a client must offer, or the empty string to accept
+ * @param subprotocol the subprotocol of one frame per message; a client must offer it or its
+ *        batched form ({@link #batchSubprotocol()}), or this is the empty string to accept
  *        handshakes without one (only the conformance echo server does that)
  * @param allowedOrigins empty: no Origin header or a same-host origin; otherwise the exact
  *        origins allowed, or {@code *} for any
@@ -27,8 +28,10 @@ public record WsSettings(ListenerSettings listener, String path, String subproto
 
     public static final int DEFAULT_PORT = 7441;
     public static final String DEFAULT_PATH = "/aldis";
-    /** The subprotocol name of Aldis protocol v1 over WebSocket. */
+    /** The subprotocol name of Aldis protocol v1 over WebSocket, one frame per message. */
     public static final String SUBPROTOCOL = "aldis.v1";
+    /** Appended to the subprotocol to name its batched form (docs/protocol.md 2.2). */
+    public static final String BATCH_SUFFIX = ".batch";
 
     public WsSettings {
         if (listener == null) {
@@ -105,6 +108,15 @@ public record WsSettings(ListenerSettings listener, String path, String subproto
 
     public WsSettings withTls(TlsSettings newTls) {
         return withListener(listener.withTls(newTls));
+    }
+
+    /**
+     * The subprotocol under which a message carries one or more length-prefixed frames: the
+     * subprotocol followed by {@value #BATCH_SUFFIX}, or the empty string when no subprotocol is
+     * required (a handshake without one gets one frame per message).
+     */
+    public String batchSubprotocol() {
+        return subprotocol.isEmpty() ? "" : subprotocol + BATCH_SUFFIX;
     }
 
     public WsSettings withSpinMicros(int newSpinMicros) {

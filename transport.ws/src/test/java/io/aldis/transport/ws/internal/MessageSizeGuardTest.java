@@ -23,16 +23,19 @@ class MessageSizeGuardTest {
 
     private final List<String> closeReasons = new ArrayList<>();
     private boolean closeAsked;
-    /** Notes a close from the pipeline's tail and keeps the channel open, so later input can still be fed. */
-    private final ChannelOutboundHandlerAdapter closeRecorder = new ChannelOutboundHandlerAdapter() {
-        @Override
-        public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-            closeAsked = true;
-            promise.setSuccess();
-        }
-    };
     private final EmbeddedChannel channel = new EmbeddedChannel(
-            new MessageSizeGuard(HANDSHAKE, MAX, closeReasons::add), closeRecorder);
+            new MessageSizeGuard(HANDSHAKE, MAX, 0, closeReasons::add), closeRecorder());
+
+    /** Notes a close from the pipeline's tail and keeps the channel open, so later input can still be fed. */
+    private ChannelOutboundHandlerAdapter closeRecorder() {
+        return new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+                closeAsked = true;
+                promise.setSuccess();
+            }
+        };
+    }
 
     /** A masked frame header announcing {@code length} payload bytes, in the shortest length form. */
     private static byte[] header(int opcode, boolean fin, long length) {
@@ -184,5 +187,25 @@ class MessageSizeGuardTest {
         assertThat(feed(bytes, 100)).isEqualTo(bytes);
         assertThat(closeAsked).isFalse();
         assertThat(closeReasons).isEmpty();
+    }
+
+    @Test
+    void underTheBatchedSubprotocolAMessageMayHoldTheLimitPlusOneLengthPrefix() {
+        EmbeddedChannel batched = new EmbeddedChannel(new MessageSizeGuard(HANDSHAKE, MAX, 4, closeReasons::add),
+                closeRecorder());
+        byte[] fits = frame(BINARY, true, HANDSHAKE + 4);
+        batched.writeInbound(Unpooled.wrappedBuffer(fits));
+        ByteBuf passed = batched.readInbound();
+        assertThat(passed.readableBytes()).isEqualTo(fits.length);
+        passed.release();
+        assertThat(closeAsked).isFalse();
+
+        batched.writeInbound(Unpooled.wrappedBuffer(header(BINARY, true, HANDSHAKE + 5)));
+        DecodeFailure failure = batched.readInbound();
+        assertThat(failure.code()).isEqualTo(ErrorCode.FRAME_TOO_LARGE);
+        assertThat(failure.message()).isEqualTo("message length 65541 exceeds the maximum of 65540 bytes before authentication");
+        assertThat(closeReasons).containsExactly("message larger than 65540 bytes before authentication");
+        assertThat(closeAsked).isTrue();
+        batched.finishAndReleaseAll();
     }
 }

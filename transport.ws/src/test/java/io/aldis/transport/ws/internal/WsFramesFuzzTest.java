@@ -30,10 +30,14 @@ import java.util.Set;
 /**
  * Fuzzes what a WebSocket client sends after the upgrade, through the listener's inbound chain:
  * {@link MessageSizeGuard}, Netty's frame decoder with the listener's settings
- * ({@link WsServer#protocolConfig}), the message aggregator and {@link WsFrameCodec}. The first
- * input byte picks the form of the rest: raw WebSocket bytes (even), or protocol frames behind
- * 4-byte length prefixes (odd; the TCP decoder's seeds) that Netty's client-side encoder sends as
- * masked binary messages, split in two fragments when bit 1 is set. The contract:
+ * ({@link WsServer#protocolConfig}), the message aggregator and {@link WsFrameCodec}, or, when
+ * bit 2 of the first input byte is set, the chain of the batched subprotocol (the guard allowing
+ * one length prefix, {@link BatchFrameDecoder}). The first input byte picks the form of the rest:
+ * raw WebSocket bytes (even), or protocol frames behind 4-byte length prefixes (odd; the TCP
+ * decoder's seeds) that Netty's client-side encoder sends as masked binary messages: one frame
+ * per message, split in two fragments when bit 1 is set; under the batched subprotocol the
+ * prefixed bytes as they are in one message, or cut in two messages at the middle when bit 1 is
+ * set. The contract:
  * <ul>
  *   <li>only frames, control messages and {@link DecodeFailure}s with protocol codes in the
  *       project's words come out, and the only errors raised are Netty's report of a protocol
@@ -54,17 +58,22 @@ class WsFramesFuzzTest {
         if (input.length == 0) {
             return;
         }
+        boolean batched = (input[0] & 4) != 0;
+        boolean split = (input[0] & 2) != 0;
         byte[] wire = (input[0] & 1) == 0 ? Arrays.copyOfRange(input, 1, input.length)
-                : asMessages(input, (input[0] & 2) != 0);
+                : batched ? asBatchedMessages(input, split) : asMessages(input, split);
         if (wire.length == 0) {
             return; // nothing reaches the listener (and Netty's shared empty buffer is never released)
         }
         MessageSizes sizes = new MessageSizes();
         List<String> refusals = new ArrayList<>();
         WsSettings settings = WsSettings.plain("fuzz", 0).withLimits(10, MAX_FRAME);
-        EmbeddedChannel channel = new EmbeddedChannel(new MessageSizeGuard(FIRST_LIMIT, MAX_FRAME, refusals::add),
+        int allowance = batched ? BatchFrameDecoder.PREFIX : 0;
+        EmbeddedChannel channel = new EmbeddedChannel(
+                new MessageSizeGuard(FIRST_LIMIT, MAX_FRAME, allowance, refusals::add),
                 new WebSocket13FrameDecoder(WsServer.protocolConfig(settings).decoderConfig()),
-                new WebSocketFrameAggregator(MAX_FRAME), sizes, new WsFrameCodec());
+                new WebSocketFrameAggregator(MAX_FRAME + allowance), sizes,
+                batched ? new BatchFrameDecoder(MAX_FRAME, FIRST_LIMIT) : new WsFrameCodec());
         ByteBuf bytes = Unpooled.copiedBuffer(wire);
         List<Throwable> raised = new ArrayList<>();
         allowingCloseReports(() -> channel.writeInbound(bytes), raised);
@@ -76,7 +85,8 @@ class WsFramesFuzzTest {
         allowingCloseReports(channel::finishAndReleaseAll, raised);
         assertThat(bytes.refCnt()).as("the read buffer left unreleased").isZero();
 
-        assertThat(sizes.largest).as("longest message given to the frame codec").isLessThanOrEqualTo(FIRST_LIMIT);
+        assertThat(sizes.largest).as("longest message given to the frame codec")
+                .isLessThanOrEqualTo(FIRST_LIMIT + allowance);
         for (Object o : out) {
             if (o instanceof DecodeFailure failure) {
                 assertThat(failure.code()).as(failure.message()).isIn(REFUSALS);
@@ -125,6 +135,25 @@ class WsFramesFuzzTest {
                 client.writeOutbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frame)));
             }
         }
+        return drain(client);
+    }
+
+    /** The bytes of the length-prefixed frames of {@code input} in one masked message, or cut in two. */
+    private static byte[] asBatchedMessages(byte[] input, boolean cutInTwo) {
+        int length = input.length - 1;
+        if (length == 0) {
+            return new byte[0];
+        }
+        EmbeddedChannel client = new EmbeddedChannel(new WebSocket13FrameEncoder(true));
+        int cut = cutInTwo && length > 1 ? length / 2 : length;
+        client.writeOutbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(input, 1, cut)));
+        if (cut < length) {
+            client.writeOutbound(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(input, 1 + cut, length - cut)));
+        }
+        return drain(client);
+    }
+
+    private static byte[] drain(EmbeddedChannel client) {
         ByteBuf wire = Unpooled.buffer();
         for (ByteBuf part; (part = client.readOutbound()) != null; ) {
             wire.writeBytes(part);

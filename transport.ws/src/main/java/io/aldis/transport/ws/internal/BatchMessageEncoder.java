@@ -1,0 +1,62 @@
+package io.aldis.transport.ws.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.util.concurrent.PromiseCombiner;
+
+/**
+ * Sends the length-prefixed frames written by the {@link io.aldis.protocol.api.codec.LengthPrefixedFrameEncoder}
+ * behind it as binary messages of the batched subprotocol (docs/protocol.md 2.2). That encoder
+ * already gathers what one turn of the event loop writes into one buffer of whole frames, as on
+ * TCP; each buffer becomes one message, unless it is longer than a message may be (the largest
+ * frame plus its prefix), which happens when a large frame joins a batch: it is then cut at frame
+ * boundaries into as few messages as fit, none longer than the limit and no frame split.
+ *
+ * <p>One instance per connection, used on its event loop only.
+ */
+final class BatchMessageEncoder extends ChannelOutboundHandlerAdapter {
+    private final int maxMessage;
+
+    /**
+     * @param maxFrameSize the largest frame this side sends; a message holds up to that plus one prefix
+     */
+    BatchMessageEncoder(int maxFrameSize) {
+        this.maxMessage = maxFrameSize + BatchFrameDecoder.PREFIX;
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (!(msg instanceof ByteBuf frames)) {
+            ctx.write(msg, promise);
+            return;
+        }
+        if (frames.readableBytes() <= maxMessage) {
+            ctx.write(new BinaryWebSocketFrame(frames), promise);
+            return;
+        }
+        PromiseCombiner messages = new PromiseCombiner(ctx.executor());
+        try {
+            int start = frames.readerIndex();
+            int end = frames.writerIndex();
+            while (start < end) {
+                int cut = start;
+                // Whole frames while they fit; a message's first frame always goes in, as no frame is over the maximum.
+                while (cut < end) {
+                    int next = cut + BatchFrameDecoder.PREFIX + (int) frames.getUnsignedInt(cut);
+                    if (cut > start && next - start > maxMessage) {
+                        break;
+                    }
+                    cut = next;
+                }
+                messages.add(ctx.write(new BinaryWebSocketFrame(frames.retainedSlice(start, cut - start))));
+                start = cut;
+            }
+        } finally {
+            frames.release();
+        }
+        messages.finish(promise);
+    }
+}
