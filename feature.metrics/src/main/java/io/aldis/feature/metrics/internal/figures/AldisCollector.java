@@ -32,6 +32,7 @@ public final class AldisCollector implements MultiCollector {
         for (BeanFigures bean : Catalogue.ALL) {
             plain(bean, out);
         }
+        rows.traffic(out);
         rows.listeners(out);
         rows.methods(out);
         return new MetricSnapshots(out);

@@ -17,8 +17,8 @@ import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
 
 /**
- * The figures kept per row of a listing: one data point per listener (labels {@code transport},
- * {@code listener}) and one per RPC method (label {@code method}).
+ * The figures kept per row of a listing: one data point per transport (label {@code transport}),
+ * per listener (labels {@code transport}, {@code listener}) and per RPC method (label {@code method}).
  */
 final class RowFigures {
     private static final double MICROS = 1e-6;
@@ -44,6 +44,20 @@ final class RowFigures {
         out.add(gauge("aldis_listener_up", "1 when the listener listens with its settings, 0 when it has a problem "
                 + "(aldis:listener-list tells which)", rows, RowFigures::listenerLabels,
                 row -> String.valueOf(row.get("problem")).isEmpty() ? 1 : 0));
+    }
+
+    void traffic(List<MetricSnapshot> out) {
+        List<CompositeData> rows = new ArrayList<>();
+        for (ObjectName bean : reader.beans("io.aldis:type=traffic,*")) {
+            rows.addAll(reader.rows(bean, "Transports"));
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        out.add(counter("aldis_frames_received", "Frames received per transport", rows, "framesIn"));
+        out.add(counter("aldis_frames_sent", "Frames sent per transport", rows, "framesOut"));
+        out.add(counter("aldis_received_bytes", "Bytes received per transport", rows, "bytesIn"));
+        out.add(counter("aldis_sent_bytes", "Bytes sent per transport", rows, "bytesOut"));
     }
 
     void methods(List<MetricSnapshot> out) {
@@ -80,6 +94,16 @@ final class RowFigures {
 
     private static Labels listenerLabels(CompositeData row) {
         return Labels.of("transport", String.valueOf(row.get("transport")), "listener", String.valueOf(row.get("name")));
+    }
+
+    private static CounterSnapshot counter(String name, String help, List<CompositeData> rows, String item) {
+        CounterSnapshot.Builder counter = CounterSnapshot.builder().name(name).help(help);
+        for (CompositeData row : rows) {
+            counter.dataPoint(CounterDataPointSnapshot.builder()
+                    .labels(Labels.of("transport", String.valueOf(row.get("transport")))).value(number(row, item))
+                    .build());
+        }
+        return counter.build();
     }
 
     private static GaugeSnapshot gauge(String name, String help, List<CompositeData> rows,

@@ -73,6 +73,34 @@ class AldisCollectorTest {
         List<ListenerRow> getListeners();
     }
 
+    /** One transport's traffic. */
+    public record TrafficRow(String transport, long framesIn, long framesOut, long bytesIn, long bytesOut) {
+        public String getTransport() {
+            return transport;
+        }
+
+        public long getFramesIn() {
+            return framesIn;
+        }
+
+        public long getFramesOut() {
+            return framesOut;
+        }
+
+        public long getBytesIn() {
+            return bytesIn;
+        }
+
+        public long getBytesOut() {
+            return bytesOut;
+        }
+    }
+
+    /** The traffic bean. */
+    public interface TrafficMXBean {
+        List<TrafficRow> getTransports();
+    }
+
     /** One RPC method row. */
     public record MethodRow(String method, long calls, long errors, int inFlight, long p50Micros, long p99Micros) {
         public String getMethod() {
@@ -199,6 +227,16 @@ class AldisCollectorTest {
                 "aldis_listener_max_connections{listener=\"edge\",transport=\"ws\"} 50.0\n",
                 "aldis_listener_up{listener=\"default\",transport=\"tcp\"} 1.0\n",
                 "aldis_listener_up{listener=\"edge\",transport=\"ws\"} 0.0\n");
+    }
+
+    @Test
+    void trafficIsCountedPerTransport() throws Exception {
+        TrafficMXBean bean = () -> List.of(new TrafficRow("tcp", 5, 6, 500, 600), new TrafficRow("ws", 1, 2, 10, 20));
+        register("io.aldis:type=traffic,name=\"n1\"", bean, TrafficMXBean.class);
+
+        assertThat(scrape()).contains("# TYPE aldis_frames_received_total counter\n",
+                "aldis_frames_received_total{transport=\"tcp\"} 5.0\n", "aldis_frames_sent_total{transport=\"tcp\"} 6.0\n",
+                "aldis_received_bytes_total{transport=\"ws\"} 10.0\n", "aldis_sent_bytes_total{transport=\"ws\"} 20.0\n");
     }
 
     @Test

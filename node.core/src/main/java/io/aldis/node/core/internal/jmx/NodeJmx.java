@@ -22,7 +22,7 @@ import org.osgi.framework.ServiceReference;
 
 /**
  * The node's MBeans in the platform MBean server, all named {@code io.aldis:type=...,name=<node
- * name>}: the node, its sessions, its authentication attempts and its listeners. They read the node's live state on each call.
+ * name>}: the node, its sessions, its authentication attempts, its traffic per transport and its listeners. They read the node's live state on each call.
  * Each is an object of its own, since the MBean server registers an MXBean object only once.
  */
 public final class NodeJmx {
@@ -34,11 +34,13 @@ public final class NodeJmx {
     private final Instant startedAt = Instant.now();
     private final List<ObjectName> registered = new ArrayList<>();
     private final AuthenticationMXBean authentication;
+    private final TrafficMXBean traffic;
 
     public NodeJmx(SessionRegistry registry, Supplier<String> nodeName, BundleContext context,
-            AuthenticationMXBean authentication) {
+            AuthenticationMXBean authentication, TrafficMXBean traffic) {
         this.registry = registry;
         this.authentication = authentication;
+        this.traffic = traffic;
         this.nodeName = nodeName;
         this.context = context;
     }
@@ -87,6 +89,10 @@ public final class NodeJmx {
                         "ThrottledAttempts", "Attempts that waited for their turn or came while their user or "
                                 + "address had failed lately",
                         "RefusedAttempts", "Attempts refused unjudged because their turn would have come too late")));
+        register("traffic", name, new DescribedMXBean<>(traffic, TrafficMXBean.class,
+                "Frames and bytes per transport since the node started", Map.of(
+                        "Transports", "Per transport: frames and bytes received and sent, by the sessions open now "
+                                + "and those that have ended")));
         register("listeners", name, new DescribedMXBean<>((ListenersMXBean) this::listeners, ListenersMXBean.class,
                 "The listeners of every installed transport", Map.of(
                         "Listeners", "Listeners with the settings in force: name, transport, host, port, TLS, "
