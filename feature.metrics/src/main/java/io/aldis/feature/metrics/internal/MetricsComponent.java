@@ -23,7 +23,7 @@ import org.osgi.service.metatype.annotations.Designate;
  */
 @Component(service = {}, immediate = true, configurationPid = MetricsComponent.PID)
 @Designate(ocd = MetricsConfig.class)
-public final class MetricsComponent {
+public final class MetricsComponent implements AutoCloseable {
     static final String PID = "io.aldis.metrics";
     private static final System.Logger LOG = System.getLogger("io.aldis.metrics");
 
@@ -75,7 +75,8 @@ public final class MetricsComponent {
     }
 
     @Deactivate
-    synchronized void close() {
+    @Override
+    public synchronized void close() {
         if (server != null) {
             server.close();
             server = null;
