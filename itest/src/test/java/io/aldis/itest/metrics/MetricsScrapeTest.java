@@ -60,7 +60,7 @@ class MetricsScrapeTest {
         nodeJmx.register();
         pubsubJmx = new PubSubStats(node.pubsub().view());
         pubsubJmx.register();
-        rpcJmx = RpcStats.register(node.rpc().registry());
+        rpcJmx = RpcStats.register(node.rpc().registry(), node.rpc()::histograms);
         metrics = new MetricsComponent(Map.of("port", "0"));
     }
 
@@ -151,6 +151,9 @@ class MetricsScrapeTest {
             assertThat(after.since(before, "aldis_rpc_errors_total")).isEqualTo(1);
             assertThat(after.value("aldis_rpc_method_calls_total{method=\"calculator.add\"}")).isEqualTo(2);
             assertThat(after.value("aldis_rpc_latency_seconds_count{method=\"calculator.add\"}")).isEqualTo(2);
+            assertThat(after.value("aldis_rpc_latency_seconds_bucket{method=\"calculator.add\",le=\"+Inf\"}"))
+                    .isEqualTo(2);
+            assertThat(after.value("aldis_rpc_latency_seconds_sum{method=\"calculator.add\"}")).isPositive();
             assertThat(after.value("aldis_sessions")).isEqualTo(2);
             assertThat(after.value("aldis_sessions_authenticated")).isEqualTo(2);
         }

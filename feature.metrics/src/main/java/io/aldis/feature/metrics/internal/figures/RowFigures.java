@@ -1,17 +1,17 @@
 package io.aldis.feature.metrics.internal.figures;
 
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
-import io.prometheus.metrics.model.snapshots.Quantile;
-import io.prometheus.metrics.model.snapshots.Quantiles;
-import io.prometheus.metrics.model.snapshots.SummarySnapshot;
-import io.prometheus.metrics.model.snapshots.SummarySnapshot.SummaryDataPointSnapshot;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
@@ -62,34 +62,61 @@ final class RowFigures {
 
     void methods(List<MetricSnapshot> out) {
         List<CompositeData> rows = new ArrayList<>();
+        List<CompositeData> histograms = new ArrayList<>();
         for (ObjectName bean : reader.beans(Catalogue.RPC.pattern())) {
             rows.addAll(reader.rows(bean, "Methods"));
+            histograms.addAll(reader.rows(bean, "LatencyHistograms"));
         }
-        if (rows.isEmpty()) {
-            return;
+        if (!rows.isEmpty()) {
+            out.add(methodCounter("aldis_rpc_method_calls", "RPC calls finished per method, refused ones included",
+                    rows, "calls"));
+            out.add(methodCounter("aldis_rpc_method_errors",
+                    "RPC calls per method that finished with an error, deadline or cancellation", rows, "errors"));
+            out.add(gauge("aldis_rpc_method_in_flight", "RPC calls per method running now", rows,
+                    RowFigures::methodLabels, row -> number(row, "inFlight")));
         }
-        CounterSnapshot.Builder calls = CounterSnapshot.builder().name("aldis_rpc_method_calls")
-                .help("RPC calls finished per method, refused ones included");
-        CounterSnapshot.Builder errors = CounterSnapshot.builder().name("aldis_rpc_method_errors")
-                .help("RPC calls per method that finished with an error, deadline or cancellation");
-        SummarySnapshot.Builder latency = SummarySnapshot.builder().name("aldis_rpc_latency_seconds")
-                .help("RPC latency per method from receipt to answer: median and 99th percentile since the feature "
-                        + "started, within about 6%");
+        if (!histograms.isEmpty()) {
+            HistogramSnapshot.Builder latency = HistogramSnapshot.builder().name("aldis_rpc_latency_seconds")
+                    .help("RPC latency per method, from receipt to answer, of the calls that ran");
+            for (CompositeData row : histograms) {
+                latency.dataPoint(HistogramDataPointSnapshot.builder().labels(methodLabels(row))
+                        .classicHistogramBuckets(buckets(row)).sum(number(row, "sumMicros") * MICROS).build());
+            }
+            out.add(latency.build());
+        }
+    }
+
+    /**
+     * A histogram row's buckets as the model takes them: the bounds in seconds with +Inf last, and
+     * the calls in each bucket alone (JMX hands over counts below each bound, which only grow).
+     */
+    private static ClassicHistogramBuckets buckets(CompositeData row) {
+        long[] boundsMicros = (long[]) row.get("boundsMicros");
+        long[] below = (long[]) row.get("bucketCounts");
+        double[] bounds = new double[boundsMicros.length + 1];
+        long[] counts = new long[boundsMicros.length + 1];
+        long previous = 0;
+        for (int i = 0; i < boundsMicros.length; i++) {
+            bounds[i] = boundsMicros[i] * MICROS;
+            counts[i] = below[i] - previous;
+            previous = below[i];
+        }
+        bounds[boundsMicros.length] = Double.POSITIVE_INFINITY;
+        counts[boundsMicros.length] = (long) number(row, "count") - previous;
+        return ClassicHistogramBuckets.of(bounds, counts);
+    }
+
+    private static CounterSnapshot methodCounter(String name, String help, List<CompositeData> rows, String item) {
+        CounterSnapshot.Builder counter = CounterSnapshot.builder().name(name).help(help);
         for (CompositeData row : rows) {
-            Labels labels = Labels.of("method", String.valueOf(row.get("method")));
-            long count = (long) number(row, "calls");
-            calls.dataPoint(CounterDataPointSnapshot.builder().labels(labels).value(count).build());
-            errors.dataPoint(CounterDataPointSnapshot.builder().labels(labels).value(number(row, "errors")).build());
-            latency.dataPoint(SummaryDataPointSnapshot.builder().labels(labels).count(count)
-                    .quantiles(Quantiles.of(new Quantile(0.5, number(row, "p50Micros") * MICROS),
-                            new Quantile(0.99, number(row, "p99Micros") * MICROS)))
+            counter.dataPoint(CounterDataPointSnapshot.builder().labels(methodLabels(row)).value(number(row, item))
                     .build());
         }
-        out.add(calls.build());
-        out.add(errors.build());
-        out.add(gauge("aldis_rpc_method_in_flight", "RPC calls per method running now", rows,
-                row -> Labels.of("method", String.valueOf(row.get("method"))), row -> number(row, "inFlight")));
-        out.add(latency.build());
+        return counter.build();
+    }
+
+    private static Labels methodLabels(CompositeData row) {
+        return Labels.of("method", String.valueOf(row.get("method")));
     }
 
     private static Labels listenerLabels(CompositeData row) {
@@ -107,7 +134,7 @@ final class RowFigures {
     }
 
     private static GaugeSnapshot gauge(String name, String help, List<CompositeData> rows,
-            java.util.function.Function<CompositeData, Labels> labels, ToDoubleFunction<CompositeData> value) {
+            Function<CompositeData, Labels> labels, ToDoubleFunction<CompositeData> value) {
         GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name(name).help(help);
         for (CompositeData row : rows) {
             gauge.dataPoint(GaugeDataPointSnapshot.builder().labels(labels.apply(row)).value(value.applyAsDouble(row))

@@ -128,6 +128,29 @@ class AldisCollectorTest {
         }
     }
 
+    /** One method's latency histogram: counts below each bound, cumulative. */
+    public record HistogramRow(String method, long[] boundsMicros, long[] bucketCounts, long count, long sumMicros) {
+        public String getMethod() {
+            return method;
+        }
+
+        public long[] getBoundsMicros() {
+            return boundsMicros;
+        }
+
+        public long[] getBucketCounts() {
+            return bucketCounts;
+        }
+
+        public long getCount() {
+            return count;
+        }
+
+        public long getSumMicros() {
+            return sumMicros;
+        }
+    }
+
     /** The RPC bean. */
     public interface RpcMXBean {
         long getCalls();
@@ -139,6 +162,8 @@ class AldisCollectorTest {
         int getServices();
 
         List<MethodRow> getMethods();
+
+        List<HistogramRow> getLatencyHistograms();
     }
 
     /** The streaming bean, with a getter that fails as one may while its feature stops. */
@@ -240,7 +265,7 @@ class AldisCollectorTest {
     }
 
     @Test
-    void rpcMethodsGetCountsAndLatencyQuantilesInSeconds() throws Exception {
+    void rpcMethodsGetCountsAndALatencyHistogramInSeconds() throws Exception {
         register("io.aldis:type=feature,name=rpc", new RpcMXBean() {
             public long getCalls() {
                 return 9;
@@ -261,6 +286,12 @@ class AldisCollectorTest {
             public List<MethodRow> getMethods() {
                 return List.of(new MethodRow("calc.add", 9, 1, 2, 250, 4000));
             }
+
+            public List<HistogramRow> getLatencyHistograms() {
+                // 2 calls under 256 µs, 7 under 512 µs, 8 under 1024 µs, 9 in all
+                return List.of(new HistogramRow("calc.add", new long[] {256, 512, 1024}, new long[] {2, 7, 8}, 9,
+                        5_000));
+            }
         }, RpcMXBean.class);
 
         assertThat(scrape()).contains("aldis_rpc_calls_total 9.0\n", "aldis_rpc_errors_total 1.0\n",
@@ -268,10 +299,13 @@ class AldisCollectorTest {
                 "aldis_rpc_method_calls_total{method=\"calc.add\"} 9.0\n",
                 "aldis_rpc_method_errors_total{method=\"calc.add\"} 1.0\n",
                 "aldis_rpc_method_in_flight{method=\"calc.add\"} 2.0\n",
-                "# TYPE aldis_rpc_latency_seconds summary\n",
-                "aldis_rpc_latency_seconds{method=\"calc.add\",quantile=\"0.5\"} 2.5E-4\n",
-                "aldis_rpc_latency_seconds{method=\"calc.add\",quantile=\"0.99\"} 0.004\n",
-                "aldis_rpc_latency_seconds_count{method=\"calc.add\"} 9\n");
+                "# TYPE aldis_rpc_latency_seconds histogram\n",
+                "aldis_rpc_latency_seconds_bucket{method=\"calc.add\",le=\"2.56E-4\"} 2\n",
+                "aldis_rpc_latency_seconds_bucket{method=\"calc.add\",le=\"5.12E-4\"} 7\n",
+                "aldis_rpc_latency_seconds_bucket{method=\"calc.add\",le=\"0.001024\"} 8\n",
+                "aldis_rpc_latency_seconds_bucket{method=\"calc.add\",le=\"+Inf\"} 9\n",
+                "aldis_rpc_latency_seconds_count{method=\"calc.add\"} 9\n",
+                "aldis_rpc_latency_seconds_sum{method=\"calc.add\"} 0.005\n");
     }
 
     @Test
