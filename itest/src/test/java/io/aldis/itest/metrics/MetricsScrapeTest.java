@@ -3,28 +3,24 @@ package io.aldis.itest.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.feature.metrics.internal.MetricsComponent;
-import io.aldis.feature.pubsub.internal.stats.PubSubStats;
-import io.aldis.feature.rpc.internal.RpcStats;
 import io.aldis.itest.rpc.Shop;
 import io.aldis.itest.support.FrameClient;
 import io.aldis.itest.support.LeakWatch;
 import io.aldis.itest.support.MetricsScrape;
 import io.aldis.itest.support.NodeFixture;
+import io.aldis.itest.support.NodeMBeans;
 import io.aldis.node.core.internal.NodeSettings;
-import io.aldis.node.core.internal.jmx.NodeAuthentication;
-import io.aldis.node.core.internal.jmx.NodeJmx;
-import io.aldis.node.core.internal.jmx.NodeTraffic;
 import io.aldis.node.core.internal.session.NodeSession;
-import io.aldis.protocol.api.AuthStart;
-import io.aldis.protocol.api.AuthResponse;
 import io.aldis.protocol.api.AuthChallenge;
+import io.aldis.protocol.api.AuthResponse;
+import io.aldis.protocol.api.AuthStart;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.FrameType;
 import io.aldis.protocol.api.Publish;
-import io.aldis.protocol.api.scram.ScramClient;
 import io.aldis.protocol.api.RpcRequest;
+import io.aldis.protocol.api.scram.ScramClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,9 +40,7 @@ class MetricsScrapeTest {
     private static final int PREFIX = 4;
 
     private NodeFixture node;
-    private NodeJmx nodeJmx;
-    private PubSubStats pubsubJmx;
-    private RpcStats rpcJmx;
+    private NodeMBeans beans;
     private MetricsComponent metrics;
 
     @BeforeEach
@@ -55,21 +49,14 @@ class MetricsScrapeTest {
         node = NodeFixture.builder().settings(NodeSettings.defaults().withTimeouts(600_000, 10_000))
                 .user("alice", "user").user("bob", "user").pubsub().rpc().start();
         node.export("calculator", new Shop.CalculatorImpl(), Shop.Calculator.class);
-        nodeJmx = new NodeJmx(node.node(), () -> "metrics-test", null, new NodeAuthentication(node.node()),
-                new NodeTraffic(node.node()));
-        nodeJmx.register();
-        pubsubJmx = new PubSubStats(node.pubsub().view());
-        pubsubJmx.register();
-        rpcJmx = RpcStats.register(node.rpc().registry(), node.rpc()::histograms);
+        beans = NodeMBeans.register(node, "metrics-test");
         metrics = new MetricsComponent(Map.of("port", "0"));
     }
 
     @AfterEach
     void stop() throws Exception {
         metrics.close();
-        rpcJmx.close();
-        pubsubJmx.unregister();
-        nodeJmx.unregister();
+        beans.close();
         node.close();
     }
 

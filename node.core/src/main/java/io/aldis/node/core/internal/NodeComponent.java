@@ -4,6 +4,7 @@ import io.aldis.protocol.api.spi.auth.AuthenticationMechanism;
 import io.aldis.node.core.internal.jmx.NodeAuthentication;
 import io.aldis.node.core.internal.jmx.NodeJmx;
 import io.aldis.node.core.internal.jmx.NodeTraffic;
+import io.aldis.node.core.internal.jmx.RegisteredListeners;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
 import io.aldis.protocol.api.spi.auth.CredentialRevocation;
@@ -59,8 +60,8 @@ public final class NodeComponent implements ConnectionAcceptor, SessionRegistry,
         }
         this.inForce = settings;
         this.node = new Node(settings);
-        this.jmx = new NodeJmx(this, () -> inForce.name(), context, new NodeAuthentication(node),
-                new NodeTraffic(node));
+        this.jmx = new NodeJmx(this, () -> inForce.name(), new RegisteredListeners(context),
+                new NodeAuthentication(node), new NodeTraffic(node));
         jmx.register();
     }
 
