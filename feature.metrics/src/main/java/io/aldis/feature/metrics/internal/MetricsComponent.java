@@ -1,11 +1,11 @@
 package io.aldis.feature.metrics.internal;
 
 import io.aldis.feature.metrics.internal.figures.AldisCollector;
+import io.aldis.feature.metrics.internal.figures.JvmFigures;
 import io.aldis.feature.metrics.internal.http.Exposition;
 import io.aldis.feature.metrics.internal.http.ScrapeServer;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
@@ -35,7 +35,7 @@ public final class MetricsComponent implements AutoCloseable {
     public MetricsComponent(Map<String, Object> properties) {
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new AldisCollector(ManagementFactory.getPlatformMBeanServer()));
-        JvmMetrics.builder().register(registry);
+        JvmFigures.register(registry);
         this.exposition = new Exposition(registry);
         apply(properties);
     }

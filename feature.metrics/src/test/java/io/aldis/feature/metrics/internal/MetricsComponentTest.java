@@ -49,7 +49,10 @@ class MetricsComponentTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("text/plain; version=0.0.4"));
-        assertThat(response.body()).contains("# TYPE jvm_threads_current gauge", "jvm_memory_used_bytes{area=\"heap\"}");
+        assertThat(response.body()).contains("# TYPE jvm_threads_current gauge", "jvm_memory_used_bytes{area=\"heap\"}",
+                "jvm_gc_collection_seconds_count", "process_cpu_seconds_total")
+                .as("the allocation counters, which leave GC listeners behind, are not registered")
+                .doesNotContain("jvm_memory_pool_allocated_bytes");
     }
 
     @Test
