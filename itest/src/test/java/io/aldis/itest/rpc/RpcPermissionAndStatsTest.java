@@ -121,7 +121,7 @@ class RpcPermissionAndStatsTest {
         assertThat(add.inFlight()).isZero();
         assertThat(add.p99Micros()).isGreaterThanOrEqualTo(add.p50Micros()).isPositive();
 
-        RpcStats mbean = RpcStats.register(node.rpc().registry());
+        RpcStats mbean = RpcStats.register(node.rpc().registry(), node.rpc()::histograms);
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             ObjectName name = new ObjectName(RpcStats.OBJECT_NAME);

@@ -102,7 +102,7 @@ public final class RpcComponent implements RpcRegistry {
                 });
         exported.open(true);
         this.frames = context.registerService(FrameHandler.class, engine.frames(), frameHandlerProperties());
-        this.jmx = RpcStats.register(engine.registry());
+        this.jmx = RpcStats.register(engine.registry(), engine::histograms);
     }
 
     private static Dictionary<String, Object> frameHandlerProperties() {

@@ -11,6 +11,7 @@ import io.aldis.feature.rpc.internal.export.ServiceInvoker;
 import io.aldis.feature.rpc.internal.frames.RpcFrameHandler;
 import io.aldis.feature.rpc.internal.frames.RpcOperations;
 import io.aldis.feature.rpc.internal.providers.ClientProviders;
+import io.aldis.feature.rpc.internal.calls.LatencyHistogram;
 import io.aldis.feature.rpc.internal.registry.RegistryView;
 import io.aldis.feature.rpc.internal.registry.ServiceDirectory;
 import io.aldis.feature.rpc.internal.registry.Target;
@@ -26,6 +27,7 @@ import io.aldis.protocol.api.spi.auth.Authorizer;
 import io.aldis.protocol.api.spi.node.FrameHandler;
 import io.aldis.protocol.api.spi.node.Session;
 import io.aldis.protocol.api.spi.stream.CallStreams;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -90,6 +92,11 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
     /** What the shell, JMX and other bundles read and call. */
     public RpcRegistry registry() {
         return registry;
+    }
+
+    /** The latency histogram of every method called so far, for JMX and the metrics endpoint. */
+    public List<LatencyHistogram> histograms() {
+        return calls.histograms();
     }
 
     // ------------------------------------------------------------------ OSGi services

@@ -2,8 +2,10 @@ package io.aldis.feature.rpc.internal;
 
 import io.aldis.feature.rpc.api.MethodStats;
 import io.aldis.feature.rpc.api.RpcRegistry;
+import io.aldis.feature.rpc.internal.calls.LatencyHistogram;
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.function.Supplier;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -14,20 +16,23 @@ public final class RpcStats implements RpcStatsMXBean, AutoCloseable {
     public static final String OBJECT_NAME = "io.aldis:type=feature,name=rpc";
 
     private final RpcRegistry registry;
+    private final Supplier<List<LatencyHistogram>> histograms;
     private final ObjectName name;
     private final MBeanServer server;
 
-    private RpcStats(RpcRegistry registry, MBeanServer server) throws JMException {
+    private RpcStats(RpcRegistry registry, Supplier<List<LatencyHistogram>> histograms, MBeanServer server)
+            throws JMException {
         this.registry = registry;
+        this.histograms = histograms;
         this.server = server;
         this.name = new ObjectName(OBJECT_NAME);
     }
 
-    /** Registers the MXBean, replacing one left over by an earlier instance. */
-    public static RpcStats register(RpcRegistry registry) {
+    /** Registers the MXBean over an engine's registry and histograms, replacing one left over by an earlier instance. */
+    public static RpcStats register(RpcRegistry registry, Supplier<List<LatencyHistogram>> histograms) {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         try {
-            RpcStats stats = new RpcStats(registry, server);
+            RpcStats stats = new RpcStats(registry, histograms, server);
             if (server.isRegistered(stats.name)) {
                 server.unregisterMBean(stats.name);
             }
@@ -62,6 +67,11 @@ public final class RpcStats implements RpcStatsMXBean, AutoCloseable {
     @Override
     public List<MethodView> getMethods() {
         return registry.stats().stream().map(MethodView::new).toList();
+    }
+
+    @Override
+    public List<HistogramView> getLatencyHistograms() {
+        return histograms.get().stream().map(HistogramView::new).toList();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.aldis.feature.rpc.internal;
 
+import io.aldis.feature.rpc.internal.calls.LatencyHistogram;
 import java.util.List;
 
 /**
@@ -24,6 +25,40 @@ public interface RpcStatsMXBean {
 
     /** The streams of each method that opened any. */
     List<StreamView> getStreams();
+
+    /** Per method, its latencies at fixed bounds (powers of two microseconds), for histograms. */
+    List<HistogramView> getLatencyHistograms();
+
+    /** One method's latency histogram as an open-type composite. */
+    final class HistogramView {
+        private final LatencyHistogram histogram;
+
+        HistogramView(LatencyHistogram histogram) {
+            this.histogram = histogram;
+        }
+
+        public String getMethod() {
+            return histogram.method();
+        }
+
+        /** The upper bounds in microseconds; a call of exactly a bound's length counts in the next one. */
+        public long[] getBoundsMicros() {
+            return LatencyHistogram.BOUNDS_MICROS.clone();
+        }
+
+        /** For each bound, the calls that took less (cumulative). */
+        public long[] getBucketCounts() {
+            return histogram.bucketCounts().clone();
+        }
+
+        public long getCount() {
+            return histogram.count();
+        }
+
+        public long getSumMicros() {
+            return histogram.sumMicros();
+        }
+    }
 
     /** One method's figures as an open-type composite. */
     final class MethodView {

@@ -3,6 +3,7 @@ package io.aldis.node.core.internal;
 import io.aldis.node.core.internal.session.NodeSession;
 import io.aldis.node.core.internal.session.SessionHandler;
 import io.aldis.node.core.internal.session.SessionHost;
+import io.aldis.node.core.internal.stats.TransportTraffic;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.FrameType;
 import io.aldis.protocol.api.codec.Flushes;
@@ -52,6 +53,7 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
     private final Map<AuthenticationMechanism, Integer> mechanismRankings = new IdentityHashMap<>();
     private final HandlerRegistry handlers = new HandlerRegistry();
     private final Map<UUID, NodeSession> sessions = new ConcurrentHashMap<>();
+    private final TransportTraffic traffic = new TransportTraffic();
     private final ResumeTokens tokens;
     private final AuthThrottle throttle;
     private final ExecutorService workers;
@@ -231,6 +233,11 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
         return new ArrayList<>(sessions.values());
     }
 
+    /** Frames and bytes per transport since the node started, ended sessions included. */
+    public List<TransportTraffic.Totals> traffic() {
+        return traffic.totals(sessions.values(), s -> s.connection().transport(), NodeSession::stats);
+    }
+
     @Override
     public Optional<Session> find(UUID id) {
         return Optional.ofNullable(sessions.get(id));
@@ -367,7 +374,7 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
 
         @Override
         public void closed(NodeSession session) {
-            sessions.remove(session.id());
+            traffic.retire(session.connection().transport(), session.stats(), () -> sessions.remove(session.id()));
             for (FrameHandler handler : handlers.handlers()) {
                 try {
                     handler.sessionClosed(session);

@@ -1,8 +1,10 @@
 package io.aldis.node.core.internal;
 
 import io.aldis.protocol.api.spi.auth.AuthenticationMechanism;
-import io.aldis.node.core.internal.jmx.AuthenticationMXBean;
+import io.aldis.node.core.internal.jmx.NodeAuthentication;
 import io.aldis.node.core.internal.jmx.NodeJmx;
+import io.aldis.node.core.internal.jmx.NodeTraffic;
+import io.aldis.node.core.internal.jmx.RegisteredListeners;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
 import io.aldis.protocol.api.spi.auth.CredentialRevocation;
@@ -58,27 +60,8 @@ public final class NodeComponent implements ConnectionAcceptor, SessionRegistry,
         }
         this.inForce = settings;
         this.node = new Node(settings);
-        this.jmx = new NodeJmx(this, () -> inForce.name(), context, new AuthenticationMXBean() {
-            @Override
-            public long getJudgedAttempts() {
-                return node.throttleCounts().judged();
-            }
-
-            @Override
-            public long getFailedAttempts() {
-                return node.authenticationFailures();
-            }
-
-            @Override
-            public long getThrottledAttempts() {
-                return node.throttleCounts().throttled();
-            }
-
-            @Override
-            public long getRefusedAttempts() {
-                return node.throttleCounts().refused();
-            }
-        });
+        this.jmx = new NodeJmx(this, () -> inForce.name(), new RegisteredListeners(context),
+                new NodeAuthentication(node), new NodeTraffic(node));
         jmx.register();
     }
 

@@ -230,6 +230,16 @@ public final class Calls implements AutoCloseable {
         return list;
     }
 
+    /** The latency histogram of every method called so far, sorted by method. */
+    public List<LatencyHistogram> histograms() {
+        List<LatencyHistogram> list = new ArrayList<>();
+        for (MethodCounters mc : counters.values()) {
+            list.add(mc.histogram());
+        }
+        list.sort(Comparator.comparing(LatencyHistogram::method));
+        return list;
+    }
+
     /** Statistics of the streams of every method that opened one, sorted by method. */
     public List<StreamStats> streamStats() {
         List<StreamStats> list = new ArrayList<>();

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Counters of one method: calls, errors, calls in flight (also the per-method concurrency limit's
  * count) and a latency histogram with logarithmic buckets (8 per power of two, so a percentile is
- * within about 6% of the true value), lock-free on the call path.
+ * within about 6% of the true value) and the sum of the latencies, lock-free on the call path.
  */
 final class MethodCounters {
     private static final int SUB_BUCKETS = 8;
@@ -18,6 +18,7 @@ final class MethodCounters {
     final StreamCounters streams = new StreamCounters();
     private final LongAdder calls = new LongAdder();
     private final LongAdder errors = new LongAdder();
+    private final LongAdder sumMicros = new LongAdder();
     private final AtomicLongArray buckets = new AtomicLongArray(64 * SUB_BUCKETS);
 
     MethodCounters(String method) {
@@ -42,7 +43,9 @@ final class MethodCounters {
         if (error) {
             errors.increment();
         }
-        buckets.incrementAndGet(bucket(Math.max(0, nanos / 1000)));
+        long micros = Math.max(0, nanos / 1000);
+        sumMicros.add(micros);
+        buckets.incrementAndGet(bucket(micros));
     }
 
     /** Counts a call that was refused before it ran (BUSY, invalid, forbidden after lookup). */
@@ -62,6 +65,38 @@ final class MethodCounters {
                 percentile(copy, total, 0.99));
     }
 
+    /** The latencies so far at the fixed bounds of {@link LatencyHistogram}. */
+    LatencyHistogram histogram() {
+        long[] bounds = LatencyHistogram.BOUNDS_MICROS;
+        long[] cumulative = new long[bounds.length];
+        long below = 0;
+        int next = 0;
+        long total = 0;
+        for (int i = 0; i < buckets.length(); i++) {
+            // every value of bucket i is below the bound once the bucket starts at or above the previous edge
+            while (next < bounds.length && lowOf(i) >= bounds[next]) {
+                cumulative[next++] = below;
+            }
+            long n = buckets.get(i);
+            below += n;
+            total += n;
+        }
+        while (next < bounds.length) {
+            cumulative[next++] = below;
+        }
+        return new LatencyHistogram(method, cumulative, total, sumMicros.sum());
+    }
+
+    /** The smallest value, in microseconds, that falls in a bucket. */
+    static long lowOf(int bucket) {
+        if (bucket < SUB_BUCKETS) {
+            return bucket;
+        }
+        int exp = bucket / SUB_BUCKETS + 2;
+        int sub = bucket % SUB_BUCKETS;
+        return (long) (SUB_BUCKETS + sub) << (exp - 3);
+    }
+
     static int bucket(long micros) {
         if (micros < SUB_BUCKETS) {
             return (int) micros;
@@ -77,10 +112,7 @@ final class MethodCounters {
             return bucket;
         }
         int exp = bucket / SUB_BUCKETS + 2;
-        int sub = bucket % SUB_BUCKETS;
-        long low = (long) (SUB_BUCKETS + sub) << (exp - 3);
-        long width = 1L << (exp - 3);
-        return low + width / 2;
+        return lowOf(bucket) + (1L << (exp - 3)) / 2;
     }
 
     private static long percentile(long[] counts, long total, double p) {

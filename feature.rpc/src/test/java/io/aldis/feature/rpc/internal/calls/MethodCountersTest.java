@@ -23,6 +23,36 @@ class MethodCountersTest {
     }
 
     @Test
+    void theFixedBoundHistogramCountsExactlyTheCallsBelowEachBound() {
+        MethodCounters mc = new MethodCounters("a.b");
+        long[] latenciesMicros = {0, 31, 32, 33, 63, 64, 100, 1000, 1023, 1024, 5_000_000, 40_000_000};
+        for (long micros : latenciesMicros) {
+            mc.record(micros * 1000, false);
+        }
+        mc.recordRefused(); // refused before it ran: no latency
+
+        LatencyHistogram histogram = mc.histogram();
+
+        long[] bounds = LatencyHistogram.BOUNDS_MICROS;
+        for (int b = 0; b < bounds.length; b++) {
+            long bound = bounds[b];
+            long below = java.util.Arrays.stream(latenciesMicros).filter(v -> v < bound).count();
+            assertThat(histogram.bucketCounts()[b]).as("calls under %d µs", bound).isEqualTo(below);
+        }
+        assertThat(histogram.count()).isEqualTo(latenciesMicros.length);
+        assertThat(histogram.sumMicros()).isEqualTo(java.util.Arrays.stream(latenciesMicros).sum());
+    }
+
+    @Test
+    void everyBucketStartsAtItsLowestValue() {
+        for (long v = 0; v < 70_000; v++) {
+            int bucket = MethodCounters.bucket(v);
+            assertThat(MethodCounters.lowOf(bucket)).isLessThanOrEqualTo(v);
+            assertThat(MethodCounters.bucket(MethodCounters.lowOf(bucket))).isEqualTo(bucket);
+        }
+    }
+
+    @Test
     void theConcurrencySlotsHoldTheLimit() {
         MethodCounters mc = new MethodCounters("a.b");
         assertThat(mc.tryEnter(2)).isTrue();

@@ -3,7 +3,6 @@ package io.aldis.node.core.internal.jmx;
 import io.aldis.protocol.api.spi.node.Session;
 import io.aldis.protocol.api.spi.node.SessionRegistry;
 import io.aldis.protocol.api.spi.node.SessionStats;
-import io.aldis.protocol.api.spi.transport.Listener;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -16,13 +15,10 @@ import java.util.function.Supplier;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
 
 /**
  * The node's MBeans in the platform MBean server, all named {@code io.aldis:type=...,name=<node
- * name>}: the node, its sessions, its authentication attempts and its listeners. They read the node's live state on each call.
+ * name>}: the node, its sessions, its authentication attempts, its traffic per transport and its listeners. They read the node's live state on each call.
  * Each is an object of its own, since the MBean server registers an MXBean object only once.
  */
 public final class NodeJmx {
@@ -30,17 +26,19 @@ public final class NodeJmx {
 
     private final SessionRegistry registry;
     private final Supplier<String> nodeName;
-    private final BundleContext context;
+    private final ListenersMXBean listeners;
     private final Instant startedAt = Instant.now();
     private final List<ObjectName> registered = new ArrayList<>();
     private final AuthenticationMXBean authentication;
+    private final TrafficMXBean traffic;
 
-    public NodeJmx(SessionRegistry registry, Supplier<String> nodeName, BundleContext context,
-            AuthenticationMXBean authentication) {
+    public NodeJmx(SessionRegistry registry, Supplier<String> nodeName, ListenersMXBean listeners,
+            AuthenticationMXBean authentication, TrafficMXBean traffic) {
         this.registry = registry;
         this.authentication = authentication;
+        this.traffic = traffic;
         this.nodeName = nodeName;
-        this.context = context;
+        this.listeners = listeners;
     }
 
     /** The name of one of the node's MBeans. */
@@ -87,7 +85,11 @@ public final class NodeJmx {
                         "ThrottledAttempts", "Attempts that waited for their turn or came while their user or "
                                 + "address had failed lately",
                         "RefusedAttempts", "Attempts refused unjudged because their turn would have come too late")));
-        register("listeners", name, new DescribedMXBean<>((ListenersMXBean) this::listeners, ListenersMXBean.class,
+        register("traffic", name, new DescribedMXBean<>(traffic, TrafficMXBean.class,
+                "Frames and bytes per transport since the node started", Map.of(
+                        "Transports", "Per transport: frames and bytes received and sent, by the sessions open now "
+                                + "and those that have ended")));
+        register("listeners", name, new DescribedMXBean<>(listeners, ListenersMXBean.class,
                 "The listeners of every installed transport", Map.of(
                         "Listeners", "Listeners with the settings in force: name, transport, host, port, TLS, "
                                 + "connections, maximum, and the problem when its file was rejected or it "
@@ -134,30 +136,6 @@ public final class NodeJmx {
                     Duration.between(s.openedAt(), now).getSeconds(), stats.bytesIn(), stats.bytesOut(),
                     String.valueOf(s.state())));
         }
-        return rows;
-    }
-
-    /** The listeners of every transport, by transport and name. */
-    List<ListenerRow> listeners() {
-        List<ListenerRow> rows = new ArrayList<>();
-        try {
-            for (ServiceReference<Listener> ref : context.getServiceReferences(Listener.class, null)) {
-                Listener l = context.getService(ref);
-                if (l == null) {
-                    continue;
-                }
-                try {
-                    Object problem = ref.getProperty(Listener.PROBLEM_PROPERTY);
-                    rows.add(new ListenerRow(l.name(), l.transport(), l.host(), l.port(), l.secure(), l.connections(),
-                            l.maxConnections(), problem == null ? "" : problem.toString()));
-                } finally {
-                    context.ungetService(ref);
-                }
-            }
-        } catch (InvalidSyntaxException | IllegalStateException stopping) {
-            return rows;
-        }
-        rows.sort(Comparator.comparing(ListenerRow::getTransport).thenComparing(ListenerRow::getName));
         return rows;
     }
 }
