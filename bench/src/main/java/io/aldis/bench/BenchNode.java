@@ -64,7 +64,7 @@ import java.util.stream.Stream;
  * {@code echo-direct} and {@code echo-workers} with {@code aldis.rpc.direct} true and false) and
  * {@link StreamService} as {@code streams}), {@code streaming} (the streaming feature with its
  * default settings, which RPC then opens its streams on; with {@code servicesOnWorkers} also,
- * {@code serviceOnLoopMicros} is 0) and
+ * {@code publisherOnLoopMicros} is 0) and
  * {@code files} (the file-transfer feature with its default settings, storing in the node's temporary
  * directory, which it prints as {@code FILES <directory>} after the ports; {@code filesWindow=<chunks>}
  * changes its window), and
@@ -109,7 +109,7 @@ public final class BenchNode {
         if (features.contains("streaming")) {
             StreamingSettings settings = StreamingSettings.defaults();
             if (features.contains("servicesOnWorkers")) {
-                settings = settings.withServiceOnLoopMicros(0);
+                settings = settings.withPublisherOnLoopMicros(0);
             }
             streaming = new StreamingEngine(settings, name -> null);
             node.addHandler(streaming.frames(), Map.of(FrameHandler.CAPABILITY, "streams"));

@@ -26,7 +26,7 @@ final class StreamSystems {
     static final String ALDIS = "Aldis (AldisClient.callStream)";
     /** Opt-in: the client's callbacks, the stream's subscriber among them, run on its I/O thread. */
     static final String ALDIS_IO = "Aldis, callbacks on the I/O thread";
-    /** The node calling services' publishers and subscribers on its workers only, as before: {@code serviceOnLoopMicros = 0}. */
+    /** The node calling services' publishers and subscribers on its workers only, as before: {@code publisherOnLoopMicros = 0}. */
     static final String ALDIS_WORKERS = "Aldis, node calls services on its workers";
     static final String RSOCKET = "RSocket (rsocket-java, own JVMs)";
     static final String GRPC = "gRPC streaming (grpc-java)";

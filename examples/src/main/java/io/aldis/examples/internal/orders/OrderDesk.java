@@ -28,9 +28,10 @@ import org.osgi.service.component.annotations.Component;
  * reported in the same shape: {@link RpcException} with {@code INVALID_PARAMS} and the field
  * errors as details. Any other exception would reach the caller as {@code SERVICE_ERROR}.
  *
- * <p><b>Threads.</b> Methods run on the RPC feature's worker pool, several calls at once: keep
- * the component thread-safe. A method that never blocks may run on the connection's own thread
- * instead, which is faster, by adding {@code @RpcDirect}.
+ * <p><b>Threads.</b> Several calls run at once, on the threads of the callers' connections while
+ * they are quick (as these are) and on the RPC feature's worker pool otherwise: keep the component
+ * thread-safe. A service whose methods block says so with the property
+ * {@code aldis.rpc.direct=false}, and they always run on the workers.
  */
 @Component
 @RpcService(Orders.SERVICE)

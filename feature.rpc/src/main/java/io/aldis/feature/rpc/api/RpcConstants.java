@@ -25,10 +25,15 @@ public final class RpcConstants {
      * deadline or cancel can only stop a method that returned a
      * {@link java.util.concurrent.CompletionStage} (there is no worker to interrupt). {@code false}:
      * always on a worker, for services whose methods block. Not set: the node runs each method on
-     * the I/O thread while its calls return within the RPC setting {@code methodOnLoopMicros}, and
-     * on a worker after one that does not (and from the first call for a method that declares
-     * {@code InterruptedException}, {@code IOException}, {@code TimeoutException} or
-     * {@code ExecutionException}).
+     * the I/O thread that read the call while its calls there return within the RPC setting
+     * {@code methodOnLoopMicros} (such a call cannot be interrupted by a deadline or a cancel), and
+     * on a worker after one that does not, until a probation of calls on the workers that keep
+     * within it brings the method back. A method runs on a worker from its first call when it
+     * streams, or declares {@code InterruptedException}, {@code IOException},
+     * {@code SQLException}, {@code TimeoutException}, {@code ExecutionException} or a broader
+     * exception such as {@code Exception}. A method that waits for something the same connection
+     * must do (another call, a client's answer) never returns on the I/O thread: its service must
+     * say {@code false}.
      */
     public static final String DIRECT = "aldis.rpc.direct";
 

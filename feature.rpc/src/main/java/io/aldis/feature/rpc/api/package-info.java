@@ -13,9 +13,11 @@
  * answered with {@code INVALID_PARAMS} and one entry per field path. A method may return a value,
  * nothing, or a {@link java.util.concurrent.CompletionStage}; it may throw
  * {@link io.aldis.feature.rpc.api.RpcException} to choose the error code, and any other exception is
- * answered with {@code SERVICE_ERROR} without a stack trace. Methods run on a bounded pool of
- * workers, unless the service declares with {@link io.aldis.feature.rpc.api.RpcDirect} that they never
- * block.
+ * answered with {@code SERVICE_ERROR} without a stack trace. Where methods run is the service's
+ * choice ({@value io.aldis.feature.rpc.api.RpcConstants#DIRECT}): on a bounded pool of workers
+ * ({@code false}), on the I/O thread that read the call ({@code true}, or
+ * {@link io.aldis.feature.rpc.api.RpcDirect}), or, when it does not say, on that I/O thread while
+ * each method's calls return promptly and on the workers otherwise.
  *
  * <p><b>Calling from inside the node.</b> The {@link io.aldis.feature.rpc.api.RpcRegistry} service lists
  * the callable services, calls them, and reports per-method statistics of calls and of their streams.

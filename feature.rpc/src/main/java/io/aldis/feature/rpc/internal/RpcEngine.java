@@ -66,7 +66,7 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
         this.calls = new Calls(() -> this.settings.maxCallsPerSession(), () -> this.settings.defaultTimeoutMillis());
         this.invoker = new ServiceInvoker(calls, settings.workerThreads(), settings.queueCapacity(),
                 settings.workerSpinMicros(), () -> this.settings.rejectUnknownFields(),
-                () -> this.settings.methodOnLoopMicros(), streams);
+                () -> this.settings.methodOnLoopMicros(), ServiceInvoker::onConnectionsLoop, streams);
         this.providers = new ClientProviders(calls, authorizer, this::exportedInside,
                 () -> this.settings.rejectUnknownFields(), streams);
         this.directory = new ServiceDirectory(providers);

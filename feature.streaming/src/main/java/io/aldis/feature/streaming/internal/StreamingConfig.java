@@ -47,9 +47,9 @@ public @interface StreamingConfig {
             + "kept when its connection breaks, and ends with it")
     long maxResendBytes() default 134217728L;
 
-    @AttributeDefinition(description = "The longest, in microseconds, a publisher's request(n) or a subscriber's "
-            + "onNext may keep a connection's event loop; past it that kind of call of that streaming method goes to "
-            + "the workers until 1024 in a row there keep within it (doubling each time). 0 calls services on the "
+    @AttributeDefinition(description = "The longest, in microseconds, a service's publisher may keep a "
+            + "connection's event loop in one request(n); past it the requests of that streaming method go to the "
+            + "workers until 1024 in a row there keep within it (doubling each time). 0 asks publishers on the "
             + "workers only")
-    int serviceOnLoopMicros() default 500;
+    int publisherOnLoopMicros() default 500;
 }

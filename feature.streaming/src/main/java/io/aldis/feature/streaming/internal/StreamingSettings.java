@@ -22,19 +22,18 @@ import java.util.Set;
  * @param maxResendBytes        bytes of sent, not yet consumed items the node keeps over all streams
  *                              so that resumed sessions get again what a break lost; a stream that
  *                              would pass it is not kept when its connection breaks
- * @param serviceOnLoopMicros   the longest a publisher's {@code request(n)} or a subscriber's
- *                              {@code onNext} may keep a connection's event loop before that kind
- *                              of call of its method moves to the workers (see {@code OnLoopPolicy});
- *                              0 calls services on the workers only
+ * @param publisherOnLoopMicros the longest a service's publisher may keep a connection's event loop
+ *                              in one {@code request(n)} before its method's requests move to the
+ *                              workers (see {@code OnLoopPolicy}); 0 asks publishers on the workers only
  */
 public record StreamingSettings(int maxStreamsPerSession, int maxStreams, int maxHighWaterMarkItems,
         int maxHighWaterMarkBytes, int bytesPerTurn, int workerThreads, int rapidResetMaxCancels,
-        int rapidResetWindowMillis, int resumeWindowMillis, long maxResendBytes, int serviceOnLoopMicros) {
+        int rapidResetWindowMillis, int resumeWindowMillis, long maxResendBytes, int publisherOnLoopMicros) {
 
     /** The keys of {@link StreamingConfig}, the only ones a streaming configuration may have. */
     public static final Set<String> KEYS = Set.of("maxStreamsPerSession", "maxStreams", "maxHighWaterMarkItems",
             "maxHighWaterMarkBytes", "bytesPerTurn", "workerThreads", "rapidResetMaxCancels",
-            "rapidResetWindowMillis", "resumeWindowMillis", "maxResendBytes", "serviceOnLoopMicros");
+            "rapidResetWindowMillis", "resumeWindowMillis", "maxResendBytes", "publisherOnLoopMicros");
 
     public StreamingSettings {
         atLeast("maxStreamsPerSession", maxStreamsPerSession, 1);
@@ -47,7 +46,7 @@ public record StreamingSettings(int maxStreamsPerSession, int maxStreams, int ma
         atLeast("rapidResetWindowMillis", rapidResetWindowMillis, 1);
         atLeast("resumeWindowMillis", resumeWindowMillis, 0);
         atLeast("maxResendBytes", maxResendBytes, 0);
-        atLeast("serviceOnLoopMicros", serviceOnLoopMicros, 0);
+        atLeast("publisherOnLoopMicros", publisherOnLoopMicros, 0);
     }
 
     private static void atLeast(String key, long value, long min) {
@@ -79,7 +78,7 @@ public record StreamingSettings(int maxStreamsPerSession, int maxStreams, int ma
                 c.integer("rapidResetWindowMillis", d.rapidResetWindowMillis(), 1, max),
                 c.integer("resumeWindowMillis", d.resumeWindowMillis(), 0, max),
                 c.number("maxResendBytes", d.maxResendBytes(), 0, Long.MAX_VALUE),
-                c.integer("serviceOnLoopMicros", d.serviceOnLoopMicros(), 0, 1_000_000));
+                c.integer("publisherOnLoopMicros", d.publisherOnLoopMicros(), 0, 1_000_000));
     }
 
     /** The largest high-water mark a method may declare for the items it receives in {@code mode}. */
@@ -90,40 +89,40 @@ public record StreamingSettings(int maxStreamsPerSession, int maxStreams, int ma
     public StreamingSettings withMaxStreamsPerSession(int max) {
         return new StreamingSettings(max, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes, bytesPerTurn,
                 workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis,
-                maxResendBytes, serviceOnLoopMicros);
+                maxResendBytes, publisherOnLoopMicros);
     }
 
     public StreamingSettings withMaxStreams(int max) {
         return new StreamingSettings(maxStreamsPerSession, max, maxHighWaterMarkItems, maxHighWaterMarkBytes,
                 bytesPerTurn, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis,
-                maxResendBytes, serviceOnLoopMicros);
+                maxResendBytes, publisherOnLoopMicros);
     }
 
     public StreamingSettings withBytesPerTurn(int bytes) {
         return new StreamingSettings(maxStreamsPerSession, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes,
                 bytes, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis,
-                maxResendBytes, serviceOnLoopMicros);
+                maxResendBytes, publisherOnLoopMicros);
     }
 
     public StreamingSettings withResumeWindowMillis(int millis) {
         return new StreamingSettings(maxStreamsPerSession, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes,
                 bytesPerTurn, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, millis,
-                maxResendBytes, serviceOnLoopMicros);
+                maxResendBytes, publisherOnLoopMicros);
     }
 
     public StreamingSettings withMaxResendBytes(long bytes) {
         return new StreamingSettings(maxStreamsPerSession, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes,
                 bytesPerTurn, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis,
-                bytes, serviceOnLoopMicros);
+                bytes, publisherOnLoopMicros);
     }
 
     public StreamingSettings withRapidReset(int maxCancels, int windowMillis) {
         return new StreamingSettings(maxStreamsPerSession, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes,
                 bytesPerTurn, workerThreads, maxCancels, windowMillis, resumeWindowMillis,
-                maxResendBytes, serviceOnLoopMicros);
+                maxResendBytes, publisherOnLoopMicros);
     }
 
-    public StreamingSettings withServiceOnLoopMicros(int micros) {
+    public StreamingSettings withPublisherOnLoopMicros(int micros) {
         return new StreamingSettings(maxStreamsPerSession, maxStreams, maxHighWaterMarkItems, maxHighWaterMarkBytes,
                 bytesPerTurn, workerThreads, rapidResetMaxCancels, rapidResetWindowMillis, resumeWindowMillis,
                 maxResendBytes, micros);

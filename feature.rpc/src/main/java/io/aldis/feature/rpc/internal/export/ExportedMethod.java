@@ -16,6 +16,7 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,6 +30,10 @@ import java.util.concurrent.TimeoutException;
  * decoding uses it).
  */
 public final class ExportedMethod {
+    /** Checked exceptions of waiting: interrupted, timed out, I/O (JDBC's included), a failed future. */
+    private static final List<Class<?>> WAITING = List.of(InterruptedException.class, TimeoutException.class,
+            IOException.class, SQLException.class, ExecutionException.class);
+
     final String name;
     final Method method;
     private final ParamSignature signature;
@@ -40,16 +45,13 @@ public final class ExportedMethod {
     /** How the method streams, or null when it does not. */
     final StreamDeclaration stream;
     /** Where its calls run when its service leaves it to the node. */
-    final OnLoopPolicy onLoop = new OnLoopPolicy();
+    final OnLoopPolicy loopPolicy = new OnLoopPolicy();
     /**
-     * Whether it declares an exception that only code which waits throws ({@link #WAITING}): the node
-     * then runs it on the workers from its first call, even where its service leaves that to the node.
+     * Whether it declares an exception that code which waits throws ({@link #WAITING}, or a type
+     * broad enough to hold one, such as {@code Exception}): the node then runs it on the workers
+     * from its first call, even where its service leaves that to the node.
      */
     final boolean declaresWaiting;
-
-    /** Checked exceptions of waiting: interrupted, timed out, I/O, a failed future. */
-    private static final List<Class<?>> WAITING = List.of(InterruptedException.class, TimeoutException.class,
-            IOException.class, ExecutionException.class);
 
     ExportedMethod(Method method) {
         this.name = method.getName();
@@ -74,7 +76,7 @@ public final class ExportedMethod {
         this.resultWriter = result instanceof Class<?> c && !c.isPrimitive() && !c.isArray()
                 && Modifier.isFinal(c.getModifiers()) ? Json.MAPPER.writerFor(c) : null;
         this.declaresWaiting = Arrays.stream(method.getExceptionTypes())
-                .anyMatch(thrown -> WAITING.stream().anyMatch(w -> w.isAssignableFrom(thrown)));
+                .anyMatch(thrown -> WAITING.stream().anyMatch(w -> w.isAssignableFrom(thrown) || thrown.isAssignableFrom(w)));
     }
 
     private static ParamSignature withBatch(Method method, String[] names, StreamDeclaration stream) {

@@ -6,7 +6,9 @@ import io.aldis.feature.rpc.internal.calls.Call;
 import io.aldis.feature.rpc.internal.calls.Calls;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.params.InvalidParamsException;
+import io.aldis.protocol.api.spi.node.Session;
 import io.aldis.protocol.api.spi.stream.CallStreams;
+import io.aldis.protocol.api.spi.transport.TransportConnection;
 import io.aldis.protocol.api.spi.work.OnLoopPolicy;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -38,16 +41,21 @@ public final class ServiceInvoker implements AutoCloseable {
     private final BooleanSupplier rejectUnknownFields;
     private final StreamedCalls streamed;
     private final IntSupplier methodOnLoopMicros;
+    private final Predicate<Call> onCallersLoop;
 
     /**
-     * @param methodOnLoopMicros the longest a call of a judged method may keep the caller's thread
+     * @param methodOnLoopMicros the longest a call of a judged method may keep its connection's event loop
+     * @param onCallersLoop      whether this thread is the event loop of the connection a call came on
+     *                           ({@link #onConnectionsLoop}); only there may a judged method run inline
      * @param streams            the streaming feature's streams while it is installed, else null
      */
     public ServiceInvoker(Calls calls, int workerThreads, int queueCapacity, int spinMicros,
-            BooleanSupplier rejectUnknownFields, IntSupplier methodOnLoopMicros, Supplier<CallStreams> streams) {
+            BooleanSupplier rejectUnknownFields, IntSupplier methodOnLoopMicros, Predicate<Call> onCallersLoop,
+            Supplier<CallStreams> streams) {
         this.calls = calls;
         this.rejectUnknownFields = rejectUnknownFields;
         this.methodOnLoopMicros = methodOnLoopMicros;
+        this.onCallersLoop = onCallersLoop;
         this.streamed = new StreamedCalls(calls, streams);
         AtomicInteger threads = new AtomicInteger();
         this.workers = new WorkerPool(workerThreads, queueCapacity, 30, TimeUnit.SECONDS, r -> {
@@ -81,13 +89,14 @@ public final class ServiceInvoker implements AutoCloseable {
             invoke(call, service, method, work);
             return;
         }
-        long limit = service.placement == Placement.JUDGED && !method.declaresWaiting
+        // A streamed call's method waits for its items as often as not, and they come through this loop.
+        long limit = service.placement == Placement.JUDGED && !method.declaresWaiting && method.stream == null
                 ? TimeUnit.MICROSECONDS.toNanos(methodOnLoopMicros.getAsInt()) : 0;
-        if (method.onLoop.onLoop(limit)) {
+        if (method.loopPolicy.onLoop(limit) && onCallersLoop.test(call)) {
             long start = System.nanoTime();
             invoke(call, service, method, work);
             long took = System.nanoTime() - start;
-            if (method.onLoop.ranOnLoop(took, limit)) {
+            if (method.loopPolicy.ranOnLoop(took, limit)) {
                 ServiceExports.LOG.log(System.Logger.Level.INFO, () -> "A call of " + call.method() + " kept an I/O "
                         + "thread " + TimeUnit.NANOSECONDS.toMicros(took) + " µs; its calls now run on the RPC "
                         + "workers");
@@ -97,7 +106,7 @@ public final class ServiceInvoker implements AutoCloseable {
         Runnable run = limit == 0 ? () -> invoke(call, service, method, work) : () -> {
             long start = System.nanoTime();
             invoke(call, service, method, work);
-            if (method.onLoop.ranOnWorker(System.nanoTime() - start, limit)) {
+            if (method.loopPolicy.ranOnWorker(System.nanoTime() - start, limit)) {
                 ServiceExports.LOG.log(System.Logger.Level.DEBUG, () -> "Calls of " + call.method() + " returned "
                         + "promptly on the workers again; they run on the I/O threads once more");
             }
@@ -111,6 +120,13 @@ public final class ServiceInvoker implements AutoCloseable {
         if (!workers.execute(task)) {
             calls.fail(call, ErrorCode.BUSY.code(), "every RPC worker is busy and the queue is full", "");
         }
+    }
+
+    /** Whether this thread is the event loop of the connection {@code call} came on: false for calls from the shell or JMX. */
+    public static boolean onConnectionsLoop(Call call) {
+        Session session = call.session();
+        TransportConnection connection = session == null ? null : session.connection();
+        return connection != null && connection.channel().eventLoop().inEventLoop();
     }
 
     /** Withdraws a service at once: calls in flight on it fail with PROVIDER_GONE and their work stops. */

@@ -33,6 +33,8 @@ class ServiceInvokerTest {
         String thread();
 
         String slowThread(long sleepMillis);
+
+        String broad() throws Exception;
     }
 
     final CountDownLatch blocking = new CountDownLatch(1);
@@ -73,6 +75,11 @@ class ServiceInvokerTest {
         }
 
         @Override
+        public String broad() {
+            return Thread.currentThread().getName();
+        }
+
+        @Override
         public void block() {
             blocking.countDown();
             try {
@@ -88,7 +95,7 @@ class ServiceInvokerTest {
     private static final int ON_LOOP_MICROS = 200_000;
 
     private final ServiceInvoker invoker = new ServiceInvoker(calls, 2, 16, 0, () -> true, () -> ON_LOOP_MICROS,
-            () -> null);
+            call -> true, () -> null);
     private final ExportedService calc = ServiceExports.export(new CalcImpl(), Map.of(RpcConstants.SERVICE, "calc"), "b");
     private final RecordingSession alice = new RecordingSession("alice");
 
@@ -172,10 +179,12 @@ class ServiceInvokerTest {
     }
 
     @Test
-    void aMethodThatDeclaresWaitingRunsOnAWorkerFromItsFirstCall() {
+    void aMethodThatDeclaresWaitingOrABroaderExceptionRunsOnAWorkerFromItsFirstCall() throws Exception {
         assertThat(calc.method("block").declaresWaiting).isTrue();
+        assertThat(calc.method("broad").declaresWaiting).as("throws Exception").isTrue();
         assertThat(calc.method("thread").declaresWaiting).isFalse();
         assertThat(calc.method("later").declaresWaiting).isFalse();
+        assertThat(threadOf(15, calc, "broad", "[]")).startsWith("aldis-rpc-");
     }
 
     @Test

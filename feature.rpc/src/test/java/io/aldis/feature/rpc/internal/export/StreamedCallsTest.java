@@ -95,7 +95,7 @@ class StreamedCallsTest {
     private final Calls calls = new Calls(() -> 256, () -> 0);
     private final RecordingStreams streams = new RecordingStreams();
     private final ServiceInvoker invoker = new ServiceInvoker(calls, 2, 16, 0, () -> true,
-            () -> RpcSettings.defaults().methodOnLoopMicros(), () -> streams);
+            () -> RpcSettings.defaults().methodOnLoopMicros(), call -> true, () -> streams);
     private final ExportedService feed = ServiceExports.export(new FeedImpl(), Map.of(RpcConstants.SERVICE, "feed"), "b");
     private final RecordingSession alice = new RecordingSession("alice");
 

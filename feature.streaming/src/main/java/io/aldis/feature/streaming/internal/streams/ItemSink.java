@@ -8,16 +8,14 @@ import io.aldis.protocol.api.stream.CreditMeter;
 import io.aldis.protocol.api.stream.ReceiverCredit;
 import io.aldis.protocol.api.stream.ResumePoint;
 import java.util.ArrayDeque;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The callee's side that receives the caller's items (docs/protocol.md 6.4.3, receiver), as a
  * {@link Flow.Publisher} for one subscriber, the service. Items are handed over only as the
- * subscriber requests them: on the event loop while its {@code onNext} returns promptly, otherwise
- * through the stream's serial executor (see {@link PromptCalls}), as are its other signals; an
- * item counts as consumed once {@code onNext} returned, and consumed
+ * subscriber requests them, through the stream's serial executor (the subscriber may block; the
+ * event loop must not); an item counts as consumed once {@code onNext} returned, and consumed
  * credit goes back to the caller with STREAM_CREDIT as {@link ReceiverCredit} says. The node holds
  * at most the high-water mark of the caller's items: the credit it handed out caps them.
  *
@@ -27,8 +25,6 @@ final class ItemSink implements Flow.Publisher<byte[]> {
     private final NodeStream stream;
     private final CreditMeter meter;
     private final SerialExecutor service;
-    /** Where the subscriber's {@code onNext} runs. */
-    private final Executor items;
     private final ReceiverCredit credit;
     private final ArrayDeque<byte[]> held = new ArrayDeque<>();
     private final AtomicBoolean taken = new AtomicBoolean();
@@ -39,11 +35,10 @@ final class ItemSink implements Flow.Publisher<byte[]> {
     private boolean done;
     private Throwable failure;
 
-    ItemSink(NodeStream stream, CreditMeter meter, SerialExecutor service, Executor items, int highWaterMark) {
+    ItemSink(NodeStream stream, CreditMeter meter, SerialExecutor service, int highWaterMark) {
         this.stream = stream;
         this.meter = meter;
         this.service = service;
-        this.items = items;
         this.credit = new ReceiverCredit(highWaterMark);
     }
 
@@ -153,7 +148,7 @@ final class ItemSink implements Flow.Publisher<byte[]> {
             demand--;
             handedOver++;
             int cost = meter.costOf(item);
-            items.execute(() -> {
+            service.execute(() -> {
                 try {
                     s.onNext(item);
                 } catch (RuntimeException e) {

@@ -11,14 +11,15 @@ import io.aldis.protocol.api.StreamResume;
 import io.aldis.protocol.api.spi.stream.CallStream;
 import io.aldis.protocol.api.spi.stream.CallStreamListener;
 import io.aldis.protocol.api.spi.stream.StreamSpec;
+import io.aldis.protocol.api.spi.work.OnLoopPolicy;
 import io.aldis.protocol.api.spi.work.SerialExecutor;
 import io.aldis.protocol.api.stream.CreditMeter;
 import io.aldis.protocol.api.stream.ResumePoint;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.function.LongSupplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -67,7 +68,8 @@ public final class NodeStream implements CallStream {
     private volatile long bytesReceived;
 
     NodeStream(SessionStreams owner, long streamId, long callId, StreamSpec spec, CreditMeter meter,
-            CallStreamListener listener, SerialExecutor service, Executor requests, Executor items) {
+            CallStreamListener listener, SerialExecutor service, OnLoopPolicy requestsPolicy,
+            LongSupplier onLoopMicros) {
         this.owner = owner;
         this.streamId = streamId;
         this.callId = callId;
@@ -76,8 +78,9 @@ public final class NodeStream implements CallStream {
         this.listener = listener;
         this.resumable = owner.session().resumeKey() != null;
         this.source = spec.direction().calleeSends()
-                ? new ItemSource(this, meter, service, requests, resumable ? owner.resendBudget() : null) : null;
-        this.sink = spec.direction().callerSends() ? new ItemSink(this, meter, service, items, spec.highWaterMark()) : null;
+                ? new ItemSource(this, meter, service, new PromptCalls(service, this::onItsLoop, requestsPolicy, onLoopMicros,
+                        "the publisher of " + spec.method()), resumable ? owner.resendBudget() : null) : null;
+        this.sink = spec.direction().callerSends() ? new ItemSink(this, meter, service, spec.highWaterMark()) : null;
         this.service = service;
     }
 
@@ -509,6 +512,11 @@ public final class NodeStream implements CallStream {
 
     void send(Frame frame) {
         owner.outbound().send(frame);
+    }
+
+    /** Whether this thread is the event loop of the session the stream belongs to now (after a resume, the new one). */
+    private boolean onItsLoop() {
+        return StreamLoop.inLoop(owner.session());
     }
 
     /** Runs {@code task} on the event loop of the session the stream belongs to when it runs. */

@@ -8,17 +8,18 @@ import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * How the node makes the calls into service code that Reactive Streams asks to return promptly: a
- * publisher's {@code request(n)} (rule 3.4) and a subscriber's {@code onNext} (rule 2.2). They run
- * on the connection's event loop while they do return promptly, and on the stream's worker
- * otherwise. A call on the loop spares the two hand-overs between threads that each credit would
- * cost (loop to worker, and the items or the consumed credit back), which pace a stream of small
- * items.
+ * How the node asks a service's publisher for items ({@code request(n)}, which Reactive Streams
+ * asks to return promptly, rule 3.4): on the connection's event loop while it does return promptly,
+ * and on the stream's worker otherwise. A request on the loop spares the two hand-overs between
+ * threads that each credit would cost (loop to worker, and the items back), which pace a stream of
+ * small items. A subscriber's {@code onNext} is not called this way: a subscriber may block there
+ * on purpose, for instance in {@code SubmissionPublisher.submit} while the caller's credit is spent,
+ * and only the loop could read the credit that frees it.
  *
- * <p>Where a call runs is decided by an {@link OnLoopPolicy} shared by the streams of one method
- * and one kind of call: a call that keeps the loop too long moves them to the workers. A call that
- * comes while the stream's worker is busy with the stream goes to the worker too, so that the order
- * of the calls into the service never changes.
+ * <p>Where a request runs is decided by an {@link OnLoopPolicy} shared by the streams of one
+ * method: a request that keeps the loop too long moves them to the workers. A request that comes
+ * while the stream's worker is busy with the stream goes to the worker too, so that the order of
+ * the calls into the service never changes.
  */
 final class PromptCalls implements Executor {
     private static final System.Logger LOG = System.getLogger("io.aldis.streaming");

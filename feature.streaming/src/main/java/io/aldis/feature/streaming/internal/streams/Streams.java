@@ -63,11 +63,8 @@ public final class Streams implements CallStreams {
     private final Relays relays;
     private volatile StreamingSettings settings;
     private volatile boolean stopped;
-    /**
-     * Where the calls into the services' publishers and subscribers run, one policy per method and
-     * kind of call ({@code method/request}, {@code method/onNext}); see {@link PromptCalls}.
-     */
-    private final Map<String, OnLoopPolicy> promptPolicies = new ConcurrentHashMap<>();
+    /** Where the services' publishers are asked for items, one policy per method; see {@link PromptCalls}. */
+    private final Map<String, OnLoopPolicy> requestPolicies = new ConcurrentHashMap<>();
     private final ResendBudget resendBudget = new ResendBudget(() -> settings.maxResendBytes());
 
     /**
@@ -135,10 +132,9 @@ public final class Streams implements CallStreams {
                 throw new ProtocolException(ErrorCode.STREAM_LIMIT, "the node has " + limits.maxStreams()
                         + " streams open, the most it allows");
             }
-            SerialExecutor service = serviceExecutor();
-            stream = new NodeStream(mine, ids.next(), callId, spec, meter, listener, service,
-                    promptCalls(session, service, spec.method(), "request", "the publisher of "),
-                    promptCalls(session, service, spec.method(), "onNext", "the subscriber of "));
+            stream = new NodeStream(mine, ids.next(), callId, spec, meter, listener, serviceExecutor(),
+                    requestPolicies.computeIfAbsent(spec.method(), m -> new OnLoopPolicy()),
+                    () -> settings.publisherOnLoopMicros());
             mine.add(stream);
             all.put(stream.streamId(), stream);
         }
@@ -408,13 +404,6 @@ public final class Streams implements CallStreams {
                 return m;
             }
         };
-    }
-
-    private PromptCalls promptCalls(Session session, SerialExecutor service, String method, String call,
-            String whose) {
-        return new PromptCalls(service, () -> StreamLoop.inLoop(session),
-                promptPolicies.computeIfAbsent(method + "/" + call, key -> new OnLoopPolicy()),
-                () -> settings.serviceOnLoopMicros(), whose + method);
     }
 
     /**

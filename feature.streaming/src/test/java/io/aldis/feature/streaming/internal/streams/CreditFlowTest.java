@@ -60,7 +60,7 @@ class CreditFlowTest {
         return runs;
     }
 
-    /** The runs, with the service's publisher or subscriber called on the event loop and on the workers. */
+    /** The runs, with the service's publisher asked on the event loop and on the workers. */
     static List<Arguments> runsBothWays() {
         List<Arguments> runs = new ArrayList<>();
         for (Arguments run : runs()) {
@@ -100,13 +100,13 @@ class CreditFlowTest {
     }
 
     /**
-     * @param onLoop whether the publisher or subscriber is called on the event loop (as the default
-     *               does while they are prompt; here with a limit no run of these tests reaches, so
-     *               that where a call runs never depends on how busy the machine is)
+     * @param onLoop whether the publisher is asked on the event loop (as the default does while it is
+     *               prompt; here with a limit no run of these tests reaches, so that where a request
+     *               runs never depends on how busy the machine is)
      */
     private static StreamRig rig(boolean onLoop) {
         StreamingSettings defaults = StreamingSettings.defaults();
-        StreamRig rig = new StreamRig(defaults.withServiceOnLoopMicros(onLoop ? 1_000_000 : 0));
+        StreamRig rig = new StreamRig(defaults.withPublisherOnLoopMicros(onLoop ? 1_000_000 : 0));
         rig.sizeFunctions.put(HALF_LENGTH.name(), HALF_LENGTH);
         return rig;
     }
@@ -203,15 +203,14 @@ class CreditFlowTest {
         assertThat(rig.streams.openStreams()).isZero();
     }
 
-    @ParameterizedTest(name = "{0} seed {1}, subscriber called on the loop: {2}")
-    @MethodSource("runsBothWays")
-    void theNodeReturnsCreditAtHalfItsHighWaterMarkAndHandsItemsOnlyAsRequested(CreditMode mode, long seed,
-            boolean subscriberOnLoop) {
+    @ParameterizedTest(name = "{0} seed {1}")
+    @MethodSource("runs")
+    void theNodeReturnsCreditAtHalfItsHighWaterMarkAndHandsItemsOnlyAsRequested(CreditMode mode, long seed) {
         Random random = new Random(seed);
         int h = highWaterMark(mode, random);
         List<byte[]> items = items(mode, h, random, 150);
         CreditMeter meter = meter(mode);
-        StreamRig rig = rig(subscriberOnLoop);
+        StreamRig rig = rig();
         TestSession session = TestSession.withStreams();
         StreamRig.Told told = new StreamRig.Told();
         NodeStream stream = (NodeStream) rig.open(session, 8, StreamDirection.CALLER_TO_CALLEE, mode, h, told);

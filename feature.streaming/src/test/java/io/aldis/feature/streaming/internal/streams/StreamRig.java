@@ -37,8 +37,12 @@ public final class StreamRig {
         streams = new Streams(settings, sizeFunctions::get, pool);
     }
 
+    /**
+     * The default settings, except that a prompt publisher is asked on the loop with a limit no run
+     * of a test reaches, so that where a request runs never depends on how busy the machine is.
+     */
     public StreamRig() {
-        this(StreamingSettings.defaults());
+        this(StreamingSettings.defaults().withPublisherOnLoopMicros(1_000_000));
     }
 
     /** Runs the loops' and the pool's tasks until none is left. */

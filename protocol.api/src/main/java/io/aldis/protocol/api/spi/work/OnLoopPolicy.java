@@ -1,5 +1,6 @@
 package io.aldis.protocol.api.spi.work;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -12,22 +13,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * probation that doubles each time it is sent away: code that was only caught by a pause returns,
  * code that blocks now and then ends on the workers for good. A limit of 0 keeps it on the workers.
  *
- * <p>Safe for any thread; a judgement may see a moment-old state, which costs at most one run on
- * the other side.
+ * <p>Safe for any thread: each move between the loop and the workers happens once, however many
+ * threads judge at the same moment; a run judged against a moment-old state costs at most one run
+ * on the other side.
  */
 public final class OnLoopPolicy {
     /** Runs on the workers within the limit before code sent away the first time comes back. */
     public static final int FIRST_PROBATION = 1024;
     private static final int LONGEST_PROBATION = 1 << 24;
 
-    private volatile boolean onLoop = true;
+    private final AtomicBoolean onLoop = new AtomicBoolean(true);
     private final AtomicInteger keptWithin = new AtomicInteger();
     private volatile int probation = FIRST_PROBATION;
-    private volatile int sentAway;
+    private final AtomicInteger sentAway = new AtomicInteger();
 
     /** Whether the next run may be on the loop, under {@code limitNanos}. */
     public boolean onLoop(long limitNanos) {
-        return onLoop && limitNanos > 0;
+        return onLoop.get() && limitNanos > 0;
     }
 
     /**
@@ -36,12 +38,11 @@ public final class OnLoopPolicy {
      * @return true when it sends the code to the workers
      */
     public boolean ranOnLoop(long nanos, long limitNanos) {
-        if (nanos <= limitNanos || !onLoop) {
+        if (nanos <= limitNanos || !onLoop.compareAndSet(true, false)) {
             return false;
         }
         keptWithin.set(0);
-        onLoop = false;
-        sentAway++;
+        sentAway.incrementAndGet();
         return true;
     }
 
@@ -51,24 +52,23 @@ public final class OnLoopPolicy {
      * @return true when it ends the code's probation: its next runs are on the loop
      */
     public boolean ranOnWorker(long nanos, long limitNanos) {
-        if (onLoop) {
+        if (onLoop.get()) {
             return false;
         }
         if (limitNanos == 0 || nanos > limitNanos) {
             keptWithin.set(0);
             return false;
         }
-        if (keptWithin.incrementAndGet() < probation) {
+        if (keptWithin.incrementAndGet() < probation || !onLoop.compareAndSet(false, true)) {
             return false;
         }
         probation = Math.min(LONGEST_PROBATION, probation * 2);
         keptWithin.set(0);
-        onLoop = true;
         return true;
     }
 
     /** How often the code was sent to the workers. */
     public int sentAway() {
-        return sentAway;
+        return sentAway.get();
     }
 }

@@ -8,8 +8,9 @@ import java.util.concurrent.RejectedExecutionException;
 /**
  * Runs tasks one at a time, in the order given, on a pool shared by many such executors: one per
  * stream or per file transfer, so that each one's work stays in order (Reactive Streams signals,
- * the chunks of one file) while different ones run in parallel, and none runs on an event loop.
- * A task that throws is logged; the next one runs.
+ * the chunks of one file) while different ones run in parallel, on the pool's threads, or, through
+ * {@link #runHereIfIdle}, on the caller's. A task that throws (an exception or an error, such as a
+ * class missing after a bundle's refresh) is logged; the next one runs.
  */
 public final class SerialExecutor implements Executor {
     /** What happens to the tasks left when the pool refuses them because it is stopping. */
@@ -40,10 +41,14 @@ public final class SerialExecutor implements Executor {
         this.failure = Objects.requireNonNull(failure, "failure");
     }
 
+    /** The thread running a task through {@link #runHereIfIdle} now, else null. */
+    private Thread runningHere;
+
     @Override
     public void execute(Runnable task) {
         synchronized (tasks) {
-            tasks.add(task);
+            // given by the task running here: it may follow that task here (see runHereIfIdle)
+            tasks.add(runningHere == Thread.currentThread() ? new GivenHere(task) : task);
             if (running) {
                 return;
             }
@@ -54,10 +59,10 @@ public final class SerialExecutor implements Executor {
 
     /**
      * Runs {@code task} on the calling thread, now, when this executor has nothing running or
-     * waiting; tasks handed to it meanwhile (by {@code task} itself, or by other threads) run
-     * after it, here too while {@code budgetNanos} since the start is not spent, and then on the
-     * pool. The order of all tasks stays the order in which they were given, and no two ever run
-     * at once.
+     * waiting. Tasks that {@code task} itself hands over meanwhile follow it on this thread while
+     * {@code budgetNanos} since the start is not spent; the rest, and those other threads hand
+     * over meanwhile, run on the pool after them. The order of all tasks stays the order in which
+     * they were given, and no two ever run at once.
      *
      * @return false, having run nothing, when a task is running or waiting: the caller then hands
      *         {@code task} over with {@link #execute} like any other
@@ -68,28 +73,56 @@ public final class SerialExecutor implements Executor {
                 return false;
             }
             running = true;
+            runningHere = Thread.currentThread();
         }
         long start = System.nanoTime();
         Runnable next = task;
-        while (true) {
-            try {
-                next.run();
-            } catch (RuntimeException e) {
-                log.log(System.Logger.Level.WARNING, failure, e);
-            }
-            synchronized (tasks) {
-                if (tasks.isEmpty()) {
-                    running = false;
-                    return true;
+        boolean done = false;
+        try {
+            while (true) {
+                runLogged(next);
+                synchronized (tasks) {
+                    if (tasks.isEmpty()) {
+                        running = false;
+                        runningHere = null;
+                        done = true;
+                        return true;
+                    }
+                    if (tasks.peek() instanceof GivenHere && System.nanoTime() - start < budgetNanos) {
+                        next = tasks.poll();
+                        continue;
+                    }
+                    runningHere = null;
                 }
-                if (System.nanoTime() - start < budgetNanos) {
-                    next = tasks.poll();
-                    continue;
-                }
+                // still marked running: the rest go on to the pool in order, as execute would have sent them
+                done = true;
+                drainOnPool();
+                return true;
             }
-            // still marked running: the rest go on to the pool in order, as execute would have sent them
-            drainOnPool();
-            return true;
+        } finally {
+            if (!done) {
+                // an error the log could not take: the tasks still go on, on the pool
+                synchronized (tasks) {
+                    runningHere = null;
+                }
+                drainOnPool();
+            }
+        }
+    }
+
+    private void runLogged(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            log.log(System.Logger.Level.WARNING, failure, e);
+        }
+    }
+
+    /** A task handed over by the task that runs through {@link #runHereIfIdle}. */
+    private record GivenHere(Runnable task) implements Runnable {
+        @Override
+        public void run() {
+            task.run();
         }
     }
 
@@ -119,11 +152,7 @@ public final class SerialExecutor implements Executor {
                     return;
                 }
             }
-            try {
-                task.run();
-            } catch (RuntimeException e) {
-                log.log(System.Logger.Level.WARNING, failure, e);
-            }
+            runLogged(task);
         }
     }
 }

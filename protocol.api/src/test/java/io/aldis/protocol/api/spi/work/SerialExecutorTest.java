@@ -100,4 +100,45 @@ class SerialExecutorTest {
         assertThat(ran).containsExactly(2);
         assertThat(serial.runHereIfIdle(() -> ran.add(3), Long.MAX_VALUE)).isTrue();
     }
+
+    @Test
+    void aTaskAnotherThreadGivesWhileOneRunsHereWaitsForThePoolAndSoDoesWhatFollowsIt() throws Exception {
+        Queue<Runnable> pool = new ArrayDeque<>();
+        List<String> ran = new ArrayList<>();
+        SerialExecutor serial = new SerialExecutor(pool::add, SerialExecutor.WhenPoolStops.DROP, LOG, "failed");
+        serial.runHereIfIdle(() -> {
+            Thread other = new Thread(() -> serial.execute(() -> ran.add("other thread's")));
+            other.start();
+            try {
+                other.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            serial.execute(() -> ran.add("this task's"));
+            ran.add("first");
+        }, Long.MAX_VALUE);
+        assertThat(ran).as("only the first ran here: what it gave comes after the other thread's").containsExactly("first");
+        assertThat(pool).hasSize(1);
+        pool.poll().run();
+        assertThat(ran).containsExactly("first", "other thread's", "this task's");
+    }
+
+    @Test
+    void anErrorOfATaskIsLoggedAndTheNextStillRunsHereAndOnThePool() {
+        Queue<Runnable> pool = new ArrayDeque<>();
+        List<Integer> ran = new ArrayList<>();
+        SerialExecutor serial = new SerialExecutor(pool::add, SerialExecutor.WhenPoolStops.DROP, LOG, "failed");
+        serial.runHereIfIdle(() -> {
+            serial.execute(() -> ran.add(2));
+            throw new NoClassDefFoundError("a class of a refreshed bundle");
+        }, Long.MAX_VALUE);
+        assertThat(ran).containsExactly(2);
+        serial.execute(() -> {
+            throw new AssertionError("an error on the pool");
+        });
+        serial.execute(() -> ran.add(3));
+        pool.poll().run();
+        assertThat(ran).containsExactly(2, 3);
+        assertThat(serial.runHereIfIdle(() -> ran.add(4), Long.MAX_VALUE)).as("nothing left marked running").isTrue();
+    }
 }
