@@ -91,6 +91,31 @@ final class Bystander implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code attack} on a thread of its own for as long as this bystander plays
+     * {@code rounds} rounds: the attack goes on while the supplier it is given says so.
+     */
+    void whileAttacked(int rounds, EndlessAttack attack) throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean on = new java.util.concurrent.atomic.AtomicBoolean(true);
+        CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
+            try {
+                attack.run(on::get);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, runnable -> {
+            Thread t = new Thread(runnable, "attacker");
+            t.setDaemon(true);
+            t.start();
+        });
+        try {
+            rounds(rounds);
+        } finally {
+            on.set(false);
+        }
+        running.get(2, TimeUnit.MINUTES);
+    }
+
     /** Forgets the round times so far (after a warm-up). */
     void resetTimes() {
         roundNanos.clear();
@@ -111,6 +136,12 @@ final class Bystander implements AutoCloseable {
     @Override
     public void close() throws IOException {
         client.close();
+    }
+
+    /** An attack that goes on while {@code on} says so. */
+    @FunctionalInterface
+    interface EndlessAttack {
+        void run(java.util.function.BooleanSupplier on) throws Exception;
     }
 
     /** What the attacker does. */
