@@ -33,8 +33,19 @@ class UnauthenticatedSocketsTest {
 
     @Test
     void idleAndSlowLorisConnectionsAreClosedAtTheAuthTimeoutWhileABystanderIsServed() throws Exception {
+        attackAndCheck(EACH);
+    }
+
+    /** The same with thousands of them: 2000 of each TCP kind and 1000 half-sent upgrades. */
+    @Test
+    @org.junit.jupiter.api.Tag("hostile")
+    void thousandsOfIdleAndSlowLorisConnections() throws Exception {
+        attackAndCheck(2_000);
+    }
+
+    private static void attackAndCheck(int each) throws Exception {
         try (NodeFixture node = NodeFixture.builder()
-                .settings(NodeSettings.defaults().withTimeouts(10_000, 1_000))
+                .settings(NodeSettings.defaults().withTimeouts(10_000, each > EACH ? 5_000 : 1_000))
                 .user("bob", "user").pubsub().tcp().ws().start();
                 Bystander bystander = Bystander.join(node, "bob")) {
             List<FrameClient> silent = new ArrayList<>();
@@ -42,7 +53,10 @@ class UnauthenticatedSocketsTest {
             List<FrameClient> stalledLogin = new ArrayList<>();
             List<Socket> partialUpgrade = new ArrayList<>();
             try {
-                for (int i = 0; i < EACH; i++) {
+                for (int i = 0; i < each; i++) {
+                    if (i % 200 == 199) {
+                        bystander.round();
+                    }
                     silent.add(node.raw());
 
                     // A frame announced at the handshake limit, of which a few bytes ever come.
@@ -58,6 +72,9 @@ class UnauthenticatedSocketsTest {
                             .put(authStart, 0, authStart.length / 2).array());
                     stalledLogin.add(stalled);
 
+                    if (i % 2 == 1 && each > EACH) {
+                        continue; // half as many of these at scale: the descriptors of one JVM
+                    }
                     // A WebSocket upgrade whose HTTP head never ends.
                     Socket upgrade = new Socket("127.0.0.1", node.wsPort());
                     upgrade.getOutputStream().write(("GET /aldis HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n")
@@ -66,14 +83,21 @@ class UnauthenticatedSocketsTest {
                 }
                 bystander.rounds(20);
 
+                int checked = 0;
                 for (List<FrameClient> kind : List.of(silent, partialFrame, stalledLogin)) {
                     for (FrameClient c : kind) {
+                        if (++checked % 200 == 0) {
+                            bystander.round(); // and so it is never idle long enough for the heartbeat to end it
+                        }
                         ErrorFrame error = c.await(FrameType.ERROR);
                         assertThat(error.errorCode()).isEqualTo(ErrorCode.AUTH_TIMEOUT);
                         assertThat(c.closedByNode()).isTrue();
                     }
                 }
                 for (Socket upgrade : partialUpgrade) {
+                    if (++checked % 200 == 0) {
+                        bystander.round();
+                    }
                     assertThat(endsWithoutAnswer(upgrade)).as("the half-sent upgrade was closed").isTrue();
                 }
                 bystander.rounds(20);
