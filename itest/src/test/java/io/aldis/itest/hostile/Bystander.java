@@ -62,9 +62,8 @@ final class Bystander implements AutoCloseable {
     }
 
     /**
-     * Runs {@code attack} on a thread of its own while this bystander plays {@code rounds} rounds,
-     * then waits for the attack to end and rethrows what it threw: the rounds happen during the
-     * attack, at least while it lasts.
+     * Runs {@code attack} on a thread of its own while this bystander plays at least
+     * {@code rounds} rounds and goes on until the attack ends, then rethrows what the attack threw.
      */
     void during(int rounds, Attack attack) throws Exception {
         CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
@@ -79,6 +78,11 @@ final class Bystander implements AutoCloseable {
             t.start();
         });
         rounds(rounds);
+        // Rounds go on until the attack ends: the bystander is served all along, and is never
+        // quiet for so long that the node's heartbeat rightly takes it for dead.
+        while (!running.isDone()) {
+            round();
+        }
         try {
             running.get(2, TimeUnit.MINUTES);
         } catch (java.util.concurrent.ExecutionException e) {

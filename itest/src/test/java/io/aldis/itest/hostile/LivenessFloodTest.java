@@ -7,6 +7,7 @@ import io.aldis.itest.support.LeakWatch;
 import io.aldis.itest.support.NodeFixture;
 import io.aldis.itest.support.RawWebSocket;
 import io.aldis.itest.support.TcpFrameTransport;
+import io.aldis.itest.support.WsFrameTransport;
 import io.aldis.protocol.api.Ping;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -86,6 +87,42 @@ class LivenessFloodTest {
                 assertThat(closedDuringFlood).as("the node closed the connection before the flood was over").isTrue();
             });
             assertThat(mallory.endsWithinTimeout()).as("the node closed the flooding connection").isTrue();
+        }
+        bystander.rounds(5);
+    }
+
+    @Test
+    void aWebSocketClientThatFloodsUnknownFrameTypesWithoutReadingTheErrorsIsClosed() throws Exception {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(SMALL_RECEIVE_BUFFER);
+        socket.connect(new InetSocketAddress("127.0.0.1", node.wsPort()));
+        RawWebSocket ws = new RawWebSocket(socket).open();
+        try (FrameClient mallory = FrameClient.over(new WsFrameTransport(ws))) {
+            mallory.login("mallory", NodeFixture.PASSWORD);
+            // A thousand binary messages of one frame of an unknown type each, masked with a zero key
+            // (which leaves the payload as it is), written at once. The node's answers go through
+            // the same session code over WebSocket as over TCP; what differs is the close.
+            byte[] unknown = {(byte) 0xEE, 0, 1};
+            ByteArrayOutputStream batch = new ByteArrayOutputStream();
+            for (int i = 0; i < 1000; i++) {
+                batch.write(0x82);
+                batch.write(0x80 | unknown.length);
+                batch.writeBytes(new byte[4]);
+                batch.writeBytes(unknown);
+            }
+            byte[] bytes = batch.toByteArray();
+            bystander.during(20, () -> {
+                boolean closedDuringFlood = false;
+                try {
+                    for (int i = 0; i < FLOOD / 1000; i++) {
+                        socket.getOutputStream().write(bytes);
+                    }
+                } catch (IOException closedByNode) {
+                    closedDuringFlood = true;
+                }
+                assertThat(closedDuringFlood).as("the node closed the connection before the flood was over").isTrue();
+            });
+            assertThat(ws.endsWithinTimeout()).as("the node closed the flooding connection").isTrue();
         }
         bystander.rounds(5);
     }
