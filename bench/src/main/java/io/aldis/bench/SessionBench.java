@@ -43,7 +43,8 @@ import javax.crypto.spec.PBEKeySpec;
  *   <li>{@code partial}: node memory held by N connections that never authenticate, each having
  *       sent a length prefix and part of a frame's body (a hostile client's cheapest way to make
  *       the node reserve memory); with {@code partialTransport=ws} the same over WebSocket: an
- *       upgrade, then a binary message's header announcing the length and part of its payload.</li>
+ *       upgrade, then a binary message's header announcing the length and part of its payload. With
+ *       {@code partialPrefix=0} they send nothing at all: idle unauthenticated connections.</li>
  * </ul>
  *
  * Arguments: any of {@code rate heap heartbeat} (or {@code all}, the default), then
@@ -76,7 +77,7 @@ public final class SessionBench {
         OPTIONS.put("hosts", HOST);
         OPTIONS.put("spinMicros", Integer.toString(SpinWindow.DEFAULT_CAP_MICROS)); // the node listener's setting
         OPTIONS.put("partialSockets", "1000");  // unauthenticated connections for the partial-frame test
-        OPTIONS.put("partialPrefix", "1048576"); // the frame length each of them announces
+        OPTIONS.put("partialPrefix", "1048576"); // the frame length each of them announces; 0: send nothing (idle)
         OPTIONS.put("partialBytes", "524288");  // how much of that frame each of them sends
         OPTIONS.put("partialTransport", "tcp"); // tcp: a length prefix; ws: a WebSocket frame header after the upgrade
     }
@@ -383,13 +384,17 @@ public final class SessionBench {
             case "ws" -> true;
             default -> throw new IllegalArgumentException("partialTransport is tcp or ws: " + opts.get("partialTransport"));
         };
-        String heading = String.format(Locale.ROOT,
+        String heading = prefix == 0
+                ? String.format(Locale.ROOT, "-- %d unauthenticated %s connections, idle", n, ws ? "WebSocket" : "TCP")
+                : String.format(Locale.ROOT,
                 "-- %d unauthenticated %s connections, each announcing a %d-byte frame and sending %d bytes of it", n,
                 ws ? "WebSocket" : "TCP", prefix, body);
         System.out.println();
         System.out.println(heading);
         summary.add(heading);
-        byte[] partialFrame = ws ? partialWebSocketMessage(prefix, body) : partialTcpFrame(prefix, body);
+        // An idle one sends nothing at all (over WebSocket: nothing after the upgrade).
+        byte[] partialFrame = prefix == 0 ? new byte[0]
+                : ws ? partialWebSocketMessage(prefix, body) : partialTcpFrame(prefix, body);
         try (NodeProcess node = new NodeProcess(10_000, intOpt("iterations"), USER, PASSWORD,
                 opts.get("nodeHeap"), ws ? "ws" : "", SpinWindow.DEFAULT_CAP_MICROS, intOpt("spinMicros"))) {
             int port = ws ? node.wsPort() : node.port();

@@ -412,7 +412,8 @@ public final class NodeFixture implements AutoCloseable {
 
     private static FilesSettings withRoot(FilesSettings s, Path root) {
         return new FilesSettings(root.toString(), s.maxFileSize(), s.chunkSize(), s.maxChunkSize(), s.window(),
-                s.userQuota(), s.globalQuota(), s.checkpointRetentionSeconds(), s.workerThreads());
+                s.userQuota(), s.globalQuota(), s.checkpointRetentionSeconds(), s.workerThreads(),
+                s.maxTransfersPerSession(), s.listRate(), s.listBurst());
     }
 
     /**

@@ -36,4 +36,15 @@ public @interface FilesConfig {
 
     @AttributeDefinition(description = "Threads that write, read and hash files (applies when the feature restarts)")
     int workerThreads() default 4;
+
+    @AttributeDefinition(description = "Uploads and downloads one session may run at once; more are refused with BUSY")
+    int maxTransfersPerSession() default 64;
+
+    @AttributeDefinition(description = "LIST_REQUESTs per second one session may make (fractions allowed; 0 = no "
+            + "limit); more are answered with RATE_LIMITED")
+    double listRate() default 50;
+
+    @AttributeDefinition(description = "LIST_REQUESTs one session may make at once before listRate applies; "
+            + "0 = one second's worth")
+    int listBurst() default 0;
 }

@@ -15,13 +15,18 @@ import java.util.Set;
  * @param globalQuota                bytes in all, 0 = none
  * @param checkpointRetentionSeconds how long stopped transfers may be resumed
  * @param workerThreads              threads for file I/O and hashing
+ * @param maxTransfersPerSession     uploads and downloads running at once on one session
+ * @param listRate                   LIST_REQUESTs per second one session may make, 0 = no limit
+ * @param listBurst                  LIST_REQUESTs one session may make at once; 0 = one second's worth
  */
 public record FilesSettings(String storageRoot, long maxFileSize, int chunkSize, int maxChunkSize, int window,
-        long userQuota, long globalQuota, int checkpointRetentionSeconds, int workerThreads) {
+        long userQuota, long globalQuota, int checkpointRetentionSeconds, int workerThreads,
+        int maxTransfersPerSession, double listRate, int listBurst) {
 
     /** The keys of {@link FilesConfig}. */
     public static final Set<String> KEYS = Set.of("storageRoot", "maxFileSize", "chunkSize", "maxChunkSize", "window",
-            "userQuota", "globalQuota", "checkpointRetentionSeconds", "workerThreads");
+            "userQuota", "globalQuota", "checkpointRetentionSeconds", "workerThreads",
+            "maxTransfersPerSession", "listRate", "listBurst");
 
     public FilesSettings {
         storageRoot = storageRoot == null ? "" : storageRoot.trim();
@@ -33,6 +38,11 @@ public record FilesSettings(String storageRoot, long maxFileSize, int chunkSize,
         atLeast("globalQuota", globalQuota, 0);
         atLeast("checkpointRetentionSeconds", checkpointRetentionSeconds, 1);
         atLeast("workerThreads", workerThreads, 1);
+        atLeast("maxTransfersPerSession", maxTransfersPerSession, 1);
+        atLeast("listBurst", listBurst, 0);
+        if (!(listRate >= 0) || Double.isInfinite(listRate)) {
+            throw new IllegalArgumentException("listRate = " + listRate + ": must be a number of at least 0");
+        }
         if (window > 65535) {
             throw new IllegalArgumentException("window = " + window + ": must be at most 65535");
         }
@@ -46,7 +56,8 @@ public record FilesSettings(String storageRoot, long maxFileSize, int chunkSize,
 
     /** The defaults of {@link FilesConfig}, storing under {@code storageRoot}. */
     public static FilesSettings defaults(String storageRoot) {
-        return new FilesSettings(storageRoot, 10L * 1024 * 1024 * 1024, 512 * 1024, 1048546, 16, 0, 0, 86400, 4);
+        return new FilesSettings(storageRoot, 10L * 1024 * 1024 * 1024, 512 * 1024, 1048546, 16, 0, 0, 86400, 4,
+                64, 50, 0);
     }
 
     /**
@@ -65,31 +76,66 @@ public record FilesSettings(String storageRoot, long maxFileSize, int chunkSize,
                 c.number("userQuota", d.userQuota(), 0, Long.MAX_VALUE),
                 c.number("globalQuota", d.globalQuota(), 0, Long.MAX_VALUE),
                 c.integer("checkpointRetentionSeconds", d.checkpointRetentionSeconds(), 1, max),
-                c.integer("workerThreads", d.workerThreads(), 1, 256));
+                c.integer("workerThreads", d.workerThreads(), 1, 256),
+                c.integer("maxTransfersPerSession", d.maxTransfersPerSession(), 1, max),
+                rate(c, "listRate", d.listRate()),
+                c.integer("listBurst", d.listBurst(), 0, max));
+    }
+
+    private static double rate(ConfigValues c, String key, double defaultValue) {
+        String text = c.text(key, null);
+        if (text == null) {
+            return defaultValue;
+        }
+        double value;
+        try {
+            value = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw c.invalid(key, text, "not a number (at least 0; 0 for no limit)");
+        }
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw c.invalid(key, text, "must be at least 0 (0 for no limit)");
+        }
+        return value;
     }
 
     public FilesSettings withQuotas(long perUser, long global) {
         return new FilesSettings(storageRoot, maxFileSize, chunkSize, maxChunkSize, window, perUser, global,
-                checkpointRetentionSeconds, workerThreads);
+                checkpointRetentionSeconds, workerThreads,
+                maxTransfersPerSession, listRate, listBurst);
     }
 
     public FilesSettings withWindow(int chunks) {
         return new FilesSettings(storageRoot, maxFileSize, chunkSize, maxChunkSize, chunks, userQuota, globalQuota,
-                checkpointRetentionSeconds, workerThreads);
+                checkpointRetentionSeconds, workerThreads,
+                maxTransfersPerSession, listRate, listBurst);
     }
 
     public FilesSettings withMaxFileSize(long bytes) {
         return new FilesSettings(storageRoot, bytes, chunkSize, maxChunkSize,
-                window, userQuota, globalQuota, checkpointRetentionSeconds, workerThreads);
+                window, userQuota, globalQuota, checkpointRetentionSeconds, workerThreads,
+                maxTransfersPerSession, listRate, listBurst);
     }
 
     public FilesSettings withChunkSizes(int chunk, int maxChunk) {
         return new FilesSettings(storageRoot, maxFileSize, chunk, maxChunk, window, userQuota, globalQuota,
-                checkpointRetentionSeconds, workerThreads);
+                checkpointRetentionSeconds, workerThreads,
+                maxTransfersPerSession, listRate, listBurst);
     }
 
     public FilesSettings withRetentionSeconds(int seconds) {
         return new FilesSettings(storageRoot, maxFileSize, chunkSize, maxChunkSize, window, userQuota, globalQuota,
-                seconds, workerThreads);
+                seconds, workerThreads, maxTransfersPerSession, listRate, listBurst);
+    }
+
+    public FilesSettings withMaxTransfersPerSession(int transfers) {
+        return new FilesSettings(storageRoot, maxFileSize, chunkSize, maxChunkSize, window, userQuota, globalQuota,
+                checkpointRetentionSeconds, workerThreads, transfers, listRate, listBurst);
+    }
+
+    /** LIST_REQUESTs per second and at once per session; a rate of 0 lifts the limit. */
+    public FilesSettings withListRate(double perSecond, int burst) {
+        return new FilesSettings(storageRoot, maxFileSize, chunkSize, maxChunkSize, window, userQuota, globalQuota,
+                checkpointRetentionSeconds, workerThreads, maxTransfersPerSession, perSecond, burst);
     }
 }

@@ -2,6 +2,7 @@ package io.aldis.protocol.api.params;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -136,6 +137,9 @@ public final class ParamDecoder {
         JsonNode root;
         try {
             root = StrictJson.MAPPER.readTree(params);
+        } catch (StreamConstraintsException e) {
+            errors.add(new FieldError("", "the parameters pass this node's limits for JSON: " + StrictJson.LIMITS_TEXT));
+            return nodes;
         } catch (JsonProcessingException e) {
             errors.add(new FieldError("", e.getLocation() == null ? "the parameters are not well-formed JSON"
                     : "the parameters are not well-formed JSON (line " + e.getLocation().getLineNr() + ", column "

@@ -43,6 +43,12 @@ final class WsLifecycle extends ChannelDuplexHandler {
     private static final System.Logger LOG = System.getLogger("io.aldis.transport.ws");
     /** The name Netty's handshaker gives the WebSocket frame decoder in the pipeline. */
     static final String WS_DECODER = "wsdecoder";
+    /**
+     * Pongs a client may leave unread while the connection's buffer is full: a client that reads,
+     * however slowly, empties the buffer now and then; one that only pings does not (the same rule
+     * as for the protocol's own PINGs, docs/protocol.md 4.6).
+     */
+    static final int MAX_UNREAD_PONGS = 1024;
 
     private final WsConnection connection;
     private final WsEndpoint endpoint;
@@ -178,16 +184,60 @@ final class WsLifecycle extends ChannelDuplexHandler {
         super.channelInactive(ctx);
     }
 
-    /** Sits right behind Netty's WebSocket decoder: sees each decoded frame and each close frame written. */
+    /**
+     * Sits right behind Netty's WebSocket decoder: sees each decoded frame and each close frame
+     * written. It also stops a ping flood before Netty answers it: Netty writes a pong for every
+     * ping whether or not the client reads, so a client that pings without reading would make the
+     * listener buffer pongs without end.
+     */
     private final class WireWatch extends ChannelDuplexHandler {
+        /** Pings answered since the connection last had room to write. */
+        private int pingsWhileFull;
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (msg instanceof PingWebSocketFrame ping && pingFlood(ctx)) {
+                ping.release();
+                return;
+            }
             delivering = true;
             try {
                 ctx.fireChannelRead(msg);
             } finally {
                 delivering = false;
             }
+        }
+
+        /**
+         * Whether this ping passes the number of pongs a client may leave unread; if so the
+         * connection is closed with 1008 at once, since a client that does not read would never
+         * take the close frame out of the buffer.
+         */
+        private boolean pingFlood(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                pingsWhileFull = 0;
+                return false;
+            }
+            if (++pingsWhileFull <= MAX_UNREAD_PONGS) {
+                return false;
+            }
+            LOG.log(System.Logger.Level.DEBUG, () -> "Closing WebSocket client " + ctx.channel().remoteAddress()
+                    + ": it sends pings without reading the pongs");
+            if (!closeFrameSent) {
+                closeFrameSent = true;
+                ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.POLICY_VIOLATION.code(),
+                        "more than " + MAX_UNREAD_PONGS + " pongs left unread"));
+            }
+            ctx.channel().close();
+            return true;
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+            if (ctx.channel().isWritable()) {
+                pingsWhileFull = 0;
+            }
+            super.channelWritabilityChanged(ctx);
         }
 
         @Override

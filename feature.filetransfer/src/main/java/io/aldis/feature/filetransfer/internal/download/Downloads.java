@@ -55,6 +55,15 @@ public final class Downloads {
     /** DOWNLOAD_REQUEST; runs on the pool, since hashing a file not in the index reads it whole. */
     public void request(Session session, DownloadRequest r) {
         FilesSettings settings = context.settings().get();
+        // Requests of one session may run on several workers at once, so a burst of them can pass
+        // this count by up to the number of workers before the first is added: still bounded.
+        int running = context.transfers().of(session).size();
+        if (running >= settings.maxTransfersPerSession()) {
+            session.send(new DownloadReject(r.requestId(), ErrorCode.BUSY.code(), "this session runs " + running
+                    + " transfers already; the node allows " + settings.maxTransfersPerSession(),
+                    "{\"maxTransfersPerSession\":" + settings.maxTransfersPerSession() + "}"));
+            return;
+        }
         String name;
         try {
             name = FileNames.check(r.fileName());

@@ -167,6 +167,7 @@ public final class FileFrames implements FrameHandler, TransferLimits {
 
     @Override
     public void sessionClosed(Session session) {
+        listing.sessionClosed(session);
         parkAll(session);
     }
 

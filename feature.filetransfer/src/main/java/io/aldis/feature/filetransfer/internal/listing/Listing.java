@@ -4,10 +4,12 @@ import io.aldis.feature.filetransfer.api.OutsideAreaException;
 import io.aldis.feature.filetransfer.api.StoredFile;
 import io.aldis.feature.filetransfer.internal.Access;
 import io.aldis.feature.filetransfer.internal.FilesContext;
+import io.aldis.feature.filetransfer.internal.FilesSettings;
 import io.aldis.feature.filetransfer.internal.names.FileNames;
 import io.aldis.feature.filetransfer.internal.names.Glob;
 import io.aldis.protocol.api.Ack;
 import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.FileEntry;
 import io.aldis.protocol.api.FileRemove;
 import io.aldis.protocol.api.ListRequest;
@@ -30,12 +32,21 @@ public final class Listing {
             a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
 
     private final FilesContext context;
+    private final ListThrottle throttle = new ListThrottle();
 
     public Listing(FilesContext context) {
         this.context = context;
     }
 
     public void list(Session session, ListRequest r) {
+        FilesSettings settings = context.settings().get();
+        long retryAfter = throttle.admit(session, settings.listRate(), settings.listBurst(), context.clock().millis());
+        if (retryAfter > 0) {
+            session.send(new ErrorFrame(r.requestId(), ErrorCode.RATE_LIMITED.code(), "too many LIST requests: this "
+                    + "node answers " + settings.listRate() + " a second per session",
+                    "{\"limit\":\"list\",\"retryAfterMillis\":" + retryAfter + "}"));
+            return;
+        }
         Glob glob;
         try {
             glob = Glob.compile(r.pattern());
@@ -59,6 +70,11 @@ public final class Listing {
             page.add(new FileEntry(f.name(), f.size(), f.modifiedMillis()));
         }
         session.send(new ListResponse(r.requestId(), matches.size(), page));
+    }
+
+    /** The session ended: what was kept to pace its LISTs goes. */
+    public void sessionClosed(Session session) {
+        throttle.forget(session);
     }
 
     /** The files of {@code user}'s area whose names match, sorted by name. */

@@ -59,6 +59,13 @@ public final class Uploads {
     /** UPLOAD_REQUEST: checked in the order of the protocol's list, then space reserved and accepted. */
     public void request(Session session, UploadRequest r) throws IOException {
         FilesSettings settings = context.settings().get();
+        int running = context.transfers().of(session).size();
+        if (running >= settings.maxTransfersPerSession()) {
+            reject(session, r, ErrorCode.BUSY, "this session runs " + running + " transfers already; the node "
+                    + "allows " + settings.maxTransfersPerSession(), "{\"maxTransfersPerSession\":"
+                    + settings.maxTransfersPerSession() + "}");
+            return;
+        }
         String name;
         try {
             name = FileNames.check(r.fileName());

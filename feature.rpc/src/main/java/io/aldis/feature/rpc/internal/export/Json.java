@@ -1,6 +1,8 @@
 package io.aldis.feature.rpc.internal.export;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -18,7 +20,17 @@ public final class Json {
      * into primitives, and strings into numbers or booleans. Unknown fields are decided per call
      * from the configuration.
      */
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
+    public static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            // What a client's service descriptor or stream item may cost to read:
+                            // the same limits as parameters (protocol.api's StrictJson).
+                            .maxNestingDepth(64)
+                            .maxTokenCount(100_000)
+                            .maxNumberLength(100)
+                            .maxNameLength(4096)
+                            .maxStringLength(1 << 20)
+                            .build())
+                    .build())
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)

@@ -1,6 +1,7 @@
 package io.aldis.feature.rpc.internal.providers;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aldis.feature.rpc.api.MethodInfo;
 import io.aldis.feature.rpc.internal.export.ExportedMethod;
@@ -51,6 +52,9 @@ record ServiceDescriptor(List<MethodInfo> methods, Map<String, ExportedMethod> s
         JsonNode root;
         try {
             root = Json.MAPPER.readTree(descriptor);
+        } catch (StreamConstraintsException e) {
+            throw new IllegalArgumentException("the service descriptor passes this node's limits for JSON: at most 64 "
+                    + "levels of nesting and 100000 values");
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("the service descriptor is not valid JSON");
         }

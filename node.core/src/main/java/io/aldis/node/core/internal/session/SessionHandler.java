@@ -27,6 +27,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private final Handshake handshake;
     private final FeatureDispatch dispatch;
     private final int heartbeatIntervalMillis;
+    private final UnreadAnswers unread = new UnreadAnswers();
     private long pingNonce;
 
     public SessionHandler(SessionHost host, TransportConnection connection, NodeSettings settings) {
@@ -67,11 +68,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof Frame frame) {
-            onFrame(frame);
+            onFrame(context, frame);
         } else if (msg instanceof DecodeFailure failure) {
             if (failure.fatal()) {
                 session.fail(0, failure.code(), failure.message());
-            } else {
+            } else if (!unreadAnswersOverflow(context)) {
                 session.sendError(0, failure.code(), failure.message());
             }
         } else {
@@ -80,7 +81,22 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void onFrame(Frame frame) {
+    /**
+     * Whether a frame the node answers by itself, now, comes from a peer that leaves too many such
+     * answers unread (docs/protocol.md 4.6); such a peer is closed at once, without waiting for a
+     * last ERROR it would not read either.
+     */
+    private boolean unreadAnswersOverflow(ChannelHandlerContext context) {
+        if (!unread.answered(context.channel().isWritable())) {
+            return false;
+        }
+        session.fail(0, ErrorCode.SLOW_CONSUMER, "more than " + UnreadAnswers.LIMIT
+                + " PONGs and ERRORs are waiting for the client to read them");
+        context.close();
+        return true;
+    }
+
+    private void onFrame(ChannelHandlerContext context, Frame frame) {
         SessionState state = session.lifecycle();
         if (state == SessionState.CONNECTING) {
             // Nothing, not even a PING, is answered before CONNECT.
@@ -93,7 +109,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
         // Liveness and close work in every state after CONNECT.
         if (frame instanceof Ping ping) {
-            session.send(new Pong(ping.nonce()));
+            if (!unreadAnswersOverflow(context)) {
+                session.send(new Pong(ping.nonce()));
+            }
         } else if (frame instanceof Pong) {
             return;
         } else if (frame instanceof Close close) {
@@ -132,6 +150,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext context) throws Exception {
         if (context.channel().isWritable()) {
+            unread.drained();
             session.writableAgain();
         }
         super.channelWritabilityChanged(context);
