@@ -25,6 +25,14 @@ final class BatchFrameDecoder extends LengthPrefixedFrameDecoder {
     /** The length prefix in front of each frame of a batched message. */
     static final int PREFIX = 4;
 
+    /**
+     * The longest batched message for frames of at most {@code maxFrameSize} bytes: one such frame
+     * and its prefix, or the largest a message can be when the frame limit leaves no room for more.
+     */
+    static int messageLimit(int maxFrameSize) {
+        return (int) Math.min((long) maxFrameSize + PREFIX, Integer.MAX_VALUE);
+    }
+
     private boolean broken;
 
     /**

@@ -24,7 +24,7 @@ final class BatchMessageEncoder extends ChannelOutboundHandlerAdapter {
      * @param maxFrameSize the largest frame this side sends; a message holds up to that plus one prefix
      */
     BatchMessageEncoder(int maxFrameSize) {
-        this.maxMessage = maxFrameSize + BatchFrameDecoder.PREFIX;
+        this.maxMessage = BatchFrameDecoder.messageLimit(maxFrameSize);
     }
 
     @Override

@@ -132,7 +132,7 @@ public final class WsServer extends NettyListener<WsSettings, WsConnection> {
      * holds each connection to the exact limit of its subprotocol.
      */
     private static int maxMessage(WsSettings s) {
-        return s.subprotocol().isEmpty() ? s.maxFrameSize() : s.maxFrameSize() + BatchFrameDecoder.PREFIX;
+        return s.subprotocol().isEmpty() ? s.maxFrameSize() : BatchFrameDecoder.messageLimit(s.maxFrameSize());
     }
 
     private PlainHttp http() {

@@ -246,4 +246,11 @@ class BatchMessagesTest {
         assertThat(inbound()).containsExactly(refusal);
         assertThat(channel.finish()).isFalse();
     }
+
+    @Test
+    void theMessageLimitOfTheLargestFrameLimitStaysAPositiveInt() {
+        assertThat(BatchFrameDecoder.messageLimit(1000)).isEqualTo(1004);
+        assertThat(BatchFrameDecoder.messageLimit(Integer.MAX_VALUE - 4)).isEqualTo(Integer.MAX_VALUE);
+        assertThat(BatchFrameDecoder.messageLimit(Integer.MAX_VALUE)).isEqualTo(Integer.MAX_VALUE);
+    }
 }
