@@ -11,7 +11,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * {@code etc/io.aldis.transport.ws-<name>.cfg} runs a listener. Editing the file rebinds it.
  */
 @ObjectClassDefinition(name = "Aldis WebSocket listener",
-        description = "A WebSocket (ws or wss) listener of the node: HTTP upgrade on a path, one frame per binary message")
+        description = "A WebSocket (ws or wss) listener of the node: HTTP upgrade on a path, several frames per "
+                + "binary message (aldis.v1.batch) or one (aldis.v1)")
 public @interface WsListenerConfig {
     @AttributeDefinition(description = "Listener name shown by aldis:listener-list")
     String name() default "default";
@@ -35,7 +36,8 @@ public @interface WsListenerConfig {
     @AttributeDefinition(description = "Connections accepted at once; more get HTTP 503")
     int maxConnections() default ListenerSettings.DEFAULT_MAX_CONNECTIONS;
 
-    @AttributeDefinition(description = "Largest WebSocket message, and so largest frame, in bytes; larger ones close with 1009")
+    @AttributeDefinition(description = "Largest frame in bytes, and so largest WebSocket message (under aldis.v1.batch this plus the "
+            + "4-byte length prefix); larger ones close with 1009")
     int maxFrameSize() default ListenerSettings.DEFAULT_MAX_FRAME_SIZE;
 
     @AttributeDefinition(description = "Interval of WebSocket ping frames in milliseconds (0 = no pings)")
