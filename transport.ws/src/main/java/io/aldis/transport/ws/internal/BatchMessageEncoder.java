@@ -1,8 +1,9 @@
 package io.aldis.transport.ws.internal;
 
+import io.aldis.protocol.api.codec.FrameSizeLimit;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.util.concurrent.PromiseCombiner;
@@ -15,16 +16,30 @@ import io.netty.util.concurrent.PromiseCombiner;
  * frame plus its prefix), which happens when a large frame joins a batch: it is then cut at frame
  * boundaries into as few messages as fit, none longer than the limit and no frame split.
  *
+ * <p>The limit is the listener's until the session's {@link FrameSizeLimit} passes on its way
+ * through the pipeline: from then on it is the {@code maxFrameSize} of the session's CONNECT_ACK
+ * (plus one prefix), which is lower when the node's own limit is.
+ *
  * <p>One instance per connection, used on its event loop only.
  */
-final class BatchMessageEncoder extends ChannelOutboundHandlerAdapter {
-    private final int maxMessage;
+final class BatchMessageEncoder extends ChannelDuplexHandler {
+    private final int maxFrameSize;
+    private int maxMessage;
 
     /**
-     * @param maxFrameSize the largest frame this side sends; a message holds up to that plus one prefix
+     * @param maxFrameSize the listener's largest frame; a message holds up to that plus one prefix
      */
     BatchMessageEncoder(int maxFrameSize) {
+        this.maxFrameSize = maxFrameSize;
         this.maxMessage = BatchFrameDecoder.messageLimit(maxFrameSize);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof FrameSizeLimit size) {
+            maxMessage = BatchFrameDecoder.messageLimit(Math.min(size.bytes(), maxFrameSize));
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     @Override

@@ -253,4 +253,26 @@ class BatchMessagesTest {
         assertThat(BatchFrameDecoder.messageLimit(Integer.MAX_VALUE - 4)).isEqualTo(Integer.MAX_VALUE);
         assertThat(BatchFrameDecoder.messageLimit(Integer.MAX_VALUE)).isEqualTo(Integer.MAX_VALUE);
     }
+
+    @Test
+    void onceTheSessionsLimitIsKnownNoMessageIsLongerThanItAllowsEvenWhereTheListenersIsHigher() {
+        int sessionLimit = 100;
+        EmbeddedChannel node = new EmbeddedChannel(new BatchMessageEncoder(MAX), LengthPrefixedFrameEncoder.INSTANCE);
+        node.pipeline().fireUserEventTriggered(new FrameSizeLimit(sessionLimit));
+        // Three frames of 58 bytes: two of them with their prefixes (124 bytes) fit the listener's
+        // limit but not the session's (104).
+        List<Frame> frames = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            frames.add(new Publish("a", "", Map.of(), new byte[51]));
+        }
+        assertThat(node.writeAndFlush(new FrameBatch(frames)).isSuccess()).isTrue();
+        List<Integer> lengths = new ArrayList<>();
+        BinaryWebSocketFrame out;
+        while ((out = node.readOutbound()) != null) {
+            lengths.add(out.content().readableBytes());
+            out.release();
+        }
+        assertThat(lengths).containsExactly(62, 62, 62);
+        assertThat(node.finish()).isFalse();
+    }
 }
