@@ -78,25 +78,8 @@ public record FilesSettings(String storageRoot, long maxFileSize, int chunkSize,
                 c.integer("checkpointRetentionSeconds", d.checkpointRetentionSeconds(), 1, max),
                 c.integer("workerThreads", d.workerThreads(), 1, 256),
                 c.integer("maxTransfersPerSession", d.maxTransfersPerSession(), 1, max),
-                rate(c, "listRate", d.listRate()),
+                c.rate("listRate", d.listRate()),
                 c.integer("listBurst", d.listBurst(), 0, max));
-    }
-
-    private static double rate(ConfigValues c, String key, double defaultValue) {
-        String text = c.text(key, null);
-        if (text == null) {
-            return defaultValue;
-        }
-        double value;
-        try {
-            value = Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            throw c.invalid(key, text, "not a number (at least 0; 0 for no limit)");
-        }
-        if (!(value >= 0) || Double.isInfinite(value)) {
-            throw c.invalid(key, text, "must be at least 0 (0 for no limit)");
-        }
-        return value;
     }
 
     public FilesSettings withQuotas(long perUser, long global) {

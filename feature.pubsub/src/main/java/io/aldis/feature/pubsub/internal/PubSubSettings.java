@@ -111,10 +111,10 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
                     c.integer("defaultBudgetBytes", d.defaultBudgetBytes(), 1, max),
                     c.integer("maxBudgetBytes", d.maxBudgetBytes(), 1, max),
                     c.integer("blockOverflowBytes", d.blockOverflowBytes(), 0, max),
-                    rate(c, "rateGlobal", d.rateGlobal()),
-                    rate(c, "rateGlobalBurst", d.rateGlobalBurst()),
-                    rate(c, "ratePerConnection", d.ratePerConnection()),
-                    rate(c, "ratePerConnectionBurst", d.ratePerConnectionBurst()),
+                    c.rate("rateGlobal", d.rateGlobal()),
+                    c.rate("rateGlobalBurst", d.rateGlobalBurst()),
+                    c.rate("ratePerConnection", d.ratePerConnection()),
+                    c.rate("ratePerConnectionBurst", d.ratePerConnectionBurst()),
                     prefixes(c),
                     c.flag("sysEvents", d.sysEvents()),
                     c.integer("messageTimeoutMillis", d.messageTimeoutMillis(), 1, max),
@@ -139,24 +139,6 @@ public record PubSubSettings(int maxSubscriptionsPerSession, int maxMessageBytes
             allowed.add(policy);
         }
         return allowed;
-    }
-
-    /** Messages per second (or a burst in messages): a number, fractions allowed, 0 meaning no limit. */
-    private static double rate(ConfigValues c, String key, double defaultValue) {
-        String text = c.text(key, null);
-        if (text == null) {
-            return defaultValue;
-        }
-        double value;
-        try {
-            value = Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            throw c.invalid(key, text, "not a number (at least 0; 0 for no limit)");
-        }
-        if (!(value >= 0) || Double.isInfinite(value)) {
-            throw c.invalid(key, text, "must be at least 0 (0 for no limit)");
-        }
-        return value;
     }
 
     private static List<PrefixLimit> prefixes(ConfigValues c) {

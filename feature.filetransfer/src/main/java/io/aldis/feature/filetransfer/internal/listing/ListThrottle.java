@@ -1,8 +1,10 @@
 package io.aldis.feature.filetransfer.internal.listing;
 
+import io.aldis.protocol.api.spi.limits.TokenBucket;
 import io.aldis.protocol.api.spi.node.Session;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * How often each session may list its files. Every LIST reads the user's whole storage area, so a
@@ -11,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * each request, so a changed configuration applies to open sessions at once.
  */
 final class ListThrottle {
-    private final Map<Session, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Map<Session, TokenBucket> buckets = new ConcurrentHashMap<>();
 
     /**
      * Takes a token for one LIST of {@code session}.
@@ -25,34 +27,15 @@ final class ListThrottle {
             return 0;
         }
         double capacity = burst > 0 ? burst : Math.max(1, rate);
-        return buckets.computeIfAbsent(session, s -> new Bucket(capacity, nowMillis)).take(rate, capacity, nowMillis);
+        long now = TimeUnit.MILLISECONDS.toNanos(nowMillis);
+        TokenBucket bucket = buckets.computeIfAbsent(session, s -> new TokenBucket(rate, capacity, now));
+        bucket.update(rate, capacity, now);
+        long waitNanos = bucket.tryTake(now);
+        return waitNanos == 0 ? 0 : Math.max(1, (waitNanos + 999_999) / 1_000_000);
     }
 
     /** The session ended: its bucket goes. */
     void forget(Session session) {
         buckets.remove(session);
-    }
-
-    private static final class Bucket {
-        private double tokens;
-        private long lastMillis;
-
-        Bucket(double capacity, long nowMillis) {
-            tokens = capacity;
-            lastMillis = nowMillis;
-        }
-
-        synchronized long take(double rate, double capacity, long nowMillis) {
-            if (nowMillis > lastMillis) {
-                tokens += (nowMillis - lastMillis) * rate / 1000;
-                lastMillis = nowMillis;
-            }
-            tokens = Math.min(tokens, capacity);
-            if (tokens >= 1) {
-                tokens -= 1;
-                return 0;
-            }
-            return Math.max(1, (long) Math.ceil((1 - tokens) * 1000 / rate));
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.aldis.feature.pubsub.internal.limits;
 
 import io.aldis.feature.pubsub.internal.PubSubSettings;
+import io.aldis.protocol.api.spi.limits.TokenBucket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.aldis.feature.pubsub.internal.routing;
 
 import io.aldis.feature.pubsub.internal.PubSubSettings;
-import io.aldis.feature.pubsub.internal.limits.TokenBucket;
 import io.aldis.feature.pubsub.internal.stats.TopicStats;
+import io.aldis.protocol.api.spi.limits.TokenBucket;
 import io.aldis.protocol.api.spi.node.Session;
 import io.netty.channel.EventLoop;
 import java.util.LinkedHashMap;

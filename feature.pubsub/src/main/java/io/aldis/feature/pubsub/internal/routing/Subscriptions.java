@@ -2,8 +2,8 @@ package io.aldis.feature.pubsub.internal.routing;
 
 import io.aldis.feature.pubsub.api.PubSub;
 import io.aldis.feature.pubsub.internal.events.SysEvents;
-import io.aldis.feature.pubsub.internal.limits.TokenBucket;
 import io.aldis.protocol.api.SlowConsumerPolicy;
+import io.aldis.protocol.api.spi.limits.TokenBucket;
 import io.aldis.protocol.api.spi.node.Session;
 import io.aldis.protocol.api.spi.node.SessionState;
 import java.util.Collection;

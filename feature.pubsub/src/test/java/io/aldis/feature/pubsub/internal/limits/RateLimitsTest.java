@@ -2,8 +2,9 @@ package io.aldis.feature.pubsub.internal.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aldis.feature.pubsub.internal.PubSubSettings;
 import io.aldis.feature.pubsub.internal.PubSubSettings.PrefixLimit;
+import io.aldis.feature.pubsub.internal.PubSubSettings;
+import io.aldis.protocol.api.spi.limits.TokenBucket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

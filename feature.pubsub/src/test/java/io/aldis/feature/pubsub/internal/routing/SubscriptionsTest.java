@@ -53,8 +53,8 @@ class SubscriptionsTest {
 
     @Test
     void everySubscriberGetsTheBucketOfTheLimitsInForce() {
-        io.aldis.feature.pubsub.internal.limits.TokenBucket bucket =
-                new io.aldis.feature.pubsub.internal.limits.TokenBucket(1, 1, 0);
+        io.aldis.protocol.api.spi.limits.TokenBucket bucket =
+                new io.aldis.protocol.api.spi.limits.TokenBucket(1, 1, 0);
         Subscriptions table = new Subscriptions(parts.permissions, parts.sysEvents, old -> bucket);
         Subscriber s = table.subscriber(FakeSession.of("alice"));
         assertThat(s.bucket).isSameAs(bucket);

@@ -68,6 +68,24 @@ public final class ConfigValues {
         return value.toString().strip();
     }
 
+    /** A rate (per second, or a burst): a number, fractions allowed, at least 0, where 0 means no limit. */
+    public double rate(String key, double defaultValue) {
+        String raw = text(key, null);
+        if (raw == null) {
+            return defaultValue;
+        }
+        double value;
+        try {
+            value = Double.parseDouble(raw);
+        } catch (NumberFormatException e) {
+            throw invalid(key, raw, "not a number (at least 0; 0 for no limit)");
+        }
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw invalid(key, raw, "must be at least 0 (0 for no limit)");
+        }
+        return value;
+    }
+
     /** A whole number within [min, max]. */
     public int integer(String key, int defaultValue, int min, int max) {
         long value = number(key, defaultValue, min, max);

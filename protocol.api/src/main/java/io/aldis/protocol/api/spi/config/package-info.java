@@ -4,5 +4,5 @@
  * failing inside the framework with a stack trace.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.aldis.protocol.api.spi.config;

@@ -1,4 +1,4 @@
-package io.aldis.feature.pubsub.internal.limits;
+package io.aldis.protocol.api.spi.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,8 +1,9 @@
-package io.aldis.feature.pubsub.internal.limits;
+package io.aldis.protocol.api.spi.limits;
 
 /**
- * A token bucket: {@code rate} tokens per second, holding at most {@code burst}. Time is passed
- * in, in nanoseconds, so tests can drive it; the rate can change while it runs.
+ * A token bucket: {@code rate} tokens per second, holding at most {@code burst} (at least 1). Time
+ * is passed in, in nanoseconds, so tests can drive it; the rate can change while it runs. Safe for
+ * any thread. The features' rate limits (pub/sub's rates, file listings) are made of these.
  */
 public final class TokenBucket {
     private double rate;
@@ -10,6 +11,7 @@ public final class TokenBucket {
     private double tokens;
     private long last;
 
+    /** A full bucket: {@code burst} tokens at {@code now}. */
     public TokenBucket(double rate, double burst, long now) {
         this.rate = rate;
         this.burst = Math.max(1, burst);
@@ -32,15 +34,12 @@ public final class TokenBucket {
         tokens = Math.min(burst, tokens + 1);
     }
 
+    /** A new rate and burst from {@code now} on; what was earned until now at the old rate stays. */
     public synchronized void update(double newRate, double newBurst, long now) {
         refill(now);
         rate = newRate;
         burst = Math.max(1, newBurst);
         tokens = Math.min(tokens, burst);
-    }
-
-    synchronized double rate() {
-        return rate;
     }
 
     private void refill(long now) {
