@@ -34,7 +34,7 @@ final class PromptCalls implements Executor {
      * @param worker      the stream's serial executor, shared with the rest of its service calls
      * @param onLoop      whether the calling thread is the stream's event loop
      * @param policy      where these calls run, shared by the streams of the method
-     * @param limitMicros the longest a call may keep the loop ({@code serviceOnLoopMicros})
+     * @param limitMicros the longest a call may keep the loop ({@code publisherOnLoopMicros})
      * @param what        the calls, as the log names them, such as {@code "the publisher of feed.ticks"}
      */
     PromptCalls(SerialExecutor worker, BooleanSupplier onLoop, OnLoopPolicy policy, LongSupplier limitMicros,
