@@ -65,7 +65,10 @@ class StreamChurnTest {
                 if (f instanceof StreamOpen) {
                     opened++;
                 } else {
-                    assertThat(((RpcError) f).code()).isEqualTo(ErrorCode.STREAM_LIMIT.code());
+                    // Past the session's streams the call fails with STREAM_LIMIT; while the flood
+                    // arrives faster than the workers refuse it, calls past the session's calls in
+                    // flight (maxCallsPerSession) are answered BUSY first. Both are the node's limits.
+                    assertThat(((RpcError) f).code()).isIn(ErrorCode.STREAM_LIMIT.code(), ErrorCode.BUSY.code());
                 }
             }
             assertThat(opened).isEqualTo(limit);
