@@ -1,5 +1,6 @@
 package io.aldis.bench;
 
+import io.aldis.protocol.api.spin.NettyIo;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -44,6 +45,8 @@ final class NodeProcess implements AutoCloseable {
             int rpcWorkerSpinMicros, int listenerSpinMicros) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseG1GC",
+                // the node takes the bench's choice of Netty transport (epoll or NIO), as its clients do
+                "-D" + NettyIo.PROPERTY + "=" + System.getProperty(NettyIo.PROPERTY, "auto"),
                 "-cp", classPathCopy(), BenchNode.class.getName(),
                 Integer.toString(heartbeatMillis), Integer.toString(iterations), user, password));
         cmd.add(features);

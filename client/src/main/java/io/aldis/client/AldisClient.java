@@ -550,7 +550,9 @@ public interface AldisClient {
 
         /**
          * A Netty NIO event loop group to share with other clients. The client never shuts down
-         * a group it was given; by default it creates and owns a group with one thread.
+         * a group it was given; by default it creates and owns a group with one thread, which uses
+         * Linux's native epoll where Netty's native library loads and NIO elsewhere (system
+         * property {@code aldis.io}: {@code auto}, {@code epoll} or {@code nio}).
          */
         public Builder eventLoopGroup(EventLoopGroup group) {
             this.eventLoopGroup = Objects.requireNonNull(group, "group");

@@ -28,6 +28,7 @@ import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.codec.Flushes;
 import io.aldis.protocol.api.codec.LengthPrefixedFrameDecoder;
 import io.aldis.protocol.api.codec.LengthPrefixedFrameEncoder;
+import io.aldis.protocol.api.spin.NettyIo;
 import io.aldis.protocol.api.spin.SpinningSelectStrategy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
@@ -37,9 +38,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -47,7 +46,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.reflect.Type;
 import java.nio.file.Path;
-import java.nio.channels.spi.SelectorProvider;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -82,6 +80,8 @@ public final class DefaultAldisClient implements AldisClient {
     private static final Semaphore POLLERS = SpinningSelectStrategy.pollers();
 
     private final ClientConfig config;
+    /** Netty's I/O transport: NIO in a group the user gave (documented so), else as the system property says. */
+    private final NettyIo io;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final SslContext sslContext;
@@ -144,14 +144,14 @@ public final class DefaultAldisClient implements AldisClient {
         this.connector = connector != null ? connector : this::dial;
         this.listeners = config.listeners();
         this.password = config.password();
+        this.io = config.eventLoopGroup() != null ? NettyIo.NIO : NettyIo.fromSystemProperty();
         if (config.eventLoopGroup() != null) {
             this.group = config.eventLoopGroup();
             this.ownsGroup = false;
         } else {
             long spinNanos = config.idleSpin().toNanos();
             this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("aldis-client", true),
-                    NioIoHandler.newFactory(SelectorProvider.provider(),
-                            SpinningSelectStrategy.factory(() -> spinNanos, POLLERS)));
+                    io.handlerFactory(SpinningSelectStrategy.factory(() -> spinNanos, POLLERS)));
             this.ownsGroup = true;
         }
         this.sslContext = config.tls() ? buildSslContext(config) : null;
@@ -644,7 +644,7 @@ public final class DefaultAldisClient implements AldisClient {
     private ChannelFuture dial(ClientHandler handler) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
-                .channel(NioSocketChannel.class)
+                .channel(io.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         config.connectTimeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)

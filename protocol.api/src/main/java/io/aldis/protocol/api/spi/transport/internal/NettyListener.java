@@ -2,6 +2,7 @@ package io.aldis.protocol.api.spi.transport.internal;
 
 import io.aldis.protocol.api.spi.transport.ListenerRunner;
 import io.aldis.protocol.api.spi.transport.tls.ServerTls;
+import io.aldis.protocol.api.spin.NettyIo;
 import io.aldis.protocol.api.spin.SpinningSelectStrategy;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -10,14 +11,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
-import java.nio.channels.spi.SelectorProvider;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
@@ -51,6 +49,8 @@ public abstract class NettyListener<S extends TransportSettings, C extends Liste
     private final String label;
     private final System.Logger log;
     private final LongSupplier handOverDeadlineMillis;
+    /** Netty's I/O transport for this listener's sockets, chosen once when it is made. */
+    private final NettyIo io = NettyIo.fromSystemProperty();
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final ConnectionSlots slots = new ConnectionSlots();
@@ -74,12 +74,11 @@ public abstract class NettyListener<S extends TransportSettings, C extends Liste
         this.handOverDeadlineMillis = handOverDeadlineMillis;
         String threads = "aldis-" + transport + "-" + settings.name();
         this.bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(threads + "-accept", true),
-                NioIoHandler.newFactory());
+                io.handlerFactory());
         // The cap is read again at each idle spell, so a rebind with another spinMicros reaches running threads.
         this.workerGroup = new MultiThreadIoEventLoopGroup(settings.ioThreads(),
-                new DefaultThreadFactory(threads + "-io", true), NioIoHandler.newFactory(SelectorProvider.provider(),
-                        SpinningSelectStrategy.factory(
-                                () -> TimeUnit.MICROSECONDS.toNanos(this.settings.spinMicros()))));
+                new DefaultThreadFactory(threads + "-io", true), io.handlerFactory(SpinningSelectStrategy.factory(
+                        () -> TimeUnit.MICROSECONDS.toNanos(this.settings.spinMicros()))));
     }
 
     /** The connection object of a newly accepted channel, before anything is in its pipeline. */
@@ -114,7 +113,7 @@ public abstract class NettyListener<S extends TransportSettings, C extends Liste
         this.sslContext = ssl;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
-                .channel(NioServerSocketChannel.class)
+                .channel(io.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -127,7 +126,7 @@ public abstract class NettyListener<S extends TransportSettings, C extends Liste
                 });
         serverChannel = bootstrap.bind(s.host(), s.port()).sync().channel();
         log.log(System.Logger.Level.INFO, () -> "Aldis " + label + " listener '" + s.name() + "' on "
-                + describe(s, ssl != null));
+                + describe(s, ssl != null) + ", " + io.label() + " I/O");
     }
 
     /**
