@@ -7,6 +7,7 @@ import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.TransferDirection;
 import io.aldis.protocol.api.files.ChunkLayout;
 import io.aldis.protocol.api.files.ChunkSet;
+import io.aldis.protocol.api.spi.node.Session;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -32,6 +33,9 @@ public final class Download extends Transfer {
     int next;
     int window;
     boolean completeSent;
+    /** The session whose turning writable again sends more, while the download waits for that. */
+    private Session watched;
+    private AutoCloseable writableHook;
 
     Download(UUID id, String user, String name, ReadableFile file, ChunkLayout layout, Compression compression,
             byte[] hash, int window, Executor pool) {
@@ -76,6 +80,32 @@ public final class Download extends Transfer {
                 // nothing more to release
             }
             file = null;
+        }
+    }
+
+    /**
+     * Runs {@code more} each time {@code session} turns writable again, until {@link #stopWatching};
+     * a download that goes on over another session watches that one instead.
+     */
+    void watchWritability(Session session, Runnable more) {
+        if (watched == session) {
+            return;
+        }
+        stopWatching();
+        watched = session;
+        writableHook = session.onWritable(more);
+    }
+
+    /** Stops watching the session's writability. */
+    void stopWatching() {
+        if (writableHook != null) {
+            try {
+                writableHook.close();
+            } catch (Exception ignored) {
+                // the session is gone: nothing left to remove
+            }
+            writableHook = null;
+            watched = null;
         }
     }
 

@@ -144,12 +144,24 @@ public final class Downloads {
         session.send(new DownloadReject(r.requestId(), code.code(), reason, ""));
     }
 
-    /** Sends chunks while the window allows; DOWNLOAD_COMPLETE once every chunk is acknowledged. */
+    /**
+     * Sends chunks while the window allows and the session is writable; DOWNLOAD_COMPLETE once every
+     * chunk is acknowledged. A session that is not writable (its socket is full, or the client sent
+     * PAUSE) gets no more chunks until it is again, so a paused client is never sent a window of
+     * chunks the node would have to hold back for it.
+     */
     void pump(Download d) {
-        if (d.ended() || d.session() == null || d.file == null) {
+        Session session = d.session();
+        if (d.ended() || session == null || d.file == null) {
             return;
         }
         while (d.inFlight.size() < d.window) {
+            if (!session.writable()) {
+                d.watchWritability(session, () -> d.work().execute(() -> pump(d)));
+                if (!session.writable()) {
+                    break; // (checked again: it may have turned writable before the watch began)
+                }
+            }
             int index = nextToSend(d);
             if (index < 0) {
                 break;
@@ -276,6 +288,7 @@ public final class Downloads {
 
     /** Detaches the download from its session; it keeps its file open for a resume. On its executor. */
     public void park(Download d) {
+        d.stopWatching();
         d.detach(context.clock().millis());
         d.inFlight.clear();
         d.resend.clear();
@@ -283,6 +296,7 @@ public final class Downloads {
 
     /** Ends the download and forgets it. On its executor. */
     public void discard(Download d) {
+        d.stopWatching();
         d.end();
         context.transfers().remove(d);
         if (d.file != null) {
