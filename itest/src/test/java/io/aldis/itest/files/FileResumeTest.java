@@ -18,6 +18,7 @@ import io.aldis.protocol.api.DownloadAccept;
 import io.aldis.protocol.api.DownloadRequest;
 import io.aldis.protocol.api.DownloadVerify;
 import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.ResumeRequest;
 import io.aldis.protocol.api.ResumeResponse;
 import io.aldis.protocol.api.ResumeStatus;
@@ -27,6 +28,7 @@ import io.aldis.protocol.api.UploadAccept;
 import io.aldis.protocol.api.UploadComplete;
 import io.aldis.protocol.api.UploadVerify;
 import io.aldis.protocol.api.files.ChunkLayout;
+import io.aldis.transport.ws.internal.WsSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -233,6 +235,42 @@ class FileResumeTest {
         chunks.putAll(rest);
         assertThat(FileClient.assemble(accept, chunks)).isEqualTo(file);
         second.send(new DownloadVerify(true, accept.transferId()));
+    }
+
+    @Test
+    void aTransferWhoseChunksDoNotFitTheResumingConnectionWaitsForOneTheyFit() throws Exception {
+        // A second listener whose frames are smaller than this download's chunks.
+        node = NodeFixture.builder().user("alice", "user").clock(clock)
+                .files(FilesSettings.defaults(root.toString()).withChunkSizes(CHUNK, 64 * 1024).withWindow(4))
+                .tcp().ws(WsSettings.plain("small-frames", 0).withLimits(100, CHUNK / 2))
+                .loginCapabilities(ALL).start();
+        FrameClient up = node.login("alice");
+        assertThat(FileClient.upload(up, "big.bin", file, CHUNK, Compression.NONE).verified()).isTrue();
+        FrameClient first = node.login("alice");
+        first.send(new DownloadRequest(1, "big.bin", CHUNK, Compression.NONE));
+        DownloadAccept accept = first.await(DownloadAccept.class);
+        ChunkData chunk0 = first.next(f -> f instanceof ChunkData d && d.chunkIndex() == 0);
+        first.close();
+
+        FrameClient small = node.rawWs();
+        small.login("alice", node.password("alice"), ALL);
+        assertThat(small.connectAck().maxChunkSize()).isLessThan(CHUNK);
+        small.send(new ResumeRequest(9, accept.transferId(), TransferDirection.DOWNLOAD, accept.fileHash(),
+                List.of(new ChunkRange(0, 0))));
+        ErrorFrame refused = small.await(ErrorFrame.class);
+        assertThat(refused.requestId()).isEqualTo(9);
+        assertThat(refused.code()).isEqualTo(ErrorCode.RESUME_NOT_POSSIBLE.code());
+        assertThat(refused.message()).contains(CHUNK + " bytes", "maxChunkSize of " + small.connectAck().maxChunkSize());
+        small.expectSilence(300); // and no chunk that would not fit
+
+        FrameClient wide = node.login("alice");
+        ResumeResponse resumed = resume(wide, accept.transferId(), TransferDirection.DOWNLOAD, accept.fileHash(),
+                List.of(new ChunkRange(0, 0)));
+        assertThat(resumed.status()).isEqualTo(ResumeStatus.RESUMABLE);
+        Map<Integer, byte[]> chunks = new HashMap<>(Map.of(0, chunk0.data()));
+        FileClient.receiveAll(wide, accept, chunks);
+        assertThat(FileClient.assemble(accept, chunks)).isEqualTo(file);
+        wide.send(new DownloadVerify(true, accept.transferId()));
     }
 
     @Test

@@ -76,8 +76,15 @@ public final class Resumption {
         }
         Transfer found = transfer;
         transfer.work().execute(() -> {
+            int chunkSize = found instanceof Upload u ? u.layout().chunkSize() : ((Download) found).layout().chunkSize();
             if (found.ended()) {
                 answer(session, r, expired.contains(r.transferId()) ? ResumeStatus.EXPIRED : ResumeStatus.NOT_FOUND);
+            } else if (chunkSize > session.limits().maxChunkSize()) {
+                // Its chunks would not fit this connection's frames; it waits at its checkpoint for one they fit.
+                session.sendError(r.requestId(), ErrorCode.RESUME_NOT_POSSIBLE, "this transfer's chunks are "
+                        + chunkSize + " bytes, more than this connection's maxChunkSize of "
+                        + session.limits().maxChunkSize() + "; resume it over a connection that takes them, "
+                        + "or start it again");
             } else if (found instanceof Upload upload) {
                 resumeUpload(session, r, upload);
             } else {
