@@ -1,5 +1,6 @@
 package io.aldis.protocol.api.scram;
 
+import io.aldis.protocol.api.QuotedText;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -20,6 +21,9 @@ public final class ScramClient {
             Base64.getEncoder().encodeToString(GS2_HEADER.getBytes(StandardCharsets.US_ASCII));
 
     private enum State { INITIAL, FIRST_SENT, FINAL_SENT, DONE }
+
+    /** Code points of a server's error text kept in the client's message, which a user reads. */
+    private static final int ERROR_QUOTED = 40;
 
     private final String user;
     private final char[] password;
@@ -75,7 +79,7 @@ public final class ScramClient {
         String serverFirst = ScramSha256.utf8(serverFirstMessage);
         Map<Character, String> attrs = ScramSha256.attributes(serverFirst);
         if (attrs.containsKey('e')) {
-            throw new ScramException("server reported error: " + attrs.get('e'));
+            throw new ScramException("server reported error: " + QuotedText.of(attrs.get('e'), ERROR_QUOTED));
         }
         if (attrs.containsKey('m')) {
             throw new ScramException("server requires an unsupported extension");
@@ -142,7 +146,7 @@ public final class ScramClient {
         Map<Character, String> attrs = ScramSha256.attributes(ScramSha256.utf8(serverFinalMessage));
         String first = attrs.keySet().iterator().next().toString();
         if (first.equals("e")) {
-            throw new ScramException("server reported error: " + attrs.get('e'));
+            throw new ScramException("server reported error: " + QuotedText.of(attrs.get('e'), ERROR_QUOTED));
         }
         if (!first.equals("v")) {
             throw new ScramException("server-final-message must start with v= or e=");

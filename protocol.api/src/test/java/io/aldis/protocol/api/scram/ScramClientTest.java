@@ -70,6 +70,18 @@ class ScramClientTest {
     }
 
     @Test
+    void aServersErrorTextIsQuotedOnOneShortLine() {
+        ScramClient client = rfcClient();
+        client.clientFirstMessage();
+        String text = "bad\nline\u202e" + "x".repeat(500);
+        assertThatThrownBy(() -> client.clientFinalMessage(("e=" + text).getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(ScramException.class)
+                .hasMessageStartingWith("server reported error: bad\\u000aline\\u202e")
+                .hasMessageEndingWith("...")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
     void wrongPasswordGivesAnotherProof() throws ScramException {
         ScramClient client = new ScramClient("user", "pencil2".toCharArray(), CLIENT_NONCE);
         client.clientFirstMessage();

@@ -1,5 +1,6 @@
 package io.aldis.feature.auth.internal.acl;
 
+import io.aldis.protocol.api.QuotedText;
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -16,6 +17,8 @@ import java.util.regex.Pattern;
  */
 public final class AclRule {
     private static final Pattern KEY = Pattern.compile("rule\\.(\\d{1,9})");
+    /** Code points of a reason kept, before line-breaking characters in it are escaped. */
+    private static final int LONGEST_REASON = 160;
 
     /** Who a rule is about. */
     public enum PrincipalKind { ANY, USER, ROLE }
@@ -56,6 +59,15 @@ public final class AclRule {
      * @throws IllegalArgumentException with a message that says what is wrong
      */
     public static AclRule parse(String key, String value) {
+        try {
+            return parseQuoting(key, value);
+        } catch (IllegalArgumentException e) {
+            // The reasons quote the rule as written: keep them on one bounded line in the log and the shell.
+            throw new IllegalArgumentException(QuotedText.of(e.getMessage(), LONGEST_REASON), e);
+        }
+    }
+
+    private static AclRule parseQuoting(String key, String value) {
         Matcher keyMatcher = KEY.matcher(key);
         if (!keyMatcher.matches()) {
             throw new IllegalArgumentException("key must be rule.<number> with up to 9 digits");

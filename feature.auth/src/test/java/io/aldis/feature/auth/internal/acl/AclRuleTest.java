@@ -26,6 +26,16 @@ class AclRuleTest {
     }
 
     @Test
+    void aRefusedRuleIsQuotedOnOneBoundedLine() {
+        String pattern = "orders.\u202e\u0001" + "x".repeat(5_000) + "*";
+        assertThatThrownBy(() -> AclRule.parse("rule.5", "allow * pubsub publish " + pattern))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("'*' and '>' must be whole tokens in subject pattern 'orders.\\u202e\\u0001xxx")
+                .hasMessageEndingWith("...")
+                .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(200));
+    }
+
+    @Test
     void aRuleForEveryDomainCompilesItsPatternInEachSyntax() {
         AclRule rule = AclRule.parse("rule.1", "ALLOW * * * >");
         assertThat(rule.allow()).isTrue();
