@@ -402,6 +402,11 @@ public final class MessagingBench {
         systems.add(RpcSystems.aldis(node.port(), USER, PASSWORD, clientSpin, size, false));
         systems.add(RpcSystems.aldisOnWorkers(node.port(), USER, PASSWORD, clientSpin, size));
         systems.add(RpcSystems.aldis(node.port(), USER, PASSWORD, clientSpin, size, true));
+        NodeProcess nioNode = !keep(List.of(RpcSystems.ALDIS_NIO), n -> n).isEmpty() ? new NodeProcess(10_000, 4096, USER,
+                new String(PASSWORD), "2g", "rpc", i("workerSpinMicros"), i("spinMicros"), "nio") : null;
+        if (nioNode != null) {
+            systems.add(RpcSystems.aldisOnNio(nioNode.port(), USER, PASSWORD, clientSpin, size));
+        }
         String rsocketCp = opts.get("rsocketClassPath");
         if (!rsocketCp.isBlank()) {
             systems.add(RpcSystems.rsocket(Files.readString(Path.of(rsocketCp)).replaceAll("\\s+", ""), size));
@@ -429,6 +434,9 @@ public final class MessagingBench {
                 s.close();
             }
             grpcServer.close();
+            if (nioNode != null) {
+                nioNode.close();
+            }
         }
     }
 

@@ -43,10 +43,17 @@ final class NodeProcess implements AutoCloseable {
      */
     NodeProcess(int heartbeatMillis, int iterations, String user, String password, String heap, String features,
             int rpcWorkerSpinMicros, int listenerSpinMicros) throws IOException {
+        // the node takes the bench's choice of Netty transport (epoll or NIO), as its clients do
+        this(heartbeatMillis, iterations, user, password, heap, features, rpcWorkerSpinMicros, listenerSpinMicros,
+                System.getProperty(NettyIo.PROPERTY, "auto"));
+    }
+
+    /** The same with {@code io} as the node's {@link NettyIo#PROPERTY}: {@code auto}, {@code epoll} or {@code nio}. */
+    NodeProcess(int heartbeatMillis, int iterations, String user, String password, String heap, String features,
+            int rpcWorkerSpinMicros, int listenerSpinMicros, String io) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseG1GC",
-                // the node takes the bench's choice of Netty transport (epoll or NIO), as its clients do
-                "-D" + NettyIo.PROPERTY + "=" + System.getProperty(NettyIo.PROPERTY, "auto"),
+                "-D" + NettyIo.PROPERTY + "=" + io,
                 "-cp", classPathCopy(), BenchNode.class.getName(),
                 Integer.toString(heartbeatMillis), Integer.toString(iterations), user, password));
         cmd.add(features);

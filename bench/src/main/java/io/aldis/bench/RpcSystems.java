@@ -3,6 +3,7 @@ package io.aldis.bench;
 import io.aldis.client.AldisClient;
 import io.aldis.client.CallOptions;
 import io.aldis.client.ReconnectPolicy;
+import io.aldis.protocol.api.spin.NettyIo;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCalls;
@@ -26,6 +27,9 @@ final class RpcSystems {
     /** One round: completed calls per second and latency percentiles in microseconds. */
     record Result(double rate, double p50, double p99) {
     }
+
+    /** The default calls with node and client on Java's NIO, beside the default transport (epoll on Linux). */
+    static final String ALDIS_NIO = "Aldis RPC, NIO node and client (aldis.io=nio)";
 
     interface System extends AutoCloseable {
         String name();
@@ -146,6 +150,30 @@ final class RpcSystems {
         AldisClient c = builder.build();
         c.connect().join();
         return c;
+    }
+
+    /**
+     * A client as {@link #client(int, String, char[], Duration, boolean)} makes it, on Java's NIO
+     * rather than the default transport: built while {@link NettyIo#PROPERTY} says {@code nio}, as
+     * a user who sets that property gets it.
+     */
+    static AldisClient nioClient(int port, String user, char[] password, Duration idleSpin) {
+        String before = java.lang.System.getProperty(NettyIo.PROPERTY);
+        java.lang.System.setProperty(NettyIo.PROPERTY, "nio");
+        try {
+            return client(port, user, password, idleSpin, false);
+        } finally {
+            if (before == null) {
+                java.lang.System.clearProperty(NettyIo.PROPERTY);
+            } else {
+                java.lang.System.setProperty(NettyIo.PROPERTY, before);
+            }
+        }
+    }
+
+    /** The default calls between a node and a client that both use Java's NIO (as before epoll). */
+    static System aldisOnNio(int nioNodePort, String user, char[] password, Duration idleSpin, int size) {
+        return aldis(nioClient(nioNodePort, user, password, idleSpin), size, "echo.echo", ALDIS_NIO);
     }
 
     /** The same calls through a client of the caller's; closing the system closes the client. */

@@ -91,12 +91,19 @@ public final class StreamBench {
                 SpinWindow.DEFAULT_CAP_MICROS, SpinWindow.DEFAULT_CAP_MICROS);
                 NodeProcess workersNode = bench.wanted(StreamSystems.ALDIS_WORKERS) ? new NodeProcess(10_000, 4096,
                         USER, new String(PASSWORD), "2g", "rpc,streaming,servicesOnWorkers",
-                        SpinWindow.DEFAULT_CAP_MICROS, SpinWindow.DEFAULT_CAP_MICROS) : null) {
+                        SpinWindow.DEFAULT_CAP_MICROS, SpinWindow.DEFAULT_CAP_MICROS) : null;
+                NodeProcess nioNode = bench.wanted(StreamSystems.ALDIS_NIO) ? new NodeProcess(10_000, 4096, USER,
+                        new String(PASSWORD), "2g", "rpc,streaming", SpinWindow.DEFAULT_CAP_MICROS,
+                        SpinWindow.DEFAULT_CAP_MICROS, "nio") : null) {
             if (bench.wanted(StreamSystems.ALDIS)) {
                 systems.add(StreamSystems.aldis(bench.client(node)));
             }
             if (workersNode != null) {
                 systems.add(StreamSystems.aldis(bench.client(workersNode), StreamSystems.ALDIS_WORKERS));
+            }
+            if (nioNode != null) {
+                systems.add(StreamSystems.aldis(RpcSystems.nioClient(nioNode.port(), USER, PASSWORD,
+                        Duration.ofNanos(1000L * SpinWindow.DEFAULT_CAP_MICROS)), StreamSystems.ALDIS_NIO));
             }
             if (bench.wanted(StreamSystems.ALDIS_IO)) {
                 systems.add(StreamSystems.aldis(bench.client(node, true), StreamSystems.ALDIS_IO));

@@ -28,6 +28,8 @@ final class StreamSystems {
     static final String ALDIS_IO = "Aldis, callbacks on the I/O thread";
     /** The node calling services' publishers and subscribers on its workers only, as before: {@code publisherOnLoopMicros = 0}. */
     static final String ALDIS_WORKERS = "Aldis, node calls services on its workers";
+    /** The defaults, with node and client on Java's NIO ({@code aldis.io=nio}) instead of the default transport. */
+    static final String ALDIS_NIO = "Aldis, NIO node and client (aldis.io=nio)";
     static final String RSOCKET = "RSocket (rsocket-java, own JVMs)";
     static final String GRPC = "gRPC streaming (grpc-java)";
 
