@@ -162,10 +162,24 @@ public final class MessagingBench {
 
     private void pubsub(NodeProcess node) throws Exception {
         List<PubSubSystems.System> systems = pubSubSystems(node, true);
-        String[] one = {"bench.x"};
-        compare("pub/sub 1→1", systems, 1, 1, one, List.of("bench.x"));
-        compare("pub/sub 1→10 fan-out", systems, 1, 10, one, List.of("bench.x"));
-        compare("pub/sub 10→1 fan-in", systems, 10, 1, one, List.of("bench.x"));
+        // The same clients against a node on Java's NIO, beside the node on the default transport.
+        NodeProcess nioNode = !keep(List.of(PubSubSystems.ALDIS_NIO_NODE), n -> n).isEmpty()
+                ? new NodeProcess(10_000, 4096, USER, new String(PASSWORD), "2g", "pubsub", i("workerSpinMicros"),
+                        i("spinMicros"), "nio") : null;
+        try {
+            if (nioNode != null) {
+                systems.add(1, PubSubSystems.aldisClient(nioNode.port(), USER, PASSWORD, group,
+                        PubSubSystems.ALDIS_NIO_NODE));
+            }
+            String[] one = {"bench.x"};
+            compare("pub/sub 1→1", systems, 1, 1, one, List.of("bench.x"));
+            compare("pub/sub 1→10 fan-out", systems, 1, 10, one, List.of("bench.x"));
+            compare("pub/sub 10→1 fan-in", systems, 10, 1, one, List.of("bench.x"));
+        } finally {
+            if (nioNode != null) {
+                nioNode.close();
+            }
+        }
     }
 
     private void ws(NodeProcess node) throws Exception {

@@ -66,10 +66,18 @@ final class PubSubSystems {
 
     /** Aldis through the product's Java client ({@code AldisClient.publish} / {@code subscribe}). */
     static System aldisClient(int port, String user, char[] password, EventLoopGroup group) {
+        return aldisClient(port, user, password, group, "Aldis (AldisClient)");
+    }
+
+    /** The same clients, NIO as the bench's shared group is, against a node on Java's NIO ({@code aldis.io=nio}). */
+    static final String ALDIS_NIO_NODE = "Aldis (AldisClient), NIO node (aldis.io=nio)";
+
+    /** As {@link #aldisClient(int, String, char[], EventLoopGroup)}, under another name (another node's port). */
+    static System aldisClient(int port, String user, char[] password, EventLoopGroup group, String name) {
         return new System() {
             @Override
             public String name() {
-                return "Aldis (AldisClient)";
+                return name;
             }
 
             private AldisClient open() {
