@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A node killed with {@code kill -9} and started again under many connected Java clients, each
  * with the client's default reconnect policy (1 s doubling to 30 s, ±20 % jitter). Every client
  * comes back, on the first attempt it makes once the node listens again (its backoff is the only
- * wait), and their attempts are spread by the jitter rather than arriving as one herd. The spread
+ * wait; one attempt more is allowed for how the start of an attempt is measured), and their
+ * attempts are spread by the jitter rather than arriving as one herd. The spread
  * is printed as a line starting {@code faults figures:}.
  *
  * <p>100 clients run in the default build; 1 000 run with {@code -Pfaults} (tag {@code faults}).
@@ -114,6 +115,7 @@ class ReconnectStormTest {
         long[] started = new long[count];
         long[] login = new long[count];
         int[] attemptsUsed = new int[count];
+        int[] beyondFirst = new int[count];
         for (int i = 0; i < count; i++) {
             Attempts a = attempts.get(i);
             Attempt last = a.last();
@@ -121,8 +123,7 @@ class ReconnectStormTest {
             started[i] = last.start;
             login[i] = a.reconnected - last.start;
             attemptsUsed[i] = last.number;
-            assertThat(last.number).as("client %d came back on the first attempt after the node listened again", i)
-                    .isLessThanOrEqualTo(a.firstAttemptFrom(listening));
+            beyondFirst[i] = Math.max(0, last.number - a.firstAttemptFrom(listening));
         }
         Arrays.sort(back);
         Arrays.sort(login);
@@ -130,14 +131,23 @@ class ReconnectStormTest {
         long[] startedAfter = Arrays.stream(started).map(t -> t - listening).sorted().toArray();
         System.out.printf(Locale.ROOT, "faults figures: %d clients, node down %d ms (kill to listening); the attempts "
                         + "that came back started %d to %d ms after it listened (median %d ms), most within %d ms: %d; "
-                        + "attempts used: %s; login from the attempt's start: median %d ms, 90%% %d ms, max %d ms; back "
-                        + "after the node listened: first %d ms, median %d ms, 90%% %d ms, last %d ms%n",
+                        + "attempts used: %s; attempts after the first once it listened: %s; login from the attempt's "
+                        + "start: median %d ms, 90%% %d ms, max %d ms; back after the node listened: first %d ms, median "
+                        + "%d ms, 90%% %d ms, last %d ms%n",
                 count, millis(listening - killed), millis(startedAfter[0]), millis(startedAfter[count - 1]),
                 millis(startedAfter[count / 2]), millis(WINDOW_NANOS), peak, histogram(attemptsUsed),
+                histogram(beyondFirst),
                 millis(login[count / 2]), millis(login[count * 9 / 10]), millis(login[count - 1]),
                 millis(back[0]), millis(back[count / 2]), millis(back[count * 9 / 10]), millis(back[count - 1]));
+        // An attempt's start is taken from the listener's event plus its delay, and the event may reach the
+        // listener late on a busy machine: an attempt counted as the first after the node listened may
+        // really have started before, and been refused. So one attempt more is allowed, and no more.
+        for (int i = 0; i < count; i++) {
+            assertThat(beyondFirst[i]).as("attempts client %d made once the node listened, beyond the first", i)
+                    .isLessThanOrEqualTo(1);
+        }
         assertThat(peak).as("attempts that came back starting within one %d ms window (a herd would be all of them)",
-                millis(WINDOW_NANOS)).isLessThan(count / 2);
+                millis(WINDOW_NANOS)).isLessThan(count / 3);
     }
 
     /** The most values within any window of {@link #WINDOW_NANOS}. */
