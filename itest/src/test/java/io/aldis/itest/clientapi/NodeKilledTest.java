@@ -81,7 +81,9 @@ class NodeKilledTest {
     void usersStreamsAndFilesComeThroughAKillOfTheNode() throws Exception {
         Path storage = Files.createDirectories(dir.resolve("storage"));
         Path usersFile = dir.resolve("etc").resolve("aldis-users.properties");
-        ChildNode.Started first = ChildNode.start(storage, 0, Duration.ofMillis(20), usersFile);
+        // Each chunk of an upload takes 50 ms to store: the upload below needs 16 s more once it is past
+        // chunk 80, far more than the test takes to kill the node from there.
+        ChildNode.Started first = ChildNode.start(storage, 0, Duration.ofMillis(50), usersFile);
         node = first.process();
         AldisClient alice = client(first.port(), ChildNode.USER, NodeFixture.PASSWORD);
         TransferOptions options = TransferOptions.defaults().withChunkSize(CHUNK)
@@ -107,8 +109,9 @@ class NodeKilledTest {
             streamed.add(stream.next());
         }
         first.command(ChildNode.CHURN_USERS);
-        List<ChildNode.UserChange> changes = readChanges(first, 300);
+        List<ChildNode.UserChange> changes = readChanges(first, 100);
         assertThat(uploading.await(PATIENCE_SECONDS, TimeUnit.SECONDS)).as("the upload got going").isTrue();
+        assertThat(upload.result()).as("the upload is still in flight").isNotDone();
 
         first.kill();
         changes.addAll(readRest(first));
@@ -131,7 +134,7 @@ class NodeKilledTest {
         for (StoredUser u : reread.list()) {
             roles.put(u.name(), u.roles());
         }
-        assertThat(expected).as("users that outlive the churn").hasSizeGreaterThan(10);
+        assertThat(expected).as("users that outlive the churn").hasSizeGreaterThanOrEqualTo(5);
         expected.forEach((name, user) -> assertThat(roles.get(name)).as("roles of " + name + " after the restart")
                 .isEqualTo(Set.of(user.roles().split(","))));
         assertThat(changes.stream().filter(c -> c.kind().equals("remove")).map(ChildNode.UserChange::user))
