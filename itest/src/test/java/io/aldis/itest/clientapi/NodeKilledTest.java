@@ -1,6 +1,7 @@
 package io.aldis.itest.clientapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.aldis.client.AldisClient;
 import io.aldis.client.CallOptions;
@@ -28,6 +29,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -143,13 +145,13 @@ class NodeKilledTest {
             client(second.port(), name, expected.get(name).password()).close();
         }
 
-        ExecutionException interrupted = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+        ExecutionException interrupted = assertThrows(ExecutionException.class,
                 () -> stream.done.get(PATIENCE_SECONDS, TimeUnit.SECONDS));
         assertThat(interrupted.getCause()).isInstanceOf(RpcCallException.class);
         assertThat(((RpcCallException) interrupted.getCause()).code()).isEqualTo(ErrorCode.CONNECTION_INTERRUPTED);
         streamed.addAll(stream.arrived);
         assertThat(streamed).as("items once each, in order, up to the kill")
-                .isEqualTo(java.util.stream.IntStream.range(0, streamed.size()).boxed().toList());
+                .isEqualTo(IntStream.range(0, streamed.size()).boxed().toList());
 
         TransferResult result = upload.result().get(PATIENCE_SECONDS * 2, TimeUnit.SECONDS);
         assertThat(result.resumed()).as("the upload went on from its checkpoint").isTrue();
