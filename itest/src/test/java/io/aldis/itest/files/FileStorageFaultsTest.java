@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the upload kept at its checkpoint so it goes on once the storage takes data again, and nothing
  * that was verified before is lost. The faults come from a store that wraps the local one (the
  * tests run as any user, and root ignores a read-only mode), as a full or read-only file system
- * answers: "No space left on device" and "Read-only file system".
+ * answers: "No space left on device" and "Read-only file system". {@link RealDiskFaultsTest} lets a
+ * real file system answer, where the tests may mount one.
  */
 class FileStorageFaultsTest {
     static final int CHUNK = 4096;

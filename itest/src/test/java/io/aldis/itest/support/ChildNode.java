@@ -1,7 +1,9 @@
 package io.aldis.itest.support;
 
+import io.aldis.feature.auth.internal.CredentialStore;
 import io.aldis.feature.filetransfer.api.FileStore;
 import io.aldis.feature.filetransfer.internal.FilesSettings;
+import io.aldis.itest.rpc.Streams;
 import io.aldis.transport.tcp.internal.TcpSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,17 +24,63 @@ import java.util.concurrent.TimeUnit;
  * <p>A test starts it with {@link #start(Path, int, Duration)}, which returns once the node
  * listens, and kills it with {@link Process#destroyForcibly()}. Each chunk an upload writes can be
  * made to take a while, so that a test finds an upload still running when it kills the node.
+ *
+ * <p>Started with a users file ({@link #start(Path, int, Duration, Path)}), the node keeps its users
+ * there, as the auth feature keeps them in {@code etc/}, and also runs RPC and streams with
+ * {@link io.aldis.itest.rpc.Streams} exported as {@code streams}. It then takes commands on its
+ * standard input: {@value #CHURN_USERS} starts changing users without pause (add, change roles,
+ * change password, remove, in turn), and the node prints a line starting with {@value #COMMITTED}
+ * after each change the store has made, naming the change ({@link UserChange}).
  */
 public final class ChildNode {
     /** The one user of the node. */
     public static final String USER = "alice";
     private static final String LISTENING = "LISTENING ";
+    /** The command that starts changing users. */
+    public static final String CHURN_USERS = "churn-users";
+    /** What each line about a change the users store made starts with. */
+    public static final String COMMITTED = "COMMITTED ";
 
     private ChildNode() {
     }
 
-    /** The process and the port it listens on. */
-    public record Started(Process process, int port) {
+    /** The process, the port it listens on, and the rest of its standard output. */
+    public record Started(Process process, int port, BufferedReader out) {
+        /**
+         * Kills the node as {@code kill -9} does and waits until it is gone, leaving what it wrote to
+         * its standard output readable ({@link Process#destroyForcibly()} would close it).
+         */
+        public void kill() throws InterruptedException {
+            process.toHandle().destroyForcibly();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the killed node did not end");
+            }
+        }
+
+        /** Sends a command to the node's standard input. */
+        public void command(String line) throws IOException {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+    }
+
+    /**
+     * A change of users the node made, as the {@value #COMMITTED} line names it:
+     * {@code add <user> <password> <roles>}, {@code roles <user> <roles>},
+     * {@code passwd <user> <password>} or {@code remove <user>}, roles separated by commas.
+     */
+    public record UserChange(String kind, String user, String password, String roles) {
+        /** Reads a {@value #COMMITTED} line. */
+        public static UserChange parse(String line) {
+            String[] parts = line.substring(COMMITTED.length()).split(" ");
+            return switch (parts[0]) {
+                case "add" -> new UserChange("add", parts[1], parts[2], parts[3]);
+                case "roles" -> new UserChange("roles", parts[1], null, parts[2]);
+                case "passwd" -> new UserChange("passwd", parts[1], parts[2], null);
+                case "remove" -> new UserChange("remove", parts[1], null, null);
+                default -> throw new IllegalArgumentException("not a change: " + line);
+            };
+        }
     }
 
     /**
@@ -42,6 +91,15 @@ public final class ChildNode {
      * @param perChunk    how long writing each uploaded chunk takes at least
      */
     public static Started start(Path storageRoot, int port, Duration perChunk) throws IOException {
+        return start(storageRoot, port, perChunk, null);
+    }
+
+    /**
+     * The same, keeping the users in {@code usersFile} and running RPC and streams as well.
+     *
+     * @param usersFile where the node keeps its users, kept between starts
+     */
+    public static Started start(Path storageRoot, int port, Duration perChunk, Path usersFile) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-cp");
@@ -50,11 +108,14 @@ public final class ChildNode {
         command.add(storageRoot.toString());
         command.add(Integer.toString(port));
         command.add(Long.toString(perChunk.toMillis()));
+        if (usersFile != null) {
+            command.add(usersFile.toString());
+        }
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         for (String line; (line = out.readLine()) != null;) {
             if (line.startsWith(LISTENING)) {
-                return new Started(process, Integer.parseInt(line.substring(LISTENING.length())));
+                return new Started(process, Integer.parseInt(line.substring(LISTENING.length())), out);
             }
         }
         process.destroyForcibly();
@@ -75,19 +136,61 @@ public final class ChildNode {
         Path root = Path.of(args[0]);
         int port = Integer.parseInt(args[1]);
         long perChunkMillis = Long.parseLong(args[2]);
-        try (NodeFixture node = NodeFixture.builder()
+        Path usersFile = args.length > 3 ? Path.of(args[3]) : null;
+        NodeFixture.Builder builder = NodeFixture.builder()
                 .user(USER, "user")
                 .pubsub()
                 .files(FilesSettings.defaults(root.toString()))
                 .fileStore(store -> new SlowWrites(store, perChunkMillis))
-                .tcp(TcpSettings.plain("child", port))
-                .start()) {
+                .tcp(TcpSettings.plain("child", port));
+        if (usersFile != null) {
+            builder.usersFile(usersFile).rpc().streaming();
+        }
+        try (NodeFixture node = builder.start()) {
+            if (usersFile != null) {
+                node.export("streams", new Streams.Impl(), Streams.Api.class);
+            }
             System.out.println(LISTENING + node.tcpPort());
             System.out.flush();
-            while (System.in.read() >= 0) {
-                // Nothing to read: the loop ends when the parent closes the pipe or dies.
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line; (line = in.readLine()) != null;) {
+                if (line.equals(CHURN_USERS)) {
+                    Thread churn = new Thread(() -> churnUsers(node.store()), "user-churn");
+                    churn.setDaemon(true);
+                    churn.start();
+                }
             }
         }
+    }
+
+    /**
+     * Changes users without pause until the process ends, and prints each change once the store
+     * made it. User {@code u<n>} is added with roles {@code user}, then gets roles
+     * {@code user,ops}, then a new password, and is removed once {@code u<n+3>} exists; every
+     * fourth user is kept.
+     */
+    private static void churnUsers(CredentialStore store) {
+        for (int n = 0; ; n++) {
+            String name = "u" + n;
+            String password = "first-password-" + n;
+            store.add(name, password.toCharArray(), Set.of("user"));
+            committed("add " + name + " " + password + " user");
+            store.setRoles(name, Set.of("user", "ops"));
+            committed("roles " + name + " ops,user");
+            String changed = "second-password-" + n;
+            store.setPassword(name, changed.toCharArray());
+            committed("passwd " + name + " " + changed);
+            int old = n - 3;
+            if (old >= 0 && old % 4 != 0) {
+                store.remove("u" + old);
+                committed("remove u" + old);
+            }
+        }
+    }
+
+    private static void committed(String change) {
+        System.out.println(COMMITTED + change);
+        System.out.flush();
     }
 
     /** Writes of partial files that each take at least a given time. */

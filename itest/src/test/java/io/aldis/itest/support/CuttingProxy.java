@@ -2,6 +2,7 @@ package io.aldis.itest.support;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelFutureListener;
@@ -17,17 +18,37 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A TCP proxy on loopback between a client and a node that a test can cut: every connection through
- * it is dropped at once, in both directions, as a network that fails would drop it (bytes in flight
- * are lost, neither side gets a close frame). New connections go through again afterwards.
+ * A TCP proxy on loopback between a client and a node that a test can cut, delay and stall, as a
+ * network that fails would:
+ *
+ * <ul>
+ *   <li>{@link #cut()} drops every connection through it at once, in both directions (bytes in
+ *       flight are lost, neither side gets a close frame); {@link #strand()} drops only the client's
+ *       side. New connections go through again afterwards.
+ *   <li>{@link #delay(Duration)} holds every byte for a while before it passes on, each direction
+ *       in order, as a long link would; the link keeps carrying data at full speed meanwhile.
+ *   <li>{@link #stall()} stops the connections open now from carrying anything, in either
+ *       direction, without closing them; {@link #unstall()} lets them go on with nothing lost. New
+ *       connections are not stalled, so a client that gives up on a stalled link and comes back gets
+ *       through.
+ * </ul>
+ *
+ * <p>Each direction of a connection holds at most {@value #MAX_HELD} bytes it read and has not
+ * written on; past that it stops reading, so a stalled or slow side fills the TCP buffers of the
+ * other, as a real link does.
  */
 public final class CuttingProxy implements AutoCloseable {
+    /** The most bytes one direction of a connection reads ahead of what it has passed on. */
+    static final int MAX_HELD = 1 << 20;
+
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private static final String INBOUND = "inbound";
 
@@ -35,7 +56,10 @@ public final class CuttingProxy implements AutoCloseable {
     private final Set<Channel> open = ConcurrentHashMap.newKeySet();
     /** Node sides left open by {@link #strand}, closed with the proxy. */
     private final Set<Channel> stranded = ConcurrentHashMap.newKeySet();
+    /** Both directions of every connection relayed now. */
+    private final Set<Direction> directions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
+    private volatile long delayNanos;
     private final Channel server;
 
     /** Starts a proxy on an ephemeral loopback port in front of {@code targetPort} on loopback. */
@@ -94,6 +118,27 @@ public final class CuttingProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Holds what either side sends for {@code delay} before it reaches the other, from now on, on
+     * every connection; {@link Duration#ZERO} ends the delay. What is held already keeps its time.
+     */
+    public void delay(Duration delay) {
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("a delay cannot be negative: " + delay);
+        }
+        delayNanos = delay.toNanos();
+    }
+
+    /** Stops every connection open now from passing anything on, both ways, until {@link #unstall()}. */
+    public void stall() {
+        directions.forEach(Direction::stall);
+    }
+
+    /** Lets every stalled connection pass on what it holds, in order, and go on. */
+    public void unstall() {
+        directions.forEach(Direction::unstall);
+    }
+
     private static void reset(Channel channel) {
         try {
             channel.config().setOption(ChannelOption.SO_LINGER, 0);
@@ -114,6 +159,7 @@ public final class CuttingProxy implements AutoCloseable {
     /** A client's side: connects to the node, then relays both ways. */
     private final class Inbound extends ChannelInboundHandlerAdapter {
         private volatile Channel node;
+        private Direction toNodeDirection;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -121,7 +167,7 @@ public final class CuttingProxy implements AutoCloseable {
             new Bootstrap().group(client.eventLoop()).channel(NioSocketChannel.class)
                     .option(ChannelOption.AUTO_READ, false)
                     .option(ChannelOption.TCP_NODELAY, true)
-                    .handler(new Relay(client))
+                    .handler(new Relay())
                     .connect(target).addListener((ChannelFutureListener) connected -> {
                         if (!connected.isSuccess()) {
                             client.close();
@@ -130,6 +176,8 @@ public final class CuttingProxy implements AutoCloseable {
                         Channel toNode = connected.channel();
                         node = toNode;
                         open.add(toNode);
+                        toNodeDirection = new Direction(client, toNode);
+                        toNode.pipeline().get(Relay.class).toClient = new Direction(toNode, client);
                         toNode.closeFuture().addListener(f -> {
                             open.remove(toNode);
                             client.close();
@@ -141,12 +189,11 @@ public final class CuttingProxy implements AutoCloseable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            Channel toNode = node;
-            if (toNode == null) {
+            if (node == null || toNodeDirection == null) {
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            relay(msg, ctx.channel(), toNode);
+            toNodeDirection.relay(msg);
         }
 
         @Override
@@ -165,19 +212,16 @@ public final class CuttingProxy implements AutoCloseable {
 
     /** The node's side of one connection: relays to the client, or drops what comes once stranded. */
     private final class Relay extends ChannelInboundHandlerAdapter {
-        private final Channel client;
-
-        Relay(Channel client) {
-            this.client = client;
-        }
+        /** Set once connected, before the first read. */
+        private Direction toClient;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (stranded.contains(ctx.channel())) {
+            if (stranded.contains(ctx.channel()) || toClient == null) {
                 ReferenceCountUtil.release(msg);
                 return;
             }
-            relay(msg, ctx.channel(), client);
+            toClient.relay(msg);
         }
 
         @Override
@@ -186,14 +230,108 @@ public final class CuttingProxy implements AutoCloseable {
         }
     }
 
-    /** Writes what {@code from} read to {@code to}, and reads on from {@code from} once it is written. */
-    private static void relay(Object msg, Channel from, Channel to) {
-        to.writeAndFlush(msg).addListener((ChannelFutureListener) written -> {
-            if (written.isSuccess()) {
-                from.read();
-            } else {
-                from.close();
+    /**
+     * One direction of one connection: what {@code from} read waits in a queue, in order, until its
+     * delay has passed and the direction is not stalled, then goes to {@code to}. Both channels are
+     * on the proxy's one event loop, which alone touches the queue.
+     */
+    private final class Direction {
+        private final Channel from;
+        private final Channel to;
+        private final ArrayDeque<Held> queue = new ArrayDeque<>();
+        /** Bytes read and not yet written out by {@code to}, queued or in its outbound buffer. */
+        private long held;
+        private boolean reading = true;
+        private boolean stalled;
+        private boolean drainScheduled;
+
+        Direction(Channel from, Channel to) {
+            this.from = from;
+            this.to = to;
+            directions.add(this);
+            from.closeFuture().addListener(f -> close());
+            to.closeFuture().addListener(f -> close());
+        }
+
+        void relay(Object msg) {
+            int bytes = msg instanceof ByteBuf buf ? buf.readableBytes() : 0;
+            held += bytes;
+            queue.add(new Held(msg, bytes, System.nanoTime() + delayNanos));
+            reading = false;
+            drain();
+        }
+
+        void stall() {
+            from.eventLoop().execute(() -> stalled = true);
+        }
+
+        void unstall() {
+            from.eventLoop().execute(() -> {
+                stalled = false;
+                drain();
+            });
+        }
+
+        private void drain() {
+            if (stalled || !to.isActive()) {
+                readOnIfRoom();
+                return;
             }
-        });
+            long now = System.nanoTime();
+            boolean wrote = false;
+            while (!queue.isEmpty()) {
+                Held next = queue.peek();
+                if (next.due > now) {
+                    if (!drainScheduled) {
+                        drainScheduled = true;
+                        from.eventLoop().schedule(() -> {
+                            drainScheduled = false;
+                            drain();
+                        }, next.due - now, TimeUnit.NANOSECONDS);
+                    }
+                    break;
+                }
+                queue.poll();
+                wrote = true;
+                to.write(next.msg).addListener((ChannelFutureListener) written -> {
+                    held -= next.bytes;
+                    if (written.isSuccess()) {
+                        readOnIfRoom();
+                    } else {
+                        from.close();
+                    }
+                });
+            }
+            if (wrote) {
+                to.flush();
+            }
+            readOnIfRoom();
+        }
+
+        private void readOnIfRoom() {
+            if (!reading && held < MAX_HELD && from.isActive()) {
+                reading = true;
+                from.read();
+            }
+        }
+
+        private void close() {
+            directions.remove(this);
+            if (from.eventLoop().inEventLoop()) {
+                releaseHeld();
+            } else {
+                from.eventLoop().execute(this::releaseHeld);
+            }
+        }
+
+        private void releaseHeld() {
+            for (Held h; (h = queue.poll()) != null;) {
+                ReferenceCountUtil.release(h.msg);
+            }
+        }
+    }
+
+    /** Bytes read and not passed on yet, with the time they may go. */
+    private record Held(Object msg, int bytes, long due) {
     }
 }

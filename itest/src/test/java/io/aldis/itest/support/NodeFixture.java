@@ -105,10 +105,14 @@ public final class NodeFixture implements AutoCloseable {
 
     private NodeFixture(Builder b) throws Exception {
         dir = Files.createTempDirectory("aldis-node");
-        store = new CredentialStore(dir.resolve("aldis-users.properties"), 4096, false);
+        store = new CredentialStore(b.usersFile != null ? b.usersFile : dir.resolve("aldis-users.properties"), 4096,
+                false);
         passwords = new HashMap<>();
         b.users.forEach((name, user) -> {
-            store.add(name, user.password().toCharArray(), Set.of(user.roles()));
+            // A users file kept from an earlier run may have the user already.
+            if (store.find(name).isEmpty()) {
+                store.add(name, user.password().toCharArray(), Set.of(user.roles()));
+            }
             passwords.put(name, user.password());
         });
         node = new Node(b.settings, b.clock);
@@ -172,6 +176,7 @@ public final class NodeFixture implements AutoCloseable {
         private boolean tls;
         private long loginCapabilities = FrameClient.ALL_BUT_LZ4;
         private boolean keepAlive;
+        private Path usersFile;
 
         private Builder() {
         }
@@ -194,6 +199,15 @@ public final class NodeFixture implements AutoCloseable {
 
         public Builder userWithPassword(String name, String password, String... roles) {
             users.put(name, new User(password, roles));
+            return this;
+        }
+
+        /**
+         * Keeps the users in {@code file} rather than in the fixture's temporary directory, so that
+         * they outlive the node; users the builder names are added when the file lacks them.
+         */
+        public Builder usersFile(Path file) {
+            this.usersFile = file;
             return this;
         }
 

@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -204,6 +205,7 @@ public final class CredentialStore {
             this.iterations = iterations;
             Path absolute = file.toAbsolutePath();
             if (!absolute.equals(this.file)) {
+                removeUnfinishedWrites(absolute);
                 this.users = load(absolute);
                 this.secret = loadSecret(absolute.resolveSibling(SECRET_FILE));
                 this.file = absolute;
@@ -354,6 +356,30 @@ public final class CredentialStore {
         Arrays.fill(password, '\0');
         LOG.log(Level.WARNING, "Created Aldis user ''{0}'' with role ''{1}''; its password is in {2}. "
                 + "Change it with aldis:user-passwd and delete that file.", ADMIN_USER, ADMIN_ROLE, passwordFile);
+    }
+
+    /**
+     * Deletes the temporary files of writes that never finished ({@link #write}), which a process
+     * killed in the middle of one leaves beside the users file: copies of password hashes, or of the
+     * first admin's password, that nothing would ever read or remove.
+     */
+    private static void removeUnfinishedWrites(Path usersFile) {
+        Path dir = usersFile.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return;
+        }
+        List<String> prefixes = List.of("." + usersFile.getFileName(), "." + SECRET_FILE, "." + ADMIN_PASSWORD_FILE);
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, p -> {
+            String name = p.getFileName().toString();
+            return name.endsWith(".tmp") && prefixes.stream().anyMatch(name::startsWith);
+        })) {
+            for (Path leftover : leftovers) {
+                Files.deleteIfExists(leftover);
+                LOG.log(Level.WARNING, "Deleted {0}, left by a write that did not finish", leftover);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Could not delete what unfinished writes left in {0}: {1}", dir, e.getMessage());
+        }
     }
 
     private static Map<String, StoredUser> load(Path file) {

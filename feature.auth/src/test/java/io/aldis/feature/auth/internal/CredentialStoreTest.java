@@ -37,6 +37,25 @@ class CredentialStoreTest {
     }
 
     @Test
+    void openingDeletesWhatWritesCutShortByAKilledProcessLeftAndNothingElse() throws IOException {
+        Path file = dir.resolve("users.properties");
+        new CredentialStore(file, 4096, false).add("alice", PASSWORD.toCharArray(), Set.of("user"));
+        // What a write killed between its temporary file and the move leaves (see CredentialStore.write).
+        Path users = Files.writeString(dir.resolve(".users.properties1234567.tmp"), "alice=half");
+        Path secret = Files.writeString(dir.resolve("." + CredentialStore.SECRET_FILE + "89.tmp"), "half");
+        Path admin = Files.writeString(dir.resolve("." + CredentialStore.ADMIN_PASSWORD_FILE + "12.tmp"), "pw");
+        Path someoneElses = Files.writeString(dir.resolve(".other.cfg42.tmp"), "kept");
+
+        CredentialStore reopened = new CredentialStore(file, 4096, false);
+
+        assertThat(reopened.list()).extracting(StoredUser::name).containsExactly("alice");
+        assertThat(users).doesNotExist();
+        assertThat(secret).doesNotExist();
+        assertThat(admin).doesNotExist();
+        assertThat(someoneElses).exists();
+    }
+
+    @Test
     void filesAreOwnerOnly() throws IOException {
         Path file = dir.resolve("users.properties");
         CredentialStore store = new CredentialStore(file, 4096, false);
