@@ -28,6 +28,7 @@ import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.codec.Flushes;
 import io.aldis.protocol.api.codec.LengthPrefixedFrameDecoder;
 import io.aldis.protocol.api.codec.LengthPrefixedFrameEncoder;
+import io.aldis.protocol.api.scram.SaltedPasswordCache;
 import io.aldis.protocol.api.spin.NettyIo;
 import io.aldis.protocol.api.spin.SpinningSelectStrategy;
 import io.netty.bootstrap.Bootstrap;
@@ -117,6 +118,8 @@ public final class DefaultAldisClient implements AldisClient {
     private boolean initial = true;
     private ScheduledFuture<?> reconnectTask;
     private char[] password;
+    /** The SCRAM SaltedPassword of the last login, so that a reconnect skips PBKDF2; wiped with the password. */
+    private final SaltedPasswordCache saltedPasswords = new SaltedPasswordCache();
 
     private volatile ClientHandler current;
     private volatile SessionInfo session;
@@ -581,6 +584,7 @@ public final class DefaultAldisClient implements AldisClient {
             if (password != null) {
                 Arrays.fill(password, '\0');
             }
+            saltedPasswords.clear();
             future = closeFuture;
             if (holdsTimer) {
                 holdsTimer = false;
@@ -610,7 +614,7 @@ public final class DefaultAldisClient implements AldisClient {
         long gen = ++generation;
         HandshakeParams params = new HandshakeParams(config.clientId(), config.capabilities(), config.clientName(),
                 resumeToken, sessionUser, config.user(), password, config.mechanism(),
-                config.maxQueuedWhilePaused(), config.connectTimeout());
+                config.maxQueuedWhilePaused(), config.connectTimeout(), saltedPasswords);
         ClientHandler handler = new ClientHandler(params, events, stats, requests);
         attempt = handler;
         // Registered before the transport opens: registered after, a session that opened meanwhile

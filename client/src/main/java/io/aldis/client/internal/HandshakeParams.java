@@ -1,5 +1,6 @@
 package io.aldis.client.internal;
 
+import io.aldis.protocol.api.scram.SaltedPasswordCache;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -16,8 +17,9 @@ import java.util.UUID;
  * @param mechanism         {@code SCRAM-SHA-256} or {@code PLAIN}
  * @param maxQueuedWhilePaused how many frames may wait while paused or while the socket takes no more
  * @param handshakeTimeout  how long CONNECT to session-open may take; zero for no limit
+ * @param saltedPasswords   where the client keeps its SCRAM SaltedPassword between logins, or null
  */
 public record HandshakeParams(UUID clientId, long capabilities, String clientName, String resumeToken,
         String resumedUser, String user, char[] password, String mechanism, int maxQueuedWhilePaused,
-        Duration handshakeTimeout) {
+        Duration handshakeTimeout, SaltedPasswordCache saltedPasswords) {
 }

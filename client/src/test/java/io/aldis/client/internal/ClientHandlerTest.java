@@ -69,7 +69,7 @@ class ClientHandlerTest {
 
     private static HandshakeParams params(String token, String mechanism, int maxQueued) {
         return new HandshakeParams(CLIENT_ID, CAPS, "test-app/1.0", token, token == null ? null : "alice", "alice",
-                "pencil".toCharArray(), mechanism, maxQueued, Duration.ofSeconds(10));
+                "pencil".toCharArray(), mechanism, maxQueued, Duration.ofSeconds(10), null);
     }
 
     private void open(HandshakeParams params) {

@@ -42,7 +42,7 @@ class WireLevelTest {
     @BeforeEach
     void setUp() {
         HandshakeParams params = new HandshakeParams(UUID.randomUUID(), Capability.maskOf(EnumSet.allOf(Capability.class)),
-                "wire-test", null, null, "alice", "pencil".toCharArray(), "SCRAM-SHA-256", 10, Duration.ofSeconds(10));
+                "wire-test", null, null, "alice", "pencil".toCharArray(), "SCRAM-SHA-256", 10, Duration.ofSeconds(10), null);
         handler = new ClientHandler(params, events, new StatsCounters(), new RequestTracker());
         channel = new EmbeddedChannel();
         channel.freezeTime();

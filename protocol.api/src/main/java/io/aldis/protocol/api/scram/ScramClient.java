@@ -28,13 +28,27 @@ public final class ScramClient {
     private final String user;
     private final char[] password;
     private final String clientNonce;
+    /** Where the SaltedPassword of an earlier exchange may be kept, or null. */
+    private final SaltedPasswordCache cache;
     private State state = State.INITIAL;
     private String clientFirstBare;
     private byte[] expectedServerSignature;
 
     /** Starts an exchange for a user, with a fresh random client nonce. */
     public ScramClient(String user, char[] password) {
-        this(user, password, ScramSha256.nonce(new SecureRandom()));
+        this(user, password, (SaltedPasswordCache) null);
+    }
+
+    /**
+     * Starts an exchange for a user, with a fresh random client nonce, that takes the
+     * SaltedPassword from {@code cache} when the server's salt and iteration count are those of the
+     * last exchange kept there, and keeps it there otherwise.
+     *
+     * @param cache one per password, or null for none
+     * @since 1.1
+     */
+    public ScramClient(String user, char[] password, SaltedPasswordCache cache) {
+        this(user, password, ScramSha256.nonce(new SecureRandom()), cache);
     }
 
     /**
@@ -43,6 +57,11 @@ public final class ScramClient {
      * @throws IllegalArgumentException if the nonce has a comma or a non-printable character
      */
     public ScramClient(String user, char[] password, String clientNonce) {
+        this(user, password, clientNonce, null);
+    }
+
+    ScramClient(String user, char[] password, String clientNonce, SaltedPasswordCache cache) {
+        this.cache = cache;
         this.user = Objects.requireNonNull(user, "user");
         // Copied so the caller may wipe its array; ours is wiped once the proof is computed.
         this.password = Objects.requireNonNull(password, "password").clone();
@@ -120,7 +139,9 @@ public final class ScramClient {
         String withoutProof = "c=" + CHANNEL_BINDING + ",r=" + nonce;
         byte[] authMessage = (clientFirstBare + "," + serverFirst + "," + withoutProof)
                 .getBytes(StandardCharsets.UTF_8);
-        byte[] salted = ScramSha256.saltedPassword(password, salt, iterations);
+        int rounds = iterations;
+        byte[] salted = cache == null ? ScramSha256.saltedPassword(password, salt, rounds)
+                : cache.saltedPassword(salt, rounds, () -> ScramSha256.saltedPassword(password, salt, rounds));
         Arrays.fill(password, '\0');
         byte[] clientKey = ScramSha256.clientKey(salted);
         byte[] storedKey = ScramSha256.sha256(clientKey);

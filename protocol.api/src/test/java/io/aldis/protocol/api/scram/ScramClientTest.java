@@ -38,6 +38,37 @@ class ScramClientTest {
     }
 
     @Test
+    void aCachedSaltedPasswordGivesTheRfcExchangeAgainWithoutDerivingIt() throws ScramException {
+        SaltedPasswordCache cache = new SaltedPasswordCache();
+        for (int login = 0; login < 2; login++) {
+            ScramClient client = new ScramClient("user", "pencil".toCharArray(), CLIENT_NONCE, cache);
+            client.clientFirstMessage();
+            assertThat(new String(client.clientFinalMessage(utf8(SERVER_FIRST)), StandardCharsets.UTF_8))
+                    .isEqualTo(CLIENT_FINAL);
+            client.verifyServerFinal(utf8(SERVER_FINAL));
+        }
+        byte[] kept = cache.saltedPassword(Base64.getDecoder().decode(SALT), 4096, () -> {
+            throw new AssertionError("derived again although salt and iterations are the kept ones");
+        });
+        assertThat(kept).isEqualTo(ScramSha256.saltedPassword("pencil".toCharArray(), Base64.getDecoder().decode(SALT), 4096));
+    }
+
+    @Test
+    void theCacheDerivesAgainForAnotherSaltOrCountAndHandsOutCopies() {
+        SaltedPasswordCache cache = new SaltedPasswordCache();
+        int[] derived = {0};
+        java.util.function.Supplier<byte[]> derive = () -> new byte[] {(byte) ++derived[0]};
+        byte[] first = cache.saltedPassword(new byte[] {1}, 4096, derive);
+        first[0] = 99; // wiping a copy leaves what is kept alone
+        assertThat(cache.saltedPassword(new byte[] {1}, 4096, derive)).containsExactly(1);
+        assertThat(cache.saltedPassword(new byte[] {2}, 4096, derive)).containsExactly(2);
+        assertThat(cache.saltedPassword(new byte[] {2}, 8192, derive)).containsExactly(3);
+        cache.clear();
+        assertThat(cache.saltedPassword(new byte[] {2}, 8192, derive)).containsExactly(4);
+        assertThat(derived[0]).isEqualTo(4);
+    }
+
+    @Test
     void storedCredentialsMatchTheRfcExchange() throws ScramException {
         // The server side of the same exchange: verify the RFC proof against derived keys.
         ScramCredentials creds = ScramCredentials.derive("pencil".toCharArray(), Base64.getDecoder().decode(SALT), 4096);
