@@ -11,6 +11,8 @@
 #   BENCH_MAVEN_ARGS=-o bench/run-auth.sh                # extra Maven arguments (here: offline)
 # Parts: parallel rotate all. Options and defaults: see AuthBench.OPTIONS.
 set -euo pipefail
+# A relative results=DIR is taken from the directory the script is started in.
+export ALDIS_BENCH_CALLER_DIR="$PWD"
 cd "$(dirname "$0")/.."
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true

@@ -13,6 +13,8 @@
 #   bench/run-files.sh resume browser systems=aldis       # resume cost; client.js's speed (Node.js 20 or 22)
 #   BENCH_MAVEN_ARGS=-o bench/run-files.sh        # extra Maven arguments (here: offline)
 set -euo pipefail
+# A relative results=DIR is taken from the directory the script is started in.
+export ALDIS_BENCH_CALLER_DIR="$PWD"
 cd "$(dirname "$0")/.."
 for tool in rsync scp /usr/sbin/sshd nc ss; do
     command -v "$tool" >/dev/null || { echo "bench/run-files.sh needs $tool (see the comment at the top)" >&2; exit 2; }

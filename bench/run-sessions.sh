@@ -11,6 +11,8 @@
 #       hosts=127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5   # 100 000 idle sessions
 # Parts: rate heap heartbeat partial all (partial: partialTransport=tcp or ws). Options and defaults: see SessionBench.OPTIONS.
 set -euo pipefail
+# A relative results=DIR is taken from the directory the script is started in.
+export ALDIS_BENCH_CALLER_DIR="$PWD"
 cd "$(dirname "$0")/.."
 
 # N sessions need about N descriptors in each of the two JVMs: 300 000 where the user may raise the
