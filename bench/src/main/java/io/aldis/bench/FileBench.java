@@ -63,6 +63,7 @@ public final class FileBench {
         OPTIONS.put("browserChunkKiB", "0,64,512"); // chunk sizes the browser client asks for; 0: its defaults
         OPTIONS.put("dir", "");              // where the files and the servers' stores go; empty: a new temp directory
         OPTIONS.put("systems", "");          // comma-separated name prefixes to keep (see MessagingBench); empty: all
+        OPTIONS.put(RunResults.OPTION, "");  // directory for the run's CSV files; empty: a new one under bench/target/results
         // Aldis set up otherwise, each beside the default one: comma-separated chunkKiB/window pairs (the
         // chunk size the Java client asks for and the node's window; 0 keeps the default), e.g. 256/32,1024/16
         OPTIONS.put("variants", "");
@@ -73,9 +74,11 @@ public final class FileBench {
 
     private final Map<String, String> opts;
     private final StringBuilder summary = new StringBuilder();
+    private final RunResults results;
 
     private FileBench(Map<String, String> opts) {
         this.opts = opts;
+        this.results = RunResults.fromOption("files", opts.get(RunResults.OPTION));
     }
 
     public static void main(String[] args) throws Exception {
@@ -109,6 +112,7 @@ public final class FileBench {
         }
         System.out.println("==== summary ====");
         System.out.print(bench.summary);
+        System.out.println("results (CSV) are in " + bench.results.directory());
         System.exit(0);
     }
 
@@ -201,11 +205,11 @@ public final class FileBench {
             }
         }
         Files.deleteIfExists(source);
-        report("upload, " + opts.get("sizeMiB") + " MiB, disk to disk (MB/s)", up);
-        report("download, " + opts.get("sizeMiB") + " MiB, disk to disk (MB/s)", down);
+        report("upload, " + opts.get("sizeMiB") + " MiB, disk to disk (MB/s)", "throughput", "MB/s", up);
+        report("download, " + opts.get("sizeMiB") + " MiB, disk to disk (MB/s)", "throughput", "MB/s", down);
         if (!upCpu.isEmpty()) {
-            report("upload, CPU seconds per GiB, node and client together", upCpu);
-            report("download, CPU seconds per GiB, node and client together", downCpu);
+            report("upload, CPU seconds per GiB, node and client together", "CPU", "s/GiB", upCpu);
+            report("download, CPU seconds per GiB, node and client together", "CPU", "s/GiB", downCpu);
         }
     }
 
@@ -278,8 +282,8 @@ public final class FileBench {
         for (Path file : files.values()) {
             Files.delete(file);
         }
-        report("compression, " + opts.get("compressionMiB") + " MiB files (MB/s)", rates);
-        report("compression, CPU seconds per GiB, node and client together", cpu);
+        report("compression, " + opts.get("compressionMiB") + " MiB files (MB/s)", "throughput", "MB/s", rates);
+        report("compression, CPU seconds per GiB, node and client together", "CPU", "s/GiB", cpu);
     }
 
     /**
@@ -411,10 +415,17 @@ public final class FileBench {
         for (Path source : sources) {
             Files.deleteIfExists(source);
         }
-        report(count + " uploads of " + opts.get("parallelMiB") + " MiB at once, aggregate (MB/s)", rates);
+        report(count + " uploads of " + opts.get("parallelMiB") + " MiB at once, aggregate (MB/s)", "throughput", "MB/s",
+                rates);
     }
 
-    private void report(String title, Map<String, List<Double>> rates) {
+    /** Prints and sums up the measured rounds of each system, and hands them to the results files. */
+    private void report(String title, String figure, String unit, Map<String, List<Double>> rates) {
+        for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
+            for (int round = 0; round < e.getValue().size(); round++) {
+                results.round(title, e.getKey(), round + 1, new RunResults.Figure(figure, unit, e.getValue().get(round)));
+            }
+        }
         summary.append(title).append('\n');
         double reference = rates.isEmpty() ? 0 : MessagingBench.median(rates.values().iterator().next());
         for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
