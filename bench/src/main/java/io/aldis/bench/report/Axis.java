@@ -9,7 +9,7 @@ import java.util.Locale;
  * and always holding zero, so bars and lines are read against a true origin, mapped onto a span
  * of pixels.
  */
-final class Axis {
+final class Axis implements Scale {
     private final double low;
     private final double high;
     private final double step;
@@ -70,11 +70,13 @@ final class Axis {
     }
 
     /** The pixel of a value. */
-    double pixel(double value) {
+    @Override
+    public double pixel(double value) {
         return from + (value - low) / (high - low) * (to - from);
     }
 
-    List<Double> ticks() {
+    @Override
+    public List<Double> ticks() {
         List<Double> ticks = new ArrayList<>();
         long count = Math.round((high - low) / step);
         for (long k = 0; k <= count; k++) {
@@ -84,8 +86,14 @@ final class Axis {
     }
 
     /** A tick's label, short: 250, 1.5k, 2M, 0.25. */
-    String label(double value) {
+    @Override
+    public String label(double value) {
         return compact(value, step);
+    }
+
+    @Override
+    public double origin() {
+        return 0;
     }
 
     static String compact(double value, double step) {

@@ -34,15 +34,15 @@ final class ChartParts {
         return Math.min(size, Math.floor(width / Math.max(1, text.length()) / 0.6 * 10) / 10);
     }
 
-    /** Grid lines across the plot at the ticks of a vertical value axis, their labels at the left, the unit above. */
-    static void verticalValueAxis(Svg svg, Axis axis, double left, double right, String unit) {
+    /** Grid lines across the plot at the ticks of a vertical value axis, their labels at the left, the unit above them. */
+    static void verticalValueAxis(Svg svg, Scale axis, double left, double right, String unit) {
         for (double t : axis.ticks()) {
             double y = axis.pixel(t);
-            svg.line("grid", null, left, y, right, y, t == 0 ? INK : GRID, 1);
+            svg.line("grid", null, left, y, right, y, t == axis.origin() ? INK : GRID, 1);
             svg.text("tick", left - 6, y + 4, "end", TEXT_SIZE - 1, axis.label(t));
         }
         if (unit != null && !unit.isBlank()) {
-            svg.text("unit", left - 6, PLOT_TOP - 14, "end", TEXT_SIZE - 1, unit);
+            svg.text("unit", 12, PLOT_TOP - 14, "start", TEXT_SIZE - 1, unit);
         }
     }
 

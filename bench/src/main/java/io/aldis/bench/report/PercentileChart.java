@@ -7,7 +7,8 @@ import java.util.Locale;
 /**
  * Latency by percentile, one line per system. Percentiles are placed by how rare they are
  * (log10 of 1 / (1 − p)), as latency plots usually are: p50, p90, p99 and p99.9 fall at even
- * steps, so the tail gets as much room as the middle.
+ * steps, so the tail gets as much room as the middle. Latencies go on a linear axis from zero, or
+ * on a logarithmic one when the largest is more than {@link #LOG_SPAN} times the smallest.
  */
 public final class PercentileChart {
     /**
@@ -22,10 +23,13 @@ public final class PercentileChart {
     static final double PLOT_HEIGHT = 260;
     static final double PLOT_LEFT = 80;
     static final double PLOT_RIGHT = ChartParts.WIDTH - 40;
+    /** Beyond this ratio of the largest to the smallest latency, a linear axis would flatten all but the worst line. */
+    static final double LOG_SPAN = 20;
 
     private final double[] percentiles;
     private final List<Series> series;
-    private final Axis values;
+    private final Scale values;
+    private final boolean logarithmic;
     private final double rarestPosition;
     private final double commonestPosition;
 
@@ -34,6 +38,7 @@ public final class PercentileChart {
             throw new IllegalArgumentException("a percentile chart needs at least one percentile and one series");
         }
         double max = 0;
+        double min = Double.MAX_VALUE;
         for (Series s : series) {
             if (s.values().length != percentiles.length) {
                 throw new IllegalArgumentException(s.label() + " has " + s.values().length + " values for "
@@ -42,6 +47,7 @@ public final class PercentileChart {
             for (double v : s.values()) {
                 if (!Double.isNaN(v)) {
                     max = Math.max(max, v);
+                    min = Math.min(min, v);
                 }
             }
         }
@@ -58,7 +64,9 @@ public final class PercentileChart {
         this.series = List.copyOf(series);
         this.commonestPosition = lowest;
         this.rarestPosition = highest;
-        this.values = Axis.over(0, max, 5, ChartParts.PLOT_TOP + PLOT_HEIGHT, ChartParts.PLOT_TOP);
+        this.logarithmic = min > 0 && max > LOG_SPAN * min;
+        this.values = logarithmic ? LogAxis.over(min, max, ChartParts.PLOT_TOP + PLOT_HEIGHT, ChartParts.PLOT_TOP)
+                : Axis.over(0, max, 5, ChartParts.PLOT_TOP + PLOT_HEIGHT, ChartParts.PLOT_TOP);
     }
 
     /** A chart of {@code series} at {@code percentiles} (each between 0 and 100, exclusive). */
@@ -79,6 +87,11 @@ public final class PercentileChart {
                 * (PLOT_RIGHT - PLOT_LEFT);
     }
 
+    /** Whether the latencies are drawn on a logarithmic axis. */
+    public boolean logarithmic() {
+        return logarithmic;
+    }
+
     /** The y pixel of a latency. */
     public double y(double value) {
         return values.pixel(value);
@@ -96,7 +109,8 @@ public final class PercentileChart {
         double height = legendTop + series.size() * ChartParts.LEGEND_ROW + (source == null ? 0 : 14);
         Svg svg = new Svg(ChartParts.WIDTH, height);
         ChartParts.titles(svg, title, subtitle);
-        ChartParts.verticalValueAxis(svg, values, PLOT_LEFT, PLOT_RIGHT, unit);
+        ChartParts.verticalValueAxis(svg, values, PLOT_LEFT, PLOT_RIGHT,
+                logarithmic ? unit + " (logarithmic)" : unit);
         for (double p : percentiles) {
             svg.line("grid", null, x(p), ChartParts.PLOT_TOP, x(p), bottom, ChartParts.GRID, 1);
             svg.text("tick", x(p), bottom + 16, "middle", ChartParts.TEXT_SIZE - 1, name(p));

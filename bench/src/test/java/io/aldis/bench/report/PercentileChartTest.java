@@ -58,4 +58,24 @@ class PercentileChartTest {
         assertEquals(Svg.colour(1), doc.mark("series", "B").getAttribute("stroke"));
         assertEquals(List.of("0", "50", "100", "150", "200", "p50", "p90", "p99", "p99.9"), doc.texts("tick"));
     }
+
+    @Test
+    void aTailManyTimesTheMiddleGoesOnALogarithmicAxisOfWholeDecades() throws Exception {
+        PercentileChart chart = PercentileChart.of(percentiles,
+                List.of(new PercentileChart.Series("A", new double[] {15, 100, 1000, 8000})));
+        // 15 to 8000: more than 20 times, so 10 to 10 000, three decades of equal height.
+        assertEquals(true, chart.logarithmic());
+        SvgDocument doc = SvgDocument.parse(chart.svg("calls", "", "µs"));
+        List<Element> a = doc.marks("point", "A");
+        double decade = (BOTTOM - TOP) / 3;
+        assertEquals(BOTTOM - decade, SvgDocument.number(a.get(1), "cy"), 0.05);
+        assertEquals(BOTTOM - 2 * decade, SvgDocument.number(a.get(2), "cy"), 0.05);
+        assertEquals(BOTTOM - Math.log10(1.5) * decade, SvgDocument.number(a.get(0), "cy"), 0.05);
+        assertEquals(List.of("10", "100", "1k", "10k", "p50", "p90", "p99", "p99.9"), doc.texts("tick"));
+        assertEquals(List.of("µs (logarithmic)", "percentile"), doc.texts("unit"));
+
+        assertEquals(false, PercentileChart.of(percentiles,
+                List.of(new PercentileChart.Series("B", new double[] {0, 100, 1000, 8000}))).logarithmic(),
+                "a zero latency cannot go on a logarithmic axis");
+    }
 }
