@@ -299,9 +299,11 @@ public final class FileBench {
         Files.delete(work.resolve("warm.bin"));
         long[] nodeBefore = aldis.nodeHeapAfterGc();
         long[] clientBefore = BenchNode.heapAfterGc();
-        long[] up = watch(aldis, aldis.startUpload(source, "memory.bin"), nodeBefore, clientBefore);
+        long[] up = watch(aldis, aldis.startUpload(source, "memory.bin"), nodeBefore, clientBefore,
+                heapSeries("memory, " + opts.get("memoryMiB") + " MiB upload"));
         check("memory upload", aldis.stored("memory.bin"), size, null);
-        long[] down = watch(aldis, aldis.startDownload("memory.bin", target), nodeBefore, clientBefore);
+        long[] down = watch(aldis, aldis.startDownload("memory.bin", target), nodeBefore, clientBefore,
+                heapSeries("memory, " + opts.get("memoryMiB") + " MiB download"));
         check("memory download", target, size, null);
         Files.delete(target);
         Files.delete(aldis.stored("memory.bin"));
@@ -320,16 +322,25 @@ public final class FileBench {
         System.out.print(summary.substring(summary.lastIndexOf(title)));
     }
 
+    /** The time series of one transfer of the memory part: each heap's growth at each reading. */
+    private RunResults.TimeSeries heapSeries(String name) {
+        return results.timeSeries(name, "node heap above before", "MB", "client heap above before", "MB");
+    }
+
     /**
      * Reads both heaps after GC until the transfer ends: the most each grew, read 150 ms after GC
-     * (node, client) and right after it (node, client), and how many readings.
+     * (node, client) and right after it (node, client), and how many readings. Every reading 150 ms
+     * after GC also goes to {@code series}.
      */
     private static long[] watch(AldisFileMover aldis, java.util.concurrent.CompletableFuture<?> transfer,
-            long[] nodeBefore, long[] clientBefore) throws Exception {
+            long[] nodeBefore, long[] clientBefore, RunResults.TimeSeries series) throws Exception {
         long[] most = new long[5];
+        long start = System.nanoTime();
         while (!transfer.isDone()) {
             long[] node = aldis.nodeHeapAfterGc();
             long[] client = BenchNode.heapAfterGc();
+            series.sample((System.nanoTime() - start) / 1e9, (node[0] - nodeBefore[0]) / 1e6,
+                    (client[0] - clientBefore[0]) / 1e6);
             most[0] = Math.max(most[0], node[0] - nodeBefore[0]);
             most[1] = Math.max(most[1], client[0] - clientBefore[0]);
             most[2] = Math.max(most[2], node[1] - nodeBefore[1]);

@@ -18,7 +18,9 @@ import java.util.Map;
  * Where every benchmark hands its measured rounds: one CSV file per workload in the run's results
  * directory, one row per system and round, columns {@code workload,system,round} and then one per
  * figure, named with its unit ({@code throughput (msg/s)}, {@code p99 (µs)}). A file is rewritten
- * after every row, so a run that fails half-way keeps what it measured. {@code bench/report.sh}
+ * after every row, so a run that fails half-way keeps what it measured. A part that samples
+ * something over time writes a time series instead ({@link #timeSeries}): {@code time (s)}, then
+ * one column per series. {@code bench/report.sh}
  * draws the charts from these files; the format is described in docs/benchmarks.md.
  */
 final class RunResults {
@@ -112,6 +114,54 @@ final class RunResults {
             new CsvTable(header, table).write(file(workload));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the results of \"" + workload + "\" to " + file(workload), e);
+        }
+    }
+
+    /**
+     * A time series of this run, in {@code <bench>-<name>.csv}: its first column {@code time (s)},
+     * then one column per series, {@code name (unit)} ({@code columns} are name and unit pairs).
+     */
+    TimeSeries timeSeries(String name, String... columns) {
+        if (columns.length == 0 || columns.length % 2 != 0) {
+            throw new IllegalArgumentException("a time series needs name and unit pairs, not " + List.of(columns));
+        }
+        List<String> header = new ArrayList<>(List.of("time (s)"));
+        for (int i = 0; i < columns.length; i += 2) {
+            header.add(new Figure(columns[i], columns[i + 1], 0).column());
+        }
+        return new TimeSeries(directory.resolve(bench + "-" + slug(name) + ".csv"), header);
+    }
+
+    /** Samples over time, the file rewritten after each. */
+    static final class TimeSeries {
+        private final Path file;
+        private final List<String> header;
+        private final List<List<String>> rows = new ArrayList<>();
+
+        private TimeSeries(Path file, List<String> header) {
+            this.file = file;
+            this.header = header;
+        }
+
+        Path file() {
+            return file;
+        }
+
+        /** One sample: the seconds since the series started, then a value per series (NaN: none). */
+        synchronized void sample(double seconds, double... values) {
+            if (values.length != header.size() - 1) {
+                throw new IllegalArgumentException(values.length + " values for the series " + header.subList(1, header.size()));
+            }
+            List<String> row = new ArrayList<>(List.of(number(seconds)));
+            for (double v : values) {
+                row.add(number(v));
+            }
+            rows.add(row);
+            try {
+                new CsvTable(header, rows).write(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the time series " + file, e);
+            }
         }
     }
 

@@ -68,4 +68,19 @@ class RunResultsTest {
         assertEquals(true, fresh.directory().getFileName().toString().startsWith("auth-"));
         assertEquals(false, Files.exists(fresh.directory()), "the directory is made with the first row");
     }
+
+    @Test
+    void aTimeSeriesHasATimeColumnFirstAndBecomesOneLineChartPerUnit() throws Exception {
+        RunResults.TimeSeries series = new RunResults(dir, "files").timeSeries("memory, 64 MiB upload",
+                "node heap", "MB", "client heap", "MB");
+        series.sample(0, 1.5, 2);
+        series.sample(1.25, Double.NaN, 3);
+        CsvTable table = CsvTable.read(dir.resolve("files-memory-64-mib-upload.csv"));
+        assertEquals(List.of("time (s)", "node heap (MB)", "client heap (MB)"), table.header());
+        assertEquals(List.of(List.of("0", "1.5", "2"), List.of("1.25", "", "3")), table.rows());
+        assertEquals(List.of("files-memory-64-mib-upload.svg"),
+                List.copyOf(ResultsCharts.draw(table, "files-memory-64-mib-upload.csv").keySet()));
+        assertThrows(IllegalArgumentException.class, () -> series.sample(2, 1));
+        assertThrows(IllegalArgumentException.class, () -> new RunResults(dir, "x").timeSeries("t", "only a name"));
+    }
 }
