@@ -11,6 +11,9 @@
 #   BENCH_MAVEN_ARGS=-o bench/run-auth.sh                # extra Maven arguments (here: offline)
 # Parts: parallel rotate all. Options and defaults: see AuthBench.OPTIONS.
 set -euo pipefail
+# Every measured round also goes to CSV in results=DIR (relative to the directory the script is
+# started in; default: a new bench/target/results/<bench>-<date>-<time>); bench/report.sh DIR draws them.
+export ALDIS_BENCH_CALLER_DIR="$PWD"
 cd "$(dirname "$0")/.."
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true

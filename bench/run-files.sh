@@ -13,6 +13,9 @@
 #   bench/run-files.sh resume browser systems=aldis       # resume cost; client.js's speed (Node.js 20 or 22)
 #   BENCH_MAVEN_ARGS=-o bench/run-files.sh        # extra Maven arguments (here: offline)
 set -euo pipefail
+# Every measured round also goes to CSV in results=DIR (relative to the directory the script is
+# started in; default: a new bench/target/results/<bench>-<date>-<time>); bench/report.sh DIR draws them.
+export ALDIS_BENCH_CALLER_DIR="$PWD"
 cd "$(dirname "$0")/.."
 for tool in rsync scp /usr/sbin/sshd nc ss; do
     command -v "$tool" >/dev/null || { echo "bench/run-files.sh needs $tool (see the comment at the top)" >&2; exit 2; }

@@ -12,6 +12,9 @@
 #   BENCH_MAVEN_ARGS=-o bench/run-messaging.sh rpc  # extra Maven arguments (here: offline)
 # Parts: pubsub match rpc ws all.
 set -euo pipefail
+# Every measured round also goes to CSV in results=DIR (relative to the directory the script is
+# started in; default: a new bench/target/results/<bench>-<date>-<time>); bench/report.sh DIR draws them.
+export ALDIS_BENCH_CALLER_DIR="$PWD"
 cd "$(dirname "$0")/.."
 
 need=()

@@ -11,6 +11,9 @@
 #       hosts=127.0.0.1,127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5   # 100 000 idle sessions
 # Parts: rate heap heartbeat partial all (partial: partialTransport=tcp or ws). Options and defaults: see SessionBench.OPTIONS.
 set -euo pipefail
+# Every measured round also goes to CSV in results=DIR (relative to the directory the script is
+# started in; default: a new bench/target/results/<bench>-<date>-<time>); bench/report.sh DIR draws them.
+export ALDIS_BENCH_CALLER_DIR="$PWD"
 cd "$(dirname "$0")/.."
 
 # N sessions need about N descriptors in each of the two JVMs: 300 000 where the user may raise the

@@ -12,6 +12,9 @@
 #   bench/run-streams.sh memory                    # the node's heap under a 4 GiB stream (over a minute)
 # Parts: server bytes fairness client bidi all (those five), memory (only when named).
 set -euo pipefail
+# Every measured round also goes to CSV in results=DIR (relative to the directory the script is
+# started in; default: a new bench/target/results/<bench>-<date>-<time>); bench/report.sh DIR draws them.
+export ALDIS_BENCH_CALLER_DIR="$PWD"
 cd "$(dirname "$0")/.."
 
 # RSocket 1.1.4 runs on Netty 4.1: its peer is built from its own POM and runs from its own class path.

@@ -50,11 +50,13 @@ public final class AuthBench {
         OPTIONS.put("inFlight", "32");          // rotating guesses being sent at once
         OPTIONS.put("iterations", "4096");      // SCRAM iterations of the bench user
         OPTIONS.put("clientThreads", "2");
+        OPTIONS.put(RunResults.OPTION, "");     // directory for the run's CSV files; empty: a new one under bench/target/results
     }
 
     private final Map<String, String> opts;
     private final EventLoopGroup group;
     private final List<String> summary = new ArrayList<>();
+    private RunResults results;
 
     private AuthBench(Map<String, String> opts) {
         this.opts = opts;
@@ -81,6 +83,7 @@ public final class AuthBench {
             parts = List.of("parallel", "rotate");
         }
         AuthBench bench = new AuthBench(opts);
+        bench.results = RunResults.fromOption("auth", opts.get(RunResults.OPTION));
         System.out.println("options " + new java.util.TreeMap<>(opts));
         for (String part : parts) {
             switch (part) {
@@ -92,6 +95,7 @@ public final class AuthBench {
         System.out.println();
         System.out.println("==== summary ====");
         bench.summary.forEach(System.out::println);
+        System.out.println("results (CSV) are in " + bench.results.directory());
         bench.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
@@ -126,6 +130,8 @@ public final class AuthBench {
                     guesses, outcomes, lastSeconds, judged, after[1] - before[1], judged / lastSeconds);
             System.out.println(line);
             summary.add(line);
+            results.round("guesses judged", "one address, in parallel", 1,
+                    new RunResults.Figure("judged", "guesses/s", judged / lastSeconds));
         }
     }
 
@@ -194,6 +200,8 @@ public final class AuthBench {
                     sent.get(), elapsed, sent.get() / elapsed, judged, judged / elapsed, after[1] - before[1]);
             System.out.println(line);
             summary.add(line);
+            results.round("guesses judged", "rotating addresses", 1,
+                    new RunResults.Figure("judged", "guesses/s", judged / elapsed));
             for (String kind : loginMillis.keySet()) {
                 List<Double> ms = new ArrayList<>(loginMillis.get(kind));
                 ms.sort(null);
@@ -202,6 +210,9 @@ public final class AuthBench {
                         ms.size(), loginOutcomes.get(kind), ms.get(ms.size() / 2), ms.get(ms.size() - 1));
                 System.out.println(real);
                 summary.add(real);
+                results.round("real user's login under a rotating attack", kind, 1,
+                        new RunResults.Figure("max", "ms", ms.get(ms.size() - 1)),
+                        new RunResults.Figure("p50", "ms", ms.get(ms.size() / 2)));
             }
         }
     }

@@ -63,6 +63,7 @@ public final class FileBench {
         OPTIONS.put("browserChunkKiB", "0,64,512"); // chunk sizes the browser client asks for; 0: its defaults
         OPTIONS.put("dir", "");              // where the files and the servers' stores go; empty: a new temp directory
         OPTIONS.put("systems", "");          // comma-separated name prefixes to keep (see MessagingBench); empty: all
+        OPTIONS.put(RunResults.OPTION, "");  // directory for the run's CSV files; empty: a new one under bench/target/results
         // Aldis set up otherwise, each beside the default one: comma-separated chunkKiB/window pairs (the
         // chunk size the Java client asks for and the node's window; 0 keeps the default), e.g. 256/32,1024/16
         OPTIONS.put("variants", "");
@@ -73,9 +74,11 @@ public final class FileBench {
 
     private final Map<String, String> opts;
     private final StringBuilder summary = new StringBuilder();
+    private final RunResults results;
 
     private FileBench(Map<String, String> opts) {
         this.opts = opts;
+        this.results = RunResults.fromOption("files", opts.get(RunResults.OPTION));
     }
 
     public static void main(String[] args) throws Exception {
@@ -109,6 +112,7 @@ public final class FileBench {
         }
         System.out.println("==== summary ====");
         System.out.print(bench.summary);
+        System.out.println("results (CSV) are in " + bench.results.directory());
         System.exit(0);
     }
 
@@ -201,11 +205,11 @@ public final class FileBench {
             }
         }
         Files.deleteIfExists(source);
-        report("upload, " + opts.get("sizeMiB") + " MiB, disk to disk (MB/s)", up);
-        report("download, " + opts.get("sizeMiB") + " MiB, disk to disk (MB/s)", down);
+        report("upload, " + opts.get("sizeMiB") + " MiB, disk to disk (MB/s)", "throughput", "MB/s", up);
+        report("download, " + opts.get("sizeMiB") + " MiB, disk to disk (MB/s)", "throughput", "MB/s", down);
         if (!upCpu.isEmpty()) {
-            report("upload, CPU seconds per GiB, node and client together", upCpu);
-            report("download, CPU seconds per GiB, node and client together", downCpu);
+            report("upload, CPU seconds per GiB, node and client together", "CPU", "s/GiB", upCpu);
+            report("download, CPU seconds per GiB, node and client together", "CPU", "s/GiB", downCpu);
         }
     }
 
@@ -278,8 +282,8 @@ public final class FileBench {
         for (Path file : files.values()) {
             Files.delete(file);
         }
-        report("compression, " + opts.get("compressionMiB") + " MiB files (MB/s)", rates);
-        report("compression, CPU seconds per GiB, node and client together", cpu);
+        report("compression, " + opts.get("compressionMiB") + " MiB files (MB/s)", "throughput", "MB/s", rates);
+        report("compression, CPU seconds per GiB, node and client together", "CPU", "s/GiB", cpu);
     }
 
     /**
@@ -295,9 +299,11 @@ public final class FileBench {
         Files.delete(work.resolve("warm.bin"));
         long[] nodeBefore = aldis.nodeHeapAfterGc();
         long[] clientBefore = BenchNode.heapAfterGc();
-        long[] up = watch(aldis, aldis.startUpload(source, "memory.bin"), nodeBefore, clientBefore);
+        long[] up = watch(aldis, aldis.startUpload(source, "memory.bin"), nodeBefore, clientBefore,
+                heapSeries("memory, " + opts.get("memoryMiB") + " MiB upload"));
         check("memory upload", aldis.stored("memory.bin"), size, null);
-        long[] down = watch(aldis, aldis.startDownload("memory.bin", target), nodeBefore, clientBefore);
+        long[] down = watch(aldis, aldis.startDownload("memory.bin", target), nodeBefore, clientBefore,
+                heapSeries("memory, " + opts.get("memoryMiB") + " MiB download"));
         check("memory download", target, size, null);
         Files.delete(target);
         Files.delete(aldis.stored("memory.bin"));
@@ -316,16 +322,25 @@ public final class FileBench {
         System.out.print(summary.substring(summary.lastIndexOf(title)));
     }
 
+    /** The time series of one transfer of the memory part: each heap's growth at each reading. */
+    private RunResults.TimeSeries heapSeries(String name) {
+        return results.timeSeries(name, "node heap above before", "MB", "client heap above before", "MB");
+    }
+
     /**
      * Reads both heaps after GC until the transfer ends: the most each grew, read 150 ms after GC
-     * (node, client) and right after it (node, client), and how many readings.
+     * (node, client) and right after it (node, client), and how many readings. Every reading 150 ms
+     * after GC also goes to {@code series}.
      */
     private static long[] watch(AldisFileMover aldis, java.util.concurrent.CompletableFuture<?> transfer,
-            long[] nodeBefore, long[] clientBefore) throws Exception {
+            long[] nodeBefore, long[] clientBefore, RunResults.TimeSeries series) throws Exception {
         long[] most = new long[5];
+        long start = System.nanoTime();
         while (!transfer.isDone()) {
             long[] node = aldis.nodeHeapAfterGc();
             long[] client = BenchNode.heapAfterGc();
+            series.sample((System.nanoTime() - start) / 1e9, (node[0] - nodeBefore[0]) / 1e6,
+                    (client[0] - clientBefore[0]) / 1e6);
             most[0] = Math.max(most[0], node[0] - nodeBefore[0]);
             most[1] = Math.max(most[1], client[0] - clientBefore[0]);
             most[2] = Math.max(most[2], node[1] - nodeBefore[1]);
@@ -411,10 +426,17 @@ public final class FileBench {
         for (Path source : sources) {
             Files.deleteIfExists(source);
         }
-        report(count + " uploads of " + opts.get("parallelMiB") + " MiB at once, aggregate (MB/s)", rates);
+        report(count + " uploads of " + opts.get("parallelMiB") + " MiB at once, aggregate (MB/s)", "throughput", "MB/s",
+                rates);
     }
 
-    private void report(String title, Map<String, List<Double>> rates) {
+    /** Prints and sums up the measured rounds of each system, and hands them to the results files. */
+    private void report(String title, String figure, String unit, Map<String, List<Double>> rates) {
+        for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
+            for (int round = 0; round < e.getValue().size(); round++) {
+                results.round(title, e.getKey(), round + 1, new RunResults.Figure(figure, unit, e.getValue().get(round)));
+            }
+        }
         summary.append(title).append('\n');
         double reference = rates.isEmpty() ? 0 : MessagingBench.median(rates.values().iterator().next());
         for (Map.Entry<String, List<Double>> e : rates.entrySet()) {

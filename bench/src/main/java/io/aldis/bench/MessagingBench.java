@@ -45,6 +45,7 @@ public final class MessagingBench {
         OPTIONS.put("mqttPort", "1883");
         OPTIONS.put("rsocketClassPath", "");   // file holding the RSocket peer's class path; empty: no RSocket
         OPTIONS.put("systems", "");            // comma-separated name prefixes to keep, compared by letters and digits only; empty: all
+        OPTIONS.put(RunResults.OPTION, "");    // directory for the run's CSV files; empty: a new one under bench/target/results
     }
 
     private static final String USER = "bench";
@@ -53,9 +54,11 @@ public final class MessagingBench {
     private final Map<String, String> opts;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private final StringBuilder summary = new StringBuilder();
+    private final RunResults results;
 
     private MessagingBench(Map<String, String> opts) {
         this.opts = opts;
+        this.results = RunResults.fromOption("messaging", opts.get(RunResults.OPTION));
     }
 
     private int i(String key) {
@@ -94,6 +97,7 @@ public final class MessagingBench {
         System.out.println();
         System.out.println("==== summary ====");
         System.out.print(bench.summary);
+        System.out.println("results (CSV) are in " + bench.results.directory());
         System.exit(0);
     }
 
@@ -256,6 +260,7 @@ public final class MessagingBench {
                         r < warm ? "warm-up" : "measured", r + 1, w.system.name(), rate, directMemoryKib());
                 if (r >= warm) {
                     rates.computeIfAbsent(w, k -> new ArrayList<>()).add(rate);
+                    results.round(title, w.system.name(), r - warm + 1, new RunResults.Figure("throughput", "msg/s", rate));
                 }
             }
         }
@@ -467,6 +472,7 @@ public final class MessagingBench {
                         r < warm ? "warm-up" : "measured", r + 1, s.name(), res.rate(), res.p50(), res.p99());
                 if (r >= warm) {
                     results.computeIfAbsent(s, k -> new ArrayList<>()).add(res);
+                    this.results.round(title, s.name(), r - warm + 1, res.figures());
                 }
             }
         }

@@ -24,8 +24,21 @@ final class RpcSystems {
     private RpcSystems() {
     }
 
-    /** One round: completed calls per second and latency percentiles in microseconds. */
-    record Result(double rate, double p50, double p99) {
+    /**
+     * One round: completed calls per second and latency percentiles in microseconds; p90 and
+     * p99.9 are NaN where a system does not report them.
+     */
+    record Result(double rate, double p50, double p99, double p90, double p999) {
+        Result(double rate, double p50, double p99) {
+            this(rate, p50, p99, Double.NaN, Double.NaN);
+        }
+
+        /** The figures of this round as the results files hold them. */
+        RunResults.Figure[] figures() {
+            return new RunResults.Figure[] {new RunResults.Figure("throughput", "calls/s", rate),
+                new RunResults.Figure("p50", "µs", p50), new RunResults.Figure("p90", "µs", p90),
+                new RunResults.Figure("p99", "µs", p99), new RunResults.Figure("p99.9", "µs", p999)};
+        }
     }
 
     /** The default calls with node and client on Java's NIO, beside the default transport (epoll on Linux). */
@@ -74,7 +87,13 @@ final class RpcSystems {
             long[] sorted = Arrays.copyOf(latencies, n);
             Arrays.sort(sorted);
             double rate = recorded.get() / ((to - from) / 1e9);
-            return new Result(rate, n == 0 ? 0 : sorted[(int) (n * 0.50)] / 1e3, n == 0 ? 0 : sorted[(int) (n * 0.99)] / 1e3);
+            return new Result(rate, percentile(sorted, n, 0.50), percentile(sorted, n, 0.99),
+                    percentile(sorted, n, 0.90), percentile(sorted, n, 0.999));
+        }
+
+        /** The {@code p} quantile of the first {@code n} sorted latencies, in microseconds. */
+        private static double percentile(long[] sorted, int n, double p) {
+            return n == 0 ? 0 : sorted[(int) (n * p)] / 1e3;
         }
 
         private static final class Lane {
@@ -303,7 +322,11 @@ final class RpcSystems {
             public Result round(int inflight, double seconds) throws Exception {
                 client.send("round " + inflight + " " + seconds);
                 String[] f = client.expect("RESULT");
-                return new Result(Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]));
+                // A peer built before p90 and p99.9 were added answers with three figures.
+                return f.length >= 6
+                        ? new Result(Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+                                Double.parseDouble(f[4]), Double.parseDouble(f[5]))
+                        : new Result(Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]));
             }
 
             @Override

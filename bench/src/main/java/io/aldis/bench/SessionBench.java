@@ -80,6 +80,7 @@ public final class SessionBench {
         OPTIONS.put("partialPrefix", "1048576"); // the frame length each of them announces; 0: send nothing (idle)
         OPTIONS.put("partialBytes", "524288");  // how much of that frame each of them sends
         OPTIONS.put("partialTransport", "tcp"); // tcp: a length prefix; ws: a WebSocket frame header after the upgrade
+        OPTIONS.put(RunResults.OPTION, "");     // directory for the run's CSV files; empty: a new one under bench/target/results
     }
 
     private final Map<String, String> opts;
@@ -87,9 +88,11 @@ public final class SessionBench {
     private final List<String> summary = new ArrayList<>();
     private long sessionsRun;
     private final Map<String, LongAdder> lossReasons = new java.util.concurrent.ConcurrentHashMap<>();
+    private final RunResults results;
 
     private SessionBench(Map<String, String> opts) {
         this.opts = opts;
+        this.results = RunResults.fromOption("sessions", opts.get(RunResults.OPTION));
         this.group = new MultiThreadIoEventLoopGroup(intOpt("clientThreads"),
                 new DefaultThreadFactory("bench-client", true), NioIoHandler.newFactory());
     }
@@ -127,6 +130,7 @@ public final class SessionBench {
         System.out.println();
         System.out.println("==== summary ====");
         bench.summary.forEach(System.out::println);
+        System.out.println("results (CSV) are in " + bench.results.directory());
         bench.group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
@@ -180,6 +184,11 @@ public final class SessionBench {
                     System.out.printf(Locale.ROOT, "round %d %-42s %8.0f sessions/s, node CPU %6.1f µs/session, "
                             + "client CPU %6.1f µs/session, %d failed%n", r, v.getKey(), round.perSecond(),
                             round.nodeMicrosPerSession(), round.clientMicrosPerSession(), round.failed);
+                    this.results.round("new authenticated sessions", v.getKey(), r,
+                            new RunResults.Figure("rate", "sessions/s", round.perSecond()),
+                            new RunResults.Figure("node CPU", "µs/session", round.nodeMicrosPerSession()),
+                            new RunResults.Figure("client CPU", "µs/session", round.clientMicrosPerSession()),
+                            new RunResults.Figure("failed", "sessions", round.failed));
                 }
             }
             NodeProcess.Memory after = node.memory();
@@ -343,6 +352,11 @@ public final class SessionBench {
                         "window %d: node CPU %.2f %% of one core, %.0f heartbeat frames/s in+out, %.2f µs per frame"
                                 + " (%.2f above the empty node), client JVM CPU %.1f %%, %d sessions open%n",
                         w, r[0], r[1], r[2], r[5], r[3], (int) r[4]);
+                results.round(String.format(Locale.ROOT, "%d idle sessions, heartbeat %d ms", n, heartbeatMillis),
+                        "Aldis", w, new RunResults.Figure("node CPU", "% of one core", r[0]),
+                        new RunResults.Figure("heartbeat frames", "frames/s", r[1]),
+                        new RunResults.Figure("node CPU per frame", "µs", r[2]),
+                        new RunResults.Figure("client JVM CPU", "% of one core", r[3]));
             }
             String cpu = String.format(Locale.ROOT,
                     "   node CPU over %d valid windows of %d s (median): %.2f %% of one core; %.0f heartbeat frames/s "
@@ -367,6 +381,9 @@ public final class SessionBench {
                     mib(after.resident()));
             System.out.println(memory);
             summary.add(memory);
+            results.round(String.format(Locale.ROOT, "heap of %d idle sessions, heartbeat %d ms", n, heartbeatMillis),
+                    "Aldis", 1, new RunResults.Figure("heap per session", "KiB", heap / 1024.0 / open),
+                    new RunResults.Figure("sessions open", "sessions", open));
             lossReasons.forEach((reason, count) -> summary.add("   lost: " + count.sum() + " x " + reason));
             lossReasons.clear();
             closeAll(clients);

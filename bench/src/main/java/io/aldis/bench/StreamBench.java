@@ -61,6 +61,7 @@ public final class StreamBench {
         OPTIONS.put("memorySampleSeconds", "2"); // pause between two readings of the node's heap
         OPTIONS.put("rsocketClassPath", "");   // file holding the RSocket peer's class path; empty: no RSocket
         OPTIONS.put("systems", "");            // comma-separated name prefixes to keep (see MessagingBench); empty: all
+        OPTIONS.put(RunResults.OPTION, "");    // directory for the run's CSV files; empty: a new one under bench/target/results
     }
 
     private static final String USER = "bench";
@@ -68,9 +69,11 @@ public final class StreamBench {
 
     private final Map<String, String> opts;
     private final StringBuilder summary = new StringBuilder();
+    private final RunResults results;
 
     private StreamBench(Map<String, String> opts) {
         this.opts = opts;
+        this.results = RunResults.fromOption("streams", opts.get(RunResults.OPTION));
     }
 
     private int i(String key) {
@@ -133,6 +136,7 @@ public final class StreamBench {
         System.out.println();
         System.out.println("==== summary ====");
         System.out.print(bench.summary);
+        System.out.println("results (CSV) are in " + bench.results.directory());
         System.exit(0);
     }
 
@@ -211,6 +215,8 @@ public final class StreamBench {
                     idle.add(quiet);
                     loaded.add(busy);
                     streamRates.add(mbps);
+                    results.round(title, "idle connection", r - warm + 1, quiet.figures());
+                    results.round(title, "with the stream", r - warm + 1, busy.figures());
                 }
             }
         }
@@ -380,6 +386,8 @@ public final class StreamBench {
                         r < warm ? "warm-up" : "measured", r + 1, s.name(), rate, rate * w.itemSize() / 1e6);
                 if (r >= warm) {
                     rates.computeIfAbsent(s, k -> new ArrayList<>()).add(rate);
+                    results.round(title, s.name(), r - warm + 1, new RunResults.Figure("throughput", "items/s", rate),
+                            new RunResults.Figure("throughput", "MB/s", rate * w.itemSize() / 1e6));
                 }
             }
         }

@@ -33,7 +33,7 @@ import reactor.core.publisher.Mono;
  *       end; {@code echo} sends every item back, asking the caller for items only as the echoes
  *       are requested.</li>
  *   <li>{@code client <port> <size>}: connects, prints {@code READY}, then answers
- *       {@code round <in flight> <seconds>} with {@code RESULT <calls/s> <p50 µs> <p99 µs>}, keeping
+ *       {@code round <in flight> <seconds>} with {@code RESULT <calls/s> <p50 µs> <p99 µs> <p90 µs> <p99.9 µs>}, keeping
  *       that many calls outstanding for that long, as the Aldis side does; and
  *       {@code stream <item size> <window> <seconds>}, {@code sink <item size> <seconds>} and
  *       {@code echo <item size> <window> <seconds>} with {@code RESULT <items/s>} (see
@@ -137,7 +137,9 @@ public final class RsocketPeer {
         double rate = recorded.get() / ((to - from) / 1e9);
         double p50 = n == 0 ? 0 : sorted[(int) (n * 0.50)] / 1e3;
         double p99 = n == 0 ? 0 : sorted[(int) (n * 0.99)] / 1e3;
-        return "RESULT " + rate + " " + p50 + " " + p99;
+        double p90 = n == 0 ? 0 : sorted[(int) (n * 0.90)] / 1e3;
+        double p999 = n == 0 ? 0 : sorted[(int) (n * 0.999)] / 1e3;
+        return "RESULT " + rate + " " + p50 + " " + p99 + " " + p90 + " " + p999;
     }
 
     private static void next(RSocket socket, byte[] data, long[] latencies, AtomicInteger recorded, long from, long to,
