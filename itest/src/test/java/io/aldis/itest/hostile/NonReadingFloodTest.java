@@ -6,13 +6,17 @@ import io.aldis.feature.pubsub.internal.PubSubSettings;
 import io.aldis.itest.support.FrameClient;
 import io.aldis.itest.support.LeakWatch;
 import io.aldis.itest.support.NodeFixture;
+import io.aldis.itest.support.RawWebSocket;
 import io.aldis.itest.support.TcpFrameTransport;
+import io.aldis.itest.support.WsFrameTransport;
 import io.aldis.node.core.internal.NodeSettings;
 import io.aldis.node.core.internal.session.NodeSession;
 import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.Subscribe;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -54,7 +58,7 @@ class NonReadingFloodTest {
         node = NodeFixture.builder()
                 .settings(NodeSettings.defaults().withPendingLimits(HIGH_WATER, maxPending, writeDeadlineMillis))
                 .user("mallory", "user").user("bob", "user")
-                .pubsub(PubSubSettings.defaults().withLimits(10, 1 << 20)).rpc().start();
+                .pubsub(PubSubSettings.defaults().withLimits(10, 1 << 20)).rpc().tcp().ws().start();
         node.export("filler", (Filler) length -> "x".repeat(length), Filler.class);
     }
 
@@ -86,6 +90,54 @@ class NonReadingFloodTest {
             // The node took requests only while it could answer them: what it held for the client
             // stayed near the mark (the answers to what it had read before it stopped), far below
             // what answering the whole flood would have taken.
+            assertThat(peak.bytes()).as("the most the node held for the client")
+                    .isGreaterThan(HIGH_WATER).isLessThan(HIGH_WATER + (2L << 20));
+        }
+    }
+
+    @Test
+    void overWebSocketTheSameFloodIsHeldThenClosedAtTheWriteDeadline() throws Exception {
+        start(64L << 20, 2_000);
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(SMALL_RECEIVE_BUFFER);
+        socket.connect(new InetSocketAddress("127.0.0.1", node.wsPort()));
+        RawWebSocket ws = new RawWebSocket(socket).open();
+        try (Bystander bystander = Bystander.join(node, "bob");
+                FrameClient mallory = FrameClient.over(new WsFrameTransport(ws))) {
+            mallory.login("mallory", NodeFixture.PASSWORD);
+            NodeSession session = session(mallory.sessionId());
+            PendingPeak peak = PendingPeak.watch(session);
+            try {
+                // One binary message per frame, masked with a zero key (which leaves the payload as it is).
+                ByteArrayOutputStream batch = new ByteArrayOutputStream();
+                for (int i = 1; i <= 1000; i++) {
+                    for (io.aldis.protocol.api.Frame f : new io.aldis.protocol.api.Frame[] {
+                            new Subscribe(i, "flood." + i, "", ""),
+                            new RpcRequest(i, 0, "filler.fill", "[16]".getBytes(StandardCharsets.UTF_8))}) {
+                        byte[] frame = FrameClient.encode(f);
+                        batch.write(0x82);
+                        batch.write(0x80 | frame.length); // every frame here is shorter than 126 bytes
+                        batch.writeBytes(new byte[4]);
+                        batch.writeBytes(frame);
+                    }
+                }
+                byte[] bytes = batch.toByteArray();
+                bystander.during(20, () -> {
+                    boolean closedDuringFlood = false;
+                    try {
+                        for (int i = 0; i < FLOOD_ROUNDS / 1000; i++) {
+                            socket.getOutputStream().write(bytes);
+                        }
+                    } catch (IOException closedByNode) {
+                        closedDuringFlood = true;
+                    }
+                    assertThat(closedDuringFlood).as("the node closed the connection before the flood was over")
+                            .isTrue();
+                });
+            } finally {
+                peak.stop();
+            }
+            waitUntil(() -> node.node().find(session.id()).isEmpty(), "the flooder's session ends");
             assertThat(peak.bytes()).as("the most the node held for the client")
                     .isGreaterThan(HIGH_WATER).isLessThan(HIGH_WATER + (2L << 20));
         }
