@@ -61,10 +61,9 @@ final class UnreadOutput extends ChannelDuplexHandler {
         this.ctx = context;
     }
 
-    /** Bytes written for the client that it has not read yet: the connection's send buffer. */
+    /** Bytes written for the client that it has not read yet: the connection's send buffer. Any thread. */
     long pending() {
-        ChannelHandlerContext context = ctx;
-        ChannelOutboundBuffer buffer = context == null ? null : context.channel().unsafe().outboundBuffer();
+        ChannelOutboundBuffer buffer = session.channel().unsafe().outboundBuffer();
         return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
