@@ -48,7 +48,7 @@ public @interface NodeConfig {
     @AttributeDefinition(description = "Resume tokens kept per user; a new login beyond this drops the user's oldest token")
     int maxResumeTokensPerUser() default 100;
 
-    @AttributeDefinition(description = "Bytes written for a client that it has not read yet at which the node stops reading from it, until it has read all but 32 KiB of them")
+    @AttributeDefinition(description = "Bytes written for a client that it has not read yet at which the node stops reading from it, until it has read them down to half")
     long pendingHighWaterBytes() default 4L << 20;
 
     @AttributeDefinition(description = "Bytes written for a client that it has not read yet past which the node closes the connection at once (SLOW_CONSUMER)")
