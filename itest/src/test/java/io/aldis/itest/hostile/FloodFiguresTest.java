@@ -131,8 +131,35 @@ class FloodFiguresTest {
                     }
                 }
             }));
+            lines.add(measure(bystander, "SUBSCRIBE+RPC, answers never read (default write deadline, reconnecting)",
+                    on -> {
+                        byte[] batch = unreadBatch();
+                        while (on.getAsBoolean()) {
+                            try (FrameClient c = node.login("mallory", 4096)) {
+                                while (on.getAsBoolean()) {
+                                    c.sendBytes(batch); // blocks once the node stops reading
+                                }
+                            } catch (java.io.IOException closedByNode) {
+                                // closed at the write deadline: log in again
+                            }
+                        }
+                    }));
             lines.forEach(System.out::println);
         }
+    }
+
+    /** 500 SUBSCRIBEs and 500 calls, length-prefixed, for a client that never reads the answers. */
+    private static byte[] unreadBatch() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int i = 1; i <= BATCH; i++) {
+            for (Frame f : List.of(new Subscribe(i, "unread." + i, "", ""),
+                    new RpcRequest(i, 0, "calculator.add", "[1,2]".getBytes(StandardCharsets.UTF_8)))) {
+                byte[] frame = FrameClient.encode(f);
+                out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(frame.length).array());
+                out.writeBytes(frame);
+            }
+        }
+        return out.toByteArray();
     }
 
     /** Opens and cancels streams until the node closes the connection for it or the attack is over. */

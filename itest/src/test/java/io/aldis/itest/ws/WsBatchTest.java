@@ -21,6 +21,7 @@ import io.aldis.transport.ws.internal.WsSettings;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -111,7 +112,7 @@ class WsBatchTest {
     }
 
     @Test
-    void aFrameCutAtTheEndOfAMessageIsMalformedAndCloses() throws Exception {
+    void aFrameCutAtTheEndOfAMessageIsMalformedAndClosesWith1002() throws Exception {
         try (FrameClient batched = node.rawWsBatched()) {
             batched.login(USER, PASSWORD);
             byte[] ping = FrameClient.encode(new Ping(9));
@@ -121,7 +122,43 @@ class WsBatchTest {
             ErrorFrame error = batched.error();
             assertThat(error.code()).isEqualTo(ErrorCode.MALFORMED_FRAME.code());
             assertThat(error.message()).contains("ends inside a frame");
-            batched.expectClosed();
+            RawWebSocket.Closed closed = batched.transport(BatchedWsFrameTransport.class).socket().awaitClose();
+            assertThat(closed.status).as("protocol error").isEqualTo(1002);
+            assertThat(closed.reason).isEqualTo(error.message());
+        }
+    }
+
+    @Test
+    void aPrefixOverTheLimitInsideAMessageThatFitsIsRefusedWithFrameTooLargeAnd1009() throws Exception {
+        try (FrameClient batched = node.rawWsBatched()) {
+            // A message of 7 bytes whose one prefix announces a frame over the handshake limit: the
+            // message fits, the frame it announces does not.
+            batched.sendBytes(ByteBuffer.allocate(7).putInt(65_537).put(new byte[] {0x33, 0, 0}).array());
+            ErrorFrame error = batched.error();
+            assertThat(error.code()).isEqualTo(ErrorCode.FRAME_TOO_LARGE.code());
+            RawWebSocket.Closed closed = batched.transport(BatchedWsFrameTransport.class).socket().awaitClose();
+            assertThat(closed.status).as("message too big, as for a message refused from its header").isEqualTo(1009);
+            assertThat(closed.reason).isEqualTo(error.message());
+        }
+    }
+
+    @Test
+    void aBatchedMessageMayComeInFragmentsCutInsidePrefixesAndFrames() throws Exception {
+        try (FrameClient batched = node.rawWsBatched()) {
+            batched.login(USER, PASSWORD);
+            RawWebSocket socket = batched.transport(BatchedWsFrameTransport.class).socket();
+            byte[] one = FrameClient.encode(new Ping(21));
+            byte[] two = FrameClient.encode(new Ping(22));
+            byte[] message = ByteBuffer.allocate(8 + one.length + two.length).putInt(one.length).put(one)
+                    .putInt(two.length).put(two).array();
+            // Three fragments: the first ends inside the first prefix, the second inside the second frame.
+            int firstCut = 2;
+            int secondCut = 4 + one.length + 4 + 3;
+            socket.sendFrame(RawWebSocket.BINARY, false, Arrays.copyOfRange(message, 0, firstCut));
+            socket.sendFrame(RawWebSocket.CONTINUATION, false, Arrays.copyOfRange(message, firstCut, secondCut));
+            socket.sendFrame(RawWebSocket.CONTINUATION, true, Arrays.copyOfRange(message, secondCut, message.length));
+            assertThat(batched.<Pong>await(FrameType.PONG).nonce()).isEqualTo(21);
+            assertThat(batched.<Pong>await(FrameType.PONG).nonce()).isEqualTo(22);
         }
     }
 

@@ -159,7 +159,7 @@ class WsTransportTest {
             socketOf(ws).sendFrame(RawWebSocket.TEXT, true, "{\"type\":\"connect\"}".getBytes(StandardCharsets.UTF_8));
             ErrorFrame error = ws.await(FrameType.ERROR);
             assertThat(error.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR.code());
-            assertThat(socketOf(ws).awaitClose().status).isEqualTo(1000);
+            assertThat(socketOf(ws).awaitClose().status).as("protocol error").isEqualTo(1002);
         }
     }
 

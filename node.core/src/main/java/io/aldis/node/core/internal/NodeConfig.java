@@ -47,4 +47,13 @@ public @interface NodeConfig {
 
     @AttributeDefinition(description = "Resume tokens kept per user; a new login beyond this drops the user's oldest token")
     int maxResumeTokensPerUser() default 100;
+
+    @AttributeDefinition(description = "Bytes written for a client that it has not read yet at which the node stops reading from it, until it has read them down to half")
+    long pendingHighWaterBytes() default 4L << 20;
+
+    @AttributeDefinition(description = "Bytes written for a client that it has not read yet past which the node closes the connection at once (SLOW_CONSUMER)")
+    long maxPendingBytes() default 64L << 20;
+
+    @AttributeDefinition(description = "A client the node has stopped reading from that reads nothing of what waits for it for this many ms is closed (SLOW_CONSUMER)")
+    int writeDeadlineMillis() default 10_000;
 }

@@ -10,7 +10,7 @@ import java.util.Set;
 public record NodeSettings(String name, int heartbeatIntervalMillis, int authTimeoutMillis, int closeTimeoutMillis,
         int maxFrameSize, long maxFileSize, int maxChunkSize, int pauseHighWater, int pauseLowWater,
         int resumeTokenTtlSeconds, int authFailureDelayMillis, int authFailureMaxDelayMillis, int workerThreads,
-        int maxResumeTokensPerUser) {
+        int maxResumeTokensPerUser, long pendingHighWaterBytes, long maxPendingBytes, int writeDeadlineMillis) {
 
     public NodeSettings {
         atLeast("heartbeatIntervalMillis", heartbeatIntervalMillis, 100);
@@ -26,6 +26,13 @@ public record NodeSettings(String name, int heartbeatIntervalMillis, int authTim
         atLeast("authFailureMaxDelayMillis", authFailureMaxDelayMillis, 0);
         atLeast("workerThreads", workerThreads, 0);
         atLeast("maxResumeTokensPerUser", maxResumeTokensPerUser, 1);
+        atLeast("pendingHighWaterBytes", pendingHighWaterBytes, 1);
+        atLeast("maxPendingBytes", maxPendingBytes, 1);
+        atLeast("writeDeadlineMillis", writeDeadlineMillis, 1);
+        if (maxPendingBytes <= pendingHighWaterBytes) {
+            throw new IllegalArgumentException("maxPendingBytes = " + maxPendingBytes
+                    + ": must be above pendingHighWaterBytes (" + pendingHighWaterBytes + ")");
+        }
         if (pauseLowWater >= pauseHighWater) {
             throw new IllegalArgumentException("pauseLowWater = " + pauseLowWater + ": must be below pauseHighWater ("
                     + pauseHighWater + ")");
@@ -49,14 +56,14 @@ public record NodeSettings(String name, int heartbeatIntervalMillis, int authTim
     /** The defaults of {@link NodeConfig}. */
     public static NodeSettings defaults() {
         return new NodeSettings("aldis", 10_000, 10_000, 5_000, 1_048_576, 10L * 1024 * 1024 * 1024, 262_144,
-                1_000, 250, 3_600, 250, 5_000, 0, ResumeTokens.DEFAULT_MAX_PER_USER);
+                1_000, 250, 3_600, 250, 5_000, 0, ResumeTokens.DEFAULT_MAX_PER_USER, 4L << 20, 64L << 20, 10_000);
     }
 
     /** The keys of {@link NodeConfig}, the only ones a node configuration may have. */
     public static final Set<String> KEYS = Set.of("name", "heartbeatIntervalMillis", "authTimeoutMillis",
             "closeTimeoutMillis", "maxFrameSize", "maxFileSize", "maxChunkSize", "pauseHighWater", "pauseLowWater",
             "resumeTokenTtlSeconds", "authFailureDelayMillis", "authFailureMaxDelayMillis", "workerThreads",
-            "maxResumeTokensPerUser");
+            "maxResumeTokensPerUser", "pendingHighWaterBytes", "maxPendingBytes", "writeDeadlineMillis");
 
     /**
      * Settings read key by key from a configuration, each missing key taking its default.
@@ -80,7 +87,10 @@ public record NodeSettings(String name, int heartbeatIntervalMillis, int authTim
                     c.integer("authFailureDelayMillis", d.authFailureDelayMillis(), 0, max),
                     c.integer("authFailureMaxDelayMillis", d.authFailureMaxDelayMillis(), 0, max),
                     c.integer("workerThreads", d.workerThreads(), 0, max),
-                    c.integer("maxResumeTokensPerUser", d.maxResumeTokensPerUser(), 1, max));
+                    c.integer("maxResumeTokensPerUser", d.maxResumeTokensPerUser(), 1, max),
+                    c.number("pendingHighWaterBytes", d.pendingHighWaterBytes(), 1, Long.MAX_VALUE),
+                    c.number("maxPendingBytes", d.maxPendingBytes(), 1, Long.MAX_VALUE),
+                    c.integer("writeDeadlineMillis", d.writeDeadlineMillis(), 1, max));
         } catch (InvalidConfigurationException e) {
             throw e;
         } catch (IllegalArgumentException e) {
@@ -93,27 +103,42 @@ public record NodeSettings(String name, int heartbeatIntervalMillis, int authTim
     public NodeSettings withTimeouts(int heartbeatMillis, int authTimeout) {
         return new NodeSettings(name, heartbeatMillis, authTimeout, closeTimeoutMillis, maxFrameSize, maxFileSize,
                 maxChunkSize, pauseHighWater, pauseLowWater, resumeTokenTtlSeconds, authFailureDelayMillis,
-                authFailureMaxDelayMillis, workerThreads, maxResumeTokensPerUser);
+                authFailureMaxDelayMillis, workerThreads, maxResumeTokensPerUser, pendingHighWaterBytes,
+                maxPendingBytes, writeDeadlineMillis);
     }
 
     /** A copy with other flow-control water marks. */
     public NodeSettings withWaterMarks(int high, int low) {
         return new NodeSettings(name, heartbeatIntervalMillis, authTimeoutMillis, closeTimeoutMillis, maxFrameSize,
                 maxFileSize, maxChunkSize, high, low, resumeTokenTtlSeconds, authFailureDelayMillis,
-                authFailureMaxDelayMillis, workerThreads, maxResumeTokensPerUser);
+                authFailureMaxDelayMillis, workerThreads, maxResumeTokensPerUser, pendingHighWaterBytes,
+                maxPendingBytes, writeDeadlineMillis);
     }
 
     /** A copy with other authentication throttling delays and token lifetime. */
     public NodeSettings withAuthLimits(int failureDelay, int failureMaxDelay, int tokenTtlSeconds) {
         return new NodeSettings(name, heartbeatIntervalMillis, authTimeoutMillis, closeTimeoutMillis, maxFrameSize,
                 maxFileSize, maxChunkSize, pauseHighWater, pauseLowWater, tokenTtlSeconds, failureDelay,
-                failureMaxDelay, workerThreads, maxResumeTokensPerUser);
+                failureMaxDelay, workerThreads, maxResumeTokensPerUser, pendingHighWaterBytes, maxPendingBytes,
+                writeDeadlineMillis);
     }
 
     /** A copy with another cap on resume tokens per user. */
     public NodeSettings withMaxResumeTokensPerUser(int max) {
         return new NodeSettings(name, heartbeatIntervalMillis, authTimeoutMillis, closeTimeoutMillis, maxFrameSize,
                 maxFileSize, maxChunkSize, pauseHighWater, pauseLowWater, resumeTokenTtlSeconds, authFailureDelayMillis,
-                authFailureMaxDelayMillis, workerThreads, max);
+                authFailureMaxDelayMillis, workerThreads, max, pendingHighWaterBytes, maxPendingBytes,
+                writeDeadlineMillis);
+    }
+
+    /**
+     * A copy with other bounds on what a client leaves unread: reading stops at {@code highWater}
+     * bytes, the connection is closed past {@code max} bytes or after {@code deadlineMillis} without
+     * the client reading anything.
+     */
+    public NodeSettings withPendingLimits(long highWater, long max, int deadlineMillis) {
+        return new NodeSettings(name, heartbeatIntervalMillis, authTimeoutMillis, closeTimeoutMillis, maxFrameSize,
+                maxFileSize, maxChunkSize, pauseHighWater, pauseLowWater, resumeTokenTtlSeconds, authFailureDelayMillis,
+                authFailureMaxDelayMillis, workerThreads, maxResumeTokensPerUser, highWater, max, deadlineMillis);
     }
 }

@@ -66,6 +66,20 @@ class NodeSettingsConfigTest {
         assertThatThrownBy(() -> read("authFailureDelayMillis", "500", "authFailureMaxDelayMillis", "100"))
                 .hasMessage("etc/io.aldis.node.cfg: authFailureMaxDelayMillis = 100: must be at least "
                         + "authFailureDelayMillis (500)");
+        assertThatThrownBy(() -> read("pendingHighWaterBytes", "1048576", "maxPendingBytes", "1048576"))
+                .hasMessage("etc/io.aldis.node.cfg: maxPendingBytes = 1048576: must be above "
+                        + "pendingHighWaterBytes (1048576)");
+    }
+
+    @Test
+    void theBoundsOnUnreadOutputAreRead() {
+        NodeSettings s = read("pendingHighWaterBytes", "65536", "maxPendingBytes", "1048576", "writeDeadlineMillis",
+                "2500");
+        assertThat(s.pendingHighWaterBytes()).isEqualTo(65536);
+        assertThat(s.maxPendingBytes()).isEqualTo(1048576);
+        assertThat(s.writeDeadlineMillis()).isEqualTo(2500);
+        assertThatThrownBy(() -> read("writeDeadlineMillis", "0"))
+                .hasMessage("etc/io.aldis.node.cfg: writeDeadlineMillis = 0: must be at least 1");
     }
 
     @Test

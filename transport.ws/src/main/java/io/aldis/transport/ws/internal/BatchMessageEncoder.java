@@ -16,9 +16,10 @@ import io.netty.util.concurrent.PromiseCombiner;
  * frame plus its prefix), which happens when a large frame joins a batch: it is then cut at frame
  * boundaries into as few messages as fit, none longer than the limit and no frame split.
  *
- * <p>The limit is the listener's until the session's {@link FrameSizeLimit} passes on its way
- * through the pipeline: from then on it is the {@code maxFrameSize} of the session's CONNECT_ACK
- * (plus one prefix), which is lower when the node's own limit is.
+ * <p>Until the session is authenticated the limit is the handshake limit of protocol section 2.3
+ * plus one prefix (65540 bytes), in this direction as in the client's: before CONNECT_ACK a client
+ * cannot know any other. Once the session's {@link FrameSizeLimit} passes on its way through the
+ * pipeline it is the {@code maxFrameSize} of the session's CONNECT_ACK (plus one prefix).
  *
  * <p>One instance per connection, used on its event loop only.
  */
@@ -27,11 +28,12 @@ final class BatchMessageEncoder extends ChannelDuplexHandler {
     private int maxMessage;
 
     /**
-     * @param maxFrameSize the listener's largest frame; a message holds up to that plus one prefix
+     * @param maxFrameSize the listener's largest frame; once the session is authenticated a message
+     *                     holds up to that (or the session's lower limit) plus one prefix
      */
     BatchMessageEncoder(int maxFrameSize) {
         this.maxFrameSize = maxFrameSize;
-        this.maxMessage = BatchFrameDecoder.messageLimit(maxFrameSize);
+        this.maxMessage = BatchFrameDecoder.messageLimit(Math.min(FrameSizeLimit.HANDSHAKE, maxFrameSize));
     }
 
     @Override

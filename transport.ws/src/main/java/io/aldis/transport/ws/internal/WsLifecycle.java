@@ -1,5 +1,7 @@
 package io.aldis.transport.ws.internal;
 
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.codec.ConnectionFailure;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -28,8 +31,10 @@ import java.util.function.BooleanSupplier;
  *       {@code FRAME_TOO_LARGE} the node sends for it), and when Netty's aggregator finds a
  *       fragmented message past the listener's maximum;</li>
  *   <li>the peer's own status echoed when the peer starts the close handshake (Netty);</li>
- *   <li>1001 when the listener stops, 1000 for every other close (the node ends the session, the
- *       client timeout).</li>
+ *   <li>1001 when the listener stops;</li>
+ *   <li>after an ERROR that ends the connection (the node's {@link ConnectionFailure}), a status
+ *       that says the same, with the ERROR's message as the reason: {@link #statusAfter};</li>
+ *   <li>1000 for every other close (the node ends the session normally, the client timeout).</li>
  * </ul>
  *
  * <p>Netty's decoder writes its close frame (or none, when the peer's own close frame was
@@ -49,6 +54,8 @@ final class WsLifecycle extends ChannelDuplexHandler {
      * as for the protocol's own PINGs, docs/protocol.md 4.6).
      */
     static final int MAX_UNREAD_PONGS = 1024;
+    /** A close frame's payload is at most 125 bytes, 2 of them the status. */
+    private static final int MAX_REASON_BYTES = 123;
 
     private final WsConnection connection;
     private final WsEndpoint endpoint;
@@ -62,6 +69,8 @@ final class WsLifecycle extends ChannelDuplexHandler {
     private boolean delivering;
     /** The reason of the 1009 close a refused message asked for, or null. */
     private String tooBig;
+    /** The ERROR with which the node ends the connection, or null. */
+    private ConnectionFailure failure;
     private ScheduledFuture<?> pings;
 
     /**
@@ -98,6 +107,9 @@ final class WsLifecycle extends ChannelDuplexHandler {
             connection.markHandedOver();
             endpoint.open(connection);
             return;
+        }
+        if (evt instanceof ConnectionFailure ending) {
+            failure = ending;
         }
         if (evt instanceof IdleStateEvent) {
             // Only the client-timeout handler at the head of the pipeline fires these this far:
@@ -170,10 +182,39 @@ final class WsLifecycle extends ChannelDuplexHandler {
             frame = new CloseWebSocketFrame(WebSocketCloseStatus.MESSAGE_TOO_BIG.code(), tooBig);
         } else if (stopping.getAsBoolean()) {
             frame = new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE);
+        } else if (failure != null) {
+            frame = new CloseWebSocketFrame(statusAfter(failure.code()), reason(failure.message()));
         } else {
             frame = new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE);
         }
         ctx.writeAndFlush(frame).addListener(f -> ctx.close(promise));
+    }
+
+    /**
+     * The close status after an ERROR that ends the connection (docs/protocol.md 2.2): the message
+     * was too big, the frames broke the protocol, the client broke a policy of the node (it left
+     * too much unread), or, for every other code, a normal close whose reason the ERROR gave.
+     */
+    static int statusAfter(ErrorCode code) {
+        return switch (code) {
+            case FRAME_TOO_LARGE -> WebSocketCloseStatus.MESSAGE_TOO_BIG.code();
+            case MALFORMED_FRAME, PROTOCOL_ERROR, UNEXPECTED_FRAME -> WebSocketCloseStatus.PROTOCOL_ERROR.code();
+            case SLOW_CONSUMER -> WebSocketCloseStatus.POLICY_VIOLATION.code();
+            default -> WebSocketCloseStatus.NORMAL_CLOSURE.code();
+        };
+    }
+
+    /** {@code message} cut to the 123 bytes of UTF-8 a close frame's reason may hold, never inside a character. */
+    static String reason(String message) {
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= MAX_REASON_BYTES) {
+            return message;
+        }
+        int end = MAX_REASON_BYTES;
+        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+            end--; // bytes[end] continues a character: cut before that character starts
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 
     @Override

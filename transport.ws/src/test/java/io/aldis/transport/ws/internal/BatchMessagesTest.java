@@ -97,7 +97,7 @@ class BatchMessagesTest {
     }
 
     @Test
-    void messagesMayHoldOneFrameOrManyAndFragmentBoundariesDoNotMatter() {
+    void messagesMayHoldOneFrameOrMany() {
         channel.writeInbound(message(hex("0000000a 2000 0000000000000001")));
         StringBuilder many = new StringBuilder();
         for (int nonce = 2; nonce <= 50; nonce++) {
@@ -184,6 +184,54 @@ class BatchMessagesTest {
         assertThat(tooLarge.fatal()).isTrue();
         assertThat(tooLarge.message()).contains("65536 bytes before authentication");
         assertThat(channel.finish()).isFalse();
+
+        // A frame of that length, refused from its prefix before the limit is raised, is read whole after.
+        EmbeddedChannel encoder = new EmbeddedChannel(new BatchMessageEncoder(MAX), LengthPrefixedFrameEncoder.INSTANCE);
+        encoder.pipeline().fireUserEventTriggered(new FrameSizeLimit(MAX));
+        Publish over = new Publish("a", "", Map.of(), new byte[65_537]);
+        encoder.writeOutbound(over);
+        BinaryWebSocketFrame encoded = encoder.readOutbound();
+        assertThat(encoded.content().getUnsignedInt(0)).isGreaterThan(FrameSizeLimit.HANDSHAKE);
+        EmbeddedChannel before = new EmbeddedChannel(new BatchFrameDecoder(MAX, FrameSizeLimit.HANDSHAKE));
+        before.writeInbound(encoded.retainedDuplicate());
+        assertThat(((DecodeFailure) before.readInbound()).code()).isEqualTo(ErrorCode.FRAME_TOO_LARGE);
+        EmbeddedChannel raised = new EmbeddedChannel(new BatchFrameDecoder(MAX, FrameSizeLimit.HANDSHAKE));
+        raised.pipeline().fireUserEventTriggered(new FrameSizeLimit(MAX));
+        raised.writeInbound(encoded);
+        assertThat(((Publish) raised.readInbound()).payload()).hasSize(65_537);
+        assertThat(encoded.refCnt()).isZero();
+        assertThat(before.finish()).isFalse();
+        assertThat(raised.finish()).isFalse();
+        assertThat(encoder.finish()).isFalse();
+    }
+
+    @Test
+    void beforeAuthenticationTheNodesMessagesKeepToTheHandshakeLimitToo() {
+        // Frames of 30 000 and 40 000 bytes and a little more: one buffer of the encoder (which
+        // starts a new one only once one holds 32 KiB), above the 65540 bytes that are all a client
+        // that has not been told maxFrameSize yet can expect a message to hold.
+        List<Frame> frames = List.of(new Publish("a", "", Map.of(), new byte[30_000]),
+                new Publish("a", "", Map.of(), new byte[40_000]));
+        assertThat(channel.writeAndFlush(new FrameBatch(frames)).isSuccess()).isTrue();
+        List<Integer> before = messageLengths(channel);
+        assertThat(before).hasSize(2).allSatisfy(length -> assertThat(length).isLessThanOrEqualTo(65_540));
+
+        channel.pipeline().fireUserEventTriggered(new FrameSizeLimit(MAX));
+        assertThat(channel.writeAndFlush(new FrameBatch(frames)).isSuccess()).isTrue();
+        List<Integer> after = messageLengths(channel);
+        assertThat(after).as("once authenticated, one message up to maxFrameSize + 4").hasSize(1);
+        assertThat(after.get(0)).isEqualTo(before.get(0) + before.get(1));
+        assertThat(channel.finish()).isFalse();
+    }
+
+    private static List<Integer> messageLengths(EmbeddedChannel written) {
+        List<Integer> lengths = new ArrayList<>();
+        BinaryWebSocketFrame out;
+        while ((out = written.readOutbound()) != null) {
+            lengths.add(out.content().readableBytes());
+            out.release();
+        }
+        return lengths;
     }
 
     @Test
@@ -201,6 +249,7 @@ class BatchMessagesTest {
 
     @Test
     void aBatchLongerThanAMessageMayBeIsCutBetweenFramesNeverInsideOne() {
+        channel.pipeline().fireUserEventTriggered(new FrameSizeLimit(MAX)); // an authenticated session's
         // Small frames, then one frame of the largest size: together they exceed maxFrameSize + 4.
         List<Frame> frames = new ArrayList<>();
         for (int nonce = 1; nonce <= 10; nonce++) {

@@ -1,5 +1,6 @@
 package io.aldis.node.core.internal.jmx;
 
+import io.aldis.node.core.internal.session.NodeSession;
 import io.aldis.protocol.api.spi.node.Session;
 import io.aldis.protocol.api.spi.node.SessionRegistry;
 import io.aldis.protocol.api.spi.node.SessionStats;
@@ -134,7 +135,7 @@ public final class NodeJmx {
                     s.connection().transport() + "/" + s.connection().listener(),
                     remote == null ? "" : remote.getAddress().getHostAddress() + ":" + remote.getPort(),
                     Duration.between(s.openedAt(), now).getSeconds(), stats.bytesIn(), stats.bytesOut(),
-                    String.valueOf(s.state())));
+                    s instanceof NodeSession ours ? ours.pendingBytes() : 0, String.valueOf(s.state())));
         }
         return rows;
     }

@@ -9,10 +9,11 @@ public final class SessionRow {
     private final long ageSeconds;
     private final long bytesIn;
     private final long bytesOut;
+    private final long pendingBytes;
     private final String state;
 
     public SessionRow(String id, String user, String transport, String remote, long ageSeconds, long bytesIn,
-            long bytesOut, String state) {
+            long bytesOut, long pendingBytes, String state) {
         this.id = id;
         this.user = user;
         this.transport = transport;
@@ -20,6 +21,7 @@ public final class SessionRow {
         this.ageSeconds = ageSeconds;
         this.bytesIn = bytesIn;
         this.bytesOut = bytesOut;
+        this.pendingBytes = pendingBytes;
         this.state = state;
     }
 
@@ -49,6 +51,11 @@ public final class SessionRow {
 
     public long getBytesOut() {
         return bytesOut;
+    }
+
+    /** Bytes written for the client that it has not read yet, waiting in the node's send buffer. */
+    public long getPendingBytes() {
+        return pendingBytes;
     }
 
     public String getState() {

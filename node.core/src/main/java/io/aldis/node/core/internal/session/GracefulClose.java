@@ -86,7 +86,7 @@ final class GracefulClose {
         session.lifecycle(SessionState.CLOSING);
         session.send(new Close(code.code(), message));
         // Reading must go on to see the CLOSE_ACK, even if the session was paused.
-        session.channel().config().setAutoRead(true);
+        session.reading().readForClose();
         timeout = session.channel().eventLoop().schedule(() -> {
             session.channel().close();
         }, timeoutMillis, TimeUnit.MILLISECONDS);

@@ -116,7 +116,7 @@ final class InboundWork implements SessionWork.Listener {
             return;
         }
         paused = wanted;
-        session.channel().config().setAutoRead(!wanted);
+        session.reading().set(ReadingStops.Reason.INBOUND_WORK, wanted);
         session.send(wanted ? Pause.INSTANCE : Resume.INSTANCE);
     }
 

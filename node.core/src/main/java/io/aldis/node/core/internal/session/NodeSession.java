@@ -6,6 +6,7 @@ import io.aldis.protocol.api.CapabilityChange;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.codec.ConnectionFailure;
 import io.aldis.protocol.api.codec.FrameBatch;
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import io.aldis.protocol.api.spi.node.FrameHandler;
@@ -50,6 +51,8 @@ public final class NodeSession implements Session {
     private final List<Runnable> writableCallbacks = new CopyOnWriteArrayList<>();
     private final InboundWork inbound;
     private final PeerPauseGate peerPause;
+    private final ReadingStops reading;
+    private final UnreadOutput unreadOutput;
     private final GracefulClose closing;
 
     /** CONNECTING, AUTHENTICATING, OPEN, CLOSING or CLOSED; PAUSED is derived from the inbound work. */
@@ -72,6 +75,9 @@ public final class NodeSession implements Session {
         this.connection = connection;
         this.channel = connection.channel();
         this.limits = limits(host, connection, settings);
+        this.reading = new ReadingStops(channel);
+        this.unreadOutput = new UnreadOutput(this, reading, settings.pendingHighWaterBytes(),
+                settings.maxPendingBytes(), settings.writeDeadlineMillis());
         this.inbound = new InboundWork(this, host, settings.pauseHighWater(), settings.pauseLowWater());
         // A client's PAUSE holds back at most one frame of the largest size plus what the channel
         // buffers anyway before it reports itself unwritable.
@@ -236,6 +242,11 @@ public final class NodeSession implements Session {
                 inbound.queued());
     }
 
+    /** Bytes written for the client that it has not read yet (the connection's send buffer); any thread. */
+    public long pendingBytes() {
+        return unreadOutput.pending();
+    }
+
     /** Whether this session was given {@code token}, or resumed with it. */
     public boolean holds(String token) {
         return token != null && token.equals(resumeToken);
@@ -343,6 +354,11 @@ public final class NodeSession implements Session {
         }
         failed = true;
         lifecycle = SessionState.CLOSING;
+        // The transport learns why before the ERROR goes out, for a close of its own (a WebSocket close status).
+        ErrorCode code = error.errorCode();
+        if (code != null) {
+            channel.pipeline().fireUserEventTriggered(new ConnectionFailure(code, error.message()));
+        }
         sendAndClose(error);
     }
 
@@ -372,6 +388,14 @@ public final class NodeSession implements Session {
 
     PeerPauseGate peerPause() {
         return peerPause;
+    }
+
+    UnreadOutput unreadOutput() {
+        return unreadOutput;
+    }
+
+    ReadingStops reading() {
+        return reading;
     }
 
     GracefulClose closing() {

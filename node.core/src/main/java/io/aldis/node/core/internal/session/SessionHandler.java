@@ -45,6 +45,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext context) {
         context.pipeline().addBefore(context.name(), "aldis-peer-pause", session.peerPause());
+        context.pipeline().addBefore("aldis-peer-pause", "aldis-unread-output", session.unreadOutput());
         session.host().registered(session);
         handshake.start();
     }

@@ -45,7 +45,9 @@ final class SessionRig {
 
     static NodeSettings settings(int pauseHighWater, int pauseLowWater) {
         return new NodeSettings("test-node", HEARTBEAT, AUTH_TIMEOUT, CLOSE_TIMEOUT, 1 << 20, 1L << 30, 256 * 1024,
-                pauseHighWater, pauseLowWater, 3600, TestHost.FAILURE_DELAY, TestHost.FAILURE_MAX_DELAY, 1, 100);
+                pauseHighWater, pauseLowWater, 3600, TestHost.FAILURE_DELAY, TestHost.FAILURE_MAX_DELAY, 1, 100,
+                NodeSettings.defaults().pendingHighWaterBytes(), NodeSettings.defaults().maxPendingBytes(),
+                NodeSettings.defaults().writeDeadlineMillis());
     }
 
     private static TransportConnection connection(Channel channel) {
