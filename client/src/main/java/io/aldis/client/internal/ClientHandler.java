@@ -362,7 +362,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             phase = Phase.AWAIT_AUTH_OK;
             write(new AuthStart(mechanism, plainMessage(params.user(), params.password())));
         } else {
-            scram = new ScramClient(params.user(), params.password(), params.saltedPasswords());
+            scram = ScramClient.withCache(params.user(), params.password(), params.saltedPasswords());
             phase = Phase.AWAIT_CHALLENGE;
             write(new AuthStart(mechanism, scram.clientFirstMessage()));
         }

@@ -105,6 +105,13 @@ class ReconnectStormTest {
 
         long killed = System.nanoTime();
         first.kill();
+        // The node comes back no sooner than 1.5 s after it died, past every client's first attempt
+        // (1 s, jittered by a fifth): the clients then come back on attempts the policy spreads
+        // wider, which the herd check below is sized for, however fast this machine restarts a JVM.
+        long earliest = killed + TimeUnit.MILLISECONDS.toNanos(1_500);
+        while (System.nanoTime() < earliest) {
+            Thread.sleep(Math.max(1, TimeUnit.NANOSECONDS.toMillis(earliest - System.nanoTime())));
+        }
         node = ChildNode.start(storage, first.port(), Duration.ZERO).process();
         long listening = System.nanoTime();
 

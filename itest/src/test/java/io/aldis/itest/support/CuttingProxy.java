@@ -262,14 +262,23 @@ public final class CuttingProxy implements AutoCloseable {
         }
 
         void stall() {
-            from.eventLoop().execute(() -> stalled = true);
+            onLoop(() -> stalled = true);
         }
 
         void unstall() {
-            from.eventLoop().execute(() -> {
+            onLoop(() -> {
                 stalled = false;
                 drain();
             });
+        }
+
+        /** Runs {@code change} on the proxy's event loop and returns once it has: a stall is in force when stall() returns. */
+        private void onLoop(Runnable change) {
+            if (from.eventLoop().inEventLoop()) {
+                change.run();
+            } else {
+                from.eventLoop().submit(change).syncUninterruptibly();
+            }
         }
 
         private void drain() {

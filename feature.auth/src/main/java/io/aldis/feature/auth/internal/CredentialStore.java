@@ -361,17 +361,22 @@ public final class CredentialStore {
     /**
      * Deletes the temporary files of writes that never finished ({@link #write}), which a process
      * killed in the middle of one leaves beside the users file: copies of password hashes, or of the
-     * first admin's password, that nothing would ever read or remove.
+     * first admin's password, that nothing would ever read or remove. It assumes one process writes
+     * these files, as one node does: another process writing beside it would lose its write.
      */
     private static void removeUnfinishedWrites(Path usersFile) {
         Path dir = usersFile.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             return;
         }
-        List<String> prefixes = List.of("." + usersFile.getFileName(), "." + SECRET_FILE, "." + ADMIN_PASSWORD_FILE);
+        // Exactly the names Files.createTempFile gives the writes below: the prefix, digits, ".tmp".
+        List<java.util.regex.Pattern> names = java.util.stream.Stream.of("." + usersFile.getFileName(),
+                "." + SECRET_FILE, "." + ADMIN_PASSWORD_FILE)
+                .map(prefix -> java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix) + "\\d+\\.tmp"))
+                .toList();
         try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, p -> {
             String name = p.getFileName().toString();
-            return name.endsWith(".tmp") && prefixes.stream().anyMatch(name::startsWith);
+            return names.stream().anyMatch(n -> n.matcher(name).matches());
         })) {
             for (Path leftover : leftovers) {
                 Files.deleteIfExists(leftover);

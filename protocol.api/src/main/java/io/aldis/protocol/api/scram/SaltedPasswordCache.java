@@ -14,24 +14,34 @@ public final class SaltedPasswordCache {
     private byte[] salt;
     private int iterations;
     private byte[] salted;
+    /** Set by {@link #clear()}: from then on nothing is kept, so a login finishing late keeps nothing. */
+    private boolean cleared;
 
     /**
      * A copy of the SaltedPassword for {@code salt} and {@code iterations}: the one kept when both
      * match the last exchange's, otherwise what {@code derive} computes, which is then kept instead.
      */
     public synchronized byte[] saltedPassword(byte[] salt, int iterations, Supplier<byte[]> derive) {
+        if (cleared) {
+            return derive.get();
+        }
         if (salted == null || iterations != this.iterations || !Arrays.equals(salt, this.salt)) {
             byte[] fresh = derive.get();
-            clear();
+            forget();
             this.salt = salt.clone();
             this.iterations = iterations;
-            this.salted = fresh.clone();
+            this.salted = fresh; // kept as derived: no copy of it is left behind
         }
         return salted.clone();
     }
 
-    /** Forgets (and wipes) what is kept. */
+    /** Forgets (and wipes) what is kept, and keeps nothing from then on: for a client that closes. */
     public synchronized void clear() {
+        forget();
+        cleared = true;
+    }
+
+    private void forget() {
         if (salted != null) {
             Arrays.fill(salted, (byte) 0);
         }

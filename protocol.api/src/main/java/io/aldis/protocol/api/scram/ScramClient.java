@@ -36,7 +36,7 @@ public final class ScramClient {
 
     /** Starts an exchange for a user, with a fresh random client nonce. */
     public ScramClient(String user, char[] password) {
-        this(user, password, (SaltedPasswordCache) null);
+        this(user, password, ScramSha256.nonce(new SecureRandom()), null);
     }
 
     /**
@@ -47,8 +47,8 @@ public final class ScramClient {
      * @param cache one per password, or null for none
      * @since 1.1
      */
-    public ScramClient(String user, char[] password, SaltedPasswordCache cache) {
-        this(user, password, ScramSha256.nonce(new SecureRandom()), cache);
+    public static ScramClient withCache(String user, char[] password, SaltedPasswordCache cache) {
+        return new ScramClient(user, password, ScramSha256.nonce(new SecureRandom()), cache);
     }
 
     /**

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * A select strategy for NIO event loops that polls the selector for a while before it blocks in
- * it, for as long as a {@link SpinWindow} says work has been coming back soon. An event loop that
+ * A select strategy for event loops (NIO or epoll, see {@link NettyIo}) that polls for I/O for a
+ * while before it blocks, for as long as a {@link SpinWindow} says work has been coming back soon. An event loop that
  * answers a request and gets the next one a round trip later then reads it without being woken,
  * and a task another thread hands it (a reply from a worker) needs no selector wake-up either.
  * While polling the loop gives its processor to any other thread that is ready, and only a few

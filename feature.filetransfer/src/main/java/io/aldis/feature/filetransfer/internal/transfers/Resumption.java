@@ -76,15 +76,8 @@ public final class Resumption {
         }
         Transfer found = transfer;
         transfer.work().execute(() -> {
-            int chunkSize = found instanceof Upload u ? u.layout().chunkSize() : ((Download) found).layout().chunkSize();
             if (found.ended()) {
                 answer(session, r, expired.contains(r.transferId()) ? ResumeStatus.EXPIRED : ResumeStatus.NOT_FOUND);
-            } else if (chunkSize > session.limits().maxChunkSize()) {
-                // Its chunks would not fit this connection's frames; it waits at its checkpoint for one they fit.
-                session.sendError(r.requestId(), ErrorCode.RESUME_NOT_POSSIBLE, "this transfer's chunks are "
-                        + chunkSize + " bytes, more than this connection's maxChunkSize of "
-                        + session.limits().maxChunkSize() + "; resume it over a connection that takes them, "
-                        + "or start it again");
             } else if (found instanceof Upload upload) {
                 resumeUpload(session, r, upload);
             } else {
@@ -163,6 +156,9 @@ public final class Resumption {
             answer(session, r, ResumeStatus.FILE_CHANGED);
             return;
         }
+        if (chunksDoNotFit(session, r, upload.layout().chunkSize())) {
+            return;
+        }
         int window = context.settings().get().window();
         Session before = upload.session();
         if (before != null && before != session) {
@@ -187,6 +183,9 @@ public final class Resumption {
             answer(session, r, ResumeStatus.FILE_CHANGED);
             return;
         }
+        if (chunksDoNotFit(session, r, download.layout().chunkSize())) {
+            return;
+        }
         ChunkSet held;
         try {
             held = ChunkSet.of(download.layout().chunkCount(), r.chunksHeld());
@@ -200,6 +199,21 @@ public final class Resumption {
                 download.layout().chunkCount(), download.layout().chunkSize(), window, held.heldRanges(),
                 held.missingRanges()));
         downloads.resume(download, held, window);
+    }
+
+    /**
+     * Refuses the resume when the transfer's chunks would not fit this connection's frames; the
+     * transfer is left as it is, for a session they fit.
+     */
+    private static boolean chunksDoNotFit(Session session, ResumeRequest r, int chunkSize) {
+        int max = session.limits().maxChunkSize();
+        if (chunkSize <= max) {
+            return false;
+        }
+        session.sendError(r.requestId(), ErrorCode.RESUME_NOT_POSSIBLE, "this transfer's chunks are " + chunkSize
+                + " bytes, more than this connection's maxChunkSize of " + max
+                + "; resume it over a connection that takes them, or start it again");
+        return true;
     }
 
     private static void answer(Session session, ResumeRequest r, ResumeStatus status) {
