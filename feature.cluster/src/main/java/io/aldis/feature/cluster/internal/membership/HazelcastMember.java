@@ -28,8 +28,9 @@ public final class HazelcastMember {
     /** Starts the member; returns once it joined a cluster or, finding none, formed its own. */
     public static HazelcastInstance start(ClusterSettings s) {
         Config config = new Config();
-        // Hazelcast loads its own classes, and only byte[] and String cross between members.
-        config.setClassLoader(HazelcastMember.class.getClassLoader());
+        // Only byte[] and String cross between members: Hazelcast never needs a class of this
+        // bundle, and inside OSGi its own class loader is the one that sees all of Hazelcast.
+        config.setClassLoader(Hazelcast.class.getClassLoader());
         config.setInstanceName("aldis-" + s.nodeName() + "-" + System.nanoTime());
         config.setClusterName(ClusterSecret.hazelcastClusterName(s.name(), s.secret()));
         config.setProperty("hazelcast.logging.type", "jdk");
