@@ -27,7 +27,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Three nodes on loopback, each in its own JVM with its own Hazelcast member (the cluster feature
  * as Karaf runs it, linked to pub/sub): cross-node pub/sub with wildcards, nothing sent to a node
  * without matching interest, a queue group served once cluster-wide, a stranger with another
- * secret kept out, and a node killed with kill -9 while the others carry on.
+ * secret kept out, and a node killed with kill -9 while the others carry on and tell of it on
+ * {@code $sys.cluster.member.left}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterPubSubTest {
@@ -162,12 +163,18 @@ class ClusterPubSubTest {
     void whenANodeIsKilledTheOthersSeeItLeaveAndKeepServing() throws Exception {
         FrameClient onA = login(a);
         onA.subscribeOk(20, "after.*");
+        FrameClient adminOnA = FrameClient.tcp(a.port());
+        clients.add(adminOnA);
+        adminOnA.login(ChildNode.ADMIN, NodeFixture.PASSWORD);
+        adminOnA.subscribeOk(21, "$sys.cluster.member.left");
         await(b, v -> v.patternsOf("a") == 1, "b knows a's pattern");
 
         c.process().destroyForcibly(); // SIGKILL: no goodbye to the cluster
         c.process().waitFor(30, TimeUnit.SECONDS);
         await(a, v -> v.members() == 2, "a sees two members");
         await(b, v -> v.members() == 2, "b sees two members");
+        String left = FrameClient.text(adminOnA.deliverOn("$sys.cluster.member.left"));
+        assertThat(left).contains("\"node\":\"c\"").contains("\"members\":2").contains("\"cluster\":\"test\"");
 
         FrameClient onB = login(b);
         onB.publish("after.kill", "still-here");

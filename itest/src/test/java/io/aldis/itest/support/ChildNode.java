@@ -39,6 +39,8 @@ import java.util.logging.Logger;
 public final class ChildNode {
     /** The one user of the node. */
     public static final String USER = "alice";
+    /** An administrator of a clustered node, who may read the {@code $sys} events. */
+    public static final String ADMIN = "root";
     private static final String LISTENING = "LISTENING ";
     private static final String CLUSTER_MODE = "--cluster";
     private static final String COUNTS = "COUNTS ";
@@ -238,6 +240,7 @@ public final class ChildNode {
         ClusterSettings settings = new ClusterSettings("test", secret, others, "127.0.0.1", memberPort, nodeName, 5);
         try (NodeFixture node = NodeFixture.builder()
                 .user(USER, "user")
+                .user(ADMIN, "admin")
                 .pubsub()
                 .tcp(TcpSettings.plain("child", 0))
                 .start()) {
