@@ -27,8 +27,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * Runs the {@link ClusterEngine} in Karaf as PID {@value #PID} says: joins the cluster when the
  * feature starts (on a thread of its own, since joining takes seconds), links pub/sub while it runs
  * by registering {@link RemoteRoutes} for its {@link LocalRouting}, and leaves the cluster when the
- * feature stops, touching no session. A rejected configuration is logged in one line and keeps the
- * node standalone; {@code aldis:cluster-list} says why.
+ * feature stops, touching no session. A rejected configuration is logged in one line and the
+ * settings in force stay; a node in no cluster says why in {@code aldis:cluster-list}.
  */
 @Component(service = ClusterView.class, immediate = true, configurationPid = ClusterComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -69,10 +69,15 @@ public final class ClusterComponent implements ClusterView {
             values.warnUnknownKeys(ClusterSettings.KEYS, LOG);
             settings = ClusterSettings.from(values);
         } catch (InvalidConfigurationException e) {
-            LOG.log(System.Logger.Level.ERROR, "Rejected {0}; this node stays out of any cluster", e.getMessage());
+            // As everywhere in the node, the settings in force stay: a member stays in its
+            // cluster, and a node in none stays standalone and says why.
+            LOG.log(System.Logger.Level.ERROR, "Rejected {0}; the cluster settings in force stay", e.getMessage());
             starter.execute(() -> {
-                stop();
-                problem = "not in a cluster: " + e.getMessage();
+                synchronized (this) {
+                    if (engine == null) {
+                        problem = "not in a cluster: " + e.getMessage();
+                    }
+                }
             });
             return;
         }
