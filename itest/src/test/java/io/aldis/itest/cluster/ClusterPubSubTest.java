@@ -107,6 +107,8 @@ class ClusterPubSubTest {
         assertThat(aAfter.received() - aBefore.received()).isZero();
         onC.unsubscribe(1);
         onC.unsubscribe(2);
+        // The next test counts patterns again: it must not meet these on their way out.
+        await(a, v -> v.patternsOf("c") == 0, "a knows c has no pattern left");
     }
 
     @Test
@@ -143,6 +145,7 @@ class ClusterPubSubTest {
         for (FrameClient w : workers) {
             w.unsubscribe(10);
         }
+        await(b, v -> v.patternsOf("a") == 0, "b knows a has no pattern left");
     }
 
     @Test
