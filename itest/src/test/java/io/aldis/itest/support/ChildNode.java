@@ -1,20 +1,30 @@
 package io.aldis.itest.support;
 
 import io.aldis.feature.auth.internal.CredentialStore;
+import io.aldis.feature.cluster.internal.ClusterEngine;
+import io.aldis.feature.cluster.internal.ClusterSettings;
+import io.aldis.feature.cluster.internal.ClusterView;
 import io.aldis.feature.filetransfer.api.FileStore;
 import io.aldis.feature.filetransfer.internal.FilesSettings;
 import io.aldis.itest.rpc.Streams;
+import io.aldis.protocol.api.spi.node.SystemEvents;
 import io.aldis.transport.tcp.internal.TcpSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A {@link NodeFixture} in a JVM of its own, for tests that kill the node with {@code kill -9}
@@ -31,15 +41,25 @@ import java.util.concurrent.TimeUnit;
  * standard input: {@value #CHURN_USERS} starts changing users without pause (add, change roles,
  * change password, remove, in turn), and the node prints a line starting with {@value #COMMITTED}
  * after each change the store has made, naming the change ({@link UserChange}).
+ *
+ * <p>{@link #startClustered} starts instead a node with pub/sub and the cluster feature (its own
+ * Hazelcast member), linked as the feature links them in Karaf, which answers
+ * {@link Clustered#counts()} about its view of the cluster.
  */
 public final class ChildNode {
     /** The one user of the node. */
     public static final String USER = "alice";
+    /** An administrator of a clustered node, who may read the {@code $sys} events. */
+    public static final String ADMIN = "root";
     private static final String LISTENING = "LISTENING ";
     /** The command that starts changing users. */
     public static final String CHURN_USERS = "churn-users";
     /** What each line about a change the users store made starts with. */
     public static final String COMMITTED = "COMMITTED ";
+    private static final String CLUSTER_MODE = "--cluster";
+    private static final String COUNTS = "COUNTS ";
+    /** Held so that its level stays set: the JDK keeps loggers only while someone refers to them. */
+    private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
 
     private ChildNode() {
     }
@@ -122,6 +142,124 @@ public final class ChildNode {
         throw new IOException("the child node ended before it listened (exit " + exitOf(process) + ")");
     }
 
+    /**
+     * Starts a node in a new JVM that joins a cluster; returns once its member has joined the
+     * listed members or, finding none that takes it, formed a cluster of its own.
+     *
+     * @param nodeName   the node's name in the cluster
+     * @param secret     the cluster's shared secret
+     * @param memberPort the port of its Hazelcast member
+     * @param members    the other members, host:port
+     */
+    public static Clustered startClustered(String nodeName, String secret, int memberPort, List<String> members)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx256m");
+        // Four JVMs share the machine while they start: the quick compiler alone starts them sooner.
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-XX:+UseSerialGC");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(ChildNode.class.getName());
+        command.add(CLUSTER_MODE);
+        command.add(nodeName);
+        command.add(secret);
+        command.add(Integer.toString(memberPort));
+        command.add(String.join(",", members));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; (line = out.readLine()) != null;) {
+            if (line.startsWith(LISTENING)) {
+                Writer in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+                return new Clustered(nodeName, process, Integer.parseInt(line.substring(LISTENING.length())), out, in);
+            }
+        }
+        process.destroyForcibly();
+        throw new IOException("the clustered node " + nodeName + " ended before it listened (exit " + exitOf(process) + ")");
+    }
+
+    /** A clustered node in its own JVM: its process, its client port, and a line to ask it. */
+    public static final class Clustered implements AutoCloseable {
+        private final String name;
+        private final Process process;
+        private final int port;
+        private final BufferedReader out;
+        private final Writer in;
+
+        Clustered(String name, Process process, int port, BufferedReader out, Writer in) {
+            this.name = name;
+            this.process = process;
+            this.port = port;
+            this.out = out;
+            this.in = in;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public Process process() {
+            return process;
+        }
+
+        /** The node's TCP port for clients. */
+        public int port() {
+            return port;
+        }
+
+        /** What the node sees of the cluster now. */
+        public synchronized Counts counts() throws IOException {
+            in.write("counts\n");
+            in.flush();
+            for (String line; (line = out.readLine()) != null;) {
+                if (line.startsWith(COUNTS)) {
+                    return Counts.parse(line.substring(COUNTS.length()));
+                }
+            }
+            throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
+        }
+
+        /** Kills the node as {@code kill -9} would. */
+        @Override
+        public void close() {
+            process.destroyForcibly();
+            exitOf(process);
+        }
+    }
+
+    /**
+     * A clustered node's view.
+     *
+     * @param members  how many members its cluster has
+     * @param sent     messages it sent to other nodes
+     * @param received messages it received from other nodes
+     * @param patterns per other node's name, how many patterns that node announced
+     */
+    public record Counts(int members, long sent, long received, Map<String, Integer> patterns) {
+        static Counts parse(String text) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (String part : text.trim().split(" ")) {
+                int eq = part.indexOf('=');
+                fields.put(part.substring(0, eq), part.substring(eq + 1));
+            }
+            Map<String, Integer> patterns = new LinkedHashMap<>();
+            for (String p : fields.get("patterns").split(",")) {
+                if (!p.isEmpty()) {
+                    int colon = p.lastIndexOf(':');
+                    patterns.put(p.substring(0, colon), Integer.parseInt(p.substring(colon + 1)));
+                }
+            }
+            return new Counts(Integer.parseInt(fields.get("members")), Long.parseLong(fields.get("sent")),
+                    Long.parseLong(fields.get("received")), patterns);
+        }
+
+        /** How many patterns the named node announced, as this node knows. */
+        public int patternsOf(String node) {
+            return patterns.getOrDefault(node, 0);
+        }
+    }
+
     private static int exitOf(Process process) {
         try {
             return process.waitFor(10, TimeUnit.SECONDS) ? process.exitValue() : -1;
@@ -133,6 +271,10 @@ public final class ChildNode {
 
     /** Runs the node until its standard input ends (the test's JVM went away). */
     public static void main(String[] args) throws Exception {
+        if (args[0].equals(CLUSTER_MODE)) {
+            runClustered(args[1], args[2], Integer.parseInt(args[3]), args.length > 4 ? args[4] : "");
+            return;
+        }
         Path root = Path.of(args[0]);
         int port = Integer.parseInt(args[1]);
         long perChunkMillis = Long.parseLong(args[2]);
@@ -191,6 +333,46 @@ public final class ChildNode {
     private static void committed(String change) {
         System.out.println(COMMITTED + change);
         System.out.flush();
+    }
+
+    /** Runs a clustered node, answering "counts" on standard input, until that input ends. */
+    private static void runClustered(String nodeName, String secret, int memberPort, String members) throws Exception {
+        // Hazelcast's own log at INFO would bury the test's output.
+        HAZELCAST_LOG.setLevel(Level.WARNING);
+        List<String> others = members.isEmpty() ? List.of() : List.of(members.split(","));
+        ClusterSettings settings = new ClusterSettings("test", secret, others, "127.0.0.1", memberPort, nodeName, 5);
+        try (NodeFixture node = NodeFixture.builder()
+                .user(USER, "user")
+                .user(ADMIN, "admin")
+                .pubsub()
+                .tcp(TcpSettings.plain("child", 0))
+                .start()) {
+            SystemEvents events = node.pubsub().events()::publish;
+            try (ClusterEngine cluster = ClusterEngine.start(settings, () -> events)) {
+                node.pubsub().remoteRoutes(cluster.link(node.pubsub().localRouting()));
+                System.out.println(LISTENING + node.tcpPort());
+                System.out.flush();
+                BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                for (String line; (line = commands.readLine()) != null;) {
+                    if (line.equals("counts")) {
+                        System.out.println(COUNTS + describe(cluster));
+                        System.out.flush();
+                    }
+                }
+            }
+        }
+    }
+
+    private static String describe(ClusterEngine cluster) {
+        List<String> patterns = new ArrayList<>();
+        List<ClusterView.MemberView> members = cluster.members();
+        for (ClusterView.MemberView m : members) {
+            if (!m.local()) {
+                patterns.add(m.nodeName() + ":" + m.patterns());
+            }
+        }
+        return "members=" + members.size() + " sent=" + cluster.counts().sentTotal() + " received="
+                + cluster.counts().receivedTotal() + " patterns=" + String.join(",", patterns);
     }
 
     /** Writes of partial files that each take at least a given time. */

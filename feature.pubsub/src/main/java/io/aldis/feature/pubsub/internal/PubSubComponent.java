@@ -4,6 +4,8 @@ import io.aldis.feature.pubsub.api.MessageHandler;
 import io.aldis.feature.pubsub.api.PubSub;
 import io.aldis.feature.pubsub.internal.events.ServiceEvents;
 import io.aldis.feature.pubsub.internal.stats.PubSubStats;
+import io.aldis.feature.pubsub.spi.LocalRouting;
+import io.aldis.feature.pubsub.spi.RemoteRoutes;
 import io.aldis.protocol.api.spi.auth.Authorizer;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
@@ -28,7 +30,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * Runs the {@link PubSubEngine} in OSGi: registers its two frame handlers with the node
  * (capabilities {@code pubsub} and {@code messages}) and the {@link PubSubAdmin} its shell commands
  * use, offers the {@link PubSub} service, follows
- * {@link MessageHandler} services and the {@link Authorizer}, announces the node's services on
+ * {@link MessageHandler} services, the {@link Authorizer} and a {@link RemoteRoutes} link to other
+ * nodes (offering them its {@link LocalRouting}), announces the node's services on
  * {@code $sys} ({@link ServiceEvents}), and applies configuration changes of PID
  * {@code io.aldis.pubsub} live.
  */
@@ -44,6 +47,7 @@ public final class PubSubComponent implements PubSub {
     private final ServiceRegistration<FrameHandler> messageRegistration;
     private final ServiceRegistration<PubSubAdmin> adminRegistration;
     private final ServiceRegistration<SystemEvents> sysEventsRegistration;
+    private final ServiceRegistration<LocalRouting> localRoutingRegistration;
     private final ServiceEvents serviceEvents;
 
     /**
@@ -69,6 +73,7 @@ public final class PubSubComponent implements PubSub {
         // Other features announce their own $sys events through this, without importing pub/sub.
         SystemEvents sysEvents = engine.events()::publish;
         sysEventsRegistration = context.registerService(SystemEvents.class, sysEvents, null);
+        localRoutingRegistration = context.registerService(LocalRouting.class, engine.localRouting(), null);
     }
 
     private static Dictionary<String, Object> capability(String name) {
@@ -105,6 +110,7 @@ public final class PubSubComponent implements PubSub {
         unregister(messageRegistration);
         unregister(adminRegistration);
         unregister(sysEventsRegistration);
+        unregister(localRoutingRegistration);
         stats.unregister();
         engine.close();
     }
@@ -126,6 +132,18 @@ public final class PubSubComponent implements PubSub {
     void unsetAuthorizer(Authorizer authorizer) {
         if (engine.authorizer() == authorizer) {
             engine.authorizer(null);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setRemoteRoutes(RemoteRoutes link) {
+        engine.remoteRoutes(link);
+    }
+
+    void unsetRemoteRoutes(RemoteRoutes link) {
+        if (engine.remoteRoutes() == link) {
+            engine.remoteRoutes(null);
         }
     }
 

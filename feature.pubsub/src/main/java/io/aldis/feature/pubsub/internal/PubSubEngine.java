@@ -10,6 +10,7 @@ import io.aldis.feature.pubsub.internal.limits.RateLimits;
 import io.aldis.feature.pubsub.internal.messages.MessageRouter;
 import io.aldis.feature.pubsub.internal.routing.Delivery;
 import io.aldis.feature.pubsub.internal.routing.ErrorReplies;
+import io.aldis.feature.pubsub.internal.routing.LocalRoutes;
 import io.aldis.feature.pubsub.internal.routing.Permissions;
 import io.aldis.feature.pubsub.internal.routing.PublishChecks;
 import io.aldis.feature.pubsub.internal.routing.Router;
@@ -21,6 +22,8 @@ import io.aldis.feature.pubsub.internal.stats.Counters;
 import io.aldis.feature.pubsub.internal.stats.PubSubView;
 import io.aldis.feature.pubsub.internal.stats.Topics;
 import io.aldis.feature.pubsub.internal.util.Json;
+import io.aldis.feature.pubsub.spi.LocalRouting;
+import io.aldis.feature.pubsub.spi.RemoteRoutes;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Publish;
@@ -63,6 +66,7 @@ public final class PubSubEngine implements PubSub, PubSubRequests, AutoCloseable
     private final PubSubFrames pubSubFrames;
     private final MessageFrames messageFrames;
     private final PubSubView view;
+    private final LocalRouting localRouting;
     private final PubSubAdmin admin = new ShellAccess(this);
 
     public PubSubEngine(PubSubSettings settings) {
@@ -94,6 +98,7 @@ public final class PubSubEngine implements PubSub, PubSubRequests, AutoCloseable
         messages = new MessageRouter(counters, permissions, this::settings, events, scheduler);
         pubSubFrames = new PubSubFrames(this);
         messageFrames = new MessageFrames(messages, sessionEvents);
+        localRouting = new LocalRoutes(subscriptions, router);
         view = new LiveView(subscriptions, topics, counters, messages, startedAt);
         scheduler.scheduleAtFixedRate(topics::tick, 1, 1, TimeUnit.SECONDS);
     }
@@ -128,6 +133,21 @@ public final class PubSubEngine implements PubSub, PubSubRequests, AutoCloseable
     /** What the feature's shell commands use: the view, and publishing and tailing as the node. */
     public PubSubAdmin admin() {
         return admin;
+    }
+
+    /** This node's subscriptions as a link to other nodes needs them. */
+    public LocalRouting localRouting() {
+        return localRouting;
+    }
+
+    /** Offers what is published here to other nodes through a link, or to none ({@code null}). */
+    public void remoteRoutes(RemoteRoutes link) {
+        router.remoteRoutes(link);
+    }
+
+    /** The link to other nodes in use, or {@code null}. */
+    public RemoteRoutes remoteRoutes() {
+        return router.remoteRoutes();
     }
 
     public PubSubSettings settings() {

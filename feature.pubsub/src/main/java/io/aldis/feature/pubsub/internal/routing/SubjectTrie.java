@@ -145,6 +145,11 @@ final class SubjectTrie<S extends SubjectTrie.Entry> {
         return count;
     }
 
+    /** A number that moves on every change of the trie. */
+    long generation() {
+        return generation.get();
+    }
+
     /** Whether {@code match} still holds: no subscription was added or removed since it was made. */
     boolean isCurrent(Match<S> match) {
         return match.generation == generation.get();

@@ -157,6 +157,11 @@ public final class Subscriptions {
         return trie.all();
     }
 
+    /** A number that moves whenever a subscription is added or removed. */
+    public long generation() {
+        return trie.generation();
+    }
+
     /** How many subscriptions there are. */
     public int size() {
         return trie.size();

@@ -1,0 +1,199 @@
+package io.aldis.feature.cluster.internal;
+
+import io.aldis.feature.pubsub.spi.LocalRouting;
+import io.aldis.feature.pubsub.spi.RemoteRoutes;
+import io.aldis.protocol.api.spi.config.ConfigValues;
+import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
+import io.aldis.protocol.api.spi.node.SystemEvents;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * Runs the {@link ClusterEngine} in Karaf as PID {@value #PID} says: joins the cluster when the
+ * feature starts (on a thread of its own, since joining takes seconds), links pub/sub while it runs
+ * by registering {@link RemoteRoutes} for its {@link LocalRouting}, and leaves the cluster when the
+ * feature stops, touching no session. A rejected configuration is logged in one line and the
+ * settings in force stay; a node in no cluster says why in {@code aldis:cluster-list}.
+ */
+@Component(service = ClusterView.class, immediate = true, configurationPid = ClusterComponent.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = ClusterConfig.class)
+public final class ClusterComponent implements ClusterView {
+    static final String PID = "io.aldis.cluster";
+    private static final System.Logger LOG = System.getLogger("io.aldis.cluster");
+
+    private final BundleContext context;
+    private final ExecutorService starter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "aldis-cluster-start");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile SystemEvents events;
+    private ClusterEngine engine;
+    private LocalRouting routing;
+    private ServiceRegistration<RemoteRoutes> routesRegistration;
+    private volatile String problem = "starting";
+    private volatile String clusterName = ClusterSettings.DEFAULT_NAME;
+
+    @Activate
+    public ClusterComponent(Map<String, Object> properties, BundleContext context) {
+        this.context = context;
+        apply(properties);
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        apply(properties);
+    }
+
+    /** Leaves the cluster in force, if any, and joins as the new settings say. */
+    private void apply(Map<String, Object> properties) {
+        ClusterSettings settings;
+        try {
+            ConfigValues values = new ConfigValues(properties, PID);
+            values.warnUnknownKeys(ClusterSettings.KEYS, LOG);
+            settings = ClusterSettings.from(values);
+        } catch (InvalidConfigurationException e) {
+            // As everywhere in the node, the settings in force stay: a member stays in its
+            // cluster, and a node in none stays standalone and says why.
+            LOG.log(System.Logger.Level.ERROR, "Rejected {0}; the cluster settings in force stay", e.getMessage());
+            starter.execute(() -> {
+                synchronized (this) {
+                    if (engine == null) {
+                        problem = "not in a cluster: " + e.getMessage();
+                    }
+                }
+            });
+            return;
+        }
+        starter.execute(() -> start(settings));
+    }
+
+    private void start(ClusterSettings settings) {
+        stop();
+        clusterName = settings.name();
+        problem = "joining";
+        ClusterEngine started;
+        try {
+            started = ClusterEngine.start(settings, () -> events);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Could not join cluster {0} as {1}: {2}", settings.name(),
+                    settings.nodeName(), e.toString());
+            problem = "not in a cluster: " + e.getMessage();
+            return;
+        }
+        synchronized (this) {
+            engine = started;
+            problem = "";
+            relink();
+        }
+        LOG.log(System.Logger.Level.INFO, "Node {0} is in cluster {1} with {2} members", settings.nodeName(),
+                settings.name(), started.members().size());
+    }
+
+    private void stop() {
+        ClusterEngine old;
+        synchronized (this) {
+            old = engine;
+            engine = null;
+            unregisterRoutes();
+        }
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    /** Registers the link for pub/sub when both are there, and only then. */
+    private void relink() {
+        unregisterRoutes();
+        if (engine == null) {
+            return;
+        }
+        if (routing == null) {
+            engine.unlink();
+            return;
+        }
+        RemoteRoutes routes = engine.link(routing);
+        routesRegistration = context.registerService(RemoteRoutes.class, routes, null);
+    }
+
+    private void unregisterRoutes() {
+        if (routesRegistration != null) {
+            try {
+                routesRegistration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping
+            }
+            routesRegistration = null;
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        starter.shutdownNow();
+        try {
+            starter.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stop();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void setLocalRouting(LocalRouting localRouting) {
+        routing = localRouting;
+        relink();
+    }
+
+    synchronized void unsetLocalRouting(LocalRouting localRouting) {
+        if (routing == localRouting) {
+            routing = null;
+            relink();
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setSystemEvents(SystemEvents systemEvents) {
+        events = systemEvents;
+    }
+
+    void unsetSystemEvents(SystemEvents systemEvents) {
+        if (events == systemEvents) {
+            events = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- ClusterView
+
+    @Override
+    public synchronized String problem() {
+        return engine == null ? problem : engine.problem();
+    }
+
+    @Override
+    public String clusterName() {
+        return clusterName;
+    }
+
+    @Override
+    public synchronized List<MemberView> members() {
+        return engine == null ? List.of() : engine.members();
+    }
+}

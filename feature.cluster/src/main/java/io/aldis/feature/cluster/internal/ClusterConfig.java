@@ -1,0 +1,34 @@
+package io.aldis.feature.cluster.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The cluster, PID {@code io.aldis.cluster} ({@code etc/io.aldis.cluster.cfg}). Every member names
+ * the same cluster and secret and lists the others' addresses; a change of the file makes the
+ * node leave the cluster and join again with the new settings.
+ */
+@ObjectClassDefinition(name = "Aldis cluster",
+        description = "Several nodes acting as one, on embedded Hazelcast joined over TCP/IP")
+public @interface ClusterConfig {
+    @AttributeDefinition(description = "The cluster's name; nodes join only a cluster of the same name and secret")
+    String name() default ClusterSettings.DEFAULT_NAME;
+
+    @AttributeDefinition(description = "Shared secret, at least 16 characters, the same on every member; required")
+    String secret();
+
+    @AttributeDefinition(description = "Addresses of the other members as host:port, comma-separated; empty for a cluster of one")
+    String[] members() default {};
+
+    @AttributeDefinition(description = "IP address this member binds and announces to the others")
+    String host() default ClusterSettings.DEFAULT_HOST;
+
+    @AttributeDefinition(description = "TCP port for the traffic between members")
+    int port() default ClusterSettings.DEFAULT_PORT;
+
+    @AttributeDefinition(description = "Name of this node in listings and events; empty for host:port")
+    String nodeName() default "";
+
+    @AttributeDefinition(description = "Seconds without a heartbeat after which a member is taken out of the cluster")
+    int failureSeconds() default ClusterSettings.DEFAULT_FAILURE_SECONDS;
+}

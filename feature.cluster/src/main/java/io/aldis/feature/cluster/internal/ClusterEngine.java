@@ -1,0 +1,161 @@
+package io.aldis.feature.cluster.internal;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import io.aldis.feature.cluster.internal.membership.HazelcastMember;
+import io.aldis.feature.cluster.internal.membership.MemberEvents;
+import io.aldis.feature.cluster.internal.routing.ClusterRoutes;
+import io.aldis.feature.cluster.internal.routing.Inbox;
+import io.aldis.feature.cluster.internal.routing.InterestPublisher;
+import io.aldis.feature.cluster.internal.routing.InterestTable;
+import io.aldis.feature.cluster.internal.routing.PeerCounts;
+import io.aldis.feature.pubsub.spi.Interest;
+import io.aldis.feature.pubsub.spi.LocalRouting;
+import io.aldis.feature.pubsub.spi.RemoteRoutes;
+import io.aldis.protocol.api.spi.node.SystemEvents;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
+
+/**
+ * The cluster feature without OSGi: this node's Hazelcast member, and, while pub/sub is
+ * {@linkplain #link linked}, the routes of its messages to the other nodes and back.
+ * {@link ClusterComponent} runs it in Karaf; tests run it by hand.
+ */
+public final class ClusterEngine implements ClusterView, AutoCloseable {
+    private final ClusterSettings settings;
+    private final HazelcastInstance hazelcast;
+    private final PeerCounts counts = new PeerCounts();
+    private final InterestTable interest;
+    private final Inbox inbox;
+    private final ScheduledExecutorService scheduler;
+    private final String self;
+    private ClusterRoutes routes;
+    private InterestPublisher publisher;
+    private LocalRouting routing;
+
+    private ClusterEngine(ClusterSettings settings, Supplier<SystemEvents> events) {
+        this.settings = settings;
+        this.hazelcast = HazelcastMember.start(settings);
+        this.self = hazelcast.getCluster().getLocalMember().getUuid().toString();
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "aldis-cluster");
+            t.setDaemon(true);
+            return t;
+        });
+        this.interest = new InterestTable(hazelcast);
+        this.inbox = new Inbox(hazelcast, counts);
+        hazelcast.getCluster().addMembershipListener(
+                new MemberEvents(settings.name(), events, this::joined, this::left));
+    }
+
+    /**
+     * Starts this node's member; returns once it has joined the listed members or, finding none
+     * of them, formed a cluster of its own.
+     *
+     * @param events where {@code $sys.cluster.*} events go, asked each time ({@code null} answers: nowhere)
+     */
+    public static ClusterEngine start(ClusterSettings settings, Supplier<SystemEvents> events) {
+        return new ClusterEngine(settings, events);
+    }
+
+    /** Links pub/sub: its interest is published, and messages flow both ways. */
+    public synchronized RemoteRoutes link(LocalRouting localRouting) {
+        unlink();
+        routing = localRouting;
+        routes = new ClusterRoutes(hazelcast, interest, localRouting, counts);
+        publisher = new InterestPublisher(interest, localRouting, scheduler);
+        inbox.routing(localRouting);
+        return routes;
+    }
+
+    /** Unlinks pub/sub: its interest is withdrawn and nothing more is delivered to it. */
+    public synchronized void unlink() {
+        if (routing == null) {
+            return;
+        }
+        inbox.routing(null);
+        publisher.close();
+        try {
+            interest.withdraw();
+        } catch (RuntimeException shuttingDown) {
+            // the others drop our entry when we leave anyway
+        }
+        routing = null;
+        routes = null;
+        publisher = null;
+    }
+
+    private synchronized void joined(Member m) {
+        interest.rebuild();
+        if (publisher != null) {
+            // After a split heals, the merged map may hold an older entry of ours.
+            publisher.republish();
+        }
+    }
+
+    private synchronized void left(Member m) {
+        interest.forget(m.getUuid());
+        if (routes != null) {
+            routes.forget(m.getUuid().toString());
+        }
+    }
+
+    /** Messages sent to and received from the other nodes. */
+    public PeerCounts counts() {
+        return counts;
+    }
+
+    public ClusterSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public String problem() {
+        return hazelcast.getLifecycleService().isRunning() ? "" : "the cluster member stopped";
+    }
+
+    @Override
+    public String clusterName() {
+        return settings.name();
+    }
+
+    @Override
+    public List<MemberView> members() {
+        List<MemberView> out = new ArrayList<>();
+        Map<String, Set<Interest>> peers = interest.peers();
+        for (Member m : hazelcast.getCluster().getMembers()) {
+            String id = m.getUuid().toString();
+            boolean local = id.equals(self);
+            LocalRouting r = routing;
+            int patterns = local ? (r == null ? 0 : r.interest().size())
+                    : peers.getOrDefault(id, Set.of()).size();
+            out.add(new MemberView(MemberEvents.nodeName(m), MemberEvents.address(m), id, local, startedAt(m), patterns,
+                    counts.sentTo(id), counts.receivedFrom(id)));
+        }
+        return out;
+    }
+
+    private static long startedAt(Member m) {
+        try {
+            String started = m.getAttribute(HazelcastMember.STARTED);
+            return started == null ? 0 : Long.parseLong(started);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Leaves the cluster; this node's sessions are not touched. */
+    @Override
+    public void close() {
+        unlink();
+        inbox.close();
+        interest.close();
+        scheduler.shutdownNow();
+        hazelcast.shutdown();
+    }
+}

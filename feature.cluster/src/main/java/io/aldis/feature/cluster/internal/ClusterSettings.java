@@ -1,0 +1,101 @@
+package io.aldis.feature.cluster.internal;
+
+import io.aldis.protocol.api.spi.config.ConfigValues;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The cluster's settings in force.
+ *
+ * @param name           the cluster's name
+ * @param secret         the shared secret (see {@link ClusterSecret} for what it protects)
+ * @param members        the other members' addresses, {@code host:port}
+ * @param host           the IP address this member binds and announces
+ * @param port           the member port
+ * @param nodeName       this node's name in listings and events
+ * @param failureSeconds seconds without a heartbeat before a member is taken out
+ */
+public record ClusterSettings(String name, String secret, List<String> members, String host, int port,
+        String nodeName, int failureSeconds) {
+    public static final String DEFAULT_NAME = "aldis";
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 7450;
+    public static final int DEFAULT_FAILURE_SECONDS = 10;
+    public static final int MIN_SECRET_LENGTH = 16;
+
+    /** The keys {@link #from} reads; any other key in the file is reported as unknown. */
+    static final Set<String> KEYS = Set.of("name", "secret", "members", "host", "port", "nodeName", "failureSeconds");
+
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    public ClusterSettings {
+        members = List.copyOf(members);
+        nodeName = nodeName == null || nodeName.isEmpty() ? host + ":" + port : nodeName;
+    }
+
+    /**
+     * Reads a configuration, naming the first bad key in a one-line error
+     * ({@link io.aldis.protocol.api.spi.config.InvalidConfigurationException}).
+     */
+    public static ClusterSettings from(ConfigValues c) {
+        String name = c.text("name", DEFAULT_NAME);
+        if (!NAME.matcher(name).matches()) {
+            throw c.invalid("name", name, "must be 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+        String secret = c.text("secret", "");
+        if (secret.isEmpty()) {
+            throw c.invalid("secret", "", "is required: set the same random text of at least "
+                    + MIN_SECRET_LENGTH + " characters on every member");
+        }
+        if (secret.length() < MIN_SECRET_LENGTH) {
+            // The value itself is never echoed into the log.
+            throw c.invalid("secret", "(" + secret.length() + " characters)", "must have at least "
+                    + MIN_SECRET_LENGTH + " characters");
+        }
+        String host = c.text("host", DEFAULT_HOST);
+        if (!IPV4.matcher(host).matches()) {
+            throw c.invalid("host", host, "must be an IPv4 address such as 127.0.0.1 or 10.0.0.5");
+        }
+        int port = c.integer("port", DEFAULT_PORT, 1, 65_535);
+        List<String> members = new ArrayList<>();
+        for (String m : c.list("members", List.of())) {
+            String address = m.trim();
+            if (address.isEmpty()) {
+                continue;
+            }
+            if (!validAddress(address)) {
+                throw c.invalid("members", address, "each member must be host:port, such as 127.0.0.1:7450");
+            }
+            members.add(address);
+        }
+        String nodeName = c.text("nodeName", "");
+        if (!nodeName.isEmpty() && !NAME.matcher(nodeName).matches()) {
+            throw c.invalid("nodeName", nodeName, "must be 1 to 64 letters, digits, '.', '_' or '-'");
+        }
+        int failureSeconds = c.integer("failureSeconds", DEFAULT_FAILURE_SECONDS, 2, 600);
+        return new ClusterSettings(name, secret, members, host, port, nodeName, failureSeconds);
+    }
+
+    private static boolean validAddress(String address) {
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0 || colon == address.length() - 1) {
+            return false;
+        }
+        try {
+            int p = Integer.parseInt(address.substring(colon + 1));
+            return p > 0 && p <= 65_535;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Never shows the secret, so settings can be logged. */
+    @Override
+    public String toString() {
+        return "ClusterSettings[name=" + name + ", members=" + members + ", host=" + host + ", port=" + port
+                + ", nodeName=" + nodeName + ", failureSeconds=" + failureSeconds + "]";
+    }
+}

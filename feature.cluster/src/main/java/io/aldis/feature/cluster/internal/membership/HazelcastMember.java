@@ -1,0 +1,65 @@
+package io.aldis.feature.cluster.internal.membership;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MemberAttributeConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.aldis.feature.cluster.internal.ClusterSettings;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts this node's embedded Hazelcast member as the settings say: TCP/IP join to the listed
+ * members only (no multicast, no cloud discovery), bound to one address and port, with the node's
+ * name and start time as member attributes. Membership, failure detection and split-brain merging
+ * are Hazelcast's.
+ */
+public final class HazelcastMember {
+    /** Member attribute: the node's name. */
+    public static final String NODE_NAME = "aldis.node";
+    /** Member attribute: when the member started, in epoch milliseconds. */
+    public static final String STARTED = "aldis.started";
+
+    private HazelcastMember() {
+    }
+
+    /** Starts the member; returns once it joined a cluster or, finding none, formed its own. */
+    public static HazelcastInstance start(ClusterSettings s) {
+        Config config = new Config();
+        // Only byte[] and String cross between members: Hazelcast never needs a class of this
+        // bundle, and inside OSGi its own class loader is the one that sees all of Hazelcast.
+        config.setClassLoader(Hazelcast.class.getClassLoader());
+        config.setInstanceName("aldis-" + s.nodeName() + "-" + System.nanoTime());
+        config.setClusterName(ClusterSecret.hazelcastClusterName(s.name(), s.secret()));
+        config.setProperty("hazelcast.logging.type", "jdk");
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(s.failureSeconds()));
+        // Hazelcast waits 5 s by default for more join requests before forming a cluster; the
+        // members are listed, so a shorter wait suffices and nodes come up sooner.
+        config.setProperty("hazelcast.wait.seconds.before.join", "1");
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
+
+        MemberAttributeConfig attributes = new MemberAttributeConfig();
+        attributes.setAttribute(NODE_NAME, s.nodeName());
+        attributes.setAttribute(STARTED, Long.toString(System.currentTimeMillis()));
+        config.setMemberAttributeConfig(attributes);
+
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPort(s.port()).setPortAutoIncrement(false);
+        network.setPublicAddress(s.host() + ":" + s.port());
+        network.getInterfaces().setEnabled(true).setInterfaces(List.of(s.host()));
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        List<String> members = new ArrayList<>(s.members());
+        members.add(s.host() + ":" + s.port());
+        join.getTcpIpConfig().setEnabled(true).setMembers(members);
+        return Hazelcast.newHazelcastInstance(config);
+    }
+}

@@ -1,0 +1,57 @@
+package io.aldis.feature.cluster.internal.routing;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.topic.ITopic;
+import io.aldis.feature.pubsub.api.PublishedMessage;
+import io.aldis.feature.pubsub.spi.Interest;
+import io.aldis.feature.pubsub.spi.LocalRouting;
+import io.aldis.feature.pubsub.spi.RemoteRoutes;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Pub/sub's link to the other nodes: for a message published here, asks the {@link RouteChooser}
+ * which nodes get it and sends it to each on that node's Hazelcast topic ({@link Inbox#topicOf}).
+ */
+public final class ClusterRoutes implements RemoteRoutes {
+    private final HazelcastInstance hazelcast;
+    private final InterestTable interest;
+    private final RouteChooser chooser;
+    private final PeerCounts counts;
+    private final Map<String, ITopic<byte[]>> topics = new ConcurrentHashMap<>();
+
+    public ClusterRoutes(HazelcastInstance hazelcast, InterestTable interest, LocalRouting routing, PeerCounts counts) {
+        this.hazelcast = hazelcast;
+        this.interest = interest;
+        this.chooser = new RouteChooser(routing::matches);
+        this.counts = counts;
+    }
+
+    @Override
+    public Forwarded forward(PublishedMessage message, Set<String> localQueueGroups) {
+        Map<String, Set<Interest>> peers = interest.peers();
+        if (peers.isEmpty()) {
+            return new Forwarded(0, localQueueGroups);
+        }
+        RouteChooser.Plan plan = chooser.plan(message.subject(), peers, localQueueGroups);
+        int sent = 0;
+        for (Map.Entry<String, Set<String>> send : plan.sends().entrySet()) {
+            byte[] bytes = new WireMessage(message, send.getValue()).encode();
+            try {
+                topics.computeIfAbsent(send.getKey(), peer -> hazelcast.getTopic(Inbox.topicOf(peer))).publish(bytes);
+                counts.sent(send.getKey());
+                sent++;
+            } catch (RuntimeException memberGone) {
+                // Hazelcast is shutting down or the member just left: what is not sent is lost,
+                // as docs/cluster.md says (at most once between nodes).
+            }
+        }
+        return new Forwarded(sent, plan.localQueueGroups());
+    }
+
+    /** Forgets the topic of a member that left. */
+    public void forget(String peer) {
+        topics.remove(peer);
+    }
+}

@@ -1,0 +1,65 @@
+package io.aldis.feature.cluster.internal.routing;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.topic.ITopic;
+import com.hazelcast.topic.Message;
+import com.hazelcast.topic.MessageListener;
+import io.aldis.feature.pubsub.spi.LocalRouting;
+import java.util.UUID;
+
+/**
+ * Receives what other nodes send this one, on a Hazelcast topic of this node's own, and hands it
+ * to pub/sub's local subscriptions while pub/sub runs (and drops it while it does not).
+ */
+public final class Inbox implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.aldis.cluster");
+    private static final String PREFIX = "aldis.node.";
+
+    private final ITopic<byte[]> topic;
+    private final UUID registration;
+    private final PeerCounts counts;
+    private volatile LocalRouting routing;
+
+    public Inbox(HazelcastInstance hazelcast, PeerCounts counts) {
+        this.counts = counts;
+        this.topic = hazelcast.getTopic(topicOf(hazelcast.getCluster().getLocalMember().getUuid().toString()));
+        this.registration = topic.addMessageListener(new Receiver());
+    }
+
+    /** The topic a node with this member id receives on. */
+    static String topicOf(String memberId) {
+        return PREFIX + memberId;
+    }
+
+    /** Delivers to these subscriptions from now on, or to none ({@code null}). */
+    public void routing(LocalRouting localRouting) {
+        this.routing = localRouting;
+    }
+
+    @Override
+    public void close() {
+        try {
+            topic.removeMessageListener(registration);
+        } catch (RuntimeException alreadyDown) {
+            // Hazelcast is shutting down
+        }
+    }
+
+    private final class Receiver implements MessageListener<byte[]> {
+        @Override
+        public void onMessage(Message<byte[]> message) {
+            String from = message.getPublishingMember() == null ? "?" : message.getPublishingMember().getUuid().toString();
+            counts.received(from);
+            LocalRouting r = routing;
+            if (r == null) {
+                return;
+            }
+            try {
+                WireMessage m = WireMessage.decode(message.getMessageObject());
+                r.deliver(m.message(), m.queueGroups());
+            } catch (IllegalArgumentException e) {
+                LOG.log(System.Logger.Level.WARNING, "Dropped a message from member {0}: {1}", from, e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.aldis.feature.cluster.internal.routing;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.EntryListener;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.MapEvent;
+import com.hazelcast.replicatedmap.ReplicatedMap;
+import io.aldis.feature.pubsub.spi.Interest;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Every node's interest, in a Hazelcast replicated map from member id to {@link InterestCodec}
+ * text. Each node writes only its own entry; the entry of a member that left is removed by the
+ * others. Reads take a snapshot rebuilt on every change, so routing a message costs no call into
+ * Hazelcast.
+ */
+public final class InterestTable implements AutoCloseable {
+    static final String MAP = "aldis.interest";
+
+    private final HazelcastInstance hazelcast;
+    private final String self;
+    private final ReplicatedMap<String, String> map;
+    private final UUID listener;
+    private volatile Map<String, Set<Interest>> peers = Map.of();
+
+    public InterestTable(HazelcastInstance hazelcast) {
+        this.hazelcast = hazelcast;
+        this.self = hazelcast.getCluster().getLocalMember().getUuid().toString();
+        this.map = hazelcast.getReplicatedMap(MAP);
+        this.listener = map.addEntryListener(new Changes());
+        rebuild();
+    }
+
+    /** The other nodes' interest, by member id in a stable order; only members in the cluster now. */
+    public Map<String, Set<Interest>> peers() {
+        return peers;
+    }
+
+    /** Publishes this node's interest. */
+    public void publish(Set<Interest> interest) {
+        map.put(self, InterestCodec.encode(interest));
+    }
+
+    /** Removes this node's entry, as it leaves the cluster. */
+    public void withdraw() {
+        map.remove(self);
+    }
+
+    /** Forgets a member that left. */
+    public void forget(UUID member) {
+        map.remove(member.toString());
+        rebuild();
+    }
+
+    /** Reads the map again, for a change of membership. */
+    public void rebuild() {
+        Map<String, Set<Interest>> next = new TreeMap<>();
+        for (Member m : hazelcast.getCluster().getMembers()) {
+            String id = m.getUuid().toString();
+            if (id.equals(self)) {
+                continue;
+            }
+            String text = map.get(id);
+            if (text != null) {
+                next.put(id, InterestCodec.decode(text));
+            }
+        }
+        peers = Collections.unmodifiableMap(next);
+    }
+
+    @Override
+    public void close() {
+        try {
+            map.removeEntryListener(listener);
+        } catch (RuntimeException alreadyDown) {
+            // Hazelcast is shutting down
+        }
+    }
+
+    private final class Changes implements EntryListener<String, String> {
+        @Override
+        public void entryAdded(EntryEvent<String, String> event) {
+            rebuild();
+        }
+
+        @Override
+        public void entryUpdated(EntryEvent<String, String> event) {
+            rebuild();
+        }
+
+        @Override
+        public void entryRemoved(EntryEvent<String, String> event) {
+            rebuild();
+        }
+
+        @Override
+        public void entryEvicted(EntryEvent<String, String> event) {
+            rebuild();
+        }
+
+        @Override
+        public void entryExpired(EntryEvent<String, String> event) {
+            rebuild();
+        }
+
+        @Override
+        public void mapCleared(MapEvent event) {
+            rebuild();
+        }
+
+        @Override
+        public void mapEvicted(MapEvent event) {
+            rebuild();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.aldis.feature.cluster.internal.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.aldis.feature.pubsub.api.PublishedMessage;
+import io.aldis.feature.pubsub.spi.Interest;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class WireMessageTest {
+    @Test
+    void aMessageCrossesWhole() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("trace", "ä-1");
+        headers.put("kind", "x");
+        WireMessage sent = new WireMessage(new PublishedMessage("a.b", "_inbox.1", headers, new byte[] {0, 1, -1}),
+                Set.of("workers", "auditors"));
+
+        WireMessage got = WireMessage.decode(sent.encode());
+
+        assertThat(got.message().subject()).isEqualTo("a.b");
+        assertThat(got.message().replyTo()).isEqualTo("_inbox.1");
+        assertThat(got.message().headers()).containsExactly(Map.entry("trace", "ä-1"), Map.entry("kind", "x"));
+        assertThat(got.message().payload()).containsExactly(0, 1, -1);
+        assertThat(got.queueGroups()).containsExactlyInAnyOrder("workers", "auditors");
+    }
+
+    @Test
+    void truncatedOrForeignBytesAreRefused() {
+        byte[] whole = new WireMessage(new PublishedMessage("a", "", Map.of(), new byte[10]), Set.of()).encode();
+        assertThatThrownBy(() -> WireMessage.decode(Arrays.copyOf(whole, whole.length - 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        byte[] foreign = whole.clone();
+        foreign[0] = 9;
+        assertThatThrownBy(() -> WireMessage.decode(foreign)).hasMessageContaining("version 9");
+        byte[] huge = whole.clone();
+        huge[1] = 0x7f; // the subject's length
+        assertThatThrownBy(() -> WireMessage.decode(huge)).hasMessageContaining("bad length");
+    }
+
+    @Test
+    void interestTextRoundTrips() {
+        Set<Interest> interest = Set.of(new Interest("a.*", ""), new Interest("b.>", "g"));
+        assertThat(InterestCodec.decode(InterestCodec.encode(interest))).isEqualTo(interest);
+        assertThat(InterestCodec.decode("")).isEmpty();
+    }
+}

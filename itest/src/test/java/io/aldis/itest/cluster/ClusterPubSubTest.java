@@ -1,0 +1,251 @@
+package io.aldis.itest.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aldis.itest.support.ChildNode;
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.NodeFixture;
+import io.aldis.protocol.api.Deliver;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Three nodes on loopback, each in its own JVM with its own Hazelcast member (the cluster feature
+ * as Karaf runs it, linked to pub/sub): cross-node pub/sub with wildcards, nothing sent to a node
+ * without matching interest, a queue group served once cluster-wide, a stranger with another
+ * secret kept out, and a node killed with kill -9 while the others carry on and tell of it on
+ * {@code $sys.cluster.member.left}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterPubSubTest {
+    private static final String SECRET = "three-nodes-on-loopback";
+    private static final Duration CONVERGE = Duration.ofSeconds(90);
+
+    private static int[] memberPorts;
+    private static ChildNode.Clustered a;
+    private static ChildNode.Clustered b;
+    private static ChildNode.Clustered c;
+    private static final List<FrameClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void startThreeNodes() throws Exception {
+        memberPorts = freePorts(3);
+        CompletableFuture<ChildNode.Clustered> fa = startAsync("a", 0);
+        CompletableFuture<ChildNode.Clustered> fb = startAsync("b", 1);
+        CompletableFuture<ChildNode.Clustered> fc = startAsync("c", 2);
+        a = fa.get(2, TimeUnit.MINUTES);
+        b = fb.get(2, TimeUnit.MINUTES);
+        c = fc.get(2, TimeUnit.MINUTES);
+        for (ChildNode.Clustered n : List.of(a, b, c)) {
+            await(n, v -> v.members() == 3, "three members");
+        }
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        for (FrameClient client : clients) {
+            client.close();
+        }
+        for (ChildNode.Clustered n : new ChildNode.Clustered[] {a, b, c}) {
+            if (n != null) {
+                n.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aPublishReachesWildcardSubscribersOnAnotherNodeAndOnlyTheNodeWithInterest() throws Exception {
+        FrameClient onC = login(c);
+        onC.subscribeOk(1, "orders.*.created");
+        onC.subscribeOk(2, "metrics.>");
+        FrameClient onA = login(a);
+        FrameClient onB = login(b);
+        await(a, v -> v.patternsOf("c") == 2, "a knows c's two patterns");
+        await(b, v -> v.patternsOf("c") == 2, "b knows c's two patterns");
+        ChildNode.Counts aBefore = a.counts();
+        ChildNode.Counts bBefore = b.counts();
+        ChildNode.Counts cBefore = c.counts();
+
+        for (int i = 0; i < 10; i++) {
+            onA.publish("orders.eu.created", "o" + i);
+            onA.publish("metrics.cpu.load", "m" + i);
+            onA.publish("orders.eu.deleted", "d" + i); // matches nothing anywhere
+        }
+        onB.publish("metrics.mem", "from-b");
+
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < 21; i++) {
+            Deliver d = onC.deliver();
+            got.add(d.subject() + "=" + FrameClient.text(d));
+        }
+        assertThat(got).contains("orders.eu.created=o0", "orders.eu.created=o9", "metrics.cpu.load=m0",
+                "metrics.cpu.load=m9", "metrics.mem=from-b");
+        assertThat(got).noneMatch(s -> s.startsWith("orders.eu.deleted"));
+        // Only messages some node wants cross: 20 from a to c, 1 from b to c, none to b or a.
+        ChildNode.Counts aAfter = a.counts();
+        ChildNode.Counts bAfter = b.counts();
+        ChildNode.Counts cAfter = awaitCounts(c, v -> v.received() - cBefore.received() >= 21, "c received 21");
+        assertThat(aAfter.sent() - aBefore.sent()).isEqualTo(20);
+        assertThat(bAfter.sent() - bBefore.sent()).isEqualTo(1);
+        assertThat(cAfter.received() - cBefore.received()).isEqualTo(21);
+        assertThat(bAfter.received() - bBefore.received()).isZero();
+        assertThat(aAfter.received() - aBefore.received()).isZero();
+        onC.unsubscribe(1);
+        onC.unsubscribe(2);
+        // The next test counts patterns again: it must not meet these on their way out.
+        await(a, v -> v.patternsOf("c") == 0, "a knows c has no pattern left");
+    }
+
+    @Test
+    @Order(2)
+    void eachMessageToAQueueGroupIsDeliveredOnceClusterWide() throws Exception {
+        List<FrameClient> workers = new ArrayList<>();
+        for (ChildNode.Clustered n : List.of(a, b, c)) {
+            FrameClient w = login(n);
+            w.subscribeOk(10, "jobs.*", "workers", "");
+            workers.add(w);
+        }
+        await(a, v -> v.patternsOf("b") == 1 && v.patternsOf("c") == 1, "a knows the workers on b and c");
+        FrameClient publisher = login(a);
+        int messages = 90;
+        for (int i = 0; i < messages; i++) {
+            publisher.publish("jobs.run", "job-" + i);
+        }
+
+        // a takes turns among the three nodes, so each worker gets a third; any duplicate would
+        // show as a fourth share or as a repeated job.
+        Set<String> jobs = new HashSet<>();
+        int total = 0;
+        for (FrameClient w : workers) {
+            for (int i = 0; i < messages / 3; i++) {
+                jobs.add(FrameClient.text(w.deliver()));
+                total++;
+            }
+        }
+        for (FrameClient w : workers) {
+            w.expectSilence(1000);
+        }
+        assertThat(total).isEqualTo(messages);
+        assertThat(jobs).hasSize(messages);
+        for (FrameClient w : workers) {
+            w.unsubscribe(10);
+        }
+        await(b, v -> v.patternsOf("a") == 0, "b knows a has no pattern left");
+    }
+
+    @Test
+    @Order(3)
+    void aNodeWithAnotherSecretDoesNotJoin() throws Exception {
+        int[] port = freePorts(1);
+        try (ChildNode.Clustered stranger = ChildNode.startClustered("stranger", "not-the-cluster-secret", port[0],
+                List.of(address(0), address(1), address(2)))) {
+            // start returns once the stranger's member has settled: refused, it formed its own cluster.
+            assertThat(stranger.counts().members()).isEqualTo(1);
+            assertThat(a.counts().members()).isEqualTo(3);
+            assertThat(b.counts().members()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void whenANodeIsKilledTheOthersSeeItLeaveAndKeepServing() throws Exception {
+        FrameClient onA = login(a);
+        onA.subscribeOk(20, "after.*");
+        FrameClient adminOnA = FrameClient.tcp(a.port());
+        clients.add(adminOnA);
+        adminOnA.login(ChildNode.ADMIN, NodeFixture.PASSWORD);
+        adminOnA.subscribeOk(21, "$sys.cluster.member.left");
+        await(b, v -> v.patternsOf("a") == 1, "b knows a's pattern");
+
+        c.process().destroyForcibly(); // SIGKILL: no goodbye to the cluster
+        c.process().waitFor(30, TimeUnit.SECONDS);
+        await(a, v -> v.members() == 2, "a sees two members");
+        await(b, v -> v.members() == 2, "b sees two members");
+        String left = FrameClient.text(adminOnA.deliverOn("$sys.cluster.member.left"));
+        assertThat(left).contains("\"node\":\"c\"").contains("\"members\":2").contains("\"cluster\":\"test\"");
+
+        FrameClient onB = login(b);
+        onB.publish("after.kill", "still-here");
+        assertThat(FrameClient.text(onA.deliverOn("after.kill"))).isEqualTo("still-here");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static CompletableFuture<ChildNode.Clustered> startAsync(String name, int index) {
+        List<String> others = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            if (i != index) {
+                others.add(address(i));
+            }
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return ChildNode.startClustered(name, SECRET, memberPorts[index], others);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static String address(int index) {
+        return "127.0.0.1:" + memberPorts[index];
+    }
+
+    private static FrameClient login(ChildNode.Clustered node) throws Exception {
+        FrameClient client = FrameClient.tcp(node.port());
+        clients.add(client);
+        client.login(ChildNode.USER, NodeFixture.PASSWORD);
+        return client;
+    }
+
+    private static void await(ChildNode.Clustered node, Predicate<ChildNode.Counts> condition, String what)
+            throws Exception {
+        awaitCounts(node, condition, what);
+    }
+
+    private static ChildNode.Counts awaitCounts(ChildNode.Clustered node, Predicate<ChildNode.Counts> condition,
+            String what) throws Exception {
+        long deadline = System.nanoTime() + CONVERGE.toNanos();
+        ChildNode.Counts last;
+        do {
+            last = node.counts();
+            if (condition.test(last)) {
+                return last;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("node " + node.name() + ": not " + what + " within " + CONVERGE + "; last " + last);
+    }
+
+    private static int[] freePorts(int n) throws IOException {
+        int[] ports = new int[n];
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0);
+                held.add(s);
+                ports[i] = s.getLocalPort();
+            }
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
+        }
+        return ports;
+    }
+}
