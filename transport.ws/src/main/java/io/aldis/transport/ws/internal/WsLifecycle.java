@@ -187,6 +187,14 @@ final class WsLifecycle extends ChannelDuplexHandler {
         } else {
             frame = new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE);
         }
+        if (failure != null && failure.code() == ErrorCode.SLOW_CONSUMER) {
+            // The close frame would wait behind what the client does not read: it goes if it can, and
+            // the connection closes now rather than when that write completes (never, for a client
+            // that has stopped reading).
+            ctx.writeAndFlush(frame);
+            ctx.close(promise);
+            return;
+        }
         ctx.writeAndFlush(frame).addListener(f -> ctx.close(promise));
     }
 

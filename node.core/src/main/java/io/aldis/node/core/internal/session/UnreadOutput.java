@@ -21,9 +21,11 @@ import java.util.concurrent.TimeUnit;
  * stop, traffic the node starts itself), is closed with {@code SLOW_CONSUMER}: at once, since it
  * would not read a last ERROR either.
  *
- * <p>What counts as reading is progress: the transport's count of bytes written, less those still
- * waiting, grows. A slow reader therefore stays, held by the stop, however long it takes; only one
- * that reads nothing is closed. Sits in front of the {@link PeerPauseGate}, so frames a client's
+ * <p>What counts as reading is progress: the first message in the send buffer was written out, or
+ * part of it was, which new writes behind it cannot fake (a count of bytes written less those
+ * waiting could: every queued message adds Netty's overhead to the waiting bytes). A slow reader
+ * therefore stays, held by the stop, however long it takes, unless its backlog passes the hard cap,
+ * which closes a client however it reads, as NATS's {@code max_pending} does. Sits in front of the {@link PeerPauseGate}, so frames a client's
  * PAUSE holds back are that gate's to bound, not counted here. Used on the event loop only.
  */
 final class UnreadOutput extends ChannelDuplexHandler {
@@ -38,7 +40,9 @@ final class UnreadOutput extends ChannelDuplexHandler {
     private final long lookMillis;
     private ChannelHandlerContext ctx;
     private boolean ended;
-    private long sentAtProgress;
+    /** The first message waiting in the send buffer at the last progress, and how much of it was written. */
+    private Object firstAtProgress;
+    private long writtenOfFirstAtProgress;
     private long progressAtNanos;
     private ScheduledFuture<?> looks;
 
@@ -109,7 +113,7 @@ final class UnreadOutput extends ChannelDuplexHandler {
             return;
         }
         reading.set(Reason.UNREAD_OUTPUT, true);
-        sentAtProgress = sent();
+        progressed();
         progressAtNanos = System.nanoTime();
         looks = ctx.executor().scheduleAtFixedRate(this::look, lookMillis, lookMillis, TimeUnit.MILLISECONDS);
     }
@@ -125,10 +129,8 @@ final class UnreadOutput extends ChannelDuplexHandler {
             reading.set(Reason.UNREAD_OUTPUT, false);
             return;
         }
-        long sent = sent();
         long now = System.nanoTime();
-        if (sent != sentAtProgress) {
-            sentAtProgress = sent;
+        if (progressed()) {
             progressAtNanos = now;
         } else if (now - progressAtNanos >= deadlineNanos) {
             end("the client read nothing of the " + pending() + " bytes waiting for it for "
@@ -136,9 +138,18 @@ final class UnreadOutput extends ChannelDuplexHandler {
         }
     }
 
-    /** Bytes that left the send buffer for the socket so far. */
-    private long sent() {
-        return session.connection().bytesWritten() - pending();
+    /**
+     * Whether the socket took some of the send buffer since the last call: its first message is
+     * another, or more of it was written. Remembers what it saw for the next call.
+     */
+    private boolean progressed() {
+        ChannelOutboundBuffer buffer = session.channel().unsafe().outboundBuffer();
+        Object first = buffer == null ? null : buffer.current();
+        long written = buffer == null ? 0 : buffer.currentProgress();
+        boolean progressed = first != firstAtProgress || written != writtenOfFirstAtProgress;
+        firstAtProgress = first;
+        writtenOfFirstAtProgress = written;
+        return progressed;
     }
 
     private void end(String reason) {
@@ -152,6 +163,7 @@ final class UnreadOutput extends ChannelDuplexHandler {
     }
 
     private void cancelLooks() {
+        firstAtProgress = null; // no reference kept to a message the buffer has let go
         if (looks != null) {
             looks.cancel(false);
             looks = null;
