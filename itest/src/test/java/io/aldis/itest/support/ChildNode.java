@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  * <p>A test starts it with {@link #start(Path, int, Duration)}, which returns once the node
  * listens, and kills it with {@link Process#destroyForcibly()}. Each chunk an upload writes can be
  * made to take a while, so that a test finds an upload still running when it kills the node.
+ *
+ * <p>{@link #launch} starts a node of another make the same way, from a main that calls
+ * {@link #announce(int)} once it listens and {@link #awaitParent()} to stay up.
  */
 public final class ChildNode {
     /** The one user of the node. */
@@ -42,15 +45,30 @@ public final class ChildNode {
      * @param perChunk    how long writing each uploaded chunk takes at least
      */
     public static Started start(Path storageRoot, int port, Duration perChunk) throws IOException {
+        return launch(ChildNode.class, List.of(), List.of(storageRoot.toString(), Integer.toString(port),
+                Long.toString(perChunk.toMillis())), null);
+    }
+
+    /**
+     * Starts {@code mainClass}, a node of the caller's making, in a new JVM with the classes of this
+     * one, and returns once it has {@link #announce(int) announced} its port.
+     *
+     * @param jvmOptions options for the new JVM, such as system properties
+     * @param args       the arguments of {@code mainClass}
+     * @param log        the file that receives the new JVM's standard error, or null to share this one's
+     */
+    public static Started launch(Class<?> mainClass, List<String> jvmOptions, List<String> args, Path log)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(ChildNode.class.getName());
-        command.add(storageRoot.toString());
-        command.add(Integer.toString(port));
-        command.add(Long.toString(perChunk.toMillis()));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        command.add(mainClass.getName());
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.redirectError(log == null ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.to(log.toFile()));
+        Process process = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         for (String line; (line = out.readLine()) != null;) {
             if (line.startsWith(LISTENING)) {
@@ -59,6 +77,19 @@ public final class ChildNode {
         }
         process.destroyForcibly();
         throw new IOException("the child node ended before it listened (exit " + exitOf(process) + ")");
+    }
+
+    /** Tells the parent, from the child's main, that the node listens on {@code port}. */
+    public static void announce(int port) {
+        System.out.println(LISTENING + port);
+        System.out.flush();
+    }
+
+    /** Blocks the child's main until its standard input ends: the parent closed it or died. */
+    public static void awaitParent() throws IOException {
+        while (System.in.read() >= 0) {
+            // Nothing to read: the loop ends when the parent closes the pipe or dies.
+        }
     }
 
     private static int exitOf(Process process) {
@@ -82,11 +113,8 @@ public final class ChildNode {
                 .fileStore(store -> new SlowWrites(store, perChunkMillis))
                 .tcp(TcpSettings.plain("child", port))
                 .start()) {
-            System.out.println(LISTENING + node.tcpPort());
-            System.out.flush();
-            while (System.in.read() >= 0) {
-                // Nothing to read: the loop ends when the parent closes the pipe or dies.
-            }
+            announce(node.tcpPort());
+            awaitParent();
         }
     }
 
