@@ -37,7 +37,8 @@ final class ClientSession {
     private static final int MAX_MESSAGES = 20;
     private static final int MAX_STREAM = 500;
     private static final int MAX_FILE = 1 << 20;
-    private static final int CANCELLED_FILE = 4 << 20;
+    /** Above the bytes the client sends ahead of the node's acknowledgements (16 chunks of 512 KiB). */
+    private static final int CANCELLED_FILE = 16 << 20;
 
     private final ChurnContext context;
     private final AldisClient client;
@@ -163,20 +164,32 @@ final class ClientSession {
         }
     }
 
-    /** Starts an upload, cancels it once some of it has been confirmed, and checks it was not published. */
+    /**
+     * Starts an upload larger than the chunks the client sends ahead, cancels it once the node has
+     * confirmed some of it, and checks that no part of it was published: the file is not there, or,
+     * when the cancel crossed the upload's last frames on the wire, the whole file is.
+     */
     void cancelUpload(Random random) throws Exception {
         String remote = nextRemoteName();
         Path source = TestFiles.random(context.scratch().resolve(remote), CANCELLED_FILE, random.nextLong());
         try {
             Transfer upload = cancelOnFirstProgress(options -> client.upload(source, "soak/" + remote, options));
-            if (finishedDespiteCancel(upload)) {
-                client.remove("soak/" + remote).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            boolean finished = finishedDespiteCancel(upload);
+            FilePage page = client.list("soak/" + remote, 0, 1).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            if (page.totalCount() == 0) {
+                if (finished) {
+                    context.tally().broken(name + ": a finished upload of " + remote + " is not there");
+                }
                 return;
             }
-            FilePage page = client.list("soak/" + remote, 0, 1).get(WAIT_SECONDS, TimeUnit.SECONDS);
-            if (page.totalCount() != 0) {
-                context.tally().broken(name + ": a cancelled upload of " + remote + " was published");
+            if (page.entries().get(0).size() != CANCELLED_FILE) {
+                context.tally().broken(name + ": part of a cancelled upload was published: "
+                        + page.entries().get(0).size() + " of " + CANCELLED_FILE + " bytes");
             }
+            if (!finished) {
+                context.tally().done("cancel-upload-published-whole");
+            }
+            client.remove("soak/" + remote).get(WAIT_SECONDS, TimeUnit.SECONDS);
         } finally {
             Files.deleteIfExists(source);
         }

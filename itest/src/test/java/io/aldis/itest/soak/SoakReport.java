@@ -9,7 +9,7 @@ import java.util.Map;
  * samples were not {@link Flatness flat}.
  */
 record SoakReport(List<Sample> samples, Map<String, Long> actions, long brokenCount, List<String> broken,
-        long failedCount, List<String> failed, List<String> leaks, List<String> notFlat) {
+        long failedCount, Map<String, Long> failureKinds, List<String> failed, List<String> leaks, List<String> notFlat) {
 
     /** Whether nothing at all went wrong. */
     boolean clean() {
@@ -24,7 +24,7 @@ record SoakReport(List<Sample> samples, Map<String, Long> actions, long brokenCo
             broken.forEach(b -> out.append("  ").append(b).append('\n'));
         }
         if (failedCount > 0) {
-            out.append(failedCount).append(" actions failed, the first ones:\n");
+            out.append(failedCount).append(" actions failed: ").append(failureKinds).append("; the first of each kind:\n");
             failed.forEach(f -> out.append("  ").append(f).append('\n'));
         }
         if (!leaks.isEmpty()) {

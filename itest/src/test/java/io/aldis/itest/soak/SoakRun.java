@@ -86,7 +86,7 @@ final class SoakRun {
         SoakChart.write(all, String.format("Aldis soak: %d sessions, %d s of churn, seed %d", settings.sessions(),
                 settings.churn().toSeconds(), settings.seed()), out.resolve("soak.svg"));
         return new SoakReport(all, tally.actions(), tally.brokenCount(), tally.broken(), tally.failedCount(),
-                tally.failed(), leaks(log), Flatness.problems(all));
+                tally.failureKinds(), tally.failed(), leaks(log), Flatness.problems(all));
     }
 
     private void churn(ChurnContext context, NodeProbe probe) throws Exception {

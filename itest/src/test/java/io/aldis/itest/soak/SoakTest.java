@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The soak: several hundred sessions of mixed churn against a node in its own JVM with Netty's
@@ -17,7 +19,9 @@ import org.junit.jupiter.api.Test;
  */
 class SoakTest {
 
+    /** Warm-up, churn, and the 30 s the node keeps the streams of killed sessions for their resume. */
     @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void aShortSoakEndsCleanAndFlat() throws Exception {
         soak(new SoakSettings(Duration.ofSeconds(25), 40, 6, 19, Duration.ofSeconds(2), Path.of("target", "soak-short")));
     }
@@ -25,6 +29,7 @@ class SoakTest {
     /** Settings: {@code -Daldis.soak.duration=600 -Daldis.soak.sessions=300 ...} ({@link SoakSettings}). */
     @Test
     @Tag("soak")
+    @Timeout(value = 3, unit = TimeUnit.HOURS)
     void tenMinutesOfChurnEndCleanAndFlat() throws Exception {
         soak(SoakSettings.fromSystemProperties(
                 new SoakSettings(Duration.ofMinutes(10), 300, 16, 19, Duration.ofSeconds(5), Path.of("target", "soak"))));

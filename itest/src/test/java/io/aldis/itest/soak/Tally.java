@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class Tally {
     private static final int KEPT = 20;
     private final Map<String, LongAdder> actions = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> failureKinds = new ConcurrentHashMap<>();
     private final LongAdder brokenCount = new LongAdder();
     private final LongAdder failedCount = new LongAdder();
     private final List<String> broken = new CopyOnWriteArrayList<>();
@@ -32,12 +33,38 @@ final class Tally {
         }
     }
 
-    /** An action failed in a way the soak did not expect. */
+    /** An action failed in a way the soak did not expect; the first failure of each kind is kept, with its causes. */
     void failed(String action, Throwable why) {
         failedCount.increment();
-        if (failed.size() < KEPT) {
-            failed.add(action + ": " + why);
+        String kind = action.replaceAll(" \\(session \\d+\\)", "") + " " + rootOf(why).getClass().getSimpleName();
+        LongAdder seen = failureKinds.computeIfAbsent(kind, k -> new LongAdder());
+        seen.increment();
+        if (seen.sum() == 1 && failed.size() < KEPT) {
+            failed.add(action + ": " + chain(why));
         }
+    }
+
+    /** How many actions failed, by action and kind of root cause. */
+    Map<String, Long> failureKinds() {
+        Map<String, Long> out = new TreeMap<>();
+        failureKinds.forEach((kind, count) -> out.put(kind, count.sum()));
+        return out;
+    }
+
+    private static Throwable rootOf(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static String chain(Throwable t) {
+        StringBuilder out = new StringBuilder(String.valueOf(t));
+        for (Throwable c = t.getCause(); c != null && c != t; c = c.getCause()) {
+            out.append(" <- ").append(c);
+            t = c;
+        }
+        return out.toString();
     }
 
     long brokenCount() {
