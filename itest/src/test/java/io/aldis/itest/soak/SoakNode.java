@@ -1,12 +1,15 @@
 package io.aldis.itest.soak;
 
+import io.aldis.feature.streaming.internal.StreamingSettings;
 import io.aldis.itest.rpc.Shop;
 import io.aldis.itest.rpc.Streams;
 import io.aldis.itest.support.ChildNode;
 import io.aldis.itest.support.NodeFixture;
 import io.aldis.itest.support.NodeMBeans;
 import io.aldis.transport.tcp.internal.TcpSettings;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.List;
 import javax.management.ObjectName;
 
@@ -23,12 +26,17 @@ public final class SoakNode {
     private SoakNode() {
     }
 
-    /** Starts the node in a new JVM with Netty's leak detection at paranoid, its log going to {@code log}. */
-    public static ChildNode.Started start(java.nio.file.Path log) throws java.io.IOException {
+    /**
+     * Starts the node in a new JVM with Netty's leak detection at paranoid, its log going to
+     * {@code log}.
+     *
+     * @param resumeWindowMillis how long the node keeps the streams of a broken connection for
+     *                           its client to resume (the setting {@code resumeWindowMillis})
+     */
+    public static ChildNode.Started start(Path log, int resumeWindowMillis) throws IOException {
         return ChildNode.launch(SoakNode.class, List.of(
                 "-Xmx512m",
-                "-Dio.netty.leakDetection.level=paranoid",
-                "-Dorg.slf4j.simpleLogger.showDateTime=true"), List.of(), log);
+                "-Dio.netty.leakDetection.level=paranoid"), List.of(Integer.toString(resumeWindowMillis)), log);
     }
 
     public static void main(String[] args) throws Exception {
@@ -36,7 +44,7 @@ public final class SoakNode {
                 .user(USER, "user")
                 .pubsub()
                 .rpc()
-                .streaming()
+                .streaming(StreamingSettings.defaults().withResumeWindowMillis(Integer.parseInt(args[0])))
                 .files()
                 .tcp(TcpSettings.plain("soak", 0))
                 .start();

@@ -30,7 +30,6 @@ import java.util.stream.Stream;
 final class SoakRun {
     /** Leak reports of Netty's ResourceLeakDetector start with this. */
     static final String LEAK_MARK = "LEAK:";
-    private static final Duration WARM_UP = Duration.ofSeconds(10);
     private static final int WARM_UP_SESSIONS = 32;
     private static final int BASELINE_SAMPLES = 3;
     private static final Duration SETTLE_AT_MOST = Duration.ofSeconds(120);
@@ -55,7 +54,7 @@ final class SoakRun {
         Path log = out.resolve("node.log");
         System.out.printf("soak: %d sessions, %d workers, %d s of churn, seed %d, writing to %s%n", settings.sessions(),
                 settings.workers(), settings.churn().toSeconds(), settings.seed(), out.toAbsolutePath());
-        ChildNode.Started node = SoakNode.start(log);
+        ChildNode.Started node = SoakNode.start(log, (int) settings.resumeWindow().toMillis());
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         startNanos = System.nanoTime();
         try (NodeProbe probe = NodeProbe.attach(node.process().pid())) {
@@ -65,7 +64,7 @@ final class SoakRun {
             try (Churn warmUp = new Churn(context, Math.min(WARM_UP_SESSIONS, settings.sessions()), settings.workers(),
                     settings.seed() ^ 0x5eedL)) {
                 warmUp.start();
-                Thread.sleep(WARM_UP.toMillis());
+                Thread.sleep(settings.warmUp().toMillis());
                 warmUp.stop();
             }
             for (int i = 0; i < BASELINE_SAMPLES; i++) {

@@ -12,8 +12,13 @@ import java.time.Duration;
  * @param seed        the seed of every random choice, so that a run can be repeated
  * @param sampleEvery the time between two samples of the node
  * @param out         the directory the CSV, the plot and the node's log are written to
+ * @param warmUp      how long the warm-up before the baseline lasts
+ * @param resumeWindow how long the node keeps the streams of a killed session for a resume (its
+ *                    setting {@code resumeWindowMillis}, 30 s by default); the figures settle only
+ *                    after it
  */
-public record SoakSettings(Duration churn, int sessions, int workers, long seed, Duration sampleEvery, Path out) {
+public record SoakSettings(Duration churn, int sessions, int workers, long seed, Duration sampleEvery, Path out,
+        Duration warmUp, Duration resumeWindow) {
 
     /**
      * The settings from the system properties {@code aldis.soak.duration} (seconds),
@@ -28,6 +33,7 @@ public record SoakSettings(Duration churn, int sessions, int workers, long seed,
                 Integer.getInteger("aldis.soak.workers", defaults.workers()),
                 Long.getLong("aldis.soak.seed", defaults.seed()),
                 Duration.ofSeconds(Long.getLong("aldis.soak.sampleSeconds", defaults.sampleEvery().toSeconds())),
-                Path.of(System.getProperty("aldis.soak.out", defaults.out().toString())));
+                Path.of(System.getProperty("aldis.soak.out", defaults.out().toString())),
+                defaults.warmUp(), defaults.resumeWindow());
     }
 }

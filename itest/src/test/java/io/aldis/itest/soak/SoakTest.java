@@ -19,11 +19,15 @@ import org.junit.jupiter.api.Timeout;
  */
 class SoakTest {
 
-    /** Warm-up, churn, and the 30 s the node keeps the streams of killed sessions for their resume. */
+    /**
+     * Proves the soak itself works, kept short: fewer sessions, a shorter warm-up, and a resume
+     * window of 5 s instead of the default 30 s, which the figures wait out before they settle.
+     */
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void aShortSoakEndsCleanAndFlat() throws Exception {
-        soak(new SoakSettings(Duration.ofSeconds(25), 40, 6, 19, Duration.ofSeconds(2), Path.of("target", "soak-short")));
+        soak(new SoakSettings(Duration.ofSeconds(25), 40, 6, 19, Duration.ofSeconds(2), Path.of("target", "soak-short"),
+                Duration.ofSeconds(5), Duration.ofSeconds(5)));
     }
 
     /** Settings: {@code -Daldis.soak.duration=600 -Daldis.soak.sessions=300 ...} ({@link SoakSettings}). */
@@ -32,7 +36,8 @@ class SoakTest {
     @Timeout(value = 3, unit = TimeUnit.HOURS)
     void tenMinutesOfChurnEndCleanAndFlat() throws Exception {
         soak(SoakSettings.fromSystemProperties(
-                new SoakSettings(Duration.ofMinutes(10), 300, 16, 19, Duration.ofSeconds(5), Path.of("target", "soak"))));
+                new SoakSettings(Duration.ofMinutes(10), 300, 16, 19, Duration.ofSeconds(5), Path.of("target", "soak"),
+                        Duration.ofSeconds(10), Duration.ofSeconds(30))));
     }
 
     private static void soak(SoakSettings settings) throws Exception {
