@@ -1,8 +1,11 @@
 package io.aldis.itest.soak;
 
+import io.aldis.client.AldisException;
 import io.aldis.itest.support.FrameClient;
 import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.Deliver;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.RpcError;
 import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.StreamCredit;
 import io.aldis.protocol.api.StreamData;
@@ -31,7 +34,12 @@ final class AbruptSession {
             }
             if (random.nextBoolean()) {
                 c.send(new RpcRequest(true, 2, 0, "streams.forever", "[\"y\"]".getBytes(StandardCharsets.UTF_8)));
-                StreamOpen open = c.next(f -> f instanceof StreamOpen o && o.callId() == 2);
+                Frame answer = c.next(f -> f instanceof StreamOpen o && o.callId() == 2
+                        || f instanceof RpcError e && e.callId() == 2);
+                if (answer instanceof RpcError e) {
+                    throw new AldisException(e.code(), "the endless stream was refused: " + e.message(), null);
+                }
+                StreamOpen open = (StreamOpen) answer;
                 int credit = 1 + random.nextInt(20);
                 c.send(new StreamCredit(open.streamId(), credit));
                 int read = 1 + random.nextInt(credit);

@@ -1,5 +1,7 @@
 package io.aldis.itest.soak;
 
+import io.aldis.client.AldisException;
+import io.aldis.protocol.api.ErrorCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -101,17 +103,6 @@ final class Churn implements AutoCloseable {
         }
     }
 
-    /** Open sessions now. */
-    int open() {
-        int open = 0;
-        for (ClientSession s : sessions) {
-            if (s != null) {
-                open++;
-            }
-        }
-        return open;
-    }
-
     private void work(Random random) {
         while (!stopping.get()) {
             int slot = random.nextInt(sessions.length);
@@ -140,6 +131,11 @@ final class Churn implements AutoCloseable {
             step.run();
             context.tally().done(label);
         } catch (Exception e) {
+            if (refusedBusy(e)) {
+                // A limit of the node answered, with a code the client can act on: nothing was lost.
+                context.tally().done(label + " refused BUSY");
+                return;
+            }
             context.tally().failed(label + " (session " + slot + ")", e);
             // A session that failed may be in any state: end it and let a new one take its place.
             ClientSession broken = sessions[slot];
@@ -152,6 +148,23 @@ final class Churn implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the node refused the action's call with BUSY: a method's calls in flight
+     * ({@code maxConcurrency}, 256 by default) include the streams of killed sessions that wait
+     * out their resume window, so enough kills of endless streams fill it for a while.
+     */
+    private static boolean refusedBusy(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof AldisException a && a.rawCode() == ErrorCode.BUSY.code()) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     private void run(Action action, int slot, Random random) throws Exception {

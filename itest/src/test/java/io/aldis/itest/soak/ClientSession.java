@@ -58,11 +58,17 @@ final class ClientSession {
     /** Connects and authenticates a new client, and subscribes it to a subject of its own. */
     static ClientSession open(ChurnContext context, String name) throws Exception {
         AldisClient client = context.clientBuilder(name).build();
-        client.connect().get(WAIT_SECONDS, TimeUnit.SECONDS);
-        ClientSession session = new ClientSession(context, client, name);
-        Subscription subscription = client.subscribe(session.subject, d -> session.inbox.add(d.text()));
-        subscription.ready().get(WAIT_SECONDS, TimeUnit.SECONDS);
-        return session;
+        try {
+            client.connect().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            ClientSession session = new ClientSession(context, client, name);
+            Subscription subscription = client.subscribe(session.subject, d -> session.inbox.add(d.text()));
+            subscription.ready().get(WAIT_SECONDS, TimeUnit.SECONDS);
+            return session;
+        } catch (Exception e) {
+            // A client that did not get going must not keep trying in the background.
+            client.close();
+            throw e;
+        }
     }
 
     /** Publishes a few numbered messages to itself and checks each comes back once, in order. */

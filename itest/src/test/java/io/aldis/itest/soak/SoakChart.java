@@ -18,8 +18,8 @@ final class SoakChart {
     private static final int PANEL_HEIGHT = 170;
     private static final int LEFT = 70;
     private static final int RIGHT = 170;
-    private static final int TOP = 40;
-    private static final int GAP = 40;
+    private static final int TOP = 62;
+    private static final int GAP = 52;
     private static final double MIB = 1024 * 1024;
     private static final String[] COLOURS = {"#1f77b4", "#d62728", "#ff7f0e", "#2ca02c"};
 
@@ -96,11 +96,13 @@ final class SoakChart {
                             + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
                     LEFT, y, LEFT + plotWidth, y, LEFT - 6, y + 4, label(value)));
         }
-        for (int i = 0; i <= 6; i++) {
-            double seconds = end * i / 6;
+        double step = niceCeiling(end / 6);
+        for (double seconds = 0; seconds <= end; seconds += step) {
             svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
-                    x(seconds, end, plotWidth), bottom + 15, label(seconds) + (i == 6 ? " s" : "")));
+                    x(seconds, end, plotWidth), bottom + 15, label(seconds)));
         }
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">seconds</text>%n",
+                LEFT + plotWidth, bottom + 30));
         for (int i = 0; i < panel.series().size(); i++) {
             Series series = panel.series().get(i);
             StringBuilder points = new StringBuilder();
