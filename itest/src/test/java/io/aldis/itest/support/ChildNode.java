@@ -45,6 +45,9 @@ import java.util.logging.Logger;
  * <p>{@link #startClustered} starts instead a node with pub/sub and the cluster feature (its own
  * Hazelcast member), linked as the feature links them in Karaf, which answers
  * {@link Clustered#counts()} about its view of the cluster.
+ *
+ * <p>{@link #launch} starts a node of another make the same way, from a main that calls
+ * {@link #announce(int)} once it listens and {@link #awaitParent()} to stay up.
  */
 public final class ChildNode {
     /** The one user of the node. */
@@ -120,18 +123,34 @@ public final class ChildNode {
      * @param usersFile where the node keeps its users, kept between starts
      */
     public static Started start(Path storageRoot, int port, Duration perChunk, Path usersFile) throws IOException {
+        List<String> args = new ArrayList<>(List.of(storageRoot.toString(), Integer.toString(port),
+                Long.toString(perChunk.toMillis())));
+        if (usersFile != null) {
+            args.add(usersFile.toString());
+        }
+        return launch(ChildNode.class, List.of(), args, null);
+    }
+
+    /**
+     * Starts {@code mainClass}, a node of the caller's making, in a new JVM with the classes of this
+     * one, and returns once it has {@link #announce(int) announced} its port.
+     *
+     * @param jvmOptions options for the new JVM, such as system properties
+     * @param args       the arguments of {@code mainClass}
+     * @param log        the file that receives the new JVM's standard error, or null to share this one's
+     */
+    public static Started launch(Class<?> mainClass, List<String> jvmOptions, List<String> args, Path log)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(ChildNode.class.getName());
-        command.add(storageRoot.toString());
-        command.add(Integer.toString(port));
-        command.add(Long.toString(perChunk.toMillis()));
-        if (usersFile != null) {
-            command.add(usersFile.toString());
-        }
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        command.add(mainClass.getName());
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.redirectError(log == null ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.to(log.toFile()));
+        Process process = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         for (String line; (line = out.readLine()) != null;) {
             if (line.startsWith(LISTENING)) {
@@ -260,6 +279,19 @@ public final class ChildNode {
         }
     }
 
+    /** Tells the parent, from the child's main, that the node listens on {@code port}. */
+    public static void announce(int port) {
+        System.out.println(LISTENING + port);
+        System.out.flush();
+    }
+
+    /** Blocks the child's main until its standard input ends: the parent closed it or died. */
+    public static void awaitParent() throws IOException {
+        while (System.in.read() >= 0) {
+            // Nothing to read: the loop ends when the parent closes the pipe or dies.
+        }
+    }
+
     private static int exitOf(Process process) {
         try {
             return process.waitFor(10, TimeUnit.SECONDS) ? process.exitValue() : -1;
@@ -292,8 +324,7 @@ public final class ChildNode {
             if (usersFile != null) {
                 node.export("streams", new Streams.Impl(), Streams.Api.class);
             }
-            System.out.println(LISTENING + node.tcpPort());
-            System.out.flush();
+            announce(node.tcpPort());
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null;) {
                 if (line.equals(CHURN_USERS)) {

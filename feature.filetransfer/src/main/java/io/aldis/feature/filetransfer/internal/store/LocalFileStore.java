@@ -12,11 +12,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -29,7 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The default {@link FileStore}: a directory on the local disk. Each user's area is a directory
@@ -203,17 +203,51 @@ public final class LocalFileStore implements FileStore {
         if (!Files.isDirectory(area)) {
             return files;
         }
-        // Links are not followed: a link is not a file of the area, wherever it points.
-        try (Stream<Path> walk = Files.walk(area, Integer.MAX_VALUE, new FileVisitOption[0])) {
-            for (Path path : (Iterable<Path>) walk::iterator) {
-                BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (a.isRegularFile()) {
-                    String name = area.relativize(path).toString().replace(path.getFileSystem().getSeparator(), "/");
-                    files.add(new StoredFile(name, a.size(), a.lastModifiedTime().toMillis()));
-                }
-            }
-        }
+        walkFiles(area, (path, a) -> {
+            String name = area.relativize(path).toString().replace(path.getFileSystem().getSeparator(), "/");
+            files.add(new StoredFile(name, a.size(), a.lastModifiedTime().toMillis()));
+            return true;
+        });
         return files;
+    }
+
+    /** Told of each regular file a walk finds; returns false to end the walk. */
+    private interface FileFound {
+        boolean found(Path path, BasicFileAttributes attributes);
+    }
+
+    /**
+     * Walks the regular files under {@code dir}. Links are not followed: a link is not a file of
+     * the area, wherever it points.
+     */
+    private static void walkFiles(Path dir, FileFound onFile) throws IOException {
+        Files.walkFileTree(dir, Set.of(), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path path, BasicFileAttributes a) {
+                return !a.isRegularFile() || onFile.found(path, a) ? FileVisitResult.CONTINUE : FileVisitResult.TERMINATE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path path, IOException e) throws IOException {
+                return skipIfGone(e);
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path path, IOException e) throws IOException {
+                return e == null ? FileVisitResult.CONTINUE : skipIfGone(e);
+            }
+        });
+    }
+
+    /**
+     * A file or directory removed by another session while the area is listed (between reading
+     * its directory and reading its attributes) is simply not listed; any other failure is one.
+     */
+    private static FileVisitResult skipIfGone(IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+            return FileVisitResult.CONTINUE;
+        }
+        throw e;
     }
 
     @Override
@@ -256,9 +290,12 @@ public final class LocalFileStore implements FileStore {
 
     /** Whether the area holds a regular file anywhere, found without walking all of it. */
     private static boolean holdsAFile(Path area) throws IOException {
-        try (Stream<Path> walk = Files.walk(area)) {
-            return walk.anyMatch(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS));
-        }
+        boolean[] holds = new boolean[1];
+        walkFiles(area, (path, a) -> {
+            holds[0] = true;
+            return false;
+        });
+        return holds[0];
     }
 
     @Override
@@ -276,13 +313,12 @@ public final class LocalFileStore implements FileStore {
         try (DirectoryStream<Path> areas = Files.newDirectoryStream(root)) {
             for (Path area : areas) {
                 if (!area.getFileName().toString().startsWith(".") && Files.isDirectory(area, LinkOption.NOFOLLOW_LINKS)) {
-                    try (Stream<Path> walk = Files.walk(area)) {
-                        for (Path path : (Iterable<Path>) walk::iterator) {
-                            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class,
-                                    LinkOption.NOFOLLOW_LINKS);
-                            total += a.isRegularFile() ? a.size() : 0;
-                        }
-                    }
+                    long[] size = new long[1];
+                    walkFiles(area, (path, a) -> {
+                        size[0] += a.size();
+                        return true;
+                    });
+                    total += size[0];
                 }
             }
         }
