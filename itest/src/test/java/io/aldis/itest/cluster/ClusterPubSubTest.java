@@ -22,6 +22,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Three nodes on loopback, each in its own JVM with its own Hazelcast member (the cluster feature
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code $sys.cluster.member.left}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// A child JVM that hangs must fail its test, not hold the build: counts() reads its output without a limit.
+@Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
 class ClusterPubSubTest {
     private static final String SECRET = "three-nodes-on-loopback";
     private static final Duration CONVERGE = Duration.ofSeconds(90);

@@ -194,6 +194,14 @@ public final class ClusterComponent implements ClusterView {
 
     @Override
     public synchronized List<MemberView> members() {
-        return engine == null ? List.of() : engine.members();
+        if (engine == null) {
+            return List.of();
+        }
+        try {
+            return engine.members();
+        } catch (RuntimeException stopped) {
+            // Hazelcast stopped on its own (it shuts down when it cannot go on): no members to show.
+            return List.of();
+        }
     }
 }

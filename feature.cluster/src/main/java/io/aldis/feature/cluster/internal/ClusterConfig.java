@@ -1,6 +1,7 @@
 package io.aldis.feature.cluster.internal;
 
 import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
@@ -14,7 +15,8 @@ public @interface ClusterConfig {
     @AttributeDefinition(description = "The cluster's name; nodes join only a cluster of the same name and secret")
     String name() default ClusterSettings.DEFAULT_NAME;
 
-    @AttributeDefinition(description = "Shared secret, at least 16 characters, the same on every member; required")
+    @AttributeDefinition(description = "Shared secret, at least 16 characters, the same on every member; required",
+            type = AttributeType.PASSWORD)
     String secret();
 
     @AttributeDefinition(description = "Addresses of the other members as host:port, comma-separated; empty for a cluster of one")

@@ -37,6 +37,9 @@ public final class HazelcastMember {
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         config.setProperty("hazelcast.socket.bind.any", "false");
+        // Hazelcast sends every 100 000th event to a member synchronously, waiting up to 5 s: messages
+        // are forwarded from the publisher's event loop, which must never wait for a peer.
+        config.setProperty("hazelcast.event.sync.frequency", Integer.toString(Integer.MAX_VALUE));
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(s.failureSeconds()));
         // Hazelcast waits 5 s by default for more join requests before forming a cluster; the

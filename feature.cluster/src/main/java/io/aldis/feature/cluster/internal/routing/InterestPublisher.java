@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
  * one write of the node's whole interest.
  */
 public final class InterestPublisher implements AutoCloseable {
+    /** Set once closed: a look that was waiting for the lock publishes nothing. */
+    private boolean closed;
     static final long PERIOD_MILLIS = 50;
     private static final System.Logger LOG = System.getLogger("io.aldis.cluster");
 
@@ -32,6 +34,9 @@ public final class InterestPublisher implements AutoCloseable {
     }
 
     private synchronized void check() {
+        if (closed) {
+            return;
+        }
         try {
             long version = routing.interestVersion();
             if (version != published) {
@@ -45,7 +50,9 @@ public final class InterestPublisher implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    /** Stops publishing; a look already running finishes first, so nothing is published after this returns. */
+    public synchronized void close() {
+        closed = true;
         task.cancel(false);
     }
 }

@@ -58,7 +58,7 @@ public final class InterestTable implements AutoCloseable {
     }
 
     /** Reads the map again, for a change of membership. */
-    public void rebuild() {
+    public synchronized void rebuild() {
         Map<String, Set<Interest>> next = new TreeMap<>();
         for (Member m : hazelcast.getCluster().getMembers()) {
             String id = m.getUuid().toString();

@@ -41,6 +41,10 @@ public final class LocalRoutes implements LocalRouting {
 
     @Override
     public int deliver(PublishedMessage message, Set<String> queueGroups) {
+        if (Subjects.isSystem(message.subject())) {
+            // No node announces $sys interest, so none is sent here: one that comes is not a peer's to give.
+            return 0;
+        }
         Delivery d = new Delivery(message.subject(), message.replyTo(), new LinkedHashMap<>(message.headers()),
                 message.payload());
         return router.routeFromPeer(d, queueGroups);
