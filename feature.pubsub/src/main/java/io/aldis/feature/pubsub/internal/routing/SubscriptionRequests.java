@@ -6,6 +6,7 @@ import io.aldis.feature.pubsub.internal.stats.Counters;
 import io.aldis.feature.pubsub.internal.util.Json;
 import io.aldis.protocol.api.Ack;
 import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.QuotedText;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.SlowConsumerPolicy;
 import io.aldis.protocol.api.Subscribe;
@@ -24,6 +25,8 @@ import java.util.function.Supplier;
  * up again when the feature returns.
  */
 public final class SubscriptionRequests {
+    /** Code points of a refused subject quoted back in an error's details. */
+    private static final int QUOTED_SUBJECT = 256;
     /** Under this capability name sessions keep their SUBSCRIBEs across a swap of this feature. */
     public static final String KEPT = "pubsub";
     private static final int MIN_BUDGET_BYTES = 1024;
@@ -82,19 +85,27 @@ public final class SubscriptionRequests {
     }
 
     /** Whether the subscription now exists. */
+    /**
+     * The refused subject as an error's details quote it: on one line and short, so that a client
+     * sending long subjects is not answered with as many bytes again.
+     */
+    private static String quoted(String pattern) {
+        return QuotedText.of(pattern, QUOTED_SUBJECT);
+    }
+
     private boolean subscribe(Session session, Subscribe f, boolean restoring) {
         PubSubSettings s = settings.get();
         long id = f.subscriptionId();
         String pattern = f.subject();
         if (id == 0) {
             counters.invalid.increment();
-            errors.send(session, 0, ErrorCode.MALFORMED_FRAME, "subscription id 0 is reserved", Map.of("subject", pattern));
+            errors.send(session, 0, ErrorCode.MALFORMED_FRAME, "subscription id 0 is reserved", Map.of("subject", quoted(pattern)));
             return false;
         }
         String why = checkNames(f, s);
         if (why != null) {
             counters.invalid.increment();
-            errors.send(session, id, ErrorCode.INVALID_SUBJECT, why, Map.of("subject", pattern));
+            errors.send(session, id, ErrorCode.INVALID_SUBJECT, why, Map.of("subject", quoted(pattern)));
             return false;
         }
         SubscriptionOptions options;
