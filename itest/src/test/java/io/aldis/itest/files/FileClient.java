@@ -93,6 +93,16 @@ final class FileClient {
         }
     }
 
+    /** Sends the chunks a resumed upload still misses, then UPLOAD_COMPLETE; checks the node verified the file. */
+    static void sendMissingAndComplete(FrameClient c, UUID id, byte[] file, ChunkLayout layout,
+            io.aldis.protocol.api.ResumeResponse resumed) throws IOException {
+        for (io.aldis.protocol.api.ChunkRange r : resumed.chunksMissing()) {
+            sendChunks(c, id, file, layout, r.first(), r.last() + 1, resumed.window(), Compression.NONE);
+        }
+        c.send(new UploadComplete(id, sha256(file)));
+        assertThat(c.await(UploadVerify.class).verified()).isTrue();
+    }
+
     /** A whole upload; the node's UPLOAD_VERIFY. */
     static UploadVerify upload(FrameClient c, String name, byte[] file, int chunkSize, Compression compression)
             throws IOException {

@@ -113,11 +113,7 @@ class FileResumeTest {
 
     /** Sends the missing chunks of a resumed upload, completes it, and checks the published file. */
     void finishUpload(FrameClient c, UUID id, ResumeResponse resumed) throws Exception {
-        for (ChunkRange r : resumed.chunksMissing()) {
-            FileClient.sendChunks(c, id, file, layout, r.first(), r.last() + 1, resumed.window(), Compression.NONE);
-        }
-        c.send(new UploadComplete(id, sha256(file)));
-        assertThat(c.await(UploadVerify.class).verified()).isTrue();
+        FileClient.sendMissingAndComplete(c, id, file, layout, resumed);
         assertThat(Files.readAllBytes(node.fileStore().root().resolve("alice").resolve("big.bin"))).isEqualTo(file);
     }
 

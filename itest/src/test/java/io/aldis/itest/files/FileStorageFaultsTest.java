@@ -9,7 +9,6 @@ import io.aldis.feature.filetransfer.internal.FilesSettings;
 import io.aldis.itest.support.FrameClient;
 import io.aldis.itest.support.GatedFileStore;
 import io.aldis.itest.support.NodeFixture;
-import io.aldis.protocol.api.ChunkRange;
 import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ResumeRequest;
@@ -18,9 +17,7 @@ import io.aldis.protocol.api.ResumeStatus;
 import io.aldis.protocol.api.TransferAbort;
 import io.aldis.protocol.api.TransferDirection;
 import io.aldis.protocol.api.UploadAccept;
-import io.aldis.protocol.api.UploadComplete;
 import io.aldis.protocol.api.UploadReject;
-import io.aldis.protocol.api.UploadVerify;
 import io.aldis.protocol.api.files.ChunkLayout;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
@@ -122,12 +119,7 @@ class FileStorageFaultsTest {
         ResumeResponse resumed = c.await(ResumeResponse.class);
         assertThat(resumed.status()).isEqualTo(ResumeStatus.RESUMABLE);
         assertThat(resumed.chunksMissing()).isNotEmpty().allSatisfy(r -> assertThat(r.first()).isGreaterThan(1));
-        for (ChunkRange r : resumed.chunksMissing()) {
-            FileClient.sendChunks(c, accept.transferId(), file, layout, r.first(), r.last() + 1, resumed.window(),
-                    Compression.NONE);
-        }
-        c.send(new UploadComplete(accept.transferId(), sha256(file)));
-        assertThat(c.await(UploadVerify.class).verified()).isTrue();
+        FileClient.sendMissingAndComplete(c, accept.transferId(), file, layout, resumed);
         assertThat(Files.readAllBytes(node.fileStore().root().resolve("alice").resolve("big.bin"))).isEqualTo(file);
     }
 

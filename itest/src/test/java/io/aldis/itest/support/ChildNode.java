@@ -172,30 +172,11 @@ public final class ChildNode {
      */
     public static Clustered startClustered(String nodeName, String secret, int memberPort, List<String> members)
             throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
         // Four JVMs share the machine while they start: the quick compiler alone starts them sooner.
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-XX:+UseSerialGC");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(ChildNode.class.getName());
-        command.add(CLUSTER_MODE);
-        command.add(nodeName);
-        command.add(secret);
-        command.add(Integer.toString(memberPort));
-        command.add(String.join(",", members));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        for (String line; (line = out.readLine()) != null;) {
-            if (line.startsWith(LISTENING)) {
-                Writer in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-                return new Clustered(nodeName, process, Integer.parseInt(line.substring(LISTENING.length())), out, in);
-            }
-        }
-        process.destroyForcibly();
-        throw new IOException("the clustered node " + nodeName + " ended before it listened (exit " + exitOf(process) + ")");
+        Started started = launch(ChildNode.class, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
+                List.of(CLUSTER_MODE, nodeName, secret, Integer.toString(memberPort), String.join(",", members)), null);
+        Writer in = new OutputStreamWriter(started.process().getOutputStream(), StandardCharsets.UTF_8);
+        return new Clustered(nodeName, started.process(), started.port(), started.out(), in);
     }
 
     /** A clustered node in its own JVM: its process, its client port, and a line to ask it. */
@@ -381,8 +362,7 @@ public final class ChildNode {
             SystemEvents events = node.pubsub().events()::publish;
             try (ClusterEngine cluster = ClusterEngine.start(settings, () -> events)) {
                 node.pubsub().remoteRoutes(cluster.link(node.pubsub().localRouting()));
-                System.out.println(LISTENING + node.tcpPort());
-                System.out.flush();
+                announce(node.tcpPort());
                 BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 for (String line; (line = commands.readLine()) != null;) {
                     if (line.equals("counts")) {
