@@ -300,6 +300,23 @@ const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** Characters that could break a line or change how the text around them is shown. */
+const BREAKS_THE_LINE = /^[\p{Cc}\p{Zl}\p{Zp}\p{Cf}\p{Cs}]$/u;
+
+/**
+ * Text that came from a peer (a name, a header), quoted on one short line for a message: every
+ * control, line or paragraph separator, format character or lone surrogate as a \uXXXX escape,
+ * cut after maxCodePoints code points with "..." after it; as the Java codec quotes it.
+ */
+export function quoted(text, maxCodePoints) {
+  const codePoints = [...text];
+  const cut = maxCodePoints > 0 && codePoints.length > maxCodePoints;
+  const kept = cut ? codePoints.slice(0, maxCodePoints) : codePoints;
+  const shown = kept.map((c) => (BREAKS_THE_LINE.test(c)
+    ? `\\u${c.codePointAt(0).toString(16).padStart(4, '0')}` : c)).join('');
+  return cut ? `${shown}...` : shown;
+}
+
 /** UTF-8 bytes of a string; a string with a lone surrogate has no UTF-8 form and is refused. */
 export function utf8(text, what = 'string') {
   if (typeof text !== 'string') {
@@ -697,7 +714,7 @@ function readField(r, flags, name, kind, enumName) {
       r.need(count * 4, 'headers');
       for (let i = 0; i < count; i++) {
         const key = r.str('header name');
-        if (headers.has(key)) throw malformed(`header ${key} appears twice`);
+        if (headers.has(key)) throw malformed(`header '${quoted(key, 64)}' appears twice`);
         headers.set(key, r.str('header value'));
       }
       return headers;

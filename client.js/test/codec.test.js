@@ -165,6 +165,16 @@ describe('malformed input', () => {
     assert.deepEqual(decodeFrame(hex('24 00 | 00000000 | 0004 f09f9880')), { type: 'CLOSE', code: 0, message: '\u{1F600}' });
   });
 
+  test('a repeated header is named on one short line', () => {
+    // A header name with a line break, twice: quoted escaped, as the Java codec quotes it.
+    assertFails(hex('33 01 | 0001 61 | 0000 | 0002 | 0002 610a 0001 76 | 0002 610a 0000'), ErrorCode.MALFORMED_FRAME,
+      /^PUBLISH: header 'a\\u000a' appears twice$/);
+    const long = 'x'.repeat(100);
+    const name = `0064 ${'78'.repeat(100)}`;
+    assertFails(hex(`33 01 | 0001 61 | 0000 | 0002 | ${name} 0000 | ${name} 0000`), ErrorCode.MALFORMED_FRAME,
+      new RegExp(`^PUBLISH: header '${long.slice(0, 64)}\\.\\.\\.' appears twice$`));
+  });
+
   test('lengths beyond the frame are malformed', () => {
     assertFails(hex('24 00 | 00000000 | ffff 61'), ErrorCode.MALFORMED_FRAME, /needs 65535 bytes/);
     assertFails(hex('2e 00 | 0000000000000001 | ffffffff 7b7d'), ErrorCode.MALFORMED_FRAME);
