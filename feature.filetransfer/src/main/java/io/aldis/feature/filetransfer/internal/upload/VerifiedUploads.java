@@ -3,11 +3,14 @@ package io.aldis.feature.filetransfer.internal.upload;
 import io.aldis.feature.filetransfer.api.FileStore;
 import io.aldis.feature.filetransfer.api.StoredFile;
 import io.aldis.feature.filetransfer.internal.checkpoints.SealedRecord;
+import io.aldis.feature.filetransfer.internal.names.FileNames;
+import io.aldis.protocol.api.files.ChunkLayout;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -210,7 +213,11 @@ public final class VerifiedUploads {
         }
     }
 
-    /** A record read back, or null when it is not one or fails its CRC-32. */
+    /**
+     * A record read back, or null when it is not one, fails its CRC-32, or holds what the node
+     * never writes (a chunk count that does not fit the size, a name the node refuses, text in
+     * another form than the one {@link #encode} writes).
+     */
     static Verified decode(byte[] bytes) {
         if (!SealedRecord.intact(bytes)) {
             return null;
@@ -228,10 +235,18 @@ public final class VerifiedUploads {
             byte[] sha256 = new byte[32];
             in.readFully(sha256);
             long verifiedAt = in.readLong();
-            if (in.available() != 0) {
+            if (in.available() != 0 || user.isEmpty()) {
                 return null;
             }
-            return new Verified(id, user, published, chunkSize, chunkCount, sha256, verifiedAt);
+            // A record that seals correctly but could not have been written by the node (damage
+            // that kept the CRC, another program) is not trusted either: its layout must be one an
+            // upload has, its name one the node accepts, and its text in the one form it writes.
+            if (new ChunkLayout(published.size(), chunkSize).chunkCount() != chunkCount) {
+                return null;
+            }
+            FileNames.check(published.name());
+            Verified verified = new Verified(id, user, published, chunkSize, chunkCount, sha256, verifiedAt);
+            return Arrays.equals(encode(verified), bytes) ? verified : null;
         } catch (IOException | RuntimeException e) {
             return null;
         }

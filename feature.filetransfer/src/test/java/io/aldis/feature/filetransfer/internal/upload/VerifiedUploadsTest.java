@@ -71,6 +71,48 @@ class VerifiedUploadsTest {
     }
 
     @Test
+    void aSealedRecordTheNodeCouldNotHaveWrittenIsForgottenNotTrusted() throws Exception {
+        byte[] sha = new byte[32];
+        UUID id = UUID.randomUUID();
+        // Each seals correctly; none could come from an upload: its chunk count would reach a
+        // RESUME_RESPONSE as it is, its name a stat of the store.
+        StoredFile report = new StoredFile("report.pdf", 1234, 99);
+        var wrongCount = new VerifiedUploads.Verified(id, "alice", report, 512, 4, sha, 1_000);
+        var negativeCount = new VerifiedUploads.Verified(id, "alice", new StoredFile("report.pdf", -1, 99), 512, -1,
+                sha, 1_000);
+        var climbsOut = new VerifiedUploads.Verified(id, "alice", new StoredFile("../report.pdf", 1234, 99), 512, 3,
+                sha, 1_000);
+        var noUser = new VerifiedUploads.Verified(id, "", report, 512, 3, sha, 1_000);
+        for (VerifiedUploads.Verified v : java.util.List.of(wrongCount, negativeCount, climbsOut, noUser)) {
+            store.writeState(VerifiedUploads.KEY_PREFIX + id, VerifiedUploads.encode(v));
+            assertThat(verifiedUploads().of(id, v.user())).as("%s", v).isNull();
+        }
+        var fine = new VerifiedUploads.Verified(id, "alice", report, 512, 3, sha, 1_000);
+        store.writeState(VerifiedUploads.KEY_PREFIX + id, VerifiedUploads.encode(fine));
+        assertThat(verifiedUploads().of(id, "alice")).isNotNull();
+    }
+
+    @Test
+    void aNameInAnotherFormOfModifiedUtf8IsNotTheSameRecord() {
+        byte[] sha = new byte[32];
+        var v = new VerifiedUploads.Verified(UUID.randomUUID(), "alice", new StoredFile("a.txt", 5, 99), 512, 1, sha, 9);
+        byte[] bytes = VerifiedUploads.encode(v);
+        // 'a' (0x61) as the overlong two-byte form 0xC1 0xA1, which DataInputStream reads as 'a'
+        // too: the name's length grows by one and the record is sealed again.
+        java.io.ByteArrayOutputStream other = new java.io.ByteArrayOutputStream();
+        int at = 4 + 1 + 16 + 2 + 5; // magic, version, id, the user's length and bytes
+        other.write(bytes, 0, at);
+        other.write(0);
+        other.write(6);
+        other.write(0xC1);
+        other.write(0xA1);
+        other.write(bytes, at + 3, bytes.length - 4 - (at + 3));
+        byte[] overlong = io.aldis.feature.filetransfer.internal.checkpoints.SealedRecord.seal(other);
+        assertThat(VerifiedUploads.decode(overlong)).isNull();
+        assertThat(VerifiedUploads.decode(bytes)).isNotNull();
+    }
+
+    @Test
     void uploadsVerifiedBeforeTheRetentionAreForgottenOnStorageTooAndCheckpointsAreLeftAlone() throws Exception {
         VerifiedUploads verifiedUploads = verifiedUploads();
         VerifiedUploads.Verified old = verified(1_000);
