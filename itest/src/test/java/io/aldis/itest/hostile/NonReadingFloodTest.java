@@ -11,8 +11,10 @@ import io.aldis.itest.support.TcpFrameTransport;
 import io.aldis.itest.support.WsFrameTransport;
 import io.aldis.node.core.internal.NodeSettings;
 import io.aldis.node.core.internal.session.NodeSession;
+import io.aldis.protocol.api.Close;
 import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.Subscribe;
+import io.aldis.protocol.api.spi.node.SessionState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -177,6 +179,27 @@ class NonReadingFloodTest {
             assertThat(peak.bytes()).as("the most the node held for the client").isLessThanOrEqualTo(maxPending
                     + 128 * 1024);
             bystander.rounds(5);
+        }
+    }
+
+    @Test
+    void aClientThatClosesAndThenReadsNothingIsClosedAtTheCloseTimeout() throws Exception {
+        // A write deadline far longer than the test waits and a hard cap the answers stay under:
+        // only the close timeout (the node's default, 5 s) can end this client.
+        start(64L << 20, (int) TimeUnit.MINUTES.toMillis(10));
+        try (FrameClient mallory = attacker()) {
+            NodeSession session = session(mallory.sessionId());
+            // 200 calls answered with 64 KiB each, then CLOSE, in one write; never a byte read. The
+            // CLOSE_ACK waits behind 12.5 MiB of answers, more than the kernel's buffers hold.
+            ByteArrayOutputStream batch = new ByteArrayOutputStream();
+            for (int i = 1; i <= 200; i++) {
+                batch.writeBytes(framed(new RpcRequest(i, 0, "filler.fill",
+                        "[65536]".getBytes(StandardCharsets.UTF_8))));
+            }
+            batch.writeBytes(framed(new Close(0, "done")));
+            mallory.sendBytes(batch.toByteArray());
+            // The session leaves the node's list once it closed; its connection must close too.
+            waitUntil(() -> session.state() == SessionState.CLOSED, "the node closes the connection of the session that closed");
         }
     }
 

@@ -17,6 +17,7 @@ import io.aldis.protocol.api.spi.node.SessionStats;
 import io.aldis.protocol.api.spi.node.TransferLimits;
 import io.aldis.protocol.api.spi.transport.TransportConnection;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import java.time.Instant;
@@ -26,6 +27,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -54,6 +57,8 @@ public final class NodeSession implements Session {
     private final ReadingStops reading;
     private final UnreadOutput unreadOutput;
     private final GracefulClose closing;
+    /** How long the last frame of the connection may wait behind unread data: the close timeout. */
+    private final long lastFrameTimeoutMillis;
 
     /** CONNECTING, AUTHENTICATING, OPEN, CLOSING or CLOSED; PAUSED is derived from the inbound work. */
     private volatile SessionState lifecycle = SessionState.CONNECTING;
@@ -85,6 +90,7 @@ public final class NodeSession implements Session {
         this.peerPause = new PeerPauseGate(heldLimit, () -> fail(0, ErrorCode.SLOW_CONSUMER,
                 "more than " + heldLimit + " bytes of answers are waiting for the client's RESUME"));
         this.closing = new GracefulClose(this, host, settings.closeTimeoutMillis());
+        this.lastFrameTimeoutMillis = settings.closeTimeoutMillis();
     }
 
     /**
@@ -362,10 +368,23 @@ public final class NodeSession implements Session {
         sendAndClose(error);
     }
 
-    /** Writes a frame that is the last of the connection, and closes once it is out. */
+    /**
+     * Writes a frame that is the last of the connection, and closes once it is out, or after the
+     * close timeout if it is not out by then: it waits behind whatever the client has not read, and
+     * a client that stops reading (after its own CLOSE, say) must not hold the connection open.
+     */
     void sendAndClose(Frame last) {
         framesOut.increment();
-        channel.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+        ChannelFuture written = channel.writeAndFlush(last);
+        written.addListener(ChannelFutureListener.CLOSE);
+        if (!written.isDone()) {
+            ScheduledFuture<?> giveUp = channel.eventLoop().schedule(() -> {
+                LOG.log(System.Logger.Level.INFO, () -> "Closing session " + id + ": its last frame waited "
+                        + lastFrameTimeoutMillis + " ms behind data the client did not read");
+                channel.close();
+            }, lastFrameTimeoutMillis, TimeUnit.MILLISECONDS);
+            channel.closeFuture().addListener(closed -> giveUp.cancel(false));
+        }
     }
 
     void countIn() {
