@@ -27,8 +27,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -57,8 +55,6 @@ public final class NodeSession implements Session {
     private final ReadingStops reading;
     private final UnreadOutput unreadOutput;
     private final GracefulClose closing;
-    /** How long the last frame of the connection may wait behind unread data: the close timeout. */
-    private final long lastFrameTimeoutMillis;
 
     /** CONNECTING, AUTHENTICATING, OPEN, CLOSING or CLOSED; PAUSED is derived from the inbound work. */
     private volatile SessionState lifecycle = SessionState.CONNECTING;
@@ -90,7 +86,6 @@ public final class NodeSession implements Session {
         this.peerPause = new PeerPauseGate(heldLimit, () -> fail(0, ErrorCode.SLOW_CONSUMER,
                 "more than " + heldLimit + " bytes of answers are waiting for the client's RESUME"));
         this.closing = new GracefulClose(this, host, settings.closeTimeoutMillis());
-        this.lastFrameTimeoutMillis = settings.closeTimeoutMillis();
     }
 
     /**
@@ -369,21 +364,17 @@ public final class NodeSession implements Session {
     }
 
     /**
-     * Writes a frame that is the last of the connection, and closes once it is out, or after the
-     * close timeout if it is not out by then: it waits behind whatever the client has not read, and
-     * a client that stops reading (after its own CLOSE, say) must not hold the connection open.
+     * Writes a frame that is the last of the connection, and closes once it is out. It goes out
+     * behind whatever the client has not read yet; a client that reads nothing of that for the
+     * write deadline is closed without it (after its own CLOSE too, when the node no longer
+     * stops reading from it).
      */
     void sendAndClose(Frame last) {
         framesOut.increment();
         ChannelFuture written = channel.writeAndFlush(last);
         written.addListener(ChannelFutureListener.CLOSE);
         if (!written.isDone()) {
-            ScheduledFuture<?> giveUp = channel.eventLoop().schedule(() -> {
-                LOG.log(System.Logger.Level.INFO, () -> "Closing session " + id + ": its last frame waited "
-                        + lastFrameTimeoutMillis + " ms behind data the client did not read");
-                channel.close();
-            }, lastFrameTimeoutMillis, TimeUnit.MILLISECONDS);
-            channel.closeFuture().addListener(closed -> giveUp.cancel(false));
+            unreadOutput.lastFrameWaiting();
         }
     }
 

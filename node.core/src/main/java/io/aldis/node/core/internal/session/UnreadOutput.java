@@ -45,6 +45,8 @@ final class UnreadOutput extends ChannelDuplexHandler {
     private long writtenOfFirstAtProgress;
     private long progressAtNanos;
     private ScheduledFuture<?> looks;
+    /** The connection's last frame waits behind the backlog: the looks go on, reading stopped or not. */
+    private boolean lastFrameWaiting;
 
     /**
      * @param highWater      unwritten bytes at which reading stops
@@ -118,16 +120,39 @@ final class UnreadOutput extends ChannelDuplexHandler {
         looks = ctx.executor().scheduleAtFixedRate(this::look, lookMillis, lookMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** While reading is stopped: reads again once the backlog is down to half, ends a client that reads nothing. */
+    /**
+     * The connection's last frame (a CLOSE_ACK, an ERROR that ends it) is written behind data the
+     * client has not read: the client is held to the write deadline until it is out. Needed because
+     * a closing session is never stopped ({@link #stop}), so nothing else would end a client that
+     * sent CLOSE and then reads nothing.
+     */
+    void lastFrameWaiting() {
+        if (ended || lastFrameWaiting) {
+            return;
+        }
+        lastFrameWaiting = true;
+        if (looks == null) {
+            progressed();
+            progressAtNanos = System.nanoTime();
+            looks = ctx.executor().scheduleAtFixedRate(this::look, lookMillis, lookMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * While reading is stopped or the last frame waits: reads again once the backlog is down to
+     * half, ends a client that reads nothing.
+     */
     private void look() {
-        if (ended || !stopped()) {
+        if (ended || (!stopped() && !lastFrameWaiting)) {
             cancelLooks();
             return;
         }
-        if (pending() <= highWater / 2) {
-            cancelLooks();
+        if (stopped() && pending() <= highWater / 2) {
             reading.set(Reason.UNREAD_OUTPUT, false);
-            return;
+            if (!lastFrameWaiting) {
+                cancelLooks();
+                return;
+            }
         }
         long now = System.nanoTime();
         if (progressed()) {
