@@ -11,8 +11,6 @@ import io.aldis.feature.rpc.spi.LocalCalls;
 import io.aldis.feature.rpc.spi.RemoteCalls;
 import io.aldis.feature.rpc.spi.RunningCall;
 import io.aldis.protocol.api.ErrorCode;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,33 +53,8 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
 
     @Override
     public Peer choose(String service, int localInFlight) {
-        Map<String, Map<String, Integer>> all = table.peers();
-        if (all.isEmpty()) {
-            return null;
-        }
-        List<String> ids = new ArrayList<>(all.keySet());
-        int n = ids.size();
-        int start = Math.floorMod(rotation.getAndIncrement(), n);
-        String best = null;
-        int bestLoad = Integer.MAX_VALUE;
-        for (int i = 0; i < n; i++) {
-            String id = ids.get((start + i) % n);
-            Integer announced = all.get(id).get(service);
-            if (announced == null) {
-                continue;
-            }
-            // The node's own count lags behind by up to one look of its publisher: what this node
-            // sent it since is counted here.
-            int load = Math.max(announced, sent.outstanding(id, service));
-            if (load < bestLoad) {
-                best = id;
-                bestLoad = load;
-            }
-        }
-        if (best == null || (localInFlight >= 0 && localInFlight <= bestLoad)) {
-            return null;
-        }
-        return peers.computeIfAbsent(best, id -> new ClusterPeer(id, nameOf(id)));
+        String id = NodeChoice.choose(table.peers(), service, localInFlight, sent::outstanding, rotation.getAndIncrement());
+        return id == null ? null : peers.computeIfAbsent(id, peer -> new ClusterPeer(peer, nameOf(peer)));
     }
 
     /** A member left: the calls sent to it fail with PROVIDER_GONE, and the calls it made here stop. */
