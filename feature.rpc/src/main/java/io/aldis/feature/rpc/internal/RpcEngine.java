@@ -237,7 +237,7 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
             return null;
         }
         Target target = directory.resolve(method);
-        RemoteCalls.Peer peer = fromPeer ? null : peerFor(method, target);
+        RemoteCalls.Peer peer = fromPeer ? null : peerFor(method, target, streams);
         if (peer != null) {
             Call call = calls.open(session, callId, method, params, timeoutMillis, streams,
                     settings.maxConcurrentPerMethod(), reply);
@@ -269,11 +269,12 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
     /**
      * The other node that should serve a call, asked of the bundle that links the nodes: one that
      * serves the service with fewer calls in flight, or any that serves it when this node does not.
+     * A call that takes streams stays here when this node serves it: streams do not cross nodes yet.
      */
-    private RemoteCalls.Peer peerFor(String method, Target target) {
+    private RemoteCalls.Peer peerFor(String method, Target target, boolean streams) {
         RemoteCalls r = remote;
         int dot = method.lastIndexOf('.');
-        if (r == null || dot <= 0 || dot == method.length() - 1) {
+        if (r == null || dot <= 0 || dot == method.length() - 1 || streams && !(target instanceof Target.NotFound)) {
             return null;
         }
         String service = method.substring(0, dot);

@@ -106,6 +106,20 @@ class RemoteCallsRoutingTest {
     }
 
     @Test
+    void aCallThatTakesStreamsStaysHereWhenThisNodeServesIt() throws Exception {
+        engine.addService((Greeter) name -> "hello " + name, Map.of("aldis.rpc.service", "greeter"), "test");
+        other.alwaysBusier = false;
+        engine.remoteCalls(other);
+        RecordingSession caller = new RecordingSession("alice");
+        engine.call(caller, new RpcRequest(true, 1, 0, "greeter.greet", utf8("[\"s\"]")));
+        assertThat(new String(caller.next(RpcResponse.class).result(), StandardCharsets.UTF_8)).isEqualTo("\"hello s\"");
+        assertThat(other.asked).isEmpty();
+        // Without streams the same call goes to the other node, which this one claims is less busy.
+        engine.call(caller, new RpcRequest(2, 0, "greeter.greet", utf8("[\"t\"]")));
+        assertThat(other.sent).hasSize(1);
+    }
+
+    @Test
     void aCallFromAnotherNodeIsServedHereOrRefusedButNeverSentOn() throws Exception {
         engine.addService((Greeter) name -> "hello " + name, Map.of("aldis.rpc.service", "greeter"), "test");
         engine.remoteCalls(other);
@@ -145,11 +159,13 @@ class RemoteCallsRoutingTest {
         final List<String> asked = new CopyOnWriteArrayList<>();
         final List<Sent> sent = new CopyOnWriteArrayList<>();
         final AtomicInteger cancelled = new AtomicInteger();
+        /** Whether it is always busier than this node when both serve a service; else always less busy. */
+        volatile boolean alwaysBusier = true;
 
         @Override
         public Peer choose(String service, int localInFlight) {
             asked.add(service + "/" + localInFlight);
-            return localInFlight >= 0 ? null : this;
+            return localInFlight >= 0 && alwaysBusier ? null : this;
         }
 
         @Override
