@@ -7,6 +7,7 @@ import io.aldis.itest.support.FrameClient;
 import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.Ack;
 import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.RpcCancel;
 import io.aldis.protocol.api.RpcError;
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * RPC across three nodes on loopback, each in its own JVM with its own Hazelcast member (the
  * cluster feature linked to RPC as Karaf links them): a client on node a calls an OSGi service
- * exported on node c and a service a client of node b provides; a deadline shorter than the method
+ * exported on node c and a service a client of node b provides; a call goes to the node with fewer
+ * calls of the service in flight, and stays on its own node when equal; a deadline shorter than the method
  * fails the call with DEADLINE_EXCEEDED and stops the method on c; a cancel on a reaches the method
  * on c; and killing c fails the call in flight to it with PROVIDER_GONE.
  */
@@ -90,10 +92,7 @@ class ClusterRpcTest {
     @Order(2)
     void aClientOnOneNodeCallsAServiceAClientOfAnotherNodeProvides() throws Exception {
         FrameClient provider = login(b);
-        provider.send(new ServiceProvide(1, "echo",
-                "{\"methods\":[{\"name\":\"say\",\"params\":[\"text: string\"],\"result\":\"string\"}]}"));
-        Frame provided = provider.next(f -> f instanceof Ack || f instanceof io.aldis.protocol.api.ErrorFrame);
-        assertThat(provided).isInstanceOf(Ack.class);
+        provide(provider, "echo", "{\"methods\":[{\"name\":\"say\",\"params\":[\"text: string\"],\"result\":\"string\"}]}");
         FrameClient onA = login(a);
 
         CompletableFuture<Frame> answered = CompletableFuture.supplyAsync(() -> {
@@ -114,6 +113,37 @@ class ClusterRpcTest {
 
     @Test
     @Order(3)
+    void aCallGoesToTheNodeWithFewerCallsInFlightAndStaysOnItsOwnNodeWhenEqual() throws Exception {
+        FrameClient providerOnA = login(a);
+        provide(providerOnA, "spread");
+        FrameClient providerOnB = login(b);
+        provide(providerOnB, "spread");
+        awaitTrue(() -> a.counts().serves("b", "spread"), "a knows b provides spread");
+        FrameClient caller = login(a);
+
+        // None in flight anywhere: a's own provider takes it.
+        caller.call(1, "spread.work", "[\"first\"]", 30_000);
+        RpcRequest first = providerOnA.next(RpcRequest.class);
+        // One in flight on a, none on b: b's provider takes it.
+        caller.call(2, "spread.work", "[\"second\"]", 30_000);
+        RpcRequest second = providerOnB.next(RpcRequest.class);
+        // One in flight on each (a counts the call it sent b, whatever b announced since): a's again.
+        caller.call(3, "spread.work", "[\"third\"]", 30_000);
+        RpcRequest third = providerOnA.next(RpcRequest.class);
+
+        assertThat(text(first.params())).isEqualTo("[\"first\"]");
+        assertThat(text(second.params())).isEqualTo("[\"second\"]");
+        assertThat(text(third.params())).isEqualTo("[\"third\"]");
+        providerOnA.send(new RpcResponse(first.callId(), "1".getBytes(StandardCharsets.UTF_8)));
+        providerOnB.send(new RpcResponse(second.callId(), "2".getBytes(StandardCharsets.UTF_8)));
+        providerOnA.send(new RpcResponse(third.callId(), "3".getBytes(StandardCharsets.UTF_8)));
+        assertThat(caller.callResult(1)).isEqualTo("1");
+        assertThat(caller.callResult(2)).isEqualTo("2");
+        assertThat(caller.callResult(3)).isEqualTo("3");
+    }
+
+    @Test
+    @Order(4)
     void aDeadlineShorterThanTheMethodFailsTheCallAndStopsTheMethodOnItsNode() throws Exception {
         FrameClient onA = login(a);
         awaitAnswer(onA, "gate.quick", "[\"ready\"]", 10_000);
@@ -124,7 +154,7 @@ class ClusterRpcTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aCancelOnTheCallersNodeReachesTheMethodOnTheProvidersNode() throws Exception {
         FrameClient onA = login(a);
         awaitAnswer(onA, "gate.quick", "[\"ready\"]", 10_000);
@@ -139,7 +169,7 @@ class ClusterRpcTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void killingTheProvidersNodeFailsTheCallInFlightWithProviderGone() throws Exception {
         FrameClient onA = login(a);
         awaitAnswer(onA, "gate.quick", "[\"ready\"]", 10_000);
@@ -175,6 +205,16 @@ class ClusterRpcTest {
             }
             Thread.sleep(50);
         }
+    }
+
+    private static void provide(FrameClient provider, String service) throws Exception {
+        provide(provider, service, "");
+    }
+
+    private static void provide(FrameClient provider, String service, String descriptor) throws Exception {
+        provider.send(new ServiceProvide(1, service, descriptor));
+        Frame provided = provider.next(f -> f instanceof Ack || f instanceof ErrorFrame);
+        assertThat(provided).isInstanceOf(Ack.class);
     }
 
     @FunctionalInterface

@@ -266,8 +266,10 @@ public final class ChildNode {
      * @param sent     messages it sent to other nodes
      * @param received messages it received from other nodes
      * @param patterns per other node's name, how many patterns that node announced
+     * @param services per other node's name, the RPC services that node announced
      */
-    public record Counts(int members, long sent, long received, Map<String, Integer> patterns) {
+    public record Counts(int members, long sent, long received, Map<String, Integer> patterns,
+            Map<String, Set<String>> services) {
         static Counts parse(String text) {
             Map<String, String> fields = new LinkedHashMap<>();
             for (String part : text.trim().split(" ")) {
@@ -281,8 +283,21 @@ public final class ChildNode {
                     patterns.put(p.substring(0, colon), Integer.parseInt(p.substring(colon + 1)));
                 }
             }
+            Map<String, Set<String>> services = new LinkedHashMap<>();
+            for (String p : fields.get("services").split(",")) {
+                if (!p.isEmpty()) {
+                    int colon = p.lastIndexOf(':');
+                    String names = p.substring(colon + 1);
+                    services.put(p.substring(0, colon), names.isEmpty() ? Set.of() : Set.of(names.split("\\+")));
+                }
+            }
             return new Counts(Integer.parseInt(fields.get("members")), Long.parseLong(fields.get("sent")),
-                    Long.parseLong(fields.get("received")), patterns);
+                    Long.parseLong(fields.get("received")), patterns, services);
+        }
+
+        /** Whether the named node announced the RPC service, as this node knows. */
+        public boolean serves(String node, String service) {
+            return services.getOrDefault(node, Set.of()).contains(service);
         }
 
         /** How many patterns the named node announced, as this node knows. */
@@ -426,14 +441,18 @@ public final class ChildNode {
 
     private static String describe(ClusterEngine cluster) {
         List<String> patterns = new ArrayList<>();
+        List<String> services = new ArrayList<>();
         List<ClusterView.MemberView> members = cluster.members();
+        Map<String, Map<String, Integer>> announced = cluster.rpcServices();
         for (ClusterView.MemberView m : members) {
             if (!m.local()) {
                 patterns.add(m.nodeName() + ":" + m.patterns());
+                services.add(m.nodeName() + ":" + String.join("+", announced.getOrDefault(m.id(), Map.of()).keySet()));
             }
         }
         return "members=" + members.size() + " sent=" + cluster.counts().sentTotal() + " received="
-                + cluster.counts().receivedTotal() + " patterns=" + String.join(",", patterns);
+                + cluster.counts().receivedTotal() + " patterns=" + String.join(",", patterns) + " services="
+                + String.join(",", services);
     }
 
     /** Writes of partial files that each take at least a given time. */

@@ -149,6 +149,11 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         }
     }
 
+    /** The RPC services each other node announced, with their calls in flight there, by member id. */
+    public Map<String, Map<String, Integer>> rpcServices() {
+        return services.peers();
+    }
+
     /** Messages sent to and received from the other nodes. */
     public PeerCounts counts() {
         return counts;
