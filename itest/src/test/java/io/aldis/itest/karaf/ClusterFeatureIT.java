@@ -1,6 +1,7 @@
 package io.aldis.itest.karaf;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
@@ -18,13 +19,17 @@ import java.util.List;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 /**
  * aldis-cluster on the running distribution: installing it with an {@code etc/io.aldis.cluster.cfg}
- * forms a cluster of one that {@code aldis:cluster-list} shows; uninstalling it closes the member
+ * forms a cluster of one that {@code aldis:cluster-list} shows, with RPC linked to it both ways
+ * (each uses the other's spi service); uninstalling it closes the member
  * port, and a session subscribed all along keeps getting its messages, and a service a client
  * provided all along keeps being called, with neither the core, pub/sub nor RPC refreshed.
  */
@@ -75,6 +80,9 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
             assertEquals("one member: " + rows, 1, rows.size());
             assertTrue(rows.get(0), rows.get(0).contains("this node") && rows.get(0).contains("127.0.0.1:" + memberPort));
             assertTrue("the member port is open", accepts(memberPort));
+            await("RPC is linked to the cluster both ways", WAIT,
+                    () -> usedBy("io.aldis.feature.rpc.spi.RemoteCalls", "io.aldis.feature.rpc")
+                            && usedBy("io.aldis.feature.rpc.spi.LocalCalls", "io.aldis.feature.cluster"));
             publisher.publish("keep.during", "while clustered");
             assertEquals("while clustered", FrameClient.text(subscriber.deliverOn("keep.during")));
             assertEquals("\"served while clustered\"", callKept(publisher, provider, 10, "served while clustered"));
@@ -82,6 +90,7 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
             executeCommand("feature:uninstall aldis-cluster", Duration.ofMinutes(1));
             awaitPortClosed(memberPort);
             assertNull(bundle("io.aldis.feature.cluster"));
+            assertFalse("no link of RPC is left", usedBy("io.aldis.feature.rpc.spi.RemoteCalls", "io.aldis.feature.rpc"));
             publisher.publish("keep.after", "standalone again");
             assertEquals("standalone again", FrameClient.text(subscriber.deliverOn("keep.after")));
             assertEquals("\"served standalone\"", callKept(publisher, provider, 11, "served standalone"));
@@ -90,6 +99,23 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
             rpc.assertUntouched();
         } finally {
             Files.deleteIfExists(cfg);
+        }
+    }
+
+    /** Whether a service registered under {@code className} is in use by the bundle named {@code user}. */
+    private boolean usedBy(String className, String user) {
+        try {
+            ServiceReference<?>[] refs = bundleContext.getAllServiceReferences(className, null);
+            for (ServiceReference<?> ref : refs == null ? new ServiceReference<?>[0] : refs) {
+                for (Bundle b : ref.getUsingBundles() == null ? new Bundle[0] : ref.getUsingBundles()) {
+                    if (user.equals(b.getSymbolicName())) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException(e);
         }
     }
 
