@@ -59,7 +59,7 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
 
     /** A member left: the calls sent to it fail with PROVIDER_GONE, and the calls it made here stop. */
     public void memberLeft(String peer) {
-        sent.failAll(peer, "left the cluster");
+        sent.failAll(peer);
         served.cancelAll(peer);
         topics.remove(peer);
         peers.remove(peer);
@@ -73,7 +73,7 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
         } catch (RuntimeException alreadyDown) {
             // Hazelcast is shutting down
         }
-        sent.failAll(null, "is no longer linked to this node");
+        sent.failAll(null);
         served.cancelAll(null);
     }
 

@@ -55,8 +55,11 @@ final class SentCalls {
         return n == null ? 0 : n.get();
     }
 
-    /** Fails every call sent to {@code peer} (or to every node, for null) with PROVIDER_GONE. */
-    void failAll(String peer, String why) {
+    /**
+     * Fails every call sent to {@code peer} with PROVIDER_GONE, as that node left the cluster; or,
+     * for null, every call sent to any node, as this node left it.
+     */
+    void failAll(String peer) {
         List<Long> ids = new ArrayList<>();
         sent.forEach((id, call) -> {
             if (peer == null || call.peer().equals(peer)) {
@@ -66,8 +69,9 @@ final class SentCalls {
         for (long id : ids) {
             Sent call = take(id);
             if (call != null) {
-                call.answer().error(ErrorCode.PROVIDER_GONE.code(), "node " + call.peerName() + " " + why
-                        + " before it answered the call of " + call.method()
+                String what = peer != null ? "node " + call.peerName() + " left the cluster before it answered"
+                        : "this node left the cluster before node " + call.peerName() + " answered";
+                call.answer().error(ErrorCode.PROVIDER_GONE.code(), what + " the call of " + call.method()
                         + "; the call may have run there: make it again if that is safe", "");
             }
         }
