@@ -1,10 +1,17 @@
 package io.aldis.itest.karaf;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import io.aldis.itest.support.FrameClient;
+import io.aldis.protocol.api.Ack;
+import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.RpcRequest;
+import io.aldis.protocol.api.RpcResponse;
+import io.aldis.protocol.api.ServiceProvide;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,15 +19,19 @@ import java.util.List;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 /**
  * aldis-cluster on the running distribution: installing it with an {@code etc/io.aldis.cluster.cfg}
- * forms a cluster of one that {@code aldis:cluster-list} shows; uninstalling it closes the member
- * port, and a session subscribed all along keeps getting its messages, with neither the core nor
- * pub/sub refreshed.
+ * forms a cluster of one that {@code aldis:cluster-list} shows, with RPC linked to it both ways
+ * (each uses the other's spi service); uninstalling it closes the member
+ * port, and a session subscribed all along keeps getting its messages, and a service a client
+ * provided all along keeps being called, with neither the core, pub/sub nor RPC refreshed.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -53,10 +64,15 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
         try (FrameClient subscriber = FrameClient.tcp(DEFAULT_PORT); FrameClient publisher = FrameClient.tcp(DEFAULT_PORT);
                 CoreWatch core = new CoreWatch(bundleContext, bundle("io.aldis.node.core"), bundle("io.aldis.protocol.api"));
                 CoreWatch pubsub = new CoreWatch(bundleContext, bundle("io.aldis.node.core"),
-                        bundle("io.aldis.feature.pubsub"))) {
+                        bundle("io.aldis.feature.pubsub"));
+                CoreWatch rpc = new CoreWatch(bundleContext, bundle("io.aldis.node.core"), bundle("io.aldis.feature.rpc"));
+                FrameClient provider = FrameClient.tcp(DEFAULT_PORT)) {
             subscriber.login(USER, PASSWORD);
             publisher.login(USER, PASSWORD);
             subscriber.subscribeOk(1, "keep.*");
+            provider.login(USER, PASSWORD);
+            provider.send(new ServiceProvide(2, "kept", ""));
+            assertTrue("the service is provided", provider.next(f -> f instanceof Ack || f instanceof ErrorFrame) instanceof Ack);
 
             executeCommand("feature:install aldis-cluster", Duration.ofMinutes(2));
             await("aldis:cluster-list shows this node", WAIT, () -> clusterList().contains(NODE_NAME));
@@ -64,19 +80,51 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
             assertEquals("one member: " + rows, 1, rows.size());
             assertTrue(rows.get(0), rows.get(0).contains("this node") && rows.get(0).contains("127.0.0.1:" + memberPort));
             assertTrue("the member port is open", accepts(memberPort));
+            await("RPC is linked to the cluster both ways", WAIT,
+                    () -> usedBy("io.aldis.feature.rpc.spi.RemoteCalls", "io.aldis.feature.rpc")
+                            && usedBy("io.aldis.feature.rpc.spi.LocalCalls", "io.aldis.feature.cluster"));
             publisher.publish("keep.during", "while clustered");
             assertEquals("while clustered", FrameClient.text(subscriber.deliverOn("keep.during")));
+            assertEquals("\"served while clustered\"", callKept(publisher, provider, 10, "served while clustered"));
 
             executeCommand("feature:uninstall aldis-cluster", Duration.ofMinutes(1));
             awaitPortClosed(memberPort);
             assertNull(bundle("io.aldis.feature.cluster"));
+            assertFalse("no link of RPC is left", usedBy("io.aldis.feature.rpc.spi.RemoteCalls", "io.aldis.feature.rpc"));
             publisher.publish("keep.after", "standalone again");
             assertEquals("standalone again", FrameClient.text(subscriber.deliverOn("keep.after")));
+            assertEquals("\"served standalone\"", callKept(publisher, provider, 11, "served standalone"));
             core.assertUntouched();
             pubsub.assertUntouched();
+            rpc.assertUntouched();
         } finally {
             Files.deleteIfExists(cfg);
         }
+    }
+
+    /** Whether a service registered under {@code className} is in use by the bundle named {@code user}. */
+    private boolean usedBy(String className, String user) {
+        try {
+            ServiceReference<?>[] refs = bundleContext.getAllServiceReferences(className, null);
+            for (ServiceReference<?> ref : refs == null ? new ServiceReference<?>[0] : refs) {
+                for (Bundle b : ref.getUsingBundles() == null ? new Bundle[0] : ref.getUsingBundles()) {
+                    if (user.equals(b.getSymbolicName())) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** Calls {@code kept.echo} through {@code caller}, {@code provider} answering with {@code text}; the result. */
+    private static String callKept(FrameClient caller, FrameClient provider, long callId, String text) throws Exception {
+        caller.call(callId, "kept.echo", "[]", 10_000);
+        RpcRequest forwarded = provider.next(RpcRequest.class);
+        provider.send(new RpcResponse(forwarded.callId(), ("\"" + text + "\"").getBytes(StandardCharsets.UTF_8)));
+        return caller.callResult(callId);
     }
 
     /** What {@code aldis:cluster-list --no-format} prints, or nothing while it fails or is not there yet. */

@@ -59,6 +59,16 @@ public final class Gate implements GateApi {
         return Thread.currentThread().getName();
     }
 
+    /** How many calls entered a method and were not awaited with {@link #awaitEntered} yet. */
+    public int entered() {
+        return entered.availablePermits();
+    }
+
+    /** The tags of the calls of {@code hold} that were interrupted so far. */
+    public Set<String> interruptedTags() {
+        return Set.copyOf(interrupted);
+    }
+
     /** Waits until {@code n} more calls have entered a method. */
     void awaitEntered(int n) throws InterruptedException {
         if (!entered.tryAcquire(n, 10, TimeUnit.SECONDS)) {

@@ -6,6 +6,8 @@ import io.aldis.feature.cluster.internal.ClusterSettings;
 import io.aldis.feature.cluster.internal.ClusterView;
 import io.aldis.feature.filetransfer.api.FileStore;
 import io.aldis.feature.filetransfer.internal.FilesSettings;
+import io.aldis.itest.rpc.Gate;
+import io.aldis.itest.rpc.GateApi;
 import io.aldis.itest.rpc.Streams;
 import io.aldis.protocol.api.spi.node.SystemEvents;
 import io.aldis.transport.tcp.internal.TcpSettings;
@@ -42,9 +44,11 @@ import java.util.logging.Logger;
  * change password, remove, in turn), and the node prints a line starting with {@value #COMMITTED}
  * after each change the store has made, naming the change ({@link UserChange}).
  *
- * <p>{@link #startClustered} starts instead a node with pub/sub and the cluster feature (its own
- * Hazelcast member), linked as the feature links them in Karaf, which answers
- * {@link Clustered#counts()} about its view of the cluster.
+ * <p>{@link #startClustered} starts instead a node with pub/sub, RPC and the cluster feature (its
+ * own Hazelcast member), linked as the feature links them in Karaf, which answers
+ * {@link Clustered#counts()} about its view of the cluster; asked to, it exports a
+ * {@link io.aldis.itest.rpc.Gate} as {@value #GATE}, and {@link Clustered#gate()} tells what
+ * the gate saw.
  *
  * <p>{@link #launch} starts a node of another make the same way, from a main that calls
  * {@link #announce(int)} once it listens and {@link #awaitParent()} to stay up.
@@ -61,6 +65,9 @@ public final class ChildNode {
     public static final String COMMITTED = "COMMITTED ";
     private static final String CLUSTER_MODE = "--cluster";
     private static final String COUNTS = "COUNTS ";
+    private static final String GATE_STATE = "GATE ";
+    /** The name a clustered node {@linkplain #startClustered(String, String, int, List, boolean) exports its gate} under. */
+    public static final String GATE = "gate";
     /** Held so that its level stays set: the JDK keeps loggers only while someone refers to them. */
     private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
 
@@ -172,9 +179,19 @@ public final class ChildNode {
      */
     public static Clustered startClustered(String nodeName, String secret, int memberPort, List<String> members)
             throws IOException {
+        return startClustered(nodeName, secret, memberPort, members, false);
+    }
+
+    /**
+     * The same; with {@code exportGate} the node also exports a {@link io.aldis.itest.rpc.Gate} as
+     * RPC service {@value #GATE}.
+     */
+    public static Clustered startClustered(String nodeName, String secret, int memberPort, List<String> members,
+            boolean exportGate) throws IOException {
         // Four JVMs share the machine while they start: the quick compiler alone starts them sooner.
         Started started = launch(ChildNode.class, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
-                List.of(CLUSTER_MODE, nodeName, secret, Integer.toString(memberPort), String.join(",", members)), null);
+                List.of(CLUSTER_MODE, nodeName, secret, Integer.toString(memberPort), String.join(",", members),
+                        exportGate ? GATE : "-"), null);
         Writer in = new OutputStreamWriter(started.process().getOutputStream(), StandardCharsets.UTF_8);
         return new Clustered(nodeName, started.process(), started.port(), started.out(), in);
     }
@@ -220,6 +237,20 @@ public final class ChildNode {
             throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
         }
 
+        /** What the node's gate saw: calls that entered it, and the tags of those interrupted. */
+        public synchronized GateState gate() throws IOException {
+            in.write("gate\n");
+            in.flush();
+            for (String line; (line = out.readLine()) != null;) {
+                if (line.startsWith(GATE_STATE)) {
+                    String[] parts = line.substring(GATE_STATE.length()).split(" ", -1);
+                    return new GateState(Integer.parseInt(parts[0]),
+                            parts[1].isEmpty() ? Set.of() : Set.of(parts[1].split(",")));
+                }
+            }
+            throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
+        }
+
         /** Kills the node as {@code kill -9} would. */
         @Override
         public void close() {
@@ -235,8 +266,10 @@ public final class ChildNode {
      * @param sent     messages it sent to other nodes
      * @param received messages it received from other nodes
      * @param patterns per other node's name, how many patterns that node announced
+     * @param services per other node's name, the RPC services that node announced
      */
-    public record Counts(int members, long sent, long received, Map<String, Integer> patterns) {
+    public record Counts(int members, long sent, long received, Map<String, Integer> patterns,
+            Map<String, Set<String>> services) {
         static Counts parse(String text) {
             Map<String, String> fields = new LinkedHashMap<>();
             for (String part : text.trim().split(" ")) {
@@ -250,14 +283,36 @@ public final class ChildNode {
                     patterns.put(p.substring(0, colon), Integer.parseInt(p.substring(colon + 1)));
                 }
             }
+            Map<String, Set<String>> services = new LinkedHashMap<>();
+            for (String p : fields.get("services").split(",")) {
+                if (!p.isEmpty()) {
+                    int colon = p.lastIndexOf(':');
+                    String names = p.substring(colon + 1);
+                    services.put(p.substring(0, colon), names.isEmpty() ? Set.of() : Set.of(names.split("\\+")));
+                }
+            }
             return new Counts(Integer.parseInt(fields.get("members")), Long.parseLong(fields.get("sent")),
-                    Long.parseLong(fields.get("received")), patterns);
+                    Long.parseLong(fields.get("received")), patterns, services);
+        }
+
+        /** Whether the named node announced the RPC service, as this node knows. */
+        public boolean serves(String node, String service) {
+            return services.getOrDefault(node, Set.of()).contains(service);
         }
 
         /** How many patterns the named node announced, as this node knows. */
         public int patternsOf(String node) {
             return patterns.getOrDefault(node, 0);
         }
+    }
+
+    /**
+     * What a clustered node's gate saw.
+     *
+     * @param entered     calls that entered one of its methods
+     * @param interrupted the tags of the calls of {@code hold} that were interrupted
+     */
+    public record GateState(int entered, Set<String> interrupted) {
     }
 
     /** Tells the parent, from the child's main, that the node listens on {@code port}. */
@@ -285,7 +340,7 @@ public final class ChildNode {
     /** Runs the node until its standard input ends (the test's JVM went away). */
     public static void main(String[] args) throws Exception {
         if (args[0].equals(CLUSTER_MODE)) {
-            runClustered(args[1], args[2], Integer.parseInt(args[3]), args.length > 4 ? args[4] : "");
+            runClustered(args[1], args[2], Integer.parseInt(args[3]), args[4], args[5].equals(GATE));
             return;
         }
         Path root = Path.of(args[0]);
@@ -347,8 +402,9 @@ public final class ChildNode {
         System.out.flush();
     }
 
-    /** Runs a clustered node, answering "counts" on standard input, until that input ends. */
-    private static void runClustered(String nodeName, String secret, int memberPort, String members) throws Exception {
+    /** Runs a clustered node, answering "counts" and "gate" on standard input, until that input ends. */
+    private static void runClustered(String nodeName, String secret, int memberPort, String members,
+            boolean exportGate) throws Exception {
         // Hazelcast's own log at INFO would bury the test's output.
         HAZELCAST_LOG.setLevel(Level.WARNING);
         List<String> others = members.isEmpty() ? List.of() : List.of(members.split(","));
@@ -357,16 +413,25 @@ public final class ChildNode {
                 .user(USER, "user")
                 .user(ADMIN, "admin")
                 .pubsub()
+                .rpc()
                 .tcp(TcpSettings.plain("child", 0))
                 .start()) {
+            Gate gate = new Gate();
+            if (exportGate) {
+                node.export(GATE, gate, GateApi.class);
+            }
             SystemEvents events = node.pubsub().events()::publish;
             try (ClusterEngine cluster = ClusterEngine.start(settings, () -> events)) {
                 node.pubsub().remoteRoutes(cluster.link(node.pubsub().localRouting()));
+                node.rpc().remoteCalls(cluster.linkRpc(node.rpc().localCalls()));
                 announce(node.tcpPort());
                 BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 for (String line; (line = commands.readLine()) != null;) {
                     if (line.equals("counts")) {
                         System.out.println(COUNTS + describe(cluster));
+                        System.out.flush();
+                    } else if (line.equals("gate")) {
+                        System.out.println(GATE_STATE + gate.entered() + " " + String.join(",", gate.interruptedTags()));
                         System.out.flush();
                     }
                 }
@@ -376,14 +441,18 @@ public final class ChildNode {
 
     private static String describe(ClusterEngine cluster) {
         List<String> patterns = new ArrayList<>();
+        List<String> services = new ArrayList<>();
         List<ClusterView.MemberView> members = cluster.members();
+        Map<String, Map<String, Integer>> announced = cluster.rpcServices();
         for (ClusterView.MemberView m : members) {
             if (!m.local()) {
                 patterns.add(m.nodeName() + ":" + m.patterns());
+                services.add(m.nodeName() + ":" + String.join("+", announced.getOrDefault(m.id(), Map.of()).keySet()));
             }
         }
         return "members=" + members.size() + " sent=" + cluster.counts().sentTotal() + " received="
-                + cluster.counts().receivedTotal() + " patterns=" + String.join(",", patterns);
+                + cluster.counts().receivedTotal() + " patterns=" + String.join(",", patterns) + " services="
+                + String.join(",", services);
     }
 
     /** Writes of partial files that each take at least a given time. */

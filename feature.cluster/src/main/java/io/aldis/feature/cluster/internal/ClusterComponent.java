@@ -2,6 +2,8 @@ package io.aldis.feature.cluster.internal;
 
 import io.aldis.feature.pubsub.spi.LocalRouting;
 import io.aldis.feature.pubsub.spi.RemoteRoutes;
+import io.aldis.feature.rpc.spi.LocalCalls;
+import io.aldis.feature.rpc.spi.RemoteCalls;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
 import io.aldis.protocol.api.spi.node.SystemEvents;
@@ -26,7 +28,8 @@ import org.osgi.service.metatype.annotations.Designate;
 /**
  * Runs the {@link ClusterEngine} in Karaf as PID {@value #PID} says: joins the cluster when the
  * feature starts (on a thread of its own, since joining takes seconds), links pub/sub while it runs
- * by registering {@link RemoteRoutes} for its {@link LocalRouting}, and leaves the cluster when the
+ * by registering {@link RemoteRoutes} for its {@link LocalRouting}, links RPC the same way
+ * ({@link RemoteCalls} for its {@link LocalCalls}), and leaves the cluster when the
  * feature stops, touching no session. A rejected configuration is logged in one line and the
  * settings in force stay; a node in no cluster says why in {@code aldis:cluster-list}.
  */
@@ -47,6 +50,8 @@ public final class ClusterComponent implements ClusterView {
     private ClusterEngine engine;
     private LocalRouting routing;
     private ServiceRegistration<RemoteRoutes> routesRegistration;
+    private LocalCalls localCalls;
+    private ServiceRegistration<RemoteCalls> callsRegistration;
     private volatile String problem = "starting";
     private volatile String clusterName = ClusterSettings.DEFAULT_NAME;
 
@@ -101,6 +106,7 @@ public final class ClusterComponent implements ClusterView {
             engine = started;
             problem = "";
             relink();
+            relinkRpc();
         }
         LOG.log(System.Logger.Level.INFO, "Node {0} is in cluster {1} with {2} members", settings.nodeName(),
                 settings.name(), started.members().size());
@@ -112,6 +118,7 @@ public final class ClusterComponent implements ClusterView {
             old = engine;
             engine = null;
             unregisterRoutes();
+            unregisterCalls();
         }
         if (old != null) {
             old.close();
@@ -140,6 +147,45 @@ public final class ClusterComponent implements ClusterView {
                 // the bundle is stopping
             }
             routesRegistration = null;
+        }
+    }
+
+    /** Registers the link for RPC when both are there, and only then. */
+    private void relinkRpc() {
+        unregisterCalls();
+        if (engine == null) {
+            return;
+        }
+        if (localCalls == null) {
+            engine.unlinkRpc();
+            return;
+        }
+        RemoteCalls remote = engine.linkRpc(localCalls);
+        callsRegistration = context.registerService(RemoteCalls.class, remote, null);
+    }
+
+    private void unregisterCalls() {
+        if (callsRegistration != null) {
+            try {
+                callsRegistration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping
+            }
+            callsRegistration = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void setLocalCalls(LocalCalls calls) {
+        localCalls = calls;
+        relinkRpc();
+    }
+
+    synchronized void unsetLocalCalls(LocalCalls calls) {
+        if (localCalls == calls) {
+            localCalls = null;
+            relinkRpc();
         }
     }
 

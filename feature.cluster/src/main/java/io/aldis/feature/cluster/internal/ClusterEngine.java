@@ -9,9 +9,14 @@ import io.aldis.feature.cluster.internal.routing.Inbox;
 import io.aldis.feature.cluster.internal.routing.InterestPublisher;
 import io.aldis.feature.cluster.internal.routing.InterestTable;
 import io.aldis.feature.cluster.internal.routing.PeerCounts;
+import io.aldis.feature.cluster.internal.rpc.ClusterCalls;
+import io.aldis.feature.cluster.internal.rpc.ServicePublisher;
+import io.aldis.feature.cluster.internal.rpc.ServiceTable;
 import io.aldis.feature.pubsub.spi.Interest;
 import io.aldis.feature.pubsub.spi.LocalRouting;
 import io.aldis.feature.pubsub.spi.RemoteRoutes;
+import io.aldis.feature.rpc.spi.LocalCalls;
+import io.aldis.feature.rpc.spi.RemoteCalls;
 import io.aldis.protocol.api.spi.node.SystemEvents;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +42,9 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     private ClusterRoutes routes;
     private InterestPublisher publisher;
     private LocalRouting routing;
+    private final ServiceTable services;
+    private ClusterCalls calls;
+    private ServicePublisher servicePublisher;
 
     private ClusterEngine(ClusterSettings settings, Supplier<SystemEvents> events) {
         this.settings = settings;
@@ -49,6 +57,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         });
         this.interest = new InterestTable(hazelcast);
         this.inbox = new Inbox(hazelcast, counts);
+        this.services = new ServiceTable(hazelcast);
         hazelcast.getCluster().addMembershipListener(
                 new MemberEvents(settings.name(), events, this::joined, this::left));
     }
@@ -90,8 +99,39 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         publisher = null;
     }
 
+    /** Links RPC: its services are announced, and calls flow both ways. */
+    public synchronized RemoteCalls linkRpc(LocalCalls localCalls) {
+        unlinkRpc();
+        calls = new ClusterCalls(hazelcast, services, localCalls);
+        servicePublisher = new ServicePublisher(services, localCalls, scheduler);
+        return calls;
+    }
+
+    /**
+     * Unlinks RPC: its services are withdrawn, calls it sent to other nodes fail with
+     * PROVIDER_GONE, and calls other nodes sent it stop.
+     */
+    public synchronized void unlinkRpc() {
+        if (calls == null) {
+            return;
+        }
+        servicePublisher.close();
+        try {
+            services.withdraw();
+        } catch (RuntimeException shuttingDown) {
+            // the others drop our entry when we leave anyway
+        }
+        calls.close();
+        calls = null;
+        servicePublisher = null;
+    }
+
     private synchronized void joined(Member m) {
         interest.rebuild();
+        services.rebuild();
+        if (servicePublisher != null) {
+            servicePublisher.republish();
+        }
         if (publisher != null) {
             // After a split heals, the merged map may hold an older entry of ours.
             publisher.republish();
@@ -100,9 +140,18 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
 
     private synchronized void left(Member m) {
         interest.forget(m.getUuid());
+        services.forget(m.getUuid());
+        if (calls != null) {
+            calls.memberLeft(m.getUuid().toString());
+        }
         if (routes != null) {
             routes.forget(m.getUuid().toString());
         }
+    }
+
+    /** The RPC services each other node announced, with their calls in flight there, by member id. */
+    public Map<String, Map<String, Integer>> rpcServices() {
+        return services.peers();
     }
 
     /** Messages sent to and received from the other nodes. */
@@ -153,6 +202,8 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     @Override
     public void close() {
         unlink();
+        unlinkRpc();
+        services.close();
         inbox.close();
         interest.close();
         scheduler.shutdownNow();

@@ -5,6 +5,8 @@ import io.aldis.feature.rpc.api.RpcConstants;
 import io.aldis.feature.rpc.api.RpcRegistry;
 import io.aldis.feature.rpc.api.ServiceInfo;
 import io.aldis.feature.rpc.api.StreamStats;
+import io.aldis.feature.rpc.spi.LocalCalls;
+import io.aldis.feature.rpc.spi.RemoteCalls;
 import io.aldis.protocol.api.spi.auth.Authorizer;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
@@ -38,7 +40,8 @@ import org.osgi.util.tracker.ServiceTrackerCustomizer;
  * types (announcing the {@code rpc} capability while it is registered), so the node reaches every
  * method of the handler contract, exports every service that carries
  * {@value RpcConstants#SERVICE}, asks the {@link Authorizer} if one is installed, and publishes
- * its counters over JMX.
+ * its counters over JMX. While it runs it also registers {@link LocalCalls}, and sends calls to other
+ * nodes through the {@link RemoteCalls} a bundle that links nodes registers, if any.
  */
 @Component(service = RpcRegistry.class, immediate = true, configurationPid = RpcComponent.PID)
 @Designate(ocd = RpcConfig.class)
@@ -49,6 +52,7 @@ public final class RpcComponent implements RpcRegistry {
     private final RpcEngine engine;
     private final ServiceTracker<Object, Export> exported;
     private final ServiceRegistration<FrameHandler> frames;
+    private final ServiceRegistration<LocalCalls> localCalls;
     private final RpcStats jmx;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -103,6 +107,19 @@ public final class RpcComponent implements RpcRegistry {
         exported.open(true);
         this.frames = context.registerService(FrameHandler.class, engine.frames(), frameHandlerProperties());
         this.jmx = RpcStats.register(engine.registry(), engine::histograms);
+        this.localCalls = context.registerService(LocalCalls.class, engine.localCalls(), null);
+    }
+
+    /** The other nodes, while a bundle links this node to them. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setRemoteCalls(RemoteCalls remoteCalls) {
+        engine.remoteCalls(remoteCalls);
+    }
+
+    void unsetRemoteCalls(RemoteCalls remoteCalls) {
+        // A replacement, if any, was set before this is called (greedy, dynamic): keep it.
+        engine.clearRemoteCalls(remoteCalls);
     }
 
     private static Dictionary<String, Object> frameHandlerProperties() {
@@ -158,6 +175,11 @@ public final class RpcComponent implements RpcRegistry {
     void deactivate() {
         if (jmx != null) {
             jmx.close();
+        }
+        try {
+            localCalls.unregister();
+        } catch (IllegalStateException alreadyGone) {
+            // the bundle is stopping and took its registrations with it
         }
         try {
             frames.unregister();

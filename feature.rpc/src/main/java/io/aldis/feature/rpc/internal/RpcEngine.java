@@ -15,6 +15,10 @@ import io.aldis.feature.rpc.internal.calls.LatencyHistogram;
 import io.aldis.feature.rpc.internal.registry.RegistryView;
 import io.aldis.feature.rpc.internal.registry.ServiceDirectory;
 import io.aldis.feature.rpc.internal.registry.Target;
+import io.aldis.feature.rpc.internal.remote.LocalCallsService;
+import io.aldis.feature.rpc.internal.remote.PeerCallWork;
+import io.aldis.feature.rpc.spi.LocalCalls;
+import io.aldis.feature.rpc.spi.RemoteCalls;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.RpcCancel;
 import io.aldis.protocol.api.RpcError;
@@ -53,6 +57,9 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
     private final ServiceDirectory directory;
     private final RegistryView registry;
     private final FrameHandler frames = new RpcFrameHandler(this);
+    private final LocalCalls localCalls;
+    /** The other nodes, while a bundle links this node to them; null: every call is served here. */
+    private volatile RemoteCalls remote;
 
     /**
      * @param authorizer the authorizer installed now, or null for {@link Authorizer#DEFAULT}
@@ -71,7 +78,9 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
                 () -> this.settings.rejectUnknownFields(), streams);
         this.directory = new ServiceDirectory(providers);
         this.registry = new RegistryView(directory, calls,
-                (callId, method, params, timeout, reply) -> start(callId, method, params, timeout, false, null, reply));
+                (callId, method, params, timeout, reply) -> start(callId, method, params, timeout, false, null, reply, false));
+        this.localCalls = new LocalCallsService(directory, calls,
+                (callId, method, params, timeout, reply) -> start(callId, method, params, timeout, false, null, reply, true));
     }
 
     /** Applies new settings; calls in flight keep the limits they started with. */
@@ -92,6 +101,26 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
     /** What the shell, JMX and other bundles read and call. */
     public RpcRegistry registry() {
         return registry;
+    }
+
+    /** What a bundle that links this node to others reads and calls: the services served here, and calls from other nodes. */
+    public LocalCalls localCalls() {
+        return localCalls;
+    }
+
+    /**
+     * Sends calls to the other nodes through {@code remoteCalls} from now on, when one of them
+     * serves a service better; null serves every call here again. Calls already sent stay where they are.
+     */
+    public synchronized void remoteCalls(RemoteCalls remoteCalls) {
+        this.remote = remoteCalls;
+    }
+
+    /** Serves every call here again, if {@code remoteCalls} is still the link in use. */
+    public synchronized void clearRemoteCalls(RemoteCalls remoteCalls) {
+        if (remote == remoteCalls) {
+            remote = null;
+        }
     }
 
     /** The latency histogram of every method called so far, for JMX and the metrics endpoint. */
@@ -132,7 +161,7 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
             return;
         }
         start(request.callId(), request.method(), request.params(), request.timeoutMillis(), request.streams(), session,
-                reply);
+                reply, false);
     }
 
     @Override
@@ -195,14 +224,28 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
         invoker.close();
     }
 
-    /** Starts a call of a session (or, without one, from inside the node); returns it, or null when it was answered at once. */
+    /**
+     * Starts a call of a session (or, without one, from inside the node or from another node);
+     * returns it, or null when it was answered at once.
+     *
+     * @param fromPeer whether another node sent the call, which is then served here and nowhere else
+     */
     private Call start(long callId, String method, byte[] params, int timeoutMillis, boolean streams, Session session,
-            CallReply reply) {
+            CallReply reply, boolean fromPeer) {
         if (closed) {
             reply.error(callId, ErrorCode.SHUTTING_DOWN.code(), "the RPC feature is stopping", "");
             return null;
         }
         Target target = directory.resolve(method);
+        RemoteCalls.Peer peer = fromPeer ? null : peerFor(method, target, streams);
+        if (peer != null) {
+            Call call = calls.open(session, callId, method, params, timeoutMillis, streams,
+                    settings.maxConcurrentPerMethod(), reply);
+            if (call != null) {
+                PeerCallWork.send(calls, call, peer);
+            }
+            return call;
+        }
         if (target instanceof Target.NotFound notFound) {
             reply.error(callId, ErrorCode.METHOD_NOT_FOUND.code(), notFound.message(), "");
             return null;
@@ -221,6 +264,27 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
             providers.forward(call, provided.providers());
         }
         return call;
+    }
+
+    /**
+     * The other node that should serve a call, asked of the bundle that links the nodes: one that
+     * serves the service with fewer calls in flight, or any that serves it when this node does not.
+     * A call that takes streams stays here when this node serves it: streams do not cross nodes yet.
+     */
+    private RemoteCalls.Peer peerFor(String method, Target target, boolean streams) {
+        RemoteCalls r = remote;
+        int dot = method.lastIndexOf('.');
+        if (r == null || dot <= 0 || dot == method.length() - 1 || streams && !(target instanceof Target.NotFound)) {
+            return null;
+        }
+        String service = method.substring(0, dot);
+        int localInFlight = target instanceof Target.NotFound ? -1 : directory.inFlight(service);
+        try {
+            return r.choose(service, localInFlight);
+        } catch (RuntimeException linkFailing) {
+            // The link is going away (its cluster member stopping): serve here, as without it.
+            return null;
+        }
     }
 
     /** A name an OSGi service serves, which a client may not provide too. */

@@ -82,6 +82,11 @@ public final class Call {
         return timeoutMillis;
     }
 
+    /** Milliseconds since the call started. */
+    public long elapsedMillis() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
     /** Whether the caller takes streams on this call (RPC_REQUEST's STREAMS flag). */
     public boolean streams() {
         return streams;

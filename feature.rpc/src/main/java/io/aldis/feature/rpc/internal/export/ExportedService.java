@@ -61,6 +61,11 @@ public final class ExportedService {
         return methods.keySet();
     }
 
+    /** Calls of the service running or waiting for a worker now. */
+    public int inFlight() {
+        return calls.size();
+    }
+
     /** How many calls of one method may be in flight: the service's own limit, or {@code configured}. */
     public int concurrencyLimit(int configured) {
         return maxConcurrency > 0 ? maxConcurrency : configured;

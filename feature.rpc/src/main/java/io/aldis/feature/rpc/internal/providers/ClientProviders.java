@@ -85,6 +85,11 @@ public final class ClientProviders {
         return byService.getOrDefault(service, List.of());
     }
 
+    /** The names of the services clients provide now. */
+    public Set<String> serviceNames() {
+        return Set.copyOf(byService.keySet());
+    }
+
     /** One entry per provider of every service. */
     public List<ServiceInfo> infos() {
         List<ServiceInfo> list = new ArrayList<>();

@@ -48,7 +48,7 @@ public final class Provider {
     }
 
     /** Calls forwarded to it and not answered yet. */
-    int inFlight() {
+    public int inFlight() {
         return inFlight.get();
     }
 

@@ -79,6 +79,38 @@ public final class ServiceDirectory {
                 : new Target.Provided(serving);
     }
 
+    /**
+     * The calls in flight on {@code service} here, counting only the side that serves it (the
+     * OSGi service, else its client providers), or -1 when nothing here serves it.
+     */
+    public int inFlight(String service) {
+        ExportedService exported = active.get(service);
+        if (exported != null) {
+            return exported.inFlight();
+        }
+        List<Provider> providers = clients.of(service);
+        if (providers.isEmpty()) {
+            return -1;
+        }
+        int sum = 0;
+        for (Provider p : providers) {
+            sum += p.inFlight();
+        }
+        return sum;
+    }
+
+    /** Every service served here, with its calls in flight ({@link #inFlight}). */
+    public Map<String, Integer> inFlightByService() {
+        Map<String, Integer> out = new HashMap<>();
+        for (ExportedService svc : active.values()) {
+            out.put(svc.name(), svc.inFlight());
+        }
+        for (String name : clients.serviceNames()) {
+            out.computeIfAbsent(name, n -> Math.max(0, inFlight(n)));
+        }
+        return out;
+    }
+
     /** Every callable service, sorted by name, then provider. */
     public List<ServiceInfo> services() {
         List<ServiceInfo> list = new ArrayList<>();

@@ -1,0 +1,195 @@
+package io.aldis.feature.cluster.internal.rpc;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.topic.ITopic;
+import com.hazelcast.topic.Message;
+import com.hazelcast.topic.MessageListener;
+import io.aldis.feature.cluster.internal.membership.MemberEvents;
+import io.aldis.feature.rpc.spi.CallAnswer;
+import io.aldis.feature.rpc.spi.LocalCalls;
+import io.aldis.feature.rpc.spi.RemoteCalls;
+import io.aldis.feature.rpc.spi.RunningCall;
+import io.aldis.protocol.api.ErrorCode;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * RPC's link to the other nodes. For a call made here, chooses the node that serves the service
+ * with the fewest calls in flight (this node when it is among the fewest) from the
+ * {@link ServiceTable}, and sends the call to that node's Hazelcast topic; for a call another node
+ * sent, runs it through RPC's {@link LocalCalls} and sends the answer back. Each node receives on
+ * a topic of its own ({@link #topicOf}): calls, cancels and answers alike.
+ */
+public final class ClusterCalls implements RemoteCalls, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.aldis.cluster");
+    private static final String PREFIX = "aldis.rpc.";
+
+    private final HazelcastInstance hazelcast;
+    private final ServiceTable table;
+    private final LocalCalls local;
+    private final ITopic<byte[]> inbox;
+    private final UUID registration;
+    private final SentCalls sent = new SentCalls();
+    private final ServedCalls served = new ServedCalls();
+    private final Map<String, ITopic<byte[]>> topics = new ConcurrentHashMap<>();
+    private final Map<String, ClusterPeer> peers = new ConcurrentHashMap<>();
+    private final AtomicInteger rotation = new AtomicInteger();
+
+    public ClusterCalls(HazelcastInstance hazelcast, ServiceTable table, LocalCalls local) {
+        this.hazelcast = hazelcast;
+        this.table = table;
+        this.local = local;
+        this.inbox = hazelcast.getTopic(topicOf(hazelcast.getCluster().getLocalMember().getUuid().toString()));
+        this.registration = inbox.addMessageListener(new Receiver());
+    }
+
+    /** The topic a node with this member id receives RPC on. */
+    static String topicOf(String memberId) {
+        return PREFIX + memberId;
+    }
+
+    @Override
+    public Peer choose(String service, int localInFlight) {
+        String id = NodeChoice.choose(table.peers(), service, localInFlight, sent::outstanding, rotation.getAndIncrement());
+        return id == null ? null : peers.computeIfAbsent(id, peer -> new ClusterPeer(peer, nameOf(peer)));
+    }
+
+    /** A member left: the calls sent to it fail with PROVIDER_GONE, and the calls it made here stop. */
+    public void memberLeft(String peer) {
+        sent.failAll(peer);
+        served.cancelAll(peer);
+        topics.remove(peer);
+        peers.remove(peer);
+    }
+
+    /** Unlinks RPC: calls sent to other nodes fail with PROVIDER_GONE, calls of other nodes here stop. */
+    @Override
+    public void close() {
+        try {
+            inbox.removeMessageListener(registration);
+        } catch (RuntimeException alreadyDown) {
+            // Hazelcast is shutting down
+        }
+        sent.failAll(null);
+        served.cancelAll(null);
+    }
+
+    private String nameOf(String memberId) {
+        for (Member m : hazelcast.getCluster().getMembers()) {
+            if (m.getUuid().toString().equals(memberId)) {
+                return MemberEvents.nodeName(m);
+            }
+        }
+        return memberId;
+    }
+
+    private void send(String peer, RpcMessage message) {
+        topics.computeIfAbsent(peer, id -> hazelcast.getTopic(topicOf(id))).publish(message.encode());
+    }
+
+    /** Another node as a call's destination. */
+    private final class ClusterPeer implements Peer {
+        private final String id;
+        private final String name;
+
+        ClusterPeer(String id, String name) {
+            this.id = id;
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public RunningCall send(String method, byte[] params, int timeoutMillis, CallAnswer answer) {
+            String service = method.substring(0, Math.max(0, method.lastIndexOf('.')));
+            long callId = sent.add(new SentCalls.Sent(id, name, service, method, answer));
+            try {
+                ClusterCalls.this.send(id, RpcMessage.call(callId, timeoutMillis, method, params));
+            } catch (RuntimeException unreachable) {
+                SentCalls.Sent call = sent.take(callId);
+                if (call != null) {
+                    answer.error(ErrorCode.PROVIDER_GONE.code(), "node " + name + " could not be reached for the call of "
+                            + method + ": " + unreachable.getMessage(), "");
+                }
+                return () -> { };
+            }
+            return () -> {
+                if (sent.waiting(callId)) {
+                    try {
+                        ClusterCalls.this.send(id, RpcMessage.cancel(callId));
+                    } catch (RuntimeException unreachable) {
+                        // The node is leaving; its calls stop with it.
+                    }
+                }
+            };
+        }
+    }
+
+    private final class Receiver implements MessageListener<byte[]> {
+        @Override
+        public void onMessage(Message<byte[]> message) {
+            Member from = message.getPublishingMember();
+            if (from == null) {
+                return;
+            }
+            String peer = from.getUuid().toString();
+            RpcMessage m;
+            try {
+                m = RpcMessage.decode(message.getMessageObject());
+            } catch (IllegalArgumentException e) {
+                LOG.log(System.Logger.Level.WARNING, "Dropped an RPC message from member {0}: {1}", peer, e.getMessage());
+                return;
+            }
+            switch (m.kind()) {
+                case CALL -> run(peer, m);
+                case CANCEL -> served.cancel(peer, m.callId());
+                case RESULT -> {
+                    SentCalls.Sent call = sent.take(m.callId());
+                    if (call != null) {
+                        call.answer().result(m.body());
+                    }
+                }
+                case ERROR -> {
+                    SentCalls.Sent call = sent.take(m.callId());
+                    if (call != null) {
+                        call.answer().error(m.code(), m.message(), m.details());
+                    }
+                }
+            }
+        }
+
+        /** Runs a call a peer sent, and sends its answer back to that peer. */
+        private void run(String peer, RpcMessage m) {
+            long callId = m.callId();
+            ServedCalls.Served call = served.add(peer, callId);
+            CallAnswer back = new CallAnswer() {
+                @Override
+                public void result(byte[] json) {
+                    served.answered(peer, callId);
+                    reply(peer, RpcMessage.result(callId, json));
+                }
+
+                @Override
+                public void error(int code, String message, String details) {
+                    served.answered(peer, callId);
+                    reply(peer, RpcMessage.error(callId, code, message, details));
+                }
+            };
+            call.started(local.run(m.method(), m.body(), m.timeoutMillis(), back));
+        }
+
+        private void reply(String peer, RpcMessage answer) {
+            try {
+                send(peer, answer);
+            } catch (RuntimeException unreachable) {
+                // The caller's node is leaving: its calls fail there with PROVIDER_GONE.
+            }
+        }
+    }
+}

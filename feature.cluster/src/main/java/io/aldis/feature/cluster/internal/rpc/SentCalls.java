@@ -1,0 +1,86 @@
+package io.aldis.feature.cluster.internal.rpc;
+
+import io.aldis.feature.rpc.spi.CallAnswer;
+import io.aldis.protocol.api.ErrorCode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The calls this node sent to other nodes and that were not answered yet, by an id of this node's,
+ * and how many of them each node has of each service (which the choice of a node counts until that
+ * node's own count has caught up). Each call is answered once: by its node, or with
+ * {@code PROVIDER_GONE} when that node leaves first.
+ */
+final class SentCalls {
+    /** A call sent and not answered yet. */
+    record Sent(String peer, String peerName, String service, String method, CallAnswer answer) {
+    }
+
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<Long, Sent> sent = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> outstanding = new ConcurrentHashMap<>();
+
+    /** Records a call about to be sent; returns its id. */
+    long add(Sent call) {
+        long id = ids.incrementAndGet();
+        outstanding.computeIfAbsent(key(call.peer(), call.service()), k -> new AtomicInteger()).incrementAndGet();
+        sent.put(id, call);
+        return id;
+    }
+
+    /** Takes the call out for its answer; null when it was answered already. */
+    Sent take(long id) {
+        Sent call = sent.remove(id);
+        if (call != null) {
+            AtomicInteger n = outstanding.get(key(call.peer(), call.service()));
+            if (n != null) {
+                n.decrementAndGet();
+            }
+        }
+        return call;
+    }
+
+    /** Whether the call is still waiting for its answer. */
+    boolean waiting(long id) {
+        return sent.containsKey(id);
+    }
+
+    /** Calls of {@code service} sent to {@code peer} and not answered yet. */
+    int outstanding(String peer, String service) {
+        AtomicInteger n = outstanding.get(key(peer, service));
+        return n == null ? 0 : n.get();
+    }
+
+    /**
+     * Fails every call sent to {@code peer} with PROVIDER_GONE, as that node left the cluster; or,
+     * for null, every call sent to any node, as this node left it.
+     */
+    void failAll(String peer) {
+        List<Long> ids = new ArrayList<>();
+        sent.forEach((id, call) -> {
+            if (peer == null || call.peer().equals(peer)) {
+                ids.add(id);
+            }
+        });
+        for (long id : ids) {
+            Sent call = take(id);
+            if (call != null) {
+                String what = peer != null ? "node " + call.peerName() + " left the cluster before it answered"
+                        : "this node left the cluster before node " + call.peerName() + " answered";
+                call.answer().error(ErrorCode.PROVIDER_GONE.code(), what + " the call of " + call.method()
+                        + "; the call may have run there: make it again if that is safe", "");
+            }
+        }
+        if (peer != null) {
+            outstanding.keySet().removeIf(k -> k.startsWith(peer + "\n"));
+        }
+    }
+
+    private static String key(String peer, String service) {
+        return peer + "\n" + service;
+    }
+}

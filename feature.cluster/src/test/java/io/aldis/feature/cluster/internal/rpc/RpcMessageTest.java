@@ -1,0 +1,70 @@
+package io.aldis.feature.cluster.internal.rpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RpcMessageTest {
+    @Test
+    void eachKindCrossesWhole() {
+        RpcMessage call = RpcMessage.decode(RpcMessage.call(7, 1500, "gate.hold", utf8("[\"ä\"]")).encode());
+        assertThat(call.kind()).isEqualTo(RpcMessage.Kind.CALL);
+        assertThat(call.callId()).isEqualTo(7);
+        assertThat(call.timeoutMillis()).isEqualTo(1500);
+        assertThat(call.method()).isEqualTo("gate.hold");
+        assertThat(new String(call.body(), StandardCharsets.UTF_8)).isEqualTo("[\"ä\"]");
+
+        RpcMessage cancel = RpcMessage.decode(RpcMessage.cancel(Long.MAX_VALUE).encode());
+        assertThat(cancel.kind()).isEqualTo(RpcMessage.Kind.CANCEL);
+        assertThat(cancel.callId()).isEqualTo(Long.MAX_VALUE);
+
+        RpcMessage result = RpcMessage.decode(RpcMessage.result(8, utf8("{\"a\":1}")).encode());
+        assertThat(result.kind()).isEqualTo(RpcMessage.Kind.RESULT);
+        assertThat(new String(result.body(), StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}");
+
+        RpcMessage error = RpcMessage.decode(RpcMessage.error(9, -402, "late", "{\"x\":2}").encode());
+        assertThat(error.kind()).isEqualTo(RpcMessage.Kind.ERROR);
+        assertThat(error.code()).isEqualTo(-402);
+        assertThat(error.message()).isEqualTo("late");
+        assertThat(error.details()).isEqualTo("{\"x\":2}");
+    }
+
+    @Test
+    void aCancelIsTenBytes() {
+        // version 1, kind CANCEL (1), call id 5
+        assertThat(HexFormat.of().formatHex(RpcMessage.cancel(5).encode())).isEqualTo("01010000000000000005");
+    }
+
+    @Test
+    void truncatedOrForeignBytesAreRefused() {
+        byte[] whole = RpcMessage.call(1, 0, "a.b", new byte[10]).encode();
+        assertThatThrownBy(() -> RpcMessage.decode(Arrays.copyOf(whole, whole.length - 1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        byte[] foreign = whole.clone();
+        foreign[0] = 9;
+        assertThatThrownBy(() -> RpcMessage.decode(foreign)).hasMessageContaining("version 9");
+        byte[] kind = whole.clone();
+        kind[1] = 4;
+        assertThatThrownBy(() -> RpcMessage.decode(kind)).hasMessageContaining("kind 4");
+        byte[] huge = whole.clone();
+        huge[14] = 0x7f; // the method's length
+        assertThatThrownBy(() -> RpcMessage.decode(huge)).hasMessageContaining("bad length");
+    }
+
+    @Test
+    void theServiceTextRoundTripsAndSkipsWhatItCannotRead() {
+        Map<String, Integer> services = Map.of("gate", 3, "echo.v2", 0);
+        assertThat(ServiceTable.decode(ServiceTable.encode(services))).isEqualTo(services);
+        assertThat(ServiceTable.decode("")).isEmpty();
+        assertThat(ServiceTable.decode("gate\tmany\necho\t1\nnonsense\n")).isEqualTo(Map.of("echo", 1));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

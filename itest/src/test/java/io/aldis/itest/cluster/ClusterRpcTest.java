@@ -1,0 +1,279 @@
+package io.aldis.itest.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aldis.itest.support.ChildNode;
+import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.NodeFixture;
+import io.aldis.protocol.api.Ack;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.RpcCancel;
+import io.aldis.protocol.api.RpcError;
+import io.aldis.protocol.api.RpcRequest;
+import io.aldis.protocol.api.RpcResponse;
+import io.aldis.protocol.api.ServiceProvide;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * RPC across three nodes on loopback, each in its own JVM with its own Hazelcast member (the
+ * cluster feature linked to RPC as Karaf links them): a client on node a calls an OSGi service
+ * exported on node c and a service a client of node b provides; a call goes to the node with fewer
+ * calls of the service in flight, and stays on its own node when equal; a deadline shorter than the method
+ * fails the call with DEADLINE_EXCEEDED and stops the method on c; a cancel on a reaches the method
+ * on c; and killing c fails the call in flight to it with PROVIDER_GONE.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// A child JVM that hangs must fail its test, not hold the build: gate() reads its output without a limit.
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class ClusterRpcTest {
+    private static final String SECRET = "three-nodes-calling-each-other";
+    private static final Duration CONVERGE = Duration.ofSeconds(90);
+
+    private static ChildNode.Clustered a;
+    private static ChildNode.Clustered b;
+    private static ChildNode.Clustered c;
+    private static final List<FrameClient> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void startThreeNodes() throws Exception {
+        int[] ports = freePorts(3);
+        List<String> all = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1], "127.0.0.1:" + ports[2]);
+        CompletableFuture<ChildNode.Clustered> fa = startAsync("a", ports[0], all, false);
+        CompletableFuture<ChildNode.Clustered> fb = startAsync("b", ports[1], all, false);
+        CompletableFuture<ChildNode.Clustered> fc = startAsync("c", ports[2], all, true);
+        a = fa.get(2, TimeUnit.MINUTES);
+        b = fb.get(2, TimeUnit.MINUTES);
+        c = fc.get(2, TimeUnit.MINUTES);
+        for (ChildNode.Clustered n : List.of(a, b, c)) {
+            awaitTrue(() -> n.counts().members() == 3, n.name() + " sees three members");
+        }
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        for (FrameClient client : clients) {
+            client.close();
+        }
+        for (ChildNode.Clustered n : new ChildNode.Clustered[] {a, b, c}) {
+            if (n != null) {
+                n.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aClientOnOneNodeCallsAnOsgiServiceExportedOnAnother() throws Exception {
+        FrameClient onA = login(a);
+        // a learns of c's services within a few announcements: until then the name is unknown on a.
+        Frame answer = awaitAnswer(onA, "gate.quick", "[\"across\"]", 10_000);
+        assertThat(answer).isInstanceOf(RpcResponse.class);
+        assertThat(text(((RpcResponse) answer).result())).isEqualTo("\"across\"");
+    }
+
+    @Test
+    @Order(2)
+    void aClientOnOneNodeCallsAServiceAClientOfAnotherNodeProvides() throws Exception {
+        FrameClient provider = login(b);
+        provide(provider, "echo", "{\"methods\":[{\"name\":\"say\",\"params\":[\"text: string\"],\"result\":\"string\"}]}");
+        FrameClient onA = login(a);
+
+        CompletableFuture<Frame> answered = CompletableFuture.supplyAsync(() -> {
+            try {
+                return awaitAnswer(onA, "echo.say", "[\"hello\"]", 10_000);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        RpcRequest forwarded = provider.next(RpcRequest.class);
+        assertThat(forwarded.method()).isEqualTo("echo.say");
+        assertThat(text(forwarded.params())).isEqualTo("[\"hello\"]");
+        provider.send(new RpcResponse(forwarded.callId(), "\"hello from b\"".getBytes(StandardCharsets.UTF_8)));
+        Frame answer = answered.get(CONVERGE.toSeconds(), TimeUnit.SECONDS);
+        assertThat(answer).isInstanceOf(RpcResponse.class);
+        assertThat(text(((RpcResponse) answer).result())).isEqualTo("\"hello from b\"");
+    }
+
+    @Test
+    @Order(3)
+    void aCallGoesToTheNodeWithFewerCallsInFlightAndStaysOnItsOwnNodeWhenEqual() throws Exception {
+        FrameClient providerOnA = login(a);
+        provide(providerOnA, "spread");
+        FrameClient providerOnB = login(b);
+        provide(providerOnB, "spread");
+        awaitTrue(() -> a.counts().serves("b", "spread"), "a knows b provides spread");
+        FrameClient caller = login(a);
+
+        // None in flight anywhere: a's own provider takes it.
+        caller.call(1, "spread.work", "[\"first\"]", 30_000);
+        RpcRequest first = providerOnA.next(RpcRequest.class);
+        // One in flight on a, none on b: b's provider takes it.
+        caller.call(2, "spread.work", "[\"second\"]", 30_000);
+        RpcRequest second = providerOnB.next(RpcRequest.class);
+        // One in flight on each (a counts the call it sent b, whatever b announced since): a's again.
+        caller.call(3, "spread.work", "[\"third\"]", 30_000);
+        RpcRequest third = providerOnA.next(RpcRequest.class);
+
+        assertThat(text(first.params())).isEqualTo("[\"first\"]");
+        assertThat(text(second.params())).isEqualTo("[\"second\"]");
+        assertThat(text(third.params())).isEqualTo("[\"third\"]");
+        providerOnA.send(new RpcResponse(first.callId(), "1".getBytes(StandardCharsets.UTF_8)));
+        providerOnB.send(new RpcResponse(second.callId(), "2".getBytes(StandardCharsets.UTF_8)));
+        providerOnA.send(new RpcResponse(third.callId(), "3".getBytes(StandardCharsets.UTF_8)));
+        assertThat(caller.callResult(1)).isEqualTo("1");
+        assertThat(caller.callResult(2)).isEqualTo("2");
+        assertThat(caller.callResult(3)).isEqualTo("3");
+    }
+
+    @Test
+    @Order(4)
+    void aDeadlineShorterThanTheMethodFailsTheCallAndStopsTheMethodOnItsNode() throws Exception {
+        FrameClient onA = login(a);
+        awaitAnswer(onA, "gate.quick", "[\"ready\"]", 10_000);
+        onA.call(2, "gate.hold", "[\"late\"]", 300);
+        RpcError error = onA.callError(2);
+        assertThat(error.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED.code());
+        awaitTrue(() -> c.gate().interrupted().contains("late"), "the method on c stopped at the deadline");
+    }
+
+    @Test
+    @Order(5)
+    void aCancelOnTheCallersNodeReachesTheMethodOnTheProvidersNode() throws Exception {
+        FrameClient onA = login(a);
+        awaitAnswer(onA, "gate.quick", "[\"ready\"]", 10_000);
+        int entered = c.gate().entered();
+        onA.call(3, "gate.hold", "[\"cancel-me\"]", 60_000);
+        awaitTrue(() -> c.gate().entered() > entered, "the call entered the method on c");
+        onA.send(new RpcCancel(3));
+        assertThat(onA.callError(3).code()).isEqualTo(ErrorCode.CANCELLED.code());
+        // The gate holds for 30 s and then ends without an interrupt: only the cancel interrupts it sooner.
+        awaitTrue(() -> c.gate().interrupted().contains("cancel-me"), "the method on c saw the cancel",
+                Duration.ofSeconds(20));
+    }
+
+    @Test
+    @Order(6)
+    void killingTheProvidersNodeFailsTheCallInFlightWithProviderGone() throws Exception {
+        FrameClient onA = login(a);
+        awaitAnswer(onA, "gate.quick", "[\"ready\"]", 10_000);
+        int entered = c.gate().entered();
+        onA.call(4, "gate.hold", "[\"doomed\"]", 60_000);
+        awaitTrue(() -> c.gate().entered() > entered, "the call entered the method on c");
+
+        c.process().destroyForcibly(); // SIGKILL: c answers nothing more
+        c.process().waitFor(30, TimeUnit.SECONDS);
+        RpcError error = onA.callError(4);
+        assertThat(error.code()).isEqualTo(ErrorCode.PROVIDER_GONE.code());
+        assertThat(error.message()).contains("node c left the cluster").contains("gate.hold");
+        // With c gone nobody serves the gate: a new call is refused on a, not sent into the void.
+        awaitTrue(() -> a.counts().members() == 2, "a sees two members");
+        onA.call(5, "gate.quick", "[\"anyone?\"]", 10_000);
+        assertThat(onA.callError(5).code()).isEqualTo(ErrorCode.METHOD_NOT_FOUND.code());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Calls until the method is known on the caller's node (other nodes' services are announced, not instant). */
+    private static Frame awaitAnswer(FrameClient client, String method, String params, int timeoutMillis)
+            throws Exception {
+        long deadline = System.nanoTime() + CONVERGE.toNanos();
+        long callId = 100_000;
+        while (true) {
+            callId++;
+            client.call(callId, method, params, timeoutMillis);
+            Frame answer = client.callAnswer(callId);
+            boolean unknown = answer instanceof RpcError e && e.code() == ErrorCode.METHOD_NOT_FOUND.code();
+            if (!unknown || System.nanoTime() > deadline) {
+                return answer;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static void provide(FrameClient provider, String service) throws Exception {
+        provide(provider, service, "");
+    }
+
+    private static void provide(FrameClient provider, String service, String descriptor) throws Exception {
+        provider.send(new ServiceProvide(1, service, descriptor));
+        Frame provided = provider.next(f -> f instanceof Ack || f instanceof ErrorFrame);
+        assertThat(provided).isInstanceOf(Ack.class);
+    }
+
+    @FunctionalInterface
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void awaitTrue(Condition condition, String what) throws Exception {
+        awaitTrue(condition, what, CONVERGE);
+    }
+
+    private static void awaitTrue(Condition condition, String what, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        do {
+            if (condition.holds()) {
+                return;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("not " + what + " within " + within);
+    }
+
+    private static CompletableFuture<ChildNode.Clustered> startAsync(String name, int port, List<String> all,
+            boolean exportGate) {
+        List<String> others = all.stream().filter(Predicate.not(("127.0.0.1:" + port)::equals)).toList();
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return ChildNode.startClustered(name, SECRET, port, others, exportGate);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static FrameClient login(ChildNode.Clustered node) throws Exception {
+        FrameClient client = FrameClient.tcp(node.port());
+        clients.add(client);
+        client.login(ChildNode.USER, NodeFixture.PASSWORD);
+        return client;
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static int[] freePorts(int n) throws IOException {
+        int[] ports = new int[n];
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0);
+                held.add(s);
+                ports[i] = s.getLocalPort();
+            }
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
+        }
+        return ports;
+    }
+}
