@@ -2,6 +2,7 @@ package io.aldis.feature.cluster.internal;
 
 import io.aldis.feature.pubsub.spi.LocalRouting;
 import io.aldis.feature.pubsub.spi.RemoteRoutes;
+import io.aldis.protocol.api.spi.cluster.ClusterLocks;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
 import io.aldis.protocol.api.spi.node.SystemEvents;
@@ -26,7 +27,8 @@ import org.osgi.service.metatype.annotations.Designate;
 /**
  * Runs the {@link ClusterEngine} in Karaf as PID {@value #PID} says: joins the cluster when the
  * feature starts (on a thread of its own, since joining takes seconds), links pub/sub while it runs
- * by registering {@link RemoteRoutes} for its {@link LocalRouting}, and leaves the cluster when the
+ * by registering {@link RemoteRoutes} for its {@link LocalRouting}, offers {@link ClusterLocks} to the
+ * features while it is a member, and leaves the cluster when the
  * feature stops, touching no session. A rejected configuration is logged in one line and the
  * settings in force stay; a node in no cluster says why in {@code aldis:cluster-list}.
  */
@@ -47,6 +49,7 @@ public final class ClusterComponent implements ClusterView {
     private ClusterEngine engine;
     private LocalRouting routing;
     private ServiceRegistration<RemoteRoutes> routesRegistration;
+    private ServiceRegistration<ClusterLocks> locksRegistration;
     private volatile String problem = "starting";
     private volatile String clusterName = ClusterSettings.DEFAULT_NAME;
 
@@ -101,6 +104,7 @@ public final class ClusterComponent implements ClusterView {
             engine = started;
             problem = "";
             relink();
+            locksRegistration = context.registerService(ClusterLocks.class, started.locks(), null);
         }
         LOG.log(System.Logger.Level.INFO, "Node {0} is in cluster {1} with {2} members", settings.nodeName(),
                 settings.name(), started.members().size());
@@ -112,6 +116,7 @@ public final class ClusterComponent implements ClusterView {
             old = engine;
             engine = null;
             unregisterRoutes();
+            unregisterLocks();
         }
         if (old != null) {
             old.close();
@@ -140,6 +145,17 @@ public final class ClusterComponent implements ClusterView {
                 // the bundle is stopping
             }
             routesRegistration = null;
+        }
+    }
+
+    private void unregisterLocks() {
+        if (locksRegistration != null) {
+            try {
+                locksRegistration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping
+            }
+            locksRegistration = null;
         }
     }
 
