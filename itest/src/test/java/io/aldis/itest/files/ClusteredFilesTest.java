@@ -132,6 +132,19 @@ class ClusteredFilesTest {
         FileClient.Downloaded down = FileClient.download(login(c), "cut.bin", CHUNK, Compression.NONE);
         assertThat(FileClient.sha256(down.bytes())).isEqualTo(FileClient.sha256(file));
         assertNoPartialOf(accept.transferId());
+        // A still keeps the upload it ran; it must see that B finished it, and answer as for an
+        // upload verified lately (the client may have lost B's UPLOAD_VERIFY), not offer its own
+        // stale state with chunks 64-99 missing.
+        FrameClient backOnA = login(a);
+        ResumeResponse again = resume(backOnA, accept.transferId(), file);
+        assertThat(again.status()).isEqualTo(ResumeStatus.RESUMABLE);
+        assertThat(again.chunksMissing()).isEmpty();
+        assertThat(again.chunksReceived()).containsExactly(new ChunkRange(0, 99));
+        backOnA.send(new UploadComplete(accept.transferId(), FileClient.sha256(file)));
+        UploadVerify verifiedAgain = backOnA.await(UploadVerify.class);
+        assertThat(verifiedAgain.verified()).isTrue();
+        assertThat(verifiedAgain.storedName()).isEqualTo("cut.bin");
+        assertThat(FileClient.download(login(c), "cut.bin", CHUNK, Compression.NONE).bytes()).isEqualTo(file);
     }
 
     @Test

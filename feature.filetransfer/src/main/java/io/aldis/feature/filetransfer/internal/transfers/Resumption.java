@@ -170,12 +170,14 @@ public final class Resumption {
     }
 
     /**
-     * Whether a transfer this node keeps waiting at its checkpoint was taken over by another node
-     * that shares the storage (resumed there, and maybe finished); such a transfer is forgotten here
-     * without touching its data, which is the other node's now. Never true outside a cluster.
+     * Whether a transfer this node keeps was taken over by another node that shares the storage
+     * (resumed there, and maybe finished); such a transfer is forgotten here without touching its
+     * data, which is the other node's now. A transfer still attached here may be one too: its
+     * session may wait for its client to resume it while the client went to another node. Never
+     * true outside a cluster.
      */
     private boolean takenOver(Transfer t) {
-        if (!context.locks().clustered() || t.session() != null || t.ended()) {
+        if (!context.locks().clustered() || t.ended()) {
             return false;
         }
         boolean ours;

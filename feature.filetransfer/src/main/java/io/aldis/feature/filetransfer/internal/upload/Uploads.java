@@ -412,13 +412,40 @@ public final class Uploads {
         if (upload.ended() || upload.partial == null) {
             return;
         }
+        boolean ours = true;
         try {
-            save(upload);
+            ours = saveUnlessTakenOver(upload);
             upload.partial.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not save the checkpoint of " + upload.name(), e);
         }
         upload.partial = null;
+        if (!ours) {
+            LOG.log(System.Logger.Level.INFO, "Upload {0} of {1} went on through another node", upload.id(),
+                    upload.name());
+            context.checkpoints().forget(upload.id());
+            forget(upload);
+        }
+    }
+
+    /**
+     * Saves the checkpoint of an upload being parked; in a cluster, only while the stored checkpoint
+     * is still the one this node saved last, checked and saved under the transfer's lock. False when
+     * another node sharing the storage resumed the upload meanwhile (or finished it): its record
+     * must not be overwritten with this node's older one.
+     */
+    private boolean saveUnlessTakenOver(Upload upload) throws IOException {
+        if (!context.locks().clustered()) {
+            save(upload);
+            return true;
+        }
+        return context.locks().callLocked(StoreLocks.ofTransfer(upload.id()), () -> {
+            if (!context.checkpoints().savedLastHere(upload.id())) {
+                return false;
+            }
+            save(upload);
+            return true;
+        });
     }
 
     /** Aborts without RESUMABLE: the upload and its data are gone. Runs on the upload's executor. */
