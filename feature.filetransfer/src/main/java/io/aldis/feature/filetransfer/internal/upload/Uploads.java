@@ -114,6 +114,10 @@ public final class Uploads {
             reject(session, r, ErrorCode.INVALID_FILE_NAME, e.getMessage(), "");
             return;
         }
+        if (context.locks().clustered()) {
+            // Other nodes sharing the storage may have published since: read what is used again.
+            context.ledger().forgetUse();
+        }
         QuotaLedger.Outcome outcome = context.ledger().reserve(user, r.fileSize());
         if (outcome instanceof QuotaLedger.Refusal refusal) {
             String why = refusal.code() == ErrorCode.QUOTA_EXCEEDED ? "the upload would pass your quota"
