@@ -5,6 +5,7 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import io.aldis.itest.support.FrameClient;
+import io.aldis.protocol.api.spi.cluster.ClusterLocks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +21,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  * aldis-cluster on the running distribution: installing it with an {@code etc/io.aldis.cluster.cfg}
  * forms a cluster of one that {@code aldis:cluster-list} shows; uninstalling it closes the member
  * port, and a session subscribed all along keeps getting its messages, with neither the core nor
- * pub/sub refreshed.
+ * pub/sub nor file transfer refreshed. While the node is a member it offers the cluster's locks,
+ * which file transfer takes.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -53,7 +55,9 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
         try (FrameClient subscriber = FrameClient.tcp(DEFAULT_PORT); FrameClient publisher = FrameClient.tcp(DEFAULT_PORT);
                 CoreWatch core = new CoreWatch(bundleContext, bundle("io.aldis.node.core"), bundle("io.aldis.protocol.api"));
                 CoreWatch pubsub = new CoreWatch(bundleContext, bundle("io.aldis.node.core"),
-                        bundle("io.aldis.feature.pubsub"))) {
+                        bundle("io.aldis.feature.pubsub"));
+                CoreWatch files = new CoreWatch(bundleContext, bundle("io.aldis.node.core"),
+                        bundle("io.aldis.feature.filetransfer"))) {
             subscriber.login(USER, PASSWORD);
             publisher.login(USER, PASSWORD);
             subscriber.subscribeOk(1, "keep.*");
@@ -64,16 +68,21 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
             assertEquals("one member: " + rows, 1, rows.size());
             assertTrue(rows.get(0), rows.get(0).contains("this node") && rows.get(0).contains("127.0.0.1:" + memberPort));
             assertTrue("the member port is open", accepts(memberPort));
+            // The files feature takes the cluster's locks while the node is a member.
+            await("the cluster's locks are offered", WAIT,
+                    () -> bundleContext.getServiceReference(ClusterLocks.class) != null);
             publisher.publish("keep.during", "while clustered");
             assertEquals("while clustered", FrameClient.text(subscriber.deliverOn("keep.during")));
 
             executeCommand("feature:uninstall aldis-cluster", Duration.ofMinutes(1));
             awaitPortClosed(memberPort);
             assertNull(bundle("io.aldis.feature.cluster"));
+            assertNull("no cluster locks once standalone", bundleContext.getServiceReference(ClusterLocks.class));
             publisher.publish("keep.after", "standalone again");
             assertEquals("standalone again", FrameClient.text(subscriber.deliverOn("keep.after")));
             core.assertUntouched();
             pubsub.assertUntouched();
+            files.assertUntouched();
         } finally {
             Files.deleteIfExists(cfg);
         }
