@@ -1,5 +1,6 @@
 package io.aldis.feature.filetransfer.internal.checkpoints;
 
+import io.aldis.feature.filetransfer.api.StoredFile;
 import io.aldis.protocol.api.ChunkRange;
 import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.TransferDirection;
@@ -65,12 +66,12 @@ public record Checkpoint(TransferDirection direction, UUID id, String user, Stri
         }
 
         /** What an upload of a name holding {@code file} (null: none) replaces. */
-        public static Replaces of(io.aldis.feature.filetransfer.api.StoredFile file) {
+        public static Replaces of(StoredFile file) {
             return file == null ? NOTHING : new Replaces(file.size(), file.modifiedMillis());
         }
 
         /** Whether {@code now} (null: none), the file under the name at publishing, is still the one replaced. */
-        public boolean stillHolds(io.aldis.feature.filetransfer.api.StoredFile now) {
+        public boolean stillHolds(StoredFile now) {
             if (size == NOT_KNOWN) {
                 return true;
             }

@@ -1,6 +1,8 @@
 package io.aldis.feature.filetransfer.internal.store;
 
 import io.aldis.protocol.api.spi.cluster.ClusterLocks;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -49,8 +51,12 @@ public final class StoreLocks {
         return "files/transfer/" + id;
     }
 
-    /** Runs {@code action} under the lock {@code name}; a lock not free in time is an {@link java.io.IOException}. */
-    public <T> T callLocked(String name, Callable<T> action) throws java.io.IOException {
+    /**
+     * Runs {@code action} under the lock {@code name}. A lock not free in time, and any failure of
+     * the cluster (its member stopping while the lock is asked for, say), is an {@link IOException},
+     * which the callers treat as a storage failure.
+     */
+    public <T> T callLocked(String name, Callable<T> action) throws IOException {
         ClusterLocks shared = cluster;
         try {
             if (shared != null) {
@@ -65,13 +71,13 @@ public final class StoreLocks {
             } finally {
                 lock.unlock();
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException e) {
             throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while waiting for the lock " + name);
+            throw new InterruptedIOException("interrupted while waiting for the lock " + name);
         } catch (Exception e) {
-            throw new java.io.IOException("could not lock " + name + ": " + e.getMessage(), e);
+            throw new IOException("could not lock " + name + ": " + e.getMessage(), e);
         }
     }
 }
