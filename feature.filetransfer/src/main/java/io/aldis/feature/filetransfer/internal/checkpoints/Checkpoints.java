@@ -48,6 +48,26 @@ public final class Checkpoints {
         return mine != null && load(id) instanceof Loaded loaded && loaded.checkpoint().savedMillis() == mine;
     }
 
+    /**
+     * Saves the stored checkpoint of {@code id} again as of {@code now} when this node saved it
+     * last and did so before {@code savedBefore}: it keeps a transfer that runs here from looking
+     * abandoned to the sweeps of other nodes sharing the storage. The chunks it lists stay those
+     * synced when it was saved. The caller holds the transfer's lock.
+     *
+     * @return whether it was saved again
+     */
+    public boolean refreshIfOurs(UUID id, long savedBefore, long now) throws IOException {
+        Long mine = savedHere.get(id);
+        if (mine == null || mine >= savedBefore) {
+            return false;
+        }
+        if (load(id) instanceof Loaded loaded && loaded.checkpoint().savedMillis() == mine) {
+            save(loaded.checkpoint().savedAt(now));
+            return true;
+        }
+        return false;
+    }
+
     /** Forgets what this node saved of {@code id}, leaving the stored checkpoint to the node that has it now. */
     public void forget(UUID id) {
         savedHere.remove(id);

@@ -193,6 +193,24 @@ public final class Resumption {
         return !ours;
     }
 
+    /**
+     * In a cluster, saves the checkpoint of a transfer running here again once a quarter of the
+     * retention has passed since it was saved: an upload saves its own only every 64 chunks, and
+     * other nodes sweeping the shared storage would otherwise discard a slow one under it.
+     */
+    private void keepClaimed(Transfer t, long now) {
+        if (!context.locks().clustered()) {
+            return;
+        }
+        long due = now - context.settings().get().checkpointRetentionSeconds() * 1000L / 4;
+        try {
+            context.locks().callLocked(StoreLocks.ofTransfer(t.id()),
+                    () -> context.checkpoints().refreshIfOurs(t.id(), due, now));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not save the checkpoint of transfer " + t.id() + " again", e);
+        }
+    }
+
     /** Drops a transfer from this node alone: its checkpoint and partial data stay. */
     private void forget(Transfer t) {
         context.checkpoints().forget(t.id());
@@ -331,6 +349,8 @@ public final class Resumption {
         for (Transfer t : context.transfers().all()) {
             if (expired(t)) {
                 discards.add(expire(t));
+            } else if (t.session() != null) {
+                keepClaimed(t, now);
             }
         }
         try {
