@@ -329,6 +329,12 @@ public final class Resumption {
         return discarded;
     }
 
+    /** Whether the stored checkpoint of {@code id} is older than its retention. */
+    private boolean sweepable(UUID id, long now) throws IOException {
+        return context.checkpoints().load(id) instanceof Checkpoints.Loaded loaded
+                && now - loaded.checkpoint().savedMillis() > retentionOf(loaded.checkpoint().chunks().isEmpty());
+    }
+
     private void deleteLeftovers(UUID id) {
         try {
             context.checkpoints().delete(id);
@@ -367,11 +373,13 @@ public final class Resumption {
                 if (context.transfers().get(id) != null) {
                     continue;
                 }
-                // Under the transfer's lock: another node sharing the storage may be resuming it.
+                if (!sweepable(id, now)) {
+                    continue;
+                }
+                // Checked again under the transfer's lock: another node sharing the storage may be
+                // resuming it at this moment.
                 context.locks().callLocked(StoreLocks.ofTransfer(id), () -> {
-                    Checkpoints.Found found = context.checkpoints().load(id);
-                    if (found instanceof Checkpoints.Loaded loaded && now - loaded.checkpoint().savedMillis()
-                            > retentionOf(loaded.checkpoint().chunks().isEmpty())) {
+                    if (sweepable(id, now)) {
                         expired.add(id);
                         deleteLeftovers(id);
                     }
