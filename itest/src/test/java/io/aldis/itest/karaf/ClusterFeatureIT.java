@@ -11,6 +11,7 @@ import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.ServiceProvide;
+import io.aldis.protocol.api.spi.cluster.ClusterLocks;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  * forms a cluster of one that {@code aldis:cluster-list} shows, with RPC linked to it both ways
  * (each uses the other's spi service); uninstalling it closes the member
  * port, and a session subscribed all along keeps getting its messages, and a service a client
- * provided all along keeps being called, with neither the core, pub/sub nor RPC refreshed.
+ * provided all along keeps being called, with neither the core, pub/sub, RPC nor file transfer
+ * refreshed. While the node is a member it offers the cluster's locks, which file transfer takes.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -66,6 +68,8 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
                 CoreWatch pubsub = new CoreWatch(bundleContext, bundle("io.aldis.node.core"),
                         bundle("io.aldis.feature.pubsub"));
                 CoreWatch rpc = new CoreWatch(bundleContext, bundle("io.aldis.node.core"), bundle("io.aldis.feature.rpc"));
+                CoreWatch files = new CoreWatch(bundleContext, bundle("io.aldis.node.core"),
+                        bundle("io.aldis.feature.filetransfer"));
                 FrameClient provider = FrameClient.tcp(DEFAULT_PORT)) {
             subscriber.login(USER, PASSWORD);
             publisher.login(USER, PASSWORD);
@@ -83,6 +87,9 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
             await("RPC is linked to the cluster both ways", WAIT,
                     () -> usedBy("io.aldis.feature.rpc.spi.RemoteCalls", "io.aldis.feature.rpc")
                             && usedBy("io.aldis.feature.rpc.spi.LocalCalls", "io.aldis.feature.cluster"));
+            // The files feature takes the cluster's locks while the node is a member.
+            await("the cluster's locks are offered", WAIT,
+                    () -> bundleContext.getServiceReference(ClusterLocks.class) != null);
             publisher.publish("keep.during", "while clustered");
             assertEquals("while clustered", FrameClient.text(subscriber.deliverOn("keep.during")));
             assertEquals("\"served while clustered\"", callKept(publisher, provider, 10, "served while clustered"));
@@ -91,12 +98,14 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
             awaitPortClosed(memberPort);
             assertNull(bundle("io.aldis.feature.cluster"));
             assertFalse("no link of RPC is left", usedBy("io.aldis.feature.rpc.spi.RemoteCalls", "io.aldis.feature.rpc"));
+            assertNull("no cluster locks once standalone", bundleContext.getServiceReference(ClusterLocks.class));
             publisher.publish("keep.after", "standalone again");
             assertEquals("standalone again", FrameClient.text(subscriber.deliverOn("keep.after")));
             assertEquals("\"served standalone\"", callKept(publisher, provider, 11, "served standalone"));
             core.assertUntouched();
             pubsub.assertUntouched();
             rpc.assertUntouched();
+            files.assertUntouched();
         } finally {
             Files.deleteIfExists(cfg);
         }

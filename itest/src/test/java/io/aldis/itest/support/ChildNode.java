@@ -48,7 +48,8 @@ import java.util.logging.Logger;
  * own Hazelcast member), linked as the feature links them in Karaf, which answers
  * {@link Clustered#counts()} about its view of the cluster; asked to, it exports a
  * {@link io.aldis.itest.rpc.Gate} as {@value #GATE}, and {@link Clustered#gate()} tells what
- * the gate saw.
+ * the gate saw; given a storage root, it runs file transfer too, with the cluster's locks, so
+ * that nodes given one root share their files.
  *
  * <p>{@link #launch} starts a node of another make the same way, from a main that calls
  * {@link #announce(int)} once it listens and {@link #awaitParent()} to stay up.
@@ -179,7 +180,7 @@ public final class ChildNode {
      */
     public static Clustered startClustered(String nodeName, String secret, int memberPort, List<String> members)
             throws IOException {
-        return startClustered(nodeName, secret, memberPort, members, false);
+        return startClustered(nodeName, secret, memberPort, members, false, null, Duration.ZERO);
     }
 
     /**
@@ -188,10 +189,32 @@ public final class ChildNode {
      */
     public static Clustered startClustered(String nodeName, String secret, int memberPort, List<String> members,
             boolean exportGate) throws IOException {
+        return startClustered(nodeName, secret, memberPort, members, exportGate, null, Duration.ZERO);
+    }
+
+    /**
+     * The same, with file transfer as well, over {@code storageRoot}: nodes given the same root
+     * share their files, and publish and sweep under the cluster's locks.
+     *
+     * @param storageRoot the file-transfer feature's storage root; null for a node without file transfer
+     * @param perChunk    how long writing each uploaded chunk takes at least
+     */
+    public static Clustered startClustered(String nodeName, String secret, int memberPort, List<String> members,
+            Path storageRoot, Duration perChunk) throws IOException {
+        return startClustered(nodeName, secret, memberPort, members, false, storageRoot, perChunk);
+    }
+
+    private static Clustered startClustered(String nodeName, String secret, int memberPort, List<String> members,
+            boolean exportGate, Path storageRoot, Duration perChunk) throws IOException {
+        List<String> args = new ArrayList<>(List.of(CLUSTER_MODE, nodeName, secret, Integer.toString(memberPort),
+                String.join(",", members), exportGate ? GATE : "-"));
+        if (storageRoot != null) {
+            args.add(storageRoot.toString());
+            args.add(Long.toString(perChunk.toMillis()));
+        }
         // Four JVMs share the machine while they start: the quick compiler alone starts them sooner.
         Started started = launch(ChildNode.class, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
-                List.of(CLUSTER_MODE, nodeName, secret, Integer.toString(memberPort), String.join(",", members),
-                        exportGate ? GATE : "-"), null);
+                args, null);
         Writer in = new OutputStreamWriter(started.process().getOutputStream(), StandardCharsets.UTF_8);
         return new Clustered(nodeName, started.process(), started.port(), started.out(), in);
     }
@@ -340,7 +363,8 @@ public final class ChildNode {
     /** Runs the node until its standard input ends (the test's JVM went away). */
     public static void main(String[] args) throws Exception {
         if (args[0].equals(CLUSTER_MODE)) {
-            runClustered(args[1], args[2], Integer.parseInt(args[3]), args[4], args[5].equals(GATE));
+            runClustered(args[1], args[2], Integer.parseInt(args[3]), args[4], args[5].equals(GATE),
+                    args.length > 6 ? Path.of(args[6]) : null, args.length > 7 ? Long.parseLong(args[7]) : 0);
             return;
         }
         Path root = Path.of(args[0]);
@@ -404,18 +428,22 @@ public final class ChildNode {
 
     /** Runs a clustered node, answering "counts" and "gate" on standard input, until that input ends. */
     private static void runClustered(String nodeName, String secret, int memberPort, String members,
-            boolean exportGate) throws Exception {
+            boolean exportGate, Path storageRoot, long perChunkMillis) throws Exception {
         // Hazelcast's own log at INFO would bury the test's output.
         HAZELCAST_LOG.setLevel(Level.WARNING);
         List<String> others = members.isEmpty() ? List.of() : List.of(members.split(","));
         ClusterSettings settings = new ClusterSettings("test", secret, others, "127.0.0.1", memberPort, nodeName, 5);
-        try (NodeFixture node = NodeFixture.builder()
+        NodeFixture.Builder builder = NodeFixture.builder()
                 .user(USER, "user")
                 .user(ADMIN, "admin")
                 .pubsub()
                 .rpc()
-                .tcp(TcpSettings.plain("child", 0))
-                .start()) {
+                .tcp(TcpSettings.plain("child", 0));
+        if (storageRoot != null) {
+            builder.files(FilesSettings.defaults(storageRoot.toString()))
+                    .fileStore(store -> new SlowWrites(store, perChunkMillis));
+        }
+        try (NodeFixture node = builder.start()) {
             Gate gate = new Gate();
             if (exportGate) {
                 node.export(GATE, gate, GateApi.class);
@@ -424,6 +452,10 @@ public final class ChildNode {
             try (ClusterEngine cluster = ClusterEngine.start(settings, () -> events)) {
                 node.pubsub().remoteRoutes(cluster.link(node.pubsub().localRouting()));
                 node.rpc().remoteCalls(cluster.linkRpc(node.rpc().localCalls()));
+                if (storageRoot != null) {
+                    // As the file-transfer component takes the locks the cluster component registers.
+                    node.files().clusterLocks(cluster.locks());
+                }
                 announce(node.tcpPort());
                 BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 for (String line; (line = commands.readLine()) != null;) {

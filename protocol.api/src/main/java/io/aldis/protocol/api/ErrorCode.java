@@ -72,6 +72,7 @@ public enum ErrorCode {
     STORAGE_FULL(-745),
     FILE_NOT_FOUND_ON_SERVER(-746),
     QUOTA_EXCEEDED(-747),
+    UPLOAD_CONFLICT(-748),
     STORAGE_ERROR(-750);
 
     private final int code;

@@ -51,7 +51,7 @@ public final class Failures {
                     HEARTBEAT_TIMEOUT -> ExitCode.UNREACHABLE;
             case FILE_NOT_FOUND_ON_SERVER -> ExitCode.NOT_FOUND;
             case FORBIDDEN, UPLOAD_REJECTED, DOWNLOAD_REJECTED, QUOTA_EXCEEDED, STORAGE_FULL, FILE_TOO_LARGE,
-                    INVALID_FILE_NAME -> ExitCode.REFUSED;
+                    INVALID_FILE_NAME, UPLOAD_CONFLICT -> ExitCode.REFUSED;
             case FILE_HASH_MISMATCH, CHUNK_CHECKSUM_ERROR, CHUNK_OUT_OF_RANGE, DECOMPRESSION_FAILED ->
                 ExitCode.VERIFICATION;
             default -> ExitCode.OTHER;

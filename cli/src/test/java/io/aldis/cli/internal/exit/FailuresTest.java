@@ -21,7 +21,8 @@ class FailuresTest {
         assertThat(Failures.exitCodeOf(ErrorCode.RECONNECT_FAILED)).isEqualTo(ExitCode.UNREACHABLE);
         assertThat(Failures.exitCodeOf(ErrorCode.FILE_NOT_FOUND_ON_SERVER)).isEqualTo(ExitCode.NOT_FOUND);
         for (ErrorCode refusal : EnumSet.of(ErrorCode.FORBIDDEN, ErrorCode.UPLOAD_REJECTED, ErrorCode.DOWNLOAD_REJECTED,
-                ErrorCode.QUOTA_EXCEEDED, ErrorCode.STORAGE_FULL, ErrorCode.FILE_TOO_LARGE, ErrorCode.INVALID_FILE_NAME)) {
+                ErrorCode.QUOTA_EXCEEDED, ErrorCode.STORAGE_FULL, ErrorCode.FILE_TOO_LARGE, ErrorCode.INVALID_FILE_NAME,
+                ErrorCode.UPLOAD_CONFLICT)) {
             assertThat(Failures.exitCodeOf(refusal)).as(refusal.name()).isEqualTo(ExitCode.REFUSED);
         }
         assertThat(Failures.exitCodeOf(ErrorCode.FILE_HASH_MISMATCH)).isEqualTo(ExitCode.VERIFICATION);

@@ -4,6 +4,7 @@ import io.aldis.feature.pubsub.spi.LocalRouting;
 import io.aldis.feature.pubsub.spi.RemoteRoutes;
 import io.aldis.feature.rpc.spi.LocalCalls;
 import io.aldis.feature.rpc.spi.RemoteCalls;
+import io.aldis.protocol.api.spi.cluster.ClusterLocks;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
 import io.aldis.protocol.api.spi.node.SystemEvents;
@@ -29,7 +30,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * Runs the {@link ClusterEngine} in Karaf as PID {@value #PID} says: joins the cluster when the
  * feature starts (on a thread of its own, since joining takes seconds), links pub/sub while it runs
  * by registering {@link RemoteRoutes} for its {@link LocalRouting}, links RPC the same way
- * ({@link RemoteCalls} for its {@link LocalCalls}), and leaves the cluster when the
+ * ({@link RemoteCalls} for its {@link LocalCalls}), offers {@link ClusterLocks} to the features
+ * while it is a member, and leaves the cluster when the
  * feature stops, touching no session. A rejected configuration is logged in one line and the
  * settings in force stay; a node in no cluster says why in {@code aldis:cluster-list}.
  */
@@ -52,6 +54,7 @@ public final class ClusterComponent implements ClusterView {
     private ServiceRegistration<RemoteRoutes> routesRegistration;
     private LocalCalls localCalls;
     private ServiceRegistration<RemoteCalls> callsRegistration;
+    private ServiceRegistration<ClusterLocks> locksRegistration;
     private volatile String problem = "starting";
     private volatile String clusterName = ClusterSettings.DEFAULT_NAME;
 
@@ -107,6 +110,7 @@ public final class ClusterComponent implements ClusterView {
             problem = "";
             relink();
             relinkRpc();
+            locksRegistration = context.registerService(ClusterLocks.class, started.locks(), null);
         }
         LOG.log(System.Logger.Level.INFO, "Node {0} is in cluster {1} with {2} members", settings.nodeName(),
                 settings.name(), started.members().size());
@@ -119,6 +123,7 @@ public final class ClusterComponent implements ClusterView {
             engine = null;
             unregisterRoutes();
             unregisterCalls();
+            unregisterLocks();
         }
         if (old != null) {
             old.close();
@@ -186,6 +191,17 @@ public final class ClusterComponent implements ClusterView {
         if (localCalls == calls) {
             localCalls = null;
             relinkRpc();
+        }
+    }
+
+    private void unregisterLocks() {
+        if (locksRegistration != null) {
+            try {
+                locksRegistration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping
+            }
+            locksRegistration = null;
         }
     }
 

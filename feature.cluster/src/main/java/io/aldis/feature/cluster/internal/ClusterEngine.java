@@ -2,6 +2,7 @@ package io.aldis.feature.cluster.internal;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
+import io.aldis.feature.cluster.internal.locks.HazelcastLocks;
 import io.aldis.feature.cluster.internal.membership.HazelcastMember;
 import io.aldis.feature.cluster.internal.membership.MemberEvents;
 import io.aldis.feature.cluster.internal.routing.ClusterRoutes;
@@ -17,6 +18,7 @@ import io.aldis.feature.pubsub.spi.LocalRouting;
 import io.aldis.feature.pubsub.spi.RemoteRoutes;
 import io.aldis.feature.rpc.spi.LocalCalls;
 import io.aldis.feature.rpc.spi.RemoteCalls;
+import io.aldis.protocol.api.spi.cluster.ClusterLocks;
 import io.aldis.protocol.api.spi.node.SystemEvents;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,6 +154,11 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     /** The RPC services each other node announced, with their calls in flight there, by member id. */
     public Map<String, Map<String, Integer>> rpcServices() {
         return services.peers();
+    }
+
+    /** Locks by name that hold across the cluster's nodes, for the features that share something. */
+    public ClusterLocks locks() {
+        return new HazelcastLocks(hazelcast);
     }
 
     /** Messages sent to and received from the other nodes. */

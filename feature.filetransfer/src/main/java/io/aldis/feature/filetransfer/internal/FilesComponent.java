@@ -5,6 +5,7 @@ import io.aldis.feature.filetransfer.api.TransferPolicy;
 import io.aldis.feature.filetransfer.internal.stats.FilesStats;
 import io.aldis.feature.filetransfer.internal.store.LocalFileStore;
 import io.aldis.protocol.api.spi.auth.Authorizer;
+import io.aldis.protocol.api.spi.cluster.ClusterLocks;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
 import io.aldis.protocol.api.spi.node.FrameHandler;
@@ -50,6 +51,7 @@ public final class FilesComponent {
     private volatile SystemEvents systemEvents;
 
     private final FilesEngine engine;
+    private ClusterLocks clusterLocks;
     private final ServiceRegistration<FrameHandler> frames;
     private final ServiceRegistration<FilesAdmin> admin;
     private final FilesStats jmx;
@@ -76,6 +78,25 @@ public final class FilesComponent {
         frames = context.registerService(FrameHandler.class, engine.frames(), capability);
         admin = context.registerService(FilesAdmin.class, engine, null);
         jmx = FilesStats.register(engine.counters(), engine.context().transfers());
+    }
+
+    /**
+     * The cluster's locks while the node is in a cluster: nodes that share the storage root then
+     * publish a name and sweep a checkpoint one at a time.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void setClusterLocks(ClusterLocks locks) {
+        clusterLocks = locks;
+        engine.clusterLocks(locks);
+    }
+
+    synchronized void unsetClusterLocks(ClusterLocks locks) {
+        // A replacement is set before the one it replaces is unset.
+        if (clusterLocks == locks) {
+            clusterLocks = null;
+            engine.clusterLocks(null);
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

@@ -10,11 +10,13 @@ import io.aldis.feature.filetransfer.internal.frames.FileFrames;
 import io.aldis.feature.filetransfer.internal.listing.Listing;
 import io.aldis.feature.filetransfer.internal.quota.QuotaLedger;
 import io.aldis.feature.filetransfer.internal.stats.FileCounters;
+import io.aldis.feature.filetransfer.internal.store.StoreLocks;
 import io.aldis.feature.filetransfer.internal.transfers.Resumption;
 import io.aldis.feature.filetransfer.internal.transfers.Transfer;
 import io.aldis.feature.filetransfer.internal.transfers.Transfers;
 import io.aldis.feature.filetransfer.internal.upload.Uploads;
 import io.aldis.protocol.api.spi.auth.Authorizer;
+import io.aldis.protocol.api.spi.cluster.ClusterLocks;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -79,7 +81,7 @@ public final class FilesEngine implements AutoCloseable, FilesAdmin {
             }
         }, settings.userQuota(), settings.globalQuota());
         this.context = new FilesContext(() -> this.settings, store, ledger, new Transfers(), new Checkpoints(store),
-                new FileHashes(store), new Access(authorizer), pool, clock, counters, new Policies());
+                new FileHashes(store), new Access(authorizer), pool, clock, counters, new Policies(), new StoreLocks());
         this.uploads = new Uploads(context);
         this.downloads = new Downloads(context);
         this.listing = new Listing(context);
@@ -110,6 +112,14 @@ public final class FilesEngine implements AutoCloseable, FilesAdmin {
     }
 
     /** What the feature did since it started. */
+    /**
+     * Uses locks that hold across the nodes of a cluster for what nodes sharing the storage root
+     * must do one at a time; null goes back to locks of this node.
+     */
+    public void clusterLocks(ClusterLocks locks) {
+        context.locks().cluster(locks);
+    }
+
     public FileCounters counters() {
         return counters;
     }

@@ -21,7 +21,10 @@ import java.util.UUID;
  */
 public final class CheckpointCodec {
     private static final int MAGIC = 0x414C4454; // "ALDT"
-    private static final int VERSION = 1;
+    /** Version 2 adds, after the chunk ranges, the size and time of the file an upload replaces. */
+    private static final int VERSION = 2;
+    /** Checkpoints of version 1 are still read, as replacing whatever is under their name. */
+    private static final int VERSION_1 = 1;
 
     /** A checkpoint that failed its own check. */
     public static final class CorruptedException extends Exception {
@@ -56,6 +59,8 @@ public final class CheckpointCodec {
                 out.writeInt(r.first());
                 out.writeInt(r.last());
             }
+            out.writeLong(c.replaces().size());
+            out.writeLong(c.replaces().modified());
             return SealedRecord.seal(bytes);
         } catch (IOException impossible) {
             throw new IllegalStateException(impossible);
@@ -78,8 +83,12 @@ public final class CheckpointCodec {
         }
         try {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, bytes.length - 4));
-            if (in.readInt() != MAGIC || in.readUnsignedByte() != VERSION) {
-                throw new CorruptedException("not a checkpoint of this version");
+            if (in.readInt() != MAGIC) {
+                throw new CorruptedException("not a checkpoint");
+            }
+            int version = in.readUnsignedByte();
+            if (version != VERSION && version != VERSION_1) {
+                throw new CorruptedException("not a checkpoint of a known version");
             }
             TransferDirection direction = known(TransferDirection.of(in.readUnsignedByte()));
             UUID id = new UUID(in.readLong(), in.readLong());
@@ -92,17 +101,21 @@ public final class CheckpointCodec {
             in.readFully(hash);
             long saved = in.readLong();
             int count = in.readInt();
-            if (count < 0 || count > in.available() / 8) {
+            int trailer = version == VERSION ? 16 : 0;
+            if (count < 0 || count > (in.available() - trailer) / 8) {
                 throw new CorruptedException("the checkpoint's chunk ranges do not fit it");
             }
             List<ChunkRange> ranges = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
                 ranges.add(new ChunkRange(in.readInt(), in.readInt()));
             }
+            Checkpoint.Replaces replaces = version == VERSION
+                    ? new Checkpoint.Replaces(in.readLong(), in.readLong()) : Checkpoint.Replaces.UNKNOWN;
             if (in.available() != 0) {
                 throw new CorruptedException("the checkpoint has bytes after its end");
             }
-            return new Checkpoint(direction, id, user, name, fileSize, chunkSize, compression, hash, saved, ranges);
+            return new Checkpoint(direction, id, user, name, fileSize, chunkSize, compression, hash, saved, ranges,
+                    replaces);
         } catch (IOException | RuntimeException e) {
             throw new CorruptedException("the checkpoint does not follow its layout");
         }

@@ -310,6 +310,19 @@ public final class Downloads {
         }
     }
 
+    /** Forgets a download that another node sharing the storage took over; its checkpoint is left to that node. */
+    public void forget(Download d) {
+        d.end();
+        context.transfers().remove(d);
+        d.work().execute(() -> {
+            d.stopWatching();
+            if (d.file != null) {
+                closeQuietly(d.file);
+                d.file = null;
+            }
+        });
+    }
+
     /** A download rebuilt from its checkpoint, without its file (see {@link #reopen}). */
     public Download restore(Checkpoint c) {
         Download d = new Download(c.id(), c.user(), c.name(), null, new ChunkLayout(c.fileSize(), c.chunkSize()),

@@ -127,18 +127,34 @@ public final class QuotaLedger {
         reservedInAll -= reservation.bytes;
     }
 
-    /** The upload was published, replacing a file of {@code replacedBytes} (0 for none). */
+    /**
+     * The upload was published, replacing a file of {@code replacedBytes} (0 for none). A use not
+     * read yet is left to be read from storage, which holds the file already.
+     */
     public synchronized void published(Reservation reservation, long replacedBytes) throws IOException {
         release(reservation);
         long delta = reservation.bytes - replacedBytes;
-        usedByUser.put(reservation.user, usedBy(reservation.user) + delta);
-        usedInAll = usedInAll() + delta;
+        usedByUser.computeIfPresent(reservation.user, (user, used) -> used + delta);
+        if (usedInAll >= 0) {
+            usedInAll += delta;
+        }
     }
 
     /** A file of {@code bytes} was removed from {@code user}'s area. */
     public synchronized void removed(String user, long bytes) throws IOException {
-        usedByUser.put(user, Math.max(0, usedBy(user) - bytes));
-        usedInAll = Math.max(0, usedInAll() - bytes);
+        usedByUser.computeIfPresent(user, (u, used) -> Math.max(0, used - bytes));
+        if (usedInAll >= 0) {
+            usedInAll = Math.max(0, usedInAll - bytes);
+        }
+    }
+
+    /**
+     * Forgets what users have published, so that the next check reads it from storage again: for
+     * a storage root that other nodes publish to as well.
+     */
+    public synchronized void forgetUse() {
+        usedByUser.clear();
+        usedInAll = -1;
     }
 
     /** What {@code user} has published, reserved, and may use in all (0 = no quota). */

@@ -52,6 +52,8 @@ public final class LocalFileStore implements FileStore {
     private final ThreadPoolExecutor writeBackThread;
     /** Partial files whose write-back failed: never published, since part of them may be lost. */
     private final Set<String> lostWrites = ConcurrentHashMap.newKeySet();
+    /** Tells this store's temporary files from those of another node's store on the same root. */
+    private final String instance = Long.toHexString(new java.security.SecureRandom().nextLong() >>> 1);
 
     /** A store under {@code root}, which is created if needed. */
     public LocalFileStore(Path root) throws IOException {
@@ -333,7 +335,8 @@ public final class LocalFileStore implements FileStore {
     @Override
     public void writeState(String key, byte[] state) throws IOException {
         Path target = states.resolve(checkedKey(key));
-        Path temporary = states.resolve(key + ".tmp");
+        // Named after this store too: nodes that share the root may write one state at once.
+        Path temporary = states.resolve(key + "." + instance + ".tmp");
         try (FileChannel channel = FileChannel.open(temporary, EnumSet.of(StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))) {
             ByteBuffer bytes = ByteBuffer.wrap(state);

@@ -5,6 +5,7 @@ import io.aldis.feature.filetransfer.internal.checkpoints.Checkpoint;
 import io.aldis.feature.filetransfer.internal.checkpoints.Checkpoints;
 import io.aldis.feature.filetransfer.internal.download.Download;
 import io.aldis.feature.filetransfer.internal.download.Downloads;
+import io.aldis.feature.filetransfer.internal.store.StoreLocks;
 import io.aldis.feature.filetransfer.internal.upload.Upload;
 import io.aldis.feature.filetransfer.internal.upload.Uploads;
 import io.aldis.feature.filetransfer.internal.upload.VerifiedUploads;
@@ -56,6 +57,9 @@ public final class Resumption {
     /** Runs on the pool: loading a checkpoint reads storage. */
     public void resume(Session session, ResumeRequest r) {
         Transfer transfer = context.transfers().get(r.transferId());
+        if (transfer != null && takenOver(transfer)) {
+            transfer = null;
+        }
         if (transfer == null && r.direction() == TransferDirection.UPLOAD && resumeVerified(session, r)) {
             return;
         }
@@ -114,7 +118,7 @@ public final class Resumption {
         }
         Checkpoints.Found found;
         try {
-            found = context.checkpoints().load(r.transferId());
+            found = context.locks().callLocked(StoreLocks.ofTransfer(r.transferId()), () -> loadAndClaim(r.transferId()));
         } catch (IOException e) {
             session.sendError(r.requestId(), ErrorCode.STORAGE_ERROR, "the node could not read the transfer's checkpoint");
             return null;
@@ -148,6 +152,73 @@ public final class Resumption {
             context.ledger().release(u.reservation());
         }
         return there;
+    }
+
+    /**
+     * Loads a checkpoint; in a cluster, saves it again at once, so that the node that ran the
+     * transfer before sees that this node has it now, and the sweeps of other nodes count its
+     * retention from now. Runs under the transfer's lock.
+     */
+    private Checkpoints.Found loadAndClaim(UUID id) throws IOException {
+        Checkpoints.Found found = context.checkpoints().load(id);
+        if (context.locks().clustered() && found instanceof Checkpoints.Loaded loaded) {
+            Checkpoint claimed = loaded.checkpoint().savedAt(context.clock().millis());
+            context.checkpoints().save(claimed);
+            return new Checkpoints.Loaded(claimed);
+        }
+        return found;
+    }
+
+    /**
+     * Whether a transfer this node keeps was taken over by another node that shares the storage
+     * (resumed there, and maybe finished); such a transfer is forgotten here without touching its
+     * data, which is the other node's now. A transfer still attached here may be one too: its
+     * session may wait for its client to resume it while the client went to another node. Never
+     * true outside a cluster.
+     */
+    private boolean takenOver(Transfer t) {
+        if (!context.locks().clustered() || t.ended()) {
+            return false;
+        }
+        boolean ours;
+        try {
+            ours = context.checkpoints().savedLastHere(t.id());
+        } catch (IOException e) {
+            return false;
+        }
+        if (!ours) {
+            LOG.log(System.Logger.Level.INFO, "Transfer {0} of {1} went on through another node", t.id(), t.name());
+            forget(t);
+        }
+        return !ours;
+    }
+
+    /**
+     * In a cluster, saves the checkpoint of a transfer running here again once a quarter of the
+     * retention has passed since it was saved: an upload saves its own only every 64 chunks, and
+     * other nodes sweeping the shared storage would otherwise discard a slow one under it.
+     */
+    private void keepClaimed(Transfer t, long now) {
+        if (!context.locks().clustered()) {
+            return;
+        }
+        long due = now - context.settings().get().checkpointRetentionSeconds() * 1000L / 4;
+        try {
+            context.locks().callLocked(StoreLocks.ofTransfer(t.id()),
+                    () -> context.checkpoints().refreshIfOurs(t.id(), due, now));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not save the checkpoint of transfer " + t.id() + " again", e);
+        }
+    }
+
+    /** Drops a transfer from this node alone: its checkpoint and partial data stay. */
+    private void forget(Transfer t) {
+        context.checkpoints().forget(t.id());
+        if (t instanceof Upload u) {
+            uploads.forget(u);
+        } else {
+            downloads.forget((Download) t);
+        }
     }
 
     private void resumeUpload(Session session, ResumeRequest r, Upload upload) {
@@ -238,8 +309,12 @@ public final class Resumption {
 
     /** Discards {@code t} on its own thread; the future completes once it is discarded, its space given back. */
     private CompletableFuture<Void> expire(Transfer t) {
-        expired.add(t.id());
         CompletableFuture<Void> discarded = new CompletableFuture<>();
+        if (takenOver(t)) {
+            discarded.complete(null);
+            return discarded;
+        }
+        expired.add(t.id());
         t.work().execute(() -> {
             try {
                 if (t instanceof Upload u) {
@@ -252,6 +327,12 @@ public final class Resumption {
             }
         });
         return discarded;
+    }
+
+    /** Whether the stored checkpoint of {@code id} is older than its retention. */
+    private boolean sweepable(UUID id, long now) throws IOException {
+        return context.checkpoints().load(id) instanceof Checkpoints.Loaded loaded
+                && now - loaded.checkpoint().savedMillis() > retentionOf(loaded.checkpoint().chunks().isEmpty());
     }
 
     private void deleteLeftovers(UUID id) {
@@ -274,6 +355,8 @@ public final class Resumption {
         for (Transfer t : context.transfers().all()) {
             if (expired(t)) {
                 discards.add(expire(t));
+            } else if (t.session() != null) {
+                keepClaimed(t, now);
             }
         }
         try {
@@ -290,12 +373,18 @@ public final class Resumption {
                 if (context.transfers().get(id) != null) {
                     continue;
                 }
-                Checkpoints.Found found = context.checkpoints().load(id);
-                if (found instanceof Checkpoints.Loaded loaded && now - loaded.checkpoint().savedMillis()
-                        > retentionOf(loaded.checkpoint().chunks().isEmpty())) {
-                    expired.add(id);
-                    deleteLeftovers(id);
+                if (!sweepable(id, now)) {
+                    continue;
                 }
+                // Checked again under the transfer's lock: another node sharing the storage may be
+                // resuming it at this moment.
+                context.locks().callLocked(StoreLocks.ofTransfer(id), () -> {
+                    if (sweepable(id, now)) {
+                        expired.add(id);
+                        deleteLeftovers(id);
+                    }
+                    return null;
+                });
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not sweep the file-transfer checkpoints", e);

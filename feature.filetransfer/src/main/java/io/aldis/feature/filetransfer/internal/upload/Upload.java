@@ -27,6 +27,8 @@ public final class Upload extends Transfer {
     private final Compression compression;
     private final byte[] announcedHash;
     private final Reservation reservation;
+    /** The file under the name when the upload was accepted: what it may replace when it is published. */
+    private final Checkpoint.Replaces replaces;
     private final ChunkSet stored;
     /** Chunks that arrived and are not yet acknowledged, NACKed ones included: the sender's window. */
     private final Set<Integer> outstanding = new HashSet<>();
@@ -48,8 +50,9 @@ public final class Upload extends Transfer {
     int unsaved;
 
     Upload(UUID id, String user, String name, ChunkLayout layout, Compression compression, byte[] announcedHash,
-            Reservation reservation, ChunkSet stored, int window, Executor pool) {
+            Reservation reservation, Checkpoint.Replaces replaces, ChunkSet stored, int window, Executor pool) {
         super(id, user, name, pool);
+        this.replaces = replaces;
         this.layout = layout;
         this.compression = compression;
         this.announcedHash = announcedHash.clone();
@@ -90,6 +93,10 @@ public final class Upload extends Transfer {
 
     public Reservation reservation() {
         return reservation;
+    }
+
+    public Checkpoint.Replaces replaces() {
+        return replaces;
     }
 
     public int window() {
@@ -157,6 +164,6 @@ public final class Upload extends Transfer {
     /** The checkpoint of what is stored now (callers sync the partial file first). */
     synchronized Checkpoint checkpoint(long now) {
         return new Checkpoint(TransferDirection.UPLOAD, id(), user(), name(), layout.fileSize(), layout.chunkSize(),
-                compression, announcedHash, now, stored.heldRanges());
+                compression, announcedHash, now, stored.heldRanges(), replaces);
     }
 }

@@ -10,6 +10,7 @@ import io.aldis.feature.filetransfer.internal.FilesSettings;
 import io.aldis.feature.filetransfer.internal.checkpoints.Checkpoint;
 import io.aldis.feature.filetransfer.internal.names.FileNames;
 import io.aldis.feature.filetransfer.internal.quota.QuotaLedger;
+import io.aldis.feature.filetransfer.internal.store.StoreLocks;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.ChunkAck;
 import io.aldis.protocol.api.ChunkData;
@@ -105,12 +106,17 @@ public final class Uploads {
             return;
         }
         String user = session.user().name();
+        StoredFile replaced;
         try {
             // Resolving the name is how the store finds a symbolic link that leads out of the area.
-            context.store().stat(user, name);
+            replaced = context.store().stat(user, name);
         } catch (OutsideAreaException e) {
             reject(session, r, ErrorCode.INVALID_FILE_NAME, e.getMessage(), "");
             return;
+        }
+        if (context.locks().clustered()) {
+            // Other nodes sharing the storage may have published since: read what is used again.
+            context.ledger().forgetUse();
         }
         QuotaLedger.Outcome outcome = context.ledger().reserve(user, r.fileSize());
         if (outcome instanceof QuotaLedger.Refusal refusal) {
@@ -123,7 +129,7 @@ public final class Uploads {
         QuotaLedger.Reservation reservation = (QuotaLedger.Reservation) outcome;
         ChunkLayout layout = new ChunkLayout(r.fileSize(), chunkSize);
         Upload upload = new Upload(UUID.randomUUID(), user, name, layout, r.compression(), r.fileHash(), reservation,
-                new ChunkSet(layout.chunkCount()), settings.window(), context.pool());
+                Checkpoint.Replaces.of(replaced), new ChunkSet(layout.chunkCount()), settings.window(), context.pool());
         upload.attach(session, context.clock().millis());
         try {
             upload.partial = context.store().openPartial(upload.id().toString());
@@ -304,10 +310,15 @@ public final class Uploads {
             return;
         }
         try {
-            StoredFile before = context.store().stat(upload.user(), upload.name());
             upload.partial.close();
             upload.partial = null;
-            StoredFile published = context.store().publish(upload.id().toString(), upload.user(), upload.name());
+            Published outcome = publishUnlessReplaced(upload);
+            if (outcome == null) {
+                conflict(upload);
+                return;
+            }
+            StoredFile before = outcome.before();
+            StoredFile published = outcome.published();
             context.ledger().published(upload.reservation(), before == null ? 0 : before.size());
             context.hashes().put(upload.user(), published, computed);
             // The record first: a crash between the two leaves both, and a resume looks for the record first.
@@ -324,6 +335,36 @@ public final class Uploads {
             context.events().failed(upload.user(), upload.name(), "upload", ErrorCode.STORAGE_ERROR.code(),
                     "the node could not publish the file");
         }
+    }
+
+    /** A file published, and the one it replaced (null: none). */
+    private record Published(StoredFile before, StoredFile published) {
+    }
+
+    /**
+     * Publishes the upload under its name if the name still holds the file it held when the upload
+     * was accepted; null otherwise. The check and the rename run under the name's lock, so that of
+     * two uploads of one name, through one node or two that share the storage, only the first to
+     * finish publishes.
+     */
+    private Published publishUnlessReplaced(Upload upload) throws IOException {
+        return context.locks().callLocked(StoreLocks.ofName(upload.user(), upload.name()), () -> {
+            StoredFile before = context.store().stat(upload.user(), upload.name());
+            if (!upload.replaces().stillHolds(before)) {
+                return null;
+            }
+            return new Published(before, context.store().publish(upload.id().toString(), upload.user(), upload.name()));
+        });
+    }
+
+    /** Ends an upload whose name another upload published meanwhile: its data is discarded, the client told. */
+    private void conflict(Upload upload) {
+        String reason = upload.name() + " was replaced by another upload after this one began; this upload "
+                + "is discarded: download the new file, or upload again to replace it";
+        discardQuietly(upload);
+        context.ledger().release(upload.reservation());
+        context.events().failed(upload.user(), upload.name(), "upload", ErrorCode.UPLOAD_CONFLICT.code(), reason);
+        upload.abort(false, ErrorCode.UPLOAD_CONFLICT, reason);
     }
 
     /** The uploads verified lately, for a client that lost the UPLOAD_VERIFY. */
@@ -375,13 +416,40 @@ public final class Uploads {
         if (upload.ended() || upload.partial == null) {
             return;
         }
+        boolean ours = true;
         try {
-            save(upload);
+            ours = saveUnlessTakenOver(upload);
             upload.partial.close();
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not save the checkpoint of " + upload.name(), e);
         }
         upload.partial = null;
+        if (!ours) {
+            LOG.log(System.Logger.Level.INFO, "Upload {0} of {1} went on through another node", upload.id(),
+                    upload.name());
+            context.checkpoints().forget(upload.id());
+            forget(upload);
+        }
+    }
+
+    /**
+     * Saves the checkpoint of an upload being parked; in a cluster, only while the stored checkpoint
+     * is still the one this node saved last, checked and saved under the transfer's lock. False when
+     * another node sharing the storage resumed the upload meanwhile (or finished it): its record
+     * must not be overwritten with this node's older one.
+     */
+    private boolean saveUnlessTakenOver(Upload upload) throws IOException {
+        if (!context.locks().clustered()) {
+            save(upload);
+            return true;
+        }
+        return context.locks().callLocked(StoreLocks.ofTransfer(upload.id()), () -> {
+            if (!context.checkpoints().savedLastHere(upload.id())) {
+                return false;
+            }
+            save(upload);
+            return true;
+        });
     }
 
     /** Aborts without RESUMABLE: the upload and its data are gone. Runs on the upload's executor. */
@@ -424,12 +492,32 @@ public final class Uploads {
         }
     }
 
+    /**
+     * Forgets an upload that another node sharing the storage took over: it ends here and gives
+     * its space back, but its partial data and checkpoint are left to that node.
+     */
+    public void forget(Upload upload) {
+        upload.end();
+        context.transfers().remove(upload);
+        context.ledger().release(upload.reservation());
+        upload.work().execute(() -> {
+            if (upload.partial != null) {
+                try {
+                    upload.partial.close();
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.DEBUG, "Could not close the partial file of " + upload.name(), e);
+                }
+                upload.partial = null;
+            }
+        });
+    }
+
     /** An upload rebuilt from its checkpoint, its space claimed again; not yet attached to a session. */
     public Upload restore(Checkpoint c) throws IOException {
         ChunkLayout layout = new ChunkLayout(c.fileSize(), c.chunkSize());
         QuotaLedger.Reservation reservation = context.ledger().claim(c.user(), c.fileSize());
         Upload upload = new Upload(c.id(), c.user(), c.name(), layout, c.compression(), c.fileHash(), reservation,
-                ChunkSet.of(layout.chunkCount(), c.chunks()), context.settings().get().window(), context.pool());
+                c.replaces(), ChunkSet.of(layout.chunkCount(), c.chunks()), context.settings().get().window(), context.pool());
         upload.detach(c.savedMillis());
         return upload;
     }

@@ -8,6 +8,8 @@ import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.TransferDirection;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -29,6 +31,41 @@ class CheckpointCodecTest {
     void aCheckpointReadsBackAsItWasWritten() throws Exception {
         Checkpoint back = CheckpointCodec.decode(CheckpointCodec.encode(UPLOAD));
         assertThat(back).usingRecursiveComparison().isEqualTo(UPLOAD);
+    }
+
+    @Test
+    void theFileAnUploadReplacesReadsBack() throws Exception {
+        for (Checkpoint.Replaces replaces : List.of(Checkpoint.Replaces.NOTHING, Checkpoint.Replaces.UNKNOWN,
+                new Checkpoint.Replaces(0, 1), new Checkpoint.Replaces(Long.MAX_VALUE, 1_700_000_000_123L))) {
+            Checkpoint c = new Checkpoint(UPLOAD.direction(), UPLOAD.id(), UPLOAD.user(), UPLOAD.name(),
+                    UPLOAD.fileSize(), UPLOAD.chunkSize(), UPLOAD.compression(), UPLOAD.fileHash(),
+                    UPLOAD.savedMillis(), UPLOAD.chunks(), replaces);
+            assertThat(CheckpointCodec.decode(CheckpointCodec.encode(c)).replaces()).isEqualTo(replaces);
+        }
+    }
+
+    @Test
+    void aCheckpointOfVersion1ReadsAsReplacingWhateverIsThere() throws Exception {
+        // Written by the codec before version 2; such checkpoints outlive an upgrade of the node.
+        byte[] v1 = Files.readAllBytes(Path.of("src/test/resources/io/aldis/feature/filetransfer/internal/checkpoints/v1",
+                "upload-adaptive"));
+        Checkpoint c = CheckpointCodec.decode(v1);
+        assertThat(c.name()).isEqualTo("docs/é.pdf");
+        assertThat(c.chunks()).containsExactly(new ChunkRange(0, 9), new ChunkRange(12, 12));
+        assertThat(c.replaces()).isEqualTo(Checkpoint.Replaces.UNKNOWN);
+        assertThat(c.replaces().stillHolds(new io.aldis.feature.filetransfer.api.StoredFile("docs/é.pdf", 1, 2)))
+                .isTrue();
+    }
+
+    @Test
+    void anUploadPublishesOnlyOverTheFileItWasAcceptedToReplace() {
+        io.aldis.feature.filetransfer.api.StoredFile seen = new io.aldis.feature.filetransfer.api.StoredFile("a", 10, 5);
+        assertThat(Checkpoint.Replaces.of(null).stillHolds(null)).isTrue();
+        assertThat(Checkpoint.Replaces.of(null).stillHolds(seen)).isFalse();
+        assertThat(Checkpoint.Replaces.of(seen).stillHolds(seen)).isTrue();
+        assertThat(Checkpoint.Replaces.of(seen).stillHolds(null)).isFalse();
+        assertThat(Checkpoint.Replaces.of(seen).stillHolds(new io.aldis.feature.filetransfer.api.StoredFile("a", 10, 6)))
+                .isFalse();
     }
 
     @Test
@@ -60,8 +97,9 @@ class CheckpointCodecTest {
     void anUnknownCompressionCodeIsCorruptNotANullCompression() {
         // Found by CheckpointFuzzTest: the checkpoint was trusted with no compression at all, and
         // failed with a NullPointerException when written again or resumed. The compression byte
-        // comes before the hash (32), the save time (8) and the two chunk ranges (4 + 16).
-        byte[] bad = resealed(body -> body[body.length - 20 - 8 - 32 - 1] = (byte) 0xd0);
+        // comes before the hash (32), the save time (8), the two chunk ranges (4 + 16) and the
+        // file replaced (16, since version 2).
+        byte[] bad = resealed(body -> body[body.length - 16 - 20 - 8 - 32 - 1] = (byte) 0xd0);
         assertThatThrownBy(() -> CheckpointCodec.decode(bad)).isInstanceOf(CheckpointCodec.CorruptedException.class)
                 .hasMessage("the checkpoint names an unknown direction or compression");
     }

@@ -36,6 +36,33 @@ class QuotaLedgerTest {
     }
 
     @Test
+    void whatAnotherNodePublishedCountsOnceTheUseIsReadAgain() throws Exception {
+        Disk shared = new Disk();
+        QuotaLedger here = new QuotaLedger(shared, 100, 0);
+        QuotaLedger there = new QuotaLedger(shared, 100, 0);
+        assertThat(here.reserve("ann", 10)).isInstanceOf(QuotaLedger.Reservation.class);
+        QuotaLedger.Reservation elsewhere = (QuotaLedger.Reservation) there.reserve("ann", 80);
+        shared.used.put("ann", 80L); // the other node publishes
+        there.published(elsewhere, 0);
+
+        here.forgetUse();
+        assertThat(here.reserve("ann", 11)).isEqualTo(new QuotaLedger.Refusal(ErrorCode.QUOTA_EXCEEDED, 10, 11));
+        assertThat(here.show("ann")).containsExactly(80, 10, 100);
+        assertThat(there.show("ann")).containsExactly(80, 0, 100);
+    }
+
+    @Test
+    void aPublishBeforeTheUseWasReadIsNotCountedTwice() throws Exception {
+        Disk disk = new Disk();
+        QuotaLedger ledger = new QuotaLedger(disk, 100, 0);
+        // A resumed upload claims its space without reading the use (as after a restart).
+        QuotaLedger.Reservation resumed = ledger.claim("ann", 40);
+        disk.used.put("ann", 40L); // published: storage holds it already
+        ledger.published(resumed, 0);
+        assertThat(ledger.show("ann")).containsExactly(40, 0, 100);
+    }
+
+    @Test
     void aUsersQuotaCountsWhatIsStoredAndWhatIsReserved() throws Exception {
         Disk disk = new Disk();
         disk.used.put("ann", 30L);
