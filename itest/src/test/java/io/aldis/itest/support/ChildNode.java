@@ -172,9 +172,19 @@ public final class ChildNode {
      */
     public static Clustered startClustered(String nodeName, String secret, int memberPort, List<String> members)
             throws IOException {
+        return startClustered(nodeName, secret, "127.0.0.1", memberPort, "", members);
+    }
+
+    /**
+     * Starts a clustered node whose member binds {@code host:memberPort} and tells the others to
+     * reach it at {@code publicAddress} (such as a proxy in front of it; empty for host:memberPort).
+     */
+    public static Clustered startClustered(String nodeName, String secret, String host, int memberPort,
+            String publicAddress, List<String> members) throws IOException {
         // Four JVMs share the machine while they start: the quick compiler alone starts them sooner.
         Started started = launch(ChildNode.class, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
-                List.of(CLUSTER_MODE, nodeName, secret, Integer.toString(memberPort), String.join(",", members)), null);
+                List.of(CLUSTER_MODE, nodeName, secret, Integer.toString(memberPort), String.join(",", members), host,
+                        publicAddress), null);
         Writer in = new OutputStreamWriter(started.process().getOutputStream(), StandardCharsets.UTF_8);
         return new Clustered(nodeName, started.process(), started.port(), started.out(), in);
     }
@@ -285,7 +295,7 @@ public final class ChildNode {
     /** Runs the node until its standard input ends (the test's JVM went away). */
     public static void main(String[] args) throws Exception {
         if (args[0].equals(CLUSTER_MODE)) {
-            runClustered(args[1], args[2], Integer.parseInt(args[3]), args.length > 4 ? args[4] : "");
+            runClustered(args[1], args[2], Integer.parseInt(args[3]), args[4], args[5], args[6]);
             return;
         }
         Path root = Path.of(args[0]);
@@ -348,11 +358,13 @@ public final class ChildNode {
     }
 
     /** Runs a clustered node, answering "counts" on standard input, until that input ends. */
-    private static void runClustered(String nodeName, String secret, int memberPort, String members) throws Exception {
+    private static void runClustered(String nodeName, String secret, int memberPort, String members, String host,
+            String publicAddress) throws Exception {
         // Hazelcast's own log at INFO would bury the test's output.
         HAZELCAST_LOG.setLevel(Level.WARNING);
         List<String> others = members.isEmpty() ? List.of() : List.of(members.split(","));
-        ClusterSettings settings = new ClusterSettings("test", secret, others, "127.0.0.1", memberPort, nodeName, 5);
+        ClusterSettings settings = new ClusterSettings("test", secret, others, host, memberPort, nodeName, 5,
+                publicAddress);
         try (NodeFixture node = NodeFixture.builder()
                 .user(USER, "user")
                 .user(ADMIN, "admin")

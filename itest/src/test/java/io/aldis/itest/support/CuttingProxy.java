@@ -39,6 +39,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       direction, without closing them; {@link #unstall()} lets them go on with nothing lost. New
  *       connections are not stalled, so a client that gives up on a stalled link and comes back gets
  *       through.
+ *   <li>{@link #admitOnly(Set)} keeps out everyone but the listed source addresses, as a firewall
+ *       would: connections from others are reset, now and whenever they try again, until
+ *       {@link #admitAll()}. Processes on loopback can be told apart by binding to 127.0.0.2,
+ *       127.0.0.3 and so on.
  * </ul>
  *
  * <p>Each direction of a connection holds at most {@value #MAX_HELD} bytes it read and has not
@@ -60,23 +64,37 @@ public final class CuttingProxy implements AutoCloseable {
     private final Set<Direction> directions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile long delayNanos;
+    /** The source addresses let in, or null for all. */
+    private volatile Set<String> admitted;
     private final Channel server;
 
     /** Starts a proxy on an ephemeral loopback port in front of {@code targetPort} on loopback. */
     public CuttingProxy(int targetPort) throws InterruptedException {
-        this.target = new InetSocketAddress("127.0.0.1", targetPort);
+        this("127.0.0.1", "127.0.0.1", targetPort);
+    }
+
+    /**
+     * Starts a proxy on an ephemeral port of {@code bindHost} in front of {@code targetHost:targetPort}
+     * (both loopback addresses, such as 127.0.0.3).
+     */
+    public CuttingProxy(String bindHost, String targetHost, int targetPort) throws InterruptedException {
+        this.target = new InetSocketAddress(targetHost, targetPort);
         this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel client) {
+                        if (!admits(client)) {
+                            reset(client);
+                            return;
+                        }
                         accepted.incrementAndGet();
                         open.add(client);
                         client.closeFuture().addListener(f -> open.remove(client));
                         client.pipeline().addLast(INBOUND, new Inbound());
                     }
-                }).bind("127.0.0.1", 0).sync().channel();
+                }).bind(bindHost, 0).sync().channel();
     }
 
     /** The port clients connect to. */
@@ -137,6 +155,30 @@ public final class CuttingProxy implements AutoCloseable {
     /** Lets every stalled connection pass on what it holds, in order, and go on. */
     public void unstall() {
         directions.forEach(Direction::unstall);
+    }
+
+    /**
+     * From now on lets in only connections from these source addresses (such as "127.0.0.2"), and
+     * resets at once those open now from any other, in both directions.
+     */
+    public void admitOnly(Set<String> sourceAddresses) {
+        admitted = Set.copyOf(sourceAddresses);
+        for (Channel channel : Set.copyOf(open)) {
+            if (channel.pipeline().get(INBOUND) != null && !admits(channel)) {
+                reset(channel);
+            }
+        }
+    }
+
+    /** Lets every source in again. */
+    public void admitAll() {
+        admitted = null;
+    }
+
+    private boolean admits(Channel client) {
+        Set<String> only = admitted;
+        return only == null || (client.remoteAddress() instanceof InetSocketAddress remote
+                && only.contains(remote.getAddress().getHostAddress()));
     }
 
     private static void reset(Channel channel) {

@@ -2,6 +2,7 @@ package io.aldis.feature.cluster.internal;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import io.aldis.feature.cluster.internal.membership.HazelcastMember;
 import io.aldis.feature.cluster.internal.membership.MemberEvents;
 import io.aldis.feature.cluster.internal.routing.ClusterRoutes;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -27,13 +29,19 @@ import java.util.function.Supplier;
  * {@link ClusterComponent} runs it in Karaf; tests run it by hand.
  */
 public final class ClusterEngine implements ClusterView, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.aldis.cluster");
+    /**
+     * How often the interest table is read again without an event: a member that merged after a
+     * split receives the other members' entries in bulk, and Hazelcast tells of no single entry.
+     */
+    private static final long REFRESH_SECONDS = 1;
+
     private final ClusterSettings settings;
     private final HazelcastInstance hazelcast;
     private final PeerCounts counts = new PeerCounts();
     private final InterestTable interest;
     private final Inbox inbox;
     private final ScheduledExecutorService scheduler;
-    private final String self;
     private ClusterRoutes routes;
     private InterestPublisher publisher;
     private LocalRouting routing;
@@ -41,7 +49,6 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     private ClusterEngine(ClusterSettings settings, Supplier<SystemEvents> events) {
         this.settings = settings;
         this.hazelcast = HazelcastMember.start(settings);
-        this.self = hazelcast.getCluster().getLocalMember().getUuid().toString();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "aldis-cluster");
             t.setDaemon(true);
@@ -51,6 +58,12 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         this.inbox = new Inbox(hazelcast, counts);
         hazelcast.getCluster().addMembershipListener(
                 new MemberEvents(settings.name(), events, this::joined, this::left));
+        hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                scheduler.execute(this::merged);
+            }
+        });
+        scheduler.scheduleWithFixedDelay(this::refresh, REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
     }
 
     /**
@@ -98,6 +111,36 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         }
     }
 
+    /**
+     * This member merged into another cluster after a split healed, and Hazelcast gave it a new
+     * member id: the other nodes now send to that id and look up its interest under it.
+     */
+    private synchronized void merged() {
+        try {
+            inbox.follow();
+            interest.rekey();
+            if (routes != null) {
+                routes.forgetAll();
+            }
+            if (publisher != null) {
+                publisher.republish();
+            }
+            LOG.log(System.Logger.Level.INFO, "Node {0} merged back into cluster {1} as member {2}", settings.nodeName(),
+                    settings.name(), hazelcast.getCluster().getLocalMember().getUuid());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Node {0} merged back into cluster {1} but could not follow its new member id: {2}",
+                    settings.nodeName(), settings.name(), e.toString());
+        }
+    }
+
+    private void refresh() {
+        try {
+            interest.rebuild();
+        } catch (RuntimeException e) {
+            // Hazelcast is stopping or the cluster is changing: the next look tries again.
+        }
+    }
+
     private synchronized void left(Member m) {
         interest.forget(m.getUuid());
         if (routes != null) {
@@ -130,7 +173,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         Map<String, Set<Interest>> peers = interest.peers();
         for (Member m : hazelcast.getCluster().getMembers()) {
             String id = m.getUuid().toString();
-            boolean local = id.equals(self);
+            boolean local = m.localMember();
             LocalRouting r = routing;
             int patterns = local ? (r == null ? 0 : r.interest().size())
                     : peers.getOrDefault(id, Set.of()).size();

@@ -50,6 +50,11 @@ public final class ClusterRoutes implements RemoteRoutes {
         return new Forwarded(sent, plan.localQueueGroups());
     }
 
+    /** Forgets every topic, for this member merged into another cluster and its proxies were reset. */
+    public void forgetAll() {
+        topics.clear();
+    }
+
     /** Forgets the topic of a member that left. */
     public void forget(String peer) {
         topics.remove(peer);

@@ -23,7 +23,8 @@ public final class InterestTable implements AutoCloseable {
     static final String MAP = "aldis.interest";
 
     private final HazelcastInstance hazelcast;
-    private final String self;
+    /** This member's id; Hazelcast gives a member a new one when it merges after a split. */
+    private volatile String self;
     private final ReplicatedMap<String, String> map;
     private final UUID listener;
     private volatile Map<String, Set<Interest>> peers = Map.of();
@@ -54,6 +55,20 @@ public final class InterestTable implements AutoCloseable {
     /** Forgets a member that left. */
     public void forget(UUID member) {
         map.remove(member.toString());
+        rebuild();
+    }
+
+    /**
+     * Follows this member to the id Hazelcast gave it when it merged into another cluster: drops
+     * the entry under the old id (the merge may have carried it over) and reads the map again.
+     * The caller publishes this node's interest again under the new id.
+     */
+    public void rekey() {
+        String old = self;
+        self = hazelcast.getCluster().getLocalMember().getUuid().toString();
+        if (!old.equals(self)) {
+            map.remove(old);
+        }
         rebuild();
     }
 
