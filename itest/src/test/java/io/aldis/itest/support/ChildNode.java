@@ -4,15 +4,18 @@ import io.aldis.feature.auth.internal.CredentialStore;
 import io.aldis.feature.cluster.internal.ClusterEngine;
 import io.aldis.feature.cluster.internal.ClusterSettings;
 import io.aldis.feature.cluster.internal.ClusterView;
+import io.aldis.feature.cluster.internal.command.ClusterRoutesCommand;
 import io.aldis.feature.filetransfer.api.FileStore;
 import io.aldis.feature.filetransfer.internal.FilesSettings;
 import io.aldis.itest.rpc.Streams;
 import io.aldis.protocol.api.spi.node.SystemEvents;
 import io.aldis.transport.tcp.internal.TcpSettings;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -61,6 +64,8 @@ public final class ChildNode {
     public static final String COMMITTED = "COMMITTED ";
     private static final String CLUSTER_MODE = "--cluster";
     private static final String COUNTS = "COUNTS ";
+    private static final String ROUTE = "ROUTE ";
+    private static final String ROUTES_END = "ROUTES END";
     /** Held so that its level stays set: the JDK keeps loggers only while someone refers to them. */
     private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
 
@@ -230,6 +235,25 @@ public final class ChildNode {
             throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
         }
 
+        /**
+         * What {@code aldis:cluster-routes --no-format} prints on the node now: one line per other
+         * member, columns separated by tabs.
+         */
+        public synchronized List<String> routes() throws IOException {
+            in.write("routes\n");
+            in.flush();
+            List<String> lines = new ArrayList<>();
+            for (String line; (line = out.readLine()) != null;) {
+                if (line.equals(ROUTES_END)) {
+                    return lines;
+                }
+                if (line.startsWith(ROUTE)) {
+                    lines.add(line.substring(ROUTE.length()));
+                }
+            }
+            throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
+        }
+
         /** Kills the node as {@code kill -9} would. */
         @Override
         public void close() {
@@ -380,13 +404,28 @@ public final class ChildNode {
                     if (line.equals("counts")) {
                         System.out.println(COUNTS + describe(cluster));
                         System.out.flush();
+                    } else if (line.equals("routes")) {
+                        printRoutes(cluster);
                     }
                 }
             }
         }
     }
 
-    private static String describe(ClusterEngine cluster) {
+    private static void printRoutes(ClusterEngine cluster) {
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        ClusterRoutesCommand.print(cluster.routes(), System.currentTimeMillis(),
+                new PrintStream(table, true, StandardCharsets.UTF_8), false);
+        for (String row : table.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (!row.isBlank()) {
+                System.out.println(ROUTE + row);
+            }
+        }
+        System.out.println(ROUTES_END);
+        System.out.flush();
+    }
+
+        private static String describe(ClusterEngine cluster) {
         List<String> patterns = new ArrayList<>();
         List<ClusterView.MemberView> members = cluster.members();
         for (ClusterView.MemberView m : members) {

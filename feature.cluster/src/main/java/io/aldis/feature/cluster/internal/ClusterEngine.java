@@ -183,6 +183,27 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         return out;
     }
 
+    @Override
+    public List<RouteView> routes() {
+        List<RouteView> out = new ArrayList<>();
+        Map<String, Set<Interest>> peers = interest.peers();
+        for (Member m : hazelcast.getCluster().getMembers()) {
+            if (m.localMember()) {
+                continue;
+            }
+            String id = m.getUuid().toString();
+            List<String> patterns = new ArrayList<>();
+            for (Interest i : peers.getOrDefault(id, Set.of())) {
+                patterns.add(i.queueGroup().isEmpty() ? i.pattern() : i.pattern() + " [" + i.queueGroup() + "]");
+            }
+            patterns.sort(null);
+            out.add(new RouteView(MemberEvents.nodeName(m), MemberEvents.address(m), id, patterns, counts.sentTo(id),
+                    counts.bytesSentTo(id), counts.receivedFrom(id), counts.bytesReceivedFrom(id),
+                    counts.lastActivity(id)));
+        }
+        return out;
+    }
+
     private static long startedAt(Member m) {
         try {
             String started = m.getAttribute(HazelcastMember.STARTED);

@@ -40,7 +40,7 @@ public final class ClusterRoutes implements RemoteRoutes {
             byte[] bytes = new WireMessage(message, send.getValue()).encode();
             try {
                 topics.computeIfAbsent(send.getKey(), peer -> hazelcast.getTopic(Inbox.topicOf(peer))).publish(bytes);
-                counts.sent(send.getKey());
+                counts.sent(send.getKey(), bytes.length);
                 sent++;
             } catch (RuntimeException memberGone) {
                 // Hazelcast is shutting down or the member just left: what is not sent is lost,

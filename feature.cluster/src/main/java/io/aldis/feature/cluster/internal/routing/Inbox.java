@@ -69,13 +69,14 @@ public final class Inbox implements AutoCloseable {
         @Override
         public void onMessage(Message<byte[]> message) {
             String from = message.getPublishingMember() == null ? "?" : message.getPublishingMember().getUuid().toString();
-            counts.received(from);
+            byte[] bytes = message.getMessageObject();
+            counts.received(from, bytes == null ? 0 : bytes.length);
             LocalRouting r = routing;
             if (r == null) {
                 return;
             }
             try {
-                WireMessage m = WireMessage.decode(message.getMessageObject());
+                WireMessage m = WireMessage.decode(bytes);
                 r.deliver(m.message(), m.queueGroups());
             } catch (IllegalArgumentException e) {
                 LOG.log(System.Logger.Level.WARNING, "Dropped a message from member {0}: {1}", from, e.getMessage());
