@@ -1,14 +1,18 @@
 package io.aldis.itest.karaf;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import io.aldis.itest.support.FrameClient;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -18,7 +22,8 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 /**
  * aldis-cluster on the running distribution: installing it with an {@code etc/io.aldis.cluster.cfg}
- * forms a cluster of one that {@code aldis:cluster-list} shows; uninstalling it closes the member
+ * forms a cluster of one that {@code aldis:cluster-list}, {@code aldis:cluster-routes} (no other member) and
+ * the cluster MBean show; uninstalling it closes the member
  * port, and a session subscribed all along keeps getting its messages, with neither the core nor
  * pub/sub refreshed.
  */
@@ -64,12 +69,19 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
             assertEquals("one member: " + rows, 1, rows.size());
             assertTrue(rows.get(0), rows.get(0).contains("this node") && rows.get(0).contains("127.0.0.1:" + memberPort));
             assertTrue("the member port is open", accepts(memberPort));
+            assertEquals("No other member in cluster itest", executeCommand("aldis:cluster-routes").trim());
+            ObjectName cluster = new ObjectName("io.aldis:type=feature,name=cluster");
+            MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+            assertEquals(1, jmx.getAttribute(cluster, "Members"));
+            assertEquals("", jmx.getAttribute(cluster, "Problem"));
+            assertEquals("itest", jmx.getAttribute(cluster, "ClusterName"));
             publisher.publish("keep.during", "while clustered");
             assertEquals("while clustered", FrameClient.text(subscriber.deliverOn("keep.during")));
 
             executeCommand("feature:uninstall aldis-cluster", Duration.ofMinutes(1));
             awaitPortClosed(memberPort);
             assertNull(bundle("io.aldis.feature.cluster"));
+            assertFalse("the cluster MBean left with the feature", jmx.isRegistered(cluster));
             publisher.publish("keep.after", "standalone again");
             assertEquals("standalone again", FrameClient.text(subscriber.deliverOn("keep.after")));
             core.assertUntouched();
