@@ -136,8 +136,20 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     private void refresh() {
         try {
             interest.rebuild();
+            republishIfLost();
         } catch (RuntimeException e) {
             // Hazelcast is stopping or the cluster is changing: the next look tries again.
+        }
+    }
+
+    /**
+     * Announces this node's interest again if its entry is gone from the map: a member that left
+     * during a split removes the entries of the members it lost, and its removal may reach the
+     * merged cluster after this node announced itself there.
+     */
+    private synchronized void republishIfLost() {
+        if (publisher != null && !interest.hasOwnEntry()) {
+            publisher.republish();
         }
     }
 

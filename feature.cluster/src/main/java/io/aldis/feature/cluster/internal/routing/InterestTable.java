@@ -47,6 +47,11 @@ public final class InterestTable implements AutoCloseable {
         map.put(self, InterestCodec.encode(interest));
     }
 
+    /** Whether the map holds an entry of this node now. */
+    public boolean hasOwnEntry() {
+        return map.containsKey(self);
+    }
+
     /** Removes this node's entry, as it leaves the cluster. */
     public void withdraw() {
         map.remove(self);
