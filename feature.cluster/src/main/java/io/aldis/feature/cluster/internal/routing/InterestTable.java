@@ -90,7 +90,10 @@ public final class InterestTable implements AutoCloseable {
                 next.put(id, InterestCodec.decode(text));
             }
         }
-        peers = Collections.unmodifiableMap(next);
+        if (!next.equals(peers)) {
+            // A new snapshot only for a change: routing keeps what it worked out per snapshot.
+            peers = Collections.unmodifiableMap(next);
+        }
     }
 
     @Override
