@@ -40,9 +40,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       connections are not stalled, so a client that gives up on a stalled link and comes back gets
  *       through.
  *   <li>{@link #admitOnly(Set)} keeps out everyone but the listed source addresses, as a firewall
- *       would: connections from others are reset, now and whenever they try again, until
- *       {@link #admitAll()}. Processes on loopback can be told apart by binding to 127.0.0.2,
- *       127.0.0.3 and so on.
+ *       that drops packets would: their connections open now are reset, and new ones are held
+ *       silent (nothing passes either way, as a connection attempt whose packets are dropped) until
+ *       {@link #admitAll()}, which resets them so that they try again. Processes on loopback can be
+ *       told apart by binding to 127.0.0.2, 127.0.0.3 and so on.
  * </ul>
  *
  * <p>Each direction of a connection holds at most {@value #MAX_HELD} bytes it read and has not
@@ -64,7 +65,9 @@ public final class CuttingProxy implements AutoCloseable {
     private final Set<Direction> directions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile long delayNanos;
-    /** The source addresses let in, or null for all. */
+    /** Connections from sources not let in, held silent until they are let in again. */
+    private final Set<Channel> held = ConcurrentHashMap.newKeySet();
+        /** The source addresses let in, or null for all. */
     private volatile Set<String> admitted;
     private final Channel server;
 
@@ -86,7 +89,10 @@ public final class CuttingProxy implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel client) {
                         if (!admits(client)) {
-                            reset(client);
+                            // Held, never read: a reset would have the peer try again at once, and
+                            // again, where a dropped attempt makes it wait for its own timeout.
+                            held.add(client);
+                            client.closeFuture().addListener(f -> held.remove(client));
                             return;
                         }
                         accepted.incrementAndGet();
@@ -170,9 +176,12 @@ public final class CuttingProxy implements AutoCloseable {
         }
     }
 
-    /** Lets every source in again. */
+    /** Lets every source in again; the connections held meanwhile are reset, so their peers try again. */
     public void admitAll() {
         admitted = null;
+        for (Channel channel : Set.copyOf(held)) {
+            reset(channel);
+        }
     }
 
     private boolean admits(Channel client) {
@@ -195,6 +204,7 @@ public final class CuttingProxy implements AutoCloseable {
         server.close().sync();
         cut();
         stranded.forEach(Channel::close);
+        held.forEach(Channel::close);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
 

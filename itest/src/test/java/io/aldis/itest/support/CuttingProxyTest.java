@@ -1,6 +1,7 @@
 package io.aldis.itest.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.Pong;
@@ -11,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +55,7 @@ class CuttingProxyTest {
     }
 
     @Test
-    void onlyAdmittedSourcesGetThroughAndTheOthersAreResetNowAndLater() throws Exception {
+    void onlyAdmittedSourcesGetThroughTheOthersAreResetNowAndHeldLater() throws Exception {
         try (ServerSocket echo = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
                 CuttingProxy proxy = new CuttingProxy(echo.getLocalPort())) {
             Thread echoing = new Thread(() -> echoEveryConnection(echo), "echo");
@@ -68,9 +70,14 @@ class CuttingProxyTest {
                 assertThat(readOrReset(shut.getInputStream())).isEqualTo(-1);
                 assertThat(roundTrip(kept, 3)).isEqualTo(3);
                 try (Socket again = from("127.0.0.32", proxy.port())) {
+                    // Held: what it sends is not echoed, and admitting all again resets it.
+                    again.getOutputStream().write(9);
+                    again.setSoTimeout(1000);
+                    assertThatThrownBy(() -> again.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+                    again.setSoTimeout(30_000);
+                    proxy.admitAll();
                     assertThat(readOrReset(again.getInputStream())).isEqualTo(-1);
                 }
-                proxy.admitAll();
                 try (Socket back = from("127.0.0.32", proxy.port())) {
                     assertThat(roundTrip(back, 4)).isEqualTo(4);
                 }
