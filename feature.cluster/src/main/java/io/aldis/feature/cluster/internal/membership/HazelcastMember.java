@@ -42,7 +42,12 @@ public final class HazelcastMember {
         config.setProperty("hazelcast.local.localAddress", s.host());
         // Connections to other members leave from this member's own address too, so that a
         // firewall (or a test's proxy) between members can tell the members apart by address.
-        config.setProperty("hazelcast.socket.client.bind.any", "false");
+        // Hazelcast binds them to the public address, which behind a NAT is not one of this
+        // machine's: there the system picks.
+        String publicHost = s.publicAddress().substring(0, s.publicAddress().lastIndexOf(':'));
+        if (publicHost.equals(s.host())) {
+            config.setProperty("hazelcast.socket.client.bind.any", "false");
+        }
         // Hazelcast sends every 100 000th event to a member synchronously, waiting up to 5 s: messages
         // are forwarded from the publisher's event loop, which must never wait for a peer.
         config.setProperty("hazelcast.event.sync.frequency", Integer.toString(Integer.MAX_VALUE));
