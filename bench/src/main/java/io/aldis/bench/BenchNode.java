@@ -1,6 +1,8 @@
 package io.aldis.bench;
 
 import io.aldis.feature.auth.internal.CredentialStore;
+import io.aldis.feature.cluster.internal.ClusterEngine;
+import io.aldis.feature.cluster.internal.ClusterSettings;
 import io.aldis.feature.auth.internal.ScramSha256Mechanism;
 import io.aldis.node.core.internal.Node;
 import io.aldis.node.core.internal.NodeSettings;
@@ -54,6 +56,8 @@ import java.util.stream.Stream;
  *   <li>{@code stats}: prints {@code STATS <open sessions> <process cpu ns> <frames in> <frames out>};</li>
  *   <li>{@code throttle}: prints {@code THROTTLE <attempts judged> <attempts refused unjudged>}, the
  *       authentication throttle's counters;</li>
+ *   <li>{@code cluster}: prints {@code CLUSTER <members> <messages sent to other nodes> <received from them>},
+ *       or {@code CLUSTER 0 0 0} when the node is in no cluster;</li>
  *   <li>{@code quit}: stops the listener and the node and exits.</li>
  * </ul>
  *
@@ -68,7 +72,9 @@ import java.util.stream.Stream;
  * {@code files} (the file-transfer feature with its default settings, storing in the node's temporary
  * directory, which it prints as {@code FILES <directory>} after the ports; {@code filesWindow=<chunks>}
  * changes its window), and
- * {@code anyAddress} (the TCP listener on every address instead of loopback only, so that clients
+ * {@code cluster=<node name>/<member port>/<member>+<member>...} (with {@code pubsub}: the cluster
+ * feature as Karaf runs it, a Hazelcast member on loopback joined to the listed {@code host:port}
+ * members and linked to pub/sub), {@code anyAddress} (the TCP listener on every address instead of loopback only, so that clients
  * can spread over several loopback addresses), {@code ws} (a WebSocket listener on loopback with the default path and subprotocol, whose port
  * is printed as {@code WSPORT <port>} after {@code PORT <port>}); {@code productAuth} keeps the
  * product's auth timeout instead of a long one; and then optionally the RPC
@@ -76,6 +82,9 @@ import java.util.stream.Stream;
  * product).
  */
 public final class BenchNode {
+    /** Held so the level stays: Hazelcast's log at INFO would bury the bench's output. */
+    private static final java.util.logging.Logger HAZELCAST_LOG = java.util.logging.Logger.getLogger("com.hazelcast");
+
     private BenchNode() {
     }
 
@@ -105,7 +114,14 @@ public final class BenchNode {
             node.addHandler(pubsub.pubSubFrames(), Map.of(FrameHandler.CAPABILITY, "pubsub"));
             node.addHandler(pubsub.messageFrames(), Map.of(FrameHandler.CAPABILITY, "messages"));
         }
-        StreamingEngine streaming = null;
+        ClusterEngine cluster = null;
+        for (String feature : features) {
+            if (feature.startsWith("cluster=") && pubsub != null) {
+                cluster = startCluster(feature.substring("cluster=".length()));
+                pubsub.remoteRoutes(cluster.link(pubsub.localRouting()));
+            }
+        }
+                StreamingEngine streaming = null;
         if (features.contains("streaming")) {
             StreamingSettings settings = StreamingSettings.defaults();
             if (features.contains("servicesOnWorkers")) {
@@ -169,11 +185,16 @@ public final class BenchNode {
                 case "stats" -> out.println(stats(node));
                 case "throttle" -> out.println("THROTTLE " + node.throttleCounts().judged() + " "
                         + node.throttleCounts().refused());
+                case "cluster" -> out.println(cluster == null ? "CLUSTER 0 0 0" : "CLUSTER " + cluster.members().size()
+                        + " " + cluster.counts().sentTotal() + " " + cluster.counts().receivedTotal());
                 case "quit" -> {
                     node.close();
                     tcp.stop();
                     if (ws != null) {
                         ws.stop();
+                    }
+                    if (cluster != null) {
+                        cluster.close();
                     }
                     if (pubsub != null) {
                         pubsub.close();
@@ -195,6 +216,15 @@ public final class BenchNode {
             }
         }
         System.exit(0);
+    }
+
+    /** Starts a member of the bench's cluster from {@code <node name>/<member port>/<member>+<member>...}. */
+    private static ClusterEngine startCluster(String spec) {
+        String[] parts = spec.split("/", -1);
+        List<String> members = parts[2].isEmpty() ? List.of() : List.of(parts[2].split("\\+"));
+        HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
+        return ClusterEngine.start(new ClusterSettings("bench", "bench-cluster-secret", members, "127.0.0.1",
+                Integer.parseInt(parts[1]), parts[0], ClusterSettings.DEFAULT_FAILURE_SECONDS), () -> null);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,7 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Publish/subscribe and request/response of the node next to NATS, Redis, Mosquitto, RSocket and
  * gRPC, in one run with interleaved rounds. Run it through {@code bench/run-messaging.sh}, which
  * starts the peers' servers. Parts: {@code pubsub} (1→1, 1→10, 10→1), {@code match} (100 000
- * subscriptions), {@code rpc}, {@code ws} (1→1 over WebSocket), {@code all}.
+ * subscriptions), {@code rpc}, {@code ws} (1→1 over WebSocket), {@code all}; and, not part of
+ * {@code all}, {@code cluster}: pub/sub 1→1 and 1→10 across a 3-node cluster against a 3-server
+ * NATS cluster with routes ({@code bench/run-cluster.sh} starts the NATS servers).
  */
 public final class MessagingBench {
     static final Map<String, String> OPTIONS = new LinkedHashMap<>();
@@ -41,6 +44,8 @@ public final class MessagingBench {
         OPTIONS.put("matchSubs", "100000");    // subscriptions that match nothing, for the matching part
         OPTIONS.put("matchSubjects", "10000"); // distinct subjects published in the matching part
         OPTIONS.put("natsPort", "4222");
+        OPTIONS.put("natsClusterPorts", "4322,4323,4324"); // client ports of the NATS cluster's three servers, for the cluster part
+        OPTIONS.put("clusterHeap", "1g");      // heap of each node of the cluster part
         OPTIONS.put("redisPort", "6379");
         OPTIONS.put("mqttPort", "1883");
         OPTIONS.put("rsocketClassPath", "");   // file holding the RSocket peer's class path; empty: no RSocket
@@ -83,6 +88,7 @@ public final class MessagingBench {
                     case "match" -> bench.match(node);
                     case "rpc" -> bench.rpc(node);
                     case "ws" -> bench.ws(node);
+                    case "cluster" -> bench.cluster();
                     default -> throw new IllegalArgumentException("unknown part " + part);
                 }
             }
@@ -184,6 +190,82 @@ public final class MessagingBench {
                 nioNode.close();
             }
         }
+    }
+
+    /**
+     * Pub/sub across nodes: three nodes linked by the cluster feature, each in its own JVM, beside
+     * the three servers of a NATS cluster. Publishers connect to the first node (server), subscribers
+     * to the second and third in turn, so every message crosses between nodes.
+     */
+    private void cluster() throws Exception {
+        int[] memberPorts = freePorts(3);
+        List<NodeProcess> nodes = new ArrayList<>();
+        try {
+            for (int k = 0; k < 3; k++) {
+                List<String> others = new ArrayList<>();
+                for (int j = 0; j < 3; j++) {
+                    if (j != k) {
+                        others.add("127.0.0.1:" + memberPorts[j]);
+                    }
+                }
+                nodes.add(new NodeProcess(10_000, 4096, USER, new String(PASSWORD), opts.get("clusterHeap"),
+                        "pubsub,cluster=node" + (k + 1) + "/" + memberPorts[k] + "/" + String.join("+", others),
+                        i("workerSpinMicros"), i("spinMicros")));
+            }
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            for (NodeProcess n : nodes) {
+                while (n.cluster()[0] < 3) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the three nodes did not form one cluster within 2 minutes");
+                    }
+                    Thread.sleep(200);
+                }
+            }
+            int[] nats = Arrays.stream(opts.get("natsClusterPorts").split(",")).mapToInt(Integer::parseInt).toArray();
+            List<PubSubSystems.System> systems = keep(List.of(
+                    PubSubSystems.acrossNodes("Aldis cluster (AldisClient)",
+                            PubSubSystems.aldisClient(nodes.get(0).port(), USER, PASSWORD, group),
+                            List.of(PubSubSystems.aldisClient(nodes.get(1).port(), USER, PASSWORD, group),
+                                    PubSubSystems.aldisClient(nodes.get(2).port(), USER, PASSWORD, group))),
+                    PubSubSystems.acrossNodes("Aldis cluster (wire client)",
+                            PubSubSystems.aldisWire(PubSubSystems.Wire.TCP, nodes.get(0).port(), USER, PASSWORD, group),
+                            List.of(PubSubSystems.aldisWire(PubSubSystems.Wire.TCP, nodes.get(1).port(), USER, PASSWORD, group),
+                                    PubSubSystems.aldisWire(PubSubSystems.Wire.TCP, nodes.get(2).port(), USER, PASSWORD, group))),
+                    PubSubSystems.acrossNodes("NATS cluster (jnats)", PubSubSystems.nats(nats[0]),
+                            List.of(PubSubSystems.nats(nats[1]), PubSubSystems.nats(nats[2])))),
+                    PubSubSystems.System::name);
+            String[] one = {"bench.x"};
+            compare("cluster pub/sub 1→1, publisher on node 1, subscriber on node 2", systems, 1, 1, one,
+                    List.of("bench.x"));
+            compare("cluster pub/sub 1→10, publisher on node 1, subscribers on nodes 2 and 3", systems, 1, 10, one,
+                    List.of("bench.x"));
+            for (int k = 0; k < 3; k++) {
+                long[] c = nodes.get(k).cluster();
+                summary.append(String.format(Locale.ROOT, "  node%d: %d members, %,d messages sent to other nodes, %,d received%n",
+                        k + 1, c[0], c[1], c[2]));
+            }
+        } finally {
+            for (NodeProcess n : nodes) {
+                n.close();
+            }
+        }
+    }
+
+    private static int[] freePorts(int n) throws java.io.IOException {
+        int[] ports = new int[n];
+        List<java.net.ServerSocket> held = new ArrayList<>();
+        try {
+            for (int k = 0; k < n; k++) {
+                java.net.ServerSocket s = new java.net.ServerSocket(0);
+                held.add(s);
+                ports[k] = s.getLocalPort();
+            }
+        } finally {
+            for (java.net.ServerSocket s : held) {
+                s.close();
+            }
+        }
+        return ports;
     }
 
     private void ws(NodeProcess node) throws Exception {

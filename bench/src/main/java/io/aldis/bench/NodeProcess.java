@@ -132,6 +132,13 @@ final class NodeProcess implements AutoCloseable {
         return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
     }
 
+    /** The node's cluster: members it sees, messages it sent to other nodes and received from them. */
+    long[] cluster() throws IOException {
+        in.println("cluster");
+        String[] f = expect("CLUSTER");
+        return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3])};
+    }
+
     private String[] expect(String tag) throws IOException {
         String line;
         while ((line = out.readLine()) != null) {

@@ -128,6 +128,50 @@ final class PubSubSystems {
         };
     }
 
+    // ---------------------------------------------------------------- across the nodes of a cluster
+
+    /**
+     * A system whose publishers connect to one node of a cluster and whose subscribers connect to
+     * the others, taking turns. A subscriber is handed over only once a message published on the
+     * publishers' node reached it, so the rounds do not start before the cluster knows its interest
+     * (the probes are not counted).
+     */
+    static System acrossNodes(String name, System publisherNode, List<System> subscriberNodes) {
+        return new System() {
+            private int next;
+
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Publisher publisher() throws Exception {
+                return publisherNode.publisher();
+            }
+
+            @Override
+            public AutoCloseable subscriber(List<String> patterns, AtomicLong received) throws Exception {
+                System node = subscriberNodes.get(next++ % subscriberNodes.size());
+                AutoCloseable subscriber = node.subscriber(patterns, received);
+                try (Publisher probe = publisherNode.publisher()) {
+                    String[] subject = {patterns.get(0)};
+                    long deadline = java.lang.System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                    while (received.get() == 0) {
+                        if (java.lang.System.nanoTime() > deadline) {
+                            throw new IllegalStateException(name + ": no message crossed to a subscriber within 60 s");
+                        }
+                        probe.publish(subject, 0, new byte[1], 1);
+                        Thread.sleep(20);
+                    }
+                }
+                Thread.sleep(200); // probes still on their way arrive before the count is reset
+                received.set(0);
+                return subscriber;
+            }
+        };
+    }
+
     // ---------------------------------------------------------------- Aldis, minimal wire client
 
     /** How the minimal wire client reaches the node. */

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Timeout;
  * Three nodes on loopback, each in its own JVM with its own Hazelcast member (the cluster feature
  * as Karaf runs it, linked to pub/sub): cross-node pub/sub with wildcards, nothing sent to a node
  * without matching interest, a queue group served once cluster-wide, a stranger with another
- * secret kept out, and a node killed with kill -9 while the others carry on and tell of it on
+ * secret kept out, the interest and traffic {@code aldis:cluster-routes} shows per peer, and a node killed with kill -9 while the others carry on and tell of it on
  * {@code $sys.cluster.member.left}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -153,6 +153,43 @@ class ClusterPubSubTest {
 
     @Test
     @Order(3)
+    void clusterRoutesShowEachPeersInterestAndTheTrafficWithIt() throws Exception {
+        FrameClient onC = login(c);
+        onC.subscribeOk(30, "routes.>");
+        onC.subscribeOk(31, "routes.q", "grouped", "");
+        await(a, v -> v.patternsOf("c") == 2, "a knows c's two patterns");
+        String[] aToCBefore = routeTo(a, "c");
+        String[] cFromABefore = routeTo(c, "a");
+        assertThat(aToCBefore[8]).isEqualTo("routes.>, routes.q [grouped]");
+
+        FrameClient onA = login(a);
+        String payload = "p".repeat(100);
+        for (int i = 0; i < 5; i++) {
+            onA.publish("routes.t", payload);
+        }
+        for (int i = 0; i < 5; i++) {
+            assertThat(FrameClient.text(onC.deliverOn("routes.t"))).isEqualTo(payload);
+        }
+
+        // Columns: node, address, patterns, sent, bytes sent, received, bytes received, last activity, interest.
+        String[] aToC = routeTo(a, "c");
+        String[] cFromA = routeTo(c, "a");
+        assertThat(aToC[2]).isEqualTo("2");
+        assertThat(number(aToC, 3) - number(aToCBefore, 3)).isEqualTo(5);
+        long bytes = number(aToC, 4) - number(aToCBefore, 4);
+        assertThat(bytes).isGreaterThanOrEqualTo(5 * 100);
+        assertThat(number(cFromA, 5) - number(cFromABefore, 5)).isEqualTo(5);
+        assertThat(number(cFromA, 6) - number(cFromABefore, 6)).isEqualTo(bytes);
+        assertThat(aToC[7]).endsWith(" ago");
+        assertThat(cFromA[7]).endsWith(" ago");
+        assertThat(routeTo(c, "b")[8]).isEmpty();
+        onC.unsubscribe(30);
+        onC.unsubscribe(31);
+        await(a, v -> v.patternsOf("c") == 0, "a knows c has no pattern left");
+    }
+
+    @Test
+    @Order(4)
     void aNodeWithAnotherSecretDoesNotJoin() throws Exception {
         int[] port = freePorts(1);
         try (ChildNode.Clustered stranger = ChildNode.startClustered("stranger", "not-the-cluster-secret", port[0],
@@ -165,7 +202,7 @@ class ClusterPubSubTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void whenANodeIsKilledTheOthersSeeItLeaveAndKeepServing() throws Exception {
         FrameClient onA = login(a);
         onA.subscribeOk(20, "after.*");
@@ -188,6 +225,27 @@ class ClusterPubSubTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** The columns of {@code aldis:cluster-routes --no-format} on {@code node} for the route to {@code peer}. */
+    private static String[] routeTo(ChildNode.Clustered node, String peer) throws IOException {
+        List<String> rows = node.routes();
+        for (String row : rows) {
+            String[] cells = row.split("\t", -1);
+            if (cells[0].trim().equals(peer)) {
+                // An empty last column may be left out of the line.
+                String[] columns = new String[9];
+                for (int i = 0; i < columns.length; i++) {
+                    columns[i] = i < cells.length ? cells[i].trim() : "";
+                }
+                return columns;
+            }
+        }
+        throw new AssertionError("node " + node.name() + " has no route to " + peer + ": " + rows);
+    }
+
+    private static long number(String[] columns, int index) {
+        return Long.parseLong(columns[index]);
+    }
 
     private static CompletableFuture<ChildNode.Clustered> startAsync(String name, int index) {
         List<String> others = new ArrayList<>();

@@ -12,11 +12,14 @@ import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.ServiceProvide;
 import io.aldis.protocol.api.spi.cluster.ClusterLocks;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -29,11 +32,12 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 /**
  * aldis-cluster on the running distribution: installing it with an {@code etc/io.aldis.cluster.cfg}
- * forms a cluster of one that {@code aldis:cluster-list} shows, with RPC linked to it both ways
- * (each uses the other's spi service); uninstalling it closes the member
- * port, and a session subscribed all along keeps getting its messages, and a service a client
- * provided all along keeps being called, with neither the core, pub/sub, RPC nor file transfer
- * refreshed. While the node is a member it offers the cluster's locks, which file transfer takes.
+ * forms a cluster of one that {@code aldis:cluster-list}, {@code aldis:cluster-routes} (no other
+ * member) and the cluster MBean show, with RPC linked to it both ways (each uses the other's spi
+ * service); uninstalling it closes the member port, and a session subscribed all along keeps
+ * getting its messages, and a service a client provided all along keeps being called, with
+ * neither the core, pub/sub, RPC nor file transfer refreshed. While the node is a member it offers
+ * the cluster's locks, which file transfer takes.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -90,6 +94,12 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
             // The files feature takes the cluster's locks while the node is a member.
             await("the cluster's locks are offered", WAIT,
                     () -> bundleContext.getServiceReference(ClusterLocks.class) != null);
+            assertEquals("No other member in cluster itest", executeCommand("aldis:cluster-routes").trim());
+            ObjectName cluster = new ObjectName("io.aldis:type=feature,name=cluster");
+            MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+            assertEquals(1, jmx.getAttribute(cluster, "Members"));
+            assertEquals("", jmx.getAttribute(cluster, "Problem"));
+            assertEquals("itest", jmx.getAttribute(cluster, "ClusterName"));
             publisher.publish("keep.during", "while clustered");
             assertEquals("while clustered", FrameClient.text(subscriber.deliverOn("keep.during")));
             assertEquals("\"served while clustered\"", callKept(publisher, provider, 10, "served while clustered"));
@@ -99,6 +109,7 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
             assertNull(bundle("io.aldis.feature.cluster"));
             assertFalse("no link of RPC is left", usedBy("io.aldis.feature.rpc.spi.RemoteCalls", "io.aldis.feature.rpc"));
             assertNull("no cluster locks once standalone", bundleContext.getServiceReference(ClusterLocks.class));
+            assertFalse("the cluster MBean left with the feature", jmx.isRegistered(cluster));
             publisher.publish("keep.after", "standalone again");
             assertEquals("standalone again", FrameClient.text(subscriber.deliverOn("keep.after")));
             assertEquals("\"served standalone\"", callKept(publisher, provider, 11, "served standalone"));

@@ -4,6 +4,7 @@ import io.aldis.feature.auth.internal.CredentialStore;
 import io.aldis.feature.cluster.internal.ClusterEngine;
 import io.aldis.feature.cluster.internal.ClusterSettings;
 import io.aldis.feature.cluster.internal.ClusterView;
+import io.aldis.feature.cluster.internal.command.ClusterRoutesCommand;
 import io.aldis.feature.filetransfer.api.FileStore;
 import io.aldis.feature.filetransfer.internal.FilesSettings;
 import io.aldis.itest.rpc.Gate;
@@ -12,9 +13,11 @@ import io.aldis.itest.rpc.Streams;
 import io.aldis.protocol.api.spi.node.SystemEvents;
 import io.aldis.transport.tcp.internal.TcpSettings;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -69,6 +72,8 @@ public final class ChildNode {
     private static final String GATE_STATE = "GATE ";
     /** The name a clustered node {@linkplain #startClustered(String, String, int, List, boolean) exports its gate} under. */
     public static final String GATE = "gate";
+    private static final String ROUTE = "ROUTE ";
+    private static final String ROUTES_END = "ROUTES END";
     /** Held so that its level stays set: the JDK keeps loggers only while someone refers to them. */
     private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
 
@@ -180,7 +185,7 @@ public final class ChildNode {
      */
     public static Clustered startClustered(String nodeName, String secret, int memberPort, List<String> members)
             throws IOException {
-        return startClustered(nodeName, secret, memberPort, members, false, null, Duration.ZERO);
+        return startClustered(nodeName, secret, "127.0.0.1", memberPort, "", members, false, null, Duration.ZERO);
     }
 
     /**
@@ -189,7 +194,7 @@ public final class ChildNode {
      */
     public static Clustered startClustered(String nodeName, String secret, int memberPort, List<String> members,
             boolean exportGate) throws IOException {
-        return startClustered(nodeName, secret, memberPort, members, exportGate, null, Duration.ZERO);
+        return startClustered(nodeName, secret, "127.0.0.1", memberPort, "", members, exportGate, null, Duration.ZERO);
     }
 
     /**
@@ -201,13 +206,23 @@ public final class ChildNode {
      */
     public static Clustered startClustered(String nodeName, String secret, int memberPort, List<String> members,
             Path storageRoot, Duration perChunk) throws IOException {
-        return startClustered(nodeName, secret, memberPort, members, false, storageRoot, perChunk);
+        return startClustered(nodeName, secret, "127.0.0.1", memberPort, "", members, false, storageRoot, perChunk);
     }
 
-    private static Clustered startClustered(String nodeName, String secret, int memberPort, List<String> members,
-            boolean exportGate, Path storageRoot, Duration perChunk) throws IOException {
+    /**
+     * Starts a clustered node whose member binds {@code host:memberPort} and tells the others to
+     * reach it at {@code publicAddress} (such as a proxy in front of it; empty for host:memberPort).
+     */
+    public static Clustered startClustered(String nodeName, String secret, String host, int memberPort,
+            String publicAddress, List<String> members) throws IOException {
+        return startClustered(nodeName, secret, host, memberPort, publicAddress, members, false, null, Duration.ZERO);
+    }
+
+    private static Clustered startClustered(String nodeName, String secret, String host, int memberPort,
+            String publicAddress, List<String> members, boolean exportGate, Path storageRoot, Duration perChunk)
+            throws IOException {
         List<String> args = new ArrayList<>(List.of(CLUSTER_MODE, nodeName, secret, Integer.toString(memberPort),
-                String.join(",", members), exportGate ? GATE : "-"));
+                String.join(",", members), exportGate ? GATE : "-", host, publicAddress));
         if (storageRoot != null) {
             args.add(storageRoot.toString());
             args.add(Long.toString(perChunk.toMillis()));
@@ -269,6 +284,25 @@ public final class ChildNode {
                     String[] parts = line.substring(GATE_STATE.length()).split(" ", -1);
                     return new GateState(Integer.parseInt(parts[0]),
                             parts[1].isEmpty() ? Set.of() : Set.of(parts[1].split(",")));
+                }
+            }
+            throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
+        }
+
+        /**
+         * What {@code aldis:cluster-routes --no-format} prints on the node now: one line per other
+         * member, columns separated by tabs.
+         */
+        public synchronized List<String> routes() throws IOException {
+            in.write("routes\n");
+            in.flush();
+            List<String> lines = new ArrayList<>();
+            for (String line; (line = out.readLine()) != null;) {
+                if (line.equals(ROUTES_END)) {
+                    return lines;
+                }
+                if (line.startsWith(ROUTE)) {
+                    lines.add(line.substring(ROUTE.length()));
                 }
             }
             throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
@@ -363,8 +397,8 @@ public final class ChildNode {
     /** Runs the node until its standard input ends (the test's JVM went away). */
     public static void main(String[] args) throws Exception {
         if (args[0].equals(CLUSTER_MODE)) {
-            runClustered(args[1], args[2], Integer.parseInt(args[3]), args[4], args[5].equals(GATE),
-                    args.length > 6 ? Path.of(args[6]) : null, args.length > 7 ? Long.parseLong(args[7]) : 0);
+            runClustered(args[1], args[2], Integer.parseInt(args[3]), args[4], args[5].equals(GATE), args[6], args[7],
+                    args.length > 8 ? Path.of(args[8]) : null, args.length > 9 ? Long.parseLong(args[9]) : 0);
             return;
         }
         Path root = Path.of(args[0]);
@@ -426,13 +460,15 @@ public final class ChildNode {
         System.out.flush();
     }
 
-    /** Runs a clustered node, answering "counts" and "gate" on standard input, until that input ends. */
+    /** Runs a clustered node, answering "counts", "gate" and "routes" on standard input, until that input ends. */
     private static void runClustered(String nodeName, String secret, int memberPort, String members,
-            boolean exportGate, Path storageRoot, long perChunkMillis) throws Exception {
+            boolean exportGate, String host, String publicAddress, Path storageRoot, long perChunkMillis)
+            throws Exception {
         // Hazelcast's own log at INFO would bury the test's output.
         HAZELCAST_LOG.setLevel(Level.WARNING);
         List<String> others = members.isEmpty() ? List.of() : List.of(members.split(","));
-        ClusterSettings settings = new ClusterSettings("test", secret, others, "127.0.0.1", memberPort, nodeName, 5);
+        ClusterSettings settings = new ClusterSettings("test", secret, others, host, memberPort, nodeName, 5,
+                publicAddress);
         NodeFixture.Builder builder = NodeFixture.builder()
                 .user(USER, "user")
                 .user(ADMIN, "admin")
@@ -465,10 +501,25 @@ public final class ChildNode {
                     } else if (line.equals("gate")) {
                         System.out.println(GATE_STATE + gate.entered() + " " + String.join(",", gate.interruptedTags()));
                         System.out.flush();
+                    } else if (line.equals("routes")) {
+                        printRoutes(cluster);
                     }
                 }
             }
         }
+    }
+
+    private static void printRoutes(ClusterEngine cluster) {
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        ClusterRoutesCommand.print(cluster.routes(), System.currentTimeMillis(),
+                new PrintStream(table, true, StandardCharsets.UTF_8), false);
+        for (String row : table.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (!row.isBlank()) {
+                System.out.println(ROUTE + row);
+            }
+        }
+        System.out.println(ROUTES_END);
+        System.out.flush();
     }
 
     private static String describe(ClusterEngine cluster) {

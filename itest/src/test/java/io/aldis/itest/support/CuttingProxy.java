@@ -39,6 +39,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       direction, without closing them; {@link #unstall()} lets them go on with nothing lost. New
  *       connections are not stalled, so a client that gives up on a stalled link and comes back gets
  *       through.
+ *   <li>{@link #admitOnly(Set)} keeps out everyone but the listed source addresses, as a firewall
+ *       that drops packets would: their connections open now are reset, and new ones are held
+ *       silent (nothing passes either way, as a connection attempt whose packets are dropped) until
+ *       {@link #admitAll()}, which resets them so that they try again. Processes on loopback can be
+ *       told apart by binding to 127.0.0.2, 127.0.0.3 and so on.
  * </ul>
  *
  * <p>Each direction of a connection holds at most {@value #MAX_HELD} bytes it read and has not
@@ -60,23 +65,42 @@ public final class CuttingProxy implements AutoCloseable {
     private final Set<Direction> directions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger accepted = new AtomicInteger();
     private volatile long delayNanos;
+    /** Connections from sources not let in, held silent until they are let in again. */
+    private final Set<Channel> held = ConcurrentHashMap.newKeySet();
+        /** The source addresses let in, or null for all. */
+    private volatile Set<String> admitted;
     private final Channel server;
 
     /** Starts a proxy on an ephemeral loopback port in front of {@code targetPort} on loopback. */
     public CuttingProxy(int targetPort) throws InterruptedException {
-        this.target = new InetSocketAddress("127.0.0.1", targetPort);
+        this("127.0.0.1", "127.0.0.1", targetPort);
+    }
+
+    /**
+     * Starts a proxy on an ephemeral port of {@code bindHost} in front of {@code targetHost:targetPort}
+     * (both loopback addresses, such as 127.0.0.3).
+     */
+    public CuttingProxy(String bindHost, String targetHost, int targetPort) throws InterruptedException {
+        this.target = new InetSocketAddress(targetHost, targetPort);
         this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel client) {
+                        if (!admits(client)) {
+                            // Held, never read: a reset would have the peer try again at once, and
+                            // again, where a dropped attempt makes it wait for its own timeout.
+                            held.add(client);
+                            client.closeFuture().addListener(f -> held.remove(client));
+                            return;
+                        }
                         accepted.incrementAndGet();
                         open.add(client);
                         client.closeFuture().addListener(f -> open.remove(client));
                         client.pipeline().addLast(INBOUND, new Inbound());
                     }
-                }).bind("127.0.0.1", 0).sync().channel();
+                }).bind(bindHost, 0).sync().channel();
     }
 
     /** The port clients connect to. */
@@ -139,6 +163,33 @@ public final class CuttingProxy implements AutoCloseable {
         directions.forEach(Direction::unstall);
     }
 
+    /**
+     * From now on lets in only connections from these source addresses (such as "127.0.0.2"), and
+     * resets at once those open now from any other, in both directions.
+     */
+    public void admitOnly(Set<String> sourceAddresses) {
+        admitted = Set.copyOf(sourceAddresses);
+        for (Channel channel : Set.copyOf(open)) {
+            if (channel.pipeline().get(INBOUND) != null && !admits(channel)) {
+                reset(channel);
+            }
+        }
+    }
+
+    /** Lets every source in again; the connections held meanwhile are reset, so their peers try again. */
+    public void admitAll() {
+        admitted = null;
+        for (Channel channel : Set.copyOf(held)) {
+            reset(channel);
+        }
+    }
+
+    private boolean admits(Channel client) {
+        Set<String> only = admitted;
+        return only == null || (client.remoteAddress() instanceof InetSocketAddress remote
+                && only.contains(remote.getAddress().getHostAddress()));
+    }
+
     private static void reset(Channel channel) {
         try {
             channel.config().setOption(ChannelOption.SO_LINGER, 0);
@@ -153,6 +204,7 @@ public final class CuttingProxy implements AutoCloseable {
         server.close().sync();
         cut();
         stranded.forEach(Channel::close);
+        held.forEach(Channel::close);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
 

@@ -1,5 +1,6 @@
 package io.aldis.feature.cluster.internal;
 
+import io.aldis.feature.cluster.internal.stats.ClusterStats;
 import io.aldis.feature.pubsub.spi.LocalRouting;
 import io.aldis.feature.pubsub.spi.RemoteRoutes;
 import io.aldis.feature.rpc.spi.LocalCalls;
@@ -57,10 +58,12 @@ public final class ClusterComponent implements ClusterView {
     private ServiceRegistration<ClusterLocks> locksRegistration;
     private volatile String problem = "starting";
     private volatile String clusterName = ClusterSettings.DEFAULT_NAME;
+    private final ClusterStats jmx;
 
     @Activate
     public ClusterComponent(Map<String, Object> properties, BundleContext context) {
         this.context = context;
+        this.jmx = ClusterStats.register(this);
         apply(properties);
     }
 
@@ -207,6 +210,9 @@ public final class ClusterComponent implements ClusterView {
 
     @Deactivate
     void deactivate() {
+        if (jmx != null) {
+            jmx.close();
+        }
         starter.shutdownNow();
         try {
             starter.awaitTermination(30, TimeUnit.SECONDS);
@@ -263,6 +269,18 @@ public final class ClusterComponent implements ClusterView {
             return engine.members();
         } catch (RuntimeException stopped) {
             // Hazelcast stopped on its own (it shuts down when it cannot go on): no members to show.
+            return List.of();
+        }
+    }
+
+    @Override
+    public synchronized List<RouteView> routes() {
+        if (engine == null) {
+            return List.of();
+        }
+        try {
+            return engine.routes();
+        } catch (RuntimeException stopped) {
             return List.of();
         }
     }

@@ -33,4 +33,7 @@ public @interface ClusterConfig {
 
     @AttributeDefinition(description = "Seconds without a heartbeat after which a member is taken out of the cluster")
     int failureSeconds() default ClusterSettings.DEFAULT_FAILURE_SECONDS;
+
+    @AttributeDefinition(description = "Address host:port the other members connect to, when a NAT or proxy makes it differ from host:port; empty for host:port")
+    String publicAddress() default "";
 }

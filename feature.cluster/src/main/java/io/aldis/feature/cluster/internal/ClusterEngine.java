@@ -3,6 +3,7 @@ package io.aldis.feature.cluster.internal;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import io.aldis.feature.cluster.internal.locks.HazelcastLocks;
+import com.hazelcast.core.LifecycleEvent;
 import io.aldis.feature.cluster.internal.membership.HazelcastMember;
 import io.aldis.feature.cluster.internal.membership.MemberEvents;
 import io.aldis.feature.cluster.internal.routing.ClusterRoutes;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -34,13 +36,19 @@ import java.util.function.Supplier;
  * {@link ClusterComponent} runs it in Karaf; tests run it by hand.
  */
 public final class ClusterEngine implements ClusterView, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.aldis.cluster");
+    /**
+     * How often the interest table is read again without an event: a member that merged after a
+     * split receives the other members' entries in bulk, and Hazelcast tells of no single entry.
+     */
+    private static final long REFRESH_SECONDS = 1;
+
     private final ClusterSettings settings;
     private final HazelcastInstance hazelcast;
     private final PeerCounts counts = new PeerCounts();
     private final InterestTable interest;
     private final Inbox inbox;
     private final ScheduledExecutorService scheduler;
-    private final String self;
     private ClusterRoutes routes;
     private InterestPublisher publisher;
     private LocalRouting routing;
@@ -51,7 +59,6 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     private ClusterEngine(ClusterSettings settings, Supplier<SystemEvents> events) {
         this.settings = settings;
         this.hazelcast = HazelcastMember.start(settings);
-        this.self = hazelcast.getCluster().getLocalMember().getUuid().toString();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "aldis-cluster");
             t.setDaemon(true);
@@ -62,6 +69,12 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         this.services = new ServiceTable(hazelcast);
         hazelcast.getCluster().addMembershipListener(
                 new MemberEvents(settings.name(), events, this::joined, this::left));
+        hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                scheduler.execute(this::merged);
+            }
+        });
+        scheduler.scheduleWithFixedDelay(this::refresh, REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
     }
 
     /**
@@ -140,6 +153,48 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         }
     }
 
+    /**
+     * This member merged into another cluster after a split healed, and Hazelcast gave it a new
+     * member id: the other nodes now send to that id and look up its interest under it.
+     */
+    private synchronized void merged() {
+        try {
+            inbox.follow();
+            interest.rekey();
+            if (routes != null) {
+                routes.forgetAll();
+            }
+            if (publisher != null) {
+                publisher.republish();
+            }
+            LOG.log(System.Logger.Level.INFO, "Node {0} merged back into cluster {1} as member {2}", settings.nodeName(),
+                    settings.name(), hazelcast.getCluster().getLocalMember().getUuid());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Node {0} merged back into cluster {1} but could not follow its new member id: {2}",
+                    settings.nodeName(), settings.name(), e.toString());
+        }
+    }
+
+    private void refresh() {
+        try {
+            interest.rebuild();
+            republishIfLost();
+        } catch (RuntimeException e) {
+            // Hazelcast is stopping or the cluster is changing: the next look tries again.
+        }
+    }
+
+    /**
+     * Announces this node's interest again if its entry is gone from the map: a member that left
+     * during a split removes the entries of the members it lost, and its removal may reach the
+     * merged cluster after this node announced itself there.
+     */
+    private synchronized void republishIfLost() {
+        if (publisher != null && !interest.hasOwnEntry()) {
+            publisher.republish();
+        }
+    }
+
     private synchronized void left(Member m) {
         interest.forget(m.getUuid());
         services.forget(m.getUuid());
@@ -186,12 +241,33 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         Map<String, Set<Interest>> peers = interest.peers();
         for (Member m : hazelcast.getCluster().getMembers()) {
             String id = m.getUuid().toString();
-            boolean local = id.equals(self);
+            boolean local = m.localMember();
             LocalRouting r = routing;
             int patterns = local ? (r == null ? 0 : r.interest().size())
                     : peers.getOrDefault(id, Set.of()).size();
             out.add(new MemberView(MemberEvents.nodeName(m), MemberEvents.address(m), id, local, startedAt(m), patterns,
                     counts.sentTo(id), counts.receivedFrom(id)));
+        }
+        return out;
+    }
+
+    @Override
+    public List<RouteView> routes() {
+        List<RouteView> out = new ArrayList<>();
+        Map<String, Set<Interest>> peers = interest.peers();
+        for (Member m : hazelcast.getCluster().getMembers()) {
+            if (m.localMember()) {
+                continue;
+            }
+            String id = m.getUuid().toString();
+            List<String> patterns = new ArrayList<>();
+            for (Interest i : peers.getOrDefault(id, Set.of())) {
+                patterns.add(i.queueGroup().isEmpty() ? i.pattern() : i.pattern() + " [" + i.queueGroup() + "]");
+            }
+            patterns.sort(null);
+            out.add(new RouteView(MemberEvents.nodeName(m), MemberEvents.address(m), id, patterns, counts.sentTo(id),
+                    counts.bytesSentTo(id), counts.receivedFrom(id), counts.bytesReceivedFrom(id),
+                    counts.lastActivity(id)));
         }
         return out;
     }

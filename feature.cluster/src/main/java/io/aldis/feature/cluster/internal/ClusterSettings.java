@@ -16,9 +16,11 @@ import java.util.regex.Pattern;
  * @param port           the member port
  * @param nodeName       this node's name in listings and events
  * @param failureSeconds seconds without a heartbeat before a member is taken out
+ * @param publicAddress  the host:port the other members connect to, when something between the
+ *                       members (a NAT, a proxy) makes it differ from host:port; empty for host:port
  */
 public record ClusterSettings(String name, String secret, List<String> members, String host, int port,
-        String nodeName, int failureSeconds) {
+        String nodeName, int failureSeconds, String publicAddress) {
     public static final String DEFAULT_NAME = "aldis";
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7450;
@@ -26,7 +28,8 @@ public record ClusterSettings(String name, String secret, List<String> members, 
     public static final int MIN_SECRET_LENGTH = 16;
 
     /** The keys {@link #from} reads; any other key in the file is reported as unknown. */
-    static final Set<String> KEYS = Set.of("name", "secret", "members", "host", "port", "nodeName", "failureSeconds");
+    static final Set<String> KEYS = Set.of("name", "secret", "members", "host", "port", "nodeName", "failureSeconds",
+            "publicAddress");
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -34,6 +37,13 @@ public record ClusterSettings(String name, String secret, List<String> members, 
     public ClusterSettings {
         members = List.copyOf(members);
         nodeName = nodeName == null || nodeName.isEmpty() ? host + ":" + port : nodeName;
+        publicAddress = publicAddress == null || publicAddress.isEmpty() ? host + ":" + port : publicAddress;
+    }
+
+    /** Settings of a member the others reach at its own host:port. */
+    public ClusterSettings(String name, String secret, List<String> members, String host, int port,
+            String nodeName, int failureSeconds) {
+        this(name, secret, members, host, port, nodeName, failureSeconds, "");
     }
 
     /**
@@ -76,7 +86,11 @@ public record ClusterSettings(String name, String secret, List<String> members, 
             throw c.invalid("nodeName", nodeName, "must be 1 to 64 letters, digits, '.', '_' or '-'");
         }
         int failureSeconds = c.integer("failureSeconds", DEFAULT_FAILURE_SECONDS, 2, 600);
-        return new ClusterSettings(name, secret, members, host, port, nodeName, failureSeconds);
+        String publicAddress = c.text("publicAddress", "").trim();
+        if (!publicAddress.isEmpty() && !validAddress(publicAddress)) {
+            throw c.invalid("publicAddress", publicAddress, "must be host:port, such as 10.0.0.5:7450, or empty for host:port");
+        }
+        return new ClusterSettings(name, secret, members, host, port, nodeName, failureSeconds, publicAddress);
     }
 
     private static boolean validAddress(String address) {
@@ -96,6 +110,6 @@ public record ClusterSettings(String name, String secret, List<String> members, 
     @Override
     public String toString() {
         return "ClusterSettings[name=" + name + ", members=" + members + ", host=" + host + ", port=" + port
-                + ", nodeName=" + nodeName + ", failureSeconds=" + failureSeconds + "]";
+                + ", nodeName=" + nodeName + ", failureSeconds=" + failureSeconds + ", publicAddress=" + publicAddress + "]";
     }
 }

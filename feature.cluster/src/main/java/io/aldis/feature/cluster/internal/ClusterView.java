@@ -13,6 +13,9 @@ public interface ClusterView {
     /** Every member Hazelcast counts in the cluster now, this node included, oldest first. */
     List<MemberView> members();
 
+    /** The other members and what goes between this node and each: its interest and the traffic. */
+    List<RouteView> routes();
+
     /**
      * One member as this node sees it.
      *
@@ -27,5 +30,22 @@ public interface ClusterView {
      */
     record MemberView(String nodeName, String address, String id, boolean local, long startedAt, int patterns,
             long sent, long received) {
+    }
+
+    /**
+     * The route from this node to another member.
+     *
+     * @param nodeName      the member's node name
+     * @param address       its member address, host:port
+     * @param id            its Hazelcast member id
+     * @param interest      the patterns it announced, sorted, each with its queue group in brackets if any
+     * @param sent          messages this node sent to it
+     * @param bytesSent     bytes of those messages as they crossed
+     * @param received      messages this node received from it
+     * @param bytesReceived bytes of those messages as they crossed
+     * @param lastActivity  when a message last went either way, epoch milliseconds (0: never)
+     */
+    record RouteView(String nodeName, String address, String id, List<String> interest, long sent, long bytesSent,
+            long received, long bytesReceived, long lastActivity) {
     }
 }

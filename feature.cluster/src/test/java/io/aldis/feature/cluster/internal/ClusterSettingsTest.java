@@ -30,6 +30,7 @@ class ClusterSettingsTest {
         assertThat(s.port()).isEqualTo(7450);
         assertThat(s.members()).isEmpty();
         assertThat(s.nodeName()).isEqualTo("127.0.0.1:7450");
+        assertThat(s.publicAddress()).isEqualTo("127.0.0.1:7450");
         assertThat(s.toString()).doesNotContain("a-long-enough-secret");
     }
 
@@ -40,6 +41,17 @@ class ClusterSettingsTest {
         p.put("nodeName", "n1");
         assertThat(read(p).members()).containsExactly("127.0.0.1:7451", "127.0.0.1:7452");
         assertThat(read(p).nodeName()).isEqualTo("n1");
+    }
+
+    @Test
+    void aPublicAddressIsReadAndCheckedAsHostAndPort() {
+        Map<String, Object> p = withSecret();
+        p.put("host", "10.0.0.5");
+        p.put("publicAddress", "203.0.113.7:17450");
+        assertThat(read(p).publicAddress()).isEqualTo("203.0.113.7:17450");
+        p.put("publicAddress", "203.0.113.7");
+        assertThatThrownBy(() -> read(p)).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("publicAddress").hasMessageContaining("host:port");
     }
 
     @Test

@@ -37,6 +37,17 @@ public final class HazelcastMember {
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         config.setProperty("hazelcast.socket.bind.any", "false");
+        // The address to bind, as given: unlike a list of interfaces, it may be any address the
+        // machine answers on, such as one of loopback's 127.0.0.0/8.
+        config.setProperty("hazelcast.local.localAddress", s.host());
+        // Connections to other members leave from this member's own address too, so that a
+        // firewall (or a test's proxy) between members can tell the members apart by address.
+        // Hazelcast binds them to the public address, which behind a NAT is not one of this
+        // machine's: there the system picks.
+        String publicHost = s.publicAddress().substring(0, s.publicAddress().lastIndexOf(':'));
+        if (publicHost.equals(s.host())) {
+            config.setProperty("hazelcast.socket.client.bind.any", "false");
+        }
         // Hazelcast sends every 100 000th event to a member synchronously, waiting up to 5 s: messages
         // are forwarded from the publisher's event loop, which must never wait for a peer.
         config.setProperty("hazelcast.event.sync.frequency", Integer.toString(Integer.MAX_VALUE));
@@ -55,13 +66,12 @@ public final class HazelcastMember {
 
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(s.port()).setPortAutoIncrement(false);
-        network.setPublicAddress(s.host() + ":" + s.port());
-        network.getInterfaces().setEnabled(true).setInterfaces(List.of(s.host()));
+        network.setPublicAddress(s.publicAddress());
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         List<String> members = new ArrayList<>(s.members());
-        members.add(s.host() + ":" + s.port());
+        members.add(s.publicAddress());
         join.getTcpIpConfig().setEnabled(true).setMembers(members);
         return Hazelcast.newHazelcastInstance(config);
     }

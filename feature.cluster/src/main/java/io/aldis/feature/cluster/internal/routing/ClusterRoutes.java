@@ -40,7 +40,7 @@ public final class ClusterRoutes implements RemoteRoutes {
             byte[] bytes = new WireMessage(message, send.getValue()).encode();
             try {
                 topics.computeIfAbsent(send.getKey(), peer -> hazelcast.getTopic(Inbox.topicOf(peer))).publish(bytes);
-                counts.sent(send.getKey());
+                counts.sent(send.getKey(), bytes.length);
                 sent++;
             } catch (RuntimeException memberGone) {
                 // Hazelcast is shutting down or the member just left: what is not sent is lost,
@@ -48,6 +48,11 @@ public final class ClusterRoutes implements RemoteRoutes {
             }
         }
         return new Forwarded(sent, plan.localQueueGroups());
+    }
+
+    /** Forgets every topic, for this member merged into another cluster and its proxies were reset. */
+    public void forgetAll() {
+        topics.clear();
     }
 
     /** Forgets the topic of a member that left. */

@@ -15,15 +15,35 @@ public final class Inbox implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.aldis.cluster");
     private static final String PREFIX = "aldis.node.";
 
-    private final ITopic<byte[]> topic;
-    private final UUID registration;
+    private final HazelcastInstance hazelcast;
     private final PeerCounts counts;
+    private ITopic<byte[]> topic;
+    private UUID registration;
     private volatile LocalRouting routing;
 
     public Inbox(HazelcastInstance hazelcast, PeerCounts counts) {
+        this.hazelcast = hazelcast;
         this.counts = counts;
-        this.topic = hazelcast.getTopic(topicOf(hazelcast.getCluster().getLocalMember().getUuid().toString()));
-        this.registration = topic.addMessageListener(new Receiver());
+        listen();
+    }
+
+    /** Listens on the topic of this member's id now. */
+    private void listen() {
+        topic = hazelcast.getTopic(topicOf(hazelcast.getCluster().getLocalMember().getUuid().toString()));
+        registration = topic.addMessageListener(new Receiver());
+    }
+
+    /**
+     * Moves to the topic of the new id Hazelcast gave this member when it merged into another
+     * cluster: the other nodes send to the id they see, and the old one is gone from the cluster.
+     */
+    public synchronized void follow() {
+        String now = topicOf(hazelcast.getCluster().getLocalMember().getUuid().toString());
+        if (topic.getName().equals(now)) {
+            return;
+        }
+        close();
+        listen();
     }
 
     /** The topic a node with this member id receives on. */
@@ -37,7 +57,7 @@ public final class Inbox implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         try {
             topic.removeMessageListener(registration);
         } catch (RuntimeException alreadyDown) {
@@ -49,13 +69,14 @@ public final class Inbox implements AutoCloseable {
         @Override
         public void onMessage(Message<byte[]> message) {
             String from = message.getPublishingMember() == null ? "?" : message.getPublishingMember().getUuid().toString();
-            counts.received(from);
+            byte[] bytes = message.getMessageObject();
+            counts.received(from, bytes == null ? 0 : bytes.length);
             LocalRouting r = routing;
             if (r == null) {
                 return;
             }
             try {
-                WireMessage m = WireMessage.decode(message.getMessageObject());
+                WireMessage m = WireMessage.decode(bytes);
                 r.deliver(m.message(), m.queueGroups());
             } catch (IllegalArgumentException e) {
                 LOG.log(System.Logger.Level.WARNING, "Dropped a message from member {0}: {1}", from, e.getMessage());

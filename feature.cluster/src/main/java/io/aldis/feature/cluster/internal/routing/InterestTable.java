@@ -23,7 +23,8 @@ public final class InterestTable implements AutoCloseable {
     static final String MAP = "aldis.interest";
 
     private final HazelcastInstance hazelcast;
-    private final String self;
+    /** This member's id; Hazelcast gives a member a new one when it merges after a split. */
+    private volatile String self;
     private final ReplicatedMap<String, String> map;
     private final UUID listener;
     private volatile Map<String, Set<Interest>> peers = Map.of();
@@ -46,6 +47,11 @@ public final class InterestTable implements AutoCloseable {
         map.put(self, InterestCodec.encode(interest));
     }
 
+    /** Whether the map holds an entry of this node now. */
+    public boolean hasOwnEntry() {
+        return map.containsKey(self);
+    }
+
     /** Removes this node's entry, as it leaves the cluster. */
     public void withdraw() {
         map.remove(self);
@@ -54,6 +60,20 @@ public final class InterestTable implements AutoCloseable {
     /** Forgets a member that left. */
     public void forget(UUID member) {
         map.remove(member.toString());
+        rebuild();
+    }
+
+    /**
+     * Follows this member to the id Hazelcast gave it when it merged into another cluster: drops
+     * the entry under the old id (the merge may have carried it over) and reads the map again.
+     * The caller publishes this node's interest again under the new id.
+     */
+    public void rekey() {
+        String old = self;
+        self = hazelcast.getCluster().getLocalMember().getUuid().toString();
+        if (!old.equals(self)) {
+            map.remove(old);
+        }
         rebuild();
     }
 
@@ -70,7 +90,10 @@ public final class InterestTable implements AutoCloseable {
                 next.put(id, InterestCodec.decode(text));
             }
         }
-        peers = Collections.unmodifiableMap(next);
+        if (!next.equals(peers)) {
+            // A new snapshot only for a change: routing keeps what it worked out per snapshot.
+            peers = Collections.unmodifiableMap(next);
+        }
     }
 
     @Override

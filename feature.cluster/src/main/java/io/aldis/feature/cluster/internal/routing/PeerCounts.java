@@ -4,34 +4,66 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Messages sent to and received from each other node, by member id. */
+/** Messages and bytes sent to and received from each other node, by member id, and when the last one went. */
 public final class PeerCounts {
-    private final Map<String, LongAdder> sent = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> received = new ConcurrentHashMap<>();
+    private final Map<String, Traffic> sent = new ConcurrentHashMap<>();
+    private final Map<String, Traffic> received = new ConcurrentHashMap<>();
 
-    void sent(String peer) {
-        sent.computeIfAbsent(peer, k -> new LongAdder()).increment();
+    void sent(String peer, int bytes) {
+        sent.computeIfAbsent(peer, k -> new Traffic()).add(bytes);
     }
 
-    void received(String peer) {
-        received.computeIfAbsent(peer, k -> new LongAdder()).increment();
+    void received(String peer, int bytes) {
+        received.computeIfAbsent(peer, k -> new Traffic()).add(bytes);
     }
 
     public long sentTo(String peer) {
-        LongAdder n = sent.get(peer);
-        return n == null ? 0 : n.sum();
+        Traffic t = sent.get(peer);
+        return t == null ? 0 : t.messages.sum();
     }
 
     public long receivedFrom(String peer) {
-        LongAdder n = received.get(peer);
-        return n == null ? 0 : n.sum();
+        Traffic t = received.get(peer);
+        return t == null ? 0 : t.messages.sum();
+    }
+
+    /** Bytes of the messages sent to a peer, as they crossed (subject, headers and payload included). */
+    public long bytesSentTo(String peer) {
+        Traffic t = sent.get(peer);
+        return t == null ? 0 : t.bytes.sum();
+    }
+
+    public long bytesReceivedFrom(String peer) {
+        Traffic t = received.get(peer);
+        return t == null ? 0 : t.bytes.sum();
+    }
+
+    /** When this node last sent to or received from a peer, epoch milliseconds; 0 for never. */
+    public long lastActivity(String peer) {
+        Traffic out = sent.get(peer);
+        Traffic in = received.get(peer);
+        return Math.max(out == null ? 0 : out.last, in == null ? 0 : in.last);
     }
 
     public long sentTotal() {
-        return sent.values().stream().mapToLong(LongAdder::sum).sum();
+        return sent.values().stream().mapToLong(t -> t.messages.sum()).sum();
     }
 
     public long receivedTotal() {
-        return received.values().stream().mapToLong(LongAdder::sum).sum();
+        return received.values().stream().mapToLong(t -> t.messages.sum()).sum();
+    }
+
+    /** One direction of the traffic with one peer. */
+    private static final class Traffic {
+        final LongAdder messages = new LongAdder();
+        final LongAdder bytes = new LongAdder();
+        /** Written by every message: a plain volatile store, cheaper than a clock read under a lock. */
+        volatile long last;
+
+        void add(int size) {
+            messages.increment();
+            bytes.add(size);
+            last = System.currentTimeMillis();
+        }
     }
 }

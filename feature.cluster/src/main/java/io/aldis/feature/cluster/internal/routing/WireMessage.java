@@ -2,14 +2,14 @@ package io.aldis.feature.cluster.internal.routing;
 
 import io.aldis.feature.pubsub.api.PublishedMessage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -25,27 +25,51 @@ import java.util.Set;
 public record WireMessage(PublishedMessage message, Set<String> queueGroups) {
     static final int VERSION = 1;
 
+    /** The bytes that cross, in one array of the exact size (no growing buffer, no copy at the end). */
     public byte[] encode() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + message.payload().length);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
-            string(out, message.subject());
-            string(out, message.replyTo());
-            out.writeInt(message.headers().size());
-            for (Map.Entry<String, String> h : message.headers().entrySet()) {
-                string(out, h.getKey());
-                string(out, h.getValue());
-            }
-            out.writeInt(queueGroups.size());
-            for (String g : queueGroups) {
-                string(out, g);
-            }
-            out.writeInt(message.payload().length);
-            out.write(message.payload());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        byte[] subject = utf8(message.subject());
+        byte[] replyTo = utf8(message.replyTo());
+        int size = 1 + 4 + subject.length + 4 + replyTo.length + 4 + 4 + 4 + message.payload().length;
+        List<byte[]> headers = new ArrayList<>(message.headers().size() * 2);
+        for (Map.Entry<String, String> h : message.headers().entrySet()) {
+            headers.add(utf8(h.getKey()));
+            headers.add(utf8(h.getValue()));
         }
-        return bytes.toByteArray();
+        List<byte[]> groups = new ArrayList<>(queueGroups.size());
+        for (String g : queueGroups) {
+            groups.add(utf8(g));
+        }
+        for (byte[] b : headers) {
+            size += 4 + b.length;
+        }
+        for (byte[] b : groups) {
+            size += 4 + b.length;
+        }
+        // Big-endian, as DataOutputStream wrote it before: the layout between nodes is unchanged.
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put((byte) VERSION);
+        string(out, subject);
+        string(out, replyTo);
+        out.putInt(message.headers().size());
+        for (byte[] b : headers) {
+            string(out, b);
+        }
+        out.putInt(groups.size());
+        for (byte[] b : groups) {
+            string(out, b);
+        }
+        out.putInt(message.payload().length);
+        out.put(message.payload());
+        return out.array();
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void string(ByteBuffer out, byte[] utf8) {
+        out.putInt(utf8.length);
+        out.put(utf8);
     }
 
     /** Reads what {@link #encode} wrote; anything else is refused with an {@link IllegalArgumentException}. */
@@ -73,12 +97,6 @@ public record WireMessage(PublishedMessage message, Set<String> queueGroups) {
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated message", e);
         }
-    }
-
-    private static void string(DataOutputStream out, String s) throws IOException {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
     }
 
     private static String string(DataInputStream in, int limit) throws IOException {

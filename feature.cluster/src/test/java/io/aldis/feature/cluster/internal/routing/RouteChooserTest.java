@@ -76,4 +76,23 @@ class RouteChooserTest {
         assertThat(plan.localQueueGroups()).isEmpty();
         assertThat(plan.sends()).containsEntry("b", Set.of("workers"));
     }
+
+    @Test
+    void aSubjectIsMatchedOncePerSnapshotOfThePeersInterestAndAgainAfterAChange() {
+        java.util.concurrent.atomic.AtomicInteger looks = new java.util.concurrent.atomic.AtomicInteger();
+        RouteChooser counting = new RouteChooser((p, s) -> {
+            looks.incrementAndGet();
+            return matches(p, s);
+        });
+        Map<String, Set<Interest>> before = new TreeMap<>(Map.of("b", Set.of(new Interest("orders.*", ""))));
+        assertThat(counting.plan("orders.eu", before, Set.of()).sends()).containsOnlyKeys("b");
+        int afterFirst = looks.get();
+        assertThat(counting.plan("orders.eu", before, Set.of()).sends()).containsOnlyKeys("b");
+        assertThat(looks.get()).isEqualTo(afterFirst);
+
+        Map<String, Set<Interest>> after = new TreeMap<>(before);
+        after.put("c", Set.of(new Interest("orders.>", "")));
+        assertThat(counting.plan("orders.eu", after, Set.of()).sends()).containsOnlyKeys("b", "c");
+        assertThat(looks.get()).isGreaterThan(afterFirst);
+    }
 }
