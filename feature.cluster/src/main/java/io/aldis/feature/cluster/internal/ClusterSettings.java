@@ -38,6 +38,15 @@ public record ClusterSettings(String name, String secret, List<String> members, 
         members = List.copyOf(members);
         nodeName = nodeName == null || nodeName.isEmpty() ? host + ":" + port : nodeName;
         publicAddress = publicAddress == null || publicAddress.isEmpty() ? host + ":" + port : publicAddress;
+        if (!validAddress(publicAddress)) {
+            throw new IllegalArgumentException("publicAddress must be host:port, such as 10.0.0.5:7450: "
+                    + publicAddress);
+        }
+    }
+
+    /** The host part of {@link #publicAddress}. */
+    public String publicHost() {
+        return publicAddress.substring(0, publicAddress.lastIndexOf(':'));
     }
 
     /** Settings of a member the others reach at its own host:port. */

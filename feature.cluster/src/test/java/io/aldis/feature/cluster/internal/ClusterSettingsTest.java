@@ -55,6 +55,13 @@ class ClusterSettingsTest {
     }
 
     @Test
+    void aPublicAddressWithoutAPortIsRefusedWhenGivenInCodeToo() {
+        assertThatThrownBy(() -> new ClusterSettings("c", "a-secret-of-sixteen-or-more", List.of(), "127.0.0.1", 7450,
+                "a", 10, "203.0.113.7")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("host:port");
+    }
+
+    @Test
     void badValuesAreRefusedInOneLineThatNeverShowsTheSecret() {
         assertThatThrownBy(() -> read(new HashMap<>())).isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageContaining("secret").hasMessageContaining("is required");

@@ -27,6 +27,11 @@ public final class HazelcastMember {
 
     /** Starts the member; returns once it joined a cluster or, finding none, formed its own. */
     public static HazelcastInstance start(ClusterSettings s) {
+        return Hazelcast.newHazelcastInstance(config(s));
+    }
+
+    /** The member's Hazelcast configuration for {@code s}. */
+    static Config config(ClusterSettings s) {
         Config config = new Config();
         // Only byte[] and String cross between members: Hazelcast never needs a class of this
         // bundle, and inside OSGi its own class loader is the one that sees all of Hazelcast.
@@ -43,11 +48,8 @@ public final class HazelcastMember {
         // Connections to other members leave from this member's own address too, so that a
         // firewall (or a test's proxy) between members can tell the members apart by address.
         // Hazelcast binds them to the public address, which behind a NAT is not one of this
-        // machine's: there the system picks.
-        String publicHost = s.publicAddress().substring(0, s.publicAddress().lastIndexOf(':'));
-        if (publicHost.equals(s.host())) {
-            config.setProperty("hazelcast.socket.client.bind.any", "false");
-        }
+        // machine's: there the system picks. Set either way, since unset it follows bind.any.
+        config.setProperty("hazelcast.socket.client.bind.any", Boolean.toString(!s.publicHost().equals(s.host())));
         // Hazelcast sends every 100 000th event to a member synchronously, waiting up to 5 s: messages
         // are forwarded from the publisher's event loop, which must never wait for a peer.
         config.setProperty("hazelcast.event.sync.frequency", Integer.toString(Integer.MAX_VALUE));
@@ -73,6 +75,6 @@ public final class HazelcastMember {
         List<String> members = new ArrayList<>(s.members());
         members.add(s.publicAddress());
         join.getTcpIpConfig().setEnabled(true).setMembers(members);
-        return Hazelcast.newHazelcastInstance(config);
+        return config;
     }
 }

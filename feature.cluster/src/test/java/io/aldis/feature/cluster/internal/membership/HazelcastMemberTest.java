@@ -1,0 +1,32 @@
+package io.aldis.feature.cluster.internal.membership;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.hazelcast.config.Config;
+import io.aldis.feature.cluster.internal.ClusterSettings;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The member's Hazelcast configuration: where it binds and where its connections leave from. */
+class HazelcastMemberTest {
+    private static final String SECRET = "a-secret-of-sixteen-or-more";
+
+    @Test
+    void connectionsLeaveFromTheMembersOwnAddressWhenOthersReachItThere() {
+        Config config = HazelcastMember.config(new ClusterSettings("c", SECRET, List.of(), "127.0.0.21", 7450, "a", 10,
+                "127.0.0.21:17450"));
+        assertThat(config.getProperty("hazelcast.socket.bind.any")).isEqualTo("false");
+        assertThat(config.getProperty("hazelcast.socket.client.bind.any")).isEqualTo("false");
+        assertThat(config.getNetworkConfig().getPublicAddress()).isEqualTo("127.0.0.21:17450");
+    }
+
+    @Test
+    void behindANatTheSystemPicksTheAddressConnectionsLeaveFrom() {
+        // The public address is not one of this machine's: binding outgoing connections to it, as
+        // Hazelcast would with bind.any off, fails, and the member would stay alone.
+        Config config = HazelcastMember.config(new ClusterSettings("c", SECRET, List.of(), "10.0.0.5", 7450, "a", 10,
+                "203.0.113.7:7450"));
+        assertThat(config.getProperty("hazelcast.socket.client.bind.any")).isEqualTo("true");
+        assertThat(config.getProperty("hazelcast.local.localAddress")).isEqualTo("10.0.0.5");
+    }
+}
