@@ -47,7 +47,8 @@ public class ClusterRoutesCommand implements Action {
         table.column("Received").alignRight();
         table.column("Bytes received").alignRight();
         table.column("Last activity").alignRight();
-        table.column("Interest").maxSize(80);
+        // Cut for people reading a console, never for scripts reading --no-format.
+        table.column("Interest").maxSize(format ? 80 : -1);
         for (ClusterView.RouteView r : routes) {
             table.addRow().addContent(r.nodeName(), r.address(), r.interest().size(), r.sent(), r.bytesSent(),
                     r.received(), r.bytesReceived(), ago(r.lastActivity(), now), String.join(", ", r.interest()));
