@@ -274,6 +274,14 @@ public final class ClusterComponent implements ClusterView {
     }
 
     @Override
+    public synchronized Totals totals() {
+        if (engine == null) {
+            return Totals.NONE;
+        }
+        return engine.totals();
+    }
+
+    @Override
     public synchronized List<RouteView> routes() {
         if (engine == null) {
             return List.of();

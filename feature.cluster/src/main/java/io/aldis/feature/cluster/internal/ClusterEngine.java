@@ -2,8 +2,8 @@ package io.aldis.feature.cluster.internal;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
-import io.aldis.feature.cluster.internal.locks.HazelcastLocks;
 import com.hazelcast.core.LifecycleEvent;
+import io.aldis.feature.cluster.internal.locks.HazelcastLocks;
 import io.aldis.feature.cluster.internal.membership.HazelcastMember;
 import io.aldis.feature.cluster.internal.membership.MemberEvents;
 import io.aldis.feature.cluster.internal.routing.ClusterRoutes;
@@ -214,6 +214,12 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     /** Locks by name that hold across the cluster's nodes, for the features that share something. */
     public ClusterLocks locks() {
         return new HazelcastLocks(hazelcast);
+    }
+
+    @Override
+    public Totals totals() {
+        return new Totals(counts.sentTotal(), counts.bytesSentTotal(), counts.receivedTotal(),
+                counts.bytesReceivedTotal());
     }
 
     /** Messages sent to and received from the other nodes. */

@@ -16,6 +16,21 @@ public interface ClusterView {
     /** The other members and what goes between this node and each: its interest and the traffic. */
     List<RouteView> routes();
 
+    /** The traffic with every other member since this node joined, members that left included; zeros outside a cluster. */
+    Totals totals();
+
+    /**
+     * Messages and bytes this node sent to and received from the other members, added up.
+     *
+     * @param messagesSent     messages sent
+     * @param bytesSent        bytes of those messages as they crossed
+     * @param messagesReceived messages received
+     * @param bytesReceived    bytes of those messages as they crossed
+     */
+    record Totals(long messagesSent, long bytesSent, long messagesReceived, long bytesReceived) {
+        static final Totals NONE = new Totals(0, 0, 0, 0);
+    }
+
     /**
      * One member as this node sees it.
      *

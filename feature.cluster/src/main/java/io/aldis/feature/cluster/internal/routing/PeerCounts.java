@@ -53,17 +53,33 @@ public final class PeerCounts {
         return received.values().stream().mapToLong(t -> t.messages.sum()).sum();
     }
 
+    /** Bytes sent to every peer since this node joined, to peers that left since too. */
+    public long bytesSentTotal() {
+        return sent.values().stream().mapToLong(t -> t.bytes.sum()).sum();
+    }
+
+    /** Bytes received from every peer since this node joined, from peers that left since too. */
+    public long bytesReceivedTotal() {
+        return received.values().stream().mapToLong(t -> t.bytes.sum()).sum();
+    }
+
     /** One direction of the traffic with one peer. */
     private static final class Traffic {
         final LongAdder messages = new LongAdder();
         final LongAdder bytes = new LongAdder();
-        /** Written by every message: a plain volatile store, cheaper than a clock read under a lock. */
+        /**
+         * Written only when the millisecond changed: a volatile store by every message from every
+         * event loop would keep the line moving between cores, which the adders are there to avoid.
+         */
         volatile long last;
 
         void add(int size) {
             messages.increment();
             bytes.add(size);
-            last = System.currentTimeMillis();
+            long now = System.currentTimeMillis();
+            if (last != now) {
+                last = now;
+            }
         }
     }
 }

@@ -18,13 +18,13 @@ public interface ClusterMXBean {
     /** Patterns and queue groups the other members announced. */
     int getPeerPatterns();
 
-    /** Messages this node sent to the other members. */
+    /** Messages this node sent to the other members since it joined, to members that left since too. */
     long getMessagesSent();
 
     /** Bytes of those messages as they crossed. */
     long getBytesSent();
 
-    /** Messages this node received from the other members. */
+    /** Messages this node received from the other members since it joined, from members that left since too. */
     long getMessagesReceived();
 
     /** Bytes of those messages as they crossed. */

@@ -2,7 +2,6 @@ package io.aldis.feature.cluster.internal.stats;
 
 import io.aldis.feature.cluster.internal.ClusterView;
 import java.lang.management.ManagementFactory;
-import java.util.function.ToLongFunction;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -56,31 +55,27 @@ public final class ClusterStats implements ClusterMXBean, AutoCloseable {
 
     @Override
     public int getPeerPatterns() {
-        return view.routes().stream().mapToInt(r -> r.interest().size()).sum();
+        return view.members().stream().filter(m -> !m.local()).mapToInt(ClusterView.MemberView::patterns).sum();
     }
 
     @Override
     public long getMessagesSent() {
-        return sum(ClusterView.RouteView::sent);
+        return view.totals().messagesSent();
     }
 
     @Override
     public long getBytesSent() {
-        return sum(ClusterView.RouteView::bytesSent);
+        return view.totals().bytesSent();
     }
 
     @Override
     public long getMessagesReceived() {
-        return sum(ClusterView.RouteView::received);
+        return view.totals().messagesReceived();
     }
 
     @Override
     public long getBytesReceived() {
-        return sum(ClusterView.RouteView::bytesReceived);
-    }
-
-    private long sum(ToLongFunction<ClusterView.RouteView> figure) {
-        return view.routes().stream().mapToLong(figure).sum();
+        return view.totals().bytesReceived();
     }
 
     @Override
