@@ -8,6 +8,7 @@ import com.hazelcast.map.MapEvent;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 import io.aldis.feature.pubsub.spi.Interest;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -28,6 +29,11 @@ public final class InterestTable implements AutoCloseable {
     private final ReplicatedMap<String, String> map;
     private final UUID listener;
     private volatile Map<String, Set<Interest>> peers = Map.of();
+    /** The text of each member's entry at the last reading and what it decoded to; under this table's lock. */
+    private Map<String, Decoded> decoded = Map.of();
+
+    private record Decoded(String text, Set<Interest> interest) {
+    }
 
     public InterestTable(HazelcastInstance hazelcast) {
         this.hazelcast = hazelcast;
@@ -77,9 +83,14 @@ public final class InterestTable implements AutoCloseable {
         rebuild();
     }
 
-    /** Reads the map again, for a change of membership. */
+    /**
+     * Reads the map again, for a change of membership (and once a second): an entry whose text did
+     * not change since the last reading is not decoded again, so that a quiet cluster with large
+     * interest costs a comparison per member, not a decoding of every pattern.
+     */
     public synchronized void rebuild() {
         Map<String, Set<Interest>> next = new TreeMap<>();
+        Map<String, Decoded> nextDecoded = new HashMap<>();
         for (Member m : hazelcast.getCluster().getMembers()) {
             String id = m.getUuid().toString();
             if (id.equals(self)) {
@@ -87,9 +98,14 @@ public final class InterestTable implements AutoCloseable {
             }
             String text = map.get(id);
             if (text != null) {
-                next.put(id, InterestCodec.decode(text));
+                Decoded before = decoded.get(id);
+                Set<Interest> interest = before != null && before.text().equals(text) ? before.interest()
+                        : InterestCodec.decode(text);
+                next.put(id, interest);
+                nextDecoded.put(id, new Decoded(text, interest));
             }
         }
+        decoded = nextDecoded;
         if (!next.equals(peers)) {
             // A new snapshot only for a change: routing keeps what it worked out per snapshot.
             peers = Collections.unmodifiableMap(next);
