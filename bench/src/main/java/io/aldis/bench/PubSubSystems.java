@@ -139,6 +139,8 @@ final class PubSubSystems {
     static System acrossNodes(String name, System publisherNode, List<System> subscriberNodes) {
         return new System() {
             private int next;
+            /** The counters of the subscribers handed over so far: a probe reaches every one of them. */
+            private final List<AtomicLong> counters = new java.util.ArrayList<>();
 
             @Override
             public String name() {
@@ -165,8 +167,10 @@ final class PubSubSystems {
                         Thread.sleep(20);
                     }
                 }
-                Thread.sleep(200); // probes still on their way arrive before the count is reset
-                received.set(0);
+                Thread.sleep(200); // probes still on their way arrive before the counts are reset
+                // The probes also reached the subscribers handed over before this one, on the same subject.
+                counters.add(received);
+                counters.forEach(counter -> counter.set(0));
                 return subscriber;
             }
         };
