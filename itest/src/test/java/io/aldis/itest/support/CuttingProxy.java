@@ -99,6 +99,11 @@ public final class CuttingProxy implements AutoCloseable {
                         open.add(client);
                         client.closeFuture().addListener(f -> open.remove(client));
                         client.pipeline().addLast(INBOUND, new Inbound());
+                        if (!admits(client)) {
+                            // admitOnly ran between the check above and the add, and may have
+                            // looked at the open connections before this one was among them.
+                            reset(client);
+                        }
                     }
                 }).bind(bindHost, 0).sync().channel();
     }
