@@ -4,6 +4,8 @@ import io.aldis.feature.pubsub.spi.LocalRouting;
 import io.aldis.feature.pubsub.spi.RemoteRoutes;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
+import io.aldis.protocol.api.spi.node.ResumeTokenStore;
+import io.aldis.protocol.api.spi.node.SessionRegistry;
 import io.aldis.protocol.api.spi.node.SystemEvents;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,8 @@ import org.osgi.service.metatype.annotations.Designate;
 /**
  * Runs the {@link ClusterEngine} in Karaf as PID {@value #PID} says: joins the cluster when the
  * feature starts (on a thread of its own, since joining takes seconds), links pub/sub while it runs
- * by registering {@link RemoteRoutes} for its {@link LocalRouting}, and leaves the cluster when the
+ * by registering {@link RemoteRoutes} for its {@link LocalRouting}, shares resume tokens with the
+ * other nodes by registering a {@link ResumeTokenStore}, and leaves the cluster when the
  * feature stops, touching no session. A rejected configuration is logged in one line and the
  * settings in force stay; a node in no cluster says why in {@code aldis:cluster-list}.
  */
@@ -47,6 +50,8 @@ public final class ClusterComponent implements ClusterView {
     private ClusterEngine engine;
     private LocalRouting routing;
     private ServiceRegistration<RemoteRoutes> routesRegistration;
+    private ServiceRegistration<ResumeTokenStore> tokensRegistration;
+    private volatile SessionRegistry sessions;
     private volatile String problem = "starting";
     private volatile String clusterName = ClusterSettings.DEFAULT_NAME;
 
@@ -101,6 +106,8 @@ public final class ClusterComponent implements ClusterView {
             engine = started;
             problem = "";
             relink();
+            tokensRegistration = context.registerService(ResumeTokenStore.class,
+                    started.resumeTokens(() -> sessions), null);
         }
         LOG.log(System.Logger.Level.INFO, "Node {0} is in cluster {1} with {2} members", settings.nodeName(),
                 settings.name(), started.members().size());
@@ -112,6 +119,7 @@ public final class ClusterComponent implements ClusterView {
             old = engine;
             engine = null;
             unregisterRoutes();
+            unregisterTokens();
         }
         if (old != null) {
             old.close();
@@ -140,6 +148,18 @@ public final class ClusterComponent implements ClusterView {
                 // the bundle is stopping
             }
             routesRegistration = null;
+        }
+    }
+
+    /** The node checks tokens in its own memory again before this member leaves. */
+    private void unregisterTokens() {
+        if (tokensRegistration != null) {
+            try {
+                tokensRegistration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping
+            }
+            tokensRegistration = null;
         }
     }
 
@@ -177,6 +197,18 @@ public final class ClusterComponent implements ClusterView {
     void unsetSystemEvents(SystemEvents systemEvents) {
         if (events == systemEvents) {
             events = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setSessionRegistry(SessionRegistry registry) {
+        sessions = registry;
+    }
+
+    void unsetSessionRegistry(SessionRegistry registry) {
+        if (sessions == registry) {
+            sessions = null;
         }
     }
 

@@ -9,9 +9,11 @@ import io.aldis.feature.cluster.internal.routing.Inbox;
 import io.aldis.feature.cluster.internal.routing.InterestPublisher;
 import io.aldis.feature.cluster.internal.routing.InterestTable;
 import io.aldis.feature.cluster.internal.routing.PeerCounts;
+import io.aldis.feature.cluster.internal.sessions.SharedResumeTokens;
 import io.aldis.feature.pubsub.spi.Interest;
 import io.aldis.feature.pubsub.spi.LocalRouting;
 import io.aldis.feature.pubsub.spi.RemoteRoutes;
+import io.aldis.protocol.api.spi.node.SessionRegistry;
 import io.aldis.protocol.api.spi.node.SystemEvents;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +39,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     private ClusterRoutes routes;
     private InterestPublisher publisher;
     private LocalRouting routing;
+    private SharedResumeTokens tokens;
 
     private ClusterEngine(ClusterSettings settings, Supplier<SystemEvents> events) {
         this.settings = settings;
@@ -105,6 +108,18 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         }
     }
 
+    /**
+     * The resume tokens shared by the cluster, for the node to use instead of its own, made once.
+     *
+     * @param sessions this node's sessions, to end those a client resumed on another node
+     */
+    public synchronized SharedResumeTokens resumeTokens(Supplier<SessionRegistry> sessions) {
+        if (tokens == null) {
+            tokens = new SharedResumeTokens(hazelcast, sessions);
+        }
+        return tokens;
+    }
+
     /** Messages sent to and received from the other nodes. */
     public PeerCounts counts() {
         return counts;
@@ -153,6 +168,11 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     @Override
     public void close() {
         unlink();
+        synchronized (this) {
+            if (tokens != null) {
+                tokens.close();
+            }
+        }
         inbox.close();
         interest.close();
         scheduler.shutdownNow();
