@@ -7,6 +7,8 @@ import io.aldis.feature.cluster.internal.ClusterView;
 import io.aldis.feature.filetransfer.api.FileStore;
 import io.aldis.feature.filetransfer.internal.FilesSettings;
 import io.aldis.itest.rpc.Streams;
+import io.aldis.protocol.api.spi.node.Session;
+import io.aldis.protocol.api.spi.node.SessionState;
 import io.aldis.protocol.api.spi.node.SystemEvents;
 import io.aldis.transport.tcp.internal.TcpSettings;
 import java.io.BufferedReader;
@@ -44,7 +46,9 @@ import java.util.logging.Logger;
  *
  * <p>{@link #startClustered} starts instead a node with pub/sub and the cluster feature (its own
  * Hazelcast member), linked as the feature links them in Karaf, which answers
- * {@link Clustered#counts()} about its view of the cluster.
+ * {@link Clustered#counts()} about its view of the cluster and {@link Clustered#sessions()} about its
+ * sessions, shares its resume tokens through the cluster, and changes a user's password when told
+ * ({@link Clustered#changePassword}).
  *
  * <p>{@link #launch} starts a node of another make the same way, from a main that calls
  * {@link #announce(int)} once it listens and {@link #awaitParent()} to stay up.
@@ -61,6 +65,10 @@ public final class ChildNode {
     public static final String COMMITTED = "COMMITTED ";
     private static final String CLUSTER_MODE = "--cluster";
     private static final String COUNTS = "COUNTS ";
+    private static final String SESSIONS_COMMAND = "sessions";
+    private static final String SESSIONS = "SESSIONS ";
+    private static final String PASSWD_COMMAND = "passwd ";
+    private static final String PASSWD_DONE = "PASSWD-DONE";
     /** Held so that its level stays set: the JDK keeps loggers only while someone refers to them. */
     private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
 
@@ -220,12 +228,44 @@ public final class ChildNode {
             throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
         }
 
+        /** The sessions open on the node now, and how many of them a resume token opened. */
+        public synchronized Sessions sessions() throws IOException {
+            String line = ask(SESSIONS_COMMAND, SESSIONS);
+            String[] parts = line.substring(SESSIONS.length()).trim().split(" ");
+            return new Sessions(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+        }
+
+        /** Gives a user a new password in the node's users, which revokes the user's resume tokens. */
+        public synchronized void changePassword(String user, String password) throws IOException {
+            ask(PASSWD_COMMAND + user + " " + password, PASSWD_DONE);
+        }
+
+        private String ask(String command, String answer) throws IOException {
+            in.write(command + "\n");
+            in.flush();
+            for (String line; (line = out.readLine()) != null;) {
+                if (line.startsWith(answer)) {
+                    return line;
+                }
+            }
+            throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
+        }
+
         /** Kills the node as {@code kill -9} would. */
         @Override
         public void close() {
             process.destroyForcibly();
             exitOf(process);
         }
+    }
+
+    /**
+     * A clustered node's sessions.
+     *
+     * @param open    sessions open now
+     * @param resumed those of them that a resume token opened, not a login
+     */
+    public record Sessions(int open, int resumed) {
     }
 
     /**
@@ -362,16 +402,41 @@ public final class ChildNode {
             SystemEvents events = node.pubsub().events()::publish;
             try (ClusterEngine cluster = ClusterEngine.start(settings, () -> events)) {
                 node.pubsub().remoteRoutes(cluster.link(node.pubsub().localRouting()));
+                // As the node takes the cluster's ResumeTokenStore service in Karaf.
+                node.node().tokenStore(cluster.resumeTokens(node::node));
                 announce(node.tcpPort());
                 BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 for (String line; (line = commands.readLine()) != null;) {
                     if (line.equals("counts")) {
                         System.out.println(COUNTS + describe(cluster));
                         System.out.flush();
+                    } else if (line.equals(SESSIONS_COMMAND)) {
+                        System.out.println(SESSIONS + sessions(node));
+                        System.out.flush();
+                    } else if (line.startsWith(PASSWD_COMMAND)) {
+                        String[] parts = line.split(" ");
+                        node.store().setPassword(parts[1], parts[2].toCharArray());
+                        System.out.println(PASSWD_DONE);
+                        System.out.flush();
                     }
                 }
             }
         }
+    }
+
+    /** How many sessions are open, and how many of them a resume token opened. */
+    private static String sessions(NodeFixture node) {
+        int open = 0;
+        int resumed = 0;
+        for (Session session : node.node().sessions()) {
+            if (session.state() == SessionState.OPEN || session.state() == SessionState.PAUSED) {
+                open++;
+                if (session.user() != null && session.user().mechanism().equals("RESUME")) {
+                    resumed++;
+                }
+            }
+        }
+        return open + " " + resumed;
     }
 
     private static String describe(ClusterEngine cluster) {
