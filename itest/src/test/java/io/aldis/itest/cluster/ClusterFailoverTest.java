@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.client.AldisClient;
 import io.aldis.client.ConnectionListener;
+import io.aldis.client.DisconnectReason;
 import io.aldis.client.ReconnectPolicy;
 import io.aldis.client.SessionInfo;
 import io.aldis.itest.support.ChildNode;
@@ -127,14 +128,17 @@ class ClusterFailoverTest {
         long killedAt = System.nanoTime();
         nodes[0].close(); // SIGKILL: the clients' connections break without a word
 
-        List<Long> resumedAfterMillis = new ArrayList<>();
+        List<String> figures = new ArrayList<>();
         for (Watched w : watched) {
             SessionInfo session = w.reconnected.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            resumedAfterMillis.add(TimeUnit.NANOSECONDS.toMillis(w.reconnectedAt - killedAt));
             assertThat(session.resumed()).as("the client resumed with its token, no new login").isTrue();
             assertThat(session.user()).isEqualTo(ChildNode.USER);
+            double resumedAfter = (w.reconnectedAt - killedAt) / 1e6;
+            figures.add(String.format(java.util.Locale.ROOT, "%.1f ms (first backoff %d ms, %.1f ms beyond it)",
+                    resumedAfter, w.firstDelayMillis, resumedAfter - w.firstDelayMillis));
         }
-        System.out.println("Resumed on another node after a kill -9 of theirs, in ms: " + resumedAfterMillis);
+        // A figure for docs/benchmarks.md, not a check: timing is not asserted.
+        System.out.println("From the kill -9 to the client resumed on another node: " + figures);
         // The nodes agree: three sessions more, all three opened by a token, and none lost.
         awaitTrue(() -> open(1) + open(2) == openBefore + 3, "b and c hold their sessions and the three resumed");
         assertThat(nodes[1].sessions().resumed() + nodes[2].sessions().resumed()).isEqualTo(resumedBefore + 3);
@@ -178,6 +182,8 @@ class ClusterFailoverTest {
         final BlockingQueue<String> received = new LinkedBlockingQueue<>();
         final CompletableFuture<SessionInfo> reconnected = new CompletableFuture<>();
         volatile long reconnectedAt;
+        /** The wait before the first reconnect attempt, with its jitter; -1 until known. */
+        volatile long firstDelayMillis = -1;
         final AldisClient client;
 
         Watched(String... addresses) {
@@ -187,6 +193,13 @@ class ClusterFailoverTest {
                     // The default backoff (1 s, doubling, with jitter) as a user has it.
                     .reconnect(ReconnectPolicy.defaultPolicy())
                     .listener(new ConnectionListener() {
+                        @Override
+                        public void reconnecting(int attempt, Duration delay, DisconnectReason lost) {
+                            if (attempt == 1 && firstDelayMillis < 0) {
+                                firstDelayMillis = delay.toMillis();
+                            }
+                        }
+
                         @Override
                         public void reconnected(SessionInfo session) {
                             reconnectedAt = System.nanoTime();

@@ -3,6 +3,8 @@ package io.aldis.node.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
+import io.aldis.protocol.api.spi.node.ResumeGrant;
+import io.aldis.protocol.api.spi.node.ResumeTokenStore;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashSet;
@@ -102,5 +104,90 @@ class ResumeTokensTest {
         String newest = tokens.issue(alice).token();
         assertThat(tokens.sizeOf("alice")).isEqualTo(2);
         assertThat(tokens.validate(newest)).isPresent();
+    }
+
+    /** A store two nodes share, kept in a map, as simple as the SPI lets it be. */
+    private static final class MapStore implements ResumeTokenStore {
+        final java.util.Map<String, ResumeGrant> grants = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.List<String> resumed = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void put(ResumeGrant grant, int maxPerUser) {
+            grants.put(grant.key(), grant);
+        }
+
+        @Override
+        public java.util.Optional<ResumeGrant> get(String key) {
+            return java.util.Optional.ofNullable(grants.get(key));
+        }
+
+        @Override
+        public boolean remove(String key) {
+            return grants.remove(key) != null;
+        }
+
+        @Override
+        public int removeUser(String user) {
+            int before = grants.size();
+            grants.values().removeIf(g -> g.user().equals(user));
+            return before - grants.size();
+        }
+
+        @Override
+        public void resumed(String key) {
+            resumed.add(key);
+        }
+    }
+
+    @Test
+    void aTokenIssuedOnOneNodeIsValidOnAnotherThatSharesTheStore() {
+        MapStore store = new MapStore();
+        ResumeTokens a = new ResumeTokens(clock, 60_000, 3);
+        ResumeTokens b = new ResumeTokens(clock, 60_000, 3);
+        a.share(store, Runnable::run);
+        b.share(store, Runnable::run);
+        ResumeTokens.Grant grant = a.issueShared(alice).join();
+        assertThat(store.grants).containsOnlyKeys(ResumeTokens.keyOf(grant.token()));
+        assertThat(store.grants.values()).noneMatch(g -> g.key().equals(grant.token()));
+
+        ResumeTokens.Grant onB = b.validateShared(grant.token()).join().orElseThrow();
+        assertThat(onB.user().name()).isEqualTo("alice");
+        assertThat(onB.user().roles()).containsExactly("user");
+        assertThat(onB.expiresAt()).isEqualTo(grant.expiresAt());
+        b.resumedHere(grant.token());
+        assertThat(store.resumed).containsExactly(ResumeTokens.keyOf(grant.token()));
+    }
+
+    @Test
+    void aRevocationOnOneNodeHoldsOnEveryNode() {
+        MapStore store = new MapStore();
+        ResumeTokens a = new ResumeTokens(clock, 60_000);
+        ResumeTokens b = new ResumeTokens(clock, 60_000);
+        a.share(store, Runnable::run);
+        b.share(store, Runnable::run);
+        String token = a.issueShared(alice).join().token();
+        assertThat(b.validateShared(token).join()).isPresent();
+        assertThat(b.revokeUser("alice")).isEqualTo(1);
+        assertThat(a.validateShared(token).join()).as("refused on the node that issued it").isEmpty();
+        assertThat(a.validate(token)).as("and forgotten there").isEmpty();
+    }
+
+    @Test
+    void withoutTheStoreANodeKeepsTheTokensItIssuedOrResumed() {
+        MapStore store = new MapStore();
+        ResumeTokens a = new ResumeTokens(clock, 60_000);
+        ResumeTokens b = new ResumeTokens(clock, 60_000);
+        String before = a.issue(alice).token();
+        a.share(store, Runnable::run);
+        b.share(store, Runnable::run);
+        assertThat(b.validateShared(before).join()).as("handed to the store when it came").isPresent();
+        String issued = a.issueShared(alice).join().token();
+        assertThat(b.validateShared(issued).join()).isPresent();
+
+        a.share(null, null);
+        b.share(null, null);
+        assertThat(a.validateShared(issued).join()).as("a issued it").isPresent();
+        assertThat(b.validateShared(issued).join()).as("b resumed it").isPresent();
+        assertThat(b.validateShared(a.issueShared(alice).join().token()).join()).as("a new one stays on a").isEmpty();
     }
 }
