@@ -60,8 +60,8 @@ public final class ResumeTokens {
     /** Each user's tokens, oldest first. */
     private final Map<String, LinkedHashSet<String>> byUser = new HashMap<>();
     private final Clock clock;
-    private long ttlMillis;
-    private int maxPerUser;
+    private volatile long ttlMillis;
+    private volatile int maxPerUser;
     private long nextPurgeAt;
     private volatile Shared shared;
 
@@ -183,16 +183,18 @@ public final class ResumeTokens {
         Shared link = new Shared(store, executor);
         shared = link;
         int max;
+        long ttl;
         java.util.List<Grant> held;
         synchronized (this) {
             max = maxPerUser;
+            ttl = ttlMillis;
             held = new java.util.ArrayList<>(grants.values());
         }
         long now = clock.millis();
         for (Grant grant : held) {
             if (grant.expiresAt() > now) {
-                // Issued before the store came: the expiry is exact, the time of issue a lower bound.
-                putShared(link, grant, grant.expiresAt() - ttlMillis, max);
+                // Issued before the store came: the expiry is exact, the time of issue a guess from it.
+                putShared(link, grant, grant.expiresAt() - ttl, max);
             }
         }
     }
