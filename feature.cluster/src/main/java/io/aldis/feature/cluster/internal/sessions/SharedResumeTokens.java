@@ -31,7 +31,8 @@ import java.util.function.Supplier;
  * of this bundle.
  */
 public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable {
-    static final String GRANTS = "aldis.resume.grants";
+    /** The map of grants, by key. */
+    public static final String GRANTS = "aldis.resume.grants";
     static final String USERS = "aldis.resume.users";
     static final String RESUMED = "aldis.resume.resumed";
     private static final System.Logger LOG = System.getLogger("io.aldis.cluster");
