@@ -371,8 +371,6 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
 
         @Override
         public CompletableFuture<Void> supersede(NodeSession successor, String token) {
-            // Ends it on the other nodes too, without waiting: what they kept of it stays there.
-            tokens.resumedHere(token);
             List<CompletableFuture<Void>> ends = new ArrayList<>();
             for (NodeSession other : sessions.values()) {
                 if (other != successor && other.holds(token)) {

@@ -3,8 +3,6 @@ package io.aldis.node.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
-import io.aldis.protocol.api.spi.node.ResumeGrant;
-import io.aldis.protocol.api.spi.node.ResumeTokenStore;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashSet;
@@ -106,42 +104,9 @@ class ResumeTokensTest {
         assertThat(tokens.validate(newest)).isPresent();
     }
 
-    /** A store two nodes share, kept in a map, as simple as the SPI lets it be. */
-    private static final class MapStore implements ResumeTokenStore {
-        final java.util.Map<String, ResumeGrant> grants = new java.util.concurrent.ConcurrentHashMap<>();
-        final java.util.List<String> resumed = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        @Override
-        public void put(ResumeGrant grant, int maxPerUser) {
-            grants.put(grant.key(), grant);
-        }
-
-        @Override
-        public java.util.Optional<ResumeGrant> get(String key) {
-            return java.util.Optional.ofNullable(grants.get(key));
-        }
-
-        @Override
-        public boolean remove(String key) {
-            return grants.remove(key) != null;
-        }
-
-        @Override
-        public int removeUser(String user) {
-            int before = grants.size();
-            grants.values().removeIf(g -> g.user().equals(user));
-            return before - grants.size();
-        }
-
-        @Override
-        public void resumed(String key) {
-            resumed.add(key);
-        }
-    }
-
     @Test
     void aTokenIssuedOnOneNodeIsValidOnAnotherThatSharesTheStore() {
-        MapStore store = new MapStore();
+        MapTokenStore store = new MapTokenStore();
         ResumeTokens a = new ResumeTokens(clock, 60_000, 3);
         ResumeTokens b = new ResumeTokens(clock, 60_000, 3);
         a.share(store, Runnable::run);
@@ -160,7 +125,7 @@ class ResumeTokensTest {
 
     @Test
     void aRevocationOnOneNodeHoldsOnEveryNode() {
-        MapStore store = new MapStore();
+        MapTokenStore store = new MapTokenStore();
         ResumeTokens a = new ResumeTokens(clock, 60_000);
         ResumeTokens b = new ResumeTokens(clock, 60_000);
         a.share(store, Runnable::run);
@@ -174,7 +139,7 @@ class ResumeTokensTest {
 
     @Test
     void withoutTheStoreANodeKeepsTheTokensItIssuedOrResumed() {
-        MapStore store = new MapStore();
+        MapTokenStore store = new MapTokenStore();
         ResumeTokens a = new ResumeTokens(clock, 60_000);
         ResumeTokens b = new ResumeTokens(clock, 60_000);
         String before = a.issue(alice).token();

@@ -107,6 +107,8 @@ final class Handshake {
         // What the features kept of an earlier session with this token must be ready for this
         // one before it opens; a session still open with it is most likely a dead connection.
         CompletableFuture<Void> predecessorsEnded = host.supersede(session, grant.get().token());
+        // Other nodes end theirs too, unwaited for: what they kept of it stays with them.
+        host.tokens().resumedHere(grant.get().token());
         if (predecessorsEnded.isDone()) {
             resumed(grant.get());
             return;
