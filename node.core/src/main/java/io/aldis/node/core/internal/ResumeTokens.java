@@ -63,7 +63,10 @@ public final class ResumeTokens {
     private volatile long ttlMillis;
     private volatile int maxPerUser;
     private long nextPurgeAt;
+    /** The store the node checks tokens against; null while it has none, or hands one its tokens. */
     private volatile Shared shared;
+    /** The store last given to {@link #share}, in use or being handed the tokens. */
+    private volatile Shared pending;
 
     /** A shared store and the threads that may call it. */
     private record Shared(ResumeTokenStore store, Executor executor) {
@@ -171,26 +174,41 @@ public final class ResumeTokens {
     }
 
     /**
-     * Shares the tokens through {@code store} from now on, calling it on {@code executor}; hands it
-     * the tokens held here, so that those of sessions open now are valid on every node. Null stops
-     * sharing.
+     * Shares the tokens through {@code store} from now on, calling it on {@code executor}. First,
+     * on the executor and without the caller waiting, it hands the store the tokens held here, so
+     * that those of sessions open now become valid on every node; until then tokens are checked
+     * here, so that none of them is taken for revoked meanwhile. Null stops sharing.
      */
     public void share(ResumeTokenStore store, Executor executor) {
         if (store == null) {
+            pending = null;
             shared = null;
             return;
         }
         Shared link = new Shared(store, executor);
-        shared = link;
-        int max;
-        long ttl;
-        java.util.List<Grant> held;
-        synchronized (this) {
-            max = maxPerUser;
-            ttl = ttlMillis;
-            held = new java.util.ArrayList<>(grants.values());
-        }
+        pending = link;
+        run(link, () -> {
+            handOver(link, snapshot());
+            synchronized (this) {
+                if (pending != link) {
+                    return null; // withdrawn or replaced meanwhile
+                }
+                shared = link;
+            }
+            // Issued while the first ones were handed over: from now on issue() shares them itself.
+            handOver(link, snapshot());
+            return null;
+        }, null);
+    }
+
+    private synchronized java.util.List<Grant> snapshot() {
+        return new java.util.ArrayList<>(grants.values());
+    }
+
+    private void handOver(Shared link, java.util.List<Grant> held) {
         long now = clock.millis();
+        long ttl = ttlMillis;
+        int max = maxPerUser;
         for (Grant grant : held) {
             if (grant.expiresAt() > now) {
                 // Issued before the store came: the expiry is exact, the time of issue a guess from it.
@@ -199,9 +217,9 @@ public final class ResumeTokens {
         }
     }
 
-    /** The shared store in use, or null. */
+    /** The shared store in use or being handed the tokens, or null. */
     public ResumeTokenStore sharedStore() {
-        Shared link = shared;
+        Shared link = pending;
         return link == null ? null : link.store();
     }
 

@@ -138,6 +138,38 @@ class ResumeTokensTest {
     }
 
     @Test
+    void untilItsTokensAreHandedOverTheNodeChecksThemItself() throws Exception {
+        MapTokenStore store = new MapTokenStore();
+        ResumeTokens a = new ResumeTokens(clock, 60_000);
+        String before = a.issue(alice).token();
+        java.util.Queue<Runnable> later = new java.util.ArrayDeque<>();
+        a.share(store, later::add);
+        // Answered at once, from here: a lookup in the store, not yet handed the token, would wait.
+        assertThat(a.validateShared(before)).as("answered from this node").isDone();
+        assertThat(a.validateShared(before).join()).as("not taken for revoked").isPresent();
+        assertThat(a.sharedStore()).isSameAs(store);
+
+        later.poll().run();
+        assertThat(store.grants).containsOnlyKeys(ResumeTokens.keyOf(before));
+        var lookup = a.validateShared(before);
+        later.poll().run(); // now asked of the store, on its executor
+        assertThat(lookup.join()).isPresent();
+    }
+
+    @Test
+    void aStoreWithdrawnBeforeItWasHandedTheTokensIsNeverUsed() {
+        MapTokenStore store = new MapTokenStore();
+        ResumeTokens a = new ResumeTokens(clock, 60_000);
+        java.util.Queue<Runnable> later = new java.util.ArrayDeque<>();
+        a.share(store, later::add);
+        a.share(null, null);
+        later.poll().run();
+        assertThat(a.sharedStore()).isNull();
+        a.issueShared(alice).join();
+        assertThat(store.grants).isEmpty();
+    }
+
+    @Test
     void withoutTheStoreANodeKeepsTheTokensItIssuedOrResumed() {
         MapTokenStore store = new MapTokenStore();
         ResumeTokens a = new ResumeTokens(clock, 60_000);

@@ -189,6 +189,7 @@ class HandshakeTest {
         otherNode.share(store, Runnable::run);
         String token = otherNode.issueShared(new AuthenticatedUser("bob", Set.of("admin"), "TEST")).join().token();
         host.tokens.share(store, host.workers());
+        host.runWorkers(); // the node hands the store its own tokens before it uses it
 
         SessionRig rig = new SessionRig(host).connect(0, token);
         assertThat(rig.sent()).as("nothing before the store answered").isEmpty();
@@ -207,6 +208,7 @@ class HandshakeTest {
     void aLoginIsAnsweredOnceTheSharedStoreHasItsToken() {
         MapTokenStore store = new MapTokenStore();
         host.tokens.share(store, host.workers());
+        host.runWorkers(); // the node hands the store its own tokens before it uses it
         SessionRig rig = new SessionRig(host).connect(0, "");
         rig.sent();
         rig.receive(SessionRig.login("alice", TestHost.PASSWORD));
