@@ -45,6 +45,12 @@ export interface Timers {
 export interface AldisClientOptions {
   /** Default 'ws://127.0.0.1:7441/aldis'. */
   url?: string;
+  /**
+   * Several nodes of one cluster, in place of url: the first connect tries each in turn, and each
+   * reconnect after a lost connection goes to the next, round the list, resuming there with the
+   * session's token.
+   */
+  urls?: string[];
   user?: string;
   password?: string;
   /** 'SCRAM-SHA-256' (default) or 'PLAIN' (the node offers PLAIN only over TLS or loopback). */

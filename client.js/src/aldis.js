@@ -165,9 +165,10 @@ export function backoffDelay(policy, attempt, random = Math.random) {
  * PAUSE/RESUME and CLOSE. Work frames are handed to the client. Not exported.
  */
 class Connection {
-  constructor(client, resumeToken) {
+  constructor(client, resumeToken, url) {
     this.client = client;
     this.opts = client._options;
+    this.url = url;
     this.timers = this.opts.timers;
     this.resumeToken = resumeToken ?? '';
     this.phase = 'new';
@@ -194,9 +195,9 @@ class Connection {
   start() {
     let ws;
     try {
-      ws = new this.opts.WebSocket(this.opts.url, [BATCH_SUBPROTOCOL, SUBPROTOCOL]);
+      ws = new this.opts.WebSocket(this.url, [BATCH_SUBPROTOCOL, SUBPROTOCOL]);
     } catch (e) {
-      queueMicrotask(() => this.lose({ code: ErrorCode.CONNECTION_FAILED, message: `cannot open ${this.opts.url}: ${e.message}` }, true, e));
+      queueMicrotask(() => this.lose({ code: ErrorCode.CONNECTION_FAILED, message: `cannot open ${this.url}: ${e.message}` }, true, e));
       return;
     }
     this.ws = ws;
@@ -2084,8 +2085,13 @@ export class AldisClient extends EventTarget {
     if (!(Number.isInteger(reconnect.maxAttempts) && reconnect.maxAttempts >= 0)) {
       throw new RangeError('reconnect.maxAttempts must be a non-negative integer');
     }
+    const urls = options.urls ?? [options.url ?? DEFAULT_URL];
+    if (!Array.isArray(urls) || urls.length === 0 || !urls.every((u) => typeof u === 'string' && u.length > 0)) {
+      throw new TypeError('urls must be a non-empty array of WebSocket URLs of the nodes');
+    }
     this._options = Object.freeze({
-      url: options.url ?? DEFAULT_URL,
+      url: urls[0],
+      urls: Object.freeze([...urls]),
       user: options.user,
       password: options.password,
       mechanism: options.mechanism ?? SCRAM_MECHANISM,
@@ -2112,6 +2118,10 @@ export class AldisClient extends EventTarget {
     this._user = undefined;
     this._initial = true;
     this._attemptNumber = 0;
+    /** The node URL the next attempt opens, an index into urls. */
+    this._urlAt = 0;
+    /** URLs the first connect has tried so far: each once before it waits or gives up. */
+    this._initialTries = 0;
     /** Why the open connection was lost, named by every reconnect attempt until one opens. */
     this._lostBecause = undefined;
     this._reconnectTimer = undefined;
@@ -2195,6 +2205,7 @@ export class AldisClient extends EventTarget {
     this._state = 'connecting';
     this._initial = true;
     this._attemptNumber = 0;
+    this._initialTries = 0;
     this._connectPromise = new Promise((resolve, reject) => {
       this._connectSettle = { resolve, reject };
     });
@@ -2203,7 +2214,7 @@ export class AldisClient extends EventTarget {
   }
 
   _startAttempt() {
-    const connection = new Connection(this, this._token);
+    const connection = new Connection(this, this._token, this._options.urls[this._urlAt]);
     this._attempt = connection;
     connection.start();
   }
@@ -2251,6 +2262,11 @@ export class AldisClient extends EventTarget {
     this._attempt = undefined;
     if (this._state !== 'connecting' && this._state !== 'reconnecting') return;
     const fatal = !retry || FATAL.has(error.code);
+    if (!fatal) this._nextUrl();
+    if (this._initial && !fatal && ++this._initialTries < this._options.urls.length) {
+      this._startAttempt(); // the first connect tries every node at once before it waits or gives up
+      return;
+    }
     if (this._initial && (!this._options.retryInitialConnect || fatal)) {
       this._state = 'failed';
       this._rejectConnect(error);
@@ -2284,10 +2300,16 @@ export class AldisClient extends EventTarget {
     if (reconnects) {
       this._state = 'reconnecting';
       this._lostBecause = reason;
+      this._nextUrl(); // the node that dropped the connection may be gone: try the next one
       this._scheduleNext(undefined);
     } else {
       this._state = 'failed';
     }
+  }
+
+  /** Moves on to the next node URL, round the list. */
+  _nextUrl() {
+    this._urlAt = (this._urlAt + 1) % this._options.urls.length;
   }
 
   _scheduleNext(lastError) {

@@ -102,6 +102,29 @@ describe('reconnect', { timeout: 30_000 }, () => {
     assert.equal(client.state, 'connected');
   });
 
+  test('with several node URLs a lost connection resumes through the next one', async () => {
+    const urls = ['ws://a.test/aldis', 'ws://b.test/aldis', 'ws://c.test/aldis'];
+    const { node, clock, client, nextEvent } = setup({}, { urls });
+    await client.connect();
+    assert.equal(node.socket.url, urls[0]);
+    node.socket.drop();
+    await nextEvent('reconnecting');
+    await clock.advance(100);
+    const { session } = await nextEvent('reconnected');
+    assert.equal(session.resumed, true);
+    assert.equal(node.socket.url, urls[1]);
+    assert.equal(node.socket.of('CONNECT')[0].resumeToken, 'tok-1');
+  });
+
+  test('the first connect tries every URL once before it fails', async () => {
+    const urls = ['ws://a.test/aldis', 'ws://b.test/aldis'];
+    const { node, client } = setup({}, { urls });
+    node.refuse = true;
+    await rejectsWithCode(client.connect(), ErrorCode.CONNECTION_FAILED);
+    assert.deepEqual(node.sockets.map((s) => s.url), urls);
+    assert.throws(() => setup({}, { urls: [] }), /urls must be a non-empty array/);
+  });
+
   test('a token the node no longer knows falls back to SCRAM', async () => {
     const { node, clock, client, nextEvent } = setup();
     await client.connect();

@@ -374,8 +374,7 @@ public interface AldisClient {
 
     /** Collects the settings of a client. Not thread-safe; build once. */
     final class Builder {
-        private String host = "127.0.0.1";
-        private int port = 7440;
+        private List<ClientConfig.Address> addresses = List.of(new ClientConfig.Address("127.0.0.1", 7440));
         private String user;
         private char[] password;
         private String mechanism = "SCRAM-SHA-256";
@@ -402,14 +401,58 @@ public interface AldisClient {
         Builder() {
         }
 
-        /** The node's host and port; default {@code 127.0.0.1:7440}. */
+        /** The node's host and port; default {@code 127.0.0.1:7440}. Replaces any addresses given before. */
         public Builder address(String host, int port) {
+            this.addresses = List.of(checked(host, port));
+            return this;
+        }
+
+        /**
+         * Several nodes of one cluster, each as {@code host:port} ({@code [v6address]:port} for an
+         * IPv6 address). The client connects to the first that answers, trying each in the order
+         * given; when it loses its connection, each reconnect attempt goes to the next address, round
+         * the list, and resumes the session there with its resume token. Replaces any addresses
+         * given before.
+         *
+         * @throws IllegalArgumentException if there is none, or one is not {@code host:port} with a
+         *                                  port from 1 to 65535
+         * @since 1.5
+         */
+        public Builder addresses(String... hostAndPorts) {
+            if (hostAndPorts.length == 0) {
+                throw new IllegalArgumentException("give at least one node address as host:port");
+            }
+            List<ClientConfig.Address> parsed = new ArrayList<>();
+            for (String hostAndPort : hostAndPorts) {
+                parsed.add(parse(hostAndPort));
+            }
+            this.addresses = List.copyOf(parsed);
+            return this;
+        }
+
+        private static ClientConfig.Address parse(String hostAndPort) {
+            Objects.requireNonNull(hostAndPort, "address");
+            String text = hostAndPort.trim();
+            int colon = text.lastIndexOf(':');
+            String host = colon > 0 ? text.substring(0, colon) : "";
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            if (colon <= 0 || host.isEmpty() || colon == text.length() - 1) {
+                throw new IllegalArgumentException("a node address must be host:port, got '" + hostAndPort + "'");
+            }
+            try {
+                return checked(host, Integer.parseInt(text.substring(colon + 1)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("a node address must be host:port, got '" + hostAndPort + "'", e);
+            }
+        }
+
+        private static ClientConfig.Address checked(String host, int port) {
             if (port < 1 || port > 65_535) {
                 throw new IllegalArgumentException("port out of range: " + port);
             }
-            this.host = Objects.requireNonNull(host, "host");
-            this.port = port;
-            return this;
+            return new ClientConfig.Address(Objects.requireNonNull(host, "host"), port);
         }
 
         /**
@@ -653,7 +696,7 @@ public interface AldisClient {
 
         /** A new client in state {@link ClientState#NEW}. */
         public AldisClient build() {
-            ClientConfig config = new ClientConfig(host, port, user, password == null ? null : password.clone(),
+            ClientConfig config = new ClientConfig(addresses, user, password == null ? null : password.clone(),
                     mechanism, trustManagers, hostnameVerification, reconnect, retryInitialConnect,
                     List.copyOf(listeners), clientName, clientId != null ? clientId : UUID.randomUUID(),
                     Capability.maskOf(capabilities), connectTimeout, closeTimeout, maxQueuedWhilePaused,

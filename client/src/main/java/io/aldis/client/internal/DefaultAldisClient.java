@@ -116,6 +116,10 @@ public final class DefaultAldisClient implements AldisClient {
     /** Why the open connection was lost, told with every reconnect attempt until one opens; guarded by lock. */
     private DisconnectReason lostBecause;
     private boolean initial = true;
+    /** The address the next attempt dials, an index into the configured ones; guarded by lock. */
+    private int addressAt;
+    /** Addresses the first connection has tried so far, to try each once before giving up; guarded by lock. */
+    private int initialTries;
     private ScheduledFuture<?> reconnectTask;
     private char[] password;
     /** The SCRAM SaltedPassword of the last login, so that a reconnect skips PBKDF2; wiped with the password. */
@@ -131,8 +135,8 @@ public final class DefaultAldisClient implements AldisClient {
     /** Opens the transport of one connection attempt, with {@code handler} at the end of its pipeline. */
     @FunctionalInterface
     interface Connector {
-        /** Starts connecting; the future fails when the transport cannot be opened. */
-        ChannelFuture connect(ClientHandler handler);
+        /** Starts connecting to {@code address}; the future fails when the transport cannot be opened. */
+        ChannelFuture connect(ClientHandler handler, ClientConfig.Address address);
     }
 
     private final Connector connector;
@@ -195,6 +199,7 @@ public final class DefaultAldisClient implements AldisClient {
                     connectFuture = new CompletableFuture<>();
                     initial = true;
                     attemptNumber = 0;
+                    initialTries = 0;
                     startAttempt();
                     return connectFuture;
                 }
@@ -627,9 +632,10 @@ public final class DefaultAldisClient implements AldisClient {
                 attemptOpened(gen, handler, opened);
             }
         });
+        ClientConfig.Address address = config.addresses().get(addressAt);
         ChannelFuture connecting;
         try {
-            connecting = connector.connect(handler);
+            connecting = connector.connect(handler, address);
         } catch (RuntimeException e) {
             // A shut-down or rejecting event loop: treat like an unreachable node.
             callback(() -> attemptFailed(gen, new AldisException(ErrorCode.CONNECTION_FAILED,
@@ -639,13 +645,13 @@ public final class DefaultAldisClient implements AldisClient {
         connecting.addListener(f -> {
             if (!f.isSuccess()) {
                 attemptFailed(gen, new AldisException(ErrorCode.CONNECTION_FAILED, "cannot connect to "
-                        + config.host() + ":" + config.port() + ": " + f.cause().getMessage(), f.cause()));
+                        + address + ": " + f.cause().getMessage(), f.cause()));
             }
         });
     }
 
-    /** Connects over TCP (and TLS when configured) to the node's address. */
-    private ChannelFuture dial(ClientHandler handler) {
+    /** Connects over TCP (and TLS when configured) to a node's address. */
+    private ChannelFuture dial(ClientHandler handler, ClientConfig.Address address) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(io.socketChannel())
@@ -660,7 +666,7 @@ public final class DefaultAldisClient implements AldisClient {
                     protected void initChannel(SocketChannel ch) {
                         ChannelPipeline p = ch.pipeline();
                         if (sslContext != null) {
-                            p.addLast("tls", sslContext.newHandler(ch.alloc(), config.host(), config.port()));
+                            p.addLast("tls", sslContext.newHandler(ch.alloc(), address.host(), address.port()));
                         }
                         p.addLast(ENCODER, LengthPrefixedFrameEncoder.INSTANCE);
                         // Frames written while the answers of one read are handled (calls made from
@@ -673,7 +679,7 @@ public final class DefaultAldisClient implements AldisClient {
                         p.addLast(HANDLER, handler);
                     }
                 });
-        return bootstrap.connect(config.host(), config.port());
+        return bootstrap.connect(address.host(), address.port());
     }
 
     private void attemptOpened(long gen, ClientHandler handler, SessionInfo opened) {
@@ -716,6 +722,14 @@ public final class DefaultAldisClient implements AldisClient {
             }
             attempt = null;
             boolean fatal = isFatal(failure.code());
+            if (!fatal) {
+                nextAddress();
+            }
+            if (initial && !fatal && ++initialTries < config.addresses().size()) {
+                // The first connection tries every address once, at once, before it waits or gives up.
+                startAttempt();
+                return;
+            }
             if (initial && (!config.retryInitialConnect() || fatal)) {
                 state = ClientState.FAILED;
                 CompletableFuture<AldisClient> future = connectFuture;
@@ -728,6 +742,11 @@ public final class DefaultAldisClient implements AldisClient {
             }
             scheduleNext(failure);
         }
+    }
+
+    /** Moves on to the next configured address, round the list; called under the lock. */
+    private void nextAddress() {
+        addressAt = (addressAt + 1) % config.addresses().size();
     }
 
     /** Waits for the next attempt, or gives up after the last; called under the lock. */
@@ -874,6 +893,8 @@ public final class DefaultAldisClient implements AldisClient {
             notifyListeners(l -> l.disconnected(reason));
             if (again) {
                 lostBecause = reason;
+                // The node that dropped the connection may be gone: the next try goes elsewhere.
+                nextAddress();
                 scheduleNext(null);
             }
         }

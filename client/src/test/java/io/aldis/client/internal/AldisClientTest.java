@@ -60,9 +60,17 @@ class AldisClientTest {
         return client(port, policy, new ConnectionListener() { });
     }
 
+    /** A client of the nodes at {@code addresses}, host:port each. */
+    private AldisClient clientOf(ReconnectPolicy policy, String... addresses) {
+        return client(AldisClient.builder().addresses(addresses), policy, new ConnectionListener() { });
+    }
+
     private AldisClient client(int port, ReconnectPolicy policy, ConnectionListener another) {
-        AldisClient client = AldisClient.builder()
-                .address("127.0.0.1", port)
+        return client(AldisClient.builder().address("127.0.0.1", port), policy, another);
+    }
+
+    private AldisClient client(AldisClient.Builder builder, ReconnectPolicy policy, ConnectionListener another) {
+        AldisClient client = builder
                 .credentials("alice", "pencil".toCharArray())
                 .mechanism("PLAIN")
                 .reconnect(policy)
@@ -391,7 +399,49 @@ class AldisClientTest {
     }
 
     @Test
+    void theFirstConnectTriesEachAddressInTurn() throws Exception {
+        FakeNode node = node();
+        AldisClient client = clientOf(ReconnectPolicy.none(), "127.0.0.1:" + freePort(), "127.0.0.1:" + node.port());
+        get(client.connect());
+        assertThat(client.state()).isEqualTo(ClientState.CONNECTED);
+        assertThat(node.connects.get()).isEqualTo(1);
+    }
+
+    @Test
+    void theFirstConnectFailsOnlyOnceEveryAddressFailed() throws Exception {
+        AldisClient client = clientOf(ReconnectPolicy.none(), "127.0.0.1:" + freePort(), "127.0.0.1:" + freePort());
+        AldisException e = failure(client.connect());
+        assertThat(e.code()).isEqualTo(ErrorCode.CONNECTION_FAILED);
+        assertThat(client.state()).isEqualTo(ClientState.FAILED);
+    }
+
+    @Test
+    void aLostConnectionResumesThroughTheNextAddress() throws Exception {
+        FakeNode first = node();
+        FakeNode second = node();
+        AldisClient client = clientOf(FAST, "127.0.0.1:" + first.port(), "127.0.0.1:" + second.port());
+        get(client.connect());
+        assertThat(events.next()).isEqualTo("connected resumed=false");
+        // Both nodes know the token, as the nodes of a cluster do.
+        second.validTokens.addAll(first.validTokens);
+        first.dropAll();
+        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        assertThat(events.next()).startsWith("reconnecting 1");
+        assertThat(events.next()).isEqualTo("reconnected resumed=true");
+        assertThat(second.await(Connect.class).resumeToken()).isEqualTo("token-1");
+        assertThat(second.connects.get()).isEqualTo(1);
+        assertThat(first.connects.get()).isEqualTo(1);
+    }
+
+    @Test
     void builderRejectsNonsense() {
+        assertThatThrownBy(() -> AldisClient.builder().addresses()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("host:port");
+        assertThatThrownBy(() -> AldisClient.builder().addresses("127.0.0.1")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'127.0.0.1'");
+        assertThatThrownBy(() -> AldisClient.builder().addresses("h:x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AldisClient.builder().addresses("h:70000")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AldisClient.builder().addresses(":7440")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> AldisClient.builder().address("h", 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> AldisClient.builder().mechanism("MD5")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> AldisClient.builder().maxQueuedWhilePaused(-1))

@@ -12,6 +12,7 @@ import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.ServiceProvide;
 import io.aldis.protocol.api.spi.cluster.ClusterLocks;
+import io.aldis.protocol.api.spi.node.ResumeTokenStore;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,10 +35,12 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  * aldis-cluster on the running distribution: installing it with an {@code etc/io.aldis.cluster.cfg}
  * forms a cluster of one that {@code aldis:cluster-list}, {@code aldis:cluster-routes} (no other
  * member) and the cluster MBean show, with RPC linked to it both ways (each uses the other's spi
- * service); uninstalling it closes the member port, and a session subscribed all along keeps
- * getting its messages, and a service a client provided all along keeps being called, with
- * neither the core, pub/sub, RPC nor file transfer refreshed. While the node is a member it offers
- * the cluster's locks, which file transfer takes.
+ * service), and that keeps the node's resume tokens, those issued before included; uninstalling
+ * it closes the member port, the node checks tokens itself again (a token issued in the cluster
+ * still resumes), and a session subscribed all along keeps getting its messages, and a service a
+ * client provided all along keeps being called, with neither the core, pub/sub, RPC nor file
+ * transfer refreshed. While the node is a member it offers the cluster's locks, which file
+ * transfer takes.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -81,9 +84,14 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
             provider.login(USER, PASSWORD);
             provider.send(new ServiceProvide(2, "kept", ""));
             assertTrue("the service is provided", provider.next(f -> f instanceof Ack || f instanceof ErrorFrame) instanceof Ack);
+            String standaloneToken = tokenOfALogin();
 
             executeCommand("feature:install aldis-cluster", Duration.ofMinutes(2));
             await("aldis:cluster-list shows this node", WAIT, () -> clusterList().contains(NODE_NAME));
+            await("the cluster keeps the resume tokens", WAIT, () -> tokenStoreRegistered());
+            assertTrue("a token issued before the node joined resumes", resumes(standaloneToken));
+            String clusterToken = tokenOfALogin();
+            assertTrue("a token issued in the cluster resumes", resumes(clusterToken));
             List<String> rows = clusterList().lines().filter(l -> !l.isBlank()).toList();
             assertEquals("one member: " + rows, 1, rows.size());
             assertTrue(rows.get(0), rows.get(0).contains("this node") && rows.get(0).contains("127.0.0.1:" + memberPort));
@@ -110,6 +118,8 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
             assertFalse("no link of RPC is left", usedBy("io.aldis.feature.rpc.spi.RemoteCalls", "io.aldis.feature.rpc"));
             assertNull("no cluster locks once standalone", bundleContext.getServiceReference(ClusterLocks.class));
             assertFalse("the cluster MBean left with the feature", jmx.isRegistered(cluster));
+            assertFalse("the node keeps its tokens itself again", tokenStoreRegistered());
+            assertTrue("a token issued in the cluster still resumes on the node that issued it", resumes(clusterToken));
             publisher.publish("keep.after", "standalone again");
             assertEquals("standalone again", FrameClient.text(subscriber.deliverOn("keep.after")));
             assertEquals("\"served standalone\"", callKept(publisher, provider, 11, "served standalone"));
@@ -145,6 +155,23 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
         RpcRequest forwarded = provider.next(RpcRequest.class);
         provider.send(new RpcResponse(forwarded.callId(), ("\"" + text + "\"").getBytes(StandardCharsets.UTF_8)));
         return caller.callResult(callId);
+    }
+
+    /** Logs in on a connection of its own, which then drops without a logout; returns its token. */
+    private static String tokenOfALogin() throws Exception {
+        try (FrameClient client = FrameClient.tcp(DEFAULT_PORT)) {
+            return client.login(USER, PASSWORD).resumeToken();
+        }
+    }
+
+    private static boolean resumes(String token) throws Exception {
+        try (FrameClient client = FrameClient.tcp(DEFAULT_PORT)) {
+            return client.connect(token).authenticated();
+        }
+    }
+
+    private boolean tokenStoreRegistered() {
+        return bundleContext.getServiceReference(ResumeTokenStore.class) != null;
     }
 
     /** What {@code aldis:cluster-list --no-format} prints, or nothing while it fails or is not there yet. */

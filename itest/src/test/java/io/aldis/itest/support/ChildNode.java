@@ -10,6 +10,8 @@ import io.aldis.feature.filetransfer.internal.FilesSettings;
 import io.aldis.itest.rpc.Gate;
 import io.aldis.itest.rpc.GateApi;
 import io.aldis.itest.rpc.Streams;
+import io.aldis.protocol.api.spi.node.Session;
+import io.aldis.protocol.api.spi.node.SessionState;
 import io.aldis.protocol.api.spi.node.SystemEvents;
 import io.aldis.transport.tcp.internal.TcpSettings;
 import java.io.BufferedReader;
@@ -49,10 +51,12 @@ import java.util.logging.Logger;
  *
  * <p>{@link #startClustered} starts instead a node with pub/sub, RPC and the cluster feature (its
  * own Hazelcast member), linked as the feature links them in Karaf, which answers
- * {@link Clustered#counts()} about its view of the cluster; asked to, it exports a
- * {@link io.aldis.itest.rpc.Gate} as {@value #GATE}, and {@link Clustered#gate()} tells what
- * the gate saw; given a storage root, it runs file transfer too, with the cluster's locks, so
- * that nodes given one root share their files.
+ * {@link Clustered#counts()} about its view of the cluster and {@link Clustered#sessions()} about
+ * its sessions, shares its resume tokens through the cluster, and changes a user's password when
+ * told ({@link Clustered#changePassword}); asked to, it exports a {@link io.aldis.itest.rpc.Gate}
+ * as {@value #GATE}, and {@link Clustered#gate()} tells what the gate saw; given a storage root,
+ * it runs file transfer too, with the cluster's locks, so that nodes given one root share their
+ * files.
  *
  * <p>{@link #launch} starts a node of another make the same way, from a main that calls
  * {@link #announce(int)} once it listens and {@link #awaitParent()} to stay up.
@@ -74,6 +78,10 @@ public final class ChildNode {
     public static final String GATE = "gate";
     private static final String ROUTE = "ROUTE ";
     private static final String ROUTES_END = "ROUTES END";
+    private static final String SESSIONS_COMMAND = "sessions";
+    private static final String SESSIONS = "SESSIONS ";
+    private static final String PASSWD_COMMAND = "passwd ";
+    private static final String PASSWD_DONE = "PASSWD-DONE";
     /** Held so that its level stays set: the JDK keeps loggers only while someone refers to them. */
     private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
 
@@ -308,12 +316,44 @@ public final class ChildNode {
             throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
         }
 
+        /** The sessions open on the node now, and how many of them a resume token opened. */
+        public synchronized Sessions sessions() throws IOException {
+            String line = ask(SESSIONS_COMMAND, SESSIONS);
+            String[] parts = line.substring(SESSIONS.length()).trim().split(" ");
+            return new Sessions(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+        }
+
+        /** Gives a user a new password in the node's users, which revokes the user's resume tokens. */
+        public synchronized void changePassword(String user, String password) throws IOException {
+            ask(PASSWD_COMMAND + user + " " + password, PASSWD_DONE);
+        }
+
+        private String ask(String command, String answer) throws IOException {
+            in.write(command + "\n");
+            in.flush();
+            for (String line; (line = out.readLine()) != null;) {
+                if (line.startsWith(answer)) {
+                    return line;
+                }
+            }
+            throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
+        }
+
         /** Kills the node as {@code kill -9} would. */
         @Override
         public void close() {
             process.destroyForcibly();
             exitOf(process);
         }
+    }
+
+    /**
+     * A clustered node's sessions.
+     *
+     * @param open    sessions open now
+     * @param resumed those of them that a resume token opened, not a login
+     */
+    public record Sessions(int open, int resumed) {
     }
 
     /**
@@ -492,6 +532,8 @@ public final class ChildNode {
                     // As the file-transfer component takes the locks the cluster component registers.
                     node.files().clusterLocks(cluster.locks());
                 }
+                // As the node takes the cluster's ResumeTokenStore service in Karaf.
+                node.node().tokenStore(cluster.resumeTokens(node::node));
                 announce(node.tcpPort());
                 BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 for (String line; (line = commands.readLine()) != null;) {
@@ -503,6 +545,14 @@ public final class ChildNode {
                         System.out.flush();
                     } else if (line.equals("routes")) {
                         printRoutes(cluster);
+                    } else if (line.equals(SESSIONS_COMMAND)) {
+                        System.out.println(SESSIONS + sessions(node));
+                        System.out.flush();
+                    } else if (line.startsWith(PASSWD_COMMAND)) {
+                        String[] parts = line.split(" ");
+                        node.store().setPassword(parts[1], parts[2].toCharArray());
+                        System.out.println(PASSWD_DONE);
+                        System.out.flush();
                     }
                 }
             }
@@ -520,6 +570,21 @@ public final class ChildNode {
         }
         System.out.println(ROUTES_END);
         System.out.flush();
+    }
+
+    /** How many sessions are open, and how many of them a resume token opened. */
+    private static String sessions(NodeFixture node) {
+        int open = 0;
+        int resumed = 0;
+        for (Session session : node.node().sessions()) {
+            if (session.state() == SessionState.OPEN || session.state() == SessionState.PAUSED) {
+                open++;
+                if (session.user() != null && session.user().mechanism().equals("RESUME")) {
+                    resumed++;
+                }
+            }
+        }
+        return open + " " + resumed;
     }
 
     private static String describe(ClusterEngine cluster) {

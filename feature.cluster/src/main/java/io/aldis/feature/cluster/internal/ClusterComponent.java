@@ -8,6 +8,8 @@ import io.aldis.feature.rpc.spi.RemoteCalls;
 import io.aldis.protocol.api.spi.cluster.ClusterLocks;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
+import io.aldis.protocol.api.spi.node.ResumeTokenStore;
+import io.aldis.protocol.api.spi.node.SessionRegistry;
 import io.aldis.protocol.api.spi.node.SystemEvents;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +34,8 @@ import org.osgi.service.metatype.annotations.Designate;
  * feature starts (on a thread of its own, since joining takes seconds), links pub/sub while it runs
  * by registering {@link RemoteRoutes} for its {@link LocalRouting}, links RPC the same way
  * ({@link RemoteCalls} for its {@link LocalCalls}), offers {@link ClusterLocks} to the features
- * while it is a member, and leaves the cluster when the
+ * while it is a member, shares resume tokens with the other nodes by registering a
+ * {@link ResumeTokenStore}, and leaves the cluster when the
  * feature stops, touching no session. A rejected configuration is logged in one line and the
  * settings in force stay; a node in no cluster says why in {@code aldis:cluster-list}.
  */
@@ -56,6 +59,8 @@ public final class ClusterComponent implements ClusterView {
     private LocalCalls localCalls;
     private ServiceRegistration<RemoteCalls> callsRegistration;
     private ServiceRegistration<ClusterLocks> locksRegistration;
+    private ServiceRegistration<ResumeTokenStore> tokensRegistration;
+    private volatile SessionRegistry sessions;
     private volatile String problem = "starting";
     private volatile String clusterName = ClusterSettings.DEFAULT_NAME;
     private final ClusterStats jmx;
@@ -114,6 +119,8 @@ public final class ClusterComponent implements ClusterView {
             relink();
             relinkRpc();
             locksRegistration = context.registerService(ClusterLocks.class, started.locks(), null);
+            tokensRegistration = context.registerService(ResumeTokenStore.class,
+                    started.resumeTokens(() -> sessions), null);
         }
         LOG.log(System.Logger.Level.INFO, "Node {0} is in cluster {1} with {2} members", settings.nodeName(),
                 settings.name(), started.members().size());
@@ -127,6 +134,7 @@ public final class ClusterComponent implements ClusterView {
             unregisterRoutes();
             unregisterCalls();
             unregisterLocks();
+            unregisterTokens();
         }
         if (old != null) {
             old.close();
@@ -208,6 +216,18 @@ public final class ClusterComponent implements ClusterView {
         }
     }
 
+    /** The node checks tokens in its own memory again before this member leaves. */
+    private void unregisterTokens() {
+        if (tokensRegistration != null) {
+            try {
+                tokensRegistration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping
+            }
+            tokensRegistration = null;
+        }
+    }
+
     @Deactivate
     void deactivate() {
         if (jmx != null) {
@@ -245,6 +265,18 @@ public final class ClusterComponent implements ClusterView {
     void unsetSystemEvents(SystemEvents systemEvents) {
         if (events == systemEvents) {
             events = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setSessionRegistry(SessionRegistry registry) {
+        sessions = registry;
+    }
+
+    void unsetSessionRegistry(SessionRegistry registry) {
+        if (sessions == registry) {
+            sessions = null;
         }
     }
 

@@ -14,12 +14,14 @@ import io.aldis.feature.cluster.internal.routing.PeerCounts;
 import io.aldis.feature.cluster.internal.rpc.ClusterCalls;
 import io.aldis.feature.cluster.internal.rpc.ServicePublisher;
 import io.aldis.feature.cluster.internal.rpc.ServiceTable;
+import io.aldis.feature.cluster.internal.sessions.SharedResumeTokens;
 import io.aldis.feature.pubsub.spi.Interest;
 import io.aldis.feature.pubsub.spi.LocalRouting;
 import io.aldis.feature.pubsub.spi.RemoteRoutes;
 import io.aldis.feature.rpc.spi.LocalCalls;
 import io.aldis.feature.rpc.spi.RemoteCalls;
 import io.aldis.protocol.api.spi.cluster.ClusterLocks;
+import io.aldis.protocol.api.spi.node.SessionRegistry;
 import io.aldis.protocol.api.spi.node.SystemEvents;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +57,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     private final ServiceTable services;
     private ClusterCalls calls;
     private ServicePublisher servicePublisher;
+    private SharedResumeTokens tokens;
 
     private ClusterEngine(ClusterSettings settings, Supplier<SystemEvents> events) {
         this.settings = settings;
@@ -222,6 +225,18 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
                 counts.bytesReceivedTotal());
     }
 
+    /**
+     * The resume tokens shared by the cluster, for the node to use instead of its own, made once.
+     *
+     * @param sessions this node's sessions, to end those a client resumed on another node
+     */
+    public synchronized SharedResumeTokens resumeTokens(Supplier<SessionRegistry> sessions) {
+        if (tokens == null) {
+            tokens = new SharedResumeTokens(hazelcast, sessions);
+        }
+        return tokens;
+    }
+
     /** Messages sent to and received from the other nodes. */
     public PeerCounts counts() {
         return counts;
@@ -293,6 +308,11 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         unlink();
         unlinkRpc();
         services.close();
+        synchronized (this) {
+            if (tokens != null) {
+                tokens.close();
+            }
+        }
         inbox.close();
         interest.close();
         scheduler.shutdownNow();

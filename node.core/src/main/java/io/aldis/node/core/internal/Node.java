@@ -13,6 +13,7 @@ import io.aldis.protocol.api.codec.LengthPrefixedFrameEncoder;
 import io.aldis.protocol.api.spi.auth.AuthenticationMechanism;
 import io.aldis.protocol.api.spi.auth.CredentialRevocation;
 import io.aldis.protocol.api.spi.node.FrameHandler;
+import io.aldis.protocol.api.spi.node.ResumeTokenStore;
 import io.aldis.protocol.api.spi.node.Session;
 import io.aldis.protocol.api.spi.node.SessionRegistry;
 import io.aldis.protocol.api.spi.node.SessionStats;
@@ -262,6 +263,32 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
         }
         session.close(ErrorCode.SESSION_KILLED, "session closed by an operator");
         return true;
+    }
+
+    @Override
+    public int supersede(String resumeKey) {
+        int ended = 0;
+        for (NodeSession session : sessions.values()) {
+            if (resumeKey != null && resumeKey.equals(session.resumeKeyHeld())) {
+                session.supersede();
+                ended++;
+            }
+        }
+        return ended;
+    }
+
+    /**
+     * Shares resume tokens through {@code store} (a feature's, to make them valid on every node of
+     * a cluster), or, with null, checks them in this node's memory again. Open sessions are not
+     * touched either way.
+     */
+    public void tokenStore(ResumeTokenStore store) {
+        tokens.share(store, workers);
+    }
+
+    /** Whether {@code store} is the shared token store in use. */
+    public boolean tokenStoreIs(ResumeTokenStore store) {
+        return tokens.sharedStore() == store;
     }
 
     @Override

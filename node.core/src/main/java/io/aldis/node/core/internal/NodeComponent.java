@@ -9,6 +9,7 @@ import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
 import io.aldis.protocol.api.spi.auth.CredentialRevocation;
 import io.aldis.protocol.api.spi.node.FrameHandler;
+import io.aldis.protocol.api.spi.node.ResumeTokenStore;
 import io.aldis.protocol.api.spi.node.Session;
 import io.aldis.protocol.api.spi.node.SessionRegistry;
 import io.aldis.protocol.api.spi.node.SessionStats;
@@ -26,6 +27,7 @@ import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -123,6 +125,19 @@ public final class NodeComponent implements ConnectionAcceptor, SessionRegistry,
         node.removeHandler(handler);
     }
 
+    /** A feature's shared token store (the cluster's); the node's own memory while there is none. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setTokenStore(ResumeTokenStore store) {
+        node.tokenStore(store);
+    }
+
+    void unsetTokenStore(ResumeTokenStore store) {
+        if (node.tokenStoreIs(store)) {
+            node.tokenStore(null);
+        }
+    }
+
     @Override
     public void accept(TransportConnection connection) {
         node.accept(connection);
@@ -151,6 +166,11 @@ public final class NodeComponent implements ConnectionAcceptor, SessionRegistry,
     @Override
     public boolean kill(UUID id, boolean revokeToken) {
         return node.kill(id, revokeToken);
+    }
+
+    @Override
+    public int supersede(String resumeKey) {
+        return node.supersede(resumeKey);
     }
 
     @Override

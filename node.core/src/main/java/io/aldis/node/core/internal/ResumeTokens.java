@@ -1,6 +1,8 @@
 package io.aldis.node.core.internal;
 
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
+import io.aldis.protocol.api.spi.node.ResumeGrant;
+import io.aldis.protocol.api.spi.node.ResumeTokenStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,12 +15,22 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Resume tokens: 256 random bits, handed out with AUTH_OK and accepted in later CONNECTs until
  * they expire, are revoked (per token, per user, or by the client's logout), or are pushed out by
  * newer tokens of the same user beyond the per-user cap. They are only ever sent over the
  * authenticated connection, so they are as safe as that connection.
+ *
+ * <p>Every token is kept here, in the node's memory. While a feature provides a
+ * {@link ResumeTokenStore} ({@link #share}), each token is also put there, and the shared store is
+ * the one that says whether a token is valid: it knows the tokens other nodes issued and what they
+ * revoked. When the store goes away, the node checks tokens here again, so the tokens it issued or
+ * resumed itself keep working. The shared store is only ever called on the executor given with it,
+ * never on a connection's event loop.
  */
 public final class ResumeTokens {
     /**
@@ -41,15 +53,24 @@ public final class ResumeTokens {
     /** The default of {@code maxResumeTokensPerUser}. */
     static final int DEFAULT_MAX_PER_USER = 100;
     private static final long PURGE_INTERVAL_MILLIS = 10_000;
+    private static final System.Logger LOG = System.getLogger("io.aldis.node");
 
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Grant> grants = new HashMap<>();
     /** Each user's tokens, oldest first. */
     private final Map<String, LinkedHashSet<String>> byUser = new HashMap<>();
     private final Clock clock;
-    private long ttlMillis;
-    private int maxPerUser;
+    private volatile long ttlMillis;
+    private volatile int maxPerUser;
     private long nextPurgeAt;
+    /** The store the node checks tokens against; null while it has none, or hands one its tokens. */
+    private volatile Shared shared;
+    /** The store last given to {@link #share}, in use or being handed the tokens. */
+    private volatile Shared pending;
+
+    /** A shared store and the threads that may call it. */
+    private record Shared(ResumeTokenStore store, Executor executor) {
+    }
 
     ResumeTokens(Clock clock, long ttlMillis) {
         this(clock, ttlMillis, DEFAULT_MAX_PER_USER);
@@ -105,8 +126,16 @@ public final class ResumeTokens {
         return Optional.of(grant);
     }
 
-    /** Revokes one token; returns whether it existed. */
-    public synchronized boolean revoke(String token) {
+    /** Revokes one token, in the shared store too (without waiting for it); returns whether it existed here. */
+    public boolean revoke(String token) {
+        Shared link = shared;
+        if (link != null && token != null) {
+            run(link, () -> link.store().remove(keyOf(token)), false);
+        }
+        return revokeHere(token);
+    }
+
+    private synchronized boolean revokeHere(String token) {
         Grant grant = token == null ? null : grants.get(token);
         if (grant == null) {
             return false;
@@ -115,14 +144,181 @@ public final class ResumeTokens {
         return true;
     }
 
-    /** Revokes every token of a user. */
-    synchronized int revokeUser(String user) {
+    /**
+     * Revokes every token of a user, here and, waiting for it, in the shared store, whichever node
+     * issued them; returns how many were revoked (the larger of the two counts). Not to be called
+     * on an event loop while a store is shared.
+     */
+    int revokeUser(String user) {
+        int here = revokeUserHere(user);
+        Shared link = shared;
+        if (link == null) {
+            return here;
+        }
+        try {
+            return Math.max(here, link.store().removeUser(user));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "The shared resume token store failed to revoke the tokens of "
+                    + user + "; only this node's are revoked: " + e);
+            return here;
+        }
+    }
+
+    private synchronized int revokeUserHere(String user) {
         LinkedHashSet<String> own = byUser.remove(user);
         if (own == null) {
             return 0;
         }
         own.forEach(grants::remove);
         return own.size();
+    }
+
+    /**
+     * Shares the tokens through {@code store} from now on, calling it on {@code executor}. First,
+     * on the executor and without the caller waiting, it hands the store the tokens held here, so
+     * that those of sessions open now become valid on every node; until then tokens are checked
+     * here, so that none of them is taken for revoked meanwhile. Null stops sharing.
+     */
+    public void share(ResumeTokenStore store, Executor executor) {
+        if (store == null) {
+            pending = null;
+            shared = null;
+            return;
+        }
+        Shared link = new Shared(store, executor);
+        pending = link;
+        run(link, () -> {
+            handOver(link, snapshot());
+            synchronized (this) {
+                if (pending != link) {
+                    return null; // withdrawn or replaced meanwhile
+                }
+                shared = link;
+            }
+            // Issued while the first ones were handed over: from now on issue() shares them itself.
+            handOver(link, snapshot());
+            return null;
+        }, null);
+    }
+
+    private synchronized java.util.List<Grant> snapshot() {
+        return new java.util.ArrayList<>(grants.values());
+    }
+
+    private void handOver(Shared link, java.util.List<Grant> held) {
+        long now = clock.millis();
+        long ttl = ttlMillis;
+        int max = maxPerUser;
+        for (Grant grant : held) {
+            if (grant.expiresAt() > now) {
+                // Issued before the store came: the expiry is exact, the time of issue a guess from it.
+                putShared(link, grant, grant.expiresAt() - ttl, max);
+            }
+        }
+    }
+
+    /** The shared store in use or being handed the tokens, or null. */
+    public ResumeTokenStore sharedStore() {
+        Shared link = pending;
+        return link == null ? null : link.store();
+    }
+
+    /**
+     * Issues a token as {@link #issue} does; completes once the shared store, if there is one, has
+     * it too, so that the token is good on every node from the moment the client gets it. A
+     * store that fails costs only that: the token is valid here.
+     */
+    public CompletableFuture<Grant> issueShared(AuthenticatedUser user) {
+        long issuedAt = clock.millis();
+        Grant grant = issue(user);
+        Shared link = shared;
+        if (link == null) {
+            return CompletableFuture.completedFuture(grant);
+        }
+        int max = maxPerUser;
+        return run(link, () -> {
+            putShared(link, grant, issuedAt, max);
+            return grant;
+        }, grant);
+    }
+
+    /**
+     * Validates a token as {@link #validate} does, asking the shared store when there is one. A
+     * token found there is kept here too, so that it still works here if the store goes away.
+     */
+    public CompletableFuture<Optional<Grant>> validateShared(String token) {
+        Shared link = shared;
+        if (link == null || token == null || token.isEmpty()) {
+            return CompletableFuture.completedFuture(validate(token));
+        }
+        return run(link, () -> {
+            Optional<ResumeGrant> found;
+            try {
+                found = link.store().get(keyOf(token));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "The shared resume token store failed; checking the token"
+                        + " against this node's own: " + e);
+                return validate(token);
+            }
+            if (found.isEmpty() || found.get().expiresAt() <= clock.millis()) {
+                // Revoked or dropped on another node: forget it here as well.
+                revoke(token);
+                return Optional.<Grant>empty();
+            }
+            ResumeGrant g = found.get();
+            Grant grant = new Grant(token, new AuthenticatedUser(g.user(), g.roles(), "RESUME"), g.expiresAt());
+            adopt(grant);
+            return Optional.of(grant);
+        }, Optional.<Grant>empty());
+    }
+
+    /** Tells the shared store, if any, that a session resumed here with {@code token}. */
+    public void resumedHere(String token) {
+        Shared link = shared;
+        if (link != null && token != null) {
+            run(link, () -> {
+                link.store().resumed(keyOf(token));
+                return null;
+            }, null);
+        }
+    }
+
+    private void putShared(Shared link, Grant grant, long issuedAt, int max) {
+        try {
+            link.store().put(new ResumeGrant(keyOf(grant.token()), grant.user().name(), grant.user().roles(), issuedAt,
+                    grant.expiresAt()), max);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "The shared resume token store failed; the token is valid on this"
+                    + " node only: " + e);
+        }
+    }
+
+    /** Runs {@code work} on the store's executor; {@code otherwise} when the executor refuses it. */
+    private static <T> CompletableFuture<T> run(Shared link, java.util.function.Supplier<T> work, T otherwise) {
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    return work.get();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "The shared resume token store failed: " + e);
+                    return otherwise;
+                }
+            }, link.executor());
+        } catch (RejectedExecutionException shuttingDown) {
+            return CompletableFuture.completedFuture(otherwise);
+        }
+    }
+
+    /** Keeps a grant another node issued, under this node's cap too. */
+    private synchronized void adopt(Grant grant) {
+        if (grants.putIfAbsent(grant.token(), grant) == null) {
+            LinkedHashSet<String> own = byUser.computeIfAbsent(grant.user().name(), k -> new LinkedHashSet<>());
+            own.add(grant.token());
+            for (Iterator<String> oldest = own.iterator(); own.size() > Math.max(1, maxPerUser);) {
+                grants.remove(oldest.next());
+                oldest.remove();
+            }
+        }
     }
 
     synchronized int size() {

@@ -103,4 +103,88 @@ class ResumeTokensTest {
         assertThat(tokens.sizeOf("alice")).isEqualTo(2);
         assertThat(tokens.validate(newest)).isPresent();
     }
+
+    @Test
+    void aTokenIssuedOnOneNodeIsValidOnAnotherThatSharesTheStore() {
+        MapTokenStore store = new MapTokenStore();
+        ResumeTokens a = new ResumeTokens(clock, 60_000, 3);
+        ResumeTokens b = new ResumeTokens(clock, 60_000, 3);
+        a.share(store, Runnable::run);
+        b.share(store, Runnable::run);
+        ResumeTokens.Grant grant = a.issueShared(alice).join();
+        assertThat(store.grants).containsOnlyKeys(ResumeTokens.keyOf(grant.token()));
+        assertThat(store.grants.values()).noneMatch(g -> g.key().equals(grant.token()));
+
+        ResumeTokens.Grant onB = b.validateShared(grant.token()).join().orElseThrow();
+        assertThat(onB.user().name()).isEqualTo("alice");
+        assertThat(onB.user().roles()).containsExactly("user");
+        assertThat(onB.expiresAt()).isEqualTo(grant.expiresAt());
+        b.resumedHere(grant.token());
+        assertThat(store.resumed).containsExactly(ResumeTokens.keyOf(grant.token()));
+    }
+
+    @Test
+    void aRevocationOnOneNodeHoldsOnEveryNode() {
+        MapTokenStore store = new MapTokenStore();
+        ResumeTokens a = new ResumeTokens(clock, 60_000);
+        ResumeTokens b = new ResumeTokens(clock, 60_000);
+        a.share(store, Runnable::run);
+        b.share(store, Runnable::run);
+        String token = a.issueShared(alice).join().token();
+        assertThat(b.validateShared(token).join()).isPresent();
+        assertThat(b.revokeUser("alice")).isEqualTo(1);
+        assertThat(a.validateShared(token).join()).as("refused on the node that issued it").isEmpty();
+        assertThat(a.validate(token)).as("and forgotten there").isEmpty();
+    }
+
+    @Test
+    void untilItsTokensAreHandedOverTheNodeChecksThemItself() throws Exception {
+        MapTokenStore store = new MapTokenStore();
+        ResumeTokens a = new ResumeTokens(clock, 60_000);
+        String before = a.issue(alice).token();
+        java.util.Queue<Runnable> later = new java.util.ArrayDeque<>();
+        a.share(store, later::add);
+        // Answered at once, from here: a lookup in the store, not yet handed the token, would wait.
+        assertThat(a.validateShared(before)).as("answered from this node").isDone();
+        assertThat(a.validateShared(before).join()).as("not taken for revoked").isPresent();
+        assertThat(a.sharedStore()).isSameAs(store);
+
+        later.poll().run();
+        assertThat(store.grants).containsOnlyKeys(ResumeTokens.keyOf(before));
+        var lookup = a.validateShared(before);
+        later.poll().run(); // now asked of the store, on its executor
+        assertThat(lookup.join()).isPresent();
+    }
+
+    @Test
+    void aStoreWithdrawnBeforeItWasHandedTheTokensIsNeverUsed() {
+        MapTokenStore store = new MapTokenStore();
+        ResumeTokens a = new ResumeTokens(clock, 60_000);
+        java.util.Queue<Runnable> later = new java.util.ArrayDeque<>();
+        a.share(store, later::add);
+        a.share(null, null);
+        later.poll().run();
+        assertThat(a.sharedStore()).isNull();
+        a.issueShared(alice).join();
+        assertThat(store.grants).isEmpty();
+    }
+
+    @Test
+    void withoutTheStoreANodeKeepsTheTokensItIssuedOrResumed() {
+        MapTokenStore store = new MapTokenStore();
+        ResumeTokens a = new ResumeTokens(clock, 60_000);
+        ResumeTokens b = new ResumeTokens(clock, 60_000);
+        String before = a.issue(alice).token();
+        a.share(store, Runnable::run);
+        b.share(store, Runnable::run);
+        assertThat(b.validateShared(before).join()).as("handed to the store when it came").isPresent();
+        String issued = a.issueShared(alice).join().token();
+        assertThat(b.validateShared(issued).join()).isPresent();
+
+        a.share(null, null);
+        b.share(null, null);
+        assertThat(a.validateShared(issued).join()).as("a issued it").isPresent();
+        assertThat(b.validateShared(issued).join()).as("b resumed it").isPresent();
+        assertThat(b.validateShared(a.issueShared(alice).join().token()).join()).as("a new one stays on a").isEmpty();
+    }
 }

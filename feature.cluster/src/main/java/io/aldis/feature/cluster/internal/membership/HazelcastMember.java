@@ -7,6 +7,7 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.aldis.feature.cluster.internal.ClusterSettings;
+import io.aldis.feature.cluster.internal.sessions.SharedResumeTokens;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,6 +61,11 @@ public final class HazelcastMember {
         config.setProperty("hazelcast.wait.seconds.before.join", "1");
         config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
         config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
+
+        // A resume looks its token up on the node the client reached; when the partition's owner
+        // just died, reading the backup held there spares waiting for the owner to be replaced.
+        // Grants are written once and removed, with synchronous backups, so a backup is never older.
+        config.getMapConfig(SharedResumeTokens.GRANTS).setReadBackupData(true);
 
         MemberAttributeConfig attributes = new MemberAttributeConfig();
         attributes.setAttribute(NODE_NAME, s.nodeName());

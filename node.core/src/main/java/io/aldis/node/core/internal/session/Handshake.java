@@ -84,7 +84,21 @@ final class Handshake {
             return;
         }
         session.connected(connect.clientId(), connect.clientName(), connect.capabilities());
-        Optional<ResumeTokens.Grant> grant = host.tokens().validate(connect.resumeToken());
+        // A shared token store answers on a worker thread: the handshake goes on on the loop.
+        CompletableFuture<Optional<ResumeTokens.Grant>> lookup = host.tokens().validateShared(connect.resumeToken());
+        if (lookup.isDone()) {
+            checked(lookup.join());
+        } else {
+            lookup.whenComplete((found, failed) -> loop.execute(() -> {
+                if (session.lifecycle() == SessionState.CONNECTING) {
+                    checked(found == null ? Optional.empty() : found);
+                }
+            }));
+        }
+    }
+
+    /** Goes on with CONNECT once its token, if any, was checked. */
+    private void checked(Optional<ResumeTokens.Grant> grant) {
         if (grant.isEmpty()) {
             session.lifecycle(SessionState.AUTHENTICATING);
             acknowledge(Optional.empty());
@@ -93,6 +107,8 @@ final class Handshake {
         // What the features kept of an earlier session with this token must be ready for this
         // one before it opens; a session still open with it is most likely a dead connection.
         CompletableFuture<Void> predecessorsEnded = host.supersede(session, grant.get().token());
+        // Other nodes end theirs too, unwaited for: what they kept of it stays with them.
+        host.tokens().resumedHere(grant.get().token());
         if (predecessorsEnded.isDone()) {
             resumed(grant.get());
             return;
@@ -240,12 +256,28 @@ final class Handshake {
         }
         stepPending = false;
         if (verdict instanceof AuthStep.Success success) {
-            ResumeTokens.Grant grant = host.tokens().issue(success.user());
-            opened(success.user(), grant.token());
-            session.send(new AuthOk(success.user().name(), grant.token(), grant.expiresAt(), success.data()));
+            CompletableFuture<ResumeTokens.Grant> issued = host.tokens().issueShared(success.user());
+            if (issued.isDone()) {
+                succeeded(success, issued.join());
+            } else {
+                // Until the shared store has the token, the session stays AUTHENTICATING with a
+                // step pending, so nothing the client sends meanwhile is taken for a request.
+                stepPending = true;
+                issued.whenComplete((grant, failed) -> loop.execute(() -> {
+                    if (session.lifecycle() == SessionState.AUTHENTICATING) {
+                        stepPending = false;
+                        succeeded(success, grant);
+                    }
+                }));
+            }
         } else {
             refuse();
         }
+    }
+
+    private void succeeded(AuthStep.Success success, ResumeTokens.Grant grant) {
+        opened(success.user(), grant.token());
+        session.send(new AuthOk(success.user().name(), grant.token(), grant.expiresAt(), success.data()));
     }
 
     /** The uniform failure: the same error whatever went wrong, then close. */

@@ -253,6 +253,11 @@ public final class NodeSession implements Session {
         return token != null && token.equals(resumeToken);
     }
 
+    /** The key of the token the session holds, whether or not the token is still valid; null without one. */
+    public String resumeKeyHeld() {
+        return resumeKey;
+    }
+
     /** Completes once the session ended and every feature heard of it. */
     public CompletableFuture<Void> ended() {
         return ended;

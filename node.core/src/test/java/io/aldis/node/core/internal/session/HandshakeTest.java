@@ -2,6 +2,8 @@ package io.aldis.node.core.internal.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aldis.node.core.internal.MapTokenStore;
+import io.aldis.node.core.internal.ResumeTokens;
 import io.aldis.protocol.api.AuthOk;
 import io.aldis.protocol.api.AuthResponse;
 import io.aldis.protocol.api.AuthStart;
@@ -178,6 +180,45 @@ class HandshakeTest {
         rig.session.revokeToken();
 
         assertThat(rig.session.resumeKey()).isNull();
+    }
+
+    @Test
+    void aTokenFromAnotherNodeIsLookedUpOnAWorkerAndTheAckWaitsForTheAnswer() {
+        MapTokenStore store = new MapTokenStore();
+        ResumeTokens otherNode = new ResumeTokens(host.clock, 3_600_000, 100);
+        otherNode.share(store, Runnable::run);
+        String token = otherNode.issueShared(new AuthenticatedUser("bob", Set.of("admin"), "TEST")).join().token();
+        host.tokens.share(store, host.workers());
+        host.runWorkers(); // the node hands the store its own tokens before it uses it
+
+        SessionRig rig = new SessionRig(host).connect(0, token);
+        assertThat(rig.sent()).as("nothing before the store answered").isEmpty();
+        assertThat(rig.session.state()).isEqualTo(SessionState.CONNECTING);
+
+        rig.runWorkers();
+        ConnectAck ack = (ConnectAck) rig.sent().get(0);
+        assertThat(ack.authenticated()).isTrue();
+        assertThat(rig.session.user().name()).isEqualTo("bob");
+        assertThat(rig.session.user().roles()).containsExactly("admin");
+        rig.runWorkers();
+        assertThat(store.resumed).as("the other nodes are told").containsExactly(rig.session.resumeKey());
+    }
+
+    @Test
+    void aLoginIsAnsweredOnceTheSharedStoreHasItsToken() {
+        MapTokenStore store = new MapTokenStore();
+        host.tokens.share(store, host.workers());
+        host.runWorkers(); // the node hands the store its own tokens before it uses it
+        SessionRig rig = new SessionRig(host).connect(0, "");
+        rig.sent();
+        rig.receive(SessionRig.login("alice", TestHost.PASSWORD));
+        assertThat(rig.sent()).as("no AUTH_OK before the store has the token").isEmpty();
+        assertThat(store.grants).isEmpty();
+
+        rig.runWorkers();
+        AuthOk ok = (AuthOk) rig.sent().get(0);
+        assertThat(store.grants).containsOnlyKeys(ResumeTokens.keyOf(ok.resumeToken()));
+        assertThat(rig.session.state()).isEqualTo(SessionState.OPEN);
     }
 
     @Test

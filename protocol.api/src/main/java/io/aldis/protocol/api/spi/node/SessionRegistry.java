@@ -24,4 +24,17 @@ public interface SessionRegistry {
      * @return whether a session with that id was open
      */
     boolean kill(UUID id, boolean revokeToken);
+
+    /**
+     * Ends every session of this node that holds the resume token with key {@code resumeKey}
+     * (ERROR {@code SESSION_KILLED}, then close), because its client resumed with that token on
+     * another node; the token stays valid. Called by a {@link ResumeTokenStore} shared by several
+     * nodes.
+     *
+     * @return how many sessions it ends
+     * @since 1.8
+     */
+    default int supersede(String resumeKey) {
+        return 0;
+    }
 }

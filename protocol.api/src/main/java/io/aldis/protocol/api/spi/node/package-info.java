@@ -1,7 +1,8 @@
 /**
  * Node SPI: sessions as features see them, the whiteboard through which feature bundles handle
- * frame types and contribute capabilities, and the registry operators use to inspect sessions.
+ * frame types and contribute capabilities, the registry operators use to inspect sessions, and the
+ * store of resume tokens a feature may provide to share them among nodes.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.7.0")
+@org.osgi.annotation.versioning.Version("1.8.0")
 package io.aldis.protocol.api.spi.node;

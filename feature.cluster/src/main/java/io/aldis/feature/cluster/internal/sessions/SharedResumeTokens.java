@@ -1,0 +1,161 @@
+package io.aldis.feature.cluster.internal.sessions;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.topic.ITopic;
+import com.hazelcast.topic.Message;
+import io.aldis.protocol.api.spi.node.ResumeGrant;
+import io.aldis.protocol.api.spi.node.ResumeTokenStore;
+import io.aldis.protocol.api.spi.node.SessionRegistry;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Resume tokens kept in the cluster, so that a client resumes on any node: each grant in a
+ * Hazelcast map under its token's key, which drops it when it expires, and each user's keys in a
+ * second map, changed only under a cluster-wide lock on the user's name, which keeps the per-user
+ * cap and lets a change of credentials revoke every token of the user wherever it was issued.
+ * A session resumed on one node ends the sessions with the same token on the others, through a
+ * topic every node listens to.
+ *
+ * <p>Only strings cross between members (see {@link GrantCodec}), so Hazelcast never needs a class
+ * of this bundle.
+ */
+public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable {
+    /** The map of grants, by key. */
+    public static final String GRANTS = "aldis.resume.grants";
+    static final String USERS = "aldis.resume.users";
+    static final String RESUMED = "aldis.resume.resumed";
+    private static final System.Logger LOG = System.getLogger("io.aldis.cluster");
+
+    private final IMap<String, String> grants;
+    private final IMap<String, String> users;
+    private final ITopic<String> resumed;
+    private final UUID listener;
+    private final Supplier<SessionRegistry> sessions;
+
+    /**
+     * @param sessions this node's sessions, asked each time a session resumed on another node
+     *                 ({@code null} answers: none to end)
+     */
+    public SharedResumeTokens(HazelcastInstance hazelcast, Supplier<SessionRegistry> sessions) {
+        this.grants = hazelcast.getMap(GRANTS);
+        this.users = hazelcast.getMap(USERS);
+        this.resumed = hazelcast.getTopic(RESUMED);
+        this.sessions = sessions;
+        Member self = hazelcast.getCluster().getLocalMember();
+        this.listener = resumed.addMessageListener(message -> resumedElsewhere(self, message));
+    }
+
+    @Override
+    public void put(ResumeGrant grant, int maxPerUser) {
+        long ttl = grant.expiresAt() - System.currentTimeMillis();
+        if (ttl <= 0) {
+            return;
+        }
+        users.lock(grant.user());
+        try {
+            grants.set(grant.key(), GrantCodec.encode(grant), ttl, TimeUnit.MILLISECONDS);
+            Set<String> keys = keysOf(grant.user());
+            keys.add(grant.key());
+            // Only the grants still kept count: expired and revoked ones leave the list here.
+            Map<String, String> kept = grants.getAll(keys);
+            List<ResumeGrant> live = new ArrayList<>();
+            for (String value : kept.values()) {
+                live.add(GrantCodec.decode(value));
+            }
+            live.sort(Comparator.comparingLong(ResumeGrant::issuedAt));
+            while (live.size() > Math.max(1, maxPerUser)) {
+                grants.delete(live.remove(0).key());
+            }
+            if (live.isEmpty()) {
+                users.delete(grant.user());
+                return;
+            }
+            long lastExpiry = live.stream().mapToLong(ResumeGrant::expiresAt).max().getAsLong();
+            users.set(grant.user(), String.join(" ", live.stream().map(ResumeGrant::key).toList()),
+                    Math.max(1, lastExpiry - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+        } finally {
+            users.unlock(grant.user());
+        }
+    }
+
+    @Override
+    public Optional<ResumeGrant> get(String key) {
+        String value = grants.get(key);
+        if (value == null) {
+            return Optional.empty();
+        }
+        ResumeGrant grant = GrantCodec.decode(value);
+        return grant.expiresAt() > System.currentTimeMillis() ? Optional.of(grant) : Optional.empty();
+    }
+
+    @Override
+    public boolean remove(String key) {
+        return grants.remove(key) != null;
+    }
+
+    @Override
+    public int removeUser(String user) {
+        users.lock(user);
+        try {
+            int removed = 0;
+            for (String key : keysOf(user)) {
+                if (grants.remove(key) != null) {
+                    removed++;
+                }
+            }
+            users.delete(user);
+            return removed;
+        } finally {
+            users.unlock(user);
+        }
+    }
+
+    @Override
+    public void resumed(String key) {
+        resumed.publish(key);
+    }
+
+    private Set<String> keysOf(String user) {
+        String list = users.get(user);
+        Set<String> keys = new LinkedHashSet<>();
+        if (list != null && !list.isEmpty()) {
+            keys.addAll(List.of(list.split(" ")));
+        }
+        return keys;
+    }
+
+    private void resumedElsewhere(Member self, Message<String> message) {
+        if (self.equals(message.getPublishingMember())) {
+            return; // the node where it resumed ended its own sessions with the token already
+        }
+        SessionRegistry registry = sessions.get();
+        if (registry != null) {
+            int ended = registry.supersede(message.getMessageObject());
+            if (ended > 0) {
+                LOG.log(System.Logger.Level.INFO, "Ended {0} session(s) whose client resumed on node {1}", ended,
+                        message.getPublishingMember().getAddress());
+            }
+        }
+    }
+
+    /** Stops ending sessions for the other nodes; the grants stay in the cluster. */
+    @Override
+    public void close() {
+        try {
+            resumed.removeMessageListener(listener);
+        } catch (RuntimeException shuttingDown) {
+            // Hazelcast is stopping: the listener goes with it.
+        }
+    }
+}

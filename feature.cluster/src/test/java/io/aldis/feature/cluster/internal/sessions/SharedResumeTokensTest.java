@@ -1,0 +1,159 @@
+package io.aldis.feature.cluster.internal.sessions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aldis.feature.cluster.internal.ClusterEngine;
+import io.aldis.feature.cluster.internal.ClusterSettings;
+import io.aldis.protocol.api.spi.node.ResumeGrant;
+import io.aldis.protocol.api.spi.node.Session;
+import io.aldis.protocol.api.spi.node.SessionRegistry;
+import io.aldis.protocol.api.spi.node.SessionStats;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The cluster's token store on two real Hazelcast members (two in this JVM: the store, not the
+ * node, is under test here): what one member puts the other reads, the per-user cap and a
+ * user's revocation span both, and a resume on one ends the sessions on the other.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class SharedResumeTokensTest {
+    private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
+    private static ClusterEngine first;
+    private static ClusterEngine second;
+    private static final Superseded onFirst = new Superseded();
+    private static final Superseded onSecond = new Superseded();
+
+    @BeforeAll
+    static void twoMembers() throws Exception {
+        HAZELCAST_LOG.setLevel(Level.WARNING);
+        int[] ports = {freePort(), freePort()};
+        first = ClusterEngine.start(settings("one", ports[0], ports[1]), () -> null);
+        second = ClusterEngine.start(settings("two", ports[1], ports[0]), () -> null);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (first.members().size() < 2 || second.members().size() < 2) {
+            assertThat(System.nanoTime()).as("two members").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        // As each node does once it joined: from then on it hears of resumes on the others.
+        tokens(first, onFirst);
+        tokens(second, onSecond);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (second != null) {
+            second.close();
+        }
+        if (first != null) {
+            first.close();
+        }
+    }
+
+    @Test
+    void aGrantPutOnOneMemberIsReadOnTheOtherWithItsRoles() {
+        ResumeGrant grant = grant("reader", "k-read", 1, Set.of("user", "a,b role"));
+        tokens(first, onFirst).put(grant, 10);
+        assertThat(tokens(second, onSecond).get("k-read")).contains(grant);
+        assertThat(tokens(second, onSecond).remove("k-read")).isTrue();
+        assertThat(tokens(first, onFirst).get("k-read")).isEmpty();
+    }
+
+    @Test
+    void theCapPerUserHoldsAcrossMembersAndTheOldestGo() {
+        for (int i = 0; i < 6; i++) {
+            ClusterEngine member = i % 2 == 0 ? first : second;
+            tokens(member, i % 2 == 0 ? onFirst : onSecond).put(grant("capped", "k-cap-" + i, i, Set.of()), 3);
+        }
+        SharedResumeTokens reader = tokens(first, onFirst);
+        for (int i = 0; i < 3; i++) {
+            assertThat(reader.get("k-cap-" + i)).as("old grant " + i).isEmpty();
+        }
+        for (int i = 3; i < 6; i++) {
+            assertThat(reader.get("k-cap-" + i)).as("new grant " + i).isPresent();
+        }
+    }
+
+    @Test
+    void aUsersRevocationOnOneMemberDropsWhatTheOtherIssued() {
+        tokens(first, onFirst).put(grant("revoked", "k-rev-1", 1, Set.of()), 10);
+        tokens(second, onSecond).put(grant("revoked", "k-rev-2", 2, Set.of()), 10);
+        tokens(first, onFirst).put(grant("bystander", "k-by", 3, Set.of()), 10);
+        assertThat(tokens(first, onFirst).removeUser("revoked")).isEqualTo(2);
+        assertThat(tokens(second, onSecond).get("k-rev-1")).isEmpty();
+        assertThat(tokens(second, onSecond).get("k-rev-2")).isEmpty();
+        assertThat(tokens(second, onSecond).get("k-by")).isPresent();
+    }
+
+    @Test
+    void aResumeOnOneMemberEndsTheSessionsOnTheOther() throws Exception {
+        tokens(first, onFirst).resumed("k-moved");
+        assertThat(onSecond.keys.poll(30, TimeUnit.SECONDS)).isEqualTo("k-moved");
+        assertThat(onFirst.keys.poll(500, TimeUnit.MILLISECONDS)).as("the member where it resumed did it itself").isNull();
+    }
+
+    private static SharedResumeTokens tokens(ClusterEngine member, Superseded sessions) {
+        return member.resumeTokens(() -> sessions);
+    }
+
+    private static ResumeGrant grant(String user, String key, long issuedAt, Set<String> roles) {
+        long now = System.currentTimeMillis();
+        return new ResumeGrant(key, user, roles, now - 1_000 + issuedAt, now + 60_000);
+    }
+
+    private static ClusterSettings settings(String name, int port, int other) {
+        return new ClusterSettings("tokens", "a-secret-of-sixteen-chars", List.of("127.0.0.1:" + other), "127.0.0.1",
+                port, name, 5);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** A node's sessions as far as the store sees them: it records the keys it is told to supersede. */
+    private static final class Superseded implements SessionRegistry {
+        final BlockingQueue<String> keys = new LinkedBlockingQueue<>();
+
+        @Override
+        public int supersede(String resumeKey) {
+            keys.add(resumeKey);
+            return 0;
+        }
+
+        @Override
+        public Collection<Session> sessions() {
+            return List.of();
+        }
+
+        @Override
+        public Optional<Session> find(UUID id) {
+            return Optional.empty();
+        }
+
+        @Override
+        public SessionStats stats(Session session) {
+            return new SessionStats(0, 0, 0, 0, 0);
+        }
+
+        @Override
+        public boolean kill(UUID id, boolean revokeToken) {
+            return false;
+        }
+    }
+}
