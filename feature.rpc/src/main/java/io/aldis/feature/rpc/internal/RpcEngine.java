@@ -288,8 +288,13 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
     }
 
     /** A name an OSGi service serves, which a client may not provide too. */
+    /** Whether an OSGi service exports {@code name} here or, as it announced, on another node. */
     private boolean exportedInside(String name) {
-        return directory.exportedInside(name);
+        if (directory.exportedInside(name)) {
+            return true;
+        }
+        RemoteCalls r = remote;
+        return r != null && r.exportedElsewhere(name);
     }
 
     private boolean mayCall(AuthenticatedUser user, String method) {

@@ -9,5 +9,5 @@
  * <p>Dependencies point one way: the linking bundle imports this package; RPC imports nothing of it.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.aldis.feature.rpc.spi;

@@ -12,6 +12,7 @@ import io.aldis.feature.rpc.spi.RemoteCalls;
 import io.aldis.feature.rpc.spi.RunningCall;
 import io.aldis.protocol.api.ErrorCode;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,8 +54,26 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
 
     @Override
     public Peer choose(String service, int localInFlight) {
-        String id = NodeChoice.choose(table.peers(), service, localInFlight, sent::outstanding, rotation.getAndIncrement());
+        String id = NodeChoice.choose(table.peers(), service, localInFlight, sent::outstanding, rotation.getAndIncrement(),
+                impostors(service));
         return id == null ? null : peers.computeIfAbsent(id, peer -> new ClusterPeer(peer, nameOf(peer)));
+    }
+
+    @Override
+    public boolean exportedElsewhere(String service) {
+        return table.exportedByPeer(service);
+    }
+
+    /**
+     * The nodes whose clients provide {@code service} while an OSGi service exports that name on
+     * some node (one of the two was there first, or they came during a split): the export serves.
+     */
+    private Set<String> impostors(String service) {
+        Set<String> clients = table.clientProviders(service);
+        if (clients.isEmpty() || !(table.exportedByPeer(service) || local.exportedServices().contains(service))) {
+            return Set.of();
+        }
+        return clients;
     }
 
     /** A member left: the calls sent to it fail with PROVIDER_GONE, and the calls it made here stop. */

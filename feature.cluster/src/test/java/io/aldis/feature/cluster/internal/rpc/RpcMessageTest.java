@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RpcMessageTest {
@@ -59,9 +60,20 @@ class RpcMessageTest {
     @Test
     void theServiceTextRoundTripsAndSkipsWhatItCannotRead() {
         Map<String, Integer> services = Map.of("gate", 3, "echo.v2", 0);
-        assertThat(ServiceTable.decode(ServiceTable.encode(services))).isEqualTo(services);
+        assertThat(ServiceTable.decode(ServiceTable.encode(services, Set.of("gate")))).isEqualTo(services);
         assertThat(ServiceTable.decode("")).isEmpty();
         assertThat(ServiceTable.decode("gate\tmany\necho\t1\nnonsense\n")).isEqualTo(Map.of("echo", 1));
+    }
+
+    @Test
+    void theServiceTextSaysWhichServicesAnOsgiServiceExportsAndAReaderSkipsFieldsItDoesNotKnow() {
+        String text = ServiceTable.encode(Map.of("gate", 3, "echo", 0), Set.of("gate"));
+        assertThat(text).isEqualTo("echo\t0\tclient\ngate\t3\tosgi\n");
+        assertThat(ServiceTable.ofKind(text, ServiceTable.OSGI)).containsExactly("gate");
+        assertThat(ServiceTable.ofKind(text, ServiceTable.CLIENT)).containsExactly("echo");
+        // a later node's extra field; an entry of a node that announced no kinds
+        assertThat(ServiceTable.decode("gate\t3\tosgi\tfuture\n")).isEqualTo(Map.of("gate", 3));
+        assertThat(ServiceTable.ofKind("gate\t3\n", ServiceTable.OSGI)).isEmpty();
     }
 
     private static byte[] utf8(String s) {

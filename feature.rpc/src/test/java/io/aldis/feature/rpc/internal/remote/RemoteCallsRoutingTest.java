@@ -8,11 +8,14 @@ import io.aldis.feature.rpc.internal.RpcSettings;
 import io.aldis.feature.rpc.spi.CallAnswer;
 import io.aldis.feature.rpc.spi.RemoteCalls;
 import io.aldis.feature.rpc.spi.RunningCall;
+import io.aldis.protocol.api.Ack;
 import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.RpcCancel;
 import io.aldis.protocol.api.RpcError;
 import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.RpcResponse;
+import io.aldis.protocol.api.ServiceProvide;
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import io.aldis.protocol.api.spi.auth.Authorizer;
 import java.nio.charset.StandardCharsets;
@@ -133,6 +136,23 @@ class RemoteCallsRoutingTest {
         assertThat(other.asked).isEmpty();
     }
 
+    @Test
+    void aClientMayNotProvideANameAnOsgiServiceExportsOnAnotherNode() throws Exception {
+        engine.addService((Greeter) name -> "hello " + name, Map.of("aldis.rpc.service", "greeter"), "test");
+        assertThat(engine.localCalls().exportedServices()).containsExactly("greeter");
+        other.exports = "gate";
+        engine.remoteCalls(other);
+        RecordingSession provider = new RecordingSession("bob");
+        engine.provide(provider, new ServiceProvide(1, "gate", ""));
+        ErrorFrame refused = provider.next(ErrorFrame.class);
+        assertThat(refused.code()).isEqualTo(ErrorCode.UNEXPECTED_FRAME.code());
+        assertThat(refused.requestId()).isEqualTo(1);
+        engine.provide(provider, new ServiceProvide(2, "echo", ""));
+        assertThat(provider.next(Ack.class).requestId()).isEqualTo(2);
+        assertThat(engine.localCalls().exportedServices()).containsExactly("greeter");
+        assertThat(engine.localCalls().services()).containsKeys("greeter", "echo");
+    }
+
     private static CallAnswer answerInto(CompletableFuture<String> into) {
         return new CallAnswer() {
             @Override
@@ -161,6 +181,13 @@ class RemoteCallsRoutingTest {
         final AtomicInteger cancelled = new AtomicInteger();
         /** Whether it is always busier than this node when both serve a service; else always less busy. */
         volatile boolean alwaysBusier = true;
+        /** The service it announces as exported by an OSGi service there, if any. */
+        volatile String exports = "";
+
+        @Override
+        public boolean exportedElsewhere(String service) {
+            return service.equals(exports);
+        }
 
         @Override
         public Peer choose(String service, int localInFlight) {
