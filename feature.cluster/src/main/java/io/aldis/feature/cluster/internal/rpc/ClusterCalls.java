@@ -92,6 +92,14 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
         } catch (RuntimeException alreadyDown) {
             // Hazelcast is shutting down
         }
+        // The serving nodes stop what nobody here will wait for any more.
+        sent.forEachWaiting((callId, peer) -> {
+            try {
+                send(peer, RpcMessage.cancel(callId));
+            } catch (RuntimeException unreachable) {
+                // that node is leaving: its calls stop with it
+            }
+        });
         sent.failAll(null);
         served.cancelAll(null);
     }
@@ -169,13 +177,13 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
                 case CALL -> run(peer, m);
                 case CANCEL -> served.cancel(peer, m.callId());
                 case RESULT -> {
-                    SentCalls.Sent call = sent.take(m.callId());
+                    SentCalls.Sent call = sent.take(m.callId(), peer);
                     if (call != null) {
                         call.answer().result(m.body());
                     }
                 }
                 case ERROR -> {
-                    SentCalls.Sent call = sent.take(m.callId());
+                    SentCalls.Sent call = sent.take(m.callId(), peer);
                     if (call != null) {
                         call.answer().error(m.code(), m.message(), m.details());
                     }
@@ -187,6 +195,10 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
         private void run(String peer, RpcMessage m) {
             long callId = m.callId();
             ServedCalls.Served call = served.add(peer, callId);
+            if (call == null) {
+                LOG.log(System.Logger.Level.WARNING, "Dropped a second call {0} from member {1} while the first runs", callId, peer);
+                return;
+            }
             CallAnswer back = new CallAnswer() {
                 @Override
                 public void result(byte[] json) {

@@ -41,11 +41,10 @@ final class ServedCalls {
 
     private final Map<String, Served> running = new ConcurrentHashMap<>();
 
-    /** Records a call a peer sent, before it starts. */
+    /** Records a call a peer sent, before it starts; null when a call of that peer with that id runs already. */
     Served add(String peer, long callId) {
         Served s = new Served();
-        running.put(key(peer, callId), s);
-        return s;
+        return running.putIfAbsent(key(peer, callId), s) == null ? s : null;
     }
 
     /** The call was answered: forgets it. */
