@@ -79,7 +79,7 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
     /** A member left: the calls sent to it fail with PROVIDER_GONE, and the calls it made here stop. */
     public void memberLeft(String peer) {
         sent.failAll(peer);
-        served.cancelAll(peer);
+        served.cancelAll(peer, call -> { });
         topics.remove(peer);
         peers.remove(peer);
     }
@@ -101,7 +101,20 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
             }
         });
         sent.failAll(null);
-        served.cancelAll(null);
+        // The callers learn that this node left, as when it dies, not that someone cancelled their calls.
+        served.cancelAll(null, this::answerGone);
+    }
+
+    /** Answers a call another node sent with PROVIDER_GONE, as this node stops serving it. */
+    private void answerGone(ServedCalls.Served call) {
+        try {
+            send(call.peer, RpcMessage.error(call.callId, ErrorCode.PROVIDER_GONE.code(), "node "
+                    + nameOf(hazelcast.getCluster().getLocalMember().getUuid().toString()) + " stopped serving other nodes"
+                    + " (it left the cluster, or its RPC stopped) before it answered; the call may have run there:"
+                    + " make it again if that is safe", ""));
+        } catch (RuntimeException unreachable) {
+            // the caller's node is leaving too
+        }
     }
 
     private String nameOf(String memberId) {
@@ -203,13 +216,17 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
                 @Override
                 public void result(byte[] json) {
                     served.answered(peer, callId);
-                    reply(peer, RpcMessage.result(callId, json));
+                    if (!call.silenced()) {
+                        reply(peer, RpcMessage.result(callId, json));
+                    }
                 }
 
                 @Override
                 public void error(int code, String message, String details) {
                     served.answered(peer, callId);
-                    reply(peer, RpcMessage.error(callId, code, message, details));
+                    if (!call.silenced()) {
+                        reply(peer, RpcMessage.error(callId, code, message, details));
+                    }
                 }
             };
             call.started(local.run(m.method(), m.body(), m.timeoutMillis(), back));

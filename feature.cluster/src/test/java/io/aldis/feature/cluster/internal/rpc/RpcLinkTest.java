@@ -74,6 +74,15 @@ class RpcLinkTest {
         await("the call cancelled on the serving node", () -> serverRpc.calls.get(0).cancelled);
     }
 
+    @Test
+    void theServingNodeUnlinkingAnswersItsCallsProviderGoneAndNothingElse() throws Exception {
+        CompletableFuture<Integer> answer = new CompletableFuture<>();
+        callHeld(answer);
+        server.unlinkRpc();
+        assertThat(answer.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(ErrorCode.PROVIDER_GONE.code());
+        assertThat(serverRpc.calls.get(0).cancelled).isTrue();
+    }
+
     /** Links both nodes, sends a call of {@code hold.on} from the caller and waits until it is held on the server. */
     private void callHeld(CompletableFuture<Integer> answer) throws InterruptedException {
         RemoteCalls remote = caller.linkRpc(callerRpc);
