@@ -11,6 +11,7 @@ import io.aldis.feature.cluster.internal.routing.InterestPublisher;
 import io.aldis.feature.cluster.internal.routing.InterestTable;
 import io.aldis.feature.cluster.internal.routing.PeerCounts;
 import io.aldis.feature.cluster.internal.rpc.ClusterCalls;
+import io.aldis.feature.cluster.internal.rpc.RpcInbox;
 import io.aldis.feature.cluster.internal.rpc.ServicePublisher;
 import io.aldis.feature.cluster.internal.rpc.ServiceTable;
 import io.aldis.feature.pubsub.spi.Interest;
@@ -45,6 +46,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     private InterestPublisher publisher;
     private LocalRouting routing;
     private final ServiceTable services;
+    private final RpcInbox rpcInbox;
     private ClusterCalls calls;
     private ServicePublisher servicePublisher;
 
@@ -60,6 +62,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         this.interest = new InterestTable(hazelcast);
         this.inbox = new Inbox(hazelcast, counts);
         this.services = new ServiceTable(hazelcast);
+        this.rpcInbox = new RpcInbox(hazelcast);
         hazelcast.getCluster().addMembershipListener(
                 new MemberEvents(settings.name(), events, this::joined, this::left));
     }
@@ -105,6 +108,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     public synchronized RemoteCalls linkRpc(LocalCalls localCalls) {
         unlinkRpc();
         calls = new ClusterCalls(hazelcast, services, localCalls);
+        rpcInbox.receiver(calls.receiver());
         servicePublisher = new ServicePublisher(services, localCalls, scheduler);
         return calls;
     }
@@ -123,6 +127,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         } catch (RuntimeException shuttingDown) {
             // the others drop our entry when we leave anyway
         }
+        rpcInbox.receiver(null);
         calls.close();
         calls = null;
         servicePublisher = null;
@@ -210,6 +215,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     public void close() {
         unlink();
         unlinkRpc();
+        rpcInbox.close();
         services.close();
         inbox.close();
         interest.close();

@@ -13,7 +13,6 @@ import io.aldis.feature.rpc.spi.RunningCall;
 import io.aldis.protocol.api.ErrorCode;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,8 +30,6 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
     private final HazelcastInstance hazelcast;
     private final ServiceTable table;
     private final LocalCalls local;
-    private final ITopic<byte[]> inbox;
-    private final UUID registration;
     private final SentCalls sent = new SentCalls();
     private final ServedCalls served = new ServedCalls();
     private final Map<String, ITopic<byte[]>> topics = new ConcurrentHashMap<>();
@@ -43,8 +40,18 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
         this.hazelcast = hazelcast;
         this.table = table;
         this.local = local;
-        this.inbox = hazelcast.getTopic(topicOf(hazelcast.getCluster().getLocalMember().getUuid().toString()));
-        this.registration = inbox.addMessageListener(new Receiver());
+    }
+
+    /** What reads this node's topic while RPC is linked; {@link RpcInbox} hands it every message. */
+    public MessageListener<byte[]> receiver() {
+        return new Receiver();
+    }
+
+    /** The calls sent to other nodes that wait for their answers. */
+    int waitingCalls() {
+        int[] n = {0};
+        sent.forEachWaiting((callId, peer) -> n[0]++);
+        return n[0];
     }
 
     /** The topic a node with this member id receives RPC on. */
@@ -87,11 +94,6 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
     /** Unlinks RPC: calls sent to other nodes fail with PROVIDER_GONE, calls of other nodes here stop. */
     @Override
     public void close() {
-        try {
-            inbox.removeMessageListener(registration);
-        } catch (RuntimeException alreadyDown) {
-            // Hazelcast is shutting down
-        }
         // The serving nodes stop what nobody here will wait for any more.
         sent.forEachWaiting((callId, peer) -> {
             try {
@@ -160,7 +162,8 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
                 return () -> { };
             }
             return () -> {
-                if (sent.waiting(callId)) {
+                // The call ended here (cancel, deadline, session gone): an answer would find nobody.
+                if (sent.take(callId) != null) {
                     try {
                         ClusterCalls.this.send(id, RpcMessage.cancel(callId));
                     } catch (RuntimeException unreachable) {
@@ -184,6 +187,8 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
                 m = RpcMessage.decode(message.getMessageObject());
             } catch (IllegalArgumentException e) {
                 LOG.log(System.Logger.Level.WARNING, "Dropped an RPC message from member {0}: {1}", peer, e.getMessage());
+                RpcMessage.callIdOfCall(message.getMessageObject()).ifPresent(callId -> reply(peer, RpcMessage.error(callId,
+                        ErrorCode.INTERNAL_ERROR.code(), "the serving node could not read the call: " + e.getMessage(), "")));
                 return;
             }
             switch (m.kind()) {

@@ -31,6 +31,8 @@ final class HeldCalls implements LocalCalls {
 
     private final Map<String, Integer> services;
     final List<Held> calls = new CopyOnWriteArrayList<>();
+    /** Whether a cancelled call answers CANCELLED, as RPC's calls do; else it answers nothing. */
+    volatile boolean answersWhenCancelled = true;
 
     HeldCalls(Map<String, Integer> services) {
         this.services = services;
@@ -52,7 +54,9 @@ final class HeldCalls implements LocalCalls {
         calls.add(held);
         return () -> {
             held.cancelled = true;
-            answer.error(ErrorCode.CANCELLED.code(), "cancelled by the caller", "");
+            if (answersWhenCancelled) {
+                answer.error(ErrorCode.CANCELLED.code(), "cancelled by the caller", "");
+            }
         };
     }
 }

@@ -6,6 +6,7 @@ import io.aldis.feature.cluster.internal.ClusterEngine;
 import io.aldis.feature.cluster.internal.ClusterSettings;
 import io.aldis.feature.rpc.spi.CallAnswer;
 import io.aldis.feature.rpc.spi.RemoteCalls;
+import io.aldis.feature.rpc.spi.RunningCall;
 import io.aldis.protocol.api.ErrorCode;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -81,6 +82,32 @@ class RpcLinkTest {
         server.unlinkRpc();
         assertThat(answer.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(ErrorCode.PROVIDER_GONE.code());
         assertThat(serverRpc.calls.get(0).cancelled).isTrue();
+    }
+
+    @Test
+    void aCallThatReachesANodeWhoseRpcIsUnlinkedIsAnsweredMethodNotFound() throws Exception {
+        callHeld(new CompletableFuture<>());
+        RemoteCalls.Peer stale = caller.linkRpc(callerRpc).choose("hold", -1);
+        assertThat(stale).isNotNull();
+        server.unlinkRpc();
+        CompletableFuture<Integer> answer = new CompletableFuture<>();
+        stale.send("hold.on", "[]".getBytes(StandardCharsets.UTF_8), 0, codeInto(answer));
+        assertThat(answer.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(ErrorCode.METHOD_NOT_FOUND.code());
+    }
+
+    @Test
+    void aCallCancelledOnTheCallingNodeWaitsForNoAnswer() throws Exception {
+        serverRpc.answersWhenCancelled = false;
+        RemoteCalls remote = caller.linkRpc(callerRpc);
+        server.linkRpc(serverRpc);
+        await("the server's announcement", () -> remote.choose("hold", -1) != null);
+        RunningCall running = remote.choose("hold", -1).send("hold.on", "[]".getBytes(StandardCharsets.UTF_8), 0,
+                codeInto(new CompletableFuture<>()));
+        await("the call held on the serving node", () -> serverRpc.calls.size() == 1);
+        assertThat(((ClusterCalls) remote).waitingCalls()).isEqualTo(1);
+        running.cancel();
+        assertThat(((ClusterCalls) remote).waitingCalls()).isZero();
+        await("the call cancelled on the serving node", () -> serverRpc.calls.get(0).cancelled);
     }
 
     /** Links both nodes, sends a call of {@code hold.on} from the caller and waits until it is held on the server. */

@@ -58,6 +58,16 @@ class RpcMessageTest {
     }
 
     @Test
+    void theIdOfACallIsReadEvenWhenTheRestCannotBe() {
+        byte[] call = RpcMessage.call(-77, 0, "a.b", new byte[10]).encode();
+        call[0] = 9; // a version this node does not know
+        assertThatThrownBy(() -> RpcMessage.decode(call)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(RpcMessage.callIdOfCall(call)).hasValue(-77);
+        assertThat(RpcMessage.callIdOfCall(RpcMessage.cancel(5).encode())).isEmpty();
+        assertThat(RpcMessage.callIdOfCall(new byte[] {1, 0, 0})).isEmpty();
+    }
+
+    @Test
     void theServiceTextRoundTripsAndSkipsWhatItCannotRead() {
         Map<String, Integer> services = Map.of("gate", 3, "echo.v2", 0);
         assertThat(ServiceTable.decode(ServiceTable.encode(services, Set.of("gate")))).isEqualTo(services);
