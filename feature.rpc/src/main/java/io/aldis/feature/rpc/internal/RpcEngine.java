@@ -240,7 +240,7 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
         RemoteCalls.Peer peer = fromPeer ? null : peerFor(method, target, streams);
         if (peer != null) {
             Call call = calls.open(session, callId, method, params, timeoutMillis, streams,
-                    settings.maxConcurrentPerMethod(), reply);
+                    Calls.SERVED_ELSEWHERE, reply);
             if (call != null) {
                 PeerCallWork.send(calls, call, peer);
             }

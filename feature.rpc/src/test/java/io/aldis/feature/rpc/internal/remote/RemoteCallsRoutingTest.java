@@ -137,6 +137,30 @@ class RemoteCallsRoutingTest {
     }
 
     @Test
+    void callsSentToAnotherNodeTakeNoneOfThisNodesSlotsOfTheMethod() throws Exception {
+        RpcSettings oneAtATime = new RpcSettings(2, 0, 16, 64, 1, false, 0, 0);
+        RpcEngine limited = new RpcEngine(oneAtATime, () -> noSecrets, () -> null);
+        try {
+            limited.addService((Greeter) name -> "hello " + name, Map.of("aldis.rpc.service", "greeter"), "test");
+            limited.remoteCalls(other);
+            RecordingSession caller = new RecordingSession("alice");
+            limited.call(caller, new RpcRequest(1, 0, "far.away", utf8("[]")));
+            limited.call(caller, new RpcRequest(2, 0, "far.away", utf8("[]")));
+            assertThat(other.sent).hasSize(2);
+            assertThat(caller.pending()).isEmpty();
+            other.sent.get(0).answer.result(utf8("1"));
+            assertThat(caller.next(RpcResponse.class).callId()).isEqualTo(1);
+            // The call sent elsewhere is in this node's stats of the method all the same.
+            assertThat(limited.registry().stats()).anySatisfy(s -> {
+                assertThat(s.method()).isEqualTo("far.away");
+                assertThat(s.calls()).isEqualTo(1);
+            });
+        } finally {
+            limited.close();
+        }
+    }
+
+    @Test
     void aClientMayNotProvideANameAnOsgiServiceExportsOnAnotherNode() throws Exception {
         engine.addService((Greeter) name -> "hello " + name, Map.of("aldis.rpc.service", "greeter"), "test");
         assertThat(engine.localCalls().exportedServices()).containsExactly("greeter");
