@@ -161,6 +161,22 @@ class RemoteCallsRoutingTest {
     }
 
     @Test
+    void anAnswerFromAnotherNodeLargerThanTheCallersFrameFailsWithMessageTooLarge() throws Exception {
+        engine.remoteCalls(other);
+        RecordingSession caller = new RecordingSession("alice");
+        int maxFrame = caller.limits().maxFrameSize();
+        engine.call(caller, new RpcRequest(1, 0, "far.away", utf8("[]")));
+        engine.call(caller, new RpcRequest(2, 0, "far.away", utf8("[]")));
+        other.sent.get(0).answer.result(new byte[maxFrame - 10 + 1]);
+        RpcError tooLarge = caller.next(RpcError.class);
+        assertThat(tooLarge.callId()).isEqualTo(1);
+        assertThat(tooLarge.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE.code());
+        assertThat(tooLarge.message()).contains("maxFrameSize");
+        other.sent.get(1).answer.result(new byte[maxFrame - 10]);
+        assertThat(caller.next(RpcResponse.class).callId()).isEqualTo(2);
+    }
+
+    @Test
     void aClientMayNotProvideANameAnOsgiServiceExportsOnAnotherNode() throws Exception {
         engine.addService((Greeter) name -> "hello " + name, Map.of("aldis.rpc.service", "greeter"), "test");
         assertThat(engine.localCalls().exportedServices()).containsExactly("greeter");
