@@ -147,10 +147,11 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
 
     private synchronized void left(Member m) {
         interest.forget(m.getUuid());
-        services.forget(m.getUuid());
+        // The calls first: they are this node's alone, while forgetting calls into Hazelcast, which may fail as members change.
         if (calls != null) {
             calls.memberLeft(m.getUuid().toString());
         }
+        services.forget(m.getUuid());
         if (routes != null) {
             routes.forget(m.getUuid().toString());
         }

@@ -35,6 +35,8 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
     private final Map<String, ITopic<byte[]>> topics = new ConcurrentHashMap<>();
     private final Map<String, ClusterPeer> peers = new ConcurrentHashMap<>();
     private final AtomicInteger rotation = new AtomicInteger();
+    /** Members that left, so a call sent to one chosen just before it left is not left waiting. */
+    private final Set<String> departed = ConcurrentHashMap.newKeySet();
 
     public ClusterCalls(HazelcastInstance hazelcast, ServiceTable table, LocalCalls local) {
         this.hazelcast = hazelcast;
@@ -85,6 +87,7 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
 
     /** A member left: the calls sent to it fail with PROVIDER_GONE, and the calls it made here stop. */
     public void memberLeft(String peer) {
+        departed.add(peer);
         sent.failAll(peer);
         served.cancelAll(peer, call -> { });
         topics.remove(peer);
@@ -151,6 +154,14 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
         public RunningCall send(String method, byte[] params, int timeoutMillis, CallAnswer answer) {
             String service = method.substring(0, Math.max(0, method.lastIndexOf('.')));
             long callId = sent.add(new SentCalls.Sent(id, name, service, method, answer));
+            if (departed.contains(id)) {
+                // The node left between the choice and the add: failAll did not see this call.
+                if (sent.take(callId) != null) {
+                    answer.error(ErrorCode.PROVIDER_GONE.code(), "node " + name + " left the cluster before the call of "
+                            + method + " could be sent there", "");
+                }
+                return () -> { };
+            }
             try {
                 ClusterCalls.this.send(id, RpcMessage.call(callId, timeoutMillis, method, params));
             } catch (RuntimeException unreachable) {

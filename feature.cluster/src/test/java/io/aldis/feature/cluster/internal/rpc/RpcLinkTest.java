@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.feature.cluster.internal.ClusterEngine;
 import io.aldis.feature.cluster.internal.ClusterSettings;
+import io.aldis.feature.cluster.internal.ClusterView;
 import io.aldis.feature.rpc.spi.CallAnswer;
 import io.aldis.feature.rpc.spi.RemoteCalls;
 import io.aldis.feature.rpc.spi.RunningCall;
@@ -108,6 +109,21 @@ class RpcLinkTest {
         running.cancel();
         assertThat(((ClusterCalls) remote).waitingCalls()).isZero();
         await("the call cancelled on the serving node", () -> serverRpc.calls.get(0).cancelled);
+    }
+
+    @Test
+    void aCallToANodeChosenJustBeforeItLeftFailsWithProviderGoneAtOnce() throws Exception {
+        RemoteCalls remote = caller.linkRpc(callerRpc);
+        server.linkRpc(serverRpc);
+        await("the server's announcement", () -> remote.choose("hold", -1) != null);
+        RemoteCalls.Peer chosen = remote.choose("hold", -1);
+        // The member leaves (as far as the calling node knows) after the choice, before the send.
+        String serverId = server.members().stream().filter(ClusterView.MemberView::local).findFirst().orElseThrow().id();
+        ((ClusterCalls) remote).memberLeft(serverId);
+        CompletableFuture<Integer> answer = new CompletableFuture<>();
+        chosen.send("hold.on", "[]".getBytes(StandardCharsets.UTF_8), 0, codeInto(answer));
+        assertThat(answer).isCompletedWithValue(ErrorCode.PROVIDER_GONE.code());
+        assertThat(((ClusterCalls) remote).waitingCalls()).isZero();
     }
 
     /** Links both nodes, sends a call of {@code hold.on} from the caller and waits until it is held on the server. */
