@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -52,6 +53,10 @@ class RemoteCallsRoutingTest {
 
     public interface Greeter {
         String greet(String name);
+    }
+
+    public interface Holder {
+        String hold() throws InterruptedException;
     }
 
     @AfterEach
@@ -99,13 +104,42 @@ class RemoteCallsRoutingTest {
 
     @Test
     void theCallsInFlightHereAreWhatTheChoiceIsMadeWithAndNoneElsewhereKeepsTheCallHere() throws Exception {
-        engine.addService((Greeter) name -> "hello " + name, Map.of("aldis.rpc.service", "greeter"), "test");
+        CountDownLatch release = new CountDownLatch(1);
+        engine.addService((Holder) () -> {
+            release.await();
+            return "released";
+        }, Map.of("aldis.rpc.service", "holder"), "test");
         engine.remoteCalls(other);
         RecordingSession caller = new RecordingSession("alice");
-        engine.call(caller, new RpcRequest(1, 0, "greeter.greet", utf8("[\"x\"]")));
-        assertThat(new String(caller.next(RpcResponse.class).result(), StandardCharsets.UTF_8)).isEqualTo("\"hello x\"");
-        assertThat(other.asked).containsExactly("greeter/0");
-        assertThat(engine.localCalls().services()).containsEntry("greeter", 0);
+        engine.call(caller, new RpcRequest(1, 0, "holder.hold", utf8("[]")));
+        awaitInFlight("holder", 1);
+        engine.call(caller, new RpcRequest(2, 0, "holder.hold", utf8("[]")));
+        assertThat(other.asked).containsExactly("holder/0", "holder/1");
+        release.countDown();
+        assertThat(new String(caller.next(RpcResponse.class).result(), StandardCharsets.UTF_8)).isEqualTo("\"released\"");
+        assertThat(new String(caller.next(RpcResponse.class).result(), StandardCharsets.UTF_8)).isEqualTo("\"released\"");
+        awaitInFlight("holder", 0);
+    }
+
+    @Test
+    void aCallFromAnotherNodeStopsWhenTheDeadlineItBringsPasses() throws Exception {
+        engine.addService((Holder) () -> {
+            new CountDownLatch(1).await();
+            return "never";
+        }, Map.of("aldis.rpc.service", "holder"), "test");
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        engine.localCalls().run("holder.hold", utf8("[]"), 50, answerInto(answer));
+        assertThat(answer.get(30, TimeUnit.SECONDS)).isEqualTo("error " + ErrorCode.DEADLINE_EXCEEDED.code());
+        awaitInFlight("holder", 0);
+    }
+
+    /** Waits until RPC counts {@code n} calls of {@code service} in flight here. */
+    private void awaitInFlight(String service, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (engine.localCalls().services().getOrDefault(service, -1) != n) {
+            assertThat(System.nanoTime()).as(n + " call(s) of " + service + " in flight within 30 s").isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 
     @Test
