@@ -1,7 +1,6 @@
 package io.aldis.itest.karaf;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
@@ -17,12 +16,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import javax.inject.Inject;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.component.runtime.dto.SatisfiedReferenceDTO;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -43,6 +47,9 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
     private static final String NODE_NAME = "itnode";
 
     private static boolean userAdded;
+
+    @Inject
+    private ServiceComponentRuntime scr;
 
     @Before
     public void nodeIsUp() {
@@ -87,6 +94,7 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
             await("RPC is linked to the cluster both ways", WAIT,
                     () -> usedBy("io.aldis.feature.rpc.spi.RemoteCalls", "io.aldis.feature.rpc")
                             && usedBy("io.aldis.feature.rpc.spi.LocalCalls", "io.aldis.feature.cluster"));
+            assertEquals("RPC's component holds the cluster's RemoteCalls", 1, remoteCallsBoundInRpc());
             // The files feature takes the cluster's locks while the node is a member.
             await("the cluster's locks are offered", WAIT,
                     () -> bundleContext.getServiceReference(ClusterLocks.class) != null);
@@ -97,7 +105,8 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
             executeCommand("feature:uninstall aldis-cluster", Duration.ofMinutes(1));
             awaitPortClosed(memberPort);
             assertNull(bundle("io.aldis.feature.cluster"));
-            assertFalse("no link of RPC is left", usedBy("io.aldis.feature.rpc.spi.RemoteCalls", "io.aldis.feature.rpc"));
+            // RPC itself must have let go of the link, not only the cluster bundle gone with its service.
+            assertEquals("RPC's component holds no RemoteCalls any more", 0, remoteCallsBoundInRpc());
             assertNull("no cluster locks once standalone", bundleContext.getServiceReference(ClusterLocks.class));
             publisher.publish("keep.after", "standalone again");
             assertEquals("standalone again", FrameClient.text(subscriber.deliverOn("keep.after")));
@@ -112,6 +121,22 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
     }
 
     /** Whether a service registered under {@code className} is in use by the bundle named {@code user}. */
+    /** How many RemoteCalls services RPC's component has bound now, as Declarative Services reports it. */
+    private int remoteCallsBoundInRpc() {
+        Bundle rpc = bundle("io.aldis.feature.rpc");
+        int bound = 0;
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(rpc)) {
+            for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                for (SatisfiedReferenceDTO reference : configuration.satisfiedReferences) {
+                    if (reference.name.equals("RemoteCalls")) {
+                        bound += reference.boundServices.length;
+                    }
+                }
+            }
+        }
+        return bound;
+    }
+
     private boolean usedBy(String className, String user) {
         try {
             ServiceReference<?>[] refs = bundleContext.getAllServiceReferences(className, null);
