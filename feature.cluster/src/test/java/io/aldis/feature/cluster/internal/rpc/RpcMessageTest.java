@@ -42,6 +42,19 @@ class RpcMessageTest {
     }
 
     @Test
+    void theBytesOfEachKindAreTheOnesDocsClusterMdShows() {
+        // CALL 7, 1500 ms left, "a.b", params "[]"
+        assertThat(HexFormat.of().formatHex(RpcMessage.call(7, 1500, "a.b", "[]".getBytes(StandardCharsets.UTF_8)).encode()))
+                .isEqualTo("0100" + "0000000000000007" + "000005dc" + "00000003612e62" + "000000025b5d");
+        // RESULT 8, "1"
+        assertThat(HexFormat.of().formatHex(RpcMessage.result(8, "1".getBytes(StandardCharsets.UTF_8)).encode()))
+                .isEqualTo("0102" + "0000000000000008" + "0000000131");
+        // ERROR 9, PROVIDER_GONE (-404), "gone", no details
+        assertThat(HexFormat.of().formatHex(RpcMessage.error(9, -404, "gone", "").encode()))
+                .isEqualTo("0103" + "0000000000000009" + "fffffe6c" + "00000004676f6e65" + "00000000");
+    }
+
+    @Test
     void truncatedOrForeignBytesAreRefused() {
         byte[] whole = RpcMessage.call(1, 0, "a.b", new byte[10]).encode();
         assertThatThrownBy(() -> RpcMessage.decode(Arrays.copyOf(whole, whole.length - 1)))
