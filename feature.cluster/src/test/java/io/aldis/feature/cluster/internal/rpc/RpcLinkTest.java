@@ -2,9 +2,11 @@ package io.aldis.feature.cluster.internal.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.hazelcast.core.HazelcastInstance;
 import io.aldis.feature.cluster.internal.ClusterEngine;
 import io.aldis.feature.cluster.internal.ClusterSettings;
 import io.aldis.feature.cluster.internal.ClusterView;
+import io.aldis.feature.cluster.internal.membership.HazelcastMember;
 import io.aldis.feature.rpc.spi.CallAnswer;
 import io.aldis.feature.rpc.spi.RemoteCalls;
 import io.aldis.feature.rpc.spi.RunningCall;
@@ -35,6 +37,7 @@ class RpcLinkTest {
     private static final long WAIT_SECONDS = 30;
     private static ClusterEngine caller;
     private static ClusterEngine server;
+    private static int serverPort;
     private final HeldCalls callerRpc = new HeldCalls(Map.of());
     private final HeldCalls serverRpc = new HeldCalls(Map.of("hold", 0));
 
@@ -42,6 +45,7 @@ class RpcLinkTest {
     static void twoMembers() throws Exception {
         int portOne = freePort();
         int portTwo = freePort();
+        serverPort = portTwo;
         CompletableFuture<ClusterEngine> first = CompletableFuture.supplyAsync(() -> ClusterEngine.start(
                 new ClusterSettings("rpc-link", SECRET, List.of("127.0.0.1:" + portTwo), "127.0.0.1", portOne, "caller", 5),
                 () -> null));
@@ -118,12 +122,41 @@ class RpcLinkTest {
         await("the server's announcement", () -> remote.choose("hold", -1) != null);
         RemoteCalls.Peer chosen = remote.choose("hold", -1);
         // The member leaves (as far as the calling node knows) after the choice, before the send.
-        String serverId = server.members().stream().filter(ClusterView.MemberView::local).findFirst().orElseThrow().id();
-        ((ClusterCalls) remote).memberLeft(serverId);
+        ((ClusterCalls) remote).memberLeft(localId(server));
         CompletableFuture<Integer> answer = new CompletableFuture<>();
         chosen.send("hold.on", "[]".getBytes(StandardCharsets.UTF_8), 0, codeInto(answer));
         assertThat(answer).isCompletedWithValue(ErrorCode.PROVIDER_GONE.code());
         assertThat(((ClusterCalls) remote).waitingCalls()).isZero();
+    }
+
+    @Test
+    void aCallTheServingNodeCannotReadIsAnsweredInternalErrorWhenItsIdCanBeRead() throws Exception {
+        server.linkRpc(serverRpc);
+        // A bare member stands for a node of a later version, whose calls this one cannot decode.
+        HazelcastInstance later = HazelcastMember.start(new ClusterSettings("rpc-link", SECRET,
+                List.of("127.0.0.1:" + serverPort), "127.0.0.1", freePort(), "later", 5));
+        try {
+            await("three members", () -> server.members().size() == 3);
+            CompletableFuture<byte[]> answer = new CompletableFuture<>();
+            String laterId = later.getCluster().getLocalMember().getUuid().toString();
+            later.<byte[]>getTopic(ClusterCalls.topicOf(laterId)).addMessageListener(m -> answer.complete(m.getMessageObject()));
+            byte[] call = RpcMessage.call(42, 0, "hold.on", "[]".getBytes(StandardCharsets.UTF_8)).encode();
+            call[0] = 9; // a version the serving node does not know
+            later.<byte[]>getTopic(ClusterCalls.topicOf(localId(server))).publish(call);
+
+            RpcMessage reply = RpcMessage.decode(answer.get(WAIT_SECONDS, TimeUnit.SECONDS));
+            assertThat(reply.kind()).isEqualTo(RpcMessage.Kind.ERROR);
+            assertThat(reply.callId()).isEqualTo(42);
+            assertThat(reply.code()).isEqualTo(ErrorCode.INTERNAL_ERROR.code());
+            assertThat(serverRpc.calls).isEmpty();
+        } finally {
+            later.shutdown();
+        }
+        await("two members again", () -> server.members().size() == 2 && caller.members().size() == 2);
+    }
+
+    private static String localId(ClusterEngine engine) {
+        return engine.members().stream().filter(ClusterView.MemberView::local).findFirst().orElseThrow().id();
     }
 
     /** Links both nodes, sends a call of {@code hold.on} from the caller and waits until it is held on the server. */
