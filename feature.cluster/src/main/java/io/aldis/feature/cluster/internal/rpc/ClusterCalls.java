@@ -63,7 +63,10 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
 
     @Override
     public Peer choose(String service, int localInFlight) {
-        String id = NodeChoice.choose(table.peers(), service, localInFlight, sent::outstanding, rotation.getAndIncrement(),
+        // A client here that provides a name another node exports as an OSGi service does not serve it.
+        int here = localInFlight >= 0 && table.exportedByPeer(service) && !local.exportedServices().contains(service)
+                ? -1 : localInFlight;
+        String id = NodeChoice.choose(table.peers(), service, here, sent::outstanding, rotation.getAndIncrement(),
                 impostors(service));
         return id == null ? null : peers.computeIfAbsent(id, peer -> new ClusterPeer(peer, nameOf(peer)));
     }

@@ -30,12 +30,20 @@ final class HeldCalls implements LocalCalls {
     }
 
     private final Map<String, Integer> services;
+    private final Set<String> exported;
     final List<Held> calls = new CopyOnWriteArrayList<>();
     /** Whether a cancelled call answers CANCELLED, as RPC's calls do; else it answers nothing. */
     volatile boolean answersWhenCancelled = true;
 
+    /** Serves {@code services}, each exported by an OSGi service. */
     HeldCalls(Map<String, Integer> services) {
+        this(services, services.keySet());
+    }
+
+    /** Serves {@code services}, those in {@code exported} exported by an OSGi service, the others provided by clients. */
+    HeldCalls(Map<String, Integer> services, Set<String> exported) {
         this.services = services;
+        this.exported = exported;
     }
 
     @Override
@@ -45,7 +53,7 @@ final class HeldCalls implements LocalCalls {
 
     @Override
     public Set<String> exportedServices() {
-        return services.keySet();
+        return exported;
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -153,6 +154,17 @@ class RpcLinkTest {
             later.shutdown();
         }
         await("two members again", () -> server.members().size() == 2 && caller.members().size() == 2);
+    }
+
+    @Test
+    void aClientHereThatProvidesANameAnotherNodeExportsDoesNotServeIt() throws Exception {
+        // This node's client provides hold, idle; the other node exports hold, with 2 calls in flight.
+        RemoteCalls remote = caller.linkRpc(new HeldCalls(Map.of("hold", 0), Set.of()));
+        server.linkRpc(new HeldCalls(Map.of("hold", 2)));
+        await("the server's announcement", () -> caller.rpcServices().values().stream().anyMatch(s -> s.containsKey("hold")));
+        RemoteCalls.Peer chosen = remote.choose("hold", 0);
+        assertThat(chosen).isNotNull();
+        assertThat(chosen.name()).isEqualTo("server");
     }
 
     private static String localId(ClusterEngine engine) {
