@@ -147,7 +147,9 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
 
     private synchronized void left(Member m) {
         interest.forget(m.getUuid());
-        // The calls first: they are this node's alone, while forgetting calls into Hazelcast, which may fail as members change.
+        // No call chooses the member from now on (the table is read again without it), its calls
+        // fail, and only then is its entry removed from Hazelcast, which may fail as members change.
+        services.rebuild();
         if (calls != null) {
             calls.memberLeft(m.getUuid().toString());
         }
