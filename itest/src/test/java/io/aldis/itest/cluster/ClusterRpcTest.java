@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Timeout;
  * exported on node c and a service a client of node b provides; a call goes to the node with fewer
  * calls of the service in flight, and stays on its own node when equal; a deadline shorter than the method
  * fails the call with DEADLINE_EXCEEDED and stops the method on c; a cancel on a reaches the method
- * on c; and killing c fails the call in flight to it with PROVIDER_GONE.
+ * on c; a client of b may not provide the name c's OSGi service exports; and killing c fails the
+ * call in flight to it with PROVIDER_GONE.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 // A child JVM that hangs must fail its test, not hold the build: gate() reads its output without a limit.
@@ -170,6 +171,21 @@ class ClusterRpcTest {
 
     @Test
     @Order(6)
+    void aClientMayNotProvideANameAnOsgiServiceExportsOnAnotherNode() throws Exception {
+        awaitTrue(() -> b.counts().serves("c", "gate"), "b knows c serves gate");
+        FrameClient impostor = login(b);
+        impostor.send(new ServiceProvide(1, "gate", ""));
+        Frame refused = impostor.next(f -> f instanceof Ack || f instanceof ErrorFrame);
+        assertThat(refused).isInstanceOf(ErrorFrame.class);
+        assertThat(((ErrorFrame) refused).code()).isEqualTo(ErrorCode.UNEXPECTED_FRAME.code());
+        // The gate is still c's: a call of it from a reaches c.
+        FrameClient onA = login(a);
+        Frame answer = awaitAnswer(onA, "gate.quick", "[\"still c\"]", 10_000);
+        assertThat(text(((RpcResponse) answer).result())).isEqualTo("\"still c\"");
+    }
+
+    @Test
+    @Order(7)
     void killingTheProvidersNodeFailsTheCallInFlightWithProviderGone() throws Exception {
         FrameClient onA = login(a);
         awaitAnswer(onA, "gate.quick", "[\"ready\"]", 10_000);

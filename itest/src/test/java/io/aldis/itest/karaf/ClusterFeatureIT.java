@@ -1,7 +1,6 @@
 package io.aldis.itest.karaf;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
@@ -19,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import javax.inject.Inject;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.junit.Before;
@@ -27,6 +27,10 @@ import org.junit.runner.RunWith;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.component.runtime.dto.SatisfiedReferenceDTO;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -50,6 +54,9 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
     private static final String NODE_NAME = "itnode";
 
     private static boolean userAdded;
+
+    @Inject
+    private ServiceComponentRuntime scr;
 
     @Before
     public void nodeIsUp() {
@@ -99,6 +106,7 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
             await("RPC is linked to the cluster both ways", WAIT,
                     () -> usedBy("io.aldis.feature.rpc.spi.RemoteCalls", "io.aldis.feature.rpc")
                             && usedBy("io.aldis.feature.rpc.spi.LocalCalls", "io.aldis.feature.cluster"));
+            assertEquals("RPC's component holds the cluster's RemoteCalls", 1, remoteCallsBoundInRpc());
             // The files feature takes the cluster's locks while the node is a member.
             await("the cluster's locks are offered", WAIT,
                     () -> bundleContext.getServiceReference(ClusterLocks.class) != null);
@@ -115,7 +123,8 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
             executeCommand("feature:uninstall aldis-cluster", Duration.ofMinutes(1));
             awaitPortClosed(memberPort);
             assertNull(bundle("io.aldis.feature.cluster"));
-            assertFalse("no link of RPC is left", usedBy("io.aldis.feature.rpc.spi.RemoteCalls", "io.aldis.feature.rpc"));
+            // RPC itself must have let go of the link, not only the cluster bundle gone with its service.
+            assertEquals("RPC's component holds no RemoteCalls any more", 0, remoteCallsBoundInRpc());
             assertNull("no cluster locks once standalone", bundleContext.getServiceReference(ClusterLocks.class));
             assertFalse("the cluster MBean left with the feature", jmx.isRegistered(cluster));
             assertFalse("the node keeps its tokens itself again", tokenStoreRegistered());
@@ -133,6 +142,22 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
     }
 
     /** Whether a service registered under {@code className} is in use by the bundle named {@code user}. */
+    /** How many RemoteCalls services RPC's component has bound now, as Declarative Services reports it. */
+    private int remoteCallsBoundInRpc() {
+        Bundle rpc = bundle("io.aldis.feature.rpc");
+        int bound = 0;
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs(rpc)) {
+            for (ComponentConfigurationDTO configuration : scr.getComponentConfigurationDTOs(description)) {
+                for (SatisfiedReferenceDTO reference : configuration.satisfiedReferences) {
+                    if (reference.name.equals("RemoteCalls")) {
+                        bound += reference.boundServices.length;
+                    }
+                }
+            }
+        }
+        return bound;
+    }
+
     private boolean usedBy(String className, String user) {
         try {
             ServiceReference<?>[] refs = bundleContext.getAllServiceReferences(className, null);

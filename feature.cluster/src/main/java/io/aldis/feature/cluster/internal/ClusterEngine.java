@@ -12,6 +12,7 @@ import io.aldis.feature.cluster.internal.routing.InterestPublisher;
 import io.aldis.feature.cluster.internal.routing.InterestTable;
 import io.aldis.feature.cluster.internal.routing.PeerCounts;
 import io.aldis.feature.cluster.internal.rpc.ClusterCalls;
+import io.aldis.feature.cluster.internal.rpc.RpcInbox;
 import io.aldis.feature.cluster.internal.rpc.ServicePublisher;
 import io.aldis.feature.cluster.internal.rpc.ServiceTable;
 import io.aldis.feature.cluster.internal.sessions.SharedResumeTokens;
@@ -55,6 +56,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     private InterestPublisher publisher;
     private LocalRouting routing;
     private final ServiceTable services;
+    private final RpcInbox rpcInbox;
     private ClusterCalls calls;
     private ServicePublisher servicePublisher;
     private SharedResumeTokens tokens;
@@ -70,6 +72,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         this.interest = new InterestTable(hazelcast);
         this.inbox = new Inbox(hazelcast, counts);
         this.services = new ServiceTable(hazelcast);
+        this.rpcInbox = new RpcInbox(hazelcast);
         hazelcast.getCluster().addMembershipListener(
                 new MemberEvents(settings.name(), events, this::joined, this::left));
         hazelcast.getLifecycleService().addLifecycleListener(event -> {
@@ -121,6 +124,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     public synchronized RemoteCalls linkRpc(LocalCalls localCalls) {
         unlinkRpc();
         calls = new ClusterCalls(hazelcast, services, localCalls);
+        rpcInbox.receiver(calls.receiver());
         servicePublisher = new ServicePublisher(services, localCalls, scheduler);
         return calls;
     }
@@ -139,6 +143,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         } catch (RuntimeException shuttingDown) {
             // the others drop our entry when we leave anyway
         }
+        rpcInbox.receiver(null);
         calls.close();
         calls = null;
         servicePublisher = null;
@@ -200,10 +205,13 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
 
     private synchronized void left(Member m) {
         interest.forget(m.getUuid());
-        services.forget(m.getUuid());
+        // No call chooses the member from now on (the table is read again without it), its calls
+        // fail, and only then is its entry removed from Hazelcast, which may fail as members change.
+        services.rebuild();
         if (calls != null) {
             calls.memberLeft(m.getUuid().toString());
         }
+        services.forget(m.getUuid());
         if (routes != null) {
             routes.forget(m.getUuid().toString());
         }
@@ -307,6 +315,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     public void close() {
         unlink();
         unlinkRpc();
+        rpcInbox.close();
         services.close();
         synchronized (this) {
             if (tokens != null) {

@@ -240,7 +240,7 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
         RemoteCalls.Peer peer = fromPeer ? null : peerFor(method, target, streams);
         if (peer != null) {
             Call call = calls.open(session, callId, method, params, timeoutMillis, streams,
-                    settings.maxConcurrentPerMethod(), reply);
+                    Calls.SERVED_ELSEWHERE, reply);
             if (call != null) {
                 PeerCallWork.send(calls, call, peer);
             }
@@ -288,8 +288,13 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
     }
 
     /** A name an OSGi service serves, which a client may not provide too. */
+    /** Whether an OSGi service exports {@code name} here or, as it announced, on another node. */
     private boolean exportedInside(String name) {
-        return directory.exportedInside(name);
+        if (directory.exportedInside(name)) {
+            return true;
+        }
+        RemoteCalls r = remote;
+        return r != null && r.exportedElsewhere(name);
     }
 
     private boolean mayCall(AuthenticatedUser user, String method) {

@@ -1,6 +1,7 @@
 package io.aldis.feature.rpc.spi;
 
 import java.util.Map;
+import java.util.Set;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -15,6 +16,12 @@ public interface LocalCalls {
      * several times a second.
      */
     Map<String, Integer> services();
+
+    /**
+     * The services among {@link #services()} that an OSGi service exports here; the others are
+     * provided by clients. Another node refuses a client that would provide one of these names.
+     */
+    Set<String> exportedServices();
 
     /**
      * Runs a call that another node sent, on this node only (it is never sent on to a third node),

@@ -20,6 +20,15 @@ public interface RemoteCalls {
      */
     Peer choose(String service, int localInFlight);
 
+    /**
+     * Whether another node exports {@code service} as an OSGi service, as that node announced it.
+     * RPC then refuses a client of this node that would provide a service of that name, as it does
+     * for a service exported here. Called on a session's thread: it must not block.
+     */
+    default boolean exportedElsewhere(String service) {
+        return false;
+    }
+
     /** Another node that serves a service. */
     @ConsumerType
     interface Peer {

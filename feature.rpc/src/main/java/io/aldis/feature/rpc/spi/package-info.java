@@ -6,8 +6,9 @@
  * whiteboard and asks, for every call, whether another node should serve it. Without a
  * {@code RemoteCalls} service RPC serves every call on this node alone, exactly as before.
  *
- * <p>Dependencies point one way: the linking bundle imports this package; RPC imports nothing of it.
+ * <p>Dependencies point one way: the linking bundle imports this package, and RPC, which
+ * exports it, never imports anything of the linking bundle.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.aldis.feature.rpc.spi;

@@ -12,7 +12,7 @@ import io.aldis.feature.rpc.spi.RemoteCalls;
 import io.aldis.feature.rpc.spi.RunningCall;
 import io.aldis.protocol.api.ErrorCode;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -30,20 +30,30 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
     private final HazelcastInstance hazelcast;
     private final ServiceTable table;
     private final LocalCalls local;
-    private final ITopic<byte[]> inbox;
-    private final UUID registration;
     private final SentCalls sent = new SentCalls();
     private final ServedCalls served = new ServedCalls();
     private final Map<String, ITopic<byte[]>> topics = new ConcurrentHashMap<>();
     private final Map<String, ClusterPeer> peers = new ConcurrentHashMap<>();
     private final AtomicInteger rotation = new AtomicInteger();
+    /** Members that left, so a call sent to one chosen just before it left is not left waiting. */
+    private final Set<String> departed = ConcurrentHashMap.newKeySet();
 
     public ClusterCalls(HazelcastInstance hazelcast, ServiceTable table, LocalCalls local) {
         this.hazelcast = hazelcast;
         this.table = table;
         this.local = local;
-        this.inbox = hazelcast.getTopic(topicOf(hazelcast.getCluster().getLocalMember().getUuid().toString()));
-        this.registration = inbox.addMessageListener(new Receiver());
+    }
+
+    /** What reads this node's topic while RPC is linked; {@link RpcInbox} hands it every message. */
+    public MessageListener<byte[]> receiver() {
+        return new Receiver();
+    }
+
+    /** The calls sent to other nodes that wait for their answers. */
+    int waitingCalls() {
+        int[] n = {0};
+        sent.forEachWaiting((callId, peer) -> n[0]++);
+        return n[0];
     }
 
     /** The topic a node with this member id receives RPC on. */
@@ -53,14 +63,36 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
 
     @Override
     public Peer choose(String service, int localInFlight) {
-        String id = NodeChoice.choose(table.peers(), service, localInFlight, sent::outstanding, rotation.getAndIncrement());
+        // A client here that provides a name another node exports as an OSGi service does not serve it.
+        int here = localInFlight >= 0 && table.exportedByPeer(service) && !local.exportedServices().contains(service)
+                ? -1 : localInFlight;
+        String id = NodeChoice.choose(table.peers(), service, here, sent::outstanding, rotation.getAndIncrement(),
+                impostors(service));
         return id == null ? null : peers.computeIfAbsent(id, peer -> new ClusterPeer(peer, nameOf(peer)));
+    }
+
+    @Override
+    public boolean exportedElsewhere(String service) {
+        return table.exportedByPeer(service);
+    }
+
+    /**
+     * The nodes whose clients provide {@code service} while an OSGi service exports that name on
+     * some node (one of the two was there first, or they came during a split): the export serves.
+     */
+    private Set<String> impostors(String service) {
+        Set<String> clients = table.clientProviders(service);
+        if (clients.isEmpty() || !(table.exportedByPeer(service) || local.exportedServices().contains(service))) {
+            return Set.of();
+        }
+        return clients;
     }
 
     /** A member left: the calls sent to it fail with PROVIDER_GONE, and the calls it made here stop. */
     public void memberLeft(String peer) {
+        departed.add(peer);
         sent.failAll(peer);
-        served.cancelAll(peer);
+        served.cancelAll(peer, call -> { });
         topics.remove(peer);
         peers.remove(peer);
     }
@@ -68,13 +100,29 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
     /** Unlinks RPC: calls sent to other nodes fail with PROVIDER_GONE, calls of other nodes here stop. */
     @Override
     public void close() {
-        try {
-            inbox.removeMessageListener(registration);
-        } catch (RuntimeException alreadyDown) {
-            // Hazelcast is shutting down
-        }
+        // The serving nodes stop what nobody here will wait for any more.
+        sent.forEachWaiting((callId, peer) -> {
+            try {
+                send(peer, RpcMessage.cancel(callId));
+            } catch (RuntimeException unreachable) {
+                // that node is leaving: its calls stop with it
+            }
+        });
         sent.failAll(null);
-        served.cancelAll(null);
+        // The callers learn that this node left, as when it dies, not that someone cancelled their calls.
+        served.cancelAll(null, this::answerGone);
+    }
+
+    /** Answers a call another node sent with PROVIDER_GONE, as this node stops serving it. */
+    private void answerGone(ServedCalls.Served call) {
+        try {
+            send(call.peer, RpcMessage.error(call.callId, ErrorCode.PROVIDER_GONE.code(), "node "
+                    + nameOf(hazelcast.getCluster().getLocalMember().getUuid().toString()) + " stopped serving other nodes"
+                    + " (it left the cluster, or its RPC stopped) before it answered; the call may have run there:"
+                    + " make it again if that is safe", ""));
+        } catch (RuntimeException unreachable) {
+            // the caller's node is leaving too
+        }
     }
 
     private String nameOf(String memberId) {
@@ -109,6 +157,14 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
         public RunningCall send(String method, byte[] params, int timeoutMillis, CallAnswer answer) {
             String service = method.substring(0, Math.max(0, method.lastIndexOf('.')));
             long callId = sent.add(new SentCalls.Sent(id, name, service, method, answer));
+            if (departed.contains(id)) {
+                // The node left between the choice and the add: failAll did not see this call.
+                if (sent.take(callId) != null) {
+                    answer.error(ErrorCode.PROVIDER_GONE.code(), "node " + name + " left the cluster before the call of "
+                            + method + " could be sent there", "");
+                }
+                return () -> { };
+            }
             try {
                 ClusterCalls.this.send(id, RpcMessage.call(callId, timeoutMillis, method, params));
             } catch (RuntimeException unreachable) {
@@ -120,7 +176,8 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
                 return () -> { };
             }
             return () -> {
-                if (sent.waiting(callId)) {
+                // The call ended here (cancel, deadline, session gone): an answer would find nobody.
+                if (sent.take(callId) != null) {
                     try {
                         ClusterCalls.this.send(id, RpcMessage.cancel(callId));
                     } catch (RuntimeException unreachable) {
@@ -144,19 +201,21 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
                 m = RpcMessage.decode(message.getMessageObject());
             } catch (IllegalArgumentException e) {
                 LOG.log(System.Logger.Level.WARNING, "Dropped an RPC message from member {0}: {1}", peer, e.getMessage());
+                RpcMessage.callIdOfCall(message.getMessageObject()).ifPresent(callId -> reply(peer, RpcMessage.error(callId,
+                        ErrorCode.INTERNAL_ERROR.code(), "the serving node could not read the call: " + e.getMessage(), "")));
                 return;
             }
             switch (m.kind()) {
                 case CALL -> run(peer, m);
                 case CANCEL -> served.cancel(peer, m.callId());
                 case RESULT -> {
-                    SentCalls.Sent call = sent.take(m.callId());
+                    SentCalls.Sent call = sent.take(m.callId(), peer);
                     if (call != null) {
                         call.answer().result(m.body());
                     }
                 }
                 case ERROR -> {
-                    SentCalls.Sent call = sent.take(m.callId());
+                    SentCalls.Sent call = sent.take(m.callId(), peer);
                     if (call != null) {
                         call.answer().error(m.code(), m.message(), m.details());
                     }
@@ -168,17 +227,25 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
         private void run(String peer, RpcMessage m) {
             long callId = m.callId();
             ServedCalls.Served call = served.add(peer, callId);
+            if (call == null) {
+                LOG.log(System.Logger.Level.WARNING, "Dropped a second call {0} from member {1} while the first runs", callId, peer);
+                return;
+            }
             CallAnswer back = new CallAnswer() {
                 @Override
                 public void result(byte[] json) {
                     served.answered(peer, callId);
-                    reply(peer, RpcMessage.result(callId, json));
+                    if (!call.silenced()) {
+                        reply(peer, RpcMessage.result(callId, json));
+                    }
                 }
 
                 @Override
                 public void error(int code, String message, String details) {
                     served.answered(peer, callId);
-                    reply(peer, RpcMessage.error(callId, code, message, details));
+                    if (!call.silenced()) {
+                        reply(peer, RpcMessage.error(callId, code, message, details));
+                    }
                 }
             };
             call.started(local.run(m.method(), m.body(), m.timeoutMillis(), back));

@@ -3,6 +3,7 @@ package io.aldis.feature.cluster.internal.rpc;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToIntBiFunction;
 
 /**
@@ -20,10 +21,12 @@ final class NodeChoice {
      * @param sentSince     the calls of a service (second argument) this node sent a node (first)
      *                      and that are not answered yet, which its announcement may not count yet
      * @param turn          a number that changes from one call to the next, so equal nodes take turns
+     * @param ignored       nodes whose entry of the service is not to be called: a client there
+     *                      provides a name an OSGi service exports on some node
      * @return the member id of the node to send the call to, or null to run it here
      */
     static String choose(Map<String, Map<String, Integer>> peers, String service, int localInFlight,
-            ToIntBiFunction<String, String> sentSince, int turn) {
+            ToIntBiFunction<String, String> sentSince, int turn, Set<String> ignored) {
         if (peers.isEmpty()) {
             return null;
         }
@@ -35,7 +38,7 @@ final class NodeChoice {
         for (int i = 0; i < n; i++) {
             String id = ids.get((start + i) % n);
             Integer announced = peers.get(id).get(service);
-            if (announced == null) {
+            if (announced == null || ignored.contains(id)) {
                 continue;
             }
             int load = Math.max(announced, sentSince.applyAsInt(id, service));

@@ -6,7 +6,9 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.OptionalLong;
 
 /**
  * What one node says to another about a call, as the bytes Hazelcast carries (only a
@@ -108,6 +110,17 @@ public record RpcMessage(Kind kind, long callId, int timeoutMillis, String metho
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated message", e);
         }
+    }
+
+    /**
+     * The id of a call in a message that may not decode (an unknown version, a bad length): its
+     * first bytes are version, kind and id in every version, so a CALL can still be answered.
+     */
+    public static OptionalLong callIdOfCall(byte[] data) {
+        if (data.length < 10 || data[1] != Kind.CALL.ordinal()) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(ByteBuffer.wrap(data, 2, 8).getLong());
     }
 
     private static void bytes(DataOutputStream out, byte[] b) throws IOException {

@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * The calls this node sent to other nodes and that were not answered yet, by an id of this node's,
@@ -20,7 +22,11 @@ final class SentCalls {
     record Sent(String peer, String peerName, String service, String method, CallAnswer answer) {
     }
 
-    private final AtomicLong ids = new AtomicLong();
+    /**
+     * Starts at a random epoch in the high 32 bits, so the ids of a link made again (RPC updated
+     * while the member stays) do not meet the ids of the link before, whose answers may still come.
+     */
+    private final AtomicLong ids = new AtomicLong((long) ThreadLocalRandom.current().nextInt() << 32);
     private final Map<Long, Sent> sent = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> outstanding = new ConcurrentHashMap<>();
 
@@ -30,6 +36,17 @@ final class SentCalls {
         outstanding.computeIfAbsent(key(call.peer(), call.service()), k -> new AtomicInteger()).incrementAndGet();
         sent.put(id, call);
         return id;
+    }
+
+    /** Takes the call out for an answer from {@code peer}; null when it was answered already or went to another node. */
+    Sent take(long id, String peer) {
+        Sent call = sent.get(id);
+        return call == null || !call.peer().equals(peer) ? null : take(id);
+    }
+
+    /** Each call still waiting, its id and its node, to tell those nodes that nobody waits any more. */
+    void forEachWaiting(BiConsumer<Long, String> idAndPeer) {
+        sent.forEach((id, call) -> idAndPeer.accept(id, call.peer()));
     }
 
     /** Takes the call out for its answer; null when it was answered already. */

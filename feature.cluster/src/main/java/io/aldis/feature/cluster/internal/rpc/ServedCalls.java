@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * The calls other nodes sent this one and that run here, by the calling node and its id for the
@@ -14,8 +15,21 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ServedCalls {
     /** A call that runs here; cancelled once, even when the cancel comes before the call started. */
     static final class Served {
+        final String peer;
+        final long callId;
         private RunningCall running;
         private boolean cancelled;
+        /** Whether the answer the call gives from now on goes nowhere: its caller had one already, or is gone. */
+        private volatile boolean silenced;
+
+        Served(String peer, long callId) {
+            this.peer = peer;
+            this.callId = callId;
+        }
+
+        boolean silenced() {
+            return silenced;
+        }
 
         synchronized void started(RunningCall call) {
             running = call;
@@ -41,11 +55,10 @@ final class ServedCalls {
 
     private final Map<String, Served> running = new ConcurrentHashMap<>();
 
-    /** Records a call a peer sent, before it starts. */
+    /** Records a call a peer sent, before it starts; null when a call of that peer with that id runs already. */
     Served add(String peer, long callId) {
-        Served s = new Served();
-        running.put(key(peer, callId), s);
-        return s;
+        Served s = new Served(peer, callId);
+        return running.putIfAbsent(key(peer, callId), s) == null ? s : null;
     }
 
     /** The call was answered: forgets it. */
@@ -61,8 +74,11 @@ final class ServedCalls {
         }
     }
 
-    /** Cancels every call of {@code peer} (or of every node, for null): nobody waits for their answers. */
-    void cancelAll(String peer) {
+    /**
+     * Cancels every call of {@code peer} (or of every node, for null), whose answers then go
+     * nowhere: {@code first} gets each call before it is cancelled, to tell its caller.
+     */
+    void cancelAll(String peer, Consumer<Served> first) {
         List<String> keys = new ArrayList<>();
         for (String k : running.keySet()) {
             if (peer == null || k.startsWith(peer + "\n")) {
@@ -72,6 +88,8 @@ final class ServedCalls {
         for (String k : keys) {
             Served s = running.remove(k);
             if (s != null) {
+                s.silenced = true;
+                first.accept(s);
                 s.cancel();
             }
         }

@@ -1,7 +1,6 @@
 package io.aldis.feature.cluster.internal.rpc;
 
 import io.aldis.feature.rpc.spi.LocalCalls;
-import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +19,7 @@ public final class ServicePublisher implements AutoCloseable {
     private final LocalCalls local;
     private final ScheduledFuture<?> task;
     /** What was published last, or null for nothing yet; guarded by this. */
-    private Map<String, Integer> published;
+    private String published;
     private boolean closed;
 
     public ServicePublisher(ServiceTable table, LocalCalls local, ScheduledExecutorService scheduler) {
@@ -39,10 +38,10 @@ public final class ServicePublisher implements AutoCloseable {
             return;
         }
         try {
-            Map<String, Integer> now = local.services();
+            String now = ServiceTable.encode(local.services(), local.exportedServices());
             if (!now.equals(published)) {
                 table.publish(now);
-                published = Map.copyOf(now);
+                published = now;
             }
         } catch (RuntimeException e) {
             // Hazelcast is shutting down, or the cluster is changing: try again at the next look.

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RpcMessageTest {
@@ -41,6 +42,19 @@ class RpcMessageTest {
     }
 
     @Test
+    void theBytesOfEachKindAreTheOnesDocsClusterMdShows() {
+        // CALL 7, 1500 ms left, "a.b", params "[]"
+        assertThat(HexFormat.of().formatHex(RpcMessage.call(7, 1500, "a.b", "[]".getBytes(StandardCharsets.UTF_8)).encode()))
+                .isEqualTo("0100" + "0000000000000007" + "000005dc" + "00000003612e62" + "000000025b5d");
+        // RESULT 8, "1"
+        assertThat(HexFormat.of().formatHex(RpcMessage.result(8, "1".getBytes(StandardCharsets.UTF_8)).encode()))
+                .isEqualTo("0102" + "0000000000000008" + "0000000131");
+        // ERROR 9, PROVIDER_GONE (-404), "gone", no details
+        assertThat(HexFormat.of().formatHex(RpcMessage.error(9, -404, "gone", "").encode()))
+                .isEqualTo("0103" + "0000000000000009" + "fffffe6c" + "00000004676f6e65" + "00000000");
+    }
+
+    @Test
     void truncatedOrForeignBytesAreRefused() {
         byte[] whole = RpcMessage.call(1, 0, "a.b", new byte[10]).encode();
         assertThatThrownBy(() -> RpcMessage.decode(Arrays.copyOf(whole, whole.length - 1)))
@@ -57,11 +71,32 @@ class RpcMessageTest {
     }
 
     @Test
+    void theIdOfACallIsReadEvenWhenTheRestCannotBe() {
+        byte[] call = RpcMessage.call(-77, 0, "a.b", new byte[10]).encode();
+        call[0] = 9; // a version this node does not know
+        assertThatThrownBy(() -> RpcMessage.decode(call)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(RpcMessage.callIdOfCall(call)).hasValue(-77);
+        assertThat(RpcMessage.callIdOfCall(RpcMessage.cancel(5).encode())).isEmpty();
+        assertThat(RpcMessage.callIdOfCall(new byte[] {1, 0, 0})).isEmpty();
+    }
+
+    @Test
     void theServiceTextRoundTripsAndSkipsWhatItCannotRead() {
         Map<String, Integer> services = Map.of("gate", 3, "echo.v2", 0);
-        assertThat(ServiceTable.decode(ServiceTable.encode(services))).isEqualTo(services);
+        assertThat(ServiceTable.decode(ServiceTable.encode(services, Set.of("gate")))).isEqualTo(services);
         assertThat(ServiceTable.decode("")).isEmpty();
         assertThat(ServiceTable.decode("gate\tmany\necho\t1\nnonsense\n")).isEqualTo(Map.of("echo", 1));
+    }
+
+    @Test
+    void theServiceTextSaysWhichServicesAnOsgiServiceExportsAndAReaderSkipsFieldsItDoesNotKnow() {
+        String text = ServiceTable.encode(Map.of("gate", 3, "echo", 0), Set.of("gate"));
+        assertThat(text).isEqualTo("echo\t0\tclient\ngate\t3\tosgi\n");
+        assertThat(ServiceTable.ofKind(text, ServiceTable.OSGI)).containsExactly("gate");
+        assertThat(ServiceTable.ofKind(text, ServiceTable.CLIENT)).containsExactly("echo");
+        // a later node's extra field; an entry of a node that announced no kinds
+        assertThat(ServiceTable.decode("gate\t3\tosgi\tfuture\n")).isEqualTo(Map.of("gate", 3));
+        assertThat(ServiceTable.ofKind("gate\t3\n", ServiceTable.OSGI)).isEmpty();
     }
 
     private static byte[] utf8(String s) {

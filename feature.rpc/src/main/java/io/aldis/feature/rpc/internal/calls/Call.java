@@ -20,6 +20,8 @@ public final class Call {
     /** The answer goes on the call's stream, which may outlive the caller's connection. */
     private volatile boolean answersOnStream;
     final MethodCounters counters;
+    /** Whether the call holds one of its method's slots here; a call sent to another node does not. */
+    boolean holdsSlot = true;
     final long startNanos = System.nanoTime();
     private final int timeoutMillis;
     private final boolean streams;

@@ -57,6 +57,12 @@ public final class Calls implements AutoCloseable {
     }
 
     /**
+     * The method limit of a call this node sends to another node: it takes none of the slots of its
+     * method here (the serving node counts it against its own), though its stats are kept here too.
+     */
+    public static final int SERVED_ELSEWHERE = -1;
+
+    /**
      * Starts a call, or answers it at once (busy, a call id already in flight, the feature stopping).
      *
      * @param session       the caller, or null for a call made inside the node
@@ -67,6 +73,7 @@ public final class Calls implements AutoCloseable {
      */
     public Call open(Session session, long callId, String method, byte[] params, int timeoutMillis, boolean streams,
             int methodLimit, CallReply reply) {
+        boolean slot = methodLimit != SERVED_ELSEWHERE;
         SessionCalls owner = session == null ? null : sessions.computeIfAbsent(session.id(), id -> new SessionCalls());
         MethodCounters mc = counters.computeIfAbsent(method, MethodCounters::new);
         int perSession = maxCallsPerSession.getAsInt();
@@ -76,7 +83,7 @@ public final class Calls implements AutoCloseable {
                     + ")", "");
             return null;
         }
-        if (!mc.tryEnter(methodLimit)) {
+        if (slot && !mc.tryEnter(methodLimit)) {
             mc.recordRefused();
             reply.error(callId, ErrorCode.BUSY.code(), "too many calls of " + method + " in flight (limit "
                     + methodLimit + ")", "");
@@ -84,9 +91,12 @@ public final class Calls implements AutoCloseable {
         }
         int timeout = timeoutMillis > 0 ? timeoutMillis : defaultTimeoutMillis.getAsInt();
         Call call = new Call(callId, method, params, session, owner, reply, mc, timeout, streams);
+        call.holdsSlot = slot;
         if (owner != null) {
             if (owner.calls.putIfAbsent(callId, call) != null) {
-                mc.exit();
+                if (slot) {
+                    mc.exit();
+                }
                 reply.error(callId, ErrorCode.UNEXPECTED_FRAME.code(), "call id " + callId + " is already in flight", "");
                 return null;
             }
@@ -308,7 +318,9 @@ public final class Calls implements AutoCloseable {
         if (work != null) {
             work.ended(call);
         }
-        call.counters.exit();
+        if (call.holdsSlot) {
+            call.counters.exit();
+        }
         call.counters.record(System.nanoTime() - call.startNanos, code != 0);
         return true;
     }

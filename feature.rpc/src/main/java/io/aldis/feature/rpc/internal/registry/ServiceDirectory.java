@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -54,6 +55,11 @@ public final class ServiceDirectory {
     /** Whether an OSGi service serves {@code name} inside the node. */
     public boolean exportedInside(String name) {
         return active.containsKey(name);
+    }
+
+    /** The names of the services OSGi services export inside the node. */
+    public Set<String> exportedNames() {
+        return Set.copyOf(active.keySet());
     }
 
     /** What {@code service.method} calls right now. */

@@ -9,6 +9,7 @@ import io.aldis.feature.rpc.spi.LocalCalls;
 import io.aldis.feature.rpc.spi.RunningCall;
 import io.aldis.protocol.api.ErrorCode;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -38,6 +39,11 @@ public final class LocalCallsService implements LocalCalls {
     @Override
     public Map<String, Integer> services() {
         return directory.inFlightByService();
+    }
+
+    @Override
+    public Set<String> exportedServices() {
+        return directory.exportedNames();
     }
 
     @Override

@@ -6,6 +6,8 @@ import io.aldis.feature.rpc.internal.calls.Calls;
 import io.aldis.feature.rpc.spi.CallAnswer;
 import io.aldis.feature.rpc.spi.RemoteCalls;
 import io.aldis.feature.rpc.spi.RunningCall;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.spi.node.Session;
 
 /**
  * A call of this node that another node serves: sends it there, brings its answer back to the
@@ -13,6 +15,9 @@ import io.aldis.feature.rpc.spi.RunningCall;
  * deadline, its session gone, this feature stopping).
  */
 public final class PeerCallWork implements CallWork, CallAnswer {
+    /** An RPC_RESPONSE's bytes before its result: type, flags, call id. */
+    private static final int RESPONSE_HEADER = 10;
+
     private final Calls calls;
     private final Call call;
     private volatile RunningCall running;
@@ -40,6 +45,15 @@ public final class PeerCallWork implements CallWork, CallAnswer {
 
     @Override
     public void result(byte[] json) {
+        // The serving node has no session to fit the answer to (a batched streamed result may be
+        // up to 16 MiB there): the caller's frame limit is checked here, as 6.4.1 says.
+        Session session = call.session();
+        if (session != null && json.length > session.limits().maxFrameSize() - RESPONSE_HEADER) {
+            calls.fail(call, ErrorCode.MESSAGE_TOO_LARGE.code(), "the result of " + call.method() + " ("
+                    + json.length + " bytes) does not fit in one answer of at most "
+                    + (session.limits().maxFrameSize() - RESPONSE_HEADER) + " bytes (maxFrameSize)", "");
+            return;
+        }
         calls.complete(call, json);
     }
 

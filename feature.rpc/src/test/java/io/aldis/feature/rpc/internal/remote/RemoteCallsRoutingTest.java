@@ -8,11 +8,14 @@ import io.aldis.feature.rpc.internal.RpcSettings;
 import io.aldis.feature.rpc.spi.CallAnswer;
 import io.aldis.feature.rpc.spi.RemoteCalls;
 import io.aldis.feature.rpc.spi.RunningCall;
+import io.aldis.protocol.api.Ack;
 import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.RpcCancel;
 import io.aldis.protocol.api.RpcError;
 import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.RpcResponse;
+import io.aldis.protocol.api.ServiceProvide;
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import io.aldis.protocol.api.spi.auth.Authorizer;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -49,6 +53,10 @@ class RemoteCallsRoutingTest {
 
     public interface Greeter {
         String greet(String name);
+    }
+
+    public interface Holder {
+        String hold() throws InterruptedException;
     }
 
     @AfterEach
@@ -96,13 +104,42 @@ class RemoteCallsRoutingTest {
 
     @Test
     void theCallsInFlightHereAreWhatTheChoiceIsMadeWithAndNoneElsewhereKeepsTheCallHere() throws Exception {
-        engine.addService((Greeter) name -> "hello " + name, Map.of("aldis.rpc.service", "greeter"), "test");
+        CountDownLatch release = new CountDownLatch(1);
+        engine.addService((Holder) () -> {
+            release.await();
+            return "released";
+        }, Map.of("aldis.rpc.service", "holder"), "test");
         engine.remoteCalls(other);
         RecordingSession caller = new RecordingSession("alice");
-        engine.call(caller, new RpcRequest(1, 0, "greeter.greet", utf8("[\"x\"]")));
-        assertThat(new String(caller.next(RpcResponse.class).result(), StandardCharsets.UTF_8)).isEqualTo("\"hello x\"");
-        assertThat(other.asked).containsExactly("greeter/0");
-        assertThat(engine.localCalls().services()).containsEntry("greeter", 0);
+        engine.call(caller, new RpcRequest(1, 0, "holder.hold", utf8("[]")));
+        awaitInFlight("holder", 1);
+        engine.call(caller, new RpcRequest(2, 0, "holder.hold", utf8("[]")));
+        assertThat(other.asked).containsExactly("holder/0", "holder/1");
+        release.countDown();
+        assertThat(new String(caller.next(RpcResponse.class).result(), StandardCharsets.UTF_8)).isEqualTo("\"released\"");
+        assertThat(new String(caller.next(RpcResponse.class).result(), StandardCharsets.UTF_8)).isEqualTo("\"released\"");
+        awaitInFlight("holder", 0);
+    }
+
+    @Test
+    void aCallFromAnotherNodeStopsWhenTheDeadlineItBringsPasses() throws Exception {
+        engine.addService((Holder) () -> {
+            new CountDownLatch(1).await();
+            return "never";
+        }, Map.of("aldis.rpc.service", "holder"), "test");
+        CompletableFuture<String> answer = new CompletableFuture<>();
+        engine.localCalls().run("holder.hold", utf8("[]"), 50, answerInto(answer));
+        assertThat(answer.get(30, TimeUnit.SECONDS)).isEqualTo("error " + ErrorCode.DEADLINE_EXCEEDED.code());
+        awaitInFlight("holder", 0);
+    }
+
+    /** Waits until RPC counts {@code n} calls of {@code service} in flight here. */
+    private void awaitInFlight(String service, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (engine.localCalls().services().getOrDefault(service, -1) != n) {
+            assertThat(System.nanoTime()).as(n + " call(s) of " + service + " in flight within 30 s").isLessThan(deadline);
+            Thread.sleep(10);
+        }
     }
 
     @Test
@@ -133,6 +170,63 @@ class RemoteCallsRoutingTest {
         assertThat(other.asked).isEmpty();
     }
 
+    @Test
+    void callsSentToAnotherNodeTakeNoneOfThisNodesSlotsOfTheMethod() throws Exception {
+        RpcSettings oneAtATime = new RpcSettings(2, 0, 16, 64, 1, false, 0, 0);
+        RpcEngine limited = new RpcEngine(oneAtATime, () -> noSecrets, () -> null);
+        try {
+            limited.addService((Greeter) name -> "hello " + name, Map.of("aldis.rpc.service", "greeter"), "test");
+            limited.remoteCalls(other);
+            RecordingSession caller = new RecordingSession("alice");
+            limited.call(caller, new RpcRequest(1, 0, "far.away", utf8("[]")));
+            limited.call(caller, new RpcRequest(2, 0, "far.away", utf8("[]")));
+            assertThat(other.sent).hasSize(2);
+            assertThat(caller.pending()).isEmpty();
+            other.sent.get(0).answer.result(utf8("1"));
+            assertThat(caller.next(RpcResponse.class).callId()).isEqualTo(1);
+            // The call sent elsewhere is in this node's stats of the method all the same.
+            assertThat(limited.registry().stats()).anySatisfy(s -> {
+                assertThat(s.method()).isEqualTo("far.away");
+                assertThat(s.calls()).isEqualTo(1);
+            });
+        } finally {
+            limited.close();
+        }
+    }
+
+    @Test
+    void anAnswerFromAnotherNodeLargerThanTheCallersFrameFailsWithMessageTooLarge() throws Exception {
+        engine.remoteCalls(other);
+        RecordingSession caller = new RecordingSession("alice");
+        int maxFrame = caller.limits().maxFrameSize();
+        engine.call(caller, new RpcRequest(1, 0, "far.away", utf8("[]")));
+        engine.call(caller, new RpcRequest(2, 0, "far.away", utf8("[]")));
+        other.sent.get(0).answer.result(new byte[maxFrame - 10 + 1]);
+        RpcError tooLarge = caller.next(RpcError.class);
+        assertThat(tooLarge.callId()).isEqualTo(1);
+        assertThat(tooLarge.code()).isEqualTo(ErrorCode.MESSAGE_TOO_LARGE.code());
+        assertThat(tooLarge.message()).contains("maxFrameSize");
+        other.sent.get(1).answer.result(new byte[maxFrame - 10]);
+        assertThat(caller.next(RpcResponse.class).callId()).isEqualTo(2);
+    }
+
+    @Test
+    void aClientMayNotProvideANameAnOsgiServiceExportsOnAnotherNode() throws Exception {
+        engine.addService((Greeter) name -> "hello " + name, Map.of("aldis.rpc.service", "greeter"), "test");
+        assertThat(engine.localCalls().exportedServices()).containsExactly("greeter");
+        other.exports = "gate";
+        engine.remoteCalls(other);
+        RecordingSession provider = new RecordingSession("bob");
+        engine.provide(provider, new ServiceProvide(1, "gate", ""));
+        ErrorFrame refused = provider.next(ErrorFrame.class);
+        assertThat(refused.code()).isEqualTo(ErrorCode.UNEXPECTED_FRAME.code());
+        assertThat(refused.requestId()).isEqualTo(1);
+        engine.provide(provider, new ServiceProvide(2, "echo", ""));
+        assertThat(provider.next(Ack.class).requestId()).isEqualTo(2);
+        assertThat(engine.localCalls().exportedServices()).containsExactly("greeter");
+        assertThat(engine.localCalls().services()).containsKeys("greeter", "echo");
+    }
+
     private static CallAnswer answerInto(CompletableFuture<String> into) {
         return new CallAnswer() {
             @Override
@@ -161,6 +255,13 @@ class RemoteCallsRoutingTest {
         final AtomicInteger cancelled = new AtomicInteger();
         /** Whether it is always busier than this node when both serve a service; else always less busy. */
         volatile boolean alwaysBusier = true;
+        /** The service it announces as exported by an OSGi service there, if any. */
+        volatile String exports = "";
+
+        @Override
+        public boolean exportedElsewhere(String service) {
+            return service.equals(exports);
+        }
 
         @Override
         public Peer choose(String service, int localInFlight) {
