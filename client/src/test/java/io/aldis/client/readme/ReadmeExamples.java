@@ -255,6 +255,16 @@ final class ReadmeExamples {
                 ;
     }
 
+    AldisClient severalNodes(char[] password) {
+        // snippet of client/README.md
+        AldisClient client = AldisClient.builder()
+                .addresses("10.0.0.1:7440", "10.0.0.2:7440", "10.0.0.3:7440")   // replaces address(..)
+                .credentials("alice", password)
+                .build();
+        // end of snippet
+        return client;
+    }
+
     AldisClient.Builder tls(AldisClient.Builder builder, char[] storePassword, TrustManagerFactory trustManagerFactory) {
         return builder
                 // snippet of client/README.md
