@@ -289,6 +289,10 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
         }
         String service = method.substring(0, dot);
         boolean servedHere = !(target instanceof Target.NotFound);
+        if (streams && servedHere && !streamsAcross) {
+            // The caller takes no stream now, and the call stays where it always did.
+            return null;
+        }
         int localInFlight = servedHere ? directory.inFlight(service) : -1;
         RemoteCalls.Peer chosen;
         try {
