@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Timeout;
  * client on node a calls the streaming methods of an OSGi service exported on node c only. The
  * client sees what a stream on its own node gives (STREAM_OPEN, items in order within the credit
  * it grants, the end, then the answer); the publisher on c makes no more items than the client
- * granted on a; a streamed parameter crosses the other way; a failing publisher gives STREAM_ERROR
+ * granted on a; a streamed parameter crosses the other way, and a bidirectional stream both ways; a failing publisher gives STREAM_ERROR
  * then RPC_ERROR; the client's cancel stops the publisher on c; and killing c mid-stream fails the
  * call with PROVIDER_GONE.
  */
@@ -152,6 +152,46 @@ class ClusterStreamTest {
 
     @Test
     @Order(3)
+    void aBidirectionalStreamCrossesBothWaysAndEndsWhenBothSidesEnded() throws Exception {
+        FrameClient onA = login(a);
+        onA.send(new RpcRequest(true, 6, 0, "streams.shout", "[null]".getBytes(StandardCharsets.UTF_8)));
+        StreamOpen open = onA.next(f -> f instanceof StreamOpen o && o.callId() == 6);
+        assertThat(open.direction()).isEqualTo(StreamDirection.BIDIRECTIONAL);
+        onA.send(new StreamCredit(open.streamId(), 100));
+        long credit = open.initialCredit();
+        List<String> shouted = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            while (credit == 0) {
+                Frame f = onA.next(x -> x instanceof StreamCredit || x instanceof StreamData);
+                if (f instanceof StreamCredit more) {
+                    credit += more.credit();
+                } else {
+                    shouted.add(text(((StreamData) f).item()));
+                }
+            }
+            onA.send(new StreamData(false, open.streamId(), ("\"line " + i + "\"").getBytes(StandardCharsets.UTF_8)));
+            credit--;
+        }
+        onA.send(new StreamEnd(open.streamId()));
+        boolean ended = false;
+        while (!ended) {
+            Frame f = onA.next(x -> x instanceof StreamData || x instanceof StreamEnd || x instanceof StreamError
+                    || x instanceof RpcError || x instanceof RpcResponse);
+            assertThat(f).isInstanceOfAny(StreamData.class, StreamEnd.class);
+            if (f instanceof StreamData data) {
+                shouted.add(text(data.item()));
+                ended = data.last();
+            } else {
+                ended = true;
+            }
+        }
+        assertThat(shouted).hasSize(50).startsWith("\"LINE 0\"", "\"LINE 1\"").endsWith("\"LINE 49\"");
+        RpcResponse answer = onA.next(RpcResponse.class);
+        assertThat(answer.callId()).isEqualTo(6);
+    }
+
+    @Test
+    @Order(4)
     void aPublisherThatFailsOnAnotherNodeGivesStreamErrorThenRpcError() throws Exception {
         FrameClient onA = login(a);
         onA.send(new RpcRequest(true, 3, 0, "streams.failing", "[]".getBytes(StandardCharsets.UTF_8)));
@@ -166,7 +206,7 @@ class ClusterStreamTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theCallersCancelStopsThePublisherOnTheServingNode() throws Exception {
         FrameClient onA = login(a);
         long cancelledBefore = c.streams().cancelled();
@@ -182,7 +222,7 @@ class ClusterStreamTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void killingTheServingNodeMidStreamFailsTheCallWithProviderGone() throws Exception {
         FrameClient onA = login(a);
         onA.send(new RpcRequest(true, 5, 0, "streams.forever", "[\"doomed\"]".getBytes(StandardCharsets.UTF_8)));
