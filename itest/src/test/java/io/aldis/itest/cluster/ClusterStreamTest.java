@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aldis.itest.support.ChildNode;
 import io.aldis.itest.support.FrameClient;
 import io.aldis.itest.support.NodeFixture;
+import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.RpcError;
@@ -148,6 +149,21 @@ class ClusterStreamTest {
         onA.send(new StreamEnd(open.streamId()));
         RpcResponse answer = onA.next(RpcResponse.class);
         assertThat(text(answer.result())).isEqualTo(Long.toString(expected));
+
+        // Credit in bytes: streams.store declares a high-water mark of 64 KiB.
+        onA.send(new RpcRequest(true, 7, 0, "streams.store", "[\"blob\", null]".getBytes(StandardCharsets.UTF_8)));
+        StreamOpen bytes = onA.next(f -> f instanceof StreamOpen o && o.callId() == 7);
+        assertThat(bytes.creditMode()).isEqualTo(CreditMode.BYTES);
+        long byteCredit = bytes.initialCredit();
+        for (int block = 0; block < 64; block++) {
+            while (byteCredit < 4096) {
+                byteCredit += onA.next(StreamCredit.class).credit();
+            }
+            onA.send(new StreamData(false, bytes.streamId(), new byte[4096]));
+            byteCredit -= 4096;
+        }
+        onA.send(new StreamEnd(bytes.streamId()));
+        assertThat(text(onA.next(RpcResponse.class).result())).isEqualTo(Long.toString(64 * 4096));
     }
 
     @Test

@@ -23,6 +23,8 @@ final class CallerStream {
     private Flow.Subscription callerItems;
     private long creditBeforeSubscribed;
     private boolean ended;
+    /** The code the serving node's items failed with; 0 while they did not. */
+    private int calleeFailure;
 
     /** @param toCallee sends a message to the serving node (never throws) */
     CallerStream(long callId, StreamedAnswer answer, Consumer<RpcMessage> toCallee) {
@@ -103,7 +105,10 @@ final class CallerStream {
     }
 
     /** The serving node's items failed: the caller's stream fails as a local stream whose items failed. */
-    void failed(String message) {
+    void failed(int code, String message) {
+        synchronized (this) {
+            calleeFailure = code;
+        }
         PeerItems items = calleeItems();
         if (items != null) {
             items.fail(message);
@@ -124,6 +129,15 @@ final class CallerStream {
             }
         }
         s.request(items);
+    }
+
+    /**
+     * Whether the serving node's error answer is the one its failed items announced: the caller's
+     * stream then answers the call itself, after its STREAM_ERROR, which that answer must not
+     * overtake.
+     */
+    synchronized boolean answersFailure(int code) {
+        return calleeFailure != 0 && calleeFailure == code;
     }
 
     /** The call ended: nothing more goes to the serving node. */

@@ -150,7 +150,11 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
 
                 @Override
                 public void error(int code, String message, String details) {
-                    forget(idOf[0]);
+                    CallerStream stream = forget(idOf[0]);
+                    if (stream != null && stream.answersFailure(code)) {
+                        // The caller's stream fails the call with this code once its STREAM_ERROR went out.
+                        return;
+                    }
                     answer.error(code, message, details);
                 }
             };
@@ -160,11 +164,12 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
             });
         }
 
-        private void forget(long callId) {
+        private CallerStream forget(long callId) {
             CallerStream stream = callerStreams.remove(callId);
             if (stream != null) {
                 stream.callEnded();
             }
+            return stream;
         }
 
         /** @param streamed for a call with streams, records its stream under the call's id before it is sent */
@@ -253,7 +258,7 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
                 }
                 case CALLEE_ITEM -> stream.item(m.body());
                 case CALLEE_END -> stream.end();
-                case CALLEE_FAILED -> stream.failed(m.message());
+                case CALLEE_FAILED -> stream.failed(m.code(), m.message());
                 case CALLEE_CREDIT -> stream.credit(m.code());
                 default -> {
                     // not a message to the caller

@@ -79,6 +79,7 @@ final class PeerItems implements Flow.Publisher<byte[]> {
             }
             if (granted == 0) {
                 failure = new IllegalStateException("node sent an item of " + what + " beyond the credit it was granted");
+                // Nothing more of a broken peer is delivered.
                 arrived.clear();
             } else {
                 granted--;
@@ -151,12 +152,13 @@ final class PeerItems implements Flow.Publisher<byte[]> {
                     draining = false;
                     return;
                 }
-                if (failure != null) {
-                    fail = failure;
-                    done = true;
-                } else if (!arrived.isEmpty() && demand > 0) {
+                if (!arrived.isEmpty() && demand > 0) {
+                    // Items that came before a failure go first, as far as the subscriber asked.
                     next = arrived.poll();
                     demand--;
+                } else if (failure != null) {
+                    fail = failure;
+                    done = true;
                 } else if (arrived.isEmpty() && ended) {
                     complete = true;
                     done = true;
