@@ -41,8 +41,8 @@ import org.junit.jupiter.api.Timeout;
  * client sees what a stream on its own node gives (STREAM_OPEN, items in order within the credit
  * it grants, the end, then the answer); the publisher on c makes no more items than the client
  * granted on a; a streamed parameter crosses the other way, and a bidirectional stream both ways; a failing publisher gives STREAM_ERROR
- * then RPC_ERROR; the client's cancel stops the publisher on c; and killing c mid-stream fails the
- * call with PROVIDER_GONE.
+ * then RPC_ERROR; the client's cancel and the call's deadline stop the publisher on c; killing the
+ * caller's node b stops it too; and killing c mid-stream fails the call with PROVIDER_GONE.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -239,6 +239,37 @@ class ClusterStreamTest {
 
     @Test
     @Order(6)
+    void theDeadlineEndsTheStreamAndStopsThePublisherOnTheServingNode() throws Exception {
+        FrameClient onA = login(a);
+        long cancelledBefore = c.streams().cancelled();
+        onA.send(new RpcRequest(true, 8, 1_000, "streams.forever", "[\"late\"]".getBytes(StandardCharsets.UTF_8)));
+        StreamOpen open = onA.next(f -> f instanceof StreamOpen o && o.callId() == 8);
+        onA.send(new StreamCredit(open.streamId(), 2));
+        onA.next(StreamData.class);
+        onA.next(StreamData.class);
+        // No more credit: the stream waits until the deadline ends the call.
+        RpcError error = onA.next(f -> f instanceof RpcError e && e.callId() == 8);
+        assertThat(error.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED.code());
+        awaitTrue(() -> c.streams().cancelled() > cancelledBefore, "the publisher on c was cancelled at the deadline");
+    }
+
+    @Test
+    @Order(7)
+    void killingTheCallersNodeCancelsThePublisherOnTheServingNode() throws Exception {
+        FrameClient onB = login(b);
+        long cancelledBefore = c.streams().cancelled();
+        onB.send(new RpcRequest(true, 9, 0, "streams.forever", "[\"orphan\"]".getBytes(StandardCharsets.UTF_8)));
+        StreamOpen open = onB.next(f -> f instanceof StreamOpen o && o.callId() == 9);
+        onB.send(new StreamCredit(open.streamId(), 2));
+        onB.next(StreamData.class);
+
+        b.process().destroyForcibly(); // SIGKILL: nobody reads the stream any more
+        b.process().waitFor(30, TimeUnit.SECONDS);
+        awaitTrue(() -> c.streams().cancelled() > cancelledBefore, "the publisher on c was cancelled when b died");
+    }
+
+    @Test
+    @Order(8)
     void killingTheServingNodeMidStreamFailsTheCallWithProviderGone() throws Exception {
         FrameClient onA = login(a);
         onA.send(new RpcRequest(true, 5, 0, "streams.forever", "[\"doomed\"]".getBytes(StandardCharsets.UTF_8)));
