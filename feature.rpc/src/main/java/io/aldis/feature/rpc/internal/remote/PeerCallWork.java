@@ -69,6 +69,10 @@ public final class PeerCallWork implements CallWork, StreamedAnswer {
             throw new ProtocolException(ErrorCode.STREAMING_UNAVAILABLE, "the call of " + call.method()
                     + " was sent without streams");
         }
+        if (call.isDone()) {
+            // Answered meanwhile (its deadline, a cancel): no STREAM_OPEN may follow the answer.
+            throw new ProtocolException(ErrorCode.CANCELLED, "the call of " + call.method() + " ended before its stream opened");
+        }
         call.streamCounters().opened();
         CallStream opened;
         try {
