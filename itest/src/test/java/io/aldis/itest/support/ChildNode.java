@@ -54,9 +54,10 @@ import java.util.logging.Logger;
  * {@link Clustered#counts()} about its view of the cluster and {@link Clustered#sessions()} about
  * its sessions, shares its resume tokens through the cluster, and changes a user's password when
  * told ({@link Clustered#changePassword}); asked to, it exports a {@link io.aldis.itest.rpc.Gate}
- * as {@value #GATE}, and {@link Clustered#gate()} tells what the gate saw; given a storage root,
- * it runs file transfer too, with the cluster's locks, so that nodes given one root share their
- * files.
+ * as {@value #GATE} and {@link io.aldis.itest.rpc.Streams} as {@value #STREAMS}, and
+ * {@link Clustered#gate()} tells what the gate saw, {@link Clustered#streams()} what the streams
+ * produced; given a storage root, it runs file transfer too, with the cluster's locks, so that
+ * nodes given one root share their files.
  *
  * <p>{@link #launch} starts a node of another make the same way, from a main that calls
  * {@link #announce(int)} once it listens and {@link #awaitParent()} to stay up.
@@ -74,6 +75,9 @@ public final class ChildNode {
     private static final String CLUSTER_MODE = "--cluster";
     private static final String COUNTS = "COUNTS ";
     private static final String GATE_STATE = "GATE ";
+    private static final String STREAMS_STATE = "STREAMS ";
+    /** The name a clustered node that exports its gate exports {@link io.aldis.itest.rpc.Streams} under too. */
+    public static final String STREAMS = "streams";
     /** The name a clustered node {@linkplain #startClustered(String, String, int, List, boolean) exports its gate} under. */
     public static final String GATE = "gate";
     private static final String ROUTE = "ROUTE ";
@@ -339,6 +343,19 @@ public final class ChildNode {
             throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
         }
 
+        /** What the node's exported {@link io.aldis.itest.rpc.Streams} produced and saw cancelled so far. */
+        public synchronized StreamsState streams() throws IOException {
+            in.write("streams\n");
+            in.flush();
+            for (String line; (line = out.readLine()) != null;) {
+                if (line.startsWith(STREAMS_STATE)) {
+                    String[] parts = line.substring(STREAMS_STATE.length()).split(" ");
+                    return new StreamsState(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+                }
+            }
+            throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
+        }
+
         /** Kills the node as {@code kill -9} would. */
         @Override
         public void close() {
@@ -354,6 +371,15 @@ public final class ChildNode {
      * @param resumed those of them that a resume token opened, not a login
      */
     public record Sessions(int open, int resumed) {
+    }
+
+    /**
+     * What a clustered node's {@link io.aldis.itest.rpc.Streams} did.
+     *
+     * @param produced  items its publishers made, each only once it was requested
+     * @param cancelled subscriptions of its publishers that were cancelled
+     */
+    public record StreamsState(long produced, long cancelled) {
     }
 
     /**
@@ -500,7 +526,7 @@ public final class ChildNode {
         System.out.flush();
     }
 
-    /** Runs a clustered node, answering "counts", "gate" and "routes" on standard input, until that input ends. */
+    /** Runs a clustered node, answering "counts", "gate", "routes" and "streams" on standard input, until that input ends. */
     private static void runClustered(String nodeName, String secret, int memberPort, String members,
             boolean exportGate, String host, String publicAddress, Path storageRoot, long perChunkMillis)
             throws Exception {
@@ -514,6 +540,7 @@ public final class ChildNode {
                 .user(ADMIN, "admin")
                 .pubsub()
                 .rpc()
+                .streaming()
                 .tcp(TcpSettings.plain("child", 0));
         if (storageRoot != null) {
             builder.files(FilesSettings.defaults(storageRoot.toString()))
@@ -521,8 +548,10 @@ public final class ChildNode {
         }
         try (NodeFixture node = builder.start()) {
             Gate gate = new Gate();
+            Streams.Impl streams = new Streams.Impl();
             if (exportGate) {
                 node.export(GATE, gate, GateApi.class);
+                node.export(STREAMS, streams, Streams.Api.class);
             }
             SystemEvents events = node.pubsub().events()::publish;
             try (ClusterEngine cluster = ClusterEngine.start(settings, () -> events)) {
@@ -539,6 +568,9 @@ public final class ChildNode {
                 for (String line; (line = commands.readLine()) != null;) {
                     if (line.equals("counts")) {
                         System.out.println(COUNTS + describe(cluster));
+                        System.out.flush();
+                    } else if (line.equals("streams")) {
+                        System.out.println(STREAMS_STATE + streams.produced.get() + " " + streams.cancelled.get());
                         System.out.flush();
                     } else if (line.equals("gate")) {
                         System.out.println(GATE_STATE + gate.entered() + " " + String.join(",", gate.interruptedTags()));

@@ -19,6 +19,8 @@ import io.aldis.feature.rpc.internal.remote.LocalCallsService;
 import io.aldis.feature.rpc.internal.remote.PeerCallWork;
 import io.aldis.feature.rpc.spi.LocalCalls;
 import io.aldis.feature.rpc.spi.RemoteCalls;
+import io.aldis.feature.rpc.spi.StreamOpener;
+import io.aldis.feature.rpc.spi.StreamingPeer;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.RpcCancel;
 import io.aldis.protocol.api.RpcError;
@@ -78,9 +80,11 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
                 () -> this.settings.rejectUnknownFields(), streams);
         this.directory = new ServiceDirectory(providers);
         this.registry = new RegistryView(directory, calls,
-                (callId, method, params, timeout, reply) -> start(callId, method, params, timeout, false, null, reply, false));
+                (callId, method, params, timeout, reply) -> start(callId, method, params, timeout, false, null, reply, false,
+                        null));
         this.localCalls = new LocalCallsService(directory, calls,
-                (callId, method, params, timeout, reply) -> start(callId, method, params, timeout, false, null, reply, true));
+                (callId, method, params, timeout, opener, reply) -> start(callId, method, params, timeout, opener != null,
+                        null, reply, true, opener));
     }
 
     /** Applies new settings; calls in flight keep the limits they started with. */
@@ -161,7 +165,7 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
             return;
         }
         start(request.callId(), request.method(), request.params(), request.timeoutMillis(), request.streams(), session,
-                reply, false);
+                reply, false, null);
     }
 
     @Override
@@ -229,20 +233,22 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
      * returns it, or null when it was answered at once.
      *
      * @param fromPeer whether another node sent the call, which is then served here and nowhere else
+     * @param remoteStreams for a call another node sent with streams, what opens its stream toward that node
      */
     private Call start(long callId, String method, byte[] params, int timeoutMillis, boolean streams, Session session,
-            CallReply reply, boolean fromPeer) {
+            CallReply reply, boolean fromPeer, StreamOpener remoteStreams) {
         if (closed) {
             reply.error(callId, ErrorCode.SHUTTING_DOWN.code(), "the RPC feature is stopping", "");
             return null;
         }
         Target target = directory.resolve(method);
-        RemoteCalls.Peer peer = fromPeer ? null : peerFor(method, target, streams);
+        boolean streamsAcross = streams && session != null && takesStreams(session);
+        RemoteCalls.Peer peer = fromPeer ? null : peerFor(method, target, streams, streamsAcross);
         if (peer != null) {
             Call call = calls.open(session, callId, method, params, timeoutMillis, streams,
                     Calls.SERVED_ELSEWHERE, reply);
             if (call != null) {
-                PeerCallWork.send(calls, call, peer);
+                PeerCallWork.send(calls, call, peer, streamsAcross && peer instanceof StreamingPeer ? this.streams.get() : null);
             }
             return call;
         }
@@ -258,6 +264,7 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
         if (call == null) {
             return null;
         }
+        call.remoteStreams(remoteStreams);
         if (target instanceof Target.Exported exported) {
             invoker.run(call, exported.service(), exported.method());
         } else if (target instanceof Target.Provided provided) {
@@ -269,22 +276,42 @@ public final class RpcEngine implements RpcOperations, AutoCloseable {
     /**
      * The other node that should serve a call, asked of the bundle that links the nodes: one that
      * serves the service with fewer calls in flight, or any that serves it when this node does not.
-     * A call that takes streams stays here when this node serves it: streams do not cross nodes yet.
+     * A call that takes streams goes the same way when the link relays streams (a {@link StreamingPeer});
+     * otherwise it stays here when this node serves it, and crosses without streams when it does not.
+     *
+     * @param streamsAcross whether the caller takes streams now, so that the call's stream may cross
      */
-    private RemoteCalls.Peer peerFor(String method, Target target, boolean streams) {
+    private RemoteCalls.Peer peerFor(String method, Target target, boolean streams, boolean streamsAcross) {
         RemoteCalls r = remote;
         int dot = method.lastIndexOf('.');
-        if (r == null || dot <= 0 || dot == method.length() - 1 || streams && !(target instanceof Target.NotFound)) {
+        if (r == null || dot <= 0 || dot == method.length() - 1) {
             return null;
         }
         String service = method.substring(0, dot);
-        int localInFlight = target instanceof Target.NotFound ? -1 : directory.inFlight(service);
+        boolean servedHere = !(target instanceof Target.NotFound);
+        if (streams && servedHere && !streamsAcross) {
+            // The caller takes no stream now, and the call stays where it always did.
+            return null;
+        }
+        int localInFlight = servedHere ? directory.inFlight(service) : -1;
+        RemoteCalls.Peer chosen;
         try {
-            return r.choose(service, localInFlight);
+            chosen = r.choose(service, localInFlight);
         } catch (RuntimeException linkFailing) {
             // The link is going away (its cluster member stopping): serve here, as without it.
             return null;
         }
+        if (chosen != null && streams && servedHere && !(streamsAcross && chosen instanceof StreamingPeer)) {
+            // This node would stream the items; the other would answer with a batch.
+            return null;
+        }
+        return chosen;
+    }
+
+    /** Whether the session takes streams now, so that a call of it with STREAMS gets one. */
+    private boolean takesStreams(Session session) {
+        CallStreams s = streams.get();
+        return s != null && s.streams(session);
     }
 
     /** A name an OSGi service serves, which a client may not provide too. */

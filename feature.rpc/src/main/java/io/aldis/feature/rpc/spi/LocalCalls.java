@@ -35,4 +35,14 @@ public interface LocalCalls {
      * @return the call, to cancel it
      */
     RunningCall run(String method, byte[] params, int timeoutMillis, CallAnswer answer);
+
+    /**
+     * Runs a call that another node sent with streams, as {@link #run(String, byte[], int, CallAnswer)}
+     * does; when the method streams, its stream is opened through {@code streams}, whose items
+     * cross to the calling node, instead of being answered with a batch.
+     *
+     * @param streams opens the call's stream toward the calling node
+     * @since 1.1
+     */
+    RunningCall run(String method, byte[] params, int timeoutMillis, StreamOpener streams, CallAnswer answer);
 }

@@ -3,7 +3,9 @@
  * registers {@link io.aldis.feature.rpc.spi.LocalCalls} while it runs: the services this node can
  * serve with their calls in flight, and a way to run a call that another node sent. A bundle that
  * links nodes registers {@link io.aldis.feature.rpc.spi.RemoteCalls}, which RPC follows through the
- * whiteboard and asks, for every call, whether another node should serve it. Without a
+ * whiteboard and asks, for every call, whether another node should serve it. Since 1.1 a call
+ * with streams crosses too: through a {@link io.aldis.feature.rpc.spi.StreamingPeer} on the
+ * calling node and a {@link io.aldis.feature.rpc.spi.StreamOpener} on the serving node. Without a
  * {@code RemoteCalls} service RPC serves every call on this node alone, exactly as before.
  *
  * <p>Dependencies point one way: the linking bundle imports this package, and RPC, which

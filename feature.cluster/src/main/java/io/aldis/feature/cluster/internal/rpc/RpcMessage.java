@@ -1,5 +1,8 @@
 package io.aldis.feature.cluster.internal.rpc;
 
+import io.aldis.protocol.api.CreditMode;
+import io.aldis.protocol.api.StreamDirection;
+import io.aldis.protocol.api.spi.stream.StreamSpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -13,17 +16,22 @@ import java.util.OptionalLong;
 /**
  * What one node says to another about a call, as the bytes Hazelcast carries (only a
  * {@code byte[]} crosses, as for pub/sub's messages). Layout: version (1 byte, {@value #VERSION}),
- * kind (1 byte), the call's id on the calling node (8 bytes), then by kind: CALL the time left of
- * its deadline in ms (4 bytes), the method and the parameters; CANCEL nothing; RESULT the result;
- * ERROR the code (4 bytes), the message and the details. Strings and byte arrays are an int length
- * and the bytes (strings in UTF-8).
+ * kind (1 byte), the call's id on the calling node (8 bytes), then by kind: CALL and
+ * STREAMED_CALL the time left of its deadline in ms (4 bytes), the method and the parameters;
+ * CANCEL, CALLEE_END and CALLER_END nothing; RESULT the result; ERROR and CALLEE_FAILED the code
+ * (4 bytes), the message and the details; OPENED the stream's spec ({@link #spec}); CALLEE_ITEM and
+ * CALLER_ITEM the item; CALLEE_CREDIT and CALLER_CREDIT the number of items granted (4 bytes).
+ * Strings and byte arrays are an int length and the bytes (strings in UTF-8).
+ *
+ * <p>The kinds of a stream say which way they go: CALLEE_* from the serving node to the calling
+ * node, CALLER_* the other way, since one node may both have sent and serve a call of one id.
  *
  * @param kind          what the message says
  * @param callId        the call's id on the calling node
  * @param timeoutMillis CALL: what is left of the caller's deadline, 0 for the serving node's default
  * @param method        CALL: {@code service.method}
- * @param body          CALL: the parameters; RESULT: the result (UTF-8 JSON)
- * @param code          ERROR: the error code
+ * @param body          CALL: the parameters; RESULT: the result (UTF-8 JSON); OPENED: the spec; *_ITEM: the item
+ * @param code          ERROR, CALLEE_FAILED: the error code; CALLEE_CREDIT, CALLER_CREDIT: the items granted
  * @param message       ERROR: the message
  * @param details       ERROR: the details
  */
@@ -31,9 +39,14 @@ public record RpcMessage(Kind kind, long callId, int timeoutMillis, String metho
         String message, String details) {
     static final int VERSION = 1;
 
-    /** What a message says: a call to run, a call to cancel, or a call's answer. */
+    /**
+     * What a message says: a call to run, a call to cancel, or a call's answer; and for a call
+     * with streams, its stream opened, an item, the end, a failure and credit, each way.
+     */
     public enum Kind {
-        CALL, CANCEL, RESULT, ERROR
+        CALL, CANCEL, RESULT, ERROR,
+        STREAMED_CALL, OPENED, CALLEE_ITEM, CALLEE_END, CALLEE_FAILED, CALLEE_CREDIT, CALLER_ITEM, CALLER_END,
+        CALLER_CREDIT
     }
 
     public static RpcMessage call(long callId, int timeoutMillis, String method, byte[] params) {
@@ -53,6 +66,70 @@ public record RpcMessage(Kind kind, long callId, int timeoutMillis, String metho
                 details == null ? "" : details);
     }
 
+    public static RpcMessage streamedCall(long callId, int timeoutMillis, String method, byte[] params) {
+        return new RpcMessage(Kind.STREAMED_CALL, callId, timeoutMillis, method, params, 0, "", "");
+    }
+
+    public static RpcMessage opened(long callId, StreamSpec spec) {
+        return new RpcMessage(Kind.OPENED, callId, 0, "", spec(spec), 0, "", "");
+    }
+
+    /** An item, of the serving node ({@code fromCallee}) or of the caller. */
+    public static RpcMessage item(long callId, boolean fromCallee, byte[] item) {
+        return new RpcMessage(fromCallee ? Kind.CALLEE_ITEM : Kind.CALLER_ITEM, callId, 0, "", item, 0, "", "");
+    }
+
+    /** The items of the serving node ({@code fromCallee}) or of the caller ended. */
+    public static RpcMessage end(long callId, boolean fromCallee) {
+        return new RpcMessage(fromCallee ? Kind.CALLEE_END : Kind.CALLER_END, callId, 0, "", new byte[0], 0, "", "");
+    }
+
+    /** The serving node's items failed. */
+    public static RpcMessage calleeFailed(long callId, int code, String message) {
+        return new RpcMessage(Kind.CALLEE_FAILED, callId, 0, "", new byte[0], code, message == null ? "" : message, "");
+    }
+
+    /** Credit for {@code items} more items, granted by the serving node ({@code fromCallee}) or by the caller. */
+    public static RpcMessage credit(long callId, boolean fromCallee, int items) {
+        return new RpcMessage(fromCallee ? Kind.CALLEE_CREDIT : Kind.CALLER_CREDIT, callId, 0, "", new byte[0], items,
+                "", "");
+    }
+
+    /**
+     * A stream's spec as bytes: direction (1 byte), credit mode (1 byte), high-water mark (4 bytes),
+     * the method and the size function ("" for none), as strings.
+     */
+    static byte[] spec(StreamSpec spec) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + spec.method().length());
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(spec.direction().code());
+            out.writeByte(spec.creditMode().code());
+            out.writeInt(spec.highWaterMark());
+            bytes(out, spec.method().getBytes(StandardCharsets.UTF_8));
+            bytes(out, (spec.sizeFunction() == null ? "" : spec.sizeFunction()).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The spec of an OPENED message; anything else is refused with an {@link IllegalArgumentException}. */
+    public StreamSpec spec() {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body))) {
+            StreamDirection direction = StreamDirection.of(in.readUnsignedByte());
+            CreditMode mode = CreditMode.of(in.readUnsignedByte());
+            if (direction == null || mode == null) {
+                throw new IllegalArgumentException("unknown stream direction or credit mode");
+            }
+            int highWaterMark = in.readInt();
+            String method = new String(bytes(in, body.length), StandardCharsets.UTF_8);
+            String sizeFunction = new String(bytes(in, body.length), StandardCharsets.UTF_8);
+            return new StreamSpec(method, direction, mode, sizeFunction.isEmpty() ? null : sizeFunction, highWaterMark);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("truncated stream spec", e);
+        }
+    }
+
     public byte[] encode() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + body.length + method.length());
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -60,18 +137,19 @@ public record RpcMessage(Kind kind, long callId, int timeoutMillis, String metho
             out.writeByte(kind.ordinal());
             out.writeLong(callId);
             switch (kind) {
-                case CALL -> {
+                case CALL, STREAMED_CALL -> {
                     out.writeInt(timeoutMillis);
                     bytes(out, method.getBytes(StandardCharsets.UTF_8));
                     bytes(out, body);
                 }
-                case RESULT -> bytes(out, body);
-                case ERROR -> {
+                case RESULT, OPENED, CALLEE_ITEM, CALLER_ITEM -> bytes(out, body);
+                case ERROR, CALLEE_FAILED -> {
                     out.writeInt(code);
                     bytes(out, message.getBytes(StandardCharsets.UTF_8));
                     bytes(out, details.getBytes(StandardCharsets.UTF_8));
                 }
-                case CANCEL -> {
+                case CALLEE_CREDIT, CALLER_CREDIT -> out.writeInt(code);
+                case CANCEL, CALLEE_END, CALLER_END -> {
                     // the id says it all
                 }
             }
@@ -99,12 +177,29 @@ public record RpcMessage(Kind kind, long callId, int timeoutMillis, String metho
                     String method = new String(bytes(in, data.length), StandardCharsets.UTF_8);
                     yield call(callId, timeout, method, bytes(in, data.length));
                 }
+                case STREAMED_CALL -> {
+                    int timeout = in.readInt();
+                    String method = new String(bytes(in, data.length), StandardCharsets.UTF_8);
+                    yield streamedCall(callId, timeout, method, bytes(in, data.length));
+                }
                 case CANCEL -> cancel(callId);
                 case RESULT -> result(callId, bytes(in, data.length));
-                case ERROR -> {
+                case ERROR, CALLEE_FAILED -> {
                     int code = in.readInt();
                     String message = new String(bytes(in, data.length), StandardCharsets.UTF_8);
-                    yield error(callId, code, message, new String(bytes(in, data.length), StandardCharsets.UTF_8));
+                    String details = new String(bytes(in, data.length), StandardCharsets.UTF_8);
+                    yield kind == Kind.ERROR.ordinal() ? error(callId, code, message, details)
+                            : calleeFailed(callId, code, message);
+                }
+                case OPENED -> new RpcMessage(Kind.OPENED, callId, 0, "", bytes(in, data.length), 0, "", "");
+                case CALLEE_ITEM, CALLER_ITEM -> item(callId, kind == Kind.CALLEE_ITEM.ordinal(), bytes(in, data.length));
+                case CALLEE_END, CALLER_END -> end(callId, kind == Kind.CALLEE_END.ordinal());
+                case CALLEE_CREDIT, CALLER_CREDIT -> {
+                    int items = in.readInt();
+                    if (items <= 0) {
+                        throw new IllegalArgumentException("credit of " + items + " items");
+                    }
+                    yield credit(callId, kind == Kind.CALLEE_CREDIT.ordinal(), items);
                 }
             };
         } catch (IOException e) {

@@ -61,6 +61,12 @@ final class SentCalls {
         return call;
     }
 
+    /** Whether the call is still waiting for its answer from {@code peer}. */
+    boolean sentTo(long id, String peer) {
+        Sent call = sent.get(id);
+        return call != null && call.peer().equals(peer);
+    }
+
     /** Whether the call is still waiting for its answer. */
     boolean waiting(long id) {
         return sent.containsKey(id);

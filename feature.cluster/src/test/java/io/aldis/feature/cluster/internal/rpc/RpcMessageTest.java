@@ -3,6 +3,9 @@ package io.aldis.feature.cluster.internal.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.aldis.protocol.api.CreditMode;
+import io.aldis.protocol.api.StreamDirection;
+import io.aldis.protocol.api.spi.stream.StreamSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -36,6 +39,39 @@ class RpcMessageTest {
     }
 
     @Test
+    void theMessagesOfAStreamCrossWholeAndSayWhichWayTheyGo() {
+        StreamSpec spec = new StreamSpec("streams.store", StreamDirection.CALLER_TO_CALLEE, CreditMode.BYTES, null, 65536);
+        RpcMessage opened = RpcMessage.decode(RpcMessage.opened(3, spec).encode());
+        assertThat(opened.kind()).isEqualTo(RpcMessage.Kind.OPENED);
+        assertThat(opened.spec()).isEqualTo(spec);
+        StreamSpec custom = new StreamSpec("s.m", StreamDirection.BIDIRECTIONAL, CreditMode.CUSTOM, "weight", 4);
+        assertThat(RpcMessage.decode(RpcMessage.opened(3, custom).encode()).spec()).isEqualTo(custom);
+
+        RpcMessage streamed = RpcMessage.decode(RpcMessage.streamedCall(4, 100, "s.m", utf8("[null]")).encode());
+        assertThat(streamed.kind()).isEqualTo(RpcMessage.Kind.STREAMED_CALL);
+        assertThat(streamed.method()).isEqualTo("s.m");
+        assertThat(RpcMessage.decode(RpcMessage.item(5, true, new byte[] {1, 2}).encode()).kind())
+                .isEqualTo(RpcMessage.Kind.CALLEE_ITEM);
+        RpcMessage item = RpcMessage.decode(RpcMessage.item(5, false, new byte[] {1, 2}).encode());
+        assertThat(item.kind()).isEqualTo(RpcMessage.Kind.CALLER_ITEM);
+        assertThat(item.body()).containsExactly(1, 2);
+        assertThat(RpcMessage.decode(RpcMessage.end(5, true).encode()).kind()).isEqualTo(RpcMessage.Kind.CALLEE_END);
+        assertThat(RpcMessage.decode(RpcMessage.end(5, false).encode()).kind()).isEqualTo(RpcMessage.Kind.CALLER_END);
+        RpcMessage failed = RpcMessage.decode(RpcMessage.calleeFailed(5, -420, "boom").encode());
+        assertThat(failed.kind()).isEqualTo(RpcMessage.Kind.CALLEE_FAILED);
+        assertThat(failed.code()).isEqualTo(-420);
+        assertThat(failed.message()).isEqualTo("boom");
+        RpcMessage credit = RpcMessage.decode(RpcMessage.credit(5, false, 32).encode());
+        assertThat(credit.kind()).isEqualTo(RpcMessage.Kind.CALLER_CREDIT);
+        assertThat(credit.code()).isEqualTo(32);
+        assertThat(RpcMessage.decode(RpcMessage.credit(5, true, 1).encode()).kind()).isEqualTo(RpcMessage.Kind.CALLEE_CREDIT);
+        // Credit of no items is not credit.
+        byte[] none = RpcMessage.credit(5, true, 1).encode();
+        none[none.length - 1] = 0;
+        assertThatThrownBy(() -> RpcMessage.decode(none)).hasMessageContaining("credit of 0");
+    }
+
+    @Test
     void aCancelIsTenBytes() {
         // version 1, kind CANCEL (1), call id 5
         assertThat(HexFormat.of().formatHex(RpcMessage.cancel(5).encode())).isEqualTo("01010000000000000005");
@@ -63,8 +99,8 @@ class RpcMessageTest {
         foreign[0] = 9;
         assertThatThrownBy(() -> RpcMessage.decode(foreign)).hasMessageContaining("version 9");
         byte[] kind = whole.clone();
-        kind[1] = 4;
-        assertThatThrownBy(() -> RpcMessage.decode(kind)).hasMessageContaining("kind 4");
+        kind[1] = 100;
+        assertThatThrownBy(() -> RpcMessage.decode(kind)).hasMessageContaining("kind 100");
         byte[] huge = whole.clone();
         huge[14] = 0x7f; // the method's length
         assertThatThrownBy(() -> RpcMessage.decode(huge)).hasMessageContaining("bad length");

@@ -1,5 +1,6 @@
 package io.aldis.feature.rpc.internal.calls;
 
+import io.aldis.feature.rpc.spi.StreamOpener;
 import io.aldis.protocol.api.spi.node.Session;
 import io.netty.util.Timeout;
 
@@ -28,6 +29,8 @@ public final class Call {
     /** How the call ended when it failed: the code and message of its answer; 0 while running or after a result. */
     private volatile int failureCode;
     private volatile String failureMessage = "";
+    /** For a call another node sent with streams: opens its stream toward that node; else null. */
+    private volatile StreamOpener remoteStreams;
 
     // guarded by this
     private boolean done;
@@ -87,6 +90,19 @@ public final class Call {
     /** Milliseconds since the call started. */
     public long elapsedMillis() {
         return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    /**
+     * Marks a call that another node sent with streams: its stream, if its method has one, is
+     * opened through {@code opener} and crosses to that node. Set before the call's work starts.
+     */
+    public void remoteStreams(StreamOpener opener) {
+        remoteStreams = opener;
+    }
+
+    /** What opens the stream of a call another node sent with streams; null for any other call. */
+    public StreamOpener remoteStreams() {
+        return remoteStreams;
     }
 
     /** Whether the caller takes streams on this call (RPC_REQUEST's STREAMS flag). */

@@ -9,6 +9,7 @@ import io.aldis.feature.rpc.internal.streams.ItemCodec;
 import io.aldis.protocol.api.stream.ListPublisher;
 import io.aldis.feature.rpc.internal.streams.MappedPublisher;
 import io.aldis.feature.rpc.internal.streams.StreamDeclaration;
+import io.aldis.feature.rpc.spi.StreamOpener;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ProtocolException;
 import io.aldis.protocol.api.params.FieldError;
@@ -50,8 +51,9 @@ final class StreamedCalls {
      * @return false when the call was answered already (refused, or the stream could not open)
      */
     boolean prepare(Call call, StreamDeclaration declaration, Object[] args, ServiceCall work) {
+        StreamOpener remote = call.streams() ? call.remoteStreams() : null;
         CallStreams available = call.streams() && call.session() != null ? streams.get() : null;
-        boolean streaming = available != null && available.streams(call.session());
+        boolean streaming = remote != null || available != null && available.streams(call.session());
         int parameter = declaration.parameter();
         if (!streaming) {
             if (call.streams() && parameter >= 0) {
@@ -84,7 +86,8 @@ final class StreamedCalls {
         // stream list, the caller) reads a count without it; a refused one is taken back.
         call.streamCounters().opened();
         try {
-            stream = available.open(call.session(), call.callId(), declaration.spec(call.method()), new Listener(call));
+            stream = remote != null ? remote.open(declaration.spec(call.method()), new Listener(call))
+                    : available.open(call.session(), call.callId(), declaration.spec(call.method()), new Listener(call));
         } catch (ProtocolException refused) {
             call.streamCounters().notOpened();
             calls.fail(call, refused.code().code(), refused.getMessage(), "");

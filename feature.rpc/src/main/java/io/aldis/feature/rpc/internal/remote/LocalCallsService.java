@@ -7,6 +7,7 @@ import io.aldis.feature.rpc.internal.registry.ServiceDirectory;
 import io.aldis.feature.rpc.spi.CallAnswer;
 import io.aldis.feature.rpc.spi.LocalCalls;
 import io.aldis.feature.rpc.spi.RunningCall;
+import io.aldis.feature.rpc.spi.StreamOpener;
 import io.aldis.protocol.api.ErrorCode;
 import java.util.Map;
 import java.util.Set;
@@ -15,13 +16,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What RPC offers the bundle that links nodes: the services served here with their calls in
  * flight, and calls sent by other nodes, run here like calls made inside the node (no session,
- * ids of their own) without asking the peers again.
+ * ids of their own) without asking the peers again; a call sent with streams opens its stream
+ * through the opener the linking bundle gives, so that its items cross to the calling node.
  */
 public final class LocalCallsService implements LocalCalls {
     /** Starts a call served on this node only; null when it was answered at once. */
     @FunctionalInterface
     public interface Starter {
-        Call start(long callId, String method, byte[] params, int timeoutMillis, CallReply reply);
+        Call start(long callId, String method, byte[] params, int timeoutMillis, StreamOpener streams, CallReply reply);
     }
 
     private final ServiceDirectory directory;
@@ -48,6 +50,15 @@ public final class LocalCallsService implements LocalCalls {
 
     @Override
     public RunningCall run(String method, byte[] params, int timeoutMillis, CallAnswer answer) {
+        return start(method, params, timeoutMillis, null, answer);
+    }
+
+    @Override
+    public RunningCall run(String method, byte[] params, int timeoutMillis, StreamOpener streams, CallAnswer answer) {
+        return start(method, params, timeoutMillis, streams, answer);
+    }
+
+    private RunningCall start(String method, byte[] params, int timeoutMillis, StreamOpener streams, CallAnswer answer) {
         CallReply reply = new CallReply() {
             @Override
             public void result(long callId, byte[] json) {
@@ -59,7 +70,7 @@ public final class LocalCallsService implements LocalCalls {
                 answer.error(code, message, details);
             }
         };
-        Call call = starter.start(-ids.incrementAndGet(), method, params, Math.max(0, timeoutMillis), reply);
+        Call call = starter.start(-ids.incrementAndGet(), method, params, Math.max(0, timeoutMillis), streams, reply);
         if (call == null) {
             return () -> { };
         }
