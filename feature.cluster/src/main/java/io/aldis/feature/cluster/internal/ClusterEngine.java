@@ -175,6 +175,11 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
             if (publisher != null) {
                 publisher.republish();
             }
+            rpcInbox.follow();
+            services.rekey();
+            if (servicePublisher != null) {
+                servicePublisher.republish();
+            }
             LOG.log(System.Logger.Level.INFO, "Node {0} merged back into cluster {1} as member {2}", settings.nodeName(),
                     settings.name(), hazelcast.getCluster().getLocalMember().getUuid());
         } catch (RuntimeException e) {

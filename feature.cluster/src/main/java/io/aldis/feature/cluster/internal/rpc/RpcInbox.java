@@ -16,14 +16,38 @@ import java.util.UUID;
  */
 public final class RpcInbox implements MessageListener<byte[]>, AutoCloseable {
     private final HazelcastInstance hazelcast;
-    private final ITopic<byte[]> topic;
-    private final UUID registration;
+    private ITopic<byte[]> topic;
+    private UUID registration;
     private volatile MessageListener<byte[]> receiver;
 
     public RpcInbox(HazelcastInstance hazelcast) {
         this.hazelcast = hazelcast;
+        listen();
+    }
+
+    private void listen() {
         this.topic = hazelcast.getTopic(ClusterCalls.topicOf(hazelcast.getCluster().getLocalMember().getUuid().toString()));
         this.registration = topic.addMessageListener(this);
+    }
+
+    /**
+     * Follows this member to the id Hazelcast gave it when it merged into another cluster: the
+     * other nodes send calls and answers to the topic of that id from then on.
+     */
+    public synchronized void follow() {
+        ITopic<byte[]> old = topic;
+        UUID oldRegistration = registration;
+        listen();
+        if (!old.getName().equals(topic.getName())) {
+            try {
+                old.removeMessageListener(oldRegistration);
+            } catch (RuntimeException alreadyDown) {
+                // Hazelcast is shutting down
+            }
+        } else {
+            topic.removeMessageListener(registration);
+            registration = oldRegistration;
+        }
     }
 
     /** Hands every message to {@code linked} from now on; null answers calls as described above. */
@@ -54,7 +78,7 @@ public final class RpcInbox implements MessageListener<byte[]>, AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         try {
             topic.removeMessageListener(registration);
         } catch (RuntimeException alreadyDown) {

@@ -29,7 +29,8 @@ public final class ServiceTable implements AutoCloseable {
     static final String CLIENT = "client";
 
     private final HazelcastInstance hazelcast;
-    private final String self;
+    /** This member's id; another after it merged back into a cluster. */
+    private volatile String self;
     private final ReplicatedMap<String, String> map;
     private final UUID listener;
     private volatile Map<String, Map<String, Integer>> peers = Map.of();
@@ -69,6 +70,20 @@ public final class ServiceTable implements AutoCloseable {
     /** Removes this node's entry: it serves no call of another node from now on. */
     public void withdraw() {
         map.remove(self);
+    }
+
+    /**
+     * Follows this member to the id Hazelcast gave it when it merged into another cluster: drops
+     * the entry under the old id and reads the map again. The caller publishes this node's
+     * services again under the new id.
+     */
+    public void rekey() {
+        String old = self;
+        self = hazelcast.getCluster().getLocalMember().getUuid().toString();
+        if (!old.equals(self)) {
+            map.remove(old);
+        }
+        rebuild();
     }
 
     /** Forgets a member that left. */
