@@ -149,6 +149,40 @@ class ClusteredFilesTest {
 
     @Test
     @Order(3)
+    void anUploadCutOnAThenOnBResumesThroughAAgainWithOnlyTheMissingChunks() throws Exception {
+        byte[] file = FileClient.random(200 * CHUNK, 8);
+        FrameClient onA = login(a);
+        UploadAccept accept = FileClient.accepted(onA, 1, "back-and-forth.bin", file, CHUNK, Compression.NONE);
+        ChunkLayout layout = new ChunkLayout(file.length, accept.chunkSize());
+        FileClient.sendChunks(onA, accept.transferId(), file, layout, 0, SAVED_EVERY, accept.window(),
+                Compression.NONE);
+        onA.close();
+
+        FrameClient onB = login(b);
+        ResumeResponse onBResumed = resume(onB, accept.transferId(), file);
+        assertThat(onBResumed.status()).isEqualTo(ResumeStatus.RESUMABLE);
+        assertThat(onBResumed.chunksMissing()).containsExactly(new ChunkRange(SAVED_EVERY, 199));
+        // B saves the checkpoint after its 64th stored chunk, before it acknowledges it.
+        FileClient.sendChunks(onB, accept.transferId(), file, layout, SAVED_EVERY, 2 * SAVED_EVERY,
+                onBResumed.window(), Compression.NONE);
+        onB.close();
+
+        // A kept the upload it ran, and forgets it once it sees that B took it over; it must still
+        // load B's checkpoint then, not refuse the upload as one that ended.
+        FrameClient backOnA = login(a);
+        ResumeResponse onAAgain = resume(backOnA, accept.transferId(), file);
+        assertThat(onAAgain.status()).isEqualTo(ResumeStatus.RESUMABLE);
+        assertThat(onAAgain.chunksReceived()).containsExactly(new ChunkRange(0, 2 * SAVED_EVERY - 1));
+        assertThat(onAAgain.chunksMissing()).containsExactly(new ChunkRange(2 * SAVED_EVERY, 199));
+        FileClient.sendMissingAndComplete(backOnA, accept.transferId(), file, layout, onAAgain);
+
+        assertThat(FileClient.download(login(c), "back-and-forth.bin", CHUNK, Compression.NONE).bytes())
+                .isEqualTo(file);
+        assertNoPartialOf(accept.transferId());
+    }
+
+    @Test
+    @Order(4)
     void ofTwoUploadsOfOneNameThroughTwoNodesTheFirstToCompleteWinsAndTheOtherHearsUploadConflict()
             throws Exception {
         byte[] first = FileClient.random(20 * CHUNK, 3);
@@ -180,7 +214,7 @@ class ClusteredFilesTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void ofTwoUploadsOfOneNameCompletedAtOnceThroughTwoNodesExactlyOneIsPublishedWhole() throws Exception {
         byte[] one = FileClient.random(40 * CHUNK, 5);
         byte[] other = FileClient.random(41 * CHUNK, 6);
@@ -210,7 +244,7 @@ class ClusteredFilesTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void anUploadStoppedByTheDeathOfAResumesThroughBWithOnlyTheMissingChunks() throws Exception {
         byte[] file = FileClient.random(100 * CHUNK, 7);
         FrameClient onA = login(a);

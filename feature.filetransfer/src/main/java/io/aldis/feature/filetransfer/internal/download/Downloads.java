@@ -313,7 +313,7 @@ public final class Downloads {
     /** Forgets a download that another node sharing the storage took over; its checkpoint is left to that node. */
     public void forget(Download d) {
         d.end();
-        context.transfers().remove(d);
+        context.transfers().drop(d);
         d.work().execute(() -> {
             d.stopWatching();
             if (d.file != null) {

@@ -498,7 +498,7 @@ public final class Uploads {
      */
     public void forget(Upload upload) {
         upload.end();
-        context.transfers().remove(upload);
+        context.transfers().drop(upload);
         context.ledger().release(upload.reservation());
         upload.work().execute(() -> {
             if (upload.partial != null) {
