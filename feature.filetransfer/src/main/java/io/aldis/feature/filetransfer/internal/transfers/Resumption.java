@@ -194,15 +194,16 @@ public final class Resumption {
     }
 
     /**
-     * In a cluster, saves the checkpoint of a transfer running here again once a quarter of the
-     * retention has passed since it was saved: an upload saves its own only every 64 chunks, and
-     * other nodes sweeping the shared storage would otherwise discard a slow one under it.
+     * In a cluster, saves the checkpoint of a transfer this node keeps again once a quarter of the
+     * shorter retention has passed since it was saved. Other nodes sweeping the shared storage see
+     * only the stored checkpoint, and one listing no chunks gets the short retention there: a
+     * download's never lists any, an upload's none before its first 64 chunks are saved.
      */
     private void keepClaimed(Transfer t, long now) {
         if (!context.locks().clustered()) {
             return;
         }
-        long due = now - context.settings().get().checkpointRetentionSeconds() * 1000L / 4;
+        long due = now - retentionOf(true) / 4;
         try {
             context.locks().callLocked(StoreLocks.ofTransfer(t.id()),
                     () -> context.checkpoints().refreshIfOurs(t.id(), due, now));
@@ -355,7 +356,8 @@ public final class Resumption {
         for (Transfer t : context.transfers().all()) {
             if (expired(t)) {
                 discards.add(expire(t));
-            } else if (t.session() != null) {
+            } else if (t.session() != null || t.progress()[0] > 0) {
+                // Running here, or waiting here with the full retention because it moved chunks.
                 keepClaimed(t, now);
             }
         }
