@@ -22,18 +22,12 @@ import io.aldis.protocol.api.UploadAccept;
 import io.aldis.protocol.api.UploadComplete;
 import io.aldis.protocol.api.UploadVerify;
 import io.aldis.protocol.api.files.ChunkLayout;
-import io.aldis.protocol.api.spi.cluster.ClusterLocks;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,29 +49,11 @@ class SharedRootSweepTest {
     @TempDir
     Path root;
     final FileResumeTest.MovableClock clock = new FileResumeTest.MovableClock();
-    final SharedLocks locks = new SharedLocks();
+    final OneJvmClusterLocks locks = new OneJvmClusterLocks();
     final byte[] file = FileClient.random(CHUNKS * CHUNK, 11);
     final ChunkLayout layout = new ChunkLayout(file.length, CHUNK);
     NodeFixture a;
     NodeFixture b;
-
-    /** Locks by name shared by the two nodes of this JVM, as the cluster's are shared by its members. */
-    static final class SharedLocks implements ClusterLocks {
-        private final Map<String, ReentrantLock> byName = new ConcurrentHashMap<>();
-
-        @Override
-        public <T> T callLocked(String name, long waitMillis, Callable<T> action) throws Exception {
-            ReentrantLock lock = byName.computeIfAbsent(name, n -> new ReentrantLock());
-            if (!lock.tryLock(waitMillis, TimeUnit.MILLISECONDS)) {
-                throw new TimeoutException(name);
-            }
-            try {
-                return action.call();
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
 
     @BeforeEach
     void startTwoNodesOnOneRoot() throws Exception {

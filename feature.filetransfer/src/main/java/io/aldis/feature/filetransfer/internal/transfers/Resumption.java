@@ -235,6 +235,12 @@ public final class Resumption {
         Session before = upload.session();
         if (before != null && before != session) {
             uploads.park(upload);
+            if (upload.ended()) {
+                // Parking found that another node took it over and forgot it here: load what that
+                // node saved instead of attaching an ended upload.
+                resume(session, r);
+                return;
+            }
         }
         try {
             uploads.reopen(upload, window);

@@ -299,8 +299,8 @@ public final class Uploads {
         if (!upload.end()) {
             return;
         }
-        context.transfers().remove(upload);
         if (!matches) {
+            context.transfers().remove(upload);
             discardQuietly(upload);
             context.ledger().release(upload.reservation());
             // Counted before the client hears of it, so that what it sees next includes it.
@@ -312,7 +312,17 @@ public final class Uploads {
         try {
             upload.partial.close();
             upload.partial = null;
-            Published outcome = publishUnlessReplaced(upload);
+            Published outcome = publishIfStillOurs(upload);
+            if (outcome == TAKEN_OVER) {
+                // Its client resumed it through another node, which finishes it: nothing of it is ours.
+                LOG.log(System.Logger.Level.INFO, "Upload {0} of {1} went on through another node", upload.id(),
+                        upload.name());
+                context.checkpoints().forget(upload.id());
+                context.transfers().drop(upload);
+                context.ledger().release(upload.reservation());
+                return;
+            }
+            context.transfers().remove(upload);
             if (outcome == null) {
                 conflict(upload);
                 return;
@@ -329,6 +339,7 @@ public final class Uploads {
             upload.send(new UploadVerify(true, upload.id(), computed, upload.name()));
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not publish " + upload.name(), e);
+            context.transfers().remove(upload);
             discardQuietly(upload);
             context.ledger().release(upload.reservation());
             upload.abort(false, ErrorCode.STORAGE_ERROR, "the node could not publish the file");
@@ -339,6 +350,23 @@ public final class Uploads {
 
     /** A file published, and the one it replaced (null: none). */
     private record Published(StoredFile before, StoredFile published) {
+    }
+
+    /** What {@link #publishIfStillOurs} answers for an upload another node took over. */
+    private static final Published TAKEN_OVER = new Published(null, null);
+
+    /**
+     * Publishes as {@link #publishUnlessReplaced} does, but in a cluster only while the stored
+     * checkpoint is still this node's, checked and published under the transfer's lock: a client
+     * may have resumed the upload through another node while this one still had its
+     * UPLOAD_COMPLETE to handle. {@link #TAKEN_OVER} when it did.
+     */
+    private Published publishIfStillOurs(Upload upload) throws IOException {
+        if (!context.locks().clustered()) {
+            return publishUnlessReplaced(upload);
+        }
+        return context.locks().callLocked(StoreLocks.ofTransfer(upload.id()),
+                () -> context.checkpoints().savedLastHere(upload.id()) ? publishUnlessReplaced(upload) : TAKEN_OVER);
     }
 
     /**
