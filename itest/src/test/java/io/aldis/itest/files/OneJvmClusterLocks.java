@@ -15,9 +15,20 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class OneJvmClusterLocks implements ClusterLocks {
     private final Map<String, ReentrantLock> byName = new ConcurrentHashMap<>();
+    /** Locks whose name starts with this are never free in time, as if another node held them; null: none. */
+    private volatile String takenElsewhere;
+
+    /** From now on, locks whose name starts with {@code prefix} time out at once; null ends that. */
+    void takenElsewhere(String prefix) {
+        takenElsewhere = prefix;
+    }
 
     @Override
     public <T> T callLocked(String name, long waitMillis, Callable<T> action) throws Exception {
+        String taken = takenElsewhere;
+        if (taken != null && name.startsWith(taken)) {
+            throw new TimeoutException("the lock " + name + " was not free within " + waitMillis + " ms");
+        }
         ReentrantLock lock = byName.computeIfAbsent(name, n -> new ReentrantLock());
         if (!lock.tryLock(waitMillis, TimeUnit.MILLISECONDS)) {
             throw new TimeoutException("the lock " + name + " was not free within " + waitMillis + " ms");

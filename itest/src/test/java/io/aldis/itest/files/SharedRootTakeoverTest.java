@@ -9,9 +9,11 @@ import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.ChunkRange;
 import io.aldis.protocol.api.Compression;
+import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ResumeRequest;
 import io.aldis.protocol.api.ResumeResponse;
 import io.aldis.protocol.api.ResumeStatus;
+import io.aldis.protocol.api.TransferAbort;
 import io.aldis.protocol.api.TransferDirection;
 import io.aldis.protocol.api.UploadAccept;
 import io.aldis.protocol.api.UploadComplete;
@@ -31,9 +33,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two nodes on one storage root, as in a cluster that shares it: a client resumes an upload
- * through B while A still has its last chunk and UPLOAD_COMPLETE to handle. A must leave the upload
- * to B rather than publish it.
+ * Nodes on one storage root, as in a cluster that shares it: a client resumes an upload through B
+ * while A still has its last chunk and UPLOAD_COMPLETE to handle, and A must leave the upload to B
+ * rather than publish it; an upload that cannot take its name's lock in time stays resumable.
  */
 class SharedRootTakeoverTest {
     private static final long ALL = Capability.maskOf(EnumSet.allOf(Capability.class));
@@ -110,6 +112,28 @@ class SharedRootTakeoverTest {
 
         FileClient.sendMissingAndComplete(onB, accept.transferId(), file, layout, resumed);
         assertThat(Files.readAllBytes(root.resolve("alice").resolve("moved.bin"))).isEqualTo(file);
+    }
+
+    @Test
+    void anUploadThatWaitedTooLongForTheNameLockStaysResumableAndPublishesOnceItIsFree() throws Exception {
+        a = start(false);
+        FrameClient onA = a.login("alice");
+        UploadAccept accept = FileClient.accepted(onA, 1, "waited.bin", file, CHUNK, Compression.NONE);
+        FileClient.sendChunks(onA, accept.transferId(), file, layout, 0, CHUNKS, accept.window(), Compression.NONE);
+        locks.takenElsewhere("files/name/");
+        onA.send(new UploadComplete(accept.transferId(), FileClient.sha256(file)));
+        TransferAbort abort = onA.await(TransferAbort.class);
+        assertThat(abort.resumable()).isTrue();
+        assertThat(abort.code()).isEqualTo(ErrorCode.BUSY.code());
+        assertThat(abort.reason()).contains("waited.bin", "resume");
+
+        locks.takenElsewhere(null);
+        onA.send(new ResumeRequest(9, accept.transferId(), TransferDirection.UPLOAD, FileClient.sha256(file),
+                List.of()));
+        ResumeResponse resumed = onA.await(ResumeResponse.class);
+        assertThat(resumed.status()).isEqualTo(ResumeStatus.RESUMABLE);
+        FileClient.sendMissingAndComplete(onA, accept.transferId(), file, layout, resumed);
+        assertThat(Files.readAllBytes(root.resolve("alice").resolve("waited.bin"))).isEqualTo(file);
     }
 
     /** Waits until the node no longer keeps the transfer: it finished, or let another node have it. */

@@ -10,6 +10,7 @@ import io.aldis.feature.filetransfer.internal.FilesSettings;
 import io.aldis.feature.filetransfer.internal.checkpoints.Checkpoint;
 import io.aldis.feature.filetransfer.internal.names.FileNames;
 import io.aldis.feature.filetransfer.internal.quota.QuotaLedger;
+import io.aldis.feature.filetransfer.internal.store.LockTimeoutException;
 import io.aldis.feature.filetransfer.internal.store.StoreLocks;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.ChunkAck;
@@ -337,6 +338,8 @@ public final class Uploads {
             context.checkpoints().delete(upload.id());
             context.events().uploaded(upload.user(), upload.name(), published.size());
             upload.send(new UploadVerify(true, upload.id(), computed, upload.name()));
+        } catch (LockTimeoutException e) {
+            waitedTooLongToPublish(upload, e);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not publish " + upload.name(), e);
             context.transfers().remove(upload);
@@ -346,6 +349,20 @@ public final class Uploads {
             context.events().failed(upload.user(), upload.name(), "upload", ErrorCode.STORAGE_ERROR.code(),
                     "the node could not publish the file");
         }
+    }
+
+    /**
+     * Stops an upload that could not publish because a lock stayed taken (another node publishing
+     * the same name, or a busy cluster): nothing failed on storage, so its partial data and its
+     * stored checkpoint stay, and the client may resume it and send UPLOAD_COMPLETE again. It is
+     * dropped here without counting as ended, so that a resume loads it from its checkpoint.
+     */
+    private void waitedTooLongToPublish(Upload upload, LockTimeoutException e) {
+        LOG.log(System.Logger.Level.WARNING, "Could not publish " + upload.name() + " for now: " + e.getMessage());
+        context.transfers().drop(upload);
+        context.ledger().release(upload.reservation());
+        upload.abort(true, ErrorCode.BUSY, "the node waited too long to publish " + upload.name()
+                + "; resume the upload and complete it again");
     }
 
     /** A file published, and the one it replaced (null: none). */
