@@ -206,7 +206,7 @@ class ClusteredFilesTest {
         TransferAbort abort = (TransferAbort) answer;
         assertThat(abort.code()).isEqualTo(ErrorCode.UPLOAD_CONFLICT.code());
         assertThat(abort.resumable()).isFalse();
-        assertThat(abort.reason()).contains("same.bin", "replaced by another upload");
+        assertThat(abort.reason()).contains("same.bin", "changed after this upload began");
 
         FileClient.Downloaded down = FileClient.download(login(c), "same.bin", CHUNK, Compression.NONE);
         assertThat(down.bytes()).isEqualTo(first);

@@ -402,10 +402,14 @@ public final class Uploads {
         });
     }
 
-    /** Ends an upload whose name another upload published meanwhile: its data is discarded, the client told. */
+    /**
+     * Ends an upload whose name no longer holds the file it held at accept (another upload
+     * published it, or it was removed or changed meanwhile): its data is discarded, the client told.
+     */
     private void conflict(Upload upload) {
-        String reason = upload.name() + " was replaced by another upload after this one began; this upload "
-                + "is discarded: download the new file, or upload again to replace it";
+        String reason = upload.name() + " changed after this upload began (another upload published it, or it "
+                + "was removed or modified); this upload is discarded: look at the file now, and upload again "
+                + "to replace it";
         discardQuietly(upload);
         context.ledger().release(upload.reservation());
         context.events().failed(upload.user(), upload.name(), "upload", ErrorCode.UPLOAD_CONFLICT.code(), reason);
