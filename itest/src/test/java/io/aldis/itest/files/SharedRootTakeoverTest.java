@@ -10,6 +10,7 @@ import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.ChunkRange;
 import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.ResumeRequest;
 import io.aldis.protocol.api.ResumeResponse;
 import io.aldis.protocol.api.ResumeStatus;
@@ -17,6 +18,7 @@ import io.aldis.protocol.api.TransferAbort;
 import io.aldis.protocol.api.TransferDirection;
 import io.aldis.protocol.api.UploadAccept;
 import io.aldis.protocol.api.UploadComplete;
+import io.aldis.protocol.api.UploadVerify;
 import io.aldis.protocol.api.files.ChunkLayout;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -35,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Nodes on one storage root, as in a cluster that shares it: a client resumes an upload through B
  * while A still has its last chunk and UPLOAD_COMPLETE to handle, and A must leave the upload to B
- * rather than publish it; an upload that cannot take its name's lock in time stays resumable.
+ * rather than publish it; a resume B refuses (another user's, the other direction) takes nothing
+ * from A; an upload that cannot take its name's lock in time stays resumable.
  */
 class SharedRootTakeoverTest {
     private static final long ALL = Capability.maskOf(EnumSet.allOf(Capability.class));
@@ -56,7 +59,7 @@ class SharedRootTakeoverTest {
     NodeFixture b;
 
     private NodeFixture start(boolean holdLastChunk) throws Exception {
-        NodeFixture node = NodeFixture.builder().user("alice", "user").clock(clock)
+        NodeFixture node = NodeFixture.builder().user("alice", "user").user("bob", "user").clock(clock)
                 .files(FilesSettings.defaults(root.toString()).withChunkSizes(CHUNK, 64 * 1024).withWindow(4)
                         .withRetentionSeconds(3600))
                 .fileStore(store -> holdLastChunk ? new GatedFileStore(store) {
@@ -134,6 +137,35 @@ class SharedRootTakeoverTest {
         assertThat(resumed.status()).isEqualTo(ResumeStatus.RESUMABLE);
         FileClient.sendMissingAndComplete(onA, accept.transferId(), file, layout, resumed);
         assertThat(Files.readAllBytes(root.resolve("alice").resolve("waited.bin"))).isEqualTo(file);
+    }
+
+    @Test
+    void anotherUsersResumeThroughBLeavesAnUploadRunningOnAWithA() throws Exception {
+        a = start(false);
+        b = start(false);
+        FrameClient onA = a.login("alice");
+        UploadAccept accept = FileClient.accepted(onA, 1, "mine.bin", file, CHUNK, Compression.NONE);
+        FileClient.sendChunks(onA, accept.transferId(), file, layout, 0, CHUNKS / 2, accept.window(),
+                Compression.NONE);
+
+        clock.now = clock.now.plus(Duration.ofSeconds(1));
+        FrameClient bobOnB = b.login("bob");
+        bobOnB.send(new ResumeRequest(9, accept.transferId(), TransferDirection.UPLOAD, FileClient.sha256(file),
+                List.of()));
+        assertThat(bobOnB.await(ResumeResponse.class).status()).isEqualTo(ResumeStatus.NOT_FOUND);
+        FrameClient aliceOnB = b.login("alice");
+        aliceOnB.send(new ResumeRequest(10, accept.transferId(), TransferDirection.DOWNLOAD, FileClient.sha256(file),
+                List.of()));
+        assertThat(aliceOnB.await(ResumeResponse.class).status()).isEqualTo(ResumeStatus.NOT_FOUND);
+
+        // Refused requests claimed nothing: the upload goes on and publishes on A.
+        FileClient.sendChunks(onA, accept.transferId(), file, layout, CHUNKS / 2, CHUNKS, accept.window(),
+                Compression.NONE);
+        onA.send(new UploadComplete(accept.transferId(), FileClient.sha256(file)));
+        Frame answer = onA.next(f -> f instanceof UploadVerify || f instanceof TransferAbort);
+        assertThat(answer).isInstanceOf(UploadVerify.class);
+        assertThat(((UploadVerify) answer).verified()).isTrue();
+        assertThat(Files.readAllBytes(root.resolve("alice").resolve("mine.bin"))).isEqualTo(file);
     }
 
     /** Waits until the node no longer keeps the transfer: it finished, or let another node have it. */

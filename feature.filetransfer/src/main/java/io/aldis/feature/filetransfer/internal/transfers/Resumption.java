@@ -118,7 +118,7 @@ public final class Resumption {
         }
         Checkpoints.Found found;
         try {
-            found = context.locks().callLocked(StoreLocks.ofTransfer(r.transferId()), () -> loadAndClaim(r.transferId()));
+            found = context.locks().callLocked(StoreLocks.ofTransfer(r.transferId()), () -> loadAndClaim(session, r));
         } catch (IOException e) {
             session.sendError(r.requestId(), ErrorCode.STORAGE_ERROR, "the node could not read the transfer's checkpoint");
             return null;
@@ -135,8 +135,11 @@ public final class Resumption {
             return null;
         }
         Checkpoint c = ((Checkpoints.Loaded) found).checkpoint();
-        if (!c.id().equals(r.transferId()) || !c.user().equals(session.user().name())) {
+        if (!mayResume(session, r, c)) {
             answer(session, r, ResumeStatus.NOT_FOUND);
+            return null;
+        }
+        if (chunksDoNotFit(session, r, c.chunkSize())) {
             return null;
         }
         Transfer rebuilt;
@@ -154,14 +157,24 @@ public final class Resumption {
         return there;
     }
 
+    /** Whether the session may resume the transfer of checkpoint {@code c} as it asked. */
+    private static boolean mayResume(Session session, ResumeRequest r, Checkpoint c) {
+        return c.id().equals(r.transferId()) && c.user().equals(session.user().name())
+                && c.direction() == r.direction();
+    }
+
     /**
-     * Loads a checkpoint; in a cluster, saves it again at once, so that the node that ran the
-     * transfer before sees that this node has it now, and the sweeps of other nodes count its
-     * retention from now. Runs under the transfer's lock.
+     * Loads a checkpoint; in a cluster, when the session may resume it here, saves it again at
+     * once, so that the node that ran the transfer before sees that this node has it now, and the
+     * sweeps of other nodes count its retention from now. A request this node refuses (another
+     * user's, the other direction, chunks too large for the connection) claims nothing: the node
+     * running the transfer keeps it. Runs under the transfer's lock.
      */
-    private Checkpoints.Found loadAndClaim(UUID id) throws IOException {
-        Checkpoints.Found found = context.checkpoints().load(id);
-        if (context.locks().clustered() && found instanceof Checkpoints.Loaded loaded) {
+    private Checkpoints.Found loadAndClaim(Session session, ResumeRequest r) throws IOException {
+        Checkpoints.Found found = context.checkpoints().load(r.transferId());
+        if (context.locks().clustered() && found instanceof Checkpoints.Loaded loaded
+                && mayResume(session, r, loaded.checkpoint())
+                && loaded.checkpoint().chunkSize() <= session.limits().maxChunkSize()) {
             Checkpoint claimed = loaded.checkpoint().savedAt(context.clock().millis());
             context.checkpoints().save(claimed);
             return new Checkpoints.Loaded(claimed);
