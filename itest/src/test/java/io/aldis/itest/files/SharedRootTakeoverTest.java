@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Nodes on one storage root, as in a cluster that shares it: a client resumes an upload through B
  * while A still has its last chunk and UPLOAD_COMPLETE to handle, and A must leave the upload to B
  * rather than publish it; a resume B refuses (another user's, the other direction) takes nothing
- * from A; an upload that cannot take its name's lock in time stays resumable.
+ * from A, nor does a cancel through A of an upload B took over; an upload that cannot take its name's lock in time stays resumable.
  */
 class SharedRootTakeoverTest {
     private static final long ALL = Capability.maskOf(EnumSet.allOf(Capability.class));
@@ -112,6 +112,10 @@ class SharedRootTakeoverTest {
 
         lastChunkMayPass.countDown();
         awaitGoneFrom(a, accept.transferId());
+        Frame toldOnA = onA.next(f -> f instanceof UploadVerify || f instanceof TransferAbort);
+        assertThat(toldOnA).as("A sends its client to resume").isInstanceOf(TransferAbort.class);
+        assertThat(((TransferAbort) toldOnA).resumable()).isTrue();
+        assertThat(((TransferAbort) toldOnA).code()).isEqualTo(ErrorCode.TRANSFER_NOT_FOUND.code());
 
         FileClient.sendMissingAndComplete(onB, accept.transferId(), file, layout, resumed);
         assertThat(Files.readAllBytes(root.resolve("alice").resolve("moved.bin"))).isEqualTo(file);
@@ -166,6 +170,45 @@ class SharedRootTakeoverTest {
         assertThat(answer).isInstanceOf(UploadVerify.class);
         assertThat(((UploadVerify) answer).verified()).isTrue();
         assertThat(Files.readAllBytes(root.resolve("alice").resolve("mine.bin"))).isEqualTo(file);
+    }
+
+    @Test
+    void aCancelThroughAOfAnUploadBTookOverLeavesItsDataToB() throws Exception {
+        a = start(false);
+        b = start(false);
+        FrameClient onA = a.login("alice");
+        UploadAccept accept = FileClient.accepted(onA, 1, "kept.bin", file, CHUNK, Compression.NONE);
+        FileClient.sendChunks(onA, accept.transferId(), file, layout, 0, 3, accept.window(), Compression.NONE);
+        onA.close();
+        awaitAtCheckpoint(a, accept.transferId());
+
+        clock.now = clock.now.plus(Duration.ofSeconds(1));
+        FrameClient onB = b.login("alice");
+        onB.send(new ResumeRequest(9, accept.transferId(), TransferDirection.UPLOAD, FileClient.sha256(file),
+                List.of()));
+        ResumeResponse resumed = onB.await(ResumeResponse.class);
+        assertThat(resumed.status()).isEqualTo(ResumeStatus.RESUMABLE);
+
+        // A still keeps the upload it parked; a cancel for good reaches it there.
+        a.login("alice").send(new TransferAbort(false, accept.transferId(), ErrorCode.CANCELLED.code(),
+                "cancelled by the user", ""));
+        awaitGoneFrom(a, accept.transferId());
+
+        FileClient.sendMissingAndComplete(onB, accept.transferId(), file, layout, resumed);
+        assertThat(Files.readAllBytes(root.resolve("alice").resolve("kept.bin"))).isEqualTo(file);
+    }
+
+    /** Waits until the node keeps the transfer at its checkpoint, its session gone. */
+    private static void awaitAtCheckpoint(NodeFixture node, UUID id) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (node.files().transfers().stream()
+                    .anyMatch(row -> row.id().equals(id) && row.state().equals("at checkpoint"))) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the node did not park transfer " + id + " within 30 s");
     }
 
     /** Waits until the node no longer keeps the transfer: it finished, or let another node have it. */

@@ -334,9 +334,14 @@ public final class Resumption {
             discarded.complete(null);
             return discarded;
         }
-        expired.add(t.id());
         t.work().execute(() -> {
             try {
+                // Asked again on the transfer's own thread: another node may have resumed it since.
+                // What it discards, it deletes under the transfer's lock, and only while it is ours.
+                if (takenOver(t)) {
+                    return;
+                }
+                expired.add(t.id());
                 if (t instanceof Upload u) {
                     uploads.discard(u);
                 } else {

@@ -321,6 +321,9 @@ public final class Uploads {
                 context.checkpoints().forget(upload.id());
                 context.transfers().drop(upload);
                 context.ledger().release(upload.reservation());
+                // A client still on this session hears where it stands from a resume.
+                upload.abort(true, ErrorCode.TRANSFER_NOT_FOUND, "the upload went on through another node; "
+                        + "resume it to hear how it stands");
                 return;
             }
             context.transfers().remove(upload);
@@ -517,15 +520,56 @@ public final class Uploads {
         upload.end();
         context.transfers().remove(upload);
         context.ledger().release(upload.reservation());
-        upload.work().execute(() -> discardQuietly(upload));
+        upload.work().execute(() -> discardIfOurs(upload));
     }
 
-    /** Ends the upload, deletes its partial data and checkpoint and gives its space back. */
+    /**
+     * Ends the upload, deletes its partial data and checkpoint (in a cluster only while they are
+     * still this node's) and gives its space back.
+     */
     public void discard(Upload upload) {
         upload.end();
         context.transfers().remove(upload);
-        discardQuietly(upload);
+        discardIfOurs(upload);
         context.ledger().release(upload.reservation());
+    }
+
+    /**
+     * Deletes the upload's partial data and checkpoint; in a cluster only while the stored
+     * checkpoint is still this node's, checked and deleted under the transfer's lock. When another
+     * node sharing the storage took the upload over, its data is that node's: this node only
+     * closes its own handle.
+     */
+    private void discardIfOurs(Upload upload) {
+        if (!context.locks().clustered()) {
+            discardQuietly(upload);
+            return;
+        }
+        try {
+            context.locks().callLocked(StoreLocks.ofTransfer(upload.id()), () -> {
+                if (context.checkpoints().savedLastHere(upload.id())) {
+                    discardQuietly(upload);
+                } else {
+                    closeQuietly(upload);
+                    context.checkpoints().forget(upload.id());
+                }
+                return null;
+            });
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not discard what is left of the upload of " + upload.name(), e);
+            closeQuietly(upload);
+        }
+    }
+
+    private static void closeQuietly(Upload upload) {
+        if (upload.partial != null) {
+            try {
+                upload.partial.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "Could not close the partial file of " + upload.name(), e);
+            }
+            upload.partial = null;
+        }
     }
 
     private void discardQuietly(Upload upload) {
@@ -549,16 +593,7 @@ public final class Uploads {
         upload.end();
         context.transfers().drop(upload);
         context.ledger().release(upload.reservation());
-        upload.work().execute(() -> {
-            if (upload.partial != null) {
-                try {
-                    upload.partial.close();
-                } catch (IOException e) {
-                    LOG.log(System.Logger.Level.DEBUG, "Could not close the partial file of " + upload.name(), e);
-                }
-                upload.partial = null;
-            }
-        });
+        upload.work().execute(() -> closeQuietly(upload));
     }
 
     /** An upload rebuilt from its checkpoint, its space claimed again; not yet attached to a session. */
