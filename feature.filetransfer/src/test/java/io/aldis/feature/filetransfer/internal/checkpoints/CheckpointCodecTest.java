@@ -8,8 +8,6 @@ import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.TransferDirection;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -47,8 +45,11 @@ class CheckpointCodecTest {
     @Test
     void aCheckpointOfVersion1ReadsAsReplacingWhateverIsThere() throws Exception {
         // Written by the codec before version 2; such checkpoints outlive an upgrade of the node.
-        byte[] v1 = Files.readAllBytes(Path.of("src/test/resources/io/aldis/feature/filetransfer/internal/checkpoints/v1",
-                "upload-adaptive"));
+        byte[] v1;
+        try (java.io.InputStream in = CheckpointCodecTest.class.getResourceAsStream("v1/upload-adaptive")) {
+            assertThat(in).as("the version 1 checkpoint next to this test's class").isNotNull();
+            v1 = in.readAllBytes();
+        }
         Checkpoint c = CheckpointCodec.decode(v1);
         assertThat(c.name()).isEqualTo("docs/é.pdf");
         assertThat(c.chunks()).containsExactly(new ChunkRange(0, 9), new ChunkRange(12, 12));
