@@ -314,8 +314,6 @@ public final class Downloads {
             context.locks().callLocked(StoreLocks.ofTransfer(d.id()), () -> {
                 if (context.checkpoints().savedLastHere(d.id())) {
                     context.checkpoints().delete(d.id());
-                } else {
-                    context.checkpoints().forget(d.id());
                 }
                 return null;
             });

@@ -164,21 +164,22 @@ public final class Resumption {
     }
 
     /**
-     * Loads a checkpoint; in a cluster, when the session may resume it here, saves it again at
-     * once, so that the node that ran the transfer before sees that this node has it now, and the
-     * sweeps of other nodes count its retention from now. A request this node refuses (another
+     * Loads a checkpoint; when the session may resume it here, saves it again at once as this
+     * node's, so that the node that ran the transfer before sees that this node has it now, and the
+     * sweeps of other nodes count its retention from now; what it returns is the checkpoint as it
+     * was found. A request this node refuses (another
      * user's, the other direction, chunks too large for the connection) claims nothing: the node
      * running the transfer keeps it. Runs under the transfer's lock.
      */
     private Checkpoints.Found loadAndClaim(Session session, ResumeRequest r) throws IOException {
         Checkpoints.Found found = context.checkpoints().load(r.transferId());
-        if (context.locks().clustered() && found instanceof Checkpoints.Loaded loaded
+        // Also outside a cluster: the node may join one later, and must then know the transfer as its own.
+        if (found instanceof Checkpoints.Loaded loaded
                 && mayResume(session, r, loaded.checkpoint())
                 && loaded.checkpoint().chunkSize() <= session.limits().maxChunkSize()) {
-            Checkpoint claimed = loaded.checkpoint().savedAt(context.clock().millis());
-            context.checkpoints().save(claimed);
-            return new Checkpoints.Loaded(claimed);
+            context.checkpoints().save(loaded.checkpoint().savedAt(context.clock().millis()));
         }
+        // The transfer is rebuilt as it was saved: how long it has waited decides whether it expired.
         return found;
     }
 
@@ -227,7 +228,6 @@ public final class Resumption {
 
     /** Drops a transfer from this node alone: its checkpoint and partial data stay. */
     private void forget(Transfer t) {
-        context.checkpoints().forget(t.id());
         if (t instanceof Upload u) {
             uploads.forget(u);
         } else {

@@ -318,7 +318,6 @@ public final class Uploads {
                 // Its client resumed it through another node, which finishes it: nothing of it is ours.
                 LOG.log(System.Logger.Level.INFO, "Upload {0} of {1} went on through another node", upload.id(),
                         upload.name());
-                context.checkpoints().forget(upload.id());
                 context.transfers().drop(upload);
                 context.ledger().release(upload.reservation());
                 // A client still on this session hears where it stands from a resume.
@@ -479,7 +478,6 @@ public final class Uploads {
         if (!ours) {
             LOG.log(System.Logger.Level.INFO, "Upload {0} of {1} went on through another node", upload.id(),
                     upload.name());
-            context.checkpoints().forget(upload.id());
             forget(upload);
         }
     }
@@ -551,7 +549,6 @@ public final class Uploads {
                     discardQuietly(upload);
                 } else {
                     closeQuietly(upload);
-                    context.checkpoints().forget(upload.id());
                 }
                 return null;
             });

@@ -98,9 +98,9 @@ class CheckpointCodecTest {
     void anUnknownCompressionCodeIsCorruptNotANullCompression() {
         // Found by CheckpointFuzzTest: the checkpoint was trusted with no compression at all, and
         // failed with a NullPointerException when written again or resumed. The compression byte
-        // comes before the hash (32), the save time (8), the two chunk ranges (4 + 16) and the
-        // file replaced (16, since version 2).
-        byte[] bad = resealed(body -> body[body.length - 16 - 20 - 8 - 32 - 1] = (byte) 0xd0);
+        // comes before the hash (32), the save time (8), the two chunk ranges (4 + 16), and the
+        // file replaced (16) and the owner (16), since version 2.
+        byte[] bad = resealed(body -> body[body.length - 16 - 16 - 20 - 8 - 32 - 1] = (byte) 0xd0);
         assertThatThrownBy(() -> CheckpointCodec.decode(bad)).isInstanceOf(CheckpointCodec.CorruptedException.class)
                 .hasMessage("the checkpoint names an unknown direction or compression");
     }
