@@ -42,6 +42,9 @@ export function explain(error) {
     case ErrorCode.FORBIDDEN: return 'You are not allowed to do that with this file.';
     case ErrorCode.FILE_NOT_FOUND_ON_SERVER: return 'That file is no longer on the node.';
     case ErrorCode.FILE_HASH_MISMATCH: return 'The file arrived damaged (its SHA-256 differs); try again.';
+    case ErrorCode.UPLOAD_CONFLICT:
+      return 'Not stored: the file under this name changed while you uploaded (someone else stored or removed it). '
+        + 'Look at it, then upload again to replace it.';
     case ErrorCode.CAPABILITY_UNAVAILABLE: return 'File transfer is not available on the node right now.';
     case ErrorCode.CANCELLED: return 'Cancelled.';
     default: return `${error?.message ?? error}${error?.codeName ? ` (${error.codeName})` : ''}`;

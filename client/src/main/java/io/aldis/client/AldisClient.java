@@ -313,8 +313,10 @@ public interface AldisClient {
      * <p>The result fails with a {@link FileTransferException}: {@code FILE_TOO_LARGE} above the
      * node's limit, {@code STORAGE_FULL} or {@code QUOTA_EXCEEDED} (with available and requested
      * bytes), {@code UPLOAD_REJECTED}, {@code INVALID_FILE_NAME}, {@code FORBIDDEN},
-     * {@code FILE_HASH_MISMATCH}, {@code CAPABILITY_UNAVAILABLE} when the node has no file
-     * transfer, {@code CANCELLED} after {@link Transfer#cancel()}.
+     * {@code FILE_HASH_MISMATCH}, {@code UPLOAD_CONFLICT} when the file under the name changed
+     * after the upload began (another upload published it first, or it was removed or modified;
+     * nothing is stored), {@code CAPABILITY_UNAVAILABLE} when the node has no file transfer,
+     * {@code CANCELLED} after {@link Transfer#cancel()}.
      *
      * @since 1.5
      */

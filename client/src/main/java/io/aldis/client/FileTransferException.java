@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 /**
  * A file transfer, listing or removal that failed, with the protocol's code (for example
  * {@code FILE_TOO_LARGE}, {@code STORAGE_FULL}, {@code QUOTA_EXCEEDED}, {@code FILE_HASH_MISMATCH},
- * {@code CANCELLED}) and, when the node sent them, the details of the refusal.
+ * {@code UPLOAD_CONFLICT}, {@code CANCELLED}) and, when the node sent them, the details of the refusal.
  */
 public class FileTransferException extends AldisException {
     private static final long serialVersionUID = 1L;

@@ -7,7 +7,6 @@ import io.aldis.itest.support.CuttingProxy;
 import io.aldis.itest.support.FrameClient;
 import io.aldis.itest.support.NodeFixture;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +41,7 @@ class ClusterPartitionTest {
 
     @BeforeAll
     static void startThreeNodesBehindProxies() throws Exception {
-        int[] memberPorts = freePorts(3);
+        int[] memberPorts = ChildNode.freePorts(3);
         for (int i = 0; i < 3; i++) {
             proxies.add(new CuttingProxy(HOSTS[i], HOSTS[i], memberPorts[i]));
         }
@@ -172,22 +171,5 @@ class ClusterPartitionTest {
             Thread.sleep(100);
         } while (System.nanoTime() < deadline);
         throw new AssertionError("node " + node.name() + ": not " + what + " within " + CONVERGE + "; last " + last);
-    }
-
-    private static int[] freePorts(int n) throws IOException {
-        int[] ports = new int[n];
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0);
-                held.add(s);
-                ports[i] = s.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
-        }
-        return ports;
     }
 }

@@ -7,7 +7,6 @@ import io.aldis.itest.support.FrameClient;
 import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.Deliver;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -46,7 +45,7 @@ class ClusterPubSubTest {
 
     @BeforeAll
     static void startThreeNodes() throws Exception {
-        memberPorts = freePorts(3);
+        memberPorts = ChildNode.freePorts(3);
         CompletableFuture<ChildNode.Clustered> fa = startAsync("a", 0);
         CompletableFuture<ChildNode.Clustered> fb = startAsync("b", 1);
         CompletableFuture<ChildNode.Clustered> fc = startAsync("c", 2);
@@ -191,7 +190,7 @@ class ClusterPubSubTest {
     @Test
     @Order(4)
     void aNodeWithAnotherSecretDoesNotJoin() throws Exception {
-        int[] port = freePorts(1);
+        int[] port = ChildNode.freePorts(1);
         try (ChildNode.Clustered stranger = ChildNode.startClustered("stranger", "not-the-cluster-secret", port[0],
                 List.of(address(0), address(1), address(2)))) {
             // start returns once the stranger's member has settled: refused, it formed its own cluster.
@@ -254,13 +253,7 @@ class ClusterPubSubTest {
                 others.add(address(i));
             }
         }
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return ChildNode.startClustered(name, SECRET, memberPorts[index], others);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        return ChildNode.startAsync(() -> ChildNode.startClustered(name, SECRET, memberPorts[index], others));
     }
 
     private static String address(int index) {
@@ -291,22 +284,5 @@ class ClusterPubSubTest {
             Thread.sleep(50);
         } while (System.nanoTime() < deadline);
         throw new AssertionError("node " + node.name() + ": not " + what + " within " + CONVERGE + "; last " + last);
-    }
-
-    private static int[] freePorts(int n) throws IOException {
-        int[] ports = new int[n];
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0);
-                held.add(s);
-                ports[i] = s.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
-        }
-        return ports;
     }
 }

@@ -22,7 +22,6 @@ import io.aldis.protocol.api.UploadComplete;
 import io.aldis.protocol.api.UploadVerify;
 import io.aldis.protocol.api.files.ChunkLayout;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +67,7 @@ class ClusteredFilesTest {
 
     @BeforeAll
     static void startThreeNodesOnOneRoot() throws Exception {
-        memberPorts = freePorts(3);
+        memberPorts = ChildNode.freePorts(3);
         CompletableFuture<ChildNode.Clustered> fa = startAsync("a", 0);
         CompletableFuture<ChildNode.Clustered> fb = startAsync("b", 1);
         CompletableFuture<ChildNode.Clustered> fc = startAsync("c", 2);
@@ -76,7 +75,7 @@ class ClusteredFilesTest {
         b = fb.get(2, TimeUnit.MINUTES);
         c = fc.get(2, TimeUnit.MINUTES);
         for (ChildNode.Clustered n : List.of(a, b, c)) {
-            awaitMembers(n, 3);
+            n.awaitCounts(v -> v.members() == 3, "three members", CONVERGE);
         }
     }
 
@@ -121,6 +120,8 @@ class ClusteredFilesTest {
         FileClient.sendChunks(onA, accept.transferId(), file, layout, 0, SAVED_EVERY, accept.window(),
                 Compression.NONE);
         onA.close();
+        // Resumed through B only once A saw the cut and parked the upload, as the documentation says.
+        awaitParked(a, accept.transferId());
 
         FrameClient onB = login(b);
         ResumeResponse resumed = resume(onB, accept.transferId(), file);
@@ -149,6 +150,40 @@ class ClusteredFilesTest {
 
     @Test
     @Order(3)
+    void anUploadCutOnAThenOnBResumesThroughAAgainWithOnlyTheMissingChunks() throws Exception {
+        byte[] file = FileClient.random(200 * CHUNK, 8);
+        FrameClient onA = login(a);
+        UploadAccept accept = FileClient.accepted(onA, 1, "back-and-forth.bin", file, CHUNK, Compression.NONE);
+        ChunkLayout layout = new ChunkLayout(file.length, accept.chunkSize());
+        FileClient.sendChunks(onA, accept.transferId(), file, layout, 0, SAVED_EVERY, accept.window(),
+                Compression.NONE);
+        onA.close();
+
+        FrameClient onB = login(b);
+        ResumeResponse onBResumed = resume(onB, accept.transferId(), file);
+        assertThat(onBResumed.status()).isEqualTo(ResumeStatus.RESUMABLE);
+        assertThat(onBResumed.chunksMissing()).containsExactly(new ChunkRange(SAVED_EVERY, 199));
+        // B saves the checkpoint after its 64th stored chunk, before it acknowledges it.
+        FileClient.sendChunks(onB, accept.transferId(), file, layout, SAVED_EVERY, 2 * SAVED_EVERY,
+                onBResumed.window(), Compression.NONE);
+        onB.close();
+
+        // A kept the upload it ran, and forgets it once it sees that B took it over; it must still
+        // load B's checkpoint then, not refuse the upload as one that ended.
+        FrameClient backOnA = login(a);
+        ResumeResponse onAAgain = resume(backOnA, accept.transferId(), file);
+        assertThat(onAAgain.status()).isEqualTo(ResumeStatus.RESUMABLE);
+        assertThat(onAAgain.chunksReceived()).containsExactly(new ChunkRange(0, 2 * SAVED_EVERY - 1));
+        assertThat(onAAgain.chunksMissing()).containsExactly(new ChunkRange(2 * SAVED_EVERY, 199));
+        FileClient.sendMissingAndComplete(backOnA, accept.transferId(), file, layout, onAAgain);
+
+        assertThat(FileClient.download(login(c), "back-and-forth.bin", CHUNK, Compression.NONE).bytes())
+                .isEqualTo(file);
+        assertNoPartialOf(accept.transferId());
+    }
+
+    @Test
+    @Order(4)
     void ofTwoUploadsOfOneNameThroughTwoNodesTheFirstToCompleteWinsAndTheOtherHearsUploadConflict()
             throws Exception {
         byte[] first = FileClient.random(20 * CHUNK, 3);
@@ -172,7 +207,7 @@ class ClusteredFilesTest {
         TransferAbort abort = (TransferAbort) answer;
         assertThat(abort.code()).isEqualTo(ErrorCode.UPLOAD_CONFLICT.code());
         assertThat(abort.resumable()).isFalse();
-        assertThat(abort.reason()).contains("same.bin", "replaced by another upload");
+        assertThat(abort.reason()).contains("same.bin", "changed after this upload began");
 
         FileClient.Downloaded down = FileClient.download(login(c), "same.bin", CHUNK, Compression.NONE);
         assertThat(down.bytes()).isEqualTo(first);
@@ -180,7 +215,7 @@ class ClusteredFilesTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void ofTwoUploadsOfOneNameCompletedAtOnceThroughTwoNodesExactlyOneIsPublishedWhole() throws Exception {
         byte[] one = FileClient.random(40 * CHUNK, 5);
         byte[] other = FileClient.random(41 * CHUNK, 6);
@@ -210,7 +245,7 @@ class ClusteredFilesTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void anUploadStoppedByTheDeathOfAResumesThroughBWithOnlyTheMissingChunks() throws Exception {
         byte[] file = FileClient.random(100 * CHUNK, 7);
         FrameClient onA = login(a);
@@ -252,13 +287,17 @@ class ClusteredFilesTest {
                 others.add("127.0.0.1:" + memberPorts[i]);
             }
         }
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return ChildNode.startClustered(name, SECRET, memberPorts[index], others, root, Duration.ZERO);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        return ChildNode.startAsync(
+                () -> ChildNode.startClustered(name, SECRET, memberPorts[index], others, root, Duration.ZERO));
+    }
+
+    private static void awaitParked(ChildNode.Clustered node, UUID id) throws Exception {
+        long deadline = System.nanoTime() + CONVERGE.toNanos();
+        while (!node.parked(id)) {
+            assertThat(System.nanoTime()).as("node %s parks %s within %s", node.name(), id, CONVERGE)
+                    .isLessThan(deadline);
+            Thread.sleep(50);
+        }
     }
 
     private static FrameClient login(ChildNode.Clustered node) throws Exception {
@@ -268,34 +307,4 @@ class ClusteredFilesTest {
         return client;
     }
 
-    private static void awaitMembers(ChildNode.Clustered node, int members) throws Exception {
-        long deadline = System.nanoTime() + CONVERGE.toNanos();
-        ChildNode.Counts last;
-        do {
-            last = node.counts();
-            if (last.members() == members) {
-                return;
-            }
-            Thread.sleep(50);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("node " + node.name() + ": not " + members + " members within " + CONVERGE
-                + "; last " + last);
-    }
-
-    private static int[] freePorts(int n) throws IOException {
-        int[] ports = new int[n];
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0);
-                held.add(s);
-                ports[i] = s.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
-        }
-        return ports;
-    }
 }

@@ -109,8 +109,9 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
                             && usedBy("io.aldis.feature.rpc.spi.LocalCalls", "io.aldis.feature.cluster"));
             assertEquals("RPC's component holds the cluster's RemoteCalls", 1, remoteCallsBoundInRpc());
             // The files feature takes the cluster's locks while the node is a member.
-            await("the cluster's locks are offered", WAIT,
-                    () -> bundleContext.getServiceReference(ClusterLocks.class) != null);
+            await("the cluster's locks are offered and file transfer uses them", WAIT,
+                    () -> bundleContext.getServiceReference(ClusterLocks.class) != null
+                            && usedBy(ClusterLocks.class.getName(), "io.aldis.feature.filetransfer"));
             assertEquals("No other member in cluster itest", executeCommand("aldis:cluster-routes").trim());
             ObjectName cluster = new ObjectName("io.aldis:type=feature,name=cluster");
             MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();

@@ -86,6 +86,7 @@ public final class ChildNode {
     private static final String SESSIONS = "SESSIONS ";
     private static final String PASSWD_COMMAND = "passwd ";
     private static final String PASSWD_DONE = "PASSWD-DONE";
+    private static final String PARKED = "PARKED ";
     /** Held so that its level stays set: the JDK keeps loggers only while someone refers to them. */
     private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
 
@@ -356,6 +357,36 @@ public final class ChildNode {
             throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
         }
 
+        /**
+         * Waits, asking the node every 50 ms, until what it sees of the cluster meets
+         * {@code condition}; fails naming {@code what} after {@code within}.
+         */
+        public Counts awaitCounts(java.util.function.Predicate<Counts> condition, String what, Duration within)
+                throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + within.toNanos();
+            Counts last;
+            do {
+                last = counts();
+                if (condition.test(last)) {
+                    return last;
+                }
+                Thread.sleep(50);
+            } while (System.nanoTime() < deadline);
+            throw new AssertionError("node " + name + ": not " + what + " within " + within + "; last " + last);
+        }
+
+        /** Whether the node keeps file transfer {@code id} at its checkpoint, no session attached. */
+        public synchronized boolean parked(java.util.UUID id) throws IOException {
+            in.write("parked " + id + "\n");
+            in.flush();
+            for (String line; (line = out.readLine()) != null;) {
+                if (line.startsWith(PARKED)) {
+                    return Boolean.parseBoolean(line.substring(PARKED.length()));
+                }
+            }
+            throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
+        }
+
         /** Kills the node as {@code kill -9} would. */
         @Override
         public void close() {
@@ -436,6 +467,41 @@ public final class ChildNode {
      * @param interrupted the tags of the calls of {@code hold} that were interrupted
      */
     public record GateState(int entered, Set<String> interrupted) {
+    }
+
+    /** Ports free now, all different: each socket is held until every port is found. */
+    public static int[] freePorts(int n) throws IOException {
+        int[] ports = new int[n];
+        List<java.net.ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                java.net.ServerSocket s = new java.net.ServerSocket(0);
+                held.add(s);
+                ports[i] = s.getLocalPort();
+            }
+        } finally {
+            for (java.net.ServerSocket s : held) {
+                s.close();
+            }
+        }
+        return ports;
+    }
+
+    /** Starts a clustered node. */
+    @FunctionalInterface
+    public interface Starter {
+        Clustered start() throws IOException;
+    }
+
+    /** Starts a clustered node on another thread, so that several start (and find each other) at once. */
+    public static java.util.concurrent.CompletableFuture<Clustered> startAsync(Starter starter) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return starter.start();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** Tells the parent, from the child's main, that the node listens on {@code port}. */
@@ -526,7 +592,10 @@ public final class ChildNode {
         System.out.flush();
     }
 
-    /** Runs a clustered node, answering "counts", "gate", "routes" and "streams" on standard input, until that input ends. */
+    /**
+     * Runs a clustered node, answering "counts", "gate", "routes", "streams", "sessions", "passwd"
+     * and "parked &lt;transfer id&gt;" on standard input, until that input ends.
+     */
     private static void runClustered(String nodeName, String secret, int memberPort, String members,
             boolean exportGate, String host, String publicAddress, Path storageRoot, long perChunkMillis)
             throws Exception {
@@ -584,6 +653,12 @@ public final class ChildNode {
                         String[] parts = line.split(" ");
                         node.store().setPassword(parts[1], parts[2].toCharArray());
                         System.out.println(PASSWD_DONE);
+                        System.out.flush();
+                    } else if (line.startsWith("parked ") && storageRoot != null) {
+                        java.util.UUID id = java.util.UUID.fromString(line.substring("parked ".length()));
+                        boolean parked = node.files().transfers().stream()
+                                .anyMatch(row -> row.id().equals(id) && row.state().equals("at checkpoint"));
+                        System.out.println(PARKED + parked);
                         System.out.flush();
                     }
                 }

@@ -46,6 +46,8 @@ final class Rejections {
             case STORAGE_FULL -> "the node has no room for the file" + amounts;
             case QUOTA_EXCEEDED -> "the file would exceed your quota on the node" + amounts;
             case UPLOAD_REJECTED -> "the node's policy refused the upload";
+            case UPLOAD_CONFLICT -> "the file under this name changed after the upload began (another upload "
+                    + "published it, or it was removed or modified); nothing was stored";
             case DOWNLOAD_REJECTED -> "the node's policy refused the download";
             case FILE_NOT_FOUND_ON_SERVER -> "the node has no such file";
             case INVALID_FILE_NAME -> "the node does not accept this file name";

@@ -111,7 +111,6 @@ public final class FilesEngine implements AutoCloseable, FilesAdmin {
         return context;
     }
 
-    /** What the feature did since it started. */
     /**
      * Uses locks that hold across the nodes of a cluster for what nodes sharing the storage root
      * must do one at a time; null goes back to locks of this node.
@@ -120,6 +119,7 @@ public final class FilesEngine implements AutoCloseable, FilesAdmin {
         context.locks().cluster(locks);
     }
 
+    /** What the feature did since it started. */
     public FileCounters counters() {
         return counters;
     }

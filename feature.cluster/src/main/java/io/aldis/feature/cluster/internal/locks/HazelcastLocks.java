@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 public final class HazelcastLocks implements ClusterLocks {
     /** The map whose keys are locked; it holds no entries. */
     static final String MAP = "aldis.locks";
+    private static final System.Logger LOG = System.getLogger("io.aldis.cluster");
 
     private final IMap<String, Boolean> locks;
 
@@ -36,6 +37,11 @@ public final class HazelcastLocks implements ClusterLocks {
                 locks.unlock(name);
             } catch (IllegalMonitorStateException leaseEnded) {
                 // The lease ran out while the action ran: the lock is already someone else's or free.
+                LOG.log(System.Logger.Level.WARNING, "The cluster lock {0} outlasted its lease", name);
+            } catch (RuntimeException e) {
+                // The member stopped while the action ran, say; the cluster frees the locks of a
+                // member that leaves. What the action did stands: its result must reach the caller.
+                LOG.log(System.Logger.Level.WARNING, "Could not give back the cluster lock " + name, e);
             }
         }
     }

@@ -22,13 +22,28 @@ import java.util.UUID;
  * @param chunks       upload: the chunks stored and synced; download: empty
  * @param replaces     upload: the file under its name when it was accepted, which it may replace
  *                     ({@link Replaces#UNKNOWN} in a checkpoint of version 1); download: {@link Replaces#UNKNOWN}
+ * @param owner        the checkpoint store that saved it last ({@link #NO_OWNER} before it is saved,
+ *                     and in a checkpoint of version 1): on a storage root several nodes share, the
+ *                     node running the transfer
  */
 public record Checkpoint(TransferDirection direction, UUID id, String user, String name, long fileSize, int chunkSize,
-        Compression compression, byte[] fileHash, long savedMillis, List<ChunkRange> chunks, Replaces replaces) {
+        Compression compression, byte[] fileHash, long savedMillis, List<ChunkRange> chunks, Replaces replaces,
+        UUID owner) {
+    /** The owner of a checkpoint no store saved yet. */
+    public static final UUID NO_OWNER = new UUID(0, 0);
+
     public Checkpoint {
         fileHash = fileHash.clone();
         chunks = List.copyOf(chunks);
         replaces = replaces == null ? Replaces.UNKNOWN : replaces;
+        owner = owner == null ? NO_OWNER : owner;
+    }
+
+    /** A checkpoint not saved yet. */
+    public Checkpoint(TransferDirection direction, UUID id, String user, String name, long fileSize, int chunkSize,
+            Compression compression, byte[] fileHash, long savedMillis, List<ChunkRange> chunks, Replaces replaces) {
+        this(direction, id, user, name, fileSize, chunkSize, compression, fileHash, savedMillis, chunks, replaces,
+                NO_OWNER);
     }
 
     /** A checkpoint that does not know what its upload replaces (a download's, or one of version 1). */
@@ -41,7 +56,13 @@ public record Checkpoint(TransferDirection direction, UUID id, String user, Stri
     /** This checkpoint as saved at {@code millis}. */
     public Checkpoint savedAt(long millis) {
         return new Checkpoint(direction, id, user, name, fileSize, chunkSize, compression, fileHash, millis, chunks,
-                replaces);
+                replaces, owner);
+    }
+
+    /** This checkpoint as saved by the store {@code store}. */
+    public Checkpoint ownedBy(UUID store) {
+        return new Checkpoint(direction, id, user, name, fileSize, chunkSize, compression, fileHash, savedMillis,
+                chunks, replaces, store);
     }
 
     /**

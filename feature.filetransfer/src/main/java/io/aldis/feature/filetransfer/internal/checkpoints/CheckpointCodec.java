@@ -21,7 +21,10 @@ import java.util.UUID;
  */
 public final class CheckpointCodec {
     private static final int MAGIC = 0x414C4454; // "ALDT"
-    /** Version 2 adds, after the chunk ranges, the size and time of the file an upload replaces. */
+    /**
+     * Version 2 adds, after the chunk ranges, the size and time of the file an upload replaces and
+     * the id of the store that saved it.
+     */
     private static final int VERSION = 2;
     /** Checkpoints of version 1 are still read, as replacing whatever is under their name. */
     private static final int VERSION_1 = 1;
@@ -61,6 +64,8 @@ public final class CheckpointCodec {
             }
             out.writeLong(c.replaces().size());
             out.writeLong(c.replaces().modified());
+            out.writeLong(c.owner().getMostSignificantBits());
+            out.writeLong(c.owner().getLeastSignificantBits());
             return SealedRecord.seal(bytes);
         } catch (IOException impossible) {
             throw new IllegalStateException(impossible);
@@ -101,7 +106,7 @@ public final class CheckpointCodec {
             in.readFully(hash);
             long saved = in.readLong();
             int count = in.readInt();
-            int trailer = version == VERSION ? 16 : 0;
+            int trailer = version == VERSION ? 32 : 0;
             if (count < 0 || count > (in.available() - trailer) / 8) {
                 throw new CorruptedException("the checkpoint's chunk ranges do not fit it");
             }
@@ -111,11 +116,12 @@ public final class CheckpointCodec {
             }
             Checkpoint.Replaces replaces = version == VERSION
                     ? new Checkpoint.Replaces(in.readLong(), in.readLong()) : Checkpoint.Replaces.UNKNOWN;
+            UUID owner = version == VERSION ? new UUID(in.readLong(), in.readLong()) : Checkpoint.NO_OWNER;
             if (in.available() != 0) {
                 throw new CorruptedException("the checkpoint has bytes after its end");
             }
             return new Checkpoint(direction, id, user, name, fileSize, chunkSize, compression, hash, saved, ranges,
-                    replaces);
+                    replaces, owner);
         } catch (IOException | RuntimeException e) {
             throw new CorruptedException("the checkpoint does not follow its layout");
         }

@@ -3,9 +3,7 @@ package io.aldis.feature.filetransfer.internal.checkpoints;
 import io.aldis.feature.filetransfer.api.FileStore;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /** Checkpoints kept as states of the {@link FileStore}, one per transfer, keyed by its id. */
 public final class Checkpoints {
@@ -24,28 +22,27 @@ public final class Checkpoints {
 
     private final FileStore store;
     /**
-     * When this node last saved each checkpoint: on a storage root that several nodes share, a
-     * stored checkpoint saved at another time was saved by another node, which has taken the
-     * transfer over.
+     * Written into every checkpoint this instance saves: on a storage root that several nodes
+     * share, a stored checkpoint with another owner was saved by another node (or by this node
+     * before it restarted), which has taken the transfer over.
      */
-    private final Map<UUID, Long> savedHere = new ConcurrentHashMap<>();
+    private final UUID owner = UUID.randomUUID();
 
     public Checkpoints(FileStore store) {
         this.store = store;
     }
 
+    /** Saves the checkpoint as this store's. */
     public void save(Checkpoint checkpoint) throws IOException {
-        store.writeState(checkpoint.id().toString(), CheckpointCodec.encode(checkpoint));
-        savedHere.put(checkpoint.id(), checkpoint.savedMillis());
+        store.writeState(checkpoint.id().toString(), CheckpointCodec.encode(checkpoint.ownedBy(owner)));
     }
 
     /**
-     * Whether the stored checkpoint of {@code id} is the one this node saved last: false when
-     * another node sharing the storage saved one since, or deleted it (it finished the transfer).
+     * Whether the stored checkpoint of {@code id} is one this store saved: false when another node
+     * sharing the storage saved one since, or deleted it (it finished the transfer).
      */
     public boolean savedLastHere(UUID id) throws IOException {
-        Long mine = savedHere.get(id);
-        return mine != null && load(id) instanceof Loaded loaded && loaded.checkpoint().savedMillis() == mine;
+        return load(id) instanceof Loaded loaded && loaded.checkpoint().owner().equals(owner);
     }
 
     /**
@@ -57,20 +54,12 @@ public final class Checkpoints {
      * @return whether it was saved again
      */
     public boolean refreshIfOurs(UUID id, long savedBefore, long now) throws IOException {
-        Long mine = savedHere.get(id);
-        if (mine == null || mine >= savedBefore) {
-            return false;
-        }
-        if (load(id) instanceof Loaded loaded && loaded.checkpoint().savedMillis() == mine) {
+        if (load(id) instanceof Loaded loaded && loaded.checkpoint().owner().equals(owner)
+                && loaded.checkpoint().savedMillis() < savedBefore) {
             save(loaded.checkpoint().savedAt(now));
             return true;
         }
         return false;
-    }
-
-    /** Forgets what this node saved of {@code id}, leaving the stored checkpoint to the node that has it now. */
-    public void forget(UUID id) {
-        savedHere.remove(id);
     }
 
     public Found load(UUID id) throws IOException {
@@ -86,7 +75,6 @@ public final class Checkpoints {
     }
 
     public void delete(UUID id) throws IOException {
-        savedHere.remove(id);
         store.deleteState(id.toString());
     }
 

@@ -9,6 +9,7 @@ import io.aldis.feature.filetransfer.internal.FilesContext;
 import io.aldis.feature.filetransfer.internal.FilesSettings;
 import io.aldis.feature.filetransfer.internal.checkpoints.Checkpoint;
 import io.aldis.feature.filetransfer.internal.names.FileNames;
+import io.aldis.feature.filetransfer.internal.store.StoreLocks;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.ChunkAck;
 import io.aldis.protocol.api.ChunkData;
@@ -304,7 +305,18 @@ public final class Downloads {
             d.file = null;
         }
         try {
-            context.checkpoints().delete(d.id());
+            if (!context.locks().clustered()) {
+                context.checkpoints().delete(d.id());
+                return;
+            }
+            // In a cluster, only while the checkpoint is still this node's: another node sharing the
+            // storage may have taken the download over.
+            context.locks().callLocked(StoreLocks.ofTransfer(d.id()), () -> {
+                if (context.checkpoints().savedLastHere(d.id())) {
+                    context.checkpoints().delete(d.id());
+                }
+                return null;
+            });
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not delete the checkpoint of a download of " + d.name(), e);
         }
@@ -313,7 +325,7 @@ public final class Downloads {
     /** Forgets a download that another node sharing the storage took over; its checkpoint is left to that node. */
     public void forget(Download d) {
         d.end();
-        context.transfers().remove(d);
+        context.transfers().drop(d);
         d.work().execute(() -> {
             d.stopWatching();
             if (d.file != null) {

@@ -12,8 +12,11 @@ import java.util.Map;
  * (docs/protocol.md 6.5.3).
  *
  * <p>What users have published is read from storage once (per user, and in all) and then kept up
- * to date by the feature's own publishes and removals; files changed behind the node's back are
- * seen again after the feature restarts.
+ * to date by the feature's own publishes and removals. {@link #forgetUse} makes the ledger read
+ * storage again at the next check: a node that shares its storage root with other nodes of a
+ * cluster calls it before each upload's check, so that what the others published counts. Files
+ * changed behind the node's back otherwise are seen again after the feature restarts. What the
+ * ledger never sees are the reservations of uploads running on other nodes.
  */
 public final class QuotaLedger {
     /** Where the ledger reads what is stored. */

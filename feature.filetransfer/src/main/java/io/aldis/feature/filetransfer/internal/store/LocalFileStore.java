@@ -54,6 +54,13 @@ public final class LocalFileStore implements FileStore {
     private final Set<String> lostWrites = ConcurrentHashMap.newKeySet();
     /** Tells this store's temporary files from those of another node's store on the same root. */
     private final String instance = Long.toHexString(new java.security.SecureRandom().nextLong() >>> 1);
+    /** Tells this store's temporary files of one state apart, when threads write it at once. */
+    private final java.util.concurrent.atomic.AtomicLong writes = new java.util.concurrent.atomic.AtomicLong();
+    /**
+     * How old a temporary state file must be before a starting store deletes it: it was left by a
+     * write that never finished (its node died), and no write takes this long.
+     */
+    static final long STALE_TEMPORARY_MILLIS = 10 * 60_000L;
 
     /** A store under {@code root}, which is created if needed. */
     public LocalFileStore(Path root) throws IOException {
@@ -66,6 +73,23 @@ public final class LocalFileStore implements FileStore {
             return t;
         });
         writeBackThread.allowCoreThreadTimeOut(true);
+        deleteStaleTemporaries();
+    }
+
+    /** Deletes the temporary state files that writes cut short by a crash left behind. */
+    private void deleteStaleTemporaries() throws IOException {
+        long before = System.currentTimeMillis() - STALE_TEMPORARY_MILLIS;
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(states, "*.tmp")) {
+            for (Path path : dir) {
+                try {
+                    if (Files.getLastModifiedTime(path).toMillis() < before) {
+                        Files.deleteIfExists(path);
+                    }
+                } catch (NoSuchFileException gone) {
+                    // another node sharing the root deleted or moved it meanwhile
+                }
+            }
+        }
     }
 
     /** The directory this store keeps everything under. */
@@ -335,17 +359,27 @@ public final class LocalFileStore implements FileStore {
     @Override
     public void writeState(String key, byte[] state) throws IOException {
         Path target = states.resolve(checkedKey(key));
-        // Named after this store too: nodes that share the root may write one state at once.
-        Path temporary = states.resolve(key + "." + instance + ".tmp");
-        try (FileChannel channel = FileChannel.open(temporary, EnumSet.of(StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE))) {
-            ByteBuffer bytes = ByteBuffer.wrap(state);
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
+        // One temporary file per write: nodes that share the root, and threads of this node, may
+        // write one state at once.
+        Path temporary = states.resolve(key + "." + instance + "-" + writes.incrementAndGet() + ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temporary, EnumSet.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE))) {
+                ByteBuffer bytes = ByteBuffer.wrap(state);
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                channel.force(true);
             }
-            channel.force(true);
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException left) {
+                e.addSuppressed(left);
+            }
+            throw e;
         }
-        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     @Override

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * is all a store of one node needs.
  */
 public final class StoreLocks {
-    /** How long an action waits for its lock before it fails as a storage error. */
+    /** How long an action waits for its lock before it fails with a {@link LockTimeoutException}. */
     static final long WAIT_MILLIS = 30_000;
     private static final int STRIPES = 64;
 
@@ -52,9 +52,9 @@ public final class StoreLocks {
     }
 
     /**
-     * Runs {@code action} under the lock {@code name}. A lock not free in time, and any failure of
-     * the cluster (its member stopping while the lock is asked for, say), is an {@link IOException},
-     * which the callers treat as a storage failure.
+     * Runs {@code action} under the lock {@code name}. A lock not free in time is a
+     * {@link LockTimeoutException}; any failure of the cluster (its member stopping while the lock
+     * is asked for, say) is an {@link IOException}, which the callers treat as a storage failure.
      */
     public <T> T callLocked(String name, Callable<T> action) throws IOException {
         ClusterLocks shared = cluster;
@@ -73,6 +73,8 @@ public final class StoreLocks {
             }
         } catch (IOException e) {
             throw e;
+        } catch (TimeoutException e) {
+            throw new LockTimeoutException(e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for the lock " + name);

@@ -118,7 +118,7 @@ public final class Resumption {
         }
         Checkpoints.Found found;
         try {
-            found = context.locks().callLocked(StoreLocks.ofTransfer(r.transferId()), () -> loadAndClaim(r.transferId()));
+            found = context.locks().callLocked(StoreLocks.ofTransfer(r.transferId()), () -> loadAndClaim(session, r));
         } catch (IOException e) {
             session.sendError(r.requestId(), ErrorCode.STORAGE_ERROR, "the node could not read the transfer's checkpoint");
             return null;
@@ -135,8 +135,11 @@ public final class Resumption {
             return null;
         }
         Checkpoint c = ((Checkpoints.Loaded) found).checkpoint();
-        if (!c.id().equals(r.transferId()) || !c.user().equals(session.user().name())) {
+        if (!mayResume(session, r, c)) {
             answer(session, r, ResumeStatus.NOT_FOUND);
+            return null;
+        }
+        if (chunksDoNotFit(session, r, c.chunkSize())) {
             return null;
         }
         Transfer rebuilt;
@@ -154,18 +157,29 @@ public final class Resumption {
         return there;
     }
 
+    /** Whether the session may resume the transfer of checkpoint {@code c} as it asked. */
+    private static boolean mayResume(Session session, ResumeRequest r, Checkpoint c) {
+        return c.id().equals(r.transferId()) && c.user().equals(session.user().name())
+                && c.direction() == r.direction();
+    }
+
     /**
-     * Loads a checkpoint; in a cluster, saves it again at once, so that the node that ran the
-     * transfer before sees that this node has it now, and the sweeps of other nodes count its
-     * retention from now. Runs under the transfer's lock.
+     * Loads a checkpoint; when the session may resume it here, saves it again at once as this
+     * node's, so that the node that ran the transfer before sees that this node has it now, and the
+     * sweeps of other nodes count its retention from now; what it returns is the checkpoint as it
+     * was found. A request this node refuses (another
+     * user's, the other direction, chunks too large for the connection) claims nothing: the node
+     * running the transfer keeps it. Runs under the transfer's lock.
      */
-    private Checkpoints.Found loadAndClaim(UUID id) throws IOException {
-        Checkpoints.Found found = context.checkpoints().load(id);
-        if (context.locks().clustered() && found instanceof Checkpoints.Loaded loaded) {
-            Checkpoint claimed = loaded.checkpoint().savedAt(context.clock().millis());
-            context.checkpoints().save(claimed);
-            return new Checkpoints.Loaded(claimed);
+    private Checkpoints.Found loadAndClaim(Session session, ResumeRequest r) throws IOException {
+        Checkpoints.Found found = context.checkpoints().load(r.transferId());
+        // Also outside a cluster: the node may join one later, and must then know the transfer as its own.
+        if (found instanceof Checkpoints.Loaded loaded
+                && mayResume(session, r, loaded.checkpoint())
+                && loaded.checkpoint().chunkSize() <= session.limits().maxChunkSize()) {
+            context.checkpoints().save(loaded.checkpoint().savedAt(context.clock().millis()));
         }
+        // The transfer is rebuilt as it was saved: how long it has waited decides whether it expired.
         return found;
     }
 
@@ -194,15 +208,16 @@ public final class Resumption {
     }
 
     /**
-     * In a cluster, saves the checkpoint of a transfer running here again once a quarter of the
-     * retention has passed since it was saved: an upload saves its own only every 64 chunks, and
-     * other nodes sweeping the shared storage would otherwise discard a slow one under it.
+     * In a cluster, saves the checkpoint of a transfer this node keeps again once a quarter of the
+     * shorter retention has passed since it was saved. Other nodes sweeping the shared storage see
+     * only the stored checkpoint, and one listing no chunks gets the short retention there: a
+     * download's never lists any, an upload's none before its first 64 chunks are saved.
      */
     private void keepClaimed(Transfer t, long now) {
         if (!context.locks().clustered()) {
             return;
         }
-        long due = now - context.settings().get().checkpointRetentionSeconds() * 1000L / 4;
+        long due = now - retentionOf(true) / 4;
         try {
             context.locks().callLocked(StoreLocks.ofTransfer(t.id()),
                     () -> context.checkpoints().refreshIfOurs(t.id(), due, now));
@@ -213,7 +228,6 @@ public final class Resumption {
 
     /** Drops a transfer from this node alone: its checkpoint and partial data stay. */
     private void forget(Transfer t) {
-        context.checkpoints().forget(t.id());
         if (t instanceof Upload u) {
             uploads.forget(u);
         } else {
@@ -234,6 +248,12 @@ public final class Resumption {
         Session before = upload.session();
         if (before != null && before != session) {
             uploads.park(upload);
+            if (upload.ended()) {
+                // Parking found that another node took it over and forgot it here: load what that
+                // node saved instead of attaching an ended upload.
+                resume(session, r);
+                return;
+            }
         }
         try {
             uploads.reopen(upload, window);
@@ -314,9 +334,14 @@ public final class Resumption {
             discarded.complete(null);
             return discarded;
         }
-        expired.add(t.id());
         t.work().execute(() -> {
             try {
+                // Asked again on the transfer's own thread: another node may have resumed it since.
+                // What it discards, it deletes under the transfer's lock, and only while it is ours.
+                if (takenOver(t)) {
+                    return;
+                }
+                expired.add(t.id());
                 if (t instanceof Upload u) {
                     uploads.discard(u);
                 } else {
@@ -355,7 +380,8 @@ public final class Resumption {
         for (Transfer t : context.transfers().all()) {
             if (expired(t)) {
                 discards.add(expire(t));
-            } else if (t.session() != null) {
+            } else if (t.session() != null || t.progress()[0] > 0) {
+                // Running here, or waiting here with the full retention because it moved chunks.
                 keepClaimed(t, now);
             }
         }

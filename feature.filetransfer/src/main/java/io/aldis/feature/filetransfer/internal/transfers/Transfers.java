@@ -55,6 +55,15 @@ public final class Transfers {
         byId.remove(transfer.id(), transfer);
     }
 
+    /**
+     * Drops a transfer another node sharing the storage took over, without counting it as ended:
+     * its checkpoint is that node's now, and this node may load it again when the client comes
+     * back here.
+     */
+    public void drop(Transfer transfer) {
+        byId.remove(transfer.id(), transfer);
+    }
+
     /** Whether {@code id} ended during this node run (cancelled, discarded, completed or failed). */
     public boolean endedLately(UUID id) {
         synchronized (ended) {

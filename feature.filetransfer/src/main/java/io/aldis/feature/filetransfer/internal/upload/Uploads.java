@@ -10,6 +10,7 @@ import io.aldis.feature.filetransfer.internal.FilesSettings;
 import io.aldis.feature.filetransfer.internal.checkpoints.Checkpoint;
 import io.aldis.feature.filetransfer.internal.names.FileNames;
 import io.aldis.feature.filetransfer.internal.quota.QuotaLedger;
+import io.aldis.feature.filetransfer.internal.store.LockTimeoutException;
 import io.aldis.feature.filetransfer.internal.store.StoreLocks;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.ChunkAck;
@@ -299,8 +300,8 @@ public final class Uploads {
         if (!upload.end()) {
             return;
         }
-        context.transfers().remove(upload);
         if (!matches) {
+            context.transfers().remove(upload);
             discardQuietly(upload);
             context.ledger().release(upload.reservation());
             // Counted before the client hears of it, so that what it sees next includes it.
@@ -312,7 +313,19 @@ public final class Uploads {
         try {
             upload.partial.close();
             upload.partial = null;
-            Published outcome = publishUnlessReplaced(upload);
+            Published outcome = publishIfStillOurs(upload);
+            if (outcome == TAKEN_OVER) {
+                // Its client resumed it through another node, which finishes it: nothing of it is ours.
+                LOG.log(System.Logger.Level.INFO, "Upload {0} of {1} went on through another node", upload.id(),
+                        upload.name());
+                context.transfers().drop(upload);
+                context.ledger().release(upload.reservation());
+                // A client still on this session hears where it stands from a resume.
+                upload.abort(true, ErrorCode.TRANSFER_NOT_FOUND, "the upload went on through another node; "
+                        + "resume it to hear how it stands");
+                return;
+            }
+            context.transfers().remove(upload);
             if (outcome == null) {
                 conflict(upload);
                 return;
@@ -327,8 +340,11 @@ public final class Uploads {
             context.checkpoints().delete(upload.id());
             context.events().uploaded(upload.user(), upload.name(), published.size());
             upload.send(new UploadVerify(true, upload.id(), computed, upload.name()));
+        } catch (LockTimeoutException e) {
+            waitedTooLongToPublish(upload, e);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "Could not publish " + upload.name(), e);
+            context.transfers().remove(upload);
             discardQuietly(upload);
             context.ledger().release(upload.reservation());
             upload.abort(false, ErrorCode.STORAGE_ERROR, "the node could not publish the file");
@@ -337,8 +353,39 @@ public final class Uploads {
         }
     }
 
+    /**
+     * Stops an upload that could not publish because a lock stayed taken (another node publishing
+     * the same name, or a busy cluster): nothing failed on storage, so its partial data and its
+     * stored checkpoint stay, and the client may resume it and send UPLOAD_COMPLETE again. It is
+     * dropped here without counting as ended, so that a resume loads it from its checkpoint.
+     */
+    private void waitedTooLongToPublish(Upload upload, LockTimeoutException e) {
+        LOG.log(System.Logger.Level.WARNING, "Could not publish " + upload.name() + " for now: " + e.getMessage());
+        context.transfers().drop(upload);
+        context.ledger().release(upload.reservation());
+        upload.abort(true, ErrorCode.BUSY, "the node waited too long to publish " + upload.name()
+                + "; resume the upload and complete it again");
+    }
+
     /** A file published, and the one it replaced (null: none). */
     private record Published(StoredFile before, StoredFile published) {
+    }
+
+    /** What {@link #publishIfStillOurs} answers for an upload another node took over. */
+    private static final Published TAKEN_OVER = new Published(null, null);
+
+    /**
+     * Publishes as {@link #publishUnlessReplaced} does, but in a cluster only while the stored
+     * checkpoint is still this node's, checked and published under the transfer's lock: a client
+     * may have resumed the upload through another node while this one still had its
+     * UPLOAD_COMPLETE to handle. {@link #TAKEN_OVER} when it did.
+     */
+    private Published publishIfStillOurs(Upload upload) throws IOException {
+        if (!context.locks().clustered()) {
+            return publishUnlessReplaced(upload);
+        }
+        return context.locks().callLocked(StoreLocks.ofTransfer(upload.id()),
+                () -> context.checkpoints().savedLastHere(upload.id()) ? publishUnlessReplaced(upload) : TAKEN_OVER);
     }
 
     /**
@@ -357,10 +404,14 @@ public final class Uploads {
         });
     }
 
-    /** Ends an upload whose name another upload published meanwhile: its data is discarded, the client told. */
+    /**
+     * Ends an upload whose name no longer holds the file it held at accept (another upload
+     * published it, or it was removed or changed meanwhile): its data is discarded, the client told.
+     */
     private void conflict(Upload upload) {
-        String reason = upload.name() + " was replaced by another upload after this one began; this upload "
-                + "is discarded: download the new file, or upload again to replace it";
+        String reason = upload.name() + " changed after this upload began (another upload published it, or it "
+                + "was removed or modified); this upload is discarded: look at the file now, and upload again "
+                + "to replace it";
         discardQuietly(upload);
         context.ledger().release(upload.reservation());
         context.events().failed(upload.user(), upload.name(), "upload", ErrorCode.UPLOAD_CONFLICT.code(), reason);
@@ -427,7 +478,6 @@ public final class Uploads {
         if (!ours) {
             LOG.log(System.Logger.Level.INFO, "Upload {0} of {1} went on through another node", upload.id(),
                     upload.name());
-            context.checkpoints().forget(upload.id());
             forget(upload);
         }
     }
@@ -468,15 +518,55 @@ public final class Uploads {
         upload.end();
         context.transfers().remove(upload);
         context.ledger().release(upload.reservation());
-        upload.work().execute(() -> discardQuietly(upload));
+        upload.work().execute(() -> discardIfOurs(upload));
     }
 
-    /** Ends the upload, deletes its partial data and checkpoint and gives its space back. */
+    /**
+     * Ends the upload, deletes its partial data and checkpoint (in a cluster only while they are
+     * still this node's) and gives its space back.
+     */
     public void discard(Upload upload) {
         upload.end();
         context.transfers().remove(upload);
-        discardQuietly(upload);
+        discardIfOurs(upload);
         context.ledger().release(upload.reservation());
+    }
+
+    /**
+     * Deletes the upload's partial data and checkpoint; in a cluster only while the stored
+     * checkpoint is still this node's, checked and deleted under the transfer's lock. When another
+     * node sharing the storage took the upload over, its data is that node's: this node only
+     * closes its own handle.
+     */
+    private void discardIfOurs(Upload upload) {
+        if (!context.locks().clustered()) {
+            discardQuietly(upload);
+            return;
+        }
+        try {
+            context.locks().callLocked(StoreLocks.ofTransfer(upload.id()), () -> {
+                if (context.checkpoints().savedLastHere(upload.id())) {
+                    discardQuietly(upload);
+                } else {
+                    closeQuietly(upload);
+                }
+                return null;
+            });
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not discard what is left of the upload of " + upload.name(), e);
+            closeQuietly(upload);
+        }
+    }
+
+    private static void closeQuietly(Upload upload) {
+        if (upload.partial != null) {
+            try {
+                upload.partial.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "Could not close the partial file of " + upload.name(), e);
+            }
+            upload.partial = null;
+        }
     }
 
     private void discardQuietly(Upload upload) {
@@ -498,18 +588,9 @@ public final class Uploads {
      */
     public void forget(Upload upload) {
         upload.end();
-        context.transfers().remove(upload);
+        context.transfers().drop(upload);
         context.ledger().release(upload.reservation());
-        upload.work().execute(() -> {
-            if (upload.partial != null) {
-                try {
-                    upload.partial.close();
-                } catch (IOException e) {
-                    LOG.log(System.Logger.Level.DEBUG, "Could not close the partial file of " + upload.name(), e);
-                }
-                upload.partial = null;
-            }
-        });
+        upload.work().execute(() -> closeQuietly(upload));
     }
 
     /** An upload rebuilt from its checkpoint, its space claimed again; not yet attached to a session. */

@@ -8,8 +8,6 @@ import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.TransferDirection;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -47,8 +45,11 @@ class CheckpointCodecTest {
     @Test
     void aCheckpointOfVersion1ReadsAsReplacingWhateverIsThere() throws Exception {
         // Written by the codec before version 2; such checkpoints outlive an upgrade of the node.
-        byte[] v1 = Files.readAllBytes(Path.of("src/test/resources/io/aldis/feature/filetransfer/internal/checkpoints/v1",
-                "upload-adaptive"));
+        byte[] v1;
+        try (java.io.InputStream in = CheckpointCodecTest.class.getResourceAsStream("v1/upload-adaptive")) {
+            assertThat(in).as("the version 1 checkpoint next to this test's class").isNotNull();
+            v1 = in.readAllBytes();
+        }
         Checkpoint c = CheckpointCodec.decode(v1);
         assertThat(c.name()).isEqualTo("docs/é.pdf");
         assertThat(c.chunks()).containsExactly(new ChunkRange(0, 9), new ChunkRange(12, 12));
@@ -97,9 +98,9 @@ class CheckpointCodecTest {
     void anUnknownCompressionCodeIsCorruptNotANullCompression() {
         // Found by CheckpointFuzzTest: the checkpoint was trusted with no compression at all, and
         // failed with a NullPointerException when written again or resumed. The compression byte
-        // comes before the hash (32), the save time (8), the two chunk ranges (4 + 16) and the
-        // file replaced (16, since version 2).
-        byte[] bad = resealed(body -> body[body.length - 16 - 20 - 8 - 32 - 1] = (byte) 0xd0);
+        // comes before the hash (32), the save time (8), the two chunk ranges (4 + 16), and the
+        // file replaced (16) and the owner (16), since version 2.
+        byte[] bad = resealed(body -> body[body.length - 16 - 16 - 20 - 8 - 32 - 1] = (byte) 0xd0);
         assertThatThrownBy(() -> CheckpointCodec.decode(bad)).isInstanceOf(CheckpointCodec.CorruptedException.class)
                 .hasMessage("the checkpoint names an unknown direction or compression");
     }

@@ -38,6 +38,29 @@ class SharedCheckpointsTest {
     }
 
     @Test
+    void aNodeTellsAnotherNodesSaveFromItsOwnEvenInTheSameMillisecond() throws Exception {
+        Checkpoints a = new Checkpoints(new LocalFileStore(root));
+        Checkpoints b = new Checkpoints(new LocalFileStore(root));
+        Checkpoint saved = CheckpointCodecTest.UPLOAD.savedAt(1_000);
+        a.save(saved);
+        b.save(loaded(b).checkpoint().savedAt(1_000)); // b resumes it within the same millisecond
+        assertThat(a.savedLastHere(saved.id())).isFalse();
+        assertThat(b.savedLastHere(saved.id())).isTrue();
+    }
+
+    @Test
+    void theStoreOfANodeThatRestartedStillCountsAsAnotherUntilItSavesTheCheckpoint() throws Exception {
+        Checkpoints before = new Checkpoints(new LocalFileStore(root));
+        Checkpoint saved = CheckpointCodecTest.UPLOAD.savedAt(1_000);
+        before.save(saved);
+        Checkpoints after = new Checkpoints(new LocalFileStore(root));
+        assertThat(after.savedLastHere(saved.id())).isFalse();
+        after.save(loaded(after).checkpoint().savedAt(2_000)); // it loads and claims the transfer
+        assertThat(after.savedLastHere(saved.id())).isTrue();
+        assertThat(before.savedLastHere(saved.id())).isFalse();
+    }
+
+    @Test
     void aNodeRefreshesOnlyACheckpointItSavedLastAndOnlyWhenItIsDue() throws Exception {
         Checkpoints a = new Checkpoints(new LocalFileStore(root));
         Checkpoints b = new Checkpoints(new LocalFileStore(root));
