@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,6 +29,9 @@ import org.junit.jupiter.api.Timeout;
  * and b under a new member id, and messages cross again both ways.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
+// With the fault tests (-Pfaults): on a loaded machine a node sometimes does not see the others'
+// interest again after the heal (docs/cluster.md, "Split network"), so it is not in the default build.
+@Tag("faults")
 class ClusterPartitionTest {
     private static final String SECRET = "split-and-heal-on-loopback";
     /** Generous: the merge alone waits for Hazelcast's next look for another cluster (every 10 s). */
