@@ -6,6 +6,10 @@ import io.aldis.itest.support.ChildNode;
 import io.aldis.itest.support.CuttingProxy;
 import io.aldis.itest.support.FrameClient;
 import io.aldis.itest.support.NodeFixture;
+import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.RpcError;
+import io.aldis.protocol.api.RpcResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,8 +64,9 @@ class ClusterPartitionTest {
             int index = i;
             starting.add(CompletableFuture.supplyAsync(() -> {
                 try {
+                    // c, the node that will merge under a new id, exports the gate RPC calls after the heal.
                     return ChildNode.startClustered(NAMES[index], SECRET, HOSTS[index], memberPorts[index],
-                            publicAddress(index), others);
+                            publicAddress(index), others, index == 2);
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
@@ -148,6 +153,24 @@ class ClusterPartitionTest {
         for (FrameClient client : List.of(onA, onB, onC)) {
             assertThat(FrameClient.text(client.deliverOn("split.again"))).isEqualTo("b-to-all");
         }
+
+        // RPC crosses again too: a calls the gate c exports, which c announced again under its new id
+        // (METHOD_NOT_FOUND only until that announcement reached a).
+        long deadline = System.nanoTime() + CONVERGE.toNanos();
+        Frame answer;
+        long callId = 1_000;
+        do {
+            callId++;
+            healedOnA.call(callId, "gate.quick", "[\"healed\"]", 10_000);
+            answer = healedOnA.callAnswer(callId);
+        } while (answer instanceof RpcError e && e.code() == ErrorCode.METHOD_NOT_FOUND.code()
+                && System.nanoTime() < deadline && sleep(100));
+        assertThat(answer).as("the call of c's gate from a").isInstanceOf(RpcResponse.class);
+    }
+
+    private static boolean sleep(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return true;
     }
 
     // ---------------------------------------------------------------- helpers

@@ -231,6 +231,13 @@ public final class ChildNode {
         return startClustered(nodeName, secret, host, memberPort, publicAddress, members, false, null, Duration.ZERO);
     }
 
+    /** The same; with {@code exportGate} the node also exports its gate and streams, as {@link #startClustered(String, String, int, List, boolean)}. */
+    public static Clustered startClustered(String nodeName, String secret, String host, int memberPort,
+            String publicAddress, List<String> members, boolean exportGate) throws IOException {
+        return startClustered(nodeName, secret, host, memberPort, publicAddress, members, exportGate, null,
+                Duration.ZERO);
+    }
+
     private static Clustered startClustered(String nodeName, String secret, String host, int memberPort,
             String publicAddress, List<String> members, boolean exportGate, Path storageRoot, Duration perChunk)
             throws IOException {
