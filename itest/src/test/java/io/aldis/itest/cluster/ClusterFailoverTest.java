@@ -14,7 +14,6 @@ import io.aldis.protocol.api.ConnectAck;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,7 +50,7 @@ class ClusterFailoverTest {
 
     @BeforeAll
     static void startThreeNodes() throws Exception {
-        memberPorts = freePorts(3);
+        memberPorts = ChildNode.freePorts(3);
         List<CompletableFuture<ChildNode.Clustered>> starting = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             starting.add(startAsync(i));
@@ -275,33 +274,10 @@ class ClusterFailoverTest {
             }
         }
         String name = String.valueOf((char) ('a' + index));
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return ChildNode.startClustered(name, SECRET, memberPorts[index], others);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        return ChildNode.startAsync(() -> ChildNode.startClustered(name, SECRET, memberPorts[index], others));
     }
 
     private static String address(ChildNode.Clustered node) {
         return "127.0.0.1:" + node.port();
-    }
-
-    private static int[] freePorts(int n) throws IOException {
-        int[] ports = new int[n];
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0);
-                held.add(s);
-                ports[i] = s.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
-        }
-        return ports;
     }
 }

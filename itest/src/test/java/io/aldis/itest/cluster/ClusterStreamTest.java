@@ -19,7 +19,6 @@ import io.aldis.protocol.api.StreamEnd;
 import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.StreamOpen;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +56,7 @@ class ClusterStreamTest {
 
     @BeforeAll
     static void startThreeNodes() throws Exception {
-        int[] ports = freePorts(3);
+        int[] ports = ChildNode.freePorts(3);
         List<String> all = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1], "127.0.0.1:" + ports[2]);
         CompletableFuture<ChildNode.Clustered> fa = startAsync("a", ports[0], all, false);
         CompletableFuture<ChildNode.Clustered> fb = startAsync("b", ports[1], all, false);
@@ -307,13 +306,7 @@ class ClusterStreamTest {
     private static CompletableFuture<ChildNode.Clustered> startAsync(String name, int port, List<String> all,
             boolean exportServices) {
         List<String> others = all.stream().filter(Predicate.not(("127.0.0.1:" + port)::equals)).toList();
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                return ChildNode.startClustered(name, SECRET, port, others, exportServices);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        return ChildNode.startAsync(() -> ChildNode.startClustered(name, SECRET, port, others, exportServices));
     }
 
     private static FrameClient login(ChildNode.Clustered node) throws Exception {
@@ -325,22 +318,5 @@ class ClusterStreamTest {
 
     private static String text(byte[] bytes) {
         return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    private static int[] freePorts(int n) throws IOException {
-        int[] ports = new int[n];
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0);
-                held.add(s);
-                ports[i] = s.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
-        }
-        return ports;
     }
 }
