@@ -1,6 +1,5 @@
 package io.aldis.feature.cluster.internal.sessions;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.topic.ITopic;
@@ -25,7 +24,9 @@ import java.util.function.Supplier;
  * second map, changed only under a cluster-wide lock on the user's name, which keeps the per-user
  * cap and lets a change of credentials revoke every token of the user wherever it was issued.
  * A session resumed on one node ends the sessions with the same token on the others, through a
- * topic every node listens to.
+ * topic every node listens to. Each announcement carries the id of the store that made it, so a
+ * node knows its own even after Hazelcast gave its member a new identity (a split-brain merge
+ * does).
  *
  * <p>Only strings cross between members (see {@link GrantCodec}), so Hazelcast never needs a class
  * of this bundle.
@@ -42,6 +43,8 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
     private final ITopic<String> resumed;
     private final UUID listener;
     private final Supplier<SessionRegistry> sessions;
+    /** Made here rather than taken from the member, whose UUID changes when a split heals. */
+    private final String origin = UUID.randomUUID().toString();
 
     /**
      * @param sessions this node's sessions, asked each time a session resumed on another node
@@ -52,8 +55,7 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
         this.users = hazelcast.getMap(USERS);
         this.resumed = hazelcast.getTopic(RESUMED);
         this.sessions = sessions;
-        Member self = hazelcast.getCluster().getLocalMember();
-        this.listener = resumed.addMessageListener(message -> resumedElsewhere(self, message));
+        this.listener = resumed.addMessageListener(this::heard);
     }
 
     @Override
@@ -123,7 +125,12 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
 
     @Override
     public void resumed(String key) {
-        resumed.publish(key);
+        resumed.publish(announcement(key));
+    }
+
+    /** What {@link #resumed} tells the other nodes: this store's id, a line break, the key. */
+    String announcement(String key) {
+        return origin + "\n" + key;
     }
 
     private Set<String> keysOf(String user) {
@@ -135,16 +142,32 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
         return keys;
     }
 
-    private void resumedElsewhere(Member self, Message<String> message) {
-        if (self.equals(message.getPublishingMember())) {
+    private void heard(Message<String> message) {
+        resumedElsewhere(message.getMessageObject(), String.valueOf(message.getPublishingMember().getAddress()));
+    }
+
+    /**
+     * Ends this node's sessions with the key another node announced.
+     *
+     * @param publisher the announcing member, for the log only: its identity is not this store's
+     */
+    void resumedElsewhere(String announcement, String publisher) {
+        int lineBreak = announcement.indexOf('\n');
+        if (lineBreak < 0) {
+            LOG.log(System.Logger.Level.WARNING, "Ignored a resume announcement without its origin from {0}",
+                    publisher);
+            return;
+        }
+        if (announcement.substring(0, lineBreak).equals(origin)) {
             return; // the node where it resumed ended its own sessions with the token already
         }
+        String key = announcement.substring(lineBreak + 1);
         SessionRegistry registry = sessions.get();
         if (registry != null) {
-            int ended = registry.supersede(message.getMessageObject());
+            int ended = registry.supersede(key);
             if (ended > 0) {
                 LOG.log(System.Logger.Level.INFO, "Ended {0} session(s) whose client resumed on node {1}", ended,
-                        message.getPublishingMember().getAddress());
+                        publisher);
             }
         }
     }

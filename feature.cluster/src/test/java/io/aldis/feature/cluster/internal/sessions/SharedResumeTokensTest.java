@@ -106,6 +106,17 @@ class SharedResumeTokensTest {
         assertThat(onFirst.keys.poll(500, TimeUnit.MILLISECONDS)).as("the member where it resumed did it itself").isNull();
     }
 
+    @Test
+    void aNodeKnowsItsOwnResumeEvenWhenItsMemberIdentityChanged() throws Exception {
+        // A split-brain merge gives the member a new UUID: the announcement then comes from a member
+        // that is not the one the store started on, and only the store's own id tells it apart.
+        SharedResumeTokens store = tokens(first, onFirst);
+        store.resumedElsewhere(store.announcement("k-self-after-merge"), "a member with a new identity");
+        store.resumedElsewhere(tokens(second, onSecond).announcement("k-other"), "127.0.0.1:5701");
+        assertThat(onFirst.keys.poll(30, TimeUnit.SECONDS)).as("only the other store's resume ends sessions here")
+                .isEqualTo("k-other");
+    }
+
     private static SharedResumeTokens tokens(ClusterEngine member, Superseded sessions) {
         return member.resumeTokens(() -> sessions);
     }
