@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Resume tokens: 256 random bits, handed out with AUTH_OK and accepted in later CONNECTs until
@@ -230,7 +229,14 @@ public final class ResumeTokens {
      */
     public CompletableFuture<Grant> issueShared(AuthenticatedUser user) {
         long issuedAt = clock.millis();
-        Grant grant = issue(user);
+        return shareIssued(issue(user), issuedAt);
+    }
+
+    /**
+     * Puts a token {@link #issue} gave into the shared store, if there is one; completes with the
+     * grant once the store has it, or failed to take it (the token is then valid here only).
+     */
+    public CompletableFuture<Grant> shareIssued(Grant grant, long issuedAt) {
         Shared link = shared;
         if (link == null) {
             return CompletableFuture.completedFuture(grant);
@@ -255,7 +261,7 @@ public final class ResumeTokens {
             Optional<ResumeGrant> found;
             try {
                 found = link.store().get(keyOf(token));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 LOG.log(System.Logger.Level.WARNING, "The shared resume token store failed; checking the token"
                         + " against this node's own: " + e);
                 return validate(token);
@@ -287,24 +293,29 @@ public final class ResumeTokens {
         try {
             link.store().put(new ResumeGrant(keyOf(grant.token()), grant.user().name(), grant.user().roles(), issuedAt,
                     grant.expiresAt()), max);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             LOG.log(System.Logger.Level.WARNING, "The shared resume token store failed; the token is valid on this"
                     + " node only: " + e);
         }
     }
 
-    /** Runs {@code work} on the store's executor; {@code otherwise} when the executor refuses it. */
+    /**
+     * Runs {@code work} on the store's executor; {@code otherwise} when the executor refuses it or
+     * the work fails in any way. The future never fails: an error as well as an exception (a class
+     * gone while the feature that provides the store is refreshed) leaves the node on its own tokens.
+     */
     private static <T> CompletableFuture<T> run(Shared link, java.util.function.Supplier<T> work, T otherwise) {
         try {
             return CompletableFuture.supplyAsync(() -> {
                 try {
                     return work.get();
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
                     LOG.log(System.Logger.Level.WARNING, "The shared resume token store failed: " + e);
                     return otherwise;
                 }
             }, link.executor());
-        } catch (RejectedExecutionException shuttingDown) {
+        } catch (Throwable refused) {
+            // Shutting down, or the executor failed: the store is not asked.
             return CompletableFuture.completedFuture(otherwise);
         }
     }
