@@ -58,6 +58,13 @@ public final class ResumeTokens {
     private final Map<String, Grant> grants = new HashMap<>();
     /** Each user's tokens, oldest first. */
     private final Map<String, LinkedHashSet<String>> byUser = new HashMap<>();
+    /**
+     * Tokens revoked here, until they would have expired: the shared store may still hold one
+     * whose removal failed or is on its way, and it must not be taken back from there.
+     */
+    private final Map<String, Long> revoked = new HashMap<>();
+    /** Users whose tokens were all revoked here, with the time of it, kept for a token's lifetime. */
+    private final Map<String, UserRevocation> usersRevoked = new HashMap<>();
     private final Clock clock;
     private volatile long ttlMillis;
     private volatile int maxPerUser;
@@ -66,6 +73,10 @@ public final class ResumeTokens {
     private volatile Shared shared;
     /** The store last given to {@link #share}, in use or being handed the tokens. */
     private volatile Shared pending;
+
+    /** A user's revocation: tokens issued before {@code at} are void until {@code keptUntil}. */
+    private record UserRevocation(long at, long keptUntil) {
+    }
 
     /** A shared store and the threads that may call it. */
     private record Shared(ResumeTokenStore store, Executor executor) {
@@ -135,12 +146,41 @@ public final class ResumeTokens {
     }
 
     private synchronized boolean revokeHere(String token) {
-        Grant grant = token == null ? null : grants.get(token);
+        if (token == null) {
+            return false;
+        }
+        Grant grant = grants.get(token);
+        if (pending != null) {
+            // Kept as long as the token could be valid anywhere; without a store nothing could bring it back.
+            revoked.put(token, grant != null ? grant.expiresAt() : clock.millis() + ttlMillis);
+        }
         if (grant == null) {
             return false;
         }
         forget(grant);
         return true;
+    }
+
+    /** Drops a token the shared store no longer has: not a revocation made here. */
+    private synchronized void forgetHere(String token) {
+        Grant grant = grants.get(token);
+        if (grant != null) {
+            forget(grant);
+        }
+    }
+
+    /**
+     * Keeps a grant the shared store holds, unless it was revoked here and its removal there was
+     * lost or is not made yet; checked and kept under one lock, so no revocation falls between.
+     */
+    private synchronized Optional<Grant> adoptUnlessRevoked(String token, ResumeGrant found) {
+        UserRevocation user = usersRevoked.get(found.user());
+        if (revoked.containsKey(token) || user != null && found.issuedAt() < user.at()) {
+            return Optional.empty();
+        }
+        Grant grant = new Grant(token, new AuthenticatedUser(found.user(), found.roles(), "RESUME"), found.expiresAt());
+        adopt(grant);
+        return Optional.of(grant);
     }
 
     /**
@@ -164,6 +204,10 @@ public final class ResumeTokens {
     }
 
     private synchronized int revokeUserHere(String user) {
+        if (pending != null) {
+            long now = clock.millis();
+            usersRevoked.put(user, new UserRevocation(now, now + ttlMillis));
+        }
         LinkedHashSet<String> own = byUser.remove(user);
         if (own == null) {
             return 0;
@@ -268,13 +312,10 @@ public final class ResumeTokens {
             }
             if (found.isEmpty() || found.get().expiresAt() <= clock.millis()) {
                 // Revoked or dropped on another node: forget it here as well.
-                revoke(token);
+                forgetHere(token);
                 return Optional.<Grant>empty();
             }
-            ResumeGrant g = found.get();
-            Grant grant = new Grant(token, new AuthenticatedUser(g.user(), g.roles(), "RESUME"), g.expiresAt());
-            adopt(grant);
-            return Optional.of(grant);
+            return adoptUnlessRevoked(token, found.get());
         }, Optional.<Grant>empty());
     }
 
@@ -355,5 +396,7 @@ public final class ResumeTokens {
 
     private void purgeExpired(long now) {
         grants.values().stream().filter(g -> g.expiresAt() <= now).toList().forEach(this::forget);
+        revoked.values().removeIf(until -> until <= now);
+        usersRevoked.values().removeIf(user -> user.keptUntil() <= now);
     }
 }
