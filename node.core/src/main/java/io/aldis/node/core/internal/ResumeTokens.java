@@ -212,7 +212,12 @@ public final class ResumeTokens {
         if (own == null) {
             return 0;
         }
-        own.forEach(grants::remove);
+        for (String token : own) {
+            Grant grant = grants.remove(token);
+            if (pending != null && grant != null) {
+                revoked.put(token, grant.expiresAt()); // for a store still being handed the tokens
+            }
+        }
         return own.size();
     }
 
@@ -232,16 +237,48 @@ public final class ResumeTokens {
         pending = link;
         run(link, () -> {
             handOver(link, snapshot());
-            synchronized (this) {
-                if (pending != link) {
-                    return null; // withdrawn or replaced meanwhile
-                }
-                shared = link;
+            if (!removeRevoked(link)) {
+                return null; // withdrawn or replaced meanwhile
             }
             // Issued while the first ones were handed over: from now on issue() shares them itself.
             handOver(link, snapshot());
             return null;
         }, null);
+    }
+
+    /**
+     * Takes the tokens revoked here out of the store being handed over, the revocations made while
+     * it was handed the tokens included, then makes it the store in use, once no revocation came
+     * in between; false if it was withdrawn or replaced meanwhile.
+     */
+    private boolean removeRevoked(Shared link) {
+        java.util.Set<String> removed = new java.util.HashSet<>();
+        while (true) {
+            java.util.List<String> left;
+            synchronized (this) {
+                if (pending != link) {
+                    return false;
+                }
+                left = revoked.keySet().stream().filter(token -> !removed.contains(token)).toList();
+                if (left.isEmpty()) {
+                    shared = link;
+                    return true;
+                }
+            }
+            for (String token : left) {
+                try {
+                    link.store().remove(keyOf(token));
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.log(System.Logger.Level.WARNING, "The shared resume token store failed to take out a token"
+                            + " revoked on this node; other nodes may still accept it: " + e);
+                }
+                removed.add(token);
+            }
+        }
+    }
+
+    private synchronized boolean holds(Grant grant) {
+        return grants.get(grant.token()) == grant;
     }
 
     private synchronized java.util.List<Grant> snapshot() {
@@ -253,7 +290,7 @@ public final class ResumeTokens {
         long ttl = ttlMillis;
         int max = maxPerUser;
         for (Grant grant : held) {
-            if (grant.expiresAt() > now) {
+            if (grant.expiresAt() > now && holds(grant)) {
                 // Issued before the store came: the expiry is exact, the time of issue a guess from it.
                 putShared(link, grant, grant.expiresAt() - ttl, max);
             }

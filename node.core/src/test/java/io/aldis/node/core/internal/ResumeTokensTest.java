@@ -252,4 +252,41 @@ class ResumeTokensTest {
         String after = b.issueShared(alice).join().token();
         assertThat(a.validateShared(after).join()).as("issued after it").isPresent();
     }
+
+    @Test
+    void aTokenRevokedWhileTheHandOverPutsItIsTakenOutOfTheStoreAgain() {
+        ResumeTokens a = new ResumeTokens(clock, 60_000);
+        String token = a.issue(alice).token();
+        MapTokenStore kept = new MapTokenStore();
+        ResumeTokenStore revokedMeanwhile = new ResumeTokenStore() {
+            @Override
+            public void put(ResumeGrant grant, int maxPerUser) {
+                kept.put(grant, maxPerUser);
+                a.revoke(token); // the client logs out just as its token reaches the store
+            }
+
+            @Override
+            public Optional<ResumeGrant> get(String key) {
+                return kept.get(key);
+            }
+
+            @Override
+            public boolean remove(String key) {
+                return kept.remove(key);
+            }
+
+            @Override
+            public int removeUser(String user) {
+                return kept.removeUser(user);
+            }
+
+            @Override
+            public void resumed(String key) {
+                kept.resumed(key);
+            }
+        };
+        a.share(revokedMeanwhile, Runnable::run);
+        assertThat(kept.grants).isEmpty();
+        assertThat(a.validateShared(token).join()).isEmpty();
+    }
 }
