@@ -52,6 +52,8 @@ final class Handshake {
     /** The client sent an auth message that has not been answered yet. */
     private boolean stepPending;
     private ScheduledFuture<?> timeout;
+    /** CONNECT came; the session stays CONNECTING until its resume token, if any, was looked up. */
+    private boolean connectReceived;
 
     Handshake(NodeSession session, NodeSettings settings) {
         this.session = session;
@@ -81,6 +83,7 @@ final class Handshake {
             session.fail(0, ErrorCode.UNEXPECTED_FRAME, "the first frame must be CONNECT, got " + frame.type());
             return;
         }
+        connectReceived = true;
         if (!ProtocolVersion.SUPPORTED.contains(connect.version())) {
             refuseVersion(connect.version());
             return;
@@ -128,6 +131,11 @@ final class Handshake {
     /** How long a handshake waits for the shared token store: a quarter of the auth timeout. */
     private long storeWaitMillis() {
         return Math.max(1, settings.authTimeoutMillis() / 4);
+    }
+
+    /** Whether CONNECT came, answered or not yet. */
+    boolean connectReceived() {
+        return connectReceived;
     }
 
     /** Goes on with CONNECT once its token, if any, was checked. */

@@ -269,6 +269,24 @@ class HandshakeTest {
         assertThat(rig.session.state()).isEqualTo(SessionState.OPEN);
     }
 
+    @Test
+    void whileCONNECTWaitsForTheStoreAPingIsAnsweredAndASecondConnectRefused() {
+        String before = host.tokens.issue(new AuthenticatedUser("bob", Set.of("admin"), "TEST")).token();
+        host.tokens.share(new MapTokenStore(), host.workers());
+        host.runWorkers(); // handed over: lookups go to the store from now on
+
+        SessionRig rig = new SessionRig(host).connect(0, before);
+        rig.receive(new Ping(7));
+        assertThat(rig.sent()).as("answered while the lookup is pending").containsExactly(new Pong(7));
+        rig.runWorkers();
+        assertThat(((ConnectAck) rig.sent().get(0)).authenticated()).isTrue();
+
+        SessionRig twice = new SessionRig(host).connect(0, before);
+        twice.connect(0, before);
+        assertThat(onlyError(twice.sent()).code()).isEqualTo(ErrorCode.UNEXPECTED_FRAME.code());
+        assertThat(twice.channel.isOpen()).isFalse();
+    }
+
     /** A store whose classes go away once it is broken, as while the feature that provides it is refreshed. */
     private static final class BreakingStore implements ResumeTokenStore {
         private final MapTokenStore kept = new MapTokenStore();
