@@ -52,6 +52,8 @@ public final class ResumeTokens {
     /** The default of {@code maxResumeTokensPerUser}. */
     static final int DEFAULT_MAX_PER_USER = 100;
     private static final long PURGE_INTERVAL_MILLIS = 10_000;
+    /** The length of a token: 32 random bytes in unpadded base64url. */
+    private static final int TOKEN_CHARS = 43;
     private static final System.Logger LOG = System.getLogger("io.aldis.node");
 
     private final SecureRandom random = new SecureRandom();
@@ -335,7 +337,8 @@ public final class ResumeTokens {
      */
     public CompletableFuture<Optional<Grant>> validateShared(String token) {
         Shared link = shared;
-        if (link == null || token == null || token.isEmpty()) {
+        if (link == null || !wellFormed(token)) {
+            // Nothing to ask the cluster about a string no node could have issued.
             return CompletableFuture.completedFuture(validate(token));
         }
         return run(link, () -> {
@@ -354,6 +357,20 @@ public final class ResumeTokens {
             }
             return adoptUnlessRevoked(token, found.get());
         }, Optional.<Grant>empty());
+    }
+
+    /** Whether {@code token} has the form {@link #issue} gives every token: 32 bytes in unpadded base64url. */
+    static boolean wellFormed(String token) {
+        if (token == null || token.length() != TOKEN_CHARS) {
+            return false;
+        }
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Tells the shared store, if any, that a session resumed here with {@code token}. */

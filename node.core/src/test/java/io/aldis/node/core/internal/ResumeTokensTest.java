@@ -289,4 +289,22 @@ class ResumeTokensTest {
         assertThat(kept.grants).isEmpty();
         assertThat(a.validateShared(token).join()).isEmpty();
     }
+
+    @Test
+    void aStringNoNodeCouldHaveIssuedIsNotLookedUpInTheStore() {
+        MapTokenStore store = new MapTokenStore();
+        ResumeTokens a = new ResumeTokens(clock, 60_000);
+        java.util.Queue<Runnable> later = new java.util.ArrayDeque<>();
+        a.share(store, later::add);
+        later.poll().run(); // handed over: lookups go to the store from now on
+        for (String malformed : new String[] {"not-a-token", "x".repeat(43 * 100), "%".repeat(43)}) {
+            var lookup = a.validateShared(malformed);
+            assertThat(lookup).as(malformed).isDone();
+            assertThat(lookup.join()).isEmpty();
+        }
+        assertThat(later).as("nothing for the store's workers").isEmpty();
+        String token = a.issue(alice).token();
+        assertThat(ResumeTokens.wellFormed(token)).isTrue();
+        assertThat(a.validateShared(token)).as("a token of the right form is looked up").isNotDone();
+    }
 }
