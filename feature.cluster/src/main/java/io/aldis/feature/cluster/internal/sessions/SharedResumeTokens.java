@@ -23,6 +23,9 @@ import java.util.function.Supplier;
  * Hazelcast map under its token's key, which drops it when it expires, and each user's keys in a
  * second map, changed only under a cluster-wide lock on the user's name, which keeps the per-user
  * cap and lets a change of credentials revoke every token of the user wherever it was issued.
+ * Revocations are remembered for as long as the revoked grants could live (a map of revoked keys,
+ * and per user the time before which all were revoked), so that neither a node handing its grants
+ * over again nor a healed split, whose merge keeps what either side had, brings one back.
  * A session resumed on one node ends the sessions with the same token on the others, through a
  * topic every node listens to. Each announcement carries the id of the store that made it, so a
  * node knows its own even after Hazelcast gave its member a new identity (a split-brain merge
@@ -36,10 +39,16 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
     public static final String GRANTS = "aldis.resume.grants";
     static final String USERS = "aldis.resume.users";
     static final String RESUMED = "aldis.resume.resumed";
+    /** Keys of revoked grants, each kept until the grant would have expired. */
+    static final String REVOKED = "aldis.resume.revoked";
+    /** Per user, the time before which every grant of the user was revoked, kept as long as such a grant could live. */
+    static final String USERS_REVOKED = "aldis.resume.users-revoked";
     private static final System.Logger LOG = System.getLogger("io.aldis.cluster");
 
     private final IMap<String, String> grants;
     private final IMap<String, String> users;
+    private final IMap<String, String> revoked;
+    private final IMap<String, Long> usersRevoked;
     private final ITopic<String> resumed;
     private final UUID listener;
     private final Supplier<SessionRegistry> sessions;
@@ -53,6 +62,8 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
     public SharedResumeTokens(HazelcastInstance hazelcast, Supplier<SessionRegistry> sessions) {
         this.grants = hazelcast.getMap(GRANTS);
         this.users = hazelcast.getMap(USERS);
+        this.revoked = hazelcast.getMap(REVOKED);
+        this.usersRevoked = hazelcast.getMap(USERS_REVOKED);
         this.resumed = hazelcast.getTopic(RESUMED);
         this.sessions = sessions;
         this.listener = resumed.addMessageListener(this::heard);
@@ -66,6 +77,9 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
         }
         users.lock(grant.user());
         try {
+            if (isRevoked(grant)) {
+                return; // a node handing its tokens over again must not bring back a revoked one
+            }
             grants.set(grant.key(), GrantCodec.encode(grant), ttl, TimeUnit.MILLISECONDS);
             Set<String> keys = keysOf(grant.user());
             keys.add(grant.key());
@@ -98,18 +112,41 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
             return Optional.empty();
         }
         ResumeGrant grant = GrantCodec.decode(value);
-        return grant.expiresAt() > System.currentTimeMillis() ? Optional.of(grant) : Optional.empty();
+        if (grant.expiresAt() <= System.currentTimeMillis() || isRevoked(grant)) {
+            return Optional.empty(); // a healed split may bring back an entry the other side removed
+        }
+        return Optional.of(grant);
+    }
+
+    private boolean isRevoked(ResumeGrant grant) {
+        Long before = usersRevoked.get(grant.user());
+        return revoked.containsKey(grant.key()) || before != null && grant.issuedAt() < before;
     }
 
     @Override
     public boolean remove(String key) {
-        return grants.remove(key) != null;
+        String value = grants.remove(key);
+        if (value == null) {
+            return false;
+        }
+        long ttl = GrantCodec.decode(value).expiresAt() - System.currentTimeMillis();
+        if (ttl > 0) {
+            revoked.set(key, "", ttl, TimeUnit.MILLISECONDS);
+        }
+        return true;
     }
 
     @Override
     public int removeUser(String user) {
         users.lock(user);
         try {
+            long now = System.currentTimeMillis();
+            // The user's entry lives as long as the user's last grant: so long must the revocation.
+            var entry = users.getEntryView(user);
+            long ttl = entry == null ? 0 : entry.getExpirationTime() - now;
+            if (ttl > 0) {
+                usersRevoked.set(user, now, ttl, TimeUnit.MILLISECONDS);
+            }
             int removed = 0;
             for (String key : keysOf(user)) {
                 if (grants.remove(key) != null) {

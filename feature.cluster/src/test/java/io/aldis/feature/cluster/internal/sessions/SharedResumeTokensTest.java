@@ -107,6 +107,24 @@ class SharedResumeTokensTest {
     }
 
     @Test
+    void aRevokedGrantPutAgainByAnotherMemberStaysRevoked() {
+        ResumeGrant grant = grant("handed-over", "k-again", 1, Set.of());
+        tokens(first, onFirst).put(grant, 10);
+        assertThat(tokens(second, onSecond).remove("k-again")).isTrue();
+        tokens(first, onFirst).put(grant, 10); // the first node hands its tokens over again
+        assertThat(tokens(second, onSecond).get("k-again")).isEmpty();
+
+        tokens(first, onFirst).put(grant("revoked-user", "k-old", 1, Set.of()), 10);
+        tokens(second, onSecond).removeUser("revoked-user");
+        tokens(first, onFirst).put(grant("revoked-user", "k-old", 1, Set.of()), 10);
+        assertThat(tokens(second, onSecond).get("k-old")).as("issued before the revocation").isEmpty();
+        ResumeGrant later = new ResumeGrant("k-new", "revoked-user", Set.of(), System.currentTimeMillis() + 1_000,
+                System.currentTimeMillis() + 60_000);
+        tokens(first, onFirst).put(later, 10);
+        assertThat(tokens(second, onSecond).get("k-new")).as("issued after it").contains(later);
+    }
+
+    @Test
     void aNodeKnowsItsOwnResumeEvenWhenItsMemberIdentityChanged() throws Exception {
         // A split-brain merge gives the member a new UUID: the announcement then comes from a member
         // that is not the one the store started on, and only the store's own id tells it apart.
