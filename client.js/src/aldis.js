@@ -2206,6 +2206,7 @@ export class AldisClient extends EventTarget {
     this._initial = true;
     this._attemptNumber = 0;
     this._initialTries = 0;
+    this._urlAt = 0; // each connect() goes through the URLs in the order given, from the first
     this._connectPromise = new Promise((resolve, reject) => {
       this._connectSettle = { resolve, reject };
     });

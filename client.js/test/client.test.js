@@ -125,6 +125,21 @@ describe('reconnect', { timeout: 30_000 }, () => {
     assert.throws(() => setup({}, { urls: [] }), /urls must be a non-empty array/);
   });
 
+  test('a connect after failed tries the URLs from the first again', async () => {
+    const urls = ['ws://a.test/aldis', 'ws://b.test/aldis', 'ws://c.test/aldis'];
+    const { node, client, nextEvent } = setup({}, { urls, reconnect: false });
+    node.refuse = (url) => url === urls[0];
+    await client.connect();
+    assert.equal(node.socket.url, urls[1]);
+    node.refuse = false;
+    node.socket.drop();
+    await nextEvent('disconnected');
+    await settle();
+    assert.equal(client.state, 'failed');
+    await client.connect();
+    assert.equal(node.socket.url, urls[0], 'in the order given');
+  });
+
   test('a token the node no longer knows falls back to SCRAM', async () => {
     const { node, clock, client, nextEvent } = setup();
     await client.connect();

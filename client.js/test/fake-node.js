@@ -168,7 +168,8 @@ export class FakeNode {
     this.password = options.password ?? 'pencil';
     this.subprotocols = options.subprotocol ? [options.subprotocol] : ['aldis.v1.batch', 'aldis.v1'];
     this.answerPings = true;
-    this.refuse = false; // when set, new sockets close without opening
+    // When set (true, or a function of the URL that answers true), new sockets close without opening.
+    this.refuse = false;
     this.tokens = new Set();
     this.tokenCount = 0;
     this.sockets = [];
@@ -180,7 +181,8 @@ export class FakeNode {
       constructor(url, protocols) {
         super(node, url, protocols);
         node.sockets.push(this);
-        queueMicrotask(() => (node.refuse ? this.drop(1006) : this.open()));
+        const refused = typeof node.refuse === 'function' ? node.refuse(url) : node.refuse;
+        queueMicrotask(() => (refused ? this.drop(1006) : this.open()));
       }
     };
   }

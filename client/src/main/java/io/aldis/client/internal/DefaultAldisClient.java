@@ -200,6 +200,8 @@ public final class DefaultAldisClient implements AldisClient {
                     initial = true;
                     attemptNumber = 0;
                     initialTries = 0;
+                    // Each connect() goes through the addresses in the order given, from the first.
+                    addressAt = 0;
                     startAttempt();
                     return connectFuture;
                 }

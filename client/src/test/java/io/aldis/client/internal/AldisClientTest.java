@@ -434,6 +434,24 @@ class AldisClientTest {
     }
 
     @Test
+    void aConnectAfterFailedStartsAgainAtTheFirstAddress() throws Exception {
+        int firstPort = freePort();
+        FakeNode second = node();
+        AldisClient client = clientOf(ReconnectPolicy.none(), "127.0.0.1:" + firstPort, "127.0.0.1:" + second.port());
+        get(client.connect()); // the first address has no node yet: connected through the second
+        assertThat(events.next()).isEqualTo("connected resumed=false");
+        second.dropAll();
+        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        assertThat(client.state()).isEqualTo(ClientState.FAILED);
+
+        FakeNode first = new FakeNode().start(firstPort);
+        cleanup.add(first);
+        get(client.connect());
+        assertThat(first.connects.get()).as("the addresses are tried in the order given").isEqualTo(1);
+        assertThat(second.connects.get()).isEqualTo(1);
+    }
+
+    @Test
     void builderRejectsNonsense() {
         assertThatThrownBy(() -> AldisClient.builder().addresses()).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("host:port");

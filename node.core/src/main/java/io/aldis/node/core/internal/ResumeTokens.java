@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Resume tokens: 256 random bits, handed out with AUTH_OK and accepted in later CONNECTs until
@@ -53,12 +52,21 @@ public final class ResumeTokens {
     /** The default of {@code maxResumeTokensPerUser}. */
     static final int DEFAULT_MAX_PER_USER = 100;
     private static final long PURGE_INTERVAL_MILLIS = 10_000;
+    /** The length of a token: 32 random bytes in unpadded base64url. */
+    private static final int TOKEN_CHARS = 43;
     private static final System.Logger LOG = System.getLogger("io.aldis.node");
 
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Grant> grants = new HashMap<>();
     /** Each user's tokens, oldest first. */
     private final Map<String, LinkedHashSet<String>> byUser = new HashMap<>();
+    /**
+     * Tokens revoked here, until they would have expired: the shared store may still hold one
+     * whose removal failed or is on its way, and it must not be taken back from there.
+     */
+    private final Map<String, Long> revoked = new HashMap<>();
+    /** Users whose tokens were all revoked here, with the time of it, kept for a token's lifetime. */
+    private final Map<String, UserRevocation> usersRevoked = new HashMap<>();
     private final Clock clock;
     private volatile long ttlMillis;
     private volatile int maxPerUser;
@@ -67,6 +75,10 @@ public final class ResumeTokens {
     private volatile Shared shared;
     /** The store last given to {@link #share}, in use or being handed the tokens. */
     private volatile Shared pending;
+
+    /** A user's revocation: tokens issued before {@code at} are void until {@code keptUntil}. */
+    private record UserRevocation(long at, long keptUntil) {
+    }
 
     /** A shared store and the threads that may call it. */
     private record Shared(ResumeTokenStore store, Executor executor) {
@@ -136,12 +148,41 @@ public final class ResumeTokens {
     }
 
     private synchronized boolean revokeHere(String token) {
-        Grant grant = token == null ? null : grants.get(token);
+        if (token == null) {
+            return false;
+        }
+        Grant grant = grants.get(token);
+        if (pending != null) {
+            // Kept as long as the token could be valid anywhere; without a store nothing could bring it back.
+            revoked.put(token, grant != null ? grant.expiresAt() : clock.millis() + ttlMillis);
+        }
         if (grant == null) {
             return false;
         }
         forget(grant);
         return true;
+    }
+
+    /** Drops a token the shared store no longer has: not a revocation made here. */
+    private synchronized void forgetHere(String token) {
+        Grant grant = grants.get(token);
+        if (grant != null) {
+            forget(grant);
+        }
+    }
+
+    /**
+     * Keeps a grant the shared store holds, unless it was revoked here and its removal there was
+     * lost or is not made yet; checked and kept under one lock, so no revocation falls between.
+     */
+    private synchronized Optional<Grant> adoptUnlessRevoked(String token, ResumeGrant found) {
+        UserRevocation user = usersRevoked.get(found.user());
+        if (revoked.containsKey(token) || user != null && found.issuedAt() < user.at()) {
+            return Optional.empty();
+        }
+        Grant grant = new Grant(token, new AuthenticatedUser(found.user(), found.roles(), "RESUME"), found.expiresAt());
+        adopt(grant);
+        return Optional.of(grant);
     }
 
     /**
@@ -165,11 +206,20 @@ public final class ResumeTokens {
     }
 
     private synchronized int revokeUserHere(String user) {
+        if (pending != null) {
+            long now = clock.millis();
+            usersRevoked.put(user, new UserRevocation(now, now + ttlMillis));
+        }
         LinkedHashSet<String> own = byUser.remove(user);
         if (own == null) {
             return 0;
         }
-        own.forEach(grants::remove);
+        for (String token : own) {
+            Grant grant = grants.remove(token);
+            if (pending != null && grant != null) {
+                revoked.put(token, grant.expiresAt()); // for a store still being handed the tokens
+            }
+        }
         return own.size();
     }
 
@@ -189,16 +239,48 @@ public final class ResumeTokens {
         pending = link;
         run(link, () -> {
             handOver(link, snapshot());
-            synchronized (this) {
-                if (pending != link) {
-                    return null; // withdrawn or replaced meanwhile
-                }
-                shared = link;
+            if (!removeRevoked(link)) {
+                return null; // withdrawn or replaced meanwhile
             }
             // Issued while the first ones were handed over: from now on issue() shares them itself.
             handOver(link, snapshot());
             return null;
         }, null);
+    }
+
+    /**
+     * Takes the tokens revoked here out of the store being handed over, the revocations made while
+     * it was handed the tokens included, then makes it the store in use, once no revocation came
+     * in between; false if it was withdrawn or replaced meanwhile.
+     */
+    private boolean removeRevoked(Shared link) {
+        java.util.Set<String> removed = new java.util.HashSet<>();
+        while (true) {
+            java.util.List<String> left;
+            synchronized (this) {
+                if (pending != link) {
+                    return false;
+                }
+                left = revoked.keySet().stream().filter(token -> !removed.contains(token)).toList();
+                if (left.isEmpty()) {
+                    shared = link;
+                    return true;
+                }
+            }
+            for (String token : left) {
+                try {
+                    link.store().remove(keyOf(token));
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.log(System.Logger.Level.WARNING, "The shared resume token store failed to take out a token"
+                            + " revoked on this node; other nodes may still accept it: " + e);
+                }
+                removed.add(token);
+            }
+        }
+    }
+
+    private synchronized boolean holds(Grant grant) {
+        return grants.get(grant.token()) == grant;
     }
 
     private synchronized java.util.List<Grant> snapshot() {
@@ -210,7 +292,7 @@ public final class ResumeTokens {
         long ttl = ttlMillis;
         int max = maxPerUser;
         for (Grant grant : held) {
-            if (grant.expiresAt() > now) {
+            if (grant.expiresAt() > now && holds(grant)) {
                 // Issued before the store came: the expiry is exact, the time of issue a guess from it.
                 putShared(link, grant, grant.expiresAt() - ttl, max);
             }
@@ -230,7 +312,14 @@ public final class ResumeTokens {
      */
     public CompletableFuture<Grant> issueShared(AuthenticatedUser user) {
         long issuedAt = clock.millis();
-        Grant grant = issue(user);
+        return shareIssued(issue(user), issuedAt);
+    }
+
+    /**
+     * Puts a token {@link #issue} gave into the shared store, if there is one; completes with the
+     * grant once the store has it, or failed to take it (the token is then valid here only).
+     */
+    public CompletableFuture<Grant> shareIssued(Grant grant, long issuedAt) {
         Shared link = shared;
         if (link == null) {
             return CompletableFuture.completedFuture(grant);
@@ -248,28 +337,40 @@ public final class ResumeTokens {
      */
     public CompletableFuture<Optional<Grant>> validateShared(String token) {
         Shared link = shared;
-        if (link == null || token == null || token.isEmpty()) {
+        if (link == null || !wellFormed(token)) {
+            // Nothing to ask the cluster about a string no node could have issued.
             return CompletableFuture.completedFuture(validate(token));
         }
         return run(link, () -> {
             Optional<ResumeGrant> found;
             try {
                 found = link.store().get(keyOf(token));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 LOG.log(System.Logger.Level.WARNING, "The shared resume token store failed; checking the token"
                         + " against this node's own: " + e);
                 return validate(token);
             }
             if (found.isEmpty() || found.get().expiresAt() <= clock.millis()) {
                 // Revoked or dropped on another node: forget it here as well.
-                revoke(token);
+                forgetHere(token);
                 return Optional.<Grant>empty();
             }
-            ResumeGrant g = found.get();
-            Grant grant = new Grant(token, new AuthenticatedUser(g.user(), g.roles(), "RESUME"), g.expiresAt());
-            adopt(grant);
-            return Optional.of(grant);
+            return adoptUnlessRevoked(token, found.get());
         }, Optional.<Grant>empty());
+    }
+
+    /** Whether {@code token} has the form {@link #issue} gives every token: 32 bytes in unpadded base64url. */
+    static boolean wellFormed(String token) {
+        if (token == null || token.length() != TOKEN_CHARS) {
+            return false;
+        }
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Tells the shared store, if any, that a session resumed here with {@code token}. */
@@ -287,24 +388,29 @@ public final class ResumeTokens {
         try {
             link.store().put(new ResumeGrant(keyOf(grant.token()), grant.user().name(), grant.user().roles(), issuedAt,
                     grant.expiresAt()), max);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
             LOG.log(System.Logger.Level.WARNING, "The shared resume token store failed; the token is valid on this"
                     + " node only: " + e);
         }
     }
 
-    /** Runs {@code work} on the store's executor; {@code otherwise} when the executor refuses it. */
+    /**
+     * Runs {@code work} on the store's executor; {@code otherwise} when the executor refuses it or
+     * the work fails in any way. The future never fails: an error as well as an exception (a class
+     * gone while the feature that provides the store is refreshed) leaves the node on its own tokens.
+     */
     private static <T> CompletableFuture<T> run(Shared link, java.util.function.Supplier<T> work, T otherwise) {
         try {
             return CompletableFuture.supplyAsync(() -> {
                 try {
                     return work.get();
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
                     LOG.log(System.Logger.Level.WARNING, "The shared resume token store failed: " + e);
                     return otherwise;
                 }
             }, link.executor());
-        } catch (RejectedExecutionException shuttingDown) {
+        } catch (Throwable refused) {
+            // Shutting down, or the executor failed: the store is not asked.
             return CompletableFuture.completedFuture(otherwise);
         }
     }
@@ -344,5 +450,7 @@ public final class ResumeTokens {
 
     private void purgeExpired(long now) {
         grants.values().stream().filter(g -> g.expiresAt() <= now).toList().forEach(this::forget);
+        revoked.values().removeIf(until -> until <= now);
+        usersRevoked.values().removeIf(user -> user.keptUntil() <= now);
     }
 }

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import java.time.Duration;
 import java.util.Base64;
+import io.aldis.protocol.api.spi.node.ResumeGrant;
+import io.aldis.protocol.api.spi.node.ResumeTokenStore;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -186,5 +189,122 @@ class ResumeTokensTest {
         assertThat(a.validateShared(issued).join()).as("a issued it").isPresent();
         assertThat(b.validateShared(issued).join()).as("b resumed it").isPresent();
         assertThat(b.validateShared(a.issueShared(alice).join().token()).join()).as("a new one stays on a").isEmpty();
+    }
+
+    @Test
+    void aTokenRevokedHereStaysRevokedWhileTheStoreStillHasIt() {
+        MapTokenStore store = new MapTokenStore();
+        ResumeTokens a = new ResumeTokens(clock, 60_000);
+        java.util.Queue<Runnable> later = new java.util.ArrayDeque<>();
+        a.share(store, later::add);
+        later.poll().run(); // handed over
+        var issued = a.issueShared(alice);
+        later.poll().run();
+        String token = issued.join().token();
+
+        assertThat(a.revoke(token)).isTrue();
+        later.poll(); // the removal from the store is still on its way (or failed): it never runs here
+        var lookup = a.validateShared(token);
+        later.poll().run();
+        assertThat(lookup.join()).as("not adopted again from the store").isEmpty();
+        assertThat(a.validate(token)).isEmpty();
+    }
+
+    @Test
+    void aUsersRevocationHoldsHereWhenTheStoreFailedToMakeIt() {
+        MapTokenStore kept = new MapTokenStore();
+        ResumeTokenStore failingRevocations = new ResumeTokenStore() {
+            @Override
+            public void put(ResumeGrant grant, int maxPerUser) {
+                kept.put(grant, maxPerUser);
+            }
+
+            @Override
+            public Optional<ResumeGrant> get(String key) {
+                return kept.get(key);
+            }
+
+            @Override
+            public boolean remove(String key) {
+                throw new IllegalStateException("the cluster is unreachable");
+            }
+
+            @Override
+            public int removeUser(String user) {
+                throw new IllegalStateException("the cluster is unreachable");
+            }
+
+            @Override
+            public void resumed(String key) {
+                kept.resumed(key);
+            }
+        };
+        ResumeTokens a = new ResumeTokens(clock, 60_000);
+        ResumeTokens b = new ResumeTokens(clock, 60_000);
+        a.share(failingRevocations, Runnable::run);
+        b.share(failingRevocations, Runnable::run);
+        String fromB = b.issueShared(alice).join().token();
+        clock.advance(Duration.ofMillis(1));
+
+        a.revokeUser("alice");
+        assertThat(a.validateShared(fromB).join()).as("issued elsewhere before the revocation").isEmpty();
+        clock.advance(Duration.ofMillis(1));
+        String after = b.issueShared(alice).join().token();
+        assertThat(a.validateShared(after).join()).as("issued after it").isPresent();
+    }
+
+    @Test
+    void aTokenRevokedWhileTheHandOverPutsItIsTakenOutOfTheStoreAgain() {
+        ResumeTokens a = new ResumeTokens(clock, 60_000);
+        String token = a.issue(alice).token();
+        MapTokenStore kept = new MapTokenStore();
+        ResumeTokenStore revokedMeanwhile = new ResumeTokenStore() {
+            @Override
+            public void put(ResumeGrant grant, int maxPerUser) {
+                kept.put(grant, maxPerUser);
+                a.revoke(token); // the client logs out just as its token reaches the store
+            }
+
+            @Override
+            public Optional<ResumeGrant> get(String key) {
+                return kept.get(key);
+            }
+
+            @Override
+            public boolean remove(String key) {
+                return kept.remove(key);
+            }
+
+            @Override
+            public int removeUser(String user) {
+                return kept.removeUser(user);
+            }
+
+            @Override
+            public void resumed(String key) {
+                kept.resumed(key);
+            }
+        };
+        a.share(revokedMeanwhile, Runnable::run);
+        assertThat(kept.grants).isEmpty();
+        assertThat(a.validateShared(token).join()).isEmpty();
+    }
+
+    @Test
+    void aStringNoNodeCouldHaveIssuedIsNotLookedUpInTheStore() {
+        MapTokenStore store = new MapTokenStore();
+        ResumeTokens a = new ResumeTokens(clock, 60_000);
+        java.util.Queue<Runnable> later = new java.util.ArrayDeque<>();
+        a.share(store, later::add);
+        later.poll().run(); // handed over: lookups go to the store from now on
+        for (String malformed : new String[] {"not-a-token", "x".repeat(43 * 100), "%".repeat(43)}) {
+            var lookup = a.validateShared(malformed);
+            assertThat(lookup).as(malformed).isDone();
+            assertThat(lookup.join()).isEmpty();
+        }
+        assertThat(later).as("nothing for the store's workers").isEmpty();
+        String token = a.issue(alice).token();
+        assertThat(ResumeTokens.wellFormed(token)).isTrue();
+        assertThat(a.validateShared(token)).as("a token of the right form is looked up").isNotDone();
     }
 }

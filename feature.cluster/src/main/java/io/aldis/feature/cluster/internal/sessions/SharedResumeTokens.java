@@ -1,6 +1,5 @@
 package io.aldis.feature.cluster.internal.sessions;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.topic.ITopic;
@@ -24,8 +23,13 @@ import java.util.function.Supplier;
  * Hazelcast map under its token's key, which drops it when it expires, and each user's keys in a
  * second map, changed only under a cluster-wide lock on the user's name, which keeps the per-user
  * cap and lets a change of credentials revoke every token of the user wherever it was issued.
+ * Revocations are remembered for as long as the revoked grants could live (a map of revoked keys,
+ * and per user the time before which all were revoked), so that neither a node handing its grants
+ * over again nor a healed split, whose merge keeps what either side had, brings one back.
  * A session resumed on one node ends the sessions with the same token on the others, through a
- * topic every node listens to.
+ * topic every node listens to. Each announcement carries the id of the store that made it, so a
+ * node knows its own even after Hazelcast gave its member a new identity (a split-brain merge
+ * does).
  *
  * <p>Only strings cross between members (see {@link GrantCodec}), so Hazelcast never needs a class
  * of this bundle.
@@ -35,13 +39,21 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
     public static final String GRANTS = "aldis.resume.grants";
     static final String USERS = "aldis.resume.users";
     static final String RESUMED = "aldis.resume.resumed";
+    /** Keys of revoked grants, each kept until the grant would have expired. */
+    static final String REVOKED = "aldis.resume.revoked";
+    /** Per user, the time before which every grant of the user was revoked, kept as long as such a grant could live. */
+    static final String USERS_REVOKED = "aldis.resume.users-revoked";
     private static final System.Logger LOG = System.getLogger("io.aldis.cluster");
 
     private final IMap<String, String> grants;
     private final IMap<String, String> users;
+    private final IMap<String, String> revoked;
+    private final IMap<String, Long> usersRevoked;
     private final ITopic<String> resumed;
     private final UUID listener;
     private final Supplier<SessionRegistry> sessions;
+    /** Made here rather than taken from the member, whose UUID changes when a split heals. */
+    private final String origin = UUID.randomUUID().toString();
 
     /**
      * @param sessions this node's sessions, asked each time a session resumed on another node
@@ -50,10 +62,11 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
     public SharedResumeTokens(HazelcastInstance hazelcast, Supplier<SessionRegistry> sessions) {
         this.grants = hazelcast.getMap(GRANTS);
         this.users = hazelcast.getMap(USERS);
+        this.revoked = hazelcast.getMap(REVOKED);
+        this.usersRevoked = hazelcast.getMap(USERS_REVOKED);
         this.resumed = hazelcast.getTopic(RESUMED);
         this.sessions = sessions;
-        Member self = hazelcast.getCluster().getLocalMember();
-        this.listener = resumed.addMessageListener(message -> resumedElsewhere(self, message));
+        this.listener = resumed.addMessageListener(this::heard);
     }
 
     @Override
@@ -64,6 +77,9 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
         }
         users.lock(grant.user());
         try {
+            if (isRevoked(grant)) {
+                return; // a node handing its tokens over again must not bring back a revoked one
+            }
             grants.set(grant.key(), GrantCodec.encode(grant), ttl, TimeUnit.MILLISECONDS);
             Set<String> keys = keysOf(grant.user());
             keys.add(grant.key());
@@ -96,18 +112,41 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
             return Optional.empty();
         }
         ResumeGrant grant = GrantCodec.decode(value);
-        return grant.expiresAt() > System.currentTimeMillis() ? Optional.of(grant) : Optional.empty();
+        if (grant.expiresAt() <= System.currentTimeMillis() || isRevoked(grant)) {
+            return Optional.empty(); // a healed split may bring back an entry the other side removed
+        }
+        return Optional.of(grant);
+    }
+
+    private boolean isRevoked(ResumeGrant grant) {
+        Long before = usersRevoked.get(grant.user());
+        return revoked.containsKey(grant.key()) || before != null && grant.issuedAt() < before;
     }
 
     @Override
     public boolean remove(String key) {
-        return grants.remove(key) != null;
+        String value = grants.remove(key);
+        if (value == null) {
+            return false;
+        }
+        long ttl = GrantCodec.decode(value).expiresAt() - System.currentTimeMillis();
+        if (ttl > 0) {
+            revoked.set(key, "", ttl, TimeUnit.MILLISECONDS);
+        }
+        return true;
     }
 
     @Override
     public int removeUser(String user) {
         users.lock(user);
         try {
+            long now = System.currentTimeMillis();
+            // The user's entry lives as long as the user's last grant: so long must the revocation.
+            var entry = users.getEntryView(user);
+            long ttl = entry == null ? 0 : entry.getExpirationTime() - now;
+            if (ttl > 0) {
+                usersRevoked.set(user, now, ttl, TimeUnit.MILLISECONDS);
+            }
             int removed = 0;
             for (String key : keysOf(user)) {
                 if (grants.remove(key) != null) {
@@ -123,7 +162,12 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
 
     @Override
     public void resumed(String key) {
-        resumed.publish(key);
+        resumed.publish(announcement(key));
+    }
+
+    /** What {@link #resumed} tells the other nodes: this store's id, a line break, the key. */
+    String announcement(String key) {
+        return origin + "\n" + key;
     }
 
     private Set<String> keysOf(String user) {
@@ -135,16 +179,32 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
         return keys;
     }
 
-    private void resumedElsewhere(Member self, Message<String> message) {
-        if (self.equals(message.getPublishingMember())) {
+    private void heard(Message<String> message) {
+        resumedElsewhere(message.getMessageObject(), String.valueOf(message.getPublishingMember().getAddress()));
+    }
+
+    /**
+     * Ends this node's sessions with the key another node announced.
+     *
+     * @param publisher the announcing member, for the log only: its identity is not this store's
+     */
+    void resumedElsewhere(String announcement, String publisher) {
+        int lineBreak = announcement.indexOf('\n');
+        if (lineBreak < 0) {
+            LOG.log(System.Logger.Level.WARNING, "Ignored a resume announcement without its origin from {0}",
+                    publisher);
+            return;
+        }
+        if (announcement.substring(0, lineBreak).equals(origin)) {
             return; // the node where it resumed ended its own sessions with the token already
         }
+        String key = announcement.substring(lineBreak + 1);
         SessionRegistry registry = sessions.get();
         if (registry != null) {
-            int ended = registry.supersede(message.getMessageObject());
+            int ended = registry.supersede(key);
             if (ended > 0) {
                 LOG.log(System.Logger.Level.INFO, "Ended {0} session(s) whose client resumed on node {1}", ended,
-                        message.getPublishingMember().getAddress());
+                        publisher);
             }
         }
     }

@@ -106,6 +106,35 @@ class SharedResumeTokensTest {
         assertThat(onFirst.keys.poll(500, TimeUnit.MILLISECONDS)).as("the member where it resumed did it itself").isNull();
     }
 
+    @Test
+    void aRevokedGrantPutAgainByAnotherMemberStaysRevoked() {
+        ResumeGrant grant = grant("handed-over", "k-again", 1, Set.of());
+        tokens(first, onFirst).put(grant, 10);
+        assertThat(tokens(second, onSecond).remove("k-again")).isTrue();
+        tokens(first, onFirst).put(grant, 10); // the first node hands its tokens over again
+        assertThat(tokens(second, onSecond).get("k-again")).isEmpty();
+
+        tokens(first, onFirst).put(grant("revoked-user", "k-old", 1, Set.of()), 10);
+        tokens(second, onSecond).removeUser("revoked-user");
+        tokens(first, onFirst).put(grant("revoked-user", "k-old", 1, Set.of()), 10);
+        assertThat(tokens(second, onSecond).get("k-old")).as("issued before the revocation").isEmpty();
+        ResumeGrant later = new ResumeGrant("k-new", "revoked-user", Set.of(), System.currentTimeMillis() + 1_000,
+                System.currentTimeMillis() + 60_000);
+        tokens(first, onFirst).put(later, 10);
+        assertThat(tokens(second, onSecond).get("k-new")).as("issued after it").contains(later);
+    }
+
+    @Test
+    void aNodeKnowsItsOwnResumeEvenWhenItsMemberIdentityChanged() throws Exception {
+        // A split-brain merge gives the member a new UUID: the announcement then comes from a member
+        // that is not the one the store started on, and only the store's own id tells it apart.
+        SharedResumeTokens store = tokens(first, onFirst);
+        store.resumedElsewhere(store.announcement("k-self-after-merge"), "a member with a new identity");
+        store.resumedElsewhere(tokens(second, onSecond).announcement("k-other"), "127.0.0.1:5701");
+        assertThat(onFirst.keys.poll(30, TimeUnit.SECONDS)).as("only the other store's resume ends sessions here")
+                .isEqualTo("k-other");
+    }
+
     private static SharedResumeTokens tokens(ClusterEngine member, Superseded sessions) {
         return member.resumeTokens(() -> sessions);
     }

@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -50,6 +52,8 @@ final class Handshake {
     /** The client sent an auth message that has not been answered yet. */
     private boolean stepPending;
     private ScheduledFuture<?> timeout;
+    /** CONNECT came; the session stays CONNECTING until its resume token, if any, was looked up. */
+    private boolean connectReceived;
 
     Handshake(NodeSession session, NodeSettings settings) {
         this.session = session;
@@ -79,22 +83,59 @@ final class Handshake {
             session.fail(0, ErrorCode.UNEXPECTED_FRAME, "the first frame must be CONNECT, got " + frame.type());
             return;
         }
+        connectReceived = true;
         if (!ProtocolVersion.SUPPORTED.contains(connect.version())) {
             refuseVersion(connect.version());
             return;
         }
         session.connected(connect.clientId(), connect.clientName(), connect.capabilities());
+        String token = connect.resumeToken();
         // A shared token store answers on a worker thread: the handshake goes on on the loop.
-        CompletableFuture<Optional<ResumeTokens.Grant>> lookup = host.tokens().validateShared(connect.resumeToken());
-        if (lookup.isDone()) {
-            checked(lookup.join());
-        } else {
-            lookup.whenComplete((found, failed) -> loop.execute(() -> {
-                if (session.lifecycle() == SessionState.CONNECTING) {
-                    checked(found == null ? Optional.empty() : found);
-                }
-            }));
+        whenStoreAnswers(host.tokens().validateShared(token), () -> host.tokens().validate(token), found -> {
+            if (session.lifecycle() == SessionState.CONNECTING) {
+                checked(found);
+            }
+        });
+    }
+
+    /**
+     * Goes on with the shared token store's answer, or with this node's own one ({@code ownAnswer},
+     * asked on the loop) if the store failed or did not answer within {@link #storeWaitMillis()}:
+     * a cluster that hangs must not hold a handshake beyond its auth timeout, nor unbounded once
+     * that timeout was stopped for a verdict.
+     */
+    private <T> void whenStoreAnswers(CompletableFuture<T> answer, Supplier<T> ownAnswer, Consumer<T> next) {
+        if (answer.isDone() && !answer.isCompletedExceptionally() && answer.join() != null) {
+            next.accept(answer.join());
+            return;
         }
+        boolean[] settled = {false}; // read and written on the loop only
+        ScheduledFuture<?> deadline = loop.schedule(() -> {
+            if (!settled[0]) {
+                settled[0] = true;
+                LOG.log(System.Logger.Level.WARNING, "The shared resume token store did not answer within "
+                        + storeWaitMillis() + " ms; session " + session.id() + " goes on with this node's tokens");
+                next.accept(ownAnswer.get());
+            }
+        }, storeWaitMillis(), TimeUnit.MILLISECONDS);
+        answer.whenComplete((value, failed) -> loop.execute(() -> {
+            if (settled[0]) {
+                return;
+            }
+            settled[0] = true;
+            deadline.cancel(false);
+            next.accept(failed != null || value == null ? ownAnswer.get() : value);
+        }));
+    }
+
+    /** How long a handshake waits for the shared token store: a quarter of the auth timeout. */
+    private long storeWaitMillis() {
+        return Math.max(1, settings.authTimeoutMillis() / 4);
+    }
+
+    /** Whether CONNECT came, answered or not yet. */
+    boolean connectReceived() {
+        return connectReceived;
     }
 
     /** Goes on with CONNECT once its token, if any, was checked. */
@@ -256,20 +297,18 @@ final class Handshake {
         }
         stepPending = false;
         if (verdict instanceof AuthStep.Success success) {
-            CompletableFuture<ResumeTokens.Grant> issued = host.tokens().issueShared(success.user());
-            if (issued.isDone()) {
-                succeeded(success, issued.join());
-            } else {
-                // Until the shared store has the token, the session stays AUTHENTICATING with a
-                // step pending, so nothing the client sends meanwhile is taken for a request.
-                stepPending = true;
-                issued.whenComplete((grant, failed) -> loop.execute(() -> {
-                    if (session.lifecycle() == SessionState.AUTHENTICATING) {
-                        stepPending = false;
-                        succeeded(success, grant);
-                    }
-                }));
-            }
+            long issuedAt = host.clock().millis();
+            ResumeTokens.Grant local = host.tokens().issue(success.user());
+            // Until the shared store has the token, the session stays AUTHENTICATING with a step
+            // pending, so nothing the client sends meanwhile is taken for a request. If the store
+            // fails or is late, the token is good on this node only.
+            stepPending = true;
+            whenStoreAnswers(host.tokens().shareIssued(local, issuedAt), () -> local, grant -> {
+                if (session.lifecycle() == SessionState.AUTHENTICATING) {
+                    stepPending = false;
+                    succeeded(success, grant);
+                }
+            });
         } else {
             refuse();
         }

@@ -99,9 +99,16 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private void onFrame(ChannelHandlerContext context, Frame frame) {
         SessionState state = session.lifecycle();
-        if (state == SessionState.CONNECTING) {
+        if (state == SessionState.CONNECTING && !handshake.connectReceived()) {
             // Nothing, not even a PING, is answered before CONNECT.
             handshake.onFirstFrame(frame);
+            return;
+        }
+        if (state == SessionState.CONNECTING && !(frame instanceof Connect || frame instanceof Ping
+                || frame instanceof Pong || frame instanceof Close || frame instanceof CloseAck)) {
+            // CONNECT waits for its resume token's lookup: only liveness and close are taken meanwhile.
+            session.fail(0, ErrorCode.UNEXPECTED_FRAME, "a " + frame.type() + " arrived before CONNECT_ACK;"
+                    + " only PING and CLOSE may come before it");
             return;
         }
         if (frame instanceof Connect) {

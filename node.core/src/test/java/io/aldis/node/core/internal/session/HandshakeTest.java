@@ -18,11 +18,14 @@ import io.aldis.protocol.api.Pong;
 import io.aldis.protocol.api.Subscribe;
 import io.aldis.protocol.api.codec.FrameSizeLimit;
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
+import io.aldis.protocol.api.spi.node.ResumeGrant;
+import io.aldis.protocol.api.spi.node.ResumeTokenStore;
 import io.aldis.protocol.api.spi.node.SessionState;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -219,6 +222,110 @@ class HandshakeTest {
         AuthOk ok = (AuthOk) rig.sent().get(0);
         assertThat(store.grants).containsOnlyKeys(ResumeTokens.keyOf(ok.resumeToken()));
         assertThat(rig.session.state()).isEqualTo(SessionState.OPEN);
+    }
+
+    @Test
+    void aStoreThatFailsWithAnErrorLeavesTheNodeOnItsOwnTokens() {
+        String before = host.tokens.issue(new AuthenticatedUser("bob", Set.of("admin"), "TEST")).token();
+        BreakingStore store = new BreakingStore();
+        host.tokens.share(store, host.workers());
+        host.runWorkers(); // handed over: the store is used from now on
+        store.broken = true;
+
+        SessionRig resumed = new SessionRig(host).connect(0, before);
+        resumed.runWorkers();
+        assertThat(((ConnectAck) resumed.sent().get(0)).authenticated()).as("checked here").isTrue();
+
+        SessionRig rig = new SessionRig(host).connect(0, "");
+        rig.sent();
+        rig.receive(SessionRig.login("alice", TestHost.PASSWORD));
+        rig.runWorkers();
+        AuthOk ok = (AuthOk) rig.sent().get(0);
+        assertThat(host.tokens.validate(ok.resumeToken())).as("valid on this node").isPresent();
+        assertThat(rig.session.state()).isEqualTo(SessionState.OPEN);
+    }
+
+    @Test
+    void aStoreThatNeverAnswersHoldsNeitherAResumeNorALoginPastItsDeadline() {
+        String before = host.tokens.issue(new AuthenticatedUser("bob", Set.of("admin"), "TEST")).token();
+        MapTokenStore store = new MapTokenStore();
+        host.tokens.share(store, host.workers());
+        host.runWorkers(); // handed over; from now on no store call is ever run: the store hangs
+
+        SessionRig resumed = new SessionRig(host).connect(0, before);
+        assertThat(resumed.sent()).as("waiting for the store").isEmpty();
+        resumed.advance(SessionRig.AUTH_TIMEOUT / 2);
+        ConnectAck ack = (ConnectAck) resumed.sent().get(0);
+        assertThat(ack.authenticated()).as("resumed with this node's own token").isTrue();
+        assertThat(resumed.session.state()).isEqualTo(SessionState.OPEN);
+
+        SessionRig rig = new SessionRig(host).connect(0, "");
+        rig.sent();
+        rig.receive(SessionRig.login("alice", TestHost.PASSWORD));
+        assertThat(rig.sent()).as("waiting for the store").isEmpty();
+        rig.advance(SessionRig.AUTH_TIMEOUT / 2);
+        AuthOk ok = (AuthOk) rig.sent().get(0);
+        assertThat(host.tokens.validate(ok.resumeToken())).as("valid on this node").isPresent();
+        assertThat(rig.session.state()).isEqualTo(SessionState.OPEN);
+    }
+
+    @Test
+    void whileCONNECTWaitsForTheStoreAPingIsAnsweredAndASecondConnectRefused() {
+        String before = host.tokens.issue(new AuthenticatedUser("bob", Set.of("admin"), "TEST")).token();
+        host.tokens.share(new MapTokenStore(), host.workers());
+        host.runWorkers(); // handed over: lookups go to the store from now on
+
+        SessionRig rig = new SessionRig(host).connect(0, before);
+        rig.receive(new Ping(7));
+        assertThat(rig.sent()).as("answered while the lookup is pending").containsExactly(new Pong(7));
+        rig.runWorkers();
+        assertThat(((ConnectAck) rig.sent().get(0)).authenticated()).isTrue();
+
+        SessionRig twice = new SessionRig(host).connect(0, before);
+        twice.connect(0, before);
+        assertThat(onlyError(twice.sent()).code()).isEqualTo(ErrorCode.UNEXPECTED_FRAME.code());
+        assertThat(twice.channel.isOpen()).isFalse();
+    }
+
+    /** A store whose classes go away once it is broken, as while the feature that provides it is refreshed. */
+    private static final class BreakingStore implements ResumeTokenStore {
+        private final MapTokenStore kept = new MapTokenStore();
+        volatile boolean broken;
+
+        @Override
+        public void put(ResumeGrant grant, int maxPerUser) {
+            failIfBroken();
+            kept.put(grant, maxPerUser);
+        }
+
+        @Override
+        public Optional<ResumeGrant> get(String key) {
+            failIfBroken();
+            return kept.get(key);
+        }
+
+        @Override
+        public boolean remove(String key) {
+            failIfBroken();
+            return kept.remove(key);
+        }
+
+        @Override
+        public int removeUser(String user) {
+            failIfBroken();
+            return kept.removeUser(user);
+        }
+
+        @Override
+        public void resumed(String key) {
+            failIfBroken();
+        }
+
+        private void failIfBroken() {
+            if (broken) {
+                throw new NoClassDefFoundError("io/aldis/feature/cluster/internal/sessions/GrantCodec");
+            }
+        }
     }
 
     @Test
