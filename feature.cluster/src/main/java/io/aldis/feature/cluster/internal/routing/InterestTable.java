@@ -1,11 +1,9 @@
 package io.aldis.feature.cluster.internal.routing;
 
 import com.hazelcast.cluster.Member;
-import com.hazelcast.core.EntryEvent;
-import com.hazelcast.core.EntryListener;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.map.MapEvent;
 import com.hazelcast.replicatedmap.ReplicatedMap;
+import io.aldis.feature.cluster.internal.membership.OnAnyChange;
 import io.aldis.feature.pubsub.spi.Interest;
 import java.util.Collections;
 import java.util.HashMap;
@@ -39,7 +37,7 @@ public final class InterestTable implements AutoCloseable {
         this.hazelcast = hazelcast;
         this.self = hazelcast.getCluster().getLocalMember().getUuid().toString();
         this.map = hazelcast.getReplicatedMap(MAP);
-        this.listener = map.addEntryListener(new Changes());
+        this.listener = map.addEntryListener(new OnAnyChange(this::rebuild));
         rebuild();
     }
 
@@ -118,43 +116,6 @@ public final class InterestTable implements AutoCloseable {
             map.removeEntryListener(listener);
         } catch (RuntimeException alreadyDown) {
             // Hazelcast is shutting down
-        }
-    }
-
-    private final class Changes implements EntryListener<String, String> {
-        @Override
-        public void entryAdded(EntryEvent<String, String> event) {
-            rebuild();
-        }
-
-        @Override
-        public void entryUpdated(EntryEvent<String, String> event) {
-            rebuild();
-        }
-
-        @Override
-        public void entryRemoved(EntryEvent<String, String> event) {
-            rebuild();
-        }
-
-        @Override
-        public void entryEvicted(EntryEvent<String, String> event) {
-            rebuild();
-        }
-
-        @Override
-        public void entryExpired(EntryEvent<String, String> event) {
-            rebuild();
-        }
-
-        @Override
-        public void mapCleared(MapEvent event) {
-            rebuild();
-        }
-
-        @Override
-        public void mapEvicted(MapEvent event) {
-            rebuild();
         }
     }
 }
