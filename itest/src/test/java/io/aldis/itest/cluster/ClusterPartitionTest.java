@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.aldis.itest.support.ChildNode;
 import io.aldis.itest.support.CuttingProxy;
 import io.aldis.itest.support.FrameClient;
-import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.RpcError;
@@ -180,23 +179,13 @@ class ClusterPartitionTest {
     }
 
     private static FrameClient login(ChildNode.Clustered node) throws Exception {
-        FrameClient client = FrameClient.tcp(node.port());
+        FrameClient client = node.login();
         clients.add(client);
-        client.login(ChildNode.USER, NodeFixture.PASSWORD);
         return client;
     }
 
     private static void await(ChildNode.Clustered node, Predicate<ChildNode.Counts> condition, String what)
             throws Exception {
-        long deadline = System.nanoTime() + CONVERGE.toNanos();
-        ChildNode.Counts last;
-        do {
-            last = node.counts();
-            if (condition.test(last)) {
-                return;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("node " + node.name() + ": not " + what + " within " + CONVERGE + "; last " + last);
+        node.awaitCounts(condition, what, CONVERGE);
     }
 }

@@ -261,28 +261,13 @@ class ClusterPubSubTest {
     }
 
     private static FrameClient login(ChildNode.Clustered node) throws Exception {
-        FrameClient client = FrameClient.tcp(node.port());
+        FrameClient client = node.login();
         clients.add(client);
-        client.login(ChildNode.USER, NodeFixture.PASSWORD);
         return client;
     }
 
     private static void await(ChildNode.Clustered node, Predicate<ChildNode.Counts> condition, String what)
             throws Exception {
-        awaitCounts(node, condition, what);
-    }
-
-    private static ChildNode.Counts awaitCounts(ChildNode.Clustered node, Predicate<ChildNode.Counts> condition,
-            String what) throws Exception {
-        long deadline = System.nanoTime() + CONVERGE.toNanos();
-        ChildNode.Counts last;
-        do {
-            last = node.counts();
-            if (condition.test(last)) {
-                return last;
-            }
-            Thread.sleep(50);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("node " + node.name() + ": not " + what + " within " + CONVERGE + "; last " + last);
+        node.awaitCounts(condition, what, CONVERGE);
     }
 }

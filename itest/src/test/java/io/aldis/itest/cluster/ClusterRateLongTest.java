@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.itest.support.ChildNode;
 import io.aldis.itest.support.FrameClient;
-import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.Deliver;
 import io.aldis.protocol.api.Publish;
 import java.net.ServerSocket;
@@ -98,8 +97,6 @@ class ClusterRateLongTest {
     }
 
     private static FrameClient login(ChildNode.Clustered node) throws Exception {
-        FrameClient client = FrameClient.tcp(node.port());
-        client.login(ChildNode.USER, NodeFixture.PASSWORD);
-        return client;
+        return node.login();
     }
 }

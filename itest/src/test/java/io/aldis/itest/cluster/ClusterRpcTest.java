@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.itest.support.ChildNode;
 import io.aldis.itest.support.FrameClient;
-import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.Ack;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
@@ -232,24 +231,12 @@ class ClusterRpcTest {
         assertThat(provided).isInstanceOf(Ack.class);
     }
 
-    @FunctionalInterface
-    private interface Condition {
-        boolean holds() throws Exception;
+    private static void awaitTrue(ChildNode.Condition condition, String what) throws Exception {
+        ChildNode.awaitTrue(condition, what, CONVERGE);
     }
 
-    private static void awaitTrue(Condition condition, String what) throws Exception {
-        awaitTrue(condition, what, CONVERGE);
-    }
-
-    private static void awaitTrue(Condition condition, String what, Duration within) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        do {
-            if (condition.holds()) {
-                return;
-            }
-            Thread.sleep(50);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("not " + what + " within " + within);
+    private static void awaitTrue(ChildNode.Condition condition, String what, Duration within) throws Exception {
+        ChildNode.awaitTrue(condition, what, within);
     }
 
     private static CompletableFuture<ChildNode.Clustered> startAsync(String name, int port, List<String> all,
@@ -259,9 +246,8 @@ class ClusterRpcTest {
     }
 
     private static FrameClient login(ChildNode.Clustered node) throws Exception {
-        FrameClient client = FrameClient.tcp(node.port());
+        FrameClient client = node.login();
         clients.add(client);
-        client.login(ChildNode.USER, NodeFixture.PASSWORD);
         return client;
     }
 

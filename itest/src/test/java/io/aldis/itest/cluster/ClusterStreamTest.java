@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.itest.support.ChildNode;
 import io.aldis.itest.support.FrameClient;
-import io.aldis.itest.support.NodeFixture;
 import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.Frame;
@@ -287,20 +286,8 @@ class ClusterStreamTest {
 
     // ---------------------------------------------------------------- helpers
 
-    @FunctionalInterface
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitTrue(Condition condition, String what) throws Exception {
-        long deadline = System.nanoTime() + CONVERGE.toNanos();
-        do {
-            if (condition.holds()) {
-                return;
-            }
-            Thread.sleep(50);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("not " + what + " within " + CONVERGE);
+    private static void awaitTrue(ChildNode.Condition condition, String what) throws Exception {
+        ChildNode.awaitTrue(condition, what, CONVERGE);
     }
 
     private static CompletableFuture<ChildNode.Clustered> startAsync(String name, int port, List<String> all,
@@ -310,9 +297,8 @@ class ClusterStreamTest {
     }
 
     private static FrameClient login(ChildNode.Clustered node) throws Exception {
-        FrameClient client = FrameClient.tcp(node.port());
+        FrameClient client = node.login();
         clients.add(client);
-        client.login(ChildNode.USER, NodeFixture.PASSWORD);
         return client;
     }
 

@@ -364,6 +364,18 @@ public final class ChildNode {
             throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
         }
 
+        /** A client connected to the node and logged in as {@value ChildNode#USER}; the caller closes it. */
+        public FrameClient login() throws Exception {
+            FrameClient client = FrameClient.tcp(port);
+            try {
+                client.login(USER, NodeFixture.PASSWORD);
+                return client;
+            } catch (Exception | Error e) {
+                client.close();
+                throw e;
+            }
+        }
+
         /**
          * Waits, asking the node every 50 ms, until what it sees of the cluster meets
          * {@code condition}; fails naming {@code what} after {@code within}.
@@ -492,6 +504,24 @@ public final class ChildNode {
             }
         }
         return ports;
+    }
+
+    /** A condition a test waits for; it may ask a node, so it may fail. */
+    @FunctionalInterface
+    public interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    /** Waits, looking every 50 ms, until {@code condition} holds; fails naming {@code what} after {@code within}. */
+    public static void awaitTrue(Condition condition, String what, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        do {
+            if (condition.holds()) {
+                return;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("not " + what + " within " + within);
     }
 
     /** Starts a clustered node. */
