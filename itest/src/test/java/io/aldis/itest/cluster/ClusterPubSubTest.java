@@ -270,4 +270,9 @@ class ClusterPubSubTest {
             throws Exception {
         node.awaitCounts(condition, what, CONVERGE);
     }
+
+    private static ChildNode.Counts awaitCounts(ChildNode.Clustered node, Predicate<ChildNode.Counts> condition,
+            String what) throws Exception {
+        return node.awaitCounts(condition, what, CONVERGE);
+    }
 }

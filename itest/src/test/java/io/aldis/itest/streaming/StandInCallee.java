@@ -120,12 +120,14 @@ final class StandInCallee implements FrameHandler {
             switch (request.method()) {
                 case "test.ticks", "test.blocks" -> {
                     CreditMode mode = request.method().equals("test.ticks") ? CreditMode.ITEMS : CreditMode.BYTES;
+                    // Known before the stream opens: a test may hear of the open, and act on it,
+                    // before this thread gets past open().
+                    Ticks items = new Ticks(params[0], (int) params[1]);
+                    ticks.put(callId, items);
                     CallStream stream = available.open(session, callId,
                             new StreamSpec(request.method(), StreamDirection.CALLEE_TO_CALLER, mode, null, 0),
                             answer(session, callId));
                     calls.put(callId, stream);
-                    Ticks items = new Ticks(params[0], (int) params[1]);
-                    ticks.put(callId, items);
                     stream.send(items);
                 }
                 case "test.sink", "test.lazySink" -> {
