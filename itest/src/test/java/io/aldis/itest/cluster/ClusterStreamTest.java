@@ -17,14 +17,11 @@ import io.aldis.protocol.api.StreamDirection;
 import io.aldis.protocol.api.StreamEnd;
 import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.StreamOpen;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -55,30 +52,16 @@ class ClusterStreamTest {
 
     @BeforeAll
     static void startThreeNodes() throws Exception {
-        int[] ports = ChildNode.freePorts(3);
-        List<String> all = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1], "127.0.0.1:" + ports[2]);
-        CompletableFuture<ChildNode.Clustered> fa = startAsync("a", ports[0], all, false);
-        CompletableFuture<ChildNode.Clustered> fb = startAsync("b", ports[1], all, false);
-        CompletableFuture<ChildNode.Clustered> fc = startAsync("c", ports[2], all, true);
-        a = fa.get(2, TimeUnit.MINUTES);
-        b = fb.get(2, TimeUnit.MINUTES);
-        c = fc.get(2, TimeUnit.MINUTES);
-        for (ChildNode.Clustered n : List.of(a, b, c)) {
-            awaitTrue(() -> n.counts().members() == 3, n.name() + " sees three members");
-        }
+        List<ChildNode.Clustered> nodes = ChildNode.startThreeExportingOnC(SECRET, CONVERGE);
+        a = nodes.get(0);
+        b = nodes.get(1);
+        c = nodes.get(2);
         awaitTrue(() -> a.counts().serves("c", ChildNode.STREAMS), "a knows c serves the streams");
     }
 
     @AfterAll
-    static void stop() throws IOException {
-        for (FrameClient client : clients) {
-            client.close();
-        }
-        for (ChildNode.Clustered n : new ChildNode.Clustered[] {a, b, c}) {
-            if (n != null) {
-                n.close();
-            }
-        }
+    static void stop() throws Exception {
+        ChildNode.closeAll(clients, a, b, c);
     }
 
     @Test
@@ -288,12 +271,6 @@ class ClusterStreamTest {
 
     private static void awaitTrue(ChildNode.Condition condition, String what) throws Exception {
         ChildNode.awaitTrue(condition, what, CONVERGE);
-    }
-
-    private static CompletableFuture<ChildNode.Clustered> startAsync(String name, int port, List<String> all,
-            boolean exportServices) {
-        List<String> others = all.stream().filter(Predicate.not(("127.0.0.1:" + port)::equals)).toList();
-        return ChildNode.startAsync(() -> ChildNode.startClustered(name, SECRET, port, others, exportServices));
     }
 
     private static FrameClient login(ChildNode.Clustered node) throws Exception {

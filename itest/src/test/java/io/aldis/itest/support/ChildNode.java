@@ -506,6 +506,43 @@ public final class ChildNode {
         return ports;
     }
 
+    /**
+     * Starts nodes a, b and c of one cluster at once, c exporting its gate and streams, and returns
+     * them once each counts three members.
+     */
+    public static List<Clustered> startThreeExportingOnC(String secret, Duration within) throws Exception {
+        int[] ports = freePorts(3);
+        List<String> all = List.of("127.0.0.1:" + ports[0], "127.0.0.1:" + ports[1], "127.0.0.1:" + ports[2]);
+        List<java.util.concurrent.CompletableFuture<Clustered>> starting = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String name = String.valueOf((char) ('a' + i));
+            int port = ports[i];
+            List<String> others = all.stream().filter(address -> !address.equals("127.0.0.1:" + port)).toList();
+            boolean exports = i == 2;
+            starting.add(startAsync(() -> startClustered(name, secret, port, others, exports)));
+        }
+        List<Clustered> nodes = new ArrayList<>();
+        for (java.util.concurrent.CompletableFuture<Clustered> f : starting) {
+            nodes.add(f.get(2, TimeUnit.MINUTES));
+        }
+        for (Clustered n : nodes) {
+            awaitTrue(() -> n.counts().members() == 3, n.name() + " sees three members", within);
+        }
+        return nodes;
+    }
+
+    /** Closes a test's clients, then kills its nodes; a node that never started is null and skipped. */
+    public static void closeAll(List<? extends AutoCloseable> clients, Clustered... nodes) throws Exception {
+        for (AutoCloseable client : clients) {
+            client.close();
+        }
+        for (Clustered n : nodes) {
+            if (n != null) {
+                n.close();
+            }
+        }
+    }
+
     /** A condition a test waits for; it may ask a node, so it may fail. */
     @FunctionalInterface
     public interface Condition {
