@@ -67,7 +67,8 @@ final class OutboundLink {
         }
         queuedBytes.addAndGet(LinkFrames.HEADER + body.length);
         queue.add(new Pending(kind, body));
-        if (drainScheduled.compareAndSet(false, true)) {
+        // Read first: while a drain is due, as under load, a send costs no write to the shared flag.
+        if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
             loop.execute(this::drain);
         }
         return true;
@@ -98,12 +99,13 @@ final class OutboundLink {
             return;
         }
         ByteBuf buffer = null;
+        long taken = 0;
         while (ch.isWritable()) {
             Pending p = queue.poll();
             if (p == null) {
                 break;
             }
-            queuedBytes.addAndGet(-(LinkFrames.HEADER + p.body.length));
+            taken += LinkFrames.HEADER + p.body.length;
             if (buffer == null) {
                 buffer = ch.alloc().ioBuffer(Math.max(WRITE_CHUNK, LinkFrames.HEADER + p.body.length));
             }
@@ -116,6 +118,7 @@ final class OutboundLink {
         if (buffer != null) {
             ch.write(buffer, ch.voidPromise());
         }
+        queuedBytes.addAndGet(-taken);
         ch.flush();
     }
 
