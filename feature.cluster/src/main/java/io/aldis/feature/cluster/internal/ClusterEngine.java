@@ -211,6 +211,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     }
 
     private void refresh() {
+        counts.sample();
         try {
             interest.rebuild();
             republishIfLost();
