@@ -341,7 +341,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
             }
             patterns.sort(null);
             out.add(new RouteView(MemberEvents.nodeName(m), MemberEvents.address(m), id, patterns, counts.sentTo(id),
-                    counts.bytesSentTo(id), counts.receivedFrom(id), counts.bytesReceivedFrom(id),
+                    counts.bytesSentTo(id), path.dropped(id), counts.receivedFrom(id), counts.bytesReceivedFrom(id),
                     counts.lastActivity(id)));
         }
         return out;
