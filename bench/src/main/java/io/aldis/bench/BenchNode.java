@@ -72,7 +72,7 @@ import java.util.stream.Stream;
  * {@code files} (the file-transfer feature with its default settings, storing in the node's temporary
  * directory, which it prints as {@code FILES <directory>} after the ports; {@code filesWindow=<chunks>}
  * changes its window), and
- * {@code cluster=<node name>/<member port>/<member>+<member>...} (with {@code pubsub}: the cluster
+ * {@code cluster=<node name>/<member port>/<member>+<member>...[/<dataPath>]} (with {@code pubsub}: the cluster
  * feature as Karaf runs it, a Hazelcast member on loopback joined to the listed {@code host:port}
  * members and linked to pub/sub), {@code anyAddress} (the TCP listener on every address instead of loopback only, so that clients
  * can spread over several loopback addresses), {@code ws} (a WebSocket listener on loopback with the default path and subprotocol, whose port
@@ -218,13 +218,17 @@ public final class BenchNode {
         System.exit(0);
     }
 
-    /** Starts a member of the bench's cluster from {@code <node name>/<member port>/<member>+<member>...}. */
+    /**
+     * Starts a member of the bench's cluster from {@code <node name>/<member port>/<member>+<member>...[/<dataPath>]},
+     * with links on any free port.
+     */
     private static ClusterEngine startCluster(String spec) {
         String[] parts = spec.split("/", -1);
         List<String> members = parts[2].isEmpty() ? List.of() : List.of(parts[2].split("\\+"));
         HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
+        String dataPath = parts.length > 3 ? parts[3] : ClusterSettings.LINKS;
         return ClusterEngine.start(new ClusterSettings("bench", "bench-cluster-secret", members, "127.0.0.1",
-                Integer.parseInt(parts[1]), parts[0], ClusterSettings.DEFAULT_FAILURE_SECONDS), () -> null);
+                Integer.parseInt(parts[1]), parts[0], ClusterSettings.DEFAULT_FAILURE_SECONDS, "", 0, dataPath), () -> null);
     }
 
     /**

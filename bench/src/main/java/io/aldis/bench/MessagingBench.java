@@ -1,5 +1,6 @@
 package io.aldis.bench;
 
+import io.aldis.feature.cluster.internal.ClusterSettings;
 import io.aldis.protocol.api.spin.SpinWindow;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -22,8 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * gRPC, in one run with interleaved rounds. Run it through {@code bench/run-messaging.sh}, which
  * starts the peers' servers. Parts: {@code pubsub} (1→1, 1→10, 10→1), {@code match} (100 000
  * subscriptions), {@code rpc}, {@code ws} (1→1 over WebSocket), {@code all}; and, not part of
- * {@code all}, {@code cluster}: pub/sub 1→1 and 1→10 across a 3-node cluster against a 3-server
- * NATS cluster with routes ({@code bench/run-cluster.sh} starts the NATS servers).
+ * {@code all}, {@code cluster}: pub/sub 1→1 and 1→10 across a 3-node cluster, one for each of the
+ * cluster's data paths, against a 3-server NATS cluster with routes ({@code bench/run-cluster.sh}
+ * starts the NATS servers).
  */
 public final class MessagingBench {
     static final Map<String, String> OPTIONS = new LinkedHashMap<>();
@@ -46,6 +48,7 @@ public final class MessagingBench {
         OPTIONS.put("natsPort", "4222");
         OPTIONS.put("natsClusterPorts", "4322,4323,4324"); // client ports of the NATS cluster's three servers, for the cluster part
         OPTIONS.put("clusterHeap", "1g");      // heap of each node of the cluster part
+        OPTIONS.put("dataPaths", "links,hazelcast"); // the cluster part's clusters, one per dataPath setting, side by side
         OPTIONS.put("redisPort", "6379");
         OPTIONS.put("mqttPort", "1883");
         OPTIONS.put("rsocketClassPath", "");   // file holding the RSocket peer's class path; empty: no RSocket
@@ -198,48 +201,32 @@ public final class MessagingBench {
      * to the second and third in turn, so every message crosses between nodes.
      */
     private void cluster() throws Exception {
-        int[] memberPorts = freePorts(3);
         List<NodeProcess> nodes = new ArrayList<>();
         try {
-            for (int k = 0; k < 3; k++) {
-                List<String> others = new ArrayList<>();
-                for (int j = 0; j < 3; j++) {
-                    if (j != k) {
-                        others.add("127.0.0.1:" + memberPorts[j]);
-                    }
-                }
-                nodes.add(new NodeProcess(10_000, 4096, USER, new String(PASSWORD), opts.get("clusterHeap"),
-                        "pubsub,cluster=node" + (k + 1) + "/" + memberPorts[k] + "/" + String.join("+", others),
-                        i("workerSpinMicros"), i("spinMicros")));
-            }
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            for (NodeProcess n : nodes) {
-                while (n.cluster()[0] < 3) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("the three nodes did not form one cluster within 2 minutes");
-                    }
-                    Thread.sleep(200);
-                }
+            List<PubSubSystems.System> all = new ArrayList<>();
+            for (String path : opts.get("dataPaths").split(",")) {
+                List<NodeProcess> cluster = startCluster(path.trim());
+                nodes.addAll(cluster);
+                String name = "Aldis cluster, " + (path.trim().equals(ClusterSettings.LINKS) ? "links" : "Hazelcast topics");
+                all.add(PubSubSystems.acrossNodes(name + " (AldisClient)",
+                        PubSubSystems.aldisClient(cluster.get(0).port(), USER, PASSWORD, group),
+                        List.of(PubSubSystems.aldisClient(cluster.get(1).port(), USER, PASSWORD, group),
+                                PubSubSystems.aldisClient(cluster.get(2).port(), USER, PASSWORD, group))));
+                all.add(PubSubSystems.acrossNodes(name + " (wire client)",
+                        PubSubSystems.aldisWire(PubSubSystems.Wire.TCP, cluster.get(0).port(), USER, PASSWORD, group),
+                        List.of(PubSubSystems.aldisWire(PubSubSystems.Wire.TCP, cluster.get(1).port(), USER, PASSWORD, group),
+                                PubSubSystems.aldisWire(PubSubSystems.Wire.TCP, cluster.get(2).port(), USER, PASSWORD, group))));
             }
             int[] nats = Arrays.stream(opts.get("natsClusterPorts").split(",")).mapToInt(Integer::parseInt).toArray();
-            List<PubSubSystems.System> systems = keep(List.of(
-                    PubSubSystems.acrossNodes("Aldis cluster (AldisClient)",
-                            PubSubSystems.aldisClient(nodes.get(0).port(), USER, PASSWORD, group),
-                            List.of(PubSubSystems.aldisClient(nodes.get(1).port(), USER, PASSWORD, group),
-                                    PubSubSystems.aldisClient(nodes.get(2).port(), USER, PASSWORD, group))),
-                    PubSubSystems.acrossNodes("Aldis cluster (wire client)",
-                            PubSubSystems.aldisWire(PubSubSystems.Wire.TCP, nodes.get(0).port(), USER, PASSWORD, group),
-                            List.of(PubSubSystems.aldisWire(PubSubSystems.Wire.TCP, nodes.get(1).port(), USER, PASSWORD, group),
-                                    PubSubSystems.aldisWire(PubSubSystems.Wire.TCP, nodes.get(2).port(), USER, PASSWORD, group))),
-                    PubSubSystems.acrossNodes("NATS cluster (jnats)", PubSubSystems.nats(nats[0]),
-                            List.of(PubSubSystems.nats(nats[1]), PubSubSystems.nats(nats[2])))),
-                    PubSubSystems.System::name);
+            all.add(PubSubSystems.acrossNodes("NATS cluster (jnats)", PubSubSystems.nats(nats[0]),
+                    List.of(PubSubSystems.nats(nats[1]), PubSubSystems.nats(nats[2]))));
+            List<PubSubSystems.System> systems = keep(all, PubSubSystems.System::name);
             String[] one = {"bench.x"};
             compare("cluster pub/sub 1→1, publisher on node 1, subscriber on node 2", systems, 1, 1, one,
                     List.of("bench.x"));
             compare("cluster pub/sub 1→10, publisher on node 1, subscribers on nodes 2 and 3", systems, 1, 10, one,
                     List.of("bench.x"));
-            for (int k = 0; k < 3; k++) {
+            for (int k = 0; k < nodes.size(); k++) {
                 long[] c = nodes.get(k).cluster();
                 summary.append(String.format(Locale.ROOT, "  node%d: %d members, %,d messages sent to other nodes, %,d received%n",
                         k + 1, c[0], c[1], c[2]));
@@ -249,6 +236,36 @@ public final class MessagingBench {
                 n.close();
             }
         }
+    }
+
+    /**
+     * Starts three nodes linked by the cluster feature, each in its own JVM, sending to each other
+     * as {@code dataPath} says, and returns once each sees the three.
+     */
+    private List<NodeProcess> startCluster(String dataPath) throws Exception {
+        int[] memberPorts = freePorts(3);
+        List<NodeProcess> nodes = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            List<String> others = new ArrayList<>();
+            for (int j = 0; j < 3; j++) {
+                if (j != k) {
+                    others.add("127.0.0.1:" + memberPorts[j]);
+                }
+            }
+            nodes.add(new NodeProcess(10_000, 4096, USER, new String(PASSWORD), opts.get("clusterHeap"),
+                    "pubsub,cluster=node" + (k + 1) + "/" + memberPorts[k] + "/" + String.join("+", others) + "/" + dataPath,
+                    i("workerSpinMicros"), i("spinMicros")));
+        }
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        for (NodeProcess n : nodes) {
+            while (n.cluster()[0] < 3) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the three nodes did not form one cluster within 2 minutes");
+                }
+                Thread.sleep(200);
+            }
+        }
+        return nodes;
     }
 
     private static int[] freePorts(int n) throws java.io.IOException {

@@ -159,7 +159,7 @@ class ClusterPubSubTest {
         await(a, v -> v.patternsOf("c") == 2, "a knows c's two patterns");
         String[] aToCBefore = routeTo(a, "c");
         String[] cFromABefore = routeTo(c, "a");
-        assertThat(aToCBefore[8]).isEqualTo("routes.>, routes.q [grouped]");
+        assertThat(aToCBefore[9]).isEqualTo("routes.>, routes.q [grouped]");
 
         FrameClient onA = login(a);
         String payload = "p".repeat(100);
@@ -170,18 +170,19 @@ class ClusterPubSubTest {
             assertThat(FrameClient.text(onC.deliverOn("routes.t"))).isEqualTo(payload);
         }
 
-        // Columns: node, address, patterns, sent, bytes sent, received, bytes received, last activity, interest.
+        // Columns: node, address, patterns, sent, bytes sent, dropped, received, bytes received, last activity, interest.
         String[] aToC = routeTo(a, "c");
         String[] cFromA = routeTo(c, "a");
         assertThat(aToC[2]).isEqualTo("2");
         assertThat(number(aToC, 3) - number(aToCBefore, 3)).isEqualTo(5);
         long bytes = number(aToC, 4) - number(aToCBefore, 4);
         assertThat(bytes).isGreaterThanOrEqualTo(5 * 100);
-        assertThat(number(cFromA, 5) - number(cFromABefore, 5)).isEqualTo(5);
-        assertThat(number(cFromA, 6) - number(cFromABefore, 6)).isEqualTo(bytes);
-        assertThat(aToC[7]).endsWith(" ago");
-        assertThat(cFromA[7]).endsWith(" ago");
-        assertThat(routeTo(c, "b")[8]).isEmpty();
+        assertThat(aToC[5]).isEqualTo("0");
+        assertThat(number(cFromA, 6) - number(cFromABefore, 6)).isEqualTo(5);
+        assertThat(number(cFromA, 7) - number(cFromABefore, 7)).isEqualTo(bytes);
+        assertThat(aToC[8]).endsWith(" ago");
+        assertThat(cFromA[8]).endsWith(" ago");
+        assertThat(routeTo(c, "b")[9]).isEmpty();
         onC.unsubscribe(30);
         onC.unsubscribe(31);
         await(a, v -> v.patternsOf("c") == 0, "a knows c has no pattern left");
@@ -232,7 +233,7 @@ class ClusterPubSubTest {
             String[] cells = row.split("\t", -1);
             if (cells[0].trim().equals(peer)) {
                 // An empty last column may be left out of the line.
-                String[] columns = new String[9];
+                String[] columns = new String[10];
                 for (int i = 0; i < columns.length; i++) {
                     columns[i] = i < cells.length ? cells[i].trim() : "";
                 }

@@ -3,6 +3,7 @@ package io.aldis.feature.cluster.internal;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /**
  * The cluster, PID {@code io.aldis.cluster} ({@code etc/io.aldis.cluster.cfg}). Every member names
@@ -36,4 +37,12 @@ public @interface ClusterConfig {
 
     @AttributeDefinition(description = "Address host:port the other members connect to, when a NAT or proxy makes it differ from host:port; empty for host:port")
     String publicAddress() default "";
+
+    @AttributeDefinition(description = "TCP port this member accepts the other members' links for messages and calls on; 0 for any free port, which the members learn through the cluster")
+    int linkPort() default ClusterSettings.DEFAULT_LINK_PORT;
+
+    @AttributeDefinition(description = "How messages and calls go between members: links (connections of the members' own, in batches) or hazelcast (one Hazelcast topic message each)",
+            options = {@Option(label = "links", value = ClusterSettings.LINKS),
+                    @Option(label = "hazelcast", value = ClusterSettings.HAZELCAST)})
+    String dataPath() default ClusterSettings.LINKS;
 }

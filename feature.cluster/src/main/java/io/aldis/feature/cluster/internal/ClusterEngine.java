@@ -4,6 +4,9 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import io.aldis.feature.cluster.internal.locks.HazelcastLocks;
+import io.aldis.feature.cluster.internal.links.DataPath;
+import io.aldis.feature.cluster.internal.links.PeerLinks;
+import io.aldis.feature.cluster.internal.membership.ClusterSecret;
 import io.aldis.feature.cluster.internal.membership.HazelcastMember;
 import io.aldis.feature.cluster.internal.membership.MemberEvents;
 import io.aldis.feature.cluster.internal.routing.ClusterRoutes;
@@ -24,6 +27,7 @@ import io.aldis.feature.rpc.spi.RemoteCalls;
 import io.aldis.protocol.api.spi.cluster.ClusterLocks;
 import io.aldis.protocol.api.spi.node.SessionRegistry;
 import io.aldis.protocol.api.spi.node.SystemEvents;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +51,10 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     private static final long REFRESH_SECONDS = 1;
 
     private final ClusterSettings settings;
+    /** This member's links to the others, or null when it sends through Hazelcast ({@code dataPath}). */
+    private final PeerLinks links;
     private final HazelcastInstance hazelcast;
+    private final DataPath path;
     private final PeerCounts counts = new PeerCounts();
     private final InterestTable interest;
     private final Inbox inbox;
@@ -63,7 +70,20 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
 
     private ClusterEngine(ClusterSettings settings, Supplier<SystemEvents> events) {
         this.settings = settings;
-        this.hazelcast = HazelcastMember.start(settings);
+        this.links = settings.links() ? new PeerLinks(ClusterSecret.linkKey(settings.name(), settings.secret()),
+                // Links leave from the member's own address, as Hazelcast's connections do (see
+                // HazelcastMember), unless a NAT stands between the members.
+                settings.host(), settings.publicHost().equals(settings.host()), settings.linkPort()) : null;
+        try {
+            this.hazelcast = HazelcastMember.start(settings,
+                    links == null ? null : settings.publicHost() + ":" + links.port());
+        } catch (RuntimeException e) {
+            if (links != null) {
+                links.close();
+            }
+            throw e;
+        }
+        this.path = new DataPath(hazelcast, links);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "aldis-cluster");
             t.setDaemon(true);
@@ -72,7 +92,11 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         this.interest = new InterestTable(hazelcast);
         this.inbox = new Inbox(hazelcast, counts);
         this.services = new ServiceTable(hazelcast);
-        this.rpcInbox = new RpcInbox(hazelcast);
+        this.rpcInbox = new RpcInbox(hazelcast, path);
+        if (links != null) {
+            links.members(this::linkAddressOf, () -> hazelcast.getCluster().getLocalMember().getUuid().toString());
+            links.receivers(inbox, rpcInbox);
+        }
         hazelcast.getCluster().addMembershipListener(
                 new MemberEvents(settings.name(), events, this::joined, this::left));
         hazelcast.getLifecycleService().addLifecycleListener(event -> {
@@ -97,7 +121,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     public synchronized RemoteRoutes link(LocalRouting localRouting) {
         unlink();
         routing = localRouting;
-        routes = new ClusterRoutes(hazelcast, interest, localRouting, counts);
+        routes = new ClusterRoutes(path, interest, localRouting, counts);
         publisher = new InterestPublisher(interest, localRouting, scheduler);
         inbox.routing(localRouting);
         return routes;
@@ -123,7 +147,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     /** Links RPC: its services are announced, and calls flow both ways. */
     public synchronized RemoteCalls linkRpc(LocalCalls localCalls) {
         unlinkRpc();
-        calls = new ClusterCalls(hazelcast, services, localCalls);
+        calls = new ClusterCalls(hazelcast, path, services, localCalls);
         rpcInbox.receiver(calls.receiver());
         servicePublisher = new ServicePublisher(services, localCalls, scheduler);
         return calls;
@@ -169,9 +193,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         try {
             inbox.follow();
             interest.rekey();
-            if (routes != null) {
-                routes.forgetAll();
-            }
+            path.forgetAll();
             if (publisher != null) {
                 publisher.republish();
             }
@@ -189,6 +211,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     }
 
     private void refresh() {
+        counts.sample();
         try {
             interest.rebuild();
             republishIfLost();
@@ -217,9 +240,27 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
             calls.memberLeft(m.getUuid().toString());
         }
         services.forget(m.getUuid());
-        if (routes != null) {
-            routes.forget(m.getUuid().toString());
+        path.forget(m.getUuid().toString());
+    }
+
+    /** The host:port a member announced for its links, or null when it is not a member or has none. */
+    private InetSocketAddress linkAddressOf(String memberId) {
+        for (Member m : hazelcast.getCluster().getMembers()) {
+            if (!m.localMember() && m.getUuid().toString().equals(memberId)) {
+                String address = m.getAttribute(PeerLinks.ATTRIBUTE);
+                int colon = address == null ? -1 : address.lastIndexOf(':');
+                if (colon <= 0) {
+                    return null;
+                }
+                try {
+                    return new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)));
+                } catch (IllegalArgumentException e) {
+                    LOG.log(System.Logger.Level.WARNING, "Member {0} announced a bad link address: {1}", memberId, address);
+                    return null;
+                }
+            }
         }
+        return null;
     }
 
     /** The RPC services each other node announced, with their calls in flight there, by member id. */
@@ -300,7 +341,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
             }
             patterns.sort(null);
             out.add(new RouteView(MemberEvents.nodeName(m), MemberEvents.address(m), id, patterns, counts.sentTo(id),
-                    counts.bytesSentTo(id), counts.receivedFrom(id), counts.bytesReceivedFrom(id),
+                    counts.bytesSentTo(id), path.dropped(id), counts.receivedFrom(id), counts.bytesReceivedFrom(id),
                     counts.lastActivity(id)));
         }
         return out;
@@ -331,5 +372,8 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         interest.close();
         scheduler.shutdownNow();
         hazelcast.shutdown();
+        if (links != null) {
+            links.close();
+        }
     }
 }

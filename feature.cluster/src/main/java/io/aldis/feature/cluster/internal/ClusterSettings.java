@@ -18,18 +18,26 @@ import java.util.regex.Pattern;
  * @param failureSeconds seconds without a heartbeat before a member is taken out
  * @param publicAddress  the host:port the other members connect to, when something between the
  *                       members (a NAT, a proxy) makes it differ from host:port; empty for host:port
+ * @param linkPort       the port this member accepts the others' links for messages and calls on,
+ *                       0 for any free one (announced to the others through Hazelcast)
+ * @param dataPath       how messages and calls go to the other members: {@link #LINKS} or {@link #HAZELCAST}
  */
 public record ClusterSettings(String name, String secret, List<String> members, String host, int port,
-        String nodeName, int failureSeconds, String publicAddress) {
+        String nodeName, int failureSeconds, String publicAddress, int linkPort, String dataPath) {
     public static final String DEFAULT_NAME = "aldis";
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7450;
     public static final int DEFAULT_FAILURE_SECONDS = 10;
     public static final int MIN_SECRET_LENGTH = 16;
+    public static final int DEFAULT_LINK_PORT = 0;
+    /** Messages and calls go over links of the members' own, in batches. */
+    public static final String LINKS = "links";
+    /** Messages and calls go as Hazelcast topic messages, one each. */
+    public static final String HAZELCAST = "hazelcast";
 
     /** The keys {@link #from} reads; any other key in the file is reported as unknown. */
     static final Set<String> KEYS = Set.of("name", "secret", "members", "host", "port", "nodeName", "failureSeconds",
-            "publicAddress");
+            "publicAddress", "linkPort", "dataPath");
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -42,6 +50,21 @@ public record ClusterSettings(String name, String secret, List<String> members, 
             throw new IllegalArgumentException("publicAddress must be host:port, such as 10.0.0.5:7450: "
                     + publicAddress);
         }
+        dataPath = dataPath == null || dataPath.isEmpty() ? LINKS : dataPath;
+        if (!dataPath.equals(LINKS) && !dataPath.equals(HAZELCAST)) {
+            throw new IllegalArgumentException("dataPath must be links or hazelcast: " + dataPath);
+        }
+    }
+
+    /** Settings with links on any free port. */
+    public ClusterSettings(String name, String secret, List<String> members, String host, int port,
+            String nodeName, int failureSeconds, String publicAddress) {
+        this(name, secret, members, host, port, nodeName, failureSeconds, publicAddress, DEFAULT_LINK_PORT, LINKS);
+    }
+
+    /** Whether messages and calls go over links ({@link #LINKS}). */
+    public boolean links() {
+        return dataPath.equals(LINKS);
     }
 
     /** The host part of {@link #publicAddress}. */
@@ -99,7 +122,13 @@ public record ClusterSettings(String name, String secret, List<String> members, 
         if (!publicAddress.isEmpty() && !validAddress(publicAddress)) {
             throw c.invalid("publicAddress", publicAddress, "must be host:port, such as 10.0.0.5:7450, or empty for host:port");
         }
-        return new ClusterSettings(name, secret, members, host, port, nodeName, failureSeconds, publicAddress);
+        int linkPort = c.integer("linkPort", DEFAULT_LINK_PORT, 0, 65_535);
+        String dataPath = c.text("dataPath", LINKS).trim();
+        if (!dataPath.equals(LINKS) && !dataPath.equals(HAZELCAST)) {
+            throw c.invalid("dataPath", dataPath, "must be links (the default) or hazelcast");
+        }
+        return new ClusterSettings(name, secret, members, host, port, nodeName, failureSeconds, publicAddress, linkPort,
+                dataPath);
     }
 
     private static boolean validAddress(String address) {
@@ -119,6 +148,7 @@ public record ClusterSettings(String name, String secret, List<String> members, 
     @Override
     public String toString() {
         return "ClusterSettings[name=" + name + ", members=" + members + ", host=" + host + ", port=" + port
-                + ", nodeName=" + nodeName + ", failureSeconds=" + failureSeconds + ", publicAddress=" + publicAddress + "]";
+                + ", nodeName=" + nodeName + ", failureSeconds=" + failureSeconds + ", publicAddress=" + publicAddress + ", linkPort=" + linkPort
+                + ", dataPath=" + dataPath + "]";
     }
 }

@@ -56,11 +56,12 @@ public interface ClusterView {
      * @param interest      the patterns it announced, sorted, each with its queue group in brackets if any
      * @param sent          messages this node sent to it
      * @param bytesSent     bytes of those messages as they crossed
+     * @param dropped       messages to it dropped because its link's queue was full, since the link was opened
      * @param received      messages this node received from it
      * @param bytesReceived bytes of those messages as they crossed
      * @param lastActivity  when a message last went either way, epoch milliseconds (0: never)
      */
     record RouteView(String nodeName, String address, String id, List<String> interest, long sent, long bytesSent,
-            long received, long bytesReceived, long lastActivity) {
+            long dropped, long received, long bytesReceived, long lastActivity) {
     }
 }

@@ -44,6 +44,7 @@ public class ClusterRoutesCommand implements Action {
         table.column("Patterns").alignRight();
         table.column("Sent").alignRight();
         table.column("Bytes sent").alignRight();
+        table.column("Dropped").alignRight();
         table.column("Received").alignRight();
         table.column("Bytes received").alignRight();
         table.column("Last activity").alignRight();
@@ -51,7 +52,7 @@ public class ClusterRoutesCommand implements Action {
         table.column("Interest").maxSize(format ? 80 : -1);
         for (ClusterView.RouteView r : routes) {
             table.addRow().addContent(r.nodeName(), r.address(), r.interest().size(), r.sent(), r.bytesSent(),
-                    r.received(), r.bytesReceived(), ago(r.lastActivity(), now), String.join(", ", r.interest()));
+                    r.dropped(), r.received(), r.bytesReceived(), ago(r.lastActivity(), now), String.join(", ", r.interest()));
         }
         table.print(out, format);
     }

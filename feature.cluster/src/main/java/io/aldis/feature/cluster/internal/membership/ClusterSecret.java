@@ -23,13 +23,27 @@ public final class ClusterSecret {
 
     /** The name Hazelcast checks: the cluster's name and a SHA-256 of name and secret. */
     public static String hazelcastClusterName(String name, String secret) {
+        return name + "-" + HexFormat.of().formatHex(digest("aldis-cluster", name, secret));
+    }
+
+    /**
+     * The key members prove they know the secret with when they open a link to each other for
+     * messages and calls ({@code links} package): a SHA-256 of name and secret apart from the one
+     * above, which travels in clear.
+     */
+    public static byte[] linkKey(String name, String secret) {
+        return digest("aldis-link", name, secret);
+    }
+
+    private static byte[] digest(String purpose, String name, String secret) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update("aldis-cluster\0".getBytes(StandardCharsets.UTF_8));
+            sha.update(purpose.getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
             sha.update(name.getBytes(StandardCharsets.UTF_8));
             sha.update((byte) 0);
             sha.update(secret.getBytes(StandardCharsets.UTF_8));
-            return name + "-" + HexFormat.of().formatHex(sha.digest());
+            return sha.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JVM has no SHA-256", e);
         }

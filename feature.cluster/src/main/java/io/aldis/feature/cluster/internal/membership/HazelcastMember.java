@@ -7,6 +7,7 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.aldis.feature.cluster.internal.ClusterSettings;
+import io.aldis.feature.cluster.internal.links.PeerLinks;
 import io.aldis.feature.cluster.internal.sessions.SharedResumeTokens;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,13 +27,17 @@ public final class HazelcastMember {
     private HazelcastMember() {
     }
 
-    /** Starts the member; returns once it joined a cluster or, finding none, formed its own. */
-    public static HazelcastInstance start(ClusterSettings s) {
-        return Hazelcast.newHazelcastInstance(config(s));
+    /**
+     * Starts the member; returns once it joined a cluster or, finding none, formed its own.
+     *
+     * @param linkAddress host:port the other members open links to, {@code null} when it has none
+     */
+    public static HazelcastInstance start(ClusterSettings s, String linkAddress) {
+        return Hazelcast.newHazelcastInstance(config(s, linkAddress));
     }
 
     /** The member's Hazelcast configuration for {@code s}. */
-    static Config config(ClusterSettings s) {
+    static Config config(ClusterSettings s, String linkAddress) {
         Config config = new Config();
         // Only byte[] and String cross between members: Hazelcast never needs a class of this
         // bundle, and inside OSGi its own class loader is the one that sees all of Hazelcast.
@@ -70,6 +75,9 @@ public final class HazelcastMember {
         MemberAttributeConfig attributes = new MemberAttributeConfig();
         attributes.setAttribute(NODE_NAME, s.nodeName());
         attributes.setAttribute(STARTED, Long.toString(System.currentTimeMillis()));
+        if (linkAddress != null) {
+            attributes.setAttribute(PeerLinks.ATTRIBUTE, linkAddress);
+        }
         config.setMemberAttributeConfig(attributes);
 
         NetworkConfig network = config.getNetworkConfig();

@@ -1,28 +1,25 @@
 package io.aldis.feature.cluster.internal.routing;
 
-import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.topic.ITopic;
+import io.aldis.feature.cluster.internal.links.DataPath;
 import io.aldis.feature.pubsub.api.PublishedMessage;
 import io.aldis.feature.pubsub.spi.Interest;
 import io.aldis.feature.pubsub.spi.LocalRouting;
 import io.aldis.feature.pubsub.spi.RemoteRoutes;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Pub/sub's link to the other nodes: for a message published here, asks the {@link RouteChooser}
- * which nodes get it and sends it to each on that node's Hazelcast topic ({@link Inbox#topicOf}).
+ * which nodes get it and sends it to each through the {@link DataPath}.
  */
 public final class ClusterRoutes implements RemoteRoutes {
-    private final HazelcastInstance hazelcast;
+    private final DataPath path;
     private final InterestTable interest;
     private final RouteChooser chooser;
     private final PeerCounts counts;
-    private final Map<String, ITopic<byte[]>> topics = new ConcurrentHashMap<>();
 
-    public ClusterRoutes(HazelcastInstance hazelcast, InterestTable interest, LocalRouting routing, PeerCounts counts) {
-        this.hazelcast = hazelcast;
+    public ClusterRoutes(DataPath path, InterestTable interest, LocalRouting routing, PeerCounts counts) {
+        this.path = path;
         this.interest = interest;
         this.chooser = new RouteChooser(routing::matches);
         this.counts = counts;
@@ -39,24 +36,15 @@ public final class ClusterRoutes implements RemoteRoutes {
         for (Map.Entry<String, Set<String>> send : plan.sends().entrySet()) {
             byte[] bytes = new WireMessage(message, send.getValue()).encode();
             try {
-                topics.computeIfAbsent(send.getKey(), peer -> hazelcast.getTopic(Inbox.topicOf(peer))).publish(bytes);
-                counts.sent(send.getKey(), bytes.length);
-                sent++;
+                if (path.message(send.getKey(), bytes)) {
+                    counts.sent(send.getKey(), bytes.length);
+                    sent++;
+                }
             } catch (RuntimeException memberGone) {
                 // Hazelcast is shutting down or the member just left: what is not sent is lost,
                 // as docs/cluster.md says (at most once between nodes).
             }
         }
         return new Forwarded(sent, plan.localQueueGroups());
-    }
-
-    /** Forgets every topic, for this member merged into another cluster and its proxies were reset. */
-    public void forgetAll() {
-        topics.clear();
-    }
-
-    /** Forgets the topic of a member that left. */
-    public void forget(String peer) {
-        topics.remove(peer);
     }
 }

@@ -4,16 +4,18 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.topic.ITopic;
 import com.hazelcast.topic.Message;
 import com.hazelcast.topic.MessageListener;
+import io.aldis.feature.cluster.internal.links.DataPath;
+import io.aldis.feature.cluster.internal.links.PeerMessages;
 import io.aldis.feature.pubsub.spi.LocalRouting;
 import java.util.UUID;
 
 /**
- * Receives what other nodes send this one, on a Hazelcast topic of this node's own, and hands it
- * to pub/sub's local subscriptions while pub/sub runs (and drops it while it does not).
+ * Receives what other nodes send this one, over their links ({@link #received}) or on a Hazelcast
+ * topic of this node's own, and hands it to pub/sub's local subscriptions while pub/sub runs (and
+ * drops it while it does not).
  */
-public final class Inbox implements AutoCloseable {
+public final class Inbox implements PeerMessages, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.aldis.cluster");
-    private static final String PREFIX = "aldis.node.";
 
     private final HazelcastInstance hazelcast;
     private final PeerCounts counts;
@@ -29,7 +31,7 @@ public final class Inbox implements AutoCloseable {
 
     /** Listens on the topic of this member's id now. */
     private void listen() {
-        topic = hazelcast.getTopic(topicOf(hazelcast.getCluster().getLocalMember().getUuid().toString()));
+        topic = hazelcast.getTopic(DataPath.messageTopic(hazelcast.getCluster().getLocalMember().getUuid().toString()));
         registration = topic.addMessageListener(new Receiver());
     }
 
@@ -38,17 +40,12 @@ public final class Inbox implements AutoCloseable {
      * cluster: the other nodes send to the id they see, and the old one is gone from the cluster.
      */
     public synchronized void follow() {
-        String now = topicOf(hazelcast.getCluster().getLocalMember().getUuid().toString());
+        String now = DataPath.messageTopic(hazelcast.getCluster().getLocalMember().getUuid().toString());
         if (topic.getName().equals(now)) {
             return;
         }
         close();
         listen();
-    }
-
-    /** The topic a node with this member id receives on. */
-    static String topicOf(String memberId) {
-        return PREFIX + memberId;
     }
 
     /** Delivers to these subscriptions from now on, or to none ({@code null}). */
@@ -65,22 +62,26 @@ public final class Inbox implements AutoCloseable {
         }
     }
 
+    @Override
+    public void received(String from, byte[] bytes) {
+        counts.received(from, bytes == null ? 0 : bytes.length);
+        LocalRouting r = routing;
+        if (r == null) {
+            return;
+        }
+        try {
+            WireMessage m = WireMessage.decode(bytes);
+            r.deliver(m.message(), m.queueGroups());
+        } catch (IllegalArgumentException e) {
+            LOG.log(System.Logger.Level.WARNING, "Dropped a message from member {0}: {1}", from, e.getMessage());
+        }
+    }
+
     private final class Receiver implements MessageListener<byte[]> {
         @Override
         public void onMessage(Message<byte[]> message) {
-            String from = message.getPublishingMember() == null ? "?" : message.getPublishingMember().getUuid().toString();
-            byte[] bytes = message.getMessageObject();
-            counts.received(from, bytes == null ? 0 : bytes.length);
-            LocalRouting r = routing;
-            if (r == null) {
-                return;
-            }
-            try {
-                WireMessage m = WireMessage.decode(bytes);
-                r.deliver(m.message(), m.queueGroups());
-            } catch (IllegalArgumentException e) {
-                LOG.log(System.Logger.Level.WARNING, "Dropped a message from member {0}: {1}", from, e.getMessage());
-            }
+            received(message.getPublishingMember() == null ? "?" : message.getPublishingMember().getUuid().toString(),
+                    message.getMessageObject());
         }
     }
 }

@@ -38,11 +38,23 @@ public final class PeerCounts {
         return t == null ? 0 : t.bytes.sum();
     }
 
-    /** When this node last sent to or received from a peer, epoch milliseconds; 0 for never. */
+    /**
+     * When this node last sent to or received from a peer, epoch milliseconds, to within the
+     * second between two {@link #sample}s; 0 for never.
+     */
     public long lastActivity(String peer) {
         Traffic out = sent.get(peer);
         Traffic in = received.get(peer);
-        return Math.max(out == null ? 0 : out.last, in == null ? 0 : in.last);
+        return Math.max(out == null ? 0 : out.sample(), in == null ? 0 : in.sample());
+    }
+
+    /**
+     * Notes the traffic that went since the last look as gone now. Called about every second, so
+     * that a message costs no reading of the clock.
+     */
+    public void sample() {
+        sent.values().forEach(Traffic::sample);
+        received.values().forEach(Traffic::sample);
     }
 
     public long sentTotal() {
@@ -67,19 +79,22 @@ public final class PeerCounts {
     private static final class Traffic {
         final LongAdder messages = new LongAdder();
         final LongAdder bytes = new LongAdder();
-        /**
-         * Written only when the millisecond changed: a volatile store by every message from every
-         * event loop would keep the line moving between cores, which the adders are there to avoid.
-         */
-        volatile long last;
+        /** The message count at the last {@link #sample}, and when it last changed. */
+        private long sampledCount;
+        private long last;
 
         void add(int size) {
             messages.increment();
             bytes.add(size);
-            long now = System.currentTimeMillis();
-            if (last != now) {
-                last = now;
+        }
+
+        synchronized long sample() {
+            long count = messages.sum();
+            if (count != sampledCount) {
+                sampledCount = count;
+                last = System.currentTimeMillis();
             }
+            return last;
         }
     }
 }

@@ -1,9 +1,7 @@
 package io.aldis.feature.cluster.internal.routing;
 
 import io.aldis.feature.pubsub.api.PublishedMessage;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -74,41 +72,46 @@ public record WireMessage(PublishedMessage message, Set<String> queueGroups) {
 
     /** Reads what {@link #encode} wrote; anything else is refused with an {@link IllegalArgumentException}. */
     public static WireMessage decode(byte[] data) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
-            int version = in.readUnsignedByte();
+        ByteBuffer in = ByteBuffer.wrap(data);
+        try {
+            int version = in.get() & 0xff;
             if (version != VERSION) {
                 throw new IllegalArgumentException("unknown message version " + version);
             }
-            String subject = string(in, data.length);
-            String replyTo = string(in, data.length);
-            int headerCount = count(in, data.length);
-            Map<String, String> headers = new LinkedHashMap<>();
+            String subject = string(in);
+            String replyTo = string(in);
+            int headerCount = count(in);
+            Map<String, String> headers = headerCount == 0 ? Map.of() : new LinkedHashMap<>();
             for (int i = 0; i < headerCount; i++) {
-                headers.put(string(in, data.length), string(in, data.length));
+                headers.put(string(in), string(in));
             }
-            int groupCount = count(in, data.length);
-            Set<String> groups = new HashSet<>();
+            int groupCount = count(in);
+            Set<String> groups = groupCount == 0 ? Set.of() : new HashSet<>();
             for (int i = 0; i < groupCount; i++) {
-                groups.add(string(in, data.length));
+                groups.add(string(in));
             }
-            byte[] payload = new byte[count(in, data.length)];
-            in.readFully(payload);
+            byte[] payload = new byte[count(in)];
+            in.get(payload);
             return new WireMessage(new PublishedMessage(subject, replyTo, headers, payload), groups);
-        } catch (IOException e) {
+        } catch (BufferUnderflowException e) {
             throw new IllegalArgumentException("truncated message", e);
         }
     }
 
-    private static String string(DataInputStream in, int limit) throws IOException {
-        byte[] b = new byte[count(in, limit)];
-        in.readFully(b);
-        return new String(b, StandardCharsets.UTF_8);
+    private static String string(ByteBuffer in) {
+        int length = count(in);
+        if (length > in.remaining()) {
+            throw new IllegalArgumentException("truncated message");
+        }
+        String s = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
+        in.position(in.position() + length);
+        return s;
     }
 
-    /** A length or count, which can never exceed the bytes the message has. */
-    private static int count(DataInputStream in, int limit) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > limit) {
+    /** A length or count, which can never exceed the bytes the message has left. */
+    private static int count(ByteBuffer in) {
+        int n = in.getInt();
+        if (n < 0 || n > in.remaining()) {
             throw new IllegalArgumentException("bad length " + n);
         }
         return n;

@@ -2,9 +2,8 @@ package io.aldis.feature.cluster.internal.rpc;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.topic.ITopic;
-import com.hazelcast.topic.Message;
-import com.hazelcast.topic.MessageListener;
+import io.aldis.feature.cluster.internal.links.DataPath;
+import io.aldis.feature.cluster.internal.links.PeerMessages;
 import io.aldis.feature.cluster.internal.membership.MemberEvents;
 import io.aldis.feature.rpc.spi.CallAnswer;
 import io.aldis.feature.rpc.spi.LocalCalls;
@@ -25,16 +24,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * RPC's link to the other nodes. For a call made here, chooses the node that serves the service
  * with the fewest calls in flight (this node when it is among the fewest) from the
- * {@link ServiceTable}, and sends the call to that node's Hazelcast topic; for a call another node
- * sent, runs it through RPC's {@link LocalCalls} and sends the answer back. Each node receives on
- * a topic of its own ({@link #topicOf}): calls, cancels and answers alike. A call with streams
- * crosses the same way, its stream's messages (opened, items, end, credit) on the same topics, so
+ * {@link ServiceTable}, and sends the call to that node through the {@link DataPath}; for a call
+ * another node sent, runs it through RPC's {@link LocalCalls} and sends the answer back. Calls,
+ * cancels and answers to one node all go the same way, in order. A call with streams crosses the
+ * same way, its stream's messages (opened, items, end, credit) on the same way too, so
  * that they keep their order with the call's answer: {@link CallerStream} on the calling node,
  * {@link CalleeStream} on the serving node.
  */
 public final class ClusterCalls implements RemoteCalls, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.aldis.cluster");
-    private static final String PREFIX = "aldis.rpc.";
 
     private final HazelcastInstance hazelcast;
     private final ServiceTable table;
@@ -45,20 +43,22 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
     private final Map<Long, CallerStream> callerStreams = new ConcurrentHashMap<>();
     /** The streams of calls other nodes sent and that run here, by node and call id, until answered. */
     private final Map<String, CalleeStream> calleeStreams = new ConcurrentHashMap<>();
-    private final Map<String, ITopic<byte[]>> topics = new ConcurrentHashMap<>();
     private final Map<String, ClusterPeer> peers = new ConcurrentHashMap<>();
     private final AtomicInteger rotation = new AtomicInteger();
     /** Members that left, so a call sent to one chosen just before it left is not left waiting. */
     private final Set<String> departed = ConcurrentHashMap.newKeySet();
 
-    public ClusterCalls(HazelcastInstance hazelcast, ServiceTable table, LocalCalls local) {
+    private final DataPath path;
+
+    public ClusterCalls(HazelcastInstance hazelcast, DataPath path, ServiceTable table, LocalCalls local) {
         this.hazelcast = hazelcast;
+        this.path = path;
         this.table = table;
         this.local = local;
     }
 
-    /** What reads this node's topic while RPC is linked; {@link RpcInbox} hands it every message. */
-    public MessageListener<byte[]> receiver() {
+    /** What reads the RPC messages of other nodes while RPC is linked; {@link RpcInbox} hands it every one. */
+    public PeerMessages receiver() {
         return new Receiver();
     }
 
@@ -67,11 +67,6 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
         int[] n = {0};
         sent.forEachWaiting((callId, peer) -> n[0]++);
         return n[0];
-    }
-
-    /** The topic a node with this member id receives RPC on. */
-    static String topicOf(String memberId) {
-        return PREFIX + memberId;
     }
 
     @Override
@@ -107,7 +102,6 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
         sent.failAll(peer);
         served.cancelAll(peer, call -> { });
         calleeStreams.keySet().removeIf(k -> k.startsWith(peer + "\n"));
-        topics.remove(peer);
         peers.remove(peer);
     }
 
@@ -149,7 +143,7 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
     }
 
     private void send(String peer, RpcMessage message) {
-        topics.computeIfAbsent(peer, id -> hazelcast.getTopic(topicOf(id))).publish(message.encode());
+        path.rpc(peer, message.encode());
     }
 
     /** Sends to a node, dropping the message when it cannot be reached (it is leaving: its calls end with it). */
@@ -260,20 +254,15 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
         }
     }
 
-    private final class Receiver implements MessageListener<byte[]> {
+    private final class Receiver implements PeerMessages {
         @Override
-        public void onMessage(Message<byte[]> message) {
-            Member from = message.getPublishingMember();
-            if (from == null) {
-                return;
-            }
-            String peer = from.getUuid().toString();
+        public void received(String peer, byte[] bytes) {
             RpcMessage m;
             try {
-                m = RpcMessage.decode(message.getMessageObject());
+                m = RpcMessage.decode(bytes);
             } catch (IllegalArgumentException e) {
                 LOG.log(System.Logger.Level.WARNING, "Dropped an RPC message from member {0}: {1}", peer, e.getMessage());
-                RpcMessage.callIdOfCall(message.getMessageObject()).ifPresent(callId -> reply(peer, RpcMessage.error(callId,
+                RpcMessage.callIdOfCall(bytes).ifPresent(callId -> reply(peer, RpcMessage.error(callId,
                         ErrorCode.INTERNAL_ERROR.code(), "the serving node could not read the call: " + e.getMessage(), "")));
                 return;
             }

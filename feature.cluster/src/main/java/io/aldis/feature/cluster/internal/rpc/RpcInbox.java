@@ -3,31 +3,35 @@ package io.aldis.feature.cluster.internal.rpc;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.topic.ITopic;
 import com.hazelcast.topic.Message;
-import com.hazelcast.topic.MessageListener;
+import io.aldis.feature.cluster.internal.links.DataPath;
+import io.aldis.feature.cluster.internal.links.PeerMessages;
 import io.aldis.protocol.api.ErrorCode;
 import java.util.UUID;
 
 /**
- * This node's RPC topic, read for as long as the node is a member, whether RPC is linked or not.
+ * Where RPC messages from other nodes arrive, over their links ({@link #received}) or on this
+ * node's RPC topic, which is read for as long as the node is a member, whether RPC is linked or not.
  * While it is, every message goes to the link's receiver; while it is not (RPC stopped, or being
  * updated), a call another node sends is answered {@code METHOD_NOT_FOUND} at once, so that its
  * caller does not wait for its deadline, and anything else is dropped: the calls it could concern
  * were answered when RPC was unlinked.
  */
-public final class RpcInbox implements MessageListener<byte[]>, AutoCloseable {
+public final class RpcInbox implements PeerMessages, AutoCloseable {
     private final HazelcastInstance hazelcast;
+    private final DataPath path;
     private ITopic<byte[]> topic;
     private UUID registration;
-    private volatile MessageListener<byte[]> receiver;
+    private volatile PeerMessages receiver;
 
-    public RpcInbox(HazelcastInstance hazelcast) {
+    public RpcInbox(HazelcastInstance hazelcast, DataPath path) {
         this.hazelcast = hazelcast;
+        this.path = path;
         listen();
     }
 
     private void listen() {
-        this.topic = hazelcast.getTopic(ClusterCalls.topicOf(hazelcast.getCluster().getLocalMember().getUuid().toString()));
-        this.registration = topic.addMessageListener(this);
+        this.topic = hazelcast.getTopic(DataPath.rpcTopic(hazelcast.getCluster().getLocalMember().getUuid().toString()));
+        this.registration = topic.addMessageListener(this::onMessage);
     }
 
     /**
@@ -51,26 +55,27 @@ public final class RpcInbox implements MessageListener<byte[]>, AutoCloseable {
     }
 
     /** Hands every message to {@code linked} from now on; null answers calls as described above. */
-    public void receiver(MessageListener<byte[]> linked) {
+    public void receiver(PeerMessages linked) {
         this.receiver = linked;
     }
 
+    private void onMessage(Message<byte[]> message) {
+        if (message.getPublishingMember() != null) {
+            received(message.getPublishingMember().getUuid().toString(), message.getMessageObject());
+        }
+    }
+
     @Override
-    public void onMessage(Message<byte[]> message) {
-        MessageListener<byte[]> r = receiver;
+    public void received(String peer, byte[] bytes) {
+        PeerMessages r = receiver;
         if (r != null) {
-            r.onMessage(message);
+            r.received(peer, bytes);
             return;
         }
-        if (message.getPublishingMember() == null) {
-            return;
-        }
-        String peer = message.getPublishingMember().getUuid().toString();
-        RpcMessage.callIdOfCall(message.getMessageObject()).ifPresent(callId -> {
+        RpcMessage.callIdOfCall(bytes).ifPresent(callId -> {
             try {
-                hazelcast.<byte[]>getTopic(ClusterCalls.topicOf(peer)).publish(RpcMessage.error(callId,
-                        ErrorCode.METHOD_NOT_FOUND.code(), "RPC on the serving node is stopped or being updated", "")
-                        .encode());
+                path.rpc(peer, RpcMessage.error(callId, ErrorCode.METHOD_NOT_FOUND.code(),
+                        "RPC on the serving node is stopped or being updated", "").encode());
             } catch (RuntimeException unreachable) {
                 // the caller's node is leaving: its calls fail there with PROVIDER_GONE
             }

@@ -17,7 +17,7 @@ class ClusterRoutesCommandTest {
 
     private static String print(boolean format) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ClusterView.RouteView route = new ClusterView.RouteView("b", "127.0.0.1:7451", "id-b", INTEREST, 3, 300, 4, 400,
+        ClusterView.RouteView route = new ClusterView.RouteView("b", "127.0.0.1:7451", "id-b", INTEREST, 3, 300, 0, 4, 400,
                 1_000);
         ClusterRoutesCommand.print(List.of(route), 61_000, new PrintStream(bytes, true, StandardCharsets.UTF_8), format);
         return bytes.toString(StandardCharsets.UTF_8);

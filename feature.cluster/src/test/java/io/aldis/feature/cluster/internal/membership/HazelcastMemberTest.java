@@ -14,7 +14,7 @@ class HazelcastMemberTest {
     @Test
     void connectionsLeaveFromTheMembersOwnAddressWhenOthersReachItThere() {
         Config config = HazelcastMember.config(new ClusterSettings("c", SECRET, List.of(), "127.0.0.21", 7450, "a", 10,
-                "127.0.0.21:17450"));
+                "127.0.0.21:17450"), null);
         assertThat(config.getProperty("hazelcast.socket.bind.any")).isEqualTo("false");
         assertThat(config.getProperty("hazelcast.socket.client.bind.any")).isEqualTo("false");
         assertThat(config.getNetworkConfig().getPublicAddress()).isEqualTo("127.0.0.21:17450");
@@ -25,7 +25,7 @@ class HazelcastMemberTest {
         // The public address is not one of this machine's: binding outgoing connections to it, as
         // Hazelcast would with bind.any off, fails, and the member would stay alone.
         Config config = HazelcastMember.config(new ClusterSettings("c", SECRET, List.of(), "10.0.0.5", 7450, "a", 10,
-                "203.0.113.7:7450"));
+                "203.0.113.7:7450"), null);
         assertThat(config.getProperty("hazelcast.socket.client.bind.any")).isEqualTo("true");
         assertThat(config.getProperty("hazelcast.local.localAddress")).isEqualTo("10.0.0.5");
     }

@@ -6,6 +6,7 @@ import com.hazelcast.core.HazelcastInstance;
 import io.aldis.feature.cluster.internal.ClusterEngine;
 import io.aldis.feature.cluster.internal.ClusterSettings;
 import io.aldis.feature.cluster.internal.ClusterView;
+import io.aldis.feature.cluster.internal.links.DataPath;
 import io.aldis.feature.cluster.internal.membership.HazelcastMember;
 import io.aldis.feature.rpc.spi.CallAnswer;
 import io.aldis.feature.rpc.spi.RemoteCalls;
@@ -135,15 +136,15 @@ class RpcLinkTest {
         server.linkRpc(serverRpc);
         // A bare member stands for a node of a later version, whose calls this one cannot decode.
         HazelcastInstance later = HazelcastMember.start(new ClusterSettings("rpc-link", SECRET,
-                List.of("127.0.0.1:" + serverPort), "127.0.0.1", freePort(), "later", 5));
+                List.of("127.0.0.1:" + serverPort), "127.0.0.1", freePort(), "later", 5), null);
         try {
             await("three members", () -> server.members().size() == 3);
             CompletableFuture<byte[]> answer = new CompletableFuture<>();
             String laterId = later.getCluster().getLocalMember().getUuid().toString();
-            later.<byte[]>getTopic(ClusterCalls.topicOf(laterId)).addMessageListener(m -> answer.complete(m.getMessageObject()));
+            later.<byte[]>getTopic(DataPath.rpcTopic(laterId)).addMessageListener(m -> answer.complete(m.getMessageObject()));
             byte[] call = RpcMessage.call(42, 0, "hold.on", "[]".getBytes(StandardCharsets.UTF_8)).encode();
             call[0] = 9; // a version the serving node does not know
-            later.<byte[]>getTopic(ClusterCalls.topicOf(localId(server))).publish(call);
+            later.<byte[]>getTopic(DataPath.rpcTopic(localId(server))).publish(call);
 
             RpcMessage reply = RpcMessage.decode(answer.get(WAIT_SECONDS, TimeUnit.SECONDS));
             assertThat(reply.kind()).isEqualTo(RpcMessage.Kind.ERROR);

@@ -1,0 +1,103 @@
+package io.aldis.feature.cluster.internal.links;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The accepting end of a link: challenges the connecting member, and once it proved it knows the
+ * secret, hands each of its messages to {@link PeerLinks}'s receivers. A member that does not prove
+ * it within {@link #HANDSHAKE_SECONDS}, sends a frame out of turn, or breaks the frame limit is cut off.
+ */
+final class InboundLink extends ChannelInboundHandlerAdapter {
+    private static final System.Logger LOG = System.getLogger("io.aldis.cluster");
+    static final int HANDSHAKE_SECONDS = 10;
+
+    private final PeerLinks links;
+    private final LinkHandshake handshake;
+    private final byte[] nonce = LinkHandshake.nonce();
+    private ScheduledFuture<?> deadline;
+    /** The member at the other end, once it proved itself; read and written on the channel's loop only. */
+    private String peer;
+
+    InboundLink(PeerLinks links, LinkHandshake handshake) {
+        this.links = links;
+        this.handshake = handshake;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ByteBuf out = ctx.alloc().buffer(LinkFrames.HEADER + 37);
+        LinkFrames.write(out, LinkFrames.CHALLENGE, LinkHandshake.challenge(nonce));
+        ctx.writeAndFlush(out);
+        deadline = ctx.executor().schedule(() -> {
+            if (peer == null) {
+                refuse(ctx, "it did not complete the handshake within " + HANDSHAKE_SECONDS + " s");
+            }
+        }, HANDSHAKE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        LinkFrames.Frame frame = (LinkFrames.Frame) msg;
+        if (peer == null) {
+            if (frame.kind() != LinkFrames.HELLO) {
+                refuse(ctx, "it sent frame kind " + frame.kind() + " before its hello");
+                return;
+            }
+            LinkHandshake.Hello hello;
+            try {
+                hello = handshake.readHello(nonce, frame.body());
+            } catch (IllegalArgumentException e) {
+                refuse(ctx, e.getMessage());
+                return;
+            }
+            peer = hello.memberId();
+            deadline.cancel(false);
+            ByteBuf out = ctx.alloc().buffer(LinkFrames.HEADER + LinkHandshake.MAC);
+            LinkFrames.write(out, LinkFrames.WELCOME, handshake.welcome(nonce, hello.clientNonce()));
+            ctx.writeAndFlush(out);
+            ctx.pipeline().get(LinkFrames.Decoder.class).limit(PeerLinks.MAX_FRAME);
+            links.accepted(peer, ctx.channel());
+            return;
+        }
+        switch (frame.kind()) {
+            case LinkFrames.MESSAGE -> links.messageFrom(peer, frame.body());
+            case LinkFrames.RPC -> links.rpcFrom(peer, frame.body());
+            default -> {
+                LOG.log(System.Logger.Level.WARNING, "Closed the link from member {0}: unknown frame kind {1}", peer,
+                        frame.kind());
+                ctx.close();
+            }
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        if (peer != null) {
+            links.closed(peer, ctx.channel());
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        String why = cause instanceof CorruptedFrameException ? cause.getMessage() : cause.toString();
+        if (peer == null) {
+            refuse(ctx, why);
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "Closed the link from member {0}: {1}", peer, why);
+            ctx.close();
+        }
+    }
+
+    private void refuse(ChannelHandlerContext ctx, String why) {
+        LOG.log(System.Logger.Level.WARNING, "Refused a cluster link from {0}: {1}", ctx.channel().remoteAddress(), why);
+        ctx.close();
+    }
+}

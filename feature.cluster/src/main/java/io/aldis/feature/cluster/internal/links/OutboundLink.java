@@ -1,0 +1,239 @@
+package io.aldis.feature.cluster.internal.links;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * This member's link to one other member: a TCP connection that carries this member's messages
+ * and calls to it, in the order they were sent, and nothing the other way but the handshake.
+ * Messages are queued from any thread and written on the link's event loop, as many as are waiting
+ * in one write and one flush, so a busy link costs one system call for many messages. While the
+ * connection is not up (it is being opened, or opened again after it broke, with a growing pause)
+ * messages wait in the queue; the queue holds at most {@link PeerLinks#MAX_QUEUED_BYTES}, and what
+ * does not fit is dropped and counted, as pub/sub between nodes is at most once.
+ */
+final class OutboundLink {
+    private static final System.Logger LOG = System.getLogger("io.aldis.cluster");
+    /** How much one write gathers before it is handed to the socket. */
+    private static final int WRITE_CHUNK = 64 * 1024;
+    private static final long FIRST_PAUSE_MILLIS = 100;
+    private static final long LONGEST_PAUSE_MILLIS = 5_000;
+
+    private record Pending(byte kind, byte[] body) {
+    }
+
+    private final PeerLinks links;
+    private final String peer;
+    private final EventLoop loop;
+    private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile boolean closed;
+    /** The connection once its handshake is done; on the loop only. */
+    private Channel ready;
+    private long pauseMillis = FIRST_PAUSE_MILLIS;
+    private boolean failing;
+    private long lastDropWarning;
+
+    OutboundLink(PeerLinks links, String peer, EventLoop loop) {
+        this.links = links;
+        this.peer = peer;
+        this.loop = loop;
+        loop.execute(this::connect);
+    }
+
+    /** Queues a message; false when it was dropped because the queue is full or the link closed. */
+    boolean send(byte kind, byte[] body) {
+        if (closed || queuedBytes.get() >= PeerLinks.MAX_QUEUED_BYTES) {
+            droppedOne();
+            return false;
+        }
+        queuedBytes.addAndGet(LinkFrames.HEADER + body.length);
+        queue.add(new Pending(kind, body));
+        // Read first: while a drain is due, as under load, a send costs no write to the shared flag.
+        if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
+            loop.execute(this::drain);
+        }
+        return true;
+    }
+
+    /** Messages dropped so far. */
+    long dropped() {
+        return dropped.get();
+    }
+
+    private void droppedOne() {
+        long n = dropped.incrementAndGet();
+        long now = System.nanoTime();
+        // At most one warning every 10 s per link: a drop comes with every message while it lasts.
+        if (lastDropWarning == 0 || now - lastDropWarning > TimeUnit.SECONDS.toNanos(10)) {
+            lastDropWarning = now;
+            LOG.log(System.Logger.Level.WARNING, "Dropping messages to member {0} ({1} so far): {2} MiB wait for its link"
+                    + " (the member or the network between is slower than what is sent to it, or the link is down)",
+                    peer, n, PeerLinks.MAX_QUEUED_BYTES >> 20);
+        }
+    }
+
+    /** Writes what waits, for as long as the connection takes it; on the loop. */
+    private void drain() {
+        drainScheduled.set(false);
+        Channel ch = ready;
+        if (ch == null) {
+            return;
+        }
+        ByteBuf buffer = null;
+        long taken = 0;
+        while (ch.isWritable()) {
+            Pending p = queue.poll();
+            if (p == null) {
+                break;
+            }
+            taken += LinkFrames.HEADER + p.body.length;
+            if (buffer == null) {
+                buffer = ch.alloc().ioBuffer(Math.max(WRITE_CHUNK, LinkFrames.HEADER + p.body.length));
+            }
+            LinkFrames.write(buffer, p.kind, p.body);
+            if (buffer.readableBytes() >= WRITE_CHUNK) {
+                ch.write(buffer, ch.voidPromise());
+                buffer = null;
+            }
+        }
+        if (buffer != null) {
+            ch.write(buffer, ch.voidPromise());
+        }
+        queuedBytes.addAndGet(-taken);
+        ch.flush();
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        InetSocketAddress address = links.addressOf(peer);
+        if (address == null) {
+            retryLater("it announced no link address");
+            return;
+        }
+        Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 1024 * 1024))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new LinkFrames.Decoder(PeerLinks.HANDSHAKE_FRAME), new Handshake());
+                    }
+                });
+        InetSocketAddress local = links.sourceAddress();
+        (local == null ? bootstrap.connect(address) : bootstrap.connect(address, local))
+                .addListener((ChannelFutureListener) f -> {
+                    if (!f.isSuccess()) {
+                        retryLater("could not connect to " + address + ": " + f.cause().getMessage());
+                    } else {
+                        f.channel().closeFuture().addListener(c -> broken(f.channel()));
+                    }
+                });
+    }
+
+    private void broken(Channel ch) {
+        if (ready == ch) {
+            ready = null;
+            retryLater("its connection closed");
+        } else if (ready == null && !closed) {
+            retryLater("its connection closed before the handshake completed");
+        }
+    }
+
+    private void retryLater(String why) {
+        if (closed) {
+            return;
+        }
+        if (!failing) {
+            failing = true;
+            LOG.log(System.Logger.Level.WARNING, "The link to member {0} is down, trying again: {1}", peer, why);
+        }
+        loop.schedule(this::connect, pauseMillis, TimeUnit.MILLISECONDS);
+        pauseMillis = Math.min(LONGEST_PAUSE_MILLIS, pauseMillis * 2);
+    }
+
+    /** Closes the link for good; what waits is dropped. */
+    void close() {
+        closed = true;
+        loop.execute(() -> {
+            if (ready != null) {
+                ready.close();
+                ready = null;
+            }
+            queue.clear();
+            queuedBytes.set(0);
+        });
+    }
+
+    /** The connecting side of the handshake, then out of the way. */
+    private final class Handshake extends ChannelInboundHandlerAdapter {
+        private byte[] serverNonce;
+        private final byte[] clientNonce = LinkHandshake.nonce();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            LinkFrames.Frame frame = (LinkFrames.Frame) msg;
+            try {
+                if (serverNonce == null && frame.kind() == LinkFrames.CHALLENGE) {
+                    serverNonce = LinkHandshake.readChallenge(frame.body());
+                    ByteBuf out = ctx.alloc().buffer();
+                    LinkFrames.write(out, LinkFrames.HELLO, links.handshake().hello(serverNonce, clientNonce, links.selfId()));
+                    ctx.writeAndFlush(out);
+                } else if (serverNonce != null && frame.kind() == LinkFrames.WELCOME && ready == null) {
+                    links.handshake().checkWelcome(serverNonce, clientNonce, frame.body());
+                    if (closed) {
+                        ctx.close();
+                        return;
+                    }
+                    ready = ctx.channel();
+                    pauseMillis = FIRST_PAUSE_MILLIS;
+                    if (failing) {
+                        failing = false;
+                        LOG.log(System.Logger.Level.INFO, "The link to member {0} is up again", peer);
+                    }
+                    drain();
+                } else {
+                    throw new IllegalArgumentException("it sent frame kind " + frame.kind() + " out of turn");
+                }
+            } catch (IllegalArgumentException e) {
+                LOG.log(System.Logger.Level.WARNING, "Closed the link to member {0}: {1}", peer, e.getMessage());
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable() && ready == ctx.channel()) {
+                drain();
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.log(System.Logger.Level.DEBUG, "The link to member {0} failed: {1}", peer, cause.toString());
+            ctx.close();
+        }
+    }
+}
