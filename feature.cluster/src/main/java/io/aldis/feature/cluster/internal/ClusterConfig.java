@@ -36,4 +36,7 @@ public @interface ClusterConfig {
 
     @AttributeDefinition(description = "Address host:port the other members connect to, when a NAT or proxy makes it differ from host:port; empty for host:port")
     String publicAddress() default "";
+
+    @AttributeDefinition(description = "Addresses clients use to reach this node, as tcp://, tcps://, ws:// or wss:// URIs, comma-separated; empty to announce this node's TCP listeners")
+    String[] clientAddresses() default {};
 }
