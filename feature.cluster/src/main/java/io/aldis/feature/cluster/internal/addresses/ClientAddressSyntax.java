@@ -58,6 +58,9 @@ public final class ClientAddressSyntax {
         if (address.getBytes(StandardCharsets.UTF_8).length > NodeAddresses.MAX_ADDRESS_BYTES) {
             return "is longer than " + NodeAddresses.MAX_ADDRESS_BYTES + " bytes";
         }
+        if (!address.contains("://")) {
+            return "must start with tcp://, tcps://, ws:// or wss://";
+        }
         URI uri;
         try {
             uri = new URI(address);
