@@ -80,9 +80,10 @@ class ClusterAddressesTest {
 
     @Test
     @Order(1)
-    void aClientThatAsksIsToldEveryNodeRightAfterItLoggedIn() throws Exception {
+    void aClientThatAsksIsToldEveryNodeRightAfterItLoggedInOrResumed() throws Exception {
+        String token;
         try (FrameClient onB = FrameClient.tcp(nodes[1].port())) {
-            onB.login(ChildNode.USER, NodeFixture.PASSWORD, ASKS);
+            token = onB.login(ChildNode.USER, NodeFixture.PASSWORD, ASKS).resumeToken();
             assertThat(onB.connectAck().capabilities() & Capability.NODE_ADDRESSES.mask())
                     .as("a clustered node offers the addresses").isNotZero();
             Frame first = onB.read();
@@ -95,6 +96,15 @@ class ClusterAddressesTest {
                 told = onB.await(NodeAddresses.class);
             }
             assertThat(told.addresses()).containsExactlyInAnyOrderElementsOf(everyNode);
+        }
+        // A client that resumes its session with its token, on another node, is told the same way.
+        try (FrameClient onC = FrameClient.tcp(nodes[2].port())) {
+            assertThat(onC.connect(ASKS, token).authenticated()).as("resumed on c").isTrue();
+            Frame first = onC.read();
+            assertThat(first).as("the frame right after the CONNECT_ACK of a resumed session")
+                    .isInstanceOf(NodeAddresses.class);
+            assertThat(((NodeAddresses) first).addresses()).containsExactlyInAnyOrderElementsOf(
+                    List.of(tcp(nodes[0]), tcp(nodes[1]), tcp(nodes[2])));
         }
     }
 
