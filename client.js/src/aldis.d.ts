@@ -48,7 +48,9 @@ export interface AldisClientOptions {
   /**
    * Several nodes of one cluster, in place of url: the first connect tries each in turn, and each
    * reconnect after a lost connection goes to the next, round the list, resuming there with the
-   * session's token.
+   * session's token. A node in a cluster also tells the client where the other nodes are: the
+   * client adds those of the first URL's scheme after these and tries them too (`knownUrls`), so
+   * one URL of a cluster is enough to fail over.
    */
   urls?: string[];
   user?: string;
@@ -224,6 +226,8 @@ export interface AldisEventMap {
   paused: Record<string, never>;
   resumed: Record<string, never>;
   capabilitiesChanged: { session: SessionInfo };
+  /** The node told where the cluster's nodes are; `urls` is `knownUrls` after the change. */
+  addressesChanged: { urls: readonly string[] };
   error: { error: Error; subscription?: Subscription };
   message: { message: AldisMessage };
   frame: { frame: Frame };
@@ -238,6 +242,11 @@ export declare class AldisClient extends EventTarget {
   readonly session: SessionInfo | undefined;
   readonly paused: boolean;
   readonly resumeToken: string | undefined;
+  /**
+   * Every node URL the client knows: the given `urls`, always kept, then those of the other nodes
+   * of the cluster its node told it of (docs/protocol.md 4.9). Reconnects go round this list.
+   */
+  readonly knownUrls: readonly string[];
   /** Whether this client announced STREAMS and the node offers it now (CONNECT_ACK, CAPABILITY_CHANGE). */
   readonly streamsAvailable: boolean;
 

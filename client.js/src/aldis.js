@@ -10,8 +10,9 @@
 // call, which call a frame belongs to), and the client.
 
 import {
-  Capability, CreditMode, DEFAULT_MAX_FRAME_SIZE, ErrorCode, FrameError, LENGTH_PREFIX, PRE_HANDSHAKE_MAX_FRAME_SIZE,
-  PROTOCOL_VERSION, decodeFrame, encodeFrame, errorName, fromUtf8, joinFrames, splitFrames, toBytes, utf8,
+  Capability, CreditMode, DEFAULT_MAX_FRAME_SIZE, ErrorCode, FrameError, LENGTH_PREFIX, MAX_NODE_ADDRESSES,
+  PRE_HANDSHAKE_MAX_FRAME_SIZE, PROTOCOL_VERSION, decodeFrame, encodeFrame, errorName, fromUtf8, joinFrames,
+  splitFrames, toBytes, utf8,
 } from './codec.js';
 import { SCRAM_MECHANISM, ScramClient } from './scram.js';
 import { FileTransfers } from './files.js';
@@ -34,7 +35,7 @@ export const BATCH_SUBPROTOCOL = 'aldis.v1.batch';
  * node sends it none compressed.
  */
 export const CLIENT_CAPABILITIES = Capability.MESSAGES | Capability.PUBSUB | Capability.RPC | Capability.STREAMS
-  | Capability.FILE_TRANSFER | Capability.RESUME_TOKEN | Capability.FLOW_CONTROL;
+  | Capability.FILE_TRANSFER | Capability.RESUME_TOKEN | Capability.FLOW_CONTROL | Capability.NODE_ADDRESSES;
 
 /** Failures after which reconnecting cannot help. */
 const FATAL = new Set([ErrorCode.AUTH_FAILED, ErrorCode.UNSUPPORTED_VERSION, ErrorCode.AUTH_REQUIRED,
@@ -140,6 +141,15 @@ function plainMessage(user, password) {
   out.set(u, 1);
   out.set(p, 2 + u.length);
   return out;
+}
+
+/** A URL as the URL parser writes it, so that two spellings of one address compare equal. */
+function normalUrl(text) {
+  try {
+    return new URL(text).href;
+  } catch {
+    return text;
+  }
 }
 
 function notConnected(state) {
@@ -472,6 +482,10 @@ class Connection {
   onSessionFrame(frame) {
     if (frame.type === 'CAPABILITY_CHANGE') {
       this.client._capabilitiesChanged(frame.capabilities);
+      return;
+    }
+    if (frame.type === 'NODE_ADDRESSES') {
+      this.client._learnUrls(frame.addresses);
       return;
     }
     if (frame.type === 'CLOSE_ACK') {
@@ -2118,8 +2132,10 @@ export class AldisClient extends EventTarget {
     this._user = undefined;
     this._initial = true;
     this._attemptNumber = 0;
-    /** The node URL the next attempt opens, an index into urls. */
+    /** The node URL the next attempt opens, an index into knownUrls. */
     this._urlAt = 0;
+    /** The URLs the node told of (NODE_ADDRESSES) that are not among the given ones. */
+    this._learnedUrls = [];
     /** URLs the first connect has tried so far: each once before it waits or gives up. */
     this._initialTries = 0;
     /** Why the open connection was lost, named by every reconnect attempt until one opens. */
@@ -2149,6 +2165,41 @@ export class AldisClient extends EventTarget {
   /** Whether the node has paused this client (sends are queued). */
   get paused() {
     return this._connection?.paused ?? false;
+  }
+
+  /**
+   * Every node URL this client knows: the `urls` it was given, which it always keeps, then those
+   * of the other nodes of the cluster its node told it of (docs/protocol.md 4.9), replaced each
+   * time the node tells of a change. Each reconnect attempt opens the next of them, round the list.
+   */
+  get knownUrls() {
+    return Object.freeze([...this._options.urls, ...this._learnedUrls]);
+  }
+
+  /**
+   * The node told where the cluster's nodes are: keep the WebSocket URLs of the scheme of the first
+   * given URL (ws or wss) that are not given already, and go on rotating from the URL in use.
+   */
+  _learnUrls(addresses) {
+    const known = this.knownUrls;
+    const inUse = known[this._urlAt % known.length];
+    const scheme = new URL(this._options.urls[0]).protocol;
+    const given = new Set(this._options.urls.map(normalUrl));
+    const learned = [];
+    for (const address of addresses) {
+      let url;
+      try {
+        url = new URL(address);
+      } catch {
+        continue; // an address this client cannot read is ignored
+      }
+      if (url.protocol !== scheme || given.has(url.href) || learned.includes(url.href)) continue;
+      if (learned.length < MAX_NODE_ADDRESSES) learned.push(url.href);
+    }
+    this._learnedUrls = learned;
+    const at = this.knownUrls.indexOf(inUse);
+    this._urlAt = at >= 0 ? at : 0;
+    this._emit('addressesChanged', { urls: this.knownUrls });
   }
 
   /** The latest resume token, or undefined. */
@@ -2215,7 +2266,8 @@ export class AldisClient extends EventTarget {
   }
 
   _startAttempt() {
-    const connection = new Connection(this, this._token, this._options.urls[this._urlAt]);
+    const urls = this.knownUrls;
+    const connection = new Connection(this, this._token, urls[this._urlAt % urls.length]);
     this._attempt = connection;
     connection.start();
   }
@@ -2308,9 +2360,9 @@ export class AldisClient extends EventTarget {
     }
   }
 
-  /** Moves on to the next node URL, round the list. */
+  /** Moves on to the next known node URL, round the list. */
   _nextUrl() {
-    this._urlAt = (this._urlAt + 1) % this._options.urls.length;
+    this._urlAt = (this._urlAt + 1) % this.knownUrls.length;
   }
 
   _scheduleNext(lastError) {

@@ -3,11 +3,16 @@
 export declare const PROTOCOL_VERSION: 0x0100;
 export declare const DEFAULT_MAX_FRAME_SIZE: number;
 export declare const PRE_HANDSHAKE_MAX_FRAME_SIZE: number;
+/** The most addresses one NODE_ADDRESSES frame carries (docs/protocol.md 4.9). */
+export declare const MAX_NODE_ADDRESSES: 64;
+/** The longest address NODE_ADDRESSES carries, in bytes of UTF-8. */
+export declare const MAX_NODE_ADDRESS_BYTES: 255;
 
 export declare const FrameType: Readonly<{
   CONNECT: 0x01; CONNECT_ACK: 0x02;
   AUTH_START: 0x10; AUTH_CHALLENGE: 0x11; AUTH_RESPONSE: 0x12; AUTH_OK: 0x13;
-  PING: 0x20; PONG: 0x21; PAUSE: 0x22; RESUME: 0x23; CLOSE: 0x24; CLOSE_ACK: 0x25; ACK: 0x2e; ERROR: 0x2f;
+  PING: 0x20; PONG: 0x21; PAUSE: 0x22; RESUME: 0x23; CLOSE: 0x24; CLOSE_ACK: 0x25; CAPABILITY_CHANGE: 0x26;
+  NODE_ADDRESSES: 0x27; ACK: 0x2e; ERROR: 0x2f;
   MESSAGE: 0x30; SUBSCRIBE: 0x31; UNSUBSCRIBE: 0x32; PUBLISH: 0x33; DELIVER: 0x34;
   RPC_REQUEST: 0x40; RPC_RESPONSE: 0x41; RPC_ERROR: 0x42; RPC_CANCEL: 0x43; SERVICE_PROVIDE: 0x44; SERVICE_WITHDRAW: 0x45;
   STREAM_OPEN: 0x50; STREAM_DATA: 0x51; STREAM_CREDIT: 0x52; STREAM_END: 0x53; STREAM_ERROR: 0x54; STREAM_CANCEL: 0x55; STREAM_RESUME: 0x56;
@@ -20,7 +25,7 @@ export type FrameTypeName = keyof typeof FrameType;
 
 export declare const Capability: Readonly<{
   MESSAGES: bigint; PUBSUB: bigint; RPC: bigint; STREAMS: bigint; FILE_TRANSFER: bigint; LZ4: bigint;
-  RESUME_TOKEN: bigint; FLOW_CONTROL: bigint;
+  RESUME_TOKEN: bigint; FLOW_CONTROL: bigint; NODE_ADDRESSES: bigint;
 }>;
 
 export declare const ErrorCode: Readonly<{
@@ -88,6 +93,9 @@ export interface Pause { type: 'PAUSE' }
 export interface Resume { type: 'RESUME' }
 export interface Close { type: 'CLOSE'; code: number; message: string }
 export interface CloseAck { type: 'CLOSE_ACK' }
+export interface CapabilityChange { type: 'CAPABILITY_CHANGE'; capabilities: U64 }
+/** Where the client reaches the nodes of its node's cluster: URIs such as `ws://host:port/path` (4.9). */
+export interface NodeAddresses { type: 'NODE_ADDRESSES'; addresses: string[] }
 export interface Ack { type: 'ACK'; requestId: U64; json: JsonText }
 export interface ErrorFrame { type: 'ERROR'; requestId: U64; code: number; message: string; details: JsonText }
 export interface Message { type: 'MESSAGE'; reply: boolean; correlationId: U64; messageType: string; payload: Bytes }
@@ -160,7 +168,8 @@ export interface FileRemove { type: 'FILE_REMOVE'; requestId: U64; fileName: str
 /** Every frame as decodeFrame() returns it. */
 export type Frame =
   | Connect | ConnectAck | AuthStart | AuthChallenge | AuthResponse | AuthOk | Ping | Pong | Pause | Resume | Close
-  | CloseAck | Ack | ErrorFrame | Message | Subscribe | Unsubscribe | Publish | Deliver | RpcRequest | RpcResponse
+  | CloseAck | CapabilityChange | NodeAddresses | Ack | ErrorFrame | Message | Subscribe | Unsubscribe | Publish
+  | Deliver | RpcRequest | RpcResponse
   | RpcError | RpcCancel | ServiceProvide | ServiceWithdraw | StreamOpen | StreamData | StreamCredit | StreamEnd
   | StreamError | StreamCancel | StreamResume | UploadRequest | UploadAccept | UploadReject | DownloadRequest | DownloadAccept
   | DownloadReject | ChunkData | ChunkAck | ChunkNack | UploadComplete | UploadVerify | DownloadComplete

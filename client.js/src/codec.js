@@ -21,6 +21,10 @@ export const PROTOCOL_VERSION = 0x0100;
 /** The default and, until CONNECT_ACK says otherwise, the assumed largest frame. */
 export const DEFAULT_MAX_FRAME_SIZE = 1048576;
 
+/** The most addresses one NODE_ADDRESSES frame carries, and the longest address in bytes (4.9). */
+export const MAX_NODE_ADDRESSES = 64;
+export const MAX_NODE_ADDRESS_BYTES = 255;
+
 /** Largest frame a client may send before CONNECT_ACK has arrived. */
 export const PRE_HANDSHAKE_MAX_FRAME_SIZE = 65536;
 
@@ -39,6 +43,7 @@ export const FrameType = Object.freeze({
   CLOSE: 0x24,
   CLOSE_ACK: 0x25,
   CAPABILITY_CHANGE: 0x26,
+  NODE_ADDRESSES: 0x27,
   ACK: 0x2e,
   ERROR: 0x2f,
   MESSAGE: 0x30,
@@ -92,6 +97,7 @@ export const Capability = Object.freeze({
   LZ4: 0x20n,
   RESUME_TOKEN: 0x40n,
   FLOW_CONTROL: 0x80n,
+  NODE_ADDRESSES: 0x100n,
 });
 
 /** Stable error codes (section 8). */
@@ -229,6 +235,14 @@ const LAYOUTS = {
   CLOSE: { fields: [['code', 'i32'], ['message', 'str']] },
   CLOSE_ACK: { fields: [] },
   CAPABILITY_CHANGE: { fields: [['capabilities', 'id64']] },
+  NODE_ADDRESSES: { fields: [['addresses', 'strs8']],
+    check: (f) => {
+      if (f.addresses.length > MAX_NODE_ADDRESSES) return `more than ${MAX_NODE_ADDRESSES} addresses`;
+      if (f.addresses.some((a) => utf8Encoder.encode(a).length > MAX_NODE_ADDRESS_BYTES)) {
+        return `an address longer than ${MAX_NODE_ADDRESS_BYTES} bytes`;
+      }
+      return undefined;
+    } },
   ACK: { fields: [['requestId', 'id64'], ['json', 'json']] },
   ERROR: { fields: [['requestId', 'id64'], ['code', 'i32'], ['message', 'str'], ['details', 'json']] },
   MESSAGE: { flags: { reply: 0x01 }, fields: [['correlationId', 'id64'], ['messageType', 'str'],

@@ -116,6 +116,39 @@ describe('reconnect', { timeout: 30_000 }, () => {
     assert.equal(node.socket.of('CONNECT')[0].resumeToken, 'tok-1');
   });
 
+  test('a client given one URL learns the other nodes from its node and resumes through one of them', async () => {
+    const { node, clock, client, nextEvent } = setup({ capabilities: 0x1ffn }, { url: 'ws://a.test/aldis' });
+    await client.connect();
+    assert.notEqual(node.socket.of('CONNECT')[0].capabilities & Capability.NODE_ADDRESSES, 0n,
+      'the client asks for the addresses');
+    // Its own node, junk, TCP (which a browser cannot open), a wss URL of another scheme, and two nodes.
+    node.socket.deliver({ type: 'NODE_ADDRESSES', addresses: ['ws://a.test/aldis', 'not a url', 'tcp://b.test:7440',
+      'wss://b.test/aldis', 'ws://b.test/aldis', 'ws://c.test:8080/aldis'] });
+    await settle();
+    assert.deepEqual(client.knownUrls, ['ws://a.test/aldis', 'ws://b.test/aldis', 'ws://c.test:8080/aldis']);
+    node.socket.drop();
+    await nextEvent('reconnecting');
+    await clock.advance(100);
+    const { session } = await nextEvent('reconnected');
+    assert.equal(session.resumed, true);
+    assert.equal(node.socket.url, 'ws://b.test/aldis');
+    assert.equal(node.socket.of('CONNECT')[0].resumeToken, 'tok-1');
+  });
+
+  test('a new list of addresses replaces the learned ones and never the given ones', async () => {
+    const { node, client } = setup({ capabilities: 0x1ffn }, { url: 'ws://a.test/aldis' });
+    await client.connect();
+    node.socket.deliver({ type: 'NODE_ADDRESSES', addresses: ['ws://b.test/aldis', 'ws://c.test/aldis'] });
+    await settle();
+    assert.deepEqual(client.knownUrls, ['ws://a.test/aldis', 'ws://b.test/aldis', 'ws://c.test/aldis']);
+    node.socket.deliver({ type: 'NODE_ADDRESSES', addresses: ['ws://c.test/aldis'] });
+    await settle();
+    assert.deepEqual(client.knownUrls, ['ws://a.test/aldis', 'ws://c.test/aldis']);
+    node.socket.deliver({ type: 'NODE_ADDRESSES', addresses: [] });
+    await settle();
+    assert.deepEqual(client.knownUrls, ['ws://a.test/aldis']);
+  });
+
   test('the first connect tries every URL once before it fails', async () => {
     const urls = ['ws://a.test/aldis', 'ws://b.test/aldis'];
     const { node, client } = setup({}, { urls });

@@ -46,6 +46,15 @@ describe('golden bytes', () => {
   });
 });
 
+describe('NODE_ADDRESSES bounds (docs/protocol.md 4.9)', () => {
+  test('more than 64 addresses, or one longer than 255 bytes, is malformed', () => {
+    assertFails(hex(`27 00 | 41 ${' | 0001 61'.repeat(65)}`), ErrorCode.MALFORMED_FRAME);
+    assertFails(hex(`27 00 | 01 | 0100 ${'61'.repeat(256)}`), ErrorCode.MALFORMED_FRAME);
+    assert.deepEqual(decodeFrame(hex(`27 00 | 01 | 00ff ${'61'.repeat(255)}`)),
+      { type: 'NODE_ADDRESSES', addresses: ['a'.repeat(255)] });
+  });
+});
+
 describe('round trips', () => {
   test('non-ASCII strings, header order and large payloads survive', () => {
     const payload = new Uint8Array(100_000);
@@ -117,7 +126,7 @@ describe('flags', () => {
 
 describe('malformed input', () => {
   test('unknown types are reported as such', () => {
-    for (const code of [0x00, 0x03, 0x0f, 0x14, 0x27, 0x2d, 0x35, 0x46, 0x57, 0x73, 0x80, 0xff]) {
+    for (const code of [0x00, 0x03, 0x0f, 0x14, 0x28, 0x2d, 0x35, 0x46, 0x57, 0x73, 0x80, 0xff]) {
       assertFails(new Uint8Array([code, 0, 1, 2]), ErrorCode.UNKNOWN_FRAME_TYPE, /unknown frame type/);
     }
   });

@@ -43,6 +43,8 @@ export const GOLDEN = [
   [{ type: 'CLOSE', code: -603, message: 'bye' }, '24 00 | fffffda5 | 0003 627965'],
   [{ type: 'CLOSE_ACK' }, '25 00'],
   [{ type: 'CAPABILITY_CHANGE', capabilities: 0xc7n }, '26 00 | 00000000000000c7'],
+  [{ type: 'NODE_ADDRESSES', addresses: ['tcp://h:1', 'ws://h:2/a'] },
+    '27 00 | 02 | 0009 7463703a2f2f683a31 | 000a 77733a2f2f683a322f61'],
   [{ type: 'ACK', requestId: 7n, json: '{}' }, '2e 00 | 0000000000000007 | 00000002 7b7d'],
   [{ type: 'ERROR', requestId: 0n, code: -101, message: 'v', details: '{"supported":["1.0"]}' },
     '2f 00 | 0000000000000000 | ffffff9b | 0001 76 | 00000015 7b22737570706f72746564223a5b22312e30225d7d'],

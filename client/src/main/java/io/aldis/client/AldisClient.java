@@ -70,6 +70,17 @@ public interface AldisClient {
     /** The current or, while reconnecting, the last session; {@code null} before the first one opened. */
     SessionInfo session();
 
+    /**
+     * Every node address the client knows, as {@code host:port}: those it was given
+     * ({@link Builder#addresses}), which it always keeps, then those of the other nodes of the
+     * cluster that its node told it of (docs/protocol.md 4.9), learned while connected and replaced
+     * whenever the node tells of a change. Each reconnect attempt goes to the next of them, round
+     * the list. A node outside a cluster tells nothing, and the list is the one given.
+     *
+     * @since 1.6
+     */
+    List<String> knownAddresses();
+
     /** The resume token from the last AUTH_OK, used on the next reconnect. */
     Optional<String> resumeToken();
 
@@ -414,7 +425,9 @@ public interface AldisClient {
          * IPv6 address). The client connects to the first that answers, trying each in the order
          * given; when it loses its connection, each reconnect attempt goes to the next address, round
          * the list, and resumes the session there with its resume token. Replaces any addresses
-         * given before.
+         * given before. A node in a cluster also tells the client where the other nodes are; the
+         * client adds them after these and tries them too ({@link AldisClient#knownAddresses()}),
+         * so one address of a cluster is enough to fail over.
          *
          * @throws IllegalArgumentException if there is none, or one is not {@code host:port} with a
          *                                  port from 1 to 65535

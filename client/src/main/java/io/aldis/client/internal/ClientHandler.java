@@ -9,6 +9,7 @@ import io.aldis.protocol.api.AuthResponse;
 import io.aldis.protocol.api.AuthStart;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.CapabilityChange;
+import io.aldis.protocol.api.NodeAddresses;
 import io.aldis.protocol.api.Close;
 import io.aldis.protocol.api.CloseAck;
 import io.aldis.protocol.api.Connect;
@@ -472,6 +473,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             events.capabilitiesChanged(change.capabilities());
             return;
         }
+        if (frame instanceof NodeAddresses addresses) {
+            events.nodeAddresses(addresses.addresses());
+            return;
+        }
         if (frame instanceof CloseAck) {
             if (phase == Phase.CLOSING) {
                 ctx.close();
@@ -491,7 +496,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     private static boolean isFlowControl(Frame frame) {
         return frame instanceof Pause || frame instanceof Resume || frame instanceof CloseAck
-                || frame instanceof CapabilityChange;
+                || frame instanceof CapabilityChange || frame instanceof NodeAddresses;
     }
 
     /** Hands the frames read so far to the application, as one batch; on the event loop. */

@@ -26,6 +26,10 @@ public interface ConnectionEvents {
     default void capabilitiesChanged(long capabilities) {
     }
 
+    /** The node sent NODE_ADDRESSES: where the client reaches the nodes of its cluster. */
+    default void nodeAddresses(List<String> addresses) {
+    }
+
     /** The node sent an ERROR with request id 0 while the session was open. */
     default void connectionError(ErrorFrame error) {
     }

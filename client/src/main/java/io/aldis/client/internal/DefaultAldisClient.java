@@ -48,6 +48,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.reflect.Type;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -140,6 +141,7 @@ public final class DefaultAldisClient implements AldisClient {
     }
 
     private final Connector connector;
+    private final KnownAddresses known;
 
     public DefaultAldisClient(ClientConfig config) {
         this(config, null);
@@ -148,6 +150,7 @@ public final class DefaultAldisClient implements AldisClient {
     /** A client whose connections {@code connector} opens (null: TCP to the configured address). */
     DefaultAldisClient(ClientConfig config, Connector connector) {
         this.config = config;
+        this.known = new KnownAddresses(config.addresses(), config.tls());
         this.connector = connector != null ? connector : this::dial;
         this.listeners = config.listeners();
         this.password = config.password();
@@ -217,6 +220,15 @@ public final class DefaultAldisClient implements AldisClient {
     @Override
     public SessionInfo session() {
         return session;
+    }
+
+    @Override
+    public List<String> knownAddresses() {
+        List<String> out = new ArrayList<>();
+        for (ClientConfig.Address address : known.all()) {
+            out.add(address.toString());
+        }
+        return List.copyOf(out);
     }
 
     @Override
@@ -634,7 +646,8 @@ public final class DefaultAldisClient implements AldisClient {
                 attemptOpened(gen, handler, opened);
             }
         });
-        ClientConfig.Address address = config.addresses().get(addressAt);
+        List<ClientConfig.Address> addresses = known.all();
+        ClientConfig.Address address = addresses.get(addressAt % addresses.size());
         ChannelFuture connecting;
         try {
             connecting = connector.connect(handler, address);
@@ -746,9 +759,9 @@ public final class DefaultAldisClient implements AldisClient {
         }
     }
 
-    /** Moves on to the next configured address, round the list; called under the lock. */
+    /** Moves on to the next known address, round the list; called under the lock. */
     private void nextAddress() {
-        addressAt = (addressAt + 1) % config.addresses().size();
+        addressAt = (addressAt + 1) % known.all().size();
     }
 
     /** Waits for the next attempt, or gives up after the last; called under the lock. */
@@ -820,6 +833,19 @@ public final class DefaultAldisClient implements AldisClient {
                     now.nodeName());
             session = changed;
             notifyListeners(l -> l.capabilitiesChanged(changed));
+        }
+
+        @Override
+        public void nodeAddresses(List<String> addresses) {
+            synchronized (lock) {
+                List<ClientConfig.Address> before = known.all();
+                ClientConfig.Address at = before.get(addressAt % before.size());
+                if (known.learn(addresses)) {
+                    // The rotation goes on from the address in use, wherever the new list puts it.
+                    int index = known.all().indexOf(at);
+                    addressAt = index >= 0 ? index : 0;
+                }
+            }
         }
 
         @Override

@@ -21,6 +21,7 @@ import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Pause;
 import io.aldis.protocol.api.Resume;
 import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.NodeAddresses;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -449,6 +450,49 @@ class AldisClientTest {
         get(client.connect());
         assertThat(first.connects.get()).as("the addresses are tried in the order given").isEqualTo(1);
         assertThat(second.connects.get()).isEqualTo(1);
+    }
+
+    @Test
+    void learnsTheOtherNodesFromItsNodeAndResumesThroughOneOfThem() throws Exception {
+        FakeNode first = node();
+        FakeNode second = node();
+        AldisClient client = clientOf(FAST, "127.0.0.1:" + first.port());
+        get(client.connect());
+        assertThat(events.next()).isEqualTo("connected resumed=false");
+        assertThat(first.await(Connect.class).capabilities() & Capability.NODE_ADDRESSES.mask())
+                .as("the client asks for the addresses").isNotZero();
+        // Its own node, one it cannot dial (WebSocket, TLS without TLS set up), junk, and a second node.
+        first.broadcast(new NodeAddresses(List.of("tcp://127.0.0.1:" + first.port(), "ws://127.0.0.1:9/aldis",
+                "tcps://127.0.0.1:8", "tcp://", "tcp://127.0.0.1:" + second.port())));
+        awaitKnown(client, List.of("127.0.0.1:" + first.port(), "127.0.0.1:" + second.port()));
+
+        second.validTokens.addAll(first.validTokens);
+        first.dropAll();
+        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        assertThat(events.next()).startsWith("reconnecting 1");
+        assertThat(events.next()).isEqualTo("reconnected resumed=true");
+        assertThat(second.await(Connect.class).resumeToken()).isEqualTo("token-1");
+    }
+
+    @Test
+    void aNewListReplacesTheLearnedAddressesButNeverTheGivenOnes() throws Exception {
+        FakeNode first = node();
+        AldisClient client = clientOf(FAST, "127.0.0.1:" + first.port());
+        get(client.connect());
+        first.broadcast(new NodeAddresses(List.of("tcp://10.0.0.1:7440", "tcp://[::1]:7441")));
+        awaitKnown(client, List.of("127.0.0.1:" + first.port(), "10.0.0.1:7440", "[::1]:7441"));
+        first.broadcast(new NodeAddresses(List.of("tcp://10.0.0.2:7440")));
+        awaitKnown(client, List.of("127.0.0.1:" + first.port(), "10.0.0.2:7440"));
+        first.broadcast(new NodeAddresses(List.of()));
+        awaitKnown(client, List.of("127.0.0.1:" + first.port()));
+    }
+
+    private static void awaitKnown(AldisClient client, List<String> expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!client.knownAddresses().equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(client.knownAddresses()).isEqualTo(expected);
     }
 
     @Test

@@ -7,7 +7,12 @@ import static org.junit.Assert.assertTrue;
 
 import io.aldis.itest.support.FrameClient;
 import io.aldis.protocol.api.Ack;
+import io.aldis.protocol.api.Capability;
+import io.aldis.protocol.api.CapabilityChange;
 import io.aldis.protocol.api.ErrorFrame;
+import io.aldis.protocol.api.NodeAddresses;
+import io.aldis.protocol.api.Ping;
+import io.aldis.protocol.api.Pong;
 import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.ServiceProvide;
@@ -45,7 +50,9 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  * still resumes), and a session subscribed all along keeps getting its messages, and a service a
  * client provided all along keeps being called, with neither the core, pub/sub, RPC nor file
  * transfer refreshed. While the node is a member it offers the cluster's locks, which file
- * transfer takes.
+ * transfer takes, and tells a client that asks where it reaches the cluster's nodes (its own TCP
+ * listener here), a session open before the install included; the uninstall withdraws that with a
+ * CAPABILITY_CHANGE and the session stays.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -53,6 +60,8 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
     private static final String USER = "clusteruser";
     private static final String PASSWORD = "cluster-Pa55word";
     private static final String NODE_NAME = "itnode";
+
+    private static final long ASKS_FOR_ADDRESSES = FrameClient.ALL_BUT_LZ4 | Capability.NODE_ADDRESSES.mask();
 
     private static boolean userAdded;
 
@@ -85,7 +94,10 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
                 CoreWatch rpc = new CoreWatch(bundleContext, bundle("io.aldis.node.core"), bundle("io.aldis.feature.rpc"));
                 CoreWatch files = new CoreWatch(bundleContext, bundle("io.aldis.node.core"),
                         bundle("io.aldis.feature.filetransfer"));
-                FrameClient provider = FrameClient.tcp(DEFAULT_PORT)) {
+                FrameClient provider = FrameClient.tcp(DEFAULT_PORT); FrameClient asking = FrameClient.tcp(DEFAULT_PORT)) {
+            asking.login(USER, PASSWORD, ASKS_FOR_ADDRESSES);
+            assertEquals("a standalone node offers no addresses", 0,
+                    asking.connectAck().capabilities() & Capability.NODE_ADDRESSES.mask());
             subscriber.login(USER, PASSWORD);
             publisher.login(USER, PASSWORD);
             subscriber.subscribeOk(1, "keep.*");
@@ -98,6 +110,17 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
             await("aldis:cluster-list shows this node", WAIT, () -> clusterList().contains(NODE_NAME));
             await("the cluster keeps the resume tokens", WAIT, () -> tokenStoreRegistered());
             assertTrue("a token issued before the node joined resumes", resumes(standaloneToken));
+            // The node tells clients where they reach the cluster's nodes: here its own TCP listener.
+            String ownAddress = "tcp://127.0.0.1:" + DEFAULT_PORT;
+            NodeAddresses told = asking.await(NodeAddresses.class);
+            while (!told.addresses().contains(ownAddress)) {
+                told = asking.await(NodeAddresses.class);
+            }
+            assertEquals(List.of(ownAddress), told.addresses());
+            try (FrameClient newcomer = FrameClient.tcp(DEFAULT_PORT)) {
+                newcomer.login(USER, PASSWORD, ASKS_FOR_ADDRESSES);
+                assertEquals("the frame right after AUTH_OK", new NodeAddresses(List.of(ownAddress)), newcomer.read());
+            }
             String clusterToken = tokenOfALogin();
             assertTrue("a token issued in the cluster resumes", resumes(clusterToken));
             List<String> rows = clusterList().lines().filter(l -> !l.isBlank()).toList();
@@ -131,6 +154,12 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
             assertFalse("the cluster MBean left with the feature", jmx.isRegistered(cluster));
             assertFalse("the node keeps its tokens itself again", tokenStoreRegistered());
             assertTrue("a token issued in the cluster still resumes on the node that issued it", resumes(clusterToken));
+            CapabilityChange withdrawn = asking.await(CapabilityChange.class);
+            while ((withdrawn.capabilities() & Capability.NODE_ADDRESSES.mask()) != 0) {
+                withdrawn = asking.await(CapabilityChange.class);
+            }
+            asking.send(new Ping(7));
+            assertEquals("the session that asked for addresses is still open", new Pong(7), asking.next(Pong.class));
             publisher.publish("keep.after", "standalone again");
             assertEquals("standalone again", FrameClient.text(subscriber.deliverOn("keep.after")));
             assertEquals("\"served standalone\"", callKept(publisher, provider, 11, "served standalone"));

@@ -3,6 +3,7 @@ package io.aldis.itest.support;
 import io.aldis.feature.auth.internal.CredentialStore;
 import io.aldis.feature.cluster.internal.ClusterEngine;
 import io.aldis.feature.cluster.internal.ClusterSettings;
+import io.aldis.feature.cluster.internal.addresses.ListenerAddresses;
 import io.aldis.feature.cluster.internal.ClusterView;
 import io.aldis.feature.cluster.internal.command.ClusterRoutesCommand;
 import io.aldis.feature.filetransfer.api.FileStore;
@@ -706,6 +707,10 @@ public final class ChildNode {
                 }
                 // As the node takes the cluster's ResumeTokenStore service in Karaf.
                 node.node().tokenStore(cluster.resumeTokens(node::node));
+                // As the cluster component announces the node's TCP listener and the node takes its
+                // ClientAddressBook service in Karaf.
+                cluster.clientAddresses().announce(ListenerAddresses.of(List.of(node.tcpServer()), host));
+                node.node().clientAddressBook(cluster.clientAddresses());
                 announce(node.tcpPort());
                 BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 for (String line; (line = commands.readLine()) != null;) {

@@ -75,9 +75,11 @@ public final class FrameClient implements AutoCloseable {
     public static final int WAIT_MILLIS = 15_000;
     /**
      * The capabilities {@link #connect()} announces: all but LZ4, so that nothing reaches it
-     * compressed unless a test asks for it.
+     * compressed unless a test asks for it, and but NODE_ADDRESSES, so that a clustered node sends
+     * it no frame it did not ask for (a test that wants the addresses adds the bit).
      */
-    public static final long ALL_BUT_LZ4 = Capability.maskOf(EnumSet.complementOf(EnumSet.of(Capability.LZ4)));
+    public static final long ALL_BUT_LZ4 = Capability.maskOf(EnumSet.complementOf(
+            EnumSet.of(Capability.LZ4, Capability.NODE_ADDRESSES)));
     /** Well under the node's default heartbeat interval (10 s). */
     private static final long QUIET_PING_NANOS = 3_000_000_000L;
     /** The nonce of this client's own keep-alive PINGs, whose PONGs it drops. */

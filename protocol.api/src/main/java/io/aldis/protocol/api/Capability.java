@@ -15,7 +15,9 @@ public enum Capability {
     FILE_TRANSFER(4),
     LZ4(5),
     RESUME_TOKEN(6),
-    FLOW_CONTROL(7);
+    FLOW_CONTROL(7),
+    /** The node tells the client where it reaches the cluster's nodes (NODE_ADDRESSES). */
+    NODE_ADDRESSES(8);
 
     private final int bit;
 

@@ -21,6 +21,7 @@ public enum FrameType {
     CLOSE(0x24),
     CLOSE_ACK(0x25),
     CAPABILITY_CHANGE(0x26),
+    NODE_ADDRESSES(0x27),
     ACK(0x2E),
     ERROR(0x2F),
     // typed messages and publish/subscribe

@@ -3,5 +3,5 @@
  * {@code docs/protocol.md} is the normative specification.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.1.0")
+@org.osgi.annotation.versioning.Version("2.2.0")
 package io.aldis.protocol.api;

@@ -1,5 +1,7 @@
 package io.aldis.feature.cluster.internal;
 
+import io.aldis.feature.cluster.internal.addresses.ClientAddressSyntax;
+import io.aldis.feature.cluster.internal.addresses.ListenerAddresses;
 import io.aldis.feature.cluster.internal.stats.ClusterStats;
 import io.aldis.feature.pubsub.spi.LocalRouting;
 import io.aldis.feature.pubsub.spi.RemoteRoutes;
@@ -8,11 +10,15 @@ import io.aldis.feature.rpc.spi.RemoteCalls;
 import io.aldis.protocol.api.spi.cluster.ClusterLocks;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
+import io.aldis.protocol.api.spi.node.ClientAddressBook;
 import io.aldis.protocol.api.spi.node.ResumeTokenStore;
 import io.aldis.protocol.api.spi.node.SessionRegistry;
 import io.aldis.protocol.api.spi.node.SystemEvents;
+import io.aldis.protocol.api.spi.transport.Listener;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +41,9 @@ import org.osgi.service.metatype.annotations.Designate;
  * by registering {@link RemoteRoutes} for its {@link LocalRouting}, links RPC the same way
  * ({@link RemoteCalls} for its {@link LocalCalls}), offers {@link ClusterLocks} to the features
  * while it is a member, shares resume tokens with the other nodes by registering a
- * {@link ResumeTokenStore}, and leaves the cluster when the
+ * {@link ResumeTokenStore}, tells the node where clients reach every node of the cluster by
+ * registering a {@link ClientAddressBook} (announcing this node's own TCP listeners, or the
+ * {@code clientAddresses} setting), and leaves the cluster when the
  * feature stops, touching no session. A rejected configuration is logged in one line and the
  * settings in force stay; a node in no cluster says why in {@code aldis:cluster-list}.
  */
@@ -60,6 +68,12 @@ public final class ClusterComponent implements ClusterView {
     private ServiceRegistration<RemoteCalls> callsRegistration;
     private ServiceRegistration<ClusterLocks> locksRegistration;
     private ServiceRegistration<ResumeTokenStore> tokensRegistration;
+    private ServiceRegistration<ClientAddressBook> addressesRegistration;
+    /** The clientAddresses setting in force; empty: announce the node's TCP listeners. */
+    private volatile List<String> configuredAddresses = List.of();
+    private volatile String memberHost = ClusterSettings.DEFAULT_HOST;
+    /** The node's listeners that listen now (those registered without a problem). */
+    private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
     private volatile SessionRegistry sessions;
     private volatile String problem = "starting";
     private volatile String clusterName = ClusterSettings.DEFAULT_NAME;
@@ -80,10 +94,12 @@ public final class ClusterComponent implements ClusterView {
     /** Leaves the cluster in force, if any, and joins as the new settings say. */
     private void apply(Map<String, Object> properties) {
         ClusterSettings settings;
+        List<String> addresses;
         try {
             ConfigValues values = new ConfigValues(properties, PID);
             values.warnUnknownKeys(ClusterSettings.KEYS, LOG);
             settings = ClusterSettings.from(values);
+            addresses = ClientAddressSyntax.read(values);
         } catch (InvalidConfigurationException e) {
             // As everywhere in the node, the settings in force stay: a member stays in its
             // cluster, and a node in none stays standalone and says why.
@@ -97,7 +113,10 @@ public final class ClusterComponent implements ClusterView {
             });
             return;
         }
-        starter.execute(() -> start(settings));
+        starter.execute(() -> {
+            configuredAddresses = addresses;
+            start(settings);
+        });
     }
 
     private void start(ClusterSettings settings) {
@@ -121,6 +140,9 @@ public final class ClusterComponent implements ClusterView {
             locksRegistration = context.registerService(ClusterLocks.class, started.locks(), null);
             tokensRegistration = context.registerService(ResumeTokenStore.class,
                     started.resumeTokens(() -> sessions), null);
+            memberHost = settings.host();
+            announceAddresses();
+            addressesRegistration = context.registerService(ClientAddressBook.class, started.clientAddresses(), null);
         }
         LOG.log(System.Logger.Level.INFO, "Node {0} is in cluster {1} with {2} members", settings.nodeName(),
                 settings.name(), started.members().size());
@@ -135,6 +157,7 @@ public final class ClusterComponent implements ClusterView {
             unregisterCalls();
             unregisterLocks();
             unregisterTokens();
+            unregisterAddresses();
         }
         if (old != null) {
             old.close();
@@ -226,6 +249,47 @@ public final class ClusterComponent implements ClusterView {
             }
             tokensRegistration = null;
         }
+    }
+
+    /** The node stops telling clients of the other nodes before this member leaves. */
+    private void unregisterAddresses() {
+        if (addressesRegistration != null) {
+            try {
+                addressesRegistration.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping
+            }
+            addressesRegistration = null;
+        }
+    }
+
+    /** Tells the cluster where clients reach this node: the setting, or else its TCP listeners. */
+    private synchronized void announceAddresses() {
+        if (engine == null) {
+            return;
+        }
+        List<String> configured = configuredAddresses;
+        engine.clientAddresses().announce(configured.isEmpty() ? ListenerAddresses.of(listeners, memberHost) : configured);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, updated = "updatedListener")
+    void addListener(Listener listener, Map<String, Object> properties) {
+        updatedListener(listener, properties);
+    }
+
+    void updatedListener(Listener listener, Map<String, Object> properties) {
+        if (properties.get(Listener.PROBLEM_PROPERTY) == null) {
+            listeners.add(listener);
+        } else {
+            listeners.remove(listener);
+        }
+        announceAddresses();
+    }
+
+    void removeListener(Listener listener) {
+        listeners.remove(listener);
+        announceAddresses();
     }
 
     @Deactivate

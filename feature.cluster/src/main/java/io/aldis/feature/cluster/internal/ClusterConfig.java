@@ -45,4 +45,7 @@ public @interface ClusterConfig {
             options = {@Option(label = "links", value = ClusterSettings.LINKS),
                     @Option(label = "hazelcast", value = ClusterSettings.HAZELCAST)})
     String dataPath() default ClusterSettings.LINKS;
+
+    @AttributeDefinition(description = "Addresses clients use to reach this node, as tcp://, tcps://, ws:// or wss:// URIs, comma-separated; empty to announce this node's TCP listeners")
+    String[] clientAddresses() default {};
 }

@@ -3,6 +3,7 @@ package io.aldis.feature.cluster.internal;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
+import io.aldis.feature.cluster.internal.addresses.ClientAddressTable;
 import io.aldis.feature.cluster.internal.locks.HazelcastLocks;
 import io.aldis.feature.cluster.internal.links.DataPath;
 import io.aldis.feature.cluster.internal.links.PeerLinks;
@@ -67,6 +68,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     private ClusterCalls calls;
     private ServicePublisher servicePublisher;
     private SharedResumeTokens tokens;
+    private ClientAddressTable clientAddresses;
 
     private ClusterEngine(ClusterSettings settings, Supplier<SystemEvents> events) {
         this.settings = settings;
@@ -291,6 +293,14 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         return tokens;
     }
 
+    /** Where clients reach each node of the cluster, made once; this node announces its own through it. */
+    public synchronized ClientAddressTable clientAddresses() {
+        if (clientAddresses == null) {
+            clientAddresses = new ClientAddressTable(hazelcast, scheduler);
+        }
+        return clientAddresses;
+    }
+
     /** Messages sent to and received from the other nodes. */
     public PeerCounts counts() {
         return counts;
@@ -366,6 +376,9 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         synchronized (this) {
             if (tokens != null) {
                 tokens.close();
+            }
+            if (clientAddresses != null) {
+                clientAddresses.close();
             }
         }
         inbox.close();

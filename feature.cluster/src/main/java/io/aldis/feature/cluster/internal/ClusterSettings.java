@@ -37,7 +37,7 @@ public record ClusterSettings(String name, String secret, List<String> members, 
 
     /** The keys {@link #from} reads; any other key in the file is reported as unknown. */
     static final Set<String> KEYS = Set.of("name", "secret", "members", "host", "port", "nodeName", "failureSeconds",
-            "publicAddress", "linkPort", "dataPath");
+            "publicAddress", "linkPort", "dataPath", "clientAddresses");
 
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");

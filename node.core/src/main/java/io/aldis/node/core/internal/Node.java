@@ -4,14 +4,17 @@ import io.aldis.node.core.internal.session.NodeSession;
 import io.aldis.node.core.internal.session.SessionHandler;
 import io.aldis.node.core.internal.session.SessionHost;
 import io.aldis.node.core.internal.stats.TransportTraffic;
+import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.FrameType;
+import io.aldis.protocol.api.NodeAddresses;
 import io.aldis.protocol.api.codec.Flushes;
 import io.aldis.protocol.api.codec.Heartbeats;
 import io.aldis.protocol.api.codec.LengthPrefixedFrameDecoder;
 import io.aldis.protocol.api.codec.LengthPrefixedFrameEncoder;
 import io.aldis.protocol.api.spi.auth.AuthenticationMechanism;
 import io.aldis.protocol.api.spi.auth.CredentialRevocation;
+import io.aldis.protocol.api.spi.node.ClientAddressBook;
 import io.aldis.protocol.api.spi.node.FrameHandler;
 import io.aldis.protocol.api.spi.node.ResumeTokenStore;
 import io.aldis.protocol.api.spi.node.Session;
@@ -59,6 +62,7 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
     private final AuthThrottle throttle;
     private final ExecutorService workers;
     private final Host host = new Host();
+    private final ClientAddresses clientAddresses = new ClientAddresses(() -> sessions.values());
     private volatile boolean closed;
 
     public Node(NodeSettings settings) {
@@ -167,7 +171,7 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
 
     /** The capability mask CONNECT_ACK announces right now. */
     public long capabilities() {
-        return handlers.capabilities();
+        return host.capabilities();
     }
 
     @Override
@@ -286,6 +290,24 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
         tokens.share(store, workers);
     }
 
+    /**
+     * Passes the cluster's client addresses in {@code book} on to the clients that ask for them
+     * (null: none, the node is alone). Open sessions are told of the change of capabilities and,
+     * when they asked, given the addresses.
+     */
+    public void clientAddressBook(ClientAddressBook book) {
+        clientAddresses.use(book);
+        for (NodeSession session : sessions.values()) {
+            session.capabilitiesChanged();
+        }
+        clientAddresses.changed();
+    }
+
+    /** Whether {@code book} is the address book in use. */
+    public boolean clientAddressBookIs(ClientAddressBook book) {
+        return clientAddresses.uses(book);
+    }
+
     /** Whether {@code store} is the shared token store in use. */
     public boolean tokenStoreIs(ResumeTokenStore store) {
         return tokens.sharedStore() == store;
@@ -346,7 +368,12 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
 
         @Override
         public long capabilities() {
-            return handlers.capabilities();
+            return handlers.capabilities() | (clientAddresses.present() ? Capability.NODE_ADDRESSES.mask() : 0);
+        }
+
+        @Override
+        public NodeAddresses clientAddresses(long clientCapabilities) {
+            return clientAddresses.frameFor(clientCapabilities);
         }
 
         @Override

@@ -8,6 +8,7 @@ import io.aldis.node.core.internal.jmx.RegisteredListeners;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
 import io.aldis.protocol.api.spi.auth.CredentialRevocation;
+import io.aldis.protocol.api.spi.node.ClientAddressBook;
 import io.aldis.protocol.api.spi.node.FrameHandler;
 import io.aldis.protocol.api.spi.node.ResumeTokenStore;
 import io.aldis.protocol.api.spi.node.Session;
@@ -135,6 +136,19 @@ public final class NodeComponent implements ConnectionAcceptor, SessionRegistry,
     void unsetTokenStore(ResumeTokenStore store) {
         if (node.tokenStoreIs(store)) {
             node.tokenStore(null);
+        }
+    }
+
+    /** The cluster's client addresses, passed on to clients; none while the node is alone. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setClientAddressBook(ClientAddressBook book) {
+        node.clientAddressBook(book);
+    }
+
+    void unsetClientAddressBook(ClientAddressBook book) {
+        if (node.clientAddressBookIs(book)) {
+            node.clientAddressBook(null);
         }
     }
 

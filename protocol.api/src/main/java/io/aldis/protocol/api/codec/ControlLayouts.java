@@ -1,9 +1,12 @@
 package io.aldis.protocol.api.codec;
 
+import static io.aldis.protocol.api.codec.WireFields.malformed;
 import static io.aldis.protocol.api.codec.WireFields.readJson;
 import static io.aldis.protocol.api.codec.WireFields.readStr;
 import static io.aldis.protocol.api.codec.WireFields.writeJson;
+import static io.aldis.protocol.api.codec.WireFields.requireAtLeast;
 import static io.aldis.protocol.api.codec.WireFields.writeStr;
+import static io.aldis.protocol.api.codec.WireFields.writeU8;
 
 import io.aldis.protocol.api.Ack;
 import io.aldis.protocol.api.CapabilityChange;
@@ -12,11 +15,13 @@ import io.aldis.protocol.api.CloseAck;
 import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.FrameType;
+import io.aldis.protocol.api.NodeAddresses;
 import io.aldis.protocol.api.Pause;
 import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.Pong;
 import io.aldis.protocol.api.Resume;
 import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -79,6 +84,37 @@ final class ControlLayouts {
                 }
             };
 
+    static final FrameLayout<NodeAddresses> NODE_ADDRESSES = new FrameLayout<>(FrameType.NODE_ADDRESSES) {
+        // An empty str is the smallest address on the wire: its u16 length alone.
+        private static final int MIN_ADDRESS_BYTES = 2;
+
+        @Override
+        void write(NodeAddresses f, ByteBuf out, RepeatedStrings strings) {
+            writeU8(out, f.addresses().size(), "address count");
+            for (String address : f.addresses()) {
+                writeStr(out, address);
+            }
+        }
+
+        @Override
+        NodeAddresses read(int flags, ByteBuf in, RepeatedStrings strings) {
+            int count = in.readUnsignedByte();
+            if (count > NodeAddresses.MAX_ADDRESSES) {
+                throw malformed("address count above " + NodeAddresses.MAX_ADDRESSES + ": " + count);
+            }
+            requireAtLeast(in, count * (long) MIN_ADDRESS_BYTES, "addresses");
+            List<String> addresses = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                addresses.add(readStr(in));
+            }
+            try {
+                return new NodeAddresses(addresses);
+            } catch (IllegalArgumentException tooLong) {
+                throw malformed(tooLong.getMessage());
+            }
+        }
+    };
+
     static final FrameLayout<Ack> ACK = new FrameLayout<>(FrameType.ACK) {
         @Override
         void write(Ack f, ByteBuf out, RepeatedStrings strings) {
@@ -108,7 +144,8 @@ final class ControlLayouts {
     };
 
     static final List<FrameLayout<?>> ALL =
-            List.of(PING, PONG, PAUSE, RESUME, CLOSE, CLOSE_ACK, CAPABILITY_CHANGE, ACK, ERROR);
+            List.of(PING, PONG, PAUSE, RESUME, CLOSE, CLOSE_ACK, CAPABILITY_CHANGE, NODE_ADDRESSES, ACK,
+                    ERROR);
 
     private ControlLayouts() {
     }

@@ -25,6 +25,7 @@ import io.aldis.protocol.api.FrameType;
 import io.aldis.protocol.api.ListResponse;
 import io.aldis.protocol.api.Message;
 import io.aldis.protocol.api.Ping;
+import io.aldis.protocol.api.NodeAddresses;
 import io.aldis.protocol.api.ProtocolException;
 import io.aldis.protocol.api.Publish;
 import io.aldis.protocol.api.ResumeResponse;
@@ -174,7 +175,7 @@ class FrameCodecTest {
     // ---- failures
 
     @ParameterizedTest
-    @ValueSource(ints = {0x00, 0x03, 0x0F, 0x14, 0x27, 0x2D, 0x35, 0x46, 0x57, 0x73, 0x80, 0xFF})
+    @ValueSource(ints = {0x00, 0x03, 0x0F, 0x14, 0x28, 0x2D, 0x35, 0x46, 0x57, 0x73, 0x80, 0xFF})
     void unknownTypesAreReportedAsSuch(int code) {
         assertFails(new byte[] {(byte) code, 0, 1, 2}, ErrorCode.UNKNOWN_FRAME_TYPE);
     }
@@ -222,6 +223,18 @@ class FrameCodecTest {
         assertFails(hex("24 00 | 00000000 | 0001 ff"), ErrorCode.MALFORMED_FRAME);
         assertFails(hex("2e 00 | 0000000000000001 | 00000001 80"), ErrorCode.MALFORMED_FRAME); // in json
         assertThat(decode(hex("24 00 | 00000000 | 0004 f09f9880"))).isEqualTo(new Close(0, "\uD83D\uDE00"));
+    }
+
+    @Test
+    void nodeAddressesAboveTheirBoundsAreMalformed() {
+        StringBuilder many = new StringBuilder("27 00 | 41");
+        for (int i = 0; i < 65; i++) {
+            many.append(" | 0001 61");
+        }
+        assertFails(hex(many.toString()), ErrorCode.MALFORMED_FRAME);
+        assertFails(hex("27 00 | 01 | 0100 " + "61".repeat(256)), ErrorCode.MALFORMED_FRAME);
+        assertThat(decode(hex("27 00 | 01 | 00ff " + "61".repeat(255))))
+                .isEqualTo(new NodeAddresses(List.of("a".repeat(255))));
     }
 
     @Test

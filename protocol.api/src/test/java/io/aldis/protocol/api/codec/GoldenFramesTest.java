@@ -20,6 +20,7 @@ import io.aldis.protocol.api.ChunkNack;
 import io.aldis.protocol.api.ChunkRange;
 import io.aldis.protocol.api.Close;
 import io.aldis.protocol.api.CapabilityChange;
+import io.aldis.protocol.api.NodeAddresses;
 import io.aldis.protocol.api.CloseAck;
 import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.Connect;
@@ -114,6 +115,8 @@ class GoldenFramesTest {
                 golden(new Close(-603, "bye"), "24 00 | fffffda5 | 0003 627965"),
                 golden(CloseAck.INSTANCE, "25 00"),
                 golden(new CapabilityChange(0xC7), "26 00 | 00000000000000c7"),
+                golden(new NodeAddresses(List.of("tcp://h:1", "ws://h:2/a")),
+                        "27 00 | 02 | 0009 7463703a2f2f683a31 | 000a 77733a2f2f683a322f61"),
                 golden(new Ack(7, "{}"), "2e 00 | 0000000000000007 | 00000002 7b7d"),
                 golden(new ErrorFrame(0, -101, "v", "{\"supported\":[\"1.0\"]}"),
                         "2f 00 | 0000000000000000 | ffffff9b | 0001 76 | 00000015"

@@ -29,7 +29,7 @@ final class FrameFamilies {
             // Listed rather than left to a default, so that a new frame type does not compile until
             // someone decides its family.
             case CONNECT, CONNECT_ACK, AUTH_START, AUTH_CHALLENGE, AUTH_RESPONSE, AUTH_OK, PING, PONG, CLOSE, CLOSE_ACK,
-                    CAPABILITY_CHANGE, ACK, ERROR -> null;
+                    CAPABILITY_CHANGE, NODE_ADDRESSES, ACK, ERROR -> null;
         };
     }
 }

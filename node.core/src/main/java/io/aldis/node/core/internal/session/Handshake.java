@@ -9,6 +9,7 @@ import io.aldis.protocol.api.AuthResponse;
 import io.aldis.protocol.api.AuthStart;
 import io.aldis.protocol.api.Connect;
 import io.aldis.protocol.api.ConnectAck;
+import io.aldis.protocol.api.NodeAddresses;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
@@ -165,6 +166,7 @@ final class Handshake {
         AuthenticatedUser user = grant.user();
         opened(new AuthenticatedUser(user.name(), user.roles(), "RESUME"), grant.token());
         acknowledge(Optional.of(grant));
+        tellAddresses();
     }
 
     private void acknowledge(Optional<ResumeTokens.Grant> grant) {
@@ -317,6 +319,18 @@ final class Handshake {
     private void succeeded(AuthStep.Success success, ResumeTokens.Grant grant) {
         opened(success.user(), grant.token());
         session.send(new AuthOk(success.user().name(), grant.token(), grant.expiresAt(), success.data()));
+        tellAddresses();
+    }
+
+    /**
+     * Right behind AUTH_OK (or the CONNECT_ACK of a resumed session), on the event loop, so that it
+     * is the first frame after them: the cluster's client addresses, when the client asked.
+     */
+    private void tellAddresses() {
+        NodeAddresses addresses = host.clientAddresses(session.clientCapabilities());
+        if (addresses != null) {
+            session.send(addresses);
+        }
     }
 
     /** The uniform failure: the same error whatever went wrong, then close. */

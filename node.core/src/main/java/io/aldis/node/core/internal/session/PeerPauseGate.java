@@ -1,6 +1,7 @@
 package io.aldis.node.core.internal.session;
 
 import io.aldis.protocol.api.CapabilityChange;
+import io.aldis.protocol.api.NodeAddresses;
 import io.aldis.protocol.api.Close;
 import io.aldis.protocol.api.CloseAck;
 import io.aldis.protocol.api.ErrorFrame;
@@ -25,8 +26,8 @@ import java.util.ArrayDeque;
 /**
  * Honours a client's PAUSE (docs/protocol.md section 4.7): while the client has paused the node,
  * work frames written to the session are held back here, in order, and go out when the client
- * sends RESUME. The connection's own frames (PING, PONG, PAUSE, RESUME, CLOSE, CLOSE_ACK, CAPABILITY_CHANGE and ERROR
- * with request id 0) still pass. The channel reports itself not writable for the whole pause, so
+ * sends RESUME. The connection's own frames (PING, PONG, PAUSE, RESUME, CLOSE, CLOSE_ACK, CAPABILITY_CHANGE,
+ * NODE_ADDRESSES and ERROR with request id 0) still pass. The channel reports itself not writable for the whole pause, so
  * features that watch writability apply their own policies (a slow-consumer policy, a bounded
  * queue) instead of writing; what is held back anyway is bounded by {@link #heldBytesLimit}, past
  * which {@link #overflow} runs. Sits in the pipeline just in front of the session handler, so it
@@ -154,6 +155,7 @@ final class PeerPauseGate extends ChannelDuplexHandler {
         }
         return msg instanceof Ping || msg instanceof Pong || msg instanceof Pause || msg instanceof Resume
                 || msg instanceof Close || msg instanceof CloseAck || msg instanceof CapabilityChange
+                || msg instanceof NodeAddresses
                 || (msg instanceof ErrorFrame error && error.requestId() == 0)
                 || !(msg instanceof Frame);
     }

@@ -3,6 +3,7 @@ package io.aldis.node.core.internal.session;
 import io.aldis.node.core.internal.AuthThrottle;
 import io.aldis.node.core.internal.ResumeTokens;
 import io.aldis.protocol.api.FrameType;
+import io.aldis.protocol.api.NodeAddresses;
 import io.aldis.protocol.api.spi.auth.AuthenticationMechanism;
 import io.aldis.protocol.api.spi.node.FrameHandler;
 import java.time.Clock;
@@ -31,6 +32,14 @@ public interface SessionHost {
 
     /** The capability mask the node offers right now. */
     long capabilities();
+
+    /**
+     * The NODE_ADDRESSES frame a session whose client announced {@code clientCapabilities} gets
+     * once authenticated, or null when it gets none. Called on the session's event loop.
+     */
+    default NodeAddresses clientAddresses(long clientCapabilities) {
+        return null;
+    }
 
     /** The feature handler serving {@code type} right now, or null. */
     FrameHandler handlerFor(FrameType type);

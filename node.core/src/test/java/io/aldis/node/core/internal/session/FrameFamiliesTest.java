@@ -30,7 +30,8 @@ class FrameFamiliesTest {
         }
         assertThat(none).containsExactlyInAnyOrder(FrameType.CONNECT, FrameType.CONNECT_ACK, FrameType.AUTH_START,
                 FrameType.AUTH_CHALLENGE, FrameType.AUTH_RESPONSE, FrameType.AUTH_OK, FrameType.PING, FrameType.PONG,
-                FrameType.CLOSE, FrameType.CLOSE_ACK, FrameType.CAPABILITY_CHANGE, FrameType.ACK, FrameType.ERROR);
+                FrameType.CLOSE, FrameType.CLOSE_ACK, FrameType.CAPABILITY_CHANGE, FrameType.NODE_ADDRESSES, FrameType.ACK,
+                FrameType.ERROR);
     }
 
     @Test
