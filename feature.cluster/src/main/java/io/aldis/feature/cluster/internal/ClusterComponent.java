@@ -121,6 +121,7 @@ public final class ClusterComponent implements ClusterView {
             locksRegistration = context.registerService(ClusterLocks.class, started.locks(), null);
             tokensRegistration = context.registerService(ResumeTokenStore.class,
                     started.resumeTokens(() -> sessions), null);
+            started.countSessions(() -> sessions);
         }
         LOG.log(System.Logger.Level.INFO, "Node {0} is in cluster {1} with {2} members", settings.nodeName(),
                 settings.name(), started.members().size());
