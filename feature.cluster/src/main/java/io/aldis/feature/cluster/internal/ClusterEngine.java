@@ -65,7 +65,8 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     private LocalRouting routing;
     private final ServiceTable services;
     private final RpcInbox rpcInbox;
-    private ClusterCalls calls;
+    /** Read by the links' thread when a link breaks. */
+    private volatile ClusterCalls calls;
     private ServicePublisher servicePublisher;
     private SharedResumeTokens tokens;
     private final SessionCounts sessionCounts;
@@ -100,6 +101,12 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         if (links != null) {
             links.members(this::linkAddressOf, () -> hazelcast.getCluster().getLocalMember().getUuid().toString());
             links.receivers(inbox, rpcInbox);
+            links.onLinkLost(peer -> {
+                ClusterCalls linked = calls;
+                if (linked != null) {
+                    linked.linkLost(peer);
+                }
+            });
         }
         hazelcast.getCluster().addMembershipListener(
                 new MemberEvents(settings.name(), events, this::joined, this::left));
@@ -406,9 +413,10 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
             // the others drop our entry when we leave anyway
         }
         scheduler.shutdownNow();
-        hazelcast.shutdown();
+        // Before Hazelcast, whose shutdown takes a while: nothing arrives for closed inboxes meanwhile.
         if (links != null) {
             links.close();
         }
+        hazelcast.shutdown();
     }
 }
