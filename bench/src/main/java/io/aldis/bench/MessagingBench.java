@@ -48,7 +48,8 @@ public final class MessagingBench {
         OPTIONS.put("natsPort", "4222");
         OPTIONS.put("natsClusterPorts", "4322,4323,4324"); // client ports of the NATS cluster's three servers, for the cluster part
         OPTIONS.put("clusterHeap", "1g");      // heap of each node of the cluster part
-        OPTIONS.put("dataPaths", "links,hazelcast"); // the cluster part's clusters, one per dataPath setting, side by side
+        // the cluster part's clusters, one per dataPath setting, side by side (three node JVMs of clusterHeap each)
+        OPTIONS.put("dataPaths", "links,hazelcast");
         OPTIONS.put("redisPort", "6379");
         OPTIONS.put("mqttPort", "1883");
         OPTIONS.put("rsocketClassPath", "");   // file holding the RSocket peer's class path; empty: no RSocket
@@ -201,12 +202,21 @@ public final class MessagingBench {
      * to the second and third in turn, so every message crosses between nodes.
      */
     private void cluster() throws Exception {
+        List<String> paths = new ArrayList<>();
+        for (String path : opts.get("dataPaths").split(",")) {
+            if (!path.trim().equals(ClusterSettings.LINKS) && !path.trim().equals(ClusterSettings.HAZELCAST)) {
+                throw new IllegalArgumentException("dataPaths takes links and hazelcast, comma-separated: " + path);
+            }
+            paths.add(path.trim());
+        }
         List<NodeProcess> nodes = new ArrayList<>();
+        List<String> pathOfNode = new ArrayList<>();
         try {
             List<PubSubSystems.System> all = new ArrayList<>();
-            for (String path : opts.get("dataPaths").split(",")) {
-                List<NodeProcess> cluster = startCluster(path.trim());
+            for (String path : paths) {
+                List<NodeProcess> cluster = startCluster(path);
                 nodes.addAll(cluster);
+                cluster.forEach(n -> pathOfNode.add(path));
                 String name = "Aldis cluster, " + (path.trim().equals(ClusterSettings.LINKS) ? "links" : "Hazelcast topics");
                 all.add(PubSubSystems.acrossNodes(name + " (AldisClient)",
                         PubSubSystems.aldisClient(cluster.get(0).port(), USER, PASSWORD, group),
@@ -228,8 +238,8 @@ public final class MessagingBench {
                     List.of("bench.x"));
             for (int k = 0; k < nodes.size(); k++) {
                 long[] c = nodes.get(k).cluster();
-                summary.append(String.format(Locale.ROOT, "  node%d: %d members, %,d messages sent to other nodes, %,d received%n",
-                        k + 1, c[0], c[1], c[2]));
+                summary.append(String.format(Locale.ROOT, "  node%d (%s): %d members, %,d messages sent to other nodes, %,d received%n",
+                        k % 3 + 1, pathOfNode.get(k), c[0], c[1], c[2]));
             }
         } finally {
             for (NodeProcess n : nodes) {

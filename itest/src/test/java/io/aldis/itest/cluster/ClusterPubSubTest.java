@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Timeout;
  * Three nodes on loopback, each in its own JVM with its own Hazelcast member (the cluster feature
  * as Karaf runs it, linked to pub/sub): cross-node pub/sub with wildcards, nothing sent to a node
  * without matching interest, a queue group served once cluster-wide, a stranger with another
- * secret kept out, the interest and traffic {@code aldis:cluster-routes} shows per peer, and a node killed with kill -9 while the others carry on and tell of it on
+ * secret kept out, the interest and traffic {@code aldis:cluster-routes} shows per peer, each
+ * member's sessions as {@code aldis:cluster-list} shows them, and a node killed with kill -9 while the others carry on and tell of it on
  * {@code $sys.cluster.member.left}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -190,6 +191,21 @@ class ClusterPubSubTest {
 
     @Test
     @Order(4)
+    void everyMemberKnowsHowManySessionsEachOtherHas() throws Exception {
+        int before = awaitCounts(c, v -> v.sessions().getOrDefault("c", -1) >= 0, "c counts its own sessions")
+                .sessions().get("c");
+        FrameClient first = c.login();
+        FrameClient second = c.login();
+        await(c, v -> v.sessions().get("c") == before + 2, "c counts the two new sessions");
+        await(a, v -> v.sessions().getOrDefault("c", -1) == before + 2, "a knows c's two new sessions");
+        await(b, v -> v.sessions().getOrDefault("c", -1) == before + 2, "b knows c's two new sessions");
+        first.close();
+        second.close();
+        await(a, v -> v.sessions().getOrDefault("c", -1) == before, "a knows c's two sessions ended");
+    }
+
+    @Test
+    @Order(5)
     void aNodeWithAnotherSecretDoesNotJoin() throws Exception {
         int[] port = ChildNode.freePorts(1);
         try (ChildNode.Clustered stranger = ChildNode.startClustered("stranger", "not-the-cluster-secret", port[0],
@@ -202,7 +218,7 @@ class ClusterPubSubTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void whenANodeIsKilledTheOthersSeeItLeaveAndKeepServing() throws Exception {
         FrameClient onA = login(a);
         onA.subscribeOk(20, "after.*");

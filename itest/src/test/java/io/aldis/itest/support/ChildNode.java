@@ -442,8 +442,13 @@ public final class ChildNode {
      * @param patterns per other node's name, how many patterns that node announced
      * @param services per other node's name, the RPC services that node announced
      */
+    /**
+     * What a clustered node knows of the cluster.
+     *
+     * @param sessions each member's open sessions as this node knows them (itself included; -1: not announced)
+     */
     public record Counts(int members, long sent, long received, Map<String, Integer> patterns,
-            Map<String, Set<String>> services) {
+            Map<String, Set<String>> services, Map<String, Integer> sessions) {
         static Counts parse(String text) {
             Map<String, String> fields = new LinkedHashMap<>();
             for (String part : text.trim().split(" ")) {
@@ -465,8 +470,15 @@ public final class ChildNode {
                     services.put(p.substring(0, colon), names.isEmpty() ? Set.of() : Set.of(names.split("\\+")));
                 }
             }
+            Map<String, Integer> sessions = new LinkedHashMap<>();
+            for (String p : fields.get("sessions").split(",")) {
+                if (!p.isEmpty()) {
+                    int colon = p.lastIndexOf(':');
+                    sessions.put(p.substring(0, colon), Integer.parseInt(p.substring(colon + 1)));
+                }
+            }
             return new Counts(Integer.parseInt(fields.get("members")), Long.parseLong(fields.get("sent")),
-                    Long.parseLong(fields.get("received")), patterns, services);
+                    Long.parseLong(fields.get("received")), patterns, services, sessions);
         }
 
         /** Whether the named node announced the RPC service, as this node knows. */
@@ -711,6 +723,7 @@ public final class ChildNode {
                 // ClientAddressBook service in Karaf.
                 cluster.clientAddresses().announce(ListenerAddresses.of(List.of(node.tcpServer()), host));
                 node.node().clientAddressBook(cluster.clientAddresses());
+                cluster.countSessions(node::node);
                 announce(node.tcpPort());
                 BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 for (String line; (line = commands.readLine()) != null;) {
@@ -776,6 +789,7 @@ public final class ChildNode {
     private static String describe(ClusterEngine cluster) {
         List<String> patterns = new ArrayList<>();
         List<String> services = new ArrayList<>();
+        List<String> sessions = new ArrayList<>();
         List<ClusterView.MemberView> members = cluster.members();
         Map<String, Map<String, Integer>> announced = cluster.rpcServices();
         for (ClusterView.MemberView m : members) {
@@ -783,10 +797,11 @@ public final class ChildNode {
                 patterns.add(m.nodeName() + ":" + m.patterns());
                 services.add(m.nodeName() + ":" + String.join("+", announced.getOrDefault(m.id(), Map.of()).keySet()));
             }
+            sessions.add(m.nodeName() + ":" + m.sessions());
         }
         return "members=" + members.size() + " sent=" + cluster.counts().sentTotal() + " received="
                 + cluster.counts().receivedTotal() + " patterns=" + String.join(",", patterns) + " services="
-                + String.join(",", services);
+                + String.join(",", services) + " sessions=" + String.join(",", sessions);
     }
 
     /** Writes of partial files that each take at least a given time. */

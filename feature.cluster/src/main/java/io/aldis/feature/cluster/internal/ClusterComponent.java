@@ -143,6 +143,7 @@ public final class ClusterComponent implements ClusterView {
             memberHost = settings.host();
             announceAddresses();
             addressesRegistration = context.registerService(ClientAddressBook.class, started.clientAddresses(), null);
+            started.countSessions(() -> sessions);
         }
         LOG.log(System.Logger.Level.INFO, "Node {0} is in cluster {1} with {2} members", settings.nodeName(),
                 settings.name(), started.members().size());

@@ -10,6 +10,7 @@ import io.aldis.feature.cluster.internal.links.PeerLinks;
 import io.aldis.feature.cluster.internal.membership.ClusterSecret;
 import io.aldis.feature.cluster.internal.membership.HazelcastMember;
 import io.aldis.feature.cluster.internal.membership.MemberEvents;
+import io.aldis.feature.cluster.internal.membership.SessionCounts;
 import io.aldis.feature.cluster.internal.routing.ClusterRoutes;
 import io.aldis.feature.cluster.internal.routing.Inbox;
 import io.aldis.feature.cluster.internal.routing.InterestPublisher;
@@ -65,10 +66,13 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     private LocalRouting routing;
     private final ServiceTable services;
     private final RpcInbox rpcInbox;
-    private ClusterCalls calls;
+    /** Read by the links' thread when a link breaks. */
+    private volatile ClusterCalls calls;
     private ServicePublisher servicePublisher;
     private SharedResumeTokens tokens;
     private ClientAddressTable clientAddresses;
+    private final SessionCounts sessionCounts;
+    private volatile Supplier<SessionRegistry> sessions = () -> null;
 
     private ClusterEngine(ClusterSettings settings, Supplier<SystemEvents> events) {
         this.settings = settings;
@@ -95,9 +99,16 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         this.inbox = new Inbox(hazelcast, counts);
         this.services = new ServiceTable(hazelcast);
         this.rpcInbox = new RpcInbox(hazelcast, path);
+        this.sessionCounts = new SessionCounts(hazelcast);
         if (links != null) {
             links.members(this::linkAddressOf, () -> hazelcast.getCluster().getLocalMember().getUuid().toString());
             links.receivers(inbox, rpcInbox);
+            links.onLinkLost(peer -> {
+                ClusterCalls linked = calls;
+                if (linked != null) {
+                    linked.linkLost(peer);
+                }
+            });
         }
         hazelcast.getCluster().addMembershipListener(
                 new MemberEvents(settings.name(), events, this::joined, this::left));
@@ -196,6 +207,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
             inbox.follow();
             interest.rekey();
             path.forgetAll();
+            sessionCounts.rekey();
             if (publisher != null) {
                 publisher.republish();
             }
@@ -212,8 +224,27 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         }
     }
 
+    /** Where this node's sessions are counted for the other members' {@code aldis:cluster-list}. */
+    public void countSessions(Supplier<SessionRegistry> registry) {
+        this.sessions = registry;
+    }
+
+    /** This node's open sessions, -1 while the node's registry is not there. */
+    private int localSessions() {
+        SessionRegistry registry = sessions.get();
+        return registry == null ? -1 : registry.sessions().size();
+    }
+
     private void refresh() {
         counts.sample();
+        try {
+            int open = localSessions();
+            if (open >= 0) {
+                sessionCounts.publish(open);
+            }
+        } catch (RuntimeException e) {
+            // Hazelcast is stopping or the cluster is changing: the next look tries again.
+        }
         try {
             interest.rebuild();
             republishIfLost();
@@ -243,6 +274,11 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         }
         services.forget(m.getUuid());
         path.forget(m.getUuid().toString());
+        try {
+            sessionCounts.forget(m.getUuid());
+        } catch (RuntimeException e) {
+            // the members are changing: the entry goes with the next member that sees it leave
+        }
     }
 
     /** The host:port a member announced for its links, or null when it is not a member or has none. */
@@ -330,7 +366,8 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
             LocalRouting r = routing;
             int patterns = local ? (r == null ? 0 : r.interest().size())
                     : peers.getOrDefault(id, Set.of()).size();
-            out.add(new MemberView(MemberEvents.nodeName(m), MemberEvents.address(m), id, local, startedAt(m), patterns,
+            int open = local ? localSessions() : sessionCounts.of(id);
+            out.add(new MemberView(MemberEvents.nodeName(m), MemberEvents.address(m), id, local, startedAt(m), open, patterns,
                     counts.sentTo(id), counts.receivedFrom(id)));
         }
         return out;
@@ -383,10 +420,16 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         }
         inbox.close();
         interest.close();
+        try {
+            sessionCounts.withdraw();
+        } catch (RuntimeException shuttingDown) {
+            // the others drop our entry when we leave anyway
+        }
         scheduler.shutdownNow();
-        hazelcast.shutdown();
+        // Before Hazelcast, whose shutdown takes a while: nothing arrives for closed inboxes meanwhile.
         if (links != null) {
             links.close();
         }
+        hazelcast.shutdown();
     }
 }

@@ -50,6 +50,9 @@ public record ClusterSettings(String name, String secret, List<String> members, 
             throw new IllegalArgumentException("publicAddress must be host:port, such as 10.0.0.5:7450: "
                     + publicAddress);
         }
+        if (linkPort < 0 || linkPort > 65_535) {
+            throw new IllegalArgumentException("linkPort must be 0 to 65535: " + linkPort);
+        }
         dataPath = dataPath == null || dataPath.isEmpty() ? LINKS : dataPath;
         if (!dataPath.equals(LINKS) && !dataPath.equals(HAZELCAST)) {
             throw new IllegalArgumentException("dataPath must be links or hazelcast: " + dataPath);

@@ -39,11 +39,12 @@ public interface ClusterView {
      * @param id        its Hazelcast member id
      * @param local     whether it is this node
      * @param startedAt when it started, epoch milliseconds (0 if unknown)
+     * @param sessions  how many sessions it has open, as it last announced (-1: it announced none)
      * @param patterns  how many patterns and queue groups it announced (for this node: its own)
      * @param sent      messages this node sent to it
      * @param received  messages this node received from it
      */
-    record MemberView(String nodeName, String address, String id, boolean local, long startedAt, int patterns,
+    record MemberView(String nodeName, String address, String id, boolean local, long startedAt, int sessions, int patterns,
             long sent, long received) {
     }
 

@@ -32,6 +32,24 @@ class ClusterSettingsTest {
         assertThat(s.nodeName()).isEqualTo("127.0.0.1:7450");
         assertThat(s.publicAddress()).isEqualTo("127.0.0.1:7450");
         assertThat(s.toString()).doesNotContain("a-long-enough-secret");
+        assertThat(s.linkPort()).isZero();
+        assertThat(s.dataPath()).isEqualTo("links");
+        assertThat(s.links()).isTrue();
+    }
+
+    @Test
+    void theLinkPortAndTheDataPathAreReadAndChecked() {
+        Map<String, Object> p = withSecret();
+        p.put("linkPort", "7460");
+        p.put("dataPath", "hazelcast");
+        assertThat(read(p).linkPort()).isEqualTo(7460);
+        assertThat(read(p).links()).isFalse();
+        p.put("dataPath", "carrier-pigeon");
+        assertThatThrownBy(() -> read(p)).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("dataPath").hasMessageContaining("links (the default) or hazelcast");
+        p.put("dataPath", "links");
+        p.put("linkPort", "70000");
+        assertThatThrownBy(() -> read(p)).isInstanceOf(InvalidConfigurationException.class).hasMessageContaining("linkPort");
     }
 
     @Test

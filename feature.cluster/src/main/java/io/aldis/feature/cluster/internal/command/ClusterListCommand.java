@@ -32,6 +32,7 @@ public class ClusterListCommand implements Action {
         table.column("Node");
         table.column("Address");
         table.column("State");
+        table.column("Sessions").alignRight();
         table.column("Uptime").alignRight();
         table.column("Patterns").alignRight();
         table.column("Sent").alignRight();
@@ -40,7 +41,7 @@ public class ClusterListCommand implements Action {
         long now = System.currentTimeMillis();
         for (ClusterView.MemberView m : members) {
             table.addRow().addContent(m.nodeName(), m.address(), m.local() ? "this node" : "member",
-                    uptime(m.startedAt(), now), m.patterns(), m.local() ? "-" : m.sent(),
+                    m.sessions() < 0 ? "?" : m.sessions(), uptime(m.startedAt(), now), m.patterns(), m.local() ? "-" : m.sent(),
                     m.local() ? "-" : m.received(), m.id());
         }
         table.print(System.out, !noFormat);

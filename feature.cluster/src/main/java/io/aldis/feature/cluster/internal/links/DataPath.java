@@ -64,8 +64,9 @@ public final class DataPath {
             if (sent == PeerLinks.Sent.QUEUED) {
                 return;
             }
-            if (sent == PeerLinks.Sent.DROPPED) {
-                throw new IllegalStateException("the link to member " + peer + " is full or closed");
+            if (sent != PeerLinks.Sent.NO_LINK) {
+                throw new IllegalStateException(sent == PeerLinks.Sent.DOWN ? "the link to member " + peer + " is down"
+                        : "the link to member " + peer + " could not take the call (its queue is full, or the call is too large)");
             }
         }
         topic(rpcTopic(peer)).publish(bytes);

@@ -22,6 +22,8 @@ final class InboundLink extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> deadline;
     /** The member at the other end, once it proved itself; read and written on the channel's loop only. */
     private String peer;
+    /** Whether this connection holds one of the handshake places, until it proves itself or closes. */
+    private boolean handshaking;
 
     InboundLink(PeerLinks links, LinkHandshake handshake) {
         this.links = links;
@@ -30,7 +32,13 @@ final class InboundLink extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        ByteBuf out = ctx.alloc().buffer(LinkFrames.HEADER + 37);
+        if (!links.handshakeStarted()) {
+            // Too many connections that have not proven themselves: this one waits for none of them.
+            refuse(ctx, "too many links are in their handshake");
+            return;
+        }
+        handshaking = true;
+        ByteBuf out = ctx.alloc().buffer(LinkFrames.HEADER + LinkHandshake.CHALLENGE_LENGTH);
         LinkFrames.write(out, LinkFrames.CHALLENGE, LinkHandshake.challenge(nonce));
         ctx.writeAndFlush(out);
         deadline = ctx.executor().schedule(() -> {
@@ -55,10 +63,17 @@ final class InboundLink extends ChannelInboundHandlerAdapter {
                 refuse(ctx, e.getMessage());
                 return;
             }
+            if (links.addressOf(hello.memberId()) == null) {
+                // Proven, but not a member now (it left, or the cluster has not told this node of it
+                // yet): refused, so nothing it sends runs after its calls were ended; it tries again.
+                refuse(ctx, "member " + hello.memberId() + " is not in this node's view of the cluster");
+                return;
+            }
             peer = hello.memberId();
             deadline.cancel(false);
+            links.handshakeDone();
             ByteBuf out = ctx.alloc().buffer(LinkFrames.HEADER + LinkHandshake.MAC);
-            LinkFrames.write(out, LinkFrames.WELCOME, handshake.welcome(nonce, hello.clientNonce()));
+            LinkFrames.write(out, LinkFrames.WELCOME, handshake.welcome(nonce, hello.clientNonce(), links.selfId()));
             ctx.writeAndFlush(out);
             ctx.pipeline().get(LinkFrames.Decoder.class).limit(PeerLinks.MAX_FRAME);
             links.accepted(peer, ctx.channel());
@@ -82,6 +97,8 @@ final class InboundLink extends ChannelInboundHandlerAdapter {
         }
         if (peer != null) {
             links.closed(peer, ctx.channel());
+        } else if (handshaking) {
+            links.handshakeDone();
         }
     }
 
@@ -97,7 +114,7 @@ final class InboundLink extends ChannelInboundHandlerAdapter {
     }
 
     private void refuse(ChannelHandlerContext ctx, String why) {
-        LOG.log(System.Logger.Level.WARNING, "Refused a cluster link from {0}: {1}", ctx.channel().remoteAddress(), why);
+        links.refused(ctx.channel().remoteAddress(), why);
         ctx.close();
     }
 }

@@ -2,7 +2,9 @@ package io.aldis.feature.cluster.internal.links;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -11,10 +13,10 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class OutboundLink {
     private static final System.Logger LOG = System.getLogger("io.aldis.cluster");
-    /** How much one write gathers before it is handed to the socket. */
+    /** How much one write gathers before it is handed to the socket; larger bodies go as they are. */
     private static final int WRITE_CHUNK = 64 * 1024;
     private static final long FIRST_PAUSE_MILLIS = 100;
     private static final long LONGEST_PAUSE_MILLIS = 5_000;
@@ -46,11 +48,14 @@ final class OutboundLink {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicLong dropped = new AtomicLong();
     private volatile boolean closed;
+    /** An attempt failed or the connection broke, and no connection is up since. */
+    private volatile boolean down;
+    /** The connection being opened, until its handshake is done or it fails; on the loop only. */
+    private Channel connecting;
     /** The connection once its handshake is done; on the loop only. */
     private Channel ready;
     private long pauseMillis = FIRST_PAUSE_MILLIS;
-    private boolean failing;
-    private long lastDropWarning;
+    private volatile long lastDropWarning;
 
     OutboundLink(PeerLinks links, String peer, EventLoop loop) {
         this.links = links;
@@ -72,6 +77,11 @@ final class OutboundLink {
             loop.execute(this::drain);
         }
         return true;
+    }
+
+    /** Whether the link is down: its last attempt failed or its connection broke, and none is up since. */
+    boolean down() {
+        return down;
     }
 
     /** Messages dropped so far. */
@@ -100,26 +110,44 @@ final class OutboundLink {
         }
         ByteBuf buffer = null;
         long taken = 0;
-        while (ch.isWritable()) {
-            Pending p = queue.poll();
-            if (p == null) {
-                break;
+        try {
+            while (ch.isWritable()) {
+                Pending p = queue.poll();
+                if (p == null) {
+                    break;
+                }
+                taken += LinkFrames.HEADER + p.body.length;
+                if (p.body.length >= WRITE_CHUNK) {
+                    // A large body is not copied: its header and the body itself go as they are.
+                    if (buffer != null) {
+                        ch.write(buffer, ch.voidPromise());
+                        buffer = null;
+                    }
+                    ByteBuf header = ch.alloc().ioBuffer(LinkFrames.HEADER);
+                    header.writeInt(1 + p.body.length).writeByte(p.kind);
+                    ch.write(Unpooled.wrappedBuffer(header, Unpooled.wrappedBuffer(p.body)), ch.voidPromise());
+                    continue;
+                }
+                if (buffer == null) {
+                    buffer = ch.alloc().ioBuffer(WRITE_CHUNK);
+                }
+                LinkFrames.write(buffer, p.kind, p.body);
+                if (buffer.readableBytes() >= WRITE_CHUNK) {
+                    ch.write(buffer, ch.voidPromise());
+                    buffer = null;
+                }
             }
-            taken += LinkFrames.HEADER + p.body.length;
-            if (buffer == null) {
-                buffer = ch.alloc().ioBuffer(Math.max(WRITE_CHUNK, LinkFrames.HEADER + p.body.length));
-            }
-            LinkFrames.write(buffer, p.kind, p.body);
-            if (buffer.readableBytes() >= WRITE_CHUNK) {
+            if (buffer != null) {
                 ch.write(buffer, ch.voidPromise());
                 buffer = null;
             }
+        } finally {
+            if (buffer != null) {
+                buffer.release();
+            }
+            queuedBytes.addAndGet(-taken);
+            ch.flush();
         }
-        if (buffer != null) {
-            ch.write(buffer, ch.voidPromise());
-        }
-        queuedBytes.addAndGet(-taken);
-        ch.flush();
     }
 
     private void connect() {
@@ -128,10 +156,12 @@ final class OutboundLink {
         }
         InetSocketAddress address = links.addressOf(peer);
         if (address == null) {
-            retryLater("it announced no link address");
+            // Not a member any more (it left while this link was being made): nothing will come of it.
+            close();
+            links.removed(peer, this);
             return;
         }
-        Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap().group(loop).channel(PeerLinks.IO.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 1024 * 1024))
@@ -142,21 +172,28 @@ final class OutboundLink {
                     }
                 });
         InetSocketAddress local = links.sourceAddress();
-        (local == null ? bootstrap.connect(address) : bootstrap.connect(address, local))
-                .addListener((ChannelFutureListener) f -> {
-                    if (!f.isSuccess()) {
-                        retryLater("could not connect to " + address + ": " + f.cause().getMessage());
-                    } else {
-                        f.channel().closeFuture().addListener(c -> broken(f.channel()));
-                    }
-                });
+        ChannelFuture attempt = local == null ? bootstrap.connect(address) : bootstrap.connect(address, local);
+        connecting = attempt.channel();
+        attempt.addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess()) {
+                if (connecting == f.channel()) {
+                    connecting = null;
+                }
+                retryLater("could not connect to " + address + ": " + f.cause().getMessage());
+            } else {
+                f.channel().closeFuture().addListener(c -> broken(f.channel()));
+            }
+        });
     }
 
+    /** A connection closed, on the loop: opened again unless the link is closed. */
     private void broken(Channel ch) {
         if (ready == ch) {
             ready = null;
+            links.lost(peer);
             retryLater("its connection closed");
-        } else if (ready == null && !closed) {
+        } else if (connecting == ch) {
+            connecting = null;
             retryLater("its connection closed before the handshake completed");
         }
     }
@@ -165,8 +202,8 @@ final class OutboundLink {
         if (closed) {
             return;
         }
-        if (!failing) {
-            failing = true;
+        if (!down) {
+            down = true;
             LOG.log(System.Logger.Level.WARNING, "The link to member {0} is down, trying again: {1}", peer, why);
         }
         loop.schedule(this::connect, pauseMillis, TimeUnit.MILLISECONDS);
@@ -177,6 +214,10 @@ final class OutboundLink {
     void close() {
         closed = true;
         loop.execute(() -> {
+            if (connecting != null) {
+                connecting.close();
+                connecting = null;
+            }
             if (ready != null) {
                 ready.close();
                 ready = null;
@@ -190,6 +231,27 @@ final class OutboundLink {
     private final class Handshake extends ChannelInboundHandlerAdapter {
         private byte[] serverNonce;
         private final byte[] clientNonce = LinkHandshake.nonce();
+        private ScheduledFuture<?> deadline;
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            deadline = ctx.executor().schedule(() -> {
+                if (ready != ctx.channel()) {
+                    LOG.log(System.Logger.Level.WARNING, "Closed the link to member {0}: no handshake within {1} s",
+                            peer, InboundLink.HANDSHAKE_SECONDS);
+                    ctx.close();
+                }
+            }, InboundLink.HANDSHAKE_SECONDS, TimeUnit.SECONDS);
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+            ctx.fireChannelInactive();
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -200,16 +262,18 @@ final class OutboundLink {
                     ByteBuf out = ctx.alloc().buffer();
                     LinkFrames.write(out, LinkFrames.HELLO, links.handshake().hello(serverNonce, clientNonce, links.selfId()));
                     ctx.writeAndFlush(out);
-                } else if (serverNonce != null && frame.kind() == LinkFrames.WELCOME && ready == null) {
-                    links.handshake().checkWelcome(serverNonce, clientNonce, frame.body());
-                    if (closed) {
+                } else if (serverNonce != null && frame.kind() == LinkFrames.WELCOME && ready != ctx.channel()) {
+                    links.handshake().checkWelcome(serverNonce, clientNonce, peer, frame.body());
+                    if (closed || connecting != ctx.channel()) {
                         ctx.close();
                         return;
                     }
+                    deadline.cancel(false);
+                    connecting = null;
                     ready = ctx.channel();
                     pauseMillis = FIRST_PAUSE_MILLIS;
-                    if (failing) {
-                        failing = false;
+                    if (down) {
+                        down = false;
                         LOG.log(System.Logger.Level.INFO, "The link to member {0} is up again", peer);
                     }
                     drain();

@@ -1,20 +1,22 @@
 package io.aldis.feature.cluster.internal.links;
 
+import io.aldis.protocol.api.spin.NettyIo;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -41,6 +43,10 @@ public final class PeerLinks implements AutoCloseable {
     public static final int MAX_FRAME = 256 * 1024 * 1024;
     /** The longest handshake frame. */
     static final int HANDSHAKE_FRAME = 1024;
+    /** Connections in their handshake at once, at most; more are refused at once. */
+    static final int MAX_HANDSHAKING = 64;
+
+    static final NettyIo IO = NettyIo.fromSystemProperty();
 
     private final LinkHandshake handshake;
     private final EventLoopGroup group;
@@ -48,6 +54,12 @@ public final class PeerLinks implements AutoCloseable {
     private final InetSocketAddress source;
     private final Map<String, OutboundLink> outbound = new ConcurrentHashMap<>();
     private final Map<String, Channel> inbound = new ConcurrentHashMap<>();
+    /** Members known to have announced no link: their attributes do not change while their id lives. */
+    private final Set<String> unlinked = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger handshaking = new AtomicInteger();
+    private final AtomicLong refusals = new AtomicLong();
+    private volatile long lastRefusalLog;
+    private volatile Consumer<String> lost = peer -> { };
     private volatile Function<String, InetSocketAddress> addresses = peer -> null;
     private volatile Supplier<String> self = () -> "";
     private volatile PeerMessages messages = (peer, bytes) -> { };
@@ -64,10 +76,11 @@ public final class PeerLinks implements AutoCloseable {
      */
     public PeerLinks(byte[] key, String host, boolean bindSource, int port) {
         this.handshake = new LinkHandshake(key);
-        this.group = new MultiThreadIoEventLoopGroup(1, daemonThreads(), NioIoHandler.newFactory());
+        // The node's listeners' transport: epoll where it loads, NIO elsewhere.
+        this.group = new MultiThreadIoEventLoopGroup(1, daemonThreads(), IO.handlerFactory());
         this.source = bindSource ? new InetSocketAddress(host, 0) : null;
         try {
-            this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            this.server = new ServerBootstrap().group(group).channel(IO.serverChannel())
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
@@ -120,6 +133,8 @@ public final class PeerLinks implements AutoCloseable {
         QUEUED,
         /** Dropped: the link's queue is full, or the message is over {@link #MAX_FRAME}. */
         DROPPED,
+        /** Not sent, for a call: the link is down (its last attempt failed), so a call fails at once. */
+        DOWN,
         /** The member announced no link (it is not a member now, or sends through Hazelcast only). */
         NO_LINK
     }
@@ -129,22 +144,39 @@ public final class PeerLinks implements AutoCloseable {
         return send(peer, LinkFrames.MESSAGE, bytes);
     }
 
-    /** Sends an RPC message to a member. */
+    /**
+     * Sends an RPC message to a member; while the link to it is down the message is not queued
+     * ({@link Sent#DOWN}), and when it is dropped the link is closed, so that the calls between the
+     * two members fail on both sides ({@link #onLinkLost}) rather than wait for what was lost.
+     */
     public Sent sendRpc(String peer, byte[] bytes) {
-        return send(peer, LinkFrames.RPC, bytes);
+        OutboundLink link = outbound.get(peer);
+        if (link != null && link.down()) {
+            return Sent.DOWN;
+        }
+        Sent sent = send(peer, LinkFrames.RPC, bytes);
+        if (sent == Sent.DROPPED) {
+            forget(peer);
+            lost(peer);
+        }
+        return sent;
     }
 
     private Sent send(String peer, byte kind, byte[] bytes) {
         OutboundLink link = outbound.get(peer);
         if (link == null) {
+            if (unlinked.contains(peer)) {
+                return Sent.NO_LINK;
+            }
             if (addresses.apply(peer) == null) {
+                unlinked.add(peer);
                 return Sent.NO_LINK;
             }
             link = outbound.computeIfAbsent(peer, id -> new OutboundLink(this, id, group.next()));
         }
         if (bytes.length >= MAX_FRAME) {
-            LOG.log(System.Logger.Level.WARNING, "Did not send a message of {0} bytes to member {1}: links carry at most {2}",
-                    bytes.length, peer, MAX_FRAME - 1);
+            LOG.log(System.Logger.Level.WARNING, "Did not send a message of {0} bytes to member {1}: links carry less than {2}",
+                    bytes.length, peer, MAX_FRAME);
             return Sent.DROPPED;
         }
         return link.send(kind, bytes) ? Sent.QUEUED : Sent.DROPPED;
@@ -156,8 +188,17 @@ public final class PeerLinks implements AutoCloseable {
         return link == null ? 0 : link.dropped();
     }
 
+    /**
+     * Called with a member's id, on a link's thread, when the link to it or from it broke while
+     * both are members: what was on its way between the two may be lost.
+     */
+    public void onLinkLost(Consumer<String> listener) {
+        this.lost = listener;
+    }
+
     /** Closes the links to and from a member that left. */
     public void forget(String peer) {
+        unlinked.remove(peer);
         OutboundLink link = outbound.remove(peer);
         if (link != null) {
             link.close();
@@ -170,25 +211,28 @@ public final class PeerLinks implements AutoCloseable {
 
     /**
      * Closes every link, for this member merged into another cluster under a new id: the links
-     * are opened again as they are needed, proving the new id.
+     * are opened again as they are needed, proving the new id. What waited in them is lost, as
+     * when a link breaks ({@link #onLinkLost}).
      */
     public void forgetAll() {
-        for (String peer : Map.copyOf(outbound).keySet()) {
+        Set<String> peers = new java.util.HashSet<>(outbound.keySet());
+        peers.addAll(inbound.keySet());
+        for (String peer : peers) {
             forget(peer);
-        }
-        for (String peer : Map.copyOf(inbound).keySet()) {
-            forget(peer);
+            lost(peer);
         }
     }
 
+    /** Closes every link and the listener, and returns once the port is free again. */
     @Override
     public void close() {
+        lost = peer -> { };
         for (OutboundLink link : outbound.values()) {
             link.close();
         }
         outbound.clear();
-        server.close();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     LinkHandshake handshake() {
@@ -207,6 +251,44 @@ public final class PeerLinks implements AutoCloseable {
         return source;
     }
 
+    void removed(String peer, OutboundLink link) {
+        outbound.remove(peer, link);
+    }
+
+    void lost(String peer) {
+        try {
+            lost.accept(peer);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not end the calls with member {0} after its link broke: {1}", peer,
+                    e.toString());
+        }
+    }
+
+    /** Takes a place for a connection's handshake; false when all are taken. */
+    boolean handshakeStarted() {
+        if (handshaking.incrementAndGet() > MAX_HANDSHAKING) {
+            handshaking.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void handshakeDone() {
+        handshaking.decrementAndGet();
+    }
+
+    /** Logs a refused connection, at most once every 10 s with how many were refused since. */
+    void refused(Object from, String why) {
+        long n = refusals.incrementAndGet();
+        long now = System.nanoTime();
+        if (lastRefusalLog == 0 || now - lastRefusalLog > TimeUnit.SECONDS.toNanos(10)) {
+            lastRefusalLog = now;
+            refusals.set(0);
+            LOG.log(System.Logger.Level.WARNING, "Refused a cluster link from {0}: {1}{2}", from, why,
+                    n > 1 ? " (" + (n - 1) + " more refused in the last 10 s)" : "");
+        }
+    }
+
     void accepted(String peer, Channel channel) {
         Channel before = inbound.put(peer, channel);
         if (before != null && before != channel) {
@@ -216,7 +298,9 @@ public final class PeerLinks implements AutoCloseable {
     }
 
     void closed(String peer, Channel channel) {
-        inbound.remove(peer, channel);
+        if (inbound.remove(peer, channel)) {
+            lost(peer);
+        }
     }
 
     void messageFrom(String peer, byte[] bytes) {

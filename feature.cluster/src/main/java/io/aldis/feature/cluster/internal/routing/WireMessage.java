@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A message on its way from one node to another, as the bytes Hazelcast carries: only a
- * {@code byte[]} crosses, so no class of this bundle has to be known to Hazelcast's serializer.
+ * A message on its way from one node to another, as the bytes a link or a Hazelcast topic carries
+ * (a topic takes only a {@code byte[]}, so no class of this bundle has to be known to Hazelcast's
+ * serializer).
  * Layout: version (1 byte, {@value #VERSION}), subject, reply subject, header count and pairs,
  * queue-group count and names (each string an int length and UTF-8), payload length and payload.
  *

@@ -105,6 +105,18 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
         peers.remove(peer);
     }
 
+    /**
+     * The link to or from a member broke, or a message to it could not be queued, while it stays a
+     * member: calls, answers, stream items or credit between the two may be lost, so the calls
+     * sent to it fail with PROVIDER_GONE and the calls it made here stop, as when it leaves; later
+     * calls go to it again.
+     */
+    public void linkLost(String peer) {
+        sent.failAllOnLinkLoss(peer);
+        served.cancelAll(peer, call -> { });
+        calleeStreams.keySet().removeIf(k -> k.startsWith(peer + "\n"));
+    }
+
     /** Unlinks RPC: calls sent to other nodes fail with PROVIDER_GONE, calls of other nodes here stop. */
     @Override
     public void close() {
@@ -146,12 +158,18 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
         path.rpc(peer, message.encode());
     }
 
-    /** Sends to a node, dropping the message when it cannot be reached (it is leaving: its calls end with it). */
+    /**
+     * Sends to a node a message of a call that is under way (a stream's item, credit or end, an
+     * answer): when it cannot be sent, the node is leaving, or its link is full or down, and since
+     * the call cannot go on without it, the calls between the two nodes end as when the link breaks.
+     */
     private void sendQuietly(String peer, RpcMessage message) {
         try {
             send(peer, message);
         } catch (RuntimeException unreachable) {
-            // The node is leaving; its calls end with it.
+            if (!departed.contains(peer)) {
+                linkLost(peer);
+            }
         }
     }
 
@@ -336,6 +354,10 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
          */
         private void run(String peer, RpcMessage m, boolean streamed) {
             long callId = m.callId();
+            if (departed.contains(peer)) {
+                // Sent before it left, read after: nobody waits for the answer any more.
+                return;
+            }
             String key = streamKey(peer, callId);
             ServedCalls.Served call = served.add(peer, callId);
             if (call == null) {
@@ -379,11 +401,7 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
         }
 
         private void reply(String peer, RpcMessage answer) {
-            try {
-                send(peer, answer);
-            } catch (RuntimeException unreachable) {
-                // The caller's node is leaving: its calls fail there with PROVIDER_GONE.
-            }
+            sendQuietly(peer, answer);
         }
     }
 }

@@ -14,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;
 
 /**
- * What one node says to another about a call, as the bytes Hazelcast carries (only a
- * {@code byte[]} crosses, as for pub/sub's messages). Layout: version (1 byte, {@value #VERSION}),
+ * What one node says to another about a call, as the bytes a link or a Hazelcast topic carries
+ * (a topic takes only a {@code byte[]}, as for pub/sub's messages). Layout: version (1 byte, {@value #VERSION}),
  * kind (1 byte), the call's id on the calling node (8 bytes), then by kind: CALL and
  * STREAMED_CALL the time left of its deadline in ms (4 bytes), the method and the parameters;
  * CANCEL, CALLEE_END and CALLER_END nothing; RESULT the result; ERROR and CALLEE_FAILED the code

@@ -83,6 +83,18 @@ final class SentCalls {
      * for null, every call sent to any node, as this node left it.
      */
     void failAll(String peer) {
+        failAll(peer, false);
+    }
+
+    /**
+     * Fails every call sent to {@code peer} with PROVIDER_GONE, as the link between this node and
+     * that one broke: what was on its way in either direction may be lost.
+     */
+    void failAllOnLinkLoss(String peer) {
+        failAll(peer, true);
+    }
+
+    private void failAll(String peer, boolean linkLost) {
         List<Long> ids = new ArrayList<>();
         sent.forEach((id, call) -> {
             if (peer == null || call.peer().equals(peer)) {
@@ -92,13 +104,15 @@ final class SentCalls {
         for (long id : ids) {
             Sent call = take(id);
             if (call != null) {
-                String what = peer != null ? "node " + call.peerName() + " left the cluster before it answered"
+                String what = linkLost ? "the link between this node and node " + call.peerName()
+                        + " broke before it answered"
+                        : peer != null ? "node " + call.peerName() + " left the cluster before it answered"
                         : "this node left the cluster before node " + call.peerName() + " answered";
                 call.answer().error(ErrorCode.PROVIDER_GONE.code(), what + " the call of " + call.method()
                         + "; the call may have run there: make it again if that is safe", "");
             }
         }
-        if (peer != null) {
+        if (peer != null && !linkLost) {
             outstanding.keySet().removeIf(k -> k.startsWith(peer + "\n"));
         }
     }

@@ -103,6 +103,28 @@ class RpcLinkTest {
     }
 
     @Test
+    void whenTheLinkBetweenTheNodesBreaksTheirCallsEndOnBothSidesAndLaterCallsGoThrough() throws Exception {
+        RemoteCalls remote = caller.linkRpc(callerRpc);
+        RemoteCalls served = server.linkRpc(serverRpc);
+        await("the server's announcement", () -> remote.choose("hold", -1) != null);
+        CompletableFuture<Integer> answer = new CompletableFuture<>();
+        remote.choose("hold", -1).send("hold.on", "[]".getBytes(StandardCharsets.UTF_8), 0, codeInto(answer));
+        await("the call held on the serving node", () -> serverRpc.calls.size() == 1);
+
+        // Each node hears of the broken link from its own side.
+        ((ClusterCalls) remote).linkLost(localId(server));
+        ((ClusterCalls) served).linkLost(localId(caller));
+        assertThat(answer).isCompletedWithValue(ErrorCode.PROVIDER_GONE.code());
+        assertThat(((ClusterCalls) remote).waitingCalls()).isZero();
+        assertThat(serverRpc.calls.get(0).cancelled).isTrue();
+
+        // The member is still there: the next call goes to it.
+        CompletableFuture<Integer> next = new CompletableFuture<>();
+        remote.choose("hold", -1).send("hold.on", "[]".getBytes(StandardCharsets.UTF_8), 0, codeInto(next));
+        await("the next call held on the serving node", () -> serverRpc.calls.size() == 2);
+    }
+
+    @Test
     void aCallCancelledOnTheCallingNodeWaitsForNoAnswer() throws Exception {
         serverRpc.answersWhenCancelled = false;
         RemoteCalls remote = caller.linkRpc(callerRpc);

@@ -22,7 +22,7 @@ class ClusterStatsTest {
 
         @Override
         public List<MemberView> members() {
-            return List.of(new MemberView("a", "127.0.0.1:7450", "id-a", true, 1, 2, 0, 0));
+            return List.of(new MemberView("a", "127.0.0.1:7450", "id-a", true, 1, 0, 2, 0, 0));
         }
 
         @Override
