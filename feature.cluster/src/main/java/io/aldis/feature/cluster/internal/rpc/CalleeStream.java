@@ -7,6 +7,7 @@ import io.aldis.protocol.api.RpcError;
 import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.spi.stream.CallStream;
 import io.aldis.protocol.api.spi.stream.CallStreamListener;
+import io.aldis.protocol.api.spi.stream.StreamFailure;
 import io.aldis.protocol.api.spi.stream.StreamSpec;
 import java.util.concurrent.Flow;
 import java.util.function.Consumer;
@@ -16,7 +17,9 @@ import java.util.function.Consumer;
  * sends goes to the calling node as items, requested from the method's publisher only as the
  * caller's credit arrives (the calling node passes on what its caller granted, and nothing more);
  * the caller's items come from the calling node within the credit the method requested. The
- * call's answer goes back after the stream's last message.
+ * call's answer goes back after the stream's last message: an answer that comes while the items
+ * still go (a relayed provider's, which may answer before the node passed all its items on) waits
+ * for their end.
  */
 final class CalleeStream implements CallStream {
     private final long callId;
@@ -32,8 +35,13 @@ final class CalleeStream implements CallStream {
     private boolean sendCalled;
     private boolean sentAll;
     private boolean receivedAll;
+    /** The call ended, answered by its work (its items may still go) or otherwise. */
     private boolean closed;
+    /** The call ended without its work: the items stop. */
+    private boolean stopped;
     private boolean told;
+    /** The call's answer, held until the method's items ended. */
+    private Frame heldAnswer;
 
     /**
      * @param toCaller sends a message to the calling node (never throws)
@@ -46,7 +54,8 @@ final class CalleeStream implements CallStream {
         this.listener = listener;
         this.answer = answer;
         this.toCaller = toCaller;
-        this.received = new PeerItems(n -> toCaller.accept(RpcMessage.credit(callId, true, n)), spec.method());
+        this.received = new PeerItems(n -> toCaller.accept(RpcMessage.credit(callId, true, n)), spec.method(),
+                () -> toCaller.accept(RpcMessage.cancelCallerItems(callId)));
         if (!spec.direction().callerSends()) {
             receivedAll = true;
         }
@@ -70,7 +79,7 @@ final class CalleeStream implements CallStream {
             public void onSubscribe(Flow.Subscription subscription) {
                 long credit;
                 synchronized (CalleeStream.this) {
-                    if (closed) {
+                    if (stopped) {
                         credit = -1;
                     } else {
                         sending = subscription;
@@ -93,24 +102,41 @@ final class CalleeStream implements CallStream {
 
             @Override
             public void onError(Throwable failure) {
-                String message = "stream processing failed: " + (failure.getMessage() == null
-                        ? failure.getClass().getSimpleName() : failure.getMessage());
+                // A relayed provider's stream ends with its own code (its STREAM_ERROR, the provider
+                // gone); a method's publisher that fails ends it with STREAM_FAILED.
+                int code = failure instanceof StreamFailure coded ? coded.code() : ErrorCode.STREAM_FAILED.code();
+                String message = failure instanceof StreamFailure ? failure.getMessage()
+                        : "stream processing failed: " + (failure.getMessage() == null
+                                ? failure.getClass().getSimpleName() : failure.getMessage());
                 if (tell()) {
-                    toCaller.accept(RpcMessage.calleeFailed(callId, ErrorCode.STREAM_FAILED.code(), message));
-                    listener.failed(ErrorCode.STREAM_FAILED.code(), message);
+                    toCaller.accept(RpcMessage.calleeFailed(callId, code, message));
+                    listener.failed(code, message);
+                }
+                Frame held;
+                synchronized (CalleeStream.this) {
+                    sentAll = true;
+                    held = takeHeldAnswer();
+                }
+                if (held != null) {
+                    sendAnswer(held);
                 }
             }
 
             @Override
             public void onComplete() {
+                toCaller.accept(RpcMessage.end(callId, true));
                 boolean both;
+                Frame held;
                 synchronized (CalleeStream.this) {
                     sentAll = true;
                     both = receivedAll;
+                    held = takeHeldAnswer();
                 }
-                toCaller.accept(RpcMessage.end(callId, true));
                 if (both && tell()) {
                     listener.ended();
+                }
+                if (held != null) {
+                    sendAnswer(held);
                 }
             }
         });
@@ -126,6 +152,17 @@ final class CalleeStream implements CallStream {
 
     @Override
     public void answer(Frame frame) {
+        synchronized (this) {
+            if (spec.direction().calleeSends() && !sentAll && !stopped) {
+                // The calling node must have the items and their end before the answer.
+                heldAnswer = frame;
+                return;
+            }
+        }
+        sendAnswer(frame);
+    }
+
+    private void sendAnswer(Frame frame) {
         if (frame instanceof RpcResponse response) {
             answer.result(response.result());
         } else if (frame instanceof RpcError error) {
@@ -133,28 +170,48 @@ final class CalleeStream implements CallStream {
         }
     }
 
+    /** The answer held for the end of the items, taken once; the caller holds the lock. */
+    private Frame takeHeldAnswer() {
+        Frame held = heldAnswer;
+        heldAnswer = null;
+        return held;
+    }
+
+    /**
+     * The call ended. With code 0 its work answered it: the items the method (a relayed provider)
+     * still gives go on within the caller's credit, then their end, then the answer. Otherwise the
+     * items stop, and an answer held for them goes now.
+     */
     @Override
     public void close(int code, String message) {
         Flow.Subscription s;
+        Frame held = null;
         synchronized (this) {
-            if (closed) {
+            if (closed && (code == 0 || stopped)) {
                 return;
             }
             closed = true;
             s = sending;
             told = true;
+            if (code != 0 || !sendCalled) {
+                stopped = true;
+                held = takeHeldAnswer();
+            }
         }
         if (s != null && code != 0) {
             s.cancel();
         }
         received.fail(code != 0 ? message : "the call of " + spec.method() + " was answered");
+        if (held != null) {
+            sendAnswer(held);
+        }
     }
 
     /** Credit the caller granted for the method's items. */
     void credit(int items) {
         Flow.Subscription s;
         synchronized (this) {
-            if (closed) {
+            if (stopped) {
                 return;
             }
             s = sending;

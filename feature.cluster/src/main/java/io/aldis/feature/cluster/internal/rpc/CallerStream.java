@@ -111,8 +111,23 @@ final class CallerStream {
         }
         PeerItems items = calleeItems();
         if (items != null) {
-            items.fail(message);
+            items.fail(code, message);
         }
+    }
+
+    /** The serving side takes no more of the caller's items: the caller's stream cancels them. */
+    void callerItemsCancelled() {
+        Flow.Subscription s;
+        synchronized (this) {
+            s = callerItems;
+            callerItems = null;
+            if (s == null) {
+                // Not subscribed yet: the subscription that comes is cancelled at once.
+                ended = true;
+                return;
+            }
+        }
+        s.cancel();
     }
 
     /** The serving node grants credit for the caller's items. */
