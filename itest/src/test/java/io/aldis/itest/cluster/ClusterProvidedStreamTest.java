@@ -150,8 +150,72 @@ class ClusterProvidedStreamTest {
         assertThat(numbers.mostAhead.get()).isLessThanOrEqualTo(2L * MARK);
     }
 
+    /** A method that takes three of the caller's items, cancels the rest, and answers once told to. */
+    public interface Taker {
+        long firstThree(Flow.Publisher<Long> numbers);
+    }
+
+    static final class TakerImpl implements Taker {
+        final CompletableFuture<Void> answer = new CompletableFuture<>();
+
+        @Override
+        public long firstThree(Flow.Publisher<Long> numbers) {
+            CompletableFuture<Long> three = new CompletableFuture<>();
+            numbers.subscribe(new Flow.Subscriber<Long>() {
+                private Flow.Subscription subscription;
+                private long sum;
+                private int taken;
+
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    subscription = s;
+                    s.request(3);
+                }
+
+                @Override
+                public void onNext(Long item) {
+                    sum += item;
+                    if (++taken == 3) {
+                        subscription.cancel();
+                        three.complete(sum);
+                    }
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    three.completeExceptionally(error);
+                }
+
+                @Override
+                public void onComplete() {
+                    three.complete(sum);
+                }
+            });
+            long sum = three.join();
+            answer.join();
+            return sum;
+        }
+    }
+
     @Test
     @Order(5)
+    void theProvidersCancelOfTheCallersItemsReachesTheCallerWhileTheCallRuns() throws Exception {
+        TakerImpl taker = new TakerImpl();
+        String service = "taker" + names.incrementAndGet();
+        providerOnC.provide(service, (Object) taker).ready().get(10, TimeUnit.SECONDS);
+        ChildNode.awaitTrue(() -> a.counts().serves("c", service), "a knows c serves " + service, CONVERGE);
+        Ticks numbers = new Ticks(1_000_000_000L, new AtomicLong(), 2L * MARK);
+        CompletableFuture<Long> sum = callerOnA.callWithStream(service + ".firstThree", new Object[] {numbers},
+                Long.class);
+        // The method has not answered yet: only its cancel can have stopped the caller's items.
+        numbers.cancelled.get(CONVERGE.toSeconds(), TimeUnit.SECONDS);
+        assertThat(sum).isNotDone();
+        taker.answer.complete(null);
+        assertThat(sum.get(30, TimeUnit.SECONDS)).isEqualTo(0L + 1 + 2);
+    }
+
+    @Test
+    @Order(6)
     void rawBytesInBytesModeCrossWholeAndInOrder() throws Exception {
         FeedImpl feed = new FeedImpl();
         String service = provide(providerOnC, feed, a);
@@ -190,7 +254,7 @@ class ClusterProvidedStreamTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theProvidersErrorReachesTheCallerAfterTheItemsBeforeIt() throws Exception {
         FeedImpl feed = new FeedImpl();
         String service = provide(providerOnC, feed, a);
@@ -205,7 +269,7 @@ class ClusterProvidedStreamTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theDeadlineEndsTheStreamAndStopsTheProvidersPublisher() throws Exception {
         FeedImpl feed = new FeedImpl();
         String service = provide(providerOnC, feed, a);
@@ -217,7 +281,7 @@ class ClusterProvidedStreamTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void theProviderLeavingMidStreamFailsTheCallersCallWithProviderGone() throws Exception {
         AldisClient leaving = connect(c);
         FeedImpl feed = new FeedImpl();
@@ -231,7 +295,7 @@ class ClusterProvidedStreamTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void killingTheCallersNodeStopsTheProvidersPublisher() throws Exception {
         FeedImpl feed = new FeedImpl();
         String service = provide(providerOnC, feed, b);
@@ -247,7 +311,7 @@ class ClusterProvidedStreamTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void killingTheProvidersNodeMidStreamFailsTheCallWithProviderGone() throws Exception {
         FeedImpl feed = new FeedImpl();
         String service = provide(providerOnC, feed, a);
