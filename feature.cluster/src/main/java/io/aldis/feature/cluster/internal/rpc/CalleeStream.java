@@ -29,9 +29,10 @@ final class CalleeStream implements CallStream {
     private final Consumer<RpcMessage> toCaller;
     private final PeerItems received;
 
+    /** The method's items, sent to the calling node as the caller grants credit there. */
+    private final CreditedForwarding sending;
+
     // guarded by this
-    private Flow.Subscription sending;
-    private long creditBeforeSending;
     private boolean sendCalled;
     private boolean sentAll;
     private boolean receivedAll;
@@ -56,6 +57,23 @@ final class CalleeStream implements CallStream {
         this.toCaller = toCaller;
         this.received = new PeerItems(n -> toCaller.accept(RpcMessage.credit(callId, true, n)), spec.method(),
                 () -> toCaller.accept(RpcMessage.cancelCallerItems(callId)));
+        this.sending = new CreditedForwarding(new CreditedForwarding.Target() {
+            @Override
+            public void item(byte[] item) {
+                listener.itemSent(item.length);
+                toCaller.accept(RpcMessage.item(callId, true, item));
+            }
+
+            @Override
+            public void completed() {
+                itemsEnded();
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                itemsFailed(failure);
+            }
+        });
         if (!spec.direction().callerSends()) {
             receivedAll = true;
         }
@@ -74,72 +92,48 @@ final class CalleeStream implements CallStream {
             }
             sendCalled = true;
         }
-        items.subscribe(new Flow.Subscriber<byte[]>() {
-            @Override
-            public void onSubscribe(Flow.Subscription subscription) {
-                long credit;
-                synchronized (CalleeStream.this) {
-                    if (stopped) {
-                        credit = -1;
-                    } else {
-                        sending = subscription;
-                        credit = creditBeforeSending;
-                        creditBeforeSending = 0;
-                    }
-                }
-                if (credit < 0) {
-                    subscription.cancel();
-                } else if (credit > 0) {
-                    subscription.request(credit);
-                }
-            }
+        items.subscribe(sending);
+    }
 
-            @Override
-            public void onNext(byte[] item) {
-                listener.itemSent(item.length);
-                toCaller.accept(RpcMessage.item(callId, true, item));
-            }
+    /** The method's items ended: their end goes to the calling node, then an answer held for it. */
+    private void itemsEnded() {
+        toCaller.accept(RpcMessage.end(callId, true));
+        boolean both;
+        Frame held;
+        synchronized (this) {
+            sentAll = true;
+            both = receivedAll;
+            held = takeHeldAnswer();
+        }
+        if (both && tell()) {
+            listener.ended();
+        }
+        if (held != null) {
+            sendAnswer(held);
+        }
+    }
 
-            @Override
-            public void onError(Throwable failure) {
-                // A relayed provider's stream ends with its own code (its STREAM_ERROR, the provider
-                // gone); a method's publisher that fails ends it with STREAM_FAILED.
-                int code = failure instanceof StreamFailure coded ? coded.code() : ErrorCode.STREAM_FAILED.code();
-                String message = failure instanceof StreamFailure ? failure.getMessage()
-                        : "stream processing failed: " + (failure.getMessage() == null
-                                ? failure.getClass().getSimpleName() : failure.getMessage());
-                if (tell()) {
-                    toCaller.accept(RpcMessage.calleeFailed(callId, code, message));
-                    listener.failed(code, message);
-                }
-                Frame held;
-                synchronized (CalleeStream.this) {
-                    sentAll = true;
-                    held = takeHeldAnswer();
-                }
-                if (held != null) {
-                    sendAnswer(held);
-                }
-            }
-
-            @Override
-            public void onComplete() {
-                toCaller.accept(RpcMessage.end(callId, true));
-                boolean both;
-                Frame held;
-                synchronized (CalleeStream.this) {
-                    sentAll = true;
-                    both = receivedAll;
-                    held = takeHeldAnswer();
-                }
-                if (both && tell()) {
-                    listener.ended();
-                }
-                if (held != null) {
-                    sendAnswer(held);
-                }
-            }
-        });
+    /**
+     * The method's items failed. A relayed provider's stream ends with its own code (its
+     * STREAM_ERROR, the provider gone); a method's publisher that fails ends it with STREAM_FAILED.
+     */
+    private void itemsFailed(Throwable failure) {
+        int code = failure instanceof StreamFailure coded ? coded.code() : ErrorCode.STREAM_FAILED.code();
+        String message = failure instanceof StreamFailure ? failure.getMessage()
+                : "stream processing failed: " + (failure.getMessage() == null
+                        ? failure.getClass().getSimpleName() : failure.getMessage());
+        if (tell()) {
+            toCaller.accept(RpcMessage.calleeFailed(callId, code, message));
+            listener.failed(code, message);
+        }
+        Frame held;
+        synchronized (this) {
+            sentAll = true;
+            held = takeHeldAnswer();
+        }
+        if (held != null) {
+            sendAnswer(held);
+        }
     }
 
     @Override
@@ -184,22 +178,22 @@ final class CalleeStream implements CallStream {
      */
     @Override
     public void close(int code, String message) {
-        Flow.Subscription s;
         Frame held = null;
+        boolean stop;
         synchronized (this) {
             if (closed && (code == 0 || stopped)) {
                 return;
             }
             closed = true;
-            s = sending;
             told = true;
-            if (code != 0 || !sendCalled) {
+            stop = code != 0 || !sendCalled;
+            if (stop) {
                 stopped = true;
                 held = takeHeldAnswer();
             }
         }
-        if (s != null && code != 0) {
-            s.cancel();
+        if (stop) {
+            sending.stop(true);
         }
         received.fail(code != 0 ? message : "the call of " + spec.method() + " was answered");
         if (held != null) {
@@ -209,18 +203,7 @@ final class CalleeStream implements CallStream {
 
     /** Credit the caller granted for the method's items. */
     void credit(int items) {
-        Flow.Subscription s;
-        synchronized (this) {
-            if (stopped) {
-                return;
-            }
-            s = sending;
-            if (s == null) {
-                creditBeforeSending += items;
-                return;
-            }
-        }
-        s.request(items);
+        sending.credit(items);
     }
 
     /** An item of the caller. */
