@@ -137,7 +137,13 @@ final class ProviderItems implements Flow.Publisher<byte[]> {
             return;
         }
         try {
-            credit.received(meter.costOf(item));
+            int cost = meter.costOf(item);
+            if (perDemand && cost > credit.handedOut() - owed) {
+                // The receiver's count includes what is held back for the caller's next requests.
+                throw new ProtocolException(ErrorCode.STREAM_CREDIT_EXCEEDED, "an item costing " + cost
+                        + " arrived with only " + (credit.handedOut() - owed) + " credit granted");
+            }
+            credit.received(cost);
         } catch (ProtocolException e) {
             stream.providerBroke(e.code(), e.getMessage());
             return;
@@ -266,11 +272,13 @@ final class ProviderItems implements Flow.Publisher<byte[]> {
         if (credit == null || done) {
             return null;
         }
-        return credit.resumePoint();
+        ResumePoint point = credit.resumePoint();
+        // Per demand, what is held back for the caller's next requests was not handed out.
+        return owed == 0 ? point : new ResumePoint(point.received(), point.credit() - (int) owed, point.ended());
     }
 
     /** The credit handed out to the provider and not yet used. */
     int credit() {
-        return credit == null ? 0 : credit.handedOut();
+        return credit == null ? 0 : credit.handedOut() - (int) owed;
     }
 }
