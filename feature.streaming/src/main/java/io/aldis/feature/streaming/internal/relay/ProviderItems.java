@@ -24,7 +24,9 @@ import java.util.function.IntSupplier;
  * grant, and consumed credit goes back to the provider only as further requests come, so the
  * provider never sends more items than the caller granted. In {@code bytes} and {@code custom}
  * mode an item's cost is not known before it comes, and the node grants the provider a window of
- * one frame of its own, returned as the items go on.
+ * its own, the provider connection's largest frame in the stream's unit, returned as the items go
+ * on (in custom mode that may be more items than the caller's window: its high-water mark is not
+ * known here).
  *
  * <p>Everything runs on the provider's event loop; the subscriber's signals go out from there,
  * and it takes them over to its own loop without blocking.
