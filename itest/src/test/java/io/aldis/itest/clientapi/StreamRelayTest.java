@@ -35,8 +35,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * cross from one to the other.
  */
 @ExtendWith(LeakWatch.class)
-class StreamRelayTest {
-    private static final int MARK = 8;
+public class StreamRelayTest {
+    public static final int MARK = 8;
 
     private NodeFixture node;
     private AldisClient provider;
@@ -61,21 +61,21 @@ class StreamRelayTest {
      * and checks at each one that what was asked of it and not yet consumed by the caller stays
      * within {@code bound}.
      */
-    static final class Ticks implements Flow.Publisher<Long> {
-        final long count;
-        final AtomicLong consumed;
-        final long bound;
-        final AtomicLong requested = new AtomicLong();
-        final AtomicLong mostAhead = new AtomicLong();
-        final CompletableFuture<Void> cancelled = new CompletableFuture<>();
+    public static final class Ticks implements Flow.Publisher<Long> {
+        public final long count;
+        public final AtomicLong consumed;
+        public final long bound;
+        public final AtomicLong requested = new AtomicLong();
+        public final AtomicLong mostAhead = new AtomicLong();
+        public final CompletableFuture<Void> cancelled = new CompletableFuture<>();
         /** Completes once {@link #fillTo} items were asked for. */
-        final CompletableFuture<Void> filled = new CompletableFuture<>();
-        volatile long fillTo = Long.MAX_VALUE;
+        public final CompletableFuture<Void> filled = new CompletableFuture<>();
+        public volatile long fillTo = Long.MAX_VALUE;
 
         /** Fails instead of completing, after its items. */
-        volatile RuntimeException failure;
+        public volatile RuntimeException failure;
 
-        Ticks(long count, AtomicLong consumed, long bound) {
+        public Ticks(long count, AtomicLong consumed, long bound) {
             this.count = count;
             this.consumed = consumed;
             this.bound = bound;
@@ -125,18 +125,18 @@ class StreamRelayTest {
         }
     }
 
-    static final class FeedImpl implements Feed {
-        final AtomicLong consumed = new AtomicLong();
+    public static final class FeedImpl implements Feed {
+        public final AtomicLong consumed = new AtomicLong();
         /** The caller's items, as the provider's methods took them. */
-        final List<Long> received = new CopyOnWriteArrayList<>();
+        public final List<Long> received = new CopyOnWriteArrayList<>();
         /** Completes when a method took its third item from the caller. */
-        final CompletableFuture<Void> gotThree = new CompletableFuture<>();
+        public final CompletableFuture<Void> gotThree = new CompletableFuture<>();
         /** How the last call of sum ended: its sum, or the error its publisher gave. */
-        final CompletableFuture<Long> sumEnded = new CompletableFuture<>();
-        volatile RuntimeException failure;
-        volatile Ticks last;
-        final CompletableFuture<Ticks> returned = new CompletableFuture<>();
-        volatile long fillTo = Long.MAX_VALUE;
+        public final CompletableFuture<Long> sumEnded = new CompletableFuture<>();
+        public volatile RuntimeException failure;
+        public volatile Ticks last;
+        public final CompletableFuture<Ticks> returned = new CompletableFuture<>();
+        public volatile long fillTo = Long.MAX_VALUE;
 
         @Override
         public Flow.Publisher<Long> ticks(long count) {
@@ -227,18 +227,18 @@ class StreamRelayTest {
     }
 
     /** Takes every item, one request at a time, counting what it consumed. */
-    static final class OneByOne implements Flow.Subscriber<Long> {
-        final List<Long> items = new ArrayList<>();
-        final CompletableFuture<List<Long>> done = new CompletableFuture<>();
+    public static final class OneByOne implements Flow.Subscriber<Long> {
+        public final List<Long> items = new ArrayList<>();
+        public final CompletableFuture<List<Long>> done = new CompletableFuture<>();
         /** Completes when it took the last item it wants. */
-        final CompletableFuture<Void> stopped = new CompletableFuture<>();
+        public final CompletableFuture<Void> stopped = new CompletableFuture<>();
         private final AtomicLong consumed;
         private final long stopAfter;
         /** Requests everything at once instead, ready for every item. */
-        boolean all;
+        public boolean all;
         private Flow.Subscription subscription;
 
-        OneByOne(AtomicLong consumed, long stopAfter) {
+        public OneByOne(AtomicLong consumed, long stopAfter) {
             this.consumed = consumed;
             this.stopAfter = stopAfter;
         }
@@ -273,7 +273,7 @@ class StreamRelayTest {
             done.complete(items);
         }
 
-        void cancel() {
+        public void cancel() {
             subscription.cancel();
         }
     }

@@ -2,6 +2,8 @@ package io.aldis.itest.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aldis.client.AldisClient;
+import io.aldis.client.ReconnectPolicy;
 import io.aldis.itest.support.ChildNode;
 import io.aldis.itest.support.FrameClient;
 import io.aldis.itest.support.NodeFixture;
@@ -17,8 +19,11 @@ import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.StreamOpen;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -28,13 +33,91 @@ import org.junit.jupiter.api.Test;
  * half), read by a client of node a (each item and each grant crosses between the nodes on
  * Hazelcast's topics) beside the same stream read by a client of c itself, in the child JVMs the
  * cluster tests use. Prints one line starting {@code cluster stream figures:}; asserts only that
- * every item came, in order, and the call's answer after them.
+ * every item came, in order, and the call's answer after them. The same for the stream of a
+ * service a Java client provides on c, relayed by c (to a client of c, or to a), in a line
+ * starting {@code cluster provided stream figures:}.
  */
 @Tag("long")
 class ClusterStreamRateLongTest {
     private static final int ITEMS = 200_000;
     private static final int SIZE = 128;
     private static final int WINDOW = 64;
+    private static final String PROVIDED = "provided";
+
+    /** What the providing client serves: {@code count} items of {@code size} bytes, item i filled with i. */
+    public interface Blocks {
+        Flow.Publisher<byte[]> blocks(int count, int size);
+    }
+
+    /** Makes each item only when it is requested, as the OSGi service's stream does. */
+    static final class BlocksImpl implements Blocks {
+        @Override
+        public Flow.Publisher<byte[]> blocks(int count, int size) {
+            return subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
+                private int next;
+                private long demand;
+                private boolean emitting;
+                private boolean over;
+
+                @Override
+                public void request(long n) {
+                    demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+                    if (emitting) {
+                        return;
+                    }
+                    emitting = true;
+                    while (!over && demand > 0 && next < count) {
+                        demand--;
+                        byte[] item = new byte[size];
+                        Arrays.fill(item, (byte) next++);
+                        subscriber.onNext(item);
+                    }
+                    if (!over && next == count) {
+                        over = true;
+                        subscriber.onComplete();
+                    }
+                    emitting = false;
+                }
+
+                @Override
+                public void cancel() {
+                    over = true;
+                }
+            });
+        }
+    }
+
+    @Test
+    void aProvidedStreamOf128ByteItemsWindow64AcrossTwoNodesAndThroughOne() throws Exception {
+        int[] ports = new int[2];
+        try (ServerSocket s1 = new ServerSocket(0); ServerSocket s2 = new ServerSocket(0)) {
+            ports[0] = s1.getLocalPort();
+            ports[1] = s2.getLocalPort();
+        }
+        String secret = "provided-stream-rate-of-two-nodes-on-loopback";
+        try (ChildNode.Clustered a = ChildNode.startClustered("a", secret, ports[0], List.of("127.0.0.1:" + ports[1]));
+                ChildNode.Clustered c = ChildNode.startClustered("c", secret, ports[1], List.of("127.0.0.1:" + ports[0]))) {
+            AldisClient provider = AldisClient.builder()
+                    .address("127.0.0.1", c.port())
+                    .credentials(ChildNode.USER, NodeFixture.PASSWORD.toCharArray())
+                    .reconnect(ReconnectPolicy.none())
+                    .build();
+            try {
+                provider.connect().get(30, TimeUnit.SECONDS);
+                provider.provide(PROVIDED, (Object) new BlocksImpl()).ready().get(10, TimeUnit.SECONDS);
+                double local = run(c, PROVIDED + ".blocks");
+                double cross = run(a, PROVIDED + ".blocks");
+                // A second round of each, after the JIT has seen both paths.
+                local = Math.max(local, run(c, PROVIDED + ".blocks"));
+                cross = Math.max(cross, run(a, PROVIDED + ".blocks"));
+                System.out.printf(Locale.ROOT, "cluster provided stream figures: %d items of %d bytes, window %d:"
+                        + " through one node %.0f items/s, across two nodes %.0f items/s%n", ITEMS, SIZE, WINDOW, local,
+                        cross);
+            } finally {
+                provider.close().get(10, TimeUnit.SECONDS);
+            }
+        }
+    }
 
     @Test
     void aStreamOf128ByteItemsWindow64AcrossTwoNodesAndOnOne() throws Exception {
@@ -52,23 +135,23 @@ class ClusterStreamRateLongTest {
                 assertThat(System.nanoTime()).as("two members within 2 minutes").isLessThan(deadline);
                 Thread.sleep(100);
             }
-            double local = run(c);
-            double cross = run(a);
+            double local = run(c, "streams.blocks");
+            double cross = run(a, "streams.blocks");
             // A second round of each, after the JIT has seen both paths.
-            local = Math.max(local, run(c));
-            cross = Math.max(cross, run(a));
+            local = Math.max(local, run(c, "streams.blocks"));
+            cross = Math.max(cross, run(a, "streams.blocks"));
             System.out.printf(Locale.ROOT, "cluster stream figures: %d items of %d bytes, window %d: one node %.0f items/s,"
                     + " across two nodes %.0f items/s%n", ITEMS, SIZE, WINDOW, local, cross);
         }
     }
 
-    /** Items per second of one stream of {@code streams.blocks} read through a client of {@code node}. */
-    private static double run(ChildNode.Clustered node) throws Exception {
+    /** Items per second of one stream of {@code method} ({@code count, size}) read through a client of {@code node}. */
+    private static double run(ChildNode.Clustered node, String method) throws Exception {
         try (FrameClient client = FrameClient.tcp(node.port())) {
             client.login(ChildNode.USER, NodeFixture.PASSWORD);
-            awaitKnown(client);
+            awaitKnown(client, method);
             long start = System.nanoTime();
-            client.send(new RpcRequest(true, 1, 0, "streams.blocks",
+            client.send(new RpcRequest(true, 1, 0, method,
                     ("[" + ITEMS + ", " + SIZE + "]").getBytes(StandardCharsets.UTF_8)));
             StreamOpen open = client.next(f -> f instanceof StreamOpen o && o.callId() == 1);
             client.send(new StreamCredit(open.streamId(), WINDOW));
@@ -96,16 +179,16 @@ class ClusterStreamRateLongTest {
         }
     }
 
-    /** Calls until the node knows the streams service (another node's services are announced, not instant). */
-    private static void awaitKnown(FrameClient client) throws Exception {
+    /** Calls {@code method} for one item until the node knows it (another node's services are announced, not instant). */
+    private static void awaitKnown(FrameClient client, String method) throws Exception {
         for (int i = 0; i < 600; i++) {
-            client.call(1_000_000 + i, "streams.count", "[1]", 10_000);
+            client.call(1_000_000 + i, method, "[1, 1]", 10_000);
             Frame f = client.callAnswer(1_000_000 + i);
             if (!(f instanceof RpcError e && e.code() == ErrorCode.METHOD_NOT_FOUND.code())) {
                 return;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("streams.count never became known");
+        throw new AssertionError(method + " never became known");
     }
 }

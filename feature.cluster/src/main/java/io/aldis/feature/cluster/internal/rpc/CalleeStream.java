@@ -7,6 +7,7 @@ import io.aldis.protocol.api.RpcError;
 import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.spi.stream.CallStream;
 import io.aldis.protocol.api.spi.stream.CallStreamListener;
+import io.aldis.protocol.api.spi.stream.StreamFailure;
 import io.aldis.protocol.api.spi.stream.StreamSpec;
 import java.util.concurrent.Flow;
 import java.util.function.Consumer;
@@ -16,7 +17,9 @@ import java.util.function.Consumer;
  * sends goes to the calling node as items, requested from the method's publisher only as the
  * caller's credit arrives (the calling node passes on what its caller granted, and nothing more);
  * the caller's items come from the calling node within the credit the method requested. The
- * call's answer goes back after the stream's last message.
+ * call's answer goes back after the stream's last message: an answer that comes while the items
+ * still go (a relayed provider's, which may answer before the node passed all its items on) waits
+ * for their end.
  */
 final class CalleeStream implements CallStream {
     private final long callId;
@@ -26,14 +29,20 @@ final class CalleeStream implements CallStream {
     private final Consumer<RpcMessage> toCaller;
     private final PeerItems received;
 
+    /** The method's items, sent to the calling node as the caller grants credit there. */
+    private final CreditedForwarding sending;
+
     // guarded by this
-    private Flow.Subscription sending;
-    private long creditBeforeSending;
     private boolean sendCalled;
     private boolean sentAll;
     private boolean receivedAll;
+    /** The call ended, answered by its work (its items may still go) or otherwise. */
     private boolean closed;
+    /** The call ended without its work: the items stop. */
+    private boolean stopped;
     private boolean told;
+    /** The call's answer, held until the method's items ended. */
+    private Frame heldAnswer;
 
     /**
      * @param toCaller sends a message to the calling node (never throws)
@@ -46,7 +55,25 @@ final class CalleeStream implements CallStream {
         this.listener = listener;
         this.answer = answer;
         this.toCaller = toCaller;
-        this.received = new PeerItems(n -> toCaller.accept(RpcMessage.credit(callId, true, n)), spec.method());
+        this.received = new PeerItems(n -> toCaller.accept(RpcMessage.credit(callId, true, n)), spec.method(),
+                () -> toCaller.accept(RpcMessage.cancelCallerItems(callId)));
+        this.sending = new CreditedForwarding(new CreditedForwarding.Target() {
+            @Override
+            public void item(byte[] item) {
+                listener.itemSent(item.length);
+                toCaller.accept(RpcMessage.item(callId, true, item));
+            }
+
+            @Override
+            public void completed() {
+                itemsEnded();
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                itemsFailed(failure);
+            }
+        });
         if (!spec.direction().callerSends()) {
             receivedAll = true;
         }
@@ -65,55 +92,48 @@ final class CalleeStream implements CallStream {
             }
             sendCalled = true;
         }
-        items.subscribe(new Flow.Subscriber<byte[]>() {
-            @Override
-            public void onSubscribe(Flow.Subscription subscription) {
-                long credit;
-                synchronized (CalleeStream.this) {
-                    if (closed) {
-                        credit = -1;
-                    } else {
-                        sending = subscription;
-                        credit = creditBeforeSending;
-                        creditBeforeSending = 0;
-                    }
-                }
-                if (credit < 0) {
-                    subscription.cancel();
-                } else if (credit > 0) {
-                    subscription.request(credit);
-                }
-            }
+        items.subscribe(sending);
+    }
 
-            @Override
-            public void onNext(byte[] item) {
-                listener.itemSent(item.length);
-                toCaller.accept(RpcMessage.item(callId, true, item));
-            }
+    /** The method's items ended: their end goes to the calling node, then an answer held for it. */
+    private void itemsEnded() {
+        toCaller.accept(RpcMessage.end(callId, true));
+        boolean both;
+        Frame held;
+        synchronized (this) {
+            sentAll = true;
+            both = receivedAll;
+            held = takeHeldAnswer();
+        }
+        if (both && tell()) {
+            listener.ended();
+        }
+        if (held != null) {
+            sendAnswer(held);
+        }
+    }
 
-            @Override
-            public void onError(Throwable failure) {
-                String message = "stream processing failed: " + (failure.getMessage() == null
+    /**
+     * The method's items failed. A relayed provider's stream ends with its own code (its
+     * STREAM_ERROR, the provider gone); a method's publisher that fails ends it with STREAM_FAILED.
+     */
+    private void itemsFailed(Throwable failure) {
+        int code = failure instanceof StreamFailure coded ? coded.code() : ErrorCode.STREAM_FAILED.code();
+        String message = failure instanceof StreamFailure ? failure.getMessage()
+                : "stream processing failed: " + (failure.getMessage() == null
                         ? failure.getClass().getSimpleName() : failure.getMessage());
-                if (tell()) {
-                    toCaller.accept(RpcMessage.calleeFailed(callId, ErrorCode.STREAM_FAILED.code(), message));
-                    listener.failed(ErrorCode.STREAM_FAILED.code(), message);
-                }
-            }
-
-            @Override
-            public void onComplete() {
-                boolean both;
-                synchronized (CalleeStream.this) {
-                    sentAll = true;
-                    both = receivedAll;
-                }
-                toCaller.accept(RpcMessage.end(callId, true));
-                if (both && tell()) {
-                    listener.ended();
-                }
-            }
-        });
+        if (tell()) {
+            toCaller.accept(RpcMessage.calleeFailed(callId, code, message));
+            listener.failed(code, message);
+        }
+        Frame held;
+        synchronized (this) {
+            sentAll = true;
+            held = takeHeldAnswer();
+        }
+        if (held != null) {
+            sendAnswer(held);
+        }
     }
 
     @Override
@@ -126,6 +146,17 @@ final class CalleeStream implements CallStream {
 
     @Override
     public void answer(Frame frame) {
+        synchronized (this) {
+            if (spec.direction().calleeSends() && !sentAll && !stopped) {
+                // The calling node must have the items and their end before the answer.
+                heldAnswer = frame;
+                return;
+            }
+        }
+        sendAnswer(frame);
+    }
+
+    private void sendAnswer(Frame frame) {
         if (frame instanceof RpcResponse response) {
             answer.result(response.result());
         } else if (frame instanceof RpcError error) {
@@ -133,37 +164,46 @@ final class CalleeStream implements CallStream {
         }
     }
 
+    /** The answer held for the end of the items, taken once; the caller holds the lock. */
+    private Frame takeHeldAnswer() {
+        Frame held = heldAnswer;
+        heldAnswer = null;
+        return held;
+    }
+
+    /**
+     * The call ended. With code 0 its work answered it: the items the method (a relayed provider)
+     * still gives go on within the caller's credit, then their end, then the answer. Otherwise the
+     * items stop, and an answer held for them goes now.
+     */
     @Override
     public void close(int code, String message) {
-        Flow.Subscription s;
+        Frame held = null;
+        boolean stop;
         synchronized (this) {
-            if (closed) {
+            if (closed && (code == 0 || stopped)) {
                 return;
             }
             closed = true;
-            s = sending;
             told = true;
+            stop = code != 0 || !sendCalled;
+            if (stop) {
+                stopped = true;
+                held = takeHeldAnswer();
+            }
         }
-        if (s != null && code != 0) {
-            s.cancel();
+        if (stop) {
+            sending.stop(true);
         }
         received.fail(code != 0 ? message : "the call of " + spec.method() + " was answered");
+        if (held != null) {
+            sendAnswer(held);
+        }
     }
 
     /** Credit the caller granted for the method's items. */
     void credit(int items) {
-        Flow.Subscription s;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            s = sending;
-            if (s == null) {
-                creditBeforeSending += items;
-                return;
-            }
-        }
-        s.request(items);
+        sending.credit(items);
     }
 
     /** An item of the caller. */

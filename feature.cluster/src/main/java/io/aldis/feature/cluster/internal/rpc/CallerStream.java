@@ -4,7 +4,6 @@ import io.aldis.feature.rpc.spi.StreamedAnswer;
 import io.aldis.protocol.api.ProtocolException;
 import io.aldis.protocol.api.spi.stream.CallStream;
 import io.aldis.protocol.api.spi.stream.StreamSpec;
-import java.util.concurrent.Flow;
 import java.util.function.Consumer;
 
 /**
@@ -18,11 +17,11 @@ final class CallerStream {
     private final StreamedAnswer answer;
     private final Consumer<RpcMessage> toCallee;
 
+    /** The caller's items, sent to the serving node as it grants credit. */
+    private final CreditedForwarding callerItems;
+
     // guarded by this
     private PeerItems calleeItems;
-    private Flow.Subscription callerItems;
-    private long creditBeforeSubscribed;
-    private boolean ended;
     /** The code the serving node's items failed with; 0 while they did not. */
     private int calleeFailure;
 
@@ -31,6 +30,22 @@ final class CallerStream {
         this.callId = callId;
         this.answer = answer;
         this.toCallee = toCallee;
+        this.callerItems = new CreditedForwarding(new CreditedForwarding.Target() {
+            @Override
+            public void item(byte[] item) {
+                toCallee.accept(RpcMessage.item(callId, false, item));
+            }
+
+            @Override
+            public void completed() {
+                toCallee.accept(RpcMessage.end(callId, false));
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                // The stream ended otherwise (a cancel, the call's end): the call's own end tells the serving node.
+            }
+        });
     }
 
     /** The serving node opened the stream: opens the caller's, and links the two. */
@@ -50,41 +65,7 @@ final class CallerStream {
             stream.send(items);
         }
         if (spec.direction().callerSends()) {
-            stream.received().subscribe(new Flow.Subscriber<byte[]>() {
-                @Override
-                public void onSubscribe(Flow.Subscription subscription) {
-                    long credit;
-                    synchronized (CallerStream.this) {
-                        if (ended) {
-                            credit = -1;
-                        } else {
-                            callerItems = subscription;
-                            credit = creditBeforeSubscribed;
-                            creditBeforeSubscribed = 0;
-                        }
-                    }
-                    if (credit < 0) {
-                        subscription.cancel();
-                    } else if (credit > 0) {
-                        subscription.request(credit);
-                    }
-                }
-
-                @Override
-                public void onNext(byte[] item) {
-                    toCallee.accept(RpcMessage.item(callId, false, item));
-                }
-
-                @Override
-                public void onError(Throwable failure) {
-                    // The stream ended otherwise (a cancel, the call's end): the call's own end tells the serving node.
-                }
-
-                @Override
-                public void onComplete() {
-                    toCallee.accept(RpcMessage.end(callId, false));
-                }
-            });
+            stream.received().subscribe(callerItems);
         }
     }
 
@@ -111,24 +92,18 @@ final class CallerStream {
         }
         PeerItems items = calleeItems();
         if (items != null) {
-            items.fail(message);
+            items.fail(code, message);
         }
+    }
+
+    /** The serving side takes no more of the caller's items: the caller's stream cancels them. */
+    void callerItemsCancelled() {
+        callerItems.stop(true);
     }
 
     /** The serving node grants credit for the caller's items. */
     void credit(int items) {
-        Flow.Subscription s;
-        synchronized (this) {
-            if (ended) {
-                return;
-            }
-            s = callerItems;
-            if (s == null) {
-                creditBeforeSubscribed += items;
-                return;
-            }
-        }
-        s.request(items);
+        callerItems.credit(items);
     }
 
     /**
@@ -142,9 +117,7 @@ final class CallerStream {
 
     /** The call ended: nothing more goes to the serving node. */
     void callEnded() {
-        synchronized (this) {
-            ended = true;
-        }
+        callerItems.stop(false);
     }
 
     private synchronized PeerItems calleeItems() {

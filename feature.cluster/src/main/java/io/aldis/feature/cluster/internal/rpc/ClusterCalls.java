@@ -300,7 +300,7 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
                         call.answer().error(m.code(), m.message(), m.details());
                     }
                 }
-                case OPENED, CALLEE_ITEM, CALLEE_END, CALLEE_FAILED, CALLEE_CREDIT -> toCaller(peer, m);
+                case OPENED, CALLEE_ITEM, CALLEE_END, CALLEE_FAILED, CALLEE_CREDIT, CALLEE_CANCEL -> toCaller(peer, m);
                 case CALLER_ITEM, CALLER_END, CALLER_CREDIT -> toCallee(peer, m);
             }
         }
@@ -326,6 +326,7 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
                 case CALLEE_END -> stream.end();
                 case CALLEE_FAILED -> stream.failed(m.code(), m.message());
                 case CALLEE_CREDIT -> stream.credit(m.code());
+                case CALLEE_CANCEL -> stream.callerItemsCancelled();
                 default -> {
                     // not a message to the caller
                 }

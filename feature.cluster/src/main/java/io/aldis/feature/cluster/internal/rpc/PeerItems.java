@@ -1,5 +1,6 @@
 package io.aldis.feature.cluster.internal.rpc;
 
+import io.aldis.protocol.api.spi.stream.StreamFailure;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Flow;
@@ -14,6 +15,7 @@ import java.util.function.IntConsumer;
 final class PeerItems implements Flow.Publisher<byte[]> {
     private final IntConsumer grant;
     private final String what;
+    private final Runnable cancelled;
 
     // guarded by this
     private final Queue<byte[]> arrived = new ArrayDeque<>();
@@ -32,8 +34,16 @@ final class PeerItems implements Flow.Publisher<byte[]> {
      * @param what  the stream, for messages
      */
     PeerItems(IntConsumer grant, String what) {
+        this(grant, what, () -> { });
+    }
+
+    /**
+     * @param cancelled tells the other node that the subscriber cancelled: it is to send no more
+     */
+    PeerItems(IntConsumer grant, String what, Runnable cancelled) {
         this.grant = grant;
         this.what = what;
+        this.cancelled = cancelled;
     }
 
     @Override
@@ -62,9 +72,14 @@ final class PeerItems implements Flow.Publisher<byte[]> {
 
             @Override
             public void cancel() {
+                boolean tell;
                 synchronized (PeerItems.this) {
+                    tell = !done && !ended && failure == null;
                     done = true;
                     arrived.clear();
+                }
+                if (tell) {
+                    cancelled.run();
                 }
             }
         });
@@ -99,9 +114,21 @@ final class PeerItems implements Flow.Publisher<byte[]> {
 
     /** The other node's items failed, or the call ended before they did. */
     void fail(String message) {
+        fail(new IllegalStateException(message));
+    }
+
+    /**
+     * The other node's items failed with the protocol's error {@code code}: the subscriber gets a
+     * {@link StreamFailure}, so a stream that sends these items on ends with that code.
+     */
+    void fail(int code, String message) {
+        fail(new StreamFailure(code, message));
+    }
+
+    private void fail(RuntimeException why) {
         synchronized (this) {
             if (failure == null && !ended) {
-                failure = new IllegalStateException(message);
+                failure = why;
             }
         }
         drain();

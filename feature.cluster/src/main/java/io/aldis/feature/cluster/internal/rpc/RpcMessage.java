@@ -20,7 +20,8 @@ import java.util.OptionalLong;
  * STREAMED_CALL the time left of its deadline in ms (4 bytes), the method and the parameters;
  * CANCEL, CALLEE_END and CALLER_END nothing; RESULT the result; ERROR and CALLEE_FAILED the code
  * (4 bytes), the message and the details; OPENED the stream's spec ({@link #spec}); CALLEE_ITEM and
- * CALLER_ITEM the item; CALLEE_CREDIT and CALLER_CREDIT the number of items granted (4 bytes).
+ * CALLER_ITEM the item; CALLEE_CREDIT and CALLER_CREDIT the number of items granted (4 bytes);
+ * CALLEE_CANCEL (the serving side takes no more of the caller's items) nothing.
  * Strings and byte arrays are an int length and the bytes (strings in UTF-8).
  *
  * <p>The kinds of a stream say which way they go: CALLEE_* from the serving node to the calling
@@ -46,7 +47,7 @@ public record RpcMessage(Kind kind, long callId, int timeoutMillis, String metho
     public enum Kind {
         CALL, CANCEL, RESULT, ERROR,
         STREAMED_CALL, OPENED, CALLEE_ITEM, CALLEE_END, CALLEE_FAILED, CALLEE_CREDIT, CALLER_ITEM, CALLER_END,
-        CALLER_CREDIT
+        CALLER_CREDIT, CALLEE_CANCEL
     }
 
     public static RpcMessage call(long callId, int timeoutMillis, String method, byte[] params) {
@@ -87,6 +88,11 @@ public record RpcMessage(Kind kind, long callId, int timeoutMillis, String metho
     /** The serving node's items failed. */
     public static RpcMessage calleeFailed(long callId, int code, String message) {
         return new RpcMessage(Kind.CALLEE_FAILED, callId, 0, "", new byte[0], code, message == null ? "" : message, "");
+    }
+
+    /** The serving side cancelled the caller's items: it takes no more of them. */
+    public static RpcMessage cancelCallerItems(long callId) {
+        return new RpcMessage(Kind.CALLEE_CANCEL, callId, 0, "", new byte[0], 0, "", "");
     }
 
     /** Credit for {@code items} more items, granted by the serving node ({@code fromCallee}) or by the caller. */
@@ -149,7 +155,7 @@ public record RpcMessage(Kind kind, long callId, int timeoutMillis, String metho
                     bytes(out, details.getBytes(StandardCharsets.UTF_8));
                 }
                 case CALLEE_CREDIT, CALLER_CREDIT -> out.writeInt(code);
-                case CANCEL, CALLEE_END, CALLER_END -> {
+                case CANCEL, CALLEE_END, CALLER_END, CALLEE_CANCEL -> {
                     // the id says it all
                 }
             }
@@ -194,6 +200,7 @@ public record RpcMessage(Kind kind, long callId, int timeoutMillis, String metho
                 case OPENED -> new RpcMessage(Kind.OPENED, callId, 0, "", bytes(in, data.length), 0, "", "");
                 case CALLEE_ITEM, CALLER_ITEM -> item(callId, kind == Kind.CALLEE_ITEM.ordinal(), bytes(in, data.length));
                 case CALLEE_END, CALLER_END -> end(callId, kind == Kind.CALLEE_END.ordinal());
+                case CALLEE_CANCEL -> cancelCallerItems(callId);
                 case CALLEE_CREDIT, CALLER_CREDIT -> {
                     int items = in.readInt();
                     if (items <= 0) {

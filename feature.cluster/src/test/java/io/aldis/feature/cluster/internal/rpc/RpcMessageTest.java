@@ -72,6 +72,16 @@ class RpcMessageTest {
     }
 
     @Test
+    void theServingSidesCancelOfTheCallersItemsIsTenBytes() {
+        // version 1, kind CALLEE_CANCEL (13), call id 5
+        byte[] bytes = RpcMessage.cancelCallerItems(5).encode();
+        assertThat(HexFormat.of().formatHex(bytes)).isEqualTo("010d0000000000000005");
+        RpcMessage decoded = RpcMessage.decode(bytes);
+        assertThat(decoded.kind()).isEqualTo(RpcMessage.Kind.CALLEE_CANCEL);
+        assertThat(decoded.callId()).isEqualTo(5);
+    }
+
+    @Test
     void aCancelIsTenBytes() {
         // version 1, kind CANCEL (1), call id 5
         assertThat(HexFormat.of().formatHex(RpcMessage.cancel(5).encode())).isEqualTo("01010000000000000005");

@@ -5,6 +5,7 @@ import io.aldis.feature.rpc.internal.calls.Call;
 import io.aldis.feature.rpc.internal.calls.Calls;
 import io.aldis.feature.rpc.internal.export.ExportedMethod;
 import io.aldis.feature.rpc.internal.export.ServiceExports;
+import io.aldis.feature.rpc.spi.StreamOpener;
 import io.aldis.protocol.api.Ack;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
@@ -260,8 +261,12 @@ public final class ClientProviders {
         Provider p = leastBusy(providers);
         String methodName = call.method().substring(call.method().lastIndexOf('.') + 1);
         StreamSpec stream = p.streamOf(methodName);
-        CallStreams relaying = stream != null && call.streams() && call.session() != null ? streams.get() : null;
-        boolean relayed = relaying != null && relaying.streams(call.session()) && relaying.streams(p.session);
+        // A call another node sent with streams has no session here: its stream crosses to that node.
+        StreamOpener otherNode = call.remoteStreams();
+        CallStreams relaying = stream != null && call.streams() && (call.session() != null || otherNode != null)
+                ? streams.get() : null;
+        boolean relayed = relaying != null && relaying.streams(p.session)
+                && (otherNode != null || relaying.streams(call.session()));
         if (call.streams() && !relayed && p.streamsParameter(methodName)) {
             // The node does not pass streams between connections (yet): the caller sends the items as an array.
             calls.fail(call, ErrorCode.STREAMING_UNAVAILABLE.code(), "streaming is not available for "
@@ -299,16 +304,20 @@ public final class ClientProviders {
 
     /**
      * Sets up the relay of the call's stream (docs/protocol.md 6.4.8) before the call goes to the
-     * provider with {@code STREAMS}; false when the streaming feature refuses it, and then a
-     * method with a streamed parameter has been failed already.
+     * provider with {@code STREAMS}, toward the caller's session or, for a call another node sent,
+     * toward that node; false when the streaming feature refuses it, and then a method with a
+     * streamed parameter has been failed already.
      */
     private boolean relay(Call call, Provider p, ForwardedCall work, StreamSpec declared, CallStreams relaying) {
         StreamSpec spec = new StreamSpec(call.method(), declared.direction(), declared.creditMode(),
                 declared.sizeFunction(), declared.highWaterMark());
         StreamRelay relay;
         try {
-            relay = relaying.relay(call.session(), call.callId(), p.session, work.nodeCallId, spec,
-                    work.streamListener(calls));
+            StreamOpener otherNode = call.remoteStreams();
+            relay = otherNode != null
+                    ? relaying.relay(otherNode::open, p.session, work.nodeCallId, spec, work.streamListener(calls))
+                    : relaying.relay(call.session(), call.callId(), p.session, work.nodeCallId, spec,
+                            work.streamListener(calls));
         } catch (ProtocolException refused) {
             if (p.streamsParameter(spec.method().substring(spec.method().lastIndexOf('.') + 1))) {
                 calls.fail(call, refused.code().code(), refused.getMessage(), "");

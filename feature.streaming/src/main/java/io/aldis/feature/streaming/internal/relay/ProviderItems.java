@@ -1,5 +1,6 @@
 package io.aldis.feature.streaming.internal.relay;
 
+import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ProtocolException;
 import io.aldis.protocol.api.StreamCredit;
@@ -17,6 +18,15 @@ import java.util.function.IntSupplier;
  * granted it, so it never holds more of the provider's items than the caller could; an item
  * counts as consumed once it was handed on, and consumed credit goes back to the provider as the
  * protocol says. The final return waits for the provider's answer, as a caller's does.
+ *
+ * <p>When the caller is on another node ({@link Relay#OTHER_NODE}) and credit is in {@code items},
+ * the node grants the provider only what that node asked for: the first request is the first
+ * grant, and consumed credit goes back to the provider only as further requests come, so the
+ * provider never sends more items than the caller granted. In {@code bytes} and {@code custom}
+ * mode an item's cost is not known before it comes, and the node grants the provider a window of
+ * its own, the provider connection's largest frame in the stream's unit, returned as the items go
+ * on (in custom mode that may be more items than the caller's window: its high-water mark is not
+ * known here).
  *
  * <p>Everything runs on the provider's event loop; the subscriber's signals go out from there,
  * and it takes them over to its own loop without blocking.
@@ -37,6 +47,12 @@ final class ProviderItems implements Flow.Publisher<byte[]> {
     /** Credit due back with the consumption of the last item: the final return, held for the answer. */
     private int finalReturn;
     private boolean finalReturnSent;
+    /** Whether the provider is granted only what the subscriber requested (a caller on another node). */
+    private boolean perDemand;
+    /** Per demand: consumed credit not given back to the provider yet. */
+    private long owed;
+    /** Per demand: requested after the first grant and not yet given to the provider. */
+    private long wanted;
 
     ProviderItems(ProviderStream stream, CreditMeter meter, IntSupplier callerHighWaterMark) {
         this.stream = stream;
@@ -94,9 +110,17 @@ final class ProviderItems implements Flow.Publisher<byte[]> {
         if (credit == null) {
             // The caller's first grant has come (its stream asks for items only after it): the
             // node's own high-water mark is the caller's, so every item that fits fits the caller.
-            int mark = Math.max(1, callerHighWaterMark.getAsInt());
+            int mark = callerHighWaterMark.getAsInt();
+            if (mark == Relay.OTHER_NODE) {
+                perDemand = meter.mode() == CreditMode.ITEMS;
+                mark = perDemand ? (int) Math.min(n, Integer.MAX_VALUE) : stream.maxFrameSize();
+            }
+            mark = Math.max(1, mark);
             credit = new ReceiverCredit(mark);
             stream.send(new StreamCredit(stream.streamId(), mark));
+        } else if (perDemand) {
+            wanted = wanted + n < 0 ? Long.MAX_VALUE : wanted + n;
+            giveBack();
         }
         demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
         deliver();
@@ -115,7 +139,13 @@ final class ProviderItems implements Flow.Publisher<byte[]> {
             return;
         }
         try {
-            credit.received(meter.costOf(item));
+            int cost = meter.costOf(item);
+            if (perDemand && cost > credit.handedOut() - owed) {
+                // The receiver's count includes what is held back for the caller's next requests.
+                throw new ProtocolException(ErrorCode.STREAM_CREDIT_EXCEEDED, "an item costing " + cost
+                        + " arrived with only " + (credit.handedOut() - owed) + " credit granted");
+            }
+            credit.received(cost);
         } catch (ProtocolException e) {
             stream.providerBroke(e.code(), e.getMessage());
             return;
@@ -170,6 +200,9 @@ final class ProviderItems implements Flow.Publisher<byte[]> {
             int grant = credit.consumed(meter.costOf(item));
             if (endReceived && held.isEmpty()) {
                 finalReturn += grant;
+            } else if (perDemand) {
+                owed += grant;
+                giveBack();
             } else if (grant > 0) {
                 stream.send(new StreamCredit(stream.streamId(), grant));
             }
@@ -182,12 +215,28 @@ final class ProviderItems implements Flow.Publisher<byte[]> {
         }
     }
 
+    /**
+     * Per demand: gives the provider back as much consumed credit as was requested since. The
+     * provider then holds no more credit than the subscriber asked for, and never more than its
+     * high-water mark (what is given back was consumed).
+     */
+    private void giveBack() {
+        long grant = Math.min(owed, wanted);
+        if (grant > 0) {
+            owed -= grant;
+            wanted -= grant;
+            stream.send(new StreamCredit(stream.streamId(), (int) grant));
+        }
+    }
+
     private void sendFinalReturn() {
         if (!completed || !answered || finalReturnSent || credit == null) {
             return;
         }
         finalReturnSent = true;
-        int last = finalReturn + credit.finalReturn();
+        // Per demand, what was held back goes too: after the end no item can come for it.
+        int last = finalReturn + credit.finalReturn() + (int) owed;
+        owed = 0;
         if (last > 0) {
             stream.send(new StreamCredit(stream.streamId(), last));
         }
@@ -225,11 +274,13 @@ final class ProviderItems implements Flow.Publisher<byte[]> {
         if (credit == null || done) {
             return null;
         }
-        return credit.resumePoint();
+        ResumePoint point = credit.resumePoint();
+        // Per demand, what is held back for the caller's next requests was not handed out.
+        return owed == 0 ? point : new ResumePoint(point.received(), point.credit() - (int) owed, point.ended());
     }
 
     /** The credit handed out to the provider and not yet used. */
     int credit() {
-        return credit == null ? 0 : credit.handedOut();
+        return credit == null ? 0 : credit.handedOut() - (int) owed;
     }
 }

@@ -7,7 +7,9 @@ import io.aldis.protocol.api.ProtocolException;
 import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.StreamOpen;
 import io.aldis.protocol.api.spi.node.Session;
+import io.aldis.protocol.api.spi.stream.CallStream;
 import io.aldis.protocol.api.spi.stream.CallStreamListener;
+import io.aldis.protocol.api.spi.stream.CallerSide;
 import io.aldis.protocol.api.spi.stream.StreamRelay;
 import io.aldis.protocol.api.spi.stream.StreamSpec;
 import io.aldis.protocol.api.stream.CreditMeter;
@@ -23,14 +25,25 @@ import java.util.regex.Pattern;
  * provider's items ({@link ProviderItems}) and feeds the caller's items to the provider
  * ({@link ItemsToProvider}). How either stream ends reaches the other and the RPC feature's
  * listener, which answers the call.
+ *
+ * <p>The caller's stream is a stream of a session here, or, for a call another node sent, a
+ * stream toward that node ({@link CallerSide}); the provider's items then cross to it in
+ * {@code items} mode only as the caller there requests them ({@link #OTHER_NODE}).
  */
 final class Relay implements StreamRelay {
     private static final System.Logger LOG = System.getLogger("io.aldis.streaming");
     private static final Pattern SIZE_FUNCTION = Pattern.compile(
             "\"" + CreditMeter.SIZE_FUNCTION_MEMBER + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
+    /**
+     * What {@link #callerHighWaterMark()} says while the caller is on another node: its high-water
+     * mark is not known here, and the provider's items are granted as the caller asks for them.
+     */
+    static final int OTHER_NODE = -1;
+
     private final Relays relays;
-    private final Session caller;
+    private final CallerSide caller;
+    /** The call, for messages in the log. */
     private final long callId;
     private final Session provider;
     private final long forwardedCallId;
@@ -39,13 +52,17 @@ final class Relay implements StreamRelay {
 
     // guarded by this
     private ProviderStream providerSide;
-    private NodeStream callerSide;
+    private CallStream callerSide;
     private boolean closed;
     private int closeCode;
     private String closeMessage;
     private boolean told;
 
-    Relay(Relays relays, Session caller, long callId, Session provider, long forwardedCallId, StreamSpec declared,
+    /**
+     * @param caller opens the caller's stream, on a session here or toward another node
+     * @param callId the call, for messages in the log
+     */
+    Relay(Relays relays, CallerSide caller, long callId, Session provider, long forwardedCallId, StreamSpec declared,
             CallStreamListener listener) {
         this.relays = relays;
         this.caller = caller;
@@ -69,9 +86,9 @@ final class Relay implements StreamRelay {
         return declared.method();
     }
 
-    /** The id of the caller's stream, or -1 while it is not open. */
+    /** The id of the caller's stream, or -1 while it is not open or is on another node. */
     synchronized long callerStreamId() {
-        return callerSide == null ? -1 : callerSide.streamId();
+        return callerSide instanceof NodeStream here ? here.streamId() : -1;
     }
 
     void handedToCaller(int bytes) {
@@ -117,9 +134,9 @@ final class Relay implements StreamRelay {
         // caller may send fits the provider too.
         StreamSpec spec = new StreamSpec(declared.method(), open.direction(), open.creditMode(),
                 declared.sizeFunction(), open.direction().callerSends() ? open.initialCredit() : 0);
-        NodeStream stream;
+        CallStream stream;
         try {
-            stream = (NodeStream) relays.callerStreams().open(caller, callId, spec, new CallerListener());
+            stream = caller.open(spec, new CallerListener());
         } catch (ProtocolException refused) {
             side.callerFailed(refused.code().code(), refused.getMessage());
             tellFailed(refused.code().code(), refused.getMessage());
@@ -181,22 +198,27 @@ final class Relay implements StreamRelay {
     }
 
     private int callerHighWaterMark() {
-        NodeStream stream;
+        CallStream stream;
         synchronized (this) {
             stream = callerSide;
         }
-        return stream == null ? 0 : stream.callerHighWaterMark();
+        if (stream == null) {
+            return 0;
+        }
+        return stream instanceof NodeStream here ? here.callerHighWaterMark() : OTHER_NODE;
     }
 
     /** The provider's stream failed (its STREAM_ERROR, a fault the node found, the provider gone). */
     void providerFailed(int code, String message) {
-        NodeStream stream;
+        CallStream stream;
         synchronized (this) {
             stream = callerSide;
         }
-        if (stream != null) {
-            stream.failFromProvider(code, message); // the caller's listener then fails the call
+        if (stream instanceof NodeStream here) {
+            here.failFromProvider(code, message); // the caller's listener then fails the call
         } else {
+            // No stream yet, or one toward another node: the provider's items, if any, failed
+            // with the code already and went there; the call's error answer tells the rest.
             tellFailed(code, message);
         }
     }
@@ -217,7 +239,7 @@ final class Relay implements StreamRelay {
     @Override
     public void close(int code, String message) {
         ProviderStream side;
-        NodeStream stream;
+        CallStream stream;
         synchronized (this) {
             if (closed) {
                 return;

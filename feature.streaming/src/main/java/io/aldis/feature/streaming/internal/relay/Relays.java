@@ -13,6 +13,7 @@ import io.aldis.protocol.api.StreamResume;
 import io.aldis.protocol.api.spi.node.Session;
 import io.aldis.protocol.api.spi.stream.CallStreamListener;
 import io.aldis.protocol.api.spi.stream.CallStreams;
+import io.aldis.protocol.api.spi.stream.CallerSide;
 import io.aldis.protocol.api.spi.stream.StreamRelay;
 import io.aldis.protocol.api.spi.stream.StreamSpec;
 import io.aldis.protocol.api.stream.StreamIds;
@@ -70,6 +71,21 @@ public final class Relays {
     /** As {@link CallStreams#relay}, once the sessions were found to take streams. */
     public StreamRelay relay(Session caller, long callId, Session provider, long forwardedCallId, StreamSpec declared,
             CallStreamListener listener) {
+        return relay((spec, callerListener) -> callerStreams.open(caller, callId, spec, callerListener), callId,
+                provider, forwardedCallId, declared, listener);
+    }
+
+    /**
+     * As {@link CallStreams#relay(CallerSide, Session, long, StreamSpec, CallStreamListener)}, for
+     * a caller on another node, once the provider was found to take streams.
+     */
+    public StreamRelay relay(CallerSide caller, Session provider, long forwardedCallId, StreamSpec declared,
+            CallStreamListener listener) {
+        return relay(caller, forwardedCallId, provider, forwardedCallId, declared, listener);
+    }
+
+    private StreamRelay relay(CallerSide caller, long callId, Session provider, long forwardedCallId,
+            StreamSpec declared, CallStreamListener listener) {
         Relay relay = new Relay(this, caller, callId, provider, forwardedCallId, declared, listener);
         expected.computeIfAbsent(provider.id(), id -> new ConcurrentHashMap<>()).put(forwardedCallId, relay);
         return relay;
@@ -225,10 +241,6 @@ public final class Relays {
     }
 
     // ---- for the relays
-
-    CallStreams callerStreams() {
-        return callerStreams;
-    }
 
     SizeFunctions sizeFunctions() {
         return sizeFunctions;

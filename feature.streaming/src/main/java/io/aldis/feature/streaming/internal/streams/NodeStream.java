@@ -10,6 +10,7 @@ import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.StreamResume;
 import io.aldis.protocol.api.spi.stream.CallStream;
 import io.aldis.protocol.api.spi.stream.CallStreamListener;
+import io.aldis.protocol.api.spi.stream.StreamFailure;
 import io.aldis.protocol.api.spi.stream.StreamSpec;
 import io.aldis.protocol.api.spi.work.OnLoopPolicy;
 import io.aldis.protocol.api.spi.work.SerialExecutor;
@@ -392,8 +393,9 @@ public final class NodeStream implements CallStream {
     }
 
     void serviceFailed(Throwable failure) {
-        if (failure instanceof StreamEndedException relayed) {
-            // A relayed provider's stream failed: the caller gets its code and words, after its items.
+        if (failure instanceof StreamFailure relayed) {
+            // A relayed provider's stream failed, here or on another node: the caller gets its code
+            // and words, after its items.
             fail(relayed.code(), relayed.getMessage(), true);
             return;
         }

@@ -16,6 +16,7 @@ import io.aldis.protocol.api.spi.node.SessionState;
 import io.aldis.protocol.api.spi.stream.CallStream;
 import io.aldis.protocol.api.spi.stream.CallStreamListener;
 import io.aldis.protocol.api.spi.stream.CallStreams;
+import io.aldis.protocol.api.spi.stream.CallerSide;
 import io.aldis.protocol.api.spi.stream.StreamRelay;
 import io.aldis.protocol.api.spi.stream.StreamSpec;
 import io.aldis.protocol.api.spi.work.OnLoopPolicy;
@@ -161,6 +162,15 @@ public final class Streams implements CallStreams {
             throw new ProtocolException(ErrorCode.STREAMING_UNAVAILABLE, "the caller or the provider takes no streams now");
         }
         return relays.relay(caller, callId, provider, forwardedCallId, declared, listener);
+    }
+
+    @Override
+    public StreamRelay relay(CallerSide caller, Session provider, long forwardedCallId, StreamSpec declared,
+            CallStreamListener listener) {
+        if (!streams(provider)) {
+            throw new ProtocolException(ErrorCode.STREAMING_UNAVAILABLE, "the provider takes no streams now");
+        }
+        return relays.relay(caller, provider, forwardedCallId, declared, listener);
     }
 
     /**

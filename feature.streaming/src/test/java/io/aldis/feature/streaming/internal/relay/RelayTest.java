@@ -102,6 +102,87 @@ class RelayTest {
         return credits.stream().mapToInt(StreamCredit::credit).sum();
     }
 
+    /** A caller's side on another node: takes the provider's items as the test requests them. */
+    static final class OtherNode implements CallStream {
+        final List<Integer> items = new ArrayList<>();
+        java.util.concurrent.Flow.Subscription subscription;
+        Throwable failure;
+
+        @Override
+        public long streamId() {
+            return CALLER_CALL;
+        }
+
+        @Override
+        public void send(java.util.concurrent.Flow.Publisher<byte[]> published) {
+            published.subscribe(new java.util.concurrent.Flow.Subscriber<byte[]>() {
+                @Override
+                public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+                    subscription = s;
+                }
+
+                @Override
+                public void onNext(byte[] item) {
+                    items.add(Integer.parseInt(new String(item, StandardCharsets.US_ASCII)));
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    failure = error;
+                }
+
+                @Override
+                public void onComplete() {
+                }
+            });
+        }
+
+        @Override
+        public java.util.concurrent.Flow.Publisher<byte[]> received() {
+            throw new IllegalStateException("direction 1");
+        }
+
+        @Override
+        public void answer(io.aldis.protocol.api.Frame frame) {
+        }
+
+        @Override
+        public void close(int code, String message) {
+        }
+    }
+
+    @Test
+    void towardAnotherNodeTheProviderIsGrantedOnlyWhatThatNodeRequestedAndNothingBeyondIsTaken() {
+        OtherNode other = new OtherNode();
+        rig.streams.relay((spec, listener) -> other, provider, FORWARDED,
+                new StreamSpec("feed.ticks", StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, null, 0), told);
+        providerOpens(StreamDirection.CALLEE_TO_CALLER, 0);
+        assertThat(caller.sent()).as("no stream of a session here").isEmpty();
+        other.subscription.request(4);
+        rig.settle(provider);
+        assertThat(provider.sent(StreamCredit.class)).extracting(StreamCredit::credit).containsExactly(4);
+        for (int i = 0; i < 4; i++) {
+            fromProvider(new StreamData(false, PROVIDER_STREAM, item(i)));
+        }
+        assertThat(other.items).containsExactly(0, 1, 2, 3);
+        // Handed on, but the other node asked for no more: the provider is granted nothing more.
+        assertThat(granted(provider.sent(StreamCredit.class))).isEqualTo(4);
+
+        other.subscription.request(2);
+        rig.settle(provider);
+        assertThat(granted(provider.sent(StreamCredit.class))).isEqualTo(4 + 2);
+        fromProvider(new StreamData(false, PROVIDER_STREAM, item(4)));
+        fromProvider(new StreamData(false, PROVIDER_STREAM, item(5)));
+        assertThat(other.items).containsExactly(0, 1, 2, 3, 4, 5);
+
+        // An item beyond what was granted is the provider's fault, as on one node.
+        fromProvider(new StreamData(false, PROVIDER_STREAM, item(6)));
+        assertThat(provider.sent(StreamError.class)).extracting(StreamError::code)
+                .containsExactly(ErrorCode.STREAM_CREDIT_EXCEEDED.code());
+        assertThat(other.items).containsExactly(0, 1, 2, 3, 4, 5);
+        assertThat(other.failure).isNotNull();
+    }
+
     @Test
     void theNodeGrantsTheProviderTheCallersMarkOnlyAfterTheCallerGrantedIt() {
         relay(StreamDirection.CALLEE_TO_CALLER, 0);

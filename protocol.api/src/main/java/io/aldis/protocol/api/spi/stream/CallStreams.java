@@ -60,4 +60,22 @@ public interface CallStreams {
             StreamSpec declared, CallStreamListener listener) {
         throw new ProtocolException(ErrorCode.STREAMING_UNAVAILABLE, "streams are not relayed to providers here");
     }
+
+    /**
+     * Relays the stream of a call whose caller is not a session of this node (another node sent the
+     * call, docs/cluster.md), to the client {@code provider}, as
+     * {@link #relay(Session, long, Session, long, StreamSpec, CallStreamListener)} does: when the
+     * provider answers with STREAM_OPEN, the caller's stream is opened through {@code caller}
+     * instead of on a session, and items pass between the two as each side's credit allows. For a
+     * stream in {@code items} mode whose provider sends, the node grants the provider only the
+     * items the caller's side requested, so the provider never sends more than the caller granted.
+     *
+     * @since 1.4
+     * @throws ProtocolException with {@link ErrorCode#STREAMING_UNAVAILABLE} when the provider does
+     *         not take streams, or this implementation relays none (the default)
+     */
+    default StreamRelay relay(CallerSide caller, Session provider, long forwardedCallId, StreamSpec declared,
+            CallStreamListener listener) {
+        throw new ProtocolException(ErrorCode.STREAMING_UNAVAILABLE, "streams are not relayed to providers here");
+    }
 }
