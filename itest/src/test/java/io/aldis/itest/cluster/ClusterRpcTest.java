@@ -179,7 +179,8 @@ class ClusterRpcTest {
         c.process().waitFor(30, TimeUnit.SECONDS);
         RpcError error = onA.callError(4);
         assertThat(error.code()).isEqualTo(ErrorCode.PROVIDER_GONE.code());
-        assertThat(error.message()).contains("node c left the cluster").contains("gate.hold");
+        // The link to c breaks with c's process, before Hazelcast takes c out: either may be told.
+        assertThat(error.message()).containsAnyOf("node c left the cluster", "node c broke").contains("gate.hold");
         // With c gone nobody serves the gate: a new call is refused on a, not sent into the void.
         awaitTrue(() -> a.counts().members() == 2, "a sees two members");
         onA.call(5, "gate.quick", "[\"anyone?\"]", 10_000);

@@ -264,7 +264,8 @@ class ClusterStreamTest {
         c.process().waitFor(30, TimeUnit.SECONDS);
         RpcError error = onA.next(f -> f instanceof RpcError e && e.callId() == 5);
         assertThat(error.code()).isEqualTo(ErrorCode.PROVIDER_GONE.code());
-        assertThat(error.message()).contains("node c left the cluster").contains("streams.forever");
+        // The link to c breaks with c's process, before Hazelcast takes c out: either may be told.
+        assertThat(error.message()).containsAnyOf("node c left the cluster", "node c broke").contains("streams.forever");
     }
 
     // ---------------------------------------------------------------- helpers
