@@ -324,7 +324,8 @@ class ClusterProvidedStreamTest {
         c.process().waitFor(30, TimeUnit.SECONDS);
         RpcCallException failure = failureOf(subscriber.done);
         assertThat(failure.code()).isEqualTo(ErrorCode.PROVIDER_GONE);
-        assertThat(failure.reason()).contains("node c left the cluster");
+        // The link to c breaks with c's process, before Hazelcast takes c out: either may be told.
+        assertThat(failure.reason()).containsAnyOf("node c left the cluster", "node c broke");
         assertThat(subscriber.items).containsExactly(0L, 1L, 2L);
     }
 

@@ -182,7 +182,8 @@ class ClusterRpcTest {
         // The link to c breaks with c's process, before Hazelcast takes c out: either may be told.
         assertThat(error.message()).containsAnyOf("node c left the cluster", "node c broke").contains("gate.hold");
         // With c gone nobody serves the gate: a new call is refused on a, not sent into the void.
-        awaitTrue(() -> a.counts().members() == 2, "a sees two members");
+        awaitTrue(() -> a.counts().members() == 2 && !a.counts().serves("c", "gate"),
+                "a sees two members and no longer c's gate");
         onA.call(5, "gate.quick", "[\"anyone?\"]", 10_000);
         assertThat(onA.callError(5).code()).isEqualTo(ErrorCode.METHOD_NOT_FOUND.code());
     }
