@@ -60,14 +60,10 @@ public final class ItemCodec {
                 raw == Raw.NONE ? type : TypeFactory.defaultInstance().constructType(byte[].class));
     }
 
-    /**
-     * The bytes of STREAM_DATA for one item. A {@code byte[]} item is passed on as it is, not
-     * copied: the publisher hands it over with {@code onNext} (docs/streams.md), as the Java client
-     * does with the items of a caller's stream.
-     */
+    /** The bytes of STREAM_DATA for one item. */
     public byte[] encode(Object item) throws JsonProcessingException {
         return switch (raw) {
-            case ARRAY -> (byte[]) item;
+            case ARRAY -> ((byte[]) item).clone();
             case BUFFER -> {
                 ByteBuffer b = ((ByteBuffer) item).duplicate();
                 byte[] bytes = new byte[b.remaining()];
