@@ -3,6 +3,7 @@ package io.aldis.protocol.api.codec;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ProtocolException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
@@ -22,17 +23,24 @@ import java.util.List;
  * {@link FrameSizeLimit#HANDSHAKE} bytes, and raise it (never above the maximum) when a
  * {@link FrameSizeLimit} event passes through the pipeline.
  *
+ * <p>A frame longer than one read is gathered in one buffer sized for the whole frame once its
+ * prefix is known, instead of a buffer that grows by copying itself as reads arrive.
+ *
  * <p>Not sharable: it keeps the cumulation buffer, the failed state and the {@link RepeatedStrings}
  * of one connection.
  */
 public class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
     private static final int PREFIX = 4;
     private static final int MIN_FRAME = 2;
+    /** A frame's buffer is sized for all of it once 1 / this of it has come. */
+    private static final int PRESIZE_SHARE = 4;
 
     private final int maxFrameSize;
     private final RepeatedStrings strings = new RepeatedStrings();
     private int limit;
     private boolean failed;
+    /** The bytes of the frame being gathered, its prefix included; 0 while no frame is incomplete. */
+    private int awaited;
 
     /**
      * @param maxFrameSize the largest frame accepted, in bytes, counting type and flags
@@ -57,6 +65,37 @@ public class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
         }
         this.maxFrameSize = maxFrameSize;
         this.limit = Math.min(initialLimit, maxFrameSize);
+        setCumulator(this::cumulate);
+    }
+
+    /**
+     * Appends a read to what is held, as Netty's merging cumulator does, except when the held
+     * bytes begin a frame that the read does not complete and the buffer has no room for the read:
+     * then the frame's bytes move once into a buffer that holds the whole frame, so the reads that
+     * follow it are appended without the buffer growing (and copying itself) again. Only once a
+     * {@value #PRESIZE_SHARE}th of the frame is there: a peer that announces a large frame and
+     * sends little of it holds no more than that many times what it sent.
+     */
+    private ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf held, ByteBuf read) {
+        int heldBytes = held.readableBytes();
+        int readBytes = read.readableBytes();
+        long gathered = (long) heldBytes + readBytes;
+        if (awaited == 0 || heldBytes == 0 || gathered >= awaited || gathered * PRESIZE_SHARE < awaited
+                || held.writableBytes() >= readBytes) {
+            return MERGE_CUMULATOR.cumulate(alloc, held, read);
+        }
+        ByteBuf whole = alloc.buffer(awaited);
+        try {
+            whole.writeBytes(held, held.readerIndex(), heldBytes);
+            whole.writeBytes(read, read.readerIndex(), readBytes);
+        } catch (RuntimeException | Error e) {
+            whole.release();
+            read.release();
+            throw e;
+        }
+        held.release();
+        read.release();
+        return whole;
     }
 
     /** The largest frame ever accepted, in bytes. */
@@ -88,6 +127,7 @@ public class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
+        awaited = 0;
         if (in.readableBytes() < PREFIX) {
             return;
         }
@@ -104,6 +144,7 @@ public class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
         }
         int frameLength = (int) length;
         if (in.readableBytes() < PREFIX + frameLength) {
+            awaited = PREFIX + frameLength;
             return;
         }
         in.skipBytes(PREFIX);
@@ -141,6 +182,7 @@ public class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
 
     private void fail(ByteBuf in, List<Object> out, ErrorCode code, String message) {
         failed = true;
+        awaited = 0;
         in.skipBytes(in.readableBytes());
         out.add(new DecodeFailure(code, message, true));
     }

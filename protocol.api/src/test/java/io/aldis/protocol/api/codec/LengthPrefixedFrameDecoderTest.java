@@ -99,6 +99,57 @@ class LengthPrefixedFrameDecoderTest {
     }
 
     @Test
+    void aFrameLongerThanItsReadsIsGatheredInOneBufferOnceAQuarterOfItCame() {
+        int max = 1 << 20;
+        CountingAllocator allocator = new CountingAllocator();
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.config().setAllocator(allocator);
+        channel.pipeline().addLast(new LengthPrefixedFrameDecoder(max));
+        byte[] frame = new byte[64 * 1024];
+        new Random(7).nextBytes(frame);
+        frame[0] = 0x11; // AUTH_CHALLENGE: the rest is data
+        frame[1] = 0;
+        byte[] stream = prefixed(frame);
+
+        int at = 20_000; // more than a quarter of the frame in the first read
+        write(channel, Arrays.copyOfRange(stream, 0, at));
+        write(channel, Arrays.copyOfRange(stream, at, at + 4096));
+        at += 4096;
+        assertThat(allocator.count).as("one buffer for the whole frame").isEqualTo(1);
+        assertThat(allocator.largest).isEqualTo(stream.length);
+        while (at < stream.length) {
+            int n = Math.min(4096, stream.length - at);
+            write(channel, Arrays.copyOfRange(stream, at, at + n));
+            at += n;
+        }
+        assertThat(allocator.count).as("the rest of the frame appended to it, no buffer more").isEqualTo(1);
+        io.aldis.protocol.api.AuthChallenge challenge = channel.readInbound();
+        assertThat(challenge).isNotNull();
+        Fixtures.assertSameFrame(challenge, FrameCodec.decode(Unpooled.wrappedBuffer(frame)));
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
+    void aLargeFrameAnnouncedButHardlySentGetsNoBufferOfItsSize() {
+        int max = 1 << 20;
+        CountingAllocator allocator = new CountingAllocator();
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.config().setAllocator(allocator);
+        channel.pipeline().addLast(new LengthPrefixedFrameDecoder(max));
+        byte[] start = new byte[4 + 1000];
+        start[1] = 0x10; // a frame of 1 MiB: 0x00100000
+        start[4] = 0x11;
+        write(channel, start);
+        for (int i = 0; i < 20; i++) {
+            write(channel, new byte[1000]);
+        }
+        assertThat((Object) channel.readInbound()).isNull();
+        assertThat(allocator.largest).as("buffers grow with what came, not with the announced length")
+                .isLessThan(max / 4);
+        assertThat(channel.finish()).isFalse();
+    }
+
+    @Test
     void acceptsAFrameOfExactlyTheMaximumSize() {
         byte[] frame = new byte[MAX];
         frame[0] = 0x11; // AUTH_CHALLENGE: the rest is data
@@ -293,6 +344,7 @@ class LengthPrefixedFrameDecoderTest {
     /** Records the largest buffer capacity anyone asks for. */
     private static final class CountingAllocator extends AbstractByteBufAllocator {
         int largest;
+        int count;
 
         CountingAllocator() {
             super(false);
@@ -300,12 +352,14 @@ class LengthPrefixedFrameDecoderTest {
 
         @Override
         protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+            count++;
             largest = Math.max(largest, initialCapacity);
             return Unpooled.buffer(initialCapacity, maxCapacity);
         }
 
         @Override
         protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+            count++;
             largest = Math.max(largest, initialCapacity);
             return Unpooled.directBuffer(initialCapacity, maxCapacity);
         }
