@@ -182,10 +182,18 @@ class ClusterRpcTest {
         // The link to c breaks with c's process, before Hazelcast takes c out: either may be told.
         assertThat(error.message()).containsAnyOf("node c left the cluster", "node c broke").contains("gate.hold");
         // With c gone nobody serves the gate: a new call is refused on a, not sent into the void.
-        awaitTrue(() -> a.counts().members() == 2 && !a.counts().serves("c", "gate"),
-                "a sees two members and no longer c's gate");
-        onA.call(5, "gate.quick", "[\"anyone?\"]", 10_000);
-        assertThat(onA.callError(5).code()).isEqualTo(ErrorCode.METHOD_NOT_FOUND.code());
+        awaitTrue(() -> a.counts().members() == 2, "a sees two members");
+        // Until a's cluster feature has handled c's departure (Hazelcast counts the members before
+        // it tells of the change), a call may still be routed to c and fail at once with
+        // PROVIDER_GONE, as the link to c is down; once handled, it is refused as unknown.
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int callId = 5;
+        RpcError refused;
+        do {
+            onA.call(callId, "gate.quick", "[\"anyone?\"]", 10_000);
+            refused = onA.callError(callId++);
+        } while (refused.code() == ErrorCode.PROVIDER_GONE.code() && System.nanoTime() < until);
+        assertThat(refused.code()).isEqualTo(ErrorCode.METHOD_NOT_FOUND.code());
     }
 
     // ---------------------------------------------------------------- helpers
