@@ -1,6 +1,9 @@
 package io.aldis.feature.cluster.internal.routing;
 
 import io.aldis.feature.pubsub.api.PublishedMessage;
+import io.aldis.protocol.api.codec.RepeatedStrings;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -73,23 +76,36 @@ public record WireMessage(PublishedMessage message, Set<String> queueGroups) {
 
     /** Reads what {@link #encode} wrote; anything else is refused with an {@link IllegalArgumentException}. */
     public static WireMessage decode(byte[] data) {
+        return decode(data, null);
+    }
+
+    /**
+     * Reads what {@link #encode} wrote, taking the subject, the reply subject and header names
+     * from {@code strings} when they repeat (the same {@code String}, its hash already known to
+     * every map a delivery looks it up in); anything else is refused with an
+     * {@link IllegalArgumentException}.
+     *
+     * @param strings the strings the caller's thread keeps seeing, or {@code null}
+     */
+    public static WireMessage decode(byte[] data, RepeatedStrings strings) {
         ByteBuffer in = ByteBuffer.wrap(data);
+        ByteBuf repeated = strings == null ? null : Unpooled.wrappedBuffer(data);
         try {
             int version = in.get() & 0xff;
             if (version != VERSION) {
                 throw new IllegalArgumentException("unknown message version " + version);
             }
-            String subject = string(in);
-            String replyTo = string(in);
+            String subject = string(in, strings, repeated);
+            String replyTo = string(in, strings, repeated);
             int headerCount = count(in);
             Map<String, String> headers = headerCount == 0 ? Map.of() : new LinkedHashMap<>();
             for (int i = 0; i < headerCount; i++) {
-                headers.put(string(in), string(in));
+                headers.put(string(in, strings, repeated), string(in, null, null));
             }
             int groupCount = count(in);
             Set<String> groups = groupCount == 0 ? Set.of() : new HashSet<>();
             for (int i = 0; i < groupCount; i++) {
-                groups.add(string(in));
+                groups.add(string(in, strings, repeated));
             }
             byte[] payload = new byte[count(in)];
             in.get(payload);
@@ -99,12 +115,19 @@ public record WireMessage(PublishedMessage message, Set<String> queueGroups) {
         }
     }
 
-    private static String string(ByteBuffer in) {
+    private static String string(ByteBuffer in, RepeatedStrings strings, ByteBuf repeated) {
         int length = count(in);
         if (length > in.remaining()) {
             throw new IllegalArgumentException("truncated message");
         }
-        String s = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
+        String s = null;
+        if (strings != null) {
+            repeated.readerIndex(in.position());
+            s = strings.read(repeated, length);
+        }
+        if (s == null) {
+            s = new String(in.array(), in.position(), length, StandardCharsets.UTF_8);
+        }
         in.position(in.position() + length);
         return s;
     }
