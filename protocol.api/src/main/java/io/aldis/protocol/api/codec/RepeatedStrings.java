@@ -42,8 +42,9 @@ public final class RepeatedStrings {
      *
      * @return the string, or {@code null} (with nothing read) when it is not valid UTF-8
      * @throws IndexOutOfBoundsException when fewer than {@code length} bytes are readable
+     * @since 1.7
      */
-    String read(ByteBuf in, int length) {
+    public String read(ByteBuf in, int length) {
         if (length > in.readableBytes()) {
             throw new IndexOutOfBoundsException(length + " bytes needed, " + in.readableBytes() + " readable");
         }

@@ -38,18 +38,19 @@ public final class DataPath {
     }
 
     /**
-     * Sends a pub/sub message to a member; false when it was dropped (at most once between nodes).
+     * Sends a pub/sub message of {@code length} bytes to a member; false when it was dropped (at
+     * most once between nodes). Over a link, the message is written on the link's thread.
      *
      * @throws RuntimeException when Hazelcast cannot send it (it is shutting down, or the member left)
      */
-    public boolean message(String peer, byte[] bytes) {
+    public boolean message(String peer, LinkBody body, int length) {
         if (links != null) {
-            PeerLinks.Sent sent = links.sendMessage(peer, bytes);
+            PeerLinks.Sent sent = links.sendMessage(peer, body, length);
             if (sent != PeerLinks.Sent.NO_LINK) {
                 return sent == PeerLinks.Sent.QUEUED;
             }
         }
-        topic(messageTopic(peer)).publish(bytes);
+        topic(messageTopic(peer)).publish(body.toBytes());
         return true;
     }
 

@@ -31,6 +31,13 @@ final class LinkFrames {
         out.writeBytes(body);
     }
 
+    /** Writes one frame whose body is {@code length} bytes long. */
+    static void write(ByteBuf out, byte kind, LinkBody body, int length) {
+        out.writeInt(1 + length);
+        out.writeByte(kind);
+        body.writeTo(out);
+    }
+
     /** One frame read: its kind and body. */
     record Frame(byte kind, byte[] body) {
     }

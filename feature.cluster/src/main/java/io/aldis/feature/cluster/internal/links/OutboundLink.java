@@ -37,7 +37,7 @@ final class OutboundLink {
     private static final long FIRST_PAUSE_MILLIS = 100;
     private static final long LONGEST_PAUSE_MILLIS = 5_000;
 
-    private record Pending(byte kind, byte[] body) {
+    private record Pending(byte kind, LinkBody body, int length) {
     }
 
     private final PeerLinks links;
@@ -65,13 +65,13 @@ final class OutboundLink {
     }
 
     /** Queues a message; false when it was dropped because the queue is full or the link closed. */
-    boolean send(byte kind, byte[] body) {
+    boolean send(byte kind, LinkBody body, int length) {
         if (closed || queuedBytes.get() >= PeerLinks.MAX_QUEUED_BYTES) {
             droppedOne();
             return false;
         }
-        queuedBytes.addAndGet(LinkFrames.HEADER + body.length);
-        queue.add(new Pending(kind, body));
+        queuedBytes.addAndGet(LinkFrames.HEADER + length);
+        queue.add(new Pending(kind, body, length));
         // Read first: while a drain is due, as under load, a send costs no write to the shared flag.
         if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
             loop.execute(this::drain);
@@ -116,22 +116,19 @@ final class OutboundLink {
                 if (p == null) {
                     break;
                 }
-                taken += LinkFrames.HEADER + p.body.length;
-                if (p.body.length >= WRITE_CHUNK) {
-                    // A large body is not copied: its header and the body itself go as they are.
+                taken += LinkFrames.HEADER + p.length;
+                if (p.length >= WRITE_CHUNK) {
                     if (buffer != null) {
                         ch.write(buffer, ch.voidPromise());
                         buffer = null;
                     }
-                    ByteBuf header = ch.alloc().ioBuffer(LinkFrames.HEADER);
-                    header.writeInt(1 + p.body.length).writeByte(p.kind);
-                    ch.write(Unpooled.wrappedBuffer(header, Unpooled.wrappedBuffer(p.body)), ch.voidPromise());
+                    ch.write(large(ch, p), ch.voidPromise());
                     continue;
                 }
                 if (buffer == null) {
                     buffer = ch.alloc().ioBuffer(WRITE_CHUNK);
                 }
-                LinkFrames.write(buffer, p.kind, p.body);
+                LinkFrames.write(buffer, p.kind, p.body, p.length);
                 if (buffer.readableBytes() >= WRITE_CHUNK) {
                     ch.write(buffer, ch.voidPromise());
                     buffer = null;
@@ -148,6 +145,17 @@ final class OutboundLink {
             queuedBytes.addAndGet(-taken);
             ch.flush();
         }
+    }
+
+    /** A large body's frame: an array goes as it is, uncopied, behind its header; anything else in a buffer of its size. */
+    private static ByteBuf large(Channel ch, Pending p) {
+        ByteBuf header = ch.alloc().ioBuffer(LinkFrames.HEADER + (p.body instanceof LinkBody.Bytes ? 0 : p.length));
+        header.writeInt(1 + p.length).writeByte(p.kind);
+        if (p.body instanceof LinkBody.Bytes b) {
+            return Unpooled.wrappedBuffer(header, Unpooled.wrappedBuffer(b.bytes()));
+        }
+        p.body.writeTo(header);
+        return header;
     }
 
     private void connect() {

@@ -141,7 +141,12 @@ public final class PeerLinks implements AutoCloseable {
 
     /** Sends a pub/sub message to a member. */
     public Sent sendMessage(String peer, byte[] bytes) {
-        return send(peer, LinkFrames.MESSAGE, bytes);
+        return send(peer, LinkFrames.MESSAGE, LinkBody.of(bytes), bytes.length);
+    }
+
+    /** Sends a pub/sub message of {@code length} bytes to a member, written on the link's thread. */
+    public Sent sendMessage(String peer, LinkBody body, int length) {
+        return send(peer, LinkFrames.MESSAGE, body, length);
     }
 
     /**
@@ -154,7 +159,7 @@ public final class PeerLinks implements AutoCloseable {
         if (link != null && link.down()) {
             return Sent.DOWN;
         }
-        Sent sent = send(peer, LinkFrames.RPC, bytes);
+        Sent sent = send(peer, LinkFrames.RPC, LinkBody.of(bytes), bytes.length);
         if (sent == Sent.DROPPED) {
             forget(peer);
             lost(peer);
@@ -162,7 +167,7 @@ public final class PeerLinks implements AutoCloseable {
         return sent;
     }
 
-    private Sent send(String peer, byte kind, byte[] bytes) {
+    private Sent send(String peer, byte kind, LinkBody body, int length) {
         OutboundLink link = outbound.get(peer);
         if (link == null) {
             if (unlinked.contains(peer)) {
@@ -174,12 +179,12 @@ public final class PeerLinks implements AutoCloseable {
             }
             link = outbound.computeIfAbsent(peer, id -> new OutboundLink(this, id, group.next()));
         }
-        if (bytes.length >= MAX_FRAME) {
+        if (length >= MAX_FRAME) {
             LOG.log(System.Logger.Level.WARNING, "Did not send a message of {0} bytes to member {1}: links carry less than {2}",
-                    bytes.length, peer, MAX_FRAME);
+                    length, peer, MAX_FRAME);
             return Sent.DROPPED;
         }
-        return link.send(kind, bytes) ? Sent.QUEUED : Sent.DROPPED;
+        return link.send(kind, body, length) ? Sent.QUEUED : Sent.DROPPED;
     }
 
     /** Messages dropped on the link to a member, since it was opened. */

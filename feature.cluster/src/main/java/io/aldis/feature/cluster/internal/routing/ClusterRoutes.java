@@ -34,10 +34,11 @@ public final class ClusterRoutes implements RemoteRoutes {
         RouteChooser.Plan plan = chooser.plan(message.subject(), peers, localQueueGroups);
         int sent = 0;
         for (Map.Entry<String, Set<String>> send : plan.sends().entrySet()) {
-            byte[] bytes = new WireMessage(message, send.getValue()).encode();
+            WireMessage wire = new WireMessage(message, send.getValue());
+            int length = wire.length();
             try {
-                if (path.message(send.getKey(), bytes)) {
-                    counts.sent(send.getKey(), bytes.length);
+                if (path.message(send.getKey(), wire, length)) {
+                    counts.sent(send.getKey(), length);
                     sent++;
                 }
             } catch (RuntimeException memberGone) {

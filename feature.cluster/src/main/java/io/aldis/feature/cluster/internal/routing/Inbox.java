@@ -7,6 +7,7 @@ import com.hazelcast.topic.MessageListener;
 import io.aldis.feature.cluster.internal.links.DataPath;
 import io.aldis.feature.cluster.internal.links.PeerMessages;
 import io.aldis.feature.pubsub.spi.LocalRouting;
+import io.aldis.protocol.api.codec.RepeatedStrings;
 import java.util.UUID;
 
 /**
@@ -22,6 +23,12 @@ public final class Inbox implements PeerMessages, AutoCloseable {
     private ITopic<byte[]> topic;
     private UUID registration;
     private volatile LocalRouting routing;
+    /**
+     * The subjects each receiving thread keeps seeing (a link's thread, Hazelcast's event threads),
+     * so that a repeated subject is the same {@code String} with its hash known, as it is for a
+     * client's own connection.
+     */
+    private final ThreadLocal<RepeatedStrings> strings = ThreadLocal.withInitial(RepeatedStrings::new);
 
     public Inbox(HazelcastInstance hazelcast, PeerCounts counts) {
         this.hazelcast = hazelcast;
@@ -70,7 +77,7 @@ public final class Inbox implements PeerMessages, AutoCloseable {
             return;
         }
         try {
-            WireMessage m = WireMessage.decode(bytes);
+            WireMessage m = WireMessage.decode(bytes, strings.get());
             r.deliver(m.message(), m.queueGroups());
         } catch (IllegalArgumentException e) {
             LOG.log(System.Logger.Level.WARNING, "Dropped a message from member {0}: {1}", from, e.getMessage());

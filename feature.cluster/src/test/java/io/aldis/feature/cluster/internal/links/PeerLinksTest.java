@@ -87,6 +87,36 @@ class PeerLinksTest {
     }
 
     @Test
+    void bodiesWrittenOnTheLinksThreadArriveAsWrittenSmallAndLarge() throws Exception {
+        PeerLinks a = member("a");
+        PeerLinks b = member("b");
+        BlockingQueue<Received> got = receivedBy(b);
+        for (int size : new int[] {5, 70_000, 9}) {
+            LinkBody body = new LinkBody() {
+                @Override
+                public int length() {
+                    return size;
+                }
+
+                @Override
+                public void writeTo(io.netty.buffer.ByteBuf out) {
+                    for (int i = 0; i < size; i++) {
+                        out.writeByte(i % 251);
+                    }
+                }
+            };
+            assertThat(a.sendMessage("b", body, size)).isEqualTo(PeerLinks.Sent.QUEUED);
+        }
+        for (int size : new int[] {5, 70_000, 9}) {
+            byte[] bytes = got.poll(20, TimeUnit.SECONDS).bytes();
+            assertThat(bytes).hasSize(size);
+            for (int i = 0; i < size; i++) {
+                assertThat(bytes[i]).isEqualTo((byte) (i % 251));
+            }
+        }
+    }
+
+    @Test
     void aProgramWithAnotherSecretIsRefusedBeforeItsFirstMessage() throws Exception {
         PeerLinks b = member("b");
         BlockingQueue<Received> got = receivedBy(b);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aldis.feature.pubsub.api.PublishedMessage;
 import io.aldis.feature.pubsub.spi.Interest;
+import io.aldis.protocol.api.codec.RepeatedStrings;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +28,26 @@ class WireMessageTest {
         assertThat(got.message().headers()).containsExactly(Map.entry("trace", "ä-1"), Map.entry("kind", "x"));
         assertThat(got.message().payload()).containsExactly(0, 1, -1);
         assertThat(got.queueGroups()).containsExactlyInAnyOrder("workers", "auditors");
+    }
+
+    @Test
+    void aSubjectThatRepeatsIsTheSameStringAndEverythingElseAsDecodedAfresh() {
+        Map<String, String> headers = Map.of("trace", "ä-1");
+        byte[] bytes = new WireMessage(new PublishedMessage("orders.eu", "_inbox.7", headers, new byte[] {5}),
+                Set.of("workers")).encode();
+        RepeatedStrings strings = new RepeatedStrings();
+
+        WireMessage first = WireMessage.decode(bytes, strings);
+        WireMessage second = WireMessage.decode(bytes.clone(), strings);
+
+        assertThat(second.message().subject()).isSameAs(first.message().subject()).isEqualTo("orders.eu");
+        assertThat(second.message().replyTo()).isSameAs(first.message().replyTo()).isEqualTo("_inbox.7");
+        assertThat(second).usingRecursiveComparison().isEqualTo(WireMessage.decode(bytes));
+        assertThat(second.message().headers()).containsExactly(Map.entry("trace", "ä-1"));
+        assertThat(second.message().payload()).containsExactly(5);
+        assertThat(second.queueGroups()).containsExactly("workers");
+        byte[] cut = Arrays.copyOf(bytes, bytes.length - 1);
+        assertThatThrownBy(() -> WireMessage.decode(cut, strings)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
