@@ -65,12 +65,24 @@ public final class DataPath {
             if (sent == PeerLinks.Sent.QUEUED) {
                 return;
             }
+            if (sent == PeerLinks.Sent.TOO_LARGE) {
+                throw new TooLarge(bytes.length);
+            }
             if (sent != PeerLinks.Sent.NO_LINK) {
                 throw new IllegalStateException(sent == PeerLinks.Sent.DOWN ? "the link to member " + peer + " is down"
-                        : "the link to member " + peer + " could not take the call (its queue is full, or the call is too large)");
+                        : "the link to member " + peer + " could not take the call (its queue is full)");
             }
         }
         topic(rpcTopic(peer)).publish(bytes);
+    }
+
+    /** An RPC message too large for a link: that message fails, the link and the other calls go on. */
+    public static final class TooLarge extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge(int bytes) {
+            super(bytes + " bytes, and links between members carry less than " + PeerLinks.MAX_FRAME);
+        }
     }
 
     private ITopic<byte[]> topic(String name) {
@@ -92,6 +104,11 @@ public final class DataPath {
         if (links != null) {
             links.forgetAll();
         }
+    }
+
+    /** Whether the link to a member is down (its last attempt failed or its connection broke). */
+    public boolean linkDown(String peer) {
+        return links != null && links.down(peer);
     }
 
     /** Messages dropped on the link to a member. */

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -82,6 +83,11 @@ final class InboundLink extends ChannelInboundHandlerAdapter {
         switch (frame.kind()) {
             case LinkFrames.MESSAGE -> links.messageFrom(peer, frame.body());
             case LinkFrames.RPC -> links.rpcFrom(peer, frame.body());
+            case LinkFrames.PING -> {
+                ByteBuf pong = ctx.alloc().buffer(LinkFrames.HEADER);
+                LinkFrames.write(pong, LinkFrames.PONG, new byte[0]);
+                ctx.writeAndFlush(pong);
+            }
             default -> {
                 LOG.log(System.Logger.Level.WARNING, "Closed the link from member {0}: unknown frame kind {1}", peer,
                         frame.kind());
@@ -100,6 +106,17 @@ final class InboundLink extends ChannelInboundHandlerAdapter {
         } else if (handshaking) {
             links.handshakeDone();
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && peer != null) {
+            LOG.log(System.Logger.Level.WARNING, "Closed the link from member {0}: nothing came from it in {1} s", peer,
+                    LinkFrames.SILENCE_SECONDS);
+            ctx.close();
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

@@ -9,13 +9,20 @@ import java.util.List;
 /**
  * The frames of a link between two members: a 4-byte big-endian length of what follows, one byte
  * of kind, and the body. The handshake's three frames come first ({@link LinkHandshake}); after
- * them the connecting member sends only {@link #MESSAGE} and {@link #RPC} frames, whose bodies are
- * a pub/sub message ({@code routing.WireMessage}) and an RPC message ({@code rpc.RpcMessage}).
+ * them the connecting member sends {@link #MESSAGE} and {@link #RPC} frames, whose bodies are a
+ * pub/sub message ({@code routing.WireMessage}) and an RPC message ({@code rpc.RpcMessage}), and
+ * {@link #PING}s, which the accepting member answers with {@link #PONG}, its only frame then.
  */
 final class LinkFrames {
     static final byte CHALLENGE = 1;
     static final byte HELLO = 2;
     static final byte WELCOME = 3;
+    /** From the connecting member every {@link #PING_SECONDS}, answered with {@link #PONG}; empty. */
+    static final byte PING = 4;
+    static final byte PONG = 5;
+    static final int PING_SECONDS = 5;
+    /** Either side closes a link on which nothing came for this long. */
+    static final int SILENCE_SECONDS = 20;
     static final byte MESSAGE = 16;
     static final byte RPC = 17;
     /** Length prefix and kind. */

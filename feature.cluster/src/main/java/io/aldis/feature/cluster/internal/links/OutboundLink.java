@@ -13,6 +13,8 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -122,13 +124,18 @@ final class OutboundLink {
                         ch.write(buffer, ch.voidPromise());
                         buffer = null;
                     }
-                    ch.write(large(ch, p), ch.voidPromise());
+                    ByteBuf frame = large(ch, p);
+                    if (frame != null) {
+                        ch.write(frame, ch.voidPromise());
+                    }
                     continue;
                 }
                 if (buffer == null) {
                     buffer = ch.alloc().ioBuffer(WRITE_CHUNK);
                 }
-                LinkFrames.write(buffer, p.kind, p.body, p.length);
+                if (!writeWhole(buffer, p)) {
+                    continue;
+                }
                 if (buffer.readableBytes() >= WRITE_CHUNK) {
                     ch.write(buffer, ch.voidPromise());
                     buffer = null;
@@ -147,15 +154,50 @@ final class OutboundLink {
         }
     }
 
-    /** A large body's frame: an array goes as it is, uncopied, behind its header; anything else in a buffer of its size. */
-    private static ByteBuf large(Channel ch, Pending p) {
-        ByteBuf header = ch.alloc().ioBuffer(LinkFrames.HEADER + (p.body instanceof LinkBody.Bytes ? 0 : p.length));
-        header.writeInt(1 + p.length).writeByte(p.kind);
+    /**
+     * A large body's frame: an array goes behind its header as it is (the transport copies it
+     * once, into the socket's buffers), anything else in a buffer of its size; {@code null} when
+     * the body could not be written.
+     */
+    private ByteBuf large(Channel ch, Pending p) {
         if (p.body instanceof LinkBody.Bytes b) {
+            ByteBuf header = ch.alloc().ioBuffer(LinkFrames.HEADER);
+            header.writeInt(1 + p.length).writeByte(p.kind);
             return Unpooled.wrappedBuffer(header, Unpooled.wrappedBuffer(b.bytes()));
         }
-        p.body.writeTo(header);
-        return header;
+        ByteBuf frame = ch.alloc().ioBuffer(LinkFrames.HEADER + p.length);
+        if (!writeWhole(frame, p)) {
+            frame.release();
+            return null;
+        }
+        return frame;
+    }
+
+    /**
+     * Writes one frame, or nothing when its body fails or writes another length than it announced
+     * (a message whose headers changed after it was published): that frame alone is dropped,
+     * counted and logged, the ones before and after it go out whole.
+     */
+    private boolean writeWhole(ByteBuf out, Pending p) {
+        int mark = out.writerIndex();
+        String problem;
+        try {
+            LinkFrames.write(out, p.kind, p.body, p.length);
+            int written = out.writerIndex() - mark - LinkFrames.HEADER;
+            if (written == p.length) {
+                return true;
+            }
+            problem = "it wrote " + written + " bytes where it announced " + p.length;
+        } catch (RuntimeException e) {
+            problem = e.toString();
+        }
+        out.writerIndex(mark);
+        droppedOne();
+        LOG.log(System.Logger.Level.WARNING, "Dropped a message to member {0}: {1}", peer, problem);
+        if (p.kind == LinkFrames.RPC) {
+            links.lost(peer);
+        }
+        return false;
     }
 
     private void connect() {
@@ -176,7 +218,8 @@ final class OutboundLink {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new LinkFrames.Decoder(PeerLinks.HANDSHAKE_FRAME), new Handshake());
+                        ch.pipeline().addLast(new IdleStateHandler(LinkFrames.SILENCE_SECONDS, 0, 0),
+                                new LinkFrames.Decoder(PeerLinks.HANDSHAKE_FRAME), new Handshake());
                     }
                 });
         InetSocketAddress local = links.sourceAddress();
@@ -198,7 +241,6 @@ final class OutboundLink {
     private void broken(Channel ch) {
         if (ready == ch) {
             ready = null;
-            links.lost(peer);
             retryLater("its connection closed");
         } else if (connecting == ch) {
             connecting = null;
@@ -213,9 +255,27 @@ final class OutboundLink {
         if (!down) {
             down = true;
             LOG.log(System.Logger.Level.WARNING, "The link to member {0} is down, trying again: {1}", peer, why);
+            // The calls between the two members end now (they fail on this side, and the member's
+            // side ends them as its end of the connection closes): calls waiting here must not run
+            // there later, after their callers were told they failed. Pub/sub messages wait.
+            dropWaitingCalls();
+            links.lost(peer);
         }
         loop.schedule(this::connect, pauseMillis, TimeUnit.MILLISECONDS);
         pauseMillis = Math.min(LONGEST_PAUSE_MILLIS, pauseMillis * 2);
+    }
+
+    /** Takes the RPC frames out of the queue; on the loop. */
+    private void dropWaitingCalls() {
+        long bytes = 0;
+        for (java.util.Iterator<Pending> it = queue.iterator(); it.hasNext();) {
+            Pending p = it.next();
+            if (p.kind == LinkFrames.RPC) {
+                it.remove();
+                bytes += LinkFrames.HEADER + p.length;
+            }
+        }
+        queuedBytes.addAndGet(-bytes);
     }
 
     /** Closes the link for good; what waits is dropped. */
@@ -240,6 +300,7 @@ final class OutboundLink {
         private byte[] serverNonce;
         private final byte[] clientNonce = LinkHandshake.nonce();
         private ScheduledFuture<?> deadline;
+        private ScheduledFuture<?> pings;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -258,7 +319,28 @@ final class OutboundLink {
             if (deadline != null) {
                 deadline.cancel(false);
             }
+            if (pings != null) {
+                pings.cancel(false);
+            }
             ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent && ready == ctx.channel()) {
+                LOG.log(System.Logger.Level.WARNING, "Closed the link to member {0}: no answer to its pings in {1} s", peer,
+                        LinkFrames.SILENCE_SECONDS);
+                ctx.close();
+                return;
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        /** Tells the member this link is alive, and gets a PONG back that tells this side the same. */
+        private void ping(ChannelHandlerContext ctx) {
+            ByteBuf ping = ctx.alloc().buffer(LinkFrames.HEADER);
+            LinkFrames.write(ping, LinkFrames.PING, new byte[0]);
+            ctx.writeAndFlush(ping, ctx.voidPromise());
         }
 
         @Override
@@ -279,12 +361,16 @@ final class OutboundLink {
                     deadline.cancel(false);
                     connecting = null;
                     ready = ctx.channel();
+                    pings = ctx.executor().scheduleAtFixedRate(() -> ping(ctx), LinkFrames.PING_SECONDS,
+                            LinkFrames.PING_SECONDS, TimeUnit.SECONDS);
                     pauseMillis = FIRST_PAUSE_MILLIS;
                     if (down) {
                         down = false;
                         LOG.log(System.Logger.Level.INFO, "The link to member {0} is up again", peer);
                     }
                     drain();
+                } else if (frame.kind() == LinkFrames.PONG && ready == ctx.channel()) {
+                    // alive: the idle handler saw it come
                 } else {
                     throw new IllegalArgumentException("it sent frame kind " + frame.kind() + " out of turn");
                 }

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Set;
@@ -85,7 +86,8 @@ public final class PeerLinks implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new LinkFrames.Decoder(HANDSHAKE_FRAME), new InboundLink(PeerLinks.this, handshake));
+                            ch.pipeline().addLast(new IdleStateHandler(LinkFrames.SILENCE_SECONDS, 0, 0),
+                                    new LinkFrames.Decoder(HANDSHAKE_FRAME), new InboundLink(PeerLinks.this, handshake));
                         }
                     })
                     .bind(host, port).syncUninterruptibly().channel();
@@ -131,8 +133,10 @@ public final class PeerLinks implements AutoCloseable {
     public enum Sent {
         /** Queued on the member's link, to be written in order with the others. */
         QUEUED,
-        /** Dropped: the link's queue is full, or the message is over {@link #MAX_FRAME}. */
+        /** Dropped: the link's queue is full. */
         DROPPED,
+        /** Not sent: the message is {@link #MAX_FRAME} bytes or more; the link is not touched. */
+        TOO_LARGE,
         /** Not sent, for a call: the link is down (its last attempt failed), so a call fails at once. */
         DOWN,
         /** The member announced no link (it is not a member now, or sends through Hazelcast only). */
@@ -182,9 +186,15 @@ public final class PeerLinks implements AutoCloseable {
         if (length >= MAX_FRAME) {
             LOG.log(System.Logger.Level.WARNING, "Did not send a message of {0} bytes to member {1}: links carry less than {2}",
                     length, peer, MAX_FRAME);
-            return Sent.DROPPED;
+            return Sent.TOO_LARGE;
         }
         return link.send(kind, body, length) ? Sent.QUEUED : Sent.DROPPED;
+    }
+
+    /** Whether the link to a member is down: its last attempt failed or its connection broke. */
+    public boolean down(String peer) {
+        OutboundLink link = outbound.get(peer);
+        return link != null && link.down();
     }
 
     /** Messages dropped on the link to a member, since it was opened. */
@@ -297,8 +307,10 @@ public final class PeerLinks implements AutoCloseable {
     void accepted(String peer, Channel channel) {
         Channel before = inbound.put(peer, channel);
         if (before != null && before != channel) {
-            // The member opened its link again (its connection broke on its side): the old one is dead.
+            // The member opened its link again (its connection broke on its side, which ended the
+            // calls between us there): the old one is dead, and so are the calls here.
             before.close();
+            lost(peer);
         }
     }
 

@@ -27,7 +27,8 @@ public final class SessionCounts {
 
     /** Announces this node's count, if it changed since the last announcement. */
     public synchronized void publish(int sessions) {
-        if (sessions != published) {
+        // Also when the entry is gone: after a split heals, a member's late removal may take it.
+        if (sessions != published || !map.containsKey(self)) {
             map.put(self, Integer.toString(sessions));
             published = sessions;
         }

@@ -74,8 +74,20 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
         // A client here that provides a name another node exports as an OSGi service does not serve it.
         int here = localInFlight >= 0 && table.exportedByPeer(service) && !local.exportedServices().contains(service)
                 ? -1 : localInFlight;
-        String id = NodeChoice.choose(table.peers(), service, here, sent::outstanding, rotation.getAndIncrement(),
-                impostors(service));
+        Map<String, Map<String, Integer>> serving = table.peers();
+        Set<String> impostors = impostors(service);
+        // A node whose link is down would fail the call at once, and it looks the least busy since
+        // none of its calls stay in flight: it is chosen only when no other node serves the service.
+        Set<String> avoided = new java.util.HashSet<>(impostors);
+        for (String peer : serving.keySet()) {
+            if (path.linkDown(peer)) {
+                avoided.add(peer);
+            }
+        }
+        String id = NodeChoice.choose(serving, service, here, sent::outstanding, rotation.getAndIncrement(), avoided);
+        if (id == null && here < 0 && avoided.size() > impostors.size()) {
+            id = NodeChoice.choose(serving, service, here, sent::outstanding, rotation.getAndIncrement(), impostors);
+        }
         return id == null ? null : peers.computeIfAbsent(id, peer -> new ClusterPeer(peer, nameOf(peer)));
     }
 
@@ -251,6 +263,12 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
                 }
                 ClusterCalls.this.send(id, streamed != null ? RpcMessage.streamedCall(callId, timeoutMillis, method, params)
                         : RpcMessage.call(callId, timeoutMillis, method, params));
+            } catch (DataPath.TooLarge tooLarge) {
+                if (sent.take(callId) != null) {
+                    answer.error(ErrorCode.MESSAGE_TOO_LARGE.code(), "the call of " + method + " is too large to cross to node "
+                            + name + ": " + tooLarge.getMessage(), "");
+                }
+                return () -> { };
             } catch (RuntimeException unreachable) {
                 SentCalls.Sent call = sent.take(callId);
                 if (call != null) {
@@ -402,7 +420,17 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
         }
 
         private void reply(String peer, RpcMessage answer) {
-            sendQuietly(peer, answer);
+            try {
+                send(peer, answer);
+            } catch (DataPath.TooLarge tooLarge) {
+                // That answer alone cannot cross: the caller learns why, and the other calls go on.
+                sendQuietly(peer, RpcMessage.error(answer.callId(), ErrorCode.MESSAGE_TOO_LARGE.code(),
+                        "the answer is too large to cross between nodes: " + tooLarge.getMessage(), ""));
+            } catch (RuntimeException unreachable) {
+                if (!departed.contains(peer)) {
+                    linkLost(peer);
+                }
+            }
         }
     }
 }

@@ -117,6 +117,112 @@ class PeerLinksTest {
     }
 
     @Test
+    void callsWaitingForALinkThatCannotBeMadeAreDroppedAndReportedAndLaterCallsFailAtOnce() throws Exception {
+        PeerLinks a = member("a");
+        BlockingQueue<String> lost = new LinkedBlockingQueue<>();
+        a.onLinkLost(lost::add);
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        members.put("b", new InetSocketAddress("127.0.0.1", closedPort));
+        assertThat(a.sendRpc("b", numbered(1, 4))).isEqualTo(PeerLinks.Sent.QUEUED);
+        assertThat(a.sendMessage("b", numbered(2, 4))).isEqualTo(PeerLinks.Sent.QUEUED);
+
+        assertThat(lost.poll(20, TimeUnit.SECONDS)).isEqualTo("b");
+        assertThat(a.down("b")).isTrue();
+        assertThat(a.sendRpc("b", numbered(3, 4))).isEqualTo(PeerLinks.Sent.DOWN);
+
+        // b comes up where a looks for it: the message waited, the call did not.
+        PeerLinks b = member("b");
+        members.put("b", new InetSocketAddress("127.0.0.1", b.port()));
+        BlockingQueue<Received> got = receivedBy(b);
+        Received first = got.poll(20, TimeUnit.SECONDS);
+        assertThat(first.kind()).isEqualTo("message");
+        assertThat(number(first.bytes())).isEqualTo(2);
+    }
+
+    @Test
+    void aMemberThatOpensItsLinkAgainEndsTheCallsOfTheOldOneAndPingsAreAnswered() throws Exception {
+        PeerLinks b = member("b");
+        BlockingQueue<String> lostOnB = new LinkedBlockingQueue<>();
+        b.onLinkLost(lostOnB::add);
+        members.put("a", new InetSocketAddress("127.0.0.1", 1));
+        Socket first = handshake(b, "a");
+        Socket second = handshake(b, "a");
+        assertThat(lostOnB.poll(20, TimeUnit.SECONDS)).isEqualTo("a");
+        assertThat(first.getInputStream().read()).isEqualTo(-1);
+
+        DataOutputStream out = new DataOutputStream(second.getOutputStream());
+        out.writeInt(1);
+        out.writeByte(LinkFrames.PING);
+        out.flush();
+        DataInputStream in = new DataInputStream(second.getInputStream());
+        assertThat(in.readInt()).isEqualTo(1);
+        assertThat(in.readByte()).isEqualTo(LinkFrames.PONG);
+        first.close();
+        second.close();
+    }
+
+    /** A link to {@code to} opened by hand as member {@code id}, its handshake done. */
+    private static Socket handshake(PeerLinks to, String id) throws Exception {
+        Socket s = new Socket("127.0.0.1", to.port());
+        s.setSoTimeout(20_000);
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        DataOutputStream out = new DataOutputStream(s.getOutputStream());
+        byte[] challenge = new byte[in.readInt() - 1];
+        assertThat(in.readByte()).isEqualTo(LinkFrames.CHALLENGE);
+        in.readFully(challenge);
+        byte[] hello = new LinkHandshake(KEY).hello(LinkHandshake.readChallenge(challenge), LinkHandshake.nonce(), id);
+        out.writeInt(1 + hello.length);
+        out.writeByte(LinkFrames.HELLO);
+        out.write(hello);
+        out.flush();
+        byte[] welcome = new byte[in.readInt() - 1];
+        assertThat(in.readByte()).isEqualTo(LinkFrames.WELCOME);
+        in.readFully(welcome);
+        return s;
+    }
+
+    @Test
+    void aBodyThatWritesAnotherLengthThanItAnnouncedIsDroppedAloneAndTheOthersArriveWhole() throws Exception {
+        PeerLinks a = member("a");
+        PeerLinks b = member("b");
+        BlockingQueue<Received> got = receivedBy(b);
+        LinkBody liar = new LinkBody() {
+            @Override
+            public int length() {
+                return 8;
+            }
+
+            @Override
+            public void writeTo(io.netty.buffer.ByteBuf out) {
+                out.writeLong(1).writeLong(2);
+            }
+        };
+        LinkBody failing = new LinkBody() {
+            @Override
+            public int length() {
+                return 4;
+            }
+
+            @Override
+            public void writeTo(io.netty.buffer.ByteBuf out) {
+                throw new IllegalStateException("headers changed");
+            }
+        };
+        a.sendMessage("b", numbered(1, 4));
+        a.sendMessage("b", liar, 8);
+        a.sendMessage("b", failing, 4);
+        a.sendMessage("b", numbered(2, 4));
+        assertThat(number(got.poll(20, TimeUnit.SECONDS).bytes())).isEqualTo(1);
+        Received next = got.poll(20, TimeUnit.SECONDS);
+        assertThat(next.bytes()).hasSize(4);
+        assertThat(number(next.bytes())).isEqualTo(2);
+        assertThat(a.dropped("b")).isEqualTo(2);
+    }
+
+    @Test
     void aProgramWithAnotherSecretIsRefusedBeforeItsFirstMessage() throws Exception {
         PeerLinks b = member("b");
         BlockingQueue<Received> got = receivedBy(b);

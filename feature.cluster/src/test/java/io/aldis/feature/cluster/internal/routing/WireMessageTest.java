@@ -51,6 +51,30 @@ class WireMessageTest {
     }
 
     @Test
+    void writtenToALinkAMessageTakesExactlyTheLengthItAnnounces() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("trace", "ä-€-😀");
+        headers.put("", "");
+        headers.put("lone", "a\uD800b");
+        for (WireMessage m : new WireMessage[] {
+                new WireMessage(new PublishedMessage("a.b", "", Map.of(), new byte[0]), Set.of()),
+                new WireMessage(new PublishedMessage("ünï.😀", "_inbox.ß", headers, new byte[] {1, 2}), Set.of("g1", "gé")),
+        }) {
+            io.netty.buffer.ByteBuf out = io.netty.buffer.Unpooled.buffer();
+            try {
+                m.writeTo(out);
+                assertThat(out.readableBytes()).isEqualTo(m.length());
+                byte[] bytes = new byte[out.readableBytes()];
+                out.readBytes(bytes);
+                assertThat(bytes).isEqualTo(m.encode());
+                assertThat(WireMessage.decode(bytes).message().subject()).isEqualTo(m.message().subject());
+            } finally {
+                out.release();
+            }
+        }
+    }
+
+    @Test
     void truncatedOrForeignBytesAreRefused() {
         byte[] whole = new WireMessage(new PublishedMessage("a", "", Map.of(), new byte[10]), Set.of()).encode();
         assertThatThrownBy(() -> WireMessage.decode(Arrays.copyOf(whole, whole.length - 1)))
