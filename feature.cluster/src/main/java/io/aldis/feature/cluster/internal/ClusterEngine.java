@@ -187,6 +187,10 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     }
 
     private synchronized void joined(Member m) {
+        if (calls != null) {
+            // A member this node saw leave during a split keeps its id when the split heals.
+            calls.memberJoined(m.getUuid().toString());
+        }
         interest.rebuild();
         services.rebuild();
         if (servicePublisher != null) {
@@ -212,6 +216,11 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
                 publisher.republish();
             }
             rpcInbox.follow();
+            if (calls != null) {
+                for (Member m : hazelcast.getCluster().getMembers()) {
+                    calls.memberJoined(m.getUuid().toString());
+                }
+            }
             services.rekey();
             if (servicePublisher != null) {
                 servicePublisher.republish();

@@ -129,6 +129,14 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
         calleeStreams.keySet().removeIf(k -> k.startsWith(peer + "\n"));
     }
 
+    /**
+     * A member is in the cluster again under an id this node saw leave (this node and it were on
+     * two sides of a split that healed): its calls run here again.
+     */
+    public void memberJoined(String peer) {
+        departed.remove(peer);
+    }
+
     /** Unlinks RPC: calls sent to other nodes fail with PROVIDER_GONE, calls of other nodes here stop. */
     @Override
     public void close() {

@@ -125,6 +125,19 @@ class RpcLinkTest {
     }
 
     @Test
+    void aMemberSeenLeavingDuringASplitIsServedAgainOnceItIsBack() throws Exception {
+        RemoteCalls remote = caller.linkRpc(callerRpc);
+        RemoteCalls served = server.linkRpc(serverRpc);
+        await("the server's announcement", () -> remote.choose("hold", -1) != null);
+        // The serving node saw the calling node leave (a split) and, with the same id, come back.
+        ((ClusterCalls) served).memberLeft(localId(caller));
+        ((ClusterCalls) served).memberJoined(localId(caller));
+        remote.choose("hold", -1).send("hold.on", "[]".getBytes(StandardCharsets.UTF_8), 0,
+                codeInto(new CompletableFuture<>()));
+        await("the call held on the serving node", () -> serverRpc.calls.size() == 1);
+    }
+
+    @Test
     void aCallCancelledOnTheCallingNodeWaitsForNoAnswer() throws Exception {
         serverRpc.answersWhenCancelled = false;
         RemoteCalls remote = caller.linkRpc(callerRpc);
