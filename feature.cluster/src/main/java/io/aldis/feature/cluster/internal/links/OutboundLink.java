@@ -57,7 +57,7 @@ final class OutboundLink {
     /** The connection once its handshake is done; on the loop only. */
     private Channel ready;
     private long pauseMillis = FIRST_PAUSE_MILLIS;
-    private volatile long lastDropWarning;
+    private final EveryTenSeconds dropWarnings = new EveryTenSeconds();
 
     OutboundLink(PeerLinks links, String peer, EventLoop loop) {
         this.links = links;
@@ -93,10 +93,7 @@ final class OutboundLink {
 
     private void droppedOne() {
         long n = dropped.incrementAndGet();
-        long now = System.nanoTime();
-        // At most one warning every 10 s per link: a drop comes with every message while it lasts.
-        if (lastDropWarning == 0 || now - lastDropWarning > TimeUnit.SECONDS.toNanos(10)) {
-            lastDropWarning = now;
+        if (dropWarnings.due()) {
             LOG.log(System.Logger.Level.WARNING, "Dropping messages to member {0} ({1} so far): {2} MiB wait for its link"
                     + " (the member or the network between is slower than what is sent to it, or the link is down)",
                     peer, n, PeerLinks.MAX_QUEUED_BYTES >> 20);

@@ -59,7 +59,7 @@ public final class PeerLinks implements AutoCloseable {
     private final Set<String> unlinked = ConcurrentHashMap.newKeySet();
     private final AtomicInteger handshaking = new AtomicInteger();
     private final AtomicLong refusals = new AtomicLong();
-    private volatile long lastRefusalLog;
+    private final EveryTenSeconds refusalWarnings = new EveryTenSeconds();
     private volatile Consumer<String> lost = peer -> { };
     private volatile Function<String, InetSocketAddress> addresses = peer -> null;
     private volatile Supplier<String> self = () -> "";
@@ -295,9 +295,7 @@ public final class PeerLinks implements AutoCloseable {
     /** Logs a refused connection, at most once every 10 s with how many were refused since. */
     void refused(Object from, String why) {
         long n = refusals.incrementAndGet();
-        long now = System.nanoTime();
-        if (lastRefusalLog == 0 || now - lastRefusalLog > TimeUnit.SECONDS.toNanos(10)) {
-            lastRefusalLog = now;
+        if (refusalWarnings.due()) {
             refusals.set(0);
             LOG.log(System.Logger.Level.WARNING, "Refused a cluster link from {0}: {1}{2}", from, why,
                     n > 1 ? " (" + (n - 1) + " more refused in the last 10 s)" : "");
