@@ -61,7 +61,7 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
     private static final String PASSWORD = "cluster-Pa55word";
     private static final String NODE_NAME = "itnode";
 
-    private static final long ASKS_FOR_ADDRESSES = FrameClient.ALL_BUT_LZ4 | Capability.NODE_ADDRESSES.mask();
+    private static final long ASKS_FOR_ADDRESSES = FrameClient.ALL_BUT_LZ4_AND_ADDRESSES | Capability.NODE_ADDRESSES.mask();
 
     private static boolean userAdded;
 
