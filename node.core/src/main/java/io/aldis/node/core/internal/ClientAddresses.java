@@ -26,7 +26,10 @@ final class ClientAddresses {
         this.sessions = sessions;
     }
 
-    /** Takes {@code next} as the book (null: none), and tells the open sessions its addresses. */
+    /**
+     * Takes {@code next} as the book (null: none) and listens to its changes. The caller tells the
+     * open sessions of the change of capabilities, then calls {@link #changed()}.
+     */
     synchronized void use(ClientAddressBook next) {
         stopListening();
         book = next;
