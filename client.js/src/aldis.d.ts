@@ -226,7 +226,7 @@ export interface AldisEventMap {
   paused: Record<string, never>;
   resumed: Record<string, never>;
   capabilitiesChanged: { session: SessionInfo };
-  /** The node told where the cluster's nodes are; `urls` is `knownUrls` after the change. */
+  /** `knownUrls` changed because the node told where the cluster's nodes are; `urls` is `knownUrls` after the change. */
   addressesChanged: { urls: readonly string[] };
   error: { error: Error; subscription?: Subscription };
   message: { message: AldisMessage };
@@ -244,7 +244,9 @@ export declare class AldisClient extends EventTarget {
   readonly resumeToken: string | undefined;
   /**
    * Every node URL the client knows: the given `urls`, always kept, then those of the other nodes
-   * of the cluster its node told it of (docs/protocol.md 4.9). Reconnects go round this list.
+   * of the cluster its node told it of (docs/protocol.md 4.9), but not the node it is connected
+   * to under another name. Reconnects go round this list, going on from the URL in use (from the
+   * first URL when a new list dropped it). Learned URLs are kept when the node leaves its cluster.
    */
   readonly knownUrls: readonly string[];
   /** Whether this client announced STREAMS and the node offers it now (CONNECT_ACK, CAPABILITY_CHANGE). */

@@ -152,6 +152,30 @@ function normalUrl(text) {
   }
 }
 
+/**
+ * Whether `url` names the node at `other` (a URL string) under another name: the same scheme and
+ * port, and the same host or both a loopback host. A browser cannot see the address a name resolved
+ * to, so a node listed by IP address is recognised only on loopback.
+ */
+function sameNode(url, other) {
+  let that;
+  try {
+    that = new URL(other);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== that.protocol || portOf(url) !== portOf(that)) return false;
+  return url.hostname === that.hostname || (isLoopback(url.hostname) && isLoopback(that.hostname));
+}
+
+function portOf(url) {
+  return url.port || (url.protocol === 'wss:' ? '443' : '80');
+}
+
+function isLoopback(hostname) {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
 function notConnected(state) {
   return new AldisError(ErrorCode.CONNECTION_LOST, `not connected (${state})`);
 }
@@ -2170,7 +2194,8 @@ export class AldisClient extends EventTarget {
   /**
    * Every node URL this client knows: the `urls` it was given, which it always keeps, then those
    * of the other nodes of the cluster its node told it of (docs/protocol.md 4.9), replaced each
-   * time the node tells of a change. Each reconnect attempt opens the next of them, round the list.
+   * time the node tells of a change and kept when the node leaves its cluster. Each reconnect
+   * attempt opens the next of them, round the list.
    */
   get knownUrls() {
     return Object.freeze([...this._options.urls, ...this._learnedUrls]);
@@ -2178,11 +2203,15 @@ export class AldisClient extends EventTarget {
 
   /**
    * The node told where the cluster's nodes are: keep the WebSocket URLs of the scheme of the first
-   * given URL (ws or wss) that are not given already, and go on rotating from the URL in use.
+   * given URL (ws or wss) that are not given already nor the node this client is connected to under
+   * another name (the node lists itself), and go on rotating from the URL in use; when the list
+   * dropped it, the next attempt starts again from the first URL. `addressesChanged` is emitted only
+   * when knownUrls changed.
    */
   _learnUrls(addresses) {
-    const known = this.knownUrls;
-    const inUse = known[this._urlAt % known.length];
+    const before = this.knownUrls;
+    const inUse = before[this._urlAt % before.length];
+    const connectedTo = this._connection?.url ?? inUse;
     const scheme = new URL(this._options.urls[0]).protocol;
     const given = new Set(this._options.urls.map(normalUrl));
     const learned = [];
@@ -2194,12 +2223,16 @@ export class AldisClient extends EventTarget {
         continue; // an address this client cannot read is ignored
       }
       if (url.protocol !== scheme || given.has(url.href) || learned.includes(url.href)) continue;
+      if (url.href !== normalUrl(connectedTo) && sameNode(url, connectedTo)) continue;
       if (learned.length < MAX_NODE_ADDRESSES) learned.push(url.href);
     }
     this._learnedUrls = learned;
-    const at = this.knownUrls.indexOf(inUse);
-    this._urlAt = at >= 0 ? at : 0;
-    this._emit('addressesChanged', { urls: this.knownUrls });
+    const after = this.knownUrls;
+    const at = after.indexOf(inUse);
+    this._urlAt = at >= 0 ? at : after.length - 1;
+    if (after.length !== before.length || after.some((url, i) => url !== before[i])) {
+      this._emit('addressesChanged', { urls: after });
+    }
   }
 
   /** The latest resume token, or undefined. */

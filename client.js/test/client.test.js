@@ -149,6 +149,63 @@ describe('reconnect', { timeout: 30_000 }, () => {
     assert.deepEqual(client.knownUrls, ['ws://a.test/aldis']);
   });
 
+  test('the node the client is connected to is not learned again under another name', async () => {
+    const { node, client } = setup({ capabilities: 0x1ffn }, { url: 'ws://localhost:8080/aldis' });
+    await client.connect();
+    // The node lists itself first, by IP address.
+    node.socket.deliver({ type: 'NODE_ADDRESSES', addresses: ['ws://127.0.0.1:8080/aldis', 'ws://b.test/aldis'] });
+    await settle();
+    assert.deepEqual(client.knownUrls, ['ws://localhost:8080/aldis', 'ws://b.test/aldis']);
+  });
+
+  test('addressesChanged is emitted only when knownUrls changed', async () => {
+    const { node, client, named } = setup({ capabilities: 0x1ffn }, { url: 'ws://a.test/aldis' });
+    await client.connect();
+    node.socket.deliver({ type: 'NODE_ADDRESSES', addresses: ['ws://a.test/aldis', 'ws://b.test/aldis'] });
+    await settle();
+    node.socket.deliver({ type: 'NODE_ADDRESSES', addresses: ['ws://a.test/aldis', 'ws://b.test/aldis', 'tcp://b.test:7440'] });
+    await settle();
+    assert.deepEqual(named('addressesChanged').map((e) => e.urls), [['ws://a.test/aldis', 'ws://b.test/aldis']]);
+  });
+
+  /** Connected to a, then told of b and c, then a drops: the client resumes on b. */
+  async function onBAfterLearningBAndC() {
+    const rig = setup({ capabilities: 0x1ffn }, { url: 'ws://a.test/aldis' });
+    await rig.client.connect();
+    rig.node.socket.deliver({ type: 'NODE_ADDRESSES', addresses: ['ws://b.test/aldis', 'ws://c.test/aldis'] });
+    await settle();
+    rig.node.socket.drop();
+    await rig.nextEvent('reconnecting');
+    await rig.clock.advance(100);
+    await rig.nextEvent('reconnected');
+    assert.equal(rig.node.socket.url, 'ws://b.test/aldis');
+    return rig;
+  }
+
+  test('a new list that moves the URL in use leaves the rotation going on from it', async () => {
+    const { node, clock, client, nextEvent } = await onBAfterLearningBAndC();
+    node.socket.deliver({ type: 'NODE_ADDRESSES', addresses: ['ws://c.test/aldis', 'ws://b.test/aldis'] });
+    await settle();
+    assert.deepEqual(client.knownUrls, ['ws://a.test/aldis', 'ws://c.test/aldis', 'ws://b.test/aldis']);
+    node.socket.drop();
+    await nextEvent('reconnecting', 2);
+    await clock.advance(100);
+    await nextEvent('reconnected', 2);
+    assert.equal(node.socket.url, 'ws://a.test/aldis', 'after b comes a, round the list');
+  });
+
+  test('a new list that drops the URL in use starts the rotation again from the first URL', async () => {
+    const { node, clock, client, nextEvent } = await onBAfterLearningBAndC();
+    node.socket.deliver({ type: 'NODE_ADDRESSES', addresses: ['ws://c.test/aldis'] });
+    await settle();
+    assert.deepEqual(client.knownUrls, ['ws://a.test/aldis', 'ws://c.test/aldis']);
+    node.socket.drop();
+    await nextEvent('reconnecting', 2);
+    await clock.advance(100);
+    await nextEvent('reconnected', 2);
+    assert.equal(node.socket.url, 'ws://a.test/aldis');
+  });
+
   test('the first connect tries every URL once before it fails', async () => {
     const urls = ['ws://a.test/aldis', 'ws://b.test/aldis'];
     const { node, client } = setup({}, { urls });

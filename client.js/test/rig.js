@@ -20,7 +20,7 @@ export function setup(nodeOptions = {}, clientOptions = {}) {
   });
   const events = [];
   for (const name of ['connected', 'disconnected', 'reconnecting', 'reconnected', 'reconnectFailed', 'paused',
-    'resumed', 'capabilitiesChanged', 'error', 'message', 'frame']) {
+    'resumed', 'capabilitiesChanged', 'addressesChanged', 'error', 'message', 'frame']) {
     client.addEventListener(name, (e) => events.push({ name, ...e.detail }));
   }
   const named = (name) => events.filter((e) => e.name === name);

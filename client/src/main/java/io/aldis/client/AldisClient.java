@@ -74,8 +74,12 @@ public interface AldisClient {
      * Every node address the client knows, as {@code host:port}: those it was given
      * ({@link Builder#addresses}), which it always keeps, then those of the other nodes of the
      * cluster that its node told it of (docs/protocol.md 4.9), learned while connected and replaced
-     * whenever the node tells of a change. Each reconnect attempt goes to the next of them, round
-     * the list. A node outside a cluster tells nothing, and the list is the one given.
+     * whenever the node tells of a change. An address of the node the client is connected to is
+     * not learned again under another name. Learned addresses are kept when the node leaves its
+     * cluster (its cluster feature was removed; those nodes may still be up), until a node sends a
+     * new list. Each reconnect attempt goes to the next of them, round the list, going on from the
+     * address in use wherever a new list puts it (and from the first when a new list drops it). A
+     * node outside a cluster tells nothing, and the list is the one given.
      *
      * @since 1.6
      */

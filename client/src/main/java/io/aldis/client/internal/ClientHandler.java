@@ -474,7 +474,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (frame instanceof NodeAddresses addresses) {
-            events.nodeAddresses(addresses.addresses());
+            events.nodeAddresses(addresses.addresses(), ctx.channel().remoteAddress());
             return;
         }
         if (frame instanceof CloseAck) {

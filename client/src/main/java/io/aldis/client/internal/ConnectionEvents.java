@@ -3,6 +3,7 @@ package io.aldis.client.internal;
 import io.aldis.client.DisconnectReason;
 import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
+import java.net.SocketAddress;
 import java.util.List;
 
 /**
@@ -26,8 +27,12 @@ public interface ConnectionEvents {
     default void capabilitiesChanged(long capabilities) {
     }
 
-    /** The node sent NODE_ADDRESSES: where the client reaches the nodes of its cluster. */
-    default void nodeAddresses(List<String> addresses) {
+    /**
+     * The node sent NODE_ADDRESSES: where the client reaches the nodes of its cluster.
+     *
+     * @param node the connection's remote address, the node that sent the list
+     */
+    default void nodeAddresses(List<String> addresses, SocketAddress node) {
     }
 
     /** The node sent an ERROR with request id 0 while the session was open. */

@@ -46,6 +46,7 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.reflect.Type;
+import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -836,14 +837,16 @@ public final class DefaultAldisClient implements AldisClient {
         }
 
         @Override
-        public void nodeAddresses(List<String> addresses) {
+        public void nodeAddresses(List<String> addresses, SocketAddress node) {
             synchronized (lock) {
                 List<ClientConfig.Address> before = known.all();
                 ClientConfig.Address at = before.get(addressAt % before.size());
-                if (known.learn(addresses)) {
-                    // The rotation goes on from the address in use, wherever the new list puts it.
-                    int index = known.all().indexOf(at);
-                    addressAt = index >= 0 ? index : 0;
+                if (known.learn(addresses, at, node)) {
+                    // The rotation goes on from the address in use, wherever the new list puts it;
+                    // when the list dropped it, the next attempt starts again from the first address.
+                    List<ClientConfig.Address> after = known.all();
+                    int index = after.indexOf(at);
+                    addressAt = index >= 0 ? index : after.size() - 1;
                 }
             }
         }

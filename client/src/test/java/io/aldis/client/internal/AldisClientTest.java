@@ -487,6 +487,90 @@ class AldisClientTest {
         awaitKnown(client, List.of("127.0.0.1:" + first.port()));
     }
 
+    @Test
+    void theNodeItIsConnectedToIsNotLearnedAgainUnderItsIpAddress() throws Exception {
+        FakeNode first = node();
+        FakeNode second = node();
+        AldisClient client = clientOf(FAST, "localhost:" + first.port());
+        get(client.connect());
+        // The node lists itself first, by the IP address the client's connection goes to.
+        first.broadcast(new NodeAddresses(List.of("tcp://127.0.0.1:" + first.port(), "tcp://127.0.0.1:" + second.port())));
+        awaitKnown(client, List.of("localhost:" + first.port(), "127.0.0.1:" + second.port()));
+    }
+
+    @Test
+    void aNewListThatMovesTheAddressInUseLeavesTheRotationGoingOnFromIt() throws Exception {
+        FakeNode a = node();
+        FakeNode b = node();
+        FakeNode c = node();
+        AldisClient client = clientOf(FAST, "127.0.0.1:" + a.port());
+        get(client.connect());
+        assertThat(events.next()).isEqualTo("connected resumed=false");
+        a.broadcast(new NodeAddresses(List.of(address(b), address(c))));
+        awaitKnown(client, a.port(), b.port(), c.port());
+        shareTokens(a, b, c);
+        a.dropAll();
+        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        assertThat(events.next()).startsWith("reconnecting 1");
+        assertThat(events.next()).as("on b, the next address").isEqualTo("reconnected resumed=true");
+
+        // b now lists c before itself: after b comes a (round the list), not c (b's old place + 1).
+        b.broadcast(new NodeAddresses(List.of(address(c), address(b))));
+        awaitKnown(client, a.port(), c.port(), b.port());
+        b.dropAll();
+        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        assertThat(events.next()).startsWith("reconnecting 1");
+        assertThat(events.next()).isEqualTo("reconnected resumed=true");
+        assertThat(a.connects.get()).as("back on a").isEqualTo(2);
+        assertThat(c.connects.get()).isZero();
+    }
+
+    @Test
+    void aNewListThatDropsTheAddressInUseStartsTheRotationAgainFromTheFirst() throws Exception {
+        FakeNode a = node();
+        FakeNode b = node();
+        FakeNode c = node();
+        AldisClient client = clientOf(FAST, "127.0.0.1:" + a.port());
+        get(client.connect());
+        assertThat(events.next()).isEqualTo("connected resumed=false");
+        a.broadcast(new NodeAddresses(List.of(address(b), address(c))));
+        awaitKnown(client, a.port(), b.port(), c.port());
+        shareTokens(a, b, c);
+        a.dropAll();
+        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        assertThat(events.next()).startsWith("reconnecting 1");
+        assertThat(events.next()).as("on b, the next address").isEqualTo("reconnected resumed=true");
+
+        // b's list no longer holds b: the next attempt goes to the first address, a, not to c.
+        b.broadcast(new NodeAddresses(List.of(address(c))));
+        awaitKnown(client, a.port(), c.port());
+        b.dropAll();
+        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        assertThat(events.next()).startsWith("reconnecting 1");
+        assertThat(events.next()).isEqualTo("reconnected resumed=true");
+        assertThat(a.connects.get()).as("back on a").isEqualTo(2);
+        assertThat(c.connects.get()).isZero();
+    }
+
+    private static String address(FakeNode node) {
+        return "tcp://127.0.0.1:" + node.port();
+    }
+
+    /** Every node accepts the tokens the first issued, as the nodes of a cluster share them. */
+    private static void shareTokens(FakeNode first, FakeNode... others) {
+        for (FakeNode other : others) {
+            other.validTokens.addAll(first.validTokens);
+        }
+    }
+
+    private static void awaitKnown(AldisClient client, int... ports) throws InterruptedException {
+        List<String> expected = new java.util.ArrayList<>();
+        for (int port : ports) {
+            expected.add("127.0.0.1:" + port);
+        }
+        awaitKnown(client, expected);
+    }
+
     private static void awaitKnown(AldisClient client, List<String> expected) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!client.knownAddresses().equals(expected) && System.nanoTime() < deadline) {

@@ -69,7 +69,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ProtocolConformanceTest {
     private static final String USER = "alice";
-    private static final long ALL = FrameClient.ALL_BUT_LZ4;
+    private static final long ALL = FrameClient.ALL_BUT_LZ4_AND_ADDRESSES;
     private static final HeldArithmetic ARITH = new HeldArithmetic();
     private static final String ADMIN = "root";
     private static final String ADMIN_PASSWORD = "conformance-admin-1";

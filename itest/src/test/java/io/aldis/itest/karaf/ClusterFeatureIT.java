@@ -24,6 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 import javax.inject.Inject;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -31,6 +33,7 @@ import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
@@ -61,7 +64,7 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
     private static final String PASSWORD = "cluster-Pa55word";
     private static final String NODE_NAME = "itnode";
 
-    private static final long ASKS_FOR_ADDRESSES = FrameClient.ALL_BUT_LZ4 | Capability.NODE_ADDRESSES.mask();
+    private static final long ASKS_FOR_ADDRESSES = FrameClient.ALL_BUT_LZ4_AND_ADDRESSES | Capability.NODE_ADDRESSES.mask();
 
     private static boolean userAdded;
 
@@ -85,8 +88,9 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
     public void installingFormsAClusterOfOneAndUninstallingKeepsTheSessions() throws Exception {
         int memberPort = freePort();
         Path cfg = karafEtc().resolve("io.aldis.cluster.cfg");
-        Files.writeString(cfg, "name = itest\nsecret = pax-exam-cluster-secret\nnodeName = " + NODE_NAME
-                + "\nhost = 127.0.0.1\nport = " + memberPort + "\n");
+        String clusterCfg = "name = itest\nsecret = pax-exam-cluster-secret\nnodeName = " + NODE_NAME
+                + "\nhost = 127.0.0.1\nport = " + memberPort + "\n";
+        Files.writeString(cfg, clusterCfg);
         try (FrameClient subscriber = FrameClient.tcp(DEFAULT_PORT); FrameClient publisher = FrameClient.tcp(DEFAULT_PORT);
                 CoreWatch core = new CoreWatch(bundleContext, bundle("io.aldis.node.core"), bundle("io.aldis.protocol.api"));
                 CoreWatch pubsub = new CoreWatch(bundleContext, bundle("io.aldis.node.core"),
@@ -121,6 +125,7 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
                 newcomer.login(USER, PASSWORD, ASKS_FOR_ADDRESSES);
                 assertEquals("the frame right after AUTH_OK", new NodeAddresses(List.of(ownAddress)), newcomer.read());
             }
+            listenerEditsAndAddressChangesKeepTheNodeInTheCluster(cfg, clusterCfg, asking, ownAddress);
             String clusterToken = tokenOfALogin();
             assertTrue("a token issued in the cluster resumes", resumes(clusterToken));
             List<String> rows = clusterList().lines().filter(l -> !l.isBlank()).toList();
@@ -170,6 +175,67 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
         } finally {
             Files.deleteIfExists(cfg);
         }
+    }
+
+    /**
+     * A second TCP listener is announced with the first; a rejected edit of its file leaves it
+     * listening with its old settings, and announced. Changing only {@code clientAddresses}
+     * re-announces without the node leaving the cluster: its token store stays registered.
+     */
+    private void listenerEditsAndAddressChangesKeepTheNodeInTheCluster(Path cfg, String clusterCfg, FrameClient asking,
+            String ownAddress) throws Exception {
+        String extraAddress = "tcp://127.0.0.1:" + freePort();
+        String laterAddress = "tcp://127.0.0.1:" + freePort();
+        Path extra = karafEtc().resolve("io.aldis.transport.tcp-clusterextra.cfg");
+        Path later = karafEtc().resolve("io.aldis.transport.tcp-clusterlater.cfg");
+        try {
+            Files.writeString(extra, listenerCfg("clusterextra", extraAddress));
+            NodeAddresses told = awaitList(asking, list -> list.contains(extraAddress));
+            assertEquals(Set.of(ownAddress, extraAddress), Set.copyOf(told.addresses()));
+
+            Files.writeString(extra, "name = clusterextra\nhost = 127.0.0.1\nport = not-a-port\n");
+            await("the edit of listener clusterextra is rejected", WAIT, () -> executeCommand(
+                    "aldis:listener-list --no-format").lines()
+                    .anyMatch(line -> line.contains("clusterextra") && line.contains("rejected")));
+            assertTrue("clusterextra still listens", accepts(port(extraAddress)));
+            // The next list, once a third listener starts, shows what the node announces now.
+            Files.writeString(later, listenerCfg("clusterlater", laterAddress));
+            told = awaitList(asking, list -> list.contains(laterAddress));
+            assertEquals("the listener whose edit was rejected is still announced",
+                    Set.of(ownAddress, extraAddress, laterAddress), Set.copyOf(told.addresses()));
+        } finally {
+            Files.deleteIfExists(extra);
+            Files.deleteIfExists(later);
+        }
+        awaitList(asking, list -> list.equals(List.of(ownAddress)));
+
+        Object tokenStore = bundleContext.getServiceReference(ResumeTokenStore.class).getProperty(Constants.SERVICE_ID);
+        String named = "tcp://node.example:7440";
+        Files.writeString(cfg, clusterCfg + "clientAddresses = " + named + "\n");
+        assertEquals(List.of(named), awaitList(asking, list -> list.contains(named)).addresses());
+        assertEquals("the node stayed in the cluster: its token store is the same registration", tokenStore,
+                bundleContext.getServiceReference(ResumeTokenStore.class).getProperty(Constants.SERVICE_ID));
+        Files.writeString(cfg, clusterCfg);
+        awaitList(asking, list -> list.equals(List.of(ownAddress)));
+        assertEquals(tokenStore,
+                bundleContext.getServiceReference(ResumeTokenStore.class).getProperty(Constants.SERVICE_ID));
+    }
+
+    private static String listenerCfg(String name, String address) {
+        return "name = " + name + "\nhost = 127.0.0.1\nport = " + port(address) + "\n";
+    }
+
+    private static int port(String address) {
+        return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    }
+
+    /** The next NODE_ADDRESSES whose list {@code wanted} accepts, skipping those before it. */
+    private static NodeAddresses awaitList(FrameClient client, Predicate<List<String>> wanted) throws Exception {
+        NodeAddresses told = client.await(NodeAddresses.class);
+        while (!wanted.test(told.addresses())) {
+            told = client.await(NodeAddresses.class);
+        }
+        return told;
     }
 
     /** Whether a service registered under {@code className} is in use by the bundle named {@code user}. */

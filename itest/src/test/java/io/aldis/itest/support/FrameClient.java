@@ -75,10 +75,10 @@ public final class FrameClient implements AutoCloseable {
     public static final int WAIT_MILLIS = 15_000;
     /**
      * The capabilities {@link #connect()} announces: all but LZ4, so that nothing reaches it
-     * compressed unless a test asks for it, and but NODE_ADDRESSES, so that a clustered node sends
-     * it no frame it did not ask for (a test that wants the addresses adds the bit).
+     * compressed unless a test asks for it, and NODE_ADDRESSES, so that a clustered node sends it
+     * no frame it did not ask for (a test that wants the addresses adds the bit).
      */
-    public static final long ALL_BUT_LZ4 = Capability.maskOf(EnumSet.complementOf(
+    public static final long ALL_BUT_LZ4_AND_ADDRESSES = Capability.maskOf(EnumSet.complementOf(
             EnumSet.of(Capability.LZ4, Capability.NODE_ADDRESSES)));
     /** Well under the node's default heartbeat interval (10 s). */
     private static final long QUIET_PING_NANOS = 3_000_000_000L;
@@ -355,14 +355,14 @@ public final class FrameClient implements AutoCloseable {
 
     // ---- handshake and authentication (docs/protocol.md §4.1, §4.4)
 
-    /** CONNECT announcing every capability but LZ4, with no resume token; returns CONNECT_ACK. */
+    /** CONNECT announcing every capability but LZ4 and NODE_ADDRESSES, with no resume token; returns CONNECT_ACK. */
     public ConnectAck connect() throws IOException {
-        return connect(ALL_BUT_LZ4, "");
+        return connect(ALL_BUT_LZ4_AND_ADDRESSES, "");
     }
 
-    /** CONNECT announcing every capability but LZ4, resuming with {@code resumeToken} ("" for none). */
+    /** CONNECT announcing every capability but LZ4 and NODE_ADDRESSES, resuming with {@code resumeToken} ("" for none). */
     public ConnectAck connect(String resumeToken) throws IOException {
-        return connect(ALL_BUT_LZ4, resumeToken);
+        return connect(ALL_BUT_LZ4_AND_ADDRESSES, resumeToken);
     }
 
     /** CONNECT announcing exactly {@code capabilities}. */
@@ -420,9 +420,9 @@ public final class FrameClient implements AutoCloseable {
         return expected.cast(answer);
     }
 
-    /** CONNECT (every capability but LZ4) and SCRAM; returns AUTH_OK. */
+    /** CONNECT (every capability but LZ4 and NODE_ADDRESSES) and SCRAM; returns AUTH_OK. */
     public AuthOk login(String user, String password) throws Exception {
-        return login(user, password, ALL_BUT_LZ4);
+        return login(user, password, ALL_BUT_LZ4_AND_ADDRESSES);
     }
 
     /** CONNECT announcing {@code capabilities}, then SCRAM; returns AUTH_OK. */

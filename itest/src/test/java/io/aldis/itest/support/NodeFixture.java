@@ -174,7 +174,7 @@ public final class NodeFixture implements AutoCloseable {
         private TcpSettings tcp;
         private WsSettings ws;
         private boolean tls;
-        private long loginCapabilities = FrameClient.ALL_BUT_LZ4;
+        private long loginCapabilities = FrameClient.ALL_BUT_LZ4_AND_ADDRESSES;
         private boolean keepAlive;
         private Path usersFile;
 

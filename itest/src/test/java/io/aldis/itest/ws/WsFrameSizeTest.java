@@ -64,7 +64,7 @@ class WsFrameSizeTest {
             assertRefusedAsTooLarge(fresh);
         }
         try (FrameClient connected = node.rawWs()) {
-            connected.connect(FrameClient.ALL_BUT_LZ4, "", "before-auth");
+            connected.connect(FrameClient.ALL_BUT_LZ4_AND_ADDRESSES, "", "before-auth");
             socketOf(connected).sendHeader(RawWebSocket.BINARY, true, FrameSizeLimit.HANDSHAKE + 1);
             assertRefusedAsTooLarge(connected);
         }
@@ -73,7 +73,7 @@ class WsFrameSizeTest {
     @Test
     void beforeAuthenticationAFragmentedMessageIsRefusedAtTheHeaderThatTakesItOver64KiB() throws Exception {
         try (FrameClient ws = node.rawWs()) {
-            ws.connect(FrameClient.ALL_BUT_LZ4, "", "fragments");
+            ws.connect(FrameClient.ALL_BUT_LZ4_AND_ADDRESSES, "", "fragments");
             socketOf(ws).sendFrame(RawWebSocket.BINARY, false, new byte[40_000]);
             socketOf(ws).sendHeader(RawWebSocket.CONTINUATION, true, 30_000);
             assertRefusedAsTooLarge(ws);
@@ -83,7 +83,7 @@ class WsFrameSizeTest {
     @Test
     void beforeAuthenticationAFrameOfExactly64KiBIsRead() throws Exception {
         try (FrameClient ws = node.rawWs()) {
-            ws.connect(FrameClient.ALL_BUT_LZ4, "", "exactly");
+            ws.connect(FrameClient.ALL_BUT_LZ4_AND_ADDRESSES, "", "exactly");
             // A PING padded with fragments: one message of exactly 65536 bytes whose first 10 are the PING.
             byte[] ping = FrameClient.encode(new Ping(3));
             byte[] message = Arrays.copyOf(ping, FrameSizeLimit.HANDSHAKE);

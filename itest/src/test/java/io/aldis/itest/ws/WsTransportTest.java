@@ -62,7 +62,7 @@ class WsTransportTest {
     void fullSessionWithTheJdkClient() throws Exception {
         try (FrameClient ws = node.jdkWs()) {
             assertThat(jdk(ws).subprotocol()).isEqualTo("aldis.v1");
-            ConnectAck ack = ws.connect(FrameClient.ALL_BUT_LZ4, "", "jdk-websocket");
+            ConnectAck ack = ws.connect(FrameClient.ALL_BUT_LZ4_AND_ADDRESSES, "", "jdk-websocket");
             assertThat(ack.sessionId()).isNotNull();
             assertThat(ws.scram(USER, PASSWORD).user()).isEqualTo(USER);
             assertThat(node.node().sessions()).anySatisfy(s -> {
@@ -120,7 +120,7 @@ class WsTransportTest {
             assertThat(silent.endsWithinTimeout()).isTrue();
 
             // The JDK client answered every ping, so it is still there.
-            assertThat(answering.connect(FrameClient.ALL_BUT_LZ4, "", "answering").sessionId()).isNotNull();
+            assertThat(answering.connect(FrameClient.ALL_BUT_LZ4_AND_ADDRESSES, "", "answering").sessionId()).isNotNull();
         }
     }
 
@@ -145,7 +145,7 @@ class WsTransportTest {
     void aFragmentedMessageUnderTheLimitIsOneFrame() throws Exception {
         try (FrameClient ws = node.rawWs()) {
             // After CONNECT: before it the node answers nothing, not even a PING (section 4.1).
-            ws.connect(FrameClient.ALL_BUT_LZ4, "", "fragments");
+            ws.connect(FrameClient.ALL_BUT_LZ4_AND_ADDRESSES, "", "fragments");
             byte[] ping = FrameClient.encode(new Ping(5));
             socketOf(ws).sendFrame(RawWebSocket.BINARY, false, Arrays.copyOfRange(ping, 0, 3));
             socketOf(ws).sendFrame(RawWebSocket.CONTINUATION, true, Arrays.copyOfRange(ping, 3, ping.length));

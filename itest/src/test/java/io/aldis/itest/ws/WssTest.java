@@ -56,7 +56,7 @@ class WssTest {
         socket.startHandshake();
         assertThat(socket.getSession().getProtocol()).isIn("TLSv1.3", "TLSv1.2");
         try (FrameClient ws = FrameClient.over(new WsFrameTransport(new RawWebSocket(socket).open()))) {
-            assertThat(ws.connect(FrameClient.ALL_BUT_LZ4, "", "raw-wss").sessionId()).isNotNull();
+            assertThat(ws.connect(FrameClient.ALL_BUT_LZ4_AND_ADDRESSES, "", "raw-wss").sessionId()).isNotNull();
         }
     }
 

@@ -24,10 +24,18 @@ public record NodeAddresses(List<String> addresses) implements Frame {
             throw new IllegalArgumentException("at most " + MAX_ADDRESSES + " addresses, got " + addresses.size());
         }
         for (String address : addresses) {
-            if (address.getBytes(StandardCharsets.UTF_8).length > MAX_ADDRESS_BYTES) {
+            if (!fits(address)) {
                 throw new IllegalArgumentException("an address longer than " + MAX_ADDRESS_BYTES + " bytes: " + address);
             }
         }
+    }
+
+    /**
+     * Whether {@code address} may go in the list: at most {@link #MAX_ADDRESS_BYTES} bytes of UTF-8.
+     * A longer address is left out of the list, never cut.
+     */
+    public static boolean fits(String address) {
+        return address.getBytes(StandardCharsets.UTF_8).length <= MAX_ADDRESS_BYTES;
     }
 
     @Override

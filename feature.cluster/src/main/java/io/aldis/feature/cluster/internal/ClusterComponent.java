@@ -72,7 +72,7 @@ public final class ClusterComponent implements ClusterView {
     /** The clientAddresses setting in force; empty: announce the node's TCP listeners. */
     private volatile List<String> configuredAddresses = List.of();
     private volatile String memberHost = ClusterSettings.DEFAULT_HOST;
-    /** The node's listeners that listen now (those registered without a problem). */
+    /** The node's listeners that listen now. */
     private final Set<Listener> listeners = ConcurrentHashMap.newKeySet();
     private volatile SessionRegistry sessions;
     private volatile String problem = "starting";
@@ -115,8 +115,19 @@ public final class ClusterComponent implements ClusterView {
         }
         starter.execute(() -> {
             configuredAddresses = addresses;
+            if (!rejoinNeeded(settings)) {
+                // Only where clients reach this node changed: the member stays, its sessions' calls
+                // and routes with it, and the cluster hears the new addresses.
+                announceAddresses();
+                return;
+            }
             start(settings);
         });
+    }
+
+    /** Whether the member must leave and join again for {@code settings}: they differ from those it runs with. */
+    private synchronized boolean rejoinNeeded(ClusterSettings settings) {
+        return engine == null || !engine.settings().equals(settings);
     }
 
     private void start(ClusterSettings settings) {
@@ -279,8 +290,13 @@ public final class ClusterComponent implements ClusterView {
         updatedListener(listener, properties);
     }
 
+    /**
+     * A listener's registration changed. A problem alone does not take it off the list: a rejected
+     * edit leaves the listener running with the settings it had, so whether it is announced
+     * depends on whether it listens.
+     */
     void updatedListener(Listener listener, Map<String, Object> properties) {
-        if (properties.get(Listener.PROBLEM_PROPERTY) == null) {
+        if (listener.listening()) {
             listeners.add(listener);
         } else {
             listeners.remove(listener);

@@ -193,6 +193,9 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         }
         interest.rebuild();
         services.rebuild();
+        if (clientAddresses != null) {
+            clientAddresses.membersChanged();
+        }
         if (servicePublisher != null) {
             servicePublisher.republish();
         }
@@ -224,6 +227,9 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
             services.rekey();
             if (servicePublisher != null) {
                 servicePublisher.republish();
+            }
+            if (clientAddresses != null) {
+                clientAddresses.refresh();
             }
             LOG.log(System.Logger.Level.INFO, "Node {0} merged back into cluster {1} as member {2}", settings.nodeName(),
                     settings.name(), hazelcast.getCluster().getLocalMember().getUuid());
@@ -260,6 +266,18 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         } catch (RuntimeException e) {
             // Hazelcast is stopping or the cluster is changing: the next look tries again.
         }
+        refreshClientAddresses();
+    }
+
+    /** Writes this node's client addresses again if its entry was lost, and reads the others' again. */
+    private void refreshClientAddresses() {
+        ClientAddressTable table;
+        synchronized (this) {
+            table = clientAddresses;
+        }
+        if (table != null) {
+            table.refresh();
+        }
     }
 
     /**
@@ -282,6 +300,9 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
             calls.memberLeft(m.getUuid().toString());
         }
         services.forget(m.getUuid());
+        if (clientAddresses != null) {
+            clientAddresses.forget(m.getUuid());
+        }
         path.forget(m.getUuid().toString());
         try {
             sessionCounts.forget(m.getUuid());

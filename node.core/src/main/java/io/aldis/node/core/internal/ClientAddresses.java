@@ -12,7 +12,7 @@ import java.util.function.Supplier;
 /**
  * Passes the cluster's client addresses on to the clients that asked for them (docs/protocol.md,
  * NODE_ADDRESSES): the handshake asks it for the frame a session gets once it is authenticated,
- * and it sends the list again to every open session that asked whenever the book says it changed.
+ * and it has every open session that asked send the list again whenever the book says it changed.
  * Without a book (no cluster feature) it offers nothing and sends nothing.
  */
 final class ClientAddresses {
@@ -26,7 +26,10 @@ final class ClientAddresses {
         this.sessions = sessions;
     }
 
-    /** Takes {@code next} as the book (null: none), and tells the open sessions its addresses. */
+    /**
+     * Takes {@code next} as the book (null: none) and listens to its changes. The caller tells the
+     * open sessions of the change of capabilities, then calls {@link #changed()}.
+     */
     synchronized void use(ClientAddressBook next) {
         stopListening();
         book = next;
@@ -52,30 +55,28 @@ final class ClientAddresses {
         return current();
     }
 
-    /** Sends the book's list to every open session whose client asked for it. */
+    /**
+     * Tells every open session whose client asked that the list may have changed. Each session
+     * reads the list on its own event loop when it gets there and sends it then (or nothing, when
+     * the book went meanwhile), so two changes told from two threads, or a change told while the
+     * book is being withdrawn, never leave a client with an older list than the book's.
+     */
     void changed() {
-        NodeAddresses frame;
-        synchronized (this) {
-            if (book == null) {
-                return;
-            }
-            frame = current();
-        }
         for (NodeSession session : sessions.get()) {
             if (session.isOpen() && (session.clientCapabilities() & Capability.NODE_ADDRESSES.mask()) != 0) {
-                session.send(frame);
+                session.addressesChanged();
             }
         }
     }
 
-    /** The book's list as a frame, cut to what one frame may carry. */
+    /** The book's list as a frame: its first addresses that fit in one frame, those too long left out. */
     private NodeAddresses current() {
         List<String> fitting = new ArrayList<>();
         for (String address : book.clientAddresses()) {
             if (fitting.size() == NodeAddresses.MAX_ADDRESSES) {
                 break;
             }
-            if (address.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= NodeAddresses.MAX_ADDRESS_BYTES) {
+            if (NodeAddresses.fits(address)) {
                 fitting.add(address);
             }
         }

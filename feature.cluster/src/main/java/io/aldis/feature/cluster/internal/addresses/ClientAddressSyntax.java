@@ -4,7 +4,6 @@ import io.aldis.protocol.api.NodeAddresses;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -55,7 +54,7 @@ public final class ClientAddressSyntax {
      * Why {@code address} is not a client address, in the operator's words, or null when it is one.
      */
     public static String problem(String address) {
-        if (address.getBytes(StandardCharsets.UTF_8).length > NodeAddresses.MAX_ADDRESS_BYTES) {
+        if (!NodeAddresses.fits(address)) {
             return "is longer than " + NodeAddresses.MAX_ADDRESS_BYTES + " bytes";
         }
         if (!address.contains("://")) {

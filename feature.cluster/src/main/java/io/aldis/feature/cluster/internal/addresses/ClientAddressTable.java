@@ -1,8 +1,6 @@
 package io.aldis.feature.cluster.internal.addresses;
 
 import com.hazelcast.cluster.Member;
-import com.hazelcast.cluster.MembershipEvent;
-import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.replicatedmap.ReplicatedMap;
 import io.aldis.feature.cluster.internal.membership.OnAnyChange;
@@ -15,34 +13,30 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Where clients reach each node of the cluster, in a Hazelcast replicated map from member id to
  * that node's client addresses (one URI a line). Each node writes only its own entry; the list a
- * node gives its clients holds the entries of the members in the cluster now, in the cluster's
- * order of members, so a member that died drops out of it at once, whether or not its entry is
- * still in the map. Listeners run on the cluster's one scheduler thread, so they hear of the
- * changes in order.
+ * node gives its clients holds its own addresses first, then the entries of the other members in
+ * the cluster now, in the cluster's order of members, so a member that died drops out of it at
+ * once, whether or not its entry is still in the map. The {@link
+ * io.aldis.feature.cluster.internal.ClusterEngine} drives it from its own membership hooks
+ * ({@link #membersChanged}, {@link #forget}) and its periodic and post-merge {@link #refresh}.
+ * Listeners run on the cluster's one scheduler thread, so they hear of the changes in order.
  */
 public final class ClientAddressTable implements ClientAddressBook, AutoCloseable {
     static final String MAP = "aldis.clientAddresses";
-    /** How often the table is read again without an event (a merge after a split tells of no entry). */
-    private static final long REFRESH_SECONDS = 1;
 
     private final HazelcastInstance hazelcast;
     private final ScheduledExecutorService scheduler;
     private final ReplicatedMap<String, String> map;
     private final UUID entryListener;
-    private final UUID memberListener;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     /** What this node announces; empty until {@link #announce} is called. */
     private volatile List<String> own = List.of();
     /** The member id this node's entry is under; Hazelcast gives a new one after a merge. */
     private volatile String self;
     private volatile List<String> current = List.of();
-    private final ScheduledFuture<?> refreshing;
 
     public ClientAddressTable(HazelcastInstance hazelcast, ScheduledExecutorService scheduler) {
         this.hazelcast = hazelcast;
@@ -50,20 +44,7 @@ public final class ClientAddressTable implements ClientAddressBook, AutoCloseabl
         this.self = hazelcast.getCluster().getLocalMember().getUuid().toString();
         this.map = hazelcast.getReplicatedMap(MAP);
         this.entryListener = map.addEntryListener(new OnAnyChange(this::changedSoon));
-        this.memberListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
-            @Override
-            public void memberAdded(MembershipEvent event) {
-                changedSoon();
-            }
-
-            @Override
-            public void memberRemoved(MembershipEvent event) {
-                changedSoon();
-            }
-        });
         rebuild();
-        this.refreshing = scheduler.scheduleWithFixedDelay(this::refreshQuietly, REFRESH_SECONDS, REFRESH_SECONDS,
-                TimeUnit.SECONDS);
     }
 
     /** Announces this node's own client addresses to the cluster (replacing what it announced before). */
@@ -83,29 +64,45 @@ public final class ClientAddressTable implements ClientAddressBook, AutoCloseabl
         return () -> listeners.remove(listener);
     }
 
+    /** A member joined: the list is read again on the scheduler (its entry may be there already). */
+    public void membersChanged() {
+        changedSoon();
+    }
+
+    /**
+     * The member {@code id} left: its entry goes from the map, since a member that was killed or
+     * cut off cannot withdraw it itself, and the list is read again. If the member comes back
+     * after a split healed, its own {@link #refresh} writes its entry again.
+     */
+    public void forget(UUID id) {
+        try {
+            map.remove(id.toString());
+        } catch (RuntimeException changing) {
+            // Hazelcast is stopping or the members are changing: the next member that sees it leave removes it.
+        }
+        changedSoon();
+    }
+
     /**
      * Writes this node's entry again when it is missing or under an old member id (after a split
-     * healed, the merge may have dropped it or the member got a new id), and reads the table again.
+     * healed, the merge may have dropped it or the member got a new id), and reads the table
+     * again. Called on the scheduler thread, every second and after a merge.
      */
-    private void refreshQuietly() {
+    public void refresh() {
         try {
-            refresh();
+            String now = hazelcast.getCluster().getLocalMember().getUuid().toString();
+            if (!now.equals(self)) {
+                String old = self;
+                self = now;
+                map.remove(old);
+            }
+            if (!own.isEmpty() && !String.join("\n", own).equals(map.get(self))) {
+                writeOwn();
+            }
+            rebuild();
         } catch (RuntimeException e) {
             // Hazelcast is stopping or the cluster is changing: the next look tries again.
         }
-    }
-
-    private void refresh() {
-        String now = hazelcast.getCluster().getLocalMember().getUuid().toString();
-        if (!now.equals(self)) {
-            String old = self;
-            self = now;
-            map.remove(old);
-        }
-        if (!own.isEmpty() && !String.join("\n", own).equals(map.get(self))) {
-            writeOwn();
-        }
-        rebuild();
     }
 
     private void writeOwn() {
@@ -128,17 +125,11 @@ public final class ClientAddressTable implements ClientAddressBook, AutoCloseabl
     /** Reads the table again and tells the listeners when the list changed; on the scheduler thread. */
     private void rebuild() {
         Set<String> addresses = new LinkedHashSet<>();
+        add(addresses, String.join("\n", own));
         try {
             for (Member m : hazelcast.getCluster().getMembers()) {
-                String id = m.getUuid().toString();
-                String entry = m.localMember() ? String.join("\n", own) : map.get(id);
-                if (entry == null || entry.isEmpty()) {
-                    continue;
-                }
-                for (String address : entry.split("\n")) {
-                    if (addresses.size() < NodeAddresses.MAX_ADDRESSES && !address.isBlank()) {
-                        addresses.add(address.trim());
-                    }
+                if (!m.localMember()) {
+                    add(addresses, map.get(m.getUuid().toString()));
                 }
             }
         } catch (RuntimeException stopping) {
@@ -159,14 +150,24 @@ public final class ClientAddressTable implements ClientAddressBook, AutoCloseabl
         }
     }
 
+    /** Adds the addresses of one entry (one a line) to {@code addresses}, up to what one frame holds. */
+    private static void add(Set<String> addresses, String entry) {
+        if (entry == null || entry.isEmpty()) {
+            return;
+        }
+        for (String address : entry.split("\n")) {
+            if (addresses.size() < NodeAddresses.MAX_ADDRESSES && !address.isBlank()) {
+                addresses.add(address.trim());
+            }
+        }
+    }
+
     /** Withdraws this node's entry, as it leaves the cluster. */
     @Override
     public void close() {
         listeners.clear();
-        refreshing.cancel(false);
         try {
             map.removeEntryListener(entryListener);
-            hazelcast.getCluster().removeMembershipListener(memberListener);
             map.remove(self);
         } catch (RuntimeException stopping) {
             // the others stop listing us when we leave anyway

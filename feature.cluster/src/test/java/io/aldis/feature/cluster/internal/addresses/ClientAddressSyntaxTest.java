@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
-import io.aldis.protocol.api.spi.transport.Listener;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,16 +34,5 @@ class ClientAddressSyntaxTest {
         assertThatThrownBy(() -> read("tcp://10.0.0.5:7440/x")).hasMessageContaining("no path");
         assertThatThrownBy(() -> read("ws://u@10.0.0.5:8080/aldis")).hasMessageContaining("no user");
         assertThatThrownBy(() -> read("ws://10.0.0.5:8080/" + "a".repeat(300))).hasMessageContaining("255 bytes");
-    }
-
-    @Test
-    void tcpListenersAreAnnouncedAndAWildcardBindAtTheMembersHost() {
-        List<Listener> listeners = List.of(
-                Listener.notListening("tcp", "plain", "0.0.0.0", 7440),
-                Listener.notListening("tcp", "local", "127.0.0.1", 7442),
-                Listener.notListening("tcp", "v6", "::1", 7443),
-                Listener.notListening("ws", "web", "0.0.0.0", 8080));
-        assertThat(ListenerAddresses.of(listeners, "10.0.0.5")).containsExactly("tcp://10.0.0.5:7440",
-                "tcp://127.0.0.1:7442", "tcp://[::1]:7443");
     }
 }

@@ -9,7 +9,6 @@ import io.aldis.protocol.api.AuthResponse;
 import io.aldis.protocol.api.AuthStart;
 import io.aldis.protocol.api.Connect;
 import io.aldis.protocol.api.ConnectAck;
-import io.aldis.protocol.api.NodeAddresses;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
@@ -323,14 +322,12 @@ final class Handshake {
     }
 
     /**
-     * Right behind AUTH_OK (or the CONNECT_ACK of a resumed session), on the event loop, so that it
-     * is the first frame after them: the cluster's client addresses, when the client asked.
+     * Right behind AUTH_OK (or the CONNECT_ACK of a resumed session), on the event loop, so that
+     * they are the first frames after them: a CAPABILITY_CHANGE if the capabilities changed while
+     * the client authenticated, then the cluster's client addresses, when the client asked.
      */
     private void tellAddresses() {
-        NodeAddresses addresses = host.clientAddresses(session.clientCapabilities());
-        if (addresses != null) {
-            session.send(addresses);
-        }
+        session.tellAddresses();
     }
 
     /** The uniform failure: the same error whatever went wrong, then close. */

@@ -2,10 +2,12 @@ package io.aldis.node.core.internal.session;
 
 import io.aldis.node.core.internal.NodeSettings;
 import io.aldis.node.core.internal.ResumeTokens;
+import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.CapabilityChange;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.NodeAddresses;
 import io.aldis.protocol.api.codec.ConnectionFailure;
 import io.aldis.protocol.api.codec.FrameBatch;
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
@@ -27,6 +29,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -70,6 +73,8 @@ public final class NodeSession implements Session {
     private boolean failed;
     /** The capability mask the client was last told of; on the event loop only. */
     private long announcedCapabilities;
+    /** A task that sends the client addresses is queued on the event loop. */
+    private final AtomicBoolean addressesPending = new AtomicBoolean();
 
     NodeSession(SessionHost host, TransportConnection connection, NodeSettings settings) {
         this.host = host;
@@ -302,6 +307,46 @@ public final class NodeSession implements Session {
             loop.execute(this::announceCapabilities);
         } catch (RejectedExecutionException loopGone) {
             // The transport stopped its event loop; the session ends with it.
+        }
+    }
+
+    /**
+     * Sends the cluster's client addresses as the node holds them when the event loop gets to this
+     * session (none when the node no longer offers them). Called on any thread; changes told while
+     * one is pending are covered by it.
+     */
+    public void addressesChanged() {
+        if (!addressesPending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            // Always queued, even on the loop: the list is read when the task runs, after whatever
+            // the loop had to do first (a CAPABILITY_CHANGE among them).
+            channel.eventLoop().execute(() -> {
+                addressesPending.set(false);
+                tellAddresses();
+            });
+        } catch (RejectedExecutionException loopGone) {
+            addressesPending.set(false);
+        }
+    }
+
+    /**
+     * On the event loop, once the session is open: first a CAPABILITY_CHANGE if the node's
+     * capabilities are no longer those the client was last told of (they may have changed while it
+     * authenticated), then the addresses, if the client asked and was told the node offers them.
+     */
+    void tellAddresses() {
+        if (!isOpen()) {
+            return;
+        }
+        announceCapabilities();
+        if ((announcedCapabilities & Capability.NODE_ADDRESSES.mask()) == 0) {
+            return;
+        }
+        NodeAddresses addresses = host.clientAddresses(clientCapabilities);
+        if (addresses != null) {
+            send(addresses);
         }
     }
 

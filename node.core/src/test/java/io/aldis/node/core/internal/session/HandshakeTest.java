@@ -8,11 +8,13 @@ import io.aldis.protocol.api.AuthOk;
 import io.aldis.protocol.api.AuthResponse;
 import io.aldis.protocol.api.AuthStart;
 import io.aldis.protocol.api.Capability;
+import io.aldis.protocol.api.CapabilityChange;
 import io.aldis.protocol.api.Connect;
 import io.aldis.protocol.api.ConnectAck;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.NodeAddresses;
 import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.Pong;
 import io.aldis.protocol.api.Subscribe;
@@ -372,6 +374,49 @@ class HandshakeTest {
 
         assertThat(late.sent()).hasSize(1).first().isInstanceOf(AuthOk.class);
         assertThat(late.session.state()).isEqualTo(SessionState.OPEN);
+    }
+
+    @Test
+    void aCapabilityThatCameWhileTheClientAuthenticatedIsAnnouncedBeforeTheAddresses() {
+        long asks = Capability.NODE_ADDRESSES.mask();
+        host.judgeLater = true;
+        SessionRig rig = new SessionRig(host).connect(asks, "");
+        assertThat(((ConnectAck) rig.sent().get(0)).capabilities()).isZero();
+        rig.receive(SessionRig.login("alice", TestHost.PASSWORD));
+
+        // The cluster's address book arrives while the verdict is pending.
+        NodeAddresses list = new NodeAddresses(List.of("tcp://10.0.0.1:7440"));
+        host.capabilities = asks;
+        host.addresses = clientAsked -> list;
+        rig.session.capabilitiesChanged();
+        host.pendingSteps.poll().run();
+
+        List<Frame> sent = rig.sent();
+        assertThat(sent).hasSize(3);
+        assertThat(sent.get(0)).isInstanceOf(AuthOk.class);
+        assertThat(sent.subList(1, 3)).containsExactly(new CapabilityChange(asks), list);
+    }
+
+    @Test
+    void aCapabilityThatWentWhileTheClientAuthenticatedIsAnnouncedAndNoAddressesFollow() {
+        long asks = Capability.NODE_ADDRESSES.mask();
+        host.capabilities = asks;
+        host.addresses = clientAsked -> new NodeAddresses(List.of("tcp://10.0.0.1:7440"));
+        host.judgeLater = true;
+        SessionRig rig = new SessionRig(host).connect(asks, "");
+        assertThat(((ConnectAck) rig.sent().get(0)).capabilities()).isEqualTo(asks);
+        rig.receive(SessionRig.login("alice", TestHost.PASSWORD));
+
+        // The book goes while the verdict is pending.
+        host.capabilities = 0;
+        host.addresses = clientAsked -> null;
+        rig.session.capabilitiesChanged();
+        host.pendingSteps.poll().run();
+
+        List<Frame> sent = rig.sent();
+        assertThat(sent).hasSize(2);
+        assertThat(sent.get(0)).isInstanceOf(AuthOk.class);
+        assertThat(sent.get(1)).isEqualTo(new CapabilityChange(0));
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /** One session on an EmbeddedChannel with frozen time, fed frames as a transport would. */
-final class SessionRig {
+public final class SessionRig {
     static final int AUTH_TIMEOUT = 10_000;
     static final int CLOSE_TIMEOUT = 5_000;
     static final int HEARTBEAT = 10_000;
@@ -27,11 +27,11 @@ final class SessionRig {
     final TestHost host;
     final EmbeddedChannel channel = new EmbeddedChannel();
     final SessionHandler handler;
-    final NodeSession session;
+    public final NodeSession session;
     /** The resume token AUTH_OK gave the session {@link #open} opened. */
     String token;
 
-    SessionRig(TestHost host) {
+    public SessionRig(TestHost host) {
         this(host, settings(4, 1));
     }
 
@@ -70,7 +70,7 @@ final class SessionRig {
     }
 
     /** CONNECT, then a right password; the frames the node sent on the way are dropped but for the token. */
-    SessionRig open(long capabilities) {
+    public SessionRig open(long capabilities) {
         connect(capabilities, "").receive(login("alice", TestHost.PASSWORD));
         for (Frame frame : sent()) {
             if (frame instanceof AuthOk ok) {
@@ -95,7 +95,7 @@ final class SessionRig {
     }
 
     /** Every frame written since the last call, batches unrolled. */
-    List<Frame> sent() {
+    public List<Frame> sent() {
         channel.runPendingTasks();
         List<Frame> frames = new ArrayList<>();
         Object out;

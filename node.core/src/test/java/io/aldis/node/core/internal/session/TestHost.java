@@ -3,6 +3,7 @@ package io.aldis.node.core.internal.session;
 import io.aldis.node.core.internal.AuthThrottle;
 import io.aldis.node.core.internal.ResumeTokens;
 import io.aldis.protocol.api.FrameType;
+import io.aldis.protocol.api.NodeAddresses;
 import io.aldis.protocol.api.spi.auth.AuthStep;
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import io.aldis.protocol.api.spi.auth.AuthenticationExchange;
@@ -26,13 +27,14 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.function.LongFunction;
 
 /**
  * The node as a session sees it, for tests that run sessions on EmbeddedChannels: the real resume
  * tokens and throttle on a clock the test moves, features the test registers, and workers that
  * run only when the test says so.
  */
-final class TestHost implements SessionHost {
+public final class TestHost implements SessionHost {
     static final String PASSWORD = "right";
     static final int FAILURE_DELAY = 1_000;
     static final int FAILURE_MAX_DELAY = 8_000;
@@ -98,7 +100,9 @@ final class TestHost implements SessionHost {
     final List<NodeSession> registered = new ArrayList<>();
     final List<NodeSession> opened = new ArrayList<>();
     final List<NodeSession> closed = new ArrayList<>();
-    long capabilities;
+    public volatile long capabilities;
+    /** What {@link #clientAddresses} answers; none by default. */
+    public volatile LongFunction<NodeAddresses> addresses = asked -> null;
     boolean judgeLater;
 
     void serve(FrameHandler handler) {
@@ -148,6 +152,11 @@ final class TestHost implements SessionHost {
     @Override
     public long capabilities() {
         return capabilities;
+    }
+
+    @Override
+    public NodeAddresses clientAddresses(long clientCapabilities) {
+        return addresses.apply(clientCapabilities);
     }
 
     @Override

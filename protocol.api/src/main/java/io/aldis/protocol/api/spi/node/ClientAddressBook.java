@@ -16,7 +16,7 @@ import org.osgi.annotation.versioning.ConsumerType;
 @ConsumerType
 public interface ClientAddressBook {
     /**
-     * The addresses right now, this node's own included, at most
+     * The addresses right now, this node's own first, at most
      * {@link io.aldis.protocol.api.NodeAddresses#MAX_ADDRESSES} of them. Called on a connection's
      * event loop: it answers from what the book holds and never waits on the network.
      */

@@ -30,6 +30,15 @@ public interface Listener {
     /** Whether the listener requires TLS. */
     boolean secure();
 
+    /**
+     * Whether it accepts connections now. A listener whose changed file was rejected, or that could
+     * not bind its new address, keeps listening with the settings it had (and says why in
+     * {@link #PROBLEM_PROPERTY}); one that never started does not listen.
+     */
+    default boolean listening() {
+        return true;
+    }
+
     /** Connections open right now. */
     int connections();
 
