@@ -21,6 +21,7 @@ import io.aldis.protocol.api.StreamOpen;
 import io.aldis.protocol.api.StreamResume;
 import io.aldis.protocol.api.spi.stream.CallStream;
 import io.aldis.protocol.api.spi.stream.CallStreamListener;
+import io.aldis.protocol.api.spi.stream.StreamFailure;
 import io.aldis.protocol.api.spi.stream.StreamRelay;
 import io.aldis.protocol.api.spi.stream.StreamSpec;
 import java.nio.charset.StandardCharsets;
@@ -180,7 +181,11 @@ class RelayTest {
         assertThat(provider.sent(StreamError.class)).extracting(StreamError::code)
                 .containsExactly(ErrorCode.STREAM_CREDIT_EXCEEDED.code());
         assertThat(other.items).containsExactly(0, 1, 2, 3, 4, 5);
-        assertThat(other.failure).isNotNull();
+        // The fault is the provider's, not the caller's: the other node's caller fails with STREAM_FAILED (6.4.8).
+        assertThat(other.failure).isInstanceOf(StreamFailure.class);
+        assertThat(((StreamFailure) other.failure).code()).isEqualTo(ErrorCode.STREAM_FAILED.code());
+        assertThat(other.failure.getMessage()).isEqualTo("stream processing failed: the provider's stream ended with "
+                + "STREAM_CREDIT_EXCEEDED: " + provider.sent(StreamError.class).get(0).message());
     }
 
     @Test
