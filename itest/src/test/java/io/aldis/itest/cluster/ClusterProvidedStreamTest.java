@@ -255,6 +255,48 @@ class ClusterProvidedStreamTest {
 
     @Test
     @Order(7)
+    void aCallerThatCancelsAfterTheProviderAnsweredLeavesTheServingNodeNoStream() throws Exception {
+        FeedImpl feed = new FeedImpl();
+        String service = provide(providerOnC, feed, a);
+        int size = 4_000;
+        // The caller's window holds two blocks and it takes one: the rest wait on c, after the
+        // provider sent them all (they fit the credit c grants it) and answered.
+        CompletableFuture<Flow.Subscription> taking = new CompletableFuture<>();
+        CompletableFuture<Void> firstBlock = new CompletableFuture<>();
+        callerOnA.callStream(service + ".blocks", new Object[] {6, size}, byte[].class, mark(2 * size))
+                .subscribe(new Flow.Subscriber<byte[]>() {
+                    @Override
+                    public void onSubscribe(Flow.Subscription s) {
+                        taking.complete(s);
+                        s.request(1);
+                    }
+
+                    @Override
+                    public void onNext(byte[] block) {
+                        firstBlock.complete(null);
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        firstBlock.completeExceptionally(error);
+                    }
+
+                    @Override
+                    public void onComplete() {
+                    }
+                });
+        firstBlock.get(30, TimeUnit.SECONDS);
+        ChildNode.awaitTrue(() -> {
+            ChildNode.Served served = c.served();
+            return served.inFlight() == 0 && served.streams() == 1;
+        }, "the provider's call ended on c while c still holds its stream for a", CONVERGE);
+
+        taking.get().cancel();
+        ChildNode.awaitTrue(() -> c.served().streams() == 0, "c forgets the stream a's caller cancelled", CONVERGE);
+    }
+
+    @Test
+    @Order(8)
     void theProvidersErrorReachesTheCallerAfterTheItemsBeforeIt() throws Exception {
         FeedImpl feed = new FeedImpl();
         String service = provide(providerOnC, feed, a);
@@ -269,7 +311,7 @@ class ClusterProvidedStreamTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void theDeadlineEndsTheStreamAndStopsTheProvidersPublisher() throws Exception {
         FeedImpl feed = new FeedImpl();
         String service = provide(providerOnC, feed, a);
@@ -281,7 +323,7 @@ class ClusterProvidedStreamTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void theProviderLeavingMidStreamFailsTheCallersCallWithProviderGone() throws Exception {
         AldisClient leaving = connect(c);
         FeedImpl feed = new FeedImpl();
@@ -295,7 +337,7 @@ class ClusterProvidedStreamTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void killingTheCallersNodeStopsTheProvidersPublisher() throws Exception {
         FeedImpl feed = new FeedImpl();
         String service = provide(providerOnC, feed, b);
@@ -311,7 +353,7 @@ class ClusterProvidedStreamTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void killingTheProvidersNodeMidStreamFailsTheCallWithProviderGone() throws Exception {
         FeedImpl feed = new FeedImpl();
         String service = provide(providerOnC, feed, a);
