@@ -118,8 +118,10 @@ final class CalleeStream implements CallStream {
      * STREAM_ERROR, the provider gone); a method's publisher that fails ends it with STREAM_FAILED.
      */
     private void itemsFailed(Throwable failure) {
-        int code = failure instanceof StreamFailure coded ? coded.code() : ErrorCode.STREAM_FAILED.code();
-        String message = failure instanceof StreamFailure ? failure.getMessage()
+        int code = StreamFailure.codeOf(failure);
+        // A failure whose code is no error code is the publisher's own fault, worded as such.
+        boolean coded = failure instanceof StreamFailure f && f.code() == code;
+        String message = coded ? failure.getMessage()
                 : "stream processing failed: " + (failure.getMessage() == null
                         ? failure.getClass().getSimpleName() : failure.getMessage());
         if (tell()) {

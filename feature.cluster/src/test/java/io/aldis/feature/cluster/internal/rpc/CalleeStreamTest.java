@@ -106,6 +106,19 @@ class CalleeStreamTest {
     }
 
     @Test
+    void aFailureWhoseCodeIsNoErrorCodeCrossesAsStreamFailed() {
+        CalleeStream stream = stream(StreamDirection.NODE_TO_CLIENT);
+        stream.send(items);
+        items.subscriber.onError(new StreamFailure(ErrorCode.PROVIDER_GONE.code(), "gauge broke") {
+            @Override
+            public int code() {
+                return 0;
+            }
+        });
+        assertThat(toCaller).containsExactly("CALLEE_FAILED " + ErrorCode.STREAM_FAILED.code());
+    }
+
+    @Test
     void theServingSidesCancelOfTheCallersItemsCrosses() {
         CalleeStream stream = stream(StreamDirection.CLIENT_TO_NODE);
         Flow.Subscription[] subscription = new Flow.Subscription[1];

@@ -393,7 +393,7 @@ public final class NodeStream implements CallStream {
     }
 
     void serviceFailed(Throwable failure) {
-        if (failure instanceof StreamFailure relayed) {
+        if (failure instanceof StreamFailure relayed && relayed.code() == StreamFailure.codeOf(relayed)) {
             // A relayed provider's stream failed, here or on another node: the caller gets its code
             // and words, after its items.
             fail(relayed.code(), relayed.getMessage(), true);

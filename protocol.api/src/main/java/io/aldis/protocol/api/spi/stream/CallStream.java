@@ -19,7 +19,8 @@ public interface CallStream {
      * caller grants: the stream subscribes once and requests only what the credit covers, so a
      * slow caller slows the publisher and nothing piles up in the node. When the publisher
      * completes, STREAM_END follows the last item; when it fails, STREAM_ERROR
-     * {@code STREAM_FAILED}. Called at most once.
+     * {@code STREAM_FAILED}, or the code and message of a {@link StreamFailure} it fails with (a
+     * relayed provider's stream, the provider gone). Called at most once.
      *
      * @throws IllegalStateException for a stream of direction 2, or a second call
      */
