@@ -274,7 +274,16 @@ final class ProviderItems implements Flow.Publisher<byte[]> {
         if (credit == null || done) {
             return null;
         }
+        int before = credit.handedOut();
         ResumePoint point = credit.resumePoint();
+        if (perDemand) {
+            // The resume point returns the consumed credit that was not due back yet: the other
+            // node did not ask for it, so it is owed like the rest, and paid only for its requests.
+            owed += point.credit() - before;
+            long paid = Math.min(owed, wanted);
+            owed -= paid;
+            wanted -= paid;
+        }
         // Per demand, what is held back for the caller's next requests was not handed out.
         return owed == 0 ? point : new ResumePoint(point.received(), point.credit() - (int) owed, point.ended());
     }

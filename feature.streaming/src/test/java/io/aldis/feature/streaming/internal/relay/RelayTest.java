@@ -532,6 +532,44 @@ class RelayTest {
     }
 
     @Test
+    void aProviderResumedTowardAnotherNodeGetsBackOnlyTheCreditThatNodeAskedFor() {
+        TestSession first = TestSession.withStreams().resumable("provider");
+        TestSession second = TestSession.withStreams().resumable("provider");
+        OtherNode other = new OtherNode();
+        rig.streams.relay((spec, listener) -> other, first, FORWARDED,
+                new StreamSpec("feed.ticks", StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, null, 0), told);
+        rig.streams.relays().opened(first, new StreamOpen(PROVIDER_STREAM, FORWARDED, StreamDirection.CALLEE_TO_CALLER,
+                CreditMode.ITEMS, 0, ""));
+        rig.settle(first);
+        other.subscription.request(4);
+        rig.settle(first);
+        rig.streams.relays().handle(first, new StreamData(false, PROVIDER_STREAM, item(0)));
+        rig.settle(first);
+        // Handed on, below half of the window: its credit is not due back, and the other node asked for no more.
+        assertThat(other.items).containsExactly(0);
+        assertThat(granted(first.sent(StreamCredit.class))).isEqualTo(4);
+
+        breakConnection(first);
+        rig.streams.resume(second, StreamResume.senderOnly(PROVIDER_STREAM));
+        rig.settle(first, second);
+        StreamResume resume = second.sent(StreamResume.class).get(0);
+        assertThat(resume.received()).isEqualTo(1);
+        assertThat(resume.credit()).as("the 3 the other node asked for and did not get, not the whole window")
+                .isEqualTo(3);
+        for (int i = 1; i < 4; i++) {
+            rig.streams.relays().handle(second, new StreamData(false, PROVIDER_STREAM, item(i)));
+        }
+        rig.settle(second);
+        assertThat(other.items).containsExactly(0, 1, 2, 3);
+        assertThat(second.sent(StreamCredit.class)).as("nothing more asked").isEmpty();
+
+        // The credit kept back goes to the provider as the other node asks again.
+        other.subscription.request(2);
+        rig.settle(second);
+        assertThat(granted(second.sent(StreamCredit.class))).isEqualTo(2);
+    }
+
+    @Test
     void theCallersItemsTheProviderLostInItsBreakGoAgainToItsResumedSession() {
         TestSession first = TestSession.withStreams().resumable("provider");
         TestSession second = TestSession.withStreams().resumable("provider");
