@@ -258,12 +258,13 @@ class ClusterProvidedStreamTest {
     void aCallerThatCancelsAfterTheProviderAnsweredLeavesTheServingNodeNoStream() throws Exception {
         FeedImpl feed = new FeedImpl();
         String service = provide(providerOnC, feed, a);
-        int size = 4_000;
-        // The caller's window holds two blocks and it takes one: the rest wait on c, after the
-        // provider sent them all (they fit the credit c grants it) and answered.
+        int size = 2_000;
+        // The caller's window holds four blocks and its subscriber takes one: a takes five. c
+        // grants the provider the caller's window and gives back what leaves for a, about nine
+        // blocks in all: the provider sends all seven and answers, while c holds two for a.
         CompletableFuture<Flow.Subscription> taking = new CompletableFuture<>();
         CompletableFuture<Void> firstBlock = new CompletableFuture<>();
-        callerOnA.callStream(service + ".blocks", new Object[] {6, size}, byte[].class, mark(2 * size))
+        callerOnA.callStream(service + ".blocks", new Object[] {7, size}, byte[].class, mark(4 * size))
                 .subscribe(new Flow.Subscriber<byte[]>() {
                     @Override
                     public void onSubscribe(Flow.Subscription s) {
@@ -297,6 +298,42 @@ class ClusterProvidedStreamTest {
 
     @Test
     @Order(8)
+    void inBytesModeTheProviderIsHeldToTheCallersMarkAndRefusesAnItemTooLargeForIt() throws Exception {
+        FeedImpl feed = new FeedImpl();
+        String service = provide(providerOnC, feed, a);
+        // More than half of the caller's mark, far less than half of a frame: the provider refuses
+        // to send it only when c grants it the caller's mark rather than a frame's worth (a would
+        // refuse it otherwise, once it crossed).
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        callerOnA.callStream(service + ".blocks", new Object[] {1, 6_000}, byte[].class, mark(8_000))
+                .subscribe(new Flow.Subscriber<byte[]>() {
+                    @Override
+                    public void onSubscribe(Flow.Subscription s) {
+                        s.request(Long.MAX_VALUE);
+                    }
+
+                    @Override
+                    public void onNext(byte[] block) {
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        done.completeExceptionally(error);
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        done.complete(null);
+                    }
+                });
+        RpcCallException failure = failureOf(done);
+        assertThat(failure.code()).isEqualTo(ErrorCode.STREAM_ITEM_TOO_LARGE);
+        // The provider's own words, which its STREAM_ERROR carries across: it was granted 8000.
+        assertThat(failure.reason()).contains("costs 6000").contains("high-water mark 8000");
+    }
+
+    @Test
+    @Order(9)
     void theProvidersErrorReachesTheCallerAfterTheItemsBeforeIt() throws Exception {
         FeedImpl feed = new FeedImpl();
         String service = provide(providerOnC, feed, a);
@@ -311,7 +348,7 @@ class ClusterProvidedStreamTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void theDeadlineEndsTheStreamAndStopsTheProvidersPublisher() throws Exception {
         FeedImpl feed = new FeedImpl();
         String service = provide(providerOnC, feed, a);
@@ -323,7 +360,7 @@ class ClusterProvidedStreamTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void theProviderLeavingMidStreamFailsTheCallersCallWithProviderGone() throws Exception {
         AldisClient leaving = connect(c);
         FeedImpl feed = new FeedImpl();
@@ -337,7 +374,7 @@ class ClusterProvidedStreamTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void killingTheCallersNodeStopsTheProvidersPublisher() throws Exception {
         FeedImpl feed = new FeedImpl();
         String service = provide(providerOnC, feed, b);
@@ -353,7 +390,7 @@ class ClusterProvidedStreamTest {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void killingTheProvidersNodeMidStreamFailsTheCallWithProviderGone() throws Exception {
         FeedImpl feed = new FeedImpl();
         String service = provide(providerOnC, feed, a);

@@ -43,6 +43,8 @@ final class CalleeStream implements CallStream {
     private boolean told;
     /** The call's answer, held until the method's items ended. */
     private Frame heldAnswer;
+    /** The caller's high-water mark, as its node passed it on with its first credit; 0 until then. */
+    private volatile int callerMark;
 
     /**
      * @param toCaller sends a message to the calling node (never throws)
@@ -201,6 +203,18 @@ final class CalleeStream implements CallStream {
         if (held != null) {
             sendAnswer(held);
         }
+    }
+
+    /** The caller's high-water mark, which came with its first credit. */
+    void callerMark(int mark) {
+        if (mark > 0 && callerMark == 0) {
+            callerMark = mark;
+        }
+    }
+
+    @Override
+    public int receiverHighWaterMark() {
+        return callerMark;
     }
 
     /** Credit the caller granted for the method's items. */

@@ -375,7 +375,11 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
             switch (m.kind()) {
                 case CALLER_ITEM -> stream.item(m.body());
                 case CALLER_END -> stream.end();
-                case CALLER_CREDIT -> stream.credit(m.code());
+                case CALLER_CREDIT -> {
+                    // Before the credit, which may make the relay grant the provider that mark.
+                    stream.callerMark(m.callerMark());
+                    stream.credit(m.code());
+                }
                 default -> {
                     // not a message to the callee
                 }

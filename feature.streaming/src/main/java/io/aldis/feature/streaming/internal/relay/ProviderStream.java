@@ -411,6 +411,15 @@ final class ProviderStream {
         });
     }
 
+    /**
+     * The mark the node grants the provider for a caller on another node in bytes or custom mode:
+     * the caller's own, when its node passed it on, else the provider connection's largest frame.
+     */
+    int otherNodesMark() {
+        int mark = relay.otherNodesMark();
+        return mark > 0 ? mark : maxFrameSize();
+    }
+
     int maxFrameSize() {
         return session.limits().maxFrameSize();
     }

@@ -108,6 +108,13 @@ class RelayTest {
         final List<Integer> items = new ArrayList<>();
         java.util.concurrent.Flow.Subscription subscription;
         Throwable failure;
+        /** The caller's high-water mark its node passed on; 0 for none. */
+        int mark;
+
+        @Override
+        public int receiverHighWaterMark() {
+            return mark;
+        }
 
         @Override
         public long streamId() {
@@ -186,6 +193,41 @@ class RelayTest {
         assertThat(((StreamFailure) other.failure).code()).isEqualTo(ErrorCode.STREAM_FAILED.code());
         assertThat(other.failure.getMessage()).isEqualTo("stream processing failed: the provider's stream ended with "
                 + "STREAM_CREDIT_EXCEEDED: " + provider.sent(StreamError.class).get(0).message());
+    }
+
+    @Test
+    void inBytesModeTheProviderIsGrantedTheMarkOfTheCallerOnTheOtherNode() {
+        OtherNode other = new OtherNode();
+        other.mark = 100;
+        rig.streams.relay((spec, listener) -> other, provider, FORWARDED,
+                new StreamSpec("feed.blocks", StreamDirection.CALLEE_TO_CALLER, CreditMode.BYTES, null, 0), told);
+        rig.streams.relays().opened(provider, new StreamOpen(PROVIDER_STREAM, FORWARDED,
+                StreamDirection.CALLEE_TO_CALLER, CreditMode.BYTES, 0, ""));
+        rig.settle(provider);
+        other.subscription.request(1);
+        rig.settle(provider);
+        assertThat(provider.sent(StreamCredit.class)).extracting(StreamCredit::credit).containsExactly(100);
+        // An item too large for the caller's window is the provider's fault here, not a failure there.
+        fromProvider(new StreamData(false, PROVIDER_STREAM, new byte[150]));
+        assertThat(provider.sent(StreamError.class)).extracting(StreamError::code)
+                .containsExactly(ErrorCode.STREAM_ITEM_TOO_LARGE.code());
+        assertThat(other.items).isEmpty();
+        assertThat(((StreamFailure) other.failure).code()).isEqualTo(ErrorCode.STREAM_FAILED.code());
+    }
+
+    @Test
+    void inBytesModeWithoutTheCallersMarkTheProviderIsGrantedItsLargestFrame() {
+        OtherNode other = new OtherNode();
+        rig.streams.relay((spec, listener) -> other, provider, FORWARDED,
+                new StreamSpec("feed.blocks", StreamDirection.CALLEE_TO_CALLER, CreditMode.BYTES, null, 0), told);
+        rig.streams.relays().opened(provider, new StreamOpen(PROVIDER_STREAM, FORWARDED,
+                StreamDirection.CALLEE_TO_CALLER, CreditMode.BYTES, 0, ""));
+        rig.settle(provider);
+        other.subscription.request(1);
+        rig.settle(provider);
+        // A caller's node of an older version passes no mark on.
+        assertThat(provider.sent(StreamCredit.class)).extracting(StreamCredit::credit)
+                .containsExactly(provider.limits().maxFrameSize());
     }
 
     @Test
