@@ -12,9 +12,23 @@ import io.aldis.itest.clientapi.StreamRelayTest.FeedImpl;
 import io.aldis.itest.clientapi.StreamRelayTest.OneByOne;
 import io.aldis.itest.clientapi.StreamRelayTest.Ticks;
 import io.aldis.itest.support.ChildNode;
+import io.aldis.itest.support.FrameClient;
 import io.aldis.itest.support.NodeFixture;
+import io.aldis.protocol.api.Ack;
 import io.aldis.protocol.api.Capability;
+import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.RpcCancel;
+import io.aldis.protocol.api.RpcRequest;
+import io.aldis.protocol.api.ServiceProvide;
+import io.aldis.protocol.api.StreamCancel;
+import io.aldis.protocol.api.StreamCredit;
+import io.aldis.protocol.api.StreamData;
+import io.aldis.protocol.api.StreamDirection;
+import io.aldis.protocol.api.StreamError;
+import io.aldis.protocol.api.StreamOpen;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,23 +116,32 @@ class ClusterProvidedStreamTest {
     @Test
     @Order(2)
     void aCallerThatStopsStallsTheProviderWithinItsCreditAndItsCancelReachesTheProvider() throws Exception {
-        FeedImpl feed = new FeedImpl();
-        String service = provide(providerOnC, feed, a);
-        feed.fillTo = MARK;
-        OneByOne subscriber = new OneByOne(feed.consumed, 3);
-        callerOnA.<Long>callStream(service + ".ticks", new Object[] {1_000_000}, Long.class, mark(MARK))
-                .subscribe(subscriber);
-        subscriber.stopped.get(30, TimeUnit.SECONDS);
-        Ticks ticks = feed.returned.get(30, TimeUnit.SECONDS);
-        ticks.filled.get(30, TimeUnit.SECONDS);
-        // Time for a provider granted too much to show it; nothing here waits for it to happen.
-        Thread.sleep(1_000);
-        assertThat(ticks.requested.get()).as("asked of the provider while the caller took 3 of a window of %d", MARK)
-                .isLessThanOrEqualTo(3 + MARK);
-
-        subscriber.cancel();
-        ticks.cancelled.get(30, TimeUnit.SECONDS);
-        assertThat(subscriber.items).containsExactly(0L, 1L, 2L);
+        try (FrameClient provider = c.login()) {
+            String service = provideAtFrameLevel(provider);
+            OneByOne subscriber = new OneByOne(new AtomicLong(), 3);
+            callerOnA.<Long>callStream(service + ".ticks", new Object[] {1_000_000}, Long.class, mark(MARK))
+                    .subscribe(subscriber);
+            // The caller takes 3 and stops; then it cancels, from another thread than its client's.
+            subscriber.stopped.thenRunAsync(subscriber::cancel);
+            RpcRequest request = provider.next(RpcRequest.class);
+            provider.send(new StreamOpen(1, request.callId(), StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0, ""));
+            // The provider sends all it is granted. Every grant the node makes before the caller's
+            // cancel reaches it comes before the cancel on this connection: the total is final then.
+            long granted = 0;
+            Frame last;
+            while ((last = provider.next(f -> f instanceof StreamCredit || f instanceof StreamCancel
+                    || f instanceof StreamError || f instanceof RpcCancel)) instanceof StreamCredit credit) {
+                for (long i = granted; i < granted + credit.credit(); i++) {
+                    provider.send(new StreamData(false, 1, Long.toString(i).getBytes(StandardCharsets.UTF_8)));
+                }
+                granted += credit.credit();
+            }
+            assertThat(last).as("the caller's cancel reaches the provider").isInstanceOfAny(StreamCancel.class,
+                    RpcCancel.class);
+            assertThat(granted).as("granted to the provider while the caller took 3 of a window of %d", MARK)
+                    .isGreaterThanOrEqualTo(3).isLessThanOrEqualTo(3 + MARK);
+            assertThat(subscriber.items).containsExactly(0L, 1L, 2L);
+        }
     }
 
     @Test
@@ -255,21 +278,111 @@ class ClusterProvidedStreamTest {
 
     @Test
     @Order(7)
-    void theProvidersErrorReachesTheCallerAfterTheItemsBeforeIt() throws Exception {
+    void aCallerThatCancelsAfterTheProviderAnsweredLeavesTheServingNodeNoStream() throws Exception {
         FeedImpl feed = new FeedImpl();
         String service = provide(providerOnC, feed, a);
-        feed.failure = new IllegalStateException("sensor offline");
-        OneByOne subscriber = new OneByOne(feed.consumed, Long.MAX_VALUE);
-        subscriber.all = true;
-        callerOnA.<Long>callStream(service + ".ticks", new Object[] {3}, Long.class, mark(MARK)).subscribe(subscriber);
-        RpcCallException failure = failureOf(subscriber.done);
-        assertThat(failure.code()).isEqualTo(ErrorCode.STREAM_FAILED);
-        assertThat(failure.reason()).contains("sensor offline");
-        assertThat(subscriber.items).containsExactly(0L, 1L, 2L);
+        int size = 2_000;
+        // The caller's window holds four blocks and its subscriber takes one: a takes five. c
+        // grants the provider the caller's window and gives back what leaves for a, about nine
+        // blocks in all: the provider sends all seven and answers, while c holds two for a.
+        CompletableFuture<Flow.Subscription> taking = new CompletableFuture<>();
+        CompletableFuture<Void> firstBlock = new CompletableFuture<>();
+        callerOnA.callStream(service + ".blocks", new Object[] {7, size}, byte[].class, mark(4 * size))
+                .subscribe(new Flow.Subscriber<byte[]>() {
+                    @Override
+                    public void onSubscribe(Flow.Subscription s) {
+                        taking.complete(s);
+                        s.request(1);
+                    }
+
+                    @Override
+                    public void onNext(byte[] block) {
+                        firstBlock.complete(null);
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        firstBlock.completeExceptionally(error);
+                    }
+
+                    @Override
+                    public void onComplete() {
+                    }
+                });
+        firstBlock.get(30, TimeUnit.SECONDS);
+        ChildNode.awaitTrue(() -> {
+            ChildNode.Served served = c.served();
+            return served.inFlight() == 0 && served.streams() == 1;
+        }, "the provider's call ended on c while c still holds its stream for a", CONVERGE);
+
+        taking.get().cancel();
+        ChildNode.awaitTrue(() -> c.served().streams() == 0, "c forgets the stream a's caller cancelled", CONVERGE);
     }
 
     @Test
     @Order(8)
+    void inBytesModeTheProviderIsHeldToTheCallersMarkAndRefusesAnItemTooLargeForIt() throws Exception {
+        FeedImpl feed = new FeedImpl();
+        String service = provide(providerOnC, feed, a);
+        // More than half of the caller's mark, far less than half of a frame: the provider refuses
+        // to send it only when c grants it the caller's mark rather than a frame's worth (a would
+        // refuse it otherwise, once it crossed).
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        callerOnA.callStream(service + ".blocks", new Object[] {1, 6_000}, byte[].class, mark(8_000))
+                .subscribe(new Flow.Subscriber<byte[]>() {
+                    @Override
+                    public void onSubscribe(Flow.Subscription s) {
+                        s.request(Long.MAX_VALUE);
+                    }
+
+                    @Override
+                    public void onNext(byte[] block) {
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        done.completeExceptionally(error);
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        done.complete(null);
+                    }
+                });
+        RpcCallException failure = failureOf(done);
+        assertThat(failure.code()).isEqualTo(ErrorCode.STREAM_ITEM_TOO_LARGE);
+        // The provider's own words, which its STREAM_ERROR carries across: it was granted 8000.
+        assertThat(failure.reason()).contains("costs 6000").contains("high-water mark 8000");
+    }
+
+    @Test
+    @Order(9)
+    void theProvidersErrorReachesTheCallerWithItsCodeAfterTheItemsBeforeIt() throws Exception {
+        // A provider at the frame level, so that its STREAM_ERROR carries a code a Java client's
+        // failing publisher never gives (that one is STREAM_FAILED on every path).
+        try (FrameClient provider = c.login()) {
+            String service = provideAtFrameLevel(provider);
+            OneByOne subscriber = new OneByOne(new AtomicLong(), Long.MAX_VALUE);
+            subscriber.all = true;
+            callerOnA.<Long>callStream(service + ".ticks", new Object[] {3}, Long.class, mark(MARK))
+                    .subscribe(subscriber);
+            RpcRequest request = provider.next(RpcRequest.class);
+            provider.send(new StreamOpen(1, request.callId(), StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0, ""));
+            assertThat(provider.next(StreamCredit.class).credit()).as("the caller's mark").isEqualTo(MARK);
+            for (int i = 0; i < 3; i++) {
+                provider.send(new StreamData(false, 1, Integer.toString(i).getBytes(StandardCharsets.UTF_8)));
+            }
+            provider.send(new StreamError(1, ErrorCode.BUSY.code(), "sensor offline"));
+
+            RpcCallException failure = failureOf(subscriber.done);
+            assertThat(failure.code()).isEqualTo(ErrorCode.BUSY);
+            assertThat(failure.reason()).isEqualTo("sensor offline");
+            assertThat(subscriber.items).containsExactly(0L, 1L, 2L);
+        }
+    }
+
+    @Test
+    @Order(10)
     void theDeadlineEndsTheStreamAndStopsTheProvidersPublisher() throws Exception {
         FeedImpl feed = new FeedImpl();
         String service = provide(providerOnC, feed, a);
@@ -281,7 +394,7 @@ class ClusterProvidedStreamTest {
     }
 
     @Test
-    @Order(9)
+    @Order(11)
     void theProviderLeavingMidStreamFailsTheCallersCallWithProviderGone() throws Exception {
         AldisClient leaving = connect(c);
         FeedImpl feed = new FeedImpl();
@@ -295,7 +408,7 @@ class ClusterProvidedStreamTest {
     }
 
     @Test
-    @Order(10)
+    @Order(12)
     void killingTheCallersNodeStopsTheProvidersPublisher() throws Exception {
         FeedImpl feed = new FeedImpl();
         String service = provide(providerOnC, feed, b);
@@ -311,7 +424,7 @@ class ClusterProvidedStreamTest {
     }
 
     @Test
-    @Order(11)
+    @Order(13)
     void killingTheProvidersNodeMidStreamFailsTheCallWithProviderGone() throws Exception {
         FeedImpl feed = new FeedImpl();
         String service = provide(providerOnC, feed, a);
@@ -341,6 +454,19 @@ class ClusterProvidedStreamTest {
         provider.provide(service, (Object) feed).ready().get(10, TimeUnit.SECONDS);
         ChildNode.awaitTrue(() -> callersNode.counts().serves("c", service),
                 callersNode.name() + " knows c serves " + service, CONVERGE);
+        return service;
+    }
+
+    /**
+     * Provides a method {@code ticks(n)} that streams numbers under a name of its own through a
+     * frame-level client on c, and waits until a knows that c serves it.
+     */
+    private static String provideAtFrameLevel(FrameClient provider) throws Exception {
+        String service = "frames" + names.incrementAndGet();
+        provider.send(new ServiceProvide(1, service, "{\"methods\":[{\"name\":\"ticks\",\"params\":[\"n: long\"],"
+                + "\"result\":\"Stream<Long>\"}]}"));
+        provider.next(Ack.class);
+        ChildNode.awaitTrue(() -> a.counts().serves("c", service), "a knows c serves " + service, CONVERGE);
         return service;
     }
 

@@ -6,8 +6,10 @@ import io.aldis.feature.cluster.internal.ClusterSettings;
 import io.aldis.feature.cluster.internal.addresses.ListenerAddresses;
 import io.aldis.feature.cluster.internal.ClusterView;
 import io.aldis.feature.cluster.internal.command.ClusterRoutesCommand;
+import io.aldis.feature.cluster.internal.rpc.ClusterCalls;
 import io.aldis.feature.filetransfer.api.FileStore;
 import io.aldis.feature.filetransfer.internal.FilesSettings;
+import io.aldis.feature.rpc.api.MethodStats;
 import io.aldis.itest.rpc.Gate;
 import io.aldis.itest.rpc.GateApi;
 import io.aldis.itest.rpc.Streams;
@@ -88,6 +90,8 @@ public final class ChildNode {
     private static final String PASSWD_COMMAND = "passwd ";
     private static final String PASSWD_DONE = "PASSWD-DONE";
     private static final String PARKED = "PARKED ";
+    private static final String SERVED_COMMAND = "served";
+    private static final String SERVED = "SERVED ";
     /** Held so that its level stays set: the JDK keeps loggers only while someone refers to them. */
     private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
 
@@ -352,6 +356,15 @@ public final class ChildNode {
             throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
         }
 
+        /**
+         * The streams of calls other nodes sent this node that it still holds, and the calls its
+         * RPC runs now (of clients here and of other nodes alike).
+         */
+        public synchronized Served served() throws IOException {
+            String[] parts = ask(SERVED_COMMAND, SERVED).substring(SERVED.length()).trim().split(" ");
+            return new Served(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));
+        }
+
         /** What the node's exported {@link io.aldis.itest.rpc.Streams} produced and saw cancelled so far. */
         public synchronized StreamsState streams() throws IOException {
             in.write("streams\n");
@@ -431,6 +444,15 @@ public final class ChildNode {
      * @param cancelled subscriptions of its publishers that were cancelled
      */
     public record StreamsState(long produced, long cancelled) {
+    }
+
+    /**
+     * What a clustered node serves for other nodes now.
+     *
+     * @param streams  streams of calls other nodes sent that the node still holds
+     * @param inFlight calls its RPC runs, whoever made them
+     */
+    public record Served(int streams, int inFlight) {
     }
 
     /**
@@ -680,8 +702,8 @@ public final class ChildNode {
     }
 
     /**
-     * Runs a clustered node, answering "counts", "gate", "routes", "streams", "sessions", "passwd"
-     * and "parked &lt;transfer id&gt;" on standard input, until that input ends.
+     * Runs a clustered node, answering "counts", "gate", "routes", "streams", "sessions", "served",
+     * "passwd" and "parked &lt;transfer id&gt;" on standard input, until that input ends.
      */
     private static void runClustered(String nodeName, String secret, int memberPort, String members,
             boolean exportGate, String host, String publicAddress, Path storageRoot, long perChunkMillis)
@@ -712,7 +734,8 @@ public final class ChildNode {
             SystemEvents events = node.pubsub().events()::publish;
             try (ClusterEngine cluster = ClusterEngine.start(settings, () -> events)) {
                 node.pubsub().remoteRoutes(cluster.link(node.pubsub().localRouting()));
-                node.rpc().remoteCalls(cluster.linkRpc(node.rpc().localCalls()));
+                ClusterCalls calls = (ClusterCalls) cluster.linkRpc(node.rpc().localCalls());
+                node.rpc().remoteCalls(calls);
                 if (storageRoot != null) {
                     // As the file-transfer component takes the locks the cluster component registers.
                     node.files().clusterLocks(cluster.locks());
@@ -738,6 +761,10 @@ public final class ChildNode {
                         System.out.flush();
                     } else if (line.equals("routes")) {
                         printRoutes(cluster);
+                    } else if (line.equals(SERVED_COMMAND)) {
+                        int inFlight = node.rpc().registry().stats().stream().mapToInt(MethodStats::inFlight).sum();
+                        System.out.println(SERVED + calls.servedStreams() + " " + inFlight);
+                        System.out.flush();
                     } else if (line.equals(SESSIONS_COMMAND)) {
                         System.out.println(SESSIONS + sessions(node));
                         System.out.flush();

@@ -43,6 +43,8 @@ final class CalleeStream implements CallStream {
     private boolean told;
     /** The call's answer, held until the method's items ended. */
     private Frame heldAnswer;
+    /** The caller's high-water mark, as its node passed it on with its first credit; 0 until then. */
+    private volatile int callerMark;
 
     /**
      * @param toCaller sends a message to the calling node (never throws)
@@ -118,8 +120,10 @@ final class CalleeStream implements CallStream {
      * STREAM_ERROR, the provider gone); a method's publisher that fails ends it with STREAM_FAILED.
      */
     private void itemsFailed(Throwable failure) {
-        int code = failure instanceof StreamFailure coded ? coded.code() : ErrorCode.STREAM_FAILED.code();
-        String message = failure instanceof StreamFailure ? failure.getMessage()
+        int code = StreamFailure.codeOf(failure);
+        // A failure whose code is no error code is the publisher's own fault, worded as such.
+        boolean coded = failure instanceof StreamFailure f && f.code() == code;
+        String message = coded ? failure.getMessage()
                 : "stream processing failed: " + (failure.getMessage() == null
                         ? failure.getClass().getSimpleName() : failure.getMessage());
         if (tell()) {
@@ -199,6 +203,18 @@ final class CalleeStream implements CallStream {
         if (held != null) {
             sendAnswer(held);
         }
+    }
+
+    /** The caller's high-water mark, which came with its first credit. */
+    void callerMark(int mark) {
+        if (mark > 0 && callerMark == 0) {
+            callerMark = mark;
+        }
+    }
+
+    @Override
+    public int receiverHighWaterMark() {
+        return callerMark;
     }
 
     /** Credit the caller granted for the method's items. */

@@ -1,9 +1,11 @@
 package io.aldis.feature.cluster.internal.rpc;
 
 import io.aldis.feature.rpc.spi.StreamedAnswer;
+import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ProtocolException;
 import io.aldis.protocol.api.spi.stream.CallStream;
 import io.aldis.protocol.api.spi.stream.StreamSpec;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -58,7 +60,12 @@ final class CallerStream {
             return;
         }
         if (spec.direction().calleeSends()) {
-            PeerItems items = new PeerItems(n -> toCallee.accept(RpcMessage.credit(callId, false, n)), spec.method());
+            // The first credit carries the caller's high-water mark, which the serving node grants a
+            // relayed provider in bytes and custom mode (items mode grants only what is asked).
+            AtomicBoolean first = new AtomicBoolean(true);
+            PeerItems items = new PeerItems(n -> toCallee.accept(first.getAndSet(false) && spec.creditMode() != CreditMode.ITEMS
+                    ? RpcMessage.callerCredit(callId, n, stream.receiverHighWaterMark())
+                    : RpcMessage.credit(callId, false, n)), spec.method());
             synchronized (this) {
                 calleeItems = items;
             }

@@ -62,6 +62,15 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
         return new Receiver();
     }
 
+    /**
+     * The streams of calls other nodes sent here that this node still holds: a stream is held from
+     * its opening until the call's answer went back, or the calling node cancelled the call, left,
+     * or lost its link to this node.
+     */
+    public int servedStreams() {
+        return calleeStreams.size();
+    }
+
     /** The calls sent to other nodes that wait for their answers. */
     int waitingCalls() {
         int[] n = {0};
@@ -113,7 +122,7 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
         departed.add(peer);
         sent.failAll(peer);
         served.cancelAll(peer, call -> { });
-        calleeStreams.keySet().removeIf(k -> k.startsWith(peer + "\n"));
+        stopStreamsOf(peer, "node " + nameOf(peer) + " left the cluster");
         peers.remove(peer);
     }
 
@@ -126,7 +135,27 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
     public void linkLost(String peer) {
         sent.failAllOnLinkLoss(peer);
         served.cancelAll(peer, call -> { });
-        calleeStreams.keySet().removeIf(k -> k.startsWith(peer + "\n"));
+        stopStreamsOf(peer, "the link to node " + nameOf(peer) + " broke");
+    }
+
+    /**
+     * Forgets and stops the streams of the calls {@code peer} sent here. A call whose work already
+     * answered it (a relayed provider's, whose items still wait for the caller's credit) is no
+     * longer RPC's to cancel: only closing its stream releases the items and the answer it holds.
+     */
+    private void stopStreamsOf(String peer, String why) {
+        for (String key : calleeStreams.keySet()) {
+            if (key.startsWith(peer + "\n")) {
+                stopStream(key, why);
+            }
+        }
+    }
+
+    private void stopStream(String key, String why) {
+        CalleeStream stream = calleeStreams.remove(key);
+        if (stream != null) {
+            stream.close(ErrorCode.CANCELLED.code(), why);
+        }
     }
 
     /**
@@ -313,7 +342,11 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
             switch (m.kind()) {
                 case CALL -> run(peer, m, false);
                 case STREAMED_CALL -> run(peer, m, true);
-                case CANCEL -> served.cancel(peer, m.callId());
+                case CANCEL -> {
+                    served.cancel(peer, m.callId());
+                    // RPC's cancel does nothing to a call its work answered while the items still go.
+                    stopStream(streamKey(peer, m.callId()), "cancelled by the calling node");
+                }
                 case RESULT -> {
                     SentCalls.Sent call = sent.take(m.callId(), peer);
                     if (call != null) {
@@ -368,7 +401,11 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
             switch (m.kind()) {
                 case CALLER_ITEM -> stream.item(m.body());
                 case CALLER_END -> stream.end();
-                case CALLER_CREDIT -> stream.credit(m.code());
+                case CALLER_CREDIT -> {
+                    // Before the credit, which may make the relay grant the provider that mark.
+                    stream.callerMark(m.callerMark());
+                    stream.credit(m.code());
+                }
                 default -> {
                     // not a message to the callee
                 }

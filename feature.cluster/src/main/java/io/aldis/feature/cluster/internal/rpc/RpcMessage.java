@@ -20,8 +20,10 @@ import java.util.OptionalLong;
  * STREAMED_CALL the time left of its deadline in ms (4 bytes), the method and the parameters;
  * CANCEL, CALLEE_END and CALLER_END nothing; RESULT the result; ERROR and CALLEE_FAILED the code
  * (4 bytes), the message and the details; OPENED the stream's spec ({@link #spec}); CALLEE_ITEM and
- * CALLER_ITEM the item; CALLEE_CREDIT and CALLER_CREDIT the number of items granted (4 bytes);
- * CALLEE_CANCEL (the serving side takes no more of the caller's items) nothing.
+ * CALLER_ITEM the item; CALLEE_CREDIT and CALLER_CREDIT the number of items granted (4 bytes),
+ * and the first CALLER_CREDIT of a stream whose caller's credit counts bytes or a size function
+ * then the caller's high-water mark (4 bytes), which a node of an older version leaves out and
+ * does not read; CALLEE_CANCEL (the serving side takes no more of the caller's items) nothing.
  * Strings and byte arrays are an int length and the bytes (strings in UTF-8).
  *
  * <p>The kinds of a stream say which way they go: CALLEE_* from the serving node to the calling
@@ -29,7 +31,8 @@ import java.util.OptionalLong;
  *
  * @param kind          what the message says
  * @param callId        the call's id on the calling node
- * @param timeoutMillis CALL: what is left of the caller's deadline, 0 for the serving node's default
+ * @param timeoutMillis CALL: what is left of the caller's deadline, 0 for the serving node's default;
+ *                      CALLER_CREDIT: the caller's high-water mark ({@link #callerMark}), 0 when not said
  * @param method        CALL: {@code service.method}
  * @param body          CALL: the parameters; RESULT: the result (UTF-8 JSON); OPENED: the spec; *_ITEM: the item
  * @param code          ERROR, CALLEE_FAILED: the error code; CALLEE_CREDIT, CALLER_CREDIT: the items granted
@@ -102,6 +105,19 @@ public record RpcMessage(Kind kind, long callId, int timeoutMillis, String metho
     }
 
     /**
+     * The caller's first credit, with its high-water mark {@code mark} in the stream's unit (0 to
+     * leave it out), which the serving node grants a relayed provider.
+     */
+    public static RpcMessage callerCredit(long callId, int items, int mark) {
+        return new RpcMessage(Kind.CALLER_CREDIT, callId, Math.max(0, mark), "", new byte[0], items, "", "");
+    }
+
+    /** CALLER_CREDIT: the caller's high-water mark it carries, 0 when it carries none. */
+    public int callerMark() {
+        return kind == Kind.CALLER_CREDIT ? timeoutMillis : 0;
+    }
+
+    /**
      * A stream's spec as bytes: direction (1 byte), credit mode (1 byte), high-water mark (4 bytes),
      * the method and the size function ("" for none), as strings.
      */
@@ -154,7 +170,12 @@ public record RpcMessage(Kind kind, long callId, int timeoutMillis, String metho
                     bytes(out, message.getBytes(StandardCharsets.UTF_8));
                     bytes(out, details.getBytes(StandardCharsets.UTF_8));
                 }
-                case CALLEE_CREDIT, CALLER_CREDIT -> out.writeInt(code);
+                case CALLEE_CREDIT, CALLER_CREDIT -> {
+                    out.writeInt(code);
+                    if (callerMark() > 0) {
+                        out.writeInt(callerMark());
+                    }
+                }
                 case CANCEL, CALLEE_END, CALLER_END, CALLEE_CANCEL -> {
                     // the id says it all
                 }
@@ -205,6 +226,13 @@ public record RpcMessage(Kind kind, long callId, int timeoutMillis, String metho
                     int items = in.readInt();
                     if (items <= 0) {
                         throw new IllegalArgumentException("credit of " + items + " items");
+                    }
+                    if (kind == Kind.CALLER_CREDIT.ordinal() && in.available() >= 4) {
+                        int mark = in.readInt();
+                        if (mark <= 0) {
+                            throw new IllegalArgumentException("a caller's high-water mark of " + mark);
+                        }
+                        yield callerCredit(callId, items, mark);
                     }
                     yield credit(callId, kind == Kind.CALLEE_CREDIT.ordinal(), items);
                 }

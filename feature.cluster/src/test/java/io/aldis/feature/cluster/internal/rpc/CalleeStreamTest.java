@@ -71,6 +71,23 @@ class CalleeStreamTest {
     }
 
     @Test
+    void aCancelAfterTheAnswerStopsTheItemsStillHeldAndLetsTheAnswerGo() {
+        CalleeStream stream = stream(StreamDirection.NODE_TO_CLIENT);
+        stream.send(items);
+        stream.credit(1);
+        items.subscriber.onNext(new byte[] {1});
+        stream.answer(new RpcResponse(CALL, "null".getBytes(StandardCharsets.UTF_8)));
+        stream.close(0, "");
+        assertThat(items.cancelled).isFalse();
+        // The calling node cancelled the call while the rest of the items waited for its credit.
+        stream.close(ErrorCode.CANCELLED.code(), "cancelled by the calling node");
+        assertThat(items.cancelled).isTrue();
+        assertThat(toCaller).containsExactly("CALLEE_ITEM", "RESULT null");
+        stream.credit(4);
+        assertThat(items.requested).as("nothing asked of the stopped items").isEqualTo(1);
+    }
+
+    @Test
     void aCallEndedWithoutItsWorkStopsTheItemsAndSendsTheAnswerAtOnce() {
         CalleeStream stream = stream(StreamDirection.NODE_TO_CLIENT);
         stream.send(items);
@@ -86,6 +103,19 @@ class CalleeStreamTest {
         stream.send(items);
         items.subscriber.onError(new StreamFailure(ErrorCode.PROVIDER_GONE.code(), "the provider left"));
         assertThat(toCaller).containsExactly("CALLEE_FAILED " + ErrorCode.PROVIDER_GONE.code());
+    }
+
+    @Test
+    void aFailureWhoseCodeIsNoErrorCodeCrossesAsStreamFailed() {
+        CalleeStream stream = stream(StreamDirection.NODE_TO_CLIENT);
+        stream.send(items);
+        items.subscriber.onError(new StreamFailure(ErrorCode.PROVIDER_GONE.code(), "gauge broke") {
+            @Override
+            public int code() {
+                return 0;
+            }
+        });
+        assertThat(toCaller).containsExactly("CALLEE_FAILED " + ErrorCode.STREAM_FAILED.code());
     }
 
     @Test

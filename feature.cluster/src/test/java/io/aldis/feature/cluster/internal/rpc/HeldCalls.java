@@ -21,12 +21,15 @@ final class HeldCalls implements LocalCalls {
         final String method;
         final int timeoutMillis;
         final CallAnswer answer;
+        /** For a call with streams, what opens its stream toward the calling node; null otherwise. */
+        final StreamOpener streams;
         volatile boolean cancelled;
 
-        Held(String method, int timeoutMillis, CallAnswer answer) {
+        Held(String method, int timeoutMillis, CallAnswer answer, StreamOpener streams) {
             this.method = method;
             this.timeoutMillis = timeoutMillis;
             this.answer = answer;
+            this.streams = streams;
         }
     }
 
@@ -59,7 +62,13 @@ final class HeldCalls implements LocalCalls {
 
     @Override
     public RunningCall run(String method, byte[] params, int timeoutMillis, CallAnswer answer) {
-        Held held = new Held(method, timeoutMillis, answer);
+        return run(method, params, timeoutMillis, null, answer);
+    }
+
+    /** A call with streams is held the same way; the test may open its stream through {@link Held#streams}. */
+    @Override
+    public RunningCall run(String method, byte[] params, int timeoutMillis, StreamOpener streams, CallAnswer answer) {
+        Held held = new Held(method, timeoutMillis, answer, streams);
         calls.add(held);
         return () -> {
             held.cancelled = true;
@@ -67,11 +76,5 @@ final class HeldCalls implements LocalCalls {
                 answer.error(ErrorCode.CANCELLED.code(), "cancelled by the caller", "");
             }
         };
-    }
-
-    /** A call with streams is held the same way: these tests look at the link, not at streams. */
-    @Override
-    public RunningCall run(String method, byte[] params, int timeoutMillis, StreamOpener streams, CallAnswer answer) {
-        return run(method, params, timeoutMillis, answer);
     }
 }

@@ -11,7 +11,16 @@ import io.aldis.feature.cluster.internal.membership.HazelcastMember;
 import io.aldis.feature.rpc.spi.CallAnswer;
 import io.aldis.feature.rpc.spi.RemoteCalls;
 import io.aldis.feature.rpc.spi.RunningCall;
+import io.aldis.feature.rpc.spi.StreamedAnswer;
+import io.aldis.feature.rpc.spi.StreamingPeer;
+import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.RpcResponse;
+import io.aldis.protocol.api.StreamDirection;
+import io.aldis.protocol.api.spi.stream.CallStream;
+import io.aldis.protocol.api.spi.stream.CallStreamListener;
+import io.aldis.protocol.api.spi.stream.StreamSpec;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -135,6 +145,103 @@ class RpcLinkTest {
         remote.choose("hold", -1).send("hold.on", "[]".getBytes(StandardCharsets.UTF_8), 0,
                 codeInto(new CompletableFuture<>()));
         await("the call held on the serving node", () -> serverRpc.calls.size() == 1);
+    }
+
+    @Test
+    void aBrokenLinkStopsTheItemsTheServingNodeStillHeldForACallAlreadyAnswered() throws Exception {
+        // As RPC after the call's answer: cancelling it does nothing more.
+        serverRpc.answersWhenCancelled = false;
+        RemoteCalls remote = caller.linkRpc(callerRpc);
+        RemoteCalls served = server.linkRpc(serverRpc);
+        await("the server's announcement", () -> remote.choose("hold", -1) != null);
+        ((StreamingPeer) remote.choose("hold", -1)).send("hold.on", "[]".getBytes(StandardCharsets.UTF_8), 0,
+                new StalledCaller());
+        await("the call held on the serving node", () -> serverRpc.calls.size() == 1);
+        HeldCalls.Held held = serverRpc.calls.get(0);
+        CallStream stream = held.streams.open(new StreamSpec("hold.on", StreamDirection.CALLEE_TO_CALLER,
+                CreditMode.BYTES, null, 0), new CallStreamListener() {
+                    @Override
+                    public void ended() {
+                    }
+
+                    @Override
+                    public void failed(int code, String message) {
+                    }
+                });
+        CompletableFuture<Void> itemsCancelled = new CompletableFuture<>();
+        stream.send(subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
+            @Override
+            public void request(long n) {
+            }
+
+            @Override
+            public void cancel() {
+                itemsCancelled.complete(null);
+            }
+        }));
+        // The work answered while its items wait for the caller's credit, as a relayed provider's may.
+        stream.answer(new RpcResponse(1, "null".getBytes(StandardCharsets.UTF_8)));
+        stream.close(0, "");
+        assertThat(((ClusterCalls) served).servedStreams()).isOne();
+
+        ((ClusterCalls) served).linkLost(localId(caller));
+        assertThat(((ClusterCalls) served).servedStreams()).isZero();
+        assertThat(itemsCancelled).as("the items held for the caller are stopped").isDone();
+    }
+
+    /** A caller whose stream opens and takes nothing. */
+    private static final class StalledCaller implements StreamedAnswer {
+        @Override
+        public CallStream opened(StreamSpec spec) {
+            return new CallStream() {
+                @Override
+                public long streamId() {
+                    return 2;
+                }
+
+                @Override
+                public void send(Flow.Publisher<byte[]> items) {
+                    items.subscribe(new Flow.Subscriber<byte[]>() {
+                        @Override
+                        public void onSubscribe(Flow.Subscription s) {
+                        }
+
+                        @Override
+                        public void onNext(byte[] item) {
+                        }
+
+                        @Override
+                        public void onError(Throwable failure) {
+                        }
+
+                        @Override
+                        public void onComplete() {
+                        }
+                    });
+                }
+
+                @Override
+                public Flow.Publisher<byte[]> received() {
+                    throw new IllegalStateException("direction 1");
+                }
+
+                @Override
+                public void answer(Frame answer) {
+                }
+
+                @Override
+                public void close(int code, String message) {
+                }
+            };
+        }
+
+        @Override
+        public void result(byte[] json) {
+        }
+
+        @Override
+        public void error(int code, String message, String details) {
+        }
     }
 
     @Test

@@ -72,6 +72,24 @@ class RpcMessageTest {
     }
 
     @Test
+    void aCallersFirstCreditCarriesItsHighWaterMarkAndTheOldLayoutStillReads() {
+        // version 1, kind CALLER_CREDIT (12), call id 5, 1 item, the caller's mark 8000 (0x1f40)
+        byte[] bytes = RpcMessage.callerCredit(5, 1, 8000).encode();
+        assertThat(HexFormat.of().formatHex(bytes)).isEqualTo("010c0000000000000005" + "00000001" + "00001f40");
+        RpcMessage decoded = RpcMessage.decode(bytes);
+        assertThat(decoded.kind()).isEqualTo(RpcMessage.Kind.CALLER_CREDIT);
+        assertThat(decoded.code()).isEqualTo(1);
+        assertThat(decoded.callerMark()).isEqualTo(8000);
+        // A node of an older version sends no mark: the credit reads as before, with none.
+        byte[] old = HexFormat.of().parseHex("010c0000000000000005" + "00000001");
+        assertThat(RpcMessage.credit(5, false, 1).encode()).isEqualTo(old);
+        assertThat(RpcMessage.decode(old).callerMark()).isZero();
+        assertThat(RpcMessage.decode(old).code()).isEqualTo(1);
+        byte[] zero = HexFormat.of().parseHex("010c0000000000000005" + "00000001" + "00000000");
+        assertThatThrownBy(() -> RpcMessage.decode(zero)).hasMessageContaining("high-water mark of 0");
+    }
+
+    @Test
     void theServingSidesCancelOfTheCallersItemsIsTenBytes() {
         // version 1, kind CALLEE_CANCEL (13), call id 5
         byte[] bytes = RpcMessage.cancelCallerItems(5).encode();

@@ -23,10 +23,11 @@ import java.util.function.IntSupplier;
  * the node grants the provider only what that node asked for: the first request is the first
  * grant, and consumed credit goes back to the provider only as further requests come, so the
  * provider never sends more items than the caller granted. In {@code bytes} and {@code custom}
- * mode an item's cost is not known before it comes, and the node grants the provider a window of
- * its own, the provider connection's largest frame in the stream's unit, returned as the items go
- * on (in custom mode that may be more items than the caller's window: its high-water mark is not
- * known here).
+ * mode an item's cost is not known before it comes, and the node grants the provider the caller's
+ * high-water mark, which the caller's node passes on with its first credit, returned as the items
+ * go on; so an item fits the provider's credit only if it fits the caller's. A caller's node of an
+ * older version does not pass it on: the window is then the provider connection's largest frame
+ * in the stream's unit.
  *
  * <p>Everything runs on the provider's event loop; the subscriber's signals go out from there,
  * and it takes them over to its own loop without blocking.
@@ -113,7 +114,7 @@ final class ProviderItems implements Flow.Publisher<byte[]> {
             int mark = callerHighWaterMark.getAsInt();
             if (mark == Relay.OTHER_NODE) {
                 perDemand = meter.mode() == CreditMode.ITEMS;
-                mark = perDemand ? (int) Math.min(n, Integer.MAX_VALUE) : stream.maxFrameSize();
+                mark = perDemand ? (int) Math.min(n, Integer.MAX_VALUE) : stream.otherNodesMark();
             }
             mark = Math.max(1, mark);
             credit = new ReceiverCredit(mark);
@@ -274,7 +275,16 @@ final class ProviderItems implements Flow.Publisher<byte[]> {
         if (credit == null || done) {
             return null;
         }
+        int before = credit.handedOut();
         ResumePoint point = credit.resumePoint();
+        if (perDemand) {
+            // The resume point returns the consumed credit that was not due back yet: the other
+            // node did not ask for it, so it is owed like the rest, and paid only for its requests.
+            owed += point.credit() - before;
+            long paid = Math.min(owed, wanted);
+            owed -= paid;
+            wanted -= paid;
+        }
         // Per demand, what is held back for the caller's next requests was not handed out.
         return owed == 0 ? point : new ResumePoint(point.received(), point.credit() - (int) owed, point.ended());
     }

@@ -241,16 +241,17 @@ final class ProviderStream {
     /**
      * The provider broke the stream's rules, or an item cannot go on to it: it is told with
      * STREAM_ERROR {@code code} and the caller's stream fails with {@code STREAM_FAILED}, since the
-     * fault is not the caller's.
+     * fault is not the caller's; a caller's side on another node reads that code too, from the
+     * failure of the provider's items it takes.
      */
     void providerBroke(ErrorCode code, String message) {
         if (over) {
             return;
         }
         session.send(new StreamError(streamId, code.code(), message));
-        end(new StreamEndedException(code.code(), message));
-        relay.providerFailed(ErrorCode.STREAM_FAILED.code(), "stream processing failed: the provider's stream "
-                + "ended with " + code.name() + ": " + message);
+        String why = "stream processing failed: the provider's stream ended with " + code.name() + ": " + message;
+        end(new StreamEndedException(ErrorCode.STREAM_FAILED.code(), why));
+        relay.providerFailed(ErrorCode.STREAM_FAILED.code(), why);
     }
 
     /**
@@ -408,6 +409,15 @@ final class ProviderStream {
                 onLoop(task);
             }
         });
+    }
+
+    /**
+     * The mark the node grants the provider for a caller on another node in bytes or custom mode:
+     * the caller's own, when its node passed it on, else the provider connection's largest frame.
+     */
+    int otherNodesMark() {
+        int mark = relay.otherNodesMark();
+        return mark > 0 ? mark : maxFrameSize();
     }
 
     int maxFrameSize() {

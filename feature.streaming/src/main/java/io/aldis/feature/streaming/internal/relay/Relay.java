@@ -197,6 +197,18 @@ final class Relay implements StreamRelay {
         return m.find() ? m.group(1).replaceAll("\\\\(.)", "$1") : null;
     }
 
+    /**
+     * The caller's high-water mark as the caller's side on another node passed it on, in the
+     * stream's unit; 0 when that side did not (a node of an older version).
+     */
+    int otherNodesMark() {
+        CallStream stream;
+        synchronized (this) {
+            stream = callerSide;
+        }
+        return stream == null ? 0 : stream.receiverHighWaterMark();
+    }
+
     private int callerHighWaterMark() {
         CallStream stream;
         synchronized (this) {

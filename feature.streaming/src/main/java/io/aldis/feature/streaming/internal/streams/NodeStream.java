@@ -133,6 +133,11 @@ public final class NodeStream implements CallStream {
 
     // ---- for a stream the node relays from a provider (docs/protocol.md 6.4.8), on any thread
 
+    @Override
+    public int receiverHighWaterMark() {
+        return callerHighWaterMark();
+    }
+
     /** The caller's high-water mark for the items it receives: its first grant, 0 before that came. */
     public int callerHighWaterMark() {
         return source == null ? 0 : source.highWaterMark();
@@ -393,7 +398,7 @@ public final class NodeStream implements CallStream {
     }
 
     void serviceFailed(Throwable failure) {
-        if (failure instanceof StreamFailure relayed) {
+        if (failure instanceof StreamFailure relayed && relayed.code() == StreamFailure.codeOf(relayed)) {
             // A relayed provider's stream failed, here or on another node: the caller gets its code
             // and words, after its items.
             fail(relayed.code(), relayed.getMessage(), true);

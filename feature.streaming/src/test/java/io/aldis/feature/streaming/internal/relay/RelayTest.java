@@ -21,6 +21,7 @@ import io.aldis.protocol.api.StreamOpen;
 import io.aldis.protocol.api.StreamResume;
 import io.aldis.protocol.api.spi.stream.CallStream;
 import io.aldis.protocol.api.spi.stream.CallStreamListener;
+import io.aldis.protocol.api.spi.stream.StreamFailure;
 import io.aldis.protocol.api.spi.stream.StreamRelay;
 import io.aldis.protocol.api.spi.stream.StreamSpec;
 import java.nio.charset.StandardCharsets;
@@ -107,6 +108,13 @@ class RelayTest {
         final List<Integer> items = new ArrayList<>();
         java.util.concurrent.Flow.Subscription subscription;
         Throwable failure;
+        /** The caller's high-water mark its node passed on; 0 for none. */
+        int mark;
+
+        @Override
+        public int receiverHighWaterMark() {
+            return mark;
+        }
 
         @Override
         public long streamId() {
@@ -180,7 +188,46 @@ class RelayTest {
         assertThat(provider.sent(StreamError.class)).extracting(StreamError::code)
                 .containsExactly(ErrorCode.STREAM_CREDIT_EXCEEDED.code());
         assertThat(other.items).containsExactly(0, 1, 2, 3, 4, 5);
-        assertThat(other.failure).isNotNull();
+        // The fault is the provider's, not the caller's: the other node's caller fails with STREAM_FAILED (6.4.8).
+        assertThat(other.failure).isInstanceOf(StreamFailure.class);
+        assertThat(((StreamFailure) other.failure).code()).isEqualTo(ErrorCode.STREAM_FAILED.code());
+        assertThat(other.failure.getMessage()).isEqualTo("stream processing failed: the provider's stream ended with "
+                + "STREAM_CREDIT_EXCEEDED: " + provider.sent(StreamError.class).get(0).message());
+    }
+
+    @Test
+    void inBytesModeTheProviderIsGrantedTheMarkOfTheCallerOnTheOtherNode() {
+        OtherNode other = new OtherNode();
+        other.mark = 100;
+        rig.streams.relay((spec, listener) -> other, provider, FORWARDED,
+                new StreamSpec("feed.blocks", StreamDirection.CALLEE_TO_CALLER, CreditMode.BYTES, null, 0), told);
+        rig.streams.relays().opened(provider, new StreamOpen(PROVIDER_STREAM, FORWARDED,
+                StreamDirection.CALLEE_TO_CALLER, CreditMode.BYTES, 0, ""));
+        rig.settle(provider);
+        other.subscription.request(1);
+        rig.settle(provider);
+        assertThat(provider.sent(StreamCredit.class)).extracting(StreamCredit::credit).containsExactly(100);
+        // An item too large for the caller's window is the provider's fault here, not a failure there.
+        fromProvider(new StreamData(false, PROVIDER_STREAM, new byte[150]));
+        assertThat(provider.sent(StreamError.class)).extracting(StreamError::code)
+                .containsExactly(ErrorCode.STREAM_ITEM_TOO_LARGE.code());
+        assertThat(other.items).isEmpty();
+        assertThat(((StreamFailure) other.failure).code()).isEqualTo(ErrorCode.STREAM_FAILED.code());
+    }
+
+    @Test
+    void inBytesModeWithoutTheCallersMarkTheProviderIsGrantedItsLargestFrame() {
+        OtherNode other = new OtherNode();
+        rig.streams.relay((spec, listener) -> other, provider, FORWARDED,
+                new StreamSpec("feed.blocks", StreamDirection.CALLEE_TO_CALLER, CreditMode.BYTES, null, 0), told);
+        rig.streams.relays().opened(provider, new StreamOpen(PROVIDER_STREAM, FORWARDED,
+                StreamDirection.CALLEE_TO_CALLER, CreditMode.BYTES, 0, ""));
+        rig.settle(provider);
+        other.subscription.request(1);
+        rig.settle(provider);
+        // A caller's node of an older version passes no mark on.
+        assertThat(provider.sent(StreamCredit.class)).extracting(StreamCredit::credit)
+                .containsExactly(provider.limits().maxFrameSize());
     }
 
     @Test
@@ -524,6 +571,44 @@ class RelayTest {
         assertThat(numbers(caller.sent(StreamData.class))).containsExactly(0, 1, 2, 3);
         assertThat(told.events).containsExactly("ended");
         assertThat(rig.streams.relays().keptStreams()).isZero();
+    }
+
+    @Test
+    void aProviderResumedTowardAnotherNodeGetsBackOnlyTheCreditThatNodeAskedFor() {
+        TestSession first = TestSession.withStreams().resumable("provider");
+        TestSession second = TestSession.withStreams().resumable("provider");
+        OtherNode other = new OtherNode();
+        rig.streams.relay((spec, listener) -> other, first, FORWARDED,
+                new StreamSpec("feed.ticks", StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, null, 0), told);
+        rig.streams.relays().opened(first, new StreamOpen(PROVIDER_STREAM, FORWARDED, StreamDirection.CALLEE_TO_CALLER,
+                CreditMode.ITEMS, 0, ""));
+        rig.settle(first);
+        other.subscription.request(4);
+        rig.settle(first);
+        rig.streams.relays().handle(first, new StreamData(false, PROVIDER_STREAM, item(0)));
+        rig.settle(first);
+        // Handed on, below half of the window: its credit is not due back, and the other node asked for no more.
+        assertThat(other.items).containsExactly(0);
+        assertThat(granted(first.sent(StreamCredit.class))).isEqualTo(4);
+
+        breakConnection(first);
+        rig.streams.resume(second, StreamResume.senderOnly(PROVIDER_STREAM));
+        rig.settle(first, second);
+        StreamResume resume = second.sent(StreamResume.class).get(0);
+        assertThat(resume.received()).isEqualTo(1);
+        assertThat(resume.credit()).as("the 3 the other node asked for and did not get, not the whole window")
+                .isEqualTo(3);
+        for (int i = 1; i < 4; i++) {
+            rig.streams.relays().handle(second, new StreamData(false, PROVIDER_STREAM, item(i)));
+        }
+        rig.settle(second);
+        assertThat(other.items).containsExactly(0, 1, 2, 3);
+        assertThat(second.sent(StreamCredit.class)).as("nothing more asked").isEmpty();
+
+        // The credit kept back goes to the provider as the other node asks again.
+        other.subscription.request(2);
+        rig.settle(second);
+        assertThat(granted(second.sent(StreamCredit.class))).isEqualTo(2);
     }
 
     @Test

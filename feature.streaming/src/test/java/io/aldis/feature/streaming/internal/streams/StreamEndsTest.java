@@ -15,6 +15,7 @@ import io.aldis.protocol.api.StreamOpen;
 import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.spi.node.SessionState;
 import io.aldis.protocol.api.spi.stream.CallStreamListener;
+import io.aldis.protocol.api.spi.stream.StreamFailure;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,6 +108,26 @@ class StreamEndsTest {
         assertThat(told.events).containsExactly("failed");
         assertThat(told.code).isEqualTo(-502);
         assertThat(told.message).isEqualTo("stream processing failed: disk on fire");
+    }
+
+    @Test
+    void aCodedFailureWhoseCodeIsNoErrorCodeEndsTheStreamWithStreamFailed() {
+        NodeStream stream = open(StreamDirection.CALLEE_TO_CALLER, CreditMode.ITEMS, 0);
+        StreamRig.Source source = new StreamRig.Source(items(1, 1));
+        // Code 0 is no failure: a subclass that reports it must not end the stream "successfully failed".
+        source.failWith = new StreamFailure(ErrorCode.CANCELLED.code(), "gauge broke") {
+            @Override
+            public int code() {
+                return 0;
+            }
+        };
+        stream.send(source);
+        stream.credit(10);
+        rig.settle(session);
+        StreamError error = session.sent(StreamError.class).get(0);
+        assertThat(error.code()).isEqualTo(ErrorCode.STREAM_FAILED.code());
+        assertThat(error.message()).isEqualTo("stream processing failed: gauge broke");
+        assertThat(told.code).isEqualTo(ErrorCode.STREAM_FAILED.code());
     }
 
     @Test

@@ -19,7 +19,8 @@ public interface CallStream {
      * caller grants: the stream subscribes once and requests only what the credit covers, so a
      * slow caller slows the publisher and nothing piles up in the node. When the publisher
      * completes, STREAM_END follows the last item; when it fails, STREAM_ERROR
-     * {@code STREAM_FAILED}. Called at most once.
+     * {@code STREAM_FAILED}, or the code and message of a {@link StreamFailure} it fails with (a
+     * relayed provider's stream, the provider gone). Called at most once.
      *
      * @throws IllegalStateException for a stream of direction 2, or a second call
      */
@@ -58,4 +59,15 @@ public interface CallStream {
      * {@code message}. Idempotent.
      */
     void close(int code, String message);
+
+    /**
+     * The high-water mark of whoever receives the items this stream sends (the caller's {@code H},
+     * directions 1 and 3), in the stream's credit unit, once that receiver granted its first
+     * credit; 0 before that, or when this side does not know it. A node that relays a provider's
+     * items toward this stream grants the provider this mark, so that an item fits the provider's
+     * credit only if it fits the caller's (docs/protocol.md 6.4.8).
+     */
+    default int receiverHighWaterMark() {
+        return 0;
+    }
 }

@@ -8,5 +8,5 @@
  * stream with that failure's code.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.4.0")
+@org.osgi.annotation.versioning.Version("1.6.0")
 package io.aldis.protocol.api.spi.stream;
