@@ -67,10 +67,24 @@ final class OutboundLink {
     }
 
     /** Queues a message; false when it was dropped because the queue is full or the link closed. */
-    boolean send(byte kind, LinkBody body, int length) {
+    PeerLinks.Sent send(byte kind, LinkBody body, int length) {
+        if (kind == LinkFrames.RPC) {
+            // A call is never queued on a link that is down, nor left in the queue when it goes
+            // down (dropWaitingCalls): the two are decided under one lock.
+            synchronized (this) {
+                if (down) {
+                    return PeerLinks.Sent.DOWN;
+                }
+                return enqueue(kind, body, length);
+            }
+        }
+        return enqueue(kind, body, length);
+    }
+
+    private PeerLinks.Sent enqueue(byte kind, LinkBody body, int length) {
         if (closed || queuedBytes.get() >= PeerLinks.MAX_QUEUED_BYTES) {
             droppedOne();
-            return false;
+            return PeerLinks.Sent.DROPPED;
         }
         queuedBytes.addAndGet(LinkFrames.HEADER + length);
         queue.add(new Pending(kind, body, length));
@@ -78,7 +92,7 @@ final class OutboundLink {
         if (!drainScheduled.get() && drainScheduled.compareAndSet(false, true)) {
             loop.execute(this::drain);
         }
-        return true;
+        return PeerLinks.Sent.QUEUED;
     }
 
     /** Whether the link is down: its last attempt failed or its connection broke, and none is up since. */
@@ -250,12 +264,15 @@ final class OutboundLink {
             return;
         }
         if (!down) {
-            down = true;
+            synchronized (this) {
+                down = true;
+                // The calls between the two members end now (they fail on this side, and the
+                // member's side ends them as its end of the connection closes): calls waiting here
+                // must not run there later, after their callers were told they failed. Pub/sub
+                // messages wait.
+                dropWaitingCalls();
+            }
             LOG.log(System.Logger.Level.WARNING, "The link to member {0} is down, trying again: {1}", peer, why);
-            // The calls between the two members end now (they fail on this side, and the member's
-            // side ends them as its end of the connection closes): calls waiting here must not run
-            // there later, after their callers were told they failed. Pub/sub messages wait.
-            dropWaitingCalls();
             links.lost(peer);
         }
         loop.schedule(this::connect, pauseMillis, TimeUnit.MILLISECONDS);

@@ -188,7 +188,7 @@ public final class PeerLinks implements AutoCloseable {
                     length, peer, MAX_FRAME);
             return Sent.TOO_LARGE;
         }
-        return link.send(kind, body, length) ? Sent.QUEUED : Sent.DROPPED;
+        return link.send(kind, body, length);
     }
 
     /** Whether the link to a member is down: its last attempt failed or its connection broke. */

@@ -180,6 +180,10 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
         sent.failAll(null);
         // The callers learn that this node left, as when it dies, not that someone cancelled their calls.
         served.cancelAll(null, this::answerGone);
+        // Calls whose work already answered still hold their streams' items and answers.
+        for (String key : calleeStreams.keySet()) {
+            stopStream(key, "this node stopped serving other nodes");
+        }
     }
 
     /** Answers a call another node sent with PROVIDER_GONE, as this node stops serving it. */
@@ -456,6 +460,11 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
                 public CallStream open(StreamSpec spec, CallStreamListener listener) {
                     CalleeStream stream = new CalleeStream(callId, spec, listener, back, out -> sendQuietly(peer, out));
                     calleeStreams.put(key, stream);
+                    if (departed.contains(peer) || call.silenced()) {
+                        // Its peer's streams were stopped (it left, or the link broke) while this one opened.
+                        stopStream(key, "the calling node is gone");
+                        return stream;
+                    }
                     // Before any item: the calling node opens its caller's stream on this.
                     sendQuietly(peer, RpcMessage.opened(callId, spec));
                     return stream;

@@ -1,5 +1,6 @@
 package io.aldis.feature.cluster.internal.rpc;
 
+import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.spi.stream.StreamFailure;
 import java.util.ArrayDeque;
 import java.util.Queue;
@@ -122,7 +123,8 @@ final class PeerItems implements Flow.Publisher<byte[]> {
      * {@link StreamFailure}, so a stream that sends these items on ends with that code.
      */
     void fail(int code, String message) {
-        fail(new StreamFailure(code, message));
+        // From another node, maybe of another version: a code that is no error code fails as STREAM_FAILED.
+        fail(new StreamFailure(code < 0 ? code : ErrorCode.STREAM_FAILED.code(), message));
     }
 
     private void fail(RuntimeException why) {

@@ -147,8 +147,11 @@ class RpcLinkTest {
         await("the call held on the serving node", () -> serverRpc.calls.size() == 1);
     }
 
-    @Test
-    void aBrokenLinkStopsTheItemsTheServingNodeStillHeldForACallAlreadyAnswered() throws Exception {
+    /** The serving node's side of an answered call whose items still wait for the caller's credit. */
+    private record HeldStream(ClusterCalls served, CompletableFuture<Void> itemsCancelled) {
+    }
+
+    private HeldStream answeredStreamHeldOnTheServingNode() throws Exception {
         // As RPC after the call's answer: cancelling it does nothing more.
         serverRpc.answersWhenCancelled = false;
         RemoteCalls remote = caller.linkRpc(callerRpc);
@@ -183,10 +186,23 @@ class RpcLinkTest {
         stream.answer(new RpcResponse(1, "null".getBytes(StandardCharsets.UTF_8)));
         stream.close(0, "");
         assertThat(((ClusterCalls) served).servedStreams()).isOne();
+        return new HeldStream((ClusterCalls) served, itemsCancelled);
+    }
 
-        ((ClusterCalls) served).linkLost(localId(caller));
-        assertThat(((ClusterCalls) served).servedStreams()).isZero();
-        assertThat(itemsCancelled).as("the items held for the caller are stopped").isDone();
+    @Test
+    void aBrokenLinkStopsTheItemsTheServingNodeStillHeldForACallAlreadyAnswered() throws Exception {
+        HeldStream held = answeredStreamHeldOnTheServingNode();
+        held.served().linkLost(localId(caller));
+        assertThat(held.served().servedStreams()).isZero();
+        assertThat(held.itemsCancelled()).as("the items held for the caller are stopped").isDone();
+    }
+
+    @Test
+    void unlinkingRpcStopsTheItemsTheServingNodeStillHeldForACallAlreadyAnswered() throws Exception {
+        HeldStream held = answeredStreamHeldOnTheServingNode();
+        server.unlinkRpc();
+        assertThat(held.served().servedStreams()).isZero();
+        assertThat(held.itemsCancelled()).as("the items held for the caller are stopped").isDone();
     }
 
     /** A caller whose stream opens and takes nothing. */

@@ -159,7 +159,7 @@ final class ProviderStream {
         StreamEndedException why = new StreamEndedException(error.code(), error.message());
         if (received == null) {
             end(why);
-            relay.providerFailed(error.code(), error.message());
+            relay.providerFailed(why.code(), error.message());
             return;
         }
         end(why);

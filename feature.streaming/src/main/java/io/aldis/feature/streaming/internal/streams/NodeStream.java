@@ -212,7 +212,8 @@ public final class NodeStream implements CallStream {
         if (waitForResume(() -> errorFromCaller(error))) {
             return;
         }
-        fail(error.code(), error.message(), false);
+        // A code of 0 or above is no error code: read as STREAM_FAILED (docs/protocol.md, STREAM_ERROR).
+        fail(error.code() < 0 ? error.code() : ErrorCode.STREAM_FAILED.code(), error.message(), false);
     }
 
     private boolean waitForResume(Runnable frame) {

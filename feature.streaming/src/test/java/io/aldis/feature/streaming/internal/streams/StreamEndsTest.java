@@ -271,6 +271,22 @@ class StreamEndsTest {
     }
 
     @Test
+    void aCallersStreamErrorWhoseCodeIsNoErrorCodeEndsEverythingAsStreamFailed() {
+        NodeStream stream = open(StreamDirection.BIDIRECTIONAL, CreditMode.ITEMS, 4);
+        StreamRig.Source source = new StreamRig.Source(items(100, 1));
+        stream.send(source);
+        StreamRig.Sink sink = new StreamRig.Sink();
+        stream.received().subscribe(sink);
+        stream.credit(4);
+        rig.settle(session);
+        stream.errorFromCaller(new StreamError(stream.streamId(), 0, "zero is no error code"));
+        rig.settle(session);
+        assertThat(source.cancelled).isTrue();
+        assertThat(sink.failure).hasMessage("zero is no error code");
+        assertThat(told.code).isEqualTo(ErrorCode.STREAM_FAILED.code());
+    }
+
+    @Test
     void closeWithACodeCancelsTheCallersItemsAndStopsThePublisher() {
         NodeStream stream = open(StreamDirection.BIDIRECTIONAL, CreditMode.ITEMS, 4);
         StreamRig.Source source = new StreamRig.Source(items(100, 1));
