@@ -93,21 +93,19 @@ for n in 1 2 3; do
 done
 
 step "3. etc/io.aldis.cluster.cfg"
+secret=walk-secret-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
 for n in 1 2 3; do
     others=()
     for m in 1 2 3; do [ "$m" = "$n" ] || others+=("127.0.0.1:$((7449 + m))"); done
     cat >"$work/aldis-node$n/etc/io.aldis.cluster.cfg" <<EOF
 name = demo
-secret = $(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')-walk-secret
+secret = $secret
 nodeName = node$n
 host = 127.0.0.1
 port = $((7449 + n))
 members = ${others[0]}, ${others[1]}
 EOF
 done
-# The secret must be the same on every node: copy node 1's.
-secret_line=$(grep '^secret' "$work/aldis-node1/etc/io.aldis.cluster.cfg")
-for n in 2 3; do sed -i "s/^secret.*/$secret_line/" "$work/aldis-node$n/etc/io.aldis.cluster.cfg"; done
 
 step "4. Start the nodes and install aldis-cluster"
 for n in 1 2 3; do "$work/aldis-node$n/bin/start"; done
