@@ -66,7 +66,7 @@ final class OutboundLink {
         loop.execute(this::connect);
     }
 
-    /** Queues a message; false when it was dropped because the queue is full or the link closed. */
+    /** Queues a message: DROPPED when the queue is full or the link closed, DOWN for a call while the link is down. */
     PeerLinks.Sent send(byte kind, LinkBody body, int length) {
         if (kind == LinkFrames.RPC) {
             // A call is never queued on a link that is down, nor left in the queue when it goes
