@@ -138,20 +138,28 @@ class PeerLinksTest {
             closedPort = s.getLocalPort();
         }
         members.put("b", new InetSocketAddress("127.0.0.1", closedPort));
-        assertThat(a.sendRpc("b", numbered(1, 4))).isEqualTo(PeerLinks.Sent.QUEUED);
-        assertThat(a.sendMessage("b", numbered(2, 4))).isEqualTo(PeerLinks.Sent.QUEUED);
+        assertThat(a.sendMessage("b", numbered(1, 4))).isEqualTo(PeerLinks.Sent.QUEUED);
+        // Queued if the first attempt has not failed yet, refused if it has: never sent later.
+        assertThat(a.sendRpc("b", numbered(2, 4))).isIn(PeerLinks.Sent.QUEUED, PeerLinks.Sent.DOWN);
 
         assertThat(lost.poll(20, TimeUnit.SECONDS)).isEqualTo("b");
         assertThat(a.down("b")).isTrue();
         assertThat(a.sendRpc("b", numbered(3, 4))).isEqualTo(PeerLinks.Sent.DOWN);
 
-        // b comes up where a looks for it: the message waited, the call did not.
-        PeerLinks b = member("b");
-        members.put("b", new InetSocketAddress("127.0.0.1", b.port()));
+        // b comes up where a looks for it (ready to receive before a can find it): the messages
+        // waited, the calls did not.
+        PeerLinks b = new PeerLinks(KEY, "127.0.0.1", true, 0);
+        opened.add(b);
+        b.members(members::get, () -> "b");
         BlockingQueue<Received> got = receivedBy(b);
-        Received first = got.poll(20, TimeUnit.SECONDS);
-        assertThat(first.kind()).isEqualTo("message");
-        assertThat(number(first.bytes())).isEqualTo(2);
+        members.put("b", new InetSocketAddress("127.0.0.1", b.port()));
+        assertThat(a.sendMessage("b", numbered(4, 4))).isEqualTo(PeerLinks.Sent.QUEUED);
+        for (int expected : new int[] {1, 4}) {
+            Received r = got.poll(20, TimeUnit.SECONDS);
+            assertThat(r).as("message %d", expected).isNotNull();
+            assertThat(r.kind()).isEqualTo("message");
+            assertThat(number(r.bytes())).isEqualTo(expected);
+        }
     }
 
     @Test
