@@ -105,7 +105,9 @@ class ClientTest {
 
     @Test
     void connectSeeHeartbeatsAndCloseGracefully() throws Exception {
-        node = NodeFixture.builder().settings(NodeSettings.defaults().withTimeouts(200, 5_000))
+        // An interval of 500 ms: with 200 ms, a stall of the test JVM over 400 ms (two intervals; GC
+        // under paranoid leak detection on a busy machine) let the node close the session as silent.
+        node = NodeFixture.builder().settings(NodeSettings.defaults().withTimeouts(500, 5_000))
                 .user(USER, "user").start();
         Events events = new Events();
         AldisClient c = builder(events, ReconnectPolicy.none()).build();
@@ -113,7 +115,7 @@ class ClientTest {
         events.await("connected");
         assertThat(c.state()).isEqualTo(ClientState.CONNECTED);
         assertThat(c.session().user()).isEqualTo(USER);
-        assertThat(c.session().heartbeatMillis()).isEqualTo(200);
+        assertThat(c.session().heartbeatMillis()).isEqualTo(500);
         assertThat(c.resumeToken()).isPresent();
         // The node's PINGs reach the client, and its PONGs keep the session (the node would close one
         // that stays silent for two intervals). The client PINGs only when it has written nothing for
