@@ -87,14 +87,18 @@ public final class ClusterCalls implements RemoteCalls, AutoCloseable {
         Set<String> impostors = impostors(service);
         // A node whose link is down would fail the call at once, and it looks the least busy since
         // none of its calls stay in flight: it is chosen only when no other node serves the service.
-        Set<String> avoided = new java.util.HashSet<>(impostors);
+        // The set is made only when a link is down, which is rare: a call costs no allocation for it.
+        Set<String> avoided = impostors;
         for (String peer : serving.keySet()) {
             if (path.linkDown(peer)) {
+                if (avoided == impostors) {
+                    avoided = new java.util.HashSet<>(impostors);
+                }
                 avoided.add(peer);
             }
         }
         String id = NodeChoice.choose(serving, service, here, sent::outstanding, rotation.getAndIncrement(), avoided);
-        if (id == null && here < 0 && avoided.size() > impostors.size()) {
+        if (id == null && here < 0 && avoided != impostors) {
             id = NodeChoice.choose(serving, service, here, sent::outstanding, rotation.getAndIncrement(), impostors);
         }
         return id == null ? null : peers.computeIfAbsent(id, peer -> new ClusterPeer(peer, nameOf(peer)));
