@@ -6,7 +6,6 @@ import io.aldis.itest.support.ChildNode;
 import io.aldis.itest.support.FrameClient;
 import io.aldis.protocol.api.Deliver;
 import io.aldis.protocol.api.Publish;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,11 +26,7 @@ class ClusterRateLongTest {
 
     @Test
     void pubSubOneToOneAcrossTwoNodesAndOnOne() throws Exception {
-        int[] ports = new int[2];
-        try (ServerSocket s1 = new ServerSocket(0); ServerSocket s2 = new ServerSocket(0)) {
-            ports[0] = s1.getLocalPort();
-            ports[1] = s2.getLocalPort();
-        }
+        int[] ports = ChildNode.freePorts(2);
         String secret = "rate-of-two-nodes-on-loopback";
         try (ChildNode.Clustered a = ChildNode.startClustered("a", secret, ports[0], List.of("127.0.0.1:" + ports[1]));
                 ChildNode.Clustered b = ChildNode.startClustered("b", secret, ports[1], List.of("127.0.0.1:" + ports[0]))) {

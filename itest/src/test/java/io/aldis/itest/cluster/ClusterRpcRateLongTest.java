@@ -10,7 +10,6 @@ import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.RpcError;
 import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.RpcResponse;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -32,11 +31,7 @@ class ClusterRpcRateLongTest {
 
     @Test
     void rpcAt32InFlightAcrossTwoNodesAndOnOne() throws Exception {
-        int[] ports = new int[2];
-        try (ServerSocket s1 = new ServerSocket(0); ServerSocket s2 = new ServerSocket(0)) {
-            ports[0] = s1.getLocalPort();
-            ports[1] = s2.getLocalPort();
-        }
+        int[] ports = ChildNode.freePorts(2);
         String secret = "rpc-rate-of-two-nodes-on-loopback";
         try (ChildNode.Clustered a = ChildNode.startClustered("a", secret, ports[0], List.of("127.0.0.1:" + ports[1]));
                 ChildNode.Clustered c = ChildNode.startClustered("c", secret, ports[1], List.of("127.0.0.1:" + ports[0]),

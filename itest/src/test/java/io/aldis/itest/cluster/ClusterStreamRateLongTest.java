@@ -17,7 +17,6 @@ import io.aldis.protocol.api.StreamData;
 import io.aldis.protocol.api.StreamEnd;
 import io.aldis.protocol.api.StreamError;
 import io.aldis.protocol.api.StreamOpen;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -89,11 +88,7 @@ class ClusterStreamRateLongTest {
 
     @Test
     void aProvidedStreamOf128ByteItemsWindow64AcrossTwoNodesAndThroughOne() throws Exception {
-        int[] ports = new int[2];
-        try (ServerSocket s1 = new ServerSocket(0); ServerSocket s2 = new ServerSocket(0)) {
-            ports[0] = s1.getLocalPort();
-            ports[1] = s2.getLocalPort();
-        }
+        int[] ports = ChildNode.freePorts(2);
         String secret = "provided-stream-rate-of-two-nodes-on-loopback";
         try (ChildNode.Clustered a = ChildNode.startClustered("a", secret, ports[0], List.of("127.0.0.1:" + ports[1]));
                 ChildNode.Clustered c = ChildNode.startClustered("c", secret, ports[1], List.of("127.0.0.1:" + ports[0]))) {
@@ -121,11 +116,7 @@ class ClusterStreamRateLongTest {
 
     @Test
     void aStreamOf128ByteItemsWindow64AcrossTwoNodesAndOnOne() throws Exception {
-        int[] ports = new int[2];
-        try (ServerSocket s1 = new ServerSocket(0); ServerSocket s2 = new ServerSocket(0)) {
-            ports[0] = s1.getLocalPort();
-            ports[1] = s2.getLocalPort();
-        }
+        int[] ports = ChildNode.freePorts(2);
         String secret = "stream-rate-of-two-nodes-on-loopback";
         try (ChildNode.Clustered a = ChildNode.startClustered("a", secret, ports[0], List.of("127.0.0.1:" + ports[1]));
                 ChildNode.Clustered c = ChildNode.startClustered("c", secret, ports[1], List.of("127.0.0.1:" + ports[0]),

@@ -523,15 +523,32 @@ public final class ChildNode {
     public record GateState(int entered, Set<String> interrupted) {
     }
 
-    /** Ports free now, all different: each socket is held until every port is found. */
+    /**
+     * Ports free now, all different, each socket held until every port is found, and all below the
+     * range the system hands out for port 0: a child node binds its member port some time after
+     * this returns, while other children bind their listeners and links to port 0, and a port of
+     * that range could be given to one of them meanwhile (a member then failed to start with
+     * "Port ... is already in use").
+     */
     public static int[] freePorts(int n) throws IOException {
+        int below = firstEphemeralPort();
         int[] ports = new int[n];
         List<java.net.ServerSocket> held = new ArrayList<>();
+        java.util.Random random = new java.util.Random();
         try {
-            for (int i = 0; i < n; i++) {
-                java.net.ServerSocket s = new java.net.ServerSocket(0);
-                held.add(s);
-                ports[i] = s.getLocalPort();
+            for (int i = 0, tries = 0; i < n; tries++) {
+                if (tries > 10_000) {
+                    throw new IOException("no " + n + " free ports found below " + below);
+                }
+                int candidate = FIXED_PORTS_FROM + random.nextInt(below - FIXED_PORTS_FROM);
+                try {
+                    java.net.ServerSocket s = new java.net.ServerSocket();
+                    held.add(s);
+                    s.bind(new java.net.InetSocketAddress("127.0.0.1", candidate));
+                    ports[i++] = candidate;
+                } catch (IOException taken) {
+                    // in use: try another
+                }
             }
         } finally {
             for (java.net.ServerSocket s : held) {
@@ -539,6 +556,20 @@ public final class ChildNode {
             }
         }
         return ports;
+    }
+
+    /** Where explicitly chosen ports start: above the fixed ports the Karaf tests and peers use. */
+    private static final int FIXED_PORTS_FROM = 20_000;
+
+    /** The first port the system may hand out for port 0 (Linux's setting; 32768 where it cannot be read). */
+    private static int firstEphemeralPort() {
+        try {
+            String range = java.nio.file.Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            int low = Integer.parseInt(range.split("\\s+")[0]);
+            return low > FIXED_PORTS_FROM + 1_000 ? low : 32_768;
+        } catch (IOException | RuntimeException unreadable) {
+            return 32_768;
+        }
     }
 
     /**
