@@ -37,7 +37,7 @@ public final class MessagingBench {
         OPTIONS.put("size", "128");            // payload bytes
         OPTIONS.put("window", "8192");         // messages published but not yet received, at most, per subscriber
         OPTIONS.put("batch", "64");            // messages a publisher hands its client at once
-        OPTIONS.put("inflight", "1,32");       // calls in flight per request/response workload, comma-separated
+        OPTIONS.put("inflight", "1,32,sync");  // calls in flight per request/response workload, comma-separated; sync: 1, from a thread that waits for each answer
         OPTIONS.put("rpcWarmupSeconds", "5");  // unmeasured calls per RPC system at 32 in flight before any round
         // the node's RPC setting, its listeners' spinMicros and the RPC clients' idleSpin; by default the products'
         OPTIONS.put("workerSpinMicros", Integer.toString(SpinWindow.DEFAULT_CAP_MICROS));
@@ -555,7 +555,12 @@ public final class MessagingBench {
                 }
             }
             for (String inflight : opts.get("inflight").split(",")) {
-                rpcRounds("request/response, " + inflight.trim() + " in flight", systems, Integer.parseInt(inflight.trim()));
+                String n = inflight.trim();
+                if (n.equals("sync")) {
+                    rpcRounds("request/response, 1 in flight, a caller that waits for each answer", systems, 0);
+                } else {
+                    rpcRounds("request/response, " + n + " in flight", systems, Integer.parseInt(n));
+                }
             }
         } finally {
             for (RpcSystems.System s : systems) {
@@ -576,7 +581,7 @@ public final class MessagingBench {
         int warm = i("warmupRounds");
         for (int r = 0; r < warm + i("rounds"); r++) {
             for (RpcSystems.System s : systems) {
-                RpcSystems.Result res = s.round(inflight, seconds);
+                RpcSystems.Result res = inflight == 0 ? s.blockingRound(seconds) : s.round(inflight, seconds);
                 System.out.printf(Locale.ROOT, "%s round %d %-50s %,10.0f calls/s  p50 %7.1f µs  p99 %8.1f µs%n",
                         r < warm ? "warm-up" : "measured", r + 1, s.name(), res.rate(), res.p50(), res.p99());
                 if (r >= warm) {

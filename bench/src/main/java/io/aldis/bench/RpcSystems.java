@@ -55,6 +55,14 @@ final class RpcSystems {
             return Lanes.run(this::call, inflight, seconds);
         }
 
+        /**
+         * Makes calls one after the other for {@code seconds} from one thread that waits for each
+         * answer (as a synchronous caller does: {@code join()}, a blocking stub) and measures.
+         */
+        default Result blockingRound(double seconds) throws Exception {
+            return Lanes.blocking(this::call, seconds);
+        }
+
         @Override
         default void close() throws Exception {
         }
@@ -89,6 +97,26 @@ final class RpcSystems {
             double rate = recorded.get() / ((to - from) / 1e9);
             return new Result(rate, percentile(sorted, n, 0.50), percentile(sorted, n, 0.99),
                     percentile(sorted, n, 0.90), percentile(sorted, n, 0.999));
+        }
+
+        static Result blocking(java.util.function.Supplier<CompletableFuture<?>> call, double seconds) {
+            long[] latencies = new long[4_000_000];
+            int recorded = 0;
+            long start = java.lang.System.nanoTime();
+            long from = start + 200_000_000L;
+            long to = from + (long) (seconds * 1e9);
+            for (long sent = start; sent < to; sent = java.lang.System.nanoTime()) {
+                call.get().join();
+                long now = java.lang.System.nanoTime();
+                if (now >= from && now < to && recorded < latencies.length) {
+                    latencies[recorded++] = now - sent;
+                }
+            }
+            long[] sorted = Arrays.copyOf(latencies, recorded);
+            Arrays.sort(sorted);
+            double rate = recorded / ((to - from) / 1e9);
+            return new Result(rate, percentile(sorted, recorded, 0.50), percentile(sorted, recorded, 0.99),
+                    percentile(sorted, recorded, 0.90), percentile(sorted, recorded, 0.999));
         }
 
         /** The {@code p} quantile of the first {@code n} sorted latencies, in microseconds. */
@@ -316,6 +344,14 @@ final class RpcSystems {
             @Override
             public CompletableFuture<?> call() {
                 throw new UnsupportedOperationException("the RSocket client runs in its own JVM");
+            }
+
+            @Override
+            public Result blockingRound(double seconds) throws Exception {
+                client.send("blocking " + seconds);
+                String[] f = client.expect("RESULT");
+                return new Result(Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
+                        Double.parseDouble(f[4]), Double.parseDouble(f[5]));
             }
 
             @Override

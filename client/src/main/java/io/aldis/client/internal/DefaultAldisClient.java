@@ -536,6 +536,14 @@ public final class DefaultAldisClient implements AldisClient {
      * Runs {@code task} on the callback thread after {@code delay}; null when the client is closed.
      */
     io.netty.util.Timeout schedule(Runnable task, long delay, TimeUnit unit) {
+        return schedule(task, null, delay, unit);
+    }
+
+    /**
+     * The same, running {@code first} on the timer's own thread before {@code task} goes to the
+     * callback thread: for what must not wait behind a callback that blocks.
+     */
+    io.netty.util.Timeout schedule(Runnable task, Runnable first, long delay, TimeUnit unit) {
         if (!holdsTimer) {
             synchronized (lock) {
                 if (state == ClientState.CLOSED) {
@@ -548,7 +556,12 @@ public final class DefaultAldisClient implements AldisClient {
             }
         }
         try {
-            return SharedTimer.schedule(() -> callback(task), delay, unit);
+            return SharedTimer.schedule(() -> {
+                if (first != null) {
+                    first.run();
+                }
+                callback(task);
+            }, delay, unit);
         } catch (IllegalStateException closedMeanwhile) {
             return null;
         }
@@ -868,6 +881,11 @@ public final class DefaultAldisClient implements AldisClient {
     };
 
     private void deliver(List<Frame> frames, Runnable processed) {
+        RpcSupport r = rpc;
+        if (r != null) {
+            // Before the hand-over: a thread blocked on a call gets its answer without waiting for it.
+            r.answerWaiters(frames);
+        }
         callback(() -> {
             try {
                 for (Frame frame : frames) {

@@ -73,6 +73,7 @@ public final class RsocketPeer {
                 switch (f[0]) {
                     case "round" -> System.out.println(
                             round(socket, data, Integer.parseInt(f[1]), Double.parseDouble(f[2])));
+                    case "blocking" -> System.out.println(blocking(socket, data, Double.parseDouble(f[1])));
                     case "stream" -> System.out.println("RESULT " + Streams.fromServer(socket,
                             Integer.parseInt(f[1]), Integer.parseInt(f[2]), Double.parseDouble(f[3])));
                     case "sink" -> System.out.println("RESULT " + Streams.toServer(socket,
@@ -135,6 +136,31 @@ public final class RsocketPeer {
         long[] sorted = Arrays.copyOf(latencies, n);
         Arrays.sort(sorted);
         double rate = recorded.get() / ((to - from) / 1e9);
+        double p50 = n == 0 ? 0 : sorted[(int) (n * 0.50)] / 1e3;
+        double p99 = n == 0 ? 0 : sorted[(int) (n * 0.99)] / 1e3;
+        double p90 = n == 0 ? 0 : sorted[(int) (n * 0.90)] / 1e3;
+        double p999 = n == 0 ? 0 : sorted[(int) (n * 0.999)] / 1e3;
+        return "RESULT " + rate + " " + p50 + " " + p99 + " " + p90 + " " + p999;
+    }
+
+    /** Calls one after the other from this thread, each waited for with {@code block()}, as a synchronous caller does. */
+    private static String blocking(RSocket socket, byte[] data, double seconds) {
+        long[] latencies = new long[4_000_000];
+        int n = 0;
+        long start = System.nanoTime();
+        long from = start + 200_000_000L;
+        long to = from + (long) (seconds * 1e9);
+        for (long sent = start; sent < to; sent = System.nanoTime()) {
+            Payload answer = socket.requestResponse(DefaultPayload.create(data)).block();
+            long now = System.nanoTime();
+            answer.release();
+            if (now >= from && now < to && n < latencies.length) {
+                latencies[n++] = now - sent;
+            }
+        }
+        long[] sorted = Arrays.copyOf(latencies, n);
+        Arrays.sort(sorted);
+        double rate = n / ((to - from) / 1e9);
         double p50 = n == 0 ? 0 : sorted[(int) (n * 0.50)] / 1e3;
         double p99 = n == 0 ? 0 : sorted[(int) (n * 0.99)] / 1e3;
         double p90 = n == 0 ? 0 : sorted[(int) (n * 0.90)] / 1e3;
