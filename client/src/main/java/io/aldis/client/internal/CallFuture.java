@@ -30,15 +30,6 @@ final class CallFuture<T> extends CompletableFuture<T> {
 
     /** Stands for a null result in {@link #early}. */
     private static final Object NULL = new Object();
-    private static final java.lang.invoke.VarHandle EARLY;
-
-    static {
-        try {
-            EARLY = java.lang.invoke.MethodHandles.lookup().findVarHandle(CallFuture.class, "early", Object.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final SpinWindow waitWindow;
     /** The answer as the I/O thread read it (a value, {@link #NULL} or {@link Failed}); null before. */
@@ -56,10 +47,7 @@ final class CallFuture<T> extends CompletableFuture<T> {
         return waiting.get() > 0;
     }
 
-    /**
-     * The answer, read on the I/O thread, for the threads that wait; the future completes as before,
-     * on the callback thread, and with this answer whatever completes it. The first answer counts.
-     */
+    /** The answer, read on the I/O thread, for the threads that wait; the future completes as before. */
     void answerEarly(Object value) {
         settleEarly(value == null ? NULL : value);
     }
@@ -70,46 +58,32 @@ final class CallFuture<T> extends CompletableFuture<T> {
     }
 
     private void settleEarly(Object answer) {
-        if (!super.isDone() && EARLY.compareAndSet(this, null, answer)) {
-            wakeWaiters();
+        if (early != null || super.isDone()) {
+            return;
         }
+        early = answer;
+        wakeWaiters();
     }
-
-    // The first outcome wins, early or not: once a waiter has been given one, the future completes
-    // with that one, whatever completes it later.
 
     @Override
     public boolean complete(T value) {
-        Object answer = early;
-        boolean done = answer != null ? completeAs(answer) : super.complete(value);
+        boolean done = super.complete(value);
         wakeWaiters();
         return done;
     }
 
     @Override
     public boolean completeExceptionally(Throwable ex) {
-        Object answer = early;
-        boolean done = answer != null ? completeAs(answer) : super.completeExceptionally(ex);
+        boolean done = super.completeExceptionally(ex);
         wakeWaiters();
         return done;
     }
 
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
-        Object answer = early;
-        if (answer != null) {
-            completeAs(answer);
-            return false;
-        }
         boolean done = super.cancel(mayInterruptIfRunning);
         wakeWaiters();
         return done;
-    }
-
-    @SuppressWarnings("unchecked")
-    private boolean completeAs(Object answer) {
-        return answer instanceof Failed failed ? super.completeExceptionally(failed.cause())
-                : super.complete(answer == NULL ? null : (T) answer);
     }
 
     private void wakeWaiters() {

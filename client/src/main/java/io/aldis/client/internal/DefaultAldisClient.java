@@ -536,14 +536,6 @@ public final class DefaultAldisClient implements AldisClient {
      * Runs {@code task} on the callback thread after {@code delay}; null when the client is closed.
      */
     io.netty.util.Timeout schedule(Runnable task, long delay, TimeUnit unit) {
-        return schedule(task, null, delay, unit);
-    }
-
-    /**
-     * The same, running {@code first} on the timer's own thread before {@code task} goes to the
-     * callback thread: for what must not wait behind a callback that blocks.
-     */
-    io.netty.util.Timeout schedule(Runnable task, Runnable first, long delay, TimeUnit unit) {
         if (!holdsTimer) {
             synchronized (lock) {
                 if (state == ClientState.CLOSED) {
@@ -556,12 +548,7 @@ public final class DefaultAldisClient implements AldisClient {
             }
         }
         try {
-            return SharedTimer.schedule(() -> {
-                if (first != null) {
-                    first.run();
-                }
-                callback(task);
-            }, delay, unit);
+            return SharedTimer.schedule(() -> callback(task), delay, unit);
         } catch (IllegalStateException closedMeanwhile) {
             return null;
         }

@@ -275,20 +275,16 @@ final class RpcSupport {
             }
         });
         if (millis > 0) {
-            // A thread waiting for the call hears of the deadline at once, even while callbacks are held up.
             pc.timer = client.schedule(() -> {
-                if (pc.future.completeExceptionally(deadlinePassed(method, millis))) {
+                if (pc.future.completeExceptionally(new RpcCallException(ErrorCode.DEADLINE_EXCEEDED,
+                        method + " got no answer within " + millis + " ms"))) {
                     client.send(new RpcCancel(id));
                 }
-            }, () -> pc.future.failEarly(deadlinePassed(method, millis)), millis + GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            }, millis + GRACE_MILLIS, TimeUnit.MILLISECONDS);
         }
         client.send(new RpcRequest(id, (int) millis, method, json),
                 error -> pc.future.completeExceptionally(asRpcFailure(error)));
         return (CompletableFuture<T>) pc.future;
-    }
-
-    private static RpcCallException deadlinePassed(String method, long millis) {
-        return new RpcCallException(ErrorCode.DEADLINE_EXCEEDED, method + " got no answer within " + millis + " ms");
     }
 
     /** An Object[] or list as a JSON array, null as nothing, anything else as Jackson writes it. */

@@ -61,36 +61,6 @@ class CallFutureTest {
     }
 
     @Test
-    void theFirstOutcomeWinsWhateverCompletesTheFutureLater() throws Exception {
-        CallFuture<String> answered = future(0);
-        answered.answerEarly("first");
-        answered.failEarly(new IllegalStateException("second"));
-        assertThat(answered.completeExceptionally(new IllegalStateException("third"))).as("completes it").isTrue();
-        assertThat(answered.cancel(false)).as("done already").isFalse();
-        assertThat(answered.isCancelled()).isFalse();
-        assertThat(answered.thenApply(v -> v).get(10, TimeUnit.SECONDS)).isEqualTo("first");
-
-        CallFuture<String> failed = future(0);
-        IllegalStateException cause = new IllegalStateException("deadline");
-        failed.failEarly(cause);
-        failed.answerEarly("too late");
-        failed.complete("too late");
-        assertThatThrownBy(failed::join).isInstanceOf(CompletionException.class).hasCause(cause);
-        assertThat(failed.isCompletedExceptionally()).isTrue();
-
-        CallFuture<String> cancelledAfter = future(0);
-        cancelledAfter.answerEarly("kept");
-        assertThat(cancelledAfter.cancel(true)).isFalse();
-        assertThat(cancelledAfter.isCancelled()).isFalse();
-        assertThat(cancelledAfter.thenApply(v -> v).get(10, TimeUnit.SECONDS)).isEqualTo("kept");
-
-        CallFuture<String> completed = future(0);
-        completed.complete("done");
-        completed.answerEarly("ignored");
-        assertThat(completed.join()).isEqualTo("done");
-    }
-
-    @Test
     void aNullAnswerIsAnAnswer() throws Exception {
         CallFuture<String> call = future(0);
         CompletableFuture<Object> got = new CompletableFuture<>();

@@ -105,20 +105,6 @@ class RpcClientTest {
         client.publish("till.refusals", new byte[] {1}).get(10, TimeUnit.SECONDS);
         assertThat(refused.get(20, TimeUnit.SECONDS)).isInstanceOfSatisfying(java.util.concurrent.CompletionException.class,
                 e -> assertThat(((RpcCallException) e.getCause()).code()).isEqualTo(ErrorCode.METHOD_NOT_FOUND));
-
-        // And so does a call's deadline, which used to wait behind the handler as the answer did.
-        CompletableFuture<Object> late = new CompletableFuture<>();
-        client.subscribe("till.late", delivery -> {
-            try {
-                late.complete(client.call("till.hold", new Object[] {"h1"}, String.class,
-                        CallOptions.timeout(Duration.ofMillis(300))).join());
-            } catch (Exception e) {
-                late.complete(e);
-            }
-        }).ready().get(10, TimeUnit.SECONDS);
-        client.publish("till.late", new byte[] {1}).get(10, TimeUnit.SECONDS);
-        assertThat(late.get(20, TimeUnit.SECONDS)).isInstanceOfSatisfying(java.util.concurrent.CompletionException.class,
-                e -> assertThat(((RpcCallException) e.getCause()).code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED));
     }
 
     @Test
