@@ -645,11 +645,7 @@ public interface AldisClient {
          * order things happened (the subscriber of a streamed result is signalled in order too,
          * but beside the other callbacks, in a lane of its stream's own). Default: a pool of
          * daemon threads shared by the clients of this JVM, so that callbacks never run on the
-         * connection's I/O thread. A thread that waits for a call's future ({@code join()},
-         * {@code get()}, a blocking proxy method) does not wait for this executor: the I/O thread
-         * hands it the answer as soon as it is read, so a handler or callback may wait for a call of
-         * the same client, and the future reports itself done from then on; its dependent stages
-         * still run here, in order.
+         * connection's I/O thread.
          *
          * <p>An executor that runs each task in the calling thread ({@code Runnable::run}) lets
          * answers and messages be handled on the I/O thread that read them, and calls made from a
@@ -666,8 +662,8 @@ public interface AldisClient {
 
         /**
          * The longest the client's own threads (its event loop when it creates one, the thread that
-         * runs its callbacks by default) and a thread waiting for a call's answer keep looking for
-         * work or the answer before they sleep; default 200 µs, {@link Duration#ZERO} to sleep at once.
+         * runs its callbacks by default) keep looking for work after they run out, before they
+         * sleep; default 200 µs, {@link Duration#ZERO} to sleep at once.
          *
          * <p>Waking a sleeping thread costs tens of microseconds on virtual machines, more than a
          * round trip on a local network. A thread that stays awake (giving its processor to any

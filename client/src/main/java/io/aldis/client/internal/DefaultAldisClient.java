@@ -868,11 +868,6 @@ public final class DefaultAldisClient implements AldisClient {
     };
 
     private void deliver(List<Frame> frames, Runnable processed) {
-        RpcSupport r = rpc;
-        if (r != null) {
-            // Before the hand-over: a thread blocked on a call gets its answer without waiting for it.
-            r.answerWaiters(frames);
-        }
         callback(() -> {
             try {
                 for (Frame frame : frames) {

@@ -30,7 +30,6 @@ import io.aldis.protocol.api.RpcRequest;
 import io.aldis.protocol.api.RpcResponse;
 import io.aldis.protocol.api.ServiceProvide;
 import io.aldis.protocol.api.ServiceWithdraw;
-import io.aldis.protocol.api.spin.SpinWindow;
 import io.aldis.protocol.api.stream.SizeFunction;
 import io.aldis.client.internal.stream.AnswersAwaited;
 import io.aldis.client.internal.stream.ServedStreams;
@@ -89,12 +88,9 @@ final class RpcSupport {
     private final StreamCalls streams;
     private final ServedStreams servedStreams;
     private final AnswersAwaited answersAwaited;
-    /** How long a thread that waits for a call stays awake before it sleeps (the client's idle spin). */
-    private final SpinWindow waitWindow;
 
     RpcSupport(DefaultAldisClient client) {
         this.client = client;
-        this.waitWindow = new SpinWindow(client.config().idleSpin().toNanos(), TimeUnit.NANOSECONDS);
         ClientStreamHost streamHost = new ClientStreamHost();
         this.streams = new StreamCalls(streamHost);
         this.servedStreams = new ServedStreams(streamHost);
@@ -256,7 +252,7 @@ final class RpcSupport {
         long id = client.nextRequestId();
         SessionInfo session = client.session();
         PendingCall pc = new PendingCall(id, method, resultType == null ? Object.class : resultType,
-                session == null ? null : session.sessionId(), waitWindow);
+                session == null ? null : session.sessionId());
         calls.put(id, pc);
         if (millis > 0) {
             answersAwaited.callStarted();
@@ -412,12 +408,16 @@ final class RpcSupport {
             if (pc == null) {
                 return false;
             }
-            Object outcome = pc.outcome(r);
-            if (outcome instanceof RpcCallException unreadable) {
-                pc.future.completeExceptionally(unreadable);
-            } else {
-                pc.future.complete(outcome == PendingCall.NULL ? null : outcome);
+            Object value;
+            try {
+                value = decodeResult(r.result(), pc.resultType);
+            } catch (Exception e) {
+                pc.future.completeExceptionally(new RpcCallException(ErrorCode.SERVICE_ERROR.code(),
+                        "the result of " + pc.method + " cannot be read as " + pc.resultType.getTypeName() + ": "
+                                + e.getMessage(), "", e));
+                return true;
             }
+            pc.future.complete(value);
             return true;
         }
         if (frame instanceof RpcError e) {
@@ -425,7 +425,7 @@ final class RpcSupport {
             if (pc == null) {
                 return false;
             }
-            pc.future.completeExceptionally((RpcCallException) pc.outcome(e));
+            pc.future.completeExceptionally(new RpcCallException(e.code(), e.message(), e.details()));
             return true;
         }
         if (frame instanceof ErrorFrame e && e.requestId() != 0) {
@@ -915,72 +915,19 @@ final class RpcSupport {
         return t;
     }
 
-    /**
-     * On the I/O thread, before the frames of one read go to the callback thread: the answers of
-     * calls that a thread is blocked on go to that thread at once ({@link CallFuture}).
-     */
-    void answerWaiters(List<Frame> frames) {
-        for (Frame frame : frames) {
-            long callId = frame instanceof RpcResponse r ? r.callId() : frame instanceof RpcError e ? e.callId() : 0;
-            if (callId == 0) {
-                continue;
-            }
-            PendingCall pc = calls.get(callId);
-            if (pc == null || !pc.future.awaited()) {
-                continue;
-            }
-            Object outcome = pc.outcome(frame);
-            if (outcome instanceof RpcCallException failed) {
-                pc.future.failEarly(failed);
-            } else {
-                pc.future.answerEarly(outcome == PendingCall.NULL ? null : outcome);
-            }
-        }
-    }
-
     private static final class PendingCall {
-        /** Stands for a null result in {@link #outcome}. */
-        static final Object NULL = new Object();
-
         final long id;
         final String method;
         final Type resultType;
         final UUID session;
-        final CallFuture<Object> future;
+        final CompletableFuture<Object> future = new CompletableFuture<>();
         volatile io.netty.util.Timeout timer;
-        /** The answer read from RPC_RESPONSE or RPC_ERROR, once read; read once, by one thread or the other. */
-        private Object outcome;
 
-        PendingCall(long id, String method, Type resultType, UUID session, SpinWindow waitWindow) {
+        PendingCall(long id, String method, Type resultType, UUID session) {
             this.id = id;
             this.method = method;
             this.resultType = resultType;
             this.session = session;
-            this.future = new CallFuture<>(waitWindow);
-        }
-
-        /**
-         * The call's result ({@link #NULL} for null) or its failure as an {@link RpcCallException}, read
-         * from {@code answer} the first time; the same object after that, whichever thread asks.
-         */
-        synchronized Object outcome(Frame answer) {
-            if (outcome == null) {
-                outcome = read(answer);
-            }
-            return outcome;
-        }
-
-        private Object read(Frame answer) {
-            if (answer instanceof RpcError e) {
-                return new RpcCallException(e.code(), e.message(), e.details());
-            }
-            try {
-                Object value = decodeResult(((RpcResponse) answer).result(), resultType);
-                return value == null ? NULL : value;
-            } catch (Exception e) {
-                return new RpcCallException(ErrorCode.SERVICE_ERROR.code(), "the result of " + method
-                        + " cannot be read as " + resultType.getTypeName() + ": " + e.getMessage(), "", e);
-            }
         }
     }
 }

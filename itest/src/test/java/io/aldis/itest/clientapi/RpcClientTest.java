@@ -77,55 +77,6 @@ class RpcClientTest {
     }
 
     @Test
-    void aMessageHandlerThatWaitsForACallGetsItsAnswer() throws Exception {
-        // The handler holds the client's callback thread while it waits: the answer must reach it
-        // without that thread, which used to leave the call waiting until its timeout.
-        CompletableFuture<Object> answered = new CompletableFuture<>();
-        io.aldis.client.Subscription sub = client.subscribe("till.events", delivery -> {
-            try {
-                answered.complete(client.call("till.add", new Object[] {20, 22}, Integer.class).get(5, TimeUnit.SECONDS));
-            } catch (Exception e) {
-                answered.complete(e);
-            }
-        });
-        sub.ready().get(10, TimeUnit.SECONDS);
-        client.publish("till.events", new byte[] {1}).get(10, TimeUnit.SECONDS);
-
-        assertThat(answered.get(20, TimeUnit.SECONDS)).isEqualTo(42);
-
-        // A failed call reaches a waiting handler the same way.
-        CompletableFuture<Object> refused = new CompletableFuture<>();
-        client.subscribe("till.refusals", delivery -> {
-            try {
-                refused.complete(client.call("till.nothing", new Object[0], Integer.class).join());
-            } catch (Exception e) {
-                refused.complete(e);
-            }
-        }).ready().get(10, TimeUnit.SECONDS);
-        client.publish("till.refusals", new byte[] {1}).get(10, TimeUnit.SECONDS);
-        assertThat(refused.get(20, TimeUnit.SECONDS)).isInstanceOfSatisfying(java.util.concurrent.CompletionException.class,
-                e -> assertThat(((RpcCallException) e.getCause()).code()).isEqualTo(ErrorCode.METHOD_NOT_FOUND));
-    }
-
-    @Test
-    void whileAThreadWaitsForACallItsCallbacksStillRunOnTheCallbackThread() throws Exception {
-        for (int i = 0; i < 50; i++) {
-            CompletableFuture<Integer> call = client.call("till.add", new Object[] {i, 1}, Integer.class);
-            CompletableFuture<String> ranOn = call.thenApply(sum -> Thread.currentThread().getName());
-            CompletableFuture<String> whenCompleteOn = new CompletableFuture<>();
-            call.whenComplete((sum, error) -> whenCompleteOn.complete(Thread.currentThread().getName()));
-
-            assertThat(call.get(10, TimeUnit.SECONDS)).isEqualTo(i + 1);
-            assertThat(call.isDone()).isTrue();
-            assertThat(call.getNow(-1)).isEqualTo(i + 1);
-            // The callback thread, or this one when the answer came before the dependent was added;
-            // never the client's I/O thread ("aldis-client-<pool>-<n>").
-            assertThat(ranOn.get(10, TimeUnit.SECONDS)).doesNotMatch("aldis-client-\\d+-\\d+");
-            assertThat(whenCompleteOn.get(10, TimeUnit.SECONDS)).doesNotMatch("aldis-client-\\d+-\\d+");
-        }
-    }
-
-    @Test
     void callbacksRunOnTheIoThreadWithADirectCallbackExecutor() throws Exception {
         CompletableFuture<String> connectedOn = new CompletableFuture<>();
         CompletableFuture<String> disconnectedOn = new CompletableFuture<>();
