@@ -645,7 +645,10 @@ public interface AldisClient {
          * order things happened (the subscriber of a streamed result is signalled in order too,
          * but beside the other callbacks, in a lane of its stream's own). Default: a pool of
          * daemon threads shared by the clients of this JVM, so that callbacks never run on the
-         * connection's I/O thread.
+         * connection's I/O thread. Callbacks run one at a time: one that waits for a call of this
+         * client ({@code join()}, a blocking proxy method) holds that call's answer behind itself
+         * until the call's timeout, so a handler that needs an answer chains on the future
+         * ({@code thenAccept}, {@code thenCompose}) instead of waiting for it.
          *
          * <p>An executor that runs each task in the calling thread ({@code Runnable::run}) lets
          * answers and messages be handled on the I/O thread that read them, and calls made from a
