@@ -40,9 +40,14 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
     static final String USERS = "aldis.resume.users";
     static final String RESUMED = "aldis.resume.resumed";
     /** Keys of revoked grants, each kept until the grant would have expired. */
-    static final String REVOKED = "aldis.resume.revoked";
+    public static final String REVOKED = "aldis.resume.revoked";
     /** Per user, the time before which every grant of the user was revoked, kept as long as such a grant could live. */
-    static final String USERS_REVOKED = "aldis.resume.users-revoked";
+    public static final String USERS_REVOKED = "aldis.resume.users-revoked";
+    /**
+     * The maps a resume reads, each entry kept on this many members besides its owner: with three
+     * members or fewer, every member holds every entry, so a resume never waits for a dead owner.
+     */
+    public static final int RESUME_BACKUPS = 2;
     private static final System.Logger LOG = System.getLogger("io.aldis.cluster");
 
     private final IMap<String, String> grants;
