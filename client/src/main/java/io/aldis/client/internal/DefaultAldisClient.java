@@ -43,6 +43,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.reflect.Type;
@@ -691,7 +692,8 @@ public final class DefaultAldisClient implements AldisClient {
                         // flush; on the decoder's head side, so that it sees each read, not each
                         // frame (the heartbeat handler goes beside it).
                         p.addLast(FLUSH, Flushes.consolidation(false));
-                        p.addLast(DECODER, new LengthPrefixedFrameDecoder(config.maxFrameSize()));
+                        // Downloaded chunks stay in the buffer they were read into until written to their file.
+                        p.addLast(DECODER, new LengthPrefixedFrameDecoder(config.maxFrameSize()).keepChunkDataInBuffer());
                         p.addLast(HANDLER, handler);
                     }
                 });
@@ -882,6 +884,11 @@ public final class DefaultAldisClient implements AldisClient {
         });
     }
 
+    /**
+     * Gives {@code frame} to the first of the client's consumers that takes it (which then owns it),
+     * else to the application's handlers; a reference-counted frame no consumer took is released
+     * after them, so a handler that wants its bytes later copies them.
+     */
     private void dispatch(Frame frame) {
         for (Predicate<Frame> consumer : consumers) {
             try {
@@ -890,15 +897,20 @@ public final class DefaultAldisClient implements AldisClient {
                 }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "the client failed on a " + frame.type() + " frame", e);
+                ReferenceCountUtil.release(frame);
                 return;
             }
         }
-        for (Consumer<Frame> handler : frameHandlers) {
-            try {
-                handler.accept(frame);
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "frame handler failed on " + frame.type(), e);
+        try {
+            for (Consumer<Frame> handler : frameHandlers) {
+                try {
+                    handler.accept(frame);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "frame handler failed on " + frame.type(), e);
+                }
             }
+        } finally {
+            ReferenceCountUtil.release(frame);
         }
     }
 
