@@ -289,7 +289,6 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
         stats.framesReceived.increment();
         if (phase == Phase.CLOSED) {
-            ReferenceCountUtil.release(frame); // a chunk read into the connection's buffer goes back
             return;
         }
         // Liveness and close work in every phase, so that the node can always tell we are alive.
@@ -311,15 +310,10 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
             case AWAIT_CONNECT_ACK -> onConnectAck(frame);
             case AWAIT_CHALLENGE -> onChallenge(frame);
             case AWAIT_AUTH_OK -> onAuthOk(frame);
-            case OPEN, CLOSING -> {
-                onSessionFrame(frame); // the session's frames are the application's to release
-                return;
-            }
+            case OPEN, CLOSING -> onSessionFrame(frame);
             default -> {
             }
         }
-        // The handshake keeps no frame: one that is reference-counted, unexpected here, goes back.
-        ReferenceCountUtil.release(frame);
     }
 
     private void onConnectAck(Frame frame) {

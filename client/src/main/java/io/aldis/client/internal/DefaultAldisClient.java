@@ -43,7 +43,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.reflect.Type;
@@ -692,8 +691,7 @@ public final class DefaultAldisClient implements AldisClient {
                         // flush; on the decoder's head side, so that it sees each read, not each
                         // frame (the heartbeat handler goes beside it).
                         p.addLast(FLUSH, Flushes.consolidation(false));
-                        // Downloaded chunks stay in the buffer they were read into until written to their file.
-                        p.addLast(DECODER, new LengthPrefixedFrameDecoder(config.maxFrameSize()).keepChunkDataInBuffer());
+                        p.addLast(DECODER, new LengthPrefixedFrameDecoder(config.maxFrameSize()));
                         p.addLast(HANDLER, handler);
                     }
                 });
@@ -884,11 +882,6 @@ public final class DefaultAldisClient implements AldisClient {
         });
     }
 
-    /**
-     * Gives {@code frame} to the first of the client's consumers that takes it (which then owns it),
-     * else to the application's handlers; a reference-counted frame no consumer took is released
-     * after them, so a handler that wants its bytes later copies them.
-     */
     private void dispatch(Frame frame) {
         for (Predicate<Frame> consumer : consumers) {
             try {
@@ -897,20 +890,15 @@ public final class DefaultAldisClient implements AldisClient {
                 }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "the client failed on a " + frame.type() + " frame", e);
-                ReferenceCountUtil.release(frame);
                 return;
             }
         }
-        try {
-            for (Consumer<Frame> handler : frameHandlers) {
-                try {
-                    handler.accept(frame);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "frame handler failed on " + frame.type(), e);
-                }
+        for (Consumer<Frame> handler : frameHandlers) {
+            try {
+                handler.accept(frame);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "frame handler failed on " + frame.type(), e);
             }
-        } finally {
-            ReferenceCountUtil.release(frame);
         }
     }
 

@@ -11,13 +11,11 @@ import io.aldis.client.TransferResult;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.ChunkAck;
 import io.aldis.protocol.api.ChunkData;
-import io.aldis.protocol.api.ChunkNack;
 import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.DownloadAccept;
 import io.aldis.protocol.api.DownloadComplete;
 import io.aldis.protocol.api.DownloadRequest;
 import io.aldis.protocol.api.DownloadVerify;
-import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.ResumeRequest;
 import io.aldis.protocol.api.ResumeResponse;
@@ -218,55 +216,5 @@ class FileOverTcpTest {
             download.result().get(10, TimeUnit.SECONDS);
             assertThat(Files.readAllBytes(copy)).isEqualTo(content);
         }
-    }
-
-    @Test
-    void aCorruptedChunkLeftInTheReadBufferIsNackedAndItsResendCompletesTheFile() throws Exception {
-        byte[] content = content(3 * CHUNK + 99);
-        ChunkLayout layout = new ChunkLayout(content.length, CHUNK);
-        connect();
-        Path copy = dir.resolve("copy.bin");
-        // Without compression every chunk reaches the download in the buffer the client read it into.
-        Transfer download = client.download("data.bin", copy, TransferOptions.defaults().withCompression(Compression.NONE));
-        DownloadRequest asked = next(DownloadRequest.class);
-        assertThat(asked.compression()).isEqualTo(Compression.NONE);
-        UUID id = UUID.randomUUID();
-        node.broadcast(new DownloadAccept(asked.requestId(), id, content.length, sha256(content), layout.chunkCount(),
-                CHUNK, Compression.NONE, WINDOW));
-
-        ChunkData good1 = plainChunk(content, layout, id, 1);
-        byte[] flipped = good1.data().clone();
-        flipped[flipped.length / 2] ^= 0x10;
-        ChunkData lyingSize = plainChunk(content, layout, id, 3);
-        node.broadcast(plainChunk(content, layout, id, 0));
-        node.broadcast(new ChunkData(false, false, id, 1, good1.originalSize(), good1.crc32(), flipped));
-        node.broadcast(plainChunk(content, layout, id, 2));
-        node.broadcast(new ChunkData(false, true, id, 3, lyingSize.originalSize() + 1, lyingSize.crc32(),
-                lyingSize.data()));
-        assertThat(next(ChunkAck.class).chunkIndex()).isZero();
-        ChunkNack corrupted = next(ChunkNack.class);
-        assertThat(corrupted.chunkIndex()).isEqualTo(1);
-        assertThat(corrupted.code()).isEqualTo(ErrorCode.CHUNK_CHECKSUM_ERROR.code());
-        assertThat(next(ChunkAck.class).chunkIndex()).isEqualTo(2);
-        ChunkNack wrongSize = next(ChunkNack.class);
-        assertThat(wrongSize.chunkIndex()).isEqualTo(3);
-        assertThat(wrongSize.code()).isEqualTo(ErrorCode.CHUNK_OUT_OF_RANGE.code());
-
-        node.broadcast(good1); // read again and resent, as the node does
-        assertThat(next(ChunkAck.class).chunkIndex()).isEqualTo(1);
-        node.broadcast(lyingSize);
-        assertThat(next(ChunkAck.class).chunkIndex()).isEqualTo(3);
-        node.broadcast(new DownloadComplete(id));
-        assertThat(next(DownloadVerify.class).verified()).isTrue();
-        TransferResult result = download.result().get(10, TimeUnit.SECONDS);
-        assertThat(result.chunksResent()).isEqualTo(2);
-        assertThat(Files.readAllBytes(copy)).isEqualTo(content);
-    }
-
-    private static ChunkData plainChunk(byte[] content, ChunkLayout layout, UUID id, int index) {
-        ChunkCodec.Encoded encoded = ChunkCodec.encode(content, (int) layout.offsetOf(index), layout.sizeOf(index),
-                Compression.NONE);
-        return new ChunkData(false, index == layout.chunkCount() - 1, id, index, encoded.originalSize(),
-                encoded.crc32(), encoded.data());
     }
 }

@@ -21,7 +21,6 @@ import io.aldis.protocol.api.ResumeResponse;
 import io.aldis.protocol.api.ResumeStatus;
 import io.aldis.protocol.api.TransferAbort;
 import io.aldis.protocol.api.TransferDirection;
-import io.aldis.protocol.api.codec.ReceivedChunkData;
 import io.aldis.protocol.api.files.ChunkCodec;
 import io.aldis.protocol.api.files.ChunkLayout;
 import io.aldis.protocol.api.files.ChunkSet;
@@ -251,9 +250,7 @@ final class DownloadTransfer extends FileTransfer {
         if (phase == Phase.DONE) {
             return;
         }
-        if (frame instanceof ReceivedChunkData chunk) {
-            chunk(chunk);
-        } else if (frame instanceof ChunkData chunk) {
+        if (frame instanceof ChunkData chunk) {
             chunk(chunk);
         } else if (frame instanceof DownloadComplete) {
             completed();
@@ -262,10 +259,18 @@ final class DownloadTransfer extends FileTransfer {
         }
     }
 
-    /** A chunk decoded into an array: a compressed one, or any chunk over a transport that copies. */
     private void chunk(ChunkData data) {
+        if (phase != Phase.RUNNING) {
+            return; // sent before a resume was agreed; the node sends the missing chunks again
+        }
         int index = data.chunkIndex();
-        if (!takes(index)) {
+        if (!layout.holds(index)) {
+            chunksResent++;
+            host.send(new ChunkNack(transferId(), index, ErrorCode.CHUNK_OUT_OF_RANGE.code()), error -> { });
+            return;
+        }
+        if (stored.contains(index)) {
+            host.send(new ChunkAck(transferId(), index), error -> { });
             return;
         }
         byte[] bytes;
@@ -274,67 +279,19 @@ final class DownloadTransfer extends FileTransfer {
             bytes = ChunkCodec.decodeTransient(data.compressed(), data.data(), data.originalSize(),
                     layout.sizeOf(index), data.crc32());
         } catch (ProtocolException e) {
-            refuse(index, e);
+            chunksResent++; // the node reads it again and resends it
+            host.send(new ChunkNack(transferId(), index, e.code().code()), error -> { });
             return;
         }
-        store(index, new ByteBuffer[] {ByteBuffer.wrap(bytes)});
-    }
-
-    /**
-     * An uncompressed chunk still in the buffer the connection read it into: checked, written and
-     * hashed from there, without a copy. The frame is released by whoever handed it here, after this.
-     */
-    private void chunk(ReceivedChunkData data) {
-        int index = data.chunkIndex();
-        if (!takes(index)) {
-            return;
-        }
-        ByteBuffer[] bytes = data.content().nioBuffers();
         try {
-            ChunkCodec.checkUncompressed(bytes, data.originalSize(), layout.sizeOf(index), data.crc32());
-        } catch (ProtocolException e) {
-            refuse(index, e);
-            return;
-        }
-        store(index, bytes);
-    }
-
-    /** Whether chunk {@code index} is one to store now; answers those that are not, where they need an answer. */
-    private boolean takes(int index) {
-        if (phase != Phase.RUNNING) {
-            return false; // sent before a resume was agreed; the node sends the missing chunks again
-        }
-        if (!layout.holds(index)) {
-            chunksResent++;
-            host.send(new ChunkNack(transferId(), index, ErrorCode.CHUNK_OUT_OF_RANGE.code()), error -> { });
-            return false;
-        }
-        if (stored.contains(index)) {
-            host.send(new ChunkAck(transferId(), index), error -> { });
-            return false;
-        }
-        return true;
-    }
-
-    private void refuse(int index, ProtocolException e) {
-        chunksResent++; // the node reads it again and resends it
-        host.send(new ChunkNack(transferId(), index, e.code().code()), error -> { });
-    }
-
-    /** Writes a checked chunk, whose bytes are the remaining bytes of {@code bytes}, and hashes it if it is next. */
-    private void store(int index, ByteBuffer[] bytes) {
-        int size;
-        try {
-            size = write(bytes, layout.offsetOf(index));
+            write(bytes, layout.offsetOf(index));
         } catch (IOException e) {
             storageFailed(e);
             return;
         }
         stored.add(index);
         if (index == hashedUpTo) {
-            for (ByteBuffer part : bytes) {
-                sha.update(part.duplicate());
-            }
+            sha.update(bytes);
             hashedUpTo++;
             try {
                 hashStoredInOrder();
@@ -343,7 +300,7 @@ final class DownloadTransfer extends FileTransfer {
                 return;
             }
         }
-        bytesStored += size;
+        bytesStored += bytes.length;
         madeProgress();
         progress.update(bytesStored);
         if (bytesStored - bytesAtCheckpoint >= checkpointEveryBytes) {
@@ -360,21 +317,12 @@ final class DownloadTransfer extends FileTransfer {
         host.send(new ChunkAck(transferId(), index), error -> { });
     }
 
-    /**
-     * Writes the remaining bytes of {@code bytes} in order from {@code position}, leaving the buffers'
-     * positions as they were; a direct buffer goes to the file without the JDK's copy into one of its own.
-     */
-    private int write(ByteBuffer[] bytes, long position) throws IOException {
-        long at = position;
-        for (ByteBuffer part : bytes) {
-            ByteBuffer left = part.duplicate();
-            while (left.hasRemaining()) {
-                at += out.write(left, at);
-            }
+    private void write(byte[] bytes, long position) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(bytes);
+        while (buffer.hasRemaining()) {
+            out.write(buffer, position + buffer.position());
         }
-        int size = (int) (at - position);
-        writeBack.written(size);
-        return size;
+        writeBack.written(bytes.length);
     }
 
     /** Write-backs started since the partial file was last opened. */

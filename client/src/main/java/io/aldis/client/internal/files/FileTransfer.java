@@ -119,10 +119,7 @@ abstract class FileTransfer implements Transfer {
     /** Goes on in a new session, or in the same one after a resumable abort. */
     abstract void resume(SessionInfo session);
 
-    /**
-     * Handles a frame of this transfer. A reference-counted frame (a chunk still in the connection's
-     * buffer) is released by the caller once this returns: this neither keeps nor releases it.
-     */
+    /** Handles a frame of this transfer. */
     abstract void onFrame(Frame frame);
 
     /** The connection is gone: chunks in flight are lost, the checkpoint stays. */

@@ -22,8 +22,6 @@ import io.aldis.protocol.api.ListRequest;
 import io.aldis.protocol.api.ListResponse;
 import io.aldis.protocol.api.TransferAbort;
 import io.aldis.protocol.api.UploadVerify;
-import io.aldis.protocol.api.codec.ReceivedChunkData;
-import io.netty.util.ReferenceCountUtil;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,10 +45,6 @@ import java.util.function.LongSupplier;
  * when a session that offers file transfer is back (so that they resume), and lists and removes
  * files. Frames and connection events arrive on the client's callback thread; each transfer does
  * its work, disk I/O included, on its own {@link TransferThread}.
- *
- * <p>A chunk may arrive still in the buffer the connection read it into ({@link ReceivedChunkData}):
- * this class owns every frame {@link #consume} takes, and releases each exactly once, after its
- * transfer handled it, or when it is dropped (no transfer for it, kept early and never claimed).
  */
 public final class FileTransfers {
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -123,10 +117,9 @@ public final class FileTransfers {
             // No transfer is left to learn an id: what waited belongs to none of them.
             unclaimed = new ArrayList<>();
             early.forEach((id, frames) -> {
-                if (frames.stream().anyMatch(FileTransfers::isDownloadData)) {
+                if (frames.stream().anyMatch(f -> f instanceof ChunkData || f instanceof DownloadComplete)) {
                     unclaimed.add(id);
                 }
-                frames.forEach(ReferenceCountUtil::release);
             });
             early.clear();
             earlyBytes = 0;
@@ -142,34 +135,16 @@ public final class FileTransfers {
         }
         for (Frame frame : frames) {
             earlyBytes -= sizeOf(frame);
-            handOver(transfer, frame);
+            transfer.thread.execute(() -> transfer.onFrame(frame));
         }
-    }
-
-    /** Has {@code transfer} handle {@code frame} on its thread, and releases the frame after. */
-    private static void handOver(FileTransfer transfer, Frame frame) {
-        transfer.thread.execute(() -> {
-            try {
-                transfer.onFrame(frame);
-            } finally {
-                ReferenceCountUtil.release(frame);
-            }
-        });
-    }
-
-    private static boolean isDownloadData(Frame frame) {
-        return frame instanceof ChunkData || frame instanceof ReceivedChunkData || frame instanceof DownloadComplete;
     }
 
     /** Frames the node may send right behind a DOWNLOAD_ACCEPT or RESUME_RESPONSE, before the client answers. */
     private static boolean sentBeforeItsAnswer(Frame frame) {
-        return isDownloadData(frame) || frame instanceof TransferAbort;
+        return frame instanceof ChunkData || frame instanceof DownloadComplete || frame instanceof TransferAbort;
     }
 
     private static int sizeOf(Frame frame) {
-        if (frame instanceof ReceivedChunkData chunk) {
-            return chunk.size();
-        }
         return frame instanceof ChunkData chunk ? chunk.data().length : 0;
     }
 
@@ -219,16 +194,12 @@ public final class FileTransfers {
 
     // ---------------------------------------------------------------- frames, on the callback thread
 
-    /**
-     * Takes the frames of file transfers, and with them the duty to release those that are
-     * reference-counted; false for every other frame, which stays the caller's.
-     */
+    /** Takes the frames of file transfers; false for every other frame. */
     public boolean consume(Frame frame) {
         UUID transferId = switch (frame.type()) {
             case CHUNK_ACK -> ((ChunkAck) frame).transferId();
             case CHUNK_NACK -> ((ChunkNack) frame).transferId();
-            case CHUNK_DATA -> frame instanceof ReceivedChunkData chunk ? chunk.transferId()
-                    : ((ChunkData) frame).transferId();
+            case CHUNK_DATA -> ((ChunkData) frame).transferId();
             case UPLOAD_VERIFY -> ((UploadVerify) frame).transferId();
             case DOWNLOAD_COMPLETE -> ((DownloadComplete) frame).transferId();
             case TRANSFER_ABORT -> ((TransferAbort) frame).transferId();
@@ -241,7 +212,7 @@ public final class FileTransfers {
             // Under the lock that adopt() takes, so that no frame overtakes those kept for its transfer.
             FileTransfer transfer = find(transferId);
             if (transfer != null) {
-                handOver(transfer, frame);
+                transfer.thread.execute(() -> transfer.onFrame(frame));
                 return true;
             }
             if (sentBeforeItsAnswer(frame) && !active.isEmpty() && earlyBytes + sizeOf(frame) <= MAX_EARLY_BYTES) {
@@ -250,11 +221,10 @@ public final class FileTransfers {
                 return true;
             }
         }
-        if (isDownloadData(frame)) {
+        if (frame instanceof ChunkData || frame instanceof DownloadComplete) {
             // Data nobody here waits for: the node should stop sending it.
             refuse(transferId);
         }
-        ReferenceCountUtil.release(frame);
         return true;
     }
 

@@ -26,11 +26,6 @@ import java.util.List;
  * <p>A frame longer than one read is gathered in one buffer sized for the whole frame once its
  * prefix is known, instead of a buffer that grows by copying itself as reads arrive.
  *
- * <p>A receiver of files may ask for uncompressed CHUNK_DATA frames to be left in the buffer they
- * were read into ({@link #keepChunkDataInBuffer}): they come out as {@link ReceivedChunkData}, whose
- * data is a slice of that buffer, rather than as {@link io.aldis.protocol.api.ChunkData} with the
- * data copied into a new array.
- *
  * <p>Not sharable: it keeps the cumulation buffer, the failed state and the {@link RepeatedStrings}
  * of one connection.
  */
@@ -44,7 +39,6 @@ public class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
     private final RepeatedStrings strings = new RepeatedStrings();
     private int limit;
     private boolean failed;
-    private boolean chunkDataInBuffer;
     /** The bytes of the frame being gathered, its prefix included; 0 while no frame is incomplete. */
     private int awaited;
 
@@ -104,19 +98,6 @@ public class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
         return whole;
     }
 
-    /**
-     * Makes this decoder emit uncompressed CHUNK_DATA frames as {@link ReceivedChunkData}, with the
-     * chunk's bytes left in the buffer they were read into; the handler after it then owns each such
-     * frame and must release it. Other frames, compressed chunks included, decode as before.
-     *
-     * @return this decoder
-     * @since 1.8
-     */
-    public LengthPrefixedFrameDecoder keepChunkDataInBuffer() {
-        chunkDataInBuffer = true;
-        return this;
-    }
-
     /** The largest frame ever accepted, in bytes. */
     public int maxFrameSize() {
         return maxFrameSize;
@@ -170,13 +151,11 @@ public class LengthPrefixedFrameDecoder extends ByteToMessageDecoder {
         int start = in.readerIndex();
         int end = start + frameLength;
         int writerIndex = in.writerIndex();
-        // Decoded frames keep no reference to the buffer (a ReceivedChunkData holds a retained
-        // slice of its own), so bounding it to this frame for the decode does what a slice would,
-        // without allocating one per frame.
+        // Decoded frames keep no reference to the buffer, so bounding it to this frame for the
+        // decode does what a slice would, without allocating one per frame.
         in.writerIndex(end);
         try {
-            out.add(chunkDataInBuffer && ReceivedChunkData.decodes(in, frameLength) ? ReceivedChunkData.read(in)
-                    : FrameCodec.decode(in, strings));
+            out.add(FrameCodec.decode(in, strings));
         } catch (ProtocolException e) {
             restore(in, writerIndex, end);
             if (e.code() == ErrorCode.UNKNOWN_FRAME_TYPE) {

@@ -3,5 +3,5 @@
  * with a 4-byte length prefix (TCP). Decoders fail closed on anything over the size limit.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.8.0")
+@org.osgi.annotation.versioning.Version("1.7.0")
 package io.aldis.protocol.api.codec;

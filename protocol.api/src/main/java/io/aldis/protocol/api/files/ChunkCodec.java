@@ -140,39 +140,6 @@ public final class ChunkCodec {
         return decode(compressed, data, originalSize, expectedSize, crc32, true);
     }
 
-    /**
-     * Checks a received chunk that is not compressed and whose bytes are the remaining bytes of
-     * {@code parts}, in order (the buffers a Netty buffer's {@code nioBuffers()} gives, direct ones
-     * included), as {@link #decode(boolean, byte[], int, int, int)} checks one in an array, without
-     * copying it. The buffers' positions are kept.
-     *
-     * @param originalSize what CHUNK_DATA says the chunk's size is
-     * @param expectedSize what the chunk's size is, from the transfer's {@link ChunkLayout}
-     * @param crc32 CHUNK_DATA's CRC-32
-     * @throws ProtocolException {@code CHUNK_OUT_OF_RANGE} for a size that is not the chunk's,
-     *     {@code CHUNK_CHECKSUM_ERROR} for a CRC that does not match
-     * @since 1.4
-     */
-    public static void checkUncompressed(ByteBuffer[] parts, int originalSize, int expectedSize, int crc32) {
-        if (originalSize != expectedSize) {
-            throw new ProtocolException(ErrorCode.CHUNK_OUT_OF_RANGE, "the chunk says it holds " + originalSize
-                    + " bytes, but this chunk of the file holds " + expectedSize);
-        }
-        long carried = 0;
-        CRC32 crc = new CRC32();
-        for (ByteBuffer part : parts) {
-            carried += part.remaining();
-            crc.update(part.duplicate());
-        }
-        if (carried != expectedSize) {
-            throw new ProtocolException(ErrorCode.CHUNK_OUT_OF_RANGE, "the chunk carries " + carried
-                    + " bytes, but this chunk of the file holds " + expectedSize);
-        }
-        if ((int) crc.getValue() != crc32) {
-            throw new ProtocolException(ErrorCode.CHUNK_CHECKSUM_ERROR, "the chunk's CRC-32 does not match its bytes");
-        }
-    }
-
     private static byte[] decode(boolean compressed, byte[] data, int originalSize, int expectedSize, int crc32,
             boolean intoThreadBuffer) {
         if (originalSize != expectedSize) {

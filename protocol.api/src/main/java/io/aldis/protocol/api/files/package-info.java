@@ -9,5 +9,5 @@
  * it. {@link ChunkCodec} needs lz4-java only when a chunk is compressed or decompressed.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.4.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package io.aldis.protocol.api.files;
