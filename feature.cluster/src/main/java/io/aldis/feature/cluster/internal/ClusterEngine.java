@@ -7,6 +7,7 @@ import io.aldis.feature.cluster.internal.addresses.ClientAddressTable;
 import io.aldis.feature.cluster.internal.locks.HazelcastLocks;
 import io.aldis.feature.cluster.internal.links.DataPath;
 import io.aldis.feature.cluster.internal.links.PeerLinks;
+import io.aldis.protocol.api.spi.transport.tls.MutualTls;
 import io.aldis.feature.cluster.internal.membership.ClusterSecret;
 import io.aldis.feature.cluster.internal.membership.HazelcastMember;
 import io.aldis.feature.cluster.internal.membership.MemberEvents;
@@ -79,7 +80,8 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         this.links = settings.links() ? new PeerLinks(ClusterSecret.linkKey(settings.name(), settings.secret()),
                 // Links leave from the member's own address, as Hazelcast's connections do (see
                 // HazelcastMember), unless a NAT stands between the members.
-                settings.host(), settings.publicHost().equals(settings.host()), settings.linkPort()) : null;
+                settings.host(), settings.publicHost().equals(settings.host()), settings.linkPort(), linkTls(settings))
+                : null;
         try {
             this.hazelcast = HazelcastMember.start(settings,
                     links == null ? null : settings.publicHost() + ":" + links.port());
@@ -101,7 +103,8 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         this.rpcInbox = new RpcInbox(hazelcast, path);
         this.sessionCounts = new SessionCounts(hazelcast);
         if (links != null) {
-            links.members(this::linkAddressOf, () -> hazelcast.getCluster().getLocalMember().getUuid().toString());
+            links.members(this::linkAddressOf, this::linkTlsOf,
+                    () -> hazelcast.getCluster().getLocalMember().getUuid().toString());
             links.receivers(inbox, rpcInbox);
             links.onLinkLost(peer -> {
                 ClusterCalls linked = calls;
@@ -311,6 +314,32 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         }
     }
 
+    /**
+     * The links' TLS contexts, read from the stores the settings name; null without TLS.
+     *
+     * @throws IllegalStateException saying which store cannot be used (it changed since the settings were read)
+     */
+    private static MutualTls linkTls(ClusterSettings settings) {
+        if (!settings.tls()) {
+            return null;
+        }
+        try {
+            return MutualTls.of(settings.linkTls());
+        } catch (MutualTls.UnusableStore e) {
+            throw new IllegalStateException(e.setting() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether a member announced that its links use TLS. */
+    private boolean linkTlsOf(String memberId) {
+        for (Member m : hazelcast.getCluster().getMembers()) {
+            if (!m.localMember() && m.getUuid().toString().equals(memberId)) {
+                return "true".equals(m.getAttribute(PeerLinks.TLS_ATTRIBUTE));
+            }
+        }
+        return false;
+    }
+
     /** The host:port a member announced for its links, or null when it is not a member or has none. */
     private InetSocketAddress linkAddressOf(String memberId) {
         for (Member m : hazelcast.getCluster().getMembers()) {
@@ -419,7 +448,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
             patterns.sort(null);
             out.add(new RouteView(MemberEvents.nodeName(m), MemberEvents.address(m), id, patterns, counts.sentTo(id),
                     counts.bytesSentTo(id), path.dropped(id), counts.receivedFrom(id), counts.bytesReceivedFrom(id),
-                    counts.lastActivity(id)));
+                    counts.lastActivity(id), links == null ? "Hazelcast" : links.describe(id)));
         }
         return out;
     }

@@ -3,7 +3,6 @@ package io.aldis.feature.cluster.internal.links;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +43,8 @@ final class InboundLink extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(out);
         deadline = ctx.executor().schedule(() -> {
             if (peer == null) {
-                refuse(ctx, "it did not complete the handshake within " + HANDSHAKE_SECONDS + " s");
+                refuse(ctx, "it did not complete the handshake within " + HANDSHAKE_SECONDS + " s"
+                        + (links.tls() ? " (its TLS handshake included: a program without TLS waits in silence)" : ""));
             }
         }, HANDSHAKE_SECONDS, TimeUnit.SECONDS);
     }
@@ -121,7 +121,7 @@ final class InboundLink extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        String why = cause instanceof CorruptedFrameException ? cause.getMessage() : cause.toString();
+        String why = LinkTlsFailure.describe(cause);
         if (peer == null) {
             refuse(ctx, why);
         } else {

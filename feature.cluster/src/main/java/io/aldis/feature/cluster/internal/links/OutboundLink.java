@@ -56,6 +56,8 @@ final class OutboundLink {
     private Channel connecting;
     /** The connection once its handshake is done; on the loop only. */
     private Channel ready;
+    /** Why the connection being opened failed, as its handler saw it (a TLS handshake that failed); on the loop only. */
+    private String failure;
     private long pauseMillis = FIRST_PAUSE_MILLIS;
     private final EveryTenSeconds dropWarnings = new EveryTenSeconds();
 
@@ -222,6 +224,13 @@ final class OutboundLink {
             links.removed(peer, this);
             return;
         }
+        String mismatch = links.tlsMismatch(peer);
+        if (mismatch != null) {
+            // Not tried: the other end would refuse it, and neither side's log would say as clearly why.
+            retryLater(mismatch);
+            return;
+        }
+        failure = null;
         Bootstrap bootstrap = new Bootstrap().group(loop).channel(PeerLinks.IO.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
@@ -229,6 +238,9 @@ final class OutboundLink {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (links.mutualTls() != null) {
+                            ch.pipeline().addLast(links.mutualTls().connecting().newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new IdleStateHandler(LinkFrames.SILENCE_SECONDS, 0, 0),
                                 new LinkFrames.Decoder(PeerLinks.HANDSHAKE_FRAME), new Handshake());
                     }
@@ -255,7 +267,7 @@ final class OutboundLink {
             retryLater("its connection closed");
         } else if (connecting == ch) {
             connecting = null;
-            retryLater("its connection closed before the handshake completed");
+            retryLater(failure != null ? failure : "its connection closed before the handshake completed");
         }
     }
 
@@ -405,6 +417,9 @@ final class OutboundLink {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             LOG.log(System.Logger.Level.DEBUG, "The link to member {0} failed: {1}", peer, cause.toString());
+            if (connecting == ctx.channel()) {
+                failure = LinkTlsFailure.describe(cause);
+            }
             ctx.close();
         }
     }
