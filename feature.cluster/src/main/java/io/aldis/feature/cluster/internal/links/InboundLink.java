@@ -3,6 +3,7 @@ package io.aldis.feature.cluster.internal.links;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,8 @@ final class InboundLink extends ChannelInboundHandlerAdapter {
     private String peer;
     /** Whether this connection holds one of the handshake places, until it proves itself or closes. */
     private boolean handshaking;
+    /** Whether this connection's refusal was counted. */
+    private boolean refused;
 
     InboundLink(PeerLinks links, LinkHandshake handshake) {
         this.links = links;
@@ -110,6 +113,10 @@ final class InboundLink extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
+            refuse(ctx, LinkTlsFailure.describe(tls.cause()));
+            return;
+        }
         if (evt instanceof IdleStateEvent && peer != null) {
             LOG.log(System.Logger.Level.WARNING, "Closed the link from member {0}: nothing came from it in {1} s", peer,
                     LinkFrames.SILENCE_SECONDS);
@@ -131,7 +138,11 @@ final class InboundLink extends ChannelInboundHandlerAdapter {
     }
 
     private void refuse(ChannelHandlerContext ctx, String why) {
-        links.refused(ctx.channel().remoteAddress(), why);
+        if (!refused) {
+            // Once per connection: a failed TLS handshake is told as an event and then as an exception.
+            refused = true;
+            links.refused(ctx.channel().remoteAddress(), why);
+        }
         ctx.close();
     }
 }

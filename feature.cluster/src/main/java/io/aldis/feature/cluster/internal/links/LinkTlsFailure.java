@@ -35,7 +35,8 @@ final class LinkTlsFailure {
                     + " TLS handshake failed, " + message;
         }
         if (lower.contains("empty") && lower.contains("certificate")) {
-            return "the other end presented no certificate, and links require one: TLS handshake failed";
+            return "the other end presented no certificate this member's trust store (tls.trustStore) holds:"
+                    + " TLS handshake failed";
         }
         return "TLS handshake failed: " + message;
     }

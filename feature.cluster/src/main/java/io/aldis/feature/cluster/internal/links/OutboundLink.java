@@ -13,6 +13,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
@@ -255,7 +256,15 @@ final class OutboundLink {
                 }
                 retryLater("could not connect to " + address + ": " + f.cause().getMessage());
             } else {
-                f.channel().closeFuture().addListener(c -> broken(f.channel()));
+                f.channel().closeFuture().addListener(c -> {
+                    if (ready == f.channel()) {
+                        broken(f.channel());
+                    } else {
+                        // Later on the loop: TLS closes a connection before its handler hears why the
+                        // handshake failed, and the link says why when it goes down.
+                        loop.execute(() -> broken(f.channel()));
+                    }
+                });
             }
         });
     }
@@ -353,6 +362,10 @@ final class OutboundLink {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess() && connecting == ctx.channel()) {
+                // Told before the connection closes, which is when the link says why it is down.
+                failure = LinkTlsFailure.describe(tls.cause());
+            }
             if (evt instanceof IdleStateEvent && ready == ctx.channel()) {
                 LOG.log(System.Logger.Level.WARNING, "Closed the link to member {0}: no answer to its pings in {1} s", peer,
                         LinkFrames.SILENCE_SECONDS);
@@ -417,7 +430,7 @@ final class OutboundLink {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             LOG.log(System.Logger.Level.DEBUG, "The link to member {0} failed: {1}", peer, cause.toString());
-            if (connecting == ctx.channel()) {
+            if (connecting == ctx.channel() && failure == null) {
                 failure = LinkTlsFailure.describe(cause);
             }
             ctx.close();
