@@ -47,7 +47,7 @@ final class InboundLink extends ChannelInboundHandlerAdapter {
         deadline = ctx.executor().schedule(() -> {
             if (peer == null) {
                 refuse(ctx, "it did not complete the handshake within " + HANDSHAKE_SECONDS + " s"
-                        + (links.tls() ? " (its TLS handshake included: a program without TLS waits in silence)" : ""));
+                        + (links.tls() ? " (TLS included: a member without TLS settings sends nothing, waiting for a challenge)" : ""));
             }
         }, HANDSHAKE_SECONDS, TimeUnit.SECONDS);
     }
