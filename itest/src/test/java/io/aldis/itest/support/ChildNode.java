@@ -61,7 +61,8 @@ import java.util.logging.Logger;
  * as {@value #GATE} and {@link io.aldis.itest.rpc.Streams} as {@value #STREAMS}, and
  * {@link Clustered#gate()} tells what the gate saw, {@link Clustered#streams()} what the streams
  * produced; given a storage root, it runs file transfer too, with the cluster's locks, so that
- * nodes given one root share their files.
+ * nodes given one root share their files. Given {@link LinkOptions}, its links to the other
+ * members run inside TLS, listen on a given port, and its log goes to a file a test can read.
  *
  * <p>{@link #launch} starts a node of another make the same way, from a main that calls
  * {@link #announce(int)} once it listens and {@link #awaitParent()} to stay up.

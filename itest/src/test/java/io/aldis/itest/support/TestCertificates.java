@@ -14,7 +14,9 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * A fresh self-signed server certificate for {@code localhost} and {@code 127.0.0.1}, made with
  * the JDK's keytool so tests need nothing else: the server's key store for a listener's
- * {@link TlsSettings}, and a trust store for clients.
+ * {@link TlsSettings}, and a trust store for clients. Named certificates
+ * ({@link #createIn(Path, String)}) serve peers that prove themselves to each other, such as
+ * cluster members, with trust stores of several ({@link #trustStoreOf}).
  */
 public final class TestCertificates {
     /** The password of both stores. */
