@@ -8,7 +8,6 @@ import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * line naming the key, never echoing a password.
  */
 class LinkTlsSettingsTest {
-    private static final String PASSWORD = "store-password-1";
+    private static final String PASSWORD = TestStores.PASSWORD;
 
     @TempDir
     static Path dir;
@@ -31,16 +30,9 @@ class LinkTlsSettingsTest {
 
     @BeforeAll
     static void makeStores() throws IOException {
-        keyStore = dir.resolve("member.p12");
-        trustStore = dir.resolve("members.p12");
-        Path cert = dir.resolve("member.crt");
-        keytool("-genkeypair", "-alias", "member", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=member",
-                "-validity", "2", "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", PASSWORD,
-                "-keypass", PASSWORD);
-        keytool("-exportcert", "-alias", "member", "-keystore", keyStore.toString(), "-storepass", PASSWORD, "-file",
-                cert.toString());
-        keytool("-importcert", "-noprompt", "-alias", "member", "-file", cert.toString(), "-storetype", "PKCS12",
-                "-keystore", trustStore.toString(), "-storepass", PASSWORD);
+        TestStores stores = TestStores.create(dir, "member");
+        keyStore = stores.keyStore();
+        trustStore = stores.trustStore();
     }
 
     private static ClusterSettings read(Map<String, Object> props) {
@@ -153,21 +145,6 @@ class LinkTlsSettingsTest {
             throw new AssertionError("accepted");
         } catch (InvalidConfigurationException e) {
             return e;
-        }
-    }
-
-    private static void keytool(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        try {
-            if (process.waitFor() != 0) {
-                throw new IOException("keytool failed: " + output);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while keytool ran", e);
         }
     }
 }

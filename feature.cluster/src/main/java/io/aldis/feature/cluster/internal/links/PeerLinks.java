@@ -108,8 +108,9 @@ public final class PeerLinks implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            if (tls != null) {
-                                ch.pipeline().addLast(tls.accepting().newHandler(ch.alloc()));
+                            MutualTls linkTls = PeerLinks.this.tls;
+                            if (linkTls != null) {
+                                ch.pipeline().addLast(linkTls.accepting().newHandler(ch.alloc()));
                             }
                             ch.pipeline().addLast(new IdleStateHandler(LinkFrames.SILENCE_SECONDS, 0, 0),
                                     new LinkFrames.Decoder(HANDSHAKE_FRAME), new InboundLink(PeerLinks.this, handshake));
