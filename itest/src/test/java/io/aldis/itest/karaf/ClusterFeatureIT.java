@@ -56,7 +56,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  * transfer refreshed. While the node is a member it offers the cluster's locks, which file
  * transfer takes, and tells a client that asks where it reaches the cluster's nodes (its own TCP
  * listener here), a session open before the install included; the uninstall withdraws that with a
- * CAPABILITY_CHANGE and the session stays.
+ * CAPABILITY_CHANGE and the session stays. The links' TLS settings apply while it runs.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
