@@ -91,19 +91,19 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
             }
             throw e;
         }
-        this.path = new DataPath(hazelcast, links);
+        this.path = new DataPath(hazelcast, links, this::linkTlsOf);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "aldis-cluster");
             t.setDaemon(true);
             return t;
         });
         this.interest = new InterestTable(hazelcast);
-        this.inbox = new Inbox(hazelcast, counts);
+        this.inbox = new Inbox(hazelcast, counts, settings.tls());
         this.services = new ServiceTable(hazelcast);
-        this.rpcInbox = new RpcInbox(hazelcast, path);
+        this.rpcInbox = new RpcInbox(hazelcast, path, settings.tls());
         this.sessionCounts = new SessionCounts(hazelcast);
         if (links != null) {
-            links.members(this::linkAddressOf, this::linkTlsOf,
+            links.members(this::linkAddressOf, this::linkTlsOf, this::isOtherMember,
                     () -> hazelcast.getCluster().getLocalMember().getUuid().toString());
             links.receivers(inbox, rpcInbox);
             links.onLinkLost(peer -> {
@@ -190,6 +190,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     }
 
     private synchronized void joined(Member m) {
+        path.joined(m.getUuid().toString());
         if (calls != null) {
             // A member this node saw leave during a split keeps its id when the split heals.
             calls.memberJoined(m.getUuid().toString());
@@ -330,6 +331,16 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         }
     }
 
+    /** Whether an id is another member's now. */
+    private boolean isOtherMember(String memberId) {
+        for (Member m : hazelcast.getCluster().getMembers()) {
+            if (!m.localMember() && m.getUuid().toString().equals(memberId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a member announced that its links use TLS. */
     private boolean linkTlsOf(String memberId) {
         for (Member m : hazelcast.getCluster().getMembers()) {
@@ -448,9 +459,17 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
             patterns.sort(null);
             out.add(new RouteView(MemberEvents.nodeName(m), MemberEvents.address(m), id, patterns, counts.sentTo(id),
                     counts.bytesSentTo(id), path.dropped(id), counts.receivedFrom(id), counts.bytesReceivedFrom(id),
-                    counts.lastActivity(id), links == null ? "Hazelcast" : links.describe(id)));
+                    counts.lastActivity(id), linkOf(id)));
         }
         return out;
+    }
+
+    /** The Link column of {@code aldis:cluster-routes} for a member. */
+    private String linkOf(String id) {
+        if (links != null) {
+            return links.describe(id);
+        }
+        return path.refusedWithoutTls(id) ? "refused: the member requires TLS" : "Hazelcast";
     }
 
     private static long startedAt(Member m) {

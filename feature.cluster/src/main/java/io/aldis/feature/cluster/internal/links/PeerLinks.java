@@ -66,7 +66,10 @@ public final class PeerLinks implements AutoCloseable {
     private final InetSocketAddress source;
     private final Map<String, OutboundLink> outbound = new ConcurrentHashMap<>();
     private final Map<String, Channel> inbound = new ConcurrentHashMap<>();
-    /** Members known to have announced no link: their attributes do not change while their id lives. */
+    /**
+     * Members seen to have announced no link: their attributes do not change while their id lives.
+     * A member not seen yet is not put here, so that it links once it is seen.
+     */
     private final Set<String> unlinked = ConcurrentHashMap.newKeySet();
     private final AtomicInteger handshaking = new AtomicInteger();
     private final AtomicLong refusals = new AtomicLong();
@@ -74,6 +77,7 @@ public final class PeerLinks implements AutoCloseable {
     private volatile Consumer<String> lost = peer -> { };
     private volatile Function<String, InetSocketAddress> addresses = peer -> null;
     private volatile Predicate<String> peerTls = peer -> false;
+    private volatile Predicate<String> isMember = peer -> false;
     private volatile Supplier<String> self = () -> "";
     private volatile PeerMessages messages = (peer, bytes) -> { };
     private volatile PeerMessages rpc = (peer, bytes) -> { };
@@ -154,9 +158,26 @@ public final class PeerLinks implements AutoCloseable {
      * @param tlsOf whether a member's links use TLS
      */
     public void members(Function<String, InetSocketAddress> addressOf, Predicate<String> tlsOf, Supplier<String> selfId) {
+        members(addressOf, tlsOf, peer -> addressOf.apply(peer) != null, selfId);
+    }
+
+    /**
+     * The same, with whether an id is another member's now, so that a member not seen yet is told
+     * apart from one that announced no link.
+     *
+     * @param memberOf whether an id is another member's now
+     */
+    public void members(Function<String, InetSocketAddress> addressOf, Predicate<String> tlsOf,
+            Predicate<String> memberOf, Supplier<String> selfId) {
         this.addresses = addressOf;
         this.peerTls = tlsOf;
+        this.isMember = memberOf;
         this.self = selfId;
+    }
+
+    /** A member joined: if its id was seen before with no link, it is looked at again. */
+    public void joined(String peer) {
+        unlinked.remove(peer);
     }
 
     /** Whether this member's links use TLS. */
@@ -167,11 +188,12 @@ public final class PeerLinks implements AutoCloseable {
     /**
      * What an operator reads of the link to a member: {@code TLS} or {@code plain}, with
      * {@code , down} while it is down, {@code refused: ...} when one of the two has TLS and the
-     * other not, {@code -} when the member announced no link.
+     * other not, {@code -} when the member announced no link ({@code refused: the member has no TLS
+     * links} when this member's links use TLS, since nothing then goes to it through Hazelcast).
      */
     public String describe(String peer) {
         if (addresses.apply(peer) == null) {
-            return "-";
+            return tls != null && isMember.test(peer) ? "refused: the member has no TLS links" : "-";
         }
         String mismatch = tlsMismatch(peer);
         if (mismatch != null) {
@@ -257,7 +279,9 @@ public final class PeerLinks implements AutoCloseable {
                 return Sent.NO_LINK;
             }
             if (addresses.apply(peer) == null) {
-                unlinked.add(peer);
+                if (isMember.test(peer)) {
+                    unlinked.add(peer);
+                }
                 return Sent.NO_LINK;
             }
             link = outbound.computeIfAbsent(peer, id -> new OutboundLink(this, id, group.next()));
