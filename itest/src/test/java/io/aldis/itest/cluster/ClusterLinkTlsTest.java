@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * two proxies, one for its Hazelcast member and one for its link port, which keeps a copy of every
  * byte the other members' links send to a. Messages and calls cross, and what crossed is TLS, not
  * the payloads. A third node joins in two of the tests: one without TLS, and one with TLS and a
- * certificate a and b do not trust; neither links to b, and each log says why.
+ * certificate a and b do not trust; neither links to b, and each log says why. A member that sends
+ * through Hazelcast ({@code dataPath = hazelcast}) exchanges nothing with a member with TLS.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ClusterLinkTlsTest {
@@ -62,7 +63,7 @@ class ClusterLinkTlsTest {
         certStranger = TestCertificates.createIn(dir, "stranger");
         members = TestCertificates.trustStoreOf(dir.resolve("members.p12"), certA, certB);
         // a's member port, a's link port, b's member port, and one for the third node of each test.
-        ports = ChildNode.freePorts(5);
+        ports = ChildNode.freePorts(6);
         memberProxy = new CuttingProxy(A_REACHED_AT, ports[0], A_BINDS, ports[0]);
         linkProxy = new CuttingProxy(A_REACHED_AT, ports[1], A_BINDS, ports[1]);
         // From the first byte of every link to a: its TLS handshake included.
@@ -185,7 +186,67 @@ class ClusterLinkTlsTest {
         }
     }
 
+    @Test
+    void nothingCrossesBetweenAMemberWithTlsAndOneThatSendsThroughHazelcast() throws Exception {
+        Path log = dir.resolve("hazelcast.log");
+        try (ChildNode.Clustered hz = ChildNode.startClustered("hz", SECRET, "127.0.0.1", ports[5], "",
+                List.of("127.0.0.1:" + ports[2]), true, new ChildNode.LinkOptions(TlsSettings.NONE, 0, log,
+                        "hazelcast", "hzgate"))) {
+            ChildNode.awaitTrue(() -> b.counts().sessions().containsKey("hz") && hz.counts().sessions().containsKey("b"),
+                    "b and the node without links see each other", CONVERGE);
+            FrameClient onHz = login(hz);
+            onHz.subscribeOk(1, "viahz.>");
+            FrameClient onB = login(b);
+            onB.subscribeOk(1, "viahz.>");
+            ChildNode.awaitTrue(() -> b.counts().patternsOf("hz") == 1 && hz.counts().patternsOf("b") == 1,
+                    "each sees the other's interest", CONVERGE);
+            // Each message for the other is dropped where it is published, and counted there.
+            ChildNode.awaitTrue(() -> {
+                onB.publish("viahz.from-b", "x");
+                return droppedColumn(b, "hz") > 0;
+            }, "b drops what it has for the node without links", CONVERGE);
+            ChildNode.awaitTrue(() -> {
+                onHz.publish("viahz.from-hz", "x");
+                return droppedColumn(hz, "b") > 0;
+            }, "the node without links drops what it has for b", CONVERGE);
+            assertThat(receivedColumn(b, "hz")).isZero();
+            assertThat(receivedColumn(hz, "b")).isZero();
+            assertThat(linkColumn(b, "hz")).isEqualTo("refused: the member has no TLS links");
+            assertThat(linkColumn(hz, "b")).isEqualTo("refused: the member requires TLS");
+
+            // Calls fail both ways as over a link that is down, and the services never run.
+            ChildNode.awaitTrue(() -> hz.counts().serves("b", "gate") && b.counts().serves("hz", "hzgate"),
+                    "each knows the other's service", CONVERGE);
+            onHz.call(7, "gate.hold", "[\"from the node without links\"]", 10_000);
+            assertThat(onHz.callError(7).code()).isEqualTo(ErrorCode.PROVIDER_GONE.code());
+            onB.call(8, "hzgate.hold", "[\"from b\"]", 10_000);
+            assertThat(onB.callError(8).code()).isEqualTo(ErrorCode.PROVIDER_GONE.code());
+            assertThat(b.gate().entered()).as("calls that entered b's gate").isZero();
+            assertThat(hz.gate().entered()).as("calls that entered the gate of the node without links").isZero();
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    /** The Dropped column of {@code aldis:cluster-routes --no-format} on {@code node} for the route to {@code peer}. */
+    private static long droppedColumn(ChildNode.Clustered node, String peer) throws IOException {
+        return Long.parseLong(cell(node, peer, 5));
+    }
+
+    /** The Received column of the same. */
+    private static long receivedColumn(ChildNode.Clustered node, String peer) throws IOException {
+        return Long.parseLong(cell(node, peer, 6));
+    }
+
+    private static String cell(ChildNode.Clustered node, String peer, int column) throws IOException {
+        for (String row : node.routes()) {
+            String[] cells = row.split("\t", -1);
+            if (cells[0].trim().equals(peer)) {
+                return cells[column].trim();
+            }
+        }
+        throw new AssertionError("node " + node.name() + " has no route to " + peer);
+    }
 
     private static String addressOfB() {
         return "127.0.0.1:" + ports[2];

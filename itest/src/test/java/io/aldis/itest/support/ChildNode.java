@@ -82,6 +82,10 @@ public final class ChildNode {
     private static final String LINK_PORT_PROPERTY = "aldis.child.linkPort";
     /** The prefix of the system properties that pass a clustered node its links' TLS stores. */
     private static final String LINK_TLS_PROPERTY = "aldis.child.linkTls.";
+    /** The system property that passes a clustered node its dataPath. */
+    private static final String DATA_PATH_PROPERTY = "aldis.child.dataPath";
+    /** The system property that passes a clustered node the name it exports its gate under. */
+    private static final String GATE_NAME_PROPERTY = "aldis.child.gateName";
     private static final String COUNTS = "COUNTS ";
     private static final String GATE_STATE = "GATE ";
     private static final String STREAMS_STATE = "STREAMS ";
@@ -255,10 +259,17 @@ public final class ChildNode {
      * @param linkTls  TLS on its links between members, or {@link TlsSettings#NONE}
      * @param linkPort the port it accepts links on, 0 for any free one
      * @param log      the file that receives its standard error (its log lines), or null to share the test's
+     * @param dataPath how it sends messages and calls to the others: {@code ClusterSettings.LINKS} or {@code HAZELCAST}
+     * @param gateName the service name it exports its gate under, when it exports it
      */
-    public record LinkOptions(TlsSettings linkTls, int linkPort, Path log) {
+    public record LinkOptions(TlsSettings linkTls, int linkPort, Path log, String dataPath, String gateName) {
         /** The usual node: links without TLS on any free port, its log with the test's. */
         public static final LinkOptions DEFAULT = new LinkOptions(TlsSettings.NONE, 0, null);
+
+        /** Options of a node that sends over links and exports its gate as {@value ChildNode#GATE}. */
+        public LinkOptions(TlsSettings linkTls, int linkPort, Path log) {
+            this(linkTls, linkPort, log, ClusterSettings.LINKS, GATE);
+        }
     }
 
     /** Starts a clustered node as {@link #startClustered(String, String, String, int, String, List, boolean)}, with {@code links}. */
@@ -287,6 +298,8 @@ public final class ChildNode {
         // Four JVMs share the machine while they start: the quick compiler alone starts them sooner.
         List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         jvm.add("-D" + LINK_PORT_PROPERTY + "=" + links.linkPort());
+        jvm.add("-D" + DATA_PATH_PROPERTY + "=" + links.dataPath());
+        jvm.add("-D" + GATE_NAME_PROPERTY + "=" + links.gateName());
         TlsSettings tls = links.linkTls();
         if (tls.enabled()) {
             jvm.addAll(List.of("-D" + LINK_TLS_PROPERTY + "keyStore=" + tls.keyStore(),
@@ -788,7 +801,8 @@ public final class ChildNode {
                         System.getProperty(LINK_TLS_PROPERTY + "trustStore"),
                         System.getProperty(LINK_TLS_PROPERTY + "trustStorePassword"), "need", TlsSettings.NONE.protocols());
         ClusterSettings settings = new ClusterSettings("test", secret, others, host, memberPort, nodeName, 5,
-                publicAddress, Integer.getInteger(LINK_PORT_PROPERTY, 0), ClusterSettings.LINKS, tls);
+                publicAddress, Integer.getInteger(LINK_PORT_PROPERTY, 0),
+                System.getProperty(DATA_PATH_PROPERTY, ClusterSettings.LINKS), tls);
         NodeFixture.Builder builder = NodeFixture.builder()
                 .user(USER, "user")
                 .user(ADMIN, "admin")
@@ -804,7 +818,7 @@ public final class ChildNode {
             Gate gate = new Gate();
             Streams.Impl streams = new Streams.Impl();
             if (exportGate) {
-                node.export(GATE, gate, GateApi.class);
+                node.export(System.getProperty(GATE_NAME_PROPERTY, GATE), gate, GateApi.class);
                 node.export(STREAMS, streams, Streams.Api.class);
             }
             SystemEvents events = node.pubsub().events()::publish;

@@ -26,7 +26,7 @@ public final class TopicRefusal {
         long n = sinceWarning.incrementAndGet();
         if (warnings.due()) {
             sinceWarning.set(0);
-            LOG.log(System.Logger.Level.WARNING, "Dropped {0} member {1} sent through Hazelcast: this member''s links"
+            LOG.log(System.Logger.Level.WARNING, "Dropped {0} that member {1} sent through Hazelcast: this member''s links"
                     + " use TLS, and it takes nothing sent in clear; give every member the same tls. settings{2}",
                     what, member, n > 1 ? " (" + (n - 1) + " more dropped in the last 10 s)" : "");
         }
