@@ -7,7 +7,6 @@ import io.aldis.feature.cluster.internal.addresses.ClientAddressTable;
 import io.aldis.feature.cluster.internal.locks.HazelcastLocks;
 import io.aldis.feature.cluster.internal.links.DataPath;
 import io.aldis.feature.cluster.internal.links.PeerLinks;
-import io.aldis.protocol.api.spi.transport.tls.MutualTls;
 import io.aldis.feature.cluster.internal.membership.ClusterSecret;
 import io.aldis.feature.cluster.internal.membership.HazelcastMember;
 import io.aldis.feature.cluster.internal.membership.MemberEvents;
@@ -80,7 +79,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         this.links = settings.links() ? new PeerLinks(ClusterSecret.linkKey(settings.name(), settings.secret()),
                 // Links leave from the member's own address, as Hazelcast's connections do (see
                 // HazelcastMember), unless a NAT stands between the members.
-                settings.host(), settings.publicHost().equals(settings.host()), settings.linkPort(), linkTls(settings))
+                settings.host(), settings.publicHost().equals(settings.host()), settings.linkPort(), settings.linkContexts().tls())
                 : null;
         try {
             this.hazelcast = HazelcastMember.start(settings,
@@ -312,22 +311,6 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
             sessionCounts.forget(m.getUuid());
         } catch (RuntimeException e) {
             // the members are changing: the entry goes with the next member that sees it leave
-        }
-    }
-
-    /**
-     * The links' TLS contexts, read from the stores the settings name; null without TLS.
-     *
-     * @throws IllegalStateException saying which store cannot be used (it changed since the settings were read)
-     */
-    private static MutualTls linkTls(ClusterSettings settings) {
-        if (!settings.tls()) {
-            return null;
-        }
-        try {
-            return MutualTls.of(settings.linkTls());
-        } catch (MutualTls.UnusableStore e) {
-            throw new IllegalStateException(e.setting() + ": " + e.getMessage(), e);
         }
     }
 

@@ -78,7 +78,83 @@ class LinkTlsSettingsTest {
         assertRejected(p, "tls.trustStore", "is required with tls.keyStore");
         p = withTls();
         p.remove("tls.keyStore");
-        assertRejected(p, "tls.keyStore", "is required with tls.trustStore");
+        // The first tls. key set without a key store is named (the keys are taken in order).
+        InvalidConfigurationException e = assertRejected(p, "tls.keyStorePassword", "is set while tls.keyStore is empty");
+        assertThat(e.getMessage()).doesNotContain(PASSWORD);
+    }
+
+    @Test
+    void anyTlsKeyWithoutAKeyStoreIsRefusedNamingIt() {
+        for (String key : List.of("tls.trustStore", "tls.keyStoreType", "tls.protocols", "tls.trustStorePassword",
+                "tls.clientAuth")) {
+            Map<String, Object> p = new HashMap<>();
+            p.put("secret", "a-long-enough-secret");
+            p.put(key, key.endsWith("Password") ? PASSWORD : "TLSv1.3");
+            InvalidConfigurationException e = assertRejected(p, key, "is set while tls.keyStore is empty");
+            assertThat(e.getMessage()).doesNotContain(PASSWORD);
+        }
+    }
+
+    @Test
+    void aMisspeltKeyStoreIsRefusedRatherThanLinksWithoutTls() {
+        Map<String, Object> p = withTls();
+        p.put("tls.keystore", p.remove("tls.keyStore"));
+        p.remove("tls.keyStorePassword");
+        p.remove("tls.trustStore");
+        p.remove("tls.trustStorePassword");
+        assertRejected(p, "tls.keystore", "set tls.keyStore (spelt so), or remove tls.keystore");
+    }
+
+    @Test
+    void tlsWithHazelcastAsTheDataPathIsRefusedBySettingsMadeInCode() {
+        assertThatThrownBy(() -> new ClusterSettings("c", "a-long-enough-secret", List.of(), "127.0.0.1", 7450, "a", 10,
+                "", 0, ClusterSettings.HAZELCAST, TestStores.settingsOf(keyStore, trustStore)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dataPath = hazelcast");
+    }
+
+    @Test
+    void aStoreReplacedUnderTheSameNameIsAChangeOfSettings() throws IOException {
+        Path own = Files.createDirectories(dir.resolve("replaced"));
+        TestStores first = TestStores.create(own, "first");
+        Map<String, Object> p = withTls();
+        p.put("tls.keyStore", first.keyStore().toString());
+        ClusterSettings before = read(p);
+        assertThat(read(p)).as("the same files read again").isEqualTo(before);
+
+        TestStores second = TestStores.create(own, "second");
+        Files.copy(second.keyStore(), first.keyStore(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ClusterSettings after = read(p);
+        assertThat(after.linkTls()).isEqualTo(before.linkTls());
+        assertThat(after).as("the same values, a new key store").isNotEqualTo(before);
+    }
+
+    @Test
+    void theMemberRunsWithTheContextsBuiltWhenTheFileWasRead() throws IOException {
+        Path own = Files.createDirectories(dir.resolve("read-once"));
+        TestStores stores = TestStores.create(own, "once");
+        Map<String, Object> p = withTls();
+        p.put("tls.keyStore", stores.keyStore().toString());
+        p.put("tls.trustStore", stores.trustStore().toString());
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        p.put("port", Integer.toString(port));
+        ClusterSettings s = read(p);
+        // Gone between the check and the start: the member still joins, with what was checked.
+        Files.delete(stores.keyStore());
+        Files.delete(stores.trustStore());
+        try (ClusterEngine engine = ClusterEngine.start(s, () -> null)) {
+            assertThat(engine.members()).hasSize(1);
+        }
+    }
+
+    @Test
+    void passwordsShowInNoDescription() {
+        ClusterSettings s = read(withTls());
+        assertThat(s.toString()).doesNotContain(PASSWORD);
+        assertThat(s.linkTls().toString()).doesNotContain(PASSWORD).contains(keyStore.toString());
+        assertThat(s.linkContexts().toString()).doesNotContain(PASSWORD).doesNotContain(s.linkContexts().tls().storesDigest());
     }
 
     @Test

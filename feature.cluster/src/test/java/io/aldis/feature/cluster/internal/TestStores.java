@@ -34,6 +34,11 @@ public record TestStores(Path keyStore, Path trustStore) {
 
     /** The links' TLS settings with these stores. */
     public TlsSettings settings() {
+        return settingsOf(keyStore, trustStore);
+    }
+
+    /** The links' TLS settings with a key store and a trust store made here. */
+    public static TlsSettings settingsOf(Path keyStore, Path trustStore) {
         return new TlsSettings(keyStore.toString(), PASSWORD, "PKCS12", trustStore.toString(), PASSWORD, "need",
                 TlsSettings.NONE.protocols());
     }

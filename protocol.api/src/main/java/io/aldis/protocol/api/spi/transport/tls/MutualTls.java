@@ -10,8 +10,12 @@ import java.nio.file.NoSuchFileException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.KeyStoreException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.UnrecoverableKeyException;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HexFormat;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
@@ -24,12 +28,21 @@ import javax.net.ssl.TrustManagerFactory;
  * should hold only the peers' certificates (or the private authority that issued them).
  *
  * <p>The stores are read once, when the contexts are built; a problem with them is reported as an
- * {@link UnusableStore} that names the setting to fix.
+ * {@link UnusableStore} that names the setting to fix. The digest of the bytes they were built from
+ * tells whether a store file changed since (a new file under the same name).
  *
  * @param accepting the context of the side that accepts the connection; it requires the peer's certificate
  * @param connecting the context of the side that opens the connection
+ * @param storesDigest SHA-256 (hex) of the key store's bytes and the trust store's, as read to build
+ *        the contexts (since 1.1.0)
  */
-public record MutualTls(SslContext accepting, SslContext connecting) {
+public record MutualTls(SslContext accepting, SslContext connecting, String storesDigest) {
+
+    /** Shows neither the contexts' keys nor the digest. */
+    @Override
+    public String toString() {
+        return "MutualTls[contexts of the key and trust stores]";
+    }
 
     /**
      * Builds both sides' contexts from TLS settings with a key store and a trust store; the
@@ -45,10 +58,16 @@ public record MutualTls(SslContext accepting, SslContext connecting) {
         if (tls.trustStore() == null || tls.trustStore().isBlank()) {
             throw new IllegalArgumentException("mutual TLS needs a trust store");
         }
-        KeyStore keys = read("tls.keyStore", tls.keyStore(), tls.keyStoreType(), tls.keyStorePassword());
-        KeyStore trusted = read("tls.trustStore", tls.trustStore(), tls.keyStoreType(), tls.trustStorePassword());
+        // Each file is read once: what is checked, digested and used is the same bytes.
+        byte[] keyBytes = bytesOf("tls.keyStore", tls.keyStore());
+        byte[] trustBytes = bytesOf("tls.trustStore", tls.trustStore());
+        String digest = digest(keyBytes, trustBytes);
+        KeyStore keys = load("tls.keyStore", tls.keyStore(), keyBytes, tls.keyStoreType(), tls.keyStorePassword());
+        KeyStore trusted = load("tls.trustStore", tls.trustStore(), trustBytes, tls.keyStoreType(),
+                tls.trustStorePassword());
         KeyManagerFactory kmf;
         TrustManagerFactory tmf;
+        char[] keyPassword = tls.keyStorePassword().toCharArray();
         try {
             if (!holdsKey(keys)) {
                 throw new UnusableStore("tls.keyStore", tls.keyStore() + " holds no private key with its certificate");
@@ -57,7 +76,7 @@ public record MutualTls(SslContext accepting, SslContext connecting) {
                 throw new UnusableStore("tls.trustStore", tls.trustStore() + " holds no certificate to trust");
             }
             kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, tls.keyStorePassword().toCharArray());
+            kmf.init(keys, keyPassword);
             tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trusted);
         } catch (UnrecoverableKeyException e) {
@@ -65,6 +84,8 @@ public record MutualTls(SslContext accepting, SslContext connecting) {
                     + " (the key's password must be the store's)");
         } catch (GeneralSecurityException e) {
             throw new UnusableStore("tls.keyStore", tls.keyStore() + " cannot be used: " + e.getMessage());
+        } finally {
+            Arrays.fill(keyPassword, '\0');
         }
         String[] protocols = tls.protocols().toArray(String[]::new);
         try {
@@ -74,7 +95,7 @@ public record MutualTls(SslContext accepting, SslContext connecting) {
             // peers' certificates is what proves the other side.
             SslContext connecting = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols(protocols)
                     .keyManager(kmf).trustManager(tmf).endpointIdentificationAlgorithm(null).build();
-            return new MutualTls(accepting, connecting);
+            return new MutualTls(accepting, connecting, digest);
         } catch (SSLException | IllegalArgumentException e) {
             throw new UnusableStore("tls.protocols", "cannot be used with these stores: " + e.getMessage());
         }
@@ -89,13 +110,35 @@ public record MutualTls(SslContext accepting, SslContext connecting) {
         return false;
     }
 
-    private static KeyStore read(String setting, String file, String type, String password) throws UnusableStore {
+    private static byte[] bytesOf(String setting, String file) throws UnusableStore {
         try {
-            return KeyStores.load(file, type, password);
+            return KeyStores.read(file);
         } catch (NoSuchFileException e) {
             throw new UnusableStore(setting, "cannot read " + file + ": no such file");
         } catch (AccessDeniedException e) {
             throw new UnusableStore(setting, "cannot read " + file + ": permission denied");
+        } catch (IOException e) {
+            throw new UnusableStore(setting, "cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static String digest(byte[] keyStore, byte[] trustStore) {
+        try {
+            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+            // Each store's length first, so that bytes moved from one file to the other still change it.
+            sha256.update(java.nio.ByteBuffer.allocate(16).putLong(keyStore.length).putLong(trustStore.length).array());
+            sha256.update(keyStore);
+            sha256.update(trustStore);
+            return HexFormat.of().formatHex(sha256.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    private static KeyStore load(String setting, String file, byte[] bytes, String type, String password)
+            throws UnusableStore {
+        try {
+            return KeyStores.load(bytes, type, password);
         } catch (IOException e) {
             if (e.getCause() instanceof UnrecoverableKeyException || String.valueOf(e.getMessage()).contains("password")) {
                 throw new UnusableStore(setting + "Password", "the password does not open " + file);
