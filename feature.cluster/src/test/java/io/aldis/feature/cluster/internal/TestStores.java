@@ -43,6 +43,22 @@ public record TestStores(Path keyStore, Path trustStore) {
                 TlsSettings.NONE.protocols());
     }
 
+    /** The certificate of this member's key, beside its key store. */
+    public Path certificate() {
+        String file = keyStore.getFileName().toString();
+        return keyStore.resolveSibling(file.substring(0, file.length() - ".p12".length()) + ".crt");
+    }
+
+    /** Makes a trust store (PKCS12, {@link #PASSWORD}) that holds the certificates of these members. */
+    public static Path trustStoreOf(Path file, TestStores... trusted) throws IOException {
+        for (TestStores t : trusted) {
+            keytool("-importcert", "-noprompt", "-alias", t.certificate().getFileName().toString(), "-file",
+                    t.certificate().toString(), "-storetype", "PKCS12", "-keystore", file.toString(), "-storepass",
+                    PASSWORD);
+        }
+        return file;
+    }
+
     private static void keytool(String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
         command.addAll(List.of(args));

@@ -34,13 +34,21 @@ class TlsLinksTest {
     @TempDir
     static Path dir;
     private static MutualTls tls;
+    private static TestStores memberStores;
+    /** A member with a certificate of its own, which the members' trust store does not hold; it trusts theirs. */
+    private static MutualTls stranger;
     private final List<PeerLinks> opened = new ArrayList<>();
     private final Map<String, InetSocketAddress> members = new ConcurrentHashMap<>();
 
     @BeforeAll
     static void stores() throws Exception {
         // One certificate that both members present and trust: enough to prove the links' TLS.
-        tls = MutualTls.of(TestStores.create(dir, "member").settings());
+        memberStores = TestStores.create(dir, "member");
+        tls = MutualTls.of(memberStores.settings());
+        // The stranger trusts the members, so that only their refusal of its certificate keeps it out.
+        TestStores strangerStores = TestStores.create(dir, "stranger");
+        stranger = MutualTls.of(TestStores.settingsOf(strangerStores.keyStore(),
+                TestStores.trustStoreOf(dir.resolve("stranger-trusts.p12"), memberStores, strangerStores)));
     }
 
     @AfterEach
@@ -95,6 +103,60 @@ class TlsLinksTest {
                 assertThat(answer[0]).as("the record type of the member's answer").isEqualTo((byte) 21);
             }
         }
+        assertThat(got).isEmpty();
+    }
+
+    @Test
+    void aTlsClientThatPresentsNoCertificateIsRefused() throws Exception {
+        PeerLinks b = member("b");
+        BlockingQueue<String> got = new LinkedBlockingQueue<>();
+        b.receivers((peer, bytes) -> got.add(peer), (peer, bytes) -> got.add(peer));
+        // A client that trusts the member's certificate but has none of its own to show.
+        java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+        try (InputStream in = java.nio.file.Files.newInputStream(memberStores.trustStore())) {
+            trusted.load(in, TestStores.PASSWORD.toCharArray());
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trusted);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+                .createSocket("127.0.0.1", b.port())) {
+            s.setSoTimeout(20_000);
+            int first;
+            try {
+                // With TLS 1.3 the client's side of the handshake may end before the member has
+                // looked at its (empty) certificate: the refusal then comes on the first read.
+                s.startHandshake();
+                first = s.getInputStream().read();
+            } catch (javax.net.ssl.SSLException | SocketException refused) {
+                first = -1;
+            }
+            // Accepted, the member would send its CHALLENGE at once.
+            assertThat(first).as("what the member sent a client without a certificate").isEqualTo(-1);
+        }
+        assertThat(got).isEmpty();
+    }
+
+    @Test
+    void aMemberWhoseCertificateIsNotTrustedIsNotLinkedTo() throws Exception {
+        PeerLinks a = member("a");
+        PeerLinks b = new PeerLinks(KEY, "127.0.0.1", true, 0, stranger);
+        opened.add(b);
+        b.members(members::get, peer -> true, () -> "b");
+        members.put("b", new InetSocketAddress("127.0.0.1", b.port()));
+        BlockingQueue<String> got = new LinkedBlockingQueue<>();
+        b.receivers((peer, bytes) -> got.add(peer), (peer, bytes) -> got.add(peer));
+
+        assertThat(a.sendMessage("b", "not for a stranger".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(PeerLinks.Sent.QUEUED);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!a.down("b")) {
+            assertThat(System.nanoTime()).as("the link to the stranger down within 30 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        assertThat(a.describe("b")).isEqualTo("TLS, down");
         assertThat(got).isEmpty();
     }
 
