@@ -102,6 +102,15 @@ class ClusterLinkTlsTest {
         FrameClient onB = login(b);
         onB.publish("secret.one", payload);
         assertThat(FrameClient.text(onA.deliverOn("secret.one"))).isEqualTo(payload);
+        // And the other way, so that each side's link has carried a message when its column is read.
+        onB.subscribeOk(2, "back.>");
+        ChildNode.awaitTrue(() -> a.counts().patternsOf("b") == 1, "a sees b's interest", CONVERGE);
+        // Sent once a's routes hold b's interest, which may come after the count a test can wait for.
+        ChildNode.awaitTrue(() -> {
+            onA.publish("back.one", "back");
+            return Long.parseLong(cell(a, "b", 3)) > 0;
+        }, "a sends b a message", CONVERGE);
+        assertThat(FrameClient.text(onB.deliverOn("back.one"))).isEqualTo("back");
 
         // The call goes from a to b; its answer comes back over b's link to a, through the proxy.
         Frame answer = awaitAnswer(onA, "gate.quick", "[\"" + param + "\"]");
@@ -120,8 +129,13 @@ class ClusterLinkTlsTest {
         assertThat(links.stream().mapToInt(l -> l.length).sum()).as("bytes that went to a")
                 .isGreaterThan(payload.length() + param.length());
 
-        assertThat(linkColumn(b, "a")).isEqualTo("TLS");
-        assertThat(linkColumn(a, "b")).isEqualTo("TLS");
+        // Read on links that carried messages (Sent), not merely links that are configured.
+        for (ChildNode.Clustered[] pair : new ChildNode.Clustered[][] {{a, b}, {b, a}}) {
+            String peer = pair[1].name();
+            assertThat(Long.parseLong(cell(pair[0], peer, 3))).as(pair[0].name() + "'s messages sent to " + peer)
+                    .isPositive();
+            assertThat(linkColumn(pair[0], peer)).as(pair[0].name() + "'s link to " + peer).isEqualTo("TLS");
+        }
     }
 
     @Test
@@ -176,12 +190,16 @@ class ClusterLinkTlsTest {
             assertThat(linkColumn(b, "stranger")).isEqualTo("TLS, down");
 
             // The stranger's link to b: b, accepting, refuses the certificate it is shown.
+            long before = Files.size(dir.resolve("b.log"));
             ChildNode.awaitTrue(() -> stranger.counts().serves("b", "gate"), "the stranger knows b serves gate",
                     CONVERGE);
             onStranger.call(7, "gate.quick", "[\"from a stranger\"]", 10_000);
             RpcError error = onStranger.callError(7);
             assertThat(error.code()).isEqualTo(ErrorCode.PROVIDER_GONE.code());
-            awaitLog(dir.resolve("b.log"), "Refused a cluster link from");
+            // b's refusal of the stranger's link, for that reason: not any refusal b logged before.
+            // The stranger's key is not issued by any authority b names, so the stranger shows none.
+            awaitLogAfter(dir.resolve("b.log"), before, "Refused a cluster link from [^\\n]*: the other end presented"
+                    + " no certificate this member's trust store \\(tls.trustStore\\) holds");
             assertThat(linkColumn(stranger, "b")).isEqualTo("TLS, down");
         }
     }
@@ -283,6 +301,23 @@ class ClusterLinkTlsTest {
             String lines = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log)";
             throw new AssertionError(e.getMessage() + "; the log has:\n" + lines, e);
         }
+    }
+
+    /** Waits until what a node's log got after its first {@code from} bytes matches {@code regex}. */
+    private static void awaitLogAfter(Path log, long from, String regex) throws Exception {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
+        try {
+            ChildNode.awaitTrue(() -> pattern.matcher(added(log, from)).find(),
+                    "/" + regex + "/ in " + log.getFileName() + " after its first " + from + " bytes", CONVERGE);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the log got:\n" + added(log, from), e);
+        }
+    }
+
+    private static String added(Path log, long from) throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        int start = (int) Math.min(from, all.length);
+        return new String(all, start, all.length - start, StandardCharsets.UTF_8);
     }
 
     /** Calls until the method is known on the caller's node (other nodes' services are announced, not instant). */
