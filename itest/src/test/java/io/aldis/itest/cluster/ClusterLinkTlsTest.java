@@ -227,6 +227,8 @@ class ClusterLinkTlsTest {
                 onHz.publish("viahz.from-hz", "x");
                 return droppedColumn(hz, "b") > 0;
             }, "the node without links drops what it has for b", CONVERGE);
+            awaitLog(dir.resolve("b.log"), "has no TLS links (it is not a member yet, or sends through Hazelcast)");
+            awaitLog(log, "requires TLS on its links and this member sends through Hazelcast");
             assertThat(receivedColumn(b, "hz")).isZero();
             assertThat(receivedColumn(hz, "b")).isZero();
             assertThat(linkColumn(b, "hz")).isEqualTo("refused: the member has no TLS links");

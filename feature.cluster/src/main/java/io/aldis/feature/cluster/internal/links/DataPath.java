@@ -19,6 +19,7 @@ import java.util.function.Predicate;
  * a member without links sends nothing to a member that announced TLS links.
  */
 public final class DataPath {
+    private static final System.Logger LOG = System.getLogger("io.aldis.cluster");
     private static final String MESSAGES = "aldis.node.";
     private static final String RPC = "aldis.rpc.";
 
@@ -29,6 +30,7 @@ public final class DataPath {
     private final Map<String, ITopic<byte[]>> topics = new ConcurrentHashMap<>();
     /** Messages dropped, by member, because one of the two requires TLS and there is no link between them. */
     private final Map<String, AtomicLong> refused = new ConcurrentHashMap<>();
+    private final EveryTenSeconds refusedWarnings = new EveryTenSeconds();
 
     /**
      * @param links this member's links, or {@code null} to send everything through Hazelcast
@@ -70,8 +72,12 @@ public final class DataPath {
                 return sent == PeerLinks.Sent.QUEUED;
             }
         }
-        if (clearRefused(peer) != null) {
-            refused.computeIfAbsent(peer, p -> new AtomicLong()).incrementAndGet();
+        String why = clearRefused(peer);
+        if (why != null) {
+            long n = refused.computeIfAbsent(peer, p -> new AtomicLong()).incrementAndGet();
+            if (refusedWarnings.due()) {
+                LOG.log(System.Logger.Level.WARNING, "Dropping messages to member {0} ({1} so far): {2}", peer, n, why);
+            }
             return false;
         }
         topic(messageTopic(peer)).publish(body.toBytes());
