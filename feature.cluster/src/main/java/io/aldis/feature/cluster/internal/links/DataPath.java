@@ -33,13 +33,6 @@ public final class DataPath {
     private final EveryTenSeconds refusedWarnings = new EveryTenSeconds();
 
     /**
-     * @param links this member's links, or {@code null} to send everything through Hazelcast
-     */
-    public DataPath(HazelcastInstance hazelcast, PeerLinks links) {
-        this(hazelcast, links, peer -> false);
-    }
-
-    /**
      * @param links   this member's links, or {@code null} to send everything through Hazelcast
      * @param peerTls whether a member announced that its links use TLS
      */

@@ -34,11 +34,6 @@ public final class Inbox implements PeerMessages, AutoCloseable {
      */
     private final ThreadLocal<RepeatedStrings> strings = ThreadLocal.withInitial(RepeatedStrings::new);
 
-    /** An inbox that takes what arrives on its topic. */
-    public Inbox(HazelcastInstance hazelcast, PeerCounts counts) {
-        this(hazelcast, counts, false);
-    }
-
     /** @param linksUseTls whether this member's links use TLS, so that nothing is taken from the topic */
     public Inbox(HazelcastInstance hazelcast, PeerCounts counts, boolean linksUseTls) {
         this.hazelcast = hazelcast;

@@ -27,11 +27,6 @@ public final class RpcInbox implements PeerMessages, AutoCloseable {
     private UUID registration;
     private volatile PeerMessages receiver;
 
-    /** An inbox that takes what arrives on its topic. */
-    public RpcInbox(HazelcastInstance hazelcast, DataPath path) {
-        this(hazelcast, path, false);
-    }
-
     /** @param linksUseTls whether this member's links use TLS, so that nothing is taken from the topic */
     public RpcInbox(HazelcastInstance hazelcast, DataPath path, boolean linksUseTls) {
         this.hazelcast = hazelcast;

@@ -52,7 +52,7 @@ class TopicRefusalTest {
     @Test
     void aMemberWithTlsLinksRunsNoCallPublishedOnItsRpcTopic() throws Exception {
         List<String> taken = new CopyOnWriteArrayList<>();
-        RpcInbox inbox = new RpcInbox(hazelcast, new DataPath(hazelcast, null), true);
+        RpcInbox inbox = new RpcInbox(hazelcast, new DataPath(hazelcast, null, peer -> false), true);
         try {
             inbox.receiver((peer, bytes) -> taken.add(new String(bytes, StandardCharsets.UTF_8)));
             hazelcast.<byte[]>getTopic(DataPath.rpcTopic(self)).publish("a call in clear".getBytes(StandardCharsets.UTF_8));
@@ -80,7 +80,7 @@ class TopicRefusalTest {
     @Test
     void aMemberWithoutTlsTakesWhatArrivesOnItsRpcTopic() throws Exception {
         List<String> taken = new CopyOnWriteArrayList<>();
-        RpcInbox inbox = new RpcInbox(hazelcast, new DataPath(hazelcast, null), false);
+        RpcInbox inbox = new RpcInbox(hazelcast, new DataPath(hazelcast, null, peer -> false), false);
         try {
             inbox.receiver((peer, bytes) -> taken.add(new String(bytes, StandardCharsets.UTF_8)));
             hazelcast.<byte[]>getTopic(DataPath.rpcTopic(self)).publish("a call".getBytes(StandardCharsets.UTF_8));
