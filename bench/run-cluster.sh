@@ -10,6 +10,7 @@
 # Usage:
 #   bench/run-cluster.sh                             # default options
 #   bench/run-cluster.sh rounds=9 size=1024          # other options (MessagingBench.OPTIONS)
+#   bench/run-cluster.sh dataPaths=links linkTls=true  # links without and with TLS side by side
 #   BENCH_MAVEN_ARGS=-o bench/run-cluster.sh         # extra Maven arguments (here: offline)
 set -euo pipefail
 export ALDIS_BENCH_CALLER_DIR="$PWD"

@@ -3,6 +3,7 @@ package io.aldis.bench;
 import io.aldis.feature.auth.internal.CredentialStore;
 import io.aldis.feature.cluster.internal.ClusterEngine;
 import io.aldis.feature.cluster.internal.ClusterSettings;
+import io.aldis.protocol.api.spi.transport.tls.TlsSettings;
 import io.aldis.feature.auth.internal.ScramSha256Mechanism;
 import io.aldis.node.core.internal.Node;
 import io.aldis.node.core.internal.NodeSettings;
@@ -72,9 +73,10 @@ import java.util.stream.Stream;
  * {@code files} (the file-transfer feature with its default settings, storing in the node's temporary
  * directory, which it prints as {@code FILES <directory>} after the ports; {@code filesWindow=<chunks>}
  * changes its window), and
- * {@code cluster=<node name>/<member port>/<member>+<member>...[/<dataPath>]} (with {@code pubsub}: the cluster
+ * {@code cluster=<node name>/<member port>/<member>+<member>...[/<dataPath>[/<TLS directory>]]} (with {@code pubsub}: the cluster
  * feature as Karaf runs it, a Hazelcast member on loopback joined to the listed {@code host:port}
- * members and linked to pub/sub), {@code anyAddress} (the TCP listener on every address instead of loopback only, so that clients
+ * members and linked to pub/sub; given a directory made by {@link BenchCertificates}, its links run
+ * inside TLS with the stores there), {@code anyAddress} (the TCP listener on every address instead of loopback only, so that clients
  * can spread over several loopback addresses), {@code ws} (a WebSocket listener on loopback with the default path and subprotocol, whose port
  * is printed as {@code WSPORT <port>} after {@code PORT <port>}); {@code productAuth} keeps the
  * product's auth timeout instead of a long one; and then optionally the RPC
@@ -219,16 +221,19 @@ public final class BenchNode {
     }
 
     /**
-     * Starts a member of the bench's cluster from {@code <node name>/<member port>/<member>+<member>...[/<dataPath>]},
+     * Starts a member of the bench's cluster from {@code <node name>/<member port>/<member>+<member>...[/<dataPath>[/<TLS directory>]]},
      * with links on any free port.
      */
     private static ClusterEngine startCluster(String spec) {
-        String[] parts = spec.split("/", -1);
+        // The TLS directory, last, is a path of its own: the split leaves its slashes in it.
+        String[] parts = spec.split("/", 5);
         List<String> members = parts[2].isEmpty() ? List.of() : List.of(parts[2].split("\\+"));
         HAZELCAST_LOG.setLevel(java.util.logging.Level.WARNING);
         String dataPath = parts.length > 3 ? parts[3] : ClusterSettings.LINKS;
+        TlsSettings tls = parts.length > 4 ? BenchCertificates.linkTls(Path.of(parts[4])) : TlsSettings.NONE;
         return ClusterEngine.start(new ClusterSettings("bench", "bench-cluster-secret", members, "127.0.0.1",
-                Integer.parseInt(parts[1]), parts[0], ClusterSettings.DEFAULT_FAILURE_SECONDS, "", 0, dataPath), () -> null);
+                Integer.parseInt(parts[1]), parts[0], ClusterSettings.DEFAULT_FAILURE_SECONDS, "", 0, dataPath, tls),
+                () -> null);
     }
 
     /**

@@ -50,6 +50,8 @@ public final class MessagingBench {
         OPTIONS.put("clusterHeap", "1g");      // heap of each node of the cluster part
         // the cluster part's clusters, one per dataPath setting, side by side (three node JVMs of clusterHeap each)
         OPTIONS.put("dataPaths", "links,hazelcast");
+        // true: beside the cluster with links, one more whose links run inside TLS
+        OPTIONS.put("linkTls", "false");
         OPTIONS.put("redisPort", "6379");
         OPTIONS.put("mqttPort", "1883");
         OPTIONS.put("rsocketClassPath", "");   // file holding the RSocket peer's class path; empty: no RSocket
@@ -209,15 +211,26 @@ public final class MessagingBench {
             }
             paths.add(path.trim());
         }
+        List<String> variants = new ArrayList<>();
+        for (String path : paths) {
+            variants.add(path);
+            if (path.equals(ClusterSettings.LINKS) && Boolean.parseBoolean(opts.get("linkTls"))) {
+                variants.add(path + "/" + LINKS_WITH_TLS);
+            }
+        }
         List<NodeProcess> nodes = new ArrayList<>();
         List<String> pathOfNode = new ArrayList<>();
+        Path tlsStores = variants.stream().anyMatch(v -> v.endsWith(LINKS_WITH_TLS)) ? BenchCertificates.create() : null;
         try {
             List<PubSubSystems.System> all = new ArrayList<>();
-            for (String path : paths) {
-                List<NodeProcess> cluster = startCluster(path);
+            for (String variant : variants) {
+                boolean tls = variant.endsWith(LINKS_WITH_TLS);
+                String path = tls ? ClusterSettings.LINKS : variant;
+                List<NodeProcess> cluster = startCluster(path, tls ? tlsStores : null);
                 nodes.addAll(cluster);
-                cluster.forEach(n -> pathOfNode.add(path));
-                String name = "Aldis cluster, " + (path.trim().equals(ClusterSettings.LINKS) ? "links" : "Hazelcast topics");
+                cluster.forEach(n -> pathOfNode.add(tls ? "links with TLS" : path));
+                String name = "Aldis cluster, " + (tls ? "links with TLS" : path.equals(ClusterSettings.LINKS) ? "links"
+                        : "Hazelcast topics");
                 all.add(PubSubSystems.acrossNodes(name + " (AldisClient)",
                         PubSubSystems.aldisClient(cluster.get(0).port(), USER, PASSWORD, group),
                         List.of(PubSubSystems.aldisClient(cluster.get(1).port(), USER, PASSWORD, group),
@@ -245,14 +258,21 @@ public final class MessagingBench {
             for (NodeProcess n : nodes) {
                 n.close();
             }
+            if (tlsStores != null) {
+                BenchCertificates.delete(tlsStores);
+            }
         }
     }
 
+    /** The variant of {@code dataPaths} that {@code linkTls=true} adds beside {@code links}. */
+    private static final String LINKS_WITH_TLS = "tls";
+
     /**
      * Starts three nodes linked by the cluster feature, each in its own JVM, sending to each other
-     * as {@code dataPath} says, and returns once each sees the three.
+     * as {@code dataPath} says, with TLS on their links when given the directory of
+     * {@link BenchCertificates}' stores, and returns once each sees the three.
      */
-    private List<NodeProcess> startCluster(String dataPath) throws Exception {
+    private List<NodeProcess> startCluster(String dataPath, Path tlsStores) throws Exception {
         int[] memberPorts = freePorts(3);
         List<NodeProcess> nodes = new ArrayList<>();
         for (int k = 0; k < 3; k++) {
@@ -263,7 +283,8 @@ public final class MessagingBench {
                 }
             }
             nodes.add(new NodeProcess(10_000, 4096, USER, new String(PASSWORD), opts.get("clusterHeap"),
-                    "pubsub,cluster=node" + (k + 1) + "/" + memberPorts[k] + "/" + String.join("+", others) + "/" + dataPath,
+                    "pubsub,cluster=node" + (k + 1) + "/" + memberPorts[k] + "/" + String.join("+", others) + "/" + dataPath
+                            + (tlsStores == null ? "" : "/" + tlsStores.toAbsolutePath()),
                     i("workerSpinMicros"), i("spinMicros")));
         }
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);

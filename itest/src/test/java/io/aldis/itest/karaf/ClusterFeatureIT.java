@@ -6,6 +6,7 @@ import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
 import io.aldis.itest.support.FrameClient;
+import io.aldis.itest.support.TestCertificates;
 import io.aldis.protocol.api.Ack;
 import io.aldis.protocol.api.Capability;
 import io.aldis.protocol.api.CapabilityChange;
@@ -55,7 +56,7 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
  * transfer refreshed. While the node is a member it offers the cluster's locks, which file
  * transfer takes, and tells a client that asks where it reaches the cluster's nodes (its own TCP
  * listener here), a session open before the install included; the uninstall withdraws that with a
- * CAPABILITY_CHANGE and the session stays.
+ * CAPABILITY_CHANGE and the session stays. The links' TLS settings apply while it runs.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -126,6 +127,7 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
                 assertEquals("the frame right after AUTH_OK", new NodeAddresses(List.of(ownAddress)), newcomer.read());
             }
             listenerEditsAndAddressChangesKeepTheNodeInTheCluster(cfg, clusterCfg, asking, ownAddress);
+            linkTlsSettingsApplyLive(cfg, clusterCfg);
             String clusterToken = tokenOfALogin();
             assertTrue("a token issued in the cluster resumes", resumes(clusterToken));
             List<String> rows = clusterList().lines().filter(l -> !l.isBlank()).toList();
@@ -219,6 +221,50 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
         awaitList(asking, list -> list.equals(List.of(ownAddress)));
         assertEquals(tokenStore,
                 bundleContext.getServiceReference(ResumeTokenStore.class).getProperty(Constants.SERVICE_ID));
+    }
+
+    /**
+     * The links' TLS settings apply as the other settings do: a key store that cannot be read is
+     * rejected in one line naming the key while the member stays; usable stores make the member
+     * leave and join again (a new token store registration), and so does going back to no TLS.
+     */
+    private void linkTlsSettingsApplyLive(Path cfg, String clusterCfg) throws Exception {
+        Path stores = Files.createTempDirectory("cluster-link-tls");
+        TestCertificates member = TestCertificates.createIn(stores, "member");
+        String trust = "tls.trustStore = " + member.trustStore() + "\ntls.trustStorePassword = "
+                + TestCertificates.STORE_PASSWORD + "\n";
+        Object before = tokenStoreId();
+        Path missing = stores.resolve("missing.p12");
+        Files.writeString(cfg, clusterCfg + "tls.keyStore = " + missing + "\ntls.keyStorePassword = "
+                + TestCertificates.STORE_PASSWORD + "\n" + trust);
+        await("the missing key store is rejected, naming the key", WAIT, () -> karafLogContains(
+                "tls.keyStore = " + missing + ": cannot read " + missing + ": no such file"));
+        assertEquals("the member stayed: its token store is the same registration", before, tokenStoreId());
+
+        Files.writeString(cfg, clusterCfg + "tls.keyStore = " + stores.resolve("member.p12") + "\ntls.keyStorePassword = "
+                + TestCertificates.STORE_PASSWORD + "\n" + trust);
+        await("the member joined again with TLS on its links", WAIT,
+                () -> tokenStoreId() != null && !before.equals(tokenStoreId()));
+        Object withTls = tokenStoreId();
+        assertTrue(clusterList().contains(NODE_NAME));
+
+        Files.writeString(cfg, clusterCfg);
+        await("the member joined again without TLS", WAIT, () -> tokenStoreId() != null && !withTls.equals(tokenStoreId()));
+        await("aldis:cluster-list shows this node", WAIT, () -> clusterList().contains(NODE_NAME));
+    }
+
+    private static boolean karafLogContains(String text) {
+        try {
+            return Files.readString(karafLog(), StandardCharsets.UTF_8).contains(text);
+        } catch (java.io.IOException notYet) {
+            return false;
+        }
+    }
+
+    /** The service id of the cluster's token store, null while none is registered. */
+    private Object tokenStoreId() {
+        ServiceReference<ResumeTokenStore> ref = bundleContext.getServiceReference(ResumeTokenStore.class);
+        return ref == null ? null : ref.getProperty(Constants.SERVICE_ID);
     }
 
     private static String listenerCfg(String name, String address) {

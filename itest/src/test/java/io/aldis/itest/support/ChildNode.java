@@ -16,6 +16,7 @@ import io.aldis.itest.rpc.Streams;
 import io.aldis.protocol.api.spi.node.Session;
 import io.aldis.protocol.api.spi.node.SessionState;
 import io.aldis.protocol.api.spi.node.SystemEvents;
+import io.aldis.protocol.api.spi.transport.tls.TlsSettings;
 import io.aldis.transport.tcp.internal.TcpSettings;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -60,7 +61,8 @@ import java.util.logging.Logger;
  * as {@value #GATE} and {@link io.aldis.itest.rpc.Streams} as {@value #STREAMS}, and
  * {@link Clustered#gate()} tells what the gate saw, {@link Clustered#streams()} what the streams
  * produced; given a storage root, it runs file transfer too, with the cluster's locks, so that
- * nodes given one root share their files.
+ * nodes given one root share their files. Given {@link LinkOptions}, its links to the other
+ * members run inside TLS, listen on a given port, and its log goes to a file a test can read.
  *
  * <p>{@link #launch} starts a node of another make the same way, from a main that calls
  * {@link #announce(int)} once it listens and {@link #awaitParent()} to stay up.
@@ -76,6 +78,14 @@ public final class ChildNode {
     /** What each line about a change the users store made starts with. */
     public static final String COMMITTED = "COMMITTED ";
     private static final String CLUSTER_MODE = "--cluster";
+    /** The system property that passes a clustered node its link port. */
+    private static final String LINK_PORT_PROPERTY = "aldis.child.linkPort";
+    /** The prefix of the system properties that pass a clustered node its links' TLS stores. */
+    private static final String LINK_TLS_PROPERTY = "aldis.child.linkTls.";
+    /** The system property that passes a clustered node its dataPath. */
+    private static final String DATA_PATH_PROPERTY = "aldis.child.dataPath";
+    /** The system property that passes a clustered node the name it exports its gate under. */
+    private static final String GATE_NAME_PROPERTY = "aldis.child.gateName";
     private static final String COUNTS = "COUNTS ";
     private static final String GATE_STATE = "GATE ";
     private static final String STREAMS_STATE = "STREAMS ";
@@ -243,9 +253,42 @@ public final class ChildNode {
                 Duration.ZERO);
     }
 
+    /**
+     * What a clustered node may have beyond the usual.
+     *
+     * @param linkTls  TLS on its links between members, or {@link TlsSettings#NONE}
+     * @param linkPort the port it accepts links on, 0 for any free one
+     * @param log      the file that receives its standard error (its log lines), or null to share the test's
+     * @param dataPath how it sends messages and calls to the others: {@code ClusterSettings.LINKS} or {@code HAZELCAST}
+     * @param gateName the service name it exports its gate under, when it exports it
+     */
+    public record LinkOptions(TlsSettings linkTls, int linkPort, Path log, String dataPath, String gateName) {
+        /** The usual node: links without TLS on any free port, its log with the test's. */
+        public static final LinkOptions DEFAULT = new LinkOptions(TlsSettings.NONE, 0, null);
+
+        /** Options of a node that sends over links and exports its gate as {@value ChildNode#GATE}. */
+        public LinkOptions(TlsSettings linkTls, int linkPort, Path log) {
+            this(linkTls, linkPort, log, ClusterSettings.LINKS, GATE);
+        }
+    }
+
+    /** Starts a clustered node as {@link #startClustered(String, String, String, int, String, List, boolean)}, with {@code links}. */
+    public static Clustered startClustered(String nodeName, String secret, String host, int memberPort,
+            String publicAddress, List<String> members, boolean exportGate, LinkOptions links) throws IOException {
+        return startClustered(nodeName, secret, host, memberPort, publicAddress, members, exportGate, null,
+                Duration.ZERO, links);
+    }
+
     private static Clustered startClustered(String nodeName, String secret, String host, int memberPort,
             String publicAddress, List<String> members, boolean exportGate, Path storageRoot, Duration perChunk)
             throws IOException {
+        return startClustered(nodeName, secret, host, memberPort, publicAddress, members, exportGate, storageRoot,
+                perChunk, LinkOptions.DEFAULT);
+    }
+
+    private static Clustered startClustered(String nodeName, String secret, String host, int memberPort,
+            String publicAddress, List<String> members, boolean exportGate, Path storageRoot, Duration perChunk,
+            LinkOptions links) throws IOException {
         List<String> args = new ArrayList<>(List.of(CLUSTER_MODE, nodeName, secret, Integer.toString(memberPort),
                 String.join(",", members), exportGate ? GATE : "-", host, publicAddress));
         if (storageRoot != null) {
@@ -253,8 +296,18 @@ public final class ChildNode {
             args.add(Long.toString(perChunk.toMillis()));
         }
         // Four JVMs share the machine while they start: the quick compiler alone starts them sooner.
-        Started started = launch(ChildNode.class, List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
-                args, null);
+        List<String> jvm = new ArrayList<>(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        jvm.add("-D" + LINK_PORT_PROPERTY + "=" + links.linkPort());
+        jvm.add("-D" + DATA_PATH_PROPERTY + "=" + links.dataPath());
+        jvm.add("-D" + GATE_NAME_PROPERTY + "=" + links.gateName());
+        TlsSettings tls = links.linkTls();
+        if (tls.enabled()) {
+            jvm.addAll(List.of("-D" + LINK_TLS_PROPERTY + "keyStore=" + tls.keyStore(),
+                    "-D" + LINK_TLS_PROPERTY + "keyStorePassword=" + tls.keyStorePassword(),
+                    "-D" + LINK_TLS_PROPERTY + "trustStore=" + tls.trustStore(),
+                    "-D" + LINK_TLS_PROPERTY + "trustStorePassword=" + tls.trustStorePassword()));
+        }
+        Started started = launch(ChildNode.class, jvm, args, links.log());
         Writer in = new OutputStreamWriter(started.process().getOutputStream(), StandardCharsets.UTF_8);
         return new Clustered(nodeName, started.process(), started.port(), started.out(), in);
     }
@@ -742,8 +795,14 @@ public final class ChildNode {
         // Hazelcast's own log at INFO would bury the test's output.
         HAZELCAST_LOG.setLevel(Level.WARNING);
         List<String> others = members.isEmpty() ? List.of() : List.of(members.split(","));
+        String keyStore = System.getProperty(LINK_TLS_PROPERTY + "keyStore", "");
+        TlsSettings tls = keyStore.isEmpty() ? TlsSettings.NONE
+                : new TlsSettings(keyStore, System.getProperty(LINK_TLS_PROPERTY + "keyStorePassword"), "PKCS12",
+                        System.getProperty(LINK_TLS_PROPERTY + "trustStore"),
+                        System.getProperty(LINK_TLS_PROPERTY + "trustStorePassword"), "need", TlsSettings.NONE.protocols());
         ClusterSettings settings = new ClusterSettings("test", secret, others, host, memberPort, nodeName, 5,
-                publicAddress);
+                publicAddress, Integer.getInteger(LINK_PORT_PROPERTY, 0),
+                System.getProperty(DATA_PATH_PROPERTY, ClusterSettings.LINKS), tls);
         NodeFixture.Builder builder = NodeFixture.builder()
                 .user(USER, "user")
                 .user(ADMIN, "admin")
@@ -759,7 +818,7 @@ public final class ChildNode {
             Gate gate = new Gate();
             Streams.Impl streams = new Streams.Impl();
             if (exportGate) {
-                node.export(GATE, gate, GateApi.class);
+                node.export(System.getProperty(GATE_NAME_PROPERTY, GATE), gate, GateApi.class);
                 node.export(STREAMS, streams, Streams.Api.class);
             }
             SystemEvents events = node.pubsub().events()::publish;

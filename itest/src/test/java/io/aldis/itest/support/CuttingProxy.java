@@ -17,9 +17,13 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +48,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       silent (nothing passes either way, as a connection attempt whose packets are dropped) until
  *       {@link #admitAll()}, which resets them so that they try again. Processes on loopback can be
  *       told apart by binding to 127.0.0.2, 127.0.0.3 and so on.
+ *   <li>{@link #record()} keeps a copy of every byte each connection sends towards the node from
+ *       then on, which {@link #recordedToNode()} returns, so that a test can check what crossed.
  * </ul>
  *
  * <p>Each direction of a connection holds at most {@value #MAX_HELD} bytes it read and has not
@@ -69,6 +75,8 @@ public final class CuttingProxy implements AutoCloseable {
     private final Set<Channel> held = ConcurrentHashMap.newKeySet();
         /** The source addresses let in, or null for all. */
     private volatile Set<String> admitted;
+    /** Per connection, the bytes it sent towards the node since {@link #record()}; null while not recording. */
+    private volatile List<ByteArrayOutputStream> recorded;
     private final Channel server;
 
     /** Starts a proxy on an ephemeral loopback port in front of {@code targetPort} on loopback. */
@@ -81,6 +89,14 @@ public final class CuttingProxy implements AutoCloseable {
      * (both loopback addresses, such as 127.0.0.3).
      */
     public CuttingProxy(String bindHost, String targetHost, int targetPort) throws InterruptedException {
+        this(bindHost, 0, targetHost, targetPort);
+    }
+
+    /**
+     * Starts a proxy on {@code bindHost:bindPort} in front of {@code targetHost:targetPort}, for a
+     * node that tells others to reach it at the same port on another loopback address.
+     */
+    public CuttingProxy(String bindHost, int bindPort, String targetHost, int targetPort) throws InterruptedException {
         this.target = new InetSocketAddress(targetHost, targetPort);
         this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, false)
@@ -105,12 +121,28 @@ public final class CuttingProxy implements AutoCloseable {
                             reset(client);
                         }
                     }
-                }).bind(bindHost, 0).sync().channel();
+                }).bind(bindHost, bindPort).sync().channel();
     }
 
     /** The port clients connect to. */
     public int port() {
         return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** Keeps a copy of what every connection sends towards the node from now on, also of connections open now. */
+    public void record() {
+        recorded = Collections.synchronizedList(new ArrayList<>());
+    }
+
+    /** What each connection sent towards the node since {@link #record()}, one array per connection that sent any. */
+    public List<byte[]> recordedToNode() {
+        List<ByteArrayOutputStream> streams = recorded;
+        if (streams == null) {
+            return List.of();
+        }
+        synchronized (streams) {
+            return streams.stream().map(ByteArrayOutputStream::toByteArray).filter(b -> b.length > 0).toList();
+        }
     }
 
     /** How many client connections the proxy has accepted so far. */
@@ -217,6 +249,9 @@ public final class CuttingProxy implements AutoCloseable {
     private final class Inbound extends ChannelInboundHandlerAdapter {
         private volatile Channel node;
         private Direction toNodeDirection;
+        /** What this connection sent towards the node, and the list it was recorded for. */
+        private ByteArrayOutputStream copy;
+        private List<ByteArrayOutputStream> copiedFor;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
@@ -249,6 +284,19 @@ public final class CuttingProxy implements AutoCloseable {
             if (node == null || toNodeDirection == null) {
                 ReferenceCountUtil.release(msg);
                 return;
+            }
+            List<ByteArrayOutputStream> recording = recorded;
+            if (recording != null && msg instanceof ByteBuf buf) {
+                if (copiedFor != recording) {
+                    copiedFor = recording;
+                    copy = new ByteArrayOutputStream();
+                    recording.add(copy);
+                }
+                byte[] bytes = new byte[buf.readableBytes()];
+                buf.getBytes(buf.readerIndex(), bytes);
+                synchronized (recording) {
+                    copy.write(bytes, 0, bytes.length);
+                }
             }
             toNodeDirection.relay(msg);
         }

@@ -8,7 +8,9 @@ import org.osgi.service.metatype.annotations.Option;
 /**
  * The cluster, PID {@code io.aldis.cluster} ({@code etc/io.aldis.cluster.cfg}). Every member names
  * the same cluster and secret and lists the others' addresses; a change of the file makes the
- * node leave the cluster and join again with the new settings.
+ * node leave the cluster and join again with the new settings. The {@code tls.} keys are the TCP
+ * transport's, for the links between members ({@code clientAuth} aside: a member's certificate is
+ * always required).
  */
 @ObjectClassDefinition(name = "Aldis cluster",
         description = "Several nodes acting as one, on embedded Hazelcast joined over TCP/IP")
@@ -48,4 +50,22 @@ public @interface ClusterConfig {
 
     @AttributeDefinition(description = "Addresses clients use to reach this node, as tcp://, tcps://, ws:// or wss:// URIs, comma-separated; empty to announce this node's TCP listeners")
     String[] clientAddresses() default {};
+
+    @AttributeDefinition(name = "tls.keyStore", description = "Key store (PKCS12 or JKS) with this member's key and certificate; set, the links between members run inside mutual TLS")
+    String tls_keyStore() default "";
+
+    @AttributeDefinition(name = "tls.keyStorePassword", type = AttributeType.PASSWORD)
+    String tls_keyStorePassword() default "";
+
+    @AttributeDefinition(name = "tls.keyStoreType", description = "PKCS12 or JKS, for both stores")
+    String tls_keyStoreType() default "PKCS12";
+
+    @AttributeDefinition(name = "tls.trustStore", description = "Trust store with the other members' certificates; a member whose certificate it does not hold cannot link")
+    String tls_trustStore() default "";
+
+    @AttributeDefinition(name = "tls.trustStorePassword", type = AttributeType.PASSWORD)
+    String tls_trustStorePassword() default "";
+
+    @AttributeDefinition(name = "tls.protocols", description = "TLS versions the links may use")
+    String[] tls_protocols() default {"TLSv1.3", "TLSv1.2"};
 }

@@ -79,7 +79,8 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         this.links = settings.links() ? new PeerLinks(ClusterSecret.linkKey(settings.name(), settings.secret()),
                 // Links leave from the member's own address, as Hazelcast's connections do (see
                 // HazelcastMember), unless a NAT stands between the members.
-                settings.host(), settings.publicHost().equals(settings.host()), settings.linkPort()) : null;
+                settings.host(), settings.publicHost().equals(settings.host()), settings.linkPort(), settings.linkContexts().tls())
+                : null;
         try {
             this.hazelcast = HazelcastMember.start(settings,
                     links == null ? null : settings.publicHost() + ":" + links.port());
@@ -89,19 +90,20 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
             }
             throw e;
         }
-        this.path = new DataPath(hazelcast, links);
+        this.path = new DataPath(hazelcast, links, this::linkTlsOf);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "aldis-cluster");
             t.setDaemon(true);
             return t;
         });
         this.interest = new InterestTable(hazelcast);
-        this.inbox = new Inbox(hazelcast, counts);
+        this.inbox = new Inbox(hazelcast, counts, settings.tls());
         this.services = new ServiceTable(hazelcast);
-        this.rpcInbox = new RpcInbox(hazelcast, path);
+        this.rpcInbox = new RpcInbox(hazelcast, path, settings.tls());
         this.sessionCounts = new SessionCounts(hazelcast);
         if (links != null) {
-            links.members(this::linkAddressOf, () -> hazelcast.getCluster().getLocalMember().getUuid().toString());
+            links.members(this::linkAddressOf, this::linkTlsOf, this::isOtherMember,
+                    () -> hazelcast.getCluster().getLocalMember().getUuid().toString());
             links.receivers(inbox, rpcInbox);
             links.onLinkLost(peer -> {
                 ClusterCalls linked = calls;
@@ -187,6 +189,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     }
 
     private synchronized void joined(Member m) {
+        path.joined(m.getUuid().toString());
         if (calls != null) {
             // A member this node saw leave during a split keeps its id when the split heals.
             calls.memberJoined(m.getUuid().toString());
@@ -311,6 +314,26 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         }
     }
 
+    /** Whether an id is another member's now. */
+    private boolean isOtherMember(String memberId) {
+        for (Member m : hazelcast.getCluster().getMembers()) {
+            if (!m.localMember() && m.getUuid().toString().equals(memberId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a member announced that its links use TLS. */
+    private boolean linkTlsOf(String memberId) {
+        for (Member m : hazelcast.getCluster().getMembers()) {
+            if (!m.localMember() && m.getUuid().toString().equals(memberId)) {
+                return "true".equals(m.getAttribute(PeerLinks.TLS_ATTRIBUTE));
+            }
+        }
+        return false;
+    }
+
     /** The host:port a member announced for its links, or null when it is not a member or has none. */
     private InetSocketAddress linkAddressOf(String memberId) {
         for (Member m : hazelcast.getCluster().getMembers()) {
@@ -419,9 +442,17 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
             patterns.sort(null);
             out.add(new RouteView(MemberEvents.nodeName(m), MemberEvents.address(m), id, patterns, counts.sentTo(id),
                     counts.bytesSentTo(id), path.dropped(id), counts.receivedFrom(id), counts.bytesReceivedFrom(id),
-                    counts.lastActivity(id)));
+                    counts.lastActivity(id), linkOf(id)));
         }
         return out;
+    }
+
+    /** The Link column of {@code aldis:cluster-routes} for a member. */
+    private String linkOf(String id) {
+        if (links != null) {
+            return links.describe(id);
+        }
+        return path.refusedWithoutTls(id) ? "refused: the member requires TLS" : "Hazelcast";
     }
 
     private static long startedAt(Member m) {

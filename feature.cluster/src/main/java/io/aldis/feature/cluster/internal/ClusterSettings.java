@@ -1,6 +1,8 @@
 package io.aldis.feature.cluster.internal;
 
 import io.aldis.protocol.api.spi.config.ConfigValues;
+import io.aldis.protocol.api.spi.transport.tls.MutualTls;
+import io.aldis.protocol.api.spi.transport.tls.TlsSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,9 +23,16 @@ import java.util.regex.Pattern;
  * @param linkPort       the port this member accepts the others' links for messages and calls on,
  *                       0 for any free one (announced to the others through Hazelcast)
  * @param dataPath       how messages and calls go to the other members: {@link #LINKS} or {@link #HAZELCAST}
+ * @param linkTls        mutual TLS on the links, with the TCP transport's keys and meaning
+ *                       ({@code clientAuth} aside: a member's certificate is always required), or
+ *                       {@link TlsSettings#NONE} for links without TLS
+ * @param linkContexts   the links' TLS contexts built from the stores {@code linkTls} names, or
+ *                       {@code null} to build them here; settings are equal only when their stores'
+ *                       bytes are too
  */
 public record ClusterSettings(String name, String secret, List<String> members, String host, int port,
-        String nodeName, int failureSeconds, String publicAddress, int linkPort, String dataPath) {
+        String nodeName, int failureSeconds, String publicAddress, int linkPort, String dataPath,
+        TlsSettings linkTls, LinkContexts linkContexts) {
     public static final String DEFAULT_NAME = "aldis";
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 7450;
@@ -37,8 +46,11 @@ public record ClusterSettings(String name, String secret, List<String> members, 
 
     /** The keys {@link #from} reads; any other key in the file is reported as unknown. */
     static final Set<String> KEYS = Set.of("name", "secret", "members", "host", "port", "nodeName", "failureSeconds",
-            "publicAddress", "linkPort", "dataPath", "clientAddresses");
+            "publicAddress", "linkPort", "dataPath", "clientAddresses", "tls.keyStore", "tls.keyStorePassword",
+            "tls.keyStoreType", "tls.trustStore", "tls.trustStorePassword", "tls.protocols");
 
+    private static final String HAZELCAST_WITH_TLS = "dataPath = hazelcast sends messages and calls through"
+            + " Hazelcast, which has no TLS: use dataPath = links with tls.keyStore, or remove the tls. settings";
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -57,17 +69,55 @@ public record ClusterSettings(String name, String secret, List<String> members, 
         if (!dataPath.equals(LINKS) && !dataPath.equals(HAZELCAST)) {
             throw new IllegalArgumentException("dataPath must be links or hazelcast: " + dataPath);
         }
+        linkTls = linkTls == null ? TlsSettings.NONE : linkTls;
+        if (linkTls.enabled() && dataPath.equals(HAZELCAST)) {
+            throw new IllegalArgumentException(HAZELCAST_WITH_TLS);
+        }
+        if (linkContexts == null) {
+            try {
+                linkContexts = LinkContexts.of(linkTls);
+            } catch (MutualTls.UnusableStore e) {
+                throw new IllegalArgumentException(e.setting() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Settings whose links' TLS contexts are built from the stores {@code linkTls} names. */
+    public ClusterSettings(String name, String secret, List<String> members, String host, int port,
+            String nodeName, int failureSeconds, String publicAddress, int linkPort, String dataPath,
+            TlsSettings linkTls) {
+        this(name, secret, members, host, port, nodeName, failureSeconds, publicAddress, linkPort, dataPath, linkTls,
+                null);
+    }
+
+    /** Settings with links without TLS. */
+    public ClusterSettings(String name, String secret, List<String> members, String host, int port,
+            String nodeName, int failureSeconds, String publicAddress, int linkPort, String dataPath) {
+        this(name, secret, members, host, port, nodeName, failureSeconds, publicAddress, linkPort, dataPath,
+                TlsSettings.NONE);
     }
 
     /** Settings with links on any free port. */
     public ClusterSettings(String name, String secret, List<String> members, String host, int port,
             String nodeName, int failureSeconds, String publicAddress) {
-        this(name, secret, members, host, port, nodeName, failureSeconds, publicAddress, DEFAULT_LINK_PORT, LINKS);
+        this(name, secret, members, host, port, nodeName, failureSeconds, publicAddress, DEFAULT_LINK_PORT, LINKS,
+                TlsSettings.NONE);
     }
 
     /** Whether messages and calls go over links ({@link #LINKS}). */
     public boolean links() {
         return dataPath.equals(LINKS);
+    }
+
+    /** Whether the links use TLS: a key store is set. */
+    public boolean tls() {
+        return linkTls.enabled();
+    }
+
+    /** The same settings with TLS on the links, for members set up in code. */
+    public ClusterSettings withLinkTls(TlsSettings tls) {
+        return new ClusterSettings(name, secret, members, host, port, nodeName, failureSeconds, publicAddress, linkPort,
+                dataPath, tls, null);
     }
 
     /** The host part of {@link #publicAddress}. */
@@ -130,8 +180,59 @@ public record ClusterSettings(String name, String secret, List<String> members, 
         if (!dataPath.equals(LINKS) && !dataPath.equals(HAZELCAST)) {
             throw c.invalid("dataPath", dataPath, "must be links (the default) or hazelcast");
         }
+        TlsSettings tls = linkTls(c, dataPath);
         return new ClusterSettings(name, secret, members, host, port, nodeName, failureSeconds, publicAddress, linkPort,
-                dataPath);
+                dataPath, tls, linkContexts(c, tls));
+    }
+
+    /** Reads and checks the links' TLS settings, with the TCP transport's keys. */
+    private static TlsSettings linkTls(ConfigValues c, String dataPath) {
+        String keyStore = c.text("tls.keyStore", "");
+        String trustStore = c.text("tls.trustStore", "");
+        if (keyStore.isEmpty()) {
+            // A tls. key without a key store is a mistake (such as a misspelt tls.keyStore), never
+            // links without TLS by surprise.
+            for (String key : c.unknownKeys(Set.of())) {
+                if (key.startsWith("tls.") && !c.text(key, "").isEmpty()) {
+                    throw c.invalid(key, key.toLowerCase(java.util.Locale.ROOT).endsWith("password") ? "(not shown)"
+                            : c.text(key, ""), "is set while tls.keyStore is empty, and the links run inside TLS only"
+                            + " with tls.keyStore: set tls.keyStore (spelt so), or remove " + key);
+                }
+            }
+            return TlsSettings.NONE;
+        }
+        TlsSettings tls = new TlsSettings(keyStore, c.text("tls.keyStorePassword", ""),
+                c.choice("tls.keyStoreType", "PKCS12", List.of("PKCS12", "JKS")), trustStore,
+                c.text("tls.trustStorePassword", ""), "need", c.list("tls.protocols", TlsSettings.NONE.protocols()));
+        if (trustStore.isEmpty()) {
+            throw c.invalid("tls.trustStore", "", "is required with tls.keyStore: each member accepts only the members"
+                    + " whose certificates its trust store holds");
+        }
+        if (dataPath.equals(HAZELCAST)) {
+            throw c.invalid("dataPath", dataPath, "sends messages and calls through Hazelcast, which has no TLS: use"
+                    + " dataPath = links with tls.keyStore, or remove the tls. settings");
+        }
+        for (String protocol : tls.protocols()) {
+            if (!protocol.equals("TLSv1.3") && !protocol.equals("TLSv1.2")) {
+                throw c.invalid("tls.protocols", String.join(",", tls.protocols()), "must be TLSv1.3, TLSv1.2 or both");
+            }
+        }
+        return tls;
+    }
+
+    /**
+     * Reads the stores the links' TLS settings name and builds their contexts, once: a store that
+     * cannot be used is a rejected file rather than links that never come up, and the contexts
+     * checked are the ones the links use.
+     */
+    private static LinkContexts linkContexts(ConfigValues c, TlsSettings tls) {
+        try {
+            return LinkContexts.of(tls);
+        } catch (MutualTls.UnusableStore e) {
+            // A password is never echoed into the log.
+            Object value = e.setting().endsWith("Password") ? "(not shown)" : c.text(e.setting(), "");
+            throw c.invalid(e.setting(), value, e.getMessage());
+        }
     }
 
     private static boolean validAddress(String address) {
@@ -152,6 +253,6 @@ public record ClusterSettings(String name, String secret, List<String> members, 
     public String toString() {
         return "ClusterSettings[name=" + name + ", members=" + members + ", host=" + host + ", port=" + port
                 + ", nodeName=" + nodeName + ", failureSeconds=" + failureSeconds + ", publicAddress=" + publicAddress + ", linkPort=" + linkPort
-                + ", dataPath=" + dataPath + "]";
+                + ", dataPath=" + dataPath + ", linkTls=" + (tls() ? "on" : "off") + "]";
     }
 }

@@ -61,8 +61,12 @@ public interface ClusterView {
      * @param received      messages this node received from it
      * @param bytesReceived bytes of those messages as they crossed
      * @param lastActivity  when a message last went either way, epoch milliseconds (0: never)
+     * @param link          the link to it: {@code TLS} or {@code plain} (with {@code , down} while it is
+     *                      down), {@code refused: ...} when one of the two has TLS on its links and the
+     *                      other not, {@code -} when it announced none, {@code Hazelcast} with
+     *                      {@code dataPath = hazelcast}
      */
     record RouteView(String nodeName, String address, String id, List<String> interest, long sent, long bytesSent,
-            long dropped, long received, long bytesReceived, long lastActivity) {
+            long dropped, long received, long bytesReceived, long lastActivity, String link) {
     }
 }

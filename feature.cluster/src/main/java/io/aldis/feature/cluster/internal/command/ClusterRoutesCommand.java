@@ -13,7 +13,7 @@ import org.apache.karaf.shell.support.table.ShellTable;
 /** {@code aldis:cluster-routes}: for each other member, the interest it announced and the traffic with it. */
 @Service
 @Command(scope = "aldis", name = "cluster-routes",
-        description = "Lists the routes to the other members: the patterns each announced, messages and bytes sent and received, last activity")
+        description = "Lists the routes to the other members: the patterns each announced, messages and bytes sent and received, last activity, and whether the link to each uses TLS")
 public class ClusterRoutesCommand implements Action {
     @Option(name = "--no-format", description = "Plain output for scripts: no header, no rules, columns separated by tabs")
     boolean noFormat;
@@ -50,9 +50,10 @@ public class ClusterRoutesCommand implements Action {
         table.column("Last activity").alignRight();
         // Cut for people reading a console, never for scripts reading --no-format.
         table.column("Interest").maxSize(format ? 80 : -1);
+        table.column("Link");
         for (ClusterView.RouteView r : routes) {
             table.addRow().addContent(r.nodeName(), r.address(), r.interest().size(), r.sent(), r.bytesSent(),
-                    r.dropped(), r.received(), r.bytesReceived(), ago(r.lastActivity(), now), String.join(", ", r.interest()));
+                    r.dropped(), r.received(), r.bytesReceived(), ago(r.lastActivity(), now), String.join(", ", r.interest()), r.link());
         }
         table.print(out, format);
     }

@@ -6,12 +6,12 @@ import java.util.concurrent.TimeUnit;
  * Lets a warning that would come with every message or connection while its cause lasts through
  * at most once every ten seconds. Threads may race for the same turn; one warning more is fine.
  */
-final class EveryTenSeconds {
+public final class EveryTenSeconds {
     private static final long INTERVAL = TimeUnit.SECONDS.toNanos(10);
     private volatile long last;
 
     /** Whether a warning may go now; if so, the next may go in ten seconds. */
-    boolean due() {
+    public boolean due() {
         long now = System.nanoTime();
         if (last == 0 || now - last > INTERVAL) {
             last = now;

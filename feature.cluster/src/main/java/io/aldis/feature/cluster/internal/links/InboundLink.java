@@ -3,7 +3,7 @@ package io.aldis.feature.cluster.internal.links;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +25,8 @@ final class InboundLink extends ChannelInboundHandlerAdapter {
     private String peer;
     /** Whether this connection holds one of the handshake places, until it proves itself or closes. */
     private boolean handshaking;
+    /** Whether this connection's refusal was counted. */
+    private boolean refused;
 
     InboundLink(PeerLinks links, LinkHandshake handshake) {
         this.links = links;
@@ -44,7 +46,8 @@ final class InboundLink extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(out);
         deadline = ctx.executor().schedule(() -> {
             if (peer == null) {
-                refuse(ctx, "it did not complete the handshake within " + HANDSHAKE_SECONDS + " s");
+                refuse(ctx, "it did not complete the handshake within " + HANDSHAKE_SECONDS + " s"
+                        + (links.tls() ? " (TLS included: a member without TLS settings sends nothing, waiting for a challenge)" : ""));
             }
         }, HANDSHAKE_SECONDS, TimeUnit.SECONDS);
     }
@@ -110,6 +113,10 @@ final class InboundLink extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
+            refuse(ctx, LinkTlsFailure.describe(tls.cause()));
+            return;
+        }
         if (evt instanceof IdleStateEvent && peer != null) {
             LOG.log(System.Logger.Level.WARNING, "Closed the link from member {0}: nothing came from it in {1} s", peer,
                     LinkFrames.SILENCE_SECONDS);
@@ -121,7 +128,7 @@ final class InboundLink extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        String why = cause instanceof CorruptedFrameException ? cause.getMessage() : cause.toString();
+        String why = LinkTlsFailure.describe(cause);
         if (peer == null) {
             refuse(ctx, why);
         } else {
@@ -131,7 +138,11 @@ final class InboundLink extends ChannelInboundHandlerAdapter {
     }
 
     private void refuse(ChannelHandlerContext ctx, String why) {
-        links.refused(ctx.channel().remoteAddress(), why);
+        if (!refused) {
+            // Once per connection: a failed TLS handshake is told as an event and then as an exception.
+            refused = true;
+            links.refused(ctx.channel().remoteAddress(), why);
+        }
         ctx.close();
     }
 }

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
@@ -56,6 +57,8 @@ final class OutboundLink {
     private Channel connecting;
     /** The connection once its handshake is done; on the loop only. */
     private Channel ready;
+    /** Why the connection being opened failed, as its handler saw it (a TLS handshake that failed); on the loop only. */
+    private String failure;
     private long pauseMillis = FIRST_PAUSE_MILLIS;
     private final EveryTenSeconds dropWarnings = new EveryTenSeconds();
 
@@ -222,6 +225,13 @@ final class OutboundLink {
             links.removed(peer, this);
             return;
         }
+        String mismatch = links.tlsMismatch(peer);
+        if (mismatch != null) {
+            // Not tried: the other end would refuse it, and neither side's log would say as clearly why.
+            retryLater(mismatch);
+            return;
+        }
+        failure = null;
         Bootstrap bootstrap = new Bootstrap().group(loop).channel(PeerLinks.IO.socketChannel())
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
@@ -229,6 +239,9 @@ final class OutboundLink {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (links.mutualTls() != null) {
+                            ch.pipeline().addLast(links.mutualTls().connecting().newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new IdleStateHandler(LinkFrames.SILENCE_SECONDS, 0, 0),
                                 new LinkFrames.Decoder(PeerLinks.HANDSHAKE_FRAME), new Handshake());
                     }
@@ -243,7 +256,15 @@ final class OutboundLink {
                 }
                 retryLater("could not connect to " + address + ": " + f.cause().getMessage());
             } else {
-                f.channel().closeFuture().addListener(c -> broken(f.channel()));
+                f.channel().closeFuture().addListener(c -> {
+                    if (ready == f.channel()) {
+                        broken(f.channel());
+                    } else {
+                        // Later on the loop: TLS closes a connection before its handler hears why the
+                        // handshake failed, and the link says why when it goes down.
+                        loop.execute(() -> broken(f.channel()));
+                    }
+                });
             }
         });
     }
@@ -255,7 +276,7 @@ final class OutboundLink {
             retryLater("its connection closed");
         } else if (connecting == ch) {
             connecting = null;
-            retryLater("its connection closed before the handshake completed");
+            retryLater(failure != null ? failure : "its connection closed before the handshake completed");
         }
     }
 
@@ -341,6 +362,10 @@ final class OutboundLink {
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess() && connecting == ctx.channel()) {
+                // Told before the connection closes, which is when the link says why it is down.
+                failure = LinkTlsFailure.describe(tls.cause());
+            }
             if (evt instanceof IdleStateEvent && ready == ctx.channel()) {
                 LOG.log(System.Logger.Level.WARNING, "Closed the link to member {0}: no answer to its pings in {1} s", peer,
                         LinkFrames.SILENCE_SECONDS);
@@ -405,6 +430,9 @@ final class OutboundLink {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             LOG.log(System.Logger.Level.DEBUG, "The link to member {0} failed: {1}", peer, cause.toString());
+            if (connecting == ctx.channel() && failure == null) {
+                failure = LinkTlsFailure.describe(cause);
+            }
             ctx.close();
         }
     }

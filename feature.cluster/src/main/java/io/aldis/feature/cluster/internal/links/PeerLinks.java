@@ -1,5 +1,6 @@
 package io.aldis.feature.cluster.internal.links;
 
+import io.aldis.protocol.api.spi.transport.tls.MutualTls;
 import io.aldis.protocol.api.spin.NettyIo;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -27,11 +29,18 @@ import java.util.function.Supplier;
  * port and opens one to each ({@link OutboundLink}), every link proven with the cluster's secret
  * ({@link LinkHandshake}). A member announces where its link port is reached as a Hazelcast member
  * attribute ({@link #ATTRIBUTE}); Hazelcast stays the one that says who the members are.
+ *
+ * <p>With TLS ({@link MutualTls}) every link runs inside mutual TLS, the handshake with the secret
+ * included: each end presents its certificate and accepts only one its trust store holds. A member
+ * announces that its links use TLS ({@link #TLS_ATTRIBUTE}), so that two members of which one has
+ * TLS and the other not never try a link, and each says why.
  */
 public final class PeerLinks implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.aldis.cluster");
     /** Member attribute: host:port of the member's link listener. */
     public static final String ATTRIBUTE = "aldis.link";
+    /** Member attribute, {@code true} when the member's links use TLS; absent otherwise. */
+    public static final String TLS_ATTRIBUTE = "aldis.linkTls";
     /**
      * What may wait for one link before messages to that member are dropped; a message is queued
      * whatever its size while less than this waits.
@@ -50,18 +59,25 @@ public final class PeerLinks implements AutoCloseable {
     static final NettyIo IO = NettyIo.fromSystemProperty();
 
     private final LinkHandshake handshake;
+    /** The links' TLS, or null for links without it. */
+    private final MutualTls tls;
     private final EventLoopGroup group;
     private final Channel server;
     private final InetSocketAddress source;
     private final Map<String, OutboundLink> outbound = new ConcurrentHashMap<>();
     private final Map<String, Channel> inbound = new ConcurrentHashMap<>();
-    /** Members known to have announced no link: their attributes do not change while their id lives. */
+    /**
+     * Members seen to have announced no link: their attributes do not change while their id lives.
+     * A member not seen yet is not put here, so that it links once it is seen.
+     */
     private final Set<String> unlinked = ConcurrentHashMap.newKeySet();
     private final AtomicInteger handshaking = new AtomicInteger();
     private final AtomicLong refusals = new AtomicLong();
     private final EveryTenSeconds refusalWarnings = new EveryTenSeconds();
     private volatile Consumer<String> lost = peer -> { };
     private volatile Function<String, InetSocketAddress> addresses = peer -> null;
+    private volatile Predicate<String> peerTls = peer -> false;
+    private volatile Predicate<String> isMember = peer -> false;
     private volatile Supplier<String> self = () -> "";
     private volatile PeerMessages messages = (peer, bytes) -> { };
     private volatile PeerMessages rpc = (peer, bytes) -> { };
@@ -76,7 +92,17 @@ public final class PeerLinks implements AutoCloseable {
      * @throws IllegalStateException naming the address when it cannot listen there
      */
     public PeerLinks(byte[] key, String host, boolean bindSource, int port) {
+        this(key, host, bindSource, port, null);
+    }
+
+    /**
+     * Opens the link listener, with TLS on every link when {@code tls} is given.
+     *
+     * @param tls the links' mutual TLS, or {@code null} for links without TLS
+     */
+    public PeerLinks(byte[] key, String host, boolean bindSource, int port, MutualTls tls) {
         this.handshake = new LinkHandshake(key);
+        this.tls = tls;
         // The node's listeners' transport: epoll where it loads, NIO elsewhere.
         this.group = new MultiThreadIoEventLoopGroup(1, daemonThreads(), IO.handlerFactory());
         this.source = bindSource ? new InetSocketAddress(host, 0) : null;
@@ -86,6 +112,10 @@ public final class PeerLinks implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            MutualTls linkTls = PeerLinks.this.tls;
+                            if (linkTls != null) {
+                                ch.pipeline().addLast(linkTls.accepting().newHandler(ch.alloc()));
+                            }
                             ch.pipeline().addLast(new IdleStateHandler(LinkFrames.SILENCE_SECONDS, 0, 0),
                                     new LinkFrames.Decoder(HANDSHAKE_FRAME), new InboundLink(PeerLinks.this, handshake));
                         }
@@ -119,8 +149,79 @@ public final class PeerLinks implements AutoCloseable {
      * @param selfId    this member's id now (it changes when the member merges after a split)
      */
     public void members(Function<String, InetSocketAddress> addressOf, Supplier<String> selfId) {
+        members(addressOf, peer -> false, selfId);
+    }
+
+    /**
+     * The same, with whether each member announced links with TLS ({@link #TLS_ATTRIBUTE}).
+     *
+     * @param tlsOf whether a member's links use TLS
+     */
+    public void members(Function<String, InetSocketAddress> addressOf, Predicate<String> tlsOf, Supplier<String> selfId) {
+        members(addressOf, tlsOf, peer -> addressOf.apply(peer) != null, selfId);
+    }
+
+    /**
+     * The same, with whether an id is another member's now, so that a member not seen yet is told
+     * apart from one that announced no link.
+     *
+     * @param memberOf whether an id is another member's now
+     */
+    public void members(Function<String, InetSocketAddress> addressOf, Predicate<String> tlsOf,
+            Predicate<String> memberOf, Supplier<String> selfId) {
         this.addresses = addressOf;
+        this.peerTls = tlsOf;
+        this.isMember = memberOf;
         this.self = selfId;
+    }
+
+    /** A member joined: if its id was seen before with no link, it is looked at again. */
+    public void joined(String peer) {
+        unlinked.remove(peer);
+    }
+
+    /** Whether this member's links use TLS. */
+    public boolean tls() {
+        return tls != null;
+    }
+
+    /**
+     * What an operator reads of the link to a member: {@code TLS} or {@code plain}, with
+     * {@code , down} while it is down, {@code refused: ...} when one of the two has TLS and the
+     * other not, {@code -} when the member announced no link ({@code refused: the member has no TLS
+     * links} when this member's links use TLS, since nothing then goes to it through Hazelcast).
+     */
+    public String describe(String peer) {
+        if (addresses.apply(peer) == null) {
+            return tls != null && isMember.test(peer) ? "refused: the member has no TLS links" : "-";
+        }
+        String mismatch = tlsMismatch(peer);
+        if (mismatch != null) {
+            return "refused: " + (tls != null ? "the member has no TLS" : "the member requires TLS");
+        }
+        return (tls != null ? "TLS" : "plain") + (down(peer) ? ", down" : "");
+    }
+
+    /**
+     * Why this member and {@code peer} cannot link because one has TLS and the other not, in the
+     * operator's words; null when both have it or neither.
+     */
+    String tlsMismatch(String peer) {
+        boolean theirs = peerTls.test(peer);
+        if (tls != null && !theirs) {
+            return "member " + peer + " has links without TLS and this member's links require TLS"
+                    + " (tls.keyStore is set): give every member the same tls. settings";
+        }
+        if (tls == null && theirs) {
+            return "member " + peer + " requires TLS on its links and this member has no TLS settings"
+                    + " (tls.keyStore): give every member the same tls. settings";
+        }
+        return null;
+    }
+
+    /** The context of the links this member opens, or null without TLS. */
+    MutualTls mutualTls() {
+        return tls;
     }
 
     /** Where what other members send is handed: pub/sub messages and RPC messages. */
@@ -178,7 +279,9 @@ public final class PeerLinks implements AutoCloseable {
                 return Sent.NO_LINK;
             }
             if (addresses.apply(peer) == null) {
-                unlinked.add(peer);
+                if (isMember.test(peer)) {
+                    unlinked.add(peer);
+                }
                 return Sent.NO_LINK;
             }
             link = outbound.computeIfAbsent(peer, id -> new OutboundLink(this, id, group.next()));

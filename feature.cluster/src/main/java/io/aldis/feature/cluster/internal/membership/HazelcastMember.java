@@ -82,6 +82,9 @@ public final class HazelcastMember {
         attributes.setAttribute(STARTED, Long.toString(System.currentTimeMillis()));
         if (linkAddress != null) {
             attributes.setAttribute(PeerLinks.ATTRIBUTE, linkAddress);
+            if (s.tls()) {
+                attributes.setAttribute(PeerLinks.TLS_ATTRIBUTE, "true");
+            }
         }
         config.setMemberAttributeConfig(attributes);
 

@@ -6,6 +6,7 @@ import com.hazelcast.topic.Message;
 import com.hazelcast.topic.MessageListener;
 import io.aldis.feature.cluster.internal.links.DataPath;
 import io.aldis.feature.cluster.internal.links.PeerMessages;
+import io.aldis.feature.cluster.internal.links.TopicRefusal;
 import io.aldis.feature.pubsub.spi.LocalRouting;
 import io.aldis.protocol.api.codec.RepeatedStrings;
 import java.util.UUID;
@@ -13,13 +14,16 @@ import java.util.UUID;
 /**
  * Receives what other nodes send this one, over their links ({@link #received}) or on a Hazelcast
  * topic of this node's own, and hands it to pub/sub's local subscriptions while pub/sub runs (and
- * drops it while it does not).
+ * drops it while it does not). A member whose links use TLS takes nothing from its topic
+ * ({@link TopicRefusal}).
  */
 public final class Inbox implements PeerMessages, AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.aldis.cluster");
 
     private final HazelcastInstance hazelcast;
     private final PeerCounts counts;
+    /** Set when this member's links use TLS: what arrives on the topic is dropped. */
+    private final TopicRefusal refusal;
     private ITopic<byte[]> topic;
     private UUID registration;
     private volatile LocalRouting routing;
@@ -30,10 +34,17 @@ public final class Inbox implements PeerMessages, AutoCloseable {
      */
     private final ThreadLocal<RepeatedStrings> strings = ThreadLocal.withInitial(RepeatedStrings::new);
 
-    public Inbox(HazelcastInstance hazelcast, PeerCounts counts) {
+    /** @param linksUseTls whether this member's links use TLS, so that nothing is taken from the topic */
+    public Inbox(HazelcastInstance hazelcast, PeerCounts counts, boolean linksUseTls) {
         this.hazelcast = hazelcast;
         this.counts = counts;
+        this.refusal = linksUseTls ? new TopicRefusal("a message") : null;
         listen();
+    }
+
+    /** Messages dropped from the topic because this member's links use TLS. */
+    public long refusedFromTopic() {
+        return refusal == null ? 0 : refusal.refused();
     }
 
     /** Listens on the topic of this member's id now. */
@@ -87,8 +98,12 @@ public final class Inbox implements PeerMessages, AutoCloseable {
     private final class Receiver implements MessageListener<byte[]> {
         @Override
         public void onMessage(Message<byte[]> message) {
-            received(message.getPublishingMember() == null ? "?" : message.getPublishingMember().getUuid().toString(),
-                    message.getMessageObject());
+            String from = message.getPublishingMember() == null ? "?" : message.getPublishingMember().getUuid().toString();
+            if (refusal != null) {
+                refusal.refuse(from);
+                return;
+            }
+            received(from, message.getMessageObject());
         }
     }
 }

@@ -5,6 +5,7 @@ import com.hazelcast.topic.ITopic;
 import com.hazelcast.topic.Message;
 import io.aldis.feature.cluster.internal.links.DataPath;
 import io.aldis.feature.cluster.internal.links.PeerMessages;
+import io.aldis.feature.cluster.internal.links.TopicRefusal;
 import io.aldis.protocol.api.ErrorCode;
 import java.util.UUID;
 
@@ -14,19 +15,29 @@ import java.util.UUID;
  * While it is, every message goes to the link's receiver; while it is not (RPC stopped, or being
  * updated), a call another node sends is answered {@code METHOD_NOT_FOUND} at once, so that its
  * caller does not wait for its deadline, and anything else is dropped: the calls it could concern
- * were answered when RPC was unlinked.
+ * were answered when RPC was unlinked. A member whose links use TLS takes nothing from its topic
+ * ({@link TopicRefusal}): a member without a certificate could otherwise call its services.
  */
 public final class RpcInbox implements PeerMessages, AutoCloseable {
     private final HazelcastInstance hazelcast;
     private final DataPath path;
+    /** Set when this member's links use TLS: what arrives on the topic is dropped. */
+    private final TopicRefusal refusal;
     private ITopic<byte[]> topic;
     private UUID registration;
     private volatile PeerMessages receiver;
 
-    public RpcInbox(HazelcastInstance hazelcast, DataPath path) {
+    /** @param linksUseTls whether this member's links use TLS, so that nothing is taken from the topic */
+    public RpcInbox(HazelcastInstance hazelcast, DataPath path, boolean linksUseTls) {
         this.hazelcast = hazelcast;
         this.path = path;
+        this.refusal = linksUseTls ? new TopicRefusal("an RPC message") : null;
         listen();
+    }
+
+    /** RPC messages dropped from the topic because this member's links use TLS. */
+    public long refusedFromTopic() {
+        return refusal == null ? 0 : refusal.refused();
     }
 
     private void listen() {
@@ -60,7 +71,12 @@ public final class RpcInbox implements PeerMessages, AutoCloseable {
     }
 
     private void onMessage(Message<byte[]> message) {
-        if (message.getPublishingMember() != null) {
+        if (message.getPublishingMember() == null) {
+            return;
+        }
+        if (refusal != null) {
+            refusal.refuse(message.getPublishingMember().getUuid().toString());
+        } else {
             received(message.getPublishingMember().getUuid().toString(), message.getMessageObject());
         }
     }

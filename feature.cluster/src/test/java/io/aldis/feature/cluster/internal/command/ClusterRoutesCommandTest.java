@@ -18,7 +18,7 @@ class ClusterRoutesCommandTest {
     private static String print(boolean format) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ClusterView.RouteView route = new ClusterView.RouteView("b", "127.0.0.1:7451", "id-b", INTEREST, 3, 300, 0, 4, 400,
-                1_000);
+                1_000, "TLS");
         ClusterRoutesCommand.print(List.of(route), 61_000, new PrintStream(bytes, true, StandardCharsets.UTF_8), format);
         return bytes.toString(StandardCharsets.UTF_8);
     }
@@ -26,7 +26,9 @@ class ClusterRoutesCommandTest {
     @Test
     void scriptsGetTheWholeInterest() {
         String row = print(false).lines().filter(l -> l.startsWith("b ")).findFirst().orElseThrow();
-        assertThat(row.substring(row.lastIndexOf('\t') + 1)).isEqualTo(String.join(", ", INTEREST));
+        String[] cells = row.split("\t");
+        assertThat(cells[9].trim()).isEqualTo(String.join(", ", INTEREST));
+        assertThat(cells[10].trim()).isEqualTo("TLS");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -96,6 +97,35 @@ class PeerLinksTest {
             assertThat(number(r.bytes())).isEqualTo(i);
         }
         assertThat(a.sendMessage("nobody", new byte[1])).isEqualTo(PeerLinks.Sent.NO_LINK);
+    }
+
+    @Test
+    void aMemberNotSeenYetLinksOnceSeenAndOneThatAnnouncedNoLinkIsLookedAtAgainWhenItJoins() throws Exception {
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        PeerLinks a = new PeerLinks(KEY, "127.0.0.1", true, 0);
+        opened.add(a);
+        a.members(members::get, peer -> false, seen::contains, () -> "a");
+        // b takes a link only from a member it knows.
+        members.put("a", new InetSocketAddress("127.0.0.1", a.port()));
+        PeerLinks b = new PeerLinks(KEY, "127.0.0.1", true, 0);
+        opened.add(b);
+        b.members(members::get, () -> "b");
+        BlockingQueue<Received> got = receivedBy(b);
+
+        // Not a member yet as a sees it: no link, and nothing remembered.
+        assertThat(a.sendMessage("b", numbered(1, 4))).isEqualTo(PeerLinks.Sent.NO_LINK);
+        seen.add("b");
+        members.put("b", new InetSocketAddress("127.0.0.1", b.port()));
+        assertThat(a.sendMessage("b", numbered(2, 4))).isEqualTo(PeerLinks.Sent.QUEUED);
+        assertThat(number(got.poll(20, TimeUnit.SECONDS).bytes())).isEqualTo(2);
+
+        // A member that announced no link is remembered as such until it joins again.
+        seen.add("c");
+        assertThat(a.sendMessage("c", numbered(3, 4))).isEqualTo(PeerLinks.Sent.NO_LINK);
+        members.put("c", new InetSocketAddress("127.0.0.1", b.port()));
+        assertThat(a.sendMessage("c", numbered(4, 4))).isEqualTo(PeerLinks.Sent.NO_LINK);
+        a.joined("c");
+        assertThat(a.sendMessage("c", numbered(5, 4))).isEqualTo(PeerLinks.Sent.QUEUED);
     }
 
     @Test

@@ -5,9 +5,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Locale;
@@ -30,7 +27,7 @@ public final class ServerTls {
         if (!tls.enabled()) {
             throw new IllegalArgumentException("TLS needs a key store");
         }
-        KeyStore keyStore = load(tls.keyStore(), tls.keyStoreType(), tls.keyStorePassword());
+        KeyStore keyStore = KeyStores.load(tls.keyStore(), tls.keyStoreType(), tls.keyStorePassword());
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keyStore, tls.keyStorePassword().toCharArray());
         SslContextBuilder builder = SslContextBuilder.forServer(kmf)
@@ -38,7 +35,7 @@ public final class ServerTls {
                 .protocols(tls.protocols().toArray(String[]::new));
         if (tls.trustStore() != null && !tls.trustStore().isBlank()) {
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(load(tls.trustStore(), tls.keyStoreType(), tls.trustStorePassword()));
+            tmf.init(KeyStores.load(tls.trustStore(), tls.keyStoreType(), tls.trustStorePassword()));
             builder.trustManager(tmf);
         }
         builder.clientAuth(clientAuth(tls.clientAuth()));
@@ -52,19 +49,5 @@ public final class ServerTls {
             case "none", "" -> ClientAuth.NONE;
             default -> throw new IllegalArgumentException("tls.clientAuth must be none, want or need, was " + value);
         };
-    }
-
-    private static KeyStore load(String file, String type, String password)
-            throws GeneralSecurityException, IOException {
-        Path path = Path.of(file);
-        String base = System.getProperty("karaf.base");
-        if (!path.isAbsolute() && base != null) {
-            path = Path.of(base).resolve(path);
-        }
-        KeyStore store = KeyStore.getInstance(type);
-        try (InputStream in = Files.newInputStream(path)) {
-            store.load(in, password.toCharArray());
-        }
-        return store;
     }
 }

@@ -25,6 +25,14 @@ public record TlsSettings(String keyStore, String keyStorePassword, String keySt
         protocols = List.copyOf(protocols);
     }
 
+    /** Shows the settings without the passwords, so that they can be logged. */
+    @Override
+    public String toString() {
+        return "TlsSettings[keyStore=" + keyStore + ", keyStorePassword=(not shown), keyStoreType=" + keyStoreType
+                + ", trustStore=" + trustStore + ", trustStorePassword=(not shown), clientAuth=" + clientAuth
+                + ", protocols=" + protocols + "]";
+    }
+
     /** Whether TLS is on, that is, whether a key store is set. */
     public boolean enabled() {
         return keyStore != null && !keyStore.isBlank();
