@@ -91,10 +91,14 @@ final class RpcSystems {
             if (!done.await((long) (seconds * 1000) + 30_000, TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("calls still outstanding 30 s after the round ended");
             }
-            int n = Math.min(recorded.get(), latencies.length);
+            return result(latencies, Math.min(recorded.get(), latencies.length), recorded.get(), to - from);
+        }
+
+        /** The figures of {@code calls} answered in {@code nanos}, the first {@code n} of whose latencies were kept. */
+        private static Result result(long[] latencies, int n, int calls, long nanos) {
             long[] sorted = Arrays.copyOf(latencies, n);
             Arrays.sort(sorted);
-            double rate = recorded.get() / ((to - from) / 1e9);
+            double rate = calls / (nanos / 1e9);
             return new Result(rate, percentile(sorted, n, 0.50), percentile(sorted, n, 0.99),
                     percentile(sorted, n, 0.90), percentile(sorted, n, 0.999));
         }
@@ -112,11 +116,7 @@ final class RpcSystems {
                     latencies[recorded++] = now - sent;
                 }
             }
-            long[] sorted = Arrays.copyOf(latencies, recorded);
-            Arrays.sort(sorted);
-            double rate = recorded / ((to - from) / 1e9);
-            return new Result(rate, percentile(sorted, recorded, 0.50), percentile(sorted, recorded, 0.99),
-                    percentile(sorted, recorded, 0.90), percentile(sorted, recorded, 0.999));
+            return result(latencies, recorded, recorded, to - from);
         }
 
         /** The {@code p} quantile of the first {@code n} sorted latencies, in microseconds. */

@@ -132,10 +132,14 @@ public final class RsocketPeer {
             next(socket, data, latencies, recorded, from, to, done);
         }
         done.await((long) (seconds * 1000) + 30_000, TimeUnit.MILLISECONDS);
-        int n = Math.min(recorded.get(), latencies.length);
+        return result(latencies, Math.min(recorded.get(), latencies.length), recorded.get(), to - from);
+    }
+
+    /** The RESULT line of {@code calls} answered in {@code nanos}, the first {@code n} of whose latencies were kept. */
+    private static String result(long[] latencies, int n, int calls, long nanos) {
         long[] sorted = Arrays.copyOf(latencies, n);
         Arrays.sort(sorted);
-        double rate = recorded.get() / ((to - from) / 1e9);
+        double rate = calls / (nanos / 1e9);
         double p50 = n == 0 ? 0 : sorted[(int) (n * 0.50)] / 1e3;
         double p99 = n == 0 ? 0 : sorted[(int) (n * 0.99)] / 1e3;
         double p90 = n == 0 ? 0 : sorted[(int) (n * 0.90)] / 1e3;
@@ -158,14 +162,7 @@ public final class RsocketPeer {
                 latencies[n++] = now - sent;
             }
         }
-        long[] sorted = Arrays.copyOf(latencies, n);
-        Arrays.sort(sorted);
-        double rate = n / ((to - from) / 1e9);
-        double p50 = n == 0 ? 0 : sorted[(int) (n * 0.50)] / 1e3;
-        double p99 = n == 0 ? 0 : sorted[(int) (n * 0.99)] / 1e3;
-        double p90 = n == 0 ? 0 : sorted[(int) (n * 0.90)] / 1e3;
-        double p999 = n == 0 ? 0 : sorted[(int) (n * 0.999)] / 1e3;
-        return "RESULT " + rate + " " + p50 + " " + p99 + " " + p90 + " " + p999;
+        return result(latencies, n, n, to - from);
     }
 
     private static void next(RSocket socket, byte[] data, long[] latencies, AtomicInteger recorded, long from, long to,
