@@ -412,6 +412,7 @@ public interface AldisClient {
         private Duration callTimeout = Duration.ofSeconds(30);
         private Executor handlerExecutor;
         private Executor callbackExecutor;
+        private Duration callbackOnIoThreadLimit = Duration.of(250, ChronoUnit.MICROS);
         private String inboxPrefix = "_inbox";
         private Duration idleSpin = Duration.of(SpinWindow.DEFAULT_CAP_MICROS, ChronoUnit.MICROS);
 
@@ -643,23 +644,46 @@ public interface AldisClient {
          * Where the client's callbacks run: the futures it returns complete there, and connection
          * listeners, subscription and message handlers are called there, one at a time and in the
          * order things happened (the subscriber of a streamed result is signalled in order too,
-         * but beside the other callbacks, in a lane of its stream's own). Default: a pool of
-         * daemon threads shared by the clients of this JVM, so that callbacks never run on the
-         * connection's I/O thread. Callbacks run one at a time: one that waits for a call of this
-         * client ({@code join()}, a blocking proxy method) holds that call's answer behind itself
-         * until the call's timeout, so a handler that needs an answer chains on the future
-         * ({@code thenAccept}, {@code thenCompose}) instead of waiting for it.
+         * but beside the other callbacks, in a lane of its stream's own).
          *
-         * <p>An executor that runs each task in the calling thread ({@code Runnable::run}) lets
-         * answers and messages be handled on the I/O thread that read them, and calls made from a
-         * callback be written at once: two thread hand-offs less per round trip. The price: a
-         * callback that blocks stalls the connection, and one that waits for another answer of this
-         * client (a {@code join()} on a call, a blocking proxy method) waits until that call's
-         * timeout, because the answer cannot be read meanwhile. Connection events that happen
-         * while the client changes state still reach listeners through the default pool.
+         * <p>By default callbacks run on the I/O thread that read what they handle, as long as each
+         * returns within {@link #callbackOnIoThreadLimit} (250 µs): that spares two hand-overs
+         * between threads per round trip, and calls made from a callback are written at once. From
+         * the first callback that holds the I/O thread longer (it blocked, ran long, or a garbage
+         * collection paused it), the client's callbacks run on a pool of daemon threads shared by
+         * the clients of this JVM, and come back after a long run of prompt ones there. A callback
+         * that blocks therefore stalls the connection once, for as long as it blocks.
+         *
+         * <p>Callbacks run one at a time wherever they run: one that waits for a call of this
+         * client ({@code join()}, a blocking proxy method) holds that call's answer behind itself,
+         * so a handler that needs an answer chains on the future ({@code thenAccept},
+         * {@code thenCompose}) instead of waiting for it.
+         *
+         * <p>Giving an executor here replaces that judgement: every callback runs on it. An
+         * executor that runs each task in the calling thread ({@code Runnable::run}) keeps them
+         * all on the I/O thread, however long they take; a pool keeps them all off it. Connection
+         * events that happen while the client changes state still reach listeners through the
+         * shared pool.
          */
         public Builder callbackExecutor(Executor executor) {
             this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * The longest a callback may hold the client's I/O thread before the client's callbacks
+         * move to the shared callback pool (see {@link #callbackExecutor}); default 250 µs,
+         * {@link Duration#ZERO} to run every callback on the pool. Ignored when a
+         * {@link #callbackExecutor} is given.
+         *
+         * @since 1.6
+         */
+        public Builder callbackOnIoThreadLimit(Duration limit) {
+            Objects.requireNonNull(limit, "limit");
+            if (limit.isNegative()) {
+                throw new IllegalArgumentException("callbackOnIoThreadLimit cannot be negative");
+            }
+            this.callbackOnIoThreadLimit = limit;
             return this;
         }
 
@@ -722,8 +746,8 @@ public interface AldisClient {
                     mechanism, trustManagers, hostnameVerification, reconnect, retryInitialConnect,
                     List.copyOf(listeners), clientName, clientId != null ? clientId : UUID.randomUUID(),
                     Capability.maskOf(capabilities), connectTimeout, closeTimeout, maxQueuedWhilePaused,
-                    maxFrameSize, eventLoopGroup, callTimeout, handlerExecutor, callbackExecutor, inboxPrefix,
-                    idleSpin, Map.copyOf(sizeFunctions));
+                    maxFrameSize, eventLoopGroup, callTimeout, handlerExecutor, callbackExecutor, callbackOnIoThreadLimit,
+                    inboxPrefix, idleSpin, Map.copyOf(sizeFunctions));
             return new DefaultAldisClient(config);
         }
 

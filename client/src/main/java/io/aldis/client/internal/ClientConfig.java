@@ -13,7 +13,8 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Everything the builder collected; {@code user} and {@code password} are null without
- * credentials, {@code handlerExecutor} and {@code callbackExecutor} null for the defaults;
+ * credentials, {@code handlerExecutor} and {@code callbackExecutor} null for the defaults
+ * ({@code callbackOnIoThreadLimit} applies to the default callback executor only);
  * {@code sizeFunctions} by name; {@code addresses} holds at least one address.
  */
 public record ClientConfig(List<Address> addresses, String user, char[] password, String mechanism,
@@ -21,7 +22,8 @@ public record ClientConfig(List<Address> addresses, String user, char[] password
         boolean retryInitialConnect, List<ConnectionListener> listeners, String clientName, UUID clientId,
         long capabilities, Duration connectTimeout, Duration closeTimeout, int maxQueuedWhilePaused,
         int maxFrameSize, EventLoopGroup eventLoopGroup, Duration callTimeout, Executor handlerExecutor,
-        Executor callbackExecutor, String inboxPrefix, Duration idleSpin, Map<String, SizeFunction> sizeFunctions) {
+        Executor callbackExecutor, Duration callbackOnIoThreadLimit, String inboxPrefix, Duration idleSpin,
+        Map<String, SizeFunction> sizeFunctions) {
 
     /** A node's address: the client tries them in turn, starting with the first. */
     public record Address(String host, int port) {

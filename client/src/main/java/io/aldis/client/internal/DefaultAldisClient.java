@@ -89,6 +89,8 @@ public final class DefaultAldisClient implements AldisClient {
     private final boolean ownsGroup;
     private final SslContext sslContext;
     private final SerialExecutor callbacks;
+    /** Judges where the lanes of streamed results run, all together. */
+    private final CallbackPlacement streamPlacement;
     private final List<ConnectionListener> listeners;
     private final List<Consumer<Frame>> frameHandlers = new CopyOnWriteArrayList<>();
     /** The client's own consumers (RPC, pub/sub), asked before {@link #frameHandlers}; true = consumed. */
@@ -166,10 +168,38 @@ public final class DefaultAldisClient implements AldisClient {
             this.ownsGroup = true;
         }
         this.sslContext = config.tls() ? buildSslContext(config) : null;
-        this.callbacks = new SerialExecutor(
-                config.callbackExecutor() != null ? config.callbackExecutor() : SerialExecutor.SHARED,
-                config.idleSpin());
+        long onIoThreadLimit = config.callbackOnIoThreadLimit().toNanos();
+        this.callbacks = callbackExecutor(new CallbackPlacement(this::onIoThread, onIoThreadLimit, "callbacks"));
+        this.streamPlacement = new CallbackPlacement(this::onIoThread, onIoThreadLimit, "stream deliveries");
         this.pubsub = new PubSubSupport(this);
+    }
+
+    /**
+     * A serial executor for callbacks: on the configured executor, or by default on the I/O
+     * thread while they return promptly and on the shared pool otherwise, as {@code placement}
+     * judges (shared by every executor it is given to).
+     */
+    private SerialExecutor callbackExecutor(CallbackPlacement placement) {
+        return config.callbackExecutor() != null ? new SerialExecutor(config.callbackExecutor(), config.idleSpin())
+                : new SerialExecutor(placement, config.idleSpin());
+    }
+
+    /**
+     * A lane for the items of one stream: beside the other callbacks, judged together with the
+     * other streams' lanes, so a slow subscriber holds the I/O thread once, not once per stream.
+     */
+    SerialExecutor streamLane() {
+        return callbackExecutor(streamPlacement);
+    }
+
+    /** Whether the calling thread is one of the event loops this client's connections run on. */
+    private boolean onIoThread() {
+        for (io.netty.util.concurrent.EventExecutor loop : group) {
+            if (loop.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static SslContext buildSslContext(ClientConfig config) {
@@ -868,7 +898,7 @@ public final class DefaultAldisClient implements AldisClient {
     };
 
     private void deliver(List<Frame> frames, Runnable processed) {
-        callback(() -> {
+        callback(new SerialExecutor.Batch(() -> {
             try {
                 for (Frame frame : frames) {
                     dispatch(frame);
@@ -879,7 +909,7 @@ public final class DefaultAldisClient implements AldisClient {
             } finally {
                 processed.run();
             }
-        });
+        }, frames.size()));
     }
 
     private void dispatch(Frame frame) {

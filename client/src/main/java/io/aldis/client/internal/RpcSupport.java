@@ -212,9 +212,7 @@ final class RpcSupport {
 
         @Override
         public Executor streamDelivery() {
-            Executor configured = client.config().callbackExecutor();
-            return new SerialExecutor(configured != null ? configured : SerialExecutor.SHARED,
-                    client.config().idleSpin());
+            return client.streamLane();
         }
 
         @Override

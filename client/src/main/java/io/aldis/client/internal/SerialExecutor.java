@@ -41,6 +41,8 @@ final class SerialExecutor implements Executor {
     private static final long NOT_IDLE = Long.MIN_VALUE;
 
     private final Executor delegate;
+    /** Judges whether tasks run on the I/O thread that submits them; null when the delegate decides. */
+    private final CallbackPlacement placement;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean();
     private final SpinWindow lingerWindow;
@@ -57,7 +59,21 @@ final class SerialExecutor implements Executor {
 
     /** Runs tasks on {@code delegate}; a drain on the shared pool lingers as {@code lingerWindow} says. */
     SerialExecutor(Executor delegate, SpinWindow lingerWindow) {
+        this(delegate, null, lingerWindow);
+    }
+
+    /**
+     * Runs tasks on the I/O thread that submits them while {@code placement} says so, and on the
+     * shared pool otherwise (tasks from other threads always); a drain on the pool lingers for at
+     * most {@code maxLinger}, and only while the tasks belong there.
+     */
+    SerialExecutor(CallbackPlacement placement, Duration maxLinger) {
+        this(SHARED, placement, new SpinWindow(maxLinger.toNanos(), TimeUnit.NANOSECONDS));
+    }
+
+    private SerialExecutor(Executor delegate, CallbackPlacement placement, SpinWindow lingerWindow) {
         this.delegate = delegate;
+        this.placement = placement;
         this.lingerWindow = lingerWindow;
     }
 
@@ -74,6 +90,12 @@ final class SerialExecutor implements Executor {
     void execute(Runnable task, boolean mayRunHere) {
         tasks.add(task);
         workCame();
+        if (mayRunHere && placement != null && placement.mayRunHere()) {
+            if (running.compareAndSet(false, true)) {
+                drainHere();
+            }
+            return;
+        }
         schedule(mayRunHere ? delegate : SHARED);
     }
 
@@ -100,6 +122,28 @@ final class SerialExecutor implements Executor {
         drain(true);
     }
 
+    /**
+     * Runs the tasks on the calling I/O thread, timing each; after one that ran too long, the rest
+     * go to the pool.
+     */
+    private void drainHere() {
+        workCame();
+        try {
+            Runnable task;
+            while ((task = tasks.poll()) != null) {
+                long start = System.nanoTime();
+                run(task);
+                if (placement.ranHere(perCallback(task, System.nanoTime() - start))) {
+                    break;
+                }
+            }
+            idleSince.set(System.nanoTime());
+        } finally {
+            running.set(false);
+            schedule(SHARED);
+        }
+    }
+
     private void drain(boolean mayLinger) {
         // a task added just before the last drain marked this executor idle ends that spell here
         workCame();
@@ -107,14 +151,17 @@ final class SerialExecutor implements Executor {
             for (;;) {
                 Runnable task;
                 while ((task = tasks.poll()) != null) {
-                    try {
-                        task.run();
-                    } catch (RuntimeException | Error e) {
-                        LOG.log(System.Logger.Level.WARNING, "client callback failed", e);
+                    if (placement == null) {
+                        run(task);
+                    } else {
+                        long start = System.nanoTime();
+                        run(task);
+                        placement.ranOnPool(perCallback(task, System.nanoTime() - start));
                     }
                 }
                 long idle = System.nanoTime();
-                if (!mayLinger || !lingerForTask(idle)) {
+                // While the tasks belong on the I/O thread, a lingering pool thread would only take them from it.
+                if (!mayLinger || (placement != null && !placement.poolMayLinger()) || !lingerForTask(idle)) {
                     idleSince.set(idle);
                     break;
                 }
@@ -125,6 +172,29 @@ final class SerialExecutor implements Executor {
             // A task may have been added after the last poll but before the flag was cleared;
             // it goes to the pool, as this thread may be a caller's that is done here.
             schedule(SHARED);
+        }
+    }
+
+    /**
+     * Several callbacks in one task, such as the handling of every frame of one read: judged by
+     * the time each took on average, so that a large read of prompt callbacks stays where it is.
+     */
+    record Batch(Runnable task, int callbacks) implements Runnable {
+        @Override
+        public void run() {
+            task.run();
+        }
+    }
+
+    private static long perCallback(Runnable task, long nanos) {
+        return task instanceof Batch b && b.callbacks() > 1 ? nanos / b.callbacks() : nanos;
+    }
+
+    private static void run(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.WARNING, "client callback failed", e);
         }
     }
 

@@ -50,7 +50,7 @@ final class PlayedNode implements AutoCloseable {
         ClientConfig config = new ClientConfig(List.of(new ClientConfig.Address("127.0.0.1", 7440)), "alice", "pencil".toCharArray(), "SCRAM-SHA-256",
                 null, true, reconnect, false, listener == null ? List.of() : List.of(listener), "played-node-test",
                 UUID.randomUUID(), Capability.maskOf(announced), Duration.ofSeconds(10), Duration.ofSeconds(1), 10_000,
-                16 << 20, null, Duration.ofSeconds(30), Runnable::run, Runnable::run, "_inbox", Duration.ZERO,
+                16 << 20, null, Duration.ofSeconds(30), Runnable::run, Runnable::run, Duration.ZERO, "_inbox", Duration.ZERO,
                 sizeFunctions);
         client = new DefaultAldisClient(config, (handler, address) -> {
             EmbeddedChannel ch = new EmbeddedChannel();
