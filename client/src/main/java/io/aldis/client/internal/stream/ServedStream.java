@@ -103,24 +103,33 @@ public final class ServedStream implements ParamItems.Owner, ResultItems.Owner {
         return answer;
     }
 
-    // ---- the method's side
-
     /** The caller's items, for the method's streamed parameter: one subscriber. */
     public Flow.Publisher<Object> parameter() {
         return subscriber -> {
             ResultItems items = new ResultItems(subscriber, new ItemCodec(host.mapper(), method.parameterItemType()),
                     host, this);
-            List<StreamData> arrived;
+            items.open(streamId, highWaterMark);
             boolean ended;
+            ProtocolException refused = null;
             synchronized (this) {
                 if (paramItems != null) {
                     items = null;
+                    ended = false;
                 } else {
+                    // The items that came before the method subscribed are queued before a frame
+                    // read meanwhile can reach the subscriber's queue, so that none overtakes them.
+                    for (StreamData data : early) {
+                        try {
+                            items.arrived(data.item(), meter.costOf(data.item()), data.last());
+                        } catch (ProtocolException e) {
+                            refused = e;
+                            break;
+                        }
+                    }
                     paramItems = items;
+                    early = List.of();
+                    ended = earlyEnd;
                 }
-                arrived = early;
-                early = List.of();
-                ended = earlyEnd;
             }
             if (items == null) {
                 subscriber.onSubscribe(new Flow.Subscription() {
@@ -135,11 +144,12 @@ public final class ServedStream implements ParamItems.Owner, ResultItems.Owner {
                 subscriber.onError(new IllegalStateException("a streamed parameter has one subscriber"));
                 return;
             }
-            items.open(streamId, highWaterMark);
             subscriber.onSubscribe(items);
-            for (StreamData data : arrived) {
-                take(items, data);
+            if (refused != null) {
+                fail(refused.code(), refused.getMessage(), true);
+                return;
             }
+            items.deliverReceived();
             if (ended) {
                 items.endReceived();
                 items.answered();
