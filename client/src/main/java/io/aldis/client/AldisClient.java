@@ -654,10 +654,11 @@ public interface AldisClient {
          * the clients of this JVM, and come back after a long run of prompt ones there. A callback
          * that blocks therefore stalls the connection once, for as long as it blocks.
          *
-         * <p>Callbacks run one at a time wherever they run: one that waits for a call of this
-         * client ({@code join()}, a blocking proxy method) holds that call's answer behind itself,
-         * so a handler that needs an answer chains on the future ({@code thenAccept},
-         * {@code thenCompose}) instead of waiting for it.
+         * <p>Callbacks run one at a time wherever they run, so one that waited for an answer of
+         * this client would wait for good: {@code join()} or {@code get()} on a call's or a send's
+         * future, and a blocking proxy method, throw {@link IllegalStateException} there at once.
+         * A handler that needs an answer chains on the future ({@code thenAccept},
+         * {@code thenCompose}) instead.
          *
          * <p>Giving an executor here replaces that judgement: every callback runs on it. An
          * executor that runs each task in the calling thread ({@code Runnable::run}) keeps them

@@ -572,6 +572,12 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     // ---------------------------------------------------------------- outbound
 
+    /** Whether the calling thread is the event loop of this connection. */
+    boolean onItsEventLoop() {
+        ChannelHandlerContext c = ctx;
+        return c != null && c.executor().inEventLoop();
+    }
+
     /**
      * Sends a frame from any thread. Control frames (PING, PONG, CLOSE, CLOSE_ACK) always go out;
      * anything else waits while the node has paused us. The future completes on the event loop.

@@ -192,6 +192,23 @@ public final class DefaultAldisClient implements AldisClient {
         return callbackExecutor(streamPlacement);
     }
 
+    /**
+     * A future for an answer this client handles on its callbacks: waiting for it in one of them,
+     * or on the connection's I/O thread, fails at once instead of hanging (see {@link ClientFuture}).
+     */
+    <T> CompletableFuture<T> newFuture() {
+        return new ClientFuture<>(this::waitNeverEnds);
+    }
+
+    /** Whether a wait on the calling thread for one of this client's answers could never end. */
+    private boolean waitNeverEnds() {
+        if (callbacks.runsTaskOnCallingThread()) {
+            return true;
+        }
+        ClientHandler h = current;
+        return h != null && h.onItsEventLoop();
+    }
+
     /** Whether the calling thread is one of the event loops this client's connections run on. */
     private boolean onIoThread() {
         for (io.netty.util.concurrent.EventExecutor loop : group) {
@@ -286,7 +303,7 @@ public final class DefaultAldisClient implements AldisClient {
                     new AldisException(ErrorCode.CONNECTION_LOST, "not connected (" + state() + ")"));
         }
         // Completed on the callback executor, one hand-off per batch of writes rather than per frame.
-        CompletableFuture<Void> sent = new CompletableFuture<>();
+        CompletableFuture<Void> sent = newFuture();
         h.send(frame, sent, callbacks);
         return sent;
     }
@@ -998,7 +1015,7 @@ public final class DefaultAldisClient implements AldisClient {
 
     /** The same outcome, delivered on the callback executor so user code never runs on the event loop. */
     private <T> CompletableFuture<T> relay(CompletableFuture<T> source) {
-        CompletableFuture<T> target = new CompletableFuture<>();
+        CompletableFuture<T> target = newFuture();
         source.whenComplete((value, error) -> callback(() -> {
             if (error != null) {
                 target.completeExceptionally(unwrap(error));

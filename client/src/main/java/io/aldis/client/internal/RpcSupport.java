@@ -249,7 +249,7 @@ final class RpcSupport {
         long millis = timeout.isZero() ? 0 : Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         long id = client.nextRequestId();
         SessionInfo session = client.session();
-        PendingCall pc = new PendingCall(id, method, resultType == null ? Object.class : resultType,
+        PendingCall pc = new PendingCall(client.newFuture(), id, method, resultType == null ? Object.class : resultType,
                 session == null ? null : session.sessionId());
         calls.put(id, pc);
         if (millis > 0) {
@@ -867,6 +867,10 @@ final class RpcSupport {
             Object value;
             try {
                 value = future.get();
+            } catch (IllegalStateException e) {
+                // a wait that could never end (ClientFuture): the call is not wanted any more
+                future.cancel(true);
+                throw e;
             } catch (InterruptedException e) {
                 future.cancel(true);
                 for (Class<?> declared : method.getExceptionTypes()) {
@@ -918,14 +922,15 @@ final class RpcSupport {
         final String method;
         final Type resultType;
         final UUID session;
-        final CompletableFuture<Object> future = new CompletableFuture<>();
+        final CompletableFuture<Object> future;
         volatile io.netty.util.Timeout timer;
 
-        PendingCall(long id, String method, Type resultType, UUID session) {
+        PendingCall(CompletableFuture<Object> future, long id, String method, Type resultType, UUID session) {
             this.id = id;
             this.method = method;
             this.resultType = resultType;
             this.session = session;
+            this.future = future;
         }
     }
 }

@@ -46,6 +46,8 @@ final class SerialExecutor implements Executor {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean();
     private final SpinWindow lingerWindow;
+    /** The thread running this executor's tasks now, if any. */
+    private volatile Thread drainer;
     /** When the last drain on the pool ended, until the next task comes. */
     private final AtomicLong idleSince = new AtomicLong(NOT_IDLE);
 
@@ -128,6 +130,7 @@ final class SerialExecutor implements Executor {
      */
     private void drainHere() {
         workCame();
+        drainer = Thread.currentThread();
         try {
             Runnable task;
             while ((task = tasks.poll()) != null) {
@@ -139,6 +142,7 @@ final class SerialExecutor implements Executor {
             }
             idleSince.set(System.nanoTime());
         } finally {
+            drainer = null;
             running.set(false);
             schedule(SHARED);
         }
@@ -147,6 +151,7 @@ final class SerialExecutor implements Executor {
     private void drain(boolean mayLinger) {
         // a task added just before the last drain marked this executor idle ends that spell here
         workCame();
+        drainer = Thread.currentThread();
         try {
             for (;;) {
                 Runnable task;
@@ -168,11 +173,17 @@ final class SerialExecutor implements Executor {
                 lingerWindow.idleEnded(System.nanoTime() - idle);
             }
         } finally {
+            drainer = null;
             running.set(false);
             // A task may have been added after the last poll but before the flag was cleared;
             // it goes to the pool, as this thread may be a caller's that is done here.
             schedule(SHARED);
         }
+    }
+
+    /** Whether the calling thread is running one of this executor's tasks. */
+    boolean runsTaskOnCallingThread() {
+        return drainer == Thread.currentThread();
     }
 
     /**

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class CallbackPlacementTest {
     private static final long WAIT_SECONDS = 10;
-    private static final long LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final ExecutorService io = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-io"));
     private final List<String> ranOn = new CopyOnWriteArrayList<>();
@@ -84,9 +84,16 @@ class CallbackPlacementTest {
     }
 
     @Test
-    void aCallbackThatRunsLongSendsTheRestToThePoolInOrder() throws Exception {
+    void aSecondCallbackPastTheLimitSendsTheRestToThePoolInOrder() throws Exception {
         CallbackPlacement placement = placement(LIMIT_NANOS);
         SerialExecutor executor = new SerialExecutor(placement, Duration.ZERO);
+        // the first is forgiven: a pause of the machine may have caught it
+        io.submit(() -> executor.execute(CallbackPlacementTest::sleepPastTheLimit)).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertThat(placement.sentAway()).isZero();
+        submitFromIo(executor, 10);
+        assertThat(ranOn).containsOnly("test-io");
+
+        ranOn.clear();
         List<String> order = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(3);
         io.submit(() -> {
@@ -122,11 +129,36 @@ class CallbackPlacementTest {
     }
 
     @Test
-    void promptCallbacksOnThePoolBringThemBackToTheIoThread() throws Exception {
+    void aCallbackFarPastTheLimitSendsThemToThePoolByItself() throws Exception {
+        CallbackPlacement placement = placement(TimeUnit.MICROSECONDS.toNanos(500));
+        SerialExecutor executor = new SerialExecutor(placement, Duration.ZERO);
+
+        // 100 ms: 200 times the limit
+        io.submit(() -> executor.execute(CallbackPlacementTest::sleepPastTheLimit)).get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+        assertThat(placement.sentAway()).isEqualTo(1);
+    }
+
+    @Test
+    void aCallbackPastTheLimitLongAfterTheLastIsForgivenAgain() throws Exception {
         CallbackPlacement placement = placement(LIMIT_NANOS);
         SerialExecutor executor = new SerialExecutor(placement, Duration.ZERO);
         io.submit(() -> executor.execute(CallbackPlacementTest::sleepPastTheLimit)).get(WAIT_SECONDS, TimeUnit.SECONDS);
-        // the I/O thread judged the long callback before it took the next task from this test
+        submitFromIo(executor, CallbackPlacement.CONFIRM_WITHIN);
+
+        io.submit(() -> executor.execute(CallbackPlacementTest::sleepPastTheLimit)).get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+        assertThat(placement.sentAway()).isZero();
+    }
+
+    @Test
+    void promptCallbacksOnThePoolBringThemBackToTheIoThread() throws Exception {
+        CallbackPlacement placement = placement(LIMIT_NANOS);
+        SerialExecutor executor = new SerialExecutor(placement, Duration.ZERO);
+        for (int i = 0; i < 2; i++) {
+            io.submit(() -> executor.execute(CallbackPlacementTest::sleepPastTheLimit)).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+        // the I/O thread judged the long callbacks before it took the next task from this test
         assertThat(placement.sentAway()).isEqualTo(1);
 
         submitFromIo(executor, OnLoopPolicy.FIRST_PROBATION);
@@ -147,15 +179,19 @@ class CallbackPlacementTest {
     void aBatchIsJudgedByTheTimeEachOfItsCallbacksTookOnAverage() throws Exception {
         CallbackPlacement placement = placement(LIMIT_NANOS);
         SerialExecutor executor = new SerialExecutor(placement, Duration.ZERO);
-        // ten callbacks that took twice the limit together: a fifth of it each
-        io.submit(() -> executor.execute(new SerialExecutor.Batch(CallbackPlacementTest::sleepPastTheLimit, 10)))
-                .get(WAIT_SECONDS, TimeUnit.SECONDS);
+        // ten callbacks that took twice the limit together, twice: a fifth of it each
+        for (int i = 0; i < 2; i++) {
+            io.submit(() -> executor.execute(new SerialExecutor.Batch(CallbackPlacementTest::sleepPastTheLimit, 10)))
+                    .get(WAIT_SECONDS, TimeUnit.SECONDS);
+        }
         assertThat(placement.sentAway()).isZero();
         submitFromIo(executor, 10);
         assertThat(ranOn).containsOnly("test-io");
 
-        io.submit(() -> executor.execute(new SerialExecutor.Batch(CallbackPlacementTest::sleepPastTheLimit, 1)))
-                .get(WAIT_SECONDS, TimeUnit.SECONDS);
+        for (int i = 0; i < 2; i++) {
+            io.submit(() -> executor.execute(new SerialExecutor.Batch(CallbackPlacementTest::sleepPastTheLimit, 1)))
+                    .get(WAIT_SECONDS, TimeUnit.SECONDS);
+        }
         assertThat(placement.sentAway()).isEqualTo(1);
     }
 

@@ -1,0 +1,155 @@
+package io.aldis.itest.clientapi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aldis.client.AldisClient;
+import io.aldis.client.Subscription;
+import io.aldis.feature.pubsub.internal.PubSubSettings;
+import io.aldis.itest.clientapi.Api.Till;
+import io.aldis.itest.clientapi.Api.TillImpl;
+import io.aldis.itest.support.LeakWatch;
+import io.aldis.itest.support.NodeFixture;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Where a client runs its callbacks by default, against a real node: on the I/O thread that read
+ * what they handle while they return promptly, on the shared pool after one that holds it; and a
+ * callback that waits for an answer of its own client fails at once wherever it runs.
+ */
+@ExtendWith(LeakWatch.class)
+class CallbackThreadsTest {
+    private static final String ALICE = "alice";
+    private static final String POOL = "aldis-client-callbacks-";
+    private NodeFixture node;
+
+    @BeforeEach
+    void start() throws Exception {
+        node = NodeFixture.builder().user(ALICE, "user").rpc().pubsub(PubSubSettings.defaults()).start();
+        node.export("till", new TillImpl(), Till.class);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        node.close();
+    }
+
+    /** Publishes {@code count} messages on {@code subject} through {@code client}, each after its handler saw the last. */
+    private static List<String> handlerThreads(AldisClient client, int count, Consumer<Integer> work) throws Exception {
+        List<String> threads = new CopyOnWriteArrayList<>();
+        CountDownLatch seen = new CountDownLatch(count);
+        int[] n = {0};
+        Subscription s = client.subscribe("cb.x", d -> {
+            threads.add(Thread.currentThread().getName());
+            work.accept(n[0]++);
+            seen.countDown();
+        });
+        s.ready().get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < count; i++) {
+            client.publish("cb.x", "m".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(seen.await(20, TimeUnit.SECONDS)).as("every message handled").isTrue();
+        s.close();
+        return threads;
+    }
+
+    @Test
+    void promptCallbacksRunOnTheIoThreadThatReadTheirFrames() throws Exception {
+        // a limit no pause of a loaded machine reaches, so that only the placement is tested here
+        AldisClient client = node.connect(node.clientBuilder(ALICE).callbackOnIoThreadLimit(Duration.ofSeconds(5)));
+
+        List<String> threads = handlerThreads(client, 50, n -> { });
+
+        assertThat(threads).hasSize(50).allMatch(t -> t.startsWith("aldis-client-") && !t.startsWith(POOL));
+        // what a callback sends is written from the I/O thread, and its answer comes back there
+        CompletableFuture<String> answeredOn = new CompletableFuture<>();
+        client.call("till.add", new Object[] {1, 2}, Integer.class)
+                .thenCompose(three -> client.call("till.add", new Object[] {three, 4}, Integer.class))
+                .whenComplete((seven, error) -> answeredOn.complete(seven + " on " + Thread.currentThread().getName()));
+        assertThat(answeredOn.get(10, TimeUnit.SECONDS)).startsWith("7 on aldis-client-").doesNotContain(POOL);
+    }
+
+    @Test
+    void aCallbackThatHoldsTheIoThreadSendsTheClientsCallbacksToThePool() throws Exception {
+        AldisClient client = node.connect(node.clientBuilder(ALICE).callbackOnIoThreadLimit(Duration.ofMillis(1)));
+
+        // 200 times the limit: enough by itself (one callback a little past it would be forgiven)
+        List<String> threads = handlerThreads(client, 20, n -> {
+            if (n == 0) {
+                sleep(200);
+            }
+        });
+
+        assertThat(threads.subList(1, 20)).allMatch(t -> t.startsWith(POOL));
+        assertThat(client.call("till.add", new Object[] {2, 40}, Integer.class).get(10, TimeUnit.SECONDS)).isEqualTo(42);
+    }
+
+    @Test
+    void aZeroLimitRunsEveryCallbackOnThePool() throws Exception {
+        AldisClient client = node.connect(node.clientBuilder(ALICE).callbackOnIoThreadLimit(Duration.ZERO));
+
+        assertThat(handlerThreads(client, 10, n -> { })).hasSize(10).allMatch(t -> t.startsWith(POOL));
+    }
+
+    @Test
+    void aCallbackThatWaitsForAnAnswerOfItsOwnClientFailsAtOnce() throws Exception {
+        for (Duration limit : List.of(Duration.ofMillis(250), Duration.ZERO)) {
+            AldisClient client = node.connect(node.clientBuilder(ALICE).callbackOnIoThreadLimit(limit));
+            Till till = client.proxy(Till.class);
+            List<String> refusals = new CopyOnWriteArrayList<>();
+            handlerThreads(client, 1, n -> {
+                try {
+                    client.call("till.add", new Object[] {1, 1}, Integer.class).join();
+                } catch (IllegalStateException e) {
+                    refusals.add(e.getMessage());
+                }
+                try {
+                    till.add(1, 1);
+                } catch (IllegalStateException e) {
+                    refusals.add(e.getMessage());
+                }
+                try {
+                    client.call("till.add", new Object[] {1, 1}, Integer.class).thenApply(two -> two * 2).join();
+                } catch (IllegalStateException e) {
+                    refusals.add(e.getMessage());
+                }
+            });
+
+            assertThat(refusals).as("with a limit of " + limit).hasSize(3)
+                    .allSatisfy(m -> assertThat(m).contains("cannot wait for an answer of the same client")
+                            .contains("thenCompose"));
+            // the calls that were refused a wait still went out; the client goes on
+            assertThat(till.add(20, 22)).isEqualTo(42);
+            client.close().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aCallbackMayWaitForAnAnswerOfAnotherClient() throws Exception {
+        AldisClient client = node.connect(ALICE);
+        AldisClient other = node.connect(ALICE);
+        List<Integer> answers = new CopyOnWriteArrayList<>();
+
+        handlerThreads(client, 3, n -> answers.add(other.proxy(Till.class).add(n, 1)));
+
+        assertThat(answers).containsExactly(1, 2, 3);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
