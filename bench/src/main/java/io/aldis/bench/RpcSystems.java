@@ -176,9 +176,10 @@ final class RpcSystems {
      * Each client runs on an event loop of its own, as an {@code AldisClient} does by default (and
      * as RSocket's client does), with {@code idleSpin} as given.
      * With {@code direct}, the service is the copy exported with {@code aldis.rpc.direct} (run on the
-     * node's I/O thread) and the client runs its callbacks on its I/O thread
+     * node's I/O thread) and the client runs every callback on its I/O thread
      * ({@code callbackExecutor(Runnable::run)}): the threading RSocket uses by default. Without it,
-     * both sides hand each call to another thread, as they do by default.
+     * both sides judge, as they do by default: a method and the client's callbacks run on the I/O
+     * threads while they are prompt, and move to other threads when they are not.
      */
     static System aldis(int port, String user, char[] password, Duration idleSpin, int size, boolean direct) {
         return aldis(client(port, user, password, idleSpin, direct), size, direct);

@@ -35,10 +35,10 @@ import java.util.concurrent.locks.LockSupport;
  *       slower than the node.</li>
  * </ul>
  *
- * <p>Aldis runs twice in the parts that compare systems: with the Java client's defaults, the
- * figure that counts, and, beside it, with the client's callbacks on its I/O thread (an opt-in of
- * the client, {@code AldisClient.Builder.callbackExecutor(Runnable::run)}), which shows what the
- * client's hand-overs between threads cost.
+ * <p>Aldis runs twice in the parts that compare systems: with the Java client's defaults (callbacks
+ * on the I/O thread while they are prompt, judged), the figure that counts, and, beside it, with
+ * every callback on its I/O thread without judgement ({@code
+ * AldisClient.Builder.callbackExecutor(Runnable::run)}), which shows what the judgement costs.
  */
 public final class StreamBench {
     static final Map<String, String> OPTIONS = new LinkedHashMap<>();
@@ -140,7 +140,7 @@ public final class StreamBench {
         System.exit(0);
     }
 
-    /** A client of the node as a user builds it: callbacks on the client's pool, products' defaults. */
+    /** A client of the node as a user builds it: the products' defaults. */
     private AldisClient client(NodeProcess node) {
         return client(node, false);
     }

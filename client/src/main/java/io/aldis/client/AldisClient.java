@@ -646,13 +646,15 @@ public interface AldisClient {
          * order things happened (the subscriber of a streamed result is signalled in order too,
          * but beside the other callbacks, in a lane of its stream's own).
          *
-         * <p>By default callbacks run on the I/O thread that read what they handle, as long as each
-         * returns within {@link #callbackOnIoThreadLimit} (250 µs): that spares two hand-overs
-         * between threads per round trip, and calls made from a callback are written at once. From
-         * the first callback that holds the I/O thread longer (it blocked, ran long, or a garbage
-         * collection paused it), the client's callbacks run on a pool of daemon threads shared by
-         * the clients of this JVM, and come back after a long run of prompt ones there. A callback
-         * that blocks therefore stalls the connection once, for as long as it blocks.
+         * <p>By default callbacks run on the I/O thread that read what they handle, as long as they
+         * return within {@link #callbackOnIoThreadLimit} (250 µs): that spares two hand-overs
+         * between threads per round trip, and calls made from a callback are written at once. Once
+         * callbacks are seen to hold the I/O thread longer (a second one past the limit within
+         * 1 024, or one a hundred times past it: a single one may just have been caught by a pause
+         * of the machine), the client's callbacks run on a pool of daemon threads shared by the
+         * clients of this JVM, and come back after a long run of prompt ones there. A callback that
+         * blocks therefore stalls the connection once or twice, for as long as it blocks. The
+         * subscriber of a streamed result is not judged: its lane runs on the pool.
          *
          * <p>Callbacks run one at a time wherever they run, so one that waited for an answer of
          * this client would wait for good: {@code join()} or {@code get()} on a call's or a send's

@@ -89,8 +89,6 @@ public final class DefaultAldisClient implements AldisClient {
     private final boolean ownsGroup;
     private final SslContext sslContext;
     private final SerialExecutor callbacks;
-    /** Judges where the lanes of streamed results run, all together. */
-    private final CallbackPlacement streamPlacement;
     private final List<ConnectionListener> listeners;
     private final List<Consumer<Frame>> frameHandlers = new CopyOnWriteArrayList<>();
     /** The client's own consumers (RPC, pub/sub), asked before {@link #frameHandlers}; true = consumed. */
@@ -168,28 +166,22 @@ public final class DefaultAldisClient implements AldisClient {
             this.ownsGroup = true;
         }
         this.sslContext = config.tls() ? buildSslContext(config) : null;
-        long onIoThreadLimit = config.callbackOnIoThreadLimit().toNanos();
-        this.callbacks = callbackExecutor(new CallbackPlacement(this::onIoThread, onIoThreadLimit, "callbacks"));
-        this.streamPlacement = new CallbackPlacement(this::onIoThread, onIoThreadLimit, "stream deliveries");
+        this.callbacks = config.callbackExecutor() != null
+                ? new SerialExecutor(config.callbackExecutor(), config.idleSpin())
+                : new SerialExecutor(new CallbackPlacement(this::onIoThread,
+                        config.callbackOnIoThreadLimit().toNanos()), config.idleSpin());
         this.pubsub = new PubSubSupport(this);
     }
 
     /**
-     * A serial executor for callbacks: on the configured executor, or by default on the I/O
-     * thread while they return promptly and on the shared pool otherwise, as {@code placement}
-     * judges (shared by every executor it is given to).
-     */
-    private SerialExecutor callbackExecutor(CallbackPlacement placement) {
-        return config.callbackExecutor() != null ? new SerialExecutor(config.callbackExecutor(), config.idleSpin())
-                : new SerialExecutor(placement, config.idleSpin());
-    }
-
-    /**
-     * A lane for the items of one stream: beside the other callbacks, judged together with the
-     * other streams' lanes, so a slow subscriber holds the I/O thread once, not once per stream.
+     * A lane for the items of one stream, beside the other callbacks: on the configured executor,
+     * by default on the shared pool, never judged onto the I/O thread. A subscriber may take its
+     * time over an item or wait for something else to happen (that is what its demand is for), and
+     * on the I/O thread it would hold up every answer and send of the client meanwhile.
      */
     SerialExecutor streamLane() {
-        return callbackExecutor(streamPlacement);
+        return new SerialExecutor(config.callbackExecutor() != null ? config.callbackExecutor() : SerialExecutor.SHARED,
+                config.idleSpin());
     }
 
     /**

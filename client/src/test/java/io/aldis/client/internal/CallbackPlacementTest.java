@@ -35,7 +35,7 @@ class CallbackPlacementTest {
     }
 
     private static CallbackPlacement placement(long limitNanos) {
-        return new CallbackPlacement(CallbackPlacementTest::onTestIo, limitNanos, "callbacks");
+        return new CallbackPlacement(CallbackPlacementTest::onTestIo, limitNanos);
     }
 
     private static SerialExecutor judged(long limitNanos) {
@@ -144,7 +144,7 @@ class CallbackPlacementTest {
         CallbackPlacement placement = placement(LIMIT_NANOS);
         SerialExecutor executor = new SerialExecutor(placement, Duration.ZERO);
         io.submit(() -> executor.execute(CallbackPlacementTest::sleepPastTheLimit)).get(WAIT_SECONDS, TimeUnit.SECONDS);
-        submitFromIo(executor, CallbackPlacement.CONFIRM_WITHIN);
+        submitFromIo(executor, OnLoopPolicy.CONFIRM_WITHIN);
 
         io.submit(() -> executor.execute(CallbackPlacementTest::sleepPastTheLimit)).get(WAIT_SECONDS, TimeUnit.SECONDS);
 

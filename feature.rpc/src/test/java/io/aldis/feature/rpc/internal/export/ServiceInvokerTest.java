@@ -173,6 +173,10 @@ class ServiceInvokerTest {
         long pastTheLimit = TimeUnit.MICROSECONDS.toMillis(ON_LOOP_MICROS) + 50;
         assertThat(threadOf(12, calc, "slowThread", "[" + pastTheLimit + "]"))
                 .as("nothing was known against it yet").isEqualTo(caller);
+        assertThat(threadOf(16, calc, "slowThread", "[0]")).as("one call past the limit is forgiven")
+                .isEqualTo(caller);
+        assertThat(threadOf(17, calc, "slowThread", "[" + pastTheLimit + "]")).as("the second is not")
+                .isEqualTo(caller);
         assertThat(threadOf(13, calc, "slowThread", "[0]")).as("from then on a worker runs it")
                 .startsWith("aldis-rpc-");
         assertThat(threadOf(14, calc, "thread", "[]")).as("other methods stay").isEqualTo(caller);

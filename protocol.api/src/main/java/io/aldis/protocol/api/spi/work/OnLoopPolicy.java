@@ -6,11 +6,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Whether one piece of service code (an RPC method, a stream's publisher) runs on the event loop
  * that has its work or on a worker, judged by how long its runs took against a limit the caller
- * gives each time (so a changed setting applies at once). The code runs on the loop while every
- * run there returns within the limit, which spares the two hand-overs between threads a worker
- * costs. One run past the limit (the code blocked, ran long, or a garbage collection paused it)
- * sends it to the workers. Runs there that all keep within the limit bring it back after a
- * probation that doubles each time it is sent away: code that was only caught by a pause returns,
+ * gives each time (so a changed setting applies at once). The code runs on the loop while its
+ * runs there return within the limit, which spares the two hand-overs between threads a worker
+ * costs.
+ *
+ * <p>A run past the limit may be the code's doing (it blocked or ran long) or the machine's: a
+ * busy system takes the processor from a thread for milliseconds now and then, and a garbage
+ * collection pauses every thread. So one run past the limit is forgiven; a second within the next
+ * {@link #CONFIRM_WITHIN} runs, or a single run {@link #AT_ONCE} times the limit or longer, sends
+ * the code to the workers. Runs there that all keep within the limit bring it back after a
+ * probation that doubles each time it is sent away: code that was only caught by pauses returns,
  * code that blocks now and then ends on the workers for good. A limit of 0 keeps it on the workers.
  *
  * <p>Safe for any thread: each move between the loop and the workers happens once, however many
@@ -22,7 +27,14 @@ public final class OnLoopPolicy {
     public static final int FIRST_PROBATION = 1024;
     private static final int LONGEST_PROBATION = 1 << 24;
 
+    /** Runs after one past the limit within which a second one past it sends the code away. */
+    public static final int CONFIRM_WITHIN = 1024;
+    /** How many times the limit a single run must take to send the code away by itself. */
+    public static final int AT_ONCE = 100;
+
     private final AtomicBoolean onLoop = new AtomicBoolean(true);
+    /** Runs on the loop within the limit since the last one past it, up to {@link #CONFIRM_WITHIN}; racy, as a hint may be. */
+    private volatile int sinceLong = CONFIRM_WITHIN;
     private final AtomicInteger keptWithin = new AtomicInteger();
     private volatile int probation = FIRST_PROBATION;
     private final AtomicInteger sentAway = new AtomicInteger();
@@ -38,7 +50,16 @@ public final class OnLoopPolicy {
      * @return true when it sends the code to the workers
      */
     public boolean ranOnLoop(long nanos, long limitNanos) {
-        if (nanos <= limitNanos || !onLoop.compareAndSet(true, false)) {
+        if (nanos <= limitNanos) {
+            int since = sinceLong;
+            if (since < CONFIRM_WITHIN) {
+                sinceLong = since + 1;
+            }
+            return false;
+        }
+        boolean confirmed = sinceLong < CONFIRM_WITHIN || nanos / AT_ONCE >= limitNanos;
+        sinceLong = confirmed ? CONFIRM_WITHIN : 0;
+        if (!confirmed || !onLoop.compareAndSet(true, false)) {
             return false;
         }
         keptWithin.set(0);

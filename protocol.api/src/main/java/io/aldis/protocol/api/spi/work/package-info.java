@@ -5,5 +5,5 @@
  * run on the event loop that has its work instead.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.aldis.protocol.api.spi.work;

@@ -9,6 +9,7 @@ class OnLoopPolicyTest {
     private static final long LIMIT = TimeUnit.MICROSECONDS.toNanos(200);
     private static final long FAST = LIMIT;
     private static final long SLOW = LIMIT + 1;
+    private static final long FAR = OnLoopPolicy.AT_ONCE * LIMIT;
 
     private final OnLoopPolicy policy = new OnLoopPolicy();
 
@@ -22,8 +23,42 @@ class OnLoopPolicyTest {
     }
 
     @Test
-    void oneSlowRunSendsItAwayAndAProbationWithinTheLimitBringsItBack() {
-        assertThat(policy.ranOnLoop(SLOW, LIMIT)).isTrue();
+    void oneSlowRunIsForgivenASecondSoonAfterSendsItAway() {
+        assertThat(policy.ranOnLoop(SLOW, LIMIT)).as("a pause may have caught it").isFalse();
+        for (int i = 1; i < OnLoopPolicy.CONFIRM_WITHIN; i++) {
+            assertThat(policy.ranOnLoop(FAST, LIMIT)).isFalse();
+        }
+        assertThat(policy.onLoop(LIMIT)).isTrue();
+        assertThat(policy.ranOnLoop(SLOW, LIMIT)).as("the second within the window").isTrue();
+        assertThat(policy.onLoop(LIMIT)).isFalse();
+        assertThat(policy.sentAway()).isOne();
+    }
+
+    @Test
+    void aSlowRunLongAfterTheLastIsForgivenAgain() {
+        policy.ranOnLoop(SLOW, LIMIT);
+        for (int i = 0; i < OnLoopPolicy.CONFIRM_WITHIN; i++) {
+            policy.ranOnLoop(FAST, LIMIT);
+        }
+        assertThat(policy.ranOnLoop(SLOW, LIMIT)).isFalse();
+        assertThat(policy.onLoop(LIMIT)).isTrue();
+        assertThat(policy.sentAway()).isZero();
+    }
+
+    @Test
+    void oneRunFarPastTheLimitSendsItAwayByItself() {
+        assertThat(policy.ranOnLoop(FAR - 1, LIMIT)).as("short of the factor: forgiven").isFalse();
+        policy.ranOnLoop(FAST, LIMIT);
+        for (int i = 0; i < OnLoopPolicy.CONFIRM_WITHIN; i++) {
+            policy.ranOnLoop(FAST, LIMIT);
+        }
+        assertThat(policy.ranOnLoop(FAR, LIMIT)).isTrue();
+        assertThat(policy.onLoop(LIMIT)).isFalse();
+    }
+
+    @Test
+    void aProbationWithinTheLimitBringsItBack() {
+        assertThat(policy.ranOnLoop(FAR, LIMIT)).isTrue();
         assertThat(policy.onLoop(LIMIT)).isFalse();
         for (int i = 1; i < OnLoopPolicy.FIRST_PROBATION; i++) {
             assertThat(policy.ranOnWorker(FAST, LIMIT)).isFalse();
@@ -35,7 +70,7 @@ class OnLoopPolicyTest {
 
     @Test
     void aSlowRunOnTheWorkersStartsTheProbationAgainAndEachProbationIsTwiceTheLast() {
-        policy.ranOnLoop(SLOW, LIMIT);
+        policy.ranOnLoop(FAR, LIMIT);
         for (int i = 1; i < OnLoopPolicy.FIRST_PROBATION; i++) {
             policy.ranOnWorker(FAST, LIMIT);
         }
@@ -46,7 +81,7 @@ class OnLoopPolicyTest {
         assertThat(policy.onLoop(LIMIT)).as("the slow run counted the probation from zero again").isFalse();
         assertThat(policy.ranOnWorker(FAST, LIMIT)).isTrue();
 
-        assertThat(policy.ranOnLoop(SLOW, LIMIT)).isTrue();
+        assertThat(policy.ranOnLoop(FAR, LIMIT)).isTrue();
         for (int i = 1; i < 2 * OnLoopPolicy.FIRST_PROBATION; i++) {
             assertThat(policy.ranOnWorker(FAST, LIMIT)).isFalse();
         }
@@ -59,7 +94,7 @@ class OnLoopPolicyTest {
         assertThat(policy.onLoop(0)).isFalse();
         assertThat(policy.onLoop(LIMIT)).isTrue();
         assertThat(policy.ranOnLoop(SLOW, 2 * LIMIT)).as("within the raised limit").isFalse();
-        policy.ranOnLoop(SLOW, LIMIT);
+        policy.ranOnLoop(FAR, LIMIT);
         assertThat(policy.ranOnWorker(FAST, 0)).as("no probation under a limit of 0").isFalse();
     }
 }
