@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The default callback executor: callbacks on the I/O thread that submits them while they return
- * within the limit, on the shared pool after one that does not, and back after a run of prompt
+ * within the limit, on the shared pool once they are seen not to, and back after a run of prompt
  * ones; with a single real thread standing in for the client's I/O thread.
  */
 class CallbackPlacementTest {

@@ -27,8 +27,9 @@ public final class RpcConstants {
      * always on a worker, for services whose methods block. Not set: the node runs each method on
      * the I/O thread that read the call while its calls there return within the RPC setting
      * {@code methodOnLoopMicros} (such a call cannot be interrupted by a deadline or a cancel), and
-     * on a worker after one that does not, until a probation of calls on the workers that keep
-     * within it brings the method back. A method runs on a worker from its first call when it
+     * on a worker once they are seen not to (a second call past it within 1024, or one 100 times
+     * past it), until a probation of calls on the workers that keep within it brings the method
+     * back. A method runs on a worker from its first call when it
      * streams, or declares {@code InterruptedException}, {@code IOException},
      * {@code SQLException}, {@code TimeoutException}, {@code ExecutionException} or a broader
      * exception such as {@code Exception}. A method that waits for something the same connection

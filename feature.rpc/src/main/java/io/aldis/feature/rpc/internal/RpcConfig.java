@@ -37,7 +37,8 @@ public @interface RpcConfig {
 
     @AttributeDefinition(description = "Longest, in microseconds, a method of a service that does not set "
             + "aldis.rpc.direct may keep the I/O thread that read its call: such methods run on that thread while "
-            + "their calls return within it, and on the workers after one that does not, until 1024 calls in a row "
-            + "there keep within it (doubling each time). 0 runs them on the workers only")
+            + "their calls return within it, and on the workers after a second call past it within 1024 (or one 100 "
+            + "times past it), until 1024 calls in a row there keep within it (doubling each time). 0 runs them on "
+            + "the workers only")
     int methodOnLoopMicros() default 250;
 }

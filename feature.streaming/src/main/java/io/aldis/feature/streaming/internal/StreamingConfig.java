@@ -48,8 +48,8 @@ public @interface StreamingConfig {
     long maxResendBytes() default 134217728L;
 
     @AttributeDefinition(description = "The longest, in microseconds, a service's publisher may keep a "
-            + "connection's event loop in one request(n); past it the requests of that streaming method go to the "
-            + "workers until 1024 in a row there keep within it (doubling each time). 0 asks publishers on the "
-            + "workers only")
+            + "connection's event loop in one request(n); after a second request past it within 1024 (or one 100 "
+            + "times past it) the requests of that streaming method go to the workers until 1024 in a row there keep "
+            + "within it (doubling each time). 0 asks publishers on the workers only")
     int publisherOnLoopMicros() default 500;
 }
