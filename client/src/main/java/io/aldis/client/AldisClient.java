@@ -657,10 +657,12 @@ public interface AldisClient {
          * subscriber of a streamed result is not judged: its lane runs on the pool.
          *
          * <p>Callbacks run one at a time wherever they run, so one that waited for an answer of
-         * this client would wait for good: {@code join()} or {@code get()} on a call's or a send's
-         * future, and a blocking proxy method, throw {@link IllegalStateException} there at once.
-         * A handler that needs an answer chains on the future ({@code thenAccept},
-         * {@code thenCompose}) instead.
+         * this client would wait for good: {@code join()} and {@code get()} on the futures the
+         * client returns (and on stages derived from them while they are not done), and a
+         * blocking proxy method, throw {@link IllegalStateException} there at once. A handler that
+         * needs an answer chains on the future ({@code thenAccept}, {@code thenCompose}) instead.
+         * A callback on the I/O thread holds the connection while it runs; one that blocks for two
+         * heartbeat intervals loses it.
          *
          * <p>Giving an executor here replaces that judgement: every callback runs on it. An
          * executor that runs each task in the calling thread ({@code Runnable::run}) keeps them
@@ -674,8 +676,9 @@ public interface AldisClient {
         }
 
         /**
-         * The longest a callback may hold the client's I/O thread before the client's callbacks
-         * move to the shared callback pool (see {@link #callbackExecutor}); default 250 µs,
+         * How long a callback may hold the client's I/O thread: callbacks seen to take longer move
+         * the client's callbacks to the shared callback pool (see {@link #callbackExecutor} for
+         * when exactly); default 250 µs,
          * {@link Duration#ZERO} to run every callback on the pool. Ignored when a
          * {@link #callbackExecutor} is given.
          *

@@ -6,9 +6,11 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Receives the life events of a client's connection. Every method does nothing by default.
- * Callbacks arrive one at a time, in order, on a thread of the client's own that is neither a
- * network thread nor holding a client lock, so a slow listener delays other callbacks but never
- * the connection.
+ * Callbacks arrive one at a time, in order, where the client runs its callbacks (see
+ * {@link AldisClient.Builder#callbackExecutor}): by default on the connection's network thread while
+ * they return promptly, else on a pool of the client's; never under a lock of the client. A
+ * listener that takes its time holds up the other callbacks, and on the network thread the
+ * connection too, until the client moves its callbacks to the pool.
  */
 @ConsumerType
 public interface ConnectionListener {

@@ -2,6 +2,8 @@ package io.aldis.client.internal;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -18,15 +20,23 @@ final class ClientFuture<T> extends CompletableFuture<T> {
             + "(thenAccept, thenCompose) or wait on a thread of your own";
 
     private final BooleanSupplier waitNeverEnds;
+    /** The client's own future this one derives from (itself for the client's): once it is done, waits may end. */
+    private final CompletableFuture<?> root;
 
     /** @param waitNeverEnds whether the calling thread is one that must go on for the future to complete */
     ClientFuture(BooleanSupplier waitNeverEnds) {
         this.waitNeverEnds = waitNeverEnds;
+        this.root = this;
+    }
+
+    private ClientFuture(BooleanSupplier waitNeverEnds, CompletableFuture<?> root) {
+        this.waitNeverEnds = waitNeverEnds;
+        this.root = root;
     }
 
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
-        return new ClientFuture<>(waitNeverEnds);
+        return new ClientFuture<>(waitNeverEnds, root);
     }
 
     @Override
@@ -41,8 +51,15 @@ final class ClientFuture<T> extends CompletableFuture<T> {
         return super.get();
     }
 
+    @Override
+    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        refuseHopelessWait();
+        return super.get(timeout, unit);
+    }
+
     private void refuseHopelessWait() {
-        if (!isDone() && waitNeverEnds.getAsBoolean()) {
+        // A stage derived from the client's future may wait for something else once that one is done.
+        if (!isDone() && !root.isDone() && waitNeverEnds.getAsBoolean()) {
             throw new IllegalStateException(WAIT_IN_CALLBACK);
         }
     }

@@ -69,8 +69,8 @@ import javax.net.ssl.SSLException;
 /**
  * The client: owns the state machine across connections (connect, reconnect with backoff,
  * close) while each connection's protocol lives in a {@link ClientHandler}. State changes happen
- * under {@code lock}; listener callbacks are queued to a serial executor, never run under the lock
- * or on the event loop.
+ * under {@code lock}; listener callbacks are queued to a serial executor, never run under the lock,
+ * and on the event loop only while they are prompt ({@link CallbackPlacement}).
  */
 public final class DefaultAldisClient implements AldisClient {
     private static final System.Logger LOG = System.getLogger(DefaultAldisClient.class.getName());
@@ -89,6 +89,7 @@ public final class DefaultAldisClient implements AldisClient {
     private final boolean ownsGroup;
     private final SslContext sslContext;
     private final SerialExecutor callbacks;
+    private final java.util.function.BooleanSupplier hopelessWait = this::waitNeverEnds;
     private final List<ConnectionListener> listeners;
     private final List<Consumer<Frame>> frameHandlers = new CopyOnWriteArrayList<>();
     /** The client's own consumers (RPC, pub/sub), asked before {@link #frameHandlers}; true = consumed. */
@@ -189,26 +190,18 @@ public final class DefaultAldisClient implements AldisClient {
      * or on the connection's I/O thread, fails at once instead of hanging (see {@link ClientFuture}).
      */
     <T> CompletableFuture<T> newFuture() {
-        return new ClientFuture<>(this::waitNeverEnds);
+        return new ClientFuture<>(hopelessWait);
     }
 
     /** Whether a wait on the calling thread for one of this client's answers could never end. */
     private boolean waitNeverEnds() {
-        if (callbacks.runsTaskOnCallingThread()) {
-            return true;
-        }
-        ClientHandler h = current;
-        return h != null && h.onItsEventLoop();
+        return callbacks.runsTaskOnCallingThread() || onIoThread();
     }
 
-    /** Whether the calling thread is one of the event loops this client's connections run on. */
+    /** Whether the calling thread is the event loop of the client's open connection. */
     private boolean onIoThread() {
-        for (io.netty.util.concurrent.EventExecutor loop : group) {
-            if (loop.inEventLoop()) {
-                return true;
-            }
-        }
-        return false;
+        ClientHandler h = current;
+        return h != null && h.onItsEventLoop();
     }
 
     private static SslContext buildSslContext(ClientConfig config) {
@@ -239,7 +232,7 @@ public final class DefaultAldisClient implements AldisClient {
                 }
                 default -> {
                     state = ClientState.CONNECTING;
-                    connectFuture = new CompletableFuture<>();
+                    connectFuture = newFuture();
                     initial = true;
                     attemptNumber = 0;
                     initialTries = 0;
@@ -309,13 +302,14 @@ public final class DefaultAldisClient implements AldisClient {
         ClientHandler h = current;
         if (h == null) {
             AldisException notConnected = new AldisException(ErrorCode.CONNECTION_LOST, "not connected (" + state() + ")");
-            callback(() -> onFailure.accept(notConnected));
+            // Never in this thread: the sender may hold a lock of its own that callbacks must not run under.
+            callbacks.execute(() -> onFailure.accept(notConnected), false);
             return;
         }
         CompletableFuture<Void> sent = new CompletableFuture<>();
         sent.whenComplete((ok, error) -> {
             if (error != null) {
-                callback(() -> onFailure.accept(error));
+                callbacks.execute(() -> onFailure.accept(error), false);
             }
         });
         h.send(frame, sent, null);
@@ -613,7 +607,7 @@ public final class DefaultAldisClient implements AldisClient {
             if (closeFuture != null) {
                 return closeFuture;
             }
-            closeFuture = new CompletableFuture<>();
+            closeFuture = newFuture();
             wasOpen = state == ClientState.CONNECTED;
             wasReconnecting = state == ClientState.RECONNECTING;
             state = ClientState.CLOSING;
@@ -907,10 +901,29 @@ public final class DefaultAldisClient implements AldisClient {
     };
 
     private void deliver(List<Frame> frames, Runnable processed) {
-        callback(new SerialExecutor.Batch(() -> {
+        callback(new FramesRead(frames, processed));
+    }
+
+    /** The handling of one read's frames, timed frame by frame for the judgement of where callbacks run. */
+    private final class FramesRead implements SerialExecutor.Batch {
+        private final List<Frame> frames;
+        private final Runnable processed;
+        private long longest;
+
+        FramesRead(List<Frame> frames, Runnable processed) {
+            this.frames = frames;
+            this.processed = processed;
+        }
+
+        @Override
+        public void run() {
             try {
+                long before = System.nanoTime();
                 for (Frame frame : frames) {
                     dispatch(frame);
+                    long after = System.nanoTime();
+                    longest = Math.max(longest, after - before);
+                    before = after;
                 }
                 for (Runnable action : afterFrames) {
                     action.run();
@@ -918,7 +931,12 @@ public final class DefaultAldisClient implements AldisClient {
             } finally {
                 processed.run();
             }
-        }, frames.size()));
+        }
+
+        @Override
+        public long longestNanos() {
+            return longest;
+        }
     }
 
     private void dispatch(Frame frame) {
@@ -1005,7 +1023,7 @@ public final class DefaultAldisClient implements AldisClient {
         });
     }
 
-    /** The same outcome, delivered on the callback executor so user code never runs on the event loop. */
+    /** The same outcome, delivered on the callback executor, in order with the other callbacks. */
     private <T> CompletableFuture<T> relay(CompletableFuture<T> source) {
         CompletableFuture<T> target = newFuture();
         source.whenComplete((value, error) -> callback(() -> {

@@ -363,8 +363,8 @@ final class PubSubSupport {
         return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
-    private static final class Pending<T> {
-        final CompletableFuture<T> future = new CompletableFuture<>();
+    private final class Pending<T> {
+        final CompletableFuture<T> future = client.newFuture();
         volatile io.netty.util.Timeout timer;
 
         void cancelTimer() {
@@ -381,8 +381,8 @@ final class PubSubSupport {
         final String queueGroup;
         final String options;
         final MessageHandler handler;
-        final CompletableFuture<Void> ready = new CompletableFuture<>();
-        final CompletableFuture<Void> unsubscribed = new CompletableFuture<>();
+        final CompletableFuture<Void> ready = client.newFuture();
+        final CompletableFuture<Void> unsubscribed = client.newFuture();
         volatile boolean active = true;
         /** The session the last SUBSCRIBE went to; null when none is on its way. */
         volatile UUID sentOn;

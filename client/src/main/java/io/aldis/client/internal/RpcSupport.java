@@ -211,6 +211,11 @@ final class RpcSupport {
         }
 
         @Override
+        public <T> CompletableFuture<T> newFuture() {
+            return client.newFuture();
+        }
+
+        @Override
         public Executor streamDelivery() {
             return client.streamLane();
         }

@@ -136,7 +136,7 @@ final class SerialExecutor implements Executor {
             while ((task = tasks.poll()) != null) {
                 long start = System.nanoTime();
                 run(task);
-                if (placement.ranHere(perCallback(task, System.nanoTime() - start))) {
+                if (placement.ranHere(judged(task, System.nanoTime() - start))) {
                     break;
                 }
             }
@@ -161,7 +161,7 @@ final class SerialExecutor implements Executor {
                     } else {
                         long start = System.nanoTime();
                         run(task);
-                        placement.ranOnPool(perCallback(task, System.nanoTime() - start));
+                        placement.ranOnPool(judged(task, System.nanoTime() - start));
                     }
                 }
                 long idle = System.nanoTime();
@@ -187,18 +187,17 @@ final class SerialExecutor implements Executor {
     }
 
     /**
-     * Several callbacks in one task, such as the handling of every frame of one read: judged by
-     * the time each took on average, so that a large read of prompt callbacks stays where it is.
+     * A task that runs several callbacks, such as the handling of every frame of one read, and
+     * times each itself: it is judged by the longest of them, not by their sum, so that a large
+     * read of prompt callbacks stays where it is and a slow one among them does not hide.
      */
-    record Batch(Runnable task, int callbacks) implements Runnable {
-        @Override
-        public void run() {
-            task.run();
-        }
+    interface Batch extends Runnable {
+        /** The longest any of its callbacks took in its last run. */
+        long longestNanos();
     }
 
-    private static long perCallback(Runnable task, long nanos) {
-        return task instanceof Batch b && b.callbacks() > 1 ? nanos / b.callbacks() : nanos;
+    private static long judged(Runnable task, long nanos) {
+        return task instanceof Batch b ? b.longestNanos() : nanos;
     }
 
     private static void run(Runnable task) {

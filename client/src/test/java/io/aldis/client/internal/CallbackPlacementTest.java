@@ -175,21 +175,37 @@ class CallbackPlacementTest {
         assertThat(placement.sentAway()).isEqualTo(1);
     }
 
+    /** A batch that says its longest callback took {@code longestNanos}, however long it ran in all. */
+    private static SerialExecutor.Batch batch(Runnable work, long longestNanos) {
+        return new SerialExecutor.Batch() {
+            @Override
+            public void run() {
+                work.run();
+            }
+
+            @Override
+            public long longestNanos() {
+                return longestNanos;
+            }
+        };
+    }
+
     @Test
-    void aBatchIsJudgedByTheTimeEachOfItsCallbacksTookOnAverage() throws Exception {
+    void aBatchIsJudgedByItsLongestCallbackNotByItsWholeTime() throws Exception {
         CallbackPlacement placement = placement(LIMIT_NANOS);
         SerialExecutor executor = new SerialExecutor(placement, Duration.ZERO);
-        // ten callbacks that took twice the limit together, twice: a fifth of it each
+        // many prompt callbacks that took twice the limit together, twice
         for (int i = 0; i < 2; i++) {
-            io.submit(() -> executor.execute(new SerialExecutor.Batch(CallbackPlacementTest::sleepPastTheLimit, 10)))
+            io.submit(() -> executor.execute(batch(CallbackPlacementTest::sleepPastTheLimit, LIMIT_NANOS / 10)))
                     .get(WAIT_SECONDS, TimeUnit.SECONDS);
         }
         assertThat(placement.sentAway()).isZero();
         submitFromIo(executor, 10);
         assertThat(ranOn).containsOnly("test-io");
 
+        // one slow callback among prompt ones, twice
         for (int i = 0; i < 2; i++) {
-            io.submit(() -> executor.execute(new SerialExecutor.Batch(CallbackPlacementTest::sleepPastTheLimit, 1)))
+            io.submit(() -> executor.execute(batch(CallbackPlacementTest::sleepPastTheLimit, 2 * LIMIT_NANOS)))
                     .get(WAIT_SECONDS, TimeUnit.SECONDS);
         }
         assertThat(placement.sentAway()).isEqualTo(1);

@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -44,21 +44,28 @@ class CallbackThreadsTest {
         node.close();
     }
 
-    /** Publishes {@code count} messages on {@code subject} through {@code client}, each after its handler saw the last. */
+    /**
+     * Publishes {@code count} messages on a subject {@code client} subscribed to, each once the
+     * handler is done with the one before (so that each comes in a read of its own), and gives the
+     * threads the handler ran on.
+     */
     private static List<String> handlerThreads(AldisClient client, int count, Consumer<Integer> work) throws Exception {
         List<String> threads = new CopyOnWriteArrayList<>();
-        CountDownLatch seen = new CountDownLatch(count);
+        Semaphore handled = new Semaphore(0);
         int[] n = {0};
         Subscription s = client.subscribe("cb.x", d -> {
             threads.add(Thread.currentThread().getName());
-            work.accept(n[0]++);
-            seen.countDown();
+            try {
+                work.accept(n[0]++);
+            } finally {
+                handled.release();
+            }
         });
         s.ready().get(10, TimeUnit.SECONDS);
         for (int i = 0; i < count; i++) {
             client.publish("cb.x", "m".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+            assertThat(handled.tryAcquire(20, TimeUnit.SECONDS)).as("message " + i + " handled").isTrue();
         }
-        assertThat(seen.await(20, TimeUnit.SECONDS)).as("every message handled").isTrue();
         s.close();
         return threads;
     }
@@ -123,9 +130,21 @@ class CallbackThreadsTest {
                 } catch (IllegalStateException e) {
                     refusals.add(e.getMessage());
                 }
+                try {
+                    client.requestReply("cb.nobody", new byte[0], Duration.ofSeconds(5)).get(5, TimeUnit.SECONDS);
+                } catch (IllegalStateException e) {
+                    refusals.add(e.getMessage());
+                } catch (Exception e) {
+                    refusals.add("not refused: " + e);
+                }
+                try {
+                    client.subscribe("cb.y", d -> { }).ready().join();
+                } catch (IllegalStateException e) {
+                    refusals.add(e.getMessage());
+                }
             });
 
-            assertThat(refusals).as("with a limit of " + limit).hasSize(3)
+            assertThat(refusals).as("with a limit of " + limit).hasSize(5)
                     .allSatisfy(m -> assertThat(m).contains("cannot wait for an answer of the same client")
                             .contains("thenCompose"));
             // the calls that were refused a wait still went out; the client goes on

@@ -106,8 +106,9 @@ public final class ServedStream implements ParamItems.Owner, ResultItems.Owner {
     /** The caller's items, for the method's streamed parameter: one subscriber. */
     public Flow.Publisher<Object> parameter() {
         return subscriber -> {
+            // In a lane of its own, like a streamed result's subscriber: the method may take its time over an item.
             ResultItems items = new ResultItems(subscriber, new ItemCodec(host.mapper(), method.parameterItemType()),
-                    host, this);
+                    host, this, host.streamDelivery());
             items.open(streamId, highWaterMark);
             boolean ended;
             ProtocolException refused = null;

@@ -58,4 +58,12 @@ public interface StreamHost {
 
     /** The size function the application registered under {@code name}, or null. */
     SizeFunction sizeFunction(String name);
+
+    /**
+     * A future for an answer the client hands in on its callbacks; the client's own refuses a wait
+     * on it from a callback, where it could never end.
+     */
+    default <T> java.util.concurrent.CompletableFuture<T> newFuture() {
+        return new java.util.concurrent.CompletableFuture<>();
+    }
 }

@@ -106,7 +106,7 @@ final class StreamedCall implements ResultItems.Owner, ParamItems.Owner {
         } else {
             this.resultCodec = null;
             this.result = null;
-            this.value = new CompletableFuture<>();
+            this.value = host.newFuture();
         }
         this.valueType = valueType;
     }

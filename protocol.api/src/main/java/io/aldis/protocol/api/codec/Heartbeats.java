@@ -81,11 +81,17 @@ public final class Heartbeats extends ChannelDuplexHandler {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext context) throws Exception {
-        if (reading) {
+        boolean read = reading;
+        if (read) {
             lastRead = context.executor().ticker().nanoTime();
             reading = false;
         }
         context.fireChannelReadComplete();
+        if (read) {
+            // What was read may have been handled right here (a method, a client's callback): the
+            // time that took is this side's, not the peer's silence.
+            lastRead = context.executor().ticker().nanoTime();
+        }
     }
 
     @Override

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A service's publisher is asked for items on the event loop while its requests return within
- * {@code publisherOnLoopMicros}; one request past it moves its method's requests to the workers,
- * for this stream and every later one, and leaves other methods on the loop. A subscriber is always
+ * {@code publisherOnLoopMicros}; requests past it (the first is forgiven) move its method's
+ * requests to the workers, for this stream and every later one, and leaves other methods on the loop. A subscriber is always
  * given its items on the workers.
  */
 class PromptCallsTest {

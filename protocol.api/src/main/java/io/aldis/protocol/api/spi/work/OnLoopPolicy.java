@@ -12,9 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A run past the limit may be the code's doing (it blocked or ran long) or the machine's: a
  * busy system takes the processor from a thread for milliseconds now and then, and a garbage
- * collection pauses every thread. So one run past the limit is forgiven; a second within the next
+ * collection pauses every thread. So one run past the limit is forgiven, and so are those that
+ * overlap it in time (the same pause caught the code on several loops); a second within the next
  * {@link #CONFIRM_WITHIN} runs, or a single run {@link #AT_ONCE} times the limit or longer, sends
- * the code to the workers. Runs there that all keep within the limit bring it back after a
+ * the code to the workers. Code that blocks more rarely than that, and for less than that factor,
+ * stays on the loop: the price of not mistaking a busy machine for blocking code. Runs there that all keep within the limit bring it back after a
  * probation that doubles each time it is sent away: code that was only caught by pauses returns,
  * code that blocks now and then ends on the workers for good. A limit of 0 keeps it on the workers.
  *
@@ -35,6 +37,8 @@ public final class OnLoopPolicy {
     private final AtomicBoolean onLoop = new AtomicBoolean(true);
     /** Runs on the loop within the limit since the last one past it, up to {@link #CONFIRM_WITHIN}; racy, as a hint may be. */
     private volatile int sinceLong = CONFIRM_WITHIN;
+    /** When the last run forgiven ended ({@link System#nanoTime}); read only while {@code sinceLong} counts. */
+    private volatile long forgivenUntil = System.nanoTime();
     private final AtomicInteger keptWithin = new AtomicInteger();
     private volatile int probation = FIRST_PROBATION;
     private final AtomicInteger sentAway = new AtomicInteger();
@@ -57,9 +61,18 @@ public final class OnLoopPolicy {
             }
             return false;
         }
-        boolean confirmed = sinceLong < CONFIRM_WITHIN || nanos / AT_ONCE >= limitNanos;
-        sinceLong = confirmed ? CONFIRM_WITHIN : 0;
-        if (!confirmed || !onLoop.compareAndSet(true, false)) {
+        long end = System.nanoTime();
+        if (nanos / AT_ONCE < limitNanos && (sinceLong >= CONFIRM_WITHIN || (end - nanos) - forgivenUntil < 0)) {
+            // The first in a while, or one that overlapped the run forgiven last (a pause caught
+            // both, on two loops): forgiven.
+            sinceLong = 0;
+            if (end - forgivenUntil > 0) {
+                forgivenUntil = end;
+            }
+            return false;
+        }
+        sinceLong = CONFIRM_WITHIN;
+        if (!onLoop.compareAndSet(true, false)) {
             return false;
         }
         keptWithin.set(0);

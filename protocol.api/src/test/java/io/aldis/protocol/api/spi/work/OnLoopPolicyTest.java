@@ -29,9 +29,28 @@ class OnLoopPolicyTest {
             assertThat(policy.ranOnLoop(FAST, LIMIT)).isFalse();
         }
         assertThat(policy.onLoop(LIMIT)).isTrue();
+        afterTheLastRun();
         assertThat(policy.ranOnLoop(SLOW, LIMIT)).as("the second within the window").isTrue();
         assertThat(policy.onLoop(LIMIT)).isFalse();
         assertThat(policy.sentAway()).isOne();
+    }
+
+    @Test
+    void aSlowRunThatOverlapsTheOneForgivenIsTheSamePause() {
+        assertThat(policy.ranOnLoop(SLOW, LIMIT)).isFalse();
+        // began before the first ended: another loop caught in the same pause
+        assertThat(policy.ranOnLoop(SLOW, LIMIT)).isFalse();
+        afterTheLastRun();
+        assertThat(policy.ranOnLoop(SLOW, LIMIT)).as("a later one is not").isTrue();
+    }
+
+    /** Lets more than a slow run's time pass, so that the next run began after the last ended, as on one loop. */
+    private static void afterTheLastRun() {
+        try {
+            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(SLOW) + 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
