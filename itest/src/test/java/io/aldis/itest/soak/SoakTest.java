@@ -26,7 +26,7 @@ class SoakTest {
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void aShortSoakEndsCleanAndFlat() throws Exception {
-        soak(new SoakSettings(Duration.ofSeconds(25), 40, 6, 19, Duration.ofSeconds(2), Path.of("target", "soak-short"),
+        soak(new SoakSettings(Duration.ofSeconds(25), 40, 6, 19, Duration.ofSeconds(1), Path.of("target", "soak-short"),
                 Duration.ofSeconds(5), Duration.ofSeconds(5)));
     }
 
