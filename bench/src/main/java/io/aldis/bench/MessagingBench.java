@@ -55,6 +55,7 @@ public final class MessagingBench {
         OPTIONS.put("redisPort", "6379");
         OPTIONS.put("mqttPort", "1883");
         OPTIONS.put("rsocketClassPath", "");   // file holding the RSocket peer's class path; empty: no RSocket
+        OPTIONS.put(BenchClients.CALLBACK_OPTION, ""); // µs a callback may hold a client's I/O thread; empty: the client's default
         OPTIONS.put("systems", "");            // comma-separated name prefixes to keep, compared by letters and digits only; empty: all
         OPTIONS.put(RunResults.OPTION, "");    // directory for the run's CSV files; empty: a new one under bench/target/results
     }
@@ -85,6 +86,7 @@ public final class MessagingBench {
         System.out.println("options " + opts + ", parts " + parts + ", load average "
                 + String.format(Locale.ROOT, "%.1f", java.lang.management.ManagementFactory.getOperatingSystemMXBean()
                         .getSystemLoadAverage()));
+        BenchClients.configure(opts);
         MessagingBench bench = new MessagingBench(opts);
         try (NodeProcess node = new NodeProcess(10_000, 4096, USER, new String(PASSWORD), "2g", "pubsub,rpc,ws",
                 Integer.parseInt(opts.get("workerSpinMicros")), Integer.parseInt(opts.get("spinMicros")))) {

@@ -81,7 +81,7 @@ final class PubSubSystems {
             }
 
             private AldisClient open() {
-                AldisClient c = AldisClient.builder().address("127.0.0.1", port).credentials(user, password)
+                AldisClient c = BenchClients.builder().address("127.0.0.1", port).credentials(user, password)
                         .reconnect(ReconnectPolicy.none()).eventLoopGroup(group).clientName("aldis-bench").build();
                 c.connect().join();
                 return c;

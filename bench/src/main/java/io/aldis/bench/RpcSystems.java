@@ -190,7 +190,7 @@ final class RpcSystems {
      * with {@code direct}, its callbacks run on its I/O thread.
      */
     static AldisClient client(int port, String user, char[] password, Duration idleSpin, boolean direct) {
-        AldisClient.Builder builder = AldisClient.builder().address("127.0.0.1", port).credentials(user, password)
+        AldisClient.Builder builder = BenchClients.builder().address("127.0.0.1", port).credentials(user, password)
                 .reconnect(ReconnectPolicy.none()).clientName("aldis-bench").idleSpin(idleSpin);
         if (direct) {
             builder.callbackExecutor(Runnable::run);

@@ -60,6 +60,7 @@ public final class StreamBench {
         OPTIONS.put("slowReaderMBps", "64");   // the slow reader's pace, in MB/s
         OPTIONS.put("memorySampleSeconds", "2"); // pause between two readings of the node's heap
         OPTIONS.put("rsocketClassPath", "");   // file holding the RSocket peer's class path; empty: no RSocket
+        OPTIONS.put(BenchClients.CALLBACK_OPTION, ""); // µs a callback may hold a client's I/O thread; empty: the client's default
         OPTIONS.put("systems", "");            // comma-separated name prefixes to keep (see MessagingBench); empty: all
         OPTIONS.put(RunResults.OPTION, "");    // directory for the run's CSV files; empty: a new one under bench/target/results
     }
@@ -88,6 +89,7 @@ public final class StreamBench {
         }
         System.out.println("options " + opts + ", parts " + parts + ", load average "
                 + String.format(Locale.ROOT, "%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        BenchClients.configure(opts);
         StreamBench bench = new StreamBench(opts);
         List<StreamSystems.System> systems = new ArrayList<>();
         try (NodeProcess node = new NodeProcess(10_000, 4096, USER, new String(PASSWORD), "2g", "rpc,streaming",
