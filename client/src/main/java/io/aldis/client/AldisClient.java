@@ -667,8 +667,8 @@ public interface AldisClient {
          * <p>Giving an executor here replaces that judgement: every callback runs on it. An
          * executor that runs each task in the calling thread ({@code Runnable::run}) keeps them
          * all on the I/O thread, however long they take; a pool keeps them all off it. Connection
-         * events that happen while the client changes state still reach listeners through the
-         * shared pool.
+         * events that happen while the client changes state reach it by way of the shared pool, so
+         * that they never run under a lock of the client.
          */
         public Builder callbackExecutor(Executor executor) {
             this.callbackExecutor = Objects.requireNonNull(executor, "executor");

@@ -20,23 +20,15 @@ final class ClientFuture<T> extends CompletableFuture<T> {
             + "(thenAccept, thenCompose) or wait on a thread of your own";
 
     private final BooleanSupplier waitNeverEnds;
-    /** The client's own future this one derives from (itself for the client's): once it is done, waits may end. */
-    private final CompletableFuture<?> root;
 
     /** @param waitNeverEnds whether the calling thread is one that must go on for the future to complete */
     ClientFuture(BooleanSupplier waitNeverEnds) {
         this.waitNeverEnds = waitNeverEnds;
-        this.root = this;
-    }
-
-    private ClientFuture(BooleanSupplier waitNeverEnds, CompletableFuture<?> root) {
-        this.waitNeverEnds = waitNeverEnds;
-        this.root = root;
     }
 
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
-        return new ClientFuture<>(waitNeverEnds, root);
+        return new ClientFuture<>(waitNeverEnds);
     }
 
     @Override
@@ -58,8 +50,9 @@ final class ClientFuture<T> extends CompletableFuture<T> {
     }
 
     private void refuseHopelessWait() {
-        // A stage derived from the client's future may wait for something else once that one is done.
-        if (!isDone() && !root.isDone() && waitNeverEnds.getAsBoolean()) {
+        // Derived stages too, even once the client's future is done: thenCompose may have put
+        // another answer of the client behind them, and no wait here can be told apart from that.
+        if (!isDone() && waitNeverEnds.getAsBoolean()) {
             throw new IllegalStateException(WAIT_IN_CALLBACK);
         }
     }

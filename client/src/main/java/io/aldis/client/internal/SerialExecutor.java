@@ -86,8 +86,8 @@ final class SerialExecutor implements Executor {
 
     /**
      * Queues {@code task}; with {@code mayRunHere} false the tasks are never run by the calling
-     * thread, even when the delegate would do so, but on the shared pool (for callers that hold a
-     * lock user code must not run under).
+     * thread, even when the delegate would do so: they reach the delegate by way of the shared pool
+     * (for callers that hold a lock user code must not run under).
      */
     void execute(Runnable task, boolean mayRunHere) {
         tasks.add(task);
@@ -98,7 +98,12 @@ final class SerialExecutor implements Executor {
             }
             return;
         }
-        schedule(mayRunHere ? delegate : SHARED);
+        if (mayRunHere || delegate == SHARED) {
+            schedule(mayRunHere ? delegate : SHARED);
+        } else {
+            // Not in this thread, but still where the application wants its callbacks.
+            SHARED.execute(() -> schedule(delegate));
+        }
     }
 
     /** Ends the idle spell, if one is open, and teaches its length to the linger window. */

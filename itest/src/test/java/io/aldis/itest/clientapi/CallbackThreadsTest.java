@@ -75,14 +75,17 @@ class CallbackThreadsTest {
         // a limit no pause of a loaded machine reaches, so that only the placement is tested here
         AldisClient client = node.connect(node.clientBuilder(ALICE).callbackOnIoThreadLimit(Duration.ofSeconds(5)));
 
-        List<String> threads = handlerThreads(client, 50, n -> { });
+        // what a handler sends is written from the I/O thread, and its answer comes back there
+        // (the answer cannot be read before the handler returned, so whenComplete is attached first)
+        CompletableFuture<String> answeredOn = new CompletableFuture<>();
+        List<String> threads = handlerThreads(client, 50, n -> {
+            if (n == 0) {
+                client.call("till.add", new Object[] {3, 4}, Integer.class).whenComplete((seven, error) ->
+                        answeredOn.complete(seven + " on " + Thread.currentThread().getName()));
+            }
+        });
 
         assertThat(threads).hasSize(50).allMatch(t -> t.startsWith("aldis-client-") && !t.startsWith(POOL));
-        // what a callback sends is written from the I/O thread, and its answer comes back there
-        CompletableFuture<String> answeredOn = new CompletableFuture<>();
-        client.call("till.add", new Object[] {1, 2}, Integer.class)
-                .thenCompose(three -> client.call("till.add", new Object[] {three, 4}, Integer.class))
-                .whenComplete((seven, error) -> answeredOn.complete(seven + " on " + Thread.currentThread().getName()));
         assertThat(answeredOn.get(10, TimeUnit.SECONDS)).startsWith("7 on aldis-client-").doesNotContain(POOL);
     }
 

@@ -291,6 +291,20 @@ final class ResultItems implements Flow.Subscription {
         }
     }
 
+    /**
+     * Holds every delivery back, the end and errors included, until {@link #releaseDeliveries}:
+     * for a subscriber that is handed this subscription after items may already reach it, so that
+     * nothing is signalled before its {@code onSubscribe} returned (Reactive Streams rule 1.9).
+     */
+    void holdDeliveries() {
+        wip.incrementAndGet();
+    }
+
+    /** Ends {@link #holdDeliveries}: what arrived or was asked for meanwhile goes out on the delivery executor. */
+    void releaseDeliveries() {
+        delivery.execute(this::drainMissed);
+    }
+
     /** Delivers what is held and requested, then the end; one thread at a time, never under the lock. */
     private void drain() {
         if (wip.getAndIncrement() == 0) {

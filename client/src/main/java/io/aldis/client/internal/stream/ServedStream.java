@@ -110,6 +110,8 @@ public final class ServedStream implements ParamItems.Owner, ResultItems.Owner {
             ResultItems items = new ResultItems(subscriber, new ItemCodec(host.mapper(), method.parameterItemType()),
                     host, this, host.streamDelivery());
             items.open(streamId, highWaterMark);
+            // The frame thread may end or fail the stream as soon as it sees the items: not before onSubscribe.
+            items.holdDeliveries();
             boolean ended;
             ProtocolException refused = null;
             synchronized (this) {
@@ -146,11 +148,11 @@ public final class ServedStream implements ParamItems.Owner, ResultItems.Owner {
                 return;
             }
             subscriber.onSubscribe(items);
+            items.releaseDeliveries();
             if (refused != null) {
                 fail(refused.code(), refused.getMessage(), true);
                 return;
             }
-            items.deliverReceived();
             if (ended) {
                 items.endReceived();
                 items.answered();

@@ -2,6 +2,7 @@ package io.aldis.protocol.api.spi.work;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * Whether one piece of service code (an RPC method, a stream's publisher) runs on the event loop
@@ -37,8 +38,19 @@ public final class OnLoopPolicy {
     private final AtomicBoolean onLoop = new AtomicBoolean(true);
     /** Runs on the loop within the limit since the last one past it, up to {@link #CONFIRM_WITHIN}; racy, as a hint may be. */
     private volatile int sinceLong = CONFIRM_WITHIN;
-    /** When the last run forgiven ended ({@link System#nanoTime}); read only while {@code sinceLong} counts. */
-    private volatile long forgivenUntil = System.nanoTime();
+    /** When the last run forgiven as the first in a while ended, on {@link #clock}; read only while {@code sinceLong} counts. */
+    private volatile long forgivenUntil;
+    private final LongSupplier clock;
+
+    /** A policy for one piece of code, with the code on the loop until its runs say otherwise. */
+    public OnLoopPolicy() {
+        this(System::nanoTime);
+    }
+
+    /** The same on another clock, in nanoseconds (tests). */
+    OnLoopPolicy(LongSupplier clock) {
+        this.clock = clock;
+    }
     private final AtomicInteger keptWithin = new AtomicInteger();
     private volatile int probation = FIRST_PROBATION;
     private final AtomicInteger sentAway = new AtomicInteger();
@@ -61,15 +73,19 @@ public final class OnLoopPolicy {
             }
             return false;
         }
-        long end = System.nanoTime();
-        if (nanos / AT_ONCE < limitNanos && (sinceLong >= CONFIRM_WITHIN || (end - nanos) - forgivenUntil < 0)) {
-            // The first in a while, or one that overlapped the run forgiven last (a pause caught
-            // both, on two loops): forgiven.
-            sinceLong = 0;
-            if (end - forgivenUntil > 0) {
+        if (nanos / AT_ONCE < limitNanos) {
+            long end = clock.getAsLong();
+            if (sinceLong >= CONFIRM_WITHIN) {
+                // the first in a while; written before the count, which tells other loops to read it
                 forgivenUntil = end;
+                sinceLong = 0;
+                return false;
             }
-            return false;
+            if ((end - nanos) - forgivenUntil < 0) {
+                // began before the one forgiven ended: the same pause caught it on another loop;
+                // it extends nothing, so that runs on several loops cannot forgive each other in turn
+                return false;
+            }
         }
         sinceLong = CONFIRM_WITHIN;
         if (!onLoop.compareAndSet(true, false)) {

@@ -11,7 +11,9 @@ class OnLoopPolicyTest {
     private static final long SLOW = LIMIT + 1;
     private static final long FAR = OnLoopPolicy.AT_ONCE * LIMIT;
 
-    private final OnLoopPolicy policy = new OnLoopPolicy();
+    /** The time the policy reads, moved by hand: a run of {@code nanos} is judged at the time it ended. */
+    private final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000_000L);
+    private final OnLoopPolicy policy = new OnLoopPolicy(now::get);
 
     @Test
     void codeStaysOnTheLoopWhileItsRunsKeepWithinTheLimit() {
@@ -37,20 +39,31 @@ class OnLoopPolicyTest {
 
     @Test
     void aSlowRunThatOverlapsTheOneForgivenIsTheSamePause() {
+        now.addAndGet(SLOW);
         assertThat(policy.ranOnLoop(SLOW, LIMIT)).isFalse();
-        // began before the first ended: another loop caught in the same pause
+        // another loop's run that began before the first ended: the same pause
+        now.addAndGet(SLOW / 2);
         assertThat(policy.ranOnLoop(SLOW, LIMIT)).isFalse();
         afterTheLastRun();
         assertThat(policy.ranOnLoop(SLOW, LIMIT)).as("a later one is not").isTrue();
     }
 
-    /** Lets more than a slow run's time pass, so that the next run began after the last ended, as on one loop. */
-    private static void afterTheLastRun() {
-        try {
-            Thread.sleep(TimeUnit.NANOSECONDS.toMillis(SLOW) + 1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    @Test
+    void slowRunsOnTwoLoopsInTurnDoNotForgiveEachOtherForEver() {
+        // loop A [0, 10], loop B [5, 15], loop A [10, 20]: the third began when the forgiven first ended
+        long run = OnLoopPolicy.AT_ONCE * LIMIT / 2;
+        now.addAndGet(run);
+        assertThat(policy.ranOnLoop(run, LIMIT)).as("A, the first").isFalse();
+        now.addAndGet(run / 2);
+        assertThat(policy.ranOnLoop(run, LIMIT)).as("B, overlapping A").isFalse();
+        now.addAndGet(run / 2);
+        assertThat(policy.ranOnLoop(run, LIMIT)).as("A again, after the first ended").isTrue();
+        assertThat(policy.onLoop(LIMIT)).isFalse();
+    }
+
+    /** Moves the clock on by more than a slow run: the next one began after the last ended, as on one loop. */
+    private void afterTheLastRun() {
+        now.addAndGet(2 * SLOW);
     }
 
     @Test
