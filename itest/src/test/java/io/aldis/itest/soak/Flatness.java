@@ -18,9 +18,9 @@ import java.util.function.ToLongFunction;
  * <li>Live threads during the churn: the highest of the last third is at most
  *     {@value #THREAD_SLACK} above the highest of the middle third.</li>
  * <li>Once the churn stopped and every client went: no session, stream or transfer is left open,
- *     and threads and open file descriptors are back to at most their baseline (taken after a
- *     warm-up, with nobody connected) plus {@value #THREAD_SLACK} threads and
- *     {@value #FD_SLACK} descriptors, in the last sample.</li>
+ *     and threads, open file descriptors and direct memory are back to at most their baseline
+ *     (taken after a warm-up, with nobody connected) plus {@value #THREAD_SLACK} threads,
+ *     {@value #FD_SLACK} descriptors and 10% plus {@value #DIRECT_SLACK_MIB} MiB, in the last sample.</li>
  * </ul>
  */
 final class Flatness {
@@ -36,9 +36,11 @@ final class Flatness {
 
     /** Whether the figures after the churn are back where the baseline had them. */
     static boolean settled(Sample baseline, Sample now) {
+        long baselineDirect = baseline.jvmDirect() + Math.max(0, baseline.nettyDirect());
         return now.sessions() == 0 && now.streams() == 0 && now.transfers() == 0
                 && now.threads() <= baseline.threads() + THREAD_SLACK
-                && now.openFds() <= baseline.openFds() + FD_SLACK;
+                && now.openFds() <= baseline.openFds() + FD_SLACK
+                && now.jvmDirect() + Math.max(0, now.nettyDirect()) <= baselineDirect * 11 / 10 + DIRECT_SLACK_MIB * MIB;
     }
 
     /** The highest of each baseline figure, the bound the after-churn figures are held to. */
@@ -95,6 +97,12 @@ final class Flatness {
         }
         if (end.openFds() > base.openFds() + FD_SLACK) {
             problems.add("file descriptors did not come back: " + base.openFds() + " at the baseline, " + end.openFds()
+                    + " after");
+        }
+        long baseDirect = direct.applyAsLong(base);
+        long endDirect = direct.applyAsLong(end);
+        if (endDirect > baseDirect * 11 / 10 + DIRECT_SLACK_MIB * MIB) {
+            problems.add("direct memory did not come back: " + mib(baseDirect) + " at the baseline, " + mib(endDirect)
                     + " after");
         }
         return problems;

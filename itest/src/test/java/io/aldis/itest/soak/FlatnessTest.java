@@ -77,11 +77,23 @@ class FlatnessTest {
     }
 
     @Test
+    void directMemoryThatDoesNotComeBackAfterTheChurnIsAProblem() {
+        List<Sample> samples = run(i -> sample(i, Sample.Phase.CHURN, 60 * MIB, 60, 480, 300, 20),
+                new Sample(100, Sample.Phase.AFTER, 40 * MIB, 41, 171, 20 * MIB, 4 * MIB, 0, 0, 0, 0));
+        assertThat(Flatness.problems(samples)).singleElement().asString().startsWith("direct memory did not come back");
+    }
+
+    @Test
     void settledMeansNothingOpenAndBackToTheBaseline() {
         Sample baseline = sample(0, Sample.Phase.BASELINE, 40 * MIB, 40, 170, 0, 0);
         assertThat(Flatness.settled(baseline, quietAfter())).isTrue();
         assertThat(Flatness.settled(baseline, sample(1, Sample.Phase.AFTER, 40 * MIB, 41, 171, 0, 3))).isFalse();
         assertThat(Flatness.settled(baseline, sample(1, Sample.Phase.AFTER, 40 * MIB, 41, 171, 1, 0))).isFalse();
         assertThat(Flatness.settled(baseline, sample(1, Sample.Phase.AFTER, 40 * MIB, 45, 171, 0, 0))).isFalse();
+        // direct memory: 12 MiB at the baseline, so at most 17.2 MiB once settled
+        assertThat(Flatness.settled(baseline, new Sample(1, Sample.Phase.AFTER, 40 * MIB, 41, 171, 14 * MIB, 3 * MIB,
+                0, 0, 0, 0))).isTrue();
+        assertThat(Flatness.settled(baseline, new Sample(1, Sample.Phase.AFTER, 40 * MIB, 41, 171, 14 * MIB, 4 * MIB,
+                0, 0, 0, 0))).as("direct memory not back").isFalse();
     }
 }
