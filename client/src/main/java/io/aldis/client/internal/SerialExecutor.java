@@ -23,6 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * following each other that soon: handing a task to a sleeping pool thread costs a wake-up, tens
  * of microseconds on a virtual machine, which is more than an answer to a call takes to arrive on
  * loopback. Few threads linger at once ({@link #MAX_LINGERING}), however many clients there are.
+ *
+ * <p>Given a {@link CallbackPlacement}, the executor runs its tasks on the I/O thread that submits
+ * them while the placement says they are prompt there, and on the shared pool otherwise; its pool
+ * threads do not linger while the tasks belong on the I/O thread.
  */
 final class SerialExecutor implements Executor {
     private static final System.Logger LOG = System.getLogger(SerialExecutor.class.getName());
