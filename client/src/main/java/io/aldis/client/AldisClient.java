@@ -45,7 +45,10 @@ import org.osgi.annotation.versioning.ProviderType;
  * client.connect().join();
  * }</pre>
  *
- * All methods are thread-safe and none of them blocks.
+ * All methods are thread-safe and none of them blocks. The futures they return complete where
+ * the client runs its callbacks ({@link Builder#callbackExecutor}); waiting for one of them
+ * ({@code join()}, {@code get()}) inside one of the client's callbacks, or on its network thread,
+ * throws {@link IllegalStateException} at once, since the answer could never be handled meanwhile.
  */
 @ProviderType
 public interface AldisClient {
