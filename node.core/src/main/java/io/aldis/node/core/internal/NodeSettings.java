@@ -2,6 +2,9 @@ package io.aldis.node.core.internal;
 
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
@@ -73,8 +76,15 @@ public record NodeSettings(String name, int heartbeatIntervalMillis, int authTim
     public static NodeSettings from(ConfigValues c) {
         NodeSettings d = defaults();
         int max = Integer.MAX_VALUE;
+        String name = c.text("name", d.name());
+        int nameBytes = utf8Length(name);
+        if (nameBytes < 0 || nameBytes > MAX_NAME_BYTES) {
+            // Every CONNECT_ACK carries the name: one too long for it fails every handshake, and a
+            // lone surrogate reaches clients as '?'.
+            throw c.invalid("name", name, "must be text of at most " + MAX_NAME_BYTES + " bytes in UTF-8");
+        }
         try {
-            return new NodeSettings(c.text("name", d.name()),
+            return new NodeSettings(name,
                     c.integer("heartbeatIntervalMillis", d.heartbeatIntervalMillis(), 100, max),
                     c.integer("authTimeoutMillis", d.authTimeoutMillis(), 1, max),
                     c.integer("closeTimeoutMillis", d.closeTimeoutMillis(), 0, max),
@@ -96,6 +106,18 @@ public record NodeSettings(String name, int heartbeatIntervalMillis, int authTim
         } catch (IllegalArgumentException e) {
             // A rule between two keys; the message names them and their values.
             throw new InvalidConfigurationException(c.source() + ": " + e.getMessage());
+        }
+    }
+
+    /** The longest name, in bytes of UTF-8, as for the addresses a node announces. */
+    static final int MAX_NAME_BYTES = 255;
+
+    /** The length of {@code text} in UTF-8, or -1 when it has no UTF-8 form (a lone surrogate). */
+    private static int utf8Length(String text) {
+        try {
+            return StandardCharsets.UTF_8.newEncoder().encode(CharBuffer.wrap(text)).remaining();
+        } catch (CharacterCodingException e) {
+            return -1;
         }
     }
 

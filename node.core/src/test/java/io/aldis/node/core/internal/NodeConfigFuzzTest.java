@@ -20,9 +20,10 @@ import java.util.Properties;
  * Fuzzes the reading of the node's configuration ({@link NodeSettings#from}) with the text of an
  * {@code etc/io.aldis.node.cfg} file. The contract: settings that keep the documented bounds and the
  * rules between keys (water marks, pending bytes, throttling delays, a chunk that leaves a frame
- * header room) and whose name CONNECT_ACK can carry (a {@code str}: well-formed UTF-8 of at most
- * 65 535 bytes, protocol section 3); or one {@link InvalidConfigurationException} that names the
- * file and a key in one printable line without a library's words. Nothing else escapes.
+ * header room) and whose name every CONNECT_ACK can carry (well-formed UTF-8 of at most 255 bytes,
+ * as the addresses a node announces: well within a {@code str} and a handshake frame); or one
+ * {@link InvalidConfigurationException} that names the file and a key in one printable line without
+ * a library's words. Nothing else escapes.
  */
 class NodeConfigFuzzTest {
     private static final String FILE = "etc/io.aldis.node.cfg";
@@ -63,7 +64,8 @@ class NodeConfigFuzzTest {
         assertThat(s.maxResumeTokensPerUser()).isPositive();
         assertThat(s.pendingHighWaterBytes()).isPositive().isLessThan(s.maxPendingBytes());
         assertThat(s.writeDeadlineMillis()).isPositive();
-        assertThat(utf8Bytes(s.name())).as("UTF-8 bytes of the name CONNECT_ACK carries").isBetween(1, 65_535);
+        assertThat(utf8Bytes(s.name())).as("UTF-8 bytes of the name CONNECT_ACK carries")
+                .isBetween(1, NodeSettings.MAX_NAME_BYTES);
     }
 
     /** The name's length in well-formed UTF-8, or -1 when it has none (a lone surrogate). */
