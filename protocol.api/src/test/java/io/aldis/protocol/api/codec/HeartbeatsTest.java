@@ -60,4 +60,46 @@ class HeartbeatsTest {
         assertThat(events).containsExactly(IdleState.READER_IDLE);
         channel.finishAndReleaseAll();
     }
+
+    @Test
+    void aWriterEventComesNoEarlierThanTheWriterTimeAndAtMostOneStepOfTheGridLater() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        channel.freezeTime();
+        List<Long> at = new ArrayList<>();
+        channel.pipeline().addLast(new Heartbeats(0, 3_200), new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.WRITER_IDLE) {
+                    at.add(ctx.executor().ticker().nanoTime());
+                }
+            }
+        });
+        long start = channel.eventLoop().ticker().nanoTime();
+        for (int i = 0; i < 400; i++) {
+            advance(channel, 10);
+        }
+        long step = TimeUnit.MILLISECONDS.toNanos(3_200) / Heartbeats.GRID_STEPS;
+        assertThat(at).hasSize(1);
+        assertThat(at.get(0) - start).isBetween(TimeUnit.MILLISECONDS.toNanos(3_200),
+                TimeUnit.MILLISECONDS.toNanos(3_200) + step + TimeUnit.MILLISECONDS.toNanos(10));
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void checksFallOnTheGridOfTheirLoopSoThatIdleConnectionsAreCheckedTogether() {
+        long step = 312_500_000L;
+        Object loop = new Object();
+        long phase = Heartbeats.phaseOf(loop, step);
+        assertThat(phase).isBetween(0L, step - 1);
+        assertThat(Heartbeats.phaseOf(loop, step)).as("one phase per loop").isEqualTo(phase);
+        for (long due : new long[] {0, 1, step - 1, step, 7 * step + 3, 123_456_789_012L, -5}) {
+            long point = Heartbeats.onGrid(due, step, phase);
+            assertThat(point).as("due %d", due).isGreaterThanOrEqualTo(due).isLessThan(due + step);
+            assertThat(Math.floorMod(point - phase, step)).isZero();
+        }
+        // Connections whose checks fall due within one step of each other wait for the same point.
+        long first = Heartbeats.onGrid(10 * step + phase + 1, step, phase);
+        long second = Heartbeats.onGrid(11 * step + phase - 1, step, phase);
+        assertThat(second).isEqualTo(first);
+    }
 }
