@@ -33,11 +33,22 @@ public record MetricsSettings(boolean enabled, String host, int port, String pat
     public static MetricsSettings from(ConfigValues c) {
         MetricsSettings d = defaults();
         String path = c.text("path", d.path());
-        if (!path.startsWith("/") || path.contains("?") || path.contains("#") || path.contains(" ")) {
-            throw c.invalid("path", path, "must start with / and have no query, fragment or space");
+        if (!path.startsWith("/") || path.contains("?") || path.contains("#") || !servedAsWritten(path)) {
+            throw c.invalid("path", path,
+                    "must start with / and have no query, fragment, blank, control character or %");
         }
         return new MetricsSettings(c.flag("enabled", d.enabled()), c.text("host", d.host()),
                 c.integer("port", d.port(), 0, 65_535), path);
+    }
+
+    /**
+     * Whether a scraper can ask for the path as it is written: a blank or a control character would
+     * end or break the request line, and the handler decodes a {@code %} escape before it compares,
+     * so a path holding one is never matched.
+     */
+    private static boolean servedAsWritten(String path) {
+        return path.codePoints().noneMatch(ch -> ch == '%' || Character.isWhitespace(ch) || Character.isSpaceChar(ch)
+                || Character.isISOControl(ch));
     }
 
     /** The same settings on another port; tests bind port 0 and ask the server which it got. */
