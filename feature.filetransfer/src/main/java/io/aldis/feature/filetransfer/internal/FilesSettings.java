@@ -1,6 +1,8 @@
 package io.aldis.feature.filetransfer.internal;
 
 import io.aldis.protocol.api.spi.config.ConfigValues;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Set;
 
 /**
@@ -68,7 +70,14 @@ public record FilesSettings(String storageRoot, long maxFileSize, int chunkSize,
     public static FilesSettings from(ConfigValues c) {
         FilesSettings d = defaults("");
         int max = Integer.MAX_VALUE;
-        return new FilesSettings(c.text("storageRoot", ""),
+        String storageRoot = c.text("storageRoot", "");
+        try {
+            Path.of(storageRoot);
+        } catch (InvalidPathException e) {
+            // The feature opens the root only when it starts: the JDK's exception would come then.
+            throw c.invalid("storageRoot", storageRoot, "is not a path (it holds a character paths cannot hold)");
+        }
+        return new FilesSettings(storageRoot,
                 c.number("maxFileSize", d.maxFileSize(), 0, Long.MAX_VALUE),
                 c.integer("chunkSize", d.chunkSize(), 1, max),
                 c.integer("maxChunkSize", d.maxChunkSize(), 1, max),
