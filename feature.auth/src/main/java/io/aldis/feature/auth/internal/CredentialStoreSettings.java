@@ -3,6 +3,7 @@ package io.aldis.feature.auth.internal;
 import io.aldis.protocol.api.scram.ScramSha256;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
+import java.nio.file.InvalidPathException;
 import java.util.Set;
 
 /**
@@ -34,7 +35,14 @@ public record CredentialStoreSettings(String credentialsFile, int iterations, bo
     public static CredentialStoreSettings from(ConfigValues c) {
         CredentialStoreSettings d = defaults();
         int max = Integer.MAX_VALUE;
-        return new CredentialStoreSettings(c.text("credentials.file", d.credentialsFile()),
+        String file = c.text("credentials.file", d.credentialsFile());
+        try {
+            CredentialStore.resolve(file);
+        } catch (InvalidPathException e) {
+            // The store opens the file after the settings are taken: the JDK's exception would come then.
+            throw c.invalid("credentials.file", file, "is not a path (it holds a character paths cannot hold)");
+        }
+        return new CredentialStoreSettings(file,
                 c.integer("scram.iterations", d.iterations(), ScramSha256.MIN_ITERATIONS, max),
                 c.flag("create.admin", d.createAdmin()),
                 c.integer("password.minLength", d.minPasswordLength(), 1, max));
