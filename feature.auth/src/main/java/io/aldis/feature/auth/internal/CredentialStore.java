@@ -1,16 +1,19 @@
 package io.aldis.feature.auth.internal;
 
+import io.aldis.protocol.api.QuotedText;
 import io.aldis.protocol.api.scram.ScramCredentials;
 import io.aldis.protocol.api.scram.ScramSha256;
 import io.aldis.protocol.api.spi.auth.CredentialRevocation;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.config.InvalidConfigurationException;
 import java.io.IOException;
-import java.io.Reader;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -391,18 +394,49 @@ public final class CredentialStore {
         if (!Files.exists(file)) {
             return Map.of();
         }
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        return parseUsers(content, file);
+    }
+
+    /**
+     * The users of a users file, all or none. An entry the store could not have written (not
+     * {@code roles;iterations;salt;storedKey;serverKey}, a name or role outside the rules, keys that
+     * are no SCRAM keys) refuses the whole file: a store opened without the users it could not read
+     * would go on without them, give a first admin to a store that only looks empty, and write the
+     * file again without them at its next change.
+     *
+     * @throws DamagedUsersFile naming the file and an entry that is wrong, in one line
+     */
+    static Map<String, StoredUser> parseUsers(byte[] content, Path file) {
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(content)).toString();
+        } catch (CharacterCodingException e) {
+            throw new DamagedUsersFile(file, "is not UTF-8");
+        }
         Properties props = new Properties();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            props.load(reader);
+        try {
+            props.load(new StringReader(text));
+        } catch (IllegalArgumentException e) {
+            // Properties' own words ("Malformed \\uxxxx encoding.") would not name the file.
+            throw new DamagedUsersFile(file, "has a \\u escape that is not followed by four hexadecimal digits");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
         Map<String, StoredUser> loaded = new TreeMap<>();
         for (String name : props.stringPropertyNames()) {
             try {
+                checkName(name);
                 loaded.put(name, parse(name, props.getProperty(name)));
             } catch (IllegalArgumentException e) {
-                LOG.log(Level.ERROR, "Ignoring malformed entry for user ''{0}'' in {1}: {2}", name, file, e.getMessage());
+                throw new DamagedUsersFile(file, "user " + QuotedText.of(name, 64) + ": "
+                        + QuotedText.of(e.getMessage(), 200));
             }
         }
         return Collections.unmodifiableMap(loaded);
@@ -419,10 +453,32 @@ public final class CredentialStore {
                 roles.add(role.trim());
             }
         }
-        Base64.Decoder b64 = Base64.getDecoder();
-        ScramCredentials credentials = new ScramCredentials(
-                b64.decode(parts[2]), Integer.parseInt(parts[1]), b64.decode(parts[3]), b64.decode(parts[4]));
-        return new StoredUser(name, roles, credentials);
+        int iterations;
+        try {
+            iterations = Integer.parseInt(parts[1]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("iterations must be a whole number");
+        }
+        ScramCredentials credentials = new ScramCredentials(base64("salt", parts[2]), iterations,
+                base64("storedKey", parts[3]), base64("serverKey", parts[4]));
+        return new StoredUser(name, checkRoles(roles), credentials);
+    }
+
+    private static byte[] base64(String field, String text) {
+        try {
+            return Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + " is not base64");
+        }
+    }
+
+    /** A users file the store refuses to open; the message names the file and what is wrong, in one line. */
+    public static final class DamagedUsersFile extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        DamagedUsersFile(Path file, String reason) {
+            super(QuotedText.of(file.toString(), 0) + ": " + reason);
+        }
     }
 
     private static byte[] format(Map<String, StoredUser> users) {
