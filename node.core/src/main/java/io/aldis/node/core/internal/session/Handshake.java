@@ -74,6 +74,8 @@ final class Handshake {
     void stop() {
         if (timeout != null) {
             timeout.cancel(false);
+            // not kept: the handshake lives as long as the session
+            timeout = null;
         }
     }
 

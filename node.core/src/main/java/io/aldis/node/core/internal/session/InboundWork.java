@@ -20,7 +20,8 @@ final class InboundWork implements SessionWork.Listener {
     private final int highWater;
     private final int lowWater;
     private final SessionWork work;
-    private final Set<Object> holders = ConcurrentHashMap.newKeySet();
+    /** Features holding the session; made on the first hold, as most sessions never see one. */
+    private volatile Set<Object> holders;
     /** Reading is paused (PAUSE went out); written on the event loop. */
     private volatile boolean paused;
     /** The queue reached its high-water mark and has not drained to the low-water mark since. */
@@ -60,7 +61,7 @@ final class InboundWork implements SessionWork.Listener {
     }
 
     void hold(Object holder) {
-        if (holders.add(holder)) {
+        if (holders().add(holder)) {
             EventLoop loop = session.channel().eventLoop();
             if (loop.inEventLoop()) {
                 // A feature holding the session while it handles one of its frames: stop reading
@@ -74,7 +75,8 @@ final class InboundWork implements SessionWork.Listener {
     }
 
     void release(Object holder) {
-        if (holders.remove(holder)) {
+        Set<Object> now = holders;
+        if (now != null && now.remove(holder)) {
             session.channel().eventLoop().execute(this::applyPause);
         }
     }
@@ -105,13 +107,28 @@ final class InboundWork implements SessionWork.Listener {
         }
     }
 
+    private Set<Object> holders() {
+        Set<Object> now = holders;
+        if (now == null) {
+            synchronized (this) {
+                now = holders;
+                if (now == null) {
+                    now = ConcurrentHashMap.newKeySet();
+                    holders = now;
+                }
+            }
+        }
+        return now;
+    }
+
     /** Pauses or resumes reading to match the queue and the holders; on the event loop only. */
     private void applyPause() {
         SessionState now = session.lifecycle();
         if (now == SessionState.CLOSED || now == SessionState.CLOSING) {
             return;
         }
-        boolean wanted = queueFull || !holders.isEmpty();
+        Set<Object> holding = holders;
+        boolean wanted = queueFull || holding != null && !holding.isEmpty();
         if (wanted == paused) {
             return;
         }

@@ -11,17 +11,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * outlive the feature bundle that acted on them and let its next instance set them up again.
  */
 final class KeptRequests {
-    private final Map<String, Map<String, Frame>> byCapability = new ConcurrentHashMap<>();
+    /** Made on the first request kept, as an idle session has none. */
+    private volatile Map<String, Map<String, Frame>> byCapability;
 
     void keep(String capability, String key, Frame frame) {
-        Map<String, Frame> frames = byCapability.computeIfAbsent(capability, c -> new LinkedHashMap<>());
+        Map<String, Frame> frames = byCapability().computeIfAbsent(capability, c -> new LinkedHashMap<>());
         synchronized (frames) {
             frames.put(key, frame);
         }
     }
 
     void forget(String capability, String key) {
-        Map<String, Frame> frames = byCapability.get(capability);
+        Map<String, Map<String, Frame>> all = byCapability;
+        Map<String, Frame> frames = all == null ? null : all.get(capability);
         if (frames != null) {
             synchronized (frames) {
                 frames.remove(key);
@@ -30,12 +32,27 @@ final class KeptRequests {
     }
 
     Map<String, Frame> kept(String capability) {
-        Map<String, Frame> frames = byCapability.get(capability);
+        Map<String, Map<String, Frame>> all = byCapability;
+        Map<String, Frame> frames = all == null ? null : all.get(capability);
         if (frames == null) {
             return Map.of();
         }
         synchronized (frames) {
             return new LinkedHashMap<>(frames);
         }
+    }
+
+    private Map<String, Map<String, Frame>> byCapability() {
+        Map<String, Map<String, Frame>> all = byCapability;
+        if (all == null) {
+            synchronized (this) {
+                all = byCapability;
+                if (all == null) {
+                    all = new ConcurrentHashMap<>();
+                    byCapability = all;
+                }
+            }
+        }
+        return all;
     }
 }

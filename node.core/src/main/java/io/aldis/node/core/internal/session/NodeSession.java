@@ -46,6 +46,9 @@ public final class NodeSession implements Session {
     private final SessionHost host;
     private final TransportConnection connection;
     private final Channel channel;
+    /** The client id of a session whose CONNECT has not come yet; one for all of them. */
+    private static final UUID NO_CLIENT_ID = new UUID(0, 0);
+
     private final UUID id = UUID.randomUUID();
     private final Instant openedAt = Instant.now();
     private final SessionLimits limits;
@@ -62,7 +65,7 @@ public final class NodeSession implements Session {
     /** CONNECTING, AUTHENTICATING, OPEN, CLOSING or CLOSED; PAUSED is derived from the inbound work. */
     private volatile SessionState lifecycle = SessionState.CONNECTING;
     private volatile AuthenticatedUser user;
-    private volatile UUID clientId = new UUID(0, 0);
+    private volatile UUID clientId = NO_CLIENT_ID;
     private volatile String clientName = "";
     private volatile long clientCapabilities;
     private volatile String resumeToken;
