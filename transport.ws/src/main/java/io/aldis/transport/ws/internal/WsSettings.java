@@ -86,6 +86,11 @@ public record WsSettings(ListenerSettings listener, String path, String subproto
         if (!path.startsWith("/") || path.contains("?") || path.contains("#")) {
             throw c.invalid("path", path, "must start with / and have no query or fragment");
         }
+        // A blank or a control character would end or break the request line of the upgrade.
+        if (path.codePoints().anyMatch(ch -> Character.isWhitespace(ch) || Character.isSpaceChar(ch)
+                || Character.isISOControl(ch))) {
+            throw c.invalid("path", path, "must have no blank or control character");
+        }
         return new WsSettings(listener, path, c.text("subprotocol", d.subprotocol()),
                 c.list("allowedOrigins", List.of()),
                 c.number("pingIntervalMillis", d.pingIntervalMillis(), 0, Long.MAX_VALUE),
