@@ -25,7 +25,8 @@ public record NodeAddresses(List<String> addresses) implements Frame {
         }
         for (String address : addresses) {
             if (!fits(address)) {
-                throw new IllegalArgumentException("an address longer than " + MAX_ADDRESS_BYTES + " bytes: " + address);
+                throw new IllegalArgumentException("an address longer than " + MAX_ADDRESS_BYTES + " bytes: '"
+                        + QuotedText.of(address, 64) + "'");
             }
         }
     }
