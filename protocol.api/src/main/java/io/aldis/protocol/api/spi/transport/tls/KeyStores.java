@@ -16,12 +16,17 @@ final class KeyStores {
 
     /** Reads a store file's bytes; a relative path is resolved against {@code karaf.base} when that property is set. */
     static byte[] read(String file) throws IOException {
+        return Files.readAllBytes(resolve(file));
+    }
+
+    /** The file a store setting names: relative paths against {@code karaf.base} when that is set. */
+    static Path resolve(String file) {
         Path path = Path.of(file);
         String base = System.getProperty("karaf.base");
         if (!path.isAbsolute() && base != null) {
             path = Path.of(base).resolve(path);
         }
-        return Files.readAllBytes(path);
+        return path;
     }
 
     /** Loads a store from a file ({@link #read}). */

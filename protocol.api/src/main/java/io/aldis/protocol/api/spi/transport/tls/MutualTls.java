@@ -6,6 +6,8 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -37,6 +39,9 @@ import javax.net.ssl.TrustManagerFactory;
  *        the contexts (since 1.1.0)
  */
 public record MutualTls(SslContext accepting, SslContext connecting, String storesDigest) {
+    // The JDK's words for a store it cannot read ("DerInputStream.getLength(): lengthTag=...", or
+    // none at all) would not tell an operator what to do.
+    private static final String DAMAGED = "it is damaged or of another type";
 
     /** Shows neither the contexts' keys nor the digest. */
     @Override
@@ -83,7 +88,8 @@ public record MutualTls(SslContext accepting, SslContext connecting, String stor
             throw new UnusableStore("tls.keyStorePassword", "the password does not open the key in " + tls.keyStore()
                     + " (the key's password must be the store's)");
         } catch (GeneralSecurityException e) {
-            throw new UnusableStore("tls.keyStore", tls.keyStore() + " cannot be used: " + e.getMessage());
+            throw new UnusableStore("tls.keyStore", tls.keyStore()
+                    + " cannot be used: its key or certificate is of a kind this Java runtime cannot use");
         } finally {
             Arrays.fill(keyPassword, '\0');
         }
@@ -97,7 +103,7 @@ public record MutualTls(SslContext accepting, SslContext connecting, String stor
                     .keyManager(kmf).trustManager(tmf).endpointIdentificationAlgorithm(null).build();
             return new MutualTls(accepting, connecting, digest);
         } catch (SSLException | IllegalArgumentException e) {
-            throw new UnusableStore("tls.protocols", "cannot be used with these stores: " + e.getMessage());
+            throw new UnusableStore("tls.protocols", "cannot be used with these stores");
         }
     }
 
@@ -117,8 +123,11 @@ public record MutualTls(SslContext accepting, SslContext connecting, String stor
             throw new UnusableStore(setting, "cannot read " + file + ": no such file");
         } catch (AccessDeniedException e) {
             throw new UnusableStore(setting, "cannot read " + file + ": permission denied");
+        } catch (InvalidPathException e) {
+            throw new UnusableStore(setting, "cannot read " + file + ": not a file name");
         } catch (IOException e) {
-            throw new UnusableStore(setting, "cannot read " + file + ": " + e.getMessage());
+            throw new UnusableStore(setting, "cannot read " + file
+                    + (Files.isDirectory(KeyStores.resolve(file)) ? ": it is a directory" : ""));
         }
     }
 
@@ -143,9 +152,9 @@ public record MutualTls(SslContext accepting, SslContext connecting, String stor
             if (e.getCause() instanceof UnrecoverableKeyException || String.valueOf(e.getMessage()).contains("password")) {
                 throw new UnusableStore(setting + "Password", "the password does not open " + file);
             }
-            throw new UnusableStore(setting, "cannot read " + file + " as a " + type + " store: " + e.getMessage());
+            throw new UnusableStore(setting, "cannot read " + file + " as a " + type + " store: " + DAMAGED);
         } catch (GeneralSecurityException e) {
-            throw new UnusableStore(setting, "cannot read " + file + " as a " + type + " store: " + e.getMessage());
+            throw new UnusableStore(setting, "cannot read " + file + " as a " + type + " store: " + DAMAGED);
         }
     }
 
