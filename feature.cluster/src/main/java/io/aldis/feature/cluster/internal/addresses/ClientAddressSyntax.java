@@ -64,7 +64,8 @@ public final class ClientAddressSyntax {
         try {
             uri = new URI(address);
         } catch (URISyntaxException e) {
-            return "is not a URI (" + e.getReason() + ")";
+            // The JDK's reason ("Illegal character in scheme name") is not the operator's words; where is.
+            return e.getIndex() >= 0 ? "is not a URI (at character " + (e.getIndex() + 1) + ")" : "is not a URI";
         }
         String scheme = uri.getScheme();
         if (scheme == null || !SCHEMES.contains(scheme)) {
