@@ -10,6 +10,7 @@
 #   bench/run-files.sh                            # every part, default options
 #   bench/run-files.sh transfer sizeMiB=256       # one part, other options (FileBench.OPTIONS)
 #   bench/run-files.sh compression memory systems=aldis   # the node alone: adaptive LZ4, heap growth
+#   bench/run-files.sh transfer systems=aldis,aldisnio    # the node and client on epoll and on NIO
 #   bench/run-files.sh resume browser systems=aldis       # resume cost; client.js's speed (Node.js 20 or 22)
 #   BENCH_MAVEN_ARGS=-o bench/run-files.sh        # extra Maven arguments (here: offline)
 set -euo pipefail

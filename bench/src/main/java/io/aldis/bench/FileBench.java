@@ -2,6 +2,7 @@ package io.aldis.bench;
 
 import io.aldis.client.TransferOptions;
 import io.aldis.protocol.api.Compression;
+import io.aldis.protocol.api.spin.NettyIo;
 import io.aldis.protocol.api.spin.SpinWindow;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -47,6 +48,8 @@ import java.util.concurrent.Future;
  * Every copy is checked: its size after each round, its SHA-256 after the first.
  */
 public final class FileBench {
+    /** The system with NIO instead of epoll, run only when {@code systems} names it ({@code aldisnio}). */
+    private static final String NIO = "Aldis NIO";
     static final Map<String, String> OPTIONS = new LinkedHashMap<>();
 
     static {
@@ -124,6 +127,10 @@ public final class FileBench {
                 names.add("Aldis " + variant.strip());
             }
         }
+        if (opts.get("systems").toLowerCase(Locale.ROOT).contains("nio")) {
+            // only when asked for: the default run compares the product's defaults with the peers
+            names.add(NIO);
+        }
         names.addAll(List.of("rsync daemon", "rsync --fsync", "scp", "nc"));
         // filtered by name before any server starts
         for (String name : MessagingBench.keep(opts.get("systems"), names, n -> n)) {
@@ -132,6 +139,7 @@ public final class FileBench {
                 case "rsync --fsync" -> FilePeers.rsyncDaemon(work, true);
                 case "scp" -> FilePeers.scp(work);
                 case "nc" -> FilePeers.nc(work);
+                case NIO -> aldisOnNio(work);
                 default -> aldis(work, name);
             });
         }
@@ -151,6 +159,29 @@ public final class FileBench {
         }
         return new AldisFileMover(name, new NodeProcess(10_000, 4096, USER, new String(PASSWORD), "1g", feature,
                 SpinWindow.DEFAULT_CAP_MICROS, SpinWindow.DEFAULT_CAP_MICROS), USER, PASSWORD, options);
+    }
+
+    /**
+     * The node and the Java client with their defaults but Java's NIO for their network I/O instead
+     * of the native epoll transport (Linux's default), to see which of the two moves files faster.
+     */
+    private FilePeers.Mover aldisOnNio(Path work) throws Exception {
+        TransferOptions options = TransferOptions.defaults().withCheckpointDirectory(
+                Files.createDirectories(work.resolve("aldis-checkpoints-" + fileNameOf(NIO))));
+        NodeProcess node = new NodeProcess(10_000, 4096, USER, new String(PASSWORD), "1g", "files",
+                SpinWindow.DEFAULT_CAP_MICROS, SpinWindow.DEFAULT_CAP_MICROS, "nio");
+        // the client picks its transport from the property when it is built
+        String before = System.getProperty(NettyIo.PROPERTY);
+        System.setProperty(NettyIo.PROPERTY, "nio");
+        try {
+            return new AldisFileMover(NIO, node, USER, PASSWORD, options);
+        } finally {
+            if (before == null) {
+                System.clearProperty(NettyIo.PROPERTY);
+            } else {
+                System.setProperty(NettyIo.PROPERTY, before);
+            }
+        }
     }
 
     private static String fileNameOf(String name) {
