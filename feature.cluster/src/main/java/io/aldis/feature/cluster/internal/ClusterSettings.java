@@ -1,5 +1,6 @@
 package io.aldis.feature.cluster.internal;
 
+import io.aldis.protocol.api.QuotedText;
 import io.aldis.protocol.api.spi.config.ConfigValues;
 import io.aldis.protocol.api.spi.transport.tls.MutualTls;
 import io.aldis.protocol.api.spi.transport.tls.TlsSettings;
@@ -51,7 +52,9 @@ public record ClusterSettings(String name, String secret, List<String> members, 
 
     private static final String HAZELCAST_WITH_TLS = "dataPath = hazelcast sends messages and calls through"
             + " Hazelcast, which has no TLS: use dataPath = links with tls.keyStore, or remove the tls. settings";
-    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    // Four numbers of 0 to 255 (Java reads 010 as 10): 10.0.0.256 has the shape of an address but
+    // no member could bind it.
+    private static final Pattern IPV4 = Pattern.compile("(?:25[0-5]|2[0-4]\\d|[01]?\\d?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|[01]?\\d?\\d)){3}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     public ClusterSettings {
@@ -194,9 +197,11 @@ public record ClusterSettings(String name, String secret, List<String> members, 
             // links without TLS by surprise.
             for (String key : c.unknownKeys(Set.of())) {
                 if (key.startsWith("tls.") && !c.text(key, "").isEmpty()) {
-                    throw c.invalid(key, key.toLowerCase(java.util.Locale.ROOT).endsWith("password") ? "(not shown)"
+                    // The key comes from the file: it is quoted like a value, on one line.
+                    String shown = QuotedText.of(key, 64);
+                    throw c.invalid(shown, key.toLowerCase(java.util.Locale.ROOT).endsWith("password") ? "(not shown)"
                             : c.text(key, ""), "is set while tls.keyStore is empty, and the links run inside TLS only"
-                            + " with tls.keyStore: set tls.keyStore (spelt so), or remove " + key);
+                            + " with tls.keyStore: set tls.keyStore (spelt so), or remove " + shown);
                 }
             }
             return TlsSettings.NONE;
