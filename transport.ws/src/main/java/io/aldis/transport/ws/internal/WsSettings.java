@@ -40,7 +40,8 @@ public record WsSettings(ListenerSettings listener, String path, String subproto
         if (path == null || !path.startsWith("/") || path.contains("?") || path.contains("#")) {
             throw new IllegalArgumentException("path must start with / and have no query, was " + path);
         }
-        if (path.length() > 1 && path.endsWith("/")) {
+        // Every trailing slash: "/ws//" is "/ws", as documented, not "/ws/".
+        while (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
         subprotocol = subprotocol == null ? "" : subprotocol.trim();
