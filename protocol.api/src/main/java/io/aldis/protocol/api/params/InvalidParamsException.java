@@ -2,6 +2,7 @@ package io.aldis.protocol.api.params;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.aldis.protocol.api.QuotedText;
 import java.util.List;
 
 /**
@@ -43,6 +44,7 @@ public final class InvalidParamsException extends Exception {
     }
 
     private static String describe(FieldError error) {
-        return (error.path().isEmpty() ? "" : "parameter '" + error.path() + "': ") + error.reason();
+        // the path is made of the caller's own JSON keys
+        return (error.path().isEmpty() ? "" : "parameter '" + QuotedText.of(error.path(), 64) + "': ") + error.reason();
     }
 }

@@ -3,6 +3,7 @@ package io.aldis.protocol.api.stream;
 import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ProtocolException;
+import io.aldis.protocol.api.QuotedText;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Optional;
@@ -74,7 +75,7 @@ public final class CreditMeter {
         SizeFunction function = knownFunctions.apply(name);
         if (function == null) {
             throw new ProtocolException(ErrorCode.UNKNOWN_SIZE_FUNCTION,
-                    "size function '" + name + "' is not known here");
+                    "size function '" + QuotedText.of(name, 64) + "' is not known here");
         }
         return function;
     }

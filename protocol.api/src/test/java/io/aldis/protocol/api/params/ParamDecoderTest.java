@@ -146,6 +146,14 @@ class ParamDecoderTest {
     }
 
     @Test
+    void aPathMadeOfTheCallersKeysIsQuotedOnOneLineInTheMessage() {
+        // the message becomes RPC_ERROR's text; the details keep the path exactly, JSON-encoded
+        InvalidParamsException e = new InvalidParamsException(List.of(new FieldError("a\nb", "unknown parameter")));
+        assertThat(e.getMessage()).isEqualTo("parameter 'a\\u000ab': unknown parameter");
+        assertThat(e.details()).contains("a\\nb");
+    }
+
+    @Test
     void typeNamesAreShortWithTheirGenericArguments() throws Exception {
         Type mapOfLists = Shop.class.getMethod("tag", List.class).getGenericParameterTypes()[0];
         assertThat(TypeNames.shortName(mapOfLists)).isEqualTo("List<String>");

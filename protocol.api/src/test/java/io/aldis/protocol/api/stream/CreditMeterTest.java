@@ -77,6 +77,14 @@ class CreditMeterTest {
         assertThatThrownBy(() -> CreditMeter.custom(fixed("", 1))).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void theNameOfAnUnknownSizeFunctionIsQuotedOnOneLine() {
+        // the name comes from the peer's STREAM_OPEN metadata, and the message goes back in STREAM_ERROR
+        assertThatThrownBy(() -> CreditMeter.forStream(CreditMode.CUSTOM, "evil\nname", n -> null))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.getMessage())
+                        .doesNotContain("\n").contains("'evil\\u000aname'"));
+    }
+
     private static SizeFunction fixed(String name, long size) {
         return new SizeFunction() {
             @Override
