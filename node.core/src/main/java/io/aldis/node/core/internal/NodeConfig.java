@@ -6,7 +6,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /** Configuration of the node, PID {@code io.aldis.node} (file {@code etc/io.aldis.node.cfg}). */
 @ObjectClassDefinition(name = "Aldis node", description = "Sessions, heartbeats, limits and flow control")
 public @interface NodeConfig {
-    @AttributeDefinition(description = "Node name reported in CONNECT_ACK")
+    @AttributeDefinition(description = "Node name reported in CONNECT_ACK, at most 255 bytes of UTF-8")
     String name() default "aldis";
 
     @AttributeDefinition(description = "Heartbeat interval in ms; a peer silent for two intervals is closed")
