@@ -197,11 +197,11 @@ public record ClusterSettings(String name, String secret, List<String> members, 
             // links without TLS by surprise.
             for (String key : c.unknownKeys(Set.of())) {
                 if (key.startsWith("tls.") && !c.text(key, "").isEmpty()) {
-                    // The key comes from the file: it is quoted like a value, on one line.
+                    // The key comes from the file: it is quoted like a value, on one line. Its value
+                    // is never shown: a key not known may be a password's misspelt any way.
                     String shown = QuotedText.of(key, 64);
-                    throw c.invalid(shown, key.toLowerCase(java.util.Locale.ROOT).endsWith("password") ? "(not shown)"
-                            : c.text(key, ""), "is set while tls.keyStore is empty, and the links run inside TLS only"
-                            + " with tls.keyStore: set tls.keyStore (spelt so), or remove " + shown);
+                    throw c.invalid(shown, "(not shown)", "is set while tls.keyStore is empty, and the links run"
+                            + " inside TLS only with tls.keyStore: set tls.keyStore (spelt so), or remove " + shown);
                 }
             }
             return TlsSettings.NONE;

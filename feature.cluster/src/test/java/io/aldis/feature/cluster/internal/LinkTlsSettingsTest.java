@@ -96,6 +96,15 @@ class LinkTlsSettingsTest {
     }
 
     @Test
+    void aMisspeltPasswordKeyIsRefusedWithoutItsValue() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("secret", "a-long-enough-secret");
+        p.put("tls.trustStorePasword", PASSWORD);
+        InvalidConfigurationException e = assertRejected(p, "tls.trustStorePasword", "is set while tls.keyStore is empty");
+        assertThat(e.getMessage()).doesNotContain(PASSWORD);
+    }
+
+    @Test
     void aMisspeltKeyStoreIsRefusedRatherThanLinksWithoutTls() {
         Map<String, Object> p = withTls();
         p.put("tls.keystore", p.remove("tls.keyStore"));
