@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.aldis.protocol.api.QuotedText;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -173,7 +174,8 @@ public final class ParamDecoder {
                 if (index >= 0) {
                     nodes[index] = root.get(field);
                 } else if (rejectUnknown) {
-                    errors.add(new FieldError(field, "unknown parameter"));
+                    // the caller's own key: quoted, as every path of a field error is, on one line
+                    errors.add(new FieldError(QuotedText.of(field, 64), "unknown parameter"));
                 }
             }
             return nodes;
@@ -199,7 +201,8 @@ public final class ParamDecoder {
         StringBuilder b = new StringBuilder(parameter);
         for (JsonMappingException.Reference ref : e.getPath()) {
             if (ref.getFieldName() != null) {
-                b.append('.').append(ref.getFieldName());
+                // a map's key or an unknown field's name is the caller's text
+                b.append('.').append(QuotedText.of(ref.getFieldName(), 64));
             } else if (ref.getIndex() >= 0) {
                 b.append('[').append(ref.getIndex()).append(']');
             }
