@@ -1,5 +1,6 @@
 package io.aldis.feature.auth.internal;
 
+import io.aldis.protocol.api.QuotedText;
 import io.aldis.protocol.api.spi.auth.AuthStep;
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import io.aldis.protocol.api.spi.auth.AuthenticationExchange;
@@ -107,7 +108,7 @@ public final class PlainJaasMechanism implements AuthenticationMechanism {
         String configured = values.text(REALM_KEY, DEFAULT_REALM);
         for (String key : values.unknownKeys(KEYS)) {
             LOG.log(System.Logger.Level.WARNING, "{0}: unknown key {1} is ignored (the only key is {2})",
-                    values.source(), key, REALM_KEY);
+                    values.source(), QuotedText.of(key, 64), REALM_KEY);
         }
         return configured;
     }

@@ -1,5 +1,6 @@
 package io.aldis.feature.auth.internal.acl;
 
+import io.aldis.protocol.api.QuotedText;
 import io.aldis.protocol.api.spi.auth.AuthenticatedUser;
 import io.aldis.protocol.api.spi.auth.Authorizer;
 import io.aldis.protocol.api.spi.config.ConfigValues;
@@ -132,7 +133,7 @@ public final class AclAuthorizer implements Authorizer {
     private static void warnAboutUnknownKeys(ConfigValues values, Map<String, ?> properties) {
         for (String key : unknownKeys(values, properties)) {
             LOG.log(Level.WARNING, "{0}: unknown key {1} is ignored (the keys are rule.<number> and {2})",
-                    values.source(), key, CACHE_SIZE_KEY);
+                    values.source(), QuotedText.of(key, 64), CACHE_SIZE_KEY);
         }
     }
 
