@@ -17,7 +17,7 @@ import java.util.List;
  */
 class CheckpointFuzzTest {
     private static final List<String> REASONS = List.of("the checkpoint is truncated",
-            "the checkpoint fails its checksum", "not a checkpoint of this version",
+            "the checkpoint fails its checksum", "not a checkpoint", "not a checkpoint of a known version",
             "the checkpoint's chunk ranges do not fit it", "the checkpoint has bytes after its end",
             "the checkpoint does not follow its layout", "the checkpoint's text does not fit it",
             "the checkpoint names an unknown direction or compression", "the checkpoint's text is not UTF-8");
