@@ -13,7 +13,9 @@ import java.util.List;
  * with its correct CRC-32. The contract: a checkpoint comes back or
  * {@link CheckpointCodec.CorruptedException} says it cannot be trusted, with one of the codec's
  * own reasons; a checkpoint that comes back writes back to exactly the bytes it was read from, so
- * nothing in a file is silently changed on the way (a name, a user, a direction).
+ * nothing in a file is silently changed on the way (a name, a user, a direction). A checkpoint of
+ * the layout's first version is read as the current version writes it (with no file it replaces
+ * and no owner), so it writes back in the current version, and that reads back to the same bytes.
  */
 class CheckpointFuzzTest {
     private static final List<String> REASONS = List.of("the checkpoint is truncated",
@@ -21,6 +23,10 @@ class CheckpointFuzzTest {
             "the checkpoint's chunk ranges do not fit it", "the checkpoint has bytes after its end",
             "the checkpoint does not follow its layout", "the checkpoint's text does not fit it",
             "the checkpoint names an unknown direction or compression", "the checkpoint's text is not UTF-8");
+
+    /** Where a checkpoint names its layout's version (after the 4-byte magic), and the first version. */
+    private static final int FIRST_VERSION_AT = 4;
+    private static final byte FIRST_VERSION = 1;
 
     @FuzzTest
     void readsBackExactlyOrIsCorrupted(byte[] file) {
@@ -38,6 +44,18 @@ class CheckpointFuzzTest {
             assertThat(REASONS).contains(e.getMessage());
             return;
         }
-        assertThat(CheckpointCodec.encode(checkpoint)).as("%s written again", checkpoint).isEqualTo(file);
+        byte[] written = CheckpointCodec.encode(checkpoint);
+        if (file[FIRST_VERSION_AT] == FIRST_VERSION) {
+            assertThat(written[FIRST_VERSION_AT]).as("a first-version checkpoint written again").isNotEqualTo(FIRST_VERSION);
+            try {
+                assertThat(CheckpointCodec.encode(CheckpointCodec.decode(written))).as("%s upgraded, read and written",
+                        checkpoint).isEqualTo(written);
+            } catch (CheckpointCodec.CorruptedException e) {
+                throw new AssertionError("an upgraded checkpoint does not read back: " + e.getMessage(), e);
+            }
+            return;
+        }
+        assertThat(written).as("%s written again", checkpoint).isEqualTo(file);
     }
+
 }
