@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -82,7 +81,7 @@ class KarafKilledTest {
             for (long quota = 1_000_000; going.get(); quota += 1_000) {
                 sent.add(quota);
                 try {
-                    Script done = client("aldis:quota-set " + quota);
+                    ConsoleClient done = client("aldis:quota-set " + quota);
                     if (done.exitStatus() == 0) {
                         acknowledged.set(quota);
                     } else if (going.get()) {
@@ -137,7 +136,7 @@ class KarafKilledTest {
         long deadline = System.nanoTime() + COMMAND.toNanos();
         long shown;
         do {
-            Script show = client("aldis:quota-show --no-format alice");
+            ConsoleClient show = client("aldis:quota-show --no-format alice");
             assertThat(show.exitStatus()).as(show.output()).isZero();
             String row = show.output().lines().filter(l -> l.startsWith("alice\t")).findFirst().orElseThrow();
             String quota = row.split("\t")[3].strip();
@@ -247,24 +246,7 @@ class KarafKilledTest {
         assertThat(process.exitValue()).as(String.join(" ", command) + ": " + output).isZero();
     }
 
-    /** What bin/client printed and its exit status, for one command piped in as the README says. */
-    private record Script(int exitStatus, String output) {
-    }
-
-    private Script client(String command) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/client").toString(),
-                "-a", Integer.toString(sshPort), "-u", OPERATOR, "-p", PASSWORD, "-b")
-                .redirectErrorStream(true);
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process process = builder.start();
-        try (OutputStream stdin = process.getOutputStream()) {
-            stdin.write((command + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(COMMAND.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            return new Script(-1, "bin/client did not finish: " + command + "\n" + output);
-        }
-        return new Script(process.exitValue(), output);
+    private ConsoleClient client(String command) throws IOException, InterruptedException {
+        return ConsoleClient.run(home, sshPort, OPERATOR, PASSWORD, command, COMMAND);
     }
 }

@@ -8,7 +8,6 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -24,7 +23,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import javax.inject.Inject;
 import javax.management.JMException;
 import javax.management.MBeanAttributeInfo;
@@ -89,18 +87,18 @@ public class NodeCommandsIT extends AldisKarafTestSupport {
 
     @Test
     public void aFailingCommandGivesAScriptTheErrorAndANonZeroExitStatus() throws Exception {
-        Script failed = client(SCRIPT_USER, SCRIPT_PASSWORD, "aldis:session-kill " + UUID.randomUUID());
-        assertEquals("exit status of a failed command:\n" + failed.output, 1, failed.exitStatus);
-        assertTrue("the error is printed:\n" + failed.output, failed.output.contains("No open session with id"));
+        ConsoleClient failed = client(SCRIPT_USER, SCRIPT_PASSWORD, "aldis:session-kill " + UUID.randomUUID());
+        assertEquals("exit status of a failed command:\n" + failed.output(), 1, failed.exitStatus());
+        assertTrue("the error is printed:\n" + failed.output(), failed.output().contains("No open session with id"));
 
-        Script listed = client(SCRIPT_USER, SCRIPT_PASSWORD, "aldis:listener-list --no-format");
-        assertEquals("exit status of a command that worked:\n" + listed.output, 0, listed.exitStatus);
-        assertTrue("no header:\n" + listed.output, !listed.output.contains("Transport"));
-        List<List<String>> tcp = listed.output.lines()
+        ConsoleClient listed = client(SCRIPT_USER, SCRIPT_PASSWORD, "aldis:listener-list --no-format");
+        assertEquals("exit status of a command that worked:\n" + listed.output(), 0, listed.exitStatus());
+        assertTrue("no header:\n" + listed.output(), !listed.output().contains("Transport"));
+        List<List<String>> tcp = listed.output().lines()
                 .map(line -> Arrays.stream(line.split("\t")).map(String::strip).toList())
                 .filter(cells -> cells.size() > 3 && cells.get(1).equals("tcp"))
                 .toList();
-        assertEquals("one bare, tab-separated row for the TCP listener:\n" + listed.output, 1, tcp.size());
+        assertEquals("one bare, tab-separated row for the TCP listener:\n" + listed.output(), 1, tcp.size());
         assertEquals(String.valueOf(DEFAULT_PORT), tcp.get(0).get(3));
     }
 
@@ -131,16 +129,16 @@ public class NodeCommandsIT extends AldisKarafTestSupport {
 
         for (String command : List.of("aldis:session-kill " + UUID.randomUUID(), "aldis:user-add -p long-enough-pw eve",
                 "aldis:user-remove admin", "aldis:user-passwd -p long-enough-pw admin")) {
-            Script viewer = client(VIEWER_USER, VIEWER_PASSWORD, command);
-            assertEquals("a viewer is refused " + command + ":\n" + viewer.output, 1, viewer.exitStatus);
+            ConsoleClient viewer = client(VIEWER_USER, VIEWER_PASSWORD, command);
+            assertEquals("a viewer is refused " + command + ":\n" + viewer.output(), 1, viewer.exitStatus());
             // Karaf hides a command its ACL refuses to a user: to the viewer it does not exist.
-            assertTrue("refused by the ACL, not by the command:\n" + viewer.output,
-                    viewer.output.contains("Command not found") || viewer.output.contains("Insufficient credentials"));
+            assertTrue("refused by the ACL, not by the command:\n" + viewer.output(),
+                    viewer.output().contains("Command not found") || viewer.output().contains("Insufficient credentials"));
         }
         assertTrue("eve was not added", !executeCommand("aldis:user-list").contains("eve"));
         assertTrue("the admin user is still there", executeCommand("aldis:user-list").contains("admin"));
-        Script listed = client(VIEWER_USER, VIEWER_PASSWORD, "aldis:session-list");
-        assertEquals("a viewer may list:\n" + listed.output, 0, listed.exitStatus);
+        ConsoleClient listed = client(VIEWER_USER, VIEWER_PASSWORD, "aldis:session-list");
+        assertEquals("a viewer may list:\n" + listed.output(), 0, listed.exitStatus());
     }
 
     @Test
@@ -303,32 +301,16 @@ public class NodeCommandsIT extends AldisKarafTestSupport {
         return found.get(0);
     }
 
-    /** What bin/client printed and its exit status, for one command piped in as the README says. */
-    private record Script(int exitStatus, String output) {
-    }
-
-    private Script client(String user, String password, String command) throws IOException, InterruptedException {
-        Path home = Paths.get(System.getProperty("karaf.home"));
+    /** One command piped to bin/client, as the README says, logged in on the console's SSH port. */
+    private ConsoleClient client(String user, String password, String command) throws IOException, InterruptedException {
         Properties shell = new Properties();
         try (InputStream in = Files.newInputStream(karafEtc().resolve("org.apache.karaf.shell.cfg"))) {
             shell.load(in);
         }
-        String sshPort = shell.getProperty("sshPort").strip();
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin").resolve("client").toString(),
-                "-a", sshPort, "-u", user, "-p", password, "-b")
-                .redirectErrorStream(true);
-        builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process process = builder.start();
-        try (OutputStream stdin = process.getOutputStream()) {
-            stdin.write((command + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("bin/client did not finish: " + command + "\n" + output);
-        }
-        assertNotNull(output);
-        return new Script(process.exitValue(), output);
+        ConsoleClient done = ConsoleClient.run(Paths.get(System.getProperty("karaf.home")),
+                Integer.parseInt(shell.getProperty("sshPort").strip()), user, password, command, WAIT);
+        assertNotNull(done.output());
+        return done;
     }
 
 }
