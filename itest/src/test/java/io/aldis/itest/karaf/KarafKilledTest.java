@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -194,7 +192,7 @@ class KarafKilledTest {
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         karaf = builder.start();
         long deadline = System.nanoTime() + BOOT.toNanos();
-        while (!accepts(tcpPort) || !accepts(sshPort)) {
+        while (!AldisKarafTestSupport.accepts(tcpPort) || !AldisKarafTestSupport.accepts(sshPort)) {
             assertThat(karaf.isAlive()).as("Karaf runs; its output: %s", dir.resolve("karaf.out")).isTrue();
             assertThat(System.nanoTime()).as("Karaf listening within %s", BOOT).isLessThan(deadline);
             Thread.sleep(250);
@@ -220,15 +218,6 @@ class KarafKilledTest {
 
     private Path log() {
         return home.resolve("data/log/karaf.log");
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static Properties load(Path file) throws IOException {
