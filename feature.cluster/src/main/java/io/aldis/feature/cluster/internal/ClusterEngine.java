@@ -240,6 +240,18 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "Node {0} merged back into cluster {1} but could not follow its new member id: {2}",
                     settings.nodeName(), settings.name(), e.toString());
         }
+        if (tokens != null) {
+            try {
+                int marked = tokens.markRevokedAgain();
+                if (marked > 0) {
+                    LOG.log(System.Logger.Level.INFO, "Node {0} marked {1} resume token(s) revoked again after the merge",
+                            settings.nodeName(), marked);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Node {0} merged back into cluster {1} but could not check the resume"
+                        + " tokens against the revocations: {2}", settings.nodeName(), settings.name(), e.toString());
+            }
+        }
     }
 
     /** Where this node's sessions are counted for the other members' {@code aldis:cluster-list}. */

@@ -67,11 +67,12 @@ public final class HazelcastMember {
         config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
         config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
 
-        // A resume looks its token and the token's revocations up on the node the client reached;
-        // when a partition's owner just died, reading the backup held there spares waiting for the
-        // owner to be replaced (tens of milliseconds, measured, up to a hundred on a loaded
-        // machine). Two backups put every entry on every member of a cluster of three. Entries
-        // are written once and removed, with synchronous backups, so a backup is never older.
+        // A resume looks its token's entry (a grant, or the mark of its revocation) up on the node
+        // the client reached; when a partition's owner just died, reading the backup held there
+        // spares waiting for Hazelcast to replace the owner (a few hundred milliseconds after a
+        // kill -9, measured). Hazelcast reads a backup only for an entry that is there: a miss asks
+        // the owner. Two backups put every entry on every member of a cluster of three. Entries
+        // are written with synchronous backups, so a backup is never older.
         for (String map : List.of(SharedResumeTokens.GRANTS, SharedResumeTokens.REVOKED,
                 SharedResumeTokens.USERS_REVOKED)) {
             config.getMapConfig(map).setReadBackupData(true).setBackupCount(SharedResumeTokens.RESUME_BACKUPS);

@@ -23,9 +23,13 @@ import java.util.function.Supplier;
  * Hazelcast map under its token's key, which drops it when it expires, and each user's keys in a
  * second map, changed only under a cluster-wide lock on the user's name, which keeps the per-user
  * cap and lets a change of credentials revoke every token of the user wherever it was issued.
- * Revocations are remembered for as long as the revoked grants could live (a map of revoked keys,
- * and per user the time before which all were revoked), so that neither a node handing its grants
- * over again nor a healed split, whose merge keeps what either side had, brings one back.
+ * A revoked grant's entry is marked revoked until the grant would have expired, so that a resume
+ * reads one entry, which every member of a cluster of three holds a copy of, and never waits for
+ * a member that just died (Hazelcast reads a copy only of an entry that is there: a miss asks the
+ * owner). Revocations are also remembered apart (a map of revoked keys, and per user the time
+ * before which all were revoked), as long as the revoked grants could live, so that neither a node
+ * handing its grants over again nor a healed split, whose merge keeps what either side had, brings
+ * one back: a member that merged back marks again every grant they revoke.
  * A session resumed on one node ends the sessions with the same token on the others, through a
  * topic every node listens to. Each announcement carries the id of the store that made it, so a
  * node knows its own even after Hazelcast gave its member a new identity (a split-brain merge
@@ -39,6 +43,8 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
     public static final String GRANTS = "aldis.resume.grants";
     static final String USERS = "aldis.resume.users";
     static final String RESUMED = "aldis.resume.resumed";
+    /** What a revoked grant's entry holds until the grant would have expired: never a grant's text, which has five lines. */
+    static final String REVOKED_MARK = "revoked";
     /** Keys of revoked grants, each kept until the grant would have expired. */
     public static final String REVOKED = "aldis.resume.revoked";
     /** Per user, the time before which every grant of the user was revoked, kept as long as such a grant could live. */
@@ -92,7 +98,9 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
             Map<String, String> kept = grants.getAll(keys);
             List<ResumeGrant> live = new ArrayList<>();
             for (String value : kept.values()) {
-                live.add(GrantCodec.decode(value));
+                if (!REVOKED_MARK.equals(value)) {
+                    live.add(GrantCodec.decode(value));
+                }
             }
             live.sort(Comparator.comparingLong(ResumeGrant::issuedAt));
             while (live.size() > Math.max(1, maxPerUser)) {
@@ -110,15 +118,20 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
         }
     }
 
+    /**
+     * The grant under {@code key}, read from this member's copy when it holds one. Its entry alone
+     * says whether it was revoked: every revocation marks the entries of the grants it voids, under
+     * the user's lock, which {@link #put} takes as well.
+     */
     @Override
     public Optional<ResumeGrant> get(String key) {
         String value = grants.get(key);
-        if (value == null) {
+        if (value == null || REVOKED_MARK.equals(value)) {
             return Optional.empty();
         }
         ResumeGrant grant = GrantCodec.decode(value);
-        if (grant.expiresAt() <= System.currentTimeMillis() || isRevoked(grant)) {
-            return Optional.empty(); // a healed split may bring back an entry the other side removed
+        if (grant.expiresAt() <= System.currentTimeMillis()) {
+            return Optional.empty();
         }
         return Optional.of(grant);
     }
@@ -130,15 +143,26 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
 
     @Override
     public boolean remove(String key) {
-        String value = grants.remove(key);
-        if (value == null) {
+        String value = grants.get(key);
+        if (value == null || REVOKED_MARK.equals(value)) {
             return false;
         }
-        long ttl = GrantCodec.decode(value).expiresAt() - System.currentTimeMillis();
-        if (ttl > 0) {
+        ResumeGrant grant = GrantCodec.decode(value);
+        // Under the user's lock, so that a node handing the grant over again at this moment either
+        // finds it revoked or is overwritten by the mark.
+        users.lock(grant.user());
+        try {
+            long ttl = grant.expiresAt() - System.currentTimeMillis();
+            if (ttl <= 0) {
+                grants.delete(key);
+                return true;
+            }
             revoked.set(key, "", ttl, TimeUnit.MILLISECONDS);
+            grants.set(key, REVOKED_MARK, ttl, TimeUnit.MILLISECONDS);
+            return true;
+        } finally {
+            users.unlock(grant.user());
         }
-        return true;
     }
 
     @Override
@@ -154,7 +178,7 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
             }
             int removed = 0;
             for (String key : keysOf(user)) {
-                if (grants.remove(key) != null) {
+                if (markRevoked(key, now)) {
                     removed++;
                 }
             }
@@ -163,6 +187,53 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
         } finally {
             users.unlock(user);
         }
+    }
+
+    /** Marks the grant under {@code key} revoked, when it is there and has not expired; whether it did. */
+    private boolean markRevoked(String key, long now) {
+        String value = grants.get(key);
+        if (value == null || REVOKED_MARK.equals(value)) {
+            return false;
+        }
+        long ttl = GrantCodec.decode(value).expiresAt() - now;
+        if (ttl <= 0) {
+            grants.delete(key);
+            return false;
+        }
+        grants.set(key, REVOKED_MARK, ttl, TimeUnit.MILLISECONDS);
+        return true;
+    }
+
+    /**
+     * Marks again every grant a remembered revocation voids. A member calls it once it merged back
+     * after a split: the merge keeps the entry of the side merged into when both sides have one,
+     * so a grant revoked on the merging side may have come back unmarked.
+     *
+     * @return how many grants it marked
+     */
+    public int markRevokedAgain() {
+        Set<String> revokedKeys = revoked.keySet();
+        Map<String, Long> usersBefore = Map.copyOf(usersRevoked);
+        long now = System.currentTimeMillis();
+        int marked = 0;
+        for (Map.Entry<String, String> entry : grants.entrySet()) {
+            if (REVOKED_MARK.equals(entry.getValue())) {
+                continue;
+            }
+            ResumeGrant grant = GrantCodec.decode(entry.getValue());
+            Long before = usersBefore.get(grant.user());
+            if (revokedKeys.contains(entry.getKey()) || before != null && grant.issuedAt() < before) {
+                users.lock(grant.user());
+                try {
+                    if (markRevoked(entry.getKey(), now)) {
+                        marked++;
+                    }
+                } finally {
+                    users.unlock(grant.user());
+                }
+            }
+        }
+        return marked;
     }
 
     @Override

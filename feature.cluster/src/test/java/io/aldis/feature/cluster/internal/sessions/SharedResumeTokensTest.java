@@ -125,6 +125,50 @@ class SharedResumeTokensTest {
     }
 
     @Test
+    void aRevocationMarksTheGrantsOwnEntrySoThatAResumeReadsOneEntry() {
+        tokens(first, onFirst).put(grant("marked", "k-mark-1", 1, Set.of()), 10);
+        tokens(first, onFirst).put(grant("marked", "k-mark-2", 2, Set.of()), 10);
+        tokens(first, onFirst).put(grant("marked-too", "k-mark-3", 3, Set.of()), 10);
+        assertThat(tokens(second, onSecond).remove("k-mark-1")).isTrue();
+        assertThat(tokens(second, onSecond).remove("k-mark-1")).as("revoked once only").isFalse();
+        assertThat(tokens(second, onSecond).removeUser("marked-too")).isEqualTo(1);
+        // Each member holds a copy of every entry: read there, the mark is found without asking
+        // the entry's owner, which a miss would have to.
+        var entries = member().<String, String>getMap(SharedResumeTokens.GRANTS);
+        assertThat(entries.get("k-mark-1")).isEqualTo(SharedResumeTokens.REVOKED_MARK);
+        assertThat(entries.get("k-mark-3")).isEqualTo(SharedResumeTokens.REVOKED_MARK);
+        assertThat(tokens(first, onFirst).get("k-mark-1")).isEmpty();
+        assertThat(tokens(first, onFirst).get("k-mark-3")).isEmpty();
+        assertThat(tokens(first, onFirst).get("k-mark-2")).as("the user's other grant").isPresent();
+        // A marked grant counts no more against the user's cap.
+        tokens(first, onFirst).put(grant("marked", "k-mark-4", 4, Set.of()), 1);
+        assertThat(tokens(first, onFirst).get("k-mark-4")).isPresent();
+        assertThat(tokens(first, onFirst).get("k-mark-2")).as("the oldest live grant over the cap of one").isEmpty();
+    }
+
+    @Test
+    void aGrantAMergeBroughtBackUnmarkedIsMarkedAgain() {
+        // What a healed split can leave: the side merged into kept its live entry of a grant that
+        // the merging side revoked, whose revocations the merge added.
+        ResumeGrant byKey = grant("merged", "k-merge-1", 1, Set.of());
+        ResumeGrant byUser = grant("merged-user", "k-merge-2", 1, Set.of());
+        ResumeGrant issuedAfter = new ResumeGrant("k-merge-3", "merged-user", Set.of(), System.currentTimeMillis() + 5_000,
+                System.currentTimeMillis() + 60_000);
+        var entries = member().<String, String>getMap(SharedResumeTokens.GRANTS);
+        for (ResumeGrant g : List.of(byKey, byUser, issuedAfter)) {
+            entries.set(g.key(), GrantCodec.encode(g), 60, TimeUnit.SECONDS);
+        }
+        member().<String, String>getMap(SharedResumeTokens.REVOKED).set("k-merge-1", "", 60, TimeUnit.SECONDS);
+        member().<String, Long>getMap(SharedResumeTokens.USERS_REVOKED).set("merged-user",
+                System.currentTimeMillis(), 60, TimeUnit.SECONDS);
+
+        assertThat(tokens(second, onSecond).markRevokedAgain()).isGreaterThanOrEqualTo(2);
+        assertThat(tokens(first, onFirst).get("k-merge-1")).isEmpty();
+        assertThat(tokens(first, onFirst).get("k-merge-2")).isEmpty();
+        assertThat(tokens(first, onFirst).get("k-merge-3")).as("issued after the user's revocation").contains(issuedAfter);
+    }
+
+    @Test
     void aNodeKnowsItsOwnResumeEvenWhenItsMemberIdentityChanged() throws Exception {
         // A split-brain merge gives the member a new UUID: the announcement then comes from a member
         // that is not the one the store started on, and only the store's own id tells it apart.
@@ -137,6 +181,11 @@ class SharedResumeTokensTest {
 
     private static SharedResumeTokens tokens(ClusterEngine member, Superseded sessions) {
         return member.resumeTokens(() -> sessions);
+    }
+
+    /** One of the two members, to reach the maps as they are: both share them. */
+    private static com.hazelcast.core.HazelcastInstance member() {
+        return com.hazelcast.core.Hazelcast.getAllHazelcastInstances().iterator().next();
     }
 
     private static ResumeGrant grant(String user, String key, long issuedAt, Set<String> roles) {
