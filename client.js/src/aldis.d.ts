@@ -46,9 +46,10 @@ export interface AldisClientOptions {
   /** Default 'ws://127.0.0.1:7441/aldis'. */
   url?: string;
   /**
-   * Several nodes of one cluster, in place of url: the first connect tries each in turn, and each
-   * reconnect after a lost connection goes to the next, round the list, resuming there with the
-   * session's token. A node in a cluster also tells the client where the other nodes are: the
+   * Several nodes of one cluster, in place of url: the first connect tries each in turn; after a
+   * lost connection the client tries each of the other known URLs once, at once, and waits its
+   * reconnect delays only when none answers, each attempt going to the next URL round the list,
+   * resuming the session with its token. A node in a cluster also tells the client where the other nodes are: the
    * client adds those of the first URL's scheme after these and tries them too (`knownUrls`), so
    * one URL of a cluster is enough to fail over.
    */
@@ -219,7 +220,11 @@ export interface SubscribeOptions {
 export interface AldisEventMap {
   connected: { session: SessionInfo };
   disconnected: { reason: DisconnectReason };
-  /** reason: why the connection was lost (for a retried first connect: why the last attempt failed). */
+  /**
+   * An attempt that waits `delay` ms (not emitted for the tries of the other known URLs made at
+   * once after a loss). reason: why the connection was lost (for a retried first connect: why the
+   * last attempt failed).
+   */
   reconnecting: { attempt: number; delay: number; reason: DisconnectReason };
   reconnected: { session: SessionInfo };
   reconnectFailed: { error: AldisError };

@@ -2162,6 +2162,8 @@ export class AldisClient extends EventTarget {
     this._learnedUrls = [];
     /** URLs the first connect has tried so far: each once before it waits or gives up. */
     this._initialTries = 0;
+    /** Other known URLs still to be tried at once after a loss, before the first reconnect delay. */
+    this._failoverTriesLeft = 0;
     /** Why the open connection was lost, named by every reconnect attempt until one opens. */
     this._lostBecause = undefined;
     this._reconnectTimer = undefined;
@@ -2290,6 +2292,7 @@ export class AldisClient extends EventTarget {
     this._initial = true;
     this._attemptNumber = 0;
     this._initialTries = 0;
+    this._failoverTriesLeft = 0;
     this._urlAt = 0; // each connect() goes through the URLs in the order given, from the first
     this._connectPromise = new Promise((resolve, reject) => {
       this._connectSettle = { resolve, reject };
@@ -2323,6 +2326,7 @@ export class AldisClient extends EventTarget {
     this._user = session.user;
     this._state = 'connected';
     this._attemptNumber = 0;
+    this._failoverTriesLeft = 0;
     this._lostBecause = undefined;
     if (session.resumed) {
       this._streams.resumeAll();
@@ -2362,6 +2366,11 @@ export class AldisClient extends EventTarget {
       this._giveUp(error, `the node refused the session: ${error.message}`);
       return;
     }
+    if (this._failoverTriesLeft > 0) {
+      this._failoverTriesLeft -= 1;
+      this._startAttempt();
+      return;
+    }
     this._scheduleNext(error);
   }
 
@@ -2386,8 +2395,18 @@ export class AldisClient extends EventTarget {
     if (reconnects) {
       this._state = 'reconnecting';
       this._lostBecause = reason;
-      this._nextUrl(); // the node that dropped the connection may be gone: try the next one
-      this._scheduleNext(undefined);
+      // The node that dropped the connection may be gone: the client tries each other node it
+      // knows once, at once, and waits its reconnect delay only when none answers. The delay
+      // spreads clients coming back to the node they lost; the others are up, and a session
+      // resumed there costs them a token lookup.
+      this._nextUrl();
+      this._failoverTriesLeft = this.knownUrls.length - 1;
+      if (this._failoverTriesLeft > 0) {
+        this._failoverTriesLeft -= 1;
+        this._startAttempt();
+      } else {
+        this._scheduleNext(undefined);
+      }
     } else {
       this._state = 'failed';
     }

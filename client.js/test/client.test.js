@@ -104,12 +104,10 @@ describe('reconnect', { timeout: 30_000 }, () => {
 
   test('with several node URLs a lost connection resumes through the next one', async () => {
     const urls = ['ws://a.test/aldis', 'ws://b.test/aldis', 'ws://c.test/aldis'];
-    const { node, clock, client, nextEvent } = setup({}, { urls });
+    const { node, client, nextEvent } = setup({}, { urls });
     await client.connect();
     assert.equal(node.socket.url, urls[0]);
     node.socket.drop();
-    await nextEvent('reconnecting');
-    await clock.advance(100);
     const { session } = await nextEvent('reconnected');
     assert.equal(session.resumed, true);
     assert.equal(node.socket.url, urls[1]);
@@ -117,7 +115,7 @@ describe('reconnect', { timeout: 30_000 }, () => {
   });
 
   test('a client given one URL learns the other nodes from its node and resumes through one of them', async () => {
-    const { node, clock, client, nextEvent } = setup({ capabilities: 0x1ffn }, { url: 'ws://a.test/aldis' });
+    const { node, client, nextEvent } = setup({ capabilities: 0x1ffn }, { url: 'ws://a.test/aldis' });
     await client.connect();
     assert.notEqual(node.socket.of('CONNECT')[0].capabilities & Capability.NODE_ADDRESSES, 0n,
       'the client asks for the addresses');
@@ -127,8 +125,6 @@ describe('reconnect', { timeout: 30_000 }, () => {
     await settle();
     assert.deepEqual(client.knownUrls, ['ws://a.test/aldis', 'ws://b.test/aldis', 'ws://c.test:8080/aldis']);
     node.socket.drop();
-    await nextEvent('reconnecting');
-    await clock.advance(100);
     const { session } = await nextEvent('reconnected');
     assert.equal(session.resumed, true);
     assert.equal(node.socket.url, 'ws://b.test/aldis');
@@ -175,35 +171,55 @@ describe('reconnect', { timeout: 30_000 }, () => {
     rig.node.socket.deliver({ type: 'NODE_ADDRESSES', addresses: ['ws://b.test/aldis', 'ws://c.test/aldis'] });
     await settle();
     rig.node.socket.drop();
-    await rig.nextEvent('reconnecting');
-    await rig.clock.advance(100);
     await rig.nextEvent('reconnected');
     assert.equal(rig.node.socket.url, 'ws://b.test/aldis');
     return rig;
   }
 
   test('a new list that moves the URL in use leaves the rotation going on from it', async () => {
-    const { node, clock, client, nextEvent } = await onBAfterLearningBAndC();
+    const { node, client, nextEvent } = await onBAfterLearningBAndC();
     node.socket.deliver({ type: 'NODE_ADDRESSES', addresses: ['ws://c.test/aldis', 'ws://b.test/aldis'] });
     await settle();
     assert.deepEqual(client.knownUrls, ['ws://a.test/aldis', 'ws://c.test/aldis', 'ws://b.test/aldis']);
     node.socket.drop();
-    await nextEvent('reconnecting', 2);
-    await clock.advance(100);
     await nextEvent('reconnected', 2);
     assert.equal(node.socket.url, 'ws://a.test/aldis', 'after b comes a, round the list');
   });
 
   test('a new list that drops the URL in use starts the rotation again from the first URL', async () => {
-    const { node, clock, client, nextEvent } = await onBAfterLearningBAndC();
+    const { node, client, nextEvent } = await onBAfterLearningBAndC();
     node.socket.deliver({ type: 'NODE_ADDRESSES', addresses: ['ws://c.test/aldis'] });
     await settle();
     assert.deepEqual(client.knownUrls, ['ws://a.test/aldis', 'ws://c.test/aldis']);
     node.socket.drop();
-    await nextEvent('reconnecting', 2);
-    await clock.advance(100);
     await nextEvent('reconnected', 2);
     assert.equal(node.socket.url, 'ws://a.test/aldis');
+  });
+
+  test('a lost connection tries every other URL at once before it waits', async () => {
+    const urls = ['ws://a.test/aldis', 'ws://b.test/aldis', 'ws://c.test/aldis'];
+    const { node, client, named, nextEvent } = setup({}, { urls, reconnect: { initialDelayMs: 3600000, maxDelayMs: 3600000 } });
+    await client.connect();
+    node.refuse = (url) => url === urls[1];
+    node.socket.drop();
+    const { session } = await nextEvent('reconnected');
+    assert.equal(session.resumed, true);
+    assert.deepEqual(node.sockets.map((s) => s.url), urls, 'b refused, c at once');
+    assert.equal(named('reconnecting').length, 0, 'no attempt waited');
+  });
+
+  test('only when no other URL answers does the client wait its reconnect delay', async () => {
+    const urls = ['ws://a.test/aldis', 'ws://b.test/aldis', 'ws://c.test/aldis'];
+    const { node, clock, client, nextEvent } = setup({}, { urls });
+    await client.connect();
+    node.refuse = (url) => url !== urls[0];
+    node.socket.drop();
+    const reconnecting = await nextEvent('reconnecting');
+    assert.deepEqual({ attempt: reconnecting.attempt, delay: reconnecting.delay }, { attempt: 1, delay: 100 });
+    assert.deepEqual(node.sockets.map((s) => s.url), urls, 'the node that dropped the connection is not dialled at once');
+    await clock.advance(100);
+    await nextEvent('reconnected');
+    assert.equal(node.socket.url, urls[0], 'after the delay, round the list');
   });
 
   test('the first connect tries every URL once before it fails', async () => {

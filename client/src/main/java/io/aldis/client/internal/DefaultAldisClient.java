@@ -123,6 +123,11 @@ public final class DefaultAldisClient implements AldisClient {
     private int addressAt;
     /** Addresses the first connection has tried so far, to try each once before giving up; guarded by lock. */
     private int initialTries;
+    /**
+     * Other known addresses still to be tried at once after a loss, before the client waits its
+     * first reconnect delay; guarded by lock.
+     */
+    private int failoverTriesLeft;
     private ScheduledFuture<?> reconnectTask;
     private char[] password;
     /** The SCRAM SaltedPassword of the last login, so that a reconnect skips PBKDF2; wiped with the password. */
@@ -236,6 +241,7 @@ public final class DefaultAldisClient implements AldisClient {
                     initial = true;
                     attemptNumber = 0;
                     initialTries = 0;
+                    failoverTriesLeft = 0;
                     // Each connect() goes through the addresses in the order given, from the first.
                     addressAt = 0;
                     startAttempt();
@@ -746,6 +752,7 @@ public final class DefaultAldisClient implements AldisClient {
             reconnected = !initial;
             initial = false;
             attemptNumber = 0;
+            failoverTriesLeft = 0;
             lostBecause = null;
             state = ClientState.CONNECTED;
             if (!reconnected) {
@@ -787,6 +794,11 @@ public final class DefaultAldisClient implements AldisClient {
             }
             if (fatal) {
                 giveUp(failure, "the node refused to re-authenticate: " + failure.getMessage());
+                return;
+            }
+            if (failoverTriesLeft > 0) {
+                failoverTriesLeft--;
+                startAttempt();
                 return;
             }
             scheduleNext(failure);
@@ -995,9 +1007,18 @@ public final class DefaultAldisClient implements AldisClient {
             notifyListeners(l -> l.disconnected(reason));
             if (again) {
                 lostBecause = reason;
-                // The node that dropped the connection may be gone: the next try goes elsewhere.
+                // The node that dropped the connection may be gone: the client tries each other
+                // node it knows once, at once, and waits its reconnect delay only when none
+                // answers. A delay spreads many clients coming back to the one node they lost;
+                // the others are up, and a session resumed there costs them a token lookup.
                 nextAddress();
-                scheduleNext(null);
+                failoverTriesLeft = known.all().size() - 1;
+                if (failoverTriesLeft > 0) {
+                    failoverTriesLeft--;
+                    startAttempt();
+                } else {
+                    scheduleNext(null);
+                }
             }
         }
     }

@@ -167,7 +167,8 @@ class ClusterAddressesTest {
         SessionInfo session = reconnected.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         // A figure for the record, not a check: timing is not asserted.
         System.out.printf(java.util.Locale.ROOT, "From the kill -9 of a to the client resumed on a node it learned of:"
-                + " %.1f ms (first reconnect delay %d ms)%n", (reconnectedAt.get() - killedAt) / 1e6, firstDelayMillis.get());
+                + " %.1f ms (%s)%n", (reconnectedAt.get() - killedAt) / 1e6, firstDelayMillis.get() < 0 ? "at once, without a"
+                + " reconnect delay" : "after a reconnect delay of " + firstDelayMillis.get() + " ms");
         assertThat(session.resumed()).as("the client resumed its session with its token").isTrue();
         assertThat(nodes[1].sessions().resumed() + nodes[2].sessions().resumed())
                 .as("on b or c, the nodes it learned of").isEqualTo(resumedBefore + 1);
