@@ -88,7 +88,7 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
         }
         users.lock(grant.user());
         try {
-            if (isRevoked(grant)) {
+            if (isRevoked(grant) || REVOKED_MARK.equals(grants.get(grant.key()))) {
                 return; // a node handing its tokens over again must not bring back a revoked one
             }
             grants.set(grant.key(), GrantCodec.encode(grant), ttl, TimeUnit.MILLISECONDS);

@@ -140,6 +140,10 @@ class SharedResumeTokensTest {
         assertThat(tokens(first, onFirst).get("k-mark-1")).isEmpty();
         assertThat(tokens(first, onFirst).get("k-mark-3")).isEmpty();
         assertThat(tokens(first, onFirst).get("k-mark-2")).as("the user's other grant").isPresent();
+        // The mark alone keeps a grant handed over again out, should its remembered revocation be gone.
+        member().getMap(SharedResumeTokens.REVOKED).delete("k-mark-1");
+        tokens(first, onFirst).put(grant("marked", "k-mark-1", 1, Set.of()), 10);
+        assertThat(tokens(second, onSecond).get("k-mark-1")).isEmpty();
         // A marked grant counts no more against the user's cap.
         tokens(first, onFirst).put(grant("marked", "k-mark-4", 4, Set.of()), 1);
         assertThat(tokens(first, onFirst).get("k-mark-4")).isPresent();
