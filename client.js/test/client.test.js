@@ -6,6 +6,8 @@ import { rejectsWithCode, setup } from './rig.js';
 
 const enc = (s) => new TextEncoder().encode(s);
 const dec = (b) => new TextDecoder().decode(b);
+/** The rig's first reconnect delay. */
+const FIRST_DELAY = 100;
 
 describe('handshake', { timeout: 30_000 }, () => {
   test('CONNECT, SCRAM-SHA-256 with a verified server signature, then a session', async () => {
@@ -104,9 +106,10 @@ describe('reconnect', { timeout: 30_000 }, () => {
 
   test('with several node URLs a lost connection resumes through the next one', async () => {
     const urls = ['ws://a.test/aldis', 'ws://b.test/aldis', 'ws://c.test/aldis'];
-    const { node, client, nextEvent } = setup({}, { urls });
+    const { node, clock, client, nextEvent } = setup({}, { urls });
     await client.connect();
     assert.equal(node.socket.url, urls[0]);
+    await clock.advance(FIRST_DELAY); // only a connection that lasted the first delay earns the round at once
     node.socket.drop();
     const { session } = await nextEvent('reconnected');
     assert.equal(session.resumed, true);
@@ -115,7 +118,7 @@ describe('reconnect', { timeout: 30_000 }, () => {
   });
 
   test('a client given one URL learns the other nodes from its node and resumes through one of them', async () => {
-    const { node, client, nextEvent } = setup({ capabilities: 0x1ffn }, { url: 'ws://a.test/aldis' });
+    const { node, clock, client, nextEvent } = setup({ capabilities: 0x1ffn }, { url: 'ws://a.test/aldis' });
     await client.connect();
     assert.notEqual(node.socket.of('CONNECT')[0].capabilities & Capability.NODE_ADDRESSES, 0n,
       'the client asks for the addresses');
@@ -124,6 +127,7 @@ describe('reconnect', { timeout: 30_000 }, () => {
       'wss://b.test/aldis', 'ws://b.test/aldis', 'ws://c.test:8080/aldis'] });
     await settle();
     assert.deepEqual(client.knownUrls, ['ws://a.test/aldis', 'ws://b.test/aldis', 'ws://c.test:8080/aldis']);
+    await clock.advance(FIRST_DELAY); // only a connection that lasted the first delay earns the round at once
     node.socket.drop();
     const { session } = await nextEvent('reconnected');
     assert.equal(session.resumed, true);
@@ -170,6 +174,7 @@ describe('reconnect', { timeout: 30_000 }, () => {
     await rig.client.connect();
     rig.node.socket.deliver({ type: 'NODE_ADDRESSES', addresses: ['ws://b.test/aldis', 'ws://c.test/aldis'] });
     await settle();
+    await rig.clock.advance(FIRST_DELAY); // only a connection that lasted the first delay earns the round at once
     rig.node.socket.drop();
     await rig.nextEvent('reconnected');
     assert.equal(rig.node.socket.url, 'ws://b.test/aldis');
@@ -177,20 +182,22 @@ describe('reconnect', { timeout: 30_000 }, () => {
   }
 
   test('a new list that moves the URL in use leaves the rotation going on from it', async () => {
-    const { node, client, nextEvent } = await onBAfterLearningBAndC();
+    const { node, clock, client, nextEvent } = await onBAfterLearningBAndC();
     node.socket.deliver({ type: 'NODE_ADDRESSES', addresses: ['ws://c.test/aldis', 'ws://b.test/aldis'] });
     await settle();
     assert.deepEqual(client.knownUrls, ['ws://a.test/aldis', 'ws://c.test/aldis', 'ws://b.test/aldis']);
+    await clock.advance(FIRST_DELAY); // only a connection that lasted the first delay earns the round at once
     node.socket.drop();
     await nextEvent('reconnected', 2);
     assert.equal(node.socket.url, 'ws://a.test/aldis', 'after b comes a, round the list');
   });
 
   test('a new list that drops the URL in use starts the rotation again from the first URL', async () => {
-    const { node, client, nextEvent } = await onBAfterLearningBAndC();
+    const { node, clock, client, nextEvent } = await onBAfterLearningBAndC();
     node.socket.deliver({ type: 'NODE_ADDRESSES', addresses: ['ws://c.test/aldis'] });
     await settle();
     assert.deepEqual(client.knownUrls, ['ws://a.test/aldis', 'ws://c.test/aldis']);
+    await clock.advance(FIRST_DELAY); // only a connection that lasted the first delay earns the round at once
     node.socket.drop();
     await nextEvent('reconnected', 2);
     assert.equal(node.socket.url, 'ws://a.test/aldis');
@@ -198,9 +205,10 @@ describe('reconnect', { timeout: 30_000 }, () => {
 
   test('a lost connection tries every other URL at once before it waits', async () => {
     const urls = ['ws://a.test/aldis', 'ws://b.test/aldis', 'ws://c.test/aldis'];
-    const { node, client, named, nextEvent } = setup({}, { urls, reconnect: { initialDelayMs: 3600000, maxDelayMs: 3600000 } });
+    const { node, clock, client, named, nextEvent } = setup({}, { urls, reconnect: { initialDelayMs: 100, maxDelayMs: 3600000 } });
     await client.connect();
     node.refuse = (url) => url === urls[1];
+    await clock.advance(FIRST_DELAY); // only a connection that lasted the first delay earns the round at once
     node.socket.drop();
     const { session } = await nextEvent('reconnected');
     assert.equal(session.resumed, true);
@@ -213,6 +221,7 @@ describe('reconnect', { timeout: 30_000 }, () => {
     const { node, clock, client, nextEvent } = setup({}, { urls });
     await client.connect();
     node.refuse = (url) => url !== urls[0];
+    await clock.advance(FIRST_DELAY); // only a connection that lasted the first delay earns the round at once
     node.socket.drop();
     const reconnecting = await nextEvent('reconnecting');
     assert.deepEqual({ attempt: reconnecting.attempt, delay: reconnecting.delay }, { attempt: 1, delay: 100 });
@@ -220,6 +229,30 @@ describe('reconnect', { timeout: 30_000 }, () => {
     await clock.advance(100);
     await nextEvent('reconnected');
     assert.equal(node.socket.url, urls[0], 'after the delay, round the list');
+  });
+
+  test('a connection lost before the first delay passed waits it, whatever the other URLs', async () => {
+    // Nodes that take the session and drop it again must not have the client back at once, in a loop.
+    const urls = ['ws://a.test/aldis', 'ws://b.test/aldis'];
+    const { node, clock, client, nextEvent } = setup({}, { urls });
+    await client.connect();
+    await clock.advance(FIRST_DELAY - 1);
+    node.socket.drop();
+    const reconnecting = await nextEvent('reconnecting');
+    assert.equal(reconnecting.delay, FIRST_DELAY);
+    assert.deepEqual(node.sockets.map((s) => s.url), [urls[0]], 'nothing dialled before the delay');
+  });
+
+  test('a URL in use that a new list dropped leaves every listed one to try at once', async () => {
+    const { node, clock, client, nextEvent } = await onBAfterLearningBAndC();
+    node.socket.deliver({ type: 'NODE_ADDRESSES', addresses: ['ws://c.test/aldis'] });
+    await settle();
+    assert.deepEqual(client.knownUrls, ['ws://a.test/aldis', 'ws://c.test/aldis']);
+    node.refuse = (url) => url === 'ws://a.test/aldis';
+    await clock.advance(FIRST_DELAY);
+    node.socket.drop();
+    await nextEvent('reconnected', 2);
+    assert.equal(node.socket.url, 'ws://c.test/aldis', 'a refused, then c, both at once');
   });
 
   test('the first connect tries every URL once before it fails', async () => {

@@ -80,8 +80,9 @@ public interface AldisClient {
      * whenever the node tells of a change. An address of the node the client is connected to is
      * not learned again under another name. Learned addresses are kept when the node leaves its
      * cluster (its cluster feature was removed; those nodes may still be up), until a node sends a
-     * new list. After a loss the client tries each of the others at once, then waits its reconnect
-     * delays; each attempt goes to the next of them, round the list, going on from the
+     * new list. After a loss the client may try each of the others at once (see
+     * {@link Builder#addresses}), then waits its reconnect delays; each attempt goes to the next of
+     * them, round the list, going on from the
      * address in use wherever a new list puts it (and from the first when a new list drops it). A
      * node outside a cluster tells nothing, and the list is the one given.
      *
@@ -432,11 +433,12 @@ public interface AldisClient {
         /**
          * Several nodes of one cluster, each as {@code host:port} ({@code [v6address]:port} for an
          * IPv6 address). The client connects to the first that answers, trying each in the order
-         * given. When it loses its connection, it tries each of the other addresses it knows once,
-         * at once, from the next one round the list, and resumes the session with its resume token
-         * on the first that answers; only when none does, it waits the {@link #reconnect reconnect
-         * policy}'s delays, each attempt after a delay going to the next address round the list.
-         * Replaces any addresses given before. A node in a cluster also tells the client where the other nodes are; the
+         * given. When it loses a connection that lasted at least the {@link #reconnect reconnect
+         * policy}'s first delay, it tries each of the other addresses it knows once, at once, from
+         * the next one round the list, and resumes the session with its resume token on the first
+         * that answers; only when none does (or when the connection was lost sooner, as with a node
+         * that takes sessions and drops them), it waits the policy's delays, each attempt after a
+         * delay going to the next address round the list. Replaces any addresses given before. A node in a cluster also tells the client where the other nodes are; the
          * client adds them after these and tries them too ({@link AldisClient#knownAddresses()}),
          * so one address of a cluster is enough to fail over.
          *

@@ -28,8 +28,8 @@ public interface ConnectionListener {
     /**
      * Reconnect attempt {@code attempt} (from 1) will start after {@code delay}. Called by
      * {@link #reconnecting(int, Duration, DisconnectReason)} unless that is overridden. A client
-     * that knows several node addresses first tries the others at once after a loss, without this
-     * call; it is told only of the attempts that wait (see {@link AldisClient.Builder#addresses}).
+     * that knows several node addresses may first try the others at once after a loss, without
+     * this call; it is told only of the attempts that wait (see {@link AldisClient.Builder#addresses}).
      */
     default void reconnecting(int attempt, Duration delay) {
     }

@@ -128,6 +128,11 @@ public final class DefaultAldisClient implements AldisClient {
      * first reconnect delay; guarded by lock.
      */
     private int failoverTriesLeft;
+    /** The address the attempt under way dialled, and the one the open connection did; guarded by lock. */
+    private ClientConfig.Address attemptAddress;
+    private ClientConfig.Address connectedTo;
+    /** When the open connection's session opened, in {@link System#nanoTime()}; guarded by lock. */
+    private long openedAtNanos;
     private ScheduledFuture<?> reconnectTask;
     private char[] password;
     /** The SCRAM SaltedPassword of the last login, so that a reconnect skips PBKDF2; wiped with the password. */
@@ -688,6 +693,7 @@ public final class DefaultAldisClient implements AldisClient {
         });
         List<ClientConfig.Address> addresses = known.all();
         ClientConfig.Address address = addresses.get(addressAt % addresses.size());
+        attemptAddress = address;
         ChannelFuture connecting;
         try {
             connecting = connector.connect(handler, address);
@@ -753,6 +759,8 @@ public final class DefaultAldisClient implements AldisClient {
             initial = false;
             attemptNumber = 0;
             failoverTriesLeft = 0;
+            connectedTo = attemptAddress;
+            openedAtNanos = System.nanoTime();
             lostBecause = null;
             state = ClientState.CONNECTED;
             if (!reconnected) {
@@ -1010,9 +1018,14 @@ public final class DefaultAldisClient implements AldisClient {
                 // The node that dropped the connection may be gone: the client tries each other
                 // node it knows once, at once, and waits its reconnect delay only when none
                 // answers. A delay spreads many clients coming back to the one node they lost;
-                // the others are up, and a session resumed there costs them a token lookup.
+                // the others are up, and a session resumed there costs them a token lookup. A
+                // connection lost before the first delay passed earns no such round: nodes that
+                // take the session and drop it again would otherwise have the client back at once,
+                // again and again.
                 nextAddress();
-                failoverTriesLeft = known.all().size() - 1;
+                List<ClientConfig.Address> all = known.all();
+                boolean stayedUp = System.nanoTime() - openedAtNanos >= config.reconnect().initialDelay().toNanos();
+                failoverTriesLeft = !stayedUp ? 0 : all.contains(connectedTo) ? all.size() - 1 : all.size();
                 if (failoverTriesLeft > 0) {
                     failoverTriesLeft--;
                     startAttempt();

@@ -41,6 +41,10 @@ class AldisClientTest {
     private static final ReconnectPolicy FAST = ReconnectPolicy.exponential(Duration.ofMillis(10),
             Duration.ofMillis(40), 4);
 
+    /** A first delay long enough to see that no attempt waited, short enough for a connection to outlast it. */
+    private static final ReconnectPolicy SETTLED = ReconnectPolicy.exponential(Duration.ofMillis(200),
+            Duration.ofHours(1), 1);
+
     private final Events events = new Events();
     private final List<AutoCloseable> cleanup = new ArrayList<>();
 
@@ -425,6 +429,7 @@ class AldisClientTest {
         assertThat(events.next()).isEqualTo("connected resumed=false");
         // Both nodes know the token, as the nodes of a cluster do.
         second.validTokens.addAll(first.validTokens);
+        upForTheFirstDelay(FAST);
         first.dropAll();
         assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
         assertThat(events.next()).isEqualTo("reconnected resumed=true");
@@ -437,13 +442,12 @@ class AldisClientTest {
     void aLostConnectionTriesEveryOtherAddressAtOnceBeforeItWaits() throws Exception {
         FakeNode a = node();
         FakeNode c = node();
-        // An hour's delay: a client that waited before going elsewhere would not come back in the test.
-        ReconnectPolicy slow = ReconnectPolicy.exponential(Duration.ofHours(1), Duration.ofHours(1), 1);
-        AldisClient client = clientOf(slow, "127.0.0.1:" + a.port(), "127.0.0.1:" + freePort(),
+        AldisClient client = clientOf(SETTLED, "127.0.0.1:" + a.port(), "127.0.0.1:" + freePort(),
                 "127.0.0.1:" + c.port());
         get(client.connect());
         assertThat(events.next()).isEqualTo("connected resumed=false");
         shareTokens(a, c);
+        upForTheFirstDelay(SETTLED);
         a.dropAll();
         assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
         assertThat(events.next()).as("past the address where no node listens, on c, without a wait")
@@ -455,17 +459,59 @@ class AldisClientTest {
     @Test
     void theClientWaitsItsDelayOnlyWhenNoOtherAddressAnswers() throws Exception {
         FakeNode a = node();
-        ReconnectPolicy slow = ReconnectPolicy.exponential(Duration.ofHours(1), Duration.ofHours(1), 1);
-        AldisClient client = clientOf(slow, "127.0.0.1:" + a.port(), "127.0.0.1:" + freePort(),
+        AldisClient client = clientOf(SETTLED, "127.0.0.1:" + a.port(), "127.0.0.1:" + freePort(),
                 "127.0.0.1:" + freePort());
         get(client.connect());
         assertThat(events.next()).isEqualTo("connected resumed=false");
+        upForTheFirstDelay(SETTLED);
+        a.stopListening();
         a.dropAll();
         assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
         assertThat(events.next()).as("both others tried and refused: the first attempt that waits")
-                .isEqualTo("reconnecting 1 PT1H");
-        assertThat(client.state()).isEqualTo(ClientState.RECONNECTING);
-        assertThat(a.connects.get()).as("the node that dropped the connection is not dialled at once").isEqualTo(1);
+                .isEqualTo("reconnecting 1 PT0.2S");
+        assertThat(events.next()).isEqualTo("reconnectFailed RECONNECT_FAILED");
+        assertThat(a.connects.get()).as("the node that dropped the connection was not dialled at once").isEqualTo(1);
+    }
+
+    @Test
+    void aConnectionLostBeforeTheFirstDelayPassedWaitsItWhateverTheOtherAddresses() throws Exception {
+        // Nodes that take the session and drop it again must not have the client back at once, in a loop.
+        FakeNode a = node();
+        FakeNode b = node();
+        ReconnectPolicy slow = ReconnectPolicy.exponential(Duration.ofHours(1), Duration.ofHours(1), 1);
+        AldisClient client = clientOf(slow, "127.0.0.1:" + a.port(), "127.0.0.1:" + b.port());
+        get(client.connect());
+        assertThat(events.next()).isEqualTo("connected resumed=false");
+        a.dropAll(); // within the hour
+        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        assertThat(events.next()).isEqualTo("reconnecting 1 PT1H");
+        assertThat(b.connects.get()).isZero();
+    }
+
+    @Test
+    void anAddressInUseThatANewListDroppedLeavesEveryListedOneToTryAtOnce() throws Exception {
+        FakeNode a = node();
+        FakeNode b = node();
+        FakeNode c = node();
+        AldisClient client = clientOf(SETTLED, "127.0.0.1:" + a.port());
+        get(client.connect());
+        assertThat(events.next()).isEqualTo("connected resumed=false");
+        a.broadcast(new NodeAddresses(List.of(address(b))));
+        awaitKnown(client, a.port(), b.port());
+        shareTokens(a, b, c);
+        upForTheFirstDelay(SETTLED);
+        a.dropAll();
+        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        assertThat(events.next()).isEqualTo("reconnected resumed=true");
+        // On b, whose list names c but not b: known are a and c, and neither is the node in use.
+        b.broadcast(new NodeAddresses(List.of(address(c))));
+        awaitKnown(client, a.port(), c.port());
+        a.stopListening();
+        upForTheFirstDelay(SETTLED);
+        b.dropAll();
+        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        assertThat(events.next()).as("a refused, then c, both at once").isEqualTo("reconnected resumed=true");
+        assertThat(c.connects.get()).isEqualTo(1);
     }
 
     @Test
@@ -501,6 +547,7 @@ class AldisClientTest {
         awaitKnown(client, List.of("127.0.0.1:" + first.port(), "127.0.0.1:" + second.port()));
 
         second.validTokens.addAll(first.validTokens);
+        upForTheFirstDelay(FAST);
         first.dropAll();
         assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
         assertThat(events.next()).isEqualTo("reconnected resumed=true");
@@ -542,6 +589,7 @@ class AldisClientTest {
         a.broadcast(new NodeAddresses(List.of(address(b), address(c))));
         awaitKnown(client, a.port(), b.port(), c.port());
         shareTokens(a, b, c);
+        upForTheFirstDelay(FAST);
         a.dropAll();
         assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
         assertThat(events.next()).as("on b, the next address").isEqualTo("reconnected resumed=true");
@@ -549,6 +597,7 @@ class AldisClientTest {
         // b now lists c before itself: after b comes a (round the list), not c (b's old place + 1).
         b.broadcast(new NodeAddresses(List.of(address(c), address(b))));
         awaitKnown(client, a.port(), c.port(), b.port());
+        upForTheFirstDelay(FAST);
         b.dropAll();
         assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
         assertThat(events.next()).isEqualTo("reconnected resumed=true");
@@ -567,6 +616,7 @@ class AldisClientTest {
         a.broadcast(new NodeAddresses(List.of(address(b), address(c))));
         awaitKnown(client, a.port(), b.port(), c.port());
         shareTokens(a, b, c);
+        upForTheFirstDelay(FAST);
         a.dropAll();
         assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
         assertThat(events.next()).as("on b, the next address").isEqualTo("reconnected resumed=true");
@@ -574,11 +624,20 @@ class AldisClientTest {
         // b's list no longer holds b: the next attempt goes to the first address, a, not to c.
         b.broadcast(new NodeAddresses(List.of(address(c))));
         awaitKnown(client, a.port(), c.port());
+        upForTheFirstDelay(FAST);
         b.dropAll();
         assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
         assertThat(events.next()).isEqualTo("reconnected resumed=true");
         assertThat(a.connects.get()).as("back on a").isEqualTo(2);
         assertThat(c.connects.get()).isZero();
+    }
+
+    /**
+     * Keeps the connection up past the policy's first delay: only a connection that lasted it
+     * earns the tries of the other addresses at once.
+     */
+    private static void upForTheFirstDelay(ReconnectPolicy policy) throws InterruptedException {
+        Thread.sleep(policy.initialDelay().toMillis() + 50);
     }
 
     private static String address(FakeNode node) {
