@@ -46,11 +46,10 @@ export interface AldisClientOptions {
   /** Default 'ws://127.0.0.1:7441/aldis'. */
   url?: string;
   /**
-   * Several nodes of one cluster, in place of url: the first connect tries each in turn; after
-   * losing a connection that lasted at least the first reconnect delay, the client tries each of
-   * the other known URLs once, at once, and waits its reconnect delays only when none answers (or
-   * the connection was lost sooner), each attempt going to the next URL round the list, resuming
-   * the session with its token. A node in a cluster also tells the client where the other nodes are: the
+   * Several nodes of one cluster, in place of url: the first connect tries each in turn; after a
+   * lost connection the client tries each of the other known URLs once, at once (once per first
+   * reconnect delay at the most), and waits its reconnect delays only when none answers, each
+   * attempt going to the next URL round the list, resuming the session with its token. A node in a cluster also tells the client where the other nodes are: the
    * client adds those of the first URL's scheme after these and tries them too (`knownUrls`), so
    * one URL of a cluster is enough to fail over.
    */

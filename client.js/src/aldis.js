@@ -2164,10 +2164,11 @@ export class AldisClient extends EventTarget {
     this._initialTries = 0;
     /** Other known URLs still to be tried at once after a loss, before the first reconnect delay. */
     this._failoverTriesLeft = 0;
-    /** The URL of the attempt under way, the URL of the open connection, and when its session opened. */
+    /** The URL of the attempt under way, the URL of the open connection. */
     this._attemptUrl = undefined;
     this._connectedUrl = undefined;
-    this._openedAt = 0;
+    /** When the last round of tries at once began, if there was one. */
+    this._lastRoundAt = undefined;
     /** Why the open connection was lost, named by every reconnect attempt until one opens. */
     this._lostBecause = undefined;
     this._reconnectTimer = undefined;
@@ -2333,7 +2334,6 @@ export class AldisClient extends EventTarget {
     this._attemptNumber = 0;
     this._failoverTriesLeft = 0;
     this._connectedUrl = this._attemptUrl;
-    this._openedAt = this._options.timers.now();
     this._lostBecause = undefined;
     if (session.resumed) {
       this._streams.resumeAll();
@@ -2405,14 +2405,17 @@ export class AldisClient extends EventTarget {
       // The node that dropped the connection may be gone: the client tries each other node it
       // knows once, at once, and waits its reconnect delay only when none answers. The delay
       // spreads clients coming back to the node they lost; the others are up, and a session
-      // resumed there costs them a token lookup. A connection lost before the first delay passed
-      // earns no such round: nodes that take the session and drop it again would otherwise have
-      // the client back at once, again and again.
+      // resumed there costs them a token lookup. There is one such round per first delay at the
+      // most: nodes that take the session and drop it again would otherwise have the client back
+      // at once, again and again.
       this._nextUrl();
       const urls = this.knownUrls;
-      const stayedUp = this._options.timers.now() - this._openedAt >= this._options.reconnect.initialDelayMs;
-      this._failoverTriesLeft = !stayedUp ? 0 : urls.includes(this._connectedUrl) ? urls.length - 1 : urls.length;
+      const now = this._options.timers.now();
+      const roundDue = this._lastRoundAt === undefined
+        || now - this._lastRoundAt >= this._options.reconnect.initialDelayMs;
+      this._failoverTriesLeft = !roundDue ? 0 : urls.includes(this._connectedUrl) ? urls.length - 1 : urls.length;
       if (this._failoverTriesLeft > 0) {
+        this._lastRoundAt = now;
         this._failoverTriesLeft -= 1;
         this._startAttempt();
       } else {

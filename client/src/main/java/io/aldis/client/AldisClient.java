@@ -433,12 +433,13 @@ public interface AldisClient {
         /**
          * Several nodes of one cluster, each as {@code host:port} ({@code [v6address]:port} for an
          * IPv6 address). The client connects to the first that answers, trying each in the order
-         * given. When it loses a connection that lasted at least the {@link #reconnect reconnect
-         * policy}'s first delay, it tries each of the other addresses it knows once, at once, from
-         * the next one round the list, and resumes the session with its resume token on the first
-         * that answers; only when none does (or when the connection was lost sooner, as with a node
-         * that takes sessions and drops them), it waits the policy's delays, each attempt after a
-         * delay going to the next address round the list. Replaces any addresses given before. A node in a cluster also tells the client where the other nodes are; the
+         * given. When it loses its connection, it tries each of the other addresses it knows once,
+         * at once, from the next one round the list, and resumes the session with its resume token
+         * on the first that answers; only when none does, it waits the {@link #reconnect reconnect
+         * policy}'s delays, each attempt after a delay going to the next address round the list. It
+         * makes such a round of tries at once once per first delay of the policy at the most, so
+         * that nodes that take sessions and drop them do not have it back in a loop. Replaces any
+         * addresses given before. A node in a cluster also tells the client where the other nodes are; the
          * client adds them after these and tries them too ({@link AldisClient#knownAddresses()}),
          * so one address of a cluster is enough to fail over.
          *

@@ -9,8 +9,8 @@ import java.util.random.RandomGenerator;
  * How a client reconnects after losing its connection: exponential backoff from an initial delay,
  * doubling up to a cap, for a number of attempts, with an optional random spread so that many
  * clients cut off together do not all come back at the same instant. A client that knows several
- * node addresses, and loses a connection that lasted at least the first delay, first tries each of
- * the others once, at once, and waits these delays only when none answers. Immutable.
+ * node addresses first tries each of the others once, at once, and waits these delays only when
+ * none answers (or when it made such a round less than the first delay before). Immutable.
  */
 public final class ReconnectPolicy {
     private static final ReconnectPolicy NONE = new ReconnectPolicy(Duration.ZERO, Duration.ZERO, 0, 0);

@@ -131,8 +131,9 @@ public final class DefaultAldisClient implements AldisClient {
     /** The address the attempt under way dialled, and the one the open connection did; guarded by lock. */
     private ClientConfig.Address attemptAddress;
     private ClientConfig.Address connectedTo;
-    /** When the open connection's session opened, in {@link System#nanoTime()}; guarded by lock. */
-    private long openedAtNanos;
+    /** When the last round of tries at once began, in {@link System#nanoTime()}, if there was one; guarded by lock. */
+    private long lastRoundAtNanos;
+    private boolean hadRound;
     private ScheduledFuture<?> reconnectTask;
     private char[] password;
     /** The SCRAM SaltedPassword of the last login, so that a reconnect skips PBKDF2; wiped with the password. */
@@ -760,7 +761,6 @@ public final class DefaultAldisClient implements AldisClient {
             attemptNumber = 0;
             failoverTriesLeft = 0;
             connectedTo = attemptAddress;
-            openedAtNanos = System.nanoTime();
             lostBecause = null;
             state = ClientState.CONNECTED;
             if (!reconnected) {
@@ -1018,15 +1018,17 @@ public final class DefaultAldisClient implements AldisClient {
                 // The node that dropped the connection may be gone: the client tries each other
                 // node it knows once, at once, and waits its reconnect delay only when none
                 // answers. A delay spreads many clients coming back to the one node they lost;
-                // the others are up, and a session resumed there costs them a token lookup. A
-                // connection lost before the first delay passed earns no such round: nodes that
-                // take the session and drop it again would otherwise have the client back at once,
-                // again and again.
+                // the others are up, and a session resumed there costs them a token lookup. There
+                // is one such round per first delay at the most: nodes that take the session and
+                // drop it again would otherwise have the client back at once, again and again.
                 nextAddress();
                 List<ClientConfig.Address> all = known.all();
-                boolean stayedUp = System.nanoTime() - openedAtNanos >= config.reconnect().initialDelay().toNanos();
-                failoverTriesLeft = !stayedUp ? 0 : all.contains(connectedTo) ? all.size() - 1 : all.size();
+                long now = System.nanoTime();
+                boolean roundDue = !hadRound || now - lastRoundAtNanos >= config.reconnect().initialDelay().toNanos();
+                failoverTriesLeft = !roundDue ? 0 : all.contains(connectedTo) ? all.size() - 1 : all.size();
                 if (failoverTriesLeft > 0) {
+                    hadRound = true;
+                    lastRoundAtNanos = now;
                     failoverTriesLeft--;
                     startAttempt();
                 } else {
