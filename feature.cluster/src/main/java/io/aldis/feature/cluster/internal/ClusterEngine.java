@@ -51,6 +51,9 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
      * split receives the other members' entries in bulk, and Hazelcast tells of no single entry.
      */
     private static final long REFRESH_SECONDS = 1;
+    /** How often, and how far apart, the check of resume tokens after a merge is tried. */
+    private static final int MARK_AGAIN_ATTEMPTS = 12;
+    private static final long MARK_AGAIN_DELAY_SECONDS = 5;
 
     private final ClusterSettings settings;
     /** This member's links to the others, or null when it sends through Hazelcast ({@code dataPath}). */
@@ -117,6 +120,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
                 scheduler.execute(this::merged);
+                markRevokedAgainAside(1);
             }
         });
         scheduler.scheduleWithFixedDelay(this::refresh, REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
@@ -240,16 +244,43 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "Node {0} merged back into cluster {1} but could not follow its new member id: {2}",
                     settings.nodeName(), settings.name(), e.toString());
         }
-        if (tokens != null) {
-            try {
-                int marked = tokens.markRevokedAgain();
-                if (marked > 0) {
-                    LOG.log(System.Logger.Level.INFO, "Node {0} marked {1} resume token(s) revoked again after the merge",
-                            settings.nodeName(), marked);
+    }
+
+    /**
+     * Checks the cluster's resume tokens against its revocations after a merge, on a thread of its
+     * own and outside this engine's lock, since it reads every token; tried again a few times when
+     * it fails, since until it has run a token revoked on this side of the split may resume a session.
+     */
+    private void markRevokedAgainAside(int attempt) {
+        Thread checking = new Thread(() -> markRevokedAgain(attempt), "aldis-cluster-tokens-after-merge");
+        checking.setDaemon(true);
+        checking.start();
+    }
+
+    private void markRevokedAgain(int attempt) {
+        SharedResumeTokens shared;
+        synchronized (this) {
+            shared = tokens;
+        }
+        if (shared == null) {
+            return;
+        }
+        try {
+            int marked = shared.markRevokedAgain();
+            LOG.log(System.Logger.Level.INFO, "Node {0} checked the resume tokens against the revocations after the"
+                    + " merge; {1} marked revoked again", settings.nodeName(), marked);
+        } catch (RuntimeException e) {
+            boolean again = attempt < MARK_AGAIN_ATTEMPTS;
+            LOG.log(System.Logger.Level.WARNING, "Node {0} could not check the resume tokens against the revocations"
+                    + " after the merge{1}: {2}", settings.nodeName(), again ? ", trying again in "
+                    + MARK_AGAIN_DELAY_SECONDS + " s" : "", e.toString());
+            if (again) {
+                try {
+                    scheduler.schedule(() -> markRevokedAgainAside(attempt + 1), MARK_AGAIN_DELAY_SECONDS,
+                            TimeUnit.SECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closed) {
+                    // The engine stopped: the cluster goes on without this member.
                 }
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "Node {0} merged back into cluster {1} but could not check the resume"
-                        + " tokens against the revocations: {2}", settings.nodeName(), settings.name(), e.toString());
             }
         }
     }

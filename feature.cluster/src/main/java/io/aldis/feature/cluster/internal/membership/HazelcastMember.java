@@ -72,9 +72,11 @@ public final class HazelcastMember {
         // spares waiting for Hazelcast to replace the owner (a few hundred milliseconds after a
         // kill -9, measured). Hazelcast reads a backup only for an entry that is there: a miss asks
         // the owner. Two backups put every entry on every member of a cluster of three. Entries
-        // are written with synchronous backups, so a backup is never older.
+        // are written with synchronous backups, so a backup lags its owner only when a backup's
+        // acknowledgement timed out. The users' lists of keys keep two backups as well, so that a
+        // list outlives the same deaths as the grants it names.
         for (String map : List.of(SharedResumeTokens.GRANTS, SharedResumeTokens.REVOKED,
-                SharedResumeTokens.USERS_REVOKED)) {
+                SharedResumeTokens.USERS_REVOKED, SharedResumeTokens.USERS)) {
             config.getMapConfig(map).setReadBackupData(true).setBackupCount(SharedResumeTokens.RESUME_BACKUPS);
         }
 

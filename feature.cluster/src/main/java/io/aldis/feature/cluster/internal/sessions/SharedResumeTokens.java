@@ -8,7 +8,9 @@ import io.aldis.protocol.api.spi.node.ResumeGrant;
 import io.aldis.protocol.api.spi.node.ResumeTokenStore;
 import io.aldis.protocol.api.spi.node.SessionRegistry;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +43,8 @@ import java.util.function.Supplier;
 public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable {
     /** The map of grants, by key. */
     public static final String GRANTS = "aldis.resume.grants";
-    static final String USERS = "aldis.resume.users";
+    /** Per user, the keys of the user's grants, changed under the user's lock. */
+    public static final String USERS = "aldis.resume.users";
     static final String RESUMED = "aldis.resume.resumed";
     /** What a revoked grant's entry holds until the grant would have expired: never a grant's text, which has five lines. */
     static final String REVOKED_MARK = "revoked";
@@ -94,34 +97,52 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
             grants.set(grant.key(), GrantCodec.encode(grant), ttl, TimeUnit.MILLISECONDS);
             Set<String> keys = keysOf(grant.user());
             keys.add(grant.key());
-            // Only the grants still kept count: expired and revoked ones leave the list here.
-            Map<String, String> kept = grants.getAll(keys);
-            List<ResumeGrant> live = new ArrayList<>();
-            for (String value : kept.values()) {
-                if (!REVOKED_MARK.equals(value)) {
-                    live.add(GrantCodec.decode(value));
-                }
-            }
-            live.sort(Comparator.comparingLong(ResumeGrant::issuedAt));
+            List<ResumeGrant> live = liveAmong(keys);
             while (live.size() > Math.max(1, maxPerUser)) {
                 grants.delete(live.remove(0).key());
             }
-            if (live.isEmpty()) {
-                users.delete(grant.user());
-                return;
-            }
-            long lastExpiry = live.stream().mapToLong(ResumeGrant::expiresAt).max().getAsLong();
-            users.set(grant.user(), String.join(" ", live.stream().map(ResumeGrant::key).toList()),
-                    Math.max(1, lastExpiry - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+            list(grant.user(), live);
         } finally {
             users.unlock(grant.user());
         }
     }
 
     /**
+     * The grants still kept under {@code keys}, oldest first: expired and revoked ones are left out.
+     * Called under the user's lock.
+     */
+    private List<ResumeGrant> liveAmong(Collection<String> keys) {
+        Map<String, String> kept = grants.getAll(Set.copyOf(keys));
+        long now = System.currentTimeMillis();
+        List<ResumeGrant> live = new ArrayList<>();
+        for (String value : kept.values()) {
+            if (!REVOKED_MARK.equals(value)) {
+                ResumeGrant grant = GrantCodec.decode(value);
+                if (grant.expiresAt() > now) {
+                    live.add(grant);
+                }
+            }
+        }
+        live.sort(Comparator.comparingLong(ResumeGrant::issuedAt));
+        return live;
+    }
+
+    /** Writes the user's list of keys: those of {@code live}, kept as long as the last of them. Called under the user's lock. */
+    private void list(String user, List<ResumeGrant> live) {
+        if (live.isEmpty()) {
+            users.delete(user);
+            return;
+        }
+        long lastExpiry = live.stream().mapToLong(ResumeGrant::expiresAt).max().getAsLong();
+        users.set(user, String.join(" ", live.stream().map(ResumeGrant::key).toList()),
+                Math.max(1, lastExpiry - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    /**
      * The grant under {@code key}, read from this member's copy when it holds one. Its entry alone
-     * says whether it was revoked: every revocation marks the entries of the grants it voids, under
-     * the user's lock, which {@link #put} takes as well.
+     * says whether it was revoked: every revocation marks the entries of the grants it voids (a
+     * user's revocation those its list of keys names), under the user's lock, which {@link #put}
+     * takes as well.
      */
     @Override
     public Optional<ResumeGrant> get(String key) {
@@ -205,9 +226,11 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
     }
 
     /**
-     * Marks again every grant a remembered revocation voids. A member calls it once it merged back
-     * after a split: the merge keeps the entry of the side merged into when both sides have one,
-     * so a grant revoked on the merging side may have come back unmarked.
+     * Marks again every grant a remembered revocation voids, and lists every other grant under its
+     * user again. A member calls it once it merged back after a split: the merge keeps the entry of
+     * the side merged into when both sides have one, so a grant revoked on the merging side may have
+     * come back unmarked, and a user's list may name only one side's grants. It reads every grant
+     * into memory at once.
      *
      * @return how many grants it marked
      */
@@ -216,6 +239,7 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
         Map<String, Long> usersBefore = Map.copyOf(usersRevoked);
         long now = System.currentTimeMillis();
         int marked = 0;
+        Map<String, List<String>> liveByUser = new HashMap<>();
         for (Map.Entry<String, String> entry : grants.entrySet()) {
             if (REVOKED_MARK.equals(entry.getValue())) {
                 continue;
@@ -231,6 +255,20 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
                 } finally {
                     users.unlock(grant.user());
                 }
+            } else {
+                liveByUser.computeIfAbsent(grant.user(), u -> new ArrayList<>()).add(entry.getKey());
+            }
+        }
+        // Each side listed only the grants it knew of, and the merge kept one side's list: every
+        // grant is listed again, so that a later revocation of its user marks it too.
+        for (Map.Entry<String, List<String>> user : liveByUser.entrySet()) {
+            users.lock(user.getKey());
+            try {
+                Set<String> keys = keysOf(user.getKey());
+                keys.addAll(user.getValue());
+                list(user.getKey(), liveAmong(keys));
+            } finally {
+                users.unlock(user.getKey());
             }
         }
         return marked;

@@ -39,7 +39,7 @@ class HazelcastMemberTest {
         Config config = HazelcastMember.config(new ClusterSettings("c", SECRET, List.of(), "127.0.0.21", 7450, "a", 10,
                 "127.0.0.21:17450"), null);
         for (String map : List.of(SharedResumeTokens.GRANTS, SharedResumeTokens.REVOKED,
-                SharedResumeTokens.USERS_REVOKED)) {
+                SharedResumeTokens.USERS_REVOKED, SharedResumeTokens.USERS)) {
             assertThat(config.getMapConfig(map).isReadBackupData()).as(map).isTrue();
             assertThat(config.getMapConfig(map).getBackupCount()).as(map).isEqualTo(2);
         }

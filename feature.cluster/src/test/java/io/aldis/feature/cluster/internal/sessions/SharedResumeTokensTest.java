@@ -173,6 +173,21 @@ class SharedResumeTokensTest {
     }
 
     @Test
+    void afterAMergeEveryLiveGrantIsListedUnderItsUserAgain() {
+        ResumeGrant listed = grant("relisted", "k-listed", 1, Set.of());
+        tokens(first, onFirst).put(listed, 10);
+        ResumeGrant unlisted = grant("relisted", "k-relisted", 2, Set.of());
+        member().<String, String>getMap(SharedResumeTokens.GRANTS).set(unlisted.key(), GrantCodec.encode(unlisted), 60,
+                TimeUnit.SECONDS);
+        tokens(second, onSecond).markRevokedAgain();
+        assertThat(member().<String, String>getMap(SharedResumeTokens.USERS).get("relisted").split(" "))
+                .containsExactly("k-listed", "k-relisted");
+        assertThat(tokens(first, onFirst).removeUser("relisted")).as("both marked").isEqualTo(2);
+        assertThat(member().<String, String>getMap(SharedResumeTokens.GRANTS).get("k-relisted"))
+                .isEqualTo(SharedResumeTokens.REVOKED_MARK);
+    }
+
+    @Test
     void aNodeKnowsItsOwnResumeEvenWhenItsMemberIdentityChanged() throws Exception {
         // A split-brain merge gives the member a new UUID: the announcement then comes from a member
         // that is not the one the store started on, and only the store's own id tells it apart.
