@@ -117,7 +117,8 @@ export class AldisMessage {
 const realTimers = {
   setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
   clearTimeout: (id) => globalThis.clearTimeout(id),
-  now: () => Date.now(),
+  // Monotonic: every use is a difference of two readings, which a clock set back must not upset.
+  now: () => globalThis.performance.now(),
 };
 
 function randomUuid() {

@@ -51,8 +51,7 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
      * split receives the other members' entries in bulk, and Hazelcast tells of no single entry.
      */
     private static final long REFRESH_SECONDS = 1;
-    /** How often, and how far apart, the check of resume tokens after a merge is tried. */
-    private static final int MARK_AGAIN_ATTEMPTS = 12;
+    /** How far apart the check of resume tokens after a merge is tried, until it succeeds or the engine stops. */
     private static final long MARK_AGAIN_DELAY_SECONDS = 5;
 
     private final ClusterSettings settings;
@@ -248,8 +247,9 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
 
     /**
      * Checks the cluster's resume tokens against its revocations after a merge, on a thread of its
-     * own and outside this engine's lock, since it reads every token; tried again a few times when
-     * it fails, since until it has run a token revoked on this side of the split may resume a session.
+     * own and outside this engine's lock, since it reads every token; tried again until it succeeds
+     * or the engine stops, since until it has run a token revoked on this side of the split may
+     * resume a session.
      */
     private void markRevokedAgainAside(int attempt) {
         Thread checking = new Thread(() -> markRevokedAgain(attempt), "aldis-cluster-tokens-after-merge");
@@ -270,17 +270,16 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "Node {0} checked the resume tokens against the revocations after the"
                     + " merge; {1} marked revoked again", settings.nodeName(), marked);
         } catch (RuntimeException e) {
-            boolean again = attempt < MARK_AGAIN_ATTEMPTS;
+            if (scheduler.isShutdown()) {
+                return; // the engine stopped, and the member with it
+            }
             LOG.log(System.Logger.Level.WARNING, "Node {0} could not check the resume tokens against the revocations"
-                    + " after the merge{1}: {2}", settings.nodeName(), again ? ", trying again in "
-                    + MARK_AGAIN_DELAY_SECONDS + " s" : "", e.toString());
-            if (again) {
-                try {
-                    scheduler.schedule(() -> markRevokedAgainAside(attempt + 1), MARK_AGAIN_DELAY_SECONDS,
-                            TimeUnit.SECONDS);
-                } catch (java.util.concurrent.RejectedExecutionException closed) {
-                    // The engine stopped: the cluster goes on without this member.
-                }
+                    + " after the merge (attempt {1}), trying again in {2} s: {3}", settings.nodeName(), attempt,
+                    MARK_AGAIN_DELAY_SECONDS, e.toString());
+            try {
+                scheduler.schedule(() -> markRevokedAgainAside(attempt + 1), MARK_AGAIN_DELAY_SECONDS, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                // The engine stopped meanwhile: the cluster goes on without this member.
             }
         }
     }

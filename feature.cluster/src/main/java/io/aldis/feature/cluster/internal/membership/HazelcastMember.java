@@ -6,6 +6,7 @@ import com.hazelcast.config.MemberAttributeConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.spi.merge.LatestUpdateMergePolicy;
 import io.aldis.feature.cluster.internal.ClusterSettings;
 import io.aldis.feature.cluster.internal.links.PeerLinks;
 import io.aldis.feature.cluster.internal.sessions.SharedResumeTokens;
@@ -79,6 +80,11 @@ public final class HazelcastMember {
                 SharedResumeTokens.USERS_REVOKED, SharedResumeTokens.USERS)) {
             config.getMapConfig(map).setReadBackupData(true).setBackupCount(SharedResumeTokens.RESUME_BACKUPS);
         }
+        // When both sides of a split revoked a user, the later revocation, which voids all the
+        // earlier one did, must outlive the merge: the entry written last is kept, not the one of
+        // the side merged into (Hazelcast's default).
+        config.getMapConfig(SharedResumeTokens.USERS_REVOKED).setPerEntryStatsEnabled(true)
+                .getMergePolicyConfig().setPolicy(LatestUpdateMergePolicy.class.getName());
 
         MemberAttributeConfig attributes = new MemberAttributeConfig();
         attributes.setAttribute(NODE_NAME, s.nodeName());

@@ -43,5 +43,8 @@ class HazelcastMemberTest {
             assertThat(config.getMapConfig(map).isReadBackupData()).as(map).isTrue();
             assertThat(config.getMapConfig(map).getBackupCount()).as(map).isEqualTo(2);
         }
+        assertThat(config.getMapConfig(SharedResumeTokens.USERS_REVOKED).getMergePolicyConfig().getPolicy())
+                .as("the later of two revocations of a user outlives a merge").endsWith("LatestUpdateMergePolicy");
+        assertThat(config.getMapConfig(SharedResumeTokens.USERS_REVOKED).isPerEntryStatsEnabled()).isTrue();
     }
 }
