@@ -61,6 +61,14 @@ class AldisClientTest {
         return node;
     }
 
+    /** A client of the nodes at {@code addresses}, connected, its {@code connected} event seen. */
+    private AldisClient connectedClientOf(ReconnectPolicy policy, String... addresses) throws Exception {
+        AldisClient client = clientOf(policy, addresses);
+        get(client.connect());
+        assertThat(events.next()).isEqualTo("connected resumed=false");
+        return client;
+    }
+
     private AldisClient client(int port, ReconnectPolicy policy) {
         return client(port, policy, new ConnectionListener() { });
     }
@@ -174,8 +182,7 @@ class AldisClientTest {
         events.next();
         node.await(Connect.class);
 
-        node.dropAll();
-        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        lose(node);
         assertThat(events.next()).startsWith("reconnecting 1 ");
         assertThat(events.next()).isEqualTo("reconnected resumed=true");
         assertThat(node.await(Connect.class).resumeToken()).isEqualTo("token-1");
@@ -191,8 +198,7 @@ class AldisClientTest {
         get(client.connect());
         events.next();
         node.validTokens.clear();
-        node.dropAll();
-        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        lose(node);
         assertThat(events.next()).startsWith("reconnecting 1 ");
         assertThat(events.next()).isEqualTo("reconnected resumed=false");
         assertThat(client.resumeToken()).contains("token-2");
@@ -267,8 +273,7 @@ class AldisClientTest {
         get(client.connect());
         events.next();
         node.stopListening();
-        node.dropAll();
-        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        lose(node);
         for (int n = 1; n <= 4; n++) {
             assertThat(events.next()).startsWith("reconnecting " + n + " ");
         }
@@ -302,8 +307,7 @@ class AldisClientTest {
         events.next();
         node.validTokens.clear();
         node.password = "changed";
-        node.dropAll();
-        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        lose(node);
         assertThat(events.next()).startsWith("reconnecting 1 ");
         assertThat(events.next()).isEqualTo("reconnectFailed RECONNECT_FAILED");
         assertThat(((AldisException) events.lastFailure.getCause()).code()).isEqualTo(ErrorCode.AUTH_FAILED);
@@ -317,8 +321,7 @@ class AldisClientTest {
         AldisClient client = client(node.port(), ReconnectPolicy.none());
         get(client.connect());
         events.next();
-        node.dropAll();
-        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        lose(node);
         // A later event would be a reconnect; closing flushes the callback queue deterministically.
         get(client.close());
         assertThat(events.now()).isEqualTo("nothing");
@@ -393,8 +396,7 @@ class AldisClientTest {
                 ReconnectPolicy.exponential(Duration.ofMinutes(5), Duration.ofMinutes(5), 3));
         get(client.connect());
         events.next();
-        node.dropAll();
-        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        lose(node);
         assertThat(events.next()).isEqualTo("reconnecting 1 PT5M");
         assertThat(client.state()).isEqualTo(ClientState.RECONNECTING);
         get(client.close());
@@ -424,13 +426,10 @@ class AldisClientTest {
     void aLostConnectionResumesThroughTheNextAddress() throws Exception {
         FakeNode first = node();
         FakeNode second = node();
-        AldisClient client = clientOf(FAST, "127.0.0.1:" + first.port(), "127.0.0.1:" + second.port());
-        get(client.connect());
-        assertThat(events.next()).isEqualTo("connected resumed=false");
+        connectedClientOf(FAST, "127.0.0.1:" + first.port(), "127.0.0.1:" + second.port());
         // Both nodes know the token, as the nodes of a cluster do.
         second.validTokens.addAll(first.validTokens);
-        first.dropAll();
-        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        lose(first);
         assertThat(events.next()).isEqualTo("reconnected resumed=true");
         assertThat(second.await(Connect.class).resumeToken()).isEqualTo("token-1");
         assertThat(second.connects.get()).isEqualTo(1);
@@ -441,13 +440,10 @@ class AldisClientTest {
     void aLostConnectionTriesEveryOtherAddressAtOnceBeforeItWaits() throws Exception {
         FakeNode a = node();
         FakeNode c = node();
-        AldisClient client = clientOf(SETTLED, "127.0.0.1:" + a.port(), "127.0.0.1:" + freePort(),
+        AldisClient client = connectedClientOf(SETTLED, "127.0.0.1:" + a.port(), "127.0.0.1:" + freePort(),
                 "127.0.0.1:" + c.port());
-        get(client.connect());
-        assertThat(events.next()).isEqualTo("connected resumed=false");
         shareTokens(a, c);
-        a.dropAll();
-        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        lose(a);
         assertThat(events.next()).as("past the address where no node listens, on c, without a wait")
                 .isEqualTo("reconnected resumed=true");
         assertThat(c.await(Connect.class).resumeToken()).isEqualTo("token-1");
@@ -457,13 +453,10 @@ class AldisClientTest {
     @Test
     void theClientWaitsItsDelayOnlyWhenNoOtherAddressAnswers() throws Exception {
         FakeNode a = node();
-        AldisClient client = clientOf(SETTLED, "127.0.0.1:" + a.port(), "127.0.0.1:" + freePort(),
+        connectedClientOf(SETTLED, "127.0.0.1:" + a.port(), "127.0.0.1:" + freePort(),
                 "127.0.0.1:" + freePort());
-        get(client.connect());
-        assertThat(events.next()).isEqualTo("connected resumed=false");
         a.stopListening();
-        a.dropAll();
-        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        lose(a);
         assertThat(events.next()).as("both others tried and refused: the first attempt that waits")
                 .isEqualTo("reconnecting 1 PT0.2S");
         assertThat(events.next()).isEqualTo("reconnectFailed RECONNECT_FAILED");
@@ -476,15 +469,11 @@ class AldisClientTest {
         FakeNode a = node();
         FakeNode b = node();
         ReconnectPolicy slow = ReconnectPolicy.exponential(Duration.ofHours(1), Duration.ofHours(1), 1);
-        AldisClient client = clientOf(slow, "127.0.0.1:" + a.port(), "127.0.0.1:" + b.port());
-        get(client.connect());
-        assertThat(events.next()).isEqualTo("connected resumed=false");
+        AldisClient client = connectedClientOf(slow, "127.0.0.1:" + a.port(), "127.0.0.1:" + b.port());
         shareTokens(a, b);
-        a.dropAll();
-        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        lose(a);
         assertThat(events.next()).as("on b at once").isEqualTo("reconnected resumed=true");
-        b.dropAll(); // within the hour
-        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        lose(b); // within the hour
         assertThat(events.next()).isEqualTo("reconnecting 1 PT1H");
         assertThat(a.connects.get()).as("a not dialled again").isEqualTo(1);
     }
@@ -494,22 +483,18 @@ class AldisClientTest {
         FakeNode a = node();
         FakeNode b = node();
         FakeNode c = node();
-        AldisClient client = clientOf(SETTLED, "127.0.0.1:" + a.port());
-        get(client.connect());
-        assertThat(events.next()).isEqualTo("connected resumed=false");
+        AldisClient client = connectedClientOf(SETTLED, "127.0.0.1:" + a.port());
         a.broadcast(new NodeAddresses(List.of(address(b))));
         awaitKnown(client, a.port(), b.port());
         shareTokens(a, b, c);
-        a.dropAll();
-        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        lose(a);
         assertThat(events.next()).isEqualTo("reconnected resumed=true");
         // On b, whose list names c but not b: known are a and c, and neither is the node in use.
         b.broadcast(new NodeAddresses(List.of(address(c))));
         awaitKnown(client, a.port(), c.port());
         a.stopListening();
         aFirstDelayLater(SETTLED);
-        b.dropAll();
-        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        lose(b);
         assertThat(events.next()).as("a refused, then c, both at once").isEqualTo("reconnected resumed=true");
         assertThat(c.connects.get()).isEqualTo(1);
     }
@@ -521,8 +506,7 @@ class AldisClientTest {
         AldisClient client = clientOf(ReconnectPolicy.none(), "127.0.0.1:" + firstPort, "127.0.0.1:" + second.port());
         get(client.connect()); // the first address has no node yet: connected through the second
         assertThat(events.next()).isEqualTo("connected resumed=false");
-        second.dropAll();
-        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        lose(second);
         assertThat(client.state()).isEqualTo(ClientState.FAILED);
 
         FakeNode first = new FakeNode().start(firstPort);
@@ -536,9 +520,7 @@ class AldisClientTest {
     void learnsTheOtherNodesFromItsNodeAndResumesThroughOneOfThem() throws Exception {
         FakeNode first = node();
         FakeNode second = node();
-        AldisClient client = clientOf(FAST, "127.0.0.1:" + first.port());
-        get(client.connect());
-        assertThat(events.next()).isEqualTo("connected resumed=false");
+        AldisClient client = connectedClientOf(FAST, "127.0.0.1:" + first.port());
         assertThat(first.await(Connect.class).capabilities() & Capability.NODE_ADDRESSES.mask())
                 .as("the client asks for the addresses").isNotZero();
         // Its own node, one it cannot dial (WebSocket, TLS without TLS set up), junk, and a second node.
@@ -547,8 +529,7 @@ class AldisClientTest {
         awaitKnown(client, List.of("127.0.0.1:" + first.port(), "127.0.0.1:" + second.port()));
 
         second.validTokens.addAll(first.validTokens);
-        first.dropAll();
-        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        lose(first);
         assertThat(events.next()).isEqualTo("reconnected resumed=true");
         assertThat(second.await(Connect.class).resumeToken()).isEqualTo("token-1");
     }
@@ -582,22 +563,18 @@ class AldisClientTest {
         FakeNode a = node();
         FakeNode b = node();
         FakeNode c = node();
-        AldisClient client = clientOf(FAST, "127.0.0.1:" + a.port());
-        get(client.connect());
-        assertThat(events.next()).isEqualTo("connected resumed=false");
+        AldisClient client = connectedClientOf(FAST, "127.0.0.1:" + a.port());
         a.broadcast(new NodeAddresses(List.of(address(b), address(c))));
         awaitKnown(client, a.port(), b.port(), c.port());
         shareTokens(a, b, c);
-        a.dropAll();
-        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        lose(a);
         assertThat(events.next()).as("on b, the next address").isEqualTo("reconnected resumed=true");
 
         // b now lists c before itself: after b comes a (round the list), not c (b's old place + 1).
         b.broadcast(new NodeAddresses(List.of(address(c), address(b))));
         awaitKnown(client, a.port(), c.port(), b.port());
         aFirstDelayLater(FAST);
-        b.dropAll();
-        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        lose(b);
         assertThat(events.next()).isEqualTo("reconnected resumed=true");
         assertThat(a.connects.get()).as("back on a").isEqualTo(2);
         assertThat(c.connects.get()).isZero();
@@ -608,22 +585,18 @@ class AldisClientTest {
         FakeNode a = node();
         FakeNode b = node();
         FakeNode c = node();
-        AldisClient client = clientOf(FAST, "127.0.0.1:" + a.port());
-        get(client.connect());
-        assertThat(events.next()).isEqualTo("connected resumed=false");
+        AldisClient client = connectedClientOf(FAST, "127.0.0.1:" + a.port());
         a.broadcast(new NodeAddresses(List.of(address(b), address(c))));
         awaitKnown(client, a.port(), b.port(), c.port());
         shareTokens(a, b, c);
-        a.dropAll();
-        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        lose(a);
         assertThat(events.next()).as("on b, the next address").isEqualTo("reconnected resumed=true");
 
         // b's list no longer holds b: the next attempt goes to the first address, a, not to c.
         b.broadcast(new NodeAddresses(List.of(address(c))));
         awaitKnown(client, a.port(), c.port());
         aFirstDelayLater(FAST);
-        b.dropAll();
-        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
+        lose(b);
         assertThat(events.next()).isEqualTo("reconnected resumed=true");
         assertThat(a.connects.get()).as("back on a").isEqualTo(2);
         assertThat(c.connects.get()).isZero();
@@ -635,6 +608,12 @@ class AldisClientTest {
      */
     private static void aFirstDelayLater(ReconnectPolicy policy) throws InterruptedException {
         Thread.sleep(policy.initialDelay().toMillis() + 50);
+    }
+
+    /** Cuts the client's connections to {@code node}, as a dead node does, and sees the client notice. */
+    private void lose(FakeNode node) throws InterruptedException {
+        node.dropAll();
+        assertThat(events.next()).isEqualTo("disconnected CONNECTION_LOST");
     }
 
     private static String address(FakeNode node) {
