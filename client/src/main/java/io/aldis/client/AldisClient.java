@@ -437,7 +437,7 @@ public interface AldisClient {
          * at once, from the next one round the list, and resumes the session with its resume token
          * on the first that answers; only when none does, it waits the {@link #reconnect reconnect
          * policy}'s delays, each attempt after a delay going to the next address round the list. It
-         * makes such a round of tries at once once per first delay of the policy at the most, so
+         * makes at most one such round of tries at once per first delay of the policy, so
          * that nodes that take sessions and drop them do not have it back in a loop. Replaces any
          * addresses given before. A node in a cluster also tells the client where the other nodes are; the
          * client adds them after these and tries them too ({@link AldisClient#knownAddresses()}),
