@@ -1627,7 +1627,9 @@ class StreamCall {
     this.callId = this.client._id();
     this.streamsFlag = streams;
     this.registry.addCall(this);
-    const remaining = this.deadlineAt === undefined ? 0 : Math.max(1, this.deadlineAt - this.client._options.timers.now());
+    // Rounded up: a clock may read fractions of a millisecond, and the frame carries whole ones.
+    const remaining = this.deadlineAt === undefined ? 0
+      : Math.max(1, Math.ceil(this.deadlineAt - this.client._options.timers.now()));
     this.client.sendFrame({ type: 'RPC_REQUEST', streams, callId: this.callId, timeoutMillis: Math.min(remaining, 0x7fffffff),
       method: this.method, params: body }).catch((e) => {
       this.registry.removeCall(this);

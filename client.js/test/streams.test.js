@@ -217,6 +217,17 @@ describe('server streams: the consumer and the call', { timeout: 30_000 }, () =>
     assert.equal(node.socket.of('STREAM_CREDIT').length, 0);
   });
 
+  test('a deadline read on a clock with fractions of a millisecond goes out in whole milliseconds', async () => {
+    const { node, clock, client } = await serverStream(jsonItems([1, 2]));
+    let drift = 0;
+    clock.now = () => clock.time + (drift += 0.3); // as a browser's performance.now() reads
+    const got = [];
+    for await (const item of client.stream('s.m', [], { timeoutMs: 5000 })) got.push(item);
+    assert.deepEqual(got, [1, 2]);
+    const request = node.socket.of('RPC_REQUEST')[0];
+    assert.equal(request.timeoutMillis, 5000, 'rounded up, never a fraction the codec refuses');
+  });
+
   test('a deadline covers the whole stream: DEADLINE_EXCEEDED and the call is cancelled', async () => {
     const { node, clock, client } = await serverStream(jsonItems([1, 2, 3]), { answer: false });
     node.on('STREAM_CREDIT', () => {}); // the node sends nothing
