@@ -2376,11 +2376,7 @@ export class AldisClient extends EventTarget {
       this._giveUp(error, `the node refused the session: ${error.message}`);
       return;
     }
-    if (this._failoverTriesLeft > 0) {
-      this._failoverTriesLeft -= 1;
-      this._startAttempt();
-      return;
-    }
+    if (this._triedAnotherAtOnce()) return;
     this._scheduleNext(error);
   }
 
@@ -2417,16 +2413,19 @@ export class AldisClient extends EventTarget {
       const roundDue = this._lastRoundAt === undefined
         || now - this._lastRoundAt >= this._options.reconnect.initialDelayMs;
       this._failoverTriesLeft = !roundDue ? 0 : urls.includes(this._connectedUrl) ? urls.length - 1 : urls.length;
-      if (this._failoverTriesLeft > 0) {
-        this._lastRoundAt = now;
-        this._failoverTriesLeft -= 1;
-        this._startAttempt();
-      } else {
-        this._scheduleNext(undefined);
-      }
+      if (this._failoverTriesLeft > 0) this._lastRoundAt = now;
+      if (!this._triedAnotherAtOnce()) this._scheduleNext(undefined);
     } else {
       this._state = 'failed';
     }
+  }
+
+  /** Starts the next of the tries at once after a loss, when one is left; whether it did. */
+  _triedAnotherAtOnce() {
+    if (this._failoverTriesLeft === 0) return false;
+    this._failoverTriesLeft -= 1;
+    this._startAttempt();
+    return true;
   }
 
   /** Moves on to the next known node URL, round the list. */

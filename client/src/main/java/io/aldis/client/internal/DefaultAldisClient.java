@@ -804,13 +804,21 @@ public final class DefaultAldisClient implements AldisClient {
                 giveUp(failure, "the node refused to re-authenticate: " + failure.getMessage());
                 return;
             }
-            if (failoverTriesLeft > 0) {
-                failoverTriesLeft--;
-                startAttempt();
+            if (triedAnotherAtOnce()) {
                 return;
             }
             scheduleNext(failure);
         }
+    }
+
+    /** Starts the next of the tries at once after a loss, when one is left; called under the lock. */
+    private boolean triedAnotherAtOnce() {
+        if (failoverTriesLeft == 0) {
+            return false;
+        }
+        failoverTriesLeft--;
+        startAttempt();
+        return true;
     }
 
     /** Moves on to the next known address, round the list; called under the lock. */
@@ -1029,9 +1037,8 @@ public final class DefaultAldisClient implements AldisClient {
                 if (failoverTriesLeft > 0) {
                     hadRound = true;
                     lastRoundAtNanos = now;
-                    failoverTriesLeft--;
-                    startAttempt();
-                } else {
+                }
+                if (!triedAnotherAtOnce()) {
                     scheduleNext(null);
                 }
             }

@@ -8,7 +8,6 @@ import io.aldis.protocol.api.spi.node.ResumeGrant;
 import io.aldis.protocol.api.spi.node.ResumeTokenStore;
 import io.aldis.protocol.api.spi.node.SessionRegistry;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -111,8 +110,8 @@ public final class SharedResumeTokens implements ResumeTokenStore, AutoCloseable
      * The grants still kept under {@code keys}, oldest first: expired and revoked ones are left out.
      * Called under the user's lock.
      */
-    private List<ResumeGrant> liveAmong(Collection<String> keys) {
-        Map<String, String> kept = grants.getAll(Set.copyOf(keys));
+    private List<ResumeGrant> liveAmong(Set<String> keys) {
+        Map<String, String> kept = grants.getAll(keys);
         long now = System.currentTimeMillis();
         List<ResumeGrant> live = new ArrayList<>();
         for (String value : kept.values()) {
