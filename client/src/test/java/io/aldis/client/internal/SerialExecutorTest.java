@@ -85,9 +85,19 @@ class SerialExecutorTest {
     void aPoolThreadThatLearnedToLingerTakesTheNextTaskItself() throws Exception {
         SpinWindow window = awakeForAnHour();
         SerialExecutor executor = new SerialExecutor(SerialExecutor.SHARED, window);
-        awaitNoThreadLingering();
-        Thread first = runAndReturnThread(executor);
-        Thread.sleep(50);
+        Thread first = null;
+        for (int attempt = 0; attempt < 20 && first == null; attempt++) {
+            awaitNoThreadLingering();
+            Thread ran = runAndReturnThread(executor);
+            Thread.sleep(50);
+            // The permit to linger is shared by the whole JVM: a thread of another executor (a
+            // client of an earlier test whose last callbacks came late) may have taken it between
+            // the wait above and this task. Only then is the thread let off, and the task run again.
+            if (ran.getState() == Thread.State.RUNNABLE || SerialExecutor.LINGERING.availablePermits() > 0) {
+                first = ran;
+            }
+        }
+        assertThat(first).as("a run while no other executor held the permit to linger").isNotNull();
         assertThat(first.getState()).as("the lingering thread, 50 ms later").isEqualTo(Thread.State.RUNNABLE);
         assertThat(runAndReturnThread(executor)).isSameAs(first);
 
