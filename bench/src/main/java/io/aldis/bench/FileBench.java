@@ -6,8 +6,13 @@ import io.aldis.protocol.api.spin.NettyIo;
 import io.aldis.protocol.api.spin.SpinWindow;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,6 +48,8 @@ import java.util.concurrent.Future;
  *       ({@link ResumeCost});</li>
  *   <li>{@code browser}: the browser client (client.js under Node.js) moving a Blob of
  *       {@code browserMiB} up and down over WebSocket ({@link BrowserFileSpeed}).</li>
+ *   <li>{@code pages} (only when named): what writing into the page cache costs this machine in
+ *       memory freed just before against memory freed some seconds before (see {@code transfer}).</li>
  * </ul>
  *
  * Every copy is checked: its size after each round, its SHA-256 after the first.
@@ -70,6 +77,11 @@ public final class FileBench {
         // Aldis set up otherwise, each beside the default one: comma-separated chunkKiB/window pairs (the
         // chunk size the Java client asks for and the node's window; 0 keeps the default), e.g. 256/32,1024/16
         OPTIONS.put("variants", "");
+        // The memory the transfer part's copies are written into (see transfer): "fresh", freed right before
+        // each transfer, as every system finds it; "aged", whatever the transfers before left (runs before
+        // 7 December 2026)
+        OPTIONS.put("pages", "fresh");
+        OPTIONS.put("pagesAgeSeconds", "5"); // the pages part: how long before its write the older memory was freed
     }
 
     private static final String USER = "bench";
@@ -104,8 +116,9 @@ public final class FileBench {
                     case "resume" -> new ResumeCost(bench.opts, USER, PASSWORD, bench.summary)
                             .run(work, aldisDefault(systems));
                     case "browser" -> new BrowserFileSpeed(bench.opts, USER, PASSWORD, bench.summary).run();
+                    case "pages" -> bench.pages(work);
                     default -> throw new IllegalArgumentException("unknown part " + part
-                            + "; parts: transfer parallel compression memory resume browser all");
+                            + "; parts: transfer parallel compression memory resume browser all, pages");
                 }
             }
         } finally {
@@ -188,10 +201,32 @@ public final class FileBench {
         return name.replaceAll("[^A-Za-z0-9]", "_");
     }
 
+    /**
+     * Each system uploads the file and downloads it again, round after round; each copy is deleted
+     * right after its transfer. Every copy a transfer writes goes into the page cache, in memory
+     * the kernel hands out from what was freed. On a virtual machine that returns free memory to
+     * its host (free page reporting, as on this machine), memory freed a few seconds before, beyond
+     * the last GiB or so, costs a fault in the host on its first touch again, which made writing
+     * 1 GiB here cost about 3 CPU s instead of 0.3 ({@code pages} part). So with
+     * {@code pages=fresh} the bench writes a file of the transfer's size into memory (tmpfs, or
+     * the work directory when tmpfs is too small) and deletes it right before each transfer, and every transfer, whatever its place in the round
+     * and however long the one before took, writes into memory freed just before. With
+     * {@code pages=aged} it does not, and a download meets memory freed as long before as its
+     * system's upload took.
+     */
     private void transfer(Path work, List<FilePeers.Mover> systems) throws Exception {
         long size = Long.parseLong(opts.get("sizeMiB")) << 20;
+        boolean fresh = switch (opts.get("pages")) {
+            case "fresh" -> true;
+            case "aged" -> false;
+            default -> throw new IllegalArgumentException("pages: fresh or aged, not " + opts.get("pages"));
+        };
         Path source = randomFile(work.resolve("source.bin"), size, 1);
         String sourceHash = sha256(source);
+        Path shm = Path.of("/dev/shm");
+        boolean shmFits = Files.isDirectory(shm) && Files.getFileStore(shm).getUsableSpace() > 2 * size;
+        Path ballast = (shmFits ? shm : work).resolve("aldis-bench-ballast-" + ProcessHandle.current().pid());
+        byte[] chunk = new byte[512 << 10];
         Map<String, List<Double>> up = new LinkedHashMap<>();
         Map<String, List<Double>> down = new LinkedHashMap<>();
         Map<String, List<Double>> upCpu = new LinkedHashMap<>();
@@ -203,6 +238,9 @@ public final class FileBench {
                 String remote = "bench-" + round + ".bin";
                 Path stored = system.stored(remote);
                 Files.deleteIfExists(stored);
+                if (fresh) {
+                    freeMemoryJustBefore(ballast, chunk, size);
+                }
                 long cpuBefore = system.cpuNanos();
                 long start = System.nanoTime();
                 system.upload(source, remote);
@@ -212,6 +250,9 @@ public final class FileBench {
 
                 Path target = work.resolve("downloaded-" + round + ".bin");
                 Files.deleteIfExists(target);
+                if (fresh) {
+                    freeMemoryJustBefore(ballast, chunk, size);
+                }
                 start = System.nanoTime();
                 system.download(remote, target);
                 double downMBps = size / 1e6 / ((System.nanoTime() - start) / 1e9);
@@ -488,6 +529,63 @@ public final class FileBench {
         }
         if (expectedHash != null && !expectedHash.equals(sha256(copy))) {
             throw new IOException(what + ": the copy " + copy + " differs from the source");
+        }
+    }
+
+    /** Touches {@code size} bytes of memory in a file and frees them again, for the write that comes next. */
+    private static void freeMemoryJustBefore(Path ballast, byte[] chunk, long size) throws IOException {
+        try {
+            writeFile(ballast, chunk, size);
+        } finally {
+            Files.deleteIfExists(ballast);
+        }
+    }
+
+    /**
+     * What writing into the page cache costs here in memory freed just before and in memory freed
+     * {@code pagesAgeSeconds} before: a file of {@code sizeMiB} written in 512 KiB writes and
+     * synced, by one thread whose CPU time is the figure, after the same file was deleted.
+     */
+    private void pages(Path work) throws Exception {
+        long size = Long.parseLong(opts.get("sizeMiB")) << 20;
+        long ageMillis = Long.parseLong(opts.get("pagesAgeSeconds")) * 1000;
+        Path file = work.resolve("pages.bin");
+        byte[] chunk = new byte[512 << 10];
+        new Random(1).nextBytes(chunk);
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        String freshLabel = "freed just before";
+        String agedLabel = "freed " + opts.get("pagesAgeSeconds") + " s before";
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        int warmup = Integer.parseInt(opts.get("warmupRounds"));
+        int rounds = warmup + Integer.parseInt(opts.get("rounds"));
+        writeFile(file, chunk, size); // something to delete before the first round
+        for (int round = 0; round < rounds; round++) {
+            for (String label : List.of(freshLabel, agedLabel)) {
+                Files.delete(file);
+                if (label.equals(agedLabel)) {
+                    Thread.sleep(ageMillis);
+                }
+                long before = threads.getCurrentThreadCpuTime();
+                writeFile(file, chunk, size);
+                double seconds = (threads.getCurrentThreadCpuTime() - before) / 1e9 / (size / (double) (1L << 30));
+                System.out.printf(Locale.ROOT, "round %d writing into memory %-20s %6.2f CPU s/GiB%s%n", round, label,
+                        seconds, round < warmup ? " (warm-up)" : "");
+                if (round >= warmup) {
+                    cpu.computeIfAbsent(label, k -> new ArrayList<>()).add(seconds);
+                }
+            }
+        }
+        Files.deleteIfExists(file);
+        report("writing " + opts.get("sizeMiB") + " MiB into the page cache, CPU seconds per GiB of the writing thread",
+                "CPU", "s/GiB", cpu);
+    }
+
+    private static void writeFile(Path file, byte[] chunk, long size) throws IOException {
+        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            for (long at = 0; at < size; at += chunk.length) {
+                out.write(ByteBuffer.wrap(chunk, 0, (int) Math.min(chunk.length, size - at)), at);
+            }
+            out.force(true);
         }
     }
 
