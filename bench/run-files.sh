@@ -13,7 +13,7 @@
 #   bench/run-files.sh transfer systems=aldis,aldisnio    # the node and client on epoll and on NIO
 #   bench/run-files.sh resume browser systems=aldis       # resume cost; client.js's speed (Node.js 20 or 22)
 #   bench/run-files.sh pages                      # this machine's page cache: memory freed just before or 5 s before
-#   bench/run-files.sh transfer pages=aged        # no memory freed right before each transfer (runs before 7 Dec 2026)
+#   bench/run-files.sh transfer pages=aged        # no memory freed right before each transfer (as until 6 Dec 2026)
 #   BENCH_MAVEN_ARGS=-o bench/run-files.sh        # extra Maven arguments (here: offline)
 set -euo pipefail
 # Every measured round also goes to CSV in results=DIR (relative to the directory the script is

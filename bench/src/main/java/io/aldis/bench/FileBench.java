@@ -78,8 +78,8 @@ public final class FileBench {
         // chunk size the Java client asks for and the node's window; 0 keeps the default), e.g. 256/32,1024/16
         OPTIONS.put("variants", "");
         // The memory the transfer part's copies are written into (see transfer): "fresh", freed right before
-        // each transfer, as every system finds it; "aged", whatever the transfers before left (runs before
-        // 7 December 2026)
+        // each transfer, as every system finds it; "aged", whatever the transfers before left (every run
+        // until 6 December 2026, 22:26 UTC)
         OPTIONS.put("pages", "fresh");
         OPTIONS.put("pagesAgeSeconds", "5"); // the pages part: how long before its write the older memory was freed
     }
