@@ -208,8 +208,9 @@ public final class FileBench {
      * its host (free page reporting, as on this machine), memory freed a few seconds before, beyond
      * the last GiB or so, costs a fault in the host on its first touch again, which made writing
      * 1 GiB here cost about 3 CPU s instead of 0.3 ({@code pages} part). So with
-     * {@code pages=fresh} the bench writes a file of the transfer's size into memory (tmpfs, or
-     * the work directory when tmpfs is too small) and deletes it right before each transfer, and every transfer, whatever its place in the round
+     * {@code pages=fresh} the bench writes a file of the transfer's size beside the copies (into
+     * the page cache; it is deleted before it reaches the disk) and deletes it right before each
+     * transfer, and every transfer, whatever its place in the round
      * and however long the one before took, writes into memory freed just before. With
      * {@code pages=aged} it does not, and a download meets memory freed as long before as its
      * system's upload took.
@@ -223,9 +224,8 @@ public final class FileBench {
         };
         Path source = randomFile(work.resolve("source.bin"), size, 1);
         String sourceHash = sha256(source);
-        Path shm = Path.of("/dev/shm");
-        boolean shmFits = Files.isDirectory(shm) && Files.getFileStore(shm).getUsableSpace() > 2 * size;
-        Path ballast = (shmFits ? shm : work).resolve("aldis-bench-ballast-" + ProcessHandle.current().pid());
+        // beside the copies, on their file system, so that it frees memory of the kind their page cache takes
+        Path ballast = work.resolve("ballast.bin");
         byte[] chunk = new byte[512 << 10];
         Map<String, List<Double>> up = new LinkedHashMap<>();
         Map<String, List<Double>> down = new LinkedHashMap<>();
