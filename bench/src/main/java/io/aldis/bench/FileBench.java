@@ -205,15 +205,14 @@ public final class FileBench {
      * Each system uploads the file and downloads it again, round after round; each copy is deleted
      * right after its transfer. Every copy a transfer writes goes into the page cache, in memory
      * the kernel hands out from what was freed. On a virtual machine that returns free memory to
-     * its host (free page reporting, as on this machine), memory freed a few seconds before, beyond
-     * the last GiB or so, costs a fault in the host on its first touch again, which made writing
-     * 1 GiB here cost about 3 CPU s instead of 0.3 ({@code pages} part). So with
-     * {@code pages=fresh} the bench writes a file of the transfer's size beside the copies (into
-     * the page cache; it is deleted before it reaches the disk) and deletes it right before each
-     * transfer, and every transfer, whatever its place in the round
-     * and however long the one before took, writes into memory freed just before. With
-     * {@code pages=aged} it does not, and a download meets memory freed as long before as its
-     * system's upload took.
+     * its host (free page reporting, as on this machine), memory freed some seconds before may cost
+     * a fault in the host on its first touch again, which once made writing 1 GiB here cost 3 CPU s
+     * instead of 0.3 ({@code pages} part). So with {@code pages=fresh} the bench writes a file of the
+     * transfer's size beside the copies (into the page cache of their file system; deleted before
+     * the kernel would write it back) and deletes it right before each transfer, and every transfer,
+     * whatever its place in the round and however long the one before took, writes into memory
+     * freed just before. With {@code pages=aged} it does not, and a download meets memory freed as
+     * long before as its system's upload took.
      */
     private void transfer(Path work, List<FilePeers.Mover> systems) throws Exception {
         long size = Long.parseLong(opts.get("sizeMiB")) << 20;
