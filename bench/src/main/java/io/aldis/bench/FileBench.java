@@ -77,9 +77,9 @@ public final class FileBench {
         // Aldis set up otherwise, each beside the default one: comma-separated chunkKiB/window pairs (the
         // chunk size the Java client asks for and the node's window; 0 keeps the default), e.g. 256/32,1024/16
         OPTIONS.put("variants", "");
-        // The memory the transfer part's copies are written into (see transfer): "fresh", freed right before
-        // each transfer, as every system finds it; "aged", whatever the transfers before left (every run
-        // until 6 December 2026, 22:26 UTC)
+        // The memory the copies of the transfer, parallel and compression parts are written into (see
+        // transfer): "fresh", freed right before each timed transfer, as every system finds it; "aged",
+        // whatever the transfers before left (every run until 6 December 2026, 22:26 UTC)
         OPTIONS.put("pages", "fresh");
         OPTIONS.put("pagesAgeSeconds", "5"); // the pages part: how long before its write the older memory was freed
     }
@@ -216,16 +216,8 @@ public final class FileBench {
      */
     private void transfer(Path work, List<FilePeers.Mover> systems) throws Exception {
         long size = Long.parseLong(opts.get("sizeMiB")) << 20;
-        boolean fresh = switch (opts.get("pages")) {
-            case "fresh" -> true;
-            case "aged" -> false;
-            default -> throw new IllegalArgumentException("pages: fresh or aged, not " + opts.get("pages"));
-        };
         Path source = randomFile(work.resolve("source.bin"), size, 1);
         String sourceHash = sha256(source);
-        // beside the copies, on their file system, so that it frees memory of the kind their page cache takes
-        Path ballast = work.resolve("ballast.bin");
-        byte[] chunk = new byte[512 << 10];
         Map<String, List<Double>> up = new LinkedHashMap<>();
         Map<String, List<Double>> down = new LinkedHashMap<>();
         Map<String, List<Double>> upCpu = new LinkedHashMap<>();
@@ -237,9 +229,7 @@ public final class FileBench {
                 String remote = "bench-" + round + ".bin";
                 Path stored = system.stored(remote);
                 Files.deleteIfExists(stored);
-                if (fresh) {
-                    freeMemoryJustBefore(ballast, chunk, size);
-                }
+                freeMemoryJustBefore(work, size);
                 long cpuBefore = system.cpuNanos();
                 long start = System.nanoTime();
                 system.upload(source, remote);
@@ -249,9 +239,7 @@ public final class FileBench {
 
                 Path target = work.resolve("downloaded-" + round + ".bin");
                 Files.deleteIfExists(target);
-                if (fresh) {
-                    freeMemoryJustBefore(ballast, chunk, size);
-                }
+                freeMemoryJustBefore(work, size);
                 start = System.nanoTime();
                 system.download(remote, target);
                 double downMBps = size / 1e6 / ((System.nanoTime() - start) / 1e9);
@@ -324,12 +312,14 @@ public final class FileBench {
                     String remote = "compression-" + round + ".bin";
                     Path stored = mover.stored(remote);
                     Path target = work.resolve("compression-" + round + ".copy");
+                    freeMemoryJustBefore(work, size);
                     long cpuBefore = mover.cpuNanos();
                     long start = System.nanoTime();
                     mover.upload(file.getValue(), remote);
                     double up = size / 1e6 / ((System.nanoTime() - start) / 1e9);
                     long cpuBetween = mover.cpuNanos();
                     check(mover.name() + " upload", stored, size, hash);
+                    freeMemoryJustBefore(work, size);
                     start = System.nanoTime();
                     mover.download(remote, target);
                     double down = size / 1e6 / ((System.nanoTime() - start) / 1e9);
@@ -465,6 +455,7 @@ public final class FileBench {
         try {
             for (int round = 0; round < rounds; round++) {
                 for (FilePeers.Mover system : systems) {
+                    freeMemoryJustBefore(work, count * size);
                     List<Future<?>> uploads = new ArrayList<>();
                     long start = System.nanoTime();
                     for (int i = 0; i < count; i++) {
@@ -531,10 +522,22 @@ public final class FileBench {
         }
     }
 
-    /** Touches {@code size} bytes of memory in a file and frees them again, for the write that comes next. */
-    private static void freeMemoryJustBefore(Path ballast, byte[] chunk, long size) throws IOException {
+    /**
+     * With {@code pages=fresh}, touches {@code size} bytes of page cache in a file beside the copies
+     * (on their file system, so that it frees memory of the kind their page cache takes) and frees
+     * them again, for the transfer that comes next; with {@code pages=aged}, nothing.
+     */
+    private void freeMemoryJustBefore(Path work, long size) throws IOException {
+        String pages = opts.get("pages");
+        if (!pages.equals("fresh") && !pages.equals("aged")) {
+            throw new IllegalArgumentException("pages: fresh or aged, not " + pages);
+        }
+        if (pages.equals("aged")) {
+            return;
+        }
+        Path ballast = work.resolve("ballast.bin");
         try {
-            writeFile(ballast, chunk, size);
+            writeFile(ballast, new byte[512 << 10], size);
         } finally {
             Files.deleteIfExists(ballast);
         }
