@@ -238,36 +238,39 @@ public final class ResumeTokens {
         Shared link = new Shared(store, executor);
         pending = link;
         run(link, () -> {
-            handOver(link, snapshot());
-            if (!removeRevoked(link)) {
-                return null; // withdrawn or replaced meanwhile
-            }
-            // Issued while the first ones were handed over: from now on issue() shares them itself.
-            handOver(link, snapshot());
+            handOverUntilCaughtUp(link);
             return null;
         }, null);
     }
 
     /**
-     * Takes the tokens revoked here out of the store being handed over, the revocations made while
-     * it was handed the tokens included, then makes it the store in use, once no revocation came
-     * in between; false if it was withdrawn or replaced meanwhile.
+     * Hands the store being shared every token held here and takes out of it every token revoked
+     * here, again for those issued or revoked meanwhile, until a round finds nothing new; then, in
+     * the same step, makes it the store in use, so that from then on {@link #issueShared} puts each
+     * new token there itself. A token issued while the store is handed the tokens is checked here
+     * until the store has it: were the store in use sooner, a client resuming with it would be
+     * told it was revoked. Stops if the store was withdrawn or replaced meanwhile.
      */
-    private boolean removeRevoked(Shared link) {
+    private void handOverUntilCaughtUp(Shared link) {
+        java.util.Set<String> handed = new java.util.HashSet<>();
         java.util.Set<String> removed = new java.util.HashSet<>();
         while (true) {
-            java.util.List<String> left;
+            java.util.List<Grant> grantsLeft;
+            java.util.List<String> revokedLeft;
             synchronized (this) {
                 if (pending != link) {
-                    return false;
+                    return;
                 }
-                left = revoked.keySet().stream().filter(token -> !removed.contains(token)).toList();
-                if (left.isEmpty()) {
+                grantsLeft = grants.values().stream().filter(grant -> !handed.contains(grant.token())).toList();
+                revokedLeft = revoked.keySet().stream().filter(token -> !removed.contains(token)).toList();
+                if (grantsLeft.isEmpty() && revokedLeft.isEmpty()) {
                     shared = link;
-                    return true;
+                    return;
                 }
             }
-            for (String token : left) {
+            handOver(link, grantsLeft);
+            grantsLeft.forEach(grant -> handed.add(grant.token()));
+            for (String token : revokedLeft) {
                 try {
                     link.store().remove(keyOf(token));
                 } catch (RuntimeException | LinkageError e) {
@@ -281,10 +284,6 @@ public final class ResumeTokens {
 
     private synchronized boolean holds(Grant grant) {
         return grants.get(grant.token()) == grant;
-    }
-
-    private synchronized java.util.List<Grant> snapshot() {
-        return new java.util.ArrayList<>(grants.values());
     }
 
     private void handOver(Shared link, java.util.List<Grant> held) {

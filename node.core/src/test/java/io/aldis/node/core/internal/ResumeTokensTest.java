@@ -291,6 +291,56 @@ class ResumeTokensTest {
     }
 
     @Test
+    void aTokenIssuedWhileTheStoreIsHandedTheTokensResumesAtEveryMomentOfTheHandOver() {
+        ResumeTokens a = new ResumeTokens(clock, 60_000);
+        a.issue(alice); // a token to hand over, so that the hand-over takes a while
+        MapTokenStore kept = new MapTokenStore();
+        java.util.List<String> issuedMeanwhile = new java.util.ArrayList<>();
+        java.util.List<Boolean> resumedMeanwhile = new java.util.ArrayList<>();
+        ResumeTokenStore slowToCatchUp = new ResumeTokenStore() {
+            @Override
+            public void put(ResumeGrant grant, int maxPerUser) {
+                if (issuedMeanwhile.isEmpty()) {
+                    // A client logs in while the store is handed the tokens held here.
+                    issuedMeanwhile.add(a.issueShared(alice).join().token());
+                } else {
+                    // That client resumes before its token's own put has reached the store.
+                    for (String token : issuedMeanwhile) {
+                        resumedMeanwhile.add(a.validateShared(token).join().isPresent());
+                    }
+                }
+                kept.put(grant, maxPerUser);
+            }
+
+            @Override
+            public Optional<ResumeGrant> get(String key) {
+                return kept.get(key);
+            }
+
+            @Override
+            public boolean remove(String key) {
+                return kept.remove(key);
+            }
+
+            @Override
+            public int removeUser(String user) {
+                return kept.removeUser(user);
+            }
+
+            @Override
+            public void resumed(String key) {
+                kept.resumed(key);
+            }
+        };
+        a.share(slowToCatchUp, Runnable::run);
+
+        assertThat(resumedMeanwhile).as("resumes while the store catches up").isNotEmpty().containsOnly(true);
+        String token = issuedMeanwhile.get(0);
+        assertThat(kept.grants).as("the store was handed it").containsKey(ResumeTokens.keyOf(token));
+        assertThat(a.validateShared(token).join()).as("and it resumes from the store").isPresent();
+    }
+
+    @Test
     void aStringNoNodeCouldHaveIssuedIsNotLookedUpInTheStore() {
         MapTokenStore store = new MapTokenStore();
         ResumeTokens a = new ResumeTokens(clock, 60_000);
