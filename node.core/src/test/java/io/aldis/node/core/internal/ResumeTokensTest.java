@@ -258,33 +258,10 @@ class ResumeTokensTest {
         ResumeTokens a = new ResumeTokens(clock, 60_000);
         String token = a.issue(alice).token();
         MapTokenStore kept = new MapTokenStore();
-        ResumeTokenStore revokedMeanwhile = new ResumeTokenStore() {
-            @Override
-            public void put(ResumeGrant grant, int maxPerUser) {
-                kept.put(grant, maxPerUser);
-                a.revoke(token); // the client logs out just as its token reaches the store
-            }
-
-            @Override
-            public Optional<ResumeGrant> get(String key) {
-                return kept.get(key);
-            }
-
-            @Override
-            public boolean remove(String key) {
-                return kept.remove(key);
-            }
-
-            @Override
-            public int removeUser(String user) {
-                return kept.removeUser(user);
-            }
-
-            @Override
-            public void resumed(String key) {
-                kept.resumed(key);
-            }
-        };
+        ResumeTokenStore revokedMeanwhile = keepingIn(kept, keep -> {
+            keep.run();
+            a.revoke(token); // the client logs out just as its token reaches the store
+        });
         a.share(revokedMeanwhile, Runnable::run);
         assertThat(kept.grants).isEmpty();
         assertThat(a.validateShared(token).join()).isEmpty();
@@ -297,41 +274,18 @@ class ResumeTokensTest {
         MapTokenStore kept = new MapTokenStore();
         java.util.List<String> issuedMeanwhile = new java.util.ArrayList<>();
         java.util.List<Boolean> resumedMeanwhile = new java.util.ArrayList<>();
-        ResumeTokenStore slowToCatchUp = new ResumeTokenStore() {
-            @Override
-            public void put(ResumeGrant grant, int maxPerUser) {
-                if (issuedMeanwhile.isEmpty()) {
-                    // A client logs in while the store is handed the tokens held here.
-                    issuedMeanwhile.add(a.issueShared(alice).join().token());
-                } else {
-                    // That client resumes before its token's own put has reached the store.
-                    for (String token : issuedMeanwhile) {
-                        resumedMeanwhile.add(a.validateShared(token).join().isPresent());
-                    }
+        ResumeTokenStore slowToCatchUp = keepingIn(kept, keep -> {
+            if (issuedMeanwhile.isEmpty()) {
+                // A client logs in while the store is handed the tokens held here.
+                issuedMeanwhile.add(a.issueShared(alice).join().token());
+            } else {
+                // That client resumes before its token's own put has reached the store.
+                for (String token : issuedMeanwhile) {
+                    resumedMeanwhile.add(a.validateShared(token).join().isPresent());
                 }
-                kept.put(grant, maxPerUser);
             }
-
-            @Override
-            public Optional<ResumeGrant> get(String key) {
-                return kept.get(key);
-            }
-
-            @Override
-            public boolean remove(String key) {
-                return kept.remove(key);
-            }
-
-            @Override
-            public int removeUser(String user) {
-                return kept.removeUser(user);
-            }
-
-            @Override
-            public void resumed(String key) {
-                kept.resumed(key);
-            }
-        };
+            keep.run();
+        });
         a.share(slowToCatchUp, Runnable::run);
 
         assertThat(resumedMeanwhile).as("resumes while the store catches up").isNotEmpty().containsOnly(true);
@@ -356,5 +310,38 @@ class ResumeTokensTest {
         String token = a.issue(alice).token();
         assertThat(ResumeTokens.wellFormed(token)).isTrue();
         assertThat(a.validateShared(token)).as("a token of the right form is looked up").isNotDone();
+    }
+
+    /**
+     * A store that keeps its grants in {@code kept}; each {@code put} runs {@code put} with the
+     * keeping of its grant, so that a test does what it wants before or after it.
+     */
+    private static ResumeTokenStore keepingIn(MapTokenStore kept, java.util.function.Consumer<Runnable> put) {
+        return new ResumeTokenStore() {
+            @Override
+            public void put(ResumeGrant grant, int maxPerUser) {
+                put.accept(() -> kept.put(grant, maxPerUser));
+            }
+
+            @Override
+            public Optional<ResumeGrant> get(String key) {
+                return kept.get(key);
+            }
+
+            @Override
+            public boolean remove(String key) {
+                return kept.remove(key);
+            }
+
+            @Override
+            public int removeUser(String user) {
+                return kept.removeUser(user);
+            }
+
+            @Override
+            public void resumed(String key) {
+                kept.resumed(key);
+            }
+        };
     }
 }
