@@ -536,6 +536,7 @@ public final class FileBench {
             return;
         }
         Path ballast = work.resolve("ballast.bin");
+        Files.deleteIfExists(ballast); // left by a run that was stopped midway in the same dir=
         try {
             writeFile(ballast, new byte[512 << 10], size);
         } finally {
