@@ -597,7 +597,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     public void send(Frame frame, CompletableFuture<Void> future, Executor completeOn) {
         Queued queued = new Queued(frame, future, completeOn);
         if (ctx == null) {
-            fail(queued, notConnected());
+            refuse(queued, notConnected());
             return;
         }
         if (ctx.executor().inEventLoop()) {
@@ -615,7 +615,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
                 // The event loop is shutting down, so the connection is going with it.
                 Queued next;
                 while ((next = outbox.poll()) != null) {
-                    fail(next, notConnected());
+                    refuse(next, notConnected());
                 }
             }
         }
@@ -628,7 +628,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         Queued next;
         while ((next = outbox.poll()) != null) {
             if (phase != Phase.OPEN) {
-                fail(next, notConnected());
+                refuse(next, notConnected());
             } else if (mustWait(next.frame())) {
                 hold(next);
             } else {
@@ -701,6 +701,15 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * Fails a frame that was never handed to the channel: one that holds a buffer (a chunk sent from
+     * the buffer it was read into) is released here, as the channel would have done.
+     */
+    private static void refuse(Queued queued, Throwable cause) {
+        ReferenceCountUtil.release(queued.frame());
+        fail(queued, cause);
+    }
+
     private static void fail(Queued queued, Throwable cause) {
         if (queued.completeOn() == null) {
             queued.future().completeExceptionally(cause);
@@ -711,7 +720,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     private void send0(Queued queued) {
         if (phase != Phase.OPEN) {
-            fail(queued, notConnected());
+            refuse(queued, notConnected());
             return;
         }
         if (mustWait(queued.frame())) {
@@ -735,7 +744,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     /** Keeps a frame while it must wait, within the limit. */
     private void hold(Queued queued) {
         if (queue.size() >= params.maxQueuedWhilePaused()) {
-            fail(queued, new AldisException(ErrorCode.BUSY, queue.size() + " frames are already waiting to be sent ("
+            refuse(queued, new AldisException(ErrorCode.BUSY, queue.size() + " frames are already waiting to be sent ("
                     + (paused ? "the node has paused this client" : "the connection takes no more for now")
                     + "; maxQueuedWhilePaused)"));
         } else {
@@ -783,7 +792,7 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
     private void failQueue(AldisException cause) {
         Queued next;
         while ((next = queue.poll()) != null) {
-            fail(next, cause);
+            refuse(next, cause);
         }
     }
 

@@ -43,6 +43,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.reflect.Type;
@@ -296,6 +297,7 @@ public final class DefaultAldisClient implements AldisClient {
     public CompletableFuture<Void> send(Frame frame) {
         ClientHandler h = current;
         if (h == null) {
+            ReferenceCountUtil.release(frame); // a frame that holds a buffer is released by whoever does not send it
             return CompletableFuture.failedFuture(
                     new AldisException(ErrorCode.CONNECTION_LOST, "not connected (" + state() + ")"));
         }
@@ -313,6 +315,7 @@ public final class DefaultAldisClient implements AldisClient {
     void send(Frame frame, Consumer<Throwable> onFailure) {
         ClientHandler h = current;
         if (h == null) {
+            ReferenceCountUtil.release(frame);
             AldisException notConnected = new AldisException(ErrorCode.CONNECTION_LOST, "not connected (" + state() + ")");
             // Never in this thread: the sender may hold a lock of its own that callbacks must not run under.
             callbacks.execute(() -> onFailure.accept(notConnected), false);

@@ -13,6 +13,8 @@ import io.aldis.protocol.api.Connect;
 import io.aldis.protocol.api.ConnectAck;
 import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.ProtocolVersion;
+import io.aldis.protocol.api.codec.EncodedChunkData;
+import io.aldis.protocol.api.codec.FrameCodec;
 import io.aldis.protocol.api.stream.SizeFunction;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
@@ -137,18 +139,35 @@ final class PlayedNode implements AutoCloseable {
 
     /** The next frame the client wrote, which must be a {@code type}. */
     <T extends Frame> T next(Class<T> type) {
-        Object written = channel.readOutbound();
+        Object written = readOutbound();
         assertThat(written).as("next frame written by the client").isInstanceOf(type);
         return type.cast(written);
     }
 
     /** The next frame the client wrote, or null. */
     Frame poll() {
-        return channel.readOutbound();
+        return readOutbound();
     }
 
     void noMoreOutbound() {
-        assertThat((Object) channel.readOutbound()).as("unexpected frame written by the client").isNull();
+        assertThat((Object) readOutbound()).as("unexpected frame written by the client").isNull();
+    }
+
+    /**
+     * The next frame the client wrote, as the node decodes it: a chunk the client sent from the
+     * buffer it read it into ({@link EncodedChunkData}) comes as the {@link io.aldis.protocol.api.ChunkData}
+     * its bytes encode, and its buffer is released.
+     */
+    private Frame readOutbound() {
+        Object written = channel.readOutbound();
+        if (written instanceof EncodedChunkData encoded) {
+            try {
+                return FrameCodec.decode(encoded.content().duplicate());
+            } finally {
+                encoded.release();
+            }
+        }
+        return (Frame) written;
     }
 
     /** Checks that nothing was left unread on either side, then closes the client. */

@@ -8,6 +8,7 @@ import io.aldis.client.AldisException;
 import io.aldis.client.FilePage;
 import io.aldis.client.FileTransferException;
 import io.aldis.client.RemoteFile;
+import io.aldis.client.Transfer;
 import io.aldis.client.TransferOptions;
 import io.aldis.client.TransferResult;
 import io.aldis.itest.support.CuttingProxy;
@@ -22,8 +23,10 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -152,6 +155,52 @@ class FileClientTest {
             assertThat(down.resumed()).isTrue();
             assertThat(Files.readAllBytes(target)).isEqualTo(Files.readAllBytes(source));
             assertThat(proxy.accepted()).isGreaterThan(2);
+        }
+    }
+
+    /**
+     * An upload reads chunks ahead into direct buffers and sends those that go uncompressed from
+     * there (chunks large enough to be judged by a sample; the node's default chunk size); one cancelled,
+     * and one whose client closes, with chunks read and not yet sent, leave none of those buffers
+     * unreleased (LeakWatch fails the class otherwise).
+     */
+    @Test
+    void uploadsStoppedMidwayLeaveNoBufferBehind() throws Exception {
+        Path source = write("stopped", 64 * 1024 * 1024, false);
+        Transfer[] cancelled = new Transfer[1];
+        CountDownLatch started = new CountDownLatch(1);
+        cancelled[0] = client.upload(source, "cancelled.bin", stopAfterTwoMiB(() -> {
+            awaitQuietly(started);
+            cancelled[0].cancel();
+        }));
+        started.countDown();
+        assertCode(() -> cancelled[0].result().get(60, TimeUnit.SECONDS), ErrorCode.CANCELLED);
+
+        AldisClient closing = client;
+        Transfer closed = closing.upload(source, "closed.bin", stopAfterTwoMiB(closing::close));
+        assertThatThrownBy(() -> closed.result().get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        client = null;
+        closing.close().get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Options with the default chunk size that run {@code stop} once, from the progress callback,
+     * when 2 MiB are acknowledged.
+     */
+    private static TransferOptions stopAfterTwoMiB(Runnable stop) {
+        AtomicBoolean stopped = new AtomicBoolean();
+        return TransferOptions.defaults().withProgressInterval(Duration.ZERO).withProgress(p -> {
+            if (p.bytesDone() >= 2 * 1024 * 1024 && stopped.compareAndSet(false, true)) {
+                stop.run();
+            }
+        });
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,8 +1,14 @@
 package io.aldis.client.internal.files;
 
+import io.aldis.protocol.api.ChunkData;
 import io.aldis.protocol.api.Compression;
+import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.codec.EncodedChunkData;
 import io.aldis.protocol.api.files.ChunkCodec;
 import io.aldis.protocol.api.files.ChunkLayout;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.ReferenceCountUtil;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,6 +16,7 @@ import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.BitSet;
+import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,17 +24,31 @@ import java.util.function.Consumer;
 
 /**
  * The read stage of an upload: reads the file once, in order, computes its SHA-256 on the way
- * (UPLOAD_COMPLETE carries it, docs/protocol.md 6.5.3) and encodes each chunk the node still needs
- * with {@link ChunkCodec}, on the pool, ahead of the sender. It holds at most {@code capacity}
- * encoded chunks that the sender has not taken yet, and stops reading until the sender takes one
- * ({@link #taken()}), so memory does not grow with the file.
+ * (UPLOAD_COMPLETE carries it, docs/protocol.md 6.5.3) and makes the CHUNK_DATA of each chunk the
+ * node still needs, on the pool, ahead of the sender. It holds at most {@code capacity} chunks that
+ * the sender has not taken yet, and stops reading until the sender takes one ({@link #taken()}), so
+ * memory does not grow with the file.
+ *
+ * <p>A chunk is read straight into a direct buffer with room for its frame's header, and one that
+ * goes uncompressed (with adaptive compression, any chunk that does not shrink) is sent from there
+ * as an {@link EncodedChunkData}: its bytes are copied once, into the socket. Only a chunk to be
+ * compressed is copied into an array for {@link ChunkCodec}. Chunks of a megabyte in arrays cost a
+ * zeroed allocation and two copies more each, and the garbage collector treats such arrays as
+ * humongous objects (docs/benchmarks.md).
  */
 final class UploadReader {
-    /** One chunk read and encoded, ready to go out. */
-    record ReadChunk(int index, ChunkCodec.Encoded encoded) {
+    /**
+     * One chunk read, as the CHUNK_DATA frame to send. An {@link EncodedChunkData} holds a buffer:
+     * whoever drops the chunk instead of sending it {@linkplain #release() releases} it.
+     */
+    record ReadChunk(int index, Frame frame) {
+        void release() {
+            ReferenceCountUtil.release(frame);
+        }
     }
 
     private final FileChannel source;
+    private final UUID transferId;
     private final ChunkLayout layout;
     private final Compression compression;
     /** Chunks the node already holds: hashed, not sent. */
@@ -44,9 +65,11 @@ final class UploadReader {
     private volatile int next;
     private volatile boolean stopped;
 
-    UploadReader(FileChannel source, ChunkLayout layout, Compression compression, BitSet skip, int capacity,
-            Executor pool, Consumer<ReadChunk> onChunk, Consumer<byte[]> onHash, Consumer<IOException> onError) {
+    UploadReader(FileChannel source, UUID transferId, ChunkLayout layout, Compression compression, BitSet skip,
+            int capacity, Executor pool, Consumer<ReadChunk> onChunk, Consumer<byte[]> onHash,
+            Consumer<IOException> onError) {
         this.source = source;
+        this.transferId = transferId;
         this.layout = layout;
         this.compression = compression;
         this.skip = skip;
@@ -122,22 +145,61 @@ final class UploadReader {
                 onHash.accept(sha.digest());
                 return;
             }
-            byte[] chunk = read(source, layout, index);
-            sha.update(chunk);
-            next = index + 1;
-            if (skip.get(index)) {
-                continue;
+            int size = layout.sizeOf(index);
+            ByteBuf frame = EncodedChunkData.allocate(ByteBufAllocator.DEFAULT, size);
+            try {
+                ByteBuffer chunk = frame.nioBuffer(frame.writerIndex(), size);
+                readFully(source, chunk, layout.offsetOf(index), index);
+                chunk.flip();
+                frame.writerIndex(frame.writerIndex() + size);
+                sha.update(chunk.duplicate());
+                next = index + 1;
+                if (skip.get(index)) {
+                    continue;
+                }
+                ReadChunk read = new ReadChunk(index, frameOf(index, frame, chunk));
+                frame = null; // the frame holds it now, or it was copied and released
+                buffered.incrementAndGet();
+                onChunk.accept(read);
+            } finally {
+                if (frame != null) {
+                    frame.release();
+                }
             }
-            buffered.incrementAndGet();
-            onChunk.accept(new ReadChunk(index, ChunkCodec.encode(chunk, 0, chunk.length, compression)));
         }
+    }
+
+    /**
+     * The CHUNK_DATA of chunk {@code index}, whose bytes {@code chunk} shows in {@code frame}: the
+     * frame sent as it is when the chunk goes uncompressed, else a compressed {@link ChunkData}
+     * (and {@code frame} released).
+     */
+    private Frame frameOf(int index, ByteBuf frame, ByteBuffer chunk) {
+        boolean last = index == layout.chunkCount() - 1;
+        if (ChunkCodec.sentAsIs(chunk, compression)) {
+            return EncodedChunkData.of(frame, last, transferId, index, ChunkCodec.crc32(chunk));
+        }
+        byte[] bytes = new byte[chunk.remaining()];
+        chunk.get(bytes);
+        frame.release();
+        return chunkData(transferId, layout, index, bytes, compression);
+    }
+
+    /** The CHUNK_DATA of chunk {@code index}, whose bytes are {@code bytes}, encoded for {@code compression}. */
+    static ChunkData chunkData(UUID transferId, ChunkLayout layout, int index, byte[] bytes, Compression compression) {
+        ChunkCodec.Encoded encoded = ChunkCodec.encode(bytes, 0, bytes.length, compression);
+        return new ChunkData(encoded.compressed(), index == layout.chunkCount() - 1, transferId, index,
+                encoded.originalSize(), encoded.crc32(), encoded.data());
     }
 
     /** Reads chunk {@code index} of the file again, for a resend. */
     static byte[] read(FileChannel source, ChunkLayout layout, int index) throws IOException {
         byte[] chunk = new byte[layout.sizeOf(index)];
-        ByteBuffer buffer = ByteBuffer.wrap(chunk);
-        long position = layout.offsetOf(index);
+        readFully(source, ByteBuffer.wrap(chunk), layout.offsetOf(index), index);
+        return chunk;
+    }
+
+    private static void readFully(FileChannel source, ByteBuffer buffer, long position, int index) throws IOException {
         while (buffer.hasRemaining()) {
             int n = source.read(buffer, position + buffer.position());
             if (n < 0) {
@@ -145,6 +207,5 @@ final class UploadReader {
                         + index + " was read; it changed while it was sent");
             }
         }
-        return chunk;
     }
 }

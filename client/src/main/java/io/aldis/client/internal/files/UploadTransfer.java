@@ -6,7 +6,6 @@ import io.aldis.client.SessionInfo;
 import io.aldis.client.TransferOptions;
 import io.aldis.client.TransferResult;
 import io.aldis.protocol.api.ChunkAck;
-import io.aldis.protocol.api.ChunkData;
 import io.aldis.protocol.api.ChunkNack;
 import io.aldis.protocol.api.ChunkRange;
 import io.aldis.protocol.api.Compression;
@@ -22,7 +21,6 @@ import io.aldis.protocol.api.UploadComplete;
 import io.aldis.protocol.api.UploadReject;
 import io.aldis.protocol.api.UploadRequest;
 import io.aldis.protocol.api.UploadVerify;
-import io.aldis.protocol.api.files.ChunkCodec;
 import io.aldis.protocol.api.files.ChunkLayout;
 import io.aldis.protocol.api.files.ChunkSet;
 import java.io.IOException;
@@ -218,7 +216,7 @@ final class UploadTransfer extends FileTransfer {
             hash = null;
             // The reader's hand-overs name it, so that those of a reader replaced meanwhile are dropped.
             UploadReader[] self = new UploadReader[1];
-            self[0] = new UploadReader(source, layout, compression, held, capacity(READ_AHEAD_BYTES), pool,
+            self[0] = new UploadReader(source, transferId(), layout, compression, held, capacity(READ_AHEAD_BYTES), pool,
                     chunk -> thread.execute(() -> chunkRead(self[0], chunk)),
                     digest -> thread.execute(() -> hashed(self[0], digest)),
                     error -> thread.execute(() -> readFailed(self[0], error)));
@@ -234,6 +232,7 @@ final class UploadTransfer extends FileTransfer {
 
     private void chunkRead(UploadReader from, UploadReader.ReadChunk chunk) {
         if (phase == Phase.DONE || from != reader) {
+            chunk.release();
             return;
         }
         ready.add(chunk);
@@ -288,7 +287,7 @@ final class UploadTransfer extends FileTransfer {
                     return;
                 }
                 chunksResent++;
-                send(again, ChunkCodec.encode(chunk, 0, chunk.length, compression));
+                send(again, UploadReader.chunkData(transferId(), layout, again, chunk, compression));
                 continue;
             }
             UploadReader.ReadChunk next = ready.poll();
@@ -297,7 +296,9 @@ final class UploadTransfer extends FileTransfer {
             }
             reader.taken();
             if (needed(next.index())) {
-                send(next.index(), next.encoded());
+                send(next.index(), next.frame());
+            } else {
+                next.release();
             }
         }
         if (acked.isComplete() && hash != null && inFlightCount == 0) {
@@ -316,15 +317,14 @@ final class UploadTransfer extends FileTransfer {
         return !acked.contains(index) && !inFlight.get(index);
     }
 
-    private void send(int index, ChunkCodec.Encoded chunk) {
+    /** Sends chunk {@code index} as {@code chunk}, its CHUNK_DATA, which the connection takes over. */
+    private void send(int index, Frame chunk) {
         inFlight.set(index);
         inFlightCount++;
         unwritten++;
         noteHeld();
-        boolean last = index == layout.chunkCount() - 1;
         int sentIn = connection;
-        host.sendTracked(new ChunkData(chunk.compressed(), last, transferId(), index, chunk.originalSize(), chunk.crc32(),
-                chunk.data())).whenComplete((ok, error) -> thread.execute(() -> {
+        host.sendTracked(chunk).whenComplete((ok, error) -> thread.execute(() -> {
                     unwritten--;
                     if (error != null && sentIn == connection && inFlight.get(index) && isBusy(error)) {
                         // Not written because the client's queue of frames held while paused was full: send it
@@ -530,7 +530,7 @@ final class UploadTransfer extends FileTransfer {
     private void reset() {
         closeSource();
         setId(null);
-        ready.clear();
+        dropReady();
         inFlight.clear();
         inFlightCount = 0;
         resend.clear();
@@ -548,7 +548,15 @@ final class UploadTransfer extends FileTransfer {
     @Override
     void close() {
         closeSource();
-        ready.clear();
+        dropReady();
+    }
+
+    /** Drops the chunks read and not sent, releasing what they hold. */
+    private void dropReady() {
+        UploadReader.ReadChunk chunk;
+        while ((chunk = ready.poll()) != null) {
+            chunk.release();
+        }
     }
 
     private void closeSource() {
