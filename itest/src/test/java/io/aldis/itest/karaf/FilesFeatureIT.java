@@ -75,7 +75,7 @@ public class FilesFeatureIT extends AldisKarafTestSupport {
             assertTrue(Capability.fromMask(ack.capabilities()).containsAll(
                     EnumSet.of(Capability.FILE_TRANSFER, Capability.LZ4)));
             assertEquals(10L * 1024 * 1024 * 1024, ack.maxFileSize());
-            assertEquals(1048546, ack.maxChunkSize());
+            assertEquals(1048542, ack.maxChunkSize());
             byte[] file = text(3 * CHUNK + 11);
             UploadAccept accept = request(client, "boot/check.log", file);
             sendChunks(client, accept, file, 0, 4);

@@ -19,7 +19,7 @@ public @interface FilesConfig {
 
     @AttributeDefinition(description = "Largest chunk, in bytes (announced in CONNECT_ACK, lowered to fit the "
             + "session's frame size); larger chunk sizes asked for are lowered to it")
-    int maxChunkSize() default 1048546;
+    int maxChunkSize() default FilesSettings.DEFAULT_MAX_CHUNK_SIZE;
 
     @AttributeDefinition(description = "Chunks sent and not yet acknowledged at once, in each direction")
     int window() default 16;

@@ -56,9 +56,18 @@ public record FilesSettings(String storageRoot, long maxFileSize, int chunkSize,
         }
     }
 
+    /**
+     * The default largest chunk: 1 MiB less 34 bytes, so that a chunk's frame with its length prefix
+     * (4 bytes, then 30 of CHUNK_DATA's header) fills exactly 1 MiB, the largest buffer Netty's
+     * default allocator pools. A larger one is allocated and zeroed afresh for every chunk, in the
+     * sender that reads a chunk into its frame's buffer and in the receiver that gathers the frame.
+     */
+    public static final int DEFAULT_MAX_CHUNK_SIZE = (1 << 20) - 34;
+
     /** The defaults of {@link FilesConfig}, storing under {@code storageRoot}. */
     public static FilesSettings defaults(String storageRoot) {
-        return new FilesSettings(storageRoot, 10L * 1024 * 1024 * 1024, 512 * 1024, 1048546, 16, 0, 0, 86400, 4,
+        return new FilesSettings(storageRoot, 10L * 1024 * 1024 * 1024, 512 * 1024, DEFAULT_MAX_CHUNK_SIZE, 16, 0, 0,
+                86400, 4,
                 64, 50, 0);
     }
 
