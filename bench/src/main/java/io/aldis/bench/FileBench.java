@@ -240,6 +240,8 @@ public final class FileBench {
                 Path target = work.resolve("downloaded-" + round + ".bin");
                 Files.deleteIfExists(target);
                 freeMemoryJustBefore(work, size);
+                // Read again: the check and the memory freed just now ran in this process, not in the transfer.
+                long cpuBeforeDown = system.cpuNanos();
                 start = System.nanoTime();
                 system.download(remote, target);
                 double downMBps = size / 1e6 / ((System.nanoTime() - start) / 1e9);
@@ -258,7 +260,7 @@ public final class FileBench {
                         upCpu.computeIfAbsent(system.name(), k -> new ArrayList<>())
                                 .add((cpuBetween - cpuBefore) / 1e9 / gib);
                         downCpu.computeIfAbsent(system.name(), k -> new ArrayList<>())
-                                .add((cpuAfter - cpuBetween) / 1e9 / gib);
+                                .add((cpuAfter - cpuBeforeDown) / 1e9 / gib);
                     }
                 }
             }
@@ -320,6 +322,7 @@ public final class FileBench {
                     long cpuBetween = mover.cpuNanos();
                     check(mover.name() + " upload", stored, size, hash);
                     freeMemoryJustBefore(work, size);
+                    long cpuBeforeDown = mover.cpuNanos(); // not the check's and the freeing's, as in the transfer part
                     start = System.nanoTime();
                     mover.download(remote, target);
                     double down = size / 1e6 / ((System.nanoTime() - start) / 1e9);
@@ -335,7 +338,7 @@ public final class FileBench {
                         rates.computeIfAbsent("up, " + key, k -> new ArrayList<>()).add(up);
                         rates.computeIfAbsent("down, " + key, k -> new ArrayList<>()).add(down);
                         cpu.computeIfAbsent("up, " + key, k -> new ArrayList<>()).add((cpuBetween - cpuBefore) / 1e9 / gib);
-                        cpu.computeIfAbsent("down, " + key, k -> new ArrayList<>()).add((cpuAfter - cpuBetween) / 1e9 / gib);
+                        cpu.computeIfAbsent("down, " + key, k -> new ArrayList<>()).add((cpuAfter - cpuBeforeDown) / 1e9 / gib);
                     }
                 }
             }
