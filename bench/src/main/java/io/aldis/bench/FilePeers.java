@@ -183,16 +183,10 @@ final class FilePeers {
 
             @Override
             public void upload(Path source, String remoteName) throws Exception {
-                Process server;
-                int port;
-                // One at a time from picking a port to listening on it: uploads at once must not pick the same one.
-                synchronized (this) {
-                    port = freePort();
-                    server = new ProcessBuilder("nc", "-l", "127.0.0.1", Integer.toString(port))
-                            .redirectOutput(store.resolve(remoteName).toFile()).start();
-                    awaitListening(port, server);
-                }
-                Process client = new ProcessBuilder("nc", "-N", "127.0.0.1", Integer.toString(port))
+                NcServer nc = ncServer(port -> new ProcessBuilder("nc", "-l", "127.0.0.1", Integer.toString(port))
+                        .redirectOutput(store.resolve(remoteName).toFile()));
+                Process server = nc.process();
+                Process client = new ProcessBuilder("nc", "-N", "127.0.0.1", Integer.toString(nc.port()))
                         .redirectInput(source.toFile()).start();
                 awaitSuccess(client, "nc (sending)");
                 awaitSuccess(server, "nc (receiving)");
@@ -200,15 +194,10 @@ final class FilePeers {
 
             @Override
             public void download(String remoteName, Path target) throws Exception {
-                Process server;
-                int port;
-                synchronized (this) {
-                    port = freePort();
-                    server = new ProcessBuilder("nc", "-l", "-N", "127.0.0.1", Integer.toString(port))
-                            .redirectInput(store.resolve(remoteName).toFile()).start();
-                    awaitListening(port, server);
-                }
-                Process client = new ProcessBuilder("nc", "-d", "127.0.0.1", Integer.toString(port))
+                NcServer nc = ncServer(port -> new ProcessBuilder("nc", "-l", "-N", "127.0.0.1", Integer.toString(port))
+                        .redirectInput(store.resolve(remoteName).toFile()));
+                Process server = nc.process();
+                Process client = new ProcessBuilder("nc", "-d", "127.0.0.1", Integer.toString(nc.port()))
                         .redirectOutput(target.toFile()).start();
                 awaitSuccess(client, "nc (receiving)");
                 awaitSuccess(server, "nc (sending)");
@@ -223,6 +212,33 @@ final class FilePeers {
             public void close() {
             }
         };
+    }
+
+    /** An nc listening on {@code port}. */
+    private record NcServer(Process process, int port) {
+    }
+
+    /**
+     * Starts the nc that {@code command} makes for a free port and waits until it listens, one at a
+     * time (uploads at once must not pick the same port). A port can be taken between being picked
+     * and nc's bind (by the ephemeral port of any connection opened meanwhile): nc then exits at
+     * once, and another port is tried.
+     */
+    private static synchronized NcServer ncServer(java.util.function.IntFunction<ProcessBuilder> command)
+            throws Exception {
+        IOException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            int port = freePort();
+            Process server = command.apply(port).start();
+            try {
+                awaitListening(port, server);
+                return new NcServer(server, port);
+            } catch (IOException e) {
+                server.destroyForcibly();
+                last = e;
+            }
+        }
+        throw last;
     }
 
     /** Runs a command to its end; a failure throws with what it printed. */
@@ -248,7 +264,8 @@ final class FilePeers {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             if (!server.isAlive()) {
-                throw new IOException("the server for port " + port + " exited with " + server.exitValue());
+                throw new IOException("the server for port " + port + " exited with " + server.exitValue() + ": "
+                        + new String(server.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip());
             }
             Process ss = new ProcessBuilder("ss", "-Hltn", "sport = :" + port).redirectErrorStream(true).start();
             boolean listening = !new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8).isBlank();
