@@ -269,8 +269,8 @@ public final class FileBench {
         report("upload, " + opts.get("sizeMiB") + " MiB, disk to disk (MB/s)", "throughput", "MB/s", up);
         report("download, " + opts.get("sizeMiB") + " MiB, disk to disk (MB/s)", "throughput", "MB/s", down);
         if (!upCpu.isEmpty()) {
-            report("upload, CPU seconds per GiB, node and client together", "CPU", "s/GiB", upCpu);
-            report("download, CPU seconds per GiB, node and client together", "CPU", "s/GiB", downCpu);
+            report("upload, CPU seconds per GiB, server and client together", "CPU", "s/GiB", upCpu);
+            report("download, CPU seconds per GiB, server and client together", "CPU", "s/GiB", downCpu);
         }
     }
 
@@ -347,7 +347,7 @@ public final class FileBench {
             Files.delete(file);
         }
         report("compression, " + opts.get("compressionMiB") + " MiB files (MB/s)", "throughput", "MB/s", rates);
-        report("compression, CPU seconds per GiB, node and client together", "CPU", "s/GiB", cpu);
+        report("compression, CPU seconds per GiB, server and client together", "CPU", "s/GiB", cpu);
     }
 
     /**
@@ -452,6 +452,7 @@ public final class FileBench {
             sources.add(randomFile(work.resolve("parallel-" + i + ".bin"), size, 100 + i));
         }
         Map<String, List<Double>> rates = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
         int warmup = Integer.parseInt(opts.get("warmupRounds"));
         int rounds = warmup + Integer.parseInt(opts.get("rounds"));
         ExecutorService pool = Executors.newFixedThreadPool(count);
@@ -460,6 +461,7 @@ public final class FileBench {
                 for (FilePeers.Mover system : systems) {
                     freeMemoryJustBefore(work, count * size);
                     List<Future<?>> uploads = new ArrayList<>();
+                    long cpuBefore = system.cpuNanos();
                     long start = System.nanoTime();
                     for (int i = 0; i < count; i++) {
                         Path source = sources.get(i);
@@ -473,6 +475,7 @@ public final class FileBench {
                         upload.get();
                     }
                     double mbps = count * size / 1e6 / ((System.nanoTime() - start) / 1e9);
+                    long cpuAfter = system.cpuNanos();
                     for (int i = 0; i < count; i++) {
                         Path stored = system.stored("parallel-" + round + "-" + i + ".bin");
                         check(system.name() + " parallel upload", stored, size, null);
@@ -482,6 +485,10 @@ public final class FileBench {
                             system.name(), count, mbps, round < warmup ? " (warm-up)" : "");
                     if (round >= warmup) {
                         rates.computeIfAbsent(system.name(), k -> new ArrayList<>()).add(mbps);
+                        if (cpuBefore >= 0) {
+                            cpu.computeIfAbsent(system.name(), k -> new ArrayList<>())
+                                    .add((cpuAfter - cpuBefore) / 1e9 / (count * size / (double) (1L << 30)));
+                        }
                     }
                 }
             }
@@ -493,6 +500,8 @@ public final class FileBench {
         }
         report(count + " uploads of " + opts.get("parallelMiB") + " MiB at once, aggregate (MB/s)", "throughput", "MB/s",
                 rates);
+        report(count + " uploads of " + opts.get("parallelMiB") + " MiB at once, CPU seconds per GiB, server and client "
+                + "together", "CPU", "s/GiB", cpu);
     }
 
     /** Prints and sums up the measured rounds of each system, and hands them to the results files. */

@@ -32,7 +32,10 @@ final class FilePeers {
 
         /**
          * CPU time the mover's own processes have used so far (server and client together), in
-         * nanoseconds, or -1 when it cannot tell (the peers' tools run as short-lived processes).
+         * nanoseconds, or -1 when it cannot tell. For the peers' tools, which run as short-lived
+         * processes, it is counted once they ended: their server's own time and that of the children
+         * it waited for, and the time of this process's children it waited for (each tool's client,
+         * and nc's server), as Linux keeps them in {@code /proc/<pid>/stat}.
          */
         default long cpuNanos() throws Exception {
             return -1;
@@ -89,6 +92,11 @@ final class FilePeers {
                 List<String> command = new ArrayList<>(rsync);
                 command.addAll(List.of(url + remoteName, target.toString()));
                 run(command);
+            }
+
+            @Override
+            public long cpuNanos() throws Exception {
+                return childrenCpuNanos() + ownAndChildrenCpuNanos(daemon.pid());
             }
 
             @Override
@@ -158,6 +166,11 @@ final class FilePeers {
             }
 
             @Override
+            public long cpuNanos() throws Exception {
+                return childrenCpuNanos() + ownAndChildrenCpuNanos(sshd.pid());
+            }
+
+            @Override
             public Path stored(String remoteName) {
                 return store.resolve(remoteName);
             }
@@ -204,6 +217,11 @@ final class FilePeers {
             }
 
             @Override
+            public long cpuNanos() throws IOException {
+                return childrenCpuNanos();
+            }
+
+            @Override
             public Path stored(String remoteName) {
                 return store.resolve(remoteName);
             }
@@ -212,6 +230,41 @@ final class FilePeers {
             public void close() {
             }
         };
+    }
+
+    /** CPU time of the children this process has waited for, in nanoseconds. */
+    private static long childrenCpuNanos() throws IOException {
+        long[] times = cpuTicks(ProcessHandle.current().pid());
+        return ticksToNanos(times[2] + times[3]);
+    }
+
+    /**
+     * CPU time of server process {@code pid} and of the children it has waited for, in nanoseconds,
+     * once the children it forked for earlier connections have ended (a client may end a moment
+     * before its connection's server child does).
+     */
+    private static long ownAndChildrenCpuNanos(long pid) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (ProcessHandle.of(pid).map(p -> p.children().findAny().isPresent()).orElse(false)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        long[] times = cpuTicks(pid);
+        return ticksToNanos(times[0] + times[1] + times[2] + times[3]);
+    }
+
+    /** utime, stime, cutime and cstime of process {@code pid} (proc(5)), in clock ticks. */
+    private static long[] cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        // The command name, in parentheses, may hold spaces: the fields are counted after it, from field 3.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[] {Long.parseLong(fields[11]), Long.parseLong(fields[12]), Long.parseLong(fields[13]),
+                Long.parseLong(fields[14])};
+    }
+
+    /** Linux reports these times in ticks of USER_HZ, 1/100 s (what {@code getconf CLK_TCK} prints). */
+    private static long ticksToNanos(long ticks) {
+        return ticks * 10_000_000L;
     }
 
     /** An nc listening on {@code port}. */
