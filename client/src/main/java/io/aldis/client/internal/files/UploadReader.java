@@ -158,7 +158,9 @@ final class UploadReader {
                     continue;
                 }
                 ReadChunk read = new ReadChunk(index, frameOf(index, frame, chunk));
-                frame = null; // the frame holds it now, or it was copied and released
+                if (read.frame() instanceof EncodedChunkData) {
+                    frame = null; // the frame holds it now; else its bytes were copied, and it goes below
+                }
                 buffered.incrementAndGet();
                 onChunk.accept(read);
             } finally {
@@ -170,9 +172,9 @@ final class UploadReader {
     }
 
     /**
-     * The CHUNK_DATA of chunk {@code index}, whose bytes {@code chunk} shows in {@code frame}: the
-     * frame sent as it is when the chunk goes uncompressed, else a compressed {@link ChunkData}
-     * (and {@code frame} released).
+     * The CHUNK_DATA of chunk {@code index}, whose bytes {@code chunk} shows in {@code frame}: an
+     * {@link EncodedChunkData} that takes {@code frame} over when the chunk goes uncompressed, else
+     * a compressed {@link ChunkData} of a copy (and {@code frame} stays the caller's).
      */
     private Frame frameOf(int index, ByteBuf frame, ByteBuffer chunk) {
         boolean last = index == layout.chunkCount() - 1;
@@ -181,7 +183,6 @@ final class UploadReader {
         }
         byte[] bytes = new byte[chunk.remaining()];
         chunk.get(bytes);
-        frame.release();
         return chunkData(transferId, layout, index, bytes, compression);
     }
 
