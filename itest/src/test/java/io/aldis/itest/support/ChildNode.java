@@ -521,9 +521,10 @@ public final class ChildNode {
      * What a clustered node knows of the cluster.
      *
      * @param sessions each member's open sessions as this node knows them (itself included; -1: not announced)
+     * @param copiesInPlace whether every copy of the cluster's shared entries is in place (no partition moving)
      */
     public record Counts(int members, long sent, long received, Map<String, Integer> patterns,
-            Map<String, Set<String>> services, Map<String, Integer> sessions) {
+            Map<String, Set<String>> services, Map<String, Integer> sessions, boolean copiesInPlace) {
         static Counts parse(String text) {
             Map<String, String> fields = new LinkedHashMap<>();
             for (String part : text.trim().split(" ")) {
@@ -553,7 +554,8 @@ public final class ChildNode {
                 }
             }
             return new Counts(Integer.parseInt(fields.get("members")), Long.parseLong(fields.get("sent")),
-                    Long.parseLong(fields.get("received")), patterns, services, sessions);
+                    Long.parseLong(fields.get("received")), patterns, services, sessions,
+                    Boolean.parseBoolean(fields.get("copies")));
         }
 
         /** Whether the named node announced the RPC service, as this node knows. */
@@ -918,7 +920,8 @@ public final class ChildNode {
         }
         return "members=" + members.size() + " sent=" + cluster.counts().sentTotal() + " received="
                 + cluster.counts().receivedTotal() + " patterns=" + String.join(",", patterns) + " services="
-                + String.join(",", services) + " sessions=" + String.join(",", sessions);
+                + String.join(",", services) + " sessions=" + String.join(",", sessions) + " copies="
+                + cluster.copiesInPlace();
     }
 
     /** Writes of partial files that each take at least a given time. */

@@ -437,6 +437,15 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
         return counts;
     }
 
+    /**
+     * Whether every copy the cluster keeps of its shared entries (resume tokens among them) is in
+     * place. False while Hazelcast still moves partitions after a member joined or left: an entry
+     * put meanwhile may have fewer copies than configured until the move ends.
+     */
+    public boolean copiesInPlace() {
+        return hazelcast.getPartitionService().isClusterSafe();
+    }
+
     public ClusterSettings settings() {
         return settings;
     }
