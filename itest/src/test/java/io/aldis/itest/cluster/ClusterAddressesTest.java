@@ -163,7 +163,7 @@ class ClusterAddressesTest {
         // The token's copies on b and c are what survives a; right after the cluster formed,
         // Hazelcast may still be placing them (docs/cluster.md, "Resume tokens").
         for (ChildNode.Clustered n : nodes) {
-            n.awaitCounts(ChildNode.Counts::copiesInPlace, "node " + n.name() + " has every copy in place", WAIT);
+            ChildNode.awaitTrue(n::copiesInPlace, "node " + n.name() + " has every copy in place", WAIT);
         }
         int resumedBefore = nodes[1].sessions().resumed() + nodes[2].sessions().resumed();
         long killedAt = System.nanoTime();

@@ -125,7 +125,7 @@ class ClusterFailoverTest {
         // The tokens' copies on b and c are what survives a; right after the cluster formed,
         // Hazelcast may still be placing them (docs/cluster.md, "Resume tokens").
         for (ChildNode.Clustered n : nodes) {
-            n.awaitCounts(ChildNode.Counts::copiesInPlace, "node " + n.name() + " has every copy in place", WAIT);
+            ChildNode.awaitTrue(n::copiesInPlace, "node " + n.name() + " has every copy in place", WAIT);
         }
         int openBefore = nodes[1].sessions().open() + nodes[2].sessions().open();
         int resumedBefore = nodes[1].sessions().resumed() + nodes[2].sessions().resumed();

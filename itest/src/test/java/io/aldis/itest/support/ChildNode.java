@@ -87,6 +87,8 @@ public final class ChildNode {
     /** The system property that passes a clustered node the name it exports its gate under. */
     private static final String GATE_NAME_PROPERTY = "aldis.child.gateName";
     private static final String COUNTS = "COUNTS ";
+    private static final String COPIES_COMMAND = "copies";
+    private static final String COPIES = "COPIES ";
     private static final String GATE_STATE = "GATE ";
     private static final String STREAMS_STATE = "STREAMS ";
     /** The name a clustered node that exports its gate exports {@link io.aldis.itest.rpc.Streams} under too. */
@@ -353,6 +355,21 @@ public final class ChildNode {
             throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
         }
 
+        /**
+         * Whether every copy of the cluster's shared entries (resume tokens among them) is in place,
+         * no partition moving. It asks every member: ask it only while every member answers.
+         */
+        public synchronized boolean copiesInPlace() throws IOException {
+            in.write(COPIES_COMMAND + "\n");
+            in.flush();
+            for (String line; (line = out.readLine()) != null;) {
+                if (line.startsWith(COPIES)) {
+                    return Boolean.parseBoolean(line.substring(COPIES.length()));
+                }
+            }
+            throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
+        }
+
         /** What the node's gate saw: calls that entered it, and the tags of those interrupted. */
         public synchronized GateState gate() throws IOException {
             in.write("gate\n");
@@ -521,10 +538,9 @@ public final class ChildNode {
      * What a clustered node knows of the cluster.
      *
      * @param sessions each member's open sessions as this node knows them (itself included; -1: not announced)
-     * @param copiesInPlace whether every copy of the cluster's shared entries is in place (no partition moving)
      */
     public record Counts(int members, long sent, long received, Map<String, Integer> patterns,
-            Map<String, Set<String>> services, Map<String, Integer> sessions, boolean copiesInPlace) {
+            Map<String, Set<String>> services, Map<String, Integer> sessions) {
         static Counts parse(String text) {
             Map<String, String> fields = new LinkedHashMap<>();
             for (String part : text.trim().split(" ")) {
@@ -554,8 +570,7 @@ public final class ChildNode {
                 }
             }
             return new Counts(Integer.parseInt(fields.get("members")), Long.parseLong(fields.get("sent")),
-                    Long.parseLong(fields.get("received")), patterns, services, sessions,
-                    Boolean.parseBoolean(fields.get("copies")));
+                    Long.parseLong(fields.get("received")), patterns, services, sessions);
         }
 
         /** Whether the named node announced the RPC service, as this node knows. */
@@ -845,6 +860,10 @@ public final class ChildNode {
                     if (line.equals("counts")) {
                         System.out.println(COUNTS + describe(cluster));
                         System.out.flush();
+                    } else if (line.equals(COPIES_COMMAND)) {
+                        // Asks every member, so only while all answer: a test asks before it kills one.
+                        System.out.println(COPIES + cluster.copiesInPlace());
+                        System.out.flush();
                     } else if (line.equals("streams")) {
                         System.out.println(STREAMS_STATE + streams.produced.get() + " " + streams.cancelled.get());
                         System.out.flush();
@@ -920,8 +939,7 @@ public final class ChildNode {
         }
         return "members=" + members.size() + " sent=" + cluster.counts().sentTotal() + " received="
                 + cluster.counts().receivedTotal() + " patterns=" + String.join(",", patterns) + " services="
-                + String.join(",", services) + " sessions=" + String.join(",", sessions) + " copies="
-                + cluster.copiesInPlace();
+                + String.join(",", services) + " sessions=" + String.join(",", sessions);
     }
 
     /** Writes of partial files that each take at least a given time. */

@@ -440,7 +440,8 @@ public final class ClusterEngine implements ClusterView, AutoCloseable {
     /**
      * Whether every copy the cluster keeps of its shared entries (resume tokens among them) is in
      * place. False while Hazelcast still moves partitions after a member joined or left: an entry
-     * put meanwhile may have fewer copies than configured until the move ends.
+     * put meanwhile may have fewer copies than configured until the move ends. It asks every member
+     * and waits for their answers, so it blocks while a member that died is not yet taken out.
      */
     public boolean copiesInPlace() {
         return hazelcast.getPartitionService().isClusterSafe();
