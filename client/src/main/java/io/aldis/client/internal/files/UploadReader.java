@@ -145,59 +145,71 @@ final class UploadReader {
                 onHash.accept(sha.digest());
                 return;
             }
-            int size = layout.sizeOf(index);
-            ByteBuf frame = EncodedChunkData.allocate(ByteBufAllocator.DEFAULT, size);
-            try {
-                ByteBuffer chunk = frame.nioBuffer(frame.writerIndex(), size);
-                readFully(source, chunk, layout.offsetOf(index), index);
-                chunk.flip();
-                frame.writerIndex(frame.writerIndex() + size);
-                sha.update(chunk.duplicate());
-                next = index + 1;
-                if (skip.get(index)) {
-                    continue;
-                }
-                ReadChunk read = new ReadChunk(index, frameOf(index, frame, chunk));
-                if (read.frame() instanceof EncodedChunkData) {
-                    frame = null; // the frame holds it now; else its bytes were copied, and it goes below
-                }
-                buffered.incrementAndGet();
-                onChunk.accept(read);
-            } finally {
-                if (frame != null) {
-                    frame.release();
-                }
+            ByteBuf frame = readChunk(source, layout, index);
+            sha.update(chunkIn(frame, layout.sizeOf(index)));
+            next = index + 1;
+            if (skip.get(index)) {
+                frame.release();
+                continue;
             }
+            ReadChunk read = new ReadChunk(index, frameOf(frame, transferId, layout, index, compression));
+            buffered.incrementAndGet();
+            onChunk.accept(read);
         }
+    }
+
+    /** Reads chunk {@code index} of the file again, for a resend: its CHUNK_DATA, as the reader makes it. */
+    static Frame readAgain(FileChannel source, UUID transferId, ChunkLayout layout, int index, Compression compression)
+            throws IOException {
+        return frameOf(readChunk(source, layout, index), transferId, layout, index, compression);
     }
 
     /**
-     * The CHUNK_DATA of chunk {@code index}, whose bytes {@code chunk} shows in {@code frame}: an
-     * {@link EncodedChunkData} that takes {@code frame} over when the chunk goes uncompressed, else
-     * a compressed {@link ChunkData} of a copy (and {@code frame} stays the caller's).
+     * Chunk {@code index} of the file, read into a buffer from {@link EncodedChunkData#allocate}; the
+     * caller owns it.
      */
-    private Frame frameOf(int index, ByteBuf frame, ByteBuffer chunk) {
-        boolean last = index == layout.chunkCount() - 1;
-        if (ChunkCodec.sentAsIs(chunk, compression)) {
-            return EncodedChunkData.of(frame, last, transferId, index, ChunkCodec.crc32(chunk));
+    private static ByteBuf readChunk(FileChannel source, ChunkLayout layout, int index) throws IOException {
+        int size = layout.sizeOf(index);
+        ByteBuf frame = EncodedChunkData.allocate(ByteBufAllocator.DEFAULT, size);
+        try {
+            readFully(source, frame.nioBuffer(frame.writerIndex(), size), layout.offsetOf(index), index);
+        } catch (IOException | RuntimeException e) {
+            frame.release();
+            throw e;
         }
-        byte[] bytes = new byte[chunk.remaining()];
-        chunk.get(bytes);
-        return chunkData(transferId, layout, index, bytes, compression);
+        frame.writerIndex(frame.writerIndex() + size);
+        return frame;
     }
 
-    /** The CHUNK_DATA of chunk {@code index}, whose bytes are {@code bytes}, encoded for {@code compression}. */
-    static ChunkData chunkData(UUID transferId, ChunkLayout layout, int index, byte[] bytes, Compression compression) {
-        ChunkCodec.Encoded encoded = ChunkCodec.encode(bytes, 0, bytes.length, compression);
-        return new ChunkData(encoded.compressed(), index == layout.chunkCount() - 1, transferId, index,
-                encoded.originalSize(), encoded.crc32(), encoded.data());
+    /** The chunk's bytes in a buffer from {@link #readChunk}, {@code size} of them, as a view. */
+    private static ByteBuffer chunkIn(ByteBuf frame, int size) {
+        return frame.nioBuffer(frame.writerIndex() - size, size);
     }
 
-    /** Reads chunk {@code index} of the file again, for a resend. */
-    static byte[] read(FileChannel source, ChunkLayout layout, int index) throws IOException {
-        byte[] chunk = new byte[layout.sizeOf(index)];
-        readFully(source, ByteBuffer.wrap(chunk), layout.offsetOf(index), index);
-        return chunk;
+    /**
+     * The CHUNK_DATA of chunk {@code index}, read into {@code frame} by {@link #readChunk}, which it
+     * takes over: an {@link EncodedChunkData} that holds {@code frame} when the chunk goes
+     * uncompressed, else a compressed {@link ChunkData} of a copy, {@code frame} released.
+     */
+    private static Frame frameOf(ByteBuf frame, UUID transferId, ChunkLayout layout, int index, Compression compression) {
+        boolean last = index == layout.chunkCount() - 1;
+        ByteBuffer chunk = chunkIn(frame, layout.sizeOf(index));
+        try {
+            if (ChunkCodec.sentAsIs(chunk, compression)) {
+                EncodedChunkData sent = EncodedChunkData.of(frame, last, transferId, index, ChunkCodec.crc32(chunk));
+                frame = null; // the frame holds it now
+                return sent;
+            }
+            byte[] bytes = new byte[chunk.remaining()];
+            chunk.get(bytes);
+            ChunkCodec.Encoded encoded = ChunkCodec.encode(bytes, 0, bytes.length, compression);
+            return new ChunkData(encoded.compressed(), last, transferId, index, encoded.originalSize(), encoded.crc32(),
+                    encoded.data());
+        } finally {
+            if (frame != null) {
+                frame.release();
+            }
+        }
     }
 
     private static void readFully(FileChannel source, ByteBuffer buffer, long position, int index) throws IOException {

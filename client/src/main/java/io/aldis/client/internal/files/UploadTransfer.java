@@ -279,15 +279,15 @@ final class UploadTransfer extends FileTransfer {
                 if (!needed(again)) {
                     continue;
                 }
-                byte[] chunk;
+                Frame chunk;
                 try {
-                    chunk = UploadReader.read(source, layout, again);
+                    chunk = UploadReader.readAgain(source, transferId(), layout, again, compression);
                 } catch (IOException e) {
                     readFailed(e);
                     return;
                 }
                 chunksResent++;
-                send(again, UploadReader.chunkData(transferId(), layout, again, chunk, compression));
+                send(again, chunk);
                 continue;
             }
             UploadReader.ReadChunk next = ready.poll();
