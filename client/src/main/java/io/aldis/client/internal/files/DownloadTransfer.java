@@ -24,6 +24,7 @@ import io.aldis.protocol.api.TransferDirection;
 import io.aldis.protocol.api.files.ChunkCodec;
 import io.aldis.protocol.api.files.ChunkLayout;
 import io.aldis.protocol.api.files.ChunkSet;
+import io.aldis.protocol.api.files.FileSha256;
 import io.aldis.protocol.api.files.WriteBack;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -33,8 +34,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
@@ -74,7 +73,7 @@ final class DownloadTransfer extends FileTransfer {
     private ChunkSet stored;
     private FileChannel out;
     private volatile WriteBack writeBack;
-    private MessageDigest sha;
+    private FileSha256 sha;
     /** Chunks below this are in {@link #sha}. */
     private int hashedUpTo;
     private long bytesStored;
@@ -234,11 +233,7 @@ final class DownloadTransfer extends FileTransfer {
                         StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
                 : FileChannel.open(partial, StandardOpenOption.READ, StandardOpenOption.WRITE);
         writeBack = new WriteBack(out, pool, WRITE_BACK_EVERY_BYTES);
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this Java has no SHA-256", e);
-        }
+        sha = new FileSha256();
         hashedUpTo = 0;
         hashStoredInOrder();
     }

@@ -6,6 +6,7 @@ import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.codec.EncodedChunkData;
 import io.aldis.protocol.api.files.ChunkCodec;
 import io.aldis.protocol.api.files.ChunkLayout;
+import io.aldis.protocol.api.files.FileSha256;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
@@ -13,8 +14,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.BitSet;
 import java.util.UUID;
 import java.util.concurrent.Executor;
@@ -58,7 +57,7 @@ final class UploadReader {
     private final Consumer<ReadChunk> onChunk;
     private final Consumer<byte[]> onHash;
     private final Consumer<IOException> onError;
-    private final MessageDigest sha;
+    private final FileSha256 sha;
     private final AtomicInteger buffered = new AtomicInteger();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     /** The next chunk to read; written by the reading task only. */
@@ -78,11 +77,7 @@ final class UploadReader {
         this.onChunk = onChunk;
         this.onHash = onHash;
         this.onError = onError;
-        try {
-            this.sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this Java has no SHA-256", e);
-        }
+        this.sha = new FileSha256();
     }
 
     /** Starts reading, or goes on if it stopped for room. */

@@ -3,6 +3,7 @@ package io.aldis.feature.filetransfer.internal.download;
 import io.aldis.feature.filetransfer.api.FileStore;
 import io.aldis.feature.filetransfer.api.ReadableFile;
 import io.aldis.feature.filetransfer.api.StoredFile;
+import io.aldis.protocol.api.files.FileSha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -83,12 +84,7 @@ public final class FileHashes {
     }
 
     private static byte[] hash(ReadableFile open) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        FileSha256 digest = new FileSha256();
         ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
         long at = 0;
         long size = open.file().size();

@@ -8,8 +8,7 @@ import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.TransferDirection;
 import io.aldis.protocol.api.files.ChunkLayout;
 import io.aldis.protocol.api.files.ChunkSet;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.aldis.protocol.api.files.FileSha256;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -43,7 +42,7 @@ public final class Upload extends Transfer {
     /** Counts {@link #restart}s, so that chunks of an earlier attachment do not count against this one. */
     private int attachment;
     PartialFile partial;
-    MessageDigest digest = sha256();
+    final FileSha256 digest = new FileSha256();
     /** The first chunk not yet in {@link #digest}. */
     int hashedUpTo;
     /** Chunks stored since the checkpoint was last saved. */
@@ -59,14 +58,6 @@ public final class Upload extends Transfer {
         this.reservation = reservation;
         this.stored = stored;
         this.window = window;
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
     }
 
     @Override
