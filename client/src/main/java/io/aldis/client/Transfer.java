@@ -23,6 +23,17 @@ public interface Transfer {
     CompletableFuture<TransferResult> result();
 
     /**
+     * The bytes of the file this transfer has moved in this process so far: each chunk once the
+     * node acknowledged it (upload) or once it is stored here (download), again when it had to be
+     * moved again after a broken connection. What a checkpoint already held when the transfer went
+     * on from it is not counted, so with the time the transfer took this gives the rate of this run
+     * when {@link TransferResult#size()} would overstate it. Any thread.
+     *
+     * @since 1.7
+     */
+    long bytesMoved();
+
+    /**
      * Stops the transfer for good: the node is told ({@code TRANSFER_ABORT CANCELLED}) and discards
      * it, a download's partial file and the checkpoint are deleted, and {@link #result()} fails with
      * {@code CANCELLED}. Does nothing once the transfer has ended.

@@ -6,5 +6,5 @@
  * ({@link io.aldis.client.AldisClient#callStream}). Start with {@link io.aldis.client.AldisClient#builder()}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.6.0")
+@org.osgi.annotation.versioning.Version("1.7.0")
 package io.aldis.client;

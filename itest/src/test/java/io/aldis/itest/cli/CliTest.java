@@ -202,7 +202,8 @@ class CliTest {
         storage.release();
         CliProcess again = cli(command);
         assertThat(again.exitCode()).as(again.err()).isEqualTo(EXIT_OK);
-        assertThat(again.out()).contains("uploaded " + source + " to iso/big.iso: 32.0 MiB", ", resumed,");
+        assertThat(again.out()).contains("uploaded " + source + " to iso/big.iso: 32.0 MiB", ", resumed,")
+                .as("the part this run moved, and the rate over it").containsPattern("32\\.0 MiB, [0-9.]+ MiB of it in ");
         assertThat(Files.mismatch(source, stored("iso/big.iso"))).isEqualTo(-1L);
         assertThat(list(checkpoints)).as("checkpoints left behind").isEmpty();
     }
@@ -225,7 +226,8 @@ class CliTest {
         storage.release();
         CliProcess again = cli("download", "video.bin", target.toString());
         assertThat(again.exitCode()).as(again.err()).isEqualTo(EXIT_OK);
-        assertThat(again.out()).contains("downloaded video.bin to " + target, ", resumed,");
+        assertThat(again.out()).contains("downloaded video.bin to " + target, ", resumed,")
+                .as("the part this run moved, and the rate over it").containsPattern("32\\.0 MiB, [0-9.]+ MiB of it in ");
         assertThat(Files.mismatch(source, target)).isEqualTo(-1L);
         assertThat(work.resolve("video.bin.aldis-part")).doesNotExist();
         assertThat(work.resolve("video.bin.aldis-checkpoint")).doesNotExist();

@@ -40,7 +40,8 @@ public final class TransferRunner {
         try {
             TransferResult result = transfer.result().get();
             display.close();
-            out.println(Summary.of(direction, result, Duration.ofNanos(System.nanoTime() - started)));
+            out.println(Summary.of(direction, result, transfer.bytesMoved(),
+                    Duration.ofNanos(System.nanoTime() - started)));
             out.flush();
             return result;
         } catch (ExecutionException failed) {

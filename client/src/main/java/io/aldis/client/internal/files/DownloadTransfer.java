@@ -296,7 +296,7 @@ final class DownloadTransfer extends FileTransfer {
             }
         }
         bytesStored += bytes.length;
-        madeProgress();
+        moved(bytes.length);
         progress.update(bytesStored);
         if (bytesStored - bytesAtCheckpoint >= checkpointEveryBytes) {
             if (!checkpointing) {

@@ -53,6 +53,8 @@ abstract class FileTransfer implements Transfer {
     /** Whether the transfer went on from a checkpoint at least once. */
     boolean resumed;
     int chunksResent;
+    /** Written on the transfer's thread only; read on any. */
+    private volatile long bytesMoved;
     private int fruitlessResumes;
     /** Set once {@link #begin} ran; a transfer that waited for its first session begins then. */
     private boolean started;
@@ -196,9 +198,18 @@ abstract class FileTransfer implements Transfer {
         }
     }
 
-    /** Chunks moved: resumable aborts count as fruitless again only from here on. */
-    final void madeProgress() {
+    /**
+     * A chunk of {@code bytes} reached the other side (upload) or this one (download); resumable
+     * aborts count as fruitless again only from here on.
+     */
+    final void moved(int bytes) {
+        bytesMoved += bytes;
         fruitlessResumes = 0;
+    }
+
+    @Override
+    public long bytesMoved() {
+        return bytesMoved;
     }
 
     /**

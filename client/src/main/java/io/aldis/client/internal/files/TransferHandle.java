@@ -28,6 +28,11 @@ final class TransferHandle implements Transfer {
     }
 
     @Override
+    public long bytesMoved() {
+        return transfer.bytesMoved();
+    }
+
+    @Override
     public void cancel() {
         transfer.cancel();
     }

@@ -377,7 +377,7 @@ final class UploadTransfer extends FileTransfer {
         inFlightCount--;
         acked.add(index);
         bytesAcked += layout.sizeOf(index);
-        madeProgress();
+        moved(layout.sizeOf(index));
         progress.update(bytesAcked);
         if (bytesAcked - bytesAtCheckpoint >= CHECKPOINT_EVERY_BYTES) {
             saveCheckpoint();
