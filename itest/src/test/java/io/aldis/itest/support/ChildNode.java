@@ -345,14 +345,7 @@ public final class ChildNode {
 
         /** What the node sees of the cluster now. */
         public synchronized Counts counts() throws IOException {
-            in.write("counts\n");
-            in.flush();
-            for (String line; (line = out.readLine()) != null;) {
-                if (line.startsWith(COUNTS)) {
-                    return Counts.parse(line.substring(COUNTS.length()));
-                }
-            }
-            throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
+            return Counts.parse(ask("counts", COUNTS).substring(COUNTS.length()));
         }
 
         /**
@@ -360,28 +353,13 @@ public final class ChildNode {
          * no partition moving. It asks every member: ask it only while every member answers.
          */
         public synchronized boolean copiesInPlace() throws IOException {
-            in.write(COPIES_COMMAND + "\n");
-            in.flush();
-            for (String line; (line = out.readLine()) != null;) {
-                if (line.startsWith(COPIES)) {
-                    return Boolean.parseBoolean(line.substring(COPIES.length()));
-                }
-            }
-            throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
+            return Boolean.parseBoolean(ask(COPIES_COMMAND, COPIES).substring(COPIES.length()));
         }
 
         /** What the node's gate saw: calls that entered it, and the tags of those interrupted. */
         public synchronized GateState gate() throws IOException {
-            in.write("gate\n");
-            in.flush();
-            for (String line; (line = out.readLine()) != null;) {
-                if (line.startsWith(GATE_STATE)) {
-                    String[] parts = line.substring(GATE_STATE.length()).split(" ", -1);
-                    return new GateState(Integer.parseInt(parts[0]),
-                            parts[1].isEmpty() ? Set.of() : Set.of(parts[1].split(",")));
-                }
-            }
-            throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
+            String[] parts = ask("gate", GATE_STATE).substring(GATE_STATE.length()).split(" ", -1);
+            return new GateState(Integer.parseInt(parts[0]), parts[1].isEmpty() ? Set.of() : Set.of(parts[1].split(",")));
         }
 
         /**
@@ -437,15 +415,8 @@ public final class ChildNode {
 
         /** What the node's exported {@link io.aldis.itest.rpc.Streams} produced and saw cancelled so far. */
         public synchronized StreamsState streams() throws IOException {
-            in.write("streams\n");
-            in.flush();
-            for (String line; (line = out.readLine()) != null;) {
-                if (line.startsWith(STREAMS_STATE)) {
-                    String[] parts = line.substring(STREAMS_STATE.length()).split(" ");
-                    return new StreamsState(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
-                }
-            }
-            throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
+            String[] parts = ask("streams", STREAMS_STATE).substring(STREAMS_STATE.length()).split(" ");
+            return new StreamsState(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
         }
 
         /** A client connected to the node and logged in as {@value ChildNode#USER}; the caller closes it. */
@@ -480,14 +451,7 @@ public final class ChildNode {
 
         /** Whether the node keeps file transfer {@code id} at its checkpoint, no session attached. */
         public synchronized boolean parked(java.util.UUID id) throws IOException {
-            in.write("parked " + id + "\n");
-            in.flush();
-            for (String line; (line = out.readLine()) != null;) {
-                if (line.startsWith(PARKED)) {
-                    return Boolean.parseBoolean(line.substring(PARKED.length()));
-                }
-            }
-            throw new IOException("node " + name + " ended (exit " + exitOf(process) + ")");
+            return Boolean.parseBoolean(ask("parked " + id, PARKED).substring(PARKED.length()));
         }
 
         /** Kills the node as {@code kill -9} would. */
