@@ -156,6 +156,15 @@ final class SerialExecutor implements Executor {
     }
 
     private void drain(boolean mayLinger) {
+        // A task added after the last poll but before the flag was cleared found the executor
+        // running and left itself to this drain: it runs here, where the delegate runs every
+        // other task (the shared pool would put it on a thread the application did not choose).
+        do {
+            drainUntilIdle(mayLinger);
+        } while (!tasks.isEmpty() && running.compareAndSet(false, true));
+    }
+
+    private void drainUntilIdle(boolean mayLinger) {
         // a task added just before the last drain marked this executor idle ends that spell here
         workCame();
         drainer = Thread.currentThread();
@@ -180,9 +189,6 @@ final class SerialExecutor implements Executor {
         } finally {
             drainer = null;
             running.set(false);
-            // A task may have been added after the last poll but before the flag was cleared;
-            // it goes to the pool, as this thread may be a caller's that is done here.
-            schedule(SHARED);
         }
     }
 

@@ -6,7 +6,11 @@ import io.aldis.protocol.api.spin.SpinWindow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -121,6 +125,50 @@ class SerialExecutorTest {
         caller.start();
         caller.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
         assertThat(caller.isAlive()).as("the calling thread is still held").isFalse();
+    }
+
+    @Test
+    void tasksAddedWhileADrainEndsStillRunOnTheConfiguredExecutor() throws Exception {
+        // A task that comes just as a drain finds the queue empty must not slip onto the shared pool.
+        ExecutorService application = Executors.newSingleThreadExecutor(r -> new Thread(r, "application-callbacks"));
+        try {
+            SerialExecutor executor = new SerialExecutor(application, Duration.ZERO);
+            Set<String> threads = ConcurrentHashMap.newKeySet();
+            int count = 200_000;
+            CountDownLatch done = new CountDownLatch(count);
+            for (int i = 0; i < count; i++) {
+                executor.execute(() -> {
+                    threads.add(Thread.currentThread().getName());
+                    done.countDown();
+                });
+            }
+            assertThat(done.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("every task ran").isTrue();
+            assertThat(threads).containsExactly("application-callbacks");
+        } finally {
+            application.shutdownNow();
+        }
+    }
+
+    @Test
+    void withADirectDelegateTasksRunOnlyOnTheThreadsThatSubmitThem() throws Exception {
+        SerialExecutor executor = new SerialExecutor(Runnable::run, Duration.ZERO);
+        Set<String> threads = ConcurrentHashMap.newKeySet();
+        int perThread = 100_000;
+        CountDownLatch done = new CountDownLatch(2 * perThread);
+        Runnable submitMany = () -> {
+            for (int i = 0; i < perThread; i++) {
+                executor.execute(() -> {
+                    threads.add(Thread.currentThread().getName());
+                    done.countDown();
+                });
+            }
+        };
+        Thread first = new Thread(submitMany, "submitter-1");
+        Thread second = new Thread(submitMany, "submitter-2");
+        first.start();
+        second.start();
+        assertThat(done.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("every task ran").isTrue();
+        assertThat(threads).isSubsetOf("submitter-1", "submitter-2");
     }
 
     @Test
