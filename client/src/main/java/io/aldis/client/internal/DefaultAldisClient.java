@@ -32,6 +32,7 @@ import io.aldis.protocol.api.scram.SaltedPasswordCache;
 import io.aldis.protocol.api.spin.NettyIo;
 import io.aldis.protocol.api.spin.SpinningSelectStrategy;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -79,6 +80,13 @@ public final class DefaultAldisClient implements AldisClient {
     private static final String ENCODER = "aldis-encoder";
     private static final String HANDLER = "aldis-client";
     private static final String FLUSH = "aldis-flush";
+    /**
+     * The most one read of the connection takes (Netty's default is 64 KiB). A 64 KiB stream item
+     * or larger is a frame longer than 64 KiB, so with the default every such frame spanned two
+     * reads and was gathered by a copy before its item was copied out; reads that grow to this size
+     * when the data is there take most frames whole (docs/benchmarks.md, "Streams").
+     */
+    private static final int MAX_READ_BYTES = 256 * 1024;
 
     /** The clients of this JVM that own their event loop poll with these permits, a few at a time. */
     private static final Semaphore POLLERS = SpinningSelectStrategy.pollers();
@@ -723,6 +731,7 @@ public final class DefaultAldisClient implements AldisClient {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         config.connectTimeout().toMillis()))
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 2048, MAX_READ_BYTES))
                 // Sends wait in the client's bounded queue above this much unwritten data: room for
                 // a few batches of publishes, so a busy publisher is not held at every flush.
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
