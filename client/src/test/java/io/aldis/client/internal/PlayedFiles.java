@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link PlayedNode} for file transfers: the client's transfers run on the thread that hands a
- * frame in (their pool runs tasks in the caller) and their clock stands still, so what the client
- * does about a frame is done, and written, when {@link #send} returns.
+ * frame in (their pool runs tasks in the caller), so what the client does about a frame is done,
+ * and written, when {@link #send} returns; their clock stands still unless the test moves it.
  */
 final class PlayedFiles implements AutoCloseable {
     static final long FILES = Capability.maskOf(EnumSet.of(Capability.FILE_TRANSFER, Capability.LZ4,
@@ -39,6 +39,11 @@ final class PlayedFiles implements AutoCloseable {
 
     /** A client that announces file transfer and LZ4 and reconnects at once, up to 3 times. */
     PlayedFiles() {
+        this(() -> 0L);
+    }
+
+    /** Such a client whose transfers read the time from {@code nanoClock}, which the test moves. */
+    PlayedFiles(java.util.function.LongSupplier nanoClock) {
         ConnectionListener listener = new ConnectionListener() {
             @Override
             public void disconnected(DisconnectReason reason) {
@@ -57,7 +62,7 @@ final class PlayedFiles implements AutoCloseable {
         };
         node = new PlayedNode(EnumSet.of(Capability.FILE_TRANSFER, Capability.LZ4), Map.of(),
                 ReconnectPolicy.exponential(Duration.ofMillis(1), Duration.ofMillis(1), 3), listener);
-        node.client.useFiles(Runnable::run, () -> 0L);
+        node.client.useFiles(Runnable::run, nanoClock);
     }
 
     /** Connects and opens the session with file transfer offered. */

@@ -6,6 +6,7 @@ import io.aldis.protocol.api.Frame;
 import io.aldis.protocol.api.codec.EncodedChunkData;
 import io.aldis.protocol.api.files.ChunkCodec;
 import io.aldis.protocol.api.files.ChunkLayout;
+import io.aldis.protocol.api.files.CompressionTrials;
 import io.aldis.protocol.api.files.FileSha256;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -29,7 +30,8 @@ import java.util.function.Consumer;
  * memory does not grow with the file.
  *
  * <p>A chunk is read straight into a direct buffer with room for its frame's header, and one that
- * goes uncompressed (with adaptive compression, any chunk that does not shrink) is sent from there
+ * goes uncompressed (with adaptive compression, any chunk that does not shrink, and every chunk of
+ * a period that the {@link CompressionTrials} send as it is) is sent from there
  * as an {@link EncodedChunkData}: its bytes are copied once, into the socket. Only a chunk to be
  * compressed is copied into an array for {@link ChunkCodec}. Chunks of a megabyte in arrays cost a
  * zeroed allocation and two copies more each, and the garbage collector treats such arrays as
@@ -49,7 +51,7 @@ final class UploadReader {
     private final FileChannel source;
     private final UUID transferId;
     private final ChunkLayout layout;
-    private final Compression compression;
+    private final CompressionTrials trials;
     /** Chunks the node already holds: hashed, not sent. */
     private final BitSet skip;
     private final int capacity;
@@ -64,13 +66,13 @@ final class UploadReader {
     private volatile int next;
     private volatile boolean stopped;
 
-    UploadReader(FileChannel source, UUID transferId, ChunkLayout layout, Compression compression, BitSet skip,
+    UploadReader(FileChannel source, UUID transferId, ChunkLayout layout, CompressionTrials trials, BitSet skip,
             int capacity, Executor pool, Consumer<ReadChunk> onChunk, Consumer<byte[]> onHash,
             Consumer<IOException> onError) {
         this.source = source;
         this.transferId = transferId;
         this.layout = layout;
-        this.compression = compression;
+        this.trials = trials;
         this.skip = skip;
         this.capacity = capacity;
         this.pool = pool;
@@ -147,13 +149,16 @@ final class UploadReader {
                 frame.release();
                 continue;
             }
-            ReadChunk read = new ReadChunk(index, frameOf(frame, transferId, layout, index, compression));
+            ReadChunk read = new ReadChunk(index, frameOf(frame, transferId, layout, index, trials.forChunk(index)));
             buffered.incrementAndGet();
             onChunk.accept(read);
         }
     }
 
-    /** Reads chunk {@code index} of the file again, for a resend: its CHUNK_DATA, as the reader makes it. */
+    /**
+     * Reads chunk {@code index} of the file again, for a resend: its CHUNK_DATA, as the reader makes
+     * it with {@code compression}, the way its period goes ({@link CompressionTrials#forChunk}).
+     */
     static Frame readAgain(FileChannel source, UUID transferId, ChunkLayout layout, int index, Compression compression)
             throws IOException {
         return frameOf(readChunk(source, layout, index), transferId, layout, index, compression);

@@ -23,6 +23,7 @@ import io.aldis.protocol.api.UploadRequest;
 import io.aldis.protocol.api.UploadVerify;
 import io.aldis.protocol.api.files.ChunkLayout;
 import io.aldis.protocol.api.files.ChunkSet;
+import io.aldis.protocol.api.files.CompressionTrials;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -66,6 +67,8 @@ final class UploadTransfer extends FileTransfer {
     private long modifiedMillis;
     private ChunkLayout layout;
     private Compression compression;
+    /** Whether chunks go compressed, tried on this upload while it runs; made with its reader. */
+    private CompressionTrials trials;
     private int window;
     private ChunkSet acked;
     private FileChannel source;
@@ -215,8 +218,9 @@ final class UploadTransfer extends FileTransfer {
             }
             hash = null;
             // The reader's hand-overs name it, so that those of a reader replaced meanwhile are dropped.
+            trials = new CompressionTrials(compression, layout, nanoClock);
             UploadReader[] self = new UploadReader[1];
-            self[0] = new UploadReader(source, transferId(), layout, compression, held, capacity(READ_AHEAD_BYTES), pool,
+            self[0] = new UploadReader(source, transferId(), layout, trials, held, capacity(READ_AHEAD_BYTES), pool,
                     chunk -> thread.execute(() -> chunkRead(self[0], chunk)),
                     digest -> thread.execute(() -> hashed(self[0], digest)),
                     error -> thread.execute(() -> readFailed(self[0], error)));
@@ -281,7 +285,7 @@ final class UploadTransfer extends FileTransfer {
                 }
                 Frame chunk;
                 try {
-                    chunk = UploadReader.readAgain(source, transferId(), layout, again, compression);
+                    chunk = UploadReader.readAgain(source, transferId(), layout, again, trials.forChunk(again));
                 } catch (IOException e) {
                     readFailed(e);
                     return;
@@ -376,6 +380,7 @@ final class UploadTransfer extends FileTransfer {
         inFlight.clear(index);
         inFlightCount--;
         acked.add(index);
+        trials.acknowledged(index);
         bytesAcked += layout.sizeOf(index);
         moved(layout.sizeOf(index));
         progress.update(bytesAcked);
@@ -478,6 +483,9 @@ final class UploadTransfer extends FileTransfer {
         }
         resumed = true;
         window = response.window();
+        if (trials != null) {
+            trials.interrupted();
+        }
         BitSet missing = new BitSet(layout.chunkCount());
         for (ChunkRange range : response.chunksMissing()) {
             missing.set(range.first(), Math.min(range.last(), layout.chunkCount() - 1) + 1);

@@ -7,6 +7,7 @@ import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.TransferDirection;
 import io.aldis.protocol.api.files.ChunkLayout;
 import io.aldis.protocol.api.files.ChunkSet;
+import io.aldis.protocol.api.files.CompressionTrials;
 import io.aldis.protocol.api.spi.node.Session;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -24,6 +25,8 @@ import java.util.concurrent.Executor;
 public final class Download extends Transfer {
     private final ChunkLayout layout;
     private final Compression compression;
+    /** Whether chunks go compressed, tried on this download while it runs. */
+    final CompressionTrials trials;
     private final byte[] hash;
     ReadableFile file;
     ChunkSet acked;
@@ -43,6 +46,7 @@ public final class Download extends Transfer {
         this.file = file;
         this.layout = layout;
         this.compression = compression;
+        this.trials = new CompressionTrials(compression, layout);
         this.hash = hash.clone();
         this.acked = new ChunkSet(layout.chunkCount());
         this.window = window;
@@ -118,6 +122,7 @@ public final class Download extends Transfer {
         next = 0;
         window = newWindow;
         completeSent = false;
+        trials.interrupted();
     }
 
     Checkpoint checkpoint(long now) {

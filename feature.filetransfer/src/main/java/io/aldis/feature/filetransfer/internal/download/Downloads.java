@@ -196,7 +196,8 @@ public final class Downloads {
     /**
      * Reads chunk {@code index} into a direct buffer with room for the frame's header, and sends it
      * from there when it goes uncompressed (the usual case: adaptive compression skips data that does
-     * not compress); only a chunk to be compressed is copied into an array for {@link ChunkCodec}.
+     * not compress, and periods its {@link io.aldis.protocol.api.files.CompressionTrials} found faster
+     * as they are); only a chunk to be compressed is copied into an array for {@link ChunkCodec}.
      * The file's bytes are then copied once on their way to the socket, where an array took two
      * copies more and a zeroed allocation per chunk (docs/benchmarks.md).
      */
@@ -214,7 +215,8 @@ public final class Downloads {
             }
             chunk.flip();
             frame.writerIndex(frame.writerIndex() + size);
-            if (ChunkCodec.sentAsIs(chunk, d.compression())) {
+            Compression compression = d.trials.forChunk(index);
+            if (ChunkCodec.sentAsIs(chunk, compression)) {
                 int crc = ChunkCodec.crc32(chunk);
                 EncodedChunkData data = EncodedChunkData.of(frame, last, d.id(), index, crc);
                 frame = null; // the frame owns it now, and the session releases it once written
@@ -224,7 +226,7 @@ public final class Downloads {
             }
             byte[] bytes = new byte[size];
             chunk.get(bytes);
-            ChunkCodec.Encoded encoded = ChunkCodec.encode(bytes, 0, size, d.compression());
+            ChunkCodec.Encoded encoded = ChunkCodec.encode(bytes, 0, size, compression);
             d.inFlight.add(index);
             d.send(new ChunkData(encoded.compressed(), last, d.id(), index, size, encoded.crc32(), encoded.data()));
         } finally {
@@ -241,7 +243,9 @@ public final class Downloads {
             if (d.ended() || !d.layout().holds(index)) {
                 return;
             }
-            d.inFlight.remove(index);
+            if (d.inFlight.remove(index)) {
+                d.trials.acknowledged(index);
+            }
             d.acked.add(index);
             d.resend.remove(index);
             pump(d);

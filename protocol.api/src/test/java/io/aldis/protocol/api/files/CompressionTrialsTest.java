@@ -1,0 +1,170 @@
+package io.aldis.protocol.api.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aldis.protocol.api.Compression;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntToLongFunction;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Drives the trials as a sender does, on a clock the test moves: chunks prepared some way ahead of
+ * their acknowledgements, each acknowledgement taking as long as the test says the ways cost.
+ */
+class CompressionTrialsTest {
+    private static final int CHUNK = 1 << 20;
+    private static final int PERIOD = (int) (CompressionTrials.PERIOD_BYTES / CHUNK);
+    private static final int LAG = 40;
+    private static final long FAST = 1_000_000;
+    private static final long SLOW = 1_600_000;
+
+    private long now;
+
+    /** A sender that runs {@code lag} chunks ahead; each acknowledgement costs what {@code cost} says for the chunk being prepared. */
+    private List<Compression> send(CompressionTrials trials, int chunks, int lag, IntToLongFunction cost) {
+        List<Compression> ways = new ArrayList<>();
+        for (int i = 0; i < Math.min(lag, chunks); i++) {
+            ways.add(trials.forChunk(i));
+        }
+        for (int acked = 0; acked < chunks; acked++) {
+            int preparing = acked + lag;
+            if (preparing < chunks) {
+                ways.add(trials.forChunk(preparing));
+            }
+            now += cost.applyAsLong(Math.min(preparing, chunks - 1));
+            trials.acknowledged(acked);
+        }
+        return ways;
+    }
+
+    private CompressionTrials trials(Compression compression, int chunks) {
+        return new CompressionTrials(compression, new ChunkLayout((long) chunks * CHUNK, CHUNK), () -> now);
+    }
+
+    private static Compression periodWay(List<Compression> ways, int period) {
+        Compression first = ways.get(period * PERIOD);
+        assertThat(ways.subList(period * PERIOD, Math.min(ways.size(), (period + 1) * PERIOD)))
+                .as("period %d is sent one way", period).containsOnly(first);
+        return first;
+    }
+
+    /** The cost of preparing a chunk the way its period goes, slow for {@code slow}. */
+    private static IntToLongFunction costs(CompressionTrials trials, Compression slow) {
+        return index -> trials.forChunk(index) == slow ? SLOW : FAST;
+    }
+
+    @Test
+    void aLinkFasterThanCompressionSendsAsItIsAfterTheTrials() {
+        int chunks = 12 * PERIOD;
+        CompressionTrials trials = trials(Compression.ADAPTIVE, chunks);
+        List<Compression> ways = send(trials, chunks, LAG, costs(trials, Compression.ADAPTIVE));
+
+        assertThat(periodWay(ways, 0)).isEqualTo(Compression.ADAPTIVE);
+        assertThat(periodWay(ways, 1)).isEqualTo(Compression.NONE);
+        for (int period = 2; period < 2 + CompressionTrials.KEPT_PERIODS; period++) {
+            assertThat(periodWay(ways, period)).as("period %d", period).isEqualTo(Compression.NONE);
+        }
+        assertThat(periodWay(ways, 2 + CompressionTrials.KEPT_PERIODS)).as("compression tried again")
+                .isEqualTo(Compression.ADAPTIVE);
+        assertThat(periodWay(ways, 3 + CompressionTrials.KEPT_PERIODS)).isEqualTo(Compression.NONE);
+    }
+
+    @Test
+    void aLinkSlowerThanCompressionCompressesAfterTheTrials() {
+        int chunks = 12 * PERIOD;
+        CompressionTrials trials = trials(Compression.ADAPTIVE, chunks);
+        List<Compression> ways = send(trials, chunks, LAG, costs(trials, Compression.NONE));
+
+        assertThat(periodWay(ways, 1)).isEqualTo(Compression.NONE);
+        for (int period = 2; period < 2 + CompressionTrials.KEPT_PERIODS; period++) {
+            assertThat(periodWay(ways, period)).as("period %d", period).isEqualTo(Compression.ADAPTIVE);
+        }
+        assertThat(periodWay(ways, 2 + CompressionTrials.KEPT_PERIODS)).as("sending as it is tried again")
+                .isEqualTo(Compression.NONE);
+        assertThat(periodWay(ways, 3 + CompressionTrials.KEPT_PERIODS)).isEqualTo(Compression.ADAPTIVE);
+    }
+
+    @Test
+    void aChangedLinkIsFollowedAtTheNextTrial() {
+        int chunks = 20 * PERIOD;
+        CompressionTrials trials = trials(Compression.ADAPTIVE, chunks);
+        int change = 5 * PERIOD;
+        // Compression pays at first, then the link gets faster than compression.
+        List<Compression> ways = send(trials, chunks, LAG, index -> {
+            Compression way = trials.forChunk(index);
+            return index < change ? (way == Compression.NONE ? SLOW : FAST) : (way == Compression.NONE ? FAST : SLOW);
+        });
+
+        assertThat(periodWay(ways, 4)).isEqualTo(Compression.ADAPTIVE);
+        // The kept way, measured slower now, loses to the trial of period 8.
+        assertThat(periodWay(ways, 2 + CompressionTrials.KEPT_PERIODS)).isEqualTo(Compression.NONE);
+        assertThat(periodWay(ways, 3 + CompressionTrials.KEPT_PERIODS)).isEqualTo(Compression.NONE);
+    }
+
+    @Test
+    void timeWhileTheSenderPreparesAnotherPeriodDoesNotCount() {
+        int chunks = 12 * PERIOD;
+        CompressionTrials trials = trials(Compression.ADAPTIVE, chunks);
+        // Compression is faster, but the acknowledgements of period 0 that come while the sender
+        // already prepares period 1 are very slow: counted, they would make sending as it is look faster.
+        List<Compression> ways = send(trials, chunks, LAG, index -> {
+            if (index / PERIOD == 1 && index - LAG < PERIOD) {
+                return 1_000 * SLOW;
+            }
+            return trials.forChunk(index) == Compression.NONE ? SLOW : FAST;
+        });
+
+        assertThat(periodWay(ways, 2)).isEqualTo(Compression.ADAPTIVE);
+    }
+
+    @Test
+    void aGapAfterAnInterruptionDoesNotCount() {
+        int chunks = 12 * PERIOD;
+        CompressionTrials trials = trials(Compression.ADAPTIVE, chunks);
+        List<Compression> ways = new ArrayList<>();
+        for (int i = 0; i < chunks; i++) {
+            ways.add(trials.forChunk(i));
+            now += ways.get(i) == Compression.ADAPTIVE ? SLOW : FAST;
+            if (i == PERIOD + PERIOD / 2) {
+                trials.interrupted();
+                now += 60_000_000_000L; // a minute to reconnect, in the middle of the trial of sending as it is
+            }
+            trials.acknowledged(i);
+        }
+
+        assertThat(periodWay(ways, 2)).isEqualTo(Compression.NONE);
+    }
+
+    @Test
+    void aFileOfFewerWholePeriodsIsCompressedThroughout() {
+        int chunks = CompressionTrials.TRIED_FROM_PERIODS * PERIOD - 1;
+        CompressionTrials trials = trials(Compression.ADAPTIVE, chunks);
+        List<Compression> ways = send(trials, chunks, LAG, costs(trials, Compression.ADAPTIVE));
+
+        assertThat(ways).hasSize(chunks).containsOnly(Compression.ADAPTIVE);
+        assertThat(trials(Compression.ADAPTIVE, chunks + 1).forChunk(PERIOD)).as("one chunk more is tried")
+                .isEqualTo(Compression.NONE);
+    }
+
+    @Test
+    void otherCompressionsAreKeptForEveryChunk() {
+        int chunks = 12 * PERIOD;
+        for (Compression compression : new Compression[] {Compression.NONE, Compression.LZ4}) {
+            CompressionTrials trials = trials(compression, chunks);
+            List<Compression> ways = send(trials, chunks, LAG, index -> FAST);
+            assertThat(ways).hasSize(chunks).containsOnly(compression);
+        }
+    }
+
+    @Test
+    void smallChunksMakeLongerPeriodsInChunks() {
+        int chunk = 64 * 1024;
+        int period = (int) (CompressionTrials.PERIOD_BYTES / chunk);
+        CompressionTrials trials = new CompressionTrials(Compression.ADAPTIVE,
+                new ChunkLayout(5L * period * chunk, chunk), () -> now);
+
+        assertThat(trials.forChunk(period - 1)).isEqualTo(Compression.ADAPTIVE);
+        assertThat(trials.forChunk(period)).isEqualTo(Compression.NONE);
+    }
+}
