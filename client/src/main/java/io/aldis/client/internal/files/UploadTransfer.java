@@ -218,7 +218,8 @@ final class UploadTransfer extends FileTransfer {
             }
             hash = null;
             // The reader's hand-overs name it, so that those of a reader replaced meanwhile are dropped.
-            trials = new CompressionTrials(compression, layout, nanoClock);
+            // The reader keeps up to its capacity ahead of the window.
+            trials = new CompressionTrials(compression, layout, window + capacity(READ_AHEAD_BYTES), nanoClock);
             UploadReader[] self = new UploadReader[1];
             self[0] = new UploadReader(source, transferId(), layout, trials, held, capacity(READ_AHEAD_BYTES), pool,
                     chunk -> thread.execute(() -> chunkRead(self[0], chunk)),

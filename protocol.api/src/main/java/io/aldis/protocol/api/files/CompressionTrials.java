@@ -12,20 +12,27 @@ import java.util.function.LongSupplier;
  * restore together, and costs where it is not: on loopback, or where both ends share a few busy
  * cores, a text log that LZ4 shrinks threefold moves at about two thirds of its uncompressed speed
  * (docs/benchmarks.md). No single measure of the link tells which case a transfer is in, since
- * the cores may be the limit on either side; so the sender measures the result itself. A file is
- * cut into periods of {@value #PERIOD_BYTES} bytes. In a file of at least {@value #TRIED_FROM_PERIODS}
- * periods, the first period is sent compressed where the chunks shrink and the second as it is;
- * each later period is sent the way that moved more bytes per second in its latest measured
- * period, except that every {@value #KEPT_PERIODS} periods the other way is tried again for one
- * period, since links and loads change. A smaller file is compressed throughout, where the chunks
- * shrink, as {@link Compression#ADAPTIVE} always was.
+ * the cores may be the limit on either side; so the sender measures the result itself.
  *
- * <p>A period's speed is measured from the acknowledgements of its chunks: the time between the
- * acknowledgements of two consecutive chunks counts for the second one's bytes. Only the time
- * while the sender also prepared chunks of the same period counts, because a sender reads and
- * compresses ahead of what is acknowledged, and on shared cores the work of one period slows the
- * acknowledgements of the other. A gap in the acknowledgements (a lost connection, a resend)
- * counts for nothing.
+ * <p>A file is cut into periods of as many whole chunks as fit in {@value #PERIOD_BYTES} bytes,
+ * or more when the sender keeps so many chunks ahead of the acknowledgements that fewer than
+ * {@value #MEASURED_LEAST} of a period would be measured (see below). A file of fewer than {@value #TRIED_FROM_PERIODS} periods of whole chunks is
+ * compressed throughout, where the chunks shrink, as {@link Compression#ADAPTIVE} always was. In a
+ * larger one, the first period the sender prepares goes compressed where its chunks shrink and the
+ * second as it is; each later one goes the way that moved more bytes per second in its latest
+ * measured period (compressed unless both ways were measured and sending as it is was faster),
+ * and after every {@value #KEPT_PERIODS} such periods the other way is tried again for one period, since links and
+ * loads change. A transfer that resumes with periods the receiver already holds counts only the
+ * periods it sends.
+ *
+ * <p>A period's speed comes from the acknowledgements: the time between the acknowledgements of two
+ * consecutive chunks of the period counts for the second one's bytes. It counts only while the
+ * sender prepares chunks of that same period, because a sender reads and compresses ahead of what
+ * is acknowledged, and on shared cores the work for one period slows the acknowledgements of the
+ * other; hence a period is at least the sender's lead and {@value #MEASURED_LEAST} chunks more. Time across a reconnect
+ * ({@link #interrupted()}) counts for nothing, and so does an interval of more than
+ * {@value #STALL_NANOS} ns (a pause, a stall): on a link so slow that every chunk takes that long
+ * nothing is measured, and the file goes compressed.
  *
  * <p>Either way the receiver decompresses what its {@code COMPRESSED} flag marks (docs/protocol.md
  * 6.5.2), so the choice is the sender's alone. For {@link Compression#NONE} and
@@ -36,52 +43,67 @@ import java.util.function.LongSupplier;
  * @since 1.4
  */
 public final class CompressionTrials {
-    /** The bytes of file in one period. */
+    /** The most bytes of whole chunks in one period, unless the sender's lead asks for more. */
     public static final long PERIOD_BYTES = 64L << 20;
     /** Periods sent the faster way before the other way is tried again for one period. */
     public static final int KEPT_PERIODS = 6;
-    /** The least whole periods a file has for the ways to be tried; a smaller file is compressed throughout. */
+    /** The least periods of whole chunks a file has for the ways to be tried. */
     public static final int TRIED_FROM_PERIODS = 4;
+    /** The longest time between two acknowledgements that counts; a longer one is a stall. */
+    public static final long STALL_NANOS = 1_000_000_000L;
     /** The least acknowledgement intervals that give a period's speed. */
     static final int LEAST_SAMPLES = 4;
+    /** The least chunks of a period acknowledged while the sender prepares the same period. */
+    static final int MEASURED_LEAST = 4 * LEAST_SAMPLES;
 
     private final Compression compression;
     private final ChunkLayout layout;
     private final LongSupplier nanoClock;
     private final int periodChunks;
     private final boolean tried;
-    /** How each period was sent, decided when the sender began to prepare its first chunk. */
+    /** How each period is sent, decided when the sender prepared its first chunk of it. */
     private final boolean[] compresses;
 
     /** The latest period the sender prepared a chunk of; -1 before the first. */
     private int preparedPeriod = -1;
+    /** Periods the sender prepared chunks of: the trials' schedule counts these. */
+    private int periodsSent;
     /** The latest speed of each way in bytes per nanosecond: [0] as it is, [1] compressed; 0 unknown. */
     private final double[] speed = new double[2];
 
     private int lastAcked = -1;
     private long lastAckNanos;
-    private int periodAtLastAck = -1;
 
     private int measuredPeriod = -1;
     private long measuredBytes;
     private long measuredNanos;
     private int measuredSamples;
 
-    /** Trials for a transfer of {@code layout} with {@code compression}, timed by {@link System#nanoTime()}. */
-    public CompressionTrials(Compression compression, ChunkLayout layout) {
-        this(compression, layout, System::nanoTime);
+    /**
+     * Trials for a transfer of {@code layout} with {@code compression}, timed by
+     * {@link System#nanoTime()}.
+     *
+     * @param leadChunks the most chunks the sender prepares ahead of the acknowledgements: its
+     *     window and whatever it reads ahead of that
+     */
+    public CompressionTrials(Compression compression, ChunkLayout layout, int leadChunks) {
+        this(compression, layout, leadChunks, System::nanoTime);
     }
 
     /** Trials timed by {@code nanoClock}, a monotonic clock in nanoseconds. */
-    public CompressionTrials(Compression compression, ChunkLayout layout, LongSupplier nanoClock) {
+    public CompressionTrials(Compression compression, ChunkLayout layout, int leadChunks, LongSupplier nanoClock) {
         this.compression = Objects.requireNonNull(compression, "compression");
         this.layout = Objects.requireNonNull(layout, "layout");
         this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
-        this.periodChunks = (int) Math.max(1, (PERIOD_BYTES + layout.chunkSize() - 1) / layout.chunkSize());
-        int periods = (layout.chunkCount() + periodChunks - 1) / periodChunks;
-        this.tried = compression == Compression.ADAPTIVE
-                && layout.chunkCount() >= (long) TRIED_FROM_PERIODS * periodChunks;
-        this.compresses = new boolean[Math.max(periods, 1)];
+        if (leadChunks < 0) {
+            throw new IllegalArgumentException("a sender's lead cannot be negative: " + leadChunks);
+        }
+        long byBytes = Math.max(1, PERIOD_BYTES / layout.chunkSize());
+        long byLead = (long) leadChunks + MEASURED_LEAST;
+        this.periodChunks = (int) Math.min(Integer.MAX_VALUE, Math.max(byBytes, byLead));
+        long wholeChunks = layout.fileSize() / layout.chunkSize();
+        this.tried = compression == Compression.ADAPTIVE && wholeChunks >= (long) TRIED_FROM_PERIODS * periodChunks;
+        this.compresses = new boolean[tried ? (int) ((layout.chunkCount() + (long) periodChunks - 1) / periodChunks) : 0];
     }
 
     /**
@@ -94,9 +116,13 @@ public final class CompressionTrials {
             return compression;
         }
         int period = periodOf(index);
-        while (preparedPeriod < period) {
-            preparedPeriod++;
-            compresses[preparedPeriod] = decide(preparedPeriod);
+        if (period > preparedPeriod) {
+            // Periods passed over hold no chunk to send now; a resend of one later goes compressed.
+            for (int skipped = preparedPeriod + 1; skipped < period; skipped++) {
+                compresses[skipped] = true;
+            }
+            compresses[period] = decide(periodsSent++);
+            preparedPeriod = period;
         }
         return compresses[period] ? compression : Compression.NONE;
     }
@@ -108,25 +134,23 @@ public final class CompressionTrials {
         }
         long now = nanoClock.getAsLong();
         int period = periodOf(index);
-        boolean pure = index == lastAcked + 1 && periodOf(lastAcked) == period && periodAtLastAck == period
-                && preparedPeriod == period;
+        // The chunk before was prepared before this one: the sender prepared this period all along.
+        boolean pure = index == lastAcked + 1 && periodOf(lastAcked) == period && preparedPeriod == period;
         if (pure) {
             measure(period, layout.sizeOf(index), now - lastAckNanos);
         }
         lastAcked = index;
         lastAckNanos = now;
-        periodAtLastAck = preparedPeriod;
     }
 
     /** The transfer stopped (its connection went) and goes on later: the time between counts for nothing. */
     public synchronized void interrupted() {
         lastAcked = -1;
-        periodAtLastAck = -1;
     }
 
     private void measure(int period, int bytes, long nanos) {
-        if (nanos <= 0) {
-            return; // a clock that did not move tells nothing
+        if (nanos <= 0 || nanos > STALL_NANOS) {
+            return; // a clock that did not move tells nothing, and a stall is not the link's speed
         }
         if (period != measuredPeriod) {
             measuredPeriod = period;
@@ -142,15 +166,17 @@ public final class CompressionTrials {
         }
     }
 
-    private boolean decide(int period) {
-        if (period == 0) {
+    /** The way of the {@code step}th period the sender prepares chunks of: true to compress. */
+    private boolean decide(int step) {
+        if (step == 0) {
             return true;
         }
-        if (period == 1) {
+        if (step == 1) {
             return false;
         }
-        boolean faster = speed[0] <= speed[1]; // compressed, unless sending as it is was measured faster
-        boolean trial = (period - 2) % (KEPT_PERIODS + 1) == KEPT_PERIODS;
+        // Compressed, unless both ways were measured and sending as it is was faster.
+        boolean faster = !(speed[0] > 0 && speed[1] > 0 && speed[0] > speed[1]);
+        boolean trial = (step - 2) % (KEPT_PERIODS + 1) == KEPT_PERIODS;
         return trial != faster;
     }
 

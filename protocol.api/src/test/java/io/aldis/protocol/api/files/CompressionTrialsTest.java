@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 class CompressionTrialsTest {
     private static final int CHUNK = 1 << 20;
     private static final int PERIOD = (int) (CompressionTrials.PERIOD_BYTES / CHUNK);
+    /** The sender's lead, short enough to keep periods at {@link CompressionTrials#PERIOD_BYTES}. */
     private static final int LAG = 40;
     private static final long FAST = 1_000_000;
     private static final long SLOW = 1_600_000;
@@ -39,7 +40,7 @@ class CompressionTrialsTest {
     }
 
     private CompressionTrials trials(Compression compression, int chunks) {
-        return new CompressionTrials(compression, new ChunkLayout((long) chunks * CHUNK, CHUNK), () -> now);
+        return new CompressionTrials(compression, new ChunkLayout((long) chunks * CHUNK, CHUNK), LAG, () -> now);
     }
 
     private static Compression periodWay(List<Compression> ways, int period) {
@@ -143,8 +144,14 @@ class CompressionTrialsTest {
         List<Compression> ways = send(trials, chunks, LAG, costs(trials, Compression.ADAPTIVE));
 
         assertThat(ways).hasSize(chunks).containsOnly(Compression.ADAPTIVE);
-        assertThat(trials(Compression.ADAPTIVE, chunks + 1).forChunk(PERIOD)).as("one chunk more is tried")
-                .isEqualTo(Compression.NONE);
+        CompressionTrials oneMore = trials(Compression.ADAPTIVE, chunks + 1);
+        oneMore.forChunk(0);
+        assertThat(oneMore.forChunk(PERIOD)).as("one chunk more is tried").isEqualTo(Compression.NONE);
+        CompressionTrials partLast = new CompressionTrials(Compression.ADAPTIVE,
+                new ChunkLayout((long) chunks * CHUNK + 1, CHUNK), LAG, () -> now);
+        partLast.forChunk(0);
+        assertThat(partLast.forChunk(PERIOD)).as("a last chunk that is not whole does not count")
+                .isEqualTo(Compression.ADAPTIVE);
     }
 
     @Test
@@ -162,9 +169,59 @@ class CompressionTrialsTest {
         int chunk = 64 * 1024;
         int period = (int) (CompressionTrials.PERIOD_BYTES / chunk);
         CompressionTrials trials = new CompressionTrials(Compression.ADAPTIVE,
-                new ChunkLayout(5L * period * chunk, chunk), () -> now);
+                new ChunkLayout(5L * period * chunk, chunk), LAG, () -> now);
 
         assertThat(trials.forChunk(period - 1)).isEqualTo(Compression.ADAPTIVE);
         assertThat(trials.forChunk(period)).isEqualTo(Compression.NONE);
+    }
+
+    @Test
+    void aPeriodHoldsWholeChunksOnly() {
+        int chunk = (1 << 20) - 34; // the node's default, which 64 MiB does not divide
+        int period = (int) (CompressionTrials.PERIOD_BYTES / chunk);
+        CompressionTrials trials = new CompressionTrials(Compression.ADAPTIVE,
+                new ChunkLayout(CompressionTrials.TRIED_FROM_PERIODS * CompressionTrials.PERIOD_BYTES, chunk), LAG,
+                () -> now);
+
+        assertThat(trials.forChunk(period - 1)).isEqualTo(Compression.ADAPTIVE);
+        assertThat(trials.forChunk(period)).isEqualTo(Compression.NONE);
+    }
+
+    @Test
+    void aSenderFarAheadGetsPeriodsLongEnoughToMeasure() {
+        int lead = 3 * PERIOD;
+        int period = lead + CompressionTrials.MEASURED_LEAST;
+        int chunks = 5 * period;
+        CompressionTrials trials = new CompressionTrials(Compression.ADAPTIVE,
+                new ChunkLayout((long) chunks * CHUNK, CHUNK), lead, () -> now);
+        List<Compression> ways = send(trials, chunks, lead, costs(trials, Compression.ADAPTIVE));
+
+        assertThat(ways.subList(period - 1, period + 1)).containsExactly(Compression.ADAPTIVE, Compression.NONE);
+        assertThat(ways.subList(2 * period, 3 * period)).as("sending as it is, measured faster")
+                .containsOnly(Compression.NONE);
+    }
+
+    @Test
+    void aResumedTransferTriesBothWaysOnThePeriodsItSends() {
+        int chunks = 12 * PERIOD;
+        CompressionTrials trials = trials(Compression.ADAPTIVE, chunks);
+
+        assertThat(trials.forChunk(10 * PERIOD)).as("the first period sent").isEqualTo(Compression.ADAPTIVE);
+        assertThat(trials.forChunk(11 * PERIOD)).as("the second").isEqualTo(Compression.NONE);
+    }
+
+    @Test
+    void aStallDoesNotCount() {
+        int chunks = 12 * PERIOD;
+        CompressionTrials trials = trials(Compression.ADAPTIVE, chunks);
+        // Sending as it is is faster, but one acknowledgement in its trial comes after a pause of 5 s.
+        List<Compression> ways = send(trials, chunks, LAG, index -> {
+            if (index == PERIOD + LAG + 10) {
+                return 5_000_000_000L;
+            }
+            return trials.forChunk(index) == Compression.ADAPTIVE ? SLOW : FAST;
+        });
+
+        assertThat(periodWay(ways, 2)).isEqualTo(Compression.NONE);
     }
 }

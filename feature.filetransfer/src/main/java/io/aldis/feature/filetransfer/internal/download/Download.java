@@ -46,7 +46,7 @@ public final class Download extends Transfer {
         this.file = file;
         this.layout = layout;
         this.compression = compression;
-        this.trials = new CompressionTrials(compression, layout);
+        this.trials = new CompressionTrials(compression, layout, window);
         this.hash = hash.clone();
         this.acked = new ChunkSet(layout.chunkCount());
         this.window = window;
