@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntToLongFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Drives the trials as a sender does, on a clock the test moves: chunks prepared some way ahead of
@@ -55,35 +57,23 @@ class CompressionTrialsTest {
         return index -> trials.forChunk(index) == slow ? SLOW : FAST;
     }
 
-    @Test
-    void aLinkFasterThanCompressionSendsAsItIsAfterTheTrials() {
+    /** NONE: a link faster than compression; ADAPTIVE: a link slower than it. */
+    @ParameterizedTest(name = "{0} faster")
+    @EnumSource(value = Compression.class, names = {"NONE", "ADAPTIVE"})
+    void theFasterWayIsKeptAndTheOtherTriedAgainAfterSixPeriods(Compression faster) {
+        Compression slower = faster == Compression.NONE ? Compression.ADAPTIVE : Compression.NONE;
         int chunks = 12 * PERIOD;
         CompressionTrials trials = trials(Compression.ADAPTIVE, chunks);
-        List<Compression> ways = send(trials, chunks, LAG, costs(trials, Compression.ADAPTIVE));
+        List<Compression> ways = send(trials, chunks, LAG, costs(trials, slower));
 
-        assertThat(periodWay(ways, 0)).isEqualTo(Compression.ADAPTIVE);
-        assertThat(periodWay(ways, 1)).isEqualTo(Compression.NONE);
+        assertThat(periodWay(ways, 0)).as("tried compressed").isEqualTo(Compression.ADAPTIVE);
+        assertThat(periodWay(ways, 1)).as("tried as it is").isEqualTo(Compression.NONE);
         for (int period = 2; period < 2 + CompressionTrials.KEPT_PERIODS; period++) {
-            assertThat(periodWay(ways, period)).as("period %d", period).isEqualTo(Compression.NONE);
+            assertThat(periodWay(ways, period)).as("period %d", period).isEqualTo(faster);
         }
-        assertThat(periodWay(ways, 2 + CompressionTrials.KEPT_PERIODS)).as("compression tried again")
-                .isEqualTo(Compression.ADAPTIVE);
-        assertThat(periodWay(ways, 3 + CompressionTrials.KEPT_PERIODS)).isEqualTo(Compression.NONE);
-    }
-
-    @Test
-    void aLinkSlowerThanCompressionCompressesAfterTheTrials() {
-        int chunks = 12 * PERIOD;
-        CompressionTrials trials = trials(Compression.ADAPTIVE, chunks);
-        List<Compression> ways = send(trials, chunks, LAG, costs(trials, Compression.NONE));
-
-        assertThat(periodWay(ways, 1)).isEqualTo(Compression.NONE);
-        for (int period = 2; period < 2 + CompressionTrials.KEPT_PERIODS; period++) {
-            assertThat(periodWay(ways, period)).as("period %d", period).isEqualTo(Compression.ADAPTIVE);
-        }
-        assertThat(periodWay(ways, 2 + CompressionTrials.KEPT_PERIODS)).as("sending as it is tried again")
-                .isEqualTo(Compression.NONE);
-        assertThat(periodWay(ways, 3 + CompressionTrials.KEPT_PERIODS)).isEqualTo(Compression.ADAPTIVE);
+        assertThat(periodWay(ways, 2 + CompressionTrials.KEPT_PERIODS)).as("the other way tried again")
+                .isEqualTo(slower);
+        assertThat(periodWay(ways, 3 + CompressionTrials.KEPT_PERIODS)).isEqualTo(faster);
     }
 
     @Test
