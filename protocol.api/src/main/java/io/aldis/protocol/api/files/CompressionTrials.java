@@ -15,21 +15,21 @@ import java.util.function.LongSupplier;
  * the cores may be the limit on either side; so the sender measures the result itself.
  *
  * <p>A file is cut into periods of as many whole chunks as fit in {@value #PERIOD_BYTES} bytes,
- * or more when the sender keeps so many chunks ahead of the acknowledgements that fewer than
- * {@value #MEASURED_LEAST} of a period would be measured (see below). A file of fewer than {@value #TRIED_FROM_PERIODS} periods of whole chunks is
- * compressed throughout, where the chunks shrink, as {@link Compression#ADAPTIVE} always was. In a
- * larger one, the first period the sender prepares goes compressed where its chunks shrink and the
- * second as it is; each later one goes the way that moved more bytes per second in its latest
- * measured period (compressed unless both ways were measured and sending as it is was faster),
- * and after every {@value #KEPT_PERIODS} such periods the other way is tried again for one period, since links and
- * loads change. A transfer that resumes with periods the receiver already holds counts only the
- * periods it sends.
+ * or more when the sender keeps so many chunks ahead of the acknowledgements that fewer than 16
+ * of a period would be measured (see below). A file of fewer than {@value #TRIED_FROM_PERIODS}
+ * periods of whole chunks is compressed throughout, where the chunks shrink, as
+ * {@link Compression#ADAPTIVE} always was. In a larger one, the first period the sender prepares
+ * goes compressed where its chunks shrink and the second as it is; each later one goes the way
+ * that moved more bytes per second in its latest measured period (compressed unless both ways were
+ * measured and sending as it is was faster), and after every {@value #KEPT_PERIODS} such periods
+ * the other way is tried again for one period, since links and loads change. A transfer that
+ * resumes with periods the receiver already holds counts only the periods it sends.
  *
  * <p>A period's speed comes from the acknowledgements: the time between the acknowledgements of two
  * consecutive chunks of the period counts for the second one's bytes. It counts only while the
  * sender prepares chunks of that same period, because a sender reads and compresses ahead of what
  * is acknowledged, and on shared cores the work for one period slows the acknowledgements of the
- * other; hence a period is at least the sender's lead and {@value #MEASURED_LEAST} chunks more. Time across a reconnect
+ * other; hence a period is at least the sender's lead and 16 chunks more. Time across a reconnect
  * ({@link #interrupted()}) counts for nothing, and so does an interval of more than
  * {@value #STALL_NANOS} ns (a pause, a stall): on a link so slow that every chunk takes that long
  * nothing is measured, and the file goes compressed.
@@ -103,7 +103,8 @@ public final class CompressionTrials {
         this.periodChunks = (int) Math.min(Integer.MAX_VALUE, Math.max(byBytes, byLead));
         long wholeChunks = layout.fileSize() / layout.chunkSize();
         this.tried = compression == Compression.ADAPTIVE && wholeChunks >= (long) TRIED_FROM_PERIODS * periodChunks;
-        this.compresses = new boolean[tried ? (int) ((layout.chunkCount() + (long) periodChunks - 1) / periodChunks) : 0];
+        long periods = (layout.chunkCount() + (long) periodChunks - 1) / periodChunks;
+        this.compresses = new boolean[tried ? (int) periods : 0];
     }
 
     /**

@@ -24,7 +24,10 @@ class CompressionTrialsTest {
 
     private long now;
 
-    /** A sender that runs {@code lag} chunks ahead; each acknowledgement costs what {@code cost} says for the chunk being prepared. */
+    /**
+     * A sender that runs {@code lag} chunks ahead; each acknowledgement costs what {@code cost} says
+     * for the chunk being prepared.
+     */
     private List<Compression> send(CompressionTrials trials, int chunks, int lag, IntToLongFunction cost) {
         List<Compression> ways = new ArrayList<>();
         for (int i = 0; i < Math.min(lag, chunks); i++) {
