@@ -119,6 +119,13 @@ final class UploadReader {
             } catch (IOException e) {
                 stopped = true;
                 onError.accept(e);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // Thrown on, it would end only this pool thread, and the upload would wait for chunks for ever.
+                stopped = true;
+                String why = e instanceof OutOfMemoryError
+                        ? "not enough memory to read ahead; fewer transfers at once need less"
+                        : "it failed unexpectedly while being read";
+                onError.accept(new IOException(why, e));
             } finally {
                 scheduled.set(false);
             }
