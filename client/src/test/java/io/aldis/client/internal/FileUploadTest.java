@@ -31,7 +31,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -385,6 +388,58 @@ class FileUploadTest {
         int held = FileTransfers.maxChunksHeld(upload);
         assertThat(held).as("chunks held at once by the pipeline").isPositive()
                 .isLessThanOrEqualTo((32 << 20) / chunk).isLessThan(layout.chunkCount());
+    }
+
+    @Test
+    void uploadsUnderwayAtOnceShareTheMemoryOneUploadMayHold() throws Exception {
+        int chunk = 256 * 1024;
+        int uploads = 4;
+        int solo = (16 << 20) / chunk; // what one upload alone may read ahead
+        Path source = file(randomBytes(2 * solo * chunk, 5));
+        ChunkLayout layout = new ChunkLayout(Files.size(source), chunk);
+        files.open();
+        List<Transfer> started = new ArrayList<>();
+        for (int i = 0; i < uploads; i++) {
+            started.add(files.client().upload(source, "copy-" + i + ".bin", TransferOptions.defaults()
+                    .withChunkSize(chunk).withCheckpointDirectory(dir.resolve("checkpoints"))));
+        }
+        Map<UUID, ArrayDeque<Integer>> unacked = new LinkedHashMap<>();
+        for (int i = 0; i < uploads; i++) {
+            UUID id = new UUID(7, i);
+            files.send(new UploadAccept(files.next(UploadRequest.class).requestId(), id, chunk, 8));
+            unacked.put(id, new ArrayDeque<>());
+        }
+        // Nothing is acknowledged yet: each upload sends its window and reads ahead as far as its share lets it.
+        for (Frame frame = files.poll(); frame != null; frame = files.poll()) {
+            ChunkData data = (ChunkData) frame;
+            unacked.get(data.transferId()).add(data.chunkIndex());
+        }
+        for (Transfer upload : started) {
+            assertThat(FileTransfers.maxChunksHeld(upload)).as("chunks held at once by one of four uploads")
+                    .isPositive().isLessThanOrEqualTo(2 * solo / uploads);
+        }
+
+        int done = 0;
+        while (done < uploads) {
+            Frame frame = files.poll();
+            if (frame instanceof ChunkData data) {
+                unacked.get(data.transferId()).add(data.chunkIndex());
+            } else if (frame instanceof UploadComplete complete) {
+                files.send(new UploadVerify(true, complete.transferId(), complete.fileHash(), "copy.bin"));
+                done++;
+            } else {
+                assertThat(frame).isNull();
+                for (Map.Entry<UUID, ArrayDeque<Integer>> waiting : unacked.entrySet()) {
+                    Integer index = waiting.getValue().poll();
+                    if (index != null) {
+                        files.send(new ChunkAck(waiting.getKey(), index));
+                    }
+                }
+            }
+        }
+        for (Transfer upload : started) {
+            assertThat(upload.result().get(30, TimeUnit.SECONDS).size()).isEqualTo(layout.fileSize());
+        }
     }
 
     private static FileTransferException failure(Transfer transfer) throws Exception {

@@ -72,6 +72,8 @@ public final class FileTransfers {
      */
     private final Map<UUID, List<Frame>> early = new HashMap<>();
     private long earlyBytes;
+    /** Uploads started and not finished: they split the memory one upload may hold. */
+    private final AtomicInteger uploadsUnderway = new AtomicInteger();
 
     /** Transfers that work on {@code pool} and time their progress with {@code nanoClock}. */
     public FileTransfers(FileHost host, Executor pool, LongSupplier nanoClock) {
@@ -86,8 +88,11 @@ public final class FileTransfers {
     public Transfer upload(Path local, String remoteName, TransferOptions options) {
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(remoteName, "remoteName");
-        return start(new UploadTransfer(host, pool, options == null ? TransferOptions.defaults() : options, nanoClock,
-                local, remoteName));
+        UploadTransfer upload = new UploadTransfer(host, pool, options == null ? TransferOptions.defaults() : options,
+                nanoClock, local, remoteName, uploadsUnderway::get);
+        uploadsUnderway.incrementAndGet();
+        upload.result().whenComplete((result, error) -> uploadsUnderway.decrementAndGet());
+        return start(upload);
     }
 
     /** Starts a download. */

@@ -21,12 +21,13 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 
 /**
  * The read stage of an upload: reads the file once, in order, computes its SHA-256 on the way
  * (UPLOAD_COMPLETE carries it, docs/protocol.md 6.5.3) and makes the CHUNK_DATA of each chunk the
  * node still needs, on the pool, ahead of the sender. It holds at most {@code capacity} chunks that
- * the sender has not taken yet, and stops reading until the sender takes one ({@link #taken()}), so
+ * the sender has not taken yet (asked each time, since uploads running at once share it), and stops reading until the sender takes one ({@link #taken()}), so
  * memory does not grow with the file.
  *
  * <p>A chunk is read straight into a direct buffer with room for its frame's header, and one that
@@ -54,7 +55,7 @@ final class UploadReader {
     private final CompressionTrials trials;
     /** Chunks the node already holds: hashed, not sent. */
     private final BitSet skip;
-    private final int capacity;
+    private final IntSupplier capacity;
     private final Executor pool;
     private final Consumer<ReadChunk> onChunk;
     private final Consumer<byte[]> onHash;
@@ -67,7 +68,7 @@ final class UploadReader {
     private volatile boolean stopped;
 
     UploadReader(FileChannel source, UUID transferId, ChunkLayout layout, CompressionTrials trials, BitSet skip,
-            int capacity, Executor pool, Consumer<ReadChunk> onChunk, Consumer<byte[]> onHash,
+            IntSupplier capacity, Executor pool, Consumer<ReadChunk> onChunk, Consumer<byte[]> onHash,
             Consumer<IOException> onError) {
         this.source = source;
         this.transferId = transferId;
@@ -137,12 +138,12 @@ final class UploadReader {
     }
 
     private boolean hasWork() {
-        return !stopped && next <= layout.chunkCount() && buffered.get() < capacity;
+        return !stopped && next <= layout.chunkCount() && buffered.get() < capacity.getAsInt();
     }
 
     private void readSome() throws IOException {
         int count = layout.chunkCount();
-        while (!stopped && buffered.get() < capacity) {
+        while (!stopped && buffered.get() < capacity.getAsInt()) {
             int index = next;
             if (index == count) {
                 next = count + 1; // the hash is handed over once

@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -48,7 +49,8 @@ import java.util.function.LongSupplier;
  * <p>What the upload holds in memory is bounded whatever the file's size: the reader's chunks not
  * yet sent ({@link #READ_AHEAD_BYTES}) and the chunks handed to the connection but not yet written
  * to the socket ({@link #UNWRITTEN_BYTES}); chunks on the wire are not kept (a NACKed one is read
- * again from the file).
+ * again from the file). Uploads underway at once split both bounds, each keeping at least 2 chunks
+ * of each, so that many uploads hold about as much as one.
  */
 final class UploadTransfer extends FileTransfer {
     static final int READ_AHEAD_BYTES = 16 << 20;
@@ -60,6 +62,8 @@ final class UploadTransfer extends FileTransfer {
     private final String remoteName;
     private final Path checkpointFile;
     private final Executor pool;
+    /** How many uploads of this client are underway, this one included: they share the memory bounds. */
+    private final IntSupplier uploadsUnderway;
 
     // the transfer as the node accepted it
     private long fileSize;
@@ -89,9 +93,10 @@ final class UploadTransfer extends FileTransfer {
     private ProgressMeter progress;
 
     UploadTransfer(FileHost host, Executor pool, TransferOptions options, LongSupplier nanoClock, Path local,
-            String remoteName) {
+            String remoteName, IntSupplier uploadsUnderway) {
         super(host, pool, options, nanoClock);
         this.pool = pool;
+        this.uploadsUnderway = uploadsUnderway;
         this.local = local;
         this.remoteName = remoteName;
         this.checkpointFile = UploadCheckpoint.fileOf(options.checkpointDirectory(), local, remoteName);
@@ -218,10 +223,11 @@ final class UploadTransfer extends FileTransfer {
             }
             hash = null;
             // The reader's hand-overs name it, so that those of a reader replaced meanwhile are dropped.
-            // The reader keeps up to its capacity ahead of the window.
-            trials = new CompressionTrials(compression, layout, window + capacity(READ_AHEAD_BYTES), nanoClock);
+            // Alone, the reader keeps up to READ_AHEAD_BYTES ahead of the window.
+            int lead = window + Math.max(2, READ_AHEAD_BYTES / layout.chunkSize());
+            trials = new CompressionTrials(compression, layout, lead, nanoClock);
             UploadReader[] self = new UploadReader[1];
-            self[0] = new UploadReader(source, transferId(), layout, trials, held, capacity(READ_AHEAD_BYTES), pool,
+            self[0] = new UploadReader(source, transferId(), layout, trials, held, () -> capacity(READ_AHEAD_BYTES), pool,
                     chunk -> thread.execute(() -> chunkRead(self[0], chunk)),
                     digest -> thread.execute(() -> hashed(self[0], digest)),
                     error -> thread.execute(() -> readFailed(self[0], error)));
@@ -231,8 +237,12 @@ final class UploadTransfer extends FileTransfer {
         pump();
     }
 
+    /**
+     * This upload's share of {@code bytes}, in chunks: the uploads underway split it, so that many
+     * uploads at once hold no more than one would, and each gets at least 2 chunks.
+     */
     private int capacity(int bytes) {
-        return Math.max(2, bytes / layout.chunkSize());
+        return Math.max(2, bytes / layout.chunkSize() / Math.max(1, uploadsUnderway.getAsInt()));
     }
 
     private void chunkRead(UploadReader from, UploadReader.ReadChunk chunk) {

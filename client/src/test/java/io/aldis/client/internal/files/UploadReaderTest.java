@@ -32,7 +32,7 @@ class UploadReaderTest {
         // A channel opened for writing only throws NonReadableChannelException, unchecked, on a read.
         try (FileChannel writeOnly = FileChannel.open(file, StandardOpenOption.WRITE)) {
             UploadReader reader = new UploadReader(writeOnly, UUID.randomUUID(), layout,
-                    new CompressionTrials(Compression.NONE, layout, 2), new BitSet(), 2, Runnable::run,
+                    new CompressionTrials(Compression.NONE, layout, 2), new BitSet(), () -> 2, Runnable::run,
                     handed::add, handed::add, errors::add);
             reader.start();
         }
