@@ -429,6 +429,8 @@ class FileUploadTest {
                 done++;
             } else {
                 assertThat(frame).isNull();
+                assertThat(unacked.values()).as("the uploads wait only for acknowledgements")
+                        .anyMatch(waiting -> !waiting.isEmpty());
                 for (Map.Entry<UUID, ArrayDeque<Integer>> waiting : unacked.entrySet()) {
                     Integer index = waiting.getValue().poll();
                     if (index != null) {
@@ -440,6 +442,32 @@ class FileUploadTest {
         for (Transfer upload : started) {
             assertThat(upload.result().get(30, TimeUnit.SECONDS).size()).isEqualTo(layout.fileSize());
         }
+
+        // The four are done: an upload alone has the whole bounds again.
+        Transfer alone = files.client().upload(source, "alone.bin", TransferOptions.defaults()
+                .withChunkSize(chunk).withCheckpointDirectory(dir.resolve("checkpoints")));
+        UUID aloneId = new UUID(7, uploads);
+        files.send(new UploadAccept(files.next(UploadRequest.class).requestId(), aloneId, chunk, 8));
+        ArrayDeque<Integer> aloneUnacked = new ArrayDeque<>();
+        for (Frame frame = files.poll(); frame != null; frame = files.poll()) {
+            aloneUnacked.add(((ChunkData) frame).chunkIndex());
+        }
+        assertThat(FileTransfers.maxChunksHeld(alone)).as("chunks held by an upload alone")
+                .isGreaterThan(2 * solo / uploads);
+        for (;;) {
+            Frame frame = files.poll();
+            if (frame instanceof UploadComplete complete) {
+                files.send(new UploadVerify(true, aloneId, complete.fileHash(), "alone.bin"));
+                break;
+            }
+            if (frame instanceof ChunkData data) {
+                aloneUnacked.add(data.chunkIndex());
+                continue;
+            }
+            assertThat(aloneUnacked).as("the upload waits only for acknowledgements").isNotEmpty();
+            files.send(new ChunkAck(aloneId, aloneUnacked.poll()));
+        }
+        assertThat(alone.result().get(30, TimeUnit.SECONDS).size()).isEqualTo(layout.fileSize());
     }
 
     private static FileTransferException failure(Transfer transfer) throws Exception {

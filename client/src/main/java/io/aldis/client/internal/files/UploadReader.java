@@ -27,13 +27,13 @@ import java.util.function.IntSupplier;
  * The read stage of an upload: reads the file once, in order, computes its SHA-256 on the way
  * (UPLOAD_COMPLETE carries it, docs/protocol.md 6.5.3) and makes the CHUNK_DATA of each chunk the
  * node still needs, on the pool, ahead of the sender. It holds at most {@code capacity} chunks that
- * the sender has not taken yet (asked each time, since uploads running at once share it), and stops reading until the sender takes one ({@link #taken()}), so
- * memory does not grow with the file.
+ * the sender has not taken yet (asked each time: uploads running at once share it), and stops
+ * reading until the sender takes one ({@link #taken()}), so memory does not grow with the file.
  *
  * <p>A chunk is read straight into a direct buffer with room for its frame's header, and one that
  * goes uncompressed (with adaptive compression, any chunk that does not shrink, and every chunk of
- * a period that the {@link CompressionTrials} send as it is) is sent from there
- * as an {@link EncodedChunkData}: its bytes are copied once, into the socket. Only a chunk to be
+ * a period that the {@link CompressionTrials} send as it is) is sent from there as an
+ * {@link EncodedChunkData}: its bytes are copied once, into the socket. Only a chunk to be
  * compressed is copied into an array for {@link ChunkCodec}. Chunks of a megabyte in arrays cost a
  * zeroed allocation and two copies more each, and the garbage collector treats such arrays as
  * humongous objects (docs/benchmarks.md).

@@ -227,7 +227,8 @@ final class UploadTransfer extends FileTransfer {
             int lead = window + Math.max(2, READ_AHEAD_BYTES / layout.chunkSize());
             trials = new CompressionTrials(compression, layout, lead, nanoClock);
             UploadReader[] self = new UploadReader[1];
-            self[0] = new UploadReader(source, transferId(), layout, trials, held, () -> capacity(READ_AHEAD_BYTES), pool,
+            IntSupplier readAhead = () -> capacity(READ_AHEAD_BYTES);
+            self[0] = new UploadReader(source, transferId(), layout, trials, held, readAhead, pool,
                     chunk -> thread.execute(() -> chunkRead(self[0], chunk)),
                     digest -> thread.execute(() -> hashed(self[0], digest)),
                     error -> thread.execute(() -> readFailed(self[0], error)));
@@ -271,6 +272,14 @@ final class UploadTransfer extends FileTransfer {
     }
 
     private void readFailed(IOException error) {
+        if (error.getCause() instanceof OutOfMemoryError) {
+            // A lack of memory passes: the checkpoint and the node's transfer stay for the same upload to resume.
+            System.getLogger(UploadTransfer.class.getName()).log(System.Logger.Level.WARNING,
+                    "upload of " + local + " stopped: " + error.getMessage(), error.getCause());
+            fail(new FileTransferException(ErrorCode.BUSY, "cannot upload " + local + " now: " + error.getMessage()
+                    + "; uploading it again goes on from where it stopped", error));
+            return;
+        }
         if (transferId() != null) {
             // The node would otherwise keep the transfer, and its reserved space, until its retention ran out.
             host.send(new TransferAbort(false, transferId(), ErrorCode.STORAGE_ERROR.code(),
