@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.aldis.feature.cluster.internal.ClusterEngine;
-import io.aldis.feature.cluster.internal.ClusterSettings;
 import io.aldis.feature.cluster.internal.ClusterView.MemberView;
-import java.io.IOException;
-import java.net.ServerSocket;
+import io.aldis.feature.cluster.internal.TwoEngines;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -45,9 +43,9 @@ class ClientAddressTableTest {
 
     private void twoMembersThatAnnounced() throws Exception {
         HAZELCAST_LOG.setLevel(Level.WARNING);
-        int[] ports = {freePort(), freePort()};
-        first = ClusterEngine.start(settings("one", ports[0], ports[1]), () -> null);
-        second = ClusterEngine.start(settings("two", ports[1], ports[0]), () -> null);
+        List<ClusterEngine> engines = TwoEngines.start("addresses");
+        first = engines.get(0);
+        second = engines.get(1);
         await("two members", () -> first.members().size() == 2 && second.members().size() == 2);
         first.clientAddresses().announce(List.of(FIRST));
         second.clientAddresses().announce(List.of(SECOND));
@@ -94,17 +92,6 @@ class ClientAddressTableTest {
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime()).as(what).isLessThan(deadline);
             Thread.sleep(50);
-        }
-    }
-
-    private static ClusterSettings settings(String name, int port, int other) {
-        return new ClusterSettings("addresses", "a-secret-of-sixteen-chars", List.of("127.0.0.1:" + other), "127.0.0.1",
-                port, name, 5);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

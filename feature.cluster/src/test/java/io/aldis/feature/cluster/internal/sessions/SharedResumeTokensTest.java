@@ -3,13 +3,11 @@ package io.aldis.feature.cluster.internal.sessions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.feature.cluster.internal.ClusterEngine;
-import io.aldis.feature.cluster.internal.ClusterSettings;
+import io.aldis.feature.cluster.internal.TwoEngines;
 import io.aldis.protocol.api.spi.node.ResumeGrant;
 import io.aldis.protocol.api.spi.node.Session;
 import io.aldis.protocol.api.spi.node.SessionRegistry;
 import io.aldis.protocol.api.spi.node.SessionStats;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -41,9 +39,9 @@ class SharedResumeTokensTest {
     @BeforeAll
     static void twoMembers() throws Exception {
         HAZELCAST_LOG.setLevel(Level.WARNING);
-        int[] ports = {freePort(), freePort()};
-        first = ClusterEngine.start(settings("one", ports[0], ports[1]), () -> null);
-        second = ClusterEngine.start(settings("two", ports[1], ports[0]), () -> null);
+        List<ClusterEngine> engines = TwoEngines.start("tokens");
+        first = engines.get(0);
+        second = engines.get(1);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (first.members().size() < 2 || second.members().size() < 2) {
             assertThat(System.nanoTime()).as("two members").isLessThan(deadline);
@@ -210,17 +208,6 @@ class SharedResumeTokensTest {
     private static ResumeGrant grant(String user, String key, long issuedAt, Set<String> roles) {
         long now = System.currentTimeMillis();
         return new ResumeGrant(key, user, roles, now - 1_000 + issuedAt, now + 60_000);
-    }
-
-    private static ClusterSettings settings(String name, int port, int other) {
-        return new ClusterSettings("tokens", "a-secret-of-sixteen-chars", List.of("127.0.0.1:" + other), "127.0.0.1",
-                port, name, 5);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     /** A node's sessions as far as the store sees them: it records the keys it is told to supersede. */
