@@ -44,6 +44,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import javax.inject.Inject;
 import javax.security.auth.Subject;
+import org.apache.karaf.features.BootFinished;
 import org.apache.karaf.jaas.boot.principal.RolePrincipal;
 import org.apache.karaf.jaas.boot.principal.UserPrincipal;
 import org.apache.karaf.shell.api.console.Session;
@@ -83,6 +84,16 @@ public abstract class AldisKarafTestSupport {
 
     @Inject
     protected BundleContext bundleContext;
+
+    /**
+     * Registered by Karaf once its boot features are installed, which the distribution does in the
+     * background: before that, a boot feature's bundles may already run while the features service
+     * does not yet count the feature installed, and {@code feature:uninstall} refuses it. Injecting
+     * it makes every test wait for the boot to finish.
+     */
+    @Inject
+    @org.ops4j.pax.exam.util.Filter(timeout = 180_000)
+    protected BootFinished bootFinished;
 
     @Inject
     protected SessionFactory sessionFactory;
