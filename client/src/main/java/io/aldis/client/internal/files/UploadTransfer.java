@@ -222,12 +222,12 @@ final class UploadTransfer extends FileTransfer {
                 return;
             }
             hash = null;
-            // The reader's hand-overs name it, so that those of a reader replaced meanwhile are dropped.
             // Alone, the reader keeps up to READ_AHEAD_BYTES ahead of the window.
             int lead = window + Math.max(2, READ_AHEAD_BYTES / layout.chunkSize());
             trials = new CompressionTrials(compression, layout, lead, nanoClock);
-            UploadReader[] self = new UploadReader[1];
             IntSupplier readAhead = () -> capacity(READ_AHEAD_BYTES);
+            // The reader's hand-overs name it, so that those of a reader replaced meanwhile are dropped.
+            UploadReader[] self = new UploadReader[1];
             self[0] = new UploadReader(source, transferId(), layout, trials, held, readAhead, pool,
                     chunk -> thread.execute(() -> chunkRead(self[0], chunk)),
                     digest -> thread.execute(() -> hashed(self[0], digest)),

@@ -31,39 +31,34 @@ class UploadReaderTest {
     @Test
     void aReadThatThrowsAnUncheckedExceptionFailsTheUpload() throws Exception {
         Path file = Files.write(dir.resolve("f.bin"), new byte[3000]);
-        ChunkLayout layout = new ChunkLayout(3000, 1000);
-        List<Object> handed = new ArrayList<>();
-        List<IOException> errors = new ArrayList<>();
         // A channel opened for writing only throws NonReadableChannelException, unchecked, on a read.
         try (FileChannel writeOnly = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            UploadReader reader = new UploadReader(writeOnly, UUID.randomUUID(), layout,
-                    new CompressionTrials(Compression.NONE, layout, 2), new BitSet(), () -> 2, Runnable::run,
-                    handed::add, handed::add, errors::add);
-            reader.start();
+            assertThat(errorsReading(writeOnly)).singleElement().satisfies(e -> {
+                assertThat(e).hasMessage("it failed unexpectedly while being read");
+                assertThat(e.getCause()).isInstanceOf(NonReadableChannelException.class);
+            });
         }
-
-        assertThat(handed).isEmpty();
-        assertThat(errors).singleElement().satisfies(e -> {
-            assertThat(e).hasMessage("it failed unexpectedly while being read");
-            assertThat(e.getCause()).isInstanceOf(NonReadableChannelException.class);
-        });
     }
 
     @Test
     void runningOutOfMemoryFailsTheUploadInWords() throws Exception {
+        try (FileChannel noMemory = new NoMemoryChannel()) {
+            assertThat(errorsReading(noMemory)).singleElement().satisfies(e -> {
+                assertThat(e).hasMessage("not enough memory to read ahead; fewer transfers at once need less");
+                assertThat(e.getCause()).isInstanceOf(OutOfMemoryError.class);
+            });
+        }
+    }
+
+    /** Reads a file of 3 chunks of 1000 bytes from {@code source}: the errors reported; no chunk nor hash may come. */
+    private static List<IOException> errorsReading(FileChannel source) {
         ChunkLayout layout = new ChunkLayout(3000, 1000);
         List<Object> handed = new ArrayList<>();
         List<IOException> errors = new ArrayList<>();
-        try (FileChannel noMemory = new NoMemoryChannel()) {
-            new UploadReader(noMemory, UUID.randomUUID(), layout, new CompressionTrials(Compression.NONE, layout, 2),
-                    new BitSet(), () -> 2, Runnable::run, handed::add, handed::add, errors::add).start();
-        }
-
+        new UploadReader(source, UUID.randomUUID(), layout, new CompressionTrials(Compression.NONE, layout, 2),
+                new BitSet(), () -> 2, Runnable::run, handed::add, handed::add, errors::add).start();
         assertThat(handed).isEmpty();
-        assertThat(errors).singleElement().satisfies(e -> {
-            assertThat(e).hasMessage("not enough memory to read ahead; fewer transfers at once need less");
-            assertThat(e.getCause()).isInstanceOf(OutOfMemoryError.class);
-        });
+        return errors;
     }
 
     /** A channel whose reads fail as a direct buffer's allocation does when direct memory runs out. */
