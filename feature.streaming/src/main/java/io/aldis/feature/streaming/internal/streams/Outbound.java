@@ -18,6 +18,14 @@ import java.util.function.IntSupplier;
  *
  * <p>A turn's frames go to the session in one batch; what must follow them on the wire (a
  * listener's callback, after which RPC sends the call's answer) runs after the batch.
+ *
+ * <p>Turns that follow one another are flushed together, up to {@link #FLUSH_BYTES}: a turn that
+ * another turn follows leaves its frames in the connection's buffer ({@link Session#write}), and
+ * the turn that reaches the bound, or that sends what must follow on the wire, or after which no
+ * stream has anything ready, flushes them all. Other work between two turns still goes out in
+ * order behind the frames written so far, and anything else the session sends flushes them too.
+ * A system call per turn held a bytes-mode stream to the speed of 64 KiB writes, which on loopback
+ * move far less than writes of 512 KiB (docs/benchmarks.md, Streams).
  */
 public final class Outbound {
     /** A stream with items to send: a node stream's sending side, or the relay's toward a provider. */
@@ -25,6 +33,13 @@ public final class Outbound {
         /** Sends at most one item (or the end) now; returns the bytes sent, 0 when it has nothing it may send. */
         int sendOne();
     }
+
+    /**
+     * The most stream bytes written and left unflushed by turns in a row: enough for a system call's
+     * own cost to be small beside its copy, and no more than half a bytes-mode window of 1 MiB, which
+     * then goes in one call as the caller's credit comes back.
+     */
+    static final int FLUSH_BYTES = 512 * 1024;
 
     private final Session session;
     private final IntSupplier bytesPerTurn;
@@ -34,6 +49,8 @@ public final class Outbound {
     private boolean turnPosted;
     private AutoCloseable writableHook;
     private boolean closed;
+    /** Stream bytes written by the turns since their last flush. */
+    private int unflushed;
 
     Outbound(Session session, IntSupplier bytesPerTurn) {
         this.session = session;
@@ -83,16 +100,20 @@ public final class Outbound {
     private void turn() {
         turnPosted = false;
         if (ready.isEmpty() || closed) {
+            flushWritten();
             return;
         }
-        if (!session.writable()) {
+        // The frames the turns left unflushed count against the connection's buffer as well, and
+        // would stop the next turn: they hold none back until their flush is due, FLUSH_BYTES on.
+        if (!session.writable() && unflushed == 0) {
             if (writableHook == null) {
                 writableHook = session.onWritable(this::postTurn);
             }
             return;
         }
         batch = new ArrayList<>();
-        int budget = bytesPerTurn.getAsInt();
+        int turnBytes = bytesPerTurn.getAsInt();
+        int budget = turnBytes;
         Sender sender;
         while (budget > 0 && (sender = ready.poll()) != null) {
             int sent = sender.sendOne();
@@ -105,7 +126,13 @@ public final class Outbound {
         }
         List<Frame> frames = batch;
         batch = null;
-        if (!frames.isEmpty()) {
+        if (frames.isEmpty()) {
+            flushWritten();
+        } else if (!ready.isEmpty() && afterBatch.isEmpty() && unflushed + (turnBytes - budget) < FLUSH_BYTES) {
+            unflushed += turnBytes - budget;
+            session.write(frames);
+        } else {
+            unflushed = 0;
             session.send(frames);
         }
         List<Runnable> actions = afterBatch;
@@ -116,8 +143,16 @@ public final class Outbound {
         }
     }
 
+    private void flushWritten() {
+        if (unflushed > 0) {
+            unflushed = 0;
+            session.flush();
+        }
+    }
+
     /** The session ended: no more turns. */
     void close() {
+        flushWritten();
         closed = true;
         ready.clear();
         if (writableHook != null) {

@@ -7,6 +7,7 @@ import io.aldis.feature.streaming.internal.StreamingSettings;
 import io.aldis.feature.streaming.internal.frames.StreamFrames;
 import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
+import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.ProtocolException;
 import io.aldis.protocol.api.StreamCancel;
 import io.aldis.protocol.api.StreamCredit;
@@ -115,8 +116,67 @@ class StreamLimitsTest {
         assertThat(written).hasSize(60);
     }
 
+    @Test
+    void turnsInARowGoOutInOneFlushUpToItsBoundAndTheTurnThatFindsNothingFlushesTheRest() {
+        Outbound outbound = new Outbound(session, () -> BLOCK);
+        List<String> written = new ArrayList<>();
+        outbound.ready(flatOut("a", 20, BLOCK, outbound, written));
+        session.channel.runPendingTasks();
+        assertThat(written).hasSize(20);
+        // One block a turn, and eight blocks reach the bound.
+        assertThat(session.flushes).containsExactly(8, 8, 4);
+        assertThat(session.unflushed).isEmpty();
+    }
+
+    @Test
+    void workBetweenTurnsGoesOutBehindTheFramesWrittenBeforeItAndTakesThemAlong() {
+        Outbound outbound = new Outbound(session, () -> BLOCK);
+        List<String> written = new ArrayList<>();
+        outbound.ready(flatOut("a", 3, BLOCK, outbound, written));
+        session.channel.eventLoop().execute(() -> session.send(new Ping(7)));
+        session.channel.runPendingTasks();
+        assertThat(session.sent).hasSize(4);
+        assertThat(session.sent.get(0)).isInstanceOf(StreamData.class);
+        assertThat(session.sent.get(1)).isInstanceOf(Ping.class);
+        assertThat(session.flushes.get(0)).as("the PING's flush takes the block written before it").isEqualTo(2);
+        assertThat(session.unflushed).isEmpty();
+    }
+
+    @Test
+    void framesAwaitingTheirFlushDoNotStopTheNextTurnButAFullConnectionDoes() {
+        Outbound outbound = new Outbound(session, () -> BLOCK);
+        List<String> written = new ArrayList<>();
+        Outbound.Sender blocks = flatOut("a", 20, BLOCK, outbound, written);
+        // The connection counts what was written and not flushed, and says it is full at once.
+        outbound.ready(() -> {
+            int sent = blocks.sendOne();
+            session.writable = false;
+            return sent;
+        });
+        session.channel.runPendingTasks();
+        assertThat(written).as("the turns go on until their flush is due").hasSize(8);
+        assertThat(session.flushes).containsExactly(8);
+        session.drained();
+        session.channel.runPendingTasks();
+        assertThat(written).hasSize(16);
+        session.drained();
+        session.channel.runPendingTasks();
+        assertThat(written).hasSize(20);
+        assertThat(session.flushes).containsExactly(8, 8, 4);
+        assertThat(session.unflushed).isEmpty();
+    }
+
+    /** A stream item of 64 KiB, as large as the default turn. */
+    private static final int BLOCK = 64 * 1024;
+
     /** A stream with {@code count} items of 100 bytes, all sendable at once. */
     private static Outbound.Sender flatOut(String name, int count, Outbound outbound, List<String> written) {
+        return flatOut(name, count, 90, outbound, written);
+    }
+
+    /** A stream with {@code count} items of {@code size} bytes, all sendable at once. */
+    private static Outbound.Sender flatOut(String name, int count, int size, Outbound outbound,
+            List<String> written) {
         return new Outbound.Sender() {
             int left = count;
 
@@ -127,8 +187,8 @@ class StreamLimitsTest {
                 }
                 left--;
                 written.add(name);
-                outbound.send(new StreamData(false, 2, new byte[90]));
-                return 100;
+                outbound.send(new StreamData(false, 2, new byte[size]));
+                return size + 10;
             }
         };
     }

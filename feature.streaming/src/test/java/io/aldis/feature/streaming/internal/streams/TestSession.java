@@ -26,6 +26,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class TestSession implements Session {
     final List<Frame> sent = new CopyOnWriteArrayList<>();
+    /** Frames written ({@link #write}) and not yet flushed; they stay in {@link #sent} as well. */
+    final List<Frame> unflushed = new CopyOnWriteArrayList<>();
+    /** How many frames each flush took to the client, a send's own and those written before it. */
+    final List<Integer> flushes = new CopyOnWriteArrayList<>();
     final List<Object> holders = new CopyOnWriteArrayList<>();
     final List<Runnable> writableCallbacks = new CopyOnWriteArrayList<>();
     final EmbeddedChannel channel = new EmbeddedChannel();
@@ -185,11 +189,32 @@ public final class TestSession implements Session {
     @Override
     public void send(Frame frame) {
         sent.add(frame);
+        flushTaking(1);
     }
 
     @Override
     public void send(List<? extends Frame> frames) {
         sent.addAll(frames);
+        flushTaking(frames.size());
+    }
+
+    @Override
+    public void write(List<? extends Frame> frames) {
+        sent.addAll(frames);
+        unflushed.addAll(frames);
+    }
+
+    @Override
+    public void flush() {
+        flushTaking(0);
+    }
+
+    private void flushTaking(int sentNow) {
+        int frames = unflushed.size() + sentNow;
+        unflushed.clear();
+        if (frames > 0) {
+            flushes.add(frames);
+        }
     }
 
     @Override

@@ -178,14 +178,32 @@ public final class NodeSession implements Session {
 
     @Override
     public void send(List<? extends Frame> frames) {
+        pass(frames, true);
+    }
+
+    @Override
+    public void write(List<? extends Frame> frames) {
+        pass(frames, false);
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    private void pass(List<? extends Frame> frames, boolean flush) {
         if (frames.isEmpty()) {
             return;
         }
         framesOut.add(frames.size());
         // On the event loop the write is done before this returns, so the caller's list can be
         // used as it is; from elsewhere it waits in the loop's queue and must not change meanwhile.
-        List<? extends Frame> stable = channel.eventLoop().inEventLoop() ? frames : List.copyOf(frames);
-        channel.writeAndFlush(new FrameBatch(stable), channel.voidPromise());
+        FrameBatch batch = new FrameBatch(channel.eventLoop().inEventLoop() ? frames : List.copyOf(frames));
+        if (flush) {
+            channel.writeAndFlush(batch, channel.voidPromise());
+        } else {
+            channel.write(batch, channel.voidPromise());
+        }
     }
 
     @Override

@@ -113,6 +113,20 @@ class NodeSessionTest {
     }
 
     @Test
+    void framesWrittenWithoutAFlushGoOutInOrderWithTheNextFlushOrSend() {
+        SessionRig rig = new SessionRig(host).open(0);
+        rig.sent();
+        rig.session.write(List.of(new Ping(1), new Ping(2)));
+        assertThat(rig.sent()).isEmpty();
+        rig.session.flush();
+        assertThat(rig.sent()).containsExactly(new Ping(1), new Ping(2));
+
+        rig.session.write(List.of(new Ping(3)));
+        rig.session.send(new Pong(4));
+        assertThat(rig.sent()).containsExactly(new Ping(3), new Pong(4));
+    }
+
+    @Test
     void writableCallbacksRunWhenTheChannelTurnsWritableAgain() throws Exception {
         SessionRig rig = new SessionRig(host).open(0);
         int[] runs = new int[1];

@@ -70,6 +70,28 @@ public interface Session {
      */
     void send(List<? extends Frame> frames);
 
+    /**
+     * Writes frames as {@link #send(List)} does, but leaves them in the connection's buffer: they
+     * reach the socket with the next {@link #flush()}, or with whatever the session sends next, in
+     * the order written. For a feature that writes in several passes and would pay for one system
+     * call instead of one per pass; it must flush once it has nothing more to add. The frames count
+     * against {@link #writable()} meanwhile.
+     *
+     * @since 1.10
+     */
+    default void write(List<? extends Frame> frames) {
+        send(frames);
+    }
+
+    /**
+     * Sends what {@link #write(List)} left in the connection's buffer.
+     *
+     * @since 1.10
+     */
+    default void flush() {
+        // send(List), which write falls back to, leaves nothing behind
+    }
+
     /** Sends an ERROR frame answering {@code requestId} (0 for none). */
     void sendError(long requestId, ErrorCode code, String message);
 

@@ -5,5 +5,5 @@
  * cluster's client addresses the node passes on to its clients.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.9.0")
+@org.osgi.annotation.versioning.Version("1.10.0")
 package io.aldis.protocol.api.spi.node;
