@@ -151,7 +151,14 @@ final class ItemsToProvider implements Flow.Subscriber<byte[]>, Outbound.Sender 
                     + " bytes does not fit in one frame of at most " + maxFrame + " bytes (the provider's maxFrameSize)");
             return 0;
         }
-        int cost = meter.costOf(item);
+        int cost;
+        try {
+            cost = meter.costOf(item);
+        } catch (RuntimeException e) {
+            stream.providerBroke(ErrorCode.STREAM_FAILED, "stream processing failed: the size function " + meter
+                    + " failed on an item: " + e.getMessage());
+            return 0;
+        }
         SenderCredit.Verdict verdict = credit.take(cost);
         if (verdict == SenderCredit.Verdict.WAIT) {
             return 0;

@@ -235,7 +235,14 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
                         + " bytes does not fit in one frame of at most " + maxFrame + " bytes (maxFrameSize)", true);
                 return 0;
             }
-            int cost = meter.costOf(item);
+            int cost;
+            try {
+                cost = meter.costOf(item);
+            } catch (RuntimeException e) {
+                stream.fail(ErrorCode.STREAM_FAILED.code(), "stream processing failed: the size function "
+                        + meter + " failed on an item: " + e.getMessage(), true);
+                return 0;
+            }
             switch (credit.take(cost)) {
                 case WAIT:
                     return 0;

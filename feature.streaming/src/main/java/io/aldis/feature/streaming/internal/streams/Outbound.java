@@ -22,12 +22,17 @@ import java.util.function.IntSupplier;
  * <p>Turns that follow one another are flushed together, up to {@link #FLUSH_BYTES}: a turn that
  * another turn follows leaves its frames in the connection's buffer ({@link Session#write}), and
  * the turn that reaches the bound, or that sends what must follow on the wire, or after which no
- * stream has anything ready, flushes them all. Other work between two turns still goes out in
- * order behind the frames written so far, and anything else the session sends flushes them too.
+ * stream has anything ready, or that finds the connection not writable, flushes them all. Other
+ * work between two turns still goes out in order behind the frames written so far, and anything
+ * else the session sends flushes them too. The session does not count those frames against its
+ * writability ({@link Session#writable}), so they stop no turn; a full connection or the client's
+ * PAUSE does.
  * A system call per turn held a bytes-mode stream to the speed of 64 KiB writes, which on loopback
  * move far less than writes of 512 KiB (docs/benchmarks.md, Streams).
  */
 public final class Outbound {
+    private static final System.Logger LOG = System.getLogger("io.aldis.streaming");
+
     /** A stream with items to send: a node stream's sending side, or the relay's toward a provider. */
     public interface Sender {
         /** Sends at most one item (or the end) now; returns the bytes sent, 0 when it has nothing it may send. */
@@ -49,7 +54,7 @@ public final class Outbound {
     private boolean turnPosted;
     private AutoCloseable writableHook;
     private boolean closed;
-    /** Stream bytes written by the turns since their last flush. */
+    /** Stream bytes the turns wrote since they last flushed (others may have flushed them since). */
     private int unflushed;
 
     Outbound(Session session, IntSupplier bytesPerTurn) {
@@ -103,9 +108,8 @@ public final class Outbound {
             flushWritten();
             return;
         }
-        // The frames the turns left unflushed count against the connection's buffer as well, and
-        // would stop the next turn: they hold none back until their flush is due, FLUSH_BYTES on.
-        if (!session.writable() && unflushed == 0) {
+        if (!session.writable()) {
+            flushWritten();
             if (writableHook == null) {
                 writableHook = session.onWritable(this::postTurn);
             }
@@ -115,14 +119,20 @@ public final class Outbound {
         int turnBytes = bytesPerTurn.getAsInt();
         int budget = turnBytes;
         Sender sender;
-        while (budget > 0 && (sender = ready.poll()) != null) {
-            int sent = sender.sendOne();
-            if (sent > 0) {
-                budget -= sent;
-                if (!ready.contains(sender)) {
-                    ready.add(sender);
+        try {
+            while (budget > 0 && (sender = ready.poll()) != null) {
+                int sent = sender.sendOne();
+                if (sent > 0) {
+                    budget -= sent;
+                    if (!ready.contains(sender)) {
+                        ready.add(sender);
+                    }
                 }
             }
+        } catch (RuntimeException e) {
+            // A sender that fails stops itself, not the session's turns: what this turn gathered
+            // still goes, and the other streams go on.
+            LOG.log(System.Logger.Level.WARNING, "A stream of session " + session.id() + " failed to send an item", e);
         }
         List<Frame> frames = batch;
         batch = null;

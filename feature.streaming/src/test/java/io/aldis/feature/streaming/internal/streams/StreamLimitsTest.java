@@ -82,6 +82,37 @@ class StreamLimitsTest {
     }
 
     @Test
+    void aSizeFunctionThatFailsOnAnItemFailsItsStreamAndNotTheSession() {
+        StreamRig rig = new StreamRig();
+        rig.sizeFunctions.put("picky", new io.aldis.protocol.api.stream.SizeFunction() {
+            @Override
+            public String name() {
+                return "picky";
+            }
+
+            @Override
+            public long sizeOf(java.nio.ByteBuffer item) {
+                if (item.remaining() > 10) {
+                    throw new IllegalArgumentException("too long for picky");
+                }
+                return item.remaining();
+            }
+        });
+        NodeStream stream = (NodeStream) rig.open(session, 1, StreamDirection.CALLEE_TO_CALLER, CreditMode.CUSTOM, 0,
+                told);
+        stream.send(new StreamRig.Source(List.of(new byte[5], new byte[50], new byte[5])));
+        stream.credit(100);
+        rig.settle(session);
+        assertThat(session.sent(StreamData.class)).hasSize(1);
+        assertThat(session.sent(StreamError.class)).singleElement().satisfies(e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.STREAM_FAILED.code());
+            assertThat(e.message()).contains("picky").contains("too long for picky");
+        });
+        assertThat(session.closedWith).isNull();
+        assertThat(session.unflushed).isEmpty();
+    }
+
+    @Test
     void customModeNamesItsSizeFunctionInTheMetadata() {
         StreamRig rig = new StreamRig();
         rig.sizeFunctions.put("utf16-units", new io.aldis.protocol.api.stream.SizeFunction() {
@@ -143,26 +174,53 @@ class StreamLimitsTest {
     }
 
     @Test
-    void framesAwaitingTheirFlushDoNotStopTheNextTurnButAFullConnectionDoes() {
+    void aTurnThatFindsTheConnectionNotWritableFlushesWhatTheTurnsWroteAndWaits() {
         Outbound outbound = new Outbound(session, () -> BLOCK);
         List<String> written = new ArrayList<>();
         Outbound.Sender blocks = flatOut("a", 20, BLOCK, outbound, written);
-        // The connection counts what was written and not flushed, and says it is full at once.
+        // The client pauses the node, or stops reading, after the third block.
         outbound.ready(() -> {
             int sent = blocks.sendOne();
-            session.writable = false;
+            if (written.size() == 3) {
+                session.full();
+            }
             return sent;
         });
         session.channel.runPendingTasks();
-        assertThat(written).as("the turns go on until their flush is due").hasSize(8);
-        assertThat(session.flushes).containsExactly(8);
-        session.drained();
-        session.channel.runPendingTasks();
-        assertThat(written).hasSize(16);
+        assertThat(written).hasSize(3);
+        assertThat(session.flushes).containsExactly(3);
+        assertThat(session.unflushed).isEmpty();
         session.drained();
         session.channel.runPendingTasks();
         assertThat(written).hasSize(20);
-        assertThat(session.flushes).containsExactly(8, 8, 4);
+        assertThat(session.flushes).containsExactly(3, 8, 8, 1);
+        assertThat(session.unflushed).isEmpty();
+    }
+
+    @Test
+    void aSenderThatFailsStopsItselfAndTheOtherStreamsGoOn() {
+        Outbound outbound = new Outbound(session, () -> 1000);
+        List<String> written = new ArrayList<>();
+        Outbound.Sender failing = new Outbound.Sender() {
+            boolean sentOne;
+
+            @Override
+            public int sendOne() {
+                if (sentOne) {
+                    throw new IllegalStateException("a size function failed");
+                }
+                sentOne = true;
+                written.add("f");
+                outbound.send(new StreamData(false, 4, new byte[90]));
+                return 100;
+            }
+        };
+        outbound.ready(failing);
+        outbound.ready(flatOut("b", 30, outbound, written));
+        session.channel.runPendingTasks();
+        assertThat(written).containsOnlyOnce("f");
+        assertThat(written).filteredOn("b"::equals).hasSize(30);
+        assertThat(session.sent(StreamData.class)).hasSize(31);
         assertThat(session.unflushed).isEmpty();
     }
 

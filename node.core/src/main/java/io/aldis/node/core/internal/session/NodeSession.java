@@ -21,6 +21,7 @@ import io.aldis.protocol.api.spi.transport.TransportConnection;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import java.time.Instant;
 import java.util.List;
@@ -58,6 +59,12 @@ public final class NodeSession implements Session {
     private final List<Runnable> writableCallbacks = new CopyOnWriteArrayList<>();
     private final InboundWork inbound;
     private final PeerPauseGate peerPause;
+    /**
+     * Bytes {@link #write} left in the channel's buffer since the session's last flush on the event
+     * loop, where alone it is read and changed. A flush from elsewhere leaves it too high, which
+     * {@link #writable} forgives at most by what the writer leaves unflushed.
+     */
+    private long unflushedBytes;
     private final ReadingStops reading;
     private final UnreadOutput unreadOutput;
     private final GracefulClose closing;
@@ -173,6 +180,9 @@ public final class NodeSession implements Session {
     @Override
     public void send(Frame frame) {
         framesOut.increment();
+        if (channel.eventLoop().inEventLoop()) {
+            unflushedBytes = 0;
+        }
         channel.writeAndFlush(frame, channel.voidPromise());
     }
 
@@ -188,6 +198,9 @@ public final class NodeSession implements Session {
 
     @Override
     public void flush() {
+        if (channel.eventLoop().inEventLoop()) {
+            unflushedBytes = 0;
+        }
         channel.flush();
     }
 
@@ -196,14 +209,25 @@ public final class NodeSession implements Session {
             return;
         }
         framesOut.add(frames.size());
+        boolean onLoop = channel.eventLoop().inEventLoop();
         // On the event loop the write is done before this returns, so the caller's list can be
         // used as it is; from elsewhere it waits in the loop's queue and must not change meanwhile.
-        FrameBatch batch = new FrameBatch(channel.eventLoop().inEventLoop() ? frames : List.copyOf(frames));
+        FrameBatch batch = new FrameBatch(onLoop ? frames : List.copyOf(frames));
         if (flush) {
+            if (onLoop) {
+                unflushedBytes = 0;
+            }
             channel.writeAndFlush(batch, channel.voidPromise());
-        } else {
-            channel.write(batch, channel.voidPromise());
+            return;
         }
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        if (!onLoop || buffer == null) {
+            channel.write(batch, channel.voidPromise());
+            return;
+        }
+        long before = buffer.totalPendingWriteBytes();
+        channel.write(batch, channel.voidPromise());
+        unflushedBytes += Math.max(0, buffer.totalPendingWriteBytes() - before);
     }
 
     @Override
@@ -233,7 +257,17 @@ public final class NodeSession implements Session {
 
     @Override
     public boolean writable() {
-        return channel.isWritable();
+        if (channel.isWritable()) {
+            return true;
+        }
+        // What write() left for a flush fills Netty's buffer too, but it is on its way, not waiting
+        // for the client: judged without it, unless the client paused the node.
+        if (unflushedBytes == 0 || peerPause.paused() || !channel.eventLoop().inEventLoop()) {
+            return false;
+        }
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return buffer != null
+                && buffer.totalPendingWriteBytes() - unflushedBytes < channel.config().getWriteBufferHighWaterMark();
     }
 
     @Override

@@ -7,11 +7,14 @@ import io.aldis.protocol.api.CapabilityChange;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ErrorFrame;
 import io.aldis.protocol.api.Frame;
+import io.aldis.protocol.api.Pause;
 import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.Pong;
+import io.aldis.protocol.api.Resume;
 import io.aldis.protocol.api.ServiceProvide;
 import io.aldis.protocol.api.Subscribe;
 import io.aldis.protocol.api.codec.DecodeFailure;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.util.List;
 import java.util.Map;
@@ -124,6 +127,26 @@ class NodeSessionTest {
         rig.session.write(List.of(new Ping(3)));
         rig.session.send(new Pong(4));
         assertThat(rig.sent()).containsExactly(new Ping(3), new Pong(4));
+    }
+
+    @Test
+    void framesWrittenForAFlushDoNotMakeTheSessionUnwritableButTheClientsPauseDoes() {
+        SessionRig rig = new SessionRig(host).open(Capability.FLOW_CONTROL.mask());
+        rig.sent();
+        rig.channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1, 2));
+        rig.session.write(List.of(new Ping(1)));
+        assertThat(rig.channel.isWritable()).as("the written frame fills the channel's buffer").isFalse();
+        assertThat(rig.session.writable()).isTrue();
+
+        rig.receive(Pause.INSTANCE);
+        assertThat(rig.session.writable()).isFalse();
+        rig.receive(Resume.INSTANCE);
+        assertThat(rig.session.writable()).isTrue();
+
+        rig.session.send(new Pong(2));
+        rig.channel.write(new Ping(3));
+        assertThat(rig.session.writable()).as("a frame someone else left unflushed counts").isFalse();
+        assertThat(rig.sent()).containsExactly(new Ping(1), new Pong(2));
     }
 
     @Test

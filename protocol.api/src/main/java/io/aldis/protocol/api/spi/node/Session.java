@@ -74,8 +74,9 @@ public interface Session {
      * Writes frames as {@link #send(List)} does, but leaves them in the connection's buffer: they
      * reach the socket with the next {@link #flush()}, or with whatever the session sends next, in
      * the order written. For a feature that writes in several passes and would pay for one system
-     * call instead of one per pass; it must flush once it has nothing more to add. The frames count
-     * against {@link #writable()} meanwhile.
+     * call instead of one per pass; it must flush once it has nothing more to add, and it bounds
+     * what it leaves unflushed itself, as {@link #writable()} does not count it while it waits
+     * on the session's event loop.
      *
      * @since 1.10
      */
@@ -112,6 +113,9 @@ public interface Session {
     /**
      * Whether frames sent now go out without growing the session's outbound buffer past its
      * high-water mark. A feature that must not buffer without bound checks this before sending.
+     * Frames {@link #write(List) written} on the event loop and not yet flushed do not count: they
+     * are on their way, not waiting for the client. While the client has paused the node
+     * (PAUSE), the session is not writable.
      */
     boolean writable();
 
