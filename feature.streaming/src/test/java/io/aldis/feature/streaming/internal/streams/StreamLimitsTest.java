@@ -84,20 +84,12 @@ class StreamLimitsTest {
     @Test
     void aSizeFunctionThatFailsOnAnItemFailsItsStreamAndNotTheSession() {
         StreamRig rig = new StreamRig();
-        rig.sizeFunctions.put("picky", new io.aldis.protocol.api.stream.SizeFunction() {
-            @Override
-            public String name() {
-                return "picky";
+        rig.sizeFunctions.put("picky", sizeFunction("picky", item -> {
+            if (item.remaining() > 10) {
+                throw new IllegalArgumentException("too long for picky");
             }
-
-            @Override
-            public long sizeOf(java.nio.ByteBuffer item) {
-                if (item.remaining() > 10) {
-                    throw new IllegalArgumentException("too long for picky");
-                }
-                return item.remaining();
-            }
-        });
+            return item.remaining();
+        }));
         NodeStream stream = (NodeStream) rig.open(session, 1, StreamDirection.CALLEE_TO_CALLER, CreditMode.CUSTOM, 0,
                 told);
         stream.send(new StreamRig.Source(List.of(new byte[5], new byte[50], new byte[5])));
@@ -115,17 +107,7 @@ class StreamLimitsTest {
     @Test
     void customModeNamesItsSizeFunctionInTheMetadata() {
         StreamRig rig = new StreamRig();
-        rig.sizeFunctions.put("utf16-units", new io.aldis.protocol.api.stream.SizeFunction() {
-            @Override
-            public String name() {
-                return "utf16-units";
-            }
-
-            @Override
-            public long sizeOf(java.nio.ByteBuffer item) {
-                return item.remaining();
-            }
-        });
+        rig.sizeFunctions.put("utf16-units", sizeFunction("utf16-units", java.nio.ByteBuffer::remaining));
         rig.open(session, 1, StreamDirection.CALLEE_TO_CALLER, CreditMode.CUSTOM, 0, told);
         assertThat(session.sent(StreamOpen.class).get(0).metadata()).isEqualTo("{\"sizeFunction\":\"utf16-units\"}");
     }
@@ -222,6 +204,21 @@ class StreamLimitsTest {
         assertThat(written).filteredOn("b"::equals).hasSize(30);
         assertThat(session.sent(StreamData.class)).hasSize(31);
         assertThat(session.unflushed).isEmpty();
+    }
+
+    private static io.aldis.protocol.api.stream.SizeFunction sizeFunction(String name,
+            java.util.function.ToLongFunction<java.nio.ByteBuffer> size) {
+        return new io.aldis.protocol.api.stream.SizeFunction() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public long sizeOf(java.nio.ByteBuffer item) {
+                return size.applyAsLong(item);
+            }
+        };
     }
 
     /** A stream item of 64 KiB, as large as the default turn. */
