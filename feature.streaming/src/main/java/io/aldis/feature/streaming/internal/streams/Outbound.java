@@ -26,8 +26,7 @@ import java.util.function.IntSupplier;
  * work between two turns still goes out in order behind the frames written so far, and anything
  * else the session sends flushes them too. The session does not count those frames against its
  * writability ({@link Session#writable}), so they stop no turn; a full connection or the client's
- * PAUSE does.
- * A system call per turn held a bytes-mode stream to the speed of 64 KiB writes, which on loopback
+ * PAUSE does. A system call per turn held a bytes-mode stream to the speed of 64 KiB writes, which on loopback
  * move far less than writes of 512 KiB (docs/benchmarks.md, Streams).
  */
 public final class Outbound {

@@ -262,7 +262,7 @@ public final class NodeSession implements Session {
         }
         // What write() left for a flush fills Netty's buffer too, but it is on its way, not waiting
         // for the client: judged without it, unless the client paused the node.
-        if (unflushedBytes == 0 || peerPause.paused() || !channel.eventLoop().inEventLoop()) {
+        if (!channel.eventLoop().inEventLoop() || unflushedBytes == 0 || peerPause.paused()) {
             return false;
         }
         ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
