@@ -3,6 +3,7 @@ package io.aldis.feature.streaming.internal.relay;
 import io.aldis.feature.streaming.internal.streams.Outbound;
 import io.aldis.feature.streaming.internal.streams.ResendBudget;
 import io.aldis.feature.streaming.internal.streams.ResendCopies;
+import io.aldis.feature.streaming.internal.streams.SizeFunctions;
 import io.aldis.protocol.api.CreditMode;
 import io.aldis.protocol.api.ErrorCode;
 import io.aldis.protocol.api.ProtocolException;
@@ -155,8 +156,7 @@ final class ItemsToProvider implements Flow.Subscriber<byte[]>, Outbound.Sender 
         try {
             cost = meter.costOf(item);
         } catch (RuntimeException e) {
-            stream.providerBroke(ErrorCode.STREAM_FAILED, "stream processing failed: the size function " + meter
-                    + " failed on an item: " + e.getMessage());
+            stream.providerBroke(ErrorCode.STREAM_FAILED, SizeFunctions.failedOnAnItem(meter, e));
             return 0;
         }
         SenderCredit.Verdict verdict = credit.take(cost);

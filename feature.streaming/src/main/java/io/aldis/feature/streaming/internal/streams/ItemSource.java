@@ -239,8 +239,7 @@ final class ItemSource implements Flow.Subscriber<byte[]>, Outbound.Sender {
             try {
                 cost = meter.costOf(item);
             } catch (RuntimeException e) {
-                stream.fail(ErrorCode.STREAM_FAILED.code(), "stream processing failed: the size function "
-                        + meter + " failed on an item: " + e.getMessage(), true);
+                stream.fail(ErrorCode.STREAM_FAILED.code(), SizeFunctions.failedOnAnItem(meter, e), true);
                 return 0;
             }
             switch (credit.take(cost)) {
