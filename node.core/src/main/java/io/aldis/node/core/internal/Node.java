@@ -163,7 +163,7 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
 
     private void openedLater(FrameHandler handler, NodeSession session) {
         try {
-            workers.execute(() -> openedTo(handler, session));
+            session.notices().opening(workers, () -> openedTo(handler, session));
         } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
             // The node is stopping: nothing to restore for.
         }
@@ -413,7 +413,7 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
         public void opened(NodeSession session) {
             for (FrameHandler handler : handlers.handlers()) {
                 try {
-                    workers.execute(() -> {
+                    session.notices().opening(workers, () -> {
                         try {
                             handler.sessionOpened(session);
                         } catch (RuntimeException e) {
@@ -426,17 +426,20 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
             }
         }
 
+        /** The features hear of the end after any notice of the opening still queued for them. */
         @Override
         public void closed(NodeSession session) {
             traffic.retire(session.connection().transport(), session.stats(), () -> sessions.remove(session.id()));
-            for (FrameHandler handler : handlers.handlers()) {
-                try {
-                    handler.sessionClosed(session);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "Feature handler failed on session close", e);
+            session.notices().end(() -> {
+                for (FrameHandler handler : handlers.handlers()) {
+                    try {
+                        handler.sessionClosed(session);
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "Feature handler failed on session close", e);
+                    }
                 }
-            }
-            session.ended().complete(null);
+                session.ended().complete(null);
+            });
         }
     }
 }

@@ -33,6 +33,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +50,7 @@ class FeatureStateAcrossSwapTest {
     private static final Map<String, Object> STREAMS = Map.of(FrameHandler.CAPABILITY, "STREAMS");
 
     /** A stand-in for a streaming feature: each open stream's item size, per session. */
-    static final class Streams implements FrameHandler {
+    static class Streams implements FrameHandler {
         final Map<UUID, Map<Long, Integer>> open = new ConcurrentHashMap<>();
 
         @Override
@@ -149,6 +152,45 @@ class FeatureStateAcrossSwapTest {
         assertThat(second.open.get(session)).isEqualTo(Map.of(2L, TRANSPORT_MAX_FRAME - 64));
         assertThat(sent()).containsExactly(new CapabilityChange(node.capabilities()));
         assertThat(node.capabilities() & Capability.STREAMS.mask()).isNotZero();
+    }
+
+    @Test
+    void aFeatureHearsOfTheEndOfASessionOnlyAfterItHeardOfItsOpening() throws Exception {
+        CountDownLatch opening = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean openingDone = new AtomicBoolean();
+        CompletableFuture<Boolean> openedWhenEnded = new CompletableFuture<>();
+        node.addHandler(new Streams() {
+            @Override
+            public void sessionOpened(Session session) {
+                opening.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                openingDone.set(true);
+            }
+
+            @Override
+            public void sessionClosed(Session session) {
+                openedWhenEnded.complete(openingDone.get());
+            }
+        }, STREAMS);
+        openSession();
+        assertThat(opening.await(20, TimeUnit.SECONDS)).isTrue();
+
+        // The client goes while the feature is still busy with the opening, which it then finishes.
+        channel.close();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!node.sessions().isEmpty() && System.nanoTime() < deadline) {
+            channel.runPendingTasks();
+            Thread.sleep(1);
+        }
+        assertThat(node.sessions()).isEmpty();
+        release.countDown();
+
+        assertThat(openedWhenEnded.get(20, TimeUnit.SECONDS)).isTrue();
     }
 
     private static StreamOpen stream(long id) {

@@ -79,6 +79,7 @@ public final class NodeSession implements Session {
     private volatile String resumeKey;
     /** Completes once the features were told the session ended. */
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    private final FeatureNotices notices = new FeatureNotices();
     /** An error that ends the connection went out: nothing the peer sends afterwards is read. */
     private boolean failed;
     /** The capability mask the client was last told of; on the event loop only. */
@@ -321,6 +322,11 @@ public final class NodeSession implements Session {
     /** Completes once the session ended and every feature heard of it. */
     public CompletableFuture<Void> ended() {
         return ended;
+    }
+
+    /** Keeps the features' notices of this session's opening and end in that order. */
+    public FeatureNotices notices() {
+        return notices;
     }
 
     /**

@@ -63,6 +63,6 @@ public interface SessionHost {
     /** The session is authenticated (or resumed): the features may now hold state for it. */
     void opened(NodeSession session);
 
-    /** The session ended and its last queued frame ran. */
+    /** The session ended and its last queued frame ran; the features hear of it after they heard of its opening. */
     void closed(NodeSession session);
 }

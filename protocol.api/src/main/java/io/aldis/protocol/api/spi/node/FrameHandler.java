@@ -61,7 +61,11 @@ public interface FrameHandler {
         return CompletableFuture.completedFuture(null);
     }
 
-    /** The session ended; release whatever the handler holds for it. */
+    /**
+     * The session ended; release whatever the handler holds for it. A handler told of the
+     * session's opening hears of its end only after {@link #sessionOpened} returned, so what the
+     * opening set up for the session is released too.
+     */
     default void sessionClosed(Session session) {
     }
 }
