@@ -278,7 +278,9 @@ class PeerLinksTest {
         BlockingQueue<Received> got = receivedBy(b);
         try (Socket stranger = new Socket("127.0.0.1", b.port())) {
             DataInputStream in = new DataInputStream(stranger.getInputStream());
-            DataOutputStream out = new DataOutputStream(stranger.getOutputStream());
+            // HELLO and MESSAGE leave in one write: the node refuses as soon as it reads HELLO, and a
+            // second write after that could meet the closed connection instead of being refused.
+            DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(stranger.getOutputStream()));
             int length = in.readInt();
             assertThat(in.readByte()).isEqualTo(LinkFrames.CHALLENGE);
             byte[] challenge = new byte[length - 1];
