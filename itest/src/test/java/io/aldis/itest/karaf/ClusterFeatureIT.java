@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -41,6 +42,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
@@ -69,6 +71,8 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
     private static final String USER = "clusteruser";
     private static final String PASSWORD = "cluster-Pa55word";
     private static final String NODE_NAME = "itnode";
+    private static final String CLUSTER_PID = "io.aldis.cluster";
+    private static final String TCP_LISTENERS = "io.aldis.transport.tcp";
 
     private static final long ASKS_FOR_ADDRESSES = FrameClient.ALL_BUT_LZ4_AND_ADDRESSES | Capability.NODE_ADDRESSES.mask();
 
@@ -134,8 +138,8 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
                 newcomer.login(USER, PASSWORD, ASKS_FOR_ADDRESSES);
                 assertEquals("the frame right after AUTH_OK", new NodeAddresses(List.of(ownAddress)), newcomer.read());
             }
-            listenerEditsAndAddressChangesKeepTheNodeInTheCluster(cfg, clusterCfg, asking, ownAddress);
-            linkTlsSettingsApplyLive(cfg, clusterCfg);
+            listenerEditsAndAddressChangesKeepTheNodeInTheCluster(clusterCfg, asking, ownAddress);
+            linkTlsSettingsApplyLive(clusterCfg);
             String clusterToken = tokenOfALogin();
             assertTrue("a token issued in the cluster resumes", resumes(clusterToken));
             List<String> rows = clusterList().lines().filter(l -> !l.isBlank()).toList();
@@ -188,44 +192,46 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
     }
 
     /**
-     * A second TCP listener is announced with the first; a rejected edit of its file leaves it
-     * listening with its old settings, and announced. Changing only {@code clientAddresses}
-     * re-announces without the node leaving the cluster: its token store stays registered.
+     * A second TCP listener is announced with the first; a rejected edit of its configuration
+     * leaves it listening with its old settings, and announced. Changing only
+     * {@code clientAddresses} re-announces without the node leaving the cluster: its token store
+     * stays registered. The listeners' configurations, and the edits of the cluster's, go through
+     * the configuration admin (see {@link #setClusterConfig}).
      */
-    private void listenerEditsAndAddressChangesKeepTheNodeInTheCluster(Path cfg, String clusterCfg, FrameClient asking,
+    private void listenerEditsAndAddressChangesKeepTheNodeInTheCluster(String clusterCfg, FrameClient asking,
             String ownAddress) throws Exception {
         String extraAddress = "tcp://127.0.0.1:" + freePort();
         String laterAddress = "tcp://127.0.0.1:" + freePort();
-        Path extra = karafEtc().resolve("io.aldis.transport.tcp-clusterextra.cfg");
-        Path later = karafEtc().resolve("io.aldis.transport.tcp-clusterlater.cfg");
+        Configuration extra = configurations.getFactoryConfiguration(TCP_LISTENERS, "clusterextra", "?");
+        Configuration later = configurations.getFactoryConfiguration(TCP_LISTENERS, "clusterlater", "?");
         try {
-            Files.writeString(extra, listenerCfg("clusterextra", extraAddress));
+            extra.update(properties(listenerCfg("clusterextra", extraAddress)));
             NodeAddresses told = awaitList(asking, list -> list.contains(extraAddress));
             assertEquals(Set.of(ownAddress, extraAddress), Set.copyOf(told.addresses()));
 
-            editConfig(extra, "name = clusterextra\nhost = 127.0.0.1\nport = not-a-port\n");
+            extra.update(properties("name = clusterextra\nhost = 127.0.0.1\nport = not-a-port\n"));
             await("the edit of listener clusterextra is rejected", WAIT, () -> executeCommand(
                     "aldis:listener-list --no-format").lines()
                     .anyMatch(line -> line.contains("clusterextra") && line.contains("rejected")));
             assertTrue("clusterextra still listens", accepts(port(extraAddress)));
             // The next list, once a third listener starts, shows what the node announces now.
-            Files.writeString(later, listenerCfg("clusterlater", laterAddress));
+            later.update(properties(listenerCfg("clusterlater", laterAddress)));
             told = awaitList(asking, list -> list.contains(laterAddress));
             assertEquals("the listener whose edit was rejected is still announced",
                     Set.of(ownAddress, extraAddress, laterAddress), Set.copyOf(told.addresses()));
         } finally {
-            Files.deleteIfExists(extra);
-            Files.deleteIfExists(later);
+            extra.delete();
+            later.delete();
         }
         awaitList(asking, list -> list.equals(List.of(ownAddress)));
 
         Object tokenStore = bundleContext.getServiceReference(ResumeTokenStore.class).getProperty(Constants.SERVICE_ID);
         String named = "tcp://node.example:7440";
-        editConfig(cfg, clusterCfg + "clientAddresses = " + named + "\n");
+        setClusterConfig(clusterCfg + "clientAddresses = " + named + "\n");
         assertEquals(List.of(named), awaitList(asking, list -> list.contains(named)).addresses());
         assertEquals("the node stayed in the cluster: its token store is the same registration", tokenStore,
                 bundleContext.getServiceReference(ResumeTokenStore.class).getProperty(Constants.SERVICE_ID));
-        editConfig(cfg, clusterCfg);
+        setClusterConfig(clusterCfg);
         awaitList(asking, list -> list.equals(List.of(ownAddress)));
         assertEquals(tokenStore,
                 bundleContext.getServiceReference(ResumeTokenStore.class).getProperty(Constants.SERVICE_ID));
@@ -236,27 +242,27 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
      * rejected in one line naming the key while the member stays; usable stores make the member
      * leave and join again (a new token store registration), and so does going back to no TLS.
      */
-    private void linkTlsSettingsApplyLive(Path cfg, String clusterCfg) throws Exception {
+    private void linkTlsSettingsApplyLive(String clusterCfg) throws Exception {
         Path stores = Files.createTempDirectory("cluster-link-tls");
         TestCertificates member = TestCertificates.createIn(stores, "member");
         String trust = "tls.trustStore = " + member.trustStore() + "\ntls.trustStorePassword = "
                 + TestCertificates.STORE_PASSWORD + "\n";
         Object before = tokenStoreId();
         Path missing = stores.resolve("missing.p12");
-        editConfig(cfg, clusterCfg + "tls.keyStore = " + missing + "\ntls.keyStorePassword = "
+        setClusterConfig(clusterCfg + "tls.keyStore = " + missing + "\ntls.keyStorePassword = "
                 + TestCertificates.STORE_PASSWORD + "\n" + trust);
         await("the missing key store is rejected, naming the key", WAIT, () -> karafLogContains(
                 "tls.keyStore = " + missing + ": cannot read " + missing + ": no such file"));
         assertEquals("the member stayed: its token store is the same registration", before, tokenStoreId());
 
-        editConfig(cfg, clusterCfg + "tls.keyStore = " + stores.resolve("member.p12") + "\ntls.keyStorePassword = "
+        setClusterConfig(clusterCfg + "tls.keyStore = " + stores.resolve("member.p12") + "\ntls.keyStorePassword = "
                 + TestCertificates.STORE_PASSWORD + "\n" + trust);
         await("the member joined again with TLS on its links", WAIT,
                 () -> tokenStoreId() != null && !before.equals(tokenStoreId()));
         Object withTls = tokenStoreId();
         assertTrue(clusterList().contains(NODE_NAME));
 
-        editConfig(cfg, clusterCfg);
+        setClusterConfig(clusterCfg);
         await("the member joined again without TLS", WAIT, () -> tokenStoreId() != null && !withTls.equals(tokenStoreId()));
         await("aldis:cluster-list shows this node", WAIT, () -> clusterList().contains(NODE_NAME));
     }
@@ -283,44 +289,31 @@ public class ClusterFeatureIT extends AldisKarafTestSupport {
         return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     }
 
-    /** The next NODE_ADDRESSES whose list {@code wanted} accepts, skipping those before it. */
     /**
-     * Writes a configuration file that Karaf applied before, and waits until the configuration
-     * admin holds what it says, writing it again while it is reverted. Karaf writes a configuration
-     * it has just applied back to its file ({@code felix.fileinstall.enableConfigSave}), comparing
-     * it with the file as it stands then: an edit made in the moments after the earlier one was
-     * applied can be overwritten with the configuration before it (seen in a clean-clone run: the
-     * edit of {@code clusterextra} was never read). An operator would save again; so does the test.
+     * Sets the cluster's configuration to what {@code cfgText} says, through the configuration
+     * admin, as a management agent does; the configuration admin holds it when this returns.
+     * Editing etc/io.aldis.cluster.cfg instead races Karaf's file installer: after it applied the
+     * file, it writes the configuration back to the file and only then records the file as read
+     * ({@code felix.fileinstall.enableConfigSave}), all on the configuration admin's event thread,
+     * which may still be at it when the node shows the earlier change. An edit written before that
+     * write is overwritten; one written just after it is recorded as read and never applied (seen
+     * in a clean-clone run under load: the edit of a listener's file was never read). The file
+     * keeps what the install read.
      */
-    private void editConfig(Path file, String content) throws Exception {
-        Files.writeString(file, content);
-        Properties wanted = new Properties();
-        wanted.load(new StringReader(content));
-        await("the configuration admin holds " + file.getFileName(), WAIT, () -> heldOrWrittenAgain(file, content, wanted));
+    private void setClusterConfig(String cfgText) throws IOException {
+        configurations.getConfiguration(CLUSTER_PID, "?").update(properties(cfgText));
     }
 
-    /** Whether the configuration of {@code file} holds {@code wanted}; writes the file again if it was reverted. */
-    private boolean heldOrWrittenAgain(Path file, String content, Properties wanted) {
-        try {
-            if (!content.equals(Files.readString(file))) {
-                Files.writeString(file, content);
-                return false;
-            }
-            // The key fileinstall gives a configuration it read from a file.
-            String key = file.toFile().getAbsoluteFile().toURI().toString();
-            org.osgi.service.cm.Configuration[] found = configurations.listConfigurations(
-                    "(felix.fileinstall.filename=" + key + ")");
-            if (found == null || found.length != 1 || found[0].getProperties() == null) {
-                return false;
-            }
-            Dictionary<String, Object> held = found[0].getProperties();
-            return wanted.stringPropertyNames().stream()
-                    .allMatch(k -> wanted.getProperty(k).strip().equals(String.valueOf(held.get(k)).strip()));
-        } catch (IOException | InvalidSyntaxException e) {
-            throw new AssertionError("reading " + file + " or its configuration", e);
-        }
+    /** The properties a {@code .cfg} file with {@code cfgText} gives, as Karaf's file installer reads them. */
+    private static Dictionary<String, Object> properties(String cfgText) throws IOException {
+        Properties read = new Properties();
+        read.load(new StringReader(cfgText));
+        Dictionary<String, Object> properties = new Hashtable<>();
+        read.stringPropertyNames().forEach(key -> properties.put(key, read.getProperty(key)));
+        return properties;
     }
 
+    /** The next NODE_ADDRESSES whose list {@code wanted} accepts, skipping those before it. */
     private static NodeAddresses awaitList(FrameClient client, Predicate<List<String>> wanted) throws Exception {
         NodeAddresses told = client.await(NodeAddresses.class);
         while (!wanted.test(told.addresses())) {
