@@ -45,8 +45,9 @@ public final class ConfigValues {
             int etc = path.lastIndexOf("/etc/");
             return etc >= 0 ? path.substring(etc + 1) : path;
         }
-        Object factoryPid = properties.get("service.pid");
-        return factoryPid != null ? pid + " (" + factoryPid + ")" : pid;
+        // A factory configuration's own PID says which of the factory's it is; a singleton's is the PID again.
+        Object ownPid = properties.get("service.pid");
+        return ownPid != null && !ownPid.equals(pid) ? pid + " (" + ownPid + ")" : pid;
     }
 
     /**

@@ -23,6 +23,14 @@ class ConfigValuesTest {
     }
 
     @Test
+    void aConfigurationSetWithoutAFileIsNamedByItsPidOnce() {
+        assertThat(new ConfigValues(Map.of("service.pid", "io.aldis.x"), "io.aldis.x").source())
+                .isEqualTo("io.aldis.x");
+        assertThat(new ConfigValues(Map.of("service.pid", "io.aldis.x~east"), "io.aldis.x").source())
+                .isEqualTo("io.aldis.x (io.aldis.x~east)");
+    }
+
+    @Test
     void keysTheFrameworkAddsAreNotReportedAsUnknown() {
         Map<String, Object> properties = Map.of("port", "7440", "prot", "7441",
                 "service.pid", "io.aldis.x", "component.name", "x", "component.id", 3L,
