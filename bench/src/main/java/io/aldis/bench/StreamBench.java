@@ -164,7 +164,8 @@ public final class StreamBench {
     /**
      * Calls at 1 in flight ({@code echo.echo} of {@code itemSize} bytes), in rounds that alternate
      * between a connection that carries nothing else and the same connection while a stream to
-     * the caller runs flat out on it; the figure is the ratio of the p99 latencies.
+     * the caller runs flat out on it; the figures are the ratio of the
+     * median p99 latencies and the median of the ratios within each pair of rounds.
      */
     private void fairness(NodeProcess node) throws Exception {
         StreamSystems.Workload stream = switch (opts.get("fairnessStream")) {
@@ -230,6 +231,14 @@ public final class StreamBench {
         summary.append(String.format(Locale.ROOT, "  stream beside the calls: %,.1f MB/s (%,.1f–%,.1f)%n",
                 MessagingBench.median(streamRates), min(streamRates), max(streamRates)));
         summary.append(String.format(Locale.ROOT, "  p99 with the stream / p99 idle: %.2f×%n", ratio));
+        // Each round with the stream runs right after its idle round, so a busy spell of the host
+        // tends to fall on both of a pair; the ratio within each pair shows what such spells blur.
+        List<Double> pairs = new ArrayList<>();
+        for (int k = 0; k < idle.size(); k++) {
+            pairs.add(loaded.get(k).p99() / idle.get(k).p99());
+        }
+        summary.append(String.format(Locale.ROOT, "  the same within each pair of rounds: %.2f× (%.2f–%.2f)%n",
+                MessagingBench.median(pairs), min(pairs), max(pairs)));
         System.out.print(summary.substring(summary.lastIndexOf(title)));
     }
 
