@@ -1,5 +1,6 @@
 package io.aldis.node.core.internal;
 
+import io.aldis.node.core.internal.session.FeatureNotices;
 import io.aldis.node.core.internal.session.NodeSession;
 import io.aldis.node.core.internal.session.SessionHandler;
 import io.aldis.node.core.internal.session.SessionHost;
@@ -129,19 +130,25 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
         // Identity, not a list: with many sessions open, contains() on a list would make this quadratic.
         java.util.Set<NodeSession> restored = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (NodeSession session : sessions.values()) {
-            if (session.isOpen()) {
+            // Held: a session that ends meanwhile is told so once the handler is registered, so
+            // that the handler releases what it restored for it.
+            if (session.isOpen() && session.notices().hold()) {
                 // No frame reaches the handler before it is in the registry, so this cannot race one.
                 openedTo(handler, session);
                 restored.add(session);
             }
         }
         handlers.add(handler, properties);
-        for (NodeSession session : sessions.values()) {
-            if (session.isOpen() && !restored.contains(session)) {
-                // Opened while the handler was restoring others: its own opening may have missed it.
-                openedLater(handler, session);
+        try {
+            for (NodeSession session : sessions.values()) {
+                if (session.isOpen() && !restored.contains(session)) {
+                    // Opened while the handler was restoring others: its own opening may have missed it.
+                    openedLater(handler, session);
+                }
+                session.capabilitiesChanged();
             }
-            session.capabilitiesChanged();
+        } finally {
+            restored.forEach(session -> session.notices().release());
         }
     }
 
@@ -336,7 +343,12 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        workers.shutdownNow();
+        for (Runnable dropped : workers.shutdownNow()) {
+            if (dropped instanceof FeatureNotices.Opening opening) {
+                // Its session's end, which waits for it, is told all the same.
+                opening.skip();
+            }
+        }
     }
 
     /** The mechanisms registered right now, in the order CONNECT_ACK lists them. */
@@ -429,8 +441,9 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
         /** The features hear of the end after any notice of the opening still queued for them. */
         @Override
         public void closed(NodeSession session) {
-            traffic.retire(session.connection().transport(), session.stats(), () -> sessions.remove(session.id()));
             session.notices().end(() -> {
+                // Until now a session resuming this one finds it, and waits for its end.
+                traffic.retire(session.connection().transport(), session.stats(), () -> sessions.remove(session.id()));
                 for (FrameHandler handler : handlers.handlers()) {
                     try {
                         handler.sessionClosed(session);

@@ -3,6 +3,7 @@ package io.aldis.node.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aldis.node.core.internal.session.EmbeddedConnection;
+import io.aldis.node.core.internal.session.NodeSession;
 import io.aldis.protocol.api.AuthOk;
 import io.aldis.protocol.api.AuthStart;
 import io.aldis.protocol.api.Capability;
@@ -177,20 +178,28 @@ class FeatureStateAcrossSwapTest {
                 openedWhenEnded.complete(openingDone.get());
             }
         }, STREAMS);
-        openSession();
+        UUID id = openSession();
+        NodeSession session = (NodeSession) node.find(id).orElseThrow();
         assertThat(opening.await(20, TimeUnit.SECONDS)).isTrue();
-
-        // The client goes while the feature is still busy with the opening, which it then finishes.
-        channel.close();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!node.sessions().isEmpty() && System.nanoTime() < deadline) {
-            channel.runPendingTasks();
-            Thread.sleep(1);
+        try {
+            // The client goes while the feature is still busy with the opening, which it then finishes.
+            channel.close();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            // Closed, and the last item of its queue, the notice of the end, has run.
+            while ((session.isOpen() || session.stats().queuedBytes() > 0) && System.nanoTime() < deadline) {
+                channel.runPendingTasks();
+                Thread.sleep(1);
+            }
+            assertThat(session.isOpen()).isFalse();
+            assertThat(session.stats().queuedBytes()).isZero();
+            assertThat(openedWhenEnded).as("told of the end while the opening runs").isNotDone();
+        } finally {
+            release.countDown();
         }
-        assertThat(node.sessions()).isEmpty();
-        release.countDown();
 
         assertThat(openedWhenEnded.get(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(session.ended().get(20, TimeUnit.SECONDS)).isNull();
+        assertThat(node.sessions()).isEmpty();
     }
 
     private static StreamOpen stream(long id) {

@@ -64,7 +64,9 @@ public interface FrameHandler {
     /**
      * The session ended; release whatever the handler holds for it. A handler told of the
      * session's opening hears of its end only after {@link #sessionOpened} returned, so what the
-     * opening set up for the session is released too.
+     * opening set up for the session is released too; and it is not told of the opening after
+     * the end. Called on a worker thread, or on the thread that registers a handler or stops the
+     * node when the session ended meanwhile.
      */
     default void sessionClosed(Session session) {
     }
