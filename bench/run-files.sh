@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # File-transfer benchmarks: a file uploaded and downloaded disk to disk on loopback through the node
 # (Java client, default settings) and through its peers, and many
-# uploads at once, next to an rsync daemon (rsync://, --whole-file), scp and nc in the same run.
+# uploads at once, next to an rsync daemon (rsync://, --whole-file), scp and nc in the same run, and
+# the "Java floor": the least work any verified transfer must do, with no protocol (VerifiedCopy).
 # Results: docs/benchmarks.md, "File transfer".
 #
 # Needs the other modules installed first:  mvn -B install -DskipTests
@@ -11,6 +12,7 @@
 #   bench/run-files.sh transfer sizeMiB=256       # one part, other options (FileBench.OPTIONS)
 #   bench/run-files.sh compression memory systems=aldis   # the node alone: adaptive LZ4, heap growth
 #   bench/run-files.sh transfer systems=aldis,aldisnio    # the node and client on epoll and on NIO
+#   bench/run-files.sh transfer systems=aldis,rsyncdaemon,javafloor   # the node against the floor, with and without SHA-256
 #   bench/run-files.sh resume browser systems=aldis       # resume cost; client.js's speed (Node.js 20 or 22)
 #   bench/run-files.sh pages                      # this machine's page cache: memory freed just before or 5 s before
 #   bench/run-files.sh transfer pages=aged        # no memory freed right before each transfer (as until 6 Dec 2026)

@@ -41,6 +41,11 @@ final class ChildJvm implements AutoCloseable {
         throw new IOException("child JVM ended before printing " + tag);
     }
 
+    /** CPU time the child has used so far, in nanoseconds. */
+    long cpuNanos() throws IOException {
+        return FilePeers.processCpuNanos(process.pid());
+    }
+
     /** Kills the process at once, as a crash would end it, and waits until it is gone. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

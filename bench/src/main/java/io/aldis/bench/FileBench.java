@@ -144,7 +144,7 @@ public final class FileBench {
             // only when asked for: the default run compares the product's defaults with the peers
             names.add(NIO);
         }
-        names.addAll(List.of("rsync daemon", "rsync --fsync", "scp", "nc"));
+        names.addAll(List.of("rsync daemon", "rsync --fsync", "scp", "nc", "Java floor", "Java floor, CRC only"));
         // filtered by name before any server starts
         for (String name : MessagingBench.keep(opts.get("systems"), names, n -> n)) {
             all.add(switch (name) {
@@ -152,6 +152,8 @@ public final class FileBench {
                 case "rsync --fsync" -> FilePeers.rsyncDaemon(work, true);
                 case "scp" -> FilePeers.scp(work);
                 case "nc" -> FilePeers.nc(work);
+                case "Java floor" -> VerifiedCopy.mover(work, true);
+                case "Java floor, CRC only" -> VerifiedCopy.mover(work, false);
                 case NIO -> aldisOnNio(work);
                 default -> aldis(work, name);
             });

@@ -253,6 +253,12 @@ final class FilePeers {
         return ticksToNanos(times[0] + times[1] + times[2] + times[3]);
     }
 
+    /** CPU time process {@code pid} has used so far, its own threads only, in nanoseconds. */
+    static long processCpuNanos(long pid) throws IOException {
+        long[] times = cpuTicks(pid);
+        return ticksToNanos(times[0] + times[1]);
+    }
+
     /** utime, stime, cutime and cstime of process {@code pid} (proc(5)), in clock ticks. */
     private static long[] cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
