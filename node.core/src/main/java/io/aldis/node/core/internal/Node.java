@@ -131,17 +131,22 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
         java.util.Set<NodeSession> restored = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (NodeSession session : sessions.values()) {
             // Held: a session that ends meanwhile is told so once the handler is registered, so
-            // that the handler releases what it restored for it.
-            if (session.isOpen() && session.notices().hold()) {
-                // No frame reaches the handler before it is in the registry, so this cannot race one.
-                openedTo(handler, session);
-                restored.add(session);
+            // that the handler releases what it restored for it. Held before it is checked: a CLOSE
+            // read after the check then asks the features only once the handler restored it.
+            if (session.notices().hold()) {
+                if (session.isOpen()) {
+                    // No frame reaches the handler before it is in the registry, so this cannot race one.
+                    openedTo(handler, session);
+                    restored.add(session);
+                } else {
+                    session.notices().release();
+                }
             }
         }
         handlers.add(handler, properties);
         try {
             for (NodeSession session : sessions.values()) {
-                if (session.isOpen() && !restored.contains(session)) {
+                if (!restored.contains(session)) {
                     // Opened while the handler was restoring others: its own opening may have missed it.
                     openedLater(handler, session);
                 }
@@ -168,11 +173,20 @@ public final class Node implements ConnectionAcceptor, SessionRegistry, Credenti
         }
     }
 
+    /** Tells {@code handler} of an open session on the workers. */
     private void openedLater(FrameHandler handler, NodeSession session) {
+        // Held while checked and queued, as in addHandler: a CLOSE read meanwhile asks the features after this opening.
+        if (!session.notices().hold()) {
+            return;
+        }
         try {
-            session.notices().opening(workers, () -> openedTo(handler, session));
+            if (session.isOpen()) {
+                session.notices().opening(workers, () -> openedTo(handler, session));
+            }
         } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
             // The node is stopping: nothing to restore for.
+        } finally {
+            session.notices().release();
         }
     }
 

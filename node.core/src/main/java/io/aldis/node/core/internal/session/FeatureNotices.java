@@ -1,5 +1,7 @@
 package io.aldis.node.core.internal.session;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -9,12 +11,15 @@ import java.util.concurrent.RejectedExecutionException;
  * feature told of the end first would release the session's state, and the late opening would
  * then set up again, for a session that is gone, what the session kept (a client's services,
  * subscriptions), where nothing would ever remove it. For the same reason no opening is told
- * once the end was.
+ * once the end was. What asks the features about the session while it lives (its graceful close)
+ * waits for the openings too, through {@link #openingsTold}.
  */
 public final class FeatureNotices {
     private int openingsRunning;
     private Runnable end;
     private boolean ended;
+    /** What waits for the openings being told, before the end. */
+    private final List<Runnable> afterOpenings = new ArrayList<>();
 
     /**
      * Tells a feature of the opening on {@code workers}; false, and nothing is told, once the end
@@ -49,17 +54,50 @@ public final class FeatureNotices {
         }
     }
 
-    /** Ends a {@link #hold}: the end, if it waits for nothing else, is told now on this thread. */
-    public void release() {
-        Runnable due;
+    /**
+     * True when no opening is being told, so that what asks the features about the session (its
+     * graceful close) may ask them now; else false, and {@code whenTold} runs once the last of
+     * them was told, on the thread that told it, before an end that waits for them.
+     */
+    public boolean openingsTold(Runnable whenTold) {
         synchronized (this) {
-            if (--openingsRunning > 0 || end == null) {
+            if (openingsRunning == 0) {
+                return true;
+            }
+            afterOpenings.add(whenTold);
+            return false;
+        }
+    }
+
+    /**
+     * Ends a {@link #hold}. When it was the last, what waits for the openings and then the end, if
+     * it was told meanwhile, run now on this thread.
+     */
+    public void release() {
+        List<Runnable> due;
+        Runnable dueEnd;
+        synchronized (this) {
+            if (--openingsRunning > 0) {
                 return;
             }
-            due = end;
+            due = afterOpenings.isEmpty() ? List.of() : new ArrayList<>(afterOpenings);
+            afterOpenings.clear();
+            dueEnd = end;
             end = null;
         }
-        due.run();
+        try {
+            for (Runnable waiting : due) {
+                try {
+                    waiting.run();
+                } catch (RuntimeException e) {
+                    NodeSession.LOG.log(System.Logger.Level.WARNING, "Work waiting for a session's opening failed", e);
+                }
+            }
+        } finally {
+            if (dueEnd != null) {
+                dueEnd.run();
+            }
+        }
     }
 
     /** Runs {@code notice} now, or once the openings told before it have run; only the first end counts. */

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
  * work is refused, the queued frames run, every feature finishes its work in flight, and only then
  * does CLOSE_ACK go out and the connection close; the close timeout bounds the wait. When the node
  * closes (an operator's kill, a shutdown), it sends CLOSE and closes on the client's CLOSE_ACK or at
- * the timeout. Used on the event loop only.
+ * the timeout. Used on the event loop only; what runs elsewhere (the features' stages, the openings'
+ * end) only posts tasks to it.
  */
 final class GracefulClose {
     private final NodeSession session;
@@ -54,13 +55,11 @@ final class GracefulClose {
         inbound.whenEmpty(this::acknowledgeIfDone);
         // A client that closes reads until CLOSE_ACK, and the answers it paused must come before it (4.8).
         session.peerPause().resume();
-        CompletableFuture<?> featuresDone = featuresClosing();
-        if (!featuresDone.isDone()) {
-            featuresBusy = true;
-            featuresDone.whenComplete((done, error) -> session.channel().eventLoop().execute(() -> {
-                featuresBusy = false;
-                acknowledgeIfDone();
-            }));
+        // The features are asked what they still do for the session once they heard of its
+        // opening, which they hear on the workers: a resumed session's parked calls are theirs only then.
+        featuresBusy = true;
+        if (session.notices().openingsTold(() -> onLoop(this::askFeaturesLater))) {
+            askFeatures();
         }
         timeout = session.channel().eventLoop().schedule(this::acknowledge, timeoutMillis, TimeUnit.MILLISECONDS);
         if (inbound.queued() == 0 && !featuresBusy) {
@@ -94,8 +93,46 @@ final class GracefulClose {
 
     /** The connection is gone: nothing is waited for any more. */
     void connectionClosed() {
+        ackWhenDone = false;
         if (timeout != null) {
             timeout.cancel(false);
+        }
+    }
+
+    /**
+     * Tells the features the peer is closing, unless the session ended meanwhile (the features
+     * then hear of its end instead); {@link #featuresBusy} until they finished their work in flight.
+     */
+    private void askFeatures() {
+        if (acked || session.lifecycle() == SessionState.CLOSED) {
+            featuresBusy = false;
+            return;
+        }
+        CompletableFuture<?> featuresDone = featuresClosing();
+        if (featuresDone.isDone()) {
+            featuresBusy = false;
+            return;
+        }
+        featuresDone.whenComplete((done, error) -> onLoop(() -> {
+            featuresBusy = false;
+            acknowledgeIfDone();
+        }));
+    }
+
+    /** {@link #askFeatures} once the openings were told, in a task of the event loop of its own. */
+    private void askFeaturesLater() {
+        askFeatures();
+        if (!featuresBusy) {
+            // As in fromPeer: answers queued on the loop meanwhile go out before the CLOSE_ACK.
+            onLoop(this::acknowledgeIfDone);
+        }
+    }
+
+    private void onLoop(Runnable task) {
+        try {
+            session.channel().eventLoop().execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the node stops: its connections close without CLOSE_ACK
         }
     }
 

@@ -32,6 +32,33 @@ class FeatureNoticesTest {
     }
 
     @Test
+    void whatWaitsForTheOpeningsRunsAfterTheLastAndBeforeTheEnd() {
+        assertThat(notices.openingsTold(() -> told.add("not kept: nothing was pending"))).isTrue();
+        notices.opening(workers, () -> told.add("opened 1"));
+        notices.opening(workers, () -> told.add("opened 2"));
+        assertThat(notices.openingsTold(() -> told.add("asked"))).isFalse();
+        notices.end(() -> told.add("ended"));
+
+        queued.poll().run();
+        assertThat(told).containsExactly("opened 1");
+        queued.poll().run();
+        assertThat(told).containsExactly("opened 1", "opened 2", "asked", "ended");
+    }
+
+    @Test
+    void whatWaitsForTheOpeningsFailingDoesNotKeepTheEndBack() {
+        notices.opening(workers, () -> told.add("opened"));
+        notices.openingsTold(() -> {
+            throw new IllegalStateException("a feature's fault");
+        });
+        notices.openingsTold(() -> told.add("asked"));
+        notices.end(() -> told.add("ended"));
+
+        queued.poll().run();
+        assertThat(told).containsExactly("opened", "asked", "ended");
+    }
+
+    @Test
     void withNothingPendingTheEndIsToldAtOnceAndOnlyOnce() {
         notices.end(() -> told.add("ended"));
         notices.end(() -> told.add("ended again"));

@@ -13,6 +13,10 @@ import io.aldis.protocol.api.Ping;
 import io.aldis.protocol.api.Pong;
 import io.aldis.protocol.api.Subscribe;
 import io.aldis.protocol.api.spi.node.SessionState;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +63,71 @@ class GracefulCloseTest {
         rig.channel.runPendingTasks();
 
         assertThat(rig.sent()).containsExactly(CloseAck.INSTANCE);
+    }
+
+    @Test
+    void theFeaturesAreAskedWhatTheyStillDoOnlyOnceTheyHeardOfTheOpening() {
+        Queue<Runnable> workers = new ArrayDeque<>();
+        List<String> told = new ArrayList<>();
+        feature.closingDone = new CompletableFuture<>();
+        feature.onClosing = () -> told.add("closing");
+        rig.session.notices().opening(workers::add, () -> told.add("opened"));
+
+        rig.receive(new Close(0, "bye"));
+        assertThat(told).isEmpty();
+        assertThat(rig.sent()).isEmpty();
+
+        workers.poll().run();
+        rig.channel.runPendingTasks();
+        assertThat(told).containsExactly("opened", "closing");
+        assertThat(rig.sent()).as("the feature still works for the session").isEmpty();
+
+        feature.closingDone.complete(null);
+        rig.channel.runPendingTasks();
+        assertThat(rig.sent()).containsExactly(CloseAck.INSTANCE);
+    }
+
+    @Test
+    void aFeatureIdleOnceItHeardOfTheOpeningLetsCloseAckGoWithoutTheTimeout() {
+        Queue<Runnable> workers = new ArrayDeque<>();
+        rig.session.notices().opening(workers::add, () -> { });
+        rig.receive(new Close(0, "bye"));
+
+        workers.poll().run();
+        rig.channel.runPendingTasks();
+
+        assertThat(feature.closingAsked).isEqualTo(1);
+        assertThat(rig.sent()).containsExactly(CloseAck.INSTANCE);
+    }
+
+    @Test
+    void aSessionWhoseConnectionDroppedBeforeItsOpeningWasToldIsNotAskedToClose() {
+        Queue<Runnable> workers = new ArrayDeque<>();
+        rig.session.notices().opening(workers::add, () -> { });
+        rig.receive(new Close(0, "bye"));
+        rig.channel.close();
+        rig.channel.runPendingTasks();
+
+        workers.poll().run();
+        rig.channel.runPendingTasks();
+        rig.runWorkers();
+
+        assertThat(feature.closingAsked).isZero();
+        assertThat(rig.sent()).isEmpty();
+    }
+
+    @Test
+    void anAnswerQueuedWhileTheFeaturesWereAskedLateGoesOutBeforeCloseAck() {
+        Queue<Runnable> workers = new ArrayDeque<>();
+        rig.session.notices().opening(workers::add, () -> { });
+        rig.receive(new Close(0, "bye"));
+
+        workers.poll().run();
+        // sent from another thread after the question was posted, just before the feature reports idle
+        rig.channel.eventLoop().execute(() -> rig.session.send(new Ack(7, "")));
+        rig.channel.runPendingTasks();
+
+        assertThat(rig.sent()).containsExactly(new Ack(7, ""), CloseAck.INSTANCE);
     }
 
     @Test

@@ -21,6 +21,10 @@ final class RecordingFeature implements FrameHandler {
     final List<SessionState> statesSeen = new ArrayList<>();
     /** What {@link #sessionClosing} returns; completed unless the test replaces it. */
     CompletableFuture<Void> closingDone = CompletableFuture.completedFuture(null);
+    /** Runs when the feature is asked what it still does for a closing session. */
+    Runnable onClosing = () -> { };
+    /** How often the feature was asked that. */
+    int closingAsked;
 
     RecordingFeature(boolean nonBlocking, FrameType... types) {
         this.nonBlocking = nonBlocking;
@@ -46,6 +50,8 @@ final class RecordingFeature implements FrameHandler {
 
     @Override
     public CompletionStage<?> sessionClosing(Session session) {
+        closingAsked++;
+        onClosing.run();
         return closingDone;
     }
 }

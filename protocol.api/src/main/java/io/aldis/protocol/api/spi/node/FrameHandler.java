@@ -56,6 +56,9 @@ public interface FrameHandler {
      * handler completed, or when the node's close timeout passes, whichever comes first. A handler
      * with work in flight for the session (calls whose answers must still go out) returns a stage
      * that completes once those answers were sent. Called on the event loop; must not block.
+     * Called only after every {@link #sessionOpened} told of the session so far returned (what a
+     * resumed session kept is then the handler's), and not at all if the session ended or the
+     * close timeout passed before that.
      */
     default CompletionStage<?> sessionClosing(Session session) {
         return CompletableFuture.completedFuture(null);
