@@ -68,16 +68,26 @@ class FeatureSwapTest {
     }
 
     /** Waits for the capability change that offers {@code capability} or takes it away; earlier ones are skipped. */
-    private static SessionInfo awaitChange(BlockingQueue<SessionInfo> changes, Capability capability, boolean offered)
+    private SessionInfo awaitChange(BlockingQueue<SessionInfo> changes, Capability capability, boolean offered)
             throws InterruptedException {
+        AldisClient client = changes == aliceChanges ? alice : bob;
         while (true) {
             SessionInfo change = changes.poll(10, TimeUnit.SECONDS);
-            assertThat(change).as("a capability change " + (offered ? "offering " : "taking away ") + capability)
+            // On a failure, what the client holds tells a change never sent from one not passed on.
+            assertThat(change).as(() -> "a capability change " + (offered ? "offering " : "taking away ") + capability
+                    + "; the client is " + client.state() + ", " + believed(client, capability))
                     .isNotNull();
             if (change.has(capability) == offered) {
                 return change;
             }
         }
+    }
+
+    private static String believed(AldisClient client, Capability capability) {
+        SessionInfo session = client.session();
+        return session == null ? "with no session"
+                : "in session " + session.sessionId() + ", which it believes " + (session.has(capability) ? "offers " : "lacks ")
+                        + capability;
     }
 
     private static byte[] utf8(String s) {
