@@ -178,10 +178,10 @@ final class VerifiedCopy {
             writeFully(connection, ByteBuffer.allocate(8).putLong(size).flip());
             HashStage hash = sha256 && knownHash == null ? new HashStage() : null;
             CRC32 crc = new CRC32();
-            ByteBuffer frame = ByteBuffer.allocateDirect(8 + CHUNK);
+            ByteBuffer only = hash == null ? ByteBuffer.allocateDirect(CHUNK) : null;
             for (long at = 0; at < size; ) {
                 int length = (int) Math.min(CHUNK, size - at);
-                ByteBuffer chunk = hash != null ? hash.emptyBuffer() : frame.clear().position(8).slice();
+                ByteBuffer chunk = hash != null ? hash.emptyBuffer() : only;
                 chunk.clear().limit(length);
                 while (chunk.hasRemaining()) {
                     if (file.read(chunk, at + chunk.position()) < 0) {

@@ -67,10 +67,9 @@ class FeatureSwapTest {
         };
     }
 
-    /** Waits for the capability change that offers {@code capability} or takes it away; earlier ones are skipped. */
-    private SessionInfo awaitChange(BlockingQueue<SessionInfo> changes, Capability capability, boolean offered)
-            throws InterruptedException {
-        AldisClient client = changes == aliceChanges ? alice : bob;
+    /** Waits for the capability change {@code client} hears that offers {@code capability} or takes it away; earlier ones are skipped. */
+    private static SessionInfo awaitChange(AldisClient client, BlockingQueue<SessionInfo> changes,
+            Capability capability, boolean offered) throws InterruptedException {
         while (true) {
             SessionInfo change = changes.poll(10, TimeUnit.SECONDS);
             // On a failure, what the client holds tells a change never sent from one not passed on.
@@ -112,15 +111,15 @@ class FeatureSwapTest {
         assertThat(text(plain.poll(10, TimeUnit.SECONDS))).isEqualTo("1");
 
         node.stopPubSub();
-        awaitChange(aliceChanges, Capability.PUBSUB, false);
-        awaitChange(bobChanges, Capability.PUBSUB, false);
+        awaitChange(alice, aliceChanges, Capability.PUBSUB, false);
+        awaitChange(bob, bobChanges, Capability.PUBSUB, false);
         assertThat(alice.session().has(Capability.PUBSUB)).isFalse();
         assertThat(alice.session().has(Capability.RPC)).as("the other features stay").isTrue();
 
         node.startPubSub();
         // The node restores the subscriptions before it announces the capability again.
-        awaitChange(aliceChanges, Capability.PUBSUB, true);
-        awaitChange(bobChanges, Capability.PUBSUB, true);
+        awaitChange(alice, aliceChanges, Capability.PUBSUB, true);
+        awaitChange(bob, bobChanges, Capability.PUBSUB, true);
         assertThat(node.pubsub().view().subscriptions()).extracting(s -> s.pattern() + "|" + s.queueGroup())
                 .containsExactlyInAnyOrder("swap.>|", "jobs.*|workers");
 
@@ -144,11 +143,11 @@ class FeatureSwapTest {
         goes.unsubscribe().get(10, TimeUnit.SECONDS);
 
         node.stopPubSub();
-        awaitChange(aliceChanges, Capability.PUBSUB, false);
+        awaitChange(alice, aliceChanges, Capability.PUBSUB, false);
         node.startPubSub();
-        awaitChange(aliceChanges, Capability.PUBSUB, true);
+        awaitChange(alice, aliceChanges, Capability.PUBSUB, true);
         // The publisher refuses to publish itself until it too has heard that pub/sub is back.
-        awaitChange(bobChanges, Capability.PUBSUB, true);
+        awaitChange(bob, bobChanges, Capability.PUBSUB, true);
 
         assertThat(node.pubsub().view().subscriptions()).extracting(s -> s.pattern()).containsExactly("a.*");
         bob.publish("b.x", utf8("no")).get(10, TimeUnit.SECONDS);
@@ -166,16 +165,16 @@ class FeatureSwapTest {
                 .containsExactly("one");
 
         node.stopRpc();
-        awaitChange(aliceChanges, Capability.RPC, false);
-        awaitChange(bobChanges, Capability.RPC, false);
+        awaitChange(alice, aliceChanges, Capability.RPC, false);
+        awaitChange(bob, bobChanges, Capability.RPC, false);
 
         node.startRpc();
         // Told that RPC is back, the caller finds the other client's service back too.
-        awaitChange(aliceChanges, Capability.RPC, true);
+        awaitChange(alice, aliceChanges, Capability.RPC, true);
         assertThat(alice.call("echo.back", new Object[] {"two"}, List.class).get(10, TimeUnit.SECONDS))
                 .containsExactly("two");
         assertThat(node.rpc().registry().services()).extracting(s -> s.name()).contains("echo");
-        awaitChange(bobChanges, Capability.RPC, true);
+        awaitChange(bob, bobChanges, Capability.RPC, true);
     }
 
     @Test
@@ -196,7 +195,7 @@ class FeatureSwapTest {
         assertThat(e.code()).isEqualTo(ErrorCode.SHUTTING_DOWN);
         assertThat(e.getMessage()).contains("RPC feature is stopping");
 
-        awaitChange(aliceChanges, Capability.RPC, false);
+        awaitChange(alice, aliceChanges, Capability.RPC, false);
         RpcCallException away = failure(alice.call("slow.run", null, Object.class));
         assertThat(away.code()).isEqualTo(ErrorCode.CAPABILITY_UNAVAILABLE);
     }
