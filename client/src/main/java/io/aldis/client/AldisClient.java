@@ -350,7 +350,8 @@ public interface AldisClient {
     /**
      * Downloads {@code remoteName} from the node into {@code local}. Chunks are written into a
      * partial file beside it ({@code <local>.aldis-part}), with a checkpoint beside that
-     * ({@code <local>.aldis-checkpoint}); the partial file becomes {@code local} in one atomic
+     * ({@code <local>.aldis-checkpoint}) and a note of the chunks written since
+     * ({@code <local>.aldis-written}); the partial file becomes {@code local} in one atomic
      * rename only once the whole file's SHA-256 matched the node's, so {@code local} never holds
      * part of a file. A broken connection does not end the download, and downloading the same
      * name to the same path again, after the application stopped, goes on from the checkpoint.

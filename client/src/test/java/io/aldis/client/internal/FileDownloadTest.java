@@ -5,6 +5,7 @@ import static io.aldis.client.internal.PlayedFiles.randomBytes;
 import static io.aldis.client.internal.PlayedFiles.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.aldis.client.FileTransferException;
 import io.aldis.client.FilePage;
@@ -36,8 +37,11 @@ import io.aldis.protocol.api.TransferAbort;
 import io.aldis.protocol.api.TransferDirection;
 import io.aldis.client.internal.files.FileTransfers;
 import io.aldis.protocol.api.files.ChunkLayout;
+import io.aldis.protocol.api.files.ChunkSet;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,6 +49,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +60,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FileDownloadTest {
     private static final UUID TRANSFER = UUID.fromString("9a3e5b21-7c44-4f1d-8e6a-0b2d4c6e8f10");
     private static final int CHUNK = 1024;
+    private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
 
     @TempDir
     Path dir;
@@ -286,41 +292,94 @@ class FileDownloadTest {
         assertThat(dir.resolve("report.pdf.aldis-checkpoint")).doesNotExist();
     }
 
-    @Test
-    void afterACrashTheNodeResendsAtMostHalfAWindowOfChunksTheClientHadStored() throws Exception {
-        int window = 8;
-        byte[] content = randomBytes(40 * CHUNK, 15);
+    /**
+     * Downloads {@code content} until {@code chunks} chunks are acknowledged, then lets the
+     * application die: the files beside the target stay as they were at that moment, without what
+     * the client would write on its way out.
+     */
+    private void crashAfter(byte[] content, int window, int chunks) throws Exception {
         files.open();
         Transfer first = files.client().download("r.bin", target(), options());
         files.send(accept(files.next(DownloadRequest.class), content, sha256(content), window));
-        sendChunks(content, 0, 30);
-        // A crash leaves what is on disk now, and nothing the client would write on its way out.
+        sendChunks(content, 0, chunks);
         Path checkpoint = dir.resolve("report.pdf.aldis-checkpoint");
-        byte[] atCrash = Files.readAllBytes(checkpoint);
+        byte[] checkpointAtCrash = Files.readAllBytes(checkpoint);
+        byte[] noteAtCrash = Files.exists(note()) ? Files.readAllBytes(note()) : null; // none where boots are unknown
         files.close();
         assertThat(failure(first).code()).isEqualTo(ErrorCode.CONNECTION_LOST);
-        Files.write(checkpoint, atCrash);
-
+        Files.write(checkpoint, checkpointAtCrash);
+        if (noteAtCrash != null) {
+            Files.write(note(), noteAtCrash);
+        }
         files = client();
+    }
+
+    private Path note() {
+        return dir.resolve("report.pdf.aldis-written");
+    }
+
+    /** Resumes in a new application, checks what it says it holds, and ends the download. */
+    private void resumeAndFinish(byte[] content, int window, Consumer<List<ChunkRange>> held) throws Exception {
         files.open();
         Transfer again = files.client().download("r.bin", target(), options());
         ResumeRequest resume = files.next(ResumeRequest.class);
-        int held = 0;
-        for (ChunkRange range : resume.chunksHeld()) {
-            assertThat(range.last()).as("only chunks that were stored").isLessThan(30);
-            held += range.last() - range.first() + 1;
+        held.accept(resume.chunksHeld());
+        int chunks = new ChunkLayout(content.length, CHUNK).chunkCount();
+        ChunkSet missing = ChunkSet.of(chunks, resume.chunksHeld());
+        files.send(new ResumeResponse(resume.requestId(), TRANSFER, ResumeStatus.RESUMABLE, chunks, CHUNK, window,
+                resume.chunksHeld(), missing.missingRanges()));
+        ChunkLayout layout = new ChunkLayout(content.length, CHUNK);
+        for (ChunkRange range : missing.missingRanges()) {
+            for (int i = range.first(); i <= range.last(); i++) {
+                files.send(chunk(TRANSFER, content, layout, i, Compression.ADAPTIVE));
+                assertThat(files.next(ChunkAck.class).chunkIndex()).isEqualTo(i);
+            }
         }
-        // What the node sends again is what the checkpoint does not name: at most half a window of
-        // the 30 chunks stored, on top of whatever was on its way when the client died.
-        assertThat(30 - held).isLessThanOrEqualTo(window / 2);
-
-        files.send(new ResumeResponse(resume.requestId(), TRANSFER, ResumeStatus.RESUMABLE, 40, CHUNK, window,
-                List.of(new ChunkRange(0, held - 1)), List.of(new ChunkRange(held, 39))));
-        sendChunks(content, held, 40);
         files.send(new DownloadComplete(TRANSFER));
         assertThat(files.next(DownloadVerify.class).verified()).isTrue();
-        again.result().get(10, TimeUnit.SECONDS);
+        assertThat(again.result().get(10, TimeUnit.SECONDS).resumed()).isTrue();
         assertThat(Files.readAllBytes(target())).isEqualTo(content);
+        assertThat(note()).as("gone with the checkpoint").doesNotExist();
+    }
+
+    @Test
+    void afterTheApplicationCrashedTheNodeResendsNoChunkTheClientHadAcknowledged() throws Exception {
+        assumeTrue(Files.isReadable(BOOT_ID), "the kernel tells its boot");
+        byte[] content = randomBytes(40 * CHUNK, 15);
+        crashAfter(content, 8, 30);
+        // The kernel keeps what the application wrote: the note names it, synced or not.
+        resumeAndFinish(content, 8, held -> assertThat(held).as("every chunk acknowledged")
+                .containsExactly(new ChunkRange(0, 29)));
+    }
+
+    @Test
+    void afterTheMachineCrashedTheNodeResendsAtMostHalfAWindowOfChunksTheClientHadStored() throws Exception {
+        int window = 8;
+        byte[] content = randomBytes(40 * CHUNK, 15);
+        crashAfter(content, window, 30);
+        // The note is never synced, so a crash of the machine may take it (one left from before the
+        // crash is of another boot, and ignored the same way): the checkpoint alone counts.
+        Files.deleteIfExists(note());
+        resumeAndFinish(content, window, held -> {
+            assertThat(held).as("only chunks that were stored").allSatisfy(range -> assertThat(range.last()).isLessThan(30));
+            // What the node sends again is what the checkpoint does not name: at most half a window
+            // of the 30 chunks stored, on top of whatever was on its way when the client died.
+            assertThat(30 - held.stream().mapToLong(ChunkRange::count).sum()).isLessThanOrEqualTo(window / 2);
+        });
+    }
+
+    @Test
+    void aNoteNamingChunksBeyondThePartialFileIsNotTrusted() throws Exception {
+        assumeTrue(Files.isReadable(BOOT_ID), "the kernel tells its boot");
+        byte[] content = randomBytes(12 * CHUNK, 19);
+        crashAfter(content, 8, 10);
+        // Something cut the partial file after the crash: the note names a chunk it no longer holds whole.
+        try (FileChannel partial = FileChannel.open(dir.resolve("report.pdf.aldis-part"), StandardOpenOption.WRITE)) {
+            partial.truncate(10L * CHUNK - 1);
+        }
+        // The checkpoint follows every half window (4 chunks): it names chunks 0 to 7 at most.
+        resumeAndFinish(content, 8, held -> assertThat(held).as("the checkpoint's chunks alone").isNotEmpty()
+                .allSatisfy(range -> assertThat(range.last()).isLessThan(8)));
     }
 
     @Test

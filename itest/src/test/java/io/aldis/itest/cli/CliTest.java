@@ -249,6 +249,7 @@ class CliTest {
         first.kill();
         assertThat(first.exitCode()).isNotZero();
         assertThat(target).doesNotExist();
+        assertThat(work.resolve("archive.tar.aldis-written")).as("the note of the chunks written").exists();
 
         storage.release();
         long readBefore = storage.read();
@@ -257,6 +258,7 @@ class CliTest {
         assertThat(again.out()).contains("downloaded archive.tar to " + target, ", resumed,");
         assertThat(Files.mismatch(source, target)).isEqualTo(-1L);
         assertThat(checkpoint).doesNotExist();
+        assertThat(work.resolve("archive.tar.aldis-written")).doesNotExist();
         // The checkpoint held more than 32 MB: the node read at most the rest again, give or take
         // what its first, stopped download still read after the release (a window at most).
         assertThat(storage.read() - readBefore).as("bytes the node read for the second run")

@@ -217,6 +217,7 @@ final class ClientSession {
             Files.deleteIfExists(local);
             Files.deleteIfExists(Path.of(local + ".aldis-part"));
             Files.deleteIfExists(Path.of(local + ".aldis-checkpoint"));
+            Files.deleteIfExists(Path.of(local + ".aldis-written"));
         }
     }
 

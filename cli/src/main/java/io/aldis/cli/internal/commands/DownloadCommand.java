@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "download", description = {
     "Downloads a file from your storage area on the node, verified by SHA-256.",
     "It arrives in LOCAL.aldis-part and takes LOCAL's name only once verified; LOCAL.aldis-checkpoint"
-            + " beside it lets the same command go on after an interruption, even a killed process."})
+            + " and LOCAL.aldis-written beside it let the same command go on after an interruption,"
+            + " even a killed process."})
 public final class DownloadCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "REMOTE", description = "The file's name on the node.")

@@ -44,18 +44,11 @@ final class CheckpointFile {
 
     /** Replaces the checkpoint at {@code file} with {@code body}. */
     static void write(Path file, Writer body) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.write(MAGIC);
-        body.write(out);
-        CRC32 crc = new CRC32();
-        crc.update(bytes.toByteArray());
-        out.writeInt((int) crc.getValue());
-        out.flush();
+        byte[] bytes = bytesOf(body);
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes.toByteArray());
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 ch.write(buffer);
             }
@@ -66,6 +59,19 @@ final class CheckpointFile {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /** The whole file for {@code body}: the magic, the body and the CRC-32 of both, as {@link #read} checks them. */
+    static byte[] bytesOf(Writer body) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.write(MAGIC);
+        body.write(out);
+        CRC32 crc = new CRC32();
+        crc.update(bytes.toByteArray());
+        out.writeInt((int) crc.getValue());
+        out.flush();
+        return bytes.toByteArray();
     }
 
     /** The checkpoint at {@code file}; null when there is none, or it is damaged or not one. */

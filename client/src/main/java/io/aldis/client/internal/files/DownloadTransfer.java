@@ -7,6 +7,7 @@ import io.aldis.client.TransferResult;
 import io.aldis.protocol.api.ChunkAck;
 import io.aldis.protocol.api.ChunkData;
 import io.aldis.protocol.api.ChunkNack;
+import io.aldis.protocol.api.ChunkRange;
 import io.aldis.protocol.api.Compression;
 import io.aldis.protocol.api.DownloadAccept;
 import io.aldis.protocol.api.DownloadComplete;
@@ -34,7 +35,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
@@ -44,7 +48,9 @@ import java.util.function.LongSupplier;
  * acknowledged (or NACKed with the check's code), the SHA-256 computed in file order as chunks
  * become contiguous, and on DOWNLOAD_COMPLETE the hash compared, the file synced and renamed onto
  * the target in one step, and DOWNLOAD_VERIFY sent. A checkpoint beside the partial file lets a
- * restarted application go on with RESUME_REQUEST.
+ * restarted application go on with RESUME_REQUEST: it names the chunks synced, and a
+ * {@link WrittenChunksNote} names those written since, for a restart after a crash of the
+ * application alone.
  */
 final class DownloadTransfer extends FileTransfer {
     /**
@@ -64,6 +70,7 @@ final class DownloadTransfer extends FileTransfer {
     private final Path target;
     private final Path partial;
     private final Path checkpointFile;
+    private final Path noteFile;
     private final Executor pool;
 
     private long fileSize;
@@ -72,6 +79,8 @@ final class DownloadTransfer extends FileTransfer {
     private Compression compression;
     private ChunkSet stored;
     private FileChannel out;
+    /** Null where the kernel does not tell its boot, or after the note could not be written. */
+    private WrittenChunksNote note;
     private volatile WriteBack writeBack;
     private FileSha256 sha;
     /** Chunks below this are in {@link #sha}. */
@@ -105,6 +114,7 @@ final class DownloadTransfer extends FileTransfer {
         this.target = target;
         this.partial = DownloadCheckpoint.partialOf(target);
         this.checkpointFile = DownloadCheckpoint.fileOf(target);
+        this.noteFile = WrittenChunksNote.fileOf(target);
     }
 
     // ---------------------------------------------------------------- beginning
@@ -127,8 +137,15 @@ final class DownloadTransfer extends FileTransfer {
                 return false;
             }
             layout = new ChunkLayout(checkpoint.fileSize(), checkpoint.chunkSize());
-            stored = ChunkSet.of(layout.chunkCount(), checkpoint.stored());
+            ChunkSet synced = ChunkSet.of(layout.chunkCount(), checkpoint.stored());
+            List<ChunkRange> held = new ArrayList<>(checkpoint.stored());
+            List<ChunkRange> written = writtenSinceTheCheckpoint(checkpoint.transferId());
+            if (written != null && holdsAll(written)) {
+                held.addAll(written);
+            }
+            stored = ChunkSet.of(layout.chunkCount(), held);
             open(false);
+            bytesAtCheckpoint = ChunkBytes.of(layout, synced);
         } catch (IOException | RuntimeException unusable) {
             return false;
         }
@@ -137,9 +154,26 @@ final class DownloadTransfer extends FileTransfer {
         fileHash = checkpoint.fileHash();
         compression = checkpoint.compression();
         bytesStored = ChunkBytes.of(layout, stored);
-        bytesAtCheckpoint = bytesStored;
         synchronized (checkpointFileLock) {
-            bytesInCheckpointFile = bytesStored;
+            bytesInCheckpointFile = bytesAtCheckpoint;
+        }
+        return true;
+    }
+
+    /** The chunks the note from this boot names, or null when there is none to trust. */
+    private List<ChunkRange> writtenSinceTheCheckpoint(UUID transferId) {
+        return WrittenChunksNote.currentBoot()
+                .map(boot -> WrittenChunksNote.read(noteFile, transferId, boot))
+                .orElse(null);
+    }
+
+    /** Whether every chunk {@code ranges} name is one of the file's, and ends within the partial file. */
+    private boolean holdsAll(List<ChunkRange> ranges) throws IOException {
+        long length = Files.size(partial);
+        for (ChunkRange range : ranges) {
+            if (!layout.holds(range.last()) || layout.offsetOf(range.last()) + layout.sizeOf(range.last()) > length) {
+                return false;
+            }
         }
         return true;
     }
@@ -233,6 +267,7 @@ final class DownloadTransfer extends FileTransfer {
                         StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
                 : FileChannel.open(partial, StandardOpenOption.READ, StandardOpenOption.WRITE);
         writeBack = new WriteBack(out, pool, WRITE_BACK_EVERY_BYTES);
+        note = WrittenChunksNote.currentBoot().map(boot -> new WrittenChunksNote(noteFile, boot)).orElse(null);
         sha = new FileSha256();
         hashedUpTo = 0;
         hashStoredInOrder();
@@ -295,6 +330,7 @@ final class DownloadTransfer extends FileTransfer {
                 return;
             }
         }
+        noteWritten();
         bytesStored += bytes.length;
         moved(bytes.length);
         progress.update(bytesStored);
@@ -318,6 +354,25 @@ final class DownloadTransfer extends FileTransfer {
             out.write(buffer, position + buffer.position());
         }
         writeBack.written(bytes.length);
+    }
+
+    /**
+     * Notes the chunks written so far before the last one is acknowledged: once the node has an
+     * acknowledgement, only a crash of the machine makes it send the chunk again.
+     */
+    private void noteWritten() {
+        if (note == null) {
+            return;
+        }
+        try {
+            note.write(transferId(), stored.heldRanges());
+        } catch (IOException e) {
+            // The download goes on without it: a crash then costs what the checkpoint does not name.
+            note.delete();
+            note = null;
+            System.getLogger(DownloadTransfer.class.getName()).log(System.Logger.Level.WARNING,
+                    "cannot write " + noteFile + ": " + IoFailures.describe(e));
+        }
     }
 
     /** Write-backs started since the partial file was last opened. */
@@ -573,6 +628,11 @@ final class DownloadTransfer extends FileTransfer {
             CheckpointFile.delete(checkpointFile);
             bytesInCheckpointFile = 0;
         }
+        if (note != null) {
+            note.close();
+            note = null;
+        }
+        CheckpointFile.delete(noteFile);
     }
 
     private void closeFile() {
@@ -586,6 +646,10 @@ final class DownloadTransfer extends FileTransfer {
                 // closing after a failure; the failure is what gets reported
             }
             out = null;
+        }
+        if (note != null) {
+            note.close();
+            note = null;
         }
     }
 }
