@@ -56,6 +56,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -502,9 +503,14 @@ public final class DefaultAldisClient implements AldisClient {
 
     /** Makes the file transfers with their pool and clock (tests choose their own), unless they exist. */
     FileTransfers useFiles(Executor pool, java.util.function.LongSupplier nanoClock) {
+        return useFiles(pool, nanoClock, FileTransfers.currentBoot());
+    }
+
+    /** The same on a machine in {@code boot} (tests play a restart of the machine with another). */
+    FileTransfers useFiles(Executor pool, java.util.function.LongSupplier nanoClock, Optional<UUID> boot) {
         synchronized (filesLock) {
             if (files == null) {
-                FileTransfers made = new FileTransfers(new ClientFileHost(), pool, nanoClock);
+                FileTransfers made = new FileTransfers(new ClientFileHost(), pool, nanoClock, boot);
                 addConsumer(made::consume);
                 addInternalListener(made.listener());
                 files = made;

@@ -5,7 +5,6 @@ import static io.aldis.client.internal.PlayedFiles.randomBytes;
 import static io.aldis.client.internal.PlayedFiles.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.aldis.client.FileTransferException;
 import io.aldis.client.FilePage;
@@ -38,13 +37,19 @@ import io.aldis.protocol.api.TransferDirection;
 import io.aldis.client.internal.files.FileTransfers;
 import io.aldis.protocol.api.files.ChunkLayout;
 import io.aldis.protocol.api.files.ChunkSet;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -60,7 +65,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FileDownloadTest {
     private static final UUID TRANSFER = UUID.fromString("9a3e5b21-7c44-4f1d-8e6a-0b2d4c6e8f10");
     private static final int CHUNK = 1024;
-    private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
 
     @TempDir
     Path dir;
@@ -69,7 +73,12 @@ class FileDownloadTest {
     private PlayedFiles files = client();
 
     private PlayedFiles client() {
-        PlayedFiles client = new PlayedFiles();
+        return client(Optional.of(PlayedFiles.BOOT));
+    }
+
+    /** A client on a machine in {@code boot}; empty: a machine that does not tell it. */
+    private PlayedFiles client(Optional<UUID> boot) {
+        PlayedFiles client = new PlayedFiles(() -> 0L, boot);
         clients.add(client);
         return client;
     }
@@ -293,25 +302,41 @@ class FileDownloadTest {
     }
 
     /**
-     * Downloads {@code content} until {@code chunks} chunks are acknowledged, then lets the
-     * application die: the files beside the target stay as they were at that moment, without what
-     * the client would write on its way out.
+     * Downloads {@code content} until {@code chunks} chunks are acknowledged, and lets the
+     * application die right when the last acknowledgement leaves: the files beside the target stay
+     * as they were at that moment, without what the client would write on its way out.
      */
     private void crashAfter(byte[] content, int window, int chunks) throws Exception {
         files.open();
         Transfer first = files.client().download("r.bin", target(), options());
         files.send(accept(files.next(DownloadRequest.class), content, sha256(content), window));
-        sendChunks(content, 0, chunks);
-        Path checkpoint = dir.resolve("report.pdf.aldis-checkpoint");
-        byte[] checkpointAtCrash = Files.readAllBytes(checkpoint);
-        byte[] noteAtCrash = Files.exists(note()) ? Files.readAllBytes(note()) : null; // none where boots are unknown
+        sendChunks(content, 0, chunks - 1);
+        Map<Path, byte[]> atCrash = new HashMap<>();
+        files.node.channel.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+                if (msg instanceof ChunkAck ack && ack.chunkIndex() == chunks - 1) {
+                    for (Path file : List.of(checkpoint(), note())) {
+                        if (Files.exists(file)) { // no note where the machine does not tell its boot
+                            atCrash.put(file, Files.readAllBytes(file));
+                        }
+                    }
+                }
+                ctx.write(msg, promise);
+            }
+        });
+        sendChunks(content, chunks - 1, chunks);
         files.close();
         assertThat(failure(first).code()).isEqualTo(ErrorCode.CONNECTION_LOST);
-        Files.write(checkpoint, checkpointAtCrash);
-        if (noteAtCrash != null) {
-            Files.write(note(), noteAtCrash);
+        assertThat(atCrash).containsKey(checkpoint());
+        Files.deleteIfExists(note());
+        for (Map.Entry<Path, byte[]> file : atCrash.entrySet()) {
+            Files.write(file.getKey(), file.getValue());
         }
-        files = client();
+    }
+
+    private Path checkpoint() {
+        return dir.resolve("report.pdf.aldis-checkpoint");
     }
 
     private Path note() {
@@ -324,16 +349,12 @@ class FileDownloadTest {
         Transfer again = files.client().download("r.bin", target(), options());
         ResumeRequest resume = files.next(ResumeRequest.class);
         held.accept(resume.chunksHeld());
-        int chunks = new ChunkLayout(content.length, CHUNK).chunkCount();
-        ChunkSet missing = ChunkSet.of(chunks, resume.chunksHeld());
-        files.send(new ResumeResponse(resume.requestId(), TRANSFER, ResumeStatus.RESUMABLE, chunks, CHUNK, window,
-                resume.chunksHeld(), missing.missingRanges()));
         ChunkLayout layout = new ChunkLayout(content.length, CHUNK);
+        ChunkSet missing = ChunkSet.of(layout.chunkCount(), resume.chunksHeld());
+        files.send(new ResumeResponse(resume.requestId(), TRANSFER, ResumeStatus.RESUMABLE, layout.chunkCount(), CHUNK,
+                window, resume.chunksHeld(), missing.missingRanges()));
         for (ChunkRange range : missing.missingRanges()) {
-            for (int i = range.first(); i <= range.last(); i++) {
-                files.send(chunk(TRANSFER, content, layout, i, Compression.ADAPTIVE));
-                assertThat(files.next(ChunkAck.class).chunkIndex()).isEqualTo(i);
-            }
+            sendChunks(content, range.first(), range.last() + 1);
         }
         files.send(new DownloadComplete(TRANSFER));
         assertThat(files.next(DownloadVerify.class).verified()).isTrue();
@@ -342,35 +363,45 @@ class FileDownloadTest {
         assertThat(note()).as("gone with the checkpoint").doesNotExist();
     }
 
+    /** Checks that {@code held} names only chunks below {@code stored}, and all but half a window of them. */
+    private static void atMostHalfAWindowShort(List<ChunkRange> held, int stored, int window) {
+        assertThat(held).as("only chunks that were stored").allSatisfy(range -> assertThat(range.last()).isLessThan(stored));
+        // What the node sends again is what the checkpoint does not name: at most half a window of
+        // the chunks stored, on top of whatever was on its way when the client died.
+        assertThat(stored - held.stream().mapToLong(ChunkRange::count).sum()).isLessThanOrEqualTo(window / 2);
+    }
+
     @Test
     void afterTheApplicationCrashedTheNodeResendsNoChunkTheClientHadAcknowledged() throws Exception {
-        assumeTrue(Files.isReadable(BOOT_ID), "the kernel tells its boot");
         byte[] content = randomBytes(40 * CHUNK, 15);
         crashAfter(content, 8, 30);
         // The kernel keeps what the application wrote: the note names it, synced or not.
+        files = client();
         resumeAndFinish(content, 8, held -> assertThat(held).as("every chunk acknowledged")
                 .containsExactly(new ChunkRange(0, 29)));
     }
 
     @Test
-    void afterTheMachineCrashedTheNodeResendsAtMostHalfAWindowOfChunksTheClientHadStored() throws Exception {
-        int window = 8;
+    void afterTheMachineRestartedTheNodeResendsAtMostHalfAWindowOfChunksTheClientHadStored() throws Exception {
         byte[] content = randomBytes(40 * CHUNK, 15);
-        crashAfter(content, window, 30);
-        // The note is never synced, so a crash of the machine may take it (one left from before the
-        // crash is of another boot, and ignored the same way): the checkpoint alone counts.
-        Files.deleteIfExists(note());
-        resumeAndFinish(content, window, held -> {
-            assertThat(held).as("only chunks that were stored").allSatisfy(range -> assertThat(range.last()).isLessThan(30));
-            // What the node sends again is what the checkpoint does not name: at most half a window
-            // of the 30 chunks stored, on top of whatever was on its way when the client died.
-            assertThat(30 - held.stream().mapToLong(ChunkRange::count).sum()).isLessThanOrEqualTo(window / 2);
-        });
+        crashAfter(content, 8, 30);
+        // The note is never synced: after a restart of the machine the chunks it names may be gone.
+        files = client(Optional.of(UUID.fromString("c3a9e1f0-4d27-4b8a-9e65-0f1d2b3c4a58")));
+        resumeAndFinish(content, 8, held -> atMostHalfAWindowShort(held, 30, 8));
+    }
+
+    @Test
+    void whereTheMachineDoesNotTellItsBootOnlyTheCheckpointCounts() throws Exception {
+        byte[] content = randomBytes(40 * CHUNK, 15);
+        files = client(Optional.empty());
+        crashAfter(content, 8, 30);
+        assertThat(note()).as("no note is written").doesNotExist();
+        files = client(Optional.empty());
+        resumeAndFinish(content, 8, held -> atMostHalfAWindowShort(held, 30, 8));
     }
 
     @Test
     void aNoteNamingChunksBeyondThePartialFileIsNotTrusted() throws Exception {
-        assumeTrue(Files.isReadable(BOOT_ID), "the kernel tells its boot");
         byte[] content = randomBytes(12 * CHUNK, 19);
         crashAfter(content, 8, 10);
         // Something cut the partial file after the crash: the note names a chunk it no longer holds whole.
@@ -378,8 +409,35 @@ class FileDownloadTest {
             partial.truncate(10L * CHUNK - 1);
         }
         // The checkpoint follows every half window (4 chunks): it names chunks 0 to 7 at most.
-        resumeAndFinish(content, 8, held -> assertThat(held).as("the checkpoint's chunks alone").isNotEmpty()
-                .allSatisfy(range -> assertThat(range.last()).isLessThan(8)));
+        files = client();
+        resumeAndFinish(content, 8, held -> {
+            assertThat(held).as("the checkpoint's chunks alone").isNotEmpty()
+                    .allSatisfy(range -> assertThat(range.last()).isLessThan(8));
+            assertThat(note()).as("deleted, so that the chunks sent again cannot make it look whole").doesNotExist();
+        });
+    }
+
+    @Test
+    void chunksScatteredInTooManyRunsAreNoLongerNotedAndTheDownloadGoesOn() throws Exception {
+        int mostNoted = 1024; // DownloadTransfer.MAX_NOTED_RANGES
+        int runs = mostNoted + 1;
+        byte[] content = randomBytes(2 * runs * CHUNK, 20);
+        ChunkLayout layout = new ChunkLayout(content.length, CHUNK);
+        files.open();
+        Transfer download = files.client().download("r.bin", target(), options());
+        files.send(accept(files.next(DownloadRequest.class), content, sha256(content), 8));
+        for (int i = 0; i < layout.chunkCount(); i += 2) {
+            sendChunks(content, i, i + 1);
+            boolean noted = i / 2 + 1 <= mostNoted;
+            assertThat(Files.exists(note())).as("a note after chunk %d, in run %d", i, i / 2 + 1).isEqualTo(noted);
+        }
+        for (int i = 1; i < layout.chunkCount(); i += 2) {
+            sendChunks(content, i, i + 1);
+        }
+        files.send(new DownloadComplete(TRANSFER));
+        assertThat(files.next(DownloadVerify.class).verified()).isTrue();
+        download.result().get(10, TimeUnit.SECONDS);
+        assertThat(Files.readAllBytes(target())).isEqualTo(content);
     }
 
     @Test

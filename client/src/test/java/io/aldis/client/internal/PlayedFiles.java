@@ -18,7 +18,9 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +35,9 @@ final class PlayedFiles implements AutoCloseable {
             Capability.RESUME_TOKEN));
     static final long NO_FILES = Capability.maskOf(EnumSet.of(Capability.LZ4, Capability.RESUME_TOKEN));
 
+    /** The boot of the machine every played client runs on, unless a test says otherwise. */
+    static final UUID BOOT = UUID.fromString("5f0c2a7e-93d1-4b6e-a8f4-2e71c0d9b354");
+
     final PlayedNode node;
     /** Connection events the application hears, in order. */
     final BlockingQueue<String> events = new LinkedBlockingQueue<>();
@@ -44,6 +49,11 @@ final class PlayedFiles implements AutoCloseable {
 
     /** Such a client whose transfers read the time from {@code nanoClock}, which the test moves. */
     PlayedFiles(java.util.function.LongSupplier nanoClock) {
+        this(nanoClock, Optional.of(BOOT));
+    }
+
+    /** Such a client on a machine in {@code boot}: a test plays a restart of the machine with another. */
+    PlayedFiles(java.util.function.LongSupplier nanoClock, Optional<UUID> boot) {
         ConnectionListener listener = new ConnectionListener() {
             @Override
             public void disconnected(DisconnectReason reason) {
@@ -62,7 +72,7 @@ final class PlayedFiles implements AutoCloseable {
         };
         node = new PlayedNode(EnumSet.of(Capability.FILE_TRANSFER, Capability.LZ4), Map.of(),
                 ReconnectPolicy.exponential(Duration.ofMillis(1), Duration.ofMillis(1), 3), listener);
-        node.client.useFiles(Runnable::run, nanoClock);
+        node.client.useFiles(Runnable::run, nanoClock, boot);
     }
 
     /** Connects and opens the session with file transfer offered. */

@@ -38,6 +38,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
@@ -65,12 +66,18 @@ final class DownloadTransfer extends FileTransfer {
      * download waited.
      */
     static final long WRITE_BACK_EVERY_BYTES = 8L << 20;
+    /**
+     * The most runs of chunks held the note names (8 bytes each): far above what arrives out of
+     * order within a window, and small enough to write before every acknowledgement.
+     */
+    static final int MAX_NOTED_RANGES = 1024;
 
     private final String remoteName;
     private final Path target;
     private final Path partial;
     private final Path checkpointFile;
     private final Path noteFile;
+    private final Optional<UUID> boot;
     private final Executor pool;
 
     private long fileSize;
@@ -79,8 +86,13 @@ final class DownloadTransfer extends FileTransfer {
     private Compression compression;
     private ChunkSet stored;
     private FileChannel out;
-    /** Null where the kernel does not tell its boot, or after the note could not be written. */
+    /**
+     * Null where the kernel does not tell its boot, after the note could not be written, or when
+     * the chunks held are scattered in more than {@link #MAX_NOTED_RANGES} runs.
+     */
     private WrittenChunksNote note;
+    /** The chunks held, as the note names them. */
+    private HeldRanges noted;
     private volatile WriteBack writeBack;
     private FileSha256 sha;
     /** Chunks below this are in {@link #sha}. */
@@ -106,10 +118,11 @@ final class DownloadTransfer extends FileTransfer {
     private long fileClosings;
     private ProgressMeter progress;
 
-    DownloadTransfer(FileHost host, Executor pool, TransferOptions options, LongSupplier nanoClock, String remoteName,
-            Path target) {
+    DownloadTransfer(FileHost host, Executor pool, TransferOptions options, LongSupplier nanoClock,
+            Optional<UUID> boot, String remoteName, Path target) {
         super(host, pool, options, nanoClock);
         this.pool = pool;
+        this.boot = boot;
         this.remoteName = remoteName;
         this.target = target;
         this.partial = DownloadCheckpoint.partialOf(target);
@@ -142,6 +155,9 @@ final class DownloadTransfer extends FileTransfer {
             List<ChunkRange> written = writtenSinceTheCheckpoint(checkpoint.transferId());
             if (written != null && holdsAll(written)) {
                 held.addAll(written);
+            } else {
+                // Gone before a chunk of this run could make it look trustworthy again.
+                CheckpointFile.delete(noteFile);
             }
             stored = ChunkSet.of(layout.chunkCount(), held);
             open(false);
@@ -162,9 +178,7 @@ final class DownloadTransfer extends FileTransfer {
 
     /** The chunks the note from this boot names, or null when there is none to trust. */
     private List<ChunkRange> writtenSinceTheCheckpoint(UUID transferId) {
-        return WrittenChunksNote.currentBoot()
-                .map(boot -> WrittenChunksNote.read(noteFile, transferId, boot))
-                .orElse(null);
+        return boot.map(now -> WrittenChunksNote.read(noteFile, transferId, now)).orElse(null);
     }
 
     /** Whether every chunk {@code ranges} name is one of the file's, and ends within the partial file. */
@@ -267,7 +281,8 @@ final class DownloadTransfer extends FileTransfer {
                         StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
                 : FileChannel.open(partial, StandardOpenOption.READ, StandardOpenOption.WRITE);
         writeBack = new WriteBack(out, pool, WRITE_BACK_EVERY_BYTES);
-        note = WrittenChunksNote.currentBoot().map(boot -> new WrittenChunksNote(noteFile, boot)).orElse(null);
+        note = boot.map(now -> new WrittenChunksNote(noteFile, now)).orElse(null);
+        noted = new HeldRanges(stored.heldRanges());
         sha = new FileSha256();
         hashedUpTo = 0;
         hashStoredInOrder();
@@ -330,7 +345,7 @@ final class DownloadTransfer extends FileTransfer {
                 return;
             }
         }
-        noteWritten();
+        noteWritten(index);
         bytesStored += bytes.length;
         moved(bytes.length);
         progress.update(bytesStored);
@@ -360,12 +375,19 @@ final class DownloadTransfer extends FileTransfer {
      * Notes the chunks written so far before the last one is acknowledged: once the node has an
      * acknowledgement, only a crash of the machine makes it send the chunk again.
      */
-    private void noteWritten() {
+    private void noteWritten(int index) {
         if (note == null) {
             return;
         }
+        noted.add(index);
+        if (noted.count() > MAX_NOTED_RANGES) {
+            // Scattered beyond reason: a crash then costs what the checkpoint does not name.
+            note.delete();
+            note = null;
+            return;
+        }
         try {
-            note.write(transferId(), stored.heldRanges());
+            note.write(transferId(), noted.list());
         } catch (IOException e) {
             // The download goes on without it: a crash then costs what the checkpoint does not name.
             note.delete();
@@ -433,7 +455,10 @@ final class DownloadTransfer extends FileTransfer {
             host.send(new DownloadVerify(false, transferId()), error -> { });
             discard();
             fail(new FileTransferException(ErrorCode.FILE_HASH_MISMATCH, "the SHA-256 of the file received differs "
-                    + "from the one the node announced; nothing was written to " + target));
+                    + "from the one the node announced; nothing was written to " + target + (resumed
+                            ? " (the part kept from before the resume may have been damaged on this side;"
+                                    + " the same download again starts over)"
+                            : "")));
             return;
         }
         try {

@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,6 +62,8 @@ public final class FileTransfers {
     private final FileHost host;
     private final Executor pool;
     private final LongSupplier nanoClock;
+    /** The machine's boot, which downloads tag their notes of the chunks written with; empty if unknown. */
+    private final Optional<UUID> boot;
     /** Unfinished transfers. */
     private final List<FileTransfer> active = new CopyOnWriteArrayList<>();
     /** The same, by the node's transfer id once it has one. */
@@ -77,9 +80,24 @@ public final class FileTransfers {
 
     /** Transfers that work on {@code pool} and time their progress with {@code nanoClock}. */
     public FileTransfers(FileHost host, Executor pool, LongSupplier nanoClock) {
+        this(host, pool, nanoClock, WrittenChunksNote.currentBoot());
+    }
+
+    /**
+     * The same, on a machine in {@code boot}: downloads trust a note of the chunks written, left by
+     * an earlier application, only when it was written in this boot ({@link #currentBoot()} unless a
+     * test plays a restart of the machine).
+     */
+    public FileTransfers(FileHost host, Executor pool, LongSupplier nanoClock, Optional<UUID> boot) {
         this.host = host;
         this.pool = pool;
         this.nanoClock = nanoClock;
+        this.boot = boot;
+    }
+
+    /** The boot this machine runs in, as its kernel tells it; empty where it does not. */
+    public static Optional<UUID> currentBoot() {
+        return WrittenChunksNote.currentBoot();
     }
 
     // ---------------------------------------------------------------- the application's requests
@@ -100,7 +118,7 @@ public final class FileTransfers {
         Objects.requireNonNull(remoteName, "remoteName");
         Objects.requireNonNull(local, "local");
         return start(new DownloadTransfer(host, pool, options == null ? TransferOptions.defaults() : options,
-                nanoClock, remoteName, local));
+                nanoClock, boot, remoteName, local));
     }
 
     private Transfer start(FileTransfer transfer) {
