@@ -1,5 +1,6 @@
 package io.aldis.bench;
 
+import io.aldis.protocol.api.files.ChunkCodec;
 import io.aldis.protocol.api.files.FileSha256;
 import io.aldis.protocol.api.files.WriteBack;
 import java.io.EOFException;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -26,7 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.zip.CRC32;
 
 /**
  * The least work any verified transfer on this machine must do, with no protocol around it: the
@@ -177,7 +176,6 @@ final class VerifiedCopy {
             long size = file.size();
             writeFully(connection, ByteBuffer.allocate(8).putLong(size).flip());
             HashStage hash = sha256 && knownHash == null ? new HashStage() : null;
-            CRC32 crc = new CRC32();
             ByteBuffer only = hash == null ? ByteBuffer.allocateDirect(CHUNK) : null;
             for (long at = 0; at < size; ) {
                 int length = (int) Math.min(CHUNK, size - at);
@@ -189,9 +187,7 @@ final class VerifiedCopy {
                     }
                 }
                 chunk.flip();
-                crc.reset();
-                crc.update(chunk.duplicate());
-                writeFully(connection, ByteBuffer.allocate(8).putInt(length).putInt((int) crc.getValue()).flip());
+                writeFully(connection, ByteBuffer.allocate(8).putInt(length).putInt(ChunkCodec.crc32(chunk)).flip());
                 writeFully(connection, chunk.duplicate());
                 if (hash != null) {
                     hash.hash(chunk);
@@ -219,16 +215,13 @@ final class VerifiedCopy {
             ByteBuffer header = ByteBuffer.allocate(8);
             HashStage hash = sha256 ? new HashStage() : null;
             ByteBuffer only = hash == null ? ByteBuffer.allocateDirect(CHUNK) : null;
-            CRC32 crc = new CRC32();
             for (long at = 0; at < size; ) {
                 readFully(connection, header.clear());
                 int length = header.getInt();
                 int expected = header.getInt();
                 ByteBuffer chunk = hash != null ? hash.emptyBuffer() : only;
                 readFully(connection, chunk.clear().limit(length));
-                crc.reset();
-                crc.update(chunk.duplicate());
-                if ((int) crc.getValue() != expected) {
+                if (ChunkCodec.crc32(chunk) != expected) {
                     throw new IOException("chunk at " + at + " arrived damaged");
                 }
                 ByteBuffer toWrite = chunk.duplicate();

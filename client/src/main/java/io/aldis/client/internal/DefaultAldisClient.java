@@ -498,15 +498,13 @@ public final class DefaultAldisClient implements AldisClient {
     /** The file transfers, made on first use: frames of transfers only come after one began. */
     private FileTransfers files() {
         FileTransfers f = files;
-        return f != null ? f : useFiles(FileTransfers.IO, System::nanoTime);
+        return f != null ? f : useFiles(FileTransfers.IO, System::nanoTime, FileTransfers.currentBoot());
     }
 
-    /** Makes the file transfers with their pool and clock (tests choose their own), unless they exist. */
-    FileTransfers useFiles(Executor pool, java.util.function.LongSupplier nanoClock) {
-        return useFiles(pool, nanoClock, FileTransfers.currentBoot());
-    }
-
-    /** The same on a machine in {@code boot} (tests play a restart of the machine with another). */
+    /**
+     * Makes the file transfers with their pool, clock and machine's boot, unless they exist; tests
+     * choose their own (a restart of the machine is another boot).
+     */
     FileTransfers useFiles(Executor pool, java.util.function.LongSupplier nanoClock, Optional<UUID> boot) {
         synchronized (filesLock) {
             if (files == null) {

@@ -653,11 +653,7 @@ final class DownloadTransfer extends FileTransfer {
             CheckpointFile.delete(checkpointFile);
             bytesInCheckpointFile = 0;
         }
-        if (note != null) {
-            note.close();
-            note = null;
-        }
-        CheckpointFile.delete(noteFile);
+        CheckpointFile.delete(noteFile); // closed with the partial file, before
     }
 
     private void closeFile() {

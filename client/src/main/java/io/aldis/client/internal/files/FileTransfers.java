@@ -78,15 +78,11 @@ public final class FileTransfers {
     /** Uploads started and not finished: they split the memory one upload may hold. */
     private final AtomicInteger uploadsUnderway = new AtomicInteger();
 
-    /** Transfers that work on {@code pool} and time their progress with {@code nanoClock}. */
-    public FileTransfers(FileHost host, Executor pool, LongSupplier nanoClock) {
-        this(host, pool, nanoClock, WrittenChunksNote.currentBoot());
-    }
-
     /**
-     * The same, on a machine in {@code boot}: downloads trust a note of the chunks written, left by
-     * an earlier application, only when it was written in this boot ({@link #currentBoot()} unless a
-     * test plays a restart of the machine).
+     * Transfers that work on {@code pool} and time their progress with {@code nanoClock}, on a
+     * machine in {@code boot}: downloads trust a note of the chunks written, left by an earlier
+     * application, only when it was written in this boot ({@link #currentBoot()} unless a test plays
+     * a restart of the machine).
      */
     public FileTransfers(FileHost host, Executor pool, LongSupplier nanoClock, Optional<UUID> boot) {
         this.host = host;
